@@ -1,0 +1,564 @@
+//! The one table of diagnostic codes: code, slug, severity, summary and long explanation.
+//!
+//! Codes are stable and never reused. `E01xx` syntax and structure, `E02xx` names and
+//! imports, `E03xx` types, `E04xx` constraints, code lists and rules, `W00xx` warnings.
+//! `formwerk explain CODE` prints the explanation, which always carries an example.
+
+/// How bad a diagnostic is: errors fail `check` and `build`, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $slug:literal, $severity:ident, $explanation:literal; )*) => {
+        /// Every kind of diagnostic Formwerk reports.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// All codes, in table order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable code, e.g. `E0201`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The kebab-case name of the problem, e.g. `unknown-name`.
+            pub fn slug(self) -> &'static str {
+                match self { $(Code::$variant => $slug,)* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// The long explanation printed by `formwerk explain`.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+        }
+    };
+}
+
+impl Code {
+    /// Looks a code up by its code (`E0201`, case-insensitive) or its slug (`unknown-name`).
+    pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim();
+        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text) || c.slug() == text)
+    }
+}
+
+codes! {
+    /// The text does not follow the grammar of the form language.
+    SyntaxError = "E0101", "syntax-error", Error,
+"The parser expected something else at this position.
+
+The message lists what could come next. Common causes are a missing closing
+brace, a label without quotes, or a keyword spelled differently.
+
+Example:
+
+    field vorname: text Vorname        // the label needs quotes
+
+Fix:
+
+    field vorname: text \"Vorname\"";
+
+    /// A name contains letters outside ASCII.
+    NonAsciiName = "E0102", "non-ascii-name", Error,
+"Names of forms, fields, groups and code lists must use only the letters a-z,
+A-Z, digits and `_`.
+
+Names become JSON keys, HTML ids and Rust identifiers in every generated
+artifact, and other systems must be able to use them unchanged. Labels may of
+course contain any character.
+
+Example:
+
+    field straße: text \"Straße\"
+
+Fix: transliterate the name (ä → ae, ö → oe, ü → ue, ß → ss):
+
+    field strasse: text \"Straße\"";
+
+    /// A statement appears where it has no meaning.
+    MisplacedStatement = "E0103", "misplaced-statement", Error,
+"This statement is not allowed in this place.
+
+Each block accepts its own statements: a form accepts metadata, sections,
+groups, fields, rules and code lists; a field accepts its label, hint and
+constraints; a code list accepts `urn`, `version` and `code` entries; a
+section may appear only directly inside a form.
+
+Example:
+
+    codelist Farbe {
+      required                 // a code list cannot be required
+      code \"r\" \"Rot\"
+    }
+
+Fix: move the statement to the block it belongs to, or remove it.";
+
+    /// The same property is given twice.
+    DuplicateProperty = "E0104", "duplicate-property", Error,
+"A property such as `label`, `hint`, `version` or `pattern` may be given only
+once per block; a second one would silently replace the first.
+
+Example:
+
+    field plz: postcode \"Postleitzahl\" {
+      hint \"Fünf Ziffern\"
+      hint \"Zum Beispiel 10115\"
+    }
+
+Fix: keep one of them. Translations go on the same line: `hint \"…\" en \"…\"`.";
+
+    /// A literal cannot be read: an impossible date, a number too large, a bad escape.
+    InvalidLiteral = "E0105", "invalid-literal", Error,
+"The literal is written correctly but has no valid value.
+
+Dates must exist in the calendar (there is no 2023-02-30; 29 February only in
+leap years), whole numbers must fit into 64 bits, versions must look like
+`1.0.0`, and a string escape `\\u{…}` must name a Unicode scalar value.
+
+Example:
+
+    min 2023-02-29
+
+Fix:
+
+    min 2023-02-28";
+
+    /// A required property is missing, e.g. a form without a title.
+    MissingProperty = "E0106", "missing-property", Error,
+"Something every definition of this kind needs is missing.
+
+A form needs a `title`, a `version` and `languages`; a field, group or repeat
+needs a label; a rule needs `check` and `message`; a code entry needs a label.
+The generated artifacts show these texts to citizens, so they cannot be left
+out.
+
+Example:
+
+    form hundesteuer {
+      version \"1.0.0\"
+    }
+
+Fix:
+
+    form hundesteuer {
+      title \"Anmeldung zur Hundesteuer\" en \"Dog tax registration\"
+      version \"1.0.0\"
+      languages de, en
+    }";
+
+    /// Two properties contradict each other, e.g. `required` and `optional`.
+    ConflictingProperties = "E0107", "conflicting-properties", Error,
+"Two statements in the same block say opposite things, so the meaning would
+depend on their order.
+
+Example:
+
+    field telefon: phone \"Telefon\" required {
+      optional
+    }
+
+Fix: keep the one you mean. `required when <condition>` replaces `required`
+for fields that are required only sometimes.";
+
+    /// A reference names a field, group or repeat that does not exist.
+    UnknownName = "E0201", "unknown-name", Error,
+"A condition, rule or `at` target names something that is not declared.
+
+Names are looked up from the place of the expression outwards: first the
+fields of the enclosing group, then its parent, up to the form. A path such as
+`antragsteller.geburtsdatum` then walks into groups.
+
+Example:
+
+    field behoerde: text \"Behörde\" {
+      visible when zeugnisart == \"O\"   // the field is called `art`
+    }
+
+Fix: use the declared name; the help line suggests the closest one.";
+
+    /// `use` names a module that does not exist.
+    UnknownModule = "E0202", "unknown-module", Error,
+"`use a.b` loads the file `a/b.form` below the forms directory, and no such
+file exists.
+
+Example:
+
+    use common.persn
+
+Fix:
+
+    use common.person";
+
+    /// Modules import each other in a cycle.
+    ImportCycle = "E0203", "import-cycle", Error,
+"Modules may not import themselves, directly or through others. A cycle has no
+order in which the definitions could be read.
+
+Example: `common/a.form` contains `use common.b` and `common/b.form` contains
+`use common.a`.
+
+Fix: move the shared definitions into a third module that both import.";
+
+    /// Two things with the same name in the same place.
+    DuplicateName = "E0204", "duplicate-name", Error,
+"Two fields, groups or repeats in the same group (sections do not count: all
+sections of a form share one data object), or two code lists, group types,
+rules or codes in one scope, have the same name. Names become JSON keys and
+identifiers, so they must be unique.
+
+Example:
+
+    section person \"Person\" {
+      field name: text \"Name\"
+    }
+    section firma \"Firma\" {
+      field name: text \"Name der Firma\"
+    }
+
+Fix: give one of them another name, e.g. `firmenname`.";
+
+    /// A type or code list name is not defined.
+    UnknownType = "E0205", "unknown-type", Error,
+"`group x: T`, `repeat x: T` and `choice of L` name a group type or code list
+that is neither defined in this file nor in a module it imports with `use`.
+
+Example:
+
+    use common.codes
+    field geschlecht: choice of Geschlect \"Geschlecht\"
+
+Fix: correct the name, or add the `use` of the module that defines it.";
+
+    /// An expression refers into a repeat group from outside without an aggregate.
+    RepeatWithoutAggregate = "E0206", "repeat-without-aggregate", Error,
+"A repeat group holds many items, so a field inside it has many values. From
+outside the repeat, an expression must say which: the number of items, or an
+aggregate over them.
+
+Example:
+
+    repeat kinder \"Kinder\" 0..10 {
+      field geburtsdatum: date \"Geburtsdatum\"
+    }
+    field kindergeld: boolean \"Kindergeld\" {
+      visible when kinder.geburtsdatum > today - 18 years
+    }
+
+Fix: use `count(kinder)`, `sum(…)`, `min(…)`, `max(…)`, `any(kinder, …)` or
+`all(kinder, …)`:
+
+      visible when any(kinder, geburtsdatum > today - 18 years)";
+
+    /// A name is imported from two modules.
+    AmbiguousName = "E0207", "ambiguous-name", Error,
+"Two imported modules both define a group type or code list with this name, so
+it is not clear which one is meant.
+
+Example: `common/person.form` and `common/firma.form` both define `Anschrift`,
+and a form uses both modules.
+
+Fix: rename one of the definitions, or import only the module you need.";
+
+    /// A group type contains itself.
+    RecursiveGroup = "E0208", "recursive-group", Error,
+"A group type contains a group or repeat of its own type, directly or through
+other types. A form would then be infinitely deep.
+
+Example:
+
+    group Person \"Person\" {
+      group vertreter: Person \"Vertreter\"
+    }
+
+Fix: define a separate, smaller type for the inner group.";
+
+    /// A code that is not in the field's code list.
+    UnknownCode = "E0209", "unknown-code", Error,
+"A condition compares a choice field with a code that its code list does not
+contain. The comparison could never be true.
+
+Example:
+
+    codelist Zeugnisart { code \"N\" \"Normal\"  code \"O\" \"Behörde\" }
+    field art: choice of Zeugnisart \"Art\"
+    field behoerde: text \"Behörde\" { visible when art == \"B\" }
+
+Fix: use one of the list's codes (`\"O\"`). Codes are compared, not labels.";
+
+    /// A translation in a language the form does not declare.
+    UnknownLanguage = "E0210", "unknown-language", Error,
+"Texts can be translated into the languages a form declares with
+`languages de, en`. A translation into another language would never be shown,
+and a `languages` entry must be one of the supported languages (de, en).
+
+Example:
+
+    form x {
+      languages de
+      title \"Titel\" en \"Title\"
+    }
+
+Fix: add the language to `languages`, or remove the translation.";
+
+    /// Operand types do not fit together.
+    TypeMismatch = "E0301", "type-mismatch", Error,
+"The two sides of a comparison or arithmetic operation have types that cannot
+be combined, e.g. a date compared with a number, or text added to money.
+
+Example:
+
+    rule alter {
+      check geburtsdatum < 18
+      message \"…\"
+    }
+
+Fix: compare values of the same kind:
+
+      check geburtsdatum < today - 18 years";
+
+    /// A condition or rule check is not a yes/no expression.
+    NotACondition = "E0302", "not-a-condition", Error,
+"`visible when`, `required when`, `check` and the predicate of `any`/`all`
+need an expression that is true or false.
+
+Example:
+
+    visible when art
+
+Fix: compare the value:
+
+    visible when art == \"O\"";
+
+    /// An operator cannot be used with these operand types.
+    InvalidOperator = "E0303", "invalid-operator", Error,
+"The operator is not defined for this type: texts and codes can only be tested
+for (in)equality and membership, booleans cannot be ordered, dates can only be
+shifted by a duration, not added to each other.
+
+Example:
+
+    visible when name > \"M\"
+
+Fix: use an operator the type supports, e.g. `name == \"Meier\"`.";
+
+    /// A function gets the wrong number or kind of arguments.
+    WrongArguments = "E0304", "wrong-arguments", Error,
+"The built-in functions take these arguments:
+
+    count(repeat)              number of items (also: number of chosen codes)
+    count(repeat, condition)   number of items for which the condition holds
+    sum(repeat.field)          sum of a number or money field over the items
+    min(repeat.field)          smallest value (numbers, money, dates)
+    max(repeat.field)          largest value
+    any(repeat, condition)     some item fulfils the condition
+    all(repeat, condition)     every item fulfils the condition
+
+Example:
+
+    check sum(kinder) > 0
+
+Fix:
+
+    check count(kinder) > 0";
+
+    /// A function name that is not built in.
+    UnknownFunction = "E0305", "unknown-function", Error,
+"Only the built-in functions `count`, `sum`, `min`, `max`, `any` and `all`
+can be called.
+
+Example:
+
+    check anzahl(kinder) <= 5
+
+Fix:
+
+    check count(kinder) <= 5";
+
+    /// A constraint or property does not apply to this field type.
+    NotApplicable = "E0306", "not-applicable", Error,
+"The property has no meaning for this field type: `length` and `pattern`
+apply to text-like fields, `decimals` to decimal numbers, `min`/`max` to
+numbers, money and dates, `accept`/`max_size` to files, `control` to choices
+and booleans, and labels/hints to fields, groups and repeats.
+
+Example:
+
+    field geburtsdatum: date \"Geburtsdatum\" {
+      length ..10
+    }
+
+Fix: remove the property, or use the one that fits (`max today`).";
+
+    /// A bound that is not a constant of the field's type.
+    InvalidBound = "E0307", "invalid-bound", Error,
+"`min` and `max` take a constant of the field's type: a number for numbers
+and money, a date or `today ± duration` for dates. A comparison with another
+field is a cross-field rule.
+
+Example:
+
+    field ende: date \"Ende\" {
+      min beginn
+    }
+
+Fix:
+
+    rule ende_nach_beginn {
+      check ende >= beginn
+      at ende
+      message \"Das Ende darf nicht vor dem Beginn liegen.\"
+    }";
+
+    /// Bounds that no value can satisfy.
+    ContradictoryBounds = "E0401", "contradictory-bounds", Error,
+"A lower bound is above the upper bound, so no value can ever be valid. This
+applies to `length`, `min`/`max`, date bounds (also relative to today) and
+the item counts of repeat groups.
+
+Example:
+
+    repeat kinder \"Kinder\" 5..2 { … }
+
+Fix:
+
+    repeat kinder \"Kinder\" 2..5 { … }";
+
+    /// A condition that can never be true.
+    UnsatisfiableCondition = "E0402", "unsatisfiable-condition", Error,
+"The condition of `required when` can never be true, alone or together with
+the field's `visible when`. The field would never be required, which is
+almost certainly not what was meant.
+
+Example:
+
+    field behoerde: text \"Behörde\" {
+      visible when art == \"O\"
+      required when art == \"N\"
+    }
+
+Fix: require the field under the condition it is shown under:
+
+      required when art == \"O\"";
+
+    /// A regular expression outside the portable subset.
+    NonPortablePattern = "E0403", "non-portable-pattern", Error,
+"Patterns run in browsers and JSON Schema validators (ECMA-262) and in the
+generated Rust code (the `regex` crate). Formwerk accepts only the subset both
+understand identically: literals, `.`, `[…]` classes with ranges, `\\d` and
+`\\w` (translated to their ASCII meaning), `(…)`, `(?:…)`, `|`, and the
+quantifiers `* + ? {n} {n,} {n,m}`.
+
+Rejected: anchors and `\\b` (a pattern always matches the whole value),
+`\\s` (its meaning differs), Unicode classes `\\p{…}`, named groups, flags such
+as `(?i)`, look-around and back-references, POSIX classes `[[:alpha:]]` and
+class set operations.
+
+Example:
+
+    pattern \"(?i)[a-z]+\"
+
+Fix:
+
+    pattern \"[A-Za-z]+\"";
+
+    /// A regular expression that does not parse.
+    InvalidPattern = "E0404", "invalid-pattern", Error,
+"The pattern is not a valid regular expression.
+
+Example:
+
+    pattern \"[0-9\"
+
+Fix:
+
+    pattern \"[0-9]+\"";
+
+    /// A code appears twice in one code list.
+    DuplicateCode = "E0405", "duplicate-code", Error,
+"Each code of a code list identifies one entry; submissions carry the code.
+Two entries with the same code could not be told apart.
+
+Example:
+
+    codelist Geschlecht {
+      code \"m\" \"männlich\"
+      code \"m\" \"weiblich\"
+    }
+
+Fix: give each entry its own code.";
+
+    /// A code list without entries.
+    EmptyCodelist = "E0406", "empty-codelist", Error,
+"A choice from an empty code list can never be answered.
+
+Example:
+
+    codelist Zeugnisart \"Art\" { urn \"urn:de:beispiel:zeugnisart\" }
+
+Fix: add `code` entries.";
+
+    /// An autocomplete token that is not in the allow-list.
+    InvalidAutocomplete = "E0407", "invalid-autocomplete", Error,
+"`autocomplete` takes one of the WHATWG tokens Formwerk allows for data about
+the person filling in the form (WCAG 1.3.5): given-name, additional-name,
+family-name, honorific-prefix, bday, address-line1, address-line2,
+postal-code, address-level2, country, country-name, email, tel, organization,
+organization-title. A `section-…` prefix may precede it. Browsers ignore
+unknown tokens, and accessibility checkers flag them.
+
+Example:
+
+    autocomplete \"firstname\"
+
+Fix:
+
+    autocomplete \"given-name\"";
+
+    /// A text lacks a translation into one of the form's languages.
+    MissingTranslation = "W0001", "missing-translation", Warning,
+"The form declares several languages, but this text has no translation into
+one of them. The generated page for that language will show the German text.
+
+Example:
+
+    form x {
+      languages de, en
+      title \"Antrag\"
+    }
+
+Fix:
+
+      title \"Antrag\" en \"Application\"";
+
+    /// A module is imported but nothing from it is used.
+    UnusedImport = "W0002", "unused-import", Warning,
+"The file imports a module with `use` but refers to none of its group types
+or code lists.
+
+Example:
+
+    use common.bank
+    form x { … }       // no field of a type from common.bank
+
+Fix: remove the `use`.";
+}

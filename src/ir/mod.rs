@@ -1,0 +1,387 @@
+//! The IR: the checked, fully resolved form model that every backend reads.
+//!
+//! Produced only by `check`; read by `emit` and the reference validator. It has no spans and
+//! no unresolved names: every reference is a path from the form root, every code list a key
+//! into [`Form::codelists`], every text a map from language to string. It is serde- and
+//! schemars-serialisable; `generated/ir.schema.json` is its published schema. Bump
+//! [`VERSION`] on any breaking change.
+//!
+//! # Data model (the meaning every backend shares)
+//!
+//! A submission is a JSON object. Fields are keyed by name; groups are nested objects;
+//! repeats are arrays of objects. Sections (pages) do not nest data: all pages of a form
+//! share the root object. A [`Path`] names a node by the keys from the root; a path that
+//! passes through a repeat means "the current item" of that repeat, which is set by the
+//! place the expression lives (inside the repeat) or by an aggregate over it.
+//!
+//! Conditions use three-valued logic: a reference to an absent value is *unknown*.
+//! `and`/`or`/`not` follow Kleene logic; any other operator with an unknown operand is
+//! unknown. `is set`/`is empty` are never unknown. A node is visible when its `visible`
+//! condition is true (unknown hides it); a rule is violated only when its check is false.
+
+mod expr;
+
+pub use expr::{AggregateFunc, ArithOp, CompareOp, Expr, Literal, ValueType};
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The IR format version; part of every serialised form.
+pub const VERSION: u32 = 1;
+
+/// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
+pub type Path = Vec<String>;
+
+/// All forms of one build, sorted by id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Bundle {
+    pub forms: Vec<Form>,
+}
+
+/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`.
+pub type Text = BTreeMap<String, String>;
+
+/// One checked form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// Always [`VERSION`].
+    pub ir_version: u32,
+    /// The form's stable identifier (its name in the source), e.g. `fuehrungszeugnis`.
+    pub id: String,
+    /// The author's version of the form, e.g. `1.2.0`.
+    pub version: String,
+    /// The languages of all texts; the first is the primary language.
+    pub languages: Vec<String>,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
+    /// The pages (sections) in order; a form without sections has one unnamed page.
+    pub pages: Vec<Page>,
+    /// Every cross-field rule of the form, wherever it was declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// Every code list a field of this form uses, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub codelists: BTreeMap<String, CodeList>,
+    /// Every shared group type a group or repeat of this form is an instance of, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group_types: BTreeMap<String, GroupType>,
+}
+
+impl Form {
+    /// The items of the root object, across all pages.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.pages.iter().flat_map(|page| page.items.iter())
+    }
+}
+
+/// A FIM (XDatenfelder) identifier with its version, e.g. `F60000227` `1.2`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A step of a multi-page form. Visibility of a page is already folded into its items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    /// When the page is shown at all (also part of every item's `visible`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<Expr>,
+    pub items: Vec<Item>,
+}
+
+/// A node of the data tree (or a static text between them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Item {
+    Field(Field),
+    Group(Group),
+    Repeat(Repeat),
+    Info(Info),
+}
+
+impl Item {
+    pub fn name(&self) -> &str {
+        match self {
+            Item::Field(f) => &f.name,
+            Item::Group(g) => &g.name,
+            Item::Repeat(r) => &r.name,
+            Item::Info(i) => &i.name,
+        }
+    }
+
+    /// The children of a group or repeat item.
+    pub fn children(&self) -> &[Item] {
+        match self {
+            Item::Group(g) => &g.items,
+            Item::Repeat(r) => &r.items,
+            _ => &[],
+        }
+    }
+}
+
+/// When a value must be present (if its node is visible).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "mode", content = "condition", rename_all = "snake_case")]
+pub enum Requirement {
+    Always,
+    Never,
+    When(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub name: String,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    pub required: Requirement,
+    /// Absent means always visible. A hidden field must be absent from a submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
+    /// A WHATWG autocomplete token (from the allow-list of HTML.md §2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<Control>,
+}
+
+/// The kind of value a field holds, and how it is written in a submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldType {
+    /// A JSON string on one line.
+    Text,
+    /// A JSON string that may contain line breaks.
+    Multiline,
+    /// A JSON integer.
+    Integer,
+    /// An exact decimal, written as a JSON string such as `"12.5"`.
+    Decimal,
+    /// An amount in euros, written as a JSON string with at most two decimals (`"12.50"`).
+    Money,
+    Boolean,
+    /// A JSON string `YYYY-MM-DD` naming a real calendar date.
+    Date,
+    Email,
+    Phone,
+    /// An IBAN without spaces, upper case, with a valid mod-97 checksum.
+    Iban,
+    /// A German postal code: five digits.
+    Postcode,
+    /// A reference to an uploaded file.
+    File,
+    /// One code of the named code list.
+    Choice { codelist: String },
+    /// A JSON array of distinct codes of the named code list.
+    MultipleChoice { codelist: String },
+}
+
+/// How a choice or boolean is presented (the HTML backend decides when absent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Control {
+    Radios,
+    Select,
+    Checkbox,
+}
+
+/// The constraints of one field; which ones can be set depends on its type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// Minimum length in Unicode code points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    /// Maximum length in Unicode code points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Bound>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Bound>,
+    /// Most digits allowed after the decimal point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u32>,
+    /// Allowed file types: extensions (`.pdf`) or media types (`image/png`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept: Vec<String>,
+    /// Largest file size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u64>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A pattern the whole value must match.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// The pattern as the author wrote it.
+    pub source: String,
+    /// The same pattern in the portable subset shared by ECMA-262 and Rust `regex`,
+    /// without anchors: backends anchor it as `^(?:…)$`.
+    pub regex: String,
+    /// What a citizen is told when the value does not match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Text>,
+}
+
+/// A constant bound of a number, money or date field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Bound {
+    /// An exact number, as a decimal string (`"0"`, `"2.5"`).
+    Number { value: String },
+    /// A fixed date `YYYY-MM-DD`.
+    Date { value: String },
+    /// `today` shifted by a signed amount: `today - 14 years` is `{amount: -14, unit: years}`.
+    Today { amount: i64, unit: DateUnit },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateUnit {
+    Days,
+    Months,
+    Years,
+}
+
+/// A nested object of the submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    /// The shared group type this group is an instance of (a key of [`Form::group_types`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// Whether the object must be present when visible: `always` when the author says
+    /// `required` or when it holds a field that is always required; an absent group
+    /// otherwise counts as an empty object.
+    pub required: Requirement,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
+    pub items: Vec<Item>,
+}
+
+/// An array of objects with the same fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Repeat {
+    pub name: String,
+    pub label: Text,
+    /// The label of one item ("Kind"), numbered by the HTML backend ("Kind 1").
+    pub item_label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// Fewest items; an absent array counts as empty.
+    pub min: u32,
+    /// Most items; `None` is unbounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
+    pub items: Vec<Item>,
+}
+
+/// Static text shown to the citizen; carries no data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Info {
+    pub name: String,
+    pub text: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<Expr>,
+}
+
+/// A cross-field rule: `check` must not be false.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique in the form; violations carry the code `rule:<name>`.
+    pub name: String,
+    /// The group or repeat the rule was declared in (empty: the form). Inside a repeat
+    /// the rule is checked once per item.
+    pub scope: Path,
+    pub check: Expr,
+    /// The node a violation is reported at (defaults to the scope).
+    pub at: Path,
+    pub message: Text,
+}
+
+/// A list of codes with labels, XÖV style.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeList {
+    pub name: String,
+    /// The module that defines the list, e.g. `common.codes`.
+    pub module: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub codes: Vec<Code>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    pub code: String,
+    pub label: Text,
+}
+
+/// A shared group type from a module, such as `Person`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupType {
+    pub name: String,
+    pub module: String,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
+}
+
+/// The JSON Schema of the IR, as published in `generated/ir.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Form);
+    serde_json::to_value(schema).expect("the IR schema serialises")
+}

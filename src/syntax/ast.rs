@@ -1,0 +1,308 @@
+//! The abstract syntax tree: what the author wrote, with a byte span on every node.
+//!
+//! The AST carries no meaning: names are unresolved, types unchecked, and every block
+//! is a flat list of statements. Which statement is allowed where is decided by `check`.
+
+use crate::source::Span;
+
+/// A name as written, e.g. `geburtsdatum`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal with escapes resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A whole number literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntLit {
+    pub value: u64,
+    pub span: Span,
+}
+
+/// A German text with translations: `"Vorname" en "First name"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub primary: StringLit,
+    pub translations: Vec<(Ident, StringLit)>,
+    pub span: Span,
+}
+
+/// `a..b`, `..b`, `a..` or a single `a` (which means `a..a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntRange {
+    pub min: Option<IntLit>,
+    pub max: Option<IntLit>,
+    pub span: Span,
+}
+
+/// A parsed file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub uses: Vec<Use>,
+    pub forms: Vec<FormDecl>,
+    /// Top-level statements: shared group types and code lists (anything else is misplaced).
+    pub items: Vec<Stmt>,
+}
+
+/// `use common.person`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Use {
+    pub path: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Use {
+    pub fn module(&self) -> String {
+        self.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+/// `form name { ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormDecl {
+    pub name: Ident,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// The field types as written after `field name:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldTypeAst {
+    Simple(Ident),
+    Choice { list: Ident, multiple: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    Required,
+    Optional,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKey {
+    Label,
+    Hint,
+    Title,
+    Description,
+    Message,
+    Item,
+}
+
+impl TextKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextKey::Label => "label",
+            TextKey::Hint => "hint",
+            TextKey::Title => "title",
+            TextKey::Description => "description",
+            TextKey::Message => "message",
+            TextKey::Item => "item",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundKind {
+    Min,
+    Max,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeUnit {
+    Kb,
+    Mb,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Field { name: Ident, ty: FieldTypeAst, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
+    Group { name: Ident, ty: Option<Ident>, label: Option<Text>, body: Option<Block> },
+    Repeat { name: Ident, ty: Option<Ident>, label: Option<Text>, count: Option<IntRange>, body: Option<Block> },
+    Section { name: Ident, label: Option<Text>, body: Option<Block> },
+    Info { name: Ident, text: Text, body: Option<Block> },
+    Rule { name: Ident, body: Block },
+    Codelist { name: Ident, label: Option<Text>, body: Option<Block> },
+    Code { code: StringLit, label: Option<Text> },
+    Text { key: TextKey, text: Text },
+    Version(StringLit),
+    Languages(Vec<Ident>),
+    Fim { id: StringLit, version: Option<StringLit> },
+    Urn(StringLit),
+    Required { when: Option<Expr> },
+    Optional,
+    Visible(Expr),
+    Length(IntRange),
+    Bound { kind: BoundKind, value: Expr },
+    Decimals(IntLit),
+    Pattern(StringLit),
+    Accept(Vec<StringLit>),
+    MaxSize { amount: IntLit, unit: SizeUnit },
+    Autocomplete(StringLit),
+    Control(Ident),
+    Check(Expr),
+    At(Path),
+}
+
+impl StmtKind {
+    /// The keyword that starts the statement, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            StmtKind::Field { .. } => "field",
+            StmtKind::Group { .. } => "group",
+            StmtKind::Repeat { .. } => "repeat",
+            StmtKind::Section { .. } => "section",
+            StmtKind::Info { .. } => "info",
+            StmtKind::Rule { .. } => "rule",
+            StmtKind::Codelist { .. } => "codelist",
+            StmtKind::Code { .. } => "code",
+            StmtKind::Text { key, .. } => key.as_str(),
+            StmtKind::Version(_) => "version",
+            StmtKind::Languages(_) => "languages",
+            StmtKind::Fim { .. } => "fim",
+            StmtKind::Urn(_) => "urn",
+            StmtKind::Required { .. } => "required",
+            StmtKind::Optional => "optional",
+            StmtKind::Visible(_) => "visible when",
+            StmtKind::Length(_) => "length",
+            StmtKind::Bound { kind: BoundKind::Min, .. } => "min",
+            StmtKind::Bound { kind: BoundKind::Max, .. } => "max",
+            StmtKind::Decimals(_) => "decimals",
+            StmtKind::Pattern(_) => "pattern",
+            StmtKind::Accept(_) => "accept",
+            StmtKind::MaxSize { .. } => "max_size",
+            StmtKind::Autocomplete(_) => "autocomplete",
+            StmtKind::Control(_) => "control",
+            StmtKind::Check(_) => "check",
+            StmtKind::At(_) => "at",
+        }
+    }
+}
+
+/// A dotted path such as `antragsteller.anschrift.plz`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub segments: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    pub fn dotted(&self) -> String {
+        self.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationUnit {
+    Days,
+    Months,
+    Years,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Contains,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Contains => "contains",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostfixOp {
+    IsSet,
+    IsNotSet,
+    IsEmpty,
+    IsNotEmpty,
+}
+
+impl PostfixOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostfixOp::IsSet => "is set",
+            PostfixOp::IsNotSet => "is not set",
+            PostfixOp::IsEmpty => "is empty",
+            PostfixOp::IsNotEmpty => "is not empty",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Bool(bool),
+    /// A number as written (`12`, `0.07`): kept as text so no precision is lost.
+    Number(String),
+    Str(String),
+    /// A date literal `YYYY-MM-DD`, already checked to exist in the calendar.
+    Date(String),
+    Duration { amount: u32, unit: DurationUnit },
+    Today,
+    Path(Path),
+    Set(Vec<Expr>),
+    Call { name: Ident, args: Vec<Expr> },
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Postfix { op: PostfixOp, operand: Box<Expr> },
+}

@@ -1,0 +1,21 @@
+//! Syntax: source text → AST with spans, using the pest grammar in `grammar/formwerk.pest`.
+//!
+//! Knows nothing of types, the IR or backends. A syntax error stops the parse of one file
+//! (pest reports the first); other files are still parsed and checked.
+
+pub mod ast;
+mod guard;
+mod parser;
+
+use crate::diag::Diagnostic;
+use crate::source::SourceDb;
+use crate::source::FileId;
+
+/// Parses one file of the database. Returns `None` when the file has a syntax error.
+pub fn parse(db: &SourceDb, file: FileId) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let text = &db.get(file).text;
+    if let Some(diagnostic) = guard::check_nesting(file, text) {
+        return (None, vec![diagnostic]);
+    }
+    parser::parse_file(file, text)
+}

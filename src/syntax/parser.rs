@@ -1,0 +1,532 @@
+//! pest pairs → AST. The grammar lives in `grammar/formwerk.pest`; operator precedence here.
+
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+
+use super::ast::*;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::value::Date;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/formwerk.pest"]
+struct FormParser;
+
+/// The most operators one expression may have; bounds the depth of the expression tree.
+const MAX_OPERATORS: usize = 128;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_not_in, Assoc::Left)
+            | Op::infix(Rule::op_contains, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::op_is_set)
+            | Op::postfix(Rule::op_is_not_set)
+            | Op::postfix(Rule::op_is_empty)
+            | Op::postfix(Rule::op_is_not_empty))
+});
+
+pub fn parse_file(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
+    match FormParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let lower = Lower { file, diagnostics: RefCell::new(Vec::new()) };
+            let ast = pairs.next().map(|pair| lower.file(pair));
+            (ast, lower.diagnostics.into_inner())
+        }
+        Err(error) => (None, vec![syntax_error(file, text, error)]),
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match error.location {
+        InputLocation::Pos(pos) => (pos, pos),
+        InputLocation::Span((start, end)) => (start, end),
+    };
+    // Point at the whole unexpected token rather than at a single position.
+    let token_end = text[start..]
+        .char_indices()
+        .find(|&(i, c)| i > 0 && (c.is_whitespace() || !(c.is_alphanumeric() || c == '_')))
+        .map_or(text.len(), |(i, _)| start + i);
+    let end = end.max(token_end).min(text.len());
+    let found = if start >= text.len() {
+        "end of file".to_string()
+    } else {
+        let token: String = text[start..end].chars().take(30).collect();
+        format!("`{}`", token.trim())
+    };
+    let message = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            let mut names: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            let expected = match names.as_slice() {
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} or {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            format!("expected {expected}, found {found}")
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+        _ => format!("unexpected {found}"),
+    };
+    let help = if found.starts_with("`\"") || found == "end of file" {
+        "check that every `{` has its `}` and every string its closing quote"
+    } else {
+        "see the language tour in docs/LANGUAGE.md for the statements a block accepts"
+    };
+    Diagnostic::new(Code::SyntaxError, message, Span::new(file, start, end.max(start)), "unexpected here").with_help(help)
+}
+
+/// A reader's name for what the parser expected.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::file => "`use`, `form`, `group` or `codelist`",
+        Rule::ident | Rule::module_path | Rule::path => "a name",
+        Rule::string | Rule::string_body => "a string in quotes",
+        Rule::text => "a text in quotes",
+        Rule::translation | Rule::lang_tag => "a translation such as `en \"…\"`",
+        Rule::block => "a block `{ … }`",
+        Rule::field_type | Rule::simple_type | Rule::single_choice | Rule::multi_choice => {
+            "a field type (text, multiline, integer, decimal, money, boolean, date, email, phone, iban, postcode, file, choice of …)"
+        }
+        Rule::expr => "an expression",
+        Rule::integer | Rule::int_range | Rule::count_range => "a number or range such as `1..5`",
+        Rule::type_annot => "`:` and a type name",
+        Rule::inline_flag => "`required` or `optional`",
+        Rule::size_unit => "`KB` or `MB`",
+        Rule::duration_unit => "`days`, `months` or `years`",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_in
+        | Rule::op_not_in
+        | Rule::op_contains
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator",
+        Rule::op_is_set | Rule::op_is_not_set | Rule::op_is_empty | Rule::op_is_not_empty => "`is set` or `is empty`",
+        Rule::op_not | Rule::op_neg => "a value",
+        Rule::call | Rule::date_lit | Rule::duration | Rule::number | Rule::boolean | Rule::today | Rule::set_lit => "a value",
+        _ => "a statement",
+    }
+}
+
+struct Lower {
+    file: FileId,
+    diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+impl Lower {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let span = pair.as_span();
+        Span::new(self.file, span.start(), span.end())
+    }
+
+    fn error(&self, diagnostic: Diagnostic) {
+        self.diagnostics.borrow_mut().push(diagnostic);
+    }
+
+    fn file(&self, pair: Pair<Rule>) -> File {
+        let mut file = File { uses: Vec::new(), forms: Vec::new(), items: Vec::new() };
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::use_decl => {
+                    let span = self.span(&item);
+                    let path = item.into_inner().nth(1).map(|p| p.into_inner().map(|i| self.ident(i)).collect()).unwrap_or_default();
+                    file.uses.push(Use { path, span });
+                }
+                Rule::form_decl => {
+                    let span = self.span(&item);
+                    let mut inner = item.into_inner().skip(1);
+                    let name = self.ident(inner.next().expect("form name"));
+                    let body = self.block(inner.next().expect("form body"));
+                    file.forms.push(FormDecl { name, body, span });
+                }
+                Rule::EOI => {}
+                _ => {
+                    if let Some(stmt) = self.stmt(item) {
+                        file.items.push(stmt);
+                    }
+                }
+            }
+        }
+        file
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
+    }
+
+    fn block(&self, pair: Pair<Rule>) -> Block {
+        let span = self.span(&pair);
+        let stmts = pair.into_inner().filter_map(|p| self.stmt(p)).collect();
+        Block { stmts, span }
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> StringLit {
+        let span = self.span(&pair);
+        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        let mut value = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                value.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, 'u')) => {
+                    let rest = &raw[i + 2..];
+                    let close = rest.find('}').unwrap_or(rest.len());
+                    let hex = rest.get(1..close).unwrap_or("");
+                    match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => value.push(ch),
+                        None => {
+                            let start = span.start as usize + 1 + i;
+                            self.error(
+                                Diagnostic::new(
+                                    Code::InvalidLiteral,
+                                    format!("`\\u{{{hex}}}` is not a Unicode character"),
+                                    Span::new(self.file, start, start + close + 3),
+                                    "invalid escape",
+                                )
+                                .with_help("use a code point up to 10FFFF that is not a surrogate (D800–DFFF)"),
+                            );
+                        }
+                    }
+                    for _ in 0..=close {
+                        chars.next();
+                    }
+                }
+                Some((_, other)) => value.push(other),
+                None => {}
+            }
+        }
+        StringLit { value, span }
+    }
+
+    fn text(&self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let primary = self.string(inner.next().expect("text has a string"));
+        let translations = inner
+            .map(|translation| {
+                let mut parts = translation.into_inner();
+                let lang = self.ident(parts.next().expect("language"));
+                let string = self.string(parts.next().expect("translated string"));
+                (lang, string)
+            })
+            .collect();
+        Text { primary, translations, span }
+    }
+
+    fn integer(&self, pair: Pair<Rule>) -> IntLit {
+        let span = self.span(&pair);
+        let value = pair.as_str().parse::<u64>().unwrap_or_else(|_| {
+            self.error(Diagnostic::new(
+                Code::InvalidLiteral,
+                "number is too large",
+                span,
+                "does not fit into 64 bits",
+            ));
+            0
+        });
+        IntLit { value, span }
+    }
+
+    fn int_range(&self, pair: Pair<Rule>) -> IntRange {
+        let span = self.span(&pair);
+        if pair.as_rule() == Rule::integer {
+            let value = self.integer(pair);
+            return IntRange { min: Some(value), max: Some(value), span };
+        }
+        let text = pair.as_str();
+        let dots = text.find("..").unwrap_or(0) + span.start as usize;
+        let mut range = IntRange { min: None, max: None, span };
+        for part in pair.into_inner() {
+            let value = self.integer(part);
+            if (value.span.start as usize) < dots {
+                range.min = Some(value);
+            } else {
+                range.max = Some(value);
+            }
+        }
+        range
+    }
+
+    fn stmt(&self, pair: Pair<Rule>) -> Option<Stmt> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner().peekable();
+        // Skip the keyword token every statement starts with (text keys carry meaning).
+        if !matches!(rule, Rule::text_stmt | Rule::bound_stmt) {
+            inner.next();
+        }
+        let kind = match rule {
+            Rule::field_stmt => {
+                let name = self.ident(inner.next()?);
+                let ty = self.field_type(inner.next()?);
+                let mut label = None;
+                let mut flag = None;
+                let mut body = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::text => label = Some(self.text(part)),
+                        Rule::inline_flag => {
+                            let flag_span = self.span(&part);
+                            let which = if part.as_str() == "required" { Flag::Required } else { Flag::Optional };
+                            flag = Some((which, flag_span));
+                        }
+                        Rule::block => body = Some(self.block(part)),
+                        _ => {}
+                    }
+                }
+                StmtKind::Field { name, ty, label, flag, body }
+            }
+            Rule::group_stmt | Rule::repeat_stmt => {
+                let name = self.ident(inner.next()?);
+                let (mut ty, mut label, mut count, mut body) = (None, None, None, None);
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::type_annot => ty = part.into_inner().next().map(|p| self.ident(p)),
+                        Rule::text => label = Some(self.text(part)),
+                        Rule::count_range => count = part.into_inner().next().map(|p| self.int_range(p)),
+                        Rule::block => body = Some(self.block(part)),
+                        _ => {}
+                    }
+                }
+                if rule == Rule::group_stmt {
+                    StmtKind::Group { name, ty, label, body }
+                } else {
+                    StmtKind::Repeat { name, ty, label, count, body }
+                }
+            }
+            Rule::section_stmt | Rule::codelist_stmt => {
+                let name = self.ident(inner.next()?);
+                let (mut label, mut body) = (None, None);
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::text => label = Some(self.text(part)),
+                        Rule::block => body = Some(self.block(part)),
+                        _ => {}
+                    }
+                }
+                if rule == Rule::section_stmt {
+                    StmtKind::Section { name, label, body }
+                } else {
+                    StmtKind::Codelist { name, label, body }
+                }
+            }
+            Rule::info_stmt => {
+                let name = self.ident(inner.next()?);
+                let text = self.text(inner.next()?);
+                let body = inner.next().map(|b| self.block(b));
+                StmtKind::Info { name, text, body }
+            }
+            Rule::rule_stmt => {
+                let name = self.ident(inner.next()?);
+                let body = self.block(inner.next()?);
+                StmtKind::Rule { name, body }
+            }
+            Rule::code_stmt => {
+                let code = self.string(inner.next()?);
+                let label = inner.next().map(|t| self.text(t));
+                StmtKind::Code { code, label }
+            }
+            Rule::text_stmt => {
+                let key = match inner.next()?.as_str() {
+                    "label" => TextKey::Label,
+                    "hint" => TextKey::Hint,
+                    "title" => TextKey::Title,
+                    "description" => TextKey::Description,
+                    "message" => TextKey::Message,
+                    _ => TextKey::Item,
+                };
+                StmtKind::Text { key, text: self.text(inner.next()?) }
+            }
+            Rule::version_stmt => StmtKind::Version(self.string(inner.next()?)),
+            Rule::languages_stmt => StmtKind::Languages(inner.map(|p| self.ident(p)).collect()),
+            Rule::fim_stmt => {
+                let id = self.string(inner.next()?);
+                let version = inner.nth(1).map(|p| self.string(p));
+                StmtKind::Fim { id, version }
+            }
+            Rule::urn_stmt => StmtKind::Urn(self.string(inner.next()?)),
+            Rule::required_stmt => {
+                let when = inner.nth(1).and_then(|e| self.expr(e));
+                StmtKind::Required { when }
+            }
+            Rule::optional_stmt => StmtKind::Optional,
+            Rule::visible_stmt => StmtKind::Visible(self.expr(inner.nth(1)?)?),
+            Rule::length_stmt => StmtKind::Length(self.int_range(inner.next()?)),
+            Rule::bound_stmt => {
+                let kind = if inner.next()?.as_str() == "min" { BoundKind::Min } else { BoundKind::Max };
+                StmtKind::Bound { kind, value: self.expr(inner.next()?)? }
+            }
+            Rule::decimals_stmt => StmtKind::Decimals(self.integer(inner.next()?)),
+            Rule::pattern_stmt => StmtKind::Pattern(self.string(inner.next()?)),
+            Rule::accept_stmt => StmtKind::Accept(inner.map(|p| self.string(p)).collect()),
+            Rule::max_size_stmt => {
+                let amount = self.integer(inner.next()?);
+                let unit = if inner.next()?.as_str() == "KB" { SizeUnit::Kb } else { SizeUnit::Mb };
+                StmtKind::MaxSize { amount, unit }
+            }
+            Rule::autocomplete_stmt => StmtKind::Autocomplete(self.string(inner.next()?)),
+            Rule::control_stmt => StmtKind::Control(self.ident(inner.next()?)),
+            Rule::check_stmt => StmtKind::Check(self.expr(inner.next()?)?),
+            Rule::at_stmt => StmtKind::At(self.path(inner.next()?)),
+            _ => return None,
+        };
+        Some(Stmt { kind, span })
+    }
+
+    fn field_type(&self, pair: Pair<Rule>) -> FieldTypeAst {
+        let inner = pair.into_inner().next().expect("field type alternative");
+        match inner.as_rule() {
+            Rule::simple_type => FieldTypeAst::Simple(self.ident(inner)),
+            rule => {
+                let list = inner.into_inner().find(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).expect("list name");
+                FieldTypeAst::Choice { list, multiple: rule == Rule::multi_choice }
+            }
+        }
+    }
+
+    fn path(&self, pair: Pair<Rule>) -> Path {
+        let span = self.span(&pair);
+        Path { segments: pair.into_inner().map(|p| self.ident(p)).collect(), span }
+    }
+
+    /// Lowers an `expr` pair. Returns `None` (with a diagnostic) when a literal is invalid.
+    fn expr(&self, pair: Pair<Rule>) -> Option<Expr> {
+        let span = self.span(&pair);
+        let pairs = pair.into_inner();
+        let n_operators = pairs.clone().filter(|p| format!("{:?}", p.as_rule()).starts_with("op_")).count();
+        if n_operators > MAX_OPERATORS {
+            self.error(
+                Diagnostic::new(
+                    Code::SyntaxError,
+                    format!("expression has {n_operators} operators; at most {MAX_OPERATORS} are allowed"),
+                    span,
+                    "too long",
+                )
+                .with_help("split it into several rules or conditions"),
+            );
+            return None;
+        }
+        PRATT
+            .map_primary(|primary| self.primary(primary))
+            .map_prefix(|op, operand| {
+                let operand = operand?;
+                let op_span = self.span(&op);
+                let op = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                Some(Expr { span: op_span.to(operand.span), kind: ExprKind::Unary { op, operand: Box::new(operand) } })
+            })
+            .map_postfix(|operand, op| {
+                let operand = operand?;
+                let op_span = self.span(&op);
+                let op = match op.as_rule() {
+                    Rule::op_is_set => PostfixOp::IsSet,
+                    Rule::op_is_not_set => PostfixOp::IsNotSet,
+                    Rule::op_is_empty => PostfixOp::IsEmpty,
+                    _ => PostfixOp::IsNotEmpty,
+                };
+                Some(Expr { span: operand.span.to(op_span), kind: ExprKind::Postfix { op, operand: Box::new(operand) } })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let op = match op.as_rule() {
+                    Rule::op_or => BinaryOp::Or,
+                    Rule::op_and => BinaryOp::And,
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_in => BinaryOp::In,
+                    Rule::op_not_in => BinaryOp::NotIn,
+                    Rule::op_contains => BinaryOp::Contains,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    Rule::op_mul => BinaryOp::Mul,
+                    _ => BinaryOp::Div,
+                };
+                Some(Expr { span: lhs.span.to(rhs.span), kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) } })
+            })
+            .parse(pairs)
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Option<Expr> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::expr => return self.expr(pair).map(|e| Expr { span, ..e }),
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::number => ExprKind::Number(pair.as_str().to_string()),
+            Rule::string => ExprKind::Str(self.string(pair).value),
+            Rule::today => ExprKind::Today,
+            Rule::date_lit => {
+                let text = pair.as_str();
+                if Date::parse(text).is_none() {
+                    self.error(
+                        Diagnostic::new(Code::InvalidLiteral, format!("`{text}` is not a date in the calendar"), span, "no such day")
+                            .with_help("dates are written YYYY-MM-DD; check the day of the month and leap years"),
+                    );
+                    return None;
+                }
+                ExprKind::Date(text.to_string())
+            }
+            Rule::duration => {
+                let mut inner = pair.into_inner();
+                let amount = self.integer(inner.next()?);
+                let unit = match inner.next()?.as_str().trim_end_matches('s') {
+                    "day" => DurationUnit::Days,
+                    "month" => DurationUnit::Months,
+                    _ => DurationUnit::Years,
+                };
+                let Ok(amount) = u32::try_from(amount.value).map(|a| a.min(100_000)) else {
+                    self.error(Diagnostic::new(Code::InvalidLiteral, "duration is too long", span, "too large"));
+                    return None;
+                };
+                ExprKind::Duration { amount, unit }
+            }
+            Rule::set_lit => {
+                let items: Option<Vec<Expr>> = pair.into_inner().map(|p| self.expr(p)).collect();
+                ExprKind::Set(items?)
+            }
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next()?);
+                let args: Option<Vec<Expr>> = inner.map(|p| self.expr(p)).collect();
+                ExprKind::Call { name, args: args? }
+            }
+            Rule::path => ExprKind::Path(self.path(pair)),
+            _ => return None,
+        };
+        Some(Expr { kind, span })
+    }
+}
