@@ -1,6 +1,9 @@
 //! Formwerk: a compiler for administrative forms.
 
+pub mod check;
 pub mod diag;
+pub mod driver;
+pub mod emit;
 pub mod ir;
 pub mod source;
 pub mod syntax;

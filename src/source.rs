@@ -120,9 +120,10 @@ impl DirLoader {
         Some(parts?.join("."))
     }
 
+    /// The name shown in diagnostics: the path as the user would type it (`forms/x.form`).
     pub fn display_name(&self, file: &Path) -> String {
-        let rel = file.strip_prefix(&self.root).unwrap_or(file);
-        rel.to_string_lossy().replace('\\', "/")
+        let path = file.strip_prefix("./").unwrap_or(file);
+        path.to_string_lossy().replace('\\', "/")
     }
 }
 

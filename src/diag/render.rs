@@ -157,17 +157,13 @@ impl fmt::Debug for MietteReport {
 
 impl fmt::Display for MietteReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}: {}", self.code, self.message)
     }
 }
 
 impl std::error::Error for MietteReport {}
 
 impl miette::Diagnostic for MietteReport {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,

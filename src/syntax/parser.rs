@@ -141,9 +141,10 @@ struct Lower {
 }
 
 impl Lower {
+    /// The pair's span without the trailing whitespace pest includes after optional parts.
     fn span(&self, pair: &Pair<Rule>) -> Span {
-        let span = pair.as_span();
-        Span::new(self.file, span.start(), span.end())
+        let start = pair.as_span().start();
+        Span::new(self.file, start, start + pair.as_str().trim_end().len())
     }
 
     fn error(&self, diagnostic: Diagnostic) {

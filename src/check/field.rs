@@ -1,0 +1,373 @@
+//! Field types and constraints: which constraint applies to which type, constant bounds,
+//! and bounds that contradict each other.
+//!
+//! ```text
+//! field alter: integer "Alter" { min 0  max 130 }          // accepted
+//! field alter: integer "Alter" { min 18 max 16 }           // contradictory-bounds
+//! field name: text "Name" { decimals 2 }                    // not-applicable
+//! field geburtsdatum: date "Geburtsdatum" { max today - 14 years }
+//! ```
+
+use super::pattern;
+use super::props::Props;
+use super::text::Languages;
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{self, Bound, Constraints, Control, DateUnit, FieldType};
+use crate::source::Span;
+use crate::syntax::ast::{self, ExprKind, SizeUnit, UnaryOp};
+use crate::value::{Date, Decimal, DurationUnit};
+
+/// Maps a simple type name to its field type; `None` for choices (resolved by the caller).
+pub fn simple_type(name: &str) -> Option<FieldType> {
+    Some(match name {
+        "text" => FieldType::Text,
+        "multiline" => FieldType::Multiline,
+        "integer" => FieldType::Integer,
+        "decimal" => FieldType::Decimal,
+        "money" => FieldType::Money,
+        "boolean" => FieldType::Boolean,
+        "date" => FieldType::Date,
+        "email" => FieldType::Email,
+        "phone" => FieldType::Phone,
+        "iban" => FieldType::Iban,
+        "postcode" => FieldType::Postcode,
+        "file" => FieldType::File,
+        _ => return None,
+    })
+}
+
+fn type_name(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "text",
+        FieldType::Multiline => "multiline",
+        FieldType::Integer => "integer",
+        FieldType::Decimal => "decimal",
+        FieldType::Money => "money",
+        FieldType::Boolean => "boolean",
+        FieldType::Date => "date",
+        FieldType::Email => "email",
+        FieldType::Phone => "phone",
+        FieldType::Iban => "iban",
+        FieldType::Postcode => "postcode",
+        FieldType::File => "file",
+        FieldType::Choice { .. } => "choice",
+        FieldType::MultipleChoice { .. } => "multiple choice",
+    }
+}
+
+/// WHATWG autocomplete tokens allowed for data about the person filling in (HTML.md §2.3).
+pub const AUTOCOMPLETE_TOKENS: &[&str] = &[
+    "given-name",
+    "additional-name",
+    "family-name",
+    "honorific-prefix",
+    "bday",
+    "address-line1",
+    "address-line2",
+    "postal-code",
+    "address-level2",
+    "country",
+    "country-name",
+    "email",
+    "tel",
+    "organization",
+    "organization-title",
+];
+
+/// Lowers the constraints of a field of type `ty`; reports those that do not apply.
+pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics: &mut Vec<Diagnostic>) -> Constraints {
+    let mut out = Constraints::default();
+    let text_like = matches!(ty, FieldType::Text | FieldType::Multiline | FieldType::Email | FieldType::Phone);
+    let ordered = matches!(ty, FieldType::Integer | FieldType::Decimal | FieldType::Money | FieldType::Date);
+    let mut not_applicable = |keyword: &str, help: &str| {
+        if let Some(span) = props.span_of(keyword) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::NotApplicable,
+                    format!("`{keyword}` does not apply to a {} field", type_name(ty)),
+                    span,
+                    "not applicable",
+                )
+                .with_help(help.to_string()),
+            );
+            false
+        } else {
+            true
+        }
+    };
+    let length_ok = text_like || not_applicable("length", "`length` applies to text, multiline, email and phone fields");
+    let pattern_ok = text_like || not_applicable("pattern", "`pattern` applies to text, multiline, email and phone fields");
+    let min_ok = ordered || not_applicable("min", "`min` applies to integer, decimal, money and date fields");
+    let max_ok = ordered || not_applicable("max", "`max` applies to integer, decimal, money and date fields");
+    let decimals_help = if *ty == FieldType::Money {
+        "money always has at most two decimals"
+    } else {
+        "`decimals` applies to decimal fields"
+    };
+    let decimals_ok = *ty == FieldType::Decimal || not_applicable("decimals", decimals_help);
+    let file = *ty == FieldType::File;
+    let accept_ok = file || not_applicable("accept", "`accept` applies to file fields");
+    let size_ok = file || not_applicable("max_size", "`max_size` applies to file fields");
+    let _ = (length_ok, pattern_ok, min_ok, max_ok, decimals_ok, accept_ok, size_ok);
+
+    if let (true, Some(range)) = (length_ok, props.length) {
+        out.min_length = range.min.map(|m| m.value).filter(|&m| m > 0);
+        out.max_length = range.max.map(|m| m.value);
+        if let (Some(min), Some(max)) = (range.min, range.max) {
+            if min.value > max.value {
+                diagnostics.push(contradictory(range.span, format!("length {}..{} allows no value", min.value, max.value)));
+            }
+        }
+    }
+    if pattern_ok {
+        if let Some(literal) = props.pattern {
+            if let Some(regex) = pattern::lower(literal, diagnostics) {
+                let message = props.message.map(|m| langs.lower(m, diagnostics));
+                out.pattern = Some(ir::Pattern { source: literal.value.clone(), regex, message });
+            }
+        } else if let Some(message) = props.message {
+            diagnostics.push(
+                Diagnostic::new(Code::MisplacedStatement, "`message` in a field needs a `pattern`", message.span, "no pattern to explain")
+                    .with_help("a field's `message` is shown when its pattern does not match; cross-field messages belong in a `rule`"),
+            );
+        }
+    }
+    if min_ok {
+        out.min = props.min.and_then(|e| bound(e, ty, diagnostics));
+    }
+    if max_ok {
+        out.max = props.max.and_then(|e| bound(e, ty, diagnostics));
+    }
+    if let (Some(min), Some(max), Some(min_expr), Some(max_expr)) = (&out.min, &out.max, props.min, props.max) {
+        if bounds_contradict(min, max) {
+            diagnostics.push(
+                contradictory(min_expr.span.to(max_expr.span), "the minimum is above the maximum".to_string())
+                    .with_note(min_expr.span, "minimum")
+                    .with_note(max_expr.span, "maximum"),
+            );
+        }
+    }
+    if let (true, Some(decimals)) = (decimals_ok, props.decimals) {
+        out.decimals = Some(decimals.value.min(28) as u32);
+        for (expr, value) in [(props.min, &out.min), (props.max, &out.max)] {
+            if let (Some(expr), Some(Bound::Number { value })) = (expr, value) {
+                if Decimal::parse(value).is_some_and(|d| d.significant_scale() as u64 > decimals.value) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvalidBound,
+                            format!("bound {value} has more than {} decimal places", decimals.value),
+                            expr.span,
+                            "too precise",
+                        )
+                        .with_help("a bound must itself be a valid value of the field"),
+                    );
+                }
+            }
+        }
+    }
+    if let (true, Some((list, _))) = (accept_ok, props.accept) {
+        for entry in list {
+            let value = entry.value.trim();
+            let extension = value.len() > 1
+                && value.starts_with('.')
+                && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
+            let media_type = value.split_once('/').is_some_and(|(a, b)| {
+                !a.is_empty() && !b.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
+            });
+            if extension || media_type {
+                out.accept.push(value.to_ascii_lowercase());
+            } else {
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidLiteral, format!("\"{}\" is not a file type", entry.value), entry.span, "invalid file type")
+                        .with_help("write an extension such as \".pdf\" or a media type such as \"image/jpeg\""),
+                );
+            }
+        }
+    }
+    if let (true, Some((amount, unit, span))) = (size_ok, props.max_size) {
+        let factor: u64 = if unit == SizeUnit::Kb { 1024 } else { 1024 * 1024 };
+        match amount.value.checked_mul(factor) {
+            Some(0) => diagnostics.push(contradictory(span, "a file of at most 0 bytes cannot be uploaded".into())),
+            Some(bytes) => out.max_size = Some(bytes),
+            None => diagnostics.push(Diagnostic::new(Code::InvalidLiteral, "file size is too large", span, "too large")),
+        }
+    }
+    out
+}
+
+fn contradictory(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(Code::ContradictoryBounds, message, span, "no value can satisfy this")
+        .with_help("the lower bound must not be above the upper bound")
+}
+
+/// A constant bound for a field of type `ty`.
+fn bound(expr: &ast::Expr, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<Bound> {
+    let invalid = |diagnostics: &mut Vec<Diagnostic>, message: String, help: &str| {
+        diagnostics.push(Diagnostic::new(Code::InvalidBound, message, expr.span, "invalid bound").with_help(help.to_string()));
+        None
+    };
+    if *ty == FieldType::Date {
+        return match date_bound(expr) {
+            Some(bound) => Some(bound),
+            None => invalid(
+                diagnostics,
+                "a date bound must be a date or `today` shifted by a duration".into(),
+                "write e.g. `min 1900-01-01`, `max today` or `max today - 14 years`; compare with other fields in a `rule`",
+            ),
+        };
+    }
+    let number = match &expr.kind {
+        ExprKind::Number(n) => Some(n.clone()),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => match &operand.kind {
+            ExprKind::Number(n) => Some(format!("-{n}")),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(value) = number.as_deref().and_then(Decimal::parse) else {
+        return invalid(
+            diagnostics,
+            format!("a bound of a {} field must be a number", type_name(ty)),
+            "write e.g. `min 0` or `max 99.99`; compare with other fields in a `rule`",
+        );
+    };
+    match ty {
+        FieldType::Integer if !value.is_integer() => {
+            invalid(diagnostics, format!("{value} is not a whole number"), "an integer field needs whole-number bounds")
+        }
+        FieldType::Money if value.significant_scale() > 2 => {
+            invalid(diagnostics, format!("{value} has more than two decimal places"), "money has cents at most")
+        }
+        _ => Some(Bound::Number { value: value.to_string() }),
+    }
+}
+
+fn date_bound(expr: &ast::Expr) -> Option<Bound> {
+    match &expr.kind {
+        ExprKind::Date(text) => Some(Bound::Date { value: text.clone() }),
+        ExprKind::Today => Some(Bound::Today { amount: 0, unit: DateUnit::Days }),
+        ExprKind::Binary { op: op @ (ast::BinaryOp::Add | ast::BinaryOp::Sub), lhs, rhs } => {
+            let (ExprKind::Today, ExprKind::Duration { amount, unit }) = (&lhs.kind, &rhs.kind) else { return None };
+            let amount = if *op == ast::BinaryOp::Sub { -(*amount as i64) } else { *amount as i64 };
+            let unit = match unit {
+                ast::DurationUnit::Days => DateUnit::Days,
+                ast::DurationUnit::Months => DateUnit::Months,
+                ast::DurationUnit::Years => DateUnit::Years,
+            };
+            Some(Bound::Today { amount, unit })
+        }
+        _ => None,
+    }
+}
+
+/// Whether `min > max` for every possible value of `today` (checked on a few reference days
+/// that cover month ends and leap days) or, for constants, plainly.
+fn bounds_contradict(min: &Bound, max: &Bound) -> bool {
+    match (min, max) {
+        (Bound::Number { value: a }, Bound::Number { value: b }) => {
+            matches!((Decimal::parse(a), Decimal::parse(b)), (Some(a), Some(b)) if a > b)
+        }
+        (Bound::Date { value: a }, Bound::Date { value: b }) => a > b,
+        (Bound::Today { .. }, Bound::Today { .. }) => {
+            let references = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
+            references.iter().filter_map(|r| Date::parse(r)).all(|today| {
+                matches!((resolve_today(min, today), resolve_today(max, today)), (Some(a), Some(b)) if a > b)
+            })
+        }
+        _ => false,
+    }
+}
+
+fn resolve_today(bound: &Bound, today: Date) -> Option<Date> {
+    let Bound::Today { amount, unit } = bound else { return None };
+    let unit = match unit {
+        DateUnit::Days => DurationUnit::Days,
+        DateUnit::Months => DurationUnit::Months,
+        DateUnit::Years => DurationUnit::Years,
+    };
+    today.shift(*amount, unit)
+}
+
+/// Checks an `autocomplete` token against the allow-list; an optional `section-…` prefix is kept.
+pub fn autocomplete(token: &ast::StringLit, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let words: Vec<&str> = token.value.split_whitespace().collect();
+    let (section, name) = match words.as_slice() {
+        [section, name] if section.starts_with("section-") && section.len() > 8 => (Some(*section), *name),
+        [name] => (None, *name),
+        _ => (None, ""),
+    };
+    if !AUTOCOMPLETE_TOKENS.contains(&name) {
+        let suggestion = crate::diag::closest(name, AUTOCOMPLETE_TOKENS.iter().copied());
+        let help = match suggestion {
+            Some(s) => format!("did you mean \"{s}\"? Allowed: {}", AUTOCOMPLETE_TOKENS.join(", ")),
+            None => format!("allowed tokens: {}", AUTOCOMPLETE_TOKENS.join(", ")),
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidAutocomplete,
+                format!("\"{}\" is not an allowed autocomplete token", token.value),
+                token.span,
+                "unknown token",
+            )
+            .with_help(help),
+        );
+        return None;
+    }
+    let fits = match ty {
+        FieldType::Text => true,
+        FieldType::Email => name == "email",
+        FieldType::Phone => name == "tel",
+        FieldType::Postcode => name == "postal-code",
+        FieldType::Date => name == "bday",
+        FieldType::Choice { .. } => name == "country",
+        _ => false,
+    };
+    if !fits {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotApplicable,
+                format!("autocomplete \"{name}\" does not fit a {} field", type_name(ty)),
+                token.span,
+                "does not fit",
+            )
+            .with_help("email fields take \"email\", phone \"tel\", postcode \"postal-code\", dates \"bday\", country choices \"country\""),
+        );
+        return None;
+    }
+    Some(match section {
+        Some(section) => format!("{section} {name}"),
+        None => name.to_string(),
+    })
+}
+
+/// Checks `control` against the field type.
+pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<Control> {
+    let allowed: &[(&str, Control)] = match ty {
+        FieldType::Choice { .. } => &[("radios", Control::Radios), ("select", Control::Select)],
+        FieldType::Boolean => &[("radios", Control::Radios), ("checkbox", Control::Checkbox)],
+        FieldType::MultipleChoice { .. } => &[("checkbox", Control::Checkbox)],
+        _ => &[],
+    };
+    if let Some((_, control)) = allowed.iter().find(|(name, _)| *name == ident.name) {
+        return Some(*control);
+    }
+    let help = if allowed.is_empty() {
+        "`control` applies to choices (radios, select), booleans (radios, checkbox) and multiple choices (checkbox)".to_string()
+    } else {
+        format!(
+            "a {} field can be shown as {}",
+            type_name(ty),
+            allowed.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+        )
+    };
+    diagnostics.push(
+        Diagnostic::new(
+            Code::NotApplicable,
+            format!("`control {}` does not apply to a {} field", ident.name, type_name(ty)),
+            ident.span,
+            "not applicable",
+        )
+        .with_help(help),
+    );
+    None
+}

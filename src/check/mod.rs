@@ -1,0 +1,91 @@
+//! Semantic analysis: the only producer of IR. Runs its passes in order and collects every
+//! problem of the run instead of stopping at the first.
+//!
+//! 1. `modules`: parse the given files and what they `use`; unknown modules, import cycles.
+//! 2. `defs`: the group types and code lists of each file and their visibility.
+//! 3. `lower`: each form to IR (with `props`, `field`, `pattern`, `codelist`, `text`),
+//!    then its expressions (`expr`), then unsatisfiable conditions (`satisfiable`).
+//! 4. Definitions of every file on their own, so modules no form uses are checked too.
+//! 5. Unused imports.
+
+mod codelist;
+mod defs;
+mod expr;
+mod field;
+mod lower;
+mod modules;
+mod names;
+mod pattern;
+mod props;
+mod satisfiable;
+mod text;
+mod tree;
+
+pub use field::AUTOCOMPLETE_TOKENS;
+
+use std::collections::BTreeMap;
+
+use crate::diag::{self, Code, Diagnostic};
+use crate::ir;
+use crate::source::{FileId, ModuleLoader, SourceDb, Span};
+
+/// The result of checking: the forms that lowered, and every diagnostic.
+pub struct Checked {
+    /// Each form with the file it was declared in, in file order.
+    pub forms: Vec<(FileId, ir::Form)>,
+    /// Sorted by position, duplicates removed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks `roots` (and every module they import). Forms are returned for the root files only.
+pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> Checked {
+    let mut diagnostics = Vec::new();
+    let program = modules::load(db, loader, roots, &mut diagnostics);
+    let db: &SourceDb = db;
+    let defs = defs::Defs::collect(&program, &mut diagnostics);
+    let mut forms = Vec::new();
+    let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
+    for &file in roots {
+        let Some(ast) = &program.unit(file).ast else { continue };
+        for (index, decl) in ast.forms.iter().enumerate() {
+            if index > 0 {
+                diagnostics.push(
+                    Diagnostic::new(Code::MisplacedStatement, "a file may hold only one form", decl.name.span, "second form")
+                        .with_help("put each form into its own file"),
+                );
+                continue;
+            }
+            if let Some(first) = form_ids.get(&decl.name.name) {
+                diagnostics.push(
+                    Diagnostic::new(Code::DuplicateName, format!("form `{}` is declared twice", decl.name.name), decl.name.span, "declared again")
+                        .with_note(*first, "first declared here")
+                        .with_help("form names identify the generated files, so they must be unique"),
+                );
+                continue;
+            }
+            form_ids.insert(decl.name.name.clone(), decl.name.span);
+            let lowering = lower::FormLowering::new(&defs, db, text::Languages(None));
+            let (form, mut form_diagnostics) = lowering.form(file, decl);
+            diagnostics.append(&mut form_diagnostics);
+            forms.extend(form.map(|f| (file, f)));
+        }
+    }
+    for (&file, unit) in &program.units {
+        if let Some(ast) = &unit.ast {
+            props::collect(&ast.items, props::Context::File, &mut diagnostics);
+        }
+        let lowering = lower::FormLowering::new(&defs, db, text::Languages(None));
+        diagnostics.append(&mut lowering.definitions(file));
+    }
+    for &file in program.units.keys() {
+        defs.report_unused_imports(file, &mut diagnostics);
+    }
+    diag::sort(&mut diagnostics);
+    Checked { forms, diagnostics }
+}

@@ -1,0 +1,293 @@
+//! Patterns: accepts the regex subset on which ECMA-262 (browsers, JSON Schema tools) and
+//! Rust's `regex` agree, and writes it out in a normalised, unanchored form.
+//!
+//! Accepted: literals, `.`, `[…]` with ranges, `\d` and `\w` (written out as ASCII classes,
+//! since Rust's are Unicode-aware), groups `(…)` and `(?:…)`, `|`, and the quantifiers
+//! `? * + {n} {n,} {n,m}` (lazy or greedy). A leading `^` and trailing `$` are dropped:
+//! patterns always match the whole value. Everything else is `non-portable-pattern`.
+
+use regex_syntax::ast::{
+    self as rx, Ast, ClassPerlKind, ClassSet, ClassSetItem, GroupKind, RepetitionKind, RepetitionRange,
+};
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::StringLit;
+
+/// `.` in the portable form: ECMA-262's meaning, which Rust's `.` lacks.
+const DOT: &str = "[^\\n\\r\\u{2028}\\u{2029}]";
+
+/// Checks a pattern literal; returns the portable regex or reports why there is none.
+pub fn lower(literal: &StringLit, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let source = literal.value.as_str();
+    let ast = match rx::parse::ParserBuilder::new().nest_limit(32).build().parse(source) {
+        Ok(ast) => ast,
+        Err(error) => {
+            let span = sub_span(literal, error.span());
+            let (code, help) = match error.kind() {
+                rx::ErrorKind::UnsupportedBackreference => {
+                    (Code::NonPortablePattern, "back-references are not supported; spell the alternatives out")
+                }
+                rx::ErrorKind::UnsupportedLookAround => {
+                    (Code::NonPortablePattern, "look-around is not supported; use a rule for conditions on the value")
+                }
+                _ => (Code::InvalidPattern, "check brackets, escapes and quantifiers"),
+            };
+            diagnostics.push(
+                Diagnostic::new(code, format!("pattern is not valid: {}", error.kind()), span, "here").with_help(help),
+            );
+            return None;
+        }
+    };
+    let body = strip_anchors(&ast);
+    let mut writer = Writer { out: String::new(), problem: None };
+    for node in body {
+        writer.node(node);
+    }
+    match writer.problem {
+        None => Some(writer.out),
+        Some((span, what, help)) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::NonPortablePattern,
+                    format!("pattern uses {what}, which browsers and Rust interpret differently"),
+                    sub_span(literal, &span),
+                    "not portable",
+                )
+                .with_help(help),
+            );
+            None
+        }
+    }
+}
+
+/// The top-level nodes without a leading `^` and a trailing `$`.
+fn strip_anchors(ast: &Ast) -> Vec<&Ast> {
+    let mut nodes: Vec<&Ast> = match ast {
+        Ast::Concat(concat) => concat.asts.iter().collect(),
+        other => vec![other],
+    };
+    let is = |node: &Ast, kinds: &[rx::AssertionKind]| matches!(node, Ast::Assertion(a) if kinds.contains(&a.kind));
+    if nodes.first().is_some_and(|n| is(n, &[rx::AssertionKind::StartLine, rx::AssertionKind::StartText])) {
+        nodes.remove(0);
+    }
+    if nodes.last().is_some_and(|n| is(n, &[rx::AssertionKind::EndLine, rx::AssertionKind::EndText])) {
+        nodes.pop();
+    }
+    nodes
+}
+
+/// Maps a span inside the pattern to the source, when the literal has no escapes.
+fn sub_span(literal: &StringLit, span: &rx::Span) -> Span {
+    let raw_len = literal.span.len().saturating_sub(2);
+    if raw_len == literal.value.len() {
+        let start = literal.span.start as usize + 1 + span.start.offset;
+        let end = (literal.span.start as usize + 1 + span.end.offset).max(start + 1);
+        Span::new(literal.span.file, start, end.min(literal.span.end as usize - 1).max(start))
+    } else {
+        literal.span
+    }
+}
+
+struct Writer {
+    out: String,
+    problem: Option<(rx::Span, &'static str, &'static str)>,
+}
+
+impl Writer {
+    fn reject(&mut self, span: &rx::Span, what: &'static str, help: &'static str) {
+        if self.problem.is_none() {
+            self.problem = Some((*span, what, help));
+        }
+    }
+
+    fn node(&mut self, ast: &Ast) {
+        match ast {
+            Ast::Empty(_) => {}
+            Ast::Flags(flags) => self.reject(&flags.span, "inline flags", "write both cases explicitly, e.g. `[Aa]`"),
+            Ast::Literal(literal) => self.literal(literal.c, false),
+            Ast::Dot(_) => self.out.push_str(DOT),
+            Ast::Assertion(assertion) => self.reject(
+                &assertion.span,
+                "an anchor or word boundary",
+                "a pattern always matches the whole value; remove `^`, `$` and `\\b` inside it",
+            ),
+            Ast::ClassUnicode(class) => {
+                self.reject(&class.span, "a Unicode class", "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`")
+            }
+            Ast::ClassPerl(class) => match (class.kind.clone(), class.negated) {
+                (ClassPerlKind::Digit, false) => self.out.push_str("[0-9]"),
+                (ClassPerlKind::Digit, true) => self.out.push_str("[^0-9]"),
+                (ClassPerlKind::Word, false) => self.out.push_str("[A-Za-z0-9_]"),
+                (ClassPerlKind::Word, true) => self.out.push_str("[^A-Za-z0-9_]"),
+                (ClassPerlKind::Space, _) => {
+                    self.reject(&class.span, "`\\s`", "write the whitespace you mean, e.g. `[ ]` or `[ \\t]`")
+                }
+            },
+            Ast::ClassBracketed(class) => {
+                self.out.push('[');
+                if class.negated {
+                    self.out.push('^');
+                }
+                self.class_set(&class.kind);
+                self.out.push(']');
+            }
+            Ast::Repetition(repetition) => {
+                self.atom(&repetition.ast);
+                match &repetition.op.kind {
+                    RepetitionKind::ZeroOrOne => self.out.push('?'),
+                    RepetitionKind::ZeroOrMore => self.out.push('*'),
+                    RepetitionKind::OneOrMore => self.out.push('+'),
+                    RepetitionKind::Range(RepetitionRange::Exactly(n)) => self.out.push_str(&format!("{{{n}}}")),
+                    RepetitionKind::Range(RepetitionRange::AtLeast(n)) => self.out.push_str(&format!("{{{n},}}")),
+                    RepetitionKind::Range(RepetitionRange::Bounded(n, m)) => {
+                        self.out.push_str(&format!("{{{n},{m}}}"))
+                    }
+                }
+                if !repetition.greedy {
+                    self.out.push('?');
+                }
+            }
+            Ast::Group(group) => {
+                match &group.kind {
+                    GroupKind::CaptureIndex(_) => self.out.push('('),
+                    GroupKind::NonCapturing(flags) if flags.items.is_empty() => self.out.push_str("(?:"),
+                    GroupKind::NonCapturing(_) => {
+                        self.reject(&group.span, "inline flags", "write both cases explicitly, e.g. `[Aa]`");
+                        self.out.push_str("(?:");
+                    }
+                    GroupKind::CaptureName { .. } => {
+                        self.reject(&group.span, "a named group", "use a plain group `(…)`");
+                        self.out.push('(');
+                    }
+                }
+                self.node(&group.ast);
+                self.out.push(')');
+            }
+            Ast::Alternation(alternation) => {
+                for (i, branch) in alternation.asts.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push('|');
+                    }
+                    self.node(branch);
+                }
+            }
+            Ast::Concat(concat) => {
+                for node in &concat.asts {
+                    self.node(node);
+                }
+            }
+        }
+    }
+
+    /// A repeated node: wrapped in `(?:…)` when it would otherwise not be one atom.
+    fn atom(&mut self, ast: &Ast) {
+        if matches!(ast, Ast::Concat(_) | Ast::Alternation(_)) {
+            self.out.push_str("(?:");
+            self.node(ast);
+            self.out.push(')');
+        } else {
+            self.node(ast);
+        }
+    }
+
+    fn literal(&mut self, c: char, in_class: bool) {
+        let special = if in_class { "\\]^-[" } else { "\\^$.|?*+()[]{}/" };
+        if special.contains(c) {
+            self.out.push('\\');
+            self.out.push(c);
+        } else if c == '\n' {
+            self.out.push_str("\\n");
+        } else if c == '\t' {
+            self.out.push_str("\\t");
+        } else if c == '\r' {
+            self.out.push_str("\\r");
+        } else if c.is_control() {
+            self.out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            self.out.push(c);
+        }
+    }
+
+    fn class_set(&mut self, set: &ClassSet) {
+        match set {
+            ClassSet::Item(item) => self.class_item(item),
+            ClassSet::BinaryOp(op) => {
+                self.reject(&op.span, "class set operations", "list the characters of the class directly")
+            }
+        }
+    }
+
+    fn class_item(&mut self, item: &ClassSetItem) {
+        match item {
+            ClassSetItem::Empty(_) => {}
+            ClassSetItem::Literal(literal) => self.literal(literal.c, true),
+            ClassSetItem::Range(range) => {
+                self.literal(range.start.c, true);
+                self.out.push('-');
+                self.literal(range.end.c, true);
+            }
+            ClassSetItem::Ascii(class) => {
+                self.reject(&class.span, "a POSIX class", "write the range instead, e.g. `[A-Za-z]` for `[[:alpha:]]`")
+            }
+            ClassSetItem::Unicode(class) => {
+                self.reject(&class.span, "a Unicode class", "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`")
+            }
+            ClassSetItem::Perl(class) => match (class.kind.clone(), class.negated) {
+                (ClassPerlKind::Digit, false) => self.out.push_str("0-9"),
+                (ClassPerlKind::Word, false) => self.out.push_str("A-Za-z0-9_"),
+                _ => self.reject(&class.span, "`\\s` or a negated class inside `[…]`", "write the characters you mean"),
+            },
+            ClassSetItem::Bracketed(class) => {
+                self.reject(&class.span, "a nested class", "merge the nested class into the outer one")
+            }
+            ClassSetItem::Union(union) => {
+                for item in &union.items {
+                    self.class_item(item);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn portable(pattern: &str) -> Result<String, Code> {
+        let literal = StringLit { value: pattern.to_string(), span: Span::new(FileId(0), 0, pattern.len() + 2) };
+        let mut diagnostics = Vec::new();
+        lower(&literal, &mut diagnostics).ok_or_else(|| diagnostics[0].code)
+    }
+
+    #[test]
+    fn translates_what_differs() {
+        assert_eq!(portable(r"\d{5}").unwrap(), "[0-9]{5}");
+        assert_eq!(portable(r"^[A-Z]{2}\d+$").unwrap(), "[A-Z]{2}[0-9]+");
+        assert_eq!(portable(r"[\d-]+").unwrap(), r"[0-9\-]+");
+        assert_eq!(portable(r"a.b").unwrap(), format!("a{DOT}b"));
+        assert_eq!(portable(r"(ab|cd){2,3}?").unwrap(), "(ab|cd){2,3}?");
+        assert_eq!(portable(r"\.\/").unwrap(), r"\.\/");
+        assert_eq!(portable("[ÄÖÜäöüß]+").unwrap(), "[ÄÖÜäöüß]+");
+        assert_eq!(portable("a\u{1}").unwrap(), "a\\u{1}");
+    }
+
+    #[test]
+    fn output_parses_again_as_rust_regex() {
+        for pattern in [r"\d{5}", r"a.b", "x\u{7}y", r"[\w.-]+@[\w-]+"] {
+            let out = portable(pattern).unwrap();
+            assert!(regex_syntax::Parser::new().parse(&out).is_ok(), "{out}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_cannot_be_shared() {
+        for pattern in [r"(?i)abc", r"\s+", r"\p{L}+", r"a\bb", r"(?P<x>a)", r"[[:alpha:]]", r"[a-z&&[^aeiou]]", r"a^b"] {
+            assert_eq!(portable(pattern), Err(Code::NonPortablePattern), "{pattern}");
+        }
+        assert_eq!(portable(r"(a)\1"), Err(Code::NonPortablePattern));
+        assert_eq!(portable(r"[0-9"), Err(Code::InvalidPattern));
+        assert_eq!(portable(r"a{3,1}"), Err(Code::InvalidPattern));
+    }
+}

@@ -1,0 +1,242 @@
+//! Sorting the flat statements of a block into the properties and members of one context.
+//!
+//! Every block of the language is parsed the same way; here each context (form, section,
+//! field, …) says which statements it accepts. Anything else gets `misplaced-statement`,
+//! a repeated property `duplicate-property`.
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, BoundKind, Stmt, StmtKind, TextKey};
+
+/// Where a block sits; decides which statements it accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// The top level of a file (outside `form`).
+    File,
+    Form,
+    Section,
+    /// A group with its own members, or a group type definition.
+    Group,
+    /// A group that is an instance of a type: properties only.
+    GroupInstance,
+    Repeat,
+    RepeatInstance,
+    Field,
+    Info,
+    Rule,
+    Codelist,
+}
+
+impl Context {
+    fn describe(self) -> &'static str {
+        match self {
+            Context::File => "at the top level of a file",
+            Context::Form => "in a form",
+            Context::Section => "in a section",
+            Context::Group => "in a group",
+            Context::GroupInstance => "in a group of a shared type",
+            Context::Repeat => "in a repeat group",
+            Context::RepeatInstance => "in a repeat group of a shared type",
+            Context::Field => "in a field",
+            Context::Info => "in an info text",
+            Context::Rule => "in a rule",
+            Context::Codelist => "in a code list",
+        }
+    }
+
+    /// The statement keywords this context accepts, in the order shown in help texts.
+    fn accepts(self) -> &'static [&'static str] {
+        const MEMBERS: [&str; 5] = ["field", "group", "repeat", "info", "rule"];
+        match self {
+            Context::File => &["group", "codelist"],
+            Context::Form => &[
+                "title", "description", "version", "languages", "fim", "section", "field", "group", "repeat", "info",
+                "rule", "codelist",
+            ],
+            Context::Section => &["label", "hint", "visible when", MEMBERS[0], MEMBERS[1], MEMBERS[2], MEMBERS[3], MEMBERS[4]],
+            Context::Group => &[
+                "label", "hint", "fim", "required", "optional", "visible when", MEMBERS[0], MEMBERS[1], MEMBERS[2],
+                MEMBERS[3], MEMBERS[4],
+            ],
+            Context::GroupInstance => &["label", "hint", "fim", "required", "optional", "visible when"],
+            Context::Repeat => &[
+                "label", "hint", "item", "fim", "visible when", MEMBERS[0], MEMBERS[1], MEMBERS[2], MEMBERS[3],
+                MEMBERS[4],
+            ],
+            Context::RepeatInstance => &["label", "hint", "item", "fim", "visible when"],
+            Context::Field => &[
+                "label",
+                "hint",
+                "fim",
+                "required",
+                "optional",
+                "visible when",
+                "length",
+                "min",
+                "max",
+                "decimals",
+                "pattern",
+                "message",
+                "accept",
+                "max_size",
+                "autocomplete",
+                "control",
+            ],
+            Context::Info => &["visible when"],
+            Context::Rule => &["check", "at", "message"],
+            Context::Codelist => &["label", "urn", "version", "code"],
+        }
+    }
+}
+
+/// The properties and members found in one block.
+#[derive(Default)]
+pub struct Props<'a> {
+    pub label: Option<&'a ast::Text>,
+    pub hint: Option<&'a ast::Text>,
+    pub title: Option<&'a ast::Text>,
+    pub description: Option<&'a ast::Text>,
+    pub message: Option<&'a ast::Text>,
+    pub item: Option<&'a ast::Text>,
+    pub version: Option<&'a ast::StringLit>,
+    pub languages: Option<(&'a [ast::Ident], Span)>,
+    pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    pub urn: Option<&'a ast::StringLit>,
+    /// `required` (with its optional condition) and its span.
+    pub required: Option<(Option<&'a ast::Expr>, Span)>,
+    pub optional: Option<Span>,
+    pub visible: Option<&'a ast::Expr>,
+    pub length: Option<&'a ast::IntRange>,
+    pub min: Option<&'a ast::Expr>,
+    pub max: Option<&'a ast::Expr>,
+    pub decimals: Option<&'a ast::IntLit>,
+    pub pattern: Option<&'a ast::StringLit>,
+    pub accept: Option<(&'a [ast::StringLit], Span)>,
+    pub max_size: Option<(&'a ast::IntLit, ast::SizeUnit, Span)>,
+    pub autocomplete: Option<&'a ast::StringLit>,
+    pub control: Option<&'a ast::Ident>,
+    pub check: Option<&'a ast::Expr>,
+    pub at: Option<&'a ast::Path>,
+    /// Spans of the properties above, by keyword, for "declared here" notes.
+    pub spans: Vec<(&'static str, Span)>,
+    /// Fields, groups, repeats, sections, infos, rules and code lists, in order.
+    pub members: Vec<&'a Stmt>,
+    /// `code` entries of a code list, in order.
+    pub codes: Vec<&'a Stmt>,
+}
+
+impl<'a> Props<'a> {
+    pub fn span_of(&self, keyword: &str) -> Option<Span> {
+        self.spans.iter().find(|(k, _)| *k == keyword).map(|(_, s)| *s)
+    }
+}
+
+/// Sorts `stmts` into [`Props`] for `context`, reporting misplaced and repeated statements.
+pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Diagnostic>) -> Props<'a> {
+    let mut props = Props::default();
+    for stmt in stmts {
+        let keyword = stmt.kind.keyword();
+        if !context.accepts().contains(&keyword) {
+            diagnostics.push(misplaced(stmt, context));
+            continue;
+        }
+        let is_member = matches!(
+            stmt.kind,
+            StmtKind::Field { .. }
+                | StmtKind::Group { .. }
+                | StmtKind::Repeat { .. }
+                | StmtKind::Section { .. }
+                | StmtKind::Info { .. }
+                | StmtKind::Rule { .. }
+                | StmtKind::Codelist { .. }
+        );
+        if is_member {
+            props.members.push(stmt);
+            continue;
+        }
+        if let StmtKind::Code { .. } = stmt.kind {
+            props.codes.push(stmt);
+            continue;
+        }
+        if let Some(first) = props.span_of(keyword) {
+            diagnostics.push(
+                Diagnostic::new(Code::DuplicateProperty, format!("`{keyword}` is given twice"), stmt.span, "second time")
+                    .with_note(first, "first given here")
+                    .with_help(format!("keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`")),
+            );
+            continue;
+        }
+        props.spans.push((keyword, stmt.span));
+        match &stmt.kind {
+            StmtKind::Text { key, text } => {
+                let slot = match key {
+                    TextKey::Label => &mut props.label,
+                    TextKey::Hint => &mut props.hint,
+                    TextKey::Title => &mut props.title,
+                    TextKey::Description => &mut props.description,
+                    TextKey::Message => &mut props.message,
+                    TextKey::Item => &mut props.item,
+                };
+                *slot = Some(text);
+            }
+            StmtKind::Version(v) => props.version = Some(v),
+            StmtKind::Languages(langs) => props.languages = Some((langs, stmt.span)),
+            StmtKind::Fim { id, version } => props.fim = Some((id, version.as_ref())),
+            StmtKind::Urn(urn) => props.urn = Some(urn),
+            StmtKind::Required { when } => props.required = Some((when.as_ref(), stmt.span)),
+            StmtKind::Optional => props.optional = Some(stmt.span),
+            StmtKind::Visible(expr) => props.visible = Some(expr),
+            StmtKind::Length(range) => props.length = Some(range),
+            StmtKind::Bound { kind: BoundKind::Min, value } => props.min = Some(value),
+            StmtKind::Bound { kind: BoundKind::Max, value } => props.max = Some(value),
+            StmtKind::Decimals(n) => props.decimals = Some(n),
+            StmtKind::Pattern(p) => props.pattern = Some(p),
+            StmtKind::Accept(list) => props.accept = Some((list, stmt.span)),
+            StmtKind::MaxSize { amount, unit } => props.max_size = Some((amount, *unit, stmt.span)),
+            StmtKind::Autocomplete(token) => props.autocomplete = Some(token),
+            StmtKind::Control(ident) => props.control = Some(ident),
+            StmtKind::Check(expr) => props.check = Some(expr),
+            StmtKind::At(path) => props.at = Some(path),
+            _ => {}
+        }
+    }
+    props
+}
+
+fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
+    let keyword = stmt.kind.keyword();
+    let accepted = context.accepts().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let mut help = format!("{} accepts: {accepted}", capitalise(context.describe()));
+    if keyword == "section" {
+        help = "sections are the pages of a form: they may appear only directly inside `form`".to_string();
+    } else if matches!(context, Context::GroupInstance | Context::RepeatInstance)
+        && matches!(keyword, "field" | "group" | "repeat" | "info" | "rule")
+    {
+        help = "a group of a shared type takes its members from the type; add the member to the type, or write the group out"
+            .to_string();
+    } else if context == Context::Form && matches!(keyword, "field" | "group" | "repeat" | "info") {
+        help = "this form has sections: put every field, group, repeat and info into one of them".to_string();
+    } else if context == Context::File && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section") {
+        help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
+    }
+    Diagnostic::new(
+        Code::MisplacedStatement,
+        format!("`{keyword}` is not allowed {}", context.describe()),
+        stmt.span,
+        "not allowed here",
+    )
+    .with_help(help)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Reports a form member that appears next to sections (called by the form lowering).
+pub fn member_outside_section(stmt: &Stmt) -> Diagnostic {
+    misplaced(stmt, Context::Form)
+}

@@ -1,0 +1,94 @@
+//! Texts and their translations: primary language first, the others checked against the
+//! form's `languages` (`unknown-language`, and `missing-translation` warnings).
+
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::syntax::ast;
+
+/// Languages Formwerk has built-in messages for.
+pub const SUPPORTED: &[&str] = &["de", "en"];
+
+/// The languages texts are checked against; `None` for modules checked on their own,
+/// whose texts are checked when a form uses them.
+#[derive(Clone, Debug)]
+pub struct Languages(pub Option<Vec<String>>);
+
+impl Languages {
+    pub fn primary(&self) -> &str {
+        self.0.as_ref().and_then(|l| l.first()).map_or("de", |l| l.as_str())
+    }
+
+    /// Lowers a text, reporting translations into undeclared languages and missing ones.
+    pub fn lower(&self, text: &ast::Text, diagnostics: &mut Vec<Diagnostic>) -> ir::Text {
+        let mut out = ir::Text::new();
+        out.insert(self.primary().to_string(), text.primary.value.clone());
+        for (lang, value) in &text.translations {
+            if let Some(declared) = &self.0 {
+                if !declared.contains(&lang.name) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::UnknownLanguage,
+                            format!("translation into `{}`, which the form does not declare", lang.name),
+                            lang.span,
+                            "undeclared language",
+                        )
+                        .with_help(format!(
+                            "the form's languages are {}; add `{}` to `languages` or remove the translation",
+                            declared.join(", "),
+                            lang.name
+                        )),
+                    );
+                    continue;
+                }
+            }
+            if lang.name == self.primary() || out.contains_key(&lang.name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateProperty,
+                        format!("this text already has a `{}` version", lang.name),
+                        lang.span,
+                        "given twice",
+                    )
+                    .with_help("give each language once"),
+                );
+                continue;
+            }
+            out.insert(lang.name.clone(), value.value.clone());
+        }
+        if let Some(declared) = &self.0 {
+            for lang in declared.iter().skip(1) {
+                if !out.contains_key(lang) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::MissingTranslation,
+                            format!("text has no {} translation", language_name(lang)),
+                            text.span,
+                            format!("add `{lang} \"…\"`"),
+                        )
+                        .with_help(format!(
+                            "write the translation after the text: \"{}\" {lang} \"…\"",
+                            shorten(&text.primary.value)
+                        )),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn language_name(tag: &str) -> &str {
+    match tag {
+        "de" => "German",
+        "en" => "English",
+        other => other,
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 30 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(29).collect::<String>())
+    }
+}
