@@ -84,7 +84,7 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
             diagnostics.push(
                 Diagnostic::new(
                     Code::NotApplicable,
-                    format!("`{keyword}` does not apply to a {} field", type_name(ty)),
+                    format!("`{keyword}` does not apply to a field of type {}", type_name(ty)),
                     span,
                     "not applicable",
                 )
@@ -227,7 +227,7 @@ fn bound(expr: &ast::Expr, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) ->
     let Some(value) = number.as_deref().and_then(Decimal::parse) else {
         return invalid(
             diagnostics,
-            format!("a bound of a {} field must be a number", type_name(ty)),
+            format!("a bound of a field of type {} must be a number", type_name(ty)),
             "write e.g. `min 0` or `max 99.99`; compare with other fields in a `rule`",
         );
     };
@@ -326,7 +326,7 @@ pub fn autocomplete(token: &ast::StringLit, ty: &FieldType, diagnostics: &mut Ve
         diagnostics.push(
             Diagnostic::new(
                 Code::NotApplicable,
-                format!("autocomplete \"{name}\" does not fit a {} field", type_name(ty)),
+                format!("autocomplete \"{name}\" does not fit a field of type {}", type_name(ty)),
                 token.span,
                 "does not fit",
             )
@@ -355,7 +355,7 @@ pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnos
         "`control` applies to choices (radios, select), booleans (radios, checkbox) and multiple choices (checkbox)".to_string()
     } else {
         format!(
-            "a {} field can be shown as {}",
+            "a field of type {} can be shown as {}",
             type_name(ty),
             allowed.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
         )
@@ -363,7 +363,7 @@ pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnos
     diagnostics.push(
         Diagnostic::new(
             Code::NotApplicable,
-            format!("`control {}` does not apply to a {} field", ident.name, type_name(ty)),
+            format!("`control {}` does not apply to a field of type {}", ident.name, type_name(ty)),
             ident.span,
             "not applicable",
         )

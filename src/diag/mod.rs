@@ -75,12 +75,14 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 
 /// The "did you mean" candidate: the closest name within a small edit distance.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1) + 1;
+    // Up to a third of the name may differ, and never all of it ("X" does not suggest "N").
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, _)| *d <= limit && *d < length)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }
@@ -118,5 +120,7 @@ mod tests {
         assert_eq!(closest("geburtsdatm", names), Some("geburtsdatum"));
         assert_eq!(closest("vornam", names), Some("vorname"));
         assert_eq!(closest("xyz", names), None);
+        assert_eq!(closest("X", ["N", "O"]), None);
+        assert_eq!(closest("Geschlect", ["Geschlecht"]), Some("Geschlecht"));
     }
 }

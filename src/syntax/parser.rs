@@ -86,10 +86,16 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         ErrorVariant::CustomError { message } => message.clone(),
         _ => format!("unexpected {found}"),
     };
-    let help = if found.starts_with("`\"") || found == "end of file" {
-        "check that every `{` has its `}` and every string its closing quote"
+    let expected_text = message.contains("in quotes");
+    let found_word = text[start..].chars().next().is_some_and(|c| c.is_alphabetic());
+    let help = if found == "end of file" {
+        "a block `{` or a string `\"` was not closed"
+    } else if expected_text && found_word {
+        "texts are written in quotes, e.g. `field vorname: text \"Vorname\"`"
+    } else if message.contains("a value") {
+        "the expression is incomplete: an operator needs a value on both sides"
     } else {
-        "see the language tour in docs/LANGUAGE.md for the statements a block accepts"
+        "see docs/LANGUAGE.md for the statements each block accepts"
     };
     Diagnostic::new(Code::SyntaxError, message, Span::new(file, start, end.max(start)), "unexpected here").with_help(help)
 }

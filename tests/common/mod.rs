@@ -1,0 +1,47 @@
+//! Helpers shared by the integration tests: multi-file fixtures and plain rendering.
+
+#![allow(dead_code)]
+
+use formwerk::check::{self, Checked};
+use formwerk::diag::render::{self, RenderOptions};
+use formwerk::source::{MemoryLoader, SourceDb};
+
+/// Splits a fixture into files at `//- /path.form` marker lines (rust-analyzer style).
+/// A fixture without markers is the single file `main.form`.
+pub fn split_fixture(text: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(path) = line.trim_end().strip_prefix("//- /") {
+            files.push((path.trim().to_string(), String::new()));
+            continue;
+        }
+        match files.last_mut() {
+            Some((_, body)) => body.push_str(line),
+            None => files.push(("main.form".to_string(), line.to_string())),
+        }
+    }
+    files
+}
+
+/// Module path of a fixture file: `common/person.form` → `common.person`.
+pub fn module_of(path: &str) -> String {
+    path.trim_end_matches(".form").replace('/', ".")
+}
+
+/// Checks every file of a fixture as a root (like `formwerk check DIR`).
+pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
+    let mut db = SourceDb::new();
+    let mut loader = MemoryLoader::default();
+    let files = split_fixture(text);
+    for (path, body) in &files {
+        loader.modules.insert(module_of(path), (path.clone(), body.clone()));
+    }
+    let roots: Vec<_> = files.iter().map(|(path, body)| db.add(path.clone(), module_of(path), body.clone())).collect();
+    let checked = check::check(&mut db, &loader, &roots);
+    (db, checked)
+}
+
+/// Diagnostics as a user sees them, without colour, 80 columns.
+pub fn render_plain(db: &SourceDb, checked: &Checked) -> String {
+    render::render_all(db, &checked.diagnostics, RenderOptions::plain())
+}
