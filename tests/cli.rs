@@ -1,0 +1,190 @@
+//! The `formwerk` binary as users and pipelines call it: exit codes, output formats,
+//! `explain`, colours, and builds that fail without touching the output directory.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use formwerk::diag::Code;
+
+fn formwerk(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const GOOD: &str = r#"use common.codes
+form antrag {
+  title "Antrag" en "Application"
+  version "1.0.0"
+  languages de, en
+  field art: choice of Art "Art" en "Kind" required
+}
+"#;
+
+const CODES: &str = r#"codelist Art "Art" en "Kind" {
+  code "A" "Erste" en "First"
+}
+"#;
+
+/// A project with `forms/` holding one good form and one module.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "forms/antrag.form", GOOD);
+    write(dir.path(), "forms/common/codes.form", CODES);
+    dir
+}
+
+/// Every file below `dir` with its contents.
+fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = project();
+    let ok = formwerk(&["check"], dir.path());
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("no problems"));
+
+    write(dir.path(), "forms/kaputt.form", "form kaputt {\n  title \"K\"\n");
+    let failed = formwerk(&["check", "forms"], dir.path());
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("E0101"));
+
+    let missing = formwerk(&["check", "nirgendwo"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+
+    let usage = formwerk(&["check", "--no-such-flag"], dir.path());
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn a_single_file_resolves_modules_from_its_forms_directory() {
+    let dir = project();
+    let output = formwerk(&["check", "forms/antrag.form"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn three_independent_mistakes_are_all_reported_as_json() {
+    let dir = project();
+    write(
+        dir.path(),
+        "forms/antrag.form",
+        r#"use common.codes
+form antrag {
+  title "Antrag" en "Application"
+  version "1.0.0"
+  languages de, en
+  field art: choice of Art "Art" en "Kind"
+  field name: text "Name" en "Name" { length 50..10 }
+  field behoerde: text "Behörde" en "Authority" { visible when art == "X" }
+  field alter: integer "Alter" en "Age" { visible when nmae is set }
+}
+"#,
+    );
+    let output = formwerk(&["check", "--message-format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    let codes: Vec<&str> = lines.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0401", "E0209", "E0201"]);
+    for diagnostic in &lines {
+        assert_eq!(diagnostic["severity"], "error");
+        assert!(diagnostic["help"].as_str().is_some_and(|h| !h.is_empty()), "{diagnostic}");
+        let label = &diagnostic["labels"][0];
+        assert_eq!(label["file"], "forms/antrag.form");
+        assert!(label["line"].as_u64().unwrap() >= 7 && label["end"].as_u64() > label["start"].as_u64());
+    }
+    assert_eq!(lines[2]["labels"][0]["line"], 9);
+    assert_eq!(lines[2]["labels"][0]["column"], 56);
+}
+
+#[test]
+fn explain_prints_every_code_with_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    for code in Code::ALL {
+        let output = formwerk(&["explain", code.as_str()], dir.path());
+        assert_eq!(output.status.code(), Some(0));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.starts_with(&format!("{} ({}", code.as_str(), code.slug())), "{text}");
+        assert!(text.contains("Example"), "{} has no example", code.as_str());
+        let by_slug = formwerk(&["explain", code.slug()], dir.path());
+        assert_eq!(by_slug.stdout, text.as_bytes());
+    }
+    let list = formwerk(&["explain"], dir.path());
+    assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), Code::ALL.len());
+    assert_eq!(formwerk(&["explain", "E9999"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let dir = project();
+    write(dir.path(), "forms/antrag.form", &GOOD.replace("required", "{ length 1..2 }"));
+    let plain = formwerk(&["check"], dir.path());
+    assert!(!plain.stderr.contains(&0x1b), "no escape codes when stderr is not a terminal");
+    let forced = formwerk(&["check", "--color", "always"], dir.path());
+    assert!(forced.stderr.contains(&0x1b));
+    let mut no_color = Command::new(env!("CARGO_BIN_EXE_formwerk"));
+    no_color.args(["check"]).current_dir(dir.path()).env("NO_COLOR", "1");
+    assert!(!no_color.output().unwrap().stderr.contains(&0x1b));
+}
+
+#[test]
+fn build_writes_ir_and_a_failed_build_changes_nothing() {
+    let dir = project();
+    write(dir.path(), "generated/html/keep.txt", "another target's output");
+    let built = formwerk(&["build"], dir.path());
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    let before = snapshot_tree(&dir.path().join("generated"));
+    let names: Vec<&str> = before.keys().map(String::as_str).collect();
+    assert_eq!(names, ["html/keep.txt", "ir.schema.json", "ir/antrag.json", "manifest.json"]);
+    let ir: serde_json::Value = serde_json::from_slice(&before["ir/antrag.json"]).unwrap();
+    assert_eq!(ir["id"], "antrag");
+    let manifest: serde_json::Value = serde_json::from_slice(&before["manifest.json"]).unwrap();
+    assert_eq!(manifest["forms"][0]["source"], "forms/antrag.form");
+
+    // Building twice gives identical bytes.
+    assert_eq!(formwerk(&["build"], dir.path()).status.code(), Some(0));
+    assert_eq!(snapshot_tree(&dir.path().join("generated")), before);
+
+    // A broken form fails the build and leaves every output as it was.
+    write(dir.path(), "forms/antrag.form", &GOOD.replace("choice of Art", "choice of Artt"));
+    write(dir.path(), "forms/zweites.form", &GOOD.replace("form antrag", "form zweites"));
+    let failed = formwerk(&["build"], dir.path());
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("was not changed"));
+    assert_eq!(snapshot_tree(&dir.path().join("generated")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no staging directory is left behind: {leftovers:?}");
+
+    let unknown = formwerk(&["build", "--emit", "ir,pdf"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown target `pdf`"));
+}

@@ -1,0 +1,64 @@
+//! Layering and hygiene invariants that a single crate cannot enforce by itself.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn every_source_file_says_what_it_owns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = rust_files(&src());
+    files.extend(rust_files(&root.join("tests")));
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with("//!"), "{} must start with a `//!` comment saying what it owns", file.display());
+    }
+}
+
+#[test]
+fn backends_and_the_ir_never_see_syntax_or_the_checker() {
+    let mut files = rust_files(&src().join("emit"));
+    files.extend(rust_files(&src().join("ir")));
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in ["crate::syntax", "crate::check", "crate::source", "crate::driver"] {
+            assert!(!text.contains(forbidden), "{} uses {forbidden}: backends read only the IR", file.display());
+        }
+    }
+}
+
+#[test]
+fn syntax_knows_nothing_of_meaning() {
+    for file in rust_files(&src().join("syntax")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in ["crate::check", "crate::ir", "crate::emit"] {
+            assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
+        }
+    }
+}
+
+#[test]
+fn only_render_knows_miette() {
+    for file in rust_files(&src()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if text.contains("miette::") || text.contains("use miette") {
+            assert!(file.ends_with("diag/render.rs"), "{} uses miette; only diag/render.rs may", file.display());
+        }
+    }
+}
