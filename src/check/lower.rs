@@ -82,7 +82,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     }
 
     /// Lowers a whole form declared in `file`.
-    pub fn form(mut self, file: FileId, decl: &'a ast::FormDecl) -> (Option<ir::Form>, Vec<Diagnostic>) {
+    pub fn form(
+        mut self,
+        file: FileId,
+        decl: &'a ast::FormDecl,
+    ) -> (Option<ir::Form>, Vec<Diagnostic>) {
         names::check_ascii(&decl.name, &mut self.diagnostics);
         let props = props::collect(&decl.body.stmts, Context::Form, &mut self.diagnostics);
         let languages = self.languages(&props, decl);
@@ -90,37 +94,65 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let title = match props.title {
             Some(t) => self.langs.lower(t, &mut self.diagnostics),
             None => {
-                self.missing(decl.name.span, "the form has no `title`", "add `title \"Antrag auf …\" en \"Application for …\"`");
+                self.missing(
+                    decl.name.span,
+                    "the form has no `title`",
+                    "add `title \"Antrag auf …\" en \"Application for …\"`",
+                );
                 ir::Text::new()
             }
         };
-        let description = props.description.map(|d| self.langs.lower(d, &mut self.diagnostics));
+        let description = props
+            .description
+            .map(|d| self.langs.lower(d, &mut self.diagnostics));
         let version = match props.version {
             Some(v) => {
                 check_version(v, &mut self.diagnostics);
                 v.value.clone()
             }
             None => {
-                self.missing(decl.name.span, "the form has no `version`", "add `version \"1.0.0\"`");
+                self.missing(
+                    decl.name.span,
+                    "the form has no `version`",
+                    "add `version \"1.0.0\"`",
+                );
                 String::new()
             }
         };
         let fim = props.fim.and_then(|f| self.fim(f));
         // Code lists declared inside the form body are definitions of the file (see defs).
         let mut seen = BTreeMap::new();
-        let sections: Vec<&Stmt> = props.members.iter().copied().filter(|s| matches!(s.kind, StmtKind::Section { .. })).collect();
+        let sections: Vec<&Stmt> = props
+            .members
+            .iter()
+            .copied()
+            .filter(|s| matches!(s.kind, StmtKind::Section { .. }))
+            .collect();
         let mut pages = Vec::new();
         if sections.is_empty() {
             let items = self.members(file, &props.members, &[], 0, &mut seen);
-            pages.push(ir::Page { name: None, title: None, hint: None, visible: None, items });
+            pages.push(ir::Page {
+                name: None,
+                title: None,
+                hint: None,
+                visible: None,
+                items,
+            });
         } else {
             for member in &props.members {
                 match member.kind {
-                    StmtKind::Section { .. } | StmtKind::Rule { .. } | StmtKind::Codelist { .. } => {}
+                    StmtKind::Section { .. }
+                    | StmtKind::Rule { .. }
+                    | StmtKind::Codelist { .. } => {}
                     _ => self.diagnostics.push(props::member_outside_section(member)),
                 }
             }
-            let rules: Vec<&Stmt> = props.members.iter().copied().filter(|s| matches!(s.kind, StmtKind::Rule { .. })).collect();
+            let rules: Vec<&Stmt> = props
+                .members
+                .iter()
+                .copied()
+                .filter(|s| matches!(s.kind, StmtKind::Rule { .. }))
+                .collect();
             self.members(file, &rules, &[], 0, &mut seen);
             for section in sections {
                 let index = pages.len();
@@ -140,7 +172,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             fim,
             pages,
             rules,
-            codelists: self.codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
+            codelists: self
+                .codelists
+                .into_iter()
+                .map(|(name, (_, list))| (name, list))
+                .collect(),
             group_types: self.group_types,
         };
         (Some(form), self.diagnostics)
@@ -155,15 +191,40 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 DefKind::Codelist => {
                     if let StmtKind::Codelist { name, label, body } = &def.stmt.kind {
                         let module = self.db.get(def.file).module.clone();
-                        codelist::lower(name, label.as_ref(), body.as_ref(), &module, &self.langs, &mut self.diagnostics);
+                        codelist::lower(
+                            name,
+                            label.as_ref(),
+                            body.as_ref(),
+                            &module,
+                            &self.langs,
+                            &mut self.diagnostics,
+                        );
                     }
                 }
                 DefKind::GroupType => {
                     // Check the type as the only member of an otherwise empty form.
                     let mut seen = BTreeMap::new();
-                    let instance = ast::Ident { name: def.name.name.clone(), span: def.name.span };
-                    let items = self.instance(def.file, &instance, def.name, None, None, &[], &mut seen, false);
-                    pages.push(ir::Page { name: None, title: None, hint: None, visible: None, items: items.into_iter().collect() });
+                    let instance = ast::Ident {
+                        name: def.name.name.clone(),
+                        span: def.name.span,
+                    };
+                    let items = self.instance(
+                        def.file,
+                        &instance,
+                        def.name,
+                        None,
+                        None,
+                        &[],
+                        &mut seen,
+                        false,
+                    );
+                    pages.push(ir::Page {
+                        name: None,
+                        title: None,
+                        hint: None,
+                        visible: None,
+                        items: items.into_iter().collect(),
+                    });
                 }
             }
             self.resolve_expressions(&mut pages);
@@ -174,12 +235,17 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     }
 
     fn missing(&mut self, span: Span, message: &str, help: &str) {
-        self.diagnostics.push(Diagnostic::new(Code::MissingProperty, message, span, "missing").with_help(help));
+        self.diagnostics
+            .push(Diagnostic::new(Code::MissingProperty, message, span, "missing").with_help(help));
     }
 
     fn languages(&mut self, props: &Props, decl: &ast::FormDecl) -> Vec<String> {
         let Some((idents, _)) = props.languages else {
-            self.missing(decl.name.span, "the form has no `languages`", "add `languages de, en` (German first)");
+            self.missing(
+                decl.name.span,
+                "the form has no `languages`",
+                "add `languages de, en` (German first)",
+            );
             return vec!["de".to_string()];
         };
         let mut languages: Vec<String> = Vec::new();
@@ -192,12 +258,20 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                         ident.span,
                         "unsupported",
                     )
-                    .with_help(format!("Formwerk has messages for {}", SUPPORTED.join(", "))),
+                    .with_help(format!(
+                        "Formwerk has messages for {}",
+                        SUPPORTED.join(", ")
+                    )),
                 );
             } else if languages.contains(&ident.name) {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::DuplicateProperty, format!("language `{}` is listed twice", ident.name), ident.span, "again")
-                        .with_help("list each language once"),
+                    Diagnostic::new(
+                        Code::DuplicateProperty,
+                        format!("language `{}` is listed twice", ident.name),
+                        ident.span,
+                        "again",
+                    )
+                    .with_help("list each language once"),
                 );
             } else {
                 languages.push(ident.name.clone());
@@ -209,7 +283,10 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         languages
     }
 
-    fn fim(&mut self, (id, version): (&ast::StringLit, Option<&ast::StringLit>)) -> Option<ir::FimRef> {
+    fn fim(
+        &mut self,
+        (id, version): (&ast::StringLit, Option<&ast::StringLit>),
+    ) -> Option<ir::FimRef> {
         let value = id.value.as_str();
         let mut chars = value.chars();
         let valid = matches!(chars.next(), Some('S' | 'G' | 'F' | 'C' | 'D' | 'R' | 'V'))
@@ -225,15 +302,29 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         if let Some(version) = version {
             check_version(version, &mut self.diagnostics);
         }
-        Some(ir::FimRef { id: value.to_string(), version: version.map(|v| v.value.clone()) })
+        Some(ir::FimRef {
+            id: value.to_string(),
+            version: version.map(|v| v.value.clone()),
+        })
     }
 
-    fn label(&mut self, positional: Option<&ast::Text>, props: &Props, fallback: Option<ir::Text>, name: &ast::Ident) -> ir::Text {
+    fn label(
+        &mut self,
+        positional: Option<&ast::Text>,
+        props: &Props,
+        fallback: Option<ir::Text>,
+        name: &ast::Ident,
+    ) -> ir::Text {
         if let (Some(first), Some(second)) = (positional, props.label) {
             self.diagnostics.push(
-                Diagnostic::new(Code::DuplicateProperty, format!("`{}` has two labels", name.name), second.span, "second label")
-                    .with_note(first.span, "first label")
-                    .with_help("keep one of them"),
+                Diagnostic::new(
+                    Code::DuplicateProperty,
+                    format!("`{}` has two labels", name.name),
+                    second.span,
+                    "second label",
+                )
+                .with_note(first.span, "first label")
+                .with_help("keep one of them"),
             );
         }
         match positional.or(props.label) {
@@ -242,26 +333,54 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 self.missing(
                     name.span,
                     &format!("`{}` has no label", name.name),
-                    &format!("write the label after the name: `{} … \"Bezeichnung\" en \"Label\"`", name.name),
+                    &format!(
+                        "write the label after the name: `{} … \"Bezeichnung\" en \"Label\"`",
+                        name.name
+                    ),
                 );
                 ir::Text::new()
             }),
         }
     }
 
-    fn section(&mut self, file: FileId, stmt: &'a Stmt, index: usize, seen: &mut BTreeMap<String, Span>) -> Option<ir::Page> {
-        let StmtKind::Section { name, label, body } = &stmt.kind else { return None };
+    fn section(
+        &mut self,
+        file: FileId,
+        stmt: &'a Stmt,
+        index: usize,
+        seen: &mut BTreeMap<String, Span>,
+    ) -> Option<ir::Page> {
+        let StmtKind::Section { name, label, body } = &stmt.kind else {
+            return None;
+        };
         names::check_ascii(name, &mut self.diagnostics);
-        let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let stmts = body
+            .as_ref()
+            .map(|b| b.stmts.as_slice())
+            .unwrap_or_default();
         let props = props::collect(stmts, Context::Section, &mut self.diagnostics);
         let title = self.label(label.as_ref(), &props, None, name);
-        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let hint = props
+            .hint
+            .map(|h| self.langs.lower(h, &mut self.diagnostics));
         let visible = props.visible.map(|expr| {
-            self.pending.push(Pending { node: Vec::new(), slot: Slot::PageVisible(index), scope: Vec::new(), boundary: 0, expr });
+            self.pending.push(Pending {
+                node: Vec::new(),
+                slot: Slot::PageVisible(index),
+                scope: Vec::new(),
+                boundary: 0,
+                expr,
+            });
             placeholder()
         });
         let items = self.members(file, &props.members, &[], 0, seen);
-        Some(ir::Page { name: Some(name.name.clone()), title: Some(title), hint, visible, items })
+        Some(ir::Page {
+            name: Some(name.name.clone()),
+            title: Some(title),
+            hint,
+            visible,
+            items,
+        })
     }
 
     /// Lowers the members of one object (`path`); `seen` holds the names already used in it.
@@ -302,37 +421,112 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             seen.insert(name.name.clone(), name.span);
             let item = match &stmt.kind {
-                StmtKind::Field { name, ty, label, flag, body } => {
-                    self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary)
-                }
-                StmtKind::Group { name, ty: Some(ty), label, body } => {
-                    self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, &mut BTreeMap::new(), false)
-                }
-                StmtKind::Repeat { name, ty: Some(ty), label, body, count } => {
-                    let mut item = self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, &mut BTreeMap::new(), true);
+                StmtKind::Field {
+                    name,
+                    ty,
+                    label,
+                    flag,
+                    body,
+                } => self.field(
+                    file,
+                    name,
+                    ty,
+                    label.as_ref(),
+                    *flag,
+                    body.as_ref(),
+                    path,
+                    boundary,
+                ),
+                StmtKind::Group {
+                    name,
+                    ty: Some(ty),
+                    label,
+                    body,
+                } => self.instance(
+                    file,
+                    name,
+                    ty,
+                    label.as_ref(),
+                    body.as_ref(),
+                    path,
+                    &mut BTreeMap::new(),
+                    false,
+                ),
+                StmtKind::Repeat {
+                    name,
+                    ty: Some(ty),
+                    label,
+                    body,
+                    count,
+                } => {
+                    let mut item = self.instance(
+                        file,
+                        name,
+                        ty,
+                        label.as_ref(),
+                        body.as_ref(),
+                        path,
+                        &mut BTreeMap::new(),
+                        true,
+                    );
                     if let Some(Item::Repeat(repeat)) = &mut item {
                         self.count(repeat, count.as_ref());
                     }
                     item
                 }
-                StmtKind::Group { name, ty: None, label, body } => {
-                    self.group(file, name, label.as_ref(), body.as_ref(), Context::Group, None, None, path, boundary)
-                }
-                StmtKind::Repeat { name, ty: None, label, body, count } => {
-                    let mut item =
-                        self.group(file, name, label.as_ref(), body.as_ref(), Context::Repeat, None, None, path, boundary);
+                StmtKind::Group {
+                    name,
+                    ty: None,
+                    label,
+                    body,
+                } => self.group(
+                    file,
+                    name,
+                    label.as_ref(),
+                    body.as_ref(),
+                    Context::Group,
+                    None,
+                    None,
+                    path,
+                    boundary,
+                ),
+                StmtKind::Repeat {
+                    name,
+                    ty: None,
+                    label,
+                    body,
+                    count,
+                } => {
+                    let mut item = self.group(
+                        file,
+                        name,
+                        label.as_ref(),
+                        body.as_ref(),
+                        Context::Repeat,
+                        None,
+                        None,
+                        path,
+                        boundary,
+                    );
                     if let Some(Item::Repeat(repeat)) = &mut item {
                         self.count(repeat, count.as_ref());
                     }
                     item
                 }
                 StmtKind::Info { name, text, body } => {
-                    let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+                    let stmts = body
+                        .as_ref()
+                        .map(|b| b.stmts.as_slice())
+                        .unwrap_or_default();
                     let props = props::collect(stmts, Context::Info, &mut self.diagnostics);
                     let node = child(path, &name.name);
                     let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
                     let text = self.langs.lower(text, &mut self.diagnostics);
-                    Some(Item::Info(ir::Info { name: name.name.clone(), text, visible }))
+                    Some(Item::Info(ir::Info {
+                        name: name.name.clone(),
+                        text,
+                        visible,
+                    }))
                 }
                 _ => None,
             };
@@ -342,9 +536,22 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     }
 
     /// Registers an expression to lower once the tree is complete; returns its placeholder.
-    fn defer(&mut self, expr: Option<&'a ast::Expr>, node: &[String], slot: Slot, scope: &[String], boundary: usize) -> Option<ir::Expr> {
+    fn defer(
+        &mut self,
+        expr: Option<&'a ast::Expr>,
+        node: &[String],
+        slot: Slot,
+        scope: &[String],
+        boundary: usize,
+    ) -> Option<ir::Expr> {
         let expr = expr?;
-        self.pending.push(Pending { node: node.to_vec(), slot, scope: scope.to_vec(), boundary, expr });
+        self.pending.push(Pending {
+            node: node.to_vec(),
+            slot,
+            scope: scope.to_vec(),
+            boundary,
+            expr,
+        });
         Some(placeholder())
     }
 
@@ -363,7 +570,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
         let props = props::collect(stmts, Context::Field, &mut self.diagnostics);
         let label = self.label(label, &props, None, name);
-        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let hint = props
+            .hint
+            .map(|h| self.langs.lower(h, &mut self.diagnostics));
         let ty = match ty {
             ast::FieldTypeAst::Simple(ident) => field::simple_type(&ident.name)?,
             ast::FieldTypeAst::Choice { list, multiple } => {
@@ -380,8 +589,12 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
         let fim = props.fim.and_then(|f| self.fim(f));
-        let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
-        let control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        let autocomplete = props
+            .autocomplete
+            .and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
+        let control = props
+            .control
+            .and_then(|c| field::control(c, &ty, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
             name: name.name.clone(),
             label,
@@ -396,16 +609,28 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         }))
     }
 
-    fn requirement(&mut self, flag: Option<(Flag, Span)>, props: &Props<'a>, node: &[String], path: &[String], boundary: usize) -> Requirement {
+    fn requirement(
+        &mut self,
+        flag: Option<(Flag, Span)>,
+        props: &Props<'a>,
+        node: &[String],
+        path: &[String],
+        boundary: usize,
+    ) -> Requirement {
         let mut required: Option<(Option<&'a ast::Expr>, Span)> = props.required;
         let mut optional = props.optional;
         match flag {
             Some((Flag::Required, span)) => {
                 if let Some((_, block_span)) = required {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::DuplicateProperty, "`required` is given twice", block_span, "second time")
-                            .with_note(span, "first given here")
-                            .with_help("keep one `required`"),
+                        Diagnostic::new(
+                            Code::DuplicateProperty,
+                            "`required` is given twice",
+                            block_span,
+                            "second time",
+                        )
+                        .with_note(span, "first given here")
+                        .with_help("keep one `required`"),
                     );
                 } else {
                     required = Some((None, span));
@@ -414,8 +639,13 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             Some((Flag::Optional, span)) => {
                 if optional.is_some() {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::DuplicateProperty, "`optional` is given twice", span, "second time")
-                            .with_help("keep one `optional`"),
+                        Diagnostic::new(
+                            Code::DuplicateProperty,
+                            "`optional` is given twice",
+                            span,
+                            "second time",
+                        )
+                        .with_help("keep one `optional`"),
                     );
                 }
                 optional = Some(span);
@@ -438,7 +668,13 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             (Some((None, _)), None) => Requirement::Always,
             (Some((Some(expr), _)), None) => {
-                self.pending.push(Pending { node: node.to_vec(), slot: Slot::Required, scope: path.to_vec(), boundary, expr });
+                self.pending.push(Pending {
+                    node: node.to_vec(),
+                    slot: Slot::Required,
+                    scope: path.to_vec(),
+                    boundary,
+                    expr,
+                });
                 Requirement::When(placeholder())
             }
             (None, _) => Requirement::Never,
@@ -446,7 +682,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     }
 
     fn use_codelist(&mut self, file: FileId, list: &ast::Ident) -> Option<String> {
-        let def = self.defs.lookup(file, list, DefKind::Codelist, &mut self.diagnostics)?;
+        let def = self
+            .defs
+            .lookup(file, list, DefKind::Codelist, &mut self.diagnostics)?;
         let name = def.name.name.clone();
         if let Some((existing_file, _)) = self.codelists.get(&name) {
             if *existing_file != def.file {
@@ -463,9 +701,21 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             return Some(name);
         }
-        if let StmtKind::Codelist { name: ident, label, body } = &def.stmt.kind {
+        if let StmtKind::Codelist {
+            name: ident,
+            label,
+            body,
+        } = &def.stmt.kind
+        {
             let module = self.db.get(def.file).module.clone();
-            let lowered = codelist::lower(ident, label.as_ref(), body.as_ref(), &module, &self.langs, &mut self.diagnostics);
+            let lowered = codelist::lower(
+                ident,
+                label.as_ref(),
+                body.as_ref(),
+                &module,
+                &self.langs,
+                &mut self.diagnostics,
+            );
             self.codelists.insert(name.clone(), (def.file, lowered));
         }
         Some(name)
@@ -494,15 +744,27 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let props = instance_props.unwrap_or(&props);
         let (members, type_label, of, member_boundary) = match &type_def {
             Some((def_body, def_label, of)) => {
-                let def_props = props::collect(&def_body.stmts, Context::Group, &mut self.diagnostics);
-                (def_props.members, def_label.clone(), Some(of.clone()), node.len())
+                let def_props =
+                    props::collect(&def_body.stmts, Context::Group, &mut self.diagnostics);
+                (
+                    def_props.members,
+                    def_label.clone(),
+                    Some(of.clone()),
+                    node.len(),
+                )
             }
             None => (props.members.clone(), None, None, boundary),
         };
         let is_repeat = matches!(context, Context::Repeat | Context::RepeatInstance);
         // For a repeat of a shared type, the type's label names one item ("Kind").
-        let label = if is_repeat { self.label(label, props, None, name) } else { self.label(label, props, type_label.clone(), name) };
-        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let label = if is_repeat {
+            self.label(label, props, None, name)
+        } else {
+            self.label(label, props, type_label.clone(), name)
+        };
+        let hint = props
+            .hint
+            .map(|h| self.langs.lower(h, &mut self.diagnostics));
         let fim = props.fim.and_then(|f| self.fim(f));
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let items = self.members(file, &members, &node, member_boundary, &mut BTreeMap::new());
@@ -533,10 +795,21 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }));
         }
         let required = match self.requirement(None, props, &node, path, boundary) {
-            Requirement::Never if props.optional.is_none() && contains_always_required(&items) => Requirement::Always,
+            Requirement::Never if props.optional.is_none() && contains_always_required(&items) => {
+                Requirement::Always
+            }
             other => other,
         };
-        Some(Item::Group(ir::Group { name: name.name.clone(), label, hint, of, required, visible, fim, items }))
+        Some(Item::Group(ir::Group {
+            name: name.name.clone(),
+            label,
+            hint,
+            of,
+            required,
+            visible,
+            fim,
+            items,
+        }))
     }
 
     /// A group or repeat that is an instance of a shared group type.
@@ -552,14 +825,21 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         _seen: &mut BTreeMap<String, Span>,
         is_repeat: bool,
     ) -> Option<Item> {
-        let def = self.defs.lookup(file, ty, DefKind::GroupType, &mut self.diagnostics)?;
+        let def = self
+            .defs
+            .lookup(file, ty, DefKind::GroupType, &mut self.diagnostics)?;
         let key = (def.file, def.name.name.clone());
         if self.type_stack.contains(&key) {
             let chain: Vec<&str> = self.type_stack.iter().map(|(_, n)| n.as_str()).collect();
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::RecursiveGroup,
-                    format!("group type `{}` contains itself ({} → {})", def.name.name, chain.join(" → "), def.name.name),
+                    format!(
+                        "group type `{}` contains itself ({} → {})",
+                        def.name.name,
+                        chain.join(" → "),
+                        def.name.name
+                    ),
                     ty.span,
                     "recursive use",
                 )
@@ -568,22 +848,42 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             );
             return None;
         }
-        let StmtKind::Group { label: def_label, body: def_body, .. } = &def.stmt.kind else { return None };
+        let StmtKind::Group {
+            label: def_label,
+            body: def_body,
+            ..
+        } = &def.stmt.kind
+        else {
+            return None;
+        };
         let empty_block: &'a ast::Block = match def_body {
             Some(b) => b,
             None => {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::MissingProperty, format!("group type `{}` has no members", def.name.name), def.name.span, "empty type")
-                        .with_help("write its fields in a block: `group Person \"Person\" { field … }`"),
+                    Diagnostic::new(
+                        Code::MissingProperty,
+                        format!("group type `{}` has no members", def.name.name),
+                        def.name.span,
+                        "empty type",
+                    )
+                    .with_help(
+                        "write its fields in a block: `group Person \"Person\" { field … }`",
+                    ),
                 );
                 return None;
             }
         };
-        let def_label_text = def_label.as_ref().map(|t| self.langs.lower(t, &mut self.diagnostics));
+        let def_label_text = def_label
+            .as_ref()
+            .map(|t| self.langs.lower(t, &mut self.diagnostics));
         let def_props = props::collect(&empty_block.stmts, Context::Group, &mut Vec::new());
         let def_fim = def_props.fim.and_then(|f| self.fim(f));
         if def_label_text.is_none() {
-            self.missing(def.name.span, &format!("group type `{}` has no label", def.name.name), "write the label after the name");
+            self.missing(
+                def.name.span,
+                &format!("group type `{}` has no label", def.name.name),
+                "write the label after the name",
+            );
         }
         let module = self.db.get(def.file).module.clone();
         self.group_types.insert(
@@ -595,7 +895,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 fim: def_fim.clone(),
             },
         );
-        let context = if is_repeat { Context::RepeatInstance } else { Context::GroupInstance };
+        let context = if is_repeat {
+            Context::RepeatInstance
+        } else {
+            Context::GroupInstance
+        };
         let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
         let instance_props = props::collect(stmts, context, &mut self.diagnostics);
         self.type_stack.push(key);
@@ -630,15 +934,23 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             Some(max) if repeat.min > max => self.diagnostics.push(
                 Diagnostic::new(
                     Code::ContradictoryBounds,
-                    format!("repeat `{}` needs at least {} but at most {max} items", repeat.name, repeat.min),
+                    format!(
+                        "repeat `{}` needs at least {} but at most {max} items",
+                        repeat.name, repeat.min
+                    ),
                     range.span,
                     "no count fits",
                 )
                 .with_help(format!("write `{max}..{}`", repeat.min)),
             ),
             Some(0) => self.diagnostics.push(
-                Diagnostic::new(Code::ContradictoryBounds, format!("repeat `{}` allows no items", repeat.name), range.span, "at most 0")
-                    .with_help("a repeat group needs a maximum of at least 1"),
+                Diagnostic::new(
+                    Code::ContradictoryBounds,
+                    format!("repeat `{}` allows no items", repeat.name),
+                    range.span,
+                    "at most 0",
+                )
+                .with_help("a repeat group needs a maximum of at least 1"),
             ),
             _ => {}
         }
@@ -650,16 +962,28 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let message = match props.message {
             Some(m) => self.langs.lower(m, &mut self.diagnostics),
             None => {
-                self.missing(name.span, &format!("rule `{}` has no `message`", name.name), "add `message \"…\" en \"…\"` for the citizen");
+                self.missing(
+                    name.span,
+                    &format!("rule `{}` has no `message`", name.name),
+                    "add `message \"…\" en \"…\"` for the citizen",
+                );
                 ir::Text::new()
             }
         };
         let Some(check) = props.check else {
-            self.missing(name.span, &format!("rule `{}` has no `check`", name.name), "add `check <condition that must hold>`");
+            self.missing(
+                name.span,
+                &format!("rule `{}` has no `check`", name.name),
+                "add `check <condition that must hold>`",
+            );
             return;
         };
         // Rules of a shared group type exist once per instance; names must be unique per form.
-        let unique = if boundary > 0 { format!("{}.{}", path[..boundary].join("."), name.name) } else { name.name.clone() };
+        let unique = if boundary > 0 {
+            format!("{}.{}", path[..boundary].join("."), name.name)
+        } else {
+            name.name.clone()
+        };
         if let Some(first) = self.rule_names.get(&unique) {
             if *first != name.span {
                 self.diagnostics.push(
@@ -671,22 +995,41 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
         }
         self.rule_names.insert(unique.clone(), name.span);
-        self.rules.push(PendingRule { name: unique, scope: path.to_vec(), boundary, check, at: props.at, message });
+        self.rules.push(PendingRule {
+            name: unique,
+            scope: path.to_vec(),
+            boundary,
+            check,
+            at: props.at,
+            message,
+        });
     }
 
     /// Lowers every deferred expression against the finished tree and writes it in place.
     fn resolve_expressions(&mut self, pages: &mut [ir::Page]) -> Vec<ir::Rule> {
-        let codelists: BTreeMap<String, ir::CodeList> =
-            self.codelists.iter().map(|(name, (_, list))| (name.clone(), list.clone())).collect();
+        let codelists: BTreeMap<String, ir::CodeList> = self
+            .codelists
+            .iter()
+            .map(|(name, (_, list))| (name.clone(), list.clone()))
+            .collect();
         let mut results: Vec<(ir::Path, Slot, Option<ir::Expr>, Span)> = Vec::new();
         let mut rules = Vec::new();
         {
             let tree = Tree { pages };
-            let mut lowerer = Lowerer { tree, codelists: &codelists, diagnostics: &mut self.diagnostics };
+            let mut lowerer = Lowerer {
+                tree,
+                codelists: &codelists,
+                diagnostics: &mut self.diagnostics,
+            };
             for pending in &self.pending {
                 let scope = Scope::new(pending.scope.clone(), pending.boundary, &tree);
                 let lowered = lowerer.condition(pending.expr, &scope);
-                results.push((pending.node.clone(), pending.slot, lowered, pending.expr.span));
+                results.push((
+                    pending.node.clone(),
+                    pending.slot,
+                    lowered,
+                    pending.expr.span,
+                ));
             }
             for rule in &self.rules {
                 let scope = Scope::new(rule.scope.clone(), rule.boundary, &tree);
@@ -696,7 +1039,13 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                     None => Some(rule.scope.clone()),
                 };
                 if let (Some(check), Some(at)) = (check, at) {
-                    rules.push(ir::Rule { name: rule.name.clone(), scope: rule.scope.clone(), check, at, message: rule.message.clone() });
+                    rules.push(ir::Rule {
+                        name: rule.name.clone(),
+                        scope: rule.scope.clone(),
+                        check,
+                        at,
+                        message: rule.message.clone(),
+                    });
                 }
             }
         }
@@ -709,7 +1058,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
                 continue;
             }
-            let Some(item) = tree::node_mut(pages, &node) else { continue };
+            let Some(item) = tree::node_mut(pages, &node) else {
+                continue;
+            };
             match (slot, item) {
                 (Slot::Visible, Item::Field(f)) => f.visible = Some(expr),
                 (Slot::Visible, Item::Group(g)) => g.visible = Some(expr),
@@ -734,14 +1085,20 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                     };
                     *slot = Some(match slot.take() {
                         None => condition.clone(),
-                        Some(own) => ir::Expr::And { operands: vec![condition.clone(), own] },
+                        Some(own) => ir::Expr::And {
+                            operands: vec![condition.clone(), own],
+                        },
                     });
                 }
             }
         }
         for (node, span) in required_spans {
-            let Some(Item::Field(field)) = Tree { pages }.node(&node) else { continue };
-            let Requirement::When(condition) = &field.required else { continue };
+            let Some(Item::Field(field)) = Tree { pages }.node(&node) else {
+                continue;
+            };
+            let Requirement::When(condition) = &field.required else {
+                continue;
+            };
             let mut conditions = vec![condition];
             conditions.extend(field.visible.as_ref());
             if satisfiable::never_true(&conditions) {
@@ -773,7 +1130,9 @@ fn child(path: &[String], name: &str) -> ir::Path {
 
 /// Stands in for an expression until `resolve_expressions` replaces it.
 fn placeholder() -> ir::Expr {
-    ir::Expr::Literal { value: ir::Literal::Bool(true) }
+    ir::Expr::Literal {
+        value: ir::Literal::Bool(true),
+    }
 }
 
 /// Whether a group must be present: it holds a field, group or repeat that is always
@@ -789,11 +1148,21 @@ fn contains_always_required(items: &[Item]) -> bool {
 
 fn check_version(version: &ast::StringLit, diagnostics: &mut Vec<Diagnostic>) {
     let parts: Vec<&str> = version.value.split('.').collect();
-    let valid = (1..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let valid = (1..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !valid {
         diagnostics.push(
-            Diagnostic::new(Code::InvalidLiteral, format!("\"{}\" is not a version", version.value), version.span, "invalid version")
-                .with_help("write a version such as \"1.0.0\" (one to three numbers separated by dots)"),
+            Diagnostic::new(
+                Code::InvalidLiteral,
+                format!("\"{}\" is not a version", version.value),
+                version.span,
+                "invalid version",
+            )
+            .with_help(
+                "write a version such as \"1.0.0\" (one to three numbers separated by dots)",
+            ),
         );
     }
 }

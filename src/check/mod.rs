@@ -52,20 +52,32 @@ pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> 
     let mut forms = Vec::new();
     let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
     for &file in roots {
-        let Some(ast) = &program.unit(file).ast else { continue };
+        let Some(ast) = &program.unit(file).ast else {
+            continue;
+        };
         for (index, decl) in ast.forms.iter().enumerate() {
             if index > 0 {
                 diagnostics.push(
-                    Diagnostic::new(Code::MisplacedStatement, "a file may hold only one form", decl.name.span, "second form")
-                        .with_help("put each form into its own file"),
+                    Diagnostic::new(
+                        Code::MisplacedStatement,
+                        "a file may hold only one form",
+                        decl.name.span,
+                        "second form",
+                    )
+                    .with_help("put each form into its own file"),
                 );
                 continue;
             }
             if let Some(first) = form_ids.get(&decl.name.name) {
                 diagnostics.push(
-                    Diagnostic::new(Code::DuplicateName, format!("form `{}` is declared twice", decl.name.name), decl.name.span, "declared again")
-                        .with_note(*first, "first declared here")
-                        .with_help("form names identify the generated files, so they must be unique"),
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("form `{}` is declared twice", decl.name.name),
+                        decl.name.span,
+                        "declared again",
+                    )
+                    .with_note(*first, "first declared here")
+                    .with_help("form names identify the generated files, so they must be unique"),
                 );
                 continue;
             }

@@ -30,7 +30,12 @@ impl Program {
 }
 
 /// Parses `roots` and, transitively, every module they import.
-pub fn load(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId], diagnostics: &mut Vec<Diagnostic>) -> Program {
+pub fn load(
+    db: &mut SourceDb,
+    loader: &dyn ModuleLoader,
+    roots: &[FileId],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Program {
     let mut units = BTreeMap::new();
     let mut queue: Vec<FileId> = roots.to_vec();
     while let Some(file) = queue.pop() {
@@ -49,17 +54,29 @@ pub fn load(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId], diag
             match target {
                 Some(target) => queue.push(target),
                 None => diagnostics.push(
-                    Diagnostic::new(Code::UnknownModule, format!("module `{module}` not found"), use_.span, "no such module")
-                        .with_help(format!(
-                            "`use {module}` reads the file `{}.form` below the forms directory",
-                            module.replace('.', "/")
-                        )),
+                    Diagnostic::new(
+                        Code::UnknownModule,
+                        format!("module `{module}` not found"),
+                        use_.span,
+                        "no such module",
+                    )
+                    .with_help(format!(
+                        "`use {module}` reads the file `{}.form` below the forms directory",
+                        module.replace('.', "/")
+                    )),
                 ),
             }
             imports.push((use_.clone(), target));
         }
         let module = db.get(file).module.clone();
-        units.insert(file, Unit { module, ast, imports });
+        units.insert(
+            file,
+            Unit {
+                module,
+                ast,
+                imports,
+            },
+        );
     }
     let program = Program { units };
     report_cycles(db, &program, diagnostics);
@@ -103,16 +120,22 @@ fn report_cycles(db: &SourceDb, program: &Program, diagnostics: &mut Vec<Diagnos
                     let mut key = cycle.clone();
                     key.sort();
                     if reported.insert(key) {
-                        let mut names: Vec<&str> = cycle.iter().map(|f| db.get(*f).module.as_str()).collect();
+                        let mut names: Vec<&str> =
+                            cycle.iter().map(|f| db.get(*f).module.as_str()).collect();
                         names.push(db.get(target).module.as_str());
                         diagnostics.push(
                             Diagnostic::new(
                                 Code::ImportCycle,
-                                format!("modules import each other in a cycle: {}", names.join(" → ")),
+                                format!(
+                                    "modules import each other in a cycle: {}",
+                                    names.join(" → ")
+                                ),
                                 use_.span,
                                 "this import closes the cycle",
                             )
-                            .with_help("move the shared definitions into a module that both import"),
+                            .with_help(
+                                "move the shared definitions into a module that both import",
+                            ),
                         );
                     }
                 }

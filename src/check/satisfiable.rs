@@ -26,12 +26,21 @@ pub fn never_true(conditions: &[&Expr]) -> bool {
     for condition in conditions {
         conjuncts(condition, &mut atoms);
     }
-    if atoms.iter().any(|a| matches!(a, Expr::Literal { value: Literal::Bool(false) })) {
+    if atoms.iter().any(|a| {
+        matches!(
+            a,
+            Expr::Literal {
+                value: Literal::Bool(false)
+            }
+        )
+    }) {
         return true;
     }
     let mut domains: BTreeMap<&Path, Domain> = BTreeMap::new();
     for atom in atoms {
-        let Some((path, allowed, positive)) = test_of(atom) else { continue };
+        let Some((path, allowed, positive)) = test_of(atom) else {
+            continue;
+        };
         let domain = domains.entry(path).or_default();
         if positive {
             let allowed: BTreeSet<String> = allowed.into_iter().collect();
@@ -43,7 +52,11 @@ pub fn never_true(conditions: &[&Expr]) -> bool {
             domain.excluded.extend(allowed);
         }
     }
-    domains.values().any(|d| d.allowed.as_ref().is_some_and(|allowed| allowed.iter().all(|v| d.excluded.contains(v))))
+    domains.values().any(|d| {
+        d.allowed
+            .as_ref()
+            .is_some_and(|allowed| allowed.iter().all(|v| d.excluded.contains(v)))
+    })
 }
 
 fn conjuncts<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
@@ -66,7 +79,12 @@ fn test_of(atom: &Expr) -> Option<(&Path, Vec<String>, bool)> {
             }
             _ => None,
         },
-        Expr::Compare { cmp: cmp @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs, .. } => {
+        Expr::Compare {
+            cmp: cmp @ (CompareOp::Eq | CompareOp::Ne),
+            lhs,
+            rhs,
+            ..
+        } => {
             let (path, values) = field_and_literals(lhs, std::slice::from_ref(rhs.as_ref()))
                 .or_else(|| field_and_literals(rhs, std::slice::from_ref(lhs.as_ref())))?;
             Some((path, values, *cmp == CompareOp::Eq))
@@ -80,12 +98,18 @@ fn test_of(atom: &Expr) -> Option<(&Path, Vec<String>, bool)> {
 }
 
 fn field_and_literals<'e>(field: &'e Expr, literals: &[Expr]) -> Option<(&'e Path, Vec<String>)> {
-    let Expr::Field { path, .. } = field else { return None };
+    let Expr::Field { path, .. } = field else {
+        return None;
+    };
     let values = literals
         .iter()
         .map(|l| match l {
-            Expr::Literal { value: Literal::Code(v) | Literal::Text(v) } => Some(v.clone()),
-            Expr::Literal { value: Literal::Bool(b) } => Some(b.to_string()),
+            Expr::Literal {
+                value: Literal::Code(v) | Literal::Text(v),
+            } => Some(v.clone()),
+            Expr::Literal {
+                value: Literal::Bool(b),
+            } => Some(b.to_string()),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
@@ -98,14 +122,23 @@ mod tests {
     use crate::ir::ValueType;
 
     fn field(name: &str) -> Expr {
-        Expr::Field { path: vec![name.into()], ty: ValueType::Code { codelist: "L".into() } }
+        Expr::Field {
+            path: vec![name.into()],
+            ty: ValueType::Code {
+                codelist: "L".into(),
+            },
+        }
     }
     fn eq(name: &str, code: &str) -> Expr {
         Expr::Compare {
             cmp: CompareOp::Eq,
-            ty: ValueType::Code { codelist: "L".into() },
+            ty: ValueType::Code {
+                codelist: "L".into(),
+            },
             lhs: Box::new(field(name)),
-            rhs: Box::new(Expr::Literal { value: Literal::Code(code.into()) }),
+            rhs: Box::new(Expr::Literal {
+                value: Literal::Code(code.into()),
+            }),
         }
     }
 
@@ -116,20 +149,46 @@ mod tests {
         assert!(!never_true(&[&eq("art", "O"), &eq("andere", "N")]));
         let set = Expr::In {
             value: Box::new(field("art")),
-            set: vec![Expr::Literal { value: Literal::Code("N".into()) }, Expr::Literal { value: Literal::Code("P".into()) }],
-            ty: ValueType::Code { codelist: "L".into() },
+            set: vec![
+                Expr::Literal {
+                    value: Literal::Code("N".into()),
+                },
+                Expr::Literal {
+                    value: Literal::Code("P".into()),
+                },
+            ],
+            ty: ValueType::Code {
+                codelist: "L".into(),
+            },
         };
         assert!(never_true(&[&eq("art", "O"), &set]));
         assert!(!never_true(&[&eq("art", "N"), &set]));
-        let not_n = Expr::Not { operand: Box::new(Expr::In { value: Box::new(field("art")), set: vec![Expr::Literal { value: Literal::Code("N".into()) }], ty: ValueType::Code { codelist: "L".into() } }) };
+        let not_n = Expr::Not {
+            operand: Box::new(Expr::In {
+                value: Box::new(field("art")),
+                set: vec![Expr::Literal {
+                    value: Literal::Code("N".into()),
+                }],
+                ty: ValueType::Code {
+                    codelist: "L".into(),
+                },
+            }),
+        };
         assert!(never_true(&[&eq("art", "N"), &not_n]));
-        assert!(never_true(&[&Expr::Literal { value: Literal::Bool(false) }]));
+        assert!(never_true(&[&Expr::Literal {
+            value: Literal::Bool(false)
+        }]));
     }
 
     #[test]
     fn finds_yes_and_no_of_one_boolean() {
-        let yes = Expr::Field { path: vec!["b".into()], ty: ValueType::Bool };
-        let no = Expr::Not { operand: Box::new(yes.clone()) };
+        let yes = Expr::Field {
+            path: vec!["b".into()],
+            ty: ValueType::Bool,
+        };
+        let no = Expr::Not {
+            operand: Box::new(yes.clone()),
+        };
         assert!(never_true(&[&yes, &no]));
         assert!(!never_true(&[&yes]));
     }

@@ -66,28 +66,67 @@ pub enum AggregateFunc {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Expr {
-    Literal { value: Literal },
+    Literal {
+        value: Literal,
+    },
     /// The current date in Europe/Berlin, supplied by the caller of a validator.
     Today,
     /// The value of a field (unknown when absent).
-    Field { path: Path, ty: ValueType },
-    Not { operand: Box<Expr> },
-    Neg { operand: Box<Expr>, ty: ValueType },
-    And { operands: Vec<Expr> },
-    Or { operands: Vec<Expr> },
-    Compare { cmp: CompareOp, ty: ValueType, lhs: Box<Expr>, rhs: Box<Expr> },
+    Field {
+        path: Path,
+        ty: ValueType,
+    },
+    Not {
+        operand: Box<Expr>,
+    },
+    Neg {
+        operand: Box<Expr>,
+        ty: ValueType,
+    },
+    And {
+        operands: Vec<Expr>,
+    },
+    Or {
+        operands: Vec<Expr>,
+    },
+    Compare {
+        cmp: CompareOp,
+        ty: ValueType,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// Exact arithmetic; `ty` is the result type. Division by zero is unknown.
-    Arith { arith: ArithOp, ty: ValueType, lhs: Box<Expr>, rhs: Box<Expr> },
+    Arith {
+        arith: ArithOp,
+        ty: ValueType,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// A date shifted by a signed amount (months and years clamp to the month's end).
-    ShiftDate { date: Box<Expr>, amount: i64, unit: DateUnit },
+    ShiftDate {
+        date: Box<Expr>,
+        amount: i64,
+        unit: DateUnit,
+    },
     /// The value equals one of the listed values.
-    In { value: Box<Expr>, set: Vec<Expr>, ty: ValueType },
+    In {
+        value: Box<Expr>,
+        set: Vec<Expr>,
+        ty: ValueType,
+    },
     /// A multiple-choice field has this code among its chosen codes.
-    Contains { set: Box<Expr>, code: String },
+    Contains {
+        set: Box<Expr>,
+        code: String,
+    },
     /// The node is present in the submission (for repeats: has at least one item).
-    IsSet { path: Path },
+    IsSet {
+        path: Path,
+    },
     /// The value is absent or empty: an empty string, no chosen codes, no items.
-    IsEmpty { path: Path },
+    IsEmpty {
+        path: Path,
+    },
     /// The number of items of a repeat, or of chosen codes of a multiple choice, for which
     /// `filter` (evaluated per item) is true.
     Count {
@@ -97,9 +136,20 @@ pub enum Expr {
     },
     /// `sum`/`min`/`max` of `value` over the items of the repeat at `repeat`; absent values
     /// are skipped; `min`/`max` of no values are unknown, `sum` of no values is 0.
-    Aggregate { func: AggregateFunc, repeat: Path, value: Box<Expr>, ty: ValueType },
+    Aggregate {
+        func: AggregateFunc,
+        repeat: Path,
+        value: Box<Expr>,
+        ty: ValueType,
+    },
     /// Some item of the repeat satisfies the condition (false for no items).
-    Any { repeat: Path, condition: Box<Expr> },
+    Any {
+        repeat: Path,
+        condition: Box<Expr>,
+    },
     /// Every item of the repeat satisfies the condition (true for no items).
-    All { repeat: Path, condition: Box<Expr> },
+    All {
+        repeat: Path,
+        condition: Box<Expr>,
+    },
 }

@@ -108,6 +108,7 @@ pub struct Page {
 /// A node of the data tree (or a static text between them).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // Built once per form; boxing would only complicate matching.
 pub enum Item {
     Field(Field),
     Group(Group),
@@ -194,9 +195,13 @@ pub enum FieldType {
     /// A reference to an uploaded file.
     File,
     /// One code of the named code list.
-    Choice { codelist: String },
+    Choice {
+        codelist: String,
+    },
     /// A JSON array of distinct codes of the named code list.
-    MultipleChoice { codelist: String },
+    MultipleChoice {
+        codelist: String,
+    },
 }
 
 /// How a choice or boolean is presented (the HTML backend decides when absent).

@@ -8,8 +8,8 @@ mod guard;
 mod parser;
 
 use crate::diag::Diagnostic;
-use crate::source::SourceDb;
 use crate::source::FileId;
+use crate::source::SourceDb;
 
 /// Parses one file of the database. Returns `None` when the file has a syntax error.
 pub fn parse(db: &SourceDb, file: FileId) -> (Option<ast::File>, Vec<Diagnostic>) {
