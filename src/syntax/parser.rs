@@ -52,16 +52,40 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
             let ast = pairs.next().map(|pair| lower.file(pair));
             (ast, lower.diagnostics.into_inner())
         }
-        Err(error) => (None, vec![syntax_error(file, text, error)]),
+        Err(_) => {
+            // Parse again with pest's detailed tracking, which knows the expected tokens at the
+            // furthest position; it costs time, so successful parses run without it.
+            pest::set_error_detail(true);
+            let detailed = FormParser::parse(Rule::file, text).err();
+            let diagnostic = detailed.map(|error| syntax_error(file, text, error));
+            (None, diagnostic.into_iter().collect())
+        }
     }
 }
 
 fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
-    let (start, end) = match error.location {
+    let (mut start, mut end) = match error.location {
         InputLocation::Pos(pos) => (pos, pos),
         InputLocation::Span((start, end)) => (start, end),
     };
+    let mut expected: Vec<String> = Vec::new();
+    if let Some(attempts) = error.parse_attempts() {
+        if attempts.max_position > start {
+            start = attempts.max_position.min(text.len());
+            end = start;
+        }
+        let tokens: Vec<String> = attempts.expected_tokens().iter().map(|t| t.to_string()).collect();
+        expected = summarise_tokens(&tokens);
+        if expected.is_empty() {
+            expected = attempts
+                .call_stacks()
+                .iter()
+                .filter_map(|stack| stack.deepest.get_rule().copied().or(stack.parent))
+                .map(|rule| describe(rule).to_string())
+                .collect();
+        }
+    }
     // Point at the whole unexpected token rather than at a single position.
     let token_end = text[start..]
         .char_indices()
@@ -75,6 +99,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         format!("`{}`", token.trim())
     };
     let message = match &error.variant {
+        _ if !expected.is_empty() => format!("expected {}, found {found}", join_or(&expected)),
         ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
             let mut names: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
             names.sort_unstable();
@@ -94,7 +119,17 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         .chars()
         .next()
         .is_some_and(|c| c.is_alphabetic());
-    let help = if found == "end of file" {
+    let word: String = text[start.min(text.len())..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let keyword_suggestion = if message.contains("a statement") || message.contains("a field type") {
+        crate::diag::closest(&word, STATEMENT_KEYWORDS.iter().chain(TYPE_KEYWORDS).copied())
+    } else {
+        None
+    };
+    let suggestion_help;
+    let help = if let Some(keyword) = keyword_suggestion {
+        suggestion_help = format!("did you mean `{keyword}`?");
+        suggestion_help.as_str()
+    } else if found == "end of file" {
         "a block `{` or a string `\"` was not closed"
     } else if expected_text && found_word {
         "texts are written in quotes, e.g. `field vorname: text \"Vorname\"`"
@@ -110,6 +145,71 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         "unexpected here",
     )
     .with_help(help)
+}
+
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "accept", "at", "autocomplete", "check", "code", "codelist", "control", "decimals", "description", "field", "fim",
+    "group", "hint", "info", "item", "label", "languages", "length", "max", "max_size", "message", "min", "optional",
+    "pattern", "repeat", "required", "rule", "section", "title", "urn", "version", "visible",
+];
+const TYPE_KEYWORDS: &[&str] = &[
+    "text", "multiline", "integer", "decimal", "money", "boolean", "date", "email", "phone", "iban", "postcode", "file",
+    "choice", "multiple",
+];
+const VALUE_TOKENS: &[&str] = &["(", "-", "[", "false", "not", "today", "true"];
+
+/// Turns pest's expected tokens into what a form author reads: keywords of statements,
+/// types and values are summarised; whitespace and comment openers are dropped.
+fn summarise_tokens(tokens: &[String]) -> Vec<String> {
+    let trivia = ["\t", "\n", "\r", " ", "/*", "//", "\u{feff}", "_"];
+    let mut out: Vec<String> = Vec::new();
+    let mut statements = 0;
+    let mut types = 0;
+    let mut values = 0;
+    let mut others = Vec::new();
+    for token in tokens {
+        let token = token.as_str();
+        if trivia.contains(&token) || token.escape_debug().to_string() != token && token.chars().all(char::is_whitespace) {
+            continue;
+        }
+        if token == "BUILTIN_RULE" {
+            continue;
+        }
+        if token == "0..9" {
+            values += 1;
+        } else if STATEMENT_KEYWORDS.contains(&token) {
+            statements += 1;
+        } else if TYPE_KEYWORDS.contains(&token) {
+            types += 1;
+        } else if VALUE_TOKENS.contains(&token) {
+            values += 1;
+        } else if token == "\"" {
+            out.push("a text in quotes".to_string());
+        } else if token.chars().all(|c| c.is_ascii_graphic()) && token.chars().count() <= 12 && !token.contains("..") || token == ".." {
+            others.push(format!("`{token}`"));
+        }
+    }
+    if types > 0 {
+        out.push(describe(Rule::field_type).to_string());
+    }
+    if values >= 3 {
+        // A quote also starts a value here; "a value" says it all.
+        out.retain(|t| t != "a text in quotes");
+        out.push("a value".to_string());
+    }
+    if statements >= 3 {
+        out.push("a statement".to_string());
+    }
+    out.extend(others);
+    out
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// A reader's name for what the parser expected.
