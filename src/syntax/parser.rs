@@ -129,6 +129,13 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     let help = if let Some(keyword) = keyword_suggestion {
         suggestion_help = format!("did you mean `{keyword}`?");
         suggestion_help.as_str()
+    } else if let [single] = expected.as_slice() {
+        if single.starts_with('`') {
+            suggestion_help = format!("insert {single} before {found}");
+            suggestion_help.as_str()
+        } else {
+            "see docs/LANGUAGE.md for the statements each block accepts"
+        }
     } else if found == "end of file" {
         "a block `{` or a string `\"` was not closed"
     } else if expected_text && found_word {
