@@ -28,9 +28,7 @@ impl fmt::Display for DriverError {
 impl std::error::Error for DriverError {}
 
 fn io_error(action: &str, path: &Path, error: io::Error) -> DriverError {
-    DriverError {
-        message: format!("cannot {action} `{}`: {error}", path.display()),
-    }
+    DriverError { message: format!("cannot {action} `{}`: {error}", path.display()) }
 }
 
 /// The sources of one run and the result of checking them.
@@ -44,8 +42,7 @@ pub fn find_forms(dir: &Path) -> Result<Vec<PathBuf>, DriverError> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let entries =
-            std::fs::read_dir(&current).map_err(|e| io_error("read directory", &current, e))?;
+        let entries = std::fs::read_dir(&current).map_err(|e| io_error("read directory", &current, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| io_error("read directory", &current, e))?;
             let path = entry.path();
@@ -69,43 +66,26 @@ pub fn default_root(path: &Path) -> PathBuf {
         return path.to_path_buf();
     }
     let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parent
-        .ancestors()
-        .find(|a| a.file_name().is_some_and(|n| n == "forms"))
-        .map(Path::to_path_buf)
-        .unwrap_or(parent)
+    parent.ancestors().find(|a| a.file_name().is_some_and(|n| n == "forms")).map(Path::to_path_buf).unwrap_or(parent)
 }
 
 /// Loads and checks the `.form` files at `paths` (files or directories).
 pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, DriverError> {
-    let first = paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("forms"));
-    let root = root
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_root(&first));
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
+    let root = root.map(Path::to_path_buf).unwrap_or_else(|| default_root(&first));
     let loader = DirLoader::new(&root);
     let mut db = SourceDb::new();
     let mut roots: Vec<FileId> = Vec::new();
     for path in paths {
         if !path.exists() {
-            return Err(DriverError {
-                message: format!("`{}` does not exist", path.display()),
-            });
+            return Err(DriverError { message: format!("`{}` does not exist", path.display()) });
         }
-        let files = if path.is_dir() {
-            find_forms(path)?
-        } else {
-            vec![path.clone()]
-        };
+        let files = if path.is_dir() { find_forms(path)? } else { vec![path.clone()] };
         for file in files {
             let text = std::fs::read_to_string(&file).map_err(|e| io_error("read", &file, e))?;
-            let module = loader.module_of(&file).unwrap_or_else(|| {
-                file.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
+            let module = loader
+                .module_of(&file)
+                .unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             if db.find_module(&module).is_some() {
                 continue;
             }
@@ -121,20 +101,14 @@ pub enum BuildOutcome {
     /// The forms have errors; nothing was written.
     Failed(Session),
     /// Outputs were written.
-    Built {
-        session: Session,
-        n_forms: usize,
-        n_files: usize,
-    },
+    Built { session: Session, n_forms: usize, n_files: usize },
 }
 
 /// `formwerk build`: checks every form below `forms`, then replaces the outputs of
 /// `targets` under `out` (each target owns one subdirectory) and the common files.
 pub fn build(forms: &Path, out: &Path, targets: &[Target]) -> Result<BuildOutcome, DriverError> {
     if !forms.is_dir() {
-        return Err(DriverError {
-            message: format!("forms directory `{}` does not exist", forms.display()),
-        });
+        return Err(DriverError { message: format!("forms directory `{}` does not exist", forms.display()) });
     }
     let session = check_paths(&[forms.to_path_buf()], Some(forms))?;
     if session.checked.has_errors() {
@@ -143,20 +117,14 @@ pub fn build(forms: &Path, out: &Path, targets: &[Target]) -> Result<BuildOutcom
     let files = generate(&session, targets);
     write_atomically(out, targets, &files)?;
     let n_forms = session.checked.forms.len();
-    Ok(BuildOutcome::Built {
-        session,
-        n_forms,
-        n_files: files.len(),
-    })
+    Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
 }
 
 /// Every output file of a build, in a fixed order, including the manifest.
 pub fn generate(session: &Session, targets: &[Target]) -> Vec<OutputFile> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let bundle = ir::Bundle {
-        forms: forms.iter().map(|(_, form)| form.clone()).collect(),
-    };
+    let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
     let mut files = emit::common_files();
     for target in targets {
         files.extend(emit::emit(&bundle, *target));
@@ -169,11 +137,7 @@ pub fn generate(session: &Session, targets: &[Target]) -> Vec<OutputFile> {
             let own_files: Vec<&str> = files
                 .iter()
                 .map(|f| f.path.as_str())
-                .filter(|p| {
-                    Path::new(p)
-                        .file_stem()
-                        .is_some_and(|s| s == form.id.as_str())
-                })
+                .filter(|p| Path::new(p).file_stem().is_some_and(|s| s == form.id.as_str()))
                 .collect();
             json!({
                 "id": form.id,
@@ -185,10 +149,8 @@ pub fn generate(session: &Session, targets: &[Target]) -> Vec<OutputFile> {
             })
         })
         .collect();
-    let hashes: serde_json::Map<String, serde_json::Value> = files
-        .iter()
-        .map(|f| (f.path.clone(), json!(sha256(&f.contents))))
-        .collect();
+    let hashes: serde_json::Map<String, serde_json::Value> =
+        files.iter().map(|f| (f.path.clone(), json!(sha256(&f.contents)))).collect();
     let manifest = json!({
         "ir_version": ir::VERSION,
         "targets": targets.iter().map(|t| t.name()).collect::<Vec<_>>(),
@@ -197,10 +159,7 @@ pub fn generate(session: &Session, targets: &[Target]) -> Vec<OutputFile> {
     });
     let mut contents = serde_json::to_vec_pretty(&manifest).expect("JSON values serialise");
     contents.push(b'\n');
-    files.push(OutputFile {
-        path: "manifest.json".to_string(),
-        contents,
-    });
+    files.push(OutputFile { path: "manifest.json".to_string(), contents });
     files
 }
 
@@ -211,20 +170,10 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// Writes `files` into a staging directory next to `out`, then swaps each target's
 /// directory and each common file into place. Nothing under `out` changes if staging fails.
-fn write_atomically(
-    out: &Path,
-    targets: &[Target],
-    files: &[OutputFile],
-) -> Result<(), DriverError> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+fn write_atomically(out: &Path, targets: &[Target], files: &[OutputFile]) -> Result<(), DriverError> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-    let out_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "generated".into());
+    let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "generated".into());
     let staging = parent.join(format!(".{out_name}.staging-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|e| io_error("remove", &staging, e))?;
@@ -249,21 +198,12 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), DriverError> {
     Ok(())
 }
 
-fn swap_in(
-    out: &Path,
-    staging: &Path,
-    targets: &[Target],
-    files: &[OutputFile],
-) -> Result<(), DriverError> {
+fn swap_in(out: &Path, staging: &Path, targets: &[Target], files: &[OutputFile]) -> Result<(), DriverError> {
     std::fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
     for target in targets {
         let new = staging.join(target.directory());
         let current = out.join(target.directory());
-        let old = out.join(format!(
-            ".{}.old-{}",
-            target.directory(),
-            std::process::id()
-        ));
+        let old = out.join(format!(".{}.old-{}", target.directory(), std::process::id()));
         if current.exists() {
             std::fs::rename(&current, &old).map_err(|e| io_error("move", &current, e))?;
         }

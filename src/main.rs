@@ -14,11 +14,7 @@ use formwerk::driver::{self, BuildOutcome, Session};
 use formwerk::emit::Target;
 
 #[derive(Parser)]
-#[command(
-    name = "formwerk",
-    version,
-    about = "Compiles administrative forms to JSON Schema, HTML and Rust"
-)]
+#[command(name = "formwerk", version, about = "Compiles administrative forms to JSON Schema, HTML and Rust")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,9 +80,7 @@ enum ColorChoice {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Deeply nested input is bounded by the parser, but keep generous headroom anyway.
-    let worker = std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
-        .spawn(move || run(cli));
+    let worker = std::thread::Builder::new().stack_size(64 * 1024 * 1024).spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -98,23 +92,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check {
-            paths,
-            root,
-            output,
-        } => match driver::check_paths(&paths, root.as_deref()) {
+        Command::Check { paths, root, output } => match driver::check_paths(&paths, root.as_deref()) {
             Ok(session) => {
                 report(&session, &output);
                 exit_for(&session.checked.diagnostics)
             }
             Err(error) => usage_failure(&error.to_string()),
         },
-        Command::Build {
-            forms,
-            out,
-            emit,
-            output,
-        } => {
+        Command::Build { forms, out, emit, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
@@ -122,10 +107,7 @@ fn run(cli: Cli) -> ExitCode {
                     Some(_) => {}
                     None => {
                         let known: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
-                        return usage_failure(&format!(
-                            "unknown target `{name}`; available: {}",
-                            known.join(", ")
-                        ));
+                        return usage_failure(&format!("unknown target `{name}`; available: {}", known.join(", ")));
                     }
                 }
             }
@@ -135,11 +117,7 @@ fn run(cli: Cli) -> ExitCode {
                     eprintln!("build failed: `{}` was not changed", out.display());
                     ExitCode::from(1)
                 }
-                Ok(BuildOutcome::Built {
-                    session,
-                    n_forms,
-                    n_files,
-                }) => {
+                Ok(BuildOutcome::Built { session, n_forms, n_files }) => {
                     report(&session, &output);
                     if matches!(output.message_format, MessageFormat::Human) {
                         eprintln!(
@@ -157,29 +135,17 @@ fn run(cli: Cli) -> ExitCode {
             let mut out = String::new();
             for code in Code::ALL {
                 let summary = code.explanation().lines().next().unwrap_or_default();
-                out.push_str(&format!(
-                    "{}  {:<26} {summary}\n",
-                    code.as_str(),
-                    code.slug()
-                ));
+                out.push_str(&format!("{}  {:<26} {summary}\n", code.as_str(), code.slug()));
             }
             print!("{out}");
             ExitCode::SUCCESS
         }
         Command::Explain { code: Some(text) } => match Code::parse(&text) {
             Some(code) => {
-                println!(
-                    "{} ({}, {})\n\n{}",
-                    code.as_str(),
-                    code.slug(),
-                    code.severity().as_str(),
-                    code.explanation()
-                );
+                println!("{} ({}, {})\n\n{}", code.as_str(), code.slug(), code.severity().as_str(), code.explanation());
                 ExitCode::SUCCESS
             }
-            None => usage_failure(&format!(
-                "unknown diagnostic code `{text}`; `formwerk explain` lists them all"
-            )),
+            None => usage_failure(&format!("unknown diagnostic code `{text}`; `formwerk explain` lists them all")),
         },
     }
 }
@@ -199,8 +165,7 @@ fn report(session: &Session, output: &OutputArgs) {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stderr().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
             let width = if color { terminal_width() } else { 100 };
@@ -211,10 +176,7 @@ fn report(session: &Session, output: &OutputArgs) {
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
 }
 
 fn exit_for(diagnostics: &[Diagnostic]) -> ExitCode {

@@ -19,20 +19,12 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: start as u32,
-            end: end as u32,
-        }
+        Span { file, start: start as u32, end: end as u32 }
     }
 
     /// The smallest span covering both `self` and `other` (same file assumed).
     pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn len(&self) -> usize {
@@ -78,21 +70,11 @@ impl SourceDb {
         SourceDb::default()
     }
 
-    pub fn add(
-        &mut self,
-        name: impl Into<String>,
-        module: impl Into<String>,
-        text: impl Into<String>,
-    ) -> FileId {
+    pub fn add(&mut self, name: impl Into<String>, module: impl Into<String>, text: impl Into<String>) -> FileId {
         let text = text.into();
         let mut line_starts = vec![0u32];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        self.files.push(SourceFile {
-            name: name.into(),
-            module: module.into(),
-            text,
-            line_starts,
-        });
+        self.files.push(SourceFile { name: name.into(), module: module.into(), text, line_starts });
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -101,10 +83,7 @@ impl SourceDb {
     }
 
     pub fn find_module(&self, module: &str) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.module == module)
-            .map(|i| FileId(i as u32))
+        self.files.iter().position(|f| f.module == module).map(|i| FileId(i as u32))
     }
 
     pub fn ids(&self) -> impl Iterator<Item = FileId> {
@@ -113,10 +92,7 @@ impl SourceDb {
 
     /// The text a span covers.
     pub fn slice(&self, span: Span) -> &str {
-        self.get(span.file)
-            .text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        self.get(span.file).text.get(span.start as usize..span.end as usize).unwrap_or("")
     }
 }
 
@@ -153,10 +129,7 @@ impl DirLoader {
 
 impl ModuleLoader for DirLoader {
     fn load(&self, module: &str) -> Option<(String, String)> {
-        if module
-            .split('.')
-            .any(|part| part.is_empty() || part.contains(['/', '\\']))
-        {
+        if module.split('.').any(|part| part.is_empty() || part.contains(['/', '\\'])) {
             return None;
         }
         let mut path = self.root.clone();

@@ -15,30 +15,20 @@ use std::path::Path;
 use formwerk::diag::{Code, Severity};
 
 fn kind_of(path: &Path) -> &str {
-    path.parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
+    path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("")
 }
 
 fn run_case(path: &Path) -> (String, Vec<Code>) {
     let text = std::fs::read_to_string(path).unwrap();
     let (db, checked) = common::check_fixture(&text);
     let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
-    let n_errors = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity() == Severity::Error)
-        .count();
+    let n_errors = checked.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
     let n_warnings = checked.diagnostics.len() - n_errors;
     let rendered = common::render_plain(&db, &checked);
     let name = path.display();
     let output = match kind_of(path) {
         "ok" => {
-            assert!(
-                checked.diagnostics.is_empty(),
-                "{name} must check clean, but:\n{rendered}"
-            );
+            assert!(checked.diagnostics.is_empty(), "{name} must check clean, but:\n{rendered}");
             let forms: Vec<_> = checked.forms.iter().map(|(_, f)| f).collect();
             serde_json::to_string_pretty(&forms).unwrap()
         }
@@ -47,10 +37,7 @@ fn run_case(path: &Path) -> (String, Vec<Code>) {
             rendered
         }
         "warn" => {
-            assert!(
-                n_errors == 0 && n_warnings > 0,
-                "{name} must warn without errors, but:\n{rendered}"
-            );
+            assert!(n_errors == 0 && n_warnings > 0, "{name} must warn without errors, but:\n{rendered}");
             rendered
         }
         other => panic!("{name}: unknown case kind `{other}` (use ok, err or warn)"),
@@ -85,17 +72,7 @@ fn every_diagnostic_code_has_a_case() {
             }
         }
     }
-    let missing: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| !seen.contains(c))
-        .map(|c| c.as_str())
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "codes without an err/warn case: {missing:?}"
-    );
-    assert!(
-        n_err_cases >= 40,
-        "only {n_err_cases} error cases; the suite promises at least 40"
-    );
+    let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
+    assert!(missing.is_empty(), "codes without an err/warn case: {missing:?}");
+    assert!(n_err_cases >= 40, "only {n_err_cases} error cases; the suite promises at least 40");
 }

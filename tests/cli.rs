@@ -54,10 +54,7 @@ fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.insert(
-                    path.strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(&path).unwrap(),
-                );
+                out.insert(path.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&path).unwrap());
             }
         }
     }
@@ -68,19 +65,10 @@ fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn check_exit_codes() {
     let dir = project();
     let ok = formwerk(&["check"], dir.path());
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stderr).contains("no problems"));
 
-    write(
-        dir.path(),
-        "forms/kaputt.form",
-        "form kaputt {\n  title \"K\"\n",
-    );
+    write(dir.path(), "forms/kaputt.form", "form kaputt {\n  title \"K\"\n");
     let failed = formwerk(&["check", "forms"], dir.path());
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stderr).contains("E0101"));
@@ -97,12 +85,7 @@ fn check_exit_codes() {
 fn a_single_file_resolves_modules_from_its_forms_directory() {
     let dir = project();
     let output = formwerk(&["check", "forms/antrag.form"], dir.path());
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]
@@ -134,15 +117,10 @@ form antrag {
     assert_eq!(codes, ["E0401", "E0209", "E0201"]);
     for diagnostic in &lines {
         assert_eq!(diagnostic["severity"], "error");
-        assert!(
-            diagnostic["help"].as_str().is_some_and(|h| !h.is_empty()),
-            "{diagnostic}"
-        );
+        assert!(diagnostic["help"].as_str().is_some_and(|h| !h.is_empty()), "{diagnostic}");
         let label = &diagnostic["labels"][0];
         assert_eq!(label["file"], "forms/antrag.form");
-        assert!(
-            label["line"].as_u64().unwrap() >= 7 && label["end"].as_u64() > label["start"].as_u64()
-        );
+        assert!(label["line"].as_u64().unwrap() >= 7 && label["end"].as_u64() > label["start"].as_u64());
     }
     assert_eq!(lines[2]["labels"][0]["line"], 9);
     assert_eq!(lines[2]["labels"][0]["column"], 56);
@@ -155,74 +133,38 @@ fn explain_prints_every_code_with_an_example() {
         let output = formwerk(&["explain", code.as_str()], dir.path());
         assert_eq!(output.status.code(), Some(0));
         let text = String::from_utf8(output.stdout).unwrap();
-        assert!(
-            text.starts_with(&format!("{} ({}", code.as_str(), code.slug())),
-            "{text}"
-        );
+        assert!(text.starts_with(&format!("{} ({}", code.as_str(), code.slug())), "{text}");
         assert!(text.contains("Example"), "{} has no example", code.as_str());
         let by_slug = formwerk(&["explain", code.slug()], dir.path());
         assert_eq!(by_slug.stdout, text.as_bytes());
     }
     let list = formwerk(&["explain"], dir.path());
-    assert_eq!(
-        String::from_utf8(list.stdout).unwrap().lines().count(),
-        Code::ALL.len()
-    );
-    assert_eq!(
-        formwerk(&["explain", "E9999"], dir.path()).status.code(),
-        Some(2)
-    );
+    assert_eq!(String::from_utf8(list.stdout).unwrap().lines().count(), Code::ALL.len());
+    assert_eq!(formwerk(&["explain", "E9999"], dir.path()).status.code(), Some(2));
 }
 
 #[test]
 fn colours_only_when_asked_or_on_a_terminal() {
     let dir = project();
-    write(
-        dir.path(),
-        "forms/antrag.form",
-        &GOOD.replace("required", "{ length 1..2 }"),
-    );
+    write(dir.path(), "forms/antrag.form", &GOOD.replace("required", "{ length 1..2 }"));
     let plain = formwerk(&["check"], dir.path());
-    assert!(
-        !plain.stderr.contains(&0x1b),
-        "no escape codes when stderr is not a terminal"
-    );
+    assert!(!plain.stderr.contains(&0x1b), "no escape codes when stderr is not a terminal");
     let forced = formwerk(&["check", "--color", "always"], dir.path());
     assert!(forced.stderr.contains(&0x1b));
     let mut no_color = Command::new(env!("CARGO_BIN_EXE_formwerk"));
-    no_color
-        .args(["check"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1");
+    no_color.args(["check"]).current_dir(dir.path()).env("NO_COLOR", "1");
     assert!(!no_color.output().unwrap().stderr.contains(&0x1b));
 }
 
 #[test]
 fn build_writes_ir_and_a_failed_build_changes_nothing() {
     let dir = project();
-    write(
-        dir.path(),
-        "generated/html/keep.txt",
-        "another target's output",
-    );
+    write(dir.path(), "generated/html/keep.txt", "another target's output");
     let built = formwerk(&["build"], dir.path());
-    assert_eq!(
-        built.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     let before = snapshot_tree(&dir.path().join("generated"));
     let names: Vec<&str> = before.keys().map(String::as_str).collect();
-    assert_eq!(
-        names,
-        [
-            "html/keep.txt",
-            "ir.schema.json",
-            "ir/antrag.json",
-            "manifest.json"
-        ]
-    );
+    assert_eq!(names, ["html/keep.txt", "ir.schema.json", "ir/antrag.json", "manifest.json"]);
     let ir: serde_json::Value = serde_json::from_slice(&before["ir/antrag.json"]).unwrap();
     assert_eq!(ir["id"], "antrag");
     let manifest: serde_json::Value = serde_json::from_slice(&before["manifest.json"]).unwrap();
@@ -233,29 +175,14 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(snapshot_tree(&dir.path().join("generated")), before);
 
     // A broken form fails the build and leaves every output as it was.
-    write(
-        dir.path(),
-        "forms/antrag.form",
-        &GOOD.replace("choice of Art", "choice of Artt"),
-    );
-    write(
-        dir.path(),
-        "forms/zweites.form",
-        &GOOD.replace("form antrag", "form zweites"),
-    );
+    write(dir.path(), "forms/antrag.form", &GOOD.replace("choice of Art", "choice of Artt"));
+    write(dir.path(), "forms/zweites.form", &GOOD.replace("form antrag", "form zweites"));
     let failed = formwerk(&["build"], dir.path());
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stderr).contains("was not changed"));
     assert_eq!(snapshot_tree(&dir.path().join("generated")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        2,
-        "no staging directory is left behind: {leftovers:?}"
-    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no staging directory is left behind: {leftovers:?}");
 
     let unknown = formwerk(&["build", "--emit", "ir,pdf"], dir.path());
     assert_eq!(unknown.status.code(), Some(2));

@@ -10,11 +10,7 @@ use formwerk::emit::Target;
 
 fn session() -> Session {
     // Relative paths, as `cargo run -- build` uses them (tests run in the package root).
-    driver::check_paths(
-        &[Path::new("forms").to_path_buf()],
-        Some(Path::new("forms")),
-    )
-    .expect("forms/ loads")
+    driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).expect("forms/ loads")
 }
 
 #[test]
@@ -25,14 +21,8 @@ fn corpus_checks_clean() {
         &session.checked.diagnostics,
         formwerk::diag::render::RenderOptions::plain(),
     );
-    assert!(
-        session.checked.diagnostics.is_empty(),
-        "the corpus must check without any diagnostic:\n{rendered}"
-    );
-    assert!(
-        session.checked.forms.len() >= 6,
-        "the corpus has at least six forms"
-    );
+    assert!(session.checked.diagnostics.is_empty(), "the corpus must check without any diagnostic:\n{rendered}");
+    assert!(session.checked.forms.len() >= 6, "the corpus has at least six forms");
 }
 
 #[test]
@@ -45,23 +35,14 @@ fn ir_of_every_corpus_form() {
 
 #[test]
 fn every_ir_validates_against_the_published_schema() {
-    let schema_text = std::fs::read_to_string("generated/ir.schema.json")
-        .expect("generated/ir.schema.json exists");
+    let schema_text = std::fs::read_to_string("generated/ir.schema.json").expect("generated/ir.schema.json exists");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
-    let validator =
-        jsonschema::validator_for(&schema).expect("the IR schema is a valid JSON Schema");
+    let validator = jsonschema::validator_for(&schema).expect("the IR schema is a valid JSON Schema");
     for (_, form) in &session().checked.forms {
         let instance = serde_json::to_value(form).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&instance)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "IR of `{}` does not match ir.schema.json:\n{}",
-            form.id,
-            errors.join("\n")
-        );
+        let errors: Vec<String> =
+            validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "IR of `{}` does not match ir.schema.json:\n{}", form.id, errors.join("\n"));
         // And it reads back into the same IR.
         let back: formwerk::ir::Form = serde_json::from_value(instance).unwrap();
         assert_eq!(&back, form);
@@ -88,15 +69,8 @@ fn generated_is_up_to_date() {
     }
     let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for target in Target::ALL {
-        for entry in std::fs::read_dir(out.join(target.directory()))
-            .into_iter()
-            .flatten()
-        {
-            let path = format!(
-                "{}/{}",
-                target.directory(),
-                entry.unwrap().file_name().to_string_lossy()
-            );
+        for entry in std::fs::read_dir(out.join(target.directory())).into_iter().flatten() {
+            let path = format!("{}/{}", target.directory(), entry.unwrap().file_name().to_string_lossy());
             if !expected.contains(path.as_str()) {
                 stale.push(format!("{path} (no longer generated)"));
             }
@@ -134,12 +108,8 @@ fn values_of(value: &serde_json::Value, key: &str, out: &mut BTreeSet<String>) {
 #[test]
 fn corpus_uses_every_language_feature() {
     let session = session();
-    let forms: Vec<serde_json::Value> = session
-        .checked
-        .forms
-        .iter()
-        .map(|(_, f)| serde_json::to_value(f).unwrap())
-        .collect();
+    let forms: Vec<serde_json::Value> =
+        session.checked.forms.iter().map(|(_, f)| serde_json::to_value(f).unwrap()).collect();
     let all = serde_json::Value::Array(forms.clone());
     let collect = |key: &str| {
         let mut out = BTreeSet::new();
@@ -199,89 +169,30 @@ fn corpus_uses_every_language_feature() {
             "all",
         ],
     );
-    require(
-        "comparison",
-        &collect("cmp"),
-        &["eq", "ne", "lt", "le", "gt", "ge"],
-    );
+    require("comparison", &collect("cmp"), &["eq", "ne", "lt", "le", "gt", "ge"]);
     require("arithmetic", &collect("arith"), &["add", "sub", "mul"]);
     require("aggregate", &collect("func"), &["sum", "min", "max"]);
     require("date unit", &collect("unit"), &["days", "months", "years"]);
-    require(
-        "requirement",
-        &collect("mode"),
-        &["always", "never", "when"],
-    );
-    require(
-        "control",
-        &collect("control"),
-        &["radios", "select", "checkbox"],
-    );
-    for key in [
-        "min_length",
-        "max_length",
-        "pattern",
-        "min",
-        "max",
-        "decimals",
-        "accept",
-        "max_size",
-        "message",
-    ] {
+    require("requirement", &collect("mode"), &["always", "never", "when"]);
+    require("control", &collect("control"), &["radios", "select", "checkbox"]);
+    for key in ["min_length", "max_length", "pattern", "min", "max", "decimals", "accept", "max_size", "message"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
-    for key in [
-        "visible",
-        "hint",
-        "fim",
-        "of",
-        "item_label",
-        "autocomplete",
-        "description",
-        "urn",
-    ] {
+    for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
     let autocomplete = collect("autocomplete");
-    assert!(
-        autocomplete.iter().any(|a| a.starts_with("section-")),
-        "no `section-…` autocomplete"
-    );
+    assert!(autocomplete.iter().any(|a| a.starts_with("section-")), "no `section-…` autocomplete");
     let modules = collect("module");
-    assert!(
-        modules.iter().any(|m| m.starts_with("common.")),
-        "no code list or type from a common module"
-    );
-    assert!(
-        modules.iter().any(|m| !m.contains('.')),
-        "no code list declared in a form file"
-    );
+    assert!(modules.iter().any(|m| m.starts_with("common.")), "no code list or type from a common module");
+    assert!(modules.iter().any(|m| !m.contains('.')), "no code list declared in a form file");
 
     let typed = &session.checked.forms;
-    assert!(
-        typed.iter().any(|(_, f)| f.fim.is_some()),
-        "no form with a FIM id"
-    );
-    assert!(
-        typed.iter().filter(|(_, f)| f.pages.len() > 1).count() >= 3,
-        "fewer than three multi-page forms"
-    );
-    assert!(
-        typed
-            .iter()
-            .any(|(_, f)| f.pages.iter().any(|p| p.visible.is_some())),
-        "no conditional section"
-    );
-    assert!(
-        typed
-            .iter()
-            .any(|(_, f)| f.rules.iter().any(|r| !r.scope.is_empty())),
-        "no rule inside a repeat"
-    );
-    assert!(
-        typed.iter().any(|(_, f)| f.languages.len() == 2),
-        "no bilingual form"
-    );
+    assert!(typed.iter().any(|(_, f)| f.fim.is_some()), "no form with a FIM id");
+    assert!(typed.iter().filter(|(_, f)| f.pages.len() > 1).count() >= 3, "fewer than three multi-page forms");
+    assert!(typed.iter().any(|(_, f)| f.pages.iter().any(|p| p.visible.is_some())), "no conditional section");
+    assert!(typed.iter().any(|(_, f)| f.rules.iter().any(|r| !r.scope.is_empty())), "no rule inside a repeat");
+    assert!(typed.iter().any(|(_, f)| f.languages.len() == 2), "no bilingual form");
 
     let nested_group = forms.iter().any(|f| {
         let mut inner = BTreeSet::new();
@@ -299,22 +210,10 @@ fn corpus_uses_every_language_feature() {
         .iter()
         .flat_map(|(_, f)| f.items())
         .any(|i| matches!(i, formwerk::ir::Item::Repeat(r) if r.min > 0 && r.max.is_some()));
-    assert!(
-        repeat_bounds,
-        "no top-level repeat with both a minimum and a maximum"
-    );
+    assert!(repeat_bounds, "no top-level repeat with both a minimum and a maximum");
 
     let sources: String = (0..session.db.ids().count())
-        .map(|i| {
-            session
-                .db
-                .get(formwerk::source::FileId(i as u32))
-                .text
-                .clone()
-        })
+        .map(|i| session.db.get(formwerk::source::FileId(i as u32)).text.clone())
         .collect();
-    assert!(
-        sources.contains("//") && sources.contains("/*"),
-        "the corpus uses no line or block comment"
-    );
+    assert!(sources.contains("//") && sources.contains("/*"), "the corpus uses no line or block comment");
 }

@@ -113,8 +113,7 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
             }
             _ => {
                 let end = char_boundary(&out, at + 1);
-                let replacement =
-                    ['{', '}', '"', '.', ' ', 'x', '1', '(', '=', '\n'][rng.below(10)];
+                let replacement = ['{', '}', '"', '.', ' ', 'x', '1', '(', '=', '\n'][rng.below(10)];
                 out.replace_range(at..end, &replacement.to_string());
             }
         }
@@ -140,36 +139,21 @@ fn ten_thousand_mutants_never_panic() {
     form_files(&root.join("forms"), &mut seeds);
     form_files(&root.join("tests/cases"), &mut seeds);
     seeds.sort();
-    assert!(
-        seeds.len() > 20,
-        "expected the corpus and the cases as seeds"
-    );
-    let texts: Vec<String> = seeds
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
+    assert!(seeds.len() > 20, "expected the corpus and the cases as seeds");
+    let texts: Vec<String> = seeds.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     // Corpus modules stay available so that `use` in mutants resolves.
     let modules: String = seeds
         .iter()
         .zip(&texts)
         .filter(|(p, _)| p.starts_with(root.join("forms/common")))
-        .map(|(p, t)| {
-            format!(
-                "//- /common/{}\n{t}\n",
-                p.file_name().unwrap().to_string_lossy()
-            )
-        })
+        .map(|(p, t)| format!("//- /common/{}\n{t}\n", p.file_name().unwrap().to_string_lossy()))
         .collect();
     let mut rng = Rng(0x5EED_F0E4_1234_5678);
     let mut n_errors = 0;
     for i in 0..10_000 {
         let seed = &texts[i % texts.len()];
         let mutant = mutate(seed, &mut rng);
-        let fixture = if mutant.contains("//- /") {
-            mutant
-        } else {
-            format!("//- /main.form\n{mutant}\n{modules}")
-        };
+        let fixture = if mutant.contains("//- /") { mutant } else { format!("//- /main.form\n{mutant}\n{modules}") };
         let (db, checked) = common::check_fixture(&fixture);
         n_errors += usize::from(checked.has_errors());
         // Rendering must not panic either (spans must lie inside their files).
@@ -177,35 +161,17 @@ fn ten_thousand_mutants_never_panic() {
             common::render_plain(&db, &checked);
         }
     }
-    assert!(
-        n_errors > 5_000,
-        "mutations should usually break the form ({n_errors} did)"
-    );
+    assert!(n_errors > 5_000, "mutations should usually break the form ({n_errors} did)");
 }
 
 #[test]
 fn hostile_inputs_get_diagnostics_not_crashes() {
-    let header =
-        "form f {\n  title \"T\"\n  version \"1\"\n  languages de\n  field a: boolean \"A\"\n";
+    let header = "form f {\n  title \"T\"\n  version \"1\"\n  languages de\n  field a: boolean \"A\"\n";
     let inputs = [
-        format!(
-            "{header}  info i \"I\" {{ visible when {}a{} }}\n}}",
-            "(".repeat(100_000),
-            ")".repeat(100_000)
-        ),
-        format!(
-            "{header}  info i \"I\" {{ visible when {}a }}\n}}",
-            "not ".repeat(50_000)
-        ),
-        format!(
-            "{header}  info i \"I\" {{ visible when a{} }}\n}}",
-            " and a".repeat(50_000)
-        ),
-        format!(
-            "{header}  info i \"I\" {{ visible when {}a{} }}\n}}",
-            "-(".repeat(40),
-            ")".repeat(40)
-        ),
+        format!("{header}  info i \"I\" {{ visible when {}a{} }}\n}}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("{header}  info i \"I\" {{ visible when {}a }}\n}}", "not ".repeat(50_000)),
+        format!("{header}  info i \"I\" {{ visible when a{} }}\n}}", " and a".repeat(50_000)),
+        format!("{header}  info i \"I\" {{ visible when {}a{} }}\n}}", "-(".repeat(40), ")".repeat(40)),
         format!("{header}{}", "group g \"G\" {\n".repeat(10_000)),
         format!("{header}  field s: text \"{}\"\n}}", "x".repeat(1_000_000)),
         "\"".repeat(10_000),

@@ -27,11 +27,7 @@ fn every_source_file_says_what_it_owns() {
     files.extend(rust_files(&root.join("tests")));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            text.starts_with("//!"),
-            "{} must start with a `//!` comment saying what it owns",
-            file.display()
-        );
+        assert!(text.starts_with("//!"), "{} must start with a `//!` comment saying what it owns", file.display());
     }
 }
 
@@ -41,17 +37,8 @@ fn backends_and_the_ir_never_see_syntax_or_the_checker() {
     files.extend(rust_files(&src().join("ir")));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        for forbidden in [
-            "crate::syntax",
-            "crate::check",
-            "crate::source",
-            "crate::driver",
-        ] {
-            assert!(
-                !text.contains(forbidden),
-                "{} uses {forbidden}: backends read only the IR",
-                file.display()
-            );
+        for forbidden in ["crate::syntax", "crate::check", "crate::source", "crate::driver"] {
+            assert!(!text.contains(forbidden), "{} uses {forbidden}: backends read only the IR", file.display());
         }
     }
 }
@@ -61,11 +48,7 @@ fn syntax_knows_nothing_of_meaning() {
     for file in rust_files(&src().join("syntax")) {
         let text = std::fs::read_to_string(&file).unwrap();
         for forbidden in ["crate::check", "crate::ir", "crate::emit"] {
-            assert!(
-                !text.contains(forbidden),
-                "{} uses {forbidden}",
-                file.display()
-            );
+            assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
         }
     }
 }
@@ -75,11 +58,7 @@ fn only_render_knows_miette() {
     for file in rust_files(&src()) {
         let text = std::fs::read_to_string(&file).unwrap();
         if text.contains("miette::") || text.contains("use miette") {
-            assert!(
-                file.ends_with("diag/render.rs"),
-                "{} uses miette; only diag/render.rs may",
-                file.display()
-            );
+            assert!(file.ends_with("diag/render.rs"), "{} uses miette; only diag/render.rs may", file.display());
         }
     }
 }

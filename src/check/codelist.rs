@@ -21,14 +21,9 @@ pub fn lower(
     let props = props::collect(stmts, Context::Codelist, diagnostics);
     if let (Some(positional), Some(block_label)) = (label, props.label) {
         diagnostics.push(
-            Diagnostic::new(
-                Code::DuplicateProperty,
-                "the code list has two labels",
-                block_label.span,
-                "second label",
-            )
-            .with_note(positional.span, "first label")
-            .with_help("keep one of them"),
+            Diagnostic::new(Code::DuplicateProperty, "the code list has two labels", block_label.span, "second label")
+                .with_note(positional.span, "first label")
+                .with_help("keep one of them"),
         );
     }
     let label = label.or(props.label).map(|t| langs.lower(t, diagnostics));
@@ -72,27 +67,16 @@ pub fn lower(
                     stmt.span,
                     "label missing",
                 )
-                .with_help(format!(
-                    "write `code \"{}\" \"Bezeichnung\" en \"Label\"`",
-                    code.value
-                )),
+                .with_help(format!("write `code \"{}\" \"Bezeichnung\" en \"Label\"`", code.value)),
             );
             continue;
         };
-        codes.push(ir::Code {
-            code: code.value.clone(),
-            label: langs.lower(label, diagnostics),
-        });
+        codes.push(ir::Code { code: code.value.clone(), label: langs.lower(label, diagnostics) });
     }
     if props.codes.is_empty() {
         diagnostics.push(
-            Diagnostic::new(
-                Code::EmptyCodelist,
-                format!("code list `{}` has no codes", name.name),
-                name.span,
-                "empty",
-            )
-            .with_help("add entries such as `code \"A\" \"Bezeichnung\"`"),
+            Diagnostic::new(Code::EmptyCodelist, format!("code list `{}` has no codes", name.name), name.span, "empty")
+                .with_help("add entries such as `code \"A\" \"Bezeichnung\"`"),
         );
     }
     ir::CodeList {

@@ -48,12 +48,7 @@ impl<'a> Defs<'a> {
                 .flat_map(|a| a.forms.iter())
                 .flat_map(|f| f.body.stmts.iter())
                 .filter(|s| matches!(s.kind, StmtKind::Codelist { .. }));
-            for stmt in unit
-                .ast
-                .iter()
-                .flat_map(|a| a.items.iter())
-                .chain(form_codelists)
-            {
+            for stmt in unit.ast.iter().flat_map(|a| a.items.iter()).chain(form_codelists) {
                 let (kind, name) = match &stmt.kind {
                     StmtKind::Group { name, .. } => (DefKind::GroupType, name),
                     StmtKind::Codelist { name, .. } => (DefKind::Codelist, name),
@@ -73,23 +68,11 @@ impl<'a> Defs<'a> {
                     );
                     continue;
                 }
-                defs.insert(
-                    name.name.as_str(),
-                    Def {
-                        kind,
-                        file: *file,
-                        name,
-                        stmt,
-                    },
-                );
+                defs.insert(name.name.as_str(), Def { kind, file: *file, name, stmt });
             }
             by_file.insert(*file, defs);
         }
-        Defs {
-            by_file,
-            program,
-            used_imports: RefCell::new(BTreeSet::new()),
-        }
+        Defs { by_file, program, used_imports: RefCell::new(BTreeSet::new()) }
     }
 
     /// The definitions of one file itself.
@@ -106,19 +89,12 @@ impl<'a> Defs<'a> {
         wanted: DefKind,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Def<'a>> {
-        if let Some(def) = self
-            .by_file
-            .get(&file)
-            .and_then(|d| d.get(name.name.as_str()))
-        {
+        if let Some(def) = self.by_file.get(&file).and_then(|d| d.get(name.name.as_str())) {
             return self.expect_kind(*def, name, wanted, diagnostics);
         }
         let mut found: Vec<(usize, Def<'a>)> = Vec::new();
         for (index, (_, target)) in self.program.unit(file).imports.iter().enumerate() {
-            if let Some(def) = target
-                .and_then(|t| self.by_file.get(&t))
-                .and_then(|d| d.get(name.name.as_str()))
-            {
+            if let Some(def) = target.and_then(|t| self.by_file.get(&t)).and_then(|d| d.get(name.name.as_str())) {
                 found.push((index, *def));
             }
         }
@@ -132,9 +108,7 @@ impl<'a> Defs<'a> {
                     "not defined here or in an imported module",
                 );
                 diagnostic = match closest(&name.name, candidates) {
-                    Some(suggestion) => {
-                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
-                    }
+                    Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
                     None => diagnostic.with_help(format!(
                         "define the {} in this file, or `use` the module that defines it",
                         describe(wanted)
@@ -148,15 +122,11 @@ impl<'a> Defs<'a> {
                 self.expect_kind(*def, name, wanted, diagnostics)
             }
             [(_, first), (_, second), ..] => {
-                let modules =
-                    [first.file, second.file].map(|f| self.program.unit(f).module.clone());
+                let modules = [first.file, second.file].map(|f| self.program.unit(f).module.clone());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::AmbiguousName,
-                        format!(
-                            "`{}` is defined in both `{}` and `{}`",
-                            name.name, modules[0], modules[1]
-                        ),
+                        format!("`{}` is defined in both `{}` and `{}`", name.name, modules[0], modules[1]),
                         name.span,
                         "ambiguous",
                     )
@@ -178,14 +148,10 @@ impl<'a> Defs<'a> {
             return Some(def);
         }
         let help = match wanted {
-            DefKind::Codelist => format!(
-                "`{}` is a group type; use it as `group name: {}`",
-                name.name, name.name
-            ),
-            DefKind::GroupType => format!(
-                "`{}` is a code list; use it as `field name: choice of {}`",
-                name.name, name.name
-            ),
+            DefKind::Codelist => format!("`{}` is a group type; use it as `group name: {}`", name.name, name.name),
+            DefKind::GroupType => {
+                format!("`{}` is a code list; use it as `field name: choice of {}`", name.name, name.name)
+            }
         };
         diagnostics.push(
             Diagnostic::new(
@@ -202,13 +168,7 @@ impl<'a> Defs<'a> {
 
     fn visible_names(&self, file: FileId, wanted: DefKind) -> Vec<&'a str> {
         let mut files = vec![file];
-        files.extend(
-            self.program
-                .unit(file)
-                .imports
-                .iter()
-                .filter_map(|(_, t)| *t),
-        );
+        files.extend(self.program.unit(file).imports.iter().filter_map(|(_, t)| *t));
         files
             .iter()
             .filter_map(|f| self.by_file.get(f))

@@ -37,21 +37,13 @@ impl Scope {
         if matches!(tree.node(&path), Some(Item::Repeat(_))) {
             context.push(path.clone());
         }
-        Scope {
-            path,
-            boundary,
-            context,
-        }
+        Scope { path, boundary, context }
     }
 
     fn inside(&self, repeat: &ir::Path) -> Scope {
         let mut context = self.context.clone();
         context.push(repeat.clone());
-        Scope {
-            path: repeat.clone(),
-            boundary: self.boundary,
-            context,
-        }
+        Scope { path: repeat.clone(), boundary: self.boundary, context }
     }
 }
 
@@ -96,10 +88,7 @@ impl Ty {
     }
 
     fn is_numeric(&self) -> bool {
-        matches!(
-            self,
-            Ty::Integer | Ty::Decimal | Ty::Money | Ty::NumLit { .. }
-        )
+        matches!(self, Ty::Integer | Ty::Decimal | Ty::Money | Ty::NumLit { .. })
     }
 
     fn value_type(&self) -> ValueType {
@@ -110,12 +99,8 @@ impl Ty {
             Ty::Money => ValueType::Money,
             Ty::Text | Ty::StrLit(_) | Ty::Group | Ty::Repeat => ValueType::Text,
             Ty::Date => ValueType::Date,
-            Ty::Code(list) => ValueType::Code {
-                codelist: list.clone(),
-            },
-            Ty::Codes(list) => ValueType::Codes {
-                codelist: list.clone(),
-            },
+            Ty::Code(list) => ValueType::Code { codelist: list.clone() },
+            Ty::Codes(list) => ValueType::Codes { codelist: list.clone() },
             Ty::File => ValueType::File,
         }
     }
@@ -206,12 +191,7 @@ impl<'t> Lowerer<'t, '_> {
         let span = expr.span;
         let typed = |expr: ir::Expr, ty: Ty| Some(Typed { expr, ty, span });
         match &expr.kind {
-            ExprKind::Bool(b) => typed(
-                ir::Expr::Literal {
-                    value: Literal::Bool(*b),
-                },
-                Ty::Bool,
-            ),
+            ExprKind::Bool(b) => typed(ir::Expr::Literal { value: Literal::Bool(*b) }, Ty::Bool),
             ExprKind::Number(text) => {
                 let Some(value) = Decimal::parse(text) else {
                     self.diagnostics.push(Diagnostic::new(
@@ -223,25 +203,12 @@ impl<'t> Lowerer<'t, '_> {
                     return None;
                 };
                 let integer = !text.contains('.');
-                typed(
-                    ir::Expr::Literal {
-                        value: Literal::Number(value.to_string()),
-                    },
-                    Ty::NumLit { integer },
-                )
+                typed(ir::Expr::Literal { value: Literal::Number(value.to_string()) }, Ty::NumLit { integer })
             }
-            ExprKind::Str(text) => typed(
-                ir::Expr::Literal {
-                    value: Literal::Text(text.clone()),
-                },
-                Ty::StrLit(text.clone()),
-            ),
-            ExprKind::Date(text) => typed(
-                ir::Expr::Literal {
-                    value: Literal::Date(text.clone()),
-                },
-                Ty::Date,
-            ),
+            ExprKind::Str(text) => {
+                typed(ir::Expr::Literal { value: Literal::Text(text.clone()) }, Ty::StrLit(text.clone()))
+            }
+            ExprKind::Date(text) => typed(ir::Expr::Literal { value: Literal::Date(text.clone()) }, Ty::Date),
             ExprKind::Today => typed(ir::Expr::Today, Ty::Date),
             ExprKind::Duration { .. } => {
                 self.diagnostics.push(
@@ -257,61 +224,29 @@ impl<'t> Lowerer<'t, '_> {
             }
             ExprKind::Set(_) => {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::InvalidOperator,
-                        "a list `[…]` can only follow `in`",
-                        span,
-                        "list",
-                    )
-                    .with_help("write `art in [\"A\", \"B\"]`"),
+                    Diagnostic::new(Code::InvalidOperator, "a list `[…]` can only follow `in`", span, "list")
+                        .with_help("write `art in [\"A\", \"B\"]`"),
                 );
                 None
             }
             ExprKind::Path(path) => self.path_value(path, scope),
             ExprKind::Call { name, args } => self.call(name, args, span, scope),
-            ExprKind::Unary {
-                op: UnaryOp::Not,
-                operand,
-            } => {
+            ExprKind::Unary { op: UnaryOp::Not, operand } => {
                 let operand = self.expr(operand, scope)?;
                 let operand = self.expect_bool(operand)?;
-                typed(
-                    ir::Expr::Not {
-                        operand: Box::new(operand.expr),
-                    },
-                    Ty::Bool,
-                )
+                typed(ir::Expr::Not { operand: Box::new(operand.expr) }, Ty::Bool)
             }
-            ExprKind::Unary {
-                op: UnaryOp::Neg,
-                operand,
-            } => {
+            ExprKind::Unary { op: UnaryOp::Neg, operand } => {
                 let operand = self.expr(operand, scope)?;
                 if !operand.ty.is_numeric() {
                     return self.invalid_operator("-", &operand, span);
                 }
-                if let ir::Expr::Literal {
-                    value: Literal::Number(n),
-                } = &operand.expr
-                {
-                    let negated = n
-                        .strip_prefix('-')
-                        .map_or_else(|| format!("-{n}"), str::to_string);
-                    return typed(
-                        ir::Expr::Literal {
-                            value: Literal::Number(negated),
-                        },
-                        operand.ty,
-                    );
+                if let ir::Expr::Literal { value: Literal::Number(n) } = &operand.expr {
+                    let negated = n.strip_prefix('-').map_or_else(|| format!("-{n}"), str::to_string);
+                    return typed(ir::Expr::Literal { value: Literal::Number(negated) }, operand.ty);
                 }
                 let ty = operand.ty.clone();
-                typed(
-                    ir::Expr::Neg {
-                        operand: Box::new(operand.expr),
-                        ty: ty.value_type(),
-                    },
-                    ty,
-                )
+                typed(ir::Expr::Neg { operand: Box::new(operand.expr), ty: ty.value_type() }, ty)
             }
             ExprKind::Postfix { op, operand } => self.postfix(*op, operand, span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, span, scope),
@@ -334,22 +269,12 @@ impl<'t> Lowerer<'t, '_> {
 
     /// Resolves a path; `aggregate` allows entering repeats (the caller binds them).
     /// Returns the absolute path and the node.
-    fn resolve(
-        &mut self,
-        path: &ast::Path,
-        scope: &Scope,
-        aggregate: bool,
-    ) -> Option<(ir::Path, &'t Item)> {
+    fn resolve(&mut self, path: &ast::Path, scope: &Scope, aggregate: bool) -> Option<(ir::Path, &'t Item)> {
         let first = &path.segments[0];
         let mut start = None;
         for k in (scope.boundary..=scope.path.len()).rev() {
             let container = &scope.path[..k];
-            if self
-                .tree
-                .children(container)
-                .iter()
-                .any(|i| i.name() == first.name && !matches!(i, Item::Info(_)))
-            {
+            if self.tree.children(container).iter().any(|i| i.name() == first.name && !matches!(i, Item::Info(_))) {
                 start = Some(container.to_vec());
                 break;
             }
@@ -365,20 +290,14 @@ impl<'t> Lowerer<'t, '_> {
                         .map(|i| i.name()),
                 );
             }
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownName,
-                format!("unknown name `{}`", first.name),
-                first.span,
-                "not found",
-            );
+            let mut diagnostic =
+                Diagnostic::new(Code::UnknownName, format!("unknown name `{}`", first.name), first.span, "not found");
             if let Some(suggestion) = closest(&first.name, candidates) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
             } else if scope.boundary > 0 {
-                diagnostic =
-                    diagnostic.with_help("a shared group type can refer only to its own fields");
+                diagnostic = diagnostic.with_help("a shared group type can refer only to its own fields");
             } else {
-                diagnostic =
-                    diagnostic.with_help("refer to a field, group or repeat declared in this form");
+                diagnostic = diagnostic.with_help("refer to a field, group or repeat declared in this form");
             }
             self.diagnostics.push(diagnostic);
             return None;
@@ -404,21 +323,11 @@ impl<'t> Lowerer<'t, '_> {
                 }
             }
             let children = self.tree.children(&abs);
-            if !children
-                .iter()
-                .any(|i| i.name() == segment.name && !matches!(i, Item::Info(_)))
-            {
-                let names = children
-                    .iter()
-                    .filter(|i| !matches!(i, Item::Info(_)))
-                    .map(|i| i.name());
+            if !children.iter().any(|i| i.name() == segment.name && !matches!(i, Item::Info(_))) {
+                let names = children.iter().filter(|i| !matches!(i, Item::Info(_))).map(|i| i.name());
                 let mut diagnostic = Diagnostic::new(
                     Code::UnknownName,
-                    format!(
-                        "`{}` has no member `{}`",
-                        path.segments[index - 1].name,
-                        segment.name
-                    ),
+                    format!("`{}` has no member `{}`", path.segments[index - 1].name, segment.name),
                     segment.span,
                     "not found",
                 );
@@ -433,8 +342,7 @@ impl<'t> Lowerer<'t, '_> {
         if !aggregate {
             for repeat in self.tree.repeats_on(&abs) {
                 if !scope.context.contains(&repeat) {
-                    self.diagnostics
-                        .push(repeat_without_aggregate(path, &repeat));
+                    self.diagnostics.push(repeat_without_aggregate(path, &repeat));
                     return None;
                 }
             }
@@ -453,16 +361,9 @@ impl<'t> Lowerer<'t, '_> {
         };
         if matches!(ty, Ty::Group | Ty::Repeat) {
             let help = if ty == Ty::Repeat {
-                format!(
-                    "use `count({0})`, `any({0}, …)` or `{0} is set`",
-                    path.dotted()
-                )
+                format!("use `count({0})`, `any({0}, …)` or `{0} is set`", path.dotted())
             } else {
-                format!(
-                    "refer to a field inside it, e.g. `{}.…`, or test `{} is set`",
-                    path.dotted(),
-                    path.dotted()
-                )
+                format!("refer to a field inside it, e.g. `{}.…`, or test `{} is set`", path.dotted(), path.dotted())
             };
             self.diagnostics.push(
                 Diagnostic::new(
@@ -475,31 +376,15 @@ impl<'t> Lowerer<'t, '_> {
             );
             return None;
         }
-        Some(Typed {
-            expr: ir::Expr::Field {
-                path: abs,
-                ty: ty.value_type(),
-            },
-            ty,
-            span: path.span,
-        })
+        Some(Typed { expr: ir::Expr::Field { path: abs, ty: ty.value_type() }, ty, span: path.span })
     }
 
-    fn postfix(
-        &mut self,
-        op: PostfixOp,
-        operand: &ast::Expr,
-        span: Span,
-        scope: &Scope,
-    ) -> Option<Typed> {
+    fn postfix(&mut self, op: PostfixOp, operand: &ast::Expr, span: Span, scope: &Scope) -> Option<Typed> {
         let ExprKind::Path(path) = &operand.kind else {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidOperator,
-                    format!(
-                        "`{}` applies to a field, group or repeat, not to a computed value",
-                        op.as_str()
-                    ),
+                    format!("`{}` applies to a field, group or repeat, not to a computed value", op.as_str()),
                     span,
                     "needs a name",
                 )
@@ -513,26 +398,13 @@ impl<'t> Lowerer<'t, '_> {
             PostfixOp::IsEmpty | PostfixOp::IsNotEmpty => ir::Expr::IsEmpty { path: abs },
         };
         let expr = match op {
-            PostfixOp::IsNotSet | PostfixOp::IsNotEmpty => ir::Expr::Not {
-                operand: Box::new(test),
-            },
+            PostfixOp::IsNotSet | PostfixOp::IsNotEmpty => ir::Expr::Not { operand: Box::new(test) },
             _ => test,
         };
-        Some(Typed {
-            expr,
-            ty: Ty::Bool,
-            span,
-        })
+        Some(Typed { expr, ty: Ty::Bool, span })
     }
 
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        lhs: &ast::Expr,
-        rhs: &ast::Expr,
-        span: Span,
-        scope: &Scope,
-    ) -> Option<Typed> {
+    fn binary(&mut self, op: BinaryOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span, scope: &Scope) -> Option<Typed> {
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let (l, r) = (self.expr(lhs, scope), self.expr(rhs, scope));
@@ -541,22 +413,12 @@ impl<'t> Lowerer<'t, '_> {
                 for side in [l.expr, r.expr] {
                     match (op, side) {
                         (BinaryOp::And, ir::Expr::And { operands: inner })
-                        | (BinaryOp::Or, ir::Expr::Or { operands: inner }) => {
-                            operands.extend(inner)
-                        }
+                        | (BinaryOp::Or, ir::Expr::Or { operands: inner }) => operands.extend(inner),
                         (_, other) => operands.push(other),
                     }
                 }
-                let expr = if op == BinaryOp::And {
-                    ir::Expr::And { operands }
-                } else {
-                    ir::Expr::Or { operands }
-                };
-                Some(Typed {
-                    expr,
-                    ty: Ty::Bool,
-                    span,
-                })
+                let expr = if op == BinaryOp::And { ir::Expr::And { operands } } else { ir::Expr::Or { operands } };
+                Some(Typed { expr, ty: Ty::Bool, span })
             }
             BinaryOp::In | BinaryOp::NotIn => self.membership(op, lhs, rhs, span, scope),
             BinaryOp::Contains => {
@@ -564,18 +426,13 @@ impl<'t> Lowerer<'t, '_> {
                 self.contains(set, item, span)
             }
             BinaryOp::Add | BinaryOp::Sub if matches!(rhs.kind, ExprKind::Duration { .. }) => {
-                let ExprKind::Duration { amount, unit } = rhs.kind else {
-                    unreachable!("matched above")
-                };
+                let ExprKind::Duration { amount, unit } = rhs.kind else { unreachable!("matched above") };
                 let date = self.expr(lhs, scope)?;
                 if date.ty != Ty::Date {
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!(
-                                "a duration can only be added to a date, not to {}",
-                                date.ty.describe()
-                            ),
+                            format!("a duration can only be added to a date, not to {}", date.ty.describe()),
                             span,
                             "not a date",
                         )
@@ -584,22 +441,14 @@ impl<'t> Lowerer<'t, '_> {
                     );
                     return None;
                 }
-                let amount = if op == BinaryOp::Sub {
-                    -(amount as i64)
-                } else {
-                    amount as i64
-                };
+                let amount = if op == BinaryOp::Sub { -(amount as i64) } else { amount as i64 };
                 let unit = match unit {
                     ast::DurationUnit::Days => ir::DateUnit::Days,
                     ast::DurationUnit::Months => ir::DateUnit::Months,
                     ast::DurationUnit::Years => ir::DateUnit::Years,
                 };
                 Some(Typed {
-                    expr: ir::Expr::ShiftDate {
-                        date: Box::new(date.expr),
-                        amount,
-                        unit,
-                    },
+                    expr: ir::Expr::ShiftDate { date: Box::new(date.expr), amount, unit },
                     ty: Ty::Date,
                     span,
                 })
@@ -609,12 +458,7 @@ impl<'t> Lowerer<'t, '_> {
                 let (l, r) = (l?, r?);
                 self.arithmetic(op, l, r, span)
             }
-            BinaryOp::Eq
-            | BinaryOp::Ne
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge => {
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let (l, r) = (self.expr(lhs, scope), self.expr(rhs, scope));
                 let (l, r) = (l?, r?);
                 self.compare(op, l, r, span)
@@ -625,8 +469,13 @@ impl<'t> Lowerer<'t, '_> {
     fn arithmetic(&mut self, op: BinaryOp, l: Typed, r: Typed, span: Span) -> Option<Typed> {
         if l.ty == Ty::Date && r.ty == Ty::Date && op == BinaryOp::Sub {
             self.diagnostics.push(
-                Diagnostic::new(Code::InvalidOperator, "dates cannot be subtracted from each other", span, "date - date")
-                    .with_help("compare the dates directly, shifting one by a duration: `ende <= beginn + 1 years`"),
+                Diagnostic::new(
+                    Code::InvalidOperator,
+                    "dates cannot be subtracted from each other",
+                    span,
+                    "date - date",
+                )
+                .with_help("compare the dates directly, shifting one by a duration: `ende <= beginn + 1 years`"),
             );
             return None;
         }
@@ -640,15 +489,10 @@ impl<'t> Lowerer<'t, '_> {
             BinaryOp::Div if numeric_join(&l.ty, &r.ty) != Ty::Money => Ty::Decimal,
             BinaryOp::Mul if l.ty == Ty::Money && r.ty == Ty::Money => {
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::TypeMismatch,
-                        "money cannot be multiplied by money",
-                        span,
-                        "money * money",
-                    )
-                    .with_note(l.span, "money")
-                    .with_note(r.span, "money")
-                    .with_help("multiply an amount by a number, e.g. `betrag * 12`"),
+                    Diagnostic::new(Code::TypeMismatch, "money cannot be multiplied by money", span, "money * money")
+                        .with_note(l.span, "money")
+                        .with_note(r.span, "money")
+                        .with_help("multiply an amount by a number, e.g. `betrag * 12`"),
                 );
                 return None;
             }
@@ -660,23 +504,12 @@ impl<'t> Lowerer<'t, '_> {
             BinaryOp::Mul => ArithOp::Mul,
             _ => ArithOp::Div,
         };
-        let expr = ir::Expr::Arith {
-            arith,
-            ty: ty.value_type(),
-            lhs: Box::new(l.expr),
-            rhs: Box::new(r.expr),
-        };
+        let expr = ir::Expr::Arith { arith, ty: ty.value_type(), lhs: Box::new(l.expr), rhs: Box::new(r.expr) };
         Some(Typed { expr, ty, span })
     }
 
     /// Brings two operands to a common type for comparison, turning string literals into codes.
-    fn unify(
-        &mut self,
-        op: &str,
-        l: Typed,
-        r: Typed,
-        span: Span,
-    ) -> Option<(ValueType, Typed, Typed)> {
+    fn unify(&mut self, op: &str, l: Typed, r: Typed, span: Span) -> Option<(ValueType, Typed, Typed)> {
         let ty = match (&l.ty, &r.ty) {
             (a, b) if a.is_numeric() && b.is_numeric() => numeric_join(a, b),
             (Ty::Text | Ty::StrLit(_), Ty::Text | Ty::StrLit(_)) => Ty::Text,
@@ -696,19 +529,18 @@ impl<'t> Lowerer<'t, '_> {
             _ => {
                 let help = match (&l.ty, &r.ty) {
                     (Ty::Date, t) | (t, Ty::Date) if t.is_numeric() => {
-                        "to compare with an age or a period, shift a date: `geburtsdatum <= today - 18 years`".to_string()
+                        "to compare with an age or a period, shift a date: `geburtsdatum <= today - 18 years`"
+                            .to_string()
                     }
-                    (Ty::Codes(_), _) | (_, Ty::Codes(_)) => "test a multiple choice with `contains`: `sprachen contains \"de\"`".to_string(),
+                    (Ty::Codes(_), _) | (_, Ty::Codes(_)) => {
+                        "test a multiple choice with `contains`: `sprachen contains \"de\"`".to_string()
+                    }
                     _ => format!("both sides of `{op}` must be of the same kind"),
                 };
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::TypeMismatch,
-                        format!(
-                            "cannot compare {} with {}",
-                            l.ty.describe(),
-                            r.ty.describe()
-                        ),
+                        format!("cannot compare {} with {}", l.ty.describe(), r.ty.describe()),
                         span,
                         "mismatched types",
                     )
@@ -724,34 +556,16 @@ impl<'t> Lowerer<'t, '_> {
 
     /// Checks that `code` is in `list` and turns the literal into a code literal.
     fn code_literal(&mut self, list: &str, code: &str, literal: Typed) -> Option<Typed> {
-        let codes = self
-            .codelists
-            .get(list)
-            .map(|l| l.codes.as_slice())
-            .unwrap_or_default();
+        let codes = self.codelists.get(list).map(|l| l.codes.as_slice()).unwrap_or_default();
         if codes.iter().any(|c| c.code == code) {
-            return Some(Typed {
-                expr: ir::Expr::Literal {
-                    value: Literal::Code(code.to_string()),
-                },
-                ..literal
-            });
+            return Some(Typed { expr: ir::Expr::Literal { value: Literal::Code(code.to_string()) }, ..literal });
         }
-        let by_label = codes
-            .iter()
-            .find(|c| c.label.values().any(|l| l.eq_ignore_ascii_case(code)));
-        let help = match (
-            by_label,
-            closest(code, codes.iter().map(|c| c.code.as_str())),
-        ) {
+        let by_label = codes.iter().find(|c| c.label.values().any(|l| l.eq_ignore_ascii_case(code)));
+        let help = match (by_label, closest(code, codes.iter().map(|c| c.code.as_str()))) {
             (Some(entry), _) => format!("\"{code}\" is a label; its code is \"{}\"", entry.code),
             (None, Some(suggestion)) => format!("did you mean \"{suggestion}\"?"),
             (None, None) => {
-                let list_codes: Vec<String> = codes
-                    .iter()
-                    .take(8)
-                    .map(|c| format!("\"{}\"", c.code))
-                    .collect();
+                let list_codes: Vec<String> = codes.iter().take(8).map(|c| format!("\"{}\"", c.code)).collect();
                 format!(
                     "the codes of `{list}` are {}{}",
                     list_codes.join(", "),
@@ -772,26 +586,11 @@ impl<'t> Lowerer<'t, '_> {
     }
 
     fn compare(&mut self, op: BinaryOp, l: Typed, r: Typed, span: Span) -> Option<Typed> {
-        let ordering = matches!(
-            op,
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
-        );
+        let ordering = matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge);
         let (ty, l, r) = self.unify(op.as_str(), l, r, span)?;
-        if ordering
-            && !matches!(
-                ty,
-                ValueType::Integer | ValueType::Decimal | ValueType::Money | ValueType::Date
-            )
-        {
-            let operand = Typed {
-                expr: l.expr,
-                ty: if matches!(ty, ValueType::Bool) {
-                    Ty::Bool
-                } else {
-                    l.ty
-                },
-                span: l.span,
-            };
+        if ordering && !matches!(ty, ValueType::Integer | ValueType::Decimal | ValueType::Money | ValueType::Date) {
+            let operand =
+                Typed { expr: l.expr, ty: if matches!(ty, ValueType::Bool) { Ty::Bool } else { l.ty }, span: l.span };
             return self.invalid_operator(op.as_str(), &operand, span);
         }
         let cmp = match op {
@@ -802,17 +601,8 @@ impl<'t> Lowerer<'t, '_> {
             BinaryOp::Gt => CompareOp::Gt,
             _ => CompareOp::Ge,
         };
-        let expr = ir::Expr::Compare {
-            cmp,
-            ty,
-            lhs: Box::new(l.expr),
-            rhs: Box::new(r.expr),
-        };
-        Some(Typed {
-            expr,
-            ty: Ty::Bool,
-            span,
-        })
+        let expr = ir::Expr::Compare { cmp, ty, lhs: Box::new(l.expr), rhs: Box::new(r.expr) };
+        Some(Typed { expr, ty: Ty::Bool, span })
     }
 
     fn membership(
@@ -829,38 +619,20 @@ impl<'t> Lowerer<'t, '_> {
             let mut set_ty = None;
             for item in items {
                 let item = self.expr(item, scope)?;
-                let value_copy = Typed {
-                    expr: value.expr.clone(),
-                    ty: value.ty.clone(),
-                    span: value.span,
-                };
+                let value_copy = Typed { expr: value.expr.clone(), ty: value.ty.clone(), span: value.span };
                 let (ty, _, item) = self.unify(op.as_str(), value_copy, item, span)?;
                 set_ty = Some(ty);
                 set.push(item.expr);
             }
             let ty = set_ty.unwrap_or_else(|| value.ty.value_type());
-            ir::Expr::In {
-                value: Box::new(value.expr),
-                set,
-                ty,
-            }
+            ir::Expr::In { value: Box::new(value.expr), set, ty }
         } else {
             // `"de" in sprachen` is `sprachen contains "de"`.
             let set = self.expr(rhs, scope)?;
             self.contains(set, value, span)?.expr
         };
-        let expr = if op == BinaryOp::NotIn {
-            ir::Expr::Not {
-                operand: Box::new(expr),
-            }
-        } else {
-            expr
-        };
-        Some(Typed {
-            expr,
-            ty: Ty::Bool,
-            span,
-        })
+        let expr = if op == BinaryOp::NotIn { ir::Expr::Not { operand: Box::new(expr) } } else { expr };
+        Some(Typed { expr, ty: Ty::Bool, span })
     }
 
     fn contains(&mut self, set: Typed, item: Typed, span: Span) -> Option<Typed> {
@@ -868,10 +640,7 @@ impl<'t> Lowerer<'t, '_> {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::TypeMismatch,
-                    format!(
-                        "`contains` needs a multiple choice, found {}",
-                        set.ty.describe()
-                    ),
+                    format!("`contains` needs a multiple choice, found {}", set.ty.describe()),
                     set.span,
                     "not a multiple choice",
                 )
@@ -892,23 +661,10 @@ impl<'t> Lowerer<'t, '_> {
             return None;
         };
         self.code_literal(&list, &code, item)?;
-        Some(Typed {
-            expr: ir::Expr::Contains {
-                set: Box::new(set.expr),
-                code,
-            },
-            ty: Ty::Bool,
-            span,
-        })
+        Some(Typed { expr: ir::Expr::Contains { set: Box::new(set.expr), code }, ty: Ty::Bool, span })
     }
 
-    fn call(
-        &mut self,
-        name: &ast::Ident,
-        args: &[ast::Expr],
-        span: Span,
-        scope: &Scope,
-    ) -> Option<Typed> {
+    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, scope: &Scope) -> Option<Typed> {
         if !FUNCTIONS.contains(&name.name.as_str()) {
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownFunction,
@@ -917,9 +673,8 @@ impl<'t> Lowerer<'t, '_> {
                 "not a built-in function",
             );
             diagnostic = match closest(&name.name, FUNCTIONS) {
-                Some(s) => diagnostic.with_help(format!(
-                    "did you mean `{s}`? The functions are count, sum, min, max, any and all"
-                )),
+                Some(s) => diagnostic
+                    .with_help(format!("did you mean `{s}`? The functions are count, sum, min, max, any and all")),
                 None => diagnostic.with_help("the functions are count, sum, min, max, any and all"),
             };
             self.diagnostics.push(diagnostic);
@@ -939,67 +694,36 @@ impl<'t> Lowerer<'t, '_> {
         match name.name.as_str() {
             "count" => {
                 if args.is_empty() || args.len() > 2 {
-                    return wrong(
-                        self,
-                        format!("`count` takes one or two arguments, found {}", args.len()),
-                    );
+                    return wrong(self, format!("`count` takes one or two arguments, found {}", args.len()));
                 }
                 let Some(path) = path_arg(&args[0]) else {
-                    return wrong(self, "the first argument of `count` must name a repeat group or a multiple choice".into());
+                    return wrong(
+                        self,
+                        "the first argument of `count` must name a repeat group or a multiple choice".into(),
+                    );
                 };
                 let (abs, node) = self.resolve(&path, scope, true)?;
                 let abs = self.only_own_repeat(&path, &abs, scope)?;
                 match node {
                     Item::Repeat(_) => {
                         let filter = match args.get(1) {
-                            Some(condition) => {
-                                Some(Box::new(self.condition(condition, &scope.inside(&abs))?))
-                            }
+                            Some(condition) => Some(Box::new(self.condition(condition, &scope.inside(&abs))?)),
                             None => None,
                         };
-                        Some(Typed {
-                            expr: ir::Expr::Count { path: abs, filter },
-                            ty: Ty::Integer,
-                            span,
-                        })
+                        Some(Typed { expr: ir::Expr::Count { path: abs, filter }, ty: Ty::Integer, span })
                     }
-                    Item::Field(field)
-                        if matches!(field.ty, FieldType::MultipleChoice { .. })
-                            && args.len() == 1 =>
-                    {
-                        Some(Typed {
-                            expr: ir::Expr::Count {
-                                path: abs,
-                                filter: None,
-                            },
-                            ty: Ty::Integer,
-                            span,
-                        })
+                    Item::Field(field) if matches!(field.ty, FieldType::MultipleChoice { .. }) && args.len() == 1 => {
+                        Some(Typed { expr: ir::Expr::Count { path: abs, filter: None }, ty: Ty::Integer, span })
                     }
-                    _ => wrong(
-                        self,
-                        format!(
-                            "`{}` is neither a repeat group nor a multiple choice",
-                            path.dotted()
-                        ),
-                    ),
+                    _ => wrong(self, format!("`{}` is neither a repeat group nor a multiple choice", path.dotted())),
                 }
             }
             "any" | "all" => {
                 if args.len() != 2 {
-                    return wrong(
-                        self,
-                        format!("`{}` takes two arguments, found {}", name.name, args.len()),
-                    );
+                    return wrong(self, format!("`{}` takes two arguments, found {}", name.name, args.len()));
                 }
                 let Some(path) = path_arg(&args[0]) else {
-                    return wrong(
-                        self,
-                        format!(
-                            "the first argument of `{}` must name a repeat group",
-                            name.name
-                        ),
-                    );
+                    return wrong(self, format!("the first argument of `{}` must name a repeat group", name.name));
                 };
                 let (abs, node) = self.resolve(&path, scope, true)?;
                 let abs = self.only_own_repeat(&path, &abs, scope)?;
@@ -1008,59 +732,33 @@ impl<'t> Lowerer<'t, '_> {
                 }
                 let condition = Box::new(self.condition(&args[1], &scope.inside(&abs))?);
                 let expr = if name.name == "any" {
-                    ir::Expr::Any {
-                        repeat: abs,
-                        condition,
-                    }
+                    ir::Expr::Any { repeat: abs, condition }
                 } else {
-                    ir::Expr::All {
-                        repeat: abs,
-                        condition,
-                    }
+                    ir::Expr::All { repeat: abs, condition }
                 };
-                Some(Typed {
-                    expr,
-                    ty: Ty::Bool,
-                    span,
-                })
+                Some(Typed { expr, ty: Ty::Bool, span })
             }
             _ => {
                 // sum, min, max over `repeat.field`.
                 if args.len() != 1 {
-                    return wrong(
-                        self,
-                        format!("`{}` takes one argument, found {}", name.name, args.len()),
-                    );
+                    return wrong(self, format!("`{}` takes one argument, found {}", name.name, args.len()));
                 }
                 let Some(path) = path_arg(&args[0]) else {
                     return wrong(
                         self,
-                        format!(
-                            "the argument of `{}` must be a field inside a repeat group",
-                            name.name
-                        ),
+                        format!("the argument of `{}` must be a field inside a repeat group", name.name),
                     );
                 };
                 let (abs, node) = self.resolve(&path, scope, true)?;
-                let open: Vec<ir::Path> = self
-                    .tree
-                    .repeats_on(&abs)
-                    .into_iter()
-                    .filter(|r| !scope.context.contains(r))
-                    .collect();
+                let open: Vec<ir::Path> =
+                    self.tree.repeats_on(&abs).into_iter().filter(|r| !scope.context.contains(r)).collect();
                 let [repeat] = open.as_slice() else {
                     if open.is_empty() {
-                        return wrong(
-                            self,
-                            format!("`{}` is not inside a repeat group", path.dotted()),
-                        );
+                        return wrong(self, format!("`{}` is not inside a repeat group", path.dotted()));
                     }
                     return wrong(
                         self,
-                        format!(
-                            "`{}` is inside several repeat groups; aggregate one level at a time",
-                            path.dotted()
-                        ),
+                        format!("`{}` is inside several repeat groups; aggregate one level at a time", path.dotted()),
                     );
                 };
                 let Item::Field(field) = node else {
@@ -1074,21 +772,10 @@ impl<'t> Lowerer<'t, '_> {
                 };
                 let fits = ty.is_numeric() || (ty == Ty::Date && func != AggregateFunc::Sum);
                 if !fits {
-                    return wrong(
-                        self,
-                        format!("`{}` cannot be applied to {}", name.name, ty.describe()),
-                    );
+                    return wrong(self, format!("`{}` cannot be applied to {}", name.name, ty.describe()));
                 }
-                let value = Box::new(ir::Expr::Field {
-                    path: abs,
-                    ty: ty.value_type(),
-                });
-                let expr = ir::Expr::Aggregate {
-                    func,
-                    repeat: repeat.clone(),
-                    value,
-                    ty: ty.value_type(),
-                };
+                let value = Box::new(ir::Expr::Field { path: abs, ty: ty.value_type() });
+                let expr = ir::Expr::Aggregate { func, repeat: repeat.clone(), value, ty: ty.value_type() };
                 Some(Typed { expr, ty, span })
             }
         }
@@ -1096,16 +783,10 @@ impl<'t> Lowerer<'t, '_> {
 
     /// For `count`/`any`/`all`: the repeat itself may be new, but the path must not enter
     /// another repeat on the way.
-    fn only_own_repeat(
-        &mut self,
-        path: &ast::Path,
-        abs: &ir::Path,
-        scope: &Scope,
-    ) -> Option<ir::Path> {
+    fn only_own_repeat(&mut self, path: &ast::Path, abs: &ir::Path, scope: &Scope) -> Option<ir::Path> {
         for repeat in self.tree.repeats_on(abs) {
             if !scope.context.contains(&repeat) {
-                self.diagnostics
-                    .push(repeat_without_aggregate(path, &repeat));
+                self.diagnostics.push(repeat_without_aggregate(path, &repeat));
                 return None;
             }
         }
@@ -1142,9 +823,7 @@ fn operator_help(op: &str, ty: &Ty) -> String {
         Ty::Text | Ty::StrLit(_) => "texts can be compared with `==`, `!=` and `in [\"…\"]`".into(),
         Ty::Code(_) => "codes can be compared with `==`, `!=` and `in [\"…\"]`".into(),
         Ty::Bool => "yes/no values combine with `and`, `or` and `not`".into(),
-        Ty::Date => {
-            "dates can be compared and shifted by a duration, e.g. `beginn + 3 months`".into()
-        }
+        Ty::Date => "dates can be compared and shifted by a duration, e.g. `beginn + 3 months`".into(),
         _ => format!("`{op}` needs numbers"),
     }
 }

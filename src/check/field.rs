@@ -75,30 +75,16 @@ pub const AUTOCOMPLETE_TOKENS: &[&str] = &[
 ];
 
 /// Lowers the constraints of a field of type `ty`; reports those that do not apply.
-pub fn constraints(
-    ty: &FieldType,
-    props: &Props,
-    langs: &Languages,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Constraints {
+pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics: &mut Vec<Diagnostic>) -> Constraints {
     let mut out = Constraints::default();
-    let text_like = matches!(
-        ty,
-        FieldType::Text | FieldType::Multiline | FieldType::Email | FieldType::Phone
-    );
-    let ordered = matches!(
-        ty,
-        FieldType::Integer | FieldType::Decimal | FieldType::Money | FieldType::Date
-    );
+    let text_like = matches!(ty, FieldType::Text | FieldType::Multiline | FieldType::Email | FieldType::Phone);
+    let ordered = matches!(ty, FieldType::Integer | FieldType::Decimal | FieldType::Money | FieldType::Date);
     let mut not_applicable = |keyword: &str, help: &str| {
         if let Some(span) = props.span_of(keyword) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::NotApplicable,
-                    format!(
-                        "`{keyword}` does not apply to a field of type {}",
-                        type_name(ty)
-                    ),
+                    format!("`{keyword}` does not apply to a field of type {}", type_name(ty)),
                     span,
                     "not applicable",
                 )
@@ -109,26 +95,12 @@ pub fn constraints(
             true
         }
     };
-    let length_ok = text_like
-        || not_applicable(
-            "length",
-            "`length` applies to text, multiline, email and phone fields",
-        );
-    let pattern_ok = text_like
-        || not_applicable(
-            "pattern",
-            "`pattern` applies to text, multiline, email and phone fields",
-        );
-    let min_ok = ordered
-        || not_applicable(
-            "min",
-            "`min` applies to integer, decimal, money and date fields",
-        );
-    let max_ok = ordered
-        || not_applicable(
-            "max",
-            "`max` applies to integer, decimal, money and date fields",
-        );
+    let length_ok =
+        text_like || not_applicable("length", "`length` applies to text, multiline, email and phone fields");
+    let pattern_ok =
+        text_like || not_applicable("pattern", "`pattern` applies to text, multiline, email and phone fields");
+    let min_ok = ordered || not_applicable("min", "`min` applies to integer, decimal, money and date fields");
+    let max_ok = ordered || not_applicable("max", "`max` applies to integer, decimal, money and date fields");
     let decimals_help = if *ty == FieldType::Money {
         "money always has at most two decimals"
     } else {
@@ -138,25 +110,15 @@ pub fn constraints(
     let file = *ty == FieldType::File;
     let accept_ok = file || not_applicable("accept", "`accept` applies to file fields");
     let size_ok = file || not_applicable("max_size", "`max_size` applies to file fields");
-    let _ = (
-        length_ok,
-        pattern_ok,
-        min_ok,
-        max_ok,
-        decimals_ok,
-        accept_ok,
-        size_ok,
-    );
+    let _ = (length_ok, pattern_ok, min_ok, max_ok, decimals_ok, accept_ok, size_ok);
 
     if let (true, Some(range)) = (length_ok, props.length) {
         out.min_length = range.min.map(|m| m.value).filter(|&m| m > 0);
         out.max_length = range.max.map(|m| m.value);
         if let (Some(min), Some(max)) = (range.min, range.max) {
             if min.value > max.value {
-                diagnostics.push(contradictory(
-                    range.span,
-                    format!("length {}..{} allows no value", min.value, max.value),
-                ));
+                diagnostics
+                    .push(contradictory(range.span, format!("length {}..{} allows no value", min.value, max.value)));
             }
         }
     }
@@ -164,11 +126,7 @@ pub fn constraints(
         if let Some(literal) = props.pattern {
             if let Some(regex) = pattern::lower(literal, diagnostics) {
                 let message = props.message.map(|m| langs.lower(m, diagnostics));
-                out.pattern = Some(ir::Pattern {
-                    source: literal.value.clone(),
-                    regex,
-                    message,
-                });
+                out.pattern = Some(ir::Pattern { source: literal.value.clone(), regex, message });
             }
         } else if let Some(message) = props.message {
             diagnostics.push(
@@ -183,17 +141,12 @@ pub fn constraints(
     if max_ok {
         out.max = props.max.and_then(|e| bound(e, ty, diagnostics));
     }
-    if let (Some(min), Some(max), Some(min_expr), Some(max_expr)) =
-        (&out.min, &out.max, props.min, props.max)
-    {
+    if let (Some(min), Some(max), Some(min_expr), Some(max_expr)) = (&out.min, &out.max, props.min, props.max) {
         if bounds_contradict(min, max) {
             diagnostics.push(
-                contradictory(
-                    min_expr.span.to(max_expr.span),
-                    "the minimum is above the maximum".to_string(),
-                )
-                .with_note(min_expr.span, "minimum")
-                .with_note(max_expr.span, "maximum"),
+                contradictory(min_expr.span.to(max_expr.span), "the minimum is above the maximum".to_string())
+                    .with_note(min_expr.span, "minimum")
+                    .with_note(max_expr.span, "maximum"),
             );
         }
     }
@@ -201,16 +154,11 @@ pub fn constraints(
         out.decimals = Some(decimals.value.min(28) as u32);
         for (expr, value) in [(props.min, &out.min), (props.max, &out.max)] {
             if let (Some(expr), Some(Bound::Number { value })) = (expr, value) {
-                if Decimal::parse(value)
-                    .is_some_and(|d| d.significant_scale() as u64 > decimals.value)
-                {
+                if Decimal::parse(value).is_some_and(|d| d.significant_scale() as u64 > decimals.value) {
                     diagnostics.push(
                         Diagnostic::new(
                             Code::InvalidBound,
-                            format!(
-                                "bound {value} has more than {} decimal places",
-                                decimals.value
-                            ),
+                            format!("bound {value} has more than {} decimal places", decimals.value),
                             expr.span,
                             "too precise",
                         )
@@ -223,66 +171,51 @@ pub fn constraints(
     if let (true, Some((list, _))) = (accept_ok, props.accept) {
         for entry in list {
             let value = entry.value.trim();
-            let extension = value.len() > 1
-                && value.starts_with('.')
-                && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
+            let extension =
+                value.len() > 1 && value.starts_with('.') && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
             let media_type = value.split_once('/').is_some_and(|(a, b)| {
                 !a.is_empty()
                     && !b.is_empty()
-                    && value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
             });
             if extension || media_type {
                 out.accept.push(value.to_ascii_lowercase());
             } else {
                 diagnostics.push(
-                    Diagnostic::new(Code::InvalidLiteral, format!("\"{}\" is not a file type", entry.value), entry.span, "invalid file type")
-                        .with_help("write an extension such as \".pdf\" or a media type such as \"image/jpeg\""),
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        format!("\"{}\" is not a file type", entry.value),
+                        entry.span,
+                        "invalid file type",
+                    )
+                    .with_help("write an extension such as \".pdf\" or a media type such as \"image/jpeg\""),
                 );
             }
         }
     }
     if let (true, Some((amount, unit, span))) = (size_ok, props.max_size) {
-        let factor: u64 = if unit == SizeUnit::Kb {
-            1024
-        } else {
-            1024 * 1024
-        };
+        let factor: u64 = if unit == SizeUnit::Kb { 1024 } else { 1024 * 1024 };
         match amount.value.checked_mul(factor) {
-            Some(0) => diagnostics.push(contradictory(
-                span,
-                "a file of at most 0 bytes cannot be uploaded".into(),
-            )),
+            Some(0) => diagnostics.push(contradictory(span, "a file of at most 0 bytes cannot be uploaded".into())),
             Some(bytes) => out.max_size = Some(bytes),
-            None => diagnostics.push(Diagnostic::new(
-                Code::InvalidLiteral,
-                "file size is too large",
-                span,
-                "too large",
-            )),
+            None => {
+                diagnostics.push(Diagnostic::new(Code::InvalidLiteral, "file size is too large", span, "too large"))
+            }
         }
     }
     out
 }
 
 fn contradictory(span: Span, message: String) -> Diagnostic {
-    Diagnostic::new(
-        Code::ContradictoryBounds,
-        message,
-        span,
-        "no value can satisfy this",
-    )
-    .with_help("the lower bound must not be above the upper bound")
+    Diagnostic::new(Code::ContradictoryBounds, message, span, "no value can satisfy this")
+        .with_help("the lower bound must not be above the upper bound")
 }
 
 /// A constant bound for a field of type `ty`.
 fn bound(expr: &ast::Expr, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<Bound> {
     let invalid = |diagnostics: &mut Vec<Diagnostic>, message: String, help: &str| {
-        diagnostics.push(
-            Diagnostic::new(Code::InvalidBound, message, expr.span, "invalid bound")
-                .with_help(help.to_string()),
-        );
+        diagnostics
+            .push(Diagnostic::new(Code::InvalidBound, message, expr.span, "invalid bound").with_help(help.to_string()));
         None
     };
     if *ty == FieldType::Date {
@@ -297,10 +230,7 @@ fn bound(expr: &ast::Expr, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) ->
     }
     let number = match &expr.kind {
         ExprKind::Number(n) => Some(n.clone()),
-        ExprKind::Unary {
-            op: UnaryOp::Neg,
-            operand,
-        } => match &operand.kind {
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => match &operand.kind {
             ExprKind::Number(n) => Some(format!("-{n}")),
             _ => None,
         },
@@ -309,53 +239,30 @@ fn bound(expr: &ast::Expr, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) ->
     let Some(value) = number.as_deref().and_then(Decimal::parse) else {
         return invalid(
             diagnostics,
-            format!(
-                "a bound of a field of type {} must be a number",
-                type_name(ty)
-            ),
+            format!("a bound of a field of type {} must be a number", type_name(ty)),
             "write e.g. `min 0` or `max 99.99`; compare with other fields in a `rule`",
         );
     };
     match ty {
-        FieldType::Integer if !value.is_integer() => invalid(
-            diagnostics,
-            format!("{value} is not a whole number"),
-            "an integer field needs whole-number bounds",
-        ),
-        FieldType::Money if value.significant_scale() > 2 => invalid(
-            diagnostics,
-            format!("{value} has more than two decimal places"),
-            "money has cents at most",
-        ),
-        _ => Some(Bound::Number {
-            value: value.to_string(),
-        }),
+        FieldType::Integer if !value.is_integer() => {
+            invalid(diagnostics, format!("{value} is not a whole number"), "an integer field needs whole-number bounds")
+        }
+        FieldType::Money if value.significant_scale() > 2 => {
+            invalid(diagnostics, format!("{value} has more than two decimal places"), "money has cents at most")
+        }
+        _ => Some(Bound::Number { value: value.to_string() }),
     }
 }
 
 fn date_bound(expr: &ast::Expr) -> Option<Bound> {
     match &expr.kind {
-        ExprKind::Date(text) => Some(Bound::Date {
-            value: text.clone(),
-        }),
-        ExprKind::Today => Some(Bound::Today {
-            amount: 0,
-            unit: DateUnit::Days,
-        }),
-        ExprKind::Binary {
-            op: op @ (ast::BinaryOp::Add | ast::BinaryOp::Sub),
-            lhs,
-            rhs,
-        } => {
-            let (ExprKind::Today, ExprKind::Duration { amount, unit }) = (&lhs.kind, &rhs.kind)
-            else {
+        ExprKind::Date(text) => Some(Bound::Date { value: text.clone() }),
+        ExprKind::Today => Some(Bound::Today { amount: 0, unit: DateUnit::Days }),
+        ExprKind::Binary { op: op @ (ast::BinaryOp::Add | ast::BinaryOp::Sub), lhs, rhs } => {
+            let (ExprKind::Today, ExprKind::Duration { amount, unit }) = (&lhs.kind, &rhs.kind) else {
                 return None;
             };
-            let amount = if *op == ast::BinaryOp::Sub {
-                -(*amount as i64)
-            } else {
-                *amount as i64
-            };
+            let amount = if *op == ast::BinaryOp::Sub { -(*amount as i64) } else { *amount as i64 };
             let unit = match unit {
                 ast::DurationUnit::Days => DateUnit::Days,
                 ast::DurationUnit::Months => DateUnit::Months,
@@ -376,16 +283,10 @@ fn bounds_contradict(min: &Bound, max: &Bound) -> bool {
         }
         (Bound::Date { value: a }, Bound::Date { value: b }) => a > b,
         (Bound::Today { .. }, Bound::Today { .. }) => {
-            let references = [
-                "2023-01-31",
-                "2024-02-29",
-                "2025-02-28",
-                "2026-03-31",
-                "2026-11-28",
-            ];
-            references.iter().filter_map(|r| Date::parse(r)).all(|today| {
-                matches!((resolve_today(min, today), resolve_today(max, today)), (Some(a), Some(b)) if a > b)
-            })
+            let references = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
+            references.iter().filter_map(|r| Date::parse(r)).all(
+                |today| matches!((resolve_today(min, today), resolve_today(max, today)), (Some(a), Some(b)) if a > b),
+            )
         }
         _ => false,
     }
@@ -404,26 +305,17 @@ fn resolve_today(bound: &Bound, today: Date) -> Option<Date> {
 }
 
 /// Checks an `autocomplete` token against the allow-list; an optional `section-…` prefix is kept.
-pub fn autocomplete(
-    token: &ast::StringLit,
-    ty: &FieldType,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
+pub fn autocomplete(token: &ast::StringLit, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     let words: Vec<&str> = token.value.split_whitespace().collect();
     let (section, name) = match words.as_slice() {
-        [section, name] if section.starts_with("section-") && section.len() > 8 => {
-            (Some(*section), *name)
-        }
+        [section, name] if section.starts_with("section-") && section.len() > 8 => (Some(*section), *name),
         [name] => (None, *name),
         _ => (None, ""),
     };
     if !AUTOCOMPLETE_TOKENS.contains(&name) {
         let suggestion = crate::diag::closest(name, AUTOCOMPLETE_TOKENS.iter().copied());
         let help = match suggestion {
-            Some(s) => format!(
-                "did you mean \"{s}\"? Allowed: {}",
-                AUTOCOMPLETE_TOKENS.join(", ")
-            ),
+            Some(s) => format!("did you mean \"{s}\"? Allowed: {}", AUTOCOMPLETE_TOKENS.join(", ")),
             None => format!("allowed tokens: {}", AUTOCOMPLETE_TOKENS.join(", ")),
         };
         diagnostics.push(
@@ -465,11 +357,7 @@ pub fn autocomplete(
 }
 
 /// Checks `control` against the field type.
-pub fn control(
-    ident: &ast::Ident,
-    ty: &FieldType,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Control> {
+pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> Option<Control> {
     let allowed: &[(&str, Control)] = match ty {
         FieldType::Choice { .. } => &[("radios", Control::Radios), ("select", Control::Select)],
         FieldType::Boolean => &[("radios", Control::Radios), ("checkbox", Control::Checkbox)],
@@ -480,26 +368,19 @@ pub fn control(
         return Some(*control);
     }
     let help = if allowed.is_empty() {
-        "`control` applies to choices (radios, select), booleans (radios, checkbox) and multiple choices (checkbox)".to_string()
+        "`control` applies to choices (radios, select), booleans (radios, checkbox) and multiple choices (checkbox)"
+            .to_string()
     } else {
         format!(
             "a field of type {} can be shown as {}",
             type_name(ty),
-            allowed
-                .iter()
-                .map(|(n, _)| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
+            allowed.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
         )
     };
     diagnostics.push(
         Diagnostic::new(
             Code::NotApplicable,
-            format!(
-                "`control {}` does not apply to a field of type {}",
-                ident.name,
-                type_name(ty)
-            ),
+            format!("`control {}` does not apply to a field of type {}", ident.name, type_name(ty)),
             ident.span,
             "not applicable",
         )

@@ -69,14 +69,7 @@ pub fn load(
             imports.push((use_.clone(), target));
         }
         let module = db.get(file).module.clone();
-        units.insert(
-            file,
-            Unit {
-                module,
-                ast,
-                imports,
-            },
-        );
+        units.insert(file, Unit { module, ast, imports });
     }
     let program = Program { units };
     report_cycles(db, &program, diagnostics);
@@ -120,22 +113,16 @@ fn report_cycles(db: &SourceDb, program: &Program, diagnostics: &mut Vec<Diagnos
                     let mut key = cycle.clone();
                     key.sort();
                     if reported.insert(key) {
-                        let mut names: Vec<&str> =
-                            cycle.iter().map(|f| db.get(*f).module.as_str()).collect();
+                        let mut names: Vec<&str> = cycle.iter().map(|f| db.get(*f).module.as_str()).collect();
                         names.push(db.get(target).module.as_str());
                         diagnostics.push(
                             Diagnostic::new(
                                 Code::ImportCycle,
-                                format!(
-                                    "modules import each other in a cycle: {}",
-                                    names.join(" → ")
-                                ),
+                                format!("modules import each other in a cycle: {}", names.join(" → ")),
                                 use_.span,
                                 "this import closes the cycle",
                             )
-                            .with_help(
-                                "move the shared definitions into a module that both import",
-                            ),
+                            .with_help("move the shared definitions into a module that both import"),
                         );
                     }
                 }

@@ -16,10 +16,7 @@ pub fn check_ascii(name: &Ident, diagnostics: &mut Vec<Diagnostic>) -> bool {
             name.span,
             "only a-z, A-Z, 0-9 and _",
         )
-        .with_help(format!(
-            "write it as `{}`; labels may use any character",
-            transliterate(&name.name)
-        )),
+        .with_help(format!("write it as `{}`; labels may use any character", transliterate(&name.name))),
     );
     false
 }

@@ -7,8 +7,7 @@
 //! patterns always match the whole value. Everything else is `non-portable-pattern`.
 
 use regex_syntax::ast::{
-    self as rx, Ast, ClassPerlKind, ClassSet, ClassSetItem, GroupKind, RepetitionKind,
-    RepetitionRange,
+    self as rx, Ast, ClassPerlKind, ClassSet, ClassSetItem, GroupKind, RepetitionKind, RepetitionRange,
 };
 
 use crate::diag::{Code, Diagnostic};
@@ -21,45 +20,27 @@ const DOT: &str = "[^\\n\\r\\u{2028}\\u{2029}]";
 /// Checks a pattern literal; returns the portable regex or reports why there is none.
 pub fn lower(literal: &StringLit, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     let source = literal.value.as_str();
-    let ast = match rx::parse::ParserBuilder::new()
-        .nest_limit(32)
-        .build()
-        .parse(source)
-    {
+    let ast = match rx::parse::ParserBuilder::new().nest_limit(32).build().parse(source) {
         Ok(ast) => ast,
         Err(error) => {
             let span = sub_span(literal, error.span());
             let (code, help) = match error.kind() {
-                rx::ErrorKind::UnsupportedBackreference => (
-                    Code::NonPortablePattern,
-                    "back-references are not supported; spell the alternatives out",
-                ),
-                rx::ErrorKind::UnsupportedLookAround => (
-                    Code::NonPortablePattern,
-                    "look-around is not supported; use a rule for conditions on the value",
-                ),
-                _ => (
-                    Code::InvalidPattern,
-                    "check brackets, escapes and quantifiers",
-                ),
+                rx::ErrorKind::UnsupportedBackreference => {
+                    (Code::NonPortablePattern, "back-references are not supported; spell the alternatives out")
+                }
+                rx::ErrorKind::UnsupportedLookAround => {
+                    (Code::NonPortablePattern, "look-around is not supported; use a rule for conditions on the value")
+                }
+                _ => (Code::InvalidPattern, "check brackets, escapes and quantifiers"),
             };
             diagnostics.push(
-                Diagnostic::new(
-                    code,
-                    format!("pattern is not valid: {}", error.kind()),
-                    span,
-                    "here",
-                )
-                .with_help(help),
+                Diagnostic::new(code, format!("pattern is not valid: {}", error.kind()), span, "here").with_help(help),
             );
             return None;
         }
     };
     let body = strip_anchors(&ast);
-    let mut writer = Writer {
-        out: String::new(),
-        problem: None,
-    };
+    let mut writer = Writer { out: String::new(), problem: None };
     for node in body {
         writer.node(node);
     }
@@ -87,18 +68,10 @@ fn strip_anchors(ast: &Ast) -> Vec<&Ast> {
         other => vec![other],
     };
     let is = |node: &Ast, kinds: &[rx::AssertionKind]| matches!(node, Ast::Assertion(a) if kinds.contains(&a.kind));
-    if nodes.first().is_some_and(|n| {
-        is(
-            n,
-            &[rx::AssertionKind::StartLine, rx::AssertionKind::StartText],
-        )
-    }) {
+    if nodes.first().is_some_and(|n| is(n, &[rx::AssertionKind::StartLine, rx::AssertionKind::StartText])) {
         nodes.remove(0);
     }
-    if nodes
-        .last()
-        .is_some_and(|n| is(n, &[rx::AssertionKind::EndLine, rx::AssertionKind::EndText]))
-    {
+    if nodes.last().is_some_and(|n| is(n, &[rx::AssertionKind::EndLine, rx::AssertionKind::EndText])) {
         nodes.pop();
     }
     nodes
@@ -110,11 +83,7 @@ fn sub_span(literal: &StringLit, span: &rx::Span) -> Span {
     if raw_len == literal.value.len() {
         let start = literal.span.start as usize + 1 + span.start.offset;
         let end = (literal.span.start as usize + 1 + span.end.offset).max(start + 1);
-        Span::new(
-            literal.span.file,
-            start,
-            end.min(literal.span.end as usize - 1).max(start),
-        )
+        Span::new(literal.span.file, start, end.min(literal.span.end as usize - 1).max(start))
     } else {
         literal.span
     }
@@ -135,11 +104,7 @@ impl Writer {
     fn node(&mut self, ast: &Ast) {
         match ast {
             Ast::Empty(_) => {}
-            Ast::Flags(flags) => self.reject(
-                &flags.span,
-                "inline flags",
-                "write both cases explicitly, e.g. `[Aa]`",
-            ),
+            Ast::Flags(flags) => self.reject(&flags.span, "inline flags", "write both cases explicitly, e.g. `[Aa]`"),
             Ast::Literal(literal) => self.literal(literal.c, false),
             Ast::Dot(_) => self.out.push_str(DOT),
             Ast::Assertion(assertion) => self.reject(
@@ -147,21 +112,17 @@ impl Writer {
                 "an anchor or word boundary",
                 "a pattern always matches the whole value; remove `^`, `$` and `\\b` inside it",
             ),
-            Ast::ClassUnicode(class) => self.reject(
-                &class.span,
-                "a Unicode class",
-                "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`",
-            ),
+            Ast::ClassUnicode(class) => {
+                self.reject(&class.span, "a Unicode class", "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`")
+            }
             Ast::ClassPerl(class) => match (class.kind.clone(), class.negated) {
                 (ClassPerlKind::Digit, false) => self.out.push_str("[0-9]"),
                 (ClassPerlKind::Digit, true) => self.out.push_str("[^0-9]"),
                 (ClassPerlKind::Word, false) => self.out.push_str("[A-Za-z0-9_]"),
                 (ClassPerlKind::Word, true) => self.out.push_str("[^A-Za-z0-9_]"),
-                (ClassPerlKind::Space, _) => self.reject(
-                    &class.span,
-                    "`\\s`",
-                    "write the whitespace you mean, e.g. `[ ]` or `[ \\t]`",
-                ),
+                (ClassPerlKind::Space, _) => {
+                    self.reject(&class.span, "`\\s`", "write the whitespace you mean, e.g. `[ ]` or `[ \\t]`")
+                }
             },
             Ast::ClassBracketed(class) => {
                 self.out.push('[');
@@ -177,15 +138,9 @@ impl Writer {
                     RepetitionKind::ZeroOrOne => self.out.push('?'),
                     RepetitionKind::ZeroOrMore => self.out.push('*'),
                     RepetitionKind::OneOrMore => self.out.push('+'),
-                    RepetitionKind::Range(RepetitionRange::Exactly(n)) => {
-                        self.out.push_str(&format!("{{{n}}}"))
-                    }
-                    RepetitionKind::Range(RepetitionRange::AtLeast(n)) => {
-                        self.out.push_str(&format!("{{{n},}}"))
-                    }
-                    RepetitionKind::Range(RepetitionRange::Bounded(n, m)) => {
-                        self.out.push_str(&format!("{{{n},{m}}}"))
-                    }
+                    RepetitionKind::Range(RepetitionRange::Exactly(n)) => self.out.push_str(&format!("{{{n}}}")),
+                    RepetitionKind::Range(RepetitionRange::AtLeast(n)) => self.out.push_str(&format!("{{{n},}}")),
+                    RepetitionKind::Range(RepetitionRange::Bounded(n, m)) => self.out.push_str(&format!("{{{n},{m}}}")),
                 }
                 if !repetition.greedy {
                     self.out.push('?');
@@ -194,15 +149,9 @@ impl Writer {
             Ast::Group(group) => {
                 match &group.kind {
                     GroupKind::CaptureIndex(_) => self.out.push('('),
-                    GroupKind::NonCapturing(flags) if flags.items.is_empty() => {
-                        self.out.push_str("(?:")
-                    }
+                    GroupKind::NonCapturing(flags) if flags.items.is_empty() => self.out.push_str("(?:"),
                     GroupKind::NonCapturing(_) => {
-                        self.reject(
-                            &group.span,
-                            "inline flags",
-                            "write both cases explicitly, e.g. `[Aa]`",
-                        );
+                        self.reject(&group.span, "inline flags", "write both cases explicitly, e.g. `[Aa]`");
                         self.out.push_str("(?:");
                     }
                     GroupKind::CaptureName { .. } => {
@@ -241,11 +190,7 @@ impl Writer {
     }
 
     fn literal(&mut self, c: char, in_class: bool) {
-        let special = if in_class {
-            "\\]^-["
-        } else {
-            "\\^$.|?*+()[]{}/"
-        };
+        let special = if in_class { "\\]^-[" } else { "\\^$.|?*+()[]{}/" };
         if special.contains(c) {
             self.out.push('\\');
             self.out.push(c);
@@ -265,11 +210,9 @@ impl Writer {
     fn class_set(&mut self, set: &ClassSet) {
         match set {
             ClassSet::Item(item) => self.class_item(item),
-            ClassSet::BinaryOp(op) => self.reject(
-                &op.span,
-                "class set operations",
-                "list the characters of the class directly",
-            ),
+            ClassSet::BinaryOp(op) => {
+                self.reject(&op.span, "class set operations", "list the characters of the class directly")
+            }
         }
     }
 
@@ -282,30 +225,20 @@ impl Writer {
                 self.out.push('-');
                 self.literal(range.end.c, true);
             }
-            ClassSetItem::Ascii(class) => self.reject(
-                &class.span,
-                "a POSIX class",
-                "write the range instead, e.g. `[A-Za-z]` for `[[:alpha:]]`",
-            ),
-            ClassSetItem::Unicode(class) => self.reject(
-                &class.span,
-                "a Unicode class",
-                "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`",
-            ),
+            ClassSetItem::Ascii(class) => {
+                self.reject(&class.span, "a POSIX class", "write the range instead, e.g. `[A-Za-z]` for `[[:alpha:]]`")
+            }
+            ClassSetItem::Unicode(class) => {
+                self.reject(&class.span, "a Unicode class", "list the characters or ranges, e.g. `[A-Za-zÄÖÜäöüß]`")
+            }
             ClassSetItem::Perl(class) => match (class.kind.clone(), class.negated) {
                 (ClassPerlKind::Digit, false) => self.out.push_str("0-9"),
                 (ClassPerlKind::Word, false) => self.out.push_str("A-Za-z0-9_"),
-                _ => self.reject(
-                    &class.span,
-                    "`\\s` or a negated class inside `[…]`",
-                    "write the characters you mean",
-                ),
+                _ => self.reject(&class.span, "`\\s` or a negated class inside `[…]`", "write the characters you mean"),
             },
-            ClassSetItem::Bracketed(class) => self.reject(
-                &class.span,
-                "a nested class",
-                "merge the nested class into the outer one",
-            ),
+            ClassSetItem::Bracketed(class) => {
+                self.reject(&class.span, "a nested class", "merge the nested class into the outer one")
+            }
             ClassSetItem::Union(union) => {
                 for item in &union.items {
                     self.class_item(item);
@@ -321,10 +254,7 @@ mod tests {
     use crate::source::FileId;
 
     fn portable(pattern: &str) -> Result<String, Code> {
-        let literal = StringLit {
-            value: pattern.to_string(),
-            span: Span::new(FileId(0), 0, pattern.len() + 2),
-        };
+        let literal = StringLit { value: pattern.to_string(), span: Span::new(FileId(0), 0, pattern.len() + 2) };
         let mut diagnostics = Vec::new();
         lower(&literal, &mut diagnostics).ok_or_else(|| diagnostics[0].code)
     }
@@ -351,21 +281,9 @@ mod tests {
 
     #[test]
     fn rejects_what_cannot_be_shared() {
-        for pattern in [
-            r"(?i)abc",
-            r"\s+",
-            r"\p{L}+",
-            r"a\bb",
-            r"(?P<x>a)",
-            r"[[:alpha:]]",
-            r"[a-z&&[^aeiou]]",
-            r"a^b",
-        ] {
-            assert_eq!(
-                portable(pattern),
-                Err(Code::NonPortablePattern),
-                "{pattern}"
-            );
+        for pattern in [r"(?i)abc", r"\s+", r"\p{L}+", r"a\bb", r"(?P<x>a)", r"[[:alpha:]]", r"[a-z&&[^aeiou]]", r"a^b"]
+        {
+            assert_eq!(portable(pattern), Err(Code::NonPortablePattern), "{pattern}");
         }
         assert_eq!(portable(r"(a)\1"), Err(Code::NonPortablePattern));
         assert_eq!(portable(r"[0-9"), Err(Code::InvalidPattern));

@@ -63,16 +63,9 @@ impl Context {
                 "rule",
                 "codelist",
             ],
-            Context::Section => &[
-                "label",
-                "hint",
-                "visible when",
-                MEMBERS[0],
-                MEMBERS[1],
-                MEMBERS[2],
-                MEMBERS[3],
-                MEMBERS[4],
-            ],
+            Context::Section => {
+                &["label", "hint", "visible when", MEMBERS[0], MEMBERS[1], MEMBERS[2], MEMBERS[3], MEMBERS[4]]
+            }
             Context::Group => &[
                 "label",
                 "hint",
@@ -86,14 +79,7 @@ impl Context {
                 MEMBERS[3],
                 MEMBERS[4],
             ],
-            Context::GroupInstance => &[
-                "label",
-                "hint",
-                "fim",
-                "required",
-                "optional",
-                "visible when",
-            ],
+            Context::GroupInstance => &["label", "hint", "fim", "required", "optional", "visible when"],
             Context::Repeat => &[
                 "label",
                 "hint",
@@ -170,19 +156,12 @@ pub struct Props<'a> {
 
 impl<'a> Props<'a> {
     pub fn span_of(&self, keyword: &str) -> Option<Span> {
-        self.spans
-            .iter()
-            .find(|(k, _)| *k == keyword)
-            .map(|(_, s)| *s)
+        self.spans.iter().find(|(k, _)| *k == keyword).map(|(_, s)| *s)
     }
 }
 
 /// Sorts `stmts` into [`Props`] for `context`, reporting misplaced and repeated statements.
-pub fn collect<'a>(
-    stmts: &'a [Stmt],
-    context: Context,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Props<'a> {
+pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Diagnostic>) -> Props<'a> {
     let mut props = Props::default();
     for stmt in stmts {
         let keyword = stmt.kind.keyword();
@@ -210,9 +189,16 @@ pub fn collect<'a>(
         }
         if let Some(first) = props.span_of(keyword) {
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateProperty, format!("`{keyword}` is given twice"), stmt.span, "second time")
-                    .with_note(first, "first given here")
-                    .with_help(format!("keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`")),
+                Diagnostic::new(
+                    Code::DuplicateProperty,
+                    format!("`{keyword}` is given twice"),
+                    stmt.span,
+                    "second time",
+                )
+                .with_note(first, "first given here")
+                .with_help(format!(
+                    "keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`"
+                )),
             );
             continue;
         }
@@ -237,14 +223,8 @@ pub fn collect<'a>(
             StmtKind::Optional => props.optional = Some(stmt.span),
             StmtKind::Visible(expr) => props.visible = Some(expr),
             StmtKind::Length(range) => props.length = Some(range),
-            StmtKind::Bound {
-                kind: BoundKind::Min,
-                value,
-            } => props.min = Some(value),
-            StmtKind::Bound {
-                kind: BoundKind::Max,
-                value,
-            } => props.max = Some(value),
+            StmtKind::Bound { kind: BoundKind::Min, value } => props.min = Some(value),
+            StmtKind::Bound { kind: BoundKind::Max, value } => props.max = Some(value),
             StmtKind::Decimals(n) => props.decimals = Some(n),
             StmtKind::Pattern(p) => props.pattern = Some(p),
             StmtKind::Accept(list) => props.accept = Some((list, stmt.span)),
@@ -261,29 +241,19 @@ pub fn collect<'a>(
 
 fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
     let keyword = stmt.kind.keyword();
-    let accepted = context
-        .accepts()
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let accepted = context.accepts().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     let mut help = format!("{} accepts: {accepted}", capitalise(context.describe()));
     if keyword == "section" {
-        help = "sections are the pages of a form: they may appear only directly inside `form`"
-            .to_string();
+        help = "sections are the pages of a form: they may appear only directly inside `form`".to_string();
     } else if matches!(context, Context::GroupInstance | Context::RepeatInstance)
         && matches!(keyword, "field" | "group" | "repeat" | "info" | "rule")
     {
         help = "a group of a shared type takes its members from the type; add the member to the type, or write the group out"
             .to_string();
     } else if context == Context::Form && matches!(keyword, "field" | "group" | "repeat" | "info") {
-        help = "this form has sections: put every field, group, repeat and info into one of them"
-            .to_string();
-    } else if context == Context::File
-        && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section")
-    {
-        help = "outside a form, a file may define only shared `group` types and `codelist`s"
-            .to_string();
+        help = "this form has sections: put every field, group, repeat and info into one of them".to_string();
+    } else if context == Context::File && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section") {
+        help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
     }
     Diagnostic::new(
         Code::MisplacedStatement,

@@ -26,14 +26,7 @@ pub fn never_true(conditions: &[&Expr]) -> bool {
     for condition in conditions {
         conjuncts(condition, &mut atoms);
     }
-    if atoms.iter().any(|a| {
-        matches!(
-            a,
-            Expr::Literal {
-                value: Literal::Bool(false)
-            }
-        )
-    }) {
+    if atoms.iter().any(|a| matches!(a, Expr::Literal { value: Literal::Bool(false) })) {
         return true;
     }
     let mut domains: BTreeMap<&Path, Domain> = BTreeMap::new();
@@ -52,11 +45,7 @@ pub fn never_true(conditions: &[&Expr]) -> bool {
             domain.excluded.extend(allowed);
         }
     }
-    domains.values().any(|d| {
-        d.allowed
-            .as_ref()
-            .is_some_and(|allowed| allowed.iter().all(|v| d.excluded.contains(v)))
-    })
+    domains.values().any(|d| d.allowed.as_ref().is_some_and(|allowed| allowed.iter().all(|v| d.excluded.contains(v))))
 }
 
 fn conjuncts<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
@@ -79,12 +68,7 @@ fn test_of(atom: &Expr) -> Option<(&Path, Vec<String>, bool)> {
             }
             _ => None,
         },
-        Expr::Compare {
-            cmp: cmp @ (CompareOp::Eq | CompareOp::Ne),
-            lhs,
-            rhs,
-            ..
-        } => {
+        Expr::Compare { cmp: cmp @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs, .. } => {
             let (path, values) = field_and_literals(lhs, std::slice::from_ref(rhs.as_ref()))
                 .or_else(|| field_and_literals(rhs, std::slice::from_ref(lhs.as_ref())))?;
             Some((path, values, *cmp == CompareOp::Eq))
@@ -104,12 +88,8 @@ fn field_and_literals<'e>(field: &'e Expr, literals: &[Expr]) -> Option<(&'e Pat
     let values = literals
         .iter()
         .map(|l| match l {
-            Expr::Literal {
-                value: Literal::Code(v) | Literal::Text(v),
-            } => Some(v.clone()),
-            Expr::Literal {
-                value: Literal::Bool(b),
-            } => Some(b.to_string()),
+            Expr::Literal { value: Literal::Code(v) | Literal::Text(v) } => Some(v.clone()),
+            Expr::Literal { value: Literal::Bool(b) } => Some(b.to_string()),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
@@ -122,23 +102,14 @@ mod tests {
     use crate::ir::ValueType;
 
     fn field(name: &str) -> Expr {
-        Expr::Field {
-            path: vec![name.into()],
-            ty: ValueType::Code {
-                codelist: "L".into(),
-            },
-        }
+        Expr::Field { path: vec![name.into()], ty: ValueType::Code { codelist: "L".into() } }
     }
     fn eq(name: &str, code: &str) -> Expr {
         Expr::Compare {
             cmp: CompareOp::Eq,
-            ty: ValueType::Code {
-                codelist: "L".into(),
-            },
+            ty: ValueType::Code { codelist: "L".into() },
             lhs: Box::new(field(name)),
-            rhs: Box::new(Expr::Literal {
-                value: Literal::Code(code.into()),
-            }),
+            rhs: Box::new(Expr::Literal { value: Literal::Code(code.into()) }),
         }
     }
 
@@ -150,45 +121,28 @@ mod tests {
         let set = Expr::In {
             value: Box::new(field("art")),
             set: vec![
-                Expr::Literal {
-                    value: Literal::Code("N".into()),
-                },
-                Expr::Literal {
-                    value: Literal::Code("P".into()),
-                },
+                Expr::Literal { value: Literal::Code("N".into()) },
+                Expr::Literal { value: Literal::Code("P".into()) },
             ],
-            ty: ValueType::Code {
-                codelist: "L".into(),
-            },
+            ty: ValueType::Code { codelist: "L".into() },
         };
         assert!(never_true(&[&eq("art", "O"), &set]));
         assert!(!never_true(&[&eq("art", "N"), &set]));
         let not_n = Expr::Not {
             operand: Box::new(Expr::In {
                 value: Box::new(field("art")),
-                set: vec![Expr::Literal {
-                    value: Literal::Code("N".into()),
-                }],
-                ty: ValueType::Code {
-                    codelist: "L".into(),
-                },
+                set: vec![Expr::Literal { value: Literal::Code("N".into()) }],
+                ty: ValueType::Code { codelist: "L".into() },
             }),
         };
         assert!(never_true(&[&eq("art", "N"), &not_n]));
-        assert!(never_true(&[&Expr::Literal {
-            value: Literal::Bool(false)
-        }]));
+        assert!(never_true(&[&Expr::Literal { value: Literal::Bool(false) }]));
     }
 
     #[test]
     fn finds_yes_and_no_of_one_boolean() {
-        let yes = Expr::Field {
-            path: vec!["b".into()],
-            ty: ValueType::Bool,
-        };
-        let no = Expr::Not {
-            operand: Box::new(yes.clone()),
-        };
+        let yes = Expr::Field { path: vec!["b".into()], ty: ValueType::Bool };
+        let no = Expr::Not { operand: Box::new(yes.clone()) };
         assert!(never_true(&[&yes, &no]));
         assert!(!never_true(&[&yes]));
     }

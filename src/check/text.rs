@@ -15,10 +15,7 @@ pub struct Languages(pub Option<Vec<String>>);
 
 impl Languages {
     pub fn primary(&self) -> &str {
-        self.0
-            .as_ref()
-            .and_then(|l| l.first())
-            .map_or("de", |l| l.as_str())
+        self.0.as_ref().and_then(|l| l.first()).map_or("de", |l| l.as_str())
     }
 
     /// Lowers a text, reporting translations into undeclared languages and missing ones.

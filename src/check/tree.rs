@@ -14,21 +14,14 @@ impl<'t> Tree<'t> {
     pub fn children(&self, path: &[String]) -> Vec<&'t Item> {
         match path.split_last() {
             None => self.pages.iter().flat_map(|p| p.items.iter()).collect(),
-            Some(_) => self
-                .node(path)
-                .map(|n| n.children().iter().collect())
-                .unwrap_or_default(),
+            Some(_) => self.node(path).map(|n| n.children().iter().collect()).unwrap_or_default(),
         }
     }
 
     /// The node at `path`.
     pub fn node(&self, path: &[String]) -> Option<&'t Item> {
         let (first, rest) = path.split_first()?;
-        let mut node = self
-            .pages
-            .iter()
-            .flat_map(|p| p.items.iter())
-            .find(|i| i.name() == first)?;
+        let mut node = self.pages.iter().flat_map(|p| p.items.iter()).find(|i| i.name() == first)?;
         for name in rest {
             node = node.children().iter().find(|i| i.name() == name)?;
         }
@@ -47,10 +40,7 @@ impl<'t> Tree<'t> {
 /// Mutable access to the node at `path`.
 pub fn node_mut<'t>(pages: &'t mut [Page], path: &[String]) -> Option<&'t mut Item> {
     let (first, rest) = path.split_first()?;
-    let mut node = pages
-        .iter_mut()
-        .flat_map(|p| p.items.iter_mut())
-        .find(|i| i.name() == first)?;
+    let mut node = pages.iter_mut().flat_map(|p| p.items.iter_mut()).find(|i| i.name() == first)?;
     for name in rest {
         let children = match node {
             Item::Group(g) => &mut g.items,

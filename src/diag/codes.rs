@@ -58,10 +58,7 @@ impl Code {
     /// Looks a code up by its code (`E0201`, case-insensitive) or its slug (`unknown-name`).
     pub fn parse(text: &str) -> Option<Code> {
         let text = text.trim();
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str().eq_ignore_ascii_case(text) || c.slug() == text)
+        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text) || c.slug() == text)
     }
 }
 

@@ -31,20 +31,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic whose primary label is `span` with `label` as its text.
-    pub fn new(
-        code: Code,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             message: message.into(),
-            labels: vec![Label {
-                span,
-                message: label.into(),
-                primary: true,
-            }],
+            labels: vec![Label { span, message: label.into(), primary: true }],
             help: None,
         }
     }
@@ -55,11 +46,7 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label {
-            span,
-            message: message.into(),
-            primary: false,
-        });
+        self.labels.push(Label { span, message: message.into(), primary: false });
         self
     }
 
@@ -73,21 +60,14 @@ impl Diagnostic {
 
     /// The primary span, used for ordering.
     pub fn span(&self) -> Span {
-        self.labels
-            .iter()
-            .find(|l| l.primary)
-            .or(self.labels.first())
-            .map(|l| l.span)
-            .unwrap_or_default()
+        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| l.span).unwrap_or_default()
     }
 }
 
 /// Sorts diagnostics by file and position (then code) so that output is deterministic,
 /// and drops exact duplicates (the same problem found through two imports).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        (a.span(), a.code.as_str(), &a.message).cmp(&(b.span(), b.code.as_str(), &b.message))
-    });
+    diagnostics.sort_by(|a, b| (a.span(), a.code.as_str(), &a.message).cmp(&(b.span(), b.code.as_str(), &b.message)));
     diagnostics.dedup();
 }
 

@@ -21,24 +21,15 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// No colour, 80 columns: for snapshots and logs.
     pub fn plain() -> RenderOptions {
-        RenderOptions {
-            color: false,
-            width: 80,
-        }
+        RenderOptions { color: false, width: 80 }
     }
 }
 
 /// Renders one diagnostic the way a person reads it, with source excerpts.
 pub fn render(db: &SourceDb, diagnostic: &Diagnostic, options: RenderOptions) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_links(false)
-        .with_urls(false);
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler =
+        GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false).with_urls(false);
     let mut out = String::new();
     let report = MietteReport::new(db, diagnostic);
     if handler.render_report(&mut out, &report).is_err() {
@@ -179,9 +170,7 @@ impl miette::Diagnostic for MietteReport {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -9,10 +9,7 @@ pub fn emit(bundle: &ir::Bundle) -> Vec<OutputFile> {
         .iter()
         .map(|form| {
             let value = serde_json::to_value(form).expect("the IR serialises");
-            OutputFile {
-                path: format!("ir/{}.json", form.id),
-                contents: pretty(&value),
-            }
+            OutputFile { path: format!("ir/{}.json", form.id), contents: pretty(&value) }
         })
         .collect()
 }

@@ -51,8 +51,5 @@ pub fn emit(bundle: &ir::Bundle, target: Target) -> Vec<OutputFile> {
 
 /// Files every build writes, whatever the targets: the published IR schema.
 pub fn common_files() -> Vec<OutputFile> {
-    vec![OutputFile {
-        path: "ir.schema.json".to_string(),
-        contents: ir_json::pretty(&ir::json_schema()),
-    }]
+    vec![OutputFile { path: "ir.schema.json".to_string(), contents: ir_json::pretty(&ir::json_schema()) }]
 }

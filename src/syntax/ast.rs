@@ -60,11 +60,7 @@ pub struct Use {
 
 impl Use {
     pub fn module(&self) -> String {
-        self.path
-            .iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(".")
+        self.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
     }
 }
 
@@ -138,77 +134,28 @@ pub enum SizeUnit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    Field {
-        name: Ident,
-        ty: FieldTypeAst,
-        label: Option<Text>,
-        flag: Option<(Flag, Span)>,
-        body: Option<Block>,
-    },
-    Group {
-        name: Ident,
-        ty: Option<Ident>,
-        label: Option<Text>,
-        body: Option<Block>,
-    },
-    Repeat {
-        name: Ident,
-        ty: Option<Ident>,
-        label: Option<Text>,
-        count: Option<IntRange>,
-        body: Option<Block>,
-    },
-    Section {
-        name: Ident,
-        label: Option<Text>,
-        body: Option<Block>,
-    },
-    Info {
-        name: Ident,
-        text: Text,
-        body: Option<Block>,
-    },
-    Rule {
-        name: Ident,
-        body: Block,
-    },
-    Codelist {
-        name: Ident,
-        label: Option<Text>,
-        body: Option<Block>,
-    },
-    Code {
-        code: StringLit,
-        label: Option<Text>,
-    },
-    Text {
-        key: TextKey,
-        text: Text,
-    },
+    Field { name: Ident, ty: FieldTypeAst, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
+    Group { name: Ident, ty: Option<Ident>, label: Option<Text>, body: Option<Block> },
+    Repeat { name: Ident, ty: Option<Ident>, label: Option<Text>, count: Option<IntRange>, body: Option<Block> },
+    Section { name: Ident, label: Option<Text>, body: Option<Block> },
+    Info { name: Ident, text: Text, body: Option<Block> },
+    Rule { name: Ident, body: Block },
+    Codelist { name: Ident, label: Option<Text>, body: Option<Block> },
+    Code { code: StringLit, label: Option<Text> },
+    Text { key: TextKey, text: Text },
     Version(StringLit),
     Languages(Vec<Ident>),
-    Fim {
-        id: StringLit,
-        version: Option<StringLit>,
-    },
+    Fim { id: StringLit, version: Option<StringLit> },
     Urn(StringLit),
-    Required {
-        when: Option<Expr>,
-    },
+    Required { when: Option<Expr> },
     Optional,
     Visible(Expr),
     Length(IntRange),
-    Bound {
-        kind: BoundKind,
-        value: Expr,
-    },
+    Bound { kind: BoundKind, value: Expr },
     Decimals(IntLit),
     Pattern(StringLit),
     Accept(Vec<StringLit>),
-    MaxSize {
-        amount: IntLit,
-        unit: SizeUnit,
-    },
+    MaxSize { amount: IntLit, unit: SizeUnit },
     Autocomplete(StringLit),
     Control(Ident),
     Check(Expr),
@@ -236,14 +183,8 @@ impl StmtKind {
             StmtKind::Optional => "optional",
             StmtKind::Visible(_) => "visible when",
             StmtKind::Length(_) => "length",
-            StmtKind::Bound {
-                kind: BoundKind::Min,
-                ..
-            } => "min",
-            StmtKind::Bound {
-                kind: BoundKind::Max,
-                ..
-            } => "max",
+            StmtKind::Bound { kind: BoundKind::Min, .. } => "min",
+            StmtKind::Bound { kind: BoundKind::Max, .. } => "max",
             StmtKind::Decimals(_) => "decimals",
             StmtKind::Pattern(_) => "pattern",
             StmtKind::Accept(_) => "accept",
@@ -265,11 +206,7 @@ pub struct Path {
 
 impl Path {
     pub fn dotted(&self) -> String {
-        self.segments
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>()
-            .join(".")
+        self.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
     }
 }
 

@@ -44,9 +44,7 @@ pub fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
                             Span::new(file, i, i + 1),
                             "too deep",
                         )
-                        .with_help(
-                            "split the form into groups or the expression into simpler rules",
-                        ),
+                        .with_help("split the form into groups or the expression into simpler rules"),
                     );
                 }
             }

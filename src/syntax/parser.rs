@@ -45,10 +45,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub fn parse_file(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
     match FormParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
-            let lower = Lower {
-                file,
-                diagnostics: RefCell::new(Vec::new()),
-            };
+            let lower = Lower { file, diagnostics: RefCell::new(Vec::new()) };
             let ast = pairs.next().map(|pair| lower.file(pair));
             (ast, lower.diagnostics.into_inner())
         }
@@ -115,10 +112,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         _ => format!("unexpected {found}"),
     };
     let expected_text = message.contains("in quotes");
-    let found_word = text[start..]
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic());
+    let found_word = text[start..].chars().next().is_some_and(|c| c.is_alphabetic());
     let word: String = text[start.min(text.len())..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     let keyword_suggestion = if message.contains("a statement") || message.contains("a field type") {
         crate::diag::closest(&word, STATEMENT_KEYWORDS.iter().chain(TYPE_KEYWORDS).copied())
@@ -145,23 +139,59 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     } else {
         "see docs/LANGUAGE.md for the statements each block accepts"
     };
-    Diagnostic::new(
-        Code::SyntaxError,
-        message,
-        Span::new(file, start, end.max(start)),
-        "unexpected here",
-    )
-    .with_help(help)
+    Diagnostic::new(Code::SyntaxError, message, Span::new(file, start, end.max(start)), "unexpected here")
+        .with_help(help)
 }
 
 const STATEMENT_KEYWORDS: &[&str] = &[
-    "accept", "at", "autocomplete", "check", "code", "codelist", "control", "decimals", "description", "field", "fim",
-    "group", "hint", "info", "item", "label", "languages", "length", "max", "max_size", "message", "min", "optional",
-    "pattern", "repeat", "required", "rule", "section", "title", "urn", "version", "visible",
+    "accept",
+    "at",
+    "autocomplete",
+    "check",
+    "code",
+    "codelist",
+    "control",
+    "decimals",
+    "description",
+    "field",
+    "fim",
+    "group",
+    "hint",
+    "info",
+    "item",
+    "label",
+    "languages",
+    "length",
+    "max",
+    "max_size",
+    "message",
+    "min",
+    "optional",
+    "pattern",
+    "repeat",
+    "required",
+    "rule",
+    "section",
+    "title",
+    "urn",
+    "version",
+    "visible",
 ];
 const TYPE_KEYWORDS: &[&str] = &[
-    "text", "multiline", "integer", "decimal", "money", "boolean", "date", "email", "phone", "iban", "postcode", "file",
-    "choice", "multiple",
+    "text",
+    "multiline",
+    "integer",
+    "decimal",
+    "money",
+    "boolean",
+    "date",
+    "email",
+    "phone",
+    "iban",
+    "postcode",
+    "file",
+    "choice",
+    "multiple",
 ];
 const VALUE_TOKENS: &[&str] = &["(", "-", "[", "false", "not", "today", "true"];
 
@@ -176,7 +206,9 @@ fn summarise_tokens(tokens: &[String]) -> Vec<String> {
     let mut others = Vec::new();
     for token in tokens {
         let token = token.as_str();
-        if trivia.contains(&token) || token.escape_debug().to_string() != token && token.chars().all(char::is_whitespace) {
+        if trivia.contains(&token)
+            || token.escape_debug().to_string() != token && token.chars().all(char::is_whitespace)
+        {
             continue;
         }
         if token == "BUILTIN_RULE" {
@@ -192,7 +224,9 @@ fn summarise_tokens(tokens: &[String]) -> Vec<String> {
             values += 1;
         } else if token == "\"" {
             out.push("a text in quotes".to_string());
-        } else if token.chars().all(|c| c.is_ascii_graphic()) && token.chars().count() <= 12 && !token.contains("..") || token == ".." {
+        } else if token.chars().all(|c| c.is_ascii_graphic()) && token.chars().count() <= 12 && !token.contains("..")
+            || token == ".."
+        {
             others.push(format!("`{token}`"));
         }
     }
@@ -277,11 +311,7 @@ impl Lower {
     }
 
     fn file(&self, pair: Pair<Rule>) -> File {
-        let mut file = File {
-            uses: Vec::new(),
-            forms: Vec::new(),
-            items: Vec::new(),
-        };
+        let mut file = File { uses: Vec::new(), forms: Vec::new(), items: Vec::new() };
         for item in pair.into_inner() {
             match item.as_rule() {
                 Rule::use_decl => {
@@ -312,10 +342,7 @@ impl Lower {
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
-        Ident {
-            name: pair.as_str().to_string(),
-            span: self.span(&pair),
-        }
+        Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
     }
 
     fn block(&self, pair: Pair<Rule>) -> Block {
@@ -379,22 +406,13 @@ impl Lower {
                 (lang, string)
             })
             .collect();
-        Text {
-            primary,
-            translations,
-            span,
-        }
+        Text { primary, translations, span }
     }
 
     fn integer(&self, pair: Pair<Rule>) -> IntLit {
         let span = self.span(&pair);
         let value = pair.as_str().parse::<u64>().unwrap_or_else(|_| {
-            self.error(Diagnostic::new(
-                Code::InvalidLiteral,
-                "number is too large",
-                span,
-                "does not fit into 64 bits",
-            ));
+            self.error(Diagnostic::new(Code::InvalidLiteral, "number is too large", span, "does not fit into 64 bits"));
             0
         });
         IntLit { value, span }
@@ -404,19 +422,11 @@ impl Lower {
         let span = self.span(&pair);
         if pair.as_rule() == Rule::integer {
             let value = self.integer(pair);
-            return IntRange {
-                min: Some(value),
-                max: Some(value),
-                span,
-            };
+            return IntRange { min: Some(value), max: Some(value), span };
         }
         let text = pair.as_str();
         let dots = text.find("..").unwrap_or(0) + span.start as usize;
-        let mut range = IntRange {
-            min: None,
-            max: None,
-            span,
-        };
+        let mut range = IntRange { min: None, max: None, span };
         for part in pair.into_inner() {
             let value = self.integer(part);
             if (value.span.start as usize) < dots {
@@ -448,24 +458,14 @@ impl Lower {
                         Rule::text => label = Some(self.text(part)),
                         Rule::inline_flag => {
                             let flag_span = self.span(&part);
-                            let which = if part.as_str() == "required" {
-                                Flag::Required
-                            } else {
-                                Flag::Optional
-                            };
+                            let which = if part.as_str() == "required" { Flag::Required } else { Flag::Optional };
                             flag = Some((which, flag_span));
                         }
                         Rule::block => body = Some(self.block(part)),
                         _ => {}
                     }
                 }
-                StmtKind::Field {
-                    name,
-                    ty,
-                    label,
-                    flag,
-                    body,
-                }
+                StmtKind::Field { name, ty, label, flag, body }
             }
             Rule::group_stmt | Rule::repeat_stmt => {
                 let name = self.ident(inner.next()?);
@@ -474,28 +474,15 @@ impl Lower {
                     match part.as_rule() {
                         Rule::type_annot => ty = part.into_inner().next().map(|p| self.ident(p)),
                         Rule::text => label = Some(self.text(part)),
-                        Rule::count_range => {
-                            count = part.into_inner().next().map(|p| self.int_range(p))
-                        }
+                        Rule::count_range => count = part.into_inner().next().map(|p| self.int_range(p)),
                         Rule::block => body = Some(self.block(part)),
                         _ => {}
                     }
                 }
                 if rule == Rule::group_stmt {
-                    StmtKind::Group {
-                        name,
-                        ty,
-                        label,
-                        body,
-                    }
+                    StmtKind::Group { name, ty, label, body }
                 } else {
-                    StmtKind::Repeat {
-                        name,
-                        ty,
-                        label,
-                        count,
-                        body,
-                    }
+                    StmtKind::Repeat { name, ty, label, count, body }
                 }
             }
             Rule::section_stmt | Rule::codelist_stmt => {
@@ -539,10 +526,7 @@ impl Lower {
                     "message" => TextKey::Message,
                     _ => TextKey::Item,
                 };
-                StmtKind::Text {
-                    key,
-                    text: self.text(inner.next()?),
-                }
+                StmtKind::Text { key, text: self.text(inner.next()?) }
             }
             Rule::version_stmt => StmtKind::Version(self.string(inner.next()?)),
             Rule::languages_stmt => StmtKind::Languages(inner.map(|p| self.ident(p)).collect()),
@@ -560,26 +544,15 @@ impl Lower {
             Rule::visible_stmt => StmtKind::Visible(self.expr(inner.nth(1)?)?),
             Rule::length_stmt => StmtKind::Length(self.int_range(inner.next()?)),
             Rule::bound_stmt => {
-                let kind = if inner.next()?.as_str() == "min" {
-                    BoundKind::Min
-                } else {
-                    BoundKind::Max
-                };
-                StmtKind::Bound {
-                    kind,
-                    value: self.expr(inner.next()?)?,
-                }
+                let kind = if inner.next()?.as_str() == "min" { BoundKind::Min } else { BoundKind::Max };
+                StmtKind::Bound { kind, value: self.expr(inner.next()?)? }
             }
             Rule::decimals_stmt => StmtKind::Decimals(self.integer(inner.next()?)),
             Rule::pattern_stmt => StmtKind::Pattern(self.string(inner.next()?)),
             Rule::accept_stmt => StmtKind::Accept(inner.map(|p| self.string(p)).collect()),
             Rule::max_size_stmt => {
                 let amount = self.integer(inner.next()?);
-                let unit = if inner.next()?.as_str() == "KB" {
-                    SizeUnit::Kb
-                } else {
-                    SizeUnit::Mb
-                };
+                let unit = if inner.next()?.as_str() == "KB" { SizeUnit::Kb } else { SizeUnit::Mb };
                 StmtKind::MaxSize { amount, unit }
             }
             Rule::autocomplete_stmt => StmtKind::Autocomplete(self.string(inner.next()?)),
@@ -596,35 +569,23 @@ impl Lower {
         match inner.as_rule() {
             Rule::simple_type => FieldTypeAst::Simple(self.ident(inner)),
             rule => {
-                let list = inner
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
-                    .expect("list name");
-                FieldTypeAst::Choice {
-                    list,
-                    multiple: rule == Rule::multi_choice,
-                }
+                let list =
+                    inner.into_inner().find(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).expect("list name");
+                FieldTypeAst::Choice { list, multiple: rule == Rule::multi_choice }
             }
         }
     }
 
     fn path(&self, pair: Pair<Rule>) -> Path {
         let span = self.span(&pair);
-        Path {
-            segments: pair.into_inner().map(|p| self.ident(p)).collect(),
-            span,
-        }
+        Path { segments: pair.into_inner().map(|p| self.ident(p)).collect(), span }
     }
 
     /// Lowers an `expr` pair. Returns `None` (with a diagnostic) when a literal is invalid.
     fn expr(&self, pair: Pair<Rule>) -> Option<Expr> {
         let span = self.span(&pair);
         let pairs = pair.into_inner();
-        let n_operators = pairs
-            .clone()
-            .filter(|p| format!("{:?}", p.as_rule()).starts_with("op_"))
-            .count();
+        let n_operators = pairs.clone().filter(|p| format!("{:?}", p.as_rule()).starts_with("op_")).count();
         if n_operators > MAX_OPERATORS {
             self.error(
                 Diagnostic::new(
@@ -642,18 +603,8 @@ impl Lower {
             .map_prefix(|op, operand| {
                 let operand = operand?;
                 let op_span = self.span(&op);
-                let op = if op.as_rule() == Rule::op_not {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Neg
-                };
-                Some(Expr {
-                    span: op_span.to(operand.span),
-                    kind: ExprKind::Unary {
-                        op,
-                        operand: Box::new(operand),
-                    },
-                })
+                let op = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                Some(Expr { span: op_span.to(operand.span), kind: ExprKind::Unary { op, operand: Box::new(operand) } })
             })
             .map_postfix(|operand, op| {
                 let operand = operand?;
@@ -666,10 +617,7 @@ impl Lower {
                 };
                 Some(Expr {
                     span: operand.span.to(op_span),
-                    kind: ExprKind::Postfix {
-                        op,
-                        operand: Box::new(operand),
-                    },
+                    kind: ExprKind::Postfix { op, operand: Box::new(operand) },
                 })
             })
             .map_infix(|lhs, op, rhs| {
@@ -693,11 +641,7 @@ impl Lower {
                 };
                 Some(Expr {
                     span: lhs.span.to(rhs.span),
-                    kind: ExprKind::Binary {
-                        op,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(rhs),
-                    },
+                    kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) },
                 })
             })
             .parse(pairs)
@@ -715,8 +659,13 @@ impl Lower {
                 let text = pair.as_str();
                 if Date::parse(text).is_none() {
                     self.error(
-                        Diagnostic::new(Code::InvalidLiteral, format!("`{text}` is not a date in the calendar"), span, "no such day")
-                            .with_help("dates are written YYYY-MM-DD; check the day of the month and leap years"),
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            format!("`{text}` is not a date in the calendar"),
+                            span,
+                            "no such day",
+                        )
+                        .with_help("dates are written YYYY-MM-DD; check the day of the month and leap years"),
                     );
                     return None;
                 }
@@ -731,12 +680,7 @@ impl Lower {
                     _ => DurationUnit::Years,
                 };
                 let Ok(amount) = u32::try_from(amount.value).map(|a| a.min(100_000)) else {
-                    self.error(Diagnostic::new(
-                        Code::InvalidLiteral,
-                        "duration is too long",
-                        span,
-                        "too large",
-                    ));
+                    self.error(Diagnostic::new(Code::InvalidLiteral, "duration is too long", span, "too large"));
                     return None;
                 };
                 ExprKind::Duration { amount, unit }

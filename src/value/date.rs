@@ -33,11 +33,7 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if (1..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month)
-        {
+        if (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) {
             Some(Date { year, month, day })
         } else {
             None
@@ -52,15 +48,9 @@ impl Date {
         }
         let digits = |range: std::ops::Range<usize>| -> Option<u32> {
             let part = &text[range];
-            part.bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| part.parse().ok())?
+            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
         };
-        Date::new(
-            digits(0..4)? as i32,
-            digits(5..7)? as u8,
-            digits(8..10)? as u8,
-        )
+        Date::new(digits(0..4)? as i32, digits(5..7)? as u8, digits(8..10)? as u8)
     }
 
     /// Days since 0000-03-01 (a monotonic day number for comparisons and day arithmetic).
@@ -70,11 +60,7 @@ impl Date {
         } else {
             (self.year as i64, self.month as i64 - 3)
         };
-        365 * y + y.div_euclid(4) - y.div_euclid(100)
-            + y.div_euclid(400)
-            + (153 * m + 2) / 5
-            + self.day as i64
-            - 1
+        365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + (153 * m + 2) / 5 + self.day as i64 - 1
     }
 
     pub fn from_day_number(n: i64) -> Option<Date> {
@@ -98,11 +84,7 @@ impl Date {
         match unit {
             DurationUnit::Days => Date::from_day_number(self.day_number().checked_add(amount)?),
             DurationUnit::Months | DurationUnit::Years => {
-                let months = if unit == DurationUnit::Years {
-                    amount.checked_mul(12)?
-                } else {
-                    amount
-                };
+                let months = if unit == DurationUnit::Years { amount.checked_mul(12)? } else { amount };
                 let total = (self.year as i64 * 12 + self.month as i64 - 1).checked_add(months)?;
                 let year = i32::try_from(total.div_euclid(12)).ok()?;
                 let month = (total.rem_euclid(12) + 1) as u8;
@@ -136,50 +118,22 @@ mod tests {
 
     #[test]
     fn day_numbers_round_trip() {
-        for text in [
-            "0001-01-01",
-            "1999-12-31",
-            "2000-02-29",
-            "2024-03-01",
-            "9999-12-31",
-        ] {
+        for text in ["0001-01-01", "1999-12-31", "2000-02-29", "2024-03-01", "9999-12-31"] {
             let date = Date::parse(text).unwrap();
-            assert_eq!(
-                Date::from_day_number(date.day_number()),
-                Some(date),
-                "{text}"
-            );
+            assert_eq!(Date::from_day_number(date.day_number()), Some(date), "{text}");
         }
         let a = Date::parse("2024-02-28").unwrap();
-        assert_eq!(
-            a.shift(1, DurationUnit::Days).unwrap().to_string(),
-            "2024-02-29"
-        );
-        assert_eq!(
-            a.shift(2, DurationUnit::Days).unwrap().to_string(),
-            "2024-03-01"
-        );
+        assert_eq!(a.shift(1, DurationUnit::Days).unwrap().to_string(), "2024-02-29");
+        assert_eq!(a.shift(2, DurationUnit::Days).unwrap().to_string(), "2024-03-01");
     }
 
     #[test]
     fn month_arithmetic_clamps_to_month_end() {
         let leap = Date::parse("2024-02-29").unwrap();
-        assert_eq!(
-            leap.shift(1, DurationUnit::Years).unwrap().to_string(),
-            "2025-02-28"
-        );
-        assert_eq!(
-            leap.shift(-18, DurationUnit::Years).unwrap().to_string(),
-            "2006-02-28"
-        );
+        assert_eq!(leap.shift(1, DurationUnit::Years).unwrap().to_string(), "2025-02-28");
+        assert_eq!(leap.shift(-18, DurationUnit::Years).unwrap().to_string(), "2006-02-28");
         let end = Date::parse("2024-01-31").unwrap();
-        assert_eq!(
-            end.shift(1, DurationUnit::Months).unwrap().to_string(),
-            "2024-02-29"
-        );
-        assert_eq!(
-            end.shift(-2, DurationUnit::Months).unwrap().to_string(),
-            "2023-11-30"
-        );
+        assert_eq!(end.shift(1, DurationUnit::Months).unwrap().to_string(), "2024-02-29");
+        assert_eq!(end.shift(-2, DurationUnit::Months).unwrap().to_string(), "2023-11-30");
     }
 }

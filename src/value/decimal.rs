@@ -14,10 +14,7 @@ const MAX_DIGITS: usize = 28;
 
 impl Decimal {
     pub fn from_i64(value: i64) -> Decimal {
-        Decimal {
-            mantissa: value as i128,
-            scale: 0,
-        }
+        Decimal { mantissa: value as i128, scale: 0 }
     }
 
     /// Parses `-12`, `0.07`, `1234.50`. No exponent, no thousands separators.
@@ -33,9 +30,7 @@ impl Decimal {
         if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if digits.contains('.')
-            && (frac_part.is_empty() || !frac_part.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if digits.contains('.') && (frac_part.is_empty() || !frac_part.bytes().all(|b| b.is_ascii_digit())) {
             return None;
         }
         let significant = int_part.trim_start_matches('0').len() + frac_part.len();
@@ -46,10 +41,7 @@ impl Decimal {
         for b in int_part.bytes().chain(frac_part.bytes()) {
             mantissa = mantissa.checked_mul(10)?.checked_add((b - b'0') as i128)?;
         }
-        Some(Decimal {
-            mantissa: if negative { -mantissa } else { mantissa },
-            scale: frac_part.len() as u32,
-        })
+        Some(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale: frac_part.len() as u32 })
     }
 
     /// Number of digits after the decimal point as written (`1.50` has 2).
@@ -73,8 +65,7 @@ impl Decimal {
     }
 
     fn rescaled(&self, scale: u32) -> Option<i128> {
-        self.mantissa
-            .checked_mul(10i128.checked_pow(scale - self.scale)?)
+        self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)
     }
 }
 
@@ -96,11 +87,7 @@ impl Ord for Decimal {
         match (self.rescaled(scale), other.rescaled(scale)) {
             (Some(a), Some(b)) => a.cmp(&b),
             // Only reachable near the 38-digit limit; fall back to the sign and magnitude order.
-            _ => self
-                .mantissa
-                .signum()
-                .cmp(&other.mantissa.signum())
-                .then(self.scale.cmp(&other.scale).reverse()),
+            _ => self.mantissa.signum().cmp(&other.mantissa.signum()).then(self.scale.cmp(&other.scale).reverse()),
         }
     }
 }

@@ -34,14 +34,9 @@ pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
     let mut loader = MemoryLoader::default();
     let files = split_fixture(text);
     for (path, body) in &files {
-        loader
-            .modules
-            .insert(module_of(path), (path.clone(), body.clone()));
+        loader.modules.insert(module_of(path), (path.clone(), body.clone()));
     }
-    let roots: Vec<_> = files
-        .iter()
-        .map(|(path, body)| db.add(path.clone(), module_of(path), body.clone()))
-        .collect();
+    let roots: Vec<_> = files.iter().map(|(path, body)| db.add(path.clone(), module_of(path), body.clone())).collect();
     let checked = check::check(&mut db, &loader, &roots);
     (db, checked)
 }

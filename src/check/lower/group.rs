@@ -1,0 +1,211 @@
+//! Groups and repeats: written-out ones and instances of shared group types (with recursion
+//! detection), their labels, required-ness and item counts.
+
+use std::collections::BTreeMap;
+
+use super::{child, contains_always_required, FormLowering, Slot};
+use crate::check::defs::DefKind;
+use crate::check::props::{self, Context, Props};
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{self, Item, Requirement};
+use crate::source::FileId;
+use crate::syntax::ast::{self, StmtKind};
+
+impl<'a> FormLowering<'a, '_> {
+    /// A group or repeat written out with its members (also the body of a group type).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn group(
+        &mut self,
+        file: FileId,
+        name: &ast::Ident,
+        label: Option<&ast::Text>,
+        body: Option<&'a ast::Block>,
+        context: Context,
+        type_def: Option<(&'a ast::Block, Option<ir::Text>, String)>,
+        instance_props: Option<&Props<'a>>,
+        path: &[String],
+        boundary: usize,
+    ) -> Option<Item> {
+        let node = child(path, &name.name);
+        let own_stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let props = match instance_props {
+            Some(_) => Props::default(),
+            None => props::collect(own_stmts, context, &mut self.diagnostics),
+        };
+        let props = instance_props.unwrap_or(&props);
+        let (members, type_label, of, member_boundary) = match &type_def {
+            Some((def_body, def_label, of)) => {
+                let def_props = props::collect(&def_body.stmts, Context::Group, &mut self.diagnostics);
+                (def_props.members, def_label.clone(), Some(of.clone()), node.len())
+            }
+            None => (props.members.clone(), None, None, boundary),
+        };
+        let is_repeat = matches!(context, Context::Repeat | Context::RepeatInstance);
+        // For a repeat of a shared type, the type's label names one item ("Kind").
+        let label = if is_repeat {
+            self.label(label, props, None, name)
+        } else {
+            self.label(label, props, type_label.clone(), name)
+        };
+        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let fim = props.fim.and_then(|f| self.fim(f));
+        let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
+        let items = self.members(file, &members, &node, member_boundary, &mut BTreeMap::new());
+        if is_repeat {
+            let item_label = match (props.item, type_label) {
+                (Some(item), _) => self.langs.lower(item, &mut self.diagnostics),
+                (None, Some(type_label)) => type_label,
+                (None, None) => {
+                    self.missing(
+                        name.span,
+                        &format!("repeat `{}` has no `item` label", name.name),
+                        "name one item, e.g. `item \"Kind\" en \"Child\"`; it is shown as \"Kind 1\", \"Kind 2\", …",
+                    );
+                    ir::Text::new()
+                }
+            };
+            return Some(Item::Repeat(ir::Repeat {
+                name: name.name.clone(),
+                label,
+                item_label,
+                hint,
+                of,
+                min: 0,
+                max: None,
+                visible,
+                fim,
+                items,
+            }));
+        }
+        let required = match self.requirement(None, props, &node, path, boundary) {
+            Requirement::Never if props.optional.is_none() && contains_always_required(&items) => Requirement::Always,
+            other => other,
+        };
+        Some(Item::Group(ir::Group { name: name.name.clone(), label, hint, of, required, visible, fim, items }))
+    }
+
+    /// A group or repeat that is an instance of a shared group type.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn instance(
+        &mut self,
+        file: FileId,
+        name: &ast::Ident,
+        ty: &ast::Ident,
+        label: Option<&ast::Text>,
+        body: Option<&'a ast::Block>,
+        path: &[String],
+        boundary: usize,
+        is_repeat: bool,
+    ) -> Option<Item> {
+        let def = self.defs.lookup(file, ty, DefKind::GroupType, &mut self.diagnostics)?;
+        let key = (def.file, def.name.name.clone());
+        if self.type_stack.contains(&key) {
+            let chain: Vec<&str> = self.type_stack.iter().map(|(_, n)| n.as_str()).collect();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::RecursiveGroup,
+                    format!(
+                        "group type `{}` contains itself ({} → {})",
+                        def.name.name,
+                        chain.join(" → "),
+                        def.name.name
+                    ),
+                    ty.span,
+                    "recursive use",
+                )
+                .with_note(def.name.span, "type defined here")
+                .with_help("define a separate, smaller type for the inner group"),
+            );
+            return None;
+        }
+        let StmtKind::Group { label: def_label, body: def_body, .. } = &def.stmt.kind else {
+            return None;
+        };
+        let empty_block: &'a ast::Block = match def_body {
+            Some(b) => b,
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingProperty,
+                        format!("group type `{}` has no members", def.name.name),
+                        def.name.span,
+                        "empty type",
+                    )
+                    .with_help("write its fields in a block: `group Person \"Person\" { field … }`"),
+                );
+                return None;
+            }
+        };
+        let def_label_text = def_label.as_ref().map(|t| self.langs.lower(t, &mut self.diagnostics));
+        let def_props = props::collect(&empty_block.stmts, Context::Group, &mut Vec::new());
+        let def_fim = def_props.fim.and_then(|f| self.fim(f));
+        if def_label_text.is_none() {
+            self.missing(
+                def.name.span,
+                &format!("group type `{}` has no label", def.name.name),
+                "write the label after the name",
+            );
+        }
+        let module = self.db.get(def.file).module.clone();
+        self.group_types.insert(
+            def.name.name.clone(),
+            ir::GroupType {
+                name: def.name.name.clone(),
+                module,
+                label: def_label_text.clone().unwrap_or_default(),
+                fim: def_fim.clone(),
+            },
+        );
+        let context = if is_repeat { Context::RepeatInstance } else { Context::GroupInstance };
+        let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let instance_props = props::collect(stmts, context, &mut self.diagnostics);
+        self.type_stack.push(key);
+        let mut item = self.group(
+            def.file,
+            name,
+            label,
+            None,
+            context,
+            Some((empty_block, def_label_text, def.name.name.clone())),
+            Some(&instance_props),
+            path,
+            boundary,
+        );
+        self.type_stack.pop();
+        // The type's own FIM id applies unless the instance names one.
+        match &mut item {
+            Some(Item::Group(g)) if g.fim.is_none() => g.fim = def_fim,
+            Some(Item::Repeat(r)) if r.fim.is_none() => r.fim = def_fim,
+            _ => {}
+        }
+        item
+    }
+
+    pub(super) fn count(&mut self, repeat: &mut ir::Repeat, range: Option<&ast::IntRange>) {
+        let Some(range) = range else { return };
+        let to_u32 = |value: u64| u32::try_from(value).unwrap_or(u32::MAX);
+        repeat.min = range.min.map_or(0, |m| to_u32(m.value));
+        repeat.max = range.max.map(|m| to_u32(m.value));
+        match repeat.max {
+            Some(max) if repeat.min > max => self.diagnostics.push(
+                Diagnostic::new(
+                    Code::ContradictoryBounds,
+                    format!("repeat `{}` needs at least {} but at most {max} items", repeat.name, repeat.min),
+                    range.span,
+                    "no count fits",
+                )
+                .with_help(format!("write `{max}..{}`", repeat.min)),
+            ),
+            Some(0) => self.diagnostics.push(
+                Diagnostic::new(
+                    Code::ContradictoryBounds,
+                    format!("repeat `{}` allows no items", repeat.name),
+                    range.span,
+                    "at most 0",
+                )
+                .with_help("a repeat group needs a maximum of at least 1"),
+            ),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,597 @@
+//! Lowering one form: AST → IR. Builds the data tree first (fields, groups, repeats, pages),
+//! then resolves every expression against the finished tree, then checks what needs both
+//! (unsatisfiable conditions). Groups and repeats live in `group.rs`, rules and the
+//! expression pass in `resolve.rs`.
+//!
+//! ```text
+//! form hundesteuer {
+//!   title "Anmeldung eines Hundes" en "Registration of a dog"
+//!   version "1.0.0"
+//!   languages de, en
+//!   group halter: Person "Halterin oder Halter" en "Owner"
+//!   field rasse: text "Rasse" en "Breed" required
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+
+mod group;
+mod resolve;
+
+use crate::check::defs::{DefKind, Defs};
+use crate::check::props::{self, Context, Props};
+use crate::check::text::{Languages, SUPPORTED};
+use crate::check::{codelist, field, names};
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{self, Item, Requirement};
+use crate::source::{FileId, SourceDb, Span};
+use crate::syntax::ast::{self, Flag, Stmt, StmtKind};
+
+/// Where a pending expression goes once it is lowered.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Slot {
+    Visible,
+    Required,
+    PageVisible(usize),
+}
+
+pub(super) struct Pending<'a> {
+    pub(super) node: ir::Path,
+    pub(super) slot: Slot,
+    pub(super) scope: ir::Path,
+    pub(super) boundary: usize,
+    pub(super) expr: &'a ast::Expr,
+}
+
+pub(super) struct PendingRule<'a> {
+    pub(super) name: String,
+    pub(super) scope: ir::Path,
+    pub(super) boundary: usize,
+    pub(super) check: &'a ast::Expr,
+    pub(super) at: Option<&'a ast::Path>,
+    pub(super) message: ir::Text,
+}
+
+/// State while lowering one form (or one module checked on its own).
+pub struct FormLowering<'a, 'd> {
+    pub(super) defs: &'d Defs<'a>,
+    pub(super) db: &'d SourceDb,
+    pub(super) langs: Languages,
+    pub diagnostics: Vec<Diagnostic>,
+    pub(super) codelists: BTreeMap<String, (FileId, ir::CodeList)>,
+    pub(super) group_types: BTreeMap<String, ir::GroupType>,
+    pub(super) pending: Vec<Pending<'a>>,
+    pub(super) rules: Vec<PendingRule<'a>>,
+    pub(super) rule_names: BTreeMap<String, Span>,
+    /// Group types being expanded, to detect recursion.
+    pub(super) type_stack: Vec<(FileId, String)>,
+}
+
+impl<'a, 'd> FormLowering<'a, 'd> {
+    pub fn new(defs: &'d Defs<'a>, db: &'d SourceDb, langs: Languages) -> Self {
+        FormLowering {
+            defs,
+            db,
+            langs,
+            diagnostics: Vec::new(),
+            codelists: BTreeMap::new(),
+            group_types: BTreeMap::new(),
+            pending: Vec::new(),
+            rules: Vec::new(),
+            rule_names: BTreeMap::new(),
+            type_stack: Vec::new(),
+        }
+    }
+
+    /// Lowers a whole form declared in `file`.
+    pub fn form(mut self, file: FileId, decl: &'a ast::FormDecl) -> (Option<ir::Form>, Vec<Diagnostic>) {
+        names::check_ascii(&decl.name, &mut self.diagnostics);
+        let props = props::collect(&decl.body.stmts, Context::Form, &mut self.diagnostics);
+        let languages = self.languages(&props, decl);
+        self.langs = Languages(Some(languages.clone()));
+        let title = match props.title {
+            Some(t) => self.langs.lower(t, &mut self.diagnostics),
+            None => {
+                self.missing(
+                    decl.name.span,
+                    "the form has no `title`",
+                    "add `title \"Antrag auf …\" en \"Application for …\"`",
+                );
+                ir::Text::new()
+            }
+        };
+        let description = props.description.map(|d| self.langs.lower(d, &mut self.diagnostics));
+        let version = match props.version {
+            Some(v) => {
+                check_version(v, &mut self.diagnostics);
+                v.value.clone()
+            }
+            None => {
+                self.missing(decl.name.span, "the form has no `version`", "add `version \"1.0.0\"`");
+                String::new()
+            }
+        };
+        let fim = props.fim.and_then(|f| self.fim(f));
+        // Code lists declared inside the form body are definitions of the file (see defs).
+        let mut seen = BTreeMap::new();
+        let sections: Vec<&Stmt> =
+            props.members.iter().copied().filter(|s| matches!(s.kind, StmtKind::Section { .. })).collect();
+        let mut pages = Vec::new();
+        if sections.is_empty() {
+            let items = self.members(file, &props.members, &[], 0, &mut seen);
+            pages.push(ir::Page { name: None, title: None, hint: None, visible: None, items });
+        } else {
+            for member in &props.members {
+                match member.kind {
+                    StmtKind::Section { .. } | StmtKind::Rule { .. } | StmtKind::Codelist { .. } => {}
+                    _ => self.diagnostics.push(props::member_outside_section(member)),
+                }
+            }
+            let rules: Vec<&Stmt> =
+                props.members.iter().copied().filter(|s| matches!(s.kind, StmtKind::Rule { .. })).collect();
+            self.members(file, &rules, &[], 0, &mut seen);
+            for section in sections {
+                let index = pages.len();
+                if let Some(page) = self.section(file, section, index, &mut seen) {
+                    pages.push(page);
+                }
+            }
+        }
+        let rules = self.resolve_expressions(&mut pages);
+        let form = ir::Form {
+            ir_version: ir::VERSION,
+            id: decl.name.name.clone(),
+            version,
+            languages,
+            title,
+            description,
+            fim,
+            pages,
+            rules,
+            codelists: self.codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
+            group_types: self.group_types,
+        };
+        (Some(form), self.diagnostics)
+    }
+
+    /// Checks the definitions of a file on their own (for modules no form uses yet).
+    pub fn definitions(mut self, file: FileId) -> Vec<Diagnostic> {
+        let defs: Vec<_> = self.defs.own(file).copied().collect();
+        let mut pages = Vec::new();
+        for def in defs {
+            match def.kind {
+                DefKind::Codelist => {
+                    if let StmtKind::Codelist { name, label, body } = &def.stmt.kind {
+                        let module = self.db.get(def.file).module.clone();
+                        codelist::lower(
+                            name,
+                            label.as_ref(),
+                            body.as_ref(),
+                            &module,
+                            &self.langs,
+                            &mut self.diagnostics,
+                        );
+                    }
+                }
+                DefKind::GroupType => {
+                    // Check the type as the only member of an otherwise empty form.
+                    let instance = ast::Ident { name: def.name.name.clone(), span: def.name.span };
+                    let items = self.instance(def.file, &instance, def.name, None, None, &[], 0, false);
+                    pages.push(ir::Page {
+                        name: None,
+                        title: None,
+                        hint: None,
+                        visible: None,
+                        items: items.into_iter().collect(),
+                    });
+                }
+            }
+            self.resolve_expressions(&mut pages);
+            pages.clear();
+            self.pending.clear();
+        }
+        self.diagnostics
+    }
+
+    pub(super) fn missing(&mut self, span: Span, message: &str, help: &str) {
+        self.diagnostics.push(Diagnostic::new(Code::MissingProperty, message, span, "missing").with_help(help));
+    }
+
+    fn languages(&mut self, props: &Props, decl: &ast::FormDecl) -> Vec<String> {
+        let Some((idents, _)) = props.languages else {
+            self.missing(decl.name.span, "the form has no `languages`", "add `languages de, en` (German first)");
+            return vec!["de".to_string()];
+        };
+        let mut languages: Vec<String> = Vec::new();
+        for ident in idents {
+            if !SUPPORTED.contains(&ident.name.as_str()) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownLanguage,
+                        format!("language `{}` is not supported", ident.name),
+                        ident.span,
+                        "unsupported",
+                    )
+                    .with_help(format!("Formwerk has messages for {}", SUPPORTED.join(", "))),
+                );
+            } else if languages.contains(&ident.name) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateProperty,
+                        format!("language `{}` is listed twice", ident.name),
+                        ident.span,
+                        "again",
+                    )
+                    .with_help("list each language once"),
+                );
+            } else {
+                languages.push(ident.name.clone());
+            }
+        }
+        if languages.is_empty() {
+            languages.push("de".to_string());
+        }
+        languages
+    }
+
+    pub(super) fn fim(&mut self, (id, version): (&ast::StringLit, Option<&ast::StringLit>)) -> Option<ir::FimRef> {
+        let value = id.value.as_str();
+        let mut chars = value.chars();
+        let valid = matches!(chars.next(), Some('S' | 'G' | 'F' | 'C' | 'D' | 'R' | 'V'))
+            && value.len() >= 6
+            && chars.all(|c| c.is_ascii_digit());
+        if !valid {
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidLiteral, format!("\"{value}\" is not a FIM id"), id.span, "invalid FIM id")
+                    .with_help("FIM ids are a letter (S schema, G group, F field, C code list, R rule) and digits, e.g. \"F60000227\""),
+            );
+            return None;
+        }
+        if let Some(version) = version {
+            check_version(version, &mut self.diagnostics);
+        }
+        Some(ir::FimRef { id: value.to_string(), version: version.map(|v| v.value.clone()) })
+    }
+
+    pub(super) fn label(
+        &mut self,
+        positional: Option<&ast::Text>,
+        props: &Props,
+        fallback: Option<ir::Text>,
+        name: &ast::Ident,
+    ) -> ir::Text {
+        if let (Some(first), Some(second)) = (positional, props.label) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateProperty,
+                    format!("`{}` has two labels", name.name),
+                    second.span,
+                    "second label",
+                )
+                .with_note(first.span, "first label")
+                .with_help("keep one of them"),
+            );
+        }
+        match positional.or(props.label) {
+            Some(text) => self.langs.lower(text, &mut self.diagnostics),
+            None => fallback.unwrap_or_else(|| {
+                self.missing(
+                    name.span,
+                    &format!("`{}` has no label", name.name),
+                    &format!("write the label after the name: `{} … \"Bezeichnung\" en \"Label\"`", name.name),
+                );
+                ir::Text::new()
+            }),
+        }
+    }
+
+    fn section(
+        &mut self,
+        file: FileId,
+        stmt: &'a Stmt,
+        index: usize,
+        seen: &mut BTreeMap<String, Span>,
+    ) -> Option<ir::Page> {
+        let StmtKind::Section { name, label, body } = &stmt.kind else {
+            return None;
+        };
+        names::check_ascii(name, &mut self.diagnostics);
+        let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let props = props::collect(stmts, Context::Section, &mut self.diagnostics);
+        let title = self.label(label.as_ref(), &props, None, name);
+        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let visible = props.visible.map(|expr| {
+            self.pending.push(Pending {
+                node: Vec::new(),
+                slot: Slot::PageVisible(index),
+                scope: Vec::new(),
+                boundary: 0,
+                expr,
+            });
+            placeholder()
+        });
+        let items = self.members(file, &props.members, &[], 0, seen);
+        Some(ir::Page { name: Some(name.name.clone()), title: Some(title), hint, visible, items })
+    }
+
+    /// Lowers the members of one object (`path`); `seen` holds the names already used in it.
+    pub(super) fn members(
+        &mut self,
+        file: FileId,
+        members: &[&'a Stmt],
+        path: &[String],
+        boundary: usize,
+        seen: &mut BTreeMap<String, Span>,
+    ) -> Vec<Item> {
+        let mut items = Vec::new();
+        for stmt in members {
+            let name = match &stmt.kind {
+                StmtKind::Field { name, .. }
+                | StmtKind::Group { name, .. }
+                | StmtKind::Repeat { name, .. }
+                | StmtKind::Info { name, .. } => name,
+                StmtKind::Rule { name, body } => {
+                    self.rule(name, body, path, boundary);
+                    continue;
+                }
+                _ => continue,
+            };
+            names::check_ascii(name, &mut self.diagnostics);
+            if let Some(first) = seen.get(&name.name) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("`{}` is declared twice in the same group", name.name),
+                        name.span,
+                        "declared again",
+                    )
+                    .with_note(*first, "first declared here")
+                    .with_help("names become JSON keys, so they must be unique within a group (sections share the form's group)"),
+                );
+                continue;
+            }
+            seen.insert(name.name.clone(), name.span);
+            let item = match &stmt.kind {
+                StmtKind::Field { name, ty, label, flag, body } => {
+                    self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary)
+                }
+                StmtKind::Group { name, ty: Some(ty), label, body } => {
+                    self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, boundary, false)
+                }
+                StmtKind::Repeat { name, ty: Some(ty), label, body, count } => {
+                    let mut item = self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, boundary, true);
+                    if let Some(Item::Repeat(repeat)) = &mut item {
+                        self.count(repeat, count.as_ref());
+                    }
+                    item
+                }
+                StmtKind::Group { name, ty: None, label, body } => {
+                    self.group(file, name, label.as_ref(), body.as_ref(), Context::Group, None, None, path, boundary)
+                }
+                StmtKind::Repeat { name, ty: None, label, body, count } => {
+                    let mut item = self.group(
+                        file,
+                        name,
+                        label.as_ref(),
+                        body.as_ref(),
+                        Context::Repeat,
+                        None,
+                        None,
+                        path,
+                        boundary,
+                    );
+                    if let Some(Item::Repeat(repeat)) = &mut item {
+                        self.count(repeat, count.as_ref());
+                    }
+                    item
+                }
+                StmtKind::Info { name, text, body } => {
+                    let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+                    let props = props::collect(stmts, Context::Info, &mut self.diagnostics);
+                    let node = child(path, &name.name);
+                    let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
+                    let text = self.langs.lower(text, &mut self.diagnostics);
+                    Some(Item::Info(ir::Info { name: name.name.clone(), text, visible }))
+                }
+                _ => None,
+            };
+            items.extend(item);
+        }
+        items
+    }
+
+    /// Registers an expression to lower once the tree is complete; returns its placeholder.
+    pub(super) fn defer(
+        &mut self,
+        expr: Option<&'a ast::Expr>,
+        node: &[String],
+        slot: Slot,
+        scope: &[String],
+        boundary: usize,
+    ) -> Option<ir::Expr> {
+        let expr = expr?;
+        self.pending.push(Pending { node: node.to_vec(), slot, scope: scope.to_vec(), boundary, expr });
+        Some(placeholder())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn field(
+        &mut self,
+        file: FileId,
+        name: &ast::Ident,
+        ty: &ast::FieldTypeAst,
+        label: Option<&ast::Text>,
+        flag: Option<(Flag, Span)>,
+        body: Option<&'a ast::Block>,
+        path: &[String],
+        boundary: usize,
+    ) -> Option<Item> {
+        let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let props = props::collect(stmts, Context::Field, &mut self.diagnostics);
+        let label = self.label(label, &props, None, name);
+        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let ty = match ty {
+            ast::FieldTypeAst::Simple(ident) => field::simple_type(&ident.name)?,
+            ast::FieldTypeAst::Choice { list, multiple } => {
+                let codelist = self.use_codelist(file, list)?;
+                if *multiple {
+                    ir::FieldType::MultipleChoice { codelist }
+                } else {
+                    ir::FieldType::Choice { codelist }
+                }
+            }
+        };
+        let node = child(path, &name.name);
+        let required = self.requirement(flag, &props, &node, path, boundary);
+        let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
+        let constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
+        let fim = props.fim.and_then(|f| self.fim(f));
+        let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
+        let control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        Some(Item::Field(ir::Field {
+            name: name.name.clone(),
+            label,
+            hint,
+            ty,
+            required,
+            visible,
+            constraints,
+            fim,
+            autocomplete,
+            control,
+        }))
+    }
+
+    pub(super) fn requirement(
+        &mut self,
+        flag: Option<(Flag, Span)>,
+        props: &Props<'a>,
+        node: &[String],
+        path: &[String],
+        boundary: usize,
+    ) -> Requirement {
+        let mut required: Option<(Option<&'a ast::Expr>, Span)> = props.required;
+        let mut optional = props.optional;
+        match flag {
+            Some((Flag::Required, span)) => {
+                if let Some((_, block_span)) = required {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::DuplicateProperty,
+                            "`required` is given twice",
+                            block_span,
+                            "second time",
+                        )
+                        .with_note(span, "first given here")
+                        .with_help("keep one `required`"),
+                    );
+                } else {
+                    required = Some((None, span));
+                }
+            }
+            Some((Flag::Optional, span)) => {
+                if optional.is_some() {
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::DuplicateProperty, "`optional` is given twice", span, "second time")
+                            .with_help("keep one `optional`"),
+                    );
+                }
+                optional = Some(span);
+            }
+            None => {}
+        }
+        match (required, optional) {
+            (Some((_, required_span)), Some(optional_span)) => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::ConflictingProperties,
+                        "the field is marked both required and optional",
+                        optional_span,
+                        "optional",
+                    )
+                    .with_note(required_span, "required")
+                    .with_help("keep the one you mean; use `required when …` for fields required only sometimes"),
+                );
+                Requirement::Never
+            }
+            (Some((None, _)), None) => Requirement::Always,
+            (Some((Some(expr), _)), None) => {
+                self.pending.push(Pending {
+                    node: node.to_vec(),
+                    slot: Slot::Required,
+                    scope: path.to_vec(),
+                    boundary,
+                    expr,
+                });
+                Requirement::When(placeholder())
+            }
+            (None, _) => Requirement::Never,
+        }
+    }
+
+    fn use_codelist(&mut self, file: FileId, list: &ast::Ident) -> Option<String> {
+        let def = self.defs.lookup(file, list, DefKind::Codelist, &mut self.diagnostics)?;
+        let name = def.name.name.clone();
+        if let Some((existing_file, _)) = self.codelists.get(&name) {
+            if *existing_file != def.file {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::AmbiguousName,
+                        format!("this form uses two different code lists named `{name}`"),
+                        list.span,
+                        "second list of this name",
+                    )
+                    .with_help("rename one of the code lists; names of code lists must be unique within a form"),
+                );
+                return None;
+            }
+            return Some(name);
+        }
+        if let StmtKind::Codelist { name: ident, label, body } = &def.stmt.kind {
+            let module = self.db.get(def.file).module.clone();
+            let lowered =
+                codelist::lower(ident, label.as_ref(), body.as_ref(), &module, &self.langs, &mut self.diagnostics);
+            self.codelists.insert(name.clone(), (def.file, lowered));
+        }
+        Some(name)
+    }
+}
+
+pub(super) fn child(path: &[String], name: &str) -> ir::Path {
+    let mut node = path.to_vec();
+    node.push(name.to_string());
+    node
+}
+
+/// Stands in for an expression until `resolve_expressions` replaces it.
+pub(super) fn placeholder() -> ir::Expr {
+    ir::Expr::Literal { value: ir::Literal::Bool(true) }
+}
+
+/// Whether a group must be present: it holds a field, group or repeat that is always
+/// required and always visible.
+pub(super) fn contains_always_required(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Field(f) => f.required == Requirement::Always && f.visible.is_none(),
+        Item::Group(g) => g.required == Requirement::Always && g.visible.is_none(),
+        Item::Repeat(r) => r.min > 0 && r.visible.is_none(),
+        Item::Info(_) => false,
+    })
+}
+
+fn check_version(version: &ast::StringLit, diagnostics: &mut Vec<Diagnostic>) {
+    let parts: Vec<&str> = version.value.split('.').collect();
+    let valid =
+        (1..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !valid {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidLiteral,
+                format!("\"{}\" is not a version", version.value),
+                version.span,
+                "invalid version",
+            )
+            .with_help("write a version such as \"1.0.0\" (one to three numbers separated by dots)"),
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! Rules and deferred expressions: once the data tree of a form is complete, every
+//! condition and rule is lowered against it and written in place; page conditions are
+//! folded into their items; `required when` conditions that can never hold are reported.
+
+use std::collections::BTreeMap;
+
+use super::{FormLowering, PendingRule, Slot};
+use crate::check::expr::{Lowerer, Scope};
+use crate::check::names;
+use crate::check::props::{self, Context};
+use crate::check::satisfiable;
+use crate::check::tree::{self, Tree};
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{self, Item, Requirement};
+use crate::source::Span;
+use crate::syntax::ast;
+
+impl<'a> FormLowering<'a, '_> {
+    pub(super) fn rule(&mut self, name: &ast::Ident, body: &'a ast::Block, path: &[String], boundary: usize) {
+        names::check_ascii(name, &mut self.diagnostics);
+        let props = props::collect(&body.stmts, Context::Rule, &mut self.diagnostics);
+        let message = match props.message {
+            Some(m) => self.langs.lower(m, &mut self.diagnostics),
+            None => {
+                self.missing(
+                    name.span,
+                    &format!("rule `{}` has no `message`", name.name),
+                    "add `message \"…\" en \"…\"` for the citizen",
+                );
+                ir::Text::new()
+            }
+        };
+        let Some(check) = props.check else {
+            self.missing(
+                name.span,
+                &format!("rule `{}` has no `check`", name.name),
+                "add `check <condition that must hold>`",
+            );
+            return;
+        };
+        // Rules of a shared group type exist once per instance; names must be unique per form.
+        let unique =
+            if boundary > 0 { format!("{}.{}", path[..boundary].join("."), name.name) } else { name.name.clone() };
+        if let Some(first) = self.rule_names.get(&unique) {
+            if *first != name.span {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("rule `{}` is declared twice", name.name),
+                        name.span,
+                        "declared again",
+                    )
+                    .with_note(*first, "first declared here")
+                    .with_help("rule names identify violations (`rule:<name>`), so they must be unique in a form"),
+                );
+                return;
+            }
+        }
+        self.rule_names.insert(unique.clone(), name.span);
+        self.rules.push(PendingRule { name: unique, scope: path.to_vec(), boundary, check, at: props.at, message });
+    }
+
+    /// Lowers every deferred expression against the finished tree and writes it in place.
+    pub(super) fn resolve_expressions(&mut self, pages: &mut [ir::Page]) -> Vec<ir::Rule> {
+        let codelists: BTreeMap<String, ir::CodeList> =
+            self.codelists.iter().map(|(name, (_, list))| (name.clone(), list.clone())).collect();
+        let mut results: Vec<(ir::Path, Slot, Option<ir::Expr>, Span)> = Vec::new();
+        let mut rules = Vec::new();
+        {
+            let tree = Tree { pages };
+            let mut lowerer = Lowerer { tree, codelists: &codelists, diagnostics: &mut self.diagnostics };
+            for pending in &self.pending {
+                let scope = Scope::new(pending.scope.clone(), pending.boundary, &tree);
+                let lowered = lowerer.condition(pending.expr, &scope);
+                results.push((pending.node.clone(), pending.slot, lowered, pending.expr.span));
+            }
+            for rule in &self.rules {
+                let scope = Scope::new(rule.scope.clone(), rule.boundary, &tree);
+                let check = lowerer.condition(rule.check, &scope);
+                let at = match rule.at {
+                    Some(path) => lowerer.target(path, &scope),
+                    None => Some(rule.scope.clone()),
+                };
+                if let (Some(check), Some(at)) = (check, at) {
+                    rules.push(ir::Rule {
+                        name: rule.name.clone(),
+                        scope: rule.scope.clone(),
+                        check,
+                        at,
+                        message: rule.message.clone(),
+                    });
+                }
+            }
+        }
+        let mut required_spans = Vec::new();
+        for (node, slot, expr, span) in results {
+            let Some(expr) = expr else { continue };
+            if let Slot::PageVisible(index) = slot {
+                if let Some(page) = pages.get_mut(index) {
+                    page.visible = Some(expr);
+                }
+                continue;
+            }
+            let Some(item) = tree::node_mut(pages, &node) else {
+                continue;
+            };
+            match (slot, item) {
+                (Slot::Visible, Item::Field(f)) => f.visible = Some(expr),
+                (Slot::Visible, Item::Group(g)) => g.visible = Some(expr),
+                (Slot::Visible, Item::Repeat(r)) => r.visible = Some(expr),
+                (Slot::Visible, Item::Info(i)) => i.visible = Some(expr),
+                (Slot::Required, Item::Field(f)) => {
+                    f.required = Requirement::When(expr);
+                    required_spans.push((node, span));
+                }
+                (Slot::Required, Item::Group(g)) => g.required = Requirement::When(expr),
+                _ => {}
+            }
+        }
+        for page in pages.iter_mut() {
+            if let Some(condition) = &page.visible {
+                for item in &mut page.items {
+                    let slot = match item {
+                        Item::Field(f) => &mut f.visible,
+                        Item::Group(g) => &mut g.visible,
+                        Item::Repeat(r) => &mut r.visible,
+                        Item::Info(i) => &mut i.visible,
+                    };
+                    *slot = Some(match slot.take() {
+                        None => condition.clone(),
+                        Some(own) => ir::Expr::And { operands: vec![condition.clone(), own] },
+                    });
+                }
+            }
+        }
+        for (node, span) in required_spans {
+            let Some(Item::Field(field)) = Tree { pages }.node(&node) else {
+                continue;
+            };
+            let Requirement::When(condition) = &field.required else {
+                continue;
+            };
+            let mut conditions = vec![condition];
+            conditions.extend(field.visible.as_ref());
+            if satisfiable::never_true(&conditions) {
+                let help = if field.visible.is_some() {
+                    "the field is required only under a condition that contradicts when it is shown; require it under the condition it is shown under"
+                } else {
+                    "the condition contradicts itself, so the field would never be required"
+                };
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnsatisfiableCondition,
+                        format!("`{}` can never be required", field.name),
+                        span,
+                        "never true",
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        rules
+    }
+}
