@@ -10,11 +10,13 @@
 //! check sum(positionen.betrag) <= 1000.00     // accepted
 //! ```
 
+mod call;
+
 use std::collections::BTreeMap;
 
 use super::tree::Tree;
 use crate::diag::{closest, Code, Diagnostic};
-use crate::ir::{self, AggregateFunc, ArithOp, CompareOp, FieldType, Item, Literal, ValueType};
+use crate::ir::{self, ArithOp, CompareOp, FieldType, Item, Literal, ValueType};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, PostfixOp, UnaryOp};
 use crate::value::Decimal;
@@ -40,7 +42,7 @@ impl Scope {
         Scope { path, boundary, context }
     }
 
-    fn inside(&self, repeat: &ir::Path) -> Scope {
+    pub(super) fn inside(&self, repeat: &ir::Path) -> Scope {
         let mut context = self.context.clone();
         context.push(repeat.clone());
         Scope { path: repeat.clone(), boundary: self.boundary, context }
@@ -49,7 +51,7 @@ impl Scope {
 
 /// The static type of an expression.
 #[derive(Clone, Debug, PartialEq)]
-enum Ty {
+pub(super) enum Ty {
     Bool,
     Integer,
     Decimal,
@@ -70,7 +72,7 @@ enum Ty {
 }
 
 impl Ty {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Ty::Bool => "yes/no".into(),
             Ty::Integer => "a whole number".into(),
@@ -87,11 +89,11 @@ impl Ty {
         }
     }
 
-    fn is_numeric(&self) -> bool {
+    pub(super) fn is_numeric(&self) -> bool {
         matches!(self, Ty::Integer | Ty::Decimal | Ty::Money | Ty::NumLit { .. })
     }
 
-    fn value_type(&self) -> ValueType {
+    pub(super) fn value_type(&self) -> ValueType {
         match self {
             Ty::Bool => ValueType::Bool,
             Ty::Integer | Ty::NumLit { integer: true } => ValueType::Integer,
@@ -105,7 +107,7 @@ impl Ty {
         }
     }
 
-    fn of_field(ty: &FieldType) -> Ty {
+    pub(super) fn of_field(ty: &FieldType) -> Ty {
         match ty {
             FieldType::Text
             | FieldType::Multiline
@@ -138,10 +140,10 @@ fn numeric_join(a: &Ty, b: &Ty) -> Ty {
     }
 }
 
-struct Typed {
-    expr: ir::Expr,
-    ty: Ty,
-    span: Span,
+pub(super) struct Typed {
+    pub(super) expr: ir::Expr,
+    pub(super) ty: Ty,
+    pub(super) span: Span,
 }
 
 /// Lowers expressions against the data tree of one form.
@@ -151,7 +153,7 @@ pub struct Lowerer<'t, 'd> {
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
 
-const FUNCTIONS: [&str; 6] = ["count", "sum", "min", "max", "any", "all"];
+pub(super) const FUNCTIONS: [&str; 6] = ["count", "sum", "min", "max", "any", "all"];
 
 impl<'t> Lowerer<'t, '_> {
     /// Lowers a condition (`visible when`, `required when`, `check`): it must be yes/no.
@@ -166,7 +168,7 @@ impl<'t> Lowerer<'t, '_> {
         Some(abs)
     }
 
-    fn expect_bool(&mut self, typed: Typed) -> Option<Typed> {
+    pub(super) fn expect_bool(&mut self, typed: Typed) -> Option<Typed> {
         if typed.ty == Ty::Bool {
             return Some(typed);
         }
@@ -187,7 +189,7 @@ impl<'t> Lowerer<'t, '_> {
         None
     }
 
-    fn expr(&mut self, expr: &ast::Expr, scope: &Scope) -> Option<Typed> {
+    pub(super) fn expr(&mut self, expr: &ast::Expr, scope: &Scope) -> Option<Typed> {
         let span = expr.span;
         let typed = |expr: ir::Expr, ty: Ty| Some(Typed { expr, ty, span });
         match &expr.kind {
@@ -269,7 +271,7 @@ impl<'t> Lowerer<'t, '_> {
 
     /// Resolves a path; `aggregate` allows entering repeats (the caller binds them).
     /// Returns the absolute path and the node.
-    fn resolve(&mut self, path: &ast::Path, scope: &Scope, aggregate: bool) -> Option<(ir::Path, &'t Item)> {
+    pub(super) fn resolve(&mut self, path: &ast::Path, scope: &Scope, aggregate: bool) -> Option<(ir::Path, &'t Item)> {
         let first = &path.segments[0];
         let mut start = None;
         for k in (scope.boundary..=scope.path.len()).rev() {
@@ -555,7 +557,7 @@ impl<'t> Lowerer<'t, '_> {
     }
 
     /// Checks that `code` is in `list` and turns the literal into a code literal.
-    fn code_literal(&mut self, list: &str, code: &str, literal: Typed) -> Option<Typed> {
+    pub(super) fn code_literal(&mut self, list: &str, code: &str, literal: Typed) -> Option<Typed> {
         let codes = self.codelists.get(list).map(|l| l.codes.as_slice()).unwrap_or_default();
         if codes.iter().any(|c| c.code == code) {
             return Some(Typed { expr: ir::Expr::Literal { value: Literal::Code(code.to_string()) }, ..literal });
@@ -663,138 +665,9 @@ impl<'t> Lowerer<'t, '_> {
         self.code_literal(&list, &code, item)?;
         Some(Typed { expr: ir::Expr::Contains { set: Box::new(set.expr), code }, ty: Ty::Bool, span })
     }
-
-    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, scope: &Scope) -> Option<Typed> {
-        if !FUNCTIONS.contains(&name.name.as_str()) {
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownFunction,
-                format!("unknown function `{}`", name.name),
-                name.span,
-                "not a built-in function",
-            );
-            diagnostic = match closest(&name.name, FUNCTIONS) {
-                Some(s) => diagnostic
-                    .with_help(format!("did you mean `{s}`? The functions are count, sum, min, max, any and all")),
-                None => diagnostic.with_help("the functions are count, sum, min, max, any and all"),
-            };
-            self.diagnostics.push(diagnostic);
-            return None;
-        }
-        let wrong = |this: &mut Self, message: String| -> Option<Typed> {
-            this.diagnostics.push(
-                Diagnostic::new(Code::WrongArguments, message, span, "wrong arguments")
-                    .with_help(format!("write `{}`", usage(&name.name))),
-            );
-            None
-        };
-        let path_arg = |arg: &ast::Expr| match &arg.kind {
-            ExprKind::Path(path) => Some(path.clone()),
-            _ => None,
-        };
-        match name.name.as_str() {
-            "count" => {
-                if args.is_empty() || args.len() > 2 {
-                    return wrong(self, format!("`count` takes one or two arguments, found {}", args.len()));
-                }
-                let Some(path) = path_arg(&args[0]) else {
-                    return wrong(
-                        self,
-                        "the first argument of `count` must name a repeat group or a multiple choice".into(),
-                    );
-                };
-                let (abs, node) = self.resolve(&path, scope, true)?;
-                let abs = self.only_own_repeat(&path, &abs, scope)?;
-                match node {
-                    Item::Repeat(_) => {
-                        let filter = match args.get(1) {
-                            Some(condition) => Some(Box::new(self.condition(condition, &scope.inside(&abs))?)),
-                            None => None,
-                        };
-                        Some(Typed { expr: ir::Expr::Count { path: abs, filter }, ty: Ty::Integer, span })
-                    }
-                    Item::Field(field) if matches!(field.ty, FieldType::MultipleChoice { .. }) && args.len() == 1 => {
-                        Some(Typed { expr: ir::Expr::Count { path: abs, filter: None }, ty: Ty::Integer, span })
-                    }
-                    _ => wrong(self, format!("`{}` is neither a repeat group nor a multiple choice", path.dotted())),
-                }
-            }
-            "any" | "all" => {
-                if args.len() != 2 {
-                    return wrong(self, format!("`{}` takes two arguments, found {}", name.name, args.len()));
-                }
-                let Some(path) = path_arg(&args[0]) else {
-                    return wrong(self, format!("the first argument of `{}` must name a repeat group", name.name));
-                };
-                let (abs, node) = self.resolve(&path, scope, true)?;
-                let abs = self.only_own_repeat(&path, &abs, scope)?;
-                if !matches!(node, Item::Repeat(_)) {
-                    return wrong(self, format!("`{}` is not a repeat group", path.dotted()));
-                }
-                let condition = Box::new(self.condition(&args[1], &scope.inside(&abs))?);
-                let expr = if name.name == "any" {
-                    ir::Expr::Any { repeat: abs, condition }
-                } else {
-                    ir::Expr::All { repeat: abs, condition }
-                };
-                Some(Typed { expr, ty: Ty::Bool, span })
-            }
-            _ => {
-                // sum, min, max over `repeat.field`.
-                if args.len() != 1 {
-                    return wrong(self, format!("`{}` takes one argument, found {}", name.name, args.len()));
-                }
-                let Some(path) = path_arg(&args[0]) else {
-                    return wrong(
-                        self,
-                        format!("the argument of `{}` must be a field inside a repeat group", name.name),
-                    );
-                };
-                let (abs, node) = self.resolve(&path, scope, true)?;
-                let open: Vec<ir::Path> =
-                    self.tree.repeats_on(&abs).into_iter().filter(|r| !scope.context.contains(r)).collect();
-                let [repeat] = open.as_slice() else {
-                    if open.is_empty() {
-                        return wrong(self, format!("`{}` is not inside a repeat group", path.dotted()));
-                    }
-                    return wrong(
-                        self,
-                        format!("`{}` is inside several repeat groups; aggregate one level at a time", path.dotted()),
-                    );
-                };
-                let Item::Field(field) = node else {
-                    return wrong(self, format!("`{}` is not a field", path.dotted()));
-                };
-                let ty = Ty::of_field(&field.ty);
-                let func = match name.name.as_str() {
-                    "sum" => AggregateFunc::Sum,
-                    "min" => AggregateFunc::Min,
-                    _ => AggregateFunc::Max,
-                };
-                let fits = ty.is_numeric() || (ty == Ty::Date && func != AggregateFunc::Sum);
-                if !fits {
-                    return wrong(self, format!("`{}` cannot be applied to {}", name.name, ty.describe()));
-                }
-                let value = Box::new(ir::Expr::Field { path: abs, ty: ty.value_type() });
-                let expr = ir::Expr::Aggregate { func, repeat: repeat.clone(), value, ty: ty.value_type() };
-                Some(Typed { expr, ty, span })
-            }
-        }
-    }
-
-    /// For `count`/`any`/`all`: the repeat itself may be new, but the path must not enter
-    /// another repeat on the way.
-    fn only_own_repeat(&mut self, path: &ast::Path, abs: &ir::Path, scope: &Scope) -> Option<ir::Path> {
-        for repeat in self.tree.repeats_on(abs) {
-            if !scope.context.contains(&repeat) {
-                self.diagnostics.push(repeat_without_aggregate(path, &repeat));
-                return None;
-            }
-        }
-        Some(abs.clone())
-    }
 }
 
-fn repeat_without_aggregate(path: &ast::Path, repeat: &ir::Path) -> Diagnostic {
+pub(super) fn repeat_without_aggregate(path: &ast::Path, repeat: &ir::Path) -> Diagnostic {
     let repeat_name = repeat.join(".");
     Diagnostic::new(
         Code::RepeatWithoutAggregate,
@@ -805,17 +678,6 @@ fn repeat_without_aggregate(path: &ast::Path, repeat: &ir::Path) -> Diagnostic {
     .with_help(format!(
         "use an aggregate: `count({repeat_name})`, `any({repeat_name}, …)`, `all({repeat_name}, …)`, `sum(…)`, `min(…)` or `max(…)`"
     ))
-}
-
-fn usage(function: &str) -> &'static str {
-    match function {
-        "count" => "count(repeat)` or `count(repeat, condition)",
-        "sum" => "sum(repeat.field)",
-        "min" => "min(repeat.field)",
-        "max" => "max(repeat.field)",
-        "any" => "any(repeat, condition)",
-        _ => "all(repeat, condition)",
-    }
 }
 
 fn operator_help(op: &str, ty: &Ty) -> String {

@@ -1,0 +1,150 @@
+//! Calls of the built-in functions: `count`, `sum`, `min`, `max`, `any` and `all`, which are
+//! the only way to reach into a repeat group from outside.
+
+use super::{repeat_without_aggregate, Lowerer, Scope, Ty, Typed, FUNCTIONS};
+use crate::diag::{closest, Code, Diagnostic};
+use crate::ir::{self, AggregateFunc, FieldType, Item};
+use crate::source::Span;
+use crate::syntax::ast::{self, ExprKind};
+
+impl<'t> Lowerer<'t, '_> {
+    pub(super) fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, scope: &Scope) -> Option<Typed> {
+        if !FUNCTIONS.contains(&name.name.as_str()) {
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownFunction,
+                format!("unknown function `{}`", name.name),
+                name.span,
+                "not a built-in function",
+            );
+            diagnostic = match closest(&name.name, FUNCTIONS) {
+                Some(s) => diagnostic
+                    .with_help(format!("did you mean `{s}`? The functions are count, sum, min, max, any and all")),
+                None => diagnostic.with_help("the functions are count, sum, min, max, any and all"),
+            };
+            self.diagnostics.push(diagnostic);
+            return None;
+        }
+        let wrong = |this: &mut Self, message: String| -> Option<Typed> {
+            this.diagnostics.push(
+                Diagnostic::new(Code::WrongArguments, message, span, "wrong arguments")
+                    .with_help(format!("write `{}`", usage(&name.name))),
+            );
+            None
+        };
+        let path_arg = |arg: &ast::Expr| match &arg.kind {
+            ExprKind::Path(path) => Some(path.clone()),
+            _ => None,
+        };
+        match name.name.as_str() {
+            "count" => {
+                if args.is_empty() || args.len() > 2 {
+                    return wrong(self, format!("`count` takes one or two arguments, found {}", args.len()));
+                }
+                let Some(path) = path_arg(&args[0]) else {
+                    return wrong(
+                        self,
+                        "the first argument of `count` must name a repeat group or a multiple choice".into(),
+                    );
+                };
+                let (abs, node) = self.resolve(&path, scope, true)?;
+                let abs = self.only_own_repeat(&path, &abs, scope)?;
+                match node {
+                    Item::Repeat(_) => {
+                        let filter = match args.get(1) {
+                            Some(condition) => Some(Box::new(self.condition(condition, &scope.inside(&abs))?)),
+                            None => None,
+                        };
+                        Some(Typed { expr: ir::Expr::Count { path: abs, filter }, ty: Ty::Integer, span })
+                    }
+                    Item::Field(field) if matches!(field.ty, FieldType::MultipleChoice { .. }) && args.len() == 1 => {
+                        Some(Typed { expr: ir::Expr::Count { path: abs, filter: None }, ty: Ty::Integer, span })
+                    }
+                    _ => wrong(self, format!("`{}` is neither a repeat group nor a multiple choice", path.dotted())),
+                }
+            }
+            "any" | "all" => {
+                if args.len() != 2 {
+                    return wrong(self, format!("`{}` takes two arguments, found {}", name.name, args.len()));
+                }
+                let Some(path) = path_arg(&args[0]) else {
+                    return wrong(self, format!("the first argument of `{}` must name a repeat group", name.name));
+                };
+                let (abs, node) = self.resolve(&path, scope, true)?;
+                let abs = self.only_own_repeat(&path, &abs, scope)?;
+                if !matches!(node, Item::Repeat(_)) {
+                    return wrong(self, format!("`{}` is not a repeat group", path.dotted()));
+                }
+                let condition = Box::new(self.condition(&args[1], &scope.inside(&abs))?);
+                let expr = if name.name == "any" {
+                    ir::Expr::Any { repeat: abs, condition }
+                } else {
+                    ir::Expr::All { repeat: abs, condition }
+                };
+                Some(Typed { expr, ty: Ty::Bool, span })
+            }
+            _ => {
+                // sum, min, max over `repeat.field`.
+                if args.len() != 1 {
+                    return wrong(self, format!("`{}` takes one argument, found {}", name.name, args.len()));
+                }
+                let Some(path) = path_arg(&args[0]) else {
+                    return wrong(
+                        self,
+                        format!("the argument of `{}` must be a field inside a repeat group", name.name),
+                    );
+                };
+                let (abs, node) = self.resolve(&path, scope, true)?;
+                let open: Vec<ir::Path> =
+                    self.tree.repeats_on(&abs).into_iter().filter(|r| !scope.context.contains(r)).collect();
+                let [repeat] = open.as_slice() else {
+                    if open.is_empty() {
+                        return wrong(self, format!("`{}` is not inside a repeat group", path.dotted()));
+                    }
+                    return wrong(
+                        self,
+                        format!("`{}` is inside several repeat groups; aggregate one level at a time", path.dotted()),
+                    );
+                };
+                let Item::Field(field) = node else {
+                    return wrong(self, format!("`{}` is not a field", path.dotted()));
+                };
+                let ty = Ty::of_field(&field.ty);
+                let func = match name.name.as_str() {
+                    "sum" => AggregateFunc::Sum,
+                    "min" => AggregateFunc::Min,
+                    _ => AggregateFunc::Max,
+                };
+                let fits = ty.is_numeric() || (ty == Ty::Date && func != AggregateFunc::Sum);
+                if !fits {
+                    return wrong(self, format!("`{}` cannot be applied to {}", name.name, ty.describe()));
+                }
+                let value = Box::new(ir::Expr::Field { path: abs, ty: ty.value_type() });
+                let expr = ir::Expr::Aggregate { func, repeat: repeat.clone(), value, ty: ty.value_type() };
+                Some(Typed { expr, ty, span })
+            }
+        }
+    }
+
+    /// For `count`/`any`/`all`: the repeat itself may be new, but the path must not enter
+    /// another repeat on the way.
+    fn only_own_repeat(&mut self, path: &ast::Path, abs: &ir::Path, scope: &Scope) -> Option<ir::Path> {
+        for repeat in self.tree.repeats_on(abs) {
+            if !scope.context.contains(&repeat) {
+                self.diagnostics.push(repeat_without_aggregate(path, &repeat));
+                return None;
+            }
+        }
+        Some(abs.clone())
+    }
+}
+
+fn usage(function: &str) -> &'static str {
+    match function {
+        "count" => "count(repeat)` or `count(repeat, condition)",
+        "sum" => "sum(repeat.field)",
+        "min" => "min(repeat.field)",
+        "max" => "max(repeat.field)",
+        "any" => "any(repeat, condition)",
+        _ => "all(repeat, condition)",
+    }
+}
