@@ -135,7 +135,7 @@ pub enum SizeUnit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     Field { name: Ident, ty: FieldTypeAst, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
-    Group { name: Ident, ty: Option<Ident>, label: Option<Text>, body: Option<Block> },
+    Group { name: Ident, ty: Option<Ident>, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
     Repeat { name: Ident, ty: Option<Ident>, label: Option<Text>, count: Option<IntRange>, body: Option<Block> },
     Section { name: Ident, label: Option<Text>, body: Option<Block> },
     Info { name: Ident, text: Text, body: Option<Block> },

@@ -1,7 +1,7 @@
 //! pest pairs → AST. The grammar lives in `grammar/formwerk.pest`; operator precedence here.
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -51,9 +51,14 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
         }
         Err(_) => {
             // Parse again with pest's detailed tracking, which knows the expected tokens at the
-            // furthest position; it costs time, so successful parses run without it.
+            // furthest position. It is a global switch and costs time, so it is on only for
+            // this second parse, serialised so that concurrent parses cannot turn it off early.
+            static DETAIL: Mutex<()> = Mutex::new(());
+            let guard = DETAIL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             pest::set_error_detail(true);
             let detailed = FormParser::parse(Rule::file, text).err();
+            pest::set_error_detail(false);
+            drop(guard);
             let diagnostic = detailed.map(|error| syntax_error(file, text, error));
             (None, diagnostic.into_iter().collect())
         }
@@ -387,7 +392,24 @@ impl Lower {
                         chars.next();
                     }
                 }
-                Some((_, other)) => value.push(other),
+                Some((_, other @ ('"' | '\\'))) => value.push(other),
+                Some((_, other)) => {
+                    // Keep the text as written so that later checks do not report follow-up errors.
+                    value.push('\\');
+                    value.push(other);
+                    let start = span.start as usize + 1 + i;
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            format!("`\\{other}` is not an escape"),
+                            Span::new(self.file, start, start + 1 + other.len_utf8()),
+                            "unknown escape",
+                        )
+                        .with_help(format!(
+                            "a backslash is written `\\\\` (in a pattern: `\\\\{other}`); the escapes are \\\" \\\\ \\n \\t \\u{{…}}"
+                        )),
+                    );
+                }
                 None => {}
             }
         }
@@ -456,11 +478,7 @@ impl Lower {
                 for part in inner {
                     match part.as_rule() {
                         Rule::text => label = Some(self.text(part)),
-                        Rule::inline_flag => {
-                            let flag_span = self.span(&part);
-                            let which = if part.as_str() == "required" { Flag::Required } else { Flag::Optional };
-                            flag = Some((which, flag_span));
-                        }
+                        Rule::inline_flag => flag = Some((self.flag(&part), self.span(&part))),
                         Rule::block => body = Some(self.block(part)),
                         _ => {}
                     }
@@ -469,9 +487,10 @@ impl Lower {
             }
             Rule::group_stmt | Rule::repeat_stmt => {
                 let name = self.ident(inner.next()?);
-                let (mut ty, mut label, mut count, mut body) = (None, None, None, None);
+                let (mut ty, mut label, mut count, mut body, mut flag) = (None, None, None, None, None);
                 for part in inner {
                     match part.as_rule() {
+                        Rule::inline_flag => flag = Some((self.flag(&part), self.span(&part))),
                         Rule::type_annot => ty = part.into_inner().next().map(|p| self.ident(p)),
                         Rule::text => label = Some(self.text(part)),
                         Rule::count_range => count = part.into_inner().next().map(|p| self.int_range(p)),
@@ -480,7 +499,7 @@ impl Lower {
                     }
                 }
                 if rule == Rule::group_stmt {
-                    StmtKind::Group { name, ty, label, body }
+                    StmtKind::Group { name, ty, label, flag, body }
                 } else {
                     StmtKind::Repeat { name, ty, label, count, body }
                 }
@@ -562,6 +581,14 @@ impl Lower {
             _ => return None,
         };
         Some(Stmt { kind, span })
+    }
+
+    fn flag(&self, pair: &Pair<Rule>) -> Flag {
+        if pair.as_str().trim() == "required" {
+            Flag::Required
+        } else {
+            Flag::Optional
+        }
     }
 
     fn field_type(&self, pair: Pair<Rule>) -> FieldTypeAst {

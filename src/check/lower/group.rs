@@ -8,31 +8,32 @@ use crate::check::defs::DefKind;
 use crate::check::props::{self, Context, Props};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
-use crate::source::FileId;
-use crate::syntax::ast::{self, StmtKind};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, Flag, StmtKind};
+
+/// A group or repeat as declared: what `group` needs besides the place it goes.
+pub(super) struct GroupDecl<'a, 'p> {
+    pub name: &'p ast::Ident,
+    pub label: Option<&'p ast::Text>,
+    pub flag: Option<(Flag, Span)>,
+    pub context: Context,
+    /// The block's properties (for an instance: the instance's, not the type's).
+    pub props: &'p Props<'a>,
+    /// For an instance: the type's body, label and name.
+    pub type_def: Option<(&'a ast::Block, Option<ir::Text>, String)>,
+}
 
 impl<'a> FormLowering<'a, '_> {
-    /// A group or repeat written out with its members (also the body of a group type).
-    #[allow(clippy::too_many_arguments)]
+    /// A group or repeat written out with its members; with `type_def`, the body of a group type.
     pub(super) fn group(
         &mut self,
         file: FileId,
-        name: &ast::Ident,
-        label: Option<&ast::Text>,
-        body: Option<&'a ast::Block>,
-        context: Context,
-        type_def: Option<(&'a ast::Block, Option<ir::Text>, String)>,
-        instance_props: Option<&Props<'a>>,
+        decl: GroupDecl<'a, '_>,
         path: &[String],
         boundary: usize,
     ) -> Option<Item> {
+        let GroupDecl { name, label, flag, context, props, type_def } = decl;
         let node = child(path, &name.name);
-        let own_stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
-        let props = match instance_props {
-            Some(_) => Props::default(),
-            None => props::collect(own_stmts, context, &mut self.diagnostics),
-        };
-        let props = instance_props.unwrap_or(&props);
         let (members, type_label, of, member_boundary) = match &type_def {
             Some((def_body, def_label, of)) => {
                 let def_props = props::collect(&def_body.stmts, Context::Group, &mut self.diagnostics);
@@ -77,8 +78,10 @@ impl<'a> FormLowering<'a, '_> {
                 items,
             }));
         }
-        let required = match self.requirement(None, props, &node, path, boundary) {
-            Requirement::Never if props.optional.is_none() && contains_always_required(&items) => Requirement::Always,
+        let required = match self.requirement(flag, props, &node, path, boundary) {
+            Requirement::Never if props.optional.is_none() && flag.is_none() && contains_always_required(&items) => {
+                Requirement::Always
+            }
             other => other,
         };
         Some(Item::Group(ir::Group { name: name.name.clone(), label, hint, of, required, visible, fim, items }))
@@ -91,7 +94,8 @@ impl<'a> FormLowering<'a, '_> {
         file: FileId,
         name: &ast::Ident,
         ty: &ast::Ident,
-        label: Option<&ast::Text>,
+        label: Option<&'a ast::Text>,
+        flag: Option<(Flag, Span)>,
         body: Option<&'a ast::Block>,
         path: &[String],
         boundary: usize,
@@ -118,9 +122,20 @@ impl<'a> FormLowering<'a, '_> {
             );
             return None;
         }
-        let StmtKind::Group { label: def_label, body: def_body, .. } = &def.stmt.kind else {
+        let StmtKind::Group { label: def_label, body: def_body, flag: def_flag, .. } = &def.stmt.kind else {
             return None;
         };
+        if let Some((_, span)) = def_flag {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::MisplacedStatement,
+                    "a group type cannot be required or optional",
+                    *span,
+                    "on the type",
+                )
+                .with_help("write `required` or `optional` on each group that uses the type"),
+            );
+        }
         let empty_block: &'a ast::Block = match def_body {
             Some(b) => b,
             None => {
@@ -160,17 +175,15 @@ impl<'a> FormLowering<'a, '_> {
         let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
         let instance_props = props::collect(stmts, context, &mut self.diagnostics);
         self.type_stack.push(key);
-        let mut item = self.group(
-            def.file,
+        let decl = GroupDecl {
             name,
             label,
-            None,
+            flag,
             context,
-            Some((empty_block, def_label_text, def.name.name.clone())),
-            Some(&instance_props),
-            path,
-            boundary,
-        );
+            props: &instance_props,
+            type_def: Some((empty_block, def_label_text, def.name.name.clone())),
+        };
+        let mut item = self.group(def.file, decl, path, boundary);
         self.type_stack.pop();
         // The type's own FIM id applies unless the instance names one.
         match &mut item {

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 mod group;
 mod resolve;
 
+use group::GroupDecl;
+
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
 use crate::check::text::{Languages, SUPPORTED};
@@ -176,7 +178,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 DefKind::GroupType => {
                     // Check the type as the only member of an otherwise empty form.
                     let instance = ast::Ident { name: def.name.name.clone(), span: def.name.span };
-                    let items = self.instance(def.file, &instance, def.name, None, None, &[], 0, false);
+                    let items = self.instance(def.file, &instance, def.name, None, None, None, &[], 0, false);
                     pages.push(ir::Page {
                         name: None,
                         title: None,
@@ -355,31 +357,42 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 StmtKind::Field { name, ty, label, flag, body } => {
                     self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary)
                 }
-                StmtKind::Group { name, ty: Some(ty), label, body } => {
-                    self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, boundary, false)
+                StmtKind::Group { name, ty: Some(ty), label, flag, body } => {
+                    self.instance(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary, false)
                 }
                 StmtKind::Repeat { name, ty: Some(ty), label, body, count } => {
-                    let mut item = self.instance(file, name, ty, label.as_ref(), body.as_ref(), path, boundary, true);
+                    let mut item =
+                        self.instance(file, name, ty, label.as_ref(), None, body.as_ref(), path, boundary, true);
                     if let Some(Item::Repeat(repeat)) = &mut item {
                         self.count(repeat, count.as_ref());
                     }
                     item
                 }
-                StmtKind::Group { name, ty: None, label, body } => {
-                    self.group(file, name, label.as_ref(), body.as_ref(), Context::Group, None, None, path, boundary)
+                StmtKind::Group { name, ty: None, label, flag, body } => {
+                    let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+                    let props = props::collect(stmts, Context::Group, &mut self.diagnostics);
+                    let decl = GroupDecl {
+                        name,
+                        label: label.as_ref(),
+                        flag: *flag,
+                        context: Context::Group,
+                        props: &props,
+                        type_def: None,
+                    };
+                    self.group(file, decl, path, boundary)
                 }
                 StmtKind::Repeat { name, ty: None, label, body, count } => {
-                    let mut item = self.group(
-                        file,
+                    let stmts = body.as_ref().map(|b| b.stmts.as_slice()).unwrap_or_default();
+                    let props = props::collect(stmts, Context::Repeat, &mut self.diagnostics);
+                    let decl = GroupDecl {
                         name,
-                        label.as_ref(),
-                        body.as_ref(),
-                        Context::Repeat,
-                        None,
-                        None,
-                        path,
-                        boundary,
-                    );
+                        label: label.as_ref(),
+                        flag: None,
+                        context: Context::Repeat,
+                        props: &props,
+                        type_def: None,
+                    };
+                    let mut item = self.group(file, decl, path, boundary);
                     if let Some(Item::Repeat(repeat)) = &mut item {
                         self.count(repeat, count.as_ref());
                     }
@@ -505,7 +518,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::ConflictingProperties,
-                        "the field is marked both required and optional",
+                        format!("`{}` is marked both required and optional", node.last().map_or("", String::as_str)),
                         optional_span,
                         "optional",
                     )
