@@ -30,7 +30,10 @@ fn main() {
     let mut copy = 0;
     while size < target {
         for (module, text) in &forms {
-            let renamed = text.replacen(&format!("form {module} "), &format!("form {module}_{copy} "), 1);
+            // Rename the form (`form <id> {` at the start of a line) so every copy is distinct.
+            let id_start = text.find("\nform ").expect("a form file declares a form") + "\nform ".len();
+            let id_end = id_start + text[id_start..].find(' ').unwrap();
+            let renamed = format!("{}{}_{copy}{}", &text[..id_end], "", &text[id_end..]);
             size += renamed.len();
             sources.push((format!("{module}_{copy}"), renamed));
         }
