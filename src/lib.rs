@@ -7,4 +7,5 @@ pub mod emit;
 pub mod ir;
 pub mod source;
 pub mod syntax;
+pub mod validate;
 pub mod value;

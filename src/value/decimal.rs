@@ -67,6 +67,56 @@ impl Decimal {
     fn rescaled(&self, scale: u32) -> Option<i128> {
         self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)
     }
+
+    pub fn is_negative(&self) -> bool {
+        self.mantissa < 0
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.mantissa == 0
+    }
+
+    /// Exact sum; `None` on overflow.
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        Some(Decimal { mantissa: self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?, scale })
+    }
+
+    pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
+        self.checked_add(other.negated())
+    }
+
+    /// Exact product; `None` on overflow.
+    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+        let product = Decimal { mantissa: self.mantissa.checked_mul(other.mantissa)?, scale: self.scale + other.scale };
+        Some(product.normalised())
+    }
+
+    /// Quotient with ten more digits than the operands, truncated; `None` for division by zero.
+    pub fn checked_div(self, other: Decimal) -> Option<Decimal> {
+        if other.mantissa == 0 {
+            return None;
+        }
+        let scale = self.scale.max(other.scale) + 10;
+        // (a / 10^sa) / (b / 10^sb) = (a * 10^(scale + sb - sa)) / b  × 10^-scale
+        let shift = scale + other.scale - self.scale;
+        let numerator = self.mantissa.checked_mul(10i128.checked_pow(shift)?)?;
+        Some(Decimal { mantissa: numerator / other.mantissa, scale }.normalised())
+    }
+
+    pub fn negated(self) -> Decimal {
+        Decimal { mantissa: -self.mantissa, scale: self.scale }
+    }
+
+    /// The same value without trailing zeros after the point.
+    pub fn normalised(self) -> Decimal {
+        let mut value = self;
+        while value.scale > 0 && value.mantissa % 10 == 0 {
+            value.mantissa /= 10;
+            value.scale -= 1;
+        }
+        value
+    }
 }
 
 impl PartialEq for Decimal {
@@ -118,6 +168,17 @@ mod tests {
         for bad in ["", ".5", "1.", "1e5", "1,5", "--1", "1.2.3"] {
             assert!(Decimal::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let d = |s| Decimal::parse(s).unwrap();
+        assert_eq!(d("0.1").checked_add(d("0.2")).unwrap(), d("0.3"));
+        assert_eq!(d("1.07").checked_sub(d("0.07")).unwrap().to_string(), "1.00");
+        assert_eq!(d("30.70").checked_mul(d("24")).unwrap().to_string(), "736.8");
+        assert_eq!(d("736.8").checked_div(d("12")).unwrap().to_string(), "61.4");
+        assert_eq!(d("1").checked_div(d("3")).unwrap().to_string(), "0.3333333333");
+        assert!(d("1").checked_div(d("0")).is_none());
     }
 
     #[test]
