@@ -1,0 +1,328 @@
+//! Form data → JSON submission: what a browser posts (`application/x-www-form-urlencoded`
+//! pairs named as the HTML backend names them) becomes the submission the validators read.
+//!
+//! - Names are bracket paths: `antragsteller[vorname]`, `kinder[0][name]`; date parts
+//!   `geburtsdatum[tag]`, `[monat]`, `[jahr]`; multiple choices repeat one name (or `name[]`);
+//!   files arrive as `nachweis[name]`, `[media_type]`, `[size]` filled in by the server.
+//! - Empty inputs become absent; values of fields hidden by their conditions are dropped
+//!   (until nothing changes, since hiding one field can hide another).
+//! - German number formats (`1.234,56`, `12,5`), `€`, and spaced or lower-case IBANs are
+//!   normalised; what cannot be read is kept as text so that the validator reports it.
+//! - Names that are not part of the form (buttons such as `aktion`) are listed as ignored.
+
+mod values;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::ir::{FieldType, Item};
+use crate::validate::{Compiled, Options};
+
+/// The result of a conversion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Converted {
+    pub submission: Value,
+    /// Names of pairs that do not belong to the form, in the order they came.
+    pub ignored: Vec<String>,
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body into pairs (`+` is a space).
+pub fn parse_urlencoded(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() => {
+                let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+                out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+                i += 2;
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits `a[b][0][c]` into `["a", "b", "0", "c"]`; `None` when the brackets are malformed.
+fn segments(name: &str) -> Option<Vec<&str>> {
+    let (head, mut rest) = match name.find('[') {
+        Some(i) => (&name[..i], &name[i..]),
+        None => (name, ""),
+    };
+    let mut out = vec![head];
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let close = inner.find(']')?;
+        out.push(&inner[..close]);
+        rest = &inner[close + 1..];
+    }
+    Some(out)
+}
+
+/// Raw values collected for one field before conversion.
+#[derive(Debug, Default)]
+struct Raw {
+    /// Values posted under the field's own name (several for a multiple choice).
+    values: Vec<String>,
+    /// Values posted under a part name: date parts, file properties.
+    parts: BTreeMap<String, String>,
+}
+
+/// Collected pairs, shaped like the form.
+#[derive(Debug)]
+enum Node {
+    Object(BTreeMap<String, Node>),
+    Items(BTreeMap<usize, Node>),
+    Field(Raw),
+}
+
+/// Converts posted pairs into a JSON submission for the compiled form.
+pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Options) -> Converted {
+    let form = compiled.form();
+    let root_items: Vec<&Item> = form.items().collect();
+    let mut root = BTreeMap::new();
+    let mut ignored = Vec::new();
+    for (name, value) in pairs {
+        let placed = segments(name).is_some_and(|segments| place(&mut root, &root_items, &segments, value));
+        if !placed {
+            ignored.push(name.clone());
+        }
+    }
+    let mut submission = Value::Object(to_json(&root_items, root));
+    prune_hidden(compiled, &mut submission, options);
+    Converted { submission, ignored }
+}
+
+/// Files one pair into the tree; `false` if the name does not fit the form.
+fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str], value: &str) -> bool {
+    let Some((first, rest)) = segments.split_first() else { return false };
+    let Some(item) = items.iter().find(|i| i.name() == *first && !matches!(i, Item::Info(_))) else { return false };
+    match item {
+        Item::Field(field) => {
+            let raw = match object.entry(first.to_string()).or_insert_with(|| Node::Field(Raw::default())) {
+                Node::Field(raw) => raw,
+                _ => return false,
+            };
+            match (rest, &field.ty) {
+                ([], _) => raw.values.push(value.to_string()),
+                ([""], FieldType::MultipleChoice { .. }) => raw.values.push(value.to_string()),
+                ([part], FieldType::Date) if ["tag", "monat", "jahr"].contains(part) => {
+                    raw.parts.insert(part.to_string(), value.to_string());
+                }
+                ([part], FieldType::File) if ["name", "media_type", "size"].contains(part) => {
+                    raw.parts.insert(part.to_string(), value.to_string());
+                }
+                _ => return false,
+            }
+            true
+        }
+        Item::Group(group) => {
+            let children: Vec<&Item> = group.items.iter().collect();
+            match object.entry(first.to_string()).or_insert_with(|| Node::Object(BTreeMap::new())) {
+                Node::Object(inner) => place(inner, &children, rest, value),
+                _ => false,
+            }
+        }
+        Item::Repeat(repeat) => {
+            let Some((index, rest)) = rest.split_first() else { return false };
+            let Ok(index) = index.parse::<usize>() else { return false };
+            let children: Vec<&Item> = repeat.items.iter().collect();
+            let entries = match object.entry(first.to_string()).or_insert_with(|| Node::Items(BTreeMap::new())) {
+                Node::Items(entries) => entries,
+                _ => return false,
+            };
+            match entries.entry(index).or_insert_with(|| Node::Object(BTreeMap::new())) {
+                Node::Object(inner) => place(inner, &children, rest, value),
+                _ => false,
+            }
+        }
+        Item::Info(_) => false,
+    }
+}
+
+/// Turns the collected tree into JSON, converting each field's raw input by its type.
+fn to_json(items: &[&Item], mut object: BTreeMap<String, Node>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for item in items {
+        let Some(node) = object.remove(item.name()) else { continue };
+        let value = match (item, node) {
+            (Item::Field(field), Node::Field(raw)) => values::field_value(&field.ty, raw.values, raw.parts),
+            (Item::Group(group), Node::Object(inner)) => {
+                let children: Vec<&Item> = group.items.iter().collect();
+                let converted = to_json(&children, inner);
+                (!converted.is_empty()).then_some(Value::Object(converted))
+            }
+            (Item::Repeat(repeat), Node::Items(entries)) => {
+                let children: Vec<&Item> = repeat.items.iter().collect();
+                let list: Vec<Value> = entries
+                    .into_values()
+                    .map(|entry| match entry {
+                        Node::Object(inner) => Value::Object(to_json(&children, inner)),
+                        _ => Value::Object(Map::new()),
+                    })
+                    .collect();
+                Some(Value::Array(list))
+            }
+            _ => None,
+        };
+        if let Some(value) = value {
+            out.insert(item.name().to_string(), value);
+        }
+    }
+    out
+}
+
+/// Drops every value whose node is hidden, until nothing changes.
+fn prune_hidden(compiled: &Compiled, submission: &mut Value, options: &Options) {
+    let form = compiled.form();
+    let root_items: Vec<&Item> = form.items().collect();
+    // Each pass removes at least one node, so the number of nodes bounds the passes.
+    for _ in 0..10_000 {
+        let mut hidden: Vec<Vec<PathStep>> = Vec::new();
+        find_hidden(
+            compiled,
+            &root_items,
+            submission,
+            submission,
+            &mut Vec::new(),
+            &mut Vec::new(),
+            options,
+            &mut hidden,
+        );
+        if hidden.is_empty() {
+            return;
+        }
+        for steps in hidden.iter().rev() {
+            remove_at(submission, steps);
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn find_hidden(
+    compiled: &Compiled,
+    items: &[&Item],
+    root: &Value,
+    value: &Value,
+    path: &mut Vec<String>,
+    steps: &mut Vec<PathStep>,
+    options: &Options,
+    hidden: &mut Vec<Vec<PathStep>>,
+) {
+    let indices = steps_to_indices(steps, compiled);
+    let Some(object) = value.as_object() else { return };
+    for item in items {
+        let Some(child) = object.get(item.name()) else { continue };
+        let visible = match item {
+            Item::Field(f) => f.visible.as_ref(),
+            Item::Group(g) => g.visible.as_ref(),
+            Item::Repeat(r) => r.visible.as_ref(),
+            Item::Info(_) => continue,
+        };
+        steps.push(PathStep::Key(item.name().to_string()));
+        let shown = visible.is_none_or(|condition| compiled.eval(condition, root, options, &indices).is_true());
+        if !shown {
+            hidden.push(steps.clone());
+            steps.pop();
+            continue;
+        }
+        path.push(item.name().to_string());
+        match item {
+            Item::Group(group) => {
+                let children: Vec<&Item> = group.items.iter().collect();
+                find_hidden(compiled, &children, root, child, path, steps, options, hidden);
+            }
+            Item::Repeat(repeat) => {
+                let children: Vec<&Item> = repeat.items.iter().collect();
+                for (index, entry) in child.as_array().into_iter().flatten().enumerate() {
+                    steps.push(PathStep::Index(index));
+                    find_hidden(compiled, &children, root, entry, path, steps, options, hidden);
+                    steps.pop();
+                }
+            }
+            _ => {}
+        }
+        path.pop();
+        steps.pop();
+    }
+}
+
+/// The current item of each repeat along `steps` (keys and indices from the root).
+fn steps_to_indices(steps: &[PathStep], compiled: &Compiled) -> Vec<(Vec<String>, usize)> {
+    let mut names = Vec::new();
+    let mut out = Vec::new();
+    for step in steps {
+        match step {
+            PathStep::Key(key) => names.push(key.clone()),
+            PathStep::Index(index) => {
+                if compiled.repeats().contains(&names) {
+                    out.push((names.clone(), *index));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn remove_at(value: &mut Value, steps: &[PathStep]) {
+    let Some((last, init)) = steps.split_last() else { return };
+    let mut current = value;
+    for step in init {
+        current = match (step, current) {
+            (PathStep::Key(key), Value::Object(map)) => match map.get_mut(key) {
+                Some(next) => next,
+                None => return,
+            },
+            (PathStep::Index(index), Value::Array(items)) => match items.get_mut(*index) {
+                Some(next) => next,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    if let (PathStep::Key(key), Value::Object(map)) = (last, current) {
+        map.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_bracket_paths() {
+        assert_eq!(segments("kinder[0][vorname]"), Some(vec!["kinder", "0", "vorname"]));
+        assert_eq!(segments("sprachen[]"), Some(vec!["sprachen", ""]));
+        assert_eq!(segments("a[b"), None);
+        assert_eq!(segments("plain"), Some(vec!["plain"]));
+    }
+
+    #[test]
+    fn decodes_urlencoded_bodies() {
+        let pairs = parse_urlencoded("name=J%C3%BCrgen+M%C3%BCller&kinder%5B0%5D%5Bname%5D=Ida&x=%zz&empty=");
+        assert_eq!(pairs[0], ("name".into(), "Jürgen Müller".into()));
+        assert_eq!(pairs[1], ("kinder[0][name]".into(), "Ida".into()));
+        assert_eq!(pairs[2], ("x".into(), "%zz".into()));
+        assert_eq!(pairs[3], ("empty".into(), "".into()));
+    }
+}
