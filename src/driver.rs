@@ -96,6 +96,31 @@ pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, Dr
     Ok(Session { db, checked })
 }
 
+/// The outcome of loading a single form file.
+pub enum FormLoad {
+    /// The form (and what it imports) has errors; the session holds the diagnostics.
+    Failed(Session),
+    Loaded(Session, Box<ir::Form>),
+}
+
+/// Loads and checks the form declared in `path`, resolving its imports like `check`.
+pub fn load_form(path: &Path, root: Option<&Path>) -> Result<FormLoad, DriverError> {
+    if !path.is_file() {
+        return Err(DriverError { message: format!("`{}` is not a form file", path.display()) });
+    }
+    let session = check_paths(&[path.to_path_buf()], root)?;
+    if session.checked.has_errors() {
+        return Ok(FormLoad::Failed(session));
+    }
+    match session.checked.forms.first() {
+        Some((_, form)) => {
+            let form = Box::new(form.clone());
+            Ok(FormLoad::Loaded(session, form))
+        }
+        None => Err(DriverError { message: format!("`{}` declares no form (is it a module?)", path.display()) }),
+    }
+}
+
 /// What a build did.
 pub enum BuildOutcome {
     /// The forms have errors; nothing was written.

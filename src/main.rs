@@ -1,17 +1,19 @@
-//! The `formwerk` command line: `check`, `build` and `explain`.
+//! The `formwerk` command line: `check`, `build`, `validate`, `examples` and `explain`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the forms have errors, 2 usage or I/O failure.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use formwerk::diag::render::{self, RenderOptions};
 use formwerk::diag::{Code, Diagnostic};
-use formwerk::driver::{self, BuildOutcome, Session};
+use formwerk::driver::{self, BuildOutcome, FormLoad, Session};
 use formwerk::emit::Target;
+use formwerk::validate;
+use formwerk::value::Date;
 
 #[derive(Parser)]
 #[command(name = "formwerk", version, about = "Compiles administrative forms to JSON Schema, HTML and Rust")]
@@ -46,6 +48,25 @@ enum Command {
         emit: Vec<String>,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// Validates a JSON submission against a form.
+    Validate {
+        /// The `.form` file that declares the form.
+        form: PathBuf,
+        /// The submission as JSON (`-` for standard input).
+        submission: PathBuf,
+        /// Language of the messages (default: the form's first language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// `human` for people, `json` for programs.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        format: MessageFormat,
+        /// The date to validate on (default: today in Germany), e.g. `2026-06-15`.
+        #[arg(long)]
+        today: Option<String>,
+        /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
@@ -131,6 +152,9 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => usage_failure(&error.to_string()),
             }
         }
+        Command::Validate { form, submission, lang, format, today, root } => {
+            validate_command(&form, &submission, lang.as_deref(), format, today.as_deref(), root.as_deref())
+        }
         Command::Explain { code: None } => {
             let mut out = String::new();
             for code in Code::ALL {
@@ -147,6 +171,112 @@ fn run(cli: Cli) -> ExitCode {
             }
             None => usage_failure(&format!("unknown diagnostic code `{text}`; `formwerk explain` lists them all")),
         },
+    }
+}
+
+fn validate_command(
+    form_path: &Path,
+    submission_path: &Path,
+    lang: Option<&str>,
+    format: MessageFormat,
+    today: Option<&str>,
+    root: Option<&Path>,
+) -> ExitCode {
+    let today = match today {
+        Some(text) => match Date::parse(text) {
+            Some(date) => date,
+            None => return usage_failure(&format!("`--today {text}` is not a date (write YYYY-MM-DD)")),
+        },
+        None => Date::today_in_berlin(),
+    };
+    let form = match driver::load_form(form_path, root) {
+        Ok(FormLoad::Loaded(_, form)) => form,
+        Ok(FormLoad::Failed(session)) => {
+            report(&session, &OutputArgs { message_format: MessageFormat::Human, color: ColorChoice::Auto });
+            eprintln!("error: `{}` has errors; fix them before validating submissions", form_path.display());
+            return ExitCode::from(2);
+        }
+        Err(error) => return usage_failure(&error.to_string()),
+    };
+    let lang = lang.unwrap_or(&form.languages[0]).to_string();
+    if !form.languages.contains(&lang) {
+        return usage_failure(&format!("the form has no language `{lang}` (it has {})", form.languages.join(", ")));
+    }
+    let text = if submission_path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(submission_path)
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => return usage_failure(&format!("cannot read `{}`: {error}", submission_path.display())),
+    };
+    let submission: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(error) => {
+            return usage_failure(&format!(
+                "`{}` is not valid JSON: {}:{}: {}",
+                submission_path.display(),
+                error.line(),
+                error.column(),
+                error.to_string().split(" at line").next().unwrap_or_default()
+            ))
+        }
+    };
+    let report = validate::validate(&form, &submission, &validate::Options { today });
+    match format {
+        MessageFormat::Json => {
+            let violations: Vec<serde_json::Value> = report
+                .violations
+                .iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "pointer": v.pointer,
+                        "code": v.code,
+                        "message": v.messages.get(&lang),
+                        "messages": v.messages,
+                    })
+                })
+                .collect();
+            let out = serde_json::json!({
+                "form": form.id,
+                "version": form.version,
+                "today": today.to_string(),
+                "valid": report.is_valid(),
+                "violations": violations,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        MessageFormat::Human => {
+            if report.is_valid() {
+                println!(
+                    "valid: {} conforms to {} {} (today {today})",
+                    submission_path.display(),
+                    form.id,
+                    form.version
+                );
+            } else {
+                let n = report.violations.len();
+                println!(
+                    "invalid: {} has {n} violation{} of {} {} (today {today})",
+                    submission_path.display(),
+                    if n == 1 { "" } else { "s" },
+                    form.id,
+                    form.version
+                );
+                for violation in &report.violations {
+                    let pointer = if violation.pointer.is_empty() { "(form)" } else { &violation.pointer };
+                    let message = violation.messages.get(&lang).map_or("", String::as_str);
+                    println!("  {pointer}  [{}]  {message}", violation.code);
+                }
+            }
+        }
+    }
+    if report.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -95,6 +95,36 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The calendar date in Germany (Europe/Berlin: CET, CEST from the last Sunday of March
+    /// 01:00 UTC to the last Sunday of October 01:00 UTC) at `unix_seconds`.
+    pub fn in_berlin(unix_seconds: i64) -> Date {
+        let epoch = Date { year: 1970, month: 1, day: 1 }.day_number();
+        let utc_day = Date::from_day_number(epoch + unix_seconds.div_euclid(86_400)).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        });
+        let last_sunday = |month: u8| {
+            let last = Date { year: utc_day.year, month, day: 31 };
+            // Day 0 of the day number (0000-03-01) was a Wednesday.
+            let weekday = (last.day_number() + 3).rem_euclid(7); // 0 = Sunday
+            last.day_number() - weekday
+        };
+        let seconds_of = |day_number: i64| (day_number - epoch) * 86_400 + 3_600;
+        let summer = unix_seconds >= seconds_of(last_sunday(3)) && unix_seconds < seconds_of(last_sunday(10));
+        let offset = if summer { 7_200 } else { 3_600 };
+        Date::from_day_number(epoch + (unix_seconds + offset).div_euclid(86_400)).unwrap_or(utc_day)
+    }
+
+    /// Today in Germany, from the system clock.
+    pub fn today_in_berlin() -> Date {
+        let seconds =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        Date::in_berlin(seconds)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -125,6 +155,17 @@ mod tests {
         let a = Date::parse("2024-02-28").unwrap();
         assert_eq!(a.shift(1, DurationUnit::Days).unwrap().to_string(), "2024-02-29");
         assert_eq!(a.shift(2, DurationUnit::Days).unwrap().to_string(), "2024-03-01");
+    }
+
+    #[test]
+    fn today_is_the_date_in_berlin() {
+        // 2026-11-27 23:30 UTC is 2026-11-28 00:30 CET.
+        assert_eq!(Date::in_berlin(1_795_822_200).to_string(), "2026-11-28");
+        assert_eq!(Date::in_berlin(1_795_822_200 - 3_600).to_string(), "2026-11-27");
+        // 2026-06-30 22:30 UTC is 2026-07-01 00:30 CEST.
+        assert_eq!(Date::in_berlin(1_782_858_600).to_string(), "2026-07-01");
+        assert_eq!(Date::in_berlin(1_782_858_600 - 3_600).to_string(), "2026-06-30");
+        assert_eq!(Date::in_berlin(0).to_string(), "1970-01-01");
     }
 
     #[test]
