@@ -4,6 +4,7 @@ pub mod check;
 pub mod diag;
 pub mod driver;
 pub mod emit;
+pub mod examples;
 pub mod formdata;
 pub mod ir;
 pub mod source;

@@ -68,6 +68,30 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Writes example submissions as NDJSON: valid ones, then invalid ones that each break
+    /// exactly one constraint (`{"submission": …, "expect": {"pointer": …, "code": …}}`).
+    Examples {
+        /// The `.form` file that declares the form.
+        form: PathBuf,
+        /// How many valid submissions.
+        #[arg(long, default_value_t = 10)]
+        valid: usize,
+        /// How many invalid submissions.
+        #[arg(long, default_value_t = 10)]
+        invalid: usize,
+        /// Seed of the random generator; the same seed gives the same examples.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The date the examples must be valid on (default: today in Germany).
+        #[arg(long)]
+        today: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
         /// A code (`E0201`) or its name (`unknown-name`).
@@ -155,6 +179,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Validate { form, submission, lang, format, today, root } => {
             validate_command(&form, &submission, lang.as_deref(), format, today.as_deref(), root.as_deref())
         }
+        Command::Examples { form, valid, invalid, seed, today, out, root } => {
+            examples_command(&form, valid, invalid, seed, today.as_deref(), out.as_deref(), root.as_deref())
+        }
         Command::Explain { code: None } => {
             let mut out = String::new();
             for code in Code::ALL {
@@ -174,6 +201,69 @@ fn run(cli: Cli) -> ExitCode {
     }
 }
 
+fn parse_today(today: Option<&str>) -> Result<Date, ExitCode> {
+    match today {
+        Some(text) => Date::parse(text)
+            .ok_or_else(|| usage_failure(&format!("`--today {text}` is not a date (write YYYY-MM-DD)"))),
+        None => Ok(Date::today_in_berlin()),
+    }
+}
+
+/// Loads the form in `path`, reporting its diagnostics if it has errors.
+fn load_form_or_exit(path: &Path, root: Option<&Path>) -> Result<Box<formwerk::ir::Form>, ExitCode> {
+    match driver::load_form(path, root) {
+        Ok(FormLoad::Loaded(_, form)) => Ok(form),
+        Ok(FormLoad::Failed(session)) => {
+            report(&session, &OutputArgs { message_format: MessageFormat::Human, color: ColorChoice::Auto });
+            eprintln!("error: `{}` has errors; fix them first", path.display());
+            Err(ExitCode::from(2))
+        }
+        Err(error) => Err(usage_failure(&error.to_string())),
+    }
+}
+
+fn examples_command(
+    form_path: &Path,
+    n_valid: usize,
+    n_invalid: usize,
+    seed: u64,
+    today: Option<&str>,
+    out: Option<&Path>,
+    root: Option<&Path>,
+) -> ExitCode {
+    let today = match parse_today(today) {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
+    let form = match load_form_or_exit(form_path, root) {
+        Ok(form) => form,
+        Err(code) => return code,
+    };
+    let compiled = validate::Compiled::new(&form);
+    let examples = formwerk::examples::generate(&compiled, n_valid, n_invalid, seed, &validate::Options { today });
+    let mut text = String::new();
+    for example in &examples {
+        text.push_str(&serde_json::to_string(example).unwrap_or_default());
+        text.push('\n');
+    }
+    let n_made_invalid = examples.iter().filter(|e| e.expect.is_some()).count();
+    let n_made_valid = examples.len() - n_made_invalid;
+    if n_made_valid < n_valid || n_made_invalid < n_invalid {
+        eprintln!(
+            "warning: made {n_made_valid} valid and {n_made_invalid} invalid examples of the {n_valid} and {n_invalid} asked for"
+        );
+    }
+    match out {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, text) {
+                return usage_failure(&format!("cannot write `{}`: {error}", path.display()));
+            }
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
+}
+
 fn validate_command(
     form_path: &Path,
     submission_path: &Path,
@@ -182,21 +272,13 @@ fn validate_command(
     today: Option<&str>,
     root: Option<&Path>,
 ) -> ExitCode {
-    let today = match today {
-        Some(text) => match Date::parse(text) {
-            Some(date) => date,
-            None => return usage_failure(&format!("`--today {text}` is not a date (write YYYY-MM-DD)")),
-        },
-        None => Date::today_in_berlin(),
+    let today = match parse_today(today) {
+        Ok(today) => today,
+        Err(code) => return code,
     };
-    let form = match driver::load_form(form_path, root) {
-        Ok(FormLoad::Loaded(_, form)) => form,
-        Ok(FormLoad::Failed(session)) => {
-            report(&session, &OutputArgs { message_format: MessageFormat::Human, color: ColorChoice::Auto });
-            eprintln!("error: `{}` has errors; fix them before validating submissions", form_path.display());
-            return ExitCode::from(2);
-        }
-        Err(error) => return usage_failure(&error.to_string()),
+    let form = match load_form_or_exit(form_path, root) {
+        Ok(form) => form,
+        Err(code) => return code,
     };
     let lang = lang.unwrap_or(&form.languages[0]).to_string();
     if !form.languages.contains(&lang) {

@@ -187,7 +187,7 @@ fn to_json(items: &[&Item], mut object: BTreeMap<String, Node>) -> Map<String, V
 }
 
 /// Drops every value whose node is hidden, until nothing changes.
-fn prune_hidden(compiled: &Compiled, submission: &mut Value, options: &Options) {
+pub fn prune_hidden(compiled: &Compiled, submission: &mut Value, options: &Options) {
     let form = compiled.form();
     let root_items: Vec<&Item> = form.items().collect();
     // Each pass removes at least one node, so the number of nodes bounds the passes.

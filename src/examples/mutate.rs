@@ -1,0 +1,567 @@
+//! Invalid examples: one mutation of a valid submission whose single effect is known in
+//! advance. Which values a condition or rule reads is computed from the IR, so a mutation
+//! either touches a value nobody reads (its own constraint breaks) or a value only the
+//! targeted condition or rule reads.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use super::rng::Rng;
+use super::{codes_of, node_value, values, Expect};
+use crate::ir::{self, Bound, Expr, Field, FieldType, Form, Item, Requirement};
+use crate::validate::{pointer_segment, resolve_date_bound, Compiled, Options};
+use crate::value::{Date, Decimal, DurationUnit};
+
+/// Who reads a value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Reader {
+    Visible(ir::Path),
+    Required(ir::Path),
+    Rule(String),
+}
+
+/// Which paths each condition and rule reads.
+pub struct Analysis {
+    reads: Vec<(ir::Path, Reader)>,
+}
+
+impl Analysis {
+    pub fn new(form: &Form) -> Analysis {
+        let mut reads = Vec::new();
+        fn items(list: &[Item], path: &mut Vec<String>, reads: &mut Vec<(ir::Path, Reader)>) {
+            for item in list {
+                path.push(item.name().to_string());
+                let (visible, required) = match item {
+                    Item::Field(f) => (f.visible.as_ref(), Some(&f.required)),
+                    Item::Group(g) => (g.visible.as_ref(), Some(&g.required)),
+                    Item::Repeat(r) => (r.visible.as_ref(), None),
+                    Item::Info(i) => (i.visible.as_ref(), None),
+                };
+                if let Some(condition) = visible {
+                    collect(condition, &mut |p| reads.push((p.clone(), Reader::Visible(path.clone()))));
+                }
+                if let Some(Requirement::When(condition)) = required {
+                    collect(condition, &mut |p| reads.push((p.clone(), Reader::Required(path.clone()))));
+                }
+                items(item.children(), path, reads);
+                path.pop();
+            }
+        }
+        let root: Vec<Item> = form.items().cloned().collect();
+        items(&root, &mut Vec::new(), &mut reads);
+        for rule in &form.rules {
+            collect(&rule.check, &mut |p| reads.push((p.clone(), Reader::Rule(rule.name.clone()))));
+        }
+        Analysis { reads }
+    }
+
+    /// Everyone who reads `path`, a value inside it, or a group or repeat around it.
+    fn readers(&self, path: &[String]) -> BTreeSet<&Reader> {
+        self.reads.iter().filter(|(p, _)| p.starts_with(path) || path.starts_with(p)).map(|(_, r)| r).collect()
+    }
+
+    fn unread(&self, path: &[String]) -> bool {
+        self.readers(path).is_empty()
+    }
+}
+
+/// Calls `f` with every path an expression reads.
+fn collect(expr: &Expr, f: &mut dyn FnMut(&ir::Path)) {
+    match expr {
+        Expr::Literal { .. } | Expr::Today => {}
+        Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } => f(path),
+        Expr::Not { operand } | Expr::Neg { operand, .. } => collect(operand, f),
+        Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| collect(o, f)),
+        Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
+            collect(lhs, f);
+            collect(rhs, f);
+        }
+        Expr::ShiftDate { date, .. } => collect(date, f),
+        Expr::In { value, set, .. } => {
+            collect(value, f);
+            set.iter().for_each(|s| collect(s, f));
+        }
+        Expr::Contains { set, .. } => collect(set, f),
+        Expr::Count { path, filter } => {
+            f(path);
+            if let Some(filter) = filter {
+                collect(filter, f);
+            }
+        }
+        Expr::Aggregate { repeat, value, .. } => {
+            f(repeat);
+            collect(value, f);
+        }
+        Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
+            f(repeat);
+            collect(condition, f);
+        }
+    }
+}
+
+fn has_aggregate(expr: &Expr) -> bool {
+    let mut found = false;
+    fn walk(expr: &Expr, found: &mut bool) {
+        match expr {
+            Expr::Count { .. } | Expr::Aggregate { .. } | Expr::Any { .. } | Expr::All { .. } => *found = true,
+            Expr::Not { operand } | Expr::Neg { operand, .. } => walk(operand, found),
+            Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| walk(o, found)),
+            Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
+                walk(lhs, found);
+                walk(rhs, found);
+            }
+            Expr::ShiftDate { date, .. } => walk(date, found),
+            Expr::In { value, .. } => walk(value, found),
+            Expr::Contains { set, .. } => walk(set, found),
+            _ => {}
+        }
+    }
+    walk(expr, &mut found);
+    found
+}
+
+/// A node of the form at a concrete place in a submission.
+struct Slot<'f> {
+    item: &'f Item,
+    /// Names from the root (no indices).
+    path: ir::Path,
+    /// JSON pointer of the node.
+    pointer: String,
+    /// The current item of each repeat around the node.
+    indices: Vec<(ir::Path, usize)>,
+    present: bool,
+}
+
+/// Every node whose parent object exists in the submission.
+fn slots<'f>(form: &'f Form, submission: &Value) -> Vec<Slot<'f>> {
+    fn walk<'f>(
+        items: &[&'f Item],
+        value: &Value,
+        path: &mut Vec<String>,
+        pointer: &str,
+        indices: &mut Vec<(ir::Path, usize)>,
+        out: &mut Vec<Slot<'f>>,
+    ) {
+        let Some(object) = value.as_object() else { return };
+        for item in items {
+            if let Item::Info(_) = item {
+                continue;
+            }
+            path.push(item.name().to_string());
+            let child_pointer = format!("{pointer}/{}", pointer_segment(item.name()));
+            let child = object.get(item.name());
+            out.push(Slot {
+                item,
+                path: path.clone(),
+                pointer: child_pointer.clone(),
+                indices: indices.clone(),
+                present: child.is_some(),
+            });
+            match (item, child) {
+                (Item::Group(group), Some(inner)) => {
+                    let children: Vec<&Item> = group.items.iter().collect();
+                    walk(&children, inner, path, &child_pointer, indices, out);
+                }
+                (Item::Repeat(repeat), Some(Value::Array(entries))) => {
+                    let children: Vec<&Item> = repeat.items.iter().collect();
+                    for (index, entry) in entries.iter().enumerate() {
+                        indices.push((path.clone(), index));
+                        walk(&children, entry, path, &format!("{child_pointer}/{index}"), indices, out);
+                        indices.pop();
+                    }
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+    let root: Vec<&Item> = form.items().collect();
+    let mut out = Vec::new();
+    walk(&root, submission, &mut Vec::new(), "", &mut Vec::new(), &mut out);
+    out
+}
+
+/// Sets (or with `None`, removes) the value at a JSON pointer whose parent exists.
+fn set_at(submission: &mut Value, pointer: &str, value: Option<Value>) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return false };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let parent = if parent.is_empty() { Some(submission) } else { submission.pointer_mut(parent) };
+    match (parent, value) {
+        (Some(Value::Object(object)), Some(value)) => {
+            object.insert(key, value);
+            true
+        }
+        (Some(Value::Object(object)), None) => object.remove(&key).is_some(),
+        (Some(Value::Array(items)), Some(value)) => match key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+fn visible_in(compiled: &Compiled, slot: &Slot, submission: &Value, options: &Options) -> bool {
+    let condition = match slot.item {
+        Item::Field(f) => f.visible.as_ref(),
+        Item::Group(g) => g.visible.as_ref(),
+        Item::Repeat(r) => r.visible.as_ref(),
+        Item::Info(_) => None,
+    };
+    condition.is_none_or(|c| compiled.eval(c, submission, options, &slot.indices).is_true())
+}
+
+/// One invalid example derived from `base`, or `None` if this attempt found nothing to break.
+pub fn invalid(
+    compiled: &Compiled,
+    analysis: &Analysis,
+    base: &Value,
+    rng: &mut Rng,
+    options: &Options,
+) -> Option<(Value, Expect)> {
+    let form = compiled.form();
+    let all = slots(form, base);
+    let mut submission = base.clone();
+    let expect = |pointer: &str, code: &str| Expect { pointer: pointer.to_string(), code: code.to_string() };
+    let visible = |slot: &Slot| visible_in(compiled, slot, base, options);
+    match rng.below(8) {
+        // A value nobody reads gets a value that breaks its own constraint.
+        0..=2 => {
+            let candidates: Vec<&Slot> = all
+                .iter()
+                .filter(|s| matches!(s.item, Item::Field(_)) && analysis.unread(&s.path) && (s.present || visible(s)))
+                .collect();
+            let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+            let Item::Field(field) = slot.item else { return None };
+            let current = base.pointer(&slot.pointer);
+            let bad = bad_values(field, current, &codes_of(compiled, field), rng, options.today);
+            let (value, code) = bad.get(rng.below(bad.len() as u64) as usize)?.clone();
+            set_at(&mut submission, &slot.pointer, Some(value));
+            Some((submission, expect(&slot.pointer, code)))
+        }
+        // A required value nobody reads goes missing.
+        3 => {
+            let candidates: Vec<&Slot> = all
+                .iter()
+                .filter(|s| s.present && analysis.unread(&s.path))
+                .filter(|s| match s.item {
+                    Item::Field(f) => f.required == Requirement::Always,
+                    Item::Group(g) => g.required == Requirement::Always,
+                    Item::Repeat(r) => r.min > 0,
+                    Item::Info(_) => false,
+                })
+                .collect();
+            let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+            set_at(&mut submission, &slot.pointer, None);
+            Some((submission, expect(&slot.pointer, "required")))
+        }
+        // A repeat nobody reads gets one item too many or too few.
+        4 => {
+            let candidates: Vec<&Slot> = all
+                .iter()
+                .filter(|s| s.present && analysis.unread(&s.path))
+                .filter(|s| matches!(s.item, Item::Repeat(r) if r.max.is_some() || r.min > 1))
+                .collect();
+            let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+            let Item::Repeat(repeat) = slot.item else { return None };
+            let mut entries = base.pointer(&slot.pointer)?.as_array()?.clone();
+            let first = entries.first()?.clone();
+            let code = match repeat.max {
+                Some(max) if repeat.min <= 1 || rng.chance(50) => {
+                    while entries.len() <= max as usize {
+                        entries.push(first.clone());
+                    }
+                    "max_items"
+                }
+                _ => {
+                    entries.truncate(repeat.min as usize - 1);
+                    "min_items"
+                }
+            };
+            set_at(&mut submission, &slot.pointer, Some(Value::Array(entries)));
+            Some((submission, expect(&slot.pointer, code)))
+        }
+        // A field hidden by its condition gets a value.
+        5 => {
+            let candidates: Vec<&Slot> = all
+                .iter()
+                .filter(|s| !s.present && analysis.unread(&s.path) && !visible(s))
+                .filter(|s| matches!(s.item, Item::Field(_) | Item::Group(_)))
+                .collect();
+            let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+            let value = node_value(compiled, slot.item, rng, options)?;
+            set_at(&mut submission, &slot.pointer, Some(value));
+            Some((submission, expect(&slot.pointer, "hidden")))
+        }
+        // A condition is toggled so that a field nobody reads becomes required and is missing.
+        6 => toggle_required(compiled, analysis, base, &all, rng, options),
+        // A rule is broken through values only it reads.
+        _ => {
+            if rng.chance(20) {
+                let key = "nicht_im_formular";
+                set_at(&mut submission, &format!("/{key}"), Some(json!("x")));
+                return Some((submission, expect(&format!("/{key}"), "unknown_property")));
+            }
+            break_rule(compiled, analysis, base, &all, rng, options)
+        }
+    }
+}
+
+fn toggle_required(
+    compiled: &Compiled,
+    analysis: &Analysis,
+    base: &Value,
+    all: &[Slot],
+    rng: &mut Rng,
+    options: &Options,
+) -> Option<(Value, Expect)> {
+    let candidates: Vec<&Slot> = all
+        .iter()
+        .filter(|s| !s.present && analysis.unread(&s.path))
+        .filter(|s| matches!(s.item, Item::Field(f) if matches!(f.required, Requirement::When(_))))
+        .collect();
+    let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+    let Item::Field(field) = slot.item else { return None };
+    let Requirement::When(condition) = &field.required else { return None };
+    // The controlling field: read by this field's conditions and by nothing else.
+    let mut read = BTreeSet::new();
+    collect(condition, &mut |p| {
+        read.insert(p.clone());
+    });
+    if let Some(visible) = &field.visible {
+        collect(visible, &mut |p| {
+            read.insert(p.clone());
+        });
+    }
+    let [controller] = read.iter().collect::<Vec<_>>()[..] else { return None };
+    let own = [Reader::Visible(slot.path.clone()), Reader::Required(slot.path.clone())];
+    if !analysis.readers(controller).iter().all(|r| own.contains(r)) {
+        return None;
+    }
+    let control = all.iter().find(|s| s.path == *controller && slot.indices.starts_with(&s.indices))?;
+    if !control.present && !visible_in(compiled, control, base, options) {
+        return None;
+    }
+    let Item::Field(control_field) = control.item else { return None };
+    let options_for_control: Vec<Value> = match &control_field.ty {
+        FieldType::Boolean => vec![json!(true), json!(false)],
+        FieldType::Choice { .. } => codes_of(compiled, control_field).into_iter().map(Value::String).collect(),
+        _ => (0..10).filter_map(|_| values::field_value(control_field, &[], rng, options.today)).collect(),
+    };
+    for value in options_for_control {
+        let mut submission = base.clone();
+        if !set_at(&mut submission, &control.pointer, Some(value)) {
+            continue;
+        }
+        let required = compiled.eval(condition, &submission, options, &slot.indices).is_true();
+        let shown =
+            field.visible.as_ref().is_none_or(|v| compiled.eval(v, &submission, options, &slot.indices).is_true());
+        if required && shown {
+            return Some((submission, Expect { pointer: slot.pointer.clone(), code: "required".into() }));
+        }
+    }
+    None
+}
+
+fn break_rule(
+    compiled: &Compiled,
+    analysis: &Analysis,
+    base: &Value,
+    all: &[Slot],
+    rng: &mut Rng,
+    options: &Options,
+) -> Option<(Value, Expect)> {
+    let form = compiled.form();
+    let rules: Vec<&ir::Rule> = form.rules.iter().filter(|r| !has_aggregate(&r.check)).collect();
+    let rule = rules.get(rng.below(rules.len() as u64) as usize)?;
+    let mut read = BTreeSet::new();
+    collect(&rule.check, &mut |p| {
+        read.insert(p.clone());
+    });
+    let reader = Reader::Rule(rule.name.clone());
+    if read.iter().any(|p| analysis.readers(p).iter().any(|r| **r != reader)) {
+        return None;
+    }
+    // The rule's place: the form, or one item of its repeat.
+    let scopes: Vec<Vec<(ir::Path, usize)>> = if rule.scope.is_empty() {
+        vec![Vec::new()]
+    } else {
+        all.iter()
+            .filter(|s| s.path.len() > rule.scope.len() && s.path.starts_with(&rule.scope))
+            .map(|s| s.indices.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let indices = scopes.get(rng.below(scopes.len() as u64) as usize)?.clone();
+    let targets: Vec<&Slot> =
+        all.iter().filter(|s| read.contains(&s.path) && indices.starts_with(&s.indices)).collect();
+    if targets.len() != read.len() || targets.iter().any(|s| !matches!(s.item, Item::Field(_))) {
+        return None;
+    }
+    if targets.iter().any(|s| !s.present && !visible_in(compiled, s, base, options)) {
+        return None;
+    }
+    for _ in 0..40 {
+        let mut submission = base.clone();
+        for target in &targets {
+            let Item::Field(field) = target.item else { return None };
+            let value = values::field_value(field, &codes_of(compiled, field), rng, options.today)?;
+            set_at(&mut submission, &target.pointer, Some(value));
+        }
+        if compiled.eval(&rule.check, &submission, options, &indices).is_false() {
+            let mut pointer = String::new();
+            for (depth, name) in rule.at.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&pointer_segment(name));
+                if let Some((_, index)) =
+                    indices.iter().find(|(p, _)| p[..] == rule.at[..=depth] && depth + 1 < rule.at.len())
+                {
+                    pointer.push_str(&format!("/{index}"));
+                }
+            }
+            return Some((submission, Expect { pointer, code: format!("rule:{}", rule.name) }));
+        }
+    }
+    None
+}
+
+/// Values that break exactly one constraint of `field`, with the code each one produces.
+fn bad_values(
+    field: &Field,
+    current: Option<&Value>,
+    codes: &[String],
+    rng: &mut Rng,
+    today: Date,
+) -> Vec<(Value, &'static str)> {
+    let c = &field.constraints;
+    let mut out: Vec<(Value, &'static str)> = Vec::new();
+    let text_like = matches!(
+        field.ty,
+        FieldType::Text
+            | FieldType::Multiline
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Iban
+            | FieldType::Postcode
+    );
+    if text_like
+        || matches!(field.ty, FieldType::Date | FieldType::Decimal | FieldType::Money | FieldType::Choice { .. })
+    {
+        out.push((json!(""), "empty"));
+        out.push((json!(42), "type"));
+    }
+    match &field.ty {
+        FieldType::Text | FieldType::Multiline if c.pattern.is_none() => {
+            if let Some(max) = c.max_length {
+                // Multi-byte characters: a byte count would already be far over the limit.
+                out.push((json!("ß".repeat(max as usize + 1)), "max_length"));
+            }
+            if let Some(min) = c.min_length.filter(|m| *m > 1) {
+                out.push((json!("ö".repeat(min as usize - 1)), "min_length"));
+            }
+            if field.ty == FieldType::Text && c.min_length.is_none_or(|m| m <= 3) && c.max_length.is_none_or(|m| m >= 3)
+            {
+                out.push((json!("a\nb"), "line_break"));
+            }
+        }
+        FieldType::Text | FieldType::Multiline => {
+            let pattern = c.pattern.as_ref().map(|p| p.regex.clone()).unwrap_or_default();
+            let regex = regex::Regex::new(&format!("^(?:{pattern})$")).ok();
+            for candidate in ["!", "??", "#x#"] {
+                let length = candidate.chars().count() as u64;
+                let fits = c.min_length.is_none_or(|m| length >= m) && c.max_length.is_none_or(|m| length <= m);
+                if fits && regex.as_ref().is_some_and(|r| !r.is_match(candidate)) {
+                    out.push((json!(candidate), "pattern"));
+                    break;
+                }
+            }
+        }
+        FieldType::Email => out.push((json!("anna@localhost"), "email_invalid")),
+        FieldType::Phone => out.push((json!("030 CALL ME"), "phone_invalid")),
+        FieldType::Postcode => out.push((json!("1234"), "postcode_invalid")),
+        FieldType::Iban => {
+            let valid = current.and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| values::iban(rng));
+            let mut chars: Vec<char> = valid.chars().collect();
+            let last = chars.len() - 1;
+            chars[last] = if chars[last] == '9' { '0' } else { char::from(chars[last] as u8 + 1) };
+            out.push((json!(chars.into_iter().collect::<String>()), "iban_invalid"));
+            out.push((json!(format!("{valid}0")), "iban_invalid"));
+        }
+        FieldType::Integer => {
+            out.push((json!(2.5), "type"));
+            out.push((json!("12"), "type"));
+            if let Some(Bound::Number { value }) = &c.max {
+                if let Ok(max) = value.parse::<i64>() {
+                    out.push((json!(max + 1), "maximum"));
+                }
+            }
+            if let Some(Bound::Number { value }) = &c.min {
+                if let Ok(min) = value.parse::<i64>() {
+                    out.push((json!(min - 1), "minimum"));
+                }
+            }
+        }
+        FieldType::Decimal | FieldType::Money => {
+            out.push((json!("1,5"), "decimal_invalid"));
+            out.push((json!(12.5), "type"));
+            let places = if field.ty == FieldType::Money { Some(2) } else { c.decimals };
+            if let Some(places) = places {
+                out.push((json!(format!("0.{}1", "0".repeat(places as usize))), "decimals"));
+            }
+            if let Some(Bound::Number { value }) = &c.max {
+                if let Some(max) = Decimal::parse(value).and_then(|m| m.checked_add(Decimal::from_i64(1))) {
+                    out.push((json!(max.to_string()), "maximum"));
+                }
+            }
+            if let Some(Bound::Number { value }) = &c.min {
+                if let Some(min) = Decimal::parse(value).and_then(|m| m.checked_sub(Decimal::from_i64(1))) {
+                    out.push((json!(min.to_string()), "minimum"));
+                }
+            }
+        }
+        FieldType::Boolean => out.push((json!("ja"), "type")),
+        FieldType::Date => {
+            out.push((json!("2023-02-30"), "date_invalid"));
+            out.push((json!("2023-02-29"), "date_invalid"));
+            out.push((json!("27.03.2007"), "date_invalid"));
+            if let Some(max) =
+                c.max.as_ref().and_then(|b| resolve_date_bound(b, today)).and_then(|d| d.shift(1, DurationUnit::Days))
+            {
+                out.push((json!(max.to_string()), "maximum"));
+            }
+            if let Some(min) =
+                c.min.as_ref().and_then(|b| resolve_date_bound(b, today)).and_then(|d| d.shift(-1, DurationUnit::Days))
+            {
+                out.push((json!(min.to_string()), "minimum"));
+            }
+        }
+        FieldType::Choice { .. } => out.push((json!("kein-code"), "code_invalid")),
+        FieldType::MultipleChoice { .. } => {
+            out.push((json!([]), "empty"));
+            out.push((json!(["kein-code"]), "code_invalid"));
+            if let Some(code) = codes.first() {
+                out.push((json!([code, code]), "codes_duplicate"));
+            }
+            out.push((json!("de"), "type"));
+        }
+        FieldType::File => {
+            out.push((json!("nachweis.pdf"), "file_invalid"));
+            if let Some(max) = c.max_size {
+                let mut large = values::file_value(field, rng);
+                large["size"] = json!(max + 1);
+                out.push((large, "file_size"));
+            }
+            if !c.accept.is_empty() {
+                out.push((
+                    json!({"name": "programm.exe", "media_type": "application/x-msdownload", "size": 10}),
+                    "file_type",
+                ));
+            }
+        }
+    }
+    out
+}
