@@ -188,3 +188,53 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown target `pdf`"));
 }
+
+#[test]
+fn validate_reports_violations_and_exit_codes() {
+    let dir = project();
+    write(dir.path(), "valid.json", r#"{"art": "A"}"#);
+    write(dir.path(), "invalid.json", r#"{"art": "B", "extra": 1}"#);
+    write(dir.path(), "broken.json", "{\n  \"art\": \"A\",\n  oops\n}");
+    let valid = formwerk(&["validate", "forms/antrag.form", "valid.json", "--today", "2026-06-15"], dir.path());
+    assert_eq!(valid.status.code(), Some(0), "{}", String::from_utf8_lossy(&valid.stderr));
+    assert!(String::from_utf8_lossy(&valid.stdout).starts_with("valid: "));
+
+    let invalid =
+        formwerk(&["validate", "forms/antrag.form", "invalid.json", "--format", "json", "--lang", "en"], dir.path());
+    assert_eq!(invalid.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&invalid.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let found: Vec<(&str, &str)> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["pointer"].as_str().unwrap(), v["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("/extra", "unknown_property"), ("/art", "code_invalid")]);
+    assert_eq!(report["violations"][1]["message"], "Please choose one of the options for “Kind”.");
+
+    let broken = formwerk(&["validate", "forms/antrag.form", "broken.json"], dir.path());
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("broken.json` is not valid JSON: 3:3"),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+    let bad_date = formwerk(&["validate", "forms/antrag.form", "valid.json", "--today", "2026-02-30"], dir.path());
+    assert_eq!(bad_date.status.code(), Some(2));
+}
+
+#[test]
+fn examples_are_ndjson_and_deterministic() {
+    let dir = project();
+    let args =
+        ["examples", "forms/antrag.form", "--valid", "3", "--invalid", "4", "--seed", "5", "--today", "2026-06-15"];
+    let first = formwerk(&args, dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(first.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 7);
+    assert!(lines[..3].iter().all(|l| l.get("expect").is_none()));
+    assert!(lines[3..].iter().all(|l| l["expect"]["code"].is_string()));
+    assert_eq!(formwerk(&args, dir.path()).stdout, first.stdout);
+}

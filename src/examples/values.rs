@@ -136,6 +136,7 @@ pub fn file_value(field: &Field, rng: &mut Rng) -> Value {
     let (name, media_type) = match c.accept.first().map(String::as_str) {
         Some(".jpg") | Some(".jpeg") => ("foto.jpg".to_string(), "image/jpeg".to_string()),
         Some(".png") | Some("image/*") | Some("image/png") => ("scan.png".to_string(), "image/png".to_string()),
+        Some(".pdf") => ("nachweis.pdf".to_string(), "application/pdf".to_string()),
         Some(entry) if entry.starts_with('.') => (format!("nachweis{entry}"), "application/octet-stream".to_string()),
         Some(entry) => (format!("nachweis.{}", entry.rsplit('/').next().unwrap_or("bin")), entry.to_string()),
         None => ("nachweis.pdf".to_string(), "application/pdf".to_string()),
@@ -158,7 +159,17 @@ fn realistic_text(name: &str, multiline: bool, rng: &mut Rng) -> String {
     if multiline {
         return format!("{} und {}.\nBitte um {}.", rng.pick(WORDS), rng.pick(WORDS), rng.pick(WORDS));
     }
-    if name.contains("vorname") {
+    if name.contains("doktorgrad") {
+        rng.pick(&["Dr.", "Dr. med.", "Prof. Dr."]).to_string()
+    } else if name.contains("kreditinstitut") || name.contains("bank") {
+        rng.pick(&["Sparkasse Köln Bonn", "Berliner Volksbank", "Deutsche Kreditbank"]).to_string()
+    } else if name.contains("inhaber") {
+        format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES))
+    } else if name.contains("strasse") {
+        rng.pick(STREETS).to_string()
+    } else if name.contains("rasse") {
+        rng.pick(&["Mischling", "Deutscher Schäferhund", "Dackel", "Labrador Retriever"]).to_string()
+    } else if name.contains("vorname") {
         rng.pick(FIRST_NAMES).to_string()
     } else if name.contains("name") {
         rng.pick(LAST_NAMES).to_string()
