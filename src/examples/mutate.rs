@@ -66,58 +66,47 @@ impl Analysis {
     }
 }
 
-/// Calls `f` with every path an expression reads.
-fn collect(expr: &Expr, f: &mut dyn FnMut(&ir::Path)) {
+/// Calls `f` with every sub-expression of `expr`, `expr` first.
+fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(expr);
     match expr {
-        Expr::Literal { .. } | Expr::Today => {}
-        Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } => f(path),
-        Expr::Not { operand } | Expr::Neg { operand, .. } => collect(operand, f),
-        Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| collect(o, f)),
+        Expr::Literal { .. } | Expr::Today | Expr::Field { .. } | Expr::IsSet { .. } | Expr::IsEmpty { .. } => {}
+        Expr::Not { operand } | Expr::Neg { operand, .. } => visit(operand, f),
+        Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| visit(o, f)),
         Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
-            collect(lhs, f);
-            collect(rhs, f);
+            visit(lhs, f);
+            visit(rhs, f);
         }
-        Expr::ShiftDate { date, .. } => collect(date, f),
+        Expr::ShiftDate { date, .. } => visit(date, f),
         Expr::In { value, set, .. } => {
-            collect(value, f);
-            set.iter().for_each(|s| collect(s, f));
+            visit(value, f);
+            set.iter().for_each(|s| visit(s, f));
         }
-        Expr::Contains { set, .. } => collect(set, f),
-        Expr::Count { path, filter } => {
-            f(path);
+        Expr::Contains { set, .. } => visit(set, f),
+        Expr::Count { filter, .. } => {
             if let Some(filter) = filter {
-                collect(filter, f);
+                visit(filter, f);
             }
         }
-        Expr::Aggregate { repeat, value, .. } => {
-            f(repeat);
-            collect(value, f);
-        }
-        Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
-            f(repeat);
-            collect(condition, f);
-        }
+        Expr::Aggregate { value, .. } => visit(value, f),
+        Expr::Any { condition, .. } | Expr::All { condition, .. } => visit(condition, f),
     }
+}
+
+/// Calls `f` with every path an expression reads.
+fn collect(expr: &Expr, f: &mut dyn FnMut(&ir::Path)) {
+    visit(expr, &mut |e| match e {
+        Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } | Expr::Count { path, .. } => f(path),
+        Expr::Aggregate { repeat, .. } | Expr::Any { repeat, .. } | Expr::All { repeat, .. } => f(repeat),
+        _ => {}
+    });
 }
 
 fn has_aggregate(expr: &Expr) -> bool {
     let mut found = false;
-    fn walk(expr: &Expr, found: &mut bool) {
-        match expr {
-            Expr::Count { .. } | Expr::Aggregate { .. } | Expr::Any { .. } | Expr::All { .. } => *found = true,
-            Expr::Not { operand } | Expr::Neg { operand, .. } => walk(operand, found),
-            Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| walk(o, found)),
-            Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
-                walk(lhs, found);
-                walk(rhs, found);
-            }
-            Expr::ShiftDate { date, .. } => walk(date, found),
-            Expr::In { value, .. } => walk(value, found),
-            Expr::Contains { set, .. } => walk(set, found),
-            _ => {}
-        }
-    }
-    walk(expr, &mut found);
+    visit(expr, &mut |e| {
+        found |= matches!(e, Expr::Count { .. } | Expr::Aggregate { .. } | Expr::Any { .. } | Expr::All { .. });
+    });
     found
 }
 

@@ -152,36 +152,8 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             V::Num(n) => V::Num(n.negated()),
             _ => V::Unknown,
         },
-        Expr::And { operands } => {
-            let mut unknown = false;
-            for operand in operands {
-                match eval(operand, env) {
-                    V::Bool(false) => return V::Bool(false),
-                    V::Bool(true) => {}
-                    _ => unknown = true,
-                }
-            }
-            if unknown {
-                V::Unknown
-            } else {
-                V::Bool(true)
-            }
-        }
-        Expr::Or { operands } => {
-            let mut unknown = false;
-            for operand in operands {
-                match eval(operand, env) {
-                    V::Bool(true) => return V::Bool(true),
-                    V::Bool(false) => {}
-                    _ => unknown = true,
-                }
-            }
-            if unknown {
-                V::Unknown
-            } else {
-                V::Bool(false)
-            }
-        }
+        Expr::And { operands } => kleene(false, operands.iter().map(|o| eval(o, env))),
+        Expr::Or { operands } => kleene(true, operands.iter().map(|o| eval(o, env))),
         Expr::Compare { cmp, lhs, rhs, .. } => compare(*cmp, &eval(lhs, env), &eval(rhs, env)),
         Expr::Arith { arith, lhs, rhs, .. } => match (eval(lhs, env), eval(rhs, env)) {
             (V::Num(a), V::Num(b)) => {
@@ -204,19 +176,9 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             if value == V::Unknown {
                 return V::Unknown;
             }
-            let mut unknown = false;
-            for candidate in set {
-                match compare(CompareOp::Eq, &value, &eval(candidate, env)) {
-                    V::Bool(true) => return V::Bool(true),
-                    V::Bool(false) => {}
-                    _ => unknown = true,
-                }
-            }
-            if unknown {
-                V::Unknown
-            } else {
-                V::Bool(false)
-            }
+            let matches: Vec<V> =
+                set.iter().map(|candidate| compare(CompareOp::Eq, &value, &eval(candidate, env))).collect();
+            kleene(true, matches.into_iter())
         }
         Expr::Contains { set, code } => match eval(set, env) {
             V::Codes(codes) => V::Bool(codes.contains(code)),
@@ -255,28 +217,29 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             }
             aggregate(*func, values)
         }
-        Expr::Any { repeat, condition } => {
-            let operands: Vec<V> =
+        Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
+            let outcomes: Vec<V> =
                 (0..env.items(repeat)).map(|i| env.with_item(repeat, i, |env| eval(condition, env))).collect();
-            if operands.iter().any(V::is_true) {
-                V::Bool(true)
-            } else if operands.iter().all(V::is_false) {
-                V::Bool(false)
-            } else {
-                V::Unknown
-            }
+            kleene(matches!(expr, Expr::Any { .. }), outcomes.into_iter())
         }
-        Expr::All { repeat, condition } => {
-            let operands: Vec<V> =
-                (0..env.items(repeat)).map(|i| env.with_item(repeat, i, |env| eval(condition, env))).collect();
-            if operands.iter().any(V::is_false) {
-                V::Bool(false)
-            } else if operands.iter().all(V::is_true) {
-                V::Bool(true)
-            } else {
-                V::Unknown
-            }
+    }
+}
+
+/// Kleene's `or` (`dominant` = true) or `and` (`dominant` = false): the dominant value wins,
+/// otherwise any unknown makes the result unknown.
+fn kleene(dominant: bool, operands: impl Iterator<Item = V>) -> V {
+    let mut unknown = false;
+    for operand in operands {
+        match operand {
+            V::Bool(b) if b == dominant => return V::Bool(dominant),
+            V::Bool(_) => {}
+            _ => unknown = true,
         }
+    }
+    if unknown {
+        V::Unknown
+    } else {
+        V::Bool(!dominant)
     }
 }
 
