@@ -131,7 +131,12 @@ pub enum BuildOutcome {
 
 /// `formwerk build`: checks every form below `forms`, then replaces the outputs of
 /// `targets` under `out` (each target owns one subdirectory) and the common files.
-pub fn build(forms: &Path, out: &Path, targets: &[Target]) -> Result<BuildOutcome, DriverError> {
+pub fn build(
+    forms: &Path,
+    out: &Path,
+    targets: &[Target],
+    settings: &emit::Settings,
+) -> Result<BuildOutcome, DriverError> {
     if !forms.is_dir() {
         return Err(DriverError { message: format!("forms directory `{}` does not exist", forms.display()) });
     }
@@ -139,20 +144,20 @@ pub fn build(forms: &Path, out: &Path, targets: &[Target]) -> Result<BuildOutcom
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let files = generate(&session, targets);
+    let files = generate(&session, targets, settings);
     write_atomically(out, targets, &files)?;
     let n_forms = session.checked.forms.len();
     Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
 }
 
 /// Every output file of a build, in a fixed order, including the manifest.
-pub fn generate(session: &Session, targets: &[Target]) -> Vec<OutputFile> {
+pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings) -> Vec<OutputFile> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
     let mut files = emit::common_files();
     for target in targets {
-        files.extend(emit::emit(&bundle, *target));
+        files.extend(emit::emit(&bundle, *target, settings));
     }
     let manifest_forms: Vec<serde_json::Value> = forms
         .iter()

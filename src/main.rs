@@ -43,9 +43,12 @@ enum Command {
         /// Output directory; each target replaces only its own subdirectory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
-        /// Targets to emit, comma-separated (available: ir).
-        #[arg(long, value_delimiter = ',', default_value = "ir")]
+        /// Targets to emit, comma-separated (available: ir, json-schema).
+        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema")]
         emit: Vec<String>,
+        /// Base URI of each JSON Schema's `$id` (`<base>/<form>/<version>/schema.json`).
+        #[arg(long, default_value = "https://formwerk.example/schemas")]
+        schema_base_uri: String,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -144,7 +147,7 @@ fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => usage_failure(&error.to_string()),
         },
-        Command::Build { forms, out, emit, output } => {
+        Command::Build { forms, out, emit, schema_base_uri, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
@@ -156,7 +159,8 @@ fn run(cli: Cli) -> ExitCode {
                     }
                 }
             }
-            match driver::build(&forms, &out, &targets) {
+            let settings = formwerk::emit::Settings { schema_base_uri };
+            match driver::build(&forms, &out, &targets, &settings) {
                 Ok(BuildOutcome::Failed(session)) => {
                     report(&session, &output);
                     eprintln!("build failed: `{}` was not changed", out.display());

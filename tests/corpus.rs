@@ -53,13 +53,13 @@ fn every_ir_validates_against_the_published_schema() {
 fn generated_is_up_to_date() {
     let out = Path::new("generated");
     if std::env::var_os("UPDATE_GENERATED").is_some() {
-        match driver::build(Path::new("forms"), out, Target::ALL).unwrap() {
+        match driver::build(Path::new("forms"), out, Target::ALL, &Default::default()).unwrap() {
             driver::BuildOutcome::Built { .. } => {}
             driver::BuildOutcome::Failed(_) => panic!("the corpus has errors"),
         }
     }
     let session = session();
-    let files = driver::generate(&session, Target::ALL);
+    let files = driver::generate(&session, Target::ALL, &Default::default());
     let mut stale = Vec::new();
     for file in &files {
         let current = std::fs::read(out.join(&file.path)).unwrap_or_default();

@@ -3,6 +3,7 @@
 //! Nothing here reads the AST or the checker; a backend cannot fail on a checked IR.
 
 mod ir_json;
+pub mod json_schema;
 
 use crate::ir;
 
@@ -19,14 +20,17 @@ pub struct OutputFile {
 pub enum Target {
     /// The IR of each form as JSON (`ir/<form>.json`), plus `ir.schema.json`.
     Ir,
+    /// JSON Schema 2020-12 per form (`json-schema/<form>.schema.json`).
+    JsonSchema,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Ir];
+    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Ir => "ir",
+            Target::JsonSchema => "json-schema",
         }
     }
 
@@ -38,15 +42,35 @@ impl Target {
     pub fn directory(self) -> &'static str {
         match self {
             Target::Ir => "ir",
+            Target::JsonSchema => "json-schema",
         }
     }
 }
 
+/// Settings of a build that backends need besides the IR.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Base of each schema's `$id`: `<base>/<form>/<version>/schema.json`.
+    pub schema_base_uri: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { schema_base_uri: "https://formwerk.example/schemas".to_string() }
+    }
+}
+
 /// Emits `target` for every form of the bundle.
-pub fn emit(bundle: &ir::Bundle, target: Target) -> Vec<OutputFile> {
+pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Vec<OutputFile> {
     match target {
         Target::Ir => ir_json::emit(bundle),
+        Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
     }
+}
+
+/// Pretty JSON with a final newline, as every JSON output is written.
+pub(crate) fn ir_json_pretty(value: &serde_json::Value) -> Vec<u8> {
+    ir_json::pretty(value)
 }
 
 /// Files every build writes, whatever the targets: the published IR schema.

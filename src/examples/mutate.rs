@@ -229,7 +229,9 @@ pub fn invalid(
             let bad = bad_values(field, current, &codes_of(compiled, field), rng, options.today);
             let (value, code) = bad.get(rng.below(bad.len() as u64) as usize)?.clone();
             set_at(&mut submission, &slot.pointer, Some(value));
-            Some((submission, expect(&slot.pointer, code)))
+            // A file that is too large is reported at its size.
+            let at = if code == "file_size" { format!("{}/size", slot.pointer) } else { slot.pointer.clone() };
+            Some((submission, expect(&at, code)))
         }
         // A required value nobody reads goes missing.
         3 => {

@@ -15,8 +15,9 @@ pub mod patterns {
     pub const DECIMAL: &str = "-?[0-9]+(\\.[0-9]+)?";
     /// Money: like decimal, at most two decimals.
     pub const MONEY: &str = "-?[0-9]+(\\.[0-9]{1,2})?";
-    /// A date in the form `YYYY-MM-DD` (whether it exists is checked in code).
-    pub const DATE: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
+    /// A date in the form `YYYY-MM-DD` with a year from 0001 (whether it exists is checked
+    /// in code, or by an asserted `format: date`).
+    pub const DATE: &str = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}";
     /// WHATWG's "valid e-mail address", with at least one dot in the domain.
     pub const EMAIL: &str = "[A-Za-z0-9.!#$%&'*+\\/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+";
     /// A phone number as people write it: optional `+`, digits, spaces, `/`, `-`, `(`, `)`.
@@ -189,7 +190,7 @@ pub fn file_ref(value: &Value) -> Option<FileRef<'_>> {
     }
     let name = object.get("name")?.as_str().filter(|n| !n.is_empty())?;
     let media_type = object.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
-    let size = object.get("size")?.as_u64()?;
+    let size = object.get("size").and_then(crate::validate::eval_number)?;
     Some(FileRef { name, media_type, size })
 }
 

