@@ -34,6 +34,14 @@ fn ir_of_every_corpus_form() {
 }
 
 #[test]
+fn json_schema_of_every_corpus_form() {
+    for (_, form) in &session().checked.forms {
+        let schema = formwerk::emit::json_schema::form_schema(form, "https://formwerk.example/schemas");
+        insta::assert_snapshot!(format!("json_schema_{}", form.id), serde_json::to_string_pretty(&schema).unwrap());
+    }
+}
+
+#[test]
 fn every_ir_validates_against_the_published_schema() {
     let schema_text = std::fs::read_to_string("generated/ir.schema.json").expect("generated/ir.schema.json exists");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
