@@ -164,7 +164,19 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     let before = snapshot_tree(&dir.path().join("generated"));
     let names: Vec<&str> = before.keys().map(String::as_str).collect();
-    assert_eq!(names, ["html/keep.txt", "ir.schema.json", "ir/antrag.json", "manifest.json"]);
+    assert_eq!(
+        names,
+        [
+            "html/keep.txt",
+            "ir.schema.json",
+            "ir/antrag.json",
+            "json-schema/NOT-EXPRESSED.md",
+            "json-schema/antrag.schema.json",
+            "manifest.json"
+        ]
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&before["json-schema/antrag.schema.json"]).unwrap();
+    assert_eq!(schema["$id"], "https://formwerk.example/schemas/antrag/1.0.0/schema.json");
     let ir: serde_json::Value = serde_json::from_slice(&before["ir/antrag.json"]).unwrap();
     assert_eq!(ir["id"], "antrag");
     let manifest: serde_json::Value = serde_json::from_slice(&before["manifest.json"]).unwrap();
