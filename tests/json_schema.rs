@@ -3,6 +3,8 @@
 //! verdict at the same locations as the reference validator — for everything the schema
 //! states; the rest is exactly what its `x-formwerk-not-expressed` list says.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -29,22 +31,6 @@ fn every_schema_is_valid_against_the_meta_schema() {
     }
 }
 
-/// Whether a reference pointer matches a `not-expressed` pattern (`*` matches an index).
-fn matches(pattern: &str, pointer: &str) -> bool {
-    fn strip(text: &str) -> Vec<&str> {
-        text.split('/').filter(|s| *s != "*" && s.parse::<usize>().is_err()).collect()
-    }
-    strip(pattern) == strip(pointer)
-}
-
-/// Whether `pointer` is at or below the node a `not-expressed` pattern names.
-fn within(pattern: &str, pointer: &str) -> bool {
-    fn strip(text: &str) -> Vec<&str> {
-        text.split('/').filter(|s| *s != "*" && s.parse::<usize>().is_err()).collect()
-    }
-    strip(pointer).starts_with(&strip(pattern))
-}
-
 #[test]
 fn schema_and_reference_validator_agree() {
     let options = Options { today: Date::parse("2026-06-15").unwrap() };
@@ -54,25 +40,8 @@ fn schema_and_reference_validator_agree() {
         let compiled = Compiled::new(&form);
         let schema = schema_of(&form);
         let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
-        let gaps: Vec<(String, String)> = schema["x-formwerk-not-expressed"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|g| (g["at"].as_str().unwrap().to_string(), g["kind"].as_str().unwrap().to_string()))
-            .collect();
-        let unexpressed = |pointer: &str, code: &str| {
-            gaps.iter().any(|(at, kind)| {
-                let code_fits = match kind.as_str() {
-                    "rule" => code.starts_with("rule:"),
-                    "minimum" | "maximum" => code == kind,
-                    "iban-checksum" => code == "iban_invalid",
-                    "condition" => true,
-                    _ => false,
-                };
-                // A node whose condition is not stated is left open, with everything inside it.
-                code_fits && (matches(at, pointer) || (kind == "condition" && within(at, pointer)))
-            }) || code.starts_with("rule:")
-        };
+        let gaps = common::not_expressed(&schema);
+        let unexpressed = |pointer: &str, code: &str| common::is_unexpressed(&gaps, pointer, code);
         let examples = formwerk::examples::generate(&compiled, 500, 1600, 11, &options);
         assert!(examples.len() >= 2000, "{}: only {} examples", form.id, examples.len());
         for example in &examples {

@@ -45,3 +45,30 @@ pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
 pub fn render_plain(db: &SourceDb, checked: &Checked) -> String {
     render::render_all(db, &checked.diagnostics, RenderOptions::plain())
 }
+
+/// The `x-formwerk-not-expressed` entries of a generated schema as `(at, kind)`.
+pub fn not_expressed(schema: &serde_json::Value) -> Vec<(String, String)> {
+    schema["x-formwerk-not-expressed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| (g["at"].as_str().unwrap().to_string(), g["kind"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn segments(text: &str) -> Vec<&str> {
+    text.split('/').filter(|s| *s != "*" && s.parse::<usize>().is_err()).collect()
+}
+
+/// Whether a reference violation is one the schema says it does not state: rules always;
+/// bounds and IBAN checksums at the listed node; anything at or below a node whose
+/// condition is not stated. Patterns use `*` for repeat items.
+pub fn is_unexpressed(gaps: &[(String, String)], pointer: &str, code: &str) -> bool {
+    code.starts_with("rule:")
+        || gaps.iter().any(|(at, kind)| match kind.as_str() {
+            "minimum" | "maximum" => code == kind && segments(at) == segments(pointer),
+            "iban-checksum" => code == "iban_invalid" && segments(at) == segments(pointer),
+            "condition" => segments(pointer).starts_with(&segments(at)),
+            _ => false,
+        })
+}

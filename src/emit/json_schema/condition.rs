@@ -22,7 +22,8 @@ pub fn node_conditional(
     repeats: &std::collections::BTreeSet<Vec<String>>,
 ) -> Option<Value> {
     let cx = Cx { base, repeats };
-    let required = json!({ "required": [name] });
+    // ajv's strict mode wants `type` and `properties` next to `required`.
+    let required = json!({ "type": "object", "properties": { name: true }, "required": [name] });
     let when_visible = match requirement {
         Requirement::Always => required,
         Requirement::Never => json!({}),
@@ -31,16 +32,19 @@ pub fn node_conditional(
     match visible {
         None => Some(when_visible),
         Some(condition) => {
-            let mut then = json!({ "properties": { name: schema } });
+            let mut then = json!({ "type": "object", "properties": { name: schema } });
             if let (Some(then_object), Some(extra)) = (then.as_object_mut(), when_visible.as_object()) {
                 for (key, value) in extra {
-                    then_object.insert(key.clone(), value.clone());
+                    // `properties` of the node's own schema wins over the placeholder `true`.
+                    if key != "properties" {
+                        then_object.insert(key.clone(), value.clone());
+                    }
                 }
             }
             Some(json!({
                 "if": cx.truth(condition, true)?,
                 "then": then,
-                "else": { "properties": { name: false } }
+                "else": { "type": "object", "properties": { name: false } }
             }))
         }
     }
@@ -86,7 +90,7 @@ impl Cx<'_> {
             }
             Expr::Contains { set, code } => {
                 let Expr::Field { path, .. } = set.as_ref() else { return None };
-                let contains = json!({ "contains": { "const": code } });
+                let contains = json!({ "type": "array", "contains": { "const": code } });
                 let test = if want { contains } else { json!({ "not": contains }) };
                 self.at(path, json!({ "allOf": [{ "type": "array", "items": { "type": "string" } }, test] }))
             }
@@ -115,10 +119,10 @@ impl Cx<'_> {
                 let n: i64 = n.parse().ok()?;
                 let cmp = if want { cmp } else { negate(cmp) };
                 match cmp {
-                    CompareOp::Lt => json!({ "exclusiveMaximum": n }),
-                    CompareOp::Le => json!({ "maximum": n }),
-                    CompareOp::Gt => json!({ "exclusiveMinimum": n }),
-                    _ => json!({ "minimum": n }),
+                    CompareOp::Lt => json!({ "type": "integer", "exclusiveMaximum": n }),
+                    CompareOp::Le => json!({ "type": "integer", "maximum": n }),
+                    CompareOp::Gt => json!({ "type": "integer", "exclusiveMinimum": n }),
+                    _ => json!({ "type": "integer", "minimum": n }),
                 }
             }
         };

@@ -343,7 +343,8 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         // A type's own pattern (line breaks) and the author's must both hold.
         match schema.get("pattern").cloned() {
             Some(existing) => {
-                schema["allOf"] = json!([{ "pattern": existing }, { "pattern": own }]);
+                schema["allOf"] =
+                    json!([{ "type": "string", "pattern": existing }, { "type": "string", "pattern": own }]);
                 schema.as_object_mut().expect("object").remove("pattern");
             }
             None => schema["pattern"] = json!(own),
@@ -390,8 +391,9 @@ fn file_schema(field: &Field) -> Value {
         let extensions: Vec<String> =
             c.accept.iter().filter_map(|a| a.strip_prefix('.')).map(case_insensitive).collect();
         if !extensions.is_empty() {
+            let pattern = format!("\\.({})$", extensions.join("|"));
             alternatives
-                .push(json!({ "properties": { "name": { "pattern": format!("\\.({})$", extensions.join("|")) } } }));
+                .push(json!({ "type": "object", "properties": { "name": { "type": "string", "pattern": pattern } } }));
         }
         let media: Vec<&String> = c.accept.iter().filter(|a| !a.starts_with('.')).collect();
         for entry in media {
@@ -399,7 +401,9 @@ fn file_schema(field: &Field) -> Value {
                 Some(major) => format!("^{}\\/", case_insensitive(major)),
                 None => format!("^{}$", case_insensitive(entry)),
             };
-            alternatives.push(json!({ "properties": { "media_type": { "pattern": pattern } } }));
+            alternatives.push(
+                json!({ "type": "object", "properties": { "media_type": { "type": "string", "pattern": pattern } } }),
+            );
         }
         schema["anyOf"] = Value::Array(alternatives);
         schema["x-formwerk-accept"] = json!(c.accept);

@@ -1,0 +1,52 @@
+//! ajv (JavaScript, draft 2020-12, strict mode, ajv-formats) compiles every generated schema
+//! and reaches the reference validator's verdict on the same example submissions. Installs
+//! its npm packages from the committed lockfile (`tests/ajv/package-lock.json`) when needed.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use formwerk::validate::{Compiled, Options};
+use formwerk::value::Date;
+
+#[test]
+fn ajv_agrees_with_the_reference_validator() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ajv_dir = root.join("tests/ajv");
+    if !ajv_dir.join("node_modules/ajv").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&ajv_dir)
+            .status()
+            .expect("npm runs (Node.js is needed for the ajv check)");
+        assert!(status.success(), "npm ci failed in tests/ajv");
+    }
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let session = formwerk::driver::check_paths(&[root.join("forms")], Some(&root.join("forms"))).unwrap();
+    let mut forms = Vec::new();
+    let mut n_invalid = 0;
+    for (_, form) in &session.checked.forms {
+        let compiled = Compiled::new(form);
+        let schema = formwerk::emit::json_schema::form_schema(form, "https://formwerk.example/schemas");
+        let gaps = common::not_expressed(&schema);
+        let cases: Vec<serde_json::Value> = formwerk::examples::generate(&compiled, 400, 1600, 13, &options)
+            .into_iter()
+            .map(|example| {
+                let report = compiled.validate(&example.submission, &options);
+                let valid = report.violations.iter().all(|v| common::is_unexpressed(&gaps, &v.pointer, &v.code));
+                n_invalid += usize::from(!valid);
+                serde_json::json!({ "submission": example.submission, "valid": valid })
+            })
+            .collect();
+        forms.push(serde_json::json!({ "id": form.id, "schema": schema, "cases": cases }));
+    }
+    assert!(n_invalid > 1000, "the check should see many invalid submissions");
+    let input = root.join("target/ajv-cases.json");
+    std::fs::write(&input, serde_json::to_vec(&serde_json::json!({ "forms": forms })).unwrap()).unwrap();
+    let output = Command::new("node").arg(ajv_dir.join("check.mjs")).arg(&input).output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "ajv disagrees:\n{stdout}\n{stderr}");
+    assert!(stdout.contains(", 0 disagreements"), "{stdout}");
+}
