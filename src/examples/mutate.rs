@@ -102,14 +102,6 @@ fn collect(expr: &Expr, f: &mut dyn FnMut(&ir::Path)) {
     });
 }
 
-fn has_aggregate(expr: &Expr) -> bool {
-    let mut found = false;
-    visit(expr, &mut |e| {
-        found |= matches!(e, Expr::Count { .. } | Expr::Aggregate { .. } | Expr::Any { .. } | Expr::All { .. });
-    });
-    found
-}
-
 /// A node of the form at a concrete place in a submission.
 struct Slot<'f> {
     item: &'f Item,
@@ -359,65 +351,139 @@ fn toggle_required(
 
 fn break_rule(
     compiled: &Compiled,
-    analysis: &Analysis,
+    _analysis: &Analysis,
     base: &Value,
     all: &[Slot],
     rng: &mut Rng,
     options: &Options,
 ) -> Option<(Value, Expect)> {
     let form = compiled.form();
-    let rules: Vec<&ir::Rule> = form.rules.iter().filter(|r| !has_aggregate(&r.check)).collect();
-    let rule = rules.get(rng.below(rules.len() as u64) as usize)?;
+    let rule = form.rules.get(rng.below(form.rules.len() as u64) as usize)?;
     let mut read = BTreeSet::new();
     collect(&rule.check, &mut |p| {
         read.insert(p.clone());
     });
-    let reader = Reader::Rule(rule.name.clone());
-    if read.iter().any(|p| analysis.readers(p).iter().any(|r| **r != reader)) {
-        return None;
-    }
-    // The rule's place: the form, or one item of its repeat.
+    // The rule's place: the form, or one item of the repeat (or group in a repeat) it is in.
     let scopes: Vec<Vec<(ir::Path, usize)>> = if rule.scope.is_empty() {
         vec![Vec::new()]
     } else {
         all.iter()
             .filter(|s| s.path.len() > rule.scope.len() && s.path.starts_with(&rule.scope))
-            .map(|s| s.indices.clone())
-            .collect::<BTreeSet<_>>()
+            .map(|s| s.indices.iter().filter(|(p, _)| rule.scope.starts_with(p)).cloned().collect())
+            .collect::<BTreeSet<Vec<(ir::Path, usize)>>>()
             .into_iter()
             .collect()
     };
     let indices = scopes.get(rng.below(scopes.len() as u64) as usize)?.clone();
-    let targets: Vec<&Slot> =
-        all.iter().filter(|s| read.contains(&s.path) && indices.starts_with(&s.indices)).collect();
-    if targets.len() != read.len() || targets.iter().any(|s| !matches!(s.item, Item::Field(_))) {
+    // Every field value the rule reads in this place (all items, for an aggregate).
+    let targets: Vec<&Slot> = all
+        .iter()
+        .filter(|s| matches!(s.item, Item::Field(_)) && read.iter().any(|p| s.path.starts_with(p)))
+        .filter(|s| s.indices.starts_with(&indices) || indices.starts_with(&s.indices))
+        .filter(|s| s.present || visible_in(compiled, s, base, options))
+        .collect();
+    if targets.is_empty() {
         return None;
     }
-    if targets.iter().any(|s| !s.present && !visible_in(compiled, s, base, options)) {
-        return None;
-    }
-    for _ in 0..40 {
+    for _ in 0..60 {
         let mut submission = base.clone();
+        let mut changed = false;
         for target in &targets {
-            let Item::Field(field) = target.item else { return None };
-            let value = values::field_value(field, &codes_of(compiled, field), rng, options.today)?;
-            set_at(&mut submission, &target.pointer, Some(value));
-        }
-        if compiled.eval(&rule.check, &submission, options, &indices).is_false() {
-            let mut pointer = String::new();
-            for (depth, name) in rule.at.iter().enumerate() {
-                pointer.push('/');
-                pointer.push_str(&pointer_segment(name));
-                if let Some((_, index)) =
-                    indices.iter().find(|(p, _)| p[..] == rule.at[..=depth] && depth + 1 < rule.at.len())
-                {
-                    pointer.push_str(&format!("/{index}"));
+            if !rng.chance(60) {
+                continue;
+            }
+            let Item::Field(field) = target.item else { continue };
+            // Leaving a value out breaks `is set` rules; only optional values may go.
+            if target.present && rng.chance(30) && !matches!(field.required, Requirement::Always) {
+                let still_optional = match &field.required {
+                    Requirement::When(condition) => !compiled.eval(condition, base, options, &target.indices).is_true(),
+                    _ => true,
+                };
+                if still_optional {
+                    changed |= set_at(&mut submission, &target.pointer, None);
+                    continue;
                 }
             }
-            return Some((submission, Expect { pointer, code: format!("rule:{}", rule.name) }));
+            let Some(value) = values::any_value(field, &codes_of(compiled, field), rng, options.today) else {
+                continue;
+            };
+            changed |= set_at(&mut submission, &target.pointer, Some(value));
         }
+        if !changed || !compiled.eval(&rule.check, &submission, options, &indices).is_false() {
+            continue;
+        }
+        if !only_the_rule_changed(compiled, rule, &indices, base, &submission, all, options) {
+            continue;
+        }
+        let mut pointer = String::new();
+        for (depth, name) in rule.at.iter().enumerate() {
+            pointer.push('/');
+            pointer.push_str(&pointer_segment(name));
+            if let Some((_, index)) =
+                indices.iter().find(|(p, _)| p[..] == rule.at[..=depth] && depth + 1 < rule.at.len())
+            {
+                pointer.push_str(&format!("/{index}"));
+            }
+        }
+        return Some((submission, Expect { pointer, code: format!("rule:{}", rule.name) }));
     }
     None
+}
+
+/// Whether changing field values from `before` to `after` leaves every visibility,
+/// requirement and every other rule as it was (so that only `rule` breaks). The new values
+/// are valid on their own; this predicts the rest from the conditions, not the validator.
+fn only_the_rule_changed(
+    compiled: &Compiled,
+    rule: &ir::Rule,
+    indices: &[(ir::Path, usize)],
+    before: &Value,
+    after: &Value,
+    all: &[Slot],
+    options: &Options,
+) -> bool {
+    let outcome = |submission: &Value, expr: &Expr, indices: &[(ir::Path, usize)]| {
+        compiled.eval(expr, submission, options, indices)
+    };
+    for slot in all {
+        let (visible, required) = match slot.item {
+            Item::Field(f) => (f.visible.as_ref(), Some(&f.required)),
+            Item::Group(g) => (g.visible.as_ref(), Some(&g.required)),
+            Item::Repeat(r) => (r.visible.as_ref(), None),
+            Item::Info(_) => continue,
+        };
+        if let Some(condition) = visible {
+            if outcome(before, condition, &slot.indices).is_true() != outcome(after, condition, &slot.indices).is_true()
+            {
+                return false;
+            }
+        }
+        if let Some(Requirement::When(condition)) = required {
+            if outcome(before, condition, &slot.indices).is_true() != outcome(after, condition, &slot.indices).is_true()
+            {
+                return false;
+            }
+        }
+    }
+    for other in &compiled.form().rules {
+        let places: BTreeSet<Vec<(ir::Path, usize)>> = if other.scope.is_empty() {
+            BTreeSet::from([Vec::new()])
+        } else {
+            all.iter()
+                .filter(|s| s.path.len() > other.scope.len() && s.path.starts_with(&other.scope))
+                .map(|s| s.indices.iter().filter(|(p, _)| other.scope.starts_with(p)).cloned().collect())
+                .collect()
+        };
+        for place in places {
+            if other.name == rule.name && place == indices {
+                continue;
+            }
+            if outcome(after, &other.check, &place).is_false() {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Values that break exactly one constraint of `field`, with the code each one produces.

@@ -20,6 +20,16 @@ const WORDS: &[&str] =
 
 /// A valid value for `field` on `today`, or `None` if none could be found.
 pub fn field_value(field: &Field, codes: &[String], rng: &mut Rng, today: Date) -> Option<Value> {
+    value(field, codes, rng, today, false)
+}
+
+/// Like [`field_value`], but dates range over everything the field's bounds allow (about a
+/// century), not only over plausible ones: for breaking rules on purpose.
+pub fn any_value(field: &Field, codes: &[String], rng: &mut Rng, today: Date) -> Option<Value> {
+    value(field, codes, rng, today, true)
+}
+
+fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool) -> Option<Value> {
     let c = &field.constraints;
     let name = field.name.to_lowercase();
     Some(match &field.ty {
@@ -79,7 +89,9 @@ pub fn field_value(field: &Field, codes: &[String], rng: &mut Rng, today: Date) 
         }
         FieldType::Boolean => json!(rng.below(2) == 1),
         FieldType::Date => {
-            let (default_min, default_max) = if name.contains("geburt") {
+            let (default_min, default_max) = if wide {
+                (today.shift(-100, DurationUnit::Years)?, today.shift(5, DurationUnit::Years)?)
+            } else if name.contains("geburt") {
                 (today.shift(-80, DurationUnit::Years)?, today.shift(-18, DurationUnit::Years)?)
             } else {
                 (today.shift(-2, DurationUnit::Years)?, today.shift(1, DurationUnit::Years)?)
