@@ -1,4 +1,12 @@
-//! Formwerk: a compiler for administrative forms.
+//! Formwerk: a compiler for administrative forms. One `.form` definition is checked and
+//! turned into JSON Schema, HTML and a Rust validation crate that all mean the same thing.
+//!
+//! The modules in pipeline order (see `ARCHITECTURE.md`):
+//! `source` (files and spans) → `syntax` (pest → AST) → `check` (the only producer of IR,
+//! reporting `diag`nostics) → `ir` (the checked model) → `emit` (one module per target).
+//! `validate` interprets the IR and defines what a form means; `formdata` turns posted HTML
+//! forms into submissions; `examples` generates valid and invalid submissions; `driver` runs
+//! the pipeline on disk; `value` holds exact dates and decimals.
 
 pub mod check;
 pub mod diag;
