@@ -167,7 +167,10 @@ pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings
             let own_files: Vec<&str> = files
                 .iter()
                 .map(|f| f.path.as_str())
-                .filter(|p| Path::new(p).file_stem().is_some_and(|s| s == form.id.as_str()))
+                .filter(|p| {
+                    // `ir/<id>.json`, `json-schema/<id>.schema.json`, …
+                    Path::new(p).file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{}.", form.id)))
+                })
                 .collect();
             json!({
                 "id": form.id,
