@@ -181,6 +181,7 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(ir["id"], "antrag");
     let manifest: serde_json::Value = serde_json::from_slice(&before["manifest.json"]).unwrap();
     assert_eq!(manifest["forms"][0]["source"], "forms/antrag.form");
+    assert_eq!(manifest["forms"][0]["files"], serde_json::json!(["ir/antrag.json", "json-schema/antrag.schema.json"]));
 
     // Building twice gives identical bytes.
     assert_eq!(formwerk(&["build"], dir.path()).status.code(), Some(0));
