@@ -92,14 +92,7 @@ impl Kind {
             Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
             Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
             Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
-            Kind::Minimum(bound) if de => {
-                format!("{quoted} darf nicht kleiner oder früher sein als {}.", bound_de(bound))
-            }
-            Kind::Minimum(bound) => format!("{quoted} must not be less or earlier than {bound}."),
-            Kind::Maximum(bound) if de => {
-                format!("{quoted} darf nicht größer oder später sein als {}.", bound_de(bound))
-            }
-            Kind::Maximum(bound) => format!("{quoted} must not be greater or later than {bound}."),
+            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, &quoted),
             Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
             Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
             Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
@@ -134,6 +127,21 @@ impl Kind {
             Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
             Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
         }
+    }
+}
+
+/// "must be at least 3" for numbers, "must not be before 01.01.1900" for dates.
+fn bound_message(kind: &Kind, bound: &str, de: bool, quoted: &str) -> String {
+    let is_min = matches!(kind, Kind::Minimum(_));
+    match (crate::value::Date::parse(bound).is_some(), is_min, de) {
+        (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
+        (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
+        (true, true, false) => format!("{quoted} must not be before {bound}."),
+        (true, false, false) => format!("{quoted} must not be after {bound}."),
+        (false, true, true) => format!("{quoted} muss mindestens {} sein.", bound_de(bound)),
+        (false, false, true) => format!("{quoted} darf höchstens {} sein.", bound_de(bound)),
+        (false, true, false) => format!("{quoted} must be at least {bound}."),
+        (false, false, false) => format!("{quoted} must be at most {bound}."),
     }
 }
 
