@@ -72,3 +72,17 @@ pub fn is_unexpressed(gaps: &[(String, String)], pointer: &str, code: &str) -> b
             _ => false,
         })
 }
+
+/// The forms of every fixture in `dir` (relative to the package root); each must check clean.
+pub fn extra_forms(dir: &str) -> Vec<formwerk::ir::Form> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    let mut forms = Vec::new();
+    for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "form")) {
+        let (db, checked) = check_fixture(&std::fs::read_to_string(&path).unwrap());
+        assert!(checked.diagnostics.is_empty(), "{}: {}", path.display(), render_plain(&db, &checked));
+        forms.extend(checked.forms.into_iter().map(|(_, f)| f));
+    }
+    forms
+}

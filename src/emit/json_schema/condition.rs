@@ -10,43 +10,129 @@ use serde_json::{json, Value};
 
 use crate::ir::{CompareOp, Expr, Literal, Requirement, ValueType};
 
-/// The `if`/`then`/`else` entry for a node `name` of the object at `base`, or `None` when
-/// its conditions cannot be stated. `schema` is the node's own schema, which applies only
-/// while the node is visible.
+/// Where a node's conditional goes: evaluated in the object at `anchor` (an ancestor of, or
+/// equal to, the node's object `object`), with `then`/`else` navigating down to the node.
+pub struct Placement<'a> {
+    pub anchor: &'a [String],
+    pub object: &'a [String],
+    /// Visibility conditions of the groups and repeats between anchor and node: the node is
+    /// checked only while they hold, as the validator does not look inside hidden nodes.
+    pub guards: Vec<&'a Expr>,
+}
+
+/// The `if`/`then`/`else` entry for node `name`, or `None` when its conditions cannot be
+/// stated. `schema` is the node's own schema, which applies only while the node is visible.
 pub fn node_conditional(
     name: &str,
     schema: &Value,
     visible: Option<&Expr>,
     requirement: &Requirement,
-    base: &[String],
+    placement: &Placement,
     repeats: &std::collections::BTreeSet<Vec<String>>,
 ) -> Option<Value> {
-    let cx = Cx { base, repeats };
+    let cx = Cx { base: placement.anchor, repeats };
+    let down = &placement.object[placement.anchor.len()..];
     // ajv's strict mode wants `type` and `properties` next to `required`.
     let required = json!({ "type": "object", "properties": { name: true }, "required": [name] });
-    let when_visible = match requirement {
-        Requirement::Always => required,
-        Requirement::Never => json!({}),
-        Requirement::When(condition) => json!({ "if": cx.truth(condition, true)?, "then": required }),
+    let guard = |condition: Value| -> Option<Value> {
+        if placement.guards.is_empty() {
+            return Some(condition);
+        }
+        let mut all: Vec<Value> = placement.guards.iter().map(|g| cx.truth(g, true)).collect::<Option<_>>()?;
+        all.push(condition);
+        Some(json!({ "allOf": all }))
     };
     match visible {
-        None => Some(when_visible),
-        Some(condition) => {
+        None => {
+            let Requirement::When(condition) = requirement else {
+                return Some(navigate(required, down, placement.anchor, repeats));
+            };
+            let condition = guard(cx.truth(condition, true)?)?;
+            Some(json!({ "if": condition, "then": navigate(required, down, placement.anchor, repeats) }))
+        }
+        Some(visible) => {
             let mut then = json!({ "type": "object", "properties": { name: schema } });
-            if let (Some(then_object), Some(extra)) = (then.as_object_mut(), when_visible.as_object()) {
-                for (key, value) in extra {
-                    // `properties` of the node's own schema wins over the placeholder `true`.
-                    if key != "properties" {
-                        then_object.insert(key.clone(), value.clone());
-                    }
+            match requirement {
+                Requirement::Always => then["required"] = json!([name]),
+                Requirement::Never => {}
+                Requirement::When(condition) => {
+                    then["allOf"] = json!([{ "if": cx.truth(condition, true)?, "then": required }]);
                 }
             }
+            let hidden = json!({ "type": "object", "properties": { name: false } });
+            let condition = cx.truth(visible, true)?;
+            if placement.guards.is_empty() {
+                return Some(json!({
+                    "if": condition,
+                    "then": navigate(then, down, placement.anchor, repeats),
+                    "else": navigate(hidden, down, placement.anchor, repeats)
+                }));
+            }
+            // Guarded: the node's rules apply only while every guard holds.
+            let guards = guard(json!(true))?;
             Some(json!({
-                "if": cx.truth(condition, true)?,
-                "then": then,
-                "else": { "type": "object", "properties": { name: false } }
+                "if": guards,
+                "then": {
+                    "if": condition,
+                    "then": navigate(then, down, placement.anchor, repeats),
+                    "else": navigate(hidden, down, placement.anchor, repeats)
+                }
             }))
         }
+    }
+}
+
+/// Wraps `schema` (for the object at `anchor + down`) so that it applies from `anchor`:
+/// through groups by `properties`, through repeats by `items` (every item).
+fn navigate(
+    schema: Value,
+    down: &[String],
+    anchor: &[String],
+    repeats: &std::collections::BTreeSet<Vec<String>>,
+) -> Value {
+    let mut inner = schema;
+    for depth in (0..down.len()).rev() {
+        let mut path = anchor.to_vec();
+        path.extend_from_slice(&down[..=depth]);
+        if repeats.contains(&path) {
+            inner = json!({ "type": "array", "items": inner });
+        }
+        inner = json!({ "type": "object", "properties": { down[depth].as_str(): inner } });
+    }
+    inner
+}
+
+/// Every path a condition reads.
+pub fn reads(expr: &Expr, out: &mut Vec<Vec<String>>) {
+    match expr {
+        Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } => out.push(path.clone()),
+        Expr::Count { path, filter } => {
+            out.push(path.clone());
+            if let Some(filter) = filter {
+                reads(filter, out);
+            }
+        }
+        Expr::Aggregate { repeat, value, .. } => {
+            out.push(repeat.clone());
+            reads(value, out);
+        }
+        Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
+            out.push(repeat.clone());
+            reads(condition, out);
+        }
+        Expr::Not { operand } | Expr::Neg { operand, .. } => reads(operand, out),
+        Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| reads(o, out)),
+        Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
+            reads(lhs, out);
+            reads(rhs, out);
+        }
+        Expr::ShiftDate { date, .. } => reads(date, out),
+        Expr::In { value, set, .. } => {
+            reads(value, out);
+            set.iter().for_each(|s| reads(s, out));
+        }
+        Expr::Contains { set, .. } => reads(set, out),
+        Expr::Literal { .. } | Expr::Today => {}
     }
 }
 

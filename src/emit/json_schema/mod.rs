@@ -80,6 +80,9 @@ struct Gaps {
     repeats: std::collections::BTreeSet<Vec<String>>,
     /// Object schemas of shared group types, emitted once under `$defs`.
     group_defs: std::collections::BTreeMap<String, Value>,
+    /// Conditionals that read values outside their node's object, waiting for the object
+    /// (an ancestor) in which they are evaluated: `(anchor path, conditional)`.
+    hoisted: Vec<(Vec<String>, Value)>,
 }
 
 impl Gaps {
@@ -94,8 +97,12 @@ fn primary(text: &ir::Text, form: &Form) -> String {
 
 /// The schema of one form.
 pub fn form_schema(form: &Form, base_uri: &str) -> Value {
-    let mut gaps =
-        Gaps { entries: Vec::new(), repeats: crate::validate::repeat_paths(form), group_defs: Default::default() };
+    let mut gaps = Gaps {
+        entries: Vec::new(),
+        repeats: crate::validate::repeat_paths(form),
+        group_defs: Default::default(),
+        hoisted: Vec::new(),
+    };
     let items: Vec<&Item> = form.items().collect();
     let mut root = object_schema(form, &items, &[], "", &mut gaps);
     let object = root.as_object_mut().expect("an object schema");
@@ -206,10 +213,32 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
         match (visible, &requirement) {
             (None, Requirement::Always) => required.push(json!(name)),
             (None, Requirement::Never) => {}
-            _ => match condition::node_conditional(name, &schema, visible, &requirement, path, repeats) {
-                Some(conditional) => conditionals.push(conditional),
-                None => gaps.add(&child_pointer, "condition", json!({ "visible": visible, "required": requirement })),
-            },
+            _ => {
+                // Evaluate the conditions in the nearest object that holds everything they read.
+                let mut read = Vec::new();
+                if let Some(visible) = visible {
+                    condition::reads(visible, &mut read);
+                }
+                if let Requirement::When(when) = &requirement {
+                    condition::reads(when, &mut read);
+                }
+                let anchor_len = read
+                    .iter()
+                    .map(|p| p.iter().zip(path).take_while(|(a, b)| a == b).count())
+                    .min()
+                    .unwrap_or(path.len())
+                    .min(path.len());
+                let guards: Vec<&ir::Expr> =
+                    (anchor_len + 1..=path.len()).filter_map(|k| visible_of(form, &path[..k])).collect();
+                let placement = condition::Placement { anchor: &path[..anchor_len], object: path, guards };
+                match condition::node_conditional(name, &schema, visible, &requirement, &placement, repeats) {
+                    Some(conditional) if anchor_len == path.len() => conditionals.push(conditional),
+                    Some(conditional) => gaps.hoisted.push((path[..anchor_len].to_vec(), conditional)),
+                    None => {
+                        gaps.add(&child_pointer, "condition", json!({ "visible": visible, "required": requirement }))
+                    }
+                }
+            }
         }
         // A node with a visibility condition gets its schema inside the conditional, so that
         // a hidden node reports only that it is present.
@@ -222,10 +251,30 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
         schema.insert("required".into(), Value::Array(required));
     }
     schema.insert("additionalProperties".into(), json!(false));
+    // Conditionals of nodes further down that read values of this object.
+    let (mine, others): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut gaps.hoisted).into_iter().partition(|(anchor, _)| anchor == path);
+    gaps.hoisted = others;
+    conditionals.extend(mine.into_iter().map(|(_, conditional)| conditional));
     if !conditionals.is_empty() {
         schema.insert("allOf".into(), Value::Array(conditionals));
     }
     Value::Object(schema)
+}
+
+/// The visibility condition of the node at `path`, if it has one.
+fn visible_of<'f>(form: &'f Form, path: &[String]) -> Option<&'f ir::Expr> {
+    let (first, rest) = path.split_first()?;
+    let mut node = form.items().find(|i| i.name() == first)?;
+    for name in rest {
+        node = node.children().iter().find(|i| i.name() == name)?;
+    }
+    match node {
+        Item::Field(f) => f.visible.as_ref(),
+        Item::Group(g) => g.visible.as_ref(),
+        Item::Repeat(r) => r.visible.as_ref(),
+        Item::Info(i) => i.visible.as_ref(),
+    }
 }
 
 fn node_schema(form: &Form, item: &Item, path: &[String], pointer: &str, gaps: &mut Gaps) -> Value {
