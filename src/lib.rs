@@ -6,7 +6,8 @@
 //! reporting `diag`nostics) → `ir` (the checked model) → `emit` (one module per target).
 //! `validate` interprets the IR and defines what a form means; `formdata` turns posted HTML
 //! forms into submissions; `examples` generates valid and invalid submissions; `driver` runs
-//! the pipeline on disk; `value` holds exact dates and decimals.
+//! the pipeline on disk; `runtime` holds what generated code shares with the validator (exact
+//! dates and decimals, value formats, messages), re-exported for the compiler as `value`.
 
 pub mod check;
 pub mod diag;
@@ -15,6 +16,7 @@ pub mod emit;
 pub mod examples;
 pub mod formdata;
 pub mod ir;
+pub mod runtime;
 pub mod source;
 pub mod syntax;
 pub mod validate;

@@ -46,6 +46,20 @@ fn backends_and_the_ir_never_see_syntax_or_the_checker() {
 }
 
 #[test]
+fn the_runtime_is_self_contained() {
+    // The Rust backend copies these files into the generated crate, which has no `crate::ir`,
+    // `crate::validate` or anything else of the compiler.
+    for file in rust_files(&src().join("runtime")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("crate::"), "{} refers to `crate::`; use `super::` or std", file.display());
+        for line in text.lines().filter(|l| l.trim_start().starts_with("use ")) {
+            let allowed = ["use std::", "use super::", "use serde_json::"];
+            assert!(allowed.iter().any(|a| line.trim_start().starts_with(a)), "{}: {line}", file.display());
+        }
+    }
+}
+
+#[test]
 fn syntax_knows_nothing_of_meaning() {
     for file in rust_files(&src().join("syntax")) {
         let text = std::fs::read_to_string(&file).unwrap();

@@ -17,8 +17,8 @@
 //! Recursion follows the *form* (whose depth the checker bounds), never the submission.
 
 mod eval;
-pub mod formats;
-mod messages;
+
+pub use crate::runtime::{formats, messages};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,16 +27,7 @@ use serde_json::{Map, Value};
 
 pub use eval::{is_given, V};
 
-/// A JSON number as a non-negative whole number (`3` and `3.0` alike), if it is one.
-pub fn eval_number(value: &Value) -> Option<u64> {
-    let n = eval::number(value)?;
-    if n.is_integer() && !n.is_negative() {
-        n.to_string().parse().ok()
-    } else {
-        None
-    }
-}
-pub use messages::Kind;
+pub use crate::runtime::messages::Kind;
 
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
 use crate::value::{Date, Decimal, DurationUnit};

@@ -1,10 +1,7 @@
 //! Exact value types shared by every stage: calendar dates and decimal numbers.
 //!
 //! Forms deal with money and dates, where floating point and "roughly a date" are wrong.
-//! These types are small, exact and have no dependencies.
+//! The types live in the self-contained `runtime`; this module names them for the compiler.
 
-mod date;
-mod decimal;
-
-pub use date::{Date, DurationUnit};
-pub use decimal::Decimal;
+pub use crate::runtime::date::{Date, DurationUnit};
+pub use crate::runtime::decimal::Decimal;

@@ -1,7 +1,12 @@
 //! Built-in messages for citizens, in German and English, one per violation kind.
 //! Form-specific texts (rule messages, pattern messages) come from the IR.
 
-use crate::ir::Text;
+use std::collections::BTreeMap;
+
+use super::date::Date;
+
+/// A text in several languages, by language tag.
+pub type Text = BTreeMap<String, String>;
 
 /// Every kind of violation the reference validator reports, with what its message needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +138,7 @@ impl Kind {
 /// "must be at least 3" for numbers, "must not be before 01.01.1900" for dates.
 fn bound_message(kind: &Kind, bound: &str, de: bool, quoted: &str) -> String {
     let is_min = matches!(kind, Kind::Minimum(_));
-    match (crate::value::Date::parse(bound).is_some(), is_min, de) {
+    match (Date::parse(bound).is_some(), is_min, de) {
         (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
         (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
         (true, true, false) => format!("{quoted} must not be before {bound}."),
@@ -159,7 +164,7 @@ fn type_de(expected: &str) -> &str {
 
 /// Dates `YYYY-MM-DD` become `DD.MM.YYYY` in German; numbers get a decimal comma.
 fn bound_de(bound: &str) -> String {
-    match crate::value::Date::parse(bound) {
+    match Date::parse(bound) {
         Some(date) => format!("{:02}.{:02}.{:04}", date.day, date.month, date.year),
         None => bound.replace('.', ","),
     }

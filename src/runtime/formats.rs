@@ -1,4 +1,5 @@
-//! The value formats every target shares, each defined once here: decimals, money, e-mail,
+//! The value formats every target shares, each defined once here (part of the runtime, see
+//! `runtime/mod.rs`): decimals, money, e-mail,
 //! phone numbers, IBAN, German postal codes and file references.
 //!
 //! Each format is also expressible as a portable regular expression ([`PATTERNS`]), so that
@@ -7,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::value::Decimal;
+use super::decimal::Decimal;
 
 /// Portable regexes (ECMA-262 and Rust `regex` agree) for the string formats, unanchored.
 pub mod patterns {
@@ -190,8 +191,18 @@ pub fn file_ref(value: &Value) -> Option<FileRef<'_>> {
     }
     let name = object.get("name")?.as_str().filter(|n| !n.is_empty())?;
     let media_type = object.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
-    let size = object.get("size").and_then(crate::validate::eval_number)?;
+    let size = whole_number(object.get("size")?)?;
     Some(FileRef { name, media_type, size })
+}
+
+/// A JSON number as a non-negative whole number (`3` and `3.0` alike), if it is one.
+pub fn whole_number(value: &Value) -> Option<u64> {
+    let number = value.as_number()?;
+    if let Some(n) = number.as_u64() {
+        return Some(n);
+    }
+    let f = number.as_f64()?;
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1.8e19).then_some(f as u64)
 }
 
 /// Whether a file matches one of the `accept` entries (extensions or media types, `image/*`).
