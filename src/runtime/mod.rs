@@ -4,8 +4,7 @@
 //! here; the Rust backend is meant to copy them verbatim into the generated crate, so that
 //! generated validators compute with the same code. Therefore they are self-contained: they
 //! use only `std`, `serde_json` and each other (through `super::`), never the compiler's own
-//! modules
-//! (`tests/tidy.rs` checks this).
+//! modules (`tests/tidy.rs` checks this).
 
 pub mod date;
 pub mod decimal;
