@@ -43,9 +43,12 @@ enum Command {
         /// Output directory; each target replaces only its own subdirectory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
-        /// Targets to emit, comma-separated (available: ir, json-schema).
-        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema")]
+        /// Targets to emit, comma-separated (available: ir, json-schema, rust).
+        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust")]
         emit: Vec<String>,
+        /// Name of the generated Rust crate.
+        #[arg(long, default_value = formwerk::emit::rust::DEFAULT_CRATE)]
+        crate_name: String,
         /// Base URI of each JSON Schema's `$id` (`<base>/<form>/<version>/schema.json`).
         #[arg(long, default_value = "https://formwerk.example/schemas")]
         schema_base_uri: String,
@@ -147,7 +150,7 @@ fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => usage_failure(&error.to_string()),
         },
-        Command::Build { forms, out, emit, schema_base_uri, output } => {
+        Command::Build { forms, out, emit, schema_base_uri, crate_name, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
@@ -159,7 +162,7 @@ fn run(cli: Cli) -> ExitCode {
                     }
                 }
             }
-            let settings = formwerk::emit::Settings { schema_base_uri };
+            let settings = formwerk::emit::Settings { schema_base_uri, crate_name };
             match driver::build(&forms, &out, &targets, &settings) {
                 Ok(BuildOutcome::Failed(session)) => {
                     report(&session, &output);

@@ -77,10 +77,18 @@ fn generated_is_up_to_date() {
     }
     let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for target in Target::ALL {
-        for entry in std::fs::read_dir(out.join(target.directory())).into_iter().flatten() {
-            let path = format!("{}/{}", target.directory(), entry.unwrap().file_name().to_string_lossy());
-            if !expected.contains(path.as_str()) {
-                stale.push(format!("{path} (no longer generated)"));
+        let mut stack = vec![out.join(target.directory())];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+                let entry = entry.unwrap().path();
+                if entry.is_dir() {
+                    stack.push(entry);
+                    continue;
+                }
+                let path = entry.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
+                if !expected.contains(path.as_str()) {
+                    stale.push(format!("{path} (no longer generated)"));
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 mod ir_json;
 pub mod json_schema;
+pub mod rust;
 
 use crate::ir;
 
@@ -22,15 +23,18 @@ pub enum Target {
     Ir,
     /// JSON Schema 2020-12 per form (`json-schema/<form>.schema.json`).
     JsonSchema,
+    /// A Rust crate with the runtime and typed data per form (`rust/`).
+    Rust,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema];
+    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema, Target::Rust];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
+            Target::Rust => "rust",
         }
     }
 
@@ -43,6 +47,7 @@ impl Target {
         match self {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
+            Target::Rust => "rust",
         }
     }
 }
@@ -52,11 +57,16 @@ impl Target {
 pub struct Settings {
     /// Base of each schema's `$id`: `<base>/<form>/<version>/schema.json`.
     pub schema_base_uri: String,
+    /// Name of the generated Rust crate.
+    pub crate_name: String,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { schema_base_uri: "https://formwerk.example/schemas".to_string() }
+        Settings {
+            schema_base_uri: "https://formwerk.example/schemas".to_string(),
+            crate_name: rust::DEFAULT_CRATE.to_string(),
+        }
     }
 }
 
@@ -65,6 +75,7 @@ pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Vec<Out
     match target {
         Target::Ir => ir_json::emit(bundle),
         Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
+        Target::Rust => rust::emit(bundle, &settings.crate_name),
     }
 }
 

@@ -251,20 +251,4 @@ mod tests {
         assert!(decimal("0.07").is_some() && decimal("-12").is_some());
         assert!(decimal("1,5").is_none() && decimal("1e5").is_none() && decimal(".5").is_none());
     }
-
-    #[test]
-    fn portable_patterns_agree_with_the_code() {
-        let anchored = |p: &str| regex_syntax::Parser::new().parse(&format!("^(?:{p})$")).is_ok();
-        for pattern in [
-            patterns::DECIMAL,
-            patterns::MONEY,
-            patterns::DATE,
-            patterns::EMAIL,
-            patterns::PHONE,
-            patterns::IBAN,
-            patterns::POSTCODE,
-        ] {
-            assert!(anchored(pattern), "{pattern}");
-        }
-    }
 }

@@ -522,3 +522,25 @@ fn date_bounds(date: Date, constraints: &ir::Constraints, today: Date) -> Option
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::formats::patterns;
+
+    #[test]
+    fn format_patterns_are_valid_rust_regexes() {
+        let anchored = |p: &str| regex_syntax::Parser::new().parse(&format!("^(?:{p})$")).is_ok();
+        let all = [
+            patterns::DECIMAL,
+            patterns::MONEY,
+            patterns::DATE,
+            patterns::EMAIL,
+            patterns::PHONE,
+            patterns::IBAN,
+            patterns::POSTCODE,
+        ];
+        for pattern in all {
+            assert!(anchored(pattern), "{pattern}");
+        }
+    }
+}

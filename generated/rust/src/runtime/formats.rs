@@ -1,0 +1,254 @@
+//! The value formats every target shares, each defined once here (part of the runtime, see
+//! `runtime/mod.rs`): decimals, money, e-mail,
+//! phone numbers, IBAN, German postal codes and file references.
+//!
+//! Each format is also expressible as a portable regular expression ([`PATTERNS`]), so that
+//! the JSON Schema and HTML backends can state it; the IBAN checksum and calendar dates are
+//! checked in code on top of their patterns.
+
+use serde_json::Value;
+
+use super::decimal::Decimal;
+
+/// Portable regexes (ECMA-262 and Rust `regex` agree) for the string formats, unanchored.
+pub mod patterns {
+    /// An exact decimal: optional minus, digits, optional fraction.
+    pub const DECIMAL: &str = "-?[0-9]+(\\.[0-9]+)?";
+    /// Money: like decimal, at most two decimals.
+    pub const MONEY: &str = "-?[0-9]+(\\.[0-9]{1,2})?";
+    /// A date in the form `YYYY-MM-DD` with a year from 0001 (whether it exists is checked
+    /// in code, or by an asserted `format: date`).
+    pub const DATE: &str = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}";
+    /// WHATWG's "valid e-mail address", with at least one dot in the domain.
+    pub const EMAIL: &str = "[A-Za-z0-9.!#$%&'*+\\/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+";
+    /// A phone number as people write it: optional `+`, digits, spaces, `/`, `-`, `(`, `)`.
+    pub const PHONE: &str = "\\+?[0-9(][0-9 ()\\/-]{3,28}[0-9]";
+    /// An IBAN: country code, check digits, 11 to 30 letters or digits (no spaces).
+    pub const IBAN: &str = "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}";
+    /// A German postal code: five digits, the first two from 01 to 99.
+    pub const POSTCODE: &str = "(0[1-9]|[1-9][0-9])[0-9]{3}";
+}
+
+/// Parses an exact decimal in the submission format (`-12.50`).
+pub fn decimal(text: &str) -> Option<Decimal> {
+    if !matches_decimal(text) {
+        return None;
+    }
+    Decimal::parse(text)
+}
+
+fn matches_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int_part, frac_part) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int_part.is_empty()
+        && int_part.bytes().all(|b| b.is_ascii_digit())
+        && frac_part.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else { return false };
+    let local_ok =
+        !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &str| {
+        let bytes = label.as_bytes();
+        (1..=63).contains(&bytes.len())
+            && bytes[0].is_ascii_alphanumeric()
+            && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    };
+    local_ok && labels.len() >= 2 && labels.iter().all(|l| label_ok(l))
+}
+
+pub fn is_phone(text: &str) -> bool {
+    let rest = text.strip_prefix('+').unwrap_or(text);
+    let chars: Vec<char> = rest.chars().collect();
+    (5..=30).contains(&chars.len())
+        && (chars[0].is_ascii_digit() || chars[0] == '(')
+        && chars[chars.len() - 1].is_ascii_digit()
+        && chars.iter().all(|c| c.is_ascii_digit() || " ()/-".contains(*c))
+}
+
+pub fn is_postcode(text: &str) -> bool {
+    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with("00")
+}
+
+/// IBAN lengths by country (SWIFT IBAN registry, the SEPA countries and a few more).
+const IBAN_LENGTHS: &[(&str, usize)] = &[
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BR", 29),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NL", 18),
+    ("NO", 15),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("SA", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VA", 22),
+    ("VG", 24),
+    ("XK", 20),
+];
+
+/// An IBAN without spaces, upper case: known country, its length, and mod-97 = 1.
+pub fn is_iban(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() < 15 || !bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        return false;
+    }
+    let Some((_, length)) = IBAN_LENGTHS.iter().find(|(country, _)| text.starts_with(country)) else { return false };
+    bytes.len() == *length && bytes[2].is_ascii_digit() && bytes[3].is_ascii_digit() && iban_remainder(text) == 1
+}
+
+/// The mod-97 remainder of an IBAN (rearranged, letters as two digits).
+pub fn iban_remainder(text: &str) -> u32 {
+    let rearranged = text[4..].bytes().chain(text[..4].bytes());
+    let mut remainder: u32 = 0;
+    for b in rearranged {
+        let value = if b.is_ascii_digit() { (b - b'0') as u32 } else { (b - b'A') as u32 + 10 };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+    }
+    remainder
+}
+
+/// The check digits that make `country + "00" + bban` a valid IBAN.
+pub fn iban_check_digits(country: &str, bban: &str) -> String {
+    let candidate = format!("{country}00{bban}");
+    format!("{:02}", 98 - iban_remainder(&candidate))
+}
+
+/// A file reference in a submission: `{"name": "nachweis.pdf", "media_type": "application/pdf", "size": 12345}`.
+pub struct FileRef<'a> {
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub size: u64,
+}
+
+pub fn file_ref(value: &Value) -> Option<FileRef<'_>> {
+    let object = value.as_object()?;
+    if object.len() != 3 {
+        return None;
+    }
+    let name = object.get("name")?.as_str().filter(|n| !n.is_empty())?;
+    let media_type = object.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
+    let size = whole_number(object.get("size")?)?;
+    Some(FileRef { name, media_type, size })
+}
+
+/// A JSON number as a non-negative whole number (`3` and `3.0` alike), if it is one.
+pub fn whole_number(value: &Value) -> Option<u64> {
+    let number = value.as_number()?;
+    if let Some(n) = number.as_u64() {
+        return Some(n);
+    }
+    let f = number.as_f64()?;
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1.8e19).then_some(f as u64)
+}
+
+/// Whether a file matches one of the `accept` entries (extensions or media types, `image/*`).
+pub fn file_accepted(file: &FileRef, accept: &[String]) -> bool {
+    let name = file.name.to_ascii_lowercase();
+    let media_type = file.media_type.to_ascii_lowercase();
+    accept.iter().any(|entry| {
+        if let Some(extension) = entry.strip_prefix('.') {
+            name.rsplit_once('.').is_some_and(|(_, ext)| ext == extension)
+        } else if let Some(major) = entry.strip_suffix("/*") {
+            media_type.split_once('/').is_some_and(|(m, _)| m == major)
+        } else {
+            media_type == *entry
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iban_checksum_and_length() {
+        assert!(is_iban("DE89370400440532013000"));
+        assert!(is_iban("GB82WEST12345698765432"));
+        assert!(!is_iban("DE89370400440532013001"), "wrong checksum");
+        assert!(!is_iban("DE8937040044053201300"), "too short for DE");
+        assert!(!is_iban("de89370400440532013000"), "lower case");
+        assert!(!is_iban("XX89370400440532013000"), "unknown country");
+        let digits = iban_check_digits("DE", "370400440532013000");
+        assert_eq!(digits, "89");
+    }
+
+    #[test]
+    fn formats() {
+        assert!(is_email("anna.mueller@example.de"));
+        assert!(!is_email("anna@localhost"));
+        assert!(!is_email("anna müller@example.de"));
+        assert!(is_phone("+49 30 1234567"));
+        assert!(is_phone("(030) 123-456"));
+        assert!(!is_phone("12"));
+        assert!(!is_phone("030 12345 abc"));
+        assert!(is_postcode("10115"));
+        assert!(!is_postcode("00123"));
+        assert!(!is_postcode("1011"));
+        assert!(decimal("0.07").is_some() && decimal("-12").is_some());
+        assert!(decimal("1,5").is_none() && decimal("1e5").is_none() && decimal(".5").is_none());
+    }
+}

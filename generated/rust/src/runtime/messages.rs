@@ -1,0 +1,177 @@
+//! Built-in messages for citizens, in German and English, one per violation kind.
+//! Form-specific texts (rule messages, pattern messages) come from the IR.
+
+use std::collections::BTreeMap;
+
+use super::date::Date;
+
+/// A text in several languages, by language tag.
+pub type Text = BTreeMap<String, String>;
+
+/// Every kind of violation the reference validator reports, with what its message needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Required,
+    Hidden,
+    UnknownProperty,
+    Type(&'static str),
+    Empty,
+    LineBreak,
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(Option<Text>),
+    Minimum(String),
+    Maximum(String),
+    Decimals(u32),
+    DateInvalid,
+    DecimalInvalid,
+    EmailInvalid,
+    PhoneInvalid,
+    IbanInvalid,
+    PostcodeInvalid,
+    CodeInvalid,
+    CodesDuplicate,
+    MinItems(u32),
+    MaxItems(u32),
+    FileInvalid,
+    FileType(Vec<String>),
+    FileSize(u64),
+    Rule(String, Text),
+}
+
+impl Kind {
+    /// The stable violation code, e.g. `max_length` or `rule:mindestalter`.
+    pub fn code(&self) -> String {
+        let code = match self {
+            Kind::Required => "required",
+            Kind::Hidden => "hidden",
+            Kind::UnknownProperty => "unknown_property",
+            Kind::Type(_) => "type",
+            Kind::Empty => "empty",
+            Kind::LineBreak => "line_break",
+            Kind::MinLength(_) => "min_length",
+            Kind::MaxLength(_) => "max_length",
+            Kind::Pattern(_) => "pattern",
+            Kind::Minimum(_) => "minimum",
+            Kind::Maximum(_) => "maximum",
+            Kind::Decimals(_) => "decimals",
+            Kind::DateInvalid => "date_invalid",
+            Kind::DecimalInvalid => "decimal_invalid",
+            Kind::EmailInvalid => "email_invalid",
+            Kind::PhoneInvalid => "phone_invalid",
+            Kind::IbanInvalid => "iban_invalid",
+            Kind::PostcodeInvalid => "postcode_invalid",
+            Kind::CodeInvalid => "code_invalid",
+            Kind::CodesDuplicate => "codes_duplicate",
+            Kind::MinItems(_) => "min_items",
+            Kind::MaxItems(_) => "max_items",
+            Kind::FileInvalid => "file_invalid",
+            Kind::FileType(_) => "file_type",
+            Kind::FileSize(_) => "file_size",
+            Kind::Rule(name, _) => return format!("rule:{name}"),
+        };
+        code.to_string()
+    }
+
+    /// The message in `lang` (`de` or `en`); `label` is the field's label in that language.
+    pub fn message(&self, lang: &str, label: &str) -> String {
+        let de = lang != "en";
+        let quoted = if de { format!("„{label}“") } else { format!("“{label}”") };
+        match self {
+            Kind::Required if de => format!("Bitte machen Sie eine Angabe zu {quoted}."),
+            Kind::Required => format!("Please fill in {quoted}."),
+            Kind::Hidden if de => format!("{quoted} darf bei Ihren übrigen Angaben nicht ausgefüllt sein."),
+            Kind::Hidden => format!("{quoted} must be left empty given your other answers."),
+            Kind::UnknownProperty if de => "Diese Angabe gehört nicht zum Formular.".into(),
+            Kind::UnknownProperty => "This entry is not part of the form.".into(),
+            Kind::Type(expected) if de => format!("{quoted} hat das falsche Format (erwartet: {}).", type_de(expected)),
+            Kind::Type(expected) => format!("{quoted} has the wrong format (expected: {expected})."),
+            Kind::Empty if de => format!("{quoted} ist leer; lassen Sie die Angabe weg oder füllen Sie sie aus."),
+            Kind::Empty => format!("{quoted} is empty; leave it out or fill it in."),
+            Kind::LineBreak if de => format!("{quoted} darf keinen Zeilenumbruch enthalten."),
+            Kind::LineBreak => format!("{quoted} must not contain a line break."),
+            Kind::MinLength(n) if de => format!("{quoted} muss mindestens {n} Zeichen lang sein."),
+            Kind::MinLength(n) => format!("{quoted} must be at least {n} characters long."),
+            Kind::MaxLength(n) if de => format!("{quoted} darf höchstens {n} Zeichen lang sein."),
+            Kind::MaxLength(n) => format!("{quoted} must be at most {n} characters long."),
+            Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
+            Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
+            Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
+            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, &quoted),
+            Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
+            Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
+            Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
+            Kind::DateInvalid => format!("{quoted} is not a valid date."),
+            Kind::DecimalInvalid if de => format!("{quoted} ist keine gültige Zahl."),
+            Kind::DecimalInvalid => format!("{quoted} is not a valid number."),
+            Kind::EmailInvalid if de => format!("{quoted} ist keine gültige E-Mail-Adresse."),
+            Kind::EmailInvalid => format!("{quoted} is not a valid e-mail address."),
+            Kind::PhoneInvalid if de => format!("{quoted} ist keine gültige Telefonnummer."),
+            Kind::PhoneInvalid => format!("{quoted} is not a valid phone number."),
+            Kind::IbanInvalid if de => format!("{quoted} ist keine gültige IBAN; bitte prüfen Sie die Angabe."),
+            Kind::IbanInvalid => format!("{quoted} is not a valid IBAN; please check it."),
+            Kind::PostcodeInvalid if de => format!("{quoted} muss eine fünfstellige Postleitzahl sein."),
+            Kind::PostcodeInvalid => format!("{quoted} must be a five-digit German postcode."),
+            Kind::CodeInvalid if de => format!("Bitte wählen Sie bei {quoted} eine der angebotenen Möglichkeiten."),
+            Kind::CodeInvalid => format!("Please choose one of the options for {quoted}."),
+            Kind::CodesDuplicate if de => format!("Bei {quoted} ist eine Möglichkeit mehrfach gewählt."),
+            Kind::CodesDuplicate => format!("An option of {quoted} is chosen more than once."),
+            Kind::MinItems(1) if de => format!("Bitte geben Sie bei {quoted} mindestens einen Eintrag an."),
+            Kind::MinItems(1) => format!("Please add at least one entry to {quoted}."),
+            Kind::MinItems(n) if de => format!("Bitte geben Sie bei {quoted} mindestens {n} Einträge an."),
+            Kind::MinItems(n) => format!("Please add at least {n} entries to {quoted}."),
+            Kind::MaxItems(1) if de => format!("Bei {quoted} ist höchstens ein Eintrag möglich."),
+            Kind::MaxItems(1) => format!("{quoted} allows at most one entry."),
+            Kind::MaxItems(n) if de => format!("Bei {quoted} sind höchstens {n} Einträge möglich."),
+            Kind::MaxItems(n) => format!("{quoted} allows at most {n} entries."),
+            Kind::FileInvalid if de => format!("{quoted} ist keine gültige Datei."),
+            Kind::FileInvalid => format!("{quoted} is not a valid file."),
+            Kind::FileType(accept) if de => format!("{quoted} muss eine Datei dieser Art sein: {}.", accept.join(", ")),
+            Kind::FileType(accept) => format!("{quoted} must be a file of this type: {}.", accept.join(", ")),
+            Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
+            Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
+            Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// "must be at least 3" for numbers, "must not be before 01.01.1900" for dates.
+fn bound_message(kind: &Kind, bound: &str, de: bool, quoted: &str) -> String {
+    let is_min = matches!(kind, Kind::Minimum(_));
+    match (Date::parse(bound).is_some(), is_min, de) {
+        (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
+        (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
+        (true, true, false) => format!("{quoted} must not be before {bound}."),
+        (true, false, false) => format!("{quoted} must not be after {bound}."),
+        (false, true, true) => format!("{quoted} muss mindestens {} sein.", bound_de(bound)),
+        (false, false, true) => format!("{quoted} darf höchstens {} sein.", bound_de(bound)),
+        (false, true, false) => format!("{quoted} must be at least {bound}."),
+        (false, false, false) => format!("{quoted} must be at most {bound}."),
+    }
+}
+
+fn type_de(expected: &str) -> &str {
+    match expected {
+        "text" => "Text",
+        "whole number" => "ganze Zahl",
+        "yes or no" => "ja oder nein",
+        "object" => "Gruppe von Angaben",
+        "list" => "Liste",
+        "list of codes" => "Liste von Auswahlwerten",
+        other => other,
+    }
+}
+
+/// Dates `YYYY-MM-DD` become `DD.MM.YYYY` in German; numbers get a decimal comma.
+fn bound_de(bound: &str) -> String {
+    match Date::parse(bound) {
+        Some(date) => format!("{:02}.{:02}.{:04}", date.day, date.month, date.year),
+        None => bound.replace('.', ","),
+    }
+}
+
+fn size(bytes: u64, de: bool) -> String {
+    let (value, unit) = if bytes % (1024 * 1024) == 0 { (bytes / (1024 * 1024), "MB") } else { (bytes / 1024, "KB") };
+    let _ = de;
+    format!("{value} {unit}")
+}

@@ -1,0 +1,74 @@
+//! Rust identifiers from the definition's stable names (field names, code-list codes, type
+//! names), never from labels: relabelling changes no identifier.
+
+use proc_macro2::{Ident, Span};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+    "trait", "true", "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
+];
+
+/// An identifier that is never a keyword: `type` becomes `r#type`; `self`, `Self`, `super`
+/// and `crate`, which cannot be raw, get a trailing `_`.
+fn ident(name: &str) -> Ident {
+    if ["self", "Self", "super", "crate"].contains(&name) {
+        return Ident::new(&format!("{name}_"), Span::call_site());
+    }
+    if KEYWORDS.contains(&name) {
+        return Ident::new_raw(name, Span::call_site());
+    }
+    Ident::new(name, Span::call_site())
+}
+
+/// A field or module name (already ASCII and snake case in the source), e.g. `geburtsdatum`.
+pub fn field(name: &str) -> Ident {
+    ident(&name.to_ascii_lowercase())
+}
+
+pub fn module(form_id: &str) -> Ident {
+    field(form_id)
+}
+
+/// A type name from one or more names: `["antragsteller", "anschrift"]` → `AntragstellerAnschrift`.
+pub fn type_name(parts: &[&str]) -> Ident {
+    let mut out = String::new();
+    for part in parts {
+        for word in part.split('_').filter(|w| !w.is_empty()) {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+    }
+    ident(&out)
+}
+
+/// An enum variant for a code: `N` → `N`, `001` → `C001`, `a-b.c` → `A_b_c`.
+pub fn variant(code: &str) -> Ident {
+    let mut out: String = code.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'C');
+    }
+    let mut chars = out.chars();
+    let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or('C');
+    ident(&format!("{first}{}", chars.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_and_stable() {
+        assert_eq!(field("type").to_string(), "r#type");
+        assert_eq!(field("self").to_string(), "self_");
+        assert_eq!(type_name(&["antragsteller", "wohn_anschrift"]).to_string(), "AntragstellerWohnAnschrift");
+        assert_eq!(variant("001").to_string(), "C001");
+        assert_eq!(variant("n").to_string(), "N");
+        assert_eq!(variant("a-b.c").to_string(), "A_b_c");
+        assert_eq!(variant("").to_string(), "C");
+    }
+}
