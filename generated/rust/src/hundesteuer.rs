@@ -9,6 +9,31 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "6da68e53ab7c52b904e51f466978b36e3ff9041eacb8a54c18a38fc21ac833e3";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
+/// Bankverbindung
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bankverbindung {
+    /// Kontoinhaberin oder Kontoinhaber
+    #[serde(rename = "kontoinhaber")]
+    pub kontoinhaber: ::std::string::String,
+    /// IBAN
+    #[serde(rename = "iban")]
+    pub iban: ::std::string::String,
+    /// BIC
+    #[serde(
+        rename = "bic",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bic: ::std::option::Option<::std::string::String>,
+    /// Kreditinstitut
+    #[serde(
+        rename = "kreditinstitut",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub kreditinstitut: ::std::option::Option<::std::string::String>,
+}
 /// Grund der Ermäßigung oder Befreiung
 #[derive(
     Debug,
@@ -138,89 +163,6 @@ impl Ermaessigungsgrund {
         }
     }
 }
-/// Geschlecht
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Geschlecht {
-    /// männlich
-    #[serde(rename = "m")]
-    M,
-    /// weiblich
-    #[serde(rename = "w")]
-    W,
-    /// divers
-    #[serde(rename = "d")]
-    D,
-    /// ohne Angabe
-    #[serde(rename = "x")]
-    X,
-}
-impl Geschlecht {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Geschlecht] = &[
-        Geschlecht::M,
-        Geschlecht::W,
-        Geschlecht::D,
-        Geschlecht::X,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:dsmeld:schluesseltabelle:geschlecht";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "3";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Geschlecht::M => "m",
-            Geschlecht::W => "w",
-            Geschlecht::D => "d",
-            Geschlecht::X => "x",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Geschlecht::M => {
-                match lang {
-                    "de" => ::std::option::Option::Some("männlich"),
-                    "en" => ::std::option::Option::Some("male"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::W => {
-                match lang {
-                    "de" => ::std::option::Option::Some("weiblich"),
-                    "en" => ::std::option::Option::Some("female"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::D => {
-                match lang {
-                    "de" => ::std::option::Option::Some("divers"),
-                    "en" => ::std::option::Option::Some("diverse"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::X => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ohne Angabe"),
-                    "en" => ::std::option::Option::Some("not specified"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
-}
 /// Herkunft des Hundes
 #[derive(
     Debug,
@@ -320,6 +262,52 @@ impl Herkunft {
         }
     }
 }
+/// Hund
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HundeItem {
+    /// Rufname
+    #[serde(rename = "name")]
+    pub name: ::std::string::String,
+    /// Rasse
+    #[serde(rename = "rasse")]
+    pub rasse: ::std::string::String,
+    /// Geschlecht
+    #[serde(rename = "geschlecht")]
+    pub geschlecht: Hundegeschlecht,
+    /// Geburtsdatum des Hundes
+    #[serde(rename = "geburtsdatum")]
+    pub geburtsdatum: ::std::string::String,
+    /// Woher stammt der Hund?
+    #[serde(rename = "herkunft")]
+    pub herkunft: Herkunft,
+    /// Beginn der Haltung
+    #[serde(rename = "haltungsbeginn")]
+    pub haltungsbeginn: ::std::string::String,
+    /// Chipnummer (Transpondernummer)
+    #[serde(
+        rename = "chipnummer",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub chipnummer: ::std::option::Option<::std::string::String>,
+    /// Gewicht in kg
+    #[serde(rename = "gewicht")]
+    pub gewicht: ::std::string::String,
+    /// Schulterhöhe (Widerrist) in cm
+    #[serde(rename = "widerristhoehe")]
+    pub widerristhoehe: i64,
+    /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
+    #[serde(rename = "listenhund")]
+    pub listenhund: bool,
+    /// Erlaubnis oder Wesenstest für den gefährlichen Hund
+    #[serde(
+        rename = "erlaubnis_gefaehrlich",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef>,
+}
 /// Geschlecht des Hundes
 #[derive(
     Debug,
@@ -379,304 +367,69 @@ impl Hundegeschlecht {
         }
     }
 }
-/// Staatsangehörigkeit
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Staatsangehoerigkeit {
-    /// deutsch
-    #[serde(rename = "000")]
-    C000,
-    /// bulgarisch
-    #[serde(rename = "125")]
-    C125,
-    /// französisch
-    #[serde(rename = "129")]
-    C129,
-    /// kroatisch
-    #[serde(rename = "130")]
-    C130,
-    /// griechisch
-    #[serde(rename = "134")]
-    C134,
-    /// italienisch
-    #[serde(rename = "137")]
-    C137,
-    /// niederländisch
-    #[serde(rename = "148")]
-    C148,
-    /// österreichisch
-    #[serde(rename = "151")]
-    C151,
-    /// polnisch
-    #[serde(rename = "152")]
-    C152,
-    /// rumänisch
-    #[serde(rename = "154")]
-    C154,
-    /// schweizerisch
-    #[serde(rename = "158")]
-    C158,
-    /// russisch
-    #[serde(rename = "160")]
-    C160,
-    /// spanisch
-    #[serde(rename = "161")]
-    C161,
-    /// türkisch
-    #[serde(rename = "163")]
-    C163,
-    /// ukrainisch
-    #[serde(rename = "166")]
-    C166,
-    /// britisch
-    #[serde(rename = "168")]
-    C168,
-    /// serbisch
-    #[serde(rename = "170")]
-    C170,
-    /// amerikanisch
-    #[serde(rename = "368")]
-    C368,
-    /// afghanisch
-    #[serde(rename = "423")]
-    C423,
-    /// syrisch
-    #[serde(rename = "475")]
-    C475,
-    /// staatenlos
-    #[serde(rename = "997")]
-    C997,
-    /// ungeklärt
-    #[serde(rename = "998")]
-    C998,
-}
-impl Staatsangehoerigkeit {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Staatsangehoerigkeit] = &[
-        Staatsangehoerigkeit::C000,
-        Staatsangehoerigkeit::C125,
-        Staatsangehoerigkeit::C129,
-        Staatsangehoerigkeit::C130,
-        Staatsangehoerigkeit::C134,
-        Staatsangehoerigkeit::C137,
-        Staatsangehoerigkeit::C148,
-        Staatsangehoerigkeit::C151,
-        Staatsangehoerigkeit::C152,
-        Staatsangehoerigkeit::C154,
-        Staatsangehoerigkeit::C158,
-        Staatsangehoerigkeit::C160,
-        Staatsangehoerigkeit::C161,
-        Staatsangehoerigkeit::C163,
-        Staatsangehoerigkeit::C166,
-        Staatsangehoerigkeit::C168,
-        Staatsangehoerigkeit::C170,
-        Staatsangehoerigkeit::C368,
-        Staatsangehoerigkeit::C423,
-        Staatsangehoerigkeit::C475,
-        Staatsangehoerigkeit::C997,
-        Staatsangehoerigkeit::C998,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2023-02-24";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Staatsangehoerigkeit::C000 => "000",
-            Staatsangehoerigkeit::C125 => "125",
-            Staatsangehoerigkeit::C129 => "129",
-            Staatsangehoerigkeit::C130 => "130",
-            Staatsangehoerigkeit::C134 => "134",
-            Staatsangehoerigkeit::C137 => "137",
-            Staatsangehoerigkeit::C148 => "148",
-            Staatsangehoerigkeit::C151 => "151",
-            Staatsangehoerigkeit::C152 => "152",
-            Staatsangehoerigkeit::C154 => "154",
-            Staatsangehoerigkeit::C158 => "158",
-            Staatsangehoerigkeit::C160 => "160",
-            Staatsangehoerigkeit::C161 => "161",
-            Staatsangehoerigkeit::C163 => "163",
-            Staatsangehoerigkeit::C166 => "166",
-            Staatsangehoerigkeit::C168 => "168",
-            Staatsangehoerigkeit::C170 => "170",
-            Staatsangehoerigkeit::C368 => "368",
-            Staatsangehoerigkeit::C423 => "423",
-            Staatsangehoerigkeit::C475 => "475",
-            Staatsangehoerigkeit::C997 => "997",
-            Staatsangehoerigkeit::C998 => "998",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Staatsangehoerigkeit::C000 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("deutsch"),
-                    "en" => ::std::option::Option::Some("German"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C125 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("bulgarisch"),
-                    "en" => ::std::option::Option::Some("Bulgarian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C129 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("französisch"),
-                    "en" => ::std::option::Option::Some("French"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C130 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("kroatisch"),
-                    "en" => ::std::option::Option::Some("Croatian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C134 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("griechisch"),
-                    "en" => ::std::option::Option::Some("Greek"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C137 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("italienisch"),
-                    "en" => ::std::option::Option::Some("Italian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C148 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("niederländisch"),
-                    "en" => ::std::option::Option::Some("Dutch"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C151 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("österreichisch"),
-                    "en" => ::std::option::Option::Some("Austrian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C152 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("polnisch"),
-                    "en" => ::std::option::Option::Some("Polish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C154 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("rumänisch"),
-                    "en" => ::std::option::Option::Some("Romanian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C158 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("schweizerisch"),
-                    "en" => ::std::option::Option::Some("Swiss"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C160 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("russisch"),
-                    "en" => ::std::option::Option::Some("Russian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C161 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("spanisch"),
-                    "en" => ::std::option::Option::Some("Spanish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C163 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("türkisch"),
-                    "en" => ::std::option::Option::Some("Turkish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C166 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ukrainisch"),
-                    "en" => ::std::option::Option::Some("Ukrainian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C168 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("britisch"),
-                    "en" => ::std::option::Option::Some("British"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C170 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("serbisch"),
-                    "en" => ::std::option::Option::Some("Serbian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C368 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("amerikanisch"),
-                    "en" => ::std::option::Option::Some("American"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C423 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("afghanisch"),
-                    "en" => ::std::option::Option::Some("Afghan"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C475 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("syrisch"),
-                    "en" => ::std::option::Option::Some("Syrian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C997 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("staatenlos"),
-                    "en" => ::std::option::Option::Some("stateless"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C998 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ungeklärt"),
-                    "en" => ::std::option::Option::Some("undetermined"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
+/// Anmeldung zur Hundesteuer
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// Angaben zu Ihrer Person
+    #[serde(rename = "halter")]
+    pub halter: crate::shared::common_person::NatuerlichePerson,
+    /// Ihre Anschrift
+    #[serde(rename = "anschrift")]
+    pub anschrift: crate::shared::common_address::Wohnanschrift,
+    /// Kontakt für Rückfragen
+    #[serde(rename = "kontakt")]
+    pub kontakt: crate::shared::common_contact::Kontakt,
+    /// Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?
+    #[serde(rename = "zuzug")]
+    pub zuzug: bool,
+    /// Bisherige Gemeinde
+    #[serde(
+        rename = "bisherige_gemeinde",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bisherige_gemeinde: ::std::option::Option<::std::string::String>,
+    /// Hunde
+    #[serde(rename = "hunde")]
+    pub hunde: ::std::vec::Vec<HundeItem>,
+    /// Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?
+    #[serde(rename = "steuerermaessigung")]
+    pub steuerermaessigung: bool,
+    /// Grund
+    #[serde(
+        rename = "ermaessigungsgrund",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund>,
+    /// Nachweis
+    #[serde(
+        rename = "nachweis_ermaessigung",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub nachweis_ermaessigung: ::std::option::Option<crate::FileRef>,
+    /// Wie möchten Sie die Hundesteuer bezahlen?
+    #[serde(rename = "zahlungsweise")]
+    pub zahlungsweise: Zahlungsweise,
+    /// Konto für die Lastschrift
+    #[serde(
+        rename = "bankverbindung",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bankverbindung: ::std::option::Option<Bankverbindung>,
+    /// Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).
+    #[serde(
+        rename = "sepa_mandat",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sepa_mandat: ::std::option::Option<bool>,
+    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
+    #[serde(rename = "richtigkeit")]
+    pub richtigkeit: bool,
 }
 /// Zahlungsweise
 #[derive(
@@ -733,216 +486,4 @@ impl Zahlungsweise {
             }
         }
     }
-}
-/// Konto für die Lastschrift
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bankverbindung {
-    /// Kontoinhaberin oder Kontoinhaber
-    #[serde(rename = "kontoinhaber")]
-    pub kontoinhaber: ::std::string::String,
-    /// IBAN
-    #[serde(rename = "iban")]
-    pub iban: ::std::string::String,
-    /// BIC
-    #[serde(
-        rename = "bic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bic: ::std::option::Option<::std::string::String>,
-    /// Kreditinstitut
-    #[serde(
-        rename = "kreditinstitut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub kreditinstitut: ::std::option::Option<::std::string::String>,
-}
-/// Hund
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HundeItem {
-    /// Rufname
-    #[serde(rename = "name")]
-    pub name: ::std::string::String,
-    /// Rasse
-    #[serde(rename = "rasse")]
-    pub rasse: ::std::string::String,
-    /// Geschlecht
-    #[serde(rename = "geschlecht")]
-    pub geschlecht: Hundegeschlecht,
-    /// Geburtsdatum des Hundes
-    #[serde(rename = "geburtsdatum")]
-    pub geburtsdatum: ::std::string::String,
-    /// Woher stammt der Hund?
-    #[serde(rename = "herkunft")]
-    pub herkunft: Herkunft,
-    /// Beginn der Haltung
-    #[serde(rename = "haltungsbeginn")]
-    pub haltungsbeginn: ::std::string::String,
-    /// Chipnummer (Transpondernummer)
-    #[serde(
-        rename = "chipnummer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub chipnummer: ::std::option::Option<::std::string::String>,
-    /// Gewicht in kg
-    #[serde(rename = "gewicht")]
-    pub gewicht: ::std::string::String,
-    /// Schulterhöhe (Widerrist) in cm
-    #[serde(rename = "widerristhoehe")]
-    pub widerristhoehe: i64,
-    /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
-    #[serde(rename = "listenhund")]
-    pub listenhund: bool,
-    /// Erlaubnis oder Wesenstest für den gefährlichen Hund
-    #[serde(
-        rename = "erlaubnis_gefaehrlich",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef>,
-}
-/// Kontakt für Rückfragen
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kontakt {
-    /// E-Mail-Adresse
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Telefonnummer
-    #[serde(
-        rename = "telefon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub telefon: ::std::option::Option<::std::string::String>,
-}
-/// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NatuerlichePerson {
-    /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Familienname
-    #[serde(rename = "familienname")]
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    #[serde(rename = "vornamen")]
-    pub vornamen: ::std::string::String,
-    /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Geschlecht
-    #[serde(rename = "geschlecht")]
-    pub geschlecht: Geschlecht,
-    /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    #[serde(rename = "geburtsort")]
-    pub geburtsort: ::std::string::String,
-    /// Staatsangehörigkeit
-    #[serde(rename = "staatsangehoerigkeit")]
-    pub staatsangehoerigkeit: Staatsangehoerigkeit,
-}
-/// Anmeldung zur Hundesteuer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Submission {
-    /// Angaben zu Ihrer Person
-    #[serde(rename = "halter")]
-    pub halter: NatuerlichePerson,
-    /// Ihre Anschrift
-    #[serde(rename = "anschrift")]
-    pub anschrift: Wohnanschrift,
-    /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
-    pub kontakt: Kontakt,
-    /// Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?
-    #[serde(rename = "zuzug")]
-    pub zuzug: bool,
-    /// Bisherige Gemeinde
-    #[serde(
-        rename = "bisherige_gemeinde",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bisherige_gemeinde: ::std::option::Option<::std::string::String>,
-    /// Hunde
-    #[serde(rename = "hunde")]
-    pub hunde: ::std::vec::Vec<HundeItem>,
-    /// Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?
-    #[serde(rename = "steuerermaessigung")]
-    pub steuerermaessigung: bool,
-    /// Grund
-    #[serde(
-        rename = "ermaessigungsgrund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund>,
-    /// Nachweis
-    #[serde(
-        rename = "nachweis_ermaessigung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub nachweis_ermaessigung: ::std::option::Option<crate::FileRef>,
-    /// Wie möchten Sie die Hundesteuer bezahlen?
-    #[serde(rename = "zahlungsweise")]
-    pub zahlungsweise: Zahlungsweise,
-    /// Konto für die Lastschrift
-    #[serde(
-        rename = "bankverbindung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bankverbindung: ::std::option::Option<Bankverbindung>,
-    /// Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).
-    #[serde(
-        rename = "sepa_mandat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sepa_mandat: ::std::option::Option<bool>,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
-    pub richtigkeit: bool,
-}
-/// Ihre Anschrift
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Wohnanschrift {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Adresszusatz
-    #[serde(
-        rename = "adresszusatz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub adresszusatz: ::std::option::Option<::std::string::String>,
-    /// Postleitzahl
-    #[serde(rename = "plz")]
-    pub plz: ::std::string::String,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
 }

@@ -9,6 +9,92 @@ pub const VERSION: &str = "1.2.0";
 pub const CONTENT_HASH: &str = "1468134aa3e1420db1fcfe3ed0450fd5bfc0c2d424699cf6fd5ea9a58f1d9eb9";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
+/// Angaben zu Ihrer Person
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Antragsteller {
+    /// Doktorgrad
+    #[serde(
+        rename = "doktorgrad",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub doktorgrad: ::std::option::Option<::std::string::String>,
+    /// Vornamen
+    #[serde(rename = "vornamen")]
+    pub vornamen: ::std::string::String,
+    /// Familienname
+    #[serde(rename = "familienname")]
+    pub familienname: ::std::string::String,
+    /// Geburtsname
+    #[serde(
+        rename = "geburtsname",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub geburtsname: ::std::option::Option<::std::string::String>,
+    /// Geburtsdatum
+    #[serde(rename = "geburtsdatum")]
+    pub geburtsdatum: ::std::string::String,
+    /// Geburtsort
+    #[serde(rename = "geburtsort")]
+    pub geburtsort: ::std::string::String,
+    /// Wohnsitz
+    #[serde(rename = "wohnsitz")]
+    pub wohnsitz: AntragstellerWohnsitz,
+    /// Einverständniserklärung der Erziehungsberechtigten
+    #[serde(
+        rename = "einverstaendnis",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub einverstaendnis: ::std::option::Option<crate::FileRef>,
+}
+/// Wohnsitz
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AntragstellerWohnsitz {
+    /// Wo befindet sich Ihr Wohnsitz?
+    #[serde(rename = "inland_ausland")]
+    pub inland_ausland: crate::shared::common_address::InlandAusland,
+    /// Anschrift in Deutschland
+    #[serde(
+        rename = "inland",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inland: ::std::option::Option<crate::shared::common_address::Wohnanschrift>,
+    /// Anschrift im Ausland
+    #[serde(
+        rename = "ausland",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland>,
+}
+/// Lehrgang
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AusbildungItem {
+    /// Jagdschule oder Ausbildungsstelle
+    #[serde(rename = "anbieter")]
+    pub anbieter: ::std::string::String,
+    /// Beginn
+    #[serde(rename = "beginn")]
+    pub beginn: ::std::string::String,
+    /// Ende
+    #[serde(rename = "ende")]
+    pub ende: ::std::string::String,
+    /// Stunden Theorie
+    #[serde(rename = "stunden_theorie")]
+    pub stunden_theorie: i64,
+    /// Stunden Praxis (einschließlich Schießausbildung)
+    #[serde(rename = "stunden_praxis")]
+    pub stunden_praxis: i64,
+    /// Teilnahmebescheinigung
+    #[serde(rename = "nachweis")]
+    pub nachweis: crate::FileRef,
+}
 /// Bundesland
 #[derive(
     Debug,
@@ -236,64 +322,22 @@ impl Bundesland {
         }
     }
 }
-/// Wo befindet sich die Anschrift?
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum InlandAusland {
-    /// in Deutschland
-    #[serde(rename = "001")]
-    C001,
-    /// außerhalb von Deutschland
-    #[serde(rename = "002")]
-    C002,
-}
-impl InlandAusland {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [InlandAusland] = &[
-        InlandAusland::C001,
-        InlandAusland::C002,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:fim:codeliste:anschrift-inland-oder-ausland";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2021-06-18";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            InlandAusland::C001 => "001",
-            InlandAusland::C002 => "002",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            InlandAusland::C001 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("in Deutschland"),
-                    "en" => ::std::option::Option::Some("in Germany"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            InlandAusland::C002 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("außerhalb von Deutschland"),
-                    "en" => ::std::option::Option::Some("outside Germany"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
+/// Prüfung
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrueherePruefungenItem {
+    /// Prüfungsdatum
+    #[serde(rename = "datum")]
+    pub datum: ::std::string::String,
+    /// Bundesland
+    #[serde(rename = "bundesland")]
+    pub bundesland: Bundesland,
+    /// Prüfungsbehörde
+    #[serde(rename = "behoerde")]
+    pub behoerde: ::std::string::String,
+    /// Ergebnis
+    #[serde(rename = "ergebnis")]
+    pub ergebnis: Pruefungsergebnis,
 }
 /// Ergebnis
 #[derive(
@@ -441,383 +485,6 @@ impl Pruefungsteil {
         }
     }
 }
-/// Staat
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Staat {
-    /// Österreich
-    #[serde(rename = "AT")]
-    AT,
-    /// Belgien
-    #[serde(rename = "BE")]
-    BE,
-    /// Schweiz
-    #[serde(rename = "CH")]
-    CH,
-    /// Tschechien
-    #[serde(rename = "CZ")]
-    CZ,
-    /// Dänemark
-    #[serde(rename = "DK")]
-    DK,
-    /// Spanien
-    #[serde(rename = "ES")]
-    ES,
-    /// Frankreich
-    #[serde(rename = "FR")]
-    FR,
-    /// Vereinigtes Königreich
-    #[serde(rename = "GB")]
-    GB,
-    /// Italien
-    #[serde(rename = "IT")]
-    IT,
-    /// Luxemburg
-    #[serde(rename = "LU")]
-    LU,
-    /// Niederlande
-    #[serde(rename = "NL")]
-    NL,
-    /// Polen
-    #[serde(rename = "PL")]
-    PL,
-    /// Rumänien
-    #[serde(rename = "RO")]
-    RO,
-    /// Türkei
-    #[serde(rename = "TR")]
-    TR,
-    /// Ukraine
-    #[serde(rename = "UA")]
-    UA,
-    /// Vereinigte Staaten
-    #[serde(rename = "US")]
-    US,
-}
-impl Staat {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Staat] = &[
-        Staat::AT,
-        Staat::BE,
-        Staat::CH,
-        Staat::CZ,
-        Staat::DK,
-        Staat::ES,
-        Staat::FR,
-        Staat::GB,
-        Staat::IT,
-        Staat::LU,
-        Staat::NL,
-        Staat::PL,
-        Staat::RO,
-        Staat::TR,
-        Staat::UA,
-        Staat::US,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:staat-iso-3166-1-alpha-2";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2024-01-01";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Staat::AT => "AT",
-            Staat::BE => "BE",
-            Staat::CH => "CH",
-            Staat::CZ => "CZ",
-            Staat::DK => "DK",
-            Staat::ES => "ES",
-            Staat::FR => "FR",
-            Staat::GB => "GB",
-            Staat::IT => "IT",
-            Staat::LU => "LU",
-            Staat::NL => "NL",
-            Staat::PL => "PL",
-            Staat::RO => "RO",
-            Staat::TR => "TR",
-            Staat::UA => "UA",
-            Staat::US => "US",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Staat::AT => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Österreich"),
-                    "en" => ::std::option::Option::Some("Austria"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::BE => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Belgien"),
-                    "en" => ::std::option::Option::Some("Belgium"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::CH => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Schweiz"),
-                    "en" => ::std::option::Option::Some("Switzerland"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::CZ => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Tschechien"),
-                    "en" => ::std::option::Option::Some("Czechia"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::DK => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Dänemark"),
-                    "en" => ::std::option::Option::Some("Denmark"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::ES => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Spanien"),
-                    "en" => ::std::option::Option::Some("Spain"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::FR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Frankreich"),
-                    "en" => ::std::option::Option::Some("France"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::GB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Vereinigtes Königreich"),
-                    "en" => ::std::option::Option::Some("United Kingdom"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::IT => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Italien"),
-                    "en" => ::std::option::Option::Some("Italy"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::LU => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Luxemburg"),
-                    "en" => ::std::option::Option::Some("Luxembourg"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::NL => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Niederlande"),
-                    "en" => ::std::option::Option::Some("Netherlands"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::PL => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Polen"),
-                    "en" => ::std::option::Option::Some("Poland"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::RO => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Rumänien"),
-                    "en" => ::std::option::Option::Some("Romania"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::TR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Türkei"),
-                    "en" => ::std::option::Option::Some("Türkiye"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::UA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Ukraine"),
-                    "en" => ::std::option::Option::Some("Ukraine"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::US => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Vereinigte Staaten"),
-                    "en" => ::std::option::Option::Some("United States"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
-}
-/// Anschrift im Ausland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnschriftAusland {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Adresszusatz
-    #[serde(
-        rename = "adresszusatz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub adresszusatz: ::std::option::Option<::std::string::String>,
-    /// Postleitzahl
-    #[serde(
-        rename = "postleitzahl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub postleitzahl: ::std::option::Option<::std::string::String>,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
-    /// Staat
-    #[serde(rename = "staat")]
-    pub staat: Staat,
-}
-/// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Antragsteller {
-    /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Vornamen
-    #[serde(rename = "vornamen")]
-    pub vornamen: ::std::string::String,
-    /// Familienname
-    #[serde(rename = "familienname")]
-    pub familienname: ::std::string::String,
-    /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    #[serde(rename = "geburtsort")]
-    pub geburtsort: ::std::string::String,
-    /// Wohnsitz
-    #[serde(rename = "wohnsitz")]
-    pub wohnsitz: AntragstellerWohnsitz,
-    /// Einverständniserklärung der Erziehungsberechtigten
-    #[serde(
-        rename = "einverstaendnis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub einverstaendnis: ::std::option::Option<crate::FileRef>,
-}
-/// Wohnsitz
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AntragstellerWohnsitz {
-    /// Wo befindet sich Ihr Wohnsitz?
-    #[serde(rename = "inland_ausland")]
-    pub inland_ausland: InlandAusland,
-    /// Anschrift in Deutschland
-    #[serde(
-        rename = "inland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inland: ::std::option::Option<Wohnanschrift>,
-    /// Anschrift im Ausland
-    #[serde(
-        rename = "ausland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ausland: ::std::option::Option<AnschriftAusland>,
-}
-/// Lehrgang
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AusbildungItem {
-    /// Jagdschule oder Ausbildungsstelle
-    #[serde(rename = "anbieter")]
-    pub anbieter: ::std::string::String,
-    /// Beginn
-    #[serde(rename = "beginn")]
-    pub beginn: ::std::string::String,
-    /// Ende
-    #[serde(rename = "ende")]
-    pub ende: ::std::string::String,
-    /// Stunden Theorie
-    #[serde(rename = "stunden_theorie")]
-    pub stunden_theorie: i64,
-    /// Stunden Praxis (einschließlich Schießausbildung)
-    #[serde(rename = "stunden_praxis")]
-    pub stunden_praxis: i64,
-    /// Teilnahmebescheinigung
-    #[serde(rename = "nachweis")]
-    pub nachweis: crate::FileRef,
-}
-/// Prüfung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrueherePruefungenItem {
-    /// Prüfungsdatum
-    #[serde(rename = "datum")]
-    pub datum: ::std::string::String,
-    /// Bundesland
-    #[serde(rename = "bundesland")]
-    pub bundesland: Bundesland,
-    /// Prüfungsbehörde
-    #[serde(rename = "behoerde")]
-    pub behoerde: ::std::string::String,
-    /// Ergebnis
-    #[serde(rename = "ergebnis")]
-    pub ergebnis: Pruefungsergebnis,
-}
-/// Kontakt für Rückfragen
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kontakt {
-    /// E-Mail-Adresse
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Telefonnummer
-    #[serde(
-        rename = "telefon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub telefon: ::std::option::Option<::std::string::String>,
-}
 /// Antrag auf Zulassung zur Jägerprüfung
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -827,7 +494,7 @@ pub struct Submission {
     pub antragsteller: Antragsteller,
     /// Kontakt für Rückfragen
     #[serde(rename = "kontakt")]
-    pub kontakt: Kontakt,
+    pub kontakt: crate::shared::common_contact::Kontakt,
     /// Ausbildungslehrgänge
     #[serde(rename = "ausbildung")]
     pub ausbildung: ::std::vec::Vec<AusbildungItem>,
@@ -869,27 +536,6 @@ pub struct Submission {
     /// Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
-}
-/// Anschrift in Deutschland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Wohnanschrift {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Adresszusatz
-    #[serde(
-        rename = "adresszusatz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub adresszusatz: ::std::option::Option<::std::string::String>,
-    /// Postleitzahl
-    #[serde(rename = "plz")]
-    pub plz: ::std::string::String,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
 }
 /// Fragen zur Zuverlässigkeit und persönlichen Eignung
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

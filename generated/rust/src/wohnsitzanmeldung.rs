@@ -65,6 +65,20 @@ impl Ausweisart {
         }
     }
 }
+/// Bisherige Anschrift in Deutschland
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BisherigeAnschrift {
+    /// Straße und Hausnummer
+    #[serde(rename = "strasse_hausnummer")]
+    pub strasse_hausnummer: ::std::string::String,
+    /// Postleitzahl
+    #[serde(rename = "plz")]
+    pub plz: ::std::string::String,
+    /// Ort
+    #[serde(rename = "ort")]
+    pub ort: ::std::string::String,
+}
 /// Familienstand
 #[derive(
     Debug,
@@ -218,147 +232,89 @@ impl Familienstand {
         }
     }
 }
-/// Geschlecht
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Geschlecht {
-    /// männlich
-    #[serde(rename = "m")]
-    M,
-    /// weiblich
-    #[serde(rename = "w")]
-    W,
-    /// divers
-    #[serde(rename = "d")]
-    D,
-    /// ohne Angabe
-    #[serde(rename = "x")]
-    X,
-}
-impl Geschlecht {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Geschlecht] = &[
-        Geschlecht::M,
-        Geschlecht::W,
-        Geschlecht::D,
-        Geschlecht::X,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:dsmeld:schluesseltabelle:geschlecht";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "3";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Geschlecht::M => "m",
-            Geschlecht::W => "w",
-            Geschlecht::D => "d",
-            Geschlecht::X => "x",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Geschlecht::M => {
-                match lang {
-                    "de" => ::std::option::Option::Some("männlich"),
-                    "en" => ::std::option::Option::Some("male"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::W => {
-                match lang {
-                    "de" => ::std::option::Option::Some("weiblich"),
-                    "en" => ::std::option::Option::Some("female"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::D => {
-                match lang {
-                    "de" => ::std::option::Option::Some("divers"),
-                    "en" => ::std::option::Option::Some("diverse"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Geschlecht::X => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ohne Angabe"),
-                    "en" => ::std::option::Option::Some("not specified"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
-}
-/// Wo befindet sich die Anschrift?
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum InlandAusland {
-    /// in Deutschland
-    #[serde(rename = "001")]
-    C001,
-    /// außerhalb von Deutschland
-    #[serde(rename = "002")]
-    C002,
-}
-impl InlandAusland {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [InlandAusland] = &[
-        InlandAusland::C001,
-        InlandAusland::C002,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:fim:codeliste:anschrift-inland-oder-ausland";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2021-06-18";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            InlandAusland::C001 => "001",
-            InlandAusland::C002 => "002",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            InlandAusland::C001 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("in Deutschland"),
-                    "en" => ::std::option::Option::Some("in Germany"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            InlandAusland::C002 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("außerhalb von Deutschland"),
-                    "en" => ::std::option::Option::Some("outside Germany"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
+/// Person
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonenItem {
+    /// Familienname
+    #[serde(rename = "familienname")]
+    pub familienname: ::std::string::String,
+    /// Vornamen
+    #[serde(rename = "vornamen")]
+    pub vornamen: ::std::string::String,
+    /// Geburtsname
+    #[serde(
+        rename = "geburtsname",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub geburtsname: ::std::option::Option<::std::string::String>,
+    /// Doktorgrad
+    #[serde(
+        rename = "doktorgrad",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub doktorgrad: ::std::option::Option<::std::string::String>,
+    /// Geschlecht
+    #[serde(rename = "geschlecht")]
+    pub geschlecht: crate::shared::common_codes::Geschlecht,
+    /// Geburtsdatum
+    #[serde(rename = "geburtsdatum")]
+    pub geburtsdatum: ::std::string::String,
+    /// Geburtsort
+    #[serde(rename = "geburtsort")]
+    pub geburtsort: ::std::string::String,
+    /// Staatsangehörigkeiten
+    #[serde(rename = "staatsangehoerigkeiten")]
+    pub staatsangehoerigkeiten: ::std::vec::Vec<
+        crate::shared::common_codes::Staatsangehoerigkeit,
+    >,
+    /// Familienstand
+    #[serde(rename = "familienstand")]
+    pub familienstand: Familienstand,
+    /// Familienstand seit
+    #[serde(
+        rename = "familienstand_seit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub familienstand_seit: ::std::option::Option<::std::string::String>,
+    /// Religionszugehörigkeit
+    #[serde(
+        rename = "religion",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub religion: ::std::option::Option<Religion>,
+    /// Ausweisdokument
+    #[serde(
+        rename = "ausweisart",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ausweisart: ::std::option::Option<Ausweisart>,
+    /// Seriennummer des Ausweises
+    #[serde(
+        rename = "ausweisnummer",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ausweisnummer: ::std::option::Option<::std::string::String>,
+    /// Ausgestellt am
+    #[serde(
+        rename = "ausweis_ausgestellt",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ausweis_ausgestellt: ::std::option::Option<::std::string::String>,
+    /// Gültig bis
+    #[serde(
+        rename = "ausweis_gueltig_bis",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ausweis_gueltig_bis: ::std::option::Option<::std::string::String>,
 }
 /// Religionszugehörigkeit
 #[derive(
@@ -483,531 +439,85 @@ impl Religion {
         }
     }
 }
-/// Staat
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Staat {
-    /// Österreich
-    #[serde(rename = "AT")]
-    AT,
-    /// Belgien
-    #[serde(rename = "BE")]
-    BE,
-    /// Schweiz
-    #[serde(rename = "CH")]
-    CH,
-    /// Tschechien
-    #[serde(rename = "CZ")]
-    CZ,
-    /// Dänemark
-    #[serde(rename = "DK")]
-    DK,
-    /// Spanien
-    #[serde(rename = "ES")]
-    ES,
-    /// Frankreich
-    #[serde(rename = "FR")]
-    FR,
-    /// Vereinigtes Königreich
-    #[serde(rename = "GB")]
-    GB,
-    /// Italien
-    #[serde(rename = "IT")]
-    IT,
-    /// Luxemburg
-    #[serde(rename = "LU")]
-    LU,
-    /// Niederlande
-    #[serde(rename = "NL")]
-    NL,
-    /// Polen
-    #[serde(rename = "PL")]
-    PL,
-    /// Rumänien
-    #[serde(rename = "RO")]
-    RO,
-    /// Türkei
-    #[serde(rename = "TR")]
-    TR,
-    /// Ukraine
-    #[serde(rename = "UA")]
-    UA,
-    /// Vereinigte Staaten
-    #[serde(rename = "US")]
-    US,
+/// Anmeldung einer Wohnung
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// Einzugsdatum
+    #[serde(rename = "einzugsdatum")]
+    pub einzugsdatum: ::std::string::String,
+    /// Anschrift der neuen Wohnung
+    #[serde(rename = "neue_anschrift")]
+    pub neue_anschrift: crate::shared::common_address::Wohnanschrift,
+    /// Lage der Wohnung im Haus
+    #[serde(
+        rename = "lage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub lage: ::std::option::Option<::std::string::String>,
+    /// Die neue Wohnung ist
+    #[serde(rename = "wohnungsstatus")]
+    pub wohnungsstatus: Wohnungsstatus,
+    /// Ihre weitere Wohnung in Deutschland
+    #[serde(
+        rename = "weitere_wohnung",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub weitere_wohnung: ::std::option::Option<WeitereWohnung>,
+    /// Wo lag Ihre bisherige Wohnung?
+    #[serde(rename = "bisher_lage")]
+    pub bisher_lage: crate::shared::common_address::InlandAusland,
+    /// Bisherige Anschrift in Deutschland
+    #[serde(
+        rename = "bisherige_anschrift",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bisherige_anschrift: ::std::option::Option<BisherigeAnschrift>,
+    /// Behalten Sie die bisherige Wohnung?
+    #[serde(
+        rename = "bisherige_beibehalten",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bisherige_beibehalten: ::std::option::Option<bool>,
+    /// Bisherige Anschrift im Ausland
+    #[serde(
+        rename = "bisherige_anschrift_ausland",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bisherige_anschrift_ausland: ::std::option::Option<
+        crate::shared::common_address::AnschriftAusland,
+    >,
+    /// Personen, die einziehen
+    #[serde(rename = "personen")]
+    pub personen: ::std::vec::Vec<PersonenItem>,
+    /// Wohnungsgeberbestätigung
+    #[serde(rename = "wohnungsgeberbestaetigung")]
+    pub wohnungsgeberbestaetigung: crate::FileRef,
+    /// Kontakt für Rückfragen
+    #[serde(rename = "kontakt")]
+    pub kontakt: crate::shared::common_contact::Kontakt,
+    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
+    #[serde(rename = "richtigkeit")]
+    pub richtigkeit: bool,
 }
-impl Staat {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Staat] = &[
-        Staat::AT,
-        Staat::BE,
-        Staat::CH,
-        Staat::CZ,
-        Staat::DK,
-        Staat::ES,
-        Staat::FR,
-        Staat::GB,
-        Staat::IT,
-        Staat::LU,
-        Staat::NL,
-        Staat::PL,
-        Staat::RO,
-        Staat::TR,
-        Staat::UA,
-        Staat::US,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:staat-iso-3166-1-alpha-2";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2024-01-01";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Staat::AT => "AT",
-            Staat::BE => "BE",
-            Staat::CH => "CH",
-            Staat::CZ => "CZ",
-            Staat::DK => "DK",
-            Staat::ES => "ES",
-            Staat::FR => "FR",
-            Staat::GB => "GB",
-            Staat::IT => "IT",
-            Staat::LU => "LU",
-            Staat::NL => "NL",
-            Staat::PL => "PL",
-            Staat::RO => "RO",
-            Staat::TR => "TR",
-            Staat::UA => "UA",
-            Staat::US => "US",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Staat::AT => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Österreich"),
-                    "en" => ::std::option::Option::Some("Austria"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::BE => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Belgien"),
-                    "en" => ::std::option::Option::Some("Belgium"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::CH => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Schweiz"),
-                    "en" => ::std::option::Option::Some("Switzerland"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::CZ => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Tschechien"),
-                    "en" => ::std::option::Option::Some("Czechia"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::DK => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Dänemark"),
-                    "en" => ::std::option::Option::Some("Denmark"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::ES => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Spanien"),
-                    "en" => ::std::option::Option::Some("Spain"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::FR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Frankreich"),
-                    "en" => ::std::option::Option::Some("France"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::GB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Vereinigtes Königreich"),
-                    "en" => ::std::option::Option::Some("United Kingdom"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::IT => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Italien"),
-                    "en" => ::std::option::Option::Some("Italy"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::LU => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Luxemburg"),
-                    "en" => ::std::option::Option::Some("Luxembourg"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::NL => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Niederlande"),
-                    "en" => ::std::option::Option::Some("Netherlands"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::PL => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Polen"),
-                    "en" => ::std::option::Option::Some("Poland"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::RO => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Rumänien"),
-                    "en" => ::std::option::Option::Some("Romania"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::TR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Türkei"),
-                    "en" => ::std::option::Option::Some("Türkiye"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::UA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Ukraine"),
-                    "en" => ::std::option::Option::Some("Ukraine"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staat::US => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Vereinigte Staaten"),
-                    "en" => ::std::option::Option::Some("United States"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
-}
-/// Staatsangehörigkeit
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Staatsangehoerigkeit {
-    /// deutsch
-    #[serde(rename = "000")]
-    C000,
-    /// bulgarisch
-    #[serde(rename = "125")]
-    C125,
-    /// französisch
-    #[serde(rename = "129")]
-    C129,
-    /// kroatisch
-    #[serde(rename = "130")]
-    C130,
-    /// griechisch
-    #[serde(rename = "134")]
-    C134,
-    /// italienisch
-    #[serde(rename = "137")]
-    C137,
-    /// niederländisch
-    #[serde(rename = "148")]
-    C148,
-    /// österreichisch
-    #[serde(rename = "151")]
-    C151,
-    /// polnisch
-    #[serde(rename = "152")]
-    C152,
-    /// rumänisch
-    #[serde(rename = "154")]
-    C154,
-    /// schweizerisch
-    #[serde(rename = "158")]
-    C158,
-    /// russisch
-    #[serde(rename = "160")]
-    C160,
-    /// spanisch
-    #[serde(rename = "161")]
-    C161,
-    /// türkisch
-    #[serde(rename = "163")]
-    C163,
-    /// ukrainisch
-    #[serde(rename = "166")]
-    C166,
-    /// britisch
-    #[serde(rename = "168")]
-    C168,
-    /// serbisch
-    #[serde(rename = "170")]
-    C170,
-    /// amerikanisch
-    #[serde(rename = "368")]
-    C368,
-    /// afghanisch
-    #[serde(rename = "423")]
-    C423,
-    /// syrisch
-    #[serde(rename = "475")]
-    C475,
-    /// staatenlos
-    #[serde(rename = "997")]
-    C997,
-    /// ungeklärt
-    #[serde(rename = "998")]
-    C998,
-}
-impl Staatsangehoerigkeit {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Staatsangehoerigkeit] = &[
-        Staatsangehoerigkeit::C000,
-        Staatsangehoerigkeit::C125,
-        Staatsangehoerigkeit::C129,
-        Staatsangehoerigkeit::C130,
-        Staatsangehoerigkeit::C134,
-        Staatsangehoerigkeit::C137,
-        Staatsangehoerigkeit::C148,
-        Staatsangehoerigkeit::C151,
-        Staatsangehoerigkeit::C152,
-        Staatsangehoerigkeit::C154,
-        Staatsangehoerigkeit::C158,
-        Staatsangehoerigkeit::C160,
-        Staatsangehoerigkeit::C161,
-        Staatsangehoerigkeit::C163,
-        Staatsangehoerigkeit::C166,
-        Staatsangehoerigkeit::C168,
-        Staatsangehoerigkeit::C170,
-        Staatsangehoerigkeit::C368,
-        Staatsangehoerigkeit::C423,
-        Staatsangehoerigkeit::C475,
-        Staatsangehoerigkeit::C997,
-        Staatsangehoerigkeit::C998,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2023-02-24";
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        match self {
-            Staatsangehoerigkeit::C000 => "000",
-            Staatsangehoerigkeit::C125 => "125",
-            Staatsangehoerigkeit::C129 => "129",
-            Staatsangehoerigkeit::C130 => "130",
-            Staatsangehoerigkeit::C134 => "134",
-            Staatsangehoerigkeit::C137 => "137",
-            Staatsangehoerigkeit::C148 => "148",
-            Staatsangehoerigkeit::C151 => "151",
-            Staatsangehoerigkeit::C152 => "152",
-            Staatsangehoerigkeit::C154 => "154",
-            Staatsangehoerigkeit::C158 => "158",
-            Staatsangehoerigkeit::C160 => "160",
-            Staatsangehoerigkeit::C161 => "161",
-            Staatsangehoerigkeit::C163 => "163",
-            Staatsangehoerigkeit::C166 => "166",
-            Staatsangehoerigkeit::C168 => "168",
-            Staatsangehoerigkeit::C170 => "170",
-            Staatsangehoerigkeit::C368 => "368",
-            Staatsangehoerigkeit::C423 => "423",
-            Staatsangehoerigkeit::C475 => "475",
-            Staatsangehoerigkeit::C997 => "997",
-            Staatsangehoerigkeit::C998 => "998",
-        }
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Staatsangehoerigkeit::C000 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("deutsch"),
-                    "en" => ::std::option::Option::Some("German"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C125 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("bulgarisch"),
-                    "en" => ::std::option::Option::Some("Bulgarian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C129 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("französisch"),
-                    "en" => ::std::option::Option::Some("French"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C130 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("kroatisch"),
-                    "en" => ::std::option::Option::Some("Croatian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C134 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("griechisch"),
-                    "en" => ::std::option::Option::Some("Greek"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C137 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("italienisch"),
-                    "en" => ::std::option::Option::Some("Italian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C148 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("niederländisch"),
-                    "en" => ::std::option::Option::Some("Dutch"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C151 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("österreichisch"),
-                    "en" => ::std::option::Option::Some("Austrian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C152 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("polnisch"),
-                    "en" => ::std::option::Option::Some("Polish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C154 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("rumänisch"),
-                    "en" => ::std::option::Option::Some("Romanian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C158 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("schweizerisch"),
-                    "en" => ::std::option::Option::Some("Swiss"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C160 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("russisch"),
-                    "en" => ::std::option::Option::Some("Russian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C161 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("spanisch"),
-                    "en" => ::std::option::Option::Some("Spanish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C163 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("türkisch"),
-                    "en" => ::std::option::Option::Some("Turkish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C166 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ukrainisch"),
-                    "en" => ::std::option::Option::Some("Ukrainian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C168 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("britisch"),
-                    "en" => ::std::option::Option::Some("British"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C170 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("serbisch"),
-                    "en" => ::std::option::Option::Some("Serbian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C368 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("amerikanisch"),
-                    "en" => ::std::option::Option::Some("American"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C423 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("afghanisch"),
-                    "en" => ::std::option::Option::Some("Afghan"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C475 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("syrisch"),
-                    "en" => ::std::option::Option::Some("Syrian"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C997 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("staatenlos"),
-                    "en" => ::std::option::Option::Some("stateless"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Staatsangehoerigkeit::C998 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ungeklärt"),
-                    "en" => ::std::option::Option::Some("undetermined"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
+/// Ihre weitere Wohnung in Deutschland
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeitereWohnung {
+    /// Straße und Hausnummer
+    #[serde(rename = "strasse_hausnummer")]
+    pub strasse_hausnummer: ::std::string::String,
+    /// Postleitzahl
+    #[serde(rename = "plz")]
+    pub plz: ::std::string::String,
+    /// Ort
+    #[serde(rename = "ort")]
+    pub ort: ::std::string::String,
 }
 /// Art der Wohnung
 #[derive(
@@ -1079,246 +589,4 @@ impl Wohnungsstatus {
             }
         }
     }
-}
-/// Bisherige Anschrift im Ausland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnschriftAusland {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Adresszusatz
-    #[serde(
-        rename = "adresszusatz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub adresszusatz: ::std::option::Option<::std::string::String>,
-    /// Postleitzahl
-    #[serde(
-        rename = "postleitzahl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub postleitzahl: ::std::option::Option<::std::string::String>,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
-    /// Staat
-    #[serde(rename = "staat")]
-    pub staat: Staat,
-}
-/// Bisherige Anschrift in Deutschland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BisherigeAnschrift {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Postleitzahl
-    #[serde(rename = "plz")]
-    pub plz: ::std::string::String,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
-}
-/// Kontakt für Rückfragen
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kontakt {
-    /// E-Mail-Adresse
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Telefonnummer
-    #[serde(
-        rename = "telefon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub telefon: ::std::option::Option<::std::string::String>,
-}
-/// Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersonenItem {
-    /// Familienname
-    #[serde(rename = "familienname")]
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    #[serde(rename = "vornamen")]
-    pub vornamen: ::std::string::String,
-    /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Geschlecht
-    #[serde(rename = "geschlecht")]
-    pub geschlecht: Geschlecht,
-    /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    #[serde(rename = "geburtsort")]
-    pub geburtsort: ::std::string::String,
-    /// Staatsangehörigkeiten
-    #[serde(rename = "staatsangehoerigkeiten")]
-    pub staatsangehoerigkeiten: ::std::vec::Vec<Staatsangehoerigkeit>,
-    /// Familienstand
-    #[serde(rename = "familienstand")]
-    pub familienstand: Familienstand,
-    /// Familienstand seit
-    #[serde(
-        rename = "familienstand_seit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub familienstand_seit: ::std::option::Option<::std::string::String>,
-    /// Religionszugehörigkeit
-    #[serde(
-        rename = "religion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub religion: ::std::option::Option<Religion>,
-    /// Ausweisdokument
-    #[serde(
-        rename = "ausweisart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ausweisart: ::std::option::Option<Ausweisart>,
-    /// Seriennummer des Ausweises
-    #[serde(
-        rename = "ausweisnummer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ausweisnummer: ::std::option::Option<::std::string::String>,
-    /// Ausgestellt am
-    #[serde(
-        rename = "ausweis_ausgestellt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ausweis_ausgestellt: ::std::option::Option<::std::string::String>,
-    /// Gültig bis
-    #[serde(
-        rename = "ausweis_gueltig_bis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ausweis_gueltig_bis: ::std::option::Option<::std::string::String>,
-}
-/// Anmeldung einer Wohnung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Submission {
-    /// Einzugsdatum
-    #[serde(rename = "einzugsdatum")]
-    pub einzugsdatum: ::std::string::String,
-    /// Anschrift der neuen Wohnung
-    #[serde(rename = "neue_anschrift")]
-    pub neue_anschrift: Wohnanschrift,
-    /// Lage der Wohnung im Haus
-    #[serde(
-        rename = "lage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub lage: ::std::option::Option<::std::string::String>,
-    /// Die neue Wohnung ist
-    #[serde(rename = "wohnungsstatus")]
-    pub wohnungsstatus: Wohnungsstatus,
-    /// Ihre weitere Wohnung in Deutschland
-    #[serde(
-        rename = "weitere_wohnung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub weitere_wohnung: ::std::option::Option<WeitereWohnung>,
-    /// Wo lag Ihre bisherige Wohnung?
-    #[serde(rename = "bisher_lage")]
-    pub bisher_lage: InlandAusland,
-    /// Bisherige Anschrift in Deutschland
-    #[serde(
-        rename = "bisherige_anschrift",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bisherige_anschrift: ::std::option::Option<BisherigeAnschrift>,
-    /// Behalten Sie die bisherige Wohnung?
-    #[serde(
-        rename = "bisherige_beibehalten",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bisherige_beibehalten: ::std::option::Option<bool>,
-    /// Bisherige Anschrift im Ausland
-    #[serde(
-        rename = "bisherige_anschrift_ausland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bisherige_anschrift_ausland: ::std::option::Option<AnschriftAusland>,
-    /// Personen, die einziehen
-    #[serde(rename = "personen")]
-    pub personen: ::std::vec::Vec<PersonenItem>,
-    /// Wohnungsgeberbestätigung
-    #[serde(rename = "wohnungsgeberbestaetigung")]
-    pub wohnungsgeberbestaetigung: crate::FileRef,
-    /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
-    pub kontakt: Kontakt,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
-    pub richtigkeit: bool,
-}
-/// Ihre weitere Wohnung in Deutschland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeitereWohnung {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Postleitzahl
-    #[serde(rename = "plz")]
-    pub plz: ::std::string::String,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
-}
-/// Anschrift der neuen Wohnung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Wohnanschrift {
-    /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
-    pub strasse_hausnummer: ::std::string::String,
-    /// Adresszusatz
-    #[serde(
-        rename = "adresszusatz",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub adresszusatz: ::std::option::Option<::std::string::String>,
-    /// Postleitzahl
-    #[serde(rename = "plz")]
-    pub plz: ::std::string::String,
-    /// Ort
-    #[serde(rename = "ort")]
-    pub ort: ::std::string::String,
 }

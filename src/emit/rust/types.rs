@@ -1,27 +1,90 @@
 //! Per form: constants, one enum per code list and one struct per object of the submission
-//! (the form, each group, each repeat item; shared group types once).
+//! (the form, each group, each repeat item). Code lists and group types that several forms
+//! share are emitted once, in `shared.rs`, and every form refers to that one type.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use sha2::{Digest, Sha256};
 
 use super::names;
 use crate::ir::{self, FieldType, Form, Item, Requirement};
 
-pub fn form_module(form: &Form) -> TokenStream {
+/// Code lists and group types (as `(module, name)`) that more than one form uses.
+pub struct Shared {
+    defs: BTreeSet<(String, String)>,
+}
+
+impl Shared {
+    pub fn of(bundle: &ir::Bundle) -> Shared {
+        let mut uses: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for form in &bundle.forms {
+            let lists = form.codelists.values().map(|l| (l.module.clone(), format!("list:{}", l.name)));
+            let types = form.group_types.values().map(|t| (t.module.clone(), format!("type:{}", t.name)));
+            for key in lists.chain(types) {
+                *uses.entry(key).or_default() += 1;
+            }
+        }
+        Shared { defs: uses.into_iter().filter(|(_, n)| *n > 1).map(|(key, _)| key).collect() }
+    }
+
+    fn module_of(&self, module: &str, key: String) -> Option<Ident> {
+        self.defs.contains(&(module.to_string(), key)).then(|| names::field(&module.replace('.', "_")))
+    }
+}
+
+/// Where generated items go: the form's module, or `shared::<module>`.
+#[derive(Clone)]
+enum Place {
+    Form,
+    Shared(Ident),
+}
+
+/// Items of the form module, and items of each shared module, by name (deterministic order).
+#[derive(Default)]
+pub struct Items {
+    pub form: BTreeMap<String, TokenStream>,
+    pub shared: BTreeMap<String, BTreeMap<String, TokenStream>>,
+}
+
+impl Items {
+    fn slot(&mut self, place: &Place) -> &mut BTreeMap<String, TokenStream> {
+        match place {
+            Place::Form => &mut self.form,
+            Place::Shared(module) => self.shared.entry(module.to_string()).or_default(),
+        }
+    }
+}
+
+struct Cx<'a> {
+    form: &'a Form,
+    shared: &'a Shared,
+}
+
+/// The module of one form; shared items are added to `shared_items`.
+pub fn form_module(
+    form: &Form,
+    shared: &Shared,
+    shared_items: &mut BTreeMap<String, BTreeMap<String, TokenStream>>,
+) -> TokenStream {
+    let cx = Cx { form, shared };
     let id = &form.id;
     let version = &form.version;
     let ir_json = serde_json::to_vec(form).expect("the IR serialises");
     let hash: String = Sha256::digest(&ir_json).iter().map(|b| format!("{b:02x}")).collect();
     let languages = &form.languages;
     let title = doc_text(&form.title, form);
-    let enums: Vec<TokenStream> = form.codelists.values().map(|list| codelist_enum(list, form)).collect();
-    let mut structs = BTreeMap::new();
+    let mut items = Items { form: BTreeMap::new(), shared: std::mem::take(shared_items) };
+    for list in form.codelists.values() {
+        let place = cx.codelist_place(list);
+        let name = names::type_name(&[&list.name]);
+        items.slot(&place).entry(name.to_string()).or_insert_with(|| codelist_enum(list, form));
+    }
     let root_items: Vec<&Item> = form.items().collect();
-    object_struct(form, &names::type_name(&["submission"]), &title, &root_items, &[], &mut structs);
-    let structs = structs.into_values();
+    cx.object_struct(&names::type_name(&["submission"]), &title, &root_items, &[], &Place::Form, &mut items);
+    *shared_items = items.shared;
+    let local = items.form.into_values();
     quote! {
         /// The form's identifier.
         pub const ID: &str = #id;
@@ -32,11 +95,165 @@ pub fn form_module(form: &Form) -> TokenStream {
         /// The languages of the form's texts, the first one primary.
         pub const LANGUAGES: &[&str] = &[#(#languages),*];
 
-        #(#enums)*
-        #(#structs)*
+        #(#local)*
     }
 }
 
+impl Cx<'_> {
+    fn codelist_place(&self, list: &ir::CodeList) -> Place {
+        match self.shared.module_of(&list.module, format!("list:{}", list.name)) {
+            Some(module) => Place::Shared(module),
+            None => Place::Form,
+        }
+    }
+
+    /// The path of a code list's enum, from anywhere in the crate's form modules.
+    fn codelist_path(&self, name: &str) -> TokenStream {
+        let ident = names::type_name(&[name]);
+        match self.form.codelists.get(name).map(|list| self.codelist_place(list)) {
+            Some(Place::Shared(module)) => quote! { crate::shared::#module::#ident },
+            _ => quote! { #ident },
+        }
+    }
+
+    /// Generates the struct `name` for an object with `items` into `place`, and recursively
+    /// its parts; `naming` names nested structs (`AntragstellerAnschrift`).
+    fn object_struct(
+        &self,
+        name: &Ident,
+        doc: &str,
+        items: &[&Item],
+        naming: &[String],
+        place: &Place,
+        out: &mut Items,
+    ) {
+        if out.slot(place).contains_key(&name.to_string()) {
+            return;
+        }
+        // Reserve the name first, so that recursion cannot generate it twice.
+        out.slot(place).insert(name.to_string(), TokenStream::new());
+        let form = self.form;
+        let mut fields = Vec::new();
+        for item in items {
+            let (key, always, label) = match item {
+                Item::Info(_) => continue,
+                Item::Field(f) => (&f.name, f.required == Requirement::Always && f.visible.is_none(), &f.label),
+                Item::Group(g) => (&g.name, g.required == Requirement::Always && g.visible.is_none(), &g.label),
+                Item::Repeat(r) => (&r.name, r.min > 0 && r.visible.is_none(), &r.label),
+            };
+            let ty = match item {
+                Item::Field(field) => self.field_type(&field.ty),
+                Item::Group(group) => {
+                    let children: Vec<&Item> = group.items.iter().collect();
+                    self.part(
+                        group.of.as_deref(),
+                        key,
+                        "",
+                        &doc_text(&group.label, form),
+                        &children,
+                        naming,
+                        place,
+                        out,
+                    )
+                }
+                Item::Repeat(repeat) => {
+                    let children: Vec<&Item> = repeat.items.iter().collect();
+                    let doc = doc_text(&repeat.item_label, form);
+                    let item_type = self.part(repeat.of.as_deref(), key, "item", &doc, &children, naming, place, out);
+                    quote! { ::std::vec::Vec<#item_type> }
+                }
+                Item::Info(_) => continue,
+            };
+            let ident = names::field(key);
+            let doc = doc_text(label, form);
+            fields.push(if always {
+                quote! {
+                    #[doc = #doc]
+                    #[serde(rename = #key)]
+                    pub #ident: #ty
+                }
+            } else {
+                quote! {
+                    #[doc = #doc]
+                    #[serde(rename = #key, default, skip_serializing_if = "::std::option::Option::is_none")]
+                    pub #ident: ::std::option::Option<#ty>
+                }
+            });
+        }
+        let tokens = quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct #name {
+                #(#fields,)*
+            }
+        };
+        out.slot(place).insert(name.to_string(), tokens);
+    }
+
+    /// The struct of a group or repeat item: a shared type's own struct (in `shared` when
+    /// several forms use it), or one named by its place (`naming` + `key` + `suffix`).
+    #[allow(clippy::too_many_arguments)]
+    fn part(
+        &self,
+        of: Option<&str>,
+        key: &str,
+        suffix: &str,
+        doc: &str,
+        children: &[&Item],
+        naming: &[String],
+        place: &Place,
+        out: &mut Items,
+    ) -> TokenStream {
+        if let Some(type_name) = of {
+            let ident = names::type_name(&[type_name]);
+            let group_type = self.form.group_types.get(type_name);
+            let type_doc = group_type.map_or_else(|| doc.to_string(), |t| doc_text(&t.label, self.form));
+            let shared = group_type.and_then(|t| self.shared.module_of(&t.module, format!("type:{}", t.name)));
+            let type_place = shared.clone().map_or(Place::Form, Place::Shared);
+            self.object_struct(&ident, &type_doc, children, &[type_name.to_string()], &type_place, out);
+            return match shared {
+                Some(module) => quote! { crate::shared::#module::#ident },
+                None => quote! { #ident },
+            };
+        }
+        let mut parts: Vec<String> = naming.to_vec();
+        parts.push(key.to_string());
+        let mut name_parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        if !suffix.is_empty() {
+            name_parts.push(suffix);
+        }
+        let ident = names::type_name(&name_parts);
+        self.object_struct(&ident, doc, children, &parts, place, out);
+        match place {
+            Place::Shared(module) => quote! { crate::shared::#module::#ident },
+            Place::Form => quote! { #ident },
+        }
+    }
+
+    fn field_type(&self, ty: &FieldType) -> TokenStream {
+        match ty {
+            FieldType::Text
+            | FieldType::Multiline
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Iban
+            | FieldType::Postcode
+            // Exact decimals and dates keep their submission text (`"12.50"`, `"2024-02-29"`).
+            | FieldType::Decimal
+            | FieldType::Money
+            | FieldType::Date => quote! { ::std::string::String },
+            FieldType::Integer => quote! { i64 },
+            FieldType::Boolean => quote! { bool },
+            FieldType::File => quote! { crate::FileRef },
+            FieldType::Choice { codelist } => self.codelist_path(codelist),
+            FieldType::MultipleChoice { codelist } => {
+                let path = self.codelist_path(codelist);
+                quote! { ::std::vec::Vec<#path> }
+            }
+        }
+    }
+}
 fn primary(text: &ir::Text, form: &Form) -> String {
     text.get(&form.languages[0]).or_else(|| text.values().next()).cloned().unwrap_or_default()
 }
@@ -109,113 +326,6 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
             pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
                 match self { #(#labels,)* }
             }
-        }
-    }
-}
-
-/// Generates the struct `name` for an object with `items` (and, recursively, its parts).
-fn object_struct(
-    form: &Form,
-    name: &proc_macro2::Ident,
-    doc: &str,
-    items: &[&Item],
-    path: &[String],
-    out: &mut BTreeMap<String, TokenStream>,
-) {
-    if out.contains_key(&name.to_string()) {
-        return;
-    }
-    // Reserve the name first, so that recursion cannot generate it twice.
-    out.insert(name.to_string(), TokenStream::new());
-    let mut fields = Vec::new();
-    for item in items {
-        let (key, always, label) = match item {
-            Item::Info(_) => continue,
-            Item::Field(f) => (&f.name, f.required == Requirement::Always && f.visible.is_none(), &f.label),
-            Item::Group(g) => (&g.name, g.required == Requirement::Always && g.visible.is_none(), &g.label),
-            Item::Repeat(r) => (&r.name, r.min > 0 && r.visible.is_none(), &r.label),
-        };
-        let mut child_path = path.to_vec();
-        child_path.push(key.clone());
-        let ty = match item {
-            Item::Field(field) => field_type(&field.ty),
-            Item::Group(group) => {
-                let type_name = group_type_name(group.of.as_deref(), &child_path, "");
-                let children: Vec<&Item> = group.items.iter().collect();
-                object_struct(form, &type_name, &doc_text(&group.label, form), &children, &child_path, out);
-                quote! { #type_name }
-            }
-            Item::Repeat(repeat) => {
-                let type_name = group_type_name(repeat.of.as_deref(), &child_path, "item");
-                let children: Vec<&Item> = repeat.items.iter().collect();
-                object_struct(form, &type_name, &doc_text(&repeat.item_label, form), &children, &child_path, out);
-                quote! { ::std::vec::Vec<#type_name> }
-            }
-            Item::Info(_) => continue,
-        };
-        let ident = names::field(key);
-        let doc = doc_text(label, form);
-        fields.push(if always {
-            quote! {
-                #[doc = #doc]
-                #[serde(rename = #key)]
-                pub #ident: #ty
-            }
-        } else {
-            quote! {
-                #[doc = #doc]
-                #[serde(rename = #key, default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #ident: ::std::option::Option<#ty>
-            }
-        });
-    }
-    let tokens = quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        pub struct #name {
-            #(#fields,)*
-        }
-    };
-    out.insert(name.to_string(), tokens);
-}
-
-/// A shared type keeps its own name; other groups are named by their path.
-fn group_type_name(of: Option<&str>, path: &[String], suffix: &str) -> proc_macro2::Ident {
-    match of {
-        Some(type_name) => names::type_name(&[type_name]),
-        None => {
-            let mut parts: Vec<&str> = path.iter().map(String::as_str).collect();
-            if !suffix.is_empty() {
-                parts.push(suffix);
-            }
-            names::type_name(&parts)
-        }
-    }
-}
-
-fn field_type(ty: &FieldType) -> TokenStream {
-    match ty {
-        FieldType::Text
-        | FieldType::Multiline
-        | FieldType::Email
-        | FieldType::Phone
-        | FieldType::Iban
-        | FieldType::Postcode
-        // Exact decimals and dates keep their submission text (`"12.50"`, `"2024-02-29"`).
-        | FieldType::Decimal
-        | FieldType::Money
-        | FieldType::Date => quote! { ::std::string::String },
-        FieldType::Integer => quote! { i64 },
-        FieldType::Boolean => quote! { bool },
-        FieldType::File => quote! { crate::FileRef },
-        FieldType::Choice { codelist } => {
-            let name = names::type_name(&[codelist]);
-            quote! { #name }
-        }
-        FieldType::MultipleChoice { codelist } => {
-            let name = names::type_name(&[codelist]);
-            quote! { ::std::vec::Vec<#name> }
         }
     }
 }
