@@ -60,3 +60,18 @@ fn the_crate_builds_alone() {
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn shared_code_lists_are_one_type_with_codes_and_labels() {
+    use formwerk_forms::shared::common_codes::Geschlecht;
+    assert_eq!(Geschlecht::M.code(), "m");
+    assert_eq!(Geschlecht::M.label("de"), Some("männlich"));
+    assert_eq!(Geschlecht::M.label("en"), Some("male"));
+    assert_eq!(Geschlecht::M.label("fr"), None);
+    assert_eq!(serde_json::to_value(Geschlecht::M).unwrap(), "m");
+    // Every form that uses the list refers to this one type.
+    let person: formwerk_forms::shared::common_person::NatuerlichePerson =
+        serde_json::from_value(serde_json::json!({"familienname": "Groß", "vornamen": "Jörg", "geburtsdatum": "1980-01-01", "geschlecht": "m", "geburtsort": "Görlitz", "staatsangehoerigkeit": "000"}))
+            .unwrap();
+    assert_eq!(person.geschlecht, Geschlecht::M);
+}

@@ -50,26 +50,18 @@ impl AntragsartParkausweis {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             AntragsartParkausweis::C01 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Neuantrag"),
-                    "en" => ::std::option::Option::Some("New application"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Neuantrag"), ("en", "New application")]
             }
             AntragsartParkausweis::C02 => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Verlängerung eines bestehenden Ausweises",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("Renewal of an existing permit"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Verlängerung eines bestehenden Ausweises"),
+                    ("en", "Renewal of an existing permit"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Ihr bestehender Bewohnerparkausweis
@@ -162,22 +154,11 @@ impl Gueltigkeitsdauer {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Gueltigkeitsdauer::C1 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("12 Monate"),
-                    "en" => ::std::option::Option::Some("12 months"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Gueltigkeitsdauer::C2 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("24 Monate"),
-                    "en" => ::std::option::Option::Some("24 months"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        let labels: &[(&str, &str)] = match self {
+            Gueltigkeitsdauer::C1 => &[("de", "12 Monate"), ("en", "12 months")],
+            Gueltigkeitsdauer::C2 => &[("de", "24 Monate"), ("en", "24 months")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Halterin oder Halter des Fahrzeugs
@@ -218,38 +199,21 @@ impl Halterdaten {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Halterdaten::C01 => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Das Fahrzeug ist auf meinen Namen zugelassen.",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "The vehicle is registered in my name.",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Das Fahrzeug ist auf meinen Namen zugelassen."),
+                    ("en", "The vehicle is registered in my name."),
+                ]
             }
             Halterdaten::C02 => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Das Fahrzeug ist auf eine andere Person zugelassen.",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "The vehicle is registered to another person.",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Das Fahrzeug ist auf eine andere Person zugelassen."),
+                    ("en", "The vehicle is registered to another person."),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Bewohnerparkzone
@@ -308,43 +272,28 @@ impl Parkzone {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Parkzone::A => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Zone A – Altstadt"),
-                    "en" => ::std::option::Option::Some("Zone A – Old town"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Zone A – Altstadt"), ("en", "Zone A – Old town")]
             }
             Parkzone::B => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Zone B – Bahnhofsviertel"),
-                    "en" => ::std::option::Option::Some("Zone B – Station quarter"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Zone B – Bahnhofsviertel"),
+                    ("en", "Zone B – Station quarter"),
+                ]
             }
             Parkzone::C => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Zone C – Schlossviertel"),
-                    "en" => ::std::option::Option::Some("Zone C – Palace quarter"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Zone C – Schlossviertel"),
+                    ("en", "Zone C – Palace quarter"),
+                ]
             }
             Parkzone::D => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Zone D – Südstadt"),
-                    "en" => ::std::option::Option::Some("Zone D – South town"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Zone D – Südstadt"), ("en", "Zone D – South town")]
             }
-            Parkzone::E => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Zone E – Hafen"),
-                    "en" => ::std::option::Option::Some("Zone E – Harbour"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Parkzone::E => &[("de", "Zone E – Hafen"), ("en", "Zone E – Harbour")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Antrag auf einen Bewohnerparkausweis

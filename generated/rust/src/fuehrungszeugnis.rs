@@ -60,66 +60,36 @@ impl Belegart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Belegart::N => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Führungszeugnis für private Zwecke",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some("Certificate for private purposes")
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Führungszeugnis für private Zwecke"),
+                    ("en", "Certificate for private purposes"),
+                ]
             }
             Belegart::NE => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Erweitertes Führungszeugnis für private Zwecke",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Extended certificate for private purposes",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Erweitertes Führungszeugnis für private Zwecke"),
+                    ("en", "Extended certificate for private purposes"),
+                ]
             }
             Belegart::O => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Führungszeugnis zur Vorlage bei einer Behörde",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Certificate for submission to an authority",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Führungszeugnis zur Vorlage bei einer Behörde"),
+                    ("en", "Certificate for submission to an authority"),
+                ]
             }
             Belegart::OE => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Extended certificate for submission to an authority",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    (
+                        "de",
+                        "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde",
+                    ),
+                    ("en", "Extended certificate for submission to an authority"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Empfangende Behörde
@@ -196,29 +166,14 @@ impl Namensart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Namensart::GN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Geburtsname"),
-                    "en" => ::std::option::Option::Some("Birth name"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Namensart::GN => &[("de", "Geburtsname"), ("en", "Birth name")],
             Namensart::FN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("früherer Familienname"),
-                    "en" => ::std::option::Option::Some("Former surname"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "früherer Familienname"), ("en", "Former surname")]
             }
-            Namensart::VN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("früherer Vorname"),
-                    "en" => ::std::option::Option::Some("Former given name"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Namensart::VN => &[("de", "früherer Vorname"), ("en", "Former given name")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Antrag auf Erteilung eines Führungszeugnisses

@@ -107,36 +107,13 @@ impl Betriebsart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Betriebsart::IN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Industrie"),
-                    "en" => ::std::option::Option::Some("Industry"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Betriebsart::HW => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Handwerk"),
-                    "en" => ::std::option::Option::Some("Craft trade"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Betriebsart::HA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Handel"),
-                    "en" => ::std::option::Option::Some("Trade"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Betriebsart::SO => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Sonstiges"),
-                    "en" => ::std::option::Option::Some("Other"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        let labels: &[(&str, &str)] = match self {
+            Betriebsart::IN => &[("de", "Industrie"), ("en", "Industry")],
+            Betriebsart::HW => &[("de", "Handwerk"), ("en", "Craft trade")],
+            Betriebsart::HA => &[("de", "Handel"), ("en", "Trade")],
+            Betriebsart::SO => &[("de", "Sonstiges"), ("en", "Other")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Erlaubnis
@@ -227,57 +204,30 @@ impl Grund {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Grund::NE => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Neuerrichtung / Neugründung"),
-                    "en" => ::std::option::Option::Some("New establishment"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Neuerrichtung / Neugründung"), ("en", "New establishment")]
             }
             Grund::UE => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Übernahme (z. B. Kauf, Pacht, Erbfolge)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Takeover (e.g. purchase, lease, inheritance)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Übernahme (z. B. Kauf, Pacht, Erbfolge)"),
+                    ("en", "Takeover (e.g. purchase, lease, inheritance)"),
+                ]
             }
             Grund::RF => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Wechsel der Rechtsform"),
-                    "en" => ::std::option::Option::Some("Change of legal form"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Wechsel der Rechtsform"), ("en", "Change of legal form")]
             }
             Grund::GE => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Gesellschaftereintritt"),
-                    "en" => ::std::option::Option::Some("Entry of a partner"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Gesellschaftereintritt"), ("en", "Entry of a partner")]
             }
             Grund::ZU => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Zuzug aus einem anderen Meldebezirk",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some("Relocation from another district")
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Zuzug aus einem anderen Meldebezirk"),
+                    ("en", "Relocation from another district"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Handwerksrolle
@@ -348,31 +298,21 @@ impl Niederlassungsart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Niederlassungsart::HN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("eine Hauptniederlassung"),
-                    "en" => ::std::option::Option::Some("a head office"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "eine Hauptniederlassung"), ("en", "a head office")]
             }
             Niederlassungsart::ZN => {
-                match lang {
-                    "de" => ::std::option::Option::Some("eine Zweigniederlassung"),
-                    "en" => ::std::option::Option::Some("a branch"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "eine Zweigniederlassung"), ("en", "a branch")]
             }
             Niederlassungsart::UZ => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some("eine unselbständige Zweigstelle")
-                    }
-                    "en" => ::std::option::Option::Some("a dependent branch office"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "eine unselbständige Zweigstelle"),
+                    ("en", "a dependent branch office"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Person
@@ -472,127 +412,69 @@ impl Rechtsform {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Rechtsform::EU => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Einzelunternehmen (nicht im Handelsregister)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Sole proprietorship (not registered)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Einzelunternehmen (nicht im Handelsregister)"),
+                    ("en", "Sole proprietorship (not registered)"),
+                ]
             }
             Rechtsform::EK => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("Registered merchant (e. K.)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"),
+                    ("en", "Registered merchant (e. K.)"),
+                ]
             }
             Rechtsform::GBR => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Gesellschaft bürgerlichen Rechts (GbR)",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("Civil-law partnership (GbR)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Gesellschaft bürgerlichen Rechts (GbR)"),
+                    ("en", "Civil-law partnership (GbR)"),
+                ]
             }
             Rechtsform::EGBR => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Registered civil-law partnership (eGbR)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"),
+                    ("en", "Registered civil-law partnership (eGbR)"),
+                ]
             }
             Rechtsform::OHG => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some("Offene Handelsgesellschaft (OHG)")
-                    }
-                    "en" => ::std::option::Option::Some("General partnership (OHG)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Offene Handelsgesellschaft (OHG)"),
+                    ("en", "General partnership (OHG)"),
+                ]
             }
             Rechtsform::KG => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Kommanditgesellschaft (KG)"),
-                    "en" => ::std::option::Option::Some("Limited partnership (KG)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Kommanditgesellschaft (KG)"),
+                    ("en", "Limited partnership (KG)"),
+                ]
             }
             Rechtsform::GMBH => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Gesellschaft mit beschränkter Haftung (GmbH)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some("Limited liability company (GmbH)")
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Gesellschaft mit beschränkter Haftung (GmbH)"),
+                    ("en", "Limited liability company (GmbH)"),
+                ]
             }
             Rechtsform::UG => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Unternehmergesellschaft (haftungsbeschränkt)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Entrepreneurial company (UG, limited liability)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Unternehmergesellschaft (haftungsbeschränkt)"),
+                    ("en", "Entrepreneurial company (UG, limited liability)"),
+                ]
             }
             Rechtsform::AG => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Aktiengesellschaft (AG)"),
-                    "en" => ::std::option::Option::Some("Stock corporation (AG)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Aktiengesellschaft (AG)"), ("en", "Stock corporation (AG)")]
             }
             Rechtsform::EG => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some("eingetragene Genossenschaft (eG)")
-                    }
-                    "en" => ::std::option::Option::Some("Registered cooperative (eG)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "eingetragene Genossenschaft (eG)"),
+                    ("en", "Registered cooperative (eG)"),
+                ]
             }
             Rechtsform::SO => {
-                match lang {
-                    "de" => ::std::option::Option::Some("sonstige Rechtsform"),
-                    "en" => ::std::option::Option::Some("Other legal form"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "sonstige Rechtsform"), ("en", "Other legal form")]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Register
@@ -651,43 +533,30 @@ impl Registerart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Registerart::HRA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Handelsregister Abteilung A"),
-                    "en" => ::std::option::Option::Some("Commercial register, part A"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Handelsregister Abteilung A"),
+                    ("en", "Commercial register, part A"),
+                ]
             }
             Registerart::HRB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Handelsregister Abteilung B"),
-                    "en" => ::std::option::Option::Some("Commercial register, part B"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Handelsregister Abteilung B"),
+                    ("en", "Commercial register, part B"),
+                ]
             }
             Registerart::GSR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Gesellschaftsregister"),
-                    "en" => ::std::option::Option::Some("Register of partnerships"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Gesellschaftsregister"), ("en", "Register of partnerships")]
             }
             Registerart::GNR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Genossenschaftsregister"),
-                    "en" => ::std::option::Option::Some("Register of cooperatives"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Genossenschaftsregister"), ("en", "Register of cooperatives")]
             }
             Registerart::PR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Partnerschaftsregister"),
-                    "en" => ::std::option::Option::Some("Partnership register"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Partnerschaftsregister"), ("en", "Partnership register")]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Eintrag im Register

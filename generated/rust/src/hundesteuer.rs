@@ -90,77 +90,39 @@ impl Ermaessigungsgrund {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Ermaessigungsgrund::BF => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Blindenführhund oder Assistenzhund (Befreiung)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Guide dog or assistance dog (exemption)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Blindenführhund oder Assistenzhund (Befreiung)"),
+                    ("en", "Guide dog or assistance dog (exemption)"),
+                ]
             }
             Ermaessigungsgrund::RH => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "geprüfter Rettungshund (Befreiung)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some("Certified rescue dog (exemption)")
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "geprüfter Rettungshund (Befreiung)"),
+                    ("en", "Certified rescue dog (exemption)"),
+                ]
             }
             Ermaessigungsgrund::TH => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Hund aus einem Tierheim (Befreiung für zwölf Monate)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Dog from an animal shelter (exemption for twelve months)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Hund aus einem Tierheim (Befreiung für zwölf Monate)"),
+                    ("en", "Dog from an animal shelter (exemption for twelve months)"),
+                ]
             }
             Ermaessigungsgrund::SL => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "Receipt of social benefits (half rate)",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"),
+                    ("en", "Receipt of social benefits (half rate)"),
+                ]
             }
             Ermaessigungsgrund::HG => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Herdengebrauchshund (Ermäßigung um die Hälfte)",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("Herding dog (half rate)"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Herdengebrauchshund (Ermäßigung um die Hälfte)"),
+                    ("en", "Herding dog (half rate)"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Herkunft des Hundes
@@ -219,47 +181,23 @@ impl Herkunft {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Herkunft::Z => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "von einer Züchterin oder einem Züchter",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("from a breeder"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "von einer Züchterin oder einem Züchter"),
+                    ("en", "from a breeder"),
+                ]
             }
             Herkunft::T => {
-                match lang {
-                    "de" => ::std::option::Option::Some("aus einem Tierheim"),
-                    "en" => ::std::option::Option::Some("from an animal shelter"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "aus einem Tierheim"), ("en", "from an animal shelter")]
             }
             Herkunft::P => {
-                match lang {
-                    "de" => ::std::option::Option::Some("von einer Privatperson"),
-                    "en" => ::std::option::Option::Some("from a private person"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "von einer Privatperson"), ("en", "from a private person")]
             }
-            Herkunft::A => {
-                match lang {
-                    "de" => ::std::option::Option::Some("aus dem Ausland"),
-                    "en" => ::std::option::Option::Some("from abroad"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Herkunft::E => {
-                match lang {
-                    "de" => ::std::option::Option::Some("aus eigener Zucht"),
-                    "en" => ::std::option::Option::Some("own breeding"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Herkunft::A => &[("de", "aus dem Ausland"), ("en", "from abroad")],
+            Herkunft::E => &[("de", "aus eigener Zucht"), ("en", "own breeding")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Hund
@@ -349,22 +287,11 @@ impl Hundegeschlecht {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Hundegeschlecht::R => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Rüde"),
-                    "en" => ::std::option::Option::Some("male"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Hundegeschlecht::H => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Hündin"),
-                    "en" => ::std::option::Option::Some("female"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        let labels: &[(&str, &str)] = match self {
+            Hundegeschlecht::R => &[("de", "Rüde"), ("en", "male")],
+            Hundegeschlecht::H => &[("de", "Hündin"), ("en", "female")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Anmeldung zur Hundesteuer
@@ -469,21 +396,12 @@ impl Zahlungsweise {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Zahlungsweise::UEB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Überweisung"),
-                    "en" => ::std::option::Option::Some("Bank transfer"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Zahlungsweise::UEB => &[("de", "Überweisung"), ("en", "Bank transfer")],
             Zahlungsweise::LS => {
-                match lang {
-                    "de" => ::std::option::Option::Some("SEPA-Lastschrift"),
-                    "en" => ::std::option::Option::Some("SEPA direct debit"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "SEPA-Lastschrift"), ("en", "SEPA direct debit")]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }

@@ -206,120 +206,38 @@ impl Bundesland {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
+        let labels: &[(&str, &str)] = match self {
             Bundesland::C01 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Schleswig-Holstein"),
-                    "en" => ::std::option::Option::Some("Schleswig-Holstein"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Schleswig-Holstein"), ("en", "Schleswig-Holstein")]
             }
-            Bundesland::C02 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Hamburg"),
-                    "en" => ::std::option::Option::Some("Hamburg"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C03 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Niedersachsen"),
-                    "en" => ::std::option::Option::Some("Lower Saxony"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C04 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Bremen"),
-                    "en" => ::std::option::Option::Some("Bremen"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+            Bundesland::C02 => &[("de", "Hamburg"), ("en", "Hamburg")],
+            Bundesland::C03 => &[("de", "Niedersachsen"), ("en", "Lower Saxony")],
+            Bundesland::C04 => &[("de", "Bremen"), ("en", "Bremen")],
             Bundesland::C05 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Nordrhein-Westfalen"),
-                    "en" => ::std::option::Option::Some("North Rhine-Westphalia"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Nordrhein-Westfalen"), ("en", "North Rhine-Westphalia")]
             }
-            Bundesland::C06 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Hessen"),
-                    "en" => ::std::option::Option::Some("Hesse"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+            Bundesland::C06 => &[("de", "Hessen"), ("en", "Hesse")],
             Bundesland::C07 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Rheinland-Pfalz"),
-                    "en" => ::std::option::Option::Some("Rhineland-Palatinate"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Rheinland-Pfalz"), ("en", "Rhineland-Palatinate")]
             }
             Bundesland::C08 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Baden-Württemberg"),
-                    "en" => ::std::option::Option::Some("Baden-Württemberg"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "Baden-Württemberg"), ("en", "Baden-Württemberg")]
             }
-            Bundesland::C09 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Bayern"),
-                    "en" => ::std::option::Option::Some("Bavaria"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C10 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Saarland"),
-                    "en" => ::std::option::Option::Some("Saarland"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C11 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Berlin"),
-                    "en" => ::std::option::Option::Some("Berlin"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C12 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Brandenburg"),
-                    "en" => ::std::option::Option::Some("Brandenburg"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+            Bundesland::C09 => &[("de", "Bayern"), ("en", "Bavaria")],
+            Bundesland::C10 => &[("de", "Saarland"), ("en", "Saarland")],
+            Bundesland::C11 => &[("de", "Berlin"), ("en", "Berlin")],
+            Bundesland::C12 => &[("de", "Brandenburg"), ("en", "Brandenburg")],
             Bundesland::C13 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Mecklenburg-Vorpommern"),
-                    "en" => ::std::option::Option::Some("Mecklenburg-Western Pomerania"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Mecklenburg-Vorpommern"),
+                    ("en", "Mecklenburg-Western Pomerania"),
+                ]
             }
-            Bundesland::C14 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Sachsen"),
-                    "en" => ::std::option::Option::Some("Saxony"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C15 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Sachsen-Anhalt"),
-                    "en" => ::std::option::Option::Some("Saxony-Anhalt"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Bundesland::C16 => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Thüringen"),
-                    "en" => ::std::option::Option::Some("Thuringia"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Bundesland::C14 => &[("de", "Sachsen"), ("en", "Saxony")],
+            Bundesland::C15 => &[("de", "Sachsen-Anhalt"), ("en", "Saxony-Anhalt")],
+            Bundesland::C16 => &[("de", "Thüringen"), ("en", "Thuringia")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Prüfung
@@ -385,33 +303,17 @@ impl Pruefungsergebnis {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Pruefungsergebnis::NB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("nicht bestanden"),
-                    "en" => ::std::option::Option::Some("failed"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Pruefungsergebnis::NB => &[("de", "nicht bestanden"), ("en", "failed")],
             Pruefungsergebnis::RT => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "zurückgetreten oder nicht angetreten",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("withdrawn or did not attend"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "zurückgetreten oder nicht angetreten"),
+                    ("en", "withdrawn or did not attend"),
+                ]
             }
-            Pruefungsergebnis::B => {
-                match lang {
-                    "de" => ::std::option::Option::Some("bestanden"),
-                    "en" => ::std::option::Option::Some("passed"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Pruefungsergebnis::B => &[("de", "bestanden"), ("en", "passed")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Prüfungsteil
@@ -460,29 +362,19 @@ impl Pruefungsteil {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Pruefungsteil::SCH => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Schießprüfung"),
-                    "en" => ::std::option::Option::Some("Shooting test"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Pruefungsteil::SCH => &[("de", "Schießprüfung"), ("en", "Shooting test")],
             Pruefungsteil::SR => {
-                match lang {
-                    "de" => ::std::option::Option::Some("schriftliche Prüfung"),
-                    "en" => ::std::option::Option::Some("Written examination"),
-                    _ => ::std::option::Option::None,
-                }
+                &[("de", "schriftliche Prüfung"), ("en", "Written examination")]
             }
             Pruefungsteil::MP => {
-                match lang {
-                    "de" => ::std::option::Option::Some("mündlich-praktische Prüfung"),
-                    "en" => ::std::option::Option::Some("Oral and practical examination"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "mündlich-praktische Prüfung"),
+                    ("en", "Oral and practical examination"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Antrag auf Zulassung zur Jägerprüfung

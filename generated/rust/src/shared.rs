@@ -92,22 +92,13 @@ pub mod common_address {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            match self {
-                InlandAusland::C001 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("in Deutschland"),
-                        "en" => ::std::option::Option::Some("in Germany"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+            let labels: &[(&str, &str)] = match self {
+                InlandAusland::C001 => &[("de", "in Deutschland"), ("en", "in Germany")],
                 InlandAusland::C002 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("außerhalb von Deutschland"),
-                        "en" => ::std::option::Option::Some("outside Germany"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "außerhalb von Deutschland"), ("en", "outside Germany")]
                 }
-            }
+            };
+            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
         }
     }
     /// Anschrift
@@ -184,36 +175,13 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            match self {
-                Geschlecht::M => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("männlich"),
-                        "en" => ::std::option::Option::Some("male"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Geschlecht::W => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("weiblich"),
-                        "en" => ::std::option::Option::Some("female"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Geschlecht::D => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("divers"),
-                        "en" => ::std::option::Option::Some("diverse"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Geschlecht::X => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("ohne Angabe"),
-                        "en" => ::std::option::Option::Some("not specified"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-            }
+            let labels: &[(&str, &str)] = match self {
+                Geschlecht::M => &[("de", "männlich"), ("en", "male")],
+                Geschlecht::W => &[("de", "weiblich"), ("en", "female")],
+                Geschlecht::D => &[("de", "divers"), ("en", "diverse")],
+                Geschlecht::X => &[("de", "ohne Angabe"), ("en", "not specified")],
+            };
+            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
         }
     }
     /// Staat
@@ -327,120 +295,27 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            match self {
-                Staat::AT => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Österreich"),
-                        "en" => ::std::option::Option::Some("Austria"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::BE => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Belgien"),
-                        "en" => ::std::option::Option::Some("Belgium"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::CH => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Schweiz"),
-                        "en" => ::std::option::Option::Some("Switzerland"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::CZ => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Tschechien"),
-                        "en" => ::std::option::Option::Some("Czechia"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::DK => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Dänemark"),
-                        "en" => ::std::option::Option::Some("Denmark"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::ES => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Spanien"),
-                        "en" => ::std::option::Option::Some("Spain"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::FR => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Frankreich"),
-                        "en" => ::std::option::Option::Some("France"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+            let labels: &[(&str, &str)] = match self {
+                Staat::AT => &[("de", "Österreich"), ("en", "Austria")],
+                Staat::BE => &[("de", "Belgien"), ("en", "Belgium")],
+                Staat::CH => &[("de", "Schweiz"), ("en", "Switzerland")],
+                Staat::CZ => &[("de", "Tschechien"), ("en", "Czechia")],
+                Staat::DK => &[("de", "Dänemark"), ("en", "Denmark")],
+                Staat::ES => &[("de", "Spanien"), ("en", "Spain")],
+                Staat::FR => &[("de", "Frankreich"), ("en", "France")],
                 Staat::GB => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Vereinigtes Königreich"),
-                        "en" => ::std::option::Option::Some("United Kingdom"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "Vereinigtes Königreich"), ("en", "United Kingdom")]
                 }
-                Staat::IT => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Italien"),
-                        "en" => ::std::option::Option::Some("Italy"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::LU => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Luxemburg"),
-                        "en" => ::std::option::Option::Some("Luxembourg"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::NL => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Niederlande"),
-                        "en" => ::std::option::Option::Some("Netherlands"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::PL => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Polen"),
-                        "en" => ::std::option::Option::Some("Poland"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::RO => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Rumänien"),
-                        "en" => ::std::option::Option::Some("Romania"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::TR => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Türkei"),
-                        "en" => ::std::option::Option::Some("Türkiye"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::UA => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Ukraine"),
-                        "en" => ::std::option::Option::Some("Ukraine"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staat::US => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("Vereinigte Staaten"),
-                        "en" => ::std::option::Option::Some("United States"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-            }
+                Staat::IT => &[("de", "Italien"), ("en", "Italy")],
+                Staat::LU => &[("de", "Luxemburg"), ("en", "Luxembourg")],
+                Staat::NL => &[("de", "Niederlande"), ("en", "Netherlands")],
+                Staat::PL => &[("de", "Polen"), ("en", "Poland")],
+                Staat::RO => &[("de", "Rumänien"), ("en", "Romania")],
+                Staat::TR => &[("de", "Türkei"), ("en", "Türkiye")],
+                Staat::UA => &[("de", "Ukraine"), ("en", "Ukraine")],
+                Staat::US => &[("de", "Vereinigte Staaten"), ("en", "United States")],
+            };
+            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
         }
     }
     /// Staatsangehörigkeit
@@ -584,162 +459,45 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            match self {
-                Staatsangehoerigkeit::C000 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("deutsch"),
-                        "en" => ::std::option::Option::Some("German"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+            let labels: &[(&str, &str)] = match self {
+                Staatsangehoerigkeit::C000 => &[("de", "deutsch"), ("en", "German")],
                 Staatsangehoerigkeit::C125 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("bulgarisch"),
-                        "en" => ::std::option::Option::Some("Bulgarian"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "bulgarisch"), ("en", "Bulgarian")]
                 }
-                Staatsangehoerigkeit::C129 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("französisch"),
-                        "en" => ::std::option::Option::Some("French"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C130 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("kroatisch"),
-                        "en" => ::std::option::Option::Some("Croatian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C134 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("griechisch"),
-                        "en" => ::std::option::Option::Some("Greek"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C137 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("italienisch"),
-                        "en" => ::std::option::Option::Some("Italian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+                Staatsangehoerigkeit::C129 => &[("de", "französisch"), ("en", "French")],
+                Staatsangehoerigkeit::C130 => &[("de", "kroatisch"), ("en", "Croatian")],
+                Staatsangehoerigkeit::C134 => &[("de", "griechisch"), ("en", "Greek")],
+                Staatsangehoerigkeit::C137 => &[("de", "italienisch"), ("en", "Italian")],
                 Staatsangehoerigkeit::C148 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("niederländisch"),
-                        "en" => ::std::option::Option::Some("Dutch"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "niederländisch"), ("en", "Dutch")]
                 }
                 Staatsangehoerigkeit::C151 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("österreichisch"),
-                        "en" => ::std::option::Option::Some("Austrian"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "österreichisch"), ("en", "Austrian")]
                 }
-                Staatsangehoerigkeit::C152 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("polnisch"),
-                        "en" => ::std::option::Option::Some("Polish"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C154 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("rumänisch"),
-                        "en" => ::std::option::Option::Some("Romanian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C158 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("schweizerisch"),
-                        "en" => ::std::option::Option::Some("Swiss"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C160 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("russisch"),
-                        "en" => ::std::option::Option::Some("Russian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C161 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("spanisch"),
-                        "en" => ::std::option::Option::Some("Spanish"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C163 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("türkisch"),
-                        "en" => ::std::option::Option::Some("Turkish"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+                Staatsangehoerigkeit::C152 => &[("de", "polnisch"), ("en", "Polish")],
+                Staatsangehoerigkeit::C154 => &[("de", "rumänisch"), ("en", "Romanian")],
+                Staatsangehoerigkeit::C158 => &[("de", "schweizerisch"), ("en", "Swiss")],
+                Staatsangehoerigkeit::C160 => &[("de", "russisch"), ("en", "Russian")],
+                Staatsangehoerigkeit::C161 => &[("de", "spanisch"), ("en", "Spanish")],
+                Staatsangehoerigkeit::C163 => &[("de", "türkisch"), ("en", "Turkish")],
                 Staatsangehoerigkeit::C166 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("ukrainisch"),
-                        "en" => ::std::option::Option::Some("Ukrainian"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "ukrainisch"), ("en", "Ukrainian")]
                 }
-                Staatsangehoerigkeit::C168 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("britisch"),
-                        "en" => ::std::option::Option::Some("British"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C170 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("serbisch"),
-                        "en" => ::std::option::Option::Some("Serbian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+                Staatsangehoerigkeit::C168 => &[("de", "britisch"), ("en", "British")],
+                Staatsangehoerigkeit::C170 => &[("de", "serbisch"), ("en", "Serbian")],
                 Staatsangehoerigkeit::C368 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("amerikanisch"),
-                        "en" => ::std::option::Option::Some("American"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "amerikanisch"), ("en", "American")]
                 }
-                Staatsangehoerigkeit::C423 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("afghanisch"),
-                        "en" => ::std::option::Option::Some("Afghan"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
-                Staatsangehoerigkeit::C475 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("syrisch"),
-                        "en" => ::std::option::Option::Some("Syrian"),
-                        _ => ::std::option::Option::None,
-                    }
-                }
+                Staatsangehoerigkeit::C423 => &[("de", "afghanisch"), ("en", "Afghan")],
+                Staatsangehoerigkeit::C475 => &[("de", "syrisch"), ("en", "Syrian")],
                 Staatsangehoerigkeit::C997 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("staatenlos"),
-                        "en" => ::std::option::Option::Some("stateless"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "staatenlos"), ("en", "stateless")]
                 }
                 Staatsangehoerigkeit::C998 => {
-                    match lang {
-                        "de" => ::std::option::Option::Some("ungeklärt"),
-                        "en" => ::std::option::Option::Some("undetermined"),
-                        _ => ::std::option::Option::None,
-                    }
+                    &[("de", "ungeklärt"), ("en", "undetermined")]
                 }
-            }
+            };
+            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
         }
     }
 }

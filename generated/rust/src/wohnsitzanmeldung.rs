@@ -47,22 +47,11 @@ impl Ausweisart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Ausweisart::PA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Personalausweis"),
-                    "en" => ::std::option::Option::Some("Identity card"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Ausweisart::RP => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Reisepass"),
-                    "en" => ::std::option::Option::Some("Passport"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        let labels: &[(&str, &str)] = match self {
+            Ausweisart::PA => &[("de", "Personalausweis"), ("en", "Identity card")],
+            Ausweisart::RP => &[("de", "Reisepass"), ("en", "Passport")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Bisherige Anschrift in Deutschland
@@ -155,81 +144,33 @@ impl Familienstand {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Familienstand::LD => {
-                match lang {
-                    "de" => ::std::option::Option::Some("ledig"),
-                    "en" => ::std::option::Option::Some("single"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Familienstand::VH => {
-                match lang {
-                    "de" => ::std::option::Option::Some("verheiratet"),
-                    "en" => ::std::option::Option::Some("married"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Familienstand::VW => {
-                match lang {
-                    "de" => ::std::option::Option::Some("verwitwet"),
-                    "en" => ::std::option::Option::Some("widowed"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Familienstand::GS => {
-                match lang {
-                    "de" => ::std::option::Option::Some("geschieden"),
-                    "en" => ::std::option::Option::Some("divorced"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Familienstand::EA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Ehe aufgehoben"),
-                    "en" => ::std::option::Option::Some("marriage annulled"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Familienstand::LD => &[("de", "ledig"), ("en", "single")],
+            Familienstand::VH => &[("de", "verheiratet"), ("en", "married")],
+            Familienstand::VW => &[("de", "verwitwet"), ("en", "widowed")],
+            Familienstand::GS => &[("de", "geschieden"), ("en", "divorced")],
+            Familienstand::EA => &[("de", "Ehe aufgehoben"), ("en", "marriage annulled")],
             Familienstand::LP => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "in eingetragener Lebenspartnerschaft",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some("in a registered civil partnership")
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "in eingetragener Lebenspartnerschaft"),
+                    ("en", "in a registered civil partnership"),
+                ]
             }
             Familienstand::LV => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "Lebenspartnerin oder Lebenspartner verstorben",
-                        )
-                    }
-                    "en" => ::std::option::Option::Some("civil partner deceased"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Lebenspartnerin oder Lebenspartner verstorben"),
+                    ("en", "civil partner deceased"),
+                ]
             }
             Familienstand::LA => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Lebenspartnerschaft aufgehoben"),
-                    "en" => ::std::option::Option::Some("civil partnership dissolved"),
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "Lebenspartnerschaft aufgehoben"),
+                    ("en", "civil partnership dissolved"),
+                ]
             }
-            Familienstand::NB => {
-                match lang {
-                    "de" => ::std::option::Option::Some("nicht bekannt"),
-                    "en" => ::std::option::Option::Some("unknown"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+            Familienstand::NB => &[("de", "nicht bekannt"), ("en", "unknown")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Person
@@ -377,66 +318,25 @@ impl Religion {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Religion::Ev => {
-                match lang {
-                    "de" => ::std::option::Option::Some("evangelisch"),
-                    "en" => ::std::option::Option::Some("Protestant"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Religion::Rk => {
-                match lang {
-                    "de" => ::std::option::Option::Some("römisch-katholisch"),
-                    "en" => ::std::option::Option::Some("Roman Catholic"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Religion::Ak => {
-                match lang {
-                    "de" => ::std::option::Option::Some("altkatholisch"),
-                    "en" => ::std::option::Option::Some("Old Catholic"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Religion::Jd => {
-                match lang {
-                    "de" => ::std::option::Option::Some("jüdisch"),
-                    "en" => ::std::option::Option::Some("Jewish"),
-                    _ => ::std::option::Option::None,
-                }
-            }
+        let labels: &[(&str, &str)] = match self {
+            Religion::Ev => &[("de", "evangelisch"), ("en", "Protestant")],
+            Religion::Rk => &[("de", "römisch-katholisch"), ("en", "Roman Catholic")],
+            Religion::Ak => &[("de", "altkatholisch"), ("en", "Old Catholic")],
+            Religion::Jd => &[("de", "jüdisch"), ("en", "Jewish")],
             Religion::So => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "andere öffentlich-rechtliche Religionsgesellschaft",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "other religious community under public law",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "andere öffentlich-rechtliche Religionsgesellschaft"),
+                    ("en", "other religious community under public law"),
+                ]
             }
             Religion::Oa => {
-                match lang {
-                    "de" => {
-                        ::std::option::Option::Some(
-                            "keine öffentlich-rechtliche Religionsgesellschaft",
-                        )
-                    }
-                    "en" => {
-                        ::std::option::Option::Some(
-                            "no religious community under public law",
-                        )
-                    }
-                    _ => ::std::option::Option::None,
-                }
+                &[
+                    ("de", "keine öffentlich-rechtliche Religionsgesellschaft"),
+                    ("en", "no religious community under public law"),
+                ]
             }
-        }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
 /// Anmeldung einer Wohnung
@@ -565,28 +465,11 @@ impl Wohnungsstatus {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        match self {
-            Wohnungsstatus::A => {
-                match lang {
-                    "de" => ::std::option::Option::Some("alleinige Wohnung"),
-                    "en" => ::std::option::Option::Some("sole residence"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Wohnungsstatus::H => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Hauptwohnung"),
-                    "en" => ::std::option::Option::Some("main residence"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-            Wohnungsstatus::N => {
-                match lang {
-                    "de" => ::std::option::Option::Some("Nebenwohnung"),
-                    "en" => ::std::option::Option::Some("secondary residence"),
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        let labels: &[(&str, &str)] = match self {
+            Wohnungsstatus::A => &[("de", "alleinige Wohnung"), ("en", "sole residence")],
+            Wohnungsstatus::H => &[("de", "Hauptwohnung"), ("en", "main residence")],
+            Wohnungsstatus::N => &[("de", "Nebenwohnung"), ("en", "secondary residence")],
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }

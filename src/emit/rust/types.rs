@@ -294,8 +294,8 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
         quote! { #name::#variant => #code }
     });
     let labels = variants.iter().map(|(variant, code)| {
-        let arms = code.label.iter().map(|(lang, label)| quote! { #lang => ::std::option::Option::Some(#label) });
-        quote! { #name::#variant => match lang { #(#arms,)* _ => ::std::option::Option::None } }
+        let pairs = code.label.iter().map(|(lang, label)| quote! { (#lang, #label) });
+        quote! { #name::#variant => &[#(#pairs),*] }
     });
     let doc = list.label.as_ref().map_or_else(|| format!(" Code list `{}`.", list.name), |l| doc_text(l, form));
     let urn = list.urn.clone().unwrap_or_default();
@@ -324,7 +324,8 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
 
             /// The label in a language of the form.
             pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-                match self { #(#labels,)* }
+                let labels: &[(&str, &str)] = match self { #(#labels,)* };
+                labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
             }
         }
     }
