@@ -6,8 +6,6 @@
 //! the JSON Schema and HTML backends can state it; the IBAN checksum and calendar dates are
 //! checked in code on top of their patterns.
 
-use serde_json::Value;
-
 use super::decimal::Decimal;
 
 /// Portable regexes (ECMA-262 and Rust `regex` agree) for the string formats, unanchored.
@@ -184,29 +182,8 @@ pub struct FileRef<'a> {
     pub size: u64,
 }
 
-pub fn file_ref(value: &Value) -> Option<FileRef<'_>> {
-    let object = value.as_object()?;
-    if object.len() != 3 {
-        return None;
-    }
-    let name = object.get("name")?.as_str().filter(|n| !n.is_empty())?;
-    let media_type = object.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
-    let size = whole_number(object.get("size")?)?;
-    Some(FileRef { name, media_type, size })
-}
-
-/// A JSON number as a non-negative whole number (`3` and `3.0` alike), if it is one.
-pub fn whole_number(value: &Value) -> Option<u64> {
-    let number = value.as_number()?;
-    if let Some(n) = number.as_u64() {
-        return Some(n);
-    }
-    let f = number.as_f64()?;
-    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1.8e19).then_some(f as u64)
-}
-
 /// Whether a file matches one of the `accept` entries (extensions or media types, `image/*`).
-pub fn file_accepted(file: &FileRef, accept: &[String]) -> bool {
+pub fn file_accepted(file: &FileRef, accept: &[&str]) -> bool {
     let name = file.name.to_ascii_lowercase();
     let media_type = file.media_type.to_ascii_lowercase();
     accept.iter().any(|entry| {

@@ -7,28 +7,10 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::ir::{AggregateFunc, ArithOp, CompareOp, DateUnit, Expr, Literal, ValueType};
-use crate::value::{Date, Decimal, DurationUnit};
-
-/// A value during evaluation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum V {
-    Unknown,
-    Bool(bool),
-    Num(Decimal),
-    Text(String),
-    Date(Date),
-    Codes(Vec<String>),
-}
-
-impl V {
-    pub fn is_true(&self) -> bool {
-        *self == V::Bool(true)
-    }
-
-    pub fn is_false(&self) -> bool {
-        *self == V::Bool(false)
-    }
-}
+use crate::runtime::json::Leaf;
+use crate::runtime::logic::{self, Agg, Arith, Cmp};
+pub use crate::runtime::logic::V;
+use crate::value::{Date, DurationUnit};
 
 /// What an expression can see: the submission, today, and the current item of each repeat.
 pub struct Env<'a> {
@@ -82,51 +64,22 @@ pub fn is_given(value: Option<&Value>) -> bool {
     }
 }
 
-/// A JSON number as an exact decimal (integers exactly; floats through their shortest text).
-pub fn number(value: &Value) -> Option<Decimal> {
-    let number = value.as_number()?;
-    if let Some(i) = number.as_i64() {
-        return Some(Decimal::from_i64(i));
-    }
-    if let Some(u) = number.as_u64() {
-        return Decimal::parse(&u.to_string());
-    }
-    let f = number.as_f64()?;
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e27 {
-        return Decimal::parse(&format!("{f:.0}"));
-    }
-    Decimal::parse(&number.to_string())
-}
-
 /// Reads a field's JSON value as the expression type; malformed values are unknown.
 pub fn read(value: Option<&Value>, ty: &ValueType) -> V {
-    let Some(value) = value else { return V::Unknown };
+    let leaf = value.map(Leaf::of);
+    let leaf = leaf.as_ref();
     match ty {
-        ValueType::Bool => value.as_bool().map_or(V::Unknown, V::Bool),
-        ValueType::Integer => match number(value) {
-            Some(n) if n.is_integer() => V::Num(n),
-            _ => V::Unknown,
-        },
-        ValueType::Decimal | ValueType::Money => {
-            value.as_str().and_then(crate::validate::formats::decimal).map_or(V::Unknown, V::Num)
-        }
-        ValueType::Text | ValueType::Code { .. } => match value.as_str() {
-            Some(s) if !s.is_empty() => V::Text(s.to_string()),
-            _ => V::Unknown,
-        },
-        ValueType::Date => value.as_str().and_then(Date::parse).map_or(V::Unknown, V::Date),
-        ValueType::Codes { .. } => match value.as_array() {
-            Some(items) => {
-                let codes: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_string)).collect();
-                codes.map_or(V::Unknown, V::Codes)
-            }
-            None => V::Unknown,
-        },
+        ValueType::Bool => logic::read_bool(leaf),
+        ValueType::Integer => logic::read_integer(leaf),
+        ValueType::Decimal | ValueType::Money => logic::read_decimal(leaf),
+        ValueType::Text | ValueType::Code { .. } => logic::read_text(leaf),
+        ValueType::Date => logic::read_date(leaf),
+        ValueType::Codes { .. } => logic::read_codes(leaf),
         ValueType::File => V::Unknown,
     }
 }
 
-fn unit(unit: DateUnit) -> DurationUnit {
+pub fn unit(unit: DateUnit) -> DurationUnit {
     match unit {
         DateUnit::Days => DurationUnit::Days,
         DateUnit::Months => DurationUnit::Months,
@@ -134,174 +87,92 @@ fn unit(unit: DateUnit) -> DurationUnit {
     }
 }
 
+pub fn cmp(op: CompareOp) -> Cmp {
+    match op {
+        CompareOp::Eq => Cmp::Eq,
+        CompareOp::Ne => Cmp::Ne,
+        CompareOp::Lt => Cmp::Lt,
+        CompareOp::Le => Cmp::Le,
+        CompareOp::Gt => Cmp::Gt,
+        CompareOp::Ge => Cmp::Ge,
+    }
+}
+
+pub fn arith(op: ArithOp) -> Arith {
+    match op {
+        ArithOp::Add => Arith::Add,
+        ArithOp::Sub => Arith::Sub,
+        ArithOp::Mul => Arith::Mul,
+        ArithOp::Div => Arith::Div,
+    }
+}
+
+pub fn agg(func: AggregateFunc) -> Agg {
+    match func {
+        AggregateFunc::Sum => Agg::Sum,
+        AggregateFunc::Min => Agg::Min,
+        AggregateFunc::Max => Agg::Max,
+    }
+}
+
 pub fn eval(expr: &Expr, env: &mut Env) -> V {
     match expr {
         Expr::Literal { value } => match value {
             Literal::Bool(b) => V::Bool(*b),
-            Literal::Number(n) => Decimal::parse(n).map_or(V::Unknown, V::Num),
+            Literal::Number(n) => logic::number_literal(n),
             Literal::Text(t) | Literal::Code(t) => V::Text(t.clone()),
-            Literal::Date(d) => Date::parse(d).map_or(V::Unknown, V::Date),
+            Literal::Date(d) => logic::date_literal(d),
         },
         Expr::Today => V::Date(env.today),
         Expr::Field { path, ty } => read(env.lookup(path), ty),
-        Expr::Not { operand } => match eval(operand, env) {
-            V::Bool(b) => V::Bool(!b),
-            _ => V::Unknown,
-        },
-        Expr::Neg { operand, .. } => match eval(operand, env) {
-            V::Num(n) => V::Num(n.negated()),
-            _ => V::Unknown,
-        },
-        Expr::And { operands } => kleene(false, operands.iter().map(|o| eval(o, env))),
-        Expr::Or { operands } => kleene(true, operands.iter().map(|o| eval(o, env))),
-        Expr::Compare { cmp, lhs, rhs, .. } => compare(*cmp, &eval(lhs, env), &eval(rhs, env)),
-        Expr::Arith { arith, lhs, rhs, .. } => match (eval(lhs, env), eval(rhs, env)) {
-            (V::Num(a), V::Num(b)) => {
-                let result = match arith {
-                    ArithOp::Add => a.checked_add(b),
-                    ArithOp::Sub => a.checked_sub(b),
-                    ArithOp::Mul => a.checked_mul(b),
-                    ArithOp::Div => a.checked_div(b),
-                };
-                result.map_or(V::Unknown, V::Num)
-            }
-            _ => V::Unknown,
-        },
-        Expr::ShiftDate { date, amount, unit: u } => match eval(date, env) {
-            V::Date(d) => d.shift(*amount, unit(*u)).map_or(V::Unknown, V::Date),
-            _ => V::Unknown,
-        },
+        Expr::Not { operand } => logic::not(eval(operand, env)),
+        Expr::Neg { operand, .. } => logic::neg(eval(operand, env)),
+        Expr::And { operands } => logic::and(operands.iter().map(|o| eval(o, env))),
+        Expr::Or { operands } => logic::or(operands.iter().map(|o| eval(o, env))),
+        Expr::Compare { cmp: op, lhs, rhs, .. } => logic::compare(cmp(*op), &eval(lhs, env), &eval(rhs, env)),
+        Expr::Arith { arith: op, lhs, rhs, .. } => {
+            let lhs = eval(lhs, env);
+            logic::arith(arith(*op), lhs, eval(rhs, env))
+        }
+        Expr::ShiftDate { date, amount, unit: u } => logic::shift(eval(date, env), *amount, unit(*u)),
         Expr::In { value, set, .. } => {
             let value = eval(value, env);
             if value == V::Unknown {
                 return V::Unknown;
             }
-            let matches: Vec<V> =
-                set.iter().map(|candidate| compare(CompareOp::Eq, &value, &eval(candidate, env))).collect();
-            kleene(true, matches.into_iter())
+            let candidates: Vec<V> = set.iter().map(|candidate| eval(candidate, env)).collect();
+            logic::one_of(value, candidates)
         }
-        Expr::Contains { set, code } => match eval(set, env) {
-            V::Codes(codes) => V::Bool(codes.contains(code)),
-            _ => V::Unknown,
-        },
+        Expr::Contains { set, code } => logic::contains(eval(set, env), code),
         Expr::IsSet { path } => V::Bool(is_given(env.lookup(path))),
         Expr::IsEmpty { path } => V::Bool(!is_given(env.lookup(path))),
         Expr::Count { path, filter } => {
             if !env.repeats.contains(path) {
                 // A multiple choice: the number of chosen codes.
-                return match env.lookup(path) {
-                    None => V::Num(Decimal::from_i64(0)),
-                    Some(Value::Array(items)) => V::Num(Decimal::from_i64(items.len() as i64)),
-                    Some(_) => V::Unknown,
-                };
+                let leaf = env.lookup(path).map(Leaf::of);
+                return logic::count_codes(leaf.as_ref());
             }
             let n_items = env.items(path);
-            let Some(filter) = filter else { return V::Num(Decimal::from_i64(n_items as i64)) };
-            let mut count = 0;
+            let Some(filter) = filter else { return logic::count(n_items) };
+            let mut count = Some(0);
             for index in 0..n_items {
-                match env.with_item(path, index, |env| eval(filter, env)) {
-                    V::Bool(true) => count += 1,
-                    V::Bool(false) => {}
-                    _ => return V::Unknown,
-                }
+                count = logic::count_where(count, env.with_item(path, index, |env| eval(filter, env)));
             }
-            V::Num(Decimal::from_i64(count))
+            count.map_or(V::Unknown, logic::count)
         }
         Expr::Aggregate { func, repeat, value, .. } => {
-            let mut values = Vec::new();
-            for index in 0..env.items(repeat) {
-                match env.with_item(repeat, index, |env| eval(value, env)) {
-                    V::Unknown => {}
-                    known => values.push(known),
-                }
-            }
-            aggregate(*func, values)
+            let values: Vec<V> =
+                (0..env.items(repeat)).map(|index| env.with_item(repeat, index, |env| eval(value, env))).collect();
+            logic::aggregate(agg(*func), values)
         }
         Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
             let outcomes: Vec<V> =
                 (0..env.items(repeat)).map(|i| env.with_item(repeat, i, |env| eval(condition, env))).collect();
-            kleene(matches!(expr, Expr::Any { .. }), outcomes.into_iter())
-        }
-    }
-}
-
-/// Kleene's `or` (`dominant` = true) or `and` (`dominant` = false): the dominant value wins,
-/// otherwise any unknown makes the result unknown.
-fn kleene(dominant: bool, operands: impl Iterator<Item = V>) -> V {
-    let mut unknown = false;
-    for operand in operands {
-        match operand {
-            V::Bool(b) if b == dominant => return V::Bool(dominant),
-            V::Bool(_) => {}
-            _ => unknown = true,
-        }
-    }
-    if unknown {
-        V::Unknown
-    } else {
-        V::Bool(!dominant)
-    }
-}
-
-fn aggregate(func: AggregateFunc, values: Vec<V>) -> V {
-    match func {
-        AggregateFunc::Sum => {
-            let mut total = Decimal::from_i64(0);
-            for value in values {
-                let V::Num(n) = value else { return V::Unknown };
-                match total.checked_add(n) {
-                    Some(sum) => total = sum,
-                    None => return V::Unknown,
-                }
-            }
-            V::Num(total)
-        }
-        AggregateFunc::Min | AggregateFunc::Max => {
-            let mut best: Option<V> = None;
-            for value in values {
-                let replace = match (&best, &value) {
-                    (None, _) => true,
-                    (Some(V::Num(a)), V::Num(b)) => (func == AggregateFunc::Min) == (b < a),
-                    (Some(V::Date(a)), V::Date(b)) => (func == AggregateFunc::Min) == (b < a),
-                    _ => return V::Unknown,
-                };
-                if replace {
-                    best = Some(value);
-                }
-            }
-            best.unwrap_or(V::Unknown)
-        }
-    }
-}
-
-fn compare(cmp: CompareOp, a: &V, b: &V) -> V {
-    use std::cmp::Ordering;
-    let ordering: Option<Ordering> = match (a, b) {
-        (V::Num(x), V::Num(y)) => Some(x.cmp(y)),
-        (V::Date(x), V::Date(y)) => Some(x.cmp(y)),
-        (V::Text(x), V::Text(y)) => {
-            return match cmp {
-                CompareOp::Eq => V::Bool(x == y),
-                CompareOp::Ne => V::Bool(x != y),
-                _ => V::Unknown,
+            if matches!(expr, Expr::Any { .. }) {
+                logic::or(outcomes)
+            } else {
+                logic::and(outcomes)
             }
         }
-        (V::Bool(x), V::Bool(y)) => {
-            return match cmp {
-                CompareOp::Eq => V::Bool(x == y),
-                CompareOp::Ne => V::Bool(x != y),
-                _ => V::Unknown,
-            }
-        }
-        _ => None,
-    };
-    let Some(ordering) = ordering else { return V::Unknown };
-    V::Bool(match cmp {
-        CompareOp::Eq => ordering == Ordering::Equal,
-        CompareOp::Ne => ordering != Ordering::Equal,
-        CompareOp::Lt => ordering == Ordering::Less,
-        CompareOp::Le => ordering != Ordering::Greater,
-        CompareOp::Gt => ordering == Ordering::Greater,
-        CompareOp::Ge => ordering != Ordering::Less,
-    })
+    }
 }

@@ -22,7 +22,6 @@ pub use crate::runtime::{formats, messages};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use eval::{is_given, V};
@@ -30,7 +29,9 @@ pub use eval::{is_given, V};
 pub use crate::runtime::messages::Kind;
 
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
-use crate::value::{Date, Decimal, DurationUnit};
+use crate::runtime::check::{self, FieldKind, Sink, Spec};
+use crate::runtime::json::Leaf;
+use crate::value::Date;
 
 /// What the caller supplies besides the submission.
 #[derive(Clone, Copy, Debug)]
@@ -39,28 +40,7 @@ pub struct Options {
     pub today: Date,
 }
 
-/// One problem with a submission.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// JSON pointer of the offending value (RFC 6901), `""` for the whole submission.
-    pub pointer: String,
-    /// Stable code: `required`, `max_length`, `rule:<name>`, …
-    pub code: String,
-    /// The message in each of the form's languages.
-    pub messages: BTreeMap<String, String>,
-}
-
-/// Every violation of one submission, in document order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub violations: Vec<Violation>,
-}
-
-impl Report {
-    pub fn is_valid(&self) -> bool {
-        self.violations.is_empty()
-    }
-}
+pub use crate::runtime::check::{Report, Violation};
 
 /// Validates `submission` against `form` (compiles the form's patterns each time; use
 /// [`Compiled`] to validate many submissions).
@@ -106,10 +86,11 @@ impl<'f> Compiled<'f> {
     }
 
     pub fn validate(&self, submission: &Value, options: &Options) -> Report {
+        let languages: Vec<&str> = self.form.languages.iter().map(String::as_str).collect();
         let mut validator = Validator {
             compiled: self,
             env: eval::Env { root: submission, today: options.today, repeats: &self.repeats, indices: Vec::new() },
-            violations: Vec::new(),
+            sink: Sink::new(&languages, options.today),
         };
         match submission.as_object() {
             Some(object) => {
@@ -118,7 +99,7 @@ impl<'f> Compiled<'f> {
             }
             None => validator.push("", Kind::Type("object"), &self.form.title),
         }
-        Report { violations: validator.violations }
+        validator.sink.report()
     }
 
     /// Evaluates an expression of the form over a submission (no repeat item in context).
@@ -143,6 +124,33 @@ impl<'f> Compiled<'f> {
 
     fn matches(&self, pattern: &str, text: &str) -> bool {
         self.regexes.get(pattern).is_some_and(|regex| regex.is_match(text))
+    }
+
+    /// Checks a field's (non-absent) value into `sink`.
+    fn check_field(&self, sink: &mut Sink, field: &Field, value: &Value, pointer: &str) {
+        let c = &field.constraints;
+        let is_code = |code: &str| self.has_code(field, code);
+        let pattern = c.pattern.as_ref().map(|p| move |text: &str| self.matches(&p.regex, text));
+        let pattern_message: Vec<(&str, &str)> = c
+            .pattern
+            .as_ref()
+            .and_then(|p| p.message.as_ref())
+            .map(|m| m.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect())
+            .unwrap_or_default();
+        let accept: Vec<&str> = c.accept.iter().map(String::as_str).collect();
+        let spec = Spec {
+            kind: field_kind(&field.ty, &is_code),
+            min_length: c.min_length,
+            max_length: c.max_length,
+            pattern: pattern.as_ref().map(|p| p as &dyn Fn(&str) -> bool),
+            pattern_message: &pattern_message,
+            decimals: c.decimals,
+            min: c.min.as_ref().map(bound),
+            max: c.max.as_ref().map(bound),
+            accept: &accept,
+            max_size: c.max_size,
+        };
+        sink.field(pointer, &Leaf::of(value), &spec, &label(&field.label));
     }
 }
 
@@ -183,28 +191,52 @@ pub fn repeat_paths(form: &Form) -> BTreeSet<Vec<String>> {
 
 /// Escapes a key for a JSON pointer (RFC 6901).
 pub fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    crate::runtime::json::pointer_segment(key).into_owned()
+}
+
+/// A text of the IR as a [`check::Label`].
+fn label(text: &ir::Text) -> Vec<(&str, &str)> {
+    text.iter().map(|(lang, text)| (lang.as_str(), text.as_str())).collect()
+}
+
+/// The runtime's kind of a field type; `is_code` decides membership in its code list.
+pub fn field_kind<'a>(ty: &FieldType, is_code: &'a dyn Fn(&str) -> bool) -> FieldKind<'a> {
+    match ty {
+        FieldType::Text => FieldKind::Text,
+        FieldType::Multiline => FieldKind::Multiline,
+        FieldType::Email => FieldKind::Email,
+        FieldType::Phone => FieldKind::Phone,
+        FieldType::Iban => FieldKind::Iban,
+        FieldType::Postcode => FieldKind::Postcode,
+        FieldType::Integer => FieldKind::Integer,
+        FieldType::Decimal => FieldKind::Decimal,
+        FieldType::Money => FieldKind::Money,
+        FieldType::Boolean => FieldKind::Boolean,
+        FieldType::Date => FieldKind::Date,
+        FieldType::Choice { .. } => FieldKind::Choice(is_code),
+        FieldType::MultipleChoice { .. } => FieldKind::MultipleChoice(is_code),
+        FieldType::File => FieldKind::File,
+    }
+}
+
+/// The runtime's form of a bound.
+fn bound(bound: &Bound) -> check::Bound<'_> {
+    match bound {
+        Bound::Number { value } => check::Bound::Number(value),
+        Bound::Date { value } => check::Bound::Date(value),
+        Bound::Today { amount, unit } => check::Bound::Today(*amount, eval::unit(*unit)),
+    }
 }
 
 struct Validator<'a> {
     compiled: &'a Compiled<'a>,
     env: eval::Env<'a>,
-    violations: Vec<Violation>,
+    sink: Sink<'a>,
 }
 
 impl<'a> Validator<'a> {
-    fn push(&mut self, pointer: &str, kind: Kind, label: &ir::Text) {
-        let messages = self
-            .compiled
-            .form
-            .languages
-            .iter()
-            .map(|lang| {
-                let label = label.get(lang).or_else(|| label.values().next()).map_or("", String::as_str);
-                (lang.clone(), kind.message(lang, label))
-            })
-            .collect();
-        self.violations.push(Violation { pointer: pointer.to_string(), code: kind.code(), messages });
+    fn push(&mut self, pointer: &str, kind: Kind, label_text: &ir::Text) {
+        self.sink.push(pointer, kind, &label(label_text));
     }
 
     fn holds(&mut self, condition: Option<&ir::Expr>) -> bool {
@@ -227,8 +259,7 @@ impl<'a> Validator<'a> {
         let known: BTreeSet<&str> = items.iter().filter(|i| !matches!(i, Item::Info(_))).map(|i| i.name()).collect();
         for key in object.keys() {
             if !known.contains(key.as_str()) {
-                let label = ir::Text::from([(String::new(), key.clone())]);
-                self.push(&format!("{pointer}/{}", pointer_segment(key)), Kind::UnknownProperty, &label);
+                self.sink.unknown(pointer, key);
             }
         }
         for item in items {
@@ -326,47 +357,7 @@ impl<'a> Validator<'a> {
     }
 
     fn field(&mut self, field: &Field, value: &Value, pointer: &str) {
-        if field.ty == FieldType::File {
-            return self.file(field, value, pointer);
-        }
-        if let Some(kind) = field_violation(self.compiled, field, value, self.env.today) {
-            self.push(pointer, kind, &field.label);
-        }
-    }
-
-    /// A file reference is checked member by member, so that each problem has the pointer
-    /// of the offending value (`/nachweis/size` for a file that is too large).
-    fn file(&mut self, field: &Field, value: &Value, pointer: &str) {
-        let Some(object) = value.as_object() else {
-            return self.push(pointer, Kind::FileInvalid, &field.label);
-        };
-        let mut malformed = false;
-        for key in object.keys().filter(|k| !["name", "media_type", "size"].contains(&k.as_str())) {
-            self.push(&format!("{pointer}/{}", pointer_segment(key)), Kind::UnknownProperty, &field.label);
-            malformed = true;
-        }
-        let valid = [
-            ("name", object.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())),
-            ("media_type", object.get("media_type").and_then(Value::as_str).is_some_and(|m| m.contains('/'))),
-            ("size", object.get("size").and_then(eval::number).is_some_and(|n| n.is_integer() && !n.is_negative())),
-        ];
-        for (member, ok) in valid {
-            if !ok {
-                self.push(&format!("{pointer}/{member}"), Kind::FileInvalid, &field.label);
-                malformed = true;
-            }
-        }
-        if malformed {
-            return;
-        }
-        let Some(file) = formats::file_ref(value) else { return };
-        let c = &field.constraints;
-        if !c.accept.is_empty() && !formats::file_accepted(&file, &c.accept) {
-            self.push(pointer, Kind::FileType(c.accept.clone()), &field.label);
-        }
-        if let Some(max) = c.max_size.filter(|max| file.size > *max) {
-            self.push(&format!("{pointer}/size"), Kind::FileSize(max), &field.label);
-        }
+        self.compiled.check_field(&mut self.sink, field, value, pointer);
     }
 }
 
@@ -379,148 +370,9 @@ fn label_of(item: &Item) -> &ir::Text {
     }
 }
 
-fn field_violation(compiled: &Compiled, field: &Field, value: &Value, today: Date) -> Option<Kind> {
-    let constraints = &field.constraints;
-    match &field.ty {
-        FieldType::Text
-        | FieldType::Multiline
-        | FieldType::Email
-        | FieldType::Phone
-        | FieldType::Iban
-        | FieldType::Postcode => {
-            let Some(text) = value.as_str() else { return Some(Kind::Type("text")) };
-            if text.is_empty() {
-                return Some(Kind::Empty);
-            }
-            if field.ty != FieldType::Multiline && text.contains(['\n', '\r']) {
-                return Some(Kind::LineBreak);
-            }
-            let format_ok = match field.ty {
-                FieldType::Email => formats::is_email(text),
-                FieldType::Phone => formats::is_phone(text),
-                FieldType::Iban => formats::is_iban(text),
-                FieldType::Postcode => formats::is_postcode(text),
-                _ => true,
-            };
-            if !format_ok {
-                return Some(match field.ty {
-                    FieldType::Email => Kind::EmailInvalid,
-                    FieldType::Phone => Kind::PhoneInvalid,
-                    FieldType::Iban => Kind::IbanInvalid,
-                    _ => Kind::PostcodeInvalid,
-                });
-            }
-            let length = text.chars().count() as u64;
-            if let Some(min) = constraints.min_length.filter(|min| length < *min) {
-                return Some(Kind::MinLength(min));
-            }
-            if let Some(max) = constraints.max_length.filter(|max| length > *max) {
-                return Some(Kind::MaxLength(max));
-            }
-            if let Some(pattern) = &constraints.pattern {
-                if !compiled.matches(&pattern.regex, text) {
-                    return Some(Kind::Pattern(pattern.message.clone()));
-                }
-            }
-            None
-        }
-        FieldType::Integer => {
-            let n = eval::number(value).filter(Decimal::is_integer);
-            let Some(n) = n else { return Some(Kind::Type("whole number")) };
-            bounds(&n, constraints)
-        }
-        FieldType::Decimal | FieldType::Money => {
-            let Some(text) = value.as_str() else { return Some(Kind::Type("text")) };
-            if text.is_empty() {
-                return Some(Kind::Empty);
-            }
-            let Some(n) = formats::decimal(text) else { return Some(Kind::DecimalInvalid) };
-            let places = if field.ty == FieldType::Money { Some(2) } else { constraints.decimals };
-            if let Some(places) = places.filter(|p| n.scale() > *p) {
-                return Some(Kind::Decimals(places));
-            }
-            bounds(&n, constraints)
-        }
-        FieldType::Boolean => value.as_bool().is_none().then_some(Kind::Type("yes or no")),
-        FieldType::Date => {
-            let Some(text) = value.as_str() else { return Some(Kind::Type("text")) };
-            if text.is_empty() {
-                return Some(Kind::Empty);
-            }
-            let Some(date) = Date::parse(text) else { return Some(Kind::DateInvalid) };
-            date_bounds(date, constraints, today)
-        }
-        FieldType::Choice { .. } => {
-            let Some(code) = value.as_str() else { return Some(Kind::Type("text")) };
-            if code.is_empty() {
-                return Some(Kind::Empty);
-            }
-            (!compiled.has_code(field, code)).then_some(Kind::CodeInvalid)
-        }
-        FieldType::MultipleChoice { .. } => {
-            let Some(entries) = value.as_array() else { return Some(Kind::Type("list of codes")) };
-            if entries.is_empty() {
-                return Some(Kind::Empty);
-            }
-            let mut seen = BTreeSet::new();
-            for entry in entries {
-                let Some(code) = entry.as_str() else { return Some(Kind::Type("list of codes")) };
-                if !compiled.has_code(field, code) {
-                    return Some(Kind::CodeInvalid);
-                }
-                if !seen.insert(code) {
-                    return Some(Kind::CodesDuplicate);
-                }
-            }
-            None
-        }
-        // Checked member by member in `Validator::file`.
-        FieldType::File => None,
-    }
-}
-
-fn bounds(n: &Decimal, constraints: &ir::Constraints) -> Option<Kind> {
-    if let Some(Bound::Number { value }) = &constraints.min {
-        if Decimal::parse(value).is_some_and(|min| *n < min) {
-            return Some(Kind::Minimum(value.clone()));
-        }
-    }
-    if let Some(Bound::Number { value }) = &constraints.max {
-        if Decimal::parse(value).is_some_and(|max| *n > max) {
-            return Some(Kind::Maximum(value.clone()));
-        }
-    }
-    None
-}
-
 /// The date a date bound stands for on `today`.
 pub fn resolve_date_bound(bound: &Bound, today: Date) -> Option<Date> {
-    match bound {
-        Bound::Date { value } => Date::parse(value),
-        Bound::Today { amount, unit } => {
-            let unit = match unit {
-                ir::DateUnit::Days => DurationUnit::Days,
-                ir::DateUnit::Months => DurationUnit::Months,
-                ir::DateUnit::Years => DurationUnit::Years,
-            };
-            today.shift(*amount, unit)
-        }
-        Bound::Number { .. } => None,
-    }
-}
-
-fn date_bounds(date: Date, constraints: &ir::Constraints, today: Date) -> Option<Kind> {
-    if let Some(min) = constraints.min.as_ref().and_then(|b| resolve_date_bound(b, today)) {
-        if date < min {
-            return Some(Kind::Minimum(min.to_string()));
-        }
-    }
-    if let Some(max) = constraints.max.as_ref().and_then(|b| resolve_date_bound(b, today)) {
-        if date > max {
-            return Some(Kind::Maximum(max.to_string()));
-        }
-    }
-    None
+    self::bound(bound).date(today)
 }
 
 #[cfg(test)]

@@ -48,6 +48,14 @@ impl AntragsartParkausweis {
             AntragsartParkausweis::C02 => "02",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<AntragsartParkausweis> {
+        match code {
+            "01" => ::std::option::Option::Some(AntragsartParkausweis::C01),
+            "02" => ::std::option::Option::Some(AntragsartParkausweis::C02),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -152,6 +160,14 @@ impl Gueltigkeitsdauer {
             Gueltigkeitsdauer::C2 => "2",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Gueltigkeitsdauer> {
+        match code {
+            "1" => ::std::option::Option::Some(Gueltigkeitsdauer::C1),
+            "2" => ::std::option::Option::Some(Gueltigkeitsdauer::C2),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -195,6 +211,14 @@ impl Halterdaten {
         match self {
             Halterdaten::C01 => "01",
             Halterdaten::C02 => "02",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Halterdaten> {
+        match code {
+            "01" => ::std::option::Option::Some(Halterdaten::C01),
+            "02" => ::std::option::Option::Some(Halterdaten::C02),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -268,6 +292,17 @@ impl Parkzone {
             Parkzone::C => "C",
             Parkzone::D => "D",
             Parkzone::E => "E",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Parkzone> {
+        match code {
+            "A" => ::std::option::Option::Some(Parkzone::A),
+            "B" => ::std::option::Option::Some(Parkzone::B),
+            "C" => ::std::option::Option::Some(Parkzone::C),
+            "D" => ::std::option::Option::Some(Parkzone::D),
+            "E" => ::std::option::Option::Some(Parkzone::E),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -354,4 +389,2827 @@ pub struct Submission {
     /// Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).
     #[serde(rename = "zustimmung")]
     pub zustimmung: bool,
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf einen Bewohnerparkausweis"),
+                    ("en", "Application for a residents' parking permit"),
+                ],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf einen Bewohnerparkausweis"),
+                    ("en", "Application for a residents' parking permit"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf einen Bewohnerparkausweis"),
+                    ("en", "Application for a residents' parking permit"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf einen Bewohnerparkausweis"),
+                    ("en", "Application for a residents' parking permit"),
+                ],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_antragsartparkausweis(code: &str) -> bool {
+        matches!(code, "01" | "02")
+    }
+    fn is_code_geschlecht(code: &str) -> bool {
+        matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_gueltigkeitsdauer(code: &str) -> bool {
+        matches!(code, "1" | "2")
+    }
+    fn is_code_halterdaten(code: &str) -> bool {
+        matches!(code, "01" | "02")
+    }
+    fn is_code_parkzone(code: &str) -> bool {
+        matches!(code, "A" | "B" | "C" | "D" | "E")
+    }
+    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+        matches!(
+            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
+            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
+            | "475" | "997" | "998"
+        )
+    }
+    fn pattern_0(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{1,10})$").ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    fn pattern_2(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| ::regex::Regex::new("^(?:[A-HJ-NPR-Z0-9]{6})$").ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    fn pattern_1(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| {
+                ::regex::Regex::new(
+                        "^(?:[A-ZÄÖÜ]{1,3}[\\- ][A-Z]{1,2}[\\- ]?[1-9][0-9]{0,3}[EH]?)$",
+                    )
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    #[derive(Default)]
+    pub struct AtBestehenderAusweis<'de> {
+        pub parkausweisnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausstelldatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBestehenderAusweis<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBestehenderAusweis<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `bestehender_ausweis`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBestehenderAusweis<'de>, A::Error> {
+                    let mut out = AtBestehenderAusweis::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "parkausweisnummer" => {
+                                out.parkausweisnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausstelldatum" => {
+                                out.ausstelldatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_bestehender_ausweis(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBestehenderAusweis<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/parkausweisnummer");
+            match &obj.parkausweisnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::Some(&pattern_0),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Die Nummer besteht nur aus Ziffern (höchstens 10).",
+                                ),
+                                ("en", "The number consists of digits only (at most 10)."),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausstelldatum");
+            match &obj.ausstelldatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -3i64,
+                                    crate::runtime::date::DurationUnit::Years,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_bestehender_ausweis(
+        obj: AtBestehenderAusweis<'_>,
+    ) -> ::std::option::Option<super::BestehenderAusweis> {
+        ::std::option::Option::Some(super::BestehenderAusweis {
+            parkausweisnummer: {
+                let value = obj.parkausweisnummer?;
+                value.into_string()?
+            },
+            ausstelldatum: {
+                let value = obj.ausstelldatum?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAntragsteller<'de> {
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragsteller<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                    let mut out = AtAntragsteller::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "staatsangehoerigkeit" => {
+                                out.staatsangehoerigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragsteller<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_geschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staatsangehoerigkeit");
+            match &obj.staatsangehoerigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staatsangehoerigkeit,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller(
+        obj: AtAntragsteller<'_>,
+    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
+        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            staatsangehoerigkeit: {
+                let value = obj.staatsangehoerigkeit?;
+                value
+                    .into_code(
+                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                    )?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                    let mut out = AtAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_anschrift(
+        obj: AtAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFahrzeug<'de> {
+        pub kennzeichen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub fin_kurz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub halter: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFahrzeug<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFahrzeug<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `fahrzeug`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFahrzeug<'de>, A::Error> {
+                    let mut out = AtFahrzeug::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "kennzeichen" => {
+                                out.kennzeichen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "fin_kurz" => {
+                                out.fin_kurz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "halter" => {
+                                out.halter = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_fahrzeug(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFahrzeug<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kennzeichen");
+            match &obj.kennzeichen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(5u64),
+                            max_length: ::std::option::Option::Some(12u64),
+                            pattern: ::std::option::Option::Some(&pattern_1),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Bitte geben Sie ein deutsches Kennzeichen an, z. B. B-AB 1234.",
+                                ),
+                                (
+                                    "en",
+                                    "Please enter a German registration number, e.g. B-AB 1234.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fin_kurz");
+            match &obj.fin_kurz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
+                            ),
+                            (
+                                "en",
+                                "Last 6 characters of the vehicle identification number",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(6u64),
+                            pattern: ::std::option::Option::Some(&pattern_2),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Bitte geben Sie genau 6 Ziffern oder Großbuchstaben an (ohne I, O und Q).",
+                                ),
+                                (
+                                    "en",
+                                    "Please enter exactly 6 digits or capital letters (without I, O and Q).",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
+                            ),
+                            (
+                                "en",
+                                "Last 6 characters of the vehicle identification number",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/halter");
+            match &obj.halter {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
+                            ("en", "Who is the vehicle registered to?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_halterdaten,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
+                            ("en", "Who is the vehicle registered to?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_fahrzeug(
+        obj: AtFahrzeug<'_>,
+    ) -> ::std::option::Option<super::Fahrzeug> {
+        ::std::option::Option::Some(super::Fahrzeug {
+            kennzeichen: {
+                let value = obj.kennzeichen?;
+                value.into_string()?
+            },
+            fin_kurz: {
+                let value = obj.fin_kurz?;
+                value.into_string()?
+            },
+            halter: {
+                let value = obj.halter?;
+                value.into_code(super::Halterdaten::from_code)?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFahrzeughalterAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalterAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFahrzeughalterAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `fahrzeughalter.anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFahrzeughalterAnschrift<'de>, A::Error> {
+                    let mut out = AtFahrzeughalterAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_fahrzeughalter__anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFahrzeughalterAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_fahrzeughalter__anschrift(
+        obj: AtFahrzeughalterAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFahrzeughalter<'de> {
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtFahrzeughalterAnschrift<'de>>,
+        >,
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub nutzungsueberlassung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalter<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFahrzeughalter<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `fahrzeughalter`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFahrzeughalter<'de>, A::Error> {
+                    let mut out = AtFahrzeughalter::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "anschrift" => {
+                                out.anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "nutzungsueberlassung" => {
+                                out.nutzungsueberlassung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_fahrzeughalter(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFahrzeughalter<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Familienname oder Firma"),
+                            ("en", "Surname or company"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Familienname oder Firma"),
+                            ("en", "Surname or company"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anschrift");
+            match &obj.anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift der Halterin oder des Halters"),
+                            ("en", "Address of the registered keeper"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_fahrzeughalter__anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift der Halterin oder des Halters"),
+                            ("en", "Address of the registered keeper"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
+                            ("en", "Email address of the registered keeper"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
+                            ("en", "Email address of the registered keeper"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nutzungsueberlassung");
+            match &obj.nutzungsueberlassung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Erklärung über die Nutzungsüberlassung"),
+                            ("en", "Declaration of permission to use"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(2097152u64),
+                        },
+                        &[
+                            ("de", "Erklärung über die Nutzungsüberlassung"),
+                            ("en", "Declaration of permission to use"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_fahrzeughalter(
+        obj: AtFahrzeughalter<'_>,
+    ) -> ::std::option::Option<super::Fahrzeughalter> {
+        ::std::option::Option::Some(super::Fahrzeughalter {
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: match obj.vornamen {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            anschrift: {
+                let value = obj.anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_fahrzeughalter__anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            email: {
+                let value = obj.email?;
+                value.into_string()?
+            },
+            nutzungsueberlassung: {
+                let value = obj.nutzungsueberlassung?;
+                crate::runtime::check::file_ref(&value)
+                    .map(|file| crate::FileRef {
+                        name: file.name.to_string(),
+                        media_type: file.media_type.to_string(),
+                        size: file.size,
+                    })?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub antragsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bestehender_ausweis: ::std::option::Option<
+            crate::runtime::json::Group<AtBestehenderAusweis<'de>>,
+        >,
+        pub parkzone: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub gueltigkeitsdauer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub startdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub antragsteller: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragsteller<'de>>,
+        >,
+        pub anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtAnschrift<'de>>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub fahrzeug: ::std::option::Option<
+            crate::runtime::json::Group<AtFahrzeug<'de>>,
+        >,
+        pub fahrzeughalter: ::std::option::Option<
+            crate::runtime::json::Group<AtFahrzeughalter<'de>>,
+        >,
+        pub fahrzeugschein: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub gebuehr: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub abgleich_melderegister: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub zustimmung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "antragsart" => {
+                                out.antragsart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bestehender_ausweis" => {
+                                out.bestehender_ausweis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "parkzone" => {
+                                out.parkzone = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "gueltigkeitsdauer" => {
+                                out.gueltigkeitsdauer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "startdatum" => {
+                                out.startdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "antragsteller" => {
+                                out.antragsteller = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "anschrift" => {
+                                out.anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "fahrzeug" => {
+                                out.fahrzeug = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "fahrzeughalter" => {
+                                out.fahrzeughalter = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "fahrzeugschein" => {
+                                out.fahrzeugschein = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "gebuehr" => {
+                                out.gebuehr = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "abgleich_melderegister" => {
+                                out.abgleich_melderegister = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "zustimmung" => {
+                                out.zustimmung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/antragsart");
+            match &obj.antragsart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Was beantragen Sie?"),
+                            ("en", "What are you applying for?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_antragsartparkausweis,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Was beantragen Sie?"),
+                            ("en", "What are you applying for?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bestehender_ausweis");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.antragsart.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("02")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bestehender_ausweis.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Ihr bestehender Bewohnerparkausweis"),
+                            ("en", "Your existing residents' parking permit"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bestehender_ausweis {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Ihr bestehender Bewohnerparkausweis"),
+                            ("en", "Your existing residents' parking permit"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_bestehender_ausweis(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Ihr bestehender Bewohnerparkausweis"),
+                            ("en", "Your existing residents' parking permit"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/parkzone");
+            match &obj.parkzone {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Parkzone"), ("en", "Parking zone")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_parkzone,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Parkzone"), ("en", "Parking zone")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gueltigkeitsdauer");
+            match &obj.gueltigkeitsdauer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
+                            ("en", "For which period are you applying?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_gueltigkeitsdauer,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
+                            ("en", "For which period are you applying?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/startdatum");
+            match &obj.startdatum {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    60i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Gültig ab"), ("en", "Valid from")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/antragsteller");
+            match &obj.antragsteller {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anschrift");
+            match &obj.anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift in der Parkzone"),
+                            ("en", "Address in the parking zone"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift in der Parkzone"),
+                            ("en", "Address in the parking zone"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fahrzeug");
+            match &obj.fahrzeug {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_fahrzeug(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fahrzeughalter");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.fahrzeug.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.halter.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("02")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.fahrzeughalter.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
+                            ("en", "Registered keeper"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.fahrzeughalter {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
+                            ("en", "Registered keeper"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_fahrzeughalter(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
+                            ("en", "Registered keeper"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fahrzeugschein");
+            match &obj.fahrzeugschein {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
+                            ("en", "Registration certificate part I"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
+                            ("en", "Registration certificate part I"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gebuehr");
+            match &obj.gebuehr {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Money,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("1000"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/abgleich_melderegister");
+            match &obj.abgleich_melderegister {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
+                            ),
+                            (
+                                "en",
+                                "I agree that my details are checked against the population register and the vehicle register.",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
+                            ),
+                            (
+                                "en",
+                                "I agree that my details are checked against the population register and the vehicle register.",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/zustimmung");
+            match &obj.zustimmung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
+                            ),
+                            (
+                                "en",
+                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
+                            ),
+                            (
+                                "en",
+                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::and([
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.gueltigkeitsdauer.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Text(::std::string::String::from("1")),
+                ),
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_decimal(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.gebuehr.as_ref()),
+                    ),
+                    &crate::runtime::logic::arith(
+                        crate::runtime::logic::Arith::Div,
+                        crate::runtime::logic::arith(
+                            crate::runtime::logic::Arith::Mul,
+                            crate::runtime::logic::number_literal("30.70"),
+                            crate::runtime::logic::number_literal("12"),
+                        ),
+                        crate::runtime::logic::number_literal("12"),
+                    ),
+                ),
+            ]),
+            crate::runtime::logic::and([
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.gueltigkeitsdauer.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Text(::std::string::String::from("2")),
+                ),
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_decimal(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.gebuehr.as_ref()),
+                    ),
+                    &crate::runtime::logic::arith(
+                        crate::runtime::logic::Arith::Div,
+                        crate::runtime::logic::arith(
+                            crate::runtime::logic::Arith::Mul,
+                            crate::runtime::logic::number_literal("30.70"),
+                            crate::runtime::logic::number_literal("24"),
+                        ),
+                        crate::runtime::logic::number_literal("12"),
+                    ),
+                ),
+            ]),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/gebuehr");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
+                ),
+                (
+                    "en",
+                    "The amount does not match the chosen period (€30.70 for 12 months, €61.40 for 24 months).",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("gebuehr_passend"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.abgleich_melderegister.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/abgleich_melderegister");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Ohne den Abgleich kann der Antrag nicht online bearbeitet werden.",
+                ),
+                ("en", "Without the check, the application cannot be processed online."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("abgleich_erteilt"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.zustimmung.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/zustimmung");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte stimmen Sie der Datenverarbeitung zu."),
+                ("en", "Please consent to the data processing."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("zustimmung_erteilt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            antragsart: {
+                let value = obj.antragsart?;
+                value.into_code(super::AntragsartParkausweis::from_code)?
+            },
+            bestehender_ausweis: match obj.bestehender_ausweis {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_bestehender_ausweis(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            parkzone: {
+                let value = obj.parkzone?;
+                value.into_code(super::Parkzone::from_code)?
+            },
+            gueltigkeitsdauer: {
+                let value = obj.gueltigkeitsdauer?;
+                value.into_code(super::Gueltigkeitsdauer::from_code)?
+            },
+            startdatum: match obj.startdatum {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            antragsteller: {
+                let value = obj.antragsteller?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_antragsteller(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            anschrift: {
+                let value = obj.anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            kontakt: {
+                let value = obj.kontakt?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            fahrzeug: {
+                let value = obj.fahrzeug?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_fahrzeug(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            fahrzeughalter: match obj.fahrzeughalter {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_fahrzeughalter(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            fahrzeugschein: {
+                let value = obj.fahrzeugschein?;
+                crate::runtime::check::file_ref(&value)
+                    .map(|file| crate::FileRef {
+                        name: file.name.to_string(),
+                        media_type: file.media_type.to_string(),
+                        size: file.size,
+                    })?
+            },
+            gebuehr: {
+                let value = obj.gebuehr?;
+                value.into_string()?
+            },
+            abgleich_melderegister: {
+                let value = obj.abgleich_melderegister?;
+                value.into_bool()?
+            },
+            zustimmung: {
+                let value = obj.zustimmung?;
+                value.into_bool()?
+            },
+        })
+    }
 }

@@ -58,6 +58,16 @@ impl Belegart {
             Belegart::OE => "OE",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Belegart> {
+        match code {
+            "N" => ::std::option::Option::Some(Belegart::N),
+            "NE" => ::std::option::Option::Some(Belegart::NE),
+            "O" => ::std::option::Option::Some(Belegart::O),
+            "OE" => ::std::option::Option::Some(Belegart::OE),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -164,6 +174,15 @@ impl Namensart {
             Namensart::VN => "VN",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Namensart> {
+        match code {
+            "GN" => ::std::option::Option::Some(Namensart::GN),
+            "FN" => ::std::option::Option::Some(Namensart::FN),
+            "VN" => ::std::option::Option::Some(Namensart::VN),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -244,4 +263,2413 @@ pub struct Submission {
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
+                    ("en", "Application for a certificate of good conduct"),
+                ],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
+                    ("en", "Application for a certificate of good conduct"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
+                    ("en", "Application for a certificate of good conduct"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
+                    ("en", "Application for a certificate of good conduct"),
+                ],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_belegart(code: &str) -> bool {
+        matches!(code, "N" | "NE" | "O" | "OE")
+    }
+    fn is_code_geschlecht(code: &str) -> bool {
+        matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_namensart(code: &str) -> bool {
+        matches!(code, "GN" | "FN" | "VN")
+    }
+    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+        matches!(
+            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
+            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
+            | "475" | "997" | "998"
+        )
+    }
+    #[derive(Default)]
+    pub struct AtEmpfangendeBehoerdeAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerdeAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtEmpfangendeBehoerdeAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `empfangende_behoerde.anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    AtEmpfangendeBehoerdeAnschrift<'de>,
+                    A::Error,
+                > {
+                    let mut out = AtEmpfangendeBehoerdeAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_empfangende_behoerde__anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtEmpfangendeBehoerdeAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_empfangende_behoerde__anschrift(
+        obj: AtEmpfangendeBehoerdeAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtEmpfangendeBehoerde<'de> {
+        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub aktenzeichen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtEmpfangendeBehoerdeAnschrift<'de>>,
+        >,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerde<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtEmpfangendeBehoerde<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `empfangende_behoerde`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtEmpfangendeBehoerde<'de>, A::Error> {
+                    let mut out = AtEmpfangendeBehoerde::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "name" => {
+                                out.name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "aktenzeichen" => {
+                                out.aktenzeichen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "anschrift" => {
+                                out.anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_empfangende_behoerde(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtEmpfangendeBehoerde<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/name");
+            match &obj.name {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Name der Behörde"), ("en", "Name of the authority")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Name der Behörde"), ("en", "Name of the authority")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/aktenzeichen");
+            match &obj.aktenzeichen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Aktenzeichen"), ("en", "File reference")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Aktenzeichen"), ("en", "File reference")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anschrift");
+            match &obj.anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift der Behörde"),
+                            ("en", "Address of the authority"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_empfangende_behoerde__anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift der Behörde"),
+                            ("en", "Address of the authority"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_empfangende_behoerde(
+        obj: AtEmpfangendeBehoerde<'_>,
+    ) -> ::std::option::Option<super::EmpfangendeBehoerde> {
+        ::std::option::Option::Some(super::EmpfangendeBehoerde {
+            name: {
+                let value = obj.name?;
+                value.into_string()?
+            },
+            aktenzeichen: {
+                let value = obj.aktenzeichen?;
+                value.into_string()?
+            },
+            anschrift: {
+                let value = obj.anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_empfangende_behoerde__anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAntragsteller<'de> {
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragsteller<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                    let mut out = AtAntragsteller::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "staatsangehoerigkeit" => {
+                                out.staatsangehoerigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragsteller<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_geschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staatsangehoerigkeit");
+            match &obj.staatsangehoerigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staatsangehoerigkeit,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller(
+        obj: AtAntragsteller<'_>,
+    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
+        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            staatsangehoerigkeit: {
+                let value = obj.staatsangehoerigkeit?;
+                value
+                    .into_code(
+                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                    )?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFruehereNamen<'de> {
+        pub namensart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub gefuehrt_bis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFruehereNamen<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFruehereNamen<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `fruehere_namen`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFruehereNamen<'de>, A::Error> {
+                    let mut out = AtFruehereNamen::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "namensart" => {
+                                out.namensart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "name" => {
+                                out.name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "gefuehrt_bis" => {
+                                out.gefuehrt_bis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_fruehere_namen(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFruehereNamen<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/namensart");
+            match &obj.namensart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Art des Namens"), ("en", "Type of name")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_namensart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Art des Namens"), ("en", "Type of name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/name");
+            match &obj.name {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Früherer Name"), ("en", "Former name")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Früherer Name"), ("en", "Former name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gefuehrt_bis");
+            match &obj.gefuehrt_bis {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geführt bis"), ("en", "Used until")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_fruehere_namen(
+        obj: AtFruehereNamen<'_>,
+    ) -> ::std::option::Option<super::FruehereNamenItem> {
+        ::std::option::Option::Some(super::FruehereNamenItem {
+            namensart: {
+                let value = obj.namensart?;
+                value.into_code(super::Namensart::from_code)?
+            },
+            name: {
+                let value = obj.name?;
+                value.into_string()?
+            },
+            gefuehrt_bis: match obj.gefuehrt_bis {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                    let mut out = AtAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_anschrift(
+        obj: AtAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub belegart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub aufforderung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub verwendungszweck: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub empfangende_behoerde: ::std::option::Option<
+            crate::runtime::json::Group<AtEmpfangendeBehoerde<'de>>,
+        >,
+        pub antragsteller: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragsteller<'de>>,
+        >,
+        pub fruehere_namen: ::std::option::Option<
+            crate::runtime::json::Many<AtFruehereNamen<'de>>,
+        >,
+        pub anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtAnschrift<'de>>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub gebuehrenbefreiung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub befreiungsgrund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub nachweis_befreiung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "belegart" => {
+                                out.belegart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "aufforderung" => {
+                                out.aufforderung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "verwendungszweck" => {
+                                out.verwendungszweck = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "empfangende_behoerde" => {
+                                out.empfangende_behoerde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "antragsteller" => {
+                                out.antragsteller = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "fruehere_namen" => {
+                                out.fruehere_namen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "anschrift" => {
+                                out.anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "gebuehrenbefreiung" => {
+                                out.gebuehrenbefreiung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "befreiungsgrund" => {
+                                out.befreiungsgrund = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "nachweis_befreiung" => {
+                                out.nachweis_befreiung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "richtigkeit" => {
+                                out.richtigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/belegart");
+            match &obj.belegart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Welches Führungszeugnis benötigen Sie?"),
+                            ("en", "Which certificate do you need?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_belegart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Welches Führungszeugnis benötigen Sie?"),
+                            ("en", "Which certificate do you need?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/aufforderung");
+            let shown = (crate::runtime::logic::one_of(
+                crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.belegart.as_ref()),
+                ),
+                [
+                    crate::runtime::logic::V::Text(::std::string::String::from("NE")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("OE")),
+                ],
+            ))
+                .is_true();
+            if !shown {
+                if obj.aufforderung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
+                            ),
+                            ("en", "Written request for an extended certificate"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.aufforderung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::one_of(
+                        crate::runtime::logic::read_text(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.belegart.as_ref()),
+                        ),
+                        [
+                            crate::runtime::logic::V::Text(
+                                ::std::string::String::from("NE"),
+                            ),
+                            crate::runtime::logic::V::Text(
+                                ::std::string::String::from("OE"),
+                            ),
+                        ],
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                (
+                                    "de",
+                                    "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
+                                ),
+                                ("en", "Written request for an extended certificate"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            (
+                                "de",
+                                "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
+                            ),
+                            ("en", "Written request for an extended certificate"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/verwendungszweck");
+            match &obj.verwendungszweck {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::one_of(
+                        crate::runtime::logic::read_text(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.belegart.as_ref()),
+                        ),
+                        [
+                            crate::runtime::logic::V::Text(
+                                ::std::string::String::from("O"),
+                            ),
+                            crate::runtime::logic::V::Text(
+                                ::std::string::String::from("OE"),
+                            ),
+                        ],
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Verwendungszweck"), ("en", "Purpose")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Verwendungszweck"), ("en", "Purpose")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/empfangende_behoerde");
+            let shown = (crate::runtime::logic::not(
+                crate::runtime::logic::one_of(
+                    crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.belegart.as_ref()),
+                    ),
+                    [
+                        crate::runtime::logic::V::Text(::std::string::String::from("N")),
+                        crate::runtime::logic::V::Text(::std::string::String::from("NE")),
+                    ],
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.empfangende_behoerde.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.empfangende_behoerde {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_empfangende_behoerde(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/antragsteller");
+            match &obj.antragsteller {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Antragstellende Person"), ("en", "Applicant")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Antragstellende Person"), ("en", "Applicant")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fruehere_namen");
+            match &obj.fruehere_namen {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Frühere Namen"), ("en", "Former names")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() > 5 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            &[("de", "Frühere Namen"), ("en", "Former names")],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_fruehere_namen(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Früherer Name"), ("en", "Former name")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anschrift");
+            match &obj.anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Wohnanschrift"), ("en", "Residential address")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Wohnanschrift"), ("en", "Residential address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gebuehrenbefreiung");
+            match &obj.gebuehrenbefreiung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
+                            ("en", "Do you apply for exemption from the fee?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
+                            ("en", "Do you apply for exemption from the fee?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/befreiungsgrund");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.befreiungsgrund.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Begründung der Gebührenbefreiung"),
+                            ("en", "Reason for fee exemption"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.befreiungsgrund {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Begründung der Gebührenbefreiung"),
+                                ("en", "Reason for fee exemption"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(1000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Begründung der Gebührenbefreiung"),
+                            ("en", "Reason for fee exemption"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nachweis_befreiung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.nachweis_befreiung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Nachweis für die Gebührenbefreiung"),
+                            ("en", "Proof for fee exemption"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.nachweis_befreiung {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            ("de", "Nachweis für die Gebührenbefreiung"),
+                            ("en", "Proof for fee exemption"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/richtigkeit");
+            match &obj.richtigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Le,
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.antragsteller.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.geburtsdatum.as_ref()),
+            ),
+            &crate::runtime::logic::shift(
+                crate::runtime::logic::V::Date(sink.today),
+                -14i64,
+                crate::runtime::date::DurationUnit::Years,
+            ),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/antragsteller");
+                pointer.push_str("/geburtsdatum");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
+                ("en", "You can apply for a certificate from the age of 14."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("mindestalter"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/richtigkeit");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
+                ("en", "Please confirm that your details are correct."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("richtigkeit_bestaetigt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            belegart: {
+                let value = obj.belegart?;
+                value.into_code(super::Belegart::from_code)?
+            },
+            aufforderung: match obj.aufforderung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            verwendungszweck: match obj.verwendungszweck {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            empfangende_behoerde: match obj.empfangende_behoerde {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_empfangende_behoerde(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            antragsteller: {
+                let value = obj.antragsteller?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_antragsteller(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            fruehere_namen: match obj.fruehere_namen {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Many::Items(items) => {
+                                items
+                                    .into_iter()
+                                    .map(|entry| match entry {
+                                        crate::runtime::json::Group::Object(inner) => {
+                                            typed_at_fruehere_namen(inner)
+                                        }
+                                        crate::runtime::json::Group::Other { .. } => {
+                                            ::std::option::Option::None
+                                        }
+                                    })
+                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            }
+                            crate::runtime::json::Many::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            anschrift: {
+                let value = obj.anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            kontakt: match obj.kontakt {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_kontakt(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            gebuehrenbefreiung: {
+                let value = obj.gebuehrenbefreiung?;
+                value.into_bool()?
+            },
+            befreiungsgrund: match obj.befreiungsgrund {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            nachweis_befreiung: match obj.nachweis_befreiung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            richtigkeit: {
+                let value = obj.richtigkeit?;
+                value.into_bool()?
+            },
+        })
+    }
 }

@@ -105,6 +105,16 @@ impl Betriebsart {
             Betriebsart::SO => "SO",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Betriebsart> {
+        match code {
+            "IN" => ::std::option::Option::Some(Betriebsart::IN),
+            "HW" => ::std::option::Option::Some(Betriebsart::HW),
+            "HA" => ::std::option::Option::Some(Betriebsart::HA),
+            "SO" => ::std::option::Option::Some(Betriebsart::SO),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -202,6 +212,17 @@ impl Grund {
             Grund::ZU => "ZU",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Grund> {
+        match code {
+            "NE" => ::std::option::Option::Some(Grund::NE),
+            "UE" => ::std::option::Option::Some(Grund::UE),
+            "RF" => ::std::option::Option::Some(Grund::RF),
+            "GE" => ::std::option::Option::Some(Grund::GE),
+            "ZU" => ::std::option::Option::Some(Grund::ZU),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -294,6 +315,15 @@ impl Niederlassungsart {
             Niederlassungsart::HN => "HN",
             Niederlassungsart::ZN => "ZN",
             Niederlassungsart::UZ => "UZ",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Niederlassungsart> {
+        match code {
+            "HN" => ::std::option::Option::Some(Niederlassungsart::HN),
+            "ZN" => ::std::option::Option::Some(Niederlassungsart::ZN),
+            "UZ" => ::std::option::Option::Some(Niederlassungsart::UZ),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -408,6 +438,23 @@ impl Rechtsform {
             Rechtsform::AG => "AG",
             Rechtsform::EG => "EG",
             Rechtsform::SO => "SO",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Rechtsform> {
+        match code {
+            "EU" => ::std::option::Option::Some(Rechtsform::EU),
+            "EK" => ::std::option::Option::Some(Rechtsform::EK),
+            "GBR" => ::std::option::Option::Some(Rechtsform::GBR),
+            "EGBR" => ::std::option::Option::Some(Rechtsform::EGBR),
+            "OHG" => ::std::option::Option::Some(Rechtsform::OHG),
+            "KG" => ::std::option::Option::Some(Rechtsform::KG),
+            "GMBH" => ::std::option::Option::Some(Rechtsform::GMBH),
+            "UG" => ::std::option::Option::Some(Rechtsform::UG),
+            "AG" => ::std::option::Option::Some(Rechtsform::AG),
+            "EG" => ::std::option::Option::Some(Rechtsform::EG),
+            "SO" => ::std::option::Option::Some(Rechtsform::SO),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -529,6 +576,17 @@ impl Registerart {
             Registerart::GSR => "GSR",
             Registerart::GNR => "GNR",
             Registerart::PR => "PR",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Registerart> {
+        match code {
+            "HRA" => ::std::option::Option::Some(Registerart::HRA),
+            "HRB" => ::std::option::Option::Some(Registerart::HRB),
+            "GSR" => ::std::option::Option::Some(Registerart::GSR),
+            "GNR" => ::std::option::Option::Some(Registerart::GNR),
+            "PR" => ::std::option::Option::Some(Registerart::PR),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -723,4 +781,5419 @@ pub struct Taetigkeit {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub weitere: ::std::option::Option<::std::string::String>,
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_betriebsart(code: &str) -> bool {
+        matches!(code, "IN" | "HW" | "HA" | "SO")
+    }
+    fn is_code_geschlecht(code: &str) -> bool {
+        matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_grund(code: &str) -> bool {
+        matches!(code, "NE" | "UE" | "RF" | "GE" | "ZU")
+    }
+    fn is_code_niederlassungsart(code: &str) -> bool {
+        matches!(code, "HN" | "ZN" | "UZ")
+    }
+    fn is_code_rechtsform(code: &str) -> bool {
+        matches!(
+            code, "EU" | "EK" | "GBR" | "EGBR" | "OHG" | "KG" | "GMBH" | "UG" | "AG" |
+            "EG" | "SO"
+        )
+    }
+    fn is_code_registerart(code: &str) -> bool {
+        matches!(code, "HRA" | "HRB" | "GSR" | "GNR" | "PR")
+    }
+    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+        matches!(
+            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
+            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
+            | "475" | "997" | "998"
+        )
+    }
+    fn pattern_0(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{1,6}( ?[A-Z]{1,2})?)$").ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    #[derive(Default)]
+    pub struct AtRegistereintrag<'de> {
+        pub registerart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub registergericht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub registernummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtRegistereintrag<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtRegistereintrag<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `registereintrag`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtRegistereintrag<'de>, A::Error> {
+                    let mut out = AtRegistereintrag::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "registerart" => {
+                                out.registerart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "registergericht" => {
+                                out.registergericht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "registernummer" => {
+                                out.registernummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_registereintrag(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtRegistereintrag<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/registerart");
+            match &obj.registerart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Register"), ("en", "Register")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_registerart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Register"), ("en", "Register")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/registergericht");
+            match &obj.registergericht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Registergericht"), ("en", "Registry court")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(60u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Registergericht"), ("en", "Registry court")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/registernummer");
+            match &obj.registernummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Registernummer"), ("en", "Register number")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(20u64),
+                            pattern: ::std::option::Option::Some(&pattern_0),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Die Registernummer besteht aus bis zu 6 Ziffern, eventuell gefolgt von einem Buchstabenzusatz.",
+                                ),
+                                (
+                                    "en",
+                                    "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Registernummer"), ("en", "Register number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_registereintrag(
+        obj: AtRegistereintrag<'_>,
+    ) -> ::std::option::Option<super::Registereintrag> {
+        ::std::option::Option::Some(super::Registereintrag {
+            registerart: {
+                let value = obj.registerart?;
+                value.into_code(super::Registerart::from_code)?
+            },
+            registergericht: {
+                let value = obj.registergericht?;
+                value.into_string()?
+            },
+            registernummer: {
+                let value = obj.registernummer?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtInhaber<'de> {
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtInhaber<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtInhaber<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `inhaber`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtInhaber<'de>, A::Error> {
+                    let mut out = AtInhaber::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "staatsangehoerigkeit" => {
+                                out.staatsangehoerigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_inhaber(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtInhaber<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_geschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staatsangehoerigkeit");
+            match &obj.staatsangehoerigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staatsangehoerigkeit,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_inhaber(
+        obj: AtInhaber<'_>,
+    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
+        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            staatsangehoerigkeit: {
+                let value = obj.staatsangehoerigkeit?;
+                value
+                    .into_code(
+                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                    )?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtWohnanschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtWohnanschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtWohnanschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `wohnanschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtWohnanschrift<'de>, A::Error> {
+                    let mut out = AtWohnanschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_wohnanschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtWohnanschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_wohnanschrift(
+        obj: AtWohnanschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAufenthaltstitel<'de> {
+        pub vorhanden: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausstellungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub beschraenkt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub beschraenkungen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAufenthaltstitel<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAufenthaltstitel<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `aufenthaltstitel`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAufenthaltstitel<'de>, A::Error> {
+                    let mut out = AtAufenthaltstitel::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "vorhanden" => {
+                                out.vorhanden = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausstellungsdatum" => {
+                                out.ausstellungsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "behoerde" => {
+                                out.behoerde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "beschraenkt" => {
+                                out.beschraenkt = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "beschraenkungen" => {
+                                out.beschraenkungen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_aufenthaltstitel(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAufenthaltstitel<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vorhanden");
+            match &obj.vorhanden {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Haben Sie einen Aufenthaltstitel?"),
+                            ("en", "Do you have a residence permit?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Haben Sie einen Aufenthaltstitel?"),
+                            ("en", "Do you have a residence permit?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausstellungsdatum");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.aufenthaltstitel.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.vorhanden.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausstellungsdatum.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausstellungsdatum {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.aufenthaltstitel.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.vorhanden.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/behoerde");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.aufenthaltstitel.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.vorhanden.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.behoerde.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.behoerde {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.aufenthaltstitel.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.vorhanden.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Ausstellende Behörde"),
+                                ("en", "Issuing authority"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/beschraenkt");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.aufenthaltstitel.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.vorhanden.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.beschraenkt.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
+                            ),
+                            (
+                                "en",
+                                "Does the residence permit contain restrictions or conditions?",
+                            ),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.beschraenkt {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.aufenthaltstitel.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.vorhanden.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                (
+                                    "de",
+                                    "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
+                                ),
+                                (
+                                    "en",
+                                    "Does the residence permit contain restrictions or conditions?",
+                                ),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
+                            ),
+                            (
+                                "en",
+                                "Does the residence permit contain restrictions or conditions?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/beschraenkungen");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.aufenthaltstitel.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.beschraenkt.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.beschraenkungen.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Welche Beschränkungen oder Auflagen?"),
+                            ("en", "Which restrictions or conditions?"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.beschraenkungen {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.aufenthaltstitel.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.beschraenkt.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Welche Beschränkungen oder Auflagen?"),
+                                ("en", "Which restrictions or conditions?"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(300u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Welche Beschränkungen oder Auflagen?"),
+                            ("en", "Which restrictions or conditions?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_aufenthaltstitel(
+        obj: AtAufenthaltstitel<'_>,
+    ) -> ::std::option::Option<super::Aufenthaltstitel> {
+        ::std::option::Option::Some(super::Aufenthaltstitel {
+            vorhanden: {
+                let value = obj.vorhanden?;
+                value.into_bool()?
+            },
+            ausstellungsdatum: match obj.ausstellungsdatum {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            behoerde: match obj.behoerde {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            beschraenkt: match obj.beschraenkt {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_bool()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            beschraenkungen: match obj.beschraenkungen {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtVertreter<'de> {
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtVertreter<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtVertreter<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `vertreter`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtVertreter<'de>, A::Error> {
+                    let mut out = AtVertreter::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_vertreter(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtVertreter<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_vertreter(
+        obj: AtVertreter<'_>,
+    ) -> ::std::option::Option<super::PersonName> {
+        ::std::option::Option::Some(super::PersonName {
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFruehererInhaber<'de> {
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFruehererInhaber<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFruehererInhaber<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `frueherer_inhaber`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFruehererInhaber<'de>, A::Error> {
+                    let mut out = AtFruehererInhaber::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_frueherer_inhaber(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFruehererInhaber<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_frueherer_inhaber(
+        obj: AtFruehererInhaber<'_>,
+    ) -> ::std::option::Option<super::PersonName> {
+        ::std::option::Option::Some(super::PersonName {
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBetriebsstaette<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBetriebsstaette<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBetriebsstaette<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `betriebsstaette`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBetriebsstaette<'de>, A::Error> {
+                    let mut out = AtBetriebsstaette::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_betriebsstaette(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBetriebsstaette<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_betriebsstaette(
+        obj: AtBetriebsstaette<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtHauptniederlassung<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtHauptniederlassung<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtHauptniederlassung<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `hauptniederlassung`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtHauptniederlassung<'de>, A::Error> {
+                    let mut out = AtHauptniederlassung::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_hauptniederlassung(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtHauptniederlassung<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_hauptniederlassung(
+        obj: AtHauptniederlassung<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtTaetigkeit<'de> {
+        pub schwerpunkt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub weitere: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtTaetigkeit<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtTaetigkeit<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `taetigkeit`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtTaetigkeit<'de>, A::Error> {
+                    let mut out = AtTaetigkeit::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "schwerpunkt" => {
+                                out.schwerpunkt = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "weitere" => {
+                                out.weitere = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_taetigkeit(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtTaetigkeit<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/schwerpunkt");
+            match &obj.schwerpunkt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(1000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/weitere");
+            match &obj.weitere {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::Some(5000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Weitere Tätigkeiten"), ("en", "Further activities")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_taetigkeit(
+        obj: AtTaetigkeit<'_>,
+    ) -> ::std::option::Option<super::Taetigkeit> {
+        ::std::option::Option::Some(super::Taetigkeit {
+            schwerpunkt: {
+                let value = obj.schwerpunkt?;
+                value.into_string()?
+            },
+            weitere: match obj.weitere {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtSondergewerbe<'de> {
+        pub reisegewerbe: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub automatenaufstellung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtSondergewerbe<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtSondergewerbe<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `sondergewerbe`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtSondergewerbe<'de>, A::Error> {
+                    let mut out = AtSondergewerbe::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "reisegewerbe" => {
+                                out.reisegewerbe = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "automatenaufstellung" => {
+                                out.automatenaufstellung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_sondergewerbe(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtSondergewerbe<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/reisegewerbe");
+            match &obj.reisegewerbe {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
+                            ("en", "Is the activity carried on as an itinerant trade?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
+                            ("en", "Is the activity carried on as an itinerant trade?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/automatenaufstellung");
+            match &obj.automatenaufstellung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Stellen Sie Automaten auf?"),
+                            ("en", "Do you set up vending machines?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Stellen Sie Automaten auf?"),
+                            ("en", "Do you set up vending machines?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_sondergewerbe(
+        obj: AtSondergewerbe<'_>,
+    ) -> ::std::option::Option<super::Sondergewerbe> {
+        ::std::option::Option::Some(super::Sondergewerbe {
+            reisegewerbe: {
+                let value = obj.reisegewerbe?;
+                value.into_bool()?
+            },
+            automatenaufstellung: {
+                let value = obj.automatenaufstellung?;
+                value.into_bool()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBeschaeftigte<'de> {
+        pub vollzeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub teilzeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBeschaeftigte<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBeschaeftigte<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `beschaeftigte`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBeschaeftigte<'de>, A::Error> {
+                    let mut out = AtBeschaeftigte::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "vollzeit" => {
+                                out.vollzeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "teilzeit" => {
+                                out.teilzeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_beschaeftigte(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBeschaeftigte<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vollzeit");
+            match &obj.vollzeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Integer,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("100000"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/teilzeit");
+            match &obj.teilzeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Integer,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("100000"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_beschaeftigte(
+        obj: AtBeschaeftigte<'_>,
+    ) -> ::std::option::Option<super::Beschaeftigte> {
+        ::std::option::Option::Some(super::Beschaeftigte {
+            vollzeit: {
+                let value = obj.vollzeit?;
+                value.into_i64()?
+            },
+            teilzeit: {
+                let value = obj.teilzeit?;
+                value.into_i64()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBetriebsleitung<'de> {
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBetriebsleitung<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBetriebsleitung<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `betriebsleitung`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBetriebsleitung<'de>, A::Error> {
+                    let mut out = AtBetriebsleitung::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_betriebsleitung(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBetriebsleitung<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_betriebsleitung(
+        obj: AtBetriebsleitung<'_>,
+    ) -> ::std::option::Option<super::PersonName> {
+        ::std::option::Option::Some(super::PersonName {
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtErlaubnisse<'de> {
+        pub art: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub liegt_vor: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausstellungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub nachweis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtErlaubnisse<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtErlaubnisse<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `erlaubnisse`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtErlaubnisse<'de>, A::Error> {
+                    let mut out = AtErlaubnisse::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "art" => {
+                                out.art = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "liegt_vor" => {
+                                out.liegt_vor = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausstellungsdatum" => {
+                                out.ausstellungsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "behoerde" => {
+                                out.behoerde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "nachweis" => {
+                                out.nachweis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_erlaubnisse(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtErlaubnisse<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/art");
+            match &obj.art {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/liegt_vor");
+            match &obj.liegt_vor {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Liegt die Erlaubnis bereits vor?"),
+                            ("en", "Has the permit already been granted?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Liegt die Erlaubnis bereits vor?"),
+                            ("en", "Has the permit already been granted?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausstellungsdatum");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.erlaubnisse.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.liegt_vor.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausstellungsdatum.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausstellungsdatum {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.erlaubnisse.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.liegt_vor.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/behoerde");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.erlaubnisse.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.liegt_vor.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.behoerde.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.behoerde {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.erlaubnisse.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.liegt_vor.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nachweis");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.erlaubnisse.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.liegt_vor.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.nachweis.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.nachweis {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.erlaubnisse.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.liegt_vor.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Kopie der Erlaubnis"),
+                                ("en", "Copy of the permit"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(10485760u64),
+                        },
+                        &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_erlaubnisse(
+        obj: AtErlaubnisse<'_>,
+    ) -> ::std::option::Option<super::ErlaubnisseItem> {
+        ::std::option::Option::Some(super::ErlaubnisseItem {
+            art: {
+                let value = obj.art?;
+                value.into_string()?
+            },
+            liegt_vor: {
+                let value = obj.liegt_vor?;
+                value.into_bool()?
+            },
+            ausstellungsdatum: match obj.ausstellungsdatum {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            behoerde: match obj.behoerde {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            nachweis: match obj.nachweis {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtHandwerk<'de> {
+        pub eingetragen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub handwerkskammer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub eintragungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtHandwerk<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtHandwerk<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `handwerk`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtHandwerk<'de>, A::Error> {
+                    let mut out = AtHandwerk::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "eingetragen" => {
+                                out.eingetragen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "handwerkskammer" => {
+                                out.handwerkskammer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "eintragungsdatum" => {
+                                out.eintragungsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_handwerk(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtHandwerk<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/eingetragen");
+            match &obj.eingetragen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
+                            ("en", "Are you entered in the register of craftspersons?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
+                            ("en", "Are you entered in the register of craftspersons?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/handwerkskammer");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.handwerk.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.eingetragen.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.handwerkskammer.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Name der Handwerkskammer"),
+                            ("en", "Name of the chamber of crafts"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.handwerkskammer {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.handwerk.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.eingetragen.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Name der Handwerkskammer"),
+                                ("en", "Name of the chamber of crafts"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Name der Handwerkskammer"),
+                            ("en", "Name of the chamber of crafts"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/eintragungsdatum");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.handwerk.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.eingetragen.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.eintragungsdatum.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Handwerkskarte ausgestellt am"),
+                            ("en", "Craft card issued on"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.eintragungsdatum {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.handwerk.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.eingetragen.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Handwerkskarte ausgestellt am"),
+                                ("en", "Craft card issued on"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Handwerkskarte ausgestellt am"),
+                            ("en", "Craft card issued on"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_handwerk(
+        obj: AtHandwerk<'_>,
+    ) -> ::std::option::Option<super::Handwerk> {
+        ::std::option::Option::Some(super::Handwerk {
+            eingetragen: {
+                let value = obj.eingetragen?;
+                value.into_bool()?
+            },
+            handwerkskammer: match obj.handwerkskammer {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            eintragungsdatum: match obj.eintragungsdatum {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub rechtsform: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub organisationsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub registereintrag: ::std::option::Option<
+            crate::runtime::json::Group<AtRegistereintrag<'de>>,
+        >,
+        pub inhaber: ::std::option::Option<crate::runtime::json::Group<AtInhaber<'de>>>,
+        pub wohnanschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtWohnanschrift<'de>>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub aufenthaltstitel: ::std::option::Option<
+            crate::runtime::json::Group<AtAufenthaltstitel<'de>>,
+        >,
+        pub vertreter: ::std::option::Option<
+            crate::runtime::json::Many<AtVertreter<'de>>,
+        >,
+        pub gemeinde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub grund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub frueherer_firmenname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub frueherer_inhaber: ::std::option::Option<
+            crate::runtime::json::Group<AtFruehererInhaber<'de>>,
+        >,
+        pub betriebsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub niederlassungsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub betriebsstaette: ::std::option::Option<
+            crate::runtime::json::Group<AtBetriebsstaette<'de>>,
+        >,
+        pub hauptniederlassung: ::std::option::Option<
+            crate::runtime::json::Group<AtHauptniederlassung<'de>>,
+        >,
+        pub taetigkeit: ::std::option::Option<
+            crate::runtime::json::Group<AtTaetigkeit<'de>>,
+        >,
+        pub sondergewerbe: ::std::option::Option<
+            crate::runtime::json::Group<AtSondergewerbe<'de>>,
+        >,
+        pub nebenerwerb: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub beginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub beschaeftigte: ::std::option::Option<
+            crate::runtime::json::Group<AtBeschaeftigte<'de>>,
+        >,
+        pub betriebsleitung: ::std::option::Option<
+            crate::runtime::json::Group<AtBetriebsleitung<'de>>,
+        >,
+        pub erlaubnispflichtig: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub erlaubnisse: ::std::option::Option<
+            crate::runtime::json::Many<AtErlaubnisse<'de>>,
+        >,
+        pub handwerk: ::std::option::Option<
+            crate::runtime::json::Group<AtHandwerk<'de>>,
+        >,
+        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "rechtsform" => {
+                                out.rechtsform = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "organisationsname" => {
+                                out.organisationsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "registereintrag" => {
+                                out.registereintrag = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "inhaber" => {
+                                out.inhaber = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "wohnanschrift" => {
+                                out.wohnanschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "aufenthaltstitel" => {
+                                out.aufenthaltstitel = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vertreter" => {
+                                out.vertreter = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "gemeinde" => {
+                                out.gemeinde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "grund" => {
+                                out.grund = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "frueherer_firmenname" => {
+                                out.frueherer_firmenname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "frueherer_inhaber" => {
+                                out.frueherer_inhaber = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "betriebsart" => {
+                                out.betriebsart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "niederlassungsart" => {
+                                out.niederlassungsart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "betriebsstaette" => {
+                                out.betriebsstaette = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "hauptniederlassung" => {
+                                out.hauptniederlassung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "taetigkeit" => {
+                                out.taetigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "sondergewerbe" => {
+                                out.sondergewerbe = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "nebenerwerb" => {
+                                out.nebenerwerb = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "beginn" => {
+                                out.beginn = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "beschaeftigte" => {
+                                out.beschaeftigte = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "betriebsleitung" => {
+                                out.betriebsleitung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "erlaubnispflichtig" => {
+                                out.erlaubnispflichtig = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "erlaubnisse" => {
+                                out.erlaubnisse = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "handwerk" => {
+                                out.handwerk = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "richtigkeit" => {
+                                out.richtigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/rechtsform");
+            match &obj.rechtsform {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Rechtsform"), ("en", "Legal form")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_rechtsform,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Rechtsform"), ("en", "Legal form")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/organisationsname");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("EU")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.organisationsname.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Name des Unternehmens"), ("en", "Company name")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.organisationsname {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::not(
+                        crate::runtime::logic::one_of(
+                            crate::runtime::logic::read_text(
+                                ::std::option::Option::Some(root)
+                                    .and_then(|o| o.rechtsform.as_ref()),
+                            ),
+                            [
+                                crate::runtime::logic::V::Text(
+                                    ::std::string::String::from("EU"),
+                                ),
+                                crate::runtime::logic::V::Text(
+                                    ::std::string::String::from("GBR"),
+                                ),
+                            ],
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Name des Unternehmens"), ("en", "Company name")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(250u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Name des Unternehmens"), ("en", "Company name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/registereintrag");
+            let shown = (crate::runtime::logic::one_of(
+                crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
+                ),
+                [
+                    crate::runtime::logic::V::Text(::std::string::String::from("EK")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("EGBR")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("OHG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("KG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("GMBH")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("UG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("AG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("EG")),
+                ],
+            ))
+                .is_true();
+            if !shown {
+                if obj.registereintrag.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.registereintrag {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_registereintrag(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/inhaber");
+            match &obj.inhaber {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_inhaber(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/wohnanschrift");
+            match &obj.wohnanschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Ihre Wohnanschrift"),
+                            ("en", "Your residential address"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_wohnanschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Ihre Wohnanschrift"),
+                            ("en", "Your residential address"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/aufenthaltstitel");
+            let shown = (crate::runtime::logic::not(
+                crate::runtime::logic::one_of(
+                    crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.inhaber.as_ref())
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.staatsangehoerigkeit.as_ref()),
+                    ),
+                    [
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("000"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("125"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("129"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("130"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("134"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("137"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("148"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("151"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("152"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("154"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("158"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("161"),
+                        ),
+                    ],
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.aufenthaltstitel.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.aufenthaltstitel {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_aufenthaltstitel(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vertreter");
+            let shown = (crate::runtime::logic::one_of(
+                crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
+                ),
+                [
+                    crate::runtime::logic::V::Text(::std::string::String::from("GMBH")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("UG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("AG")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("EG")),
+                ],
+            ))
+                .is_true();
+            if !shown {
+                if obj.vertreter.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
+                            ("en", "Legal representatives"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.vertreter {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
+                            ("en", "Legal representatives"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[
+                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
+                            ("en", "Legal representatives"),
+                        ],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[
+                                ("de", "Gesetzliche Vertreterinnen und Vertreter"),
+                                ("en", "Legal representatives"),
+                            ],
+                        );
+                    } else if items.len() > 10 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            &[
+                                ("de", "Gesetzliche Vertreterinnen und Vertreter"),
+                                ("en", "Legal representatives"),
+                            ],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_vertreter(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Person"), ("en", "Person")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gemeinde");
+            match &obj.gemeinde {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Gemeinde, bei der Sie anmelden"),
+                            ("en", "Municipality you register with"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Gemeinde, bei der Sie anmelden"),
+                            ("en", "Municipality you register with"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/grund");
+            match &obj.grund {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Grund der Anmeldung"),
+                            ("en", "Reason for registration"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_grund,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Grund der Anmeldung"),
+                            ("en", "Reason for registration"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/frueherer_firmenname");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.frueherer_firmenname.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Früherer Name des Betriebs"),
+                            ("en", "Former business name"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.frueherer_firmenname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(250u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Früherer Name des Betriebs"),
+                            ("en", "Former business name"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/frueherer_inhaber");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.frueherer_inhaber.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Frühere Gewerbetreibende oder früherer Gewerbetreibender",
+                            ),
+                            ("en", "Former business owner"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.frueherer_inhaber {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_frueherer_inhaber(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            (
+                                "de",
+                                "Frühere Gewerbetreibende oder früherer Gewerbetreibender",
+                            ),
+                            ("en", "Former business owner"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/betriebsart");
+            match &obj.betriebsart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Art des Betriebes"), ("en", "Type of business")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::MultipleChoice(
+                                &is_code_betriebsart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Art des Betriebes"), ("en", "Type of business")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/niederlassungsart");
+            match &obj.niederlassungsart {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Die Anmeldung betrifft"),
+                            ("en", "The registration concerns"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_niederlassungsart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Die Anmeldung betrifft"),
+                            ("en", "The registration concerns"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/betriebsstaette");
+            match &obj.betriebsstaette {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift der Betriebsstätte"),
+                            ("en", "Address of the business premises"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_betriebsstaette(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift der Betriebsstätte"),
+                            ("en", "Address of the business premises"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/hauptniederlassung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.niederlassungsart.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("HN")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.hauptniederlassung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Anschrift der Hauptniederlassung"),
+                            ("en", "Address of the head office"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.hauptniederlassung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift der Hauptniederlassung"),
+                            ("en", "Address of the head office"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_hauptniederlassung(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift der Hauptniederlassung"),
+                            ("en", "Address of the head office"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/taetigkeit");
+            match &obj.taetigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Angemeldete Tätigkeit"),
+                            ("en", "Registered activity"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_taetigkeit(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Angemeldete Tätigkeit"),
+                            ("en", "Registered activity"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/sondergewerbe");
+            match &obj.sondergewerbe {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Besondere Gewerbeformen"),
+                            ("en", "Special forms of trade"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_sondergewerbe(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Besondere Gewerbeformen"),
+                            ("en", "Special forms of trade"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nebenerwerb");
+            match &obj.nebenerwerb {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
+                            ("en", "Is the business a secondary occupation?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
+                            ("en", "Is the business a secondary occupation?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/beginn");
+            match &obj.beginn {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Beginn der Tätigkeit"),
+                            ("en", "Start of the activity"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -3i64,
+                                    crate::runtime::date::DurationUnit::Months,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    90i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Beginn der Tätigkeit"),
+                            ("en", "Start of the activity"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/beschaeftigte");
+            match &obj.beschaeftigte {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anzahl der Beschäftigten"),
+                            ("en", "Number of employees"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_beschaeftigte(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anzahl der Beschäftigten"),
+                            ("en", "Number of employees"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/betriebsleitung");
+            match &obj.betriebsleitung {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_betriebsleitung(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Betriebsleiterin oder Betriebsleiter"),
+                            ("en", "Business manager"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/erlaubnispflichtig");
+            match &obj.erlaubnispflichtig {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
+                            ("en", "Does the activity require a permit?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
+                            ("en", "Does the activity require a permit?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/erlaubnisse");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.erlaubnispflichtig.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.erlaubnisse.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Erlaubnisse"), ("en", "Permits")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.erlaubnisse {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Erlaubnisse"), ("en", "Permits")],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Erlaubnisse"), ("en", "Permits")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[("de", "Erlaubnisse"), ("en", "Permits")],
+                        );
+                    } else if items.len() > 5 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            &[("de", "Erlaubnisse"), ("en", "Permits")],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_erlaubnisse(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Erlaubnis"), ("en", "Permit")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/handwerk");
+            let shown = (crate::runtime::logic::contains(
+                crate::runtime::logic::read_codes(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.betriebsart.as_ref()),
+                ),
+                "HW",
+            ))
+                .is_true();
+            if !shown {
+                if obj.handwerk.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.handwerk {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_handwerk(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/richtigkeit");
+            match &obj.richtigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::not(
+                crate::runtime::logic::one_of(
+                    crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.rechtsform.as_ref()),
+                    ),
+                    [
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("GMBH"),
+                        ),
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("UG"),
+                        ),
+                        crate::runtime::logic::V::Text(::std::string::String::from("AG")),
+                    ],
+                ),
+            ),
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.registereintrag.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.registerart.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("HRB")),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/registereintrag");
+                pointer.push_str("/registerart");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",
+                ),
+                (
+                    "en",
+                    "A GmbH, UG or AG is registered in part B of the commercial register.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("register_kapitalgesellschaft"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.frueherer_firmenname.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.frueherer_inhaber.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.familienname.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/frueherer_firmenname");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
+                ),
+                (
+                    "en",
+                    "For a takeover, please give the former business name or the former owner.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("uebernahme_angaben"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/richtigkeit");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
+                ("en", "Please confirm that your details are correct."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("richtigkeit_bestaetigt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            rechtsform: {
+                let value = obj.rechtsform?;
+                value.into_code(super::Rechtsform::from_code)?
+            },
+            organisationsname: match obj.organisationsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            registereintrag: match obj.registereintrag {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_registereintrag(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            inhaber: {
+                let value = obj.inhaber?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_inhaber(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            wohnanschrift: {
+                let value = obj.wohnanschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_wohnanschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            kontakt: {
+                let value = obj.kontakt?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            aufenthaltstitel: match obj.aufenthaltstitel {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_aufenthaltstitel(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            vertreter: match obj.vertreter {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Many::Items(items) => {
+                                items
+                                    .into_iter()
+                                    .map(|entry| match entry {
+                                        crate::runtime::json::Group::Object(inner) => {
+                                            typed_at_vertreter(inner)
+                                        }
+                                        crate::runtime::json::Group::Other { .. } => {
+                                            ::std::option::Option::None
+                                        }
+                                    })
+                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            }
+                            crate::runtime::json::Many::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            gemeinde: {
+                let value = obj.gemeinde?;
+                value.into_string()?
+            },
+            grund: {
+                let value = obj.grund?;
+                value.into_code(super::Grund::from_code)?
+            },
+            frueherer_firmenname: match obj.frueherer_firmenname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            frueherer_inhaber: match obj.frueherer_inhaber {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_frueherer_inhaber(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            betriebsart: {
+                let value = obj.betriebsart?;
+                value.into_codes(super::Betriebsart::from_code)?
+            },
+            niederlassungsart: {
+                let value = obj.niederlassungsart?;
+                value.into_code(super::Niederlassungsart::from_code)?
+            },
+            betriebsstaette: {
+                let value = obj.betriebsstaette?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_betriebsstaette(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            hauptniederlassung: match obj.hauptniederlassung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_hauptniederlassung(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            taetigkeit: {
+                let value = obj.taetigkeit?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_taetigkeit(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            sondergewerbe: {
+                let value = obj.sondergewerbe?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_sondergewerbe(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            nebenerwerb: {
+                let value = obj.nebenerwerb?;
+                value.into_bool()?
+            },
+            beginn: {
+                let value = obj.beginn?;
+                value.into_string()?
+            },
+            beschaeftigte: {
+                let value = obj.beschaeftigte?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_beschaeftigte(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            betriebsleitung: match obj.betriebsleitung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_betriebsleitung(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            erlaubnispflichtig: {
+                let value = obj.erlaubnispflichtig?;
+                value.into_bool()?
+            },
+            erlaubnisse: match obj.erlaubnisse {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Many::Items(items) => {
+                                items
+                                    .into_iter()
+                                    .map(|entry| match entry {
+                                        crate::runtime::json::Group::Object(inner) => {
+                                            typed_at_erlaubnisse(inner)
+                                        }
+                                        crate::runtime::json::Group::Other { .. } => {
+                                            ::std::option::Option::None
+                                        }
+                                    })
+                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            }
+                            crate::runtime::json::Many::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            handwerk: match obj.handwerk {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_handwerk(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            richtigkeit: {
+                let value = obj.richtigkeit?;
+                value.into_bool()?
+            },
+        })
+    }
 }

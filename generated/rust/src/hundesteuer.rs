@@ -88,6 +88,17 @@ impl Ermaessigungsgrund {
             Ermaessigungsgrund::HG => "HG",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Ermaessigungsgrund> {
+        match code {
+            "BF" => ::std::option::Option::Some(Ermaessigungsgrund::BF),
+            "RH" => ::std::option::Option::Some(Ermaessigungsgrund::RH),
+            "TH" => ::std::option::Option::Some(Ermaessigungsgrund::TH),
+            "SL" => ::std::option::Option::Some(Ermaessigungsgrund::SL),
+            "HG" => ::std::option::Option::Some(Ermaessigungsgrund::HG),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -177,6 +188,17 @@ impl Herkunft {
             Herkunft::P => "P",
             Herkunft::A => "A",
             Herkunft::E => "E",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Herkunft> {
+        match code {
+            "Z" => ::std::option::Option::Some(Herkunft::Z),
+            "T" => ::std::option::Option::Some(Herkunft::T),
+            "P" => ::std::option::Option::Some(Herkunft::P),
+            "A" => ::std::option::Option::Some(Herkunft::A),
+            "E" => ::std::option::Option::Some(Herkunft::E),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -283,6 +305,14 @@ impl Hundegeschlecht {
         match self {
             Hundegeschlecht::R => "R",
             Hundegeschlecht::H => "H",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Hundegeschlecht> {
+        match code {
+            "R" => ::std::option::Option::Some(Hundegeschlecht::R),
+            "H" => ::std::option::Option::Some(Hundegeschlecht::H),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -394,6 +424,14 @@ impl Zahlungsweise {
             Zahlungsweise::LS => "LS",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Zahlungsweise> {
+        match code {
+            "UEB" => ::std::option::Option::Some(Zahlungsweise::UEB),
+            "LS" => ::std::option::Option::Some(Zahlungsweise::LS),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -403,5 +441,2976 @@ impl Zahlungsweise {
             }
         };
         labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+    }
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_ermaessigungsgrund(code: &str) -> bool {
+        matches!(code, "BF" | "RH" | "TH" | "SL" | "HG")
+    }
+    fn is_code_geschlecht(code: &str) -> bool {
+        matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_herkunft(code: &str) -> bool {
+        matches!(code, "Z" | "T" | "P" | "A" | "E")
+    }
+    fn is_code_hundegeschlecht(code: &str) -> bool {
+        matches!(code, "R" | "H")
+    }
+    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+        matches!(
+            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
+            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
+            | "475" | "997" | "998"
+        )
+    }
+    fn is_code_zahlungsweise(code: &str) -> bool {
+        matches!(code, "UEB" | "LS")
+    }
+    fn pattern_0(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{15})$").ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    fn pattern_1(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| {
+                ::regex::Regex::new("^(?:[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?)$").ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    #[derive(Default)]
+    pub struct AtHalter<'de> {
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtHalter<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtHalter<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `halter`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtHalter<'de>, A::Error> {
+                    let mut out = AtHalter::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "staatsangehoerigkeit" => {
+                                out.staatsangehoerigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_halter(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtHalter<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_geschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staatsangehoerigkeit");
+            match &obj.staatsangehoerigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staatsangehoerigkeit,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_halter(
+        obj: AtHalter<'_>,
+    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
+        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            staatsangehoerigkeit: {
+                let value = obj.staatsangehoerigkeit?;
+                value
+                    .into_code(
+                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                    )?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                    let mut out = AtAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_anschrift(
+        obj: AtAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtHunde<'de> {
+        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub rasse: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub herkunft: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub haltungsbeginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub chipnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub gewicht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub widerristhoehe: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub listenhund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub erlaubnis_gefaehrlich: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtHunde<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtHunde<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `hunde`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtHunde<'de>, A::Error> {
+                    let mut out = AtHunde::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "name" => {
+                                out.name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "rasse" => {
+                                out.rasse = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "herkunft" => {
+                                out.herkunft = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "haltungsbeginn" => {
+                                out.haltungsbeginn = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "chipnummer" => {
+                                out.chipnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "gewicht" => {
+                                out.gewicht = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "widerristhoehe" => {
+                                out.widerristhoehe = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "listenhund" => {
+                                out.listenhund = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "erlaubnis_gefaehrlich" => {
+                                out.erlaubnis_gefaehrlich = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_hunde(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtHunde<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/name");
+            match &obj.name {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Rufname"), ("en", "Name")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Rufname"), ("en", "Name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/rasse");
+            match &obj.rasse {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Rasse"), ("en", "Breed")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(60u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Rasse"), ("en", "Breed")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_hundegeschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Geburtsdatum des Hundes"),
+                            ("en", "Dog's date of birth"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -25i64,
+                                    crate::runtime::date::DurationUnit::Years,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Geburtsdatum des Hundes"),
+                            ("en", "Dog's date of birth"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/herkunft");
+            match &obj.herkunft {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Woher stammt der Hund?"),
+                            ("en", "Where does the dog come from?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_herkunft,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Woher stammt der Hund?"),
+                            ("en", "Where does the dog come from?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/haltungsbeginn");
+            match &obj.haltungsbeginn {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("2000-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/chipnummer");
+            match &obj.chipnummer {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::Some(&pattern_0),
+                            pattern_message: &[
+                                ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
+                                (
+                                    "en",
+                                    "The microchip number consists of exactly 15 digits.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Chipnummer (Transpondernummer)"),
+                            ("en", "Microchip number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/gewicht");
+            match &obj.gewicht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Decimal,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::Some(1u32),
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0.5"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("120"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/widerristhoehe");
+            match &obj.widerristhoehe {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Schulterhöhe (Widerrist) in cm"),
+                            ("en", "Shoulder height in cm"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Integer,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("10"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("110"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Schulterhöhe (Widerrist) in cm"),
+                            ("en", "Shoulder height in cm"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/listenhund");
+            match &obj.listenhund {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
+                            ),
+                            (
+                                "en",
+                                "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
+                            ),
+                            (
+                                "en",
+                                "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/erlaubnis_gefaehrlich");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.hunde.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.listenhund.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.erlaubnis_gefaehrlich.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Erlaubnis oder Wesenstest für den gefährlichen Hund",
+                            ),
+                            ("en", "Permit or temperament test for the dangerous dog"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.erlaubnis_gefaehrlich {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.hunde.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.listenhund.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                (
+                                    "de",
+                                    "Erlaubnis oder Wesenstest für den gefährlichen Hund",
+                                ),
+                                ("en", "Permit or temperament test for the dangerous dog"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(10485760u64),
+                        },
+                        &[
+                            (
+                                "de",
+                                "Erlaubnis oder Wesenstest für den gefährlichen Hund",
+                            ),
+                            ("en", "Permit or temperament test for the dangerous dog"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Ge,
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.hunde.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.haltungsbeginn.as_ref()),
+            ),
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.hunde.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.geburtsdatum.as_ref()),
+            ),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/hunde");
+                crate::runtime::json::push_index(&mut pointer, i0);
+                pointer.push_str("/haltungsbeginn");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",
+                ),
+                ("en", "Keeping cannot have started before the dog was born."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("haltung_nach_geburt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_hunde(obj: AtHunde<'_>) -> ::std::option::Option<super::HundeItem> {
+        ::std::option::Option::Some(super::HundeItem {
+            name: {
+                let value = obj.name?;
+                value.into_string()?
+            },
+            rasse: {
+                let value = obj.rasse?;
+                value.into_string()?
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(super::Hundegeschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            herkunft: {
+                let value = obj.herkunft?;
+                value.into_code(super::Herkunft::from_code)?
+            },
+            haltungsbeginn: {
+                let value = obj.haltungsbeginn?;
+                value.into_string()?
+            },
+            chipnummer: match obj.chipnummer {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            gewicht: {
+                let value = obj.gewicht?;
+                value.into_string()?
+            },
+            widerristhoehe: {
+                let value = obj.widerristhoehe?;
+                value.into_i64()?
+            },
+            listenhund: {
+                let value = obj.listenhund?;
+                value.into_bool()?
+            },
+            erlaubnis_gefaehrlich: match obj.erlaubnis_gefaehrlich {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBankverbindung<'de> {
+        pub kontoinhaber: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub iban: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bic: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub kreditinstitut: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBankverbindung<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBankverbindung<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `bankverbindung`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBankverbindung<'de>, A::Error> {
+                    let mut out = AtBankverbindung::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "kontoinhaber" => {
+                                out.kontoinhaber = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "iban" => {
+                                out.iban = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "bic" => {
+                                out.bic = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "kreditinstitut" => {
+                                out.kreditinstitut = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_bankverbindung(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBankverbindung<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontoinhaber");
+            match &obj.kontoinhaber {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontoinhaberin oder Kontoinhaber"),
+                            ("en", "Account holder"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(70u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Kontoinhaberin oder Kontoinhaber"),
+                            ("en", "Account holder"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/iban");
+            match &obj.iban {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "IBAN"), ("en", "IBAN")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Iban,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "IBAN"), ("en", "IBAN")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bic");
+            match &obj.bic {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::Some(&pattern_1),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
+                                ),
+                                (
+                                    "en",
+                                    "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "BIC"), ("en", "BIC")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kreditinstitut");
+            match &obj.kreditinstitut {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Kreditinstitut"), ("en", "Bank")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_bankverbindung(
+        obj: AtBankverbindung<'_>,
+    ) -> ::std::option::Option<super::Bankverbindung> {
+        ::std::option::Option::Some(super::Bankverbindung {
+            kontoinhaber: {
+                let value = obj.kontoinhaber?;
+                value.into_string()?
+            },
+            iban: {
+                let value = obj.iban?;
+                value.into_string()?
+            },
+            bic: match obj.bic {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            kreditinstitut: match obj.kreditinstitut {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub halter: ::std::option::Option<crate::runtime::json::Group<AtHalter<'de>>>,
+        pub anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtAnschrift<'de>>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub zuzug: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bisherige_gemeinde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub hunde: ::std::option::Option<crate::runtime::json::Many<AtHunde<'de>>>,
+        pub steuerermaessigung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ermaessigungsgrund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub nachweis_ermaessigung: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub zahlungsweise: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bankverbindung: ::std::option::Option<
+            crate::runtime::json::Group<AtBankverbindung<'de>>,
+        >,
+        pub sepa_mandat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "halter" => {
+                                out.halter = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "anschrift" => {
+                                out.anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "zuzug" => {
+                                out.zuzug = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "bisherige_gemeinde" => {
+                                out.bisherige_gemeinde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "hunde" => {
+                                out.hunde = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "steuerermaessigung" => {
+                                out.steuerermaessigung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ermaessigungsgrund" => {
+                                out.ermaessigungsgrund = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "nachweis_ermaessigung" => {
+                                out.nachweis_ermaessigung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "zahlungsweise" => {
+                                out.zahlungsweise = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bankverbindung" => {
+                                out.bankverbindung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "sepa_mandat" => {
+                                out.sepa_mandat = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "richtigkeit" => {
+                                out.richtigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/halter");
+            match &obj.halter {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_halter(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anschrift");
+            match &obj.anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ihre Anschrift"), ("en", "Your address")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Ihre Anschrift"), ("en", "Your address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/zuzug");
+            match &obj.zuzug {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
+                            ),
+                            (
+                                "en",
+                                "Did you keep the dog in another municipality before?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
+                            ),
+                            (
+                                "en",
+                                "Did you keep the dog in another municipality before?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bisherige_gemeinde");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root).and_then(|o| o.zuzug.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bisherige_gemeinde.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bisherige_gemeinde {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zuzug.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Bisherige Gemeinde"),
+                                ("en", "Previous municipality"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/hunde");
+            match &obj.hunde {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Hunde"), ("en", "Dogs")],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Hunde"), ("en", "Dogs")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[("de", "Hunde"), ("en", "Dogs")],
+                        );
+                    } else if items.len() > 5 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            &[("de", "Hunde"), ("en", "Dogs")],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_hunde(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Hund"), ("en", "Dog")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/steuerermaessigung");
+            match &obj.steuerermaessigung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
+                            ),
+                            ("en", "Do you apply for a tax reduction or exemption?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
+                            ),
+                            ("en", "Do you apply for a tax reduction or exemption?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ermaessigungsgrund");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.steuerermaessigung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ermaessigungsgrund.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Grund"), ("en", "Reason")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ermaessigungsgrund {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.steuerermaessigung.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Grund"), ("en", "Reason")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_ermaessigungsgrund,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Grund"), ("en", "Reason")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nachweis_ermaessigung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.steuerermaessigung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.nachweis_ermaessigung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Nachweis"), ("en", "Proof")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.nachweis_ermaessigung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.steuerermaessigung.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Nachweis"), ("en", "Proof")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(10485760u64),
+                        },
+                        &[("de", "Nachweis"), ("en", "Proof")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/zahlungsweise");
+            match &obj.zahlungsweise {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
+                            ("en", "How would you like to pay the dog tax?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_zahlungsweise,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
+                            ("en", "How would you like to pay the dog tax?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bankverbindung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zahlungsweise.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bankverbindung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Konto für die Lastschrift"),
+                            ("en", "Account for the direct debit"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bankverbindung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Konto für die Lastschrift"),
+                            ("en", "Account for the direct debit"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_bankverbindung(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Konto für die Lastschrift"),
+                            ("en", "Account for the direct debit"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/sepa_mandat");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zahlungsweise.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.sepa_mandat.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
+                            ),
+                            (
+                                "en",
+                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
+                            ),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.sepa_mandat {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_text(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zahlungsweise.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Text(
+                            ::std::string::String::from("LS"),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                (
+                                    "de",
+                                    "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
+                                ),
+                                (
+                                    "en",
+                                    "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
+                                ),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
+                            ),
+                            (
+                                "en",
+                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/richtigkeit");
+            match &obj.richtigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.steuerermaessigung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ),
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &(0..::std::option::Option::Some(root)
+                    .and_then(|o| o.hunde.as_ref())
+                    .map_or(0, |m| m.len()))
+                    .fold(
+                        ::std::option::Option::Some(0usize),
+                        |count, j0| crate::runtime::logic::count_where(
+                            count,
+                            crate::runtime::logic::compare(
+                                crate::runtime::logic::Cmp::Eq,
+                                &crate::runtime::logic::read_bool(
+                                    ::std::option::Option::Some(root)
+                                        .and_then(|o| o.hunde.as_ref())
+                                        .and_then(|m| m.item(j0))
+                                        .and_then(|g| g.object())
+                                        .and_then(|o| o.listenhund.as_ref()),
+                                ),
+                                &crate::runtime::logic::V::Bool(true),
+                            ),
+                        ),
+                    )
+                    .map_or(
+                        crate::runtime::logic::V::Unknown,
+                        crate::runtime::logic::count,
+                    ),
+                &crate::runtime::logic::number_literal("0"),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/steuerermaessigung");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",
+                ),
+                (
+                    "en",
+                    "Under the dog tax by-law, there is no reduction for dangerous dogs.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("keine_ermaessigung_gefaehrlich"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.ermaessigungsgrund.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("TH")),
+            ),
+            crate::runtime::logic::or(
+                (0..::std::option::Option::Some(root)
+                    .and_then(|o| o.hunde.as_ref())
+                    .map_or(0, |m| m.len()))
+                    .map(|j0| crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_text(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.hunde.as_ref())
+                                .and_then(|m| m.item(j0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.herkunft.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Text(::std::string::String::from("T")),
+                    )),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/ermaessigungsgrund");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
+                ),
+                (
+                    "en",
+                    "The exemption for shelter dogs only applies if at least one dog comes from an animal shelter.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("tierheimhund"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zahlungsweise.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+            ),
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.sepa_mandat.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/sepa_mandat");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Für die Lastschrift brauchen wir Ihr SEPA-Lastschriftmandat."),
+                ("en", "We need your SEPA direct debit mandate for the direct debit."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("mandat_erteilt"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/richtigkeit");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
+                ("en", "Please confirm that your details are correct."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("richtigkeit_bestaetigt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            halter: {
+                let value = obj.halter?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_halter(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            anschrift: {
+                let value = obj.anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            kontakt: {
+                let value = obj.kontakt?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            zuzug: {
+                let value = obj.zuzug?;
+                value.into_bool()?
+            },
+            bisherige_gemeinde: match obj.bisherige_gemeinde {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            hunde: {
+                let value = obj.hunde?;
+                match value {
+                    crate::runtime::json::Many::Items(items) => {
+                        items
+                            .into_iter()
+                            .map(|entry| match entry {
+                                crate::runtime::json::Group::Object(inner) => {
+                                    typed_at_hunde(inner)
+                                }
+                                crate::runtime::json::Group::Other { .. } => {
+                                    ::std::option::Option::None
+                                }
+                            })
+                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                    }
+                    crate::runtime::json::Many::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            steuerermaessigung: {
+                let value = obj.steuerermaessigung?;
+                value.into_bool()?
+            },
+            ermaessigungsgrund: match obj.ermaessigungsgrund {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        value.into_code(super::Ermaessigungsgrund::from_code)?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            nachweis_ermaessigung: match obj.nachweis_ermaessigung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            zahlungsweise: {
+                let value = obj.zahlungsweise?;
+                value.into_code(super::Zahlungsweise::from_code)?
+            },
+            bankverbindung: match obj.bankverbindung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_bankverbindung(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            sepa_mandat: match obj.sepa_mandat {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_bool()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            richtigkeit: {
+                let value = obj.richtigkeit?;
+                value.into_bool()?
+            },
+        })
     }
 }

@@ -204,6 +204,28 @@ impl Bundesland {
             Bundesland::C16 => "16",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Bundesland> {
+        match code {
+            "01" => ::std::option::Option::Some(Bundesland::C01),
+            "02" => ::std::option::Option::Some(Bundesland::C02),
+            "03" => ::std::option::Option::Some(Bundesland::C03),
+            "04" => ::std::option::Option::Some(Bundesland::C04),
+            "05" => ::std::option::Option::Some(Bundesland::C05),
+            "06" => ::std::option::Option::Some(Bundesland::C06),
+            "07" => ::std::option::Option::Some(Bundesland::C07),
+            "08" => ::std::option::Option::Some(Bundesland::C08),
+            "09" => ::std::option::Option::Some(Bundesland::C09),
+            "10" => ::std::option::Option::Some(Bundesland::C10),
+            "11" => ::std::option::Option::Some(Bundesland::C11),
+            "12" => ::std::option::Option::Some(Bundesland::C12),
+            "13" => ::std::option::Option::Some(Bundesland::C13),
+            "14" => ::std::option::Option::Some(Bundesland::C14),
+            "15" => ::std::option::Option::Some(Bundesland::C15),
+            "16" => ::std::option::Option::Some(Bundesland::C16),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -301,6 +323,15 @@ impl Pruefungsergebnis {
             Pruefungsergebnis::B => "B",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsergebnis> {
+        match code {
+            "NB" => ::std::option::Option::Some(Pruefungsergebnis::NB),
+            "RT" => ::std::option::Option::Some(Pruefungsergebnis::RT),
+            "B" => ::std::option::Option::Some(Pruefungsergebnis::B),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -358,6 +389,15 @@ impl Pruefungsteil {
             Pruefungsteil::SCH => "SCH",
             Pruefungsteil::SR => "SR",
             Pruefungsteil::MP => "MP",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsteil> {
+        match code {
+            "SCH" => ::std::option::Option::Some(Pruefungsteil::SCH),
+            "SR" => ::std::option::Option::Some(Pruefungsteil::SR),
+            "MP" => ::std::option::Option::Some(Pruefungsteil::MP),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -473,4 +513,3925 @@ pub struct Zuverlaessigkeit {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub eignung_erlaeuterung: ::std::option::Option<::std::string::String>,
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
+                    ("en", "Application for admission to the hunting examination"),
+                ],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
+                    ("en", "Application for admission to the hunting examination"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
+                    ("en", "Application for admission to the hunting examination"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
+                    ("en", "Application for admission to the hunting examination"),
+                ],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_bundesland(code: &str) -> bool {
+        matches!(
+            code, "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" |
+            "11" | "12" | "13" | "14" | "15" | "16"
+        )
+    }
+    fn is_code_inlandausland(code: &str) -> bool {
+        matches!(code, "001" | "002")
+    }
+    fn is_code_pruefungsergebnis(code: &str) -> bool {
+        matches!(code, "NB" | "RT" | "B")
+    }
+    fn is_code_pruefungsteil(code: &str) -> bool {
+        matches!(code, "SCH" | "SR" | "MP")
+    }
+    fn is_code_staat(code: &str) -> bool {
+        matches!(
+            code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
+            "NL" | "PL" | "RO" | "TR" | "UA" | "US"
+        )
+    }
+    fn pattern_0(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| {
+                ::regex::Regex::new("^(?:[A-Za-z0-9][A-Za-z0-9 \\-]*)$").ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    #[derive(Default)]
+    pub struct AtAntragstellerWohnsitzInland<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzInland<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragstellerWohnsitzInland<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller.wohnsitz.inland`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    AtAntragstellerWohnsitzInland<'de>,
+                    A::Error,
+                > {
+                    let mut out = AtAntragstellerWohnsitzInland::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller__wohnsitz__inland(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragstellerWohnsitzInland<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller__wohnsitz__inland(
+        obj: AtAntragstellerWohnsitzInland<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAntragstellerWohnsitzAusland<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub postleitzahl: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzAusland<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragstellerWohnsitzAusland<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller.wohnsitz.ausland`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    AtAntragstellerWohnsitzAusland<'de>,
+                    A::Error,
+                > {
+                    let mut out = AtAntragstellerWohnsitzAusland::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "postleitzahl" => {
+                                out.postleitzahl = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "staat" => {
+                                out.staat = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller__wohnsitz__ausland(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragstellerWohnsitzAusland<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/postleitzahl");
+            match &obj.postleitzahl {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(15u64),
+                            pattern: ::std::option::Option::Some(&pattern_0),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
+                                ),
+                                (
+                                    "en",
+                                    "A postcode consists of letters, digits, spaces and hyphens.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staat");
+            match &obj.staat {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staat"), ("en", "Country")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staat,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staat"), ("en", "Country")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller__wohnsitz__ausland(
+        obj: AtAntragstellerWohnsitzAusland<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftAusland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftAusland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            postleitzahl: match obj.postleitzahl {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+            staat: {
+                let value = obj.staat?;
+                value.into_code(crate::shared::common_codes::Staat::from_code)?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAntragstellerWohnsitz<'de> {
+        pub inland_ausland: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub inland: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragstellerWohnsitzInland<'de>>,
+        >,
+        pub ausland: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragstellerWohnsitzAusland<'de>>,
+        >,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitz<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragstellerWohnsitz<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller.wohnsitz`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAntragstellerWohnsitz<'de>, A::Error> {
+                    let mut out = AtAntragstellerWohnsitz::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "inland_ausland" => {
+                                out.inland_ausland = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "inland" => {
+                                out.inland = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ausland" => {
+                                out.ausland = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller__wohnsitz(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragstellerWohnsitz<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/inland_ausland");
+            match &obj.inland_ausland {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
+                            ("en", "Where is your residence?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_inlandausland,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
+                            ("en", "Where is your residence?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/inland");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.antragsteller.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.wohnsitz.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.inland_ausland.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.inland.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Anschrift in Deutschland"),
+                            ("en", "Address in Germany"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.inland {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift in Deutschland"),
+                            ("en", "Address in Germany"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller__wohnsitz__inland(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift in Deutschland"),
+                            ("en", "Address in Germany"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausland");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.antragsteller.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.wohnsitz.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.inland_ausland.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("002")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausland.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausland {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller__wohnsitz__ausland(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller__wohnsitz(
+        obj: AtAntragstellerWohnsitz<'_>,
+    ) -> ::std::option::Option<super::AntragstellerWohnsitz> {
+        ::std::option::Option::Some(super::AntragstellerWohnsitz {
+            inland_ausland: {
+                let value = obj.inland_ausland?;
+                value.into_code(crate::shared::common_address::InlandAusland::from_code)?
+            },
+            inland: match obj.inland {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_antragsteller__wohnsitz__inland(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ausland: match obj.ausland {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_antragsteller__wohnsitz__ausland(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAntragsteller<'de> {
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub wohnsitz: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragstellerWohnsitz<'de>>,
+        >,
+        pub einverstaendnis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAntragsteller<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `antragsteller`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                    let mut out = AtAntragsteller::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "wohnsitz" => {
+                                out.wohnsitz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "einverstaendnis" => {
+                                out.einverstaendnis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_antragsteller(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAntragsteller<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -15i64,
+                                    crate::runtime::date::DurationUnit::Years,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/wohnsitz");
+            match &obj.wohnsitz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Wohnsitz"), ("en", "Residence")],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller__wohnsitz(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[("de", "Wohnsitz"), ("en", "Residence")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/einverstaendnis");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Gt,
+                &crate::runtime::logic::read_date(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.antragsteller.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.geburtsdatum.as_ref()),
+                ),
+                &crate::runtime::logic::shift(
+                    crate::runtime::logic::V::Date(sink.today),
+                    -18i64,
+                    crate::runtime::date::DurationUnit::Years,
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.einverstaendnis.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Einverständniserklärung der Erziehungsberechtigten",
+                            ),
+                            ("en", "Consent of the legal guardians"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.einverstaendnis {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Gt,
+                        &crate::runtime::logic::read_date(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.antragsteller.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.geburtsdatum.as_ref()),
+                        ),
+                        &crate::runtime::logic::shift(
+                            crate::runtime::logic::V::Date(sink.today),
+                            -18i64,
+                            crate::runtime::date::DurationUnit::Years,
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                (
+                                    "de",
+                                    "Einverständniserklärung der Erziehungsberechtigten",
+                                ),
+                                ("en", "Consent of the legal guardians"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            (
+                                "de",
+                                "Einverständniserklärung der Erziehungsberechtigten",
+                            ),
+                            ("en", "Consent of the legal guardians"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_antragsteller(
+        obj: AtAntragsteller<'_>,
+    ) -> ::std::option::Option<super::Antragsteller> {
+        ::std::option::Option::Some(super::Antragsteller {
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            wohnsitz: {
+                let value = obj.wohnsitz?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_antragsteller__wohnsitz(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            einverstaendnis: match obj.einverstaendnis {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtAusbildung<'de> {
+        pub anbieter: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub beginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ende: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub stunden_theorie: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub stunden_praxis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub nachweis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtAusbildung<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtAusbildung<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `ausbildung`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtAusbildung<'de>, A::Error> {
+                    let mut out = AtAusbildung::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "anbieter" => {
+                                out.anbieter = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "beginn" => {
+                                out.beginn = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ende" => {
+                                out.ende = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "stunden_theorie" => {
+                                out.stunden_theorie = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "stunden_praxis" => {
+                                out.stunden_praxis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "nachweis" => {
+                                out.nachweis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_ausbildung(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtAusbildung<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/anbieter");
+            match &obj.anbieter {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Jagdschule oder Ausbildungsstelle"),
+                            ("en", "Hunting school or training provider"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Jagdschule oder Ausbildungsstelle"),
+                            ("en", "Hunting school or training provider"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/beginn");
+            match &obj.beginn {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Beginn"), ("en", "Start")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -5i64,
+                                    crate::runtime::date::DurationUnit::Years,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Beginn"), ("en", "Start")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ende");
+            match &obj.ende {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ende"), ("en", "End")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -5i64,
+                                    crate::runtime::date::DurationUnit::Years,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    6i64,
+                                    crate::runtime::date::DurationUnit::Months,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ende"), ("en", "End")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/stunden_theorie");
+            match &obj.stunden_theorie {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Integer,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("300"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/stunden_praxis");
+            match &obj.stunden_praxis {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Hours of practice (including shooting training)"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Integer,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("300"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Hours of practice (including shooting training)"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/nachweis");
+            match &obj.nachweis {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Teilnahmebescheinigung"),
+                            ("en", "Certificate of attendance"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            ("de", "Teilnahmebescheinigung"),
+                            ("en", "Certificate of attendance"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Ge,
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.ausbildung.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.ende.as_ref()),
+            ),
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.ausbildung.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.beginn.as_ref()),
+            ),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/ausbildung");
+                crate::runtime::json::push_index(&mut pointer, i0);
+                pointer.push_str("/ende");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Das Ende darf nicht vor dem Beginn liegen."),
+                ("en", "The end must not be before the start."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("ende_nach_beginn"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_ausbildung(
+        obj: AtAusbildung<'_>,
+    ) -> ::std::option::Option<super::AusbildungItem> {
+        ::std::option::Option::Some(super::AusbildungItem {
+            anbieter: {
+                let value = obj.anbieter?;
+                value.into_string()?
+            },
+            beginn: {
+                let value = obj.beginn?;
+                value.into_string()?
+            },
+            ende: {
+                let value = obj.ende?;
+                value.into_string()?
+            },
+            stunden_theorie: {
+                let value = obj.stunden_theorie?;
+                value.into_i64()?
+            },
+            stunden_praxis: {
+                let value = obj.stunden_praxis?;
+                value.into_i64()?
+            },
+            nachweis: {
+                let value = obj.nachweis?;
+                crate::runtime::check::file_ref(&value)
+                    .map(|file| crate::FileRef {
+                        name: file.name.to_string(),
+                        media_type: file.media_type.to_string(),
+                        size: file.size,
+                    })?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtFrueherePruefungen<'de> {
+        pub datum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bundesland: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ergebnis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtFrueherePruefungen<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtFrueherePruefungen<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `fruehere_pruefungen`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtFrueherePruefungen<'de>, A::Error> {
+                    let mut out = AtFrueherePruefungen::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "datum" => {
+                                out.datum = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "bundesland" => {
+                                out.bundesland = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "behoerde" => {
+                                out.behoerde = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ergebnis" => {
+                                out.ergebnis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_fruehere_pruefungen(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtFrueherePruefungen<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/datum");
+            match &obj.datum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1950-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bundesland");
+            match &obj.bundesland {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Bundesland"), ("en", "Federal state")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_bundesland,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Bundesland"), ("en", "Federal state")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/behoerde");
+            match &obj.behoerde {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(100u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ergebnis");
+            match &obj.ergebnis {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ergebnis"), ("en", "Result")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_pruefungsergebnis,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ergebnis"), ("en", "Result")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_fruehere_pruefungen(
+        obj: AtFrueherePruefungen<'_>,
+    ) -> ::std::option::Option<super::FrueherePruefungenItem> {
+        ::std::option::Option::Some(super::FrueherePruefungenItem {
+            datum: {
+                let value = obj.datum?;
+                value.into_string()?
+            },
+            bundesland: {
+                let value = obj.bundesland?;
+                value.into_code(super::Bundesland::from_code)?
+            },
+            behoerde: {
+                let value = obj.behoerde?;
+                value.into_string()?
+            },
+            ergebnis: {
+                let value = obj.ergebnis?;
+                value.into_code(super::Pruefungsergebnis::from_code)?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtZuverlaessigkeit<'de> {
+        pub verurteilung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub verurteilung_erlaeuterung: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub verfahren: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub verfahren_erlaeuterung: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub entzug: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub entzug_erlaeuterung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub eignung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub eignung_erlaeuterung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtZuverlaessigkeit<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtZuverlaessigkeit<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `zuverlaessigkeit`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtZuverlaessigkeit<'de>, A::Error> {
+                    let mut out = AtZuverlaessigkeit::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "verurteilung" => {
+                                out.verurteilung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "verurteilung_erlaeuterung" => {
+                                out.verurteilung_erlaeuterung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "verfahren" => {
+                                out.verfahren = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "verfahren_erlaeuterung" => {
+                                out.verfahren_erlaeuterung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "entzug" => {
+                                out.entzug = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "entzug_erlaeuterung" => {
+                                out.entzug_erlaeuterung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "eignung" => {
+                                out.eignung = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "eignung_erlaeuterung" => {
+                                out.eignung_erlaeuterung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_zuverlaessigkeit(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtZuverlaessigkeit<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/verurteilung");
+            match &obj.verurteilung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
+                            ),
+                            (
+                                "en",
+                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
+                            ),
+                            (
+                                "en",
+                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/verurteilung_erlaeuterung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zuverlaessigkeit.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.verurteilung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.verurteilung_erlaeuterung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Erläuterung zur Verurteilung"),
+                            ("en", "Explanation of the conviction"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.verurteilung_erlaeuterung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zuverlaessigkeit.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.verurteilung.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Erläuterung zur Verurteilung"),
+                                ("en", "Explanation of the conviction"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(2000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Erläuterung zur Verurteilung"),
+                            ("en", "Explanation of the conviction"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/verfahren");
+            match &obj.verfahren {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
+                            ),
+                            (
+                                "en",
+                                "Are investigations or criminal proceedings pending against you?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
+                            ),
+                            (
+                                "en",
+                                "Are investigations or criminal proceedings pending against you?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/verfahren_erlaeuterung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zuverlaessigkeit.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.verfahren.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.verfahren_erlaeuterung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Erläuterung zum Verfahren"),
+                            ("en", "Explanation of the proceedings"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.verfahren_erlaeuterung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zuverlaessigkeit.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.verfahren.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Erläuterung zum Verfahren"),
+                                ("en", "Explanation of the proceedings"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(2000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Erläuterung zum Verfahren"),
+                            ("en", "Explanation of the proceedings"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/entzug");
+            match &obj.entzug {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
+                            ),
+                            (
+                                "en",
+                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
+                            ),
+                            (
+                                "en",
+                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/entzug_erlaeuterung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zuverlaessigkeit.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.entzug.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.entzug_erlaeuterung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
+                            ("en", "Explanation of the refusal or revocation"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.entzug_erlaeuterung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zuverlaessigkeit.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.entzug.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Erläuterung zur Versagung oder zum Entzug"),
+                                ("en", "Explanation of the refusal or revocation"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(2000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
+                            ("en", "Explanation of the refusal or revocation"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/eignung");
+            match &obj.eignung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
+                            ),
+                            (
+                                "en",
+                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
+                            ),
+                            (
+                                "en",
+                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/eignung_erlaeuterung");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.zuverlaessigkeit.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.eignung.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.eignung_erlaeuterung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Erläuterung zur persönlichen Eignung"),
+                            ("en", "Explanation of personal suitability"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.eignung_erlaeuterung {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_bool(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.zuverlaessigkeit.as_ref())
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.eignung.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Bool(true),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Erläuterung zur persönlichen Eignung"),
+                                ("en", "Explanation of personal suitability"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Multiline,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(2000u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Erläuterung zur persönlichen Eignung"),
+                            ("en", "Explanation of personal suitability"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_zuverlaessigkeit(
+        obj: AtZuverlaessigkeit<'_>,
+    ) -> ::std::option::Option<super::Zuverlaessigkeit> {
+        ::std::option::Option::Some(super::Zuverlaessigkeit {
+            verurteilung: {
+                let value = obj.verurteilung?;
+                value.into_bool()?
+            },
+            verurteilung_erlaeuterung: match obj.verurteilung_erlaeuterung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            verfahren: {
+                let value = obj.verfahren?;
+                value.into_bool()?
+            },
+            verfahren_erlaeuterung: match obj.verfahren_erlaeuterung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            entzug: {
+                let value = obj.entzug?;
+                value.into_bool()?
+            },
+            entzug_erlaeuterung: match obj.entzug_erlaeuterung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            eignung: {
+                let value = obj.eignung?;
+                value.into_bool()?
+            },
+            eignung_erlaeuterung: match obj.eignung_erlaeuterung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub antragsteller: ::std::option::Option<
+            crate::runtime::json::Group<AtAntragsteller<'de>>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub ausbildung: ::std::option::Option<
+            crate::runtime::json::Many<AtAusbildung<'de>>,
+        >,
+        pub frueher_teilgenommen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub fruehere_pruefungen: ::std::option::Option<
+            crate::runtime::json::Many<AtFrueherePruefungen<'de>>,
+        >,
+        pub bestandene_teile: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub pruefungsbescheid: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub zuverlaessigkeit: ::std::option::Option<
+            crate::runtime::json::Group<AtZuverlaessigkeit<'de>>,
+        >,
+        pub pruefungsgebuehr: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ueberweisungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "antragsteller" => {
+                                out.antragsteller = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ausbildung" => {
+                                out.ausbildung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "frueher_teilgenommen" => {
+                                out.frueher_teilgenommen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "fruehere_pruefungen" => {
+                                out.fruehere_pruefungen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bestandene_teile" => {
+                                out.bestandene_teile = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "pruefungsbescheid" => {
+                                out.pruefungsbescheid = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "zuverlaessigkeit" => {
+                                out.zuverlaessigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "pruefungsgebuehr" => {
+                                out.pruefungsgebuehr = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ueberweisungsdatum" => {
+                                out.ueberweisungsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "richtigkeit" => {
+                                out.richtigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/antragsteller");
+            match &obj.antragsteller {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_antragsteller(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausbildung");
+            match &obj.ausbildung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[
+                                ("de", "Ausbildungslehrgänge"),
+                                ("en", "Training courses"),
+                            ],
+                        );
+                    } else if items.len() > 5 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            &[
+                                ("de", "Ausbildungslehrgänge"),
+                                ("en", "Training courses"),
+                            ],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_ausbildung(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Lehrgang"), ("en", "Course")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/frueher_teilgenommen");
+            match &obj.frueher_teilgenommen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",
+                            ),
+                            ("en", "Have you taken a hunting examination before?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",
+                            ),
+                            ("en", "Have you taken a hunting examination before?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/fruehere_pruefungen");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.frueher_teilgenommen.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.fruehere_pruefungen.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.fruehere_pruefungen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[
+                                ("de", "Frühere Prüfungen"),
+                                ("en", "Previous examinations"),
+                            ],
+                        );
+                    } else if items.len() > 10 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            &[
+                                ("de", "Frühere Prüfungen"),
+                                ("en", "Previous examinations"),
+                            ],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_fruehere_pruefungen(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Prüfung"), ("en", "Examination")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bestandene_teile");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_bool(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.frueher_teilgenommen.as_ref()),
+                ),
+                &crate::runtime::logic::V::Bool(true),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bestandene_teile.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            (
+                                "de",
+                                "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",
+                            ),
+                            ("en", "Which parts did you pass in your last examination?"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bestandene_teile {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::MultipleChoice(
+                                &is_code_pruefungsteil,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",
+                            ),
+                            ("en", "Which parts did you pass in your last examination?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/pruefungsbescheid");
+            let shown = (crate::runtime::logic::and([
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_bool(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.frueher_teilgenommen.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Bool(true),
+                ),
+                crate::runtime::logic::not(
+                    crate::runtime::logic::V::Bool(
+                        !crate::runtime::json::Given::given(
+                            &::std::option::Option::Some(root)
+                                .and_then(|o| o.bestandene_teile.as_ref()),
+                        ),
+                    ),
+                ),
+            ]))
+                .is_true();
+            if !shown {
+                if obj.pruefungsbescheid.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
+                            ("en", "Notice of the result of the last examination"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.pruefungsbescheid {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::not(
+                        crate::runtime::logic::V::Bool(
+                            !crate::runtime::json::Given::given(
+                                &::std::option::Option::Some(root)
+                                    .and_then(|o| o.bestandene_teile.as_ref()),
+                            ),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
+                                ("en", "Notice of the result of the last examination"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(5242880u64),
+                        },
+                        &[
+                            ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
+                            ("en", "Notice of the result of the last examination"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/zuverlaessigkeit");
+            match &obj.zuverlaessigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
+                            ),
+                            ("en", "Questions on reliability and personal suitability"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_zuverlaessigkeit(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            (
+                                "de",
+                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
+                            ),
+                            ("en", "Questions on reliability and personal suitability"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/pruefungsgebuehr");
+            match &obj.pruefungsgebuehr {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Überwiesener Betrag in Euro"),
+                            ("en", "Amount transferred in euros"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Money,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("0"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Number("1000"),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Überwiesener Betrag in Euro"),
+                            ("en", "Amount transferred in euros"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ueberweisungsdatum");
+            match &obj.ueberweisungsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Überwiesen am"), ("en", "Transferred on")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -3i64,
+                                    crate::runtime::date::DurationUnit::Months,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Überwiesen am"), ("en", "Transferred on")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/richtigkeit");
+            match &obj.richtigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
+                            ),
+                            (
+                                "en",
+                                "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
+                            ),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
+                            ),
+                            (
+                                "en",
+                                "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
+                            ),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Ge,
+            &crate::runtime::logic::arith(
+                crate::runtime::logic::Arith::Add,
+                crate::runtime::logic::aggregate(
+                    crate::runtime::logic::Agg::Sum,
+                    (0..::std::option::Option::Some(root)
+                        .and_then(|o| o.ausbildung.as_ref())
+                        .map_or(0, |m| m.len()))
+                        .map(|j0| crate::runtime::logic::read_integer(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.ausbildung.as_ref())
+                                .and_then(|m| m.item(j0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.stunden_theorie.as_ref()),
+                        )),
+                ),
+                crate::runtime::logic::aggregate(
+                    crate::runtime::logic::Agg::Sum,
+                    (0..::std::option::Option::Some(root)
+                        .and_then(|o| o.ausbildung.as_ref())
+                        .map_or(0, |m| m.len()))
+                        .map(|j0| crate::runtime::logic::read_integer(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.ausbildung.as_ref())
+                                .and_then(|m| m.item(j0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.stunden_praxis.as_ref()),
+                        )),
+                ),
+            ),
+            &crate::runtime::logic::number_literal("120"),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/ausbildung");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen."),
+                ("en", "The training must add up to at least 120 hours."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("mindeststunden"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Ge,
+            &crate::runtime::logic::aggregate(
+                crate::runtime::logic::Agg::Sum,
+                (0..::std::option::Option::Some(root)
+                    .and_then(|o| o.ausbildung.as_ref())
+                    .map_or(0, |m| m.len()))
+                    .map(|j0| crate::runtime::logic::read_integer(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.ausbildung.as_ref())
+                            .and_then(|m| m.item(j0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.stunden_praxis.as_ref()),
+                    )),
+            ),
+            &crate::runtime::logic::number_literal("60"),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/ausbildung");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",
+                ),
+                ("en", "At least 60 of these hours must be practical training."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("mindeststunden_praxis"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::and(
+            (0..::std::option::Option::Some(root)
+                .and_then(|o| o.fruehere_pruefungen.as_ref())
+                .map_or(0, |m| m.len()))
+                .map(|j0| crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Ne,
+                    &crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.fruehere_pruefungen.as_ref())
+                            .and_then(|m| m.item(j0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.ergebnis.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Text(::std::string::String::from("B")),
+                )),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/fruehere_pruefungen");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
+                ),
+                (
+                    "en",
+                    "A passed hunting examination is valid indefinitely. You do not need to repeat it; you can apply for the hunting licence.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("nicht_bestanden"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Lt,
+            &crate::runtime::logic::count_codes(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.bestandene_teile.as_ref()),
+            ),
+            &crate::runtime::logic::number_literal("3"),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/bestandene_teile");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",
+                ),
+                ("en", "Anyone who passed all three parts has passed the examination."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("teile_plausibel"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ge,
+                &crate::runtime::logic::read_decimal(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.pruefungsgebuehr.as_ref()),
+                ),
+                &crate::runtime::logic::number_literal("250.00"),
+            ),
+            crate::runtime::logic::and([
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_bool(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.frueher_teilgenommen.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Bool(true),
+                ),
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Ge,
+                    &crate::runtime::logic::read_decimal(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.pruefungsgebuehr.as_ref()),
+                    ),
+                    &crate::runtime::logic::arith(
+                        crate::runtime::logic::Arith::Mul,
+                        crate::runtime::logic::number_literal("85.00"),
+                        crate::runtime::logic::arith(
+                            crate::runtime::logic::Arith::Sub,
+                            crate::runtime::logic::number_literal("3"),
+                            crate::runtime::logic::count_codes(
+                                ::std::option::Option::Some(root)
+                                    .and_then(|o| o.bestandene_teile.as_ref()),
+                            ),
+                        ),
+                    ),
+                ),
+            ]),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/pruefungsgebuehr");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
+                ),
+                (
+                    "en",
+                    "The amount transferred is not sufficient. Please transfer the rest and enter the total amount.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("gebuehr_ausreichend"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/richtigkeit");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
+                ("en", "Please confirm that your details are correct."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("richtigkeit_bestaetigt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            antragsteller: {
+                let value = obj.antragsteller?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_antragsteller(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            kontakt: {
+                let value = obj.kontakt?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            ausbildung: {
+                let value = obj.ausbildung?;
+                match value {
+                    crate::runtime::json::Many::Items(items) => {
+                        items
+                            .into_iter()
+                            .map(|entry| match entry {
+                                crate::runtime::json::Group::Object(inner) => {
+                                    typed_at_ausbildung(inner)
+                                }
+                                crate::runtime::json::Group::Other { .. } => {
+                                    ::std::option::Option::None
+                                }
+                            })
+                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                    }
+                    crate::runtime::json::Many::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            frueher_teilgenommen: {
+                let value = obj.frueher_teilgenommen?;
+                value.into_bool()?
+            },
+            fruehere_pruefungen: match obj.fruehere_pruefungen {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Many::Items(items) => {
+                                items
+                                    .into_iter()
+                                    .map(|entry| match entry {
+                                        crate::runtime::json::Group::Object(inner) => {
+                                            typed_at_fruehere_pruefungen(inner)
+                                        }
+                                        crate::runtime::json::Group::Other { .. } => {
+                                            ::std::option::Option::None
+                                        }
+                                    })
+                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            }
+                            crate::runtime::json::Many::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            bestandene_teile: match obj.bestandene_teile {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        value.into_codes(super::Pruefungsteil::from_code)?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            pruefungsbescheid: match obj.pruefungsbescheid {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        crate::runtime::check::file_ref(&value)
+                            .map(|file| crate::FileRef {
+                                name: file.name.to_string(),
+                                media_type: file.media_type.to_string(),
+                                size: file.size,
+                            })?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            zuverlaessigkeit: {
+                let value = obj.zuverlaessigkeit?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_zuverlaessigkeit(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            pruefungsgebuehr: {
+                let value = obj.pruefungsgebuehr?;
+                value.into_string()?
+            },
+            ueberweisungsdatum: {
+                let value = obj.ueberweisungsdatum?;
+                value.into_string()?
+            },
+            richtigkeit: {
+                let value = obj.richtigkeit?;
+                value.into_bool()?
+            },
+        })
+    }
 }

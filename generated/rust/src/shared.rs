@@ -90,6 +90,14 @@ pub mod common_address {
                 InlandAusland::C002 => "002",
             }
         }
+        /// The entry with this code, if the list has it.
+        pub fn from_code(code: &str) -> ::std::option::Option<InlandAusland> {
+            match code {
+                "001" => ::std::option::Option::Some(InlandAusland::C001),
+                "002" => ::std::option::Option::Some(InlandAusland::C002),
+                _ => ::std::option::Option::None,
+            }
+        }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
             let labels: &[(&str, &str)] = match self {
@@ -171,6 +179,16 @@ pub mod common_codes {
                 Geschlecht::W => "w",
                 Geschlecht::D => "d",
                 Geschlecht::X => "x",
+            }
+        }
+        /// The entry with this code, if the list has it.
+        pub fn from_code(code: &str) -> ::std::option::Option<Geschlecht> {
+            match code {
+                "m" => ::std::option::Option::Some(Geschlecht::M),
+                "w" => ::std::option::Option::Some(Geschlecht::W),
+                "d" => ::std::option::Option::Some(Geschlecht::D),
+                "x" => ::std::option::Option::Some(Geschlecht::X),
+                _ => ::std::option::Option::None,
             }
         }
         /// The label in a language of the form.
@@ -291,6 +309,28 @@ pub mod common_codes {
                 Staat::TR => "TR",
                 Staat::UA => "UA",
                 Staat::US => "US",
+            }
+        }
+        /// The entry with this code, if the list has it.
+        pub fn from_code(code: &str) -> ::std::option::Option<Staat> {
+            match code {
+                "AT" => ::std::option::Option::Some(Staat::AT),
+                "BE" => ::std::option::Option::Some(Staat::BE),
+                "CH" => ::std::option::Option::Some(Staat::CH),
+                "CZ" => ::std::option::Option::Some(Staat::CZ),
+                "DK" => ::std::option::Option::Some(Staat::DK),
+                "ES" => ::std::option::Option::Some(Staat::ES),
+                "FR" => ::std::option::Option::Some(Staat::FR),
+                "GB" => ::std::option::Option::Some(Staat::GB),
+                "IT" => ::std::option::Option::Some(Staat::IT),
+                "LU" => ::std::option::Option::Some(Staat::LU),
+                "NL" => ::std::option::Option::Some(Staat::NL),
+                "PL" => ::std::option::Option::Some(Staat::PL),
+                "RO" => ::std::option::Option::Some(Staat::RO),
+                "TR" => ::std::option::Option::Some(Staat::TR),
+                "UA" => ::std::option::Option::Some(Staat::UA),
+                "US" => ::std::option::Option::Some(Staat::US),
+                _ => ::std::option::Option::None,
             }
         }
         /// The label in a language of the form.
@@ -455,6 +495,34 @@ pub mod common_codes {
                 Staatsangehoerigkeit::C475 => "475",
                 Staatsangehoerigkeit::C997 => "997",
                 Staatsangehoerigkeit::C998 => "998",
+            }
+        }
+        /// The entry with this code, if the list has it.
+        pub fn from_code(code: &str) -> ::std::option::Option<Staatsangehoerigkeit> {
+            match code {
+                "000" => ::std::option::Option::Some(Staatsangehoerigkeit::C000),
+                "125" => ::std::option::Option::Some(Staatsangehoerigkeit::C125),
+                "129" => ::std::option::Option::Some(Staatsangehoerigkeit::C129),
+                "130" => ::std::option::Option::Some(Staatsangehoerigkeit::C130),
+                "134" => ::std::option::Option::Some(Staatsangehoerigkeit::C134),
+                "137" => ::std::option::Option::Some(Staatsangehoerigkeit::C137),
+                "148" => ::std::option::Option::Some(Staatsangehoerigkeit::C148),
+                "151" => ::std::option::Option::Some(Staatsangehoerigkeit::C151),
+                "152" => ::std::option::Option::Some(Staatsangehoerigkeit::C152),
+                "154" => ::std::option::Option::Some(Staatsangehoerigkeit::C154),
+                "158" => ::std::option::Option::Some(Staatsangehoerigkeit::C158),
+                "160" => ::std::option::Option::Some(Staatsangehoerigkeit::C160),
+                "161" => ::std::option::Option::Some(Staatsangehoerigkeit::C161),
+                "163" => ::std::option::Option::Some(Staatsangehoerigkeit::C163),
+                "166" => ::std::option::Option::Some(Staatsangehoerigkeit::C166),
+                "168" => ::std::option::Option::Some(Staatsangehoerigkeit::C168),
+                "170" => ::std::option::Option::Some(Staatsangehoerigkeit::C170),
+                "368" => ::std::option::Option::Some(Staatsangehoerigkeit::C368),
+                "423" => ::std::option::Option::Some(Staatsangehoerigkeit::C423),
+                "475" => ::std::option::Option::Some(Staatsangehoerigkeit::C475),
+                "997" => ::std::option::Option::Some(Staatsangehoerigkeit::C997),
+                "998" => ::std::option::Option::Some(Staatsangehoerigkeit::C998),
+                _ => ::std::option::Option::None,
             }
         }
         /// The label in a language of the form.

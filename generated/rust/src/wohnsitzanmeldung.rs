@@ -45,6 +45,14 @@ impl Ausweisart {
             Ausweisart::RP => "RP",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Ausweisart> {
+        match code {
+            "PA" => ::std::option::Option::Some(Ausweisart::PA),
+            "RP" => ::std::option::Option::Some(Ausweisart::RP),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -140,6 +148,21 @@ impl Familienstand {
             Familienstand::LV => "LV",
             Familienstand::LA => "LA",
             Familienstand::NB => "NB",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Familienstand> {
+        match code {
+            "LD" => ::std::option::Option::Some(Familienstand::LD),
+            "VH" => ::std::option::Option::Some(Familienstand::VH),
+            "VW" => ::std::option::Option::Some(Familienstand::VW),
+            "GS" => ::std::option::Option::Some(Familienstand::GS),
+            "EA" => ::std::option::Option::Some(Familienstand::EA),
+            "LP" => ::std::option::Option::Some(Familienstand::LP),
+            "LV" => ::std::option::Option::Some(Familienstand::LV),
+            "LA" => ::std::option::Option::Some(Familienstand::LA),
+            "NB" => ::std::option::Option::Some(Familienstand::NB),
+            _ => ::std::option::Option::None,
         }
     }
     /// The label in a language of the form.
@@ -316,6 +339,18 @@ impl Religion {
             Religion::Oa => "oa",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Religion> {
+        match code {
+            "ev" => ::std::option::Option::Some(Religion::Ev),
+            "rk" => ::std::option::Option::Some(Religion::Rk),
+            "ak" => ::std::option::Option::Some(Religion::Ak),
+            "jd" => ::std::option::Option::Some(Religion::Jd),
+            "so" => ::std::option::Option::Some(Religion::So),
+            "oa" => ::std::option::Option::Some(Religion::Oa),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -463,6 +498,15 @@ impl Wohnungsstatus {
             Wohnungsstatus::N => "N",
         }
     }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Wohnungsstatus> {
+        match code {
+            "A" => ::std::option::Option::Some(Wohnungsstatus::A),
+            "H" => ::std::option::Option::Some(Wohnungsstatus::H),
+            "N" => ::std::option::Option::Some(Wohnungsstatus::N),
+            _ => ::std::option::Option::None,
+        }
+    }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
         let labels: &[(&str, &str)] = match self {
@@ -471,5 +515,3173 @@ impl Wohnungsstatus {
             Wohnungsstatus::N => &[("de", "Nebenwohnung"), ("en", "secondary residence")],
         };
         labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+    }
+}
+/// Validates a submission: every violation, with the same pointers, codes and messages
+/// as the reference validator. `today` is the current date in Europe/Berlin.
+pub fn validate_on(
+    submission: &::serde_json::Value,
+    today: crate::runtime::date::Date,
+) -> crate::runtime::check::Report {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    match <crate::runtime::json::Group<
+        raw::Form<'_>,
+    > as ::serde::Deserialize>::deserialize(submission) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+        }
+        _ => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Anmeldung einer Wohnung"),
+                    ("en", "Registration of a residence"),
+                ],
+            )
+        }
+    }
+    sink.report()
+}
+/// [`validate_on`] for today in Germany.
+pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+    validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+}
+/// Reads and validates a submission in one pass over its bytes, without building a
+/// `serde_json::Value`; the typed data when it is valid, else every violation (as
+/// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+pub fn from_json_on(
+    bytes: &[u8],
+    today: crate::runtime::date::Date,
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Type("object"),
+                &[
+                    ("de", "Anmeldung einer Wohnung"),
+                    ("en", "Registration of a residence"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+        ::std::result::Result::Err(detail) => {
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Anmeldung einer Wohnung"),
+                    ("en", "Registration of a residence"),
+                ],
+            );
+            return ::std::result::Result::Err(sink.report());
+        }
+    };
+    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+    if !sink.violations.is_empty() {
+        return ::std::result::Result::Err(sink.report());
+    }
+    match raw::typed_form(form) {
+        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+        ::std::option::Option::None => {
+            let detail = ::std::string::String::from(
+                "a valid submission could not be converted",
+            );
+            sink.push(
+                "",
+                crate::runtime::messages::Kind::Malformed(detail),
+                &[
+                    ("de", "Anmeldung einer Wohnung"),
+                    ("en", "Registration of a residence"),
+                ],
+            );
+            ::std::result::Result::Err(sink.report())
+        }
+    }
+}
+/// [`from_json_on`] for today in Germany.
+pub fn from_json(
+    bytes: &[u8],
+) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
+    from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+}
+/// The submission as the checks read it, their functions, and the conversion into the
+/// typed structs. Generated; every name is derived from the form's names.
+#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+mod raw {
+    fn is_code_ausweisart(code: &str) -> bool {
+        matches!(code, "PA" | "RP")
+    }
+    fn is_code_familienstand(code: &str) -> bool {
+        matches!(code, "LD" | "VH" | "VW" | "GS" | "EA" | "LP" | "LV" | "LA" | "NB")
+    }
+    fn is_code_geschlecht(code: &str) -> bool {
+        matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_inlandausland(code: &str) -> bool {
+        matches!(code, "001" | "002")
+    }
+    fn is_code_religion(code: &str) -> bool {
+        matches!(code, "ev" | "rk" | "ak" | "jd" | "so" | "oa")
+    }
+    fn is_code_staat(code: &str) -> bool {
+        matches!(
+            code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
+            "NL" | "PL" | "RO" | "TR" | "UA" | "US"
+        )
+    }
+    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+        matches!(
+            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
+            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
+            | "475" | "997" | "998"
+        )
+    }
+    fn is_code_wohnungsstatus(code: &str) -> bool {
+        matches!(code, "A" | "H" | "N")
+    }
+    fn pattern_1(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| ::regex::Regex::new("^(?:[0-9CFGHJKLMNPRTVWXYZ]{9})$").ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    fn pattern_0(text: &str) -> bool {
+        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        REGEX
+            .get_or_init(|| {
+                ::regex::Regex::new("^(?:[A-Za-z0-9][A-Za-z0-9 \\-]*)$").ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+    #[derive(Default)]
+    pub struct AtNeueAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtNeueAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtNeueAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `neue_anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtNeueAnschrift<'de>, A::Error> {
+                    let mut out = AtNeueAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_neue_anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtNeueAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(21u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_neue_anschrift(
+        obj: AtNeueAnschrift<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
+        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtWeitereWohnung<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtWeitereWohnung<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtWeitereWohnung<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `weitere_wohnung`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtWeitereWohnung<'de>, A::Error> {
+                    let mut out = AtWeitereWohnung::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_weitere_wohnung(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtWeitereWohnung<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_weitere_wohnung(
+        obj: AtWeitereWohnung<'_>,
+    ) -> ::std::option::Option<super::WeitereWohnung> {
+        ::std::option::Option::Some(super::WeitereWohnung {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBisherigeAnschrift<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschrift<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBisherigeAnschrift<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `bisherige_anschrift`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBisherigeAnschrift<'de>, A::Error> {
+                    let mut out = AtBisherigeAnschrift::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "plz" => {
+                                out.plz = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_bisherige_anschrift(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBisherigeAnschrift<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/plz");
+            match &obj.plz {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Postcode,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(50u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_bisherige_anschrift(
+        obj: AtBisherigeAnschrift<'_>,
+    ) -> ::std::option::Option<super::BisherigeAnschrift> {
+        ::std::option::Option::Some(super::BisherigeAnschrift {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            plz: {
+                let value = obj.plz?;
+                value.into_string()?
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtBisherigeAnschriftAusland<'de> {
+        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub postleitzahl: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschriftAusland<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtBisherigeAnschriftAusland<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `bisherige_anschrift_ausland`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtBisherigeAnschriftAusland<'de>, A::Error> {
+                    let mut out = AtBisherigeAnschriftAusland::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "strasse_hausnummer" => {
+                                out.strasse_hausnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "adresszusatz" => {
+                                out.adresszusatz = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "postleitzahl" => {
+                                out.postleitzahl = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ort" => {
+                                out.ort = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "staat" => {
+                                out.staat = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_bisherige_anschrift_ausland(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtBisherigeAnschriftAusland<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/strasse_hausnummer");
+            match &obj.strasse_hausnummer {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/adresszusatz");
+            match &obj.adresszusatz {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(66u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/postleitzahl");
+            match &obj.postleitzahl {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(15u64),
+                            pattern: ::std::option::Option::Some(&pattern_0),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
+                                ),
+                                (
+                                    "en",
+                                    "A postcode consists of letters, digits, spaces and hyphens.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Postleitzahl"), ("en", "Postcode")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ort");
+            match &obj.ort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ort"), ("en", "Town or city")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staat");
+            match &obj.staat {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staat"), ("en", "Country")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_staat,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staat"), ("en", "Country")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+    }
+    pub fn typed_at_bisherige_anschrift_ausland(
+        obj: AtBisherigeAnschriftAusland<'_>,
+    ) -> ::std::option::Option<crate::shared::common_address::AnschriftAusland> {
+        ::std::option::Option::Some(crate::shared::common_address::AnschriftAusland {
+            strasse_hausnummer: {
+                let value = obj.strasse_hausnummer?;
+                value.into_string()?
+            },
+            adresszusatz: match obj.adresszusatz {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            postleitzahl: match obj.postleitzahl {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ort: {
+                let value = obj.ort?;
+                value.into_string()?
+            },
+            staat: {
+                let value = obj.staat?;
+                value.into_code(crate::shared::common_codes::Staat::from_code)?
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtPersonen<'de> {
+        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub staatsangehoerigkeiten: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub familienstand: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub familienstand_seit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub religion: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausweisart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausweisnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausweis_ausgestellt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub ausweis_gueltig_bis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtPersonen<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtPersonen<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `personen`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtPersonen<'de>, A::Error> {
+                    let mut out = AtPersonen::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "familienname" => {
+                                out.familienname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "vornamen" => {
+                                out.vornamen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsname" => {
+                                out.geburtsname = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "doktorgrad" => {
+                                out.doktorgrad = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geschlecht" => {
+                                out.geschlecht = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsdatum" => {
+                                out.geburtsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "geburtsort" => {
+                                out.geburtsort = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "staatsangehoerigkeiten" => {
+                                out.staatsangehoerigkeiten = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienstand" => {
+                                out.familienstand = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "familienstand_seit" => {
+                                out.familienstand_seit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "religion" => {
+                                out.religion = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausweisart" => {
+                                out.ausweisart = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausweisnummer" => {
+                                out.ausweisnummer = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausweis_ausgestellt" => {
+                                out.ausweis_ausgestellt = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "ausweis_gueltig_bis" => {
+                                out.ausweis_gueltig_bis = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_personen(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtPersonen<'_>,
+        ptr: &mut ::std::string::String,
+        i0: usize,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienname");
+            match &obj.familienname {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(120u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienname"), ("en", "Surname")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/vornamen");
+            match &obj.vornamen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Vornamen"), ("en", "Given names")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsname");
+            match &obj.geburtsname {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(75u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/doktorgrad");
+            match &obj.doktorgrad {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(3u64),
+                            max_length: ::std::option::Option::Some(119u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geschlecht");
+            match &obj.geschlecht {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_geschlecht,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geschlecht"), ("en", "Sex")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsdatum");
+            match &obj.geburtsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/geburtsort");
+            match &obj.geburtsort {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(80u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/staatsangehoerigkeiten");
+            match &obj.staatsangehoerigkeiten {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::MultipleChoice(
+                                &is_code_staatsangehoerigkeit,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienstand");
+            match &obj.familienstand {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Familienstand"), ("en", "Marital status")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_familienstand,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienstand"), ("en", "Marital status")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/familienstand_seit");
+            let shown = (crate::runtime::logic::not(
+                crate::runtime::logic::one_of(
+                    crate::runtime::logic::read_text(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.personen.as_ref())
+                            .and_then(|m| m.item(i0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.familienstand.as_ref()),
+                    ),
+                    [
+                        crate::runtime::logic::V::Text(
+                            ::std::string::String::from("LD"),
+                        ),
+                        crate::runtime::logic::V::Text(::std::string::String::from("NB")),
+                    ],
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.familienstand_seit.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Familienstand seit"), ("en", "Marital status since")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.familienstand_seit {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1900-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Familienstand seit"), ("en", "Marital status since")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/religion");
+            match &obj.religion {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_religion,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Religionszugehörigkeit"),
+                            ("en", "Religious affiliation"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausweisart");
+            match &obj.ausweisart {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_ausweisart,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausweisdokument"), ("en", "Identity document")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausweisnummer");
+            let shown = (crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.ausweisart.as_ref()),
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausweisnummer.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Seriennummer des Ausweises"),
+                            ("en", "Serial number of the document"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausweisnummer {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::V::Bool(
+                        crate::runtime::json::Given::given(
+                            &::std::option::Option::Some(root)
+                                .and_then(|o| o.personen.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.ausweisart.as_ref()),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Seriennummer des Ausweises"),
+                                ("en", "Serial number of the document"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::Some(9u64),
+                            max_length: ::std::option::Option::Some(9u64),
+                            pattern: ::std::option::Option::Some(&pattern_1),
+                            pattern_message: &[
+                                (
+                                    "de",
+                                    "Die Seriennummer hat 9 Zeichen: Ziffern und die Großbuchstaben C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
+                                ),
+                                (
+                                    "en",
+                                    "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
+                                ),
+                            ],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Seriennummer des Ausweises"),
+                            ("en", "Serial number of the document"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausweis_ausgestellt");
+            let shown = (crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.ausweisart.as_ref()),
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausweis_ausgestellt.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausweis_ausgestellt {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::V::Bool(
+                        crate::runtime::json::Given::given(
+                            &::std::option::Option::Some(root)
+                                .and_then(|o| o.personen.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.ausweisart.as_ref()),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Date("1990-01-01"),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/ausweis_gueltig_bis");
+            let shown = (crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.ausweisart.as_ref()),
+                ),
+            ))
+                .is_true();
+            if !shown {
+                if obj.ausweis_gueltig_bis.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[("de", "Gültig bis"), ("en", "Valid until")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.ausweis_gueltig_bis {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::V::Bool(
+                        crate::runtime::json::Given::given(
+                            &::std::option::Option::Some(root)
+                                .and_then(|o| o.personen.as_ref())
+                                .and_then(|m| m.item(i0))
+                                .and_then(|g| g.object())
+                                .and_then(|o| o.ausweisart.as_ref()),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[("de", "Gültig bis"), ("en", "Valid until")],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Gültig bis"), ("en", "Valid until")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Gt,
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.personen.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.ausweis_gueltig_bis.as_ref()),
+            ),
+            &crate::runtime::logic::read_date(
+                ::std::option::Option::Some(root)
+                    .and_then(|o| o.personen.as_ref())
+                    .and_then(|m| m.item(i0))
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.ausweis_ausgestellt.as_ref()),
+            ),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/personen");
+                crate::runtime::json::push_index(&mut pointer, i0);
+                pointer.push_str("/ausweis_gueltig_bis");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen."),
+                ("en", "The expiry date must be after the date of issue."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("ausweis_zeitraum"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::not(
+                crate::runtime::logic::V::Bool(
+                    crate::runtime::json::Given::given(
+                        &::std::option::Option::Some(root)
+                            .and_then(|o| o.personen.as_ref())
+                            .and_then(|m| m.item(i0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.geburtsname.as_ref()),
+                    ),
+                ),
+            ),
+            crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Ne,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.geburtsname.as_ref()),
+                ),
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.familienname.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/personen");
+                crate::runtime::json::push_index(&mut pointer, i0);
+                pointer.push_str("/geburtsname");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",
+                ),
+                ("en", "Give the birth name only if it differs from the surname."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("geburtsname_abweichend"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_personen(
+        obj: AtPersonen<'_>,
+    ) -> ::std::option::Option<super::PersonenItem> {
+        ::std::option::Option::Some(super::PersonenItem {
+            familienname: {
+                let value = obj.familienname?;
+                value.into_string()?
+            },
+            vornamen: {
+                let value = obj.vornamen?;
+                value.into_string()?
+            },
+            geburtsname: match obj.geburtsname {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            doktorgrad: match obj.doktorgrad {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            geschlecht: {
+                let value = obj.geschlecht?;
+                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
+            },
+            geburtsdatum: {
+                let value = obj.geburtsdatum?;
+                value.into_string()?
+            },
+            geburtsort: {
+                let value = obj.geburtsort?;
+                value.into_string()?
+            },
+            staatsangehoerigkeiten: {
+                let value = obj.staatsangehoerigkeiten?;
+                value
+                    .into_codes(
+                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                    )?
+            },
+            familienstand: {
+                let value = obj.familienstand?;
+                value.into_code(super::Familienstand::from_code)?
+            },
+            familienstand_seit: match obj.familienstand_seit {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            religion: match obj.religion {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        value.into_code(super::Religion::from_code)?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ausweisart: match obj.ausweisart {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        value.into_code(super::Ausweisart::from_code)?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ausweisnummer: match obj.ausweisnummer {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ausweis_ausgestellt: match obj.ausweis_ausgestellt {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            ausweis_gueltig_bis: match obj.ausweis_gueltig_bis {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct AtKontakt<'de> {
+        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AtKontakt<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `kontakt`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                    let mut out = AtKontakt::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "email" => {
+                                out.email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "telefon" => {
+                                out.telefon = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_at_kontakt(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &AtKontakt<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/email");
+            match &obj.email {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Email,
+                            min_length: ::std::option::Option::Some(6u64),
+                            max_length: ::std::option::Option::Some(254u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/telefon");
+            match &obj.telefon {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Phone,
+                            min_length: ::std::option::Option::Some(1u64),
+                            max_length: ::std::option::Option::Some(23u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.email.as_ref()),
+                ),
+            ),
+            crate::runtime::logic::V::Bool(
+                crate::runtime::json::Given::given(
+                    &::std::option::Option::Some(root)
+                        .and_then(|o| o.kontakt.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.telefon.as_ref()),
+                ),
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/kontakt");
+                pointer.push_str("/email");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                ),
+                ("en", "Please give an email address or a telephone number."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("kontakt.erreichbarkeit"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_at_kontakt(
+        obj: AtKontakt<'_>,
+    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
+        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+            email: match obj.email {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            telefon: match obj.telefon {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+        })
+    }
+    #[derive(Default)]
+    pub struct Form<'de> {
+        pub einzugsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub neue_anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtNeueAnschrift<'de>>,
+        >,
+        pub lage: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub wohnungsstatus: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub weitere_wohnung: ::std::option::Option<
+            crate::runtime::json::Group<AtWeitereWohnung<'de>>,
+        >,
+        pub bisher_lage: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub bisherige_anschrift: ::std::option::Option<
+            crate::runtime::json::Group<AtBisherigeAnschrift<'de>>,
+        >,
+        pub bisherige_beibehalten: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub bisherige_anschrift_ausland: ::std::option::Option<
+            crate::runtime::json::Group<AtBisherigeAnschriftAusland<'de>>,
+        >,
+        pub personen: ::std::option::Option<crate::runtime::json::Many<AtPersonen<'de>>>,
+        pub wohnungsgeberbestaetigung: ::std::option::Option<
+            crate::runtime::json::Leaf<'de>,
+        >,
+        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
+        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
+        pub __unknown: crate::runtime::json::Unknown<'de>,
+    }
+    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Form<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter,
+                ) -> ::std::fmt::Result {
+                    f.write_str("the object `form`")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                    let mut out = Form::default();
+                    while let ::std::option::Option::Some(
+                        crate::runtime::json::Str(key),
+                    ) = map.next_key()?
+                    {
+                        match &*key {
+                            "einzugsdatum" => {
+                                out.einzugsdatum = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "neue_anschrift" => {
+                                out.neue_anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "lage" => {
+                                out.lage = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "wohnungsstatus" => {
+                                out.wohnungsstatus = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "weitere_wohnung" => {
+                                out.weitere_wohnung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bisher_lage" => {
+                                out.bisher_lage = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bisherige_anschrift" => {
+                                out.bisherige_anschrift = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bisherige_beibehalten" => {
+                                out.bisherige_beibehalten = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "bisherige_anschrift_ausland" => {
+                                out.bisherige_anschrift_ausland = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "personen" => {
+                                out.personen = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "wohnungsgeberbestaetigung" => {
+                                out.wohnungsgeberbestaetigung = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            "kontakt" => {
+                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            "richtigkeit" => {
+                                out.richtigkeit = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                out.__unknown.add(key);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    pub fn check_form(
+        sink: &mut crate::runtime::check::Sink,
+        root: &Form<'_>,
+        obj: &Form<'_>,
+        ptr: &mut ::std::string::String,
+    ) {
+        for key in obj.__unknown.keys() {
+            sink.unknown(ptr, key);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/einzugsdatum");
+            match &obj.einzugsdatum {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Date,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    -12i64,
+                                    crate::runtime::date::DurationUnit::Months,
+                                ),
+                            ),
+                            max: ::std::option::Option::Some(
+                                crate::runtime::check::Bound::Today(
+                                    0i64,
+                                    crate::runtime::date::DurationUnit::Days,
+                                ),
+                            ),
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/neue_anschrift");
+            match &obj.neue_anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Anschrift der neuen Wohnung"),
+                            ("en", "Address of the new residence"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_neue_anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Anschrift der neuen Wohnung"),
+                            ("en", "Address of the new residence"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/lage");
+            match &obj.lage {
+                ::std::option::Option::None => {}
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Text,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::Some(30u64),
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Lage der Wohnung im Haus"),
+                            ("en", "Location of the flat in the building"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/wohnungsstatus");
+            match &obj.wohnungsstatus {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_wohnungsstatus,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/weitere_wohnung");
+            let shown = (crate::runtime::logic::one_of(
+                crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.wohnungsstatus.as_ref()),
+                ),
+                [
+                    crate::runtime::logic::V::Text(::std::string::String::from("H")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("N")),
+                ],
+            ))
+                .is_true();
+            if !shown {
+                if obj.weitere_wohnung.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Ihre weitere Wohnung in Deutschland"),
+                            ("en", "Your other residence in Germany"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.weitere_wohnung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Ihre weitere Wohnung in Deutschland"),
+                            ("en", "Your other residence in Germany"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_weitere_wohnung(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Ihre weitere Wohnung in Deutschland"),
+                            ("en", "Your other residence in Germany"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bisher_lage");
+            match &obj.bisher_lage {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Wo lag Ihre bisherige Wohnung?"),
+                            ("en", "Where was your previous residence?"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Choice(
+                                &is_code_inlandausland,
+                            ),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Wo lag Ihre bisherige Wohnung?"),
+                            ("en", "Where was your previous residence?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bisherige_anschrift");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.bisher_lage.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bisherige_anschrift.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Bisherige Anschrift in Deutschland"),
+                            ("en", "Previous address in Germany"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bisherige_anschrift {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Bisherige Anschrift in Deutschland"),
+                            ("en", "Previous address in Germany"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_bisherige_anschrift(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Bisherige Anschrift in Deutschland"),
+                            ("en", "Previous address in Germany"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bisherige_beibehalten");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.bisher_lage.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bisherige_beibehalten.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Behalten Sie die bisherige Wohnung?"),
+                            ("en", "Are you keeping your previous residence?"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bisherige_beibehalten {
+                ::std::option::Option::None => {
+                    if (crate::runtime::logic::compare(
+                        crate::runtime::logic::Cmp::Eq,
+                        &crate::runtime::logic::read_text(
+                            ::std::option::Option::Some(root)
+                                .and_then(|o| o.bisher_lage.as_ref()),
+                        ),
+                        &crate::runtime::logic::V::Text(
+                            ::std::string::String::from("001"),
+                        ),
+                    ))
+                        .is_true()
+                    {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::Required,
+                            &[
+                                ("de", "Behalten Sie die bisherige Wohnung?"),
+                                ("en", "Are you keeping your previous residence?"),
+                            ],
+                        );
+                    }
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            ("de", "Behalten Sie die bisherige Wohnung?"),
+                            ("en", "Are you keeping your previous residence?"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/bisherige_anschrift_ausland");
+            let shown = (crate::runtime::logic::compare(
+                crate::runtime::logic::Cmp::Eq,
+                &crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.bisher_lage.as_ref()),
+                ),
+                &crate::runtime::logic::V::Text(::std::string::String::from("002")),
+            ))
+                .is_true();
+            if !shown {
+                if obj.bisherige_anschrift_ausland.is_some() {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Hidden,
+                        &[
+                            ("de", "Bisherige Anschrift im Ausland"),
+                            ("en", "Previous address abroad"),
+                        ],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
+            match &obj.bisherige_anschrift_ausland {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Bisherige Anschrift im Ausland"),
+                            ("en", "Previous address abroad"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_bisherige_anschrift_ausland(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Bisherige Anschrift im Ausland"),
+                            ("en", "Previous address abroad"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/personen");
+            match &obj.personen {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
+                    );
+                }
+                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("list"),
+                        &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
+                    )
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Many::Items(items),
+                ) => {
+                    if items.len() < 1 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MinItems(1u32),
+                            &[
+                                ("de", "Personen, die einziehen"),
+                                ("en", "Persons moving in"),
+                            ],
+                        );
+                    } else if items.len() > 10 {
+                        sink.push(
+                            ptr,
+                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            &[
+                                ("de", "Personen, die einziehen"),
+                                ("en", "Persons moving in"),
+                            ],
+                        );
+                    }
+                    for (i0, entry) in items.iter().enumerate() {
+                        let entry_mark = ptr.len();
+                        crate::runtime::json::push_index(ptr, i0);
+                        match entry {
+                            crate::runtime::json::Group::Object(inner) => {
+                                check_at_personen(sink, root, inner, ptr, i0)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                sink.push(
+                                    ptr,
+                                    crate::runtime::messages::Kind::Type("object"),
+                                    &[("de", "Person"), ("en", "Person")],
+                                )
+                            }
+                        }
+                        ptr.truncate(entry_mark);
+                    }
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/wohnungsgeberbestaetigung");
+            match &obj.wohnungsgeberbestaetigung {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Wohnungsgeberbestätigung"),
+                            ("en", "Landlord's confirmation"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::File,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                            max_size: ::std::option::Option::Some(10485760u64),
+                        },
+                        &[
+                            ("de", "Wohnungsgeberbestätigung"),
+                            ("en", "Landlord's confirmation"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/kontakt");
+            match &obj.kontakt {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Object(inner),
+                ) => check_at_kontakt(sink, root, inner, ptr),
+                ::std::option::Option::Some(
+                    crate::runtime::json::Group::Other { .. },
+                ) => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Type("object"),
+                        &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/richtigkeit");
+            match &obj.richtigkeit {
+                ::std::option::Option::None => {
+                    sink.push(
+                        ptr,
+                        crate::runtime::messages::Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    );
+                }
+                ::std::option::Option::Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &crate::runtime::check::Spec {
+                            kind: crate::runtime::check::FieldKind::Boolean,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
+                            pattern_message: &[],
+                            decimals: ::std::option::Option::None,
+                            min: ::std::option::Option::None,
+                            max: ::std::option::Option::None,
+                            accept: &[],
+                            max_size: ::std::option::Option::None,
+                        },
+                        &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        if (crate::runtime::logic::or([
+            crate::runtime::logic::not(
+                crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Eq,
+                    &crate::runtime::logic::read_bool(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.bisherige_beibehalten.as_ref()),
+                    ),
+                    &crate::runtime::logic::V::Bool(true),
+                ),
+            ),
+            crate::runtime::logic::one_of(
+                crate::runtime::logic::read_text(
+                    ::std::option::Option::Some(root)
+                        .and_then(|o| o.wohnungsstatus.as_ref()),
+                ),
+                [
+                    crate::runtime::logic::V::Text(::std::string::String::from("H")),
+                    crate::runtime::logic::V::Text(::std::string::String::from("N")),
+                ],
+            ),
+        ]))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/wohnungsstatus");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
+                ),
+                (
+                    "en",
+                    "You are keeping your previous residence and therefore have two. Please state whether the new residence is your main or secondary residence.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("mehrere_wohnungen"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::or(
+            (0..::std::option::Option::Some(root)
+                .and_then(|o| o.personen.as_ref())
+                .map_or(0, |m| m.len()))
+                .map(|j0| crate::runtime::logic::compare(
+                    crate::runtime::logic::Cmp::Le,
+                    &crate::runtime::logic::read_date(
+                        ::std::option::Option::Some(root)
+                            .and_then(|o| o.personen.as_ref())
+                            .and_then(|m| m.item(j0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.geburtsdatum.as_ref()),
+                    ),
+                    &crate::runtime::logic::shift(
+                        crate::runtime::logic::V::Date(sink.today),
+                        -16i64,
+                        crate::runtime::date::DurationUnit::Years,
+                    ),
+                )),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/personen");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                (
+                    "de",
+                    "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
+                ),
+                (
+                    "en",
+                    "At least one person must be 16 or older. Children under 16 are registered by the person with parental custody.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("meldepflichtige_person"),
+                    text,
+                ),
+                message,
+            );
+        }
+        if (crate::runtime::logic::compare(
+            crate::runtime::logic::Cmp::Eq,
+            &crate::runtime::logic::read_bool(
+                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
+            ),
+            &crate::runtime::logic::V::Bool(true),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = ::std::string::String::new();
+                pointer.push_str("/richtigkeit");
+                pointer
+            };
+            let message: crate::runtime::check::Label = &[
+                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
+                ("en", "Please confirm that your details are correct."),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                crate::runtime::messages::Kind::Rule(
+                    ::std::string::String::from("richtigkeit_bestaetigt"),
+                    text,
+                ),
+                message,
+            );
+        }
+    }
+    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
+        ::std::option::Option::Some(super::Submission {
+            einzugsdatum: {
+                let value = obj.einzugsdatum?;
+                value.into_string()?
+            },
+            neue_anschrift: {
+                let value = obj.neue_anschrift?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => {
+                        typed_at_neue_anschrift(inner)
+                    }
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            lage: match obj.lage {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_string()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            wohnungsstatus: {
+                let value = obj.wohnungsstatus?;
+                value.into_code(super::Wohnungsstatus::from_code)?
+            },
+            weitere_wohnung: match obj.weitere_wohnung {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_weitere_wohnung(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            bisher_lage: {
+                let value = obj.bisher_lage?;
+                value.into_code(crate::shared::common_address::InlandAusland::from_code)?
+            },
+            bisherige_anschrift: match obj.bisherige_anschrift {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_bisherige_anschrift(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            bisherige_beibehalten: match obj.bisherige_beibehalten {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(value.into_bool()?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            bisherige_anschrift_ausland: match obj.bisherige_anschrift_ausland {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        match value {
+                            crate::runtime::json::Group::Object(inner) => {
+                                typed_at_bisherige_anschrift_ausland(inner)
+                            }
+                            crate::runtime::json::Group::Other { .. } => {
+                                ::std::option::Option::None
+                            }
+                        }?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            },
+            personen: {
+                let value = obj.personen?;
+                match value {
+                    crate::runtime::json::Many::Items(items) => {
+                        items
+                            .into_iter()
+                            .map(|entry| match entry {
+                                crate::runtime::json::Group::Object(inner) => {
+                                    typed_at_personen(inner)
+                                }
+                                crate::runtime::json::Group::Other { .. } => {
+                                    ::std::option::Option::None
+                                }
+                            })
+                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                    }
+                    crate::runtime::json::Many::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            wohnungsgeberbestaetigung: {
+                let value = obj.wohnungsgeberbestaetigung?;
+                crate::runtime::check::file_ref(&value)
+                    .map(|file| crate::FileRef {
+                        name: file.name.to_string(),
+                        media_type: file.media_type.to_string(),
+                        size: file.size,
+                    })?
+            },
+            kontakt: {
+                let value = obj.kontakt?;
+                match value {
+                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
+                    crate::runtime::json::Group::Other { .. } => {
+                        ::std::option::Option::None
+                    }
+                }?
+            },
+            richtigkeit: {
+                let value = obj.richtigkeit?;
+                value.into_bool()?
+            },
+        })
     }
 }

@@ -411,6 +411,10 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
                 schema[format!("x-formwerk-{keyword}")] = json!(bound);
                 gaps.add(pointer, keyword, json!(bound));
             }
+            // Whole numbers are 64-bit (`runtime::check`).
+            (None, FieldType::Integer) => {
+                schema[keyword] = if keyword == "minimum" { json!(i64::MIN) } else { json!(i64::MAX) };
+            }
             (None, _) => {}
         }
     }
@@ -421,7 +425,8 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
 
 fn file_schema(field: &Field) -> Value {
     let c = &field.constraints;
-    let mut size = json!({ "type": "integer", "minimum": 0 });
+    // A size is a 64-bit whole number (`runtime::check`); `max_size` is stated separately.
+    let mut size = json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX });
     if let Some(max) = c.max_size {
         size["maximum"] = json!(max);
     }

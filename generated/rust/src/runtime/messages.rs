@@ -37,6 +37,8 @@ pub enum Kind {
     FileType(Vec<String>),
     FileSize(u64),
     Rule(String, Text),
+    /// The submission could not be read as JSON (with the parser's explanation).
+    Malformed(String),
 }
 
 impl Kind {
@@ -69,6 +71,7 @@ impl Kind {
             Kind::FileType(_) => "file_type",
             Kind::FileSize(_) => "file_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
+            Kind::Malformed(_) => "malformed",
         };
         code.to_string()
     }
@@ -131,6 +134,8 @@ impl Kind {
             Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
             Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
             Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
+            Kind::Malformed(detail) if de => format!("Die Übermittlung ist kein gültiges JSON ({detail})."),
+            Kind::Malformed(detail) => format!("The submission is not valid JSON ({detail})."),
         }
     }
 }

@@ -1,0 +1,433 @@
+//! A submission as validators read it, without building a `serde_json::Value`: field values
+//! ([`Leaf`]), groups ([`Group`]) and repeats ([`Many`]) that keep exactly what the meaning of
+//! a form depends on — including the shape of a value of the wrong type — and borrow strings
+//! from the input where they can.
+//!
+//! Every type here deserializes from any JSON, so reading never fails on a well-formed
+//! document; containers inside a field's value are only consumed (`Leaf::Nested`), which
+//! bounds the memory and the recursion a hostile submission can cause.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
+
+/// A string of the input, borrowed when it has no escapes (object keys, mostly).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// Values that can be "given": present, not `null`, not `""`, not `[]`.
+pub trait Given {
+    fn given(&self) -> bool;
+}
+
+impl<T: Given> Given for Option<&T> {
+    fn given(&self) -> bool {
+        self.is_some_and(|value| value.given())
+    }
+}
+
+/// The value of a field, any JSON. Containers inside containers are `Nested`: no field's
+/// meaning looks into them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leaf<'de> {
+    Null,
+    Bool(bool),
+    Num(Number),
+    Str(Cow<'de, str>),
+    Array(Vec<Leaf<'de>>),
+    /// Members in document order; a repeated key keeps its first place and its last value.
+    Object(Vec<(Cow<'de, str>, Leaf<'de>)>),
+    Nested,
+}
+
+impl<'de> Leaf<'de> {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Leaf::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Leaf::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// An object's member.
+    pub fn get(&self, key: &str) -> Option<&Leaf<'de>> {
+        match self {
+            Leaf::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A string's text (for typed data).
+    pub fn into_string(self) -> Option<String> {
+        match self {
+            Leaf::Str(s) => Some(s.into_owned()),
+            _ => None,
+        }
+    }
+
+    /// A whole number that fits `i64` (for typed data).
+    pub fn into_i64(self) -> Option<i64> {
+        self.as_number().and_then(super::logic::whole_number)
+    }
+
+    pub fn into_bool(self) -> Option<bool> {
+        match self {
+            Leaf::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A code as the code list's entry, through its `from_code`.
+    pub fn into_code<T>(self, from_code: impl Fn(&str) -> Option<T>) -> Option<T> {
+        self.as_str().and_then(from_code)
+    }
+
+    /// Chosen codes as the code list's entries.
+    pub fn into_codes<T>(self, from_code: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+        match self {
+            Leaf::Array(items) => items.iter().map(|item| item.as_str().and_then(&from_code)).collect(),
+            _ => None,
+        }
+    }
+
+    /// Reads a field's value from a JSON value (what the reference validator does).
+    pub fn of(value: &'de serde_json::Value) -> Leaf<'de> {
+        Leaf::deserialize(value).unwrap_or(Leaf::Nested)
+    }
+}
+
+impl Given for Leaf<'_> {
+    fn given(&self) -> bool {
+        match self {
+            Leaf::Null => false,
+            Leaf::Str(s) => !s.is_empty(),
+            Leaf::Array(items) => !items.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Leaf<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LeafVisitor { nested: false })
+    }
+}
+
+/// A member or entry of a field's value: scalars are kept, containers only consumed.
+struct Inner<'de>(Leaf<'de>);
+
+impl<'de> Deserialize<'de> for Inner<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LeafVisitor { nested: true }).map(Inner)
+    }
+}
+
+struct LeafVisitor {
+    nested: bool,
+}
+
+impl<'de> Visitor<'de> for LeafVisitor {
+    type Value = Leaf<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Null)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Num(n.into()))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Num(n.into()))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Leaf<'de>, E> {
+        Ok(Number::from_f64(n).map_or(Leaf::Nested, Leaf::Num))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Str(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Leaf<'de>, E> {
+        Ok(Leaf::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Leaf<'de>, A::Error> {
+        if self.nested {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Leaf::Nested);
+        }
+        let mut items = Vec::new();
+        while let Some(Inner(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Leaf::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Leaf<'de>, A::Error> {
+        if self.nested {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Leaf::Nested);
+        }
+        let mut members: Vec<(Cow<'de, str>, Leaf<'de>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        while let Some(Str(key)) = map.next_key()? {
+            let Inner(value) = map.next_value()?;
+            if seen.insert(key.clone()) {
+                members.push((key, value));
+            } else if let Some(member) = members.iter_mut().find(|(k, _)| *k == key) {
+                member.1 = value;
+            }
+        }
+        Ok(Leaf::Object(members))
+    }
+}
+
+/// The value of a group (or of a repeat's item): the object read as `T`, or another value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Group<T> {
+    Object(T),
+    /// Not an object; `given` as for [`Given`].
+    Other {
+        given: bool,
+    },
+}
+
+impl<T> Group<T> {
+    pub fn object(&self) -> Option<&T> {
+        match self {
+            Group::Object(object) => Some(object),
+            Group::Other { .. } => None,
+        }
+    }
+}
+
+impl<T> Given for Group<T> {
+    fn given(&self) -> bool {
+        match self {
+            Group::Object(_) => true,
+            Group::Other { given } => *given,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Group<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(GroupVisitor(std::marker::PhantomData))
+    }
+}
+
+struct GroupVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for GroupVisitor<T> {
+    type Value = Group<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Group<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Group::Object)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Group<T>, A::Error> {
+        Ok(Group::Other { given: skip_seq(seq)? > 0 })
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: !s.is_empty() })
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: false })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: false })
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: true })
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: true })
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: true })
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Group<T>, E> {
+        Ok(Group::Other { given: true })
+    }
+}
+
+/// Consumes a sequence, returning its length.
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The value of a repeat: its items, or another value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Many<T> {
+    Items(Vec<Group<T>>),
+    /// Not an array; `given` as for [`Given`].
+    Other {
+        given: bool,
+    },
+}
+
+impl<T> Many<T> {
+    /// The number of items (0 when the value is not an array).
+    pub fn len(&self) -> usize {
+        match self {
+            Many::Items(items) => items.len(),
+            Many::Other { .. } => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn item(&self, index: usize) -> Option<&Group<T>> {
+        match self {
+            Many::Items(items) => items.get(index),
+            Many::Other { .. } => None,
+        }
+    }
+}
+
+impl<T> Given for Many<T> {
+    fn given(&self) -> bool {
+        match self {
+            Many::Items(items) => !items.is_empty(),
+            Many::Other { given } => *given,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ManyVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ManyVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ManyVisitor<T> {
+    type Value = Many<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Many<T>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Many::Items(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Many<T>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Many::Other { given: true })
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: !s.is_empty() })
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: false })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: false })
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: true })
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: true })
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: true })
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Many<T>, E> {
+        Ok(Many::Other { given: true })
+    }
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn pointer_segment(key: &str) -> Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
+/// Appends an array index to a JSON pointer.
+pub fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{index}");
+}
+
+/// The members of an object that its form does not have, each once, in document order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Unknown<'de> {
+    keys: Vec<Cow<'de, str>>,
+    seen: BTreeSet<Cow<'de, str>>,
+}
+
+impl<'de> Unknown<'de> {
+    pub fn add(&mut self, key: Cow<'de, str>) {
+        if self.seen.insert(key.clone()) {
+            self.keys.push(key);
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.as_ref())
+    }
+}
+
+/// Reads a submission from bytes as `Group<T>`: a JSON text (UTF-8, nothing after the value),
+/// or the parser's explanation of why it is not one.
+pub fn read<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<Group<T>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 after byte {}", e.valid_up_to()))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = Group::<T>::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}

@@ -1,0 +1,604 @@
+//! Per form, the generated validator: a private module `raw` with one struct per object of
+//! the submission (what the checks need of it, read straight from the bytes or from a
+//! `serde_json::Value` by serde), a check function per object that reports exactly what the
+//! reference validator reports, in the same order, and the conversion of a valid submission
+//! into the typed structs; plus the public `validate` and `from_json` functions.
+//!
+//! Recursion in the generated code follows the form (one function per object), never the
+//! submission; what a field's value means is decided by `runtime::check`, shared with the
+//! reference validator.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::expr::{ExprCx, Scope};
+use super::names;
+use super::types::{self, Shared};
+use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
+
+/// The validator of one form: the `raw` module and the public functions.
+pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
+    let mut gen = Gen {
+        form,
+        shared,
+        typed: types::struct_paths(form, shared),
+        repeats: crate::validate::repeat_paths(form),
+        rules: rules_by_scope(form),
+        patterns: BTreeMap::new(),
+        items: Vec::new(),
+    };
+    let root_items: Vec<Item> = form.items().cloned().collect();
+    gen.object(&root_items, &mut Vec::new(), &[]);
+    let code_sets = form.codelists.values().map(|list| {
+        let ident = code_set_fn(&list.name);
+        let codes = list.codes.iter().map(|c| &c.code);
+        quote! {
+            fn #ident(code: &str) -> bool {
+                matches!(code, #(#codes)|*)
+            }
+        }
+    });
+    let patterns = gen.patterns.iter().map(|(regex, ident)| {
+        let anchored = format!("^(?:{regex})$");
+        quote! {
+            fn #ident(text: &str) -> bool {
+                static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+                REGEX.get_or_init(|| ::regex::Regex::new(#anchored).ok()).as_ref().is_some_and(|r| r.is_match(text))
+            }
+        }
+    });
+    let items = &gen.items;
+    let title = label(&form.title);
+    let submission = names::type_name(&["submission"]);
+    quote! {
+        /// Validates a submission: every violation, with the same pointers, codes and messages
+        /// as the reference validator. `today` is the current date in Europe/Berlin.
+        pub fn validate_on(
+            submission: &::serde_json::Value,
+            today: crate::runtime::date::Date,
+        ) -> crate::runtime::check::Report {
+            let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+            match <crate::runtime::json::Group<raw::Form<'_>> as ::serde::Deserialize>::deserialize(submission) {
+                ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
+                    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+                }
+                _ => sink.push("", crate::runtime::messages::Kind::Type("object"), #title),
+            }
+            sink.report()
+        }
+
+        /// [`validate_on`] for today in Germany.
+        pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
+            validate_on(submission, crate::runtime::date::Date::today_in_berlin())
+        }
+
+        /// Reads and validates a submission in one pass over its bytes, without building a
+        /// `serde_json::Value`; the typed data when it is valid, else every violation (as
+        /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
+        pub fn from_json_on(
+            bytes: &[u8],
+            today: crate::runtime::date::Date,
+        ) -> ::std::result::Result<#submission, crate::runtime::check::Report> {
+            let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+            let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
+                ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
+                ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
+                    sink.push("", crate::runtime::messages::Kind::Type("object"), #title);
+                    return ::std::result::Result::Err(sink.report());
+                }
+                ::std::result::Result::Err(detail) => {
+                    sink.push("", crate::runtime::messages::Kind::Malformed(detail), #title);
+                    return ::std::result::Result::Err(sink.report());
+                }
+            };
+            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
+            if !sink.violations.is_empty() {
+                return ::std::result::Result::Err(sink.report());
+            }
+            match raw::typed_form(form) {
+                ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
+                ::std::option::Option::None => {
+                    let detail = ::std::string::String::from("a valid submission could not be converted");
+                    sink.push("", crate::runtime::messages::Kind::Malformed(detail), #title);
+                    ::std::result::Result::Err(sink.report())
+                }
+            }
+        }
+
+        /// [`from_json_on`] for today in Germany.
+        pub fn from_json(bytes: &[u8]) -> ::std::result::Result<#submission, crate::runtime::check::Report> {
+            from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
+        }
+
+        /// The submission as the checks read it, their functions, and the conversion into the
+        /// typed structs. Generated; every name is derived from the form's names.
+        #[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+        mod raw {
+            #(#code_sets)*
+            #(#patterns)*
+            #(#items)*
+        }
+    }
+}
+
+fn rules_by_scope(form: &Form) -> BTreeMap<Vec<String>, Vec<&ir::Rule>> {
+    let mut out: BTreeMap<Vec<String>, Vec<&ir::Rule>> = BTreeMap::new();
+    for rule in &form.rules {
+        out.entry(rule.scope.clone()).or_default().push(rule);
+    }
+    out
+}
+
+fn code_set_fn(list: &str) -> Ident {
+    format_ident!("is_code_{}", names::field(list).to_string().trim_start_matches("r#").to_ascii_lowercase())
+}
+
+/// The raw struct of the object at `path` (`Form` for the submission).
+fn raw_struct(path: &[String]) -> Ident {
+    if path.is_empty() {
+        return format_ident!("Form");
+    }
+    let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+    format_ident!("At{}", names::type_name(&parts).to_string().trim_start_matches("r#"))
+}
+
+/// The `check_…` or `typed_…` function of the object at `path`.
+fn object_fn(prefix: &str, path: &[String]) -> Ident {
+    if path.is_empty() {
+        return format_ident!("{prefix}_form");
+    }
+    format_ident!("{prefix}_at_{}", path.join("__"))
+}
+
+/// A form text as a `check::Label` literal.
+fn label(text: &ir::Text) -> TokenStream {
+    let pairs = text.iter().map(|(lang, text)| quote! { (#lang, #text) });
+    quote! { &[#(#pairs),*] }
+}
+
+struct Gen<'a> {
+    form: &'a Form,
+    shared: &'a Shared,
+    typed: BTreeMap<Vec<String>, TokenStream>,
+    repeats: BTreeSet<Vec<String>>,
+    rules: BTreeMap<Vec<String>, Vec<&'a ir::Rule>>,
+    /// Pattern regex → the function that matches it.
+    patterns: BTreeMap<String, Ident>,
+    items: Vec<TokenStream>,
+}
+
+impl Gen<'_> {
+    /// Generates the raw struct, check and conversion of the object at `path` (an item of
+    /// each repeat in `enclosing`), and recursively of its groups and repeats.
+    fn object(&mut self, items: &[Item], path: &mut Vec<String>, enclosing: &[Vec<String>]) {
+        let raw = raw_struct(path);
+        let mut fields = Vec::new();
+        let mut arms = Vec::new();
+        let mut checks = Vec::new();
+        let mut conversions = Vec::new();
+        let scope = Scope::of(enclosing);
+        for item in items {
+            if let Item::Info(_) = item {
+                continue;
+            }
+            let name = item.name();
+            let ident = names::field(name);
+            path.push(name.to_string());
+            let slot = match item {
+                Item::Field(_) => quote! { crate::runtime::json::Leaf<'de> },
+                Item::Group(group) => {
+                    self.object(&group.items, path, enclosing);
+                    let inner = raw_struct(path);
+                    quote! { crate::runtime::json::Group<#inner<'de>> }
+                }
+                Item::Repeat(repeat) => {
+                    let mut inner_enclosing = enclosing.to_vec();
+                    inner_enclosing.push(path.clone());
+                    self.object(&repeat.items, path, &inner_enclosing);
+                    let inner = raw_struct(path);
+                    quote! { crate::runtime::json::Many<#inner<'de>> }
+                }
+                Item::Info(_) => unreachable!("skipped above"),
+            };
+            fields.push(quote! { pub #ident: ::std::option::Option<#slot> });
+            arms.push(quote! { #name => out.#ident = ::std::option::Option::Some(map.next_value()?) });
+            checks.push(self.item_check(item, &ident, path, enclosing, &scope));
+            conversions.push(self.item_conversion(item, &ident, path));
+            path.pop();
+        }
+        let rules = self.rules_check(path, &scope);
+        let check_fn = object_fn("check", path);
+        let typed_fn = object_fn("typed", path);
+        let typed = &self.typed[path.as_slice()];
+        let index_params = (0..enclosing.len()).map(|depth| {
+            let index = Scope::index(depth);
+            quote! { #index: usize }
+        });
+        let expecting = format!("the object `{}`", if path.is_empty() { "form".to_string() } else { path.join(".") });
+        self.items.push(quote! {
+            #[derive(Default)]
+            pub struct #raw<'de> {
+                #(#fields,)*
+                pub __unknown: crate::runtime::json::Unknown<'de>,
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #raw<'de> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct Visit;
+                    impl<'de> ::serde::de::Visitor<'de> for Visit {
+                        type Value = #raw<'de>;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<#raw<'de>, A::Error> {
+                            let mut out = #raw::default();
+                            while let ::std::option::Option::Some(crate::runtime::json::Str(key)) = map.next_key()? {
+                                match &*key {
+                                    #(#arms,)*
+                                    _ => {
+                                        map.next_value::<::serde::de::IgnoredAny>()?;
+                                        out.__unknown.add(key);
+                                    }
+                                }
+                            }
+                            ::std::result::Result::Ok(out)
+                        }
+                    }
+                    deserializer.deserialize_map(Visit)
+                }
+            }
+
+            pub fn #check_fn(
+                sink: &mut crate::runtime::check::Sink,
+                root: &Form<'_>,
+                obj: &#raw<'_>,
+                ptr: &mut ::std::string::String,
+                #(#index_params),*
+            ) {
+                for key in obj.__unknown.keys() {
+                    sink.unknown(ptr, key);
+                }
+                #(#checks)*
+                #rules
+            }
+
+            pub fn #typed_fn(obj: #raw<'_>) -> ::std::option::Option<#typed> {
+                ::std::option::Option::Some(#typed {
+                    #(#conversions,)*
+                })
+            }
+        });
+    }
+
+    fn item_check(
+        &mut self,
+        item: &Item,
+        ident: &Ident,
+        path: &[String],
+        enclosing: &[Vec<String>],
+        scope: &Scope,
+    ) -> TokenStream {
+        let segment = format!("/{}", crate::validate::pointer_segment(item.name()));
+        let (visible, item_label) = match item {
+            Item::Field(f) => (f.visible.as_ref(), &f.label),
+            Item::Group(g) => (g.visible.as_ref(), &g.label),
+            Item::Repeat(r) => (r.visible.as_ref(), &r.label),
+            Item::Info(i) => (None, &i.text),
+        };
+        let item_label = label(item_label);
+        let cx = ExprCx::new(self.form, &self.repeats);
+        let hidden = visible.map(|condition| {
+            let condition = cx.expr(condition, scope);
+            quote! {
+                let shown = (#condition).is_true();
+                if !shown {
+                    if obj.#ident.is_some() {
+                        sink.push(ptr, crate::runtime::messages::Kind::Hidden, #item_label);
+                    }
+                    ptr.truncate(mark);
+                    break 'item;
+                }
+            }
+        });
+        let body = match item {
+            Item::Field(field) => {
+                let required = self.requirement(&field.required, scope, &item_label);
+                let spec = self.spec(field);
+                quote! {
+                    match &obj.#ident {
+                        ::std::option::Option::None => { #required }
+                        ::std::option::Option::Some(value) => sink.field(ptr, value, #spec, #item_label),
+                    }
+                }
+            }
+            Item::Group(group) => {
+                let required = self.requirement(&group.required, scope, &item_label);
+                let check = object_fn("check", path);
+                let indices = (0..enclosing.len()).map(Scope::index);
+                quote! {
+                    match &obj.#ident {
+                        ::std::option::Option::None => { #required }
+                        ::std::option::Option::Some(crate::runtime::json::Group::Object(inner)) => {
+                            #check(sink, root, inner, ptr, #(#indices),*)
+                        }
+                        ::std::option::Option::Some(crate::runtime::json::Group::Other { .. }) => {
+                            sink.push(ptr, crate::runtime::messages::Kind::Type("object"), #item_label)
+                        }
+                    }
+                }
+            }
+            Item::Repeat(repeat) => {
+                let check = object_fn("check", path);
+                let indices = (0..enclosing.len()).map(Scope::index);
+                let item_index = Scope::index(enclosing.len());
+                let min = repeat.min;
+                let min_usize = Literal::usize_unsuffixed(repeat.min as usize);
+                let required = (repeat.min > 0).then(|| {
+                    quote! { sink.push(ptr, crate::runtime::messages::Kind::Required, #item_label); }
+                });
+                let too_many = repeat.max.map(|max| {
+                    let max_usize = Literal::usize_unsuffixed(max as usize);
+                    quote! {
+                        if items.len() > #max_usize {
+                            sink.push(ptr, crate::runtime::messages::Kind::MaxItems(#max), #item_label);
+                        }
+                    }
+                });
+                let counts = match (repeat.min > 0, too_many) {
+                    (true, too_many) => {
+                        let too_many = too_many.map(|t| quote! { else #t });
+                        quote! {
+                            if items.len() < #min_usize {
+                                sink.push(ptr, crate::runtime::messages::Kind::MinItems(#min), #item_label);
+                            } #too_many
+                        }
+                    }
+                    (false, too_many) => quote! { #too_many },
+                };
+                let entry_label = label(&repeat.item_label);
+                quote! {
+                    match &obj.#ident {
+                        ::std::option::Option::None => { #required }
+                        ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                            sink.push(ptr, crate::runtime::messages::Kind::Type("list"), #item_label)
+                        }
+                        ::std::option::Option::Some(crate::runtime::json::Many::Items(items)) => {
+                            #counts
+                            for (#item_index, entry) in items.iter().enumerate() {
+                                let entry_mark = ptr.len();
+                                crate::runtime::json::push_index(ptr, #item_index);
+                                match entry {
+                                    crate::runtime::json::Group::Object(inner) => {
+                                        #check(sink, root, inner, ptr, #(#indices,)* #item_index)
+                                    }
+                                    crate::runtime::json::Group::Other { .. } => {
+                                        sink.push(ptr, crate::runtime::messages::Kind::Type("object"), #entry_label)
+                                    }
+                                }
+                                ptr.truncate(entry_mark);
+                            }
+                        }
+                    }
+                }
+            }
+            Item::Info(_) => TokenStream::new(),
+        };
+        quote! {
+            'item: {
+                let mark = ptr.len();
+                ptr.push_str(#segment);
+                #hidden
+                #body
+                ptr.truncate(mark);
+            }
+        }
+    }
+
+    /// What to do when a visible field or group is absent.
+    fn requirement(&self, requirement: &Requirement, scope: &Scope, item_label: &TokenStream) -> TokenStream {
+        let push = quote! { sink.push(ptr, crate::runtime::messages::Kind::Required, #item_label); };
+        match requirement {
+            Requirement::Always => push,
+            Requirement::Never => TokenStream::new(),
+            Requirement::When(condition) => {
+                let condition = ExprCx::new(self.form, &self.repeats).expr(condition, scope);
+                quote! {
+                    if (#condition).is_true() {
+                        #push
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `check::Spec` of a field, as a constant expression.
+    fn spec(&mut self, field: &Field) -> TokenStream {
+        let kind = match &field.ty {
+            FieldType::Text => quote! { Text },
+            FieldType::Multiline => quote! { Multiline },
+            FieldType::Email => quote! { Email },
+            FieldType::Phone => quote! { Phone },
+            FieldType::Iban => quote! { Iban },
+            FieldType::Postcode => quote! { Postcode },
+            FieldType::Integer => quote! { Integer },
+            FieldType::Decimal => quote! { Decimal },
+            FieldType::Money => quote! { Money },
+            FieldType::Boolean => quote! { Boolean },
+            FieldType::Date => quote! { Date },
+            FieldType::Choice { codelist } => {
+                let set = code_set_fn(codelist);
+                quote! { Choice(&#set) }
+            }
+            FieldType::MultipleChoice { codelist } => {
+                let set = code_set_fn(codelist);
+                quote! { MultipleChoice(&#set) }
+            }
+            FieldType::File => quote! { File },
+        };
+        let c = &field.constraints;
+        let option = |value: Option<TokenStream>| match value {
+            Some(value) => quote! { ::std::option::Option::Some(#value) },
+            None => quote! { ::std::option::Option::None },
+        };
+        let min_length = option(c.min_length.map(|n| quote! { #n }));
+        let max_length = option(c.max_length.map(|n| quote! { #n }));
+        let decimals = option(c.decimals.map(|n| quote! { #n }));
+        let max_size = option(c.max_size.map(|n| quote! { #n }));
+        let pattern = option(c.pattern.as_ref().map(|p| {
+            let next = format_ident!("pattern_{}", self.patterns.len());
+            let ident = self.patterns.entry(p.regex.clone()).or_insert(next);
+            quote! { &#ident }
+        }));
+        let pattern_message = match c.pattern.as_ref().and_then(|p| p.message.as_ref()) {
+            Some(message) => label(message),
+            None => quote! { &[] },
+        };
+        let min = option(c.min.as_ref().map(bound));
+        let max = option(c.max.as_ref().map(bound));
+        let accept = &c.accept;
+        quote! {
+            &crate::runtime::check::Spec {
+                kind: crate::runtime::check::FieldKind::#kind,
+                min_length: #min_length,
+                max_length: #max_length,
+                pattern: #pattern,
+                pattern_message: #pattern_message,
+                decimals: #decimals,
+                min: #min,
+                max: #max,
+                accept: &[#(#accept),*],
+                max_size: #max_size,
+            }
+        }
+    }
+
+    /// The rules declared for the object at `path`, after its members.
+    fn rules_check(&self, path: &[String], scope: &Scope) -> TokenStream {
+        let Some(rules) = self.rules.get(path) else { return TokenStream::new() };
+        let cx = ExprCx::new(self.form, &self.repeats);
+        let checks = rules.iter().map(|rule| {
+            let check = cx.expr(&rule.check, scope);
+            let pointer = self.rule_pointer(&rule.at, scope);
+            let name = &rule.name;
+            let message = label(&rule.message);
+            quote! {
+                if (#check).is_false() {
+                    let pointer = #pointer;
+                    let message: crate::runtime::check::Label = #message;
+                    let text = message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect();
+                    sink.push(&pointer, crate::runtime::messages::Kind::Rule(::std::string::String::from(#name), text), message);
+                }
+            }
+        });
+        quote! { #(#checks)* }
+    }
+
+    /// The pointer of a rule's node, with the current item of each repeat on the way.
+    fn rule_pointer(&self, at: &[String], scope: &Scope) -> TokenStream {
+        let mut steps = Vec::new();
+        for depth in 0..at.len() {
+            let segment = format!("/{}", crate::validate::pointer_segment(&at[depth]));
+            steps.push(quote! { pointer.push_str(#segment); });
+            let prefix = &at[..=depth];
+            if depth + 1 < at.len() && self.repeats.contains(prefix) {
+                if let Some(index) = scope.get(prefix) {
+                    steps.push(quote! { crate::runtime::json::push_index(&mut pointer, #index); });
+                }
+            }
+        }
+        quote! {{
+            let mut pointer = ::std::string::String::new();
+            #(#steps)*
+            pointer
+        }}
+    }
+
+    /// The member of the typed struct for an item of a valid submission.
+    fn item_conversion(&self, item: &Item, ident: &Ident, path: &[String]) -> TokenStream {
+        let always = match item {
+            Item::Field(f) => f.required == Requirement::Always && f.visible.is_none(),
+            Item::Group(g) => g.required == Requirement::Always && g.visible.is_none(),
+            Item::Repeat(r) => r.min > 0 && r.visible.is_none(),
+            Item::Info(_) => false,
+        };
+        let convert = match item {
+            Item::Field(field) => self.field_conversion(field),
+            Item::Group(_) => {
+                let typed = object_fn("typed", path);
+                quote! {
+                    match value {
+                        crate::runtime::json::Group::Object(inner) => #typed(inner),
+                        crate::runtime::json::Group::Other { .. } => ::std::option::Option::None,
+                    }
+                }
+            }
+            Item::Repeat(_) => {
+                let typed = object_fn("typed", path);
+                quote! {
+                    match value {
+                        crate::runtime::json::Many::Items(items) => items
+                            .into_iter()
+                            .map(|entry| match entry {
+                                crate::runtime::json::Group::Object(inner) => #typed(inner),
+                                crate::runtime::json::Group::Other { .. } => ::std::option::Option::None,
+                            })
+                            .collect::<::std::option::Option<::std::vec::Vec<_>>>(),
+                        crate::runtime::json::Many::Other { .. } => ::std::option::Option::None,
+                    }
+                }
+            }
+            Item::Info(_) => TokenStream::new(),
+        };
+        if always {
+            quote! { #ident: { let value = obj.#ident?; #convert? } }
+        } else {
+            quote! {
+                #ident: match obj.#ident {
+                    ::std::option::Option::Some(value) => ::std::option::Option::Some(#convert?),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+
+    /// Converts `value: Leaf` of a field into its typed value (`None` if it does not fit).
+    fn field_conversion(&self, field: &Field) -> TokenStream {
+        match &field.ty {
+            FieldType::Integer => quote! { value.into_i64() },
+            FieldType::Boolean => quote! { value.into_bool() },
+            FieldType::File => quote! {
+                crate::runtime::check::file_ref(&value).map(|file| crate::FileRef {
+                    name: file.name.to_string(),
+                    media_type: file.media_type.to_string(),
+                    size: file.size,
+                })
+            },
+            FieldType::Choice { codelist } => {
+                let list = types::codelist_path(self.form, self.shared, codelist);
+                quote! { value.into_code(#list::from_code) }
+            }
+            FieldType::MultipleChoice { codelist } => {
+                let list = types::codelist_path(self.form, self.shared, codelist);
+                quote! { value.into_codes(#list::from_code) }
+            }
+            _ => quote! { value.into_string() },
+        }
+    }
+}
+
+/// A bound as a `check::Bound` constant.
+fn bound(bound: &Bound) -> TokenStream {
+    match bound {
+        Bound::Number { value } => quote! { crate::runtime::check::Bound::Number(#value) },
+        Bound::Date { value } => quote! { crate::runtime::check::Bound::Date(#value) },
+        Bound::Today { amount, unit } => {
+            let unit = super::expr::unit(*unit);
+            quote! { crate::runtime::check::Bound::Today(#amount, #unit) }
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! The checks of one field's value, in their fixed order (type → format → length →
+//! pattern/bounds; one violation per value), and the report they go into.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::date::{Date, DurationUnit};
+use super::decimal::Decimal;
+use super::formats;
+use super::json::{pointer_segment, Leaf};
+use super::logic::{self, whole_number};
+use super::messages::Kind;
+
+/// A text in several languages as `(language, text)` pairs, sorted by language.
+pub type Label<'a> = &'a [(&'a str, &'a str)];
+
+/// One problem with a submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// JSON pointer of the offending value (RFC 6901), `""` for the whole submission.
+    pub pointer: String,
+    /// Stable code: `required`, `max_length`, `rule:<name>`, …
+    pub code: String,
+    /// The message in each of the form's languages.
+    pub messages: BTreeMap<String, String>,
+}
+
+/// Every violation of one submission, in document order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub violations: Vec<Violation>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// What kind of value a field holds, with its code list.
+#[derive(Clone, Copy)]
+pub enum FieldKind<'a> {
+    Text,
+    Multiline,
+    Email,
+    Phone,
+    Iban,
+    Postcode,
+    Integer,
+    Decimal,
+    Money,
+    Boolean,
+    Date,
+    /// One code; the function says whether a string is a code of the list.
+    Choice(&'a dyn Fn(&str) -> bool),
+    MultipleChoice(&'a dyn Fn(&str) -> bool),
+    File,
+}
+
+/// A bound as the form states it; parsed when checked, exactly as written.
+#[derive(Clone, Copy)]
+pub enum Bound<'a> {
+    Number(&'a str),
+    Date(&'a str),
+    /// `today` shifted by an amount.
+    Today(i64, DurationUnit),
+}
+
+impl Bound<'_> {
+    /// The date a date bound stands for on `today`.
+    pub fn date(&self, today: Date) -> Option<Date> {
+        match self {
+            Bound::Date(text) => Date::parse(text),
+            Bound::Today(amount, unit) => today.shift(*amount, *unit),
+            Bound::Number(_) => None,
+        }
+    }
+}
+
+/// Everything the checks of one field need.
+#[derive(Clone, Copy)]
+pub struct Spec<'a> {
+    pub kind: FieldKind<'a>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// Whether a text matches the field's pattern (anchored to the whole value).
+    pub pattern: Option<&'a dyn Fn(&str) -> bool>,
+    /// The form's message for a pattern mismatch (empty: the built-in one).
+    pub pattern_message: Label<'a>,
+    pub decimals: Option<u32>,
+    pub min: Option<Bound<'a>>,
+    pub max: Option<Bound<'a>>,
+    /// File types (`.pdf`, `image/*`); empty: any.
+    pub accept: &'a [&'a str],
+    pub max_size: Option<u64>,
+}
+
+impl Spec<'_> {
+    /// A spec of `kind` without constraints.
+    pub const fn of(kind: FieldKind) -> Spec {
+        Spec {
+            kind,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            pattern_message: &[],
+            decimals: None,
+            min: None,
+            max: None,
+            accept: &[],
+            max_size: None,
+        }
+    }
+}
+
+/// Collects violations with their messages in each of the form's languages.
+pub struct Sink<'a> {
+    pub languages: &'a [&'a str],
+    pub today: Date,
+    pub violations: Vec<Violation>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(languages: &'a [&'a str], today: Date) -> Sink<'a> {
+        Sink { languages, today, violations: Vec::new() }
+    }
+
+    pub fn report(self) -> Report {
+        Report { violations: self.violations }
+    }
+
+    /// Adds a violation of `kind` at `pointer`; `label` names the value in the messages.
+    pub fn push(&mut self, pointer: &str, kind: Kind, label: Label) {
+        let messages = self
+            .languages
+            .iter()
+            .map(|lang| {
+                let label = label.iter().find(|(l, _)| l == lang).or(label.first()).map_or("", |(_, text)| text);
+                (lang.to_string(), kind.message(lang, label))
+            })
+            .collect();
+        self.violations.push(Violation { pointer: pointer.to_string(), code: kind.code(), messages });
+    }
+
+    /// A member `key` of the object at `pointer` that the form does not have.
+    pub fn unknown(&mut self, pointer: &str, key: &str) {
+        let member = format!("{pointer}/{}", pointer_segment(key));
+        self.push(&member, Kind::UnknownProperty, &[("", key)]);
+    }
+
+    /// Checks a field's value.
+    pub fn field(&mut self, pointer: &str, value: &Leaf, spec: &Spec, label: Label) {
+        if let FieldKind::File = spec.kind {
+            return self.file(pointer, value, spec, label);
+        }
+        match field_violation(value, spec, self.today) {
+            Some(Kind::Pattern(_)) if !spec.pattern_message.is_empty() => {
+                let text = spec.pattern_message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect();
+                self.push(pointer, Kind::Pattern(Some(text)), label)
+            }
+            Some(kind) => self.push(pointer, kind, label),
+            None => {}
+        }
+    }
+
+    /// A file reference is checked member by member, so that each problem has the pointer
+    /// of the offending value (`/nachweis/size` for a file that is too large).
+    fn file(&mut self, pointer: &str, value: &Leaf, spec: &Spec, label: Label) {
+        let Leaf::Object(members) = value else {
+            return self.push(pointer, Kind::FileInvalid, label);
+        };
+        let mut malformed = false;
+        for (key, _) in members.iter().filter(|(k, _)| !["name", "media_type", "size"].contains(&k.as_ref())) {
+            self.push(&format!("{pointer}/{}", pointer_segment(key)), Kind::UnknownProperty, label);
+            malformed = true;
+        }
+        let Some(file) = file_ref(value) else {
+            let valid = [
+                ("name", value.get("name").and_then(Leaf::as_str).is_some_and(|n| !n.is_empty())),
+                ("media_type", value.get("media_type").and_then(Leaf::as_str).is_some_and(|m| m.contains('/'))),
+                ("size", value.get("size").and_then(Leaf::as_number).is_some_and(|n| file_size(n).is_some())),
+            ];
+            for (member, _) in valid.iter().filter(|(_, ok)| !ok) {
+                self.push(&format!("{pointer}/{member}"), Kind::FileInvalid, label);
+            }
+            return;
+        };
+        if malformed {
+            return;
+        }
+        if !spec.accept.is_empty() && !formats::file_accepted(&file, spec.accept) {
+            self.push(pointer, Kind::FileType(spec.accept.iter().map(|a| a.to_string()).collect()), label);
+        }
+        if let Some(max) = spec.max_size.filter(|max| file.size > *max) {
+            self.push(&format!("{pointer}/size"), Kind::FileSize(max), label);
+        }
+    }
+}
+
+/// A file reference's members, if they are well-formed (other members are not looked at).
+pub fn file_ref<'v>(value: &'v Leaf) -> Option<formats::FileRef<'v>> {
+    let name = value.get("name")?.as_str().filter(|n| !n.is_empty())?;
+    let media_type = value.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
+    let size = file_size(value.get("size")?.as_number()?)?;
+    Some(formats::FileRef { name, media_type, size })
+}
+
+/// A file size: a non-negative whole number of bytes (`3` and `3.0` alike).
+fn file_size(number: &serde_json::Number) -> Option<u64> {
+    whole_number(number).and_then(|n| u64::try_from(n).ok())
+}
+
+/// The first violation of a (non-file) field's value, if any. A pattern mismatch is reported
+/// as `Pattern(None)`; [`Sink::field`] adds the form's message.
+pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
+    let text_kind = matches!(
+        spec.kind,
+        FieldKind::Text
+            | FieldKind::Multiline
+            | FieldKind::Email
+            | FieldKind::Phone
+            | FieldKind::Iban
+            | FieldKind::Postcode
+    );
+    if text_kind {
+        return text_violation(value, spec);
+    }
+    match spec.kind {
+        FieldKind::Integer => {
+            let n = value.as_number().and_then(logic::number).filter(Decimal::is_integer);
+            let Some(n) = n else { return Some(Kind::Type("whole number")) };
+            // Whole numbers are 64-bit: an implicit bound after the form's own.
+            bounds(&n, spec).or_else(|| {
+                let (min, max) = (i64::MIN.to_string(), i64::MAX.to_string());
+                match () {
+                    _ if Decimal::parse(&min).is_some_and(|min| n < min) => Some(Kind::Minimum(min)),
+                    _ if Decimal::parse(&max).is_some_and(|max| n > max) => Some(Kind::Maximum(max)),
+                    _ => None,
+                }
+            })
+        }
+        FieldKind::Decimal | FieldKind::Money => {
+            let text = match non_empty(value) {
+                Ok(text) => text,
+                Err(kind) => return Some(kind),
+            };
+            let Some(n) = formats::decimal(text) else { return Some(Kind::DecimalInvalid) };
+            let places = if let FieldKind::Money = spec.kind { Some(2) } else { spec.decimals };
+            if let Some(places) = places.filter(|p| n.scale() > *p) {
+                return Some(Kind::Decimals(places));
+            }
+            bounds(&n, spec)
+        }
+        FieldKind::Boolean => (!matches!(value, Leaf::Bool(_))).then_some(Kind::Type("yes or no")),
+        FieldKind::Date => {
+            let text = match non_empty(value) {
+                Ok(text) => text,
+                Err(kind) => return Some(kind),
+            };
+            let Some(date) = Date::parse(text) else { return Some(Kind::DateInvalid) };
+            date_bounds(date, spec, today)
+        }
+        FieldKind::Choice(is_code) => {
+            let code = match non_empty(value) {
+                Ok(code) => code,
+                Err(kind) => return Some(kind),
+            };
+            (!is_code(code)).then_some(Kind::CodeInvalid)
+        }
+        FieldKind::MultipleChoice(is_code) => {
+            let Leaf::Array(entries) = value else { return Some(Kind::Type("list of codes")) };
+            if entries.is_empty() {
+                return Some(Kind::Empty);
+            }
+            for (index, entry) in entries.iter().enumerate() {
+                let Some(code) = entry.as_str() else { return Some(Kind::Type("list of codes")) };
+                if !is_code(code) {
+                    return Some(Kind::CodeInvalid);
+                }
+                if entries[..index].iter().any(|e| e.as_str() == Some(code)) {
+                    return Some(Kind::CodesDuplicate);
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// A string value that is not empty, or the violation it is.
+fn non_empty<'v>(value: &'v Leaf) -> Result<&'v str, Kind> {
+    match value.as_str() {
+        None => Err(Kind::Type("text")),
+        Some("") => Err(Kind::Empty),
+        Some(text) => Ok(text),
+    }
+}
+
+fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
+    let text = match non_empty(value) {
+        Ok(text) => text,
+        Err(kind) => return Some(kind),
+    };
+    if !matches!(spec.kind, FieldKind::Multiline) && text.contains(['\n', '\r']) {
+        return Some(Kind::LineBreak);
+    }
+    let format = match spec.kind {
+        FieldKind::Email => Some((formats::is_email(text), Kind::EmailInvalid)),
+        FieldKind::Phone => Some((formats::is_phone(text), Kind::PhoneInvalid)),
+        FieldKind::Iban => Some((formats::is_iban(text), Kind::IbanInvalid)),
+        FieldKind::Postcode => Some((formats::is_postcode(text), Kind::PostcodeInvalid)),
+        _ => None,
+    };
+    if let Some((false, kind)) = format {
+        return Some(kind);
+    }
+    if spec.min_length.is_some() || spec.max_length.is_some() {
+        let length = text.chars().count() as u64;
+        if let Some(min) = spec.min_length.filter(|min| length < *min) {
+            return Some(Kind::MinLength(min));
+        }
+        if let Some(max) = spec.max_length.filter(|max| length > *max) {
+            return Some(Kind::MaxLength(max));
+        }
+    }
+    match spec.pattern {
+        Some(matches) if !matches(text) => Some(Kind::Pattern(None)),
+        _ => None,
+    }
+}
+
+fn bounds(n: &Decimal, spec: &Spec) -> Option<Kind> {
+    if let Some(Bound::Number(text)) = spec.min {
+        if Decimal::parse(text).is_some_and(|min| *n < min) {
+            return Some(Kind::Minimum(text.to_string()));
+        }
+    }
+    if let Some(Bound::Number(text)) = spec.max {
+        if Decimal::parse(text).is_some_and(|max| *n > max) {
+            return Some(Kind::Maximum(text.to_string()));
+        }
+    }
+    None
+}
+
+fn date_bounds(date: Date, spec: &Spec, today: Date) -> Option<Kind> {
+    if let Some(min) = spec.min.and_then(|b| b.date(today)) {
+        if date < min {
+            return Some(Kind::Minimum(min.to_string()));
+        }
+    }
+    if let Some(max) = spec.max.and_then(|b| b.date(today)) {
+        if date > max {
+            return Some(Kind::Maximum(max.to_string()));
+        }
+    }
+    None
+}
