@@ -82,8 +82,7 @@ pub fn whole_number(number: &Number) -> Option<i64> {
     }
     let f = number.as_f64()?;
     // 2^63 is exactly representable; every integral float below it in magnitude fits.
-    (f.is_finite() && f.fract() == 0.0 && f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0)
-        .then_some(f as i64)
+    (f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)).then_some(f as i64)
 }
 
 pub fn read_bool(value: Option<&Leaf>) -> V {
@@ -223,11 +222,11 @@ pub fn contains(set: V, code: &str) -> V {
     }
 }
 
-/// Adds one item's outcome to a `count(… where …)`: `None` once any outcome is unknown.
-pub fn count_where(count: Option<usize>, outcome: V) -> Option<usize> {
+/// Adds one item's outcome to a `count(… where …)`: `None` when the outcome is unknown.
+pub fn count_where(count: usize, outcome: V) -> Option<usize> {
     match outcome {
-        V::Bool(true) => count.map(|n| n + 1),
-        V::Bool(false) => count,
+        V::Bool(true) => Some(count + 1),
+        V::Bool(false) => Some(count),
         _ => None,
     }
 }

@@ -154,11 +154,9 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             }
             let n_items = env.items(path);
             let Some(filter) = filter else { return logic::count(n_items) };
-            let mut count = Some(0);
-            for index in 0..n_items {
-                count = logic::count_where(count, env.with_item(path, index, |env| eval(filter, env)));
-            }
-            count.map_or(V::Unknown, logic::count)
+            (0..n_items)
+                .try_fold(0, |count, index| logic::count_where(count, env.with_item(path, index, |env| eval(filter, env))))
+                .map_or(V::Unknown, logic::count)
         }
         Expr::Aggregate { func, repeat, value, .. } => {
             let values: Vec<V> =

@@ -483,8 +483,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_antragsartparkausweis(code: &str) -> bool {
         matches!(code, "01" | "02")
     }
@@ -508,21 +513,21 @@ mod raw {
         )
     }
     fn pattern_0(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{1,10})$").ok())
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
     fn pattern_2(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| ::regex::Regex::new("^(?:[A-HJ-NPR-Z0-9]{6})$").ok())
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
     fn pattern_1(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| {
                 ::regex::Regex::new(
@@ -535,14 +540,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBestehenderAusweis<'de> {
-        pub parkausweisnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausstelldatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub parkausweisnummer: Option<Leaf<'de>>,
+        pub ausstelldatum: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBestehenderAusweis<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBestehenderAusweis<'de>;
@@ -555,22 +560,15 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBestehenderAusweis<'de>, A::Error> {
+                ) -> Result<AtBestehenderAusweis<'de>, A::Error> {
                     let mut out = AtBestehenderAusweis::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "parkausweisnummer" => {
-                                out.parkausweisnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.parkausweisnummer = Some(map.next_value()?);
                             }
                             "ausstelldatum" => {
-                                out.ausstelldatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausstelldatum = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -578,17 +576,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_bestehender_ausweis(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBestehenderAusweis<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -597,22 +595,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/parkausweisnummer");
             match &obj.parkausweisnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::Some(&pattern_0),
+                        &Spec {
+                            pattern: Some(&pattern_0),
                             pattern_message: &[
                                 (
                                     "de",
@@ -620,11 +615,7 @@ mod raw {
                                 ),
                                 ("en", "The number consists of digits only (at most 10)."),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
                     )
@@ -636,38 +627,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ausstelldatum");
             match &obj.ausstelldatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -3i64,
-                                    crate::runtime::date::DurationUnit::Years,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-3i64, DurationUnit::Years)),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     )
@@ -678,8 +652,8 @@ mod raw {
     }
     pub fn typed_at_bestehender_ausweis(
         obj: AtBestehenderAusweis<'_>,
-    ) -> ::std::option::Option<super::BestehenderAusweis> {
-        ::std::option::Option::Some(super::BestehenderAusweis {
+    ) -> Option<super::BestehenderAusweis> {
+        Some(super::BestehenderAusweis {
             parkausweisnummer: {
                 let value = obj.parkausweisnummer?;
                 value.into_string()?
@@ -692,20 +666,20 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAntragsteller<'de> {
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub staatsangehoerigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragsteller<'de>;
@@ -718,52 +692,19 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                ) -> Result<AtAntragsteller<'de>, A::Error> {
                     let mut out = AtAntragsteller::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
                             "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.staatsangehoerigkeit = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -771,17 +712,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragsteller<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -790,22 +731,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -817,28 +751,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -850,28 +777,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -883,22 +803,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -910,30 +823,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_geschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -945,35 +847,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -985,28 +873,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -1018,30 +899,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staatsangehoerigkeit");
             match &obj.staatsangehoerigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staatsangehoerigkeit,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1052,13 +922,11 @@ mod raw {
     }
     pub fn typed_at_antragsteller(
         obj: AtAntragsteller<'_>,
-    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
-        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
+        Some(crate::shared::common_person::NatuerlichePerson {
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             familienname: {
                 let value = obj.familienname?;
@@ -1069,10 +937,8 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geschlecht: {
                 let value = obj.geschlecht?;
@@ -1097,16 +963,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAnschrift<'de>;
@@ -1119,46 +985,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                ) -> Result<AtAnschrift<'de>, A::Error> {
                     let mut out = AtAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1167,31 +1020,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1206,22 +1052,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1233,28 +1072,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1266,28 +1096,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1298,17 +1121,15 @@ mod raw {
     }
     pub fn typed_at_anschrift(
         obj: AtAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -1322,14 +1143,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -1342,36 +1163,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1380,22 +1194,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -1407,22 +1214,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -1430,18 +1230,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -1451,12 +1251,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -1469,43 +1269,36 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtFahrzeug<'de> {
-        pub kennzeichen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub fin_kurz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub halter: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub kennzeichen: Option<Leaf<'de>>,
+        pub fin_kurz: Option<Leaf<'de>>,
+        pub halter: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFahrzeug<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFahrzeug<'de>;
@@ -1518,43 +1311,30 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFahrzeug<'de>, A::Error> {
+                ) -> Result<AtFahrzeug<'de>, A::Error> {
                     let mut out = AtFahrzeug::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "kennzeichen" => {
-                                out.kennzeichen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "fin_kurz" => {
-                                out.fin_kurz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "halter" => {
-                                out.halter = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "kennzeichen" => out.kennzeichen = Some(map.next_value()?),
+                            "fin_kurz" => out.fin_kurz = Some(map.next_value()?),
+                            "halter" => out.halter = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_fahrzeug(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFahrzeug<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1563,22 +1343,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kennzeichen");
             match &obj.kennzeichen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(5u64),
-                            max_length: ::std::option::Option::Some(12u64),
-                            pattern: ::std::option::Option::Some(&pattern_1),
+                        &Spec {
+                            min_length: Some(5u64),
+                            max_length: Some(12u64),
+                            pattern: Some(&pattern_1),
                             pattern_message: &[
                                 (
                                     "de",
@@ -1589,11 +1368,7 @@ mod raw {
                                     "Please enter a German registration number, e.g. B-AB 1234.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
                     )
@@ -1605,10 +1380,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/fin_kurz");
             match &obj.fin_kurz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -1621,15 +1396,14 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(6u64),
-                            pattern: ::std::option::Option::Some(&pattern_2),
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(6u64),
+                            pattern: Some(&pattern_2),
                             pattern_message: &[
                                 (
                                     "de",
@@ -1640,11 +1414,7 @@ mod raw {
                                     "Please enter exactly 6 digits or capital letters (without I, O and Q).",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             (
@@ -1665,33 +1435,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/halter");
             match &obj.halter {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Auf wen ist das Fahrzeug zugelassen?"),
                             ("en", "Who is the vehicle registered to?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_halterdaten,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_halterdaten))
                         },
                         &[
                             ("de", "Auf wen ist das Fahrzeug zugelassen?"),
@@ -1703,10 +1462,8 @@ mod raw {
             ptr.truncate(mark);
         }
     }
-    pub fn typed_at_fahrzeug(
-        obj: AtFahrzeug<'_>,
-    ) -> ::std::option::Option<super::Fahrzeug> {
-        ::std::option::Option::Some(super::Fahrzeug {
+    pub fn typed_at_fahrzeug(obj: AtFahrzeug<'_>) -> Option<super::Fahrzeug> {
+        Some(super::Fahrzeug {
             kennzeichen: {
                 let value = obj.kennzeichen?;
                 value.into_string()?
@@ -1723,16 +1480,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtFahrzeughalterAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalterAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFahrzeughalterAnschrift<'de>;
@@ -1745,46 +1502,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFahrzeughalterAnschrift<'de>, A::Error> {
+                ) -> Result<AtFahrzeughalterAnschrift<'de>, A::Error> {
                     let mut out = AtFahrzeughalterAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_fahrzeughalter__anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFahrzeughalterAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1793,31 +1537,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1832,22 +1569,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1859,28 +1589,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1892,28 +1613,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1924,17 +1638,15 @@ mod raw {
     }
     pub fn typed_at_fahrzeughalter__anschrift(
         obj: AtFahrzeughalterAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+    ) -> Option<crate::shared::common_address::AnschriftInland> {
+        Some(crate::shared::common_address::AnschriftInland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -1948,19 +1660,17 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtFahrzeughalter<'de> {
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtFahrzeughalterAnschrift<'de>>,
-        >,
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub nutzungsueberlassung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub anschrift: Option<Group<AtFahrzeughalterAnschrift<'de>>>,
+        pub email: Option<Leaf<'de>>,
+        pub nutzungsueberlassung: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalter<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFahrzeughalter<'de>;
@@ -1973,35 +1683,16 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFahrzeughalter<'de>, A::Error> {
+                ) -> Result<AtFahrzeughalter<'de>, A::Error> {
                     let mut out = AtFahrzeughalter::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "anschrift" => {
-                                out.anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "anschrift" => out.anschrift = Some(map.next_value()?),
+                            "email" => out.email = Some(map.next_value()?),
                             "nutzungsueberlassung" => {
-                                out.nutzungsueberlassung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.nutzungsueberlassung = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2009,17 +1700,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_fahrzeughalter(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFahrzeughalter<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2028,31 +1719,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Familienname oder Firma"),
                             ("en", "Surname or company"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Familienname oder Firma"),
@@ -2067,22 +1751,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -2094,25 +1771,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anschrift");
             match &obj.anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift der Halterin oder des Halters"),
                             ("en", "Address of the registered keeper"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_fahrzeughalter__anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_fahrzeughalter__anschrift(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift der Halterin oder des Halters"),
                             ("en", "Address of the registered keeper"),
@@ -2126,31 +1801,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "E-Mail-Adresse der Halterin oder des Halters"),
                             ("en", "Email address of the registered keeper"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[
                             ("de", "E-Mail-Adresse der Halterin oder des Halters"),
@@ -2165,31 +1833,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/nutzungsueberlassung");
             match &obj.nutzungsueberlassung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Erklärung über die Nutzungsüberlassung"),
                             ("en", "Declaration of permission to use"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(2097152u64),
+                            max_size: Some(2097152u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Erklärung über die Nutzungsüberlassung"),
@@ -2203,27 +1864,21 @@ mod raw {
     }
     pub fn typed_at_fahrzeughalter(
         obj: AtFahrzeughalter<'_>,
-    ) -> ::std::option::Option<super::Fahrzeughalter> {
-        ::std::option::Option::Some(super::Fahrzeughalter {
+    ) -> Option<super::Fahrzeughalter> {
+        Some(super::Fahrzeughalter {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
             },
             vornamen: match obj.vornamen {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             anschrift: {
                 let value = obj.anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_fahrzeughalter__anschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_fahrzeughalter__anschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             email: {
@@ -2232,7 +1887,7 @@ mod raw {
             },
             nutzungsueberlassung: {
                 let value = obj.nutzungsueberlassung?;
-                crate::runtime::check::file_ref(&value)
+                check::file_ref(&value)
                     .map(|file| crate::FileRef {
                         name: file.name.to_string(),
                         media_type: file.media_type.to_string(),
@@ -2243,38 +1898,26 @@ mod raw {
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub antragsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bestehender_ausweis: ::std::option::Option<
-            crate::runtime::json::Group<AtBestehenderAusweis<'de>>,
-        >,
-        pub parkzone: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub gueltigkeitsdauer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub startdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub antragsteller: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragsteller<'de>>,
-        >,
-        pub anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtAnschrift<'de>>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub fahrzeug: ::std::option::Option<
-            crate::runtime::json::Group<AtFahrzeug<'de>>,
-        >,
-        pub fahrzeughalter: ::std::option::Option<
-            crate::runtime::json::Group<AtFahrzeughalter<'de>>,
-        >,
-        pub fahrzeugschein: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub gebuehr: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub abgleich_melderegister: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub zustimmung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub antragsart: Option<Leaf<'de>>,
+        pub bestehender_ausweis: Option<Group<AtBestehenderAusweis<'de>>>,
+        pub parkzone: Option<Leaf<'de>>,
+        pub gueltigkeitsdauer: Option<Leaf<'de>>,
+        pub startdatum: Option<Leaf<'de>>,
+        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
+        pub anschrift: Option<Group<AtAnschrift<'de>>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub fahrzeug: Option<Group<AtFahrzeug<'de>>>,
+        pub fahrzeughalter: Option<Group<AtFahrzeughalter<'de>>>,
+        pub fahrzeugschein: Option<Leaf<'de>>,
+        pub gebuehr: Option<Leaf<'de>>,
+        pub abgleich_melderegister: Option<Leaf<'de>>,
+        pub zustimmung: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -2287,96 +1930,53 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "antragsart" => {
-                                out.antragsart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "antragsart" => out.antragsart = Some(map.next_value()?),
                             "bestehender_ausweis" => {
-                                out.bestehender_ausweis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bestehender_ausweis = Some(map.next_value()?);
                             }
-                            "parkzone" => {
-                                out.parkzone = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "parkzone" => out.parkzone = Some(map.next_value()?),
                             "gueltigkeitsdauer" => {
-                                out.gueltigkeitsdauer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.gueltigkeitsdauer = Some(map.next_value()?);
                             }
-                            "startdatum" => {
-                                out.startdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "startdatum" => out.startdatum = Some(map.next_value()?),
                             "antragsteller" => {
-                                out.antragsteller = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.antragsteller = Some(map.next_value()?);
                             }
-                            "anschrift" => {
-                                out.anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "fahrzeug" => {
-                                out.fahrzeug = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "anschrift" => out.anschrift = Some(map.next_value()?),
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
+                            "fahrzeug" => out.fahrzeug = Some(map.next_value()?),
                             "fahrzeughalter" => {
-                                out.fahrzeughalter = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.fahrzeughalter = Some(map.next_value()?);
                             }
                             "fahrzeugschein" => {
-                                out.fahrzeugschein = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.fahrzeugschein = Some(map.next_value()?);
                             }
-                            "gebuehr" => {
-                                out.gebuehr = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "gebuehr" => out.gebuehr = Some(map.next_value()?),
                             "abgleich_melderegister" => {
-                                out.abgleich_melderegister = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.abgleich_melderegister = Some(map.next_value()?);
                             }
-                            "zustimmung" => {
-                                out.zustimmung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "zustimmung" => out.zustimmung = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2385,33 +1985,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/antragsart");
             match &obj.antragsart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Was beantragen Sie?"),
                             ("en", "What are you applying for?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_antragsartparkausweis,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_antragsartparkausweis))
                         },
                         &[
                             ("de", "Was beantragen Sie?"),
@@ -2425,19 +2014,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bestehender_ausweis");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.antragsart.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("02")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.antragsart.as_ref())),
+                &V::Text(String::from("02")),
             ))
                 .is_true();
             if !shown {
                 if obj.bestehender_ausweis.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Ihr bestehender Bewohnerparkausweis"),
                             ("en", "Your existing residents' parking permit"),
@@ -2448,25 +2035,23 @@ mod raw {
                 break 'item;
             }
             match &obj.bestehender_ausweis {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Ihr bestehender Bewohnerparkausweis"),
                             ("en", "Your existing residents' parking permit"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_bestehender_ausweis(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_bestehender_ausweis(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Ihr bestehender Bewohnerparkausweis"),
                             ("en", "Your existing residents' parking permit"),
@@ -2480,30 +2065,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/parkzone");
             match &obj.parkzone {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Parkzone"), ("en", "Parking zone")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_parkzone,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_parkzone))
                         },
                         &[("de", "Parkzone"), ("en", "Parking zone")],
                     )
@@ -2515,33 +2089,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gueltigkeitsdauer");
             match &obj.gueltigkeitsdauer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
                             ("en", "For which period are you applying?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_gueltigkeitsdauer,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_gueltigkeitsdauer))
                         },
                         &[
                             ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
@@ -2556,32 +2119,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/startdatum");
             match &obj.startdatum {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    60i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            max: Some(Bound::Today(60i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Gültig ab"), ("en", "Valid from")],
                     )
@@ -2593,25 +2139,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/antragsteller");
             match &obj.antragsteller {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
@@ -2625,25 +2169,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anschrift");
             match &obj.anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift in der Parkzone"),
                             ("en", "Address in the parking zone"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift in der Parkzone"),
                             ("en", "Address in the parking zone"),
@@ -2657,25 +2197,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -2689,22 +2225,18 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/fahrzeug");
             match &obj.fahrzeug {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_fahrzeug(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_fahrzeug(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
                     )
                 }
@@ -2714,22 +2246,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/fahrzeughalter");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.fahrzeug.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.halter.as_ref()),
                 ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("02")),
+                &V::Text(String::from("02")),
             ))
                 .is_true();
             if !shown {
                 if obj.fahrzeughalter.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Fahrzeughalterin oder Fahrzeughalter"),
                             ("en", "Registered keeper"),
@@ -2740,25 +2272,23 @@ mod raw {
                 break 'item;
             }
             match &obj.fahrzeughalter {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Fahrzeughalterin oder Fahrzeughalter"),
                             ("en", "Registered keeper"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_fahrzeughalter(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_fahrzeughalter(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Fahrzeughalterin oder Fahrzeughalter"),
                             ("en", "Registered keeper"),
@@ -2772,31 +2302,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/fahrzeugschein");
             match &obj.fahrzeugschein {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
                             ("en", "Registration certificate part I"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
@@ -2811,32 +2334,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gebuehr");
             match &obj.gebuehr {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Money,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("1000"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("1000")),
+                            ..Spec::of(FieldKind::Money)
                         },
                         &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
                     )
@@ -2848,10 +2360,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/abgleich_melderegister");
             match &obj.abgleich_melderegister {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2864,21 +2376,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2899,10 +2402,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/zustimmung");
             match &obj.zustimmung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2915,21 +2418,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2946,56 +2440,48 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::and([
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.gueltigkeitsdauer.as_ref()),
+        if (logic::or([
+            logic::and([
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_text(
+                        Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Text(::std::string::String::from("1")),
+                    &V::Text(String::from("1")),
                 ),
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_decimal(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.gebuehr.as_ref()),
-                    ),
-                    &crate::runtime::logic::arith(
-                        crate::runtime::logic::Arith::Div,
-                        crate::runtime::logic::arith(
-                            crate::runtime::logic::Arith::Mul,
-                            crate::runtime::logic::number_literal("30.70"),
-                            crate::runtime::logic::number_literal("12"),
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_decimal(Some(root).and_then(|o| o.gebuehr.as_ref())),
+                    &logic::arith(
+                        logic::Arith::Div,
+                        logic::arith(
+                            logic::Arith::Mul,
+                            logic::number_literal("30.70"),
+                            logic::number_literal("12"),
                         ),
-                        crate::runtime::logic::number_literal("12"),
+                        logic::number_literal("12"),
                     ),
                 ),
             ]),
-            crate::runtime::logic::and([
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.gueltigkeitsdauer.as_ref()),
+            logic::and([
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_text(
+                        Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Text(::std::string::String::from("2")),
+                    &V::Text(String::from("2")),
                 ),
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_decimal(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.gebuehr.as_ref()),
-                    ),
-                    &crate::runtime::logic::arith(
-                        crate::runtime::logic::Arith::Div,
-                        crate::runtime::logic::arith(
-                            crate::runtime::logic::Arith::Mul,
-                            crate::runtime::logic::number_literal("30.70"),
-                            crate::runtime::logic::number_literal("24"),
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_decimal(Some(root).and_then(|o| o.gebuehr.as_ref())),
+                    &logic::arith(
+                        logic::Arith::Div,
+                        logic::arith(
+                            logic::Arith::Mul,
+                            logic::number_literal("30.70"),
+                            logic::number_literal("24"),
                         ),
-                        crate::runtime::logic::number_literal("12"),
+                        logic::number_literal("12"),
                     ),
                 ),
             ]),
@@ -3003,11 +2489,11 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/gebuehr");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
@@ -3023,29 +2509,25 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("gebuehr_passend"),
-                    text,
-                ),
+                Kind::Rule(String::from("gebuehr_passend"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root)
-                    .and_then(|o| o.abgleich_melderegister.as_ref()),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(
+                Some(root).and_then(|o| o.abgleich_melderegister.as_ref()),
             ),
-            &crate::runtime::logic::V::Bool(true),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/abgleich_melderegister");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Ohne den Abgleich kann der Antrag nicht online bearbeitet werden.",
@@ -3058,28 +2540,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("abgleich_erteilt"),
-                    text,
-                ),
+                Kind::Rule(String::from("abgleich_erteilt"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.zustimmung.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.zustimmung.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/zustimmung");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte stimmen Sie der Datenverarbeitung zu."),
                 ("en", "Please consent to the data processing."),
             ];
@@ -3089,34 +2566,27 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("zustimmung_erteilt"),
-                    text,
-                ),
+                Kind::Rule(String::from("zustimmung_erteilt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             antragsart: {
                 let value = obj.antragsart?;
                 value.into_code(super::AntragsartParkausweis::from_code)?
             },
             bestehender_ausweis: match obj.bestehender_ausweis {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_bestehender_ausweis(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_bestehender_ausweis(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             parkzone: {
                 let value = obj.parkzone?;
@@ -3127,71 +2597,51 @@ mod raw {
                 value.into_code(super::Gueltigkeitsdauer::from_code)?
             },
             startdatum: match obj.startdatum {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             antragsteller: {
                 let value = obj.antragsteller?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_antragsteller(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_antragsteller(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             anschrift: {
                 let value = obj.anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_anschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_anschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             kontakt: {
                 let value = obj.kontakt?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_kontakt(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             fahrzeug: {
                 let value = obj.fahrzeug?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_fahrzeug(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_fahrzeug(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             fahrzeughalter: match obj.fahrzeughalter {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_fahrzeughalter(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_fahrzeughalter(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             fahrzeugschein: {
                 let value = obj.fahrzeugschein?;
-                crate::runtime::check::file_ref(&value)
+                check::file_ref(&value)
                     .map(|file| crate::FileRef {
                         name: file.name.to_string(),
                         media_type: file.media_type.to_string(),

@@ -357,8 +357,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_belegart(code: &str) -> bool {
         matches!(code, "N" | "NE" | "O" | "OE")
     }
@@ -377,16 +382,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtEmpfangendeBehoerdeAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerdeAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtEmpfangendeBehoerdeAnschrift<'de>;
@@ -399,49 +404,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<
-                    AtEmpfangendeBehoerdeAnschrift<'de>,
-                    A::Error,
-                > {
+                ) -> Result<AtEmpfangendeBehoerdeAnschrift<'de>, A::Error> {
                     let mut out = AtEmpfangendeBehoerdeAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_empfangende_behoerde__anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtEmpfangendeBehoerdeAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -450,31 +439,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -489,22 +471,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -516,28 +491,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -549,28 +515,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -581,17 +540,15 @@ mod raw {
     }
     pub fn typed_at_empfangende_behoerde__anschrift(
         obj: AtEmpfangendeBehoerdeAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+    ) -> Option<crate::shared::common_address::AnschriftInland> {
+        Some(crate::shared::common_address::AnschriftInland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -605,17 +562,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtEmpfangendeBehoerde<'de> {
-        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub aktenzeichen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtEmpfangendeBehoerdeAnschrift<'de>>,
-        >,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub name: Option<Leaf<'de>>,
+        pub aktenzeichen: Option<Leaf<'de>>,
+        pub anschrift: Option<Group<AtEmpfangendeBehoerdeAnschrift<'de>>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerde<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtEmpfangendeBehoerde<'de>;
@@ -628,43 +583,30 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtEmpfangendeBehoerde<'de>, A::Error> {
+                ) -> Result<AtEmpfangendeBehoerde<'de>, A::Error> {
                     let mut out = AtEmpfangendeBehoerde::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "name" => {
-                                out.name = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "aktenzeichen" => {
-                                out.aktenzeichen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "anschrift" => {
-                                out.anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "name" => out.name = Some(map.next_value()?),
+                            "aktenzeichen" => out.aktenzeichen = Some(map.next_value()?),
+                            "anschrift" => out.anschrift = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_empfangende_behoerde(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtEmpfangendeBehoerde<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -673,28 +615,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/name");
             match &obj.name {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Name der Behörde"), ("en", "Name of the authority")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Name der Behörde"), ("en", "Name of the authority")],
                     )
@@ -706,28 +641,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/aktenzeichen");
             match &obj.aktenzeichen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Aktenzeichen"), ("en", "File reference")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Aktenzeichen"), ("en", "File reference")],
                     )
@@ -739,25 +667,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anschrift");
             match &obj.anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift der Behörde"),
                             ("en", "Address of the authority"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_empfangende_behoerde__anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_empfangende_behoerde__anschrift(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift der Behörde"),
                             ("en", "Address of the authority"),
@@ -770,8 +696,8 @@ mod raw {
     }
     pub fn typed_at_empfangende_behoerde(
         obj: AtEmpfangendeBehoerde<'_>,
-    ) -> ::std::option::Option<super::EmpfangendeBehoerde> {
-        ::std::option::Option::Some(super::EmpfangendeBehoerde {
+    ) -> Option<super::EmpfangendeBehoerde> {
+        Some(super::EmpfangendeBehoerde {
             name: {
                 let value = obj.name?;
                 value.into_string()?
@@ -783,32 +709,30 @@ mod raw {
             anschrift: {
                 let value = obj.anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
+                    Group::Object(inner) => {
                         typed_at_empfangende_behoerde__anschrift(inner)
                     }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Other { .. } => None,
                 }?
             },
         })
     }
     #[derive(Default)]
     pub struct AtAntragsteller<'de> {
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub staatsangehoerigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragsteller<'de>;
@@ -821,52 +745,19 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                ) -> Result<AtAntragsteller<'de>, A::Error> {
                     let mut out = AtAntragsteller::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
                             "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.staatsangehoerigkeit = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -874,17 +765,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragsteller<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -893,22 +784,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -920,28 +804,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -953,28 +830,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -986,22 +856,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -1013,30 +876,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_geschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1048,35 +900,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -1088,28 +926,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -1121,30 +952,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staatsangehoerigkeit");
             match &obj.staatsangehoerigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staatsangehoerigkeit,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1155,13 +975,11 @@ mod raw {
     }
     pub fn typed_at_antragsteller(
         obj: AtAntragsteller<'_>,
-    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
-        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
+        Some(crate::shared::common_person::NatuerlichePerson {
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             familienname: {
                 let value = obj.familienname?;
@@ -1172,10 +990,8 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geschlecht: {
                 let value = obj.geschlecht?;
@@ -1200,15 +1016,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtFruehereNamen<'de> {
-        pub namensart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub gefuehrt_bis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub namensart: Option<Leaf<'de>>,
+        pub name: Option<Leaf<'de>>,
+        pub gefuehrt_bis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFruehereNamen<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFruehereNamen<'de>;
@@ -1221,43 +1037,30 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFruehereNamen<'de>, A::Error> {
+                ) -> Result<AtFruehereNamen<'de>, A::Error> {
                     let mut out = AtFruehereNamen::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "namensart" => {
-                                out.namensart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "name" => {
-                                out.name = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "gefuehrt_bis" => {
-                                out.gefuehrt_bis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "namensart" => out.namensart = Some(map.next_value()?),
+                            "name" => out.name = Some(map.next_value()?),
+                            "gefuehrt_bis" => out.gefuehrt_bis = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_fruehere_namen(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFruehereNamen<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -1267,30 +1070,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/namensart");
             match &obj.namensart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Art des Namens"), ("en", "Type of name")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_namensart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_namensart))
                         },
                         &[("de", "Art des Namens"), ("en", "Type of name")],
                     )
@@ -1302,28 +1094,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/name");
             match &obj.name {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Früherer Name"), ("en", "Former name")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Früherer Name"), ("en", "Former name")],
                     )
@@ -1335,29 +1120,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gefuehrt_bis");
             match &obj.gefuehrt_bis {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geführt bis"), ("en", "Used until")],
                     )
@@ -1368,8 +1139,8 @@ mod raw {
     }
     pub fn typed_at_fruehere_namen(
         obj: AtFruehereNamen<'_>,
-    ) -> ::std::option::Option<super::FruehereNamenItem> {
-        ::std::option::Option::Some(super::FruehereNamenItem {
+    ) -> Option<super::FruehereNamenItem> {
+        Some(super::FruehereNamenItem {
             namensart: {
                 let value = obj.namensart?;
                 value.into_code(super::Namensart::from_code)?
@@ -1379,25 +1150,23 @@ mod raw {
                 value.into_string()?
             },
             gefuehrt_bis: match obj.gefuehrt_bis {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAnschrift<'de>;
@@ -1410,46 +1179,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                ) -> Result<AtAnschrift<'de>, A::Error> {
                     let mut out = AtAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1458,31 +1214,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1497,22 +1246,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1524,28 +1266,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1557,28 +1290,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1589,17 +1315,15 @@ mod raw {
     }
     pub fn typed_at_anschrift(
         obj: AtAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -1613,14 +1337,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -1633,36 +1357,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1671,22 +1388,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -1698,22 +1408,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -1721,18 +1424,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -1742,12 +1445,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -1760,60 +1463,45 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub belegart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub aufforderung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub verwendungszweck: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub empfangende_behoerde: ::std::option::Option<
-            crate::runtime::json::Group<AtEmpfangendeBehoerde<'de>>,
-        >,
-        pub antragsteller: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragsteller<'de>>,
-        >,
-        pub fruehere_namen: ::std::option::Option<
-            crate::runtime::json::Many<AtFruehereNamen<'de>>,
-        >,
-        pub anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtAnschrift<'de>>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub gebuehrenbefreiung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub befreiungsgrund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub nachweis_befreiung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub belegart: Option<Leaf<'de>>,
+        pub aufforderung: Option<Leaf<'de>>,
+        pub verwendungszweck: Option<Leaf<'de>>,
+        pub empfangende_behoerde: Option<Group<AtEmpfangendeBehoerde<'de>>>,
+        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
+        pub fruehere_namen: Option<Many<AtFruehereNamen<'de>>>,
+        pub anschrift: Option<Group<AtAnschrift<'de>>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub gebuehrenbefreiung: Option<Leaf<'de>>,
+        pub befreiungsgrund: Option<Leaf<'de>>,
+        pub nachweis_befreiung: Option<Leaf<'de>>,
+        pub richtigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -1826,88 +1514,53 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "belegart" => {
-                                out.belegart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "aufforderung" => {
-                                out.aufforderung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "belegart" => out.belegart = Some(map.next_value()?),
+                            "aufforderung" => out.aufforderung = Some(map.next_value()?),
                             "verwendungszweck" => {
-                                out.verwendungszweck = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.verwendungszweck = Some(map.next_value()?);
                             }
                             "empfangende_behoerde" => {
-                                out.empfangende_behoerde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.empfangende_behoerde = Some(map.next_value()?);
                             }
                             "antragsteller" => {
-                                out.antragsteller = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.antragsteller = Some(map.next_value()?);
                             }
                             "fruehere_namen" => {
-                                out.fruehere_namen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.fruehere_namen = Some(map.next_value()?);
                             }
-                            "anschrift" => {
-                                out.anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "anschrift" => out.anschrift = Some(map.next_value()?),
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
                             "gebuehrenbefreiung" => {
-                                out.gebuehrenbefreiung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.gebuehrenbefreiung = Some(map.next_value()?);
                             }
                             "befreiungsgrund" => {
-                                out.befreiungsgrund = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.befreiungsgrund = Some(map.next_value()?);
                             }
                             "nachweis_befreiung" => {
-                                out.nachweis_befreiung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.nachweis_befreiung = Some(map.next_value()?);
                             }
-                            "richtigkeit" => {
-                                out.richtigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1916,33 +1569,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/belegart");
             match &obj.belegart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Welches Führungszeugnis benötigen Sie?"),
                             ("en", "Which certificate do you need?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_belegart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_belegart))
                         },
                         &[
                             ("de", "Welches Führungszeugnis benötigen Sie?"),
@@ -1956,21 +1598,16 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/aufforderung");
-            let shown = (crate::runtime::logic::one_of(
-                crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.belegart.as_ref()),
-                ),
-                [
-                    crate::runtime::logic::V::Text(::std::string::String::from("NE")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("OE")),
-                ],
+            let shown = (logic::one_of(
+                logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
+                [V::Text(String::from("NE")), V::Text(String::from("OE"))],
             ))
                 .is_true();
             if !shown {
                 if obj.aufforderung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -1984,26 +1621,16 @@ mod raw {
                 break 'item;
             }
             match &obj.aufforderung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::one_of(
-                        crate::runtime::logic::read_text(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.belegart.as_ref()),
-                        ),
-                        [
-                            crate::runtime::logic::V::Text(
-                                ::std::string::String::from("NE"),
-                            ),
-                            crate::runtime::logic::V::Text(
-                                ::std::string::String::from("OE"),
-                            ),
-                        ],
+                None => {
+                    if (logic::one_of(
+                        logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
+                        [V::Text(String::from("NE")), V::Text(String::from("OE"))],
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 (
                                     "de",
@@ -2014,21 +1641,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             (
@@ -2046,45 +1666,28 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/verwendungszweck");
             match &obj.verwendungszweck {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::one_of(
-                        crate::runtime::logic::read_text(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.belegart.as_ref()),
-                        ),
-                        [
-                            crate::runtime::logic::V::Text(
-                                ::std::string::String::from("O"),
-                            ),
-                            crate::runtime::logic::V::Text(
-                                ::std::string::String::from("OE"),
-                            ),
-                        ],
+                None => {
+                    if (logic::one_of(
+                        logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
+                        [V::Text(String::from("O")), V::Text(String::from("OE"))],
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Verwendungszweck"), ("en", "Purpose")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Verwendungszweck"), ("en", "Purpose")],
                     )
@@ -2095,16 +1698,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/empfangende_behoerde");
-            let shown = (crate::runtime::logic::not(
-                crate::runtime::logic::one_of(
-                    crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.belegart.as_ref()),
-                    ),
-                    [
-                        crate::runtime::logic::V::Text(::std::string::String::from("N")),
-                        crate::runtime::logic::V::Text(::std::string::String::from("NE")),
-                    ],
+            let shown = (logic::not(
+                logic::one_of(
+                    logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
+                    [V::Text(String::from("N")), V::Text(String::from("NE"))],
                 ),
             ))
                 .is_true();
@@ -2112,7 +1709,7 @@ mod raw {
                 if obj.empfangende_behoerde.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
                     );
                 }
@@ -2120,22 +1717,20 @@ mod raw {
                 break 'item;
             }
             match &obj.empfangende_behoerde {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_empfangende_behoerde(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_empfangende_behoerde(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
                     )
                 }
@@ -2146,22 +1741,20 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/antragsteller");
             match &obj.antragsteller {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Antragstellende Person"), ("en", "Applicant")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Antragstellende Person"), ("en", "Applicant")],
                     )
                 }
@@ -2172,35 +1765,33 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/fruehere_namen");
             match &obj.fruehere_namen {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                None => {}
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Frühere Namen"), ("en", "Former names")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
+                Some(Many::Items(items)) => {
                     if items.len() > 5 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            Kind::MaxItems(5u32),
                             &[("de", "Frühere Namen"), ("en", "Former names")],
                         );
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_fruehere_namen(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Früherer Name"), ("en", "Former name")],
                                 )
                             }
@@ -2215,22 +1806,18 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anschrift");
             match &obj.anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Wohnanschrift"), ("en", "Residential address")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Wohnanschrift"), ("en", "Residential address")],
                     )
                 }
@@ -2241,16 +1828,12 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                None => {}
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -2264,31 +1847,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gebuehrenbefreiung");
             match &obj.gebuehrenbefreiung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
                             ("en", "Do you apply for exemption from the fee?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
@@ -2302,20 +1876,19 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/befreiungsgrund");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.befreiungsgrund.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Begründung der Gebührenbefreiung"),
                             ("en", "Reason for fee exemption"),
@@ -2326,20 +1899,19 @@ mod raw {
                 break 'item;
             }
             match &obj.befreiungsgrund {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Begründung der Gebührenbefreiung"),
                                 ("en", "Reason for fee exemption"),
@@ -2347,21 +1919,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(1000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(1000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Begründung der Gebührenbefreiung"),
@@ -2375,20 +1940,19 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/nachweis_befreiung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.gebuehrenbefreiung.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.nachweis_befreiung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Nachweis für die Gebührenbefreiung"),
                             ("en", "Proof for fee exemption"),
@@ -2399,22 +1963,15 @@ mod raw {
                 break 'item;
             }
             match &obj.nachweis_befreiung {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Nachweis für die Gebührenbefreiung"),
@@ -2429,10 +1986,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/richtigkeit");
             match &obj.richtigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2442,21 +1999,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2470,29 +2018,25 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Le,
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Le,
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.antragsteller.as_ref())
                     .and_then(|g| g.object())
                     .and_then(|o| o.geburtsdatum.as_ref()),
             ),
-            &crate::runtime::logic::shift(
-                crate::runtime::logic::V::Date(sink.today),
-                -14i64,
-                crate::runtime::date::DurationUnit::Years,
-            ),
+            &logic::shift(V::Date(sink.today), -14i64, DurationUnit::Years),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/antragsteller");
                 pointer.push_str("/geburtsdatum");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
                 ("en", "You can apply for a certificate from the age of 14."),
             ];
@@ -2500,30 +2044,21 @@ mod raw {
                 .iter()
                 .map(|(l, t)| (l.to_string(), t.to_string()))
                 .collect();
-            sink.push(
-                &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("mindestalter"),
-                    text,
-                ),
-                message,
-            );
+            sink.push(&pointer, Kind::Rule(String::from("mindestalter"), text), message);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/richtigkeit");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
                 ("en", "Please confirm that your details are correct."),
             ];
@@ -2533,24 +2068,21 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("richtigkeit_bestaetigt"),
-                    text,
-                ),
+                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             belegart: {
                 let value = obj.belegart?;
                 value.into_code(super::Belegart::from_code)?
             },
             aufforderung: match obj.aufforderung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -2558,105 +2090,79 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             verwendungszweck: match obj.verwendungszweck {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             empfangende_behoerde: match obj.empfangende_behoerde {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_empfangende_behoerde(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_empfangende_behoerde(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             antragsteller: {
                 let value = obj.antragsteller?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_antragsteller(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_antragsteller(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             fruehere_namen: match obj.fruehere_namen {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Many::Items(items) => {
+                            Many::Items(items) => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {
-                                        crate::runtime::json::Group::Object(inner) => {
-                                            typed_at_fruehere_namen(inner)
-                                        }
-                                        crate::runtime::json::Group::Other { .. } => {
-                                            ::std::option::Option::None
-                                        }
+                                        Group::Object(inner) => typed_at_fruehere_namen(inner),
+                                        Group::Other { .. } => None,
                                     })
-                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                                    .collect::<Option<Vec<_>>>()
                             }
-                            crate::runtime::json::Many::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Many::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             anschrift: {
                 let value = obj.anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_anschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_anschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             kontakt: match obj.kontakt {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_kontakt(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_kontakt(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             gebuehrenbefreiung: {
                 let value = obj.gebuehrenbefreiung?;
                 value.into_bool()?
             },
             befreiungsgrund: match obj.befreiungsgrund {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             nachweis_befreiung: match obj.nachweis_befreiung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -2664,7 +2170,7 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             richtigkeit: {
                 let value = obj.richtigkeit?;

@@ -863,8 +863,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_betriebsart(code: &str) -> bool {
         matches!(code, "IN" | "HW" | "HA" | "SO")
     }
@@ -894,7 +899,7 @@ mod raw {
         )
     }
     fn pattern_0(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{1,6}( ?[A-Z]{1,2})?)$").ok())
             .as_ref()
@@ -902,15 +907,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtRegistereintrag<'de> {
-        pub registerart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub registergericht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub registernummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub registerart: Option<Leaf<'de>>,
+        pub registergericht: Option<Leaf<'de>>,
+        pub registernummer: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtRegistereintrag<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtRegistereintrag<'de>;
@@ -923,27 +928,16 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtRegistereintrag<'de>, A::Error> {
+                ) -> Result<AtRegistereintrag<'de>, A::Error> {
                     let mut out = AtRegistereintrag::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "registerart" => {
-                                out.registerart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "registerart" => out.registerart = Some(map.next_value()?),
                             "registergericht" => {
-                                out.registergericht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.registergericht = Some(map.next_value()?);
                             }
                             "registernummer" => {
-                                out.registernummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.registernummer = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -951,17 +945,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_registereintrag(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtRegistereintrag<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -970,30 +964,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/registerart");
             match &obj.registerart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Register"), ("en", "Register")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_registerart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_registerart))
                         },
                         &[("de", "Register"), ("en", "Register")],
                     )
@@ -1005,28 +988,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/registergericht");
             match &obj.registergericht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Registergericht"), ("en", "Registry court")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(60u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(60u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Registergericht"), ("en", "Registry court")],
                     )
@@ -1038,22 +1014,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/registernummer");
             match &obj.registernummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Registernummer"), ("en", "Register number")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(20u64),
-                            pattern: ::std::option::Option::Some(&pattern_0),
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(20u64),
+                            pattern: Some(&pattern_0),
                             pattern_message: &[
                                 (
                                     "de",
@@ -1064,11 +1039,7 @@ mod raw {
                                     "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Registernummer"), ("en", "Register number")],
                     )
@@ -1079,8 +1050,8 @@ mod raw {
     }
     pub fn typed_at_registereintrag(
         obj: AtRegistereintrag<'_>,
-    ) -> ::std::option::Option<super::Registereintrag> {
-        ::std::option::Option::Some(super::Registereintrag {
+    ) -> Option<super::Registereintrag> {
+        Some(super::Registereintrag {
             registerart: {
                 let value = obj.registerart?;
                 value.into_code(super::Registerart::from_code)?
@@ -1097,20 +1068,20 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtInhaber<'de> {
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub staatsangehoerigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtInhaber<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtInhaber<'de>;
@@ -1123,52 +1094,19 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtInhaber<'de>, A::Error> {
+                ) -> Result<AtInhaber<'de>, A::Error> {
                     let mut out = AtInhaber::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
                             "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.staatsangehoerigkeit = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1176,17 +1114,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_inhaber(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtInhaber<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1195,22 +1133,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -1222,28 +1153,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -1255,28 +1179,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -1288,22 +1205,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -1315,30 +1225,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_geschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1350,35 +1249,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -1390,28 +1275,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -1423,30 +1301,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staatsangehoerigkeit");
             match &obj.staatsangehoerigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staatsangehoerigkeit,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1457,13 +1324,11 @@ mod raw {
     }
     pub fn typed_at_inhaber(
         obj: AtInhaber<'_>,
-    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
-        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
+        Some(crate::shared::common_person::NatuerlichePerson {
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             familienname: {
                 let value = obj.familienname?;
@@ -1474,10 +1339,8 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geschlecht: {
                 let value = obj.geschlecht?;
@@ -1502,16 +1365,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtWohnanschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtWohnanschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtWohnanschrift<'de>;
@@ -1524,46 +1387,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtWohnanschrift<'de>, A::Error> {
+                ) -> Result<AtWohnanschrift<'de>, A::Error> {
                     let mut out = AtWohnanschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_wohnanschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtWohnanschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1572,31 +1422,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1611,22 +1454,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1638,28 +1474,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1671,28 +1498,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1703,17 +1523,15 @@ mod raw {
     }
     pub fn typed_at_wohnanschrift(
         obj: AtWohnanschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -1727,14 +1545,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -1747,36 +1565,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1785,22 +1596,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -1812,22 +1616,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -1835,18 +1632,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -1856,12 +1653,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -1874,45 +1671,38 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtAufenthaltstitel<'de> {
-        pub vorhanden: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausstellungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub beschraenkt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub beschraenkungen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub vorhanden: Option<Leaf<'de>>,
+        pub ausstellungsdatum: Option<Leaf<'de>>,
+        pub behoerde: Option<Leaf<'de>>,
+        pub beschraenkt: Option<Leaf<'de>>,
+        pub beschraenkungen: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAufenthaltstitel<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAufenthaltstitel<'de>;
@@ -1925,37 +1715,18 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAufenthaltstitel<'de>, A::Error> {
+                ) -> Result<AtAufenthaltstitel<'de>, A::Error> {
                     let mut out = AtAufenthaltstitel::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "vorhanden" => {
-                                out.vorhanden = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "vorhanden" => out.vorhanden = Some(map.next_value()?),
                             "ausstellungsdatum" => {
-                                out.ausstellungsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausstellungsdatum = Some(map.next_value()?);
                             }
-                            "behoerde" => {
-                                out.behoerde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "beschraenkt" => {
-                                out.beschraenkt = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "behoerde" => out.behoerde = Some(map.next_value()?),
+                            "beschraenkt" => out.beschraenkt = Some(map.next_value()?),
                             "beschraenkungen" => {
-                                out.beschraenkungen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.beschraenkungen = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1963,17 +1734,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_aufenthaltstitel(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAufenthaltstitel<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1982,31 +1753,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vorhanden");
             match &obj.vorhanden {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Haben Sie einen Aufenthaltstitel?"),
                             ("en", "Do you have a residence permit?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Haben Sie einen Aufenthaltstitel?"),
@@ -2020,22 +1782,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausstellungsdatum");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.aufenthaltstitel.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.vorhanden.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.ausstellungsdatum.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     );
                 }
@@ -2043,46 +1805,33 @@ mod raw {
                 break 'item;
             }
             match &obj.ausstellungsdatum {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.aufenthaltstitel.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.vorhanden.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Ausgestellt am"), ("en", "Issued on")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     )
@@ -2093,22 +1842,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/behoerde");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.aufenthaltstitel.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.vorhanden.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.behoerde.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
                     );
                 }
@@ -2116,22 +1865,22 @@ mod raw {
                 break 'item;
             }
             match &obj.behoerde {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.aufenthaltstitel.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.vorhanden.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Ausstellende Behörde"),
                                 ("en", "Issuing authority"),
@@ -2139,21 +1888,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
                     )
@@ -2164,22 +1906,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/beschraenkt");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.aufenthaltstitel.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.vorhanden.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.beschraenkt.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -2196,22 +1938,22 @@ mod raw {
                 break 'item;
             }
             match &obj.beschraenkt {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.aufenthaltstitel.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.vorhanden.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 (
                                     "de",
@@ -2225,21 +1967,12 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2259,22 +1992,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/beschraenkungen");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.aufenthaltstitel.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.beschraenkt.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.beschraenkungen.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Welche Beschränkungen oder Auflagen?"),
                             ("en", "Which restrictions or conditions?"),
@@ -2285,22 +2018,22 @@ mod raw {
                 break 'item;
             }
             match &obj.beschraenkungen {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.aufenthaltstitel.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.beschraenkt.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Welche Beschränkungen oder Auflagen?"),
                                 ("en", "Which restrictions or conditions?"),
@@ -2308,21 +2041,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(300u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(300u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Welche Beschränkungen oder Auflagen?"),
@@ -2336,48 +2062,40 @@ mod raw {
     }
     pub fn typed_at_aufenthaltstitel(
         obj: AtAufenthaltstitel<'_>,
-    ) -> ::std::option::Option<super::Aufenthaltstitel> {
-        ::std::option::Option::Some(super::Aufenthaltstitel {
+    ) -> Option<super::Aufenthaltstitel> {
+        Some(super::Aufenthaltstitel {
             vorhanden: {
                 let value = obj.vorhanden?;
                 value.into_bool()?
             },
             ausstellungsdatum: match obj.ausstellungsdatum {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             behoerde: match obj.behoerde {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             beschraenkt: match obj.beschraenkt {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_bool()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_bool()?),
+                None => None,
             },
             beschraenkungen: match obj.beschraenkungen {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtVertreter<'de> {
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtVertreter<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtVertreter<'de>;
@@ -2390,40 +2108,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtVertreter<'de>, A::Error> {
+                ) -> Result<AtVertreter<'de>, A::Error> {
                     let mut out = AtVertreter::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_vertreter(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtVertreter<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -2433,28 +2140,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -2466,28 +2166,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -2496,10 +2189,8 @@ mod raw {
             ptr.truncate(mark);
         }
     }
-    pub fn typed_at_vertreter(
-        obj: AtVertreter<'_>,
-    ) -> ::std::option::Option<super::PersonName> {
-        ::std::option::Option::Some(super::PersonName {
+    pub fn typed_at_vertreter(obj: AtVertreter<'_>) -> Option<super::PersonName> {
+        Some(super::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -2512,14 +2203,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtFruehererInhaber<'de> {
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFruehererInhaber<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFruehererInhaber<'de>;
@@ -2532,40 +2223,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFruehererInhaber<'de>, A::Error> {
+                ) -> Result<AtFruehererInhaber<'de>, A::Error> {
                     let mut out = AtFruehererInhaber::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_frueherer_inhaber(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFruehererInhaber<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2574,28 +2254,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -2607,28 +2280,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -2639,8 +2305,8 @@ mod raw {
     }
     pub fn typed_at_frueherer_inhaber(
         obj: AtFruehererInhaber<'_>,
-    ) -> ::std::option::Option<super::PersonName> {
-        ::std::option::Option::Some(super::PersonName {
+    ) -> Option<super::PersonName> {
+        Some(super::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -2653,16 +2319,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBetriebsstaette<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBetriebsstaette<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBetriebsstaette<'de>;
@@ -2675,46 +2341,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBetriebsstaette<'de>, A::Error> {
+                ) -> Result<AtBetriebsstaette<'de>, A::Error> {
                     let mut out = AtBetriebsstaette::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_betriebsstaette(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBetriebsstaette<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2723,31 +2376,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -2762,22 +2408,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -2789,28 +2428,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -2822,28 +2452,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -2854,17 +2477,15 @@ mod raw {
     }
     pub fn typed_at_betriebsstaette(
         obj: AtBetriebsstaette<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+    ) -> Option<crate::shared::common_address::AnschriftInland> {
+        Some(crate::shared::common_address::AnschriftInland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -2878,16 +2499,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtHauptniederlassung<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtHauptniederlassung<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtHauptniederlassung<'de>;
@@ -2900,46 +2521,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtHauptniederlassung<'de>, A::Error> {
+                ) -> Result<AtHauptniederlassung<'de>, A::Error> {
                     let mut out = AtHauptniederlassung::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_hauptniederlassung(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtHauptniederlassung<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2948,31 +2556,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -2987,22 +2588,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -3014,28 +2608,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -3047,28 +2632,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -3079,17 +2657,15 @@ mod raw {
     }
     pub fn typed_at_hauptniederlassung(
         obj: AtHauptniederlassung<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftInland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftInland {
+    ) -> Option<crate::shared::common_address::AnschriftInland> {
+        Some(crate::shared::common_address::AnschriftInland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -3103,14 +2679,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtTaetigkeit<'de> {
-        pub schwerpunkt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub weitere: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub schwerpunkt: Option<Leaf<'de>>,
+        pub weitere: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtTaetigkeit<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtTaetigkeit<'de>;
@@ -3123,38 +2699,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtTaetigkeit<'de>, A::Error> {
+                ) -> Result<AtTaetigkeit<'de>, A::Error> {
                     let mut out = AtTaetigkeit::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "schwerpunkt" => {
-                                out.schwerpunkt = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "weitere" => {
-                                out.weitere = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "schwerpunkt" => out.schwerpunkt = Some(map.next_value()?),
+                            "weitere" => out.weitere = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_taetigkeit(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtTaetigkeit<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -3163,28 +2730,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/schwerpunkt");
             match &obj.schwerpunkt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(1000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(1000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
                     )
@@ -3196,22 +2756,14 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/weitere");
             match &obj.weitere {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::Some(5000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            max_length: Some(5000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[("de", "Weitere Tätigkeiten"), ("en", "Further activities")],
                     )
@@ -3220,32 +2772,28 @@ mod raw {
             ptr.truncate(mark);
         }
     }
-    pub fn typed_at_taetigkeit(
-        obj: AtTaetigkeit<'_>,
-    ) -> ::std::option::Option<super::Taetigkeit> {
-        ::std::option::Option::Some(super::Taetigkeit {
+    pub fn typed_at_taetigkeit(obj: AtTaetigkeit<'_>) -> Option<super::Taetigkeit> {
+        Some(super::Taetigkeit {
             schwerpunkt: {
                 let value = obj.schwerpunkt?;
                 value.into_string()?
             },
             weitere: match obj.weitere {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtSondergewerbe<'de> {
-        pub reisegewerbe: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub automatenaufstellung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub reisegewerbe: Option<Leaf<'de>>,
+        pub automatenaufstellung: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtSondergewerbe<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtSondergewerbe<'de>;
@@ -3258,22 +2806,13 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtSondergewerbe<'de>, A::Error> {
+                ) -> Result<AtSondergewerbe<'de>, A::Error> {
                     let mut out = AtSondergewerbe::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "reisegewerbe" => {
-                                out.reisegewerbe = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "reisegewerbe" => out.reisegewerbe = Some(map.next_value()?),
                             "automatenaufstellung" => {
-                                out.automatenaufstellung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.automatenaufstellung = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3281,17 +2820,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_sondergewerbe(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtSondergewerbe<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -3300,31 +2839,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/reisegewerbe");
             match &obj.reisegewerbe {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
                             ("en", "Is the activity carried on as an itinerant trade?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
@@ -3339,31 +2869,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/automatenaufstellung");
             match &obj.automatenaufstellung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Stellen Sie Automaten auf?"),
                             ("en", "Do you set up vending machines?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Stellen Sie Automaten auf?"),
@@ -3377,8 +2898,8 @@ mod raw {
     }
     pub fn typed_at_sondergewerbe(
         obj: AtSondergewerbe<'_>,
-    ) -> ::std::option::Option<super::Sondergewerbe> {
-        ::std::option::Option::Some(super::Sondergewerbe {
+    ) -> Option<super::Sondergewerbe> {
+        Some(super::Sondergewerbe {
             reisegewerbe: {
                 let value = obj.reisegewerbe?;
                 value.into_bool()?
@@ -3391,14 +2912,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBeschaeftigte<'de> {
-        pub vollzeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub teilzeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub vollzeit: Option<Leaf<'de>>,
+        pub teilzeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBeschaeftigte<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBeschaeftigte<'de>;
@@ -3411,40 +2932,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBeschaeftigte<'de>, A::Error> {
+                ) -> Result<AtBeschaeftigte<'de>, A::Error> {
                     let mut out = AtBeschaeftigte::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "vollzeit" => {
-                                out.vollzeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "teilzeit" => {
-                                out.teilzeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "vollzeit" => out.vollzeit = Some(map.next_value()?),
+                            "teilzeit" => out.teilzeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_beschaeftigte(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBeschaeftigte<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -3453,32 +2963,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vollzeit");
             match &obj.vollzeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Integer,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("100000"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("100000")),
+                            ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
                     )
@@ -3490,32 +2989,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/teilzeit");
             match &obj.teilzeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Integer,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("100000"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("100000")),
+                            ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
                     )
@@ -3526,8 +3014,8 @@ mod raw {
     }
     pub fn typed_at_beschaeftigte(
         obj: AtBeschaeftigte<'_>,
-    ) -> ::std::option::Option<super::Beschaeftigte> {
-        ::std::option::Option::Some(super::Beschaeftigte {
+    ) -> Option<super::Beschaeftigte> {
+        Some(super::Beschaeftigte {
             vollzeit: {
                 let value = obj.vollzeit?;
                 value.into_i64()?
@@ -3540,14 +3028,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBetriebsleitung<'de> {
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBetriebsleitung<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBetriebsleitung<'de>;
@@ -3560,40 +3048,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBetriebsleitung<'de>, A::Error> {
+                ) -> Result<AtBetriebsleitung<'de>, A::Error> {
                     let mut out = AtBetriebsleitung::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_betriebsleitung(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBetriebsleitung<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -3602,28 +3079,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -3635,28 +3105,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -3667,8 +3130,8 @@ mod raw {
     }
     pub fn typed_at_betriebsleitung(
         obj: AtBetriebsleitung<'_>,
-    ) -> ::std::option::Option<super::PersonName> {
-        ::std::option::Option::Some(super::PersonName {
+    ) -> Option<super::PersonName> {
+        Some(super::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -3681,17 +3144,17 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtErlaubnisse<'de> {
-        pub art: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub liegt_vor: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausstellungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub nachweis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub art: Option<Leaf<'de>>,
+        pub liegt_vor: Option<Leaf<'de>>,
+        pub ausstellungsdatum: Option<Leaf<'de>>,
+        pub behoerde: Option<Leaf<'de>>,
+        pub nachweis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtErlaubnisse<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtErlaubnisse<'de>;
@@ -3704,53 +3167,34 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtErlaubnisse<'de>, A::Error> {
+                ) -> Result<AtErlaubnisse<'de>, A::Error> {
                     let mut out = AtErlaubnisse::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "art" => {
-                                out.art = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "liegt_vor" => {
-                                out.liegt_vor = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "art" => out.art = Some(map.next_value()?),
+                            "liegt_vor" => out.liegt_vor = Some(map.next_value()?),
                             "ausstellungsdatum" => {
-                                out.ausstellungsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausstellungsdatum = Some(map.next_value()?);
                             }
-                            "behoerde" => {
-                                out.behoerde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "nachweis" => {
-                                out.nachweis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "behoerde" => out.behoerde = Some(map.next_value()?),
+                            "nachweis" => out.nachweis = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_erlaubnisse(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtErlaubnisse<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -3760,28 +3204,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/art");
             match &obj.art {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
                     )
@@ -3793,31 +3230,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/liegt_vor");
             match &obj.liegt_vor {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Liegt die Erlaubnis bereits vor?"),
                             ("en", "Has the permit already been granted?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Liegt die Erlaubnis bereits vor?"),
@@ -3831,23 +3259,23 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausstellungsdatum");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.erlaubnisse.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
                         .and_then(|o| o.liegt_vor.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.ausstellungsdatum.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     );
                 }
@@ -3855,47 +3283,34 @@ mod raw {
                 break 'item;
             }
             match &obj.ausstellungsdatum {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.erlaubnisse.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.liegt_vor.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Ausgestellt am"), ("en", "Issued on")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     )
@@ -3906,23 +3321,23 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/behoerde");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.erlaubnisse.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
                         .and_then(|o| o.liegt_vor.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.behoerde.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
                     );
                 }
@@ -3930,42 +3345,35 @@ mod raw {
                 break 'item;
             }
             match &obj.behoerde {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.erlaubnisse.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.liegt_vor.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
                     )
@@ -3976,23 +3384,23 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/nachweis");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.erlaubnisse.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
                         .and_then(|o| o.liegt_vor.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.nachweis.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
                     );
                 }
@@ -4000,23 +3408,23 @@ mod raw {
                 break 'item;
             }
             match &obj.nachweis {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.erlaubnisse.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.liegt_vor.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Kopie der Erlaubnis"),
                                 ("en", "Copy of the permit"),
@@ -4024,21 +3432,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(10485760u64),
+                            max_size: Some(10485760u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
                     )
@@ -4049,8 +3450,8 @@ mod raw {
     }
     pub fn typed_at_erlaubnisse(
         obj: AtErlaubnisse<'_>,
-    ) -> ::std::option::Option<super::ErlaubnisseItem> {
-        ::std::option::Option::Some(super::ErlaubnisseItem {
+    ) -> Option<super::ErlaubnisseItem> {
+        Some(super::ErlaubnisseItem {
             art: {
                 let value = obj.art?;
                 value.into_string()?
@@ -4060,21 +3461,17 @@ mod raw {
                 value.into_bool()?
             },
             ausstellungsdatum: match obj.ausstellungsdatum {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             behoerde: match obj.behoerde {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             nachweis: match obj.nachweis {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -4082,21 +3479,21 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtHandwerk<'de> {
-        pub eingetragen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub handwerkskammer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub eintragungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub eingetragen: Option<Leaf<'de>>,
+        pub handwerkskammer: Option<Leaf<'de>>,
+        pub eintragungsdatum: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtHandwerk<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtHandwerk<'de>;
@@ -4109,27 +3506,16 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtHandwerk<'de>, A::Error> {
+                ) -> Result<AtHandwerk<'de>, A::Error> {
                     let mut out = AtHandwerk::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "eingetragen" => {
-                                out.eingetragen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "eingetragen" => out.eingetragen = Some(map.next_value()?),
                             "handwerkskammer" => {
-                                out.handwerkskammer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.handwerkskammer = Some(map.next_value()?);
                             }
                             "eintragungsdatum" => {
-                                out.eintragungsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.eintragungsdatum = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -4137,17 +3523,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_handwerk(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtHandwerk<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -4156,31 +3542,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/eingetragen");
             match &obj.eingetragen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
                             ("en", "Are you entered in the register of craftspersons?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
@@ -4194,22 +3571,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/handwerkskammer");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.handwerk.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.eingetragen.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.handwerkskammer.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Name der Handwerkskammer"),
                             ("en", "Name of the chamber of crafts"),
@@ -4220,22 +3597,22 @@ mod raw {
                 break 'item;
             }
             match &obj.handwerkskammer {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.handwerk.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.eingetragen.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Name der Handwerkskammer"),
                                 ("en", "Name of the chamber of crafts"),
@@ -4243,21 +3620,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Name der Handwerkskammer"),
@@ -4271,22 +3641,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/eintragungsdatum");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.handwerk.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.eingetragen.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.eintragungsdatum.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Handwerkskarte ausgestellt am"),
                             ("en", "Craft card issued on"),
@@ -4297,22 +3667,22 @@ mod raw {
                 break 'item;
             }
             match &obj.eintragungsdatum {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.handwerk.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.eingetragen.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Handwerkskarte ausgestellt am"),
                                 ("en", "Craft card issued on"),
@@ -4320,26 +3690,13 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[
                             ("de", "Handwerkskarte ausgestellt am"),
@@ -4351,88 +3708,56 @@ mod raw {
             ptr.truncate(mark);
         }
     }
-    pub fn typed_at_handwerk(
-        obj: AtHandwerk<'_>,
-    ) -> ::std::option::Option<super::Handwerk> {
-        ::std::option::Option::Some(super::Handwerk {
+    pub fn typed_at_handwerk(obj: AtHandwerk<'_>) -> Option<super::Handwerk> {
+        Some(super::Handwerk {
             eingetragen: {
                 let value = obj.eingetragen?;
                 value.into_bool()?
             },
             handwerkskammer: match obj.handwerkskammer {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             eintragungsdatum: match obj.eintragungsdatum {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub rechtsform: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub organisationsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub registereintrag: ::std::option::Option<
-            crate::runtime::json::Group<AtRegistereintrag<'de>>,
-        >,
-        pub inhaber: ::std::option::Option<crate::runtime::json::Group<AtInhaber<'de>>>,
-        pub wohnanschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtWohnanschrift<'de>>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub aufenthaltstitel: ::std::option::Option<
-            crate::runtime::json::Group<AtAufenthaltstitel<'de>>,
-        >,
-        pub vertreter: ::std::option::Option<
-            crate::runtime::json::Many<AtVertreter<'de>>,
-        >,
-        pub gemeinde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub grund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub frueherer_firmenname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub frueherer_inhaber: ::std::option::Option<
-            crate::runtime::json::Group<AtFruehererInhaber<'de>>,
-        >,
-        pub betriebsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub niederlassungsart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub betriebsstaette: ::std::option::Option<
-            crate::runtime::json::Group<AtBetriebsstaette<'de>>,
-        >,
-        pub hauptniederlassung: ::std::option::Option<
-            crate::runtime::json::Group<AtHauptniederlassung<'de>>,
-        >,
-        pub taetigkeit: ::std::option::Option<
-            crate::runtime::json::Group<AtTaetigkeit<'de>>,
-        >,
-        pub sondergewerbe: ::std::option::Option<
-            crate::runtime::json::Group<AtSondergewerbe<'de>>,
-        >,
-        pub nebenerwerb: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub beginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub beschaeftigte: ::std::option::Option<
-            crate::runtime::json::Group<AtBeschaeftigte<'de>>,
-        >,
-        pub betriebsleitung: ::std::option::Option<
-            crate::runtime::json::Group<AtBetriebsleitung<'de>>,
-        >,
-        pub erlaubnispflichtig: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub erlaubnisse: ::std::option::Option<
-            crate::runtime::json::Many<AtErlaubnisse<'de>>,
-        >,
-        pub handwerk: ::std::option::Option<
-            crate::runtime::json::Group<AtHandwerk<'de>>,
-        >,
-        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub rechtsform: Option<Leaf<'de>>,
+        pub organisationsname: Option<Leaf<'de>>,
+        pub registereintrag: Option<Group<AtRegistereintrag<'de>>>,
+        pub inhaber: Option<Group<AtInhaber<'de>>>,
+        pub wohnanschrift: Option<Group<AtWohnanschrift<'de>>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub aufenthaltstitel: Option<Group<AtAufenthaltstitel<'de>>>,
+        pub vertreter: Option<Many<AtVertreter<'de>>>,
+        pub gemeinde: Option<Leaf<'de>>,
+        pub grund: Option<Leaf<'de>>,
+        pub frueherer_firmenname: Option<Leaf<'de>>,
+        pub frueherer_inhaber: Option<Group<AtFruehererInhaber<'de>>>,
+        pub betriebsart: Option<Leaf<'de>>,
+        pub niederlassungsart: Option<Leaf<'de>>,
+        pub betriebsstaette: Option<Group<AtBetriebsstaette<'de>>>,
+        pub hauptniederlassung: Option<Group<AtHauptniederlassung<'de>>>,
+        pub taetigkeit: Option<Group<AtTaetigkeit<'de>>>,
+        pub sondergewerbe: Option<Group<AtSondergewerbe<'de>>>,
+        pub nebenerwerb: Option<Leaf<'de>>,
+        pub beginn: Option<Leaf<'de>>,
+        pub beschaeftigte: Option<Group<AtBeschaeftigte<'de>>>,
+        pub betriebsleitung: Option<Group<AtBetriebsleitung<'de>>>,
+        pub erlaubnispflichtig: Option<Leaf<'de>>,
+        pub erlaubnisse: Option<Many<AtErlaubnisse<'de>>>,
+        pub handwerk: Option<Group<AtHandwerk<'de>>>,
+        pub richtigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -4445,152 +3770,79 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "rechtsform" => {
-                                out.rechtsform = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "rechtsform" => out.rechtsform = Some(map.next_value()?),
                             "organisationsname" => {
-                                out.organisationsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.organisationsname = Some(map.next_value()?);
                             }
                             "registereintrag" => {
-                                out.registereintrag = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.registereintrag = Some(map.next_value()?);
                             }
-                            "inhaber" => {
-                                out.inhaber = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "inhaber" => out.inhaber = Some(map.next_value()?),
                             "wohnanschrift" => {
-                                out.wohnanschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.wohnanschrift = Some(map.next_value()?);
                             }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
                             "aufenthaltstitel" => {
-                                out.aufenthaltstitel = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.aufenthaltstitel = Some(map.next_value()?);
                             }
-                            "vertreter" => {
-                                out.vertreter = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "gemeinde" => {
-                                out.gemeinde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "grund" => {
-                                out.grund = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "vertreter" => out.vertreter = Some(map.next_value()?),
+                            "gemeinde" => out.gemeinde = Some(map.next_value()?),
+                            "grund" => out.grund = Some(map.next_value()?),
                             "frueherer_firmenname" => {
-                                out.frueherer_firmenname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.frueherer_firmenname = Some(map.next_value()?);
                             }
                             "frueherer_inhaber" => {
-                                out.frueherer_inhaber = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.frueherer_inhaber = Some(map.next_value()?);
                             }
-                            "betriebsart" => {
-                                out.betriebsart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "betriebsart" => out.betriebsart = Some(map.next_value()?),
                             "niederlassungsart" => {
-                                out.niederlassungsart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.niederlassungsart = Some(map.next_value()?);
                             }
                             "betriebsstaette" => {
-                                out.betriebsstaette = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.betriebsstaette = Some(map.next_value()?);
                             }
                             "hauptniederlassung" => {
-                                out.hauptniederlassung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.hauptniederlassung = Some(map.next_value()?);
                             }
-                            "taetigkeit" => {
-                                out.taetigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "taetigkeit" => out.taetigkeit = Some(map.next_value()?),
                             "sondergewerbe" => {
-                                out.sondergewerbe = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.sondergewerbe = Some(map.next_value()?);
                             }
-                            "nebenerwerb" => {
-                                out.nebenerwerb = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "beginn" => {
-                                out.beginn = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "nebenerwerb" => out.nebenerwerb = Some(map.next_value()?),
+                            "beginn" => out.beginn = Some(map.next_value()?),
                             "beschaeftigte" => {
-                                out.beschaeftigte = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.beschaeftigte = Some(map.next_value()?);
                             }
                             "betriebsleitung" => {
-                                out.betriebsleitung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.betriebsleitung = Some(map.next_value()?);
                             }
                             "erlaubnispflichtig" => {
-                                out.erlaubnispflichtig = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.erlaubnispflichtig = Some(map.next_value()?);
                             }
-                            "erlaubnisse" => {
-                                out.erlaubnisse = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "handwerk" => {
-                                out.handwerk = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "richtigkeit" => {
-                                out.richtigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "erlaubnisse" => out.erlaubnisse = Some(map.next_value()?),
+                            "handwerk" => out.handwerk = Some(map.next_value()?),
+                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -4599,30 +3851,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/rechtsform");
             match &obj.rechtsform {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Rechtsform"), ("en", "Legal form")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_rechtsform,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_rechtsform))
                         },
                         &[("de", "Rechtsform"), ("en", "Legal form")],
                     )
@@ -4633,19 +3874,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/organisationsname");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("EU")),
+            let shown = (logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
+                &V::Text(String::from("EU")),
             ))
                 .is_true();
             if !shown {
                 if obj.organisationsname.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Name des Unternehmens"), ("en", "Company name")],
                     );
                 }
@@ -4653,47 +3892,32 @@ mod raw {
                 break 'item;
             }
             match &obj.organisationsname {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::not(
-                        crate::runtime::logic::one_of(
-                            crate::runtime::logic::read_text(
-                                ::std::option::Option::Some(root)
-                                    .and_then(|o| o.rechtsform.as_ref()),
+                None => {
+                    if (logic::not(
+                        logic::one_of(
+                            logic::read_text(
+                                Some(root).and_then(|o| o.rechtsform.as_ref()),
                             ),
-                            [
-                                crate::runtime::logic::V::Text(
-                                    ::std::string::String::from("EU"),
-                                ),
-                                crate::runtime::logic::V::Text(
-                                    ::std::string::String::from("GBR"),
-                                ),
-                            ],
+                            [V::Text(String::from("EU")), V::Text(String::from("GBR"))],
                         ),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Name des Unternehmens"), ("en", "Company name")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(250u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(250u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Name des Unternehmens"), ("en", "Company name")],
                     )
@@ -4704,19 +3928,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/registereintrag");
-            let shown = (crate::runtime::logic::one_of(
-                crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
-                ),
+            let shown = (logic::one_of(
+                logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
                 [
-                    crate::runtime::logic::V::Text(::std::string::String::from("EK")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("EGBR")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("OHG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("KG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("GMBH")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("UG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("AG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("EG")),
+                    V::Text(String::from("EK")),
+                    V::Text(String::from("EGBR")),
+                    V::Text(String::from("OHG")),
+                    V::Text(String::from("KG")),
+                    V::Text(String::from("GMBH")),
+                    V::Text(String::from("UG")),
+                    V::Text(String::from("AG")),
+                    V::Text(String::from("EG")),
                 ],
             ))
                 .is_true();
@@ -4724,7 +3946,7 @@ mod raw {
                 if obj.registereintrag.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Eintrag im Register"), ("en", "Register entry")],
                     );
                 }
@@ -4732,22 +3954,20 @@ mod raw {
                 break 'item;
             }
             match &obj.registereintrag {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Eintrag im Register"), ("en", "Register entry")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_registereintrag(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_registereintrag(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Eintrag im Register"), ("en", "Register entry")],
                     )
                 }
@@ -4758,25 +3978,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/inhaber");
             match &obj.inhaber {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_inhaber(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_inhaber(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
@@ -4790,25 +4006,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/wohnanschrift");
             match &obj.wohnanschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Ihre Wohnanschrift"),
                             ("en", "Your residential address"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_wohnanschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_wohnanschrift(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Ihre Wohnanschrift"),
                             ("en", "Your residential address"),
@@ -4822,25 +4036,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -4853,51 +4063,27 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/aufenthaltstitel");
-            let shown = (crate::runtime::logic::not(
-                crate::runtime::logic::one_of(
-                    crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
+            let shown = (logic::not(
+                logic::one_of(
+                    logic::read_text(
+                        Some(root)
                             .and_then(|o| o.inhaber.as_ref())
                             .and_then(|g| g.object())
                             .and_then(|o| o.staatsangehoerigkeit.as_ref()),
                     ),
                     [
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("000"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("125"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("129"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("130"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("134"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("137"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("148"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("151"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("152"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("154"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("158"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("161"),
-                        ),
+                        V::Text(String::from("000")),
+                        V::Text(String::from("125")),
+                        V::Text(String::from("129")),
+                        V::Text(String::from("130")),
+                        V::Text(String::from("134")),
+                        V::Text(String::from("137")),
+                        V::Text(String::from("148")),
+                        V::Text(String::from("151")),
+                        V::Text(String::from("152")),
+                        V::Text(String::from("154")),
+                        V::Text(String::from("158")),
+                        V::Text(String::from("161")),
                     ],
                 ),
             ))
@@ -4906,7 +4092,7 @@ mod raw {
                 if obj.aufenthaltstitel.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
                     );
                 }
@@ -4914,22 +4100,20 @@ mod raw {
                 break 'item;
             }
             match &obj.aufenthaltstitel {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_aufenthaltstitel(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_aufenthaltstitel(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
                     )
                 }
@@ -4939,15 +4123,13 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/vertreter");
-            let shown = (crate::runtime::logic::one_of(
-                crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.rechtsform.as_ref()),
-                ),
+            let shown = (logic::one_of(
+                logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
                 [
-                    crate::runtime::logic::V::Text(::std::string::String::from("GMBH")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("UG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("AG")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("EG")),
+                    V::Text(String::from("GMBH")),
+                    V::Text(String::from("UG")),
+                    V::Text(String::from("AG")),
+                    V::Text(String::from("EG")),
                 ],
             ))
                 .is_true();
@@ -4955,7 +4137,7 @@ mod raw {
                 if obj.vertreter.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                             ("en", "Legal representatives"),
@@ -4966,33 +4148,31 @@ mod raw {
                 break 'item;
             }
             match &obj.vertreter {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                             ("en", "Legal representatives"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[
                             ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                             ("en", "Legal representatives"),
                         ],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[
                                 ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                                 ("en", "Legal representatives"),
@@ -5001,7 +4181,7 @@ mod raw {
                     } else if items.len() > 10 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            Kind::MaxItems(10u32),
                             &[
                                 ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                                 ("en", "Legal representatives"),
@@ -5010,15 +4190,15 @@ mod raw {
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_vertreter(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Person"), ("en", "Person")],
                                 )
                             }
@@ -5033,31 +4213,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gemeinde");
             match &obj.gemeinde {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Gemeinde, bei der Sie anmelden"),
                             ("en", "Municipality you register with"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Gemeinde, bei der Sie anmelden"),
@@ -5072,33 +4245,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/grund");
             match &obj.grund {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Grund der Anmeldung"),
                             ("en", "Reason for registration"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_grund,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_grund))
                         },
                         &[
                             ("de", "Grund der Anmeldung"),
@@ -5112,19 +4274,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/frueherer_firmenname");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
+                &V::Text(String::from("UE")),
             ))
                 .is_true();
             if !shown {
                 if obj.frueherer_firmenname.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Früherer Name des Betriebs"),
                             ("en", "Former business name"),
@@ -5135,22 +4295,15 @@ mod raw {
                 break 'item;
             }
             match &obj.frueherer_firmenname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(250u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(250u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Früherer Name des Betriebs"),
@@ -5164,19 +4317,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/frueherer_inhaber");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
+                &V::Text(String::from("UE")),
             ))
                 .is_true();
             if !shown {
                 if obj.frueherer_inhaber.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -5190,16 +4341,14 @@ mod raw {
                 break 'item;
             }
             match &obj.frueherer_inhaber {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_frueherer_inhaber(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                None => {}
+                Some(Group::Object(inner)) => {
+                    check_at_frueherer_inhaber(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             (
                                 "de",
@@ -5216,30 +4365,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/betriebsart");
             match &obj.betriebsart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Art des Betriebes"), ("en", "Type of business")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::MultipleChoice(
-                                &is_code_betriebsart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::MultipleChoice(&is_code_betriebsart))
                         },
                         &[("de", "Art des Betriebes"), ("en", "Type of business")],
                     )
@@ -5251,33 +4389,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/niederlassungsart");
             match &obj.niederlassungsart {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Die Anmeldung betrifft"),
                             ("en", "The registration concerns"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_niederlassungsart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_niederlassungsart))
                         },
                         &[
                             ("de", "Die Anmeldung betrifft"),
@@ -5292,25 +4419,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/betriebsstaette");
             match &obj.betriebsstaette {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift der Betriebsstätte"),
                             ("en", "Address of the business premises"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_betriebsstaette(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_betriebsstaette(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift der Betriebsstätte"),
                             ("en", "Address of the business premises"),
@@ -5323,20 +4448,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/hauptniederlassung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.niederlassungsart.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("HN")),
+            let shown = (logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(Some(root).and_then(|o| o.niederlassungsart.as_ref())),
+                &V::Text(String::from("HN")),
             ))
                 .is_true();
             if !shown {
                 if obj.hauptniederlassung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Anschrift der Hauptniederlassung"),
                             ("en", "Address of the head office"),
@@ -5347,25 +4469,23 @@ mod raw {
                 break 'item;
             }
             match &obj.hauptniederlassung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift der Hauptniederlassung"),
                             ("en", "Address of the head office"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_hauptniederlassung(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_hauptniederlassung(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift der Hauptniederlassung"),
                             ("en", "Address of the head office"),
@@ -5379,25 +4499,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/taetigkeit");
             match &obj.taetigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Angemeldete Tätigkeit"),
                             ("en", "Registered activity"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_taetigkeit(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_taetigkeit(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Angemeldete Tätigkeit"),
                             ("en", "Registered activity"),
@@ -5411,25 +4527,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/sondergewerbe");
             match &obj.sondergewerbe {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Besondere Gewerbeformen"),
                             ("en", "Special forms of trade"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_sondergewerbe(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_sondergewerbe(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Besondere Gewerbeformen"),
                             ("en", "Special forms of trade"),
@@ -5443,31 +4557,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/nebenerwerb");
             match &obj.nebenerwerb {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
                             ("en", "Is the business a secondary occupation?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
@@ -5482,41 +4587,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/beginn");
             match &obj.beginn {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Beginn der Tätigkeit"),
                             ("en", "Start of the activity"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -3i64,
-                                    crate::runtime::date::DurationUnit::Months,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    90i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                            max: Some(Bound::Today(90i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[
                             ("de", "Beginn der Tätigkeit"),
@@ -5531,25 +4619,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/beschaeftigte");
             match &obj.beschaeftigte {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anzahl der Beschäftigten"),
                             ("en", "Number of employees"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_beschaeftigte(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_beschaeftigte(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anzahl der Beschäftigten"),
                             ("en", "Number of employees"),
@@ -5563,16 +4649,14 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/betriebsleitung");
             match &obj.betriebsleitung {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_betriebsleitung(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                None => {}
+                Some(Group::Object(inner)) => {
+                    check_at_betriebsleitung(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Betriebsleiterin oder Betriebsleiter"),
                             ("en", "Business manager"),
@@ -5586,31 +4670,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/erlaubnispflichtig");
             match &obj.erlaubnispflichtig {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
                             ("en", "Does the activity require a permit?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
@@ -5624,20 +4699,19 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/erlaubnisse");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.erlaubnispflichtig.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.erlaubnispflichtig.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.erlaubnisse.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Erlaubnisse"), ("en", "Permits")],
                     );
                 }
@@ -5645,47 +4719,45 @@ mod raw {
                 break 'item;
             }
             match &obj.erlaubnisse {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Erlaubnisse"), ("en", "Permits")],
                     );
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Erlaubnisse"), ("en", "Permits")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[("de", "Erlaubnisse"), ("en", "Permits")],
                         );
                     } else if items.len() > 5 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            Kind::MaxItems(5u32),
                             &[("de", "Erlaubnisse"), ("en", "Permits")],
                         );
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_erlaubnisse(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Erlaubnis"), ("en", "Permit")],
                                 )
                             }
@@ -5699,11 +4771,8 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/handwerk");
-            let shown = (crate::runtime::logic::contains(
-                crate::runtime::logic::read_codes(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.betriebsart.as_ref()),
-                ),
+            let shown = (logic::contains(
+                logic::read_codes(Some(root).and_then(|o| o.betriebsart.as_ref())),
                 "HW",
             ))
                 .is_true();
@@ -5711,7 +4780,7 @@ mod raw {
                 if obj.handwerk.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
                     );
                 }
@@ -5719,22 +4788,18 @@ mod raw {
                 break 'item;
             }
             match &obj.handwerk {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_handwerk(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_handwerk(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
                     )
                 }
@@ -5745,10 +4810,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/richtigkeit");
             match &obj.richtigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -5758,21 +4823,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -5786,44 +4842,37 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::not(
-                crate::runtime::logic::one_of(
-                    crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.rechtsform.as_ref()),
-                    ),
+        if (logic::or([
+            logic::not(
+                logic::one_of(
+                    logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
                     [
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("GMBH"),
-                        ),
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("UG"),
-                        ),
-                        crate::runtime::logic::V::Text(::std::string::String::from("AG")),
+                        V::Text(String::from("GMBH")),
+                        V::Text(String::from("UG")),
+                        V::Text(String::from("AG")),
                     ],
                 ),
             ),
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+            logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.registereintrag.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.registerart.as_ref()),
                 ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("HRB")),
+                &V::Text(String::from("HRB")),
             ),
         ]))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/registereintrag");
                 pointer.push_str("/registerart");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",
@@ -5839,30 +4888,22 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("register_kapitalgesellschaft"),
-                    text,
-                ),
+                Kind::Rule(String::from("register_kapitalgesellschaft"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root).and_then(|o| o.grund.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("UE")),
+        if (logic::or([
+            logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
+                &V::Text(String::from("UE")),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
-                        .and_then(|o| o.frueherer_firmenname.as_ref()),
-                ),
+            V::Bool(
+                Given::given(&Some(root).and_then(|o| o.frueherer_firmenname.as_ref())),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.frueherer_inhaber.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.familienname.as_ref()),
@@ -5872,11 +4913,11 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/frueherer_firmenname");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
@@ -5892,28 +4933,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("uebernahme_angaben"),
-                    text,
-                ),
+                Kind::Rule(String::from("uebernahme_angaben"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/richtigkeit");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
                 ("en", "Please confirm that your details are correct."),
             ];
@@ -5923,109 +4959,82 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("richtigkeit_bestaetigt"),
-                    text,
-                ),
+                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             rechtsform: {
                 let value = obj.rechtsform?;
                 value.into_code(super::Rechtsform::from_code)?
             },
             organisationsname: match obj.organisationsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             registereintrag: match obj.registereintrag {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_registereintrag(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_registereintrag(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             inhaber: {
                 let value = obj.inhaber?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_inhaber(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_inhaber(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             wohnanschrift: {
                 let value = obj.wohnanschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_wohnanschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_wohnanschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             kontakt: {
                 let value = obj.kontakt?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_kontakt(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             aufenthaltstitel: match obj.aufenthaltstitel {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_aufenthaltstitel(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_aufenthaltstitel(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             vertreter: match obj.vertreter {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Many::Items(items) => {
+                            Many::Items(items) => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {
-                                        crate::runtime::json::Group::Object(inner) => {
-                                            typed_at_vertreter(inner)
-                                        }
-                                        crate::runtime::json::Group::Other { .. } => {
-                                            ::std::option::Option::None
-                                        }
+                                        Group::Object(inner) => typed_at_vertreter(inner),
+                                        Group::Other { .. } => None,
                                     })
-                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                                    .collect::<Option<Vec<_>>>()
                             }
-                            crate::runtime::json::Many::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Many::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             gemeinde: {
                 let value = obj.gemeinde?;
@@ -6036,25 +5045,19 @@ mod raw {
                 value.into_code(super::Grund::from_code)?
             },
             frueherer_firmenname: match obj.frueherer_firmenname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             frueherer_inhaber: match obj.frueherer_inhaber {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_frueherer_inhaber(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_frueherer_inhaber(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             betriebsart: {
                 let value = obj.betriebsart?;
@@ -6067,49 +5070,33 @@ mod raw {
             betriebsstaette: {
                 let value = obj.betriebsstaette?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_betriebsstaette(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_betriebsstaette(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             hauptniederlassung: match obj.hauptniederlassung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_hauptniederlassung(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_hauptniederlassung(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             taetigkeit: {
                 let value = obj.taetigkeit?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_taetigkeit(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_taetigkeit(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             sondergewerbe: {
                 let value = obj.sondergewerbe?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_sondergewerbe(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_sondergewerbe(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             nebenerwerb: {
@@ -6123,72 +5110,54 @@ mod raw {
             beschaeftigte: {
                 let value = obj.beschaeftigte?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_beschaeftigte(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_beschaeftigte(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             betriebsleitung: match obj.betriebsleitung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_betriebsleitung(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_betriebsleitung(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             erlaubnispflichtig: {
                 let value = obj.erlaubnispflichtig?;
                 value.into_bool()?
             },
             erlaubnisse: match obj.erlaubnisse {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Many::Items(items) => {
+                            Many::Items(items) => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {
-                                        crate::runtime::json::Group::Object(inner) => {
-                                            typed_at_erlaubnisse(inner)
-                                        }
-                                        crate::runtime::json::Group::Other { .. } => {
-                                            ::std::option::Option::None
-                                        }
+                                        Group::Object(inner) => typed_at_erlaubnisse(inner),
+                                        Group::Other { .. } => None,
                                     })
-                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                                    .collect::<Option<Vec<_>>>()
                             }
-                            crate::runtime::json::Many::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Many::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             handwerk: match obj.handwerk {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_handwerk(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_handwerk(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             richtigkeit: {
                 let value = obj.richtigkeit?;

@@ -524,8 +524,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_ermaessigungsgrund(code: &str) -> bool {
         matches!(code, "BF" | "RH" | "TH" | "SL" | "HG")
     }
@@ -549,14 +554,14 @@ mod raw {
         matches!(code, "UEB" | "LS")
     }
     fn pattern_0(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| ::regex::Regex::new("^(?:[0-9]{15})$").ok())
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
     fn pattern_1(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| {
                 ::regex::Regex::new("^(?:[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?)$").ok()
@@ -566,20 +571,20 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtHalter<'de> {
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staatsangehoerigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub staatsangehoerigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtHalter<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtHalter<'de>;
@@ -592,52 +597,19 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtHalter<'de>, A::Error> {
+                ) -> Result<AtHalter<'de>, A::Error> {
                     let mut out = AtHalter::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
                             "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.staatsangehoerigkeit = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -645,17 +617,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_halter(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtHalter<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -664,22 +636,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -691,28 +656,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -724,28 +682,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -757,22 +708,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -784,30 +728,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_geschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -819,35 +752,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -859,28 +778,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -892,30 +804,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staatsangehoerigkeit");
             match &obj.staatsangehoerigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staatsangehoerigkeit,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -926,13 +827,11 @@ mod raw {
     }
     pub fn typed_at_halter(
         obj: AtHalter<'_>,
-    ) -> ::std::option::Option<crate::shared::common_person::NatuerlichePerson> {
-        ::std::option::Option::Some(crate::shared::common_person::NatuerlichePerson {
+    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
+        Some(crate::shared::common_person::NatuerlichePerson {
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             familienname: {
                 let value = obj.familienname?;
@@ -943,10 +842,8 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geschlecht: {
                 let value = obj.geschlecht?;
@@ -971,16 +868,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAnschrift<'de>;
@@ -993,46 +890,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAnschrift<'de>, A::Error> {
+                ) -> Result<AtAnschrift<'de>, A::Error> {
                     let mut out = AtAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1041,31 +925,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1080,22 +957,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1107,28 +977,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1140,28 +1001,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1172,17 +1026,15 @@ mod raw {
     }
     pub fn typed_at_anschrift(
         obj: AtAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -1196,14 +1048,14 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -1216,36 +1068,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1254,22 +1099,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -1281,22 +1119,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -1304,18 +1135,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -1325,12 +1156,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -1343,53 +1174,44 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtHunde<'de> {
-        pub name: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub rasse: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub herkunft: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub haltungsbeginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub chipnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub gewicht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub widerristhoehe: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub listenhund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub erlaubnis_gefaehrlich: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub name: Option<Leaf<'de>>,
+        pub rasse: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub herkunft: Option<Leaf<'de>>,
+        pub haltungsbeginn: Option<Leaf<'de>>,
+        pub chipnummer: Option<Leaf<'de>>,
+        pub gewicht: Option<Leaf<'de>>,
+        pub widerristhoehe: Option<Leaf<'de>>,
+        pub listenhund: Option<Leaf<'de>>,
+        pub erlaubnis_gefaehrlich: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtHunde<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtHunde<'de>;
@@ -1402,61 +1224,26 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtHunde<'de>, A::Error> {
+                ) -> Result<AtHunde<'de>, A::Error> {
                     let mut out = AtHunde::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "name" => {
-                                out.name = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "rasse" => {
-                                out.rasse = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "herkunft" => {
-                                out.herkunft = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "name" => out.name = Some(map.next_value()?),
+                            "rasse" => out.rasse = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "herkunft" => out.herkunft = Some(map.next_value()?),
                             "haltungsbeginn" => {
-                                out.haltungsbeginn = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.haltungsbeginn = Some(map.next_value()?);
                             }
-                            "chipnummer" => {
-                                out.chipnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "gewicht" => {
-                                out.gewicht = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "chipnummer" => out.chipnummer = Some(map.next_value()?),
+                            "gewicht" => out.gewicht = Some(map.next_value()?),
                             "widerristhoehe" => {
-                                out.widerristhoehe = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.widerristhoehe = Some(map.next_value()?);
                             }
-                            "listenhund" => {
-                                out.listenhund = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "listenhund" => out.listenhund = Some(map.next_value()?),
                             "erlaubnis_gefaehrlich" => {
-                                out.erlaubnis_gefaehrlich = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.erlaubnis_gefaehrlich = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1464,17 +1251,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_hunde(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtHunde<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -1484,28 +1271,17 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/name");
             match &obj.name {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "Rufname"), ("en", "Name")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "Rufname"), ("en", "Name")]);
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Rufname"), ("en", "Name")],
                     )
@@ -1517,28 +1293,17 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/rasse");
             match &obj.rasse {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "Rasse"), ("en", "Breed")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "Rasse"), ("en", "Breed")]);
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(60u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(60u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Rasse"), ("en", "Breed")],
                     )
@@ -1550,30 +1315,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_hundegeschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_hundegeschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1585,41 +1339,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Geburtsdatum des Hundes"),
                             ("en", "Dog's date of birth"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -25i64,
-                                    crate::runtime::date::DurationUnit::Years,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-25i64, DurationUnit::Years)),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[
                             ("de", "Geburtsdatum des Hundes"),
@@ -1634,33 +1371,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/herkunft");
             match &obj.herkunft {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Woher stammt der Hund?"),
                             ("en", "Where does the dog come from?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_herkunft,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_herkunft))
                         },
                         &[
                             ("de", "Woher stammt der Hund?"),
@@ -1675,35 +1401,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/haltungsbeginn");
             match &obj.haltungsbeginn {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("2000-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("2000-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
                     )
@@ -1715,16 +1427,13 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/chipnummer");
             match &obj.chipnummer {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::Some(&pattern_0),
+                        &Spec {
+                            pattern: Some(&pattern_0),
                             pattern_message: &[
                                 ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
                                 (
@@ -1732,11 +1441,7 @@ mod raw {
                                     "The microchip number consists of exactly 15 digits.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Chipnummer (Transpondernummer)"),
@@ -1751,32 +1456,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/gewicht");
             match &obj.gewicht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Decimal,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::Some(1u32),
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0.5"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("120"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            decimals: Some(1u32),
+                            min: Some(Bound::Number("0.5")),
+                            max: Some(Bound::Number("120")),
+                            ..Spec::of(FieldKind::Decimal)
                         },
                         &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
                     )
@@ -1788,35 +1483,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/widerristhoehe");
             match &obj.widerristhoehe {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Schulterhöhe (Widerrist) in cm"),
                             ("en", "Shoulder height in cm"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Integer,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("10"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("110"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("10")),
+                            max: Some(Bound::Number("110")),
+                            ..Spec::of(FieldKind::Integer)
                         },
                         &[
                             ("de", "Schulterhöhe (Widerrist) in cm"),
@@ -1831,10 +1515,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/listenhund");
             match &obj.listenhund {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -1847,21 +1531,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -1881,23 +1556,23 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/erlaubnis_gefaehrlich");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.hunde.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
                         .and_then(|o| o.listenhund.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.erlaubnis_gefaehrlich.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -1911,23 +1586,23 @@ mod raw {
                 break 'item;
             }
             match &obj.erlaubnis_gefaehrlich {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.hunde.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.listenhund.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 (
                                     "de",
@@ -1938,21 +1613,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(10485760u64),
+                            max_size: Some(10485760u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             (
@@ -1966,17 +1634,17 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Ge,
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Ge,
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.hunde.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
                     .and_then(|o| o.haltungsbeginn.as_ref()),
             ),
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.hunde.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
@@ -1986,13 +1654,13 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/hunde");
-                crate::runtime::json::push_index(&mut pointer, i0);
+                push_index(&mut pointer, i0);
                 pointer.push_str("/haltungsbeginn");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",
@@ -2005,16 +1673,13 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("haltung_nach_geburt"),
-                    text,
-                ),
+                Kind::Rule(String::from("haltung_nach_geburt"), text),
                 message,
             );
         }
     }
-    pub fn typed_at_hunde(obj: AtHunde<'_>) -> ::std::option::Option<super::HundeItem> {
-        ::std::option::Option::Some(super::HundeItem {
+    pub fn typed_at_hunde(obj: AtHunde<'_>) -> Option<super::HundeItem> {
+        Some(super::HundeItem {
             name: {
                 let value = obj.name?;
                 value.into_string()?
@@ -2040,10 +1705,8 @@ mod raw {
                 value.into_string()?
             },
             chipnummer: match obj.chipnummer {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             gewicht: {
                 let value = obj.gewicht?;
@@ -2058,9 +1721,9 @@ mod raw {
                 value.into_bool()?
             },
             erlaubnis_gefaehrlich: match obj.erlaubnis_gefaehrlich {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -2068,22 +1731,22 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtBankverbindung<'de> {
-        pub kontoinhaber: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub iban: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bic: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub kreditinstitut: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub kontoinhaber: Option<Leaf<'de>>,
+        pub iban: Option<Leaf<'de>>,
+        pub bic: Option<Leaf<'de>>,
+        pub kreditinstitut: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBankverbindung<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBankverbindung<'de>;
@@ -2096,28 +1759,15 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBankverbindung<'de>, A::Error> {
+                ) -> Result<AtBankverbindung<'de>, A::Error> {
                     let mut out = AtBankverbindung::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "kontoinhaber" => {
-                                out.kontoinhaber = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "iban" => {
-                                out.iban = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "bic" => {
-                                out.bic = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "kontoinhaber" => out.kontoinhaber = Some(map.next_value()?),
+                            "iban" => out.iban = Some(map.next_value()?),
+                            "bic" => out.bic = Some(map.next_value()?),
                             "kreditinstitut" => {
-                                out.kreditinstitut = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.kreditinstitut = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2125,17 +1775,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_bankverbindung(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBankverbindung<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2144,31 +1794,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontoinhaber");
             match &obj.kontoinhaber {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontoinhaberin oder Kontoinhaber"),
                             ("en", "Account holder"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(70u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(70u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Kontoinhaberin oder Kontoinhaber"),
@@ -2183,28 +1826,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/iban");
             match &obj.iban {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "IBAN"), ("en", "IBAN")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "IBAN"), ("en", "IBAN")]);
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Iban,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Iban)
                         },
                         &[("de", "IBAN"), ("en", "IBAN")],
                     )
@@ -2216,16 +1846,13 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/bic");
             match &obj.bic {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::Some(&pattern_1),
+                        &Spec {
+                            pattern: Some(&pattern_1),
                             pattern_message: &[
                                 (
                                     "de",
@@ -2236,11 +1863,7 @@ mod raw {
                                     "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "BIC"), ("en", "BIC")],
                     )
@@ -2252,22 +1875,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kreditinstitut");
             match &obj.kreditinstitut {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Kreditinstitut"), ("en", "Bank")],
                     )
@@ -2278,8 +1894,8 @@ mod raw {
     }
     pub fn typed_at_bankverbindung(
         obj: AtBankverbindung<'_>,
-    ) -> ::std::option::Option<super::Bankverbindung> {
-        ::std::option::Option::Some(super::Bankverbindung {
+    ) -> Option<super::Bankverbindung> {
+        Some(super::Bankverbindung {
             kontoinhaber: {
                 let value = obj.kontoinhaber?;
                 value.into_string()?
@@ -2289,46 +1905,36 @@ mod raw {
                 value.into_string()?
             },
             bic: match obj.bic {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             kreditinstitut: match obj.kreditinstitut {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub halter: ::std::option::Option<crate::runtime::json::Group<AtHalter<'de>>>,
-        pub anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtAnschrift<'de>>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub zuzug: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bisherige_gemeinde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub hunde: ::std::option::Option<crate::runtime::json::Many<AtHunde<'de>>>,
-        pub steuerermaessigung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ermaessigungsgrund: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub nachweis_ermaessigung: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub zahlungsweise: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bankverbindung: ::std::option::Option<
-            crate::runtime::json::Group<AtBankverbindung<'de>>,
-        >,
-        pub sepa_mandat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub halter: Option<Group<AtHalter<'de>>>,
+        pub anschrift: Option<Group<AtAnschrift<'de>>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub zuzug: Option<Leaf<'de>>,
+        pub bisherige_gemeinde: Option<Leaf<'de>>,
+        pub hunde: Option<Many<AtHunde<'de>>>,
+        pub steuerermaessigung: Option<Leaf<'de>>,
+        pub ermaessigungsgrund: Option<Leaf<'de>>,
+        pub nachweis_ermaessigung: Option<Leaf<'de>>,
+        pub zahlungsweise: Option<Leaf<'de>>,
+        pub bankverbindung: Option<Group<AtBankverbindung<'de>>>,
+        pub sepa_mandat: Option<Leaf<'de>>,
+        pub richtigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -2341,87 +1947,52 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "halter" => {
-                                out.halter = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "anschrift" => {
-                                out.anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "zuzug" => {
-                                out.zuzug = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "halter" => out.halter = Some(map.next_value()?),
+                            "anschrift" => out.anschrift = Some(map.next_value()?),
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
+                            "zuzug" => out.zuzug = Some(map.next_value()?),
                             "bisherige_gemeinde" => {
-                                out.bisherige_gemeinde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bisherige_gemeinde = Some(map.next_value()?);
                             }
-                            "hunde" => {
-                                out.hunde = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "hunde" => out.hunde = Some(map.next_value()?),
                             "steuerermaessigung" => {
-                                out.steuerermaessigung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.steuerermaessigung = Some(map.next_value()?);
                             }
                             "ermaessigungsgrund" => {
-                                out.ermaessigungsgrund = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ermaessigungsgrund = Some(map.next_value()?);
                             }
                             "nachweis_ermaessigung" => {
-                                out.nachweis_ermaessigung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.nachweis_ermaessigung = Some(map.next_value()?);
                             }
                             "zahlungsweise" => {
-                                out.zahlungsweise = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.zahlungsweise = Some(map.next_value()?);
                             }
                             "bankverbindung" => {
-                                out.bankverbindung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bankverbindung = Some(map.next_value()?);
                             }
-                            "sepa_mandat" => {
-                                out.sepa_mandat = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "richtigkeit" => {
-                                out.richtigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "sepa_mandat" => out.sepa_mandat = Some(map.next_value()?),
+                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2430,25 +2001,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/halter");
             match &obj.halter {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_halter(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_halter(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
@@ -2462,22 +2029,18 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anschrift");
             match &obj.anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ihre Anschrift"), ("en", "Your address")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Ihre Anschrift"), ("en", "Your address")],
                     )
                 }
@@ -2488,25 +2051,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -2520,10 +2079,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/zuzug");
             match &obj.zuzug {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2536,21 +2095,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2570,19 +2120,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_gemeinde");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root).and_then(|o| o.zuzug.as_ref()),
-                ),
-                &crate::runtime::logic::V::Bool(true),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(Some(root).and_then(|o| o.zuzug.as_ref())),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.bisherige_gemeinde.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
                     );
                 }
@@ -2590,20 +2138,17 @@ mod raw {
                 break 'item;
             }
             match &obj.bisherige_gemeinde {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.zuzug.as_ref()),
-                        ),
-                        &crate::runtime::logic::V::Bool(true),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(Some(root).and_then(|o| o.zuzug.as_ref())),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Bisherige Gemeinde"),
                                 ("en", "Previous municipality"),
@@ -2611,21 +2156,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
                     )
@@ -2637,47 +2175,41 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/hunde");
             match &obj.hunde {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "Hunde"), ("en", "Dogs")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "Hunde"), ("en", "Dogs")]);
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Hunde"), ("en", "Dogs")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[("de", "Hunde"), ("en", "Dogs")],
                         );
                     } else if items.len() > 5 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            Kind::MaxItems(5u32),
                             &[("de", "Hunde"), ("en", "Dogs")],
                         );
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_hunde(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Hund"), ("en", "Dog")],
                                 )
                             }
@@ -2692,10 +2224,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/steuerermaessigung");
             match &obj.steuerermaessigung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2705,21 +2237,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2736,62 +2259,45 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ermaessigungsgrund");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.steuerermaessigung.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.ermaessigungsgrund.is_some() {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Hidden,
-                        &[("de", "Grund"), ("en", "Reason")],
-                    );
+                    sink.push(ptr, Kind::Hidden, &[("de", "Grund"), ("en", "Reason")]);
                 }
                 ptr.truncate(mark);
                 break 'item;
             }
             match &obj.ermaessigungsgrund {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.steuerermaessigung.as_ref()),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Grund"), ("en", "Reason")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_ermaessigungsgrund,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_ermaessigungsgrund))
                         },
                         &[("de", "Grund"), ("en", "Reason")],
                     )
@@ -2802,60 +2308,47 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/nachweis_ermaessigung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.steuerermaessigung.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.nachweis_ermaessigung.is_some() {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Hidden,
-                        &[("de", "Nachweis"), ("en", "Proof")],
-                    );
+                    sink.push(ptr, Kind::Hidden, &[("de", "Nachweis"), ("en", "Proof")]);
                 }
                 ptr.truncate(mark);
                 break 'item;
             }
             match &obj.nachweis_ermaessigung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.steuerermaessigung.as_ref()),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Nachweis"), ("en", "Proof")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(10485760u64),
+                            max_size: Some(10485760u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[("de", "Nachweis"), ("en", "Proof")],
                     )
@@ -2867,33 +2360,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/zahlungsweise");
             match &obj.zahlungsweise {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
                             ("en", "How would you like to pay the dog tax?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_zahlungsweise,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_zahlungsweise))
                         },
                         &[
                             ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
@@ -2907,20 +2389,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bankverbindung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.zahlungsweise.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
+                &V::Text(String::from("LS")),
             ))
                 .is_true();
             if !shown {
                 if obj.bankverbindung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Konto für die Lastschrift"),
                             ("en", "Account for the direct debit"),
@@ -2931,25 +2410,23 @@ mod raw {
                 break 'item;
             }
             match &obj.bankverbindung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Konto für die Lastschrift"),
                             ("en", "Account for the direct debit"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_bankverbindung(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_bankverbindung(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Konto für die Lastschrift"),
                             ("en", "Account for the direct debit"),
@@ -2962,20 +2439,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/sepa_mandat");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.zahlungsweise.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
+                &V::Text(String::from("LS")),
             ))
                 .is_true();
             if !shown {
                 if obj.sepa_mandat.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -2992,22 +2466,19 @@ mod raw {
                 break 'item;
             }
             match &obj.sepa_mandat {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_text(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.zahlungsweise.as_ref()),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_text(
+                            Some(root).and_then(|o| o.zahlungsweise.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Text(
-                            ::std::string::String::from("LS"),
-                        ),
+                        &V::Text(String::from("LS")),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 (
                                     "de",
@@ -3021,21 +2492,12 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3056,10 +2518,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/richtigkeit");
             match &obj.richtigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3069,21 +2531,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3097,52 +2550,46 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.steuerermaessigung.as_ref()),
+        if (logic::or([
+            logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ),
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &(0..::std::option::Option::Some(root)
-                    .and_then(|o| o.hunde.as_ref())
-                    .map_or(0, |m| m.len()))
-                    .fold(
-                        ::std::option::Option::Some(0usize),
-                        |count, j0| crate::runtime::logic::count_where(
+            logic::compare(
+                logic::Cmp::Eq,
+                &(0..Some(root).and_then(|o| o.hunde.as_ref()).map_or(0, |m| m.len()))
+                    .try_fold(
+                        0usize,
+                        |count, j0| logic::count_where(
                             count,
-                            crate::runtime::logic::compare(
-                                crate::runtime::logic::Cmp::Eq,
-                                &crate::runtime::logic::read_bool(
-                                    ::std::option::Option::Some(root)
+                            logic::compare(
+                                logic::Cmp::Eq,
+                                &logic::read_bool(
+                                    Some(root)
                                         .and_then(|o| o.hunde.as_ref())
                                         .and_then(|m| m.item(j0))
                                         .and_then(|g| g.object())
                                         .and_then(|o| o.listenhund.as_ref()),
                                 ),
-                                &crate::runtime::logic::V::Bool(true),
+                                &V::Bool(true),
                             ),
                         ),
                     )
-                    .map_or(
-                        crate::runtime::logic::V::Unknown,
-                        crate::runtime::logic::count,
-                    ),
-                &crate::runtime::logic::number_literal("0"),
+                    .map_or(V::Unknown, logic::count),
+                &logic::number_literal("0"),
             ),
         ]))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/steuerermaessigung");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",
@@ -3158,47 +2605,41 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("keine_ermaessigung_gefaehrlich"),
-                    text,
-                ),
+                Kind::Rule(String::from("keine_ermaessigung_gefaehrlich"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.ermaessigungsgrund.as_ref()),
+        if (logic::or([
+            logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(
+                    Some(root).and_then(|o| o.ermaessigungsgrund.as_ref()),
                 ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("TH")),
+                &V::Text(String::from("TH")),
             ),
-            crate::runtime::logic::or(
-                (0..::std::option::Option::Some(root)
-                    .and_then(|o| o.hunde.as_ref())
-                    .map_or(0, |m| m.len()))
-                    .map(|j0| crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_text(
-                            ::std::option::Option::Some(root)
+            logic::or(
+                (0..Some(root).and_then(|o| o.hunde.as_ref()).map_or(0, |m| m.len()))
+                    .map(|j0| logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_text(
+                            Some(root)
                                 .and_then(|o| o.hunde.as_ref())
                                 .and_then(|m| m.item(j0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.herkunft.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Text(::std::string::String::from("T")),
+                        &V::Text(String::from("T")),
                     )),
             ),
         ]))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/ermaessigungsgrund");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
@@ -3212,41 +2653,28 @@ mod raw {
                 .iter()
                 .map(|(l, t)| (l.to_string(), t.to_string()))
                 .collect();
-            sink.push(
-                &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("tierheimhund"),
-                    text,
-                ),
-                message,
-            );
+            sink.push(&pointer, Kind::Rule(String::from("tierheimhund"), text), message);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.zahlungsweise.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("LS")),
+        if (logic::or([
+            logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
+                &V::Text(String::from("LS")),
             ),
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.sepa_mandat.as_ref()),
-                ),
-                &crate::runtime::logic::V::Bool(true),
+            logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(Some(root).and_then(|o| o.sepa_mandat.as_ref())),
+                &V::Bool(true),
             ),
         ]))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/sepa_mandat");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Für die Lastschrift brauchen wir Ihr SEPA-Lastschriftmandat."),
                 ("en", "We need your SEPA direct debit mandate for the direct debit."),
             ];
@@ -3256,28 +2684,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("mandat_erteilt"),
-                    text,
-                ),
+                Kind::Rule(String::from("mandat_erteilt"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/richtigkeit");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
                 ("en", "Please confirm that your details are correct."),
             ];
@@ -3287,43 +2710,32 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("richtigkeit_bestaetigt"),
-                    text,
-                ),
+                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             halter: {
                 let value = obj.halter?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_halter(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_halter(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             anschrift: {
                 let value = obj.anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_anschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_anschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             kontakt: {
                 let value = obj.kontakt?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_kontakt(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             zuzug: {
@@ -3331,30 +2743,22 @@ mod raw {
                 value.into_bool()?
             },
             bisherige_gemeinde: match obj.bisherige_gemeinde {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             hunde: {
                 let value = obj.hunde?;
                 match value {
-                    crate::runtime::json::Many::Items(items) => {
+                    Many::Items(items) => {
                         items
                             .into_iter()
                             .map(|entry| match entry {
-                                crate::runtime::json::Group::Object(inner) => {
-                                    typed_at_hunde(inner)
-                                }
-                                crate::runtime::json::Group::Other { .. } => {
-                                    ::std::option::Option::None
-                                }
+                                Group::Object(inner) => typed_at_hunde(inner),
+                                Group::Other { .. } => None,
                             })
-                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            .collect::<Option<Vec<_>>>()
                     }
-                    crate::runtime::json::Many::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Many::Other { .. } => None,
                 }?
             },
             steuerermaessigung: {
@@ -3362,17 +2766,15 @@ mod raw {
                 value.into_bool()?
             },
             ermaessigungsgrund: match obj.ermaessigungsgrund {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        value.into_code(super::Ermaessigungsgrund::from_code)?,
-                    )
+                Some(value) => {
+                    Some(value.into_code(super::Ermaessigungsgrund::from_code)?)
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             nachweis_ermaessigung: match obj.nachweis_ermaessigung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -3380,32 +2782,26 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             zahlungsweise: {
                 let value = obj.zahlungsweise?;
                 value.into_code(super::Zahlungsweise::from_code)?
             },
             bankverbindung: match obj.bankverbindung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_bankverbindung(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_bankverbindung(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             sepa_mandat: match obj.sepa_mandat {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_bool()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_bool()?),
+                None => None,
             },
             richtigkeit: {
                 let value = obj.richtigkeit?;

@@ -607,8 +607,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_bundesland(code: &str) -> bool {
         matches!(
             code, "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" |
@@ -631,7 +636,7 @@ mod raw {
         )
     }
     fn pattern_0(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| {
                 ::regex::Regex::new("^(?:[A-Za-z0-9][A-Za-z0-9 \\-]*)$").ok()
@@ -641,16 +646,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAntragstellerWohnsitzInland<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzInland<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragstellerWohnsitzInland<'de>;
@@ -663,49 +668,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<
-                    AtAntragstellerWohnsitzInland<'de>,
-                    A::Error,
-                > {
+                ) -> Result<AtAntragstellerWohnsitzInland<'de>, A::Error> {
                     let mut out = AtAntragstellerWohnsitzInland::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller__wohnsitz__inland(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragstellerWohnsitzInland<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -714,31 +703,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -753,22 +735,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -780,28 +755,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -813,28 +779,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -845,17 +804,15 @@ mod raw {
     }
     pub fn typed_at_antragsteller__wohnsitz__inland(
         obj: AtAntragstellerWohnsitzInland<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -869,17 +826,17 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAntragstellerWohnsitzAusland<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub postleitzahl: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub postleitzahl: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub staat: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzAusland<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragstellerWohnsitzAusland<'de>;
@@ -892,54 +849,34 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<
-                    AtAntragstellerWohnsitzAusland<'de>,
-                    A::Error,
-                > {
+                ) -> Result<AtAntragstellerWohnsitzAusland<'de>, A::Error> {
                     let mut out = AtAntragstellerWohnsitzAusland::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "postleitzahl" => {
-                                out.postleitzahl = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "staat" => {
-                                out.staat = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "postleitzahl" => out.postleitzahl = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
+                            "staat" => out.staat = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller__wohnsitz__ausland(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragstellerWohnsitzAusland<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -948,31 +885,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -987,22 +917,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1014,16 +937,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/postleitzahl");
             match &obj.postleitzahl {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(15u64),
-                            pattern: ::std::option::Option::Some(&pattern_0),
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(15u64),
+                            pattern: Some(&pattern_0),
                             pattern_message: &[
                                 (
                                     "de",
@@ -1034,11 +956,7 @@ mod raw {
                                     "A postcode consists of letters, digits, spaces and hyphens.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1050,28 +968,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1083,30 +994,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staat");
             match &obj.staat {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staat"), ("en", "Country")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staat,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staat))
                         },
                         &[("de", "Staat"), ("en", "Country")],
                     )
@@ -1117,23 +1017,19 @@ mod raw {
     }
     pub fn typed_at_antragsteller__wohnsitz__ausland(
         obj: AtAntragstellerWohnsitzAusland<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftAusland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftAusland {
+    ) -> Option<crate::shared::common_address::AnschriftAusland> {
+        Some(crate::shared::common_address::AnschriftAusland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             postleitzahl: match obj.postleitzahl {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             ort: {
                 let value = obj.ort?;
@@ -1147,19 +1043,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtAntragstellerWohnsitz<'de> {
-        pub inland_ausland: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub inland: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragstellerWohnsitzInland<'de>>,
-        >,
-        pub ausland: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragstellerWohnsitzAusland<'de>>,
-        >,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub inland_ausland: Option<Leaf<'de>>,
+        pub inland: Option<Group<AtAntragstellerWohnsitzInland<'de>>>,
+        pub ausland: Option<Group<AtAntragstellerWohnsitzAusland<'de>>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitz<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragstellerWohnsitz<'de>;
@@ -1172,41 +1064,32 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAntragstellerWohnsitz<'de>, A::Error> {
+                ) -> Result<AtAntragstellerWohnsitz<'de>, A::Error> {
                     let mut out = AtAntragstellerWohnsitz::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "inland_ausland" => {
-                                out.inland_ausland = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.inland_ausland = Some(map.next_value()?);
                             }
-                            "inland" => {
-                                out.inland = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ausland" => {
-                                out.ausland = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "inland" => out.inland = Some(map.next_value()?),
+                            "ausland" => out.ausland = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller__wohnsitz(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragstellerWohnsitz<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1215,33 +1098,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/inland_ausland");
             match &obj.inland_ausland {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Wo befindet sich Ihr Wohnsitz?"),
                             ("en", "Where is your residence?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_inlandausland,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_inlandausland))
                         },
                         &[
                             ("de", "Wo befindet sich Ihr Wohnsitz?"),
@@ -1255,24 +1127,24 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/inland");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.antragsteller.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.wohnsitz.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.inland_ausland.as_ref()),
                 ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+                &V::Text(String::from("001")),
             ))
                 .is_true();
             if !shown {
                 if obj.inland.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Anschrift in Deutschland"),
                             ("en", "Address in Germany"),
@@ -1283,25 +1155,23 @@ mod raw {
                 break 'item;
             }
             match &obj.inland {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift in Deutschland"),
                             ("en", "Address in Germany"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller__wohnsitz__inland(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller__wohnsitz__inland(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift in Deutschland"),
                             ("en", "Address in Germany"),
@@ -1314,24 +1184,24 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausland");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.antragsteller.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.wohnsitz.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.inland_ausland.as_ref()),
                 ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("002")),
+                &V::Text(String::from("002")),
             ))
                 .is_true();
             if !shown {
                 if obj.ausland.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
                     );
                 }
@@ -1339,22 +1209,20 @@ mod raw {
                 break 'item;
             }
             match &obj.ausland {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller__wohnsitz__ausland(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller__wohnsitz__ausland(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
                     )
                 }
@@ -1364,62 +1232,56 @@ mod raw {
     }
     pub fn typed_at_antragsteller__wohnsitz(
         obj: AtAntragstellerWohnsitz<'_>,
-    ) -> ::std::option::Option<super::AntragstellerWohnsitz> {
-        ::std::option::Option::Some(super::AntragstellerWohnsitz {
+    ) -> Option<super::AntragstellerWohnsitz> {
+        Some(super::AntragstellerWohnsitz {
             inland_ausland: {
                 let value = obj.inland_ausland?;
                 value.into_code(crate::shared::common_address::InlandAusland::from_code)?
             },
             inland: match obj.inland {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 typed_at_antragsteller__wohnsitz__inland(inner)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             ausland: match obj.ausland {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 typed_at_antragsteller__wohnsitz__ausland(inner)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtAntragsteller<'de> {
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub wohnsitz: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragstellerWohnsitz<'de>>,
-        >,
-        pub einverstaendnis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub familienname: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub wohnsitz: Option<Group<AtAntragstellerWohnsitz<'de>>>,
+        pub einverstaendnis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAntragsteller<'de>;
@@ -1432,52 +1294,19 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAntragsteller<'de>, A::Error> {
+                ) -> Result<AtAntragsteller<'de>, A::Error> {
                     let mut out = AtAntragsteller::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "wohnsitz" => {
-                                out.wohnsitz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
+                            "wohnsitz" => out.wohnsitz = Some(map.next_value()?),
                             "einverstaendnis" => {
-                                out.einverstaendnis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.einverstaendnis = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1485,17 +1314,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_antragsteller(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAntragsteller<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1504,22 +1333,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -1531,28 +1353,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -1564,28 +1379,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -1597,22 +1405,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -1624,35 +1425,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -15i64,
-                                    crate::runtime::date::DurationUnit::Years,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(-15i64, DurationUnit::Years)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -1664,28 +1451,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -1697,22 +1477,20 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/wohnsitz");
             match &obj.wohnsitz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Wohnsitz"), ("en", "Residence")],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller__wohnsitz(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller__wohnsitz(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[("de", "Wohnsitz"), ("en", "Residence")],
                     )
                 }
@@ -1722,26 +1500,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/einverstaendnis");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Gt,
-                &crate::runtime::logic::read_date(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Gt,
+                &logic::read_date(
+                    Some(root)
                         .and_then(|o| o.antragsteller.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.geburtsdatum.as_ref()),
                 ),
-                &crate::runtime::logic::shift(
-                    crate::runtime::logic::V::Date(sink.today),
-                    -18i64,
-                    crate::runtime::date::DurationUnit::Years,
-                ),
+                &logic::shift(V::Date(sink.today), -18i64, DurationUnit::Years),
             ))
                 .is_true();
             if !shown {
                 if obj.einverstaendnis.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -1755,26 +1529,22 @@ mod raw {
                 break 'item;
             }
             match &obj.einverstaendnis {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Gt,
-                        &crate::runtime::logic::read_date(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Gt,
+                        &logic::read_date(
+                            Some(root)
                                 .and_then(|o| o.antragsteller.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.geburtsdatum.as_ref()),
                         ),
-                        &crate::runtime::logic::shift(
-                            crate::runtime::logic::V::Date(sink.today),
-                            -18i64,
-                            crate::runtime::date::DurationUnit::Years,
-                        ),
+                        &logic::shift(V::Date(sink.today), -18i64, DurationUnit::Years),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 (
                                     "de",
@@ -1785,21 +1555,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             (
@@ -1816,13 +1579,11 @@ mod raw {
     }
     pub fn typed_at_antragsteller(
         obj: AtAntragsteller<'_>,
-    ) -> ::std::option::Option<super::Antragsteller> {
-        ::std::option::Option::Some(super::Antragsteller {
+    ) -> Option<super::Antragsteller> {
+        Some(super::Antragsteller {
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             vornamen: {
                 let value = obj.vornamen?;
@@ -1833,10 +1594,8 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geburtsdatum: {
                 let value = obj.geburtsdatum?;
@@ -1849,18 +1608,14 @@ mod raw {
             wohnsitz: {
                 let value = obj.wohnsitz?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_antragsteller__wohnsitz(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_antragsteller__wohnsitz(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             einverstaendnis: match obj.einverstaendnis {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -1868,20 +1623,20 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -1894,36 +1649,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1932,22 +1680,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -1959,22 +1700,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -1982,18 +1716,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -2003,12 +1737,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -2021,46 +1755,39 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtAusbildung<'de> {
-        pub anbieter: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub beginn: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ende: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub stunden_theorie: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub stunden_praxis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub nachweis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub anbieter: Option<Leaf<'de>>,
+        pub beginn: Option<Leaf<'de>>,
+        pub ende: Option<Leaf<'de>>,
+        pub stunden_theorie: Option<Leaf<'de>>,
+        pub stunden_praxis: Option<Leaf<'de>>,
+        pub nachweis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtAusbildung<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtAusbildung<'de>;
@@ -2073,56 +1800,37 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtAusbildung<'de>, A::Error> {
+                ) -> Result<AtAusbildung<'de>, A::Error> {
                     let mut out = AtAusbildung::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "anbieter" => {
-                                out.anbieter = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "beginn" => {
-                                out.beginn = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ende" => {
-                                out.ende = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "anbieter" => out.anbieter = Some(map.next_value()?),
+                            "beginn" => out.beginn = Some(map.next_value()?),
+                            "ende" => out.ende = Some(map.next_value()?),
                             "stunden_theorie" => {
-                                out.stunden_theorie = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.stunden_theorie = Some(map.next_value()?);
                             }
                             "stunden_praxis" => {
-                                out.stunden_praxis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.stunden_praxis = Some(map.next_value()?);
                             }
-                            "nachweis" => {
-                                out.nachweis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "nachweis" => out.nachweis = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_ausbildung(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtAusbildung<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -2132,31 +1840,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/anbieter");
             match &obj.anbieter {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Jagdschule oder Ausbildungsstelle"),
                             ("en", "Hunting school or training provider"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Jagdschule oder Ausbildungsstelle"),
@@ -2171,38 +1872,17 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/beginn");
             match &obj.beginn {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "Beginn"), ("en", "Start")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "Beginn"), ("en", "Start")]);
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -5i64,
-                                    crate::runtime::date::DurationUnit::Years,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Beginn"), ("en", "Start")],
                     )
@@ -2214,38 +1894,17 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ende");
             match &obj.ende {
-                ::std::option::Option::None => {
-                    sink.push(
-                        ptr,
-                        crate::runtime::messages::Kind::Required,
-                        &[("de", "Ende"), ("en", "End")],
-                    );
+                None => {
+                    sink.push(ptr, Kind::Required, &[("de", "Ende"), ("en", "End")]);
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -5i64,
-                                    crate::runtime::date::DurationUnit::Years,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    6i64,
-                                    crate::runtime::date::DurationUnit::Months,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                            max: Some(Bound::Today(6i64, DurationUnit::Months)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Ende"), ("en", "End")],
                     )
@@ -2257,32 +1916,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/stunden_theorie");
             match &obj.stunden_theorie {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Integer,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("300"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("300")),
+                            ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
                     )
@@ -2294,35 +1942,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/stunden_praxis");
             match &obj.stunden_praxis {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
                             ("en", "Hours of practice (including shooting training)"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Integer,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("300"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("300")),
+                            ..Spec::of(FieldKind::Integer)
                         },
                         &[
                             ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
@@ -2337,31 +1974,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/nachweis");
             match &obj.nachweis {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Teilnahmebescheinigung"),
                             ("en", "Certificate of attendance"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Teilnahmebescheinigung"),
@@ -2372,17 +2002,17 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Ge,
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Ge,
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.ausbildung.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
                     .and_then(|o| o.ende.as_ref()),
             ),
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.ausbildung.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
@@ -2392,13 +2022,13 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/ausbildung");
-                crate::runtime::json::push_index(&mut pointer, i0);
+                push_index(&mut pointer, i0);
                 pointer.push_str("/ende");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Das Ende darf nicht vor dem Beginn liegen."),
                 ("en", "The end must not be before the start."),
             ];
@@ -2408,18 +2038,13 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("ende_nach_beginn"),
-                    text,
-                ),
+                Kind::Rule(String::from("ende_nach_beginn"), text),
                 message,
             );
         }
     }
-    pub fn typed_at_ausbildung(
-        obj: AtAusbildung<'_>,
-    ) -> ::std::option::Option<super::AusbildungItem> {
-        ::std::option::Option::Some(super::AusbildungItem {
+    pub fn typed_at_ausbildung(obj: AtAusbildung<'_>) -> Option<super::AusbildungItem> {
+        Some(super::AusbildungItem {
             anbieter: {
                 let value = obj.anbieter?;
                 value.into_string()?
@@ -2442,7 +2067,7 @@ mod raw {
             },
             nachweis: {
                 let value = obj.nachweis?;
-                crate::runtime::check::file_ref(&value)
+                check::file_ref(&value)
                     .map(|file| crate::FileRef {
                         name: file.name.to_string(),
                         media_type: file.media_type.to_string(),
@@ -2453,16 +2078,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtFrueherePruefungen<'de> {
-        pub datum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bundesland: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub behoerde: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ergebnis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub datum: Option<Leaf<'de>>,
+        pub bundesland: Option<Leaf<'de>>,
+        pub behoerde: Option<Leaf<'de>>,
+        pub ergebnis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtFrueherePruefungen<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtFrueherePruefungen<'de>;
@@ -2475,48 +2100,31 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtFrueherePruefungen<'de>, A::Error> {
+                ) -> Result<AtFrueherePruefungen<'de>, A::Error> {
                     let mut out = AtFrueherePruefungen::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "datum" => {
-                                out.datum = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "bundesland" => {
-                                out.bundesland = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "behoerde" => {
-                                out.behoerde = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "ergebnis" => {
-                                out.ergebnis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "datum" => out.datum = Some(map.next_value()?),
+                            "bundesland" => out.bundesland = Some(map.next_value()?),
+                            "behoerde" => out.behoerde = Some(map.next_value()?),
+                            "ergebnis" => out.ergebnis = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_fruehere_pruefungen(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtFrueherePruefungen<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -2526,35 +2134,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/datum");
             match &obj.datum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1950-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1950-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
                     )
@@ -2566,30 +2160,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/bundesland");
             match &obj.bundesland {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Bundesland"), ("en", "Federal state")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_bundesland,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_bundesland))
                         },
                         &[("de", "Bundesland"), ("en", "Federal state")],
                     )
@@ -2601,28 +2184,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/behoerde");
             match &obj.behoerde {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(100u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(100u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
                     )
@@ -2634,30 +2210,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ergebnis");
             match &obj.ergebnis {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ergebnis"), ("en", "Result")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_pruefungsergebnis,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_pruefungsergebnis))
                         },
                         &[("de", "Ergebnis"), ("en", "Result")],
                     )
@@ -2668,8 +2233,8 @@ mod raw {
     }
     pub fn typed_at_fruehere_pruefungen(
         obj: AtFrueherePruefungen<'_>,
-    ) -> ::std::option::Option<super::FrueherePruefungenItem> {
-        ::std::option::Option::Some(super::FrueherePruefungenItem {
+    ) -> Option<super::FrueherePruefungenItem> {
+        Some(super::FrueherePruefungenItem {
             datum: {
                 let value = obj.datum?;
                 value.into_string()?
@@ -2690,24 +2255,20 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtZuverlaessigkeit<'de> {
-        pub verurteilung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub verurteilung_erlaeuterung: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub verfahren: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub verfahren_erlaeuterung: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub entzug: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub entzug_erlaeuterung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub eignung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub eignung_erlaeuterung: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub verurteilung: Option<Leaf<'de>>,
+        pub verurteilung_erlaeuterung: Option<Leaf<'de>>,
+        pub verfahren: Option<Leaf<'de>>,
+        pub verfahren_erlaeuterung: Option<Leaf<'de>>,
+        pub entzug: Option<Leaf<'de>>,
+        pub entzug_erlaeuterung: Option<Leaf<'de>>,
+        pub eignung: Option<Leaf<'de>>,
+        pub eignung_erlaeuterung: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtZuverlaessigkeit<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtZuverlaessigkeit<'de>;
@@ -2720,48 +2281,25 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtZuverlaessigkeit<'de>, A::Error> {
+                ) -> Result<AtZuverlaessigkeit<'de>, A::Error> {
                     let mut out = AtZuverlaessigkeit::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "verurteilung" => {
-                                out.verurteilung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "verurteilung" => out.verurteilung = Some(map.next_value()?),
                             "verurteilung_erlaeuterung" => {
-                                out.verurteilung_erlaeuterung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.verurteilung_erlaeuterung = Some(map.next_value()?);
                             }
-                            "verfahren" => {
-                                out.verfahren = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "verfahren" => out.verfahren = Some(map.next_value()?),
                             "verfahren_erlaeuterung" => {
-                                out.verfahren_erlaeuterung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.verfahren_erlaeuterung = Some(map.next_value()?);
                             }
-                            "entzug" => {
-                                out.entzug = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "entzug" => out.entzug = Some(map.next_value()?),
                             "entzug_erlaeuterung" => {
-                                out.entzug_erlaeuterung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.entzug_erlaeuterung = Some(map.next_value()?);
                             }
-                            "eignung" => {
-                                out.eignung = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "eignung" => out.eignung = Some(map.next_value()?),
                             "eignung_erlaeuterung" => {
-                                out.eignung_erlaeuterung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.eignung_erlaeuterung = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2769,17 +2307,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_zuverlaessigkeit(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtZuverlaessigkeit<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2788,10 +2326,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/verurteilung");
             match &obj.verurteilung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2804,21 +2342,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2838,22 +2367,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/verurteilung_erlaeuterung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.zuverlaessigkeit.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.verurteilung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.verurteilung_erlaeuterung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Erläuterung zur Verurteilung"),
                             ("en", "Explanation of the conviction"),
@@ -2864,22 +2393,22 @@ mod raw {
                 break 'item;
             }
             match &obj.verurteilung_erlaeuterung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.zuverlaessigkeit.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.verurteilung.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Erläuterung zur Verurteilung"),
                                 ("en", "Explanation of the conviction"),
@@ -2887,21 +2416,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(2000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(2000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Erläuterung zur Verurteilung"),
@@ -2916,10 +2438,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/verfahren");
             match &obj.verfahren {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -2932,21 +2454,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -2966,22 +2479,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/verfahren_erlaeuterung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.zuverlaessigkeit.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.verfahren.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.verfahren_erlaeuterung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Erläuterung zum Verfahren"),
                             ("en", "Explanation of the proceedings"),
@@ -2992,22 +2505,22 @@ mod raw {
                 break 'item;
             }
             match &obj.verfahren_erlaeuterung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.zuverlaessigkeit.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.verfahren.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Erläuterung zum Verfahren"),
                                 ("en", "Explanation of the proceedings"),
@@ -3015,21 +2528,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(2000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(2000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Erläuterung zum Verfahren"),
@@ -3044,10 +2550,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/entzug");
             match &obj.entzug {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3060,21 +2566,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3094,22 +2591,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/entzug_erlaeuterung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.zuverlaessigkeit.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.entzug.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.entzug_erlaeuterung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Erläuterung zur Versagung oder zum Entzug"),
                             ("en", "Explanation of the refusal or revocation"),
@@ -3120,22 +2617,22 @@ mod raw {
                 break 'item;
             }
             match &obj.entzug_erlaeuterung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.zuverlaessigkeit.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.entzug.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Erläuterung zur Versagung oder zum Entzug"),
                                 ("en", "Explanation of the refusal or revocation"),
@@ -3143,21 +2640,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(2000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(2000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Erläuterung zur Versagung oder zum Entzug"),
@@ -3172,10 +2662,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/eignung");
             match &obj.eignung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3188,21 +2678,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3222,22 +2703,22 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/eignung_erlaeuterung");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root)
                         .and_then(|o| o.zuverlaessigkeit.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.eignung.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.eignung_erlaeuterung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Erläuterung zur persönlichen Eignung"),
                             ("en", "Explanation of personal suitability"),
@@ -3248,22 +2729,22 @@ mod raw {
                 break 'item;
             }
             match &obj.eignung_erlaeuterung {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_bool(
-                            ::std::option::Option::Some(root)
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_bool(
+                            Some(root)
                                 .and_then(|o| o.zuverlaessigkeit.as_ref())
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.eignung.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Bool(true),
+                        &V::Bool(true),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Erläuterung zur persönlichen Eignung"),
                                 ("en", "Explanation of personal suitability"),
@@ -3271,21 +2752,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Multiline,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(2000u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(2000u64),
+                            ..Spec::of(FieldKind::Multiline)
                         },
                         &[
                             ("de", "Erläuterung zur persönlichen Eignung"),
@@ -3299,77 +2773,61 @@ mod raw {
     }
     pub fn typed_at_zuverlaessigkeit(
         obj: AtZuverlaessigkeit<'_>,
-    ) -> ::std::option::Option<super::Zuverlaessigkeit> {
-        ::std::option::Option::Some(super::Zuverlaessigkeit {
+    ) -> Option<super::Zuverlaessigkeit> {
+        Some(super::Zuverlaessigkeit {
             verurteilung: {
                 let value = obj.verurteilung?;
                 value.into_bool()?
             },
             verurteilung_erlaeuterung: match obj.verurteilung_erlaeuterung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             verfahren: {
                 let value = obj.verfahren?;
                 value.into_bool()?
             },
             verfahren_erlaeuterung: match obj.verfahren_erlaeuterung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             entzug: {
                 let value = obj.entzug?;
                 value.into_bool()?
             },
             entzug_erlaeuterung: match obj.entzug_erlaeuterung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             eignung: {
                 let value = obj.eignung?;
                 value.into_bool()?
             },
             eignung_erlaeuterung: match obj.eignung_erlaeuterung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub antragsteller: ::std::option::Option<
-            crate::runtime::json::Group<AtAntragsteller<'de>>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub ausbildung: ::std::option::Option<
-            crate::runtime::json::Many<AtAusbildung<'de>>,
-        >,
-        pub frueher_teilgenommen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub fruehere_pruefungen: ::std::option::Option<
-            crate::runtime::json::Many<AtFrueherePruefungen<'de>>,
-        >,
-        pub bestandene_teile: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub pruefungsbescheid: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub zuverlaessigkeit: ::std::option::Option<
-            crate::runtime::json::Group<AtZuverlaessigkeit<'de>>,
-        >,
-        pub pruefungsgebuehr: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ueberweisungsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub ausbildung: Option<Many<AtAusbildung<'de>>>,
+        pub frueher_teilgenommen: Option<Leaf<'de>>,
+        pub fruehere_pruefungen: Option<Many<AtFrueherePruefungen<'de>>>,
+        pub bestandene_teile: Option<Leaf<'de>>,
+        pub pruefungsbescheid: Option<Leaf<'de>>,
+        pub zuverlaessigkeit: Option<Group<AtZuverlaessigkeit<'de>>>,
+        pub pruefungsgebuehr: Option<Leaf<'de>>,
+        pub ueberweisungsdatum: Option<Leaf<'de>>,
+        pub richtigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -3382,83 +2840,54 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "antragsteller" => {
-                                out.antragsteller = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.antragsteller = Some(map.next_value()?);
                             }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ausbildung" => {
-                                out.ausbildung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
+                            "ausbildung" => out.ausbildung = Some(map.next_value()?),
                             "frueher_teilgenommen" => {
-                                out.frueher_teilgenommen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.frueher_teilgenommen = Some(map.next_value()?);
                             }
                             "fruehere_pruefungen" => {
-                                out.fruehere_pruefungen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.fruehere_pruefungen = Some(map.next_value()?);
                             }
                             "bestandene_teile" => {
-                                out.bestandene_teile = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bestandene_teile = Some(map.next_value()?);
                             }
                             "pruefungsbescheid" => {
-                                out.pruefungsbescheid = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.pruefungsbescheid = Some(map.next_value()?);
                             }
                             "zuverlaessigkeit" => {
-                                out.zuverlaessigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.zuverlaessigkeit = Some(map.next_value()?);
                             }
                             "pruefungsgebuehr" => {
-                                out.pruefungsgebuehr = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.pruefungsgebuehr = Some(map.next_value()?);
                             }
                             "ueberweisungsdatum" => {
-                                out.ueberweisungsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ueberweisungsdatum = Some(map.next_value()?);
                             }
-                            "richtigkeit" => {
-                                out.richtigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -3467,25 +2896,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/antragsteller");
             match &obj.antragsteller {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_antragsteller(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_antragsteller(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
@@ -3499,25 +2926,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -3531,27 +2954,25 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ausbildung");
             match &obj.ausbildung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
                     );
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[
                                 ("de", "Ausbildungslehrgänge"),
                                 ("en", "Training courses"),
@@ -3560,7 +2981,7 @@ mod raw {
                     } else if items.len() > 5 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(5u32),
+                            Kind::MaxItems(5u32),
                             &[
                                 ("de", "Ausbildungslehrgänge"),
                                 ("en", "Training courses"),
@@ -3569,15 +2990,15 @@ mod raw {
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_ausbildung(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Lehrgang"), ("en", "Course")],
                                 )
                             }
@@ -3592,10 +3013,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/frueher_teilgenommen");
             match &obj.frueher_teilgenommen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3605,21 +3026,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3636,20 +3048,19 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/fruehere_pruefungen");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.frueher_teilgenommen.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.fruehere_pruefungen.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
                     );
                 }
@@ -3657,27 +3068,25 @@ mod raw {
                 break 'item;
             }
             match &obj.fruehere_pruefungen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
                     );
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[
                                 ("de", "Frühere Prüfungen"),
                                 ("en", "Previous examinations"),
@@ -3686,7 +3095,7 @@ mod raw {
                     } else if items.len() > 10 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            Kind::MaxItems(10u32),
                             &[
                                 ("de", "Frühere Prüfungen"),
                                 ("en", "Previous examinations"),
@@ -3695,15 +3104,15 @@ mod raw {
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_fruehere_pruefungen(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Prüfung"), ("en", "Examination")],
                                 )
                             }
@@ -3717,20 +3126,19 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bestandene_teile");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_bool(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.frueher_teilgenommen.as_ref()),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_bool(
+                    Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
                 ),
-                &crate::runtime::logic::V::Bool(true),
+                &V::Bool(true),
             ))
                 .is_true();
             if !shown {
                 if obj.bestandene_teile.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             (
                                 "de",
@@ -3744,24 +3152,13 @@ mod raw {
                 break 'item;
             }
             match &obj.bestandene_teile {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::MultipleChoice(
-                                &is_code_pruefungsteil,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::MultipleChoice(&is_code_pruefungsteil))
                         },
                         &[
                             (
@@ -3778,20 +3175,18 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/pruefungsbescheid");
-            let shown = (crate::runtime::logic::and([
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_bool(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.frueher_teilgenommen.as_ref()),
+            let shown = (logic::and([
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_bool(
+                        Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Bool(true),
+                    &V::Bool(true),
                 ),
-                crate::runtime::logic::not(
-                    crate::runtime::logic::V::Bool(
-                        !crate::runtime::json::Given::given(
-                            &::std::option::Option::Some(root)
-                                .and_then(|o| o.bestandene_teile.as_ref()),
+                logic::not(
+                    V::Bool(
+                        !Given::given(
+                            &Some(root).and_then(|o| o.bestandene_teile.as_ref()),
                         ),
                     ),
                 ),
@@ -3801,7 +3196,7 @@ mod raw {
                 if obj.pruefungsbescheid.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
                             ("en", "Notice of the result of the last examination"),
@@ -3812,12 +3207,11 @@ mod raw {
                 break 'item;
             }
             match &obj.pruefungsbescheid {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::not(
-                        crate::runtime::logic::V::Bool(
-                            !crate::runtime::json::Given::given(
-                                &::std::option::Option::Some(root)
-                                    .and_then(|o| o.bestandene_teile.as_ref()),
+                None => {
+                    if (logic::not(
+                        V::Bool(
+                            !Given::given(
+                                &Some(root).and_then(|o| o.bestandene_teile.as_ref()),
                             ),
                         ),
                     ))
@@ -3825,7 +3219,7 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
                                 ("en", "Notice of the result of the last examination"),
@@ -3833,21 +3227,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(5242880u64),
+                            max_size: Some(5242880u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
@@ -3862,10 +3249,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/zuverlaessigkeit");
             match &obj.zuverlaessigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3875,15 +3262,13 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_zuverlaessigkeit(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_zuverlaessigkeit(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             (
                                 "de",
@@ -3900,35 +3285,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/pruefungsgebuehr");
             match &obj.pruefungsgebuehr {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Überwiesener Betrag in Euro"),
                             ("en", "Amount transferred in euros"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Money,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("0"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Number("1000"),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Number("0")),
+                            max: Some(Bound::Number("1000")),
+                            ..Spec::of(FieldKind::Money)
                         },
                         &[
                             ("de", "Überwiesener Betrag in Euro"),
@@ -3943,38 +3317,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ueberweisungsdatum");
             match &obj.ueberweisungsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Überwiesen am"), ("en", "Transferred on")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -3i64,
-                                    crate::runtime::date::DurationUnit::Months,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Überwiesen am"), ("en", "Transferred on")],
                     )
@@ -3986,10 +3343,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/richtigkeit");
             match &obj.richtigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -4002,21 +3359,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -4033,30 +3381,30 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Ge,
-            &crate::runtime::logic::arith(
-                crate::runtime::logic::Arith::Add,
-                crate::runtime::logic::aggregate(
-                    crate::runtime::logic::Agg::Sum,
-                    (0..::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Ge,
+            &logic::arith(
+                logic::Arith::Add,
+                logic::aggregate(
+                    logic::Agg::Sum,
+                    (0..Some(root)
                         .and_then(|o| o.ausbildung.as_ref())
                         .map_or(0, |m| m.len()))
-                        .map(|j0| crate::runtime::logic::read_integer(
-                            ::std::option::Option::Some(root)
+                        .map(|j0| logic::read_integer(
+                            Some(root)
                                 .and_then(|o| o.ausbildung.as_ref())
                                 .and_then(|m| m.item(j0))
                                 .and_then(|g| g.object())
                                 .and_then(|o| o.stunden_theorie.as_ref()),
                         )),
                 ),
-                crate::runtime::logic::aggregate(
-                    crate::runtime::logic::Agg::Sum,
-                    (0..::std::option::Option::Some(root)
+                logic::aggregate(
+                    logic::Agg::Sum,
+                    (0..Some(root)
                         .and_then(|o| o.ausbildung.as_ref())
                         .map_or(0, |m| m.len()))
-                        .map(|j0| crate::runtime::logic::read_integer(
-                            ::std::option::Option::Some(root)
+                        .map(|j0| logic::read_integer(
+                            Some(root)
                                 .and_then(|o| o.ausbildung.as_ref())
                                 .and_then(|m| m.item(j0))
                                 .and_then(|g| g.object())
@@ -4064,16 +3412,16 @@ mod raw {
                         )),
                 ),
             ),
-            &crate::runtime::logic::number_literal("120"),
+            &logic::number_literal("120"),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/ausbildung");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen."),
                 ("en", "The training must add up to at least 120 hours."),
             ];
@@ -4083,38 +3431,35 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("mindeststunden"),
-                    text,
-                ),
+                Kind::Rule(String::from("mindeststunden"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Ge,
-            &crate::runtime::logic::aggregate(
-                crate::runtime::logic::Agg::Sum,
-                (0..::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Ge,
+            &logic::aggregate(
+                logic::Agg::Sum,
+                (0..Some(root)
                     .and_then(|o| o.ausbildung.as_ref())
                     .map_or(0, |m| m.len()))
-                    .map(|j0| crate::runtime::logic::read_integer(
-                        ::std::option::Option::Some(root)
+                    .map(|j0| logic::read_integer(
+                        Some(root)
                             .and_then(|o| o.ausbildung.as_ref())
                             .and_then(|m| m.item(j0))
                             .and_then(|g| g.object())
                             .and_then(|o| o.stunden_praxis.as_ref()),
                     )),
             ),
-            &crate::runtime::logic::number_literal("60"),
+            &logic::number_literal("60"),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/ausbildung");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",
@@ -4127,37 +3472,34 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("mindeststunden_praxis"),
-                    text,
-                ),
+                Kind::Rule(String::from("mindeststunden_praxis"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::and(
-            (0..::std::option::Option::Some(root)
+        if (logic::and(
+            (0..Some(root)
                 .and_then(|o| o.fruehere_pruefungen.as_ref())
                 .map_or(0, |m| m.len()))
-                .map(|j0| crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Ne,
-                    &crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
+                .map(|j0| logic::compare(
+                    logic::Cmp::Ne,
+                    &logic::read_text(
+                        Some(root)
                             .and_then(|o| o.fruehere_pruefungen.as_ref())
                             .and_then(|m| m.item(j0))
                             .and_then(|g| g.object())
                             .and_then(|o| o.ergebnis.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Text(::std::string::String::from("B")),
+                    &V::Text(String::from("B")),
                 )),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/fruehere_pruefungen");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
@@ -4173,29 +3515,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("nicht_bestanden"),
-                    text,
-                ),
+                Kind::Rule(String::from("nicht_bestanden"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Lt,
-            &crate::runtime::logic::count_codes(
-                ::std::option::Option::Some(root)
-                    .and_then(|o| o.bestandene_teile.as_ref()),
-            ),
-            &crate::runtime::logic::number_literal("3"),
+        if (logic::compare(
+            logic::Cmp::Lt,
+            &logic::count_codes(Some(root).and_then(|o| o.bestandene_teile.as_ref())),
+            &logic::number_literal("3"),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/bestandene_teile");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",
@@ -4208,46 +3544,39 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("teile_plausibel"),
-                    text,
-                ),
+                Kind::Rule(String::from("teile_plausibel"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ge,
-                &crate::runtime::logic::read_decimal(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.pruefungsgebuehr.as_ref()),
+        if (logic::or([
+            logic::compare(
+                logic::Cmp::Ge,
+                &logic::read_decimal(
+                    Some(root).and_then(|o| o.pruefungsgebuehr.as_ref()),
                 ),
-                &crate::runtime::logic::number_literal("250.00"),
+                &logic::number_literal("250.00"),
             ),
-            crate::runtime::logic::and([
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_bool(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.frueher_teilgenommen.as_ref()),
+            logic::and([
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_bool(
+                        Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Bool(true),
+                    &V::Bool(true),
                 ),
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Ge,
-                    &crate::runtime::logic::read_decimal(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.pruefungsgebuehr.as_ref()),
+                logic::compare(
+                    logic::Cmp::Ge,
+                    &logic::read_decimal(
+                        Some(root).and_then(|o| o.pruefungsgebuehr.as_ref()),
                     ),
-                    &crate::runtime::logic::arith(
-                        crate::runtime::logic::Arith::Mul,
-                        crate::runtime::logic::number_literal("85.00"),
-                        crate::runtime::logic::arith(
-                            crate::runtime::logic::Arith::Sub,
-                            crate::runtime::logic::number_literal("3"),
-                            crate::runtime::logic::count_codes(
-                                ::std::option::Option::Some(root)
-                                    .and_then(|o| o.bestandene_teile.as_ref()),
+                    &logic::arith(
+                        logic::Arith::Mul,
+                        logic::number_literal("85.00"),
+                        logic::arith(
+                            logic::Arith::Sub,
+                            logic::number_literal("3"),
+                            logic::count_codes(
+                                Some(root).and_then(|o| o.bestandene_teile.as_ref()),
                             ),
                         ),
                     ),
@@ -4257,11 +3586,11 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/pruefungsgebuehr");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
@@ -4277,28 +3606,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("gebuehr_ausreichend"),
-                    text,
-                ),
+                Kind::Rule(String::from("gebuehr_ausreichend"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/richtigkeit");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
                 ("en", "Please confirm that your details are correct."),
             ];
@@ -4308,55 +3632,40 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("richtigkeit_bestaetigt"),
-                    text,
-                ),
+                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             antragsteller: {
                 let value = obj.antragsteller?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_antragsteller(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_antragsteller(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             kontakt: {
                 let value = obj.kontakt?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_kontakt(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             ausbildung: {
                 let value = obj.ausbildung?;
                 match value {
-                    crate::runtime::json::Many::Items(items) => {
+                    Many::Items(items) => {
                         items
                             .into_iter()
                             .map(|entry| match entry {
-                                crate::runtime::json::Group::Object(inner) => {
-                                    typed_at_ausbildung(inner)
-                                }
-                                crate::runtime::json::Group::Other { .. } => {
-                                    ::std::option::Option::None
-                                }
+                                Group::Object(inner) => typed_at_ausbildung(inner),
+                                Group::Other { .. } => None,
                             })
-                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            .collect::<Option<Vec<_>>>()
                     }
-                    crate::runtime::json::Many::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Many::Other { .. } => None,
                 }?
             },
             frueher_teilgenommen: {
@@ -4364,42 +3673,32 @@ mod raw {
                 value.into_bool()?
             },
             fruehere_pruefungen: match obj.fruehere_pruefungen {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Many::Items(items) => {
+                            Many::Items(items) => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {
-                                        crate::runtime::json::Group::Object(inner) => {
-                                            typed_at_fruehere_pruefungen(inner)
-                                        }
-                                        crate::runtime::json::Group::Other { .. } => {
-                                            ::std::option::Option::None
-                                        }
+                                        Group::Object(inner) => typed_at_fruehere_pruefungen(inner),
+                                        Group::Other { .. } => None,
                                     })
-                                    .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                                    .collect::<Option<Vec<_>>>()
                             }
-                            crate::runtime::json::Many::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Many::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             bestandene_teile: match obj.bestandene_teile {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        value.into_codes(super::Pruefungsteil::from_code)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_codes(super::Pruefungsteil::from_code)?),
+                None => None,
             },
             pruefungsbescheid: match obj.pruefungsbescheid {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        crate::runtime::check::file_ref(&value)
+                Some(value) => {
+                    Some(
+                        check::file_ref(&value)
                             .map(|file| crate::FileRef {
                                 name: file.name.to_string(),
                                 media_type: file.media_type.to_string(),
@@ -4407,17 +3706,13 @@ mod raw {
                             })?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             zuverlaessigkeit: {
                 let value = obj.zuverlaessigkeit?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_zuverlaessigkeit(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_zuverlaessigkeit(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             pruefungsgebuehr: {

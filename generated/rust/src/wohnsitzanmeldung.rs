@@ -610,8 +610,13 @@ pub fn from_json(
 }
 /// The submission as the checks read it, their functions, and the conversion into the
 /// typed structs. Generated; every name is derived from the form's names.
-#[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
 mod raw {
+    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+    use crate::runtime::date::DurationUnit;
+    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::logic::{self, V};
+    use crate::runtime::messages::Kind;
     fn is_code_ausweisart(code: &str) -> bool {
         matches!(code, "PA" | "RP")
     }
@@ -644,14 +649,14 @@ mod raw {
         matches!(code, "A" | "H" | "N")
     }
     fn pattern_1(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| ::regex::Regex::new("^(?:[0-9CFGHJKLMNPRTVWXYZ]{9})$").ok())
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
     fn pattern_0(text: &str) -> bool {
-        static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+        static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
             .get_or_init(|| {
                 ::regex::Regex::new("^(?:[A-Za-z0-9][A-Za-z0-9 \\-]*)$").ok()
@@ -661,16 +666,16 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtNeueAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtNeueAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtNeueAnschrift<'de>;
@@ -683,46 +688,33 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtNeueAnschrift<'de>, A::Error> {
+                ) -> Result<AtNeueAnschrift<'de>, A::Error> {
                     let mut out = AtNeueAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_neue_anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtNeueAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -731,31 +723,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -770,22 +755,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(21u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(21u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -797,28 +775,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -830,28 +799,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -862,17 +824,15 @@ mod raw {
     }
     pub fn typed_at_neue_anschrift(
         obj: AtNeueAnschrift<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::Wohnanschrift> {
-        ::std::option::Option::Some(crate::shared::common_address::Wohnanschrift {
+    ) -> Option<crate::shared::common_address::Wohnanschrift> {
+        Some(crate::shared::common_address::Wohnanschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             plz: {
                 let value = obj.plz?;
@@ -886,15 +846,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtWeitereWohnung<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtWeitereWohnung<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtWeitereWohnung<'de>;
@@ -907,41 +867,32 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtWeitereWohnung<'de>, A::Error> {
+                ) -> Result<AtWeitereWohnung<'de>, A::Error> {
                     let mut out = AtWeitereWohnung::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_weitere_wohnung(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtWeitereWohnung<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -950,31 +901,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -989,28 +933,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1022,28 +957,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1054,8 +982,8 @@ mod raw {
     }
     pub fn typed_at_weitere_wohnung(
         obj: AtWeitereWohnung<'_>,
-    ) -> ::std::option::Option<super::WeitereWohnung> {
-        ::std::option::Option::Some(super::WeitereWohnung {
+    ) -> Option<super::WeitereWohnung> {
+        Some(super::WeitereWohnung {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
@@ -1072,15 +1000,15 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBisherigeAnschrift<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub plz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub plz: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschrift<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBisherigeAnschrift<'de>;
@@ -1093,41 +1021,32 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBisherigeAnschrift<'de>, A::Error> {
+                ) -> Result<AtBisherigeAnschrift<'de>, A::Error> {
                     let mut out = AtBisherigeAnschrift::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "plz" => {
-                                out.plz = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "plz" => out.plz = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_bisherige_anschrift(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBisherigeAnschrift<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1136,31 +1055,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1175,28 +1087,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/plz");
             match &obj.plz {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Postcode,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Postcode)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1208,28 +1111,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(50u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(50u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1240,8 +1136,8 @@ mod raw {
     }
     pub fn typed_at_bisherige_anschrift(
         obj: AtBisherigeAnschrift<'_>,
-    ) -> ::std::option::Option<super::BisherigeAnschrift> {
-        ::std::option::Option::Some(super::BisherigeAnschrift {
+    ) -> Option<super::BisherigeAnschrift> {
+        Some(super::BisherigeAnschrift {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
@@ -1258,17 +1154,17 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtBisherigeAnschriftAusland<'de> {
-        pub strasse_hausnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub adresszusatz: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub postleitzahl: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staat: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub strasse_hausnummer: Option<Leaf<'de>>,
+        pub adresszusatz: Option<Leaf<'de>>,
+        pub postleitzahl: Option<Leaf<'de>>,
+        pub ort: Option<Leaf<'de>>,
+        pub staat: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschriftAusland<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtBisherigeAnschriftAusland<'de>;
@@ -1281,51 +1177,34 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtBisherigeAnschriftAusland<'de>, A::Error> {
+                ) -> Result<AtBisherigeAnschriftAusland<'de>, A::Error> {
                     let mut out = AtBisherigeAnschriftAusland::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
                             "strasse_hausnummer" => {
-                                out.strasse_hausnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.strasse_hausnummer = Some(map.next_value()?);
                             }
-                            "adresszusatz" => {
-                                out.adresszusatz = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "postleitzahl" => {
-                                out.postleitzahl = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "ort" => {
-                                out.ort = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "staat" => {
-                                out.staat = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
+                            "postleitzahl" => out.postleitzahl = Some(map.next_value()?),
+                            "ort" => out.ort = Some(map.next_value()?),
+                            "staat" => out.staat = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_bisherige_anschrift_ausland(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtBisherigeAnschriftAusland<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -1334,31 +1213,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/strasse_hausnummer");
             match &obj.strasse_hausnummer {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Straße und Hausnummer"),
                             ("en", "Street and house number"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Straße und Hausnummer"),
@@ -1373,22 +1245,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/adresszusatz");
             match &obj.adresszusatz {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(66u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(66u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Adresszusatz"), ("en", "Additional address details")],
                     )
@@ -1400,16 +1265,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/postleitzahl");
             match &obj.postleitzahl {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(15u64),
-                            pattern: ::std::option::Option::Some(&pattern_0),
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(15u64),
+                            pattern: Some(&pattern_0),
                             pattern_message: &[
                                 (
                                     "de",
@@ -1420,11 +1284,7 @@ mod raw {
                                     "A postcode consists of letters, digits, spaces and hyphens.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Postleitzahl"), ("en", "Postcode")],
                     )
@@ -1436,28 +1296,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ort");
             match &obj.ort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Ort"), ("en", "Town or city")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Ort"), ("en", "Town or city")],
                     )
@@ -1469,30 +1322,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staat");
             match &obj.staat {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staat"), ("en", "Country")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_staat,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_staat))
                         },
                         &[("de", "Staat"), ("en", "Country")],
                     )
@@ -1503,23 +1345,19 @@ mod raw {
     }
     pub fn typed_at_bisherige_anschrift_ausland(
         obj: AtBisherigeAnschriftAusland<'_>,
-    ) -> ::std::option::Option<crate::shared::common_address::AnschriftAusland> {
-        ::std::option::Option::Some(crate::shared::common_address::AnschriftAusland {
+    ) -> Option<crate::shared::common_address::AnschriftAusland> {
+        Some(crate::shared::common_address::AnschriftAusland {
             strasse_hausnummer: {
                 let value = obj.strasse_hausnummer?;
                 value.into_string()?
             },
             adresszusatz: match obj.adresszusatz {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             postleitzahl: match obj.postleitzahl {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             ort: {
                 let value = obj.ort?;
@@ -1533,29 +1371,27 @@ mod raw {
     }
     #[derive(Default)]
     pub struct AtPersonen<'de> {
-        pub familienname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub vornamen: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsname: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub doktorgrad: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geschlecht: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub geburtsort: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub staatsangehoerigkeiten: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub familienstand: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub familienstand_seit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub religion: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausweisart: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausweisnummer: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausweis_ausgestellt: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub ausweis_gueltig_bis: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub familienname: Option<Leaf<'de>>,
+        pub vornamen: Option<Leaf<'de>>,
+        pub geburtsname: Option<Leaf<'de>>,
+        pub doktorgrad: Option<Leaf<'de>>,
+        pub geschlecht: Option<Leaf<'de>>,
+        pub geburtsdatum: Option<Leaf<'de>>,
+        pub geburtsort: Option<Leaf<'de>>,
+        pub staatsangehoerigkeiten: Option<Leaf<'de>>,
+        pub familienstand: Option<Leaf<'de>>,
+        pub familienstand_seit: Option<Leaf<'de>>,
+        pub religion: Option<Leaf<'de>>,
+        pub ausweisart: Option<Leaf<'de>>,
+        pub ausweisnummer: Option<Leaf<'de>>,
+        pub ausweis_ausgestellt: Option<Leaf<'de>>,
+        pub ausweis_gueltig_bis: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtPersonen<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtPersonen<'de>;
@@ -1568,87 +1404,36 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtPersonen<'de>, A::Error> {
+                ) -> Result<AtPersonen<'de>, A::Error> {
                     let mut out = AtPersonen::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "familienname" => {
-                                out.familienname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "vornamen" => {
-                                out.vornamen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsname" => {
-                                out.geburtsname = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "doktorgrad" => {
-                                out.doktorgrad = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geschlecht" => {
-                                out.geschlecht = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsdatum" => {
-                                out.geburtsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "geburtsort" => {
-                                out.geburtsort = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "familienname" => out.familienname = Some(map.next_value()?),
+                            "vornamen" => out.vornamen = Some(map.next_value()?),
+                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
+                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
+                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
+                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
+                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
                             "staatsangehoerigkeiten" => {
-                                out.staatsangehoerigkeiten = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.staatsangehoerigkeiten = Some(map.next_value()?);
                             }
                             "familienstand" => {
-                                out.familienstand = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.familienstand = Some(map.next_value()?);
                             }
                             "familienstand_seit" => {
-                                out.familienstand_seit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.familienstand_seit = Some(map.next_value()?);
                             }
-                            "religion" => {
-                                out.religion = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
-                            "ausweisart" => {
-                                out.ausweisart = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "religion" => out.religion = Some(map.next_value()?),
+                            "ausweisart" => out.ausweisart = Some(map.next_value()?),
                             "ausweisnummer" => {
-                                out.ausweisnummer = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausweisnummer = Some(map.next_value()?);
                             }
                             "ausweis_ausgestellt" => {
-                                out.ausweis_ausgestellt = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausweis_ausgestellt = Some(map.next_value()?);
                             }
                             "ausweis_gueltig_bis" => {
-                                out.ausweis_gueltig_bis = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.ausweis_gueltig_bis = Some(map.next_value()?);
                             }
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1656,17 +1441,17 @@ mod raw {
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_personen(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtPersonen<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
         i0: usize,
     ) {
         for key in obj.__unknown.keys() {
@@ -1676,28 +1461,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienname");
             match &obj.familienname {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienname"), ("en", "Surname")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(120u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(120u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
                     )
@@ -1709,28 +1487,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/vornamen");
             match &obj.vornamen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Vornamen"), ("en", "Given names")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Vornamen"), ("en", "Given names")],
                     )
@@ -1742,22 +1513,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
             match &obj.geburtsname {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(75u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(75u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsname"), ("en", "Birth name")],
                     )
@@ -1769,22 +1533,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/doktorgrad");
             match &obj.doktorgrad {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(3u64),
-                            max_length: ::std::option::Option::Some(119u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(3u64),
+                            max_length: Some(119u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
                     )
@@ -1796,30 +1553,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geschlecht");
             match &obj.geschlecht {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_geschlecht,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1831,35 +1577,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsdatum");
             match &obj.geburtsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Geburtsdatum"), ("en", "Date of birth")],
                     )
@@ -1871,28 +1603,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
             match &obj.geburtsort {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(80u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(80u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Geburtsort"), ("en", "Place of birth")],
                     )
@@ -1904,30 +1629,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/staatsangehoerigkeiten");
             match &obj.staatsangehoerigkeiten {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::MultipleChoice(
-                                &is_code_staatsangehoerigkeit,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(
+                                FieldKind::MultipleChoice(&is_code_staatsangehoerigkeit),
+                            )
                         },
                         &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
                     )
@@ -1939,30 +1655,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienstand");
             match &obj.familienstand {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Familienstand"), ("en", "Marital status")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_familienstand,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_familienstand))
                         },
                         &[("de", "Familienstand"), ("en", "Marital status")],
                     )
@@ -1973,21 +1678,16 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/familienstand_seit");
-            let shown = (crate::runtime::logic::not(
-                crate::runtime::logic::one_of(
-                    crate::runtime::logic::read_text(
-                        ::std::option::Option::Some(root)
+            let shown = (logic::not(
+                logic::one_of(
+                    logic::read_text(
+                        Some(root)
                             .and_then(|o| o.personen.as_ref())
                             .and_then(|m| m.item(i0))
                             .and_then(|g| g.object())
                             .and_then(|o| o.familienstand.as_ref()),
                     ),
-                    [
-                        crate::runtime::logic::V::Text(
-                            ::std::string::String::from("LD"),
-                        ),
-                        crate::runtime::logic::V::Text(::std::string::String::from("NB")),
-                    ],
+                    [V::Text(String::from("LD")), V::Text(String::from("NB"))],
                 ),
             ))
                 .is_true();
@@ -1995,7 +1695,7 @@ mod raw {
                 if obj.familienstand_seit.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Familienstand seit"), ("en", "Marital status since")],
                     );
                 }
@@ -2003,29 +1703,15 @@ mod raw {
                 break 'item;
             }
             match &obj.familienstand_seit {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1900-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1900-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Familienstand seit"), ("en", "Marital status since")],
                     )
@@ -2037,24 +1723,13 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/religion");
             match &obj.religion {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_religion,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_religion))
                         },
                         &[
                             ("de", "Religionszugehörigkeit"),
@@ -2069,24 +1744,13 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/ausweisart");
             match &obj.ausweisart {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_ausweisart,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_ausweisart))
                         },
                         &[("de", "Ausweisdokument"), ("en", "Identity document")],
                     )
@@ -2097,9 +1761,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausweisnummer");
-            let shown = (crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            let shown = (V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.personen.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
@@ -2111,7 +1775,7 @@ mod raw {
                 if obj.ausweisnummer.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Seriennummer des Ausweises"),
                             ("en", "Serial number of the document"),
@@ -2122,10 +1786,10 @@ mod raw {
                 break 'item;
             }
             match &obj.ausweisnummer {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::V::Bool(
-                        crate::runtime::json::Given::given(
-                            &::std::option::Option::Some(root)
+                None => {
+                    if (V::Bool(
+                        Given::given(
+                            &Some(root)
                                 .and_then(|o| o.personen.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
@@ -2136,7 +1800,7 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Seriennummer des Ausweises"),
                                 ("en", "Serial number of the document"),
@@ -2144,15 +1808,14 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::Some(9u64),
-                            max_length: ::std::option::Option::Some(9u64),
-                            pattern: ::std::option::Option::Some(&pattern_1),
+                        &Spec {
+                            min_length: Some(9u64),
+                            max_length: Some(9u64),
+                            pattern: Some(&pattern_1),
                             pattern_message: &[
                                 (
                                     "de",
@@ -2163,11 +1826,7 @@ mod raw {
                                     "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
                                 ),
                             ],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Seriennummer des Ausweises"),
@@ -2181,9 +1840,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausweis_ausgestellt");
-            let shown = (crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            let shown = (V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.personen.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
@@ -2195,7 +1854,7 @@ mod raw {
                 if obj.ausweis_ausgestellt.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     );
                 }
@@ -2203,10 +1862,10 @@ mod raw {
                 break 'item;
             }
             match &obj.ausweis_ausgestellt {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::V::Bool(
-                        crate::runtime::json::Given::given(
-                            &::std::option::Option::Some(root)
+                None => {
+                    if (V::Bool(
+                        Given::given(
+                            &Some(root)
                                 .and_then(|o| o.personen.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
@@ -2217,33 +1876,19 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Ausgestellt am"), ("en", "Issued on")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Date("1990-01-01"),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Date("1990-01-01")),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Ausgestellt am"), ("en", "Issued on")],
                     )
@@ -2254,9 +1899,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausweis_gueltig_bis");
-            let shown = (crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            let shown = (V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.personen.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
@@ -2268,7 +1913,7 @@ mod raw {
                 if obj.ausweis_gueltig_bis.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[("de", "Gültig bis"), ("en", "Valid until")],
                     );
                 }
@@ -2276,10 +1921,10 @@ mod raw {
                 break 'item;
             }
             match &obj.ausweis_gueltig_bis {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::V::Bool(
-                        crate::runtime::json::Given::given(
-                            &::std::option::Option::Some(root)
+                None => {
+                    if (V::Bool(
+                        Given::given(
+                            &Some(root)
                                 .and_then(|o| o.personen.as_ref())
                                 .and_then(|m| m.item(i0))
                                 .and_then(|g| g.object())
@@ -2290,31 +1935,18 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[("de", "Gültig bis"), ("en", "Valid until")],
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Gültig bis"), ("en", "Valid until")],
                     )
@@ -2322,17 +1954,17 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Gt,
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+        if (logic::compare(
+            logic::Cmp::Gt,
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.personen.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
                     .and_then(|o| o.ausweis_gueltig_bis.as_ref()),
             ),
-            &crate::runtime::logic::read_date(
-                ::std::option::Option::Some(root)
+            &logic::read_date(
+                Some(root)
                     .and_then(|o| o.personen.as_ref())
                     .and_then(|m| m.item(i0))
                     .and_then(|g| g.object())
@@ -2342,13 +1974,13 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/personen");
-                crate::runtime::json::push_index(&mut pointer, i0);
+                push_index(&mut pointer, i0);
                 pointer.push_str("/ausweis_gueltig_bis");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen."),
                 ("en", "The expiry date must be after the date of issue."),
             ];
@@ -2358,18 +1990,15 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("ausweis_zeitraum"),
-                    text,
-                ),
+                Kind::Rule(String::from("ausweis_zeitraum"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::not(
-                crate::runtime::logic::V::Bool(
-                    crate::runtime::json::Given::given(
-                        &::std::option::Option::Some(root)
+        if (logic::or([
+            logic::not(
+                V::Bool(
+                    Given::given(
+                        &Some(root)
                             .and_then(|o| o.personen.as_ref())
                             .and_then(|m| m.item(i0))
                             .and_then(|g| g.object())
@@ -2377,17 +2006,17 @@ mod raw {
                     ),
                 ),
             ),
-            crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Ne,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+            logic::compare(
+                logic::Cmp::Ne,
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.personen.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
                         .and_then(|o| o.geburtsname.as_ref()),
                 ),
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
+                &logic::read_text(
+                    Some(root)
                         .and_then(|o| o.personen.as_ref())
                         .and_then(|m| m.item(i0))
                         .and_then(|g| g.object())
@@ -2398,13 +2027,13 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/personen");
-                crate::runtime::json::push_index(&mut pointer, i0);
+                push_index(&mut pointer, i0);
                 pointer.push_str("/geburtsname");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",
@@ -2417,18 +2046,13 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("geburtsname_abweichend"),
-                    text,
-                ),
+                Kind::Rule(String::from("geburtsname_abweichend"), text),
                 message,
             );
         }
     }
-    pub fn typed_at_personen(
-        obj: AtPersonen<'_>,
-    ) -> ::std::option::Option<super::PersonenItem> {
-        ::std::option::Option::Some(super::PersonenItem {
+    pub fn typed_at_personen(obj: AtPersonen<'_>) -> Option<super::PersonenItem> {
+        Some(super::PersonenItem {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -2438,16 +2062,12 @@ mod raw {
                 value.into_string()?
             },
             geburtsname: match obj.geburtsname {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             doktorgrad: match obj.doktorgrad {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             geschlecht: {
                 let value = obj.geschlecht?;
@@ -2473,57 +2093,41 @@ mod raw {
                 value.into_code(super::Familienstand::from_code)?
             },
             familienstand_seit: match obj.familienstand_seit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             religion: match obj.religion {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        value.into_code(super::Religion::from_code)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_code(super::Religion::from_code)?),
+                None => None,
             },
             ausweisart: match obj.ausweisart {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
-                        value.into_code(super::Ausweisart::from_code)?,
-                    )
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_code(super::Ausweisart::from_code)?),
+                None => None,
             },
             ausweisnummer: match obj.ausweisnummer {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             ausweis_ausgestellt: match obj.ausweis_ausgestellt {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             ausweis_gueltig_bis: match obj.ausweis_gueltig_bis {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct AtKontakt<'de> {
-        pub email: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub telefon: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub email: Option<Leaf<'de>>,
+        pub telefon: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = AtKontakt<'de>;
@@ -2536,36 +2140,29 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<AtKontakt<'de>, A::Error> {
+                ) -> Result<AtKontakt<'de>, A::Error> {
                     let mut out = AtKontakt::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "email" => {
-                                out.email = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "telefon" => {
-                                out.telefon = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "email" => out.email = Some(map.next_value()?),
+                            "telefon" => out.telefon = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_at_kontakt(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &AtKontakt<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2574,22 +2171,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/email");
             match &obj.email {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Email,
-                            min_length: ::std::option::Option::Some(6u64),
-                            max_length: ::std::option::Option::Some(254u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(6u64),
+                            max_length: Some(254u64),
+                            ..Spec::of(FieldKind::Email)
                         },
                         &[("de", "E-Mail-Adresse"), ("en", "Email address")],
                     )
@@ -2601,22 +2191,15 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/telefon");
             match &obj.telefon {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Phone,
-                            min_length: ::std::option::Option::Some(1u64),
-                            max_length: ::std::option::Option::Some(23u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min_length: Some(1u64),
+                            max_length: Some(23u64),
+                            ..Spec::of(FieldKind::Phone)
                         },
                         &[("de", "Telefonnummer"), ("en", "Telephone number")],
                     )
@@ -2624,18 +2207,18 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+        if (logic::or([
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.email.as_ref()),
                 ),
             ),
-            crate::runtime::logic::V::Bool(
-                crate::runtime::json::Given::given(
-                    &::std::option::Option::Some(root)
+            V::Bool(
+                Given::given(
+                    &Some(root)
                         .and_then(|o| o.kontakt.as_ref())
                         .and_then(|g| g.object())
                         .and_then(|o| o.telefon.as_ref()),
@@ -2645,12 +2228,12 @@ mod raw {
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/kontakt");
                 pointer.push_str("/email");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
@@ -2663,65 +2246,46 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("kontakt.erreichbarkeit"),
-                    text,
-                ),
+                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
                 message,
             );
         }
     }
     pub fn typed_at_kontakt(
         obj: AtKontakt<'_>,
-    ) -> ::std::option::Option<crate::shared::common_contact::Kontakt> {
-        ::std::option::Option::Some(crate::shared::common_contact::Kontakt {
+    ) -> Option<crate::shared::common_contact::Kontakt> {
+        Some(crate::shared::common_contact::Kontakt {
             email: match obj.email {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             telefon: match obj.telefon {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
         })
     }
     #[derive(Default)]
     pub struct Form<'de> {
-        pub einzugsdatum: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub neue_anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtNeueAnschrift<'de>>,
-        >,
-        pub lage: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub wohnungsstatus: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub weitere_wohnung: ::std::option::Option<
-            crate::runtime::json::Group<AtWeitereWohnung<'de>>,
-        >,
-        pub bisher_lage: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub bisherige_anschrift: ::std::option::Option<
-            crate::runtime::json::Group<AtBisherigeAnschrift<'de>>,
-        >,
-        pub bisherige_beibehalten: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub bisherige_anschrift_ausland: ::std::option::Option<
-            crate::runtime::json::Group<AtBisherigeAnschriftAusland<'de>>,
-        >,
-        pub personen: ::std::option::Option<crate::runtime::json::Many<AtPersonen<'de>>>,
-        pub wohnungsgeberbestaetigung: ::std::option::Option<
-            crate::runtime::json::Leaf<'de>,
-        >,
-        pub kontakt: ::std::option::Option<crate::runtime::json::Group<AtKontakt<'de>>>,
-        pub richtigkeit: ::std::option::Option<crate::runtime::json::Leaf<'de>>,
-        pub __unknown: crate::runtime::json::Unknown<'de>,
+        pub einzugsdatum: Option<Leaf<'de>>,
+        pub neue_anschrift: Option<Group<AtNeueAnschrift<'de>>>,
+        pub lage: Option<Leaf<'de>>,
+        pub wohnungsstatus: Option<Leaf<'de>>,
+        pub weitere_wohnung: Option<Group<AtWeitereWohnung<'de>>>,
+        pub bisher_lage: Option<Leaf<'de>>,
+        pub bisherige_anschrift: Option<Group<AtBisherigeAnschrift<'de>>>,
+        pub bisherige_beibehalten: Option<Leaf<'de>>,
+        pub bisherige_anschrift_ausland: Option<Group<AtBisherigeAnschriftAusland<'de>>>,
+        pub personen: Option<Many<AtPersonen<'de>>>,
+        pub wohnungsgeberbestaetigung: Option<Leaf<'de>>,
+        pub kontakt: Option<Group<AtKontakt<'de>>>,
+        pub richtigkeit: Option<Leaf<'de>>,
+        pub __unknown: Unknown<'de>,
     }
     impl<'de> ::serde::Deserialize<'de> for Form<'de> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
                 type Value = Form<'de>;
@@ -2734,91 +2298,54 @@ mod raw {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Form<'de>, A::Error> {
+                ) -> Result<Form<'de>, A::Error> {
                     let mut out = Form::default();
-                    while let ::std::option::Option::Some(
-                        crate::runtime::json::Str(key),
-                    ) = map.next_key()?
-                    {
+                    while let Some(Str(key)) = map.next_key()? {
                         match &*key {
-                            "einzugsdatum" => {
-                                out.einzugsdatum = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "einzugsdatum" => out.einzugsdatum = Some(map.next_value()?),
                             "neue_anschrift" => {
-                                out.neue_anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.neue_anschrift = Some(map.next_value()?);
                             }
-                            "lage" => {
-                                out.lage = ::std::option::Option::Some(map.next_value()?);
-                            }
+                            "lage" => out.lage = Some(map.next_value()?),
                             "wohnungsstatus" => {
-                                out.wohnungsstatus = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.wohnungsstatus = Some(map.next_value()?);
                             }
                             "weitere_wohnung" => {
-                                out.weitere_wohnung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.weitere_wohnung = Some(map.next_value()?);
                             }
-                            "bisher_lage" => {
-                                out.bisher_lage = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "bisher_lage" => out.bisher_lage = Some(map.next_value()?),
                             "bisherige_anschrift" => {
-                                out.bisherige_anschrift = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bisherige_anschrift = Some(map.next_value()?);
                             }
                             "bisherige_beibehalten" => {
-                                out.bisherige_beibehalten = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bisherige_beibehalten = Some(map.next_value()?);
                             }
                             "bisherige_anschrift_ausland" => {
-                                out.bisherige_anschrift_ausland = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.bisherige_anschrift_ausland = Some(map.next_value()?);
                             }
-                            "personen" => {
-                                out.personen = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "personen" => out.personen = Some(map.next_value()?),
                             "wohnungsgeberbestaetigung" => {
-                                out.wohnungsgeberbestaetigung = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                out.wohnungsgeberbestaetigung = Some(map.next_value()?);
                             }
-                            "kontakt" => {
-                                out.kontakt = ::std::option::Option::Some(map.next_value()?);
-                            }
-                            "richtigkeit" => {
-                                out.richtigkeit = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
-                            }
+                            "kontakt" => out.kontakt = Some(map.next_value()?),
+                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                                 out.__unknown.add(key);
                             }
                         }
                     }
-                    ::std::result::Result::Ok(out)
+                    Ok(out)
                 }
             }
             deserializer.deserialize_map(Visit)
         }
     }
     pub fn check_form(
-        sink: &mut crate::runtime::check::Sink,
+        sink: &mut Sink,
         root: &Form<'_>,
         obj: &Form<'_>,
-        ptr: &mut ::std::string::String,
+        ptr: &mut String,
     ) {
         for key in obj.__unknown.keys() {
             sink.unknown(ptr, key);
@@ -2827,38 +2354,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/einzugsdatum");
             match &obj.einzugsdatum {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Date,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    -12i64,
-                                    crate::runtime::date::DurationUnit::Months,
-                                ),
-                            ),
-                            max: ::std::option::Option::Some(
-                                crate::runtime::check::Bound::Today(
-                                    0i64,
-                                    crate::runtime::date::DurationUnit::Days,
-                                ),
-                            ),
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            min: Some(Bound::Today(-12i64, DurationUnit::Months)),
+                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                            ..Spec::of(FieldKind::Date)
                         },
                         &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
                     )
@@ -2870,25 +2380,23 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/neue_anschrift");
             match &obj.neue_anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Anschrift der neuen Wohnung"),
                             ("en", "Address of the new residence"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_neue_anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_neue_anschrift(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Anschrift der neuen Wohnung"),
                             ("en", "Address of the new residence"),
@@ -2902,22 +2410,14 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/lage");
             match &obj.lage {
-                ::std::option::Option::None => {}
-                ::std::option::Option::Some(value) => {
+                None => {}
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Text,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::Some(30u64),
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            max_length: Some(30u64),
+                            ..Spec::of(FieldKind::Text)
                         },
                         &[
                             ("de", "Lage der Wohnung im Haus"),
@@ -2932,30 +2432,19 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/wohnungsstatus");
             match &obj.wohnungsstatus {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_wohnungsstatus,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_wohnungsstatus))
                         },
                         &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
                     )
@@ -2966,22 +2455,16 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/weitere_wohnung");
-            let shown = (crate::runtime::logic::one_of(
-                crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.wohnungsstatus.as_ref()),
-                ),
-                [
-                    crate::runtime::logic::V::Text(::std::string::String::from("H")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("N")),
-                ],
+            let shown = (logic::one_of(
+                logic::read_text(Some(root).and_then(|o| o.wohnungsstatus.as_ref())),
+                [V::Text(String::from("H")), V::Text(String::from("N"))],
             ))
                 .is_true();
             if !shown {
                 if obj.weitere_wohnung.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Ihre weitere Wohnung in Deutschland"),
                             ("en", "Your other residence in Germany"),
@@ -2992,25 +2475,23 @@ mod raw {
                 break 'item;
             }
             match &obj.weitere_wohnung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Ihre weitere Wohnung in Deutschland"),
                             ("en", "Your other residence in Germany"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_weitere_wohnung(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_weitere_wohnung(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Ihre weitere Wohnung in Deutschland"),
                             ("en", "Your other residence in Germany"),
@@ -3024,33 +2505,22 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/bisher_lage");
             match &obj.bisher_lage {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Wo lag Ihre bisherige Wohnung?"),
                             ("en", "Where was your previous residence?"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Choice(
-                                &is_code_inlandausland,
-                            ),
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Choice(&is_code_inlandausland))
                         },
                         &[
                             ("de", "Wo lag Ihre bisherige Wohnung?"),
@@ -3064,20 +2534,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_anschrift");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.bisher_lage.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
+                &V::Text(String::from("001")),
             ))
                 .is_true();
             if !shown {
                 if obj.bisherige_anschrift.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Bisherige Anschrift in Deutschland"),
                             ("en", "Previous address in Germany"),
@@ -3088,25 +2555,23 @@ mod raw {
                 break 'item;
             }
             match &obj.bisherige_anschrift {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Bisherige Anschrift in Deutschland"),
                             ("en", "Previous address in Germany"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_bisherige_anschrift(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_bisherige_anschrift(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Bisherige Anschrift in Deutschland"),
                             ("en", "Previous address in Germany"),
@@ -3119,20 +2584,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_beibehalten");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.bisher_lage.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("001")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
+                &V::Text(String::from("001")),
             ))
                 .is_true();
             if !shown {
                 if obj.bisherige_beibehalten.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Behalten Sie die bisherige Wohnung?"),
                             ("en", "Are you keeping your previous residence?"),
@@ -3143,22 +2605,19 @@ mod raw {
                 break 'item;
             }
             match &obj.bisherige_beibehalten {
-                ::std::option::Option::None => {
-                    if (crate::runtime::logic::compare(
-                        crate::runtime::logic::Cmp::Eq,
-                        &crate::runtime::logic::read_text(
-                            ::std::option::Option::Some(root)
-                                .and_then(|o| o.bisher_lage.as_ref()),
+                None => {
+                    if (logic::compare(
+                        logic::Cmp::Eq,
+                        &logic::read_text(
+                            Some(root).and_then(|o| o.bisher_lage.as_ref()),
                         ),
-                        &crate::runtime::logic::V::Text(
-                            ::std::string::String::from("001"),
-                        ),
+                        &V::Text(String::from("001")),
                     ))
                         .is_true()
                     {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::Required,
+                            Kind::Required,
                             &[
                                 ("de", "Behalten Sie die bisherige Wohnung?"),
                                 ("en", "Are you keeping your previous residence?"),
@@ -3166,21 +2625,12 @@ mod raw {
                         );
                     }
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             ("de", "Behalten Sie die bisherige Wohnung?"),
@@ -3194,20 +2644,17 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_anschrift_ausland");
-            let shown = (crate::runtime::logic::compare(
-                crate::runtime::logic::Cmp::Eq,
-                &crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.bisher_lage.as_ref()),
-                ),
-                &crate::runtime::logic::V::Text(::std::string::String::from("002")),
+            let shown = (logic::compare(
+                logic::Cmp::Eq,
+                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
+                &V::Text(String::from("002")),
             ))
                 .is_true();
             if !shown {
                 if obj.bisherige_anschrift_ausland.is_some() {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Hidden,
+                        Kind::Hidden,
                         &[
                             ("de", "Bisherige Anschrift im Ausland"),
                             ("en", "Previous address abroad"),
@@ -3218,25 +2665,23 @@ mod raw {
                 break 'item;
             }
             match &obj.bisherige_anschrift_ausland {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Bisherige Anschrift im Ausland"),
                             ("en", "Previous address abroad"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_bisherige_anschrift_ausland(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => {
+                    check_at_bisherige_anschrift_ausland(sink, root, inner, ptr)
+                }
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Bisherige Anschrift im Ausland"),
                             ("en", "Previous address abroad"),
@@ -3250,27 +2695,25 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/personen");
             match &obj.personen {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
                     );
                 }
-                ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
+                Some(Many::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("list"),
+                        Kind::Type("list"),
                         &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
                     )
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Many::Items(items),
-                ) => {
-                    if items.len() < 1 {
+                Some(Many::Items(items)) => {
+                    if items.is_empty() {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MinItems(1u32),
+                            Kind::MinItems(1u32),
                             &[
                                 ("de", "Personen, die einziehen"),
                                 ("en", "Persons moving in"),
@@ -3279,7 +2722,7 @@ mod raw {
                     } else if items.len() > 10 {
                         sink.push(
                             ptr,
-                            crate::runtime::messages::Kind::MaxItems(10u32),
+                            Kind::MaxItems(10u32),
                             &[
                                 ("de", "Personen, die einziehen"),
                                 ("en", "Persons moving in"),
@@ -3288,15 +2731,15 @@ mod raw {
                     }
                     for (i0, entry) in items.iter().enumerate() {
                         let entry_mark = ptr.len();
-                        crate::runtime::json::push_index(ptr, i0);
+                        push_index(ptr, i0);
                         match entry {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 check_at_personen(sink, root, inner, ptr, i0)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
+                            Group::Other { .. } => {
                                 sink.push(
                                     ptr,
-                                    crate::runtime::messages::Kind::Type("object"),
+                                    Kind::Type("object"),
                                     &[("de", "Person"), ("en", "Person")],
                                 )
                             }
@@ -3311,31 +2754,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/wohnungsgeberbestaetigung");
             match &obj.wohnungsgeberbestaetigung {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Wohnungsgeberbestätigung"),
                             ("en", "Landlord's confirmation"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::File,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
+                        &Spec {
                             accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: ::std::option::Option::Some(10485760u64),
+                            max_size: Some(10485760u64),
+                            ..Spec::of(FieldKind::File)
                         },
                         &[
                             ("de", "Wohnungsgeberbestätigung"),
@@ -3350,25 +2786,21 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/kontakt");
             match &obj.kontakt {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
                     );
                 }
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Object(inner),
-                ) => check_at_kontakt(sink, root, inner, ptr),
-                ::std::option::Option::Some(
-                    crate::runtime::json::Group::Other { .. },
-                ) => {
+                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
+                Some(Group::Other { .. }) => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Type("object"),
+                        Kind::Type("object"),
                         &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
@@ -3382,10 +2814,10 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/richtigkeit");
             match &obj.richtigkeit {
-                ::std::option::Option::None => {
+                None => {
                     sink.push(
                         ptr,
-                        crate::runtime::messages::Kind::Required,
+                        Kind::Required,
                         &[
                             (
                                 "de",
@@ -3395,21 +2827,12 @@ mod raw {
                         ],
                     );
                 }
-                ::std::option::Option::Some(value) => {
+                Some(value) => {
                     sink.field(
                         ptr,
                         value,
-                        &crate::runtime::check::Spec {
-                            kind: crate::runtime::check::FieldKind::Boolean,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            pattern_message: &[],
-                            decimals: ::std::option::Option::None,
-                            min: ::std::option::Option::None,
-                            max: ::std::option::Option::None,
-                            accept: &[],
-                            max_size: ::std::option::Option::None,
+                        &Spec {
+                            ..Spec::of(FieldKind::Boolean)
                         },
                         &[
                             (
@@ -3423,36 +2846,29 @@ mod raw {
             }
             ptr.truncate(mark);
         }
-        if (crate::runtime::logic::or([
-            crate::runtime::logic::not(
-                crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Eq,
-                    &crate::runtime::logic::read_bool(
-                        ::std::option::Option::Some(root)
-                            .and_then(|o| o.bisherige_beibehalten.as_ref()),
+        if (logic::or([
+            logic::not(
+                logic::compare(
+                    logic::Cmp::Eq,
+                    &logic::read_bool(
+                        Some(root).and_then(|o| o.bisherige_beibehalten.as_ref()),
                     ),
-                    &crate::runtime::logic::V::Bool(true),
+                    &V::Bool(true),
                 ),
             ),
-            crate::runtime::logic::one_of(
-                crate::runtime::logic::read_text(
-                    ::std::option::Option::Some(root)
-                        .and_then(|o| o.wohnungsstatus.as_ref()),
-                ),
-                [
-                    crate::runtime::logic::V::Text(::std::string::String::from("H")),
-                    crate::runtime::logic::V::Text(::std::string::String::from("N")),
-                ],
+            logic::one_of(
+                logic::read_text(Some(root).and_then(|o| o.wohnungsstatus.as_ref())),
+                [V::Text(String::from("H")), V::Text(String::from("N"))],
             ),
         ]))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/wohnungsstatus");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
@@ -3468,41 +2884,32 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("mehrere_wohnungen"),
-                    text,
-                ),
+                Kind::Rule(String::from("mehrere_wohnungen"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::or(
-            (0..::std::option::Option::Some(root)
-                .and_then(|o| o.personen.as_ref())
-                .map_or(0, |m| m.len()))
-                .map(|j0| crate::runtime::logic::compare(
-                    crate::runtime::logic::Cmp::Le,
-                    &crate::runtime::logic::read_date(
-                        ::std::option::Option::Some(root)
+        if (logic::or(
+            (0..Some(root).and_then(|o| o.personen.as_ref()).map_or(0, |m| m.len()))
+                .map(|j0| logic::compare(
+                    logic::Cmp::Le,
+                    &logic::read_date(
+                        Some(root)
                             .and_then(|o| o.personen.as_ref())
                             .and_then(|m| m.item(j0))
                             .and_then(|g| g.object())
                             .and_then(|o| o.geburtsdatum.as_ref()),
                     ),
-                    &crate::runtime::logic::shift(
-                        crate::runtime::logic::V::Date(sink.today),
-                        -16i64,
-                        crate::runtime::date::DurationUnit::Years,
-                    ),
+                    &logic::shift(V::Date(sink.today), -16i64, DurationUnit::Years),
                 )),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/personen");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 (
                     "de",
                     "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
@@ -3518,28 +2925,23 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("meldepflichtige_person"),
-                    text,
-                ),
+                Kind::Rule(String::from("meldepflichtige_person"), text),
                 message,
             );
         }
-        if (crate::runtime::logic::compare(
-            crate::runtime::logic::Cmp::Eq,
-            &crate::runtime::logic::read_bool(
-                ::std::option::Option::Some(root).and_then(|o| o.richtigkeit.as_ref()),
-            ),
-            &crate::runtime::logic::V::Bool(true),
+        if (logic::compare(
+            logic::Cmp::Eq,
+            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
+            &V::Bool(true),
         ))
             .is_false()
         {
             let pointer = {
-                let mut pointer = ::std::string::String::new();
+                let mut pointer = String::new();
                 pointer.push_str("/richtigkeit");
                 pointer
             };
-            let message: crate::runtime::check::Label = &[
+            let message: Label = &[
                 ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
                 ("en", "Please confirm that your details are correct."),
             ];
@@ -3549,16 +2951,13 @@ mod raw {
                 .collect();
             sink.push(
                 &pointer,
-                crate::runtime::messages::Kind::Rule(
-                    ::std::string::String::from("richtigkeit_bestaetigt"),
-                    text,
-                ),
+                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }
     }
-    pub fn typed_form(obj: Form<'_>) -> ::std::option::Option<super::Submission> {
-        ::std::option::Option::Some(super::Submission {
+    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
+        Some(super::Submission {
             einzugsdatum: {
                 let value = obj.einzugsdatum?;
                 value.into_string()?
@@ -3566,103 +2965,79 @@ mod raw {
             neue_anschrift: {
                 let value = obj.neue_anschrift?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => {
-                        typed_at_neue_anschrift(inner)
-                    }
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_neue_anschrift(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             lage: match obj.lage {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_string()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             wohnungsstatus: {
                 let value = obj.wohnungsstatus?;
                 value.into_code(super::Wohnungsstatus::from_code)?
             },
             weitere_wohnung: match obj.weitere_wohnung {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_weitere_wohnung(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_weitere_wohnung(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             bisher_lage: {
                 let value = obj.bisher_lage?;
                 value.into_code(crate::shared::common_address::InlandAusland::from_code)?
             },
             bisherige_anschrift: match obj.bisherige_anschrift {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
-                                typed_at_bisherige_anschrift(inner)
-                            }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Object(inner) => typed_at_bisherige_anschrift(inner),
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             bisherige_beibehalten: match obj.bisherige_beibehalten {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(value.into_bool()?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
+                Some(value) => Some(value.into_bool()?),
+                None => None,
             },
             bisherige_anschrift_ausland: match obj.bisherige_anschrift_ausland {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         match value {
-                            crate::runtime::json::Group::Object(inner) => {
+                            Group::Object(inner) => {
                                 typed_at_bisherige_anschrift_ausland(inner)
                             }
-                            crate::runtime::json::Group::Other { .. } => {
-                                ::std::option::Option::None
-                            }
+                            Group::Other { .. } => None,
                         }?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             },
             personen: {
                 let value = obj.personen?;
                 match value {
-                    crate::runtime::json::Many::Items(items) => {
+                    Many::Items(items) => {
                         items
                             .into_iter()
                             .map(|entry| match entry {
-                                crate::runtime::json::Group::Object(inner) => {
-                                    typed_at_personen(inner)
-                                }
-                                crate::runtime::json::Group::Other { .. } => {
-                                    ::std::option::Option::None
-                                }
+                                Group::Object(inner) => typed_at_personen(inner),
+                                Group::Other { .. } => None,
                             })
-                            .collect::<::std::option::Option<::std::vec::Vec<_>>>()
+                            .collect::<Option<Vec<_>>>()
                     }
-                    crate::runtime::json::Many::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Many::Other { .. } => None,
                 }?
             },
             wohnungsgeberbestaetigung: {
                 let value = obj.wohnungsgeberbestaetigung?;
-                crate::runtime::check::file_ref(&value)
+                check::file_ref(&value)
                     .map(|file| crate::FileRef {
                         name: file.name.to_string(),
                         media_type: file.media_type.to_string(),
@@ -3672,10 +3047,8 @@ mod raw {
             kontakt: {
                 let value = obj.kontakt?;
                 match value {
-                    crate::runtime::json::Group::Object(inner) => typed_at_kontakt(inner),
-                    crate::runtime::json::Group::Other { .. } => {
-                        ::std::option::Option::None
-                    }
+                    Group::Object(inner) => typed_at_kontakt(inner),
+                    Group::Other { .. } => None,
                 }?
             },
             richtigkeit: {

@@ -86,7 +86,7 @@ impl<'a> ExprCx<'a> {
         if nodes.len() != path.len() {
             return None;
         }
-        let mut tokens = quote! { ::std::option::Option::Some(root) };
+        let mut tokens = quote! { Some(root) };
         for (depth, (name, node)) in path.iter().zip(&nodes).enumerate() {
             let member = names::field(name);
             tokens = quote! { #tokens.and_then(|o| o.#member.as_ref()) };
@@ -114,13 +114,13 @@ impl<'a> ExprCx<'a> {
     }
 
     pub fn expr(&self, expr: &Expr, scope: &Scope) -> TokenStream {
-        let logic = quote! { crate::runtime::logic };
-        let v = quote! { crate::runtime::logic::V };
+        let logic = quote! { logic };
+        let v = quote! { V };
         match expr {
             Expr::Literal { value } => match value {
                 Literal::Bool(b) => quote! { #v::Bool(#b) },
                 Literal::Number(n) => quote! { #logic::number_literal(#n) },
-                Literal::Text(t) | Literal::Code(t) => quote! { #v::Text(::std::string::String::from(#t)) },
+                Literal::Text(t) | Literal::Code(t) => quote! { #v::Text(String::from(#t)) },
                 Literal::Date(d) => quote! { #logic::date_literal(#d) },
             },
             Expr::Today => quote! { #v::Date(sink.today) },
@@ -134,7 +134,7 @@ impl<'a> ExprCx<'a> {
                     ValueType::Codes { .. } => quote! { read_codes },
                     ValueType::File => return quote! { #v::Unknown },
                 };
-                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { ::std::option::Option::None });
+                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
                 quote! { #logic::#read(#lookup) }
             }
             Expr::Not { operand } => {
@@ -176,7 +176,7 @@ impl<'a> ExprCx<'a> {
             }
             Expr::IsSet { path } | Expr::IsEmpty { path } => {
                 let given = match self.lookup(path, scope) {
-                    Some(lookup) => quote! { crate::runtime::json::Given::given(&#lookup) },
+                    Some(lookup) => quote! { Given::given(&#lookup) },
                     None => quote! { false },
                 };
                 if matches!(expr, Expr::IsSet { .. }) {
@@ -187,7 +187,7 @@ impl<'a> ExprCx<'a> {
             }
             Expr::Count { path, filter } => {
                 if !self.repeats.contains(path) {
-                    let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { ::std::option::Option::None });
+                    let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
                     return quote! { #logic::count_codes(#lookup) };
                 }
                 let items = self.items(path, scope);
@@ -196,7 +196,7 @@ impl<'a> ExprCx<'a> {
                 let filter = self.expr(filter, &inner);
                 quote! {
                     (0..#items)
-                        .fold(::std::option::Option::Some(0usize), |count, #index| #logic::count_where(count, #filter))
+                        .try_fold(0usize, |count, #index| #logic::count_where(count, #filter))
                         .map_or(#v::Unknown, #logic::count)
                 }
             }
@@ -265,5 +265,5 @@ pub fn unit(unit: DateUnit) -> TokenStream {
             DateUnit::Years => "Years",
         }
     );
-    quote! { crate::runtime::date::DurationUnit::#variant }
+    quote! { DurationUnit::#variant }
 }

@@ -44,7 +44,7 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
         let anchored = format!("^(?:{regex})$");
         quote! {
             fn #ident(text: &str) -> bool {
-                static REGEX: ::std::sync::OnceLock<::std::option::Option<::regex::Regex>> = ::std::sync::OnceLock::new();
+                static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
                 REGEX.get_or_init(|| ::regex::Regex::new(#anchored).ok()).as_ref().is_some_and(|r| r.is_match(text))
             }
         }
@@ -114,8 +114,14 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
 
         /// The submission as the checks read it, their functions, and the conversion into the
         /// typed structs. Generated; every name is derived from the form's names.
-        #[allow(clippy::all, unused_variables, unused_mut, unused_labels, non_snake_case)]
+        #[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
         mod raw {
+            use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+            use crate::runtime::date::DurationUnit;
+            use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+            use crate::runtime::logic::{self, V};
+            use crate::runtime::messages::Kind;
+
             #(#code_sets)*
             #(#patterns)*
             #(#items)*
@@ -187,23 +193,23 @@ impl Gen<'_> {
             let ident = names::field(name);
             path.push(name.to_string());
             let slot = match item {
-                Item::Field(_) => quote! { crate::runtime::json::Leaf<'de> },
+                Item::Field(_) => quote! { Leaf<'de> },
                 Item::Group(group) => {
                     self.object(&group.items, path, enclosing);
                     let inner = raw_struct(path);
-                    quote! { crate::runtime::json::Group<#inner<'de>> }
+                    quote! { Group<#inner<'de>> }
                 }
                 Item::Repeat(repeat) => {
                     let mut inner_enclosing = enclosing.to_vec();
                     inner_enclosing.push(path.clone());
                     self.object(&repeat.items, path, &inner_enclosing);
                     let inner = raw_struct(path);
-                    quote! { crate::runtime::json::Many<#inner<'de>> }
+                    quote! { Many<#inner<'de>> }
                 }
                 Item::Info(_) => unreachable!("skipped above"),
             };
-            fields.push(quote! { pub #ident: ::std::option::Option<#slot> });
-            arms.push(quote! { #name => out.#ident = ::std::option::Option::Some(map.next_value()?) });
+            fields.push(quote! { pub #ident: Option<#slot> });
+            arms.push(quote! { #name => out.#ident = Some(map.next_value()?) });
             checks.push(self.item_check(item, &ident, path, enclosing, &scope));
             conversions.push(self.item_conversion(item, &ident, path));
             path.pop();
@@ -221,11 +227,11 @@ impl Gen<'_> {
             #[derive(Default)]
             pub struct #raw<'de> {
                 #(#fields,)*
-                pub __unknown: crate::runtime::json::Unknown<'de>,
+                pub __unknown: Unknown<'de>,
             }
 
             impl<'de> ::serde::Deserialize<'de> for #raw<'de> {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     struct Visit;
                     impl<'de> ::serde::de::Visitor<'de> for Visit {
                         type Value = #raw<'de>;
@@ -235,9 +241,9 @@ impl Gen<'_> {
                         fn visit_map<A: ::serde::de::MapAccess<'de>>(
                             self,
                             mut map: A,
-                        ) -> ::std::result::Result<#raw<'de>, A::Error> {
+                        ) -> Result<#raw<'de>, A::Error> {
                             let mut out = #raw::default();
-                            while let ::std::option::Option::Some(crate::runtime::json::Str(key)) = map.next_key()? {
+                            while let Some(Str(key)) = map.next_key()? {
                                 match &*key {
                                     #(#arms,)*
                                     _ => {
@@ -246,7 +252,7 @@ impl Gen<'_> {
                                     }
                                 }
                             }
-                            ::std::result::Result::Ok(out)
+                            Ok(out)
                         }
                     }
                     deserializer.deserialize_map(Visit)
@@ -254,10 +260,10 @@ impl Gen<'_> {
             }
 
             pub fn #check_fn(
-                sink: &mut crate::runtime::check::Sink,
+                sink: &mut Sink,
                 root: &Form<'_>,
                 obj: &#raw<'_>,
-                ptr: &mut ::std::string::String,
+                ptr: &mut String,
                 #(#index_params),*
             ) {
                 for key in obj.__unknown.keys() {
@@ -267,8 +273,8 @@ impl Gen<'_> {
                 #rules
             }
 
-            pub fn #typed_fn(obj: #raw<'_>) -> ::std::option::Option<#typed> {
-                ::std::option::Option::Some(#typed {
+            pub fn #typed_fn(obj: #raw<'_>) -> Option<#typed> {
+                Some(#typed {
                     #(#conversions,)*
                 })
             }
@@ -298,7 +304,7 @@ impl Gen<'_> {
                 let shown = (#condition).is_true();
                 if !shown {
                     if obj.#ident.is_some() {
-                        sink.push(ptr, crate::runtime::messages::Kind::Hidden, #item_label);
+                        sink.push(ptr, Kind::Hidden, #item_label);
                     }
                     ptr.truncate(mark);
                     break 'item;
@@ -311,8 +317,8 @@ impl Gen<'_> {
                 let spec = self.spec(field);
                 quote! {
                     match &obj.#ident {
-                        ::std::option::Option::None => { #required }
-                        ::std::option::Option::Some(value) => sink.field(ptr, value, #spec, #item_label),
+                        None => { #required }
+                        Some(value) => sink.field(ptr, value, #spec, #item_label),
                     }
                 }
             }
@@ -322,12 +328,12 @@ impl Gen<'_> {
                 let indices = (0..enclosing.len()).map(Scope::index);
                 quote! {
                     match &obj.#ident {
-                        ::std::option::Option::None => { #required }
-                        ::std::option::Option::Some(crate::runtime::json::Group::Object(inner)) => {
+                        None => { #required }
+                        Some(Group::Object(inner)) => {
                             #check(sink, root, inner, ptr, #(#indices),*)
                         }
-                        ::std::option::Option::Some(crate::runtime::json::Group::Other { .. }) => {
-                            sink.push(ptr, crate::runtime::messages::Kind::Type("object"), #item_label)
+                        Some(Group::Other { .. }) => {
+                            sink.push(ptr, Kind::Type("object"), #item_label)
                         }
                     }
                 }
@@ -339,22 +345,27 @@ impl Gen<'_> {
                 let min = repeat.min;
                 let min_usize = Literal::usize_unsuffixed(repeat.min as usize);
                 let required = (repeat.min > 0).then(|| {
-                    quote! { sink.push(ptr, crate::runtime::messages::Kind::Required, #item_label); }
+                    quote! { sink.push(ptr, Kind::Required, #item_label); }
                 });
                 let too_many = repeat.max.map(|max| {
                     let max_usize = Literal::usize_unsuffixed(max as usize);
                     quote! {
                         if items.len() > #max_usize {
-                            sink.push(ptr, crate::runtime::messages::Kind::MaxItems(#max), #item_label);
+                            sink.push(ptr, Kind::MaxItems(#max), #item_label);
                         }
                     }
                 });
                 let counts = match (repeat.min > 0, too_many) {
                     (true, too_many) => {
                         let too_many = too_many.map(|t| quote! { else #t });
+                        let too_few = if repeat.min == 1 {
+                            quote! { items.is_empty() }
+                        } else {
+                            quote! { items.len() < #min_usize }
+                        };
                         quote! {
-                            if items.len() < #min_usize {
-                                sink.push(ptr, crate::runtime::messages::Kind::MinItems(#min), #item_label);
+                            if #too_few {
+                                sink.push(ptr, Kind::MinItems(#min), #item_label);
                             } #too_many
                         }
                     }
@@ -363,21 +374,21 @@ impl Gen<'_> {
                 let entry_label = label(&repeat.item_label);
                 quote! {
                     match &obj.#ident {
-                        ::std::option::Option::None => { #required }
-                        ::std::option::Option::Some(crate::runtime::json::Many::Other { .. }) => {
-                            sink.push(ptr, crate::runtime::messages::Kind::Type("list"), #item_label)
+                        None => { #required }
+                        Some(Many::Other { .. }) => {
+                            sink.push(ptr, Kind::Type("list"), #item_label)
                         }
-                        ::std::option::Option::Some(crate::runtime::json::Many::Items(items)) => {
+                        Some(Many::Items(items)) => {
                             #counts
                             for (#item_index, entry) in items.iter().enumerate() {
                                 let entry_mark = ptr.len();
-                                crate::runtime::json::push_index(ptr, #item_index);
+                                push_index(ptr, #item_index);
                                 match entry {
-                                    crate::runtime::json::Group::Object(inner) => {
+                                    Group::Object(inner) => {
                                         #check(sink, root, inner, ptr, #(#indices,)* #item_index)
                                     }
-                                    crate::runtime::json::Group::Other { .. } => {
-                                        sink.push(ptr, crate::runtime::messages::Kind::Type("object"), #entry_label)
+                                    Group::Other { .. } => {
+                                        sink.push(ptr, Kind::Type("object"), #entry_label)
                                     }
                                 }
                                 ptr.truncate(entry_mark);
@@ -401,7 +412,7 @@ impl Gen<'_> {
 
     /// What to do when a visible field or group is absent.
     fn requirement(&self, requirement: &Requirement, scope: &Scope, item_label: &TokenStream) -> TokenStream {
-        let push = quote! { sink.push(ptr, crate::runtime::messages::Kind::Required, #item_label); };
+        let push = quote! { sink.push(ptr, Kind::Required, #item_label); };
         match requirement {
             Requirement::Always => push,
             Requirement::Never => TokenStream::new(),
@@ -441,39 +452,45 @@ impl Gen<'_> {
             FieldType::File => quote! { File },
         };
         let c = &field.constraints;
-        let option = |value: Option<TokenStream>| match value {
-            Some(value) => quote! { ::std::option::Option::Some(#value) },
-            None => quote! { ::std::option::Option::None },
+        let mut members = Vec::new();
+        let mut member = |name: &str, value: TokenStream| {
+            let name = format_ident!("{name}");
+            members.push(quote! { #name: #value });
         };
-        let min_length = option(c.min_length.map(|n| quote! { #n }));
-        let max_length = option(c.max_length.map(|n| quote! { #n }));
-        let decimals = option(c.decimals.map(|n| quote! { #n }));
-        let max_size = option(c.max_size.map(|n| quote! { #n }));
-        let pattern = option(c.pattern.as_ref().map(|p| {
+        if let Some(n) = c.min_length {
+            member("min_length", quote! { Some(#n) });
+        }
+        if let Some(n) = c.max_length {
+            member("max_length", quote! { Some(#n) });
+        }
+        if let Some(p) = &c.pattern {
             let next = format_ident!("pattern_{}", self.patterns.len());
             let ident = self.patterns.entry(p.regex.clone()).or_insert(next);
-            quote! { &#ident }
-        }));
-        let pattern_message = match c.pattern.as_ref().and_then(|p| p.message.as_ref()) {
-            Some(message) => label(message),
-            None => quote! { &[] },
-        };
-        let min = option(c.min.as_ref().map(bound));
-        let max = option(c.max.as_ref().map(bound));
-        let accept = &c.accept;
-        quote! {
-            &crate::runtime::check::Spec {
-                kind: crate::runtime::check::FieldKind::#kind,
-                min_length: #min_length,
-                max_length: #max_length,
-                pattern: #pattern,
-                pattern_message: #pattern_message,
-                decimals: #decimals,
-                min: #min,
-                max: #max,
-                accept: &[#(#accept),*],
-                max_size: #max_size,
+            member("pattern", quote! { Some(&#ident) });
+            if let Some(message) = &p.message {
+                member("pattern_message", label(message));
             }
+        }
+        if let Some(n) = c.decimals {
+            member("decimals", quote! { Some(#n) });
+        }
+        if let Some(b) = &c.min {
+            let b = bound(b);
+            member("min", quote! { Some(#b) });
+        }
+        if let Some(b) = &c.max {
+            let b = bound(b);
+            member("max", quote! { Some(#b) });
+        }
+        if !c.accept.is_empty() {
+            let accept = &c.accept;
+            member("accept", quote! { &[#(#accept),*] });
+        }
+        if let Some(n) = c.max_size {
+            member("max_size", quote! { Some(#n) });
+        }
+        quote! {
+            &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }
         }
     }
 
@@ -489,9 +506,9 @@ impl Gen<'_> {
             quote! {
                 if (#check).is_false() {
                     let pointer = #pointer;
-                    let message: crate::runtime::check::Label = #message;
+                    let message: Label = #message;
                     let text = message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect();
-                    sink.push(&pointer, crate::runtime::messages::Kind::Rule(::std::string::String::from(#name), text), message);
+                    sink.push(&pointer, Kind::Rule(String::from(#name), text), message);
                 }
             }
         });
@@ -507,12 +524,12 @@ impl Gen<'_> {
             let prefix = &at[..=depth];
             if depth + 1 < at.len() && self.repeats.contains(prefix) {
                 if let Some(index) = scope.get(prefix) {
-                    steps.push(quote! { crate::runtime::json::push_index(&mut pointer, #index); });
+                    steps.push(quote! { push_index(&mut pointer, #index); });
                 }
             }
         }
         quote! {{
-            let mut pointer = ::std::string::String::new();
+            let mut pointer = String::new();
             #(#steps)*
             pointer
         }}
@@ -532,8 +549,8 @@ impl Gen<'_> {
                 let typed = object_fn("typed", path);
                 quote! {
                     match value {
-                        crate::runtime::json::Group::Object(inner) => #typed(inner),
-                        crate::runtime::json::Group::Other { .. } => ::std::option::Option::None,
+                        Group::Object(inner) => #typed(inner),
+                        Group::Other { .. } => None,
                     }
                 }
             }
@@ -541,14 +558,14 @@ impl Gen<'_> {
                 let typed = object_fn("typed", path);
                 quote! {
                     match value {
-                        crate::runtime::json::Many::Items(items) => items
+                        Many::Items(items) => items
                             .into_iter()
                             .map(|entry| match entry {
-                                crate::runtime::json::Group::Object(inner) => #typed(inner),
-                                crate::runtime::json::Group::Other { .. } => ::std::option::Option::None,
+                                Group::Object(inner) => #typed(inner),
+                                Group::Other { .. } => None,
                             })
-                            .collect::<::std::option::Option<::std::vec::Vec<_>>>(),
-                        crate::runtime::json::Many::Other { .. } => ::std::option::Option::None,
+                            .collect::<Option<Vec<_>>>(),
+                        Many::Other { .. } => None,
                     }
                 }
             }
@@ -559,8 +576,8 @@ impl Gen<'_> {
         } else {
             quote! {
                 #ident: match obj.#ident {
-                    ::std::option::Option::Some(value) => ::std::option::Option::Some(#convert?),
-                    ::std::option::Option::None => ::std::option::Option::None,
+                    Some(value) => Some(#convert?),
+                    None => None,
                 }
             }
         }
@@ -572,7 +589,7 @@ impl Gen<'_> {
             FieldType::Integer => quote! { value.into_i64() },
             FieldType::Boolean => quote! { value.into_bool() },
             FieldType::File => quote! {
-                crate::runtime::check::file_ref(&value).map(|file| crate::FileRef {
+                check::file_ref(&value).map(|file| crate::FileRef {
                     name: file.name.to_string(),
                     media_type: file.media_type.to_string(),
                     size: file.size,
@@ -594,11 +611,11 @@ impl Gen<'_> {
 /// A bound as a `check::Bound` constant.
 fn bound(bound: &Bound) -> TokenStream {
     match bound {
-        Bound::Number { value } => quote! { crate::runtime::check::Bound::Number(#value) },
-        Bound::Date { value } => quote! { crate::runtime::check::Bound::Date(#value) },
+        Bound::Number { value } => quote! { Bound::Number(#value) },
+        Bound::Date { value } => quote! { Bound::Date(#value) },
         Bound::Today { amount, unit } => {
             let unit = super::expr::unit(*unit);
-            quote! { crate::runtime::check::Bound::Today(#amount, #unit) }
+            quote! { Bound::Today(#amount, #unit) }
         }
     }
 }
