@@ -1,5 +1,6 @@
 //! The generated Rust crate: its typed data reads every valid example of its form and writes
-//! it back unchanged, and the crate builds on its own when copied to an empty directory.
+//! it back unchanged; the crate builds on its own when copied to an empty directory, with
+//! clippy clean; and hostile form text compiles and comes back exactly.
 
 use std::path::Path;
 
@@ -32,14 +33,13 @@ macro_rules! round_trip {
 
 round_trip!(bewohnerparkausweis, fuehrungszeugnis, gewerbeanmeldung, hundesteuer, jaegerpruefung, wohnsitzanmeldung);
 
-#[test]
-fn the_crate_builds_alone() {
-    let copy = tempfile::tempdir().unwrap();
-    let mut stack = vec![Path::new("generated/rust").to_path_buf()];
+/// Copies a generated crate to `to`, as its own workspace outside this one.
+fn copy_crate(from: &Path, to: &Path) {
+    let mut stack = vec![from.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let target = copy.path().join(path.strip_prefix("generated/rust").unwrap());
+            let target = to.join(path.strip_prefix(from).unwrap());
             if path.is_dir() {
                 std::fs::create_dir_all(&target).unwrap();
                 stack.push(path);
@@ -48,18 +48,114 @@ fn the_crate_builds_alone() {
             }
         }
     }
-    // The copy is its own workspace, outside this one.
-    let manifest = copy.path().join("Cargo.toml");
+    let manifest = to.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     text.push_str("\n[workspace]\n");
     std::fs::write(&manifest, text).unwrap();
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["build", "--offline", "--quiet"])
-        .current_dir(copy.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Runs cargo in a copied crate; its dependencies are built once into `target/standalone`.
+fn cargo_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("target/standalone"))
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
+
+#[test]
+fn the_crate_builds_alone_and_clippy_is_clean() {
+    let copy = tempfile::tempdir().unwrap();
+    copy_crate(Path::new("generated/rust"), copy.path());
+    cargo_in(copy.path(), &["clippy", "--offline", "--quiet", "--", "-D", "warnings"], b"");
+}
+
+/// Labels, messages and code-list labels full of quotes, backslashes, `*/`, `"#`, braces,
+/// control and bidi characters and 5,000-character text compile, and come back exactly:
+/// the generated code's labels and reports equal the IR's and the reference validator's.
+#[test]
+fn hostile_form_text_compiles_and_round_trips() {
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .args(["build", "--forms", "tests/rust", "--emit", "rust", "--out"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let krate = out.path().join("crate");
+    copy_crate(&out.path().join("rust"), &krate);
+    std::fs::create_dir_all(krate.join("examples")).unwrap();
+    std::fs::write(krate.join("examples/probe.rs"), PROBE).unwrap();
+    let session =
+        formwerk::driver::check_paths(&[Path::new("tests/rust").to_path_buf()], Some(Path::new("tests/rust"))).unwrap();
+    let (_, form) = session.checked.forms.iter().find(|(_, f)| f.id == "hostile").unwrap();
+    let compiled = Compiled::new(form);
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let submissions = [
+        serde_json::json!({}),
+        serde_json::json!({"wahl": "B", "text": "abc", "lang": "x", "zz\"}": 1}),
+        serde_json::json!({"wahl": 5, "text": "a\nb", "lang": ""}),
+        serde_json::json!({"wahl": "C", "text": "ab", "lang": "Ä\\\"{}*/"}),
+    ];
+    let input: String = submissions.iter().map(|s| format!("{s}\n")).collect();
+    let stdout = cargo_in(&krate, &["run", "--offline", "--quiet", "--example", "probe"], input.as_bytes());
+    let mut lines = std::str::from_utf8(&stdout).unwrap().lines();
+    // Code-list labels, exactly as in the IR.
+    let labels: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let list = &form.codelists["Boese"];
+    let expected: serde_json::Map<String, serde_json::Value> =
+        list.codes.iter().map(|c| (c.code.clone(), serde_json::to_value(&c.label).unwrap())).collect();
+    assert_eq!(labels, serde_json::Value::Object(expected));
+    // Reports, exactly as the reference validator's.
+    let mut n_valid = 0;
+    for submission in &submissions {
+        let line: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        let reference = serde_json::to_value(compiled.validate(submission, &options)).unwrap();
+        assert_eq!(line["report"], reference, "{submission}");
+        if reference["violations"].as_array().unwrap().is_empty() {
+            assert_eq!(&line["typed"], submission);
+            n_valid += 1;
+        }
+    }
+    assert_eq!(n_valid, 1);
+    // The texts reached the messages unharmed.
+    let first: serde_json::Value = serde_json::to_value(compiled.validate(&submissions[0], &options)).unwrap();
+    assert!(first.to_string().contains(r#"Wähle \"eins\" */ {x}"#), "{first}");
+}
+
+/// Prints the code list's labels, then per submission on stdin its report and typed data.
+const PROBE: &str = r#"
+use std::io::BufRead;
+use formwerk_forms::hostile::{self, Boese};
+
+fn main() {
+    let labels: serde_json::Map<String, serde_json::Value> = Boese::ALL
+        .iter()
+        .map(|c| (c.code().to_string(), serde_json::json!({"de": c.label("de"), "en": c.label("en")})))
+        .collect();
+    println!("{}", serde_json::Value::Object(labels));
+    let today = formwerk_forms::runtime::date::Date::parse("2026-06-15").unwrap();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.unwrap();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let report = hostile::validate_on(&value, today);
+        let typed = match hostile::from_json_on(line.as_bytes(), today) {
+            Ok(typed) => serde_json::to_value(&typed).unwrap(),
+            Err(again) => { assert_eq!(again, report); serde_json::Value::Null }
+        };
+        println!("{}", serde_json::json!({"report": report, "typed": typed}));
+    }
+}
+"#;
 
 #[test]
 fn shared_code_lists_are_one_type_with_codes_and_labels() {

@@ -317,8 +317,21 @@ fn primary(text: &ir::Text, form: &Form) -> String {
     text.get(&form.languages[0]).or_else(|| text.values().next()).cloned().unwrap_or_default()
 }
 
+/// A form text as one line of documentation: control characters become spaces, and
+/// characters that change the direction or visibility of text are spelled as escapes, which
+/// rustc rejects in comments (the exact text is in the literals).
 fn doc_text(text: &ir::Text, form: &Form) -> String {
-    format!(" {}", primary(text, form))
+    let mut doc = String::from(" ");
+    for c in primary(text, form).chars() {
+        match c {
+            c if c.is_control() => doc.push(' '),
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' => {
+                doc.extend(c.escape_unicode())
+            }
+            c => doc.push(c),
+        }
+    }
+    doc
 }
 
 fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
