@@ -19,8 +19,14 @@ use divan::black_box;
 use formwerk::validate::{Compiled, Options};
 use serde_json::Value;
 
-const FORMS: &[&str] =
-    &["bewohnerparkausweis", "fuehrungszeugnis", "gewerbeanmeldung", "hundesteuer", "jaegerpruefung", "wohnsitzanmeldung"];
+const FORMS: &[&str] = &[
+    "bewohnerparkausweis",
+    "fuehrungszeugnis",
+    "gewerbeanmeldung",
+    "hundesteuer",
+    "jaegerpruefung",
+    "wohnsitzanmeldung",
+];
 
 struct Case {
     bytes: Vec<Vec<u8>>,

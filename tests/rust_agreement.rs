@@ -74,7 +74,9 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
     match rng.below(if depth > 2 { 1 } else { 4 }) {
         0 => rng.pick(&scalars).clone(),
         1 => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth + 1)).collect()),
-        2 => json!({"name": "nachweis.pdf", "media_type": rng.pick(&["application/pdf", "image/png", "x"]), "size": rng.pick(&[json!(12), json!(-1), json!(3.0), json!(99_999_999), json!("1")])}),
+        2 => {
+            json!({"name": "nachweis.pdf", "media_type": rng.pick(&["application/pdf", "image/png", "x"]), "size": rng.pick(&[json!(12), json!(-1), json!(3.0), json!(99_999_999), json!("1")])})
+        }
         _ => {
             let keys = ["a", "name", "size", "media_type", "x/y", "~"];
             let mut object = Map::new();

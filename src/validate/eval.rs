@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::ir::{AggregateFunc, ArithOp, CompareOp, DateUnit, Expr, Literal, ValueType};
 use crate::runtime::json::Leaf;
-use crate::runtime::logic::{self, Agg, Arith, Cmp};
 pub use crate::runtime::logic::V;
+use crate::runtime::logic::{self, Agg, Arith, Cmp};
 use crate::value::{Date, DurationUnit};
 
 /// What an expression can see: the submission, today, and the current item of each repeat.
@@ -155,7 +155,9 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             let n_items = env.items(path);
             let Some(filter) = filter else { return logic::count(n_items) };
             (0..n_items)
-                .try_fold(0, |count, index| logic::count_where(count, env.with_item(path, index, |env| eval(filter, env))))
+                .try_fold(0, |count, index| {
+                    logic::count_where(count, env.with_item(path, index, |env| eval(filter, env)))
+                })
                 .map_or(V::Unknown, logic::count)
         }
         Expr::Aggregate { func, repeat, value, .. } => {

@@ -147,7 +147,11 @@ impl<'a> ExprCx<'a> {
             }
             Expr::And { operands } | Expr::Or { operands } => {
                 let operands = operands.iter().map(|o| self.expr(o, scope));
-                let op = if matches!(expr, Expr::And { .. }) { quote! { and } } else { quote! { or } };
+                let op = if matches!(expr, Expr::And { .. }) {
+                    quote! { and }
+                } else {
+                    quote! { or }
+                };
                 quote! { #logic::#op([#(#operands),*]) }
             }
             Expr::Compare { cmp, lhs, rhs, .. } => {
@@ -211,7 +215,11 @@ impl<'a> ExprCx<'a> {
                 let items = self.items(repeat, scope);
                 let (inner, index) = scope.with(repeat);
                 let condition = self.expr(condition, &inner);
-                let op = if matches!(expr, Expr::Any { .. }) { quote! { or } } else { quote! { and } };
+                let op = if matches!(expr, Expr::Any { .. }) {
+                    quote! { or }
+                } else {
+                    quote! { and }
+                };
                 quote! { #logic::#op((0..#items).map(|#index| #condition)) }
             }
         }

@@ -121,7 +121,11 @@ pub fn struct_paths(form: &Form, shared: &Shared) -> BTreeMap<Vec<String>, Token
                 Some(type_name) => {
                     let group_type = form.group_types.get(type_name);
                     let module = group_type.and_then(|t| shared.module_of(&t.module, format!("type:{}", t.name)));
-                    (names::type_name(&[type_name]), vec![type_name.to_string()], module.map_or(Place::Form, Place::Shared))
+                    (
+                        names::type_name(&[type_name]),
+                        vec![type_name.to_string()],
+                        module.map_or(Place::Form, Place::Shared),
+                    )
                 }
                 None => {
                     let mut parts = naming.to_vec();
