@@ -203,7 +203,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Examples { form, valid, invalid, seed, today, out, root } => {
             examples_command(&form, valid, invalid, seed, today.as_deref(), out.as_deref(), root.as_deref())
         }
-        Command::ImportFim { file, codelists, out, report } => import_fim(&file, codelists.as_deref(), out.as_deref(), report),
+        Command::ImportFim { file, codelists, out, report } => {
+            import_fim(&file, codelists.as_deref(), out.as_deref(), report)
+        }
         Command::Explain { code: None } => {
             let mut out = String::new();
             for code in Code::ALL {
@@ -434,7 +436,9 @@ fn import_fim(file: &Path, codelists: Option<&Path>, out: Option<&Path>, show_re
         Err(error) => return usage_failure(&format!("{}: {error}", file.display())),
     };
     let written = match out {
-        Some(path) => std::fs::write(path, &imported.source).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, &imported.source).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        }
         None => std::io::stdout().write_all(imported.source.as_bytes()).map_err(|e| e.to_string()),
     };
     if let Err(error) = written {

@@ -57,7 +57,12 @@ pub fn parse(xml: &str) -> Result<Genericode, String> {
             codes.push((code, label));
         }
     }
-    Ok(Genericode { urn: id_text("CanonicalUri"), version: id_text("Version"), short_name: id_text("ShortName"), codes })
+    Ok(Genericode {
+        urn: id_text("CanonicalUri"),
+        version: id_text("Version"),
+        short_name: id_text("ShortName"),
+        codes,
+    })
 }
 
 /// The code lists available to an import, found by FIM id (file name) or URN.

@@ -118,7 +118,10 @@ mod tests {
     fn names_read_like_the_label() {
         assert_eq!(snake("Familienname des Kindes", "feld"), "familienname_kindes");
         assert_eq!(snake("Straße und Hausnummer", "feld"), "strasse_hausnummer");
-        assert_eq!(snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?", "feld"), "moechten_neue_unternehmensbezogene");
+        assert_eq!(
+            snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?", "feld"),
+            "moechten_neue_unternehmensbezogene"
+        );
         assert_eq!(snake("§ 7", "feld"), "feld_7");
         assert_eq!(snake("In", "feld"), "in_");
         assert_eq!(camel("Art der Tätigkeit", "Liste"), "ArtTaetigkeit");

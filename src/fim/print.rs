@@ -59,7 +59,9 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
         schema.ident.version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default(),
         one_line(&schema.name).replace('\n', " "),
     );
-    out.push_str("// FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.\n\n");
+    out.push_str(
+        "// FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.\n\n",
+    );
     for list in &printer.lists {
         out.push_str(list);
         out.push('\n');
@@ -237,7 +239,10 @@ impl Printer<'_> {
         self.line(&format!("rule {rule} {{"));
         self.depth += 1;
         self.line(&format!("check {}", alternatives.join(" or ")));
-        self.line(&format!("message {}", string(&format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")))));
+        self.line(&format!(
+            "message {}",
+            string(&format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")))
+        ));
         self.depth -= 1;
         self.line("}");
     }
@@ -253,8 +258,14 @@ impl Printer<'_> {
         let mut notes: Vec<String> = Vec::new();
         if matches!(field.kind.as_str(), "hidden" | "locked") {
             let what = if field.kind == "hidden" { "hidden" } else { "locked (read-only)" };
-            self.warn(&id, format!("field kind `{}` has no Formwerk equivalent; imported as an input field", field.kind));
-            notes.push(format!("FIM field kind \"{}\": {what} in FIM; Formwerk has no such fields, so it is an input here.", field.kind));
+            self.warn(
+                &id,
+                format!("field kind `{}` has no Formwerk equivalent; imported as an input field", field.kind),
+            );
+            notes.push(format!(
+                "FIM field kind \"{}\": {what} in FIM; Formwerk has no such fields, so it is an input here.",
+                field.kind
+            ));
         }
         let kind = self.kind(field, &label, &mut notes);
         match kind {
@@ -315,7 +326,10 @@ impl Printer<'_> {
         let mut precision = field.precision.clone();
         if let Some((min, max)) = precision.unparsed.as_deref().and_then(|raw| raw.trim().split_once("..")) {
             // XDF2 files sometimes state a number range as `1..31`.
-            if matches!(field.datatype.as_str(), "num" | "num_int" | "num_currency") && is_decimal(min.trim()) && is_decimal(max.trim()) {
+            if matches!(field.datatype.as_str(), "num" | "num_int" | "num_currency")
+                && is_decimal(min.trim())
+                && is_decimal(max.trim())
+            {
                 precision.min_value = Some(min.trim().to_string());
                 precision.max_value = Some(max.trim().to_string());
                 precision.unparsed = None;
@@ -413,7 +427,10 @@ impl Printer<'_> {
                 match bound {
                     Some((_, Some(value))) => bounds.push((keyword, value)),
                     Some((raw, None)) => {
-                        self.warn(id, format!("{keyword}Value \"{raw}\" does not fit a {} field; ignored", field.datatype));
+                        self.warn(
+                            id,
+                            format!("{keyword}Value \"{raw}\" does not fit a {} field; ignored", field.datatype),
+                        );
                         notes.push(format!("FIM {keyword}Value (ignored): {raw}"));
                     }
                     None => {}
@@ -439,7 +456,11 @@ impl Printer<'_> {
                 if kb * 1024 != bytes {
                     self.warn(id, format!("maxSize {bytes} bytes rounded down to {kb} KB"));
                 }
-                constraints.push(if kb % 1024 == 0 { format!("max_size {} MB", kb / 1024) } else { format!("max_size {kb} KB") });
+                constraints.push(if kb % 1024 == 0 {
+                    format!("max_size {} MB", kb / 1024)
+                } else {
+                    format!("max_size {kb} KB")
+                });
             }
         }
         Kind::Field { ty: ty.to_string(), constraints }
@@ -469,8 +490,13 @@ impl Printer<'_> {
                 None => {
                     let what = reference.urn.clone().or_else(|| reference.id.clone()).unwrap_or_default();
                     let version = reference.version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default();
-                    self.warn(id, format!("code list {what}{version} not available (see --codelists); imported as a text field"));
-                    notes.push(format!("FIM code list {what}{version}: not available at import; a text field until it is."));
+                    self.warn(
+                        id,
+                        format!("code list {what}{version} not available (see --codelists); imported as a text field"),
+                    );
+                    notes.push(format!(
+                        "FIM code list {what}{version}: not available at import; a text field until it is."
+                    ));
                     return None;
                 }
             }
@@ -501,8 +527,12 @@ impl Printer<'_> {
         self.list_keys.insert(key, name.clone());
         self.report.codelists += 1;
         let mut text = format!("codelist {name} {{\n");
-        if let Some(urn) = &urn {
-            let _ = writeln!(text, "  urn {}", string(urn));
+        match &urn {
+            Some(urn) if urn.starts_with("urn:") => {
+                let _ = writeln!(text, "  urn {}", string(urn));
+            }
+            Some(urn) => self.warn(id, format!("code list identifier \"{urn}\" is not a URN; left out")),
+            None => {}
         }
         if let Some(version) = &version {
             let _ = writeln!(text, "  version {}", string(version));
@@ -577,12 +607,17 @@ fn is_version(v: &str) -> bool {
 
 fn is_fim_id(id: &str) -> bool {
     let mut chars = id.chars();
-    matches!(chars.next(), Some('S' | 'G' | 'F' | 'C' | 'D' | 'R' | 'V')) && id.len() >= 6 && chars.all(|c| c.is_ascii_digit())
+    matches!(chars.next(), Some('S' | 'G' | 'F' | 'C' | 'D' | 'R' | 'V'))
+        && id.len() >= 6
+        && chars.all(|c| c.is_ascii_digit())
 }
 
 fn is_decimal(v: &str) -> bool {
     let (int, frac) = v.split_once('.').unwrap_or((v, "0"));
-    !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_date(v: &str) -> bool {

@@ -76,7 +76,9 @@ fn field(node: Node, xdf: XdfVersion, warnings: &mut Warnings) -> FieldDef {
     let ident = ident(node);
     let precision = match xdf {
         XdfVersion::V3 => child(node, "praezisierung").map(precision_attributes).unwrap_or_default(),
-        XdfVersion::V2 => text(node, "praezisierung").map(|t| precision_text(&t, &ident.id, warnings)).unwrap_or_default(),
+        XdfVersion::V2 => {
+            text(node, "praezisierung").map(|t| precision_text(&t, &ident.id, warnings)).unwrap_or_default()
+        }
     };
     let codelist = child(node, "codelisteReferenz").map(|r| {
         // XDF2 nests the genericode identification; XDF3 has it directly.

@@ -120,7 +120,11 @@ impl Export<'_> {
         path.push(item.name().to_string());
         let anzahl = match item {
             Item::Field(f) if matches!(f.ty, FieldType::MultipleChoice { .. }) => {
-                if f.required == Requirement::Always { "1:*".to_string() } else { "0:*".to_string() }
+                if f.required == Requirement::Always {
+                    "1:*".to_string()
+                } else {
+                    "0:*".to_string()
+                }
             }
             Item::Field(f) => one(&f.required),
             Item::Group(g) => one(&g.required),
@@ -196,7 +200,7 @@ impl Export<'_> {
         let (label, rest) = text.split_once('\n').unwrap_or((text, ""));
         self.field_head(x, None, &info.name, label, path);
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), "label");
-        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("1.0"), "text");
+        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), "text");
         if !rest.is_empty() {
             x.leaf("inhalt", rest);
         }
@@ -225,7 +229,7 @@ impl Export<'_> {
             FieldType::Choice { .. } | FieldType::MultipleChoice { .. } => ("select", "text", None),
         };
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), kind);
-        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("1.0"), datatype);
+        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), datatype);
         let mut attrs = String::new();
         let pattern = c.pattern.as_ref().map(|p| p.source.as_str()).or(format);
         if let Some(n) = c.min_length.filter(|n| *n > 0) {
