@@ -341,3 +341,35 @@ fn characters_outside_the_permitted_set_are_imported_with_a_warning() {
     // The export maps it to the permitted set so the file validates.
     assert!(emit::xdf3::document(&form).contains("Betrag &lt;= 100 €"));
 }
+
+#[test]
+fn the_import_command_writes_source_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bewohnerparken.form");
+    let sample = root().join("tests/fim/samples/xdf2/S05000058V1.0_xdf2.xml");
+    let codelists = root().join("tests/fim/samples/xdf2/codelists/S05000058V1.0");
+    let run = Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .arg("import-fim")
+        .arg(&sample)
+        .arg("--codelists")
+        .arg(&codelists)
+        .arg("--out")
+        .arg(&out)
+        .arg("--report")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("33 fields, 8 groups, 6 code lists, 2 rules kept as comments, 7 warnings"), "{stderr}");
+    assert!(stderr.contains("  warning: "), "{stderr}");
+    let source = std::fs::read_to_string(&out).unwrap();
+    assert!(source.contains("form antrag_erteilung_verlaengerung {"));
+    let check = Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("check").arg(&out).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+
+    let xdf1 = root().join("tests/fim/samples/xdf1/S00000036_xdf1.xml");
+    let refused = Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("import-fim").arg(&xdf1).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(refused.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unsupported XDatenfelder version 1.0"));
+}
