@@ -153,7 +153,7 @@ fn assert_valid_xdf3(files: &[(String, String)]) {
 #[test]
 fn exported_xdf3_of_the_corpus_validates_against_the_official_xsd() {
     let forms = root().join("forms");
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     assert!(!session.checked.has_errors());
     let files: Vec<(String, String)> =
         session.checked.forms.iter().map(|(_, form)| (form.id.clone(), emit::xdf3::document(form))).collect();
@@ -177,7 +177,7 @@ fn exported_xdf3_of_every_imported_sample_validates_against_the_official_xsd() {
 fn the_xsd_check_rejects_what_it_should() {
     // The validation above can fail: a schema without its required `struktur` is invalid.
     let forms = root().join("forms");
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     let xml = emit::xdf3::document(&session.checked.forms[0].1);
     let start = xml.find("    <xdf:struktur>").unwrap();
     let end = xml.rfind("</xdf:struktur>\n").unwrap() + "</xdf:struktur>\n".len();

@@ -75,6 +75,7 @@ impl Multiplicity {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // Built once per element; boxing would only complicate matching.
 pub enum Element {
     Field(FieldDef),
     Group(GroupDef),

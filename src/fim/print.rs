@@ -147,7 +147,7 @@ impl Printer<'_> {
         ));
         let text = paragraphs(&rule.text);
         for line in text.lines() {
-            self.line(&format!("//   {}", line.trim_end()).trim_end().to_string());
+            self.line(format!("//   {}", line.trim_end()).trim_end());
         }
     }
 
@@ -211,7 +211,7 @@ impl Printer<'_> {
     fn last_declared(&self, from: usize) -> Option<String> {
         self.out[from..].lines().map(str::trim_start).find_map(|line| {
             let rest = ["field ", "group ", "repeat "].iter().find_map(|kw| line.strip_prefix(kw))?;
-            Some(rest.split(|c: char| c == ':' || c == ' ').next()?.to_string())
+            Some(rest.split([':', ' ']).next()?.to_string())
         })
     }
 
