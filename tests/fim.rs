@@ -373,3 +373,62 @@ fn the_import_command_writes_source_and_reports() {
     assert!(refused.stdout.is_empty());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("unsupported XDatenfelder version 1.0"));
 }
+
+#[test]
+fn every_data_type_and_field_kind_has_a_formwerk_form() {
+    let types = ["text", "text_latin", "date", "time", "datetime", "bool", "num", "num_int", "num_currency", "file", "obj"];
+    let mut fields: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| entry("0:1", &field(&format!("F2000000{i:04}"), &format!("Feld {ty}"), ty, "")))
+        .collect();
+    let kind = |id: &str, label: &str, kind: &str, extra: &str| {
+        entry(
+            "1:1",
+            &field(id, label, "text", extra).replace("<code>input</code>", &format!("<code>{kind}</code>")),
+        )
+    };
+    fields.push(kind("F30000001", "Hinweis zum Datenschutz", "label", "<xdf:inhalt>Ihre Daten werden geschützt.</xdf:inhalt>"));
+    fields.push(kind("F30000002", "Aktenzeichen", "hidden", ""));
+    fields.push(kind("F30000003", "Behörde", "locked", ""));
+    fields.push(kind(
+        "F30000004",
+        "Anrede",
+        "select",
+        "<xdf:werte><xdf:wert><xdf:code>1</xdf:code><xdf:name>Frau</xdf:name></xdf:wert><xdf:wert><xdf:code>2</xdf:code><xdf:name>Herr</xdf:name></xdf:wert></xdf:werte>",
+    ));
+    let (imported, form) = import_and_check(&xdf3(&fields.concat()), &Library::default(), "types");
+    let types_of: Vec<String> = form
+        .items()
+        .map(|item| match item {
+            ir::Item::Field(f) => serde_json::to_value(&f.ty).unwrap()["kind"].as_str().unwrap().to_string(),
+            ir::Item::Info(_) => "info".to_string(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        types_of,
+        [
+            "text", "text", "date", "text", "text", "boolean", "decimal", "integer", "money", "file", "file", "info", "text",
+            "text", "choice"
+        ]
+    );
+    let patterns: Vec<Option<&str>> = form
+        .items()
+        .filter_map(|item| match item {
+            ir::Item::Field(f) => Some(f.constraints.pattern.as_ref().map(|p| p.source.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(patterns[3], Some("([01][0-9]|2[0-3]):[0-5][0-9]"), "time is text with a pattern");
+    assert!(patterns[4].is_some_and(|p| p.starts_with("[0-9]{4}-")), "datetime is text with a pattern");
+    let ir::Item::Info(info) = form.items().nth(11).unwrap() else { panic!() };
+    assert_eq!(info.text["de"], "Hinweis zum Datenschutz\nIhre Daten werden geschützt.");
+    assert!(imported.source.contains("// FIM field kind \"hidden\""));
+    assert!(imported.source.contains("// FIM field kind \"locked\""));
+    let ir::Item::Field(anrede) = form.items().nth(14).unwrap() else { panic!() };
+    let ir::FieldType::Choice { codelist } = &anrede.ty else { panic!() };
+    assert_eq!(form.codelists[codelist].codes.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    // time, datetime, obj, hidden, locked: five warnings.
+    assert_eq!(imported.report.warnings.len(), 5, "{:?}", imported.report.warnings);
+}
