@@ -376,19 +376,22 @@ fn the_import_command_writes_source_and_reports() {
 
 #[test]
 fn every_data_type_and_field_kind_has_a_formwerk_form() {
-    let types = ["text", "text_latin", "date", "time", "datetime", "bool", "num", "num_int", "num_currency", "file", "obj"];
+    let types =
+        ["text", "text_latin", "date", "time", "datetime", "bool", "num", "num_int", "num_currency", "file", "obj"];
     let mut fields: Vec<String> = types
         .iter()
         .enumerate()
         .map(|(i, ty)| entry("0:1", &field(&format!("F2000000{i:04}"), &format!("Feld {ty}"), ty, "")))
         .collect();
     let kind = |id: &str, label: &str, kind: &str, extra: &str| {
-        entry(
-            "1:1",
-            &field(id, label, "text", extra).replace("<code>input</code>", &format!("<code>{kind}</code>")),
-        )
+        entry("1:1", &field(id, label, "text", extra).replace("<code>input</code>", &format!("<code>{kind}</code>")))
     };
-    fields.push(kind("F30000001", "Hinweis zum Datenschutz", "label", "<xdf:inhalt>Ihre Daten werden geschützt.</xdf:inhalt>"));
+    fields.push(kind(
+        "F30000001",
+        "Hinweis zum Datenschutz",
+        "label",
+        "<xdf:inhalt>Ihre Daten werden geschützt.</xdf:inhalt>",
+    ));
     fields.push(kind("F30000002", "Aktenzeichen", "hidden", ""));
     fields.push(kind("F30000003", "Behörde", "locked", ""));
     fields.push(kind(
@@ -409,8 +412,8 @@ fn every_data_type_and_field_kind_has_a_formwerk_form() {
     assert_eq!(
         types_of,
         [
-            "text", "text", "date", "text", "text", "boolean", "decimal", "integer", "money", "file", "file", "info", "text",
-            "text", "choice"
+            "text", "text", "date", "text", "text", "boolean", "decimal", "integer", "money", "file", "file", "info",
+            "text", "text", "choice"
         ]
     );
     let patterns: Vec<Option<&str>> = form
