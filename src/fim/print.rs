@@ -267,6 +267,12 @@ impl Printer<'_> {
                 field.kind
             ));
         }
+        if field.kind != "label" {
+            if let Some(content) = field.content.as_deref().map(one_line).filter(|c| !c.is_empty()) {
+                self.warn(&id, format!("default value (inhalt) \"{content}\" not kept: Formwerk has no default values"));
+                notes.push(format!("FIM default value (inhalt): {content}"));
+            }
+        }
         let kind = self.kind(field, &label, &mut notes);
         match kind {
             Kind::Info(text) => {
