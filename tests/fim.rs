@@ -264,6 +264,13 @@ fn a_choice_group_requires_exactly_one_of_its_members() {
         ["rule:kontakt_genau_eins"]
     );
     assert_eq!(verdict(serde_json::json!({"kontakt": {}})), ["rule:kontakt_genau_eins"]);
+    // Exported, the rule is the group's kind again ("Auswahlgruppe"), and it round-trips.
+    let exported = emit::xdf3::document(&form);
+    assert!(exported.contains("<code>X</code></xdf:art>"), "{exported}");
+    assert!(!exported.contains("<xdf:regel>"), "{exported}");
+    let (_, again) = import_and_check(&exported, &Library::default(), "choice (exported)");
+    assert_eq!(again, form);
+    assert_valid_xdf3(&[("choice".to_string(), exported)]);
 }
 
 #[test]

@@ -269,7 +269,10 @@ impl Printer<'_> {
         }
         if field.kind != "label" {
             if let Some(content) = field.content.as_deref().map(one_line).filter(|c| !c.is_empty()) {
-                self.warn(&id, format!("default value (inhalt) \"{content}\" not kept: Formwerk has no default values"));
+                self.warn(
+                    &id,
+                    format!("default value (inhalt) \"{content}\" not kept: Formwerk has no default values"),
+                );
                 notes.push(format!("FIM default value (inhalt): {content}"));
             }
         }

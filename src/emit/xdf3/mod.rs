@@ -9,17 +9,20 @@
 //! same label (how the import writes a repeated FIM field), which becomes that field with
 //! `min:max`; infos → `feldart` label (first line as label, the rest as `inhalt`); choices
 //! → `select` with inline `werte`; email, phone, IBAN and postcode → text with their
-//! format's pattern; rules → `regel` of type V whose text is the message. Not expressible
+//! format's pattern; a group with a rule that exactly one of its members is given → a choice
+//! group (`art` X); other rules → `regel` of type V whose text is the message. Not expressible
 //! in XDF3 and left out: `visible when`/`required when` conditions and pages. Texts are
 //! mapped to the XSD's character set (see `latin`). Timestamps are fixed, so the output is
 //! deterministic.
 
 pub mod latin;
 
+use std::collections::BTreeSet;
+
 use sha2::{Digest, Sha256};
 
 use super::OutputFile;
-use crate::ir::{self, Bound, FieldType, Item, Requirement};
+use crate::ir::{self, Bound, Expr, FieldType, Item, Requirement};
 use crate::validate::formats::patterns;
 
 const NAMESPACE: &str = "urn:xoev-de:fim:standard:xdatenfelder_3.0.0";
@@ -178,7 +181,11 @@ impl Export<'_> {
         if let Some(hint) = hint {
             x.leaf("hilfetextEingabe", self.text(hint));
         }
-        self.rules(x, path);
+        let choice = self.choice_rule(path, items);
+        if choice.is_some() {
+            x.code("art", "urn:xoev-de:fim:codeliste:datenfelder.gruppenart", Some("1.0"), "X");
+        }
+        self.rules_except(x, path, choice);
         for item in items {
             self.structure(x, item, path);
         }
@@ -271,9 +278,28 @@ impl Export<'_> {
         x.close("datenfeld");
     }
 
+    /// The rule of the group at `path` that says exactly one of its members is given: the
+    /// group is then a choice group (`art` X, "Auswahlgruppe") and the rule is not a `regel`.
+    fn choice_rule(&self, path: &[String], items: &[Item]) -> Option<&str> {
+        let members: BTreeSet<ir::Path> = items
+            .iter()
+            .filter(|item| !matches!(item, Item::Info(_)))
+            .map(|item| [path, &[item.name().to_string()]].concat())
+            .collect();
+        self.form
+            .rules
+            .iter()
+            .find(|rule| rule.scope == path && is_exactly_one_of(&rule.check, &members))
+            .map(|rule| rule.name.as_str())
+    }
+
     /// The form's rules declared in the scope `path`, as `regel` elements.
     fn rules(&self, x: &mut Xml, path: &[String]) {
-        for rule in self.form.rules.iter().filter(|r| r.scope == path) {
+        self.rules_except(x, path, None);
+    }
+
+    fn rules_except(&self, x: &mut Xml, path: &[String], except: Option<&str>) {
+        for rule in self.form.rules.iter().filter(|r| r.scope == path && Some(r.name.as_str()) != except) {
             let mut rule_path = path.to_vec();
             rule_path.push(format!("rule:{}", rule.name));
             x.open("regel");
@@ -284,6 +310,52 @@ impl Export<'_> {
             x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "V");
             x.close("regel");
         }
+    }
+}
+
+/// `(a is set and b is not set) or (a is not set and b is set)` over exactly `members`.
+fn is_exactly_one_of(check: &Expr, members: &BTreeSet<ir::Path>) -> bool {
+    let alternatives = flatten(check, true);
+    if members.len() < 2 || alternatives.len() != members.len() {
+        return false;
+    }
+    let mut chosen = BTreeSet::new();
+    for alternative in alternatives {
+        let mut set = None;
+        let mut all = BTreeSet::new();
+        for term in flatten(alternative, false) {
+            let path = match term {
+                Expr::IsSet { path } if set.is_none() => {
+                    set = Some(path.clone());
+                    path
+                }
+                Expr::Not { operand } => match operand.as_ref() {
+                    Expr::IsSet { path } => path,
+                    _ => return false,
+                },
+                _ => return false,
+            };
+            if !all.insert(path.clone()) {
+                return false;
+            }
+        }
+        match set {
+            Some(set) if all == *members => {
+                chosen.insert(set);
+            }
+            _ => return false,
+        }
+    }
+    chosen == *members
+}
+
+/// The operands of nested `or`s (`any`) or `and`s.
+fn flatten(expr: &Expr, any: bool) -> Vec<&Expr> {
+    match (expr, any) {
+        (Expr::Or { operands }, true) | (Expr::And { operands }, false) => {
+            operands.iter().flat_map(|o| flatten(o, any)).collect()
+        }
+        _ => vec![expr],
     }
 }
 
