@@ -14,6 +14,7 @@ pub mod diag;
 pub mod driver;
 pub mod emit;
 pub mod examples;
+pub mod fim;
 pub mod formdata;
 pub mod ir;
 pub mod runtime;

@@ -43,8 +43,8 @@ enum Command {
         /// Output directory; each target replaces only its own subdirectory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
-        /// Targets to emit, comma-separated (available: ir, json-schema, rust).
-        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust")]
+        /// Targets to emit, comma-separated (available: ir, json-schema, rust, xdf3).
+        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust,xdf3")]
         emit: Vec<String>,
         /// Name of the generated Rust crate.
         #[arg(long, default_value = formwerk::emit::rust::DEFAULT_CRATE)]
@@ -97,6 +97,20 @@ enum Command {
         /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
         #[arg(long)]
         root: Option<PathBuf>,
+    },
+    /// Imports a FIM XDatenfelder 2.0 or 3.0.0 Stammdatenschema as Formwerk source.
+    ImportFim {
+        /// The XDatenfelder file (`.xml`).
+        file: PathBuf,
+        /// Directory of genericode code lists that an XDF2 schema references (by id or URN).
+        #[arg(long)]
+        codelists: Option<PathBuf>,
+        /// Write the source to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the import report (counts and every warning) to standard error.
+        #[arg(long)]
+        report: bool,
     },
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
@@ -188,6 +202,9 @@ fn run(cli: Cli) -> ExitCode {
         }
         Command::Examples { form, valid, invalid, seed, today, out, root } => {
             examples_command(&form, valid, invalid, seed, today.as_deref(), out.as_deref(), root.as_deref())
+        }
+        Command::ImportFim { file, codelists, out, report } => {
+            import_fim(&file, codelists.as_deref(), out.as_deref(), report)
         }
         Command::Explain { code: None } => {
             let mut out = String::new();
@@ -396,6 +413,48 @@ fn report(session: &Session, output: &OutputArgs) {
 
 fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+}
+
+/// `formwerk import-fim`: writes the source, then checks it like `formwerk check` would.
+fn import_fim(file: &Path, codelists: Option<&Path>, out: Option<&Path>, show_report: bool) -> ExitCode {
+    let xml = match std::fs::read_to_string(file) {
+        Ok(xml) => xml,
+        Err(error) => return usage_failure(&format!("cannot read `{}`: {error}", file.display())),
+    };
+    let library = match codelists.map(formwerk::fim::Library::load).transpose() {
+        Ok(Some((library, skipped))) => {
+            for skipped in skipped {
+                eprintln!("warning: not a genericode code list, skipped: {skipped}");
+            }
+            library
+        }
+        Ok(None) => formwerk::fim::Library::default(),
+        Err(error) => return usage_failure(&error),
+    };
+    let imported = match formwerk::fim::import(&xml, &library) {
+        Ok(imported) => imported,
+        Err(error) => return usage_failure(&format!("{}: {error}", file.display())),
+    };
+    let written = match out {
+        Some(path) => {
+            std::fs::write(path, &imported.source).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        }
+        None => std::io::stdout().write_all(imported.source.as_bytes()).map_err(|e| e.to_string()),
+    };
+    if let Err(error) = written {
+        return usage_failure(&error);
+    }
+    if show_report {
+        eprint!("{}: {}", file.display(), imported.report);
+    } else if !imported.report.warnings.is_empty() {
+        eprintln!("{}: {} warnings (see --report)", file.display(), imported.report.warnings.len());
+    }
+    let name = out.map(|p| p.display().to_string()).unwrap_or_else(|| format!("{}.form", imported.form_name));
+    let (db, checked) = formwerk::fim::check_source(&name, &imported.source);
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", render::render_all(&db, &checked.diagnostics, RenderOptions::plain()));
+    }
+    exit_for(&checked.diagnostics)
 }
 
 fn exit_for(diagnostics: &[Diagnostic]) -> ExitCode {

@@ -175,7 +175,8 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
             "ir/antrag.json",
             "json-schema/NOT-EXPRESSED.md",
             "json-schema/antrag.schema.json",
-            "manifest.json"
+            "manifest.json",
+            "xdf3/antrag.xdf3.xml"
         ]
     );
     let schema: serde_json::Value = serde_json::from_slice(&before["json-schema/antrag.schema.json"]).unwrap();
@@ -186,7 +187,12 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(manifest["forms"][0]["source"], "forms/antrag.form");
     assert_eq!(
         manifest["forms"][0]["files"],
-        serde_json::json!(["ir/antrag.json", "json-schema/antrag.schema.json", "rust/src/antrag.rs"])
+        serde_json::json!([
+            "ir/antrag.json",
+            "json-schema/antrag.schema.json",
+            "rust/src/antrag.rs",
+            "xdf3/antrag.xdf3.xml"
+        ])
     );
 
     // Building twice gives identical bytes.

@@ -22,6 +22,7 @@ mod text;
 mod tree;
 
 pub use field::AUTOCOMPLETE_TOKENS;
+pub use pattern::portable as portable_pattern;
 
 use std::collections::BTreeMap;
 

@@ -248,6 +248,16 @@ impl Writer {
     }
 }
 
+/// The portable form of a pattern outside any source file, or why there is none (used by
+/// the FIM import to decide whether a pattern can be kept).
+pub fn portable(source: &str) -> Result<String, String> {
+    let literal = StringLit { value: source.to_string(), span: Span::default() };
+    let mut diagnostics = Vec::new();
+    lower(&literal, &mut diagnostics).ok_or_else(|| {
+        diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| "not a portable pattern".to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 mod ir_json;
 pub mod json_schema;
 pub mod rust;
+pub mod xdf3;
 
 use crate::ir;
 
@@ -25,16 +26,19 @@ pub enum Target {
     JsonSchema,
     /// A Rust crate with the runtime and typed data per form (`rust/`).
     Rust,
+    /// FIM XDatenfelder 3.0.0 per form (`xdf3/<form>.xdf3.xml`).
+    Xdf3,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema, Target::Rust];
+    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema, Target::Rust, Target::Xdf3];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
             Target::Rust => "rust",
+            Target::Xdf3 => "xdf3",
         }
     }
 
@@ -48,6 +52,7 @@ impl Target {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
             Target::Rust => "rust",
+            Target::Xdf3 => "xdf3",
         }
     }
 }
@@ -76,6 +81,7 @@ pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Vec<Out
         Target::Ir => ir_json::emit(bundle),
         Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
         Target::Rust => rust::emit(bundle, &settings.crate_name),
+        Target::Xdf3 => xdf3::emit(bundle),
     }
 }
 

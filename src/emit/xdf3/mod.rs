@@ -1,0 +1,485 @@
+//! FIM export: each form as an XDatenfelder 3.0.0 Stammdatenschema (`xdf3/<form>.xdf3.xml`)
+//! that validates against the official XSD.
+//!
+//! FIM ids and versions of forms, groups and fields are kept; elements without one get a
+//! generated id (`F`/`G`/`R` + 11 digits from a hash of the form id and the element's path,
+//! so ids survive unrelated edits). Versions are written as `x.y.z` (the XSD's pattern).
+//! Mapping: groups → `datenfeldgruppe` (`anzahl` 1:1 if required, else 0:1); repeats →
+//! `datenfeldgruppe` with `min:max`, except a repeat without FIM id holding one field of the
+//! same label (how the import writes a repeated FIM field), which becomes that field with
+//! `min:max`; infos → `feldart` label (first line as label, the rest as `inhalt`); choices
+//! → `select` with inline `werte`; email, phone, IBAN and postcode → text with their
+//! format's pattern; a group with a rule that exactly one of its members is given → a choice
+//! group (`art` X); other rules → `regel` of type V whose text is the message. Not expressible
+//! in XDF3 and left out: `visible when`/`required when` conditions and pages. Texts are
+//! mapped to the XSD's character set (see `latin`). Timestamps are fixed, so the output is
+//! deterministic.
+
+pub mod latin;
+
+use std::collections::BTreeSet;
+
+use sha2::{Digest, Sha256};
+
+use super::OutputFile;
+use crate::ir::{self, Bound, Expr, FieldType, Item, Requirement};
+use crate::validate::formats::patterns;
+
+const NAMESPACE: &str = "urn:xoev-de:fim:standard:xdatenfelder_3.0.0";
+/// Every timestamp of the output: the export is deterministic, so it carries no clock time.
+const TIMESTAMP: &str = "2000-01-01T00:00:00Z";
+/// `freigabestatus` 3: "Entwurf" (draft) in the FIM status list of 2022-07-12.
+const STATUS_DRAFT: &str = "3";
+
+pub fn emit(bundle: &ir::Bundle) -> Vec<OutputFile> {
+    bundle
+        .forms
+        .iter()
+        .map(|form| OutputFile { path: format!("xdf3/{}.xdf3.xml", form.id), contents: document(form).into_bytes() })
+        .collect()
+}
+
+/// The XDatenfelder 3.0.0 message for one form.
+pub fn document(form: &ir::Form) -> String {
+    let mut x = Xml::default();
+    x.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.open_attrs("xdatenfelder.stammdatenschema.0102", &format!(" xmlns:xdf=\"{NAMESPACE}\""));
+    x.open("header");
+    x.leaf("nachrichtID", &format!("formwerk-{}", form.id));
+    x.leaf("erstellungszeitpunkt", TIMESTAMP);
+    x.leaf("produktbezeichnung", "Formwerk");
+    x.close("header");
+
+    let export = Export { form };
+    x.open("stammdatenschema");
+    let schema_id = form.fim.as_ref().filter(|f| f.id.starts_with('S'));
+    let title = form.title.get(primary(form)).cloned().unwrap_or_else(|| form.id.clone());
+    match schema_id {
+        Some(fim) => x.identification(&fim.id, fim.version.as_deref().or(Some(&form.version))),
+        None => x.identification(&export.generated_id('S', &[]), Some(&form.version)),
+    }
+    x.leaf("name", &title);
+    if let Some(description) = form.description.as_ref().and_then(|d| d.get(primary(form))) {
+        x.leaf("beschreibung", description);
+    }
+    x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
+    x.leaf("letzteAenderung", TIMESTAMP);
+    x.leaf("bezeichnung", &title);
+    x.code(
+        "ableitungsmodifikationenStruktur",
+        "urn:xoev-de:fim:codeliste:xdatenfelder.ableitungsmodifikationenStruktur",
+        Some("1.0"),
+        "3",
+    );
+    x.code(
+        "ableitungsmodifikationenRepraesentation",
+        "urn:xoev-de:fim:codeliste:xdatenfelder.ableitungsmodifikationenRepraesentation",
+        Some("1.0"),
+        "1",
+    );
+    x.open("dokumentsteckbrief");
+    x.leaf("id", &export.generated_id('D', &[]));
+    x.close("dokumentsteckbrief");
+    export.rules(&mut x, &[]);
+    let items: Vec<&Item> = form.items().collect();
+    for item in items {
+        export.structure(&mut x, item, &[]);
+    }
+    x.close("stammdatenschema");
+    x.close("xdatenfelder.stammdatenschema.0102");
+    x.out
+}
+
+fn primary(form: &ir::Form) -> &str {
+    form.languages.first().map(String::as_str).unwrap_or("de")
+}
+
+struct Export<'f> {
+    form: &'f ir::Form,
+}
+
+impl Export<'_> {
+    fn text<'t>(&self, text: &'t ir::Text) -> &'t str {
+        text.get(primary(self.form)).or_else(|| text.values().next()).map(String::as_str).unwrap_or_default()
+    }
+
+    /// A well-formed id for an element without FIM id: the kind letter and 11 digits.
+    fn generated_id(&self, kind: char, path: &[String]) -> String {
+        let digest = Sha256::digest(format!("{}/{}/{kind}", self.form.id, path.join("/")).as_bytes());
+        let number = digest.iter().take(8).fold(0u64, |n, b| n << 8 | u64::from(*b)) % 100_000_000_000;
+        format!("{kind}{number:011}")
+    }
+
+    fn ident(&self, x: &mut Xml, kind: char, fim: Option<&ir::FimRef>, path: &[String]) {
+        match fim {
+            Some(fim) => x.identification(&fim.id, fim.version.as_deref()),
+            None => x.identification(&self.generated_id(kind, path), Some(&self.form.version)),
+        }
+    }
+
+    /// One `struktur` entry for an item.
+    fn structure(&self, x: &mut Xml, item: &Item, parent: &[String]) {
+        let mut path = parent.to_vec();
+        path.push(item.name().to_string());
+        let anzahl = match item {
+            Item::Field(f) if matches!(f.ty, FieldType::MultipleChoice { .. }) => {
+                if f.required == Requirement::Always {
+                    "1:*".to_string()
+                } else {
+                    "0:*".to_string()
+                }
+            }
+            Item::Field(f) => one(&f.required),
+            Item::Group(g) => one(&g.required),
+            Item::Repeat(r) => format!("{}:{}", r.min, r.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())),
+            Item::Info(_) => "0:1".to_string(),
+        };
+        x.open("struktur");
+        x.leaf("anzahl", &anzahl);
+        x.open("enthaelt");
+        match item {
+            Item::Field(field) => self.field(x, field, &path),
+            Item::Info(info) => self.info(x, info, &path),
+            Item::Group(group) => {
+                self.group(x, group.fim.as_ref(), &group.name, &group.label, group.hint.as_ref(), &group.items, &path)
+            }
+            Item::Repeat(repeat) => match collapsed_field(repeat) {
+                Some(field) => self.field(x, field, &path),
+                None => self.group(
+                    x,
+                    repeat.fim.as_ref(),
+                    &repeat.name,
+                    &repeat.label,
+                    repeat.hint.as_ref(),
+                    &repeat.items,
+                    &path,
+                ),
+            },
+        }
+        x.close("enthaelt");
+        x.close("struktur");
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        &self,
+        x: &mut Xml,
+        fim: Option<&ir::FimRef>,
+        name: &str,
+        label: &ir::Text,
+        hint: Option<&ir::Text>,
+        items: &[Item],
+        path: &[String],
+    ) {
+        x.open("datenfeldgruppe");
+        self.ident(x, 'G', fim, path);
+        x.leaf("name", name);
+        x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
+        x.leaf("letzteAenderung", TIMESTAMP);
+        x.leaf("bezeichnungEingabe", self.text(label));
+        x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), "RNG");
+        if let Some(hint) = hint {
+            x.leaf("hilfetextEingabe", self.text(hint));
+        }
+        let choice = self.choice_rule(path, items);
+        if choice.is_some() {
+            x.code("art", "urn:xoev-de:fim:codeliste:datenfelder.gruppenart", Some("1.0"), "X");
+        }
+        self.rules_except(x, path, choice);
+        for item in items {
+            self.structure(x, item, path);
+        }
+        x.close("datenfeldgruppe");
+    }
+
+    fn field_head(&self, x: &mut Xml, fim: Option<&ir::FimRef>, name: &str, label: &str, path: &[String]) {
+        x.open("datenfeld");
+        self.ident(x, 'F', fim, path);
+        x.leaf("name", name);
+        x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
+        x.leaf("letzteAenderung", TIMESTAMP);
+        x.leaf("bezeichnungEingabe", label);
+        x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), "RNG");
+    }
+
+    fn info(&self, x: &mut Xml, info: &ir::Info, path: &[String]) {
+        let text = self.text(&info.text);
+        let (label, rest) = text.split_once('\n').unwrap_or((text, ""));
+        self.field_head(x, None, &info.name, label, path);
+        x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), "label");
+        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), "text");
+        if !rest.is_empty() {
+            x.leaf("inhalt", rest);
+        }
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), "keine");
+        x.close("datenfeld");
+    }
+
+    fn field(&self, x: &mut Xml, field: &ir::Field, path: &[String]) {
+        self.field_head(x, field.fim.as_ref(), &field.name, self.text(&field.label), path);
+        if let Some(hint) = &field.hint {
+            x.leaf("hilfetextEingabe", self.text(hint));
+        }
+        let c = &field.constraints;
+        let (kind, datatype, format) = match &field.ty {
+            FieldType::Text | FieldType::Multiline => ("input", "text", None),
+            FieldType::Email => ("input", "text", Some(patterns::EMAIL)),
+            FieldType::Phone => ("input", "text", Some(patterns::PHONE)),
+            FieldType::Iban => ("input", "text", Some(patterns::IBAN)),
+            FieldType::Postcode => ("input", "text", Some(patterns::POSTCODE)),
+            FieldType::Integer => ("input", "num_int", None),
+            FieldType::Decimal => ("input", "num", None),
+            FieldType::Money => ("input", "num_currency", None),
+            FieldType::Boolean => ("input", "bool", None),
+            FieldType::Date => ("input", "date", None),
+            FieldType::File => ("input", "file", None),
+            FieldType::Choice { .. } | FieldType::MultipleChoice { .. } => ("select", "text", None),
+        };
+        x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), kind);
+        x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), datatype);
+        let mut attrs = String::new();
+        let pattern = c.pattern.as_ref().map(|p| p.source.as_str()).or(format);
+        if let Some(n) = c.min_length.filter(|n| *n > 0) {
+            attrs.push_str(&format!(" minLength=\"{n}\""));
+        }
+        if let Some(n) = c.max_length.filter(|n| *n > 0) {
+            attrs.push_str(&format!(" maxLength=\"{n}\""));
+        }
+        for (name, bound) in [("minValue", &c.min), ("maxValue", &c.max)] {
+            if let Some(Bound::Number { value } | Bound::Date { value }) = bound {
+                attrs.push_str(&format!(" {name}=\"{}\"", escape(value, true)));
+            }
+        }
+        if let Some(pattern) = pattern {
+            attrs.push_str(&format!(" pattern=\"{}\"", escape(pattern, true)));
+        }
+        if !attrs.is_empty() {
+            x.empty("praezisierung", &attrs);
+        }
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), "keine");
+        if let FieldType::Choice { codelist } | FieldType::MultipleChoice { codelist } = &field.ty {
+            if let Some(list) = self.form.codelists.get(codelist) {
+                x.open("werte");
+                for code in &list.codes {
+                    x.open("wert");
+                    x.leaf("code", &code.code);
+                    x.leaf("name", self.text(&code.label));
+                    x.close("wert");
+                }
+                x.close("werte");
+            }
+        }
+        if let Some(size) = c.max_size.filter(|s| *s > 0) {
+            x.leaf("maxSize", &size.to_string());
+        }
+        for media_type in c.accept.iter().filter_map(|a| media_type(a)) {
+            x.leaf("mediaType", media_type);
+        }
+        x.close("datenfeld");
+    }
+
+    /// The rule of the group at `path` that says exactly one of its members is given: the
+    /// group is then a choice group (`art` X, "Auswahlgruppe") and the rule is not a `regel`.
+    fn choice_rule(&self, path: &[String], items: &[Item]) -> Option<&str> {
+        let members: BTreeSet<ir::Path> = items
+            .iter()
+            .filter(|item| !matches!(item, Item::Info(_)))
+            .map(|item| [path, &[item.name().to_string()]].concat())
+            .collect();
+        self.form
+            .rules
+            .iter()
+            .find(|rule| rule.scope == path && is_exactly_one_of(&rule.check, &members))
+            .map(|rule| rule.name.as_str())
+    }
+
+    /// The form's rules declared in the scope `path`, as `regel` elements.
+    fn rules(&self, x: &mut Xml, path: &[String]) {
+        self.rules_except(x, path, None);
+    }
+
+    fn rules_except(&self, x: &mut Xml, path: &[String], except: Option<&str>) {
+        for rule in self.form.rules.iter().filter(|r| r.scope == path && Some(r.name.as_str()) != except) {
+            let mut rule_path = path.to_vec();
+            rule_path.push(format!("rule:{}", rule.name));
+            x.open("regel");
+            x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version));
+            x.leaf("name", &rule.name);
+            x.leaf("freitextRegel", self.text(&rule.message));
+            x.leaf("letzteAenderung", TIMESTAMP);
+            x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "V");
+            x.close("regel");
+        }
+    }
+}
+
+/// `(a is set and b is not set) or (a is not set and b is set)` over exactly `members`.
+fn is_exactly_one_of(check: &Expr, members: &BTreeSet<ir::Path>) -> bool {
+    let alternatives = flatten(check, true);
+    if members.len() < 2 || alternatives.len() != members.len() {
+        return false;
+    }
+    let mut chosen = BTreeSet::new();
+    for alternative in alternatives {
+        let mut set = None;
+        let mut all = BTreeSet::new();
+        for term in flatten(alternative, false) {
+            let path = match term {
+                Expr::IsSet { path } if set.is_none() => {
+                    set = Some(path.clone());
+                    path
+                }
+                Expr::Not { operand } => match operand.as_ref() {
+                    Expr::IsSet { path } => path,
+                    _ => return false,
+                },
+                _ => return false,
+            };
+            if !all.insert(path.clone()) {
+                return false;
+            }
+        }
+        match set {
+            Some(set) if all == *members => {
+                chosen.insert(set);
+            }
+            _ => return false,
+        }
+    }
+    chosen == *members
+}
+
+/// The operands of nested `or`s (`any`) or `and`s.
+fn flatten(expr: &Expr, any: bool) -> Vec<&Expr> {
+    match (expr, any) {
+        (Expr::Or { operands }, true) | (Expr::And { operands }, false) => {
+            operands.iter().flat_map(|o| flatten(o, any)).collect()
+        }
+        _ => vec![expr],
+    }
+}
+
+fn one(required: &Requirement) -> String {
+    if *required == Requirement::Always { "1:1" } else { "0:1" }.to_string()
+}
+
+/// A repeat written for one repeated FIM field: no FIM id of its own, one field, same label.
+fn collapsed_field(repeat: &ir::Repeat) -> Option<&ir::Field> {
+    match repeat.items.as_slice() {
+        [Item::Field(field)] if repeat.fim.is_none() && field.label == repeat.label && repeat.hint.is_none() => {
+            Some(field)
+        }
+        _ => None,
+    }
+}
+
+/// The media type of an `accept` entry (`image/png` as it is, `.pdf` as `application/pdf`).
+fn media_type(accept: &str) -> Option<&str> {
+    if accept.contains('/') {
+        let valid = accept.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && b.chars().all(|c| c.is_alphanumeric() || "_-+.".contains(c))
+        });
+        return valid.then_some(accept);
+    }
+    Some(match accept {
+        ".pdf" => "application/pdf",
+        ".jpg" | ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".gif" => "image/gif",
+        ".tif" | ".tiff" => "image/tiff",
+        ".txt" => "text/plain",
+        ".xml" => "application/xml",
+        ".doc" => "application/msword",
+        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".odt" => "application/vnd.oasis.opendocument.text",
+        _ => return None,
+    })
+}
+
+/// A version as the XSD wants it: `1` → `1.0.0`, `1.2` → `1.2.0`.
+fn version3(version: &str) -> String {
+    let mut parts: Vec<&str> = version.split('.').collect();
+    while parts.len() < 3 {
+        parts.push("0");
+    }
+    parts.join(".")
+}
+
+/// Escapes text for XML content (or, with `attribute`, an attribute value).
+fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A tiny indenting XML writer; every element is in the `xdf` namespace except `code`.
+#[derive(Default)]
+struct Xml {
+    out: String,
+    depth: usize,
+}
+
+impl Xml {
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn open(&mut self, tag: &str) {
+        self.open_attrs(tag, "");
+    }
+
+    fn open_attrs(&mut self, tag: &str, attrs: &str) {
+        self.indent();
+        self.out.push_str(&format!("<xdf:{tag}{attrs}>\n"));
+        self.depth += 1;
+    }
+
+    fn close(&mut self, tag: &str) {
+        self.depth -= 1;
+        self.indent();
+        self.out.push_str(&format!("</xdf:{tag}>\n"));
+    }
+
+    fn empty(&mut self, tag: &str, attrs: &str) {
+        self.indent();
+        self.out.push_str(&format!("<xdf:{tag}{attrs}/>\n"));
+    }
+
+    /// A text element; the text is mapped to the XSD's character set.
+    fn leaf(&mut self, tag: &str, text: &str) {
+        self.indent();
+        let text = escape(&latin::to_latin(text), false);
+        self.out.push_str(&format!("<xdf:{tag}>{text}</xdf:{tag}>\n"));
+    }
+
+    fn code(&mut self, tag: &str, list_uri: &str, list_version: Option<&str>, code: &str) {
+        self.indent();
+        let version = list_version.map(|v| format!(" listVersionID=\"{v}\"")).unwrap_or_default();
+        self.out.push_str(&format!("<xdf:{tag} listURI=\"{list_uri}\"{version}><code>{code}</code></xdf:{tag}>\n"));
+    }
+
+    fn identification(&mut self, id: &str, version: Option<&str>) {
+        self.open("identifikation");
+        self.leaf("id", id);
+        if let Some(version) = version {
+            self.leaf("version", &version3(version));
+        }
+        self.close("identifikation");
+    }
+}

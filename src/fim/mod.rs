@@ -1,0 +1,161 @@
+//! FIM XDatenfelder import: an XDatenfelder 2.0 or 3.0.0 Stammdatenschema (plus genericode
+//! code lists) → readable Formwerk source that the checker accepts.
+//!
+//! `read` turns the XML into the neutral `model`, `print` makes every Formwerk decision,
+//! `names` derives identifiers from labels, `codelist` reads genericode, `report` counts.
+//! Import never fails on content: what cannot be carried over becomes a comment in the
+//! source and a warning. It fails only when the file is not an XDatenfelder 2.0 or 3.0.0
+//! Stammdatenschema (XDF 1.0 gets its own "unsupported version" error).
+//!
+//! The export direction (IR → XDF 3.0.0) is a backend: `emit::xdf3`.
+
+pub mod codelist;
+pub mod model;
+mod names;
+mod print;
+mod read;
+mod report;
+
+use std::fmt;
+
+use roxmltree::{Document, Node};
+
+pub use codelist::Library;
+pub use report::Report;
+
+use model::XdfVersion;
+
+/// What the import could not carry over exactly, one sentence each (with the FIM id).
+pub type Warnings = Vec<String>;
+
+const NS_XDF2: &str = "urn:xoev-de:fim:standard:xdatenfelder_2";
+const NS_XDF3: &str = "urn:xoev-de:fim:standard:xdatenfelder_3.0.0";
+const NS_XDF1: &str = "urn:xoev-de:fim:standard:xdatenfelder_1";
+
+/// Why a file cannot be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// Not well-formed XML.
+    Xml(String),
+    /// An XDatenfelder version other than 2.0 and 3.0.0 (the namespace says which).
+    UnsupportedVersion(String),
+    /// Well-formed, but not an XDatenfelder Stammdatenschema message.
+    NotASchema(String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Xml(why) => write!(f, "not well-formed XML: {why}"),
+            ImportError::UnsupportedVersion(version) => write!(
+                f,
+                "unsupported XDatenfelder version {version}: import reads XDatenfelder 2.0 and 3.0.0 (convert the file with the FIM tools first)"
+            ),
+            ImportError::NotASchema(why) => write!(f, "not an XDatenfelder Stammdatenschema: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// The result of an import.
+pub struct Imported {
+    /// The `.form` source.
+    pub source: String,
+    /// The form's name in the source (also the file name it should get).
+    pub form_name: String,
+    pub report: Report,
+}
+
+/// Imports one XDatenfelder file, resolving XDF2 code-list references in `library`.
+pub fn import(xml: &str, library: &Library) -> Result<Imported, ImportError> {
+    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
+    let doc = Document::parse_with_options(xml, options).map_err(|e| ImportError::Xml(e.to_string()))?;
+    let root = doc.root_element();
+    let namespace = root.tag_name().namespace().unwrap_or_default();
+    let xdf = match namespace {
+        NS_XDF3 => XdfVersion::V3,
+        NS_XDF2 => XdfVersion::V2,
+        NS_XDF1 => return Err(ImportError::UnsupportedVersion("1.0".to_string())),
+        ns if ns.starts_with("urn:xoev-de:fim:standard:xdatenfelder") => {
+            return Err(ImportError::UnsupportedVersion(format!("with namespace `{ns}`")));
+        }
+        ns => return Err(ImportError::NotASchema(format!("root element in namespace `{ns}`"))),
+    };
+    if root.tag_name().name() != "xdatenfelder.stammdatenschema.0102" {
+        return Err(ImportError::NotASchema(format!(
+            "root element is `{}`, not `xdatenfelder.stammdatenschema.0102`",
+            root.tag_name().name()
+        )));
+    }
+    let mut warnings = Warnings::new();
+    let schema = read::schema(root, xdf, &mut warnings)
+        .ok_or_else(|| ImportError::NotASchema("the message has no `stammdatenschema`".to_string()))?;
+    latin_warnings(root, &mut warnings);
+    let mut report = Report::default();
+    let source = print::file(&schema, library, &mut warnings, &mut report);
+    let form_name = source
+        .lines()
+        .find_map(|l| l.strip_prefix("form ").and_then(|r| r.strip_suffix(" {")))
+        .unwrap_or_default()
+        .to_string();
+    report.warnings = dedupe(warnings);
+    Ok(Imported { source, form_name, report })
+}
+
+/// Each warning once, in order of first appearance, with a count when an element was used
+/// several times.
+fn dedupe(warnings: Warnings) -> Warnings {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for warning in &warnings {
+        *counts.entry(warning.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for warning in &warnings {
+        match counts.remove(warning.as_str()) {
+            Some(1) => out.push(warning.clone()),
+            Some(n) => out.push(format!("{warning} ({n} occurrences)")),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Characters outside the XSD's String.Latin set are imported as they are, with one warning
+/// per character.
+fn latin_warnings(root: Node, warnings: &mut Warnings) {
+    let mut found: std::collections::BTreeMap<char, usize> = std::collections::BTreeMap::new();
+    for node in root.descendants() {
+        let texts = node.text().into_iter().filter(|_| node.is_text()).chain(node.attributes().map(|a| a.value()));
+        for text in texts {
+            for c in text.chars().filter(|c| !crate::emit::xdf3::latin::is_permitted(*c)) {
+                *found.entry(c).or_default() += 1;
+            }
+        }
+    }
+    for (c, n) in found {
+        warnings.push(format!(
+            "character U+{:04X} \"{c}\" ({n}×) is outside the XSD's permitted set (String.Latin); imported as it is",
+            c as u32
+        ));
+    }
+}
+
+/// The trimmed text of the child element `name`; `None` when absent or blank.
+fn text_of(node: Node, name: &str) -> Option<String> {
+    let child = read::child(node, name)?;
+    let text: String = child.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Checks imported source on its own (it imports no modules), as `formwerk check` would.
+pub fn check_source(name: &str, source: &str) -> (crate::source::SourceDb, crate::check::Checked) {
+    let mut db = crate::source::SourceDb::new();
+    let loader = crate::source::MemoryLoader::default();
+    let module = name.rsplit('/').next().unwrap_or(name).trim_end_matches(".form").to_string();
+    let root = db.add(name.to_string(), module, source.to_string());
+    let checked = crate::check::check(&mut db, &loader, &[root]);
+    (db, checked)
+}
