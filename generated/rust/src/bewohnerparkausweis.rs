@@ -490,22 +490,22 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_antragsartparkausweis(code: &str) -> bool {
+    fn is_code_AntragsartParkausweis(code: &str) -> bool {
         matches!(code, "01" | "02")
     }
-    fn is_code_geschlecht(code: &str) -> bool {
+    fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
     }
-    fn is_code_gueltigkeitsdauer(code: &str) -> bool {
+    fn is_code_Gueltigkeitsdauer(code: &str) -> bool {
         matches!(code, "1" | "2")
     }
-    fn is_code_halterdaten(code: &str) -> bool {
+    fn is_code_Halterdaten(code: &str) -> bool {
         matches!(code, "01" | "02")
     }
-    fn is_code_parkzone(code: &str) -> bool {
+    fn is_code_Parkzone(code: &str) -> bool {
         matches!(code, "A" | "B" | "C" | "D" | "E")
     }
-    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
             code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
             "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
@@ -835,7 +835,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -911,7 +911,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1450,7 +1450,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_halterdaten))
+                            ..Spec::of(FieldKind::Choice(&is_code_Halterdaten))
                         },
                         &[
                             ("de", "Auf wen ist das Fahrzeug zugelassen?"),
@@ -2000,7 +2000,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_antragsartparkausweis))
+                            ..Spec::of(FieldKind::Choice(&is_code_AntragsartParkausweis))
                         },
                         &[
                             ("de", "Was beantragen Sie?"),
@@ -2077,7 +2077,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_parkzone))
+                            ..Spec::of(FieldKind::Choice(&is_code_Parkzone))
                         },
                         &[("de", "Parkzone"), ("en", "Parking zone")],
                     )
@@ -2104,7 +2104,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_gueltigkeitsdauer))
+                            ..Spec::of(FieldKind::Choice(&is_code_Gueltigkeitsdauer))
                         },
                         &[
                             ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),

@@ -364,16 +364,16 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_belegart(code: &str) -> bool {
+    fn is_code_Belegart(code: &str) -> bool {
         matches!(code, "N" | "NE" | "O" | "OE")
     }
-    fn is_code_geschlecht(code: &str) -> bool {
+    fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
     }
-    fn is_code_namensart(code: &str) -> bool {
+    fn is_code_Namensart(code: &str) -> bool {
         matches!(code, "GN" | "FN" | "VN")
     }
-    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
             code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
             "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
@@ -888,7 +888,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -964,7 +964,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1082,7 +1082,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_namensart))
+                            ..Spec::of(FieldKind::Choice(&is_code_Namensart))
                         },
                         &[("de", "Art des Namens"), ("en", "Type of name")],
                     )
@@ -1584,7 +1584,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_belegart))
+                            ..Spec::of(FieldKind::Choice(&is_code_Belegart))
                         },
                         &[
                             ("de", "Welches Führungszeugnis benötigen Sie?"),

@@ -870,28 +870,28 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_betriebsart(code: &str) -> bool {
+    fn is_code_Betriebsart(code: &str) -> bool {
         matches!(code, "IN" | "HW" | "HA" | "SO")
     }
-    fn is_code_geschlecht(code: &str) -> bool {
+    fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
     }
-    fn is_code_grund(code: &str) -> bool {
+    fn is_code_Grund(code: &str) -> bool {
         matches!(code, "NE" | "UE" | "RF" | "GE" | "ZU")
     }
-    fn is_code_niederlassungsart(code: &str) -> bool {
+    fn is_code_Niederlassungsart(code: &str) -> bool {
         matches!(code, "HN" | "ZN" | "UZ")
     }
-    fn is_code_rechtsform(code: &str) -> bool {
+    fn is_code_Rechtsform(code: &str) -> bool {
         matches!(
             code, "EU" | "EK" | "GBR" | "EGBR" | "OHG" | "KG" | "GMBH" | "UG" | "AG" |
             "EG" | "SO"
         )
     }
-    fn is_code_registerart(code: &str) -> bool {
+    fn is_code_Registerart(code: &str) -> bool {
         matches!(code, "HRA" | "HRB" | "GSR" | "GNR" | "PR")
     }
-    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
             code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
             "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
@@ -976,7 +976,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_registerart))
+                            ..Spec::of(FieldKind::Choice(&is_code_Registerart))
                         },
                         &[("de", "Register"), ("en", "Register")],
                     )
@@ -1237,7 +1237,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1313,7 +1313,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -3863,7 +3863,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_rechtsform))
+                            ..Spec::of(FieldKind::Choice(&is_code_Rechtsform))
                         },
                         &[("de", "Rechtsform"), ("en", "Legal form")],
                     )
@@ -4260,7 +4260,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_grund))
+                            ..Spec::of(FieldKind::Choice(&is_code_Grund))
                         },
                         &[
                             ("de", "Grund der Anmeldung"),
@@ -4377,7 +4377,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::MultipleChoice(&is_code_betriebsart))
+                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Betriebsart))
                         },
                         &[("de", "Art des Betriebes"), ("en", "Type of business")],
                     )
@@ -4404,7 +4404,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_niederlassungsart))
+                            ..Spec::of(FieldKind::Choice(&is_code_Niederlassungsart))
                         },
                         &[
                             ("de", "Die Anmeldung betrifft"),

@@ -531,26 +531,26 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_ermaessigungsgrund(code: &str) -> bool {
+    fn is_code_Ermaessigungsgrund(code: &str) -> bool {
         matches!(code, "BF" | "RH" | "TH" | "SL" | "HG")
     }
-    fn is_code_geschlecht(code: &str) -> bool {
+    fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
     }
-    fn is_code_herkunft(code: &str) -> bool {
+    fn is_code_Herkunft(code: &str) -> bool {
         matches!(code, "Z" | "T" | "P" | "A" | "E")
     }
-    fn is_code_hundegeschlecht(code: &str) -> bool {
+    fn is_code_Hundegeschlecht(code: &str) -> bool {
         matches!(code, "R" | "H")
     }
-    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
             code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
             "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
             | "475" | "997" | "998"
         )
     }
-    fn is_code_zahlungsweise(code: &str) -> bool {
+    fn is_code_Zahlungsweise(code: &str) -> bool {
         matches!(code, "UEB" | "LS")
     }
     fn pattern_0(text: &str) -> bool {
@@ -740,7 +740,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -816,7 +816,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staatsangehoerigkeit))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
                         },
                         &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
                     )
@@ -1327,7 +1327,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_hundegeschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Hundegeschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1386,7 +1386,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_herkunft))
+                            ..Spec::of(FieldKind::Choice(&is_code_Herkunft))
                         },
                         &[
                             ("de", "Woher stammt der Hund?"),
@@ -2297,7 +2297,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_ermaessigungsgrund))
+                            ..Spec::of(FieldKind::Choice(&is_code_Ermaessigungsgrund))
                         },
                         &[("de", "Grund"), ("en", "Reason")],
                     )
@@ -2375,7 +2375,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_zahlungsweise))
+                            ..Spec::of(FieldKind::Choice(&is_code_Zahlungsweise))
                         },
                         &[
                             ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),

@@ -614,22 +614,22 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_bundesland(code: &str) -> bool {
+    fn is_code_Bundesland(code: &str) -> bool {
         matches!(
             code, "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" |
             "11" | "12" | "13" | "14" | "15" | "16"
         )
     }
-    fn is_code_inlandausland(code: &str) -> bool {
+    fn is_code_InlandAusland(code: &str) -> bool {
         matches!(code, "001" | "002")
     }
-    fn is_code_pruefungsergebnis(code: &str) -> bool {
+    fn is_code_Pruefungsergebnis(code: &str) -> bool {
         matches!(code, "NB" | "RT" | "B")
     }
-    fn is_code_pruefungsteil(code: &str) -> bool {
+    fn is_code_Pruefungsteil(code: &str) -> bool {
         matches!(code, "SCH" | "SR" | "MP")
     }
-    fn is_code_staat(code: &str) -> bool {
+    fn is_code_Staat(code: &str) -> bool {
         matches!(
             code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
             "NL" | "PL" | "RO" | "TR" | "UA" | "US"
@@ -1006,7 +1006,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staat))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staat))
                         },
                         &[("de", "Staat"), ("en", "Country")],
                     )
@@ -1113,7 +1113,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_inlandausland))
+                            ..Spec::of(FieldKind::Choice(&is_code_InlandAusland))
                         },
                         &[
                             ("de", "Wo befindet sich Ihr Wohnsitz?"),
@@ -2172,7 +2172,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_bundesland))
+                            ..Spec::of(FieldKind::Choice(&is_code_Bundesland))
                         },
                         &[("de", "Bundesland"), ("en", "Federal state")],
                     )
@@ -2222,7 +2222,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_pruefungsergebnis))
+                            ..Spec::of(FieldKind::Choice(&is_code_Pruefungsergebnis))
                         },
                         &[("de", "Ergebnis"), ("en", "Result")],
                     )
@@ -3158,7 +3158,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::MultipleChoice(&is_code_pruefungsteil))
+                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Pruefungsteil))
                         },
                         &[
                             (

@@ -617,35 +617,35 @@ mod raw {
     use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
-    fn is_code_ausweisart(code: &str) -> bool {
+    fn is_code_Ausweisart(code: &str) -> bool {
         matches!(code, "PA" | "RP")
     }
-    fn is_code_familienstand(code: &str) -> bool {
+    fn is_code_Familienstand(code: &str) -> bool {
         matches!(code, "LD" | "VH" | "VW" | "GS" | "EA" | "LP" | "LV" | "LA" | "NB")
     }
-    fn is_code_geschlecht(code: &str) -> bool {
+    fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
     }
-    fn is_code_inlandausland(code: &str) -> bool {
+    fn is_code_InlandAusland(code: &str) -> bool {
         matches!(code, "001" | "002")
     }
-    fn is_code_religion(code: &str) -> bool {
+    fn is_code_Religion(code: &str) -> bool {
         matches!(code, "ev" | "rk" | "ak" | "jd" | "so" | "oa")
     }
-    fn is_code_staat(code: &str) -> bool {
+    fn is_code_Staat(code: &str) -> bool {
         matches!(
             code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
             "NL" | "PL" | "RO" | "TR" | "UA" | "US"
         )
     }
-    fn is_code_staatsangehoerigkeit(code: &str) -> bool {
+    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
             code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
             "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
             | "475" | "997" | "998"
         )
     }
-    fn is_code_wohnungsstatus(code: &str) -> bool {
+    fn is_code_Wohnungsstatus(code: &str) -> bool {
         matches!(code, "A" | "H" | "N")
     }
     fn pattern_1(text: &str) -> bool {
@@ -1334,7 +1334,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_staat))
+                            ..Spec::of(FieldKind::Choice(&is_code_Staat))
                         },
                         &[("de", "Staat"), ("en", "Country")],
                     )
@@ -1565,7 +1565,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_geschlecht))
+                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
                         },
                         &[("de", "Geschlecht"), ("en", "Sex")],
                     )
@@ -1642,7 +1642,7 @@ mod raw {
                         value,
                         &Spec {
                             ..Spec::of(
-                                FieldKind::MultipleChoice(&is_code_staatsangehoerigkeit),
+                                FieldKind::MultipleChoice(&is_code_Staatsangehoerigkeit),
                             )
                         },
                         &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
@@ -1667,7 +1667,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_familienstand))
+                            ..Spec::of(FieldKind::Choice(&is_code_Familienstand))
                         },
                         &[("de", "Familienstand"), ("en", "Marital status")],
                     )
@@ -1729,7 +1729,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_religion))
+                            ..Spec::of(FieldKind::Choice(&is_code_Religion))
                         },
                         &[
                             ("de", "Religionszugehörigkeit"),
@@ -1750,7 +1750,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_ausweisart))
+                            ..Spec::of(FieldKind::Choice(&is_code_Ausweisart))
                         },
                         &[("de", "Ausweisdokument"), ("en", "Identity document")],
                     )
@@ -2444,7 +2444,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_wohnungsstatus))
+                            ..Spec::of(FieldKind::Choice(&is_code_Wohnungsstatus))
                         },
                         &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
                     )
@@ -2520,7 +2520,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_inlandausland))
+                            ..Spec::of(FieldKind::Choice(&is_code_InlandAusland))
                         },
                         &[
                             ("de", "Wo lag Ihre bisherige Wohnung?"),

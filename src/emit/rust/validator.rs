@@ -27,6 +27,8 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
         repeats: crate::validate::repeat_paths(form),
         rules: rules_by_scope(form),
         patterns: BTreeMap::new(),
+        names: BTreeMap::new(),
+        used: BTreeSet::new(),
         items: Vec::new(),
     };
     let root_items: Vec<Item> = form.items().cloned().collect();
@@ -138,24 +140,21 @@ fn rules_by_scope(form: &Form) -> BTreeMap<Vec<String>, Vec<&ir::Rule>> {
 }
 
 fn code_set_fn(list: &str) -> Ident {
-    format_ident!("is_code_{}", names::field(list).to_string().trim_start_matches("r#").to_ascii_lowercase())
+    format_ident!("is_code_{list}")
 }
 
-/// The raw struct of the object at `path` (`Form` for the submission).
-fn raw_struct(path: &[String]) -> Ident {
-    if path.is_empty() {
-        return format_ident!("Form");
-    }
-    let parts: Vec<&str> = path.iter().map(String::as_str).collect();
-    format_ident!("At{}", names::type_name(&parts).to_string().trim_start_matches("r#"))
+/// The names of an object's raw struct and of its functions.
+#[derive(Clone)]
+struct ObjectNames {
+    raw: Ident,
+    /// `form`, or the path joined by `__` (`antragsteller__anschrift`).
+    suffix: String,
 }
 
-/// The `check_…` or `typed_…` function of the object at `path`.
-fn object_fn(prefix: &str, path: &[String]) -> Ident {
-    if path.is_empty() {
-        return format_ident!("{prefix}_form");
+impl ObjectNames {
+    fn function(&self, prefix: &str) -> Ident {
+        format_ident!("{prefix}_{}", self.suffix)
     }
-    format_ident!("{prefix}_at_{}", path.join("__"))
 }
 
 /// A form text as a `check::Label` literal.
@@ -172,14 +171,44 @@ struct Gen<'a> {
     rules: BTreeMap<Vec<String>, Vec<&'a ir::Rule>>,
     /// Pattern regex → the function that matches it.
     patterns: BTreeMap<String, Ident>,
+    /// The names of each object by path, unique even where paths spell alike
+    /// (`a_b` and `a.b` both read `AB`).
+    names: BTreeMap<Vec<String>, ObjectNames>,
+    used: BTreeSet<String>,
     items: Vec<TokenStream>,
 }
 
 impl Gen<'_> {
+    /// Names the object at `path` (once; later calls return the same names).
+    fn name(&mut self, path: &[String]) -> ObjectNames {
+        if let Some(names) = self.names.get(path) {
+            return names.clone();
+        }
+        let (raw, suffix) = if path.is_empty() {
+            ("Form".to_string(), "form".to_string())
+        } else {
+            let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+            let camel = names::type_name(&parts).to_string();
+            (format!("At{}", camel.trim_start_matches("r#")), format!("at_{}", path.join("__")))
+        };
+        let (mut unique_raw, mut unique_suffix, mut n) = (raw.clone(), suffix.clone(), 1);
+        while self.used.contains(&unique_raw) || self.used.contains(&unique_suffix) {
+            n += 1;
+            unique_raw = format!("{raw}{n}");
+            unique_suffix = format!("{suffix}_{n}");
+        }
+        self.used.insert(unique_raw.clone());
+        self.used.insert(unique_suffix.clone());
+        let names = ObjectNames { raw: format_ident!("{unique_raw}"), suffix: unique_suffix };
+        self.names.insert(path.to_vec(), names.clone());
+        names
+    }
+
     /// Generates the raw struct, check and conversion of the object at `path` (an item of
     /// each repeat in `enclosing`), and recursively of its groups and repeats.
     fn object(&mut self, items: &[Item], path: &mut Vec<String>, enclosing: &[Vec<String>]) {
-        let raw = raw_struct(path);
+        let own = self.name(path);
+        let raw = own.raw.clone();
         let mut fields = Vec::new();
         let mut arms = Vec::new();
         let mut checks = Vec::new();
@@ -196,14 +225,14 @@ impl Gen<'_> {
                 Item::Field(_) => quote! { Leaf<'de> },
                 Item::Group(group) => {
                     self.object(&group.items, path, enclosing);
-                    let inner = raw_struct(path);
+                    let inner = self.name(path).raw;
                     quote! { Group<#inner<'de>> }
                 }
                 Item::Repeat(repeat) => {
                     let mut inner_enclosing = enclosing.to_vec();
                     inner_enclosing.push(path.clone());
                     self.object(&repeat.items, path, &inner_enclosing);
-                    let inner = raw_struct(path);
+                    let inner = self.name(path).raw;
                     quote! { Many<#inner<'de>> }
                 }
                 Item::Info(_) => unreachable!("skipped above"),
@@ -215,8 +244,8 @@ impl Gen<'_> {
             path.pop();
         }
         let rules = self.rules_check(path, &scope);
-        let check_fn = object_fn("check", path);
-        let typed_fn = object_fn("typed", path);
+        let check_fn = own.function("check");
+        let typed_fn = own.function("typed");
         let typed = &self.typed[path.as_slice()];
         let index_params = (0..enclosing.len()).map(|depth| {
             let index = Scope::index(depth);
@@ -324,7 +353,7 @@ impl Gen<'_> {
             }
             Item::Group(group) => {
                 let required = self.requirement(&group.required, scope, &item_label);
-                let check = object_fn("check", path);
+                let check = self.name(path).function("check");
                 let indices = (0..enclosing.len()).map(Scope::index);
                 quote! {
                     match &obj.#ident {
@@ -339,7 +368,7 @@ impl Gen<'_> {
                 }
             }
             Item::Repeat(repeat) => {
-                let check = object_fn("check", path);
+                let check = self.name(path).function("check");
                 let indices = (0..enclosing.len()).map(Scope::index);
                 let item_index = Scope::index(enclosing.len());
                 let min = repeat.min;
@@ -536,7 +565,7 @@ impl Gen<'_> {
     }
 
     /// The member of the typed struct for an item of a valid submission.
-    fn item_conversion(&self, item: &Item, ident: &Ident, path: &[String]) -> TokenStream {
+    fn item_conversion(&mut self, item: &Item, ident: &Ident, path: &[String]) -> TokenStream {
         let always = match item {
             Item::Field(f) => f.required == Requirement::Always && f.visible.is_none(),
             Item::Group(g) => g.required == Requirement::Always && g.visible.is_none(),
@@ -546,7 +575,7 @@ impl Gen<'_> {
         let convert = match item {
             Item::Field(field) => self.field_conversion(field),
             Item::Group(_) => {
-                let typed = object_fn("typed", path);
+                let typed = self.name(path).function("typed");
                 quote! {
                     match value {
                         Group::Object(inner) => #typed(inner),
@@ -555,7 +584,7 @@ impl Gen<'_> {
                 }
             }
             Item::Repeat(_) => {
-                let typed = object_fn("typed", path);
+                let typed = self.name(path).function("typed");
                 quote! {
                     match value {
                         Many::Items(items) => items
