@@ -62,6 +62,8 @@ pub enum FieldKind<'a> {
 #[derive(Clone, Copy)]
 pub enum Bound<'a> {
     Number(&'a str),
+    /// A number bound parsed ahead of time, with its text as the form writes it.
+    Exact(Decimal, &'a str),
     Date(&'a str),
     /// `today` shifted by an amount.
     Today(i64, DurationUnit),
@@ -73,7 +75,7 @@ impl Bound<'_> {
         match self {
             Bound::Date(text) => Date::parse(text),
             Bound::Today(amount, unit) => today.shift(*amount, *unit),
-            Bound::Number(_) => None,
+            Bound::Number(_) | Bound::Exact(..) => None,
         }
     }
 }
@@ -330,16 +332,21 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
     }
 }
 
-fn bounds(n: &Decimal, spec: &Spec) -> Option<Kind> {
-    if let Some(Bound::Number(text)) = spec.min {
-        if Decimal::parse(text).is_some_and(|min| *n < min) {
-            return Some(Kind::Minimum(text.to_string()));
-        }
+/// A number bound's value and text.
+fn number_bound<'a>(bound: Option<Bound<'a>>) -> Option<(Decimal, &'a str)> {
+    match bound? {
+        Bound::Number(text) => Some((Decimal::parse(text)?, text)),
+        Bound::Exact(value, text) => Some((value, text)),
+        _ => None,
     }
-    if let Some(Bound::Number(text)) = spec.max {
-        if Decimal::parse(text).is_some_and(|max| *n > max) {
-            return Some(Kind::Maximum(text.to_string()));
-        }
+}
+
+fn bounds(n: &Decimal, spec: &Spec) -> Option<Kind> {
+    if let Some((_, text)) = number_bound(spec.min).filter(|(min, _)| n < min) {
+        return Some(Kind::Minimum(text.to_string()));
+    }
+    if let Some((_, text)) = number_bound(spec.max).filter(|(max, _)| n > max) {
+        return Some(Kind::Maximum(text.to_string()));
     }
     None
 }

@@ -49,6 +49,16 @@ impl Decimal {
         self.scale
     }
 
+    /// `mantissa × 10^-scale`, for constants that were parsed ahead of time.
+    pub const fn from_parts(mantissa: i128, scale: u32) -> Decimal {
+        Decimal { mantissa, scale }
+    }
+
+    /// The mantissa as written (`1.50` has 150, with [`Decimal::scale`] 2).
+    pub fn mantissa(&self) -> i128 {
+        self.mantissa
+    }
+
     /// Number of digits after the point without trailing zeros (`1.50` needs 1).
     pub fn significant_scale(&self) -> u32 {
         let mut mantissa = self.mantissa;

@@ -2014,10 +2014,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bestehender_ausweis");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.antragsart.as_ref())),
-                &V::Text(String::from("02")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.antragsart.as_ref()),
+                "02",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2246,15 +2246,13 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/fahrzeughalter");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.fahrzeug.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.halter.as_ref()),
-                ),
-                &V::Text(String::from("02")),
+            let shown = (logic::text_is(
+                Some(root)
+                    .and_then(|o| o.fahrzeug.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.halter.as_ref()),
+                "02",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2346,8 +2344,21 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("1000")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(
+                                        1000i128,
+                                        0u32,
+                                    ),
+                                    "1000",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Money)
                         },
                         &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
@@ -2442,12 +2453,10 @@ mod raw {
         }
         if (logic::or([
             logic::and([
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_text(
-                        Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
-                    ),
-                    &V::Text(String::from("1")),
+                logic::text_is(
+                    Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
+                    "1",
+                    true,
                 ),
                 logic::compare(
                     logic::Cmp::Eq,
@@ -2464,12 +2473,10 @@ mod raw {
                 ),
             ]),
             logic::and([
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_text(
-                        Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
-                    ),
-                    &V::Text(String::from("2")),
+                logic::text_is(
+                    Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
+                    "2",
+                    true,
                 ),
                 logic::compare(
                     logic::Cmp::Eq,

@@ -1598,9 +1598,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/aufforderung");
-            let shown = (logic::one_of(
-                logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
-                [V::Text(String::from("NE")), V::Text(String::from("OE"))],
+            let shown = (logic::text_in(
+                Some(root).and_then(|o| o.belegart.as_ref()),
+                &["NE", "OE"],
             ))
                 .is_true();
             if !shown {
@@ -1622,9 +1622,9 @@ mod raw {
             }
             match &obj.aufforderung {
                 None => {
-                    if (logic::one_of(
-                        logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
-                        [V::Text(String::from("NE")), V::Text(String::from("OE"))],
+                    if (logic::text_in(
+                        Some(root).and_then(|o| o.belegart.as_ref()),
+                        &["NE", "OE"],
                     ))
                         .is_true()
                     {
@@ -1667,9 +1667,9 @@ mod raw {
             ptr.push_str("/verwendungszweck");
             match &obj.verwendungszweck {
                 None => {
-                    if (logic::one_of(
-                        logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
-                        [V::Text(String::from("O")), V::Text(String::from("OE"))],
+                    if (logic::text_in(
+                        Some(root).and_then(|o| o.belegart.as_ref()),
+                        &["O", "OE"],
                     ))
                         .is_true()
                     {
@@ -1699,9 +1699,9 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/empfangende_behoerde");
             let shown = (logic::not(
-                logic::one_of(
-                    logic::read_text(Some(root).and_then(|o| o.belegart.as_ref())),
-                    [V::Text(String::from("N")), V::Text(String::from("NE"))],
+                logic::text_in(
+                    Some(root).and_then(|o| o.belegart.as_ref()),
+                    &["N", "NE"],
                 ),
             ))
                 .is_true();

@@ -2975,8 +2975,21 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("100000")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(
+                                        100000i128,
+                                        0u32,
+                                    ),
+                                    "100000",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
@@ -3001,8 +3014,21 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("100000")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(
+                                        100000i128,
+                                        0u32,
+                                    ),
+                                    "100000",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
@@ -3874,10 +3900,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/organisationsname");
-            let shown = (logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
-                &V::Text(String::from("EU")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.rechtsform.as_ref()),
+                "EU",
+                false,
             ))
                 .is_true();
             if !shown {
@@ -3894,11 +3920,9 @@ mod raw {
             match &obj.organisationsname {
                 None => {
                     if (logic::not(
-                        logic::one_of(
-                            logic::read_text(
-                                Some(root).and_then(|o| o.rechtsform.as_ref()),
-                            ),
-                            [V::Text(String::from("EU")), V::Text(String::from("GBR"))],
+                        logic::text_in(
+                            Some(root).and_then(|o| o.rechtsform.as_ref()),
+                            &["EU", "GBR"],
                         ),
                     ))
                         .is_true()
@@ -3928,18 +3952,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/registereintrag");
-            let shown = (logic::one_of(
-                logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
-                [
-                    V::Text(String::from("EK")),
-                    V::Text(String::from("EGBR")),
-                    V::Text(String::from("OHG")),
-                    V::Text(String::from("KG")),
-                    V::Text(String::from("GMBH")),
-                    V::Text(String::from("UG")),
-                    V::Text(String::from("AG")),
-                    V::Text(String::from("EG")),
-                ],
+            let shown = (logic::text_in(
+                Some(root).and_then(|o| o.rechtsform.as_ref()),
+                &["EK", "EGBR", "OHG", "KG", "GMBH", "UG", "AG", "EG"],
             ))
                 .is_true();
             if !shown {
@@ -4064,26 +4079,24 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/aufenthaltstitel");
             let shown = (logic::not(
-                logic::one_of(
-                    logic::read_text(
-                        Some(root)
-                            .and_then(|o| o.inhaber.as_ref())
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.staatsangehoerigkeit.as_ref()),
-                    ),
-                    [
-                        V::Text(String::from("000")),
-                        V::Text(String::from("125")),
-                        V::Text(String::from("129")),
-                        V::Text(String::from("130")),
-                        V::Text(String::from("134")),
-                        V::Text(String::from("137")),
-                        V::Text(String::from("148")),
-                        V::Text(String::from("151")),
-                        V::Text(String::from("152")),
-                        V::Text(String::from("154")),
-                        V::Text(String::from("158")),
-                        V::Text(String::from("161")),
+                logic::text_in(
+                    Some(root)
+                        .and_then(|o| o.inhaber.as_ref())
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.staatsangehoerigkeit.as_ref()),
+                    &[
+                        "000",
+                        "125",
+                        "129",
+                        "130",
+                        "134",
+                        "137",
+                        "148",
+                        "151",
+                        "152",
+                        "154",
+                        "158",
+                        "161",
                     ],
                 ),
             ))
@@ -4123,14 +4136,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/vertreter");
-            let shown = (logic::one_of(
-                logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
-                [
-                    V::Text(String::from("GMBH")),
-                    V::Text(String::from("UG")),
-                    V::Text(String::from("AG")),
-                    V::Text(String::from("EG")),
-                ],
+            let shown = (logic::text_in(
+                Some(root).and_then(|o| o.rechtsform.as_ref()),
+                &["GMBH", "UG", "AG", "EG"],
             ))
                 .is_true();
             if !shown {
@@ -4274,10 +4282,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/frueherer_firmenname");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
-                &V::Text(String::from("UE")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.grund.as_ref()),
+                "UE",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -4317,10 +4325,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/frueherer_inhaber");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
-                &V::Text(String::from("UE")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.grund.as_ref()),
+                "UE",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -4448,10 +4456,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/hauptniederlassung");
-            let shown = (logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(Some(root).and_then(|o| o.niederlassungsart.as_ref())),
-                &V::Text(String::from("HN")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.niederlassungsart.as_ref()),
+                "HN",
+                false,
             ))
                 .is_true();
             if !shown {
@@ -4844,24 +4852,18 @@ mod raw {
         }
         if (logic::or([
             logic::not(
-                logic::one_of(
-                    logic::read_text(Some(root).and_then(|o| o.rechtsform.as_ref())),
-                    [
-                        V::Text(String::from("GMBH")),
-                        V::Text(String::from("UG")),
-                        V::Text(String::from("AG")),
-                    ],
+                logic::text_in(
+                    Some(root).and_then(|o| o.rechtsform.as_ref()),
+                    &["GMBH", "UG", "AG"],
                 ),
             ),
-            logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.registereintrag.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.registerart.as_ref()),
-                ),
-                &V::Text(String::from("HRB")),
+            logic::text_is(
+                Some(root)
+                    .and_then(|o| o.registereintrag.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.registerart.as_ref()),
+                "HRB",
+                true,
             ),
         ]))
             .is_false()
@@ -4893,11 +4895,7 @@ mod raw {
             );
         }
         if (logic::or([
-            logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(Some(root).and_then(|o| o.grund.as_ref())),
-                &V::Text(String::from("UE")),
-            ),
+            logic::text_is(Some(root).and_then(|o| o.grund.as_ref()), "UE", false),
             V::Bool(
                 Given::given(&Some(root).and_then(|o| o.frueherer_firmenname.as_ref())),
             ),

@@ -1469,8 +1469,18 @@ mod raw {
                         value,
                         &Spec {
                             decimals: Some(1u32),
-                            min: Some(Bound::Number("0.5")),
-                            max: Some(Bound::Number("120")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(5i128, 1u32),
+                                    "0.5",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(120i128, 0u32),
+                                    "120",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Decimal)
                         },
                         &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
@@ -1498,8 +1508,18 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("10")),
-                            max: Some(Bound::Number("110")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(10i128, 0u32),
+                                    "10",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(110i128, 0u32),
+                                    "110",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[
@@ -2389,10 +2409,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bankverbindung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
-                &V::Text(String::from("LS")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
+                "LS",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2439,10 +2459,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/sepa_mandat");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
-                &V::Text(String::from("LS")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
+                "LS",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2467,12 +2487,10 @@ mod raw {
             }
             match &obj.sepa_mandat {
                 None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_text(
-                            Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                        ),
-                        &V::Text(String::from("LS")),
+                    if (logic::text_is(
+                        Some(root).and_then(|o| o.zahlungsweise.as_ref()),
+                        "LS",
+                        true,
                     ))
                         .is_true()
                     {
@@ -2610,25 +2628,21 @@ mod raw {
             );
         }
         if (logic::or([
-            logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(
-                    Some(root).and_then(|o| o.ermaessigungsgrund.as_ref()),
-                ),
-                &V::Text(String::from("TH")),
+            logic::text_is(
+                Some(root).and_then(|o| o.ermaessigungsgrund.as_ref()),
+                "TH",
+                false,
             ),
             logic::or(
                 (0..Some(root).and_then(|o| o.hunde.as_ref()).map_or(0, |m| m.len()))
-                    .map(|j0| logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_text(
-                            Some(root)
-                                .and_then(|o| o.hunde.as_ref())
-                                .and_then(|m| m.item(j0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.herkunft.as_ref()),
-                        ),
-                        &V::Text(String::from("T")),
+                    .map(|j0| logic::text_is(
+                        Some(root)
+                            .and_then(|o| o.hunde.as_ref())
+                            .and_then(|m| m.item(j0))
+                            .and_then(|g| g.object())
+                            .and_then(|o| o.herkunft.as_ref()),
+                        "T",
+                        true,
                     )),
             ),
         ]))
@@ -2656,10 +2670,10 @@ mod raw {
             sink.push(&pointer, Kind::Rule(String::from("tierheimhund"), text), message);
         }
         if (logic::or([
-            logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(Some(root).and_then(|o| o.zahlungsweise.as_ref())),
-                &V::Text(String::from("LS")),
+            logic::text_is(
+                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
+                "LS",
+                false,
             ),
             logic::compare(
                 logic::Cmp::Eq,

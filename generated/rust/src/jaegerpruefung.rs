@@ -1127,17 +1127,15 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/inland");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.antragsteller.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.wohnsitz.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.inland_ausland.as_ref()),
-                ),
-                &V::Text(String::from("001")),
+            let shown = (logic::text_is(
+                Some(root)
+                    .and_then(|o| o.antragsteller.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.wohnsitz.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.inland_ausland.as_ref()),
+                "001",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -1184,17 +1182,15 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/ausland");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.antragsteller.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.wohnsitz.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.inland_ausland.as_ref()),
-                ),
-                &V::Text(String::from("002")),
+            let shown = (logic::text_is(
+                Some(root)
+                    .and_then(|o| o.antragsteller.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.wohnsitz.as_ref())
+                    .and_then(|g| g.object())
+                    .and_then(|o| o.inland_ausland.as_ref()),
+                "002",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -1928,8 +1924,18 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("300")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(300i128, 0u32),
+                                    "300",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
@@ -1957,8 +1963,18 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("300")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(300i128, 0u32),
+                                    "300",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[
@@ -3300,8 +3316,21 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
-                            min: Some(Bound::Number("0")),
-                            max: Some(Bound::Number("1000")),
+                            min: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
+                                    "0",
+                                ),
+                            ),
+                            max: Some(
+                                Bound::Exact(
+                                    crate::runtime::decimal::Decimal::from_parts(
+                                        1000i128,
+                                        0u32,
+                                    ),
+                                    "1000",
+                                ),
+                            ),
                             ..Spec::of(FieldKind::Money)
                         },
                         &[
@@ -3480,16 +3509,14 @@ mod raw {
             (0..Some(root)
                 .and_then(|o| o.fruehere_pruefungen.as_ref())
                 .map_or(0, |m| m.len()))
-                .map(|j0| logic::compare(
-                    logic::Cmp::Ne,
-                    &logic::read_text(
-                        Some(root)
-                            .and_then(|o| o.fruehere_pruefungen.as_ref())
-                            .and_then(|m| m.item(j0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.ergebnis.as_ref()),
-                    ),
-                    &V::Text(String::from("B")),
+                .map(|j0| logic::text_is(
+                    Some(root)
+                        .and_then(|o| o.fruehere_pruefungen.as_ref())
+                        .and_then(|m| m.item(j0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.ergebnis.as_ref()),
+                    "B",
+                    false,
                 )),
         ))
             .is_false()

@@ -1679,15 +1679,13 @@ mod raw {
             let mark = ptr.len();
             ptr.push_str("/familienstand_seit");
             let shown = (logic::not(
-                logic::one_of(
-                    logic::read_text(
-                        Some(root)
-                            .and_then(|o| o.personen.as_ref())
-                            .and_then(|m| m.item(i0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.familienstand.as_ref()),
-                    ),
-                    [V::Text(String::from("LD")), V::Text(String::from("NB"))],
+                logic::text_in(
+                    Some(root)
+                        .and_then(|o| o.personen.as_ref())
+                        .and_then(|m| m.item(i0))
+                        .and_then(|g| g.object())
+                        .and_then(|o| o.familienstand.as_ref()),
+                    &["LD", "NB"],
                 ),
             ))
                 .is_true();
@@ -2455,9 +2453,9 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/weitere_wohnung");
-            let shown = (logic::one_of(
-                logic::read_text(Some(root).and_then(|o| o.wohnungsstatus.as_ref())),
-                [V::Text(String::from("H")), V::Text(String::from("N"))],
+            let shown = (logic::text_in(
+                Some(root).and_then(|o| o.wohnungsstatus.as_ref()),
+                &["H", "N"],
             ))
                 .is_true();
             if !shown {
@@ -2534,10 +2532,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_anschrift");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
-                &V::Text(String::from("001")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.bisher_lage.as_ref()),
+                "001",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2584,10 +2582,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_beibehalten");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
-                &V::Text(String::from("001")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.bisher_lage.as_ref()),
+                "001",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2606,12 +2604,10 @@ mod raw {
             }
             match &obj.bisherige_beibehalten {
                 None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_text(
-                            Some(root).and_then(|o| o.bisher_lage.as_ref()),
-                        ),
-                        &V::Text(String::from("001")),
+                    if (logic::text_is(
+                        Some(root).and_then(|o| o.bisher_lage.as_ref()),
+                        "001",
+                        true,
                     ))
                         .is_true()
                     {
@@ -2644,10 +2640,10 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/bisherige_anschrift_ausland");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_text(Some(root).and_then(|o| o.bisher_lage.as_ref())),
-                &V::Text(String::from("002")),
+            let shown = (logic::text_is(
+                Some(root).and_then(|o| o.bisher_lage.as_ref()),
+                "002",
+                true,
             ))
                 .is_true();
             if !shown {
@@ -2856,9 +2852,9 @@ mod raw {
                     &V::Bool(true),
                 ),
             ),
-            logic::one_of(
-                logic::read_text(Some(root).and_then(|o| o.wohnungsstatus.as_ref())),
-                [V::Text(String::from("H")), V::Text(String::from("N"))],
+            logic::text_in(
+                Some(root).and_then(|o| o.wohnungsstatus.as_ref()),
+                &["H", "N"],
             ),
         ]))
             .is_false()

@@ -154,6 +154,22 @@ impl<'a> ExprCx<'a> {
                 };
                 quote! { #logic::#op([#(#operands),*]) }
             }
+            Expr::Compare { cmp: cmp @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs, .. }
+                if text_field(lhs).is_some() && text_literal(rhs).is_some() =>
+            {
+                let (Some(path), Some(literal)) = (text_field(lhs), text_literal(rhs)) else { unreachable!() };
+                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
+                let equal = *cmp == CompareOp::Eq;
+                quote! { #logic::text_is(#lookup, #literal, #equal) }
+            }
+            Expr::In { value, set, .. }
+                if text_field(value).is_some() && set.iter().all(|c| text_literal(c).is_some()) =>
+            {
+                let path = text_field(value).expect("checked by the guard");
+                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
+                let literals = set.iter().filter_map(text_literal);
+                quote! { #logic::text_in(#lookup, &[#(#literals),*]) }
+            }
             Expr::Compare { cmp, lhs, rhs, .. } => {
                 let (lhs, rhs) = (self.expr(lhs, scope), self.expr(rhs, scope));
                 let cmp = compare_op(*cmp);
@@ -274,4 +290,20 @@ pub fn unit(unit: DateUnit) -> TokenStream {
         }
     );
     quote! { DurationUnit::#variant }
+}
+
+/// The path of a text or code field read in an expression.
+fn text_field(expr: &Expr) -> Option<&[String]> {
+    match expr {
+        Expr::Field { path, ty: ValueType::Text | ValueType::Code { .. } } => Some(path),
+        _ => None,
+    }
+}
+
+/// A text or code literal.
+fn text_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Literal { value: Literal::Text(text) | Literal::Code(text) } => Some(text),
+        _ => None,
+    }
 }

@@ -640,7 +640,14 @@ impl Gen<'_> {
 /// A bound as a `check::Bound` constant.
 fn bound(bound: &Bound) -> TokenStream {
     match bound {
-        Bound::Number { value } => quote! { Bound::Number(#value) },
+        Bound::Number { value } => match crate::value::Decimal::parse(value) {
+            // Parsed once here rather than at every check.
+            Some(decimal) => {
+                let (mantissa, scale) = (decimal.mantissa(), decimal.scale());
+                quote! { Bound::Exact(crate::runtime::decimal::Decimal::from_parts(#mantissa, #scale), #value) }
+            }
+            None => quote! { Bound::Number(#value) },
+        },
         Bound::Date { value } => quote! { Bound::Date(#value) },
         Bound::Today { amount, unit } => {
             let unit = super::expr::unit(*unit);

@@ -214,6 +214,23 @@ pub fn one_of(value: V, candidates: impl IntoIterator<Item = V>) -> V {
     or(candidates.into_iter().map(|candidate| compare(Cmp::Eq, &value, &candidate)))
 }
 
+/// `field == "literal"` (or `!=` when `equal` is false) for a text or code field, without
+/// building values: what `compare(read_text(value), Text(literal))` gives.
+pub fn text_is(value: Option<&Leaf>, literal: &str, equal: bool) -> V {
+    match value.and_then(Leaf::as_str) {
+        Some(s) if !s.is_empty() => V::Bool((s == literal) == equal),
+        _ => V::Unknown,
+    }
+}
+
+/// `field in ["a", "b"]` for a text or code field: what `one_of(read_text(value), …)` gives.
+pub fn text_in(value: Option<&Leaf>, literals: &[&str]) -> V {
+    match value.and_then(Leaf::as_str) {
+        Some(s) if !s.is_empty() => V::Bool(literals.contains(&s)),
+        _ => V::Unknown,
+    }
+}
+
 /// A multiple choice has `code` among its chosen codes.
 pub fn contains(set: V, code: &str) -> V {
     match set {
