@@ -7,8 +7,8 @@
 //! conditions into CSS; `strings.rs` holds the interface texts. [`render_page`] is the API a
 //! preview server or portal calls to re-render a form with submitted values and a report.
 
-mod reveal;
 mod render;
+mod reveal;
 mod strings;
 mod view;
 
@@ -58,7 +58,8 @@ pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Vec<OutputFil
                 Err(error) => Err(error.clone()),
             }
             .unwrap_or_else(|error| format!("<!-- formwerk: the theme cannot render this form: {error} -->\n"));
-            let path = if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
+            let path =
+                if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
             files.push(OutputFile { path, contents: html.into_bytes() });
         }
     }

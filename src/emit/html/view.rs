@@ -478,7 +478,14 @@ impl<'a> Builder<'a> {
 
     /// Nodes for `items`, whose data path is `path` and whose rendered path (with repeat
     /// indices) is `concrete`.
-    fn items(&mut self, items: &[&Item], path: &[String], concrete: &[String], conditional: bool, level: u8) -> Vec<Node> {
+    fn items(
+        &mut self,
+        items: &[&Item],
+        path: &[String],
+        concrete: &[String],
+        conditional: bool,
+        level: u8,
+    ) -> Vec<Node> {
         let mut nodes = Vec::new();
         for item in items {
             let mut item_path = path.to_vec();
@@ -499,12 +506,14 @@ impl<'a> Builder<'a> {
                 Item::Group(group) => {
                     let pointer = pointer_of(&item_concrete);
                     self.rendered.push(pointer.clone());
+                    let slot = self.summary.len();
                     let children: Vec<&Item> = group.items.iter().collect();
                     let conditional = conditional || group.required != Requirement::Always;
                     let children = self.items(&children, &item_path, &item_concrete, conditional, level);
-                    let hint = group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+                    let hint =
+                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
                     let target = children.first().map(|c| c.target.clone()).unwrap_or_default();
-                    let error = self.error_of(&pointer, &id, &target);
+                    let error = self.error_of(&pointer, &id, &target, Some(slot));
                     Node {
                         partial: "group",
                         describedby: describedby(&[&hint, &None, &error]),
@@ -544,11 +553,16 @@ impl<'a> Builder<'a> {
         Some(panel)
     }
 
-    /// Takes the inline error of the node at `pointer`, adding its summary link.
-    fn error_of(&mut self, pointer: &str, id: &str, target: &str) -> Option<Hint> {
+    /// Takes the inline error of the node at `pointer`, adding its summary link (at `slot`,
+    /// the summary's length when the node began, for containers whose error comes first).
+    fn error_of(&mut self, pointer: &str, id: &str, target: &str, slot: Option<usize>) -> Option<Hint> {
         let messages = self.errors.remove(pointer)?;
         let text = messages.join(" ");
-        self.summary.push(Link { href: format!("#{target}"), text: text.clone() });
+        let link = Link { href: format!("#{target}"), text: text.clone() };
+        match slot {
+            Some(slot) => self.summary.insert(slot, link),
+            None => self.summary.push(link),
+        }
         Some(Hint { id: format!("{id}-fehler"), text })
     }
 
@@ -582,7 +596,7 @@ impl<'a> Builder<'a> {
             Kind::Date => format!("{id}-tag"),
             _ => id.to_string(),
         };
-        let error = self.error_of(&pointer, id, &target);
+        let error = self.error_of(&pointer, id, &target, None);
         let required = field.required == Requirement::Always && !conditional;
         let invalid = error.is_some();
         let autocomplete = self.autocomplete(field, path);
@@ -658,7 +672,8 @@ impl<'a> Builder<'a> {
                 let (day, month, year) = value.map(|v| date_parts(&scalar_text(v))).unwrap_or_default();
                 let bday = autocomplete.as_deref().is_some_and(|t| t.ends_with("bday"));
                 let prefix = autocomplete.as_deref().and_then(|t| t.strip_suffix("bday")).unwrap_or("").to_string();
-                let parts = [("tag", s.day, day, "width_2", "bday-day"), ("monat", s.month, month, "width_2", "bday-month")];
+                let parts =
+                    [("tag", s.day, day, "width_2", "bday-day"), ("monat", s.month, month, "width_2", "bday-month")];
                 let year_part = [("jahr", s.year, year, "width_4", "bday-year")];
                 node.parts = parts
                     .into_iter()
@@ -856,6 +871,7 @@ impl<'a> Builder<'a> {
     ) -> Node {
         let pointer = pointer_of(concrete);
         self.rendered.push(pointer.clone());
+        let slot = self.summary.len();
         let s = self.s;
         let given = match self.value_at(concrete) {
             Some(Value::Array(items)) => items.len(),
@@ -871,11 +887,12 @@ impl<'a> Builder<'a> {
             let item_id = format!("{id}-{index}");
             let item_pointer = pointer_of(&item_concrete);
             self.rendered.push(item_pointer.clone());
+            let item_slot = self.summary.len();
             self.indices.push((path.to_vec(), index));
             let nodes = self.items(&children, path, &item_concrete, conditional, level + 1);
             self.indices.pop();
             let target = nodes.first().map(|n| n.target.clone()).unwrap_or_default();
-            let error = self.error_of(&item_pointer, &item_id, &target);
+            let error = self.error_of(&item_pointer, &item_id, &target, Some(item_slot));
             let number = (index + 1).to_string();
             self.has_secondary = true;
             items.push(RepeatItem {
@@ -907,24 +924,29 @@ impl<'a> Builder<'a> {
         let limit = repeat.max.map(|max| strings::fill(s.at_most_items, &[("n", &max.to_string())]));
         let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
         let info = limit.as_ref().map(|text| Hint { id: format!("{id}-info"), text: text.clone() });
-        // The repeat's own error is described by its add button, else by its first item.
-        let target = match &add {
-            Some(button) => button.id.clone(),
-            None => items.first().and_then(|i| i.nodes.first()).map(|n| n.target.clone()).unwrap_or_default(),
+        // The repeat's own error is described by its first item (so the summary keeps field
+        // order), or by the add button when there is no item yet.
+        let first_control = items.first().and_then(|i| i.nodes.first()).map(|n| n.target.clone());
+        let target = match (&first_control, &add) {
+            (Some(control), _) => control.clone(),
+            (None, Some(button)) => button.id.clone(),
+            (None, None) => String::new(),
         };
-        let error = self.error_of(&pointer, id, &target);
-        let wiring = describedby(&[&hint, &info, &error]);
-        match (&mut add, items.first_mut()) {
-            (Some(button), _) => button.describedby = wiring,
-            (None, Some(first)) => {
+        let error = self.error_of(&pointer, id, &target, Some(slot));
+        match (items.first_mut(), &mut add) {
+            (Some(first), add) => {
                 if let Some(error) = &error {
                     first.describedby = Some(match &first.describedby {
                         Some(own) => format!("{} {own}", error.id),
                         None => error.id.clone(),
                     });
                 }
+                if let Some(button) = add {
+                    button.describedby = describedby(&[&hint, &info]);
+                }
             }
-            _ => {}
+            (None, Some(button)) => button.describedby = describedby(&[&hint, &info, &error]),
+            (None, None) => {}
         }
         Node {
             partial: "repeat",
