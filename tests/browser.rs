@@ -45,7 +45,7 @@ fn options() -> Options {
 
 fn corpus() -> Vec<Form> {
     let forms = root().join("forms");
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     assert!(!session.checked.has_errors());
     session.checked.forms.iter().map(|(_, form)| form.clone()).collect()
 }

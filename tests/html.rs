@@ -13,7 +13,7 @@ use serde_json::json;
 
 fn corpus() -> Vec<Form> {
     let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     let mut forms: Vec<Form> = session.checked.forms.iter().map(|(_, form)| form.clone()).collect();
     forms.sort_by(|a, b| a.id.cmp(&b.id));
     forms

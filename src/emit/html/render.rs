@@ -121,8 +121,10 @@ impl Theme {
             }
             std::fs::read_to_string(&path).map(Some).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         };
-        let mut theme = Theme::default();
-        theme.name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut theme = Theme {
+            name: dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            ..Theme::default()
+        };
         if let Some(text) = read("classes.json")? {
             let own: Map<String, Value> =
                 serde_json::from_str(&text).map_err(|e| format!("{}: not a JSON object: {e}", dir.display()))?;
