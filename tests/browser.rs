@@ -226,7 +226,16 @@ fn keyboard_only_journey_posts_a_valid_submission() {
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     let result: Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(result["problems"], json!([]), "{stdout}");
-    assert!(result["stops"].as_u64().unwrap() >= 15, "{stdout}");
+    let stops: Vec<String> = serde_json::from_value(result["stops"].clone()).unwrap();
+    assert!(stops.len() >= 15, "{stdout}");
+    // Panels revealed only by other choices are skipped (CSS `:has`, no JavaScript); the others are reached.
+    for hidden in ["aufforderung", "empfangende_behoerde-name", "befreiungsgrund", "nachweis_befreiung"] {
+        assert!(!stops.iter().any(|s| s == hidden), "{hidden} should be hidden: {stops:?}");
+    }
+    for shown in ["verwendungszweck", "fruehere_namen-hinzufuegen", "kontakt-telefon", "aktion-weiter"] {
+        assert!(stops.iter().any(|s| s == shown), "{shown} should be reachable: {stops:?}");
+    }
+    assert_eq!(result["enter_from"], "kontakt-telefon");
     let pairs: Vec<(String, String)> = serde_json::from_value(result["pairs"].clone()).unwrap();
     assert!(pairs.contains(&("aktion".to_string(), "weiter".to_string())), "Enter submits the primary action");
     let compiled = Compiled::new(&form);

@@ -259,3 +259,56 @@ fn fragments_hold_only_the_form() {
         fragment.contains("<form id=\"formular-fuehrungszeugnis\"") && fragment.contains("@supports selector(:has(*))")
     );
 }
+
+#[test]
+fn add_and_remove_buttons_work_without_javascript() {
+    use formwerk::emit::html::{apply, Action};
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    assert_eq!(Action::parse("hinzufuegen:fruehere_namen"), Some(Action::Add { repeat: "fruehere_namen".into() }));
+    assert_eq!(
+        Action::parse("entfernen:fruehere_namen:1"),
+        Some(Action::Remove { repeat: "fruehere_namen".into(), index: 1 })
+    );
+    assert_eq!(Action::parse("weiter"), Some(Action::Next));
+    assert_eq!(Action::parse("entfernen:x:eins"), None);
+    assert_eq!(Action::parse("weiter:x"), None);
+
+    // Adding: one more (empty) item, focus on its first control.
+    let values = json!({ "fruehere_namen": [{ "namensart": "GN", "name": "Schmidt" }] });
+    let added = apply(&form, &values, &Action::Add { repeat: "fruehere_namen".into() }, "de").unwrap();
+    assert_eq!(added.values["fruehere_namen"], json!([{ "namensart": "GN", "name": "Schmidt" }, {}]));
+    assert_eq!(added.focus.as_deref(), Some("fruehere_namen-1-namensart"));
+    let page = Input { focus: added.focus.as_deref(), ..input("de", &added.values, None) };
+    let html = html::render_page(&form, &page, &Theme::default()).unwrap();
+    assert!(html.contains("id=\"fruehere_namen-1-namensart\" name=\"fruehere_namen[1][namensart]\" type=\"radio\" value=\"GN\" required autofocus"), "{html}");
+    assert!(html.contains("value=\"Schmidt\""));
+
+    // Removing: the item is gone, a focused note says which.
+    let removed =
+        apply(&form, &added.values, &Action::Remove { repeat: "fruehere_namen".into(), index: 0 }, "de").unwrap();
+    assert_eq!(removed.values["fruehere_namen"], json!([{}]));
+    assert_eq!(removed.notice.as_deref(), Some("Früherer Name 1 wurde entfernt."));
+    let page = Input { notice: removed.notice.as_deref(), ..input("de", &removed.values, None) };
+    let html = html::render_page(&form, &page, &Theme::default()).unwrap();
+    assert!(html.contains("tabindex=\"-1\" autofocus>Früherer Name 1 wurde entfernt.</p>"), "{html}");
+    assert!(!html.contains("Schmidt"));
+
+    // At the maximum there is no add button, and adding does nothing.
+    let full = json!({ "fruehere_namen": [{}, {}, {}, {}, {}] });
+    assert!(apply(&form, &full, &Action::Add { repeat: "fruehere_namen".into() }, "de").is_none());
+    let html = html::render_page(&form, &input("de", &full, None), &Theme::default()).unwrap();
+    assert!(!html.contains("hinzufuegen:fruehere_namen") && html.contains("Sie können höchstens 5 Einträge angeben."));
+
+    // Removing an uploaded file.
+    let with_file =
+        json!({ "belegart": "NE", "aufforderung": { "name": "a.pdf", "media_type": "application/pdf", "size": 100 } });
+    let html = html::render_page(&form, &input("de", &with_file, None), &Theme::default()).unwrap();
+    assert!(
+        html.contains("Hochgeladen: a.pdf")
+            && html.contains("value=\"datei-entfernen:aufforderung\" formnovalidate>Datei a.pdf entfernen")
+    );
+    assert!(html.contains("<input type=\"hidden\" name=\"aufforderung[name]\" value=\"a.pdf\">"), "{html}");
+    let without = apply(&form, &with_file, &Action::RemoveFile { field: "aufforderung".into() }, "de").unwrap();
+    assert_eq!(without.values, json!({ "belegart": "NE" }));
+    assert!(apply(&form, &with_file, &Action::Add { repeat: "unbekannt".into() }, "de").is_none());
+}

@@ -87,7 +87,7 @@ try {
       pairs.push([`${name}[name]`, value.name], [`${name}[media_type]`, value.type], [`${name}[size]`, String(value.size)]);
     }
   }
-  console.log(JSON.stringify({ problems, stops: focusOrder.length, enter_from: el.id, pairs }));
+  console.log(JSON.stringify({ problems, stops: focusOrder.map((f) => f.id), enter_from: el.id, pairs }));
 } finally {
   await browser.close();
   server.close();

@@ -4,14 +4,17 @@
 //!
 //! `view.rs` computes everything a page shows (the view model); `render.rs` feeds it to
 //! handlebars templates in strict mode, themed by class names and CSS; `reveal.rs` turns
-//! conditions into CSS; `strings.rs` holds the interface texts. [`render_page`] is the API a
+//! conditions into CSS; `strings.rs` holds the interface texts; `actions.rs` applies the
+//! add/remove buttons. [`render_page`] is the API a
 //! preview server or portal calls to re-render a form with submitted values and a report.
 
+mod actions;
 mod render;
 mod reveal;
 mod strings;
 mod view;
 
+pub use actions::{apply, Action, Applied};
 pub use render::{Renderer, Theme, PARTIALS};
 pub use view::{id_segment, Input, Page, Scope};
 
