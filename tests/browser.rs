@@ -85,8 +85,14 @@ fn states(form: &Form) -> Vec<(&'static str, Value, Option<Report>)> {
     ]
 }
 
-fn run_check(pages: &[PathBuf], name: &str) -> (bool, String) {
-    let list = json!({ "pages": pages.iter().map(|p| json!({ "file": p })).collect::<Vec<_>>() });
+/// Runs the checks over `pages`; where a page has a `post` path, the form data the browser would
+/// submit is written there.
+fn run_check(pages: &[PathBuf], posts: &[(PathBuf, PathBuf)], name: &str) -> (bool, String) {
+    let entry = |page: &PathBuf| match posts.iter().find(|(p, _)| p == page) {
+        Some((_, post)) => json!({ "file": page, "post": post }),
+        None => json!({ "file": page }),
+    };
+    let list = json!({ "pages": pages.iter().map(entry).collect::<Vec<_>>() });
     let input = root().join(format!("target/browser-{name}.json"));
     std::fs::write(&input, serde_json::to_vec(&list).unwrap()).unwrap();
     let output =
@@ -104,9 +110,12 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
     let mut pages = Vec::new();
+    let mut posts: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut valid_values = Vec::new();
     let mut n_errors = 0;
-    for form in corpus() {
-        for (state, values, report) in states(&form) {
+    let forms = corpus();
+    for form in &forms {
+        for (state, values, report) in states(form) {
             n_errors += report.as_ref().map_or(0, |r| r.violations.len());
             for lang in &form.languages {
                 for theme_name in ["default", "kern"] {
@@ -119,15 +128,19 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
                         focus: None,
                         notice: None,
                     };
-                    let html = html::render_page(&form, &input, &theme).unwrap();
+                    let html = html::render_page(form, &input, &theme).unwrap();
                     let path = out.join(format!("{}-{lang}-{theme_name}-{state}.html", form.id));
                     std::fs::write(&path, html).unwrap();
+                    if state == "gueltig" && lang == "de" && theme_name == "default" {
+                        posts.push((path.clone(), out.join(format!("{}-post.json", form.id))));
+                        valid_values.push(values.clone());
+                    }
                     pages.push(path);
                 }
             }
         }
         // The steps of a multi-page form, each with the errors of an empty submission.
-        let report = Compiled::new(&form).validate(&json!({}), &options());
+        let report = Compiled::new(form).validate(&json!({}), &options());
         for step in 0..form.pages.len() {
             let values = json!({});
             let input = Input {
@@ -138,7 +151,7 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
                 focus: None,
                 notice: None,
             };
-            let html = html::render_page(&form, &input, &Theme::default()).unwrap();
+            let html = html::render_page(form, &input, &Theme::default()).unwrap();
             let path = out.join(format!("{}-schritt-{}.html", form.id, step + 1));
             std::fs::write(&path, html).unwrap();
             pages.push(path);
@@ -146,9 +159,36 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
     }
     assert!(pages.len() >= 6 * 2 * 2 * 4, "every form, language, theme and state");
     assert!(n_errors > 200, "the error pages should show many errors");
-    let (ok, text) = run_check(&pages, "corpus");
+    let (ok, text) = run_check(&pages, &posts, "corpus");
     assert!(ok, "{text}");
     assert!(text.contains(&format!("checked {} pages, 0 failures", pages.len())), "{text}");
+    // What the browser posts for a page filled with a valid submission converts back to it.
+    assert_eq!(posts.len(), forms.len());
+    for ((_, post), (form, expected)) in posts.iter().zip(forms.iter().zip(&valid_values)) {
+        let pairs: Vec<(String, String)> = serde_json::from_slice(&std::fs::read(post).unwrap()).unwrap();
+        let compiled = Compiled::new(form);
+        let converted = formwerk::formdata::convert(&compiled, &pairs, &options());
+        assert!(converted.ignored.is_empty(), "{}: {:?}", form.id, converted.ignored);
+        let (mut expected, mut got) = (expected.clone(), converted.submission.clone());
+        drop_unpostable(&mut expected);
+        drop_unpostable(&mut got);
+        assert_eq!(got, expected, "{}: the posted form data differs", form.id);
+        assert!(compiled.validate(&converted.submission, &options()).is_valid());
+    }
+}
+
+/// What a browser cannot post comes back absent with the same meaning: an unticked checkbox
+/// (`false`, for a question only a tick answers) and a repeat without items (`[]`). Applied to
+/// both sides (a `nein` radio does post `false`; the keyboard journey checks that).
+fn drop_unpostable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| *v != Value::Bool(false) && *v != json!([]));
+            map.values_mut().for_each(drop_unpostable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_unpostable),
+        _ => {}
+    }
 }
 
 #[test]
@@ -171,7 +211,7 @@ fn a_broken_page_is_caught() {
 </form></main></body></html>"#;
     let path = root().join("target/browser-broken.html");
     std::fs::write(&path, page).unwrap();
-    let (ok, text) = run_check(&[path], "broken");
+    let (ok, text) = run_check(&[path], &[], "broken");
     assert!(!ok, "{text}");
     assert!(text.contains("checked 1 pages, 1 failures"), "{text}");
     for expected in [

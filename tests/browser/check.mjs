@@ -1,9 +1,10 @@
 // Checks generated pages in Debian's chromium (no browser download): axe-core with the WCAG 2.0/2.1
 // A and AA tags plus EN 301 549, and the contract DOM checks of HTML.md §3.2 that axe misses.
-// Usage: node check.mjs pages.json  — pages.json: {"pages": [{"file", "errors": bool}]}.
+// Usage: node check.mjs pages.json  — pages.json: {"pages": [{"file", "post"?}]}; with "post", the
+// form data the browser would submit is written there as JSON pairs.
 // Prints one line per failing page and a final "checked N pages, M failures"; exits 1 on failure.
 
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -177,7 +178,8 @@ function contractChecks(allowedAutocomplete) {
   return problems;
 }
 
-async function checkPage(context, file) {
+async function checkPage(context, entry) {
+  const file = entry.file;
   const page = await context.newPage();
   try {
     await page.setViewportSize({ width: 1280, height: 8000 });
@@ -210,6 +212,13 @@ async function checkPage(context, file) {
       problems.push(`axe incomplete ${v.id}: ${nodes.slice(0, 3).join(", ")}`);
     }
     problems.push(...(await page.evaluate(contractChecks, [...ALLOWED_AUTOCOMPLETE])));
+    if (entry.post) {
+      // What the browser would post for the rendered values (file inputs without a file send nothing useful).
+      const pairs = await page.evaluate(() =>
+        [...new FormData(document.querySelector("form")).entries()].filter(([, v]) => typeof v === "string"),
+      );
+      writeFileSync(entry.post, JSON.stringify(pairs));
+    }
     return { problems, rules: axe.violations.length };
   } finally {
     await page.close();
@@ -223,7 +232,7 @@ async function main() {
   const results = [];
   try {
     for (const entry of input.pages) {
-      const { problems } = await checkPage(browser.context, entry.file);
+      const { problems } = await checkPage(browser.context, entry);
       results.push({ file: entry.file, problems });
       if (problems.length) {
         failures += 1;

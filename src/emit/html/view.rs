@@ -621,6 +621,9 @@ impl<'a> Builder<'a> {
         match kind {
             Kind::Input => {
                 node.value = value.map(scalar_text).unwrap_or_default();
+                if matches!(field.ty, FieldType::Decimal | FieldType::Money) {
+                    node.value = self.decimal_text(&node.value);
+                }
                 node.autocomplete = autocomplete;
                 match &field.ty {
                     FieldType::Email => {
@@ -837,6 +840,22 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         text
+    }
+
+    /// A decimal of the submission (`12.5`) as the page's language writes it (`12,5`); any
+    /// other text is kept as entered.
+    fn decimal_text(&self, value: &str) -> String {
+        let digits = value.strip_prefix('-').unwrap_or(value);
+        let plain = digits
+            .split_once('.')
+            .map_or(!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()), |(a, b)| {
+                !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+            });
+        if plain {
+            self.number_text(value)
+        } else {
+            value.to_string()
+        }
     }
 
     fn number_text(&self, value: &str) -> String {
