@@ -2,7 +2,7 @@
 //! JavaScript, following the markup contract in `HTML.md` (ids, names, aria wiring, error
 //! summary, repeat groups, conditional reveal, autocomplete, `novalidate`).
 //!
-//! `view.rs` computes everything a page shows (the view model); `render.rs` feeds it to
+//! `view/` computes everything a page shows (the view model); `render.rs` feeds it to
 //! handlebars templates in strict mode, themed by class names and CSS; `reveal.rs` turns
 //! conditions into CSS; `strings.rs` holds the interface texts; `actions.rs` applies the
 //! add/remove buttons. [`render_page`] is the API a
