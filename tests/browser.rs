@@ -211,9 +211,21 @@ fn a_broken_page_is_caught() {
 </form></main></body></html>"#;
     let path = root().join("target/browser-broken.html");
     std::fs::write(&path, page).unwrap();
-    let (ok, text) = run_check(&[path], &[], "broken");
+    // A generated page whose theme makes hints too faint.
+    let theme_dir = root().join("target/browser-faint-theme");
+    std::fs::create_dir_all(&theme_dir).unwrap();
+    let css = format!("{}\n.fw-hint {{ color: #b4b4b4; }}\n", Theme::default().css);
+    std::fs::write(theme_dir.join("theme.css"), css).unwrap();
+    let faint = Theme::load(theme_dir.to_str().unwrap()).unwrap();
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let input = Input { lang: "de", scope: Scope::All, values: &empty, report: None, focus: None, notice: None };
+    let faint_page = root().join("target/browser-faint.html");
+    std::fs::write(&faint_page, html::render_page(&form, &input, &faint).unwrap()).unwrap();
+    let (ok, text) = run_check(&[path, faint_page], &[], "broken");
     assert!(!ok, "{text}");
-    assert!(text.contains("checked 1 pages, 1 failures"), "{text}");
+    assert!(text.contains("checked 2 pages, 2 failures"), "{text}");
+    assert!(text.contains("browser-faint.html\n  axe color-contrast"), "{text}");
     for expected in [
         "duplicate id name",
         "aria-describedby=\"name-weg\"",
