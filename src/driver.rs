@@ -224,7 +224,7 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), DriverError> {
         }
         std::fs::write(&path, &file.contents).map_err(|e| io_error("write", &path, e))?;
     }
-    for dir in Target::ALL.iter().map(|t| staging.join(t.directory())) {
+    for dir in Target::ALL.iter().chain(Target::EXTRA).map(|t| staging.join(t.directory())) {
         // A target with no forms still owns an (empty) directory.
         std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
     }

@@ -43,9 +43,12 @@ enum Command {
         /// Output directory; each target replaces only its own subdirectory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
-        /// Targets to emit, comma-separated (available: ir, json-schema, rust, xdf3).
-        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust,xdf3")]
+        /// Targets to emit, comma-separated (available: ir, json-schema, rust, html, html-fragment, xdf3).
+        #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust,html,xdf3")]
         emit: Vec<String>,
+        /// Theme of the HTML pages: `default`, `kern`, or a directory of partials and CSS.
+        #[arg(long, default_value = "default")]
+        theme: String,
         /// Name of the generated Rust crate.
         #[arg(long, default_value = formwerk::emit::rust::DEFAULT_CRATE)]
         crate_name: String,
@@ -164,19 +167,23 @@ fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => usage_failure(&error.to_string()),
         },
-        Command::Build { forms, out, emit, schema_base_uri, crate_name, output } => {
+        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
                     Some(target) if !targets.contains(&target) => targets.push(target),
                     Some(_) => {}
                     None => {
-                        let known: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+                        let known: Vec<&str> = Target::ALL.iter().chain(Target::EXTRA).map(|t| t.name()).collect();
                         return usage_failure(&format!("unknown target `{name}`; available: {}", known.join(", ")));
                     }
                 }
             }
-            let settings = formwerk::emit::Settings { schema_base_uri, crate_name };
+            let html_theme = match formwerk::emit::html::Theme::load(&theme) {
+                Ok(theme) => theme,
+                Err(error) => return usage_failure(&error),
+            };
+            let settings = formwerk::emit::Settings { schema_base_uri, crate_name, html_theme };
             match driver::build(&forms, &out, &targets, &settings) {
                 Ok(BuildOutcome::Failed(session)) => {
                     report(&session, &output);

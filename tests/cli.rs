@@ -159,7 +159,7 @@ fn colours_only_when_asked_or_on_a_terminal() {
 #[test]
 fn build_writes_ir_and_a_failed_build_changes_nothing() {
     let dir = project();
-    write(dir.path(), "generated/html/keep.txt", "another target's output");
+    write(dir.path(), "generated/other/keep.txt", "another tool's output");
     let built = formwerk(&["build"], dir.path());
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     let before = snapshot_tree(&dir.path().join("generated"));
@@ -170,12 +170,14 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(
         names,
         [
-            "html/keep.txt",
+            "html/antrag.en.html",
+            "html/antrag.html",
             "ir.schema.json",
             "ir/antrag.json",
             "json-schema/NOT-EXPRESSED.md",
             "json-schema/antrag.schema.json",
             "manifest.json",
+            "other/keep.txt",
             "xdf3/antrag.xdf3.xml"
         ]
     );
@@ -191,6 +193,8 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
             "ir/antrag.json",
             "json-schema/antrag.schema.json",
             "rust/src/antrag.rs",
+            "html/antrag.html",
+            "html/antrag.en.html",
             "xdf3/antrag.xdf3.xml"
         ])
     );
@@ -262,4 +266,18 @@ fn examples_are_ndjson_and_deterministic() {
     assert!(lines[..3].iter().all(|l| l.get("expect").is_none()));
     assert!(lines[3..].iter().all(|l| l["expect"]["code"].is_string()));
     assert_eq!(formwerk(&args, dir.path()).stdout, first.stdout);
+}
+
+#[test]
+fn build_emits_html_fragments_and_themes_on_request() {
+    let dir = project();
+    let built = formwerk(&["build", "--emit", "html,html-fragment", "--theme", "kern"], dir.path());
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(dir.path().join("generated/html/antrag.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("kern-form-input__input"));
+    let fragment = std::fs::read_to_string(dir.path().join("generated/html-fragment/antrag.en.html")).unwrap();
+    assert!(fragment.contains("<form ") && !fragment.contains("<html"));
+    let unknown = formwerk(&["build", "--theme", "no-such-theme"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("neither a built-in theme"));
 }

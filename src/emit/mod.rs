@@ -2,6 +2,7 @@
 //!
 //! Nothing here reads the AST or the checker; a backend cannot fail on a checked IR.
 
+pub mod html;
 mod ir_json;
 pub mod json_schema;
 pub mod rust;
@@ -26,24 +27,33 @@ pub enum Target {
     JsonSchema,
     /// A Rust crate with the runtime and typed data per form (`rust/`).
     Rust,
+    /// A standalone HTML page per form and language (`html/<form>.html`, `<form>.en.html`).
+    Html,
+    /// Only the form element per form and language, for a portal's layout (`html-fragment/`).
+    HtmlFragment,
     /// FIM XDatenfelder 3.0.0 per form (`xdf3/<form>.xdf3.xml`).
     Xdf3,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema, Target::Rust, Target::Xdf3];
+    /// The targets `formwerk build` emits by default (and `generated/` holds).
+    pub const ALL: &'static [Target] = &[Target::Ir, Target::JsonSchema, Target::Rust, Target::Html, Target::Xdf3];
+    /// Targets emitted only on request.
+    pub const EXTRA: &'static [Target] = &[Target::HtmlFragment];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
             Target::Rust => "rust",
+            Target::Html => "html",
+            Target::HtmlFragment => "html-fragment",
             Target::Xdf3 => "xdf3",
         }
     }
 
     pub fn parse(name: &str) -> Option<Target> {
-        Target::ALL.iter().copied().find(|t| t.name() == name)
+        Target::ALL.iter().chain(Target::EXTRA).copied().find(|t| t.name() == name)
     }
 
     /// The directory under the output directory that this target owns.
@@ -52,6 +62,8 @@ impl Target {
             Target::Ir => "ir",
             Target::JsonSchema => "json-schema",
             Target::Rust => "rust",
+            Target::Html => "html",
+            Target::HtmlFragment => "html-fragment",
             Target::Xdf3 => "xdf3",
         }
     }
@@ -64,6 +76,8 @@ pub struct Settings {
     pub schema_base_uri: String,
     /// Name of the generated Rust crate.
     pub crate_name: String,
+    /// The theme of the HTML pages.
+    pub html_theme: html::Theme,
 }
 
 impl Default for Settings {
@@ -71,6 +85,7 @@ impl Default for Settings {
         Settings {
             schema_base_uri: "https://formwerk.example/schemas".to_string(),
             crate_name: rust::DEFAULT_CRATE.to_string(),
+            html_theme: html::Theme::default(),
         }
     }
 }
@@ -81,6 +96,8 @@ pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Vec<Out
         Target::Ir => ir_json::emit(bundle),
         Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
         Target::Rust => rust::emit(bundle, &settings.crate_name),
+        Target::Html => html::emit(bundle, &settings.html_theme, false),
+        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true),
         Target::Xdf3 => xdf3::emit(bundle),
     }
 }

@@ -1,0 +1,70 @@
+//! The HTML backend: accessible form pages (WCAG 2.1 AA, BITV 2.0) that work without
+//! JavaScript, following the markup contract in `HTML.md` (ids, names, aria wiring, error
+//! summary, repeat groups, conditional reveal, autocomplete, `novalidate`).
+//!
+//! `view/` computes everything a page shows (the view model); `render.rs` feeds it to
+//! handlebars templates in strict mode, themed by class names and CSS; `reveal.rs` turns
+//! conditions into CSS; `strings.rs` holds the interface texts; `actions.rs` applies the
+//! add/remove buttons. [`render_page`] is the API a
+//! preview server or portal calls to re-render a form with submitted values and a report.
+
+mod actions;
+mod render;
+mod reveal;
+mod strings;
+mod view;
+
+pub use actions::{apply, Action, Applied};
+pub use render::{Renderer, Theme, PARTIALS};
+pub use view::{id_segment, Input, Page, Scope};
+
+use super::OutputFile;
+use crate::ir::{self, Form};
+use crate::validate::Report;
+
+/// The view model of a page (for tests and tools that want the decisions, not the markup).
+pub fn view(form: &Form, input: &Input) -> Page {
+    view::build(form, input)
+}
+
+/// Renders a complete page: the form in `input.lang` with the submitted values, and, when a
+/// report is given, the error summary and inline errors. Every entered value is kept.
+pub fn render_page(form: &Form, input: &Input, theme: &Theme) -> Result<String, String> {
+    Renderer::new(theme)?.render(&view::build(form, input), false)
+}
+
+/// Like [`render_page`], but only the form (with its reveal CSS), for a portal's own layout.
+pub fn render_fragment(form: &Form, input: &Input, theme: &Theme) -> Result<String, String> {
+    Renderer::new(theme)?.render(&view::build(form, input), true)
+}
+
+/// An empty page of `form` in `lang`, with the errors of `report` if given.
+pub fn empty_input<'a>(lang: &'a str, values: &'a serde_json::Value, report: Option<&'a Report>) -> Input<'a> {
+    Input { lang, scope: Scope::All, values, report, focus: None, notice: None }
+}
+
+/// `html/<form>.html` in the form's first language and `html/<form>.<lang>.html` in each other
+/// (or the fragments, under `html-fragment/`).
+pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Vec<OutputFile> {
+    let dir = if fragment { "html-fragment" } else { "html" };
+    let empty = serde_json::json!({});
+    let mut files = Vec::new();
+    let renderer = Renderer::new(theme);
+    for form in &bundle.forms {
+        for (n, lang) in form.languages.iter().enumerate() {
+            let input = empty_input(lang, &empty, None);
+            let page = view::build(form, &input);
+            // A theme is verified when it is loaded, so rendering cannot fail; should it
+            // anyway, the file says why instead of the build stopping halfway.
+            let html = match &renderer {
+                Ok(renderer) => renderer.render(&page, fragment),
+                Err(error) => Err(error.clone()),
+            }
+            .unwrap_or_else(|error| format!("<!-- formwerk: the theme cannot render this form: {error} -->\n"));
+            let path =
+                if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
+            files.push(OutputFile { path, contents: html.into_bytes() });
+        }
+    }
+    files
+}

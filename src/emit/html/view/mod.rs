@@ -1,0 +1,620 @@
+//! The view model of one page, computed in Rust from the IR, the submitted values and a
+//! validation report: every id, name, `aria-describedby` list, autocomplete token, error and
+//! value is decided here (HTML.md §2), so that a theme's templates only add classes and wrappers.
+//!
+//! Ids derive from the data path (`kinder-0-vorname`), names are bracket paths
+//! (`kinder[0][vorname]`, `geburtsdatum[tag]`), derived ids are `ID-hinweis`, `ID-info`,
+//! `ID-fehler` and `ID-bereich`. Errors are mapped to the nearest rendered node of their JSON
+//! pointer; the summary lists one link per inline error, in field order.
+
+mod field;
+mod model;
+
+pub use model::*;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::reveal::{self, ControlRef, Dnf, Resolver};
+use super::strings::{self, Strings};
+use crate::ir::{Expr, Form, Item, Path, Requirement, Text};
+use crate::validate::Report;
+use field::{kind_of, option_id, Kind};
+
+/// Lower-case ASCII for ids: `ä` → `ae`, anything else outside `[a-z0-9_]` → `-`.
+pub fn id_segment(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            'a'..='z' | '0'..='9' | '_' => out.push(c),
+            _ => out.push('-'),
+        }
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// A text in `lang`, else in the form's first language.
+fn tr(text: &Text, lang: &str) -> String {
+    text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default()
+}
+
+/// The form's language to render: `lang` if the form has it, else its first language.
+pub fn language_of(form: &Form, lang: &str) -> String {
+    if form.languages.iter().any(|l| l == lang) {
+        lang.to_string()
+    } else {
+        form.languages[0].clone()
+    }
+}
+
+/// Builds the view model of one page.
+pub fn build(form: &Form, input: &Input) -> Page {
+    let lang = language_of(form, input.lang);
+    let pages: Vec<usize> = match input.scope {
+        Scope::All => (0..form.pages.len()).collect(),
+        Scope::Step(n) => vec![n.min(form.pages.len() - 1)],
+    };
+    // First pass: which pointers are rendered, so each violation finds its node.
+    let mut probe = Builder::new(form, &lang, input, &pages, BTreeMap::new());
+    let _ = probe.steps();
+    let errors = match input.report {
+        Some(report) => map_errors(form, report, &lang, &probe.rendered, &pages),
+        None => BTreeMap::new(),
+    };
+    let mut builder = Builder::new(form, &lang, input, &pages, errors);
+    let mut steps = builder.steps();
+    let controls = std::mem::take(&mut builder.controls);
+    for step in &mut steps {
+        for node in &mut step.nodes {
+            attach_controls(node, &controls);
+        }
+    }
+    let s = builder.s;
+    let has_errors = !builder.summary.is_empty();
+    let form_title = tr(&form.title, &lang);
+    let n_pages = form.pages.len();
+    let (title, heading, caption) = match input.scope {
+        Scope::Step(_) if n_pages > 1 => {
+            let index = pages[0];
+            let page_title = form.pages[index].title.as_ref().map(|t| tr(t, &lang)).unwrap_or(form_title.clone());
+            let step = format!("{} {} {} {}", s.step, index + 1, s.of, n_pages);
+            (format!("{step}: {page_title} – {form_title}"), page_title, Some(format!("{step} · {form_title}")))
+        }
+        _ => (form_title.clone(), form_title.clone(), None),
+    };
+    let title = if has_errors { format!("{}{title}", s.title_error_prefix) } else { title };
+    let last = match input.scope {
+        Scope::All => true,
+        Scope::Step(_) => pages[0] + 1 == n_pages,
+    };
+    let primary = Button {
+        id: "aktion-weiter".to_string(),
+        value: "weiter".to_string(),
+        label: (if last { s.submit } else { s.next }).to_string(),
+        primary: true,
+        describedby: None,
+    };
+    let mut buttons = vec![primary.clone()];
+    if matches!(input.scope, Scope::Step(n) if n > 0) {
+        buttons.push(Button {
+            id: "aktion-zurueck".to_string(),
+            value: "zurueck".to_string(),
+            label: s.back.to_string(),
+            primary: false,
+            describedby: None,
+        });
+    }
+    let hidden_primary =
+        builder.has_secondary.then(|| Button { id: "aktion-weiter-standard".to_string(), ..primary.clone() });
+    let summary = has_errors.then(|| Summary {
+        id: "fehlerzusammenfassung".to_string(),
+        title_id: "fehlerzusammenfassung-titel".to_string(),
+        title: s.summary_title.to_string(),
+        links: std::mem::take(&mut builder.summary),
+    });
+    let reveal_css = if builder.reveal_rules.is_empty() {
+        String::new()
+    } else {
+        format!("@supports selector(:has(*)) {{\n  {}\n}}", builder.reveal_rules.join("\n  "))
+    };
+    Page {
+        lang: lang.clone(),
+        title,
+        heading,
+        caption,
+        description: form.description.as_ref().map(|d| tr(d, &lang)),
+        form_id: builder.form_id.clone(),
+        multipart: builder.multipart,
+        novalidate: true,
+        summary,
+        notice: input.notice.map(str::to_string),
+        hidden_primary,
+        steps,
+        buttons,
+        reveal_css,
+    }
+}
+
+fn attach_controls(node: &mut Node, controls: &BTreeMap<String, Vec<String>>) {
+    let list = |id: &str| controls.get(id).map(|panels| panels.join(" "));
+    if matches!(node.partial, "select" | "checkbox") {
+        node.controls = list(&node.id);
+    }
+    for choice in &mut node.options {
+        choice.controls = list(&choice.id);
+    }
+    for child in &mut node.children {
+        attach_controls(child, controls);
+    }
+    for item in &mut node.items {
+        for child in &mut item.nodes {
+            attach_controls(child, controls);
+        }
+    }
+}
+
+/// Violations by the pointer of the rendered node that shows them, messages joined.
+fn map_errors(
+    form: &Form,
+    report: &Report,
+    lang: &str,
+    rendered: &[String],
+    pages: &[usize],
+) -> BTreeMap<String, Vec<String>> {
+    let on_page: BTreeSet<&str> = pages.iter().flat_map(|p| form.pages[*p].items.iter().map(Item::name)).collect();
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for violation in &report.violations {
+        let segments: Vec<String> =
+            violation.pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+        if let Some(first) = segments.first() {
+            if !on_page.contains(first.as_str()) {
+                continue;
+            }
+        }
+        let node = rendered
+            .iter()
+            .filter(|p| {
+                let own: Vec<&str> = p.split('/').skip(1).collect();
+                own.len() <= segments.len() && own.iter().zip(&segments).all(|(a, b)| *a == b)
+            })
+            .max_by_key(|p| p.len())
+            .or_else(|| rendered.first());
+        let Some(node) = node else { continue };
+        let message = violation.messages.get(lang).or_else(|| violation.messages.values().next()).cloned();
+        let messages = out.entry(node.clone()).or_default();
+        if let Some(message) = message {
+            if !messages.contains(&message) {
+                messages.push(message);
+            }
+        }
+    }
+    out
+}
+
+struct Builder<'a> {
+    form: &'a Form,
+    lang: String,
+    s: &'static Strings,
+    input: &'a Input<'a>,
+    pages: Vec<usize>,
+    errors: BTreeMap<String, Vec<String>>,
+    repeats: BTreeSet<Path>,
+    /// The current item of each enclosing repeat.
+    indices: Vec<(Path, usize)>,
+    form_id: String,
+    rendered: Vec<String>,
+    summary: Vec<Link>,
+    reveal_rules: Vec<String>,
+    controls: BTreeMap<String, Vec<String>>,
+    multipart: bool,
+    has_secondary: bool,
+    /// Autocomplete tokens used more than once outside repeats get a `section-` prefix.
+    repeated_tokens: BTreeSet<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        form: &'a Form,
+        lang: &str,
+        input: &'a Input<'a>,
+        pages: &[usize],
+        errors: BTreeMap<String, Vec<String>>,
+    ) -> Builder<'a> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        count_tokens(&form.items().collect::<Vec<_>>(), &mut counts);
+        Builder {
+            form,
+            lang: lang.to_string(),
+            s: strings::for_language(lang),
+            input,
+            pages: pages.to_vec(),
+            errors,
+            repeats: crate::validate::repeat_paths(form),
+            indices: Vec::new(),
+            form_id: format!("formular-{}", id_segment(&form.id)),
+            rendered: Vec::new(),
+            summary: Vec::new(),
+            reveal_rules: Vec::new(),
+            controls: BTreeMap::new(),
+            multipart: false,
+            has_secondary: false,
+            repeated_tokens: counts.into_iter().filter(|(_, n)| *n > 1).map(|(t, _)| t).collect(),
+        }
+    }
+
+    fn steps(&mut self) -> Vec<Step> {
+        let titled = self.pages.len() > 1 && matches!(self.input.scope, Scope::All);
+        let n_pages = self.form.pages.len();
+        let mut steps = Vec::new();
+        for index in self.pages.clone() {
+            let page = &self.form.pages[index];
+            let id = format!("schritt-{}", index + 1);
+            let heading = titled.then(|| {
+                let title = page.title.as_ref().map(|t| tr(t, &self.lang)).unwrap_or_default();
+                format!("{} {} {} {}: {title}", self.s.step, index + 1, self.s.of, n_pages)
+            });
+            let hint = page.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+            let level = if titled { 3 } else { 2 };
+            let items: Vec<&Item> = page.items.iter().collect();
+            let nodes = self.items(&items, &[], &[], false, level);
+            steps.push(Step { id, heading, heading_level: 2, hint, nodes });
+        }
+        steps
+    }
+
+    /// Nodes for `items`, whose data path is `path` and whose rendered path (with repeat
+    /// indices) is `concrete`.
+    fn items(
+        &mut self,
+        items: &[&Item],
+        path: &[String],
+        concrete: &[String],
+        conditional: bool,
+        level: u8,
+    ) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for item in items {
+            let mut item_path = path.to_vec();
+            item_path.push(item.name().to_string());
+            let mut item_concrete = concrete.to_vec();
+            item_concrete.push(item.name().to_string());
+            let visible = match item {
+                Item::Field(f) => f.visible.as_ref(),
+                Item::Group(g) => g.visible.as_ref(),
+                Item::Repeat(r) => r.visible.as_ref(),
+                Item::Info(i) => i.visible.as_ref(),
+            };
+            let id = item_concrete.iter().map(|s| id_segment(s)).collect::<Vec<_>>().join("-");
+            let panel = visible.and_then(|condition| self.panel(&id, condition));
+            let conditional = conditional || visible.is_some();
+            let mut node = match item {
+                Item::Field(field) => self.field(field, &item_path, &item_concrete, &id, conditional),
+                Item::Group(group) => {
+                    let pointer = pointer_of(&item_concrete);
+                    self.rendered.push(pointer.clone());
+                    let slot = self.summary.len();
+                    let children: Vec<&Item> = group.items.iter().collect();
+                    let conditional = conditional || group.required != Requirement::Always;
+                    let children = self.items(&children, &item_path, &item_concrete, conditional, level);
+                    let hint =
+                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+                    let target = children.first().map(|c| c.target.clone()).unwrap_or_default();
+                    let error = self.error_of(&pointer, &id, &target, Some(slot));
+                    Node {
+                        partial: "group",
+                        describedby: describedby(&[&hint, &None, &error]),
+                        label: tr(&group.label, &self.lang),
+                        optional: group.required == Requirement::Never,
+                        invalid: error.is_some(),
+                        id: id.clone(),
+                        hint,
+                        error,
+                        children,
+                        target,
+                        ..Node::default()
+                    }
+                }
+                Item::Repeat(repeat) => self.repeat(repeat, &item_path, &item_concrete, &id, conditional, level),
+                Item::Info(info) => {
+                    Node { partial: "info", id: id.clone(), text: tr(&info.text, &self.lang), ..Node::default() }
+                }
+            };
+            node.panel = panel;
+            nodes.push(node);
+        }
+        nodes
+    }
+
+    /// The panel id of a conditional item when CSS can reveal it; records the CSS rule.
+    fn panel(&mut self, id: &str, condition: &Expr) -> Option<String> {
+        let (when_true, _) = reveal::truth(condition, &*self, 0)?;
+        let panel = format!("{id}-bereich");
+        self.reveal_rules.push(reveal::hide_rule(&self.form_id, &panel, &when_true));
+        for controlling in ids_in(&when_true) {
+            let panels = self.controls.entry(controlling).or_default();
+            if !panels.contains(&panel) {
+                panels.push(panel.clone());
+            }
+        }
+        Some(panel)
+    }
+
+    /// Takes the inline error of the node at `pointer`, adding its summary link (at `slot`,
+    /// the summary's length when the node began, for containers whose error comes first).
+    fn error_of(&mut self, pointer: &str, id: &str, target: &str, slot: Option<usize>) -> Option<Hint> {
+        let messages = self.errors.remove(pointer)?;
+        let text = messages.join(" ");
+        let link = Link { href: format!("#{target}"), text: text.clone() };
+        match slot {
+            Some(slot) => self.summary.insert(slot, link),
+            None => self.summary.push(link),
+        }
+        Some(Hint { id: format!("{id}-fehler"), text })
+    }
+
+    fn value_at(&self, concrete: &[String]) -> Option<&'a Value> {
+        let mut current = self.input.values;
+        for segment in concrete {
+            current = match current {
+                Value::Object(map) => map.get(segment)?,
+                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+
+    fn repeat(
+        &mut self,
+        repeat: &crate::ir::Repeat,
+        path: &[String],
+        concrete: &[String],
+        id: &str,
+        conditional: bool,
+        level: u8,
+    ) -> Node {
+        let pointer = pointer_of(concrete);
+        self.rendered.push(pointer.clone());
+        let slot = self.summary.len();
+        let s = self.s;
+        let given = match self.value_at(concrete) {
+            Some(Value::Array(items)) => items.len(),
+            _ => 0,
+        };
+        let n_items = given.max(repeat.min as usize);
+        let item_label = tr(&repeat.item_label, &self.lang);
+        let children: Vec<&Item> = repeat.items.iter().collect();
+        let mut items = Vec::new();
+        for index in 0..n_items {
+            let mut item_concrete = concrete.to_vec();
+            item_concrete.push(index.to_string());
+            let item_id = format!("{id}-{index}");
+            let item_pointer = pointer_of(&item_concrete);
+            self.rendered.push(item_pointer.clone());
+            let item_slot = self.summary.len();
+            self.indices.push((path.to_vec(), index));
+            let nodes = self.items(&children, path, &item_concrete, conditional, level + 1);
+            self.indices.pop();
+            let target = nodes.first().map(|n| n.target.clone()).unwrap_or_default();
+            let error = self.error_of(&item_pointer, &item_id, &target, Some(item_slot));
+            let number = (index + 1).to_string();
+            self.has_secondary = true;
+            items.push(RepeatItem {
+                legend: format!("{item_label} {number}"),
+                describedby: error.as_ref().map(|e| e.id.clone()),
+                error,
+                nodes,
+                remove: Button {
+                    id: format!("{item_id}-entfernen"),
+                    value: format!("entfernen:{id}:{index}"),
+                    label: strings::fill(s.remove, &[("item", &item_label), ("n", &number)]),
+                    primary: false,
+                    describedby: None,
+                },
+                id: item_id,
+            });
+        }
+        let at_max = repeat.max.is_some_and(|max| n_items >= max as usize);
+        let mut add = (!at_max).then(|| Button {
+            id: format!("{id}-hinzufuegen"),
+            value: format!("hinzufuegen:{id}"),
+            label: strings::fill(s.add, &[("label", &tr(&repeat.label, &self.lang))]),
+            primary: false,
+            describedby: None,
+        });
+        if add.is_some() {
+            self.has_secondary = true;
+        }
+        let limit = repeat.max.map(|max| strings::fill(s.at_most_items, &[("n", &max.to_string())]));
+        let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+        let info = limit.as_ref().map(|text| Hint { id: format!("{id}-info"), text: text.clone() });
+        // The repeat's own error is described by its first item (so the summary keeps field
+        // order), or by the add button when there is no item yet.
+        let first_control = items.first().and_then(|i| i.nodes.first()).map(|n| n.target.clone());
+        let target = match (&first_control, &add) {
+            (Some(control), _) => control.clone(),
+            (None, Some(button)) => button.id.clone(),
+            (None, None) => String::new(),
+        };
+        let error = self.error_of(&pointer, id, &target, Some(slot));
+        match (items.first_mut(), &mut add) {
+            (Some(first), add) => {
+                if let Some(error) = &error {
+                    first.describedby = Some(match &first.describedby {
+                        Some(own) => format!("{} {own}", error.id),
+                        None => error.id.clone(),
+                    });
+                }
+                if let Some(button) = add {
+                    button.describedby = describedby(&[&hint, &info]);
+                }
+            }
+            (None, Some(button)) => button.describedby = describedby(&[&hint, &info, &error]),
+            (None, None) => {}
+        }
+        Node {
+            partial: "repeat",
+            id: id.to_string(),
+            label: tr(&repeat.label, &self.lang),
+            heading_level: level,
+            hint,
+            info,
+            invalid: error.is_some(),
+            error,
+            items,
+            add,
+            limit,
+            target,
+            ..Node::default()
+        }
+    }
+
+    /// The rendered id of the data path `path` with the current repeat items, when every
+    /// repeat on the way has a current item.
+    fn concrete_id(&self, path: &Path) -> Option<String> {
+        let mut segments = Vec::new();
+        for (n, segment) in path.iter().enumerate() {
+            segments.push(id_segment(segment));
+            let prefix = &path[..=n];
+            if self.repeats.contains(prefix) {
+                let (_, index) = self.indices.iter().find(|(p, _)| p.as_slice() == prefix)?;
+                segments.push(index.to_string());
+            }
+        }
+        Some(segments.join("-"))
+    }
+
+    /// The IR items from the root to `path` (all must exist).
+    fn items_on(&self, path: &Path) -> Option<Vec<&'a Item>> {
+        let mut items: Vec<&'a Item> = self.form.items().collect();
+        let mut out = Vec::new();
+        for segment in path {
+            let item = *items.iter().find(|i| i.name() == segment)?;
+            out.push(item);
+            items = item.children().iter().collect();
+        }
+        Some(out)
+    }
+}
+
+impl Resolver for Builder<'_> {
+    fn control(&self, path: &Path) -> Option<ControlRef> {
+        let first = path.first()?;
+        if !self.pages.iter().any(|p| self.form.pages[*p].items.iter().any(|i| i.name() == first)) {
+            return None;
+        }
+        let Item::Field(field) = *self.items_on(path)?.last()? else { return None };
+        let id = self.concrete_id(path)?;
+        let options = |builder: &Self| -> Vec<(String, String)> {
+            builder
+                .options(field)
+                .into_iter()
+                .enumerate()
+                .map(|(index, (_, _, code))| (code, option_id(&id, index)))
+                .collect()
+        };
+        Some(match kind_of(field, self.form) {
+            Kind::Radios | Kind::BoolRadios => ControlRef::Radios(options(self)),
+            Kind::Checkboxes => ControlRef::Checkboxes(options(self)),
+            Kind::Checkbox => ControlRef::Checkbox(id),
+            Kind::Select => ControlRef::Select(id),
+            _ => return None,
+        })
+    }
+
+    fn shown(&self, path: &Path, depth: usize) -> Option<(Dnf, Dnf)> {
+        let mut t: Dnf = vec![vec![]];
+        for item in self.items_on(path)? {
+            let visible = match item {
+                Item::Field(f) => f.visible.as_ref(),
+                Item::Group(g) => g.visible.as_ref(),
+                Item::Repeat(r) => r.visible.as_ref(),
+                Item::Info(_) => None,
+            };
+            if let Some(condition) = visible {
+                let (own, _) = reveal::truth(condition, self, depth)?;
+                let mut product = Vec::new();
+                for a in &t {
+                    for b in &own {
+                        let mut term = a.clone();
+                        term.extend(b.iter().filter(|p| !a.contains(p)).cloned());
+                        product.push(term);
+                    }
+                }
+                t = product;
+            }
+        }
+        Some((t, vec![]))
+    }
+}
+
+fn count_tokens(items: &[&Item], counts: &mut BTreeMap<String, usize>) {
+    for item in items {
+        match item {
+            Item::Field(field) => {
+                if let Some(token) = &field.autocomplete {
+                    *counts.entry(token.clone()).or_default() += 1;
+                }
+            }
+            Item::Group(group) => count_tokens(&group.items.iter().collect::<Vec<_>>(), counts),
+            // Repeats get no tokens.
+            Item::Repeat(_) | Item::Info(_) => {}
+        }
+    }
+}
+
+/// Ids named by `#id` in selector pieces.
+fn ids_in(dnf: &Dnf) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in dnf.iter().flatten() {
+        let mut rest = piece.as_str();
+        while let Some(start) = rest.find('#') {
+            let tail = &rest[start + 1..];
+            let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(tail.len());
+            let id = tail[..end].to_string();
+            if !out.contains(&id) {
+                out.push(id);
+            }
+            rest = &tail[end..];
+        }
+    }
+    out
+}
+
+fn describedby(parts: &[&Option<Hint>]) -> Option<String> {
+    let ids: Vec<&str> = parts.iter().filter_map(|p| p.as_ref().map(|h| h.id.as_str())).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn pointer_of(concrete: &[String]) -> String {
+    concrete.iter().map(|s| format!("/{}", crate::validate::pointer_segment(s))).collect()
+}
+
+/// `["kinder", "0", "name"]` → `kinder[0][name]`.
+pub fn name_of(concrete: &[String]) -> String {
+    let mut out = concrete[0].clone();
+    for segment in &concrete[1..] {
+        out.push_str(&format!("[{segment}]"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_ascii() {
+        assert_eq!(id_segment("Straße_Größe"), "strasse_groesse");
+        assert_eq!(id_segment("a.b[c]"), "a-b-c-");
+        assert_eq!(name_of(&["kinder".into(), "0".into(), "name".into()]), "kinder[0][name]");
+    }
+}

@@ -1,0 +1,305 @@
+//! The generated HTML in a real browser (Debian's `chromium`, driven by playwright-core; nothing
+//! downloads a browser): every corpus form, in each language, in both themes, empty, filled
+//! with valid values, and with two full error reports, passes axe-core (WCAG 2.0/2.1 A and AA)
+//! and the contract checks of HTML.md §3.2; a deliberately broken page is caught; a keyboard-only
+//! journey fills a form and posts data that the reference validator accepts.
+//! npm packages come from the committed lockfile (`tests/browser/package-lock.json`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use formwerk::emit::html::{self, Input, Scope, Theme};
+use formwerk::ir::Form;
+use formwerk::validate::{Compiled, Options, Report};
+use formwerk::value::Date;
+use serde_json::{json, Value};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Installs the npm packages and finds chromium; `None` (skip) only outside CI without chromium.
+fn setup() -> Option<PathBuf> {
+    let chromium =
+        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        assert!(std::env::var_os("CI").is_none(), "chromium is missing; .ci/run installs it with apt-get");
+        eprintln!("skipping: no chromium at {} (CI installs it)", chromium.display());
+        return None;
+    }
+    let dir = root().join("tests/browser");
+    if !dir.join("node_modules/playwright-core").exists() || !dir.join("node_modules/axe-core").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs (Node.js is needed for the browser checks)");
+        assert!(status.success(), "npm ci failed in tests/browser");
+    }
+    Some(chromium)
+}
+
+fn options() -> Options {
+    Options { today: Date::parse("2026-06-15").unwrap() }
+}
+
+fn corpus() -> Vec<Form> {
+    let forms = root().join("forms");
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
+    assert!(!session.checked.has_errors());
+    session.checked.forms.iter().map(|(_, form)| form.clone()).collect()
+}
+
+/// Every value of a valid submission replaced by nonsense, so nearly every field is in error.
+fn nonsense(value: &Value) -> Value {
+    match value {
+        Value::Object(map) if map.contains_key("media_type") => {
+            json!({ "name": "programm.exe", "media_type": "application/x-msdownload", "size": 999_999_999_u64 })
+        }
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), nonsense(v))).collect()),
+        Value::Array(items) if items.iter().all(Value::is_object) => Value::Array(items.iter().map(nonsense).collect()),
+        Value::Array(_) => json!(["?"]),
+        Value::Number(_) => json!("zwölf"),
+        Value::Bool(_) => json!("vielleicht"),
+        Value::String(_) => json!("?"),
+        Value::Null => Value::Null,
+    }
+}
+
+/// The states every page is checked in: (name, values, report).
+fn states(form: &Form) -> Vec<(&'static str, Value, Option<Report>)> {
+    let compiled = Compiled::new(form);
+    let options = options();
+    let valid = formwerk::examples::generate(&compiled, 1, 0, 7, &options).remove(0).submission;
+    assert!(compiled.validate(&valid, &options).is_valid());
+    let empty = json!({});
+    let empty_report = compiled.validate(&empty, &options);
+    let junk = nonsense(&valid);
+    let junk_report = compiled.validate(&junk, &options);
+    assert!(junk_report.violations.len() > 5, "{}: nonsense should break many rules", form.id);
+    vec![
+        ("leer", empty.clone(), None),
+        ("gueltig", valid, None),
+        ("fehler-leer", empty, Some(empty_report)),
+        ("fehler-unsinn", junk, Some(junk_report)),
+    ]
+}
+
+/// Runs the checks over `pages`; where a page has a `post` path, the form data the browser would
+/// submit is written there.
+fn run_check(pages: &[PathBuf], posts: &[(PathBuf, PathBuf)], name: &str) -> (bool, String) {
+    let entry = |page: &PathBuf| match posts.iter().find(|(p, _)| p == page) {
+        Some((_, post)) => json!({ "file": page, "post": post }),
+        None => json!({ "file": page }),
+    };
+    let list = json!({ "pages": pages.iter().map(entry).collect::<Vec<_>>() });
+    let input = root().join(format!("target/browser-{name}.json"));
+    std::fs::write(&input, serde_json::to_vec(&list).unwrap()).unwrap();
+    let output =
+        Command::new("node").arg(root().join("tests/browser/check.mjs")).arg(&input).output().expect("node runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[test]
+fn every_corpus_page_passes_axe_and_the_contract_checks() {
+    if setup().is_none() {
+        return;
+    }
+    let out = root().join("target/browser-pages");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let mut pages = Vec::new();
+    let mut posts: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut valid_values = Vec::new();
+    let mut n_errors = 0;
+    let forms = corpus();
+    for form in &forms {
+        for (state, values, report) in states(form) {
+            n_errors += report.as_ref().map_or(0, |r| r.violations.len());
+            for lang in &form.languages {
+                for theme_name in ["default", "kern"] {
+                    let theme = Theme::builtin(theme_name).unwrap();
+                    let input = Input {
+                        lang,
+                        scope: Scope::All,
+                        values: &values,
+                        report: report.as_ref(),
+                        focus: None,
+                        notice: None,
+                    };
+                    let html = html::render_page(form, &input, &theme).unwrap();
+                    let path = out.join(format!("{}-{lang}-{theme_name}-{state}.html", form.id));
+                    std::fs::write(&path, html).unwrap();
+                    if state == "gueltig" && lang == "de" && theme_name == "default" {
+                        posts.push((path.clone(), out.join(format!("{}-post.json", form.id))));
+                        valid_values.push(values.clone());
+                    }
+                    pages.push(path);
+                }
+            }
+        }
+        // The steps of a multi-page form, each with the errors of an empty submission.
+        let report = Compiled::new(form).validate(&json!({}), &options());
+        for step in 0..form.pages.len() {
+            let values = json!({});
+            let input = Input {
+                lang: "de",
+                scope: Scope::Step(step),
+                values: &values,
+                report: Some(&report),
+                focus: None,
+                notice: None,
+            };
+            let html = html::render_page(form, &input, &Theme::default()).unwrap();
+            let path = out.join(format!("{}-schritt-{}.html", form.id, step + 1));
+            std::fs::write(&path, html).unwrap();
+            pages.push(path);
+        }
+    }
+    assert!(pages.len() >= 6 * 2 * 2 * 4, "every form, language, theme and state");
+    assert!(n_errors > 200, "the error pages should show many errors");
+    let (ok, text) = run_check(&pages, &posts, "corpus");
+    assert!(ok, "{text}");
+    assert!(text.contains(&format!("checked {} pages, 0 failures", pages.len())), "{text}");
+    // What the browser posts for a page filled with a valid submission converts back to it.
+    assert_eq!(posts.len(), forms.len());
+    for ((_, post), (form, expected)) in posts.iter().zip(forms.iter().zip(&valid_values)) {
+        let pairs: Vec<(String, String)> = serde_json::from_slice(&std::fs::read(post).unwrap()).unwrap();
+        let compiled = Compiled::new(form);
+        let converted = formwerk::formdata::convert(&compiled, &pairs, &options());
+        assert!(converted.ignored.is_empty(), "{}: {:?}", form.id, converted.ignored);
+        let (mut expected, mut got) = (expected.clone(), converted.submission.clone());
+        drop_unpostable(&mut expected);
+        drop_unpostable(&mut got);
+        assert_eq!(got, expected, "{}: the posted form data differs", form.id);
+        assert!(compiled.validate(&converted.submission, &options()).is_valid());
+    }
+}
+
+/// What a browser cannot post comes back absent with the same meaning: an unticked checkbox
+/// (`false`, for a question only a tick answers) and a repeat without items (`[]`). Applied to
+/// both sides (a `nein` radio does post `false`; the keyboard journey checks that).
+fn drop_unpostable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| *v != Value::Bool(false) && *v != json!([]));
+            map.values_mut().for_each(drop_unpostable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_unpostable),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_broken_page_is_caught() {
+    if setup().is_none() {
+        return;
+    }
+    let page = r#"<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8"><title>Antrag</title></head>
+<body><main><h1>Antrag</h1>
+<form id="f" method="post" novalidate>
+<label for="name">Name</label>
+<input id="name" name="name" type="text" aria-describedby="name-hinweis name-weg">
+<div id="name-hinweis">Hinweis</div>
+<input id="name" name="zweiter" type="text">
+<input id="ja" name="frage" type="radio" value="ja"><label for="ja">Ja</label>
+<input id="nein" name="frage" type="radio" value="nein"><label for="nein">Nein</label>
+<input id="plz" name="plz" type="text" autocomplete="cc-number" placeholder="PLZ">
+<button type="submit" name="aktion" value="weiter">Weiter</button>
+</form></main></body></html>"#;
+    let path = root().join("target/browser-broken.html");
+    std::fs::write(&path, page).unwrap();
+    // A generated page whose theme makes hints too faint.
+    let theme_dir = root().join("target/browser-faint-theme");
+    std::fs::create_dir_all(&theme_dir).unwrap();
+    let css = format!("{}\n.fw-hint {{ color: #b4b4b4; }}\n", Theme::default().css);
+    std::fs::write(theme_dir.join("theme.css"), css).unwrap();
+    let faint = Theme::load(theme_dir.to_str().unwrap()).unwrap();
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let input = Input { lang: "de", scope: Scope::All, values: &empty, report: None, focus: None, notice: None };
+    let faint_page = root().join("target/browser-faint.html");
+    std::fs::write(&faint_page, html::render_page(&form, &input, &faint).unwrap()).unwrap();
+    let (ok, text) = run_check(&[path, faint_page], &[], "broken");
+    assert!(!ok, "{text}");
+    assert!(text.contains("checked 2 pages, 2 failures"), "{text}");
+    assert!(text.contains("browser-faint.html\n  axe color-contrast"), "{text}");
+    for expected in [
+        "duplicate id name",
+        "aria-describedby=\"name-weg\"",
+        "options of frage are not in one fieldset",
+        "autocomplete \"cc-number\"",
+        "plz has a placeholder",
+        "axe ",
+    ] {
+        assert!(text.contains(expected), "the check should report `{expected}`:\n{text}");
+    }
+}
+
+#[test]
+fn keyboard_only_journey_posts_a_valid_submission() {
+    if setup().is_none() {
+        return;
+    }
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let input = Input { lang: "de", scope: Scope::All, values: &empty, report: None, focus: None, notice: None };
+    let page = root().join("target/browser-keyboard.html");
+    std::fs::write(&page, html::render_page(&form, &input, &Theme::default()).unwrap()).unwrap();
+    // What to do at each focus stop; every other stop is passed with Tab.
+    let plan = json!({
+        "belegart": {"kind": "choose", "index": 0},
+        "antragsteller-familienname": {"kind": "type", "text": "Muster"},
+        "antragsteller-vornamen": {"kind": "type", "text": "Erika"},
+        "antragsteller-geschlecht": {"kind": "choose", "index": 1},
+        "antragsteller-geburtsdatum-tag": {"kind": "type", "text": "12"},
+        "antragsteller-geburtsdatum-monat": {"kind": "type", "text": "8"},
+        "antragsteller-geburtsdatum-jahr": {"kind": "type", "text": "1980"},
+        "antragsteller-geburtsort": {"kind": "type", "text": "Lyon, Frankreich"},
+        "antragsteller-staatsangehoerigkeit": {"kind": "select", "index": 1},
+        "anschrift-strasse_hausnummer": {"kind": "type", "text": "Bahnhofstraße 12a"},
+        "anschrift-plz": {"kind": "type", "text": "10115"},
+        "anschrift-ort": {"kind": "type", "text": "Berlin"},
+        "kontakt-email": {"kind": "type", "text": "erika@example.org"},
+        "gebuehrenbefreiung": {"kind": "choose", "index": 1},
+        "richtigkeit": {"kind": "tick"}
+    });
+    let plan_path = root().join("target/browser-keyboard-plan.json");
+    std::fs::write(&plan_path, plan.to_string()).unwrap();
+    let output = Command::new("node")
+        .arg(root().join("tests/browser/keyboard.mjs"))
+        .arg(&page)
+        .arg(&plan_path)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(result["problems"], json!([]), "{stdout}");
+    let stops: Vec<String> = serde_json::from_value(result["stops"].clone()).unwrap();
+    assert!(stops.len() >= 15, "{stdout}");
+    // Panels revealed only by other choices are skipped (CSS `:has`, no JavaScript); the others are reached.
+    for hidden in ["aufforderung", "empfangende_behoerde-name", "befreiungsgrund", "nachweis_befreiung"] {
+        assert!(!stops.iter().any(|s| s == hidden), "{hidden} should be hidden: {stops:?}");
+    }
+    for shown in ["verwendungszweck", "fruehere_namen-hinzufuegen", "kontakt-telefon", "aktion-weiter"] {
+        assert!(stops.iter().any(|s| s == shown), "{shown} should be reachable: {stops:?}");
+    }
+    assert_eq!(result["enter_from"], "kontakt-telefon");
+    let pairs: Vec<(String, String)> = serde_json::from_value(result["pairs"].clone()).unwrap();
+    assert!(pairs.contains(&("aktion".to_string(), "weiter".to_string())), "Enter submits the primary action");
+    let compiled = Compiled::new(&form);
+    let converted = formwerk::formdata::convert(&compiled, &pairs, &options());
+    assert_eq!(converted.ignored, ["aktion"]);
+    let report = compiled.validate(&converted.submission, &options());
+    assert!(report.is_valid(), "{:#?}\n{}", report.violations, converted.submission);
+    let submission = &converted.submission;
+    assert_eq!(submission["belegart"], "N");
+    assert_eq!(submission["antragsteller"]["geschlecht"], "w");
+    assert_eq!(submission["antragsteller"]["geburtsdatum"], "1980-08-12");
+    assert_eq!(submission["antragsteller"]["staatsangehoerigkeit"], "000");
+    assert_eq!(submission["gebuehrenbefreiung"], false);
+    assert_eq!(submission["richtigkeit"], true);
+}

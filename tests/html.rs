@@ -1,0 +1,314 @@
+//! The HTML backend without a browser: snapshots of every corpus page, the render API (values
+//! kept, error summary and inline errors), escaping, ids, themes and the fragment mode.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use formwerk::emit::html::{self, Input, Scope, Theme};
+use formwerk::ir::Form;
+use formwerk::validate::{Compiled, Options};
+use formwerk::value::Date;
+use serde_json::json;
+
+fn corpus() -> Vec<Form> {
+    let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
+    let mut forms: Vec<Form> = session.checked.forms.iter().map(|(_, form)| form.clone()).collect();
+    forms.sort_by(|a, b| a.id.cmp(&b.id));
+    forms
+}
+
+fn fixture(text: &str) -> Form {
+    let (db, checked) = common::check_fixture(text);
+    assert!(!checked.has_errors(), "{}", common::render_plain(&db, &checked));
+    checked.forms[0].1.clone()
+}
+
+fn options() -> Options {
+    Options { today: Date::parse("2026-06-15").unwrap() }
+}
+
+fn input<'a>(
+    lang: &'a str,
+    values: &'a serde_json::Value,
+    report: Option<&'a formwerk::validate::Report>,
+) -> Input<'a> {
+    Input { lang, scope: Scope::All, values, report, focus: None, notice: None }
+}
+
+/// Attribute values `attr="…"` in `html`.
+fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_pages_snapshots() {
+    let empty = json!({});
+    for form in corpus() {
+        for lang in &form.languages {
+            let html = html::render_page(&form, &input(lang, &empty, None), &Theme::default()).unwrap();
+            insta::assert_snapshot!(format!("{}.{lang}", form.id), html);
+        }
+        let html = html::render_page(&form, &input("de", &empty, None), &Theme::builtin("kern").unwrap()).unwrap();
+        insta::assert_snapshot!(format!("{}.kern", form.id), html);
+    }
+}
+
+#[test]
+fn ids_are_ascii_and_unique_on_every_page() {
+    let options = options();
+    for form in corpus() {
+        let compiled = Compiled::new(&form);
+        let valid = formwerk::examples::generate(&compiled, 1, 0, 3, &options).remove(0).submission;
+        let report = compiled.validate(&json!({}), &options);
+        for (values, report) in [(json!({}), None), (valid, None), (json!({}), Some(&report))] {
+            let html = html::render_page(&form, &input("de", &values, report), &Theme::default()).unwrap();
+            let ids = attribute_values(&html, "id");
+            let mut seen = BTreeSet::new();
+            for id in &ids {
+                assert!(
+                    id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
+                    "{id}"
+                );
+                assert!(seen.insert(*id), "{}: duplicate id {id}", form.id);
+            }
+            for name in attribute_values(&html, "name") {
+                assert!(name.is_ascii(), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn form_text_is_escaped() {
+    let form = fixture(
+        r#"
+codelist Art "Art" {
+  code "a" "<b>fett</b> & \"zitiert\""
+  code "b" "Zweite"
+}
+form f {
+  title "Titel <script>alert(1)</script>"
+  version "1.0.0"
+  languages de
+  field name: text "Name <img src=x onerror=alert(1)>" required {
+    hint "Hinweis 'mit' <i>Auszeichnung</i>"
+  }
+  field art: choice of Art "Art" required { control radios }
+}
+"#,
+    );
+    let values = json!({ "name": "\"><script>alert(2)</script>" });
+    let report = Compiled::new(&form).validate(&json!({}), &options());
+    let html = html::render_page(&form, &input("de", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("<b>fett"), "{html}");
+    assert!(
+        html.contains("Titel &lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || html.contains("Titel &lt;script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;"), "{html}");
+}
+
+#[test]
+fn render_api_keeps_values_and_shows_errors() {
+    let form = fixture(
+        r#"
+codelist Sprache "Sprache" {
+  code "de" "Deutsch"
+  code "en" "Englisch"
+}
+form antrag {
+  title "Antrag" en "Application"
+  version "1.0.0"
+  languages de, en
+  field vorname: text "Vorname" en "Given name" required { autocomplete "given-name" }
+  field alter: integer "Alter" en "Age" required { min 0 max 130 }
+  field geburtsdatum: date "Geburtsdatum" en "Date of birth" required
+  field sprachen: multiple choice of Sprache "Sprachen" en "Languages" optional
+  field bemerkung: multiline "Bemerkung" en "Remarks" optional { length 1..500 }
+  repeat kinder "Kinder" en "Children" 0..3 {
+    item "Kind" en "Child"
+    field name: text "Name" en "Name" required
+  }
+}
+"#,
+    );
+    let values = json!({
+        "vorname": "Jürgen",
+        "alter": "zwölf",
+        "geburtsdatum": "x.3.2007",
+        "sprachen": ["en"],
+        "bemerkung": "Zeile 1\n\nZeile 3",
+        "kinder": [{}, {"name": "Ida"}]
+    });
+    let report = Compiled::new(&form).validate(&values, &options());
+    assert!(!report.is_valid());
+    let html = html::render_page(&form, &input("de", &values, Some(&report)), &Theme::default()).unwrap();
+    // Values as entered, also invalid ones.
+    assert!(html.contains("id=\"vorname\" name=\"vorname\" type=\"text\" value=\"Jürgen\""), "{html}");
+    assert!(html.contains("name=\"alter\" type=\"text\" value=\"zwölf\""), "{html}");
+    assert!(html.contains("name=\"geburtsdatum[tag]\" type=\"text\" inputmode=\"numeric\" value=\"x\""), "{html}");
+    assert!(html.contains("name=\"geburtsdatum[jahr]\" type=\"text\" inputmode=\"numeric\" value=\"2007\""), "{html}");
+    assert!(html.contains("value=\"en\" checked"), "{html}");
+    assert!(html.contains(">Zeile 1\n\nZeile 3</textarea>"), "{html}");
+    assert!(html.contains("name=\"kinder[1][name]\" type=\"text\" value=\"Ida\""), "{html}");
+    // The summary first, linking to each inline error in field order.
+    assert!(html.contains("<title>Fehler: Antrag</title>"), "{html}");
+    let summary_at = html.find("id=\"fehlerzusammenfassung\"").unwrap();
+    assert!(summary_at < html.find("<form").unwrap());
+    let links = attribute_values(&html, "href");
+    let errors: Vec<&str> = attribute_values(&html, "id").into_iter().filter(|id| id.ends_with("-fehler")).collect();
+    assert_eq!(links, ["#alter", "#geburtsdatum-tag", "#kinder-0-name"], "{html}");
+    assert_eq!(errors, ["alter-fehler", "geburtsdatum-fehler", "kinder-0-name-fehler"]);
+    // Wiring: hint, info, error, in that order; aria-invalid on the text input.
+    assert!(html.contains("aria-describedby=\"alter-info alter-fehler\" aria-invalid=\"true\""), "{html}");
+    assert!(html.contains("role=\"group\" aria-describedby=\"geburtsdatum-hinweis geburtsdatum-fehler\""), "{html}");
+    // Repeat buttons are named per item and skip validation.
+    assert!(html.contains("value=\"entfernen:kinder:1\" formnovalidate>Kind 2 entfernen</button>"), "{html}");
+    // The primary action comes first (hidden), because secondary buttons precede the visible one.
+    let first_button = html.find("<button").unwrap();
+    assert!(
+        html[first_button..].starts_with("<button type=\"submit\" name=\"aktion\" value=\"weiter\" hidden"),
+        "{html}"
+    );
+    // English.
+    let en = html::render_page(&form, &input("en", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(en.contains("<title>Error: Application</title>") && en.contains("There is a problem"), "{en}");
+    // Without a report there are no errors.
+    let clean = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    assert!(!clean.contains("fehler") && clean.contains("<title>Antrag</title>"));
+}
+
+#[test]
+fn steps_are_pages_of_their_own() {
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let report = Compiled::new(&form).validate(&empty, &options());
+    let step = Input { scope: Scope::Step(1), ..input("de", &empty, Some(&report)) };
+    let html = html::render_page(&form, &step, &Theme::default()).unwrap();
+    assert!(html.contains("<title>Fehler: Schritt 2 von 3: Angaben zur Person – Antrag auf Erteilung eines Führungszeugnisses</title>"), "{html}");
+    assert!(html.contains("<h1 class=\"fw-h1\">Angaben zur Person</h1>"), "{html}");
+    assert!(html.contains("value=\"zurueck\" formnovalidate>Zurück</button>"), "{html}");
+    assert!(!html.contains("name=\"belegart\""), "only this step's fields");
+    // Only this step's errors: the applicant group is required.
+    assert!(html.contains("antragsteller-fehler"));
+    assert!(!html.contains("belegart-fehler"));
+}
+
+#[test]
+fn themes_change_only_classes_and_wrappers() {
+    let empty = json!({});
+    for form in corpus() {
+        let plain = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+        let kern = html::render_page(&form, &input("de", &empty, None), &Theme::builtin("kern").unwrap()).unwrap();
+        assert!(kern.contains("kern-form-input__input") && kern.contains("@kern-ux/native@2.7.2/dist/kern.css"));
+        for attr in ["id", "name", "for", "aria-describedby", "autocomplete", "value", "type"] {
+            assert_eq!(attribute_values(&plain, attr), attribute_values(&kern, attr), "{}: {attr}", form.id);
+        }
+    }
+}
+
+#[test]
+fn theme_directories_override_partials_and_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("classes.json"), r#"{"input": "mein-eingabefeld"}"#).unwrap();
+    std::fs::write(dir.path().join("theme.css"), ".mein-eingabefeld { color: #000; }").unwrap();
+    std::fs::write(dir.path().join("info.hbs"), "<aside class=\"mein-hinweis\" id=\"{{id}}\"><p>{{text}}</p></aside>")
+        .unwrap();
+    let theme = Theme::load(dir.path().to_str().unwrap()).unwrap();
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let html = html::render_page(&form, &input("de", &empty, None), &theme).unwrap();
+    assert!(
+        html.contains("class=\"mein-eingabefeld\"")
+            && html.contains("<aside class=\"mein-hinweis\" id=\"gebuehr_hinweis\">")
+    );
+    assert!(html.contains(".mein-eingabefeld { color: #000; }"));
+
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(bad.path().join("classes.json"), r#"{"unbekannt": "x"}"#).unwrap();
+    assert!(Theme::load(bad.path().to_str().unwrap()).unwrap_err().contains("unknown role `unbekannt`"));
+    let unknown = tempfile::tempdir().unwrap();
+    std::fs::write(unknown.path().join("kopf.hbs"), "x").unwrap();
+    assert!(Theme::load(unknown.path().to_str().unwrap()).unwrap_err().contains("does not replace a known partial"));
+    let script = tempfile::tempdir().unwrap();
+    std::fs::write(script.path().join("info.hbs"), "<script>x</script>").unwrap();
+    assert!(Theme::load(script.path().to_str().unwrap()).unwrap_err().contains("must not contain scripts"));
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(broken.path().join("info.hbs"), "{{#if x}}").unwrap();
+    assert!(Theme::load(broken.path().to_str().unwrap()).is_err());
+    assert!(Theme::load("/nicht/vorhanden").is_err());
+}
+
+#[test]
+fn fragments_hold_only_the_form() {
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let fragment = html::render_fragment(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(!fragment.contains("<html") && !fragment.contains("<head") && !fragment.contains("<main"));
+    assert!(
+        fragment.contains("<form id=\"formular-fuehrungszeugnis\"") && fragment.contains("@supports selector(:has(*))")
+    );
+}
+
+#[test]
+fn add_and_remove_buttons_work_without_javascript() {
+    use formwerk::emit::html::{apply, Action};
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    assert_eq!(Action::parse("hinzufuegen:fruehere_namen"), Some(Action::Add { repeat: "fruehere_namen".into() }));
+    assert_eq!(
+        Action::parse("entfernen:fruehere_namen:1"),
+        Some(Action::Remove { repeat: "fruehere_namen".into(), index: 1 })
+    );
+    assert_eq!(Action::parse("weiter"), Some(Action::Next));
+    assert_eq!(Action::parse("entfernen:x:eins"), None);
+    assert_eq!(Action::parse("weiter:x"), None);
+
+    // Adding: one more (empty) item, focus on its first control.
+    let values = json!({ "fruehere_namen": [{ "namensart": "GN", "name": "Schmidt" }] });
+    let added = apply(&form, &values, &Action::Add { repeat: "fruehere_namen".into() }, "de").unwrap();
+    assert_eq!(added.values["fruehere_namen"], json!([{ "namensart": "GN", "name": "Schmidt" }, {}]));
+    assert_eq!(added.focus.as_deref(), Some("fruehere_namen-1-namensart"));
+    let page = Input { focus: added.focus.as_deref(), ..input("de", &added.values, None) };
+    let html = html::render_page(&form, &page, &Theme::default()).unwrap();
+    assert!(html.contains("id=\"fruehere_namen-1-namensart\" name=\"fruehere_namen[1][namensart]\" type=\"radio\" value=\"GN\" required autofocus"), "{html}");
+    assert!(html.contains("value=\"Schmidt\""));
+
+    // Removing: the item is gone, a focused note says which.
+    let removed =
+        apply(&form, &added.values, &Action::Remove { repeat: "fruehere_namen".into(), index: 0 }, "de").unwrap();
+    assert_eq!(removed.values["fruehere_namen"], json!([{}]));
+    assert_eq!(removed.notice.as_deref(), Some("Früherer Name 1 wurde entfernt."));
+    let page = Input { notice: removed.notice.as_deref(), ..input("de", &removed.values, None) };
+    let html = html::render_page(&form, &page, &Theme::default()).unwrap();
+    assert!(html.contains("tabindex=\"-1\" autofocus>Früherer Name 1 wurde entfernt.</p>"), "{html}");
+    assert!(!html.contains("Schmidt"));
+
+    // At the maximum there is no add button, and adding does nothing.
+    let full = json!({ "fruehere_namen": [{}, {}, {}, {}, {}] });
+    assert!(apply(&form, &full, &Action::Add { repeat: "fruehere_namen".into() }, "de").is_none());
+    let html = html::render_page(&form, &input("de", &full, None), &Theme::default()).unwrap();
+    assert!(!html.contains("hinzufuegen:fruehere_namen") && html.contains("Sie können höchstens 5 Einträge angeben."));
+
+    // Removing an uploaded file.
+    let with_file =
+        json!({ "belegart": "NE", "aufforderung": { "name": "a.pdf", "media_type": "application/pdf", "size": 100 } });
+    let html = html::render_page(&form, &input("de", &with_file, None), &Theme::default()).unwrap();
+    assert!(
+        html.contains("Hochgeladen: a.pdf")
+            && html.contains("value=\"datei-entfernen:aufforderung\" formnovalidate>Datei a.pdf entfernen")
+    );
+    assert!(html.contains("<input type=\"hidden\" name=\"aufforderung[name]\" value=\"a.pdf\">"), "{html}");
+    let without = apply(&form, &with_file, &Action::RemoveFile { field: "aufforderung".into() }, "de").unwrap();
+    assert_eq!(without.values, json!({ "belegart": "NE" }));
+    assert!(apply(&form, &with_file, &Action::Add { repeat: "unbekannt".into() }, "de").is_none());
+}
