@@ -171,3 +171,49 @@ fn shared_code_lists_are_one_type_with_codes_and_labels() {
             .unwrap();
     assert_eq!(person.geschlecht, Geschlecht::M);
 }
+
+/// Real forms from elsewhere: the crate generated for every imported FIM sample (names made
+/// from German labels, deep nesting, many code lists) compiles with clippy clean.
+#[test]
+fn the_crate_of_every_imported_fim_sample_compiles() {
+    let formwerk = env!("CARGO_BIN_EXE_formwerk");
+    let work = tempfile::tempdir().unwrap();
+    let forms = work.path().join("forms");
+    std::fs::create_dir_all(&forms).unwrap();
+    let mut n_forms = 0;
+    for version in ["xdf2", "xdf3"] {
+        let dir = Path::new("tests/fim/samples").join(version);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "xml") {
+                continue;
+            }
+            let name = path.file_stem().unwrap().to_string_lossy().to_ascii_lowercase().replace('.', "_");
+            let status = std::process::Command::new(formwerk)
+                .arg("import-fim")
+                .arg(&path)
+                .arg("--codelists")
+                .arg("tests/fim/samples/xdf2/codelists")
+                .arg("--out")
+                .arg(forms.join(format!("{name}.form")))
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "{} imports", path.display());
+            n_forms += 1;
+        }
+    }
+    assert_eq!(n_forms, 15);
+    let out = work.path().join("out");
+    let status = std::process::Command::new(formwerk)
+        .args(["build", "--emit", "rust", "--forms"])
+        .arg(&forms)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let krate = work.path().join("crate");
+    copy_crate(&out.join("rust"), &krate);
+    cargo_in(&krate, &["clippy", "--offline", "--quiet", "--", "-D", "warnings"], b"");
+}
