@@ -80,9 +80,8 @@ fn the_crate_builds_alone_and_clippy_is_clean() {
 }
 
 /// Labels, messages and code-list labels full of quotes, backslashes, `*/`, `"#`, braces,
-/// control and bidi characters and 4,200-character text compile (clippy clean), and come back
-/// exactly:
-/// the generated code's labels and reports equal the IR's and the reference validator's.
+/// control and bidi characters and 4,200-character text compile (clippy clean) and come back
+/// exactly: the generated code's labels and reports equal the IR's and the reference validator's.
 #[test]
 fn hostile_form_text_compiles_and_round_trips() {
     let out = tempfile::tempdir().unwrap();
