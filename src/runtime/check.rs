@@ -156,13 +156,8 @@ impl<'a> Sink<'a> {
         if let FieldKind::File = spec.kind {
             return self.file(pointer, value, spec, label);
         }
-        match field_violation(value, spec, self.today) {
-            Some(Kind::Pattern(_)) if !spec.pattern_message.is_empty() => {
-                let text = spec.pattern_message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect();
-                self.push(pointer, Kind::Pattern(Some(text)), label)
-            }
-            Some(kind) => self.push(pointer, kind, label),
-            None => {}
+        if let Some(kind) = field_violation(value, spec, self.today) {
+            self.push(pointer, kind, label);
         }
     }
 
@@ -213,8 +208,7 @@ fn file_size(number: &serde_json::Number) -> Option<u64> {
     whole_number(number).and_then(|n| u64::try_from(n).ok())
 }
 
-/// The first violation of a (non-file) field's value, if any. A pattern mismatch is reported
-/// as `Pattern(None)`; [`Sink::field`] adds the form's message.
+/// The first violation of a (non-file) field's value, if any.
 pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
     let text_kind = matches!(
         spec.kind,
@@ -327,7 +321,12 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
         }
     }
     match spec.pattern {
-        Some(matches) if !matches(text) => Some(Kind::Pattern(None)),
+        Some(matches) if !matches(text) => {
+            // The form's own message, if it has one; otherwise the built-in one.
+            let message = (!spec.pattern_message.is_empty())
+                .then(|| spec.pattern_message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
+            Some(Kind::Pattern(message))
+        }
         _ => None,
     }
 }

@@ -425,7 +425,7 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
 
 fn file_schema(field: &Field) -> Value {
     let c = &field.constraints;
-    // A size is a 64-bit whole number (`runtime::check`); `max_size` is stated separately.
+    // A size is a 64-bit whole number (`runtime::check`); `max_size` lowers the maximum.
     let mut size = json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX });
     if let Some(max) = c.max_size {
         size["maximum"] = json!(max);

@@ -105,6 +105,11 @@ impl<'a> ExprCx<'a> {
         Some(tokens)
     }
 
+    /// The `Option<&Leaf>` of a field, `None` when its path is not in scope (or not given).
+    fn field_lookup(&self, path: Option<&[String]>, scope: &Scope) -> TokenStream {
+        path.and_then(|path| self.lookup(path, scope)).unwrap_or_else(|| quote! { None })
+    }
+
     /// The number of items of the repeat at `path` (0 when absent or malformed).
     fn items(&self, path: &[String], scope: &Scope) -> TokenStream {
         match self.lookup(path, scope) {
@@ -134,7 +139,7 @@ impl<'a> ExprCx<'a> {
                     ValueType::Codes { .. } => quote! { read_codes },
                     ValueType::File => return quote! { #v::Unknown },
                 };
-                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
+                let lookup = self.field_lookup(Some(path), scope);
                 quote! { #logic::#read(#lookup) }
             }
             Expr::Not { operand } => {
@@ -154,23 +159,22 @@ impl<'a> ExprCx<'a> {
                 };
                 quote! { #logic::#op([#(#operands),*]) }
             }
-            Expr::Compare { cmp: cmp @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs, .. }
-                if text_field(lhs).is_some() && text_literal(rhs).is_some() =>
-            {
-                let (Some(path), Some(literal)) = (text_field(lhs), text_literal(rhs)) else { unreachable!() };
-                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
-                let equal = *cmp == CompareOp::Eq;
-                quote! { #logic::text_is(#lookup, #literal, #equal) }
-            }
             Expr::In { value, set, .. }
                 if text_field(value).is_some() && set.iter().all(|c| text_literal(c).is_some()) =>
             {
-                let path = text_field(value).expect("checked by the guard");
-                let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
+                let lookup = self.field_lookup(text_field(value), scope);
                 let literals = set.iter().filter_map(text_literal);
                 quote! { #logic::text_in(#lookup, &[#(#literals),*]) }
             }
             Expr::Compare { cmp, lhs, rhs, .. } => {
+                // `field == "literal"` needs no values built.
+                if let (CompareOp::Eq | CompareOp::Ne, Some(path), Some(literal)) =
+                    (cmp, text_field(lhs), text_literal(rhs))
+                {
+                    let lookup = self.field_lookup(Some(path), scope);
+                    let equal = *cmp == CompareOp::Eq;
+                    return quote! { #logic::text_is(#lookup, #literal, #equal) };
+                }
                 let (lhs, rhs) = (self.expr(lhs, scope), self.expr(rhs, scope));
                 let cmp = compare_op(*cmp);
                 quote! { #logic::compare(#logic::Cmp::#cmp, &#lhs, &#rhs) }
@@ -207,7 +211,7 @@ impl<'a> ExprCx<'a> {
             }
             Expr::Count { path, filter } => {
                 if !self.repeats.contains(path) {
-                    let lookup = self.lookup(path, scope).unwrap_or_else(|| quote! { None });
+                    let lookup = self.field_lookup(Some(path), scope);
                     return quote! { #logic::count_codes(#lookup) };
                 }
                 let items = self.items(path, scope);

@@ -323,7 +323,7 @@ impl Gen<'_> {
             Item::Field(f) => (f.visible.as_ref(), &f.label),
             Item::Group(g) => (g.visible.as_ref(), &g.label),
             Item::Repeat(r) => (r.visible.as_ref(), &r.label),
-            Item::Info(i) => (None, &i.text),
+            Item::Info(_) => return TokenStream::new(),
         };
         let item_label = label(item_label);
         let cx = ExprCx::new(self.form, &self.repeats);

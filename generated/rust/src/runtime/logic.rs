@@ -248,7 +248,7 @@ pub fn count_where(count: usize, outcome: V) -> Option<usize> {
     }
 }
 
-/// `sum`/`min`/`max` of the known values (`values` has the unknown ones removed).
+/// `sum`/`min`/`max` of the known values (unknown ones are skipped).
 pub fn aggregate(func: Agg, values: impl IntoIterator<Item = V>) -> V {
     let values = values.into_iter().filter(|v| *v != V::Unknown);
     match func {
