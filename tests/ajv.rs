@@ -14,14 +14,7 @@ use formwerk::value::Date;
 fn ajv_agrees_with_the_reference_validator() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ajv_dir = root.join("tests/ajv");
-    if !ajv_dir.join("node_modules/ajv").exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&ajv_dir)
-            .status()
-            .expect("npm runs (Node.js is needed for the ajv check)");
-        assert!(status.success(), "npm ci failed in tests/ajv");
-    }
+    common::npm_ci("tests/ajv", &["ajv"], "the ajv check");
     let options = Options { today: Date::parse("2026-06-15").unwrap() };
     let session = formwerk::driver::check_paths(&[root.join("forms")], Some(&root.join("forms"))).unwrap();
     let mut forms = Vec::new();

@@ -5,6 +5,8 @@
 //! journey fills a form and posts data that the reference validator accepts.
 //! npm packages come from the committed lockfile (`tests/browser/package-lock.json`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,15 +29,7 @@ fn setup() -> Option<PathBuf> {
         eprintln!("skipping: no chromium at {} (CI installs it)", chromium.display());
         return None;
     }
-    let dir = root().join("tests/browser");
-    if !dir.join("node_modules/playwright-core").exists() || !dir.join("node_modules/axe-core").exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs (Node.js is needed for the browser checks)");
-        assert!(status.success(), "npm ci failed in tests/browser");
-    }
+    common::npm_ci("tests/browser", &["playwright-core", "axe-core"], "the browser checks");
     Some(chromium)
 }
 
@@ -43,12 +37,7 @@ fn options() -> Options {
     Options { today: Date::parse("2026-06-15").unwrap() }
 }
 
-fn corpus() -> Vec<Form> {
-    let forms = root().join("forms");
-    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
-    assert!(!session.checked.has_errors());
-    session.checked.forms.iter().map(|(_, form)| form.clone()).collect()
-}
+use common::corpus;
 
 /// Every value of a valid submission replaced by nonsense, so nearly every field is in error.
 fn nonsense(value: &Value) -> Value {

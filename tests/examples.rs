@@ -2,18 +2,15 @@
 //! examples validate clean, each invalid example reports exactly its intended violation, and
 //! generation is deterministic per seed. Plus: no panic on arbitrary or deeply nested JSON.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use formwerk::examples::{self, Rng};
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 
-fn corpus() -> Vec<formwerk::ir::Form> {
-    let session = formwerk::driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).unwrap();
-    assert!(!session.checked.has_errors());
-    session.checked.forms.into_iter().map(|(_, f)| f).collect()
-}
+use common::corpus;
 
 fn options() -> Options {
     Options { today: Date::parse("2026-06-15").unwrap() }

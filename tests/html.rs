@@ -11,13 +11,7 @@ use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 use serde_json::json;
 
-fn corpus() -> Vec<Form> {
-    let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let session = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
-    let mut forms: Vec<Form> = session.checked.forms.iter().map(|(_, form)| form.clone()).collect();
-    forms.sort_by(|a, b| a.id.cmp(&b.id));
-    forms
-}
+use common::corpus;
 
 fn fixture(text: &str) -> Form {
     let (db, checked) = common::check_fixture(text);

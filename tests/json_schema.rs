@@ -6,15 +6,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 
 /// The corpus, plus the forms in `tests/json_schema/` that exercise what the corpus lacks.
 fn corpus() -> Vec<formwerk::ir::Form> {
-    let session = formwerk::driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).unwrap();
-    let mut forms: Vec<formwerk::ir::Form> = session.checked.forms.into_iter().map(|(_, f)| f).collect();
+    let mut forms = common::corpus();
     forms.extend(common::extra_forms("tests/json_schema"));
     forms
 }

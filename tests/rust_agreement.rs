@@ -4,18 +4,15 @@
 //! `from_json_on` and the reference validator. Valid submissions come back from `from_json`
 //! as typed data that serialises to the same JSON.
 
-use std::path::Path;
-
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 use serde_json::{json, Map, Value};
 
 const TODAY: &str = "2026-06-15";
 
-fn corpus_form(form_id: &str) -> formwerk::ir::Form {
-    let session = formwerk::driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).unwrap();
-    session.checked.forms.into_iter().map(|(_, f)| f).find(|f| f.id == form_id).expect("a corpus form")
-}
+mod common;
+
+use common::corpus_form;
 
 /// A small deterministic generator (xorshift), so that a failure can be replayed.
 struct Rng(u64);

@@ -2,15 +2,16 @@
 //! it back unchanged; the crate builds on its own when copied to an empty directory, with
 //! clippy clean; and hostile form text compiles and comes back exactly.
 
+mod common;
+
 use std::path::Path;
 
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 
 fn valid_examples(form_id: &str) -> Vec<serde_json::Value> {
-    let session = formwerk::driver::check_paths(&[Path::new("forms").to_path_buf()], Some(Path::new("forms"))).unwrap();
-    let (_, form) = session.checked.forms.iter().find(|(_, f)| f.id == form_id).expect("a corpus form");
-    let compiled = Compiled::new(form);
+    let form = common::corpus_form(form_id);
+    let compiled = Compiled::new(&form);
     let options = Options { today: Date::parse("2026-06-15").unwrap() };
     formwerk::examples::generate(&compiled, 200, 0, 21, &options).into_iter().map(|e| e.submission).collect()
 }
@@ -95,10 +96,8 @@ fn hostile_form_text_compiles_and_round_trips() {
     copy_crate(&out.path().join("rust"), &krate);
     std::fs::create_dir_all(krate.join("examples")).unwrap();
     std::fs::write(krate.join("examples/probe.rs"), PROBE).unwrap();
-    let session =
-        formwerk::driver::check_paths(&[Path::new("tests/rust").to_path_buf()], Some(Path::new("tests/rust"))).unwrap();
-    let (_, form) = session.checked.forms.iter().find(|(_, f)| f.id == "hostile").unwrap();
-    let compiled = Compiled::new(form);
+    let form = common::forms_in("tests/rust").into_iter().find(|f| f.id == "hostile").unwrap();
+    let compiled = Compiled::new(&form);
     let options = Options { today: Date::parse("2026-06-15").unwrap() };
     let submissions = [
         serde_json::json!({}),

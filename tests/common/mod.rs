@@ -86,3 +86,39 @@ pub fn extra_forms(dir: &str) -> Vec<formwerk::ir::Form> {
     }
     forms
 }
+
+/// The checked forms of `dir` (relative to the package root, which is also its module root),
+/// in id order; the directory must check without errors.
+pub fn forms_in(dir: &str) -> Vec<formwerk::ir::Form> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let session = formwerk::driver::check_paths(std::slice::from_ref(&dir), Some(&dir)).unwrap();
+    assert!(!session.checked.has_errors(), "{} checks clean", dir.display());
+    let mut forms: Vec<formwerk::ir::Form> = session.checked.forms.into_iter().map(|(_, f)| f).collect();
+    forms.sort_by(|a, b| a.id.cmp(&b.id));
+    forms
+}
+
+/// The corpus: every form in `forms/`.
+pub fn corpus() -> Vec<formwerk::ir::Form> {
+    forms_in("forms")
+}
+
+/// One corpus form by id.
+pub fn corpus_form(id: &str) -> formwerk::ir::Form {
+    corpus().into_iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no corpus form `{id}`"))
+}
+
+/// Installs the npm packages of a test folder (relative to the package root) from its lockfile,
+/// unless every one of `packages` is there already. Node.js is needed for `why`.
+pub fn npm_ci(dir: &str, packages: &[&str], why: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    if packages.iter().all(|p| dir.join("node_modules").join(p).exists()) {
+        return;
+    }
+    let status = std::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .status()
+        .unwrap_or_else(|e| panic!("npm runs (Node.js is needed for {why}): {e}"));
+    assert!(status.success(), "npm ci failed in {}", dir.display());
+}
