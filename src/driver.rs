@@ -347,7 +347,7 @@ fn previous_manifest(dir: &OutputDir) -> Result<Option<serde_json::Value>, Drive
     }
     let bytes = dir.read("manifest.json")?.unwrap_or_default();
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(manifest) if manifest["ir_version"].is_string() && manifest["files"].is_object() => Ok(Some(manifest)),
+        Ok(manifest) if manifest["ir_version"].is_u64() && manifest["files"].is_object() => Ok(Some(manifest)),
         _ => Err(not_ours("not a manifest that Formwerk wrote")),
     }
 }
