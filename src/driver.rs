@@ -224,12 +224,10 @@ fn wait_message(out: &Path) {
 
 /// The checks of a build's settings that no backend can make up for.
 pub fn check_settings(settings: &emit::Settings) -> Result<(), DriverError> {
-    emit::rust::check_crate_name(&settings.crate_name).map_err(|why| DriverError {
-        message: format!("`--crate-name {:?}`: {why}", settings.crate_name),
-    })?;
-    check_schema_base_uri(&settings.schema_base_uri).map_err(|why| DriverError {
-        message: format!("`--schema-base-uri {:?}`: {why}", settings.schema_base_uri),
-    })
+    emit::rust::check_crate_name(&settings.crate_name)
+        .map_err(|why| DriverError { message: format!("`--crate-name {:?}`: {why}", settings.crate_name) })?;
+    check_schema_base_uri(&settings.schema_base_uri)
+        .map_err(|why| DriverError { message: format!("`--schema-base-uri {:?}`: {why}", settings.schema_base_uri) })
 }
 
 /// Each schema's `$id` is `<base>/<form>/<version>/schema.json`, so the base must be an
@@ -292,7 +290,11 @@ fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(),
             Existing::Absent | Existing::Directory { empty: true } => {}
             Existing::Directory { empty: false } if owned.contains(*directory) => {}
             Existing::Directory { empty: false } => {
-                return Err(refusal(&dir, directory, "a directory that Formwerk did not write (it is not empty and not listed in `manifest.json`)"))
+                return Err(refusal(
+                    &dir,
+                    directory,
+                    "a directory that Formwerk did not write (it is not empty and not listed in `manifest.json`)",
+                ))
             }
             Existing::File => return Err(refusal(&dir, directory, "a file")),
             Existing::Other(kind) => return Err(refusal(&dir, directory, kind)),
@@ -304,7 +306,11 @@ fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(),
             Existing::Absent => {}
             Existing::File if previous_files.is_some_and(|f| f.contains_key(&file.path)) => {}
             Existing::File => {
-                return Err(refusal(&dir, &file.path, "a file that Formwerk did not write (not listed in `manifest.json`)"))
+                return Err(refusal(
+                    &dir,
+                    &file.path,
+                    "a file that Formwerk did not write (not listed in `manifest.json`)",
+                ))
             }
             Existing::Directory { .. } => return Err(refusal(&dir, &file.path, "a directory")),
             Existing::Other(kind) => return Err(refusal(&dir, &file.path, kind)),

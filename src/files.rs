@@ -361,7 +361,10 @@ mod tests {
             assert_eq!(decode(marked), Err(EncodingProblem::Utf16 { big_endian }));
             assert_eq!(decode(utf16(text, big_endian)), Err(EncodingProblem::Utf16 { big_endian }));
         }
-        assert_eq!(decode(b"\xFF\xFE\x00\x00f\x00\x00\x00".to_vec()), Err(EncodingProblem::Utf32 { big_endian: false }));
+        assert_eq!(
+            decode(b"\xFF\xFE\x00\x00f\x00\x00\x00".to_vec()),
+            Err(EncodingProblem::Utf32 { big_endian: false })
+        );
         assert_eq!(decode(b"\x00\x00\xFE\xFF\x00\x00\x00f".to_vec()), Err(EncodingProblem::Utf32 { big_endian: true }));
     }
 

@@ -149,6 +149,12 @@ fn a_fifo_named_form_is_refused_without_blocking() {
     assert!(reported(&diagnostics, "E0109: `forms/common/codes.form` is a FIFO"), "{diagnostics:?}");
     let validate = formwerk(dir.path(), &["validate", "forms/common/codes.form", "x.json"]);
     assert_eq!(validate.status.code(), Some(2), "{}", stderr(&validate));
+
+    // An XDatenfelder file to import.
+    mkfifo(&dir.path().join("schema.xml"));
+    let import = formwerk(dir.path(), &["import-fim", "schema.xml"]);
+    assert_eq!(import.status.code(), Some(2), "{}", stderr(&import));
+    assert!(stderr(&import).contains("`schema.xml` is a FIFO, not a regular file"), "{}", stderr(&import));
 }
 
 #[test]
@@ -239,16 +245,34 @@ fn files_that_are_not_utf8_get_clear_messages_without_their_contents() {
         (
             "latin-1",
             latin1,
-            format!("`forms/antrag.form` is not UTF-8: the bytes at {} are not UTF-8", at(&latin_text, latin_text.find('\u{fc}').unwrap())),
+            format!(
+                "`forms/antrag.form` is not UTF-8: the bytes at {} are not UTF-8",
+                at(&latin_text, latin_text.find('\u{fc}').unwrap())
+            ),
         ),
-        ("UTF-16 LE", utf16(&hidden, false, true), "`forms/antrag.form` is UTF-16 (little-endian); Formwerk reads only UTF-8".into()),
-        ("UTF-16 BE", utf16(&hidden, true, true), "`forms/antrag.form` is UTF-16 (big-endian); Formwerk reads only UTF-8".into()),
+        (
+            "UTF-16 LE",
+            utf16(&hidden, false, true),
+            "`forms/antrag.form` is UTF-16 (little-endian); Formwerk reads only UTF-8".into(),
+        ),
+        (
+            "UTF-16 BE",
+            utf16(&hidden, true, true),
+            "`forms/antrag.form` is UTF-16 (big-endian); Formwerk reads only UTF-8".into(),
+        ),
         ("UTF-16 without mark", utf16(&hidden, false, false), "`forms/antrag.form` is UTF-16 (little-endian)".into()),
-        ("binary", [hidden.as_bytes(), b"\0\x01\x02"].concat(), format!("`forms/antrag.form` contains a NUL byte at {}", at(&hidden, end))),
+        (
+            "binary",
+            [hidden.as_bytes(), b"\0\x01\x02"].concat(),
+            format!("`forms/antrag.form` contains a NUL byte at {}", at(&hidden, end)),
+        ),
         (
             "surrogate",
             [hidden.as_bytes(), b"// \xED\xA0\x80\n"].concat(),
-            format!("`forms/antrag.form` is not UTF-8: the bytes at {} encode a lone UTF-16 surrogate", at(&format!("{hidden}// "), end + 3)),
+            format!(
+                "`forms/antrag.form` is not UTF-8: the bytes at {} encode a lone UTF-16 surrogate",
+                at(&format!("{hidden}// "), end + 3)
+            ),
         ),
     ];
     for (what, bytes, expected) in cases {

@@ -198,8 +198,18 @@ fn mutated_bytes_never_panic() {
     seeds.sort();
     let texts: Vec<Vec<u8>> = seeds.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let inserts: &[&[u8]] = &[
-        b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF", b"\x00\x00\xFE\xFF", b"\x00", b"\xFC", b"\xE4", b"\xED\xA0\x80",
-        b"\xC3", b"\xF0\x9F", b"\xF4\x90\x80\x80", b"\xC0\xAF",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFE\xFF",
+        b"\x00\x00\xFE\xFF",
+        b"\x00",
+        b"\xFC",
+        b"\xE4",
+        b"\xED\xA0\x80",
+        b"\xC3",
+        b"\xF0\x9F",
+        b"\xF4\x90\x80\x80",
+        b"\xC0\xAF",
     ];
     let mut rng = Rng(0xB17E_5EED_0000_0001);
     for i in 0..1_000 {

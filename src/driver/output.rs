@@ -38,7 +38,9 @@ const JOURNAL_TEMPORARY: &str = "journal.tmp";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Existing {
     Absent,
-    Directory { empty: bool },
+    Directory {
+        empty: bool,
+    },
     File,
     /// Anything Formwerk never replaces, in words: "a symbolic link", "a mount point", …
     Other(&'static str),
@@ -337,11 +339,8 @@ fn create_dir(path: &Path) -> Result<(), DriverError> {
 /// so that a crash can also leave an empty file behind.
 fn write_new_file(path: &Path, contents: &[u8]) -> Result<(), DriverError> {
     fault::before_mutation();
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| io_error("create", path, e))?;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| io_error("create", path, e))?;
     fault::before_mutation();
     file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| io_error("write", path, e))
 }
