@@ -1,6 +1,17 @@
-//! The driver: finds `.form` files on disk, runs the checker, and writes outputs so that a
-//! failed build changes nothing (everything is staged in a temporary directory first).
+//! The driver: finds `.form` files on disk, runs the checker, and writes outputs.
+//!
+//! Reading: every source is read through `files` (regular files only, never through a
+//! symbolic link, at most 16 MiB); the directory walk does not follow links and skips
+//! hidden entries. A file that is refused or not UTF-8 becomes a diagnostic of its own.
+//!
+//! Writing (`output`): a build's outcome in `--out` is all-old or all-new even when the
+//! process is killed, two builds never write at once, and only directories that Formwerk
+//! wrote (listed in the previous `manifest.json`, or empty) are ever replaced.
 
+mod fault;
+mod output;
+
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,8 +21,11 @@ use sha2::{Digest, Sha256};
 
 use crate::check::{self, Checked};
 use crate::emit::{self, OutputFile, Target};
+use crate::files::{self, FileProblem};
 use crate::ir;
 use crate::source::{DirLoader, FileId, SourceDb};
+
+use output::{Existing, OutputDir};
 
 /// A failure that is not a problem in the forms: missing paths, unreadable files, a full disk.
 #[derive(Debug)]
@@ -37,7 +51,12 @@ pub struct Session {
     pub checked: Checked,
 }
 
-/// All `.form` files below `dir`, sorted, so that runs are deterministic.
+/// The `.form` files below `dir`, sorted, so that runs are deterministic.
+///
+/// Symbolic links are not followed, and hidden entries (`.git`, an editor's `.#x.form`)
+/// are skipped. A link named `*.form`, a link to a directory, and a FIFO or other special
+/// file named `*.form` are returned too: reading them refuses them with a diagnostic,
+/// instead of skipping them silently.
 pub fn find_forms(dir: &Path) -> Result<Vec<PathBuf>, DriverError> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -45,17 +64,36 @@ pub fn find_forms(dir: &Path) -> Result<Vec<PathBuf>, DriverError> {
         let entries = std::fs::read_dir(&current).map_err(|e| io_error("read directory", &current, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| io_error("read directory", &current, e))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             let path = entry.path();
             let file_type = entry.file_type().map_err(|e| io_error("read", &path, e))?;
+            let is_form = path.extension().is_some_and(|e| e == "form");
             if file_type.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "form") {
+            } else if is_form || (file_type.is_symlink() && path.is_dir()) {
                 found.push(path);
             }
         }
     }
     found.sort();
     Ok(found)
+}
+
+/// Refuses a directory the user named that is a symbolic link (or no directory at all).
+fn named_directory(path: &Path, what: &str) -> Result<(), DriverError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(DriverError {
+            message: format!(
+                "{what} `{}` is a symbolic link; Formwerk does not follow links (name the directory it points to)",
+                path.display()
+            ),
+        }),
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(DriverError { message: format!("{what} `{}` is not a directory", path.display()) }),
+        Err(_) => Err(DriverError { message: format!("{what} `{}` does not exist", path.display()) }),
+    }
 }
 
 /// The directory modules are resolved against for `path` when none is given: a directory
@@ -71,25 +109,40 @@ pub fn default_root(path: &Path) -> PathBuf {
 
 /// Loads and checks the `.form` files at `paths` (files or directories).
 pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, DriverError> {
+    if let Some(root) = root {
+        named_directory(root, "the module root")?;
+    }
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
     let root = root.map(Path::to_path_buf).unwrap_or_else(|| default_root(&first));
     let loader = DirLoader::new(&root);
     let mut db = SourceDb::new();
     let mut roots: Vec<FileId> = Vec::new();
     for path in paths {
-        if !path.exists() {
+        let Ok(metadata) = std::fs::symlink_metadata(path) else {
             return Err(DriverError { message: format!("`{}` does not exist", path.display()) });
-        }
-        let files = if path.is_dir() { find_forms(path)? } else { vec![path.clone()] };
+        };
+        let files = if metadata.is_dir() {
+            find_forms(path)?
+        } else if metadata.file_type().is_symlink() && path.is_dir() {
+            named_directory(path, "the directory")?;
+            Vec::new()
+        } else {
+            vec![path.clone()]
+        };
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| io_error("read", &file, e))?;
             let module = loader
                 .module_of(&file)
                 .unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             if db.find_module(&module).is_some() {
                 continue;
             }
-            roots.push(db.add(loader.display_name(&file), module, text));
+            let contents = match files::read_regular(&file, files::MAX_SOURCE_BYTES) {
+                Err(problem @ (FileProblem::Missing | FileProblem::Unreadable { .. })) => {
+                    return Err(DriverError { message: problem.describe(&file.display().to_string()) })
+                }
+                contents => contents,
+            };
+            roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
     let checked = check::check(&mut db, &loader, &roots);
@@ -131,23 +184,214 @@ pub enum BuildOutcome {
 
 /// `formwerk build`: checks every form below `forms`, then replaces the outputs of
 /// `targets` under `out` (each target owns one subdirectory) and the common files.
+///
+/// Settings, `forms` and `out` are checked before anything is read or written; a build
+/// with errors in the forms writes nothing (and does not even create `out`).
 pub fn build(
     forms: &Path,
     out: &Path,
     targets: &[Target],
     settings: &emit::Settings,
 ) -> Result<BuildOutcome, DriverError> {
-    if !forms.is_dir() {
-        return Err(DriverError { message: format!("forms directory `{}` does not exist", forms.display()) });
+    check_settings(settings)?;
+    named_directory(forms, "the forms directory")?;
+    match std::fs::symlink_metadata(out) {
+        Ok(metadata) if metadata.file_type().is_symlink() || !metadata.is_dir() => {
+            // `OutputDir::open` says what is wrong.
+            OutputDir::open(out, false, || {})?;
+        }
+        _ => {}
     }
     let session = check_paths(&[forms.to_path_buf()], Some(forms))?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let files = generate(&session, targets, settings);
-    write_atomically(out, targets, &files)?;
+    let mut files = generate(&session, targets, settings);
+    write(out, targets, &mut files)?;
     let n_forms = session.checked.forms.len();
     Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
+}
+
+/// Finishes or discards what a killed build left in `out` (as every build does first),
+/// waiting for a build that is writing there. Nothing to do if `out` does not exist.
+pub fn recover(out: &Path) -> Result<(), DriverError> {
+    OutputDir::open(out, false, || wait_message(out)).map(drop)
+}
+
+fn wait_message(out: &Path) {
+    eprintln!("waiting for another build into `{}` to finish", out.display());
+}
+
+/// The checks of a build's settings that no backend can make up for.
+pub fn check_settings(settings: &emit::Settings) -> Result<(), DriverError> {
+    emit::rust::check_crate_name(&settings.crate_name)
+        .map_err(|why| DriverError { message: format!("`--crate-name {:?}`: {why}", settings.crate_name) })?;
+    check_schema_base_uri(&settings.schema_base_uri)
+        .map_err(|why| DriverError { message: format!("`--schema-base-uri {:?}`: {why}", settings.schema_base_uri) })
+}
+
+/// Each schema's `$id` is `<base>/<form>/<version>/schema.json`, so the base must be an
+/// absolute http(s) URI with a host and no query or fragment (a `$id` must not have a
+/// fragment, and a query would end up in the middle), written only with the characters
+/// RFC 3986 allows, percent-encoding included; no `.` or `..` segments; at most 1000 bytes.
+pub fn check_schema_base_uri(uri: &str) -> Result<(), String> {
+    if uri.len() > 1000 {
+        return Err("a base URI has at most 1000 characters".to_string());
+    }
+    let rest = uri
+        .strip_prefix("https://")
+        .or_else(|| uri.strip_prefix("http://"))
+        .ok_or("the base URI must start with `https://` or `http://`")?;
+    let bytes = uri.as_bytes();
+    for (index, c) in uri.char_indices() {
+        match c {
+            '?' => return Err("the base URI must not have a query (`?`)".to_string()),
+            '#' => return Err("the base URI must not have a fragment (`#`)".to_string()),
+            '%' if !(bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit)) =>
+            {
+                return Err("`%` must start a percent-encoded byte such as `%20`".to_string())
+            }
+            c if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c) => {}
+            c => return Err(format!("{c:?} is not allowed in a URI (percent-encode it)")),
+        }
+    }
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if authority.contains('@') {
+        return Err("the base URI must not contain user information (`user@`)".to_string());
+    }
+    let host = authority.rsplit_once(':').map_or(authority, |(host, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            host
+        } else {
+            authority
+        }
+    });
+    if host.is_empty() || host.contains(':') {
+        return Err("the base URI has no host name".to_string());
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") {
+        return Err("the base URI must not have `.` or `..` segments".to_string());
+    }
+    Ok(())
+}
+
+/// Writes a generation into `out`: locked, recovered, checked for ownership, then replaced
+/// all at once.
+fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(), DriverError> {
+    let Some(dir) = OutputDir::open(out, true, || wait_message(out))? else {
+        return Err(DriverError { message: format!("cannot create `{}`", out.display()) });
+    };
+    let previous = previous_manifest(&dir)?;
+    let owned = owned_directories(previous.as_ref());
+    let directories: Vec<&str> = targets.iter().map(|t| t.directory()).collect();
+    for directory in &directories {
+        match dir.existing(directory) {
+            Existing::Absent | Existing::Directory { empty: true } => {}
+            Existing::Directory { empty: false } if owned.contains(*directory) => {}
+            Existing::Directory { empty: false } => {
+                return Err(refusal(
+                    &dir,
+                    directory,
+                    "a directory that Formwerk did not write (it is not empty and not listed in `manifest.json`)",
+                ))
+            }
+            Existing::File => return Err(refusal(&dir, directory, "a file")),
+            Existing::Other(kind) => return Err(refusal(&dir, directory, kind)),
+        }
+    }
+    let previous_files = previous.as_ref().and_then(|p| p["files"].as_object());
+    for file in files.iter().filter(|f| !f.path.contains('/') && f.path != "manifest.json") {
+        match dir.existing(&file.path) {
+            Existing::Absent => {}
+            Existing::File if previous_files.is_some_and(|f| f.contains_key(&file.path)) => {}
+            Existing::File => {
+                return Err(refusal(
+                    &dir,
+                    &file.path,
+                    "a file that Formwerk did not write (not listed in `manifest.json`)",
+                ))
+            }
+            Existing::Directory { .. } => return Err(refusal(&dir, &file.path, "a directory")),
+            Existing::Other(kind) => return Err(refusal(&dir, &file.path, kind)),
+        }
+    }
+    // Directories of earlier builds that this one leaves in place stay Formwerk's.
+    let mut kept: BTreeSet<String> = directories.iter().map(|d| d.to_string()).collect();
+    for directory in owned {
+        if !kept.contains(&directory) && matches!(dir.existing(&directory), Existing::Directory { .. }) {
+            kept.insert(directory);
+        }
+    }
+    list_directories(files, &kept);
+    dir.replace(&directories, files)
+}
+
+fn refusal(dir: &OutputDir, name: &str, what: &str) -> DriverError {
+    DriverError {
+        message: format!(
+            "refusing to replace `{}`: it is {what}; move it away or build into another --out",
+            dir.path().join(name).display()
+        ),
+    }
+}
+
+/// The `manifest.json` of the generation in `out`, if there is one; an error if there is
+/// a `manifest.json` that Formwerk did not write (it would be replaced).
+fn previous_manifest(dir: &OutputDir) -> Result<Option<serde_json::Value>, DriverError> {
+    let not_ours = |what: &str| DriverError {
+        message: format!(
+            "refusing to replace `{}`: it is {what}; move it away or build into another --out",
+            dir.path().join("manifest.json").display()
+        ),
+    };
+    match dir.existing("manifest.json") {
+        Existing::Absent => return Ok(None),
+        Existing::File => {}
+        Existing::Directory { .. } => return Err(not_ours("a directory")),
+        Existing::Other(kind) => return Err(not_ours(kind)),
+    }
+    let bytes = dir.read("manifest.json")?.unwrap_or_default();
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(manifest) if manifest["ir_version"].is_u64() && manifest["files"].is_object() => Ok(Some(manifest)),
+        _ => Err(not_ours("not a manifest that Formwerk wrote")),
+    }
+}
+
+/// The target directories a manifest says Formwerk wrote (`directories`, or in manifests
+/// from before that field, `targets`); only names of targets count.
+fn owned_directories(manifest: Option<&serde_json::Value>) -> BTreeSet<String> {
+    let Some(manifest) = manifest else {
+        return BTreeSet::new();
+    };
+    let listed = manifest.get("directories").or_else(|| manifest.get("targets"));
+    let known: Vec<&str> = Target::ALL.iter().chain(Target::EXTRA).map(|t| t.directory()).collect();
+    listed
+        .and_then(|l| l.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+        .filter(|d| known.contains(d))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Sets the manifest's `directories` to `directories`.
+fn list_directories(files: &mut [OutputFile], directories: &BTreeSet<String>) {
+    let Some(file) = files.iter_mut().find(|f| f.path == "manifest.json") else {
+        return;
+    };
+    let Ok(mut manifest) = serde_json::from_slice::<serde_json::Value>(&file.contents) else {
+        return;
+    };
+    manifest["directories"] = json!(directories);
+    file.contents = manifest_bytes(&manifest);
+}
+
+fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
+    let mut contents = serde_json::to_vec_pretty(manifest).expect("JSON values serialise");
+    contents.push(b'\n');
+    contents
 }
 
 /// Every output file of a build, in a fixed order, including the manifest.
@@ -184,71 +428,21 @@ pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings
         .collect();
     let hashes: serde_json::Map<String, serde_json::Value> =
         files.iter().map(|f| (f.path.clone(), json!(sha256(&f.contents)))).collect();
+    let directories: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
     let manifest = json!({
         "ir_version": ir::VERSION,
         "targets": targets.iter().map(|t| t.name()).collect::<Vec<_>>(),
+        // The target directories under `--out` that Formwerk wrote (a later build replaces
+        // only these); a build that emits fewer targets keeps the others listed.
+        "directories": directories,
         "forms": manifest_forms,
         "files": hashes,
     });
-    let mut contents = serde_json::to_vec_pretty(&manifest).expect("JSON values serialise");
-    contents.push(b'\n');
-    files.push(OutputFile { path: "manifest.json".to_string(), contents });
+    files.push(OutputFile { path: "manifest.json".to_string(), contents: manifest_bytes(&manifest) });
     files
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Writes `files` into a staging directory next to `out`, then swaps each target's
-/// directory and each common file into place. Nothing under `out` changes if staging fails.
-fn write_atomically(out: &Path, targets: &[Target], files: &[OutputFile]) -> Result<(), DriverError> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-    let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "generated".into());
-    let staging = parent.join(format!(".{out_name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io_error("remove", &staging, e))?;
-    }
-    let result = stage(&staging, files).and_then(|()| swap_in(out, &staging, targets, files));
-    let _ = std::fs::remove_dir_all(&staging);
-    result
-}
-
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), DriverError> {
-    for file in files {
-        let path = staging.join(&file.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
-        }
-        std::fs::write(&path, &file.contents).map_err(|e| io_error("write", &path, e))?;
-    }
-    for dir in Target::ALL.iter().chain(Target::EXTRA).map(|t| staging.join(t.directory())) {
-        // A target with no forms still owns an (empty) directory.
-        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
-    }
-    Ok(())
-}
-
-fn swap_in(out: &Path, staging: &Path, targets: &[Target], files: &[OutputFile]) -> Result<(), DriverError> {
-    std::fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
-    for target in targets {
-        let new = staging.join(target.directory());
-        let current = out.join(target.directory());
-        let old = out.join(format!(".{}.old-{}", target.directory(), std::process::id()));
-        if current.exists() {
-            std::fs::rename(&current, &old).map_err(|e| io_error("move", &current, e))?;
-        }
-        std::fs::rename(&new, &current).map_err(|e| io_error("move", &new, e))?;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| io_error("remove", &old, e))?;
-        }
-    }
-    for file in files.iter().filter(|f| !f.path.contains('/')) {
-        let from = staging.join(&file.path);
-        let to = out.join(&file.path);
-        std::fs::rename(&from, &to).map_err(|e| io_error("move", &from, e))?;
-    }
-    Ok(())
 }

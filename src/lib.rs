@@ -6,14 +6,16 @@
 //! reporting `diag`nostics) → `ir` (the checked model) → `emit` (one module per target).
 //! `validate` interprets the IR and defines what a form means; `formdata` turns posted HTML
 //! forms into submissions; `examples` generates valid and invalid submissions; `driver` runs
-//! the pipeline on disk; `runtime` holds what generated code shares with the validator (exact
-//! dates and decimals, value formats, messages), re-exported for the compiler as `value`.
+//! the pipeline on disk; `files` reads hostile files (regular files only, no links, bounded,
+//! UTF-8); `runtime` holds what generated code shares with the validator (exact dates and
+//! decimals, value formats, messages), re-exported for the compiler as `value`.
 
 pub mod check;
 pub mod diag;
 pub mod driver;
 pub mod emit;
 pub mod examples;
+pub mod files;
 pub mod fim;
 pub mod formdata;
 pub mod ir;

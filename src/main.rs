@@ -422,11 +422,15 @@ fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
 }
 
+/// The largest XDatenfelder file `import-fim` reads (the largest real one has 1.4 MB).
+const MAX_FIM_BYTES: u64 = 64 * 1024 * 1024;
+
 /// `formwerk import-fim`: writes the source, then checks it like `formwerk check` would.
 fn import_fim(file: &Path, codelists: Option<&Path>, out: Option<&Path>, show_report: bool) -> ExitCode {
-    let xml = match std::fs::read_to_string(file) {
+    // A regular file only, not through a link, bounded, UTF-8: never a FIFO that blocks.
+    let xml = match formwerk::files::read_text(file, MAX_FIM_BYTES) {
         Ok(xml) => xml,
-        Err(error) => return usage_failure(&format!("cannot read `{}`: {error}", file.display())),
+        Err(error) => return usage_failure(&error),
     };
     let library = match codelists.map(formwerk::fim::Library::load).transpose() {
         Ok(Some((library, skipped))) => {

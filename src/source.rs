@@ -2,8 +2,16 @@
 //!
 //! Everything that points into source code does so through a `Span` of byte offsets.
 //! Line and column numbers are computed only when a diagnostic is rendered.
+//!
+//! A file enters the `SourceDb` as bytes and is decoded there (`files::decode`), so a file
+//! that is not UTF-8 text, or that was refused unread (a symbolic link, a FIFO, too large),
+//! still has a name and an id but no text: [`file_diagnostics`] says why, without echoing
+//! a byte of it. Modules on disk are read only through `files`, never through a link.
 
 use std::path::{Path, PathBuf};
+
+use crate::diag::{Code, Diagnostic};
+use crate::files::{self, Contents, EncodingProblem, FileProblem};
 
 /// Index of a file in a [`SourceDb`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -43,9 +51,23 @@ pub struct SourceFile {
     pub name: String,
     /// The module path under which `use` finds this file (e.g. `common.person`).
     pub module: String,
+    /// The decoded text, without a byte order mark; empty when the file has a `problem`.
     pub text: String,
+    /// Why the file has no text: refused unread, or not UTF-8.
+    pub problem: Option<SourceProblem>,
+    /// The file started with a UTF-8 byte order mark (skipped).
+    pub bom: bool,
     /// Byte offsets at which lines start, for line/column lookup.
     line_starts: Vec<u32>,
+}
+
+/// Why a source file has no text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceProblem {
+    /// Not read at all: a symbolic link, not a regular file, too large, unreadable.
+    Refused(FileProblem),
+    /// Read, but not UTF-8 text.
+    Encoding(EncodingProblem),
 }
 
 impl SourceFile {
@@ -70,11 +92,22 @@ impl SourceDb {
         SourceDb::default()
     }
 
+    /// Adds a text, decoded like a file's bytes: a byte order mark is skipped, and a text
+    /// with NUL bytes (binary, or UTF-16) becomes a file with a problem and no text.
     pub fn add(&mut self, name: impl Into<String>, module: impl Into<String>, text: impl Into<String>) -> FileId {
-        let text = text.into();
+        self.add_contents(name, module, Ok(text.into().into_bytes()))
+    }
+
+    /// Adds a file as read from disk: its bytes, decoded, or why it was refused.
+    pub fn add_contents(&mut self, name: impl Into<String>, module: impl Into<String>, contents: Contents) -> FileId {
+        let (text, bom, problem) = match contents.map(files::decode) {
+            Ok(Ok(decoded)) => (decoded.text, decoded.bom, None),
+            Ok(Err(encoding)) => (String::new(), false, Some(SourceProblem::Encoding(encoding))),
+            Err(refused) => (String::new(), false, Some(SourceProblem::Refused(refused))),
+        };
         let mut line_starts = vec![0u32];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        self.files.push(SourceFile { name: name.into(), module: module.into(), text, line_starts });
+        self.files.push(SourceFile { name: name.into(), module: module.into(), text, problem, bom, line_starts });
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -96,13 +129,67 @@ impl SourceDb {
     }
 }
 
-/// Where `use a.b` looks for modules: a directory of `.form` files, or files held in memory.
-pub trait ModuleLoader {
-    /// The display name and text of module `a.b`, or `None` if it does not exist.
-    fn load(&self, module: &str) -> Option<(String, String)>;
+/// What is wrong with a file as a whole, before any parsing: it was refused unread or is
+/// not UTF-8 (an error, and the file has no text), or it starts with a byte order mark
+/// (a warning). Each diagnostic points at the start of the file and names its position.
+pub fn file_diagnostics(db: &SourceDb, id: FileId) -> Vec<Diagnostic> {
+    let file = db.get(id);
+    let start = Span::new(id, 0, 0);
+    let mut out = Vec::new();
+    match &file.problem {
+        Some(SourceProblem::Refused(problem)) => {
+            let help = match problem {
+                FileProblem::SymbolicLink { .. } => {
+                    "copy the file into the forms directory, or name the directory the link points to"
+                }
+                FileProblem::NotRegular { .. } => "a form source is a regular file; rename or move this one",
+                FileProblem::TooLarge { .. } => "split the file into modules (`use a.b` reads `a/b.form`)",
+                FileProblem::Missing | FileProblem::Unreadable { .. } => "check the file's permissions",
+            };
+            out.push(
+                Diagnostic::new(Code::SourceFileRefused, problem.describe(&file.name), start, "not read")
+                    .with_help(help),
+            );
+        }
+        Some(SourceProblem::Encoding(problem)) => {
+            let help = match problem {
+                EncodingProblem::Utf16 { .. } | EncodingProblem::Utf32 { .. } => {
+                    "save the file as UTF-8 (for example with `iconv -f UTF-16 -t UTF-8`)"
+                }
+                EncodingProblem::Nul { .. } => "a form source is UTF-8 text; this file is not one",
+                EncodingProblem::InvalidUtf8 { .. } => {
+                    "the file is probably Latin-1 or Windows-1252; save it as UTF-8 (for example with `iconv -f WINDOWS-1252 -t UTF-8`)"
+                }
+            };
+            out.push(
+                Diagnostic::new(Code::SourceNotUtf8, problem.describe(&file.name), start, "not UTF-8 text")
+                    .with_help(help),
+            );
+        }
+        None if file.bom => out.push(
+            Diagnostic::new(
+                Code::ByteOrderMark,
+                format!("`{}` starts with a UTF-8 byte order mark", file.name),
+                start,
+                "byte order mark, skipped",
+            )
+            .with_help("save the file as UTF-8 without a byte order mark; some tools read the mark as text"),
+        ),
+        None => {}
+    }
+    out
 }
 
-/// Loads `a.b` from `<root>/a/b.form`.
+/// Where `use a.b` looks for modules: a directory of `.form` files, or files held in memory.
+pub trait ModuleLoader {
+    /// The display name and contents of module `a.b` (its bytes, or why its file was not
+    /// read), or `None` if it does not exist.
+    fn load(&self, module: &str) -> Option<(String, Contents)>;
+}
+
+/// Loads `a.b` from `<root>/a/b.form`, reading only regular files, never through a
+/// symbolic link (neither the file nor a directory below the root), at most
+/// [`files::MAX_SOURCE_BYTES`].
 pub struct DirLoader {
     pub root: PathBuf,
 }
@@ -128,17 +215,20 @@ impl DirLoader {
 }
 
 impl ModuleLoader for DirLoader {
-    fn load(&self, module: &str) -> Option<(String, String)> {
+    fn load(&self, module: &str) -> Option<(String, Contents)> {
         if module.split('.').any(|part| part.is_empty() || part.contains(['/', '\\'])) {
             return None;
         }
-        let mut path = self.root.clone();
+        let mut relative = PathBuf::new();
         for part in module.split('.') {
-            path.push(part);
+            relative.push(part);
         }
-        path.set_extension("form");
-        let text = std::fs::read_to_string(&path).ok()?;
-        Some((self.display_name(&path), text))
+        relative.set_extension("form");
+        let path = self.root.join(&relative);
+        match files::read_below(&self.root, &relative, files::MAX_SOURCE_BYTES) {
+            Err(FileProblem::Missing) => None,
+            contents => Some((self.display_name(&path), contents)),
+        }
     }
 }
 
@@ -149,7 +239,7 @@ pub struct MemoryLoader {
 }
 
 impl ModuleLoader for MemoryLoader {
-    fn load(&self, module: &str) -> Option<(String, String)> {
-        self.modules.get(module).cloned()
+    fn load(&self, module: &str) -> Option<(String, Contents)> {
+        self.modules.get(module).map(|(name, text)| (name.clone(), Ok(text.clone().into_bytes())))
     }
 }

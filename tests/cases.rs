@@ -4,8 +4,9 @@
 //! - `err/`: must report at least one error; the snapshot shows the rendered diagnostics.
 //! - `warn/`: must report warnings and no errors; the snapshot shows them.
 //!
-//! A case may hold several files, separated by `//- /path.form` lines. Adding a test is
-//! adding a file; run `cargo insta test` and `cargo insta review` to accept its snapshot.
+//! A case may hold several files, separated by `//- /path.form` lines. A case that is not
+//! UTF-8 is one file, read as bytes. Adding a test is adding a file; run `cargo insta test`
+//! and `cargo insta review` to accept its snapshot.
 
 mod common;
 
@@ -19,8 +20,7 @@ fn kind_of(path: &Path) -> &str {
 }
 
 fn run_case(path: &Path) -> (String, Vec<Code>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let (db, checked) = common::check_fixture(&text);
+    let (db, checked) = common::check_fixture_file(path);
     let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
     let n_errors = checked.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
     let n_warnings = checked.diagnostics.len() - n_errors;
@@ -53,6 +53,9 @@ fn cases() {
     });
 }
 
+/// Codes that only the file system produces, with the test that shows each.
+const FILE_SYSTEM_CODES: &[(Code, &str)] = &[(Code::SourceFileRefused, "tests/hostile_fs.rs")];
+
 #[test]
 fn every_diagnostic_code_has_a_case() {
     let mut seen = BTreeSet::new();
@@ -66,11 +69,16 @@ fn every_diagnostic_code_has_a_case() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "form") && kind_of(&path) != "ok" {
                 n_err_cases += usize::from(kind_of(&path) == "err");
-                let text = std::fs::read_to_string(&path).unwrap();
-                let (_, checked) = common::check_fixture(&text);
+                let (_, checked) = common::check_fixture_file(&path);
                 seen.extend(checked.diagnostics.iter().map(|d| d.code));
             }
         }
+    }
+    // Only a file system can hold a symbolic link or a FIFO: the named test shows these codes.
+    for (code, test) in FILE_SYSTEM_CODES {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(test)).unwrap();
+        assert!(text.contains(code.as_str()), "{test} must show {}", code.as_str());
+        seen.insert(*code);
     }
     let missing: Vec<&str> = Code::ALL.iter().filter(|c| !seen.contains(c)).map(|c| c.as_str()).collect();
     assert!(missing.is_empty(), "codes without an err/warn case: {missing:?}");

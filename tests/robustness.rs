@@ -140,7 +140,9 @@ fn ten_thousand_mutants_never_panic() {
     form_files(&root.join("tests/cases"), &mut seeds);
     seeds.sort();
     assert!(seeds.len() > 20, "expected the corpus and the cases as seeds");
-    let texts: Vec<String> = seeds.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    // A case that is not UTF-8 (`latin1_source.form`) seeds as its lossy text.
+    let texts: Vec<String> =
+        seeds.iter().map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned()).collect();
     // Corpus modules stay available so that `use` in mutants resolves.
     let modules: String = seeds
         .iter()
@@ -182,5 +184,50 @@ fn hostile_inputs_get_diagnostics_not_crashes() {
     for input in inputs {
         let (db, checked) = common::check_fixture(&input);
         common::render_plain(&db, &checked);
+    }
+}
+
+/// Sources as bytes, as they come from disk: byte order marks, UTF-16 and UTF-32, NUL bytes,
+/// Latin-1 bytes, encoded surrogates and truncated sequences are decoded or refused with a
+/// diagnostic, never a panic, and a refused file never shows its bytes.
+#[test]
+fn mutated_bytes_never_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds = Vec::new();
+    form_files(&root.join("forms"), &mut seeds);
+    seeds.sort();
+    let texts: Vec<Vec<u8>> = seeds.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let inserts: &[&[u8]] = &[
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFE\xFF",
+        b"\x00\x00\xFE\xFF",
+        b"\x00",
+        b"\xFC",
+        b"\xE4",
+        b"\xED\xA0\x80",
+        b"\xC3",
+        b"\xF0\x9F",
+        b"\xF4\x90\x80\x80",
+        b"\xC0\xAF",
+    ];
+    let mut rng = Rng(0xB17E_5EED_0000_0001);
+    for i in 0..1_000 {
+        let mut bytes = texts[i % texts.len()].clone();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(bytes.len() + 1);
+            match rng.below(3) {
+                0 => bytes.splice(at..at, inserts[rng.below(inserts.len())].iter().copied()).for_each(drop),
+                1 => bytes.truncate(at),
+                _ => bytes = bytes.iter().flat_map(|b| [*b, 0]).collect(),
+            }
+        }
+        let mut db = formwerk::source::SourceDb::new();
+        let file = db.add_contents("main.form", "main", Ok(bytes));
+        let checked = formwerk::check::check(&mut db, &formwerk::source::MemoryLoader::default(), &[file]);
+        let rendered = common::render_plain(&db, &checked);
+        if db.get(file).problem.is_some() {
+            assert!(db.get(file).text.is_empty() && !rendered.contains("title \""), "{rendered}");
+        }
     }
 }

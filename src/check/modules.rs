@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::{FileId, ModuleLoader, SourceDb};
+use crate::source::{self, FileId, ModuleLoader, SourceDb};
 use crate::syntax::{self, ast};
 
 /// One parsed file and where its imports lead.
@@ -42,14 +42,17 @@ pub fn load(
         if units.contains_key(&file) {
             continue;
         }
-        let (ast, mut parse_diagnostics) = syntax::parse(db, file);
+        // A file that was refused or is not UTF-8 has no text to parse; say why instead.
+        diagnostics.extend(source::file_diagnostics(db, file));
+        let (ast, mut parse_diagnostics) =
+            if db.get(file).problem.is_some() { (None, Vec::new()) } else { syntax::parse(db, file) };
         diagnostics.append(&mut parse_diagnostics);
         let mut imports = Vec::new();
         for use_ in ast.as_ref().map(|a| a.uses.as_slice()).unwrap_or_default() {
             let module = use_.module();
             let target = db.find_module(&module).or_else(|| {
-                let (name, text) = loader.load(&module)?;
-                Some(db.add(name, module.clone(), text))
+                let (name, contents) = loader.load(&module)?;
+                Some(db.add_contents(name, module.clone(), contents))
             });
             match target {
                 Some(target) => queue.push(target),

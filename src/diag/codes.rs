@@ -180,6 +180,40 @@ Example:
 Fix: keep the one you mean. `required when <condition>` replaces `required`
 for fields that are required only sometimes.";
 
+    /// A source file is not UTF-8 text: UTF-16, UTF-32, Latin-1, binary.
+    SourceNotUtf8 = "E0108", "source-not-utf8", Error,
+"Formwerk reads form sources as UTF-8 only. The file is UTF-16 or UTF-32
+(recognised by its byte order mark, or UTF-16 by the NUL byte in every
+other place), contains a NUL byte (a binary file), or has bytes that are
+not UTF-8, as Latin-1 and Windows-1252 files do for umlauts; a lone UTF-16
+surrogate encoded in UTF-8 is not UTF-8 either. The message names the line,
+column and byte offset of the first such byte but never shows the file's
+contents, since a file that is not text may hold anything.
+
+Example: a file saved as Windows-1252, where `ü` is the single byte 0xFC:
+
+    form antrag {
+      title \"Führungszeugnis\"     // the byte 0xFC at line 2, column 11
+
+Fix: save the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8`.";
+
+    /// A source file was refused unread: a symbolic link, not a regular file, too large.
+    SourceFileRefused = "E0109", "source-file-refused", Error,
+"Formwerk reads only regular files, never through a symbolic link, and none
+larger than 16 MiB. This applies to every `.form` file found in a directory
+and to every module that `use` reads. A link could lead out of the project
+(to `/proc/self/environ`, say, whose contents a syntax error would print), a
+FIFO or device could block the build for ever, and a huge file could
+exhaust memory; so such files are refused before they are opened.
+
+Example:
+
+    forms/antrag.form -> /etc/passwd       // a symbolic link
+    forms/pipe.form                        // a FIFO (mkfifo)
+
+Fix: copy the real file into the forms directory (or name the directory a
+link points to), and split very large sources into modules.";
+
     /// A reference names a field, group or repeat that does not exist.
     UnknownName = "E0201", "unknown-name", Error,
 "A condition, rule or `at` target names something that is not declared.
@@ -561,4 +595,14 @@ Example:
     form x { … }       // no field of a type from common.bank
 
 Fix: remove the `use`.";
+
+    /// A source file starts with a UTF-8 byte order mark.
+    ByteOrderMark = "W0004", "byte-order-mark", Warning,
+"The file starts with the bytes EF BB BF, a UTF-8 byte order mark. Formwerk
+skips it, but UTF-8 needs no byte order mark, and other tools (diff, grep,
+scripts that read the first line) see it as text.
+
+Example: a file saved by an editor with the encoding \"UTF-8 with BOM\".
+
+Fix: save the file as plain UTF-8.";
 }

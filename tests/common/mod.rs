@@ -41,6 +41,20 @@ pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
     (db, checked)
 }
 
+/// Checks a fixture file: split into files if it is UTF-8 text, else one file `main.form`
+/// whose bytes are decoded as the driver decodes a file on disk (e.g. a Latin-1 case).
+pub fn check_fixture_file(path: &std::path::Path) -> (SourceDb, Checked) {
+    match String::from_utf8(std::fs::read(path).unwrap()) {
+        Ok(text) => check_fixture(&text),
+        Err(not_utf8) => {
+            let mut db = SourceDb::new();
+            let root = db.add_contents("main.form", "main", Ok(not_utf8.into_bytes()));
+            let checked = check::check(&mut db, &MemoryLoader::default(), &[root]);
+            (db, checked)
+        }
+    }
+}
+
 /// Diagnostics as a user sees them, without colour, 80 columns.
 pub fn render_plain(db: &SourceDb, checked: &Checked) -> String {
     render::render_all(db, &checked.diagnostics, RenderOptions::plain())

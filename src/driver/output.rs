@@ -1,0 +1,391 @@
+//! The output directory of a build, written so that every outcome is all-old or all-new,
+//! even if the process is killed at any instant.
+//!
+//! Everything a build needs while writing lives in `<out>/.formwerk-staging/`: inside
+//! `--out`, so on the same file system even when `--out` is a mount point, and no write
+//! access is needed anywhere but `--out`.
+//!
+//! - `new/` holds the new generation: every file and directory is written and fsynced first.
+//! - `journal` lists the entries of `<out>` to replace. It is written last (temporary file,
+//!   fsync, rename, fsync): once it exists, the new generation is complete and committed.
+//! - `old/` receives each replaced entry until the staging directory is removed.
+//!
+//! Committing rolls the journal forward: per entry, the current one is renamed into `old/`
+//! and the staged one into its place. Each step can be repeated after a crash, so a build
+//! killed half-way is finished by the next one, which first recovers: with a journal it
+//! rolls forward, without one it discards the staging directory; either way no leftovers
+//! remain. A build holds an exclusive `flock` on `<out>` itself from before recovery until
+//! the staging directory is gone (the kernel releases it when the process dies), so two
+//! builds never write at once: the second waits.
+//!
+//! Every mutation goes through the functions at the end, which call `fault::before_mutation`
+//! so that the crash tests can kill the process at each one in turn.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use super::{fault, io_error, DriverError};
+use crate::emit::OutputFile;
+use crate::files;
+
+/// The staging directory's name inside `--out`.
+pub const STAGING: &str = ".formwerk-staging";
+const JOURNAL: &str = "journal";
+const JOURNAL_TEMPORARY: &str = "journal.tmp";
+
+/// What is at a path directly under `--out`, looked at without following a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    Absent,
+    Directory {
+        empty: bool,
+    },
+    File,
+    /// Anything Formwerk never replaces, in words: "a symbolic link", "a mount point", …
+    Other(&'static str),
+}
+
+/// `--out`, locked against other builds and recovered from killed ones.
+pub struct OutputDir {
+    path: PathBuf,
+    /// Holds the `flock` until dropped.
+    _lock: Lock,
+}
+
+impl OutputDir {
+    /// Creates `path` if `create` and it is missing, waits for the lock (calling `on_wait`
+    /// first if another build holds it), and recovers what a killed build left.
+    /// `Ok(None)`: `path` does not exist and `create` is false.
+    pub fn open(path: &Path, create: bool, on_wait: impl FnOnce()) -> Result<Option<OutputDir>, DriverError> {
+        match std::fs::symlink_metadata(path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(DriverError {
+                    message: format!(
+                        "the output directory `{}` is a symbolic link; Formwerk does not follow links (name the directory it points to)",
+                        path.display()
+                    ),
+                })
+            }
+            Ok(metadata) if !metadata.is_dir() => {
+                return Err(DriverError {
+                    message: format!("the output directory `{}` is a file, not a directory", path.display()),
+                })
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Ok(None);
+                }
+                fault::before_mutation();
+                std::fs::create_dir_all(path).map_err(|e| io_error("create", path, e))?;
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    sync_dir(parent).map_err(|e| io_error("sync", parent, e))?;
+                }
+            }
+            Err(error) => return Err(io_error("read", path, error)),
+        }
+        let lock = Lock::acquire(path, on_wait)?;
+        let dir = OutputDir { path: path.to_path_buf(), _lock: lock };
+        dir.recover()?;
+        Ok(Some(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What is at `<out>/<name>`. A directory on another file system (a mount point) or one
+    /// this process may not change counts as something else: it cannot be replaced.
+    pub fn existing(&self, name: &str) -> Existing {
+        let path = self.path.join(name);
+        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+            return Existing::Absent;
+        };
+        let file_type = metadata.file_type();
+        if file_type.is_symlink() {
+            return Existing::Other("a symbolic link");
+        }
+        if !same_device(&self.path, &metadata) {
+            return Existing::Other("a mount point (another file system)");
+        }
+        if file_type.is_file() {
+            return Existing::File;
+        }
+        if !file_type.is_dir() {
+            return Existing::Other("a special file");
+        }
+        if !may_change(&path) {
+            return Existing::Other("a directory without write permission");
+        }
+        let empty = std::fs::read_dir(&path).map(|mut entries| entries.next().is_none()).unwrap_or(false);
+        Existing::Directory { empty }
+    }
+
+    /// The bytes of the regular file `<out>/<name>`, if there is one.
+    pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>, DriverError> {
+        let path = self.path.join(name);
+        match files::read_regular(&path, files::MAX_SOURCE_BYTES) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(files::FileProblem::Missing) => Ok(None),
+            Err(problem) => Err(DriverError { message: problem.describe(&path.display().to_string()) }),
+        }
+    }
+
+    /// Replaces the directories `directories` and the top-level files among `files` with
+    /// `files`: all of them, or (if this fails or the process dies before the commit) none.
+    /// Every other entry of `<out>` stays as it is.
+    pub fn replace(&self, directories: &[&str], files: &[OutputFile]) -> Result<(), DriverError> {
+        let mut entries: Vec<String> = directories.iter().map(|d| d.to_string()).collect();
+        for file in files {
+            let path = safe_relative(&file.path).ok_or_else(|| DriverError {
+                message: format!("internal error: the output path `{}` is not a plain relative path", file.path),
+            })?;
+            let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            let first = first.unwrap_or_default();
+            if path.components().count() == 1 {
+                entries.push(first);
+            } else if !directories.contains(&first.as_str()) {
+                return Err(DriverError {
+                    message: format!("internal error: `{}` is not in a directory this build replaces", file.path),
+                });
+            }
+        }
+        let staging = self.path.join(STAGING);
+        let new = staging.join("new");
+        let mut created: BTreeSet<PathBuf> = BTreeSet::new();
+        for dir in [staging.clone(), new.clone(), staging.join("old")] {
+            create_dir(&dir)?;
+            created.insert(dir);
+        }
+        for directory in directories {
+            let dir = new.join(directory);
+            create_dir(&dir)?;
+            created.insert(dir);
+        }
+        for file in files {
+            let path = new.join(&file.path);
+            for ancestor in path.ancestors().skip(1).take_while(|a| *a != new).collect::<Vec<_>>().into_iter().rev() {
+                if created.insert(ancestor.to_path_buf()) {
+                    create_dir(ancestor)?;
+                }
+            }
+            write_new_file(&path, &file.contents)?;
+        }
+        // Deepest first, so that every entry is durable before the directory naming it.
+        for dir in created.iter().rev() {
+            sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
+        }
+        let journal = serde_json::json!({ "formwerk_journal": 1, "entries": entries });
+        let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
+        contents.push(b'\n');
+        write_new_file(&staging.join(JOURNAL_TEMPORARY), &contents)?;
+        rename(&staging.join(JOURNAL_TEMPORARY), &staging.join(JOURNAL))?;
+        sync_dir(&staging).map_err(|e| io_error("sync", &staging, e))?;
+        self.recover()
+    }
+
+    /// Finishes or discards what a build left in the staging directory, then removes it.
+    fn recover(&self) -> Result<(), DriverError> {
+        let staging = self.path.join(STAGING);
+        let metadata = match std::fs::symlink_metadata(&staging) {
+            Ok(metadata) => metadata,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(io_error("read", &staging, error)),
+        };
+        if metadata.is_dir() && exists(&staging.join(JOURNAL)) {
+            self.roll_forward(&staging)?;
+            remove_file(&staging.join(JOURNAL))?;
+            sync_dir(&staging).map_err(|e| io_error("sync", &staging, e))?;
+        }
+        remove_tree(&staging)?;
+        sync_dir(&self.path).map_err(|e| io_error("sync", &self.path, e))
+    }
+
+    /// Moves each journal entry that is still staged into place, the current one into `old/`.
+    fn roll_forward(&self, staging: &Path) -> Result<(), DriverError> {
+        let journal_path = staging.join(JOURNAL);
+        let damaged = || DriverError {
+            message: format!(
+                "the journal `{}` of an interrupted build is damaged; remove `{}` by hand",
+                journal_path.display(),
+                staging.display()
+            ),
+        };
+        let bytes = files::read_regular(&journal_path, 1024 * 1024).map_err(|_| damaged())?;
+        let journal: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
+        let entries = journal["entries"].as_array().ok_or_else(damaged)?;
+        let mut names = Vec::new();
+        for entry in entries {
+            let name = entry.as_str().ok_or_else(damaged)?;
+            // One plain name directly under `--out`: a journal never names anything else.
+            if name.starts_with('.') || safe_relative(name).is_none_or(|p| p.components().count() != 1) {
+                return Err(damaged());
+            }
+            names.push(name);
+        }
+        let old = staging.join("old");
+        for name in names {
+            let staged = staging.join("new").join(name);
+            if !exists(&staged) {
+                continue;
+            }
+            let current = self.path.join(name);
+            if exists(&current) {
+                if !exists(&old) {
+                    create_dir(&old)?;
+                }
+                remove_tree(&old.join(name))?;
+                rename(&current, &old.join(name))?;
+            }
+            rename(&staged, &current)?;
+            sync_dir(&self.path).map_err(|e| io_error("sync", &self.path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// `path` as a relative path of plain names (no `..`, no root, no empty or hidden tricks).
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let relative = Path::new(path);
+    let plain = !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && relative.components().all(|c| matches!(c, Component::Normal(_)))
+        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    plain.then(|| relative.to_path_buf())
+}
+
+fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// The exclusive lock of one output directory: `flock` on the directory itself.
+struct Lock {
+    #[cfg(unix)]
+    _file: std::fs::File,
+}
+
+impl Lock {
+    #[cfg(unix)]
+    fn acquire(dir: &Path, on_wait: impl FnOnce()) -> Result<Lock, DriverError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::io::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(dir)
+            .map_err(|e| io_error("open", dir, e))?;
+        let flock = |operation: libc::c_int| loop {
+            // SAFETY: `flock` on a file descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+                return Ok(());
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error);
+            }
+        };
+        if let Err(error) = flock(libc::LOCK_EX | libc::LOCK_NB) {
+            if error.kind() != std::io::ErrorKind::WouldBlock {
+                return Err(io_error("lock", dir, error));
+            }
+            on_wait();
+            flock(libc::LOCK_EX).map_err(|e| io_error("lock", dir, e))?;
+        }
+        Ok(Lock { _file: file })
+    }
+
+    #[cfg(not(unix))]
+    fn acquire(_: &Path, _: impl FnOnce()) -> Result<Lock, DriverError> {
+        Ok(Lock {})
+    }
+}
+
+#[cfg(unix)]
+fn same_device(dir: &Path, metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).is_ok_and(|d| d.dev() == metadata.dev())
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &Path, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// Whether this process may add and remove entries of the directory `path`.
+#[cfg(unix)]
+fn may_change(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `access` reads a NUL-terminated path that lives for the call.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn may_change(_: &Path) -> bool {
+    true
+}
+
+// The mutations: each first gives the crash tests their chance to kill the process.
+
+fn create_dir(path: &Path) -> Result<(), DriverError> {
+    fault::before_mutation();
+    std::fs::create_dir(path).map_err(|e| io_error("create", path, e))
+}
+
+/// Creates `path` (which must not exist), writes `contents` and fsyncs it: two mutations,
+/// so that a crash can also leave an empty file behind.
+fn write_new_file(path: &Path, contents: &[u8]) -> Result<(), DriverError> {
+    fault::before_mutation();
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| io_error("create", path, e))?;
+    fault::before_mutation();
+    file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| io_error("write", path, e))
+}
+
+fn rename(from: &Path, to: &Path) -> Result<(), DriverError> {
+    fault::before_mutation();
+    std::fs::rename(from, to).map_err(|e| io_error("move", from, e))
+}
+
+fn remove_file(path: &Path) -> Result<(), DriverError> {
+    fault::before_mutation();
+    std::fs::remove_file(path).map_err(|e| io_error("remove", path, e))
+}
+
+/// Removes `path` and everything below it without following a link; nothing there is fine.
+/// Iterative, so that no depth of nesting can exhaust the stack.
+fn remove_tree(path: &Path) -> Result<(), DriverError> {
+    let mut stack = vec![(path.to_path_buf(), false)];
+    while let Some((current, emptied)) = stack.pop() {
+        let metadata = match std::fs::symlink_metadata(&current) {
+            Ok(metadata) => metadata,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(io_error("remove", &current, error)),
+        };
+        if !metadata.is_dir() {
+            remove_file(&current)?;
+        } else if emptied {
+            fault::before_mutation();
+            std::fs::remove_dir(&current).map_err(|e| io_error("remove", &current, e))?;
+        } else {
+            let entries = std::fs::read_dir(&current).map_err(|e| io_error("remove", &current, e))?;
+            stack.push((current.clone(), true));
+            for entry in entries {
+                stack.push((entry.map_err(|e| io_error("remove", &current, e))?.path(), false));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes the entries of a directory durable (no mutation: nothing changes).
+fn sync_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(path)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
