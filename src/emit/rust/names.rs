@@ -32,6 +32,9 @@ pub fn module(form_id: &str) -> Ident {
 }
 
 /// A type name from one or more names: `["antragsteller", "anschrift"]` → `AntragstellerAnschrift`.
+/// Total: a name whose first word starts with a digit keeps a leading `_` (`_1` → `_1`). The
+/// checker rejects names that collide this way (`check::collide`) and names made only of
+/// underscores, which have no words (`check::names`).
 pub fn type_name(parts: &[&str]) -> Ident {
     let mut out = String::new();
     for part in parts {
@@ -43,10 +46,20 @@ pub fn type_name(parts: &[&str]) -> Ident {
             }
         }
     }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if out == "_" {
+        out.push('_');
+    }
     ident(&out)
 }
 
-/// An enum variant for a code: `N` → `N`, `001` → `C001`, `a-b.c` → `A_b_c`.
+/// The associated items of a code-list enum, which a variant of the same name would make
+/// ambiguous (`Liste::ALL`).
+const ENUM_ITEMS: &[&str] = &["ALL", "URN", "VERSION"];
+
+/// An enum variant for a code: `N` → `N`, `001` → `C001`, `a-b.c` → `A_b_c`, `ALL` → `ALL_`.
 pub fn variant(code: &str) -> Ident {
     let mut out: String = code.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -54,7 +67,11 @@ pub fn variant(code: &str) -> Ident {
     }
     let mut chars = out.chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or('C');
-    ident(&format!("{first}{}", chars.as_str()))
+    let mut name = format!("{first}{}", chars.as_str());
+    if ENUM_ITEMS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    ident(&name)
 }
 
 #[cfg(test)]
@@ -70,5 +87,13 @@ mod tests {
         assert_eq!(variant("n").to_string(), "N");
         assert_eq!(variant("a-b.c").to_string(), "A_b_c");
         assert_eq!(variant("").to_string(), "C");
+        assert_eq!(variant("ALL").to_string(), "ALL_");
+        assert_eq!(variant("all").to_string(), "All");
+        // Never an invalid identifier, whatever the checker lets through.
+        for name in ["_", "__", "_1", "a__1", "self", "self_", "_self"] {
+            let ty = type_name(&[name]).to_string();
+            assert!(syn::parse_str::<syn::Ident>(&ty).is_ok(), "{name} → {ty}");
+        }
+        assert_eq!(type_name(&["_1"]).to_string(), "_1");
     }
 }
