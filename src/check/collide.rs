@@ -91,7 +91,7 @@ pub fn check_form(form: &ir::Form, form_span: Span, spans: &Spans, diagnostics: 
     types.claim(
         rust_names::type_name(&["submission"]).to_string(),
         "form".to_string(),
-        format!("form `{}` itself", form.id),
+        format!("the whole form `{}`", form.id),
         form_span,
         "`Submission` is the type of the whole form; rename the group".to_string(),
     );

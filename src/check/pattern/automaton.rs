@@ -37,6 +37,9 @@ fn times(a: Ways, b: Ways) -> Ways {
 pub struct Loop {
     pub span: rx::Span,
     pub positions: std::ops::Range<usize>,
+    /// The steps between its positions as the loop itself makes them, without the ways that
+    /// enclosing loops add later (those are the enclosing loops' ambiguity).
+    pub follow: Vec<BTreeMap<usize, Ways>>,
 }
 
 pub struct Automaton {
@@ -197,7 +200,12 @@ impl Automaton {
                 let start = self.classes.len();
                 let mut copy = self.part(body)?;
                 self.link(&copy.last, &copy.first);
-                self.loops.push(Loop { span: repetition.span, positions: start..self.classes.len() });
+                let positions = start..self.classes.len();
+                let follow = positions
+                    .clone()
+                    .map(|x| self.follow[x].iter().filter(|(y, _)| positions.contains(y)).map(|(&y, &w)| (y, w)).collect())
+                    .collect();
+                self.loops.push(Loop { span: repetition.span, positions, follow });
                 // ECMA-262 stops a loop at an empty iteration; the body's empty ways count only
                 // where the repetition may be left out, not once per iteration.
                 copy.empty = if min == 0 { 1 } else { copy.empty };
@@ -354,6 +362,9 @@ mod tests {
         let a = automaton("(a+)+");
         assert_eq!(a.classes.len(), 1);
         assert_eq!(a.follow[0][&0], 2);
+        // Each loop keeps its own ways: the inner one has one, the outer one adds the second.
+        assert_eq!(a.loops[0].follow[0][&0], 1);
+        assert_eq!(a.loops[1].follow[0][&0], 2);
         let b = automaton("a+");
         assert_eq!(b.follow[0][&0], 1);
     }
