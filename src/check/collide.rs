@@ -89,7 +89,7 @@ pub fn check_form(form: &ir::Form, form_span: Span, spans: &Spans, diagnostics: 
     siblings(&root, &[], spans, diagnostics);
     let mut types = Namespace::new("Rust type", diagnostics);
     types.claim(
-        rust_names::type_name(&["submission"]).to_string(),
+        rust_names::type_name_text(&["submission"]),
         "form".to_string(),
         format!("the whole form `{}`", form.id),
         form_span,
@@ -132,7 +132,7 @@ pub fn check_form_names(forms: &[(&str, Span)], diagnostics: &mut Vec<Diagnostic
     let mut modules = Namespace::new("Rust module", diagnostics);
     for (name, span) in forms {
         modules.claim(
-            rust_names::module(name).to_string(),
+            rust_names::module_text(name),
             name.to_string(),
             format!("form `{name}`"),
             *span,
@@ -148,7 +148,7 @@ pub fn check_module_names(modules: &[(&str, Span)], diagnostics: &mut Vec<Diagno
     let mut shared = Namespace::new("shared Rust module", diagnostics);
     for (module, span) in modules {
         shared.claim(
-            rust_names::field(&module.replace('.', "_")).to_string(),
+            rust_names::field_text(&module.replace('.', "_")),
             module.to_string(),
             format!("the definitions of module `{module}`"),
             *span,
@@ -159,7 +159,7 @@ pub fn check_module_names(modules: &[(&str, Span)], diagnostics: &mut Vec<Diagno
 
 fn claim_codelist(types: &mut Namespace, name: &str, spans: &Spans) {
     types.claim(
-        rust_names::type_name(&[name]).to_string(),
+        rust_names::type_name_text(&[name]),
         format!("list:{name}"),
         format!("code list `{name}`"),
         spans.codelists.get(name).copied().unwrap_or_default(),
@@ -169,7 +169,7 @@ fn claim_codelist(types: &mut Namespace, name: &str, spans: &Spans) {
 
 fn claim_group_type(types: &mut Namespace, name: &str, spans: &Spans) {
     types.claim(
-        rust_names::type_name(&[name]).to_string(),
+        rust_names::type_name_text(&[name]),
         format!("type:{name}"),
         format!("group type `{name}`"),
         spans.group_types.get(name).copied().unwrap_or_default(),
@@ -272,7 +272,7 @@ fn rust_types(
             None => (format!("{kind} `{}`", display(&parts)), format!("{kind}:form:{}", display(&parts))),
         };
         types.claim(
-            rust_names::type_name(&name_parts).to_string(),
+            rust_names::type_name_text(&name_parts),
             key,
             what,
             spans.members.get(&member).copied().unwrap_or_default(),

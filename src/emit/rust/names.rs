@@ -1,5 +1,8 @@
 //! Rust identifiers from the definition's stable names (field names, code-list codes, type
 //! names), never from labels: relabelling changes no identifier.
+//!
+//! Each derivation also exists as text (`*_text`), which never fails whatever the name: the
+//! checker uses it to reject names whose identifiers would collide (`check::collide`).
 
 use proc_macro2::{Ident, Span};
 
@@ -10,25 +13,43 @@ const KEYWORDS: &[&str] = &[
     "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// An identifier that is never a keyword: `type` becomes `r#type`; `self`, `Self`, `super`
-/// and `crate`, which cannot be raw, get a trailing `_`.
-fn ident(name: &str) -> Ident {
+/// The text of an identifier that is never a keyword: `type` becomes `r#type`; `self`,
+/// `Self`, `super` and `crate`, which cannot be raw, get a trailing `_`.
+fn ident_text(name: &str) -> String {
     if ["self", "Self", "super", "crate"].contains(&name) {
-        return Ident::new(&format!("{name}_"), Span::call_site());
+        return format!("{name}_");
     }
     if KEYWORDS.contains(&name) {
-        return Ident::new_raw(name, Span::call_site());
+        return format!("r#{name}");
     }
-    Ident::new(name, Span::call_site())
+    name.to_string()
 }
 
-/// A field or module name (already ASCII and snake case in the source), e.g. `geburtsdatum`.
+fn ident(name: &str) -> Ident {
+    let text = ident_text(name);
+    match text.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(&text, Span::call_site()),
+    }
+}
+
+/// A field or module name (already ASCII in the source), e.g. `geburtsdatum`.
 pub fn field(name: &str) -> Ident {
     ident(&name.to_ascii_lowercase())
 }
 
+/// The text of [`field`].
+pub fn field_text(name: &str) -> String {
+    ident_text(&name.to_ascii_lowercase())
+}
+
 pub fn module(form_id: &str) -> Ident {
     field(form_id)
+}
+
+/// The text of [`module`].
+pub fn module_text(form_id: &str) -> String {
+    field_text(form_id)
 }
 
 /// A type name from one or more names: `["antragsteller", "anschrift"]` → `AntragstellerAnschrift`.
@@ -36,6 +57,11 @@ pub fn module(form_id: &str) -> Ident {
 /// checker rejects names that collide this way (`check::collide`) and names made only of
 /// underscores, which have no words (`check::names`).
 pub fn type_name(parts: &[&str]) -> Ident {
+    ident(&type_name_text(parts))
+}
+
+/// The text of [`type_name`].
+pub fn type_name_text(parts: &[&str]) -> String {
     let mut out = String::new();
     for part in parts {
         for word in part.split('_').filter(|w| !w.is_empty()) {
@@ -52,7 +78,7 @@ pub fn type_name(parts: &[&str]) -> Ident {
     if out == "_" {
         out.push('_');
     }
-    ident(&out)
+    ident_text(&out)
 }
 
 /// The associated items of a code-list enum, which a variant of the same name would make
