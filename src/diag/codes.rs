@@ -365,8 +365,8 @@ of its own parts:
   not even as raw identifiers;
 - names starting with `__` are reserved for the generated code;
 - a form is a Rust module and a file of the generated crate: its name may not
-  be a Rust keyword, nor `lib`, `main`, `runtime`, `shared`, `std`, `core`,
-  `alloc`, `serde`, `serde_json` or `regex`.
+  be a Rust keyword, nor `lib` (the crate root), `main` (a binary), `runtime`
+  or `shared` (modules of the crate).
 
 Example:
 
