@@ -75,6 +75,17 @@ const TOKENS: &[&str] = &[
     "min ",
     "length ",
     "en \"x\"",
+    // Names that targets fold, reserve or derive into one, and patterns that explode.
+    "field _: text \"U\"",
+    "field self: text \"S\"",
+    "field Name: text \"N\"",
+    "group submission \"S\" { field a: text \"A\" }",
+    "group x_a \"X\" { group b \"B\" { field c: text \"C\" } }",
+    "form runtime",
+    "pattern \"(a+)+\"",
+    "pattern \".{200}{50}\"",
+    "pattern \"[a-z]*[a-z]*\"",
+    "\u{2066}",
 ];
 
 fn char_boundary(text: &str, mut index: usize) -> usize {
@@ -230,4 +241,58 @@ fn mutated_bytes_never_panic() {
             assert!(db.get(file).text.is_empty() && !rendered.contains("title \""), "{rendered}");
         }
     }
+}
+
+/// Hostile names and patterns through the whole pipeline: each form is checked and, when it
+/// has no errors, emitted to every target; nothing panics, and what a target cannot take is
+/// an error of the checker, never of an emitter.
+#[test]
+fn hostile_names_and_patterns_check_and_emit_every_target() {
+    let names = [
+        "_", "__", "_1", "self", "Self", "self_", "super", "crate", "type", "Type", "r#type", "__unknown", "submission",
+        "runtime", "lib", "main", "shared", "raw", "hinweis", "fehler", "inhalt", "aktion", "ALL", "Name", "name",
+    ];
+    let patterns = [
+        "(a+)+", "(a|aa)*c", "(x+x+)+y", ".{200}{50}", "[A-Z]{2}{3}", "[a-z]*[a-z]*", "(|)*", "((a*)*)*",
+        "(?:)", "a{0,999}", "(a{1,20}){1,20}{1,20}", "\\\\d+(\\\\.\\\\d+)*",
+    ];
+    let form = |definitions: &str, id: &str, members: &str| {
+        format!("{definitions}\nform {id} {{\n title \"T\"\n version \"1\"\n languages de\n{members}\n}}\n")
+    };
+    let mut sources = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let upper = name.to_uppercase();
+        sources.push(form("", &format!("f{i}"), &format!(" field {name}: text \"A\"\n field {upper}: text \"B\"")));
+        sources.push(form(
+            &format!("codelist {name} \"L\" {{ code \"{name}\" \"C\" }}"),
+            &format!("g{i}"),
+            &format!(
+                " group {name} \"G\" {{ hint \"H\"\n field hinweis: choice of {name} \"H\" }}\n \
+                 repeat {name}_item \"R\" 1..2 {{ item \"I\"\n field entfernen: text \"E\" }}"
+            ),
+        ));
+        sources.push(form("", name, " field x: text \"X\""));
+    }
+    for (i, pattern) in patterns.iter().enumerate() {
+        sources.push(form("", &format!("p{i}"), &format!(" field x: text \"X\" {{ pattern \"{pattern}\" }}")));
+    }
+    let settings = formwerk::emit::Settings::default();
+    let mut n_emitted = 0;
+    for source in sources {
+        let (db, checked) = common::check_fixture(&source);
+        common::render_plain(&db, &checked);
+        if checked.has_errors() {
+            continue;
+        }
+        let bundle = formwerk::ir::Bundle { forms: checked.forms.iter().map(|(_, f)| f.clone()).collect() };
+        for &target in formwerk::emit::Target::ALL.iter().chain(formwerk::emit::Target::EXTRA) {
+            let files = formwerk::emit::emit(&bundle, target, &settings);
+            for file in &files {
+                let text = String::from_utf8_lossy(&file.contents);
+                assert!(!text.contains("compile_error!"), "{}: {source}", file.path);
+            }
+        }
+        n_emitted += 1;
+    }
+    assert!(n_emitted > 10, "only {n_emitted} hostile forms were accepted and emitted");
 }

@@ -54,7 +54,9 @@ impl<'a> Defs<'a> {
                     StmtKind::Codelist { name, .. } => (DefKind::Codelist, name),
                     _ => continue,
                 };
-                names::check_ascii(name, diagnostics);
+                if names::check_ascii(name, diagnostics) {
+                    names::check_reserved(name, names::NameKind::Definition, diagnostics);
+                }
                 if let Some(first) = defs.get(name.name.as_str()) {
                     diagnostics.push(
                         Diagnostic::new(

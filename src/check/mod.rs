@@ -9,6 +9,7 @@
 //! 5. Unused imports.
 
 mod codelist;
+mod collide;
 mod defs;
 mod expr;
 mod field;
@@ -52,6 +53,7 @@ pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> 
     let defs = defs::Defs::collect(&program, &mut diagnostics);
     let mut forms = Vec::new();
     let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
+    let mut form_names: Vec<(&str, Span)> = Vec::new();
     for &file in roots {
         let Some(ast) = &program.unit(file).ast else {
             continue;
@@ -83,12 +85,23 @@ pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> 
                 continue;
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
+            form_names.push((&decl.name.name, decl.name.span));
             let lowering = lower::FormLowering::new(&defs, db, text::Languages(None));
             let (form, mut form_diagnostics) = lowering.form(file, decl);
             diagnostics.append(&mut form_diagnostics);
             forms.extend(form.map(|f| (file, f)));
         }
     }
+    collide::check_form_names(&form_names, &mut diagnostics);
+    let modules: Vec<(&str, Span)> = program
+        .units
+        .iter()
+        .filter_map(|(&file, unit)| {
+            let first = defs.own(file).map(|def| def.name.span).min_by_key(|span| span.start)?;
+            Some((unit.module.as_str(), first))
+        })
+        .collect();
+    collide::check_module_names(&modules, &mut diagnostics);
     for (&file, unit) in &program.units {
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);

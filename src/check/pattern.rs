@@ -3,8 +3,17 @@
 //!
 //! Accepted: literals, `.`, `[…]` with ranges, `\d` and `\w` (written out as ASCII classes,
 //! since Rust's are Unicode-aware), groups `(…)` and `(?:…)`, `|`, and the quantifiers
-//! `? * + {n} {n,} {n,m}` (lazy or greedy). A leading `^` and trailing `$` are dropped:
-//! patterns always match the whole value. Everything else is `non-portable-pattern`.
+//! `? * + {n} {n,} {n,m}` (lazy or greedy; a quantifier on a quantifier is written with a
+//! group, `(?:.{200}){50}`, which ECMA-262 requires). A leading `^` and trailing `$` are
+//! dropped: patterns always match the whole value. Everything else is `non-portable-pattern`.
+//!
+//! A portable pattern must also be one that every target runs: small enough for the `regex`
+//! crate's size limit, which the runtime uses as it is (`pattern-too-large`), and free of the
+//! ambiguity that makes backtracking engines take exponential or polynomial time
+//! (`ambiguous-pattern`, see `ambiguity`).
+
+mod ambiguity;
+mod automaton;
 
 use regex_syntax::ast::{
     self as rx, Ast, ClassPerlKind, ClassSet, ClassSetItem, GroupKind, RepetitionKind, RepetitionRange,
@@ -41,23 +50,110 @@ pub fn lower(literal: &StringLit, diagnostics: &mut Vec<Diagnostic>) -> Option<S
     };
     let body = strip_anchors(&ast);
     let mut writer = Writer { out: String::new(), problem: None };
-    for node in body {
+    for node in &body {
         writer.node(node);
     }
-    match writer.problem {
-        None => Some(writer.out),
-        Some((span, what, help)) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::NonPortablePattern,
-                    format!("pattern uses {what}, which browsers and Rust interpret differently"),
-                    sub_span(literal, &span),
-                    "not portable",
-                )
-                .with_help(help),
-            );
-            None
-        }
+    if let Some((span, what, help)) = writer.problem {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NonPortablePattern,
+                format!("pattern uses {what}, which browsers and Rust interpret differently"),
+                sub_span(literal, &span),
+                "not portable",
+            )
+            .with_help(help),
+        );
+        return None;
+    }
+    if let Some(diagnostic) = safety(literal, &body) {
+        diagnostics.push(diagnostic);
+        return None;
+    }
+    // Compiled exactly as the runtime and the reference validator compile it, which treat a
+    // pattern that does not compile as one that matches nothing.
+    if let Err(error) = regex::Regex::new(&format!("^(?:{})$", writer.out)) {
+        let detail = error.to_string();
+        let detail = detail.lines().last().unwrap_or_default().trim().to_string();
+        diagnostics.push(
+            Diagnostic::new(
+                Code::PatternTooLarge,
+                format!("pattern is too large for the Rust `regex` crate: {detail}"),
+                literal.span,
+                "too large",
+            )
+            .with_help(TOO_LARGE_HELP),
+        );
+        return None;
+    }
+    Some(writer.out)
+}
+
+const TOO_LARGE_HELP: &str =
+    "bound the length with `length` and keep the pattern small, e.g. `[A-Z]{0,4000}` → `[A-Z]*` with `length ..4000`";
+
+/// Whether a backtracking engine matches the pattern in linear time, and the size limits.
+fn safety(literal: &StringLit, body: &[&Ast]) -> Option<Diagnostic> {
+    let Ok(automaton) = automaton::build(body) else {
+        return Some(
+            Diagnostic::new(
+                Code::PatternTooLarge,
+                format!(
+                    "pattern has more than {} character positions once its counted repetitions are written out",
+                    automaton::MAX_POSITIONS
+                ),
+                literal.span,
+                "too large",
+            )
+            .with_help(TOO_LARGE_HELP),
+        );
+    };
+    let text = |span: &rx::Span| -> String {
+        literal.value.get(span.start.offset..span.end.offset).unwrap_or_default().to_string()
+    };
+    match ambiguity::analyse(&automaton)? {
+        ambiguity::Finding::Exponential { span, witness } => Some(
+            Diagnostic::new(
+                Code::AmbiguousPattern,
+                format!("the repetition `{}` can read {witness:?} in two ways", text(&span)),
+                sub_span(literal, &span),
+                format!("reads {witness:?} in two ways"),
+            )
+            .with_help(
+                "a backtracking engine (browsers, JSON Schema validators) tries every way before it rejects a text, \
+                 which takes exponential time: make each character belong to one way of matching, e.g. `(a+)+` → \
+                 `a+`, `(a|aa)*` → `a*`, `([A-Za-z]+ ?)+` → `[A-Za-z]+( [A-Za-z]+)*`",
+            ),
+        ),
+        ambiguity::Finding::Polynomial { first, second, witness } => Some(
+            Diagnostic::new(
+                Code::AmbiguousPattern,
+                format!(
+                    "the repetitions `{}` and `{}` can both read {witness:?}, with nothing required between them",
+                    text(&first),
+                    text(&second)
+                ),
+                sub_span(literal, &second),
+                format!("also reads {witness:?}"),
+            )
+            .with_note(sub_span(literal, &first), format!("reads {witness:?}"))
+            .with_help(
+                "a backtracking engine (browsers, JSON Schema validators) tries every way to split a text between \
+                 them before it rejects it, which takes polynomial time: let the repetitions read different \
+                 characters, or join them, e.g. `[a-z]*[a-z]*` → `[a-z]*`, `.*@.*` → `[^@]*@.*`",
+            ),
+        ),
+        ambiguity::Finding::TooComplex => Some(
+            Diagnostic::new(
+                Code::PatternTooLarge,
+                "pattern is too complex to prove that backtracking engines match it in linear time",
+                literal.span,
+                "too complex",
+            )
+            .with_help(
+                "simplify the repetitions: fewer alternatives and counted repetitions inside `*` and `+`, and \
+                 `length` for the length",
+            ),
+        ),
     }
 }
 
@@ -180,7 +276,8 @@ impl Writer {
 
     /// A repeated node: wrapped in `(?:…)` when it would otherwise not be one atom.
     fn atom(&mut self, ast: &Ast) {
-        if matches!(ast, Ast::Concat(_) | Ast::Alternation(_)) {
+        // ECMA-262 forbids a quantifier directly on a quantifier (`a{2}{3}`).
+        if matches!(ast, Ast::Concat(_) | Ast::Alternation(_) | Ast::Repetition(_)) {
             self.out.push_str("(?:");
             self.node(ast);
             self.out.push(')');

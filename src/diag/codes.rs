@@ -354,6 +354,61 @@ Example:
 
 Fix: add the language to `languages`, or remove the translation.";
 
+    /// Two names that the generated artifacts cannot tell apart.
+    NameCollision = "E0211", "name-collision", Error,
+"Identifiers, type names, module names and HTML ids are derived from names
+(never from labels), so two names that differ only in a way a target folds
+away would become one generated name:
+
+- Rust fields and HTML ids are lower case: `Name` and `name` in one group
+  both become the field `name` and the id `name`.
+- A Rust type is the path of a group, repeat item, code list or group type in
+  CamelCase: the groups `x.a_b` and `x_a.b` both become `XAB`, the repeat
+  `kind` (type `KindItem`) collides with a group `kind_item`, a code list
+  `Anschrift` with a group `anschrift`, a top-level group `submission` with
+  the form's own type `Submission`.
+- An HTML id is the path joined by `-`, and its hint, error and panel are
+  `ID-hinweis`, `ID-fehler`, `ID-bereich` (a repeat adds `ID-info`,
+  `ID-hinzufuegen`, and per item `ID-N-entfernen`, `ID-N-fehler`): a group
+  `antrag` may not have a member called `hinweis`. The page itself uses
+  `inhalt`, `fehlerzusammenfassung`, `aktion-weiter`, `aktion-zurueck`,
+  `hinweis-aktion` and `formular-FORM`.
+- Forms are modules and file names: `Antrag` and `antrag` collide (also on
+  case-insensitive file systems), and so do modules `common.person` and
+  `common_person` whose definitions several forms share.
+
+Example:
+
+    group x \"X\" {
+      group a_b \"AB\" { field c: text \"C\" }
+    }
+    group x_a \"XA\" {
+      group b \"B\" { field c: text \"C\" }
+    }
+
+Fix: rename one of them so that the names differ in more than letter case and
+underscores, e.g. `x_a` → `xa_gruppe`.";
+
+    /// A name that a target reserves.
+    ReservedName = "E0212", "reserved-name", Error,
+"Some names cannot be written in a generated artifact, or would replace one
+of its own parts:
+
+- `_` (and names made only of underscores) is not a Rust identifier;
+- `self`, `super` and `crate` (in any letter case) cannot be Rust field names,
+  not even as raw identifiers;
+- names starting with `__` are reserved for the generated code;
+- a form is a Rust module and a file of the generated crate: its name may not
+  be a Rust keyword, nor `lib` (the crate root), `main` (a binary), `runtime`
+  or `shared` (modules of the crate).
+
+Example:
+
+    form runtime { … }
+    field self: text \"Selbst\"
+
+Fix: choose another name, e.g. `form laufzeit` and `field selbst`.";
+
     /// Operand types do not fit together.
     TypeMismatch = "E0301", "type-mismatch", Error,
 "The two sides of a comparison or arithmetic operation have types that cannot
@@ -568,6 +623,47 @@ Fix:
 
     autocomplete \"given-name\"";
 
+    /// A pattern that some target cannot compile.
+    PatternTooLarge = "E0408", "pattern-too-large", Error,
+"The generated Rust code and the reference validator compile a pattern with
+the `regex` crate, which refuses patterns whose compiled program exceeds its
+size limit (10 MB); such a pattern would match nothing. Counted repetitions
+multiply: `.{200}{50}` is 10,000 copies of `.`, and a class such as `[^,]`
+stands for many byte sequences.
+
+Example:
+
+    pattern \"([A-Za-z0-9 ]{1,1000}){1,1000}\"
+
+Fix: bound the length with `length` and keep the pattern small:
+
+    length ..1000
+    pattern \"[A-Za-z0-9 ]*\"";
+
+    /// A pattern that a backtracking engine may take exponential or polynomial time to match.
+    AmbiguousPattern = "E0409", "ambiguous-pattern", Error,
+"JSON Schema validators and browsers match patterns with backtracking engines.
+When a pattern can match the same text in many ways, such an engine tries them
+all before it gives up: `(a+)+` takes seconds on 30 characters, and a length
+limit does not help, because validators run `pattern` whatever `maxLength`
+says. Formwerk therefore proves every pattern unambiguous where it repeats:
+
+- a repetition inside an unbounded repetition whose body can match one text
+  in two ways: `(a+)+`, `(a|aa)*`, `(x+x+)+y`, `([a-z]|[0-9a-f])*`;
+- two unbounded repetitions that can match the same text with only optional
+  parts between them: `[a-z]*[a-z]*`, `.*@.*`, `\\d+0*\\d+`.
+
+The diagnostic names the repetition and a text it matches in two ways.
+
+Example:
+
+    pattern \"([A-Za-z]+ ?)+\"
+
+Fix: make each character belong to exactly one way of matching, e.g. let a
+separator start each repetition:
+
+    pattern \"[A-Za-z]+( [A-Za-z]+)*\"";
+
     /// A text lacks a translation into one of the form's languages.
     MissingTranslation = "W0001", "missing-translation", Warning,
 "The form declares several languages, but this text has no translation into
@@ -596,6 +692,24 @@ Example:
 
 Fix: remove the `use`.";
 
+    /// A raw character that changes the direction of text in the source.
+    BidiControl = "W0003", "bidi-control", Warning,
+"The source contains a raw bidirectional control character (U+202A–U+202E,
+U+2066–U+2069) or an invisible direction mark (U+200E, U+200F, U+061C). Such
+characters make an editor display the text in another order than the compiler
+reads it (\"Trojan Source\"): a reviewer may see a condition that is in fact
+inside a comment or a string.
+
+Example (shown with the invisible character spelled out):
+
+    // Nur Volljährige<U+202E> } field x: text \"X\" {
+
+Fix: in a string, write the character as an escape, which says the same and
+is visible:
+
+    label \"\\u{202E}abc\"
+
+In a comment or between tokens, remove it.";
     /// A source file starts with a UTF-8 byte order mark.
     ByteOrderMark = "W0004", "byte-order-mark", Warning,
 "The file starts with the bytes EF BB BF, a UTF-8 byte order mark. Formwerk

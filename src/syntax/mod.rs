@@ -4,6 +4,7 @@
 //! (pest reports the first); other files are still parsed and checked.
 
 pub mod ast;
+mod bidi;
 mod guard;
 mod parser;
 
@@ -12,10 +13,15 @@ use crate::source::FileId;
 use crate::source::SourceDb;
 
 /// Parses one file of the database. Returns `None` when the file has a syntax error.
+/// Raw text direction characters are warned about whether or not the file parses.
 pub fn parse(db: &SourceDb, file: FileId) -> (Option<ast::File>, Vec<Diagnostic>) {
     let text = &db.get(file).text;
+    let mut diagnostics = bidi::check(file, text);
     if let Some(diagnostic) = guard::check_nesting(file, text) {
-        return (None, vec![diagnostic]);
+        diagnostics.push(diagnostic);
+        return (None, diagnostics);
     }
-    parser::parse_file(file, text)
+    let (ast, mut parse_diagnostics) = parser::parse_file(file, text);
+    diagnostics.append(&mut parse_diagnostics);
+    (ast, diagnostics)
 }

@@ -162,6 +162,7 @@ impl<'a> FormLowering<'a, '_> {
             );
         }
         let module = self.db.get(def.file).module.clone();
+        self.spans.group_types.insert(def.name.name.clone(), def.name.span);
         self.group_types.insert(
             def.name.name.clone(),
             ir::GroupType {

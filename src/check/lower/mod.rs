@@ -23,7 +23,7 @@ use group::GroupDecl;
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
 use crate::check::text::{Languages, SUPPORTED};
-use crate::check::{codelist, field, names};
+use crate::check::{codelist, collide, field, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
 use crate::source::{FileId, SourceDb, Span};
@@ -67,6 +67,8 @@ pub struct FormLowering<'a, 'd> {
     pub(super) rule_names: BTreeMap<String, Span>,
     /// Group types being expanded, to detect recursion.
     pub(super) type_stack: Vec<(FileId, String)>,
+    /// Where each name was declared, for diagnostics about the finished form (`collide`).
+    pub(super) spans: collide::Spans,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -82,12 +84,15 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             rules: Vec::new(),
             rule_names: BTreeMap::new(),
             type_stack: Vec::new(),
+            spans: collide::Spans::default(),
         }
     }
 
     /// Lowers a whole form declared in `file`.
     pub fn form(mut self, file: FileId, decl: &'a ast::FormDecl) -> (Option<ir::Form>, Vec<Diagnostic>) {
-        names::check_ascii(&decl.name, &mut self.diagnostics);
+        if names::check_ascii(&decl.name, &mut self.diagnostics) {
+            names::check_reserved(&decl.name, names::NameKind::Form, &mut self.diagnostics);
+        }
         let props = props::collect(&decl.body.stmts, Context::Form, &mut self.diagnostics);
         let languages = self.languages(&props, decl);
         self.langs = Languages(Some(languages.clone()));
@@ -153,6 +158,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             codelists: self.codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
             group_types: self.group_types,
         };
+        collide::check_form(&form, decl.name.span, &self.spans, &mut self.diagnostics);
         (Some(form), self.diagnostics)
     }
 
@@ -160,6 +166,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     pub fn definitions(mut self, file: FileId) -> Vec<Diagnostic> {
         let defs: Vec<_> = self.defs.own(file).copied().collect();
         let mut pages = Vec::new();
+        let mut instances = Vec::new();
+        let mut own_types = std::collections::BTreeSet::new();
+        let mut own_codelists = std::collections::BTreeSet::new();
         for def in defs {
             match def.kind {
                 DefKind::Codelist => {
@@ -173,12 +182,15 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                             &self.langs,
                             &mut self.diagnostics,
                         );
+                        own_codelists.insert(name.name.clone());
+                        self.spans.codelists.insert(name.name.clone(), name.span);
                     }
                 }
                 DefKind::GroupType => {
                     // Check the type as the only member of an otherwise empty form.
                     let instance = ast::Ident { name: def.name.name.clone(), span: def.name.span };
                     let items = self.instance(def.file, &instance, def.name, None, None, None, &[], 0, false);
+                    own_types.insert(def.name.name.clone());
                     pages.push(ir::Page {
                         name: None,
                         title: None,
@@ -189,9 +201,10 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
             }
             self.resolve_expressions(&mut pages);
-            pages.clear();
+            instances.extend(pages.drain(..).flat_map(|page| page.items));
             self.pending.clear();
         }
+        collide::check_definitions(&instances, &own_types, &own_codelists, &self.spans, &mut self.diagnostics);
         self.diagnostics
     }
 
@@ -338,7 +351,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
                 _ => continue,
             };
-            names::check_ascii(name, &mut self.diagnostics);
+            if names::check_ascii(name, &mut self.diagnostics) && !matches!(stmt.kind, StmtKind::Info { .. }) {
+                names::check_reserved(name, names::NameKind::Member, &mut self.diagnostics);
+            }
             if let Some(first) = seen.get(&name.name) {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -353,6 +368,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 continue;
             }
             seen.insert(name.name.clone(), name.span);
+            self.spans.members.insert(child(path, &name.name), name.span);
             let item = match &stmt.kind {
                 StmtKind::Field { name, ty, label, flag, body } => {
                     self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary)
@@ -545,6 +561,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     fn use_codelist(&mut self, file: FileId, list: &ast::Ident) -> Option<String> {
         let def = self.defs.lookup(file, list, DefKind::Codelist, &mut self.diagnostics)?;
         let name = def.name.name.clone();
+        self.spans.codelists.insert(name.clone(), def.name.span);
         if let Some((existing_file, _)) = self.codelists.get(&name) {
             if *existing_file != def.file {
                 self.diagnostics.push(

@@ -7,7 +7,7 @@
 //! appears as literals, so no label can inject code.
 
 mod expr;
-mod names;
+pub mod names;
 mod types;
 mod validator;
 
