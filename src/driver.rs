@@ -144,20 +144,25 @@ pub fn build(
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let files = generate(&session, targets, settings);
+    let files = generate(&session, targets, settings)?;
     write_atomically(out, targets, &files)?;
     let n_forms = session.checked.forms.len();
     Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
 }
 
-/// Every output file of a build, in a fixed order, including the manifest.
-pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings) -> Vec<OutputFile> {
+/// Every output file of a build, in a fixed order, including the manifest; an error (a theme
+/// that cannot render) before anything is written.
+pub fn generate(
+    session: &Session,
+    targets: &[Target],
+    settings: &emit::Settings,
+) -> Result<Vec<OutputFile>, DriverError> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
     let mut files = emit::common_files();
     for target in targets {
-        files.extend(emit::emit(&bundle, *target, settings));
+        files.extend(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?);
     }
     let manifest_forms: Vec<serde_json::Value> = forms
         .iter()
@@ -193,7 +198,7 @@ pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings
     let mut contents = serde_json::to_vec_pretty(&manifest).expect("JSON values serialise");
     contents.push(b'\n');
     files.push(OutputFile { path: "manifest.json".to_string(), contents });
-    files
+    Ok(files)
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
