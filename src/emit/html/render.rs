@@ -80,7 +80,11 @@ impl<'t> Renderer<'t> {
 
     /// The whole document, or only the form (`fragment`) for a portal's own layout.
     pub fn render(&self, page: &Page, fragment: bool) -> Result<String, Error> {
-        let refuse = |message: String| Error::new(&self.theme.name, message);
+        self.render_checked(page, fragment).map_err(|failure| Error::new(&self.theme.name, failure.to_string()))
+    }
+
+    /// Like [`Renderer::render`], with the failure as data (the probe words it differently).
+    pub(super) fn render_checked(&self, page: &Page, fragment: bool) -> Result<String, Failure> {
         let s = strings::for_language(&page.lang);
         let data = Data {
             page,
@@ -95,16 +99,39 @@ impl<'t> Renderer<'t> {
         let template = if fragment { "embedded" } else { "document" };
         if let Err(error) = self.registry.render_to_write(template, &data, &mut out) {
             if out.exceeded {
-                return Err(refuse(format!("the page would be longer than {} MiB", MAX_PAGE_BYTES >> 20)));
+                return Err(Failure::Render(format!("the page would be longer than {} MiB", MAX_PAGE_BYTES >> 20)));
             }
-            return Err(refuse(format!("the page cannot be rendered: {error}")));
+            return Err(Failure::Render(format!("the page cannot be rendered: {error}")));
         }
-        let html = String::from_utf8(out.bytes).map_err(|e| refuse(format!("the page is not UTF-8: {e}")))?;
+        let html = String::from_utf8(out.bytes).map_err(|e| Failure::Render(format!("the page is not UTF-8: {e}")))?;
         let html = tidy(&html);
-        scan::scan(&html).map_err(|refusal| {
-            refuse(format!("the rendered page is refused (line {} of the output): {}", refusal.line, refusal.message))
-        })?;
+        if let Err(refusal) = scan::scan(&html) {
+            let excerpt: String = html.lines().nth(refusal.line - 1).unwrap_or_default().chars().take(100).collect();
+            return Err(Failure::Refused { refusal, excerpt });
+        }
         Ok(html)
+    }
+}
+
+/// Why a render failed.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// Strict mode, the depth guard or the size bound stopped it.
+    Render(String),
+    /// The allowlist scan refused the page; `excerpt` is the refused line.
+    Refused { refusal: scan::Refusal, excerpt: String },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Render(message) => f.write_str(message),
+            Failure::Refused { refusal, excerpt } => write!(
+                f,
+                "the rendered page is refused: {} (line {} of the page: `{excerpt}`)",
+                refusal.message, refusal.line
+            ),
+        }
     }
 }
 

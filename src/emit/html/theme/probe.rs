@@ -9,34 +9,33 @@
 
 use super::Theme;
 use crate::emit::html::error::Error;
-use crate::emit::html::render::Renderer;
+use crate::emit::html::render::{Failure, Renderer};
 use crate::emit::html::view::{Button, Choice, Hint, Link, Node, Page, Part, RepeatItem, Step, Summary, Uploaded};
 
 /// Renders `theme` into the probe page and fragment; a failure names the partial that causes it.
 pub fn check(theme: &Theme) -> Result<(), Error> {
     let page = page();
-    let render = |candidate: &Theme| -> Result<(), Error> {
-        let renderer = Renderer::new(candidate)?;
-        renderer.render(&page, false)?;
-        renderer.render(&page, true)?;
+    let render = |candidate: &Theme| -> Result<(), String> {
+        let renderer = Renderer::new(candidate).map_err(|error| error.message)?;
+        for fragment in [false, true] {
+            renderer.render_checked(&page, fragment).map_err(|failure| match failure {
+                Failure::Render(message) => message,
+                Failure::Refused { refusal, excerpt } => {
+                    format!("{}, in the probe page: `{excerpt}`", refusal.message)
+                }
+            })?;
+        }
         Ok(())
     };
-    let Err(error) = render(theme) else { return Ok(()) };
+    let Err(message) = render(theme) else { return Ok(()) };
     for name in theme.partials.keys() {
-        let alone = Theme {
-            partials: theme
-                .partials
-                .iter()
-                .filter(|(own, _)| *own == name)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            ..theme.clone()
-        };
+        let own_only = theme.partials.iter().filter(|(own, _)| *own == name);
+        let alone = Theme { partials: own_only.map(|(k, v)| (k.clone(), v.clone())).collect(), ..theme.clone() };
         if let Err(own) = render(&alone) {
-            return Err(Error::new(&theme.name, format!("`{name}.hbs`: {}", own.message)));
+            return Err(Error::new(&theme.name, format!("`{name}.hbs`: {own}")));
         }
     }
-    Err(error)
+    Err(Error::new(&theme.name, format!("the partials together: {message}")))
 }
 
 fn hint(id: &str, suffix: &str, text: &str) -> Option<Hint> {
