@@ -3,6 +3,7 @@
 //! the load-time probe is refused on every render), codes that try to leave the reveal CSS,
 //! recursive partials, render failures that must fail the build with nothing written, posted
 //! repeats far past their maximum, and a randomised run of hostile themes, values and reports.
+//! `hostile/` holds the form with hostile codes and a theme as close to script as is allowed.
 //! `tests/browser.rs` renders the same classes in chromium.
 
 mod common;
@@ -143,6 +144,15 @@ fn themes_built_in_code_are_checked_too() {
 }
 
 #[test]
+fn the_accepted_edge_theme_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/accepted-theme");
+    let theme = Theme::load(dir.to_str().unwrap()).unwrap();
+    let empty = json!({});
+    let page = html::render_page(&fuehrungszeugnis(), &input(&empty, None), &theme).unwrap();
+    assert!(page.contains("data-onclick=") && page.contains("<link rel=\"stylesheet\" href=\"/assets/portal.css\">"));
+}
+
+#[test]
 fn built_in_themes_pass_every_check() {
     for name in ["default", "kern"] {
         let theme = Theme::builtin(name).unwrap();
@@ -188,35 +198,9 @@ form f {
     }
 }
 
-/// A form whose codes try to leave the reveal CSS, for a select and for radios.
-pub const HOSTILE_CODES: &str = r#"
-codelist Art "Art" {
-  code "</style><script>window.__pwned = 1</script>" "Skript"
-  code "\"]{}*{display:none}[x=\"" "Anführungszeichen"
-  code "a\\b" "Backslash"
-  code "zeile\nzwei" "Zeilenumbruch"
-  code "'" "Apostroph"
-  code "</textarea><img src=x onerror=\"window.__pwned = 2\">" "Bild"
-  code "normal" "Normal"
-  code "zweite" "Zweite"
-}
-form feindlich {
-  title "Feindliche Codes"
-  version "1.0.0"
-  languages de
-  field auswahl: choice of Art "Auswahl" optional { control select }
-  field nach_skript: text "Nach Skript" optional { visible when auswahl == "</style><script>window.__pwned = 1</script>" }
-  field nach_zitat: text "Nach Zitat" optional { visible when auswahl in ["\"]{}*{display:none}[x=\"", "a\\b"] }
-  field nach_zeile: text "Nach Zeilenumbruch" optional { visible when auswahl == "zeile\nzwei" }
-  field nach_anderem: text "Nach anderem" optional { visible when auswahl != "</textarea><img src=x onerror=\"window.__pwned = 2\">" and auswahl is set }
-  field knopf: choice of Art "Knopf" optional { control radios }
-  field nach_knopf: text "Nach Knopf" optional { visible when knopf == "'" }
-}
-"#;
-
 #[test]
 fn hostile_codes_stay_inside_css_strings() {
-    let form = fixture(HOSTILE_CODES);
+    let form = fixture(include_str!("hostile/codes.form"));
     let values = json!({ "auswahl": "'", "knopf": "</style><script>window.__pwned = 1</script>" });
     for theme in [Theme::default(), Theme::builtin("kern").unwrap()] {
         for html in [
@@ -420,7 +404,7 @@ fn random_hostile_themes_values_and_reports_never_yield_a_page_that_runs_script(
     let mut rng = Rng(0x5EED_0011);
     let partials: Vec<&str> = html::PARTIALS.iter().map(|(name, _)| *name).collect();
     let (mut accepted, mut refused) = (0, 0);
-    for round in 0..300 {
+    for round in 0..120 {
         let mut theme = Theme::default();
         let name = rng.pick(&partials);
         let builtin = html::PARTIALS.iter().find(|(n, _)| *n == name).unwrap().1;
@@ -462,5 +446,5 @@ fn random_hostile_themes_values_and_reports_never_yield_a_page_that_runs_script(
             }
         }
     }
-    assert!(accepted > 50 && refused > 50, "both outcomes are exercised: {accepted} accepted, {refused} refused");
+    assert!(accepted > 20 && refused > 20, "both outcomes are exercised: {accepted} accepted, {refused} refused");
 }

@@ -223,3 +223,65 @@ fn tidy(html: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::html::view::{Node, Step};
+
+    fn page(nodes: Vec<Node>) -> Page {
+        Page {
+            lang: "de".into(),
+            title: "T".into(),
+            heading: "T".into(),
+            caption: None,
+            description: None,
+            form_id: "f".into(),
+            multipart: false,
+            novalidate: true,
+            summary: None,
+            notice: None,
+            hidden_primary: None,
+            steps: vec![Step { id: "s".into(), heading: None, heading_level: 2, hint: None, nodes }],
+            buttons: Vec::new(),
+            reveal_css: String::new(),
+        }
+    }
+
+    /// `levels` groups around one info node with `text`.
+    fn nested(levels: usize, text: String) -> Node {
+        let mut node = Node { partial: "info", id: "i".into(), text, ..Node::default() };
+        for level in 0..levels {
+            node = Node {
+                partial: "group",
+                id: format!("g{level}"),
+                label: "G".into(),
+                children: vec![node],
+                ..Node::default()
+            };
+        }
+        node
+    }
+
+    #[test]
+    fn partials_nest_at_most_the_maximum() {
+        let theme = Theme::default();
+        let renderer = Renderer::new(&theme).unwrap();
+        assert!(renderer.render(&page(vec![nested(20, "x".into())]), true).is_ok());
+        let error = renderer.render(&page(vec![nested(200, "x".into())]), true).unwrap_err();
+        assert!(error.message.contains(&format!("partials nest deeper than {MAX_PARTIAL_DEPTH}")), "{error}");
+        // The count starts afresh with every render.
+        assert!(renderer.render(&page(vec![nested(20, "x".into())]), true).is_ok());
+    }
+
+    #[test]
+    fn pages_are_at_most_the_maximum_long() {
+        // Each group renders its children twice: the page doubles with every level.
+        let mut theme = Theme::default();
+        let doubling = "<div id=\"{{id}}\">{{#each children}}{{> node}}{{> node}}{{/each}}</div>";
+        theme.partials.insert("group".into(), doubling.into());
+        let renderer = Renderer::new(&theme).unwrap();
+        let error = renderer.render(&page(vec![nested(12, "x".repeat(1 << 16))]), true).unwrap_err();
+        assert!(error.message.contains("longer than 32 MiB"), "{error}");
+    }
+}
