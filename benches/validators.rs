@@ -40,7 +40,8 @@ fn case(form_id: &str) -> &'static Case {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let session = formwerk::driver::check_paths(&[root.join("forms")], Some(&root.join("forms"))).unwrap();
         let bundle = formwerk::ir::Bundle { forms: session.checked.forms.iter().map(|(_, f)| f.clone()).collect() };
-        let schemas = formwerk::emit::emit(&bundle, formwerk::emit::Target::JsonSchema, &Default::default());
+        let schemas = formwerk::emit::emit(&bundle, formwerk::emit::Target::JsonSchema, &Default::default())
+            .expect("JSON Schema cannot fail");
         let options = Options { today: formwerk::value::Date::parse("2026-06-15").unwrap() };
         bundle
             .forms

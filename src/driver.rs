@@ -206,7 +206,7 @@ pub fn build(
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let mut files = generate(&session, targets, settings);
+    let mut files = generate(&session, targets, settings)?;
     write(out, targets, &mut files)?;
     let n_forms = session.checked.forms.len();
     Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
@@ -394,14 +394,19 @@ fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
     contents
 }
 
-/// Every output file of a build, in a fixed order, including the manifest.
-pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings) -> Vec<OutputFile> {
+/// Every output file of a build, in a fixed order, including the manifest; an error (a theme
+/// that cannot render) before anything is written.
+pub fn generate(
+    session: &Session,
+    targets: &[Target],
+    settings: &emit::Settings,
+) -> Result<Vec<OutputFile>, DriverError> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
     let mut files = emit::common_files();
     for target in targets {
-        files.extend(emit::emit(&bundle, *target, settings));
+        files.extend(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?);
     }
     let manifest_forms: Vec<serde_json::Value> = forms
         .iter()
@@ -439,7 +444,7 @@ pub fn generate(session: &Session, targets: &[Target], settings: &emit::Settings
         "files": hashes,
     });
     files.push(OutputFile { path: "manifest.json".to_string(), contents: manifest_bytes(&manifest) });
-    files
+    Ok(files)
 }
 
 pub fn sha256(bytes: &[u8]) -> String {

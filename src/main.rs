@@ -181,7 +181,7 @@ fn run(cli: Cli) -> ExitCode {
             }
             let html_theme = match formwerk::emit::html::Theme::load(&theme) {
                 Ok(theme) => theme,
-                Err(error) => return usage_failure(&error),
+                Err(error) => return usage_failure(&error.to_string()),
             };
             let settings = formwerk::emit::Settings { schema_base_uri, crate_name, html_theme };
             match driver::build(&forms, &out, &targets, &settings) {

@@ -292,3 +292,94 @@ fn keyboard_only_journey_posts_a_valid_submission() {
     assert_eq!(submission["gebuehrenbefreiung"], false);
     assert_eq!(submission["richtigkeit"], true);
 }
+
+/// A fragment inside a minimal page of a portal's own.
+fn portal_page(fragment: &str) -> String {
+    format!("<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"><title>Portal</title></head>\n<body><main>\n{fragment}</main></body></html>\n")
+}
+
+#[test]
+fn hostile_themes_and_codes_run_no_script() {
+    if setup().is_none() {
+        return;
+    }
+    let out = root().join("target/browser-hostile");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let (db, checked) = common::check_fixture(include_str!("hostile/codes.form"));
+    assert!(!checked.has_errors(), "{}", common::render_plain(&db, &checked));
+    let codes = checked.forms[0].1.clone();
+    let script = "</style><script>window.__pwned = 1</script>";
+    let quote = "\"]{}*{display:none}[x=\"";
+    let image = "</textarea><img src=x onerror=\"window.__pwned = 2\">";
+    // Posted values that try the same in attributes and in a textarea's neighbourhood.
+    let values = json!({ "nach_skript": "</textarea>\"><script>window.__pwned = 3</script>", "nach_zitat": image });
+    let input = Input { lang: "de", scope: Scope::All, values: &values, report: None, focus: None, notice: None };
+    let accepted = Theme::load(root().join("tests/hostile/accepted-theme").to_str().unwrap()).unwrap();
+    let step = |kind: &str, name: &str, value: &str, panel: &str| json!({ kind: name, "value": value, "panel": panel });
+    // Each step's panel and whether it must be shown after the step.
+    let steps = vec![
+        (step("select", "auswahl", "normal", "nach_skript-bereich"), false),
+        (step("select", "auswahl", "normal", "nach_anderem-bereich"), true),
+        (step("select", "auswahl", script, "nach_skript-bereich"), true),
+        (step("select", "auswahl", script, "nach_zitat-bereich"), false),
+        (step("select", "auswahl", quote, "nach_zitat-bereich"), true),
+        (step("select", "auswahl", quote, "nach_skript-bereich"), false),
+        (step("select", "auswahl", "a\\b", "nach_zitat-bereich"), true),
+        (step("select", "auswahl", "zeile\nzwei", "nach_zeile-bereich"), true),
+        (step("select", "auswahl", "zeile\nzwei", "nach_zitat-bereich"), false),
+        (step("select", "auswahl", image, "nach_anderem-bereich"), false),
+        (step("radio", "knopf", "zweite", "nach_knopf-bereich"), false),
+        (step("radio", "knopf", "'", "nach_knopf-bereich"), true),
+        (step("radio", "knopf", script, "nach_knopf-bereich"), false),
+    ];
+    let mut pages = Vec::new();
+    let mut write = |name: &str, html: String, with_steps: bool| {
+        let path = out.join(name);
+        std::fs::write(&path, html).unwrap();
+        let planned: Vec<&Value> = if with_steps { steps.iter().map(|(s, _)| s).collect() } else { Vec::new() };
+        pages.push(json!({ "file": path, "steps": planned }));
+    };
+    for theme in [Theme::default(), Theme::builtin("kern").unwrap(), accepted.clone()] {
+        let name = theme.name.rsplit('/').next().unwrap().to_string();
+        write(&format!("codes-{name}.html"), html::render_page(&codes, &input, &theme).unwrap(), true);
+        let fragment = html::render_fragment(&codes, &input, &theme).unwrap();
+        write(&format!("codes-{name}-fragment.html"), portal_page(&fragment), true);
+    }
+    let form = corpus().into_iter().find(|f| f.id == "fuehrungszeugnis").unwrap();
+    let empty = json!({});
+    let plain = Input { values: &empty, ..input };
+    write("accepted-theme.html", html::render_page(&form, &plain, &accepted).unwrap(), false);
+    // The control: a page that does run script, so the harness is shown to notice.
+    let control = "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>x</title></head><body>\
+        <script>window.__pwned = 1</script><img src=\"nicht-da.png\" onerror=\"alert(1)\"></body></html>";
+    write("control.html", control.to_string(), false);
+
+    let plan = out.join("plan.json");
+    std::fs::write(&plan, json!({ "pages": pages }).to_string()).unwrap();
+    let output =
+        Command::new("node").arg(root().join("tests/browser/hostile.mjs")).arg(&plan).output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap();
+    let results = result["pages"].as_array().unwrap();
+    assert_eq!(results.len(), 8);
+    let expected: Vec<bool> = steps.iter().map(|(_, shown)| *shown).collect();
+    for page in results {
+        let file = page["file"].as_str().unwrap();
+        if file.ends_with("control.html") {
+            assert_eq!(page["pwned"], "1", "{page}");
+            assert!(page["dialogs"].as_u64().unwrap() >= 1 && page["scripts"] == 1, "{page}");
+            assert_eq!(page["handlers"], json!(["img[onerror]"]), "{page}");
+            continue;
+        }
+        assert_eq!(page["pwned"], Value::Null, "{file}: a script ran: {page}");
+        assert_eq!(page["dialogs"], 0, "{file}: {page}");
+        assert_eq!(page["scripts"], 0, "{file}: {page}");
+        assert_eq!(page["handlers"], json!([]), "{file}: {page}");
+        if file.contains("codes-") {
+            let shown: Vec<bool> = serde_json::from_value(page["shown"].clone()).unwrap();
+            assert_eq!(shown, expected, "{file}: the reveal with hostile codes");
+        }
+    }
+}

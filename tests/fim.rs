@@ -91,7 +91,7 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
         }
         let bundle = ir::Bundle { forms: vec![form] };
         for target in Target::ALL {
-            let files = emit::emit(&bundle, *target, &Default::default());
+            let files = emit::emit(&bundle, *target, &Default::default()).expect("every target emits");
             assert!(!files.is_empty(), "{name}: no output for {}", target.name());
         }
     }

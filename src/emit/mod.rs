@@ -1,6 +1,7 @@
 //! Backends: pure functions from the IR to output files, one module per target.
 //!
-//! Nothing here reads the AST or the checker; a backend cannot fail on a checked IR.
+//! Nothing here reads the AST or the checker; a backend cannot fail on a checked IR. Only the
+//! HTML target returns an error, and only because of its theme, which is input from outside.
 
 pub mod html;
 mod ir_json;
@@ -90,16 +91,33 @@ impl Default for Settings {
     }
 }
 
+/// Why a target could not be emitted: the HTML theme was refused or a page could not be rendered
+/// with it. A checked IR never causes this error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmitError {
+    Html(html::Error),
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EmitError::Html(error) => write!(f, "html: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for EmitError {}
+
 /// Emits `target` for every form of the bundle.
-pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Vec<OutputFile> {
-    match target {
+pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Result<Vec<OutputFile>, EmitError> {
+    Ok(match target {
         Target::Ir => ir_json::emit(bundle),
         Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
         Target::Rust => rust::emit(bundle, &settings.crate_name),
-        Target::Html => html::emit(bundle, &settings.html_theme, false),
-        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true),
+        Target::Html => html::emit(bundle, &settings.html_theme, false).map_err(EmitError::Html)?,
+        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true).map_err(EmitError::Html)?,
         Target::Xdf3 => xdf3::emit(bundle),
-    }
+    })
 }
 
 /// Pretty JSON with a final newline, as every JSON output is written.

@@ -3,19 +3,32 @@
 //! summary, repeat groups, conditional reveal, autocomplete, `novalidate`).
 //!
 //! `view/` computes everything a page shows (the view model); `render.rs` feeds it to
-//! handlebars templates in strict mode, themed by class names and CSS; `reveal.rs` turns
-//! conditions into CSS; `strings.rs` holds the interface texts; `actions.rs` applies the
-//! add/remove buttons. [`render_page`] is the API a
+//! handlebars templates in strict mode, themed by class names and CSS (`theme/`); `reveal.rs`
+//! turns conditions into CSS, with every text escaped by `css/`; `strings.rs` holds the
+//! interface texts; `actions.rs` applies the add/remove buttons. [`render_page`] is the API a
 //! preview server or portal calls to re-render a form with submitted values and a report.
+//!
+//! A theme is input from outside Formwerk and may be hostile: it is checked when it is loaded
+//! and again before each renderer is built (`theme/`), every render is bounded, and every
+//! rendered page and fragment must pass the allowlist scan of `scan.rs`, whose elements,
+//! attributes and URLs cannot run script. A failure is an [`Error`], never a page.
 
 mod actions;
+mod css;
+mod error;
 mod render;
 mod reveal;
+mod scan;
 mod strings;
+mod theme;
+mod url;
 mod view;
 
 pub use actions::{apply, Action, Applied};
-pub use render::{Renderer, Theme, PARTIALS};
+pub use error::Error;
+pub use render::{Renderer, MAX_PAGE_BYTES, MAX_PARTIAL_DEPTH};
+pub use scan::{scan, Refusal};
+pub use theme::{Theme, PARTIALS};
 pub use view::{id_segment, Input, Page, Scope};
 
 use super::OutputFile;
@@ -29,12 +42,12 @@ pub fn view(form: &Form, input: &Input) -> Page {
 
 /// Renders a complete page: the form in `input.lang` with the submitted values, and, when a
 /// report is given, the error summary and inline errors. Every entered value is kept.
-pub fn render_page(form: &Form, input: &Input, theme: &Theme) -> Result<String, String> {
+pub fn render_page(form: &Form, input: &Input, theme: &Theme) -> Result<String, Error> {
     Renderer::new(theme)?.render(&view::build(form, input), false)
 }
 
 /// Like [`render_page`], but only the form (with its reveal CSS), for a portal's own layout.
-pub fn render_fragment(form: &Form, input: &Input, theme: &Theme) -> Result<String, String> {
+pub fn render_fragment(form: &Form, input: &Input, theme: &Theme) -> Result<String, Error> {
     Renderer::new(theme)?.render(&view::build(form, input), true)
 }
 
@@ -44,27 +57,20 @@ pub fn empty_input<'a>(lang: &'a str, values: &'a serde_json::Value, report: Opt
 }
 
 /// `html/<form>.html` in the form's first language and `html/<form>.<lang>.html` in each other
-/// (or the fragments, under `html-fragment/`).
-pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Vec<OutputFile> {
+/// (or the fragments, under `html-fragment/`). Any render failure fails the whole target.
+pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Result<Vec<OutputFile>, Error> {
     let dir = if fragment { "html-fragment" } else { "html" };
     let empty = serde_json::json!({});
     let mut files = Vec::new();
-    let renderer = Renderer::new(theme);
+    let renderer = Renderer::new(theme)?;
     for form in &bundle.forms {
         for (n, lang) in form.languages.iter().enumerate() {
             let input = empty_input(lang, &empty, None);
-            let page = view::build(form, &input);
-            // A theme is verified when it is loaded, so rendering cannot fail; should it
-            // anyway, the file says why instead of the build stopping halfway.
-            let html = match &renderer {
-                Ok(renderer) => renderer.render(&page, fragment),
-                Err(error) => Err(error.clone()),
-            }
-            .unwrap_or_else(|error| format!("<!-- formwerk: the theme cannot render this form: {error} -->\n"));
+            let html = renderer.render(&view::build(form, &input), fragment)?;
             let path =
                 if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
             files.push(OutputFile { path, contents: html.into_bytes() });
         }
     }
-    files
+    Ok(files)
 }

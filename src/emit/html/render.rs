@@ -1,169 +1,41 @@
-//! Themes and the handlebars registry: the templates embedded in the binary, a theme's class
-//! names, CSS, linked stylesheets and partial overrides, rendered in strict mode from a
-//! [`view::Page`]. Templates decide nothing: they place what the view model holds.
+//! The handlebars registry of one theme and the render of a page from a [`view::Page`], in strict
+//! mode. Templates decide nothing: they place what the view model holds.
 //!
-//! A theme directory may contain `classes.json` (class names by role, merged over the neutral
-//! theme's), `theme.css` (replaces the neutral CSS), `theme.json` (`{"stylesheets": [urls]}`)
-//! and `<partial>.hbs` files that replace built-in partials of the same name.
+//! Every render is bounded and checked, whatever the theme: [`Renderer::new`] refuses a theme
+//! that [`Theme::check`] refuses; partials nest at most [`MAX_PARTIAL_DEPTH`] deep (each
+//! partial runs inside a guard helper) and a page is at most [`MAX_PAGE_BYTES`] long, so even a
+//! partial graph that slipped past the static check ends with an error; and the finished page
+//! must pass the allowlist scan (`scan.rs`). Any failure is an [`Error`], never a page.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::cell::Cell;
+use std::io::{self, Write};
 
-use handlebars::Handlebars;
+use handlebars::template::{Template, TemplateElement};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason, Renderable,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::error::Error;
+use super::scan;
 use super::strings;
+use super::theme::{Theme, PARTIALS, STYLE_PARTIALS};
 use super::view::Page;
 
-/// The built-in partials, by name.
-pub const PARTIALS: &[(&str, &str)] = &[
-    ("page", include_str!("templates/page.hbs")),
-    ("fragment", include_str!("templates/fragment.hbs")),
-    ("form", include_str!("templates/form.hbs")),
-    ("summary", include_str!("templates/summary.hbs")),
-    ("node", include_str!("templates/node.hbs")),
-    ("label-text", include_str!("templates/label-text.hbs")),
-    ("messages", include_str!("templates/messages.hbs")),
-    ("input", include_str!("templates/input.hbs")),
-    ("text", include_str!("templates/text.hbs")),
-    ("money", include_str!("templates/money.hbs")),
-    ("textarea", include_str!("templates/textarea.hbs")),
-    ("date", include_str!("templates/date.hbs")),
-    ("radios", include_str!("templates/radios.hbs")),
-    ("checkboxes", include_str!("templates/checkboxes.hbs")),
-    ("checkbox", include_str!("templates/checkbox.hbs")),
-    ("select", include_str!("templates/select.hbs")),
-    ("file", include_str!("templates/file.hbs")),
-    ("group", include_str!("templates/group.hbs")),
-    ("repeat", include_str!("templates/repeat.hbs")),
-    ("info", include_str!("templates/info.hbs")),
-    ("button", include_str!("templates/button.hbs")),
-];
+/// The deepest partials may nest (the built-in ones nest about twice the form's depth).
+pub const MAX_PARTIAL_DEPTH: usize = 96;
 
-const DEFAULT_CLASSES: &str = include_str!("themes/default/classes.json");
-const DEFAULT_CSS: &str = include_str!("themes/default/theme.css");
-const KERN_CLASSES: &str = include_str!("themes/kern/classes.json");
-const KERN_CSS: &str = include_str!("themes/kern/theme.css");
-const KERN_THEME: &str = include_str!("themes/kern/theme.json");
+/// The longest page a render may produce.
+pub const MAX_PAGE_BYTES: usize = 32 << 20;
 
-/// A theme: class names by role, CSS, linked stylesheets and partial overrides.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Theme {
-    pub name: String,
-    pub classes: Map<String, Value>,
-    pub css: String,
-    pub stylesheets: Vec<String>,
-    pub partials: BTreeMap<String, String>,
-}
+/// The helper every partial runs inside; it counts the nesting.
+const GUARD: &str = "formwerk-depth-guard";
 
-impl Default for Theme {
-    fn default() -> Theme {
-        Theme::builtin("default").expect("the default theme exists")
-    }
-}
+/// Helpers handlebars registers that partials must not reach.
+const UNREGISTERED_HELPERS: &[&str] = &["raw", "log"];
 
-fn classes(text: &str) -> Map<String, Value> {
-    serde_json::from_str(text).expect("built-in class maps are JSON objects")
-}
-
-fn stylesheets(text: &str) -> Result<Vec<String>, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("theme.json is not JSON: {e}"))?;
-    match &value["stylesheets"] {
-        Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string).ok_or_else(|| "theme.json: stylesheets are strings".to_string()))
-            .collect(),
-        _ => Err("theme.json: `stylesheets` must be a list of URLs".to_string()),
-    }
-}
-
-impl Theme {
-    /// `default` (neutral) or `kern` (KERN UX class names, KERN CSS linked).
-    pub fn builtin(name: &str) -> Option<Theme> {
-        match name {
-            "default" => Some(Theme {
-                name: "default".to_string(),
-                classes: classes(DEFAULT_CLASSES),
-                css: DEFAULT_CSS.to_string(),
-                stylesheets: Vec::new(),
-                partials: BTreeMap::new(),
-            }),
-            "kern" => {
-                let mut merged = classes(DEFAULT_CLASSES);
-                merged.extend(classes(KERN_CLASSES));
-                Some(Theme {
-                    name: "kern".to_string(),
-                    classes: merged,
-                    css: KERN_CSS.to_string(),
-                    stylesheets: stylesheets(KERN_THEME).expect("the KERN theme.json is valid"),
-                    partials: BTreeMap::new(),
-                })
-            }
-            _ => None,
-        }
-    }
-
-    /// A built-in theme by name, or a theme directory.
-    pub fn load(name_or_dir: &str) -> Result<Theme, String> {
-        if let Some(theme) = Theme::builtin(name_or_dir) {
-            return Ok(theme);
-        }
-        let dir = Path::new(name_or_dir);
-        if !dir.is_dir() {
-            return Err(format!("theme `{name_or_dir}` is neither a built-in theme (default, kern) nor a directory"));
-        }
-        let read = |file: &str| -> Result<Option<String>, String> {
-            let path = dir.join(file);
-            if !path.exists() {
-                return Ok(None);
-            }
-            std::fs::read_to_string(&path).map(Some).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
-        };
-        let mut theme = Theme {
-            name: dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            ..Theme::default()
-        };
-        if let Some(text) = read("classes.json")? {
-            let own: Map<String, Value> =
-                serde_json::from_str(&text).map_err(|e| format!("{}: not a JSON object: {e}", dir.display()))?;
-            for (role, class) in own {
-                if !theme.classes.contains_key(&role) {
-                    return Err(format!("classes.json: unknown role `{role}`"));
-                }
-                if !class.is_string() {
-                    return Err(format!("classes.json: the class of `{role}` must be a string"));
-                }
-                theme.classes.insert(role, class);
-            }
-        }
-        if let Some(css) = read("theme.css")? {
-            theme.css = css;
-        }
-        if let Some(text) = read("theme.json")? {
-            theme.stylesheets = stylesheets(&text)?;
-        }
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        files.sort();
-        for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "hbs")) {
-            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            if !PARTIALS.iter().any(|(known, _)| *known == name) {
-                return Err(format!("`{}` does not replace a known partial", path.display()));
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            if text.to_lowercase().contains("<script") {
-                return Err(format!("`{}`: partials must not contain scripts", path.display()));
-            }
-            theme.partials.insert(name, text);
-        }
-        Renderer::new(&theme)?;
-        Ok(theme)
-    }
-}
-
-/// A handlebars registry (strict mode) for one theme.
+/// A handlebars registry (strict mode) for one checked theme.
 pub struct Renderer<'t> {
     registry: Handlebars<'static>,
     theme: &'t Theme,
@@ -181,21 +53,38 @@ struct Data<'a> {
 }
 
 impl<'t> Renderer<'t> {
-    pub fn new(theme: &'t Theme) -> Result<Renderer<'t>, String> {
+    /// Checks `theme` and compiles its partials.
+    pub fn new(theme: &'t Theme) -> Result<Renderer<'t>, Error> {
+        theme.check()?;
+        let refuse = |message: String| Error::new(&theme.name, message);
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.set_prevent_indent(true);
-        for (name, text) in PARTIALS {
-            let text = theme.partials.get(*name).map(String::as_str).unwrap_or(text).trim_end_matches('\n');
-            registry.register_partial(name, text).map_err(|e| format!("partial `{name}`: {e}"))?;
+        for helper in UNREGISTERED_HELPERS {
+            registry.unregister_helper(helper);
         }
-        registry.register_template_string("document", "{{> page}}").map_err(|e| e.to_string())?;
-        registry.register_template_string("embedded", "{{> fragment}}").map_err(|e| e.to_string())?;
+        registry.register_helper(GUARD, Box::new(DepthGuard));
+        // A partial's last line break is dropped (the line that calls it has its own), except
+        // after the `</style>` of the style partials, which are called on a line of their own.
+        let sources = theme.partial_sources().map(|(name, source)| (name, source.trim_end_matches('\n')));
+        for (name, source) in sources.chain(STYLE_PARTIALS.iter().copied()) {
+            registry.register_partial(name, source).map_err(|e| refuse(format!("partial `{name}`: {e}")))?;
+            let compiled = registry.get_template(name).cloned().unwrap_or_default();
+            registry.register_template(name, guarded(compiled).map_err(refuse)?);
+        }
+        registry.register_template_string("document", "{{> page}}").map_err(|e| refuse(e.to_string()))?;
+        registry.register_template_string("embedded", "{{> fragment}}").map_err(|e| refuse(e.to_string()))?;
+        debug_assert_eq!(PARTIALS.len() + STYLE_PARTIALS.len() + 2, registry.get_templates().len());
         Ok(Renderer { registry, theme })
     }
 
     /// The whole document, or only the form (`fragment`) for a portal's own layout.
-    pub fn render(&self, page: &Page, fragment: bool) -> Result<String, String> {
+    pub fn render(&self, page: &Page, fragment: bool) -> Result<String, Error> {
+        self.render_checked(page, fragment).map_err(|failure| Error::new(&self.theme.name, failure.to_string()))
+    }
+
+    /// Like [`Renderer::render`], with the failure as data (the probe words it differently).
+    pub(super) fn render_checked(&self, page: &Page, fragment: bool) -> Result<String, Failure> {
         let s = strings::for_language(&page.lang);
         let data = Data {
             page,
@@ -205,11 +94,108 @@ impl<'t> Renderer<'t> {
             optional_text: s.optional,
             error_prefix: s.error_prefix,
         };
-        let html = self
-            .registry
-            .render(if fragment { "embedded" } else { "document" }, &data)
-            .map_err(|e| format!("theme `{}`: {e}", self.theme.name))?;
-        Ok(tidy(&html))
+        DEPTH.with(|depth| depth.set(0));
+        let mut out = Bounded { bytes: Vec::new(), exceeded: false };
+        let template = if fragment { "embedded" } else { "document" };
+        if let Err(error) = self.registry.render_to_write(template, &data, &mut out) {
+            if out.exceeded {
+                return Err(Failure::Render(format!("the page would be longer than {} MiB", MAX_PAGE_BYTES >> 20)));
+            }
+            return Err(Failure::Render(format!("the page cannot be rendered: {error}")));
+        }
+        let html = String::from_utf8(out.bytes).map_err(|e| Failure::Render(format!("the page is not UTF-8: {e}")))?;
+        let html = tidy(&html);
+        if let Err(refusal) = scan::scan(&html) {
+            let excerpt: String = html.lines().nth(refusal.line - 1).unwrap_or_default().chars().take(100).collect();
+            return Err(Failure::Refused { refusal, excerpt });
+        }
+        Ok(html)
+    }
+}
+
+/// Why a render failed.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// Strict mode, the depth guard or the size bound stopped it.
+    Render(String),
+    /// The allowlist scan refused the page; `excerpt` is the refused line.
+    Refused { refusal: scan::Refusal, excerpt: String },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Render(message) => f.write_str(message),
+            Failure::Refused { refusal, excerpt } => write!(
+                f,
+                "the rendered page is refused: {} (line {} of the page: `{excerpt}`)",
+                refusal.message, refusal.line
+            ),
+        }
+    }
+}
+
+/// `template` inside a `{{#formwerk-depth-guard}}…{{/formwerk-depth-guard}}` block.
+fn guarded(template: Template) -> Result<Template, String> {
+    let mut wrapper = Template::compile(&format!("{{{{#{GUARD}}}}}{{{{/{GUARD}}}}}")).map_err(|e| e.to_string())?;
+    let Some(TemplateElement::HelperBlock(block)) = wrapper.elements.first_mut() else {
+        return Err("the guard block does not compile".to_string());
+    };
+    let name = template.name.clone();
+    block.template = Some(template);
+    wrapper.name = name;
+    Ok(wrapper)
+}
+
+thread_local! {
+    /// How deep partials nest in the render running on this thread.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Renders its block one level deeper, or fails beyond [`MAX_PARTIAL_DEPTH`].
+struct DepthGuard;
+
+impl HelperDef for DepthGuard {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        helper: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        context: &'rc Context,
+        render_context: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let depth = DEPTH.with(Cell::get) + 1;
+        if depth > MAX_PARTIAL_DEPTH {
+            return Err(RenderErrorReason::Other(format!("partials nest deeper than {MAX_PARTIAL_DEPTH}")).into());
+        }
+        DEPTH.with(|d| d.set(depth));
+        let result = match helper.template() {
+            Some(template) => template.render(registry, context, render_context, out),
+            None => Ok(()),
+        };
+        DEPTH.with(|d| d.set(depth - 1));
+        result
+    }
+}
+
+/// A writer that refuses to grow past [`MAX_PAGE_BYTES`].
+struct Bounded {
+    bytes: Vec<u8>,
+    exceeded: bool,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
+            self.exceeded = true;
+            return Err(io::Error::other("the page is too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -236,4 +222,66 @@ fn tidy(html: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::html::view::{Node, Step};
+
+    fn page(nodes: Vec<Node>) -> Page {
+        Page {
+            lang: "de".into(),
+            title: "T".into(),
+            heading: "T".into(),
+            caption: None,
+            description: None,
+            form_id: "f".into(),
+            multipart: false,
+            novalidate: true,
+            summary: None,
+            notice: None,
+            hidden_primary: None,
+            steps: vec![Step { id: "s".into(), heading: None, heading_level: 2, hint: None, nodes }],
+            buttons: Vec::new(),
+            reveal_css: String::new(),
+        }
+    }
+
+    /// `levels` groups around one info node with `text`.
+    fn nested(levels: usize, text: String) -> Node {
+        let mut node = Node { partial: "info", id: "i".into(), text, ..Node::default() };
+        for level in 0..levels {
+            node = Node {
+                partial: "group",
+                id: format!("g{level}"),
+                label: "G".into(),
+                children: vec![node],
+                ..Node::default()
+            };
+        }
+        node
+    }
+
+    #[test]
+    fn partials_nest_at_most_the_maximum() {
+        let theme = Theme::default();
+        let renderer = Renderer::new(&theme).unwrap();
+        assert!(renderer.render(&page(vec![nested(20, "x".into())]), true).is_ok());
+        let error = renderer.render(&page(vec![nested(200, "x".into())]), true).unwrap_err();
+        assert!(error.message.contains(&format!("partials nest deeper than {MAX_PARTIAL_DEPTH}")), "{error}");
+        // The count starts afresh with every render.
+        assert!(renderer.render(&page(vec![nested(20, "x".into())]), true).is_ok());
+    }
+
+    #[test]
+    fn pages_are_at_most_the_maximum_long() {
+        // Each group renders its children twice: the page doubles with every level.
+        let mut theme = Theme::default();
+        let doubling = "<div id=\"{{id}}\">{{#each children}}{{> node}}{{> node}}{{/each}}</div>";
+        theme.partials.insert("group".into(), doubling.into());
+        let renderer = Renderer::new(&theme).unwrap();
+        let error = renderer.render(&page(vec![nested(12, "x".repeat(1 << 16))]), true).unwrap_err();
+        assert!(error.message.contains("longer than 32 MiB"), "{error}");
+    }
 }

@@ -7,12 +7,84 @@
 //! `and`/`or` combine them as Kleene logic does; an unanswered question is neither. A
 //! condition over anything else (dates, numbers, text, counts) has no translation: its panel
 //! is always shown and the server ignores what it receives while the condition does not hold.
+//!
+//! Selectors are data ([`Piece`], [`Target`]) until [`hide_rule`] writes them, and every id and
+//! code is written through `css::ident` or `css::string`: a code such as `</style><script>` or
+//! `"]` stays a string inside the selector and cannot leave the `<style>` element.
 
+use super::css;
 use crate::ir::{CompareOp, Expr, Literal, Path, ValueType};
 
-/// A disjunction of conjunctions of selector pieces applied to the `form` element, such as
-/// `:has(#belegart-2:checked)` or `:not(:has(#x:checked))`.
-pub type Dnf = Vec<Vec<String>>;
+/// A disjunction of conjunctions of selector pieces applied to the `form` element.
+pub type Dnf = Vec<Vec<Piece>>;
+
+/// One condition on the `form` element: `:has(a, b)` (one of the targets matches) or, negated,
+/// `:not(:has(a, b))` (none does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub negated: bool,
+    pub targets: Vec<Target>,
+}
+
+/// A state of one control.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `#id:checked`: a radio button or checkbox is ticked.
+    Checked(String),
+    /// `#select option[value="code"]:checked`: a select has this code chosen.
+    Chosen { select: String, code: String },
+    /// `#select option:checked:not([value=""]):not([value="a"])…`: a select has a code chosen
+    /// other than these.
+    ChosenOther { select: String, except: Vec<String> },
+}
+
+impl Target {
+    /// The id of the control, which carries `data-controls`.
+    pub fn control(&self) -> &str {
+        match self {
+            Target::Checked(id) | Target::Chosen { select: id, .. } | Target::ChosenOther { select: id, .. } => id,
+        }
+    }
+
+    fn css(&self) -> String {
+        match self {
+            Target::Checked(id) => format!("#{}:checked", css::ident(id)),
+            Target::Chosen { select, code } => {
+                format!("#{} option[value={}]:checked", css::ident(select), css::string(code))
+            }
+            Target::ChosenOther { select, except } => {
+                let mut out = format!("#{} option:checked:not([value=\"\"])", css::ident(select));
+                for code in except {
+                    out.push_str(&format!(":not([value={}])", css::string(code)));
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Piece {
+    fn css(&self) -> String {
+        let targets: Vec<String> = self.targets.iter().map(Target::css).collect();
+        let has = format!(":has({})", targets.join(", "));
+        if self.negated {
+            format!(":not({has})")
+        } else {
+            has
+        }
+    }
+}
+
+/// The ids of the controls a condition reads, in order of appearance.
+pub fn controls(dnf: &Dnf) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for target in dnf.iter().flatten().flat_map(|piece| &piece.targets) {
+        if !out.iter().any(|id| id == target.control()) {
+            out.push(target.control().to_string());
+        }
+    }
+    out
+}
 
 /// Beyond this many conjunctions a condition is left to the server.
 const MAX_TERMS: usize = 64;
@@ -104,12 +176,15 @@ pub fn truth(expr: &Expr, resolver: &dyn Resolver, depth: usize) -> Option<(Dnf,
         Expr::IsSet { path } | Expr::IsEmpty { path } => {
             let any = match resolver.control(path)? {
                 ControlRef::Radios(options) | ControlRef::Checkboxes(options) => {
-                    options.iter().map(|(_, id)| format!("#{id}:checked")).collect::<Vec<_>>().join(", ")
+                    options.into_iter().map(|(_, id)| Target::Checked(id)).collect()
                 }
-                ControlRef::Checkbox(id) => format!("#{id}:checked"),
-                ControlRef::Select(id) => format!("#{id} option:checked:not([value=\"\"])"),
+                ControlRef::Checkbox(id) => vec![Target::Checked(id)],
+                ControlRef::Select(id) => vec![Target::ChosenOther { select: id, except: Vec::new() }],
             };
-            let set = (vec![vec![format!(":has({any})")]], vec![vec![format!(":not(:has({any}))")]]);
+            let set = (
+                vec![vec![Piece { negated: false, targets: any.clone() }]],
+                vec![vec![Piece { negated: true, targets: any }]],
+            );
             if matches!(expr, Expr::IsSet { .. }) {
                 set
             } else {
@@ -167,25 +242,24 @@ fn equals(path: &Path, keys: &[String], resolver: &dyn Resolver) -> Option<(Dnf,
             }
         }
         ControlRef::Select(id) => {
-            let chosen = |key: &String| format!(":has(#{id} option[value=\"{}\"]:checked)", css_string(key));
+            let chosen = |code: &String| Piece {
+                negated: false,
+                targets: vec![Target::Chosen { select: id.clone(), code: code.clone() }],
+            };
             let t = keys.iter().map(|k| vec![chosen(k)]).collect();
-            let mut other = format!("#{id} option:checked:not([value=\"\"])");
-            for key in keys {
-                other.push_str(&format!(":not([value=\"{}\"])", css_string(key)));
-            }
-            Some((t, vec![vec![format!(":has({other})")]]))
+            let other = Target::ChosenOther { select: id.clone(), except: keys.to_vec() };
+            Some((t, vec![vec![Piece { negated: false, targets: vec![other] }]]))
         }
         ControlRef::Checkboxes(_) => None,
     }
 }
 
-fn has(id: &str) -> String {
-    format!(":has(#{id}:checked)")
+fn has(id: &str) -> Piece {
+    Piece { negated: false, targets: vec![Target::Checked(id.to_string())] }
 }
 
-fn not_has(ids: &[&str]) -> String {
-    let list: Vec<String> = ids.iter().map(|id| format!("#{id}:checked")).collect();
-    format!(":not(:has({}))", list.join(", "))
+fn not_has(ids: &[&str]) -> Piece {
+    Piece { negated: true, targets: ids.iter().map(|id| Target::Checked(id.to_string())).collect() }
 }
 
 fn product(a: &Dnf, b: &Dnf) -> Option<Dnf> {
@@ -207,16 +281,38 @@ fn product(a: &Dnf, b: &Dnf) -> Option<Dnf> {
     Some(out)
 }
 
-fn css_string(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\a ")
-}
-
 /// The CSS rule that hides `panel_id` unless one of the `true` terms holds.
 pub fn hide_rule(form_id: &str, panel_id: &str, when_true: &Dnf) -> String {
+    let (form, panel) = (css::ident(form_id), css::ident(panel_id));
     if when_true.is_empty() {
-        return format!("#{form_id} #{panel_id} {{ display: none; }}");
+        return format!("#{form} #{panel} {{ display: none; }}");
     }
-    let terms: Vec<String> =
-        when_true.iter().map(|term| if term.is_empty() { "*".to_string() } else { term.concat() }).collect();
-    format!("#{form_id}:not(:is({})) #{panel_id} {{ display: none; }}", terms.join(", "))
+    let terms: Vec<String> = when_true
+        .iter()
+        .map(|term| if term.is_empty() { "*".to_string() } else { term.iter().map(Piece::css).collect() })
+        .collect();
+    format!("#{form}:not(:is({})) #{panel} {{ display: none; }}", terms.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_strings_in_the_selector() {
+        let code = "</style><script>alert(1)</script>\"]\\\n".to_string();
+        let term =
+            vec![Piece { negated: false, targets: vec![Target::Chosen { select: "art".into(), code: code.clone() }] }];
+        let other = vec![Piece {
+            negated: true,
+            targets: vec![Target::ChosenOther { select: "art".into(), except: vec![code] }],
+        }];
+        let rule = hide_rule("formular-f", "x-bereich", &vec![term, other]);
+        assert_eq!(
+            rule,
+            "#formular-f:not(:is(:has(#art option[value=\"\\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e \\22 ]\\5c \\a \"]:checked), \
+             :not(:has(#art option:checked:not([value=\"\"]):not([value=\"\\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e \\22 ]\\5c \\a \"]))))) #x-bereich { display: none; }"
+        );
+        assert!(!rule.contains('<') && !rule.contains('\n'));
+    }
 }

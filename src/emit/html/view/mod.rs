@@ -161,16 +161,19 @@ fn attach_controls(node: &mut Node, controls: &BTreeMap<String, Vec<String>>) {
     }
 }
 
-/// Violations by the pointer of the rendered node that shows them, messages joined.
+/// Violations by the pointer of the rendered node that shows them (the nearest rendered
+/// ancestor), each message once. A violation inside a repeat item that is not rendered (beyond
+/// the maximum) is not shown; the repeat's own `max_items` violation is. Linear in the report.
 fn map_errors(
     form: &Form,
     report: &Report,
     lang: &str,
-    rendered: &[String],
+    rendered: &Rendered,
     pages: &[usize],
 ) -> BTreeMap<String, Vec<String>> {
     let on_page: BTreeSet<&str> = pages.iter().flat_map(|p| form.pages[*p].items.iter().map(Item::name)).collect();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for violation in &report.violations {
         let segments: Vec<String> =
             violation.pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
@@ -179,24 +182,49 @@ fn map_errors(
                 continue;
             }
         }
-        let node = rendered
-            .iter()
-            .filter(|p| {
-                let own: Vec<&str> = p.split('/').skip(1).collect();
-                own.len() <= segments.len() && own.iter().zip(&segments).all(|(a, b)| *a == b)
-            })
-            .max_by_key(|p| p.len())
-            .or_else(|| rendered.first());
-        let Some(node) = node else { continue };
+        let nearest = (1..=segments.len())
+            .rev()
+            .map(|n| (n, pointer_of(&segments[..n])))
+            .find(|(_, pointer)| rendered.nodes.contains(pointer));
+        let node = match nearest {
+            Some((n, pointer)) => {
+                if n < segments.len() && rendered.repeats.contains(&pointer) {
+                    // An item that is not rendered.
+                    continue;
+                }
+                pointer
+            }
+            None => match rendered.first.clone() {
+                Some(first) => first,
+                None => continue,
+            },
+        };
         let message = violation.messages.get(lang).or_else(|| violation.messages.values().next()).cloned();
         let messages = out.entry(node.clone()).or_default();
         if let Some(message) = message {
-            if !messages.contains(&message) {
+            if seen.insert((node, message.clone())) {
                 messages.push(message);
             }
         }
     }
     out
+}
+
+/// The pointers of the rendered nodes, with those of the repeats.
+#[derive(Default)]
+struct Rendered {
+    first: Option<String>,
+    nodes: BTreeSet<String>,
+    repeats: BTreeSet<String>,
+}
+
+impl Rendered {
+    fn push(&mut self, pointer: String) {
+        if self.first.is_none() {
+            self.first = Some(pointer.clone());
+        }
+        self.nodes.insert(pointer);
+    }
 }
 
 struct Builder<'a> {
@@ -210,7 +238,7 @@ struct Builder<'a> {
     /// The current item of each enclosing repeat.
     indices: Vec<(Path, usize)>,
     form_id: String,
-    rendered: Vec<String>,
+    rendered: Rendered,
     summary: Vec<Link>,
     reveal_rules: Vec<String>,
     controls: BTreeMap<String, Vec<String>>,
@@ -240,7 +268,7 @@ impl<'a> Builder<'a> {
             repeats: crate::validate::repeat_paths(form),
             indices: Vec::new(),
             form_id: format!("formular-{}", id_segment(&form.id)),
-            rendered: Vec::new(),
+            rendered: Rendered::default(),
             summary: Vec::new(),
             reveal_rules: Vec::new(),
             controls: BTreeMap::new(),
@@ -338,7 +366,7 @@ impl<'a> Builder<'a> {
         let (when_true, _) = reveal::truth(condition, &*self, 0)?;
         let panel = format!("{id}-bereich");
         self.reveal_rules.push(reveal::hide_rule(&self.form_id, &panel, &when_true));
-        for controlling in ids_in(&when_true) {
+        for controlling in reveal::controls(&when_true) {
             let panels = self.controls.entry(controlling).or_default();
             if !panels.contains(&panel) {
                 panels.push(panel.clone());
@@ -383,12 +411,16 @@ impl<'a> Builder<'a> {
     ) -> Node {
         let pointer = pointer_of(concrete);
         self.rendered.push(pointer.clone());
+        self.rendered.repeats.insert(pointer.clone());
         let slot = self.summary.len();
         let s = self.s;
         let given = match self.value_at(concrete) {
             Some(Value::Array(items)) => items.len(),
             _ => 0,
         };
+        // Items beyond the maximum are not rendered: the report's `max_items` violation is
+        // shown on the repeat, and the page stays bounded by the form, not by what was posted.
+        let given = repeat.max.map_or(given, |max| given.min(max as usize));
         let n_items = given.max(repeat.min as usize);
         let item_label = tr(&repeat.item_label, &self.lang);
         let children: Vec<&Item> = repeat.items.iter().collect();
@@ -569,24 +601,6 @@ fn count_tokens(items: &[&Item], counts: &mut BTreeMap<String, usize>) {
             Item::Repeat(_) | Item::Info(_) => {}
         }
     }
-}
-
-/// Ids named by `#id` in selector pieces.
-fn ids_in(dnf: &Dnf) -> Vec<String> {
-    let mut out = Vec::new();
-    for piece in dnf.iter().flatten() {
-        let mut rest = piece.as_str();
-        while let Some(start) = rest.find('#') {
-            let tail = &rest[start + 1..];
-            let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(tail.len());
-            let id = tail[..end].to_string();
-            if !out.contains(&id) {
-                out.push(id);
-            }
-            rest = &tail[end..];
-        }
-    }
-    out
 }
 
 fn describedby(parts: &[&Option<Hint>]) -> Option<String> {
