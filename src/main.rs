@@ -418,7 +418,8 @@ fn validate_command(
                 );
                 for violation in &report.violations {
                     // A pointer names the submission's keys: never write its controls to a terminal.
-                    let pointer = if violation.pointer.is_empty() { "(form)".to_string() } else { printable(&violation.pointer) };
+                    let pointer =
+                        if violation.pointer.is_empty() { "(form)".to_string() } else { printable(&violation.pointer) };
                     let message = violation.messages.get(&lang).map_or("", String::as_str);
                     println!("  {pointer}  [{}]  {message}", violation.code);
                 }

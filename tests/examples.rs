@@ -162,8 +162,12 @@ fn deeply_nested_and_huge_inputs_are_fine() {
                 assert!(!compiled.validate(&deep, &options()).is_valid());
                 // Only the first unknown member is reported: the report is bounded by the form.
                 let report = compiled.validate(&wide, &options());
-                let unknown: Vec<&str> =
-                    report.violations.iter().filter(|v| v.code == "unknown_property").map(|v| v.pointer.as_str()).collect();
+                let unknown: Vec<&str> = report
+                    .violations
+                    .iter()
+                    .filter(|v| v.code == "unknown_property")
+                    .map(|v| v.pointer.as_str())
+                    .collect();
                 assert_eq!(unknown, ["/k0"]);
             }
             // Dropping the deep value must not overflow either.
@@ -227,8 +231,12 @@ fn examples_that_make_nothing_are_an_error() {
         assert!(output.stdout.is_empty());
         assert!(stderr.contains("made none of the 3 examples asked for: no submission satisfies"), "{stderr}");
     }
-    let output =
-        formwerk().args(["examples", form, "--root"]).arg(dir.path()).args(["--valid", "0", "--invalid", "0"]).output().unwrap();
+    let output = formwerk()
+        .args(["examples", form, "--root"])
+        .arg(dir.path())
+        .args(["--valid", "0", "--invalid", "0"])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{output:?}");
 }
 

@@ -225,7 +225,6 @@ fn repeated_keys_keep_the_last_value() {
     }
 }
 
-
 /// The reference validator on bytes, read as `formwerk validate` reads them; or why they are
 /// not a submission.
 fn reference_on_bytes(compiled: &Compiled, bytes: &[u8]) -> Result<Value, String> {
@@ -317,7 +316,7 @@ fn a_million_items_past_the_maximum_are_one_violation() {
     let form = corpus_form("hundesteuer");
     let compiled = Compiled::new(&form);
     let (base, dog) = base_with_dog(&compiled);
-    let five = vec![dog.as_str(); 5].join(",");
+    let five = [dog.as_str(); 5].join(",");
     let valid = all_agree(&compiled, &with_dogs(&base, &format!("[{five}]"), ""));
     assert_eq!(codes(&valid), [], "five copies of a valid dog are valid");
     let million_empty = format!("[{five}{}]", ",{}".repeat(1_000_000));
@@ -347,7 +346,7 @@ fn any_depth_reads_alike() {
             let compiled = Compiled::new(&form);
             let (base, dog) = base_with_dog(&compiled);
             let dogs = format!("[{dog}]");
-            let five = vec![dog.as_str(); 5].join(",");
+            let five = [dog.as_str(); 5].join(",");
             for depth in [1, 2, 126, 127, 128, 129, 100_000] {
                 let nested = |inner: &str| format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth));
                 let deep_objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
@@ -383,22 +382,37 @@ fn code_points_in_text_agree() {
     let form = corpus_form("hundesteuer");
     let compiled = Compiled::new(&form);
     let (base, _) = base_with_dog(&compiled);
-    let refused = ["\u{0}", "\u{8}", "\t", "\u{b}", "\u{1b}", "\u{7f}", "\u{85}", "\u{9f}", "\u{2028}", "\u{2029}", "\u{202a}", "\u{202e}", "\u{2066}", "\u{2069}", "\u{fdd0}", "\u{fdef}", "\u{fffe}", "\u{ffff}"];
-    let accepted = ["\u{a0}", "\u{200e}", "\u{200f}", "\u{61c}", "\u{2027}", "\u{202f}", "\u{2065}", "\u{206a}", "\u{fdcf}", "\u{fdf0}", "\u{fffd}", "\u{1fffe}", "\u{10ffff}"];
+    let refused = [
+        "\u{0}", "\u{8}", "\t", "\u{b}", "\u{1b}", "\u{7f}", "\u{85}", "\u{9f}", "\u{2028}", "\u{2029}", "\u{202a}",
+        "\u{202e}", "\u{2066}", "\u{2069}", "\u{fdd0}", "\u{fdef}", "\u{fffe}", "\u{ffff}",
+    ];
+    let accepted = [
+        "\u{a0}",
+        "\u{200e}",
+        "\u{200f}",
+        "\u{61c}",
+        "\u{2027}",
+        "\u{202f}",
+        "\u{2065}",
+        "\u{206a}",
+        "\u{fdcf}",
+        "\u{fdf0}",
+        "\u{fffd}",
+        "\u{1fffe}",
+        "\u{10ffff}",
+    ];
     for (inserted, valid) in refused.iter().map(|c| (c, false)).chain(accepted.iter().map(|c| (c, true))) {
         let mut submission = base.clone();
         let name = submission["hunde"][0]["name"].as_str().unwrap().to_string();
         submission["hunde"][0]["name"] = json!(format!("{name}{inserted}"));
         let report = all_agree(&compiled, &serde_json::to_vec(&submission).unwrap());
-        let expected: Vec<(String, String)> = if valid {
-            Vec::new()
-        } else {
-            vec![("/hunde/0/name".to_string(), "text_invalid_character".to_string())]
-        };
+        let expected: Vec<(String, String)> =
+            if valid { Vec::new() } else { vec![("/hunde/0/name".to_string(), "text_invalid_character".to_string())] };
         assert_eq!(codes(&report), expected, "U+{:04X}", inserted.chars().next().unwrap() as u32);
     }
     // A lone surrogate is not a string: both refuse the text.
-    let bytes = serde_json::to_string(&base).unwrap().replacen("\"hunde\":[{\"name\":\"", "\"hunde\":[{\"name\":\"\\ud800", 1);
+    let bytes =
+        serde_json::to_string(&base).unwrap().replacen("\"hunde\":[{\"name\":\"", "\"hunde\":[{\"name\":\"\\ud800", 1);
     assert!(bytes.contains("\\ud800"));
     let report = all_agree(&compiled, bytes.as_bytes());
     assert_eq!(codes(&report), [(String::new(), "malformed".to_string())]);

@@ -165,7 +165,8 @@ fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str]
 /// zero, no spaces) below the repeat's maximum. Anything else names no item, so `[01]` and
 /// `[+1]` are not item 1, and no index makes the conversion allocate.
 fn item_index(text: &str, max: Option<u32>) -> Option<usize> {
-    let canonical = text == "0" || (!text.starts_with('0') && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
+    let canonical =
+        text == "0" || (!text.starts_with('0') && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
     let index: usize = text.parse().ok().filter(|_| canonical)?;
     max.is_none_or(|max| index < max as usize).then_some(index)
 }
