@@ -271,26 +271,61 @@ fn examples_command(
         Err(code) => return code,
     };
     let compiled = validate::Compiled::new(&form);
-    let examples = formwerk::examples::generate(&compiled, n_valid, n_invalid, seed, &validate::Options { today });
-    let mut text = String::new();
-    for example in &examples {
-        text.push_str(&serde_json::to_string(example).unwrap_or_default());
-        text.push('\n');
-    }
-    let n_made_invalid = examples.iter().filter(|e| e.expect.is_some()).count();
-    let n_made_valid = examples.len() - n_made_invalid;
-    if n_made_valid < n_valid || n_made_invalid < n_invalid {
-        eprintln!(
-            "warning: made {n_made_valid} valid and {n_made_invalid} invalid examples of the {n_valid} and {n_invalid} asked for"
-        );
-    }
-    match out {
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, text) {
-                return usage_failure(&format!("cannot write `{}`: {error}", path.display()));
+    let sink: Box<dyn Write> = match out {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(file),
+            Err(error) => return usage_failure(&format!("cannot write `{}`: {error}", path.display())),
+        },
+        None => Box::new(std::io::stdout().lock()),
+    };
+    // Each example is written as soon as it is made, so memory does not grow with the count.
+    let mut writer = std::io::BufWriter::new(sink);
+    let mut failure: Option<std::io::Error> = None;
+    let made = formwerk::examples::generate_each(
+        &compiled,
+        n_valid,
+        n_invalid,
+        seed,
+        &validate::Options { today },
+        &mut |example| {
+            let line = serde_json::to_string(&example).unwrap_or_default();
+            match writer.write_all(line.as_bytes()).and_then(|()| writer.write_all(b"\n")) {
+                Ok(()) => std::ops::ControlFlow::Continue(()),
+                Err(error) => {
+                    failure = Some(error);
+                    std::ops::ControlFlow::Break(())
+                }
             }
+        },
+    );
+    let flushed = match failure {
+        Some(error) => Err(error),
+        None => writer.flush(),
+    };
+    match flushed {
+        Ok(()) => {}
+        // The reader has seen enough (`formwerk examples … | head`): not a failure.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(error) => {
+            let target = out.map_or("standard output".to_string(), |p| format!("`{}`", p.display()));
+            return usage_failure(&format!("cannot write {target}: {error}"));
         }
-        None => print!("{text}"),
+    }
+    let (n_asked, n_made) = (n_valid + n_invalid, made.valid + made.invalid);
+    if n_asked > 0 && n_made == 0 {
+        let why = if !made.any_valid {
+            "no submission satisfies all its constraints, conditions and rules"
+        } else {
+            "none of its constraints can be broken on its own"
+        };
+        eprintln!("error: made none of the {n_asked} examples asked for: {why} (form `{}`)", form.id);
+        return ExitCode::from(1);
+    }
+    if made.valid < n_valid || made.invalid < n_invalid {
+        eprintln!(
+            "warning: made {} valid and {} invalid examples of the {n_valid} and {n_invalid} asked for",
+            made.valid, made.invalid
+        );
     }
     ExitCode::SUCCESS
 }
@@ -315,19 +350,21 @@ fn validate_command(
     if !form.languages.contains(&lang) {
         return usage_failure(&format!("the form has no language `{lang}` (it has {})", form.languages.join(", ")));
     }
-    let text = if submission_path == Path::new("-") {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    let bytes = if submission_path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
     } else {
-        std::fs::read_to_string(submission_path)
+        std::fs::read(submission_path)
     };
-    let text = match text {
-        Ok(text) => text,
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
         Err(error) => return usage_failure(&format!("cannot read `{}`: {error}", submission_path.display())),
     };
-    let submission: serde_json::Value = match serde_json::from_str(&text) {
+    // Read as the generated `from_json` reads it: at any depth, keeping only what the form
+    // looks at (items past a repeat's maximum and unknown members' values are skipped).
+    let submission = match validate::read(&form, &bytes) {
         Ok(value) => value,
-        Err(error) => {
+        Err(validate::ReadError::Json(error)) => {
             return usage_failure(&format!(
                 "`{}` is not valid JSON: {}:{}: {}",
                 submission_path.display(),
@@ -336,6 +373,7 @@ fn validate_command(
                 error.to_string().split(" at line").next().unwrap_or_default()
             ))
         }
+        Err(error) => return usage_failure(&format!("`{}` is not valid JSON: {error}", submission_path.display())),
     };
     let report = validate::validate(&form, &submission, &validate::Options { today });
     match format {
@@ -379,7 +417,9 @@ fn validate_command(
                     form.version
                 );
                 for violation in &report.violations {
-                    let pointer = if violation.pointer.is_empty() { "(form)" } else { &violation.pointer };
+                    // A pointer names the submission's keys: never write its controls to a terminal.
+                    let pointer =
+                        if violation.pointer.is_empty() { "(form)".to_string() } else { printable(&violation.pointer) };
                     let message = violation.messages.get(&lang).map_or("", String::as_str);
                     println!("  {pointer}  [{}]  {message}", violation.code);
                 }
@@ -391,6 +431,20 @@ fn validate_command(
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `text` with every code point that a text may not contain (controls, bidi overrides, …)
+/// written as `\u{…}`, so that printing it cannot change a terminal.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !formwerk::validate::formats::text_allows(c, false) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn report(session: &Session, output: &OutputArgs) {

@@ -45,3 +45,28 @@ fn ajv_agrees_with_the_reference_validator() {
     assert!(output.status.success(), "ajv disagrees:\n{stdout}\n{stderr}");
     assert!(stdout.contains(", 0 disagreements"), "{stdout}");
 }
+
+/// ajv reads the text patterns as the runtime does, on every code point (`text_patterns.mjs`).
+#[test]
+fn ajv_text_patterns_agree_on_every_code_point() {
+    use formwerk::validate::formats;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::npm_ci("tests/ajv", &["ajv"], "the ajv check");
+    let cases: Vec<serde_json::Value> = [false, true]
+        .into_iter()
+        .map(|multiline| {
+            let mut forbidden: Vec<(u32, u32)> =
+                formats::TEXT_FORBIDDEN.iter().map(|(low, high)| (*low as u32, *high as u32)).collect();
+            if !multiline {
+                forbidden.extend(formats::LINE_FORBIDDEN.iter().map(|(low, high)| (*low as u32, *high as u32)));
+            }
+            serde_json::json!({ "pattern": formats::text_pattern(multiline), "forbidden": forbidden })
+        })
+        .collect();
+    let input = root.join("target/ajv-patterns.json");
+    std::fs::write(&input, serde_json::to_vec(&serde_json::json!({ "cases": cases })).unwrap()).unwrap();
+    let output = Command::new("node").arg(root.join("tests/ajv/text_patterns.mjs")).arg(&input).output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "ajv disagrees:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(", 0 disagreements"), "{stdout}");
+}

@@ -1,6 +1,8 @@
 //! Example submissions against the reference validator, for every corpus form: valid
 //! examples validate clean, each invalid example reports exactly its intended violation, and
-//! generation is deterministic per seed. Plus: no panic on arbitrary or deeply nested JSON.
+//! generation is deterministic per seed. Plus: no panic on arbitrary or deeply nested JSON,
+//! and the `examples` command streams (a reader that stops early ends it quietly) and fails
+//! when it can make none of the examples asked for.
 
 mod common;
 
@@ -74,6 +76,7 @@ fn examples_agree_with_the_reference_validator() {
         "postcode_invalid",
         "iban_invalid",
         "file_size",
+        "text_invalid_character",
         "rule",
     ];
     let missing: Vec<&str> = wanted.iter().copied().filter(|w| !codes.contains(*w)).collect();
@@ -157,12 +160,107 @@ fn deeply_nested_and_huge_inputs_are_fine() {
             for form in &forms {
                 let compiled = Compiled::new(form);
                 assert!(!compiled.validate(&deep, &options()).is_valid());
+                // Only the first unknown member is reported: the report is bounded by the form.
                 let report = compiled.validate(&wide, &options());
-                assert!(report.violations.iter().filter(|v| v.code == "unknown_property").count() == 100_000);
+                let unknown: Vec<&str> = report
+                    .violations
+                    .iter()
+                    .filter(|v| v.code == "unknown_property")
+                    .map(|v| v.pointer.as_str())
+                    .collect();
+                assert_eq!(unknown, ["/k0"]);
             }
             // Dropping the deep value must not overflow either.
             drop(deep);
         })
         .unwrap();
     handle.join().expect("no stack overflow");
+}
+
+fn formwerk() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_formwerk"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    command
+}
+
+/// Ten million examples asked for, read by a reader that stops after three lines (like
+/// `| head -3`): the first lines arrive at once (nothing is buffered until the end), and the
+/// command ends quietly, with success, when the pipe closes.
+#[test]
+fn examples_stream_and_end_quietly_on_a_closed_pipe() {
+    use std::io::BufRead;
+    let started = std::time::Instant::now();
+    let mut child = formwerk()
+        .args(["examples", "forms/hundesteuer.form", "--valid", "10000000", "--invalid", "10000000"])
+        .args(["--today", "2026-06-15"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..3 {
+        let line = lines.next().expect("a line").unwrap();
+        let example: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(example["submission"].is_object());
+    }
+    drop(lines);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "took {:?}", started.elapsed());
+}
+
+/// A form that admits no valid submission makes no examples: an error (exit 1) that says
+/// why, not an empty success. Zero examples asked for is not an error.
+#[test]
+fn examples_that_make_nothing_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("unmoeglich.form");
+    std::fs::write(
+        &form,
+        "form unmoeglich {\n  title \"U\"\n  version \"1\"\n  languages de\n  field a: integer \"A\" required { min 1 max 5 }\n  rule gross {\n    check a > 10\n    at a\n    message \"A ist größer als 10.\"\n  }\n}\n",
+    )
+    .unwrap();
+    let form = form.to_str().unwrap();
+    for counts in [["--valid", "3", "--invalid", "0"], ["--valid", "0", "--invalid", "3"]] {
+        let output = formwerk().args(["examples", form, "--root"]).arg(dir.path()).args(counts).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(output.stdout.is_empty());
+        assert!(stderr.contains("made none of the 3 examples asked for: no submission satisfies"), "{stderr}");
+    }
+    let output = formwerk()
+        .args(["examples", form, "--root"])
+        .arg(dir.path())
+        .args(["--valid", "0", "--invalid", "0"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+}
+
+/// The streaming generator hands out what `generate` returns, and stops when told to.
+#[test]
+fn generate_each_streams_what_generate_returns() {
+    let form = common::corpus_form("fuehrungszeugnis");
+    let compiled = Compiled::new(&form);
+    let all = examples::generate(&compiled, 20, 30, 4, &options());
+    let mut streamed = Vec::new();
+    let made = examples::generate_each(&compiled, 20, 30, 4, &options(), &mut |example| {
+        streamed.push(example);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(streamed, all);
+    assert_eq!((made.valid, made.invalid), (20, 30));
+    let mut first = Vec::new();
+    examples::generate_each(&compiled, 20, 30, 4, &options(), &mut |example| {
+        first.push(example);
+        if first.len() == 5 {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(first[..], all[..5]);
 }

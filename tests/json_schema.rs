@@ -94,3 +94,19 @@ fn schema_and_reference_validator_agree() {
         disagreements.iter().filter(|d| !d.contains("/size\"}")).take(12).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// The text patterns of the schemas mean what the runtime means, on every code point, in
+/// the `jsonschema` crate (ajv: `tests/ajv.rs`).
+#[test]
+fn text_patterns_agree_with_the_runtime_on_every_code_point() {
+    use formwerk::validate::formats;
+    for multiline in [false, true] {
+        let schema = serde_json::json!({ "type": "string", "pattern": formats::text_pattern(multiline) });
+        let validator = jsonschema::options().build(&schema).unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let expected = formats::invalid_char(&text, multiline).is_none();
+            assert_eq!(validator.is_valid(&serde_json::json!(text)), expected, "U+{:04X}", c as u32);
+        }
+    }
+}

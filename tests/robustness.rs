@@ -1,5 +1,6 @@
 //! No input makes the parser or checker panic: thousands of mutated and truncated variants
-//! of the corpus and the test cases, plus hand-made hostile inputs.
+//! of the corpus and the test cases, plus hand-made hostile inputs. Hostile submissions get
+//! reports bounded by the form.
 
 mod common;
 
@@ -295,4 +296,40 @@ fn hostile_names_and_patterns_check_and_emit_every_target() {
         n_emitted += 1;
     }
     assert!(n_emitted > 10, "only {n_emitted} hostile forms were accepted and emitted");
+}
+
+/// Hostile submissions, read from bytes as `formwerk validate` and the generated `from_json`
+/// read them: nesting far past serde_json's limit, a million items past a repeat's maximum,
+/// a hundred thousand unknown members, and megabytes of control characters. Each gives a
+/// report bounded by the form, never a panic or a stack overflow.
+#[test]
+fn hostile_submissions_get_reports_bounded_by_the_form() {
+    let handle = std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(|| {
+            let options = formwerk::validate::Options { today: formwerk::value::Date::parse("2026-06-15").unwrap() };
+            for form in common::corpus() {
+                let compiled = formwerk::validate::Compiled::new(&form);
+                let mut inputs = vec![
+                    format!("{{\"x\": {}0{}}}", "[".repeat(100_000), "]".repeat(100_000)),
+                    format!("{}{{}}{}", "[".repeat(100_000), "]".repeat(100_000)),
+                    format!("{{{}\"z\": 0}}", (0..100_000).map(|i| format!("\"k{i}\": {i},")).collect::<String>()),
+                ];
+                for item in form.items() {
+                    let member = match item {
+                        formwerk::ir::Item::Repeat(_) => format!("[{}{{}}]", "{\"a\": [1]},".repeat(1_000_000)),
+                        formwerk::ir::Item::Field(_) => format!("\"{}\"", "\\u0000\\u001b\\u202e".repeat(100_000)),
+                        _ => continue,
+                    };
+                    inputs.push(format!("{{\"{}\": {member}}}", item.name()));
+                }
+                for input in inputs {
+                    let value = formwerk::validate::read(&form, input.as_bytes()).expect("well-formed JSON is read");
+                    let report = compiled.validate(&value, &options);
+                    assert!(report.violations.len() < 500, "{}: {} violations", form.id, report.violations.len());
+                }
+            }
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow");
 }

@@ -2,7 +2,9 @@
 //! 2,100 example submissions and 1,500 random mutations of them give the same report —
 //! pointers, codes, messages and order — from the generated `validate_on`, the generated
 //! `from_json_on` and the reference validator. Valid submissions come back from `from_json`
-//! as typed data that serialises to the same JSON.
+//! as typed data that serialises to the same JSON. Hostile submissions too: a million items
+//! past a repeat's maximum, JSON nested to any depth, and code points that text may not
+//! contain give the same report everywhere, read from bytes as `formwerk validate` reads them.
 
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
@@ -67,6 +69,17 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
         json!("+49 30 1234567"),
         json!("~/a"),
         json!("ä".repeat(300)),
+        json!("a\u{0}b"),
+        json!("\u{1b}[2J"),
+        json!("a\tb"),
+        json!("a\r\nb"),
+        json!("\u{85}"),
+        json!("x\u{2028}y"),
+        json!("\u{202e}fdp.exe"),
+        json!("\u{2066}"),
+        json!("\u{fffe}"),
+        json!("\u{1fffe}"),
+        json!("Ari\u{200f}"),
     ];
     match rng.below(if depth > 2 { 1 } else { 4 }) {
         0 => rng.pick(&scalars).clone(),
@@ -210,4 +223,197 @@ fn repeated_keys_keep_the_last_value() {
         let generated = as_json(&formwerk_forms::hundesteuer::from_json_on(text.as_bytes(), today).unwrap_err());
         assert_eq!(generated, reference, "{text}");
     }
+}
+
+/// The reference validator on bytes, read as `formwerk validate` reads them; or why they are
+/// not a submission.
+fn reference_on_bytes(compiled: &Compiled, bytes: &[u8]) -> Result<Value, String> {
+    let options = Options { today: Date::parse(TODAY).unwrap() };
+    let value = formwerk::validate::read(compiled.form(), bytes).map_err(|e| e.to_string())?;
+    Ok(as_json(&compiled.validate(&value, &options)))
+}
+
+fn from_json_on_bytes(bytes: &[u8]) -> Value {
+    let today = formwerk_forms::runtime::date::Date::parse(TODAY).unwrap();
+    match formwerk_forms::hundesteuer::from_json_on(bytes, today) {
+        Ok(_) => json!({"violations": []}),
+        Err(report) => as_json(&report),
+    }
+}
+
+/// Every validator gives the same report on `bytes`: the reference on what `validate::read`
+/// reads, the generated `from_json_on`, and, where serde_json parses the bytes into a `Value`,
+/// the reference and the generated `validate_on` on that. Returns the report.
+fn all_agree(compiled: &Compiled, bytes: &[u8]) -> Value {
+    let reference = reference_on_bytes(compiled, bytes);
+    let from_json = from_json_on_bytes(bytes);
+    let reference = match reference {
+        Ok(reference) => reference,
+        Err(detail) => {
+            // Both refuse the bytes, for the same reason.
+            assert_eq!(from_json["violations"].as_array().unwrap().len(), 1);
+            assert_eq!(from_json["violations"][0]["code"], "malformed");
+            let message = from_json["violations"][0]["messages"]["en"].as_str().unwrap();
+            assert!(message.contains(&detail), "{message} / {detail}");
+            return from_json;
+        }
+    };
+    assert_eq!(from_json, reference, "from_json_on disagrees");
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        let options = Options { today: Date::parse(TODAY).unwrap() };
+        let generated_today = formwerk_forms::runtime::date::Date::parse(TODAY).unwrap();
+        assert_eq!(as_json(&compiled.validate(&value, &options)), reference, "the reference on a Value disagrees");
+        let generated = as_json(&formwerk_forms::hundesteuer::validate_on(&value, generated_today));
+        assert_eq!(generated, reference, "validate_on disagrees");
+    }
+    reference
+}
+
+fn codes(report: &Value) -> Vec<(String, String)> {
+    report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["pointer"].as_str().unwrap().to_string(), v["code"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// A hundesteuer submission as bytes: `hunde` written as given, then the members of `base`,
+/// then `extra` members (which, coming last, replace those of `base`).
+fn with_dogs(base: &Value, dogs: &str, extra: &str) -> Vec<u8> {
+    let mut object = base.as_object().unwrap().clone();
+    object.shift_remove("hunde");
+    let rest = serde_json::to_string(&Value::Object(object)).unwrap();
+    let rest = rest.strip_prefix('{').unwrap().strip_suffix('}').unwrap();
+    let mut text = format!("{{\"hunde\":{dogs}");
+    for part in [rest, extra].into_iter().filter(|p| !p.is_empty()) {
+        text.push(',');
+        text.push_str(part);
+    }
+    text.push('}');
+    text.into_bytes()
+}
+
+/// A valid hundesteuer submission that stays valid with five copies of its first dog, and
+/// that dog as JSON text.
+fn base_with_dog(compiled: &Compiled) -> (Value, String) {
+    let options = Options { today: Date::parse(TODAY).unwrap() };
+    for example in formwerk::examples::generate(compiled, 50, 0, 3, &options) {
+        let dog = serde_json::to_string(&example.submission["hunde"][0]).unwrap();
+        let mut five = example.submission.clone();
+        five["hunde"] = json!(vec![example.submission["hunde"][0].clone(); 5]);
+        if compiled.validate(&five, &options).is_valid() {
+            return (example.submission, dog);
+        }
+    }
+    panic!("no example stays valid with five copies of its first dog");
+}
+
+/// A million items past a repeat's maximum of 5 (4 MB) are one `max_items` violation: they
+/// are neither checked nor kept (the generated reader skips them, by `runtime::json::ManySeed`).
+#[test]
+fn a_million_items_past_the_maximum_are_one_violation() {
+    let form = corpus_form("hundesteuer");
+    let compiled = Compiled::new(&form);
+    let (base, dog) = base_with_dog(&compiled);
+    let five = [dog.as_str(); 5].join(",");
+    let valid = all_agree(&compiled, &with_dogs(&base, &format!("[{five}]"), ""));
+    assert_eq!(codes(&valid), [], "five copies of a valid dog are valid");
+    let million_empty = format!("[{five}{}]", ",{}".repeat(1_000_000));
+    assert!(million_empty.len() > 3_000_000);
+    let report = all_agree(&compiled, &with_dogs(&base, &million_empty, ""));
+    assert_eq!(codes(&report), [("/hunde".to_string(), "max_items".to_string())]);
+    let million_garbage = format!("[{five}{}]", ",{\"x\":[1,{\"y\":\"\\u0000\"}],\"name\":7}".repeat(1_000_000));
+    assert_eq!(all_agree(&compiled, &with_dogs(&base, &million_garbage, "")), report);
+    // Empty items from the first: what the first five report, and one `max_items`.
+    let six = all_agree(&compiled, &with_dogs(&base, &format!("[{{}}{}]", ",{}".repeat(5)), ""));
+    let million = all_agree(&compiled, &with_dogs(&base, &format!("[{{}}{}]", ",{}".repeat(999_999)), ""));
+    assert_eq!(million, six);
+    assert!(codes(&six).len() < 60, "{} violations", codes(&six).len());
+    assert!(codes(&six).contains(&("/hunde".to_string(), "max_items".to_string())));
+}
+
+/// JSON nested to any depth reads alike in the reference validator (`validate::read`, as
+/// `formwerk validate` reads) and in the generated `from_json`: serde_json's limit of 128
+/// levels does not apply, because what lies deeper than the form looks is skipped without
+/// recursion.
+#[test]
+fn any_depth_reads_alike() {
+    let handle = std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(|| {
+            let form = corpus_form("hundesteuer");
+            let compiled = Compiled::new(&form);
+            let (base, dog) = base_with_dog(&compiled);
+            let dogs = format!("[{dog}]");
+            let five = [dog.as_str(); 5].join(",");
+            for depth in [1, 2, 126, 127, 128, 129, 100_000] {
+                let nested = |inner: &str| format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth));
+                let deep_objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+                // An unknown member, a field's value, a group, a repeat item, one past the
+                // maximum, and the whole submission.
+                let cases = [
+                    (with_dogs(&base, &dogs, &format!("\"tief\":{}", nested("0"))), "/tief", "unknown_property"),
+                    (with_dogs(&base, &dogs, &format!("\"tief\":{deep_objects}")), "/tief", "unknown_property"),
+                    (with_dogs(&base, &dogs, &format!("\"zuzug\":{}", nested("true"))), "/zuzug", "type"),
+                    (with_dogs(&base, &dogs, &format!("\"halter\":{}", nested("{}"))), "/halter", "type"),
+                    (with_dogs(&base, &format!("[{}]", nested(&dog)), ""), "/hunde/0", "type"),
+                    (with_dogs(&base, &format!("[{five},{}]", nested("")), ""), "/hunde", "max_items"),
+                    (nested("{}").into_bytes(), "", "type"),
+                ];
+                for (bytes, pointer, code) in cases {
+                    let report = all_agree(&compiled, &bytes);
+                    let got = codes(&report);
+                    assert!(
+                        got.contains(&(pointer.to_string(), code.to_string())),
+                        "depth {depth}: {got:?} lacks {pointer} {code}"
+                    );
+                }
+            }
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow");
+}
+
+/// Code points that text may not contain are one `text_invalid_character` violation in every
+/// validator; allowed ones (directional marks, astral noncharacters) are text.
+#[test]
+fn code_points_in_text_agree() {
+    let form = corpus_form("hundesteuer");
+    let compiled = Compiled::new(&form);
+    let (base, _) = base_with_dog(&compiled);
+    let refused = [
+        "\u{0}", "\u{8}", "\t", "\u{b}", "\u{1b}", "\u{7f}", "\u{85}", "\u{9f}", "\u{2028}", "\u{2029}", "\u{202a}",
+        "\u{202e}", "\u{2066}", "\u{2069}", "\u{fdd0}", "\u{fdef}", "\u{fffe}", "\u{ffff}",
+    ];
+    let accepted = [
+        "\u{a0}",
+        "\u{200e}",
+        "\u{200f}",
+        "\u{61c}",
+        "\u{2027}",
+        "\u{202f}",
+        "\u{2065}",
+        "\u{206a}",
+        "\u{fdcf}",
+        "\u{fdf0}",
+        "\u{fffd}",
+        "\u{1fffe}",
+        "\u{10ffff}",
+    ];
+    for (inserted, valid) in refused.iter().map(|c| (c, false)).chain(accepted.iter().map(|c| (c, true))) {
+        let mut submission = base.clone();
+        let name = submission["hunde"][0]["name"].as_str().unwrap().to_string();
+        submission["hunde"][0]["name"] = json!(format!("{name}{inserted}"));
+        let report = all_agree(&compiled, &serde_json::to_vec(&submission).unwrap());
+        let expected: Vec<(String, String)> =
+            if valid { Vec::new() } else { vec![("/hunde/0/name".to_string(), "text_invalid_character".to_string())] };
+        assert_eq!(codes(&report), expected, "U+{:04X}", inserted.chars().next().unwrap() as u32);
+    }
+    // A lone surrogate is not a string: both refuse the text.
+    let bytes =
+        serde_json::to_string(&base).unwrap().replacen("\"hunde\":[{\"name\":\"", "\"hunde\":[{\"name\":\"\\ud800", 1);
+    assert!(bytes.contains("\\ud800"));
+    let report = all_agree(&compiled, bytes.as_bytes());
+    assert_eq!(codes(&report), [(String::new(), "malformed".to_string())]);
 }

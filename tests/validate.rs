@@ -2,7 +2,7 @@
 //! (`//- /main.form`, plus modules) and `//- /submissions.ndjson`, one case per line:
 //! `{"name", "submission", "expect": [{"pointer", "code"}], "today"?}`. The default today is
 //! 2026-06-15. Each case must report exactly the expected violations, in order; the full
-//! reports (with messages) are snapshotted.
+//! reports (with messages) are snapshotted. Plus the `validate` command on hostile input.
 
 mod common;
 
@@ -46,4 +46,61 @@ fn validate_cases() {
         assert!(failures.is_empty(), "{}:\n{}", path.display(), failures.join("\n"));
         insta::assert_snapshot!(snapshot);
     });
+}
+
+/// `formwerk validate` with `args`, run from the package root.
+fn formwerk(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("formwerk runs")
+}
+
+/// The command reads a submission as the generated `from_json` does: JSON nested past
+/// serde_json's 128 levels is a submission like any other (not "not valid JSON"), and a
+/// million items past a repeat's maximum are one violation.
+#[test]
+fn the_command_reads_any_depth_and_bounds_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let today = ["--today", "2026-06-15", "--format", "json"];
+    for depth in [127, 128, 129, 100_000] {
+        let path = dir.path().join(format!("deep{depth}.json"));
+        std::fs::write(&path, format!("{{\"tief\": {}0{}}}", "[".repeat(depth), "]".repeat(depth))).unwrap();
+        let output = formwerk(&[&["validate", "forms/hundesteuer.form", path.to_str().unwrap()][..], &today].concat());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "depth {depth}: {stderr}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let first = &report["violations"][0];
+        assert_eq!((first["pointer"].as_str(), first["code"].as_str()), (Some("/tief"), Some("unknown_property")));
+    }
+    let path = dir.path().join("million.json");
+    std::fs::write(&path, format!("{{\"hunde\": [{{}}{}]}}", ",{}".repeat(999_999))).unwrap();
+    let output = formwerk(&[&["validate", "forms/hundesteuer.form", path.to_str().unwrap()][..], &today].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert!(violations.len() < 60, "{} violations", violations.len());
+    assert!(violations.iter().any(|v| v["pointer"] == "/hunde" && v["code"] == "max_items"));
+    assert!(!violations.iter().any(|v| v["pointer"].as_str().unwrap().starts_with("/hunde/5")));
+    // Not JSON is still a usage error, with line and column.
+    std::fs::write(&path, "{\"hunde\": [1,]}").unwrap();
+    let output = formwerk(&["validate", "forms/hundesteuer.form", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not valid JSON: 1:14"), "{output:?}");
+}
+
+/// Keys of a submission are printed with their controls escaped, so a report cannot
+/// drive the terminal.
+#[test]
+fn human_output_escapes_controls_in_pointers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("esc.json");
+    std::fs::write(&path, r#"{"\u001b[2J\u202e": 1}"#).unwrap();
+    let output = formwerk(&["validate", "forms/hundesteuer.form", path.to_str().unwrap(), "--today", "2026-06-15"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'), "{stdout}");
+    assert!(stdout.contains("/\\u{1b}[2J\\u{202e}  [unknown_property]"), "{stdout}");
 }

@@ -1,5 +1,8 @@
-//! Fuzz target: any JSON against every corpus form, through the validator and the form-data
-//! conversion, must give a report, never a panic.
+//! Fuzz target: any bytes against every corpus form, through the reference validator (on
+//! what `validate::read` reads, as `formwerk validate` does, and on a parsed `Value`) and
+//! through the form-data conversion, must give a report, never a panic; reports are bounded
+//! by the form. Form data is also tried with every bracket index of the input's pair names
+//! replaced by hostile ones (signs, leading zeros, huge numbers, past the maximum).
 #![no_main]
 
 use std::sync::LazyLock;
@@ -13,15 +16,30 @@ static FORMS: LazyLock<Vec<formwerk::ir::Form>> = LazyLock::new(|| {
     session.checked.forms.into_iter().map(|(_, form)| form).collect()
 });
 
+const INDEXES: &[&str] = &["+1", "01", " 1", "1 ", "-0", "99999999999999999999", "4294967296", "18446744073709551615", "11", "5"];
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let options = Options { today: Date::parse("2026-06-15").expect("a date") };
     let pairs = formwerk::formdata::parse_urlencoded(&String::from_utf8_lossy(data));
+    let hostile: Vec<(String, String)> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value))| (name.replace("[0]", &format!("[{}]", INDEXES[i % INDEXES.len()])), value.clone()))
+        .collect();
     let value: Option<serde_json::Value> = serde_json::from_slice(data).ok();
     for form in FORMS.iter() {
         let compiled = Compiled::new(form);
         if let Some(value) = &value {
             compiled.validate(value, &options);
         }
-        formwerk::formdata::convert(&compiled, &pairs, &options);
+        if let Ok(read) = formwerk::validate::read(form, data) {
+            let report = compiled.validate(&read, &options);
+            assert!(report.violations.len() <= 10_000, "a report bounded by the form");
+        }
+        for pairs in [&pairs, &hostile] {
+            let converted = formwerk::formdata::convert(&compiled, pairs, &options);
+            let report = compiled.validate(&converted.submission, &options);
+            assert!(report.violations.len() <= 10_000, "a report bounded by the form");
+        }
     }
 });

@@ -1,6 +1,9 @@
 //! Example submissions for a form: valid ones that satisfy every constraint, condition and
 //! rule, and invalid ones that break exactly one named constraint and say which
-//! (`{"submission": …, "expect": {"pointer": …, "code": …}}`). Deterministic per seed.
+//! (`{"submission": …, "expect": {"pointer": …, "code": …}}`). Deterministic per seed, and
+//! streamed: [`generate_each`] hands out each example as it is made, in memory that does not
+//! grow with the number asked for. Valid examples never contain a code point that a text may
+//! not contain (`runtime::formats::TEXT_FORBIDDEN`); one mutation inserts one.
 //!
 //! Invalid examples are derived from valid ones by a mutation whose effect the generator
 //! predicts on its own: it changes only values that no condition or rule reads (or, for
@@ -11,6 +14,8 @@ mod mutate;
 mod rng;
 mod solve;
 mod values;
+
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -38,37 +43,83 @@ pub struct Example {
 
 /// `n_valid` valid and `n_invalid` invalid examples (fewer if the form admits no more).
 pub fn generate(compiled: &Compiled, n_valid: usize, n_invalid: usize, seed: u64, options: &Options) -> Vec<Example> {
-    let mut rng = Rng::new(seed);
     let mut out = Vec::new();
+    generate_each(compiled, n_valid, n_invalid, seed, options, &mut |example| {
+        out.push(example);
+        ControlFlow::Continue(())
+    });
+    out
+}
+
+/// How many examples of each kind were made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Made {
+    pub valid: usize,
+    pub invalid: usize,
+    /// Whether any valid submission was found (also when none was asked for): when not, the
+    /// form admits none.
+    pub any_valid: bool,
+}
+
+/// At most this many valid submissions are kept as bases for invalid ones, so that memory
+/// does not grow with the number of examples.
+const POOL: usize = 64;
+
+/// Makes the examples of [`generate`] one at a time and hands each to `emit` as soon as it is
+/// made, valid ones first; `emit` stops the generation with `ControlFlow::Break`. Memory does
+/// not depend on the counts.
+pub fn generate_each(
+    compiled: &Compiled,
+    n_valid: usize,
+    n_invalid: usize,
+    seed: u64,
+    options: &Options,
+    emit: &mut dyn FnMut(Example) -> ControlFlow<()>,
+) -> Made {
+    let mut rng = Rng::new(seed);
+    let mut made = Made::default();
     let mut valid_pool = Vec::new();
-    for _ in 0..n_valid.max(usize::from(n_invalid > 0)) {
-        match valid(compiled, &mut rng, options) {
-            Some(submission) => valid_pool.push(submission),
-            None => break,
+    for index in 0..n_valid.max(usize::from(n_invalid > 0)) {
+        let Some(submission) = valid(compiled, &mut rng, options) else { break };
+        made.any_valid = true;
+        if valid_pool.len() < POOL {
+            valid_pool.push(submission.clone());
+        }
+        if index < n_valid {
+            made.valid += 1;
+            if emit(Example { submission, expect: None }).is_break() {
+                return made;
+            }
         }
     }
-    out.extend(valid_pool.iter().take(n_valid).map(|s| Example { submission: s.clone(), expect: None }));
     if valid_pool.is_empty() {
-        return out;
+        return made;
     }
     let analysis = mutate::Analysis::new(compiled.form());
-    let mut attempts = 0;
-    let mut produced = 0;
-    while produced < n_invalid && attempts < n_invalid * 20 + 100 {
+    let mut attempts: usize = 0;
+    let mut refreshed: usize = 0;
+    while made.invalid < n_invalid && attempts < n_invalid.saturating_mul(20).saturating_add(100) {
         attempts += 1;
         let base = &valid_pool[rng.below(valid_pool.len() as u64) as usize];
         if let Some((submission, expect)) = mutate::invalid(compiled, &analysis, base, &mut rng, options) {
-            out.push(Example { submission, expect: Some(expect) });
-            produced += 1;
+            made.invalid += 1;
+            if emit(Example { submission, expect: Some(expect) }).is_break() {
+                return made;
+            }
         }
         // Refresh the pool now and then so invalid examples start from varied data.
         if attempts % 25 == 0 {
             if let Some(fresh) = valid(compiled, &mut rng, options) {
-                valid_pool.push(fresh);
+                if valid_pool.len() < POOL {
+                    valid_pool.push(fresh);
+                } else {
+                    valid_pool[refreshed % POOL] = fresh;
+                    refreshed += 1;
+                }
             }
         }
     }
-    out
+    made
 }
 
 /// One valid submission: random values within every constraint, hidden values pruned,

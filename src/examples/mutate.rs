@@ -511,6 +511,19 @@ fn bad_values(
         out.push((json!(""), "empty"));
         out.push((json!(42), "type"));
     }
+    if text_like {
+        // One code point that no text may contain, inserted into the value: it is reported
+        // before format, length and pattern. Line breaks have their own code (`line_break`).
+        let mut forbidden = vec!['\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{2028}', '\u{202e}', '\u{2066}', '\u{fffe}'];
+        if field.ty != FieldType::Multiline {
+            forbidden.push('\t');
+        }
+        let text = current.and_then(Value::as_str).filter(|t| !t.is_empty()).unwrap_or("Text");
+        let mut chars: Vec<char> = text.chars().collect();
+        let at = rng.below(chars.len() as u64 + 1) as usize;
+        chars.insert(at, forbidden[rng.below(forbidden.len() as u64) as usize]);
+        out.push((json!(chars.into_iter().collect::<String>()), "text_invalid_character"));
+    }
     match &field.ty {
         FieldType::Text | FieldType::Multiline if c.pattern.is_none() => {
             if let Some(max) = c.max_length {

@@ -244,11 +244,13 @@ fn generate(hir: &Hir, rng: &mut Rng, out: &mut String) {
             }
             let (start, end) = pool[rng.below(pool.len() as u64) as usize];
             let span = end as u32 - start as u32;
-            let mut c = char::from_u32(start as u32 + rng.below(span as u64 + 1) as u32).unwrap_or(start);
-            if c.is_control() {
-                c = start;
+            let c = char::from_u32(start as u32 + rng.below(span as u64 + 1) as u32).unwrap_or(start);
+            // Never a code point that a text may not contain (controls, bidi overrides, …).
+            let allowed = |c: &char| formats::text_allows(*c, false);
+            let first_allowed = |(start, end): &(char, char)| (*start..=*end).take(64).find(allowed);
+            if let Some(c) = Some(c).filter(allowed).or_else(|| pool.iter().find_map(first_allowed)) {
+                out.push(c);
             }
-            out.push(c);
         }
         HirKind::Class(Class::Bytes(class)) => {
             if let Some(range) = class.ranges().first() {

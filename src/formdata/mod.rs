@@ -4,6 +4,13 @@
 //! - Names are bracket paths: `antragsteller[vorname]`, `kinder[0][name]`; date parts
 //!   `geburtsdatum[tag]`, `[monat]`, `[jahr]`; multiple choices repeat one name (or `name[]`);
 //!   files arrive as `nachweis[name]`, `[media_type]`, `[size]` filled in by the server.
+//! - A repeat's index is a canonical decimal below the repeat's maximum (`0` to `max - 1`);
+//!   any other (`[01]`, `[+1]`, `[ 1]`, `[99999999999999999999]`, `[max]`) names no item and
+//!   its pair is ignored. The items keep the order of their indexes, without gaps
+//!   (`kinder[0]`, `kinder[5]` are two items), so there are never more than `max`.
+//! - Text keeps what was typed, with the line ends a browser sends normalised: in multi-line
+//!   text CR LF and CR become LF, in single-line text a TAB becomes a space. Other code points
+//!   that a text may not contain stay, for the validator to report.
 //! - Empty inputs become absent; values of fields hidden by their conditions are dropped
 //!   (until nothing changes, since hiding one field can hide another).
 //! - German number formats (`1.234,56`, `12,5`), `€`, and spaced or lower-case IBANs are
@@ -139,7 +146,7 @@ fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str]
         }
         Item::Repeat(repeat) => {
             let Some((index, rest)) = rest.split_first() else { return false };
-            let Ok(index) = index.parse::<usize>() else { return false };
+            let Some(index) = item_index(index, repeat.max) else { return false };
             let children: Vec<&Item> = repeat.items.iter().collect();
             let entries = match object.entry(first.to_string()).or_insert_with(|| Node::Items(BTreeMap::new())) {
                 Node::Items(entries) => entries,
@@ -152,6 +159,16 @@ fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str]
         }
         Item::Info(_) => false,
     }
+}
+
+/// The item a repeat index names: a canonical decimal (`0`, `1`, … — no sign, no leading
+/// zero, no spaces) below the repeat's maximum. Anything else names no item, so `[01]` and
+/// `[+1]` are not item 1, and no index makes the conversion allocate.
+fn item_index(text: &str, max: Option<u32>) -> Option<usize> {
+    let canonical =
+        text == "0" || (!text.starts_with('0') && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
+    let index: usize = text.parse().ok().filter(|_| canonical)?;
+    max.is_none_or(|max| index < max as usize).then_some(index)
 }
 
 /// Turns the collected tree into JSON, converting each field's raw input by its type.

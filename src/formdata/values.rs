@@ -19,8 +19,11 @@ pub fn field_value(ty: &FieldType, values: Vec<String>, parts: BTreeMap<String, 
         FieldType::File => file(&parts),
         _ => {
             let raw = values.into_iter().next_back()?;
-            let text =
-                if *ty == FieldType::Multiline { raw.trim_end().replace("\r\n", "\n") } else { raw.trim().to_string() };
+            let text = if *ty == FieldType::Multiline {
+                raw.trim_end().replace("\r\n", "\n").replace('\r', "\n")
+            } else {
+                raw.trim().replace('\t', " ")
+            };
             if text.is_empty() {
                 return None;
             }

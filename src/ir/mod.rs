@@ -14,6 +14,12 @@
 //! passes through a repeat means "the current item" of that repeat, which is set by the
 //! place the expression lives (inside the repeat) or by an aggregate over it.
 //!
+//! Text values contain no control characters except TAB and LF in `multiline` (single-line
+//! text has neither), no U+2028/U+2029, no bidi embeddings, overrides or isolates
+//! (U+202A–U+202E, U+2066–U+2069) and no noncharacters of the Basic Multilingual Plane; the
+//! list is `runtime::formats::TEXT_FORBIDDEN`, and `docs/LANGUAGE.md` gives the reasons. Items
+//! of a repeat past its maximum are not part of the meaning: expressions see the first `max`.
+//!
 //! Conditions use three-valued logic: a reference to an absent value is *unknown*.
 //! `and`/`or`/`not` follow Kleene logic; any other operator with an unknown operand is
 //! unknown. `is set`/`is empty` are never unknown. A node is visible when its `visible`

@@ -1,5 +1,5 @@
 //! The value formats every target shares, each defined once here (part of the runtime, see
-//! `runtime/mod.rs`): decimals, money, e-mail,
+//! `runtime/mod.rs`): the code points a text may contain, decimals, money, e-mail,
 //! phone numbers, IBAN, German postal codes and file references.
 //!
 //! Each format is also expressible as a portable regular expression ([`PATTERNS`]), so that
@@ -25,6 +25,86 @@ pub mod patterns {
     pub const IBAN: &str = "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}";
     /// A German postal code: five digits, the first two from 01 to 99.
     pub const POSTCODE: &str = "(0[1-9]|[1-9][0-9])[0-9]{3}";
+}
+
+/// The code points no text of a submission may contain, as inclusive ranges; the same list
+/// decides [`text_allows`] and is stated for JSON Schema by [`text_pattern`].
+///
+/// - C0 controls except TAB and LF, DEL and the C1 controls: NUL is refused by databases such
+///   as PostgreSQL, ESC drives terminals, and none of them can be typed into a form. CR is one
+///   of them: a line ends with LF (the form-data conversion turns a browser's CR LF into LF).
+/// - U+2028 and U+2029, line and paragraph separators: one line of data that displays as two.
+/// - Bidi embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069): text that
+///   displays in another order than it is stored ("Trojan Source"). The directional marks
+///   U+200E, U+200F and U+061C only affect neutral characters and are allowed.
+/// - The noncharacters of the Basic Multilingual Plane (U+FDD0–U+FDEF, U+FFFE, U+FFFF; the
+///   last two are not XML characters). The noncharacters of the other planes are XML
+///   characters and are allowed: a portable pattern without the `u` flag cannot name them.
+///
+/// Lone surrogates cannot reach a check: a JSON text with one (`"\ud800"`) is not read as a
+/// string.
+pub const TEXT_FORBIDDEN: &[(char, char)] = &[
+    ('\u{0}', '\u{8}'),
+    ('\u{b}', '\u{1f}'),
+    ('\u{7f}', '\u{9f}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202a}', '\u{202e}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{fdd0}', '\u{fdef}'),
+    ('\u{fffe}', '\u{ffff}'),
+];
+
+/// Also forbidden in single-line text (and every text kind except `multiline`): TAB and LF.
+pub const LINE_FORBIDDEN: &[(char, char)] = &[('\t', '\n')];
+
+/// Whether a text (multi-line or not) may contain `c`.
+pub fn text_allows(c: char, multiline: bool) -> bool {
+    let within = |ranges: &[(char, char)]| ranges.iter().any(|(low, high)| (*low..=*high).contains(&c));
+    let forbidden = within(TEXT_FORBIDDEN) || (!multiline && within(LINE_FORBIDDEN));
+    !forbidden
+}
+
+/// The first code point of `text` that a text may not contain.
+pub fn invalid_char(text: &str, multiline: bool) -> Option<char> {
+    // Printable ASCII is always allowed: most texts are decided on the bytes.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    text.chars().find(|c| !text_allows(*c, multiline))
+}
+
+/// A portable pattern (ECMA-262 with or without the `u` flag, and Rust `regex`) that a text
+/// matches exactly when [`invalid_char`] finds nothing: `^[^…]*$` with `\uXXXX` escapes.
+pub fn text_pattern(multiline: bool) -> String {
+    format!("^{}*$", text_class(multiline))
+}
+
+/// The class of the code points a text may contain, `[^…]`, written with `\uXXXX` escapes
+/// only (every forbidden code point is in the Basic Multilingual Plane, so the class means
+/// the same with and without ECMA-262's `u` flag).
+pub fn text_class(multiline: bool) -> String {
+    let mut ranges: Vec<(u32, u32)> = TEXT_FORBIDDEN.iter().map(|(low, high)| (*low as u32, *high as u32)).collect();
+    if !multiline {
+        ranges.extend(LINE_FORBIDDEN.iter().map(|(low, high)| (*low as u32, *high as u32)));
+    }
+    ranges.sort();
+    let mut merged: Vec<(u32, u32)> = Vec::new();
+    for (low, high) in ranges {
+        match merged.last_mut() {
+            Some(last) if low <= last.1 + 1 => last.1 = last.1.max(high),
+            _ => merged.push((low, high)),
+        }
+    }
+    let mut class = String::from("[^");
+    for (low, high) in merged {
+        match high - low {
+            0 => class.push_str(&format!("\\u{low:04X}")),
+            1 => class.push_str(&format!("\\u{low:04X}\\u{high:04X}")),
+            _ => class.push_str(&format!("\\u{low:04X}-\\u{high:04X}")),
+        }
+    }
+    class.push(']');
+    class
 }
 
 /// Parses an exact decimal in the submission format (`-12.50`).
@@ -227,5 +307,27 @@ mod tests {
         assert!(!is_postcode("1011"));
         assert!(decimal("0.07").is_some() && decimal("-12").is_some());
         assert!(decimal("1,5").is_none() && decimal("1e5").is_none() && decimal(".5").is_none());
+    }
+
+    #[test]
+    fn text_code_points() {
+        assert_eq!(invalid_char("Müller-Lüdenscheidt, Zoë 😀", false), None);
+        assert_eq!(invalid_char("a\u{200f}b\u{200e}", false), None, "directional marks");
+        assert_eq!(invalid_char("a\u{0}b", true), Some('\u{0}'));
+        assert_eq!(invalid_char("a\u{1b}[31m", false), Some('\u{1b}'));
+        assert_eq!(invalid_char("a\tb", false), Some('\t'));
+        assert_eq!(invalid_char("a\tb\nc", true), None);
+        assert_eq!(invalid_char("a\r\nb", true), Some('\r'));
+        assert_eq!(invalid_char("\u{85}", true), Some('\u{85}'));
+        assert_eq!(invalid_char("x\u{2028}", true), Some('\u{2028}'));
+        assert_eq!(invalid_char("\u{202e}gnp.exe", false), Some('\u{202e}'));
+        assert_eq!(invalid_char("\u{2067}", false), Some('\u{2067}'));
+        assert_eq!(invalid_char("\u{fdd0}\u{ffff}", false), Some('\u{fdd0}'));
+        assert_eq!(invalid_char("\u{1fffe}", false), None, "astral noncharacters are XML characters");
+        assert_eq!(
+            text_pattern(false),
+            "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069\\uFDD0-\\uFDEF\\uFFFE\\uFFFF]*$"
+        );
+        assert!(text_pattern(true).starts_with("^[^\\u0000-\\u0008\\u000B-\\u001F"));
     }
 }

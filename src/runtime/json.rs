@@ -4,14 +4,23 @@
 //! from the input where they can.
 //!
 //! Every type here deserializes from any JSON, so reading never fails on a well-formed
-//! document; containers inside a field's value are only consumed (`Leaf::Nested`), which
-//! bounds the memory and the recursion a hostile submission can cause.
+//! document. What no check looks at is only consumed, never kept: containers inside a
+//! field's value (`Leaf::Nested`), the values of unknown members (of which only the first
+//! key is kept), and the items of a repeat past its maximum ([`ManySeed`]). serde_json skips
+//! a value without recursion, so a submission may nest to any depth; the recursion and the
+//! memory of reading are bounded by the form, not by the input.
+//!
+//! The readers are seeds as well as `Deserialize` types, so that the reference validator
+//! reads a submission with exactly these visitors, driven by the IR instead of by generated
+//! structs: both then accept the same texts and see the same values.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
 /// A string of the input, borrowed when it has no escapes (object keys, mostly).
@@ -250,71 +259,83 @@ impl<T> Given for Group<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Group<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(GroupVisitor(std::marker::PhantomData))
+        GroupSeed(PhantomData::<T>).deserialize(deserializer)
     }
 }
 
-struct GroupVisitor<T>(std::marker::PhantomData<T>);
+/// Reads a group's value, its object with the seed `S` (`PhantomData<T>` for a type `T`).
+#[derive(Clone, Copy, Debug)]
+pub struct GroupSeed<S>(pub S);
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for GroupVisitor<T> {
-    type Value = Group<T>;
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for GroupSeed<S> {
+    type Value = Group<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Group<S::Value>, D::Error> {
+        deserializer.deserialize_any(GroupVisitor(self.0))
+    }
+}
+
+struct GroupVisitor<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for GroupVisitor<S> {
+    type Value = Group<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Group<T>, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Group::Object)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Group<S::Value>, A::Error> {
+        self.0.deserialize(de::value::MapAccessDeserializer::new(map)).map(Group::Object)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Group<T>, A::Error> {
-        Ok(Group::Other { given: skip_seq(seq)? > 0 })
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Group<S::Value>, A::Error> {
+        Ok(Group::Other { given: skip_seq(seq)? })
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Group<T>, E> {
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: !s.is_empty() })
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Group<T>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: false })
     }
-    fn visit_none<E: de::Error>(self) -> Result<Group<T>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: false })
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Group<T>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: true })
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Group<T>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: true })
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Group<T>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: true })
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Group<T>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Group<S::Value>, E> {
         Ok(Group::Other { given: true })
     }
 }
 
-/// Consumes a sequence, returning its length.
-fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
-    let mut n = 0;
+/// Consumes a sequence, returning whether it had an element.
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<bool, A::Error> {
+    let mut any = false;
     while seq.next_element::<IgnoredAny>()?.is_some() {
-        n += 1;
+        any = true;
     }
-    Ok(n)
+    Ok(any)
 }
 
 /// The value of a repeat: its items, or another value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Many<T> {
-    Items(Vec<Group<T>>),
+    /// The items up to the repeat's maximum; `more` when the array has items past it, which
+    /// are only consumed: they are not checked, and expressions do not see them.
+    Items { items: Vec<Group<T>>, more: bool },
     /// Not an array; `given` as for [`Given`].
-    Other {
-        given: bool,
-    },
+    Other { given: bool },
 }
 
 impl<T> Many<T> {
-    /// The number of items (0 when the value is not an array).
+    /// The number of items read (at most the maximum; 0 when the value is not an array).
     pub fn len(&self) -> usize {
         match self {
-            Many::Items(items) => items.len(),
+            Many::Items { items, .. } => items.len(),
             Many::Other { .. } => 0,
         }
     }
@@ -323,9 +344,14 @@ impl<T> Many<T> {
         self.len() == 0
     }
 
+    /// Whether the array has more items than the repeat's maximum.
+    pub fn more(&self) -> bool {
+        matches!(self, Many::Items { more: true, .. })
+    }
+
     pub fn item(&self, index: usize) -> Option<&Group<T>> {
         match self {
-            Many::Items(items) => items.get(index),
+            Many::Items { items, .. } => items.get(index),
             Many::Other { .. } => None,
         }
     }
@@ -334,56 +360,78 @@ impl<T> Many<T> {
 impl<T> Given for Many<T> {
     fn given(&self) -> bool {
         match self {
-            Many::Items(items) => !items.is_empty(),
+            Many::Items { items, more } => !items.is_empty() || *more,
             Many::Other { given } => *given,
         }
     }
 }
 
+/// A repeat without a maximum.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ManyVisitor(std::marker::PhantomData))
+        ManySeed { max: None, item: PhantomData::<T> }.deserialize(deserializer)
     }
 }
 
-struct ManyVisitor<T>(std::marker::PhantomData<T>);
+/// Reads a repeat's value: at most `max` items, each an object read with the seed `item`;
+/// the items past `max` are only consumed.
+#[derive(Clone, Copy, Debug)]
+pub struct ManySeed<S> {
+    pub max: Option<usize>,
+    pub item: S,
+}
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ManyVisitor<T> {
-    type Value = Many<T>;
+impl<'de, S: DeserializeSeed<'de> + Clone> DeserializeSeed<'de> for ManySeed<S> {
+    type Value = Many<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Many<S::Value>, D::Error> {
+        deserializer.deserialize_any(ManyVisitor(self))
+    }
+}
+
+struct ManyVisitor<S>(ManySeed<S>);
+
+impl<'de, S: DeserializeSeed<'de> + Clone> Visitor<'de> for ManyVisitor<S> {
+    type Value = Many<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Many<T>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Many<S::Value>, A::Error> {
+        let ManySeed { max, item } = self.0;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        while max.is_none_or(|max| items.len() < max) {
+            match seq.next_element_seed(GroupSeed(item.clone()))? {
+                Some(entry) => items.push(entry),
+                None => return Ok(Many::Items { items, more: false }),
+            }
         }
-        Ok(Many::Items(items))
+        let more = skip_seq(seq)?;
+        Ok(Many::Items { items, more })
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Many<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Many<S::Value>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Many::Other { given: true })
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Many<T>, E> {
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: !s.is_empty() })
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Many<T>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: false })
     }
-    fn visit_none<E: de::Error>(self) -> Result<Many<T>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: false })
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Many<T>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: true })
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Many<T>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: true })
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Many<T>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: true })
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Many<T>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Many<S::Value>, E> {
         Ok(Many::Other { given: true })
     }
 }
@@ -403,31 +451,53 @@ pub fn push_index(pointer: &mut String, index: usize) {
     let _ = write!(pointer, "/{index}");
 }
 
-/// The members of an object that its form does not have, each once, in document order.
+/// The first member of an object that its form does not have (document order). Only the
+/// first is reported, so that a report is bounded by the form, not by the input.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unknown<'de> {
-    keys: Vec<Cow<'de, str>>,
-    seen: BTreeSet<Cow<'de, str>>,
+    first: Option<Cow<'de, str>>,
 }
 
 impl<'de> Unknown<'de> {
     pub fn add(&mut self, key: Cow<'de, str>) {
-        if self.seen.insert(key.clone()) {
-            self.keys.push(key);
+        if self.first.is_none() {
+            self.first = Some(key);
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.as_ref())
+    pub fn first(&self) -> Option<&str> {
+        self.first.as_deref()
     }
+}
+
+/// Why bytes are not a submission: not UTF-8, or not one JSON value.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Valid UTF-8 up to this byte.
+    NotUtf8(usize),
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            ReadError::NotUtf8(valid_up_to) => write!(f, "not UTF-8 after byte {valid_up_to}"),
+            ReadError::Json(error) => error.fmt(f),
+        }
+    }
+}
+
+/// Reads one JSON text (UTF-8, nothing after the value) with `seed`.
+pub fn read_seed<'de, S: DeserializeSeed<'de>>(bytes: &'de [u8], seed: S) -> Result<S::Value, ReadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.valid_up_to()))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut deserializer).map_err(ReadError::Json)?;
+    deserializer.end().map_err(ReadError::Json)?;
+    Ok(value)
 }
 
 /// Reads a submission from bytes as `Group<T>`: a JSON text (UTF-8, nothing after the value),
 /// or the parser's explanation of why it is not one.
 pub fn read<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<Group<T>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 after byte {}", e.valid_up_to()))?;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Group::<T>::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
-    deserializer.end().map_err(|e| e.to_string())?;
-    Ok(value)
+    read_seed(bytes, GroupSeed(PhantomData::<T>)).map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 //! absent or malformed value is unknown, and unknown spreads through every operator except
 //! `and`/`or` (Kleene), `is set` and `is empty`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -18,6 +18,8 @@ pub struct Env<'a> {
     pub today: Date,
     /// Paths of every repeat of the form.
     pub repeats: &'a BTreeSet<Vec<String>>,
+    /// The maximum number of items of each repeat that has one: expressions see no more.
+    pub limits: &'a BTreeMap<Vec<String>, usize>,
     /// The current item of each repeat in context, innermost last.
     pub indices: Vec<(Vec<String>, usize)>,
 }
@@ -41,9 +43,11 @@ impl<'a> Env<'a> {
         self.indices.iter().rev().find(|(path, _)| path == repeat).map(|(_, index)| *index)
     }
 
-    /// The items of the repeat at `path` (empty when absent or malformed).
+    /// The number of items of the repeat at `path` that expressions see: none when it is
+    /// absent or malformed, at most its maximum.
     fn items(&self, path: &[String]) -> usize {
-        self.lookup(path).and_then(Value::as_array).map_or(0, Vec::len)
+        let n_items = self.lookup(path).and_then(Value::as_array).map_or(0, Vec::len);
+        self.limits.get(path).map_or(n_items, |max| n_items.min(*max))
     }
 
     fn with_item<T>(&mut self, repeat: &[String], index: usize, f: impl FnOnce(&mut Self) -> T) -> T {

@@ -9,14 +9,22 @@
 //!   hidden or absent group is checked.
 //! - A required field, group or repeat that is visible and absent is `required`; a repeat
 //!   with fewer items than its minimum is `min_items`, with more than its maximum `max_items`.
+//!   Items past the maximum are not part of the submission's meaning: they are not checked,
+//!   and expressions (`count`, `sum`, `any`, …) see only the first `max` items.
+//! - Of an object's members that the form does not have, the first (in document order) is
+//!   `unknown_property`; the others are not reported. So the number of violations is bounded
+//!   by the form (for repeats with a maximum), not by the input.
 //! - Strings must not be empty (`empty`): absent is the only way to say "no value".
 //! - Types are checked before formats, formats before bounds; a value gets at most one
 //!   violation of its own (the first that applies), rules come after the object's fields.
 //! - `today` is an input, so results are reproducible.
 //!
 //! Recursion follows the *form* (whose depth the checker bounds), never the submission.
+//! [`read`] reads a submission from bytes as the generated `from_json` does, with the same
+//! runtime readers: at any depth, keeping only what the form looks at.
 
 mod eval;
+mod read;
 
 pub use crate::runtime::{formats, messages};
 
@@ -25,6 +33,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 pub use eval::{is_given, V};
+pub use read::{read, ReadError};
 
 pub use crate::runtime::messages::Kind;
 
@@ -54,6 +63,8 @@ pub struct Compiled<'f> {
     codes: BTreeMap<String, BTreeSet<String>>,
     regexes: BTreeMap<String, regex::Regex>,
     repeats: BTreeSet<Vec<String>>,
+    /// The maximum number of items of each repeat that has one.
+    limits: BTreeMap<Vec<String>, usize>,
     rules_by_scope: BTreeMap<&'f [String], Vec<&'f ir::Rule>>,
 }
 
@@ -78,7 +89,7 @@ impl<'f> Compiled<'f> {
         for rule in &form.rules {
             rules_by_scope.entry(rule.scope.as_slice()).or_default().push(rule);
         }
-        Compiled { form, codes, regexes, repeats: repeat_paths(form), rules_by_scope }
+        Compiled { form, codes, regexes, repeats: repeat_paths(form), limits: repeat_limits(form), rules_by_scope }
     }
 
     pub fn form(&self) -> &'f Form {
@@ -89,7 +100,13 @@ impl<'f> Compiled<'f> {
         let languages: Vec<&str> = self.form.languages.iter().map(String::as_str).collect();
         let mut validator = Validator {
             compiled: self,
-            env: eval::Env { root: submission, today: options.today, repeats: &self.repeats, indices: Vec::new() },
+            env: eval::Env {
+                root: submission,
+                today: options.today,
+                repeats: &self.repeats,
+                limits: &self.limits,
+                indices: Vec::new(),
+            },
             sink: Sink::new(&languages, options.today),
         };
         match submission.as_object() {
@@ -104,8 +121,13 @@ impl<'f> Compiled<'f> {
 
     /// Evaluates an expression of the form over a submission (no repeat item in context).
     pub fn eval(&self, expr: &ir::Expr, submission: &Value, options: &Options, indices: &[(Vec<String>, usize)]) -> V {
-        let mut env =
-            eval::Env { root: submission, today: options.today, repeats: &self.repeats, indices: indices.to_vec() };
+        let mut env = eval::Env {
+            root: submission,
+            today: options.today,
+            repeats: &self.repeats,
+            limits: &self.limits,
+            indices: indices.to_vec(),
+        };
         eval::eval(expr, &mut env)
     }
 
@@ -189,6 +211,25 @@ pub fn repeat_paths(form: &Form) -> BTreeSet<Vec<String>> {
     out
 }
 
+/// The maximum number of items of every repeat that has one, by path.
+pub fn repeat_limits(form: &Form) -> BTreeMap<Vec<String>, usize> {
+    fn walk(items: &[Item], path: &mut Vec<String>, out: &mut BTreeMap<Vec<String>, usize>) {
+        for item in items {
+            path.push(item.name().to_string());
+            if let Item::Repeat(ir::Repeat { max: Some(max), .. }) = item {
+                out.insert(path.clone(), *max as usize);
+            }
+            walk(item.children(), path, out);
+            path.pop();
+        }
+    }
+    let mut out = BTreeMap::new();
+    for page in &form.pages {
+        walk(&page.items, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
 /// Escapes a key for a JSON pointer (RFC 6901).
 pub fn pointer_segment(key: &str) -> String {
     crate::runtime::json::pointer_segment(key).into_owned()
@@ -257,10 +298,8 @@ impl<'a> Validator<'a> {
     /// Checks the members `items` of the object at `path` (pointer `pointer`).
     fn object(&mut self, items: &[&'a Item], object: &'a Map<String, Value>, path: &mut Vec<String>, pointer: &str) {
         let known: BTreeSet<&str> = items.iter().filter(|i| !matches!(i, Item::Info(_))).map(|i| i.name()).collect();
-        for key in object.keys() {
-            if !known.contains(key.as_str()) {
-                self.sink.unknown(pointer, key);
-            }
+        if let Some(key) = object.keys().find(|key| !known.contains(key.as_str())) {
+            self.sink.unknown(pointer, key);
         }
         for item in items {
             let (name, visible) = match item {
@@ -317,8 +356,10 @@ impl<'a> Validator<'a> {
         } else if let Some(max) = repeat.max.filter(|max| entries.len() > *max as usize) {
             self.push(pointer, Kind::MaxItems(max), &repeat.label);
         }
+        // Items past the maximum are not checked.
+        let counted = repeat.max.map_or(entries.len(), |max| entries.len().min(max as usize));
         let children: Vec<&Item> = repeat.items.iter().collect();
-        for (index, entry) in entries.iter().enumerate() {
+        for (index, entry) in entries[..counted].iter().enumerate() {
             let entry_pointer = format!("{pointer}/{index}");
             self.env.indices.push((path.clone(), index));
             match entry.as_object() {

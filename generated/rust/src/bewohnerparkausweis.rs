@@ -487,7 +487,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_AntragsartParkausweis(code: &str) -> bool {
@@ -588,7 +590,7 @@ mod raw {
         obj: &AtBestehenderAusweis<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -724,7 +726,7 @@ mod raw {
         obj: &AtAntragsteller<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1013,7 +1015,7 @@ mod raw {
         obj: &AtAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1187,7 +1189,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1336,7 +1338,7 @@ mod raw {
         obj: &AtFahrzeug<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1530,7 +1532,7 @@ mod raw {
         obj: &AtFahrzeughalterAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1712,7 +1714,7 @@ mod raw {
         obj: &AtFahrzeughalter<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1978,7 +1980,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {

@@ -361,7 +361,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_Belegart(code: &str) -> bool {
@@ -432,7 +434,7 @@ mod raw {
         obj: &AtEmpfangendeBehoerdeAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -608,7 +610,7 @@ mod raw {
         obj: &AtEmpfangendeBehoerde<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -777,7 +779,7 @@ mod raw {
         obj: &AtAntragsteller<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1063,7 +1065,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1207,7 +1209,7 @@ mod raw {
         obj: &AtAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1381,7 +1383,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1530,7 +1532,13 @@ mod raw {
                                 out.antragsteller = Some(map.next_value()?);
                             }
                             "fruehere_namen" => {
-                                out.fruehere_namen = Some(map.next_value()?);
+                                out.fruehere_namen = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(5),
+                                            item: ::std::marker::PhantomData::<AtFruehereNamen<'de>>,
+                                        })?,
+                                );
                             }
                             "anschrift" => out.anschrift = Some(map.next_value()?),
                             "kontakt" => out.kontakt = Some(map.next_value()?),
@@ -1562,7 +1570,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1773,8 +1781,8 @@ mod raw {
                         &[("de", "Frühere Namen"), ("en", "Former names")],
                     )
                 }
-                Some(Many::Items(items)) => {
-                    if items.len() > 5 {
+                Some(Many::Items { items, more }) => {
+                    if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(5u32),
@@ -2118,7 +2126,7 @@ mod raw {
                 Some(value) => {
                     Some(
                         match value {
-                            Many::Items(items) => {
+                            Many::Items { items, .. } => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {

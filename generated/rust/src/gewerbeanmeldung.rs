@@ -867,7 +867,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_Betriebsart(code: &str) -> bool {
@@ -957,7 +959,7 @@ mod raw {
         obj: &AtRegistereintrag<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1126,7 +1128,7 @@ mod raw {
         obj: &AtInhaber<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1415,7 +1417,7 @@ mod raw {
         obj: &AtWohnanschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1589,7 +1591,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1746,7 +1748,7 @@ mod raw {
         obj: &AtAufenthaltstitel<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2133,7 +2135,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2247,7 +2249,7 @@ mod raw {
         obj: &AtFruehererInhaber<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2369,7 +2371,7 @@ mod raw {
         obj: &AtBetriebsstaette<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2549,7 +2551,7 @@ mod raw {
         obj: &AtHauptniederlassung<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2723,7 +2725,7 @@ mod raw {
         obj: &AtTaetigkeit<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2832,7 +2834,7 @@ mod raw {
         obj: &AtSondergewerbe<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2956,7 +2958,7 @@ mod raw {
         obj: &AtBeschaeftigte<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -3098,7 +3100,7 @@ mod raw {
         obj: &AtBetriebsleitung<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -3223,7 +3225,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -3561,7 +3563,7 @@ mod raw {
         obj: &AtHandwerk<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -3815,7 +3817,15 @@ mod raw {
                             "aufenthaltstitel" => {
                                 out.aufenthaltstitel = Some(map.next_value()?);
                             }
-                            "vertreter" => out.vertreter = Some(map.next_value()?),
+                            "vertreter" => {
+                                out.vertreter = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(10),
+                                            item: ::std::marker::PhantomData::<AtVertreter<'de>>,
+                                        })?,
+                                );
+                            }
                             "gemeinde" => out.gemeinde = Some(map.next_value()?),
                             "grund" => out.grund = Some(map.next_value()?),
                             "frueherer_firmenname" => {
@@ -3849,7 +3859,15 @@ mod raw {
                             "erlaubnispflichtig" => {
                                 out.erlaubnispflichtig = Some(map.next_value()?);
                             }
-                            "erlaubnisse" => out.erlaubnisse = Some(map.next_value()?),
+                            "erlaubnisse" => {
+                                out.erlaubnisse = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(5),
+                                            item: ::std::marker::PhantomData::<AtErlaubnisse<'de>>,
+                                        })?,
+                                );
+                            }
                             "handwerk" => out.handwerk = Some(map.next_value()?),
                             "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
                             _ => {
@@ -3870,7 +3888,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -4176,7 +4194,7 @@ mod raw {
                         ],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
@@ -4186,7 +4204,7 @@ mod raw {
                                 ("en", "Legal representatives"),
                             ],
                         );
-                    } else if items.len() > 10 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(10u32),
@@ -4741,14 +4759,14 @@ mod raw {
                         &[("de", "Erlaubnisse"), ("en", "Permits")],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
                             Kind::MinItems(1u32),
                             &[("de", "Erlaubnisse"), ("en", "Permits")],
                         );
-                    } else if items.len() > 5 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(5u32),
@@ -5019,7 +5037,7 @@ mod raw {
                 Some(value) => {
                     Some(
                         match value {
-                            Many::Items(items) => {
+                            Many::Items { items, .. } => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {
@@ -5131,7 +5149,7 @@ mod raw {
                 Some(value) => {
                     Some(
                         match value {
-                            Many::Items(items) => {
+                            Many::Items { items, .. } => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {

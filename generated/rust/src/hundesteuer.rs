@@ -528,7 +528,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_Ermaessigungsgrund(code: &str) -> bool {
@@ -629,7 +631,7 @@ mod raw {
         obj: &AtHalter<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -918,7 +920,7 @@ mod raw {
         obj: &AtAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1092,7 +1094,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1264,7 +1266,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1807,7 +1809,7 @@ mod raw {
         obj: &AtBankverbindung<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1978,7 +1980,15 @@ mod raw {
                             "bisherige_gemeinde" => {
                                 out.bisherige_gemeinde = Some(map.next_value()?);
                             }
-                            "hunde" => out.hunde = Some(map.next_value()?),
+                            "hunde" => {
+                                out.hunde = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(5),
+                                            item: ::std::marker::PhantomData::<AtHunde<'de>>,
+                                        })?,
+                                );
+                            }
                             "steuerermaessigung" => {
                                 out.steuerermaessigung = Some(map.next_value()?);
                             }
@@ -2014,7 +2024,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2205,14 +2215,14 @@ mod raw {
                         &[("de", "Hunde"), ("en", "Dogs")],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
                             Kind::MinItems(1u32),
                             &[("de", "Hunde"), ("en", "Dogs")],
                         );
-                    } else if items.len() > 5 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(5u32),
@@ -2763,7 +2773,7 @@ mod raw {
             hunde: {
                 let value = obj.hunde?;
                 match value {
-                    Many::Items(items) => {
+                    Many::Items { items, .. } => {
                         items
                             .into_iter()
                             .map(|entry| match entry {

@@ -611,7 +611,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_Bundesland(code: &str) -> bool {
@@ -696,7 +698,7 @@ mod raw {
         obj: &AtAntragstellerWohnsitzInland<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -878,7 +880,7 @@ mod raw {
         obj: &AtAntragstellerWohnsitzAusland<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1091,7 +1093,7 @@ mod raw {
         obj: &AtAntragstellerWohnsitz<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1322,7 +1324,7 @@ mod raw {
         obj: &AtAntragsteller<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1669,7 +1671,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1829,7 +1831,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2143,7 +2145,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2335,7 +2337,7 @@ mod raw {
         obj: &AtZuverlaessigkeit<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2864,12 +2866,28 @@ mod raw {
                                 out.antragsteller = Some(map.next_value()?);
                             }
                             "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "ausbildung" => out.ausbildung = Some(map.next_value()?),
+                            "ausbildung" => {
+                                out.ausbildung = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(5),
+                                            item: ::std::marker::PhantomData::<AtAusbildung<'de>>,
+                                        })?,
+                                );
+                            }
                             "frueher_teilgenommen" => {
                                 out.frueher_teilgenommen = Some(map.next_value()?);
                             }
                             "fruehere_pruefungen" => {
-                                out.fruehere_pruefungen = Some(map.next_value()?);
+                                out.fruehere_pruefungen = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(10),
+                                            item: ::std::marker::PhantomData::<
+                                                AtFrueherePruefungen<'de>,
+                                            >,
+                                        })?,
+                                );
                             }
                             "bestandene_teile" => {
                                 out.bestandene_teile = Some(map.next_value()?);
@@ -2905,7 +2923,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2984,7 +3002,7 @@ mod raw {
                         &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
@@ -2994,7 +3012,7 @@ mod raw {
                                 ("en", "Training courses"),
                             ],
                         );
-                    } else if items.len() > 5 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(5u32),
@@ -3098,7 +3116,7 @@ mod raw {
                         &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
@@ -3108,7 +3126,7 @@ mod raw {
                                 ("en", "Previous examinations"),
                             ],
                         );
-                    } else if items.len() > 10 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(10u32),
@@ -3683,7 +3701,7 @@ mod raw {
             ausbildung: {
                 let value = obj.ausbildung?;
                 match value {
-                    Many::Items(items) => {
+                    Many::Items { items, .. } => {
                         items
                             .into_iter()
                             .map(|entry| match entry {
@@ -3703,7 +3721,7 @@ mod raw {
                 Some(value) => {
                     Some(
                         match value {
-                            Many::Items(items) => {
+                            Many::Items { items, .. } => {
                                 items
                                     .into_iter()
                                     .map(|entry| match entry {

@@ -614,7 +614,9 @@ pub fn from_json(
 mod raw {
     use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+    use crate::runtime::json::{
+        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    };
     use crate::runtime::logic::{self, V};
     use crate::runtime::messages::Kind;
     fn is_code_Ausweisart(code: &str) -> bool {
@@ -716,7 +718,7 @@ mod raw {
         obj: &AtNeueAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -894,7 +896,7 @@ mod raw {
         obj: &AtWeitereWohnung<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1048,7 +1050,7 @@ mod raw {
         obj: &AtBisherigeAnschrift<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1206,7 +1208,7 @@ mod raw {
         obj: &AtBisherigeAnschriftAusland<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -1454,7 +1456,7 @@ mod raw {
         ptr: &mut String,
         i0: usize,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2162,7 +2164,7 @@ mod raw {
         obj: &AtKontakt<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2321,7 +2323,15 @@ mod raw {
                             "bisherige_anschrift_ausland" => {
                                 out.bisherige_anschrift_ausland = Some(map.next_value()?);
                             }
-                            "personen" => out.personen = Some(map.next_value()?),
+                            "personen" => {
+                                out.personen = Some(
+                                    map
+                                        .next_value_seed(ManySeed {
+                                            max: Some(10),
+                                            item: ::std::marker::PhantomData::<AtPersonen<'de>>,
+                                        })?,
+                                );
+                            }
                             "wohnungsgeberbestaetigung" => {
                                 out.wohnungsgeberbestaetigung = Some(map.next_value()?);
                             }
@@ -2345,7 +2355,7 @@ mod raw {
         obj: &Form<'_>,
         ptr: &mut String,
     ) {
-        for key in obj.__unknown.keys() {
+        if let Some(key) = obj.__unknown.first() {
             sink.unknown(ptr, key);
         }
         'item: {
@@ -2705,7 +2715,7 @@ mod raw {
                         &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
                     )
                 }
-                Some(Many::Items(items)) => {
+                Some(Many::Items { items, more }) => {
                     if items.is_empty() {
                         sink.push(
                             ptr,
@@ -2715,7 +2725,7 @@ mod raw {
                                 ("en", "Persons moving in"),
                             ],
                         );
-                    } else if items.len() > 10 {
+                    } else if *more {
                         sink.push(
                             ptr,
                             Kind::MaxItems(10u32),
@@ -3019,7 +3029,7 @@ mod raw {
             personen: {
                 let value = obj.personen?;
                 match value {
-                    Many::Items(items) => {
+                    Many::Items { items, .. } => {
                         items
                             .into_iter()
                             .map(|entry| match entry {

@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 
 use super::OutputFile;
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
-use crate::validate::formats::patterns;
+use crate::validate::formats::{patterns, text_class, text_pattern};
 
 /// The JSON Schema dialect of every generated schema.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -345,8 +345,8 @@ fn anchored(regex: &str) -> String {
 fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> Value {
     let c = &field.constraints;
     let mut schema = match &field.ty {
-        FieldType::Text => json!({ "type": "string", "minLength": 1, "pattern": "^[^\\n\\r]*$" }),
-        FieldType::Multiline => json!({ "type": "string", "minLength": 1 }),
+        FieldType::Text => json!({ "type": "string", "minLength": 1, "pattern": text_pattern(false) }),
+        FieldType::Multiline => json!({ "type": "string", "minLength": 1, "pattern": text_pattern(true) }),
         FieldType::Email => {
             json!({ "type": "string", "pattern": anchored(patterns::EMAIL), "x-formwerk-format": "email" })
         }
@@ -389,7 +389,7 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
     }
     if let Some(pattern) = &c.pattern {
         let own = anchored(&pattern.regex);
-        // A type's own pattern (line breaks) and the author's must both hold.
+        // A type's own pattern (code points, line breaks) and the author's must both hold.
         match schema.get("pattern").cloned() {
             Some(existing) => {
                 schema["allOf"] =
@@ -430,11 +430,13 @@ fn file_schema(field: &Field) -> Value {
     if let Some(max) = c.max_size {
         size["maximum"] = json!(max);
     }
+    // Name and media type are single-line text (`runtime::check::file_ref`).
+    let line = text_class(false);
     let mut schema = json!({
         "type": "object",
         "properties": {
-            "name": { "type": "string", "minLength": 1 },
-            "media_type": { "type": "string", "pattern": "/" },
+            "name": { "type": "string", "minLength": 1, "pattern": text_pattern(false) },
+            "media_type": { "type": "string", "pattern": format!("^{line}*/{line}*$") },
             "size": size
         },
         "required": ["name", "media_type", "size"],

@@ -6,7 +6,8 @@
 //!
 //! Recursion in the generated code follows the form (one function per object), never the
 //! submission; what a field's value means is decided by `runtime::check`, shared with the
-//! reference validator.
+//! reference validator. A repeat is read with `runtime::json::ManySeed`, so its items past
+//! the maximum are consumed but never kept; of unknown members only the first is kept.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,7 +121,7 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
         mod raw {
             use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
             use crate::runtime::date::DurationUnit;
-            use crate::runtime::json::{push_index, Given, Group, Leaf, Many, Str, Unknown};
+            use crate::runtime::json::{push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown};
             use crate::runtime::logic::{self, V};
             use crate::runtime::messages::Kind;
 
@@ -221,24 +222,33 @@ impl Gen<'_> {
             let name = item.name();
             let ident = names::field(name);
             path.push(name.to_string());
-            let slot = match item {
-                Item::Field(_) => quote! { Leaf<'de> },
+            let (slot, read) = match item {
+                Item::Field(_) => (quote! { Leaf<'de> }, quote! { map.next_value()? }),
                 Item::Group(group) => {
                     self.object(&group.items, path, enclosing);
                     let inner = self.name(path).raw;
-                    quote! { Group<#inner<'de>> }
+                    (quote! { Group<#inner<'de>> }, quote! { map.next_value()? })
                 }
                 Item::Repeat(repeat) => {
                     let mut inner_enclosing = enclosing.to_vec();
                     inner_enclosing.push(path.clone());
                     self.object(&repeat.items, path, &inner_enclosing);
                     let inner = self.name(path).raw;
-                    quote! { Many<#inner<'de>> }
+                    // Items past the maximum are only consumed, never kept.
+                    let max = match repeat.max {
+                        Some(max) => {
+                            let max = Literal::usize_unsuffixed(max as usize);
+                            quote! { Some(#max) }
+                        }
+                        None => quote! { None },
+                    };
+                    let seed = quote! { ManySeed { max: #max, item: ::std::marker::PhantomData::<#inner<'de>> } };
+                    (quote! { Many<#inner<'de>> }, quote! { map.next_value_seed(#seed)? })
                 }
                 Item::Info(_) => unreachable!("skipped above"),
             };
             fields.push(quote! { pub #ident: Option<#slot> });
-            arms.push(quote! { #name => out.#ident = Some(map.next_value()?) });
+            arms.push(quote! { #name => out.#ident = Some(#read) });
             checks.push(self.item_check(item, &ident, path, enclosing, &scope));
             conversions.push(self.item_conversion(item, &ident, path));
             path.pop();
@@ -295,7 +305,7 @@ impl Gen<'_> {
                 ptr: &mut String,
                 #(#index_params),*
             ) {
-                for key in obj.__unknown.keys() {
+                if let Some(key) = obj.__unknown.first() {
                     sink.unknown(ptr, key);
                 }
                 #(#checks)*
@@ -377,9 +387,8 @@ impl Gen<'_> {
                     quote! { sink.push(ptr, Kind::Required, #item_label); }
                 });
                 let too_many = repeat.max.map(|max| {
-                    let max_usize = Literal::usize_unsuffixed(max as usize);
                     quote! {
-                        if items.len() > #max_usize {
+                        if *more {
                             sink.push(ptr, Kind::MaxItems(#max), #item_label);
                         }
                     }
@@ -407,7 +416,7 @@ impl Gen<'_> {
                         Some(Many::Other { .. }) => {
                             sink.push(ptr, Kind::Type("list"), #item_label)
                         }
-                        Some(Many::Items(items)) => {
+                        Some(Many::Items { items, more }) => {
                             #counts
                             for (#item_index, entry) in items.iter().enumerate() {
                                 let entry_mark = ptr.len();
@@ -587,7 +596,7 @@ impl Gen<'_> {
                 let typed = self.name(path).function("typed");
                 quote! {
                     match value {
-                        Many::Items(items) => items
+                        Many::Items { items, .. } => items
                             .into_iter()
                             .map(|entry| match entry {
                                 Group::Object(inner) => #typed(inner),

@@ -1,5 +1,5 @@
-//! The checks of one field's value, in their fixed order (type → format → length →
-//! pattern/bounds; one violation per value), and the report they go into.
+//! The checks of one field's value, in their fixed order (type → code points → format →
+//! length → pattern/bounds; one violation per value), and the report they go into.
 
 use std::collections::BTreeMap;
 
@@ -162,20 +162,20 @@ impl<'a> Sink<'a> {
     }
 
     /// A file reference is checked member by member, so that each problem has the pointer
-    /// of the offending value (`/nachweis/size` for a file that is too large).
+    /// of the offending value (`/nachweis/size` for a file that is too large). Of its unknown
+    /// members only the first is reported.
     fn file(&mut self, pointer: &str, value: &Leaf, spec: &Spec, label: Label) {
         let Leaf::Object(members) = value else {
             return self.push(pointer, Kind::FileInvalid, label);
         };
-        let mut malformed = false;
-        for (key, _) in members.iter().filter(|(k, _)| !["name", "media_type", "size"].contains(&k.as_ref())) {
+        let unknown = members.iter().find(|(k, _)| !["name", "media_type", "size"].contains(&k.as_ref()));
+        if let Some((key, _)) = unknown {
             self.push(&format!("{pointer}/{}", pointer_segment(key)), Kind::UnknownProperty, label);
-            malformed = true;
         }
         let Some(file) = file_ref(value) else {
             let valid = [
-                ("name", value.get("name").and_then(Leaf::as_str).is_some_and(|n| !n.is_empty())),
-                ("media_type", value.get("media_type").and_then(Leaf::as_str).is_some_and(|m| m.contains('/'))),
+                ("name", value.get("name").and_then(Leaf::as_str).is_some_and(file_name)),
+                ("media_type", value.get("media_type").and_then(Leaf::as_str).is_some_and(media_type)),
                 ("size", value.get("size").and_then(Leaf::as_number).is_some_and(|n| file_size(n).is_some())),
             ];
             for (member, _) in valid.iter().filter(|(_, ok)| !ok) {
@@ -183,7 +183,7 @@ impl<'a> Sink<'a> {
             }
             return;
         };
-        if malformed {
+        if unknown.is_some() {
             return;
         }
         if !spec.accept.is_empty() && !formats::file_accepted(&file, spec.accept) {
@@ -197,10 +197,20 @@ impl<'a> Sink<'a> {
 
 /// A file reference's members, if they are well-formed (other members are not looked at).
 pub fn file_ref<'v>(value: &'v Leaf) -> Option<formats::FileRef<'v>> {
-    let name = value.get("name")?.as_str().filter(|n| !n.is_empty())?;
-    let media_type = value.get("media_type")?.as_str().filter(|m| m.contains('/'))?;
+    let name = value.get("name")?.as_str().filter(|n| file_name(n))?;
+    let media_type = value.get("media_type")?.as_str().filter(|m| media_type(m))?;
     let size = file_size(value.get("size")?.as_number()?)?;
     Some(formats::FileRef { name, media_type, size })
+}
+
+/// A file name: single-line text, not empty.
+fn file_name(name: &str) -> bool {
+    !name.is_empty() && formats::invalid_char(name, false).is_none()
+}
+
+/// A media type: single-line text with a `/`.
+fn media_type(media_type: &str) -> bool {
+    media_type.contains('/') && formats::invalid_char(media_type, false).is_none()
 }
 
 /// A file size: a non-negative whole number of bytes (`3` and `3.0` alike).
@@ -298,8 +308,12 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
         Ok(text) => text,
         Err(kind) => return Some(kind),
     };
-    if !matches!(spec.kind, FieldKind::Multiline) && text.contains(['\n', '\r']) {
+    let multiline = matches!(spec.kind, FieldKind::Multiline);
+    if !multiline && text.contains(['\n', '\r']) {
         return Some(Kind::LineBreak);
+    }
+    if let Some(c) = formats::invalid_char(text, multiline) {
+        return Some(Kind::TextInvalidCharacter(c));
     }
     let format = match spec.kind {
         FieldKind::Email => Some((formats::is_email(text), Kind::EmailInvalid)),

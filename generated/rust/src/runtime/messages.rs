@@ -17,6 +17,8 @@ pub enum Kind {
     Type(&'static str),
     Empty,
     LineBreak,
+    /// A code point that no text may contain (`formats::TEXT_FORBIDDEN`), the first one.
+    TextInvalidCharacter(char),
     MinLength(u64),
     MaxLength(u64),
     Pattern(Option<Text>),
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Type(_) => "type",
             Kind::Empty => "empty",
             Kind::LineBreak => "line_break",
+            Kind::TextInvalidCharacter(_) => "text_invalid_character",
             Kind::MinLength(_) => "min_length",
             Kind::MaxLength(_) => "max_length",
             Kind::Pattern(_) => "pattern",
@@ -93,6 +96,12 @@ impl Kind {
             Kind::Empty => format!("{quoted} is empty; leave it out or fill it in."),
             Kind::LineBreak if de => format!("{quoted} darf keinen Zeilenumbruch enthalten."),
             Kind::LineBreak => format!("{quoted} must not contain a line break."),
+            Kind::TextInvalidCharacter(c) if de => {
+                format!("{quoted} enthält ein unzulässiges Steuer- oder Sonderzeichen (U+{:04X}).", *c as u32)
+            }
+            Kind::TextInvalidCharacter(c) => {
+                format!("{quoted} contains a control or special character that is not allowed (U+{:04X}).", *c as u32)
+            }
             Kind::MinLength(n) if de => format!("{quoted} muss mindestens {n} Zeichen lang sein."),
             Kind::MinLength(n) => format!("{quoted} must be at least {n} characters long."),
             Kind::MaxLength(n) if de => format!("{quoted} darf höchstens {n} Zeichen lang sein."),
