@@ -442,3 +442,333 @@ fn every_data_type_and_field_kind_has_a_formwerk_form() {
     // time, datetime, obj, hidden, locked: five warnings.
     assert_eq!(imported.report.warnings.len(), 5, "{:?}", imported.report.warnings);
 }
+
+// ---------------------------------------------------------------- hostile input (issue 11)
+
+/// Statements a hostile file tries to smuggle into the imported source (a required field,
+/// an always-false rule, a code list), followed by every character that could end or
+/// confuse a comment or a string literal: quotes, backslashes, `*/`, CR, NEL, the line and
+/// paragraph separators, C1 controls and bidi overrides (C0 controls other than tab, LF and
+/// CR cannot appear in XML 1.0).
+const INJECTION: &str = "S99999999\nfield boese: text \"Böse\" required\nrule immer_falsch {\n  check false\n  message \"nein\"\n}\ncodelist Boese {\n  code \"a\" \"b\"\n}\n// \" \\\" */ /* \r\u{85}\u{2028}\u{2029}\u{9b}\u{202E}\u{2066}\t|";
+
+/// Text as XML character data or attribute value; CR, LF and tab as character references so
+/// they survive attribute-value normalisation.
+fn xml_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' | '\n' | '\t' => out.push_str(&format!("&#{};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line per item of the form (nested by two spaces), then its rules and code lists: what
+/// the imported source declares, independent of how it is spelled.
+fn outline(form: &ir::Form) -> Vec<String> {
+    fn lines(items: &[ir::Item], depth: usize, out: &mut Vec<String>) {
+        for item in items {
+            let line = match item {
+                ir::Item::Field(f) => format!(
+                    "field {}: {} {}",
+                    f.name,
+                    serde_json::to_value(&f.ty).unwrap()["kind"].as_str().unwrap(),
+                    if f.required == ir::Requirement::Always { "required" } else { "optional" }
+                ),
+                ir::Item::Group(g) => format!("group {}", g.name),
+                ir::Item::Repeat(r) => format!("repeat {} {}..{:?}", r.name, r.min, r.max),
+                ir::Item::Info(i) => format!("info {}", i.name),
+            };
+            out.push(format!("{}{line}", "  ".repeat(depth)));
+            lines(item.children(), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    lines(&form.items().cloned().collect::<Vec<_>>(), 0, &mut out);
+    out.extend(form.rules.iter().map(|r| format!("rule {}", r.name)));
+    out.extend(
+        form.codelists
+            .iter()
+            .map(|(name, list)| format!("codelist {name}: {:?}", list.codes.iter().map(|c| &c.code).collect::<Vec<_>>())),
+    );
+    out
+}
+
+/// A character that must never appear raw in imported source: it ends a line comment, is a
+/// control character, or reorders or hides text (Trojan Source).
+fn is_dangerous(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+}
+
+/// An XDF3 schema with `payload` in every text the importer prints: ids, versions, names,
+/// labels, hints, descriptions, rule names and texts, code-list codes and labels, patterns,
+/// default values.
+fn hostile_xdf3(payload: &str) -> String {
+    let p = xml_text(payload);
+    let ident = format!("<xdf:identifikation><xdf:id>{p}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>");
+    let rule = format!("<xdf:regel>{ident}<xdf:name>{p}</xdf:name><xdf:freitextRegel>{p}</xdf:freitextRegel></xdf:regel>");
+    let field = |id: &str, label: &str, kind: &str, extra: &str| {
+        format!(
+            r#"<xdf:datenfeld><xdf:identifikation><xdf:id>{id}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>
+            <xdf:name>{p}</xdf:name><xdf:bezeichnungEingabe>{label} {p}</xdf:bezeichnungEingabe><xdf:hilfetextEingabe>{p}</xdf:hilfetextEingabe>
+            <xdf:feldart><code>{kind}</code></xdf:feldart><xdf:datentyp><code>text</code></xdf:datentyp>{extra}{rule}</xdf:datenfeld>"#
+        )
+    };
+    let members = [
+        entry("1:1", &field("F10000001", "Vorname", "input", &format!(r#"<xdf:praezisierung pattern="{p}"/>"#))),
+        entry(
+            "0:1",
+            &field(
+                &p,
+                "Anrede",
+                "select",
+                &format!(
+                    "<xdf:werte><xdf:wert><xdf:code>{p}</xdf:code><xdf:name>{p}</xdf:name></xdf:wert>\
+                     <xdf:wert><xdf:code>ok</xdf:code><xdf:name>{p}</xdf:name></xdf:wert></xdf:werte>"
+                ),
+            ),
+        ),
+        entry("0:1", &field("F10000003", "Aktenzeichen", "hidden", &format!("<xdf:inhalt>{p}</xdf:inhalt>"))),
+        entry("1:1", &format!("<xdf:datenfeldgruppe>{ident}<xdf:name>{p}</xdf:name><xdf:bezeichnungEingabe>Leer {p}</xdf:bezeichnungEingabe></xdf:datenfeldgruppe>")),
+        entry("0:3", &format!(
+            "<xdf:datenfeldgruppe><xdf:identifikation><xdf:id>G10000001</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>\
+             <xdf:name>{p}</xdf:name><xdf:bezeichnungEingabe>Kind {p}</xdf:bezeichnungEingabe><xdf:hilfetextEingabe>{p}</xdf:hilfetextEingabe>{rule}{}</xdf:datenfeldgruppe>",
+            entry("1:1", &field("F10000004", "Name", "input", ""))
+        )),
+    ]
+    .concat();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<xdf:xdatenfelder.stammdatenschema.0102 xmlns:xdf="urn:xoev-de:fim:standard:xdatenfelder_3.0.0">
+  <xdf:header><xdf:nachrichtID>t</xdf:nachrichtID><xdf:erstellungszeitpunkt>2024-01-01T00:00:00Z</xdf:erstellungszeitpunkt></xdf:header>
+  <xdf:stammdatenschema>{ident}<xdf:name>{p}</xdf:name><xdf:beschreibung>{p}</xdf:beschreibung>
+    <xdf:bezeichnung>Antrag {p}</xdf:bezeichnung>{rule}{members}
+  </xdf:stammdatenschema>
+</xdf:xdatenfelder.stammdatenschema.0102>"#
+    )
+}
+
+#[test]
+fn hostile_text_in_every_position_adds_no_statement_and_is_carried_over_exactly() {
+    let xml = hostile_xdf3(INJECTION);
+    let (imported, form) = import_and_check(&xml, &Library::default(), "hostile");
+    let source = &imported.source;
+    // Exactly what the file declares: no field `boese`, no rule `immer_falsch`, no list `Boese`.
+    assert_eq!(
+        outline(&form),
+        [
+            "field vorname_s99999999_field_boese: text required",
+            "field anrede_s99999999_field_boese: choice optional",
+            "field aktenzeichen_s99999999_field_boese: text optional",
+            "repeat kind_s99999999_field_boese 0..Some(3)",
+            "  field name_s99999999_field_boese: text required",
+            // The code arrives exactly (XML turns its CR into LF).
+            &format!("codelist AnredeS99999999FieldBoese: {:?}", [INJECTION.replace('\r', "\n").as_str(), "ok"]),
+        ],
+        "{source}"
+    );
+    // Texts arrive exactly (whitespace runs in labels become one space, as for any label).
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(form.title["de"], format!("Antrag {}", one_line(INJECTION)));
+    let ir::Item::Field(vorname) = form.items().next().unwrap() else { panic!() };
+    assert_eq!(vorname.label["de"], format!("Vorname {}", one_line(INJECTION)));
+    assert!(vorname.constraints.pattern.is_none(), "the hostile pattern is not portable");
+    // Nothing dangerous is printed raw, anywhere: every such character is an escape.
+    assert!(!source.chars().any(is_dangerous), "{source:?}");
+    assert!(!source.contains("*/"), "{source}");
+    // Ids and versions that are not FIM ids are refused with a warning and kept, escaped, in a comment.
+    let warnings = imported.report.warnings.join("\n");
+    assert!(!warnings.chars().any(is_dangerous), "{warnings:?}");
+    assert!(warnings.contains(": not a FIM id"), "{warnings}");
+    assert!(warnings.contains("is not `1.2.3`"), "{warnings}");
+    assert!(source.contains("// FIM id (refused, not a FIM id): \"S99999999\\nfield boese"), "{source}");
+    assert_eq!(form.fim, None);
+}
+
+/// `depth` groups, each inside the one before, one per line; the innermost holds `inner`.
+fn nested_groups(depth: usize, inner: &str) -> String {
+    let mut xml = String::new();
+    for level in 1..=depth {
+        xml.push_str(&format!(
+            "\n<xdf:struktur><xdf:anzahl>1:1</xdf:anzahl><xdf:enthaelt><xdf:datenfeldgruppe><xdf:identifikation><xdf:id>G{level:08}</xdf:id></xdf:identifikation><xdf:name>Ebene</xdf:name><xdf:bezeichnungEingabe>Ebene</xdf:bezeichnungEingabe>"
+        ));
+    }
+    xml.push_str(inner);
+    for _ in 0..depth {
+        xml.push_str("</xdf:datenfeldgruppe></xdf:enthaelt></xdf:struktur>");
+    }
+    xdf3(&xml)
+}
+
+/// The line and column of the `n`-th (1-based) group of `xml`.
+fn position_of_group(xml: &str, n: usize) -> (u32, u32) {
+    let (offset, _) = xml.match_indices("<xdf:datenfeldgruppe>").nth(n - 1).unwrap();
+    let line_start = xml[..offset].rfind('\n').map_or(0, |i| i + 1);
+    (xml[..offset].matches('\n').count() as u32 + 1, xml[line_start..offset].chars().count() as u32 + 1)
+}
+
+#[test]
+fn groups_nested_as_deep_as_the_language_accepts_import_and_deeper_ones_are_refused_with_their_line() {
+    let limit = fim::MAX_GROUP_DEPTH;
+    // The deepest source the importer writes: a repeated field or a choice rule in the innermost group.
+    let repeated = entry("0:3", &field("F10000001", "Name", "text", ""));
+    let choice = format!(
+        "<xdf:art><code>X</code></xdf:art>{}{}",
+        entry("0:1", &field("F10000002", "Telefon", "text", "")),
+        entry("0:1", &field("F10000003", "E-Mail", "text", ""))
+    );
+    for inner in [&repeated, &choice] {
+        let (imported, form) = import_and_check(&nested_groups(limit, inner), &Library::default(), "at the limit");
+        assert_eq!(imported.report.groups, limit);
+        let mut depth = 0;
+        let mut item = form.items().next().unwrap();
+        while let ir::Item::Group(group) = item {
+            depth += 1;
+            item = &group.items[0];
+        }
+        assert_eq!(depth, limit);
+    }
+    for depth in [limit + 1, 40_000] {
+        let xml = nested_groups(depth, &repeated);
+        let error = fim::import(&xml, &Library::default()).err().expect("too deep");
+        let (line, column) = position_of_group(&xml, limit + 1);
+        assert_eq!(error, ImportError::TooDeep { line, column, limit }, "depth {depth}");
+        assert!(
+            error.to_string().starts_with(&format!(
+                "groups are nested more than {limit} levels deep: the `datenfeldgruppe` at line {line}, column {column}"
+            )),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn the_import_command_refuses_deep_nesting_with_the_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tief.xml");
+    let xml = nested_groups(40_000, &entry("1:1", &field("F10000001", "Name", "text", "")));
+    std::fs::write(&path, &xml).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("import-fim").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(run.stdout.is_empty());
+    let (line, column) = position_of_group(&xml, fim::MAX_GROUP_DEPTH + 1);
+    assert!(stderr.contains(&format!("`datenfeldgruppe` at line {line}, column {column}")), "{stderr}");
+}
+
+/// A choice group (Auswahlgruppe) of `n` optional text fields.
+fn choice_group(n: usize) -> String {
+    let members: String =
+        (0..n).map(|i| entry("0:1", &field(&format!("F2{i:08}"), &format!("Angabe {i}"), "text", ""))).collect();
+    let group = format!(
+        r#"<xdf:datenfeldgruppe><xdf:identifikation><xdf:id>G10000001</xdf:id></xdf:identifikation><xdf:name>Kontakt</xdf:name>
+        <xdf:bezeichnungEingabe>Kontakt</xdf:bezeichnungEingabe><xdf:art><code>X</code></xdf:art>{members}</xdf:datenfeldgruppe>"#
+    );
+    xdf3(&entry("1:1", &group))
+}
+
+#[test]
+fn choice_groups_get_their_rule_up_to_a_bound_and_a_comment_beyond_it() {
+    let max = fim::MAX_CHOICE_MEMBERS;
+    let (imported, form) = import_and_check(&choice_group(max), &Library::default(), "widest choice");
+    assert_eq!(form.rules.len(), 1, "{}", imported.source);
+    let compiled = formwerk::validate::Compiled::new(&form);
+    let options = formwerk::validate::Options { today: formwerk::value::Date::parse("2026-06-15").unwrap() };
+    let codes = |submission: serde_json::Value| {
+        compiled.validate(&submission, &options).violations.iter().map(|v| v.code.clone()).collect::<Vec<_>>()
+    };
+    assert!(codes(serde_json::json!({"kontakt": {"angabe_31": "x"}})).is_empty());
+    assert_eq!(codes(serde_json::json!({"kontakt": {"angabe_0": "x", "angabe_31": "y"}})), ["rule:kontakt_genau_eins"]);
+    // Wider groups: the rule (n² terms, 2n − 1 operators per alternative) is not written; at 65
+    // members it would exceed the parser's 128 operators per expression.
+    for n in [max + 1, 65, 400] {
+        let (imported, form) = import_and_check(&choice_group(n), &Library::default(), "wide choice");
+        assert!(form.rules.is_empty());
+        assert!(
+            imported.source.contains(&format!(
+                "// FIM choice group (Auswahlgruppe): exactly one of these {n} members is given (too many for a rule)."
+            )),
+            "{}",
+            imported.source
+        );
+        assert_eq!(imported.report.warnings.len(), 1, "{:?}", imported.report.warnings);
+        assert!(imported.source.len() < 200 * n, "{n} members: {} bytes", imported.source.len());
+    }
+}
+
+#[test]
+fn patterns_the_checker_rejects_stay_comments_and_the_import_agrees_with_the_checker() {
+    let patterns = [
+        "[0-9]{5}",
+        "(?=[A-Z])[A-Z0-9]+",
+        r"(a)\1",
+        r"[\p{L}]+",
+        "(a+)+",
+        "(a|aa)*c",
+        ".{200}{50}",
+        "(x+x+)+y",
+        "a{1000}{1000}",
+        "[a-z]{1,1000000}",
+    ];
+    let fields: String = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            entry("0:1", &field(&format!("F3{i:08}"), &format!("Feld {i}"), "text", &format!(r#"<xdf:praezisierung pattern="{}"/>"#, xml_text(p))))
+        })
+        .collect();
+    let (imported, form) = import_and_check(&xdf3(&fields), &Library::default(), "patterns");
+    for (i, (pattern, item)) in patterns.iter().zip(form.items()).enumerate() {
+        let ir::Item::Field(f) = item else { panic!() };
+        // The same pattern written by hand: does the checker accept it?
+        let literal: String = pattern.chars().flat_map(|c| if matches!(c, '"' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let hand_written = format!("form f {{\n  title \"F\"\n  version \"1.0.0\"\n  languages de\n  field x: text \"X\" {{\n    pattern \"{literal}\"\n  }}\n}}\n");
+        let (_, checked) = fim::check_source("f.form", &hand_written);
+        assert_eq!(f.constraints.pattern.is_some(), !checked.has_errors(), "{pattern}: import and checker disagree");
+        if f.constraints.pattern.is_none() {
+            assert!(
+                imported.report.warnings.iter().any(|w| w.starts_with(&format!("F3{i:08}: pattern ")) && w.contains("kept as a comment")),
+                "{pattern}: {:?}",
+                imported.report.warnings
+            );
+        }
+    }
+    // Rejected today: look-around and back-references.
+    for i in [1, 2] {
+        let ir::Item::Field(f) = form.items().nth(i).unwrap() else { panic!() };
+        assert!(f.constraints.pattern.is_none(), "{}", patterns[i]);
+    }
+    assert!(imported.source.contains("// FIM pattern (not portable: pattern is not valid: look-around"), "{}", imported.source);
+}
+
+#[test]
+fn work_and_output_grow_linearly_with_the_file() {
+    // 5,000 fields with one label: unique names, claimed without trying every earlier suffix again.
+    let fields: String = (0..5_000).map(|i| entry("0:1", &field(&format!("F1{i:08}"), "Name", "text", ""))).collect();
+    let (imported, form) = import_and_check(&xdf3(&fields), &Library::default(), "same labels");
+    assert_eq!(form.items().last().unwrap().name(), "name_5000");
+    assert!(imported.source.len() < 20 * fields.len(), "{} bytes", imported.source.len());
+    // A code list of 5,000 codes used by 20 fields is printed once.
+    let values: String =
+        (0..5_000).map(|i| format!("<xdf:wert><xdf:code>{i}</xdf:code><xdf:name>Wert {i}</xdf:name></xdf:wert>")).collect();
+    let select = |i: usize| {
+        field(&format!("F2{i:08}"), "Auswahl", "text", &format!("<xdf:werte>{values}</xdf:werte>"))
+            .replace("<code>input</code>", "<code>select</code>")
+    };
+    let xml = xdf3(&(0..20).map(|i| entry("0:1", &select(i))).collect::<String>());
+    let (imported, form) = import_and_check(&xml, &Library::default(), "large code list");
+    assert_eq!(form.codelists.len(), 1);
+    assert_eq!(imported.source.matches("code \"4999\" \"Wert 4999\"").count(), 1);
+    // 100,000 nested elements that are not groups: nothing recurses over them.
+    let deep = format!("{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
+    let xml = xdf3(&entry("1:1", &field("F10000001", "Name", "text", &deep)));
+    let (_, form) = import_and_check(&xml, &Library::default(), "deep unknown elements");
+    assert_eq!(form.items().count(), 1);
+}

@@ -333,3 +333,143 @@ fn hostile_submissions_get_reports_bounded_by_the_form() {
         .unwrap();
     handle.join().expect("no stack overflow");
 }
+
+// ---------------------------------------------------------------- FIM import (issue 11)
+
+/// Text that a hostile XDatenfelder file puts where the importer expects a name, label, id,
+/// code, pattern or number (as XML: `&#10;` is a newline).
+const FIM_TEXTS: &[&str] = &[
+    "S1&#10;field boese: text \"B\" required&#10;//",
+    "R1&#10;rule r {&#10;check false&#10;message \"m\"&#10;}&#10;//",
+    "x&quot; }&#10;}&#10;codelist Boese {&#10;code \"a\" \"b\"&#10;}",
+    "*/ /* \\ \\u{0} &#13;&#x85;&#x2028;&#x2029;&#x202E;&#x2066;&#9;",
+    "99999999999999999999999",
+    "4294967295",
+    "-1",
+    "0",
+    "0:0",
+    "3:1",
+    "1:*",
+    "0:4294967295",
+    "1.5",
+    "2024-02-30",
+    "F123456",
+    "(a",
+    "(?=a)b",
+    "(a+)+$",
+    "[\\p{L}]+",
+    "{\"minLength\":\"5\",\"maxLength\":\"2\",\"pattern\":\"^x$\"}",
+    "select",
+    "label",
+    "hidden",
+    "num_int",
+    "date",
+    "file",
+    "X",
+    "",
+    "in",
+    "Name",
+];
+
+/// Byte ranges of the `<tag>` elements of `xml`, open and close tags matched in one pass.
+fn elements(xml: &str, tag: &str) -> Vec<(usize, usize)> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut tags: Vec<(usize, bool)> = xml.match_indices(&open).map(|(i, _)| (i, true)).collect();
+    tags.extend(xml.match_indices(&close).map(|(i, _)| (i, false)));
+    tags.sort();
+    let (mut stack, mut found) = (Vec::new(), Vec::new());
+    for (at, is_open) in tags {
+        if is_open {
+            stack.push(at);
+        } else if let Some(start) = stack.pop() {
+            found.push((start, at + close.len()));
+        }
+    }
+    found
+}
+
+/// One to three structural or textual mutations of an XDatenfelder file.
+fn mutate_fim(xml: &str, rng: &mut Rng) -> String {
+    let mut out = xml.to_string();
+    for _ in 0..1 + rng.below(3) {
+        let blocks = elements(&out, "xdf:struktur");
+        let block = (!blocks.is_empty()).then(|| blocks[rng.below(blocks.len())]);
+        match (rng.below(6), block) {
+            // A text node becomes hostile text.
+            (0 | 1, _) => {
+                let texts: Vec<usize> = out.match_indices('>').map(|(i, _)| i + 1).collect();
+                let at = texts[rng.below(texts.len())];
+                let end = out[at..].find('<').map_or(out.len(), |i| at + i);
+                out.replace_range(at..end, FIM_TEXTS[rng.below(FIM_TEXTS.len())]);
+            }
+            // A block repeated up to 60 times: many equal labels, ids and code lists.
+            (2, Some((start, end))) if end - start < 4_000 => {
+                let copy = out[start..end].repeat(1 + rng.below(60));
+                out.insert_str(end, &copy);
+            }
+            (3, Some((start, end))) => out.replace_range(start..end, ""),
+            // A block wrapped in up to 60 groups, some of them choice groups.
+            (4, Some((start, end))) => {
+                let levels = 1 + rng.below(60);
+                let art = if rng.below(2) == 0 { "<xdf:art><code>X</code></xdf:art>" } else { "" };
+                let open = format!("<xdf:struktur><xdf:anzahl>0:1</xdf:anzahl><xdf:enthaelt><xdf:datenfeldgruppe><xdf:identifikation><xdf:id>G00000001</xdf:id></xdf:identifikation><xdf:bezeichnungEingabe>Ebene</xdf:bezeichnungEingabe>{art}");
+                let wrapped = format!(
+                    "{}{}{}",
+                    open.repeat(levels),
+                    &out[start..end],
+                    "</xdf:datenfeldgruppe></xdf:enthaelt></xdf:struktur>".repeat(levels)
+                );
+                out.replace_range(start..end, &wrapped);
+            }
+            _ => out = mutate(&out, rng),
+        }
+    }
+    out
+}
+
+#[test]
+fn mutated_and_hostile_fim_files_import_to_source_that_checks_or_are_refused() {
+    use formwerk::fim::{self, ImportError, Library};
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<String> = Vec::new();
+    for dir in ["tests/fim/samples/xdf2", "tests/fim/samples/xdf3", "fuzz/seeds/import_fim"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let small = std::fs::metadata(&path).unwrap().len() < 100_000;
+            if path.extension().is_some_and(|e| e == "xml") && small {
+                let text = std::fs::read_to_string(&path).unwrap();
+                seeds.push(text.split('\0').next().unwrap().to_string());
+            }
+        }
+    }
+    seeds.sort();
+    assert!(seeds.len() >= 8, "{}", seeds.len());
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+    };
+    let library = Library::default();
+    let mut rng = Rng(0xF1A7_DA7E_4F1E_1D00);
+    let (mut n_imported, mut n_deep) = (0, 0);
+    for i in 0..800 {
+        let mutant = mutate_fim(&seeds[i % seeds.len()], &mut rng);
+        match fim::import(&mutant, &library) {
+            Ok(imported) => {
+                n_imported += 1;
+                assert!(!imported.source.chars().any(hidden), "mutant {i}: raw hidden character:\n{}", imported.source);
+                let (db, checked) = fim::check_source("mutant.form", &imported.source);
+                assert!(
+                    !checked.has_errors(),
+                    "mutant {i}: the imported source does not check:\n{}\n{}\n--- mutant:\n{mutant}",
+                    imported.source,
+                    common::render_plain(&db, &checked)
+                );
+            }
+            Err(ImportError::TooDeep { .. }) => n_deep += 1,
+            Err(_) => {}
+        }
+    }
+    assert!(n_imported > 400, "most mutants should still import ({n_imported} did)");
+    assert!(n_deep > 0, "some mutants nest too deep");
+}

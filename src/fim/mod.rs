@@ -1,26 +1,37 @@
 //! FIM XDatenfelder import: an XDatenfelder 2.0 or 3.0.0 Stammdatenschema (plus genericode
 //! code lists) → readable Formwerk source that the checker accepts.
 //!
-//! `read` turns the XML into the neutral `model`, `print` makes every Formwerk decision,
-//! `names` derives identifiers from labels, `codelist` reads genericode, `report` counts.
+//! `guard` bounds group nesting first, `read` turns the XML into the neutral `model`,
+//! `print` makes every Formwerk decision and writes it with `source` (the only way text
+//! reaches the `.form` source, escaped), `names` derives identifiers from labels,
+//! `codelist` reads genericode, `report` counts.
 //! Import never fails on content: what cannot be carried over becomes a comment in the
 //! source and a warning. It fails only when the file is not an XDatenfelder 2.0 or 3.0.0
-//! Stammdatenschema (XDF 1.0 gets its own "unsupported version" error).
+//! Stammdatenschema (XDF 1.0 gets its own "unsupported version" error) or nests groups
+//! deeper than the language accepts.
+//!
+//! Every input may be hostile: nothing from the XML is printed raw (ids, names, labels and
+//! codes cannot add statements), work and output are linear in the input, and nothing
+//! recurses deeper than [`MAX_GROUP_DEPTH`].
 //!
 //! The export direction (IR → XDF 3.0.0) is a backend: `emit::xdf3`.
 
 pub mod codelist;
+mod guard;
 pub mod model;
 mod names;
 mod print;
 mod read;
 mod report;
+mod source;
 
 use std::fmt;
 
 use roxmltree::{Document, Node};
 
 pub use codelist::Library;
+pub use guard::MAX_GROUP_DEPTH;
+pub use print::MAX_CHOICE_MEMBERS;
 pub use report::Report;
 
 use model::XdfVersion;
@@ -41,6 +52,8 @@ pub enum ImportError {
     UnsupportedVersion(String),
     /// Well-formed, but not an XDatenfelder Stammdatenschema message.
     NotASchema(String),
+    /// Groups nested deeper than [`MAX_GROUP_DEPTH`]; the position of the first group too deep.
+    TooDeep { line: u32, column: u32, limit: usize },
 }
 
 impl fmt::Display for ImportError {
@@ -52,6 +65,10 @@ impl fmt::Display for ImportError {
                 "unsupported XDatenfelder version {version}: import reads XDatenfelder 2.0 and 3.0.0 (convert the file with the FIM tools first)"
             ),
             ImportError::NotASchema(why) => write!(f, "not an XDatenfelder Stammdatenschema: {why}"),
+            ImportError::TooDeep { line, column, limit } => write!(
+                f,
+                "groups are nested more than {limit} levels deep: the `datenfeldgruppe` at line {line}, column {column} is one too many (Formwerk forms nest at most {limit} groups)"
+            ),
         }
     }
 }
@@ -88,24 +105,22 @@ pub fn import(xml: &str, library: &Library) -> Result<Imported, ImportError> {
             root.tag_name().name()
         )));
     }
+    guard::check_depth(&doc)?;
     let mut warnings = Warnings::new();
     let schema = read::schema(root, xdf, &mut warnings)
         .ok_or_else(|| ImportError::NotASchema("the message has no `stammdatenschema`".to_string()))?;
     latin_warnings(root, &mut warnings);
     let mut report = Report::default();
-    let source = print::file(&schema, library, &mut warnings, &mut report);
-    let form_name = source
-        .lines()
-        .find_map(|l| l.strip_prefix("form ").and_then(|r| r.strip_suffix(" {")))
-        .unwrap_or_default()
-        .to_string();
+    let printed = print::file(&schema, library, &mut warnings, &mut report);
     report.warnings = dedupe(warnings);
-    Ok(Imported { source, form_name, report })
+    Ok(Imported { source: printed.source, form_name: printed.form_name, report })
 }
 
 /// Each warning once, in order of first appearance, with a count when an element was used
-/// several times.
+/// several times; XML text in them on one line, with hidden characters escaped (warnings
+/// are printed to a terminal).
 fn dedupe(warnings: Warnings) -> Warnings {
+    let warnings: Warnings = warnings.iter().map(|w| source::prose(w)).collect();
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for warning in &warnings {
         *counts.entry(warning.as_str()).or_default() += 1;

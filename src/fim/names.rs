@@ -3,8 +3,11 @@
 //! Umlauts become ae/oe/ue/ss, everything else outside `a-z 0-9` separates words, German
 //! filler words are dropped, and at most four words are kept. Names are unique per scope
 //! (`_2`, `_3`, … in order of appearance), so the same file always yields the same names.
+//! Every name is a [`Name`], so it is an identifier the grammar accepts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::source::Name;
 
 /// Words that carry no meaning in a name.
 const FILLER: &[&str] = &[
@@ -47,11 +50,8 @@ pub fn transliterate(text: &str) -> String {
     out
 }
 
-/// Names the checker reserves.
-const RESERVED: &[&str] = &["and", "or", "not", "in", "is", "contains", "true", "false", "today"];
-
 /// A `snake_case` name for a field, group or form; `fallback` when the label has no letters.
-pub fn snake(label: &str, fallback: &str) -> String {
+pub fn snake(label: &str, fallback: &'static str) -> Name {
     let mut name = String::new();
     for word in words(label).iter().take(4) {
         if !name.is_empty() && name.len() + word.len() > 40 {
@@ -68,14 +68,12 @@ pub fn snake(label: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("{fallback}_{name}");
     }
-    if RESERVED.contains(&name.as_str()) {
-        name.push('_');
-    }
-    name
+    // A reserved word (`in`) gets a trailing `_`.
+    Name::new(&name).or_else(|| Name::new(&format!("{name}_"))).unwrap_or_else(|| Name::fallback(fallback))
 }
 
 /// A `CamelCase` name for a code list.
-pub fn camel(label: &str, fallback: &str) -> String {
+pub fn camel(label: &str, fallback: &'static str) -> Name {
     let mut name = String::new();
     for word in words(label).iter().take(4) {
         let mut chars = word.chars();
@@ -87,26 +85,37 @@ pub fn camel(label: &str, fallback: &str) -> String {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("{fallback}{name}");
     }
-    name
+    Name::new(&name).unwrap_or_else(|| Name::fallback(fallback))
 }
 
 /// Names already taken in one scope.
 #[derive(Default)]
 pub struct Scope {
-    taken: BTreeSet<String>,
+    taken: BTreeSet<Name>,
+    /// Per wanted name, the suffix to try next (1: the name itself). Names are never given
+    /// back, so the suffixes tried before stay taken: n claims of one name cost O(n), not O(n²).
+    next: BTreeMap<Name, usize>,
+    /// Candidates looked at, for the test that claiming is linear.
+    #[cfg(test)]
+    attempts: usize,
 }
 
 impl Scope {
     /// `name`, or `name_2`, `name_3`, … if it is taken.
-    pub fn claim(&mut self, name: String) -> String {
-        let mut candidate = name.clone();
-        let mut n = 2;
-        while self.taken.contains(&candidate) {
-            candidate = format!("{name}_{n}");
-            n += 1;
+    pub fn claim(&mut self, name: Name) -> Name {
+        let next = self.next.entry(name.clone()).or_insert(1);
+        loop {
+            let candidate = if *next == 1 { name.clone() } else { name.numbered(*next) };
+            *next += 1;
+            #[cfg(test)]
+            {
+                self.attempts += 1;
+            }
+            if !self.taken.contains(&candidate) {
+                self.taken.insert(candidate.clone());
+                return candidate;
+            }
         }
-        self.taken.insert(candidate.clone());
-        candidate
     }
 }
 
@@ -114,20 +123,43 @@ impl Scope {
 mod tests {
     use super::*;
 
+    fn name(text: &str) -> Name {
+        Name::new(text).unwrap()
+    }
+
     #[test]
     fn names_read_like_the_label() {
-        assert_eq!(snake("Familienname des Kindes", "feld"), "familienname_kindes");
-        assert_eq!(snake("Straße und Hausnummer", "feld"), "strasse_hausnummer");
-        assert_eq!(
-            snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?", "feld"),
-            "moechten_neue_unternehmensbezogene"
-        );
-        assert_eq!(snake("§ 7", "feld"), "feld_7");
-        assert_eq!(snake("In", "feld"), "in_");
-        assert_eq!(camel("Art der Tätigkeit", "Liste"), "ArtTaetigkeit");
+        let snake = |label: &str| snake(label, "feld").to_string();
+        assert_eq!(snake("Familienname des Kindes"), "familienname_kindes");
+        assert_eq!(snake("Straße und Hausnummer"), "strasse_hausnummer");
+        assert_eq!(snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?"), "moechten_neue_unternehmensbezogene");
+        assert_eq!(snake("§ 7"), "feld_7");
+        assert_eq!(snake("In"), "in_");
+        assert_eq!(snake("\u{202E}\n\"}"), "feld");
+        assert_eq!(camel("Art der Tätigkeit", "Liste").to_string(), "ArtTaetigkeit");
         let mut scope = Scope::default();
-        assert_eq!(scope.claim("name".into()), "name");
-        assert_eq!(scope.claim("name".into()), "name_2");
-        assert_eq!(scope.claim("name".into()), "name_3");
+        assert_eq!(scope.claim(name("name")), name("name"));
+        assert_eq!(scope.claim(name("name")), name("name_2"));
+        assert_eq!(scope.claim(name("name")), name("name_3"));
+    }
+
+    #[test]
+    fn numbered_names_skip_names_taken_otherwise() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim(name("name_2")), name("name_2"));
+        assert_eq!(scope.claim(name("name")), name("name"));
+        assert_eq!(scope.claim(name("name")), name("name_3"));
+        assert_eq!(scope.claim(name("name_3")), name("name_3_2"));
+    }
+
+    #[test]
+    fn claiming_one_name_many_times_is_linear() {
+        // 2,000 fields with one label: claiming from `_2` each time looks at 2 × 10⁶ candidates.
+        let mut scope = Scope::default();
+        for _ in 0..2_000 {
+            scope.claim(name("feld"));
+        }
+        assert_eq!(scope.claim(name("feld")), name("feld_2001"));
+        assert_eq!(scope.attempts, 2_001);
     }
 }

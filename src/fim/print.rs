@@ -4,28 +4,34 @@
 //! `required` / `optional` / `repeat`, FIM data types as Formwerk types, `praezisierung` as
 //! constraints, code lists, rules as comments, choice groups as a rule. What cannot be
 //! carried over stays visible: a comment at its place in the source and a warning.
+//!
+//! Text from the XML reaches the source only through [`source`](super::source): as string
+//! literals, checked names and literals, or escaped comment text. Ids and versions that do
+//! not have the FIM shape are not kept as `fim` statements, only quoted in a comment.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use super::codelist::Library;
 use super::model::*;
 use super::names::{self, Scope};
+use super::source::{self, Comment, Line, Literal, Name, Source};
 use super::{Report, Warnings};
 
+/// The most members of a choice group that get the rule "exactly one is given". The rule
+/// has one term per pair of members (n² in all) and one alternative of 2n − 1 operators per
+/// member, so larger groups would make large rules and reach the parser's bound on
+/// operators per expression; their choice is kept as a comment.
+pub const MAX_CHOICE_MEMBERS: usize = 32;
+
+/// The printed file and the name of its form.
+pub struct Printed {
+    pub source: String,
+    pub form_name: String,
+}
+
 /// Prints the whole file: a header comment, the code lists, then the form.
-pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report: &mut Report) -> String {
-    let mut printer = Printer {
-        library,
-        warnings,
-        report,
-        lists: Vec::new(),
-        list_names: Scope::default(),
-        list_keys: BTreeMap::new(),
-        rule_names: Scope::default(),
-        out: String::new(),
-        depth: 1,
-    };
+pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report: &mut Report) -> Printed {
+    let mut printer = Printer::new(library, warnings, report);
     let title = schema.title.clone().unwrap_or_else(|| schema.name.clone());
     let title = one_line(if title.is_empty() { &schema.ident.id } else { &title });
     let form_name = names::snake(&title, "formular");
@@ -34,12 +40,12 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
         printer.warn(&schema.ident.id, "the schema version is not `1.2.3`; the form gets version \"1.0.0\"".into());
     }
 
-    printer.line(&format!("title {}", string(&title)));
+    printer.out.line(Line::new("title").string(&title));
     if let Some(description) = schema.description.as_deref().map(paragraphs).filter(|d| !d.is_empty()) {
-        printer.line(&format!("description {}", string(&description)));
+        printer.out.line(Line::new("description").string(&description));
     }
-    printer.line(&format!("version {}", string(version.as_deref().unwrap_or("1.0.0"))));
-    printer.line("languages de");
+    printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
+    printer.out.line(Line::new("languages").word("de"));
     printer.fim(&schema.ident);
     for rule in &schema.rules {
         printer.rule_comment(rule);
@@ -48,28 +54,55 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     for child in &schema.children {
         printer.child(child, &mut scope, false);
     }
-    let body = std::mem::take(&mut printer.out);
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "// Imported from FIM XDatenfelder {}: Stammdatenschema {}{} \"{}\".",
-        schema.xdf.label(),
-        schema.ident.id,
-        schema.ident.version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default(),
-        one_line(&schema.name).replace('\n', " "),
-    );
-    out.push_str(
-        "// FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.\n\n",
-    );
+    let mut out = Source::new();
+    let header = Comment::new("Imported from FIM XDatenfelder ").words(schema.xdf.label()).words(": Stammdatenschema ");
+    let header = if schema.ident.id.is_empty() { header } else { id(header, &schema.ident.id).words(" ") };
+    let header = match &schema.ident.version {
+        Some(v) => version_words(header.words("version "), v).words(" "),
+        None => header,
+    };
+    out.comment(header.quoted(&one_line(&schema.name)).words("."));
+    out.comment(Comment::new(
+        "FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.",
+    ));
+    out.blank();
     for list in &printer.lists {
-        out.push_str(list);
-        out.push('\n');
+        out.append(list);
+        out.blank();
     }
-    let _ = writeln!(out, "form {form_name} {{");
-    out.push_str(&body);
-    out.push_str("}\n");
-    out
+    out.open(Line::new("form").name(&form_name));
+    out.append(&printer.out);
+    out.close();
+    Printed { source: out.finish(), form_name: form_name.to_string() }
+}
+
+/// A FIM id in a comment: as it is when it has the FIM shape, else quoted and escaped.
+fn id(comment: Comment, id: &str) -> Comment {
+    if is_fim_id(id) {
+        comment.prose(id)
+    } else {
+        comment.quoted(id)
+    }
+}
+
+/// A version in a comment: as it is when it is `1.2.3`, else quoted and escaped.
+fn version_words(comment: Comment, version: &str) -> Comment {
+    if is_version(version) {
+        comment.prose(version)
+    } else {
+        comment.quoted(version)
+    }
+}
+
+/// What a warning is about (an id or a name): as it is when it has the shape of one, else
+/// quoted and escaped.
+pub fn subject(at: &str) -> String {
+    if at.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.:".contains(&b)) {
+        at.to_string()
+    } else {
+        source::string(at)
+    }
 }
 
 struct Printer<'a> {
@@ -77,45 +110,51 @@ struct Printer<'a> {
     warnings: &'a mut Warnings,
     report: &'a mut Report,
     /// Printed `codelist` definitions, in order of first use.
-    lists: Vec<String>,
+    lists: Vec<Source>,
     list_names: Scope,
     /// Content of a list → its name, so identical lists are printed once.
-    list_keys: BTreeMap<String, String>,
+    list_keys: BTreeMap<String, Name>,
+    /// A reference to a library list (URN, id) → its name, so a list referenced by many
+    /// fields is read and compared once, not once per field.
+    resolved: BTreeMap<(Option<String>, Option<String>), Name>,
     rule_names: Scope,
-    out: String,
-    depth: usize,
+    out: Source,
+    /// Library lists read (codes copied and compared), for the test that this happens once per list.
+    #[cfg(test)]
+    lists_read: usize,
+}
+
+/// A Formwerk field type.
+enum Type {
+    Simple(&'static str),
+    Choice(Name),
 }
 
 /// What a FIM field becomes.
 enum Kind {
-    Field { ty: String, constraints: Vec<String> },
+    Field { ty: Type, constraints: Vec<Line> },
     Info(String),
 }
 
-impl Printer<'_> {
+impl<'a> Printer<'a> {
+    fn new(library: &'a Library, warnings: &'a mut Warnings, report: &'a mut Report) -> Printer<'a> {
+        Printer {
+            library,
+            warnings,
+            report,
+            lists: Vec::new(),
+            list_names: Scope::default(),
+            list_keys: BTreeMap::new(),
+            resolved: BTreeMap::new(),
+            rule_names: Scope::default(),
+            out: Source::new(),
+            #[cfg(test)]
+            lists_read: 0,
+        }
+    }
+
     fn warn(&mut self, at: &str, message: String) {
-        self.warnings.push(if at.is_empty() { message } else { format!("{at}: {message}") });
-    }
-
-    fn line(&mut self, text: &str) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
-        self.out.push_str(text);
-        self.out.push('\n');
-    }
-
-    fn blank(&mut self) {
-        if !self.out.ends_with("{\n") && !self.out.ends_with("\n\n") && !self.out.is_empty() {
-            self.out.push('\n');
-        }
-    }
-
-    fn comment(&mut self, text: &str) {
-        for line in text.lines() {
-            let line = line.trim_end();
-            self.line(&if line.is_empty() { "//".to_string() } else { format!("// {line}") });
-        }
+        self.warnings.push(if at.is_empty() { message } else { format!("{}: {message}", subject(at)) });
     }
 
     fn fim(&mut self, ident: &Ident) {
@@ -124,35 +163,36 @@ impl Printer<'_> {
         }
         if !is_fim_id(&ident.id) {
             self.warn(&ident.id, "not a FIM id (a letter and digits); not kept".into());
+            self.out.comment(Comment::new("FIM id (refused, not a FIM id): ").quoted(&ident.id));
             return;
         }
+        let fim = Line::new("fim").string(&ident.id);
         match ident.version.as_deref() {
-            Some(v) if is_version(v) => self.line(&format!("fim {} version {}", string(&ident.id), string(v))),
+            Some(v) if is_version(v) => self.out.line(fim.word("version").string(v)),
             Some(v) => {
                 self.warn(&ident.id, format!("version \"{v}\" is not `1.2.3`; the id is kept without it"));
-                self.line(&format!("fim {}", string(&ident.id)));
+                self.out.comment(Comment::new("FIM version (refused, not `1.2.3`): ").quoted(v));
+                self.out.line(fim);
             }
-            None => self.line(&format!("fim {}", string(&ident.id))),
+            None => self.out.line(fim),
         }
     }
 
     fn rule_comment(&mut self, rule: &RuleDoc) {
         self.report.rules += 1;
-        self.blank();
-        let version = rule.ident.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
-        self.line(&format!(
-            "// FIM rule {}{version} \"{}\" (not executable yet):",
-            rule.ident.id,
-            one_line(&rule.name).replace('\n', " ")
-        ));
-        let text = paragraphs(&rule.text);
-        for line in text.lines() {
-            self.line(format!("//   {}", line.trim_end()).trim_end());
-        }
+        self.out.blank();
+        let comment = id(Comment::new("FIM rule "), &rule.ident.id);
+        let comment = match &rule.ident.version {
+            Some(v) => version_words(comment.words(" "), v),
+            None => comment,
+        };
+        self.out.comment(comment.words(" ").quoted(&one_line(&rule.name)).words(" (not executable yet):"));
+        self.out.prose("   ", &paragraphs(&rule.text));
     }
 
     /// One `struktur` entry; `in_choice` makes it optional (the choice rule says which one).
-    fn child(&mut self, child: &Child, scope: &mut Scope, in_choice: bool) {
+    /// Returns the name of the field, group or repeat it declares.
+    fn child(&mut self, child: &Child, scope: &mut Scope, in_choice: bool) -> Option<Name> {
         let mut multiplicity = child.multiplicity;
         if in_choice {
             multiplicity.min = 0;
@@ -163,109 +203,118 @@ impl Printer<'_> {
         }
     }
 
-    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, scope: &mut Scope) {
+    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
         self.report.groups += 1;
         let label = one_line(&group.label);
         let name = scope.claim(names::snake(&label, "gruppe"));
-        self.blank();
+        self.out.blank();
         if group.children.is_empty() {
             self.warn(&group.ident.id, "the group has no elements; kept as a comment".into());
-            self.line(&format!("// FIM group {} \"{}\" has no elements.", group.ident.id, label));
-            return;
+            let comment = id(Comment::new("FIM group "), &group.ident.id);
+            self.out.comment(comment.words(" ").quoted(&label).words(" has no elements."));
+            return None;
         }
-        let head = if multiplicity.is_single() {
+        if multiplicity.is_single() {
             let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
-            format!("group {name} {} {flag} {{", string(&label))
+            self.out.open(Line::new("group").name(&name).string(&label).word(flag));
         } else {
-            format!("repeat {name} {} {} {{", string(&label), range(multiplicity))
-        };
-        self.line(&head);
-        self.depth += 1;
-        if !multiplicity.is_single() {
-            self.line(&format!("item {}", string(&label)));
+            self.out.open(Line::new("repeat").name(&name).string(&label).range(
+                Some(multiplicity.min.into()),
+                multiplicity.max.map(u64::from),
+            ));
+            self.out.line(Line::new("item").string(&label));
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-            self.line(&format!("hint {}", string(&hint)));
+            self.out.line(Line::new("hint").string(&hint));
         }
         self.fim(&group.ident);
         for rule in &group.rules {
             self.rule_comment(rule);
         }
         let mut inner = Scope::default();
-        let mut member_names = Vec::new();
+        let mut members = Vec::new();
         for child in &group.children {
-            let before = self.out.len();
-            self.child(child, &mut inner, group.choice);
+            let declared = self.child(child, &mut inner, group.choice);
             if group.choice {
-                member_names.push((self.last_declared(before), child_label(child)));
+                members.push((declared, child_label(child)));
             }
         }
         if group.choice {
-            self.choice_rule(&name, &member_names);
+            self.choice_rule(&name, &members);
         }
-        self.depth -= 1;
-        self.line("}");
-    }
-
-    /// The name of the member declared in `self.out[from..]` (for the choice rule).
-    fn last_declared(&self, from: usize) -> Option<String> {
-        self.out[from..].lines().map(str::trim_start).find_map(|line| {
-            let rest = ["field ", "group ", "repeat "].iter().find_map(|kw| line.strip_prefix(kw))?;
-            Some(rest.split([':', ' ']).next()?.to_string())
-        })
+        self.out.close();
+        Some(name)
     }
 
     /// An "Auswahlgruppe": exactly one of the members is given.
-    fn choice_rule(&mut self, group: &str, members: &[(Option<String>, String)]) {
-        let names: Vec<&String> = members.iter().filter_map(|(n, _)| n.as_ref()).collect();
+    fn choice_rule(&mut self, group: &Name, members: &[(Option<Name>, String)]) {
+        let names: Vec<&Name> = members.iter().filter_map(|(n, _)| n.as_ref()).collect();
         if names.len() < 2 {
-            self.warn(group, "a choice group (Auswahlgruppe) with fewer than two data elements; no rule".into());
+            self.warn(
+                group.as_str(),
+                "a choice group (Auswahlgruppe) with fewer than two data elements; no rule".into(),
+            );
             return;
         }
-        let alternatives: Vec<String> = names
-            .iter()
-            .map(|chosen| {
-                let terms: Vec<String> = names
-                    .iter()
-                    .map(|n| if n == chosen { format!("{n} is set") } else { format!("{n} is not set") })
-                    .collect();
-                format!("({})", terms.join(" and "))
-            })
-            .collect();
+        if names.len() > MAX_CHOICE_MEMBERS {
+            self.warn(
+                group.as_str(),
+                format!(
+                    "a choice group (Auswahlgruppe) with {} members; the rule that exactly one is given is written for at most {MAX_CHOICE_MEMBERS} and is kept as a comment",
+                    names.len()
+                ),
+            );
+            self.out.blank();
+            self.out.comment(
+                Comment::new("FIM choice group (Auswahlgruppe): exactly one of these ")
+                    .int(names.len() as u64)
+                    .words(" members is given (too many for a rule)."),
+            );
+            return;
+        }
+        let mut check = Line::new("check");
+        for (i, chosen) in names.iter().enumerate() {
+            if i > 0 {
+                check = check.word("or");
+            }
+            check = check.word("(");
+            for (j, name) in names.iter().enumerate() {
+                if j > 0 {
+                    check = check.word("and");
+                }
+                check = check.name(name).word(if name == chosen { "is set" } else { "is not set" });
+            }
+            check = check.glue(")");
+        }
         let labels: Vec<String> = members.iter().map(|(_, l)| format!("„{l}“")).collect();
-        let rule = self.rule_names.claim(format!("{group}_genau_eins"));
-        self.blank();
-        self.line("// FIM choice group (Auswahlgruppe): exactly one of these is given.");
-        self.line(&format!("rule {rule} {{"));
-        self.depth += 1;
-        self.line(&format!("check {}", alternatives.join(" or ")));
-        self.line(&format!(
-            "message {}",
-            string(&format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")))
-        ));
-        self.depth -= 1;
-        self.line("}");
+        let rule = self.rule_names.claim(group.suffixed("genau_eins"));
+        self.out.blank();
+        self.out.comment(Comment::new("FIM choice group (Auswahlgruppe): exactly one of these is given."));
+        self.out.open(Line::new("rule").name(&rule));
+        self.out.line(check);
+        self.out.line(
+            Line::new("message").string(&format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", "))),
+        );
+        self.out.close();
     }
 
-    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, scope: &mut Scope) {
+    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
         self.report.fields += 1;
         let label = one_line(&field.label);
         let id = field.ident.id.clone();
-        self.blank();
+        self.out.blank();
         for rule in &field.rules {
             self.rule_comment(rule);
         }
-        let mut notes: Vec<String> = Vec::new();
-        if matches!(field.kind.as_str(), "hidden" | "locked") {
-            let what = if field.kind == "hidden" { "hidden" } else { "locked (read-only)" };
-            self.warn(
-                &id,
-                format!("field kind `{}` has no Formwerk equivalent; imported as an input field", field.kind),
-            );
-            notes.push(format!(
-                "FIM field kind \"{}\": {what} in FIM; Formwerk has no such fields, so it is an input here.",
-                field.kind
-            ));
+        let mut notes: Vec<Comment> = Vec::new();
+        let locked = match field.kind.as_str() {
+            "hidden" => Some(("hidden", "FIM field kind \"hidden\": hidden in FIM; Formwerk has no such fields, so it is an input here.")),
+            "locked" => Some(("locked", "FIM field kind \"locked\": locked (read-only) in FIM; Formwerk has no such fields, so it is an input here.")),
+            _ => None,
+        };
+        if let Some((kind, note)) = locked {
+            self.warn(&id, format!("field kind `{kind}` has no Formwerk equivalent; imported as an input field"));
+            notes.push(Comment::new(note));
         }
         if field.kind != "label" {
             if let Some(content) = field.content.as_deref().map(one_line).filter(|c| !c.is_empty()) {
@@ -273,52 +322,59 @@ impl Printer<'_> {
                     &id,
                     format!("default value (inhalt) \"{content}\" not kept: Formwerk has no default values"),
                 );
-                notes.push(format!("FIM default value (inhalt): {content}"));
+                notes.push(Comment::new("FIM default value (inhalt): ").prose(&content));
             }
         }
         let kind = self.kind(field, &label, &mut notes);
         match kind {
             Kind::Info(text) => {
                 let name = scope.claim(names::snake(&label, "hinweis"));
-                for note in &notes {
-                    self.comment(note);
+                for note in notes {
+                    self.out.comment(note);
                 }
-                self.line(&format!("info {name} {}", string(&text)));
+                self.out.line(Line::new("info").name(&name).string(&text));
+                None
             }
             Kind::Field { ty, constraints } => {
                 let name = scope.claim(names::snake(&label, "feld"));
                 let repeated = !multiplicity.is_single();
                 if repeated {
-                    self.line(&format!("repeat {name} {} {} {{", string(&label), range(multiplicity)));
-                    self.depth += 1;
-                    self.line(&format!("item {}", string(&label)));
+                    self.out.open(Line::new("repeat").name(&name).string(&label).range(
+                        Some(multiplicity.min.into()),
+                        multiplicity.max.map(u64::from),
+                    ));
+                    self.out.line(Line::new("item").string(&label));
                 }
+                for note in notes {
+                    self.out.comment(note);
+                }
+                let head = Line::new("field").name(&name).glue(":");
+                let head = match &ty {
+                    Type::Simple(ty) => head.word(ty),
+                    Type::Choice(list) => head.word("choice").word("of").name(list),
+                };
+                let head = head.string(&label);
                 // One value per item of a repeated field.
-                let flag = if multiplicity.min >= 1 || repeated { " required" } else { "" };
-                for note in &notes {
-                    self.comment(note);
-                }
-                self.line(&format!("field {name}: {ty} {}{flag} {{", string(&label)));
-                self.depth += 1;
+                let head = if multiplicity.min >= 1 || repeated { head.word("required") } else { head };
+                self.out.open(head);
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-                    self.line(&format!("hint {}", string(&hint)));
+                    self.out.line(Line::new("hint").string(&hint));
                 }
                 self.fim(&field.ident);
                 for constraint in constraints {
-                    self.line(&constraint);
+                    self.out.line(constraint);
                 }
-                self.depth -= 1;
-                self.line("}");
+                self.out.close();
                 if repeated {
-                    self.depth -= 1;
-                    self.line("}");
+                    self.out.close();
                 }
+                Some(name)
             }
         }
     }
 
     /// The Formwerk type and constraints of a field (or the text of a static label).
-    fn kind(&mut self, field: &FieldDef, label: &str, notes: &mut Vec<String>) -> Kind {
+    fn kind(&mut self, field: &FieldDef, label: &str, notes: &mut Vec<Comment>) -> Kind {
         let id = field.ident.id.as_str();
         if field.kind == "label" {
             let body = field.content.as_deref().or(field.hint.as_deref()).map(paragraphs).filter(|t| !t.is_empty());
@@ -329,15 +385,15 @@ impl Printer<'_> {
         }
         if field.kind == "select" || !field.values.is_empty() || field.codelist.is_some() {
             if let Some(list) = self.codelist(field, label, notes) {
-                return Kind::Field { ty: format!("choice of {list}"), constraints: Vec::new() };
+                return Kind::Field { ty: Type::Choice(list), constraints: Vec::new() };
             }
         }
         let mut precision = field.precision.clone();
         if let Some((min, max)) = precision.unparsed.as_deref().and_then(|raw| raw.trim().split_once("..")) {
             // XDF2 files sometimes state a number range as `1..31`.
             if matches!(field.datatype.as_str(), "num" | "num_int" | "num_currency")
-                && is_decimal(min.trim())
-                && is_decimal(max.trim())
+                && Literal::decimal(min.trim()).is_some()
+                && Literal::decimal(max.trim()).is_some()
             {
                 precision.min_value = Some(min.trim().to_string());
                 precision.max_value = Some(max.trim().to_string());
@@ -347,10 +403,10 @@ impl Printer<'_> {
         let p = &precision;
         if let Some(raw) = &p.unparsed {
             self.warn(id, format!("`praezisierung` \"{}\" is not understood; ignored", one_line(raw)));
-            notes.push(format!("FIM praezisierung (not understood): {}", one_line(raw)));
+            notes.push(Comment::new("FIM praezisierung (not understood): ").prose(&one_line(raw)));
         }
         let mut constraints = Vec::new();
-        let ty = match field.datatype.as_str() {
+        let ty: &'static str = match field.datatype.as_str() {
             "text" | "text_latin" => "text",
             "bool" => "boolean",
             "date" => "date",
@@ -370,7 +426,7 @@ impl Printer<'_> {
                     ("[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?", "YYYY-MM-DDTHH:MM")
                 };
                 self.warn(id, format!("data type `{}` imported as text with the pattern {what}", field.datatype));
-                constraints.push(format!("pattern {}", string(pattern)));
+                constraints.push(Line::new("pattern").string(pattern));
                 "text"
             }
             other => {
@@ -391,12 +447,8 @@ impl Printer<'_> {
                 (true, Some(a), Some(b)) if a > b => {
                     self.warn(id, format!("minLength {a} is greater than maxLength {b}; both ignored"));
                 }
-                (true, Some(a), Some(b)) if a == b => constraints.push(format!("length {a}")),
-                (true, a, b) if a.is_some() || b.is_some() => constraints.push(format!(
-                    "length {}..{}",
-                    a.map(|a| a.to_string()).unwrap_or_default(),
-                    b.map(|b| b.to_string()).unwrap_or_default()
-                )),
+                (true, Some(a), Some(b)) if a == b => constraints.push(Line::new("length").int(a)),
+                (true, a, b) if a.is_some() || b.is_some() => constraints.push(Line::new("length").range(a, b)),
                 _ => {}
             }
         }
@@ -404,28 +456,36 @@ impl Printer<'_> {
         if let Some(pattern) = &p.pattern {
             if !texty {
                 self.warn(id, format!("pattern on a {} field ignored", field.datatype));
-                notes.push(format!("FIM pattern (ignored on a {} field): {pattern}", field.datatype));
+                notes.push(
+                    Comment::new("FIM pattern (ignored on a ")
+                        .prose(&field.datatype)
+                        .words(" field): ")
+                        .prose(pattern),
+                );
             } else if !pattern.chars().any(|c| "\\[](){}.*+?|^$".contains(c)) {
                 self.warn(id, format!("pattern \"{pattern}\" is plain text, not a pattern; kept as a comment"));
-                notes.push(format!("FIM pattern (plain text, not a pattern): {pattern}"));
+                notes.push(Comment::new("FIM pattern (plain text, not a pattern): ").prose(pattern));
             } else {
+                // The checker's own pattern validation: whatever it rejects stays a comment.
                 match crate::check::portable_pattern(pattern) {
-                    Ok(_) => constraints.push(format!("pattern {}", string(pattern))),
+                    Ok(_) => constraints.push(Line::new("pattern").string(pattern)),
                     Err(why) => {
                         self.warn(id, format!("pattern \"{pattern}\" kept as a comment: {why}"));
-                        notes.push(format!("FIM pattern (not portable: {why}): {pattern}"));
+                        notes.push(
+                            Comment::new("FIM pattern (not portable: ").prose(&why).words("): ").prose(pattern),
+                        );
                     }
                 }
             }
         }
         // Value bounds.
         if p.min_value.is_some() || p.max_value.is_some() {
-            let parse = |v: &str| -> Option<String> {
+            let parse = |v: &str| -> Option<Literal> {
                 let v = v.trim();
                 match ty {
-                    "integer" => v.parse::<i64>().ok().filter(|n| *n >= 0).map(|n| n.to_string()),
-                    "decimal" | "money" => is_decimal(v).then(|| v.to_string()),
-                    "date" => is_date(v).then(|| v.to_string()),
+                    "integer" => v.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok()).map(Literal::integer),
+                    "decimal" | "money" => Literal::decimal(v),
+                    "date" => Literal::date(v),
                     _ => None,
                 }
             };
@@ -440,25 +500,37 @@ impl Printer<'_> {
                             id,
                             format!("{keyword}Value \"{raw}\" does not fit a {} field; ignored", field.datatype),
                         );
-                        notes.push(format!("FIM {keyword}Value (ignored): {raw}"));
+                        let note = if keyword == "min" { "FIM minValue (ignored): " } else { "FIM maxValue (ignored): " };
+                        notes.push(Comment::new(note).prose(raw));
                     }
                     None => {}
                 }
             }
             if let [(_, a), (_, b)] = bounds.as_slice() {
-                if compare(a, b) == Some(std::cmp::Ordering::Greater) {
-                    self.warn(id, format!("minValue {a} is greater than maxValue {b}; both ignored"));
+                if compare(a.as_str(), b.as_str()) == Some(std::cmp::Ordering::Greater) {
+                    self.warn(
+                        id,
+                        format!("minValue {} is greater than maxValue {}; both ignored", a.as_str(), b.as_str()),
+                    );
                     bounds.clear();
                 }
             }
-            constraints.extend(bounds.into_iter().map(|(k, v)| format!("{k} {v}")));
+            constraints.extend(bounds.into_iter().map(|(keyword, value)| {
+                let line = if keyword == "min" { Line::new("min") } else { Line::new("max") };
+                line.literal(&value)
+            }));
         }
         // Files.
         if ty == "file" {
-            let accepted: Vec<String> = field.media_types.iter().map(|m| string(&m.to_ascii_lowercase())).collect();
-            if !accepted.is_empty() {
-                constraints.push(format!("accept {}", accepted.join(", ")));
+            let mut accept: Option<Line> = None;
+            for media_type in &field.media_types {
+                let media_type = media_type.to_ascii_lowercase();
+                accept = Some(match accept {
+                    None => Line::new("accept").string(&media_type),
+                    Some(line) => line.glue(",").string(&media_type),
+                });
             }
+            constraints.extend(accept);
             if let Some(bytes) = field.max_size {
                 // Formwerk states sizes in KB or MB; round down so the limit never grows.
                 let kb = (bytes / 1024).max(1);
@@ -466,13 +538,13 @@ impl Printer<'_> {
                     self.warn(id, format!("maxSize {bytes} bytes rounded down to {kb} KB"));
                 }
                 constraints.push(if kb % 1024 == 0 {
-                    format!("max_size {} MB", kb / 1024)
+                    Line::new("max_size").int(kb / 1024).word("MB")
                 } else {
-                    format!("max_size {kb} KB")
+                    Line::new("max_size").int(kb).word("KB")
                 });
             }
         }
-        Kind::Field { ty: ty.to_string(), constraints }
+        Kind::Field { ty: Type::Simple(ty), constraints }
     }
 
     fn number<T: std::str::FromStr>(&mut self, id: &str, what: &str, value: &str) -> Option<T> {
@@ -484,11 +556,19 @@ impl Printer<'_> {
     }
 
     /// The name of the code list of a select field, printing it on first use.
-    fn codelist(&mut self, field: &FieldDef, label: &str, notes: &mut Vec<String>) -> Option<String> {
+    fn codelist(&mut self, field: &FieldDef, label: &str, notes: &mut Vec<Comment>) -> Option<Name> {
         let id = field.ident.id.as_str();
+        let reference_key = field.codelist.as_ref().map(|r| (r.urn.clone(), r.id.clone()));
         let (urn, version, short_name, values) = if !field.values.is_empty() {
             (None, None, None, field.values.clone())
         } else if let Some(reference) = &field.codelist {
+            if let Some(name) = reference_key.as_ref().and_then(|key| self.resolved.get(key)) {
+                return Some(name.clone());
+            }
+            #[cfg(test)]
+            {
+                self.lists_read += 1;
+            }
             match self.library.find(reference.urn.as_deref(), reference.id.as_deref()) {
                 Some(list) => (
                     list.urn.clone().or_else(|| reference.urn.clone()),
@@ -503,9 +583,11 @@ impl Printer<'_> {
                         id,
                         format!("code list {what}{version} not available (see --codelists); imported as a text field"),
                     );
-                    notes.push(format!(
-                        "FIM code list {what}{version}: not available at import; a text field until it is."
-                    ));
+                    notes.push(
+                        Comment::new("FIM code list ")
+                            .prose(&format!("{what}{version}"))
+                            .words(": not available at import; a text field until it is."),
+                    );
                     return None;
                 }
             }
@@ -513,6 +595,7 @@ impl Printer<'_> {
             self.warn(id, "a select field without values or code list; imported as a text field".into());
             return None;
         };
+        let inline = !field.values.is_empty();
         let mut seen = std::collections::BTreeSet::new();
         let mut codes = Vec::new();
         for (code, name) in values {
@@ -528,30 +611,35 @@ impl Printer<'_> {
             return None;
         }
         let key = format!("{urn:?}|{version:?}|{codes:?}");
-        if let Some(name) = self.list_keys.get(&key) {
-            return Some(name.clone());
-        }
-        let base = short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
-        let name = self.list_names.claim(names::camel(base, "Liste"));
-        self.list_keys.insert(key, name.clone());
-        self.report.codelists += 1;
-        let mut text = format!("codelist {name} {{\n");
-        match &urn {
-            Some(urn) if urn.starts_with("urn:") => {
-                let _ = writeln!(text, "  urn {}", string(urn));
+        let name = match self.list_keys.get(&key) {
+            Some(name) => name.clone(),
+            None => {
+                let base = short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
+                let name = self.list_names.claim(names::camel(base, "Liste"));
+                self.list_keys.insert(key, name.clone());
+                self.report.codelists += 1;
+                let mut list = Source::new();
+                list.open(Line::new("codelist").name(&name));
+                match &urn {
+                    Some(urn) if urn.starts_with("urn:") => list.line(Line::new("urn").string(urn)),
+                    Some(urn) => self.warn(id, format!("code list identifier \"{urn}\" is not a URN; left out")),
+                    None => {}
+                }
+                if let Some(version) = &version {
+                    list.line(Line::new("version").string(version));
+                }
+                for (code, label) in &codes {
+                    let label = if label.is_empty() { code } else { label };
+                    list.line(Line::new("code").string(code).string(label));
+                }
+                list.close();
+                self.lists.push(list);
+                name
             }
-            Some(urn) => self.warn(id, format!("code list identifier \"{urn}\" is not a URN; left out")),
-            None => {}
+        };
+        if let (false, Some(key)) = (inline, reference_key) {
+            self.resolved.insert(key, name.clone());
         }
-        if let Some(version) = &version {
-            let _ = writeln!(text, "  version {}", string(version));
-        }
-        for (code, label) in &codes {
-            let label = if label.is_empty() { code } else { label };
-            let _ = writeln!(text, "  code {} {}", string(code), string(label));
-        }
-        text.push_str("}\n");
-        self.lists.push(text);
         Some(name)
     }
 }
@@ -561,31 +649,6 @@ fn child_label(child: &Child) -> String {
         Element::Field(f) => &f.label,
         Element::Group(g) => &g.label,
     })
-}
-
-/// `0..5`, `1..` for a repeat.
-fn range(m: Multiplicity) -> String {
-    format!("{}..{}", m.min, m.max.map(|m| m.to_string()).unwrap_or_default())
-}
-
-/// A string literal with the language's escapes.
-pub fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// All whitespace runs as one space (labels).
@@ -621,22 +684,55 @@ fn is_fim_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_digit())
 }
 
-fn is_decimal(v: &str) -> bool {
-    let (int, frac) = v.split_once('.').unwrap_or((v, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_date(v: &str) -> bool {
-    v.len() == 10 && crate::value::Date::parse(v).is_some()
-}
-
 /// Orders two bounds of the same kind (numbers or ISO dates).
 fn compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
     match (a.parse::<f64>(), b.parse::<f64>()) {
         (Ok(x), Ok(y)) => x.partial_cmp(&y),
         _ => Some(a.cmp(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::codelist::Genericode;
+    use super::*;
+
+    fn select(id: &str, label: &str) -> Child {
+        Child {
+            multiplicity: Multiplicity { min: 0, max: Some(1) },
+            element: Element::Field(FieldDef {
+                ident: Ident { id: id.to_string(), version: None },
+                name: label.to_string(),
+                label: label.to_string(),
+                hint: None,
+                kind: "select".to_string(),
+                datatype: "text".to_string(),
+                precision: Precision::default(),
+                content: None,
+                codelist: Some(CodeListRef { id: Some("C00000001".to_string()), urn: None, version: None }),
+                values: Vec::new(),
+                max_size: None,
+                media_types: Vec::new(),
+                rules: Vec::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_library_list_is_read_once_however_many_fields_use_it() {
+        // 300 fields × 5,000 codes: reading the list per field copied and formatted 1.5 million codes.
+        let codes = (0..5_000).map(|i| (format!("{i:05}"), format!("Wert {i}"))).collect();
+        let list = Genericode { urn: Some("urn:x".to_string()), version: None, short_name: None, codes };
+        let mut library = Library::default();
+        library.add("C00000001", list);
+        let (mut warnings, mut report) = (Warnings::new(), Report::default());
+        let mut printer = Printer::new(&library, &mut warnings, &mut report);
+        let mut scope = Scope::default();
+        let declared: Vec<Option<Name>> =
+            (0..300).map(|i| printer.child(&select(&format!("F{i:08}"), "Auswahl"), &mut scope, false)).collect();
+        assert_eq!(printer.lists_read, 1);
+        assert_eq!(printer.lists.len(), 1);
+        assert_eq!(declared.last().unwrap().as_ref().map(Name::as_str), Some("auswahl_300"));
+        assert_eq!(printer.out.finish().matches("choice of Auswahl ").count(), 300);
     }
 }

@@ -6,6 +6,7 @@
 use roxmltree::Node;
 
 use super::model::*;
+use super::print::subject;
 use super::Warnings;
 
 /// The schema element (`stammdatenschema`) of the message.
@@ -37,13 +38,13 @@ fn structure(node: Node, xdf: XdfVersion, owner: &str, warnings: &mut Warnings) 
             "datenfeld" => Element::Field(field(contained, xdf, warnings)),
             "datenfeldgruppe" => Element::Group(group(contained, xdf, warnings)),
             other => {
-                warnings.push(format!("{owner}: unknown element `{other}` in `enthaelt` skipped"));
+                warnings.push(format!("{}: unknown element `{other}` in `enthaelt` skipped", subject(owner)));
                 continue;
             }
         };
         let raw = text(entry, "anzahl").unwrap_or_default();
         let multiplicity = Multiplicity::parse(&raw).unwrap_or_else(|| {
-            warnings.push(format!("{}: multiplicity \"{raw}\" is not `min:max`; read as 0:1", element_id(&element)));
+            warnings.push(format!("{}: multiplicity \"{raw}\" is not `min:max`; read as 0:1", subject(element_id(&element))));
             Multiplicity { min: 0, max: Some(1) }
         });
         out.push(Child { multiplicity, element });
@@ -154,7 +155,7 @@ fn precision_text(text: &str, owner: &str, warnings: &mut Warnings) -> Precision
     };
     for key in map.keys() {
         if !["minLength", "maxLength", "minValue", "maxValue", "pattern"].contains(&key.as_str()) {
-            warnings.push(format!("{owner}: unknown `praezisierung` key \"{key}\" ignored"));
+            warnings.push(format!("{}: unknown `praezisierung` key \"{key}\" ignored", subject(owner)));
         }
     }
     Precision {

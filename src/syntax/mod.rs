@@ -12,6 +12,9 @@ use crate::diag::Diagnostic;
 use crate::source::FileId;
 use crate::source::SourceDb;
 
+/// The deepest bracket nesting the parser accepts (the FIM import bounds group nesting by it).
+pub use guard::MAX_NESTING;
+
 /// Parses one file of the database. Returns `None` when the file has a syntax error.
 /// Raw text direction characters are warned about whether or not the file parses.
 pub fn parse(db: &SourceDb, file: FileId) -> (Option<ast::File>, Vec<Diagnostic>) {
