@@ -252,7 +252,7 @@ pub fn check_schema_base_uri(uri: &str) -> Result<(), String> {
             {
                 return Err("`%` must start a percent-encoded byte such as `%20`".to_string())
             }
-            c if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c) => {}
+            c if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%[]".contains(c) => {}
             c => return Err(format!("{c:?} is not allowed in a URI (percent-encode it)")),
         }
     }
@@ -267,7 +267,8 @@ pub fn check_schema_base_uri(uri: &str) -> Result<(), String> {
             authority
         }
     });
-    if host.is_empty() || host.contains(':') {
+    let ip_literal = host.starts_with('[') && host.ends_with(']');
+    if host.is_empty() || (host.contains(':') && !ip_literal) {
         return Err("the base URI has no host name".to_string());
     }
     if path.split('/').any(|segment| segment == "." || segment == "..") {

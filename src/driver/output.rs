@@ -152,29 +152,11 @@ impl OutputDir {
             }
         }
         let staging = self.path.join(STAGING);
-        let new = staging.join("new");
-        let mut created: BTreeSet<PathBuf> = BTreeSet::new();
-        for dir in [staging.clone(), new.clone(), staging.join("old")] {
-            create_dir(&dir)?;
-            created.insert(dir);
-        }
-        for directory in directories {
-            let dir = new.join(directory);
-            create_dir(&dir)?;
-            created.insert(dir);
-        }
-        for file in files {
-            let path = new.join(&file.path);
-            for ancestor in path.ancestors().skip(1).take_while(|a| *a != new).collect::<Vec<_>>().into_iter().rev() {
-                if created.insert(ancestor.to_path_buf()) {
-                    create_dir(ancestor)?;
-                }
-            }
-            write_new_file(&path, &file.contents)?;
-        }
-        // Deepest first, so that every entry is durable before the directory naming it.
-        for dir in created.iter().rev() {
-            sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
+        if let Err(error) = stage(&staging, directories, files) {
+            // Not committed: the old generation stays; the half-written one goes (or, should
+            // this fail too, the next build discards it).
+            let _ = remove_tree(&staging);
+            return Err(error);
         }
         let journal = serde_json::json!({ "formwerk_journal": 1, "entries": entries });
         let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
@@ -243,6 +225,36 @@ impl OutputDir {
         }
         Ok(())
     }
+}
+
+/// Writes the new generation into `<staging>/new` (and creates `old/`), every file and
+/// directory fsynced.
+fn stage(staging: &Path, directories: &[&str], files: &[OutputFile]) -> Result<(), DriverError> {
+    let new = staging.join("new");
+    let mut created: BTreeSet<PathBuf> = BTreeSet::new();
+    for dir in [staging.to_path_buf(), new.clone(), staging.join("old")] {
+        create_dir(&dir)?;
+        created.insert(dir);
+    }
+    for directory in directories {
+        let dir = new.join(directory);
+        create_dir(&dir)?;
+        created.insert(dir);
+    }
+    for file in files {
+        let path = new.join(&file.path);
+        for ancestor in path.ancestors().skip(1).take_while(|a| *a != new).collect::<Vec<_>>().into_iter().rev() {
+            if created.insert(ancestor.to_path_buf()) {
+                create_dir(ancestor)?;
+            }
+        }
+        write_new_file(&path, &file.contents)?;
+    }
+    // Deepest first, so that every entry is durable before the directory naming it.
+    for dir in created.iter().rev() {
+        sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
+    }
+    Ok(())
 }
 
 /// `path` as a relative path of plain names (no `..`, no root, no empty or hidden tricks).
