@@ -65,7 +65,8 @@ fn ajv_text_patterns_agree_on_every_code_point() {
         .collect();
     let input = root.join("target/ajv-patterns.json");
     std::fs::write(&input, serde_json::to_vec(&serde_json::json!({ "cases": cases })).unwrap()).unwrap();
-    let output = Command::new("node").arg(root.join("tests/ajv/text_patterns.mjs")).arg(&input).output().expect("node runs");
+    let output =
+        Command::new("node").arg(root.join("tests/ajv/text_patterns.mjs")).arg(&input).output().expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "ajv disagrees:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains(", 0 disagreements"), "{stdout}");

@@ -250,12 +250,45 @@ fn mutated_bytes_never_panic() {
 #[test]
 fn hostile_names_and_patterns_check_and_emit_every_target() {
     let names = [
-        "_", "__", "_1", "self", "Self", "self_", "super", "crate", "type", "Type", "r#type", "__unknown", "submission",
-        "runtime", "lib", "main", "shared", "raw", "hinweis", "fehler", "inhalt", "aktion", "ALL", "Name", "name",
+        "_",
+        "__",
+        "_1",
+        "self",
+        "Self",
+        "self_",
+        "super",
+        "crate",
+        "type",
+        "Type",
+        "r#type",
+        "__unknown",
+        "submission",
+        "runtime",
+        "lib",
+        "main",
+        "shared",
+        "raw",
+        "hinweis",
+        "fehler",
+        "inhalt",
+        "aktion",
+        "ALL",
+        "Name",
+        "name",
     ];
     let patterns = [
-        "(a+)+", "(a|aa)*c", "(x+x+)+y", ".{200}{50}", "[A-Z]{2}{3}", "[a-z]*[a-z]*", "(|)*", "((a*)*)*",
-        "(?:)", "a{0,999}", "(a{1,20}){1,20}{1,20}", "\\\\d+(\\\\.\\\\d+)*",
+        "(a+)+",
+        "(a|aa)*c",
+        "(x+x+)+y",
+        ".{200}{50}",
+        "[A-Z]{2}{3}",
+        "[a-z]*[a-z]*",
+        "(|)*",
+        "((a*)*)*",
+        "(?:)",
+        "a{0,999}",
+        "(a{1,20}){1,20}{1,20}",
+        "\\\\d+(\\\\.\\\\d+)*",
     ];
     let form = |definitions: &str, id: &str, members: &str| {
         format!("{definitions}\nform {id} {{\n title \"T\"\n version \"1\"\n languages de\n{members}\n}}\n")
@@ -287,7 +320,8 @@ fn hostile_names_and_patterns_check_and_emit_every_target() {
         }
         let bundle = formwerk::ir::Bundle { forms: checked.forms.iter().map(|(_, f)| f.clone()).collect() };
         for &target in formwerk::emit::Target::ALL.iter().chain(formwerk::emit::Target::EXTRA) {
-            let files = formwerk::emit::emit(&bundle, target, &settings).expect("the built-in theme renders every checked form");
+            let files = formwerk::emit::emit(&bundle, target, &settings)
+                .expect("the built-in theme renders every checked form");
             for file in &files {
                 let text = String::from_utf8_lossy(&file.contents);
                 assert!(!text.contains("compile_error!"), "{}: {source}", file.path);
