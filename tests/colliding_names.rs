@@ -15,19 +15,16 @@ use formwerk::diag::Code;
 
 /// Names worth trying everywhere: Rust keywords (strict, reserved and weak), the variants
 /// of the ones that cannot be raw, underscores, and names the generated code uses itself.
-const NAMES: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "fn", "for", "gen",
-    "if", "impl", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct",
-    "super", "trait", "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "union", "macro_rules", "raw", "safe",
-    "Self", "SELF", "Super", "Crate", "self_", "Self_", "_self", "crate_", "_", "__", "___", "_1", "__1", "a__b",
-    "__unknown", "_unknown", "unknown", "submission", "Submission", "form", "Form", "option", "some", "none", "ok",
-    "err", "string", "vec", "result", "default", "clone", "debug", "copy", "hash", "file_ref", "FileRef", "sink",
-    "check", "spec", "label", "kind", "group", "many", "leaf", "str", "given", "logic", "v", "bound", "date", "root",
-    "obj", "ptr", "value", "items", "entry", "id", "version", "content_hash", "languages", "validate", "from_json",
-    "validate_on", "from_json_on", "std", "core", "alloc", "serde", "serde_json", "regex", "runtime", "shared", "lib",
-    "main", "all", "urn", "code", "from_code", "ALL", "URN", "VERSION", "item", "at_form", "check_form",
-];
+const NAMES: &str =
+    "as async await break const continue crate dyn else enum extern fn for gen if impl let loop match mod \
+    move mut pub ref return self static struct super trait try type unsafe use where while abstract \
+    become box do final macro override priv typeof unsized virtual yield union macro_rules raw safe Self \
+    SELF Super Crate self_ Self_ _self crate_ _ __ ___ _1 __1 a__b __unknown _unknown unknown submission \
+    Submission form Form option some none ok err string vec result default clone debug copy hash \
+    file_ref FileRef sink check spec label kind group many leaf str given logic v bound date root obj \
+    ptr value items entry id version content_hash languages validate from_json validate_on from_json_on \
+    std core alloc serde serde_json regex runtime shared lib main all urn code from_code ALL URN VERSION \
+    item at_form check_form";
 
 /// One generated case: the files of a fixture (all of them roots).
 struct Case {
@@ -49,7 +46,7 @@ fn case(cases: &mut Vec<Case>, what: String, definitions: &str, body: &str) {
 fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     // One name in each role.
-    for name in NAMES {
+    for name in NAMES.split_whitespace() {
         case(&mut cases, format!("field `{name}`"), "", &format!("  field {name}: text \"F\""));
         case(
             &mut cases,
@@ -94,7 +91,12 @@ fn cases() -> Vec<Case> {
         ("x_y", "x__y"),
     ];
     for (a, b) in sibling_pairs {
-        case(&mut cases, format!("fields `{a}`, `{b}`"), "", &format!("  field {a}: text \"A\"\n  field {b}: text \"B\""));
+        case(
+            &mut cases,
+            format!("fields `{a}`, `{b}`"),
+            "",
+            &format!("  field {a}: text \"A\"\n  field {b}: text \"B\""),
+        );
         case(
             &mut cases,
             format!("groups `{a}`, `{b}`"),
@@ -150,7 +152,8 @@ fn cases() -> Vec<Case> {
         case(&mut cases, format!("definitions\n{definitions}\n{body}"), definitions, body);
     }
     // Members named like the ids their container derives, and like the page's own ids.
-    for member in ["hinweis", "fehler", "bereich", "info", "hinzufuegen", "entfernen", "tag", "monat", "jahr", "option"] {
+    for member in ["hinweis", "fehler", "bereich", "info", "hinzufuegen", "entfernen", "tag", "monat", "jahr", "option"]
+    {
         case(
             &mut cases,
             format!("group member `{member}`"),
@@ -192,7 +195,11 @@ fn cases() -> Vec<Case> {
     // Forms and modules that fold into one.
     cases.push(Case {
         what: "forms `Fall` and `fall`".to_string(),
-        fixture: format!("//- /a.form\n{}//- /b.form\n{}", form("Fall", "", "  field x: text \"X\""), form("fall", "", "  field x: text \"X\"")),
+        fixture: format!(
+            "//- /a.form\n{}//- /b.form\n{}",
+            form("Fall", "", "  field x: text \"X\""),
+            form("fall", "", "  field x: text \"X\"")
+        ),
     });
     cases.push(Case {
         what: "modules `m.teil` and `m_teil`, both shared".to_string(),
@@ -209,7 +216,12 @@ fn cases() -> Vec<Case> {
 /// field, repeat and item, so that the page shows every id it can derive.
 fn everything_shown(form: &formwerk::ir::Form) -> (serde_json::Value, formwerk::validate::Report) {
     use formwerk::ir::Item;
-    fn walk(items: &[Item], pointer: &str, out: &mut serde_json::Map<String, serde_json::Value>, errors: &mut Vec<String>) {
+    fn walk(
+        items: &[Item],
+        pointer: &str,
+        out: &mut serde_json::Map<String, serde_json::Value>,
+        errors: &mut Vec<String>,
+    ) {
         for item in items {
             let here = format!("{pointer}/{}", item.name());
             errors.push(here.clone());
@@ -327,7 +339,8 @@ fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<Stri
         return Vec::new();
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let modules: BTreeMap<String, usize> = accepted.iter().map(|(index, form)| (form.id.to_ascii_lowercase(), *index)).collect();
+    let modules: BTreeMap<String, usize> =
+        accepted.iter().map(|(index, form)| (form.id.to_ascii_lowercase(), *index)).collect();
     let mut culprits = BTreeSet::new();
     for line in stderr.lines().filter(|line| line.contains(": error")) {
         let Some(file) = line.strip_prefix("src/").and_then(|l| l.split(".rs:").next()) else { continue };
@@ -336,7 +349,8 @@ fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<Stri
             None => culprits.insert(format!("the crate's own `src/{file}.rs`")),
         };
     }
-    let mut problems: Vec<String> = culprits.into_iter().map(|what| format!("{what}: the generated crate does not compile")).collect();
+    let mut problems: Vec<String> =
+        culprits.into_iter().map(|what| format!("{what}: the generated crate does not compile")).collect();
     problems.push(stderr.lines().take(40).collect::<Vec<_>>().join("\n"));
     problems
 }

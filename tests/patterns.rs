@@ -180,7 +180,9 @@ fn real_patterns_are_accepted_and_compile_in_every_target() {
             [] => "accepted".to_string(),
             codes => codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
         };
-        *outcomes.entry(format!("{} {outcome}", if where_.starts_with("tests/fim") { "FIM" } else { "hand-written" })).or_default() += 1;
+        *outcomes
+            .entry(format!("{} {outcome}", if where_.starts_with("tests/fim") { "FIM" } else { "hand-written" }))
+            .or_default() += 1;
         match codes.as_slice() {
             [] => accepted.push(formwerk::check::portable_pattern(pattern).unwrap()),
             // The FIM samples hold Unicode classes (`[\p{L}0-9. ]*`), which were never portable.

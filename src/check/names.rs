@@ -35,11 +35,10 @@ pub fn check_reserved(name: &Ident, kind: NameKind, diagnostics: &mut Vec<Diagno
     let text = name.name.as_str();
     let lower = text.to_ascii_lowercase();
     let problem: Option<(String, String)> = if !text.is_empty() && text.bytes().all(|b| b == b'_') {
-        Some((
-            format!("`{text}` is not a name in Rust"),
-            "use a name with a letter, e.g. `wert`".to_string(),
-        ))
-    } else if kind == NameKind::Form && (RUST_KEYWORDS.contains(&lower.as_str()) || CRATE_NAMES.contains(&lower.as_str())) {
+        Some((format!("`{text}` is not a name in Rust"), "use a name with a letter, e.g. `wert`".to_string()))
+    } else if kind == NameKind::Form
+        && (RUST_KEYWORDS.contains(&lower.as_str()) || CRATE_NAMES.contains(&lower.as_str()))
+    {
         let why = if CRATE_NAMES.contains(&lower.as_str()) {
             format!("the generated Rust crate uses `{lower}` itself")
         } else {

@@ -164,7 +164,14 @@ mod tests {
         let kinds: Vec<Context> = found.iter().map(|r| r.2).collect();
         assert_eq!(
             kinds,
-            [Context::Code, Context::String, Context::String, Context::LineComment, Context::BlockComment, Context::Code]
+            [
+                Context::Code,
+                Context::String,
+                Context::String,
+                Context::LineComment,
+                Context::BlockComment,
+                Context::Code
+            ]
         );
         // Adjacent characters form one run whose span covers both.
         assert_eq!(found[1].1 - found[1].0, 2 * rlo.len_utf8());

@@ -74,8 +74,13 @@ impl Part {
 
 /// Builds the automaton of the pattern's top-level nodes (anchors already removed).
 pub fn build(nodes: &[&Ast]) -> Result<Automaton, TooLarge> {
-    let mut automaton =
-        Automaton { classes: Vec::new(), spans: Vec::new(), first: BTreeMap::new(), follow: Vec::new(), loops: Vec::new() };
+    let mut automaton = Automaton {
+        classes: Vec::new(),
+        spans: Vec::new(),
+        first: BTreeMap::new(),
+        follow: Vec::new(),
+        loops: Vec::new(),
+    };
     let mut whole = Part::empty();
     for node in nodes {
         let part = automaton.part(node)?;
@@ -203,7 +208,9 @@ impl Automaton {
                 let positions = start..self.classes.len();
                 let follow = positions
                     .clone()
-                    .map(|x| self.follow[x].iter().filter(|(y, _)| positions.contains(y)).map(|(&y, &w)| (y, w)).collect())
+                    .map(|x| {
+                        self.follow[x].iter().filter(|(y, _)| positions.contains(y)).map(|(&y, &w)| (y, w)).collect()
+                    })
                     .collect();
                 self.loops.push(Loop { span: repetition.span, positions, follow });
                 // ECMA-262 stops a loop at an empty iteration; the body's empty ways count only
