@@ -396,4 +396,29 @@ mod tests {
         assert_eq!(portable(r"[0-9"), Err(Code::InvalidPattern));
         assert_eq!(portable(r"a{3,1}"), Err(Code::InvalidPattern));
     }
+
+    #[test]
+    fn quantifiers_on_quantifiers_get_a_group() {
+        assert_eq!(portable("[A-Z]{2}{3}").unwrap(), "(?:[A-Z]{2}){3}");
+        assert_eq!(portable("a{2}*").unwrap(), "(?:a{2})*");
+    }
+
+    #[test]
+    fn what_the_regex_crate_refuses_is_an_error_not_a_pattern_that_matches_nothing() {
+        // Few positions, but a class of many ranges compiles to a large program each time.
+        let holes: String = (0x100..0x900).step_by(2).filter_map(char::from_u32).collect();
+        let pattern = format!("[^{holes}]{{999}}");
+        assert!(regex::Regex::new(&format!("^(?:{})$", portable_ok(&pattern))).is_err());
+        assert_eq!(portable(&pattern), Err(Code::PatternTooLarge));
+    }
+
+    /// The portable form without the size and safety checks.
+    fn portable_ok(pattern: &str) -> String {
+        let ast = rx::parse::Parser::new().parse(pattern).unwrap();
+        let mut writer = Writer { out: String::new(), problem: None };
+        for node in strip_anchors(&ast) {
+            writer.node(node);
+        }
+        writer.out
+    }
 }

@@ -275,6 +275,9 @@ fn polynomial(automaton: &Automaton, budget: &mut Budget) -> Result<(), Finding>
     Ok(())
 }
 
+/// A state of three copies of the automaton.
+type Triple = (usize, usize, usize);
+
 /// A text that leads from `p` to `p`, from `p` to `q` and from `q` to `q` at once.
 fn triple(
     automaton: &Automaton,
@@ -286,7 +289,7 @@ fn triple(
 ) -> Result<Option<String>, Finding> {
     let start = (p, p, q);
     let goal = (p, q, q);
-    let mut parent: BTreeMap<(usize, usize, usize), ((usize, usize, usize), char)> = BTreeMap::new();
+    let mut parent: BTreeMap<Triple, (Triple, char)> = BTreeMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some((x, y, z)) = queue.pop_front() {
         for &x2 in automaton.follow[x].keys().filter(|&&x2| components[x2] == components[p]) {
