@@ -493,9 +493,9 @@ fn outline(form: &ir::Form) -> Vec<String> {
     lines(&form.items().cloned().collect::<Vec<_>>(), 0, &mut out);
     out.extend(form.rules.iter().map(|r| format!("rule {}", r.name)));
     out.extend(
-        form.codelists
-            .iter()
-            .map(|(name, list)| format!("codelist {name}: {:?}", list.codes.iter().map(|c| &c.code).collect::<Vec<_>>())),
+        form.codelists.iter().map(|(name, list)| {
+            format!("codelist {name}: {:?}", list.codes.iter().map(|c| &c.code).collect::<Vec<_>>())
+        }),
     );
     out
 }
@@ -513,7 +513,8 @@ fn is_dangerous(c: char) -> bool {
 fn hostile_xdf3(payload: &str) -> String {
     let p = xml_text(payload);
     let ident = format!("<xdf:identifikation><xdf:id>{p}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>");
-    let rule = format!("<xdf:regel>{ident}<xdf:name>{p}</xdf:name><xdf:freitextRegel>{p}</xdf:freitextRegel></xdf:regel>");
+    let rule =
+        format!("<xdf:regel>{ident}<xdf:name>{p}</xdf:name><xdf:freitextRegel>{p}</xdf:freitextRegel></xdf:regel>");
     let field = |id: &str, label: &str, kind: &str, extra: &str| {
         format!(
             r#"<xdf:datenfeld><xdf:identifikation><xdf:id>{id}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>
@@ -721,20 +722,33 @@ fn patterns_the_checker_rejects_stay_comments_and_the_import_agrees_with_the_che
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            entry("0:1", &field(&format!("F3{i:08}"), &format!("Feld {i}"), "text", &format!(r#"<xdf:praezisierung pattern="{}"/>"#, xml_text(p))))
+            entry(
+                "0:1",
+                &field(
+                    &format!("F3{i:08}"),
+                    &format!("Feld {i}"),
+                    "text",
+                    &format!(r#"<xdf:praezisierung pattern="{}"/>"#, xml_text(p)),
+                ),
+            )
         })
         .collect();
     let (imported, form) = import_and_check(&xdf3(&fields), &Library::default(), "patterns");
     for (i, (pattern, item)) in patterns.iter().zip(form.items()).enumerate() {
         let ir::Item::Field(f) = item else { panic!() };
         // The same pattern written by hand: does the checker accept it?
-        let literal: String = pattern.chars().flat_map(|c| if matches!(c, '"' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let literal: String =
+            pattern.chars().flat_map(|c| if matches!(c, '"' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
         let hand_written = format!("form f {{\n  title \"F\"\n  version \"1.0.0\"\n  languages de\n  field x: text \"X\" {{\n    pattern \"{literal}\"\n  }}\n}}\n");
         let (_, checked) = fim::check_source("f.form", &hand_written);
         assert_eq!(f.constraints.pattern.is_some(), !checked.has_errors(), "{pattern}: import and checker disagree");
         if f.constraints.pattern.is_none() {
             assert!(
-                imported.report.warnings.iter().any(|w| w.starts_with(&format!("F3{i:08}: pattern ")) && w.contains("kept as a comment")),
+                imported
+                    .report
+                    .warnings
+                    .iter()
+                    .any(|w| w.starts_with(&format!("F3{i:08}: pattern ")) && w.contains("kept as a comment")),
                 "{pattern}: {:?}",
                 imported.report.warnings
             );
@@ -745,7 +759,11 @@ fn patterns_the_checker_rejects_stay_comments_and_the_import_agrees_with_the_che
         let ir::Item::Field(f) = form.items().nth(i).unwrap() else { panic!() };
         assert!(f.constraints.pattern.is_none(), "{}", patterns[i]);
     }
-    assert!(imported.source.contains("// FIM pattern (not portable: pattern is not valid: look-around"), "{}", imported.source);
+    assert!(
+        imported.source.contains("// FIM pattern (not portable: pattern is not valid: look-around"),
+        "{}",
+        imported.source
+    );
 }
 
 #[test]
@@ -756,8 +774,9 @@ fn work_and_output_grow_linearly_with_the_file() {
     assert_eq!(form.items().last().unwrap().name(), "name_5000");
     assert!(imported.source.len() < 20 * fields.len(), "{} bytes", imported.source.len());
     // A code list of 5,000 codes used by 20 fields is printed once.
-    let values: String =
-        (0..5_000).map(|i| format!("<xdf:wert><xdf:code>{i}</xdf:code><xdf:name>Wert {i}</xdf:name></xdf:wert>")).collect();
+    let values: String = (0..5_000)
+        .map(|i| format!("<xdf:wert><xdf:code>{i}</xdf:code><xdf:name>Wert {i}</xdf:name></xdf:wert>"))
+        .collect();
     let select = |i: usize| {
         field(&format!("F2{i:08}"), "Auswahl", "text", &format!("<xdf:werte>{values}</xdf:werte>"))
             .replace("<code>input</code>", "<code>select</code>")

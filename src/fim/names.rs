@@ -132,7 +132,10 @@ mod tests {
         let snake = |label: &str| snake(label, "feld").to_string();
         assert_eq!(snake("Familienname des Kindes"), "familienname_kindes");
         assert_eq!(snake("Straße und Hausnummer"), "strasse_hausnummer");
-        assert_eq!(snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?"), "moechten_neue_unternehmensbezogene");
+        assert_eq!(
+            snake("Möchten Sie eine neue unternehmensbezogene Anzeige einreichen?"),
+            "moechten_neue_unternehmensbezogene"
+        );
         assert_eq!(snake("§ 7"), "feld_7");
         assert_eq!(snake("In"), "in_");
         assert_eq!(snake("\u{202E}\n\"}"), "feld");

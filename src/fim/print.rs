@@ -218,10 +218,12 @@ impl<'a> Printer<'a> {
             let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
             self.out.open(Line::new("group").name(&name).string(&label).word(flag));
         } else {
-            self.out.open(Line::new("repeat").name(&name).string(&label).range(
-                Some(multiplicity.min.into()),
-                multiplicity.max.map(u64::from),
-            ));
+            self.out.open(
+                Line::new("repeat")
+                    .name(&name)
+                    .string(&label)
+                    .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
+            );
             self.out.line(Line::new("item").string(&label));
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
@@ -339,10 +341,12 @@ impl<'a> Printer<'a> {
                 let name = scope.claim(names::snake(&label, "feld"));
                 let repeated = !multiplicity.is_single();
                 if repeated {
-                    self.out.open(Line::new("repeat").name(&name).string(&label).range(
-                        Some(multiplicity.min.into()),
-                        multiplicity.max.map(u64::from),
-                    ));
+                    self.out.open(
+                        Line::new("repeat")
+                            .name(&name)
+                            .string(&label)
+                            .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
+                    );
                     self.out.line(Line::new("item").string(&label));
                 }
                 for note in notes {
@@ -457,10 +461,7 @@ impl<'a> Printer<'a> {
             if !texty {
                 self.warn(id, format!("pattern on a {} field ignored", field.datatype));
                 notes.push(
-                    Comment::new("FIM pattern (ignored on a ")
-                        .prose(&field.datatype)
-                        .words(" field): ")
-                        .prose(pattern),
+                    Comment::new("FIM pattern (ignored on a ").prose(&field.datatype).words(" field): ").prose(pattern),
                 );
             } else if !pattern.chars().any(|c| "\\[](){}.*+?|^$".contains(c)) {
                 self.warn(id, format!("pattern \"{pattern}\" is plain text, not a pattern; kept as a comment"));
@@ -471,9 +472,7 @@ impl<'a> Printer<'a> {
                     Ok(_) => constraints.push(Line::new("pattern").string(pattern)),
                     Err(why) => {
                         self.warn(id, format!("pattern \"{pattern}\" kept as a comment: {why}"));
-                        notes.push(
-                            Comment::new("FIM pattern (not portable: ").prose(&why).words("): ").prose(pattern),
-                        );
+                        notes.push(Comment::new("FIM pattern (not portable: ").prose(&why).words("): ").prose(pattern));
                     }
                 }
             }
@@ -500,7 +499,8 @@ impl<'a> Printer<'a> {
                             id,
                             format!("{keyword}Value \"{raw}\" does not fit a {} field; ignored", field.datatype),
                         );
-                        let note = if keyword == "min" { "FIM minValue (ignored): " } else { "FIM maxValue (ignored): " };
+                        let note =
+                            if keyword == "min" { "FIM minValue (ignored): " } else { "FIM maxValue (ignored): " };
                         notes.push(Comment::new(note).prose(raw));
                     }
                     None => {}

@@ -44,7 +44,10 @@ fn structure(node: Node, xdf: XdfVersion, owner: &str, warnings: &mut Warnings) 
         };
         let raw = text(entry, "anzahl").unwrap_or_default();
         let multiplicity = Multiplicity::parse(&raw).unwrap_or_else(|| {
-            warnings.push(format!("{}: multiplicity \"{raw}\" is not `min:max`; read as 0:1", subject(element_id(&element))));
+            warnings.push(format!(
+                "{}: multiplicity \"{raw}\" is not `min:max`; read as 0:1",
+                subject(element_id(&element))
+            ));
             Multiplicity { min: 0, max: Some(1) }
         });
         out.push(Child { multiplicity, element });
