@@ -430,7 +430,7 @@ fn mutate_fim(xml: &str, rng: &mut Rng) -> String {
         let block = (!blocks.is_empty()).then(|| blocks[rng.below(blocks.len())]);
         match (rng.below(6), block) {
             // A text node becomes hostile text.
-            (0 | 1, _) => {
+            (0 | 1, _) if out.contains('>') => {
                 let texts: Vec<usize> = out.match_indices('>').map(|(i, _)| i + 1).collect();
                 let at = texts[rng.below(texts.len())];
                 let end = out[at..].find('<').map_or(out.len(), |i| at + i);
@@ -486,7 +486,7 @@ fn mutated_and_hostile_fim_files_import_to_source_that_checks_or_are_refused() {
     let library = Library::default();
     let mut rng = Rng(0xF1A7_DA7E_4F1E_1D00);
     let (mut n_imported, mut n_deep) = (0, 0);
-    for i in 0..800 {
+    for i in 0..2_000 {
         let mutant = mutate_fim(&seeds[i % seeds.len()], &mut rng);
         match fim::import(&mutant, &library) {
             Ok(imported) => {
@@ -504,6 +504,6 @@ fn mutated_and_hostile_fim_files_import_to_source_that_checks_or_are_refused() {
             Err(_) => {}
         }
     }
-    assert!(n_imported > 400, "most mutants should still import ({n_imported} did)");
+    assert!(n_imported > 700, "many mutants should still import ({n_imported} did)");
     assert!(n_deep > 0, "some mutants nest too deep");
 }
