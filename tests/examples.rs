@@ -197,6 +197,14 @@ fn examples_stream_and_end_quietly_on_a_closed_pipe() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // A command that buffers everything would never write: end it after a minute.
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if finished.recv_timeout(std::time::Duration::from_secs(60)).is_err() {
+            let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+        }
+    });
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..3 {
         let line = lines.next().expect("a line").unwrap();
@@ -205,6 +213,7 @@ fn examples_stream_and_end_quietly_on_a_closed_pipe() {
     }
     drop(lines);
     let status = child.wait().unwrap();
+    let _ = done.send(());
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(status.success(), "{status}: {stderr}");

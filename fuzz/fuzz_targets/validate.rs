@@ -16,6 +16,8 @@ static FORMS: LazyLock<Vec<formwerk::ir::Form>> = LazyLock::new(|| {
     session.checked.forms.into_iter().map(|(_, form)| form).collect()
 });
 
+static COMPILED: LazyLock<Vec<Compiled<'static>>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+
 const INDEXES: &[&str] = &["+1", "01", " 1", "1 ", "-0", "99999999999999999999", "4294967296", "18446744073709551615", "11", "5"];
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
@@ -27,8 +29,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         .map(|(i, (name, value))| (name.replace("[0]", &format!("[{}]", INDEXES[i % INDEXES.len()])), value.clone()))
         .collect();
     let value: Option<serde_json::Value> = serde_json::from_slice(data).ok();
-    for form in FORMS.iter() {
-        let compiled = Compiled::new(form);
+    for (form, compiled) in FORMS.iter().zip(COMPILED.iter()) {
         if let Some(value) = &value {
             compiled.validate(value, &options);
         }
@@ -37,7 +38,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             assert!(report.violations.len() <= 10_000, "a report bounded by the form");
         }
         for pairs in [&pairs, &hostile] {
-            let converted = formwerk::formdata::convert(&compiled, pairs, &options);
+            let converted = formwerk::formdata::convert(compiled, pairs, &options);
             let report = compiled.validate(&converted.submission, &options);
             assert!(report.violations.len() <= 10_000, "a report bounded by the form");
         }
