@@ -287,16 +287,16 @@ impl<'h> Scanner<'h> {
     /// Where the raw text of `element` ends: at `</element` followed by a space, `/` or `>`
     /// (any case), or at the end of the page.
     fn raw_text_end(&self, element: &str) -> usize {
-        let lower = self.html[self.at..].to_ascii_lowercase();
-        let needle = format!("</{element}");
-        let mut from = 0;
-        while let Some(found) = lower[from..].find(&needle) {
+        let mut from = self.at;
+        while let Some(found) = self.html[from..].find("</") {
             let at = from + found;
-            let after = lower.as_bytes().get(at + needle.len());
-            if matches!(after, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')) {
-                return self.at + at;
+            let name_end = at + 2 + element.len();
+            let name_matches = self.html.get(at + 2..name_end).is_some_and(|name| name.eq_ignore_ascii_case(element));
+            let after = self.bytes.get(name_end);
+            if name_matches && matches!(after, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')) {
+                return at;
             }
-            from = at + needle.len();
+            from = at + 2;
         }
         self.html.len()
     }

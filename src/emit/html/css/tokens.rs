@@ -38,7 +38,7 @@ pub enum Token {
 pub fn tokenize(text: &str) -> Vec<(Token, usize)> {
     let mut tokenizer = Tokenizer { chars: preprocess(text), at: 0, line: 1 };
     let mut out = Vec::new();
-    while let Some(token) = tokenizer.next() {
+    while let Some(token) = tokenizer.next_token() {
         let stop = token.0 == Token::OpenComment;
         out.push(token);
         if stop {
@@ -149,7 +149,7 @@ impl Tokenizer {
         true
     }
 
-    fn next(&mut self) -> Option<(Token, usize)> {
+    fn next_token(&mut self) -> Option<(Token, usize)> {
         if !self.skip_comments() {
             return Some((Token::OpenComment, self.line));
         }
