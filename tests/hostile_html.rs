@@ -414,7 +414,7 @@ fn random_hostile_themes_values_and_reports_never_yield_a_page_that_runs_script(
             let starts: Vec<usize> =
                 std::iter::once(0).chain(source.match_indices('\n').map(|(at, _)| at + 1)).collect();
             let at = starts[(rng.next() % starts.len() as u64) as usize];
-            let piece = if rng.next() % 2 == 0 { rng.pick(HOSTILE_PIECES) } else { rng.pick(BENIGN_PIECES) };
+            let piece = if rng.next().is_multiple_of(2) { rng.pick(HOSTILE_PIECES) } else { rng.pick(BENIGN_PIECES) };
             source.insert_str(at, piece);
         }
         theme.partials.insert(name.to_string(), source);

@@ -108,7 +108,7 @@ pub fn generate_each(
             }
         }
         // Refresh the pool now and then so invalid examples start from varied data.
-        if attempts % 25 == 0 {
+        if attempts.is_multiple_of(25) {
             if let Some(fresh) = valid(compiled, &mut rng, options) {
                 if valid_pool.len() < POOL {
                     valid_pool.push(fresh);

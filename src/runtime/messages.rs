@@ -185,7 +185,11 @@ fn bound_de(bound: &str) -> String {
 }
 
 fn size(bytes: u64, de: bool) -> String {
-    let (value, unit) = if bytes % (1024 * 1024) == 0 { (bytes / (1024 * 1024), "MB") } else { (bytes / 1024, "KB") };
+    // A `match` rather than `is_multiple_of`: the generated crate supports Rust 1.85.
+    let (value, unit) = match bytes % (1024 * 1024) {
+        0 => (bytes / (1024 * 1024), "MB"),
+        _ => (bytes / 1024, "KB"),
+    };
     let _ = de;
     format!("{value} {unit}")
 }

@@ -123,7 +123,7 @@ pub fn file_size(bytes: u64, lang: &str) -> String {
     for (unit, size) in UNITS {
         if bytes >= size {
             let tenths = (bytes * 10 + size / 2) / size;
-            let text = if tenths % 10 == 0 {
+            let text = if tenths.is_multiple_of(10) {
                 format!("{}", tenths / 10)
             } else {
                 let sep = if lang == "en" { "." } else { "," };
