@@ -1,0 +1,74 @@
+//! Fuzz target: any bytes as an `application/x-www-form-urlencoded` body against every corpus
+//! form, through the form-data conversion and the reference validator. Never a panic; the
+//! decoded pairs survive being encoded again; conversion is deterministic; pruning hidden
+//! values a second time changes nothing; every repeat holds at most its maximum of items and
+//! the report is bounded by the form.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use formwerk::ir::{Form, Item};
+use formwerk::validate::{Compiled, Options};
+use formwerk::value::Date;
+use serde_json::Value;
+
+static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
+    let forms = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../forms"));
+    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).expect("the corpus loads");
+    session.checked.forms.into_iter().map(|(_, form)| form).collect()
+});
+
+static COMPILED: LazyLock<Vec<Compiled<'static>>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+
+/// Percent-encodes every byte that is not unreserved, as a browser would.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Asserts that no repeat under `items` holds more than its maximum.
+fn assert_repeats_bounded(items: &[Item], value: &Value) {
+    let Value::Object(object) = value else { return };
+    for item in items {
+        let Some(member) = object.get(item.name()) else { continue };
+        match item {
+            Item::Repeat(repeat) => {
+                let Value::Array(elements) = member else { continue };
+                if let Some(max) = repeat.max {
+                    assert!(elements.len() <= max as usize, "repeat `{}` holds more than {max} items", repeat.name);
+                }
+                for element in elements {
+                    assert_repeats_bounded(&repeat.items, element);
+                }
+            }
+            Item::Group(group) => assert_repeats_bounded(&group.items, member),
+            _ => {}
+        }
+    }
+}
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let options = Options { today: Date::parse("2026-06-15").expect("a date") };
+    let body = String::from_utf8_lossy(data);
+    let pairs = formwerk::formdata::parse_urlencoded(&body);
+    let encoded: Vec<String> = pairs.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
+    assert_eq!(formwerk::formdata::parse_urlencoded(&encoded.join("&")), pairs, "decoded pairs survive encoding");
+    for (form, compiled) in FORMS.iter().zip(COMPILED.iter()) {
+        let converted = formwerk::formdata::convert(compiled, &pairs, &options);
+        assert_eq!(converted, formwerk::formdata::convert(compiled, &pairs, &options), "conversion is deterministic");
+        let mut pruned = converted.submission.clone();
+        formwerk::formdata::prune_hidden(compiled, &mut pruned, &options);
+        assert_eq!(pruned, converted.submission, "pruning twice changes nothing");
+        let items: Vec<Item> = form.items().cloned().collect();
+        assert_repeats_bounded(&items, &converted.submission);
+        let report = compiled.validate(&converted.submission, &options);
+        assert!(report.violations.len() <= 10_000, "a report bounded by the form");
+    }
+});
