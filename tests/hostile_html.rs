@@ -129,6 +129,60 @@ fn hostile_themes_are_refused_when_loaded() {
     insta::assert_snapshot!(report);
 }
 
+/// Theme files that are links, FIFOs, too large or not UTF-8 are refused, without blocking
+/// and without their bytes in the message (a theme comes from elsewhere, like form sources).
+#[cfg(unix)]
+#[test]
+fn theme_files_are_read_only_when_they_are_small_regular_utf8_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "a { color: red } /* SECRET_TOKEN=hunter2 */").unwrap();
+    let cases: Vec<(&str, &str, Box<dyn Fn(&Path)>)> = vec![
+        (
+            "link to a readable CSS file",
+            "is a symbolic link",
+            Box::new(|dir| std::os::unix::fs::symlink(secret.path(), dir.join("theme.css")).unwrap()),
+        ),
+        (
+            "link to the environment",
+            "is a symbolic link",
+            Box::new(|dir| std::os::unix::fs::symlink("/proc/self/environ", dir.join("theme.css")).unwrap()),
+        ),
+        (
+            "FIFO as a partial",
+            "is a FIFO, not a regular file",
+            Box::new(|dir| {
+                let path = std::ffi::CString::new(dir.join("info.hbs").as_os_str().as_bytes()).unwrap();
+                // SAFETY: `mkfifo` with a NUL-terminated path.
+                assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+            }),
+        ),
+        (
+            "huge CSS",
+            "is larger than 1 MiB",
+            Box::new(|dir| std::fs::write(dir.join("theme.css"), "a{}".repeat(400_000)).unwrap()),
+        ),
+        (
+            "Latin-1 classes",
+            "is not UTF-8",
+            Box::new(|dir| std::fs::write(dir.join("classes.json"), b"{\"input\": \"gr\xfcn\"}").unwrap()),
+        ),
+    ];
+    for (name, reason, make) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        make(dir.path());
+        let started = std::time::Instant::now();
+        let error = match Theme::load(dir.path().to_str().unwrap()) {
+            Ok(_) => panic!("{name}: the theme was accepted"),
+            Err(error) => error,
+        };
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{name}: loading blocked");
+        assert!(!error.message.contains("hunter2") && !error.message.contains("PATH="), "{name}: {}", error.message);
+        assert!(!error.message.contains("gr\u{fffd}n"), "{name}: {}", error.message);
+        assert!(error.message.contains(reason), "{name}: {}", error.message);
+    }
+}
+
 #[test]
 fn themes_built_in_code_are_checked_too() {
     let mut theme = Theme::default();

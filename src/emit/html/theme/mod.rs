@@ -11,6 +11,8 @@
 //! `partials.rs`: escaped output only, known helpers and partials, no recursion without end).
 //! When a directory is loaded, its partials are also rendered into a probe page (`probe.rs`) and
 //! the output is scanned, so markup the allowlist refuses is reported with the file that makes it.
+//! Its files are read as `files::read_text` reads them: regular files only (a link, FIFO or
+//! device is refused without being opened through), UTF-8, at most [`MAX_THEME_FILE_BYTES`].
 
 mod partials;
 mod probe;
@@ -23,6 +25,9 @@ use serde_json::{Map, Value};
 use super::css;
 use super::error::Error;
 use super::url;
+
+/// The largest theme file read (the built-in themes' files are a few KiB).
+pub const MAX_THEME_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The built-in partials a theme may replace, by name.
 pub const PARTIALS: &[(&str, &str)] = &[
@@ -130,12 +135,16 @@ impl Theme {
         if !dir.is_dir() {
             return Err(refuse("neither a built-in theme (default, kern) nor a directory".to_string()));
         }
+        // Theme files come from elsewhere: only regular files are read (no links, FIFOs or
+        // devices), at most `MAX_THEME_FILE_BYTES` each, as UTF-8, and their bytes are never
+        // echoed in a refusal.
         let read = |file: &str| -> Result<Option<String>, Error> {
             let path = dir.join(file);
-            if !path.exists() {
-                return Ok(None);
+            match std::fs::symlink_metadata(&path) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                _ => {}
             }
-            std::fs::read_to_string(&path).map(Some).map_err(|e| refuse(format!("cannot read `{file}`: {e}")))
+            crate::files::read_text(&path, MAX_THEME_FILE_BYTES).map(Some).map_err(refuse)
         };
         let mut theme = Theme { name: name_or_dir.to_string(), ..Theme::default() };
         if let Some(text) = read("classes.json")? {
