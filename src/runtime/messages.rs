@@ -39,6 +39,8 @@ pub enum Kind {
     FileType(Vec<String>),
     FileSize(u64),
     Rule(String, Text),
+    /// A declaration that must be confirmed (`must be true`) is absent or `false`.
+    NotConfirmed,
     /// The submission could not be read as JSON (with the parser's explanation).
     Malformed(String),
 }
@@ -74,6 +76,7 @@ impl Kind {
             Kind::FileType(_) => "file_type",
             Kind::FileSize(_) => "file_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
+            Kind::NotConfirmed => "not_confirmed",
             Kind::Malformed(_) => "malformed",
         };
         code.to_string()
@@ -142,6 +145,8 @@ impl Kind {
             Kind::FileType(accept) => format!("{quoted} must be a file of this type: {}.", accept.join(", ")),
             Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
             Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
+            Kind::NotConfirmed if de => format!("Bitte bestätigen Sie {quoted}."),
+            Kind::NotConfirmed => format!("Please confirm {quoted}."),
             Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
             Kind::Malformed(detail) if de => format!("Die Übermittlung ist kein gültiges JSON ({detail})."),
             Kind::Malformed(detail) => format!("The submission is not valid JSON ({detail})."),

@@ -95,6 +95,8 @@ pub enum FieldTypeAst {
 pub enum Flag {
     Required,
     Optional,
+    /// `must be true`: a boolean that must be confirmed.
+    MustBeTrue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +162,8 @@ pub enum StmtKind {
     Control(Ident),
     Check(Expr),
     At(Path),
+    /// `must be true` in a field's block.
+    MustBeTrue,
 }
 
 impl StmtKind {
@@ -193,6 +197,7 @@ impl StmtKind {
             StmtKind::Control(_) => "control",
             StmtKind::Check(_) => "check",
             StmtKind::At(_) => "at",
+            StmtKind::MustBeTrue => "must be true",
         }
     }
 }
