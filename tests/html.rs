@@ -360,7 +360,7 @@ fn limits_read_in_the_singular() {
   title "Eins"
   version "1.0.0"
   languages de, en
-  repeat vertreter "Vertretung" en "Representative" 0..1 {
+  repeat vertreter "Vertretung:" en "Representative" 0..1 {
     item "Vertretung" en "Representative"
     field name: text "Name" en "Name"
   }
@@ -369,7 +369,16 @@ fn limits_read_in_the_singular() {
     );
     let empty = json!({});
     let de = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
-    assert!(de.contains("Sie können höchstens einen Eintrag angeben.") && de.contains("Erlaubte Dateitypen: PDF, JPEG-Bild."), "{de}");
+    assert!(
+        de.contains("Sie können höchstens einen Eintrag angeben.")
+            && de.contains("Erlaubte Dateitypen: PDF, JPEG-Bild."),
+        "{de}"
+    );
+    // A label written with a colon gets no second one.
+    assert!(de.contains(">Vertretung: weiteren Eintrag hinzufügen<"), "{de}");
     let en = html::render_page(&form, &input("en", &empty, None), &Theme::default()).unwrap();
-    assert!(en.contains("You can enter at most one entry.") && en.contains("Allowed file types: PDF, JPEG image."), "{en}");
+    assert!(
+        en.contains("You can enter at most one entry.") && en.contains("Allowed file types: PDF, JPEG image."),
+        "{en}"
+    );
 }

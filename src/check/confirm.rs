@@ -37,8 +37,13 @@ pub fn must_be_true(
     };
     if *ty != FieldType::Boolean {
         diagnostics.push(
-            Diagnostic::new(Code::NotApplicable, "`must be true` applies only to boolean fields", span, "not a boolean")
-                .with_help("a value of another type is constrained with `min`, `max`, `length` or `pattern`"),
+            Diagnostic::new(
+                Code::NotApplicable,
+                "`must be true` applies only to boolean fields",
+                span,
+                "not a boolean",
+            )
+            .with_help("a value of another type is constrained with `min`, `max`, `length` or `pattern`"),
         );
         return None;
     }

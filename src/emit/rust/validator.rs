@@ -352,7 +352,11 @@ impl Gen<'_> {
         });
         let body = match item {
             Item::Field(field) => {
-                let kind = if field.constraints.must_be_true { quote! { NotConfirmed } } else { quote! { Required } };
+                let kind = if field.constraints.must_be_true {
+                    quote! { NotConfirmed }
+                } else {
+                    quote! { Required }
+                };
                 let required = self.requirement(&field.required, scope, &item_label, kind);
                 let spec = self.spec(field);
                 quote! {

@@ -127,7 +127,7 @@ impl Kind {
             Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
             Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
             Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
-            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, &quoted),
+            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, quoted),
             Kind::Decimals(0) if de => format!("{quoted} muss eine ganze Zahl sein."),
             Kind::Decimals(0) => format!("{quoted} must be a whole number."),
             Kind::Decimals(1) if de => format!("{quoted} darf höchstens eine Nachkommastelle haben."),
@@ -160,7 +160,9 @@ impl Kind {
             Kind::MaxItems(n) => format!("{quoted} allows at most {n} entries."),
             Kind::FileInvalid if de => format!("{quoted} ist keine gültige Datei."),
             Kind::FileInvalid => format!("{quoted} is not a valid file."),
-            Kind::FileType(accept) if de => format!("{quoted} muss eine Datei dieser Art sein: {}.", file_types(accept, de)),
+            Kind::FileType(accept) if de => {
+                format!("{quoted} muss eine Datei dieser Art sein: {}.", file_types(accept, de))
+            }
             Kind::FileType(accept) => format!("{quoted} must be a file of this type: {}.", file_types(accept, de)),
             Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
             Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),

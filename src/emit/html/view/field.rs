@@ -295,7 +295,7 @@ impl Builder<'_> {
     pub(super) fn info_text(&self, field: &Field) -> Option<String> {
         let s = self.s;
         let c = &field.constraints;
-        let text = match &field.ty {
+        match &field.ty {
             FieldType::Multiline => c.max_length.map(|n| match n {
                 1 => s.max_one_char.to_string(),
                 n => strings::fill(s.max_chars, &[("n", &n.to_string())]),
@@ -327,8 +327,7 @@ impl Builder<'_> {
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             _ => None,
-        };
-        text
+        }
     }
 
     /// A decimal of the submission (`12.5`) as the page's language writes it (`12,5`); any

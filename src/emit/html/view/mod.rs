@@ -458,7 +458,8 @@ impl<'a> Builder<'a> {
         let mut add = (!at_max).then(|| Button {
             id: format!("{id}-hinzufuegen"),
             value: format!("hinzufuegen:{id}"),
-            label: strings::fill(s.add, &[("label", &tr(&repeat.label, &self.lang))]),
+            // "Kinder: weiteren Eintrag hinzufügen", also for a label written "Kinder:".
+            label: strings::fill(s.add, &[("label", tr(&repeat.label, &self.lang).trim_end().trim_end_matches(':'))]),
             primary: false,
             describedby: None,
         });
