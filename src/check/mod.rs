@@ -10,6 +10,7 @@
 
 mod codelist;
 mod collide;
+mod confirm;
 mod defs;
 mod expr;
 mod field;

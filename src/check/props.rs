@@ -110,6 +110,7 @@ impl Context {
                 "max_size",
                 "autocomplete",
                 "control",
+                "must be true",
             ],
             Context::Info => &["visible when"],
             Context::Rule => &["check", "at", "message"],
@@ -146,6 +147,8 @@ pub struct Props<'a> {
     pub control: Option<&'a ast::Ident>,
     pub check: Option<&'a ast::Expr>,
     pub at: Option<&'a ast::Path>,
+    /// `must be true` and its span.
+    pub must_be_true: Option<Span>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
     pub spans: Vec<(&'static str, Span)>,
     /// Fields, groups, repeats, sections, infos, rules and code lists, in order.
@@ -233,6 +236,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Control(ident) => props.control = Some(ident),
             StmtKind::Check(expr) => props.check = Some(expr),
             StmtKind::At(path) => props.at = Some(path),
+            StmtKind::MustBeTrue => props.must_be_true = Some(stmt.span),
             _ => {}
         }
     }

@@ -719,4 +719,26 @@ scripts that read the first line) see it as text.
 Example: a file saved by an editor with the encoding \"UTF-8 with BOM\".
 
 Fix: save the file as plain UTF-8.";
+
+    /// A required boolean shown as a checkbox that does not have to be ticked.
+    UnconfirmedDeclaration = "W0005", "unconfirmed-declaration", Warning,
+"A required boolean shown as a single checkbox is a declaration, but nothing
+says it must be ticked: in JSON the form accepts `false`, while a browser
+sends nothing for an unticked box, so the same form would mean two things
+(`false` is accepted from an API, but an unticked box fails as missing).
+
+Example:
+
+    field richtigkeit: boolean \"Ich versichere, dass meine Angaben richtig sind.\" required {
+      control checkbox
+    }
+
+Fix: say that the declaration must be confirmed. `must be true` implies
+`required` and `control checkbox`; every target then accepts only `true`
+(JSON Schema `const: true`) and reports `not_confirmed` otherwise:
+
+    field richtigkeit: boolean \"Ich versichere, dass meine Angaben richtig sind.\" must be true
+
+If ticking is really optional, drop `required`; if both answers are
+meaningful, ask with `control radios` (Ja/Nein).";
 }

@@ -87,6 +87,8 @@ fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool
             }
             return None;
         }
+        // A declaration is confirmed in every valid submission.
+        FieldType::Boolean if c.must_be_true => json!(true),
         FieldType::Boolean => json!(rng.below(2) == 1),
         FieldType::Date => {
             let (default_min, default_max) = if wide {

@@ -244,6 +244,10 @@ pub struct Constraints {
     /// Largest file size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<u64>,
+    /// A boolean that must be `true` when present (`must be true`: a declaration the
+    /// citizen confirms). Absent while required, or `false`, is the violation `not_confirmed`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_be_true: bool,
 }
 
 impl Constraints {

@@ -96,6 +96,8 @@ pub struct Spec<'a> {
     /// File types (`.pdf`, `image/*`); empty: any.
     pub accept: &'a [&'a str],
     pub max_size: Option<u64>,
+    /// A boolean that must be `true` (a declaration to confirm).
+    pub must_be_true: bool,
 }
 
 impl Spec<'_> {
@@ -112,6 +114,7 @@ impl Spec<'_> {
             max: None,
             accept: &[],
             max_size: None,
+            must_be_true: false,
         }
     }
 }
@@ -258,7 +261,11 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
             }
             bounds(&n, spec)
         }
-        FieldKind::Boolean => (!matches!(value, Leaf::Bool(_))).then_some(Kind::Type("yes or no")),
+        FieldKind::Boolean => match value {
+            Leaf::Bool(false) if spec.must_be_true => Some(Kind::NotConfirmed),
+            Leaf::Bool(_) => None,
+            _ => Some(Kind::Type("yes or no")),
+        },
         FieldKind::Date => {
             let text = match non_empty(value) {
                 Ok(text) => text,

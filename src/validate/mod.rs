@@ -171,6 +171,7 @@ impl<'f> Compiled<'f> {
             max: c.max.as_ref().map(bound),
             accept: &accept,
             max_size: c.max_size,
+            must_be_true: c.must_be_true,
         };
         sink.field(pointer, &Leaf::of(value), &spec, &label(&field.label));
     }
@@ -317,7 +318,8 @@ impl<'a> Validator<'a> {
                 (_, None) if !shown => {}
                 (Item::Field(field), None) => {
                     if self.required(&field.required) {
-                        self.push(&child_pointer, Kind::Required, &field.label);
+                        let kind = if field.constraints.must_be_true { Kind::NotConfirmed } else { Kind::Required };
+                        self.push(&child_pointer, kind, &field.label);
                     }
                 }
                 (Item::Field(field), Some(value)) => self.field(field, value, &child_pointer),

@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "6da68e53ab7c52b904e51f466978b36e3ff9041eacb8a54c18a38fc21ac833e3";
+pub const CONTENT_HASH: &str = "1cdf45f0c7995cfb506173297c17c41589d53c38afce21d0afa916aeadfd28d5";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Bankverbindung
@@ -2506,7 +2506,7 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            Kind::Required,
+                            Kind::NotConfirmed,
                             &[
                                 (
                                     "de",
@@ -2525,6 +2525,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2549,7 +2550,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -2564,6 +2565,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2678,65 +2680,6 @@ mod raw {
                 .map(|(l, t)| (l.to_string(), t.to_string()))
                 .collect();
             sink.push(&pointer, Kind::Rule(String::from("tierheimhund"), text), message);
-        }
-        if (logic::or([
-            logic::text_is(
-                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                "LS",
-                false,
-            ),
-            logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.sepa_mandat.as_ref())),
-                &V::Bool(true),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/sepa_mandat");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Für die Lastschrift brauchen wir Ihr SEPA-Lastschriftmandat."),
-                ("en", "We need your SEPA direct debit mandate for the direct debit."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("mandat_erteilt"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/richtigkeit");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
-                ("en", "Please confirm that your details are correct."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
-                message,
-            );
         }
     }
     pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {

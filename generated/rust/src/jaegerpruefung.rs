@@ -6,7 +6,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "1468134aa3e1420db1fcfe3ed0450fd5bfc0c2d424699cf6fd5ea9a58f1d9eb9";
+pub const CONTENT_HASH: &str = "b453e4ad392c71b1950582720ef7be1bc3c06a4d60b943c528888d0e5bf810c2";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person
@@ -3393,7 +3393,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -3411,6 +3411,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -3652,32 +3653,6 @@ mod raw {
             sink.push(
                 &pointer,
                 Kind::Rule(String::from("gebuehr_ausreichend"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/richtigkeit");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
-                ("en", "Please confirm that your details are correct."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }

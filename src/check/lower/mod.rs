@@ -23,7 +23,7 @@ use group::GroupDecl;
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
 use crate::check::text::{Languages, SUPPORTED};
-use crate::check::{codelist, collide, field, names};
+use crate::check::{codelist, collide, confirm, field, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
 use crate::source::{FileId, SourceDb, Span};
@@ -471,12 +471,29 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
         };
         let node = child(path, &name.name);
-        let required = self.requirement(flag, &props, &node, path, boundary);
+        // `must be true` is read apart from `required`/`optional`, which it implies.
+        let (flag, must_flag) = match flag {
+            Some((Flag::MustBeTrue, span)) => (None, Some(span)),
+            other => (other, None),
+        };
+        let must = confirm::must_be_true(must_flag, &props, &ty, &mut self.diagnostics);
+        let mut required = self.requirement(flag, &props, &node, path, boundary);
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
-        let constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
+        let mut constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
         let fim = props.fim.and_then(|f| self.fim(f));
         let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
-        let control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        let mut control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        match must {
+            Some(span) => {
+                let optional = match flag {
+                    Some((Flag::Optional, span)) => Some(span),
+                    _ => props.optional,
+                };
+                confirm::lower(span, optional, &props, &mut required, &mut control, &mut self.diagnostics);
+                constraints.must_be_true = true;
+            }
+            None => confirm::warn_unconfirmed(name, &ty, &required, control, &props, &mut self.diagnostics),
+        }
         Some(Item::Field(ir::Field {
             name: name.name.clone(),
             label,
@@ -527,6 +544,15 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
                 optional = Some(span);
             }
+            Some((Flag::MustBeTrue, span)) => self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NotApplicable,
+                    "`must be true` applies only to boolean fields",
+                    span,
+                    "not a boolean field",
+                )
+                .with_help("write `required` or `optional` here, and `must be true` on the boolean fields inside"),
+            ),
             None => {}
         }
         match (required, optional) {

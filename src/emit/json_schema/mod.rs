@@ -370,6 +370,7 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         FieldType::Money => {
             json!({ "type": "string", "pattern": anchored(patterns::MONEY), "x-formwerk-format": "money-eur" })
         }
+        FieldType::Boolean if c.must_be_true => json!({ "type": "boolean", "const": true }),
         FieldType::Boolean => json!({ "type": "boolean" }),
         FieldType::Date => json!({ "type": "string", "format": "date", "pattern": anchored(patterns::DATE) }),
         FieldType::Choice { codelist } => json!({ "$ref": format!("#/$defs/{}", def_name(codelist)) }),

@@ -352,7 +352,12 @@ impl Gen<'_> {
         });
         let body = match item {
             Item::Field(field) => {
-                let required = self.requirement(&field.required, scope, &item_label);
+                let kind = if field.constraints.must_be_true {
+                    quote! { NotConfirmed }
+                } else {
+                    quote! { Required }
+                };
+                let required = self.requirement(&field.required, scope, &item_label, kind);
                 let spec = self.spec(field);
                 quote! {
                     match &obj.#ident {
@@ -362,7 +367,7 @@ impl Gen<'_> {
                 }
             }
             Item::Group(group) => {
-                let required = self.requirement(&group.required, scope, &item_label);
+                let required = self.requirement(&group.required, scope, &item_label, quote! { Required });
                 let check = self.name(path).function("check");
                 let indices = (0..enclosing.len()).map(Scope::index);
                 quote! {
@@ -448,9 +453,15 @@ impl Gen<'_> {
         }
     }
 
-    /// What to do when a visible field or group is absent.
-    fn requirement(&self, requirement: &Requirement, scope: &Scope, item_label: &TokenStream) -> TokenStream {
-        let push = quote! { sink.push(ptr, Kind::Required, #item_label); };
+    /// What to do when a visible field or group is absent: a violation of `kind` if required.
+    fn requirement(
+        &self,
+        requirement: &Requirement,
+        scope: &Scope,
+        item_label: &TokenStream,
+        kind: TokenStream,
+    ) -> TokenStream {
+        let push = quote! { sink.push(ptr, Kind::#kind, #item_label); };
         match requirement {
             Requirement::Always => push,
             Requirement::Never => TokenStream::new(),
@@ -526,6 +537,9 @@ impl Gen<'_> {
         }
         if let Some(n) = c.max_size {
             member("max_size", quote! { Some(#n) });
+        }
+        if c.must_be_true {
+            member("must_be_true", quote! { true });
         }
         quote! {
             &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }

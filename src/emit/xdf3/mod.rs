@@ -10,7 +10,8 @@
 //! `min:max`; infos → `feldart` label (first line as label, the rest as `inhalt`); choices
 //! → `select` with inline `werte`; email, phone, IBAN and postcode → text with their
 //! format's pattern; a group with a rule that exactly one of its members is given → a choice
-//! group (`art` X); other rules → `regel` of type V whose text is the message. Not expressible
+//! group (`art` X); other rules → `regel` of type V whose text is the message, and so is a
+//! declaration that must be confirmed (`must be true`), inside its `datenfeld`. Not expressible
 //! in XDF3 and left out: `visible when`/`required when` conditions and pages. Texts are
 //! mapped to the XSD's character set (see `latin`). Timestamps are fixed, so the output is
 //! deterministic.
@@ -268,6 +269,18 @@ impl Export<'_> {
                 }
                 x.close("werte");
             }
+        }
+        if c.must_be_true {
+            // A declaration: XDF3 has no constant, so it is the field's own rule.
+            let mut rule_path = path.to_vec();
+            rule_path.push("must_be_true".to_string());
+            x.open("regel");
+            x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version));
+            x.leaf("name", &format!("{}_bestaetigt", field.name));
+            x.leaf("freitextRegel", "Die Erklärung muss bestätigt werden: zulässig ist nur der Wert „wahr“.");
+            x.leaf("letzteAenderung", TIMESTAMP);
+            x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "V");
+            x.close("regel");
         }
         if let Some(size) = c.max_size.filter(|s| *s > 0) {
             x.leaf("maxSize", &size.to_string());

@@ -295,14 +295,17 @@ impl Builder<'_> {
     pub(super) fn info_text(&self, field: &Field) -> Option<String> {
         let s = self.s;
         let c = &field.constraints;
-        let text = match &field.ty {
-            FieldType::Multiline => c.max_length.map(|n| strings::fill(s.max_chars, &[("n", &n.to_string())])),
+        match &field.ty {
+            FieldType::Multiline => c.max_length.map(|n| match n {
+                1 => s.max_one_char.to_string(),
+                n => strings::fill(s.max_chars, &[("n", &n.to_string())]),
+            }),
             FieldType::File => {
                 let mut parts = Vec::new();
                 if !c.accept.is_empty() {
-                    let types: Vec<String> =
-                        c.accept.iter().map(|a| a.trim_start_matches('.').to_uppercase()).collect();
-                    parts.push(strings::fill(s.file_types, &[("types", &types.join(", "))]));
+                    // The same readable names as the validators' `file_type` message.
+                    let types = crate::validate::messages::file_types(&c.accept, self.lang != "en");
+                    parts.push(strings::fill(s.file_types, &[("types", &types)]));
                 }
                 if let Some(size) = c.max_size {
                     parts.push(strings::fill(s.file_size, &[("size", &strings::file_size(size, &self.lang))]));
@@ -324,8 +327,7 @@ impl Builder<'_> {
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             _ => None,
-        };
-        text
+        }
     }
 
     /// A decimal of the submission (`12.5`) as the page's language writes it (`12,5`); any

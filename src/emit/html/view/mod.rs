@@ -279,18 +279,16 @@ impl<'a> Builder<'a> {
     }
 
     fn steps(&mut self) -> Vec<Step> {
+        // A page with every section shows each section's title as a heading, but no "Schritt 1
+        // von 5": on one page there are no steps.
         let titled = self.pages.len() > 1 && matches!(self.input.scope, Scope::All);
-        let n_pages = self.form.pages.len();
         let mut steps = Vec::new();
         for index in self.pages.clone() {
             let page = &self.form.pages[index];
             let id = format!("schritt-{}", index + 1);
-            let heading = titled.then(|| {
-                let title = page.title.as_ref().map(|t| tr(t, &self.lang)).unwrap_or_default();
-                format!("{} {} {} {}: {title}", self.s.step, index + 1, self.s.of, n_pages)
-            });
+            let heading = page.title.as_ref().filter(|_| titled).map(|t| tr(t, &self.lang));
             let hint = page.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
-            let level = if titled { 3 } else { 2 };
+            let level = if heading.is_some() { 3 } else { 2 };
             let items: Vec<&Item> = page.items.iter().collect();
             let nodes = self.items(&items, &[], &[], false, level);
             steps.push(Step { id, heading, heading_level: 2, hint, nodes });
@@ -424,6 +422,8 @@ impl<'a> Builder<'a> {
         let n_items = given.max(repeat.min as usize);
         let item_label = tr(&repeat.item_label, &self.lang);
         let children: Vec<&Item> = repeat.items.iter().collect();
+        // An item can be removed only while more than the minimum are left.
+        let removable = n_items > repeat.min as usize;
         let mut items = Vec::new();
         for index in 0..n_items {
             let mut item_concrete = concrete.to_vec();
@@ -438,19 +438,19 @@ impl<'a> Builder<'a> {
             let target = nodes.first().map(|n| n.target.clone()).unwrap_or_default();
             let error = self.error_of(&item_pointer, &item_id, &target, Some(item_slot));
             let number = (index + 1).to_string();
-            self.has_secondary = true;
+            self.has_secondary |= removable;
             items.push(RepeatItem {
                 legend: format!("{item_label} {number}"),
                 describedby: error.as_ref().map(|e| e.id.clone()),
                 error,
                 nodes,
-                remove: Button {
+                remove: removable.then(|| Button {
                     id: format!("{item_id}-entfernen"),
                     value: format!("entfernen:{id}:{index}"),
                     label: strings::fill(s.remove, &[("item", &item_label), ("n", &number)]),
                     primary: false,
                     describedby: None,
-                },
+                }),
                 id: item_id,
             });
         }
@@ -458,14 +458,18 @@ impl<'a> Builder<'a> {
         let mut add = (!at_max).then(|| Button {
             id: format!("{id}-hinzufuegen"),
             value: format!("hinzufuegen:{id}"),
-            label: strings::fill(s.add, &[("label", &tr(&repeat.label, &self.lang))]),
+            // "Kinder: weiteren Eintrag hinzufügen", also for a label written "Kinder:".
+            label: strings::fill(s.add, &[("label", tr(&repeat.label, &self.lang).trim_end().trim_end_matches(':'))]),
             primary: false,
             describedby: None,
         });
         if add.is_some() {
             self.has_secondary = true;
         }
-        let limit = repeat.max.map(|max| strings::fill(s.at_most_items, &[("n", &max.to_string())]));
+        let limit = repeat.max.map(|max| match max {
+            1 => s.at_most_one_item.to_string(),
+            max => strings::fill(s.at_most_items, &[("n", &max.to_string())]),
+        });
         let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
         let info = limit.as_ref().map(|text| Hint { id: format!("{id}-info"), text: text.clone() });
         // The repeat's own error is described by its first item (so the summary keeps field
