@@ -227,6 +227,11 @@ fn corpus_uses_every_language_feature() {
         .flat_map(|(_, f)| f.items())
         .any(|i| matches!(i, formwerk::ir::Item::Repeat(r) if r.min > 0 && r.max.is_some()));
     assert!(repeat_bounds, "no top-level repeat with both a minimum and a maximum");
+    let mut fields = Vec::new();
+    for (_, form) in typed {
+        formwerk::validate::for_each_field(form, &mut |f| fields.push(f.clone()));
+    }
+    assert!(fields.iter().any(|f| f.unit.is_some()), "no field with a `unit`");
 
     let sources: String = (0..session.db.ids().count())
         .map(|i| session.db.get(formwerk::source::FileId(i as u32)).text.clone())

@@ -388,3 +388,34 @@ pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnos
     );
     None
 }
+
+/// Whether a `unit` fits the field type: only integer and decimal fields hold a number that
+/// is measured in a unit (money is always in euros); an empty unit says nothing.
+pub fn unit(text: &ast::Text, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let help = match ty {
+        FieldType::Integer | FieldType::Decimal => None,
+        FieldType::Money => Some("money is always in euros and shows `€` itself; say what the amount is per in the label (\"Miete pro Monat\")"),
+        _ => Some("`unit` applies to integer and decimal fields; say the unit of other values in the label or hint"),
+    };
+    if let Some(help) = help {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotApplicable,
+                format!("`unit` does not apply to a field of type {}", type_name(ty)),
+                text.span,
+                "not applicable",
+            )
+            .with_help(help),
+        );
+        return false;
+    }
+    let blank = std::iter::once(&text.primary).chain(text.translations.iter().map(|(_, t)| t));
+    if let Some(empty) = blank.into_iter().find(|t| t.value.trim().is_empty()) {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidLiteral, "a unit must not be empty", empty.span, "empty unit")
+                .with_help("write the unit as citizens read it, e.g. `unit \"m²\"`, or leave `unit` out"),
+        );
+        return false;
+    }
+    true
+}

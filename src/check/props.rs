@@ -110,6 +110,7 @@ impl Context {
                 "max_size",
                 "autocomplete",
                 "control",
+                "unit",
             ],
             Context::Info => &["visible when"],
             Context::Rule => &["check", "at", "message"],
@@ -127,6 +128,7 @@ pub struct Props<'a> {
     pub description: Option<&'a ast::Text>,
     pub message: Option<&'a ast::Text>,
     pub item: Option<&'a ast::Text>,
+    pub unit: Option<&'a ast::Text>,
     pub version: Option<&'a ast::StringLit>,
     pub languages: Option<(&'a [ast::Ident], Span)>,
     pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
@@ -212,6 +214,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
                     TextKey::Description => &mut props.description,
                     TextKey::Message => &mut props.message,
                     TextKey::Item => &mut props.item,
+                    TextKey::Unit => &mut props.unit,
                 };
                 *slot = Some(text);
             }

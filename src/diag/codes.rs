@@ -486,9 +486,11 @@ Fix:
     /// A constraint or property does not apply to this field type.
     NotApplicable = "E0306", "not-applicable", Error,
 "The property has no meaning for this field type: `length` and `pattern`
-apply to text-like fields, `decimals` to decimal numbers, `min`/`max` to
-numbers, money and dates, `accept`/`max_size` to files, `control` to choices
-and booleans, and labels/hints to fields, groups and repeats.
+apply to text-like fields, `decimals` to decimal numbers (and `decimals 0`
+to money, for whole euros), `min`/`max` to numbers, money and dates,
+`accept`/`max_size` to files, `control` to choices and booleans, `unit` to
+integer and decimal fields (money is always in euros), and labels/hints to
+fields, groups and repeats.
 
 Example:
 

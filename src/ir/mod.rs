@@ -173,6 +173,10 @@ pub struct Field {
     pub autocomplete: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<Control>,
+    /// The unit of an integer or decimal field's value (`m²`), shown next to the input and
+    /// in messages that quote a bound; it does not change the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Text>,
 }
 
 /// The kind of value a field holds, and how it is written in a submission.

@@ -22,8 +22,9 @@ pub enum Kind {
     MinLength(u64),
     MaxLength(u64),
     Pattern(Option<Text>),
-    Minimum(String),
-    Maximum(String),
+    /// A bound as the form writes it, with the field's unit by language (empty: none).
+    Minimum(String, Text),
+    Maximum(String, Text),
     Decimals(u32),
     DateInvalid,
     DecimalInvalid,
@@ -57,8 +58,8 @@ impl Kind {
             Kind::MinLength(_) => "min_length",
             Kind::MaxLength(_) => "max_length",
             Kind::Pattern(_) => "pattern",
-            Kind::Minimum(_) => "minimum",
-            Kind::Maximum(_) => "maximum",
+            Kind::Minimum(..) => "minimum",
+            Kind::Maximum(..) => "maximum",
             Kind::Decimals(_) => "decimals",
             Kind::DateInvalid => "date_invalid",
             Kind::DecimalInvalid => "decimal_invalid",
@@ -109,7 +110,10 @@ impl Kind {
             Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
             Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
             Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
-            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, &quoted),
+            Kind::Minimum(bound, unit) | Kind::Maximum(bound, unit) => {
+                let unit = unit.get(lang).or_else(|| unit.values().next()).map_or("", String::as_str);
+                bound_message(self, bound, unit, de, &quoted)
+            }
             Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
             Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
             Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
@@ -149,18 +153,20 @@ impl Kind {
     }
 }
 
-/// "must be at least 3" for numbers, "must not be before 01.01.1900" for dates.
-fn bound_message(kind: &Kind, bound: &str, de: bool, quoted: &str) -> String {
-    let is_min = matches!(kind, Kind::Minimum(_));
+/// "must be at least 3" (or "3 m²" with a unit) for numbers, "must not be before
+/// 01.01.1900" for dates.
+fn bound_message(kind: &Kind, bound: &str, unit: &str, de: bool, quoted: &str) -> String {
+    let is_min = matches!(kind, Kind::Minimum(..));
+    let number = |text: String| if unit.is_empty() { text } else { format!("{text} {unit}") };
     match (Date::parse(bound).is_some(), is_min, de) {
         (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
         (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
         (true, true, false) => format!("{quoted} must not be before {bound}."),
         (true, false, false) => format!("{quoted} must not be after {bound}."),
-        (false, true, true) => format!("{quoted} muss mindestens {} sein.", bound_de(bound)),
-        (false, false, true) => format!("{quoted} darf höchstens {} sein.", bound_de(bound)),
-        (false, true, false) => format!("{quoted} must be at least {bound}."),
-        (false, false, false) => format!("{quoted} must be at most {bound}."),
+        (false, true, true) => format!("{quoted} muss mindestens {} sein.", number(bound_de(bound))),
+        (false, false, true) => format!("{quoted} darf höchstens {} sein.", number(bound_de(bound))),
+        (false, true, false) => format!("{quoted} must be at least {}.", number(bound.to_string())),
+        (false, false, false) => format!("{quoted} must be at most {}.", number(bound.to_string())),
     }
 }
 

@@ -160,6 +160,7 @@ impl<'f> Compiled<'f> {
             .map(|m| m.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect())
             .unwrap_or_default();
         let accept: Vec<&str> = c.accept.iter().map(String::as_str).collect();
+        let unit = field.unit.as_ref().map(label).unwrap_or_default();
         let spec = Spec {
             kind: field_kind(&field.ty, &is_code),
             min_length: c.min_length,
@@ -171,6 +172,7 @@ impl<'f> Compiled<'f> {
             max: c.max.as_ref().map(bound),
             accept: &accept,
             max_size: c.max_size,
+            unit: &unit,
         };
         sink.field(pointer, &Leaf::of(value), &spec, &label(&field.label));
     }

@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "6da68e53ab7c52b904e51f466978b36e3ff9041eacb8a54c18a38fc21ac833e3";
+pub const CONTENT_HASH: &str = "7597dde1640ebd28500df0ffb6497d54d593dafd28ec45a0364e5de537df0135";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Bankverbindung
@@ -251,10 +251,10 @@ pub struct HundeItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub chipnummer: ::std::option::Option<::std::string::String>,
-    /// Gewicht in kg
+    /// Gewicht, in kg
     #[serde(rename = "gewicht")]
     pub gewicht: ::std::string::String,
-    /// Schulterhöhe (Widerrist) in cm
+    /// Schulterhöhe (Widerrist), in cm
     #[serde(rename = "widerristhoehe")]
     pub widerristhoehe: i64,
     /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
@@ -1462,7 +1462,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     );
                 }
                 Some(value) => {
@@ -1483,9 +1483,10 @@ mod raw {
                                     "120",
                                 ),
                             ),
+                            unit: &[("de", "kg"), ("en", "kg")],
                             ..Spec::of(FieldKind::Decimal)
                         },
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     )
                 }
             }
@@ -1499,10 +1500,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     );
                 }
                 Some(value) => {
@@ -1522,12 +1520,10 @@ mod raw {
                                     "110",
                                 ),
                             ),
+                            unit: &[("de", "cm"), ("en", "cm")],
                             ..Spec::of(FieldKind::Integer)
                         },
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     )
                 }
             }

@@ -477,6 +477,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let fim = props.fim.and_then(|f| self.fim(f));
         let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
         let control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
+        let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
             name: name.name.clone(),
             label,
@@ -488,6 +490,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             fim,
             autocomplete,
             control,
+            unit,
         }))
     }
 

@@ -33,6 +33,7 @@ pub struct Strings {
     pub at_least: &'static str,
     pub at_most: &'static str,
     pub euro_suffix: &'static str,
+    pub unit: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -65,6 +66,7 @@ const DE: Strings = Strings {
     at_least: "Mindestens {n}.",
     at_most: "Höchstens {n}.",
     euro_suffix: "€",
+    unit: "Angabe in {unit}.",
 };
 
 const EN: Strings = Strings {
@@ -97,6 +99,7 @@ const EN: Strings = Strings {
     at_least: "At least {n}.",
     at_most: "At most {n}.",
     euro_suffix: "€",
+    unit: "In {unit}.",
 };
 
 /// The interface texts for `lang`.

@@ -420,6 +420,10 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
     }
     let mut annotated = schema;
     annotate(&mut annotated, &field.label, field.hint.as_ref(), field.fim.as_ref(), form);
+    if let Some(unit) = &field.unit {
+        // An annotation only: the value is the same number with or without its unit.
+        annotated["x-formwerk-unit"] = json!(unit);
+    }
     annotated
 }
 

@@ -527,6 +527,9 @@ impl Gen<'_> {
         if let Some(n) = c.max_size {
             member("max_size", quote! { Some(#n) });
         }
+        if let Some(unit) = &field.unit {
+            member("unit", label(unit));
+        }
         quote! {
             &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }
         }

@@ -216,7 +216,12 @@ impl Export<'_> {
     }
 
     fn field(&self, x: &mut Xml, field: &ir::Field, path: &[String]) {
-        self.field_head(x, field.fim.as_ref(), &field.name, self.text(&field.label), path);
+        // XDatenfelder has no unit: it becomes part of the label ("Gewicht in kg").
+        let label = match &field.unit {
+            Some(unit) => format!("{} in {}", self.text(&field.label), self.text(unit)),
+            None => self.text(&field.label).to_string(),
+        };
+        self.field_head(x, field.fim.as_ref(), &field.name, &label, path);
         if let Some(hint) = &field.hint {
             x.leaf("hilfetextEingabe", self.text(hint));
         }

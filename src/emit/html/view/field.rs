@@ -129,10 +129,12 @@ impl Builder<'_> {
                     FieldType::Integer => {
                         node.inputmode = (!allows_negative(field)).then_some("numeric");
                         node.width = Some("width_10");
+                        self.unit_suffix(field, &mut node);
                     }
                     FieldType::Decimal => {
                         node.inputmode = (!allows_negative(field)).then_some("decimal");
                         node.width = Some("width_10");
+                        self.unit_suffix(field, &mut node);
                     }
                     FieldType::Money => {
                         node.inputmode = (!allows_negative(field)).then_some("decimal");
@@ -310,11 +312,20 @@ impl Builder<'_> {
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             FieldType::Integer | FieldType::Decimal | FieldType::Money => {
+                let unit = field.unit.as_ref().map(|u| tr(u, &self.lang));
                 let number = |bound: &Option<Bound>| match bound {
-                    Some(Bound::Number { value }) => Some(self.number_text(value)),
+                    Some(Bound::Number { value }) => Some(match &unit {
+                        Some(unit) => format!("{} {unit}", self.number_text(value)),
+                        None => self.number_text(value),
+                    }),
                     _ => None,
                 };
                 let mut parts = Vec::new();
+                // The suffix next to the input is hidden from assistive technology: the
+                // unit reaches it here, in the field's description.
+                if let Some(unit) = &unit {
+                    parts.push(strings::fill(s.unit, &[("unit", unit)]));
+                }
                 if let Some(min) = number(&c.min) {
                     parts.push(strings::fill(s.at_least, &[("n", &min)]));
                 }
@@ -326,6 +337,14 @@ impl Builder<'_> {
             _ => None,
         };
         text
+    }
+
+    /// A number field with a unit shows it after the input, like money's `€`.
+    fn unit_suffix(&self, field: &Field, node: &mut Node) {
+        if let Some(unit) = &field.unit {
+            node.suffix = Some(tr(unit, &self.lang));
+            node.partial = "money";
+        }
     }
 
     /// A decimal of the submission (`12.5`) as the page's language writes it (`12,5`); any
