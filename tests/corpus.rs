@@ -232,6 +232,9 @@ fn corpus_uses_every_language_feature() {
         formwerk::validate::for_each_field(form, &mut |f| fields.push(f.clone()));
     }
     assert!(fields.iter().any(|f| f.unit.is_some()), "no field with a `unit`");
+    let whole_euros =
+        |f: &formwerk::ir::Field| f.ty == formwerk::ir::FieldType::Money && f.constraints.decimals == Some(0);
+    assert!(fields.iter().any(whole_euros), "no money field in whole euros (`decimals 0`)");
 
     let sources: String = (0..session.db.ids().count())
         .map(|i| session.db.get(formwerk::source::FileId(i as u32)).text.clone())

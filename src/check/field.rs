@@ -5,6 +5,7 @@
 //! field alter: integer "Alter" { min 0  max 130 }          // accepted
 //! field alter: integer "Alter" { min 18 max 16 }           // contradictory-bounds
 //! field name: text "Name" { decimals 2 }                    // not-applicable
+//! field miete: money "Miete" { decimals 0 }                 // whole euros
 //! field geburtsdatum: date "Geburtsdatum" { max today - 14 years }
 //! ```
 
@@ -102,11 +103,12 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     let min_ok = ordered || not_applicable("min", "`min` applies to integer, decimal, money and date fields");
     let max_ok = ordered || not_applicable("max", "`max` applies to integer, decimal, money and date fields");
     let decimals_help = if *ty == FieldType::Money {
-        "money always has at most two decimals"
+        "money has cents (at most two decimals) unless `decimals 0` makes it whole euros"
     } else {
-        "`decimals` applies to decimal fields"
+        "`decimals` applies to decimal fields, and `decimals 0` to money (whole euros)"
     };
-    let decimals_ok = *ty == FieldType::Decimal || not_applicable("decimals", decimals_help);
+    let whole_euros = *ty == FieldType::Money && props.decimals.is_some_and(|d| d.value == 0);
+    let decimals_ok = *ty == FieldType::Decimal || whole_euros || not_applicable("decimals", decimals_help);
     let file = *ty == FieldType::File;
     let accept_ok = file || not_applicable("accept", "`accept` applies to file fields");
     let size_ok = file || not_applicable("max_size", "`max_size` applies to file fields");
@@ -155,14 +157,15 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
         for (expr, value) in [(props.min, &out.min), (props.max, &out.max)] {
             if let (Some(expr), Some(Bound::Number { value })) = (expr, value) {
                 if Decimal::parse(value).is_some_and(|d| d.significant_scale() as u64 > decimals.value) {
+                    let message = match (whole_euros, decimals.value) {
+                        (true, _) => format!("bound {value} is not a whole number of euros"),
+                        (false, 0) => format!("bound {value} is not a whole number"),
+                        (false, 1) => format!("bound {value} has more than one decimal place"),
+                        (false, n) => format!("bound {value} has more than {n} decimal places"),
+                    };
                     diagnostics.push(
-                        Diagnostic::new(
-                            Code::InvalidBound,
-                            format!("bound {value} has more than {} decimal places", decimals.value),
-                            expr.span,
-                            "too precise",
-                        )
-                        .with_help("a bound must itself be a valid value of the field"),
+                        Diagnostic::new(Code::InvalidBound, message, expr.span, "too precise")
+                            .with_help("a bound must itself be a valid value of the field"),
                     );
                 }
             }

@@ -255,9 +255,11 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
                 Err(kind) => return Some(kind),
             };
             let Some(n) = formats::decimal(text) else { return Some(Kind::DecimalInvalid) };
-            let places = if let FieldKind::Money = spec.kind { Some(2) } else { spec.decimals };
+            let money = matches!(spec.kind, FieldKind::Money);
+            // Money has cents, unless the form asks for whole euros (`decimals 0`).
+            let places = if money { Some(spec.decimals.unwrap_or(2)) } else { spec.decimals };
             if let Some(places) = places.filter(|p| n.scale() > *p) {
-                return Some(Kind::Decimals(places));
+                return Some(if money && places == 0 { Kind::Cents } else { Kind::Decimals(places) });
             }
             bounds(&n, spec)
         }

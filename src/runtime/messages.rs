@@ -26,6 +26,8 @@ pub enum Kind {
     Minimum(String, Text),
     Maximum(String, Text),
     Decimals(u32),
+    /// Money with cents where the form asks for whole euros (`decimals 0`).
+    Cents,
     DateInvalid,
     DecimalInvalid,
     EmailInvalid,
@@ -60,7 +62,7 @@ impl Kind {
             Kind::Pattern(_) => "pattern",
             Kind::Minimum(..) => "minimum",
             Kind::Maximum(..) => "maximum",
-            Kind::Decimals(_) => "decimals",
+            Kind::Decimals(_) | Kind::Cents => "decimals",
             Kind::DateInvalid => "date_invalid",
             Kind::DecimalInvalid => "decimal_invalid",
             Kind::EmailInvalid => "email_invalid",
@@ -116,6 +118,8 @@ impl Kind {
             }
             Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
             Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
+            Kind::Cents if de => format!("{quoted} ist in ganzen Euro ohne Cent anzugeben."),
+            Kind::Cents => format!("{quoted} must be in whole euros, without cents."),
             Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
             Kind::DateInvalid => format!("{quoted} is not a valid date."),
             Kind::DecimalInvalid if de => format!("{quoted} ist keine gültige Zahl."),

@@ -428,6 +428,7 @@ mod tests {
         let all = [
             patterns::DECIMAL,
             patterns::MONEY,
+            patterns::WHOLE_EUROS,
             patterns::DATE,
             patterns::EMAIL,
             patterns::PHONE,

@@ -6,7 +6,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "af0480ec16b897f392ff4e287ddab45c89c436433f815a37ef76c2b2bfec1e34";
+pub const CONTENT_HASH: &str = "25bc44340c26becbd4c50bd91d66e06efb093cbe37f4f741cd856ec01b20de12";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person
@@ -3336,6 +3336,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            decimals: Some(0u32),
                             min: Some(
                                 Bound::Exact(
                                     crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),

@@ -34,6 +34,7 @@ pub struct Strings {
     pub at_most: &'static str,
     pub euro_suffix: &'static str,
     pub unit: &'static str,
+    pub whole_euros: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -67,6 +68,7 @@ const DE: Strings = Strings {
     at_most: "Höchstens {n}.",
     euro_suffix: "€",
     unit: "Angabe in {unit}.",
+    whole_euros: "In ganzen Euro, ohne Cent.",
 };
 
 const EN: Strings = Strings {
@@ -100,6 +102,7 @@ const EN: Strings = Strings {
     at_most: "At most {n}.",
     euro_suffix: "€",
     unit: "In {unit}.",
+    whole_euros: "In whole euros, without cents.",
 };
 
 /// The interface texts for `lang`.

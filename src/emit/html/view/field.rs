@@ -137,7 +137,9 @@ impl Builder<'_> {
                         self.unit_suffix(field, &mut node);
                     }
                     FieldType::Money => {
-                        node.inputmode = (!allows_negative(field)).then_some("decimal");
+                        // Whole euros need no decimal separator on the keyboard.
+                        let keyboard = if field.constraints.decimals == Some(0) { "numeric" } else { "decimal" };
+                        node.inputmode = (!allows_negative(field)).then_some(keyboard);
                         node.width = Some("width_10");
                         node.suffix = Some(s.euro_suffix.to_string());
                         node.partial = "money";
@@ -325,6 +327,9 @@ impl Builder<'_> {
                 // unit reaches it here, in the field's description.
                 if let Some(unit) = &unit {
                     parts.push(strings::fill(s.unit, &[("unit", unit)]));
+                }
+                if field.ty == FieldType::Money && c.decimals == Some(0) {
+                    parts.push(s.whole_euros.to_string());
                 }
                 if let Some(min) = number(&c.min) {
                     parts.push(strings::fill(s.at_least, &[("n", &min)]));
