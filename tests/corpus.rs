@@ -235,6 +235,14 @@ fn corpus_uses_every_language_feature() {
     let whole_euros =
         |f: &formwerk::ir::Field| f.ty == formwerk::ir::FieldType::Money && f.constraints.decimals == Some(0);
     assert!(fields.iter().any(whole_euros), "no money field in whole euros (`decimals 0`)");
+    let interpolated = |text: &formwerk::ir::Text| text.values().any(|t| !formwerk::ir::template::fields(t).is_empty());
+    assert!(fields.iter().any(|f| interpolated(&f.label)), "no label that names another answer");
+    let infos = forms.iter().any(|f| {
+        let mut texts = BTreeSet::new();
+        values_of(f, "text", &mut texts);
+        texts.iter().any(|t| t.contains("{") && !t.contains("{{"))
+    });
+    assert!(infos, "no info that names another answer");
 
     let sources: String = (0..session.db.ids().count())
         .map(|i| session.db.get(formwerk::source::FileId(i as u32)).text.clone())

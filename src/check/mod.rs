@@ -13,6 +13,7 @@ mod collide;
 mod defs;
 mod expr;
 mod field;
+mod interpolate;
 mod lower;
 mod modules;
 mod names;

@@ -721,4 +721,21 @@ scripts that read the first line) see it as text.
 Example: a file saved by an editor with the encoding \"UTF-8 with BOM\".
 
 Fix: save the file as plain UTF-8.";
+    /// A label, hint or info has a brace that is neither a placeholder nor a literal brace.
+    InvalidTemplate = "E0110", "invalid-template", Error,
+"Labels, hints and infos may show another answer: `{path}` names a field by
+its path, as in expressions (inside a repeat, the current item's field). A
+literal brace is written twice, `{{` or `}}`. A brace that opens no
+placeholder, a placeholder that is not closed, or one that names no field
+path is an error; a path that names no field is `unknown-name`.
+
+Example:
+
+    field miete: money \"Miete für {wohnung.adresse\"
+    info hinweis \"Mengen {in Stück}\"
+
+Fix:
+
+    field miete: money \"Miete für {wohnung.adresse}\"
+    info hinweis \"Mengen {{in Stück}}\"";
 }

@@ -174,7 +174,7 @@ impl<'f> Compiled<'f> {
             max_size: c.max_size,
             unit: &unit,
         };
-        sink.field(pointer, &Leaf::of(value), &spec, &label(&field.label));
+        sink.field(pointer, &Leaf::of(value), &spec, &label(&ir::template::neutral(&field.label)));
     }
 }
 
@@ -279,7 +279,8 @@ struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     fn push(&mut self, pointer: &str, kind: Kind, label_text: &ir::Text) {
-        self.sink.push(pointer, kind, &label(label_text));
+        // A label that names other answers is quoted without them (`ir::template`).
+        self.sink.push(pointer, kind, &label(&ir::template::neutral(label_text)));
     }
 
     fn holds(&mut self, condition: Option<&ir::Expr>) -> bool {

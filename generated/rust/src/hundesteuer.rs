@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "7597dde1640ebd28500df0ffb6497d54d593dafd28ec45a0364e5de537df0135";
+pub const CONTENT_HASH: &str = "27fcb13b1d76eb0d184dcee468ae4321c92f507f2db897f99ffdbdf3c4ce416e";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Bankverbindung
@@ -235,7 +235,7 @@ pub struct HundeItem {
     /// Geschlecht
     #[serde(rename = "geschlecht")]
     pub geschlecht: Hundegeschlecht,
-    /// Geburtsdatum des Hundes
+    /// Geburtsdatum von {hunde.name}
     #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Woher stammt der Hund?
@@ -1345,10 +1345,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     );
                 }
                 Some(value) => {
@@ -1360,10 +1357,7 @@ mod raw {
                             max: Some(Bound::Today(0i64, DurationUnit::Days)),
                             ..Spec::of(FieldKind::Date)
                         },
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     )
                 }
             }

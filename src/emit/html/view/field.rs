@@ -71,7 +71,7 @@ impl Builder<'_> {
         let name = name_of(concrete);
         let value = self.value_at(concrete);
         let s = self.s;
-        let hint = field.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+        let hint = field.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
         let hint = match (kind, hint) {
             (Kind::Date, None) => Some(Hint { id: format!("{id}-hinweis"), text: s.date_hint.to_string() }),
             (Kind::Checkboxes, None) => Some(Hint { id: format!("{id}-hinweis"), text: s.select_all.to_string() }),
@@ -91,7 +91,7 @@ impl Builder<'_> {
             partial: "text",
             id: id.to_string(),
             name: name.clone(),
-            label: tr(&field.label, &self.lang),
+            label: self.template(&field.label),
             optional: field.required == Requirement::Never,
             describedby: describedby(&[&hint, &info, &error]),
             hint,
