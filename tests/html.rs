@@ -382,3 +382,61 @@ fn limits_read_in_the_singular() {
         "{en}"
     );
 }
+
+#[test]
+fn interpolated_texts_show_the_current_answer_escaped_or_a_placeholder() {
+    let form = fixture(
+        r#"
+codelist Art "Art" {
+  code "m" "Miete"
+  code "e" "Eigentum"
+}
+form f {
+  title "Wohngeld"
+  version "1.0.0"
+  languages de, en
+  field vorname: text "Vorname" en "First name" required
+  field art: choice of Art "Wohnform" en "Housing" required
+  field einkommen: money "Einkommen von {vorname}" en "Income of {vorname}" {
+    hint "Bei {art}: netto, {{ohne Kindergeld}}" en "For {art}: net"
+  }
+  repeat kinder "Kinder von {vorname}" en "Children of {vorname}" 0..3 {
+    item "Kind" en "Child"
+    field name: text "Name" en "Name"
+    field schule: text "Schule von {name}" en "School of {name}"
+  }
+  info dank "Danke, {vorname}!" en "Thank you, {vorname}!"
+}
+"#,
+    );
+    // Without answers, every placeholder is the neutral `…`; literal braces are single.
+    let empty = json!({});
+    let html = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(html.contains("Einkommen von …"), "{html}");
+    assert!(html.contains("Bei …: netto, {ohne Kindergeld}"), "{html}");
+    assert!(html.contains("Danke, …!"), "{html}");
+    assert!(!html.contains("{vorname}"), "{html}");
+
+    // With answers: the text, the chosen option's label, each repeat item's own answer, and
+    // hostile answers escaped like every other text.
+    let values = json!({
+        "vorname": "<script>alert(1)</script>",
+        "art": "m",
+        "kinder": [{ "name": "Ada" }, { "name": "Bob & \"Co\"" }, {}]
+    });
+    let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(html.contains("Einkommen von &lt;script&gt;"), "{html}");
+    assert!(html.contains("Bei Miete: netto"), "{html}");
+    assert!(html.contains("Schule von Ada"), "{html}");
+    assert!(html.contains("Schule von Bob &amp; &quot;Co&quot;"), "{html}");
+    assert!(html.contains("Schule von …"), "{html}");
+    let en = html::render_page(&form, &input("en", &values, None), &Theme::default()).unwrap();
+    assert!(en.contains("School of Ada") && en.contains("For Miete: net"), "{en}");
+
+    // Messages quote a label without answers, in the reference validator and so in the page.
+    let report = Compiled::new(&form).validate(&json!({ "einkommen": "1.234" }), &options());
+    let violation = report.violations.iter().find(|v| v.pointer == "/einkommen").expect("a violation at /einkommen");
+    let message = &violation.messages["de"];
+    assert!(message.contains("„Einkommen von …“"), "{message}");
+}

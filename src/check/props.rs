@@ -111,6 +111,7 @@ impl Context {
                 "autocomplete",
                 "control",
                 "must be true",
+                "unit",
             ],
             Context::Info => &["visible when"],
             Context::Rule => &["check", "at", "message"],
@@ -128,6 +129,7 @@ pub struct Props<'a> {
     pub description: Option<&'a ast::Text>,
     pub message: Option<&'a ast::Text>,
     pub item: Option<&'a ast::Text>,
+    pub unit: Option<&'a ast::Text>,
     pub version: Option<&'a ast::StringLit>,
     pub languages: Option<(&'a [ast::Ident], Span)>,
     pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
@@ -215,6 +217,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
                     TextKey::Description => &mut props.description,
                     TextKey::Message => &mut props.message,
                     TextKey::Item => &mut props.item,
+                    TextKey::Unit => &mut props.unit,
                 };
                 *slot = Some(text);
             }

@@ -578,7 +578,7 @@ fn bad_values(
         FieldType::Decimal | FieldType::Money => {
             out.push((json!("1,5"), "decimal_invalid"));
             out.push((json!(12.5), "type"));
-            let places = if field.ty == FieldType::Money { Some(2) } else { c.decimals };
+            let places = if field.ty == FieldType::Money { Some(c.decimals.unwrap_or(2)) } else { c.decimals };
             if let Some(places) = places {
                 out.push((json!(format!("0.{}1", "0".repeat(places as usize))), "decimals"));
             }

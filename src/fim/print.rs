@@ -216,18 +216,18 @@ impl<'a> Printer<'a> {
         }
         if multiplicity.is_single() {
             let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
-            self.out.open(Line::new("group").name(&name).string(&label).word(flag));
+            self.out.open(Line::new("group").name(&name).template(&label).word(flag));
         } else {
             self.out.open(
                 Line::new("repeat")
                     .name(&name)
-                    .string(&label)
+                    .template(&label)
                     .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
             );
             self.out.line(Line::new("item").string(&label));
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-            self.out.line(Line::new("hint").string(&hint));
+            self.out.line(Line::new("hint").template(&hint));
         }
         self.fim(&group.ident);
         for rule in &group.rules {
@@ -334,7 +334,7 @@ impl<'a> Printer<'a> {
                 for note in notes {
                     self.out.comment(note);
                 }
-                self.out.line(Line::new("info").name(&name).string(&text));
+                self.out.line(Line::new("info").name(&name).template(&text));
                 None
             }
             Kind::Field { ty, constraints } => {
@@ -344,7 +344,7 @@ impl<'a> Printer<'a> {
                     self.out.open(
                         Line::new("repeat")
                             .name(&name)
-                            .string(&label)
+                            .template(&label)
                             .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
                     );
                     self.out.line(Line::new("item").string(&label));
@@ -357,12 +357,12 @@ impl<'a> Printer<'a> {
                     Type::Simple(ty) => head.word(ty),
                     Type::Choice(list) => head.word("choice").word("of").name(list),
                 };
-                let head = head.string(&label);
+                let head = head.template(&label);
                 // One value per item of a repeated field.
                 let head = if multiplicity.min >= 1 || repeated { head.word("required") } else { head };
                 self.out.open(head);
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-                    self.out.line(Line::new("hint").string(&hint));
+                    self.out.line(Line::new("hint").template(&hint));
                 }
                 self.fim(&field.ident);
                 for constraint in constraints {

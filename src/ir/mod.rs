@@ -26,6 +26,7 @@
 //! condition is true (unknown hides it); a rule is violated only when its check is false.
 
 mod expr;
+pub mod template;
 
 pub use expr::{AggregateFunc, ArithOp, CompareOp, Expr, Literal, ValueType};
 
@@ -46,7 +47,9 @@ pub struct Bundle {
     pub forms: Vec<Form>,
 }
 
-/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`.
+/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`. The labels and
+/// hints of fields, groups and repeats and the text of an info are templates that may name
+/// other answers (`{antragsteller.vorname}`, literal braces `{{` `}}`; see [`template`]).
 pub type Text = BTreeMap<String, String>;
 
 /// One checked form.
@@ -173,6 +176,10 @@ pub struct Field {
     pub autocomplete: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<Control>,
+    /// The unit of an integer or decimal field's value (`m²`), shown next to the input and
+    /// in messages that quote a bound; it does not change the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Text>,
 }
 
 /// The kind of value a field holds, and how it is written in a submission.

@@ -107,6 +107,8 @@ pub enum TextKey {
     Description,
     Message,
     Item,
+    /// The unit of a number field (`unit "m²"`).
+    Unit,
 }
 
 impl TextKey {
@@ -118,6 +120,7 @@ impl TextKey {
             TextKey::Description => "description",
             TextKey::Message => "message",
             TextKey::Item => "item",
+            TextKey::Unit => "unit",
         }
     }
 }

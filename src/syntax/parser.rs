@@ -179,6 +179,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "rule",
     "section",
     "title",
+    "unit",
     "urn",
     "version",
     "visible",
@@ -544,6 +545,7 @@ impl Lower {
                     "title" => TextKey::Title,
                     "description" => TextKey::Description,
                     "message" => TextKey::Message,
+                    "unit" => TextKey::Unit,
                     _ => TextKey::Item,
                 };
                 StmtKind::Text { key, text: self.text(inner.next()?) }

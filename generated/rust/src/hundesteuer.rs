@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "1cdf45f0c7995cfb506173297c17c41589d53c38afce21d0afa916aeadfd28d5";
+pub const CONTENT_HASH: &str = "38d8767d3498719e3680adc13bc6e92394c3398b65069d102aa3d6838063423a";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Bankverbindung
@@ -235,7 +235,7 @@ pub struct HundeItem {
     /// Geschlecht
     #[serde(rename = "geschlecht")]
     pub geschlecht: Hundegeschlecht,
-    /// Geburtsdatum des Hundes
+    /// Geburtsdatum von {hunde.name}
     #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Woher stammt der Hund?
@@ -251,10 +251,10 @@ pub struct HundeItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub chipnummer: ::std::option::Option<::std::string::String>,
-    /// Gewicht in kg
+    /// Gewicht, in kg
     #[serde(rename = "gewicht")]
     pub gewicht: ::std::string::String,
-    /// Schulterhöhe (Widerrist) in cm
+    /// Schulterhöhe (Widerrist), in cm
     #[serde(rename = "widerristhoehe")]
     pub widerristhoehe: i64,
     /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
@@ -1345,10 +1345,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     );
                 }
                 Some(value) => {
@@ -1360,10 +1357,7 @@ mod raw {
                             max: Some(Bound::Today(0i64, DurationUnit::Days)),
                             ..Spec::of(FieldKind::Date)
                         },
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     )
                 }
             }
@@ -1462,7 +1456,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     );
                 }
                 Some(value) => {
@@ -1483,9 +1477,10 @@ mod raw {
                                     "120",
                                 ),
                             ),
+                            unit: &[("de", "kg"), ("en", "kg")],
                             ..Spec::of(FieldKind::Decimal)
                         },
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     )
                 }
             }
@@ -1499,10 +1494,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     );
                 }
                 Some(value) => {
@@ -1522,12 +1514,10 @@ mod raw {
                                     "110",
                                 ),
                             ),
+                            unit: &[("de", "cm"), ("en", "cm")],
                             ..Spec::of(FieldKind::Integer)
                         },
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     )
                 }
             }

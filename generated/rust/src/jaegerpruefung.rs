@@ -6,7 +6,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "b453e4ad392c71b1950582720ef7be1bc3c06a4d60b943c528888d0e5bf810c2";
+pub const CONTENT_HASH: &str = "9b560243ef38adaa8d1efeda58f0bfe76a0c9f42bef0fbbeeedeb4d44cbad1cb";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person
@@ -85,10 +85,10 @@ pub struct AusbildungItem {
     /// Ende
     #[serde(rename = "ende")]
     pub ende: ::std::string::String,
-    /// Stunden Theorie
+    /// Theorie, in Std.
     #[serde(rename = "stunden_theorie")]
     pub stunden_theorie: i64,
-    /// Stunden Praxis (einschließlich Schießausbildung)
+    /// Praxis (einschließlich Schießausbildung), in Std.
     #[serde(rename = "stunden_praxis")]
     pub stunden_praxis: i64,
     /// Teilnahmebescheinigung
@@ -1918,7 +1918,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                        &[("de", "Theorie"), ("en", "Theory")],
                     );
                 }
                 Some(value) => {
@@ -1938,9 +1938,10 @@ mod raw {
                                     "300",
                                 ),
                             ),
+                            unit: &[("de", "Std."), ("en", "h")],
                             ..Spec::of(FieldKind::Integer)
                         },
-                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                        &[("de", "Theorie"), ("en", "Theory")],
                     )
                 }
             }
@@ -1955,8 +1956,8 @@ mod raw {
                         ptr,
                         Kind::Required,
                         &[
-                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Hours of practice (including shooting training)"),
+                            ("de", "Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Practice (including shooting training)"),
                         ],
                     );
                 }
@@ -1977,11 +1978,12 @@ mod raw {
                                     "300",
                                 ),
                             ),
+                            unit: &[("de", "Std."), ("en", "h")],
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[
-                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Hours of practice (including shooting training)"),
+                            ("de", "Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Practice (including shooting training)"),
                         ],
                     )
                 }
@@ -3334,6 +3336,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            decimals: Some(0u32),
                             min: Some(
                                 Bound::Exact(
                                     crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),

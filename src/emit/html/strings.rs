@@ -37,6 +37,8 @@ pub struct Strings {
     pub at_most_one_item: &'static str,
     /// `max_chars` for a limit of one.
     pub max_one_char: &'static str,
+    pub unit: &'static str,
+    pub whole_euros: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -71,6 +73,8 @@ const DE: Strings = Strings {
     euro_suffix: "€",
     at_most_one_item: "Sie können höchstens einen Eintrag angeben.",
     max_one_char: "Sie können ein Zeichen eingeben.",
+    unit: "Angabe in {unit}.",
+    whole_euros: "In ganzen Euro, ohne Cent.",
 };
 
 const EN: Strings = Strings {
@@ -105,6 +109,8 @@ const EN: Strings = Strings {
     euro_suffix: "€",
     at_most_one_item: "You can enter at most one entry.",
     max_one_char: "You can enter 1 character.",
+    unit: "In {unit}.",
+    whole_euros: "In whole euros, without cents.",
 };
 
 /// The interface texts for `lang`.

@@ -335,7 +335,9 @@ impl Gen<'_> {
             Item::Repeat(r) => (r.visible.as_ref(), &r.label),
             Item::Info(_) => return TokenStream::new(),
         };
-        let item_label = label(item_label);
+        // Messages quote a label that names other answers without them, as the reference
+        // validator does (`ir::template::neutral`).
+        let item_label = label(&ir::template::neutral(item_label));
         let cx = ExprCx::new(self.form, &self.repeats);
         let hidden = visible.map(|condition| {
             let condition = cx.expr(condition, scope);
@@ -540,6 +542,9 @@ impl Gen<'_> {
         }
         if c.must_be_true {
             member("must_be_true", quote! { true });
+        }
+        if let Some(unit) = &field.unit {
+            member("unit", label(unit));
         }
         quote! {
             &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }

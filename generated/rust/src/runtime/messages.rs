@@ -22,9 +22,12 @@ pub enum Kind {
     MinLength(u64),
     MaxLength(u64),
     Pattern(Option<Text>),
-    Minimum(String),
-    Maximum(String),
+    /// A bound as the form writes it, with the field's unit by language (empty: none).
+    Minimum(String, Text),
+    Maximum(String, Text),
     Decimals(u32),
+    /// Money with cents where the form asks for whole euros (`decimals 0`).
+    Cents,
     DateInvalid,
     DecimalInvalid,
     EmailInvalid,
@@ -59,9 +62,9 @@ impl Kind {
             Kind::MinLength(_) => "min_length",
             Kind::MaxLength(_) => "max_length",
             Kind::Pattern(_) => "pattern",
-            Kind::Minimum(_) => "minimum",
-            Kind::Maximum(_) => "maximum",
-            Kind::Decimals(_) => "decimals",
+            Kind::Minimum(..) => "minimum",
+            Kind::Maximum(..) => "maximum",
+            Kind::Decimals(_) | Kind::Cents => "decimals",
             Kind::DateInvalid => "date_invalid",
             Kind::DecimalInvalid => "decimal_invalid",
             Kind::EmailInvalid => "email_invalid",
@@ -127,13 +130,18 @@ impl Kind {
             Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
             Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
             Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
-            Kind::Minimum(bound) | Kind::Maximum(bound) => bound_message(self, bound, de, quoted),
+            Kind::Minimum(bound, unit) | Kind::Maximum(bound, unit) => {
+                let unit = unit.get(lang).or_else(|| unit.values().next()).map_or("", String::as_str);
+                bound_message(self, bound, unit, de, quoted)
+            }
             Kind::Decimals(0) if de => format!("{quoted} muss eine ganze Zahl sein."),
             Kind::Decimals(0) => format!("{quoted} must be a whole number."),
             Kind::Decimals(1) if de => format!("{quoted} darf höchstens eine Nachkommastelle haben."),
             Kind::Decimals(1) => format!("{quoted} may have at most 1 decimal place."),
             Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
             Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
+            Kind::Cents if de => format!("{quoted} ist in ganzen Euro ohne Cent anzugeben."),
+            Kind::Cents => format!("{quoted} must be in whole euros, without cents."),
             Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
             Kind::DateInvalid => format!("{quoted} is not a valid date."),
             Kind::DecimalInvalid if de => format!("{quoted} ist keine gültige Zahl."),
@@ -226,18 +234,20 @@ fn file_type(entry: &str, de: bool) -> String {
     }
 }
 
-/// "must be at least 3" for numbers, "must not be before 01.01.1900" for dates.
-fn bound_message(kind: &Kind, bound: &str, de: bool, quoted: &str) -> String {
-    let is_min = matches!(kind, Kind::Minimum(_));
+/// "must be at least 3" (or "3 m²" with a unit) for numbers, "must not be before
+/// 01.01.1900" for dates.
+fn bound_message(kind: &Kind, bound: &str, unit: &str, de: bool, quoted: &str) -> String {
+    let is_min = matches!(kind, Kind::Minimum(..));
+    let number = |text: String| if unit.is_empty() { text } else { format!("{text} {unit}") };
     match (Date::parse(bound).is_some(), is_min, de) {
         (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
         (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
         (true, true, false) => format!("{quoted} must not be before {bound}."),
         (true, false, false) => format!("{quoted} must not be after {bound}."),
-        (false, true, true) => format!("{quoted} muss mindestens {} sein.", bound_de(bound)),
-        (false, false, true) => format!("{quoted} darf höchstens {} sein.", bound_de(bound)),
-        (false, true, false) => format!("{quoted} must be at least {bound}."),
-        (false, false, false) => format!("{quoted} must be at most {bound}."),
+        (false, true, true) => format!("{quoted} muss mindestens {} sein.", number(bound_de(bound))),
+        (false, false, true) => format!("{quoted} darf höchstens {} sein.", number(bound_de(bound))),
+        (false, true, false) => format!("{quoted} must be at least {}.", number(bound.to_string())),
+        (false, false, false) => format!("{quoted} must be at most {}.", number(bound.to_string())),
     }
 }
 

@@ -8,6 +8,7 @@
 //! pointer; the summary lists one link per inline error, in field order.
 
 mod field;
+mod interpolate;
 mod model;
 
 pub use model::*;
@@ -331,13 +332,13 @@ impl<'a> Builder<'a> {
                     let conditional = conditional || group.required != Requirement::Always;
                     let children = self.items(&children, &item_path, &item_concrete, conditional, level);
                     let hint =
-                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
                     let target = children.first().map(|c| c.target.clone()).unwrap_or_default();
                     let error = self.error_of(&pointer, &id, &target, Some(slot));
                     Node {
                         partial: "group",
                         describedby: describedby(&[&hint, &None, &error]),
-                        label: tr(&group.label, &self.lang),
+                        label: self.template(&group.label),
                         optional: group.required == Requirement::Never,
                         invalid: error.is_some(),
                         id: id.clone(),
@@ -350,7 +351,7 @@ impl<'a> Builder<'a> {
                 }
                 Item::Repeat(repeat) => self.repeat(repeat, &item_path, &item_concrete, &id, conditional, level),
                 Item::Info(info) => {
-                    Node { partial: "info", id: id.clone(), text: tr(&info.text, &self.lang), ..Node::default() }
+                    Node { partial: "info", id: id.clone(), text: self.template(&info.text), ..Node::default() }
                 }
             };
             node.panel = panel;
@@ -459,7 +460,7 @@ impl<'a> Builder<'a> {
             id: format!("{id}-hinzufuegen"),
             value: format!("hinzufuegen:{id}"),
             // "Kinder: weiteren Eintrag hinzufügen", also for a label written "Kinder:".
-            label: strings::fill(s.add, &[("label", tr(&repeat.label, &self.lang).trim_end().trim_end_matches(':'))]),
+            label: strings::fill(s.add, &[("label", self.template(&repeat.label).trim_end().trim_end_matches(':'))]),
             primary: false,
             describedby: None,
         });
@@ -470,7 +471,7 @@ impl<'a> Builder<'a> {
             1 => s.at_most_one_item.to_string(),
             max => strings::fill(s.at_most_items, &[("n", &max.to_string())]),
         });
-        let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+        let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
         let info = limit.as_ref().map(|text| Hint { id: format!("{id}-info"), text: text.clone() });
         // The repeat's own error is described by its first item (so the summary keeps field
         // order), or by the add button when there is no item yet.
@@ -499,7 +500,7 @@ impl<'a> Builder<'a> {
         Node {
             partial: "repeat",
             id: id.to_string(),
-            label: tr(&repeat.label, &self.lang),
+            label: self.template(&repeat.label),
             heading_level: level,
             hint,
             info,
