@@ -36,7 +36,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The IR format version; part of every serialised form.
-pub const VERSION: u32 = 1;
+///
+/// - 2: `Constraints.must_be_true`, `Field.unit`, `Constraints.decimals` on money (`0`: whole
+///   euros), and texts (labels, hints, infos) that may hold `{path}` placeholders.
+pub const VERSION: u32 = 2;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
 pub type Path = Vec<String>;

@@ -6,7 +6,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "58b6a375318eb0f152d4711137474c795a2a3f27985b483a78d10fc6157e6ca3";
+pub const CONTENT_HASH: &str = "cfcc06c29501616b5a6de4f7cf22543d9d2b6ff0c624204e970c59608a51869d";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags

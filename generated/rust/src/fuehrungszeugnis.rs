@@ -6,7 +6,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "d07a2b021783f5f47787a321006166e0a35c3b40714a4358f8be8856c9d46658";
+pub const CONTENT_HASH: &str = "fd82fb0a489e9143bd3f0c0d6dfe8ab7da4cb6614f887c58b719153e7951b3dd";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Führungszeugnisses

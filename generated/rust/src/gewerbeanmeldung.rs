@@ -6,7 +6,7 @@ pub const ID: &str = "gewerbeanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "e60d7f8bf8403c76deabd51bd76cb5695b8d309363130b2cf67b2827ab2bf75b";
+pub const CONTENT_HASH: &str = "d8fdd818cdc743240ef87a39b8c4db5548b2eaef226bbdcb04b1e6e3e5dcd040";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Aufenthaltstitel

@@ -6,7 +6,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "9b560243ef38adaa8d1efeda58f0bfe76a0c9f42bef0fbbeeedeb4d44cbad1cb";
+pub const CONTENT_HASH: &str = "314ada094360aef5e3613dac32d524494b19ad55eab7f0f8108466d487447cbd";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person

@@ -6,7 +6,7 @@ pub const ID: &str = "wohnsitzanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "7410024ace45e44c6399978de0dc70abb2064c3b69ba9d39251db004ced32c87";
+pub const CONTENT_HASH: &str = "137b71655d9decdc3a86f17b043f1012343cea9acd90b0d61114030f1a1669eb";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Ausweisdokument
