@@ -137,7 +137,9 @@ fn theme_files_are_read_only_when_they_are_small_regular_utf8_files() {
     use std::os::unix::ffi::OsStrExt;
     let secret = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret.path(), "a { color: red } /* SECRET_TOKEN=hunter2 */").unwrap();
-    let cases: Vec<(&str, &str, Box<dyn Fn(&Path)>)> = vec![
+    // (what the case is, the reason the refusal must give, how to make the theme directory)
+    type Case<'a> = (&'a str, &'a str, Box<dyn Fn(&Path) + 'a>);
+    let cases: Vec<Case> = vec![
         (
             "link to a readable CSS file",
             "is a symbolic link",
