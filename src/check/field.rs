@@ -75,6 +75,16 @@ pub const AUTOCOMPLETE_TOKENS: &[&str] = &[
     "organization-title",
 ];
 
+/// Whether `value` is what `accept` takes: an extension (`.pdf`) or a media type
+/// (`image/jpeg`, `image/*`). The FIM import asks the same question before it prints one.
+pub fn is_file_type(value: &str) -> bool {
+    let extension = value.len() > 1 && value.starts_with('.') && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
+    let media_type = value.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
+    });
+    extension || media_type
+}
+
 /// Lowers the constraints of a field of type `ty`; reports those that do not apply.
 pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics: &mut Vec<Diagnostic>) -> Constraints {
     let mut out = Constraints::default();
@@ -174,14 +184,7 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     if let (true, Some((list, _))) = (accept_ok, props.accept) {
         for entry in list {
             let value = entry.value.trim();
-            let extension =
-                value.len() > 1 && value.starts_with('.') && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
-            let media_type = value.split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && !b.is_empty()
-                    && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
-            });
-            if extension || media_type {
+            if is_file_type(value) {
                 out.accept.push(value.to_ascii_lowercase());
             } else {
                 diagnostics.push(

@@ -24,7 +24,7 @@ mod satisfiable;
 mod text;
 mod tree;
 
-pub use field::AUTOCOMPLETE_TOKENS;
+pub use field::{is_file_type, AUTOCOMPLETE_TOKENS};
 pub use pattern::portable as portable_pattern;
 
 use std::collections::BTreeMap;

@@ -524,7 +524,13 @@ impl<'a> Printer<'a> {
         if ty == "file" {
             let mut accept: Option<Line> = None;
             for media_type in &field.media_types {
-                let media_type = media_type.to_ascii_lowercase();
+                let media_type = media_type.trim().to_ascii_lowercase();
+                // The checker's own rule: a type it would reject stays a comment.
+                if !crate::check::is_file_type(&media_type) {
+                    self.warn(id, format!("\"{}\" is not a file type; kept as a comment", one_line(&media_type)));
+                    notes.push(Comment::new("FIM file type (not a file type): ").prose(&media_type));
+                    continue;
+                }
                 accept = Some(match accept {
                     None => Line::new("accept").string(&media_type),
                     Some(line) => line.glue(",").string(&media_type),
