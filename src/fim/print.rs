@@ -218,13 +218,7 @@ impl<'a> Printer<'a> {
             let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
             self.out.open(Line::new("group").name(&name).template(&label).word(flag));
         } else {
-            self.out.open(
-                Line::new("repeat")
-                    .name(&name)
-                    .template(&label)
-                    .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
-            );
-            self.out.line(Line::new("item").string(&label));
+            self.open_repeat(&name, &label, multiplicity);
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
             self.out.line(Line::new("hint").template(&hint));
@@ -249,6 +243,17 @@ impl<'a> Printer<'a> {
     }
 
     /// An "Auswahlgruppe": exactly one of the members is given.
+    /// Opens a `repeat` for an element FIM allows several times, with its item label.
+    fn open_repeat(&mut self, name: &Name, label: &str, multiplicity: Multiplicity) {
+        self.out.open(
+            Line::new("repeat")
+                .name(name)
+                .template(label)
+                .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
+        );
+        self.out.line(Line::new("item").string(label));
+    }
+
     fn choice_rule(&mut self, group: &Name, members: &[(Option<Name>, String)]) {
         let names: Vec<&Name> = members.iter().filter_map(|(n, _)| n.as_ref()).collect();
         if names.len() < 2 {
@@ -341,13 +346,7 @@ impl<'a> Printer<'a> {
                 let name = scope.claim(names::snake(&label, "feld"));
                 let repeated = !multiplicity.is_single();
                 if repeated {
-                    self.out.open(
-                        Line::new("repeat")
-                            .name(&name)
-                            .template(&label)
-                            .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
-                    );
-                    self.out.line(Line::new("item").string(&label));
+                    self.open_repeat(&name, &label, multiplicity);
                 }
                 for note in notes {
                     self.out.comment(note);
