@@ -170,3 +170,19 @@ pub fn form_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// A project's form (`forms/antrag.form`) that checks clean, using a code list from a module.
+pub const GOOD: &str = r#"use common.codes
+form antrag {
+  title "Antrag" en "Application"
+  version "1.0.0"
+  languages de, en
+  field art: choice of Art "Art" en "Kind" required
+}
+"#;
+
+/// The module `GOOD` uses (`forms/common/codes.form`).
+pub const CODES: &str = r#"codelist Art "Art" en "Kind" {
+  code "A" "Erste" en "First"
+}
+"#;
