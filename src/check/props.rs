@@ -249,7 +249,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
 fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
     let keyword = stmt.kind.keyword();
     let accepted = context.accepts().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    let mut help = format!("{} accepts: {accepted}", capitalise(context.describe()));
+    let mut help = format!("{}, only these are allowed: {accepted}", capitalise(context.describe()));
     if keyword == "section" {
         help = "sections are the pages of a form: they may appear only directly inside `form`".to_string();
     } else if matches!(context, Context::GroupInstance | Context::RepeatInstance)
@@ -259,6 +259,11 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
             .to_string();
     } else if context == Context::Form && matches!(keyword, "field" | "group" | "repeat" | "info") {
         help = "this form has sections: put every field, group, repeat and info into one of them".to_string();
+    } else if FIELD_ONLY.contains(&keyword) && context != Context::Field {
+        help = format!(
+            "`{keyword}` belongs to a field: write it in the field's block, e.g. `field x: … \"Label\" {{ {keyword} … }}` \
+             (after the label, a field's line takes only `required`, `optional` or `must be true`)"
+        );
     } else if context == Context::File && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section") {
         help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
     }
@@ -270,6 +275,10 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
     )
     .with_help(help)
 }
+
+/// Statements only a field accepts.
+const FIELD_ONLY: &[&str] =
+    &["length", "min", "max", "decimals", "pattern", "accept", "max_size", "autocomplete", "control", "unit"];
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

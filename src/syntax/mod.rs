@@ -4,6 +4,7 @@
 //! (pest reports the first); other files are still parsed and checked.
 
 pub mod ast;
+mod attempts;
 mod bidi;
 mod guard;
 mod parser;

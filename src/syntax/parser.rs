@@ -124,8 +124,21 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     } else {
         None
     };
+    let before: Vec<&str> = {
+        let mut words: Vec<&str> = text[..start.min(text.len())].split_whitespace().rev().take(2).collect();
+        words.reverse();
+        words
+    };
+    let attempt_help = super::attempts::help(&super::attempts::Attempt {
+        word: &word,
+        before: &before,
+        statement: message.contains("a statement"),
+        field_type: message.contains("a field type"),
+    });
     let suggestion_help;
-    let help = if let Some(keyword) = keyword_suggestion {
+    let help = if let Some(help) = &attempt_help {
+        help.as_str()
+    } else if let Some(keyword) = keyword_suggestion {
         suggestion_help = format!("did you mean `{keyword}`?");
         suggestion_help.as_str()
     } else if let [single] = expected.as_slice() {
