@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 pub struct Name(String);
 
 /// Words the grammar reserves for operators and literals.
-const RESERVED: &[&str] = &["and", "or", "not", "in", "is", "contains", "true", "false", "today"];
+const RESERVED: &[&str] = &["and", "or", "not", "implies", "in", "is", "contains", "true", "false", "today"];
 
 impl Name {
     /// `None` unless `text` is an identifier the grammar accepts.

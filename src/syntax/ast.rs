@@ -172,6 +172,8 @@ pub enum StmtKind {
     },
     Rule {
         name: Ident,
+        /// `rule r when <condition> { … }`: the check applies only where the condition holds.
+        when: Option<Expr>,
         body: Block,
     },
     Codelist {
@@ -289,6 +291,8 @@ pub enum UnaryOp {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
+    /// `a implies b`, lowered to `not a or b`.
+    Implies,
     Or,
     And,
     Eq,
@@ -309,6 +313,7 @@ pub enum BinaryOp {
 impl BinaryOp {
     pub fn as_str(self) -> &'static str {
         match self {
+            BinaryOp::Implies => "implies",
             BinaryOp::Or => "or",
             BinaryOp::And => "and",
             BinaryOp::Eq => "==",

@@ -44,7 +44,6 @@ const TYPE_ALIASES: &[(&str, &str)] = &[
 pub(super) fn help(attempt: &Attempt<'_>) -> Option<String> {
     let word = attempt.word;
     let previous = attempt.before.last().copied().unwrap_or("");
-    let second = attempt.before.iter().rev().nth(1).copied().unwrap_or("");
     if attempt.field_type {
         if word == "signature" {
             return Some(
@@ -59,24 +58,14 @@ pub(super) fn help(attempt: &Attempt<'_>) -> Option<String> {
         }
     }
     match word {
-        "implies" => Some(
-            "there is no `implies`: `a implies b` is written `not a or b` (it holds when `a` is false or `b` \
-             is true, and fails only when `a` is true and `b` false)"
-                .to_string(),
-        ),
         "when" if previous == "hint" || previous == "label" => Some(format!(
             "a {previous} is always shown; for text that depends on an answer, add an `info` next to the \
              field with `visible when …` in its block"
         )),
-        "when" if second == "rule" => Some(
-            "a rule has no condition of its own: put it into the check, which then holds whenever the \
-             condition does not: `check not (<condition>) or <check>`"
-                .to_string(),
-        ),
         "if" if matches!(previous, "visible" | "required") => Some(format!("write `{previous} when …`")),
         "if" | "unless" if attempt.statement => Some(
             "conditions are written on what they change: `visible when …` or `required when …` in a field's, \
-             group's or info's block, and `check …` in a `rule`"
+             group's or info's block, and `rule r when … { check … }` for a rule"
                 .to_string(),
         ),
         "placeholder" if attempt.statement => Some(
@@ -110,7 +99,6 @@ mod tests {
     #[test]
     fn when_depends_on_the_words_before() {
         assert!(help_for("when", &["hint"], false, false).unwrap().contains("`info`"));
-        assert!(help_for("when", &["rule", "r"], false, false).unwrap().contains("check not"));
         assert_eq!(help_for("when", &["field", "x"], false, false), None);
     }
 }

@@ -21,6 +21,7 @@ const MAX_OPERATORS: usize = 128;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
+        .op(Op::infix(Rule::op_implies, Assoc::Right))
         .op(Op::infix(Rule::op_or, Assoc::Left))
         .op(Op::infix(Rule::op_and, Assoc::Left))
         .op(Op::prefix(Rule::op_not))
@@ -292,7 +293,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::inline_flag => "`required`, `optional` or `must be true`",
         Rule::size_unit => "`KB` or `MB`",
         Rule::duration_unit => "`days`, `months` or `years`",
-        Rule::op_or
+        Rule::op_implies
+        | Rule::op_or
         | Rule::op_and
         | Rule::op_eq
         | Rule::op_ne
@@ -543,8 +545,14 @@ impl Lower {
             }
             Rule::rule_stmt => {
                 let name = self.ident(inner.next()?);
-                let body = self.block(inner.next()?);
-                StmtKind::Rule { name, body }
+                let mut next = inner.next()?;
+                let mut when = None;
+                if next.as_rule() == Rule::kw_when {
+                    when = self.expr(inner.next()?);
+                    next = inner.next()?;
+                }
+                let body = self.block(next);
+                StmtKind::Rule { name, when, body }
             }
             Rule::code_stmt => {
                 let code = self.string(inner.next()?);
@@ -667,6 +675,7 @@ impl Lower {
             .map_infix(|lhs, op, rhs| {
                 let (lhs, rhs) = (lhs?, rhs?);
                 let op = match op.as_rule() {
+                    Rule::op_implies => BinaryOp::Implies,
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
                     Rule::op_eq => BinaryOp::Eq,

@@ -408,6 +408,11 @@ impl<'t> Lowerer<'t, '_> {
 
     fn binary(&mut self, op: BinaryOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span, scope: &Scope) -> Option<Typed> {
         match op {
+            BinaryOp::Implies => {
+                let (l, r) = (self.expr(lhs, scope), self.expr(rhs, scope));
+                let (l, r) = (self.expect_bool(l?)?, self.expect_bool(r?)?);
+                Some(Typed { expr: implies(l.expr, r.expr), ty: Ty::Bool, span })
+            }
             BinaryOp::And | BinaryOp::Or => {
                 let (l, r) = (self.expr(lhs, scope), self.expr(rhs, scope));
                 let (l, r) = (self.expect_bool(l?)?, self.expect_bool(r?)?);
@@ -688,4 +693,15 @@ fn operator_help(op: &str, ty: &Ty) -> String {
         Ty::Date => "dates can be compared and shifted by a duration, e.g. `beginn + 3 months`".into(),
         _ => format!("`{op}` needs numbers"),
     }
+}
+
+/// `a implies b` as `not a or b`: in three-valued logic it fails only when `a` is true and `b`
+/// false, which is also what a rule checked only `when a` means.
+pub(crate) fn implies(condition: ir::Expr, then: ir::Expr) -> ir::Expr {
+    let mut operands = vec![ir::Expr::Not { operand: Box::new(condition) }];
+    match then {
+        ir::Expr::Or { operands: inner } => operands.extend(inner),
+        other => operands.push(other),
+    }
+    ir::Expr::Or { operands }
 }

@@ -67,6 +67,8 @@ pub(super) struct PendingRule<'a> {
     pub(super) scope: ir::Path,
     pub(super) boundary: usize,
     pub(super) check: &'a ast::Expr,
+    /// `rule r when …`: the check applies only where this holds.
+    pub(super) when: Option<&'a ast::Expr>,
     pub(super) at: Option<&'a ast::Path>,
     pub(super) message: ir::Text,
 }
@@ -364,8 +366,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 | StmtKind::Group { name, .. }
                 | StmtKind::Repeat { name, .. }
                 | StmtKind::Info { name, .. } => name,
-                StmtKind::Rule { name, body } => {
-                    self.rule(name, body, path, boundary);
+                StmtKind::Rule { name, when, body } => {
+                    self.rule(name, when.as_ref(), body, path, boundary);
                     continue;
                 }
                 _ => continue,

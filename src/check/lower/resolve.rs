@@ -16,7 +16,14 @@ use crate::source::Span;
 use crate::syntax::ast;
 
 impl<'a> FormLowering<'a, '_> {
-    pub(super) fn rule(&mut self, name: &ast::Ident, body: &'a ast::Block, path: &[String], boundary: usize) {
+    pub(super) fn rule(
+        &mut self,
+        name: &ast::Ident,
+        when: Option<&'a ast::Expr>,
+        body: &'a ast::Block,
+        path: &[String],
+        boundary: usize,
+    ) {
         names::check_ascii(name, &mut self.diagnostics);
         let props = props::collect(&body.stmts, Context::Rule, &mut self.diagnostics);
         let message = match props.message {
@@ -57,7 +64,15 @@ impl<'a> FormLowering<'a, '_> {
             }
         }
         self.rule_names.insert(unique.clone(), name.span);
-        self.rules.push(PendingRule { name: unique, scope: path.to_vec(), boundary, check, at: props.at, message });
+        self.rules.push(PendingRule {
+            name: unique,
+            scope: path.to_vec(),
+            boundary,
+            check,
+            when,
+            at: props.at,
+            message,
+        });
     }
 
     /// Lowers every deferred expression against the finished tree and writes it in place.
@@ -77,6 +92,12 @@ impl<'a> FormLowering<'a, '_> {
             for rule in &self.rules {
                 let scope = Scope::new(rule.scope.clone(), rule.boundary, &tree);
                 let check = lowerer.condition(rule.check, &scope);
+                let when = rule.when.map(|when| lowerer.condition(when, &scope));
+                let check = match (check, when) {
+                    (Some(check), None) => Some(check),
+                    (Some(check), Some(Some(when))) => Some(crate::check::expr::implies(when, check)),
+                    _ => None,
+                };
                 let at = match rule.at {
                     Some(path) => lowerer.target(path, &scope),
                     None => Some(rule.scope.clone()),
