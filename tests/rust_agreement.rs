@@ -190,7 +190,15 @@ macro_rules! agreement {
     )*};
 }
 
-agreement!(bewohnerparkausweis, fuehrungszeugnis, gewerbeanmeldung, hundesteuer, jaegerpruefung, wohnsitzanmeldung);
+agreement!(
+    bewohnerparkausweis,
+    fuehrungszeugnis,
+    gewerbeanmeldung,
+    hundesteuer,
+    jaegerpruefung,
+    wohngeld,
+    wohnsitzanmeldung
+);
 
 /// Text that is not one JSON value is a single `malformed` violation, never a panic.
 #[test]

@@ -32,7 +32,15 @@ macro_rules! round_trip {
     )*};
 }
 
-round_trip!(bewohnerparkausweis, fuehrungszeugnis, gewerbeanmeldung, hundesteuer, jaegerpruefung, wohnsitzanmeldung);
+round_trip!(
+    bewohnerparkausweis,
+    fuehrungszeugnis,
+    gewerbeanmeldung,
+    hundesteuer,
+    jaegerpruefung,
+    wohngeld,
+    wohnsitzanmeldung
+);
 
 /// Copies a generated crate to `to`, as its own workspace outside this one.
 fn copy_crate(from: &Path, to: &Path) {

@@ -77,7 +77,11 @@ fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             visit(lhs, f);
             visit(rhs, f);
         }
-        Expr::ShiftDate { date, .. } => visit(date, f),
+        Expr::ShiftDate { date, .. } | Expr::Length { text: date } => visit(date, f),
+        Expr::DaysBetween { from: lhs, to: rhs } | Expr::Age { birth: lhs, at: rhs } => {
+            visit(lhs, f);
+            visit(rhs, f);
+        }
         Expr::In { value, set, .. } => {
             visit(value, f);
             set.iter().for_each(|s| visit(s, f));

@@ -152,4 +152,21 @@ pub enum Expr {
         repeat: Path,
         condition: Box<Expr>,
     },
+    /// `length(text)`: the number of code points of a text (unknown when absent or empty).
+    Length {
+        text: Box<Expr>,
+    },
+    /// `days_between(from, to)`: the days from `from` to `to`, negative when `to` is earlier.
+    DaysBetween {
+        from: Box<Expr>,
+        to: Box<Expr>,
+    },
+    /// `age(birth)` or `age(birth, at)`: the full years from `birth` to `at` (`today` when not
+    /// given), counted as German law counts ages (§ 187 Abs. 2 BGB): a year is complete on the
+    /// day of the month and month of the birth, and someone born on 29 February is a year older
+    /// on 1 March in other years.
+    Age {
+        birth: Box<Expr>,
+        at: Box<Expr>,
+    },
 }

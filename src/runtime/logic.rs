@@ -206,6 +206,35 @@ pub fn shift(date: V, amount: i64, unit: DurationUnit) -> V {
     }
 }
 
+/// `length(text)`: the number of code points.
+pub fn length(text: V) -> V {
+    match text {
+        V::Text(text) => V::Num(Decimal::from_i64(text.chars().count() as i64)),
+        _ => V::Unknown,
+    }
+}
+
+/// `days_between(from, to)`: negative when `to` is earlier.
+pub fn days_between(from: V, to: V) -> V {
+    match (from, to) {
+        (V::Date(from), V::Date(to)) => V::Num(Decimal::from_i64(to.day_number() - from.day_number())),
+        _ => V::Unknown,
+    }
+}
+
+/// `age(birth, at)`: the full years from `birth` to `at`. A year is complete on the birth's
+/// month and day, and a birth on 29 February completes it on 1 March in other years
+/// (§ 187 Abs. 2, § 188 BGB), the same as `birth <= at - n years` (which clamps to 28 February).
+pub fn age(birth: V, at: V) -> V {
+    match (birth, at) {
+        (V::Date(birth), V::Date(at)) => {
+            let before_birthday = (at.month, at.day) < (birth.month, birth.day);
+            V::Num(Decimal::from_i64(i64::from(at.year) - i64::from(birth.year) - i64::from(before_birthday)))
+        }
+        _ => V::Unknown,
+    }
+}
+
 /// `value in [candidates]`: unknown when the value is.
 pub fn one_of(value: V, candidates: impl IntoIterator<Item = V>) -> V {
     if value == V::Unknown {
@@ -305,5 +334,54 @@ fn equality(cmp: Cmp, equal: bool) -> V {
         Cmp::Eq => V::Bool(equal),
         Cmp::Ne => V::Bool(!equal),
         _ => V::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> V {
+        date_literal(text)
+    }
+
+    fn num(n: i64) -> V {
+        V::Num(Decimal::from_i64(n))
+    }
+
+    #[test]
+    fn ages_complete_on_the_birthday_and_after_29_february_on_1_march() {
+        assert_eq!(age(date("2000-05-10"), date("2018-05-09")), num(17));
+        assert_eq!(age(date("2000-05-10"), date("2018-05-10")), num(18));
+        assert_eq!(age(date("2000-02-29"), date("2018-02-28")), num(17));
+        assert_eq!(age(date("2000-02-29"), date("2018-03-01")), num(18));
+        assert_eq!(age(date("2000-02-29"), date("2020-02-29")), num(20));
+        assert_eq!(age(V::Unknown, date("2018-03-01")), V::Unknown);
+    }
+
+    #[test]
+    fn age_agrees_with_shifting_by_years() {
+        // `age(b, t) >= n` exactly when `b <= t - n years`, for every day of two leap cycles.
+        let start = Date::new(1999, 12, 1).map(Date::day_number).unwrap_or_default();
+        for offset in 0..(4 * 366 * 2) {
+            let Some(birth) = Date::from_day_number(start + offset) else { continue };
+            for at in ["2018-02-28", "2018-03-01", "2020-02-29", "2021-01-01", "2024-12-31"] {
+                let at_date = Date::parse(at).unwrap_or(birth);
+                for n in [0, 1, 18, 20] {
+                    let by_age = compare(Cmp::Ge, &age(V::Date(birth), V::Date(at_date)), &num(n));
+                    let by_shift = compare(Cmp::Le, &V::Date(birth), &shift(V::Date(at_date), -n, DurationUnit::Years));
+                    assert_eq!(by_age, by_shift, "birth {birth}, at {at}, n {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn days_between_is_signed_and_length_counts_code_points() {
+        assert_eq!(days_between(date("2024-02-28"), date("2024-03-01")), num(2));
+        assert_eq!(days_between(date("2024-03-01"), date("2024-02-28")), num(-2));
+        assert_eq!(days_between(date("2024-03-01"), V::Unknown), V::Unknown);
+        assert_eq!(length(V::Text("Müller".to_string())), num(6));
+        assert_eq!(length(V::Unknown), V::Unknown);
     }
 }

@@ -139,6 +139,15 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
             logic::arith(arith(*op), lhs, eval(rhs, env))
         }
         Expr::ShiftDate { date, amount, unit: u } => logic::shift(eval(date, env), *amount, unit(*u)),
+        Expr::Length { text } => logic::length(eval(text, env)),
+        Expr::DaysBetween { from, to } => {
+            let from = eval(from, env);
+            logic::days_between(from, eval(to, env))
+        }
+        Expr::Age { birth, at } => {
+            let birth = eval(birth, env);
+            logic::age(birth, eval(at, env))
+        }
         Expr::In { value, set, .. } => {
             let value = eval(value, env);
             if value == V::Unknown {

@@ -345,17 +345,6 @@ impl Niederlassungsart {
         labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
-/// Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersonName {
-    /// Familienname
-    #[serde(rename = "familienname")]
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    #[serde(rename = "vornamen")]
-    pub vornamen: ::std::string::String,
-}
 /// Rechtsform
 #[derive(
     Debug,
@@ -685,7 +674,9 @@ pub struct Submission {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub vertreter: ::std::option::Option<::std::vec::Vec<PersonName>>,
+    pub vertreter: ::std::option::Option<
+        ::std::vec::Vec<crate::shared::common_person::PersonName>,
+    >,
     /// Gemeinde, bei der Sie anmelden
     #[serde(rename = "gemeinde")]
     pub gemeinde: ::std::string::String,
@@ -705,7 +696,9 @@ pub struct Submission {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub frueherer_inhaber: ::std::option::Option<PersonName>,
+    pub frueherer_inhaber: ::std::option::Option<
+        crate::shared::common_person::PersonName,
+    >,
     /// Art des Betriebes
     #[serde(rename = "betriebsart")]
     pub betriebsart: ::std::vec::Vec<Betriebsart>,
@@ -745,7 +738,7 @@ pub struct Submission {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub betriebsleitung: ::std::option::Option<PersonName>,
+    pub betriebsleitung: ::std::option::Option<crate::shared::common_person::PersonName>,
     /// Braucht die Tätigkeit eine Erlaubnis?
     #[serde(rename = "erlaubnispflichtig")]
     pub erlaubnispflichtig: bool,
@@ -2191,8 +2184,10 @@ mod raw {
             ptr.truncate(mark);
         }
     }
-    pub fn typed_at_vertreter(obj: AtVertreter<'_>) -> Option<super::PersonName> {
-        Some(super::PersonName {
+    pub fn typed_at_vertreter(
+        obj: AtVertreter<'_>,
+    ) -> Option<crate::shared::common_person::PersonName> {
+        Some(crate::shared::common_person::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -2307,8 +2302,8 @@ mod raw {
     }
     pub fn typed_at_frueherer_inhaber(
         obj: AtFruehererInhaber<'_>,
-    ) -> Option<super::PersonName> {
-        Some(super::PersonName {
+    ) -> Option<crate::shared::common_person::PersonName> {
+        Some(crate::shared::common_person::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?
@@ -3158,8 +3153,8 @@ mod raw {
     }
     pub fn typed_at_betriebsleitung(
         obj: AtBetriebsleitung<'_>,
-    ) -> Option<super::PersonName> {
-        Some(super::PersonName {
+    ) -> Option<crate::shared::common_person::PersonName> {
+        Some(crate::shared::common_person::PersonName {
             familienname: {
                 let value = obj.familienname?;
                 value.into_string()?

@@ -9,31 +9,6 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "d230003a70d60919d39f398651ff4eeb3f20512de7dc8a5e9c186308274447ce";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Bankverbindung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bankverbindung {
-    /// Kontoinhaberin oder Kontoinhaber
-    #[serde(rename = "kontoinhaber")]
-    pub kontoinhaber: ::std::string::String,
-    /// IBAN
-    #[serde(rename = "iban")]
-    pub iban: ::std::string::String,
-    /// BIC
-    #[serde(
-        rename = "bic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bic: ::std::option::Option<::std::string::String>,
-    /// Kreditinstitut
-    #[serde(
-        rename = "kreditinstitut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub kreditinstitut: ::std::option::Option<::std::string::String>,
-}
 /// Grund der Ermäßigung oder Befreiung
 #[derive(
     Debug,
@@ -376,7 +351,9 @@ pub struct Submission {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub bankverbindung: ::std::option::Option<Bankverbindung>,
+    pub bankverbindung: ::std::option::Option<
+        crate::shared::common_bank::Bankverbindung,
+    >,
     /// Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).
     #[serde(
         rename = "sepa_mandat",
@@ -1906,8 +1883,8 @@ mod raw {
     }
     pub fn typed_at_bankverbindung(
         obj: AtBankverbindung<'_>,
-    ) -> Option<super::Bankverbindung> {
-        Some(super::Bankverbindung {
+    ) -> Option<crate::shared::common_bank::Bankverbindung> {
+        Some(crate::shared::common_bank::Bankverbindung {
             kontoinhaber: {
                 let value = obj.kontoinhaber?;
                 value.into_string()?

@@ -15,6 +15,8 @@ pub mod hundesteuer;
 #[rustfmt::skip]
 pub mod jaegerpruefung;
 #[rustfmt::skip]
+pub mod wohngeld;
+#[rustfmt::skip]
 pub mod wohnsitzanmeldung;
 /// A reference to an uploaded file, as it appears in a submission.
 #[rustfmt::skip]

@@ -131,6 +131,33 @@ pub mod common_address {
         pub ort: ::std::string::String,
     }
 }
+pub mod common_bank {
+    /// Bankverbindung
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Bankverbindung {
+        /// Kontoinhaberin oder Kontoinhaber
+        #[serde(rename = "kontoinhaber")]
+        pub kontoinhaber: ::std::string::String,
+        /// IBAN
+        #[serde(rename = "iban")]
+        pub iban: ::std::string::String,
+        /// BIC
+        #[serde(
+            rename = "bic",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bic: ::std::option::Option<::std::string::String>,
+        /// Kreditinstitut
+        #[serde(
+            rename = "kreditinstitut",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kreditinstitut: ::std::option::Option<::std::string::String>,
+    }
+}
 pub mod common_codes {
     /// Geschlecht
     #[derive(
@@ -627,5 +654,16 @@ pub mod common_person {
         /// Staatsangehörigkeit
         #[serde(rename = "staatsangehoerigkeit")]
         pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
+    }
+    /// Person
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PersonName {
+        /// Familienname
+        #[serde(rename = "familienname")]
+        pub familienname: ::std::string::String,
+        /// Vornamen
+        #[serde(rename = "vornamen")]
+        pub vornamen: ::std::string::String,
     }
 }

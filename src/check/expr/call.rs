@@ -1,5 +1,6 @@
 //! Calls of the built-in functions: `count`, `sum`, `min`, `max`, `any` and `all`, which are
-//! the only way to reach into a repeat group from outside.
+//! the only way to reach into a repeat group from outside, and `length`, `days_between` and
+//! `age` on single values.
 
 use super::{repeat_without_aggregate, Lowerer, Scope, Ty, Typed, FUNCTIONS};
 use crate::diag::{closest, Code, Diagnostic};
@@ -17,9 +18,8 @@ impl<'t> Lowerer<'t, '_> {
                 "not a built-in function",
             );
             diagnostic = match closest(&name.name, FUNCTIONS) {
-                Some(s) => diagnostic
-                    .with_help(format!("did you mean `{s}`? The functions are count, sum, min, max, any and all")),
-                None => diagnostic.with_help("the functions are count, sum, min, max, any and all"),
+                Some(s) => diagnostic.with_help(format!("did you mean `{s}`? The functions are {}", FUNCTION_LIST)),
+                None => diagnostic.with_help(format!("the functions are {FUNCTION_LIST}")),
             };
             self.diagnostics.push(diagnostic);
             return None;
@@ -36,6 +36,7 @@ impl<'t> Lowerer<'t, '_> {
             _ => None,
         };
         match name.name.as_str() {
+            "length" | "days_between" | "age" => self.scalar_call(&name.name, args, span, scope, wrong),
             "count" => {
                 if args.is_empty() || args.len() > 2 {
                     return wrong(self, format!("`count` takes one or two arguments, found {}", args.len()));
@@ -125,6 +126,48 @@ impl<'t> Lowerer<'t, '_> {
         }
     }
 
+    /// `length`, `days_between` and `age`: functions of single values.
+    fn scalar_call(
+        &mut self,
+        function: &str,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &Scope,
+        wrong: impl Fn(&mut Self, String) -> Option<Typed>,
+    ) -> Option<Typed> {
+        let (arity, takes) = match function {
+            "length" => (1..=1, "one argument"),
+            "days_between" => (2..=2, "two arguments"),
+            _ => (1..=2, "one or two arguments"),
+        };
+        if !arity.contains(&args.len()) {
+            return wrong(self, format!("`{function}` takes {takes}, found {}", args.len()));
+        }
+        let mut typed = Vec::new();
+        for arg in args {
+            typed.push(self.expr(arg, scope));
+        }
+        let typed: Vec<Typed> = typed.into_iter().collect::<Option<_>>()?;
+        let wanted = if function == "length" { Ty::Text } else { Ty::Date };
+        for arg in &typed {
+            let fits = match wanted {
+                Ty::Text => matches!(arg.ty, Ty::Text | Ty::StrLit(_)),
+                _ => arg.ty == Ty::Date,
+            };
+            if !fits {
+                return wrong(self, format!("`{function}` needs {}, not {}", wanted.describe(), arg.ty.describe()));
+            }
+        }
+        let mut typed = typed.into_iter().map(|t| Box::new(t.expr));
+        let mut next = || typed.next().unwrap_or_else(|| Box::new(ir::Expr::Today));
+        let expr = match function {
+            "length" => ir::Expr::Length { text: next() },
+            "days_between" => ir::Expr::DaysBetween { from: next(), to: next() },
+            _ => ir::Expr::Age { birth: next(), at: next() },
+        };
+        Some(Typed { expr, ty: Ty::Integer, span })
+    }
+
     /// For `count`/`any`/`all`: the repeat itself may be new, but the path must not enter
     /// another repeat on the way.
     fn only_own_repeat(&mut self, path: &ast::Path, abs: &ir::Path, scope: &Scope) -> Option<ir::Path> {
@@ -138,8 +181,13 @@ impl<'t> Lowerer<'t, '_> {
     }
 }
 
+const FUNCTION_LIST: &str = "count, sum, min, max, any, all, length, days_between and age";
+
 fn usage(function: &str) -> &'static str {
     match function {
+        "length" => "length(text)",
+        "days_between" => "days_between(from_date, to_date)",
+        "age" => "age(birth_date)` or `age(birth_date, at_date)",
         "count" => "count(repeat)` or `count(repeat, condition)",
         "sum" => "sum(repeat.field)",
         "min" => "min(repeat.field)",

@@ -126,7 +126,11 @@ pub fn reads(expr: &Expr, out: &mut Vec<Vec<String>>) {
             reads(lhs, out);
             reads(rhs, out);
         }
-        Expr::ShiftDate { date, .. } => reads(date, out),
+        Expr::ShiftDate { date, .. } | Expr::Length { text: date } => reads(date, out),
+        Expr::DaysBetween { from: lhs, to: rhs } | Expr::Age { birth: lhs, at: rhs } => {
+            reads(lhs, out);
+            reads(rhs, out);
+        }
         Expr::In { value, set, .. } => {
             reads(value, out);
             set.iter().for_each(|s| reads(s, out));

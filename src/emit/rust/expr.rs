@@ -189,6 +189,18 @@ impl<'a> ExprCx<'a> {
                 let u = unit(*u);
                 quote! { #logic::shift(#date, #amount, #u) }
             }
+            Expr::Length { text } => {
+                let text = self.expr(text, scope);
+                quote! { #logic::length(#text) }
+            }
+            Expr::DaysBetween { from, to } => {
+                let (from, to) = (self.expr(from, scope), self.expr(to, scope));
+                quote! { #logic::days_between(#from, #to) }
+            }
+            Expr::Age { birth, at } => {
+                let (birth, at) = (self.expr(birth, scope), self.expr(at, scope));
+                quote! { #logic::age(#birth, #at) }
+            }
             Expr::In { value, set, .. } => {
                 let value = self.expr(value, scope);
                 let set = set.iter().map(|candidate| self.expr(candidate, scope));
