@@ -425,3 +425,103 @@ fn code_points_in_text_agree() {
     let report = all_agree(&compiled, bytes.as_bytes());
     assert_eq!(codes(&report), [(String::new(), "malformed".to_string())]);
 }
+
+/// The edges of the expression functions and conditional rules, in the Wohngeld form: each
+/// edit of a valid submission is validated by the reference and by both generated entry points,
+/// which must agree, and the intended rule must be what fails (or nothing).
+#[test]
+fn wohngeld_functions_agree_on_their_edges() {
+    let form = corpus_form("wohngeld");
+    let compiled = Compiled::new(&form);
+    let options = Options { today: Date::parse(TODAY).unwrap() };
+    let generated_today = formwerk_forms::runtime::date::Date::parse(TODAY).unwrap();
+    let examples = formwerk::examples::generate(&compiled, 40, 0, 11, &options);
+    let mut base = examples
+        .iter()
+        .map(|e| e.submission.clone())
+        .find(|s| s["zuschussart"] == "M" && s["untervermietet"] == false && s["frueherer_antrag"] == false)
+        .expect("a valid rent allowance without subletting");
+    // Household members only where a case lists them; the applicant was born before them.
+    base["mitglieder"] = json!([]);
+    base["antragsteller"]["geburtsdatum"] = json!("1980-01-01");
+    let member = |vornamen: &str, geburtsdatum: &str| {
+        json!({"name": {"familienname": "Kaya", "vornamen": vornamen}, "geburtsdatum": geburtsdatum,
+               "verwandtschaft": "K", "einkommen": "0"})
+    };
+    let cases: Vec<(&str, Value, Option<&str>)> = vec![
+        ("18 today", json!({"antragsteller": {"geburtsdatum": "2008-06-15"}}), None),
+        ("18 tomorrow", json!({"antragsteller": {"geburtsdatum": "2008-06-16"}}), Some("rule:volljaehrig")),
+        (
+            "a duplicate member",
+            json!({"mitglieder": [member("Ida", "2020-01-01"), member("Ida", "2020-01-01")]}),
+            Some("rule:keine_doppelten_mitglieder"),
+        ),
+        (
+            "members differ by birth",
+            json!({"mitglieder": [member("Ida", "2020-01-01"), member("Ida", "2021-01-01")]}),
+            None,
+        ),
+        (
+            "a child older than the applicant",
+            json!({"mitglieder": [member("Ida", "1900-01-01")]}),
+            Some("rule:kind_juenger"),
+        ),
+        (
+            "moved in after the start",
+            json!({"einzug": "2026-06-15", "beginn": "2026-06-14"}),
+            Some("rule:einzug_vor_beginn"),
+        ),
+        ("moved in on the start", json!({"einzug": "2026-06-14", "beginn": "2026-06-14"}), None),
+        (
+            "a short reference number",
+            json!({"frueherer_antrag": true, "aktenzeichen": "W-12"}),
+            Some("rule:aktenzeichen_vollstaendig"),
+        ),
+        ("a full reference number", json!({"frueherer_antrag": true, "aktenzeichen": "W-123"}), None),
+        ("rent per m² too high", json!({"wohnflaeche": "10", "miete": "501"}), Some("rule:miete_plausibel")),
+        ("rent per m² at the limit", json!({"wohnflaeche": "10", "miete": "500"}), None),
+        (
+            "subletting above the rent",
+            json!({"untervermietet": true, "miete": "400", "untermiete": "400"}),
+            Some("rule:untermiete_unter_miete"),
+        ),
+        (
+            "maintenance without amount",
+            json!({"unterhalt_gezahlt": true, "unterhalt_betrag": "0"}),
+            Some("rule:unterhalt_angegeben"),
+        ),
+    ];
+    for (name, edit, expected) in cases {
+        let mut submission = base.clone();
+        merge(&mut submission, &edit);
+        let reference = as_json(&compiled.validate(&submission, &options));
+        let generated = as_json(&formwerk_forms::wohngeld::validate_on(&submission, generated_today));
+        assert_eq!(generated, reference, "{name}: validate_on disagrees on\n{submission}");
+        let bytes = serde_json::to_vec(&submission).unwrap();
+        let from_json = match formwerk_forms::wohngeld::from_json_on(&bytes, generated_today) {
+            Ok(_) => json!({"violations": []}),
+            Err(report) => as_json(&report),
+        };
+        assert_eq!(from_json, reference, "{name}: from_json_on disagrees");
+        let found: Vec<String> = codes(&reference).into_iter().map(|(_, code)| code).collect();
+        let wanted: Vec<String> = expected.into_iter().map(str::to_string).collect();
+        assert_eq!(found, wanted, "{name}: {reference}");
+    }
+}
+
+/// Writes the members of `edit` into `target`, objects member by member.
+fn merge(target: &mut Value, edit: &Value) {
+    match (target, edit) {
+        (Value::Object(target), Value::Object(edit)) => {
+            for (key, value) in edit {
+                match target.get_mut(key) {
+                    Some(slot) if value.is_object() => merge(slot, value),
+                    _ => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (target, edit) => *target = edit.clone(),
+    }
+}

@@ -94,6 +94,7 @@ fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
         }
         Expr::Aggregate { value, .. } => visit(value, f),
         Expr::Any { condition, .. } | Expr::All { condition, .. } => visit(condition, f),
+        Expr::Unique { keys, .. } => keys.iter().for_each(|key| visit(key, f)),
     }
 }
 
@@ -101,7 +102,10 @@ fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
 fn collect(expr: &Expr, f: &mut dyn FnMut(&ir::Path)) {
     visit(expr, &mut |e| match e {
         Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } | Expr::Count { path, .. } => f(path),
-        Expr::Aggregate { repeat, .. } | Expr::Any { repeat, .. } | Expr::All { repeat, .. } => f(repeat),
+        Expr::Aggregate { repeat, .. }
+        | Expr::Any { repeat, .. }
+        | Expr::All { repeat, .. }
+        | Expr::Unique { repeat, .. } => f(repeat),
         _ => {}
     });
 }

@@ -152,6 +152,13 @@ pub enum Expr {
         repeat: Path,
         condition: Box<Expr>,
     },
+    /// `unique(repeat, key, …)`: false when two items of the repeat have equal keys (every part
+    /// given, each equal as `==` compares), true otherwise; an item with an absent key part is
+    /// not compared. The keys are evaluated per item.
+    Unique {
+        repeat: Path,
+        keys: Vec<Expr>,
+    },
     /// `length(text)`: the number of code points of a text (unknown when absent or empty).
     Length {
         text: Box<Expr>,

@@ -206,6 +206,21 @@ pub fn shift(date: V, amount: i64, unit: DurationUnit) -> V {
     }
 }
 
+/// `unique(repeat, keys…)` over the key tuples of the items: false when two tuples are equal
+/// part by part as `==` compares, true otherwise; a tuple with an unknown part is not compared.
+/// Quadratic in the items, which a repeat's maximum bounds.
+pub fn unique(keys: impl IntoIterator<Item = Vec<V>>) -> V {
+    let keys: Vec<Vec<V>> = keys.into_iter().filter(|key| key.iter().all(|part| *part != V::Unknown)).collect();
+    for (index, key) in keys.iter().enumerate() {
+        for earlier in &keys[..index] {
+            if key.iter().zip(earlier).all(|(a, b)| compare(Cmp::Eq, a, b).is_true()) {
+                return V::Bool(false);
+            }
+        }
+    }
+    V::Bool(true)
+}
+
 /// `length(text)`: the number of code points.
 pub fn length(text: V) -> V {
     match text {
@@ -374,6 +389,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn unique_compares_complete_keys_as_equality_does() {
+        let text = |t: &str| V::Text(t.to_string());
+        assert_eq!(unique([vec![text("Ada"), num(1)], vec![text("Ada"), num(2)]]), V::Bool(true));
+        assert_eq!(
+            unique([vec![text("Ada"), num(1)], vec![text("Bo"), num(1)], vec![text("Ada"), num(1)]]),
+            V::Bool(false)
+        );
+        // `1.0 == 1` holds, so the keys are equal.
+        assert_eq!(unique([vec![number_literal("1.0")], vec![num(1)]]), V::Bool(false));
+        // An item with an absent key part is not compared.
+        assert_eq!(unique([vec![text("Ada"), V::Unknown], vec![text("Ada"), V::Unknown]]), V::Bool(true));
+        assert_eq!(unique(Vec::<Vec<V>>::new()), V::Bool(true));
     }
 
     #[test]

@@ -140,6 +140,12 @@ pub fn eval(expr: &Expr, env: &mut Env) -> V {
         }
         Expr::ShiftDate { date, amount, unit: u } => logic::shift(eval(date, env), *amount, unit(*u)),
         Expr::Length { text } => logic::length(eval(text, env)),
+        Expr::Unique { repeat, keys } => {
+            let tuples: Vec<Vec<V>> = (0..env.items(repeat))
+                .map(|index| env.with_item(repeat, index, |env| keys.iter().map(|key| eval(key, env)).collect()))
+                .collect();
+            logic::unique(tuples)
+        }
         Expr::DaysBetween { from, to } => {
             let from = eval(from, env);
             logic::days_between(from, eval(to, env))

@@ -6,7 +6,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "013f68fe7b7209be82acaaa2e51836a95d77570052cc6a005451268212a58a3d";
+pub const CONTENT_HASH: &str = "047537ac937ce69cf074f1405530b2f490987a1046ebaa41b31f32aa392a2d9c";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Einkommen
@@ -2946,6 +2946,50 @@ mod raw {
             sink.push(
                 &pointer,
                 Kind::Rule(String::from("einzug_vor_beginn"), text),
+                message,
+            );
+        }
+        if (logic::unique(
+            (0..Some(root).and_then(|o| o.mitglieder.as_ref()).map_or(0, |m| m.len()))
+                .map(|j0| {
+                    vec![
+                        logic::read_text(Some(root).and_then(| o | o.mitglieder.as_ref())
+                        .and_then(| m | m.item(j0)).and_then(| g | g.object()).and_then(|
+                        o | o.name.as_ref()).and_then(| g | g.object()).and_then(| o | o
+                        .familienname.as_ref())), logic::read_text(Some(root).and_then(|
+                        o | o.mitglieder.as_ref()).and_then(| m | m.item(j0)).and_then(|
+                        g | g.object()).and_then(| o | o.name.as_ref()).and_then(| g | g
+                        .object()).and_then(| o | o.vornamen.as_ref())),
+                        logic::read_date(Some(root).and_then(| o | o.mitglieder.as_ref())
+                        .and_then(| m | m.item(j0)).and_then(| g | g.object()).and_then(|
+                        o | o.geburtsdatum.as_ref()))
+                    ]
+                }),
+        ))
+            .is_false()
+        {
+            let pointer = {
+                let mut pointer = String::new();
+                pointer.push_str("/mitglieder");
+                pointer
+            };
+            let message: Label = &[
+                (
+                    "de",
+                    "Eine Person steht zweimal in der Liste. Bitte nennen Sie jedes Haushaltsmitglied nur einmal.",
+                ),
+                (
+                    "en",
+                    "A person is listed twice. Please list each household member only once.",
+                ),
+            ];
+            let text = message
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect();
+            sink.push(
+                &pointer,
+                Kind::Rule(String::from("keine_doppelten_mitglieder"), text),
                 message,
             );
         }

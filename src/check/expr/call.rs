@@ -1,6 +1,6 @@
 //! Calls of the built-in functions: `count`, `sum`, `min`, `max`, `any` and `all`, which are
-//! the only way to reach into a repeat group from outside, and `length`, `days_between` and
-//! `age` on single values.
+//! the only way to reach into a repeat group from outside (with `unique`), and `length`,
+//! `days_between` and `age` on single values.
 
 use super::{repeat_without_aggregate, Lowerer, Scope, Ty, Typed, FUNCTIONS};
 use crate::diag::{closest, Code, Diagnostic};
@@ -62,6 +62,38 @@ impl<'t> Lowerer<'t, '_> {
                     }
                     _ => wrong(self, format!("`{}` is neither a repeat group nor a multiple choice", path.dotted())),
                 }
+            }
+            "unique" => {
+                if args.len() < 2 {
+                    return wrong(
+                        self,
+                        format!("`unique` takes a repeat group and at least one key, found {} argument(s)", args.len()),
+                    );
+                }
+                let Some(path) = path_arg(&args[0]) else {
+                    return wrong(self, "the first argument of `unique` must name a repeat group".into());
+                };
+                let (abs, node) = self.resolve(&path, scope, true)?;
+                let abs = self.only_own_repeat(&path, &abs, scope)?;
+                if !matches!(node, Item::Repeat(_)) {
+                    return wrong(self, format!("`{}` is not a repeat group", path.dotted()));
+                }
+                let inner = scope.inside(&abs);
+                let mut keys = Vec::new();
+                for arg in &args[1..] {
+                    let key = self.expr(arg, &inner)?;
+                    if matches!(key.ty, Ty::Bool | Ty::File | Ty::Group | Ty::Repeat) {
+                        return wrong(
+                            self,
+                            format!(
+                                "a key of `unique` must be a value that identifies an item, not {}",
+                                key.ty.describe()
+                            ),
+                        );
+                    }
+                    keys.push(key.expr);
+                }
+                Some(Typed { expr: ir::Expr::Unique { repeat: abs, keys }, ty: Ty::Bool, span })
             }
             "any" | "all" => {
                 if args.len() != 2 {
@@ -181,10 +213,13 @@ impl<'t> Lowerer<'t, '_> {
     }
 }
 
-const FUNCTION_LIST: &str = "count, sum, min, max, any, all, length, days_between and age";
+const FUNCTION_LIST: &str = "count, sum, min, max, any, all, unique, length, days_between and age";
 
 fn usage(function: &str) -> &'static str {
     match function {
+        "unique" => {
+            "unique(repeat, key, …)` with the fields that identify an item, e.g. `unique(kinder, vorname, geburtsdatum)"
+        }
         "length" => "length(text)",
         "days_between" => "days_between(from_date, to_date)",
         "age" => "age(birth_date)` or `age(birth_date, at_date)",

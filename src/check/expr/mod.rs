@@ -153,7 +153,8 @@ pub struct Lowerer<'t, 'd> {
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
 
-pub(super) const FUNCTIONS: [&str; 9] = ["count", "sum", "min", "max", "any", "all", "length", "days_between", "age"];
+pub(super) const FUNCTIONS: [&str; 10] =
+    ["count", "sum", "min", "max", "any", "all", "unique", "length", "days_between", "age"];
 
 impl<'t> Lowerer<'t, '_> {
     /// Lowers a condition (`visible when`, `required when`, `check`): it must be yes/no.

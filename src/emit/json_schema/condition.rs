@@ -120,6 +120,10 @@ pub fn reads(expr: &Expr, out: &mut Vec<Vec<String>>) {
             out.push(repeat.clone());
             reads(condition, out);
         }
+        Expr::Unique { repeat, keys } => {
+            out.push(repeat.clone());
+            keys.iter().for_each(|key| reads(key, out));
+        }
         Expr::Not { operand } | Expr::Neg { operand, .. } => reads(operand, out),
         Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| reads(o, out)),
         Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {

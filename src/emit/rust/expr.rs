@@ -189,6 +189,12 @@ impl<'a> ExprCx<'a> {
                 let u = unit(*u);
                 quote! { #logic::shift(#date, #amount, #u) }
             }
+            Expr::Unique { repeat, keys } => {
+                let items = self.items(repeat, scope);
+                let (inner, index) = scope.with(repeat);
+                let keys = keys.iter().map(|key| self.expr(key, &inner));
+                quote! { #logic::unique((0..#items).map(|#index| vec![#(#keys),*])) }
+            }
             Expr::Length { text } => {
                 let text = self.expr(text, scope);
                 quote! { #logic::length(#text) }
