@@ -444,6 +444,8 @@ fn wohngeld_functions_agree_on_their_edges() {
     // Household members only where a case lists them; the applicant was born before them.
     base["mitglieder"] = json!([]);
     base["antragsteller"]["geburtsdatum"] = json!("1980-01-01");
+    base["wohnflaeche"] = json!("80");
+    base["miete"] = json!("700");
     let member = |vornamen: &str, geburtsdatum: &str| {
         json!({"name": {"familienname": "Kaya", "vornamen": vornamen}, "geburtsdatum": geburtsdatum,
                "verwandtschaft": "K", "einkommen": "0"})

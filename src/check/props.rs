@@ -112,6 +112,7 @@ impl Context {
                 "control",
                 "must be true",
                 "unit",
+                "exclusive",
             ],
             Context::Info => &["visible when"],
             Context::Rule => &["check", "at", "message"],
@@ -151,6 +152,8 @@ pub struct Props<'a> {
     pub at: Option<&'a ast::Path>,
     /// `must be true` and its span.
     pub must_be_true: Option<Span>,
+    /// `exclusive "…"`: the codes and the statement's span.
+    pub exclusive: Option<(&'a [ast::StringLit], Span)>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
     pub spans: Vec<(&'static str, Span)>,
     /// Fields, groups, repeats, sections, infos, rules and code lists, in order.
@@ -240,6 +243,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Check(expr) => props.check = Some(expr),
             StmtKind::At(path) => props.at = Some(path),
             StmtKind::MustBeTrue => props.must_be_true = Some(stmt.span),
+            StmtKind::Exclusive(codes) => props.exclusive = Some((codes, stmt.span)),
             _ => {}
         }
     }
@@ -277,8 +281,19 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
 }
 
 /// Statements only a field accepts.
-const FIELD_ONLY: &[&str] =
-    &["length", "min", "max", "decimals", "pattern", "accept", "max_size", "autocomplete", "control", "unit"];
+const FIELD_ONLY: &[&str] = &[
+    "length",
+    "min",
+    "max",
+    "decimals",
+    "pattern",
+    "accept",
+    "max_size",
+    "autocomplete",
+    "control",
+    "unit",
+    "exclusive",
+];
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

@@ -396,6 +396,9 @@ fn break_rule(
     for _ in 0..60 {
         let mut submission = base.clone();
         let mut changed = false;
+        // Values of one other item are copied into this one, so that rules comparing items
+        // (`unique`, equal codes) can break; a field's own value is valid wherever it stands.
+        let donor = rng.below(4) as usize;
         for target in &targets {
             if !rng.chance(60) {
                 continue;
@@ -412,7 +415,10 @@ fn break_rule(
                     continue;
                 }
             }
-            let Some(value) = values::any_value(field, &codes_of(compiled, field), rng, options.today) else {
+            let copied = rng.chance(50).then(|| sibling_value(target, &targets, donor, base)).flatten();
+            let Some(value) =
+                copied.or_else(|| values::any_value(field, &codes_of(compiled, field), rng, options.today))
+            else {
                 continue;
             };
             changed |= set_at(&mut submission, &target.pointer, Some(value));
@@ -436,6 +442,21 @@ fn break_rule(
         return Some((submission, Expect { pointer, code: format!("rule:{}", rule.name) }));
     }
     None
+}
+
+/// The value of the same field in item `donor` of the innermost repeat around `target`.
+fn sibling_value(target: &Slot, targets: &[&Slot], donor: usize, base: &Value) -> Option<Value> {
+    let (repeat, own) = target.indices.last()?;
+    if *own == donor {
+        return None;
+    }
+    let other = targets.iter().find(|other| {
+        other.present
+            && other.path == target.path
+            && other.indices.last().is_some_and(|(r, index)| r == repeat && *index == donor)
+            && other.indices[..other.indices.len() - 1] == target.indices[..target.indices.len() - 1]
+    })?;
+    base.pointer(&other.pointer).cloned()
 }
 
 /// Whether changing field values from `before` to `after` leaves every visibility,
@@ -628,6 +649,12 @@ fn bad_values(
             out.push((json!(["kein-code"]), "code_invalid"));
             if let Some(code) = codes.first() {
                 out.push((json!([code, code]), "codes_duplicate"));
+            }
+            // An exclusive code with another one.
+            if let (Some(alone), Some(other)) =
+                (c.exclusive.first(), codes.iter().find(|code| !c.exclusive.contains(code)))
+            {
+                out.push((json!([other, alone]), "exclusive"));
             }
             out.push((json!("de"), "type"));
         }

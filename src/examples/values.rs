@@ -119,6 +119,19 @@ fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool
             if chosen.is_empty() {
                 chosen.push(rng.pick(codes));
             }
+            // An exclusive code ("none of these") stands alone.
+            if chosen.len() > 1 {
+                if let Some(alone) = chosen.iter().copied().find(|code| c.exclusive.contains(code)) {
+                    if rng.below(4) == 0 {
+                        chosen = vec![alone];
+                    } else {
+                        chosen.retain(|code| !c.exclusive.contains(code));
+                        if chosen.is_empty() {
+                            chosen.push(alone);
+                        }
+                    }
+                }
+            }
             json!(chosen)
         }
         FieldType::File => file_value(field, rng),

@@ -258,6 +258,10 @@ pub struct Constraints {
     /// citizen confirms). Absent while required, or `false`, is the violation `not_confirmed`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub must_be_true: bool,
+    /// Codes of a multiple choice that exclude every other ("none of these"): chosen with
+    /// another code, the violation `exclusive`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusive: Vec<String>,
 }
 
 impl Constraints {

@@ -44,6 +44,8 @@ pub enum Kind {
     Rule(String, Text),
     /// A declaration that must be confirmed (`must be true`) is absent or `false`.
     NotConfirmed,
+    /// A code that excludes every other ("none of these") was chosen with others; its label.
+    Exclusive(Text),
     /// The submission could not be read as JSON (with the parser's explanation).
     Malformed(String),
 }
@@ -80,6 +82,7 @@ impl Kind {
             Kind::FileSize(_) => "file_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
             Kind::NotConfirmed => "not_confirmed",
+            Kind::Exclusive(_) => "exclusive",
             Kind::Malformed(_) => "malformed",
         };
         code.to_string()
@@ -174,6 +177,14 @@ impl Kind {
             Kind::FileType(accept) => format!("{quoted} must be a file of this type: {}.", file_types(accept, de)),
             Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
             Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
+            Kind::Exclusive(option) => {
+                let option = option.get(lang).or_else(|| option.values().next()).map_or("", String::as_str);
+                if de {
+                    format!("Bei {quoted} kann „{option}“ nicht zusammen mit anderen Antworten gewählt werden.")
+                } else {
+                    format!("For {quoted}, “{option}” cannot be chosen together with other answers.")
+                }
+            }
             Kind::NotConfirmed if de => format!("Bitte bestätigen Sie {quoted}."),
             Kind::NotConfirmed => format!("Please confirm {quoted}."),
             Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),

@@ -219,6 +219,8 @@ pub enum StmtKind {
     At(Path),
     /// `must be true` in a field's block.
     MustBeTrue,
+    /// `exclusive "KEINE", …`: codes of a multiple choice that exclude every other.
+    Exclusive(Vec<StringLit>),
 }
 
 impl StmtKind {
@@ -253,6 +255,7 @@ impl StmtKind {
             StmtKind::Check(_) => "check",
             StmtKind::At(_) => "at",
             StmtKind::MustBeTrue => "must be true",
+            StmtKind::Exclusive(_) => "exclusive",
         }
     }
 }

@@ -172,6 +172,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "control",
     "decimals",
     "description",
+    "exclusive",
     "field",
     "fim",
     "group",
@@ -603,6 +604,9 @@ impl Lower {
             Rule::check_stmt => StmtKind::Check(self.expr(inner.next()?)?),
             Rule::at_stmt => StmtKind::At(self.path(inner.next()?)),
             Rule::must_stmt => StmtKind::MustBeTrue,
+            Rule::exclusive_stmt => {
+                StmtKind::Exclusive(inner.filter(|p| p.as_rule() == Rule::string).map(|s| self.string(s)).collect())
+            }
             _ => return None,
         };
         Some(Stmt { kind, span })

@@ -144,6 +144,19 @@ impl<'f> Compiled<'f> {
         }
     }
 
+    /// The label of a code of the field's code list, by language (empty when unknown).
+    fn code_label(&self, field: &Field, code: &str) -> Vec<(&'f str, &'f str)> {
+        let (FieldType::Choice { codelist } | FieldType::MultipleChoice { codelist }) = &field.ty else {
+            return Vec::new();
+        };
+        let form: &'f Form = self.form;
+        form.codelists
+            .get(codelist)
+            .and_then(|list| list.codes.iter().find(|c| c.code == code))
+            .map(|c| label(&c.label))
+            .unwrap_or_default()
+    }
+
     fn matches(&self, pattern: &str, text: &str) -> bool {
         self.regexes.get(pattern).is_some_and(|regex| regex.is_match(text))
     }
@@ -161,6 +174,10 @@ impl<'f> Compiled<'f> {
             .unwrap_or_default();
         let accept: Vec<&str> = c.accept.iter().map(String::as_str).collect();
         let unit = field.unit.as_ref().map(label).unwrap_or_default();
+        let exclusive_labels: Vec<(&str, Vec<(&str, &str)>)> =
+            c.exclusive.iter().map(|code| (code.as_str(), self.code_label(field, code))).collect();
+        let exclusive: Vec<(&str, &[(&str, &str)])> =
+            exclusive_labels.iter().map(|(code, label)| (*code, label.as_slice())).collect();
         let spec = Spec {
             kind: field_kind(&field.ty, &is_code),
             min_length: c.min_length,
@@ -174,6 +191,7 @@ impl<'f> Compiled<'f> {
             max_size: c.max_size,
             must_be_true: c.must_be_true,
             unit: &unit,
+            exclusive: &exclusive,
         };
         sink.field(pointer, &Leaf::of(value), &spec, &label(&ir::template::neutral(&field.label)));
     }

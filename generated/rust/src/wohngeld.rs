@@ -6,7 +6,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "047537ac937ce69cf074f1405530b2f490987a1046ebaa41b31f32aa392a2d9c";
+pub const CONTENT_HASH: &str = "fc5fa332cdfec3e25d1400af7cb7f66715e1b8db74c80ee9a9df1db643a32b93";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Einkommen
@@ -108,6 +108,95 @@ impl Einkommensart {
         labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
 }
+/// Leistung
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+pub enum Leistung {
+    /// Bürgergeld
+    #[serde(rename = "BG")]
+    BG,
+    /// Sozialhilfe
+    #[serde(rename = "SH")]
+    SH,
+    /// Grundsicherung im Alter oder bei Erwerbsminderung
+    #[serde(rename = "GS")]
+    GS,
+    /// BAföG oder Berufsausbildungsbeihilfe
+    #[serde(rename = "BA")]
+    BA,
+    /// Keine dieser Leistungen
+    #[serde(rename = "KEINE")]
+    KEINE,
+}
+impl Leistung {
+    /// Every entry, in the code list's order.
+    pub const ALL: &'static [Leistung] = &[
+        Leistung::BG,
+        Leistung::SH,
+        Leistung::GS,
+        Leistung::BA,
+        Leistung::KEINE,
+    ];
+    /// The code list's URN (empty if it has none).
+    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-leistung";
+    /// The code list's version (empty if it has none).
+    pub const VERSION: &'static str = "1.0";
+    /// The code as it appears in a submission.
+    pub fn code(self) -> &'static str {
+        match self {
+            Leistung::BG => "BG",
+            Leistung::SH => "SH",
+            Leistung::GS => "GS",
+            Leistung::BA => "BA",
+            Leistung::KEINE => "KEINE",
+        }
+    }
+    /// The entry with this code, if the list has it.
+    pub fn from_code(code: &str) -> ::std::option::Option<Leistung> {
+        match code {
+            "BG" => ::std::option::Option::Some(Leistung::BG),
+            "SH" => ::std::option::Option::Some(Leistung::SH),
+            "GS" => ::std::option::Option::Some(Leistung::GS),
+            "BA" => ::std::option::Option::Some(Leistung::BA),
+            "KEINE" => ::std::option::Option::Some(Leistung::KEINE),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The label in a language of the form.
+    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
+        let labels: &[(&str, &str)] = match self {
+            Leistung::BG => &[("de", "Bürgergeld"), ("en", "Citizen's income")],
+            Leistung::SH => &[("de", "Sozialhilfe"), ("en", "Social assistance")],
+            Leistung::GS => {
+                &[
+                    ("de", "Grundsicherung im Alter oder bei Erwerbsminderung"),
+                    ("en", "Basic income support in old age or reduced earning capacity"),
+                ]
+            }
+            Leistung::BA => {
+                &[
+                    ("de", "BAföG oder Berufsausbildungsbeihilfe"),
+                    ("en", "Student or vocational training grant"),
+                ]
+            }
+            Leistung::KEINE => {
+                &[("de", "Keine dieser Leistungen"), ("en", "None of these benefits")]
+            }
+        };
+        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+    }
+}
 /// Haushaltsmitglied
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +224,9 @@ pub struct Submission {
     /// Wohngeld beantragt ab
     #[serde(rename = "beginn")]
     pub beginn: ::std::string::String,
+    /// Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?
+    #[serde(rename = "leistungen")]
+    pub leistungen: ::std::vec::Vec<Leistung>,
     /// Haben Sie schon einmal Wohngeld erhalten?
     #[serde(rename = "frueherer_antrag")]
     pub frueherer_antrag: bool,
@@ -487,6 +579,9 @@ mod raw {
     }
     fn is_code_Geschlecht(code: &str) -> bool {
         matches!(code, "m" | "w" | "d" | "x")
+    }
+    fn is_code_Leistung(code: &str) -> bool {
+        matches!(code, "BG" | "SH" | "GS" | "BA" | "KEINE")
     }
     fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
         matches!(
@@ -1814,6 +1909,7 @@ mod raw {
     pub struct Form<'de> {
         pub zuschussart: Option<Leaf<'de>>,
         pub beginn: Option<Leaf<'de>>,
+        pub leistungen: Option<Leaf<'de>>,
         pub frueherer_antrag: Option<Leaf<'de>>,
         pub aktenzeichen: Option<Leaf<'de>>,
         pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
@@ -1856,6 +1952,7 @@ mod raw {
                         match &*key {
                             "zuschussart" => out.zuschussart = Some(map.next_value()?),
                             "beginn" => out.beginn = Some(map.next_value()?),
+                            "leistungen" => out.leistungen = Some(map.next_value()?),
                             "frueherer_antrag" => {
                                 out.frueherer_antrag = Some(map.next_value()?);
                             }
@@ -1979,6 +2076,57 @@ mod raw {
                         &[
                             ("de", "Wohngeld beantragt ab"),
                             ("en", "Housing benefit applied for from"),
+                        ],
+                    )
+                }
+            }
+            ptr.truncate(mark);
+        }
+        'item: {
+            let mark = ptr.len();
+            ptr.push_str("/leistungen");
+            match &obj.leistungen {
+                None => {
+                    sink.push(
+                        ptr,
+                        Kind::Required,
+                        &[
+                            (
+                                "de",
+                                "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",
+                            ),
+                            (
+                                "en",
+                                "Do you or a member of your household receive any of these benefits?",
+                            ),
+                        ],
+                    );
+                }
+                Some(value) => {
+                    sink.field(
+                        ptr,
+                        value,
+                        &Spec {
+                            exclusive: &[
+                                (
+                                    "KEINE",
+                                    &[
+                                        ("de", "Keine dieser Leistungen"),
+                                        ("en", "None of these benefits"),
+                                    ],
+                                ),
+                            ],
+                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Leistung))
+                        },
+                        &[
+                            (
+                                "de",
+                                "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",
+                            ),
+                            (
+                                "en",
+                                "Do you or a member of your household receive any of these benefits?",
+                            ),
                         ],
                     )
                 }
@@ -3101,6 +3249,10 @@ mod raw {
             beginn: {
                 let value = obj.beginn?;
                 value.into_string()?
+            },
+            leistungen: {
+                let value = obj.leistungen?;
+                value.into_codes(super::Leistung::from_code)?
             },
             frueherer_antrag: {
                 let value = obj.frueherer_antrag?;

@@ -558,6 +558,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             None => confirm::warn_unconfirmed(name, &ty, &required, control, &props, &mut self.diagnostics),
         }
+        if let Some((codes, span)) = props.exclusive {
+            constraints.exclusive = self.exclusive(codes, span, &ty);
+        }
         let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
         let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
@@ -573,6 +576,59 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             control,
             unit,
         }))
+    }
+
+    /// `exclusive "…"`: codes of the field's multiple choice, each once.
+    fn exclusive(&mut self, codes: &[ast::StringLit], span: Span, ty: &ir::FieldType) -> Vec<String> {
+        let ir::FieldType::MultipleChoice { codelist } = ty else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NotApplicable,
+                    "`exclusive` applies only to multiple choice fields",
+                    span,
+                    "not applicable",
+                )
+                .with_help("a single choice or a yes/no question excludes other answers already"),
+            );
+            return Vec::new();
+        };
+        let known: Vec<String> = self
+            .codelists
+            .get(codelist)
+            .map(|(_, list)| list.codes.iter().map(|c| c.code.clone()).collect())
+            .unwrap_or_default();
+        let mut out: Vec<String> = Vec::new();
+        for literal in codes {
+            if !known.contains(&literal.value) {
+                let shown: Vec<String> = known.iter().take(8).map(|c| format!("\"{c}\"")).collect();
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownCode,
+                        format!("\"{}\" is not a code of `{codelist}`", literal.value),
+                        literal.span,
+                        "unknown code",
+                    )
+                    .with_help(format!(
+                        "the codes of `{codelist}` are {}{}",
+                        shown.join(", "),
+                        if known.len() > 8 { ", …" } else { "" }
+                    )),
+                );
+            } else if out.contains(&literal.value) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateProperty,
+                        format!("\"{}\" is named twice", literal.value),
+                        literal.span,
+                        "named again",
+                    )
+                    .with_help("name each exclusive code once"),
+                );
+            } else {
+                out.push(literal.value.clone());
+            }
+        }
+        out
     }
 
     pub(super) fn requirement(

@@ -385,6 +385,15 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         }),
         FieldType::File => file_schema(field),
     };
+    if !c.exclusive.is_empty() {
+        // A chosen exclusive code ("none of these") stands alone.
+        let alone: Vec<Value> = c
+            .exclusive
+            .iter()
+            .map(|code| json!({ "if": { "contains": { "const": code } }, "then": { "maxItems": 1 } }))
+            .collect();
+        schema["allOf"] = json!(alone);
+    }
     if let Some(min) = c.min_length {
         schema["minLength"] = json!(min);
     }

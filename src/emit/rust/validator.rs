@@ -546,6 +546,14 @@ impl Gen<'_> {
         if let Some(unit) = &field.unit {
             member("unit", label(unit));
         }
+        if let (false, FieldType::MultipleChoice { codelist }) = (c.exclusive.is_empty(), &field.ty) {
+            let codes = self.form.codelists.get(codelist).map_or(&[][..], |list| list.codes.as_slice());
+            let entries = c.exclusive.iter().map(|code| {
+                let text = codes.iter().find(|c| &c.code == code).map(|c| label(&c.label)).unwrap_or(quote! { &[] });
+                quote! { (#code, #text) }
+            });
+            member("exclusive", quote! { &[#(#entries),*] });
+        }
         quote! {
             &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }
         }

@@ -100,6 +100,8 @@ pub struct Spec<'a> {
     pub must_be_true: bool,
     /// The unit of a number (`m²`) by language, quoted with a bound; empty: none.
     pub unit: Label<'a>,
+    /// Codes of a multiple choice that exclude every other, with their labels.
+    pub exclusive: &'a [(&'a str, Label<'a>)],
 }
 
 impl Spec<'_> {
@@ -118,6 +120,7 @@ impl Spec<'_> {
             max_size: None,
             must_be_true: false,
             unit: &[],
+            exclusive: &[],
         }
     }
 }
@@ -300,7 +303,15 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
                     return Some(Kind::CodesDuplicate);
                 }
             }
-            None
+            if entries.len() < 2 {
+                return None;
+            }
+            // The first exclusive code of the form's order that was chosen with others.
+            spec.exclusive.iter().find(|(code, _)| entries.iter().any(|e| e.as_str() == Some(*code))).map(
+                |(_, label)| {
+                    Kind::Exclusive(label.iter().map(|(lang, text)| (lang.to_string(), text.to_string())).collect())
+                },
+            )
         }
         _ => None,
     }
