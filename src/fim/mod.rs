@@ -20,9 +20,11 @@ pub mod codelist;
 mod guard;
 pub mod model;
 mod names;
+mod plan;
 mod print;
 mod read;
 mod report;
+mod rules;
 mod source;
 
 use std::fmt;

@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use super::codelist::Library;
 use super::model::*;
 use super::names::{self, Scope};
+use super::plan::Plan;
+use super::rules::{self, Check, Cond, Decision, Decisions, Domain, Outcome, Require, Value};
 use super::source::{self, Comment, Line, Literal, Name, Source};
 use super::{Report, Warnings};
 
@@ -31,10 +33,13 @@ pub struct Printed {
 
 /// Prints the whole file: a header comment, the code lists, then the form.
 pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report: &mut Report) -> Printed {
-    let mut printer = Printer::new(library, warnings, report);
+    let plan = Plan::new(schema);
+    let decisions = rules::decide(schema, &plan, library);
+    let mut printer = Printer::new(library, &plan, warnings, report);
+    printer.decisions = decisions;
     let title = schema.title.clone().unwrap_or_else(|| schema.name.clone());
     let title = one_line(if title.is_empty() { &schema.ident.id } else { &title });
-    let form_name = names::snake(&title, "formular");
+    let form_name = form_name(&schema.ident.id, &title);
     let version = schema.ident.version.clone().filter(|v| is_version(v));
     if schema.ident.version.is_some() && version.is_none() {
         printer.warn(&schema.ident.id, "the schema version is not `1.2.3`; the form gets version \"1.0.0\"".into());
@@ -47,12 +52,11 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
     printer.out.line(Line::new("languages").word("de"));
     printer.fim(&schema.ident);
-    for rule in &schema.rules {
-        printer.rule_comment(rule);
+    for (position, rule) in schema.rules.iter().enumerate() {
+        printer.rule_comment(rule, None, position);
     }
-    let mut scope = Scope::default();
     for child in &schema.children {
-        printer.child(child, &mut scope, false);
+        printer.child(child, false);
     }
 
     let mut out = Source::new();
@@ -64,7 +68,7 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     };
     out.comment(header.quoted(&one_line(&schema.name)).words("."));
     out.comment(Comment::new(
-        "FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.",
+        "FIM rules are German prose: those of a recognised shape with one meaning are translated (the rule id is named where), the others are kept as comments where they apply.",
     ));
     out.blank();
     for list in &printer.lists {
@@ -75,6 +79,22 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     out.append(&printer.out);
     out.close();
     Printed { source: out.finish(), form_name: form_name.to_string() }
+}
+
+/// The form's name: the schema id in lower case before the first words of the title
+/// (`s00000000364_anzeige_erstmaligen_ausgabe`), so that the imports of different schemas never
+/// share a name and the name of one schema stays the same from version to version. Without a
+/// FIM id, only the title words.
+fn form_name(id: &str, title: &str) -> Name {
+    let words = names::snake(title, "formular");
+    if !is_fim_id(id) {
+        return words;
+    }
+    let id = Name::new(&id.to_ascii_lowercase()).expect("a FIM id in lower case is a name");
+    if words.as_str() == "formular" || words == id {
+        return id;
+    }
+    id.joined(&words)
 }
 
 /// A FIM id in a comment: as it is when it has the FIM shape, else quoted and escaped.
@@ -107,6 +127,10 @@ pub fn subject(at: &str) -> String {
 
 struct Printer<'a> {
     library: &'a Library,
+    /// The names of every occurrence; `next` is the occurrence printed next.
+    plan: &'a Plan<'a>,
+    next: usize,
+    decisions: Decisions,
     warnings: &'a mut Warnings,
     report: &'a mut Report,
     /// Printed `codelist` definitions, in order of first use.
@@ -137,9 +161,17 @@ enum Kind {
 }
 
 impl<'a> Printer<'a> {
-    fn new(library: &'a Library, warnings: &'a mut Warnings, report: &'a mut Report) -> Printer<'a> {
+    fn new(
+        library: &'a Library,
+        plan: &'a Plan<'a>,
+        warnings: &'a mut Warnings,
+        report: &'a mut Report,
+    ) -> Printer<'a> {
         Printer {
             library,
+            plan,
+            next: 0,
+            decisions: Decisions::default(),
             warnings,
             report,
             lists: Vec::new(),
@@ -178,35 +210,146 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn rule_comment(&mut self, rule: &RuleDoc) {
-        self.report.rules += 1;
+    fn rule_comment(&mut self, rule: &RuleDoc, owner: Option<usize>, position: usize) {
         self.out.blank();
         let comment = id(Comment::new("FIM rule "), &rule.ident.id);
         let comment = match &rule.ident.version {
             Some(v) => version_words(comment.words(" "), v),
             None => comment,
         };
-        self.out.comment(comment.words(" ").quoted(&one_line(&rule.name)).words(" (not executable yet):"));
+        let comment = comment.words(" ").quoted(&one_line(&rule.name));
+        let (shape, outcome) = match self.decisions.rules.get(&(owner, position)) {
+            Some((shape, outcome)) => (*shape, outcome.clone()),
+            None => (rules::Shape::Other, Outcome::Kept("the text is not recognised", Vec::new())),
+        };
+        let translated = !matches!(outcome, Outcome::Kept(..));
+        self.report.rule(shape, translated);
+        match &outcome {
+            Outcome::Conditions(targets) => {
+                let comment = comment.words(", translated (").words(shape.label()).words(") at ");
+                self.out.comment(self.paths(comment, targets).words(":"));
+            }
+            Outcome::Rule(..) => {
+                self.out.comment(comment.words(", translated (").words(shape.label()).words(") into the rule below:"));
+            }
+            Outcome::Kept(why, concerns) => {
+                let comment = comment.words(" (kept as a comment: ").words(why);
+                let comment =
+                    if concerns.is_empty() { comment } else { self.paths(comment.words("; concerns "), concerns) };
+                self.out.comment(comment.words("):"));
+            }
+        }
         self.out.prose("   ", &paragraphs(&rule.text));
+        if let Outcome::Rule(check, members) = outcome {
+            self.members_rule(rule, check, &members);
+        }
+    }
+
+    /// `a.b, c` — the paths of occurrences, from the form.
+    fn paths(&self, mut comment: Comment, nodes: &[usize]) -> Comment {
+        for (k, node) in nodes.iter().enumerate() {
+            if k > 0 {
+                comment = comment.words(", ");
+            }
+            for (j, part) in self.plan.chain(*node).into_iter().enumerate() {
+                if j > 0 {
+                    comment = comment.words(".");
+                }
+                comment = comment.name(&self.plan.nodes[part].name);
+            }
+        }
+        comment
+    }
+
+    /// A rule over members of the rule's owner.
+    fn members_rule(&mut self, rule: &RuleDoc, check: Check, members: &[(Vec<Name>, String)]) {
+        let base = Name::new(&format!("fim_{}", rule.ident.id.to_ascii_lowercase()))
+            .unwrap_or_else(|| Name::fallback("fim_regel"));
+        let name = self.rule_names.claim(base);
+        let mut line = Line::new("check");
+        for (i, (chosen, _)) in members.iter().enumerate() {
+            if i > 0 {
+                line = line.word("or");
+            }
+            match check {
+                Check::AtLeastOne => line = line.path(chosen).word("is set"),
+                Check::AtLeastOneTrue => {
+                    line = line
+                        .word("(")
+                        .path(chosen)
+                        .word("is set")
+                        .word("and")
+                        .path(chosen)
+                        .word("==")
+                        .word("true")
+                        .glue(")")
+                }
+                Check::ExactlyOne => {
+                    line = line.word("(");
+                    for (j, (path, _)) in members.iter().enumerate() {
+                        if j > 0 {
+                            line = line.word("and");
+                        }
+                        line = line.path(path).word(if path == chosen { "is set" } else { "is not set" });
+                    }
+                    line = line.glue(")");
+                }
+            }
+        }
+        let labels: Vec<String> = members.iter().map(|(_, l)| format!("„{l}“")).collect();
+        let message = match check {
+            Check::AtLeastOne => format!("Bitte machen Sie mindestens eine dieser Angaben: {}.", labels.join(", ")),
+            Check::AtLeastOneTrue => format!("Bitte wählen Sie mindestens eines aus: {}.", labels.join(", ")),
+            Check::ExactlyOne => format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")),
+        };
+        self.out.open(Line::new("rule").name(&name));
+        self.out.line(line);
+        self.out.line(Line::new("message").string(&message));
+        self.out.close();
+    }
+
+    /// The statements a translated rule puts into an element's block.
+    fn decided(&mut self, index: usize) {
+        let Some(decision) = self.decisions.targets.get(&index).cloned() else { return };
+        let Decision { rule, visible, required } = decision;
+        self.out.comment(id(Comment::new("FIM rule "), &rule).words(":"));
+        if let Some(cond) = &visible {
+            self.out.line(condition(Line::new("visible").word("when"), cond));
+        }
+        if let Require::When(cond) = &required {
+            self.out.line(condition(Line::new("required").word("when"), cond));
+        }
+    }
+
+    /// The head flag of an element a rule may make required: `Some(true)` required,
+    /// `Some(false)` optional, `None` none (a `required when` follows).
+    fn requirement(&self, index: usize, fim_required: bool) -> Option<bool> {
+        match self.decisions.targets.get(&index).map(|d| &d.required) {
+            None | Some(Require::Keep) => Some(fim_required),
+            Some(Require::Always) => Some(true),
+            Some(Require::When(_)) => None,
+        }
     }
 
     /// One `struktur` entry; `in_choice` makes it optional (the choice rule says which one).
     /// Returns the name of the field, group or repeat it declares.
-    fn child(&mut self, child: &Child, scope: &mut Scope, in_choice: bool) -> Option<Name> {
+    fn child(&mut self, child: &Child, in_choice: bool) -> Option<Name> {
         let mut multiplicity = child.multiplicity;
         if in_choice {
             multiplicity.min = 0;
         }
+        let index = self.next;
+        self.next += 1;
+        let name = self.plan.nodes[index].name.clone();
         match &child.element {
-            Element::Field(field) => self.field(field, multiplicity, scope),
-            Element::Group(group) => self.group(group, multiplicity, scope),
+            Element::Field(field) => self.field(field, multiplicity, name, index),
+            Element::Group(group) => self.group(group, multiplicity, name, index),
         }
     }
 
-    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
+    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, name: Name, index: usize) -> Option<Name> {
         self.report.groups += 1;
         let label = one_line(&group.label);
-        let name = scope.claim(names::snake(&label, "gruppe"));
         self.out.blank();
         if group.children.is_empty() {
             self.warn(&group.ident.id, "the group has no elements; kept as a comment".into());
@@ -215,8 +358,12 @@ impl<'a> Printer<'a> {
             return None;
         }
         if multiplicity.is_single() {
-            let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
-            self.out.open(Line::new("group").name(&name).string(&label).word(flag));
+            let head = Line::new("group").name(&name).string(&label);
+            self.out.open(match self.requirement(index, multiplicity.min >= 1) {
+                Some(true) => head.word("required"),
+                Some(false) => head.word("optional"),
+                None => head,
+            });
         } else {
             self.out.open(
                 Line::new("repeat")
@@ -230,13 +377,13 @@ impl<'a> Printer<'a> {
             self.out.line(Line::new("hint").string(&hint));
         }
         self.fim(&group.ident);
-        for rule in &group.rules {
-            self.rule_comment(rule);
+        self.decided(index);
+        for (position, rule) in group.rules.iter().enumerate() {
+            self.rule_comment(rule, Some(index), position);
         }
-        let mut inner = Scope::default();
         let mut members = Vec::new();
         for child in &group.children {
-            let declared = self.child(child, &mut inner, group.choice);
+            let declared = self.child(child, group.choice);
             if group.choice {
                 members.push((declared, child_label(child)));
             }
@@ -300,13 +447,13 @@ impl<'a> Printer<'a> {
         self.out.close();
     }
 
-    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
+    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, name: Name, index: usize) -> Option<Name> {
         self.report.fields += 1;
         let label = one_line(&field.label);
         let id = field.ident.id.clone();
         self.out.blank();
-        for rule in &field.rules {
-            self.rule_comment(rule);
+        for (position, rule) in field.rules.iter().enumerate() {
+            self.rule_comment(rule, Some(index), position);
         }
         let mut notes: Vec<Comment> = Vec::new();
         let locked = match field.kind.as_str() {
@@ -330,15 +477,20 @@ impl<'a> Printer<'a> {
         let kind = self.kind(field, &label, &mut notes);
         match kind {
             Kind::Info(text) => {
-                let name = scope.claim(names::snake(&label, "hinweis"));
                 for note in notes {
                     self.out.comment(note);
                 }
-                self.out.line(Line::new("info").name(&name).string(&text));
+                let line = Line::new("info").name(&name).string(&text);
+                if self.decisions.targets.contains_key(&index) {
+                    self.out.open(line);
+                    self.decided(index);
+                    self.out.close();
+                } else {
+                    self.out.line(line);
+                }
                 None
             }
             Kind::Field { ty, constraints } => {
-                let name = scope.claim(names::snake(&label, "feld"));
                 let repeated = !multiplicity.is_single();
                 if repeated {
                     self.out.open(
@@ -348,6 +500,7 @@ impl<'a> Printer<'a> {
                             .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
                     );
                     self.out.line(Line::new("item").string(&label));
+                    self.decided(index);
                 }
                 for note in notes {
                     self.out.comment(note);
@@ -359,12 +512,16 @@ impl<'a> Printer<'a> {
                 };
                 let head = head.string(&label);
                 // One value per item of a repeated field.
-                let head = if multiplicity.min >= 1 || repeated { head.word("required") } else { head };
+                let required = repeated || self.requirement(index, multiplicity.min >= 1) == Some(true);
+                let head = if required { head.word("required") } else { head };
                 self.out.open(head);
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
                     self.out.line(Line::new("hint").string(&hint));
                 }
                 self.fim(&field.ident);
+                if !repeated {
+                    self.decided(index);
+                }
                 for constraint in constraints {
                     self.out.line(constraint);
                 }
@@ -644,6 +801,42 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// A condition as the printed form reads it (three-valued: an absent value is tested with
+/// `is not set`, never compared).
+fn condition(mut line: Line, cond: &Cond) -> Line {
+    let absent = cond.values.contains(&Value::Absent);
+    let values: Vec<&Value> = cond.values.iter().filter(|v| **v != Value::Absent).collect();
+    let every = match &cond.domain {
+        Domain::Choice(codes) => codes.len(),
+        Domain::Bool => 2,
+        Domain::Presence => 1,
+    };
+    if absent {
+        line = line.path(&cond.path).word("is not set");
+        if values.is_empty() {
+            return line;
+        }
+        line = line.word("or");
+    }
+    if values.len() == every {
+        return line.path(&cond.path).word("is set");
+    }
+    line = line.path(&cond.path);
+    match values.as_slice() {
+        [Value::Bool(b)] => line.word("==").word(if *b { "true" } else { "false" }),
+        [Value::Code(code)] => line.word("==").string(code),
+        codes => {
+            let mut line = line.word("in").word("[");
+            for (k, v) in codes.iter().enumerate() {
+                if let Value::Code(code) = v {
+                    line = if k > 0 { line.glue(",").string(code) } else { line.string(code) };
+                }
+            }
+            line.word("]")
+        }
+    }
+}
+
 fn child_label(child: &Child) -> String {
     one_line(match &child.element {
         Element::Field(f) => &f.label,
@@ -726,10 +919,19 @@ mod tests {
         let mut library = Library::default();
         library.add("C00000001", list);
         let (mut warnings, mut report) = (Warnings::new(), Report::default());
-        let mut printer = Printer::new(&library, &mut warnings, &mut report);
-        let mut scope = Scope::default();
-        let declared: Vec<Option<Name>> =
-            (0..300).map(|i| printer.child(&select(&format!("F{i:08}"), "Auswahl"), &mut scope, false)).collect();
+        let children: Vec<Child> = (0..300).map(|i| select(&format!("F{i:08}"), "Auswahl")).collect();
+        let schema = Schema {
+            xdf: XdfVersion::V3,
+            ident: Ident::default(),
+            name: String::new(),
+            title: None,
+            description: None,
+            rules: Vec::new(),
+            children,
+        };
+        let plan = Plan::new(&schema);
+        let mut printer = Printer::new(&library, &plan, &mut warnings, &mut report);
+        let declared: Vec<Option<Name>> = schema.children.iter().map(|child| printer.child(child, false)).collect();
         assert_eq!(printer.lists_read, 1);
         assert_eq!(printer.lists.len(), 1);
         assert_eq!(declared.last().unwrap().as_ref().map(Name::as_str), Some("auswahl_300"));
