@@ -69,9 +69,10 @@ fn import_and_check(xml: &str, library: &Library, what: &str) -> (fim::Imported,
 #[test]
 fn every_sample_imports_checks_clean_and_builds_every_target() {
     let mut table = String::from(
-        "| sample | fields | groups | code lists | rules kept as comments | warnings |\n|---|---|---|---|---|---|\n",
+        "| sample | fields | groups | code lists | rules translated | rules kept as comments | warnings |\n|---|---|---|---|---|---|---|\n",
     );
     let mut details = String::new();
+    let mut shapes: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
     for sample in samples() {
         let name = name_of(&sample);
         let xml = std::fs::read_to_string(&sample).unwrap();
@@ -79,13 +80,19 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
         let report = &imported.report;
         assert!(report.fields > 0 && report.groups > 0, "{name}: {report}");
         table.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} |\n",
+            "| {name} | {} | {} | {} | {} | {} | {} |\n",
             report.fields,
             report.groups,
             report.codelists,
+            report.rules_translated,
             report.rules,
             report.warnings.len()
         ));
+        for (shape, (translated, kept)) in &report.shapes {
+            let entry = shapes.entry(*shape).or_insert((0, 0));
+            entry.0 += translated;
+            entry.1 += kept;
+        }
         for warning in &report.warnings {
             details.push_str(&format!("{name}: {warning}\n"));
         }
@@ -94,6 +101,10 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
             let files = emit::emit(&bundle, *target, &Default::default()).expect("every target emits");
             assert!(!files.is_empty(), "{name}: no output for {}", target.name());
         }
+    }
+    table.push_str("\n| rule shape | translated | kept as comments |\n|---|---|---|\n");
+    for (shape, (translated, kept)) in &shapes {
+        table.push_str(&format!("| {shape} | {translated} | {kept} |\n"));
     }
     insta::assert_snapshot!("import_reports", format!("{table}\n{details}"));
 }
@@ -417,10 +428,14 @@ fn the_import_command_writes_source_and_reports() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("33 fields, 8 groups, 6 code lists, 2 rules kept as comments, 7 warnings"), "{stderr}");
+    assert!(
+        stderr.contains("33 fields, 8 groups, 6 code lists, 2 rules translated, 0 rules kept as comments, 7 warnings"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  rules of shape wenn-dann: 2 translated, 0 kept as comments"), "{stderr}");
     assert!(stderr.contains("  warning: "), "{stderr}");
     let source = std::fs::read_to_string(&out).unwrap();
-    assert!(source.contains("form antrag_erteilung_verlaengerung {"));
+    assert!(source.contains("form s05000058_antrag_erteilung_verlaengerung {"));
     let check = Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("check").arg(&out).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
 
@@ -840,4 +855,248 @@ fn work_and_output_grow_linearly_with_the_file() {
     let xml = xdf3(&entry("1:1", &field("F10000001", "Name", "text", &deep)));
     let (_, form) = import_and_check(&xml, &Library::default(), "deep unknown elements");
     assert_eq!(form.items().count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// FIM rules: each recognised shape, with texts from the samples, translated and enforced.
+
+/// A select field with inline values (code, name).
+fn select(id: &str, label: &str, values: &[(&str, &str)]) -> String {
+    let werte: String = values
+        .iter()
+        .map(|(code, name)| format!("<xdf:wert><xdf:code>{code}</xdf:code><xdf:name>{name}</xdf:name></xdf:wert>"))
+        .collect();
+    field(id, label, "text", &format!("<xdf:werte>{werte}</xdf:werte>"))
+        .replace("<code>input</code>", "<code>select</code>")
+}
+
+fn group(id: &str, label: &str, rules: &str, members: &str) -> String {
+    format!(
+        r#"<xdf:datenfeldgruppe><xdf:identifikation><xdf:id>{id}</xdf:id></xdf:identifikation><xdf:name>{label}</xdf:name>
+        <xdf:bezeichnungEingabe>{label}</xdf:bezeichnungEingabe>{rules}{members}</xdf:datenfeldgruppe>"#
+    )
+}
+
+fn regel(id: &str, text: &str) -> String {
+    format!(
+        "<xdf:regel><xdf:identifikation><xdf:id>{id}</xdf:id><xdf:version>1.0.0</xdf:version></xdf:identifikation><xdf:name>Regel</xdf:name><xdf:freitextRegel>{}</xdf:freitextRegel></xdf:regel>",
+        xml_text(text)
+    )
+}
+
+/// Imports, checks and returns the source, the report and a validator of JSON submissions.
+fn rule_form(inner: &str) -> (String, fim::Report, impl Fn(serde_json::Value) -> Vec<(String, String)>) {
+    let (imported, form) = import_and_check(&xdf3(inner), &Library::default(), "rule form");
+    let today = formwerk::value::Date::parse("2026-01-15").unwrap();
+    let validate = move |submission: serde_json::Value| -> Vec<(String, String)> {
+        let report = formwerk::validate::validate(&form, &submission, &formwerk::validate::Options { today });
+        report.violations.into_iter().map(|v| (v.pointer, v.code)).collect()
+    };
+    (imported.source, imported.report, validate)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+#[test]
+fn rule_shape_activate_and_deactivate_on_yes_no_becomes_visible_when() {
+    // S00000000364, R00000002589.
+    let text = "WENN Datenfeld F00000003445 \"Abweichende Ausgabestelle\" = JA, DANN aktiviere Datenfeldgruppe G00000002211 \"Sitz der Ausgabestelle\". \n\nWENN Datenfeld F00000003445 \"Abweichende Ausgabestelle\" = NEIN, DANN deaktiviere Datenfeldgruppe G00000002211 \"Sitz der Ausgabestelle\".";
+    let inner = [
+        regel("R00000002589", text),
+        entry("1:1", &field("F00000003445", "Abweichende Ausgabestelle", "bool", "")),
+        entry(
+            "1:1",
+            &group(
+                "G00000002211",
+                "Sitz der Ausgabestelle",
+                "",
+                &entry("1:1", &field("F60000000243", "Straße", "text", "")),
+            ),
+        ),
+    ]
+    .concat();
+    let (source, report, validate) = rule_form(&inner);
+    assert!(
+        source.contains("    // FIM rule R00000002589:\n    visible when abweichende_ausgabestelle == true\n"),
+        "{source}"
+    );
+    assert!(source.contains("group sitz_ausgabestelle \"Sitz der Ausgabestelle\" required {"), "{source}");
+    assert_eq!((report.rules_translated, report.rules), (1, 0));
+    assert_eq!(report.shapes.get("wenn-dann"), Some(&(1, 0)));
+    // The rule text says: with JA the group is active (and, being 1:1, required); with NEIN it is not.
+    let sitz = serde_json::json!({"strasse": "Hauptstraße"});
+    assert_eq!(validate(serde_json::json!({"abweichende_ausgabestelle": true, "sitz_ausgabestelle": sitz})), vec![]);
+    assert_eq!(validate(serde_json::json!({"abweichende_ausgabestelle": false})), vec![]);
+    assert_eq!(
+        validate(serde_json::json!({"abweichende_ausgabestelle": false, "sitz_ausgabestelle": sitz})),
+        pairs(&[("/sitz_ausgabestelle", "hidden")])
+    );
+    assert_eq!(
+        validate(serde_json::json!({"abweichende_ausgabestelle": true})),
+        pairs(&[("/sitz_ausgabestelle", "required")])
+    );
+}
+
+#[test]
+fn rule_shape_must_and_must_not_be_filled_by_code_becomes_visible_and_required() {
+    // S00000000362 and others, R60000000020.
+    let text = "Wenn das Feld F60000000263 \"Abfrage Anschrift Inland oder Ausland\" = 001 \"in Deutschland\", dann muss die Feldgruppe G60000000088 \"Anschrift Inland\" befüllt sein. Wenn das Feld F60000000263 \"Abfrage Anschrift Inland oder Ausland\" <> 001 \"in Deutschland\", dann darf die Feldgruppe G60000000088 \"Anschrift Inland\" nicht befüllt sein.";
+    let members = [
+        entry(
+            "1:1",
+            &select(
+                "F60000000263",
+                "Wo befindet sich die Anschrift?",
+                &[("001", "in Deutschland"), ("002", "außerhalb von Deutschland")],
+            ),
+        ),
+        entry(
+            "0:1",
+            &group("G60000000088", "Anschrift Inland", "", &entry("1:1", &field("F60000000243", "Straße", "text", ""))),
+        ),
+    ]
+    .concat();
+    let inner = entry("1:1", &group("G60000000093", "Anschrift", &regel("R60000000020", text), &members));
+    let (source, report, validate) = rule_form(&inner);
+    assert!(source.contains("visible when wo_befindet_sich_anschrift == \"001\""), "{source}");
+    assert!(source.contains("group anschrift_inland \"Anschrift Inland\" required {"), "{source}");
+    assert_eq!(report.shapes.get("wenn-dann"), Some(&(1, 0)));
+    let inland = serde_json::json!({"strasse": "Hauptstraße"});
+    assert_eq!(
+        validate(serde_json::json!({"anschrift": {"wo_befindet_sich_anschrift": "001", "anschrift_inland": inland}})),
+        vec![]
+    );
+    assert_eq!(validate(serde_json::json!({"anschrift": {"wo_befindet_sich_anschrift": "002"}})), vec![]);
+    assert_eq!(
+        validate(serde_json::json!({"anschrift": {"wo_befindet_sich_anschrift": "001"}})),
+        pairs(&[("/anschrift/anschrift_inland", "required")])
+    );
+    assert_eq!(
+        validate(serde_json::json!({"anschrift": {"wo_befindet_sich_anschrift": "002", "anschrift_inland": inland}})),
+        pairs(&[("/anschrift/anschrift_inland", "hidden")])
+    );
+}
+
+#[test]
+fn rule_shape_required_when_another_field_is_empty_becomes_required_when() {
+    // S00000094 (XDF2 text), R00001223: either number or e-mail.
+    let text = "Wenn im Datenfeld F60000240 der Wert \"\" angegeben wurde, dann soll F00002483 zum Pflichtfeld werden.";
+    let members = [
+        entry("0:1", &field("F60000240", "Telefon", "text", "")),
+        entry("0:1", &field("F00002483", "E-Mail", "text", "")),
+    ]
+    .concat();
+    let inner = entry("1:1", &group("G00001408", "Erreichbarkeit", &regel("R00001223", text), &members));
+    let (source, _, validate) = rule_form(&inner);
+    assert!(source.contains("field e_mail: text \"E-Mail\" {"), "{source}");
+    assert!(source.contains("required when telefon is not set"), "{source}");
+    assert_eq!(validate(serde_json::json!({"erreichbarkeit": {"telefon": "0301234"}})), vec![]);
+    assert_eq!(validate(serde_json::json!({"erreichbarkeit": {"e_mail": "a@b.de"}})), vec![]);
+    assert_eq!(validate(serde_json::json!({"erreichbarkeit": {}})), pairs(&[("/erreichbarkeit/e_mail", "required")]));
+}
+
+#[test]
+fn rule_shape_at_least_one_becomes_a_rule() {
+    // R60000000050 in many samples.
+    let text = "Es muss mindestens eines der Felder F60000000240 \"Telefon\", F60000000241 \"Telefax\" oder F60000000242 \"E-Mail\" befüllt sein.";
+    let members = [
+        entry("0:1", &field("F60000000240", "Telefon", "text", "")),
+        entry("0:1", &field("F60000000241", "Telefax", "text", "")),
+        entry("0:1", &field("F60000000242", "E-Mail", "text", "")),
+    ]
+    .concat();
+    let inner = entry("1:1", &group("G60000000183", "Erreichbarkeit", &regel("R60000000050", text), &members));
+    let (source, report, validate) = rule_form(&inner);
+    assert!(source.contains("check telefon is set or telefax is set or e_mail is set"), "{source}");
+    assert_eq!(report.shapes.get("mindestens-eines"), Some(&(1, 0)));
+    assert_eq!(validate(serde_json::json!({"erreichbarkeit": {"telefax": "0301234"}})), vec![]);
+    assert_eq!(
+        validate(serde_json::json!({"erreichbarkeit": {}})),
+        pairs(&[("/erreichbarkeit", "rule:fim_r60000000050")])
+    );
+}
+
+#[test]
+fn rule_shape_exactly_one_becomes_a_rule() {
+    // R60000000019 in many samples.
+    let text = "Es muss entweder Feldgruppe G60000000086 \"Anschrift Inland Straßenanschrift\" oder Feldgruppe G60000000087 \"Anschrift Inland Postfachanschrift\" befüllt werden.";
+    let members = [
+        entry(
+            "0:1",
+            &group("G60000000086", "Straßenanschrift", "", &entry("1:1", &field("F60000000243", "Straße", "text", ""))),
+        ),
+        entry(
+            "0:1",
+            &group(
+                "G60000000087",
+                "Postfachanschrift",
+                "",
+                &entry("1:1", &field("F60000000245", "Postfach", "text", "")),
+            ),
+        ),
+    ]
+    .concat();
+    let inner = entry("1:1", &group("G60000000088", "Anschrift Inland", &regel("R60000000019", text), &members));
+    let (_, report, validate) = rule_form(&inner);
+    assert_eq!(report.shapes.get("entweder-oder"), Some(&(1, 0)));
+    let strasse = serde_json::json!({"strasse": "Hauptstraße"});
+    let postfach = serde_json::json!({"postfach": "12 34"});
+    assert_eq!(validate(serde_json::json!({"anschrift_inland": {"postfachanschrift": postfach}})), vec![]);
+    let both = serde_json::json!({"anschrift_inland": {"strassenanschrift": strasse, "postfachanschrift": postfach}});
+    assert_eq!(validate(both), pairs(&[("/anschrift_inland", "rule:fim_r60000000019")]));
+    assert_eq!(
+        validate(serde_json::json!({"anschrift_inland": {}})),
+        pairs(&[("/anschrift_inland", "rule:fim_r60000000019")])
+    );
+}
+
+#[test]
+fn rule_shape_at_least_one_true_becomes_a_rule() {
+    // S05000001323, R05000013447 (shortened to three fields).
+    let text = "Mindestens eines der Felder F05000018341 \"Studium der Humanmedizin\", F05000018343 \"Studium der Zahnmedizin\" oder F05000018346 \"Studium der Pharmazie\" muss den Wert \"wahr\" haben.";
+    let members = [
+        entry("0:1", &field("F05000018341", "Humanmedizin", "bool", "")),
+        entry("0:1", &field("F05000018343", "Zahnmedizin", "bool", "")),
+        entry("0:1", &field("F05000018346", "Pharmazie", "bool", "")),
+    ]
+    .concat();
+    let inner = entry("1:1", &group("G05000012327", "Studium", &regel("R05000013447", text), &members));
+    let (_, report, validate) = rule_form(&inner);
+    assert_eq!(report.shapes.get("mindestens-eines-wahr"), Some(&(1, 0)));
+    assert_eq!(validate(serde_json::json!({"studium": {"zahnmedizin": true}})), vec![]);
+    assert_eq!(
+        validate(serde_json::json!({"studium": {"zahnmedizin": false, "pharmazie": false}})),
+        pairs(&[("/studium", "rule:fim_r05000013447")])
+    );
+}
+
+#[test]
+fn ambiguous_rules_stay_comments_that_name_their_paths() {
+    // The code 003 is not in the list; the same rule about an element used twice; two tested elements.
+    let unknown_code = "Wenn das Feld F60000000263 \"Abfrage\" = 003 \"anderswo\", dann muss die Feldgruppe G60000000088 \"Anschrift Inland\" befüllt sein.";
+    let twice = "WENN F60000000263 = 001, DANN aktiviere F60000000243.";
+    let two_fields = "Wenn das Feld F60000000263 = 001 ODER das Feld F60000000240 = \"wahr\", dann muss die Feldgruppe G60000000088 befüllt sein.";
+    let inland =
+        group("G60000000088", "Anschrift Inland", "", &entry("1:1", &field("F60000000243", "Straße", "text", "")));
+    let members = [
+        entry("1:1", &select("F60000000263", "Wo", &[("001", "in Deutschland"), ("002", "außerhalb")])),
+        entry("0:1", &field("F60000000240", "Bool", "bool", "")),
+        entry("0:1", &inland),
+        entry("0:1", &group("G60000000089", "Zweite", "", &entry("0:1", &inland))),
+    ]
+    .concat();
+    let rules = [regel("R1000001", unknown_code), regel("R1000002", twice), regel("R1000003", two_fields)].concat();
+    let inner = entry("1:1", &group("G60000000093", "Anschrift", &rules, &members));
+    let (source, report, _) = rule_form(&inner);
+    assert_eq!((report.rules_translated, report.rules), (0, 3), "{source}");
+    assert_eq!(report.shapes.get("wenn-dann"), Some(&(0, 3)));
+    assert!(!source.contains("visible when") && !source.contains("required when"), "{source}");
+    assert!(
+        source.contains("// FIM rule R1000001 1.0.0 \"Regel\" (kept as a comment: a value is not one the element can have; concerns anschrift.wo, anschrift.anschrift_inland):"),
+        "{source}"
+    );
+    assert!(source.contains("// FIM rule R1000002 1.0.0 \"Regel\" (kept as a comment: an element it names is not exactly one element here; concerns anschrift.wo):"), "{source}");
+    assert!(source.contains("(kept as a comment: a sentence is not recognised; concerns anschrift.wo, anschrift.bool, anschrift.anschrift_inland):"), "{source}");
 }
