@@ -111,20 +111,23 @@ impl<'m> Plan<'m> {
     /// The one occurrence of `id` below `owner` whose ancestors include `prefix` (the ids before
     /// it in `G1.G2.F3`, outermost first); `None` when there is none or more than one.
     pub fn find(&self, owner: Option<usize>, prefix: &[String], id: &str) -> Option<usize> {
+        match self.find_all(owner, prefix, id).as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Every occurrence of `id` below `owner` whose ancestors include `prefix`, in order.
+    pub fn find_all(&self, owner: Option<usize>, prefix: &[String], id: &str) -> Vec<usize> {
         let range = self.subtree(owner);
-        let found: Vec<usize> = self
-            .by_id
+        self.by_id
             .get(id)
             .into_iter()
             .flatten()
             .copied()
             .filter(|i| range.contains(i) && self.nodes[*i].is_declared())
             .filter(|i| self.has_ancestors(*i, prefix))
-            .collect();
-        match found.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
+            .collect()
     }
 
     fn has_ancestors(&self, index: usize, prefix: &[String]) -> bool {

@@ -192,13 +192,14 @@ fn translate(
     }
 }
 
-/// The occurrences a text names that can be found below the owner.
+/// The occurrences a text names that can be found below the owner: every occurrence of an
+/// element used more than once, so that the comment names each place the rule may concern.
 fn concerns(plan: &Plan, owner: Option<usize>, text: &str) -> Vec<usize> {
     let mut found = Vec::new();
     for tok in tokenize_lossy(text) {
         if let Tok::Ref(ids) = tok {
-            let (id, prefix) = ids.split_last().expect("a reference has an id");
-            if let Some(i) = plan.find(owner, prefix, id) {
+            let Some((id, prefix)) = ids.split_last() else { continue };
+            for i in plan.find_all(owner, prefix, id) {
                 if !found.contains(&i) {
                     found.push(i);
                 }
