@@ -1,6 +1,10 @@
 //! The `formwerk` binary as users and pipelines call it: exit codes, output formats,
 //! `explain`, colours, and builds that fail without touching the output directory.
 
+mod common;
+
+use common::{CODES, GOOD};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,20 +25,6 @@ fn write(dir: &Path, path: &str, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
-
-const GOOD: &str = r#"use common.codes
-form antrag {
-  title "Antrag" en "Application"
-  version "1.0.0"
-  languages de, en
-  field art: choice of Art "Art" en "Kind" required
-}
-"#;
-
-const CODES: &str = r#"codelist Art "Art" en "Kind" {
-  code "A" "Erste" en "First"
-}
-"#;
 
 /// A project with `forms/` holding one good form and one module.
 fn project() -> tempfile::TempDir {

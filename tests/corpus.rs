@@ -194,7 +194,7 @@ fn corpus_uses_every_language_feature() {
     for key in ["min_length", "max_length", "pattern", "min", "max", "decimals", "accept", "max_size", "message"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
-    for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn"] {
+    for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn", "must_be_true"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
     let autocomplete = collect("autocomplete");
@@ -227,6 +227,29 @@ fn corpus_uses_every_language_feature() {
         .flat_map(|(_, f)| f.items())
         .any(|i| matches!(i, formwerk::ir::Item::Repeat(r) if r.min > 0 && r.max.is_some()));
     assert!(repeat_bounds, "no top-level repeat with both a minimum and a maximum");
+    let mut fields = Vec::new();
+    for (_, form) in typed {
+        formwerk::validate::for_each_field(form, &mut |f| fields.push(f.clone()));
+    }
+    assert!(fields.iter().any(|f| f.unit.is_some()), "no field with a `unit`");
+    let whole_euros =
+        |f: &formwerk::ir::Field| f.ty == formwerk::ir::FieldType::Money && f.constraints.decimals == Some(0);
+    assert!(fields.iter().any(whole_euros), "no money field in whole euros (`decimals 0`)");
+    let interpolated = |text: &formwerk::ir::Text| text.values().any(|t| !formwerk::ir::template::fields(t).is_empty());
+    assert!(fields.iter().any(|f| interpolated(&f.label)), "no label that names another answer");
+    fn infos<'f>(items: &'f [formwerk::ir::Item], out: &mut Vec<&'f formwerk::ir::Info>) {
+        for item in items {
+            match item {
+                formwerk::ir::Item::Info(info) => out.push(info),
+                other => infos(other.children(), out),
+            }
+        }
+    }
+    let mut all_infos = Vec::new();
+    for (_, form) in typed {
+        form.pages.iter().for_each(|page| infos(&page.items, &mut all_infos));
+    }
+    assert!(all_infos.iter().any(|i| interpolated(&i.text)), "no info that names another answer");
 
     let sources: String = (0..session.db.ids().count())
         .map(|i| session.db.get(formwerk::source::FileId(i as u32)).text.clone())

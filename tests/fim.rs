@@ -398,6 +398,28 @@ fn multiplicities_become_required_optional_and_repeats() {
     assert_eq!(exported.matches("<xdf:datenfeldgruppe>").count(), 0, "{exported}");
 }
 
+/// Found by the `import_fim` fuzz target: a media type the checker rejects made the imported
+/// source fail to check. The importer asks the checker's own question and keeps the rest.
+#[test]
+fn file_types_the_checker_rejects_stay_comments() {
+    let types = ["application/pdf", "applicat)on/pdf", " IMAGE/JPEG ", "no type", ".", "*/*\"", ".PNG"]
+        .map(|t| format!("<xdf:mediaType>{t}</xdf:mediaType>"))
+        .concat();
+    let fields = entry("1:1", &field("F10000004", "Anlage", "file", &types));
+    let (imported, form) = import_and_check(&xdf3(&fields), &Library::default(), "file types");
+    let ir::Item::Field(file) = form.items().next().unwrap() else { panic!() };
+    assert_eq!(file.constraints.accept, ["application/pdf", "image/jpeg", ".png"]);
+    // Comment text is escaped as all imported text is: `*/` never appears raw.
+    for shown in ["applicat)on/pdf", "no type", "* / *\""] {
+        assert!(
+            imported.source.contains(&format!("// FIM file type (not a file type): {shown}\n")),
+            "{}",
+            imported.source
+        );
+        assert!(imported.report.warnings.iter().any(|w| w.contains(shown)), "{:?}", imported.report.warnings);
+    }
+}
+
 #[test]
 fn characters_outside_the_permitted_set_are_imported_with_a_warning() {
     let fields = entry("0:1", &field("F10000001", "Betrag ≤ 100 €", "num_currency", ""));
@@ -644,7 +666,9 @@ fn hostile_text_in_every_position_adds_no_statement_and_is_carried_over_exactly(
     let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert_eq!(form.title["de"], format!("Antrag {}", one_line(INJECTION)));
     let ir::Item::Field(vorname) = form.items().next().unwrap() else { panic!() };
-    assert_eq!(vorname.label["de"], format!("Vorname {}", one_line(INJECTION)));
+    // A label is a template (`ir::template`): its braces arrive as literal braces, not placeholders.
+    assert!(ir::template::fields(&vorname.label["de"]).is_empty());
+    assert_eq!(ir::template::render(&vorname.label["de"], |_| None), format!("Vorname {}", one_line(INJECTION)));
     assert!(vorname.constraints.pattern.is_none(), "the hostile pattern is not portable");
     // Nothing dangerous is printed raw, anywhere: every such character is an escape.
     assert!(!source.chars().any(is_dangerous), "{source:?}");

@@ -1,5 +1,7 @@
 //! Form-data conversion on hand-written cases: every `tests/formdata/*.form` holds a form and
-//! `//- /posts.ndjson`, one post per line: `{"name", "body" | "pairs", "expect", "ignored"}`.
+//! `//- /posts.ndjson`, one post per line: `{"name", "body" | "pairs", "expect", "ignored"}`,
+//! optionally with `"violations": [[pointer, code], …]`, what the reference validator then
+//! reports on the converted submission (what a citizen sees after posting the page).
 
 mod common;
 
@@ -29,6 +31,13 @@ fn formdata_cases() {
             assert_eq!(converted.submission, case["expect"], "{}: {}", path.display(), case["name"]);
             let ignored: Vec<String> = serde_json::from_value(case["ignored"].clone()).unwrap();
             assert_eq!(converted.ignored, ignored, "{}: {}", path.display(), case["name"]);
+            if let Some(expected) = case.get("violations") {
+                let report = compiled.validate(&converted.submission, &options);
+                let found: Vec<(String, String)> =
+                    report.violations.iter().map(|v| (v.pointer.clone(), v.code.clone())).collect();
+                let expected: Vec<(String, String)> = serde_json::from_value(expected.clone()).unwrap();
+                assert_eq!(found, expected, "{}: {}", path.display(), case["name"]);
+            }
             n_cases += 1;
         }
     }

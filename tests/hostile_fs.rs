@@ -3,24 +3,14 @@
 //! every file-system mutation, run concurrently, or pointed at directories Formwerk did not
 //! write.
 
+mod common;
+
+use common::{CODES, GOOD};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const GOOD: &str = r#"use common.codes
-form antrag {
-  title "Antrag" en "Application"
-  version "1.0.0"
-  languages de, en
-  field art: choice of Art "Art" en "Kind" required
-}
-"#;
-
-const CODES: &str = r#"codelist Art "Art" en "Kind" {
-  code "A" "Erste" en "First"
-}
-"#;
 
 /// Runs the binary in `dir`; a run that takes longer than a minute hangs and fails the test.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -17,7 +17,7 @@ use formwerk::validate::{Compiled, Options, Report, Violation};
 use formwerk::value::Date;
 use serde_json::json;
 
-use common::corpus;
+use common::{corpus, Rng};
 
 fn options() -> Options {
     Options { today: Date::parse("2026-06-15").unwrap() }
@@ -137,7 +137,9 @@ fn theme_files_are_read_only_when_they_are_small_regular_utf8_files() {
     use std::os::unix::ffi::OsStrExt;
     let secret = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret.path(), "a { color: red } /* SECRET_TOKEN=hunter2 */").unwrap();
-    let cases: Vec<(&str, &str, Box<dyn Fn(&Path)>)> = vec![
+    // (what the case is, the reason the refusal must give, how to make the theme directory)
+    type Case<'a> = (&'a str, &'a str, Box<dyn Fn(&Path) + 'a>);
+    let cases: Vec<Case> = vec![
         (
             "link to a readable CSS file",
             "is a symbolic link",
@@ -362,22 +364,6 @@ fn repeats_past_their_maximum_are_not_rendered() {
     let empty = json!({ "fruehere_namen": [{}, {}, {}, {}, {}] });
     let bound = html::render_page(&form, &input(&empty, Some(&flood)), &Theme::default()).unwrap().len();
     assert!(flooded.len() < bound + 20_000, "the page is bounded by the form: {} vs {bound}", flooded.len());
-}
-
-/// xorshift64*, so failures are reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
 }
 
 const HOSTILE_PIECES: &[&str] = &[

@@ -308,3 +308,135 @@ fn add_and_remove_buttons_work_without_javascript() {
     assert_eq!(without.values, json!({ "belegart": "NE" }));
     assert!(apply(&form, &with_file, &Action::Add { repeat: "unbekannt".into() }, "de").is_none());
 }
+
+#[test]
+fn items_at_the_minimum_cannot_be_removed() {
+    use formwerk::emit::html::{apply, Action};
+    let form = fixture(
+        r#"form kinder {
+  title "Kinder"
+  version "1.0.0"
+  languages de
+  repeat kinder "Kinder" 1..3 {
+    item "Kind"
+    field name: text "Name" required
+  }
+}"#,
+    );
+    // One item, the minimum: no remove button, and the remove action is refused.
+    let one = json!({ "kinder": [{ "name": "Ida" }] });
+    let html = html::render_page(&form, &input("de", &one, None), &Theme::default()).unwrap();
+    assert!(!html.contains("entfernen:kinder") && !html.contains("Kind 1 entfernen"), "{html}");
+    assert!(apply(&form, &one, &Action::Remove { repeat: "kinder".into(), index: 0 }, "de").is_none());
+    // Nothing posted: the minimum's one empty item, still without a remove button.
+    let html = html::render_page(&form, &input("de", &json!({}), None), &Theme::builtin("kern").unwrap()).unwrap();
+    assert!(html.contains("Kind 1") && !html.contains("entfernen:kinder"), "{html}");
+    // Two items: each can be removed, down to the minimum.
+    let two = json!({ "kinder": [{ "name": "Ida" }, { "name": "Ben" }] });
+    let html = html::render_page(&form, &input("de", &two, None), &Theme::default()).unwrap();
+    assert!(html.contains("Kind 1 entfernen") && html.contains("Kind 2 entfernen"), "{html}");
+    let removed = apply(&form, &two, &Action::Remove { repeat: "kinder".into(), index: 1 }, "de").unwrap();
+    assert_eq!(removed.values["kinder"], json!([{ "name": "Ida" }]));
+}
+
+#[test]
+fn a_page_with_every_section_has_no_step_numbers() {
+    let form = corpus().into_iter().find(|f| f.id == "hundesteuer").unwrap();
+    assert!(form.pages.len() > 1);
+    let empty = json!({});
+    let all = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(!all.contains("Schritt"), "{all}");
+    assert!(all.contains("<h2 class=\"fw-h2\">Hunde</h2>"), "{all}");
+    // One step of several still says where the citizen is.
+    let step = Input { scope: Scope::Step(1), ..input("de", &empty, None) };
+    let html = html::render_page(&form, &step, &Theme::default()).unwrap();
+    assert!(html.contains("Schritt 2 von 4"), "{html}");
+}
+
+#[test]
+fn limits_read_in_the_singular() {
+    let form = fixture(
+        r#"form eins {
+  title "Eins"
+  version "1.0.0"
+  languages de, en
+  repeat vertreter "Vertretung:" en "Representative" 0..1 {
+    item "Vertretung" en "Representative"
+    field name: text "Name" en "Name"
+  }
+  field nachweis: file "Nachweis" en "Proof" { accept ".pdf", "image/jpeg", ".jpg" }
+}"#,
+    );
+    let empty = json!({});
+    let de = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(
+        de.contains("Sie können höchstens einen Eintrag angeben.")
+            && de.contains("Erlaubte Dateitypen: PDF, JPEG-Bild."),
+        "{de}"
+    );
+    // A label written with a colon gets no second one.
+    assert!(de.contains(">Vertretung: weiteren Eintrag hinzufügen<"), "{de}");
+    let en = html::render_page(&form, &input("en", &empty, None), &Theme::default()).unwrap();
+    assert!(
+        en.contains("You can enter at most one entry.") && en.contains("Allowed file types: PDF, JPEG image."),
+        "{en}"
+    );
+}
+
+#[test]
+fn interpolated_texts_show_the_current_answer_escaped_or_a_placeholder() {
+    let form = fixture(
+        r#"
+codelist Art "Art" {
+  code "m" "Miete"
+  code "e" "Eigentum"
+}
+form f {
+  title "Wohngeld"
+  version "1.0.0"
+  languages de, en
+  field vorname: text "Vorname" en "First name" required
+  field art: choice of Art "Wohnform" en "Housing" required
+  field einkommen: money "Einkommen von {vorname}" en "Income of {vorname}" {
+    hint "Bei {art}: netto, {{ohne Kindergeld}}" en "For {art}: net"
+  }
+  repeat kinder "Kinder von {vorname}" en "Children of {vorname}" 0..3 {
+    item "Kind" en "Child"
+    field name: text "Name" en "Name"
+    field schule: text "Schule von {name}" en "School of {name}"
+  }
+  info dank "Danke, {vorname}!" en "Thank you, {vorname}!"
+}
+"#,
+    );
+    // Without answers, every placeholder is the neutral `…`; literal braces are single.
+    let empty = json!({});
+    let html = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(html.contains("Einkommen von …"), "{html}");
+    assert!(html.contains("Bei …: netto, {ohne Kindergeld}"), "{html}");
+    assert!(html.contains("Danke, …!"), "{html}");
+    assert!(!html.contains("{vorname}"), "{html}");
+
+    // With answers: the text, the chosen option's label, each repeat item's own answer, and
+    // hostile answers escaped like every other text.
+    let values = json!({
+        "vorname": "<script>alert(1)</script>",
+        "art": "m",
+        "kinder": [{ "name": "Ada" }, { "name": "Bob & \"Co\"" }, {}]
+    });
+    let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(html.contains("Einkommen von &lt;script&gt;"), "{html}");
+    assert!(html.contains("Bei Miete: netto"), "{html}");
+    assert!(html.contains("Schule von Ada"), "{html}");
+    assert!(html.contains("Schule von Bob &amp; &quot;Co&quot;"), "{html}");
+    assert!(html.contains("Schule von …"), "{html}");
+    let en = html::render_page(&form, &input("en", &values, None), &Theme::default()).unwrap();
+    assert!(en.contains("School of Ada") && en.contains("For Miete: net"), "{en}");
+
+    // Messages quote a label without answers, in the reference validator and so in the page.
+    let report = Compiled::new(&form).validate(&json!({ "einkommen": "1.234" }), &options());
+    let violation = report.violations.iter().find(|v| v.pointer == "/einkommen").expect("a violation at /einkommen");
+    let message = &violation.messages["de"];
+    assert!(message.contains("„Einkommen von …“"), "{message}");
+}

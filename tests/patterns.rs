@@ -7,8 +7,10 @@
 
 mod common;
 
+use common::form_files;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use formwerk::diag::Code;
@@ -87,17 +89,6 @@ fn patterns_in_source(text: &str) -> Vec<String> {
         found.push(value);
     }
     found
-}
-
-fn form_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            form_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "form") {
-            out.push(path);
-        }
-    }
 }
 
 /// Every `pattern` of the real FIM samples, as the XML states it: the `pattern` attribute of

@@ -4,23 +4,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::{form_files, Rng};
 
-/// A small deterministic generator (xorshift64*), so failures are reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use std::path::Path;
 
 const TOKENS: &[&str] = &[
     "{",
@@ -131,17 +117,6 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
         }
     }
     out
-}
-
-fn form_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            form_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "form") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

@@ -5,20 +5,15 @@
 //! the report is bounded by the form.
 #![no_main]
 
-use std::sync::LazyLock;
-
-use formwerk::ir::{Form, Item};
-use formwerk::validate::{Compiled, Options};
+use formwerk::ir::Item;
+use formwerk::validate::Options;
 use formwerk::value::Date;
 use serde_json::Value;
 
-static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
-    let forms = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../forms"));
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).expect("the corpus loads");
-    session.checked.forms.into_iter().map(|(_, form)| form).collect()
-});
+#[path = "shared/corpus.rs"]
+mod corpus;
 
-static COMPILED: LazyLock<Vec<Compiled<'static>>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+use corpus::{COMPILED, FORMS};
 
 /// Percent-encodes every byte that is not unreserved, as a browser would.
 fn encode(text: &str) -> String {
@@ -34,7 +29,7 @@ fn encode(text: &str) -> String {
 }
 
 /// Asserts that no repeat under `items` holds more than its maximum.
-fn assert_repeats_bounded(items: &[Item], value: &Value) {
+fn assert_repeats_bounded<'a>(items: impl IntoIterator<Item = &'a Item>, value: &Value) {
     let Value::Object(object) = value else { return };
     for item in items {
         let Some(member) = object.get(item.name()) else { continue };
@@ -58,7 +53,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let options = Options { today: Date::parse("2026-06-15").expect("a date") };
     let body = String::from_utf8_lossy(data);
     let pairs = formwerk::formdata::parse_urlencoded(&body);
-    let encoded: Vec<String> = pairs.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
+    let encoded: Vec<String> =
+        pairs.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
     assert_eq!(formwerk::formdata::parse_urlencoded(&encoded.join("&")), pairs, "decoded pairs survive encoding");
     for (form, compiled) in FORMS.iter().zip(COMPILED.iter()) {
         let converted = formwerk::formdata::convert(compiled, &pairs, &options);
@@ -66,8 +62,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let mut pruned = converted.submission.clone();
         formwerk::formdata::prune_hidden(compiled, &mut pruned, &options);
         assert_eq!(pruned, converted.submission, "pruning twice changes nothing");
-        let items: Vec<Item> = form.items().cloned().collect();
-        assert_repeats_bounded(&items, &converted.submission);
+        assert_repeats_bounded(form.items(), &converted.submission);
         let report = compiled.validate(&converted.submission, &options);
         assert!(report.violations.len() <= 10_000, "a report bounded by the form");
     }

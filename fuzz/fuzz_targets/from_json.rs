@@ -9,20 +9,15 @@
 //! bidi override added to each of its strings.
 #![no_main]
 
-use std::sync::LazyLock;
-
 use formwerk::ir::{Form, Item};
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
 use serde_json::{json, Value};
 
-static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
-    let forms = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../forms"));
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).expect("the corpus loads");
-    session.checked.forms.into_iter().map(|(_, form)| form).collect()
-});
+#[path = "shared/corpus.rs"]
+mod corpus;
 
-static COMPILED: LazyLock<Vec<Compiled<'static>>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+use corpus::{COMPILED, FORMS};
 
 macro_rules! generated {
     ($id:expr, $bytes:expr, $value:expr, $today:expr) => {
@@ -54,10 +49,7 @@ macro_rules! run {
 fn variants(form: &Form, data: &[u8]) -> Vec<Vec<u8>> {
     let text = String::from_utf8_lossy(data);
     let deep = |inner: &str| format!("{}{inner}{}", "[".repeat(130), "]".repeat(130));
-    let mut out = vec![
-        format!("{{\"tief\": {}}}", deep(&text)).into_bytes(),
-        deep(&text).into_bytes(),
-    ];
+    let mut out = vec![format!("{{\"tief\": {}}}", deep(&text)).into_bytes(), deep(&text).into_bytes()];
     if let Some(field) = form.items().find(|item| matches!(item, Item::Field(_))) {
         out.push(format!("{{\"{}\": {}}}", field.name(), deep(&text)).into_bytes());
     }

@@ -8,16 +8,13 @@
 use std::sync::LazyLock;
 
 use formwerk::emit::html::{self, Action, Input, Renderer, Scope, Theme};
-use formwerk::validate::{Compiled, Options, Report, Violation};
+use formwerk::validate::{Options, Report, Violation};
 use formwerk::value::Date;
 
-static FORMS: LazyLock<Vec<formwerk::ir::Form>> = LazyLock::new(|| {
-    let forms = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../forms"));
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).expect("the corpus loads");
-    session.checked.forms.into_iter().map(|(_, form)| form).collect()
-});
+#[path = "shared/corpus.rs"]
+mod corpus;
 
-static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+use corpus::{COMPILED, FORMS};
 
 static THEMES: LazyLock<[Theme; 2]> =
     LazyLock::new(|| [Theme::default(), Theme::builtin("kern").expect("the KERN theme exists")]);

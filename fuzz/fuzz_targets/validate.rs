@@ -5,20 +5,16 @@
 //! replaced by hostile ones (signs, leading zeros, huge numbers, past the maximum).
 #![no_main]
 
-use std::sync::LazyLock;
-
-use formwerk::validate::{Compiled, Options};
+use formwerk::validate::Options;
 use formwerk::value::Date;
 
-static FORMS: LazyLock<Vec<formwerk::ir::Form>> = LazyLock::new(|| {
-    let forms = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../forms"));
-    let session = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).expect("the corpus loads");
-    session.checked.forms.into_iter().map(|(_, form)| form).collect()
-});
+#[path = "shared/corpus.rs"]
+mod corpus;
 
-static COMPILED: LazyLock<Vec<Compiled<'static>>> = LazyLock::new(|| FORMS.iter().map(Compiled::new).collect());
+use corpus::{COMPILED, FORMS};
 
-const INDEXES: &[&str] = &["+1", "01", " 1", "1 ", "-0", "99999999999999999999", "4294967296", "18446744073709551615", "11", "5"];
+const INDEXES: &[&str] =
+    &["+1", "01", " 1", "1 ", "-0", "99999999999999999999", "4294967296", "18446744073709551615", "11", "5"];
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let options = Options { today: Date::parse("2026-06-15").expect("a date") };

@@ -5,6 +5,7 @@
 //! field alter: integer "Alter" { min 0  max 130 }          // accepted
 //! field alter: integer "Alter" { min 18 max 16 }           // contradictory-bounds
 //! field name: text "Name" { decimals 2 }                    // not-applicable
+//! field miete: money "Miete" { decimals 0 }                 // whole euros
 //! field geburtsdatum: date "Geburtsdatum" { max today - 14 years }
 //! ```
 
@@ -74,6 +75,16 @@ pub const AUTOCOMPLETE_TOKENS: &[&str] = &[
     "organization-title",
 ];
 
+/// Whether `value` is what `accept` takes: an extension (`.pdf`) or a media type
+/// (`image/jpeg`, `image/*`). The FIM import asks the same question before it prints one.
+pub fn is_file_type(value: &str) -> bool {
+    let extension = value.len() > 1 && value.starts_with('.') && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
+    let media_type = value.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
+    });
+    extension || media_type
+}
+
 /// Lowers the constraints of a field of type `ty`; reports those that do not apply.
 pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics: &mut Vec<Diagnostic>) -> Constraints {
     let mut out = Constraints::default();
@@ -102,11 +113,12 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     let min_ok = ordered || not_applicable("min", "`min` applies to integer, decimal, money and date fields");
     let max_ok = ordered || not_applicable("max", "`max` applies to integer, decimal, money and date fields");
     let decimals_help = if *ty == FieldType::Money {
-        "money always has at most two decimals"
+        "money has cents (at most two decimals) unless `decimals 0` makes it whole euros"
     } else {
-        "`decimals` applies to decimal fields"
+        "`decimals` applies to decimal fields, and `decimals 0` to money (whole euros)"
     };
-    let decimals_ok = *ty == FieldType::Decimal || not_applicable("decimals", decimals_help);
+    let whole_euros = *ty == FieldType::Money && props.decimals.is_some_and(|d| d.value == 0);
+    let decimals_ok = *ty == FieldType::Decimal || whole_euros || not_applicable("decimals", decimals_help);
     let file = *ty == FieldType::File;
     let accept_ok = file || not_applicable("accept", "`accept` applies to file fields");
     let size_ok = file || not_applicable("max_size", "`max_size` applies to file fields");
@@ -155,14 +167,15 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
         for (expr, value) in [(props.min, &out.min), (props.max, &out.max)] {
             if let (Some(expr), Some(Bound::Number { value })) = (expr, value) {
                 if Decimal::parse(value).is_some_and(|d| d.significant_scale() as u64 > decimals.value) {
+                    let message = match (whole_euros, decimals.value) {
+                        (true, _) => format!("bound {value} is not a whole number of euros"),
+                        (false, 0) => format!("bound {value} is not a whole number"),
+                        (false, 1) => format!("bound {value} has more than one decimal place"),
+                        (false, n) => format!("bound {value} has more than {n} decimal places"),
+                    };
                     diagnostics.push(
-                        Diagnostic::new(
-                            Code::InvalidBound,
-                            format!("bound {value} has more than {} decimal places", decimals.value),
-                            expr.span,
-                            "too precise",
-                        )
-                        .with_help("a bound must itself be a valid value of the field"),
+                        Diagnostic::new(Code::InvalidBound, message, expr.span, "too precise")
+                            .with_help("a bound must itself be a valid value of the field"),
                     );
                 }
             }
@@ -171,14 +184,7 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     if let (true, Some((list, _))) = (accept_ok, props.accept) {
         for entry in list {
             let value = entry.value.trim();
-            let extension =
-                value.len() > 1 && value.starts_with('.') && value[1..].chars().all(|c| c.is_ascii_alphanumeric());
-            let media_type = value.split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && !b.is_empty()
-                    && value.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-*".contains(c))
-            });
-            if extension || media_type {
+            if is_file_type(value) {
                 out.accept.push(value.to_ascii_lowercase());
             } else {
                 diagnostics.push(
@@ -387,4 +393,35 @@ pub fn control(ident: &ast::Ident, ty: &FieldType, diagnostics: &mut Vec<Diagnos
         .with_help(help),
     );
     None
+}
+
+/// Whether a `unit` fits the field type: only integer and decimal fields hold a number that
+/// is measured in a unit (money is always in euros); an empty unit says nothing.
+pub fn unit(text: &ast::Text, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let help = match ty {
+        FieldType::Integer | FieldType::Decimal => None,
+        FieldType::Money => Some("money is always in euros and shows `€` itself; say what the amount is per in the label (\"Miete pro Monat\")"),
+        _ => Some("`unit` applies to integer and decimal fields; say the unit of other values in the label or hint"),
+    };
+    if let Some(help) = help {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotApplicable,
+                format!("`unit` does not apply to a field of type {}", type_name(ty)),
+                text.span,
+                "not applicable",
+            )
+            .with_help(help),
+        );
+        return false;
+    }
+    let blank = std::iter::once(&text.primary).chain(text.translations.iter().map(|(_, t)| t));
+    if let Some(empty) = blank.into_iter().find(|t| t.value.trim().is_empty()) {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidLiteral, "a unit must not be empty", empty.span, "empty unit")
+                .with_help("write the unit as citizens read it, e.g. `unit \"m²\"`, or leave `unit` out"),
+        );
+        return false;
+    }
+    true
 }

@@ -10,9 +10,11 @@
 
 mod codelist;
 mod collide;
+mod confirm;
 mod defs;
 mod expr;
 mod field;
+mod interpolate;
 mod lower;
 mod modules;
 mod names;
@@ -22,7 +24,7 @@ mod satisfiable;
 mod text;
 mod tree;
 
-pub use field::AUTOCOMPLETE_TOKENS;
+pub use field::{is_file_type, AUTOCOMPLETE_TOKENS};
 pub use pattern::portable as portable_pattern;
 
 use std::collections::BTreeMap;

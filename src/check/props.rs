@@ -110,6 +110,8 @@ impl Context {
                 "max_size",
                 "autocomplete",
                 "control",
+                "must be true",
+                "unit",
             ],
             Context::Info => &["visible when"],
             Context::Rule => &["check", "at", "message"],
@@ -127,6 +129,7 @@ pub struct Props<'a> {
     pub description: Option<&'a ast::Text>,
     pub message: Option<&'a ast::Text>,
     pub item: Option<&'a ast::Text>,
+    pub unit: Option<&'a ast::Text>,
     pub version: Option<&'a ast::StringLit>,
     pub languages: Option<(&'a [ast::Ident], Span)>,
     pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
@@ -146,6 +149,8 @@ pub struct Props<'a> {
     pub control: Option<&'a ast::Ident>,
     pub check: Option<&'a ast::Expr>,
     pub at: Option<&'a ast::Path>,
+    /// `must be true` and its span.
+    pub must_be_true: Option<Span>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
     pub spans: Vec<(&'static str, Span)>,
     /// Fields, groups, repeats, sections, infos, rules and code lists, in order.
@@ -212,6 +217,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
                     TextKey::Description => &mut props.description,
                     TextKey::Message => &mut props.message,
                     TextKey::Item => &mut props.item,
+                    TextKey::Unit => &mut props.unit,
                 };
                 *slot = Some(text);
             }
@@ -233,6 +239,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Control(ident) => props.control = Some(ident),
             StmtKind::Check(expr) => props.check = Some(expr),
             StmtKind::At(path) => props.at = Some(path),
+            StmtKind::MustBeTrue => props.must_be_true = Some(stmt.span),
             _ => {}
         }
     }

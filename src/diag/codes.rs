@@ -486,9 +486,11 @@ Fix:
     /// A constraint or property does not apply to this field type.
     NotApplicable = "E0306", "not-applicable", Error,
 "The property has no meaning for this field type: `length` and `pattern`
-apply to text-like fields, `decimals` to decimal numbers, `min`/`max` to
-numbers, money and dates, `accept`/`max_size` to files, `control` to choices
-and booleans, and labels/hints to fields, groups and repeats.
+apply to text-like fields, `decimals` to decimal numbers (and `decimals 0`
+to money, for whole euros), `min`/`max` to numbers, money and dates,
+`accept`/`max_size` to files, `control` to choices and booleans, `unit` to
+integer and decimal fields (money is always in euros), and labels/hints to
+fields, groups and repeats.
 
 Example:
 
@@ -719,4 +721,43 @@ scripts that read the first line) see it as text.
 Example: a file saved by an editor with the encoding \"UTF-8 with BOM\".
 
 Fix: save the file as plain UTF-8.";
+
+    /// A required boolean shown as a checkbox that does not have to be ticked.
+    UnconfirmedDeclaration = "W0005", "unconfirmed-declaration", Warning,
+"A required boolean shown as a single checkbox is a declaration, but nothing
+says it must be ticked: in JSON the form accepts `false`, while a browser
+sends nothing for an unticked box, so the same form would mean two things
+(`false` is accepted from an API, but an unticked box fails as missing).
+
+Example:
+
+    field richtigkeit: boolean \"Ich versichere, dass meine Angaben richtig sind.\" required {
+      control checkbox
+    }
+
+Fix: say that the declaration must be confirmed. `must be true` implies
+`required` and `control checkbox`; every target then accepts only `true`
+(JSON Schema `const: true`) and reports `not_confirmed` otherwise:
+
+    field richtigkeit: boolean \"Ich versichere, dass meine Angaben richtig sind.\" must be true
+
+If ticking is really optional, drop `required`; if both answers are
+meaningful, ask with `control radios` (Ja/Nein).";
+    /// A label, hint or info has a brace that is neither a placeholder nor a literal brace.
+    InvalidTemplate = "E0110", "invalid-template", Error,
+"Labels, hints and infos may show another answer: `{path}` names a field by
+its path, as in expressions (inside a repeat, the current item's field). A
+literal brace is written twice, `{{` or `}}`. A brace that opens no
+placeholder, a placeholder that is not closed, or one that names no field
+path is an error; a path that names no field is `unknown-name`.
+
+Example:
+
+    field miete: money \"Miete für {wohnung.adresse\"
+    info hinweis \"Mengen {in Stück}\"
+
+Fix:
+
+    field miete: money \"Miete für {wohnung.adresse}\"
+    info hinweis \"Mengen {{in Stück}}\"";
 }

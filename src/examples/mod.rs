@@ -138,7 +138,7 @@ pub fn valid(compiled: &Compiled, rng: &mut Rng, options: &Options) -> Option<Va
             }
             let mut repaired = false;
             for violation in &report.violations {
-                if violation.code == "required" {
+                if violation.code == "required" || violation.code == "not_confirmed" {
                     repaired |= fill(compiled, &mut submission, &violation.pointer, rng, options);
                 } else if let Some(name) = violation.code.strip_prefix("rule:") {
                     repaired |= solve::rule(compiled, &mut submission, name, &violation.pointer, rng, options);

@@ -239,7 +239,7 @@ pub fn invalid(
                 .collect();
             let slot = candidates.get(rng.below(candidates.len() as u64) as usize)?;
             set_at(&mut submission, &slot.pointer, None);
-            Some((submission, expect(&slot.pointer, "required")))
+            Some((submission, expect(&slot.pointer, missing_code(slot.item))))
         }
         // A repeat nobody reads gets one item too many or too few.
         4 => {
@@ -343,7 +343,7 @@ fn toggle_required(
         let shown =
             field.visible.as_ref().is_none_or(|v| compiled.eval(v, &submission, options, &slot.indices).is_true());
         if required && shown {
-            return Some((submission, Expect { pointer: slot.pointer.clone(), code: "required".into() }));
+            return Some((submission, Expect { pointer: slot.pointer.clone(), code: missing_code(slot.item).into() }));
         }
     }
     None
@@ -578,7 +578,7 @@ fn bad_values(
         FieldType::Decimal | FieldType::Money => {
             out.push((json!("1,5"), "decimal_invalid"));
             out.push((json!(12.5), "type"));
-            let places = if field.ty == FieldType::Money { Some(2) } else { c.decimals };
+            let places = if field.ty == FieldType::Money { Some(c.decimals.unwrap_or(2)) } else { c.decimals };
             if let Some(places) = places {
                 out.push((json!(format!("0.{}1", "0".repeat(places as usize))), "decimals"));
             }
@@ -593,7 +593,12 @@ fn bad_values(
                 }
             }
         }
-        FieldType::Boolean => out.push((json!("ja"), "type")),
+        FieldType::Boolean => {
+            out.push((json!("ja"), "type"));
+            if c.must_be_true {
+                out.push((json!(false), "not_confirmed"));
+            }
+        }
         FieldType::Date => {
             out.push((json!("2023-02-30"), "date_invalid"));
             out.push((json!("2023-02-29"), "date_invalid"));
@@ -634,4 +639,12 @@ fn bad_values(
         }
     }
     out
+}
+
+/// The code of a required value that is missing: a declaration is not confirmed.
+fn missing_code(item: &Item) -> &'static str {
+    match item {
+        Item::Field(field) if field.constraints.must_be_true => "not_confirmed",
+        _ => "required",
+    }
 }

@@ -71,7 +71,7 @@ fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool
             json!(min + rng.below((max - min + 1) as u64) as i64)
         }
         FieldType::Decimal | FieldType::Money => {
-            let places = if field.ty == FieldType::Money { 2 } else { c.decimals.unwrap_or(2) };
+            let places = c.decimals.unwrap_or(2);
             let scale = 10i64.pow(places.min(6));
             let min = decimal_bound(&c.min).unwrap_or(Decimal::from_i64(0));
             let max = decimal_bound(&c.max).unwrap_or_else(|| min.checked_add(Decimal::from_i64(500)).unwrap_or(min));
@@ -87,6 +87,8 @@ fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool
             }
             return None;
         }
+        // A declaration is confirmed in every valid submission.
+        FieldType::Boolean if c.must_be_true => json!(true),
         FieldType::Boolean => json!(rng.below(2) == 1),
         FieldType::Date => {
             let (default_min, default_max) = if wide {

@@ -358,23 +358,17 @@ impl<'a> Printer<'a> {
             return None;
         }
         if multiplicity.is_single() {
-            let head = Line::new("group").name(&name).string(&label);
+            let head = Line::new("group").name(&name).template(&label);
             self.out.open(match self.requirement(index, multiplicity.min >= 1) {
                 Some(true) => head.word("required"),
                 Some(false) => head.word("optional"),
                 None => head,
             });
         } else {
-            self.out.open(
-                Line::new("repeat")
-                    .name(&name)
-                    .string(&label)
-                    .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
-            );
-            self.out.line(Line::new("item").string(&label));
+            self.open_repeat(&name, &label, multiplicity);
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-            self.out.line(Line::new("hint").string(&hint));
+            self.out.line(Line::new("hint").template(&hint));
         }
         self.fim(&group.ident);
         self.decided(index);
@@ -396,6 +390,17 @@ impl<'a> Printer<'a> {
     }
 
     /// An "Auswahlgruppe": exactly one of the members is given.
+    /// Opens a `repeat` for an element FIM allows several times, with its item label.
+    fn open_repeat(&mut self, name: &Name, label: &str, multiplicity: Multiplicity) {
+        self.out.open(
+            Line::new("repeat")
+                .name(name)
+                .template(label)
+                .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
+        );
+        self.out.line(Line::new("item").string(label));
+    }
+
     fn choice_rule(&mut self, group: &Name, members: &[(Option<Name>, String)]) {
         let names: Vec<&Name> = members.iter().filter_map(|(n, _)| n.as_ref()).collect();
         if names.len() < 2 {
@@ -480,7 +485,7 @@ impl<'a> Printer<'a> {
                 for note in notes {
                     self.out.comment(note);
                 }
-                let line = Line::new("info").name(&name).string(&text);
+                let line = Line::new("info").name(&name).template(&text);
                 if self.decisions.targets.contains_key(&index) {
                     self.out.open(line);
                     self.decided(index);
@@ -493,13 +498,7 @@ impl<'a> Printer<'a> {
             Kind::Field { ty, constraints } => {
                 let repeated = !multiplicity.is_single();
                 if repeated {
-                    self.out.open(
-                        Line::new("repeat")
-                            .name(&name)
-                            .string(&label)
-                            .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
-                    );
-                    self.out.line(Line::new("item").string(&label));
+                    self.open_repeat(&name, &label, multiplicity);
                     self.decided(index);
                 }
                 for note in notes {
@@ -510,13 +509,13 @@ impl<'a> Printer<'a> {
                     Type::Simple(ty) => head.word(ty),
                     Type::Choice(list) => head.word("choice").word("of").name(list),
                 };
-                let head = head.string(&label);
+                let head = head.template(&label);
                 // One value per item of a repeated field.
                 let required = repeated || self.requirement(index, multiplicity.min >= 1) == Some(true);
                 let head = if required { head.word("required") } else { head };
                 self.out.open(head);
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
-                    self.out.line(Line::new("hint").string(&hint));
+                    self.out.line(Line::new("hint").template(&hint));
                 }
                 self.fim(&field.ident);
                 if !repeated {
@@ -681,7 +680,13 @@ impl<'a> Printer<'a> {
         if ty == "file" {
             let mut accept: Option<Line> = None;
             for media_type in &field.media_types {
-                let media_type = media_type.to_ascii_lowercase();
+                let media_type = media_type.trim().to_ascii_lowercase();
+                // The checker's own rule: a type it would reject stays a comment.
+                if !crate::check::is_file_type(&media_type) {
+                    self.warn(id, format!("\"{}\" is not a file type; kept as a comment", one_line(&media_type)));
+                    notes.push(Comment::new("FIM file type (not a file type): ").prose(&media_type));
+                    continue;
+                }
                 accept = Some(match accept {
                     None => Line::new("accept").string(&media_type),
                     Some(line) => line.glue(",").string(&media_type),

@@ -156,6 +156,12 @@ impl Line {
         self
     }
 
+    /// A label, hint or info as a string literal: braces are literal (`{{`, `}}`), since
+    /// in these texts `{path}` would show another answer.
+    pub fn template(self, text: &str) -> Line {
+        self.string(&text.replace('{', "{{").replace('}', "}}"))
+    }
+
     pub fn int(mut self, value: u64) -> Line {
         self.space();
         let _ = write!(self.text, "{value}");

@@ -13,6 +13,9 @@
 //!   that a text may not contain stay, for the validator to report.
 //! - Empty inputs become absent; values of fields hidden by their conditions are dropped
 //!   (until nothing changes, since hiding one field can hide another).
+//! - A group whose inputs were posted but all left empty is an empty object while the group
+//!   is required (so the validator names each missing field, not the whole group), and
+//!   absent otherwise (an optional group left empty is no answer).
 //! - German number formats (`1.234,56`, `12,5`), `€`, and spaced or lower-case IBANs are
 //!   normalised; what cannot be read is kept as text so that the validator reports it.
 //! - Names that are not part of the form (buttons such as `aktion`) are listed as ignored.
@@ -23,7 +26,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::ir::{FieldType, Item};
+use crate::ir::{FieldType, Item, Requirement};
 use crate::validate::{Compiled, Options};
 
 /// The result of a conversion.
@@ -111,7 +114,68 @@ pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Option
     }
     let mut submission = Value::Object(to_json(&root_items, root));
     prune_hidden(compiled, &mut submission, options);
+    drop_empty_unrequired(compiled, &mut submission, options);
+    prune_hidden(compiled, &mut submission, options);
     Converted { submission, ignored }
+}
+
+/// An object that holds no value, only (nested) objects that hold none.
+fn blank(value: &Value) -> bool {
+    value.as_object().is_some_and(|members| members.values().all(blank))
+}
+
+/// Removes the blank objects of groups that are not required on this submission (optional,
+/// or a `required when` whose condition does not hold), outermost first.
+fn drop_empty_unrequired(compiled: &Compiled, submission: &mut Value, options: &Options) {
+    fn walk(
+        compiled: &Compiled,
+        items: &[Item],
+        root: &Value,
+        value: &Value,
+        steps: &mut Vec<PathStep>,
+        options: &Options,
+        out: &mut Vec<Vec<PathStep>>,
+    ) {
+        let Some(object) = value.as_object() else { return };
+        for item in items {
+            let Some(child) = object.get(item.name()) else { continue };
+            steps.push(PathStep::Key(item.name().to_string()));
+            match item {
+                Item::Group(group) => {
+                    walk(compiled, &group.items, root, child, steps, options, out);
+                    let empty = blank(child);
+                    let required = match &group.required {
+                        Requirement::Always => true,
+                        Requirement::Never => false,
+                        Requirement::When(condition) => {
+                            let indices = steps_to_indices(steps, compiled);
+                            compiled.eval(condition, root, options, &indices).is_true()
+                        }
+                    };
+                    if empty && !required {
+                        out.push(steps.clone());
+                    }
+                }
+                Item::Repeat(repeat) => {
+                    for (index, entry) in child.as_array().into_iter().flatten().enumerate() {
+                        steps.push(PathStep::Index(index));
+                        walk(compiled, &repeat.items, root, entry, steps, options, out);
+                        steps.pop();
+                    }
+                }
+                _ => {}
+            }
+            steps.pop();
+        }
+    }
+    let form = compiled.form();
+    let mut out = Vec::new();
+    for page in &form.pages {
+        walk(compiled, &page.items, submission, submission, &mut Vec::new(), options, &mut out);
+    }
+    for steps in out.iter().rev() {
+        remove_at(submission, steps);
+    }
 }
 
 /// Files one pair into the tree; `false` if the name does not fit the form.
@@ -181,7 +245,8 @@ fn to_json(items: &[&Item], mut object: BTreeMap<String, Node>) -> Map<String, V
             (Item::Group(group), Node::Object(inner)) => {
                 let children: Vec<&Item> = group.items.iter().collect();
                 let converted = to_json(&children, inner);
-                (!converted.is_empty()).then_some(Value::Object(converted))
+                let may_be_required = group.required != Requirement::Never;
+                (!converted.is_empty() || may_be_required).then_some(Value::Object(converted))
             }
             (Item::Repeat(repeat), Node::Items(entries)) => {
                 let children: Vec<&Item> = repeat.items.iter().collect();

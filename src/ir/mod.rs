@@ -26,6 +26,7 @@
 //! condition is true (unknown hides it); a rule is violated only when its check is false.
 
 mod expr;
+pub mod template;
 
 pub use expr::{AggregateFunc, ArithOp, CompareOp, Expr, Literal, ValueType};
 
@@ -35,7 +36,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The IR format version; part of every serialised form.
-pub const VERSION: u32 = 1;
+///
+/// - 2: `Constraints.must_be_true`, `Field.unit`, `Constraints.decimals` on money (`0`: whole
+///   euros), and texts (labels, hints, infos) that may hold `{path}` placeholders.
+pub const VERSION: u32 = 2;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
 pub type Path = Vec<String>;
@@ -46,7 +50,9 @@ pub struct Bundle {
     pub forms: Vec<Form>,
 }
 
-/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`.
+/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`. The labels and
+/// hints of fields, groups and repeats and the text of an info are templates that may name
+/// other answers (`{antragsteller.vorname}`, literal braces `{{` `}}`; see [`template`]).
 pub type Text = BTreeMap<String, String>;
 
 /// One checked form.
@@ -173,6 +179,10 @@ pub struct Field {
     pub autocomplete: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<Control>,
+    /// The unit of an integer or decimal field's value (`m²`), shown next to the input and
+    /// in messages that quote a bound; it does not change the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Text>,
 }
 
 /// The kind of value a field holds, and how it is written in a submission.
@@ -244,6 +254,10 @@ pub struct Constraints {
     /// Largest file size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<u64>,
+    /// A boolean that must be `true` when present (`must be true`: a declaration the
+    /// citizen confirms). Absent while required, or `false`, is the violation `not_confirmed`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_be_true: bool,
 }
 
 impl Constraints {

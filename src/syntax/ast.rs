@@ -95,6 +95,8 @@ pub enum FieldTypeAst {
 pub enum Flag {
     Required,
     Optional,
+    /// `must be true`: a boolean that must be confirmed.
+    MustBeTrue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +107,8 @@ pub enum TextKey {
     Description,
     Message,
     Item,
+    /// The unit of a number field (`unit "m²"`).
+    Unit,
 }
 
 impl TextKey {
@@ -116,6 +120,7 @@ impl TextKey {
             TextKey::Description => "description",
             TextKey::Message => "message",
             TextKey::Item => "item",
+            TextKey::Unit => "unit",
         }
     }
 }
@@ -134,32 +139,84 @@ pub enum SizeUnit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    Field { name: Ident, ty: FieldTypeAst, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
-    Group { name: Ident, ty: Option<Ident>, label: Option<Text>, flag: Option<(Flag, Span)>, body: Option<Block> },
-    Repeat { name: Ident, ty: Option<Ident>, label: Option<Text>, count: Option<IntRange>, body: Option<Block> },
-    Section { name: Ident, label: Option<Text>, body: Option<Block> },
-    Info { name: Ident, text: Text, body: Option<Block> },
-    Rule { name: Ident, body: Block },
-    Codelist { name: Ident, label: Option<Text>, body: Option<Block> },
-    Code { code: StringLit, label: Option<Text> },
-    Text { key: TextKey, text: Text },
+    Field {
+        name: Ident,
+        ty: FieldTypeAst,
+        label: Option<Text>,
+        flag: Option<(Flag, Span)>,
+        body: Option<Block>,
+    },
+    Group {
+        name: Ident,
+        ty: Option<Ident>,
+        label: Option<Text>,
+        flag: Option<(Flag, Span)>,
+        body: Option<Block>,
+    },
+    Repeat {
+        name: Ident,
+        ty: Option<Ident>,
+        label: Option<Text>,
+        count: Option<IntRange>,
+        body: Option<Block>,
+    },
+    Section {
+        name: Ident,
+        label: Option<Text>,
+        body: Option<Block>,
+    },
+    Info {
+        name: Ident,
+        text: Text,
+        body: Option<Block>,
+    },
+    Rule {
+        name: Ident,
+        body: Block,
+    },
+    Codelist {
+        name: Ident,
+        label: Option<Text>,
+        body: Option<Block>,
+    },
+    Code {
+        code: StringLit,
+        label: Option<Text>,
+    },
+    Text {
+        key: TextKey,
+        text: Text,
+    },
     Version(StringLit),
     Languages(Vec<Ident>),
-    Fim { id: StringLit, version: Option<StringLit> },
+    Fim {
+        id: StringLit,
+        version: Option<StringLit>,
+    },
     Urn(StringLit),
-    Required { when: Option<Expr> },
+    Required {
+        when: Option<Expr>,
+    },
     Optional,
     Visible(Expr),
     Length(IntRange),
-    Bound { kind: BoundKind, value: Expr },
+    Bound {
+        kind: BoundKind,
+        value: Expr,
+    },
     Decimals(IntLit),
     Pattern(StringLit),
     Accept(Vec<StringLit>),
-    MaxSize { amount: IntLit, unit: SizeUnit },
+    MaxSize {
+        amount: IntLit,
+        unit: SizeUnit,
+    },
     Autocomplete(StringLit),
     Control(Ident),
     Check(Expr),
     At(Path),
+    /// `must be true` in a field's block.
+    MustBeTrue,
 }
 
 impl StmtKind {
@@ -193,6 +250,7 @@ impl StmtKind {
             StmtKind::Control(_) => "control",
             StmtKind::Check(_) => "check",
             StmtKind::At(_) => "at",
+            StmtKind::MustBeTrue => "must be true",
         }
     }
 }

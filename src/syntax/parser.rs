@@ -171,6 +171,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "max_size",
     "message",
     "min",
+    "must",
     "optional",
     "pattern",
     "repeat",
@@ -178,6 +179,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "rule",
     "section",
     "title",
+    "unit",
     "urn",
     "version",
     "visible",
@@ -274,7 +276,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::expr => "an expression",
         Rule::integer | Rule::int_range | Rule::count_range => "a number or range such as `1..5`",
         Rule::type_annot => "`:` and a type name",
-        Rule::inline_flag => "`required` or `optional`",
+        Rule::inline_flag => "`required`, `optional` or `must be true`",
         Rule::size_unit => "`KB` or `MB`",
         Rule::duration_unit => "`days`, `months` or `years`",
         Rule::op_or
@@ -543,6 +545,7 @@ impl Lower {
                     "title" => TextKey::Title,
                     "description" => TextKey::Description,
                     "message" => TextKey::Message,
+                    "unit" => TextKey::Unit,
                     _ => TextKey::Item,
                 };
                 StmtKind::Text { key, text: self.text(inner.next()?) }
@@ -578,16 +581,17 @@ impl Lower {
             Rule::control_stmt => StmtKind::Control(self.ident(inner.next()?)),
             Rule::check_stmt => StmtKind::Check(self.expr(inner.next()?)?),
             Rule::at_stmt => StmtKind::At(self.path(inner.next()?)),
+            Rule::must_stmt => StmtKind::MustBeTrue,
             _ => return None,
         };
         Some(Stmt { kind, span })
     }
 
     fn flag(&self, pair: &Pair<Rule>) -> Flag {
-        if pair.as_str().trim() == "required" {
-            Flag::Required
-        } else {
-            Flag::Optional
+        match pair.as_str().trim() {
+            "required" => Flag::Required,
+            "optional" => Flag::Optional,
+            _ => Flag::MustBeTrue,
         }
     }
 

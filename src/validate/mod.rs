@@ -160,6 +160,7 @@ impl<'f> Compiled<'f> {
             .map(|m| m.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect())
             .unwrap_or_default();
         let accept: Vec<&str> = c.accept.iter().map(String::as_str).collect();
+        let unit = field.unit.as_ref().map(label).unwrap_or_default();
         let spec = Spec {
             kind: field_kind(&field.ty, &is_code),
             min_length: c.min_length,
@@ -171,8 +172,10 @@ impl<'f> Compiled<'f> {
             max: c.max.as_ref().map(bound),
             accept: &accept,
             max_size: c.max_size,
+            must_be_true: c.must_be_true,
+            unit: &unit,
         };
-        sink.field(pointer, &Leaf::of(value), &spec, &label(&field.label));
+        sink.field(pointer, &Leaf::of(value), &spec, &label(&ir::template::neutral(&field.label)));
     }
 }
 
@@ -277,7 +280,8 @@ struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     fn push(&mut self, pointer: &str, kind: Kind, label_text: &ir::Text) {
-        self.sink.push(pointer, kind, &label(label_text));
+        // A label that names other answers is quoted without them (`ir::template`).
+        self.sink.push(pointer, kind, &label(&ir::template::neutral(label_text)));
     }
 
     fn holds(&mut self, condition: Option<&ir::Expr>) -> bool {
@@ -317,7 +321,8 @@ impl<'a> Validator<'a> {
                 (_, None) if !shown => {}
                 (Item::Field(field), None) => {
                     if self.required(&field.required) {
-                        self.push(&child_pointer, Kind::Required, &field.label);
+                        let kind = if field.constraints.must_be_true { Kind::NotConfirmed } else { Kind::Required };
+                        self.push(&child_pointer, kind, &field.label);
                     }
                 }
                 (Item::Field(field), Some(value)) => self.field(field, value, &child_pointer),
@@ -426,6 +431,7 @@ mod tests {
         let all = [
             patterns::DECIMAL,
             patterns::MONEY,
+            patterns::WHOLE_EUROS,
             patterns::DATE,
             patterns::EMAIL,
             patterns::PHONE,

@@ -136,3 +136,53 @@ pub fn npm_ci(dir: &str, packages: &[&str], why: &str) {
         .unwrap_or_else(|e| panic!("npm runs (Node.js is needed for {why}): {e}"));
     assert!(status.success(), "npm ci failed in {}", dir.display());
 }
+
+/// A small deterministic generator (xorshift64*), so failures of randomised tests are
+/// reproducible from their seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n` (`0` when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Every `.form` file below `dir`, appended to `out` in directory order.
+pub fn form_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            form_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "form") {
+            out.push(path);
+        }
+    }
+}
+
+/// A project's form (`forms/antrag.form`) that checks clean, using a code list from a module.
+pub const GOOD: &str = r#"use common.codes
+form antrag {
+  title "Antrag" en "Application"
+  version "1.0.0"
+  languages de, en
+  field art: choice of Art "Art" en "Kind" required
+}
+"#;
+
+/// The module `GOOD` uses (`forms/common/codes.form`).
+pub const CODES: &str = r#"codelist Art "Art" en "Kind" {
+  code "A" "Erste" en "First"
+}
+"#;

@@ -6,7 +6,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "b6fa11852c2c6cd823a58b9f931d79bb55b9a2520c5ab2f15c7289e79c80830a";
+pub const CONTENT_HASH: &str = "cfcc06c29501616b5a6de4f7cf22543d9d2b6ff0c624204e970c59608a51869d";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags
@@ -2376,7 +2376,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -2394,6 +2394,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2418,7 +2419,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -2436,6 +2437,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2519,63 +2521,6 @@ mod raw {
             sink.push(
                 &pointer,
                 Kind::Rule(String::from("gebuehr_passend"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(
-                Some(root).and_then(|o| o.abgleich_melderegister.as_ref()),
-            ),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/abgleich_melderegister");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Ohne den Abgleich kann der Antrag nicht online bearbeitet werden.",
-                ),
-                ("en", "Without the check, the application cannot be processed online."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("abgleich_erteilt"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.zustimmung.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/zustimmung");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte stimmen Sie der Datenverarbeitung zu."),
-                ("en", "Please consent to the data processing."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("zustimmung_erteilt"), text),
                 message,
             );
         }

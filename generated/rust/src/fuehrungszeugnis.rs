@@ -6,7 +6,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "cfc5a8b9ac7b3244f6dc9bd0e1af5f379e9e3f911360aee2ab5a33fa0f7297ee";
+pub const CONTENT_HASH: &str = "fd82fb0a489e9143bd3f0c0d6dfe8ab7da4cb6614f887c58b719153e7951b3dd";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Führungszeugnisses
@@ -1997,7 +1997,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -2012,6 +2012,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2053,32 +2054,6 @@ mod raw {
                 .map(|(l, t)| (l.to_string(), t.to_string()))
                 .collect();
             sink.push(&pointer, Kind::Rule(String::from("mindestalter"), text), message);
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/richtigkeit");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
-                ("en", "Please confirm that your details are correct."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
-                message,
-            );
         }
     }
     pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {

@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "6da68e53ab7c52b904e51f466978b36e3ff9041eacb8a54c18a38fc21ac833e3";
+pub const CONTENT_HASH: &str = "d230003a70d60919d39f398651ff4eeb3f20512de7dc8a5e9c186308274447ce";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Bankverbindung
@@ -235,7 +235,7 @@ pub struct HundeItem {
     /// Geschlecht
     #[serde(rename = "geschlecht")]
     pub geschlecht: Hundegeschlecht,
-    /// Geburtsdatum des Hundes
+    /// Geburtsdatum von {hunde.name}
     #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Woher stammt der Hund?
@@ -251,10 +251,10 @@ pub struct HundeItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub chipnummer: ::std::option::Option<::std::string::String>,
-    /// Gewicht in kg
+    /// Gewicht, in kg
     #[serde(rename = "gewicht")]
     pub gewicht: ::std::string::String,
-    /// Schulterhöhe (Widerrist) in cm
+    /// Schulterhöhe (Widerrist), in cm
     #[serde(rename = "widerristhoehe")]
     pub widerristhoehe: i64,
     /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
@@ -1345,10 +1345,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     );
                 }
                 Some(value) => {
@@ -1360,10 +1357,7 @@ mod raw {
                             max: Some(Bound::Today(0i64, DurationUnit::Days)),
                             ..Spec::of(FieldKind::Date)
                         },
-                        &[
-                            ("de", "Geburtsdatum des Hundes"),
-                            ("en", "Dog's date of birth"),
-                        ],
+                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
                     )
                 }
             }
@@ -1462,7 +1456,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     );
                 }
                 Some(value) => {
@@ -1483,9 +1477,10 @@ mod raw {
                                     "120",
                                 ),
                             ),
+                            unit: &[("de", "kg"), ("en", "kg")],
                             ..Spec::of(FieldKind::Decimal)
                         },
-                        &[("de", "Gewicht in kg"), ("en", "Weight in kg")],
+                        &[("de", "Gewicht"), ("en", "Weight")],
                     )
                 }
             }
@@ -1499,10 +1494,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     );
                 }
                 Some(value) => {
@@ -1522,12 +1514,10 @@ mod raw {
                                     "110",
                                 ),
                             ),
+                            unit: &[("de", "cm"), ("en", "cm")],
                             ..Spec::of(FieldKind::Integer)
                         },
-                        &[
-                            ("de", "Schulterhöhe (Widerrist) in cm"),
-                            ("en", "Shoulder height in cm"),
-                        ],
+                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
                     )
                 }
             }
@@ -2506,7 +2496,7 @@ mod raw {
                     {
                         sink.push(
                             ptr,
-                            Kind::Required,
+                            Kind::NotConfirmed,
                             &[
                                 (
                                     "de",
@@ -2525,6 +2515,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2549,7 +2540,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -2564,6 +2555,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -2678,65 +2670,6 @@ mod raw {
                 .map(|(l, t)| (l.to_string(), t.to_string()))
                 .collect();
             sink.push(&pointer, Kind::Rule(String::from("tierheimhund"), text), message);
-        }
-        if (logic::or([
-            logic::text_is(
-                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                "LS",
-                false,
-            ),
-            logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.sepa_mandat.as_ref())),
-                &V::Bool(true),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/sepa_mandat");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Für die Lastschrift brauchen wir Ihr SEPA-Lastschriftmandat."),
-                ("en", "We need your SEPA direct debit mandate for the direct debit."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("mandat_erteilt"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/richtigkeit");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
-                ("en", "Please confirm that your details are correct."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
-                message,
-            );
         }
     }
     pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {

@@ -6,7 +6,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "1468134aa3e1420db1fcfe3ed0450fd5bfc0c2d424699cf6fd5ea9a58f1d9eb9";
+pub const CONTENT_HASH: &str = "314ada094360aef5e3613dac32d524494b19ad55eab7f0f8108466d487447cbd";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person
@@ -85,10 +85,10 @@ pub struct AusbildungItem {
     /// Ende
     #[serde(rename = "ende")]
     pub ende: ::std::string::String,
-    /// Stunden Theorie
+    /// Theorie, in Std.
     #[serde(rename = "stunden_theorie")]
     pub stunden_theorie: i64,
-    /// Stunden Praxis (einschließlich Schießausbildung)
+    /// Praxis (einschließlich Schießausbildung), in Std.
     #[serde(rename = "stunden_praxis")]
     pub stunden_praxis: i64,
     /// Teilnahmebescheinigung
@@ -1918,7 +1918,7 @@ mod raw {
                     sink.push(
                         ptr,
                         Kind::Required,
-                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                        &[("de", "Theorie"), ("en", "Theory")],
                     );
                 }
                 Some(value) => {
@@ -1938,9 +1938,10 @@ mod raw {
                                     "300",
                                 ),
                             ),
+                            unit: &[("de", "Std."), ("en", "h")],
                             ..Spec::of(FieldKind::Integer)
                         },
-                        &[("de", "Stunden Theorie"), ("en", "Hours of theory")],
+                        &[("de", "Theorie"), ("en", "Theory")],
                     )
                 }
             }
@@ -1955,8 +1956,8 @@ mod raw {
                         ptr,
                         Kind::Required,
                         &[
-                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Hours of practice (including shooting training)"),
+                            ("de", "Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Practice (including shooting training)"),
                         ],
                     );
                 }
@@ -1977,11 +1978,12 @@ mod raw {
                                     "300",
                                 ),
                             ),
+                            unit: &[("de", "Std."), ("en", "h")],
                             ..Spec::of(FieldKind::Integer)
                         },
                         &[
-                            ("de", "Stunden Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Hours of practice (including shooting training)"),
+                            ("de", "Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Practice (including shooting training)"),
                         ],
                     )
                 }
@@ -3334,6 +3336,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            decimals: Some(0u32),
                             min: Some(
                                 Bound::Exact(
                                     crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
@@ -3393,7 +3396,7 @@ mod raw {
                 None => {
                     sink.push(
                         ptr,
-                        Kind::Required,
+                        Kind::NotConfirmed,
                         &[
                             (
                                 "de",
@@ -3411,6 +3414,7 @@ mod raw {
                         ptr,
                         value,
                         &Spec {
+                            must_be_true: true,
                             ..Spec::of(FieldKind::Boolean)
                         },
                         &[
@@ -3652,32 +3656,6 @@ mod raw {
             sink.push(
                 &pointer,
                 Kind::Rule(String::from("gebuehr_ausreichend"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Eq,
-            &logic::read_bool(Some(root).and_then(|o| o.richtigkeit.as_ref())),
-            &V::Bool(true),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/richtigkeit");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben."),
-                ("en", "Please confirm that your details are correct."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("richtigkeit_bestaetigt"), text),
                 message,
             );
         }

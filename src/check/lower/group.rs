@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{child, contains_always_required, FormLowering, Slot};
+use super::{child, contains_always_required, FormLowering, Slot, TextSlot};
 use crate::check::defs::DefKind;
 use crate::check::props::{self, Context, Props};
 use crate::diag::{Code, Diagnostic};
@@ -43,12 +43,17 @@ impl<'a> FormLowering<'a, '_> {
         };
         let is_repeat = matches!(context, Context::Repeat | Context::RepeatInstance);
         // For a repeat of a shared type, the type's label names one item ("Kind").
+        let label_text = label.or(props.label);
         let label = if is_repeat {
             self.label(label, props, None, name)
         } else {
             self.label(label, props, type_label.clone(), name)
         };
-        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let label = self.template(label_text, label, &node, TextSlot::Label, path, boundary);
+        let hint = props.hint.map(|h| {
+            let lowered = self.langs.lower(h, &mut self.diagnostics);
+            self.template(Some(h), lowered, &node, TextSlot::Hint, path, boundary)
+        });
         let fim = props.fim.and_then(|f| self.fim(f));
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let items = self.members(file, &members, &node, member_boundary, &mut BTreeMap::new());

@@ -23,7 +23,7 @@ use group::GroupDecl;
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
 use crate::check::text::{Languages, SUPPORTED};
-use crate::check::{codelist, collide, field, names};
+use crate::check::{codelist, collide, confirm, field, interpolate, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
 use crate::source::{FileId, SourceDb, Span};
@@ -45,6 +45,23 @@ pub(super) struct Pending<'a> {
     pub(super) expr: &'a ast::Expr,
 }
 
+/// Which text of a node a template is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TextSlot {
+    Label,
+    Hint,
+    Info,
+}
+
+/// A label, hint or info whose placeholders are resolved once the tree is complete.
+pub(super) struct PendingTemplate {
+    pub(super) node: ir::Path,
+    pub(super) slot: TextSlot,
+    pub(super) scope: ir::Path,
+    pub(super) boundary: usize,
+    pub(super) paths: Vec<ast::Path>,
+}
+
 pub(super) struct PendingRule<'a> {
     pub(super) name: String,
     pub(super) scope: ir::Path,
@@ -64,6 +81,7 @@ pub struct FormLowering<'a, 'd> {
     pub(super) group_types: BTreeMap<String, ir::GroupType>,
     pub(super) pending: Vec<Pending<'a>>,
     pub(super) rules: Vec<PendingRule<'a>>,
+    pub(super) templates: Vec<PendingTemplate>,
     pub(super) rule_names: BTreeMap<String, Span>,
     /// Group types being expanded, to detect recursion.
     pub(super) type_stack: Vec<(FileId, String)>,
@@ -82,6 +100,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             group_types: BTreeMap::new(),
             pending: Vec::new(),
             rules: Vec::new(),
+            templates: Vec::new(),
             rule_names: BTreeMap::new(),
             type_stack: Vec::new(),
             spans: collide::Spans::default(),
@@ -419,7 +438,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                     let props = props::collect(stmts, Context::Info, &mut self.diagnostics);
                     let node = child(path, &name.name);
                     let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
-                    let text = self.langs.lower(text, &mut self.diagnostics);
+                    let lowered = self.langs.lower(text, &mut self.diagnostics);
+                    let text = self.template(Some(text), lowered, &node, TextSlot::Info, path, boundary);
                     Some(Item::Info(ir::Info { name: name.name.clone(), text, visible }))
                 }
                 _ => None,
@@ -427,6 +447,43 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             items.extend(item);
         }
         items
+    }
+
+    /// Reads a label, hint or info (`source`, lowered as `lowered`) as a template and
+    /// registers its placeholders; a text without source (a shared type's label) is plain.
+    pub(super) fn template(
+        &mut self,
+        source: Option<&ast::Text>,
+        lowered: ir::Text,
+        node: &[String],
+        slot: TextSlot,
+        scope: &[String],
+        boundary: usize,
+    ) -> ir::Text {
+        let mut out = ir::Text::new();
+        let mut paths = Vec::new();
+        for (lang, value) in lowered {
+            let literal = source.and_then(|text| {
+                if lang == self.langs.primary() {
+                    Some(&text.primary)
+                } else {
+                    text.translations.iter().find(|(l, _)| l.name == lang).map(|(_, s)| s)
+                }
+            });
+            let template = match literal {
+                Some(literal) => {
+                    let parsed = interpolate::parse(literal, self.db, &mut self.diagnostics);
+                    paths.extend(parsed.paths);
+                    parsed.template
+                }
+                None => ir::template::escape(&value),
+            };
+            out.insert(lang, template);
+        }
+        if !paths.is_empty() {
+            self.templates.push(PendingTemplate { node: node.to_vec(), slot, scope: scope.to_vec(), boundary, paths });
+        }
+        out
     }
 
     /// Registers an expression to lower once the tree is complete; returns its placeholder.
@@ -457,8 +514,14 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     ) -> Option<Item> {
         let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
         let props = props::collect(stmts, Context::Field, &mut self.diagnostics);
+        let node = child(path, &name.name);
+        let label_text = label.or(props.label);
         let label = self.label(label, &props, None, name);
-        let hint = props.hint.map(|h| self.langs.lower(h, &mut self.diagnostics));
+        let label = self.template(label_text, label, &node, TextSlot::Label, path, boundary);
+        let hint = props.hint.map(|h| {
+            let lowered = self.langs.lower(h, &mut self.diagnostics);
+            self.template(Some(h), lowered, &node, TextSlot::Hint, path, boundary)
+        });
         let ty = match ty {
             ast::FieldTypeAst::Simple(ident) => field::simple_type(&ident.name)?,
             ast::FieldTypeAst::Choice { list, multiple } => {
@@ -470,13 +533,31 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
             }
         };
-        let node = child(path, &name.name);
-        let required = self.requirement(flag, &props, &node, path, boundary);
+        // `must be true` is read apart from `required`/`optional`, which it implies.
+        let (flag, must_flag) = match flag {
+            Some((Flag::MustBeTrue, span)) => (None, Some(span)),
+            other => (other, None),
+        };
+        let must = confirm::must_be_true(must_flag, &props, &ty, &mut self.diagnostics);
+        let mut required = self.requirement(flag, &props, &node, path, boundary);
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
-        let constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
+        let mut constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
         let fim = props.fim.and_then(|f| self.fim(f));
         let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
-        let control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        let mut control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
+        match must {
+            Some(span) => {
+                let optional = match flag {
+                    Some((Flag::Optional, span)) => Some(span),
+                    _ => props.optional,
+                };
+                confirm::lower(span, optional, &props, &mut required, &mut control, &mut self.diagnostics);
+                constraints.must_be_true = true;
+            }
+            None => confirm::warn_unconfirmed(name, &ty, &required, control, &props, &mut self.diagnostics),
+        }
+        let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
+        let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
             name: name.name.clone(),
             label,
@@ -488,6 +569,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             fim,
             autocomplete,
             control,
+            unit,
         }))
     }
 
@@ -527,6 +609,15 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
                 optional = Some(span);
             }
+            Some((Flag::MustBeTrue, span)) => self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NotApplicable,
+                    "`must be true` applies only to boolean fields",
+                    span,
+                    "not a boolean field",
+                )
+                .with_help("write `required` or `optional` here, and `must be true` on the boolean fields inside"),
+            ),
             None => {}
         }
         match (required, optional) {

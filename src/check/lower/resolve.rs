@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FormLowering, PendingRule, Slot};
+use super::{FormLowering, PendingRule, Slot, TextSlot};
 use crate::check::expr::{Lowerer, Scope};
 use crate::check::names;
 use crate::check::props::{self, Context};
@@ -92,6 +92,7 @@ impl<'a> FormLowering<'a, '_> {
                 }
             }
         }
+        self.resolve_templates(pages, &codelists);
         let mut required_spans = Vec::new();
         for (node, slot, expr, span) in results {
             let Some(expr) = expr else { continue };
@@ -160,5 +161,73 @@ impl<'a> FormLowering<'a, '_> {
             }
         }
         rules
+    }
+
+    /// Resolves the placeholders of every label, hint and info like expression paths (to a
+    /// field, the current item's inside a repeat) and writes them as paths from the root.
+    fn resolve_templates(&mut self, pages: &mut [ir::Page], codelists: &BTreeMap<String, ir::CodeList>) {
+        let mut rewrites: Vec<(ir::Path, TextSlot, BTreeMap<String, String>)> = Vec::new();
+        {
+            let tree = Tree { pages };
+            let mut lowerer = Lowerer { tree, codelists, diagnostics: &mut self.diagnostics };
+            for pending in &self.templates {
+                let scope = Scope::new(pending.scope.clone(), pending.boundary, &tree);
+                let mut resolved = BTreeMap::new();
+                for path in &pending.paths {
+                    let Some((abs, item)) = lowerer.resolve(path, &scope, false) else { continue };
+                    if let Item::Field(_) = item {
+                        resolved.insert(path.dotted(), abs.join("."));
+                    } else {
+                        lowerer.diagnostics.push(
+                            Diagnostic::new(
+                                Code::InvalidTemplate,
+                                format!("`{{{}}}` names a {}, not a field", path.dotted(), kind_name(item)),
+                                path.span,
+                                "not a field",
+                            )
+                            .with_help("a placeholder shows one answer: name a field, e.g. `{antragsteller.vorname}`"),
+                        );
+                    }
+                }
+                rewrites.push((pending.node.clone(), pending.slot, resolved));
+            }
+        }
+        for (node, slot, resolved) in rewrites {
+            let Some(item) = tree::node_mut(pages, &node) else { continue };
+            let text = match (slot, item) {
+                (TextSlot::Label, Item::Field(f)) => &mut f.label,
+                (TextSlot::Label, Item::Group(g)) => &mut g.label,
+                (TextSlot::Label, Item::Repeat(r)) => &mut r.label,
+                (TextSlot::Hint, Item::Field(ir::Field { hint: Some(hint), .. }))
+                | (TextSlot::Hint, Item::Group(ir::Group { hint: Some(hint), .. }))
+                | (TextSlot::Hint, Item::Repeat(ir::Repeat { hint: Some(hint), .. })) => hint,
+                (TextSlot::Info, Item::Info(i)) => &mut i.text,
+                _ => continue,
+            };
+            for template in text.values_mut() {
+                let mut out = String::new();
+                for piece in ir::template::pieces(template) {
+                    match piece {
+                        ir::template::Piece::Text(text) => out.push_str(&ir::template::escape(&text)),
+                        ir::template::Piece::Field(path) => {
+                            let written = path.join(".");
+                            out.push('{');
+                            out.push_str(resolved.get(&written).unwrap_or(&written));
+                            out.push('}');
+                        }
+                    }
+                }
+                *template = out;
+            }
+        }
+    }
+}
+
+fn kind_name(item: &Item) -> &'static str {
+    match item {
+        Item::Field(_) => "field",
+        Item::Group(_) => "group",
+        Item::Repeat(_) => "repeat",
+        Item::Info(_) => "info",
     }
 }

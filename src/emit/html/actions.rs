@@ -52,7 +52,8 @@ pub struct Applied {
 }
 
 /// Applies an add, remove or remove-file action to `values`; `None` for the primary and back
-/// actions, for ids that name nothing on the form, and for adding beyond a repeat's maximum.
+/// actions, for ids that name nothing on the form, for adding beyond a repeat's maximum and
+/// for removing below its minimum.
 pub fn apply(form: &Form, values: &Value, action: &Action, lang: &str) -> Option<Applied> {
     let lang = view::language_of(form, lang);
     let mut values = values.clone();
@@ -83,7 +84,9 @@ pub fn apply(form: &Form, values: &Value, action: &Action, lang: &str) -> Option
             let (path, ir) = find(form, &values, repeat, true)?;
             let Item::Repeat(ir) = ir else { return None };
             let items = array_at(&mut values, &path)?;
-            if *index >= items.len() {
+            // Removing is refused where it would leave fewer items than the minimum (the page
+            // offers no remove button then).
+            if *index >= items.len() || items.len() <= ir.min as usize {
                 return None;
             }
             items.remove(*index);

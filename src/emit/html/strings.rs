@@ -33,6 +33,12 @@ pub struct Strings {
     pub at_least: &'static str,
     pub at_most: &'static str,
     pub euro_suffix: &'static str,
+    /// `at_most_items` for a maximum of one.
+    pub at_most_one_item: &'static str,
+    /// `max_chars` for a limit of one.
+    pub max_one_char: &'static str,
+    pub unit: &'static str,
+    pub whole_euros: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -65,6 +71,10 @@ const DE: Strings = Strings {
     at_least: "Mindestens {n}.",
     at_most: "Höchstens {n}.",
     euro_suffix: "€",
+    at_most_one_item: "Sie können höchstens einen Eintrag angeben.",
+    max_one_char: "Sie können ein Zeichen eingeben.",
+    unit: "Angabe in {unit}.",
+    whole_euros: "In ganzen Euro, ohne Cent.",
 };
 
 const EN: Strings = Strings {
@@ -97,6 +107,10 @@ const EN: Strings = Strings {
     at_least: "At least {n}.",
     at_most: "At most {n}.",
     euro_suffix: "€",
+    at_most_one_item: "You can enter at most one entry.",
+    max_one_char: "You can enter 1 character.",
+    unit: "In {unit}.",
+    whole_euros: "In whole euros, without cents.",
 };
 
 /// The interface texts for `lang`.

@@ -367,9 +367,13 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
                 if c.decimals == Some(0) { "^-?[0-9]+$".to_string() } else { format!("^-?[0-9]+(\\.[0-9]{places})?$") };
             json!({ "type": "string", "pattern": pattern, "x-formwerk-format": "decimal" })
         }
+        FieldType::Money if c.decimals == Some(0) => {
+            json!({ "type": "string", "pattern": anchored(patterns::WHOLE_EUROS), "x-formwerk-format": "money-eur" })
+        }
         FieldType::Money => {
             json!({ "type": "string", "pattern": anchored(patterns::MONEY), "x-formwerk-format": "money-eur" })
         }
+        FieldType::Boolean if c.must_be_true => json!({ "type": "boolean", "const": true }),
         FieldType::Boolean => json!({ "type": "boolean" }),
         FieldType::Date => json!({ "type": "string", "format": "date", "pattern": anchored(patterns::DATE) }),
         FieldType::Choice { codelist } => json!({ "$ref": format!("#/$defs/{}", def_name(codelist)) }),
@@ -420,6 +424,10 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
     }
     let mut annotated = schema;
     annotate(&mut annotated, &field.label, field.hint.as_ref(), field.fim.as_ref(), form);
+    if let Some(unit) = &field.unit {
+        // An annotation only: the value is the same number with or without its unit.
+        annotated["x-formwerk-unit"] = json!(unit);
+    }
     annotated
 }
 

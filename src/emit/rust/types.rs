@@ -228,7 +228,10 @@ impl Cx<'_> {
                 Item::Info(_) => continue,
             };
             let ident = names::field(key);
-            let doc = doc_text(label, form);
+            let mut doc = doc_text(label, form);
+            if let Item::Field(ir::Field { unit: Some(unit), .. }) = item {
+                doc = format!("{doc}, in{}", doc_text(unit, form));
+            }
             fields.push(if always {
                 quote! {
                     #[doc = #doc]

@@ -335,7 +335,9 @@ impl Gen<'_> {
             Item::Repeat(r) => (r.visible.as_ref(), &r.label),
             Item::Info(_) => return TokenStream::new(),
         };
-        let item_label = label(item_label);
+        // Messages quote a label that names other answers without them, as the reference
+        // validator does (`ir::template::neutral`).
+        let item_label = label(&ir::template::neutral(item_label));
         let cx = ExprCx::new(self.form, &self.repeats);
         let hidden = visible.map(|condition| {
             let condition = cx.expr(condition, scope);
@@ -352,7 +354,12 @@ impl Gen<'_> {
         });
         let body = match item {
             Item::Field(field) => {
-                let required = self.requirement(&field.required, scope, &item_label);
+                let kind = if field.constraints.must_be_true {
+                    quote! { NotConfirmed }
+                } else {
+                    quote! { Required }
+                };
+                let required = self.requirement(&field.required, scope, &item_label, kind);
                 let spec = self.spec(field);
                 quote! {
                     match &obj.#ident {
@@ -362,7 +369,7 @@ impl Gen<'_> {
                 }
             }
             Item::Group(group) => {
-                let required = self.requirement(&group.required, scope, &item_label);
+                let required = self.requirement(&group.required, scope, &item_label, quote! { Required });
                 let check = self.name(path).function("check");
                 let indices = (0..enclosing.len()).map(Scope::index);
                 quote! {
@@ -448,9 +455,15 @@ impl Gen<'_> {
         }
     }
 
-    /// What to do when a visible field or group is absent.
-    fn requirement(&self, requirement: &Requirement, scope: &Scope, item_label: &TokenStream) -> TokenStream {
-        let push = quote! { sink.push(ptr, Kind::Required, #item_label); };
+    /// What to do when a visible field or group is absent: a violation of `kind` if required.
+    fn requirement(
+        &self,
+        requirement: &Requirement,
+        scope: &Scope,
+        item_label: &TokenStream,
+        kind: TokenStream,
+    ) -> TokenStream {
+        let push = quote! { sink.push(ptr, Kind::#kind, #item_label); };
         match requirement {
             Requirement::Always => push,
             Requirement::Never => TokenStream::new(),
@@ -526,6 +539,12 @@ impl Gen<'_> {
         }
         if let Some(n) = c.max_size {
             member("max_size", quote! { Some(#n) });
+        }
+        if c.must_be_true {
+            member("must_be_true", quote! { true });
+        }
+        if let Some(unit) = &field.unit {
+            member("unit", label(unit));
         }
         quote! {
             &Spec { #(#members,)* ..Spec::of(FieldKind::#kind) }

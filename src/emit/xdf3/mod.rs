@@ -10,7 +10,8 @@
 //! `min:max`; infos → `feldart` label (first line as label, the rest as `inhalt`); choices
 //! → `select` with inline `werte`; email, phone, IBAN and postcode → text with their
 //! format's pattern; a group with a rule that exactly one of its members is given → a choice
-//! group (`art` X); other rules → `regel` of type V whose text is the message. Not expressible
+//! group (`art` X); other rules → `regel` of type V whose text is the message, and so is a
+//! declaration that must be confirmed (`must be true`), inside its `datenfeld`. Not expressible
 //! in XDF3 and left out: `visible when`/`required when` conditions and pages. Texts are
 //! mapped to the XSD's character set (see `latin`). Timestamps are fixed, so the output is
 //! deterministic.
@@ -103,6 +104,11 @@ impl Export<'_> {
         text.get(primary(self.form)).or_else(|| text.values().next()).map(String::as_str).unwrap_or_default()
     }
 
+    /// A label, hint or info: XDatenfelder has no placeholders, so they show as `…`.
+    fn template(&self, text: &ir::Text) -> String {
+        ir::template::render(self.text(text), |_| None)
+    }
+
     /// A well-formed id for an element without FIM id: the kind letter and 11 digits.
     fn generated_id(&self, kind: char, path: &[String]) -> String {
         let digest = Sha256::digest(format!("{}/{}/{kind}", self.form.id, path.join("/")).as_bytes());
@@ -176,10 +182,10 @@ impl Export<'_> {
         x.leaf("name", name);
         x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
         x.leaf("letzteAenderung", TIMESTAMP);
-        x.leaf("bezeichnungEingabe", self.text(label));
+        x.leaf("bezeichnungEingabe", &self.template(label));
         x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), "RNG");
         if let Some(hint) = hint {
-            x.leaf("hilfetextEingabe", self.text(hint));
+            x.leaf("hilfetextEingabe", &self.template(hint));
         }
         let choice = self.choice_rule(path, items);
         if choice.is_some() {
@@ -203,7 +209,7 @@ impl Export<'_> {
     }
 
     fn info(&self, x: &mut Xml, info: &ir::Info, path: &[String]) {
-        let text = self.text(&info.text);
+        let text = &self.template(&info.text);
         let (label, rest) = text.split_once('\n').unwrap_or((text, ""));
         self.field_head(x, None, &info.name, label, path);
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), "label");
@@ -216,9 +222,14 @@ impl Export<'_> {
     }
 
     fn field(&self, x: &mut Xml, field: &ir::Field, path: &[String]) {
-        self.field_head(x, field.fim.as_ref(), &field.name, self.text(&field.label), path);
+        // XDatenfelder has no unit: it becomes part of the label ("Gewicht in kg").
+        let label = match &field.unit {
+            Some(unit) => format!("{} in {}", self.template(&field.label), self.text(unit)),
+            None => self.template(&field.label),
+        };
+        self.field_head(x, field.fim.as_ref(), &field.name, &label, path);
         if let Some(hint) = &field.hint {
-            x.leaf("hilfetextEingabe", self.text(hint));
+            x.leaf("hilfetextEingabe", &self.template(hint));
         }
         let c = &field.constraints;
         let (kind, datatype, format) = match &field.ty {
@@ -268,6 +279,18 @@ impl Export<'_> {
                 }
                 x.close("werte");
             }
+        }
+        if c.must_be_true {
+            // A declaration: XDF3 has no constant, so it is the field's own rule.
+            let mut rule_path = path.to_vec();
+            rule_path.push("must_be_true".to_string());
+            x.open("regel");
+            x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version));
+            x.leaf("name", &format!("{}_bestaetigt", field.name));
+            x.leaf("freitextRegel", "Die Erklärung muss bestätigt werden: zulässig ist nur der Wert „wahr“.");
+            x.leaf("letzteAenderung", TIMESTAMP);
+            x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "V");
+            x.close("regel");
         }
         if let Some(size) = c.max_size.filter(|s| *s > 0) {
             x.leaf("maxSize", &size.to_string());

@@ -10,7 +10,7 @@ use super::decimal::Decimal;
 use super::formats;
 use super::json::{pointer_segment, Leaf};
 use super::logic::{self, whole_number};
-use super::messages::Kind;
+use super::messages::{Kind, Text};
 
 /// A text in several languages as `(language, text)` pairs, sorted by language.
 pub type Label<'a> = &'a [(&'a str, &'a str)];
@@ -96,6 +96,10 @@ pub struct Spec<'a> {
     /// File types (`.pdf`, `image/*`); empty: any.
     pub accept: &'a [&'a str],
     pub max_size: Option<u64>,
+    /// A boolean that must be `true` (a declaration to confirm).
+    pub must_be_true: bool,
+    /// The unit of a number (`m²`) by language, quoted with a bound; empty: none.
+    pub unit: Label<'a>,
 }
 
 impl Spec<'_> {
@@ -112,6 +116,8 @@ impl Spec<'_> {
             max: None,
             accept: &[],
             max_size: None,
+            must_be_true: false,
+            unit: &[],
         }
     }
 }
@@ -240,8 +246,8 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
             bounds(&n, spec).or_else(|| {
                 let (min, max) = (i64::MIN.to_string(), i64::MAX.to_string());
                 match () {
-                    _ if Decimal::parse(&min).is_some_and(|min| n < min) => Some(Kind::Minimum(min)),
-                    _ if Decimal::parse(&max).is_some_and(|max| n > max) => Some(Kind::Maximum(max)),
+                    _ if Decimal::parse(&min).is_some_and(|min| n < min) => Some(Kind::Minimum(min, unit(spec))),
+                    _ if Decimal::parse(&max).is_some_and(|max| n > max) => Some(Kind::Maximum(max, unit(spec))),
                     _ => None,
                 }
             })
@@ -252,13 +258,19 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
                 Err(kind) => return Some(kind),
             };
             let Some(n) = formats::decimal(text) else { return Some(Kind::DecimalInvalid) };
-            let places = if let FieldKind::Money = spec.kind { Some(2) } else { spec.decimals };
+            let money = matches!(spec.kind, FieldKind::Money);
+            // Money has cents, unless the form asks for whole euros (`decimals 0`).
+            let places = if money { Some(spec.decimals.unwrap_or(2)) } else { spec.decimals };
             if let Some(places) = places.filter(|p| n.scale() > *p) {
-                return Some(Kind::Decimals(places));
+                return Some(if money && places == 0 { Kind::Cents } else { Kind::Decimals(places) });
             }
             bounds(&n, spec)
         }
-        FieldKind::Boolean => (!matches!(value, Leaf::Bool(_))).then_some(Kind::Type("yes or no")),
+        FieldKind::Boolean => match value {
+            Leaf::Bool(false) if spec.must_be_true => Some(Kind::NotConfirmed),
+            Leaf::Bool(_) => None,
+            _ => Some(Kind::Type("yes or no")),
+        },
         FieldKind::Date => {
             let text = match non_empty(value) {
                 Ok(text) => text,
@@ -356,23 +368,28 @@ fn number_bound<'a>(bound: Option<Bound<'a>>) -> Option<(Decimal, &'a str)> {
 
 fn bounds(n: &Decimal, spec: &Spec) -> Option<Kind> {
     if let Some((_, text)) = number_bound(spec.min).filter(|(min, _)| n < min) {
-        return Some(Kind::Minimum(text.to_string()));
+        return Some(Kind::Minimum(text.to_string(), unit(spec)));
     }
     if let Some((_, text)) = number_bound(spec.max).filter(|(max, _)| n > max) {
-        return Some(Kind::Maximum(text.to_string()));
+        return Some(Kind::Maximum(text.to_string(), unit(spec)));
     }
     None
+}
+
+/// The field's unit by language, for a message that quotes a bound.
+fn unit(spec: &Spec) -> Text {
+    spec.unit.iter().map(|(lang, unit)| (lang.to_string(), unit.to_string())).collect()
 }
 
 fn date_bounds(date: Date, spec: &Spec, today: Date) -> Option<Kind> {
     if let Some(min) = spec.min.and_then(|b| b.date(today)) {
         if date < min {
-            return Some(Kind::Minimum(min.to_string()));
+            return Some(Kind::Minimum(min.to_string(), Text::new()));
         }
     }
     if let Some(max) = spec.max.and_then(|b| b.date(today)) {
         if date > max {
-            return Some(Kind::Maximum(max.to_string()));
+            return Some(Kind::Maximum(max.to_string(), Text::new()));
         }
     }
     None

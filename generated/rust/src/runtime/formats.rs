@@ -14,6 +14,8 @@ pub mod patterns {
     pub const DECIMAL: &str = "-?[0-9]+(\\.[0-9]+)?";
     /// Money: like decimal, at most two decimals.
     pub const MONEY: &str = "-?[0-9]+(\\.[0-9]{1,2})?";
+    /// Money in whole euros (`decimals 0`): no fraction at all.
+    pub const WHOLE_EUROS: &str = "-?[0-9]+";
     /// A date in the form `YYYY-MM-DD` with a year from 0001 (whether it exists is checked
     /// in code, or by an asserted `format: date`).
     pub const DATE: &str = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}";

@@ -132,10 +132,19 @@ fn page() -> Page {
         nodes: vec![field("text", "repeat-0-text")],
         error: hint("repeat-0", "fehler", "Fehler"),
         describedby: Some("repeat-0-fehler".to_string()),
-        remove: button("repeat-0-entfernen", "entfernen:repeat:0", "Eintrag 1 entfernen", false),
+        remove: Some(button("repeat-0-entfernen", "entfernen:repeat:0", "Eintrag 1 entfernen", false)),
+    };
+    // An item at the repeat's minimum has no remove button: a theme must render it too.
+    let kept = RepeatItem {
+        id: "repeat-1".to_string(),
+        legend: "Eintrag 2".to_string(),
+        nodes: vec![field("text", "repeat-1-text")],
+        error: None,
+        describedby: None,
+        remove: None,
     };
     nodes.push(Node {
-        items: vec![item],
+        items: vec![item, kept],
         add: Some(button("repeat-hinzufuegen", "hinzufuegen:repeat", "Eintrag hinzufügen", false)),
         limit: Some("Höchstens 5".to_string()),
         heading_level: 3,

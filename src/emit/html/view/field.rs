@@ -71,7 +71,7 @@ impl Builder<'_> {
         let name = name_of(concrete);
         let value = self.value_at(concrete);
         let s = self.s;
-        let hint = field.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+        let hint = field.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
         let hint = match (kind, hint) {
             (Kind::Date, None) => Some(Hint { id: format!("{id}-hinweis"), text: s.date_hint.to_string() }),
             (Kind::Checkboxes, None) => Some(Hint { id: format!("{id}-hinweis"), text: s.select_all.to_string() }),
@@ -91,7 +91,7 @@ impl Builder<'_> {
             partial: "text",
             id: id.to_string(),
             name: name.clone(),
-            label: tr(&field.label, &self.lang),
+            label: self.template(&field.label),
             optional: field.required == Requirement::Never,
             describedby: describedby(&[&hint, &info, &error]),
             hint,
@@ -129,13 +129,17 @@ impl Builder<'_> {
                     FieldType::Integer => {
                         node.inputmode = (!allows_negative(field)).then_some("numeric");
                         node.width = Some("width_10");
+                        self.unit_suffix(field, &mut node);
                     }
                     FieldType::Decimal => {
                         node.inputmode = (!allows_negative(field)).then_some("decimal");
                         node.width = Some("width_10");
+                        self.unit_suffix(field, &mut node);
                     }
                     FieldType::Money => {
-                        node.inputmode = (!allows_negative(field)).then_some("decimal");
+                        // Whole euros need no decimal separator on the keyboard.
+                        let keyboard = if field.constraints.decimals == Some(0) { "numeric" } else { "decimal" };
+                        node.inputmode = (!allows_negative(field)).then_some(keyboard);
                         node.width = Some("width_10");
                         node.suffix = Some(s.euro_suffix.to_string());
                         node.partial = "money";
@@ -295,14 +299,17 @@ impl Builder<'_> {
     pub(super) fn info_text(&self, field: &Field) -> Option<String> {
         let s = self.s;
         let c = &field.constraints;
-        let text = match &field.ty {
-            FieldType::Multiline => c.max_length.map(|n| strings::fill(s.max_chars, &[("n", &n.to_string())])),
+        match &field.ty {
+            FieldType::Multiline => c.max_length.map(|n| match n {
+                1 => s.max_one_char.to_string(),
+                n => strings::fill(s.max_chars, &[("n", &n.to_string())]),
+            }),
             FieldType::File => {
                 let mut parts = Vec::new();
                 if !c.accept.is_empty() {
-                    let types: Vec<String> =
-                        c.accept.iter().map(|a| a.trim_start_matches('.').to_uppercase()).collect();
-                    parts.push(strings::fill(s.file_types, &[("types", &types.join(", "))]));
+                    // The same readable names as the validators' `file_type` message.
+                    let types = crate::validate::messages::file_types(&c.accept, self.lang != "en");
+                    parts.push(strings::fill(s.file_types, &[("types", &types)]));
                 }
                 if let Some(size) = c.max_size {
                     parts.push(strings::fill(s.file_size, &[("size", &strings::file_size(size, &self.lang))]));
@@ -310,11 +317,23 @@ impl Builder<'_> {
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             FieldType::Integer | FieldType::Decimal | FieldType::Money => {
+                let unit = field.unit.as_ref().map(|u| tr(u, &self.lang));
                 let number = |bound: &Option<Bound>| match bound {
-                    Some(Bound::Number { value }) => Some(self.number_text(value)),
+                    Some(Bound::Number { value }) => Some(match &unit {
+                        Some(unit) => format!("{} {unit}", self.number_text(value)),
+                        None => self.number_text(value),
+                    }),
                     _ => None,
                 };
                 let mut parts = Vec::new();
+                // The suffix next to the input is hidden from assistive technology: the
+                // unit reaches it here, in the field's description.
+                if let Some(unit) = &unit {
+                    parts.push(strings::fill(s.unit, &[("unit", unit)]));
+                }
+                if field.ty == FieldType::Money && c.decimals == Some(0) {
+                    parts.push(s.whole_euros.to_string());
+                }
                 if let Some(min) = number(&c.min) {
                     parts.push(strings::fill(s.at_least, &[("n", &min)]));
                 }
@@ -324,8 +343,15 @@ impl Builder<'_> {
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             _ => None,
-        };
-        text
+        }
+    }
+
+    /// A number field with a unit shows it after the input, like money's `€`.
+    fn unit_suffix(&self, field: &Field, node: &mut Node) {
+        if let Some(unit) = &field.unit {
+            node.suffix = Some(tr(unit, &self.lang));
+            node.partial = "money";
+        }
     }
 
     /// A decimal of the submission (`12.5`) as the page's language writes it (`12,5`); any

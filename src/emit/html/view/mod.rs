@@ -8,6 +8,7 @@
 //! pointer; the summary lists one link per inline error, in field order.
 
 mod field;
+mod interpolate;
 mod model;
 
 pub use model::*;
@@ -279,18 +280,16 @@ impl<'a> Builder<'a> {
     }
 
     fn steps(&mut self) -> Vec<Step> {
+        // A page with every section shows each section's title as a heading, but no "Schritt 1
+        // von 5": on one page there are no steps.
         let titled = self.pages.len() > 1 && matches!(self.input.scope, Scope::All);
-        let n_pages = self.form.pages.len();
         let mut steps = Vec::new();
         for index in self.pages.clone() {
             let page = &self.form.pages[index];
             let id = format!("schritt-{}", index + 1);
-            let heading = titled.then(|| {
-                let title = page.title.as_ref().map(|t| tr(t, &self.lang)).unwrap_or_default();
-                format!("{} {} {} {}: {title}", self.s.step, index + 1, self.s.of, n_pages)
-            });
+            let heading = page.title.as_ref().filter(|_| titled).map(|t| tr(t, &self.lang));
             let hint = page.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
-            let level = if titled { 3 } else { 2 };
+            let level = if heading.is_some() { 3 } else { 2 };
             let items: Vec<&Item> = page.items.iter().collect();
             let nodes = self.items(&items, &[], &[], false, level);
             steps.push(Step { id, heading, heading_level: 2, hint, nodes });
@@ -333,13 +332,13 @@ impl<'a> Builder<'a> {
                     let conditional = conditional || group.required != Requirement::Always;
                     let children = self.items(&children, &item_path, &item_concrete, conditional, level);
                     let hint =
-                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+                        group.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
                     let target = children.first().map(|c| c.target.clone()).unwrap_or_default();
                     let error = self.error_of(&pointer, &id, &target, Some(slot));
                     Node {
                         partial: "group",
                         describedby: describedby(&[&hint, &None, &error]),
-                        label: tr(&group.label, &self.lang),
+                        label: self.template(&group.label),
                         optional: group.required == Requirement::Never,
                         invalid: error.is_some(),
                         id: id.clone(),
@@ -352,7 +351,7 @@ impl<'a> Builder<'a> {
                 }
                 Item::Repeat(repeat) => self.repeat(repeat, &item_path, &item_concrete, &id, conditional, level),
                 Item::Info(info) => {
-                    Node { partial: "info", id: id.clone(), text: tr(&info.text, &self.lang), ..Node::default() }
+                    Node { partial: "info", id: id.clone(), text: self.template(&info.text), ..Node::default() }
                 }
             };
             node.panel = panel;
@@ -424,6 +423,8 @@ impl<'a> Builder<'a> {
         let n_items = given.max(repeat.min as usize);
         let item_label = tr(&repeat.item_label, &self.lang);
         let children: Vec<&Item> = repeat.items.iter().collect();
+        // An item can be removed only while more than the minimum are left.
+        let removable = n_items > repeat.min as usize;
         let mut items = Vec::new();
         for index in 0..n_items {
             let mut item_concrete = concrete.to_vec();
@@ -438,19 +439,19 @@ impl<'a> Builder<'a> {
             let target = nodes.first().map(|n| n.target.clone()).unwrap_or_default();
             let error = self.error_of(&item_pointer, &item_id, &target, Some(item_slot));
             let number = (index + 1).to_string();
-            self.has_secondary = true;
+            self.has_secondary |= removable;
             items.push(RepeatItem {
                 legend: format!("{item_label} {number}"),
                 describedby: error.as_ref().map(|e| e.id.clone()),
                 error,
                 nodes,
-                remove: Button {
+                remove: removable.then(|| Button {
                     id: format!("{item_id}-entfernen"),
                     value: format!("entfernen:{id}:{index}"),
                     label: strings::fill(s.remove, &[("item", &item_label), ("n", &number)]),
                     primary: false,
                     describedby: None,
-                },
+                }),
                 id: item_id,
             });
         }
@@ -458,15 +459,19 @@ impl<'a> Builder<'a> {
         let mut add = (!at_max).then(|| Button {
             id: format!("{id}-hinzufuegen"),
             value: format!("hinzufuegen:{id}"),
-            label: strings::fill(s.add, &[("label", &tr(&repeat.label, &self.lang))]),
+            // "Kinder: weiteren Eintrag hinzufügen", also for a label written "Kinder:".
+            label: strings::fill(s.add, &[("label", self.template(&repeat.label).trim_end().trim_end_matches(':'))]),
             primary: false,
             describedby: None,
         });
         if add.is_some() {
             self.has_secondary = true;
         }
-        let limit = repeat.max.map(|max| strings::fill(s.at_most_items, &[("n", &max.to_string())]));
-        let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: tr(h, &self.lang) });
+        let limit = repeat.max.map(|max| match max {
+            1 => s.at_most_one_item.to_string(),
+            max => strings::fill(s.at_most_items, &[("n", &max.to_string())]),
+        });
+        let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });
         let info = limit.as_ref().map(|text| Hint { id: format!("{id}-info"), text: text.clone() });
         // The repeat's own error is described by its first item (so the summary keeps field
         // order), or by the add button when there is no item yet.
@@ -495,7 +500,7 @@ impl<'a> Builder<'a> {
         Node {
             partial: "repeat",
             id: id.to_string(),
-            label: tr(&repeat.label, &self.lang),
+            label: self.template(&repeat.label),
             heading_level: level,
             hint,
             info,

@@ -167,5 +167,6 @@ pub struct RepeatItem {
     pub nodes: Vec<Node>,
     pub error: Option<Hint>,
     pub describedby: Option<String>,
-    pub remove: Button,
+    /// Absent when removing an item would leave fewer than the repeat's minimum.
+    pub remove: Option<Button>,
 }
