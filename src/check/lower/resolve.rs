@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{FormLowering, PendingRule, Slot, TextSlot};
 use crate::check::expr::{Lowerer, Scope};
-use crate::check::names;
+use crate::check::{fim, names};
 use crate::check::props::{self, Context};
 use crate::check::satisfiable;
 use crate::check::tree::{self, Tree};
@@ -57,7 +57,8 @@ impl<'a> FormLowering<'a, '_> {
             }
         }
         self.rule_names.insert(unique.clone(), name.span);
-        self.rules.push(PendingRule { name: unique, scope: path.to_vec(), boundary, check, at: props.at, message });
+        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Rule));
+        self.rules.push(PendingRule { name: unique, scope: path.to_vec(), boundary, check, at: props.at, message, fim });
     }
 
     /// Lowers every deferred expression against the finished tree and writes it in place.
@@ -88,6 +89,7 @@ impl<'a> FormLowering<'a, '_> {
                         check,
                         at,
                         message: rule.message.clone(),
+                        fim: rule.fim.clone(),
                     });
                 }
             }
