@@ -51,7 +51,16 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     }
     printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
     printer.out.line(Line::new("languages").word("de"));
-    printer.fim(&schema.ident);
+    printer.fim(
+        &schema.ident,
+        Extra {
+            name: &schema.name,
+            meta: &schema.meta,
+            rules: &schema.rules,
+            locked: false,
+            document: schema.document.as_ref(),
+        },
+    );
     for (position, rule) in schema.rules.iter().enumerate() {
         printer.rule_comment(rule, None, position);
     }
@@ -189,7 +198,8 @@ impl<'a> Printer<'a> {
         self.warnings.push(if at.is_empty() { message } else { format!("{}: {message}", subject(at)) });
     }
 
-    fn fim(&mut self, ident: &Ident) {
+    /// The `fim` statement of an element, with its metadata block when FIM gives any.
+    fn fim(&mut self, ident: &Ident, extra: Extra) {
         if ident.id.is_empty() {
             return;
         }
@@ -199,15 +209,29 @@ impl<'a> Printer<'a> {
             return;
         }
         let fim = Line::new("fim").string(&ident.id);
-        match ident.version.as_deref() {
-            Some(v) if is_version(v) => self.out.line(fim.word("version").string(v)),
+        let fim = match ident.version.as_deref() {
+            Some(v) if is_version(v) => fim.word("version").string(v),
             Some(v) => {
                 self.warn(&ident.id, format!("version \"{v}\" is not `1.2.3`; the id is kept without it"));
                 self.out.comment(Comment::new("FIM version (refused, not `1.2.3`): ").quoted(v));
-                self.out.line(fim);
+                fim
             }
-            None => self.out.line(fim),
+            None => fim,
+        };
+        let lines = meta_lines(&extra);
+        if lines.is_empty() {
+            self.out.line(fim);
+            return;
         }
+        self.out.open(fim);
+        for entry in lines {
+            match entry {
+                Entry::Line(line) => self.out.line(line),
+                Entry::Open(line) => self.out.open(line),
+                Entry::Close => self.out.close(),
+            }
+        }
+        self.out.close();
     }
 
     fn rule_comment(&mut self, rule: &RuleDoc, owner: Option<usize>, position: usize) {
@@ -305,6 +329,14 @@ impl<'a> Printer<'a> {
         self.out.open(Line::new("rule").name(&name));
         self.out.line(line);
         self.out.line(Line::new("message").string(&message));
+        // The origin: the export writes the FIM rule (kept in its element's `fim` block) instead.
+        if rule.ident.id.starts_with('R') && is_fim_id(&rule.ident.id) {
+            let fim = Line::new("fim").string(&rule.ident.id);
+            self.out.line(match rule.ident.version.as_deref().filter(|v| is_version(v)) {
+                Some(v) => fim.word("version").string(v),
+                None => fim,
+            });
+        }
         self.out.close();
     }
 
@@ -370,7 +402,10 @@ impl<'a> Printer<'a> {
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
             self.out.line(Line::new("hint").template(&hint));
         }
-        self.fim(&group.ident);
+        self.fim(
+            &group.ident,
+            Extra { name: &group.name, meta: &group.meta, rules: &group.rules, locked: false, document: None },
+        );
         self.decided(index);
         for (position, rule) in group.rules.iter().enumerate() {
             self.rule_comment(rule, Some(index), position);
@@ -463,7 +498,7 @@ impl<'a> Printer<'a> {
         let mut notes: Vec<Comment> = Vec::new();
         let locked = match field.kind.as_str() {
             "hidden" => Some(("hidden", "FIM field kind \"hidden\": hidden in FIM; Formwerk has no such fields, so it is an input here.")),
-            "locked" => Some(("locked", "FIM field kind \"locked\": locked (read-only) in FIM; Formwerk has no such fields, so it is an input here.")),
+            "locked" => Some(("locked", "FIM field kind \"locked\": locked (read-only) in FIM; Formwerk has no such fields, so it is an input here (`locked` in its fim block).")),
             _ => None,
         };
         if let Some((kind, note)) = locked {
@@ -486,8 +521,9 @@ impl<'a> Printer<'a> {
                     self.out.comment(note);
                 }
                 let line = Line::new("info").name(&name).template(&text);
-                if self.decisions.targets.contains_key(&index) {
+                if self.decisions.targets.contains_key(&index) || !field.ident.id.is_empty() {
                     self.out.open(line);
+                    self.fim(&field.ident, field_extra(field));
                     self.decided(index);
                     self.out.close();
                 } else {
@@ -517,7 +553,7 @@ impl<'a> Printer<'a> {
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
                     self.out.line(Line::new("hint").template(&hint));
                 }
-                self.fim(&field.ident);
+                self.fim(&field.ident, field_extra(field));
                 if !repeated {
                     self.decided(index);
                 }
@@ -693,16 +729,14 @@ impl<'a> Printer<'a> {
                 });
             }
             constraints.extend(accept);
-            if let Some(bytes) = field.max_size {
-                // Formwerk states sizes in KB or MB; round down so the limit never grows.
-                let kb = (bytes / 1024).max(1);
-                if kb * 1024 != bytes {
-                    self.warn(id, format!("maxSize {bytes} bytes rounded down to {kb} KB"));
-                }
-                constraints.push(if kb % 1024 == 0 {
-                    Line::new("max_size").int(kb / 1024).word("MB")
+            if let Some(bytes) = field.max_size.filter(|b| *b > 0) {
+                // Exact: MB or KB when the size is a whole number of them, else bytes.
+                constraints.push(if bytes % (1024 * 1024) == 0 {
+                    Line::new("max_size").int(bytes / (1024 * 1024)).word("MB")
+                } else if bytes % 1024 == 0 {
+                    Line::new("max_size").int(bytes / 1024).word("KB")
                 } else {
-                    Line::new("max_size").int(kb).word("KB")
+                    Line::new("max_size").int(bytes).word("B")
                 });
             }
         }
@@ -808,6 +842,108 @@ impl<'a> Printer<'a> {
 
 /// A condition as the printed form reads it (three-valued: an absent value is tested with
 /// `is not set`, never compared).
+fn field_extra(field: &FieldDef) -> Extra<'_> {
+    Extra {
+        name: &field.name,
+        meta: &field.meta,
+        rules: &field.rules,
+        locked: field.kind == "locked",
+        document: None,
+    }
+}
+
+/// What an element's `fim` block holds besides id and version.
+struct Extra<'m> {
+    /// The technical name (`name`).
+    name: &'m str,
+    meta: &'m Meta,
+    rules: &'m [RuleDoc],
+    locked: bool,
+    document: Option<&'m Ident>,
+}
+
+enum Entry {
+    Line(Line),
+    Open(Line),
+    Close,
+}
+
+/// The lines of a `fim` block: every text as an escaped string literal; ids and versions
+/// without the FIM shape and values outside FIM's code lists are left out.
+fn meta_lines(extra: &Extra) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let meta = extra.meta;
+    if !extra.name.is_empty() {
+        out.push(Entry::Line(Line::new("name").string(extra.name)));
+    }
+    if let Some(definition) = &meta.definition {
+        out.push(Entry::Line(Line::new("definition").string(definition)));
+    }
+    bezug_lines(&meta.bezug, &mut out);
+    if let Some(label) = &meta.output_label {
+        out.push(Entry::Line(Line::new("output").word("label").string(label)));
+    }
+    if let Some(hint) = &meta.output_hint {
+        out.push(Entry::Line(Line::new("output").word("hint").string(hint)));
+    }
+    // `RNG` and `keine` are what the export writes when nothing is given.
+    if let Some(element) = meta.element.as_deref().filter(|e| ["ABS", "HAR"].contains(e)) {
+        out.push(Entry::Line(Line::new("element").string(element)));
+    }
+    if let Some(prefill) = meta.prefill.as_deref().filter(|p| ["optional", "verpflichtend"].contains(p)) {
+        out.push(Entry::Line(Line::new("prefill").string(prefill)));
+    }
+    if extra.locked {
+        out.push(Entry::Line(Line::new("locked")));
+    }
+    if let Some(document) = extra.document.filter(|d| d.id.starts_with('D') && is_fim_id(&d.id)) {
+        let line = Line::new("document").string(&document.id);
+        out.push(Entry::Line(match document.version.as_deref().filter(|v| is_version(v)) {
+            Some(v) => line.word("version").string(v),
+            None => line,
+        }));
+    }
+    for rule in extra.rules.iter().filter(|r| r.ident.id.starts_with('R') && is_fim_id(&r.ident.id)) {
+        let head = Line::new("rule").string(&rule.ident.id);
+        let head = match rule.ident.version.as_deref().filter(|v| is_version(v)) {
+            Some(v) => head.word("version").string(v),
+            None => head,
+        };
+        let mut body = Vec::new();
+        if !rule.name.is_empty() {
+            body.push(Entry::Line(Line::new("name").string(&rule.name)));
+        }
+        if !rule.text.is_empty() {
+            body.push(Entry::Line(Line::new("text").string(&rule.text)));
+        }
+        if let Some(script) = &rule.script {
+            body.push(Entry::Line(Line::new("script").string(script)));
+        }
+        if let Some(kind) = rule.kind.as_deref().filter(|k| ["B", "K", "M", "V"].contains(k)) {
+            body.push(Entry::Line(Line::new("kind").string(kind)));
+        }
+        bezug_lines(&rule.bezug, &mut body);
+        if body.is_empty() {
+            out.push(Entry::Line(head));
+        } else {
+            out.push(Entry::Open(head));
+            out.extend(body);
+            out.push(Entry::Close);
+        }
+    }
+    out
+}
+
+fn bezug_lines(bezug: &[(String, Option<String>)], out: &mut Vec<Entry>) {
+    for (text, link) in bezug {
+        let line = Line::new("bezug").string(text);
+        out.push(Entry::Line(match link {
+            Some(link) => line.word("link").string(link),
+            None => line,
+        }));
+    }
+}
+
 fn condition(mut line: Line, cond: &Cond) -> Line {
     let absent = cond.values.contains(&Value::Absent);
     let values: Vec<&Value> = cond.values.iter().filter(|v| **v != Value::Absent).collect();
