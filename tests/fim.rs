@@ -172,8 +172,43 @@ fn import_export_import_keeps_the_ir_of_every_xdf3_sample() {
         let (_, first) = import_and_check(&xml, &Library::default(), &name);
         let exported = emit::xdf3::document(&first);
         let (_, second) = import_and_check(&exported, &Library::default(), &format!("{name} (exported)"));
+        let differences = json_differences(
+            &serde_json::to_value(&first).unwrap(),
+            &serde_json::to_value(&second).unwrap(),
+            "",
+        );
+        assert!(differences.is_empty(), "{name}: the IR changed in import → export → import:\n{}", differences.join("\n"));
         assert_eq!(first, second, "{name}: the IR changed in import → export → import");
     }
+}
+
+/// The JSON pointers where two values differ (at most 20), with both values, shortened.
+fn json_differences(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Vec<String> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (left, right) = (x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null));
+                out.extend(json_differences(left, right, &format!("{at}/{key}")));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                out.push(format!("{at}: {} items ≠ {} items", x.len(), y.len()));
+            }
+            for (i, (left, right)) in x.iter().zip(y).enumerate() {
+                out.extend(json_differences(left, right, &format!("{at}/{i}")));
+            }
+        }
+        _ if a != b => {
+            let short = |v: &Value| v.to_string().chars().take(200).collect::<String>();
+            out.push(format!("{at}: {} ≠ {}", short(a), short(b)));
+        }
+        _ => {}
+    }
+    out.truncate(20);
+    out
 }
 
 /// `xmllint` (Debian's libxml2-utils) for the XSD checks; `None` (skip, with a message) only

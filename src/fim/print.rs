@@ -51,11 +51,13 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     }
     printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
     printer.out.line(Line::new("languages").word("de"));
+    // A schema has no output texts, element kind or prefill.
+    let schema_meta = Meta { definition: schema.meta.definition.clone(), bezug: schema.meta.bezug.clone(), ..Meta::default() };
     printer.fim(
         &schema.ident,
         Extra {
             name: &schema.name,
-            meta: &schema.meta,
+            meta: &schema_meta,
             rules: &schema.rules,
             locked: false,
             document: schema.document.as_ref(),
