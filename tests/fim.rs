@@ -317,6 +317,7 @@ fn xdf3(inner: &str) -> String {
     <xdf:identifikation><xdf:id>S12345678</xdf:id><xdf:version>1.0.0</xdf:version></xdf:identifikation>
     <xdf:name>Test</xdf:name>
     <xdf:bezeichnung>Testantrag</xdf:bezeichnung>
+    <xdf:dokumentsteckbrief><xdf:id>D12345678</xdf:id></xdf:dokumentsteckbrief>
     {inner}
   </xdf:stammdatenschema>
 </xdf:xdatenfelder.stammdatenschema.0102>"#
