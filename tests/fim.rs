@@ -12,6 +12,9 @@ use formwerk::emit::{self, Target};
 use formwerk::fim::{self, ImportError, Library};
 use formwerk::ir;
 
+#[path = "fim/compare.rs"]
+mod compare;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -180,6 +183,44 @@ fn import_export_import_keeps_the_ir_of_every_xdf3_sample() {
         assert!(differences.is_empty(), "{name}: the IR changed in import → export → import:\n{}", differences.join("\n"));
         assert_eq!(first, second, "{name}: the IR changed in import → export → import");
     }
+}
+
+#[test]
+fn export_of_every_xdf3_import_keeps_every_property_the_language_carries() {
+    // What is left out, and why, is listed in `compare::NOT_COMPARED`.
+    assert!(!compare::NOT_COMPARED.is_empty());
+    let mut report = String::new();
+    for sample in samples().into_iter().filter(|s| name_of(s).ends_with("_xdf3")) {
+        let name = name_of(&sample);
+        let xml = std::fs::read_to_string(&sample).unwrap();
+        let (_, form) = import_and_check(&xml, &Library::default(), &name);
+        let exported = emit::xdf3::document(&form);
+        let (original, again) = (compare::properties(&xml), compare::properties(&exported));
+        assert!(original.len() > 20, "{name}: the walk found only {} properties", original.len());
+        let differences = compare::differences(&original, &again);
+        if !differences.is_empty() {
+            report.push_str(&format!("{name}: {} properties differ\n  {}\n", differences.len(), differences.iter().take(40).cloned().collect::<Vec<_>>().join("\n  ")));
+        }
+    }
+    assert!(report.is_empty(), "import → export changed properties:\n{report}");
+}
+
+#[test]
+fn the_structural_comparison_reports_a_changed_property() {
+    let sample = samples().into_iter().find(|s| name_of(s).ends_with("_xdf3")).unwrap();
+    let xml = std::fs::read_to_string(&sample).unwrap();
+    let original = compare::properties(&xml);
+    let changed = xml.replacen("</xdf3:bezug>", " geändert</xdf3:bezug>", 1);
+    assert_ne!(changed, xml);
+    let differences = compare::differences(&original, &compare::properties(&changed));
+    assert_eq!(differences.len(), 1, "{differences:?}");
+    assert!(differences[0].contains("/bezug: "), "{differences:?}");
+    // A rule that is lost shows with every property it had.
+    let start = xml.find("<xdf3:regel>").expect("the sample has a rule");
+    let end = xml[start..].find("</xdf3:regel>").unwrap() + start + "</xdf3:regel>".len();
+    let without_rule = format!("{}{}", &xml[..start], &xml[end..]);
+    let differences = compare::differences(&original, &compare::properties(&without_rule));
+    assert!(differences.iter().any(|d| d.contains("/regel:R") && d.ends_with("≠ —")), "{differences:?}");
 }
 
 /// The JSON pointers where two values differ (at most 20), with both values, shortened.

@@ -40,6 +40,8 @@ pub enum Place {
 const ELEMENT_KINDS: [&str; 3] = ["ABS", "HAR", "RNG"];
 /// `vorbefuellung`.
 const PREFILL: [&str; 3] = ["keine", "optional", "verpflichtend"];
+/// The `anzahl` FIM gives a single element; a repeat states its own counts.
+const MULTIPLICITY: [&str; 2] = ["0:1", "1:1"];
 /// `regeltyp`.
 const RULE_KINDS: [&str; 4] = ["B", "K", "M", "V"];
 
@@ -91,6 +93,10 @@ fn meta(stmts: &[ast::Stmt], context: Context, diagnostics: &mut Vec<Diagnostic>
             FimKey::Definition => meta.definition = text,
             FimKey::Element => meta.element = one_of(value, "element", &ELEMENT_KINDS, diagnostics).then_some(value.value.clone()),
             FimKey::Prefill => meta.prefill = one_of(value, "prefill", &PREFILL, diagnostics).then_some(value.value.clone()),
+            FimKey::Multiplicity => {
+                meta.multiplicity =
+                    one_of(value, "multiplicity", &MULTIPLICITY, diagnostics).then_some(value.value.clone())
+            }
             // Rule entries: misplaced here, already reported by `props`.
             FimKey::Text | FimKey::Script | FimKey::Kind => {}
         }
@@ -151,7 +157,7 @@ fn rule(
             FimKey::Text => rule.text = text,
             FimKey::Script => rule.script = text,
             FimKey::Kind => rule.kind = one_of(value, "kind", &RULE_KINDS, diagnostics).then_some(value.value.clone()),
-            FimKey::Definition | FimKey::Element | FimKey::Prefill => {}
+            FimKey::Definition | FimKey::Element | FimKey::Prefill | FimKey::Multiplicity => {}
         }
     }
     valid.then_some(rule)

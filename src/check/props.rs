@@ -134,6 +134,7 @@ impl Context {
                 "output hint",
                 "element",
                 "prefill",
+                "multiplicity",
                 "locked",
                 "rule \"…\"",
             ],

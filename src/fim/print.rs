@@ -61,6 +61,7 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
             rules: &schema.rules,
             locked: false,
             document: schema.document.as_ref(),
+            multiplicity: None,
         },
     );
     for (position, rule) in schema.rules.iter().enumerate() {
@@ -141,6 +142,8 @@ struct Printer<'a> {
     /// The names of every occurrence; `next` is the occurrence printed next.
     plan: &'a Plan<'a>,
     next: usize,
+    /// FIM's multiplicity of the occurrence printed now (before a choice group makes it optional).
+    original: Multiplicity,
     decisions: Decisions,
     warnings: &'a mut Warnings,
     report: &'a mut Report,
@@ -182,6 +185,7 @@ impl<'a> Printer<'a> {
             library,
             plan,
             next: 0,
+            original: Multiplicity { min: 0, max: Some(1) },
             decisions: Decisions::default(),
             warnings,
             report,
@@ -374,6 +378,7 @@ impl<'a> Printer<'a> {
         }
         let index = self.next;
         self.next += 1;
+        self.original = child.multiplicity;
         let name = self.plan.nodes[index].name.clone();
         match &child.element {
             Element::Field(field) => self.field(field, multiplicity, name, index),
@@ -391,6 +396,12 @@ impl<'a> Printer<'a> {
             self.out.comment(comment.words(" ").quoted(&label).words(" has no elements."));
             return None;
         }
+        let original = self.original;
+        // Formwerk requires a group that holds a required member; FIM may not.
+        let printed_required = self.requirement(index, multiplicity.min >= 1) == Some(true);
+        let differs = (original.min >= 1) != printed_required
+            || (original.min == 0 && group.children.iter().any(|c| c.multiplicity.min >= 1));
+        let fim_multiplicity = (original.is_single() && differs).then_some(original);
         if multiplicity.is_single() {
             let head = Line::new("group").name(&name).template(&label);
             self.out.open(match self.requirement(index, multiplicity.min >= 1) {
@@ -406,7 +417,14 @@ impl<'a> Printer<'a> {
         }
         self.fim(
             &group.ident,
-            Extra { name: &group.name, meta: &group.meta, rules: &group.rules, locked: false, document: None },
+            Extra {
+                name: &group.name,
+                meta: &group.meta,
+                rules: &group.rules,
+                locked: false,
+                document: None,
+                multiplicity: fim_multiplicity,
+            },
         );
         self.decided(index);
         for (position, rule) in group.rules.iter().enumerate() {
@@ -525,7 +543,10 @@ impl<'a> Printer<'a> {
                 let line = Line::new("info").name(&name).template(&text);
                 if self.decisions.targets.contains_key(&index) || !field.ident.id.is_empty() {
                     self.out.open(line);
-                    self.fim(&field.ident, field_extra(field));
+                    // The export writes a label as 0:1 unless FIM says otherwise.
+                    let original = self.original;
+                    let differs = original.is_single() && original.min >= 1;
+                    self.fim(&field.ident, field_extra(field, differs.then_some(original)));
                     self.decided(index);
                     self.out.close();
                 } else {
@@ -555,7 +576,9 @@ impl<'a> Printer<'a> {
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
                     self.out.line(Line::new("hint").template(&hint));
                 }
-                self.fim(&field.ident, field_extra(field));
+                let original = self.original;
+                let differs = original.is_single() && (original.min >= 1) != required;
+                self.fim(&field.ident, field_extra(field, differs.then_some(original)));
                 if !repeated {
                     self.decided(index);
                 }
@@ -844,13 +867,14 @@ impl<'a> Printer<'a> {
 
 /// A condition as the printed form reads it (three-valued: an absent value is tested with
 /// `is not set`, never compared).
-fn field_extra(field: &FieldDef) -> Extra<'_> {
+fn field_extra(field: &FieldDef, multiplicity: Option<Multiplicity>) -> Extra<'_> {
     Extra {
         name: &field.name,
         meta: &field.meta,
         rules: &field.rules,
         locked: field.kind == "locked",
         document: None,
+        multiplicity,
     }
 }
 
@@ -862,6 +886,8 @@ struct Extra<'m> {
     rules: &'m [RuleDoc],
     locked: bool,
     document: Option<&'m Ident>,
+    /// FIM's `anzahl`, when the printed element does not say it by itself.
+    multiplicity: Option<Multiplicity>,
 }
 
 enum Entry {
@@ -894,6 +920,9 @@ fn meta_lines(extra: &Extra) -> Vec<Entry> {
     }
     if let Some(prefill) = meta.prefill.as_deref().filter(|p| ["optional", "verpflichtend"].contains(p)) {
         out.push(Entry::Line(Line::new("prefill").string(prefill)));
+    }
+    if let Some(m) = extra.multiplicity.filter(|m| m.is_single()) {
+        out.push(Entry::Line(Line::new("multiplicity").word(if m.min >= 1 { "\"1:1\"" } else { "\"0:1\"" })));
     }
     if extra.locked {
         out.push(Entry::Line(Line::new("locked")));

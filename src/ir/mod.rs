@@ -129,6 +129,11 @@ pub struct FimMeta {
     /// `vorbefuellung`: `keine`, `optional` or `verpflichtend`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<String>,
+    /// FIM's `anzahl` (`0:1` or `1:1`) of a single element where it differs from what the
+    /// element's requirement says: a translated FIM rule or a choice group decides
+    /// whether it is required, or it is an optional group with required members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplicity: Option<String>,
     /// Read-only (`feldart` locked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub locked: bool,

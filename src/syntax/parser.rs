@@ -574,6 +574,7 @@ impl Lower {
                     "definition" => FimKey::Definition,
                     "element" => FimKey::Element,
                     "prefill" => FimKey::Prefill,
+                    "multiplicity" => FimKey::Multiplicity,
                     "text" => FimKey::Text,
                     "script" => FimKey::Script,
                     _ => FimKey::Kind,

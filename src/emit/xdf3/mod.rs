@@ -180,10 +180,10 @@ impl Export<'_> {
                     "0:*".to_string()
                 }
             }
-            Item::Field(f) => one(&f.required),
-            Item::Group(g) => one(&g.required),
+            Item::Field(f) => fim_multiplicity(f.fim.as_ref()).unwrap_or_else(|| one(&f.required)),
+            Item::Group(g) => fim_multiplicity(g.fim.as_ref()).unwrap_or_else(|| one(&g.required)),
             Item::Repeat(r) => format!("{}:{}", r.min, r.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())),
-            Item::Info(_) => "0:1".to_string(),
+            Item::Info(i) => fim_multiplicity(i.fim.as_ref()).unwrap_or_else(|| "0:1".to_string()),
         };
         x.open("struktur");
         x.leaf("anzahl", &anzahl);
@@ -455,6 +455,11 @@ fn flatten(expr: &Expr, any: bool) -> Vec<&Expr> {
         }
         _ => vec![expr],
     }
+}
+
+/// FIM's own `anzahl` of a single element, where the metadata keeps it.
+fn fim_multiplicity(fim: Option<&ir::FimRef>) -> Option<String> {
+    fim.and_then(|f| f.meta.as_deref()).and_then(|m| m.multiplicity.clone())
 }
 
 /// `vorbefuellung`: FIM's value where the element has one, else `keine`.
