@@ -206,6 +206,42 @@ fn export_of_every_xdf3_import_keeps_every_property_the_language_carries() {
 }
 
 #[test]
+fn an_xdf2_import_exports_the_metadata_xdf3_can_hold() {
+    // XDF 2.0 shares the structure of 3.0.0; these properties have the same name in both.
+    const CARRIED: [&str; 7] =
+        ["/name", "/definition", "/bezug", "/bezeichnungAusgabe", "/hilfetextAusgabe", "/schemaelementart", "/anzahl"];
+    for sample in samples().into_iter().filter(|s| name_of(s).ends_with("_xdf2")) {
+        let name = name_of(&sample);
+        let xml = std::fs::read_to_string(&sample).unwrap();
+        let (_, form) = import_and_check(&xml, &Library::default(), &name);
+        let exported = emit::xdf3::document(&form);
+        let (original, again) = (compare::properties(&xml), compare::properties(&exported));
+        // An element whose id has no FIM shape (`F00-4cb0…`) gets no `fim` statement, so
+        // nothing to carry metadata: the import says so with a warning.
+        let fim_shaped = |key: &str| {
+            key.split('/').filter_map(|s| s.split_once('@').map(|(id, _)| id)).all(|id| {
+                id.len() >= 6 && id[1..].bytes().all(|b| b.is_ascii_digit())
+            })
+        };
+        let carried = |map: &std::collections::BTreeMap<String, String>| {
+            map.iter()
+                .filter(|(k, _)| CARRIED.iter().any(|c| k.ends_with(c)) && !k.contains("/regel:") && fim_shaped(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let present = carried(&original);
+        assert!(
+            present.keys().any(|k| k.ends_with("/definition")) && present.keys().any(|k| k.ends_with("/bezug")),
+            "{name}: the sample has metadata"
+        );
+        let mut exported = carried(&again);
+        exported.retain(|k, _| present.contains_key(k));
+        let differences = compare::differences(&present, &exported);
+        assert!(differences.is_empty(), "{name}: metadata lost in the export:\n{}", differences.join("\n"));
+    }
+}
+
+#[test]
 fn the_structural_comparison_reports_a_changed_property() {
     let sample = samples().into_iter().find(|s| name_of(s).ends_with("_xdf3")).unwrap();
     let xml = std::fs::read_to_string(&sample).unwrap();

@@ -5,7 +5,8 @@
 //! A path names elements by their FIM id and their position among the `struktur` entries of
 //! their parent (`S00000000364/F60000000319@0/praezisierung.maxLength`), so a reordering or
 //! a lost element shows as a difference. Texts are compared with runs of white space folded
-//! into one space (the language keeps line breaks of long texts, not indentation).
+//! into one space (the language keeps line breaks of long texts, not indentation) and mapped
+//! to the XSD's character set, as the export must write them.
 //!
 //! Compared: every property of the XSD that the language carries — ids and versions, `name`,
 //! `definition`, `bezug` (with `link`), `bezeichnungEingabe`/`Ausgabe`,
@@ -164,7 +165,7 @@ fn rules(node: Node, at: &str, out: &mut BTreeMap<String, String>) {
 fn bezug(node: Node, at: &str, out: &mut BTreeMap<String, String>) {
     let entries: Vec<String> = node
         .children()
-        .filter(|n| is(n, "bezug"))
+        .filter(|n| is(n, "bezug") && !plain(Some(*n)).is_empty())
         .map(|b| match b.attribute("link") {
             Some(link) => format!("{} <{}>", plain(Some(b)), link.trim()),
             None => plain(Some(b)),
@@ -198,9 +199,11 @@ fn code_of(node: Node, key: &str, at: &str, out: &mut BTreeMap<String, String>) 
     }
 }
 
-/// The text of an element with white space folded.
+/// The text of an element with white space folded, in the XSD's character set (String.Latin,
+/// to which the export must map every text; XDF 2.0 files may hold other characters).
 fn plain(node: Option<Node>) -> String {
     let text: String = node.map(|n| n.descendants().filter(Node::is_text).filter_map(|t| t.text()).collect()).unwrap_or_default();
+    let text = formwerk::emit::xdf3::latin::to_latin(&text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
