@@ -245,9 +245,11 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
                     "second time",
                 )
                 .with_note(first, "first given here")
-                .with_help(format!(
-                    "keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`"
-                )),
+                .with_help(if matches!(stmt.kind, StmtKind::Text { .. }) {
+                    format!("keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`")
+                } else {
+                    format!("keep one `{keyword}`")
+                }),
             );
             continue;
         }

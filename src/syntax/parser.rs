@@ -152,31 +152,42 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "accept",
     "at",
     "autocomplete",
+    "bezug",
     "check",
     "code",
     "codelist",
     "control",
     "decimals",
+    "definition",
     "description",
+    "document",
+    "element",
     "field",
     "fim",
     "group",
     "hint",
     "info",
     "item",
+    "kind",
     "label",
     "languages",
     "length",
+    "locked",
     "max",
     "max_size",
     "message",
     "min",
+    "multiplicity",
     "must",
+    "name",
     "optional",
+    "output",
     "pattern",
+    "prefill",
     "repeat",
     "required",
     "rule",
+    "script",
     "section",
     "title",
     "unit",
@@ -237,7 +248,8 @@ fn summarise_tokens(tokens: &[String]) -> Vec<String> {
             others.push(format!("`{token}`"));
         }
     }
-    if types > 0 {
+    // `text` alone is also an entry of a FIM rule, not a field type.
+    if types > 1 {
         out.push(describe(Rule::field_type).to_string());
     }
     if values >= 3 {
@@ -277,7 +289,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::integer | Rule::int_range | Rule::count_range => "a number or range such as `1..5`",
         Rule::type_annot => "`:` and a type name",
         Rule::inline_flag => "`required`, `optional` or `must be true`",
-        Rule::size_unit => "`KB` or `MB`",
+        Rule::size_unit => "`B`, `KB` or `MB`",
         Rule::duration_unit => "`days`, `months` or `years`",
         Rule::op_or
         | Rule::op_and
