@@ -1,7 +1,10 @@
 //! FIM export: each form as an XDatenfelder 3.0.0 Stammdatenschema (`xdf3/<form>.xdf3.xml`)
 //! that validates against the official XSD.
 //!
-//! FIM ids and versions of forms, groups and fields are kept; elements without one get a
+//! FIM ids, versions and metadata (`fim "…" { … }`: technical name, definition, `bezug`,
+//! output texts, `schemaelementart`, `vorbefuellung`, `locked`, `dokumentsteckbrief`, FIM's
+//! multiplicity, and the FIM rules verbatim, instead of the rules translated from them) of
+//! forms, groups, fields and infos are kept; elements without one get a
 //! generated id (`F`/`G`/`R` + 11 digits from a hash of the form id and the element's path,
 //! so ids survive unrelated edits). Versions are written as `x.y.z` (the XSD's pattern).
 //! Mapping: groups → `datenfeldgruppe` (`anzahl` 1:1 if required, else 0:1); repeats →
