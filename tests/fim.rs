@@ -175,12 +175,13 @@ fn import_export_import_keeps_the_ir_of_every_xdf3_sample() {
         let (_, first) = import_and_check(&xml, &Library::default(), &name);
         let exported = emit::xdf3::document(&first);
         let (_, second) = import_and_check(&exported, &Library::default(), &format!("{name} (exported)"));
-        let differences = json_differences(
-            &serde_json::to_value(&first).unwrap(),
-            &serde_json::to_value(&second).unwrap(),
-            "",
+        let differences =
+            json_differences(&serde_json::to_value(&first).unwrap(), &serde_json::to_value(&second).unwrap(), "");
+        assert!(
+            differences.is_empty(),
+            "{name}: the IR changed in import → export → import:\n{}",
+            differences.join("\n")
         );
-        assert!(differences.is_empty(), "{name}: the IR changed in import → export → import:\n{}", differences.join("\n"));
         assert_eq!(first, second, "{name}: the IR changed in import → export → import");
     }
 }
@@ -199,7 +200,11 @@ fn export_of_every_xdf3_import_keeps_every_property_the_language_carries() {
         assert!(original.len() > 20, "{name}: the walk found only {} properties", original.len());
         let differences = compare::differences(&original, &again);
         if !differences.is_empty() {
-            report.push_str(&format!("{name}: {} properties differ\n  {}\n", differences.len(), differences.iter().take(40).cloned().collect::<Vec<_>>().join("\n  ")));
+            report.push_str(&format!(
+                "{name}: {} properties differ\n  {}\n",
+                differences.len(),
+                differences.iter().take(40).cloned().collect::<Vec<_>>().join("\n  ")
+            ));
         }
     }
     assert!(report.is_empty(), "import → export changed properties:\n{report}");
@@ -219,9 +224,9 @@ fn an_xdf2_import_exports_the_metadata_xdf3_can_hold() {
         // An element whose id has no FIM shape (`F00-4cb0…`) gets no `fim` statement, so
         // nothing to carry metadata: the import says so with a warning.
         let fim_shaped = |key: &str| {
-            key.split('/').filter_map(|s| s.split_once('@').map(|(id, _)| id)).all(|id| {
-                id.len() >= 6 && id[1..].bytes().all(|b| b.is_ascii_digit())
-            })
+            key.split('/')
+                .filter_map(|s| s.split_once('@').map(|(id, _)| id))
+                .all(|id| id.len() >= 6 && id[1..].bytes().all(|b| b.is_ascii_digit()))
         };
         let carried = |map: &std::collections::BTreeMap<String, String>| {
             map.iter()

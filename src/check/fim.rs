@@ -91,8 +91,12 @@ fn meta(stmts: &[ast::Stmt], context: Context, diagnostics: &mut Vec<Diagnostic>
         match key {
             FimKey::Name => meta.name = text,
             FimKey::Definition => meta.definition = text,
-            FimKey::Element => meta.element = one_of(value, "element", &ELEMENT_KINDS, diagnostics).then_some(value.value.clone()),
-            FimKey::Prefill => meta.prefill = one_of(value, "prefill", &PREFILL, diagnostics).then_some(value.value.clone()),
+            FimKey::Element => {
+                meta.element = one_of(value, "element", &ELEMENT_KINDS, diagnostics).then_some(value.value.clone())
+            }
+            FimKey::Prefill => {
+                meta.prefill = one_of(value, "prefill", &PREFILL, diagnostics).then_some(value.value.clone())
+            }
             FimKey::Multiplicity => {
                 meta.multiplicity =
                     one_of(value, "multiplicity", &MULTIPLICITY, diagnostics).then_some(value.value.clone())
@@ -193,9 +197,8 @@ fn one_of(value: &ast::StringLit, key: &str, allowed: &[&str], diagnostics: &mut
 fn fim_id(id: &ast::StringLit, letters: &str, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let value = id.value.as_str();
     let mut chars = value.chars();
-    let valid = chars.next().is_some_and(|c| letters.contains(c))
-        && value.len() >= 6
-        && chars.all(|c| c.is_ascii_digit());
+    let valid =
+        chars.next().is_some_and(|c| letters.contains(c)) && value.len() >= 6 && chars.all(|c| c.is_ascii_digit());
     if !valid {
         let help = if letters.len() == 1 {
             format!("this FIM id starts with `{letters}` and continues with digits, e.g. \"{letters}00000002589\"")

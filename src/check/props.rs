@@ -312,8 +312,9 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
         help = "this form has sections: put every field, group, repeat and info into one of them".to_string();
     } else if context == Context::File && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section") {
         help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
-       } else if keyword == "document" && context == Context::Fim {
-        help = "a document profile (`dokumentsteckbrief`) belongs to the form: put it into the form's `fim` block".to_string();
+    } else if keyword == "document" && context == Context::Fim {
+        help = "a document profile (`dokumentsteckbrief`) belongs to the form: put it into the form's `fim` block"
+            .to_string();
     } else if !matches!(context, Context::Fim | Context::FimForm | Context::FimRule)
         && matches!(
             stmt.kind,

@@ -52,7 +52,8 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
     printer.out.line(Line::new("languages").word("de"));
     // A schema has no output texts, element kind or prefill.
-    let schema_meta = Meta { definition: schema.meta.definition.clone(), bezug: schema.meta.bezug.clone(), ..Meta::default() };
+    let schema_meta =
+        Meta { definition: schema.meta.definition.clone(), bezug: schema.meta.bezug.clone(), ..Meta::default() };
     printer.fim(
         &schema.ident,
         Extra {
@@ -1078,6 +1079,7 @@ mod tests {
                 values: Vec::new(),
                 max_size: None,
                 media_types: Vec::new(),
+                meta: Meta::default(),
                 rules: Vec::new(),
             }),
         }
@@ -1097,6 +1099,8 @@ mod tests {
             ident: Ident::default(),
             name: String::new(),
             title: None,
+            meta: Meta::default(),
+            document: None,
             description: None,
             rules: Vec::new(),
             children,

@@ -23,7 +23,8 @@ pub fn schema(root: Node, xdf: XdfVersion, warnings: &mut Warnings) -> Option<Sc
         title,
         description: text(node, "beschreibung"),
         meta: meta(node),
-        document: child(node, "dokumentsteckbrief").map(|d| Ident { id: text(d, "id").unwrap_or_default(), version: text(d, "version") }),
+        document: child(node, "dokumentsteckbrief")
+            .map(|d| Ident { id: text(d, "id").unwrap_or_default(), version: text(d, "version") }),
         rules: rules(node, xdf),
         children: structure(node, xdf, &ident.id, warnings),
         ident,

@@ -66,15 +66,19 @@ pub fn properties(xml: &str) -> BTreeMap<String, String> {
 pub fn differences(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
     let mut out = Vec::new();
     for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
-        let unresolved = |k: &str| k.rsplit_once('/').is_some_and(|(parent, last)| {
-            last == UNRESOLVED || (last == "feldart" && a.contains_key(&format!("{parent}/{UNRESOLVED}")))
-        });
+        let unresolved = |k: &str| {
+            k.rsplit_once('/').is_some_and(|(parent, last)| {
+                last == UNRESOLVED || (last == "feldart" && a.contains_key(&format!("{parent}/{UNRESOLVED}")))
+            })
+        };
         if unresolved(key) {
             continue;
         }
         let (left, right) = (a.get(key), b.get(key));
         if left != right {
-            let show = |v: Option<&String>| v.map_or("—".to_string(), |v| format!("{:?}", v.chars().take(120).collect::<String>()));
+            let show = |v: Option<&String>| {
+                v.map_or("—".to_string(), |v| format!("{:?}", v.chars().take(120).collect::<String>()))
+            };
             out.push(format!("{key}: {} ≠ {}", show(left), show(right)));
         }
     }
@@ -91,14 +95,9 @@ fn structure(node: Node, at: &str, out: &mut BTreeMap<String, String>) {
         out.insert(format!("{path}/version"), version);
         out.insert(format!("{path}/kind"), element.tag_name().name().to_string());
         text_of(entry, "anzahl", &format!("{path}/anzahl"), out);
-        for key in [
-            "name",
-            "definition",
-            "bezeichnungEingabe",
-            "bezeichnungAusgabe",
-            "hilfetextEingabe",
-            "hilfetextAusgabe",
-        ] {
+        for key in
+            ["name", "definition", "bezeichnungEingabe", "bezeichnungAusgabe", "hilfetextEingabe", "hilfetextAusgabe"]
+        {
             text_of(element, key, &format!("{path}/{key}"), out);
         }
         bezug(element, &format!("{path}/bezug"), out);
@@ -202,7 +201,8 @@ fn code_of(node: Node, key: &str, at: &str, out: &mut BTreeMap<String, String>) 
 /// The text of an element with white space folded, in the XSD's character set (String.Latin,
 /// to which the export must map every text; XDF 2.0 files may hold other characters).
 fn plain(node: Option<Node>) -> String {
-    let text: String = node.map(|n| n.descendants().filter(Node::is_text).filter_map(|t| t.text()).collect()).unwrap_or_default();
+    let text: String =
+        node.map(|n| n.descendants().filter(Node::is_text).filter_map(|t| t.text()).collect()).unwrap_or_default();
     let text = formwerk::emit::xdf3::latin::to_latin(&text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

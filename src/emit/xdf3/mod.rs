@@ -248,7 +248,15 @@ impl Export<'_> {
 
     /// Identification, the general data and the labels of a group or field, up to
     /// `schemaelementart`; FIM metadata where the element has it, generated values elsewhere.
-    fn element_head(&self, x: &mut Xml, kind: char, fim: Option<&ir::FimRef>, name: &str, label: &str, path: &[String]) {
+    fn element_head(
+        &self,
+        x: &mut Xml,
+        kind: char,
+        fim: Option<&ir::FimRef>,
+        name: &str,
+        label: &str,
+        path: &[String],
+    ) {
         let meta = fim.and_then(|f| f.meta.as_deref());
         self.ident(x, kind, fim, path);
         x.leaf("name", meta.and_then(|m| m.name.as_deref()).unwrap_or(name));
