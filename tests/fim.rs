@@ -714,17 +714,27 @@ fn is_dangerous(c: char) -> bool {
 
 /// An XDF3 schema with `payload` in every text the importer prints: ids, versions, names,
 /// labels, hints, descriptions, rule names and texts, code-list codes and labels, patterns,
-/// default values.
+/// default values, and the metadata of `fim` blocks (definitions, references and their links,
+/// output texts, element kinds, prefill, rule scripts and types).
 fn hostile_xdf3(payload: &str) -> String {
     let p = xml_text(payload);
     let ident = format!("<xdf:identifikation><xdf:id>{p}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>");
     let rule =
         format!("<xdf:regel>{ident}<xdf:name>{p}</xdf:name><xdf:freitextRegel>{p}</xdf:freitextRegel></xdf:regel>");
+    let meta = format!(
+        r#"<xdf:definition>{p}</xdf:definition><xdf:bezug link="{p}">{p}</xdf:bezug><xdf:bezeichnungAusgabe>{p}</xdf:bezeichnungAusgabe>
+        <xdf:schemaelementart><code>{p}</code></xdf:schemaelementart><xdf:hilfetextAusgabe>{p}</xdf:hilfetextAusgabe>
+        <xdf:vorbefuellung><code>{p}</code></xdf:vorbefuellung>"#
+    );
+    let kept_rule = format!(
+        "<xdf:regel><xdf:identifikation><xdf:id>R10000001</xdf:id></xdf:identifikation><xdf:name>{p}</xdf:name>\
+         <xdf:freitextRegel>{p}</xdf:freitextRegel><xdf:bezug link=\"{p}\">{p}</xdf:bezug><xdf:typ><code>{p}</code></xdf:typ><xdf:skript>{p}</xdf:skript></xdf:regel>"
+    );
     let field = |id: &str, label: &str, kind: &str, extra: &str| {
         format!(
             r#"<xdf:datenfeld><xdf:identifikation><xdf:id>{id}</xdf:id><xdf:version>{p}</xdf:version></xdf:identifikation>
             <xdf:name>{p}</xdf:name><xdf:bezeichnungEingabe>{label} {p}</xdf:bezeichnungEingabe><xdf:hilfetextEingabe>{p}</xdf:hilfetextEingabe>
-            <xdf:feldart><code>{kind}</code></xdf:feldart><xdf:datentyp><code>text</code></xdf:datentyp>{extra}{rule}</xdf:datenfeld>"#
+            <xdf:feldart><code>{kind}</code></xdf:feldart><xdf:datentyp><code>text</code></xdf:datentyp>{meta}{extra}{rule}{kept_rule}</xdf:datenfeld>"#
         )
     };
     let members = [
@@ -788,6 +798,21 @@ fn hostile_text_in_every_position_adds_no_statement_and_is_carried_over_exactly(
     assert!(ir::template::fields(&vorname.label["de"]).is_empty());
     assert_eq!(ir::template::render(&vorname.label["de"], |_| None), format!("Vorname {}", one_line(INJECTION)));
     assert!(vorname.constraints.pattern.is_none(), "the hostile pattern is not portable");
+    // The metadata arrives exactly too; values outside FIM's code lists are left out.
+    let exact = INJECTION.replace('\r', "\n");
+    let meta = vorname.fim.as_ref().and_then(|f| f.meta.as_deref()).expect("the field keeps its metadata");
+    assert_eq!(meta.name.as_deref(), Some(exact.as_str()));
+    assert_eq!(meta.definition.as_deref(), Some(exact.as_str()));
+    assert_eq!(meta.output_label.as_deref(), Some(exact.as_str()));
+    assert_eq!(meta.output_hint.as_deref(), Some(exact.as_str()));
+    assert_eq!(meta.bezug, [ir::FimBezug { text: exact.clone(), link: Some(exact.clone()) }]);
+    assert_eq!((meta.element.as_deref(), meta.prefill.as_deref()), (None, None));
+    let [kept] = meta.rules.as_slice() else { panic!("one FIM rule with a FIM id: {:?}", meta.rules) };
+    assert_eq!(
+        (kept.id.as_str(), kept.text.as_deref(), kept.script.as_deref()),
+        ("R10000001", Some(exact.as_str()), Some(exact.as_str()))
+    );
+    assert_eq!(kept.kind, None);
     // Nothing dangerous is printed raw, anywhere: every such character is an escape.
     assert!(!source.chars().any(is_dangerous), "{source:?}");
     assert!(!source.contains("*/"), "{source}");

@@ -160,11 +160,7 @@ fn meta(node: Node) -> Meta {
 
 fn bezug(node: Node) -> Vec<(String, Option<String>)> {
     children(node, "bezug")
-        .filter_map(|b| {
-            let text = b.text().map(str::trim).filter(|t| !t.is_empty())?;
-            let link = b.attribute("link").map(str::trim).filter(|l| !l.is_empty()).map(String::from);
-            Some((text.to_string(), link))
-        })
+        .filter_map(|b| Some((super::node_text(b)?, b.attribute("link").and_then(super::line_ends))))
         .collect()
 }
 
