@@ -247,6 +247,20 @@ fn an_xdf2_import_exports_the_metadata_xdf3_can_hold() {
 }
 
 #[test]
+fn an_element_whose_label_is_a_question_is_named_after_its_technical_name() {
+    let sample = root().join("tests/fim/samples/xdf3/S00000000364V1.0.0_xdf3.xml");
+    let (imported, form) = import_and_check(&std::fs::read_to_string(sample).unwrap(), &Library::default(), "364");
+    // F00000003445: label "Weicht die Ausgabestelle von der Anschrift des Unternehmens ab?",
+    // technical name "Abweichende Ausgabestelle".
+    let field = form.items().find(|i| i.name() == "abweichende_ausgabestelle").expect(&imported.source);
+    let ir::Item::Field(field) = field else { panic!("{field:?}") };
+    assert_eq!(field.label["de"], "Weicht die Ausgabestelle von der Anschrift des Unternehmens ab?");
+    assert!(!imported.source.contains("weicht_ausgabestelle"), "{}", imported.source);
+    // A short label that is no question still names its element (F60000000319 "Eingetragener Name").
+    assert!(form.items().any(|i| i.name() == "eingetragener_name"));
+}
+
+#[test]
 fn the_structural_comparison_reports_a_changed_property() {
     let sample = samples().into_iter().find(|s| name_of(s).ends_with("_xdf3")).unwrap();
     let xml = std::fs::read_to_string(&sample).unwrap();

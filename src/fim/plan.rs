@@ -80,9 +80,9 @@ impl<'m> Plan<'m> {
                 multiplicity.min = 0;
             }
             let name = match &child.element {
-                Element::Group(g) => names::snake(&one_line(&g.label), "gruppe"),
+                Element::Group(g) => names::snake(&one_line(names::naming_text(&g.label, &g.name)), "gruppe"),
                 Element::Field(f) if f.kind == "label" => names::snake(&one_line(&f.label), "hinweis"),
-                Element::Field(f) => names::snake(&one_line(&f.label), "feld"),
+                Element::Field(f) => names::snake(&one_line(names::naming_text(&f.label, &f.name)), "feld"),
             };
             let index = self.nodes.len();
             self.nodes.push(Node {
