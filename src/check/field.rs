@@ -200,7 +200,11 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
         }
     }
     if let (true, Some((amount, unit, span))) = (size_ok, props.max_size) {
-        let factor: u64 = if unit == SizeUnit::Kb { 1024 } else { 1024 * 1024 };
+        let factor: u64 = match unit {
+            SizeUnit::Bytes => 1,
+            SizeUnit::Kb => 1024,
+            SizeUnit::Mb => 1024 * 1024,
+        };
         match amount.value.checked_mul(factor) {
             Some(0) => diagnostics.push(contradictory(span, "a file of at most 0 bytes cannot be uploaded".into())),
             Some(bytes) => out.max_size = Some(bytes),

@@ -14,6 +14,7 @@ mod confirm;
 mod defs;
 mod expr;
 mod field;
+mod fim;
 mod interpolate;
 mod lower;
 mod modules;

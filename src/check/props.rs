@@ -25,6 +25,12 @@ pub enum Context {
     Info,
     Rule,
     Codelist,
+    /// The metadata block of a form's `fim` statement.
+    FimForm,
+    /// The metadata block of an element's `fim` statement (group, repeat, field, info).
+    Fim,
+    /// A FIM rule in a `fim` block.
+    FimRule,
 }
 
 impl Context {
@@ -41,6 +47,9 @@ impl Context {
             Context::Info => "in an info text",
             Context::Rule => "in a rule",
             Context::Codelist => "in a code list",
+            Context::FimForm => "in a form's `fim` block",
+            Context::Fim => "in a `fim` block",
+            Context::FimRule => "in a FIM rule",
         }
     }
 
@@ -114,9 +123,23 @@ impl Context {
                 "unit",
                 "exclusive",
             ],
-            Context::Info => &["visible when"],
-            Context::Rule => &["check", "at", "message"],
+            Context::Info => &["visible when", "fim"],
+            Context::Rule => &["check", "at", "message", "fim"],
             Context::Codelist => &["label", "urn", "version", "code"],
+            Context::FimForm => &["name", "definition", "bezug", "document", "rule \"…\""],
+            Context::Fim => &[
+                "name",
+                "definition",
+                "bezug",
+                "output label",
+                "output hint",
+                "element",
+                "prefill",
+                "multiplicity",
+                "locked",
+                "rule \"…\"",
+            ],
+            Context::FimRule => &["name", "text", "script", "kind", "bezug"],
         }
     }
 }
@@ -133,7 +156,7 @@ pub struct Props<'a> {
     pub unit: Option<&'a ast::Text>,
     pub version: Option<&'a ast::StringLit>,
     pub languages: Option<(&'a [ast::Ident], Span)>,
-    pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    pub fim: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>, Option<&'a ast::Block>)>,
     pub urn: Option<&'a ast::StringLit>,
     /// `required` (with its optional condition) and its span.
     pub required: Option<(Option<&'a ast::Expr>, Span)>,
@@ -154,6 +177,16 @@ pub struct Props<'a> {
     pub must_be_true: Option<Span>,
     /// `exclusive "…"`: the codes and the statement's span.
     pub exclusive: Option<(&'a [ast::StringLit], Span)>,
+    /// Entries of a `fim` block (and of a FIM rule in it).
+    pub fim_entries: Vec<(ast::FimKey, &'a ast::StringLit)>,
+    pub output_label: Option<&'a ast::StringLit>,
+    pub output_hint: Option<&'a ast::StringLit>,
+    pub locked: Option<Span>,
+    pub document: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    /// `bezug` entries, in order (they may repeat).
+    pub bezug: Vec<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    /// FIM rules (`rule "R…"`) of a `fim` block, in order.
+    pub fim_rules: Vec<&'a Stmt>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
     pub spans: Vec<(&'static str, Span)>,
     /// Fields, groups, repeats, sections, infos, rules and code lists, in order.
@@ -195,6 +228,17 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             props.codes.push(stmt);
             continue;
         }
+        match &stmt.kind {
+            StmtKind::Bezug { text, link } => {
+                props.bezug.push((text, link.as_ref()));
+                continue;
+            }
+            StmtKind::FimRule { .. } => {
+                props.fim_rules.push(stmt);
+                continue;
+            }
+            _ => {}
+        }
         if let Some(first) = props.span_of(keyword) {
             diagnostics.push(
                 Diagnostic::new(
@@ -204,9 +248,11 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
                     "second time",
                 )
                 .with_note(first, "first given here")
-                .with_help(format!(
-                    "keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`"
-                )),
+                .with_help(if matches!(stmt.kind, StmtKind::Text { .. }) {
+                    format!("keep one `{keyword}`; translations go on the same line: `{keyword} \"…\" en \"…\"`")
+                } else {
+                    format!("keep one `{keyword}`")
+                }),
             );
             continue;
         }
@@ -226,7 +272,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             }
             StmtKind::Version(v) => props.version = Some(v),
             StmtKind::Languages(langs) => props.languages = Some((langs, stmt.span)),
-            StmtKind::Fim { id, version } => props.fim = Some((id, version.as_ref())),
+            StmtKind::Fim { id, version, body } => props.fim = Some((id, version.as_ref(), body.as_ref())),
             StmtKind::Urn(urn) => props.urn = Some(urn),
             StmtKind::Required { when } => props.required = Some((when.as_ref(), stmt.span)),
             StmtKind::Optional => props.optional = Some(stmt.span),
@@ -244,6 +290,11 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::At(path) => props.at = Some(path),
             StmtKind::MustBeTrue => props.must_be_true = Some(stmt.span),
             StmtKind::Exclusive(codes) => props.exclusive = Some((codes, stmt.span)),
+            StmtKind::FimEntry { key, value } => props.fim_entries.push((*key, value)),
+            StmtKind::Output { hint: false, text } => props.output_label = Some(text),
+            StmtKind::Output { hint: true, text } => props.output_hint = Some(text),
+            StmtKind::Locked => props.locked = Some(stmt.span),
+            StmtKind::Document { id, version } => props.document = Some((id, version.as_ref())),
             _ => {}
         }
     }
@@ -270,6 +321,21 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
         );
     } else if context == Context::File && matches!(keyword, "field" | "repeat" | "info" | "rule" | "section") {
         help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
+    } else if keyword == "document" && context == Context::Fim {
+        help = "a document profile (`dokumentsteckbrief`) belongs to the form: put it into the form's `fim` block"
+            .to_string();
+    } else if !matches!(context, Context::Fim | Context::FimForm | Context::FimRule)
+        && matches!(
+            stmt.kind,
+            StmtKind::FimEntry { .. }
+                | StmtKind::Bezug { .. }
+                | StmtKind::Document { .. }
+                | StmtKind::Output { .. }
+                | StmtKind::Locked
+                | StmtKind::FimRule { .. }
+        )
+    {
+        help = format!("`{keyword}` is FIM metadata: write it in a `fim` block, e.g. `fim \"F60000227\" version \"1.2\" {{ {keyword} … }}`");
     }
     Diagnostic::new(
         Code::MisplacedStatement,

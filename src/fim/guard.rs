@@ -11,10 +11,10 @@ use roxmltree::Document;
 use super::ImportError;
 
 /// The deepest group nesting imported. The printed source puts the groups inside the form's
-/// block, and inside the innermost group at most two more blocks (a repeated field,
-/// `repeat { field { } }`, or a choice rule, `rule { check (…) }`), and the parser accepts
+/// block, and inside the innermost group at most four more blocks (a repeated field with a
+/// FIM rule in its metadata, `repeat { field { fim { rule { } } } }`), and the parser accepts
 /// [`MAX_NESTING`](crate::syntax::MAX_NESTING) brackets.
-pub const MAX_GROUP_DEPTH: usize = crate::syntax::MAX_NESTING - 3;
+pub const MAX_GROUP_DEPTH: usize = crate::syntax::MAX_NESTING - 5;
 
 /// `Err` at the first `datenfeldgruppe` nested deeper than [`MAX_GROUP_DEPTH`].
 pub fn check_depth(doc: &Document) -> Result<(), ImportError> {

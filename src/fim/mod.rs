@@ -20,9 +20,11 @@ pub mod codelist;
 mod guard;
 pub mod model;
 mod names;
+mod plan;
 mod print;
 mod read;
 mod report;
+mod rules;
 mod source;
 
 use std::fmt;
@@ -158,8 +160,17 @@ fn latin_warnings(root: Node, warnings: &mut Warnings) {
 
 /// The trimmed text of the child element `name`; `None` when absent or blank.
 fn text_of(node: Node, name: &str) -> Option<String> {
-    let child = read::child(node, name)?;
-    let text: String = child.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    node_text(read::child(node, name)?)
+}
+
+/// The trimmed text of an element with line ends as LF; `None` when blank.
+fn node_text(node: Node) -> Option<String> {
+    let text: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    line_ends(&text)
+}
+
+/// `text` trimmed, with CR LF and CR as LF; `None` when blank.
+fn line_ends(text: &str) -> Option<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_string())

@@ -34,8 +34,29 @@ pub struct Schema {
     /// The title shown to citizens (`bezeichnung` in XDF3, `bezeichnungEingabe` in XDF2).
     pub title: Option<String>,
     pub description: Option<String>,
+    /// `definition` and `bezug` (the other entries are for elements).
+    pub meta: Meta,
+    /// The `dokumentsteckbrief` (XDF3 only).
+    pub document: Option<Ident>,
     pub rules: Vec<RuleDoc>,
     pub children: Vec<Child>,
+}
+
+/// What FIM says about an element beyond its structure, carried into the `fim` block of the
+/// printed element so that the XDF3 export can write it back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub definition: Option<String>,
+    /// `bezug` texts with their `link`, in order.
+    pub bezug: Vec<(String, Option<String>)>,
+    /// `bezeichnungAusgabe`.
+    pub output_label: Option<String>,
+    /// `hilfetextAusgabe`.
+    pub output_hint: Option<String>,
+    /// `schemaelementart`.
+    pub element: Option<String>,
+    /// `vorbefuellung`.
+    pub prefill: Option<String>,
 }
 
 /// One `struktur` entry: an element and how often it occurs.
@@ -91,6 +112,7 @@ pub struct GroupDef {
     pub hint: Option<String>,
     /// `art` X: an "Auswahlgruppe", exactly one of the children is given.
     pub choice: bool,
+    pub meta: Meta,
     pub rules: Vec<RuleDoc>,
     pub children: Vec<Child>,
 }
@@ -113,6 +135,7 @@ pub struct FieldDef {
     pub values: Vec<(String, String)>,
     pub max_size: Option<u64>,
     pub media_types: Vec<String>,
+    pub meta: Meta,
     pub rules: Vec<RuleDoc>,
 }
 
@@ -143,4 +166,9 @@ pub struct RuleDoc {
     pub ident: Ident,
     pub name: String,
     pub text: String,
+    /// `skript` (XDF3).
+    pub script: Option<String>,
+    /// `typ` (XDF3): `B`, `K`, `M` or `V`.
+    pub kind: Option<String>,
+    pub bezug: Vec<(String, Option<String>)>,
 }

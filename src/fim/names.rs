@@ -51,6 +51,21 @@ pub fn transliterate(text: &str) -> String {
 }
 
 /// A `snake_case` name for a field, group or form; `fallback` when the label has no letters.
+/// The most words of a label that still names an element well; a longer label is a sentence.
+const MAX_LABEL_WORDS: usize = 8;
+
+/// The text an element's name is derived from: its label, unless the label is a question
+/// ("Weicht die Ausgabestelle … ab?") or a sentence longer than [`MAX_LABEL_WORDS`] words and
+/// FIM's technical name is neither ("Abweichende Ausgabestelle" → `abweichende_ausgabestelle`).
+pub fn naming_text<'a>(label: &'a str, technical: &'a str) -> &'a str {
+    let wordy = |text: &str| text.trim_end().ends_with('?') || text.split_whitespace().count() > MAX_LABEL_WORDS;
+    if wordy(label) && !technical.trim().is_empty() && !wordy(technical) && !words(technical).is_empty() {
+        technical
+    } else {
+        label
+    }
+}
+
 pub fn snake(label: &str, fallback: &'static str) -> Name {
     let mut name = String::new();
     for word in words(label).iter().take(4) {
@@ -122,6 +137,20 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_question_or_a_sentence_is_named_after_the_technical_name() {
+        assert_eq!(
+            naming_text("Weicht die Ausgabestelle ab?", "Abweichende Ausgabestelle"),
+            "Abweichende Ausgabestelle"
+        );
+        let sentence = "Geben Sie hier bitte den Namen der zuständigen Behörde an";
+        assert_eq!(naming_text(sentence, "Behörde"), "Behörde");
+        assert_eq!(naming_text("Familienname", "Name der Person"), "Familienname");
+        // No better text: the label stays.
+        assert_eq!(naming_text("Weicht die Ausgabestelle ab?", ""), "Weicht die Ausgabestelle ab?");
+        assert_eq!(naming_text("Wohnt die Person hier?", "Wohnt sie hier?"), "Wohnt die Person hier?");
+    }
 
     fn name(text: &str) -> Name {
         Name::new(text).unwrap()

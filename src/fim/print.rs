@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use super::codelist::Library;
 use super::model::*;
 use super::names::{self, Scope};
+use super::plan::Plan;
+use super::rules::{self, Check, Cond, Decision, Decisions, Domain, Outcome, Require, Value};
 use super::source::{self, Comment, Line, Literal, Name, Source};
 use super::{Report, Warnings};
 
@@ -31,10 +33,13 @@ pub struct Printed {
 
 /// Prints the whole file: a header comment, the code lists, then the form.
 pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report: &mut Report) -> Printed {
-    let mut printer = Printer::new(library, warnings, report);
+    let plan = Plan::new(schema);
+    let decisions = rules::decide(schema, &plan, library);
+    let mut printer = Printer::new(library, &plan, warnings, report);
+    printer.decisions = decisions;
     let title = schema.title.clone().unwrap_or_else(|| schema.name.clone());
     let title = one_line(if title.is_empty() { &schema.ident.id } else { &title });
-    let form_name = names::snake(&title, "formular");
+    let form_name = form_name(&schema.ident.id, &title);
     let version = schema.ident.version.clone().filter(|v| is_version(v));
     if schema.ident.version.is_some() && version.is_none() {
         printer.warn(&schema.ident.id, "the schema version is not `1.2.3`; the form gets version \"1.0.0\"".into());
@@ -46,13 +51,25 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     }
     printer.out.line(Line::new("version").string(version.as_deref().unwrap_or("1.0.0")));
     printer.out.line(Line::new("languages").word("de"));
-    printer.fim(&schema.ident);
-    for rule in &schema.rules {
-        printer.rule_comment(rule);
+    // A schema has no output texts, element kind or prefill.
+    let schema_meta =
+        Meta { definition: schema.meta.definition.clone(), bezug: schema.meta.bezug.clone(), ..Meta::default() };
+    printer.fim(
+        &schema.ident,
+        Extra {
+            name: &schema.name,
+            meta: &schema_meta,
+            rules: &schema.rules,
+            locked: false,
+            document: schema.document.as_ref(),
+            multiplicity: None,
+        },
+    );
+    for (position, rule) in schema.rules.iter().enumerate() {
+        printer.rule_comment(rule, None, position);
     }
-    let mut scope = Scope::default();
     for child in &schema.children {
-        printer.child(child, &mut scope, false);
+        printer.child(child, false);
     }
 
     let mut out = Source::new();
@@ -64,7 +81,7 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     };
     out.comment(header.quoted(&one_line(&schema.name)).words("."));
     out.comment(Comment::new(
-        "FIM rules are German prose: each is kept as a comment where it applies and is not executable yet.",
+        "FIM rules are German prose: those of a recognised shape with one meaning are translated (the rule id is named where), the others are kept as comments where they apply.",
     ));
     out.blank();
     for list in &printer.lists {
@@ -75,6 +92,22 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     out.append(&printer.out);
     out.close();
     Printed { source: out.finish(), form_name: form_name.to_string() }
+}
+
+/// The form's name: the schema id in lower case before the first words of the title
+/// (`s00000000364_anzeige_erstmaligen_ausgabe`), so that the imports of different schemas never
+/// share a name and the name of one schema stays the same from version to version. Without a
+/// FIM id, only the title words.
+fn form_name(id: &str, title: &str) -> Name {
+    let words = names::snake(title, "formular");
+    if !is_fim_id(id) {
+        return words;
+    }
+    let id = Name::new(&id.to_ascii_lowercase()).expect("a FIM id in lower case is a name");
+    if words.as_str() == "formular" || words == id {
+        return id;
+    }
+    id.joined(&words)
 }
 
 /// A FIM id in a comment: as it is when it has the FIM shape, else quoted and escaped.
@@ -107,6 +140,12 @@ pub fn subject(at: &str) -> String {
 
 struct Printer<'a> {
     library: &'a Library,
+    /// The names of every occurrence; `next` is the occurrence printed next.
+    plan: &'a Plan<'a>,
+    next: usize,
+    /// FIM's multiplicity of the occurrence printed now (before a choice group makes it optional).
+    original: Multiplicity,
+    decisions: Decisions,
     warnings: &'a mut Warnings,
     report: &'a mut Report,
     /// Printed `codelist` definitions, in order of first use.
@@ -137,9 +176,18 @@ enum Kind {
 }
 
 impl<'a> Printer<'a> {
-    fn new(library: &'a Library, warnings: &'a mut Warnings, report: &'a mut Report) -> Printer<'a> {
+    fn new(
+        library: &'a Library,
+        plan: &'a Plan<'a>,
+        warnings: &'a mut Warnings,
+        report: &'a mut Report,
+    ) -> Printer<'a> {
         Printer {
             library,
+            plan,
+            next: 0,
+            original: Multiplicity { min: 0, max: Some(1) },
+            decisions: Decisions::default(),
             warnings,
             report,
             lists: Vec::new(),
@@ -157,7 +205,8 @@ impl<'a> Printer<'a> {
         self.warnings.push(if at.is_empty() { message } else { format!("{}: {message}", subject(at)) });
     }
 
-    fn fim(&mut self, ident: &Ident) {
+    /// The `fim` statement of an element, with its metadata block when FIM gives any.
+    fn fim(&mut self, ident: &Ident, extra: Extra) {
         if ident.id.is_empty() {
             return;
         }
@@ -167,46 +216,180 @@ impl<'a> Printer<'a> {
             return;
         }
         let fim = Line::new("fim").string(&ident.id);
-        match ident.version.as_deref() {
-            Some(v) if is_version(v) => self.out.line(fim.word("version").string(v)),
+        let fim = match ident.version.as_deref() {
+            Some(v) if is_version(v) => fim.word("version").string(v),
             Some(v) => {
                 self.warn(&ident.id, format!("version \"{v}\" is not `1.2.3`; the id is kept without it"));
                 self.out.comment(Comment::new("FIM version (refused, not `1.2.3`): ").quoted(v));
-                self.out.line(fim);
+                fim
             }
-            None => self.out.line(fim),
+            None => fim,
+        };
+        let lines = meta_lines(&extra);
+        if lines.is_empty() {
+            self.out.line(fim);
+            return;
         }
+        self.out.open(fim);
+        for entry in lines {
+            match entry {
+                Entry::Line(line) => self.out.line(line),
+                Entry::Open(line) => self.out.open(line),
+                Entry::Close => self.out.close(),
+            }
+        }
+        self.out.close();
     }
 
-    fn rule_comment(&mut self, rule: &RuleDoc) {
-        self.report.rules += 1;
+    fn rule_comment(&mut self, rule: &RuleDoc, owner: Option<usize>, position: usize) {
         self.out.blank();
         let comment = id(Comment::new("FIM rule "), &rule.ident.id);
         let comment = match &rule.ident.version {
             Some(v) => version_words(comment.words(" "), v),
             None => comment,
         };
-        self.out.comment(comment.words(" ").quoted(&one_line(&rule.name)).words(" (not executable yet):"));
+        let comment = comment.words(" ").quoted(&one_line(&rule.name));
+        let (shape, outcome) = match self.decisions.rules.get(&(owner, position)) {
+            Some((shape, outcome)) => (*shape, outcome.clone()),
+            None => (rules::Shape::Other, Outcome::Kept("the text is not recognised", Vec::new())),
+        };
+        let translated = !matches!(outcome, Outcome::Kept(..));
+        self.report.rule(shape, translated);
+        match &outcome {
+            Outcome::Conditions(targets) => {
+                let comment = comment.words(", translated (").words(shape.label()).words(") at ");
+                self.out.comment(self.paths(comment, targets).words(":"));
+            }
+            Outcome::Rule(..) => {
+                self.out.comment(comment.words(", translated (").words(shape.label()).words(") into the rule below:"));
+            }
+            Outcome::Kept(why, concerns) => {
+                let comment = comment.words(" (kept as a comment: ").words(why);
+                let comment =
+                    if concerns.is_empty() { comment } else { self.paths(comment.words("; concerns "), concerns) };
+                self.out.comment(comment.words("):"));
+            }
+        }
         self.out.prose("   ", &paragraphs(&rule.text));
+        if let Outcome::Rule(check, members) = outcome {
+            self.members_rule(rule, check, &members);
+        }
+    }
+
+    /// `a.b, c` — the paths of occurrences, from the form.
+    fn paths(&self, mut comment: Comment, nodes: &[usize]) -> Comment {
+        for (k, node) in nodes.iter().enumerate() {
+            if k > 0 {
+                comment = comment.words(", ");
+            }
+            for (j, part) in self.plan.chain(*node).into_iter().enumerate() {
+                if j > 0 {
+                    comment = comment.words(".");
+                }
+                comment = comment.name(&self.plan.nodes[part].name);
+            }
+        }
+        comment
+    }
+
+    /// A rule over members of the rule's owner.
+    fn members_rule(&mut self, rule: &RuleDoc, check: Check, members: &[(Vec<Name>, String)]) {
+        let base = Name::new(&format!("fim_{}", rule.ident.id.to_ascii_lowercase()))
+            .unwrap_or_else(|| Name::fallback("fim_regel"));
+        let name = self.rule_names.claim(base);
+        let mut line = Line::new("check");
+        for (i, (chosen, _)) in members.iter().enumerate() {
+            if i > 0 {
+                line = line.word("or");
+            }
+            match check {
+                Check::AtLeastOne => line = line.path(chosen).word("is set"),
+                Check::AtLeastOneTrue => {
+                    line = line
+                        .word("(")
+                        .path(chosen)
+                        .word("is set")
+                        .word("and")
+                        .path(chosen)
+                        .word("==")
+                        .word("true")
+                        .glue(")")
+                }
+                Check::ExactlyOne => {
+                    line = line.word("(");
+                    for (j, (path, _)) in members.iter().enumerate() {
+                        if j > 0 {
+                            line = line.word("and");
+                        }
+                        line = line.path(path).word(if path == chosen { "is set" } else { "is not set" });
+                    }
+                    line = line.glue(")");
+                }
+            }
+        }
+        let labels: Vec<String> = members.iter().map(|(_, l)| format!("„{l}“")).collect();
+        let message = match check {
+            Check::AtLeastOne => format!("Bitte machen Sie mindestens eine dieser Angaben: {}.", labels.join(", ")),
+            Check::AtLeastOneTrue => format!("Bitte wählen Sie mindestens eines aus: {}.", labels.join(", ")),
+            Check::ExactlyOne => format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")),
+        };
+        self.out.open(Line::new("rule").name(&name));
+        self.out.line(line);
+        self.out.line(Line::new("message").string(&message));
+        // The origin: the export writes the FIM rule (kept in its element's `fim` block) instead.
+        if rule.ident.id.starts_with('R') && is_fim_id(&rule.ident.id) {
+            let fim = Line::new("fim").string(&rule.ident.id);
+            self.out.line(match rule.ident.version.as_deref().filter(|v| is_version(v)) {
+                Some(v) => fim.word("version").string(v),
+                None => fim,
+            });
+        }
+        self.out.close();
+    }
+
+    /// The statements a translated rule puts into an element's block.
+    fn decided(&mut self, index: usize) {
+        let Some(decision) = self.decisions.targets.get(&index).cloned() else { return };
+        let Decision { rule, visible, required } = decision;
+        self.out.comment(id(Comment::new("FIM rule "), &rule).words(":"));
+        if let Some(cond) = &visible {
+            self.out.line(condition(Line::new("visible").word("when"), cond));
+        }
+        if let Require::When(cond) = &required {
+            self.out.line(condition(Line::new("required").word("when"), cond));
+        }
+    }
+
+    /// The head flag of an element a rule may make required: `Some(true)` required,
+    /// `Some(false)` optional, `None` none (a `required when` follows).
+    fn requirement(&self, index: usize, fim_required: bool) -> Option<bool> {
+        match self.decisions.targets.get(&index).map(|d| &d.required) {
+            None | Some(Require::Keep) => Some(fim_required),
+            Some(Require::Always) => Some(true),
+            Some(Require::When(_)) => None,
+        }
     }
 
     /// One `struktur` entry; `in_choice` makes it optional (the choice rule says which one).
     /// Returns the name of the field, group or repeat it declares.
-    fn child(&mut self, child: &Child, scope: &mut Scope, in_choice: bool) -> Option<Name> {
+    fn child(&mut self, child: &Child, in_choice: bool) -> Option<Name> {
         let mut multiplicity = child.multiplicity;
         if in_choice {
             multiplicity.min = 0;
         }
+        let index = self.next;
+        self.next += 1;
+        self.original = child.multiplicity;
+        let name = self.plan.nodes[index].name.clone();
         match &child.element {
-            Element::Field(field) => self.field(field, multiplicity, scope),
-            Element::Group(group) => self.group(group, multiplicity, scope),
+            Element::Field(field) => self.field(field, multiplicity, name, index),
+            Element::Group(group) => self.group(group, multiplicity, name, index),
         }
     }
 
-    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
+    fn group(&mut self, group: &GroupDef, multiplicity: Multiplicity, name: Name, index: usize) -> Option<Name> {
         self.report.groups += 1;
         let label = one_line(&group.label);
-        let name = scope.claim(names::snake(&label, "gruppe"));
         self.out.blank();
         if group.children.is_empty() {
             self.warn(&group.ident.id, "the group has no elements; kept as a comment".into());
@@ -214,23 +397,43 @@ impl<'a> Printer<'a> {
             self.out.comment(comment.words(" ").quoted(&label).words(" has no elements."));
             return None;
         }
+        let original = self.original;
+        // Formwerk requires a group that holds a required member; FIM may not.
+        let printed_required = self.requirement(index, multiplicity.min >= 1) == Some(true);
+        let differs = (original.min >= 1) != printed_required
+            || (original.min == 0 && group.children.iter().any(|c| c.multiplicity.min >= 1));
+        let fim_multiplicity = (original.is_single() && differs).then_some(original);
         if multiplicity.is_single() {
-            let flag = if multiplicity.min >= 1 { "required" } else { "optional" };
-            self.out.open(Line::new("group").name(&name).template(&label).word(flag));
+            let head = Line::new("group").name(&name).template(&label);
+            self.out.open(match self.requirement(index, multiplicity.min >= 1) {
+                Some(true) => head.word("required"),
+                Some(false) => head.word("optional"),
+                None => head,
+            });
         } else {
             self.open_repeat(&name, &label, multiplicity);
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
             self.out.line(Line::new("hint").template(&hint));
         }
-        self.fim(&group.ident);
-        for rule in &group.rules {
-            self.rule_comment(rule);
+        self.fim(
+            &group.ident,
+            Extra {
+                name: &group.name,
+                meta: &group.meta,
+                rules: &group.rules,
+                locked: false,
+                document: None,
+                multiplicity: fim_multiplicity,
+            },
+        );
+        self.decided(index);
+        for (position, rule) in group.rules.iter().enumerate() {
+            self.rule_comment(rule, Some(index), position);
         }
-        let mut inner = Scope::default();
         let mut members = Vec::new();
         for child in &group.children {
-            let declared = self.child(child, &mut inner, group.choice);
+            let declared = self.child(child, group.choice);
             if group.choice {
                 members.push((declared, child_label(child)));
             }
@@ -305,18 +508,18 @@ impl<'a> Printer<'a> {
         self.out.close();
     }
 
-    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, scope: &mut Scope) -> Option<Name> {
+    fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, name: Name, index: usize) -> Option<Name> {
         self.report.fields += 1;
         let label = one_line(&field.label);
         let id = field.ident.id.clone();
         self.out.blank();
-        for rule in &field.rules {
-            self.rule_comment(rule);
+        for (position, rule) in field.rules.iter().enumerate() {
+            self.rule_comment(rule, Some(index), position);
         }
         let mut notes: Vec<Comment> = Vec::new();
         let locked = match field.kind.as_str() {
             "hidden" => Some(("hidden", "FIM field kind \"hidden\": hidden in FIM; Formwerk has no such fields, so it is an input here.")),
-            "locked" => Some(("locked", "FIM field kind \"locked\": locked (read-only) in FIM; Formwerk has no such fields, so it is an input here.")),
+            "locked" => Some(("locked", "FIM field kind \"locked\": locked (read-only) in FIM; Formwerk has no such fields, so it is an input here (`locked` in its fim block).")),
             _ => None,
         };
         if let Some((kind, note)) = locked {
@@ -335,18 +538,28 @@ impl<'a> Printer<'a> {
         let kind = self.kind(field, &label, &mut notes);
         match kind {
             Kind::Info(text) => {
-                let name = scope.claim(names::snake(&label, "hinweis"));
                 for note in notes {
                     self.out.comment(note);
                 }
-                self.out.line(Line::new("info").name(&name).template(&text));
+                let line = Line::new("info").name(&name).template(&text);
+                if self.decisions.targets.contains_key(&index) || !field.ident.id.is_empty() {
+                    self.out.open(line);
+                    // The export writes a label as 0:1 unless FIM says otherwise.
+                    let original = self.original;
+                    let differs = original.is_single() && original.min >= 1;
+                    self.fim(&field.ident, field_extra(field, differs.then_some(original)));
+                    self.decided(index);
+                    self.out.close();
+                } else {
+                    self.out.line(line);
+                }
                 None
             }
             Kind::Field { ty, constraints } => {
-                let name = scope.claim(names::snake(&label, "feld"));
                 let repeated = !multiplicity.is_single();
                 if repeated {
                     self.open_repeat(&name, &label, multiplicity);
+                    self.decided(index);
                 }
                 for note in notes {
                     self.out.comment(note);
@@ -358,12 +571,18 @@ impl<'a> Printer<'a> {
                 };
                 let head = head.template(&label);
                 // One value per item of a repeated field.
-                let head = if multiplicity.min >= 1 || repeated { head.word("required") } else { head };
+                let required = repeated || self.requirement(index, multiplicity.min >= 1) == Some(true);
+                let head = if required { head.word("required") } else { head };
                 self.out.open(head);
                 if let Some(hint) = field.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
                     self.out.line(Line::new("hint").template(&hint));
                 }
-                self.fim(&field.ident);
+                let original = self.original;
+                let differs = original.is_single() && (original.min >= 1) != required;
+                self.fim(&field.ident, field_extra(field, differs.then_some(original)));
+                if !repeated {
+                    self.decided(index);
+                }
                 for constraint in constraints {
                     self.out.line(constraint);
                 }
@@ -536,16 +755,14 @@ impl<'a> Printer<'a> {
                 });
             }
             constraints.extend(accept);
-            if let Some(bytes) = field.max_size {
-                // Formwerk states sizes in KB or MB; round down so the limit never grows.
-                let kb = (bytes / 1024).max(1);
-                if kb * 1024 != bytes {
-                    self.warn(id, format!("maxSize {bytes} bytes rounded down to {kb} KB"));
-                }
-                constraints.push(if kb % 1024 == 0 {
-                    Line::new("max_size").int(kb / 1024).word("MB")
+            if let Some(bytes) = field.max_size.filter(|b| *b > 0) {
+                // Exact: MB or KB when the size is a whole number of them, else bytes.
+                constraints.push(if bytes % (1024 * 1024) == 0 {
+                    Line::new("max_size").int(bytes / (1024 * 1024)).word("MB")
+                } else if bytes % 1024 == 0 {
+                    Line::new("max_size").int(bytes / 1024).word("KB")
                 } else {
-                    Line::new("max_size").int(kb).word("KB")
+                    Line::new("max_size").int(bytes).word("B")
                 });
             }
         }
@@ -649,6 +866,150 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// A condition as the printed form reads it (three-valued: an absent value is tested with
+/// `is not set`, never compared).
+fn field_extra(field: &FieldDef, multiplicity: Option<Multiplicity>) -> Extra<'_> {
+    Extra {
+        name: &field.name,
+        meta: &field.meta,
+        rules: &field.rules,
+        locked: field.kind == "locked",
+        document: None,
+        multiplicity,
+    }
+}
+
+/// What an element's `fim` block holds besides id and version.
+struct Extra<'m> {
+    /// The technical name (`name`).
+    name: &'m str,
+    meta: &'m Meta,
+    rules: &'m [RuleDoc],
+    locked: bool,
+    document: Option<&'m Ident>,
+    /// FIM's `anzahl`, when the printed element does not say it by itself.
+    multiplicity: Option<Multiplicity>,
+}
+
+enum Entry {
+    Line(Line),
+    Open(Line),
+    Close,
+}
+
+/// The lines of a `fim` block: every text as an escaped string literal; ids and versions
+/// without the FIM shape and values outside FIM's code lists are left out.
+fn meta_lines(extra: &Extra) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let meta = extra.meta;
+    if !extra.name.is_empty() {
+        out.push(Entry::Line(Line::new("name").string(extra.name)));
+    }
+    if let Some(definition) = &meta.definition {
+        out.push(Entry::Line(Line::new("definition").string(definition)));
+    }
+    bezug_lines(&meta.bezug, &mut out);
+    if let Some(label) = &meta.output_label {
+        out.push(Entry::Line(Line::new("output").word("label").string(label)));
+    }
+    if let Some(hint) = &meta.output_hint {
+        out.push(Entry::Line(Line::new("output").word("hint").string(hint)));
+    }
+    // `RNG` and `keine` are what the export writes when nothing is given.
+    if let Some(element) = meta.element.as_deref().filter(|e| ["ABS", "HAR"].contains(e)) {
+        out.push(Entry::Line(Line::new("element").string(element)));
+    }
+    if let Some(prefill) = meta.prefill.as_deref().filter(|p| ["optional", "verpflichtend"].contains(p)) {
+        out.push(Entry::Line(Line::new("prefill").string(prefill)));
+    }
+    if let Some(m) = extra.multiplicity.filter(|m| m.is_single()) {
+        out.push(Entry::Line(Line::new("multiplicity").word(if m.min >= 1 { "\"1:1\"" } else { "\"0:1\"" })));
+    }
+    if extra.locked {
+        out.push(Entry::Line(Line::new("locked")));
+    }
+    if let Some(document) = extra.document.filter(|d| d.id.starts_with('D') && is_fim_id(&d.id)) {
+        let line = Line::new("document").string(&document.id);
+        out.push(Entry::Line(match document.version.as_deref().filter(|v| is_version(v)) {
+            Some(v) => line.word("version").string(v),
+            None => line,
+        }));
+    }
+    for rule in extra.rules.iter().filter(|r| r.ident.id.starts_with('R') && is_fim_id(&r.ident.id)) {
+        let head = Line::new("rule").string(&rule.ident.id);
+        let head = match rule.ident.version.as_deref().filter(|v| is_version(v)) {
+            Some(v) => head.word("version").string(v),
+            None => head,
+        };
+        let mut body = Vec::new();
+        if !rule.name.is_empty() {
+            body.push(Entry::Line(Line::new("name").string(&rule.name)));
+        }
+        if !rule.text.is_empty() {
+            body.push(Entry::Line(Line::new("text").string(&rule.text)));
+        }
+        if let Some(script) = &rule.script {
+            body.push(Entry::Line(Line::new("script").string(script)));
+        }
+        if let Some(kind) = rule.kind.as_deref().filter(|k| ["B", "K", "M", "V"].contains(k)) {
+            body.push(Entry::Line(Line::new("kind").string(kind)));
+        }
+        bezug_lines(&rule.bezug, &mut body);
+        if body.is_empty() {
+            out.push(Entry::Line(head));
+        } else {
+            out.push(Entry::Open(head));
+            out.extend(body);
+            out.push(Entry::Close);
+        }
+    }
+    out
+}
+
+fn bezug_lines(bezug: &[(String, Option<String>)], out: &mut Vec<Entry>) {
+    for (text, link) in bezug {
+        let line = Line::new("bezug").string(text);
+        out.push(Entry::Line(match link {
+            Some(link) => line.word("link").string(link),
+            None => line,
+        }));
+    }
+}
+
+fn condition(mut line: Line, cond: &Cond) -> Line {
+    let absent = cond.values.contains(&Value::Absent);
+    let values: Vec<&Value> = cond.values.iter().filter(|v| **v != Value::Absent).collect();
+    let every = match &cond.domain {
+        Domain::Choice(codes) => codes.len(),
+        Domain::Bool => 2,
+        Domain::Presence => 1,
+    };
+    if absent {
+        line = line.path(&cond.path).word("is not set");
+        if values.is_empty() {
+            return line;
+        }
+        line = line.word("or");
+    }
+    if values.len() == every {
+        return line.path(&cond.path).word("is set");
+    }
+    line = line.path(&cond.path);
+    match values.as_slice() {
+        [Value::Bool(b)] => line.word("==").word(if *b { "true" } else { "false" }),
+        [Value::Code(code)] => line.word("==").string(code),
+        codes => {
+            let mut line = line.word("in").word("[");
+            for (k, v) in codes.iter().enumerate() {
+                if let Value::Code(code) = v {
+                    line = if k > 0 { line.glue(",").string(code) } else { line.string(code) };
+                }
+            }
+            line.word("]")
+        }
+    }
+}
+
 fn child_label(child: &Child) -> String {
     one_line(match &child.element {
         Element::Field(f) => &f.label,
@@ -718,6 +1079,7 @@ mod tests {
                 values: Vec::new(),
                 max_size: None,
                 media_types: Vec::new(),
+                meta: Meta::default(),
                 rules: Vec::new(),
             }),
         }
@@ -731,10 +1093,21 @@ mod tests {
         let mut library = Library::default();
         library.add("C00000001", list);
         let (mut warnings, mut report) = (Warnings::new(), Report::default());
-        let mut printer = Printer::new(&library, &mut warnings, &mut report);
-        let mut scope = Scope::default();
-        let declared: Vec<Option<Name>> =
-            (0..300).map(|i| printer.child(&select(&format!("F{i:08}"), "Auswahl"), &mut scope, false)).collect();
+        let children: Vec<Child> = (0..300).map(|i| select(&format!("F{i:08}"), "Auswahl")).collect();
+        let schema = Schema {
+            xdf: XdfVersion::V3,
+            ident: Ident::default(),
+            name: String::new(),
+            title: None,
+            meta: Meta::default(),
+            document: None,
+            description: None,
+            rules: Vec::new(),
+            children,
+        };
+        let plan = Plan::new(&schema);
+        let mut printer = Printer::new(&library, &plan, &mut warnings, &mut report);
+        let declared: Vec<Option<Name>> = schema.children.iter().map(|child| printer.child(child, false)).collect();
         assert_eq!(printer.lists_read, 1);
         assert_eq!(printer.lists.len(), 1);
         assert_eq!(declared.last().unwrap().as_ref().map(Name::as_str), Some("auswahl_300"));

@@ -22,6 +22,9 @@ pub fn schema(root: Node, xdf: XdfVersion, warnings: &mut Warnings) -> Option<Sc
         name: text(node, "name").unwrap_or_default(),
         title,
         description: text(node, "beschreibung"),
+        meta: meta(node),
+        document: child(node, "dokumentsteckbrief")
+            .map(|d| Ident { id: text(d, "id").unwrap_or_default(), version: text(d, "version") }),
         rules: rules(node, xdf),
         children: structure(node, xdf, &ident.id, warnings),
         ident,
@@ -70,6 +73,7 @@ fn group(node: Node, xdf: XdfVersion, warnings: &mut Warnings) -> GroupDef {
         label: label(node),
         hint: text(node, "hilfetextEingabe"),
         choice: code(node, "art").as_deref() == Some("X"),
+        meta: meta(node),
         rules: rules(node, xdf),
         children,
         ident,
@@ -112,6 +116,7 @@ fn field(node: Node, xdf: XdfVersion, warnings: &mut Warnings) -> FieldDef {
         values,
         max_size: text(node, "maxSize").and_then(|s| s.parse().ok()),
         media_types: children(node, "mediaType").filter_map(|m| m.text().map(|t| t.trim().to_string())).collect(),
+        meta: meta(node),
         rules: rules(node, xdf),
         ident,
     }
@@ -128,9 +133,34 @@ fn rules(node: Node, xdf: XdfVersion) -> Vec<RuleDoc> {
                 XdfVersion::V3 => text(rule, "freitextRegel"),
                 XdfVersion::V2 => text(rule, "definition"),
             };
-            let text = prose.or_else(|| text(rule, "beschreibung")).unwrap_or_default();
-            RuleDoc { ident: ident(rule), name: super::text_of(rule, "name").unwrap_or_default(), text }
+            let prose = prose.or_else(|| text(rule, "beschreibung")).unwrap_or_default();
+            RuleDoc {
+                ident: ident(rule),
+                name: super::text_of(rule, "name").unwrap_or_default(),
+                text: prose,
+                script: text(rule, "skript").or_else(|| text(rule, "script")),
+                kind: code(rule, "typ"),
+                bezug: bezug(rule),
+            }
         })
+        .collect()
+}
+
+/// The metadata every element may carry (both versions use the same element names).
+fn meta(node: Node) -> Meta {
+    Meta {
+        definition: text(node, "definition"),
+        bezug: bezug(node),
+        output_label: text(node, "bezeichnungAusgabe"),
+        output_hint: text(node, "hilfetextAusgabe"),
+        element: code(node, "schemaelementart"),
+        prefill: code(node, "vorbefuellung"),
+    }
+}
+
+fn bezug(node: Node) -> Vec<(String, Option<String>)> {
+    children(node, "bezug")
+        .filter_map(|b| Some((super::node_text(b)?, b.attribute("link").and_then(super::line_ends))))
         .collect()
 }
 

@@ -1,6 +1,9 @@
 //! The import report (`formwerk import-fim --report`): what was imported and what was not.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use super::rules::Shape;
 
 /// Counts of one import, and every warning.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,20 +16,42 @@ pub struct Report {
     pub codelists: usize,
     /// FIM rules kept as comments.
     pub rules: usize,
+    /// FIM rules translated into conditions or rules.
+    pub rules_translated: usize,
+    /// Per shape (`wenn-dann`, …, `other`): rules translated and kept.
+    pub shapes: BTreeMap<&'static str, (usize, usize)>,
     pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Counts one rule.
+    pub(super) fn rule(&mut self, shape: Shape, translated: bool) {
+        let counts = self.shapes.entry(shape.label()).or_default();
+        if translated {
+            self.rules_translated += 1;
+            counts.0 += 1;
+        } else {
+            self.rules += 1;
+            counts.1 += 1;
+        }
+    }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} fields, {} groups, {} code lists, {} rules kept as comments, {} warnings",
+            "{} fields, {} groups, {} code lists, {} rules translated, {} rules kept as comments, {} warnings",
             self.fields,
             self.groups,
             self.codelists,
+            self.rules_translated,
             self.rules,
             self.warnings.len()
         )?;
+        for (shape, (translated, kept)) in &self.shapes {
+            writeln!(f, "  rules of shape {shape}: {translated} translated, {kept} kept as comments")?;
+        }
         for warning in &self.warnings {
             writeln!(f, "  warning: {warning}")?;
         }

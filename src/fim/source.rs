@@ -52,6 +52,11 @@ impl Name {
         Name(format!("{}_{suffix}", self.0))
     }
 
+    /// `name_other`: two names joined by `_` are a name too.
+    pub fn joined(&self, other: &Name) -> Name {
+        Name(format!("{}_{}", self.0, other.0))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -139,6 +144,18 @@ impl Line {
         self
     }
 
+    /// A path of names: `a.b.c`.
+    pub fn path(mut self, path: &[Name]) -> Line {
+        self.space();
+        for (k, name) in path.iter().enumerate() {
+            if k > 0 {
+                self.text.push('.');
+            }
+            self.text.push_str(name.as_str());
+        }
+        self
+    }
+
     /// A label, hint or info as a string literal: braces are literal (`{{`, `}}`), since
     /// in these texts `{path}` would show another answer.
     pub fn template(self, text: &str) -> Line {
@@ -198,6 +215,12 @@ impl Comment {
     /// XML text as it reads, on one line (see [`prose`]).
     pub fn prose(mut self, text: &str) -> Comment {
         self.text.push_str(&prose(text));
+        self
+    }
+
+    /// A checked name.
+    pub fn name(mut self, name: &Name) -> Comment {
+        self.text.push_str(name.as_str());
         self
     }
 

@@ -99,6 +99,90 @@ pub struct FimRef {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// What FIM says about the element beyond its id, kept for a faithful XDF3 export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Box<FimMeta>>,
+}
+
+/// The FIM metadata of a form, group, field or label field (`fim "…" { … }`). Every entry
+/// is optional; the XDF3 export writes what is present and generates only what is absent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimMeta {
+    /// The technical name (`name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// Legal and other references (`bezug`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bezug: Vec<FimBezug>,
+    /// The label for printed output (`bezeichnungAusgabe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_label: Option<String>,
+    /// The help text for printed output (`hilfetextAusgabe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_hint: Option<String>,
+    /// `schemaelementart`: `ABS`, `HAR` or `RNG`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// `vorbefuellung`: `keine`, `optional` or `verpflichtend`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<String>,
+    /// FIM's `anzahl` (`0:1` or `1:1`) of a single element where it differs from what the
+    /// element's requirement says: a translated FIM rule or a choice group decides
+    /// whether it is required, or it is an optional group with required members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplicity: Option<String>,
+    /// Read-only (`feldart` locked).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
+    /// The document profile (`dokumentsteckbrief`); forms only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<FimId>,
+    /// The FIM rules (`regel`) of this element, verbatim, whether Formwerk translated them or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<FimRule>,
+}
+
+/// A FIM id and version without metadata (a document profile).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimId {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A reference (`bezug`), with its link when FIM gives one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimBezug {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// A FIM rule (`regel`) as FIM wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimRule {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The rule in prose (`freitextRegel`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The machine-readable rule (`skript`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// `typ` of the FIM rule type list (`B`, `K`, `V`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bezug: Vec<FimBezug>,
 }
 
 /// A step of a multi-page form. Visibility of a page is already folded into its items.
@@ -358,6 +442,9 @@ pub struct Info {
     pub text: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible: Option<Expr>,
+    /// The FIM label field (`feldart` label) this text came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
 }
 
 /// A cross-field rule: `check` must not be false.
@@ -373,6 +460,9 @@ pub struct Rule {
     /// The node a violation is reported at (defaults to the scope).
     pub at: Path,
     pub message: Text,
+    /// The FIM rule this rule was translated from (`fim "R…"` in the rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<FimRef>,
 }
 
 /// A list of codes with labels, XÖV style.

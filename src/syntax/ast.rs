@@ -135,6 +135,36 @@ pub enum BoundKind {
 pub enum SizeUnit {
     Kb,
     Mb,
+    /// `B`: exact bytes (as FIM's `maxSize`).
+    Bytes,
+}
+
+/// The single-text entries of a `fim` block (and of a FIM rule in it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FimKey {
+    Name,
+    Definition,
+    Element,
+    Prefill,
+    Multiplicity,
+    Text,
+    Script,
+    Kind,
+}
+
+impl FimKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FimKey::Name => "name",
+            FimKey::Definition => "definition",
+            FimKey::Element => "element",
+            FimKey::Prefill => "prefill",
+            FimKey::Multiplicity => "multiplicity",
+            FimKey::Text => "text",
+            FimKey::Script => "script",
+            FimKey::Kind => "kind",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -194,6 +224,8 @@ pub enum StmtKind {
     Fim {
         id: StringLit,
         version: Option<StringLit>,
+        /// The FIM metadata block (`fim "F…" { name "…" bezug "…" }`).
+        body: Option<Block>,
     },
     Urn(StringLit),
     Required {
@@ -221,6 +253,34 @@ pub enum StmtKind {
     MustBeTrue,
     /// `exclusive "KEINE", …`: codes of a multiple choice that exclude every other.
     Exclusive(Vec<StringLit>),
+    /// `name "…"`, `definition "…"`, … in a `fim` block.
+    FimEntry {
+        key: FimKey,
+        value: StringLit,
+    },
+    /// `bezug "…" link "…"` in a `fim` block.
+    Bezug {
+        text: StringLit,
+        link: Option<StringLit>,
+    },
+    /// `document "D…" version "…"` in a form's `fim` block.
+    Document {
+        id: StringLit,
+        version: Option<StringLit>,
+    },
+    /// `output label "…"` (`hint: false`) or `output hint "…"` in a `fim` block.
+    Output {
+        hint: bool,
+        text: StringLit,
+    },
+    /// `locked` in a `fim` block.
+    Locked,
+    /// `rule "R…" version "…" { … }` in a `fim` block.
+    FimRule {
+        id: StringLit,
+        version: Option<StringLit>,
+        body: Option<Block>,
+    },
 }
 
 impl StmtKind {
@@ -256,6 +316,13 @@ impl StmtKind {
             StmtKind::At(_) => "at",
             StmtKind::MustBeTrue => "must be true",
             StmtKind::Exclusive(_) => "exclusive",
+            StmtKind::FimEntry { key, .. } => key.as_str(),
+            StmtKind::Bezug { .. } => "bezug",
+            StmtKind::Document { .. } => "document",
+            StmtKind::Output { hint: false, .. } => "output label",
+            StmtKind::Output { hint: true, .. } => "output hint",
+            StmtKind::Locked => "locked",
+            StmtKind::FimRule { .. } => "rule \"…\"",
         }
     }
 }

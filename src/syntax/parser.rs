@@ -166,12 +166,16 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "accept",
     "at",
     "autocomplete",
+    "bezug",
     "check",
     "code",
     "codelist",
     "control",
     "decimals",
+    "definition",
     "description",
+    "document",
+    "element",
     "exclusive",
     "field",
     "fim",
@@ -179,19 +183,26 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "hint",
     "info",
     "item",
+    "kind",
     "label",
     "languages",
     "length",
+    "locked",
     "max",
     "max_size",
     "message",
     "min",
+    "multiplicity",
     "must",
+    "name",
     "optional",
+    "output",
     "pattern",
+    "prefill",
     "repeat",
     "required",
     "rule",
+    "script",
     "section",
     "title",
     "unit",
@@ -252,7 +263,8 @@ fn summarise_tokens(tokens: &[String]) -> Vec<String> {
             others.push(format!("`{token}`"));
         }
     }
-    if types > 0 {
+    // `text` alone is also an entry of a FIM rule, not a field type.
+    if types > 1 {
         out.push(describe(Rule::field_type).to_string());
     }
     if values >= 3 {
@@ -292,7 +304,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::integer | Rule::int_range | Rule::count_range => "a number or range such as `1..5`",
         Rule::type_annot => "`:` and a type name",
         Rule::inline_flag => "`required`, `optional` or `must be true`",
-        Rule::size_unit => "`KB` or `MB`",
+        Rule::size_unit => "`B`, `KB` or `MB`",
         Rule::duration_unit => "`days`, `months` or `years`",
         Rule::op_implies
         | Rule::op_or
@@ -483,7 +495,7 @@ impl Lower {
         let rule = pair.as_rule();
         let mut inner = pair.into_inner().peekable();
         // Skip the keyword token every statement starts with (text keys carry meaning).
-        if !matches!(rule, Rule::text_stmt | Rule::bound_stmt) {
+        if !matches!(rule, Rule::text_stmt | Rule::bound_stmt | Rule::fim_entry_stmt) {
             inner.next();
         }
         let kind = match rule {
@@ -574,11 +586,50 @@ impl Lower {
             }
             Rule::version_stmt => StmtKind::Version(self.string(inner.next()?)),
             Rule::languages_stmt => StmtKind::Languages(inner.map(|p| self.ident(p)).collect()),
-            Rule::fim_stmt => {
+            Rule::fim_stmt | Rule::fim_rule_stmt => {
+                let id = self.string(inner.next()?);
+                let (mut version, mut body) = (None, None);
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::string => version = Some(self.string(part)),
+                        Rule::block => body = Some(self.block(part)),
+                        _ => {}
+                    }
+                }
+                if rule == Rule::fim_stmt {
+                    StmtKind::Fim { id, version, body }
+                } else {
+                    StmtKind::FimRule { id, version, body }
+                }
+            }
+            Rule::fim_entry_stmt => {
+                let key = match inner.next()?.as_str() {
+                    "name" => FimKey::Name,
+                    "definition" => FimKey::Definition,
+                    "element" => FimKey::Element,
+                    "prefill" => FimKey::Prefill,
+                    "multiplicity" => FimKey::Multiplicity,
+                    "text" => FimKey::Text,
+                    "script" => FimKey::Script,
+                    _ => FimKey::Kind,
+                };
+                StmtKind::FimEntry { key, value: self.string(inner.next()?) }
+            }
+            Rule::bezug_stmt => {
+                let text = self.string(inner.next()?);
+                let link = inner.nth(1).map(|p| self.string(p));
+                StmtKind::Bezug { text, link }
+            }
+            Rule::document_stmt => {
                 let id = self.string(inner.next()?);
                 let version = inner.nth(1).map(|p| self.string(p));
-                StmtKind::Fim { id, version }
+                StmtKind::Document { id, version }
             }
+            Rule::output_stmt => {
+                let hint = inner.next()?.as_str() == "hint";
+                StmtKind::Output { hint, text: self.string(inner.next()?) }
+            }
+            Rule::locked_stmt => StmtKind::Locked,
             Rule::urn_stmt => StmtKind::Urn(self.string(inner.next()?)),
             Rule::required_stmt => {
                 let when = inner.nth(1).and_then(|e| self.expr(e));
@@ -596,7 +647,11 @@ impl Lower {
             Rule::accept_stmt => StmtKind::Accept(inner.map(|p| self.string(p)).collect()),
             Rule::max_size_stmt => {
                 let amount = self.integer(inner.next()?);
-                let unit = if inner.next()?.as_str() == "KB" { SizeUnit::Kb } else { SizeUnit::Mb };
+                let unit = match inner.next()?.as_str() {
+                    "KB" => SizeUnit::Kb,
+                    "MB" => SizeUnit::Mb,
+                    _ => SizeUnit::Bytes,
+                };
                 StmtKind::MaxSize { amount, unit }
             }
             Rule::autocomplete_stmt => StmtKind::Autocomplete(self.string(inner.next()?)),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{child, contains_always_required, FormLowering, Slot, TextSlot};
 use crate::check::defs::DefKind;
+use crate::check::fim;
 use crate::check::props::{self, Context, Props};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
@@ -54,7 +55,7 @@ impl<'a> FormLowering<'a, '_> {
             let lowered = self.langs.lower(h, &mut self.diagnostics);
             self.template(Some(h), lowered, &node, TextSlot::Hint, path, boundary)
         });
-        let fim = props.fim.and_then(|f| self.fim(f));
+        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Element));
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let items = self.members(file, &members, &node, member_boundary, &mut BTreeMap::new());
         if is_repeat {
@@ -158,7 +159,7 @@ impl<'a> FormLowering<'a, '_> {
         };
         let def_label_text = def_label.as_ref().map(|t| self.langs.lower(t, &mut self.diagnostics));
         let def_props = props::collect(&empty_block.stmts, Context::Group, &mut Vec::new());
-        let def_fim = def_props.fim.and_then(|f| self.fim(f));
+        let def_fim = def_props.fim.and_then(|f| self.fim(f, fim::Place::Element));
         if def_label_text.is_none() {
             self.missing(
                 def.name.span,

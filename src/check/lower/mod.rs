@@ -23,7 +23,7 @@ use group::GroupDecl;
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
 use crate::check::text::{Languages, SUPPORTED};
-use crate::check::{codelist, collide, confirm, field, interpolate, names};
+use crate::check::{codelist, collide, confirm, field, fim, interpolate, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
 use crate::source::{FileId, SourceDb, Span};
@@ -71,6 +71,7 @@ pub(super) struct PendingRule<'a> {
     pub(super) when: Option<&'a ast::Expr>,
     pub(super) at: Option<&'a ast::Path>,
     pub(super) message: ir::Text,
+    pub(super) fim: Option<ir::FimRef>,
 }
 
 /// State while lowering one form (or one module checked on its own).
@@ -139,7 +140,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 String::new()
             }
         };
-        let fim = props.fim.and_then(|f| self.fim(f));
+        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Form));
         // Code lists declared inside the form body are definitions of the file (see defs).
         let mut seen = BTreeMap::new();
         let sections: Vec<&Stmt> =
@@ -270,23 +271,12 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         languages
     }
 
-    pub(super) fn fim(&mut self, (id, version): (&ast::StringLit, Option<&ast::StringLit>)) -> Option<ir::FimRef> {
-        let value = id.value.as_str();
-        let mut chars = value.chars();
-        let valid = matches!(chars.next(), Some('S' | 'G' | 'F' | 'C' | 'D' | 'R' | 'V'))
-            && value.len() >= 6
-            && chars.all(|c| c.is_ascii_digit());
-        if !valid {
-            self.diagnostics.push(
-                Diagnostic::new(Code::InvalidLiteral, format!("\"{value}\" is not a FIM id"), id.span, "invalid FIM id")
-                    .with_help("FIM ids are a letter (S schema, G group, F field, C code list, R rule) and digits, e.g. \"F60000227\""),
-            );
-            return None;
-        }
-        if let Some(version) = version {
-            check_version(version, &mut self.diagnostics);
-        }
-        Some(ir::FimRef { id: value.to_string(), version: version.map(|v| v.value.clone()) })
+    pub(super) fn fim(
+        &mut self,
+        statement: (&ast::StringLit, Option<&ast::StringLit>, Option<&ast::Block>),
+        place: fim::Place,
+    ) -> Option<ir::FimRef> {
+        fim::lower(statement, place, &mut self.diagnostics)
     }
 
     pub(super) fn label(
@@ -442,7 +432,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                     let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
                     let lowered = self.langs.lower(text, &mut self.diagnostics);
                     let text = self.template(Some(text), lowered, &node, TextSlot::Info, path, boundary);
-                    Some(Item::Info(ir::Info { name: name.name.clone(), text, visible }))
+                    let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Element));
+                    Some(Item::Info(ir::Info { name: name.name.clone(), text, visible, fim }))
                 }
                 _ => None,
             };
@@ -544,7 +535,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let mut required = self.requirement(flag, &props, &node, path, boundary);
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let mut constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
-        let fim = props.fim.and_then(|f| self.fim(f));
+        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Element));
         let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
         let mut control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
         match must {
@@ -758,7 +749,8 @@ pub(super) fn contains_always_required(items: &[Item]) -> bool {
     })
 }
 
-fn check_version(version: &ast::StringLit, diagnostics: &mut Vec<Diagnostic>) {
+/// Whether `version` is a version (one to three numbers); reports it otherwise.
+pub(super) fn check_version(version: &ast::StringLit, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let parts: Vec<&str> = version.value.split('.').collect();
     let valid =
         (1..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
@@ -773,4 +765,5 @@ fn check_version(version: &ast::StringLit, diagnostics: &mut Vec<Diagnostic>) {
             .with_help("write a version such as \"1.0.0\" (one to three numbers separated by dots)"),
         );
     }
+    valid
 }

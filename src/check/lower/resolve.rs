@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::{FormLowering, PendingRule, Slot, TextSlot};
 use crate::check::expr::{Lowerer, Scope};
-use crate::check::names;
 use crate::check::props::{self, Context};
 use crate::check::satisfiable;
 use crate::check::tree::{self, Tree};
+use crate::check::{fim, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
 use crate::source::Span;
@@ -64,6 +64,7 @@ impl<'a> FormLowering<'a, '_> {
             }
         }
         self.rule_names.insert(unique.clone(), name.span);
+        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Rule));
         self.rules.push(PendingRule {
             name: unique,
             scope: path.to_vec(),
@@ -72,6 +73,7 @@ impl<'a> FormLowering<'a, '_> {
             when,
             at: props.at,
             message,
+            fim,
         });
     }
 
@@ -109,6 +111,7 @@ impl<'a> FormLowering<'a, '_> {
                         check,
                         at,
                         message: rule.message.clone(),
+                        fim: rule.fim.clone(),
                     });
                 }
             }

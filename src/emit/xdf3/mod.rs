@@ -1,7 +1,10 @@
 //! FIM export: each form as an XDatenfelder 3.0.0 Stammdatenschema (`xdf3/<form>.xdf3.xml`)
 //! that validates against the official XSD.
 //!
-//! FIM ids and versions of forms, groups and fields are kept; elements without one get a
+//! FIM ids, versions and metadata (`fim "…" { … }`: technical name, definition, `bezug`,
+//! output texts, `schemaelementart`, `vorbefuellung`, `locked`, `dokumentsteckbrief`, FIM's
+//! multiplicity, and the FIM rules verbatim, instead of the rules translated from them) of
+//! forms, groups, fields and infos are kept; elements without one get a
 //! generated id (`F`/`G`/`R` + 11 digits from a hash of the form id and the element's path,
 //! so ids survive unrelated edits). Versions are written as `x.y.z` (the XSD's pattern).
 //! Mapping: groups → `datenfeldgruppe` (`anzahl` 1:1 if required, else 0:1); repeats →
@@ -51,7 +54,7 @@ pub fn document(form: &ir::Form) -> String {
     x.leaf("produktbezeichnung", "Formwerk");
     x.close("header");
 
-    let export = Export { form };
+    let export = Export { form, kept: kept_rules(form) };
     x.open("stammdatenschema");
     let schema_id = form.fim.as_ref().filter(|f| f.id.starts_with('S'));
     let title = form.title.get(primary(form)).cloned().unwrap_or_else(|| form.id.clone());
@@ -59,10 +62,12 @@ pub fn document(form: &ir::Form) -> String {
         Some(fim) => x.identification(&fim.id, fim.version.as_deref().or(Some(&form.version))),
         None => x.identification(&export.generated_id('S', &[]), Some(&form.version)),
     }
-    x.leaf("name", &title);
+    let meta = schema_id.and_then(|f| f.meta.as_deref());
+    x.leaf("name", meta.and_then(|m| m.name.as_deref()).unwrap_or(&title));
     if let Some(description) = form.description.as_ref().and_then(|d| d.get(primary(form))) {
         x.leaf("beschreibung", description);
     }
+    x.general(meta);
     x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
     x.leaf("letzteAenderung", TIMESTAMP);
     x.leaf("bezeichnung", &title);
@@ -78,9 +83,22 @@ pub fn document(form: &ir::Form) -> String {
         Some("1.0"),
         "1",
     );
-    x.open("dokumentsteckbrief");
-    x.leaf("id", &export.generated_id('D', &[]));
-    x.close("dokumentsteckbrief");
+    match meta.and_then(|m| m.document.as_ref()) {
+        Some(document) => {
+            x.open("dokumentsteckbrief");
+            x.leaf("id", &document.id);
+            if let Some(version) = &document.version {
+                x.leaf("version", &version3(version));
+            }
+            x.close("dokumentsteckbrief");
+        }
+        None => {
+            x.open("dokumentsteckbrief");
+            x.leaf("id", &export.generated_id('D', &[]));
+            x.close("dokumentsteckbrief");
+        }
+    }
+    x.fim_rules(meta);
     export.rules(&mut x, &[]);
     let items: Vec<&Item> = form.items().collect();
     for item in items {
@@ -97,6 +115,36 @@ fn primary(form: &ir::Form) -> &str {
 
 struct Export<'f> {
     form: &'f ir::Form,
+    /// The ids of the FIM rules kept verbatim in some element's `fim` block: a Formwerk rule
+    /// translated from one of them is not written again.
+    kept: BTreeSet<String>,
+}
+
+/// The ids of every FIM rule kept in the metadata of the form or one of its elements.
+fn kept_rules(form: &ir::Form) -> BTreeSet<String> {
+    fn walk(items: &[Item], out: &mut BTreeSet<String>) {
+        for item in items {
+            let fim = match item {
+                Item::Field(f) => f.fim.as_ref(),
+                Item::Group(g) => g.fim.as_ref(),
+                Item::Repeat(r) => r.fim.as_ref(),
+                Item::Info(i) => i.fim.as_ref(),
+            };
+            add(fim, out);
+            walk(item.children(), out);
+        }
+    }
+    fn add(fim: Option<&ir::FimRef>, out: &mut BTreeSet<String>) {
+        if let Some(meta) = fim.and_then(|f| f.meta.as_deref()) {
+            out.extend(meta.rules.iter().map(|r| r.id.clone()));
+        }
+    }
+    let mut out = BTreeSet::new();
+    add(form.fim.as_ref(), &mut out);
+    for page in &form.pages {
+        walk(&page.items, &mut out);
+    }
+    out
 }
 
 impl Export<'_> {
@@ -135,10 +183,10 @@ impl Export<'_> {
                     "0:*".to_string()
                 }
             }
-            Item::Field(f) => one(&f.required),
-            Item::Group(g) => one(&g.required),
+            Item::Field(f) => fim_multiplicity(f.fim.as_ref()).unwrap_or_else(|| one(&f.required)),
+            Item::Group(g) => fim_multiplicity(g.fim.as_ref()).unwrap_or_else(|| one(&g.required)),
             Item::Repeat(r) => format!("{}:{}", r.min, r.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())),
-            Item::Info(_) => "0:1".to_string(),
+            Item::Info(i) => fim_multiplicity(i.fim.as_ref()).unwrap_or_else(|| "0:1".to_string()),
         };
         x.open("struktur");
         x.leaf("anzahl", &anzahl);
@@ -178,19 +226,19 @@ impl Export<'_> {
         path: &[String],
     ) {
         x.open("datenfeldgruppe");
-        self.ident(x, 'G', fim, path);
-        x.leaf("name", name);
-        x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
-        x.leaf("letzteAenderung", TIMESTAMP);
-        x.leaf("bezeichnungEingabe", &self.template(label));
-        x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), "RNG");
+        let meta = fim.and_then(|f| f.meta.as_deref());
+        self.element_head(x, 'G', fim, name, &self.template(label), path);
         if let Some(hint) = hint {
             x.leaf("hilfetextEingabe", &self.template(hint));
+        }
+        if let Some(hint) = meta.and_then(|m| m.output_hint.as_deref()) {
+            x.leaf("hilfetextAusgabe", hint);
         }
         let choice = self.choice_rule(path, items);
         if choice.is_some() {
             x.code("art", "urn:xoev-de:fim:codeliste:datenfelder.gruppenart", Some("1.0"), "X");
         }
+        x.fim_rules(meta);
         self.rules_except(x, path, choice);
         for item in items {
             self.structure(x, item, path);
@@ -198,26 +246,51 @@ impl Export<'_> {
         x.close("datenfeldgruppe");
     }
 
-    fn field_head(&self, x: &mut Xml, fim: Option<&ir::FimRef>, name: &str, label: &str, path: &[String]) {
-        x.open("datenfeld");
-        self.ident(x, 'F', fim, path);
-        x.leaf("name", name);
+    /// Identification, the general data and the labels of a group or field, up to
+    /// `schemaelementart`; FIM metadata where the element has it, generated values elsewhere.
+    fn element_head(
+        &self,
+        x: &mut Xml,
+        kind: char,
+        fim: Option<&ir::FimRef>,
+        name: &str,
+        label: &str,
+        path: &[String],
+    ) {
+        let meta = fim.and_then(|f| f.meta.as_deref());
+        self.ident(x, kind, fim, path);
+        x.leaf("name", meta.and_then(|m| m.name.as_deref()).unwrap_or(name));
+        x.general(meta);
         x.code("freigabestatus", "urn:xoev-de:xprozess:codeliste:status", Some("2022-07-12"), STATUS_DRAFT);
         x.leaf("letzteAenderung", TIMESTAMP);
         x.leaf("bezeichnungEingabe", label);
-        x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), "RNG");
+        if let Some(output) = meta.and_then(|m| m.output_label.as_deref()) {
+            x.leaf("bezeichnungAusgabe", output);
+        }
+        let element = meta.and_then(|m| m.element.as_deref()).unwrap_or("RNG");
+        x.code("schemaelementart", "urn:xoev-de:fim:codeliste:xdatenfelder.schemaelementart", Some("1.0"), element);
+    }
+
+    fn field_head(&self, x: &mut Xml, fim: Option<&ir::FimRef>, name: &str, label: &str, path: &[String]) {
+        x.open("datenfeld");
+        self.element_head(x, 'F', fim, name, label, path);
     }
 
     fn info(&self, x: &mut Xml, info: &ir::Info, path: &[String]) {
         let text = &self.template(&info.text);
         let (label, rest) = text.split_once('\n').unwrap_or((text, ""));
-        self.field_head(x, None, &info.name, label, path);
+        let meta = info.fim.as_ref().and_then(|f| f.meta.as_deref());
+        self.field_head(x, info.fim.as_ref(), &info.name, label, path);
+        if let Some(hint) = meta.and_then(|m| m.output_hint.as_deref()) {
+            x.leaf("hilfetextAusgabe", hint);
+        }
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), "label");
         x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), "text");
         if !rest.is_empty() {
             x.leaf("inhalt", rest);
         }
-        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), "keine");
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
+        x.fim_rules(meta);
         x.close("datenfeld");
     }
 
@@ -227,9 +300,13 @@ impl Export<'_> {
             Some(unit) => format!("{} in {}", self.template(&field.label), self.text(unit)),
             None => self.template(&field.label),
         };
+        let meta = field.fim.as_ref().and_then(|f| f.meta.as_deref());
         self.field_head(x, field.fim.as_ref(), &field.name, &label, path);
         if let Some(hint) = &field.hint {
             x.leaf("hilfetextEingabe", &self.template(hint));
+        }
+        if let Some(hint) = meta.and_then(|m| m.output_hint.as_deref()) {
+            x.leaf("hilfetextAusgabe", hint);
         }
         let c = &field.constraints;
         let (kind, datatype, format) = match &field.ty {
@@ -246,6 +323,7 @@ impl Export<'_> {
             FieldType::File => ("input", "file", None),
             FieldType::Choice { .. } | FieldType::MultipleChoice { .. } => ("select", "text", None),
         };
+        let kind = if meta.is_some_and(|m| m.locked) { "locked" } else { kind };
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), kind);
         x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), datatype);
         let mut attrs = String::new();
@@ -267,7 +345,7 @@ impl Export<'_> {
         if !attrs.is_empty() {
             x.empty("praezisierung", &attrs);
         }
-        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), "keine");
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
         if let FieldType::Choice { codelist } | FieldType::MultipleChoice { codelist } = &field.ty {
             if let Some(list) = self.form.codelists.get(codelist) {
                 x.open("werte");
@@ -280,6 +358,7 @@ impl Export<'_> {
                 x.close("werte");
             }
         }
+        x.fim_rules(meta);
         if c.must_be_true {
             // A declaration: XDF3 has no constant, so it is the field's own rule.
             let mut rule_path = path.to_vec();
@@ -312,6 +391,7 @@ impl Export<'_> {
         self.form
             .rules
             .iter()
+            .filter(|rule| !rule.fim.as_ref().is_some_and(|f| self.kept.contains(&f.id)))
             .find(|rule| rule.scope == path && is_exactly_one_of(&rule.check, &members))
             .map(|rule| rule.name.as_str())
     }
@@ -323,10 +403,16 @@ impl Export<'_> {
 
     fn rules_except(&self, x: &mut Xml, path: &[String], except: Option<&str>) {
         for rule in self.form.rules.iter().filter(|r| r.scope == path && Some(r.name.as_str()) != except) {
+            if rule.fim.as_ref().is_some_and(|f| self.kept.contains(&f.id)) {
+                continue;
+            }
             let mut rule_path = path.to_vec();
             rule_path.push(format!("rule:{}", rule.name));
             x.open("regel");
-            x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version));
+            match &rule.fim {
+                Some(fim) => x.identification(&fim.id, fim.version.as_deref()),
+                None => x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version)),
+            }
             x.leaf("name", &rule.name);
             x.leaf("freitextRegel", self.text(&rule.message));
             x.leaf("letzteAenderung", TIMESTAMP);
@@ -380,6 +466,16 @@ fn flatten(expr: &Expr, any: bool) -> Vec<&Expr> {
         }
         _ => vec![expr],
     }
+}
+
+/// FIM's own `anzahl` of a single element, where the metadata keeps it.
+fn fim_multiplicity(fim: Option<&ir::FimRef>) -> Option<String> {
+    fim.and_then(|f| f.meta.as_deref()).and_then(|m| m.multiplicity.clone())
+}
+
+/// `vorbefuellung`: FIM's value where the element has one, else `keine`.
+fn prefill(meta: Option<&ir::FimMeta>) -> &str {
+    meta.and_then(|m| m.prefill.as_deref()).unwrap_or("keine")
 }
 
 fn one(required: &Requirement) -> String {
@@ -495,6 +591,44 @@ impl Xml {
         self.indent();
         let version = list_version.map(|v| format!(" listVersionID=\"{v}\"")).unwrap_or_default();
         self.out.push_str(&format!("<xdf:{tag} listURI=\"{list_uri}\"{version}><code>{code}</code></xdf:{tag}>\n"));
+    }
+
+    /// `definition` and `bezug` of the general data (`AllgemeineAngaben`).
+    fn general(&mut self, meta: Option<&ir::FimMeta>) {
+        let Some(meta) = meta else { return };
+        if let Some(definition) = &meta.definition {
+            self.leaf("definition", definition);
+        }
+        self.bezug(&meta.bezug);
+    }
+
+    fn bezug(&mut self, bezug: &[ir::FimBezug]) {
+        for entry in bezug {
+            self.indent();
+            let text = escape(&latin::to_latin(&entry.text), false);
+            let link = entry.link.as_ref().map(|l| format!(" link=\"{}\"", escape(l, true))).unwrap_or_default();
+            self.out.push_str(&format!("<xdf:bezug{link}>{text}</xdf:bezug>\n"));
+        }
+    }
+
+    /// The FIM rules kept in an element's metadata, as FIM wrote them.
+    fn fim_rules(&mut self, meta: Option<&ir::FimMeta>) {
+        for rule in meta.map(|m| m.rules.as_slice()).unwrap_or_default() {
+            self.open("regel");
+            self.identification(&rule.id, rule.version.as_deref());
+            self.leaf("name", rule.name.as_deref().unwrap_or(&rule.id));
+            if let Some(text) = &rule.text {
+                self.leaf("freitextRegel", text);
+            }
+            self.bezug(&rule.bezug);
+            self.leaf("letzteAenderung", TIMESTAMP);
+            let kind = rule.kind.as_deref().unwrap_or("K");
+            self.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), kind);
+            if let Some(script) = &rule.script {
+                self.leaf("skript", script);
+            }
+            self.close("regel");
+        }
     }
 
     fn identification(&mut self, id: &str, version: Option<&str>) {
