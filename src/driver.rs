@@ -147,7 +147,11 @@ pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, Dr
 
 /// Loads and checks the `.form` files at `paths` (files or directories); external code
 /// lists come from `codelists`, else from [`default_codelists`].
-pub fn check_paths_with(paths: &[PathBuf], root: Option<&Path>, codelists: Option<&Path>) -> Result<Session, DriverError> {
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    codelists: Option<&Path>,
+) -> Result<Session, DriverError> {
     if let Some(root) = root {
         named_directory(root, "the module root")?;
     }

@@ -176,17 +176,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { paths, root, codelists, output } => match driver::check_paths_with(
-            &paths,
-            root.as_deref(),
-            codelists.as_deref(),
-        ) {
-            Ok(session) => {
-                report(&session, &output);
-                exit_for(&session.checked.diagnostics)
+        Command::Check { paths, root, codelists, output } => {
+            match driver::check_paths_with(&paths, root.as_deref(), codelists.as_deref()) {
+                Ok(session) => {
+                    report(&session, &output);
+                    exit_for(&session.checked.diagnostics)
+                }
+                Err(error) => usage_failure(&error.to_string()),
             }
-            Err(error) => usage_failure(&error.to_string()),
-        },
+        }
         Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, codelists, output } => {
             let mut targets = Vec::new();
             for name in &emit {

@@ -94,6 +94,12 @@ impl Library {
             if name.starts_with('.') || !name.ends_with(".xml") {
                 continue;
             }
+            // The file name reaches the IR and every output: only printable, one-line names.
+            if name.chars().any(|c| c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FFFD}' | '`')) {
+                return Err(format!(
+                    "`{shown}` holds a file whose name has control, direction or replacement characters; rename it"
+                ));
+            }
             names.push(name);
             if names.len() > MAX_FILES {
                 return Err(format!("`{shown}` holds more than {MAX_FILES} `.xml` files"));
