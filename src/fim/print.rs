@@ -965,7 +965,7 @@ mod tests {
         let codes = (0..5_000).map(|i| (format!("{i:05}"), format!("Wert {i}"))).collect();
         let list = Genericode { urn: Some("urn:x".to_string()), version: None, short_name: None, codes };
         let mut library = Library::default();
-        library.add("C00000001", list);
+        library.add("C00000001", "", list).unwrap();
         let (mut warnings, mut report) = (Warnings::new(), Report::default());
         let children: Vec<Child> = (0..300).map(|i| select(&format!("F{i:08}"), "Auswahl")).collect();
         let schema = Schema {
