@@ -475,8 +475,13 @@ fn the_import_command_writes_source_and_reports() {
     assert!(source.contains("form s05000058_antrag_erteilung_verlaengerung {"));
     // The printed source names the lists by URN and version; it checks with the same directory.
     assert!(source.contains(" from \"urn:de:fim:codeliste:zustimmung\" version \"2021-01-11\"\n"), "{source}");
-    let check =
-        Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("check").arg(&out).arg("--codelists").arg(&codelists).output().unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .arg("check")
+        .arg(&out)
+        .arg("--codelists")
+        .arg(&codelists)
+        .output()
+        .unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
 
     let xdf1 = root().join("tests/fim/samples/xdf1/S00000036_xdf1.xml");
