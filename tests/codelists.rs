@@ -251,11 +251,14 @@ fn the_command_line_finds_lists_with_codelists_and_in_the_default_directory() {
     assert_eq!(run.status.code(), Some(1));
 }
 
+/// Puts one hostile entry into a code-list directory.
+type Make = dyn Fn(&Path);
+
 #[cfg(unix)]
 #[test]
 fn hostile_code_list_directories_are_refused_naming_the_file() {
     let Some(lists) = shared_lists() else { return };
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<(&str, Box<Make>, &str)> = vec![
         (
             "link",
             Box::new(|dir: &Path| std::os::unix::fs::symlink("/proc/self/environ", dir.join("a.xml")).unwrap()),

@@ -312,24 +312,22 @@ fn closing_quote(c: char) -> Option<&'static [char]> {
 /// A FIM element id (`F`/`G` and at least five digits) at `i`, with `.`-joined ids before it.
 fn reference(chars: &[char], mut i: usize) -> Option<(Vec<String>, usize)> {
     let mut ids = Vec::new();
-    loop {
-        if !matches!(chars.get(i), Some('F' | 'G')) {
-            return None;
-        }
-        let digits = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits < 5 || chars.get(i + 1 + digits).is_some_and(|c| c.is_alphanumeric()) {
-            return None;
-        }
-        ids.push(chars[i..i + 1 + digits].iter().collect());
-        i += 1 + digits;
-        if chars.get(i) == Some(&'.') && matches!(chars.get(i + 1), Some('F' | 'G')) {
-            if let Some((more, next)) = reference(chars, i + 1) {
-                ids.extend(more);
-                return Some((ids, next));
-            }
-        }
-        return Some((ids, i));
+    if !matches!(chars.get(i), Some('F' | 'G')) {
+        return None;
     }
+    let digits = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits < 5 || chars.get(i + 1 + digits).is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    ids.push(chars[i..i + 1 + digits].iter().collect());
+    i += 1 + digits;
+    if chars.get(i) == Some(&'.') && matches!(chars.get(i + 1), Some('F' | 'G')) {
+        if let Some((more, next)) = reference(chars, i + 1) {
+            ids.extend(more);
+            return Some((ids, next));
+        }
+    }
+    Some((ids, i))
 }
 
 fn word(tok: Option<&Tok>, words: &[&str]) -> bool {
