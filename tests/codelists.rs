@@ -330,3 +330,27 @@ fn hostile_code_list_directories_are_refused_naming_the_file() {
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is a symbolic link"), "{stderr}");
 }
+
+#[test]
+fn a_form_with_an_external_list_exports_a_reference_and_round_trips_to_the_same_ir() {
+    let Some(dir) = shared_lists() else { return };
+    let library = formwerk::driver::load_codelists(&dir).unwrap();
+    let mut db = formwerk::source::SourceDb::new();
+    let file = db.add("staatsangabe.form", "staatsangabe", FORM);
+    let loader = formwerk::source::MemoryLoader::default();
+    let checked = formwerk::check::check_with_codelists(&mut db, &loader, &library, &[file]);
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    let form = &checked.forms[0].1;
+    let exported = formwerk::emit::xdf3::document(form);
+    assert!(!exported.contains("<xdf:werte>"), "an external list is referenced, not written as values");
+    let (first, imported) = import_and_check(&exported, &library);
+    assert!(
+        first.source.contains(&format!("codelist Staat from \"{STAAT}\" version \"2023-02-24\"\n")),
+        "{}",
+        first.source
+    );
+    assert_eq!(imported.codelists["Staat"].codes, form.codelists["Staat"].codes);
+    assert_eq!(imported.codelists["Staat"].external, form.codelists["Staat"].external);
+    let (_, again) = import_and_check(&formwerk::emit::xdf3::document(&imported), &library);
+    assert_eq!(again, imported, "import → export → import changed the IR");
+}
