@@ -354,3 +354,21 @@ fn a_form_with_an_external_list_exports_a_reference_and_round_trips_to_the_same_
     let (_, again) = import_and_check(&formwerk::emit::xdf3::document(&imported), &library);
     assert_eq!(again, imported, "import → export → import changed the IR");
 }
+
+#[test]
+fn a_fim_reference_without_a_version_gets_the_newest_with_a_warning() {
+    let Some(dir) = shared_lists() else { return };
+    let library = formwerk::driver::load_codelists(&dir).unwrap();
+    let xml = sample("S07000000201V1.2.0_xdf3.xml");
+    let unversioned = xml.replace("<xdf3:version>2023-02-24</xdf3:version>", "");
+    assert_ne!(unversioned, xml);
+    let (imported, form) = import_and_check(&unversioned, &library);
+    assert!(imported.source.contains(&format!("from \"{STAAT}\" version \"2024-08-01\"\n")), "{}", imported.source);
+    assert!(imported
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.contains("referenced without a version; the newest present, 2024-08-01, is used")));
+    let staat = form.codelists.values().find(|l| l.urn.as_deref() == Some(STAAT)).unwrap();
+    assert_eq!(staat.external.as_ref().unwrap().file, "staat_2024-08-01.xml");
+}

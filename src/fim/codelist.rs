@@ -7,7 +7,7 @@
 //! version: the newest, with a warning). When only other versions are present, nothing is
 //! used and the import warns: a 2017 reference never silently gets a 2023 list. A reference
 //! whose URN is not present at all falls back to the FIM id (XDF2 files such as
-//! `C00000020_genericode.xml`).
+//! `C00000020_genericode.xml`), unless that file holds a list with another URN.
 
 pub use crate::codelists::{Entry, Genericode, Library, Resolution};
 
@@ -46,7 +46,12 @@ pub fn lookup<'a>(library: &'a Library, reference: &CodeListRef) -> Lookup<'a> {
             Resolution::Unknown => {}
         }
     }
-    match by_id() {
+    // The file named after the FIM id, unless it is another list than the URN names.
+    let same_list = |entry: &&Entry| match (&reference.urn, &entry.list.urn) {
+        (Some(wanted), Some(found)) => wanted == found,
+        _ => true,
+    };
+    match by_id().filter(same_list) {
         Some(entry) => Lookup::Found { entry, note: None },
         None => Lookup::Missing { why: format!("code list {what}{version} not available (see --codelists)") },
     }
