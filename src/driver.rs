@@ -20,6 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::check::{self, Checked};
+use crate::codelists::Library;
 use crate::emit::{self, OutputFile, Target};
 use crate::files::{self, FileProblem};
 use crate::ir;
@@ -107,13 +108,59 @@ pub fn default_root(path: &Path) -> PathBuf {
     parent.ancestors().find(|a| a.file_name().is_some_and(|n| n == "forms")).map(Path::to_path_buf).unwrap_or(parent)
 }
 
-/// Loads and checks the `.form` files at `paths` (files or directories).
+/// The name of the code-list directory used by default, next to the module root
+/// (`forms/` → `codelists/`).
+pub const DEFAULT_CODELISTS: &str = "codelists";
+
+/// The code-list directory used when none is given: `codelists` next to the module root
+/// `root` (for `forms`, `codelists` in the same directory), if it exists.
+pub fn default_codelists(root: &Path) -> Option<PathBuf> {
+    let dir = root.parent().unwrap_or(Path::new("")).join(DEFAULT_CODELISTS);
+    std::fs::symlink_metadata(&dir).is_ok().then_some(dir)
+}
+
+/// Loads the external code lists of a run from `dir` (every `*.xml` file directly in it).
+/// The directory must not be a link, and every file in it must be a readable genericode
+/// list: a run does not go on with a list it was meant to have silently left out.
+pub fn load_codelists(dir: &Path) -> Result<Library, DriverError> {
+    let (library, problems) = Library::load(dir).map_err(|message| DriverError { message })?;
+    if problems.is_empty() {
+        return Ok(library);
+    }
+    let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    Err(DriverError {
+        message: format!(
+            "the code-list directory `{}` has {} unusable file{}:\n{}",
+            dir.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            lines.join("\n")
+        ),
+    })
+}
+
+/// Loads and checks the `.form` files at `paths` (files or directories), with the code
+/// lists of the default code-list directory.
 pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, DriverError> {
+    check_paths_with(paths, root, None)
+}
+
+/// Loads and checks the `.form` files at `paths` (files or directories); external code
+/// lists come from `codelists`, else from [`default_codelists`].
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    codelists: Option<&Path>,
+) -> Result<Session, DriverError> {
     if let Some(root) = root {
         named_directory(root, "the module root")?;
     }
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
     let root = root.map(Path::to_path_buf).unwrap_or_else(|| default_root(&first));
+    let library = match codelists.map(Path::to_path_buf).or_else(|| default_codelists(&root)) {
+        Some(dir) => load_codelists(&dir)?,
+        None => Library::default(),
+    };
     let loader = DirLoader::new(&root);
     let mut db = SourceDb::new();
     let mut roots: Vec<FileId> = Vec::new();
@@ -145,7 +192,7 @@ pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, Dr
             roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
-    let checked = check::check(&mut db, &loader, &roots);
+    let checked = check::check_with_codelists(&mut db, &loader, &library, &roots);
     Ok(Session { db, checked })
 }
 
@@ -158,10 +205,15 @@ pub enum FormLoad {
 
 /// Loads and checks the form declared in `path`, resolving its imports like `check`.
 pub fn load_form(path: &Path, root: Option<&Path>) -> Result<FormLoad, DriverError> {
+    load_form_with(path, root, None)
+}
+
+/// [`load_form`] with external code lists from `codelists` (else the default directory).
+pub fn load_form_with(path: &Path, root: Option<&Path>, codelists: Option<&Path>) -> Result<FormLoad, DriverError> {
     if !path.is_file() {
         return Err(DriverError { message: format!("`{}` is not a form file", path.display()) });
     }
-    let session = check_paths(&[path.to_path_buf()], root)?;
+    let session = check_paths_with(&[path.to_path_buf()], root, codelists)?;
     if session.checked.has_errors() {
         return Ok(FormLoad::Failed(session));
     }
@@ -193,6 +245,17 @@ pub fn build(
     targets: &[Target],
     settings: &emit::Settings,
 ) -> Result<BuildOutcome, DriverError> {
+    build_with(forms, out, targets, settings, None)
+}
+
+/// [`build`] with external code lists from `codelists` (else `codelists` next to `forms`).
+pub fn build_with(
+    forms: &Path,
+    out: &Path,
+    targets: &[Target],
+    settings: &emit::Settings,
+    codelists: Option<&Path>,
+) -> Result<BuildOutcome, DriverError> {
     check_settings(settings)?;
     named_directory(forms, "the forms directory")?;
     match std::fs::symlink_metadata(out) {
@@ -202,7 +265,7 @@ pub fn build(
         }
         _ => {}
     }
-    let session = check_paths(&[forms.to_path_buf()], Some(forms))?;
+    let session = check_paths_with(&[forms.to_path_buf()], Some(forms), codelists)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }

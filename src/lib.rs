@@ -11,6 +11,7 @@
 //! decimals, value formats, messages), re-exported for the compiler as `value`.
 
 pub mod check;
+pub mod codelists;
 pub mod diag;
 pub mod driver;
 pub mod emit;

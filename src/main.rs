@@ -32,6 +32,10 @@ enum Command {
         /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Directory of genericode code lists for `codelist X from "urn" version "v"`
+        /// (default: `codelists` next to the module root, when it exists).
+        #[arg(long)]
+        codelists: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -55,6 +59,10 @@ enum Command {
         /// Base URI of each JSON Schema's `$id` (`<base>/<form>/<version>/schema.json`).
         #[arg(long, default_value = "https://formwerk.example/schemas")]
         schema_base_uri: String,
+        /// Directory of genericode code lists for `codelist X from "urn" version "v"`
+        /// (default: `codelists` next to the forms directory, when it exists).
+        #[arg(long)]
+        codelists: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -76,6 +84,10 @@ enum Command {
         /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Directory of genericode code lists for `codelist X from "urn" version "v"`
+        /// (default: `codelists` next to the module root, when it exists).
+        #[arg(long)]
+        codelists: Option<PathBuf>,
     },
     /// Writes example submissions as NDJSON: valid ones, then invalid ones that each break
     /// exactly one constraint (`{"submission": …, "expect": {"pointer": …, "code": …}}`).
@@ -100,6 +112,10 @@ enum Command {
         /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Directory of genericode code lists for `codelist X from "urn" version "v"`
+        /// (default: `codelists` next to the module root, when it exists).
+        #[arg(long)]
+        codelists: Option<PathBuf>,
     },
     /// Imports a FIM XDatenfelder 2.0 or 3.0.0 Stammdatenschema as Formwerk source.
     ImportFim {
@@ -160,14 +176,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { paths, root, output } => match driver::check_paths(&paths, root.as_deref()) {
-            Ok(session) => {
-                report(&session, &output);
-                exit_for(&session.checked.diagnostics)
+        Command::Check { paths, root, codelists, output } => {
+            match driver::check_paths_with(&paths, root.as_deref(), codelists.as_deref()) {
+                Ok(session) => {
+                    report(&session, &output);
+                    exit_for(&session.checked.diagnostics)
+                }
+                Err(error) => usage_failure(&error.to_string()),
             }
-            Err(error) => usage_failure(&error.to_string()),
-        },
-        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, output } => {
+        }
+        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, codelists, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
@@ -184,7 +202,7 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => return usage_failure(&error.to_string()),
             };
             let settings = formwerk::emit::Settings { schema_base_uri, crate_name, html_theme };
-            match driver::build(&forms, &out, &targets, &settings) {
+            match driver::build_with(&forms, &out, &targets, &settings, codelists.as_deref()) {
                 Ok(BuildOutcome::Failed(session)) => {
                     report(&session, &output);
                     eprintln!("build failed: `{}` was not changed", out.display());
@@ -204,11 +222,13 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => usage_failure(&error.to_string()),
             }
         }
-        Command::Validate { form, submission, lang, format, today, root } => {
-            validate_command(&form, &submission, lang.as_deref(), format, today.as_deref(), root.as_deref())
+        Command::Validate { form, submission, lang, format, today, root, codelists } => {
+            let place = Place { root: root.as_deref(), codelists: codelists.as_deref() };
+            validate_command(&form, &submission, lang.as_deref(), format, today.as_deref(), place)
         }
-        Command::Examples { form, valid, invalid, seed, today, out, root } => {
-            examples_command(&form, valid, invalid, seed, today.as_deref(), out.as_deref(), root.as_deref())
+        Command::Examples { form, valid, invalid, seed, today, out, root, codelists } => {
+            let place = Place { root: root.as_deref(), codelists: codelists.as_deref() };
+            examples_command(&form, valid, invalid, seed, today.as_deref(), out.as_deref(), place)
         }
         Command::ImportFim { file, codelists, out, report } => {
             import_fim(&file, codelists.as_deref(), out.as_deref(), report)
@@ -240,9 +260,16 @@ fn parse_today(today: Option<&str>) -> Result<Date, ExitCode> {
     }
 }
 
+/// Where a single form's modules and code lists are found.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    root: Option<&'a Path>,
+    codelists: Option<&'a Path>,
+}
+
 /// Loads the form in `path`, reporting its diagnostics if it has errors.
-fn load_form_or_exit(path: &Path, root: Option<&Path>) -> Result<Box<formwerk::ir::Form>, ExitCode> {
-    match driver::load_form(path, root) {
+fn load_form_or_exit(path: &Path, place: Place) -> Result<Box<formwerk::ir::Form>, ExitCode> {
+    match driver::load_form_with(path, place.root, place.codelists) {
         Ok(FormLoad::Loaded(_, form)) => Ok(form),
         Ok(FormLoad::Failed(session)) => {
             report(&session, &OutputArgs { message_format: MessageFormat::Human, color: ColorChoice::Auto });
@@ -260,13 +287,13 @@ fn examples_command(
     seed: u64,
     today: Option<&str>,
     out: Option<&Path>,
-    root: Option<&Path>,
+    place: Place,
 ) -> ExitCode {
     let today = match parse_today(today) {
         Ok(today) => today,
         Err(code) => return code,
     };
-    let form = match load_form_or_exit(form_path, root) {
+    let form = match load_form_or_exit(form_path, place) {
         Ok(form) => form,
         Err(code) => return code,
     };
@@ -336,13 +363,13 @@ fn validate_command(
     lang: Option<&str>,
     format: MessageFormat,
     today: Option<&str>,
-    root: Option<&Path>,
+    place: Place,
 ) -> ExitCode {
     let today = match parse_today(today) {
         Ok(today) => today,
         Err(code) => return code,
     };
-    let form = match load_form_or_exit(form_path, root) {
+    let form = match load_form_or_exit(form_path, place) {
         Ok(form) => form,
         Err(code) => return code,
     };
@@ -486,14 +513,14 @@ fn import_fim(file: &Path, codelists: Option<&Path>, out: Option<&Path>, show_re
         Ok(xml) => xml,
         Err(error) => return usage_failure(&error),
     };
-    let library = match codelists.map(formwerk::fim::Library::load).transpose() {
+    let library = match codelists.map(formwerk::codelists::Library::load).transpose() {
         Ok(Some((library, skipped))) => {
             for skipped in skipped {
-                eprintln!("warning: not a genericode code list, skipped: {skipped}");
+                eprintln!("warning: skipped: {skipped}");
             }
             library
         }
-        Ok(None) => formwerk::fim::Library::default(),
+        Ok(None) => formwerk::codelists::Library::default(),
         Err(error) => return usage_failure(&error),
     };
     let imported = match formwerk::fim::import(&xml, &library) {
@@ -515,7 +542,7 @@ fn import_fim(file: &Path, codelists: Option<&Path>, out: Option<&Path>, show_re
         eprintln!("{}: {} warnings (see --report)", file.display(), imported.report.warnings.len());
     }
     let name = out.map(|p| p.display().to_string()).unwrap_or_else(|| format!("{}.form", imported.form_name));
-    let (db, checked) = formwerk::fim::check_source(&name, &imported.source);
+    let (db, checked) = formwerk::fim::check_source_with(&name, &imported.source, &library);
     if !checked.diagnostics.is_empty() {
         eprint!("{}", render::render_all(&db, &checked.diagnostics, RenderOptions::plain()));
     }

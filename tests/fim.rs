@@ -55,7 +55,7 @@ fn name_of(sample: &Path) -> String {
 /// if the checker finds an error.
 fn import_and_check(xml: &str, library: &Library, what: &str) -> (fim::Imported, ir::Form) {
     let imported = fim::import(xml, library).unwrap_or_else(|e| panic!("{what}: {e}"));
-    let (db, checked) = fim::check_source(&format!("{}.form", imported.form_name), &imported.source);
+    let (db, checked) = fim::check_source_with(&format!("{}.form", imported.form_name), &imported.source, library);
     if checked.has_errors() {
         let rendered = formwerk::diag::render::render_all(
             &db,
@@ -72,7 +72,7 @@ fn import_and_check(xml: &str, library: &Library, what: &str) -> (fim::Imported,
 #[test]
 fn every_sample_imports_checks_clean_and_builds_every_target() {
     let mut table = String::from(
-        "| sample | fields | groups | code lists | rules translated | rules kept as comments | warnings |\n|---|---|---|---|---|---|---|\n",
+        "| sample | fields | groups | code lists | of these external | references unresolved | rules translated | rules kept as comments | warnings |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut details = String::new();
     let mut shapes: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
@@ -83,10 +83,12 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
         let report = &imported.report;
         assert!(report.fields > 0 && report.groups > 0, "{name}: {report}");
         table.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} | {} |\n",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             report.fields,
             report.groups,
             report.codelists,
+            report.codelists_external,
+            report.codelists_unresolved,
             report.rules_translated,
             report.rules,
             report.warnings.len()
@@ -126,7 +128,20 @@ fn every_sample_imported_into_one_folder_checks_and_builds_together() {
         assert!(names.insert(imported.form_name.clone()), "two samples import as `{}`", imported.form_name);
         std::fs::write(dir.path().join(format!("{}.form", imported.form_name)), &imported.source).unwrap();
     }
-    let session = formwerk::driver::check_paths(&[dir.path().to_path_buf()], Some(dir.path())).unwrap();
+    // The lists of every sample in one code-list directory: the same URN and version twice
+    // (staat 2020-05-11 ships with two samples) is accepted because the codes are the same.
+    let codelists = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("tests/fim/samples/xdf2/codelists")).unwrap() {
+        let sample_dir = entry.unwrap().path();
+        for list in std::fs::read_dir(&sample_dir).unwrap() {
+            let list = list.unwrap().path();
+            let name = format!("{}_{}", name_of(&sample_dir), list.file_name().unwrap().to_string_lossy());
+            std::fs::copy(&list, codelists.path().join(name)).unwrap();
+        }
+    }
+    let session =
+        formwerk::driver::check_paths_with(&[dir.path().to_path_buf()], Some(dir.path()), Some(codelists.path()))
+            .unwrap();
     let errors: Vec<_> = session.checked.diagnostics.iter().map(|d| format!("{:?}: {}", d.code, d.message)).collect();
     assert!(!session.checked.has_errors(), "{errors:#?}");
     assert_eq!(session.checked.forms.len(), names.len());
@@ -590,7 +605,15 @@ fn the_import_command_writes_source_and_reports() {
     assert!(stderr.contains("  warning: "), "{stderr}");
     let source = std::fs::read_to_string(&out).unwrap();
     assert!(source.contains("form s05000058_antrag_erteilung_verlaengerung {"));
-    let check = Command::new(env!("CARGO_BIN_EXE_formwerk")).arg("check").arg(&out).output().unwrap();
+    // The printed source names the lists by URN and version; it checks with the same directory.
+    assert!(source.contains(" from \"urn:de:fim:codeliste:zustimmung\" version \"2021-01-11\"\n"), "{source}");
+    let check = Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .arg("check")
+        .arg(&out)
+        .arg("--codelists")
+        .arg(&codelists)
+        .output()
+        .unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
 
     let xdf1 = root().join("tests/fim/samples/xdf1/S00000036_xdf1.xml");

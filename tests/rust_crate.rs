@@ -188,6 +188,10 @@ fn the_crate_of_every_imported_fim_sample_compiles() {
     let work = tempfile::tempdir().unwrap();
     let forms = work.path().join("forms");
     std::fs::create_dir_all(&forms).unwrap();
+    // The real genericode lists beside the repository, when present: references to them are
+    // imported as external lists (`codelist X from "urn" version "v"`) and built with them.
+    let shared = Path::new("../shared/fim/codelists");
+    let codelists = if shared.is_dir() { shared } else { Path::new("tests/fim/samples/xdf2/codelists") };
     let mut n_forms = 0;
     for version in ["xdf2", "xdf3"] {
         let dir = Path::new("tests/fim/samples").join(version);
@@ -201,7 +205,7 @@ fn the_crate_of_every_imported_fim_sample_compiles() {
                 .arg("import-fim")
                 .arg(&path)
                 .arg("--codelists")
-                .arg("tests/fim/samples/xdf2/codelists")
+                .arg(codelists)
                 .arg("--out")
                 .arg(forms.join(format!("{name}.form")))
                 .stderr(std::process::Stdio::null())
@@ -214,7 +218,9 @@ fn the_crate_of_every_imported_fim_sample_compiles() {
     assert_eq!(n_forms, 15);
     let out = work.path().join("out");
     let status = std::process::Command::new(formwerk)
-        .args(["build", "--emit", "rust", "--forms"])
+        .args(["build", "--emit", "rust", "--codelists"])
+        .arg(codelists)
+        .arg("--forms")
         .arg(&forms)
         .arg("--out")
         .arg(&out)

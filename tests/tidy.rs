@@ -78,3 +78,21 @@ fn only_render_knows_miette() {
         }
     }
 }
+
+#[test]
+fn the_checker_and_the_code_lists_never_see_the_fim_import() {
+    // `codelist X from "urn"` and the FIM import resolve lists through the neutral `codelists`
+    // module (which reads the directory through `files`); the checker does no I/O.
+    let layers: [(&str, &[&str]); 2] = [
+        ("check", &["crate::fim", "crate::driver", "crate::files", "std::fs"]),
+        ("codelists", &["crate::fim", "crate::driver", "crate::emit", "crate::check", "crate::syntax"]),
+    ];
+    for (dir, forbidden) in layers {
+        for file in rust_files(&src().join(dir)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for forbidden in forbidden {
+                assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
+            }
+        }
+    }
+}

@@ -1,24 +1,63 @@
-//! Code lists: entries, URN and version, duplicate and missing codes.
+//! Code lists: entries, URN and version, duplicate and missing codes; external lists
+//! (`codelist Staat from "urn:…" version "2023-02-24"`) resolved from the code-list
+//! library that the driver loaded, into ordinary codes.
 
 use std::collections::BTreeMap;
 
 use super::props::{self, Context};
 use super::text::Languages;
-use crate::diag::{Code, Diagnostic};
+use crate::codelists::{self, Library, Resolution};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::ir;
 use crate::syntax::ast::{self, StmtKind};
 
-/// Lowers a `codelist` definition from module `module`.
+/// A `codelist` statement as written.
+pub struct Decl<'s> {
+    pub name: &'s ast::Ident,
+    pub label: Option<&'s ast::Text>,
+    pub body: Option<&'s ast::Block>,
+    pub from: Option<&'s ast::CodelistFrom>,
+}
+
+impl<'s> Decl<'s> {
+    /// The declaration of a `codelist` statement; `None` for any other statement.
+    pub fn of(stmt: &'s ast::Stmt) -> Option<Decl<'s>> {
+        match &stmt.kind {
+            StmtKind::Codelist { name, label, body, from } => {
+                Some(Decl { name, label: label.as_ref(), body: body.as_ref(), from: from.as_ref() })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Lowers a `codelist` definition from module `module`; an external one from `library`.
 pub fn lower(
-    name: &ast::Ident,
-    label: Option<&ast::Text>,
-    body: Option<&ast::Block>,
+    decl: &Decl,
     module: &str,
     langs: &Languages,
+    library: &Library,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ir::CodeList {
+    let (name, label, body) = (decl.name, decl.label, decl.body);
     let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
     let props = props::collect(stmts, Context::Codelist, diagnostics);
+    if let Some(from) = decl.from {
+        let conflicting =
+            props.codes.iter().map(|s| s.span).chain(props.urn.map(|u| u.span)).chain(props.version.map(|v| v.span));
+        if let Some(span) = conflicting.min_by_key(|s| s.start) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ConflictingProperties,
+                    format!("code list `{}` takes its codes, URN and version from `from`", name.name),
+                    span,
+                    "not allowed with `from`",
+                )
+                .with_note(from.span, "external list named here")
+                .with_help("remove the `code`, `urn` and `version` statements, or the `from` reference"),
+            );
+        }
+    }
     if let (Some(positional), Some(block_label)) = (label, props.label) {
         diagnostics.push(
             Diagnostic::new(Code::DuplicateProperty, "the code list has two labels", block_label.span, "second label")
@@ -27,6 +66,9 @@ pub fn lower(
         );
     }
     let label = label.or(props.label).map(|t| langs.lower(t, diagnostics));
+    if let Some(from) = decl.from {
+        return external(name, label, from, module, langs, library, diagnostics);
+    }
     let mut codes: Vec<ir::Code> = Vec::new();
     let mut seen: BTreeMap<&str, &ast::StringLit> = BTreeMap::new();
     for stmt in &props.codes {
@@ -86,5 +128,115 @@ pub fn lower(
         urn: props.urn.map(|u| u.value.clone()),
         version: props.version.map(|v| v.value.clone()),
         codes,
+        external: None,
     }
+}
+
+/// Resolves `from "urn" version "v"` in `library`: exactly that version, or (without a
+/// version) the newest with a warning. A list that cannot be resolved is an error and lowers
+/// to a list without codes (the run then has errors, so no backend sees it).
+fn external(
+    name: &ast::Ident,
+    label: Option<ir::Text>,
+    from: &ast::CodelistFrom,
+    module: &str,
+    langs: &Languages,
+    library: &Library,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ir::CodeList {
+    let mut list = ir::CodeList {
+        name: name.name.clone(),
+        module: module.to_string(),
+        label,
+        urn: Some(from.urn.value.clone()),
+        version: from.version.as_ref().map(|v| v.value.clone()),
+        codes: Vec::new(),
+        external: None,
+    };
+    let urn = from.urn.value.as_str();
+    let entry = match library.resolve(urn, from.version.as_ref().map(|v| v.value.as_str())) {
+        Resolution::Exact(entry) => entry,
+        Resolution::Newest(entry) => {
+            let newest = entry.list.version.as_deref().unwrap_or_default();
+            let n = library.versions(urn).len();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::CodelistVersionUnpinned,
+                    format!("code list `{}` names no version; the newest of {n}, \"{newest}\", is used", name.name),
+                    from.span,
+                    "no version",
+                )
+                .with_help(format!(
+                    "write `version \"{newest}\"` after the URN, so that a newer file does not change the form"
+                )),
+            );
+            entry
+        }
+        Resolution::OtherVersions(present) => {
+            let version = from.version.as_ref().map_or(from.span, |v| v.span);
+            let wanted = from.version.as_ref().map(|v| v.value.as_str()).unwrap_or_default();
+            let quoted: Vec<String> = present.iter().map(|v| format!("\"{v}\"")).collect();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::CodelistVersionMissing,
+                    format!("code list \"{urn}\" is not available in version \"{wanted}\""),
+                    version,
+                    "version not present",
+                )
+                .with_help(format!(
+                    "the code-list directory has {} {}; add the list in version \"{wanted}\", or name a version that is present",
+                    if present.len() == 1 { "version" } else { "versions" },
+                    quoted.join(", ")
+                )),
+            );
+            return list;
+        }
+        Resolution::Unknown => {
+            let help = if library.is_empty() {
+                "no code list is available: put the genericode file into `codelists/` or pass `--codelists DIR`"
+                    .to_string()
+            } else {
+                match closest(urn, library.urns()) {
+                    Some(near) => format!("did you mean \"{near}\"?"),
+                    None => format!(
+                        "none of the {} lists of the code-list directory has this URN (its `CanonicalUri`)",
+                        library.len()
+                    ),
+                }
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownCodelist,
+                    format!("no code list \"{urn}\" in the code-list directory"),
+                    from.urn.span,
+                    "unknown URN",
+                )
+                .with_help(help),
+            );
+            return list;
+        }
+    };
+    if let Some(why) = codelists::invalid_codes(&entry.list.codes) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidCodelistFile,
+                format!("`{}` cannot be used as code list `{}`: {why}", entry.file, name.name),
+                from.span,
+                "resolves to this file",
+            )
+            .with_help("correct the file (the publisher's original has unique, non-empty keys), or use an inline list"),
+        );
+        return list;
+    }
+    let lang = langs.primary().to_string();
+    list.urn = entry.list.urn.clone();
+    list.version = entry.list.version.clone();
+    list.codes = entry
+        .list
+        .codes
+        .iter()
+        .map(|(code, label)| ir::Code { code: code.clone(), label: ir::Text::from([(lang.clone(), label.clone())]) })
+        .collect();
+    list.external = Some(ir::ExternalCodeList { file: entry.file.clone(), sha256: entry.sha256.clone() });
+    list
 }

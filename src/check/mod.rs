@@ -30,6 +30,7 @@ pub use pattern::portable as portable_pattern;
 
 use std::collections::BTreeMap;
 
+use crate::codelists::Library;
 use crate::diag::{self, Code, Diagnostic};
 use crate::ir;
 use crate::source::{FileId, ModuleLoader, SourceDb, Span};
@@ -48,8 +49,20 @@ impl Checked {
     }
 }
 
-/// Checks `roots` (and every module they import). Forms are returned for the root files only.
+/// Checks `roots` (and every module they import) without external code lists. Forms are
+/// returned for the root files only.
 pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> Checked {
+    check_with_codelists(db, loader, &Library::default(), roots)
+}
+
+/// Checks `roots` as [`check`] does, resolving `codelist X from "urn" version "v"` in
+/// `library` (loaded by the caller: the checker does no I/O).
+pub fn check_with_codelists(
+    db: &mut SourceDb,
+    loader: &dyn ModuleLoader,
+    library: &Library,
+    roots: &[FileId],
+) -> Checked {
     let mut diagnostics = Vec::new();
     let program = modules::load(db, loader, roots, &mut diagnostics);
     let db: &SourceDb = db;
@@ -89,7 +102,7 @@ pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> 
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
             form_names.push((&decl.name.name, decl.name.span));
-            let lowering = lower::FormLowering::new(&defs, db, text::Languages(None));
+            let lowering = lower::FormLowering::new(&defs, db, library, text::Languages(None));
             let (form, mut form_diagnostics) = lowering.form(file, decl);
             diagnostics.append(&mut form_diagnostics);
             forms.extend(form.map(|f| (file, f)));
@@ -109,7 +122,7 @@ pub fn check(db: &mut SourceDb, loader: &dyn ModuleLoader, roots: &[FileId]) -> 
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
         }
-        let lowering = lower::FormLowering::new(&defs, db, text::Languages(None));
+        let lowering = lower::FormLowering::new(&defs, db, library, text::Languages(None));
         diagnostics.append(&mut lowering.definitions(file));
     }
     for &file in program.units.keys() {

@@ -760,4 +760,67 @@ Fix:
 
     field miete: money \"Miete für {wohnung.adresse}\"
     info hinweis \"Mengen {{in Stück}}\"";
+
+    /// An external code list names a URN that no list of the code-list directory has.
+    UnknownCodelist = "E0420", "unknown-codelist", Error,
+"`codelist X from \"urn:…\" version \"…\"` takes its codes from a genericode
+file of the code-list directory: `--codelists DIR`, or `codelists/` in the
+current directory when it exists. No file there has this URN (the
+`Identification/CanonicalUri` of the genericode list), or no directory was
+given at all.
+
+Example:
+
+    codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2023-02-24\"
+
+checked without a code-list directory, or with one that lacks the list.
+
+Fix: put the published genericode file of the list into `codelists/` (or
+pass `--codelists DIR`), or correct the URN.";
+
+    /// An external code list is present, but not in the version the form names.
+    CodelistVersionMissing = "E0421", "codelist-version-missing", Error,
+"The code-list directory has a list with this URN, but not in the version the
+form names. Another version is never used in its place: codes are added,
+removed and renamed between versions, so a 2017 reference must not silently
+get a 2023 list. The help lists the versions that are present.
+
+Example:
+
+    codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2017-01-01\"
+
+with only `staat_2023-02-24.xml` in `codelists/`.
+
+Fix: add the list in the version named, or change the form to a version that
+is present (and check that its codes still mean what the form expects):
+
+    codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2023-02-24\"";
+
+    /// The genericode file an external code list resolves to cannot be a code list.
+    InvalidCodelistFile = "E0422", "invalid-codelist-file", Error,
+"The genericode file that the reference resolves to has no codes, an empty
+code, a code with spaces around it, or the same code twice, so its entries
+could not be told apart in a submission. The message names the file.
+
+Example: a hand-edited `codelists/farbe_1.xml` whose rows both have the key
+`r`, referenced as
+
+    codelist Farbe from \"urn:beispiel:farbe\" version \"1\"
+
+Fix: correct the file (the publisher's original has unique keys), or use an
+inline code list.";
+
+    /// An external code list without a version: the newest one present is used.
+    CodelistVersionUnpinned = "W0010", "codelist-version-unpinned", Warning,
+"`codelist X from \"urn:…\"` without `version` takes the newest version of the
+list in the code-list directory, so adding a newer file changes the form's
+codes without any change to the form. The warning names the version used.
+
+Example:
+
+    codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\"
+
+Fix: name the version the form was written for:
+
+    codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2024-08-01\"";
 }

@@ -176,12 +176,23 @@ fn line_ends(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// Checks imported source on its own (it imports no modules), as `formwerk check` would.
+/// Checks imported source on its own (it imports no modules), as `formwerk check` would,
+/// without external code lists.
 pub fn check_source(name: &str, source: &str) -> (crate::source::SourceDb, crate::check::Checked) {
+    check_source_with(name, source, &Library::default())
+}
+
+/// Checks imported source as [`check_source`] does, resolving its external code lists
+/// (`codelist X from …`) in `library`, the library the import used.
+pub fn check_source_with(
+    name: &str,
+    source: &str,
+    library: &Library,
+) -> (crate::source::SourceDb, crate::check::Checked) {
     let mut db = crate::source::SourceDb::new();
     let loader = crate::source::MemoryLoader::default();
     let module = name.rsplit('/').next().unwrap_or(name).trim_end_matches(".form").to_string();
     let root = db.add(name.to_string(), module, source.to_string());
-    let checked = crate::check::check(&mut db, &loader, &[root]);
+    let checked = crate::check::check_with_codelists(&mut db, &loader, library, &[root]);
     (db, checked)
 }

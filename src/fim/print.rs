@@ -156,6 +156,8 @@ struct Printer<'a> {
     /// A reference to a library list (URN, id) → its name, so a list referenced by many
     /// fields is read and compared once, not once per field.
     resolved: BTreeMap<(Option<String>, Option<String>), Name>,
+    /// References that no library list resolves (URN or id, and version), counted once each.
+    unresolved: std::collections::BTreeSet<String>,
     rule_names: Scope,
     out: Source,
     /// Library lists read (codes copied and compared), for the test that this happens once per list.
@@ -194,6 +196,7 @@ impl<'a> Printer<'a> {
             list_names: Scope::default(),
             list_keys: BTreeMap::new(),
             resolved: BTreeMap::new(),
+            unresolved: std::collections::BTreeSet::new(),
             rule_names: Scope::default(),
             out: Source::new(),
             #[cfg(test)]
@@ -791,20 +794,32 @@ impl<'a> Printer<'a> {
             {
                 self.lists_read += 1;
             }
-            match self.library.find(reference.urn.as_deref(), reference.id.as_deref()) {
-                Some(list) => (
-                    list.urn.clone().or_else(|| reference.urn.clone()),
-                    list.version.clone().or_else(|| reference.version.clone()),
-                    list.short_name.clone(),
-                    list.codes.clone(),
-                ),
-                None => {
+            match super::codelist::lookup(self.library, reference) {
+                super::codelist::Lookup::Found { entry, note } => {
+                    if let Some(note) = note {
+                        self.warn(id, note);
+                    }
+                    if let Some(name) = self.external_list(entry, label) {
+                        if let Some(key) = reference_key {
+                            self.resolved.insert(key, name.clone());
+                        }
+                        return Some(name);
+                    }
+                    let list = &entry.list;
+                    (
+                        list.urn.clone().or_else(|| reference.urn.clone()),
+                        list.version.clone().or_else(|| reference.version.clone()),
+                        list.short_name.clone(),
+                        list.codes.clone(),
+                    )
+                }
+                super::codelist::Lookup::Missing { why } => {
+                    self.warn(id, format!("{why}; imported as a text field"));
                     let what = reference.urn.clone().or_else(|| reference.id.clone()).unwrap_or_default();
                     let version = reference.version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default();
-                    self.warn(
-                        id,
-                        format!("code list {what}{version} not available (see --codelists); imported as a text field"),
-                    );
+                    if self.unresolved.insert(format!("{what}{version}")) {
+                        self.report.codelists_unresolved += 1;
+                    }
                     notes.push(
                         Comment::new("FIM code list ")
                             .prose(&format!("{what}{version}"))
@@ -862,6 +877,34 @@ impl<'a> Printer<'a> {
         if let (false, Some(key)) = (inline, reference_key) {
             self.resolved.insert(key, name.clone());
         }
+        Some(name)
+    }
+
+    /// A library list whose URN and version name it exactly is printed as a reference
+    /// (`codelist Staat from "urn:…" version "2023-02-24"`), once per list; the checker
+    /// resolves it from the same library. `None` when the list cannot be named that way
+    /// (no URN or version, or codes the checker would refuse): it is then printed inline.
+    fn external_list(&mut self, entry: &crate::codelists::Entry, label: &str) -> Option<Name> {
+        let list = &entry.list;
+        let urn = list.urn.as_deref().filter(|u| u.starts_with("urn:"))?;
+        let version = list.version.as_deref()?;
+        if !matches!(self.library.resolve(urn, Some(version)), crate::codelists::Resolution::Exact(_))
+            || crate::codelists::invalid_codes(&list.codes).is_some()
+        {
+            return None;
+        }
+        let key = format!("external|{urn}|{version}");
+        if let Some(name) = self.list_keys.get(&key) {
+            return Some(name.clone());
+        }
+        let base = list.short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
+        let name = self.list_names.claim(names::camel(base, "Liste"));
+        self.list_keys.insert(key, name.clone());
+        self.report.codelists += 1;
+        self.report.codelists_external += 1;
+        let mut printed = Source::new();
+        printed.line(Line::new("codelist").name(&name).word("from").string(urn).word("version").string(version));
+        self.lists.push(printed);
         Some(name)
     }
 }
@@ -1091,7 +1134,7 @@ mod tests {
         let codes = (0..5_000).map(|i| (format!("{i:05}"), format!("Wert {i}"))).collect();
         let list = Genericode { urn: Some("urn:x".to_string()), version: None, short_name: None, codes };
         let mut library = Library::default();
-        library.add("C00000001", list);
+        library.add("C00000001", "", list).unwrap();
         let (mut warnings, mut report) = (Warnings::new(), Report::default());
         let children: Vec<Child> = (0..300).map(|i| select(&format!("F{i:08}"), "Auswahl")).collect();
         let schema = Schema {

@@ -14,6 +14,10 @@ pub struct Report {
     pub groups: usize,
     /// Code lists written into the source.
     pub codelists: usize,
+    /// Of these, lists written as a reference to the code-list directory (`from "urn" version "v"`).
+    pub codelists_external: usize,
+    /// Code-list references that no list of the directory resolves (each became a text field).
+    pub codelists_unresolved: usize,
     /// FIM rules kept as comments.
     pub rules: usize,
     /// FIM rules translated into conditions or rules.
@@ -49,6 +53,13 @@ impl fmt::Display for Report {
             self.rules,
             self.warnings.len()
         )?;
+        if self.codelists_external > 0 || self.codelists_unresolved > 0 {
+            writeln!(
+                f,
+                "  code-list references: {} resolved from the code-list directory, {} not resolved",
+                self.codelists_external, self.codelists_unresolved
+            )?;
+        }
         for (shape, (translated, kept)) in &self.shapes {
             writeln!(f, "  rules of shape {shape}: {translated} translated, {kept} kept as comments")?;
         }

@@ -602,11 +602,7 @@ fn domain(plan: &Plan, library: &Library, node: usize) -> Option<Domain> {
         let values = if !field.values.is_empty() {
             Some(field.values.clone())
         } else {
-            field
-                .codelist
-                .as_ref()
-                .and_then(|r| library.find(r.urn.as_deref(), r.id.as_deref()))
-                .map(|l| l.codes.clone())
+            field.codelist.as_ref().and_then(|r| super::codelist::codes(library, r)).map(<[(String, String)]>::to_vec)
         };
         if let Some(values) = values {
             let mut seen = BTreeSet::new();

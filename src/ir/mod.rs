@@ -479,6 +479,21 @@ pub struct CodeList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub codes: Vec<Code>,
+    /// Set when the codes come from an external genericode list
+    /// (`codelist Staat from "urn:…" version "2023-02-24"`): `urn` and `version` are then the
+    /// list's own, and `codes` were read from the file named here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalCodeList>,
+}
+
+/// Where an external code list came from: a file of the code-list directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalCodeList {
+    /// The file name inside the code-list directory (never a path), e.g. `staat_2023-02-24.xml`.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lower-case hex: the exact list the form was built with.
+    pub sha256: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

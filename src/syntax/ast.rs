@@ -19,6 +19,15 @@ pub struct StringLit {
     pub span: Span,
 }
 
+/// `from "urn:…" version "…"` of an external code list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodelistFrom {
+    pub urn: StringLit,
+    pub version: Option<StringLit>,
+    /// From `from` to the end of the version (or URN).
+    pub span: Span,
+}
+
 /// A whole number literal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IntLit {
@@ -210,6 +219,8 @@ pub enum StmtKind {
         name: Ident,
         label: Option<Text>,
         body: Option<Block>,
+        /// `from "urn" version "v"`: an external list, resolved from the code-list directory.
+        from: Option<CodelistFrom>,
     },
     Code {
         code: StringLit,

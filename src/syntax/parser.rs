@@ -386,6 +386,14 @@ impl Lower {
         Block { stmts, span }
     }
 
+    fn codelist_from(&self, pair: Pair<Rule>) -> Option<CodelistFrom> {
+        let span = self.span(&pair);
+        let mut strings = pair.into_inner().filter(|p| p.as_rule() == Rule::string);
+        let urn = self.string(strings.next()?);
+        let version = strings.next().map(|p| self.string(p));
+        Some(CodelistFrom { urn, version, span })
+    }
+
     fn string(&self, pair: Pair<Rule>) -> StringLit {
         let span = self.span(&pair);
         let raw = pair.into_inner().next().map_or("", |p| p.as_str());
@@ -536,18 +544,19 @@ impl Lower {
             }
             Rule::section_stmt | Rule::codelist_stmt => {
                 let name = self.ident(inner.next()?);
-                let (mut label, mut body) = (None, None);
+                let (mut label, mut body, mut from) = (None, None, None);
                 for part in inner {
                     match part.as_rule() {
                         Rule::text => label = Some(self.text(part)),
                         Rule::block => body = Some(self.block(part)),
+                        Rule::codelist_from => from = self.codelist_from(part),
                         _ => {}
                     }
                 }
                 if rule == Rule::section_stmt {
                     StmtKind::Section { name, label, body }
                 } else {
-                    StmtKind::Codelist { name, label, body }
+                    StmtKind::Codelist { name, label, body, from }
                 }
             }
             Rule::info_stmt => {

@@ -28,16 +28,28 @@ pub fn module_of(path: &str) -> String {
     path.trim_end_matches(".form").replace('/', ".")
 }
 
-/// Checks every file of a fixture as a root (like `formwerk check DIR`).
+/// Checks every file of a fixture as a root (like `formwerk check DIR`). Files under
+/// `codelists/` (`//- /codelists/farbe_1.xml`) are genericode lists: the code-list library of
+/// the run, as the driver would load it from a code-list directory.
 pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
     let mut db = SourceDb::new();
     let mut loader = MemoryLoader::default();
-    let files = split_fixture(text);
+    let mut library = formwerk::codelists::Library::default();
+    let (lists, files): (Vec<_>, Vec<_>) =
+        split_fixture(text).into_iter().partition(|(path, _)| path.starts_with("codelists/"));
+    // A list that does not parse (e.g. in a mutated fixture) is left out, as if absent: the
+    // references to it then fail to resolve, which the case's snapshot shows.
+    for (path, body) in &lists {
+        if let Ok(list) = formwerk::codelists::parse(body) {
+            let sha256 = formwerk::driver::sha256(body.as_bytes());
+            let _ = library.add(path.trim_start_matches("codelists/"), &sha256, list);
+        }
+    }
     for (path, body) in &files {
         loader.modules.insert(module_of(path), (path.clone(), body.clone()));
     }
     let roots: Vec<_> = files.iter().map(|(path, body)| db.add(path.clone(), module_of(path), body.clone())).collect();
-    let checked = check::check(&mut db, &loader, &roots);
+    let checked = check::check_with_codelists(&mut db, &loader, &library, &roots);
     (db, checked)
 }
 

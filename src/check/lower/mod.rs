@@ -78,6 +78,8 @@ pub(super) struct PendingRule<'a> {
 pub struct FormLowering<'a, 'd> {
     pub(super) defs: &'d Defs<'a>,
     pub(super) db: &'d SourceDb,
+    /// External code lists, for `codelist X from "urn" version "v"`.
+    pub(super) library: &'d crate::codelists::Library,
     pub(super) langs: Languages,
     pub diagnostics: Vec<Diagnostic>,
     pub(super) codelists: BTreeMap<String, (FileId, ir::CodeList)>,
@@ -93,10 +95,11 @@ pub struct FormLowering<'a, 'd> {
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
-    pub fn new(defs: &'d Defs<'a>, db: &'d SourceDb, langs: Languages) -> Self {
+    pub fn new(defs: &'d Defs<'a>, db: &'d SourceDb, library: &'d crate::codelists::Library, langs: Languages) -> Self {
         FormLowering {
             defs,
             db,
+            library,
             langs,
             diagnostics: Vec::new(),
             codelists: BTreeMap::new(),
@@ -194,16 +197,10 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         for def in defs {
             match def.kind {
                 DefKind::Codelist => {
-                    if let StmtKind::Codelist { name, label, body } = &def.stmt.kind {
+                    if let Some(decl) = codelist::Decl::of(def.stmt) {
+                        let name = decl.name;
                         let module = self.db.get(def.file).module.clone();
-                        codelist::lower(
-                            name,
-                            label.as_ref(),
-                            body.as_ref(),
-                            &module,
-                            &self.langs,
-                            &mut self.diagnostics,
-                        );
+                        codelist::lower(&decl, &module, &self.langs, self.library, &mut self.diagnostics);
                         own_codelists.insert(name.name.clone());
                         self.spans.codelists.insert(name.name.clone(), name.span);
                     }
@@ -717,10 +714,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             return Some(name);
         }
-        if let StmtKind::Codelist { name: ident, label, body } = &def.stmt.kind {
+        if let Some(decl) = codelist::Decl::of(def.stmt) {
             let module = self.db.get(def.file).module.clone();
-            let lowered =
-                codelist::lower(ident, label.as_ref(), body.as_ref(), &module, &self.langs, &mut self.diagnostics);
+            let lowered = codelist::lower(&decl, &module, &self.langs, self.library, &mut self.diagnostics);
             self.codelists.insert(name.clone(), (def.file, lowered));
         }
         Some(name)

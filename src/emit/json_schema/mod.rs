@@ -183,10 +183,11 @@ fn codelist_schema(list: &ir::CodeList, form: &Form) -> Value {
         schema.insert("title".into(), json!(primary(label, form)));
     }
     schema.insert("oneOf".into(), Value::Array(one_of));
-    schema.insert(
-        "x-formwerk-codelist".into(),
-        json!({ "name": list.name, "module": list.module, "urn": list.urn, "version": list.version }),
-    );
+    let mut codelist = json!({ "name": list.name, "module": list.module, "urn": list.urn, "version": list.version });
+    if let Some(external) = &list.external {
+        codelist["external"] = json!({ "file": external.file, "sha256": external.sha256 });
+    }
+    schema.insert("x-formwerk-codelist".into(), codelist);
     Value::Object(schema)
 }
 

@@ -383,8 +383,18 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
     let doc = list.label.as_ref().map_or_else(|| format!(" Code list `{}`.", list.name), |l| doc_text(l, form));
     let urn = list.urn.clone().unwrap_or_default();
     let list_version = list.version.clone().unwrap_or_default();
+    // An external list says where its codes came from (URN, version, file and its hash).
+    let source_doc = list.external.as_ref().map(|external| {
+        let source = format!(
+            "External genericode list {urn}, version {list_version}, read from `{}` (SHA-256 {}).",
+            external.file, external.sha256
+        );
+        [String::from(" "), doc_text(&ir::Text::from([(form.languages[0].clone(), source)]), form)]
+    });
+    let source_doc = source_doc.iter().flatten();
     quote! {
         #[doc = #doc]
+        #(#[doc = #source_doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         // Variants spell the codes (`BF`, `C001`), which need not be camel case.
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]

@@ -347,7 +347,18 @@ impl Export<'_> {
         }
         x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
         if let FieldType::Choice { codelist } | FieldType::MultipleChoice { codelist } = &field.ty {
-            if let Some(list) = self.form.codelists.get(codelist) {
+            if let Some((list, urn, version)) = self.form.codelists.get(codelist).and_then(|list| {
+                let (urn, version) = (list.urn.as_deref()?, list.version.as_deref()?);
+                list.external.is_some().then_some((list, urn, version))
+            }) {
+                // An external list is referenced by URN and version, as FIM publishes it.
+                let _ = list;
+                x.open("codelisteReferenz");
+                x.leaf("canonicalIdentification", urn);
+                x.leaf("version", version);
+                x.leaf("canonicalVersionUri", &format!("{urn}_{version}"));
+                x.close("codelisteReferenz");
+            } else if let Some(list) = self.form.codelists.get(codelist) {
                 x.open("werte");
                 for code in &list.codes {
                     x.open("wert");
