@@ -25,6 +25,7 @@ mod print;
 mod read;
 mod report;
 mod rules;
+mod share;
 mod source;
 
 use std::fmt;
