@@ -15,8 +15,8 @@ use super::codelist::Library;
 use super::model::*;
 use super::names::{self, Scope};
 use super::plan::Plan;
-use super::share::{self, Key};
 use super::rules::{self, Check, Cond, Decision, Decisions, Domain, Outcome, Require, Value};
+use super::share::{self, Key};
 use super::source::{self, Comment, Line, Literal, Name, Source};
 use super::{Report, Warnings};
 
@@ -360,7 +360,9 @@ impl<'a> Printer<'a> {
             }
             let mut chain = self.plan.chain(*node);
             // Inside a group type, from the type.
-            if let Some(at) = self.type_root.and_then(|root| chain.iter().position(|c| *c == root)).filter(|at| at + 1 < chain.len()) {
+            if let Some(at) =
+                self.type_root.and_then(|root| chain.iter().position(|c| *c == root)).filter(|at| at + 1 < chain.len())
+            {
                 chain.drain(..=at);
             }
             for (j, part) in chain.into_iter().enumerate() {
@@ -493,7 +495,9 @@ impl<'a> Printer<'a> {
                 ty
             }
             None => {
-                let ty = self.list_names.claim(names::camel(&one_line(names::naming_text(&group.label, &group.name)), "Gruppe"));
+                let ty = self
+                    .list_names
+                    .claim(names::camel(&one_line(names::naming_text(&group.label, &group.name)), "Gruppe"));
                 self.shared.insert(key, Some(ty.clone()));
                 self.type_def(group, index, &name, &ty, &label);
                 ty

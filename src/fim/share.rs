@@ -88,7 +88,9 @@ fn why_inline(
     for &group in uses {
         if let Some(decision) = decisions.targets.get(&group) {
             if matches!(decision.required, Require::When(_)) {
-                return Some("a translated rule makes one use required under a condition, which an instance cannot say");
+                return Some(
+                    "a translated rule makes one use required under a condition, which an instance cannot say",
+                );
             }
         }
         let inside = plan.subtree(Some(group));
@@ -113,7 +115,9 @@ fn why_inline(
     // type is also resolved against the types checked after it (`check::lower::definitions`
     // keeps its pending rules), so a type with a rule would not check clean.
     if first.has_rule {
-        return Some("it holds a rule (a translated FIM rule or a choice group), which a group type cannot hold cleanly yet");
+        return Some(
+            "it holds a rule (a translated FIM rule or a choice group), which a group type cannot hold cleanly yet",
+        );
     }
     None
 }
