@@ -65,6 +65,7 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     let mut scratch_report = Report::default();
     let mut printer = Printer::new(library, &plan, &mut scratch_warnings, &mut scratch_report);
     printer.decisions = decisions;
+    printer.rust_taken = share::rust_names(&plan, &sharing.shared);
     printer.shared = sharing.shared.into_iter().map(|key| (key, None)).collect();
     form(&mut printer, schema);
     let shared_types = printer.types.len();
@@ -223,6 +224,10 @@ struct Printer<'a> {
     shared: BTreeMap<Key, Option<Name>>,
     /// Printed group types, in the order they were completed (inner types first).
     types: Vec<Source>,
+    /// Rust type names (as the Rust backend derives them) that a group type's name, and the
+    /// groups inside it, must not take: those of every group and repeat of the form, of the
+    /// code lists and of the types named so far (the checker rejects a collision).
+    rust_taken: std::collections::BTreeSet<String>,
     /// The group whose body is printed as a type's (paths in comments are from it, rule
     /// names are its own).
     type_root: Option<usize>,
@@ -271,6 +276,7 @@ impl<'a> Printer<'a> {
             rules_printed: 0,
             shared: BTreeMap::new(),
             types: Vec::new(),
+            rust_taken: std::collections::BTreeSet::new(),
             type_root: None,
             #[cfg(test)]
             lists_read: 0,
@@ -495,9 +501,7 @@ impl<'a> Printer<'a> {
                 ty
             }
             None => {
-                let ty = self
-                    .list_names
-                    .claim(names::camel(&one_line(names::naming_text(&group.label, &group.name)), "Gruppe"));
+                let ty = self.type_name(group, index);
                 self.shared.insert(key, Some(ty.clone()));
                 self.type_def(group, index, &name, &ty, &label);
                 ty
@@ -558,6 +562,28 @@ impl<'a> Printer<'a> {
         }
         self.out.close();
         Some(name)
+    }
+
+    /// The name of a group type: from the group's label (or technical name), unique among the
+    /// file's types and code lists, and such that neither it nor a group inside it becomes a
+    /// Rust type that something else of the form already is.
+    fn type_name(&mut self, group: &GroupDef, index: usize) -> Name {
+        let base = names::camel(&one_line(names::naming_text(&group.label, &group.name)), "Gruppe");
+        let inside = share::inner_paths(self.plan, index);
+        loop {
+            let name = self.list_names.claim(base.clone());
+            let rust: Vec<String> = std::iter::once(share::rust_name(&[name.as_str()]))
+                .chain(inside.iter().map(|path| {
+                    let mut parts = vec![name.as_str()];
+                    parts.extend(path.iter().map(String::as_str));
+                    share::rust_name(&parts)
+                }))
+                .collect();
+            if rust.iter().all(|r| !self.rust_taken.contains(r)) {
+                self.rust_taken.extend(rust);
+                return name;
+            }
+        }
     }
 
     /// The shared type of a group used more than once, printed from its first use.
@@ -1010,6 +1036,7 @@ impl<'a> Printer<'a> {
             None => {
                 let base = short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
                 let name = self.list_names.claim(names::camel(base, "Liste"));
+                self.rust_taken.insert(share::rust_name(&[name.as_str()]));
                 self.list_keys.insert(key, name.clone());
                 self.report.codelists += 1;
                 let mut list = Source::new();
@@ -1056,6 +1083,7 @@ impl<'a> Printer<'a> {
         }
         let base = list.short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
         let name = self.list_names.claim(names::camel(base, "Liste"));
+        self.rust_taken.insert(share::rust_name(&[name.as_str()]));
         self.list_keys.insert(key, name.clone());
         self.report.codelists += 1;
         self.report.codelists_external += 1;

@@ -121,3 +121,58 @@ fn why_inline(
     }
     None
 }
+
+/// The Rust type name the Rust backend derives from a path of names.
+pub fn rust_name(parts: &[&str]) -> String {
+    crate::emit::rust::names::type_name_text(parts)
+}
+
+/// The Rust type names of the groups and repeats of the form outside the uses of `shared`
+/// groups, by their path from the form (a repeat's items: the path and `item`), and
+/// `Submission`: what a group type's name must not become. (A use of a type is no Rust type of
+/// its own; the groups inside it are named from the type, when the type is named.)
+pub fn rust_names(plan: &Plan, shared: &std::collections::BTreeSet<Key>) -> std::collections::BTreeSet<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    taken.insert(rust_name(&["submission"]));
+    let mut index = 0;
+    while index < plan.nodes.len() {
+        if key(plan, index).is_some_and(|key| shared.contains(&key)) {
+            index = plan.nodes[index].end;
+            continue;
+        }
+        if let Some(parts) = object_path(plan, None, index) {
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            taken.insert(rust_name(&parts));
+        }
+        index += 1;
+    }
+    taken
+}
+
+/// The paths from `group` of the groups and repeats inside it (a repeat's with `item`).
+pub fn inner_paths(plan: &Plan, group: usize) -> Vec<Vec<String>> {
+    plan.subtree(Some(group)).filter_map(|index| object_path(plan, Some(group), index)).collect()
+}
+
+/// The path of names from below `from` (the form for `None`) to the object `index`, with
+/// `item` for a repeat; `None` when `index` is not a declared group or repeat.
+fn object_path(plan: &Plan, from: Option<usize>, index: usize) -> Option<Vec<String>> {
+    let node = &plan.nodes[index];
+    let is_object = match node.element {
+        Element::Group(_) => node.is_declared(),
+        Element::Field(f) => f.kind != "label" && node.is_repeat(),
+    };
+    if !is_object {
+        return None;
+    }
+    let chain = plan.chain(index);
+    let start = match from {
+        Some(from) => chain.iter().position(|c| *c == from)? + 1,
+        None => 0,
+    };
+    let mut parts: Vec<String> = chain[start..].iter().map(|c| plan.nodes[*c].name.as_str().to_string()).collect();
+    if node.is_repeat() {
+        parts.push("item".to_string());
+    }
+    Some(parts)
+}
