@@ -1481,3 +1481,21 @@ fn reused_groups_nest_and_survive_export_and_import() {
     assert_eq!(again.report.shared_types, 2, "{}", again.source);
     assert_eq!(form_again, form, "import → export → import changed the IR");
 }
+
+#[test]
+fn a_group_type_is_never_named_like_a_rust_type_of_the_form() {
+    // The form has its own group `anschrift` (Rust type `Anschrift`), so the type of the reused
+    // address group must take another name, or the checker would reject the collision.
+    let own = group("G10000050", "Anschrift", "", &entry("1:1", &field("F10000051", "Zeile", "text", "")));
+    let inner = [
+        entry("1:1", &own),
+        entry("1:1", &group("G10000020", "Antragsteller", "", &entry("1:1", &address("")))),
+        entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &address("")))),
+    ]
+    .concat();
+    let (imported, form) = import_and_check(&xdf3(&inner), &Library::default(), "rust names");
+    assert_eq!(imported.report.shared_types, 1, "{}", imported.source);
+    assert!(imported.source.contains("\ngroup Anschrift_2 \"Anschrift\" {\n"), "{}", imported.source);
+    assert!(imported.source.contains("  group anschrift \"Anschrift\" required {\n"), "{}", imported.source);
+    assert_eq!(form.group_types.keys().collect::<Vec<_>>(), ["Anschrift_2"]);
+}
