@@ -572,14 +572,22 @@ impl<'a> Printer<'a> {
         let inside = share::inner_paths(self.plan, index);
         loop {
             let name = self.list_names.claim(base.clone());
-            let rust: Vec<String> = std::iter::once(share::rust_name(&[name.as_str()]))
-                .chain(inside.iter().map(|path| {
+            // The name itself first: a scope resumes its suffixes, so skipping taken names
+            // costs one look-up each, however many there are.
+            let own = share::rust_name(&[name.as_str()]);
+            if self.rust_taken.contains(&own) {
+                continue;
+            }
+            let rust: Vec<String> = inside
+                .iter()
+                .map(|path| {
                     let mut parts = vec![name.as_str()];
                     parts.extend(path.iter().map(String::as_str));
                     share::rust_name(&parts)
-                }))
+                })
                 .collect();
             if rust.iter().all(|r| !self.rust_taken.contains(r)) {
+                self.rust_taken.insert(own);
                 self.rust_taken.extend(rust);
                 return name;
             }
