@@ -72,7 +72,7 @@ fn import_and_check(xml: &str, library: &Library, what: &str) -> (fim::Imported,
 #[test]
 fn every_sample_imports_checks_clean_and_builds_every_target() {
     let mut table = String::from(
-        "| sample | fields | groups | code lists | of these external | references unresolved | rules translated | rules kept as comments | warnings |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| sample | fields | groups | code lists | of these external | references unresolved | rules translated | rules kept as comments | shared group types | reused groups inline | warnings |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut details = String::new();
     let mut shapes: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
@@ -83,7 +83,7 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
         let report = &imported.report;
         assert!(report.fields > 0 && report.groups > 0, "{name}: {report}");
         table.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             report.fields,
             report.groups,
             report.codelists,
@@ -91,8 +91,13 @@ fn every_sample_imports_checks_clean_and_builds_every_target() {
             report.codelists_unresolved,
             report.rules_translated,
             report.rules,
+            report.shared_types,
+            report.groups_inline.len(),
             report.warnings.len()
         ));
+        for inline in &report.groups_inline {
+            details.push_str(&format!("{name}: reused group printed at each use: {inline}\n"));
+        }
         for (shape, (translated, kept)) in &report.shapes {
             let entry = shapes.entry(*shape).or_insert((0, 0));
             entry.0 += translated;
@@ -1303,4 +1308,194 @@ fn ambiguous_rules_stay_comments_that_name_their_paths() {
     );
     assert!(source.contains("// FIM rule R1000002 1.0.0 \"Regel\" (kept as a comment: an element it names is not exactly one element here; concerns anschrift.wo, anschrift.anschrift_inland.strasse, anschrift.zweite.anschrift_inland.strasse):"), "{source}");
     assert!(source.contains("(kept as a comment: a sentence is not recognised; concerns anschrift.wo, anschrift.bool, anschrift.anschrift_inland, anschrift.zweite.anschrift_inland):"), "{source}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Reused groups: a FIM group used more than once becomes one shared group type.
+
+#[test]
+fn a_reused_group_of_a_real_sample_is_printed_once_as_a_type_with_an_instance_per_use() {
+    // S00000000364 uses G60000000086 "Straßenanschrift" twice (the employer's and the
+    // Ausgabestelle's address).
+    let path = samples().into_iter().find(|p| name_of(p) == "S00000000364V1.0.0_xdf3").expect("the sample");
+    let xml = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(xml.matches("<xdf3:id>G60000000086</xdf3:id>").count(), 2);
+    let (imported, form) = import_and_check(&xml, &library_for(&path), "S00000000364");
+    let source = &imported.source;
+    assert_eq!(source.matches("\ngroup Strassenanschrift \"Straßenanschrift\" {\n").count(), 1, "{source}");
+    assert_eq!(source.matches(": Strassenanschrift \"Straßenanschrift\"").count(), 2, "{source}");
+    // The members are printed once, in the type.
+    assert_eq!(source.matches("field strasse: text \"Straße\" required {").count(), 1, "{source}");
+    assert_eq!(imported.report.shared_types, 1);
+    assert!(imported.report.groups_inline.is_empty(), "{:?}", imported.report.groups_inline);
+    // Groups are counted per use, as before.
+    assert_eq!(imported.report.groups, 3);
+    assert!(form.group_types.contains_key("Strassenanschrift"));
+    let instances: Vec<&ir::Group> = form
+        .items()
+        .flat_map(|item| std::iter::once(item).chain(children(item)))
+        .filter_map(|item| match item {
+            ir::Item::Group(g) if g.of.as_deref() == Some("Strassenanschrift") => Some(g),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(instances.len(), 2);
+    for instance in instances {
+        // Each use keeps its FIM id (the export writes it) and the type's members.
+        assert_eq!(instance.fim.as_ref().map(|f| f.id.as_str()), Some("G60000000086"));
+        assert_eq!(instance.items.len(), 5);
+    }
+}
+
+fn children(item: &ir::Item) -> Vec<&ir::Item> {
+    match item {
+        ir::Item::Group(g) => g.items.iter().flat_map(|i| std::iter::once(i).chain(children(i))).collect(),
+        ir::Item::Repeat(r) => r.items.iter().flat_map(|i| std::iter::once(i).chain(children(i))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The group G10000010 (a yes/no field and a text field), with `rules` in it.
+fn address(rules: &str) -> String {
+    let members = [
+        entry("1:1", &field("F10000011", "Postfach vorhanden", "bool", "")),
+        entry("0:1", &field("F10000012", "Postfach", "text", "")),
+    ]
+    .concat();
+    group("G10000010", "Anschrift", rules, &members)
+}
+
+const POSTFACH_RULE: &str = "WENN Datenfeld F10000011 \"Postfach vorhanden\" = JA, DANN aktiviere Datenfeld F10000012 \"Postfach\".\nWENN Datenfeld F10000011 \"Postfach vorhanden\" = NEIN, DANN deaktiviere Datenfeld F10000012 \"Postfach\".";
+
+#[test]
+fn a_reused_group_whose_translated_rule_stays_inside_it_is_shared_with_its_condition() {
+    let inner = [
+        entry(
+            "1:1",
+            &group("G10000020", "Antragsteller", "", &entry("1:1", &address(&regel("R10000001", POSTFACH_RULE)))),
+        ),
+        entry("0:3", &address(&regel("R10000001", POSTFACH_RULE))),
+    ]
+    .concat();
+    let (source, report, validate) = rule_form(&inner);
+    assert_eq!(report.shared_types, 1, "{source}");
+    assert_eq!(source.matches("visible when postfach_vorhanden == true").count(), 1, "{source}");
+    assert!(source.contains("\ngroup Anschrift \"Anschrift\" {\n"), "{source}");
+    assert!(source.contains("    group anschrift: Anschrift \"Anschrift\" required {\n"), "{source}");
+    assert!(source.contains("  repeat anschrift: Anschrift \"Anschrift\" 0..3 {\n"), "{source}");
+    // The rule is counted per use, as it applies at each.
+    assert_eq!((report.rules_translated, report.rules), (2, 0));
+    // The condition holds at every use.
+    let hidden = serde_json::json!({"postfach_vorhanden": false, "postfach": "12 34"});
+    assert_eq!(
+        validate(serde_json::json!({"antragsteller": {"anschrift": hidden}, "anschrift": [hidden]})),
+        pairs(&[("/antragsteller/anschrift/postfach", "hidden"), ("/anschrift/0/postfach", "hidden")])
+    );
+}
+
+#[test]
+fn a_reused_group_whose_translated_rule_refers_outside_it_stays_inline() {
+    // The rule belongs to the enclosing group and switches a field inside one use of the
+    // reused group by a field outside it: a group type cannot refer outside itself.
+    let rule = "WENN Datenfeld F10000021 \"Vertretung\" = JA, DANN aktiviere Datenfeld F10000012 \"Postfach\".\nWENN Datenfeld F10000021 \"Vertretung\" = NEIN, DANN deaktiviere Datenfeld F10000012 \"Postfach\".";
+    let members = [entry("1:1", &field("F10000021", "Vertretung", "bool", "")), entry("1:1", &address(""))].concat();
+    let inner = [
+        entry("1:1", &group("G10000020", "Antragsteller", &regel("R10000002", rule), &members)),
+        entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &address("")))),
+    ]
+    .concat();
+    let (source, report, validate) = rule_form(&inner);
+    assert_eq!(report.shared_types, 0, "{source}");
+    assert_eq!(
+        report.groups_inline,
+        vec!["G10000010 (2 uses): a translated rule inside it refers to an element outside it".to_string()]
+    );
+    assert!(!source.contains("\ngroup Anschrift"), "{source}");
+    assert_eq!(source.matches("group anschrift \"Anschrift\" required {").count(), 2, "{source}");
+    assert!(source.contains("visible when vertretung == true"), "{source}");
+    assert_eq!(report.rules_translated, 1);
+    let anschrift = serde_json::json!({"postfach_vorhanden": true, "postfach": "12 34"});
+    assert_eq!(
+        validate(serde_json::json!({
+            "antragsteller": {"vertretung": false, "anschrift": anschrift},
+            "vertreter": {"anschrift": anschrift}
+        })),
+        pairs(&[("/antragsteller/anschrift/postfach", "hidden")])
+    );
+}
+
+#[test]
+fn a_reused_group_that_differs_between_its_uses_or_holds_a_rule_stays_inline() {
+    // The same id and version, but one use holds a translated rule the other does not have.
+    let differs = [
+        entry(
+            "1:1",
+            &group("G10000020", "Antragsteller", "", &entry("1:1", &address(&regel("R10000001", POSTFACH_RULE)))),
+        ),
+        entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &address("")))),
+    ]
+    .concat();
+    let (source, report, _) = rule_form(&differs);
+    assert_eq!(report.shared_types, 0, "{source}");
+    assert_eq!(report.groups_inline.len(), 1);
+    assert!(report.groups_inline[0].contains("differs between its uses"), "{:?}", report.groups_inline);
+    // A choice group prints a rule, which stays inline.
+    let choice = [
+        entry("1:1", &field("F10000001", "Telefon", "text", "")),
+        entry("1:1", &field("F10000002", "E-Mail", "text", "")),
+    ]
+    .concat();
+    let kontakt = group("G10000040", "Kontakt", "", &choice)
+        .replace("</xdf:bezeichnungEingabe>", "</xdf:bezeichnungEingabe><xdf:art><code>X</code></xdf:art>");
+    let with_rule = [
+        entry("1:1", &group("G10000020", "Antragsteller", "", &entry("1:1", &kontakt))),
+        entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &kontakt))),
+    ]
+    .concat();
+    let (source, report, _) = rule_form(&with_rule);
+    assert_eq!(report.shared_types, 0, "{source}");
+    assert!(report.groups_inline[0].contains("holds a rule"), "{:?}", report.groups_inline);
+    assert_eq!(source.matches("rule kontakt_genau_eins").count(), 2, "{source}");
+}
+
+#[test]
+fn reused_groups_nest_and_survive_export_and_import() {
+    // G10000020 holds the reused G10000010 and is itself used twice.
+    let antragsteller = group(
+        "G10000020",
+        "Person",
+        "",
+        &[entry("1:1", &field("F10000022", "Name", "text", "")), entry("1:1", &address(""))].concat(),
+    );
+    let inner = [entry("1:1", &antragsteller), entry("0:1", &antragsteller), entry("1:1", &address(""))].concat();
+    let (imported, form) = import_and_check(&xdf3(&inner), &Library::default(), "nested");
+    assert_eq!(imported.report.shared_types, 2, "{}", imported.source);
+    assert!(imported.source.contains("\ngroup Person \"Person\" {\n"), "{}", imported.source);
+    assert!(
+        imported.source.contains("\n  group anschrift: Anschrift \"Anschrift\" required {\n"),
+        "{}",
+        imported.source
+    );
+    let exported = emit::xdf3::document(&form);
+    let (again, form_again) = import_and_check(&exported, &Library::default(), "nested again");
+    assert_eq!(again.report.shared_types, 2, "{}", again.source);
+    assert_eq!(form_again, form, "import → export → import changed the IR");
+}
+
+#[test]
+fn a_group_type_is_never_named_like_a_rust_type_of_the_form() {
+    // The form has its own group `anschrift` (Rust type `Anschrift`), so the type of the reused
+    // address group must take another name, or the checker would reject the collision.
+    let own = group("G10000050", "Anschrift", "", &entry("1:1", &field("F10000051", "Zeile", "text", "")));
+    let inner = [
+        entry("1:1", &own),
+        entry("1:1", &group("G10000020", "Antragsteller", "", &entry("1:1", &address("")))),
+        entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &address("")))),
+    ]
+    .concat();
+    let (imported, form) = import_and_check(&xdf3(&inner), &Library::default(), "rust names");
+    assert_eq!(imported.report.shared_types, 1, "{}", imported.source);
+    assert!(imported.source.contains("\ngroup Anschrift_2 \"Anschrift\" {\n"), "{}", imported.source);
+    assert!(imported.source.contains("  group anschrift \"Anschrift\" required {\n"), "{}", imported.source);
+    assert_eq!(form.group_types.keys().collect::<Vec<_>>(), ["Anschrift_2"]);
 }

@@ -4,7 +4,8 @@
 //! `guard` bounds group nesting first, `read` turns the XML into the neutral `model`,
 //! `print` makes every Formwerk decision and writes it with `source` (the only way text
 //! reaches the `.form` source, escaped), `names` derives identifiers from labels,
-//! `codelist` reads genericode, `report` counts.
+//! `codelist` reads genericode, `share` decides which groups used more than once become one
+//! shared group type, `report` counts.
 //! Import never fails on content: what cannot be carried over becomes a comment in the
 //! source and a warning. It fails only when the file is not an XDatenfelder 2.0 or 3.0.0
 //! Stammdatenschema (XDF 1.0 gets its own "unsupported version" error) or nests groups
@@ -25,6 +26,7 @@ mod print;
 mod read;
 mod report;
 mod rules;
+mod share;
 mod source;
 
 use std::fmt;

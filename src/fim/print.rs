@@ -16,6 +16,7 @@ use super::model::*;
 use super::names::{self, Scope};
 use super::plan::Plan;
 use super::rules::{self, Check, Cond, Decision, Decisions, Domain, Outcome, Require, Value};
+use super::share::{self, Key};
 use super::source::{self, Comment, Line, Literal, Name, Source};
 use super::{Report, Warnings};
 
@@ -31,20 +32,55 @@ pub struct Printed {
     pub form_name: String,
 }
 
-/// Prints the whole file: a header comment, the code lists, then the form.
+/// Prints the whole file: a header comment, the code lists and shared group types, then the form.
+///
+/// A file with a group used more than once is printed twice: first everything inline, which
+/// records what each use of such a group prints inside it, then, with the groups that can be
+/// shared decided ([`share`]), the source itself. Warnings and counts come from the first pass
+/// (per use, as the file has them).
 pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report: &mut Report) -> Printed {
     let plan = Plan::new(schema);
-    let decisions = rules::decide(schema, &plan, library);
+    let reused = share::reused(&plan);
     let mut printer = Printer::new(library, &plan, warnings, report);
+    printer.decisions = rules::decide(schema, &plan, library);
+    printer.candidates = reused.values().flatten().copied().collect();
+    printer.record = !reused.is_empty();
+    form(&mut printer, schema);
+    if reused.is_empty() {
+        return assemble(schema, printer);
+    }
+    let bodies = std::mem::take(&mut printer.bodies);
+    let decisions = std::mem::take(&mut printer.decisions);
+    drop(printer);
+    let sharing = share::decide(&plan, &decisions, &reused, &bodies);
+    report.groups_inline = sharing
+        .inline
+        .iter()
+        .map(|((id, version), uses, why)| {
+            let version = version.as_deref().map(|v| format!(" {}", subject(v))).unwrap_or_default();
+            format!("{}{version} ({uses} uses): {why}", subject(id))
+        })
+        .collect();
+    let mut scratch_warnings = Warnings::new();
+    let mut scratch_report = Report::default();
+    let mut printer = Printer::new(library, &plan, &mut scratch_warnings, &mut scratch_report);
     printer.decisions = decisions;
-    let title = schema.title.clone().unwrap_or_else(|| schema.name.clone());
-    let title = one_line(if title.is_empty() { &schema.ident.id } else { &title });
-    let form_name = form_name(&schema.ident.id, &title);
+    printer.rust_taken = share::rust_names(&plan, &sharing.shared);
+    printer.shared = sharing.shared.into_iter().map(|key| (key, None)).collect();
+    form(&mut printer, schema);
+    let shared_types = printer.types.len();
+    let printed = assemble(schema, printer);
+    report.shared_types = shared_types;
+    printed
+}
+
+/// Prints the form's statements and elements into `printer.out`.
+fn form(printer: &mut Printer, schema: &Schema) {
     let version = schema.ident.version.clone().filter(|v| is_version(v));
     if schema.ident.version.is_some() && version.is_none() {
         printer.warn(&schema.ident.id, "the schema version is not `1.2.3`; the form gets version \"1.0.0\"".into());
     }
-
+    let title = title(schema);
     printer.out.line(Line::new("title").string(&title));
     if let Some(description) = schema.description.as_deref().map(paragraphs).filter(|d| !d.is_empty()) {
         printer.out.line(Line::new("description").string(&description));
@@ -71,7 +107,16 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     for child in &schema.children {
         printer.child(child, false);
     }
+}
 
+fn title(schema: &Schema) -> String {
+    let title = schema.title.clone().unwrap_or_else(|| schema.name.clone());
+    one_line(if title.is_empty() { &schema.ident.id } else { &title })
+}
+
+/// The file: header comment, code lists, shared group types, the form.
+fn assemble(schema: &Schema, printer: Printer) -> Printed {
+    let form_name = form_name(&schema.ident.id, &title(schema));
     let mut out = Source::new();
     let header = Comment::new("Imported from FIM XDatenfelder ").words(schema.xdf.label()).words(": Stammdatenschema ");
     let header = if schema.ident.id.is_empty() { header } else { id(header, &schema.ident.id).words(" ") };
@@ -86,6 +131,15 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     out.blank();
     for list in &printer.lists {
         out.append(list);
+        out.blank();
+    }
+    if !printer.types.is_empty() {
+        out.comment(Comment::new(
+            "FIM groups used more than once, printed once as a group type; each use is an instance below.",
+        ));
+    }
+    for ty in &printer.types {
+        out.append(ty);
         out.blank();
     }
     out.open(Line::new("form").name(&form_name));
@@ -160,6 +214,23 @@ struct Printer<'a> {
     unresolved: std::collections::BTreeSet<String>,
     rule_names: Scope,
     out: Source,
+    /// First pass: the occurrences of groups used more than once, and what each printed inside it.
+    candidates: std::collections::BTreeSet<usize>,
+    record: bool,
+    bodies: BTreeMap<usize, share::Body>,
+    /// `rule` statements printed so far (so that a body knows whether it holds one).
+    rules_printed: usize,
+    /// Second pass: the groups printed as a shared type, with the type's name once printed.
+    shared: BTreeMap<Key, Option<Name>>,
+    /// Printed group types, in the order they were completed (inner types first).
+    types: Vec<Source>,
+    /// Rust type names (as the Rust backend derives them) that a group type's name, and the
+    /// groups inside it, must not take: those of every group and repeat of the form, of the
+    /// code lists and of the types named so far (the checker rejects a collision).
+    rust_taken: std::collections::BTreeSet<String>,
+    /// The group whose body is printed as a type's (paths in comments are from it, rule
+    /// names are its own).
+    type_root: Option<usize>,
     /// Library lists read (codes copied and compared), for the test that this happens once per list.
     #[cfg(test)]
     lists_read: usize,
@@ -199,6 +270,14 @@ impl<'a> Printer<'a> {
             unresolved: std::collections::BTreeSet::new(),
             rule_names: Scope::default(),
             out: Source::new(),
+            candidates: std::collections::BTreeSet::new(),
+            record: false,
+            bodies: BTreeMap::new(),
+            rules_printed: 0,
+            shared: BTreeMap::new(),
+            types: Vec::new(),
+            rust_taken: std::collections::BTreeSet::new(),
+            type_root: None,
             #[cfg(test)]
             lists_read: 0,
         }
@@ -285,7 +364,14 @@ impl<'a> Printer<'a> {
             if k > 0 {
                 comment = comment.words(", ");
             }
-            for (j, part) in self.plan.chain(*node).into_iter().enumerate() {
+            let mut chain = self.plan.chain(*node);
+            // Inside a group type, from the type.
+            if let Some(at) =
+                self.type_root.and_then(|root| chain.iter().position(|c| *c == root)).filter(|at| at + 1 < chain.len())
+            {
+                chain.drain(..=at);
+            }
+            for (j, part) in chain.into_iter().enumerate() {
                 if j > 0 {
                     comment = comment.words(".");
                 }
@@ -336,6 +422,7 @@ impl<'a> Printer<'a> {
             Check::AtLeastOneTrue => format!("Bitte wählen Sie mindestens eines aus: {}.", labels.join(", ")),
             Check::ExactlyOne => format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")),
         };
+        self.rules_printed += 1;
         self.out.open(Line::new("rule").name(&name));
         self.out.line(line);
         self.out.line(Line::new("message").string(&message));
@@ -406,15 +493,47 @@ impl<'a> Printer<'a> {
         let differs = (original.min >= 1) != printed_required
             || (original.min == 0 && group.children.iter().any(|c| c.multiplicity.min >= 1));
         let fim_multiplicity = (original.is_single() && differs).then_some(original);
-        if multiplicity.is_single() {
-            let head = Line::new("group").name(&name).template(&label);
-            self.out.open(match self.requirement(index, multiplicity.min >= 1) {
-                Some(true) => head.word("required"),
-                Some(false) => head.word("optional"),
-                None => head,
-            });
-        } else {
-            self.open_repeat(&name, &label, multiplicity);
+        let shared = share::key(self.plan, index).filter(|key| self.shared.contains_key(key));
+        let ty = shared.map(|key| match self.shared[&key].clone() {
+            Some(ty) => {
+                // The type is printed: skip the members of this use.
+                self.next = self.plan.nodes[index].end;
+                ty
+            }
+            None => {
+                let ty = self.type_name(group, index);
+                self.shared.insert(key, Some(ty.clone()));
+                self.type_def(group, index, &name, &ty, &label);
+                ty
+            }
+        });
+        let flag = self.requirement(index, multiplicity.min >= 1);
+        match (&ty, multiplicity.is_single()) {
+            (None, true) => {
+                let head = Line::new("group").name(&name).template(&label);
+                self.out.open(match flag {
+                    Some(true) => head.word("required"),
+                    Some(false) => head.word("optional"),
+                    None => head,
+                });
+            }
+            (None, false) => self.open_repeat(&name, &label, multiplicity),
+            (Some(ty), true) => {
+                let head = Line::new("group").name(&name).glue(":").name(ty).template(&label);
+                self.out.open(match flag {
+                    Some(true) => head.word("required"),
+                    Some(false) => head.word("optional"),
+                    None => head,
+                });
+            }
+            (Some(ty), false) => self.out.open(
+                Line::new("repeat")
+                    .name(&name)
+                    .glue(":")
+                    .name(ty)
+                    .template(&label)
+                    .range(Some(multiplicity.min.into()), multiplicity.max.map(u64::from)),
+            ),
         }
         if let Some(hint) = group.hint.as_deref().map(paragraphs).filter(|h| !h.is_empty()) {
             self.out.line(Line::new("hint").template(&hint));
@@ -431,6 +550,70 @@ impl<'a> Printer<'a> {
             },
         );
         self.decided(index);
+        if ty.is_none() {
+            let root = self.candidates.contains(&index).then_some(index);
+            let start = self.out.len();
+            let rules_before = self.rules_printed;
+            self.body(group, index, &name, root);
+            if self.record && root.is_some() {
+                let body = share::Body { text: self.out.since(start), has_rule: self.rules_printed > rules_before };
+                self.bodies.insert(index, body);
+            }
+        }
+        self.out.close();
+        Some(name)
+    }
+
+    /// The name of a group type: from the group's label (or technical name), unique among the
+    /// file's types and code lists, and such that neither it nor a group inside it becomes a
+    /// Rust type that something else of the form already is.
+    fn type_name(&mut self, group: &GroupDef, index: usize) -> Name {
+        let base = names::camel(&one_line(names::naming_text(&group.label, &group.name)), "Gruppe");
+        let inside = share::inner_paths(self.plan, index);
+        loop {
+            let name = self.list_names.claim(base.clone());
+            // The name itself first: a scope resumes its suffixes, so skipping taken names
+            // costs one look-up each, however many there are.
+            let own = share::rust_name(&[name.as_str()]);
+            if self.rust_taken.contains(&own) {
+                continue;
+            }
+            let rust: Vec<String> = inside
+                .iter()
+                .map(|path| {
+                    let mut parts = vec![name.as_str()];
+                    parts.extend(path.iter().map(String::as_str));
+                    share::rust_name(&parts)
+                })
+                .collect();
+            if rust.iter().all(|r| !self.rust_taken.contains(r)) {
+                self.rust_taken.insert(own);
+                self.rust_taken.extend(rust);
+                return name;
+            }
+        }
+    }
+
+    /// The shared type of a group used more than once, printed from its first use.
+    fn type_def(&mut self, group: &GroupDef, index: usize, name: &Name, ty: &Name, label: &str) {
+        let outer = std::mem::take(&mut self.out);
+        let original = self.original;
+        self.out.open(Line::new("group").name(ty).template(label));
+        self.body(group, index, name, Some(index));
+        self.out.close();
+        self.original = original;
+        let def = std::mem::replace(&mut self.out, outer);
+        self.types.push(def);
+    }
+
+    /// What a group prints inside it after its own statements: its rules, members and choice
+    /// rule. With `root`, as the body of a group type (rule names of its own, paths from it).
+    fn body(&mut self, group: &GroupDef, index: usize, name: &Name, root: Option<usize>) {
+        let saved_root = self.type_root;
+        let saved_rules = root.map(|root| {
+            self.type_root = Some(root);
+            std::mem::take(&mut self.rule_names)
+        });
         for (position, rule) in group.rules.iter().enumerate() {
             self.rule_comment(rule, Some(index), position);
         }
@@ -442,10 +625,17 @@ impl<'a> Printer<'a> {
             }
         }
         if group.choice {
-            self.choice_rule(&name, &members);
+            // Inside a type, the rule is named after the group, not after one of its uses.
+            let base = match root {
+                Some(_) => names::snake(&one_line(names::naming_text(&group.label, &group.name)), "gruppe"),
+                None => name.clone(),
+            };
+            self.choice_rule(name, &base, &members);
         }
-        self.out.close();
-        Some(name)
+        self.type_root = saved_root;
+        if let Some(rules) = saved_rules {
+            self.rule_names = rules;
+        }
     }
 
     /// An "Auswahlgruppe": exactly one of the members is given.
@@ -460,7 +650,7 @@ impl<'a> Printer<'a> {
         self.out.line(Line::new("item").string(label));
     }
 
-    fn choice_rule(&mut self, group: &Name, members: &[(Option<Name>, String)]) {
+    fn choice_rule(&mut self, group: &Name, base: &Name, members: &[(Option<Name>, String)]) {
         let names: Vec<&Name> = members.iter().filter_map(|(n, _)| n.as_ref()).collect();
         if names.len() < 2 {
             self.warn(
@@ -500,9 +690,10 @@ impl<'a> Printer<'a> {
             check = check.glue(")");
         }
         let labels: Vec<String> = members.iter().map(|(_, l)| format!("„{l}“")).collect();
-        let rule = self.rule_names.claim(group.suffixed("genau_eins"));
+        let rule = self.rule_names.claim(base.suffixed("genau_eins"));
         self.out.blank();
         self.out.comment(Comment::new("FIM choice group (Auswahlgruppe): exactly one of these is given."));
+        self.rules_printed += 1;
         self.out.open(Line::new("rule").name(&rule));
         self.out.line(check);
         self.out.line(
@@ -853,6 +1044,7 @@ impl<'a> Printer<'a> {
             None => {
                 let base = short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
                 let name = self.list_names.claim(names::camel(base, "Liste"));
+                self.rust_taken.insert(share::rust_name(&[name.as_str()]));
                 self.list_keys.insert(key, name.clone());
                 self.report.codelists += 1;
                 let mut list = Source::new();
@@ -899,6 +1091,7 @@ impl<'a> Printer<'a> {
         }
         let base = list.short_name.as_deref().filter(|s| !s.is_empty()).unwrap_or(label);
         let name = self.list_names.claim(names::camel(base, "Liste"));
+        self.rust_taken.insert(share::rust_name(&[name.as_str()]));
         self.list_keys.insert(key, name.clone());
         self.report.codelists += 1;
         self.report.codelists_external += 1;

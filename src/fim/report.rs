@@ -24,6 +24,10 @@ pub struct Report {
     pub rules_translated: usize,
     /// Per shape (`wenn-dann`, …, `other`): rules translated and kept.
     pub shapes: BTreeMap<&'static str, (usize, usize)>,
+    /// FIM groups used more than once that are printed once, as a shared group type.
+    pub shared_types: usize,
+    /// FIM groups used more than once that are printed at each use: id, uses and why.
+    pub groups_inline: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -62,6 +66,12 @@ impl fmt::Display for Report {
         }
         for (shape, (translated, kept)) in &self.shapes {
             writeln!(f, "  rules of shape {shape}: {translated} translated, {kept} kept as comments")?;
+        }
+        if self.shared_types > 0 {
+            writeln!(f, "  {} groups used more than once printed as a shared group type", self.shared_types)?;
+        }
+        for group in &self.groups_inline {
+            writeln!(f, "  group used more than once, printed at each use: {group}")?;
         }
         for warning in &self.warnings {
             writeln!(f, "  warning: {warning}")?;

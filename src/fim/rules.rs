@@ -81,6 +81,8 @@ pub struct Cond {
     pub path: Vec<Name>,
     pub domain: Domain,
     pub values: BTreeSet<Value>,
+    /// The occurrence it tests (so that sharing a group can tell whether it looks outside).
+    pub controller: usize,
 }
 
 /// Whether an element is required.
@@ -565,17 +567,17 @@ fn when_then(plan: &Plan, library: &Library, owner: Option<usize>, tokens: &[Tok
             match &visible {
                 Some(v) if *v == require => Require::Always,
                 Some(v) if v.is_superset(&require) => {
-                    Require::When(Cond { path: Vec::new(), domain: domain.clone(), values: require })
+                    Require::When(Cond { path: Vec::new(), domain: domain.clone(), values: require, controller })
                 }
                 Some(_) => return Err("it requires the element where it is not shown"),
                 None if require == all => Require::Always,
-                None => Require::When(Cond { path: Vec::new(), domain: domain.clone(), values: require }),
+                None => Require::When(Cond { path: Vec::new(), domain: domain.clone(), values: require, controller }),
             }
         };
         let path = plan
             .path_from(node.parent, controller)
             .ok_or("the tested element is inside a repeat or hidden by another name")?;
-        let visible = visible.map(|values| Cond { path: path.clone(), domain: domain.clone(), values });
+        let visible = visible.map(|values| Cond { path: path.clone(), domain: domain.clone(), values, controller });
         let required = match required {
             Require::When(cond) => Require::When(Cond { path, ..cond }),
             other => other,

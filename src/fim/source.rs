@@ -310,6 +310,22 @@ impl Source {
         }
     }
 
+    /// The length of the text so far, to read what is printed after it with [`Source::since`].
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// What was printed after `start`, each line without its indentation, so that text
+    /// printed at different depths compares equal.
+    pub fn since(&self, start: usize) -> String {
+        let mut text = String::new();
+        for line in self.out[start..].lines() {
+            text.push_str(line.trim_start());
+            text.push('\n');
+        }
+        text
+    }
+
     pub fn finish(self) -> String {
         self.out
     }
