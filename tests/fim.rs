@@ -1425,7 +1425,7 @@ fn a_reused_group_whose_translated_rule_refers_outside_it_stays_inline() {
 }
 
 #[test]
-fn a_reused_group_that_differs_between_its_uses_or_holds_a_rule_stays_inline() {
+fn a_reused_group_that_differs_between_its_uses_stays_inline_and_one_with_a_rule_is_shared() {
     // The same id and version, but one use holds a translated rule the other does not have.
     let differs = [
         entry(
@@ -1439,7 +1439,7 @@ fn a_reused_group_that_differs_between_its_uses_or_holds_a_rule_stays_inline() {
     assert_eq!(report.shared_types, 0, "{source}");
     assert_eq!(report.groups_inline.len(), 1);
     assert!(report.groups_inline[0].contains("differs between its uses"), "{:?}", report.groups_inline);
-    // A choice group prints a rule, which stays inline.
+    // A choice group prints a rule, which the type holds once and checks in every instance.
     let choice = [
         entry("1:1", &field("F10000001", "Telefon", "text", "")),
         entry("1:1", &field("F10000002", "E-Mail", "text", "")),
@@ -1452,10 +1452,15 @@ fn a_reused_group_that_differs_between_its_uses_or_holds_a_rule_stays_inline() {
         entry("1:1", &group("G10000030", "Vertreter", "", &entry("1:1", &kontakt))),
     ]
     .concat();
-    let (source, report, _) = rule_form(&with_rule);
-    assert_eq!(report.shared_types, 0, "{source}");
-    assert!(report.groups_inline[0].contains("holds a rule"), "{:?}", report.groups_inline);
-    assert_eq!(source.matches("rule kontakt_genau_eins").count(), 2, "{source}");
+    let (source, report, validate) = rule_form(&with_rule);
+    assert_eq!(report.shared_types, 1, "{source}");
+    assert!(report.groups_inline.is_empty(), "{:?}", report.groups_inline);
+    assert_eq!(source.matches("rule kontakt_genau_eins").count(), 1, "{source}");
+    // Both instances are checked by the type's rule: two answers are one too many in each.
+    let both = serde_json::json!({"telefon": "1", "e_mail": "a@b.de"});
+    let violations = validate(serde_json::json!({"antragsteller": {"kontakt": both}, "vertreter": {"kontakt": both}}));
+    let rules: Vec<&(String, String)> = violations.iter().filter(|(_, code)| code.starts_with("rule:")).collect();
+    assert_eq!(rules.len(), 2, "{violations:?}\n{source}");
 }
 
 #[test]

@@ -218,8 +218,6 @@ struct Printer<'a> {
     candidates: std::collections::BTreeSet<usize>,
     record: bool,
     bodies: BTreeMap<usize, share::Body>,
-    /// `rule` statements printed so far (so that a body knows whether it holds one).
-    rules_printed: usize,
     /// Second pass: the groups printed as a shared type, with the type's name once printed.
     shared: BTreeMap<Key, Option<Name>>,
     /// Printed group types, in the order they were completed (inner types first).
@@ -273,7 +271,6 @@ impl<'a> Printer<'a> {
             candidates: std::collections::BTreeSet::new(),
             record: false,
             bodies: BTreeMap::new(),
-            rules_printed: 0,
             shared: BTreeMap::new(),
             types: Vec::new(),
             rust_taken: std::collections::BTreeSet::new(),
@@ -422,7 +419,6 @@ impl<'a> Printer<'a> {
             Check::AtLeastOneTrue => format!("Bitte wählen Sie mindestens eines aus: {}.", labels.join(", ")),
             Check::ExactlyOne => format!("Bitte machen Sie genau eine dieser Angaben: {}.", labels.join(", ")),
         };
-        self.rules_printed += 1;
         self.out.open(Line::new("rule").name(&name));
         self.out.line(line);
         self.out.line(Line::new("message").string(&message));
@@ -553,10 +549,9 @@ impl<'a> Printer<'a> {
         if ty.is_none() {
             let root = self.candidates.contains(&index).then_some(index);
             let start = self.out.len();
-            let rules_before = self.rules_printed;
             self.body(group, index, &name, root);
             if self.record && root.is_some() {
-                let body = share::Body { text: self.out.since(start), has_rule: self.rules_printed > rules_before };
+                let body = share::Body { text: self.out.since(start) };
                 self.bodies.insert(index, body);
             }
         }
@@ -693,7 +688,6 @@ impl<'a> Printer<'a> {
         let rule = self.rule_names.claim(base.suffixed("genau_eins"));
         self.out.blank();
         self.out.comment(Comment::new("FIM choice group (Auswahlgruppe): exactly one of these is given."));
-        self.rules_printed += 1;
         self.out.open(Line::new("rule").name(&rule));
         self.out.line(check);
         self.out.line(

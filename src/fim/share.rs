@@ -41,8 +41,6 @@ pub fn reused(plan: &Plan) -> BTreeMap<Key, Vec<usize>> {
 pub struct Body {
     /// The text, each line without its indentation.
     pub text: String,
-    /// Whether it holds a `rule` statement (a translated FIM rule or a choice group's rule).
-    pub has_rule: bool,
 }
 
 /// The outcome for the groups used more than once.
@@ -110,14 +108,6 @@ fn why_inline(
     };
     if uses.iter().any(|u| bodies.get(u).map(|b| &b.text) != Some(&first.text)) {
         return Some("what is printed inside it differs between its uses (translated rules or code lists)");
-    }
-    // The checker checks each group type of a file on its own as well, and there a rule of one
-    // type is also resolved against the types checked after it (`check::lower::definitions`
-    // keeps its pending rules), so a type with a rule would not check clean.
-    if first.has_rule {
-        return Some(
-            "it holds a rule (a translated FIM rule or a choice group), which a group type cannot hold cleanly yet",
-        );
     }
     None
 }

@@ -221,7 +221,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
             self.resolve_expressions(&mut pages);
             instances.extend(pages.drain(..).flat_map(|page| page.items));
+            // Each type is resolved on its own: its rules must not meet the next type's tree.
             self.pending.clear();
+            self.rules.clear();
         }
         collide::check_definitions(&instances, &own_types, &own_codelists, &self.spans, &mut self.diagnostics);
         self.diagnostics
