@@ -240,3 +240,19 @@ fn external(
     list.external = Some(ir::ExternalCodeList { file: entry.file.clone(), sha256: entry.sha256.clone() });
     list
 }
+
+/// `code` is not a code of `list` (whose codes are `codes`): the help names the code whose label
+/// was written, the closest code, or the first codes of the list.
+pub fn unknown_code(list: &str, codes: &[ir::Code], code: &str, span: crate::source::Span) -> Diagnostic {
+    let by_label = codes.iter().find(|c| c.label.values().any(|l| l.eq_ignore_ascii_case(code)));
+    let help = match (by_label, closest(code, codes.iter().map(|c| c.code.as_str()))) {
+        (Some(entry), _) => format!("\"{code}\" is a label; its code is \"{}\"", entry.code),
+        (None, Some(suggestion)) => format!("did you mean \"{suggestion}\"?"),
+        (None, None) => {
+            let list_codes: Vec<String> = codes.iter().take(8).map(|c| format!("\"{}\"", c.code)).collect();
+            format!("the codes of `{list}` are {}{}", list_codes.join(", "), if codes.len() > 8 { ", …" } else { "" })
+        }
+    };
+    Diagnostic::new(Code::UnknownCode, format!("\"{code}\" is not a code of `{list}`"), span, "unknown code")
+        .with_help(help)
+}

@@ -568,28 +568,7 @@ impl<'t> Lowerer<'t, '_> {
         if codes.iter().any(|c| c.code == code) {
             return Some(Typed { expr: ir::Expr::Literal { value: Literal::Code(code.to_string()) }, ..literal });
         }
-        let by_label = codes.iter().find(|c| c.label.values().any(|l| l.eq_ignore_ascii_case(code)));
-        let help = match (by_label, closest(code, codes.iter().map(|c| c.code.as_str()))) {
-            (Some(entry), _) => format!("\"{code}\" is a label; its code is \"{}\"", entry.code),
-            (None, Some(suggestion)) => format!("did you mean \"{suggestion}\"?"),
-            (None, None) => {
-                let list_codes: Vec<String> = codes.iter().take(8).map(|c| format!("\"{}\"", c.code)).collect();
-                format!(
-                    "the codes of `{list}` are {}{}",
-                    list_codes.join(", "),
-                    if codes.len() > 8 { ", …" } else { "" }
-                )
-            }
-        };
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::UnknownCode,
-                format!("\"{code}\" is not a code of `{list}`"),
-                literal.span,
-                "unknown code",
-            )
-            .with_help(help),
-        );
+        self.diagnostics.push(crate::check::codelist::unknown_code(list, codes, code, literal.span));
         None
     }
 

@@ -570,7 +570,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
 
     /// `exclusive "…"`: codes of the field's multiple choice, each once.
     fn exclusive(&mut self, codes: &[ast::StringLit], span: Span, ty: &ir::FieldType) -> Vec<String> {
-        let ir::FieldType::MultipleChoice { codelist } = ty else {
+        let ir::FieldType::MultipleChoice { codelist: list } = ty else {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::NotApplicable,
@@ -582,28 +582,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             );
             return Vec::new();
         };
-        let known: Vec<String> = self
-            .codelists
-            .get(codelist)
-            .map(|(_, list)| list.codes.iter().map(|c| c.code.clone()).collect())
-            .unwrap_or_default();
+        let known = self.codelists.get(list).map_or(&[][..], |(_, list)| list.codes.as_slice());
         let mut out: Vec<String> = Vec::new();
         for literal in codes {
-            if !known.contains(&literal.value) {
-                let shown: Vec<String> = known.iter().take(8).map(|c| format!("\"{c}\"")).collect();
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnknownCode,
-                        format!("\"{}\" is not a code of `{codelist}`", literal.value),
-                        literal.span,
-                        "unknown code",
-                    )
-                    .with_help(format!(
-                        "the codes of `{codelist}` are {}{}",
-                        shown.join(", "),
-                        if known.len() > 8 { ", …" } else { "" }
-                    )),
-                );
+            if !known.iter().any(|c| c.code == literal.value) {
+                self.diagnostics.push(codelist::unknown_code(list, known, &literal.value, literal.span));
             } else if out.contains(&literal.value) {
                 self.diagnostics.push(
                     Diagnostic::new(
