@@ -3,6 +3,7 @@
 //! (Kleene), `is set` and `is empty`. Also how a field's value is read as an expression value.
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 use serde_json::Number;
 
@@ -208,17 +209,40 @@ pub fn shift(date: V, amount: i64, unit: DurationUnit) -> V {
 
 /// `unique(repeat, keys…)` over the key tuples of the items: false when two tuples are equal
 /// part by part as `==` compares, true otherwise; a tuple with an unknown part is not compared.
-/// Quadratic in the items, which a repeat's maximum bounds.
+/// `n log n` in the items: a repeat without a maximum takes as many as a submission brings.
 pub fn unique(keys: impl IntoIterator<Item = Vec<V>>) -> V {
-    let keys: Vec<Vec<V>> = keys.into_iter().filter(|key| key.iter().all(|part| *part != V::Unknown)).collect();
-    for (index, key) in keys.iter().enumerate() {
-        for earlier in &keys[..index] {
-            if key.iter().zip(earlier).all(|(a, b)| compare(Cmp::Eq, a, b).is_true()) {
-                return V::Bool(false);
-            }
+    let mut seen = BTreeSet::new();
+    for key in keys {
+        let Some(parts) = key.into_iter().map(KeyPart::of).collect::<Option<Vec<KeyPart>>>() else { continue };
+        if !seen.insert(parts) {
+            return V::Bool(false);
         }
     }
     V::Bool(true)
+}
+
+/// A value as `==` tells values apart, with an order: numbers by value (`1.0` is `1`), texts
+/// exactly, dates by day. Values of different kinds never compare equal, as with `==`.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum KeyPart {
+    Bool(bool),
+    Num(Decimal),
+    Text(String),
+    Date(Date),
+}
+
+impl KeyPart {
+    /// `None` for what `==` never finds equal to anything (unknown, a set of codes), so the
+    /// tuple holding it is not compared.
+    fn of(value: V) -> Option<KeyPart> {
+        match value {
+            V::Bool(b) => Some(KeyPart::Bool(b)),
+            V::Num(n) => Some(KeyPart::Num(n)),
+            V::Text(t) => Some(KeyPart::Text(t)),
+            V::Date(d) => Some(KeyPart::Date(d)),
+            V::Unknown | V::Codes(_) => None,
+        }
+    }
 }
 
 /// `length(text)`: the number of code points.
@@ -404,6 +428,40 @@ mod tests {
         // An item with an absent key part is not compared.
         assert_eq!(unique([vec![text("Ada"), V::Unknown], vec![text("Ada"), V::Unknown]]), V::Bool(true));
         assert_eq!(unique(Vec::<Vec<V>>::new()), V::Bool(true));
+    }
+
+    #[test]
+    fn unique_means_no_two_keys_are_equal_under_equality() {
+        // Against the definition, on every pair of small keys of mixed kinds.
+        let parts = [
+            V::Unknown,
+            V::Bool(true),
+            num(1),
+            number_literal("1.0"),
+            num(2),
+            V::Text("1".to_string()),
+            V::Text("a".to_string()),
+            date("2024-02-29"),
+            V::Codes(vec!["A".to_string()]),
+        ];
+        let keys: Vec<Vec<V>> =
+            parts.iter().flat_map(|a| parts.iter().map(move |b| vec![a.clone(), b.clone()])).collect();
+        for (i, first) in keys.iter().enumerate() {
+            for second in &keys[i..] {
+                let equal = first.iter().zip(second).all(|(a, b)| compare(Cmp::Eq, a, b).is_true());
+                assert_eq!(unique([first.clone(), second.clone()]), V::Bool(!equal), "{first:?} {second:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unique_over_many_items_finds_the_last_duplicate() {
+        // A repeat without a maximum takes what a submission brings: 200,000 distinct keys and
+        // one repeated at the end (a pairwise comparison would take 2·10¹⁰ steps).
+        let mut keys: Vec<Vec<V>> = (0..200_000).map(|n| vec![num(n), V::Text(format!("k{n}"))]).collect();
+        assert_eq!(unique(keys.clone()), V::Bool(true));
+        keys.push(vec![number_literal("17.00"), V::Text("k17".to_string())]);
+        assert_eq!(unique(keys), V::Bool(false));
     }
 
     #[test]
