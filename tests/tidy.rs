@@ -96,3 +96,23 @@ fn the_checker_and_the_code_lists_never_see_the_fim_import() {
         }
     }
 }
+
+/// The `from_json` fuzz target dispatches to each corpus form's generated module by name; a
+/// corpus form missing there makes every fuzz input panic (only `.ci/fuzz` would notice).
+#[test]
+fn the_from_json_fuzz_target_knows_every_corpus_form() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = std::fs::read_to_string(root.join("fuzz/fuzz_targets/from_json.rs")).unwrap();
+    let mut forms: Vec<String> = std::fs::read_dir(root.join("forms"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "form"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    forms.sort();
+    assert!(!forms.is_empty());
+    for form in forms {
+        let arm = format!("\"{form}\" => run!({form},");
+        assert!(target.contains(&arm), "fuzz/fuzz_targets/from_json.rs needs the arm `{arm} …)`");
+    }
+}

@@ -27,6 +27,7 @@ macro_rules! generated {
             "gewerbeanmeldung" => run!(gewerbeanmeldung, $bytes, $value, $today),
             "hundesteuer" => run!(hundesteuer, $bytes, $value, $today),
             "jaegerpruefung" => run!(jaegerpruefung, $bytes, $value, $today),
+            "wohngeld" => run!(wohngeld, $bytes, $value, $today),
             "wohnsitzanmeldung" => run!(wohnsitzanmeldung, $bytes, $value, $today),
             other => panic!("a corpus form without generated code: {other}"),
         }
