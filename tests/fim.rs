@@ -14,6 +14,8 @@ use formwerk::ir;
 
 #[path = "fim/compare.rs"]
 mod compare;
+#[path = "fim/rules.rs"]
+mod rules;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

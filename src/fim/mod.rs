@@ -36,7 +36,7 @@ use roxmltree::{Document, Node};
 pub use codelist::Library;
 pub use guard::MAX_GROUP_DEPTH;
 pub use print::MAX_CHOICE_MEMBERS;
-pub use report::Report;
+pub use report::{Condition, Held, Meaning, Reading, Report};
 
 use model::XdfVersion;
 

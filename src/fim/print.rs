@@ -43,6 +43,7 @@ pub fn file(schema: &Schema, library: &Library, warnings: &mut Warnings, report:
     let reused = share::reused(&plan);
     let mut printer = Printer::new(library, &plan, warnings, report);
     printer.decisions = rules::decide(schema, &plan, library);
+    printer.report.readings = rules::readings(&plan, &printer.decisions);
     printer.candidates = reused.values().flatten().copied().collect();
     printer.record = !reused.is_empty();
     form(&mut printer, schema);
@@ -329,7 +330,7 @@ impl<'a> Printer<'a> {
         };
         let comment = comment.words(" ").quoted(&one_line(&rule.name));
         let (shape, outcome) = match self.decisions.rules.get(&(owner, position)) {
-            Some((shape, outcome)) => (*shape, outcome.clone()),
+            Some((_, shape, outcome)) => (*shape, outcome.clone()),
             None => (rules::Shape::Other, Outcome::Kept("the text is not recognised", Vec::new())),
         };
         let translated = !matches!(outcome, Outcome::Kept(..));
@@ -379,12 +380,12 @@ impl<'a> Printer<'a> {
     }
 
     /// A rule over members of the rule's owner.
-    fn members_rule(&mut self, rule: &RuleDoc, check: Check, members: &[(Vec<Name>, String)]) {
+    fn members_rule(&mut self, rule: &RuleDoc, check: Check, members: &[(Vec<Name>, String, usize)]) {
         let base = Name::new(&format!("fim_{}", rule.ident.id.to_ascii_lowercase()))
             .unwrap_or_else(|| Name::fallback("fim_regel"));
         let name = self.rule_names.claim(base);
         let mut line = Line::new("check");
-        for (i, (chosen, _)) in members.iter().enumerate() {
+        for (i, (chosen, _, _)) in members.iter().enumerate() {
             if i > 0 {
                 line = line.word("or");
             }
@@ -403,7 +404,7 @@ impl<'a> Printer<'a> {
                 }
                 Check::ExactlyOne => {
                     line = line.word("(");
-                    for (j, (path, _)) in members.iter().enumerate() {
+                    for (j, (path, _, _)) in members.iter().enumerate() {
                         if j > 0 {
                             line = line.word("and");
                         }
@@ -413,7 +414,7 @@ impl<'a> Printer<'a> {
                 }
             }
         }
-        let labels: Vec<String> = members.iter().map(|(_, l)| format!("„{l}“")).collect();
+        let labels: Vec<String> = members.iter().map(|(_, l, _)| format!("„{l}“")).collect();
         let message = match check {
             Check::AtLeastOne => format!("Bitte machen Sie mindestens eine dieser Angaben: {}.", labels.join(", ")),
             Check::AtLeastOneTrue => format!("Bitte wählen Sie mindestens eines aus: {}.", labels.join(", ")),

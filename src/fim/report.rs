@@ -28,7 +28,55 @@ pub struct Report {
     pub shared_types: usize,
     /// FIM groups used more than once that are printed at each use: id, uses and why.
     pub groups_inline: Vec<String>,
+    /// What each translated rule means for a submission, as the import read its text.
+    pub readings: Vec<Reading>,
     pub warnings: Vec<String>,
+}
+
+/// What a translated FIM rule means for a submission, as the import read the rule's text: a
+/// check of the built form against FIM (tests/fim.rs) and of the report by a reviewer.
+/// Paths are member names from the form's root; a repeat on the way is an array of objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// The FIM id of the rule.
+    pub rule: String,
+    /// Its shape (`wenn-dann`, `mindestens-eines`, …).
+    pub shape: &'static str,
+    pub meaning: Meaning,
+}
+
+/// One thing a translated rule says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// `target` may hold a value only while the test holds.
+    Shown { target: Vec<String>, test: Condition },
+    /// `target` must hold a value while the test holds (`None`: whenever it is shown).
+    Required { target: Vec<String>, test: Option<Condition> },
+    /// At least one of the members is given.
+    AtLeastOne { members: Vec<Vec<String>> },
+    /// At least one of the members (yes/no fields) is yes.
+    AtLeastOneTrue { members: Vec<Vec<String>> },
+    /// Exactly one of the members is given.
+    ExactlyOne { members: Vec<Vec<String>> },
+}
+
+/// A test of one element: which of its values make it hold, and which do not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub controller: Vec<String>,
+    pub holds: Vec<Held>,
+    pub fails: Vec<Held>,
+}
+
+/// A value a test is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// No value.
+    Absent,
+    /// Any value (of an element that is only tested for presence).
+    Present,
+    Bool(bool),
+    Code(String),
 }
 
 impl Report {

@@ -20,6 +20,7 @@ use super::codelist::Library;
 use super::model::*;
 use super::plan::Plan;
 use super::print::one_line;
+use super::report::{Condition, Held, Meaning, Reading};
 use super::source::Name;
 
 /// The recognised shapes of a rule text.
@@ -117,8 +118,8 @@ pub enum Check {
 pub enum Outcome {
     /// Conditions on these elements (printed in their blocks).
     Conditions(Vec<usize>),
-    /// A rule over these members (paths from the owner) with their labels.
-    Rule(Check, Vec<(Vec<Name>, String)>),
+    /// A rule over these members (paths from the owner) with their labels and occurrences.
+    Rule(Check, Vec<(Vec<Name>, String, usize)>),
     /// Kept as a comment: why, and the occurrences it names that could be found.
     Kept(&'static str, Vec<usize>),
 }
@@ -126,8 +127,9 @@ pub enum Outcome {
 /// Every rule of a file, translated in pre-order before anything is printed.
 #[derive(Default)]
 pub struct Decisions {
-    /// Per rule: owner (`None`: the form) and position among its rules.
-    pub rules: BTreeMap<(Option<usize>, usize), (Shape, Outcome)>,
+    /// Per rule, by owner (`None`: the form) and position among its rules: its FIM id, shape
+    /// and outcome.
+    pub rules: BTreeMap<(Option<usize>, usize), (String, Shape, Outcome)>,
     /// Per element occurrence.
     pub targets: BTreeMap<usize, Decision>,
 }
@@ -147,10 +149,60 @@ pub fn decide(schema: &Schema, plan: &Plan, library: &Library) -> Decisions {
     for (key, owner, rules) in owners {
         for (position, rule) in rules.iter().enumerate() {
             let (shape, outcome) = translate(plan, library, owner, rule, &mut decisions.targets);
-            decisions.rules.insert((key, position), (shape, outcome));
+            decisions.rules.insert((key, position), (rule.ident.id.clone(), shape, outcome));
         }
     }
     decisions
+}
+
+/// What every translated rule means for a submission, in the report's terms.
+pub fn readings(plan: &Plan, decisions: &Decisions) -> Vec<Reading> {
+    let path = |node: usize| -> Vec<String> {
+        plan.chain(node).into_iter().map(|n| plan.nodes[n].name.as_str().to_string()).collect()
+    };
+    let held = |value: &Value| match value {
+        Value::Absent => Held::Absent,
+        Value::Present => Held::Present,
+        Value::Bool(b) => Held::Bool(*b),
+        Value::Code(code) => Held::Code(code.clone()),
+    };
+    let test = |cond: &Cond| Condition {
+        controller: path(cond.controller),
+        holds: cond.values.iter().map(held).collect(),
+        fails: cond.domain.values().difference(&cond.values).map(held).collect(),
+    };
+    let mut out = Vec::new();
+    for (id, shape, outcome) in decisions.rules.values() {
+        match outcome {
+            Outcome::Conditions(targets) => {
+                for target in targets {
+                    let decision = &decisions.targets[target];
+                    let reading = |meaning| Reading { rule: decision.rule.clone(), shape: shape.label(), meaning };
+                    if let Some(cond) = &decision.visible {
+                        out.push(reading(Meaning::Shown { target: path(*target), test: test(cond) }));
+                    }
+                    match &decision.required {
+                        Require::Keep => {}
+                        Require::Always => out.push(reading(Meaning::Required { target: path(*target), test: None })),
+                        Require::When(cond) => {
+                            out.push(reading(Meaning::Required { target: path(*target), test: Some(test(cond)) }))
+                        }
+                    }
+                }
+            }
+            Outcome::Rule(check, members) => {
+                let members: Vec<Vec<String>> = members.iter().map(|(_, _, node)| path(*node)).collect();
+                let meaning = match check {
+                    Check::AtLeastOne => Meaning::AtLeastOne { members },
+                    Check::AtLeastOneTrue => Meaning::AtLeastOneTrue { members },
+                    Check::ExactlyOne => Meaning::ExactlyOne { members },
+                };
+                out.push(Reading { rule: id.clone(), shape: shape.label(), meaning });
+            }
+            Outcome::Kept(..) => {}
+        }
+    }
+    out
 }
 
 fn translate(
@@ -416,7 +468,7 @@ fn members_rule(
             Element::Field(f) => one_line(&f.label),
             Element::Group(g) => one_line(&g.label),
         };
-        members.push((path, label));
+        members.push((path, label, node));
     }
     Ok(Outcome::Rule(check, members))
 }
