@@ -111,6 +111,10 @@ fn meta(stmts: &[ast::Stmt], context: Context, diagnostics: &mut Vec<Diagnostic>
             meta.document = Some(ir::FimId { id: id.value.clone(), version });
         }
     }
+    if let Some((urn, version)) = props.fim_codelist {
+        // A code list's version is the publisher's (often a date), not a FIM version.
+        meta.codelist = Some(ir::FimCodelistRef { urn: urn.value.clone(), version: version.map(|v| v.value.clone()) });
+    }
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for stmt in &props.fim_rules {
         let StmtKind::FimRule { id, version, body } = &stmt.kind else { continue };

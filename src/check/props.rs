@@ -137,6 +137,7 @@ impl Context {
                 "prefill",
                 "multiplicity",
                 "locked",
+                "codelist \"…\"",
                 "rule \"…\"",
             ],
             Context::FimRule => &["name", "text", "script", "kind", "bezug"],
@@ -183,6 +184,8 @@ pub struct Props<'a> {
     pub output_hint: Option<&'a ast::StringLit>,
     pub locked: Option<Span>,
     pub document: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    /// `codelist "urn" version "…"` of a field's `fim` block.
+    pub fim_codelist: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
     /// `bezug` entries, in order (they may repeat).
     pub bezug: Vec<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
     /// FIM rules (`rule "R…"`) of a `fim` block, in order.
@@ -295,6 +298,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Output { hint: true, text } => props.output_hint = Some(text),
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Document { id, version } => props.document = Some((id, version.as_ref())),
+            StmtKind::FimCodelist { urn, version } => props.fim_codelist = Some((urn, version.as_ref())),
             _ => {}
         }
     }
@@ -324,12 +328,18 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
     } else if keyword == "document" && context == Context::Fim {
         help = "a document profile (`dokumentsteckbrief`) belongs to the form: put it into the form's `fim` block"
             .to_string();
+    } else if matches!(stmt.kind, StmtKind::FimCodelist { .. })
+        && matches!(context, Context::FimForm | Context::FimRule)
+    {
+        help = "FIM's code-list reference belongs to the field it lists values for: put it into that field's `fim` block (a list the form has is declared with `codelist Name from \"urn:…\" version \"…\"`)"
+            .to_string();
     } else if !matches!(context, Context::Fim | Context::FimForm | Context::FimRule)
         && matches!(
             stmt.kind,
             StmtKind::FimEntry { .. }
                 | StmtKind::Bezug { .. }
                 | StmtKind::Document { .. }
+                | StmtKind::FimCodelist { .. }
                 | StmtKind::Output { .. }
                 | StmtKind::Locked
                 | StmtKind::FimRule { .. }

@@ -99,6 +99,7 @@ fn form(printer: &mut Printer, schema: &Schema) {
             rules: &schema.rules,
             locked: false,
             document: schema.document.as_ref(),
+            codelist: None,
             multiplicity: None,
         },
     );
@@ -543,6 +544,7 @@ impl<'a> Printer<'a> {
                 rules: &group.rules,
                 locked: false,
                 document: None,
+                codelist: None,
                 multiplicity: fim_multiplicity,
             },
         );
@@ -768,7 +770,12 @@ impl<'a> Printer<'a> {
                 }
                 let original = self.original;
                 let differs = original.is_single() && (original.min >= 1) != required;
-                self.fim(&field.ident, field_extra(field, differs.then_some(original)));
+                let mut extra = field_extra(field, differs.then_some(original));
+                if matches!(ty, Type::Simple(_)) && field.values.is_empty() {
+                    // A select whose list is not here: FIM's reference stays for the export.
+                    extra.codelist = field.codelist.as_ref().filter(|r| r.urn.is_some());
+                }
+                self.fim(&field.ident, extra);
                 if !repeated {
                     self.decided(index);
                 }
@@ -1106,6 +1113,7 @@ fn field_extra(field: &FieldDef, multiplicity: Option<Multiplicity>) -> Extra<'_
         rules: &field.rules,
         locked: field.kind == "locked",
         document: None,
+        codelist: None,
         multiplicity,
     }
 }
@@ -1118,6 +1126,8 @@ struct Extra<'m> {
     rules: &'m [RuleDoc],
     locked: bool,
     document: Option<&'m Ident>,
+    /// The code-list reference of a select field imported as a text field.
+    codelist: Option<&'m CodeListRef>,
     /// FIM's `anzahl`, when the printed element does not say it by itself.
     multiplicity: Option<Multiplicity>,
 }
@@ -1158,6 +1168,13 @@ fn meta_lines(extra: &Extra) -> Vec<Entry> {
     }
     if extra.locked {
         out.push(Entry::Line(Line::new("locked")));
+    }
+    if let Some((urn, version)) = extra.codelist.and_then(|r| Some((r.urn.as_deref()?, r.version.as_deref()))) {
+        let line = Line::new("codelist").string(urn);
+        out.push(Entry::Line(match version {
+            Some(v) => line.word("version").string(v),
+            None => line,
+        }));
     }
     if let Some(document) = extra.document.filter(|d| d.id.starts_with('D') && is_fim_id(&d.id)) {
         let line = Line::new("document").string(&document.id);

@@ -137,12 +137,25 @@ pub struct FimMeta {
     /// Read-only (`feldart` locked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub locked: bool,
+    /// FIM's reference to an external code list (`codelisteReferenz`) of a field that has no
+    /// list here (it was not available at import): kept so that the export writes it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codelist: Option<FimCodelistRef>,
     /// The document profile (`dokumentsteckbrief`); forms only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<FimId>,
     /// The FIM rules (`regel`) of this element, verbatim, whether Formwerk translated them or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<FimRule>,
+}
+
+/// An external code list as FIM names it: URN (`canonicalIdentification`) and version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FimCodelistRef {
+    pub urn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// A FIM id and version without metadata (a document profile).

@@ -279,6 +279,12 @@ pub enum StmtKind {
         id: StringLit,
         version: Option<StringLit>,
     },
+    /// `codelist "urn:…" version "…"` in an element's `fim` block: FIM's code-list reference
+    /// of a field that has no list here.
+    FimCodelist {
+        urn: StringLit,
+        version: Option<StringLit>,
+    },
     /// `output label "…"` (`hint: false`) or `output hint "…"` in a `fim` block.
     Output {
         hint: bool,
@@ -330,6 +336,7 @@ impl StmtKind {
             StmtKind::FimEntry { key, .. } => key.as_str(),
             StmtKind::Bezug { .. } => "bezug",
             StmtKind::Document { .. } => "document",
+            StmtKind::FimCodelist { .. } => "codelist \"…\"",
             StmtKind::Output { hint: false, .. } => "output label",
             StmtKind::Output { hint: true, .. } => "output hint",
             StmtKind::Locked => "locked",

@@ -634,6 +634,11 @@ impl Lower {
                 let version = inner.nth(1).map(|p| self.string(p));
                 StmtKind::Document { id, version }
             }
+            Rule::fim_codelist_stmt => {
+                let urn = self.string(inner.next()?);
+                let version = inner.nth(1).map(|p| self.string(p));
+                StmtKind::FimCodelist { urn, version }
+            }
             Rule::output_stmt => {
                 let hint = inner.next()?.as_str() == "hint";
                 StmtKind::Output { hint, text: self.string(inner.next()?) }

@@ -11,7 +11,8 @@
 //! Compared: every property of the XSD that the language carries — ids and versions, `name`,
 //! `definition`, `bezug` (with `link`), `bezeichnungEingabe`/`Ausgabe`,
 //! `hilfetextEingabe`/`Ausgabe`, `schemaelementart`, `anzahl`, `feldart`, `datentyp`,
-//! `praezisierung` (lengths, bounds, pattern), `inhalt` of label fields, inline `werte`,
+//! `praezisierung` (lengths, bounds, pattern), `inhalt` of label fields, inline `werte`, the
+//! `codelisteReferenz` (URN, version, version URI),
 //! `vorbefuellung`, `maxSize`, `mediaType`, group `art`, the `dokumentsteckbrief`, and every
 //! `regel` with its id, version, name, text, script, type and `bezug`.
 //!
@@ -23,9 +24,6 @@ use roxmltree::{Document, Node};
 
 /// What the comparison leaves out, and why.
 pub const NOT_COMPARED: &[(&str, &str)] = &[
-    ("codelisteReferenz", "external code-list references (URN and version) are issue 13 item 2, built separately"),
-    ("werte of a field with a codelisteReferenz", "an external list is written as inline values once resolved (item 2)"),
-    ("feldart of a field whose external code list is not resolved", "without its list it is a text input (item 2)"),
     ("header, letzteAenderung, statusGesetztAm, veroeffentlichungsdatum, gueltigAb/Bis", "timestamps and message data: the export is deterministic and writes fixed ones"),
     ("freigabestatus, statusGesetztDurch, versionshinweis, fachlicherErsteller", "workflow data of the FIM portal, not part of a form's meaning; an export is a draft (status 3)"),
     ("beschreibung of elements and rules", "editorial notes; the language carries the schema's description only (a rule without freitextRegel keeps its beschreibung as its text)"),
@@ -36,10 +34,6 @@ pub const NOT_COMPARED: &[(&str, &str)] = &[
     ("praezisierung minLength 0", "no lower bound, the same as none"),
     ("inhalt of a field that is not a label", "default values: Formwerk has none (the import says so in a comment and a warning)"),
 ];
-
-/// Marks (in the original) a field whose external code list is not resolved: its `feldart`
-/// is not compared.
-const UNRESOLVED: &str = "(unresolved code list)";
 
 /// Property path → value of one document.
 pub fn properties(xml: &str) -> BTreeMap<String, String> {
@@ -66,14 +60,6 @@ pub fn properties(xml: &str) -> BTreeMap<String, String> {
 pub fn differences(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
     let mut out = Vec::new();
     for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
-        let unresolved = |k: &str| {
-            k.rsplit_once('/').is_some_and(|(parent, last)| {
-                last == UNRESOLVED || (last == "feldart" && a.contains_key(&format!("{parent}/{UNRESOLVED}")))
-            })
-        };
-        if unresolved(key) {
-            continue;
-        }
         let (left, right) = (a.get(key), b.get(key));
         if left != right {
             let show = |v: Option<&String>| {
@@ -108,9 +94,10 @@ fn structure(node: Node, at: &str, out: &mut BTreeMap<String, String>) {
             structure(element, &path, out);
             continue;
         }
-        // A select bound to an external list that is not resolved is a text field (item 2).
-        if child(element, "codelisteReferenz").is_some() && child(element, "werte").is_none() {
-            out.insert(format!("{path}/{UNRESOLVED}"), String::new());
+        if let Some(reference) = child(element, "codelisteReferenz") {
+            for key in ["canonicalIdentification", "version", "canonicalVersionUri"] {
+                text_of(reference, key, &format!("{path}/codelisteReferenz.{key}"), out);
+            }
         }
         for key in ["feldart", "datentyp", "vorbefuellung"] {
             code_of(element, key, &format!("{path}/{key}"), out);
@@ -124,18 +111,16 @@ fn structure(node: Node, at: &str, out: &mut BTreeMap<String, String>) {
         if label {
             text_of(element, "inhalt", &format!("{path}/inhalt"), out);
         }
-        if child(element, "codelisteReferenz").is_none() {
-            let values: Vec<String> = child(element, "werte")
-                .map(|w| {
-                    w.children()
-                        .filter(|v| is(v, "wert"))
-                        .map(|v| format!("{}={}", plain(child(v, "code")), plain(child(v, "name"))))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if !values.is_empty() {
-                out.insert(format!("{path}/werte"), values.join(" | "));
-            }
+        let values: Vec<String> = child(element, "werte")
+            .map(|w| {
+                w.children()
+                    .filter(|v| is(v, "wert"))
+                    .map(|v| format!("{}={}", plain(child(v, "code")), plain(child(v, "name"))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !values.is_empty() {
+            out.insert(format!("{path}/werte"), values.join(" | "));
         }
         text_of(element, "maxSize", &format!("{path}/maxSize"), out);
         let media: Vec<String> = element.children().filter(|n| is(n, "mediaType")).map(|n| plain(Some(n))).collect();

@@ -323,7 +323,15 @@ impl Export<'_> {
             FieldType::File => ("input", "file", None),
             FieldType::Choice { .. } | FieldType::MultipleChoice { .. } => ("select", "text", None),
         };
-        let kind = if meta.is_some_and(|m| m.locked) { "locked" } else { kind };
+        // A field whose FIM code list was not available at import is FIM's select again.
+        let unresolved = meta.and_then(|m| m.codelist.as_ref()).filter(|_| kind == "input" && datatype == "text");
+        let kind = if meta.is_some_and(|m| m.locked) {
+            "locked"
+        } else if unresolved.is_some() {
+            "select"
+        } else {
+            kind
+        };
         x.code("feldart", "urn:xoev-de:fim:codeliste:xdatenfelder.feldart", Some("2.0"), kind);
         x.code("datentyp", "urn:xoev-de:fim:codeliste:xdatenfelder.datentyp", Some("2.0"), datatype);
         let mut attrs = String::new();
@@ -346,18 +354,16 @@ impl Export<'_> {
             x.empty("praezisierung", &attrs);
         }
         x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
+        if let Some(reference) = unresolved {
+            codelist_reference(x, &reference.urn, reference.version.as_deref());
+        }
         if let FieldType::Choice { codelist } | FieldType::MultipleChoice { codelist } = &field.ty {
-            if let Some((list, urn, version)) = self.form.codelists.get(codelist).and_then(|list| {
+            if let Some((urn, version)) = self.form.codelists.get(codelist).and_then(|list| {
                 let (urn, version) = (list.urn.as_deref()?, list.version.as_deref()?);
-                list.external.is_some().then_some((list, urn, version))
+                list.external.is_some().then_some((urn, version))
             }) {
                 // An external list is referenced by URN and version, as FIM publishes it.
-                let _ = list;
-                x.open("codelisteReferenz");
-                x.leaf("canonicalIdentification", urn);
-                x.leaf("version", version);
-                x.leaf("canonicalVersionUri", &format!("{urn}_{version}"));
-                x.close("codelisteReferenz");
+                codelist_reference(x, urn, Some(version));
             } else if let Some(list) = self.form.codelists.get(codelist) {
                 x.open("werte");
                 for code in &list.codes {
@@ -485,6 +491,17 @@ fn fim_multiplicity(fim: Option<&ir::FimRef>) -> Option<String> {
 }
 
 /// `vorbefuellung`: FIM's value where the element has one, else `keine`.
+/// `codelisteReferenz`: an external list by URN and, when known, version.
+fn codelist_reference(x: &mut Xml, urn: &str, version: Option<&str>) {
+    x.open("codelisteReferenz");
+    x.leaf("canonicalIdentification", urn);
+    if let Some(version) = version {
+        x.leaf("version", version);
+        x.leaf("canonicalVersionUri", &format!("{urn}_{version}"));
+    }
+    x.close("codelisteReferenz");
+}
+
 fn prefill(meta: Option<&ir::FimMeta>) -> &str {
     meta.and_then(|m| m.prefill.as_deref()).unwrap_or("keine")
 }
