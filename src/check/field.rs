@@ -302,6 +302,22 @@ fn bounds_contradict(min: &Bound, max: &Bound) -> bool {
     }
 }
 
+/// Whether bound `a` is at least `b` for every value of `today`; `None` when that cannot be
+/// told (a fixed date against one relative to today).
+pub fn bound_at_least(a: &Bound, b: &Bound) -> Option<bool> {
+    match (a, b) {
+        (Bound::Number { value: a }, Bound::Number { value: b }) => Some(Decimal::parse(a)? >= Decimal::parse(b)?),
+        (Bound::Date { value: a }, Bound::Date { value: b }) => Some(a >= b),
+        (Bound::Today { .. }, Bound::Today { .. }) => {
+            let references = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
+            Some(references.iter().filter_map(|r| Date::parse(r)).all(
+                |today| matches!((resolve_today(a, today), resolve_today(b, today)), (Some(a), Some(b)) if a >= b),
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn resolve_today(bound: &Bound, today: Date) -> Option<Date> {
     let Bound::Today { amount, unit } = bound else {
         return None;

@@ -31,6 +31,8 @@ pub enum Context {
     Fim,
     /// A FIM rule in a `fim` block.
     FimRule,
+    /// A `member` block in a group or repeat of a shared type.
+    Member,
 }
 
 impl Context {
@@ -50,6 +52,7 @@ impl Context {
             Context::FimForm => "in a form's `fim` block",
             Context::Fim => "in a `fim` block",
             Context::FimRule => "in a FIM rule",
+            Context::Member => "in a `member` block",
         }
     }
 
@@ -88,7 +91,7 @@ impl Context {
                 MEMBERS[3],
                 MEMBERS[4],
             ],
-            Context::GroupInstance => &["label", "hint", "fim", "required", "optional", "visible when"],
+            Context::GroupInstance => &["label", "hint", "fim", "required", "optional", "visible when", "member"],
             Context::Repeat => &[
                 "label",
                 "hint",
@@ -101,7 +104,8 @@ impl Context {
                 MEMBERS[3],
                 MEMBERS[4],
             ],
-            Context::RepeatInstance => &["label", "hint", "item", "fim", "visible when"],
+            Context::RepeatInstance => &["label", "hint", "item", "fim", "visible when", "member"],
+            Context::Member => &["required", "length", "min", "max", "hidden"],
             Context::Field => &[
                 "label",
                 "hint",
@@ -188,6 +192,10 @@ pub struct Props<'a> {
     pub fim_codelist: Option<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
     /// `bezug` entries, in order (they may repeat).
     pub bezug: Vec<(&'a ast::StringLit, Option<&'a ast::StringLit>)>,
+    /// `member` statements of a group or repeat of a shared type, in order.
+    pub member_tightenings: Vec<&'a Stmt>,
+    /// `hidden` in a `member` block.
+    pub hidden: Option<Span>,
     /// FIM rules (`rule "R…"`) of a `fim` block, in order.
     pub fim_rules: Vec<&'a Stmt>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
@@ -238,6 +246,10 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             }
             StmtKind::FimRule { .. } => {
                 props.fim_rules.push(stmt);
+                continue;
+            }
+            StmtKind::Member { .. } => {
+                props.member_tightenings.push(stmt);
                 continue;
             }
             _ => {}
@@ -297,6 +309,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Output { hint: false, text } => props.output_label = Some(text),
             StmtKind::Output { hint: true, text } => props.output_hint = Some(text),
             StmtKind::Locked => props.locked = Some(stmt.span),
+            StmtKind::Hidden => props.hidden = Some(stmt.span),
             StmtKind::Document { id, version } => props.document = Some((id, version.as_ref())),
             StmtKind::FimCodelist { urn, version } => props.fim_codelist = Some((urn, version.as_ref())),
             _ => {}
@@ -327,6 +340,12 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
         help = "outside a form, a file may define only shared `group` types and `codelist`s".to_string();
     } else if keyword == "document" && context == Context::Fim {
         help = "a document profile (`dokumentsteckbrief`) belongs to the form: put it into the form's `fim` block"
+            .to_string();
+    } else if keyword == "member" {
+        help = "`member` tightens a member of a shared group type where the type is used (`group a: Person \"…\" { member vorname { required } }`); in a group written out here, change the member itself"
+            .to_string();
+    } else if keyword == "hidden" {
+        help = "`hidden` takes a member of a shared group type out of one use: `member titel { hidden }` in the group that uses the type; an element of this form is shown or not with `visible when`"
             .to_string();
     } else if matches!(stmt.kind, StmtKind::FimCodelist { .. })
         && matches!(context, Context::FimForm | Context::FimRule)

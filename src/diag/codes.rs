@@ -520,6 +520,29 @@ Fix:
       message \"Das Ende darf nicht vor dem Beginn liegen.\"
     }";
 
+    /// A `member` block that allows more than the shared group type.
+    LoosenedMember = "E0410", "loosened-member", Error,
+"A group or repeat of a shared type may tighten a member where it is used
+(`member x { … }`), but only narrow it: every value this use accepts must be
+one the type accepts. A longer `length`, a lower `min` or a higher `max` than
+the type's would loosen it. A bound that cannot be compared with the type's
+(a fixed date against one relative to today) is refused too.
+
+Example:
+
+    group Person \"Person\" {
+      field vorname: text \"Vorname\" { length ..50 }
+    }
+    group antragsteller: Person \"Antragsteller\" {
+      member vorname { length ..80 }
+    }
+
+Fix:
+
+    group antragsteller: Person \"Antragsteller\" {
+      member vorname { length ..40 }
+    }";
+
     /// Bounds that no value can satisfy.
     ContradictoryBounds = "E0401", "contradictory-bounds", Error,
 "A lower bound is above the upper bound, so no value can ever be valid. This

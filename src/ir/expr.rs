@@ -177,3 +177,11 @@ pub enum Expr {
         at: Box<Expr>,
     },
 }
+
+impl Expr {
+    /// The constant `false`: the visibility of a member a use of a shared group type hides
+    /// (`member x { hidden }`), which is never shown.
+    pub fn is_false(&self) -> bool {
+        matches!(self, Expr::Literal { value: Literal::Bool(false) })
+    }
+}

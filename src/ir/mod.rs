@@ -412,6 +412,10 @@ pub struct Group {
     /// The shared group type this group is an instance of (a key of [`Form::group_types`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<String>,
+    /// The shared group type this group uses with some members tightened (`member … { … }`):
+    /// its items differ from the type's, so it is written out (`of` is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapts: Option<String>,
     /// Whether the object must be present when visible: `always` when the author says
     /// `required` or when it holds a field that is always required; an absent group
     /// otherwise counts as an empty object.
@@ -435,6 +439,9 @@ pub struct Repeat {
     pub hint: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<String>,
+    /// As [`Group::adapts`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapts: Option<String>,
     /// Fewest items; an absent array counts as empty.
     pub min: u32,
     /// Most items; `None` is unbounded.

@@ -285,6 +285,13 @@ pub enum StmtKind {
         urn: StringLit,
         version: Option<StringLit>,
     },
+    /// `member a.b { … }` in a group or repeat of a shared type: tightens one member.
+    Member {
+        path: Path,
+        body: Block,
+    },
+    /// `hidden` in a `member` block.
+    Hidden,
     /// `output label "…"` (`hint: false`) or `output hint "…"` in a `fim` block.
     Output {
         hint: bool,
@@ -337,6 +344,8 @@ impl StmtKind {
             StmtKind::Bezug { .. } => "bezug",
             StmtKind::Document { .. } => "document",
             StmtKind::FimCodelist { .. } => "codelist \"…\"",
+            StmtKind::Member { .. } => "member",
+            StmtKind::Hidden => "hidden",
             StmtKind::Output { hint: false, .. } => "output label",
             StmtKind::Output { hint: true, .. } => "output hint",
             StmtKind::Locked => "locked",

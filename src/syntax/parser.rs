@@ -180,6 +180,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "field",
     "fim",
     "group",
+    "hidden",
     "hint",
     "info",
     "item",
@@ -190,6 +191,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "locked",
     "max",
     "max_size",
+    "member",
     "message",
     "min",
     "multiplicity",
@@ -634,6 +636,12 @@ impl Lower {
                 let version = inner.nth(1).map(|p| self.string(p));
                 StmtKind::Document { id, version }
             }
+            Rule::member_stmt => {
+                let path = self.path(inner.next()?);
+                let body = self.block(inner.next()?);
+                StmtKind::Member { path, body }
+            }
+            Rule::hidden_stmt => StmtKind::Hidden,
             Rule::fim_codelist_stmt => {
                 let urn = self.string(inner.next()?);
                 let version = inner.nth(1).map(|p| self.string(p));

@@ -6,7 +6,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "cfcc06c29501616b5a6de4f7cf22543d9d2b6ff0c624204e970c59608a51869d";
+pub const CONTENT_HASH: &str = "7a4280fd811536038e057c8b3d08cebe075138251bda280c283161b60180b818";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags
@@ -71,6 +71,47 @@ impl AntragsartParkausweis {
         };
         labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
     }
+}
+/// Angaben zu Ihrer Person
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Antragsteller {
+    /// Doktorgrad
+    #[serde(
+        rename = "doktorgrad",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub doktorgrad: ::std::option::Option<::std::string::String>,
+    /// Familienname
+    #[serde(rename = "familienname")]
+    pub familienname: ::std::string::String,
+    /// Vornamen
+    #[serde(rename = "vornamen")]
+    pub vornamen: ::std::string::String,
+    /// Geburtsname
+    #[serde(
+        rename = "geburtsname",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub geburtsname: ::std::option::Option<::std::string::String>,
+    /// Geschlecht
+    #[serde(rename = "geschlecht")]
+    pub geschlecht: crate::shared::common_codes::Geschlecht,
+    /// Geburtsdatum
+    #[serde(rename = "geburtsdatum")]
+    pub geburtsdatum: ::std::string::String,
+    /// Geburtsort
+    #[serde(
+        rename = "geburtsort",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub geburtsort: ::std::option::Option<::std::string::String>,
+    /// Staatsangehörigkeit
+    #[serde(rename = "staatsangehoerigkeit")]
+    pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
 }
 /// Ihr bestehender Bewohnerparkausweis
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -360,7 +401,7 @@ pub struct Submission {
     pub startdatum: ::std::option::Option<::std::string::String>,
     /// Angaben zu Ihrer Person
     #[serde(rename = "antragsteller")]
-    pub antragsteller: crate::shared::common_person::NatuerlichePerson,
+    pub antragsteller: Antragsteller,
     /// Anschrift in der Parkzone
     #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::Wohnanschrift,
@@ -766,7 +807,7 @@ mod raw {
                         value,
                         &Spec {
                             min_length: Some(1u64),
-                            max_length: Some(120u64),
+                            max_length: Some(40u64),
                             ..Spec::of(FieldKind::Text)
                         },
                         &[("de", "Familienname"), ("en", "Surname")],
@@ -804,6 +845,18 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/geburtsname");
+            let shown = (V::Bool(false)).is_true();
+            if !shown {
+                if obj.geburtsname.is_some() {
+                    sink.push(
+                        ptr,
+                        Kind::Hidden,
+                        &[("de", "Geburtsname"), ("en", "Birth name")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
             match &obj.geburtsname {
                 None => {}
                 Some(value) => {
@@ -874,6 +927,18 @@ mod raw {
         'item: {
             let mark = ptr.len();
             ptr.push_str("/geburtsort");
+            let shown = (V::Bool(false)).is_true();
+            if !shown {
+                if obj.geburtsort.is_some() {
+                    sink.push(
+                        ptr,
+                        Kind::Hidden,
+                        &[("de", "Geburtsort"), ("en", "Place of birth")],
+                    );
+                }
+                ptr.truncate(mark);
+                break 'item;
+            }
             match &obj.geburtsort {
                 None => {
                     sink.push(
@@ -924,8 +989,8 @@ mod raw {
     }
     pub fn typed_at_antragsteller(
         obj: AtAntragsteller<'_>,
-    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
-        Some(crate::shared::common_person::NatuerlichePerson {
+    ) -> Option<super::Antragsteller> {
+        Some(super::Antragsteller {
             doktorgrad: match obj.doktorgrad {
                 Some(value) => Some(value.into_string()?),
                 None => None,
@@ -950,9 +1015,9 @@ mod raw {
                 let value = obj.geburtsdatum?;
                 value.into_string()?
             },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
+            geburtsort: match obj.geburtsort {
+                Some(value) => Some(value.into_string()?),
+                None => None,
             },
             staatsangehoerigkeit: {
                 let value = obj.staatsangehoerigkeit?;

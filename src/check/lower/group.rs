@@ -77,6 +77,7 @@ impl<'a> FormLowering<'a, '_> {
                 item_label,
                 hint,
                 of,
+                adapts: None,
                 min: 0,
                 max: None,
                 visible,
@@ -90,7 +91,17 @@ impl<'a> FormLowering<'a, '_> {
             }
             other => other,
         };
-        Some(Item::Group(ir::Group { name: name.name.clone(), label, hint, of, required, visible, fim, items }))
+        Some(Item::Group(ir::Group {
+            name: name.name.clone(),
+            label,
+            hint,
+            of,
+            adapts: None,
+            required,
+            visible,
+            fim,
+            items,
+        }))
     }
 
     /// A group or repeat that is an instance of a shared group type.
@@ -192,6 +203,10 @@ impl<'a> FormLowering<'a, '_> {
         };
         let mut item = self.group(def.file, decl, path, boundary);
         self.type_stack.pop();
+        if let Some(item) = &mut item {
+            let node = child(path, &name.name);
+            self.tighten(item, &node, &instance_props.member_tightenings, &def.name.name);
+        }
         // The type's own FIM id applies unless the instance names one.
         match &mut item {
             Some(Item::Group(g)) if g.fim.is_none() => g.fim = def_fim,

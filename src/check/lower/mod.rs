@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 mod group;
 mod resolve;
+mod tighten;
 
 use group::GroupDecl;
 
@@ -92,6 +93,8 @@ pub struct FormLowering<'a, 'd> {
     pub(super) type_stack: Vec<(FileId, String)>,
     /// Where each name was declared, for diagnostics about the finished form (`collide`).
     pub(super) spans: collide::Spans,
+    /// What `member` blocks decide that a resolved expression would otherwise overwrite.
+    overrides: Vec<(ir::Path, tighten::Override)>,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -110,6 +113,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             rule_names: BTreeMap::new(),
             type_stack: Vec::new(),
             spans: collide::Spans::default(),
+            overrides: Vec::new(),
         }
     }
 

@@ -142,6 +142,7 @@ impl<'a> FormLowering<'a, '_> {
                 _ => {}
             }
         }
+        super::tighten::apply_overrides(pages, &self.overrides);
         for page in pages.iter_mut() {
             if let Some(condition) = &page.visible {
                 for item in &mut page.items {

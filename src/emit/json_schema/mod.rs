@@ -207,6 +207,11 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
                 (&r.name, r.visible.as_ref(), if r.min > 0 { Requirement::Always } else { Requirement::Never })
             }
         };
+        if visible.is_some_and(ir::Expr::is_false) {
+            // Hidden in this use of a shared group type: never given.
+            properties.insert(name.clone(), json!(false));
+            continue;
+        }
         let mut child_path = path.to_vec();
         child_path.push(name.clone());
         let child_pointer = format!("{pointer}/{name}");
