@@ -235,6 +235,22 @@ impl Item {
         }
     }
 
+    /// When the item is shown (`None`: always, with its parent).
+    pub fn visible(&self) -> Option<&Expr> {
+        match self {
+            Item::Field(f) => f.visible.as_ref(),
+            Item::Group(g) => g.visible.as_ref(),
+            Item::Repeat(r) => r.visible.as_ref(),
+            Item::Info(i) => i.visible.as_ref(),
+        }
+    }
+
+    /// Never shown: a member that a use of a shared group type hides (`member x { hidden }`).
+    /// The page, the JSON Schema and the XDatenfelder export leave it out.
+    pub fn never_shown(&self) -> bool {
+        self.visible().is_some_and(Expr::is_false)
+    }
+
     /// The children of a group or repeat item.
     pub fn children(&self) -> &[Item] {
         match self {

@@ -6,7 +6,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "7a4280fd811536038e057c8b3d08cebe075138251bda280c283161b60180b818";
+pub const CONTENT_HASH: &str = "c772a5df2b31140acf866ffbdbca279cadbe200fc802cf07cbb1318b9aed1a66";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags
@@ -940,13 +940,7 @@ mod raw {
                 break 'item;
             }
             match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
+                None => {}
                 Some(value) => {
                     sink.field(
                         ptr,

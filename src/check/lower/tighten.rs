@@ -360,11 +360,12 @@ pub(super) fn apply_overrides(pages: &mut [ir::Page], overrides: &[(ir::Path, Ov
             (Override::Required, Item::Field(f)) => f.required = ir::Requirement::Always,
             (Override::Required, Item::Group(g)) => g.required = ir::Requirement::Always,
             (Override::Hidden, item) => {
+                // Never shown, so never required either (not even under the type's condition).
                 let hidden = Some(ir::Expr::Literal { value: ir::Literal::Bool(false) });
                 match item {
-                    Item::Field(f) => f.visible = hidden,
-                    Item::Group(g) => g.visible = hidden,
-                    Item::Repeat(r) => r.visible = hidden,
+                    Item::Field(f) => (f.visible, f.required) = (hidden, ir::Requirement::Never),
+                    Item::Group(g) => (g.visible, g.required) = (hidden, ir::Requirement::Never),
+                    Item::Repeat(r) => (r.visible, r.min) = (hidden, 0),
                     Item::Info(i) => i.visible = hidden,
                 }
             }

@@ -207,7 +207,7 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
                 (&r.name, r.visible.as_ref(), if r.min > 0 { Requirement::Always } else { Requirement::Never })
             }
         };
-        if visible.is_some_and(ir::Expr::is_false) {
+        if item.never_shown() {
             // Hidden in this use of a shared group type: never given.
             properties.insert(name.clone(), json!(false));
             continue;

@@ -173,6 +173,9 @@ impl Export<'_> {
 
     /// One `struktur` entry for an item.
     fn structure(&self, x: &mut Xml, item: &Item, parent: &[String]) {
+        if item.never_shown() {
+            return;
+        }
         let mut path = parent.to_vec();
         path.push(item.name().to_string());
         let anzahl = match item {

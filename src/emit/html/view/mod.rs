@@ -309,15 +309,7 @@ impl<'a> Builder<'a> {
     ) -> Vec<Node> {
         let mut nodes = Vec::new();
         for item in items {
-            let never = match item {
-                Item::Field(f) => f.visible.as_ref(),
-                Item::Group(g) => g.visible.as_ref(),
-                Item::Repeat(r) => r.visible.as_ref(),
-                Item::Info(i) => i.visible.as_ref(),
-            }
-            .is_some_and(Expr::is_false);
-            if never {
-                // Hidden in this use of a shared group type: not part of the page.
+            if item.never_shown() {
                 continue;
             }
             let mut item_path = path.to_vec();
