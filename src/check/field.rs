@@ -445,3 +445,34 @@ pub fn unit(text: &ast::Text, ty: &FieldType, diagnostics: &mut Vec<Diagnostic>)
     }
     true
 }
+
+/// `prefill from "key" [locked]`: the key is the portal's name for a value (letters, digits,
+/// `.`, `_`, `-`; at most 100 characters). A file is never prefilled.
+pub fn prefill(
+    source: &ast::StringLit,
+    locked: bool,
+    span: Span,
+    ty: &FieldType,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ir::Prefill> {
+    if *ty == FieldType::File {
+        diagnostics.push(
+            Diagnostic::new(Code::NotApplicable, "a file cannot be prefilled", span, "not applicable")
+                .with_help("a file is always uploaded by the citizen"),
+        );
+        return None;
+    }
+    let key = source.value.as_str();
+    let valid = !key.is_empty()
+        && key.len() <= 100
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if !valid {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidLiteral, format!("\"{key}\" is not a prefill key"), source.span, "invalid key")
+                .with_help("a key starts with a letter and has letters, digits, `.`, `_` and `-`, e.g. \"bundid.familienname\""),
+        );
+        return None;
+    }
+    Some(ir::Prefill { source: key.to_string(), locked })
+}

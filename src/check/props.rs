@@ -126,6 +126,8 @@ impl Context {
                 "must be true",
                 "unit",
                 "exclusive",
+                "default",
+                "prefill from",
             ],
             Context::Info => &["visible when", "fim"],
             Context::Rule => &["check", "at", "message", "fim"],
@@ -196,6 +198,10 @@ pub struct Props<'a> {
     pub member_tightenings: Vec<&'a Stmt>,
     /// `hidden` in a `member` block.
     pub hidden: Option<Span>,
+    /// `default <value>` of a field.
+    pub default: Option<&'a ast::Expr>,
+    /// `prefill from "key" [locked]` of a field, with the statement's span.
+    pub prefill: Option<(&'a ast::StringLit, bool, Span)>,
     /// FIM rules (`rule "R…"`) of a `fim` block, in order.
     pub fim_rules: Vec<&'a Stmt>,
     /// Spans of the properties above, by keyword, for "declared here" notes.
@@ -310,6 +316,8 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Output { hint: true, text } => props.output_hint = Some(text),
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Hidden => props.hidden = Some(stmt.span),
+            StmtKind::Default(value) => props.default = Some(value),
+            StmtKind::Prefill { source, locked } => props.prefill = Some((source, *locked, stmt.span)),
             StmtKind::Document { id, version } => props.document = Some((id, version.as_ref())),
             StmtKind::FimCodelist { urn, version } => props.fim_codelist = Some((urn, version.as_ref())),
             _ => {}

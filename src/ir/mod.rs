@@ -90,6 +90,32 @@ impl Form {
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.pages.iter().flat_map(|page| page.items.iter())
     }
+
+    /// The submission a fresh page starts from: every field's `default`, in its groups
+    /// (never in a repeat, whose items the citizen adds; never a member hidden in this use).
+    pub fn initial_values(&self) -> serde_json::Value {
+        fn object<'i>(items: impl Iterator<Item = &'i Item>) -> serde_json::Map<String, serde_json::Value> {
+            let mut out = serde_json::Map::new();
+            for item in items.filter(|i| !i.never_shown()) {
+                match item {
+                    Item::Field(field) => {
+                        if let Some(value) = field.default_value() {
+                            out.insert(field.name.clone(), value);
+                        }
+                    }
+                    Item::Group(group) => {
+                        let inner = object(group.items.iter());
+                        if !inner.is_empty() {
+                            out.insert(group.name.clone(), serde_json::Value::Object(inner));
+                        }
+                    }
+                    Item::Repeat(_) | Item::Info(_) => {}
+                }
+            }
+            out
+        }
+        serde_json::Value::Object(object(self.items()))
+    }
 }
 
 /// A FIM (XDatenfelder) identifier with its version, e.g. `F60000227` `1.2`.
@@ -296,6 +322,39 @@ pub struct Field {
     /// in messages that quote a bound; it does not change the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Text>,
+    /// The value a fresh page starts with (`default`); checked to be a valid value of the
+    /// field. It is not put into a submission that lacks the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Literal>,
+    /// What a portal may fill in for the citizen (`prefill from "…"`, FIM vorbefuellung).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<Prefill>,
+}
+
+/// `prefill from "source" [locked]`: the key of the portal's data that fills the field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prefill {
+    /// The portal's key, e.g. `bundid.familienname`.
+    pub source: String,
+    /// Read-only once filled: the citizen cannot change what the portal filled in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
+}
+
+impl Field {
+    /// The default as a submission holds it (decimals and money as strings, integers as
+    /// numbers), or `None`.
+    pub fn default_value(&self) -> Option<serde_json::Value> {
+        let value = match (self.default.as_ref()?, &self.ty) {
+            (Literal::Bool(b), _) => serde_json::Value::Bool(*b),
+            (Literal::Number(n), FieldType::Integer) => serde_json::Value::Number(n.parse::<i64>().ok()?.into()),
+            (Literal::Number(text) | Literal::Text(text) | Literal::Date(text) | Literal::Code(text), _) => {
+                serde_json::Value::String(text.clone())
+            }
+        };
+        Some(value)
+    }
 }
 
 /// The kind of value a field holds, and how it is written in a submission.

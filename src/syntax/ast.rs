@@ -292,6 +292,13 @@ pub enum StmtKind {
     },
     /// `hidden` in a `member` block.
     Hidden,
+    /// `default <value>` of a field.
+    Default(Expr),
+    /// `prefill from "key" [locked]` of a field.
+    Prefill {
+        source: StringLit,
+        locked: bool,
+    },
     /// `output label "…"` (`hint: false`) or `output hint "…"` in a `fim` block.
     Output {
         hint: bool,
@@ -346,6 +353,8 @@ impl StmtKind {
             StmtKind::FimCodelist { .. } => "codelist \"…\"",
             StmtKind::Member { .. } => "member",
             StmtKind::Hidden => "hidden",
+            StmtKind::Default(_) => "default",
+            StmtKind::Prefill { .. } => "prefill from",
             StmtKind::Output { hint: false, .. } => "output label",
             StmtKind::Output { hint: true, .. } => "output hint",
             StmtKind::Locked => "locked",

@@ -73,11 +73,6 @@ pub(super) fn help(attempt: &Attempt<'_>) -> Option<String> {
              example into the hint: `hint \"z. B. Max Mustermann\"`"
                 .to_string(),
         ),
-        "default" if attempt.statement => Some(
-            "there is no `default` yet: every field starts empty, so no citizen confirms an answer they did \
-             not give. Name the usual answer in the `hint`"
-                .to_string(),
-        ),
         _ => None,
     }
 }

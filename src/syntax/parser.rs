@@ -172,6 +172,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "codelist",
     "control",
     "decimals",
+    "default",
     "definition",
     "description",
     "document",
@@ -642,6 +643,14 @@ impl Lower {
                 StmtKind::Member { path, body }
             }
             Rule::hidden_stmt => StmtKind::Hidden,
+            Rule::default_stmt => StmtKind::Default(self.expr(inner.next()?)?),
+            Rule::prefill_stmt => {
+                let source = inner.clone().find(|p| p.as_rule() == Rule::string)?;
+                StmtKind::Prefill {
+                    source: self.string(source),
+                    locked: inner.any(|p| p.as_rule() == Rule::kw_locked),
+                }
+            }
             Rule::fim_codelist_stmt => {
                 let urn = self.string(inner.next()?);
                 let version = inner.nth(1).map(|p| self.string(p));

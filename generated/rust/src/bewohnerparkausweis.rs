@@ -6,7 +6,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "c772a5df2b31140acf866ffbdbca279cadbe200fc802cf07cbb1318b9aed1a66";
+pub const CONTENT_HASH: &str = "cc29ae29d70299a954e1b3b834b02f8cfdb6d79b8a28d14bd112994cd394c644";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags

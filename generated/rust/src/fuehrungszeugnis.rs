@@ -6,7 +6,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "fd82fb0a489e9143bd3f0c0d6dfe8ab7da4cb6614f887c58b719153e7951b3dd";
+pub const CONTENT_HASH: &str = "59902f70b9b4880db33a9731591ce8caaec6b7af5b11b83068e75c292975ebdc";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Führungszeugnisses

@@ -6,7 +6,7 @@ pub const ID: &str = "gewerbeanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "d8fdd818cdc743240ef87a39b8c4db5548b2eaef226bbdcb04b1e6e3e5dcd040";
+pub const CONTENT_HASH: &str = "6fe5b6f3e350ec872b828baec1fd3d0a6c6d54c2f72c025a1bffcada21136403";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Aufenthaltstitel

@@ -6,7 +6,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "d230003a70d60919d39f398651ff4eeb3f20512de7dc8a5e9c186308274447ce";
+pub const CONTENT_HASH: &str = "08028a5fd91176003cca360b0058ff8cd62a4e53279258cfe83a75329e53ba69";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Grund der Ermäßigung oder Befreiung

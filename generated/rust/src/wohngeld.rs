@@ -6,7 +6,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "fc5fa332cdfec3e25d1400af7cb7f66715e1b8db74c80ee9a9df1db643a32b93";
+pub const CONTENT_HASH: &str = "104580f4c35cc295e982263d3f2cdb66340da07d86e145afd6e4d1bf49280b62";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Einkommen

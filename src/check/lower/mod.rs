@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+mod default;
 mod group;
 mod resolve;
 mod tighten;
@@ -95,6 +96,8 @@ pub struct FormLowering<'a, 'd> {
     pub(super) spans: collide::Spans,
     /// What `member` blocks decide that a resolved expression would otherwise overwrite.
     overrides: Vec<(ir::Path, tighten::Override)>,
+    /// Fields with a `default`, checked against the finished form.
+    defaults: Vec<(ir::Path, Span)>,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -114,6 +117,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             type_stack: Vec::new(),
             spans: collide::Spans::default(),
             overrides: Vec::new(),
+            defaults: Vec::new(),
         }
     }
 
@@ -174,7 +178,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             }
         }
         let rules = self.resolve_expressions(&mut pages);
-        let form = ir::Form {
+        let group_types = std::mem::take(&mut self.group_types);
+        let codelists = std::mem::take(&mut self.codelists);
+        let mut form = ir::Form {
             ir_version: ir::VERSION,
             id: decl.name.name.clone(),
             version,
@@ -184,10 +190,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             fim,
             pages,
             rules,
-            codelists: self.codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
-            group_types: self.group_types,
+            codelists: codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
+            group_types,
         };
         collide::check_form(&form, decl.name.span, &self.spans, &mut self.diagnostics);
+        self.check_defaults(&mut form);
         (Some(form), self.diagnostics)
     }
 
@@ -555,6 +562,10 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         if let Some((codes, span)) = props.exclusive {
             constraints.exclusive = self.exclusive(codes, span, &ty);
         }
+        let default = props.default.and_then(|value| self.default(value, &ty, &constraints, &node));
+        let prefill = props.prefill.and_then(|(source, locked, span)| {
+            field::prefill(source, locked, span, &ty, &mut self.diagnostics)
+        });
         let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
         let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
@@ -569,6 +580,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             autocomplete,
             control,
             unit,
+            default,
+            prefill,
         }))
     }
 

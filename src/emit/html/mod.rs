@@ -60,12 +60,12 @@ pub fn empty_input<'a>(lang: &'a str, values: &'a serde_json::Value, report: Opt
 /// (or the fragments, under `html-fragment/`). Any render failure fails the whole target.
 pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Result<Vec<OutputFile>, Error> {
     let dir = if fragment { "html-fragment" } else { "html" };
-    let empty = serde_json::json!({});
     let mut files = Vec::new();
     let renderer = Renderer::new(theme)?;
     for form in &bundle.forms {
+        let initial = form.initial_values();
         for (n, lang) in form.languages.iter().enumerate() {
-            let input = empty_input(lang, &empty, None);
+            let input = empty_input(lang, &initial, None);
             let html = renderer.render(&view::build(form, &input), fragment)?;
             let path =
                 if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };

@@ -391,6 +391,15 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         }),
         FieldType::File => file_schema(field),
     };
+    if let Some(default) = field.default_value() {
+        schema["default"] = default;
+    }
+    if let Some(prefill) = &field.prefill {
+        schema["x-formwerk-prefill"] = json!(prefill);
+        if prefill.locked {
+            schema["readOnly"] = json!(true);
+        }
+    }
     if !c.exclusive.is_empty() {
         // A chosen exclusive code ("none of these") stands alone.
         let alone: Vec<Value> = c

@@ -292,7 +292,7 @@ impl Export<'_> {
         if !rest.is_empty() {
             x.leaf("inhalt", rest);
         }
-        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta, None));
         x.fim_rules(meta);
         x.close("datenfeld");
     }
@@ -356,7 +356,8 @@ impl Export<'_> {
         if !attrs.is_empty() {
             x.empty("praezisierung", &attrs);
         }
-        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta));
+        let prefilled = prefill(meta, field.prefill.as_ref());
+        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefilled);
         if let Some(reference) = unresolved {
             codelist_reference(x, &reference.urn, reference.version.as_deref());
         }
@@ -505,8 +506,14 @@ fn codelist_reference(x: &mut Xml, urn: &str, version: Option<&str>) {
     x.close("codelisteReferenz");
 }
 
-fn prefill(meta: Option<&ir::FimMeta>) -> &str {
-    meta.and_then(|m| m.prefill.as_deref()).unwrap_or("keine")
+/// `vorbefuellung`: FIM's own value when the element has one, else `optional` for a field a
+/// portal may prefill (`prefill from`), else `keine`.
+fn prefill<'m>(meta: Option<&'m ir::FimMeta>, field: Option<&ir::Prefill>) -> &'m str {
+    match (meta.and_then(|m| m.prefill.as_deref()), field) {
+        (Some(given), _) => given,
+        (None, Some(_)) => "optional",
+        (None, None) => "keine",
+    }
 }
 
 fn one(required: &Requirement) -> String {
