@@ -823,4 +823,22 @@ Example:
 Fix: name the version the form was written for:
 
     codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2024-08-01\"";
+
+    /// A language tag that is not a well-formed BCP 47 tag, or not in canonical case.
+    MalformedLanguageTag = "E0150", "malformed-language-tag", Error,
+"`languages` and translations name languages by BCP 47 tags: a language code of
+2 or 3 letters (ISO 639), then optionally a script of 4 letters, a region of 2
+letters or 3 digits, and variants of 5 to 8 characters, joined by hyphens.
+Tags are compared as written, so they must be in canonical case: language in
+lower case, script in title case, region in upper case. Extensions (`-u-…`)
+and private use (`-x-…`) are not accepted.
+
+Example:
+
+    languages de, de_CH, Ar
+
+Fix: write well-formed tags, such as `de`, `hsb` (Upper Sorbian), `de-CH`,
+`sr-Latn` or `ar`:
+
+    languages de, de-CH, ar";
 }

@@ -240,7 +240,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         };
         let mut languages: Vec<String> = Vec::new();
         for ident in idents {
-            if !SUPPORTED.contains(&ident.name.as_str()) {
+            if let Some(diagnostic) = crate::check::text::tag_diagnostic(ident) {
+                self.diagnostics.push(diagnostic);
+            } else if !SUPPORTED.contains(&ident.name.as_str()) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnknownLanguage,
