@@ -6,9 +6,6 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::syntax::ast;
 
-/// Languages Formwerk has built-in messages for.
-pub const SUPPORTED: &[&str] = &["de", "en"];
-
 /// The languages texts are checked against; `None` for modules checked on their own,
 /// whose texts are checked when a form uses them.
 #[derive(Clone, Debug)]

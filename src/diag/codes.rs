@@ -342,8 +342,8 @@ Fix: use one of the list's codes (`\"O\"`). Codes are compared, not labels.";
     /// A translation in a language the form does not declare.
     UnknownLanguage = "E0210", "unknown-language", Error,
 "Texts can be translated into the languages a form declares with
-`languages de, en`. A translation into another language would never be shown,
-and a `languages` entry must be one of the supported languages (de, en).
+`languages de, en`. A translation into another language would never be shown.
+(A declared language without a catalogue is `E0450`.)
 
 Example:
 
@@ -841,4 +841,37 @@ Fix: write well-formed tags, such as `de`, `hsb` (Upper Sorbian), `de-CH`,
 `sr-Latn` or `ar`:
 
     languages de, de-CH, ar";
+
+    /// A language of the form has no catalogue, built in or in the project.
+    MissingCatalogue = "E0450", "missing-catalogue", Error,
+"Every language a form declares needs a catalogue: the texts Formwerk writes
+itself in that language (validation messages, the words of the HTML pages).
+`de` and `en` are built in; a project adds a language with a TOML file
+`catalogues/<tag>.toml` next to its forms directory (or in the directory given
+by `--catalogues`).
+
+Example:
+
+    languages de, hsb
+
+without `catalogues/hsb.toml`.
+
+Fix: copy a built-in catalogue (see docs/LANGUAGE.md, Catalogues), translate
+its texts and save it as `catalogues/hsb.toml`.";
+
+    /// A project catalogue that cannot be used: malformed TOML, missing or unknown keys,
+    /// unknown placeholders, forbidden characters.
+    InvalidCatalogue = "E0451", "invalid-catalogue", Error,
+"A catalogue file must be valid TOML, at most 256 KB, with every key of the
+built-in catalogues and no other, each text at most 1000 characters without
+control characters, and only the placeholders each key may use (`{label}`,
+`{n}`, …; `{{` and `}}` are literal braces). The help lists every problem, and
+all missing keys at once.
+
+Example: `catalogues/ar.toml` with
+
+    [messages]
+    required = \"يرجى ملء {lable}.\"
+
+Fix: use the placeholder the key names (`{label}`), and add the missing keys.";
 }

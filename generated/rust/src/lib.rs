@@ -3,6 +3,8 @@
 
 pub mod runtime;
 #[rustfmt::skip]
+pub mod catalogues;
+#[rustfmt::skip]
 pub mod shared;
 #[rustfmt::skip]
 pub mod bewohnerparkausweis;
