@@ -230,6 +230,9 @@ mod tests {
     fn page(nodes: Vec<Node>) -> Page {
         Page {
             lang: "de".into(),
+            rtl: false,
+            optional_text: "(optional)".into(),
+            error_prefix: "Fehler:".into(),
             title: "T".into(),
             heading: "T".into(),
             caption: None,
