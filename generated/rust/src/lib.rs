@@ -15,6 +15,8 @@ pub mod gewerbeanmeldung;
 #[rustfmt::skip]
 pub mod hundesteuer;
 #[rustfmt::skip]
+pub mod integrationskurs;
+#[rustfmt::skip]
 pub mod jaegerpruefung;
 #[rustfmt::skip]
 pub mod wohngeld;
