@@ -98,7 +98,7 @@ impl Kind {
         let mut message = self.sentence(catalogue, &quoted);
         // A label that ends a sentence itself ("Haben Sie Kinder?", "Ich versichere … sind.")
         // also ends the message that closes with it: no second mark after the quote.
-        if label.ends_with(['?', '!', '.', '…']) && message.ends_with(&format!("{quoted}.")) {
+        if label.ends_with(['?', '!', '.', '…', '؟']) && message.ends_with(&format!("{quoted}.")) {
             message.pop();
         }
         message
