@@ -163,15 +163,16 @@ pub fn load_catalogues(dir: &Path) -> Result<catalogue::Project, DriverError> {
     match std::fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(DriverError {
-                message: format!("the catalogue directory `{shown}` is a symbolic link; Formwerk does not follow links"),
+                message: format!(
+                    "the catalogue directory `{shown}` is a symbolic link; Formwerk does not follow links"
+                ),
             })
         }
         Ok(m) if m.is_dir() => {}
         Ok(_) => return Err(DriverError { message: format!("the catalogue directory `{shown}` is not a directory") }),
         Err(_) => return Err(DriverError { message: format!("the catalogue directory `{shown}` does not exist") }),
     }
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| DriverError { message: format!("cannot read `{shown}`: {e}") })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| DriverError { message: format!("cannot read `{shown}`: {e}") })?;
     let mut project = catalogue::Project::new();
     for entry in entries {
         let entry = entry.map_err(|e| DriverError { message: format!("cannot read `{shown}`: {e}") })?;

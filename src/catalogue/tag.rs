@@ -56,9 +56,7 @@ pub fn canonical(tag: &str) -> Result<String, String> {
         } else if stage <= 1 && ((subtag.len() == 2 && alpha) || (subtag.len() == 3 && digits)) {
             out.push(subtag.to_ascii_uppercase());
             stage = 2;
-        } else if (5..=8).contains(&subtag.len())
-            || (subtag.len() == 4 && subtag.as_bytes()[0].is_ascii_digit())
-        {
+        } else if (5..=8).contains(&subtag.len()) || (subtag.len() == 4 && subtag.as_bytes()[0].is_ascii_digit()) {
             out.push(subtag.to_ascii_lowercase());
             stage = 2;
         } else {

@@ -108,9 +108,8 @@ impl Kind {
         let lang = catalogue.lang;
         let label = ("label", quoted);
         let simple = |key: &str| fill(catalogue.get(&format!("messages.{key}")), &[label]);
-        let counted = |key: &str, n: u64| {
-            fill(catalogue.counted(&format!("messages.{key}"), n), &[label, ("n", &n.to_string())])
-        };
+        let counted =
+            |key: &str, n: u64| fill(catalogue.counted(&format!("messages.{key}"), n), &[label, ("n", &n.to_string())]);
         let in_language = |text: &Text| text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default();
         match self {
             Kind::Required => simple("required"),
@@ -306,8 +305,24 @@ fn file_type(entry: &str, catalogue: &Catalogue) -> String {
 
 /// The file-type keys of a catalogue (`file_types.<key>`).
 pub const FILE_TYPE_KEYS: &[&str] = &[
-    "pdf", "jpeg", "png", "gif", "tiff", "webp", "heic", "svg", "txt", "csv", "xml", "word", "odt", "zip",
-    "any_image", "any_text", "any_audio", "any_video",
+    "pdf",
+    "jpeg",
+    "png",
+    "gif",
+    "tiff",
+    "webp",
+    "heic",
+    "svg",
+    "txt",
+    "csv",
+    "xml",
+    "word",
+    "odt",
+    "zip",
+    "any_image",
+    "any_text",
+    "any_audio",
+    "any_video",
 ];
 
 /// The names of expected types in `type` messages (`types.<key>`).

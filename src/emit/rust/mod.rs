@@ -174,7 +174,8 @@ impl<'b> Catalogues<'b> {
                 Some((_, ident)) => ident.clone(),
                 None => {
                     let base = lang.to_ascii_uppercase().replace('-', "_");
-                    let n_same = self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
+                    let n_same =
+                        self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
                     let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
                     let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
                     self.constants.push((texts, ident.clone()));
