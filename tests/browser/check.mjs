@@ -184,6 +184,8 @@ function contractChecks(allowedAutocomplete) {
   if (rtlLanguage) {
     for (const error of inline) {
       const box = error.getBoundingClientRect();
+      // An error inside a panel that is not shown (a hidden field's value) has no box.
+      if (box.width === 0 && box.height === 0) continue;
       const formElement = error.closest("form");
       if (!formElement) continue;
       const form = formElement.getBoundingClientRect();
