@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::catalogue;
 use crate::check::{self, Checked};
 use crate::codelists::Library;
 use crate::emit::{self, OutputFile, Target};
@@ -139,6 +140,73 @@ pub fn load_codelists(dir: &Path) -> Result<Library, DriverError> {
     })
 }
 
+/// The name of the catalogue directory used by default, next to the module root
+/// (`forms/` → `catalogues/`).
+pub const DEFAULT_CATALOGUES: &str = "catalogues";
+
+/// The most catalogue files a directory may hold.
+const MAX_CATALOGUES: usize = 200;
+
+/// The catalogue directory used when none is given: `catalogues` next to the module root
+/// `root`, if it exists.
+pub fn default_catalogues(root: &Path) -> Option<PathBuf> {
+    let dir = root.parent().unwrap_or(Path::new("")).join(DEFAULT_CATALOGUES);
+    std::fs::symlink_metadata(&dir).is_ok().then_some(dir)
+}
+
+/// Loads the project catalogues in `dir`: every `<tag>.toml` directly in it. A file whose
+/// name is not a language tag, or that cannot be read, stops the run; a file that reads
+/// but is not a usable catalogue is kept with its problems, which the checker reports at
+/// the `languages` entry of every form in that language.
+pub fn load_catalogues(dir: &Path) -> Result<catalogue::Project, DriverError> {
+    let shown = dir.display();
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(DriverError {
+                message: format!(
+                    "the catalogue directory `{shown}` is a symbolic link; Formwerk does not follow links"
+                ),
+            })
+        }
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(DriverError { message: format!("the catalogue directory `{shown}` is not a directory") }),
+        Err(_) => return Err(DriverError { message: format!("the catalogue directory `{shown}` does not exist") }),
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| DriverError { message: format!("cannot read `{shown}`: {e}") })?;
+    let mut project = catalogue::Project::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| DriverError { message: format!("cannot read `{shown}`: {e}") })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(lang) = name.strip_suffix(".toml") else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        if catalogue::tag::problem(lang).is_some() || lang.contains('_') {
+            let shown_name: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+            return Err(DriverError {
+                message: format!(
+                    "the catalogue `{shown}/{shown_name}` is not named by a language tag; name it `<tag>.toml` (`ar.toml`, `de-CH.toml`)"
+                ),
+            });
+        }
+        if project.len() >= MAX_CATALOGUES {
+            return Err(DriverError { message: format!("`{shown}` holds more than {MAX_CATALOGUES} catalogues") });
+        }
+        let texts = match files::read_below(dir, Path::new(&name), catalogue::MAX_FILE_BYTES) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(source) => catalogue::parse(lang, &source),
+                Err(_) => Err(vec!["the file is not UTF-8".to_string()]),
+            },
+            Err(FileProblem::TooLarge { limit }) => Err(vec![format!("the file is larger than {} KB", limit / 1024)]),
+            Err(problem) => {
+                return Err(DriverError { message: problem.describe(&format!("{shown}/{name}")) });
+            }
+        };
+        project.insert(lang.to_string(), texts);
+    }
+    Ok(project)
+}
+
 /// Loads and checks the `.form` files at `paths` (files or directories), with the code
 /// lists of the default code-list directory.
 pub fn check_paths(paths: &[PathBuf], root: Option<&Path>) -> Result<Session, DriverError> {
@@ -152,6 +220,17 @@ pub fn check_paths_with(
     root: Option<&Path>,
     codelists: Option<&Path>,
 ) -> Result<Session, DriverError> {
+    check_paths_in(paths, root, codelists, None)
+}
+
+/// [`check_paths_with`] with the project catalogues in `catalogues` (else in
+/// [`default_catalogues`]).
+pub fn check_paths_in(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    codelists: Option<&Path>,
+    catalogues: Option<&Path>,
+) -> Result<Session, DriverError> {
     if let Some(root) = root {
         named_directory(root, "the module root")?;
     }
@@ -160,6 +239,10 @@ pub fn check_paths_with(
     let library = match codelists.map(Path::to_path_buf).or_else(|| default_codelists(&root)) {
         Some(dir) => load_codelists(&dir)?,
         None => Library::default(),
+    };
+    let project = match catalogues.map(Path::to_path_buf).or_else(|| default_catalogues(&root)) {
+        Some(dir) => load_catalogues(&dir)?,
+        None => catalogue::Project::new(),
     };
     let loader = DirLoader::new(&root);
     let mut db = SourceDb::new();
@@ -192,7 +275,7 @@ pub fn check_paths_with(
             roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
-    let checked = check::check_with_codelists(&mut db, &loader, &library, &roots);
+    let checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
     Ok(Session { db, checked })
 }
 
@@ -256,6 +339,19 @@ pub fn build_with(
     settings: &emit::Settings,
     codelists: Option<&Path>,
 ) -> Result<BuildOutcome, DriverError> {
+    build_in(forms, out, targets, settings, codelists, None)
+}
+
+/// [`build_with`] with the project catalogues in `catalogues` (else `catalogues` next to
+/// `forms`).
+pub fn build_in(
+    forms: &Path,
+    out: &Path,
+    targets: &[Target],
+    settings: &emit::Settings,
+    codelists: Option<&Path>,
+    catalogues: Option<&Path>,
+) -> Result<BuildOutcome, DriverError> {
     check_settings(settings)?;
     named_directory(forms, "the forms directory")?;
     match std::fs::symlink_metadata(out) {
@@ -265,7 +361,7 @@ pub fn build_with(
         }
         _ => {}
     }
-    let session = check_paths_with(&[forms.to_path_buf()], Some(forms), codelists)?;
+    let session = check_paths_in(&[forms.to_path_buf()], Some(forms), codelists, catalogues)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }

@@ -10,6 +10,7 @@
 //! UTF-8); `runtime` holds what generated code shares with the validator (exact dates and
 //! decimals, value formats, messages), re-exported for the compiler as `value`.
 
+pub mod catalogue;
 pub mod check;
 pub mod codelists;
 pub mod diag;

@@ -36,6 +36,10 @@ enum Command {
         /// (default: `codelists` next to the module root, when it exists).
         #[arg(long)]
         codelists: Option<PathBuf>,
+        /// Directory of project catalogues `<tag>.toml` for languages beyond the built-in de, en
+        /// (default: `catalogues` next to the module root, when it exists).
+        #[arg(long)]
+        catalogues: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -63,6 +67,10 @@ enum Command {
         /// (default: `codelists` next to the forms directory, when it exists).
         #[arg(long)]
         codelists: Option<PathBuf>,
+        /// Directory of project catalogues `<tag>.toml` for languages beyond the built-in de, en
+        /// (default: `catalogues` next to the module root, when it exists).
+        #[arg(long)]
+        catalogues: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -176,8 +184,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { paths, root, codelists, output } => {
-            match driver::check_paths_with(&paths, root.as_deref(), codelists.as_deref()) {
+        Command::Check { paths, root, codelists, catalogues, output } => {
+            match driver::check_paths_in(&paths, root.as_deref(), codelists.as_deref(), catalogues.as_deref()) {
                 Ok(session) => {
                     report(&session, &output);
                     exit_for(&session.checked.diagnostics)
@@ -185,7 +193,7 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => usage_failure(&error.to_string()),
             }
         }
-        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, codelists, output } => {
+        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, codelists, catalogues, output } => {
             let mut targets = Vec::new();
             for name in &emit {
                 match Target::parse(name.trim()) {
@@ -202,7 +210,7 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => return usage_failure(&error.to_string()),
             };
             let settings = formwerk::emit::Settings { schema_base_uri, crate_name, html_theme };
-            match driver::build_with(&forms, &out, &targets, &settings, codelists.as_deref()) {
+            match driver::build_in(&forms, &out, &targets, &settings, codelists.as_deref(), catalogues.as_deref()) {
                 Ok(BuildOutcome::Failed(session)) => {
                     report(&session, &output);
                     eprintln!("build failed: `{}` was not changed", out.display());

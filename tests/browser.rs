@@ -147,6 +147,8 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
         }
     }
     assert!(pages.len() >= 6 * 2 * 2 * 4, "every form, language, theme and state");
+    // A right-to-left page is among them (the contract checks hold it to `dir="rtl"`).
+    assert!(pages.iter().any(|p| p.to_string_lossy().contains("integrationskurs-ar-")), "the Arabic pages");
     assert!(n_errors > 200, "the error pages should show many errors");
     let (ok, text) = run_check(&pages, &posts, "corpus");
     assert!(ok, "{text}");

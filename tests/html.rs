@@ -440,3 +440,48 @@ form f {
     let message = &violation.messages["de"];
     assert!(message.contains("„Einkommen von …“"), "{message}");
 }
+
+/// A right-to-left language's page says so (`dir="rtl"` with its `lang`), its interface texts
+/// come from its catalogue, and a left-to-right page has no `dir`.
+#[test]
+fn right_to_left_pages_have_dir() {
+    let form = common::corpus_form("integrationskurs");
+    let values = json!({});
+    let report = Compiled::new(&form).validate(&json!({}), &options());
+    let arabic = html::render_page(&form, &input("ar", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(arabic.contains("<html lang=\"ar\" dir=\"rtl\">"), "{arabic}");
+    assert!(arabic.contains("توجد مشكلة"), "the error summary's title comes from catalogues/ar.toml");
+    assert!(arabic.contains("يرجى تعبئة «الاسم الأول»."), "{arabic}");
+    let german = html::render_page(&form, &input("de", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(german.contains("<html lang=\"de\">") && !german.contains("dir="), "{german}");
+    let fragment = html::emit(&formwerk::ir::Bundle { forms: vec![form] }, &Theme::default(), true).unwrap();
+    let arabic_fragment = fragment.iter().find(|f| f.path.ends_with(".ar.html")).expect("an Arabic fragment");
+    assert!(String::from_utf8_lossy(&arabic_fragment.contents).contains("lang=\"ar\" dir=\"rtl\""));
+}
+
+/// A hostile catalogue's markup is text: interface texts and messages are escaped like every
+/// other text.
+#[test]
+fn catalogue_texts_are_escaped() {
+    let catalogue = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/catalogue/en.toml"))
+        .unwrap()
+        .replace("\"Submit\"", "\"<script>alert(1)</script>\"")
+        .replace("\"There is a problem\"", "\"<img src=x onerror=alert(2)>\"")
+        .replace("\"Please fill in {label}.\"", "\"<b>{label}</b> \\\"'\"");
+    let form = fixture(&format!(
+        "form f {{
+  title \"Titel\" en-GB \"Title\"
+  version \"1.0.0\"
+  languages de, en-GB
+  field name: text \"Name\" en-GB \"Name\" required
+}}
+//- /catalogues/en-GB.toml
+{catalogue}"
+    ));
+    let values = json!({});
+    let report = Compiled::new(&form).validate(&json!({}), &options());
+    let html = html::render_page(&form, &input("en-GB", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"), "{html}");
+    assert!(html.contains("&lt;script&gt;") && html.contains("&lt;img"), "{html}");
+    assert!(html.contains("&lt;b&gt;“Name”&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;“Name”&lt;/b&gt;"), "{html}");
+}

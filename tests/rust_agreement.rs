@@ -195,6 +195,7 @@ agreement!(
     fuehrungszeugnis,
     gewerbeanmeldung,
     hundesteuer,
+    integrationskurs,
     jaegerpruefung,
     wohngeld,
     wohnsitzanmeldung

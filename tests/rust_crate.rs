@@ -37,6 +37,7 @@ round_trip!(
     fuehrungszeugnis,
     gewerbeanmeldung,
     hundesteuer,
+    integrationskurs,
     jaegerpruefung,
     wohngeld,
     wohnsitzanmeldung

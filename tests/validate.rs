@@ -104,3 +104,63 @@ fn human_output_escapes_controls_in_pointers() {
     assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'), "{stdout}");
     assert!(stdout.contains("/\\u{1b}[2J\\u{202e}  [unknown_property]"), "{stdout}");
 }
+
+/// A language beyond de/en: the messages come from the project catalogue `catalogues/ar.toml`
+/// (plural forms, quotes, dates), next to the German ones from the built-in catalogue.
+#[test]
+fn arabic_messages_come_from_the_project_catalogue() {
+    let form = common::corpus_form("integrationskurs");
+    let submission = serde_json::json!({
+        "geburtsdatum": "2015-01-01",
+        "kinderbetreuung": true,
+        "anzahl_kinder": 7,
+        "bemerkungen": "x".repeat(501),
+    });
+    let report = validate::validate(&form, &submission, &Options { today: Date::parse("2026-06-15").unwrap() });
+    let message = |pointer: &str, lang: &str| {
+        let violation = report.violations.iter().find(|v| v.pointer == pointer).unwrap_or_else(|| panic!("{pointer}"));
+        violation.messages[lang].clone()
+    };
+    assert_eq!(message("/vorname", "ar"), "يرجى تعبئة «الاسم الأول».");
+    assert_eq!(message("/vorname", "de"), "Bitte machen Sie eine Angabe zu „Vorname“.");
+    assert_eq!(message("/geburtsdatum", "ar"), "يجب ألا يكون «تاريخ الميلاد» بعد 15/06/2010.");
+    assert_eq!(message("/geburtsdatum", "de"), "„Geburtsdatum“ darf nicht nach dem 15.06.2010 liegen.");
+    assert_eq!(message("/anzahl_kinder", "ar"), "يجب ألا يتجاوز «لكم طفلًا؟» 6.");
+    // A label that ends with the Arabic question mark ends the message.
+    assert_eq!(message("/kursart", "ar"), "يرجى تعبئة «ما الدورة التي ترغب في حضورها؟»");
+    assert_eq!(message("/bemerkungen", "ar"), "يجب ألا يتجاوز «ملاحظات» 500 حرفًا.");
+}
+
+/// A project adds a language without touching Rust: a catalogue derived from the built-in
+/// German one (Swiss spelling, no ß) is used for `de-CH`, with its plural forms; a label that
+/// looks like a placeholder stays text.
+#[test]
+fn a_project_catalogue_adds_a_language() {
+    let catalogue = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/catalogue/de.toml"))
+        .unwrap()
+        .replace("name = \"Deutsch\"", "name = \"Deutsch (Schweiz)\"")
+        .replace("„{text}“", "«{text}»")
+        .replace("ß", "ss");
+    let fixture = format!(
+        "form antrag {{
+  title \"Antrag\" de-CH \"Gesuch\"
+  version \"1.0.0\"
+  languages de, de-CH
+  field strasse: text \"Straße {{{{n}}}}\" de-CH \"Strasse {{{{n}}}}\" required {{ length ..1 }}
+  field kinder: integer \"Kinder\" de-CH \"Kinder\" {{ max 1 }}
+}}
+//- /catalogues/de-CH.toml
+{catalogue}"
+    );
+    let (db, checked) = common::check_fixture(&fixture);
+    assert!(!checked.has_errors(), "{}", common::render_plain(&db, &checked));
+    let (_, form) = checked.forms.first().unwrap();
+    assert!(form.catalogues.contains_key("de-CH") && !form.catalogues.contains_key("de"));
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let report = validate::validate(form, &serde_json::json!({"kinder": 2}), &options);
+    assert_eq!(report.violations[0].messages["de-CH"], "Bitte machen Sie eine Angabe zu «Strasse {n}».");
+    assert_eq!(report.violations[0].messages["de"], "Bitte machen Sie eine Angabe zu „Straße {n}“.");
+    assert_eq!(report.violations[1].messages["de-CH"], "«Kinder» darf höchstens 1 sein.");
+    let report = validate::validate(form, &serde_json::json!({"strasse": "ab"}), &options);
+    assert_eq!(report.violations[0].messages["de-CH"], "«Strasse {n}» darf höchstens 1 Zeichen lang sein.");
+}

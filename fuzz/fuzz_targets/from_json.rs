@@ -26,6 +26,7 @@ macro_rules! generated {
             "fuehrungszeugnis" => run!(fuehrungszeugnis, $bytes, $value, $today),
             "gewerbeanmeldung" => run!(gewerbeanmeldung, $bytes, $value, $today),
             "hundesteuer" => run!(hundesteuer, $bytes, $value, $today),
+            "integrationskurs" => run!(integrationskurs, $bytes, $value, $today),
             "jaegerpruefung" => run!(jaegerpruefung, $bytes, $value, $today),
             "wohngeld" => run!(wohngeld, $bytes, $value, $today),
             "wohnsitzanmeldung" => run!(wohnsitzanmeldung, $bytes, $value, $today),

@@ -63,6 +63,18 @@ pub fn check_with_codelists(
     library: &Library,
     roots: &[FileId],
 ) -> Checked {
+    check_with_catalogues(db, loader, library, &crate::catalogue::Project::new(), roots)
+}
+
+/// Checks `roots` as [`check_with_codelists`] does, with the project's catalogues
+/// `catalogues` (read by the caller) for languages beyond the built-in ones.
+pub fn check_with_catalogues(
+    db: &mut SourceDb,
+    loader: &dyn ModuleLoader,
+    library: &Library,
+    catalogues: &crate::catalogue::Project,
+    roots: &[FileId],
+) -> Checked {
     let mut diagnostics = Vec::new();
     let program = modules::load(db, loader, roots, &mut diagnostics);
     let db: &SourceDb = db;
@@ -102,7 +114,7 @@ pub fn check_with_codelists(
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
             form_names.push((&decl.name.name, decl.name.span));
-            let lowering = lower::FormLowering::new(&defs, db, library, text::Languages(None));
+            let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
             let (form, mut form_diagnostics) = lowering.form(file, decl);
             diagnostics.append(&mut form_diagnostics);
             forms.extend(form.map(|f| (file, f)));
@@ -122,7 +134,7 @@ pub fn check_with_codelists(
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
         }
-        let lowering = lower::FormLowering::new(&defs, db, library, text::Languages(None));
+        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
         diagnostics.append(&mut lowering.definitions(file));
     }
     for &file in program.units.keys() {

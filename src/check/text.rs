@@ -1,12 +1,10 @@
 //! Texts and their translations: primary language first, the others checked against the
 //! form's `languages` (`unknown-language`, and `missing-translation` warnings).
 
+use crate::catalogue::tag::TagProblem;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::syntax::ast;
-
-/// Languages Formwerk has built-in messages for.
-pub const SUPPORTED: &[&str] = &["de", "en"];
 
 /// The languages texts are checked against; `None` for modules checked on their own,
 /// whose texts are checked when a form uses them.
@@ -23,6 +21,10 @@ impl Languages {
         let mut out = ir::Text::new();
         out.insert(self.primary().to_string(), text.primary.value.clone());
         for (lang, value) in &text.translations {
+            if let Some(diagnostic) = tag_diagnostic(lang) {
+                diagnostics.push(diagnostic);
+                continue;
+            }
             if let Some(declared) = &self.0 {
                 if !declared.contains(&lang.name) {
                     diagnostics.push(
@@ -75,6 +77,30 @@ impl Languages {
         }
         out
     }
+}
+
+/// `malformed-language-tag` for a tag that is not a well-formed BCP 47 tag (or not in its
+/// canonical case), with the canonical form or what is wrong as help.
+pub fn tag_diagnostic(tag: &ast::Ident) -> Option<Diagnostic> {
+    let problem = crate::catalogue::tag::problem(&tag.name)?;
+    let (label, help) = match problem {
+        TagProblem::Case { canonical } => {
+            ("not in canonical case", format!("write `{canonical}`: tags are compared as written (language in lower case, Script in title case, REGION in upper case)"))
+        }
+        TagProblem::Malformed(reason) => (
+            "malformed",
+            format!("{reason}; write a BCP 47 tag such as `de`, `hsb`, `de-CH` or `sr-Latn`"),
+        ),
+    };
+    Some(
+        Diagnostic::new(
+            Code::MalformedLanguageTag,
+            format!("`{}` is not a well-formed language tag", tag.name),
+            tag.span,
+            label,
+        )
+        .with_help(help),
+    )
 }
 
 pub fn language_name(tag: &str) -> &str {

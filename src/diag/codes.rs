@@ -342,8 +342,8 @@ Fix: use one of the list's codes (`\"O\"`). Codes are compared, not labels.";
     /// A translation in a language the form does not declare.
     UnknownLanguage = "E0210", "unknown-language", Error,
 "Texts can be translated into the languages a form declares with
-`languages de, en`. A translation into another language would never be shown,
-and a `languages` entry must be one of the supported languages (de, en).
+`languages de, en`. A translation into another language would never be shown.
+(A declared language without a catalogue is `E0450`.)
 
 Example:
 
@@ -846,4 +846,55 @@ Example:
 Fix: name the version the form was written for:
 
     codelist Staat from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat\" version \"2024-08-01\"";
+
+    /// A language tag that is not a well-formed BCP 47 tag, or not in canonical case.
+    MalformedLanguageTag = "E0150", "malformed-language-tag", Error,
+"`languages` and translations name languages by BCP 47 tags: a language code of
+2 or 3 letters (ISO 639), then optionally a script of 4 letters, a region of 2
+letters or 3 digits, and variants of 5 to 8 characters, joined by hyphens.
+Tags are compared as written, so they must be in canonical case: language in
+lower case, script in title case, region in upper case. Extensions (`-u-…`)
+and private use (`-x-…`) are not accepted.
+
+Example:
+
+    languages de, de_CH, Ar
+
+Fix: write well-formed tags, such as `de`, `hsb` (Upper Sorbian), `de-CH`,
+`sr-Latn` or `ar`:
+
+    languages de, de-CH, ar";
+
+    /// A language of the form has no catalogue, built in or in the project.
+    MissingCatalogue = "E0450", "missing-catalogue", Error,
+"Every language a form declares needs a catalogue: the texts Formwerk writes
+itself in that language (validation messages, the words of the HTML pages).
+`de` and `en` are built in; a project adds a language with a TOML file
+`catalogues/<tag>.toml` next to its forms directory (or in the directory given
+by `--catalogues`).
+
+Example:
+
+    languages de, hsb
+
+without `catalogues/hsb.toml`.
+
+Fix: copy a built-in catalogue (see docs/LANGUAGE.md, Catalogues), translate
+its texts and save it as `catalogues/hsb.toml`.";
+
+    /// A project catalogue that cannot be used: malformed TOML, missing or unknown keys,
+    /// unknown placeholders, forbidden characters.
+    InvalidCatalogue = "E0451", "invalid-catalogue", Error,
+"A catalogue file must be valid TOML, at most 256 KB, with every key of the
+built-in catalogues and no other, each text at most 1000 characters without
+control characters, and only the placeholders each key may use (`{label}`,
+`{n}`, …; `{{` and `}}` are literal braces). The help lists every problem, and
+all missing keys at once.
+
+Example: `catalogues/ar.toml` with
+
+    [messages]
+    required = \"يرجى ملء {lable}.\"
+
+Fix: use the placeholder the key names (`{label}`), and add the missing keys.";
 }

@@ -83,6 +83,11 @@ pub struct Form {
     /// Every shared group type a group or repeat of this form is an instance of, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub group_types: BTreeMap<String, GroupType>,
+    /// The texts of each of the form's languages that come from a project catalogue
+    /// (`catalogues/<tag>.toml`), flattened (`messages.required` → template); languages
+    /// without an entry use Formwerk's built-in catalogue (`de`, `en`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub catalogues: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Form {

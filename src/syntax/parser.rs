@@ -298,7 +298,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::ident | Rule::module_path | Rule::path => "a name",
         Rule::string | Rule::string_body => "a string in quotes",
         Rule::text => "a text in quotes",
-        Rule::translation | Rule::lang_tag => "a translation such as `en \"…\"`",
+        Rule::translation | Rule::lang_tag | Rule::language_entry => "a translation such as `en \"…\"`",
         Rule::block => "a block `{ … }`",
         Rule::field_type | Rule::simple_type | Rule::single_choice | Rule::multi_choice => {
             "a field type (text, multiline, integer, decimal, money, boolean, date, email, phone, iban, postcode, file, choice of …)"

@@ -40,6 +40,7 @@ pub use crate::runtime::messages::Kind;
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
 use crate::runtime::check::{self, FieldKind, Sink, Spec};
 use crate::runtime::json::Leaf;
+use crate::runtime::messages::Catalogue;
 use crate::value::Date;
 
 /// What the caller supplies besides the submission.
@@ -66,6 +67,8 @@ pub struct Compiled<'f> {
     /// The maximum number of items of each repeat that has one.
     limits: BTreeMap<Vec<String>, usize>,
     rules_by_scope: BTreeMap<&'f [String], Vec<&'f ir::Rule>>,
+    /// The catalogue entries of each of the form's languages (see `crate::catalogue`).
+    catalogues: Vec<(&'f str, Vec<(&'f str, &'f str)>)>,
 }
 
 impl<'f> Compiled<'f> {
@@ -89,7 +92,20 @@ impl<'f> Compiled<'f> {
         for rule in &form.rules {
             rules_by_scope.entry(rule.scope.as_slice()).or_default().push(rule);
         }
-        Compiled { form, codes, regexes, repeats: repeat_paths(form), limits: repeat_limits(form), rules_by_scope }
+        let catalogues = form
+            .languages
+            .iter()
+            .map(|lang| (lang.as_str(), crate::catalogue::entries(crate::catalogue::texts(form, lang))))
+            .collect();
+        Compiled {
+            form,
+            codes,
+            regexes,
+            repeats: repeat_paths(form),
+            limits: repeat_limits(form),
+            rules_by_scope,
+            catalogues,
+        }
     }
 
     pub fn form(&self) -> &'f Form {
@@ -97,7 +113,8 @@ impl<'f> Compiled<'f> {
     }
 
     pub fn validate(&self, submission: &Value, options: &Options) -> Report {
-        let languages: Vec<&str> = self.form.languages.iter().map(String::as_str).collect();
+        let catalogues: Vec<Catalogue> =
+            self.catalogues.iter().map(|(lang, entries)| Catalogue { lang, entries }).collect();
         let mut validator = Validator {
             compiled: self,
             env: eval::Env {
@@ -107,7 +124,7 @@ impl<'f> Compiled<'f> {
                 limits: &self.limits,
                 indices: Vec::new(),
             },
-            sink: Sink::new(&languages, options.today),
+            sink: Sink::new(&catalogues, options.today),
         };
         match submission.as_object() {
             Some(object) => {

@@ -146,7 +146,7 @@ function contractChecks(allowedAutocomplete) {
     }
   });
   const hasErrors = inline.length > 0;
-  const errorTitle = /^(Fehler|Error): /.test(document.title);
+  const errorTitle = /^(Fehler|Error|خطأ): /.test(document.title);
   if (hasErrors !== errorTitle) problems.push(`title "${document.title}" with ${inline.length} errors`);
   for (const el of document.querySelectorAll("[aria-invalid]")) {
     const ok =
@@ -175,6 +175,29 @@ function contractChecks(allowedAutocomplete) {
     if (!first || first.value !== "weiter") problems.push(`the first submit button of ${form.id} is not the primary action`);
   }
   if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
+  // Right-to-left languages: the page says so, and error messages start at the right edge of
+  // the form (logical properties mirror their border and padding).
+  const rtlLanguage = /^(ar|he|fa|ur)(-|$)/.test(document.documentElement.lang);
+  if (rtlLanguage !== (document.documentElement.dir === "rtl")) {
+    problems.push(`lang="${document.documentElement.lang}" with dir="${document.documentElement.dir}"`);
+  }
+  if (rtlLanguage) {
+    for (const error of inline) {
+      const box = error.getBoundingClientRect();
+      // An error inside a panel that is not shown (a hidden field's value) has no box.
+      if (box.width === 0 && box.height === 0) continue;
+      const formElement = error.closest("form");
+      if (!formElement) continue;
+      const form = formElement.getBoundingClientRect();
+      if (getComputedStyle(error).direction !== "rtl") problems.push(`${error.id} is not right to left`);
+      if (form.right - box.right > 40) problems.push(`${error.id} does not sit at the right edge (${form.right - box.right}px from it)`);
+      const field = error.parentElement;
+      const style = getComputedStyle(field);
+      if (parseFloat(style.borderLeftWidth) > 0 && parseFloat(style.borderRightWidth) === 0) {
+        problems.push(`${error.id}: the error border is on the left of a right-to-left page`);
+      }
+    }
+  }
   return problems;
 }
 

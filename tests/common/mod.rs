@@ -30,13 +30,23 @@ pub fn module_of(path: &str) -> String {
 
 /// Checks every file of a fixture as a root (like `formwerk check DIR`). Files under
 /// `codelists/` (`//- /codelists/farbe_1.xml`) are genericode lists: the code-list library of
-/// the run, as the driver would load it from a code-list directory.
+/// the run, as the driver would load it from a code-list directory; files under `catalogues/`
+/// are the project's catalogues.
 pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
     let mut db = SourceDb::new();
     let mut loader = MemoryLoader::default();
     let mut library = formwerk::codelists::Library::default();
-    let (lists, files): (Vec<_>, Vec<_>) =
-        split_fixture(text).into_iter().partition(|(path, _)| path.starts_with("codelists/"));
+    let (catalogues, rest): (Vec<_>, Vec<_>) =
+        split_fixture(text).into_iter().partition(|(path, _)| path.starts_with("catalogues/"));
+    let (lists, files): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(path, _)| path.starts_with("codelists/"));
+    // Files under `catalogues/` (`//- /catalogues/hsb.toml`) are the project's catalogues.
+    let project: formwerk::catalogue::Project = catalogues
+        .iter()
+        .map(|(path, body)| {
+            let lang = path.trim_start_matches("catalogues/").trim_end_matches(".toml");
+            (lang.to_string(), formwerk::catalogue::parse(lang, body))
+        })
+        .collect();
     // A list that does not parse (e.g. in a mutated fixture) is left out, as if absent: the
     // references to it then fail to resolve, which the case's snapshot shows.
     for (path, body) in &lists {
@@ -49,7 +59,7 @@ pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
         loader.modules.insert(module_of(path), (path.clone(), body.clone()));
     }
     let roots: Vec<_> = files.iter().map(|(path, body)| db.add(path.clone(), module_of(path), body.clone())).collect();
-    let checked = check::check_with_codelists(&mut db, &loader, &library, &roots);
+    let checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
     (db, checked)
 }
 

@@ -431,13 +431,24 @@ pub struct Submission {
     #[serde(rename = "zustimmung")]
     pub zustimmung: bool,
 }
+/// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
+pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
+    crate::runtime::messages::Catalogue {
+        lang: "de",
+        entries: crate::catalogues::DE,
+    },
+    crate::runtime::messages::Catalogue {
+        lang: "en",
+        entries: crate::catalogues::EN,
+    },
+];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
     match <crate::runtime::json::Group<
         raw::Form<'_>,
     > as ::serde::Deserialize>::deserialize(submission) {
@@ -468,7 +479,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
     let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
         ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
         ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {

@@ -3,6 +3,8 @@
 
 pub mod runtime;
 #[rustfmt::skip]
+pub mod catalogues;
+#[rustfmt::skip]
 pub mod shared;
 #[rustfmt::skip]
 pub mod bewohnerparkausweis;
@@ -12,6 +14,8 @@ pub mod fuehrungszeugnis;
 pub mod gewerbeanmeldung;
 #[rustfmt::skip]
 pub mod hundesteuer;
+#[rustfmt::skip]
+pub mod integrationskurs;
 #[rustfmt::skip]
 pub mod jaegerpruefung;
 #[rustfmt::skip]

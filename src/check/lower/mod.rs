@@ -24,7 +24,7 @@ use group::GroupDecl;
 
 use crate::check::defs::{DefKind, Defs};
 use crate::check::props::{self, Context, Props};
-use crate::check::text::{Languages, SUPPORTED};
+use crate::check::text::Languages;
 use crate::check::{codelist, collide, confirm, field, fim, interpolate, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Item, Requirement};
@@ -82,6 +82,10 @@ pub struct FormLowering<'a, 'd> {
     pub(super) db: &'d SourceDb,
     /// External code lists, for `codelist X from "urn" version "v"`.
     pub(super) library: &'d crate::codelists::Library,
+    /// The project's catalogues (`catalogues/<tag>.toml`), each read or with its problems.
+    pub(super) project_catalogues: &'d crate::catalogue::Project,
+    /// The project catalogues of the form's languages, for `ir::Form::catalogues`.
+    pub(super) catalogues: BTreeMap<String, crate::catalogue::Texts>,
     pub(super) langs: Languages,
     pub diagnostics: Vec<Diagnostic>,
     pub(super) codelists: BTreeMap<String, (FileId, ir::CodeList)>,
@@ -101,11 +105,19 @@ pub struct FormLowering<'a, 'd> {
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
-    pub fn new(defs: &'d Defs<'a>, db: &'d SourceDb, library: &'d crate::codelists::Library, langs: Languages) -> Self {
+    pub fn new(
+        defs: &'d Defs<'a>,
+        db: &'d SourceDb,
+        library: &'d crate::codelists::Library,
+        project_catalogues: &'d crate::catalogue::Project,
+        langs: Languages,
+    ) -> Self {
         FormLowering {
             defs,
             db,
             library,
+            project_catalogues,
+            catalogues: BTreeMap::new(),
             langs,
             diagnostics: Vec::new(),
             codelists: BTreeMap::new(),
@@ -192,6 +204,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             rules,
             codelists: codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
             group_types,
+            catalogues: std::mem::take(&mut self.catalogues),
         };
         collide::check_form(&form, decl.name.span, &self.spans, &mut self.diagnostics);
         self.check_defaults(&mut form);
@@ -251,16 +264,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         };
         let mut languages: Vec<String> = Vec::new();
         for ident in idents {
-            if !SUPPORTED.contains(&ident.name.as_str()) {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnknownLanguage,
-                        format!("language `{}` is not supported", ident.name),
-                        ident.span,
-                        "unsupported",
-                    )
-                    .with_help(format!("Formwerk has messages for {}", SUPPORTED.join(", "))),
-                );
+            if let Some(diagnostic) = crate::check::text::tag_diagnostic(ident) {
+                self.diagnostics.push(diagnostic);
             } else if languages.contains(&ident.name) {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -272,6 +277,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                     .with_help("list each language once"),
                 );
             } else {
+                // A language whose catalogue is missing or unusable is still the form's
+                // language: only that is reported, not every translation into it.
+                if let Some(diagnostic) = self.catalogue(ident) {
+                    self.diagnostics.push(diagnostic);
+                }
                 languages.push(ident.name.clone());
             }
         }
@@ -279,6 +289,41 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             languages.push("de".to_string());
         }
         languages
+    }
+
+    /// Finds the catalogue of the language `ident`: the project's (kept for the IR), else
+    /// a built-in one; `missing-catalogue` or `invalid-catalogue` otherwise.
+    fn catalogue(&mut self, ident: &ast::Ident) -> Option<Diagnostic> {
+        let lang = ident.name.as_str();
+        match self.project_catalogues.get(lang) {
+            Some(Ok(texts)) => {
+                self.catalogues.insert(lang.to_string(), texts.clone());
+                None
+            }
+            Some(Err(problems)) => Some(
+                Diagnostic::new(
+                    Code::InvalidCatalogue,
+                    format!("the catalogue `catalogues/{lang}.toml` cannot be used"),
+                    ident.span,
+                    "its catalogue has problems",
+                )
+                .with_help(format!("correct the catalogue file: {}", problems.join("; "))),
+            ),
+            None if crate::catalogue::builtin().contains_key(lang) => None,
+            None => Some(
+                Diagnostic::new(
+                    Code::MissingCatalogue,
+                    format!("there is no catalogue for the language `{lang}`"),
+                    ident.span,
+                    "no catalogue",
+                )
+                .with_help(format!(
+                    "Formwerk has built-in catalogues for {}; add `catalogues/{lang}.toml` next to the forms \
+                     (a copy of a built-in one, translated; see docs/LANGUAGE.md, Catalogues)",
+                    crate::catalogue::builtin().keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            ),
+        }
     }
 
     pub(super) fn fim(

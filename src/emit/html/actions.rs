@@ -90,7 +90,7 @@ pub fn apply(form: &Form, values: &Value, action: &Action, lang: &str) -> Option
                 return None;
             }
             items.remove(*index);
-            let s = strings::for_language(&lang);
+            let s = strings::for_language(form, &lang);
             let item = text(&ir.item_label, &lang);
             let notice = strings::fill(s.removed, &[("item", &item), ("n", &(index + 1).to_string())]);
             Some(Applied { values, focus: None, notice: Some(notice) })

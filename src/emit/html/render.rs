@@ -19,7 +19,6 @@ use serde_json::{Map, Value};
 
 use super::error::Error;
 use super::scan;
-use super::strings;
 use super::theme::{Theme, PARTIALS, STYLE_PARTIALS};
 use super::view::Page;
 
@@ -85,14 +84,13 @@ impl<'t> Renderer<'t> {
 
     /// Like [`Renderer::render`], with the failure as data (the probe words it differently).
     pub(super) fn render_checked(&self, page: &Page, fragment: bool) -> Result<String, Failure> {
-        let s = strings::for_language(&page.lang);
         let data = Data {
             page,
             cls: &self.theme.classes,
             css: &self.theme.css,
             stylesheets: &self.theme.stylesheets,
-            optional_text: s.optional,
-            error_prefix: s.error_prefix,
+            optional_text: &page.optional_text,
+            error_prefix: &page.error_prefix,
         };
         DEPTH.with(|depth| depth.set(0));
         let mut out = Bounded { bytes: Vec::new(), exceeded: false };
@@ -232,6 +230,9 @@ mod tests {
     fn page(nodes: Vec<Node>) -> Page {
         Page {
             lang: "de".into(),
+            rtl: false,
+            optional_text: "(optional)".into(),
+            error_prefix: "Fehler:".into(),
             title: "T".into(),
             heading: "T".into(),
             caption: None,

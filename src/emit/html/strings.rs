@@ -1,138 +1,116 @@
 //! The fixed interface texts of a generated page ("(optional)", "Es gibt ein Problem", button
-//! labels), in German and English. Form texts come from the IR; these are the only texts the
-//! HTML backend writes itself. Languages other than `en` fall back to German.
+//! labels), from the catalogue of the page's language (`crate::catalogue`: built in for `de`
+//! and `en`, else the project's, carried in the IR). Form texts come from the IR; these are
+//! the only texts the HTML backend writes itself. Like every text, they are escaped where
+//! they are written.
 
-/// The interface texts in one language.
-pub struct Strings {
-    pub optional: &'static str,
-    pub error_prefix: &'static str,
-    pub summary_title: &'static str,
-    pub title_error_prefix: &'static str,
-    pub step: &'static str,
-    pub of: &'static str,
-    pub day: &'static str,
-    pub month: &'static str,
-    pub year: &'static str,
-    pub date_hint: &'static str,
-    pub please_select: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub next: &'static str,
-    pub submit: &'static str,
-    pub back: &'static str,
-    pub add: &'static str,
-    pub remove: &'static str,
-    pub removed: &'static str,
-    pub at_most_items: &'static str,
-    pub select_all: &'static str,
-    pub max_chars: &'static str,
-    pub file_types: &'static str,
-    pub file_size: &'static str,
-    pub uploaded: &'static str,
-    pub remove_file: &'static str,
-    pub at_least: &'static str,
-    pub at_most: &'static str,
-    pub euro_suffix: &'static str,
-    /// `at_most_items` for a maximum of one.
-    pub at_most_one_item: &'static str,
-    /// `max_chars` for a limit of one.
-    pub max_one_char: &'static str,
-    pub unit: &'static str,
-    pub whole_euros: &'static str,
+use crate::catalogue::{self, Texts};
+use crate::ir::Form;
+
+/// The interface texts in one language (templates where they have placeholders).
+#[derive(Clone, Copy)]
+pub struct Strings<'a> {
+    pub optional: &'a str,
+    pub error_prefix: &'a str,
+    pub summary_title: &'a str,
+    pub title_error_prefix: &'a str,
+    pub step: &'a str,
+    pub day: &'a str,
+    pub month: &'a str,
+    pub year: &'a str,
+    pub date_hint: &'a str,
+    pub please_select: &'a str,
+    pub yes: &'a str,
+    pub no: &'a str,
+    pub next: &'a str,
+    pub submit: &'a str,
+    pub back: &'a str,
+    pub add: &'a str,
+    pub remove: &'a str,
+    pub removed: &'a str,
+    pub select_all: &'a str,
+    pub file_types: &'a str,
+    pub file_size: &'a str,
+    pub uploaded: &'a str,
+    pub remove_file: &'a str,
+    pub at_least: &'a str,
+    pub at_most: &'a str,
+    pub euro_suffix: &'a str,
+    pub unit: &'a str,
+    pub whole_euros: &'a str,
+    /// `at_most_items` for a maximum of one, and for any other maximum.
+    pub at_most_one_item: &'a str,
+    pub at_most_items: &'a str,
+    /// `max_chars` for a limit of one, and for any other limit.
+    pub max_one_char: &'a str,
+    pub max_chars: &'a str,
+    pub decimal_separator: &'a str,
+    /// `{day}.{month}.{year}`.
+    pub date: &'a str,
+    /// The language is written right to left.
+    pub rtl: bool,
 }
 
-const DE: Strings = Strings {
-    optional: "(optional)",
-    error_prefix: "Fehler:",
-    summary_title: "Es gibt ein Problem",
-    title_error_prefix: "Fehler: ",
-    step: "Schritt",
-    of: "von",
-    day: "Tag",
-    month: "Monat",
-    year: "Jahr",
-    date_hint: "Zum Beispiel: 27 3 2007",
-    please_select: "Bitte auswählen",
-    yes: "Ja",
-    no: "Nein",
-    next: "Weiter",
-    submit: "Absenden",
-    back: "Zurück",
-    add: "{label}: weiteren Eintrag hinzufügen",
-    remove: "{item} {n} entfernen",
-    removed: "{item} {n} wurde entfernt.",
-    at_most_items: "Sie können höchstens {n} Einträge angeben.",
-    select_all: "Wählen Sie alle zutreffenden Optionen aus.",
-    max_chars: "Sie können bis zu {n} Zeichen eingeben.",
-    file_types: "Erlaubte Dateitypen: {types}.",
-    file_size: "Höchstens {size} pro Datei.",
-    uploaded: "Hochgeladen: {name}",
-    remove_file: "Datei {name} entfernen",
-    at_least: "Mindestens {n}.",
-    at_most: "Höchstens {n}.",
-    euro_suffix: "€",
-    at_most_one_item: "Sie können höchstens einen Eintrag angeben.",
-    max_one_char: "Sie können ein Zeichen eingeben.",
-    unit: "Angabe in {unit}.",
-    whole_euros: "In ganzen Euro, ohne Cent.",
-};
-
-const EN: Strings = Strings {
-    optional: "(optional)",
-    error_prefix: "Error:",
-    summary_title: "There is a problem",
-    title_error_prefix: "Error: ",
-    step: "Step",
-    of: "of",
-    day: "Day",
-    month: "Month",
-    year: "Year",
-    date_hint: "For example: 27 3 2007",
-    please_select: "Please select",
-    yes: "Yes",
-    no: "No",
-    next: "Continue",
-    submit: "Submit",
-    back: "Back",
-    add: "{label}: add another entry",
-    remove: "Remove {item} {n}",
-    removed: "{item} {n} has been removed.",
-    at_most_items: "You can enter at most {n} entries.",
-    select_all: "Select all that apply.",
-    max_chars: "You can enter up to {n} characters.",
-    file_types: "Allowed file types: {types}.",
-    file_size: "At most {size} per file.",
-    uploaded: "Uploaded: {name}",
-    remove_file: "Remove file {name}",
-    at_least: "At least {n}.",
-    at_most: "At most {n}.",
-    euro_suffix: "€",
-    at_most_one_item: "You can enter at most one entry.",
-    max_one_char: "You can enter 1 character.",
-    unit: "In {unit}.",
-    whole_euros: "In whole euros, without cents.",
-};
-
-/// The interface texts for `lang`.
-pub fn for_language(lang: &str) -> &'static Strings {
-    if lang == "en" {
-        &EN
-    } else {
-        &DE
+impl<'a> Strings<'a> {
+    pub fn of(texts: &'a Texts) -> Strings<'a> {
+        let get = |key: &str| texts.get(key).map_or("", String::as_str);
+        let counted = |key: &str, one: bool| {
+            let form = if one { texts.get(&format!("{key}.one")) } else { None };
+            form.or_else(|| texts.get(&format!("{key}.other"))).or_else(|| texts.get(key)).map_or("", String::as_str)
+        };
+        Strings {
+            optional: get("interface.optional"),
+            error_prefix: get("interface.error_prefix"),
+            summary_title: get("interface.summary_title"),
+            title_error_prefix: get("interface.title_error_prefix"),
+            step: get("interface.step"),
+            day: get("interface.day"),
+            month: get("interface.month"),
+            year: get("interface.year"),
+            date_hint: get("interface.date_hint"),
+            please_select: get("interface.please_select"),
+            yes: get("interface.yes"),
+            no: get("interface.no"),
+            next: get("interface.next"),
+            submit: get("interface.submit"),
+            back: get("interface.back"),
+            add: get("interface.add"),
+            remove: get("interface.remove"),
+            removed: get("interface.removed"),
+            select_all: get("interface.select_all"),
+            file_types: get("interface.file_types"),
+            file_size: get("interface.file_size"),
+            uploaded: get("interface.uploaded"),
+            remove_file: get("interface.remove_file"),
+            at_least: get("interface.at_least"),
+            at_most: get("interface.at_most"),
+            euro_suffix: get("interface.euro_suffix"),
+            unit: get("interface.unit"),
+            whole_euros: get("interface.whole_euros"),
+            at_most_one_item: counted("interface.at_most_items", true),
+            at_most_items: counted("interface.at_most_items", false),
+            max_one_char: counted("interface.max_chars", true),
+            max_chars: counted("interface.max_chars", false),
+            decimal_separator: get("format.decimal_separator"),
+            date: get("format.date"),
+            rtl: catalogue::is_right_to_left(texts),
+        }
     }
 }
 
-/// Replaces each `{key}` in `template` by its value.
+/// The interface texts of `form` in `lang`.
+pub fn for_language<'a>(form: &'a Form, lang: &str) -> Strings<'a> {
+    Strings::of(catalogue::texts(form, lang))
+}
+
+/// Fills each `{key}` of `template` with its value (in one pass: a value is never read as
+/// a template).
 pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (key, value) in pairs {
-        out = out.replace(&format!("{{{key}}}"), value);
-    }
-    out
+    crate::runtime::messages::fill(template, pairs)
 }
 
 /// `5242880` → `5 MB`, `1536` → `1,5 KB` (German) / `1.5 KB` (English).
-pub fn file_size(bytes: u64, lang: &str) -> String {
+pub fn file_size(bytes: u64, decimal_separator: &str) -> String {
     const UNITS: [(&str, u64); 3] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
     for (unit, size) in UNITS {
         if bytes >= size {
@@ -140,8 +118,7 @@ pub fn file_size(bytes: u64, lang: &str) -> String {
             let text = if tenths.is_multiple_of(10) {
                 format!("{}", tenths / 10)
             } else {
-                let sep = if lang == "en" { "." } else { "," };
-                format!("{}{sep}{}", tenths / 10, tenths % 10)
+                format!("{}{decimal_separator}{}", tenths / 10, tenths % 10)
             };
             return format!("{text} {unit}");
         }
@@ -155,10 +132,12 @@ mod tests {
 
     #[test]
     fn sizes_read_naturally() {
-        assert_eq!(file_size(5 * 1024 * 1024, "de"), "5 MB");
-        assert_eq!(file_size(1536, "de"), "1,5 KB");
-        assert_eq!(file_size(1536, "en"), "1.5 KB");
-        assert_eq!(file_size(100, "de"), "100 Bytes");
+        assert_eq!(file_size(5 * 1024 * 1024, ","), "5 MB");
+        assert_eq!(file_size(1536, ","), "1,5 KB");
+        assert_eq!(file_size(1536, "."), "1.5 KB");
+        assert_eq!(file_size(100, ","), "100 Bytes");
         assert_eq!(fill("{a} und {b}", &[("a", "x"), ("b", "y")]), "x und y");
+        // A value is not read as a template, and doubled braces are literal.
+        assert_eq!(fill("{a} {b} {{b}}", &[("a", "{b}"), ("b", "y")]), "{b} y {b}");
     }
 }

@@ -105,9 +105,11 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     let shared = types::Shared::of(bundle);
     let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
     let mut modules = Vec::new();
+    let mut catalogues = Catalogues::default();
     for form in &bundle.forms {
         let module = names::module(&form.id);
         let mut tokens = types::form_module(form, &shared, &mut shared_items);
+        tokens.extend(catalogues.of_form(form));
         tokens.extend(validator::form_validator(form, &shared));
         let header = format!("Form `{}` {}: constants and typed submission data", form.id, form.version);
         files.push(text(&format!("rust/src/{module}.rs"), &generated_file(&header, tokens)));
@@ -133,8 +135,12 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
             },
         );
     }
+    let header = "The texts of each language's catalogue, for the messages of the validators";
+    files.push(text("rust/src/catalogues.rs", &generated_file(header, catalogues.module())));
     let lib = quote! {
         pub mod runtime;
+        #[rustfmt::skip]
+        pub mod catalogues;
         #(#modules)*
 
         /// A reference to an uploaded file, as it appears in a submission.
@@ -150,6 +156,53 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     let header = "Validation and typed data for the forms of this project";
     files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
     files
+}
+
+/// The catalogues of a crate's forms as constants (`catalogues::DE`), each text once: one
+/// constant per language, or more if forms of one bundle have different texts for it.
+#[derive(Default)]
+struct Catalogues<'b> {
+    constants: Vec<(&'b crate::catalogue::Texts, proc_macro2::Ident)>,
+}
+
+impl<'b> Catalogues<'b> {
+    /// `CATALOGUES` of a form: the texts of each of its languages, in the form's order.
+    fn of_form(&mut self, form: &'b ir::Form) -> TokenStream {
+        let entries = form.languages.iter().map(|lang| {
+            let texts = crate::catalogue::texts(form, lang);
+            let ident = match self.constants.iter().find(|(known, _)| *known == texts) {
+                Some((_, ident)) => ident.clone(),
+                None => {
+                    let base = lang.to_ascii_uppercase().replace('-', "_");
+                    let n_same =
+                        self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
+                    let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
+                    let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
+                    self.constants.push((texts, ident.clone()));
+                    ident
+                }
+            };
+            quote! { crate::runtime::messages::Catalogue { lang: #lang, entries: crate::catalogues::#ident } }
+        });
+        quote! {
+            /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
+            pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[#(#entries),*];
+        }
+    }
+
+    fn module(&self) -> TokenStream {
+        let constants = self.constants.iter().map(|(texts, ident)| {
+            let lang = texts.get("language.name").cloned().unwrap_or_default();
+            let doc = format!(" {lang}: `key → template`, sorted by key.");
+            let keys = texts.keys();
+            let values = texts.values();
+            quote! {
+                #[doc = #doc]
+                pub const #ident: &[(&str, &str)] = &[#((#keys, #values)),*];
+            }
+        });
+        quote! { #(#constants)* }
+    }
 }
 
 /// A formatted source file with its `//!` header.

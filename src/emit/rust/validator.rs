@@ -62,7 +62,7 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
             submission: &::serde_json::Value,
             today: crate::runtime::date::Date,
         ) -> crate::runtime::check::Report {
-            let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+            let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
             match <crate::runtime::json::Group<raw::Form<'_>> as ::serde::Deserialize>::deserialize(submission) {
                 ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
                     raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
@@ -84,7 +84,7 @@ pub fn form_validator(form: &Form, shared: &Shared) -> TokenStream {
             bytes: &[u8],
             today: crate::runtime::date::Date,
         ) -> ::std::result::Result<#submission, crate::runtime::check::Report> {
-            let mut sink = crate::runtime::check::Sink::new(LANGUAGES, today);
+            let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
             let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
                 ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
                 ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {

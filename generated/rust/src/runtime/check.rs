@@ -10,7 +10,7 @@ use super::decimal::Decimal;
 use super::formats;
 use super::json::{pointer_segment, Leaf};
 use super::logic::{self, whole_number};
-use super::messages::{Kind, Text};
+use super::messages::{Catalogue, Kind, Text};
 
 /// A text in several languages as `(language, text)` pairs, sorted by language.
 pub type Label<'a> = &'a [(&'a str, &'a str)];
@@ -127,14 +127,15 @@ impl Spec<'_> {
 
 /// Collects violations with their messages in each of the form's languages.
 pub struct Sink<'a> {
-    pub languages: &'a [&'a str],
+    /// The texts of each of the form's languages, the primary one first.
+    pub catalogues: &'a [Catalogue<'a>],
     pub today: Date,
     pub violations: Vec<Violation>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(languages: &'a [&'a str], today: Date) -> Sink<'a> {
-        Sink { languages, today, violations: Vec::new() }
+    pub fn new(catalogues: &'a [Catalogue<'a>], today: Date) -> Sink<'a> {
+        Sink { catalogues, today, violations: Vec::new() }
     }
 
     pub fn report(self) -> Report {
@@ -144,11 +145,12 @@ impl<'a> Sink<'a> {
     /// Adds a violation of `kind` at `pointer`; `label` names the value in the messages.
     pub fn push(&mut self, pointer: &str, kind: Kind, label: Label) {
         let messages = self
-            .languages
+            .catalogues
             .iter()
-            .map(|lang| {
-                let label = label.iter().find(|(l, _)| l == lang).or(label.first()).map_or("", |(_, text)| text);
-                (lang.to_string(), kind.message(lang, label))
+            .map(|catalogue| {
+                let lang = catalogue.lang;
+                let label = label.iter().find(|(l, _)| *l == lang).or(label.first()).map_or("", |(_, text)| text);
+                (lang.to_string(), kind.message(catalogue, label))
             })
             .collect();
         self.violations.push(Violation { pointer: pointer.to_string(), code: kind.code(), messages });

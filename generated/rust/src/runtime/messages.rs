@@ -1,5 +1,6 @@
-//! Built-in messages for citizens, in German and English, one per violation kind.
-//! Form-specific texts (rule messages, pattern messages) come from the IR.
+//! Messages for citizens, one per violation kind, from the texts of a language's catalogue
+//! ([`Catalogue`], generated static data in a generated crate, loaded by the compiler for the
+//! reference validator). Form-specific texts (rule messages, pattern messages) come from the IR.
 
 use std::collections::BTreeMap;
 
@@ -88,118 +89,177 @@ impl Kind {
         code.to_string()
     }
 
-    /// The message in `lang` (`de` or `en`); `label` is the field's label in that language.
-    pub fn message(&self, lang: &str, label: &str) -> String {
-        let de = lang != "en";
+    /// The message in the catalogue's language; `label` is the field's label in that language.
+    pub fn message(&self, catalogue: &Catalogue, label: &str) -> String {
         // A colon ends a label on a page ("Anschrift:"), not the name a message quotes.
         let label = label.trim_end();
         let label = label.strip_suffix(':').unwrap_or(label).trim_end();
-        let quoted = if de { format!("„{label}“") } else { format!("“{label}”") };
-        let mut message = self.sentence(de, lang, &quoted);
+        let quoted = catalogue.quote(label);
+        let mut message = self.sentence(catalogue, &quoted);
         // A label that ends a sentence itself ("Haben Sie Kinder?", "Ich versichere … sind.")
         // also ends the message that closes with it: no second mark after the quote.
-        if label.ends_with(['?', '!', '.', '…']) && message.ends_with(&format!("{quoted}.")) {
+        if label.ends_with(['?', '!', '.', '…', '؟']) && message.ends_with(&format!("{quoted}.")) {
             message.pop();
         }
         message
     }
 
-    fn sentence(&self, de: bool, lang: &str, quoted: &str) -> String {
+    fn sentence(&self, catalogue: &Catalogue, quoted: &str) -> String {
+        let lang = catalogue.lang;
+        let label = ("label", quoted);
+        let simple = |key: &str| fill(catalogue.get(&format!("messages.{key}")), &[label]);
+        let counted =
+            |key: &str, n: u64| fill(catalogue.counted(&format!("messages.{key}"), n), &[label, ("n", &n.to_string())]);
+        let in_language = |text: &Text| text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default();
         match self {
-            Kind::Required if de => format!("Bitte machen Sie eine Angabe zu {quoted}."),
-            Kind::Required => format!("Please fill in {quoted}."),
-            Kind::Hidden if de => format!("{quoted} darf bei Ihren übrigen Angaben nicht ausgefüllt sein."),
-            Kind::Hidden => format!("{quoted} must be left empty given your other answers."),
-            Kind::UnknownProperty if de => "Diese Angabe gehört nicht zum Formular.".into(),
-            Kind::UnknownProperty => "This entry is not part of the form.".into(),
-            Kind::Type(expected) if de => format!("{quoted} hat das falsche Format (erwartet: {}).", type_de(expected)),
-            Kind::Type(expected) => format!("{quoted} has the wrong format (expected: {expected})."),
-            Kind::Empty if de => format!("{quoted} ist leer; lassen Sie die Angabe weg oder füllen Sie sie aus."),
-            Kind::Empty => format!("{quoted} is empty; leave it out or fill it in."),
-            Kind::LineBreak if de => format!("{quoted} darf keinen Zeilenumbruch enthalten."),
-            Kind::LineBreak => format!("{quoted} must not contain a line break."),
-            Kind::TextInvalidCharacter(c) if de => {
-                format!("{quoted} enthält ein unzulässiges Steuer- oder Sonderzeichen (U+{:04X}).", *c as u32)
+            Kind::Required => simple("required"),
+            Kind::Hidden => simple("hidden"),
+            Kind::UnknownProperty => simple("unknown_property"),
+            Kind::Type(expected) => {
+                let key = format!("types.{}", expected.replace(' ', "_"));
+                let expected = catalogue.find(&key).unwrap_or(expected);
+                fill(catalogue.get("messages.type"), &[label, ("expected", expected)])
             }
-            Kind::TextInvalidCharacter(c) => {
-                format!("{quoted} contains a control or special character that is not allowed (U+{:04X}).", *c as u32)
-            }
-            Kind::MinLength(n) if de => format!("{quoted} muss mindestens {n} Zeichen lang sein."),
-            Kind::MinLength(1) => format!("{quoted} must be at least 1 character long."),
-            Kind::MinLength(n) => format!("{quoted} must be at least {n} characters long."),
-            Kind::MaxLength(n) if de => format!("{quoted} darf höchstens {n} Zeichen lang sein."),
-            Kind::MaxLength(1) => format!("{quoted} must be at most 1 character long."),
-            Kind::MaxLength(n) => format!("{quoted} must be at most {n} characters long."),
-            Kind::Pattern(Some(text)) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
-            Kind::Pattern(None) if de => format!("{quoted} hat nicht das erwartete Format."),
-            Kind::Pattern(None) => format!("{quoted} does not have the expected format."),
+            Kind::Empty => simple("empty"),
+            Kind::LineBreak => simple("line_break"),
+            Kind::TextInvalidCharacter(c) => fill(
+                catalogue.get("messages.text_invalid_character"),
+                &[label, ("code", &format!("U+{:04X}", *c as u32))],
+            ),
+            Kind::MinLength(n) => counted("min_length", *n),
+            Kind::MaxLength(n) => counted("max_length", *n),
+            Kind::Pattern(Some(text)) => in_language(text),
+            Kind::Pattern(None) => simple("pattern"),
             Kind::Minimum(bound, unit) | Kind::Maximum(bound, unit) => {
                 let unit = unit.get(lang).or_else(|| unit.values().next()).map_or("", String::as_str);
-                bound_message(self, bound, unit, de, quoted)
-            }
-            Kind::Decimals(0) if de => format!("{quoted} muss eine ganze Zahl sein."),
-            Kind::Decimals(0) => format!("{quoted} must be a whole number."),
-            Kind::Decimals(1) if de => format!("{quoted} darf höchstens eine Nachkommastelle haben."),
-            Kind::Decimals(1) => format!("{quoted} may have at most 1 decimal place."),
-            Kind::Decimals(n) if de => format!("{quoted} darf höchstens {n} Nachkommastellen haben."),
-            Kind::Decimals(n) => format!("{quoted} may have at most {n} decimal places."),
-            Kind::Cents if de => format!("{quoted} ist in ganzen Euro ohne Cent anzugeben."),
-            Kind::Cents => format!("{quoted} must be in whole euros, without cents."),
-            Kind::DateInvalid if de => format!("{quoted} ist kein gültiges Datum."),
-            Kind::DateInvalid => format!("{quoted} is not a valid date."),
-            Kind::DecimalInvalid if de => format!("{quoted} ist keine gültige Zahl."),
-            Kind::DecimalInvalid => format!("{quoted} is not a valid number."),
-            Kind::EmailInvalid if de => format!("{quoted} ist keine gültige E-Mail-Adresse."),
-            Kind::EmailInvalid => format!("{quoted} is not a valid e-mail address."),
-            Kind::PhoneInvalid if de => format!("{quoted} ist keine gültige Telefonnummer."),
-            Kind::PhoneInvalid => format!("{quoted} is not a valid phone number."),
-            Kind::IbanInvalid if de => format!("{quoted} ist keine gültige IBAN; bitte prüfen Sie die Angabe."),
-            Kind::IbanInvalid => format!("{quoted} is not a valid IBAN; please check it."),
-            Kind::PostcodeInvalid if de => format!("{quoted} muss eine fünfstellige Postleitzahl sein."),
-            Kind::PostcodeInvalid => format!("{quoted} must be a five-digit German postcode."),
-            Kind::CodeInvalid if de => format!("Bitte wählen Sie bei {quoted} eine der angebotenen Möglichkeiten."),
-            Kind::CodeInvalid => format!("Please choose one of the options for {quoted}."),
-            Kind::CodesDuplicate if de => format!("Bei {quoted} ist eine Möglichkeit mehrfach gewählt."),
-            Kind::CodesDuplicate => format!("An option of {quoted} is chosen more than once."),
-            Kind::MinItems(1) if de => format!("Bitte geben Sie bei {quoted} mindestens einen Eintrag an."),
-            Kind::MinItems(1) => format!("Please add at least one entry to {quoted}."),
-            Kind::MinItems(n) if de => format!("Bitte geben Sie bei {quoted} mindestens {n} Einträge an."),
-            Kind::MinItems(n) => format!("Please add at least {n} entries to {quoted}."),
-            Kind::MaxItems(1) if de => format!("Bei {quoted} ist höchstens ein Eintrag möglich."),
-            Kind::MaxItems(1) => format!("{quoted} allows at most one entry."),
-            Kind::MaxItems(n) if de => format!("Bei {quoted} sind höchstens {n} Einträge möglich."),
-            Kind::MaxItems(n) => format!("{quoted} allows at most {n} entries."),
-            Kind::FileInvalid if de => format!("{quoted} ist keine gültige Datei."),
-            Kind::FileInvalid => format!("{quoted} is not a valid file."),
-            Kind::FileType(accept) if de => {
-                format!("{quoted} muss eine Datei dieser Art sein: {}.", file_types(accept, de))
-            }
-            Kind::FileType(accept) => format!("{quoted} must be a file of this type: {}.", file_types(accept, de)),
-            Kind::FileSize(bytes) if de => format!("{quoted} darf höchstens {} groß sein.", size(*bytes, true)),
-            Kind::FileSize(bytes) => format!("{quoted} must be at most {}.", size(*bytes, false)),
-            Kind::Exclusive(option) => {
-                let option = option.get(lang).or_else(|| option.values().next()).map_or("", String::as_str);
-                if de {
-                    format!("Bei {quoted} kann „{option}“ nicht zusammen mit anderen Antworten gewählt werden.")
+                let key = if matches!(self, Kind::Minimum(..)) { "minimum" } else { "maximum" };
+                if Date::parse(bound).is_some() {
+                    let key = format!("messages.{key}_date");
+                    fill(catalogue.get(&key), &[label, ("date", &catalogue.date(bound))])
                 } else {
-                    format!("For {quoted}, “{option}” cannot be chosen together with other answers.")
+                    let number = catalogue.number(bound);
+                    let number = if unit.is_empty() { number } else { format!("{number} {unit}") };
+                    fill(catalogue.get(&format!("messages.{key}")), &[label, ("n", &number)])
                 }
             }
-            Kind::NotConfirmed if de => format!("Bitte bestätigen Sie {quoted}."),
-            Kind::NotConfirmed => format!("Please confirm {quoted}."),
-            Kind::Rule(_, text) => text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default(),
-            Kind::Malformed(detail) if de => format!("Die Übermittlung ist kein gültiges JSON ({detail})."),
-            Kind::Malformed(detail) => format!("The submission is not valid JSON ({detail})."),
+            Kind::Decimals(0) => simple("whole_number"),
+            Kind::Decimals(n) => counted("decimals", u64::from(*n)),
+            Kind::Cents => simple("cents"),
+            Kind::DateInvalid => simple("date_invalid"),
+            Kind::DecimalInvalid => simple("decimal_invalid"),
+            Kind::EmailInvalid => simple("email_invalid"),
+            Kind::PhoneInvalid => simple("phone_invalid"),
+            Kind::IbanInvalid => simple("iban_invalid"),
+            Kind::PostcodeInvalid => simple("postcode_invalid"),
+            Kind::CodeInvalid => simple("code_invalid"),
+            Kind::CodesDuplicate => simple("codes_duplicate"),
+            Kind::MinItems(n) => counted("min_items", u64::from(*n)),
+            Kind::MaxItems(n) => counted("max_items", u64::from(*n)),
+            Kind::FileInvalid => simple("file_invalid"),
+            Kind::FileType(accept) => {
+                fill(catalogue.get("messages.file_type"), &[label, ("types", &file_types(accept, catalogue))])
+            }
+            Kind::FileSize(bytes) => fill(catalogue.get("messages.file_size"), &[label, ("size", &size(*bytes))]),
+            Kind::Exclusive(option) => {
+                let option = catalogue.quote(&in_language(option));
+                fill(catalogue.get("messages.exclusive"), &[label, ("option", &option)])
+            }
+            Kind::NotConfirmed => simple("not_confirmed"),
+            Kind::Rule(_, text) => in_language(text),
+            Kind::Malformed(detail) => fill(catalogue.get("messages.malformed"), &[("detail", detail)]),
         }
     }
 }
 
+/// The texts of one language, flattened from its catalogue file: `messages.required` →
+/// `Bitte machen Sie eine Angabe zu {label}.`, a count's forms as `messages.min_items.one`
+/// and `messages.min_items.other`. Entries are sorted by key. The compiler checks that a
+/// catalogue has every key with only the placeholders it may use, so a missing entry is
+/// never met (it would read as an empty text).
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogue<'a> {
+    pub lang: &'a str,
+    pub entries: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Catalogue<'a> {
+    /// The template under `key`, if the catalogue has it.
+    pub fn find(&self, key: &str) -> Option<&'a str> {
+        self.entries.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|idx| self.entries[idx].1)
+    }
+
+    /// The template under `key` (empty if absent).
+    pub fn get(&self, key: &str) -> &'a str {
+        self.find(key).unwrap_or_default()
+    }
+
+    /// The form of `key` for a count of `n`: `key.one` for one, else `key.other`, else `key`.
+    pub fn counted(&self, key: &str, n: u64) -> &'a str {
+        let one = if n == 1 { self.find(&format!("{key}.one")) } else { None };
+        one.or_else(|| self.find(&format!("{key}.other"))).unwrap_or_else(|| self.get(key))
+    }
+
+    /// A label or option in the language's quotation marks.
+    pub fn quote(&self, text: &str) -> String {
+        fill(self.get("format.quote"), &[("text", text)])
+    }
+
+    /// A date `YYYY-MM-DD` as the language writes it (other text as it is).
+    pub fn date(&self, text: &str) -> String {
+        match Date::parse(text) {
+            Some(date) => fill(
+                self.get("format.date"),
+                &[
+                    ("day", &format!("{:02}", date.day)),
+                    ("month", &format!("{:02}", date.month)),
+                    ("year", &format!("{:04}", date.year)),
+                ],
+            ),
+            None => text.to_string(),
+        }
+    }
+
+    /// A decimal number `12.5` with the language's decimal separator.
+    pub fn number(&self, text: &str) -> String {
+        text.replace('.', self.get("format.decimal_separator"))
+    }
+}
+
+/// Fills the placeholders `{name}` of `template` with `values` in one pass, so a value is
+/// never read as a template; `{{` and `}}` are literal braces, and a placeholder without a
+/// value stays as it is written.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(idx) = rest.find(['{', '}']) {
+        out.push_str(&rest[..idx]);
+        let tail = &rest[idx..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if let (true, Some(end)) = (tail.starts_with('{'), tail.find('}')) {
+            let name = &tail[1..end];
+            if let Some((_, value)) = values.iter().find(|(key, _)| *key == name) {
+                out.push_str(value);
+                rest = &tail[end + 1..];
+                continue;
+            }
+        }
+        out.push_str(&tail[..1]);
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The allowed file types as a citizen names them: `.pdf`, `.jpg`, `image/jpeg` → "PDF,
 /// JPEG-Bild" ("PDF, JPEG image"), each name once, in the form's order.
-pub fn file_types<S: AsRef<str>>(accept: &[S], de: bool) -> String {
+pub fn file_types<S: AsRef<str>>(accept: &[S], catalogue: &Catalogue) -> String {
     let mut names: Vec<String> = Vec::new();
     for entry in accept {
-        let name = file_type(entry.as_ref(), de);
+        let name = file_type(entry.as_ref(), catalogue);
         if !names.contains(&name) {
             names.push(name);
         }
@@ -208,34 +268,32 @@ pub fn file_types<S: AsRef<str>>(accept: &[S], de: bool) -> String {
 }
 
 /// One allowed file type (an extension `.pdf` or a media type `image/png`) by its name.
-fn file_type(entry: &str, de: bool) -> String {
+fn file_type(entry: &str, catalogue: &Catalogue) -> String {
     let lower = entry.trim().to_ascii_lowercase();
     let known = match lower.as_str() {
-        ".pdf" | "application/pdf" => Some(("PDF", "PDF")),
-        ".jpg" | ".jpeg" | ".jpe" | "image/jpeg" => Some(("JPEG-Bild", "JPEG image")),
-        ".png" | "image/png" => Some(("PNG-Bild", "PNG image")),
-        ".gif" | "image/gif" => Some(("GIF-Bild", "GIF image")),
-        ".tif" | ".tiff" | "image/tiff" => Some(("TIFF-Bild", "TIFF image")),
-        ".webp" | "image/webp" => Some(("WebP-Bild", "WebP image")),
-        ".heic" | ".heif" | "image/heic" | "image/heif" => Some(("HEIC-Bild", "HEIC image")),
-        ".svg" | "image/svg+xml" => Some(("SVG-Grafik", "SVG graphic")),
-        ".txt" | "text/plain" => Some(("Textdatei", "text file")),
-        ".csv" | "text/csv" => Some(("CSV-Tabelle", "CSV table")),
-        ".xml" | "application/xml" | "text/xml" => Some(("XML-Datei", "XML file")),
-        ".doc" | ".docx" | "application/msword" => Some(("Word-Dokument", "Word document")),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
-            Some(("Word-Dokument", "Word document"))
-        }
-        ".odt" | "application/vnd.oasis.opendocument.text" => Some(("OpenDocument-Text", "OpenDocument text")),
-        ".zip" | "application/zip" => Some(("ZIP-Archiv", "ZIP archive")),
-        "image/*" => Some(("Bild (jedes Format)", "image (any format)")),
-        "text/*" => Some(("Textdatei (jedes Format)", "text file (any format)")),
-        "audio/*" => Some(("Audiodatei (jedes Format)", "audio file (any format)")),
-        "video/*" => Some(("Video (jedes Format)", "video (any format)")),
+        ".pdf" | "application/pdf" => Some("pdf"),
+        ".jpg" | ".jpeg" | ".jpe" | "image/jpeg" => Some("jpeg"),
+        ".png" | "image/png" => Some("png"),
+        ".gif" | "image/gif" => Some("gif"),
+        ".tif" | ".tiff" | "image/tiff" => Some("tiff"),
+        ".webp" | "image/webp" => Some("webp"),
+        ".heic" | ".heif" | "image/heic" | "image/heif" => Some("heic"),
+        ".svg" | "image/svg+xml" => Some("svg"),
+        ".txt" | "text/plain" => Some("txt"),
+        ".csv" | "text/csv" => Some("csv"),
+        ".xml" | "application/xml" | "text/xml" => Some("xml"),
+        ".doc" | ".docx" | "application/msword" => Some("word"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Some("word"),
+        ".odt" | "application/vnd.oasis.opendocument.text" => Some("odt"),
+        ".zip" | "application/zip" => Some("zip"),
+        "image/*" => Some("any_image"),
+        "text/*" => Some("any_text"),
+        "audio/*" => Some("any_audio"),
+        "video/*" => Some("any_video"),
         _ => None,
     };
-    if let Some((name_de, name_en)) = known {
-        return if de { name_de } else { name_en }.to_string();
+    if let Some(name) = known.and_then(|key| catalogue.find(&format!("file_types.{key}"))) {
+        return name.to_string();
     }
     match lower.strip_prefix('.') {
         // Another extension: its letters, as people name such files ("XLSX").
@@ -245,49 +303,36 @@ fn file_type(entry: &str, de: bool) -> String {
     }
 }
 
-/// "must be at least 3" (or "3 m²" with a unit) for numbers, "must not be before
-/// 01.01.1900" for dates.
-fn bound_message(kind: &Kind, bound: &str, unit: &str, de: bool, quoted: &str) -> String {
-    let is_min = matches!(kind, Kind::Minimum(..));
-    let number = |text: String| if unit.is_empty() { text } else { format!("{text} {unit}") };
-    match (Date::parse(bound).is_some(), is_min, de) {
-        (true, true, true) => format!("{quoted} darf nicht vor dem {} liegen.", bound_de(bound)),
-        (true, false, true) => format!("{quoted} darf nicht nach dem {} liegen.", bound_de(bound)),
-        (true, true, false) => format!("{quoted} must not be before {bound}."),
-        (true, false, false) => format!("{quoted} must not be after {bound}."),
-        (false, true, true) => format!("{quoted} muss mindestens {} sein.", number(bound_de(bound))),
-        (false, false, true) => format!("{quoted} darf höchstens {} sein.", number(bound_de(bound))),
-        (false, true, false) => format!("{quoted} must be at least {}.", number(bound.to_string())),
-        (false, false, false) => format!("{quoted} must be at most {}.", number(bound.to_string())),
-    }
-}
+/// The file-type keys of a catalogue (`file_types.<key>`).
+pub const FILE_TYPE_KEYS: &[&str] = &[
+    "pdf",
+    "jpeg",
+    "png",
+    "gif",
+    "tiff",
+    "webp",
+    "heic",
+    "svg",
+    "txt",
+    "csv",
+    "xml",
+    "word",
+    "odt",
+    "zip",
+    "any_image",
+    "any_text",
+    "any_audio",
+    "any_video",
+];
 
-fn type_de(expected: &str) -> &str {
-    match expected {
-        "text" => "Text",
-        "whole number" => "ganze Zahl",
-        "yes or no" => "ja oder nein",
-        "object" => "Gruppe von Angaben",
-        "list" => "Liste",
-        "list of codes" => "Liste von Auswahlwerten",
-        other => other,
-    }
-}
+/// The names of expected types in `type` messages (`types.<key>`).
+pub const TYPE_KEYS: &[&str] = &["text", "whole_number", "yes_or_no", "object", "list", "list_of_codes"];
 
-/// Dates `YYYY-MM-DD` become `DD.MM.YYYY` in German; numbers get a decimal comma.
-fn bound_de(bound: &str) -> String {
-    match Date::parse(bound) {
-        Some(date) => format!("{:02}.{:02}.{:04}", date.day, date.month, date.year),
-        None => bound.replace('.', ","),
-    }
-}
-
-fn size(bytes: u64, de: bool) -> String {
+fn size(bytes: u64) -> String {
     // A `match` rather than `is_multiple_of`: the generated crate supports Rust 1.85.
     let (value, unit) = match bytes % (1024 * 1024) {
         0 => (bytes / (1024 * 1024), "MB"),
         _ => (bytes / 1024, "KB"),
     };
-    let _ = de;
     format!("{value} {unit}")
 }

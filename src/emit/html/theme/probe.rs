@@ -152,6 +152,10 @@ fn page() -> Page {
     });
     Page {
         lang: "de".to_string(),
+        // Right to left, so that a theme is also tried on the attribute a right-to-left page has.
+        rtl: true,
+        optional_text: "(optional)".to_string(),
+        error_prefix: "Fehler:".to_string(),
         title: "Probe".to_string(),
         heading: "Probe".to_string(),
         caption: Some("Schritt 1 von 2".to_string()),

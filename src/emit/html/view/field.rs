@@ -301,18 +301,21 @@ impl Builder<'_> {
         let c = &field.constraints;
         match &field.ty {
             FieldType::Multiline => c.max_length.map(|n| match n {
-                1 => s.max_one_char.to_string(),
+                1 => strings::fill(s.max_one_char, &[("n", "1")]),
                 n => strings::fill(s.max_chars, &[("n", &n.to_string())]),
             }),
             FieldType::File => {
                 let mut parts = Vec::new();
                 if !c.accept.is_empty() {
                     // The same readable names as the validators' `file_type` message.
-                    let types = crate::validate::messages::file_types(&c.accept, self.lang != "en");
+                    let texts = crate::catalogue::texts(self.form, &self.lang);
+                    let entries = crate::catalogue::entries(texts);
+                    let catalogue = crate::catalogue::runtime(&self.lang, &entries);
+                    let types = crate::validate::messages::file_types(&c.accept, &catalogue);
                     parts.push(strings::fill(s.file_types, &[("types", &types)]));
                 }
                 if let Some(size) = c.max_size {
-                    parts.push(strings::fill(s.file_size, &[("size", &strings::file_size(size, &self.lang))]));
+                    parts.push(strings::fill(s.file_size, &[("size", &strings::file_size(size, s.decimal_separator))]));
                 }
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
@@ -371,11 +374,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn number_text(&self, value: &str) -> String {
-        if self.lang == "en" {
-            value.to_string()
-        } else {
-            value.replace('.', ",")
-        }
+        value.replace('.', self.s.decimal_separator)
     }
 
     /// The IR's token, except inside repeats (about other people); prefixed with the

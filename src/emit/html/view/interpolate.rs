@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::{tr, Builder};
+use crate::emit::html::strings;
 use crate::ir::{template, Field, FieldType, Item, Text};
 use crate::value::Date;
 
@@ -55,7 +56,14 @@ impl Builder<'_> {
                 codes.iter().filter_map(Value::as_str).map(label_of).collect::<Vec<_>>().join(", ")
             }
             (FieldType::Date, Value::String(text)) => match Date::parse(text) {
-                Some(date) if self.lang != "en" => format!("{:02}.{:02}.{:04}", date.day, date.month, date.year),
+                Some(date) => strings::fill(
+                    self.s.date,
+                    &[
+                        ("day", &format!("{:02}", date.day)),
+                        ("month", &format!("{:02}", date.month)),
+                        ("year", &format!("{:04}", date.year)),
+                    ],
+                ),
                 _ => text.clone(),
             },
             (FieldType::Decimal, Value::String(text)) => self.decimal_text(text),

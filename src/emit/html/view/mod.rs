@@ -86,7 +86,7 @@ pub fn build(form: &Form, input: &Input) -> Page {
         Scope::Step(_) if n_pages > 1 => {
             let index = pages[0];
             let page_title = form.pages[index].title.as_ref().map(|t| tr(t, &lang)).unwrap_or(form_title.clone());
-            let step = format!("{} {} {} {}", s.step, index + 1, s.of, n_pages);
+            let step = strings::fill(s.step, &[("n", &(index + 1).to_string()), ("total", &n_pages.to_string())]);
             (format!("{step}: {page_title} – {form_title}"), page_title, Some(format!("{step} · {form_title}")))
         }
         _ => (form_title.clone(), form_title.clone(), None),
@@ -128,6 +128,9 @@ pub fn build(form: &Form, input: &Input) -> Page {
     };
     Page {
         lang: lang.clone(),
+        rtl: s.rtl,
+        optional_text: s.optional.to_string(),
+        error_prefix: s.error_prefix.to_string(),
         title,
         heading,
         caption,
@@ -231,7 +234,7 @@ impl Rendered {
 struct Builder<'a> {
     form: &'a Form,
     lang: String,
-    s: &'static Strings,
+    s: Strings<'a>,
     input: &'a Input<'a>,
     pages: Vec<usize>,
     errors: BTreeMap<String, Vec<String>>,
@@ -262,7 +265,7 @@ impl<'a> Builder<'a> {
         Builder {
             form,
             lang: lang.to_string(),
-            s: strings::for_language(lang),
+            s: strings::for_language(form, lang),
             input,
             pages: pages.to_vec(),
             errors,
@@ -471,7 +474,7 @@ impl<'a> Builder<'a> {
             self.has_secondary = true;
         }
         let limit = repeat.max.map(|max| match max {
-            1 => s.at_most_one_item.to_string(),
+            1 => strings::fill(s.at_most_one_item, &[("n", "1")]),
             max => strings::fill(s.at_most_items, &[("n", &max.to_string())]),
         });
         let hint = repeat.hint.as_ref().map(|h| Hint { id: format!("{id}-hinweis"), text: self.template(h) });

@@ -32,6 +32,11 @@ pub struct Input<'a> {
 #[derive(Serialize)]
 pub struct Page {
     pub lang: String,
+    /// The language is written right to left (`dir="rtl"` on the page).
+    pub rtl: bool,
+    /// The interface texts the templates write themselves, from the language's catalogue.
+    pub optional_text: String,
+    pub error_prefix: String,
     pub title: String,
     pub heading: String,
     pub caption: Option<String>,
