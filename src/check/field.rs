@@ -469,8 +469,15 @@ pub fn prefill(
         && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if !valid {
         diagnostics.push(
-            Diagnostic::new(Code::InvalidLiteral, format!("\"{key}\" is not a prefill key"), source.span, "invalid key")
-                .with_help("a key starts with a letter and has letters, digits, `.`, `_` and `-`, e.g. \"bundid.familienname\""),
+            Diagnostic::new(
+                Code::InvalidLiteral,
+                format!("\"{key}\" is not a prefill key"),
+                source.span,
+                "invalid key",
+            )
+            .with_help(
+                "a key starts with a letter and has letters, digits, `.`, `_` and `-`, e.g. \"bundid.familienname\"",
+            ),
         );
         return None;
     }

@@ -646,10 +646,7 @@ impl Lower {
             Rule::default_stmt => StmtKind::Default(self.expr(inner.next()?)?),
             Rule::prefill_stmt => {
                 let source = inner.clone().find(|p| p.as_rule() == Rule::string)?;
-                StmtKind::Prefill {
-                    source: self.string(source),
-                    locked: inner.any(|p| p.as_rule() == Rule::kw_locked),
-                }
+                StmtKind::Prefill { source: self.string(source), locked: inner.any(|p| p.as_rule() == Rule::kw_locked) }
             }
             Rule::fim_codelist_stmt => {
                 let urn = self.string(inner.next()?);

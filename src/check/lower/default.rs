@@ -28,9 +28,8 @@ impl<'a> FormLowering<'a, '_> {
                 .with_help(help.to_string())
         };
         if constraints.must_be_true {
-            self.diagnostics.push(not_applicable(
-                "a declaration must be confirmed by the citizen: it always starts unconfirmed",
-            ));
+            self.diagnostics
+                .push(not_applicable("a declaration must be confirmed by the citizen: it always starts unconfirmed"));
             return None;
         }
         let literal = match (ty, &value.kind) {
@@ -53,10 +52,13 @@ impl<'a> FormLowering<'a, '_> {
                 Literal::Code(code.clone())
             }
             (FieldType::Boolean, ExprKind::Bool(b)) => Literal::Bool(*b),
-            (FieldType::Integer | FieldType::Decimal | FieldType::Money, ExprKind::Number(n)) => Literal::Number(n.clone()),
-            (FieldType::Integer | FieldType::Decimal | FieldType::Money, ExprKind::Unary { op: UnaryOp::Neg, operand })
-                if matches!(operand.kind, ExprKind::Number(_)) =>
-            {
+            (FieldType::Integer | FieldType::Decimal | FieldType::Money, ExprKind::Number(n)) => {
+                Literal::Number(n.clone())
+            }
+            (
+                FieldType::Integer | FieldType::Decimal | FieldType::Money,
+                ExprKind::Unary { op: UnaryOp::Neg, operand },
+            ) if matches!(operand.kind, ExprKind::Number(_)) => {
                 let ExprKind::Number(n) = &operand.kind else { return None };
                 Literal::Number(format!("-{n}"))
             }
@@ -86,8 +88,13 @@ impl<'a> FormLowering<'a, '_> {
                     _ => "a text in quotes",
                 };
                 self.diagnostics.push(
-                    Diagnostic::new(Code::TypeMismatch, "the default is not a value of the field's type", value.span, "wrong type")
-                        .with_help(format!("write {wanted}")),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        "the default is not a value of the field's type",
+                        value.span,
+                        "wrong type",
+                    )
+                    .with_help(format!("write {wanted}")),
                 );
                 return None;
             }
@@ -95,8 +102,13 @@ impl<'a> FormLowering<'a, '_> {
         if let (FieldType::Integer, Literal::Number(n)) = (ty, &literal) {
             if !crate::value::Decimal::parse(n).is_some_and(|d| d.is_integer()) || n.parse::<i64>().is_err() {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::TypeMismatch, format!("{n} is not a whole number"), value.span, "not an integer")
-                        .with_help("an integer field's default is a whole number, e.g. `default 1`"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{n} is not a whole number"),
+                        value.span,
+                        "not an integer",
+                    )
+                    .with_help("an integer field's default is a whole number, e.g. `default 1`"),
                 );
                 return None;
             }
@@ -110,9 +122,7 @@ impl<'a> FormLowering<'a, '_> {
     /// fields and conditions; not bounds relative to today, which move) are errors.
     pub(super) fn check_defaults(&mut self, form: &mut ir::Form) {
         let repeats = crate::validate::repeat_paths(form);
-        let options = crate::validate::Options {
-            today: crate::value::Date::parse("2026-01-01").expect("a date"),
-        };
+        let options = crate::validate::Options { today: crate::value::Date::parse("2026-01-01").expect("a date") };
         for (node, span) in std::mem::take(&mut self.defaults) {
             if repeats.iter().any(|r| node.starts_with(r)) {
                 self.diagnostics.push(
@@ -151,11 +161,17 @@ impl<'a> FormLowering<'a, '_> {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::InvalidBound,
-                        format!("the default is not a valid value of `{}` (it breaks {})", node.join("."), broken.join(", ")),
+                        format!(
+                            "the default is not a valid value of `{}` (it breaks {})",
+                            node.join("."),
+                            broken.join(", ")
+                        ),
                         span,
                         "invalid default",
                     )
-                    .with_help("a citizen who keeps the default must not be told it is wrong: give a value the field accepts"),
+                    .with_help(
+                        "a citizen who keeps the default must not be told it is wrong: give a value the field accepts",
+                    ),
                 );
                 clear_default(form, &node);
             }

@@ -608,9 +608,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             constraints.exclusive = self.exclusive(codes, span, &ty);
         }
         let default = props.default.and_then(|value| self.default(value, &ty, &constraints, &node));
-        let prefill = props.prefill.and_then(|(source, locked, span)| {
-            field::prefill(source, locked, span, &ty, &mut self.diagnostics)
-        });
+        let prefill = props
+            .prefill
+            .and_then(|(source, locked, span)| field::prefill(source, locked, span, &ty, &mut self.diagnostics));
         let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
         let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
         Some(Item::Field(ir::Field {

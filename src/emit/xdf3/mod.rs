@@ -292,7 +292,12 @@ impl Export<'_> {
         if !rest.is_empty() {
             x.leaf("inhalt", rest);
         }
-        x.code("vorbefuellung", "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung", Some("1.0"), prefill(meta, None));
+        x.code(
+            "vorbefuellung",
+            "urn:xoev-de:fim:codeliste:xdatenfelder.vorbefuellung",
+            Some("1.0"),
+            prefill(meta, None),
+        );
         x.fim_rules(meta);
         x.close("datenfeld");
     }
