@@ -284,20 +284,21 @@ fn date_bound(expr: &ast::Expr) -> Option<Bound> {
     }
 }
 
+/// Days on which bounds relative to today are compared: month ends and leap days.
+const REFERENCE_DAYS: [&str; 5] = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
+
 /// Whether `min > max` for every possible value of `today` (checked on a few reference days
 /// that cover month ends and leap days) or, for constants, plainly.
-fn bounds_contradict(min: &Bound, max: &Bound) -> bool {
+pub fn bounds_contradict(min: &Bound, max: &Bound) -> bool {
     match (min, max) {
         (Bound::Number { value: a }, Bound::Number { value: b }) => {
             matches!((Decimal::parse(a), Decimal::parse(b)), (Some(a), Some(b)) if a > b)
         }
         (Bound::Date { value: a }, Bound::Date { value: b }) => a > b,
-        (Bound::Today { .. }, Bound::Today { .. }) => {
-            let references = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
-            references.iter().filter_map(|r| Date::parse(r)).all(
-                |today| matches!((resolve_today(min, today), resolve_today(max, today)), (Some(a), Some(b)) if a > b),
-            )
-        }
+        (Bound::Today { .. }, Bound::Today { .. }) => REFERENCE_DAYS
+            .iter()
+            .filter_map(|r| Date::parse(r))
+            .all(|today| matches!((resolve_today(min, today), resolve_today(max, today)), (Some(a), Some(b)) if a > b)),
         _ => false,
     }
 }
@@ -309,8 +310,7 @@ pub fn bound_at_least(a: &Bound, b: &Bound) -> Option<bool> {
         (Bound::Number { value: a }, Bound::Number { value: b }) => Some(Decimal::parse(a)? >= Decimal::parse(b)?),
         (Bound::Date { value: a }, Bound::Date { value: b }) => Some(a >= b),
         (Bound::Today { .. }, Bound::Today { .. }) => {
-            let references = ["2023-01-31", "2024-02-29", "2025-02-28", "2026-03-31", "2026-11-28"];
-            Some(references.iter().filter_map(|r| Date::parse(r)).all(
+            Some(REFERENCE_DAYS.iter().filter_map(|r| Date::parse(r)).all(
                 |today| matches!((resolve_today(a, today), resolve_today(b, today)), (Some(a), Some(b)) if a >= b),
             ))
         }

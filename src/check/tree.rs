@@ -42,12 +42,7 @@ pub fn node_mut<'t>(pages: &'t mut [Page], path: &[String]) -> Option<&'t mut It
     let (first, rest) = path.split_first()?;
     let mut node = pages.iter_mut().flat_map(|p| p.items.iter_mut()).find(|i| i.name() == first)?;
     for name in rest {
-        let children = match node {
-            Item::Group(g) => &mut g.items,
-            Item::Repeat(r) => &mut r.items,
-            _ => return None,
-        };
-        node = children.iter_mut().find(|i| i.name() == name)?;
+        node = node.children_mut()?.iter_mut().find(|i| i.name() == name)?;
     }
     Some(node)
 }

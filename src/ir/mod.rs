@@ -290,6 +290,15 @@ impl Item {
             _ => &[],
         }
     }
+
+    /// The children of a group or repeat item, to change; `None` for a field or info.
+    pub fn children_mut(&mut self) -> Option<&mut Vec<Item>> {
+        match self {
+            Item::Group(g) => Some(&mut g.items),
+            Item::Repeat(r) => Some(&mut r.items),
+            _ => None,
+        }
+    }
 }
 
 /// When a value must be present (if its node is visible).

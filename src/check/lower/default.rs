@@ -9,6 +9,7 @@
 
 use super::FormLowering;
 use crate::check::codelist;
+use crate::check::tree::Tree;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, FieldType, Literal};
 use crate::syntax::ast::{self, ExprKind, UnaryOp};
@@ -117,41 +118,42 @@ impl<'a> FormLowering<'a, '_> {
         Some(literal)
     }
 
-    /// Checks every default against the finished form with the reference validator: the
-    /// violations at the field itself (not `required` or `hidden`, which concern other
-    /// fields and conditions; not bounds relative to today, which move) are errors.
+    /// Checks the defaults against the finished form with the reference validator, all at
+    /// once as a fresh page submits them (`Form::initial_values`): the violations at a field
+    /// with a default (not `required` or `hidden`, which concern other fields and conditions;
+    /// not bounds relative to today, which move) are errors. One validation, bounded by the form.
     pub(super) fn check_defaults(&mut self, form: &mut ir::Form) {
-        let repeats = crate::validate::repeat_paths(form);
-        let options = crate::validate::Options { today: crate::value::Date::parse("2026-01-01").expect("a date") };
-        for (node, span) in std::mem::take(&mut self.defaults) {
-            if repeats.iter().any(|r| node.starts_with(r)) {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::NotApplicable,
-                        "a field in a repeat cannot have a `default`",
-                        span,
-                        "in a repeat",
-                    )
-                    .with_help("items are added by the citizen and start empty; name the usual answer in the `hint`"),
-                );
-                clear_default(form, &node);
+        let defaults = std::mem::take(&mut self.defaults);
+        if defaults.is_empty() {
+            return;
+        }
+        let mut checked = Vec::new();
+        for (node, span) in defaults {
+            if (Tree { pages: &form.pages }).repeats_on(&node).is_empty() {
+                checked.push((node, span));
                 continue;
             }
-            let Some(field) = find_field(form, &node) else { continue };
-            let Some(value) = field.default_value() else { continue };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NotApplicable,
+                    "a field in a repeat cannot have a `default`",
+                    span,
+                    "in a repeat",
+                )
+                .with_help("items are added by the citizen and start empty; name the usual answer in the `hint`"),
+            );
+            clear_default(form, &node);
+        }
+        let options = crate::validate::Options { today: crate::value::Date::parse("2026-01-01").expect("a date") };
+        let report = crate::validate::validate(form, &form.initial_values(), &options);
+        for (node, span) in checked {
+            let Some(ir::Item::Field(field)) = (Tree { pages: &form.pages }).node(&node) else { continue };
             let relative = |bound: &Option<ir::Bound>| matches!(bound, Some(ir::Bound::Today { .. }));
             let (min_moves, max_moves) = (relative(&field.constraints.min), relative(&field.constraints.max));
-            let mut submission = value;
-            for name in node.iter().rev() {
-                let mut object = serde_json::Map::new();
-                object.insert(name.clone(), submission);
-                submission = serde_json::Value::Object(object);
-            }
             let pointer: String = node.iter().map(|n| format!("/{}", crate::validate::pointer_segment(n))).collect();
-            let report = crate::validate::validate(form, &submission, &options);
             let broken: Vec<String> = report
                 .violations
-                .into_iter()
+                .iter()
                 .filter(|v| v.pointer == pointer)
                 .filter(|v| !matches!(v.code.as_str(), "required" | "hidden"))
                 .filter(|v| !(v.code == "minimum" && min_moves || v.code == "maximum" && max_moves))
@@ -176,18 +178,6 @@ impl<'a> FormLowering<'a, '_> {
                 clear_default(form, &node);
             }
         }
-    }
-}
-
-fn find_field<'f>(form: &'f ir::Form, node: &[String]) -> Option<&'f ir::Field> {
-    let (last, parents) = node.split_last()?;
-    let mut items: Vec<&ir::Item> = form.items().collect();
-    for name in parents {
-        items = items.into_iter().find(|i| i.name() == name)?.children().iter().collect();
-    }
-    match items.into_iter().find(|i| i.name() == last)? {
-        ir::Item::Field(field) => Some(field),
-        _ => None,
     }
 }
 

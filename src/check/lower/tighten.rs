@@ -230,7 +230,7 @@ impl<'a> FormLowering<'a, '_> {
             }
         }
         if let (Some(min), Some(max)) = (&c.min, &c.max) {
-            if field::bound_at_least(max, min) == Some(false) {
+            if field::bounds_contradict(min, max) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::ContradictoryBounds,
@@ -264,7 +264,7 @@ impl<'a> FormLowering<'a, '_> {
 
     fn unknown_member(&mut self, item: &Item, names: &[String], span: Span, type_name: &str) {
         let (found, missing) = walk(item, names);
-        let members: Vec<&str> = children(found).iter().map(|i| i.name()).collect();
+        let members: Vec<&str> = found.children().iter().map(|i| i.name()).collect();
         let help = match crate::diag::closest(&names[missing], members.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None if members.is_empty() => format!("`{}` has no members", found.name()),
@@ -282,28 +282,11 @@ impl<'a> FormLowering<'a, '_> {
     }
 }
 
-/// The members of a group or repeat (nothing for a field or info).
-fn children(item: &Item) -> &[Item] {
-    match item {
-        Item::Group(g) => &g.items,
-        Item::Repeat(r) => &r.items,
-        _ => &[],
-    }
-}
-
-fn children_mut(item: &mut Item) -> Option<&mut Vec<Item>> {
-    match item {
-        Item::Group(g) => Some(&mut g.items),
-        Item::Repeat(r) => Some(&mut r.items),
-        _ => None,
-    }
-}
-
 /// The item at `names` below `item`.
 fn member_mut<'i>(item: &'i mut Item, names: &[String]) -> Option<&'i mut Item> {
     let mut at = item;
     for name in names {
-        at = children_mut(at)?.iter_mut().find(|i| i.name() == name)?;
+        at = at.children_mut()?.iter_mut().find(|i| i.name() == name)?;
     }
     Some(at)
 }
@@ -313,7 +296,7 @@ fn member_mut<'i>(item: &'i mut Item, names: &[String]) -> Option<&'i mut Item> 
 fn walk<'i>(item: &'i Item, names: &[String]) -> (&'i Item, usize) {
     let mut at = item;
     for (k, name) in names.iter().enumerate() {
-        match children(at).iter().find(|i| i.name() == name) {
+        match at.children().iter().find(|i| i.name() == name) {
             Some(next) => at = next,
             None => return (at, k),
         }
@@ -325,7 +308,7 @@ fn walk<'i>(item: &'i Item, names: &[String]) -> (&'i Item, usize) {
 fn write_out_along(item: &mut Item, names: &[String]) {
     let mut at = item;
     for name in &names[..names.len().saturating_sub(1)] {
-        let Some(next) = children_mut(at).and_then(|items| items.iter_mut().find(|i| i.name() == name)) else {
+        let Some(next) = at.children_mut().and_then(|items| items.iter_mut().find(|i| i.name() == name)) else {
             return;
         };
         match next {

@@ -275,12 +275,7 @@ fn visible_of<'f>(form: &'f Form, path: &[String]) -> Option<&'f ir::Expr> {
     for name in rest {
         node = node.children().iter().find(|i| i.name() == name)?;
     }
-    match node {
-        Item::Field(f) => f.visible.as_ref(),
-        Item::Group(g) => g.visible.as_ref(),
-        Item::Repeat(r) => r.visible.as_ref(),
-        Item::Info(i) => i.visible.as_ref(),
-    }
+    node.visible()
 }
 
 fn node_schema(form: &Form, item: &Item, path: &[String], pointer: &str, gaps: &mut Gaps) -> Value {

@@ -319,12 +319,7 @@ impl<'a> Builder<'a> {
             item_path.push(item.name().to_string());
             let mut item_concrete = concrete.to_vec();
             item_concrete.push(item.name().to_string());
-            let visible = match item {
-                Item::Field(f) => f.visible.as_ref(),
-                Item::Group(g) => g.visible.as_ref(),
-                Item::Repeat(r) => r.visible.as_ref(),
-                Item::Info(i) => i.visible.as_ref(),
-            };
+            let visible = item.visible();
             let id = item_concrete.iter().map(|s| id_segment(s)).collect::<Vec<_>>().join("-");
             let panel = visible.and_then(|condition| self.panel(&id, condition));
             let conditional = conditional || visible.is_some();
