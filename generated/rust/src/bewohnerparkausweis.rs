@@ -448,25 +448,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf einen Bewohnerparkausweis"),
-                    ("en", "Application for a residents' parking permit"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -479,53 +461,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf einen Bewohnerparkausweis"),
-                    ("en", "Application for a residents' parking permit"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf einen Bewohnerparkausweis"),
-                    ("en", "Application for a residents' parking permit"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf einen Bewohnerparkausweis"),
-                    ("en", "Application for a residents' parking permit"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -533,39 +469,50 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_AntragsartParkausweis(code: &str) -> bool {
-        matches!(code, "01" | "02")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_Gueltigkeitsdauer(code: &str) -> bool {
-        matches!(code, "1" | "2")
-    }
-    fn is_code_Halterdaten(code: &str) -> bool {
-        matches!(code, "01" | "02")
-    }
-    fn is_code_Parkzone(code: &str) -> bool {
-        matches!(code, "A" | "B" | "C" | "D" | "E")
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
+    static codes_AntragsartParkausweis: &[&str] = &["01", "02"];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_Gueltigkeitsdauer: &[&str] = &["1", "2"];
+    static codes_Halterdaten: &[&str] = &["01", "02"];
+    static codes_Parkzone: &[&str] = &["A", "B", "C", "D", "E"];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -592,2098 +539,834 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtBestehenderAusweis<'de> {
-        pub parkausweisnummer: Option<Leaf<'de>>,
-        pub ausstelldatum: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBestehenderAusweis<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBestehenderAusweis<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `bestehender_ausweis`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBestehenderAusweis<'de>, A::Error> {
-                    let mut out = AtBestehenderAusweis::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "parkausweisnummer" => {
-                                out.parkausweisnummer = Some(map.next_value()?);
-                            }
-                            "ausstelldatum" => {
-                                out.ausstelldatum = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_bestehender_ausweis(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBestehenderAusweis<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/parkausweisnummer");
-            match &obj.parkausweisnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Die Nummer besteht nur aus Ziffern (höchstens 10).",
-                                ),
-                                ("en", "The number consists of digits only (at most 10)."),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Nummer des Parkausweises"), ("en", "Permit number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausstelldatum");
-            match &obj.ausstelldatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-3i64, DurationUnit::Years)),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_bestehender_ausweis(
-        obj: AtBestehenderAusweis<'_>,
-    ) -> Option<super::BestehenderAusweis> {
-        Some(super::BestehenderAusweis {
-            parkausweisnummer: {
-                let value = obj.parkausweisnummer?;
-                value.into_string()?
-            },
-            ausstelldatum: {
-                let value = obj.ausstelldatum?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAntragsteller<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragsteller<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragsteller<'de>, A::Error> {
-                    let mut out = AtAntragsteller::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragsteller<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(40u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            let shown = (V::Bool(false)).is_true();
-            if !shown {
-                if obj.geburtsname.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            let shown = (V::Bool(false)).is_true();
-            if !shown {
-                if obj.geburtsort.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.geburtsort {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
-                        },
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller(
-        obj: AtAntragsteller<'_>,
-    ) -> Option<super::Antragsteller> {
-        Some(super::Antragsteller {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: match obj.geburtsort {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value
-                    .into_code(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAnschrift<'de>, A::Error> {
-                    let mut out = AtAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_anschrift(
-        obj: AtAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFahrzeug<'de> {
-        pub kennzeichen: Option<Leaf<'de>>,
-        pub fin_kurz: Option<Leaf<'de>>,
-        pub halter: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFahrzeug<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFahrzeug<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `fahrzeug`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFahrzeug<'de>, A::Error> {
-                    let mut out = AtFahrzeug::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "kennzeichen" => out.kennzeichen = Some(map.next_value()?),
-                            "fin_kurz" => out.fin_kurz = Some(map.next_value()?),
-                            "halter" => out.halter = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_fahrzeug(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFahrzeug<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kennzeichen");
-            match &obj.kennzeichen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(5u64),
-                            max_length: Some(12u64),
-                            pattern: Some(&pattern_1),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Bitte geben Sie ein deutsches Kennzeichen an, z. B. B-AB 1234.",
-                                ),
-                                (
-                                    "en",
-                                    "Please enter a German registration number, e.g. B-AB 1234.",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fin_kurz");
-            match &obj.fin_kurz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
-                            ),
-                            (
-                                "en",
-                                "Last 6 characters of the vehicle identification number",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(6u64),
-                            pattern: Some(&pattern_2),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Bitte geben Sie genau 6 Ziffern oder Großbuchstaben an (ohne I, O und Q).",
-                                ),
-                                (
-                                    "en",
-                                    "Please enter exactly 6 digits or capital letters (without I, O and Q).",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
-                            ),
-                            (
-                                "en",
-                                "Last 6 characters of the vehicle identification number",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/halter");
-            match &obj.halter {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
-                            ("en", "Who is the vehicle registered to?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Halterdaten))
-                        },
-                        &[
-                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
-                            ("en", "Who is the vehicle registered to?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_fahrzeug(obj: AtFahrzeug<'_>) -> Option<super::Fahrzeug> {
-        Some(super::Fahrzeug {
-            kennzeichen: {
-                let value = obj.kennzeichen?;
-                value.into_string()?
-            },
-            fin_kurz: {
-                let value = obj.fin_kurz?;
-                value.into_string()?
-            },
-            halter: {
-                let value = obj.halter?;
-                value.into_code(super::Halterdaten::from_code)?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFahrzeughalterAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalterAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFahrzeughalterAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `fahrzeughalter.anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFahrzeughalterAnschrift<'de>, A::Error> {
-                    let mut out = AtFahrzeughalterAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_fahrzeughalter__anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFahrzeughalterAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_fahrzeughalter__anschrift(
-        obj: AtFahrzeughalterAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftInland> {
-        Some(crate::shared::common_address::AnschriftInland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFahrzeughalter<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub anschrift: Option<Group<AtFahrzeughalterAnschrift<'de>>>,
-        pub email: Option<Leaf<'de>>,
-        pub nutzungsueberlassung: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFahrzeughalter<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFahrzeughalter<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `fahrzeughalter`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFahrzeughalter<'de>, A::Error> {
-                    let mut out = AtFahrzeughalter::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            "email" => out.email = Some(map.next_value()?),
-                            "nutzungsueberlassung" => {
-                                out.nutzungsueberlassung = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_fahrzeughalter(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFahrzeughalter<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Familienname oder Firma"),
-                            ("en", "Surname or company"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Familienname oder Firma"),
-                            ("en", "Surname or company"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Anschrift der Halterin oder des Halters"),
-                            ("en", "Address of the registered keeper"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_fahrzeughalter__anschrift(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift der Halterin oder des Halters"),
-                            ("en", "Address of the registered keeper"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
-                            ("en", "Email address of the registered keeper"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[
-                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
-                            ("en", "Email address of the registered keeper"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nutzungsueberlassung");
-            match &obj.nutzungsueberlassung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Erklärung über die Nutzungsüberlassung"),
-                            ("en", "Declaration of permission to use"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(2097152u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            ("de", "Erklärung über die Nutzungsüberlassung"),
-                            ("en", "Declaration of permission to use"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_fahrzeughalter(
-        obj: AtFahrzeughalter<'_>,
-    ) -> Option<super::Fahrzeughalter> {
-        Some(super::Fahrzeughalter {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: match obj.vornamen {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_fahrzeughalter__anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            email: {
-                let value = obj.email?;
-                value.into_string()?
-            },
-            nutzungsueberlassung: {
-                let value = obj.nutzungsueberlassung?;
-                check::file_ref(&value)
-                    .map(|file| crate::FileRef {
-                        name: file.name.to_string(),
-                        media_type: file.media_type.to_string(),
-                        size: file.size,
-                    })?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub antragsart: Option<Leaf<'de>>,
-        pub bestehender_ausweis: Option<Group<AtBestehenderAusweis<'de>>>,
-        pub parkzone: Option<Leaf<'de>>,
-        pub gueltigkeitsdauer: Option<Leaf<'de>>,
-        pub startdatum: Option<Leaf<'de>>,
-        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
-        pub anschrift: Option<Group<AtAnschrift<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub fahrzeug: Option<Group<AtFahrzeug<'de>>>,
-        pub fahrzeughalter: Option<Group<AtFahrzeughalter<'de>>>,
-        pub fahrzeugschein: Option<Leaf<'de>>,
-        pub gebuehr: Option<Leaf<'de>>,
-        pub abgleich_melderegister: Option<Leaf<'de>>,
-        pub zustimmung: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "antragsart" => out.antragsart = Some(map.next_value()?),
-                            "bestehender_ausweis" => {
-                                out.bestehender_ausweis = Some(map.next_value()?);
-                            }
-                            "parkzone" => out.parkzone = Some(map.next_value()?),
-                            "gueltigkeitsdauer" => {
-                                out.gueltigkeitsdauer = Some(map.next_value()?);
-                            }
-                            "startdatum" => out.startdatum = Some(map.next_value()?),
-                            "antragsteller" => {
-                                out.antragsteller = Some(map.next_value()?);
-                            }
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "fahrzeug" => out.fahrzeug = Some(map.next_value()?),
-                            "fahrzeughalter" => {
-                                out.fahrzeughalter = Some(map.next_value()?);
-                            }
-                            "fahrzeugschein" => {
-                                out.fahrzeugschein = Some(map.next_value()?);
-                            }
-                            "gebuehr" => out.gebuehr = Some(map.next_value()?),
-                            "abgleich_melderegister" => {
-                                out.abgleich_melderegister = Some(map.next_value()?);
-                            }
-                            "zustimmung" => out.zustimmung = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/antragsart");
-            match &obj.antragsart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+    pub static FORM: Form = Form {
+        title: &[
+            ("de", "Antrag auf einen Bewohnerparkausweis"),
+            ("en", "Application for a residents' parking permit"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "antragsart",
+                        segment: "/antragsart",
+                        label: &[
                             ("de", "Was beantragen Sie?"),
                             ("en", "What are you applying for?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_AntragsartParkausweis))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_AntragsartParkausweis)),
                         },
-                        &[
-                            ("de", "Was beantragen Sie?"),
-                            ("en", "What are you applying for?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bestehender_ausweis");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.antragsart.as_ref()),
-                "02",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.bestehender_ausweis.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "bestehender_ausweis",
+                        segment: "/bestehender_ausweis",
+                        label: &[
                             ("de", "Ihr bestehender Bewohnerparkausweis"),
                             ("en", "Your existing residents' parking permit"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bestehender_ausweis {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Ihr bestehender Bewohnerparkausweis"),
-                            ("en", "Your existing residents' parking permit"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_bestehender_ausweis(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Ihr bestehender Bewohnerparkausweis"),
-                            ("en", "Your existing residents' parking permit"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/parkzone");
-            match &obj.parkzone {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Parkzone"), ("en", "Parking zone")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Parkzone))
-                        },
-                        &[("de", "Parkzone"), ("en", "Parking zone")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gueltigkeitsdauer");
-            match &obj.gueltigkeitsdauer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
-                            ("en", "For which period are you applying?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Gueltigkeitsdauer))
-                        },
-                        &[
-                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
-                            ("en", "For which period are you applying?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/startdatum");
-            match &obj.startdatum {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            max: Some(Bound::Today(60i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Gültig ab"), ("en", "Valid from")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/antragsteller");
-            match &obj.antragsteller {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Anschrift in der Parkzone"),
-                            ("en", "Address in the parking zone"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift in der Parkzone"),
-                            ("en", "Address in the parking zone"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fahrzeug");
-            match &obj.fahrzeug {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_fahrzeug(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fahrzeughalter");
-            let shown = (logic::text_is(
-                Some(root)
-                    .and_then(|o| o.fahrzeug.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.halter.as_ref()),
-                "02",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.fahrzeughalter.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
-                            ("en", "Registered keeper"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.fahrzeughalter {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
-                            ("en", "Registered keeper"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_fahrzeughalter(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
-                            ("en", "Registered keeper"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fahrzeugschein");
-            match &obj.fahrzeugschein {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
-                            ("en", "Registration certificate part I"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
-                            ("en", "Registration certificate part I"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gebuehr");
-            match &obj.gebuehr {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[0], Read::Text),
+                                &Expr::Text("02"),
                             ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        1000i128,
-                                        0u32,
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
+                        },
+                    },
+                    Member {
+                        name: "parkzone",
+                        segment: "/parkzone",
+                        label: &[("de", "Parkzone"), ("en", "Parking zone")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Parkzone)),
+                        },
+                    },
+                    Member {
+                        name: "gueltigkeitsdauer",
+                        segment: "/gueltigkeitsdauer",
+                        label: &[
+                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
+                            ("en", "For which period are you applying?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Gueltigkeitsdauer)),
+                        },
+                    },
+                    Member {
+                        name: "startdatum",
+                        segment: "/startdatum",
+                        label: &[("de", "Gültig ab"), ("en", "Valid from")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                max: Some(Bound::Today(60i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "antragsteller",
+                        segment: "/antragsteller",
+                        label: &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[
+                            ("de", "Anschrift in der Parkzone"),
+                            ("en", "Address in the parking zone"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 4u16,
+                        },
+                    },
+                    Member {
+                        name: "fahrzeug",
+                        segment: "/fahrzeug",
+                        label: &[
+                            ("de", "Angaben zum Fahrzeug"),
+                            ("en", "Vehicle details"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "fahrzeughalter",
+                        segment: "/fahrzeughalter",
+                        label: &[
+                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
+                            ("en", "Registered keeper"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[8, 2], Read::Text),
+                                &Expr::Text("02"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 6u16,
+                        },
+                    },
+                    Member {
+                        name: "fahrzeugschein",
+                        segment: "/fahrzeugschein",
+                        label: &[
+                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
+                            ("en", "Registration certificate part I"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "gebuehr",
+                        segment: "/gebuehr",
+                        label: &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "abgleich_melderegister",
+                        segment: "/abgleich_melderegister",
+                        label: &[
+                            (
+                                "de",
+                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
+                            ),
+                            (
+                                "en",
+                                "I agree that my details are checked against the population register and the vehicle register.",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "zustimmung",
+                        segment: "/zustimmung",
+                        label: &[
+                            (
+                                "de",
+                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
+                            ),
+                            (
+                                "en",
+                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("abgleich_melderegister", 12u16),
+                    ("anschrift", 6u16),
+                    ("antragsart", 0u16),
+                    ("antragsteller", 5u16),
+                    ("bestehender_ausweis", 1u16),
+                    ("fahrzeug", 8u16),
+                    ("fahrzeughalter", 9u16),
+                    ("fahrzeugschein", 10u16),
+                    ("gebuehr", 11u16),
+                    ("gueltigkeitsdauer", 3u16),
+                    ("kontakt", 7u16),
+                    ("parkzone", 2u16),
+                    ("startdatum", 4u16),
+                    ("zustimmung", 13u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "gebuehr_passend",
+                        message: &[
+                            (
+                                "de",
+                                "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
+                            ),
+                            (
+                                "en",
+                                "The amount does not match the chosen period (€30.70 for 12 months, €61.40 for 24 months).",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::And(
+                                    &[
+                                        Expr::Compare(
+                                            Cmp::Eq,
+                                            &Expr::Field(&[3], Read::Text),
+                                            &Expr::Text("1"),
+                                        ),
+                                        Expr::Compare(
+                                            Cmp::Eq,
+                                            &Expr::Field(&[11], Read::Decimal),
+                                            &Expr::Arith(
+                                                Arith::Div,
+                                                &Expr::Arith(
+                                                    Arith::Mul,
+                                                    &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
+                                                    &Expr::Number(Decimal::from_parts(12i128, 0u32)),
+                                                ),
+                                                &Expr::Number(Decimal::from_parts(12i128, 0u32)),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                                Expr::And(
+                                    &[
+                                        Expr::Compare(
+                                            Cmp::Eq,
+                                            &Expr::Field(&[3], Read::Text),
+                                            &Expr::Text("2"),
+                                        ),
+                                        Expr::Compare(
+                                            Cmp::Eq,
+                                            &Expr::Field(&[11], Read::Decimal),
+                                            &Expr::Arith(
+                                                Arith::Div,
+                                                &Expr::Arith(
+                                                    Arith::Mul,
+                                                    &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
+                                                    &Expr::Number(Decimal::from_parts(24i128, 0u32)),
+                                                ),
+                                                &Expr::Number(Decimal::from_parts(12i128, 0u32)),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ],
+                        ),
+                        at: &[11],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "parkausweisnummer",
+                        segment: "/parkausweisnummer",
+                        label: &[
+                            ("de", "Nummer des Parkausweises"),
+                            ("en", "Permit number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Die Nummer besteht nur aus Ziffern (höchstens 10).",
                                     ),
-                                    "1000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
+                                    ("en", "The number consists of digits only (at most 10)."),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/abgleich_melderegister");
-            match &obj.abgleich_melderegister {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
-                            (
-                                "de",
-                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
-                            ),
-                            (
-                                "en",
-                                "I agree that my details are checked against the population register and the vehicle register.",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                    },
+                    Member {
+                        name: "ausstelldatum",
+                        segment: "/ausstelldatum",
+                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-3i64, DurationUnit::Years)),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
                         },
-                        &[
-                            (
-                                "de",
-                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
-                            ),
-                            (
-                                "en",
-                                "I agree that my details are checked against the population register and the vehicle register.",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/zustimmung");
-            match &obj.zustimmung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
-                            (
-                                "de",
-                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
-                            ),
-                            (
-                                "en",
-                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                    },
+                ],
+                by_name: &[("ausstelldatum", 1u16), ("parkausweisnummer", 0u16)],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(40u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: Some(&Expr::Bool(false)),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: Some(&Expr::Bool(false)),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("familienname", 1u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("staatsangehoerigkeit", 7u16),
+                    ("vornamen", 2u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
                             (
                                 "de",
-                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]),
+                        at: &[7, 0],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "kennzeichen",
+                        segment: "/kennzeichen",
+                        label: &[
+                            ("de", "Amtliches Kennzeichen"),
+                            ("en", "Registration number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(5u64),
+                                max_length: Some(12u64),
+                                pattern: Some(pattern_1),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Bitte geben Sie ein deutsches Kennzeichen an, z. B. B-AB 1234.",
+                                    ),
+                                    (
+                                        "en",
+                                        "Please enter a German registration number, e.g. B-AB 1234.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "fin_kurz",
+                        segment: "/fin_kurz",
+                        label: &[
+                            (
+                                "de",
+                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
                             ),
                             (
                                 "en",
-                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
+                                "Last 6 characters of the vehicle identification number",
                             ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::and([
-                logic::text_is(
-                    Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
-                    "1",
-                    true,
-                ),
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_decimal(Some(root).and_then(|o| o.gebuehr.as_ref())),
-                    &logic::arith(
-                        logic::Arith::Div,
-                        logic::arith(
-                            logic::Arith::Mul,
-                            logic::number_literal("30.70"),
-                            logic::number_literal("12"),
-                        ),
-                        logic::number_literal("12"),
-                    ),
-                ),
-            ]),
-            logic::and([
-                logic::text_is(
-                    Some(root).and_then(|o| o.gueltigkeitsdauer.as_ref()),
-                    "2",
-                    true,
-                ),
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_decimal(Some(root).and_then(|o| o.gebuehr.as_ref())),
-                    &logic::arith(
-                        logic::Arith::Div,
-                        logic::arith(
-                            logic::Arith::Mul,
-                            logic::number_literal("30.70"),
-                            logic::number_literal("24"),
-                        ),
-                        logic::number_literal("12"),
-                    ),
-                ),
-            ]),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/gebuehr");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
-                ),
-                (
-                    "en",
-                    "The amount does not match the chosen period (€30.70 for 12 months, €61.40 for 24 months).",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("gebuehr_passend"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            antragsart: {
-                let value = obj.antragsart?;
-                value.into_code(super::AntragsartParkausweis::from_code)?
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(6u64),
+                                pattern: Some(pattern_2),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Bitte geben Sie genau 6 Ziffern oder Großbuchstaben an (ohne I, O und Q).",
+                                    ),
+                                    (
+                                        "en",
+                                        "Please enter exactly 6 digits or capital letters (without I, O and Q).",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "halter",
+                        segment: "/halter",
+                        label: &[
+                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
+                            ("en", "Who is the vehicle registered to?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Halterdaten)),
+                        },
+                    },
+                ],
+                by_name: &[("fin_kurz", 1u16), ("halter", 2u16), ("kennzeichen", 0u16)],
+                rules: &[],
             },
-            bestehender_ausweis: match obj.bestehender_ausweis {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_bestehender_ausweis(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[
+                            ("de", "Familienname oder Firma"),
+                            ("en", "Surname or company"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[
+                            ("de", "Anschrift der Halterin oder des Halters"),
+                            ("en", "Address of the registered keeper"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 7u16,
+                        },
+                    },
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[
+                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
+                            ("en", "Email address of the registered keeper"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "nutzungsueberlassung",
+                        segment: "/nutzungsueberlassung",
+                        label: &[
+                            ("de", "Erklärung über die Nutzungsüberlassung"),
+                            ("en", "Declaration of permission to use"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(2097152u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("anschrift", 2u16),
+                    ("email", 3u16),
+                    ("familienname", 0u16),
+                    ("nutzungsueberlassung", 4u16),
+                    ("vornamen", 1u16),
+                ],
+                rules: &[],
             },
-            parkzone: {
-                let value = obj.parkzone?;
-                value.into_code(super::Parkzone::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            gueltigkeitsdauer: {
-                let value = obj.gueltigkeitsdauer?;
-                value.into_code(super::Gueltigkeitsdauer::from_code)?
-            },
-            startdatum: match obj.startdatum {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            antragsteller: {
-                let value = obj.antragsteller?;
-                match value {
-                    Group::Object(inner) => typed_at_antragsteller(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            kontakt: {
-                let value = obj.kontakt?;
-                match value {
-                    Group::Object(inner) => typed_at_kontakt(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            fahrzeug: {
-                let value = obj.fahrzeug?;
-                match value {
-                    Group::Object(inner) => typed_at_fahrzeug(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            fahrzeughalter: match obj.fahrzeughalter {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_fahrzeughalter(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            fahrzeugschein: {
-                let value = obj.fahrzeugschein?;
-                check::file_ref(&value)
-                    .map(|file| crate::FileRef {
-                        name: file.name.to_string(),
-                        media_type: file.media_type.to_string(),
-                        size: file.size,
-                    })?
-            },
-            gebuehr: {
-                let value = obj.gebuehr?;
-                value.into_string()?
-            },
-            abgleich_melderegister: {
-                let value = obj.abgleich_melderegister?;
-                value.into_bool()?
-            },
-            zustimmung: {
-                let value = obj.zustimmung?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

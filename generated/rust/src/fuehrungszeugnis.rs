@@ -281,25 +281,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
-                    ("en", "Application for a certificate of good conduct"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -312,53 +294,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
-                    ("en", "Application for a certificate of good conduct"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
-                    ("en", "Application for a certificate of good conduct"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
-                    ("en", "Application for a certificate of good conduct"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -366,1810 +302,703 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Belegart(code: &str) -> bool {
-        matches!(code, "N" | "NE" | "O" | "OE")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_Namensart(code: &str) -> bool {
-        matches!(code, "GN" | "FN" | "VN")
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
-    #[derive(Default)]
-    pub struct AtEmpfangendeBehoerdeAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerdeAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtEmpfangendeBehoerdeAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `empfangende_behoerde.anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtEmpfangendeBehoerdeAnschrift<'de>, A::Error> {
-                    let mut out = AtEmpfangendeBehoerdeAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_empfangende_behoerde__anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtEmpfangendeBehoerdeAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_empfangende_behoerde__anschrift(
-        obj: AtEmpfangendeBehoerdeAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftInland> {
-        Some(crate::shared::common_address::AnschriftInland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtEmpfangendeBehoerde<'de> {
-        pub name: Option<Leaf<'de>>,
-        pub aktenzeichen: Option<Leaf<'de>>,
-        pub anschrift: Option<Group<AtEmpfangendeBehoerdeAnschrift<'de>>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtEmpfangendeBehoerde<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtEmpfangendeBehoerde<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `empfangende_behoerde`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtEmpfangendeBehoerde<'de>, A::Error> {
-                    let mut out = AtEmpfangendeBehoerde::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "name" => out.name = Some(map.next_value()?),
-                            "aktenzeichen" => out.aktenzeichen = Some(map.next_value()?),
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_empfangende_behoerde(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtEmpfangendeBehoerde<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/name");
-            match &obj.name {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Name der Behörde"), ("en", "Name of the authority")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Name der Behörde"), ("en", "Name of the authority")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/aktenzeichen");
-            match &obj.aktenzeichen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Aktenzeichen"), ("en", "File reference")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Aktenzeichen"), ("en", "File reference")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Anschrift der Behörde"),
-                            ("en", "Address of the authority"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_empfangende_behoerde__anschrift(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift der Behörde"),
-                            ("en", "Address of the authority"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_empfangende_behoerde(
-        obj: AtEmpfangendeBehoerde<'_>,
-    ) -> Option<super::EmpfangendeBehoerde> {
-        Some(super::EmpfangendeBehoerde {
-            name: {
-                let value = obj.name?;
-                value.into_string()?
-            },
-            aktenzeichen: {
-                let value = obj.aktenzeichen?;
-                value.into_string()?
-            },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => {
-                        typed_at_empfangende_behoerde__anschrift(inner)
-                    }
-                    Group::Other { .. } => None,
-                }?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAntragsteller<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragsteller<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragsteller<'de>, A::Error> {
-                    let mut out = AtAntragsteller::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragsteller<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
-                        },
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller(
-        obj: AtAntragsteller<'_>,
-    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
-        Some(crate::shared::common_person::NatuerlichePerson {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value
-                    .into_code(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFruehereNamen<'de> {
-        pub namensart: Option<Leaf<'de>>,
-        pub name: Option<Leaf<'de>>,
-        pub gefuehrt_bis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFruehereNamen<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFruehereNamen<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `fruehere_namen`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFruehereNamen<'de>, A::Error> {
-                    let mut out = AtFruehereNamen::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "namensart" => out.namensart = Some(map.next_value()?),
-                            "name" => out.name = Some(map.next_value()?),
-                            "gefuehrt_bis" => out.gefuehrt_bis = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_fruehere_namen(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFruehereNamen<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/namensart");
-            match &obj.namensart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Art des Namens"), ("en", "Type of name")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Namensart))
-                        },
-                        &[("de", "Art des Namens"), ("en", "Type of name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/name");
-            match &obj.name {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Früherer Name"), ("en", "Former name")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Früherer Name"), ("en", "Former name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gefuehrt_bis");
-            match &obj.gefuehrt_bis {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geführt bis"), ("en", "Used until")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_fruehere_namen(
-        obj: AtFruehereNamen<'_>,
-    ) -> Option<super::FruehereNamenItem> {
-        Some(super::FruehereNamenItem {
-            namensart: {
-                let value = obj.namensart?;
-                value.into_code(super::Namensart::from_code)?
-            },
-            name: {
-                let value = obj.name?;
-                value.into_string()?
-            },
-            gefuehrt_bis: match obj.gefuehrt_bis {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAnschrift<'de>, A::Error> {
-                    let mut out = AtAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_anschrift(
-        obj: AtAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub belegart: Option<Leaf<'de>>,
-        pub aufforderung: Option<Leaf<'de>>,
-        pub verwendungszweck: Option<Leaf<'de>>,
-        pub empfangende_behoerde: Option<Group<AtEmpfangendeBehoerde<'de>>>,
-        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
-        pub fruehere_namen: Option<Many<AtFruehereNamen<'de>>>,
-        pub anschrift: Option<Group<AtAnschrift<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub gebuehrenbefreiung: Option<Leaf<'de>>,
-        pub befreiungsgrund: Option<Leaf<'de>>,
-        pub nachweis_befreiung: Option<Leaf<'de>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "belegart" => out.belegart = Some(map.next_value()?),
-                            "aufforderung" => out.aufforderung = Some(map.next_value()?),
-                            "verwendungszweck" => {
-                                out.verwendungszweck = Some(map.next_value()?);
-                            }
-                            "empfangende_behoerde" => {
-                                out.empfangende_behoerde = Some(map.next_value()?);
-                            }
-                            "antragsteller" => {
-                                out.antragsteller = Some(map.next_value()?);
-                            }
-                            "fruehere_namen" => {
-                                out.fruehere_namen = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(5),
-                                            item: ::std::marker::PhantomData::<AtFruehereNamen<'de>>,
-                                        })?,
-                                );
-                            }
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "gebuehrenbefreiung" => {
-                                out.gebuehrenbefreiung = Some(map.next_value()?);
-                            }
-                            "befreiungsgrund" => {
-                                out.befreiungsgrund = Some(map.next_value()?);
-                            }
-                            "nachweis_befreiung" => {
-                                out.nachweis_befreiung = Some(map.next_value()?);
-                            }
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/belegart");
-            match &obj.belegart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+    static codes_Belegart: &[&str] = &["N", "NE", "O", "OE"];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_Namensart: &[&str] = &["FN", "GN", "VN"];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
+    pub static FORM: Form = Form {
+        title: &[
+            ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
+            ("en", "Application for a certificate of good conduct"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "belegart",
+                        segment: "/belegart",
+                        label: &[
                             ("de", "Welches Führungszeugnis benötigen Sie?"),
                             ("en", "Which certificate do you need?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Belegart))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Belegart)),
                         },
-                        &[
-                            ("de", "Welches Führungszeugnis benötigen Sie?"),
-                            ("en", "Which certificate do you need?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/aufforderung");
-            let shown = (logic::text_in(
-                Some(root).and_then(|o| o.belegart.as_ref()),
-                &["NE", "OE"],
-            ))
-                .is_true();
-            if !shown {
-                if obj.aufforderung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "aufforderung",
+                        segment: "/aufforderung",
+                        label: &[
                             (
                                 "de",
                                 "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
                             ),
                             ("en", "Written request for an extended certificate"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.aufforderung {
-                None => {
-                    if (logic::text_in(
-                        Some(root).and_then(|o| o.belegart.as_ref()),
-                        &["NE", "OE"],
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                (
-                                    "de",
-                                    "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
+                        visible: Some(
+                            &Expr::In(
+                                &Expr::Field(&[0], Read::Text),
+                                &[Expr::Text("NE"), Expr::Text("OE")],
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::In(
+                                    &Expr::Field(&[0], Read::Text),
+                                    &[Expr::Text("NE"), Expr::Text("OE")],
                                 ),
-                                ("en", "Written request for an extended certificate"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
                             ),
-                            ("en", "Written request for an extended certificate"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verwendungszweck");
-            match &obj.verwendungszweck {
-                None => {
-                    if (logic::text_in(
-                        Some(root).and_then(|o| o.belegart.as_ref()),
-                        &["O", "OE"],
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Verwendungszweck"), ("en", "Purpose")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[("de", "Verwendungszweck"), ("en", "Purpose")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/empfangende_behoerde");
-            let shown = (logic::not(
-                logic::text_in(
-                    Some(root).and_then(|o| o.belegart.as_ref()),
-                    &["N", "NE"],
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.empfangende_behoerde.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.empfangende_behoerde {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_empfangende_behoerde(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/antragsteller");
-            match &obj.antragsteller {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Antragstellende Person"), ("en", "Applicant")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Antragstellende Person"), ("en", "Applicant")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fruehere_namen");
-            match &obj.fruehere_namen {
-                None => {}
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Frühere Namen"), ("en", "Former names")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(5u32),
-                            &[("de", "Frühere Namen"), ("en", "Former names")],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_fruehere_namen(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Früherer Name"), ("en", "Former name")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Wohnanschrift"), ("en", "Residential address")],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Wohnanschrift"), ("en", "Residential address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {}
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
+                    },
+                    Member {
+                        name: "verwendungszweck",
+                        segment: "/verwendungszweck",
+                        label: &[("de", "Verwendungszweck"), ("en", "Purpose")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::In(
+                                    &Expr::Field(&[0], Read::Text),
+                                    &[Expr::Text("O"), Expr::Text("OE")],
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "empfangende_behoerde",
+                        segment: "/empfangende_behoerde",
+                        label: &[
+                            ("de", "Empfangende Behörde"),
+                            ("en", "Receiving authority"),
+                        ],
+                        visible: Some(
+                            &Expr::Not(
+                                &Expr::In(
+                                    &Expr::Field(&[0], Read::Text),
+                                    &[Expr::Text("N"), Expr::Text("NE")],
+                                ),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
+                        },
+                    },
+                    Member {
+                        name: "antragsteller",
+                        segment: "/antragsteller",
+                        label: &[("de", "Antragstellende Person"), ("en", "Applicant")],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
+                        },
+                    },
+                    Member {
+                        name: "fruehere_namen",
+                        segment: "/fruehere_namen",
+                        label: &[("de", "Frühere Namen"), ("en", "Former names")],
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 0u32,
+                            max: Some(5u32),
+                            object: 4u16,
+                            item_label: &[
+                                ("de", "Früherer Name"),
+                                ("en", "Former name"),
+                            ],
+                        },
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[("de", "Wohnanschrift"), ("en", "Residential address")],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gebuehrenbefreiung");
-            match &obj.gebuehrenbefreiung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
-                            ("en", "Do you apply for exemption from the fee?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Never,
+                            object: 6u16,
                         },
-                        &[
+                    },
+                    Member {
+                        name: "gebuehrenbefreiung",
+                        segment: "/gebuehrenbefreiung",
+                        label: &[
                             ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
                             ("en", "Do you apply for exemption from the fee?"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/befreiungsgrund");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.befreiungsgrund.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "befreiungsgrund",
+                        segment: "/befreiungsgrund",
+                        label: &[
                             ("de", "Begründung der Gebührenbefreiung"),
                             ("en", "Reason for fee exemption"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.befreiungsgrund {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[8], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Begründung der Gebührenbefreiung"),
-                                ("en", "Reason for fee exemption"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(1000u64),
-                            ..Spec::of(FieldKind::Multiline)
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[8], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(1000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
                         },
-                        &[
-                            ("de", "Begründung der Gebührenbefreiung"),
-                            ("en", "Reason for fee exemption"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nachweis_befreiung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.gebuehrenbefreiung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.nachweis_befreiung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "nachweis_befreiung",
+                        segment: "/nachweis_befreiung",
+                        label: &[
                             ("de", "Nachweis für die Gebührenbefreiung"),
                             ("en", "Proof for fee exemption"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.nachweis_befreiung {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[8], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[
-                            ("de", "Nachweis für die Gebührenbefreiung"),
-                            ("en", "Proof for fee exemption"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
                             (
                                 "de",
                                 "Ich versichere, dass meine Angaben richtig und vollständig sind.",
                             ),
                             ("en", "I declare that my details are correct and complete."),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
                         },
-                        &[
+                    },
+                ],
+                by_name: &[
+                    ("anschrift", 6u16),
+                    ("antragsteller", 4u16),
+                    ("aufforderung", 1u16),
+                    ("befreiungsgrund", 9u16),
+                    ("belegart", 0u16),
+                    ("empfangende_behoerde", 3u16),
+                    ("fruehere_namen", 5u16),
+                    ("gebuehrenbefreiung", 8u16),
+                    ("kontakt", 7u16),
+                    ("nachweis_befreiung", 10u16),
+                    ("richtigkeit", 11u16),
+                    ("verwendungszweck", 2u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "mindestalter",
+                        message: &[
                             (
                                 "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                                "Ein Führungszeugnis können Sie ab 14 Jahren beantragen.",
                             ),
-                            ("en", "I declare that my details are correct and complete."),
+                            ("en", "You can apply for a certificate from the age of 14."),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::compare(
-            logic::Cmp::Le,
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.antragsteller.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.geburtsdatum.as_ref()),
-            ),
-            &logic::shift(V::Date(sink.today), -14i64, DurationUnit::Years),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/antragsteller");
-                pointer.push_str("/geburtsdatum");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
-                ("en", "You can apply for a certificate from the age of 14."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(&pointer, Kind::Rule(String::from("mindestalter"), text), message);
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            belegart: {
-                let value = obj.belegart?;
-                value.into_code(super::Belegart::from_code)?
+                        check: &Expr::Compare(
+                            Cmp::Le,
+                            &Expr::Field(&[4, 5], Read::Date),
+                            &Expr::Shift(&Expr::Today, -14i64, DurationUnit::Years),
+                        ),
+                        at: &[4, 5],
+                    },
+                ],
             },
-            aufforderung: match obj.aufforderung {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "name",
+                        segment: "/name",
+                        label: &[
+                            ("de", "Name der Behörde"),
+                            ("en", "Name of the authority"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "aktenzeichen",
+                        segment: "/aktenzeichen",
+                        label: &[("de", "Aktenzeichen"), ("en", "File reference")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[
+                            ("de", "Anschrift der Behörde"),
+                            ("en", "Address of the authority"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                ],
+                by_name: &[("aktenzeichen", 1u16), ("anschrift", 2u16), ("name", 0u16)],
+                rules: &[],
             },
-            verwendungszweck: match obj.verwendungszweck {
-                Some(value) => Some(value.into_string()?),
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            empfangende_behoerde: match obj.empfangende_behoerde {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_empfangende_behoerde(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("familienname", 1u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("staatsangehoerigkeit", 7u16),
+                    ("vornamen", 2u16),
+                ],
+                rules: &[],
             },
-            antragsteller: {
-                let value = obj.antragsteller?;
-                match value {
-                    Group::Object(inner) => typed_at_antragsteller(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "namensart",
+                        segment: "/namensart",
+                        label: &[("de", "Art des Namens"), ("en", "Type of name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Namensart)),
+                        },
+                    },
+                    Member {
+                        name: "name",
+                        segment: "/name",
+                        label: &[("de", "Früherer Name"), ("en", "Former name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "gefuehrt_bis",
+                        segment: "/gefuehrt_bis",
+                        label: &[("de", "Geführt bis"), ("en", "Used until")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("gefuehrt_bis", 2u16), ("name", 1u16), ("namensart", 0u16)],
+                rules: &[],
             },
-            fruehere_namen: match obj.fruehere_namen {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_fruehere_namen(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]),
+                        at: &[7, 0],
+                    },
+                ],
             },
-            kontakt: match obj.kontakt {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_kontakt(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            gebuehrenbefreiung: {
-                let value = obj.gebuehrenbefreiung?;
-                value.into_bool()?
-            },
-            befreiungsgrund: match obj.befreiungsgrund {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            nachweis_befreiung: match obj.nachweis_befreiung {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

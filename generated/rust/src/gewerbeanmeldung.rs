@@ -792,22 +792,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -820,44 +805,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -865,45 +813,63 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Betriebsart(code: &str) -> bool {
-        matches!(code, "IN" | "HW" | "HA" | "SO")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_Grund(code: &str) -> bool {
-        matches!(code, "NE" | "UE" | "RF" | "GE" | "ZU")
-    }
-    fn is_code_Niederlassungsart(code: &str) -> bool {
-        matches!(code, "HN" | "ZN" | "UZ")
-    }
-    fn is_code_Rechtsform(code: &str) -> bool {
-        matches!(
-            code, "EU" | "EK" | "GBR" | "EGBR" | "OHG" | "KG" | "GMBH" | "UG" | "AG" |
-            "EG" | "SO"
-        )
-    }
-    fn is_code_Registerart(code: &str) -> bool {
-        matches!(code, "HRA" | "HRB" | "GSR" | "GNR" | "PR")
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
+    static codes_Betriebsart: &[&str] = &["HA", "HW", "IN", "SO"];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_Grund: &[&str] = &["GE", "NE", "RF", "UE", "ZU"];
+    static codes_Niederlassungsart: &[&str] = &["HN", "UZ", "ZN"];
+    static codes_Rechtsform: &[&str] = &[
+        "AG",
+        "EG",
+        "EGBR",
+        "EK",
+        "EU",
+        "GBR",
+        "GMBH",
+        "KG",
+        "OHG",
+        "SO",
+        "UG",
+    ];
+    static codes_Registerart: &[&str] = &["GNR", "GSR", "HRA", "HRB", "PR"];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -911,4255 +877,1539 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtRegistereintrag<'de> {
-        pub registerart: Option<Leaf<'de>>,
-        pub registergericht: Option<Leaf<'de>>,
-        pub registernummer: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtRegistereintrag<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtRegistereintrag<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `registereintrag`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtRegistereintrag<'de>, A::Error> {
-                    let mut out = AtRegistereintrag::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "registerart" => out.registerart = Some(map.next_value()?),
-                            "registergericht" => {
-                                out.registergericht = Some(map.next_value()?);
-                            }
-                            "registernummer" => {
-                                out.registernummer = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_registereintrag(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtRegistereintrag<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/registerart");
-            match &obj.registerart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Register"), ("en", "Register")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Registerart))
+    pub static FORM: Form = Form {
+        title: &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "rechtsform",
+                        segment: "/rechtsform",
+                        label: &[("de", "Rechtsform"), ("en", "Legal form")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Rechtsform)),
                         },
-                        &[("de", "Register"), ("en", "Register")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/registergericht");
-            match &obj.registergericht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Registergericht"), ("en", "Registry court")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Registergericht"), ("en", "Registry court")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/registernummer");
-            match &obj.registernummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Registernummer"), ("en", "Register number")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(20u64),
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Die Registernummer besteht aus bis zu 6 Ziffern, eventuell gefolgt von einem Buchstabenzusatz.",
-                                ),
-                                (
-                                    "en",
-                                    "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Registernummer"), ("en", "Register number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_registereintrag(
-        obj: AtRegistereintrag<'_>,
-    ) -> Option<super::Registereintrag> {
-        Some(super::Registereintrag {
-            registerart: {
-                let value = obj.registerart?;
-                value.into_code(super::Registerart::from_code)?
-            },
-            registergericht: {
-                let value = obj.registergericht?;
-                value.into_string()?
-            },
-            registernummer: {
-                let value = obj.registernummer?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtInhaber<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtInhaber<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtInhaber<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `inhaber`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtInhaber<'de>, A::Error> {
-                    let mut out = AtInhaber::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_inhaber(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtInhaber<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
-                        },
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_inhaber(
-        obj: AtInhaber<'_>,
-    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
-        Some(crate::shared::common_person::NatuerlichePerson {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value
-                    .into_code(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtWohnanschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtWohnanschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtWohnanschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `wohnanschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtWohnanschrift<'de>, A::Error> {
-                    let mut out = AtWohnanschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_wohnanschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtWohnanschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
+                    },
+                    Member {
+                        name: "organisationsname",
+                        segment: "/organisationsname",
+                        label: &[
+                            ("de", "Name des Unternehmens"),
+                            ("en", "Company name"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_wohnanschrift(
-        obj: AtWohnanschrift<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAufenthaltstitel<'de> {
-        pub vorhanden: Option<Leaf<'de>>,
-        pub ausstellungsdatum: Option<Leaf<'de>>,
-        pub behoerde: Option<Leaf<'de>>,
-        pub beschraenkt: Option<Leaf<'de>>,
-        pub beschraenkungen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAufenthaltstitel<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAufenthaltstitel<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `aufenthaltstitel`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAufenthaltstitel<'de>, A::Error> {
-                    let mut out = AtAufenthaltstitel::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "vorhanden" => out.vorhanden = Some(map.next_value()?),
-                            "ausstellungsdatum" => {
-                                out.ausstellungsdatum = Some(map.next_value()?);
-                            }
-                            "behoerde" => out.behoerde = Some(map.next_value()?),
-                            "beschraenkt" => out.beschraenkt = Some(map.next_value()?),
-                            "beschraenkungen" => {
-                                out.beschraenkungen = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_aufenthaltstitel(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAufenthaltstitel<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vorhanden");
-            match &obj.vorhanden {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Haben Sie einen Aufenthaltstitel?"),
-                            ("en", "Do you have a residence permit?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Haben Sie einen Aufenthaltstitel?"),
-                            ("en", "Do you have a residence permit?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausstellungsdatum");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.aufenthaltstitel.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.vorhanden.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausstellungsdatum.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausstellungsdatum {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.aufenthaltstitel.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.vorhanden.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Ne,
+                                &Expr::Field(&[0], Read::Text),
+                                &Expr::Text("EU"),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/behoerde");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.aufenthaltstitel.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.vorhanden.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.behoerde.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.behoerde {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.aufenthaltstitel.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.vorhanden.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Ausstellende Behörde"),
-                                ("en", "Issuing authority"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beschraenkt");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.aufenthaltstitel.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.vorhanden.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.beschraenkt.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            (
-                                "de",
-                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
-                            ),
-                            (
-                                "en",
-                                "Does the residence permit contain restrictions or conditions?",
-                            ),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.beschraenkt {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.aufenthaltstitel.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.vorhanden.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                (
-                                    "de",
-                                    "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
-                                ),
-                                (
-                                    "en",
-                                    "Does the residence permit contain restrictions or conditions?",
-                                ),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
-                            ),
-                            (
-                                "en",
-                                "Does the residence permit contain restrictions or conditions?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beschraenkungen");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.aufenthaltstitel.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.beschraenkt.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.beschraenkungen.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Welche Beschränkungen oder Auflagen?"),
-                            ("en", "Which restrictions or conditions?"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.beschraenkungen {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.aufenthaltstitel.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.beschraenkt.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Welche Beschränkungen oder Auflagen?"),
-                                ("en", "Which restrictions or conditions?"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(300u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[
-                            ("de", "Welche Beschränkungen oder Auflagen?"),
-                            ("en", "Which restrictions or conditions?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_aufenthaltstitel(
-        obj: AtAufenthaltstitel<'_>,
-    ) -> Option<super::Aufenthaltstitel> {
-        Some(super::Aufenthaltstitel {
-            vorhanden: {
-                let value = obj.vorhanden?;
-                value.into_bool()?
-            },
-            ausstellungsdatum: match obj.ausstellungsdatum {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            behoerde: match obj.behoerde {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            beschraenkt: match obj.beschraenkt {
-                Some(value) => Some(value.into_bool()?),
-                None => None,
-            },
-            beschraenkungen: match obj.beschraenkungen {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtVertreter<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtVertreter<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtVertreter<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `vertreter`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtVertreter<'de>, A::Error> {
-                    let mut out = AtVertreter::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_vertreter(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtVertreter<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_vertreter(
-        obj: AtVertreter<'_>,
-    ) -> Option<crate::shared::common_person::PersonName> {
-        Some(crate::shared::common_person::PersonName {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFruehererInhaber<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFruehererInhaber<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFruehererInhaber<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `frueherer_inhaber`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFruehererInhaber<'de>, A::Error> {
-                    let mut out = AtFruehererInhaber::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_frueherer_inhaber(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFruehererInhaber<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_frueherer_inhaber(
-        obj: AtFruehererInhaber<'_>,
-    ) -> Option<crate::shared::common_person::PersonName> {
-        Some(crate::shared::common_person::PersonName {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBetriebsstaette<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBetriebsstaette<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBetriebsstaette<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `betriebsstaette`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBetriebsstaette<'de>, A::Error> {
-                    let mut out = AtBetriebsstaette::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_betriebsstaette(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBetriebsstaette<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_betriebsstaette(
-        obj: AtBetriebsstaette<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftInland> {
-        Some(crate::shared::common_address::AnschriftInland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtHauptniederlassung<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtHauptniederlassung<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtHauptniederlassung<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `hauptniederlassung`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtHauptniederlassung<'de>, A::Error> {
-                    let mut out = AtHauptniederlassung::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_hauptniederlassung(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtHauptniederlassung<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_hauptniederlassung(
-        obj: AtHauptniederlassung<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftInland> {
-        Some(crate::shared::common_address::AnschriftInland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtTaetigkeit<'de> {
-        pub schwerpunkt: Option<Leaf<'de>>,
-        pub weitere: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtTaetigkeit<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtTaetigkeit<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `taetigkeit`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtTaetigkeit<'de>, A::Error> {
-                    let mut out = AtTaetigkeit::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "schwerpunkt" => out.schwerpunkt = Some(map.next_value()?),
-                            "weitere" => out.weitere = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_taetigkeit(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtTaetigkeit<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/schwerpunkt");
-            match &obj.schwerpunkt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(1000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/weitere");
-            match &obj.weitere {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max_length: Some(5000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[("de", "Weitere Tätigkeiten"), ("en", "Further activities")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_taetigkeit(obj: AtTaetigkeit<'_>) -> Option<super::Taetigkeit> {
-        Some(super::Taetigkeit {
-            schwerpunkt: {
-                let value = obj.schwerpunkt?;
-                value.into_string()?
-            },
-            weitere: match obj.weitere {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtSondergewerbe<'de> {
-        pub reisegewerbe: Option<Leaf<'de>>,
-        pub automatenaufstellung: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtSondergewerbe<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtSondergewerbe<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `sondergewerbe`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtSondergewerbe<'de>, A::Error> {
-                    let mut out = AtSondergewerbe::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "reisegewerbe" => out.reisegewerbe = Some(map.next_value()?),
-                            "automatenaufstellung" => {
-                                out.automatenaufstellung = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_sondergewerbe(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtSondergewerbe<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/reisegewerbe");
-            match &obj.reisegewerbe {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
-                            ("en", "Is the activity carried on as an itinerant trade?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
-                            ("en", "Is the activity carried on as an itinerant trade?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/automatenaufstellung");
-            match &obj.automatenaufstellung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Stellen Sie Automaten auf?"),
-                            ("en", "Do you set up vending machines?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Stellen Sie Automaten auf?"),
-                            ("en", "Do you set up vending machines?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_sondergewerbe(
-        obj: AtSondergewerbe<'_>,
-    ) -> Option<super::Sondergewerbe> {
-        Some(super::Sondergewerbe {
-            reisegewerbe: {
-                let value = obj.reisegewerbe?;
-                value.into_bool()?
-            },
-            automatenaufstellung: {
-                let value = obj.automatenaufstellung?;
-                value.into_bool()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBeschaeftigte<'de> {
-        pub vollzeit: Option<Leaf<'de>>,
-        pub teilzeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBeschaeftigte<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBeschaeftigte<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `beschaeftigte`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBeschaeftigte<'de>, A::Error> {
-                    let mut out = AtBeschaeftigte::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "vollzeit" => out.vollzeit = Some(map.next_value()?),
-                            "teilzeit" => out.teilzeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_beschaeftigte(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBeschaeftigte<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vollzeit");
-            match &obj.vollzeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        100000i128,
-                                        0u32,
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Not(
+                                    &Expr::In(
+                                        &Expr::Field(&[0], Read::Text),
+                                        &[Expr::Text("EU"), Expr::Text("GBR")],
                                     ),
-                                    "100000",
                                 ),
                             ),
-                            ..Spec::of(FieldKind::Integer)
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(250u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/teilzeit");
-            match &obj.teilzeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
+                    },
+                    Member {
+                        name: "registereintrag",
+                        segment: "/registereintrag",
+                        label: &[
+                            ("de", "Eintrag im Register"),
+                            ("en", "Register entry"),
+                        ],
+                        visible: Some(
+                            &Expr::In(
+                                &Expr::Field(&[0], Read::Text),
+                                &[
+                                    Expr::Text("EK"),
+                                    Expr::Text("EGBR"),
+                                    Expr::Text("OHG"),
+                                    Expr::Text("KG"),
+                                    Expr::Text("GMBH"),
+                                    Expr::Text("UG"),
+                                    Expr::Text("AG"),
+                                    Expr::Text("EG"),
+                                ],
                             ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        100000i128,
-                                        0u32,
-                                    ),
-                                    "100000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Integer)
-                        },
-                        &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_beschaeftigte(
-        obj: AtBeschaeftigte<'_>,
-    ) -> Option<super::Beschaeftigte> {
-        Some(super::Beschaeftigte {
-            vollzeit: {
-                let value = obj.vollzeit?;
-                value.into_i64()?
-            },
-            teilzeit: {
-                let value = obj.teilzeit?;
-                value.into_i64()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBetriebsleitung<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBetriebsleitung<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBetriebsleitung<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `betriebsleitung`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBetriebsleitung<'de>, A::Error> {
-                    let mut out = AtBetriebsleitung::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_betriebsleitung(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBetriebsleitung<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_betriebsleitung(
-        obj: AtBetriebsleitung<'_>,
-    ) -> Option<crate::shared::common_person::PersonName> {
-        Some(crate::shared::common_person::PersonName {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtErlaubnisse<'de> {
-        pub art: Option<Leaf<'de>>,
-        pub liegt_vor: Option<Leaf<'de>>,
-        pub ausstellungsdatum: Option<Leaf<'de>>,
-        pub behoerde: Option<Leaf<'de>>,
-        pub nachweis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtErlaubnisse<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtErlaubnisse<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `erlaubnisse`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtErlaubnisse<'de>, A::Error> {
-                    let mut out = AtErlaubnisse::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "art" => out.art = Some(map.next_value()?),
-                            "liegt_vor" => out.liegt_vor = Some(map.next_value()?),
-                            "ausstellungsdatum" => {
-                                out.ausstellungsdatum = Some(map.next_value()?);
-                            }
-                            "behoerde" => out.behoerde = Some(map.next_value()?),
-                            "nachweis" => out.nachweis = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_erlaubnisse(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtErlaubnisse<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/art");
-            match &obj.art {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/liegt_vor");
-            match &obj.liegt_vor {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Liegt die Erlaubnis bereits vor?"),
-                            ("en", "Has the permit already been granted?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Liegt die Erlaubnis bereits vor?"),
-                            ("en", "Has the permit already been granted?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausstellungsdatum");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.erlaubnisse.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.liegt_vor.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausstellungsdatum.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausstellungsdatum {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.erlaubnisse.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.liegt_vor.as_ref()),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
                         },
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/behoerde");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.erlaubnisse.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.liegt_vor.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.behoerde.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.behoerde {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.erlaubnisse.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.liegt_vor.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nachweis");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.erlaubnisse.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.liegt_vor.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.nachweis.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.nachweis {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.erlaubnisse.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.liegt_vor.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Kopie der Erlaubnis"),
-                                ("en", "Copy of the permit"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(10485760u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_erlaubnisse(
-        obj: AtErlaubnisse<'_>,
-    ) -> Option<super::ErlaubnisseItem> {
-        Some(super::ErlaubnisseItem {
-            art: {
-                let value = obj.art?;
-                value.into_string()?
-            },
-            liegt_vor: {
-                let value = obj.liegt_vor?;
-                value.into_bool()?
-            },
-            ausstellungsdatum: match obj.ausstellungsdatum {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            behoerde: match obj.behoerde {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            nachweis: match obj.nachweis {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtHandwerk<'de> {
-        pub eingetragen: Option<Leaf<'de>>,
-        pub handwerkskammer: Option<Leaf<'de>>,
-        pub eintragungsdatum: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtHandwerk<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtHandwerk<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `handwerk`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtHandwerk<'de>, A::Error> {
-                    let mut out = AtHandwerk::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "eingetragen" => out.eingetragen = Some(map.next_value()?),
-                            "handwerkskammer" => {
-                                out.handwerkskammer = Some(map.next_value()?);
-                            }
-                            "eintragungsdatum" => {
-                                out.eintragungsdatum = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_handwerk(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtHandwerk<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/eingetragen");
-            match &obj.eingetragen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
-                            ("en", "Are you entered in the register of craftspersons?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
-                            ("en", "Are you entered in the register of craftspersons?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/handwerkskammer");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.handwerk.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.eingetragen.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.handwerkskammer.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Name der Handwerkskammer"),
-                            ("en", "Name of the chamber of crafts"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.handwerkskammer {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.handwerk.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.eingetragen.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Name der Handwerkskammer"),
-                                ("en", "Name of the chamber of crafts"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Name der Handwerkskammer"),
-                            ("en", "Name of the chamber of crafts"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/eintragungsdatum");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.handwerk.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.eingetragen.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.eintragungsdatum.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Handwerkskarte ausgestellt am"),
-                            ("en", "Craft card issued on"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.eintragungsdatum {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.handwerk.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.eingetragen.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Handwerkskarte ausgestellt am"),
-                                ("en", "Craft card issued on"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[
-                            ("de", "Handwerkskarte ausgestellt am"),
-                            ("en", "Craft card issued on"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_handwerk(obj: AtHandwerk<'_>) -> Option<super::Handwerk> {
-        Some(super::Handwerk {
-            eingetragen: {
-                let value = obj.eingetragen?;
-                value.into_bool()?
-            },
-            handwerkskammer: match obj.handwerkskammer {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            eintragungsdatum: match obj.eintragungsdatum {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub rechtsform: Option<Leaf<'de>>,
-        pub organisationsname: Option<Leaf<'de>>,
-        pub registereintrag: Option<Group<AtRegistereintrag<'de>>>,
-        pub inhaber: Option<Group<AtInhaber<'de>>>,
-        pub wohnanschrift: Option<Group<AtWohnanschrift<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub aufenthaltstitel: Option<Group<AtAufenthaltstitel<'de>>>,
-        pub vertreter: Option<Many<AtVertreter<'de>>>,
-        pub gemeinde: Option<Leaf<'de>>,
-        pub grund: Option<Leaf<'de>>,
-        pub frueherer_firmenname: Option<Leaf<'de>>,
-        pub frueherer_inhaber: Option<Group<AtFruehererInhaber<'de>>>,
-        pub betriebsart: Option<Leaf<'de>>,
-        pub niederlassungsart: Option<Leaf<'de>>,
-        pub betriebsstaette: Option<Group<AtBetriebsstaette<'de>>>,
-        pub hauptniederlassung: Option<Group<AtHauptniederlassung<'de>>>,
-        pub taetigkeit: Option<Group<AtTaetigkeit<'de>>>,
-        pub sondergewerbe: Option<Group<AtSondergewerbe<'de>>>,
-        pub nebenerwerb: Option<Leaf<'de>>,
-        pub beginn: Option<Leaf<'de>>,
-        pub beschaeftigte: Option<Group<AtBeschaeftigte<'de>>>,
-        pub betriebsleitung: Option<Group<AtBetriebsleitung<'de>>>,
-        pub erlaubnispflichtig: Option<Leaf<'de>>,
-        pub erlaubnisse: Option<Many<AtErlaubnisse<'de>>>,
-        pub handwerk: Option<Group<AtHandwerk<'de>>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "rechtsform" => out.rechtsform = Some(map.next_value()?),
-                            "organisationsname" => {
-                                out.organisationsname = Some(map.next_value()?);
-                            }
-                            "registereintrag" => {
-                                out.registereintrag = Some(map.next_value()?);
-                            }
-                            "inhaber" => out.inhaber = Some(map.next_value()?),
-                            "wohnanschrift" => {
-                                out.wohnanschrift = Some(map.next_value()?);
-                            }
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "aufenthaltstitel" => {
-                                out.aufenthaltstitel = Some(map.next_value()?);
-                            }
-                            "vertreter" => {
-                                out.vertreter = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(10),
-                                            item: ::std::marker::PhantomData::<AtVertreter<'de>>,
-                                        })?,
-                                );
-                            }
-                            "gemeinde" => out.gemeinde = Some(map.next_value()?),
-                            "grund" => out.grund = Some(map.next_value()?),
-                            "frueherer_firmenname" => {
-                                out.frueherer_firmenname = Some(map.next_value()?);
-                            }
-                            "frueherer_inhaber" => {
-                                out.frueherer_inhaber = Some(map.next_value()?);
-                            }
-                            "betriebsart" => out.betriebsart = Some(map.next_value()?),
-                            "niederlassungsart" => {
-                                out.niederlassungsart = Some(map.next_value()?);
-                            }
-                            "betriebsstaette" => {
-                                out.betriebsstaette = Some(map.next_value()?);
-                            }
-                            "hauptniederlassung" => {
-                                out.hauptniederlassung = Some(map.next_value()?);
-                            }
-                            "taetigkeit" => out.taetigkeit = Some(map.next_value()?),
-                            "sondergewerbe" => {
-                                out.sondergewerbe = Some(map.next_value()?);
-                            }
-                            "nebenerwerb" => out.nebenerwerb = Some(map.next_value()?),
-                            "beginn" => out.beginn = Some(map.next_value()?),
-                            "beschaeftigte" => {
-                                out.beschaeftigte = Some(map.next_value()?);
-                            }
-                            "betriebsleitung" => {
-                                out.betriebsleitung = Some(map.next_value()?);
-                            }
-                            "erlaubnispflichtig" => {
-                                out.erlaubnispflichtig = Some(map.next_value()?);
-                            }
-                            "erlaubnisse" => {
-                                out.erlaubnisse = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(5),
-                                            item: ::std::marker::PhantomData::<AtErlaubnisse<'de>>,
-                                        })?,
-                                );
-                            }
-                            "handwerk" => out.handwerk = Some(map.next_value()?),
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/rechtsform");
-            match &obj.rechtsform {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Rechtsform"), ("en", "Legal form")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Rechtsform))
-                        },
-                        &[("de", "Rechtsform"), ("en", "Legal form")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/organisationsname");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.rechtsform.as_ref()),
-                "EU",
-                false,
-            ))
-                .is_true();
-            if !shown {
-                if obj.organisationsname.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Name des Unternehmens"), ("en", "Company name")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.organisationsname {
-                None => {
-                    if (logic::not(
-                        logic::text_in(
-                            Some(root).and_then(|o| o.rechtsform.as_ref()),
-                            &["EU", "GBR"],
-                        ),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Name des Unternehmens"), ("en", "Company name")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(250u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Name des Unternehmens"), ("en", "Company name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/registereintrag");
-            let shown = (logic::text_in(
-                Some(root).and_then(|o| o.rechtsform.as_ref()),
-                &["EK", "EGBR", "OHG", "KG", "GMBH", "UG", "AG", "EG"],
-            ))
-                .is_true();
-            if !shown {
-                if obj.registereintrag.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.registereintrag {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_registereintrag(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Eintrag im Register"), ("en", "Register entry")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/inhaber");
-            match &obj.inhaber {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "inhaber",
+                        segment: "/inhaber",
+                        label: &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_inhaber(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/wohnanschrift");
-            match &obj.wohnanschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                    Member {
+                        name: "wohnanschrift",
+                        segment: "/wohnanschrift",
+                        label: &[
                             ("de", "Ihre Wohnanschrift"),
                             ("en", "Your residential address"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_wohnanschrift(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Ihre Wohnanschrift"),
-                            ("en", "Your residential address"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/aufenthaltstitel");
-            let shown = (logic::not(
-                logic::text_in(
-                    Some(root)
-                        .and_then(|o| o.inhaber.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.staatsangehoerigkeit.as_ref()),
-                    &[
-                        "000",
-                        "125",
-                        "129",
-                        "130",
-                        "134",
-                        "137",
-                        "148",
-                        "151",
-                        "152",
-                        "154",
-                        "158",
-                        "161",
-                    ],
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.aufenthaltstitel.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.aufenthaltstitel {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_aufenthaltstitel(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vertreter");
-            let shown = (logic::text_in(
-                Some(root).and_then(|o| o.rechtsform.as_ref()),
-                &["GMBH", "UG", "AG", "EG"],
-            ))
-                .is_true();
-            if !shown {
-                if obj.vertreter.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 4u16,
+                        },
+                    },
+                    Member {
+                        name: "aufenthaltstitel",
+                        segment: "/aufenthaltstitel",
+                        label: &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
+                        visible: Some(
+                            &Expr::Not(
+                                &Expr::In(
+                                    &Expr::Field(&[3, 7], Read::Text),
+                                    &[
+                                        Expr::Text("000"),
+                                        Expr::Text("125"),
+                                        Expr::Text("129"),
+                                        Expr::Text("130"),
+                                        Expr::Text("134"),
+                                        Expr::Text("137"),
+                                        Expr::Text("148"),
+                                        Expr::Text("151"),
+                                        Expr::Text("152"),
+                                        Expr::Text("154"),
+                                        Expr::Text("158"),
+                                        Expr::Text("161"),
+                                    ],
+                                ),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "vertreter",
+                        segment: "/vertreter",
+                        label: &[
                             ("de", "Gesetzliche Vertreterinnen und Vertreter"),
                             ("en", "Legal representatives"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.vertreter {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
-                            ("en", "Legal representatives"),
-                        ],
-                    );
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[
-                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
-                            ("en", "Legal representatives"),
-                        ],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[
-                                ("de", "Gesetzliche Vertreterinnen und Vertreter"),
-                                ("en", "Legal representatives"),
-                            ],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(10u32),
-                            &[
-                                ("de", "Gesetzliche Vertreterinnen und Vertreter"),
-                                ("en", "Legal representatives"),
-                            ],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_vertreter(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Person"), ("en", "Person")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gemeinde");
-            match &obj.gemeinde {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: Some(
+                            &Expr::In(
+                                &Expr::Field(&[0], Read::Text),
+                                &[
+                                    Expr::Text("GMBH"),
+                                    Expr::Text("UG"),
+                                    Expr::Text("AG"),
+                                    Expr::Text("EG"),
+                                ],
+                            ),
+                        ),
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(10u32),
+                            object: 6u16,
+                            item_label: &[("de", "Person"), ("en", "Person")],
+                        },
+                    },
+                    Member {
+                        name: "gemeinde",
+                        segment: "/gemeinde",
+                        label: &[
                             ("de", "Gemeinde, bei der Sie anmelden"),
                             ("en", "Municipality you register with"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
-                            ("de", "Gemeinde, bei der Sie anmelden"),
-                            ("en", "Municipality you register with"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/grund");
-            match &obj.grund {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "grund",
+                        segment: "/grund",
+                        label: &[
                             ("de", "Grund der Anmeldung"),
                             ("en", "Reason for registration"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Grund))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Grund)),
                         },
-                        &[
-                            ("de", "Grund der Anmeldung"),
-                            ("en", "Reason for registration"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/frueherer_firmenname");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.grund.as_ref()),
-                "UE",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.frueherer_firmenname.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "frueherer_firmenname",
+                        segment: "/frueherer_firmenname",
+                        label: &[
                             ("de", "Früherer Name des Betriebs"),
                             ("en", "Former business name"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.frueherer_firmenname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(250u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[9], Read::Text),
+                                &Expr::Text("UE"),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(250u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
-                            ("de", "Früherer Name des Betriebs"),
-                            ("en", "Former business name"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/frueherer_inhaber");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.grund.as_ref()),
-                "UE",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.frueherer_inhaber.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "frueherer_inhaber",
+                        segment: "/frueherer_inhaber",
+                        label: &[
                             (
                                 "de",
                                 "Frühere Gewerbetreibende oder früherer Gewerbetreibender",
                             ),
                             ("en", "Former business owner"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.frueherer_inhaber {
-                None => {}
-                Some(Group::Object(inner)) => {
-                    check_at_frueherer_inhaber(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            (
-                                "de",
-                                "Frühere Gewerbetreibende oder früherer Gewerbetreibender",
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[9], Read::Text),
+                                &Expr::Text("UE"),
                             ),
-                            ("en", "Former business owner"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/betriebsart");
-            match &obj.betriebsart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Art des Betriebes"), ("en", "Type of business")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Betriebsart))
+                        ),
+                        node: Node::Group {
+                            required: Required::Never,
+                            object: 7u16,
                         },
-                        &[("de", "Art des Betriebes"), ("en", "Type of business")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/niederlassungsart");
-            match &obj.niederlassungsart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "betriebsart",
+                        segment: "/betriebsart",
+                        label: &[
+                            ("de", "Art des Betriebes"),
+                            ("en", "Type of business"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::MultipleChoice(codes_Betriebsart)),
+                        },
+                    },
+                    Member {
+                        name: "niederlassungsart",
+                        segment: "/niederlassungsart",
+                        label: &[
                             ("de", "Die Anmeldung betrifft"),
                             ("en", "The registration concerns"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Niederlassungsart))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Niederlassungsart)),
                         },
-                        &[
-                            ("de", "Die Anmeldung betrifft"),
-                            ("en", "The registration concerns"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/betriebsstaette");
-            match &obj.betriebsstaette {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "betriebsstaette",
+                        segment: "/betriebsstaette",
+                        label: &[
                             ("de", "Anschrift der Betriebsstätte"),
                             ("en", "Address of the business premises"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_betriebsstaette(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift der Betriebsstätte"),
-                            ("en", "Address of the business premises"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/hauptniederlassung");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.niederlassungsart.as_ref()),
-                "HN",
-                false,
-            ))
-                .is_true();
-            if !shown {
-                if obj.hauptniederlassung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 8u16,
+                        },
+                    },
+                    Member {
+                        name: "hauptniederlassung",
+                        segment: "/hauptniederlassung",
+                        label: &[
                             ("de", "Anschrift der Hauptniederlassung"),
                             ("en", "Address of the head office"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.hauptniederlassung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Anschrift der Hauptniederlassung"),
-                            ("en", "Address of the head office"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_hauptniederlassung(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift der Hauptniederlassung"),
-                            ("en", "Address of the head office"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/taetigkeit");
-            match &obj.taetigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Ne,
+                                &Expr::Field(&[13], Read::Text),
+                                &Expr::Text("HN"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 9u16,
+                        },
+                    },
+                    Member {
+                        name: "taetigkeit",
+                        segment: "/taetigkeit",
+                        label: &[
                             ("de", "Angemeldete Tätigkeit"),
                             ("en", "Registered activity"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_taetigkeit(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angemeldete Tätigkeit"),
-                            ("en", "Registered activity"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/sondergewerbe");
-            match &obj.sondergewerbe {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 10u16,
+                        },
+                    },
+                    Member {
+                        name: "sondergewerbe",
+                        segment: "/sondergewerbe",
+                        label: &[
                             ("de", "Besondere Gewerbeformen"),
                             ("en", "Special forms of trade"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_sondergewerbe(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Besondere Gewerbeformen"),
-                            ("en", "Special forms of trade"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nebenerwerb");
-            match &obj.nebenerwerb {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 11u16,
+                        },
+                    },
+                    Member {
+                        name: "nebenerwerb",
+                        segment: "/nebenerwerb",
+                        label: &[
                             ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
                             ("en", "Is the business a secondary occupation?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
-                            ("en", "Is the business a secondary occupation?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beginn");
-            match &obj.beginn {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "beginn",
+                        segment: "/beginn",
+                        label: &[
                             ("de", "Beginn der Tätigkeit"),
                             ("en", "Start of the activity"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-3i64, DurationUnit::Months)),
-                            max: Some(Bound::Today(90i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                                max: Some(Bound::Today(90i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
                         },
-                        &[
-                            ("de", "Beginn der Tätigkeit"),
-                            ("en", "Start of the activity"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beschaeftigte");
-            match &obj.beschaeftigte {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "beschaeftigte",
+                        segment: "/beschaeftigte",
+                        label: &[
                             ("de", "Anzahl der Beschäftigten"),
                             ("en", "Number of employees"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_beschaeftigte(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anzahl der Beschäftigten"),
-                            ("en", "Number of employees"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/betriebsleitung");
-            match &obj.betriebsleitung {
-                None => {}
-                Some(Group::Object(inner)) => {
-                    check_at_betriebsleitung(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 12u16,
+                        },
+                    },
+                    Member {
+                        name: "betriebsleitung",
+                        segment: "/betriebsleitung",
+                        label: &[
                             ("de", "Betriebsleiterin oder Betriebsleiter"),
                             ("en", "Business manager"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/erlaubnispflichtig");
-            match &obj.erlaubnispflichtig {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
-                            ("en", "Does the activity require a permit?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Never,
+                            object: 13u16,
                         },
-                        &[
+                    },
+                    Member {
+                        name: "erlaubnispflichtig",
+                        segment: "/erlaubnispflichtig",
+                        label: &[
                             ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
                             ("en", "Does the activity require a permit?"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/erlaubnisse");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.erlaubnispflichtig.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.erlaubnisse.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Erlaubnisse"), ("en", "Permits")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.erlaubnisse {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Erlaubnisse"), ("en", "Permits")],
-                    );
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Erlaubnisse"), ("en", "Permits")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[("de", "Erlaubnisse"), ("en", "Permits")],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(5u32),
-                            &[("de", "Erlaubnisse"), ("en", "Permits")],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_erlaubnisse(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Erlaubnis"), ("en", "Permit")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/handwerk");
-            let shown = (logic::contains(
-                logic::read_codes(Some(root).and_then(|o| o.betriebsart.as_ref())),
-                "HW",
-            ))
-                .is_true();
-            if !shown {
-                if obj.handwerk.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.handwerk {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_handwerk(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "erlaubnisse",
+                        segment: "/erlaubnisse",
+                        label: &[("de", "Erlaubnisse"), ("en", "Permits")],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[22], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(5u32),
+                            object: 14u16,
+                            item_label: &[("de", "Erlaubnis"), ("en", "Permit")],
+                        },
+                    },
+                    Member {
+                        name: "handwerk",
+                        segment: "/handwerk",
+                        label: &[
+                            ("de", "Handwerksrolle"),
+                            ("en", "Register of craftspersons"),
+                        ],
+                        visible: Some(
+                            &Expr::Contains(&Expr::Field(&[12], Read::Codes), "HW"),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 15u16,
+                        },
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
                             (
                                 "de",
                                 "Ich versichere, dass meine Angaben richtig und vollständig sind.",
                             ),
                             ("en", "I declare that my details are correct and complete."),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
                         },
-                        &[
+                    },
+                ],
+                by_name: &[
+                    ("aufenthaltstitel", 6u16),
+                    ("beginn", 19u16),
+                    ("beschaeftigte", 20u16),
+                    ("betriebsart", 12u16),
+                    ("betriebsleitung", 21u16),
+                    ("betriebsstaette", 14u16),
+                    ("erlaubnispflichtig", 22u16),
+                    ("erlaubnisse", 23u16),
+                    ("frueherer_firmenname", 10u16),
+                    ("frueherer_inhaber", 11u16),
+                    ("gemeinde", 8u16),
+                    ("grund", 9u16),
+                    ("handwerk", 24u16),
+                    ("hauptniederlassung", 15u16),
+                    ("inhaber", 3u16),
+                    ("kontakt", 5u16),
+                    ("nebenerwerb", 18u16),
+                    ("niederlassungsart", 13u16),
+                    ("organisationsname", 1u16),
+                    ("rechtsform", 0u16),
+                    ("registereintrag", 2u16),
+                    ("richtigkeit", 25u16),
+                    ("sondergewerbe", 17u16),
+                    ("taetigkeit", 16u16),
+                    ("vertreter", 7u16),
+                    ("wohnanschrift", 4u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "register_kapitalgesellschaft",
+                        message: &[
                             (
                                 "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                                "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",
                             ),
-                            ("en", "I declare that my details are correct and complete."),
+                            (
+                                "en",
+                                "A GmbH, UG or AG is registered in part B of the commercial register.",
+                            ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::not(
-                logic::text_in(
-                    Some(root).and_then(|o| o.rechtsform.as_ref()),
-                    &["GMBH", "UG", "AG"],
-                ),
-            ),
-            logic::text_is(
-                Some(root)
-                    .and_then(|o| o.registereintrag.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.registerart.as_ref()),
-                "HRB",
-                true,
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/registereintrag");
-                pointer.push_str("/registerart");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",
-                ),
-                (
-                    "en",
-                    "A GmbH, UG or AG is registered in part B of the commercial register.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("register_kapitalgesellschaft"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::text_is(Some(root).and_then(|o| o.grund.as_ref()), "UE", false),
-            V::Bool(
-                Given::given(&Some(root).and_then(|o| o.frueherer_firmenname.as_ref())),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.frueherer_inhaber.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.familienname.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/frueherer_firmenname");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
-                ),
-                (
-                    "en",
-                    "For a takeover, please give the former business name or the former owner.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("uebernahme_angaben"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            rechtsform: {
-                let value = obj.rechtsform?;
-                value.into_code(super::Rechtsform::from_code)?
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::In(
+                                        &Expr::Field(&[0], Read::Text),
+                                        &[Expr::Text("GMBH"), Expr::Text("UG"), Expr::Text("AG")],
+                                    ),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[2, 0], Read::Text),
+                                    &Expr::Text("HRB"),
+                                ),
+                            ],
+                        ),
+                        at: &[2, 0],
+                    },
+                    Rule {
+                        name: "uebernahme_angaben",
+                        message: &[
+                            (
+                                "de",
+                                "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
+                            ),
+                            (
+                                "en",
+                                "For a takeover, please give the former business name or the former owner.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Compare(
+                                    Cmp::Ne,
+                                    &Expr::Field(&[9], Read::Text),
+                                    &Expr::Text("UE"),
+                                ),
+                                Expr::IsSet(&[10]),
+                                Expr::IsSet(&[11, 0]),
+                            ],
+                        ),
+                        at: &[10],
+                    },
+                ],
             },
-            organisationsname: match obj.organisationsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "registerart",
+                        segment: "/registerart",
+                        label: &[("de", "Register"), ("en", "Register")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Registerart)),
+                        },
+                    },
+                    Member {
+                        name: "registergericht",
+                        segment: "/registergericht",
+                        label: &[("de", "Registergericht"), ("en", "Registry court")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "registernummer",
+                        segment: "/registernummer",
+                        label: &[("de", "Registernummer"), ("en", "Register number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(20u64),
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Die Registernummer besteht aus bis zu 6 Ziffern, eventuell gefolgt von einem Buchstabenzusatz.",
+                                    ),
+                                    (
+                                        "en",
+                                        "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("registerart", 0u16),
+                    ("registergericht", 1u16),
+                    ("registernummer", 2u16),
+                ],
+                rules: &[],
             },
-            registereintrag: match obj.registereintrag {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_registereintrag(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("familienname", 1u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("staatsangehoerigkeit", 7u16),
+                    ("vornamen", 2u16),
+                ],
+                rules: &[],
             },
-            inhaber: {
-                let value = obj.inhaber?;
-                match value {
-                    Group::Object(inner) => typed_at_inhaber(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            wohnanschrift: {
-                let value = obj.wohnanschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_wohnanschrift(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[5, 0]), Expr::IsSet(&[5, 1])]),
+                        at: &[5, 0],
+                    },
+                ],
             },
-            kontakt: {
-                let value = obj.kontakt?;
-                match value {
-                    Group::Object(inner) => typed_at_kontakt(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "vorhanden",
+                        segment: "/vorhanden",
+                        label: &[
+                            ("de", "Haben Sie einen Aufenthaltstitel?"),
+                            ("en", "Do you have a residence permit?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "ausstellungsdatum",
+                        segment: "/ausstellungsdatum",
+                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "behoerde",
+                        segment: "/behoerde",
+                        label: &[
+                            ("de", "Ausstellende Behörde"),
+                            ("en", "Issuing authority"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "beschraenkt",
+                        segment: "/beschraenkt",
+                        label: &[
+                            (
+                                "de",
+                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
+                            ),
+                            (
+                                "en",
+                                "Does the residence permit contain restrictions or conditions?",
+                            ),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "beschraenkungen",
+                        segment: "/beschraenkungen",
+                        label: &[
+                            ("de", "Welche Beschränkungen oder Auflagen?"),
+                            ("en", "Which restrictions or conditions?"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6, 3], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6, 3], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(300u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("ausstellungsdatum", 1u16),
+                    ("behoerde", 2u16),
+                    ("beschraenkt", 3u16),
+                    ("beschraenkungen", 4u16),
+                    ("vorhanden", 0u16),
+                ],
+                rules: &[],
             },
-            aufenthaltstitel: match obj.aufenthaltstitel {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_aufenthaltstitel(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
+                rules: &[],
             },
-            vertreter: match obj.vertreter {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_vertreter(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
+                rules: &[],
             },
-            gemeinde: {
-                let value = obj.gemeinde?;
-                value.into_string()?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            grund: {
-                let value = obj.grund?;
-                value.into_code(super::Grund::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            frueherer_firmenname: match obj.frueherer_firmenname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "schwerpunkt",
+                        segment: "/schwerpunkt",
+                        label: &[
+                            ("de", "Schwerpunkt der Tätigkeit"),
+                            ("en", "Main activity"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(1000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "weitere",
+                        segment: "/weitere",
+                        label: &[
+                            ("de", "Weitere Tätigkeiten"),
+                            ("en", "Further activities"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                max_length: Some(5000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("schwerpunkt", 0u16), ("weitere", 1u16)],
+                rules: &[],
             },
-            frueherer_inhaber: match obj.frueherer_inhaber {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_frueherer_inhaber(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "reisegewerbe",
+                        segment: "/reisegewerbe",
+                        label: &[
+                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
+                            ("en", "Is the activity carried on as an itinerant trade?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "automatenaufstellung",
+                        segment: "/automatenaufstellung",
+                        label: &[
+                            ("de", "Stellen Sie Automaten auf?"),
+                            ("en", "Do you set up vending machines?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                ],
+                by_name: &[("automatenaufstellung", 1u16), ("reisegewerbe", 0u16)],
+                rules: &[],
             },
-            betriebsart: {
-                let value = obj.betriebsart?;
-                value.into_codes(super::Betriebsart::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "vollzeit",
+                        segment: "/vollzeit",
+                        label: &[
+                            ("de", "Vollzeitbeschäftigte"),
+                            ("en", "Full-time employees"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(
+                                        Decimal::from_parts(100000i128, 0u32),
+                                        "100000",
+                                    ),
+                                ),
+                                ..Spec::of(Kind::Integer)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "teilzeit",
+                        segment: "/teilzeit",
+                        label: &[
+                            ("de", "Teilzeitbeschäftigte"),
+                            ("en", "Part-time employees"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(
+                                        Decimal::from_parts(100000i128, 0u32),
+                                        "100000",
+                                    ),
+                                ),
+                                ..Spec::of(Kind::Integer)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("teilzeit", 1u16), ("vollzeit", 0u16)],
+                rules: &[],
             },
-            niederlassungsart: {
-                let value = obj.niederlassungsart?;
-                value.into_code(super::Niederlassungsart::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
+                rules: &[],
             },
-            betriebsstaette: {
-                let value = obj.betriebsstaette?;
-                match value {
-                    Group::Object(inner) => typed_at_betriebsstaette(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "art",
+                        segment: "/art",
+                        label: &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "liegt_vor",
+                        segment: "/liegt_vor",
+                        label: &[
+                            ("de", "Liegt die Erlaubnis bereits vor?"),
+                            ("en", "Has the permit already been granted?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "ausstellungsdatum",
+                        segment: "/ausstellungsdatum",
+                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[23, 1], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[23, 1], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "behoerde",
+                        segment: "/behoerde",
+                        label: &[
+                            ("de", "Erteilende Behörde"),
+                            ("en", "Issuing authority"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[23, 1], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[23, 1], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "nachweis",
+                        segment: "/nachweis",
+                        label: &[
+                            ("de", "Kopie der Erlaubnis"),
+                            ("en", "Copy of the permit"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[23, 1], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[23, 1], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(10485760u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("art", 0u16),
+                    ("ausstellungsdatum", 2u16),
+                    ("behoerde", 3u16),
+                    ("liegt_vor", 1u16),
+                    ("nachweis", 4u16),
+                ],
+                rules: &[],
             },
-            hauptniederlassung: match obj.hauptniederlassung {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_hauptniederlassung(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "eingetragen",
+                        segment: "/eingetragen",
+                        label: &[
+                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
+                            ("en", "Are you entered in the register of craftspersons?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "handwerkskammer",
+                        segment: "/handwerkskammer",
+                        label: &[
+                            ("de", "Name der Handwerkskammer"),
+                            ("en", "Name of the chamber of crafts"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[24, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[24, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "eintragungsdatum",
+                        segment: "/eintragungsdatum",
+                        label: &[
+                            ("de", "Handwerkskarte ausgestellt am"),
+                            ("en", "Craft card issued on"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[24, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[24, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("eingetragen", 0u16),
+                    ("eintragungsdatum", 2u16),
+                    ("handwerkskammer", 1u16),
+                ],
+                rules: &[],
             },
-            taetigkeit: {
-                let value = obj.taetigkeit?;
-                match value {
-                    Group::Object(inner) => typed_at_taetigkeit(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            sondergewerbe: {
-                let value = obj.sondergewerbe?;
-                match value {
-                    Group::Object(inner) => typed_at_sondergewerbe(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            nebenerwerb: {
-                let value = obj.nebenerwerb?;
-                value.into_bool()?
-            },
-            beginn: {
-                let value = obj.beginn?;
-                value.into_string()?
-            },
-            beschaeftigte: {
-                let value = obj.beschaeftigte?;
-                match value {
-                    Group::Object(inner) => typed_at_beschaeftigte(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            betriebsleitung: match obj.betriebsleitung {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_betriebsleitung(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            erlaubnispflichtig: {
-                let value = obj.erlaubnispflichtig?;
-                value.into_bool()?
-            },
-            erlaubnisse: match obj.erlaubnisse {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_erlaubnisse(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            handwerk: match obj.handwerk {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_handwerk(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

@@ -437,22 +437,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -465,44 +450,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -510,39 +458,50 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Ermaessigungsgrund(code: &str) -> bool {
-        matches!(code, "BF" | "RH" | "TH" | "SL" | "HG")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_Herkunft(code: &str) -> bool {
-        matches!(code, "Z" | "T" | "P" | "A" | "E")
-    }
-    fn is_code_Hundegeschlecht(code: &str) -> bool {
-        matches!(code, "R" | "H")
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
-    fn is_code_Zahlungsweise(code: &str) -> bool {
-        matches!(code, "UEB" | "LS")
-    }
+    static codes_Ermaessigungsgrund: &[&str] = &["BF", "HG", "RH", "SL", "TH"];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_Herkunft: &[&str] = &["A", "E", "P", "T", "Z"];
+    static codes_Hundegeschlecht: &[&str] = &["H", "R"];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
+    static codes_Zahlungsweise: &[&str] = &["LS", "UEB"];
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -559,967 +518,735 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtHalter<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtHalter<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtHalter<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `halter`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtHalter<'de>, A::Error> {
-                    let mut out = AtHalter::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_halter(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtHalter<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
-                        },
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_halter(
-        obj: AtHalter<'_>,
-    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
-        Some(crate::shared::common_person::NatuerlichePerson {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value
-                    .into_code(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAnschrift<'de>, A::Error> {
-                    let mut out = AtAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
+    pub static FORM: Form = Form {
+        title: &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "halter",
+                        segment: "/halter",
+                        label: &[
+                            ("de", "Angaben zu Ihrer Person"),
+                            ("en", "Your personal details"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
                         },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[("de", "Ihre Anschrift"), ("en", "Your address")],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
+                            ("de", "Kontakt für Rückfragen"),
+                            ("en", "Contact for queries"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
                         },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_anschrift(
-        obj: AtAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtHunde<'de> {
-        pub name: Option<Leaf<'de>>,
-        pub rasse: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub herkunft: Option<Leaf<'de>>,
-        pub haltungsbeginn: Option<Leaf<'de>>,
-        pub chipnummer: Option<Leaf<'de>>,
-        pub gewicht: Option<Leaf<'de>>,
-        pub widerristhoehe: Option<Leaf<'de>>,
-        pub listenhund: Option<Leaf<'de>>,
-        pub erlaubnis_gefaehrlich: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtHunde<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtHunde<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `hunde`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtHunde<'de>, A::Error> {
-                    let mut out = AtHunde::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "name" => out.name = Some(map.next_value()?),
-                            "rasse" => out.rasse = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "herkunft" => out.herkunft = Some(map.next_value()?),
-                            "haltungsbeginn" => {
-                                out.haltungsbeginn = Some(map.next_value()?);
-                            }
-                            "chipnummer" => out.chipnummer = Some(map.next_value()?),
-                            "gewicht" => out.gewicht = Some(map.next_value()?),
-                            "widerristhoehe" => {
-                                out.widerristhoehe = Some(map.next_value()?);
-                            }
-                            "listenhund" => out.listenhund = Some(map.next_value()?),
-                            "erlaubnis_gefaehrlich" => {
-                                out.erlaubnis_gefaehrlich = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_hunde(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtHunde<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/name");
-            match &obj.name {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Rufname"), ("en", "Name")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Rufname"), ("en", "Name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/rasse");
-            match &obj.rasse {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Rasse"), ("en", "Breed")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Rasse"), ("en", "Breed")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Hundegeschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-25i64, DurationUnit::Years)),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/herkunft");
-            match &obj.herkunft {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Woher stammt der Hund?"),
-                            ("en", "Where does the dog come from?"),
+                    },
+                    Member {
+                        name: "zuzug",
+                        segment: "/zuzug",
+                        label: &[
+                            (
+                                "de",
+                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
+                            ),
+                            (
+                                "en",
+                                "Did you keep the dog in another municipality before?",
+                            ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Herkunft))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            ("de", "Woher stammt der Hund?"),
-                            ("en", "Where does the dog come from?"),
+                    },
+                    Member {
+                        name: "bisherige_gemeinde",
+                        segment: "/bisherige_gemeinde",
+                        label: &[
+                            ("de", "Bisherige Gemeinde"),
+                            ("en", "Previous municipality"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/haltungsbeginn");
-            match &obj.haltungsbeginn {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("2000-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[3], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[3], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Beginn der Haltung"), ("en", "Start of keeping")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/chipnummer");
-            match &obj.chipnummer {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
-                                (
-                                    "en",
-                                    "The microchip number consists of exactly 15 digits.",
+                    },
+                    Member {
+                        name: "hunde",
+                        segment: "/hunde",
+                        label: &[("de", "Hunde"), ("en", "Dogs")],
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(5u32),
+                            object: 4u16,
+                            item_label: &[("de", "Hund"), ("en", "Dog")],
+                        },
+                    },
+                    Member {
+                        name: "steuerermaessigung",
+                        segment: "/steuerermaessigung",
+                        label: &[
+                            (
+                                "de",
+                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
+                            ),
+                            ("en", "Do you apply for a tax reduction or exemption?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "ermaessigungsgrund",
+                        segment: "/ermaessigungsgrund",
+                        label: &[("de", "Grund"), ("en", "Reason")],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec::of(Kind::Choice(codes_Ermaessigungsgrund)),
+                        },
+                    },
+                    Member {
+                        name: "nachweis_ermaessigung",
+                        segment: "/nachweis_ermaessigung",
+                        label: &[("de", "Nachweis"), ("en", "Proof")],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[6], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[6], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(10485760u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "zahlungsweise",
+                        segment: "/zahlungsweise",
+                        label: &[
+                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
+                            ("en", "How would you like to pay the dog tax?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Zahlungsweise)),
+                        },
+                    },
+                    Member {
+                        name: "bankverbindung",
+                        segment: "/bankverbindung",
+                        label: &[
+                            ("de", "Konto für die Lastschrift"),
+                            ("en", "Account for the direct debit"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[9], Read::Text),
+                                &Expr::Text("LS"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "sepa_mandat",
+                        segment: "/sepa_mandat",
+                        label: &[
+                            (
+                                "de",
+                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
+                            ),
+                            (
+                                "en",
+                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
+                            ),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[9], Read::Text),
+                                &Expr::Text("LS"),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[9], Read::Text),
+                                    &Expr::Text("LS"),
+                                ),
+                            ),
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                            ),
+                            ("en", "I declare that my details are correct and complete."),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("anschrift", 1u16),
+                    ("bankverbindung", 10u16),
+                    ("bisherige_gemeinde", 4u16),
+                    ("ermaessigungsgrund", 7u16),
+                    ("halter", 0u16),
+                    ("hunde", 5u16),
+                    ("kontakt", 2u16),
+                    ("nachweis_ermaessigung", 8u16),
+                    ("richtigkeit", 12u16),
+                    ("sepa_mandat", 11u16),
+                    ("steuerermaessigung", 6u16),
+                    ("zahlungsweise", 9u16),
+                    ("zuzug", 3u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "keine_ermaessigung_gefaehrlich",
+                        message: &[
+                            (
+                                "de",
+                                "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",
+                            ),
+                            (
+                                "en",
+                                "Under the dog tax by-law, there is no reduction for dangerous dogs.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Compare(
+                                    Cmp::Ne,
+                                    &Expr::Field(&[6], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Count(
+                                        &[5],
+                                        Some(
+                                            &Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[5, 9], Read::Bool),
+                                                &Expr::Bool(true),
+                                            ),
+                                        ),
+                                    ),
+                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
                                 ),
                             ],
-                            ..Spec::of(FieldKind::Text)
+                        ),
+                        at: &[6],
+                    },
+                    Rule {
+                        name: "tierheimhund",
+                        message: &[
+                            (
+                                "de",
+                                "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
+                            ),
+                            (
+                                "en",
+                                "The exemption for shelter dogs only applies if at least one dog comes from an animal shelter.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Compare(
+                                    Cmp::Ne,
+                                    &Expr::Field(&[7], Read::Text),
+                                    &Expr::Text("TH"),
+                                ),
+                                Expr::Any(
+                                    &[5],
+                                    &Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[5, 4], Read::Text),
+                                        &Expr::Text("T"),
+                                    ),
+                                ),
+                            ],
+                        ),
+                        at: &[7],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("familienname", 1u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("staatsangehoerigkeit", 7u16),
+                    ("vornamen", 2u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[2, 0]), Expr::IsSet(&[2, 1])]),
+                        at: &[2, 0],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "name",
+                        segment: "/name",
+                        label: &[("de", "Rufname"), ("en", "Name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "rasse",
+                        segment: "/rasse",
+                        label: &[("de", "Rasse"), ("en", "Breed")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Hundegeschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[
+                            ("de", "Geburtsdatum von …"),
+                            ("en", "Date of birth of …"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-25i64, DurationUnit::Years)),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "herkunft",
+                        segment: "/herkunft",
+                        label: &[
+                            ("de", "Woher stammt der Hund?"),
+                            ("en", "Where does the dog come from?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Herkunft)),
+                        },
+                    },
+                    Member {
+                        name: "haltungsbeginn",
+                        segment: "/haltungsbeginn",
+                        label: &[
+                            ("de", "Beginn der Haltung"),
+                            ("en", "Start of keeping"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("2000-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "chipnummer",
+                        segment: "/chipnummer",
+                        label: &[
                             ("de", "Chipnummer (Transpondernummer)"),
                             ("en", "Microchip number"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/gewicht");
-            match &obj.gewicht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Gewicht"), ("en", "Weight")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(1u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(5i128, 1u32),
-                                    "0.5",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(120i128, 0u32),
-                                    "120",
-                                ),
-                            ),
-                            unit: &[("de", "kg"), ("en", "kg")],
-                            ..Spec::of(FieldKind::Decimal)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
+                                    (
+                                        "en",
+                                        "The microchip number consists of exactly 15 digits.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Gewicht"), ("en", "Weight")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/widerristhoehe");
-            match &obj.widerristhoehe {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(10i128, 0u32),
-                                    "10",
+                    },
+                    Member {
+                        name: "gewicht",
+                        segment: "/gewicht",
+                        label: &[("de", "Gewicht"), ("en", "Weight")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                decimals: Some(1u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(5i128, 1u32), "0.5"),
                                 ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(110i128, 0u32),
-                                    "110",
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(120i128, 0u32), "120"),
                                 ),
-                            ),
-                            unit: &[("de", "cm"), ("en", "cm")],
-                            ..Spec::of(FieldKind::Integer)
+                                unit: &[("de", "kg"), ("en", "kg")],
+                                ..Spec::of(Kind::Decimal)
+                            },
                         },
-                        &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/listenhund");
-            match &obj.listenhund {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "widerristhoehe",
+                        segment: "/widerristhoehe",
+                        label: &[
+                            ("de", "Schulterhöhe (Widerrist)"),
+                            ("en", "Shoulder height"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(10i128, 0u32), "10"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(110i128, 0u32), "110"),
+                                ),
+                                unit: &[("de", "cm"), ("en", "cm")],
+                                ..Spec::of(Kind::Integer)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "listenhund",
+                        segment: "/listenhund",
+                        label: &[
                             (
                                 "de",
                                 "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
@@ -1529,1229 +1256,155 @@ mod raw {
                                 "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            (
-                                "de",
-                                "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
-                            ),
-                            (
-                                "en",
-                                "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/erlaubnis_gefaehrlich");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.hunde.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.listenhund.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.erlaubnis_gefaehrlich.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "erlaubnis_gefaehrlich",
+                        segment: "/erlaubnis_gefaehrlich",
+                        label: &[
                             (
                                 "de",
                                 "Erlaubnis oder Wesenstest für den gefährlichen Hund",
                             ),
                             ("en", "Permit or temperament test for the dangerous dog"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.erlaubnis_gefaehrlich {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.hunde.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.listenhund.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[5, 9], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                (
-                                    "de",
-                                    "Erlaubnis oder Wesenstest für den gefährlichen Hund",
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[5, 9], Read::Bool),
+                                    &Expr::Bool(true),
                                 ),
-                                ("en", "Permit or temperament test for the dangerous dog"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(10485760u64),
-                            ..Spec::of(FieldKind::File)
+                            ),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(10485760u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[
+                    },
+                ],
+                by_name: &[
+                    ("chipnummer", 6u16),
+                    ("erlaubnis_gefaehrlich", 10u16),
+                    ("geburtsdatum", 3u16),
+                    ("geschlecht", 2u16),
+                    ("gewicht", 7u16),
+                    ("haltungsbeginn", 5u16),
+                    ("herkunft", 4u16),
+                    ("listenhund", 9u16),
+                    ("name", 0u16),
+                    ("rasse", 1u16),
+                    ("widerristhoehe", 8u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "haltung_nach_geburt",
+                        message: &[
                             (
                                 "de",
-                                "Erlaubnis oder Wesenstest für den gefährlichen Hund",
+                                "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",
                             ),
-                            ("en", "Permit or temperament test for the dangerous dog"),
+                            (
+                                "en",
+                                "Keeping cannot have started before the dog was born.",
+                            ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.hunde.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.haltungsbeginn.as_ref()),
-            ),
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.hunde.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.geburtsdatum.as_ref()),
-            ),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/hunde");
-                push_index(&mut pointer, i0);
-                pointer.push_str("/haltungsbeginn");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",
-                ),
-                ("en", "Keeping cannot have started before the dog was born."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("haltung_nach_geburt"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_hunde(obj: AtHunde<'_>) -> Option<super::HundeItem> {
-        Some(super::HundeItem {
-            name: {
-                let value = obj.name?;
-                value.into_string()?
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::Field(&[5, 5], Read::Date),
+                            &Expr::Field(&[5, 3], Read::Date),
+                        ),
+                        at: &[5, 5],
+                    },
+                ],
             },
-            rasse: {
-                let value = obj.rasse?;
-                value.into_string()?
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(super::Hundegeschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            herkunft: {
-                let value = obj.herkunft?;
-                value.into_code(super::Herkunft::from_code)?
-            },
-            haltungsbeginn: {
-                let value = obj.haltungsbeginn?;
-                value.into_string()?
-            },
-            chipnummer: match obj.chipnummer {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            gewicht: {
-                let value = obj.gewicht?;
-                value.into_string()?
-            },
-            widerristhoehe: {
-                let value = obj.widerristhoehe?;
-                value.into_i64()?
-            },
-            listenhund: {
-                let value = obj.listenhund?;
-                value.into_bool()?
-            },
-            erlaubnis_gefaehrlich: match obj.erlaubnis_gefaehrlich {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBankverbindung<'de> {
-        pub kontoinhaber: Option<Leaf<'de>>,
-        pub iban: Option<Leaf<'de>>,
-        pub bic: Option<Leaf<'de>>,
-        pub kreditinstitut: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBankverbindung<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBankverbindung<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `bankverbindung`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBankverbindung<'de>, A::Error> {
-                    let mut out = AtBankverbindung::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "kontoinhaber" => out.kontoinhaber = Some(map.next_value()?),
-                            "iban" => out.iban = Some(map.next_value()?),
-                            "bic" => out.bic = Some(map.next_value()?),
-                            "kreditinstitut" => {
-                                out.kreditinstitut = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_bankverbindung(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBankverbindung<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontoinhaber");
-            match &obj.kontoinhaber {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+            Object {
+                members: &[
+                    Member {
+                        name: "kontoinhaber",
+                        segment: "/kontoinhaber",
+                        label: &[
                             ("de", "Kontoinhaberin oder Kontoinhaber"),
                             ("en", "Account holder"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(70u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(70u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
-                            ("de", "Kontoinhaberin oder Kontoinhaber"),
-                            ("en", "Account holder"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/iban");
-            match &obj.iban {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "IBAN"), ("en", "IBAN")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Iban)
+                    },
+                    Member {
+                        name: "iban",
+                        segment: "/iban",
+                        label: &[("de", "IBAN"), ("en", "IBAN")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Iban),
                         },
-                        &[("de", "IBAN"), ("en", "IBAN")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bic");
-            match &obj.bic {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            pattern: Some(&pattern_1),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
-                                ),
-                                (
-                                    "en",
-                                    "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
+                    },
+                    Member {
+                        name: "bic",
+                        segment: "/bic",
+                        label: &[("de", "BIC"), ("en", "BIC")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                pattern: Some(pattern_1),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
+                                    ),
+                                    (
+                                        "en",
+                                        "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "BIC"), ("en", "BIC")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kreditinstitut");
-            match &obj.kreditinstitut {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
+                    },
+                    Member {
+                        name: "kreditinstitut",
+                        segment: "/kreditinstitut",
+                        label: &[("de", "Kreditinstitut"), ("en", "Bank")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Kreditinstitut"), ("en", "Bank")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_bankverbindung(
-        obj: AtBankverbindung<'_>,
-    ) -> Option<crate::shared::common_bank::Bankverbindung> {
-        Some(crate::shared::common_bank::Bankverbindung {
-            kontoinhaber: {
-                let value = obj.kontoinhaber?;
-                value.into_string()?
+                    },
+                ],
+                by_name: &[
+                    ("bic", 2u16),
+                    ("iban", 1u16),
+                    ("kontoinhaber", 0u16),
+                    ("kreditinstitut", 3u16),
+                ],
+                rules: &[],
             },
-            iban: {
-                let value = obj.iban?;
-                value.into_string()?
-            },
-            bic: match obj.bic {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            kreditinstitut: match obj.kreditinstitut {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub halter: Option<Group<AtHalter<'de>>>,
-        pub anschrift: Option<Group<AtAnschrift<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub zuzug: Option<Leaf<'de>>,
-        pub bisherige_gemeinde: Option<Leaf<'de>>,
-        pub hunde: Option<Many<AtHunde<'de>>>,
-        pub steuerermaessigung: Option<Leaf<'de>>,
-        pub ermaessigungsgrund: Option<Leaf<'de>>,
-        pub nachweis_ermaessigung: Option<Leaf<'de>>,
-        pub zahlungsweise: Option<Leaf<'de>>,
-        pub bankverbindung: Option<Group<AtBankverbindung<'de>>>,
-        pub sepa_mandat: Option<Leaf<'de>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "halter" => out.halter = Some(map.next_value()?),
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "zuzug" => out.zuzug = Some(map.next_value()?),
-                            "bisherige_gemeinde" => {
-                                out.bisherige_gemeinde = Some(map.next_value()?);
-                            }
-                            "hunde" => {
-                                out.hunde = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(5),
-                                            item: ::std::marker::PhantomData::<AtHunde<'de>>,
-                                        })?,
-                                );
-                            }
-                            "steuerermaessigung" => {
-                                out.steuerermaessigung = Some(map.next_value()?);
-                            }
-                            "ermaessigungsgrund" => {
-                                out.ermaessigungsgrund = Some(map.next_value()?);
-                            }
-                            "nachweis_ermaessigung" => {
-                                out.nachweis_ermaessigung = Some(map.next_value()?);
-                            }
-                            "zahlungsweise" => {
-                                out.zahlungsweise = Some(map.next_value()?);
-                            }
-                            "bankverbindung" => {
-                                out.bankverbindung = Some(map.next_value()?);
-                            }
-                            "sepa_mandat" => out.sepa_mandat = Some(map.next_value()?),
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/halter");
-            match &obj.halter {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_halter(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ihre Anschrift"), ("en", "Your address")],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Ihre Anschrift"), ("en", "Your address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/zuzug");
-            match &obj.zuzug {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
-                            ),
-                            (
-                                "en",
-                                "Did you keep the dog in another municipality before?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
-                            ),
-                            (
-                                "en",
-                                "Did you keep the dog in another municipality before?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bisherige_gemeinde");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.zuzug.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.bisherige_gemeinde.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bisherige_gemeinde {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(Some(root).and_then(|o| o.zuzug.as_ref())),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Bisherige Gemeinde"),
-                                ("en", "Previous municipality"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/hunde");
-            match &obj.hunde {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Hunde"), ("en", "Dogs")]);
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Hunde"), ("en", "Dogs")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[("de", "Hunde"), ("en", "Dogs")],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(5u32),
-                            &[("de", "Hunde"), ("en", "Dogs")],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_hunde(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Hund"), ("en", "Dog")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/steuerermaessigung");
-            match &obj.steuerermaessigung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
-                            ),
-                            ("en", "Do you apply for a tax reduction or exemption?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
-                            ),
-                            ("en", "Do you apply for a tax reduction or exemption?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ermaessigungsgrund");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ermaessigungsgrund.is_some() {
-                    sink.push(ptr, Kind::Hidden, &[("de", "Grund"), ("en", "Reason")]);
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ermaessigungsgrund {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Grund"), ("en", "Reason")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Ermaessigungsgrund))
-                        },
-                        &[("de", "Grund"), ("en", "Reason")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nachweis_ermaessigung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.nachweis_ermaessigung.is_some() {
-                    sink.push(ptr, Kind::Hidden, &[("de", "Nachweis"), ("en", "Proof")]);
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.nachweis_ermaessigung {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Nachweis"), ("en", "Proof")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(10485760u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[("de", "Nachweis"), ("en", "Proof")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/zahlungsweise");
-            match &obj.zahlungsweise {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
-                            ("en", "How would you like to pay the dog tax?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Zahlungsweise))
-                        },
-                        &[
-                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
-                            ("en", "How would you like to pay the dog tax?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bankverbindung");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                "LS",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.bankverbindung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Konto für die Lastschrift"),
-                            ("en", "Account for the direct debit"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bankverbindung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Konto für die Lastschrift"),
-                            ("en", "Account for the direct debit"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_bankverbindung(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Konto für die Lastschrift"),
-                            ("en", "Account for the direct debit"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/sepa_mandat");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                "LS",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.sepa_mandat.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            (
-                                "de",
-                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
-                            ),
-                            (
-                                "en",
-                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
-                            ),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.sepa_mandat {
-                None => {
-                    if (logic::text_is(
-                        Some(root).and_then(|o| o.zahlungsweise.as_ref()),
-                        "LS",
-                        true,
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::NotConfirmed,
-                            &[
-                                (
-                                    "de",
-                                    "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
-                                ),
-                                (
-                                    "en",
-                                    "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
-                                ),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
-                            ),
-                            (
-                                "en",
-                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                            ("en", "I declare that my details are correct and complete."),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                            ("en", "I declare that my details are correct and complete."),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.steuerermaessigung.as_ref()),
-                ),
-                &V::Bool(true),
-            ),
-            logic::compare(
-                logic::Cmp::Eq,
-                &(0..Some(root).and_then(|o| o.hunde.as_ref()).map_or(0, |m| m.len()))
-                    .try_fold(
-                        0usize,
-                        |count, j0| logic::count_where(
-                            count,
-                            logic::compare(
-                                logic::Cmp::Eq,
-                                &logic::read_bool(
-                                    Some(root)
-                                        .and_then(|o| o.hunde.as_ref())
-                                        .and_then(|m| m.item(j0))
-                                        .and_then(|g| g.object())
-                                        .and_then(|o| o.listenhund.as_ref()),
-                                ),
-                                &V::Bool(true),
-                            ),
-                        ),
-                    )
-                    .map_or(V::Unknown, logic::count),
-                &logic::number_literal("0"),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/steuerermaessigung");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",
-                ),
-                (
-                    "en",
-                    "Under the dog tax by-law, there is no reduction for dangerous dogs.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("keine_ermaessigung_gefaehrlich"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::text_is(
-                Some(root).and_then(|o| o.ermaessigungsgrund.as_ref()),
-                "TH",
-                false,
-            ),
-            logic::or(
-                (0..Some(root).and_then(|o| o.hunde.as_ref()).map_or(0, |m| m.len()))
-                    .map(|j0| logic::text_is(
-                        Some(root)
-                            .and_then(|o| o.hunde.as_ref())
-                            .and_then(|m| m.item(j0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.herkunft.as_ref()),
-                        "T",
-                        true,
-                    )),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/ermaessigungsgrund");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
-                ),
-                (
-                    "en",
-                    "The exemption for shelter dogs only applies if at least one dog comes from an animal shelter.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(&pointer, Kind::Rule(String::from("tierheimhund"), text), message);
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            halter: {
-                let value = obj.halter?;
-                match value {
-                    Group::Object(inner) => typed_at_halter(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            kontakt: {
-                let value = obj.kontakt?;
-                match value {
-                    Group::Object(inner) => typed_at_kontakt(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            zuzug: {
-                let value = obj.zuzug?;
-                value.into_bool()?
-            },
-            bisherige_gemeinde: match obj.bisherige_gemeinde {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            hunde: {
-                let value = obj.hunde?;
-                match value {
-                    Many::Items { items, .. } => {
-                        items
-                            .into_iter()
-                            .map(|entry| match entry {
-                                Group::Object(inner) => typed_at_hunde(inner),
-                                Group::Other { .. } => None,
-                            })
-                            .collect::<Option<Vec<_>>>()
-                    }
-                    Many::Other { .. } => None,
-                }?
-            },
-            steuerermaessigung: {
-                let value = obj.steuerermaessigung?;
-                value.into_bool()?
-            },
-            ermaessigungsgrund: match obj.ermaessigungsgrund {
-                Some(value) => {
-                    Some(value.into_code(super::Ermaessigungsgrund::from_code)?)
-                }
-                None => None,
-            },
-            nachweis_ermaessigung: match obj.nachweis_ermaessigung {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-            zahlungsweise: {
-                let value = obj.zahlungsweise?;
-                value.into_code(super::Zahlungsweise::from_code)?
-            },
-            bankverbindung: match obj.bankverbindung {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_bankverbindung(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            sepa_mandat: match obj.sepa_mandat {
-                Some(value) => Some(value.into_bool()?),
-                None => None,
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

@@ -278,25 +278,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("ar", "طلب القبول في دورة الاندماج"),
-                    ("de", "Antrag auf Zulassung zum Integrationskurs"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -309,53 +291,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("ar", "طلب القبول في دورة الاندماج"),
-                    ("de", "Antrag auf Zulassung zum Integrationskurs"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("ar", "طلب القبول في دورة الاندماج"),
-                    ("de", "Antrag auf Zulassung zum Integrationskurs"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("ar", "طلب القبول في دورة الاندماج"),
-                    ("de", "Antrag auf Zulassung zum Integrationskurs"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -363,423 +299,203 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Kursart(code: &str) -> bool {
-        matches!(code, "ALLG" | "ALPHA" | "ELTERN" | "JUGEND")
-    }
-    fn is_code_Sprachstand(code: &str) -> bool {
-        matches!(code, "KEINE" | "A1" | "A2" | "B1")
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub vorname: Option<Leaf<'de>>,
-        pub nachname: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub strasse: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub email: Option<Leaf<'de>>,
-        pub kursart: Option<Leaf<'de>>,
-        pub sprachstand: Option<Leaf<'de>>,
-        pub frueherer_kurs: Option<Leaf<'de>>,
-        pub kursende: Option<Leaf<'de>>,
-        pub berechtigungsschein: Option<Leaf<'de>>,
-        pub schein: Option<Leaf<'de>>,
-        pub kinderbetreuung: Option<Leaf<'de>>,
-        pub anzahl_kinder: Option<Leaf<'de>>,
-        pub bemerkungen: Option<Leaf<'de>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "vorname" => out.vorname = Some(map.next_value()?),
-                            "nachname" => out.nachname = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            "strasse" => out.strasse = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            "email" => out.email = Some(map.next_value()?),
-                            "kursart" => out.kursart = Some(map.next_value()?),
-                            "sprachstand" => out.sprachstand = Some(map.next_value()?),
-                            "frueherer_kurs" => {
-                                out.frueherer_kurs = Some(map.next_value()?);
-                            }
-                            "kursende" => out.kursende = Some(map.next_value()?),
-                            "berechtigungsschein" => {
-                                out.berechtigungsschein = Some(map.next_value()?);
-                            }
-                            "schein" => out.schein = Some(map.next_value()?),
-                            "kinderbetreuung" => {
-                                out.kinderbetreuung = Some(map.next_value()?);
-                            }
-                            "anzahl_kinder" => {
-                                out.anzahl_kinder = Some(map.next_value()?);
-                            }
-                            "bemerkungen" => out.bemerkungen = Some(map.next_value()?),
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vorname");
-            match &obj.vorname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "الاسم الأول"), ("de", "Vorname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
+    static codes_Kursart: &[&str] = &["ALLG", "ALPHA", "ELTERN", "JUGEND"];
+    static codes_Sprachstand: &[&str] = &["A1", "A2", "B1", "KEINE"];
+    pub static FORM: Form = Form {
+        title: &[
+            ("ar", "طلب القبول في دورة الاندماج"),
+            ("de", "Antrag auf Zulassung zum Integrationskurs"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "vorname",
+                        segment: "/vorname",
+                        label: &[("ar", "الاسم الأول"), ("de", "Vorname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("ar", "الاسم الأول"), ("de", "Vorname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nachname");
-            match &obj.nachname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "اسم العائلة"), ("de", "Familienname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
+                    },
+                    Member {
+                        name: "nachname",
+                        segment: "/nachname",
+                        label: &[
+                            ("ar", "اسم العائلة"),
+                            ("de", "Familienname"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("ar", "اسم العائلة"), ("de", "Familienname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "تاريخ الميلاد"), ("de", "Geburtsdatum")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1920-01-01")),
-                            max: Some(Bound::Today(-16i64, DurationUnit::Years)),
-                            ..Spec::of(FieldKind::Date)
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[
+                            ("ar", "تاريخ الميلاد"),
+                            ("de", "Geburtsdatum"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1920-01-01")),
+                                max: Some(Bound::Today(-16i64, DurationUnit::Years)),
+                                ..Spec::of(Kind::Date)
+                            },
                         },
-                        &[("ar", "تاريخ الميلاد"), ("de", "Geburtsdatum")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "الجنسية"), ("de", "Staatsangehörigkeit")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(2u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[
+                            ("ar", "الجنسية"),
+                            ("de", "Staatsangehörigkeit"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(2u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("ar", "الجنسية"), ("de", "Staatsangehörigkeit")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse");
-            match &obj.strasse {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "strasse",
+                        segment: "/strasse",
+                        label: &[
                             ("ar", "الشارع ورقم المنزل"),
                             ("de", "Straße und Hausnummer"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
-                            ("ar", "الشارع ورقم المنزل"),
-                            ("de", "Straße und Hausnummer"),
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[
+                            ("ar", "الرمز البريدي"),
+                            ("de", "Postleitzahl"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "الرمز البريدي"), ("de", "Postleitzahl")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
                         },
-                        &[("ar", "الرمز البريدي"), ("de", "Postleitzahl")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("ar", "مكان السكن"), ("de", "Wohnort")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(60u64),
-                            ..Spec::of(FieldKind::Text)
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("ar", "مكان السكن"), ("de", "Wohnort")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(60u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("ar", "مكان السكن"), ("de", "Wohnort")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Phone)
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("ar", "الهاتف"), ("de", "Telefon")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec::of(Kind::Phone),
                         },
-                        &[("ar", "الهاتف"), ("de", "Telefon")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[
+                    },
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[
                             ("ar", "البريد الإلكتروني"),
                             ("de", "E-Mail-Adresse"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kursart");
-            match &obj.kursart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "kursart",
+                        segment: "/kursart",
+                        label: &[
                             (
                                 "ar",
                                 "ما الدورة التي ترغب في حضورها؟",
                             ),
                             ("de", "Welchen Kurs möchten Sie besuchen?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Kursart))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Kursart)),
                         },
-                        &[
-                            (
-                                "ar",
-                                "ما الدورة التي ترغب في حضورها؟",
-                            ),
-                            ("de", "Welchen Kurs möchten Sie besuchen?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/sprachstand");
-            match &obj.sprachstand {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "sprachstand",
+                        segment: "/sprachstand",
+                        label: &[
                             (
                                 "ar",
                                 "ما مستوى لغتك الألمانية حالي\u{64b}ا؟",
                             ),
                             ("de", "Wie gut sprechen Sie schon Deutsch?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Sprachstand))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Sprachstand)),
                         },
-                        &[
-                            (
-                                "ar",
-                                "ما مستوى لغتك الألمانية حالي\u{64b}ا؟",
-                            ),
-                            ("de", "Wie gut sprechen Sie schon Deutsch?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/frueherer_kurs");
-            match &obj.frueherer_kurs {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "frueherer_kurs",
+                        segment: "/frueherer_kurs",
+                        label: &[
                             (
                                 "ar",
                                 "هل شاركت سابق\u{64b}ا في دورة اندماج؟",
@@ -789,110 +505,48 @@ mod raw {
                                 "Haben Sie schon an einem Integrationskurs teilgenommen?",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            (
-                                "ar",
-                                "هل شاركت سابق\u{64b}ا في دورة اندماج؟",
-                            ),
-                            (
-                                "de",
-                                "Haben Sie schon an einem Integrationskurs teilgenommen?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kursende");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.frueherer_kurs.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.kursende.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "kursende",
+                        segment: "/kursende",
+                        label: &[
                             (
                                 "ar",
                                 "تاريخ انتهاء الدورة السابقة",
                             ),
                             ("de", "Ende des früheren Kurses"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.kursende {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.frueherer_kurs.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[11], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                (
-                                    "ar",
-                                    "تاريخ انتهاء الدورة السابقة",
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[11], Read::Bool),
+                                    &Expr::Bool(true),
                                 ),
-                                ("de", "Ende des früheren Kurses"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("2005-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[
-                            (
-                                "ar",
-                                "تاريخ انتهاء الدورة السابقة",
                             ),
-                            ("de", "Ende des früheren Kurses"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/berechtigungsschein");
-            match &obj.berechtigungsschein {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                            spec: &Spec {
+                                min: Some(Bound::Date("2005-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "berechtigungsschein",
+                        segment: "/berechtigungsschein",
+                        label: &[
                             (
                                 "ar",
                                 "هل لديك إذن مشاركة من دائرة الأجانب أو من مركز العمل (Jobcenter)؟",
@@ -902,103 +556,45 @@ mod raw {
                                 "Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            (
-                                "ar",
-                                "هل لديك إذن مشاركة من دائرة الأجانب أو من مركز العمل (Jobcenter)؟",
-                            ),
-                            (
-                                "de",
-                                "Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/schein");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.berechtigungsschein.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.schein.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "schein",
+                        segment: "/schein",
+                        label: &[
                             ("ar", "إذن المشاركة"),
                             ("de", "Berechtigungsschein"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.schein {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.berechtigungsschein.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[13], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("ar", "إذن المشاركة"),
-                                ("de", "Berechtigungsschein"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[13], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[
-                            ("ar", "إذن المشاركة"),
-                            ("de", "Berechtigungsschein"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kinderbetreuung");
-            match &obj.kinderbetreuung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "kinderbetreuung",
+                        segment: "/kinderbetreuung",
+                        label: &[
                             (
                                 "ar",
                                 "هل تحتاج إلى رعاية للأطفال أثناء الدورة؟",
@@ -1008,130 +604,62 @@ mod raw {
                                 "Brauchen Sie während des Kurses eine Kinderbetreuung?",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            (
-                                "ar",
-                                "هل تحتاج إلى رعاية للأطفال أثناء الدورة؟",
-                            ),
-                            (
-                                "de",
-                                "Brauchen Sie während des Kurses eine Kinderbetreuung?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anzahl_kinder");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.kinderbetreuung.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.anzahl_kinder.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "anzahl_kinder",
+                        segment: "/anzahl_kinder",
+                        label: &[
                             ("ar", "لكم طفل\u{64b}ا؟"),
                             ("de", "Für wie viele Kinder?"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.anzahl_kinder {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.kinderbetreuung.as_ref()),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[15], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("ar", "لكم طفل\u{64b}ا؟"),
-                                ("de", "Für wie viele Kinder?"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(1i128, 0u32),
-                                    "1",
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[15], Read::Bool),
+                                    &Expr::Bool(true),
                                 ),
                             ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(6i128, 0u32),
-                                    "6",
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
                                 ),
-                            ),
-                            ..Spec::of(FieldKind::Integer)
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(6i128, 0u32), "6"),
+                                ),
+                                ..Spec::of(Kind::Integer)
+                            },
                         },
-                        &[
-                            ("ar", "لكم طفل\u{64b}ا؟"),
-                            ("de", "Für wie viele Kinder?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bemerkungen");
-            match &obj.bemerkungen {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max_length: Some(500u64),
-                            ..Spec::of(FieldKind::Multiline)
+                    },
+                    Member {
+                        name: "bemerkungen",
+                        segment: "/bemerkungen",
+                        label: &[("ar", "ملاحظات"), ("de", "Bemerkungen")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                max_length: Some(500u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
                         },
-                        &[("ar", "ملاحظات"), ("de", "Bemerkungen")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
                             (
                                 "ar",
                                 "أؤكد أن بياناتي صحيحة وكاملة.",
@@ -1141,119 +669,39 @@ mod raw {
                                 "Ich versichere, dass meine Angaben richtig und vollständig sind.",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
                         },
-                        &[
-                            (
-                                "ar",
-                                "أؤكد أن بياناتي صحيحة وكاملة.",
-                            ),
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            vorname: {
-                let value = obj.vorname?;
-                value.into_string()?
+                    },
+                ],
+                by_name: &[
+                    ("anzahl_kinder", 16u16),
+                    ("bemerkungen", 17u16),
+                    ("berechtigungsschein", 13u16),
+                    ("email", 8u16),
+                    ("frueherer_kurs", 11u16),
+                    ("geburtsdatum", 2u16),
+                    ("kinderbetreuung", 15u16),
+                    ("kursart", 9u16),
+                    ("kursende", 12u16),
+                    ("nachname", 1u16),
+                    ("ort", 6u16),
+                    ("plz", 5u16),
+                    ("richtigkeit", 18u16),
+                    ("schein", 14u16),
+                    ("sprachstand", 10u16),
+                    ("staatsangehoerigkeit", 3u16),
+                    ("strasse", 4u16),
+                    ("telefon", 7u16),
+                    ("vorname", 0u16),
+                ],
+                rules: &[],
             },
-            nachname: {
-                let value = obj.nachname?;
-                value.into_string()?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value.into_string()?
-            },
-            strasse: {
-                let value = obj.strasse?;
-                value.into_string()?
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            kursart: {
-                let value = obj.kursart?;
-                value.into_code(super::Kursart::from_code)?
-            },
-            sprachstand: {
-                let value = obj.sprachstand?;
-                value.into_code(super::Sprachstand::from_code)?
-            },
-            frueherer_kurs: {
-                let value = obj.frueherer_kurs?;
-                value.into_bool()?
-            },
-            kursende: match obj.kursende {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            berechtigungsschein: {
-                let value = obj.berechtigungsschein?;
-                value.into_bool()?
-            },
-            schein: match obj.schein {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-            kinderbetreuung: {
-                let value = obj.kinderbetreuung?;
-                value.into_bool()?
-            },
-            anzahl_kinder: match obj.anzahl_kinder {
-                Some(value) => Some(value.into_i64()?),
-                None => None,
-            },
-            bemerkungen: match obj.bemerkungen {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

@@ -531,25 +531,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
-                    ("en", "Application for admission to the hunting examination"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -562,53 +544,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
-                    ("en", "Application for admission to the hunting examination"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
-                    ("en", "Application for admission to the hunting examination"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Zulassung zur Jägerprüfung"),
-                    ("en", "Application for admission to the hunting examination"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -616,38 +552,60 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Bundesland(code: &str) -> bool {
-        matches!(
-            code, "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" |
-            "11" | "12" | "13" | "14" | "15" | "16"
-        )
-    }
-    fn is_code_InlandAusland(code: &str) -> bool {
-        matches!(code, "001" | "002")
-    }
-    fn is_code_Pruefungsergebnis(code: &str) -> bool {
-        matches!(code, "NB" | "RT" | "B")
-    }
-    fn is_code_Pruefungsteil(code: &str) -> bool {
-        matches!(code, "SCH" | "SR" | "MP")
-    }
-    fn is_code_Staat(code: &str) -> bool {
-        matches!(
-            code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
-            "NL" | "PL" | "RO" | "TR" | "UA" | "US"
-        )
-    }
+    static codes_Bundesland: &[&str] = &[
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+        "07",
+        "08",
+        "09",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+    ];
+    static codes_InlandAusland: &[&str] = &["001", "002"];
+    static codes_Pruefungsergebnis: &[&str] = &["B", "NB", "RT"];
+    static codes_Pruefungsteil: &[&str] = &["MP", "SCH", "SR"];
+    static codes_Staat: &[&str] = &[
+        "AT",
+        "BE",
+        "CH",
+        "CZ",
+        "DK",
+        "ES",
+        "FR",
+        "GB",
+        "IT",
+        "LU",
+        "NL",
+        "PL",
+        "RO",
+        "TR",
+        "UA",
+        "US",
+    ];
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -657,2758 +615,199 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtAntragstellerWohnsitzInland<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzInland<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragstellerWohnsitzInland<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller.wohnsitz.inland`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragstellerWohnsitzInland<'de>, A::Error> {
-                    let mut out = AtAntragstellerWohnsitzInland::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller__wohnsitz__inland(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragstellerWohnsitzInland<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller__wohnsitz__inland(
-        obj: AtAntragstellerWohnsitzInland<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAntragstellerWohnsitzAusland<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub postleitzahl: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub staat: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitzAusland<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragstellerWohnsitzAusland<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller.wohnsitz.ausland`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragstellerWohnsitzAusland<'de>, A::Error> {
-                    let mut out = AtAntragstellerWohnsitzAusland::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "postleitzahl" => out.postleitzahl = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            "staat" => out.staat = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller__wohnsitz__ausland(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragstellerWohnsitzAusland<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/postleitzahl");
-            match &obj.postleitzahl {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(15u64),
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
-                                ),
-                                (
-                                    "en",
-                                    "A postcode consists of letters, digits, spaces and hyphens.",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staat");
-            match &obj.staat {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staat"), ("en", "Country")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staat))
-                        },
-                        &[("de", "Staat"), ("en", "Country")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller__wohnsitz__ausland(
-        obj: AtAntragstellerWohnsitzAusland<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftAusland> {
-        Some(crate::shared::common_address::AnschriftAusland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            postleitzahl: match obj.postleitzahl {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-            staat: {
-                let value = obj.staat?;
-                value.into_code(crate::shared::common_codes::Staat::from_code)?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAntragstellerWohnsitz<'de> {
-        pub inland_ausland: Option<Leaf<'de>>,
-        pub inland: Option<Group<AtAntragstellerWohnsitzInland<'de>>>,
-        pub ausland: Option<Group<AtAntragstellerWohnsitzAusland<'de>>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragstellerWohnsitz<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragstellerWohnsitz<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller.wohnsitz`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragstellerWohnsitz<'de>, A::Error> {
-                    let mut out = AtAntragstellerWohnsitz::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "inland_ausland" => {
-                                out.inland_ausland = Some(map.next_value()?);
-                            }
-                            "inland" => out.inland = Some(map.next_value()?),
-                            "ausland" => out.ausland = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller__wohnsitz(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragstellerWohnsitz<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/inland_ausland");
-            match &obj.inland_ausland {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
-                            ("en", "Where is your residence?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_InlandAusland))
-                        },
-                        &[
-                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
-                            ("en", "Where is your residence?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/inland");
-            let shown = (logic::text_is(
-                Some(root)
-                    .and_then(|o| o.antragsteller.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.wohnsitz.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.inland_ausland.as_ref()),
-                "001",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.inland.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Anschrift in Deutschland"),
-                            ("en", "Address in Germany"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.inland {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Anschrift in Deutschland"),
-                            ("en", "Address in Germany"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller__wohnsitz__inland(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift in Deutschland"),
-                            ("en", "Address in Germany"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausland");
-            let shown = (logic::text_is(
-                Some(root)
-                    .and_then(|o| o.antragsteller.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.wohnsitz.as_ref())
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.inland_ausland.as_ref()),
-                "002",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausland.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausland {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller__wohnsitz__ausland(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller__wohnsitz(
-        obj: AtAntragstellerWohnsitz<'_>,
-    ) -> Option<super::AntragstellerWohnsitz> {
-        Some(super::AntragstellerWohnsitz {
-            inland_ausland: {
-                let value = obj.inland_ausland?;
-                value.into_code(crate::shared::common_address::InlandAusland::from_code)?
-            },
-            inland: match obj.inland {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => {
-                                typed_at_antragsteller__wohnsitz__inland(inner)
-                            }
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            ausland: match obj.ausland {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => {
-                                typed_at_antragsteller__wohnsitz__ausland(inner)
-                            }
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAntragsteller<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub wohnsitz: Option<Group<AtAntragstellerWohnsitz<'de>>>,
-        pub einverstaendnis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragsteller<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragsteller<'de>, A::Error> {
-                    let mut out = AtAntragsteller::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "wohnsitz" => out.wohnsitz = Some(map.next_value()?),
-                            "einverstaendnis" => {
-                                out.einverstaendnis = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragsteller<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(-15i64, DurationUnit::Years)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/wohnsitz");
-            match &obj.wohnsitz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Wohnsitz"), ("en", "Residence")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller__wohnsitz(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Wohnsitz"), ("en", "Residence")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/einverstaendnis");
-            let shown = (logic::compare(
-                logic::Cmp::Gt,
-                &logic::read_date(
-                    Some(root)
-                        .and_then(|o| o.antragsteller.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.geburtsdatum.as_ref()),
-                ),
-                &logic::shift(V::Date(sink.today), -18i64, DurationUnit::Years),
-            ))
-                .is_true();
-            if !shown {
-                if obj.einverstaendnis.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            (
-                                "de",
-                                "Einverständniserklärung der Erziehungsberechtigten",
-                            ),
-                            ("en", "Consent of the legal guardians"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.einverstaendnis {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Gt,
-                        &logic::read_date(
-                            Some(root)
-                                .and_then(|o| o.antragsteller.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.geburtsdatum.as_ref()),
-                        ),
-                        &logic::shift(V::Date(sink.today), -18i64, DurationUnit::Years),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                (
-                                    "de",
-                                    "Einverständniserklärung der Erziehungsberechtigten",
-                                ),
-                                ("en", "Consent of the legal guardians"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Einverständniserklärung der Erziehungsberechtigten",
-                            ),
-                            ("en", "Consent of the legal guardians"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller(
-        obj: AtAntragsteller<'_>,
-    ) -> Option<super::Antragsteller> {
-        Some(super::Antragsteller {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            wohnsitz: {
-                let value = obj.wohnsitz?;
-                match value {
-                    Group::Object(inner) => typed_at_antragsteller__wohnsitz(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            einverstaendnis: match obj.einverstaendnis {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAusbildung<'de> {
-        pub anbieter: Option<Leaf<'de>>,
-        pub beginn: Option<Leaf<'de>>,
-        pub ende: Option<Leaf<'de>>,
-        pub stunden_theorie: Option<Leaf<'de>>,
-        pub stunden_praxis: Option<Leaf<'de>>,
-        pub nachweis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAusbildung<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAusbildung<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `ausbildung`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAusbildung<'de>, A::Error> {
-                    let mut out = AtAusbildung::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "anbieter" => out.anbieter = Some(map.next_value()?),
-                            "beginn" => out.beginn = Some(map.next_value()?),
-                            "ende" => out.ende = Some(map.next_value()?),
-                            "stunden_theorie" => {
-                                out.stunden_theorie = Some(map.next_value()?);
-                            }
-                            "stunden_praxis" => {
-                                out.stunden_praxis = Some(map.next_value()?);
-                            }
-                            "nachweis" => out.nachweis = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_ausbildung(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAusbildung<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anbieter");
-            match &obj.anbieter {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Jagdschule oder Ausbildungsstelle"),
-                            ("en", "Hunting school or training provider"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Jagdschule oder Ausbildungsstelle"),
-                            ("en", "Hunting school or training provider"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beginn");
-            match &obj.beginn {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Beginn"), ("en", "Start")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-5i64, DurationUnit::Years)),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Beginn"), ("en", "Start")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ende");
-            match &obj.ende {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Ende"), ("en", "End")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-5i64, DurationUnit::Years)),
-                            max: Some(Bound::Today(6i64, DurationUnit::Months)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Ende"), ("en", "End")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/stunden_theorie");
-            match &obj.stunden_theorie {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Theorie"), ("en", "Theory")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(300i128, 0u32),
-                                    "300",
-                                ),
-                            ),
-                            unit: &[("de", "Std."), ("en", "h")],
-                            ..Spec::of(FieldKind::Integer)
-                        },
-                        &[("de", "Theorie"), ("en", "Theory")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/stunden_praxis");
-            match &obj.stunden_praxis {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Practice (including shooting training)"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(300i128, 0u32),
-                                    "300",
-                                ),
-                            ),
-                            unit: &[("de", "Std."), ("en", "h")],
-                            ..Spec::of(FieldKind::Integer)
-                        },
-                        &[
-                            ("de", "Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Practice (including shooting training)"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/nachweis");
-            match &obj.nachweis {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Teilnahmebescheinigung"),
-                            ("en", "Certificate of attendance"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            ("de", "Teilnahmebescheinigung"),
-                            ("en", "Certificate of attendance"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.ausbildung.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.ende.as_ref()),
-            ),
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.ausbildung.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.beginn.as_ref()),
-            ),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/ausbildung");
-                push_index(&mut pointer, i0);
-                pointer.push_str("/ende");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Das Ende darf nicht vor dem Beginn liegen."),
-                ("en", "The end must not be before the start."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("ende_nach_beginn"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_ausbildung(obj: AtAusbildung<'_>) -> Option<super::AusbildungItem> {
-        Some(super::AusbildungItem {
-            anbieter: {
-                let value = obj.anbieter?;
-                value.into_string()?
-            },
-            beginn: {
-                let value = obj.beginn?;
-                value.into_string()?
-            },
-            ende: {
-                let value = obj.ende?;
-                value.into_string()?
-            },
-            stunden_theorie: {
-                let value = obj.stunden_theorie?;
-                value.into_i64()?
-            },
-            stunden_praxis: {
-                let value = obj.stunden_praxis?;
-                value.into_i64()?
-            },
-            nachweis: {
-                let value = obj.nachweis?;
-                check::file_ref(&value)
-                    .map(|file| crate::FileRef {
-                        name: file.name.to_string(),
-                        media_type: file.media_type.to_string(),
-                        size: file.size,
-                    })?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtFrueherePruefungen<'de> {
-        pub datum: Option<Leaf<'de>>,
-        pub bundesland: Option<Leaf<'de>>,
-        pub behoerde: Option<Leaf<'de>>,
-        pub ergebnis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtFrueherePruefungen<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtFrueherePruefungen<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `fruehere_pruefungen`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtFrueherePruefungen<'de>, A::Error> {
-                    let mut out = AtFrueherePruefungen::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "datum" => out.datum = Some(map.next_value()?),
-                            "bundesland" => out.bundesland = Some(map.next_value()?),
-                            "behoerde" => out.behoerde = Some(map.next_value()?),
-                            "ergebnis" => out.ergebnis = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_fruehere_pruefungen(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtFrueherePruefungen<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/datum");
-            match &obj.datum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1950-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bundesland");
-            match &obj.bundesland {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Bundesland"), ("en", "Federal state")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Bundesland))
-                        },
-                        &[("de", "Bundesland"), ("en", "Federal state")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/behoerde");
-            match &obj.behoerde {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Prüfungsbehörde"), ("en", "Examining authority")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ergebnis");
-            match &obj.ergebnis {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ergebnis"), ("en", "Result")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Pruefungsergebnis))
-                        },
-                        &[("de", "Ergebnis"), ("en", "Result")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_fruehere_pruefungen(
-        obj: AtFrueherePruefungen<'_>,
-    ) -> Option<super::FrueherePruefungenItem> {
-        Some(super::FrueherePruefungenItem {
-            datum: {
-                let value = obj.datum?;
-                value.into_string()?
-            },
-            bundesland: {
-                let value = obj.bundesland?;
-                value.into_code(super::Bundesland::from_code)?
-            },
-            behoerde: {
-                let value = obj.behoerde?;
-                value.into_string()?
-            },
-            ergebnis: {
-                let value = obj.ergebnis?;
-                value.into_code(super::Pruefungsergebnis::from_code)?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtZuverlaessigkeit<'de> {
-        pub verurteilung: Option<Leaf<'de>>,
-        pub verurteilung_erlaeuterung: Option<Leaf<'de>>,
-        pub verfahren: Option<Leaf<'de>>,
-        pub verfahren_erlaeuterung: Option<Leaf<'de>>,
-        pub entzug: Option<Leaf<'de>>,
-        pub entzug_erlaeuterung: Option<Leaf<'de>>,
-        pub eignung: Option<Leaf<'de>>,
-        pub eignung_erlaeuterung: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtZuverlaessigkeit<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtZuverlaessigkeit<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `zuverlaessigkeit`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtZuverlaessigkeit<'de>, A::Error> {
-                    let mut out = AtZuverlaessigkeit::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "verurteilung" => out.verurteilung = Some(map.next_value()?),
-                            "verurteilung_erlaeuterung" => {
-                                out.verurteilung_erlaeuterung = Some(map.next_value()?);
-                            }
-                            "verfahren" => out.verfahren = Some(map.next_value()?),
-                            "verfahren_erlaeuterung" => {
-                                out.verfahren_erlaeuterung = Some(map.next_value()?);
-                            }
-                            "entzug" => out.entzug = Some(map.next_value()?),
-                            "entzug_erlaeuterung" => {
-                                out.entzug_erlaeuterung = Some(map.next_value()?);
-                            }
-                            "eignung" => out.eignung = Some(map.next_value()?),
-                            "eignung_erlaeuterung" => {
-                                out.eignung_erlaeuterung = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_zuverlaessigkeit(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtZuverlaessigkeit<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verurteilung");
-            match &obj.verurteilung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
-                            ),
-                            (
-                                "en",
-                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
-                            ),
-                            (
-                                "en",
-                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verurteilung_erlaeuterung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.zuverlaessigkeit.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.verurteilung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.verurteilung_erlaeuterung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Erläuterung zur Verurteilung"),
-                            ("en", "Explanation of the conviction"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.verurteilung_erlaeuterung {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.zuverlaessigkeit.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.verurteilung.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Erläuterung zur Verurteilung"),
-                                ("en", "Explanation of the conviction"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(2000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[
-                            ("de", "Erläuterung zur Verurteilung"),
-                            ("en", "Explanation of the conviction"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verfahren");
-            match &obj.verfahren {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
-                            ),
-                            (
-                                "en",
-                                "Are investigations or criminal proceedings pending against you?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
-                            ),
-                            (
-                                "en",
-                                "Are investigations or criminal proceedings pending against you?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verfahren_erlaeuterung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.zuverlaessigkeit.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.verfahren.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.verfahren_erlaeuterung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Erläuterung zum Verfahren"),
-                            ("en", "Explanation of the proceedings"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.verfahren_erlaeuterung {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.zuverlaessigkeit.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.verfahren.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Erläuterung zum Verfahren"),
-                                ("en", "Explanation of the proceedings"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(2000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[
-                            ("de", "Erläuterung zum Verfahren"),
-                            ("en", "Explanation of the proceedings"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/entzug");
-            match &obj.entzug {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
-                            ),
-                            (
-                                "en",
-                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
-                            ),
-                            (
-                                "en",
-                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/entzug_erlaeuterung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.zuverlaessigkeit.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.entzug.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.entzug_erlaeuterung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
-                            ("en", "Explanation of the refusal or revocation"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.entzug_erlaeuterung {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.zuverlaessigkeit.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.entzug.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Erläuterung zur Versagung oder zum Entzug"),
-                                ("en", "Explanation of the refusal or revocation"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(2000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[
-                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
-                            ("en", "Explanation of the refusal or revocation"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/eignung");
-            match &obj.eignung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
-                            ),
-                            (
-                                "en",
-                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
-                            ),
-                            (
-                                "en",
-                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/eignung_erlaeuterung");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root)
-                        .and_then(|o| o.zuverlaessigkeit.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.eignung.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.eignung_erlaeuterung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Erläuterung zur persönlichen Eignung"),
-                            ("en", "Explanation of personal suitability"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.eignung_erlaeuterung {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root)
-                                .and_then(|o| o.zuverlaessigkeit.as_ref())
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.eignung.as_ref()),
-                        ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Erläuterung zur persönlichen Eignung"),
-                                ("en", "Explanation of personal suitability"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(2000u64),
-                            ..Spec::of(FieldKind::Multiline)
-                        },
-                        &[
-                            ("de", "Erläuterung zur persönlichen Eignung"),
-                            ("en", "Explanation of personal suitability"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_zuverlaessigkeit(
-        obj: AtZuverlaessigkeit<'_>,
-    ) -> Option<super::Zuverlaessigkeit> {
-        Some(super::Zuverlaessigkeit {
-            verurteilung: {
-                let value = obj.verurteilung?;
-                value.into_bool()?
-            },
-            verurteilung_erlaeuterung: match obj.verurteilung_erlaeuterung {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            verfahren: {
-                let value = obj.verfahren?;
-                value.into_bool()?
-            },
-            verfahren_erlaeuterung: match obj.verfahren_erlaeuterung {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            entzug: {
-                let value = obj.entzug?;
-                value.into_bool()?
-            },
-            entzug_erlaeuterung: match obj.entzug_erlaeuterung {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            eignung: {
-                let value = obj.eignung?;
-                value.into_bool()?
-            },
-            eignung_erlaeuterung: match obj.eignung_erlaeuterung {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub ausbildung: Option<Many<AtAusbildung<'de>>>,
-        pub frueher_teilgenommen: Option<Leaf<'de>>,
-        pub fruehere_pruefungen: Option<Many<AtFrueherePruefungen<'de>>>,
-        pub bestandene_teile: Option<Leaf<'de>>,
-        pub pruefungsbescheid: Option<Leaf<'de>>,
-        pub zuverlaessigkeit: Option<Group<AtZuverlaessigkeit<'de>>>,
-        pub pruefungsgebuehr: Option<Leaf<'de>>,
-        pub ueberweisungsdatum: Option<Leaf<'de>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "antragsteller" => {
-                                out.antragsteller = Some(map.next_value()?);
-                            }
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "ausbildung" => {
-                                out.ausbildung = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(5),
-                                            item: ::std::marker::PhantomData::<AtAusbildung<'de>>,
-                                        })?,
-                                );
-                            }
-                            "frueher_teilgenommen" => {
-                                out.frueher_teilgenommen = Some(map.next_value()?);
-                            }
-                            "fruehere_pruefungen" => {
-                                out.fruehere_pruefungen = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(10),
-                                            item: ::std::marker::PhantomData::<
-                                                AtFrueherePruefungen<'de>,
-                                            >,
-                                        })?,
-                                );
-                            }
-                            "bestandene_teile" => {
-                                out.bestandene_teile = Some(map.next_value()?);
-                            }
-                            "pruefungsbescheid" => {
-                                out.pruefungsbescheid = Some(map.next_value()?);
-                            }
-                            "zuverlaessigkeit" => {
-                                out.zuverlaessigkeit = Some(map.next_value()?);
-                            }
-                            "pruefungsgebuehr" => {
-                                out.pruefungsgebuehr = Some(map.next_value()?);
-                            }
-                            "ueberweisungsdatum" => {
-                                out.ueberweisungsdatum = Some(map.next_value()?);
-                            }
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/antragsteller");
-            match &obj.antragsteller {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+    pub static FORM: Form = Form {
+        title: &[
+            ("de", "Antrag auf Zulassung zur Jägerprüfung"),
+            ("en", "Application for admission to the hunting examination"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "antragsteller",
+                        segment: "/antragsteller",
+                        label: &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "ausbildung",
+                        segment: "/ausbildung",
+                        label: &[
+                            ("de", "Ausbildungslehrgänge"),
+                            ("en", "Training courses"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausbildung");
-            match &obj.ausbildung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
-                    );
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[
-                                ("de", "Ausbildungslehrgänge"),
-                                ("en", "Training courses"),
-                            ],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(5u32),
-                            &[
-                                ("de", "Ausbildungslehrgänge"),
-                                ("en", "Training courses"),
-                            ],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_ausbildung(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Lehrgang"), ("en", "Course")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/frueher_teilgenommen");
-            match &obj.frueher_teilgenommen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(5u32),
+                            object: 6u16,
+                            item_label: &[("de", "Lehrgang"), ("en", "Course")],
+                        },
+                    },
+                    Member {
+                        name: "frueher_teilgenommen",
+                        segment: "/frueher_teilgenommen",
+                        label: &[
                             (
                                 "de",
                                 "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",
                             ),
                             ("en", "Have you taken a hunting examination before?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            (
-                                "de",
-                                "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",
-                            ),
-                            ("en", "Have you taken a hunting examination before?"),
+                    },
+                    Member {
+                        name: "fruehere_pruefungen",
+                        segment: "/fruehere_pruefungen",
+                        label: &[
+                            ("de", "Frühere Prüfungen"),
+                            ("en", "Previous examinations"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/fruehere_pruefungen");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.fruehere_pruefungen.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.fruehere_pruefungen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
-                    );
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[
-                                ("de", "Frühere Prüfungen"),
-                                ("en", "Previous examinations"),
-                            ],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(10u32),
-                            &[
-                                ("de", "Frühere Prüfungen"),
-                                ("en", "Previous examinations"),
-                            ],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_fruehere_pruefungen(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Prüfung"), ("en", "Examination")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bestandene_teile");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(
-                    Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
-                ),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.bestandene_teile.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[3], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(10u32),
+                            object: 7u16,
+                            item_label: &[("de", "Prüfung"), ("en", "Examination")],
+                        },
+                    },
+                    Member {
+                        name: "bestandene_teile",
+                        segment: "/bestandene_teile",
+                        label: &[
                             (
                                 "de",
                                 "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",
                             ),
                             ("en", "Which parts did you pass in your last examination?"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bestandene_teile {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Pruefungsteil))
-                        },
-                        &[
-                            (
-                                "de",
-                                "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[3], Read::Bool),
+                                &Expr::Bool(true),
                             ),
-                            ("en", "Which parts did you pass in your last examination?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/pruefungsbescheid");
-            let shown = (logic::and([
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_bool(
-                        Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
-                    ),
-                    &V::Bool(true),
-                ),
-                logic::not(
-                    V::Bool(
-                        !Given::given(
-                            &Some(root).and_then(|o| o.bestandene_teile.as_ref()),
                         ),
-                    ),
-                ),
-            ]))
-                .is_true();
-            if !shown {
-                if obj.pruefungsbescheid.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec::of(Kind::MultipleChoice(codes_Pruefungsteil)),
+                        },
+                    },
+                    Member {
+                        name: "pruefungsbescheid",
+                        segment: "/pruefungsbescheid",
+                        label: &[
                             ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
                             ("en", "Notice of the result of the last examination"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.pruefungsbescheid {
-                None => {
-                    if (logic::not(
-                        V::Bool(
-                            !Given::given(
-                                &Some(root).and_then(|o| o.bestandene_teile.as_ref()),
-                            ),
-                        ),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
-                                ("en", "Notice of the result of the last examination"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(5242880u64),
-                            ..Spec::of(FieldKind::File)
-                        },
-                        &[
-                            ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
-                            ("en", "Notice of the result of the last examination"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/zuverlaessigkeit");
-            match &obj.zuverlaessigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
-                            ),
-                            ("en", "Questions on reliability and personal suitability"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_zuverlaessigkeit(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            (
-                                "de",
-                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
-                            ),
-                            ("en", "Questions on reliability and personal suitability"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/pruefungsgebuehr");
-            match &obj.pruefungsgebuehr {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Überwiesener Betrag in Euro"),
-                            ("en", "Amount transferred in euros"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        1000i128,
-                                        0u32,
+                        visible: Some(
+                            &Expr::And(
+                                &[
+                                    Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[3], Read::Bool),
+                                        &Expr::Bool(true),
                                     ),
-                                    "1000",
-                                ),
+                                    Expr::Not(&Expr::IsEmpty(&[5])),
+                                ],
                             ),
-                            ..Spec::of(FieldKind::Money)
+                        ),
+                        node: Node::Field {
+                            required: Required::When(&Expr::Not(&Expr::IsEmpty(&[5]))),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[
+                    },
+                    Member {
+                        name: "zuverlaessigkeit",
+                        segment: "/zuverlaessigkeit",
+                        label: &[
+                            (
+                                "de",
+                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
+                            ),
+                            ("en", "Questions on reliability and personal suitability"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 8u16,
+                        },
+                    },
+                    Member {
+                        name: "pruefungsgebuehr",
+                        segment: "/pruefungsgebuehr",
+                        label: &[
                             ("de", "Überwiesener Betrag in Euro"),
                             ("en", "Amount transferred in euros"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ueberweisungsdatum");
-            match &obj.ueberweisungsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Überwiesen am"), ("en", "Transferred on")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-3i64, DurationUnit::Months)),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
                         },
-                        &[("de", "Überwiesen am"), ("en", "Transferred on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
+                    },
+                    Member {
+                        name: "ueberweisungsdatum",
+                        segment: "/ueberweisungsdatum",
+                        label: &[("de", "Überwiesen am"), ("en", "Transferred on")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
                             (
                                 "de",
                                 "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
@@ -3418,349 +817,984 @@ mod raw {
                                 "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
                         },
-                        &[
+                    },
+                ],
+                by_name: &[
+                    ("antragsteller", 0u16),
+                    ("ausbildung", 2u16),
+                    ("bestandene_teile", 5u16),
+                    ("frueher_teilgenommen", 3u16),
+                    ("fruehere_pruefungen", 4u16),
+                    ("kontakt", 1u16),
+                    ("pruefungsbescheid", 6u16),
+                    ("pruefungsgebuehr", 8u16),
+                    ("richtigkeit", 10u16),
+                    ("ueberweisungsdatum", 9u16),
+                    ("zuverlaessigkeit", 7u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "mindeststunden",
+                        message: &[
                             (
                                 "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
+                                "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen.",
+                            ),
+                            ("en", "The training must add up to at least 120 hours."),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::Arith(
+                                Arith::Add,
+                                &Expr::Aggregate(
+                                    Agg::Sum,
+                                    &[2],
+                                    &Expr::Field(&[2, 3], Read::Integer),
+                                ),
+                                &Expr::Aggregate(
+                                    Agg::Sum,
+                                    &[2],
+                                    &Expr::Field(&[2, 4], Read::Integer),
+                                ),
+                            ),
+                            &Expr::Number(Decimal::from_parts(120i128, 0u32)),
+                        ),
+                        at: &[2],
+                    },
+                    Rule {
+                        name: "mindeststunden_praxis",
+                        message: &[
+                            (
+                                "de",
+                                "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",
                             ),
                             (
                                 "en",
-                                "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
+                                "At least 60 of these hours must be practical training.",
                             ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::arith(
-                logic::Arith::Add,
-                logic::aggregate(
-                    logic::Agg::Sum,
-                    (0..Some(root)
-                        .and_then(|o| o.ausbildung.as_ref())
-                        .map_or(0, |m| m.len()))
-                        .map(|j0| logic::read_integer(
-                            Some(root)
-                                .and_then(|o| o.ausbildung.as_ref())
-                                .and_then(|m| m.item(j0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.stunden_theorie.as_ref()),
-                        )),
-                ),
-                logic::aggregate(
-                    logic::Agg::Sum,
-                    (0..Some(root)
-                        .and_then(|o| o.ausbildung.as_ref())
-                        .map_or(0, |m| m.len()))
-                        .map(|j0| logic::read_integer(
-                            Some(root)
-                                .and_then(|o| o.ausbildung.as_ref())
-                                .and_then(|m| m.item(j0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.stunden_praxis.as_ref()),
-                        )),
-                ),
-            ),
-            &logic::number_literal("120"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/ausbildung");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen."),
-                ("en", "The training must add up to at least 120 hours."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("mindeststunden"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::aggregate(
-                logic::Agg::Sum,
-                (0..Some(root)
-                    .and_then(|o| o.ausbildung.as_ref())
-                    .map_or(0, |m| m.len()))
-                    .map(|j0| logic::read_integer(
-                        Some(root)
-                            .and_then(|o| o.ausbildung.as_ref())
-                            .and_then(|m| m.item(j0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.stunden_praxis.as_ref()),
-                    )),
-            ),
-            &logic::number_literal("60"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/ausbildung");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",
-                ),
-                ("en", "At least 60 of these hours must be practical training."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("mindeststunden_praxis"), text),
-                message,
-            );
-        }
-        if (logic::and(
-            (0..Some(root)
-                .and_then(|o| o.fruehere_pruefungen.as_ref())
-                .map_or(0, |m| m.len()))
-                .map(|j0| logic::text_is(
-                    Some(root)
-                        .and_then(|o| o.fruehere_pruefungen.as_ref())
-                        .and_then(|m| m.item(j0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.ergebnis.as_ref()),
-                    "B",
-                    false,
-                )),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/fruehere_pruefungen");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
-                ),
-                (
-                    "en",
-                    "A passed hunting examination is valid indefinitely. You do not need to repeat it; you can apply for the hunting licence.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("nicht_bestanden"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Lt,
-            &logic::count_codes(Some(root).and_then(|o| o.bestandene_teile.as_ref())),
-            &logic::number_literal("3"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/bestandene_teile");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",
-                ),
-                ("en", "Anyone who passed all three parts has passed the examination."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("teile_plausibel"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::compare(
-                logic::Cmp::Ge,
-                &logic::read_decimal(
-                    Some(root).and_then(|o| o.pruefungsgebuehr.as_ref()),
-                ),
-                &logic::number_literal("250.00"),
-            ),
-            logic::and([
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_bool(
-                        Some(root).and_then(|o| o.frueher_teilgenommen.as_ref()),
-                    ),
-                    &V::Bool(true),
-                ),
-                logic::compare(
-                    logic::Cmp::Ge,
-                    &logic::read_decimal(
-                        Some(root).and_then(|o| o.pruefungsgebuehr.as_ref()),
-                    ),
-                    &logic::arith(
-                        logic::Arith::Mul,
-                        logic::number_literal("85.00"),
-                        logic::arith(
-                            logic::Arith::Sub,
-                            logic::number_literal("3"),
-                            logic::count_codes(
-                                Some(root).and_then(|o| o.bestandene_teile.as_ref()),
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::Aggregate(
+                                Agg::Sum,
+                                &[2],
+                                &Expr::Field(&[2, 4], Read::Integer),
+                            ),
+                            &Expr::Number(Decimal::from_parts(60i128, 0u32)),
+                        ),
+                        at: &[2],
+                    },
+                    Rule {
+                        name: "nicht_bestanden",
+                        message: &[
+                            (
+                                "de",
+                                "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
+                            ),
+                            (
+                                "en",
+                                "A passed hunting examination is valid indefinitely. You do not need to repeat it; you can apply for the hunting licence.",
+                            ),
+                        ],
+                        check: &Expr::All(
+                            &[4],
+                            &Expr::Compare(
+                                Cmp::Ne,
+                                &Expr::Field(&[4, 3], Read::Text),
+                                &Expr::Text("B"),
                             ),
                         ),
-                    ),
-                ),
-            ]),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/pruefungsgebuehr");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
-                ),
-                (
-                    "en",
-                    "The amount transferred is not sufficient. Please transfer the rest and enter the total amount.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("gebuehr_ausreichend"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            antragsteller: {
-                let value = obj.antragsteller?;
-                match value {
-                    Group::Object(inner) => typed_at_antragsteller(inner),
-                    Group::Other { .. } => None,
-                }?
+                        at: &[4],
+                    },
+                    Rule {
+                        name: "teile_plausibel",
+                        message: &[
+                            (
+                                "de",
+                                "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",
+                            ),
+                            (
+                                "en",
+                                "Anyone who passed all three parts has passed the examination.",
+                            ),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Lt,
+                            &Expr::CountCodes(&[5]),
+                            &Expr::Number(Decimal::from_parts(3i128, 0u32)),
+                        ),
+                        at: &[5],
+                    },
+                    Rule {
+                        name: "gebuehr_ausreichend",
+                        message: &[
+                            (
+                                "de",
+                                "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
+                            ),
+                            (
+                                "en",
+                                "The amount transferred is not sufficient. Please transfer the rest and enter the total amount.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Compare(
+                                    Cmp::Ge,
+                                    &Expr::Field(&[8], Read::Decimal),
+                                    &Expr::Number(Decimal::from_parts(25000i128, 2u32)),
+                                ),
+                                Expr::And(
+                                    &[
+                                        Expr::Compare(
+                                            Cmp::Eq,
+                                            &Expr::Field(&[3], Read::Bool),
+                                            &Expr::Bool(true),
+                                        ),
+                                        Expr::Compare(
+                                            Cmp::Ge,
+                                            &Expr::Field(&[8], Read::Decimal),
+                                            &Expr::Arith(
+                                                Arith::Mul,
+                                                &Expr::Number(Decimal::from_parts(8500i128, 2u32)),
+                                                &Expr::Arith(
+                                                    Arith::Sub,
+                                                    &Expr::Number(Decimal::from_parts(3i128, 0u32)),
+                                                    &Expr::CountCodes(&[5]),
+                                                ),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ],
+                        ),
+                        at: &[8],
+                    },
+                ],
             },
-            kontakt: {
-                let value = obj.kontakt?;
-                match value {
-                    Group::Object(inner) => typed_at_kontakt(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(-15i64, DurationUnit::Years)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "wohnsitz",
+                        segment: "/wohnsitz",
+                        label: &[("de", "Wohnsitz"), ("en", "Residence")],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                    Member {
+                        name: "einverstaendnis",
+                        segment: "/einverstaendnis",
+                        label: &[
+                            (
+                                "de",
+                                "Einverständniserklärung der Erziehungsberechtigten",
+                            ),
+                            ("en", "Consent of the legal guardians"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Gt,
+                                &Expr::Field(&[0, 4], Read::Date),
+                                &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Gt,
+                                    &Expr::Field(&[0, 4], Read::Date),
+                                    &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
+                                ),
+                            ),
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("einverstaendnis", 7u16),
+                    ("familienname", 2u16),
+                    ("geburtsdatum", 4u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 5u16),
+                    ("vornamen", 1u16),
+                    ("wohnsitz", 6u16),
+                ],
+                rules: &[],
             },
-            ausbildung: {
-                let value = obj.ausbildung?;
-                match value {
-                    Many::Items { items, .. } => {
-                        items
-                            .into_iter()
-                            .map(|entry| match entry {
-                                Group::Object(inner) => typed_at_ausbildung(inner),
-                                Group::Other { .. } => None,
-                            })
-                            .collect::<Option<Vec<_>>>()
-                    }
-                    Many::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "inland_ausland",
+                        segment: "/inland_ausland",
+                        label: &[
+                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
+                            ("en", "Where is your residence?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_InlandAusland)),
+                        },
+                    },
+                    Member {
+                        name: "inland",
+                        segment: "/inland",
+                        label: &[
+                            ("de", "Anschrift in Deutschland"),
+                            ("en", "Address in Germany"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[0, 6, 0], Read::Text),
+                                &Expr::Text("001"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
+                        },
+                    },
+                    Member {
+                        name: "ausland",
+                        segment: "/ausland",
+                        label: &[
+                            ("de", "Anschrift im Ausland"),
+                            ("en", "Address abroad"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[0, 6, 0], Read::Text),
+                                &Expr::Text("002"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 4u16,
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("ausland", 2u16),
+                    ("inland", 1u16),
+                    ("inland_ausland", 0u16),
+                ],
+                rules: &[],
             },
-            frueher_teilgenommen: {
-                let value = obj.frueher_teilgenommen?;
-                value.into_bool()?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            fruehere_pruefungen: match obj.fruehere_pruefungen {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_fruehere_pruefungen(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "postleitzahl",
+                        segment: "/postleitzahl",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(15u64),
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
+                                    ),
+                                    (
+                                        "en",
+                                        "A postcode consists of letters, digits, spaces and hyphens.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staat",
+                        segment: "/staat",
+                        label: &[("de", "Staat"), ("en", "Country")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staat)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("postleitzahl", 2u16),
+                    ("staat", 4u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            bestandene_teile: match obj.bestandene_teile {
-                Some(value) => Some(value.into_codes(super::Pruefungsteil::from_code)?),
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[1, 0]), Expr::IsSet(&[1, 1])]),
+                        at: &[1, 0],
+                    },
+                ],
             },
-            pruefungsbescheid: match obj.pruefungsbescheid {
-                Some(value) => {
-                    Some(
-                        check::file_ref(&value)
-                            .map(|file| crate::FileRef {
-                                name: file.name.to_string(),
-                                media_type: file.media_type.to_string(),
-                                size: file.size,
-                            })?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "anbieter",
+                        segment: "/anbieter",
+                        label: &[
+                            ("de", "Jagdschule oder Ausbildungsstelle"),
+                            ("en", "Hunting school or training provider"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "beginn",
+                        segment: "/beginn",
+                        label: &[("de", "Beginn"), ("en", "Start")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ende",
+                        segment: "/ende",
+                        label: &[("de", "Ende"), ("en", "End")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                                max: Some(Bound::Today(6i64, DurationUnit::Months)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "stunden_theorie",
+                        segment: "/stunden_theorie",
+                        label: &[("de", "Theorie"), ("en", "Theory")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(300i128, 0u32), "300"),
+                                ),
+                                unit: &[("de", "Std."), ("en", "h")],
+                                ..Spec::of(Kind::Integer)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "stunden_praxis",
+                        segment: "/stunden_praxis",
+                        label: &[
+                            ("de", "Praxis (einschließlich Schießausbildung)"),
+                            ("en", "Practice (including shooting training)"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(300i128, 0u32), "300"),
+                                ),
+                                unit: &[("de", "Std."), ("en", "h")],
+                                ..Spec::of(Kind::Integer)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "nachweis",
+                        segment: "/nachweis",
+                        label: &[
+                            ("de", "Teilnahmebescheinigung"),
+                            ("en", "Certificate of attendance"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(5242880u64),
+                                ..Spec::of(Kind::File)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("anbieter", 0u16),
+                    ("beginn", 1u16),
+                    ("ende", 2u16),
+                    ("nachweis", 5u16),
+                    ("stunden_praxis", 4u16),
+                    ("stunden_theorie", 3u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "ende_nach_beginn",
+                        message: &[
+                            ("de", "Das Ende darf nicht vor dem Beginn liegen."),
+                            ("en", "The end must not be before the start."),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::Field(&[2, 2], Read::Date),
+                            &Expr::Field(&[2, 1], Read::Date),
+                        ),
+                        at: &[2, 2],
+                    },
+                ],
             },
-            zuverlaessigkeit: {
-                let value = obj.zuverlaessigkeit?;
-                match value {
-                    Group::Object(inner) => typed_at_zuverlaessigkeit(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "datum",
+                        segment: "/datum",
+                        label: &[
+                            ("de", "Prüfungsdatum"),
+                            ("en", "Date of examination"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1950-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "bundesland",
+                        segment: "/bundesland",
+                        label: &[("de", "Bundesland"), ("en", "Federal state")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Bundesland)),
+                        },
+                    },
+                    Member {
+                        name: "behoerde",
+                        segment: "/behoerde",
+                        label: &[
+                            ("de", "Prüfungsbehörde"),
+                            ("en", "Examining authority"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ergebnis",
+                        segment: "/ergebnis",
+                        label: &[("de", "Ergebnis"), ("en", "Result")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Pruefungsergebnis)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("behoerde", 2u16),
+                    ("bundesland", 1u16),
+                    ("datum", 0u16),
+                    ("ergebnis", 3u16),
+                ],
+                rules: &[],
             },
-            pruefungsgebuehr: {
-                let value = obj.pruefungsgebuehr?;
-                value.into_string()?
+            Object {
+                members: &[
+                    Member {
+                        name: "verurteilung",
+                        segment: "/verurteilung",
+                        label: &[
+                            (
+                                "de",
+                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
+                            ),
+                            (
+                                "en",
+                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "verurteilung_erlaeuterung",
+                        segment: "/verurteilung_erlaeuterung",
+                        label: &[
+                            ("de", "Erläuterung zur Verurteilung"),
+                            ("en", "Explanation of the conviction"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[7, 0], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[7, 0], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(2000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "verfahren",
+                        segment: "/verfahren",
+                        label: &[
+                            (
+                                "de",
+                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
+                            ),
+                            (
+                                "en",
+                                "Are investigations or criminal proceedings pending against you?",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "verfahren_erlaeuterung",
+                        segment: "/verfahren_erlaeuterung",
+                        label: &[
+                            ("de", "Erläuterung zum Verfahren"),
+                            ("en", "Explanation of the proceedings"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[7, 2], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[7, 2], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(2000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "entzug",
+                        segment: "/entzug",
+                        label: &[
+                            (
+                                "de",
+                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
+                            ),
+                            (
+                                "en",
+                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "entzug_erlaeuterung",
+                        segment: "/entzug_erlaeuterung",
+                        label: &[
+                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
+                            ("en", "Explanation of the refusal or revocation"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[7, 4], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[7, 4], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(2000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "eignung",
+                        segment: "/eignung",
+                        label: &[
+                            (
+                                "de",
+                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
+                            ),
+                            (
+                                "en",
+                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "eignung_erlaeuterung",
+                        segment: "/eignung_erlaeuterung",
+                        label: &[
+                            ("de", "Erläuterung zur persönlichen Eignung"),
+                            ("en", "Explanation of personal suitability"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[7, 6], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[7, 6], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(2000u64),
+                                ..Spec::of(Kind::Multiline)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("eignung", 6u16),
+                    ("eignung_erlaeuterung", 7u16),
+                    ("entzug", 4u16),
+                    ("entzug_erlaeuterung", 5u16),
+                    ("verfahren", 2u16),
+                    ("verfahren_erlaeuterung", 3u16),
+                    ("verurteilung", 0u16),
+                    ("verurteilung_erlaeuterung", 1u16),
+                ],
+                rules: &[],
             },
-            ueberweisungsdatum: {
-                let value = obj.ueberweisungsdatum?;
-                value.into_string()?
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

@@ -489,25 +489,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Wohngeld"),
-                    ("en", "Application for housing benefit"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -520,53 +502,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Antrag auf Wohngeld"),
-                    ("en", "Application for housing benefit"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Wohngeld"),
-                    ("en", "Application for housing benefit"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Antrag auf Wohngeld"),
-                    ("en", "Application for housing benefit"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -574,39 +510,50 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Einkommensart(code: &str) -> bool {
-        matches!(code, "AN" | "SE" | "RE" | "AL" | "UH" | "SO")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_Leistung(code: &str) -> bool {
-        matches!(code, "BG" | "SH" | "GS" | "BA" | "KEINE")
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
-    fn is_code_Verwandtschaft(code: &str) -> bool {
-        matches!(code, "EP" | "K" | "E" | "S" | "V")
-    }
-    fn is_code_Zuschussart(code: &str) -> bool {
-        matches!(code, "M" | "L")
-    }
+    static codes_Einkommensart: &[&str] = &["AL", "AN", "RE", "SE", "SO", "UH"];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_Leistung: &[&str] = &["BA", "BG", "GS", "KEINE", "SH"];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
+    static codes_Verwandtschaft: &[&str] = &["E", "EP", "K", "S", "V"];
+    static codes_Zuschussart: &[&str] = &["L", "M"];
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -616,1492 +563,49 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtAntragsteller<'de> {
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAntragsteller<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAntragsteller<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `antragsteller`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAntragsteller<'de>, A::Error> {
-                    let mut out = AtAntragsteller::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeit" => {
-                                out.staatsangehoerigkeit = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_antragsteller(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAntragsteller<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeit");
-            match &obj.staatsangehoerigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staatsangehoerigkeit))
-                        },
-                        &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_antragsteller(
-        obj: AtAntragsteller<'_>,
-    ) -> Option<crate::shared::common_person::NatuerlichePerson> {
-        Some(crate::shared::common_person::NatuerlichePerson {
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            staatsangehoerigkeit: {
-                let value = obj.staatsangehoerigkeit?;
-                value
-                    .into_code(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtAnschrift<'de>, A::Error> {
-                    let mut out = AtAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_anschrift(
-        obj: AtAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftInland> {
-        Some(crate::shared::common_address::AnschriftInland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtMitgliederName<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtMitgliederName<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtMitgliederName<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `mitglieder.name`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtMitgliederName<'de>, A::Error> {
-                    let mut out = AtMitgliederName::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_mitglieder__name(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtMitgliederName<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_mitglieder__name(
-        obj: AtMitgliederName<'_>,
-    ) -> Option<crate::shared::common_person::PersonName> {
-        Some(crate::shared::common_person::PersonName {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtMitglieder<'de> {
-        pub name: Option<Group<AtMitgliederName<'de>>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub verwandtschaft: Option<Leaf<'de>>,
-        pub einkommen: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtMitglieder<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtMitglieder<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `mitglieder`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtMitglieder<'de>, A::Error> {
-                    let mut out = AtMitglieder::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "name" => out.name = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "verwandtschaft" => {
-                                out.verwandtschaft = Some(map.next_value()?);
-                            }
-                            "einkommen" => out.einkommen = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_mitglieder(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtMitglieder<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/name");
-            match &obj.name {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Person"), ("en", "Person")],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_mitglieder__name(sink, root, inner, ptr, i0)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Person"), ("en", "Person")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/verwandtschaft");
-            match &obj.verwandtschaft {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Verhältnis zu Ihnen"), ("en", "Relationship to you")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Verwandtschaft))
-                        },
-                        &[("de", "Verhältnis zu Ihnen"), ("en", "Relationship to you")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/einkommen");
-            match &obj.einkommen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Monatliches Bruttoeinkommen von …"),
-                            ("en", "Monthly gross income of …"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(0i128, 0u32),
-                                    "0",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        50000i128,
-                                        0u32,
-                                    ),
-                                    "50000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
-                        },
-                        &[
-                            ("de", "Monatliches Bruttoeinkommen von …"),
-                            ("en", "Monthly gross income of …"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::not(
-                logic::text_is(
-                    Some(root)
-                        .and_then(|o| o.mitglieder.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.verwandtschaft.as_ref()),
-                    "K",
-                    true,
-                ),
-            ),
-            logic::compare(
-                logic::Cmp::Lt,
-                &logic::days_between(
-                    logic::read_date(
-                        Some(root)
-                            .and_then(|o| o.mitglieder.as_ref())
-                            .and_then(|m| m.item(i0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.geburtsdatum.as_ref()),
-                    ),
-                    logic::read_date(
-                        Some(root)
-                            .and_then(|o| o.antragsteller.as_ref())
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.geburtsdatum.as_ref()),
-                    ),
-                ),
-                &logic::number_literal("0"),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/mitglieder");
-                push_index(&mut pointer, i0);
-                pointer.push_str("/geburtsdatum");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Ein Kind ist jünger als die antragstellende Person."),
-                ("en", "A child is younger than the applicant."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(&pointer, Kind::Rule(String::from("kind_juenger"), text), message);
-        }
-    }
-    pub fn typed_at_mitglieder(obj: AtMitglieder<'_>) -> Option<super::MitgliederItem> {
-        Some(super::MitgliederItem {
-            name: {
-                let value = obj.name?;
-                match value {
-                    Group::Object(inner) => typed_at_mitglieder__name(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            verwandtschaft: {
-                let value = obj.verwandtschaft?;
-                value.into_code(super::Verwandtschaft::from_code)?
-            },
-            einkommen: {
-                let value = obj.einkommen?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtEinkommen<'de> {
-        pub art: Option<Leaf<'de>>,
-        pub betrag: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtEinkommen<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtEinkommen<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `einkommen`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtEinkommen<'de>, A::Error> {
-                    let mut out = AtEinkommen::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "art" => out.art = Some(map.next_value()?),
-                            "betrag" => out.betrag = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_einkommen(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtEinkommen<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/art");
-            match &obj.art {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "Art"), ("en", "Type")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Einkommensart))
-                        },
-                        &[("de", "Art"), ("en", "Type")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/betrag");
-            match &obj.betrag {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Monatlicher Bruttobetrag"),
-                            ("en", "Monthly gross amount"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(1i128, 0u32),
-                                    "1",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        50000i128,
-                                        0u32,
-                                    ),
-                                    "50000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
-                        },
-                        &[
-                            ("de", "Monatlicher Bruttobetrag"),
-                            ("en", "Monthly gross amount"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_einkommen(obj: AtEinkommen<'_>) -> Option<super::EinkommenItem> {
-        Some(super::EinkommenItem {
-            art: {
-                let value = obj.art?;
-                value.into_code(super::Einkommensart::from_code)?
-            },
-            betrag: {
-                let value = obj.betrag?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBank<'de> {
-        pub kontoinhaber: Option<Leaf<'de>>,
-        pub iban: Option<Leaf<'de>>,
-        pub bic: Option<Leaf<'de>>,
-        pub kreditinstitut: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBank<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBank<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `bank`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBank<'de>, A::Error> {
-                    let mut out = AtBank::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "kontoinhaber" => out.kontoinhaber = Some(map.next_value()?),
-                            "iban" => out.iban = Some(map.next_value()?),
-                            "bic" => out.bic = Some(map.next_value()?),
-                            "kreditinstitut" => {
-                                out.kreditinstitut = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_bank(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBank<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontoinhaber");
-            match &obj.kontoinhaber {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Kontoinhaberin oder Kontoinhaber"),
-                            ("en", "Account holder"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(70u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Kontoinhaberin oder Kontoinhaber"),
-                            ("en", "Account holder"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/iban");
-            match &obj.iban {
-                None => {
-                    sink.push(ptr, Kind::Required, &[("de", "IBAN"), ("en", "IBAN")]);
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Iban)
-                        },
-                        &[("de", "IBAN"), ("en", "IBAN")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bic");
-            match &obj.bic {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
-                                ),
-                                (
-                                    "en",
-                                    "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "BIC"), ("en", "BIC")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kreditinstitut");
-            match &obj.kreditinstitut {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(100u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Kreditinstitut"), ("en", "Bank")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_bank(
-        obj: AtBank<'_>,
-    ) -> Option<crate::shared::common_bank::Bankverbindung> {
-        Some(crate::shared::common_bank::Bankverbindung {
-            kontoinhaber: {
-                let value = obj.kontoinhaber?;
-                value.into_string()?
-            },
-            iban: {
-                let value = obj.iban?;
-                value.into_string()?
-            },
-            bic: match obj.bic {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            kreditinstitut: match obj.kreditinstitut {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub zuschussart: Option<Leaf<'de>>,
-        pub beginn: Option<Leaf<'de>>,
-        pub leistungen: Option<Leaf<'de>>,
-        pub frueherer_antrag: Option<Leaf<'de>>,
-        pub aktenzeichen: Option<Leaf<'de>>,
-        pub antragsteller: Option<Group<AtAntragsteller<'de>>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub anschrift: Option<Group<AtAnschrift<'de>>>,
-        pub einzug: Option<Leaf<'de>>,
-        pub wohnflaeche: Option<Leaf<'de>>,
-        pub miete: Option<Leaf<'de>>,
-        pub belastung: Option<Leaf<'de>>,
-        pub untervermietet: Option<Leaf<'de>>,
-        pub untermiete: Option<Leaf<'de>>,
-        pub mitglieder: Option<Many<AtMitglieder<'de>>>,
-        pub einkommen: Option<Many<AtEinkommen<'de>>>,
-        pub unterhalt_gezahlt: Option<Leaf<'de>>,
-        pub unterhalt_betrag: Option<Leaf<'de>>,
-        pub bank: Option<Group<AtBank<'de>>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub datenabgleich: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "zuschussart" => out.zuschussart = Some(map.next_value()?),
-                            "beginn" => out.beginn = Some(map.next_value()?),
-                            "leistungen" => out.leistungen = Some(map.next_value()?),
-                            "frueherer_antrag" => {
-                                out.frueherer_antrag = Some(map.next_value()?);
-                            }
-                            "aktenzeichen" => out.aktenzeichen = Some(map.next_value()?),
-                            "antragsteller" => {
-                                out.antragsteller = Some(map.next_value()?);
-                            }
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "anschrift" => out.anschrift = Some(map.next_value()?),
-                            "einzug" => out.einzug = Some(map.next_value()?),
-                            "wohnflaeche" => out.wohnflaeche = Some(map.next_value()?),
-                            "miete" => out.miete = Some(map.next_value()?),
-                            "belastung" => out.belastung = Some(map.next_value()?),
-                            "untervermietet" => {
-                                out.untervermietet = Some(map.next_value()?);
-                            }
-                            "untermiete" => out.untermiete = Some(map.next_value()?),
-                            "mitglieder" => {
-                                out.mitglieder = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(11),
-                                            item: ::std::marker::PhantomData::<AtMitglieder<'de>>,
-                                        })?,
-                                );
-                            }
-                            "einkommen" => {
-                                out.einkommen = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(6),
-                                            item: ::std::marker::PhantomData::<AtEinkommen<'de>>,
-                                        })?,
-                                );
-                            }
-                            "unterhalt_gezahlt" => {
-                                out.unterhalt_gezahlt = Some(map.next_value()?);
-                            }
-                            "unterhalt_betrag" => {
-                                out.unterhalt_betrag = Some(map.next_value()?);
-                            }
-                            "bank" => out.bank = Some(map.next_value()?),
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            "datenabgleich" => {
-                                out.datenabgleich = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/zuschussart");
-            match &obj.zuschussart {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+    pub static FORM: Form = Form {
+        title: &[
+            ("de", "Antrag auf Wohngeld"),
+            ("en", "Application for housing benefit"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "zuschussart",
+                        segment: "/zuschussart",
+                        label: &[
                             ("de", "Welches Wohngeld beantragen Sie?"),
                             ("en", "Which housing benefit are you applying for?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Zuschussart))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Zuschussart)),
                         },
-                        &[
-                            ("de", "Welches Wohngeld beantragen Sie?"),
-                            ("en", "Which housing benefit are you applying for?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/beginn");
-            match &obj.beginn {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "beginn",
+                        segment: "/beginn",
+                        label: &[
                             ("de", "Wohngeld beantragt ab"),
                             ("en", "Housing benefit applied for from"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-1i64, DurationUnit::Months)),
-                            max: Some(Bound::Today(3i64, DurationUnit::Months)),
-                            ..Spec::of(FieldKind::Date)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-1i64, DurationUnit::Months)),
+                                max: Some(Bound::Today(3i64, DurationUnit::Months)),
+                                ..Spec::of(Kind::Date)
+                            },
                         },
-                        &[
-                            ("de", "Wohngeld beantragt ab"),
-                            ("en", "Housing benefit applied for from"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/leistungen");
-            match &obj.leistungen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "leistungen",
+                        segment: "/leistungen",
+                        label: &[
                             (
                                 "de",
                                 "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",
@@ -2111,616 +615,280 @@ mod raw {
                                 "Do you or a member of your household receive any of these benefits?",
                             ),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            exclusive: &[
-                                (
-                                    "KEINE",
-                                    &[
-                                        ("de", "Keine dieser Leistungen"),
-                                        ("en", "None of these benefits"),
-                                    ],
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::MultipleChoice(&is_code_Leistung))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                exclusive: &[
+                                    (
+                                        "KEINE",
+                                        &[
+                                            ("de", "Keine dieser Leistungen"),
+                                            ("en", "None of these benefits"),
+                                        ],
+                                    ),
+                                ],
+                                ..Spec::of(Kind::MultipleChoice(codes_Leistung))
+                            },
                         },
-                        &[
-                            (
-                                "de",
-                                "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",
-                            ),
-                            (
-                                "en",
-                                "Do you or a member of your household receive any of these benefits?",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/frueherer_antrag");
-            match &obj.frueherer_antrag {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "frueherer_antrag",
+                        segment: "/frueherer_antrag",
+                        label: &[
                             ("de", "Haben Sie schon einmal Wohngeld erhalten?"),
                             ("en", "Have you received housing benefit before?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            ("de", "Haben Sie schon einmal Wohngeld erhalten?"),
-                            ("en", "Have you received housing benefit before?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/aktenzeichen");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.frueherer_antrag.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.aktenzeichen.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "aktenzeichen",
+                        segment: "/aktenzeichen",
+                        label: &[
                             ("de", "Früheres Aktenzeichen"),
                             ("en", "Previous reference number"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.aktenzeichen {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(30u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[3], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(30u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[
-                            ("de", "Früheres Aktenzeichen"),
-                            ("en", "Previous reference number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/antragsteller");
-            match &obj.antragsteller {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "antragsteller",
+                        segment: "/antragsteller",
+                        label: &[
                             ("de", "Angaben zu Ihrer Person"),
                             ("en", "Your personal details"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_antragsteller(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {}
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
+                        },
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/anschrift");
-            match &obj.anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Anschrift der Wohnung"), ("en", "Address of the home")],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_anschrift(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[("de", "Anschrift der Wohnung"), ("en", "Address of the home")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/einzug");
-            match &obj.einzug {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Eingezogen am"), ("en", "Moved in on")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Never,
+                            object: 2u16,
                         },
-                        &[("de", "Eingezogen am"), ("en", "Moved in on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/wohnflaeche");
-            match &obj.wohnflaeche {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Wohnfläche"), ("en", "Living area")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(2u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(5i128, 0u32),
-                                    "5",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(500i128, 0u32),
-                                    "500",
-                                ),
-                            ),
-                            unit: &[("de", "m²"), ("en", "m²")],
-                            ..Spec::of(FieldKind::Decimal)
+                    },
+                    Member {
+                        name: "anschrift",
+                        segment: "/anschrift",
+                        label: &[
+                            ("de", "Anschrift der Wohnung"),
+                            ("en", "Address of the home"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
                         },
-                        &[("de", "Wohnfläche"), ("en", "Living area")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/miete");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.zuschussart.as_ref()),
-                "M",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.miete.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "einzug",
+                        segment: "/einzug",
+                        label: &[("de", "Eingezogen am"), ("en", "Moved in on")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "wohnflaeche",
+                        segment: "/wohnflaeche",
+                        label: &[("de", "Wohnfläche"), ("en", "Living area")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                decimals: Some(2u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(5i128, 0u32), "5"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(500i128, 0u32), "500"),
+                                ),
+                                unit: &[("de", "m²"), ("en", "m²")],
+                                ..Spec::of(Kind::Decimal)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "miete",
+                        segment: "/miete",
+                        label: &[
                             ("de", "Miete ohne Heizkosten"),
                             ("en", "Rent without heating costs"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.miete {
-                None => {
-                    if (logic::text_is(
-                        Some(root).and_then(|o| o.zuschussart.as_ref()),
-                        "M",
-                        true,
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Miete ohne Heizkosten"),
-                                ("en", "Rent without heating costs"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(1i128, 0u32),
-                                    "1",
-                                ),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[0], Read::Text),
+                                &Expr::Text("M"),
                             ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        5000i128,
-                                        0u32,
-                                    ),
-                                    "5000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
-                        },
-                        &[
-                            ("de", "Miete ohne Heizkosten"),
-                            ("en", "Rent without heating costs"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/belastung");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.zuschussart.as_ref()),
-                "L",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.belastung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Belastung für Haus oder Wohnung"),
-                            ("en", "Costs of the house or flat"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.belastung {
-                None => {
-                    if (logic::text_is(
-                        Some(root).and_then(|o| o.zuschussart.as_ref()),
-                        "L",
-                        true,
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Belastung für Haus oder Wohnung"),
-                                ("en", "Costs of the house or flat"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(1i128, 0u32),
-                                    "1",
-                                ),
-                            ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        5000i128,
-                                        0u32,
-                                    ),
-                                    "5000",
-                                ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
-                        },
-                        &[
-                            ("de", "Belastung für Haus oder Wohnung"),
-                            ("en", "Costs of the house or flat"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/untervermietet");
-            match &obj.untervermietet {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Vermieten Sie einen Teil der Wohnung unter?"),
-                            ("en", "Do you sublet part of the home?"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            ("de", "Vermieten Sie einen Teil der Wohnung unter?"),
-                            ("en", "Do you sublet part of the home?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/untermiete");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.untervermietet.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.untermiete.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Einnahmen aus Untervermietung"),
-                            ("en", "Income from subletting"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.untermiete {
-                None => {
-                    if (logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.untervermietet.as_ref()),
                         ),
-                        &V::Bool(true),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Einnahmen aus Untervermietung"),
-                                ("en", "Income from subletting"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            min: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(1i128, 0u32),
-                                    "1",
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[0], Read::Text),
+                                    &Expr::Text("M"),
                                 ),
                             ),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        5000i128,
-                                        0u32,
-                                    ),
-                                    "5000",
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
                                 ),
-                            ),
-                            ..Spec::of(FieldKind::Money)
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
                         },
-                        &[
+                    },
+                    Member {
+                        name: "belastung",
+                        segment: "/belastung",
+                        label: &[
+                            ("de", "Belastung für Haus oder Wohnung"),
+                            ("en", "Costs of the house or flat"),
+                        ],
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[0], Read::Text),
+                                &Expr::Text("L"),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[0], Read::Text),
+                                    &Expr::Text("L"),
+                                ),
+                            ),
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "untervermietet",
+                        segment: "/untervermietet",
+                        label: &[
+                            ("de", "Vermieten Sie einen Teil der Wohnung unter?"),
+                            ("en", "Do you sublet part of the home?"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "untermiete",
+                        segment: "/untermiete",
+                        label: &[
                             ("de", "Einnahmen aus Untervermietung"),
                             ("en", "Income from subletting"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/mitglieder");
-            match &obj.mitglieder {
-                None => {}
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[12], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[12], Read::Bool),
+                                    &Expr::Bool(true),
+                                ),
+                            ),
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "mitglieder",
+                        segment: "/mitglieder",
+                        label: &[
                             ("de", "Weitere Haushaltsmitglieder"),
                             ("en", "Other household members"),
                         ],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(11u32),
-                            &[
-                                ("de", "Weitere Haushaltsmitglieder"),
-                                ("en", "Other household members"),
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 0u32,
+                            max: Some(11u32),
+                            object: 4u16,
+                            item_label: &[
+                                ("de", "Haushaltsmitglied"),
+                                ("en", "Household member"),
                             ],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_mitglieder(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Haushaltsmitglied"), ("en", "Household member")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/einkommen");
-            match &obj.einkommen {
-                None => {}
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Ihre Einkommen"), ("en", "Your income")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(6u32),
-                            &[("de", "Ihre Einkommen"), ("en", "Your income")],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_einkommen(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Einkommen"), ("en", "Income")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/unterhalt_gezahlt");
-            match &obj.unterhalt_gezahlt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            (
-                                "de",
-                                "Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?",
-                            ),
-                            (
-                                "en",
-                                "Do you pay maintenance to people outside the household?",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
                         },
-                        &[
+                    },
+                    Member {
+                        name: "einkommen",
+                        segment: "/einkommen",
+                        label: &[("de", "Ihre Einkommen"), ("en", "Your income")],
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 0u32,
+                            max: Some(6u32),
+                            object: 6u16,
+                            item_label: &[("de", "Einkommen"), ("en", "Income")],
+                        },
+                    },
+                    Member {
+                        name: "unterhalt_gezahlt",
+                        segment: "/unterhalt_gezahlt",
+                        label: &[
                             (
                                 "de",
                                 "Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?",
@@ -2730,659 +898,845 @@ mod raw {
                                 "Do you pay maintenance to people outside the household?",
                             ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/unterhalt_betrag");
-            let shown = (logic::compare(
-                logic::Cmp::Eq,
-                &logic::read_bool(Some(root).and_then(|o| o.unterhalt_gezahlt.as_ref())),
-                &V::Bool(true),
-            ))
-                .is_true();
-            if !shown {
-                if obj.unterhalt_betrag.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Boolean),
+                        },
+                    },
+                    Member {
+                        name: "unterhalt_betrag",
+                        segment: "/unterhalt_betrag",
+                        label: &[
                             ("de", "Gezahlter Unterhalt im Monat"),
                             ("en", "Maintenance paid per month"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.unterhalt_betrag {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            decimals: Some(0u32),
-                            max: Some(
-                                Bound::Exact(
-                                    crate::runtime::decimal::Decimal::from_parts(
-                                        10000i128,
-                                        0u32,
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[16], Read::Bool),
+                                &Expr::Bool(true),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(10000i128, 0u32), "10000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "bank",
+                        segment: "/bank",
+                        label: &[
+                            ("de", "Konto für die Auszahlung"),
+                            ("en", "Account for payment"),
+                        ],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 7u16,
+                        },
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
+                            (
+                                "de",
+                                "Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).",
+                            ),
+                            (
+                                "en",
+                                "I declare that my details are correct and complete, and I will report changes immediately (section 60 SGB I).",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "datenabgleich",
+                        segment: "/datenabgleich",
+                        label: &[
+                            (
+                                "de",
+                                "Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).",
+                            ),
+                            (
+                                "en",
+                                "I am aware that the housing benefit authority may compare my details with other bodies (section 33 WoGG).",
+                            ),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("aktenzeichen", 4u16),
+                    ("anschrift", 7u16),
+                    ("antragsteller", 5u16),
+                    ("bank", 18u16),
+                    ("beginn", 1u16),
+                    ("belastung", 11u16),
+                    ("datenabgleich", 20u16),
+                    ("einkommen", 15u16),
+                    ("einzug", 8u16),
+                    ("frueherer_antrag", 3u16),
+                    ("kontakt", 6u16),
+                    ("leistungen", 2u16),
+                    ("miete", 10u16),
+                    ("mitglieder", 14u16),
+                    ("richtigkeit", 19u16),
+                    ("unterhalt_betrag", 17u16),
+                    ("unterhalt_gezahlt", 16u16),
+                    ("untermiete", 13u16),
+                    ("untervermietet", 12u16),
+                    ("wohnflaeche", 9u16),
+                    ("zuschussart", 0u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "aktenzeichen_vollstaendig",
+                        message: &[
+                            (
+                                "de",
+                                "Ein Aktenzeichen hat mindestens 5 Zeichen. Bitte übernehmen Sie es vollständig aus Ihrem Bescheid.",
+                            ),
+                            (
+                                "en",
+                                "A reference number has at least 5 characters. Please copy it in full from your decision.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::And(
+                                        &[
+                                            Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[3], Read::Bool),
+                                                &Expr::Bool(true),
+                                            ),
+                                            Expr::IsSet(&[4]),
+                                        ],
                                     ),
-                                    "10000",
+                                ),
+                                Expr::Compare(
+                                    Cmp::Ge,
+                                    &Expr::Length(&Expr::Field(&[4], Read::Text)),
+                                    &Expr::Number(Decimal::from_parts(5i128, 0u32)),
+                                ),
+                            ],
+                        ),
+                        at: &[4],
+                    },
+                    Rule {
+                        name: "volljaehrig",
+                        message: &[
+                            (
+                                "de",
+                                "Den Antrag stellt ein volljähriges Haushaltsmitglied.",
+                            ),
+                            (
+                                "en",
+                                "The application must be made by an adult member of the household.",
+                            ),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::Age(&Expr::Field(&[5, 5], Read::Date), &Expr::Today),
+                            &Expr::Number(Decimal::from_parts(18i128, 0u32)),
+                        ),
+                        at: &[5, 5],
+                    },
+                    Rule {
+                        name: "miete_plausibel",
+                        message: &[
+                            (
+                                "de",
+                                "Die Miete ist für die Wohnfläche ungewöhnlich hoch. Bitte geben Sie den Betrag für einen Monat an.",
+                            ),
+                            (
+                                "en",
+                                "The rent is unusually high for the living area. Please enter the amount for one month.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[0], Read::Text),
+                                        &Expr::Text("M"),
+                                    ),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Le,
+                                    &Expr::Field(&[10], Read::Decimal),
+                                    &Expr::Arith(
+                                        Arith::Mul,
+                                        &Expr::Field(&[9], Read::Decimal),
+                                        &Expr::Number(Decimal::from_parts(50i128, 0u32)),
+                                    ),
+                                ),
+                            ],
+                        ),
+                        at: &[10],
+                    },
+                    Rule {
+                        name: "untermiete_unter_miete",
+                        message: &[
+                            (
+                                "de",
+                                "Die Einnahmen aus Untervermietung sind höher als Ihre Miete. Dann besteht kein Anspruch auf Mietzuschuss.",
+                            ),
+                            (
+                                "en",
+                                "Your income from subletting is higher than your rent. There is then no entitlement to a rent allowance.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::And(
+                                        &[
+                                            Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[12], Read::Bool),
+                                                &Expr::Bool(true),
+                                            ),
+                                            Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[0], Read::Text),
+                                                &Expr::Text("M"),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Lt,
+                                    &Expr::Field(&[13], Read::Decimal),
+                                    &Expr::Field(&[10], Read::Decimal),
+                                ),
+                            ],
+                        ),
+                        at: &[13],
+                    },
+                    Rule {
+                        name: "einzug_vor_beginn",
+                        message: &[
+                            (
+                                "de",
+                                "Wohngeld gibt es erst ab dem Einzug in die Wohnung.",
+                            ),
+                            (
+                                "en",
+                                "Housing benefit is paid only from the day you moved in.",
+                            ),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Ge,
+                            &Expr::DaysBetween(
+                                &Expr::Field(&[8], Read::Date),
+                                &Expr::Field(&[1], Read::Date),
+                            ),
+                            &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                        ),
+                        at: &[1],
+                    },
+                    Rule {
+                        name: "keine_doppelten_mitglieder",
+                        message: &[
+                            (
+                                "de",
+                                "Eine Person steht zweimal in der Liste. Bitte nennen Sie jedes Haushaltsmitglied nur einmal.",
+                            ),
+                            (
+                                "en",
+                                "A person is listed twice. Please list each household member only once.",
+                            ),
+                        ],
+                        check: &Expr::Unique(
+                            &[14],
+                            &[
+                                Expr::Field(&[14, 0, 0], Read::Text),
+                                Expr::Field(&[14, 0, 1], Read::Text),
+                                Expr::Field(&[14, 1], Read::Date),
+                            ],
+                        ),
+                        at: &[14],
+                    },
+                    Rule {
+                        name: "hoechstens_ein_partner",
+                        message: &[
+                            (
+                                "de",
+                                "Nur eine Person kann Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner oder Partnerin oder Partner einer Verantwortungsgemeinschaft sein.",
+                            ),
+                            (
+                                "en",
+                                "Only one person can be your spouse, civil partner or partner in a joint household.",
+                            ),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Le,
+                            &Expr::Count(
+                                &[14],
+                                Some(
+                                    &Expr::Or(
+                                        &[
+                                            Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[14, 2], Read::Text),
+                                                &Expr::Text("EP"),
+                                            ),
+                                            Expr::Compare(
+                                                Cmp::Eq,
+                                                &Expr::Field(&[14, 2], Read::Text),
+                                                &Expr::Text("V"),
+                                            ),
+                                        ],
+                                    ),
                                 ),
                             ),
-                            ..Spec::of(FieldKind::Money)
-                        },
-                        &[
-                            ("de", "Gezahlter Unterhalt im Monat"),
-                            ("en", "Maintenance paid per month"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bank");
-            match &obj.bank {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Konto für die Auszahlung"),
-                            ("en", "Account for payment"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_bank(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Konto für die Auszahlung"),
-                            ("en", "Account for payment"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).",
-                            ),
-                            (
-                                "en",
-                                "I declare that my details are correct and complete, and I will report changes immediately (section 60 SGB I).",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).",
-                            ),
-                            (
-                                "en",
-                                "I declare that my details are correct and complete, and I will report changes immediately (section 60 SGB I).",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/datenabgleich");
-            match &obj.datenabgleich {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
-                            (
-                                "de",
-                                "Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).",
-                            ),
-                            (
-                                "en",
-                                "I am aware that the housing benefit authority may compare my details with other bodies (section 33 WoGG).",
-                            ),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
-                        },
-                        &[
-                            (
-                                "de",
-                                "Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).",
-                            ),
-                            (
-                                "en",
-                                "I am aware that the housing benefit authority may compare my details with other bodies (section 33 WoGG).",
-                            ),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::not(
-                logic::and([
-                    logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.frueherer_antrag.as_ref()),
+                            &Expr::Number(Decimal::from_parts(1i128, 0u32)),
                         ),
-                        &V::Bool(true),
-                    ),
-                    V::Bool(
-                        Given::given(&Some(root).and_then(|o| o.aktenzeichen.as_ref())),
-                    ),
-                ]),
-            ),
-            logic::compare(
-                logic::Cmp::Ge,
-                &logic::length(
-                    logic::read_text(Some(root).and_then(|o| o.aktenzeichen.as_ref())),
-                ),
-                &logic::number_literal("5"),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/aktenzeichen");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Ein Aktenzeichen hat mindestens 5 Zeichen. Bitte übernehmen Sie es vollständig aus Ihrem Bescheid.",
-                ),
-                (
-                    "en",
-                    "A reference number has at least 5 characters. Please copy it in full from your decision.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("aktenzeichen_vollstaendig"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::age(
-                logic::read_date(
-                    Some(root)
-                        .and_then(|o| o.antragsteller.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.geburtsdatum.as_ref()),
-                ),
-                V::Date(sink.today),
-            ),
-            &logic::number_literal("18"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/antragsteller");
-                pointer.push_str("/geburtsdatum");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Den Antrag stellt ein volljähriges Haushaltsmitglied."),
-                (
-                    "en",
-                    "The application must be made by an adult member of the household.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(&pointer, Kind::Rule(String::from("volljaehrig"), text), message);
-        }
-        if (logic::or([
-            logic::not(
-                logic::text_is(
-                    Some(root).and_then(|o| o.zuschussart.as_ref()),
-                    "M",
-                    true,
-                ),
-            ),
-            logic::compare(
-                logic::Cmp::Le,
-                &logic::read_decimal(Some(root).and_then(|o| o.miete.as_ref())),
-                &logic::arith(
-                    logic::Arith::Mul,
-                    logic::read_decimal(Some(root).and_then(|o| o.wohnflaeche.as_ref())),
-                    logic::number_literal("50"),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/miete");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Die Miete ist für die Wohnfläche ungewöhnlich hoch. Bitte geben Sie den Betrag für einen Monat an.",
-                ),
-                (
-                    "en",
-                    "The rent is unusually high for the living area. Please enter the amount for one month.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("miete_plausibel"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::not(
-                logic::and([
-                    logic::compare(
-                        logic::Cmp::Eq,
-                        &logic::read_bool(
-                            Some(root).and_then(|o| o.untervermietet.as_ref()),
+                        at: &[14],
+                    },
+                    Rule {
+                        name: "unterhalt_angegeben",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie an, wie viel Unterhalt Sie im Monat zahlen.",
+                            ),
+                            (
+                                "en",
+                                "Please enter how much maintenance you pay per month.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[16], Read::Bool),
+                                        &Expr::Bool(true),
+                                    ),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Gt,
+                                    &Expr::Field(&[17], Read::Decimal),
+                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                                ),
+                            ],
                         ),
-                        &V::Bool(true),
-                    ),
-                    logic::text_is(
-                        Some(root).and_then(|o| o.zuschussart.as_ref()),
-                        "M",
-                        true,
-                    ),
-                ]),
-            ),
-            logic::compare(
-                logic::Cmp::Lt,
-                &logic::read_decimal(Some(root).and_then(|o| o.untermiete.as_ref())),
-                &logic::read_decimal(Some(root).and_then(|o| o.miete.as_ref())),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/untermiete");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Die Einnahmen aus Untervermietung sind höher als Ihre Miete. Dann besteht kein Anspruch auf Mietzuschuss.",
-                ),
-                (
-                    "en",
-                    "Your income from subletting is higher than your rent. There is then no entitlement to a rent allowance.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("untermiete_unter_miete"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Ge,
-            &logic::days_between(
-                logic::read_date(Some(root).and_then(|o| o.einzug.as_ref())),
-                logic::read_date(Some(root).and_then(|o| o.beginn.as_ref())),
-            ),
-            &logic::number_literal("0"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/beginn");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Wohngeld gibt es erst ab dem Einzug in die Wohnung."),
-                ("en", "Housing benefit is paid only from the day you moved in."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("einzug_vor_beginn"), text),
-                message,
-            );
-        }
-        if (logic::unique(
-            (0..Some(root).and_then(|o| o.mitglieder.as_ref()).map_or(0, |m| m.len()))
-                .map(|j0| {
-                    vec![
-                        logic::read_text(Some(root).and_then(| o | o.mitglieder.as_ref())
-                        .and_then(| m | m.item(j0)).and_then(| g | g.object()).and_then(|
-                        o | o.name.as_ref()).and_then(| g | g.object()).and_then(| o | o
-                        .familienname.as_ref())), logic::read_text(Some(root).and_then(|
-                        o | o.mitglieder.as_ref()).and_then(| m | m.item(j0)).and_then(|
-                        g | g.object()).and_then(| o | o.name.as_ref()).and_then(| g | g
-                        .object()).and_then(| o | o.vornamen.as_ref())),
-                        logic::read_date(Some(root).and_then(| o | o.mitglieder.as_ref())
-                        .and_then(| m | m.item(j0)).and_then(| g | g.object()).and_then(|
-                        o | o.geburtsdatum.as_ref()))
-                    ]
-                }),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/mitglieder");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Eine Person steht zweimal in der Liste. Bitte nennen Sie jedes Haushaltsmitglied nur einmal.",
-                ),
-                (
-                    "en",
-                    "A person is listed twice. Please list each household member only once.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("keine_doppelten_mitglieder"), text),
-                message,
-            );
-        }
-        if (logic::compare(
-            logic::Cmp::Le,
-            &(0..Some(root).and_then(|o| o.mitglieder.as_ref()).map_or(0, |m| m.len()))
-                .try_fold(
-                    0usize,
-                    |count, j0| logic::count_where(
-                        count,
-                        logic::or([
-                            logic::text_is(
-                                Some(root)
-                                    .and_then(|o| o.mitglieder.as_ref())
-                                    .and_then(|m| m.item(j0))
-                                    .and_then(|g| g.object())
-                                    .and_then(|o| o.verwandtschaft.as_ref()),
-                                "EP",
-                                true,
+                        at: &[17],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeit",
+                        segment: "/staatsangehoerigkeit",
+                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("doktorgrad", 0u16),
+                    ("familienname", 1u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 3u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("staatsangehoerigkeit", 7u16),
+                    ("vornamen", 2u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
                             ),
-                            logic::text_is(
-                                Some(root)
-                                    .and_then(|o| o.mitglieder.as_ref())
-                                    .and_then(|m| m.item(j0))
-                                    .and_then(|g| g.object())
-                                    .and_then(|o| o.verwandtschaft.as_ref()),
-                                "V",
-                                true,
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(&[Expr::IsSet(&[6, 0]), Expr::IsSet(&[6, 1])]),
+                        at: &[6, 0],
+                    },
+                ],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
+            },
+            Object {
+                members: &[
+                    Member {
+                        name: "name",
+                        segment: "/name",
+                        label: &[("de", "Person"), ("en", "Person")],
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 5u16,
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[
+                            ("de", "Geburtsdatum von …"),
+                            ("en", "Date of birth of …"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "verwandtschaft",
+                        segment: "/verwandtschaft",
+                        label: &[
+                            ("de", "Verhältnis zu Ihnen"),
+                            ("en", "Relationship to you"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Verwandtschaft)),
+                        },
+                    },
+                    Member {
+                        name: "einkommen",
+                        segment: "/einkommen",
+                        label: &[
+                            ("de", "Monatliches Bruttoeinkommen von …"),
+                            ("en", "Monthly gross income of …"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("einkommen", 3u16),
+                    ("geburtsdatum", 1u16),
+                    ("name", 0u16),
+                    ("verwandtschaft", 2u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "kind_juenger",
+                        message: &[
+                            (
+                                "de",
+                                "Ein Kind ist jünger als die antragstellende Person.",
                             ),
-                        ]),
-                    ),
-                )
-                .map_or(V::Unknown, logic::count),
-            &logic::number_literal("1"),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/mitglieder");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Nur eine Person kann Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner oder Partnerin oder Partner einer Verantwortungsgemeinschaft sein.",
-                ),
-                (
-                    "en",
-                    "Only one person can be your spouse, civil partner or partner in a joint household.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("hoechstens_ein_partner"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::not(
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_bool(
-                        Some(root).and_then(|o| o.unterhalt_gezahlt.as_ref()),
-                    ),
-                    &V::Bool(true),
-                ),
-            ),
-            logic::compare(
-                logic::Cmp::Gt,
-                &logic::read_decimal(
-                    Some(root).and_then(|o| o.unterhalt_betrag.as_ref()),
-                ),
-                &logic::number_literal("0"),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/unterhalt_betrag");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Bitte geben Sie an, wie viel Unterhalt Sie im Monat zahlen."),
-                ("en", "Please enter how much maintenance you pay per month."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("unterhalt_angegeben"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            zuschussart: {
-                let value = obj.zuschussart?;
-                value.into_code(super::Zuschussart::from_code)?
+                            ("en", "A child is younger than the applicant."),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[14, 2], Read::Text),
+                                        &Expr::Text("K"),
+                                    ),
+                                ),
+                                Expr::Compare(
+                                    Cmp::Lt,
+                                    &Expr::DaysBetween(
+                                        &Expr::Field(&[14, 1], Read::Date),
+                                        &Expr::Field(&[5, 5], Read::Date),
+                                    ),
+                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                                ),
+                            ],
+                        ),
+                        at: &[14, 1],
+                    },
+                ],
             },
-            beginn: {
-                let value = obj.beginn?;
-                value.into_string()?
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
+                rules: &[],
             },
-            leistungen: {
-                let value = obj.leistungen?;
-                value.into_codes(super::Leistung::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "art",
+                        segment: "/art",
+                        label: &[("de", "Art"), ("en", "Type")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Einkommensart)),
+                        },
+                    },
+                    Member {
+                        name: "betrag",
+                        segment: "/betrag",
+                        label: &[
+                            ("de", "Monatlicher Bruttobetrag"),
+                            ("en", "Monthly gross amount"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                decimals: Some(0u32),
+                                min: Some(
+                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
+                                ),
+                                max: Some(
+                                    Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000"),
+                                ),
+                                ..Spec::of(Kind::Money)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("art", 0u16), ("betrag", 1u16)],
+                rules: &[],
             },
-            frueherer_antrag: {
-                let value = obj.frueherer_antrag?;
-                value.into_bool()?
+            Object {
+                members: &[
+                    Member {
+                        name: "kontoinhaber",
+                        segment: "/kontoinhaber",
+                        label: &[
+                            ("de", "Kontoinhaberin oder Kontoinhaber"),
+                            ("en", "Account holder"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(70u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "iban",
+                        segment: "/iban",
+                        label: &[("de", "IBAN"), ("en", "IBAN")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Iban),
+                        },
+                    },
+                    Member {
+                        name: "bic",
+                        segment: "/bic",
+                        label: &[("de", "BIC"), ("en", "BIC")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
+                                    ),
+                                    (
+                                        "en",
+                                        "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "kreditinstitut",
+                        segment: "/kreditinstitut",
+                        label: &[("de", "Kreditinstitut"), ("en", "Bank")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(100u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("bic", 2u16),
+                    ("iban", 1u16),
+                    ("kontoinhaber", 0u16),
+                    ("kreditinstitut", 3u16),
+                ],
+                rules: &[],
             },
-            aktenzeichen: match obj.aktenzeichen {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            antragsteller: {
-                let value = obj.antragsteller?;
-                match value {
-                    Group::Object(inner) => typed_at_antragsteller(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            kontakt: match obj.kontakt {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_kontakt(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            anschrift: {
-                let value = obj.anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            einzug: {
-                let value = obj.einzug?;
-                value.into_string()?
-            },
-            wohnflaeche: {
-                let value = obj.wohnflaeche?;
-                value.into_string()?
-            },
-            miete: match obj.miete {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            belastung: match obj.belastung {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            untervermietet: {
-                let value = obj.untervermietet?;
-                value.into_bool()?
-            },
-            untermiete: match obj.untermiete {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            mitglieder: match obj.mitglieder {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_mitglieder(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            einkommen: match obj.einkommen {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Many::Items { items, .. } => {
-                                items
-                                    .into_iter()
-                                    .map(|entry| match entry {
-                                        Group::Object(inner) => typed_at_einkommen(inner),
-                                        Group::Other { .. } => None,
-                                    })
-                                    .collect::<Option<Vec<_>>>()
-                            }
-                            Many::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            unterhalt_gezahlt: {
-                let value = obj.unterhalt_gezahlt?;
-                value.into_bool()?
-            },
-            unterhalt_betrag: match obj.unterhalt_betrag {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            bank: {
-                let value = obj.bank?;
-                match value {
-                    Group::Object(inner) => typed_at_bank(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-            datenabgleich: {
-                let value = obj.datenabgleich?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

@@ -534,25 +534,7 @@ pub fn validate_on(
     submission: &::serde_json::Value,
     today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    match <crate::runtime::json::Group<
-        raw::Form<'_>,
-    > as ::serde::Deserialize>::deserialize(submission) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => {
-            raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-        }
-        _ => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Anmeldung einer Wohnung"),
-                    ("en", "Registration of a residence"),
-                ],
-            )
-        }
-    }
-    sink.report()
+    crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
 /// [`validate_on`] for today in Germany.
 pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Report {
@@ -565,53 +547,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    let mut sink = crate::runtime::check::Sink::new(CATALOGUES, today);
-    let form = match crate::runtime::json::read::<raw::Form<'_>>(bytes) {
-        ::std::result::Result::Ok(crate::runtime::json::Group::Object(form)) => form,
-        ::std::result::Result::Ok(crate::runtime::json::Group::Other { .. }) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Type("object"),
-                &[
-                    ("de", "Anmeldung einer Wohnung"),
-                    ("en", "Registration of a residence"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-        ::std::result::Result::Err(detail) => {
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Anmeldung einer Wohnung"),
-                    ("en", "Registration of a residence"),
-                ],
-            );
-            return ::std::result::Result::Err(sink.report());
-        }
-    };
-    raw::check_form(&mut sink, &form, &form, &mut ::std::string::String::new());
-    if !sink.violations.is_empty() {
-        return ::std::result::Result::Err(sink.report());
-    }
-    match raw::typed_form(form) {
-        ::std::option::Option::Some(typed) => ::std::result::Result::Ok(typed),
-        ::std::option::Option::None => {
-            let detail = ::std::string::String::from(
-                "a valid submission could not be converted",
-            );
-            sink.push(
-                "",
-                crate::runtime::messages::Kind::Malformed(detail),
-                &[
-                    ("de", "Anmeldung einer Wohnung"),
-                    ("en", "Registration of a residence"),
-                ],
-            );
-            ::std::result::Result::Err(sink.report())
-        }
-    }
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(
@@ -619,48 +555,79 @@ pub fn from_json(
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
 }
-/// The submission as the checks read it, their functions, and the conversion into the
-/// typed structs. Generated; every name is derived from the form's names.
-#[allow(unused_imports, unused_variables, unused_mut, unused_labels, non_snake_case)]
-mod raw {
-    use crate::runtime::check::{self, Bound, FieldKind, Label, Sink, Spec};
+/// The form as the runtime's validator reads it.
+pub fn plan() -> &'static crate::runtime::plan::Form {
+    &plan::FORM
+}
+/// The form as data for the runtime's validator. Generated; members and paths are
+/// indices into the objects, in the form's order.
+#[allow(non_upper_case_globals, unused_imports)]
+mod plan {
+    use crate::runtime::check::Bound;
     use crate::runtime::date::DurationUnit;
-    use crate::runtime::json::{
-        push_index, Given, Group, Leaf, Many, ManySeed, Str, Unknown,
+    use crate::runtime::decimal::Decimal;
+    use crate::runtime::logic::{Agg, Arith, Cmp};
+    use crate::runtime::plan::{
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    use crate::runtime::logic::{self, V};
-    use crate::runtime::messages::Kind;
-    fn is_code_Ausweisart(code: &str) -> bool {
-        matches!(code, "PA" | "RP")
-    }
-    fn is_code_Familienstand(code: &str) -> bool {
-        matches!(code, "LD" | "VH" | "VW" | "GS" | "EA" | "LP" | "LV" | "LA" | "NB")
-    }
-    fn is_code_Geschlecht(code: &str) -> bool {
-        matches!(code, "m" | "w" | "d" | "x")
-    }
-    fn is_code_InlandAusland(code: &str) -> bool {
-        matches!(code, "001" | "002")
-    }
-    fn is_code_Religion(code: &str) -> bool {
-        matches!(code, "ev" | "rk" | "ak" | "jd" | "so" | "oa")
-    }
-    fn is_code_Staat(code: &str) -> bool {
-        matches!(
-            code, "AT" | "BE" | "CH" | "CZ" | "DK" | "ES" | "FR" | "GB" | "IT" | "LU" |
-            "NL" | "PL" | "RO" | "TR" | "UA" | "US"
-        )
-    }
-    fn is_code_Staatsangehoerigkeit(code: &str) -> bool {
-        matches!(
-            code, "000" | "125" | "129" | "130" | "134" | "137" | "148" | "151" | "152" |
-            "154" | "158" | "160" | "161" | "163" | "166" | "168" | "170" | "368" | "423"
-            | "475" | "997" | "998"
-        )
-    }
-    fn is_code_Wohnungsstatus(code: &str) -> bool {
-        matches!(code, "A" | "H" | "N")
-    }
+    static codes_Ausweisart: &[&str] = &["PA", "RP"];
+    static codes_Familienstand: &[&str] = &[
+        "EA",
+        "GS",
+        "LA",
+        "LD",
+        "LP",
+        "LV",
+        "NB",
+        "VH",
+        "VW",
+    ];
+    static codes_Geschlecht: &[&str] = &["d", "m", "w", "x"];
+    static codes_InlandAusland: &[&str] = &["001", "002"];
+    static codes_Religion: &[&str] = &["ak", "ev", "jd", "oa", "rk", "so"];
+    static codes_Staat: &[&str] = &[
+        "AT",
+        "BE",
+        "CH",
+        "CZ",
+        "DK",
+        "ES",
+        "FR",
+        "GB",
+        "IT",
+        "LU",
+        "NL",
+        "PL",
+        "RO",
+        "TR",
+        "UA",
+        "US",
+    ];
+    static codes_Staatsangehoerigkeit: &[&str] = &[
+        "000",
+        "125",
+        "129",
+        "130",
+        "134",
+        "137",
+        "148",
+        "151",
+        "152",
+        "154",
+        "158",
+        "160",
+        "161",
+        "163",
+        "166",
+        "168",
+        "170",
+        "368",
+        "423",
+        "475",
+        "997",
+        "998",
+    ];
+    static codes_Wohnungsstatus: &[&str] = &["A", "H", "N"];
     fn pattern_1(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
@@ -677,2376 +644,890 @@ mod raw {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
-    #[derive(Default)]
-    pub struct AtNeueAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtNeueAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtNeueAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `neue_anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtNeueAnschrift<'de>, A::Error> {
-                    let mut out = AtNeueAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_neue_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtNeueAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
+    pub static FORM: Form = Form {
+        title: &[
+            ("de", "Anmeldung einer Wohnung"),
+            ("en", "Registration of a residence"),
+        ],
+        catalogues: super::CATALOGUES,
+        objects: &[
+            Object {
+                members: &[
+                    Member {
+                        name: "einzugsdatum",
+                        segment: "/einzugsdatum",
+                        label: &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Today(-12i64, DurationUnit::Months)),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
                         },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(21u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_neue_anschrift(
-        obj: AtNeueAnschrift<'_>,
-    ) -> Option<crate::shared::common_address::Wohnanschrift> {
-        Some(crate::shared::common_address::Wohnanschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtWeitereWohnung<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtWeitereWohnung<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtWeitereWohnung<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `weitere_wohnung`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtWeitereWohnung<'de>, A::Error> {
-                    let mut out = AtWeitereWohnung::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_weitere_wohnung(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtWeitereWohnung<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_weitere_wohnung(
-        obj: AtWeitereWohnung<'_>,
-    ) -> Option<super::WeitereWohnung> {
-        Some(super::WeitereWohnung {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBisherigeAnschrift<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub plz: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschrift<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBisherigeAnschrift<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `bisherige_anschrift`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBisherigeAnschrift<'de>, A::Error> {
-                    let mut out = AtBisherigeAnschrift::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "plz" => out.plz = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_bisherige_anschrift(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBisherigeAnschrift<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/plz");
-            match &obj.plz {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Postcode)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(50u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_bisherige_anschrift(
-        obj: AtBisherigeAnschrift<'_>,
-    ) -> Option<super::BisherigeAnschrift> {
-        Some(super::BisherigeAnschrift {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            plz: {
-                let value = obj.plz?;
-                value.into_string()?
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtBisherigeAnschriftAusland<'de> {
-        pub strasse_hausnummer: Option<Leaf<'de>>,
-        pub adresszusatz: Option<Leaf<'de>>,
-        pub postleitzahl: Option<Leaf<'de>>,
-        pub ort: Option<Leaf<'de>>,
-        pub staat: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtBisherigeAnschriftAusland<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtBisherigeAnschriftAusland<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `bisherige_anschrift_ausland`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtBisherigeAnschriftAusland<'de>, A::Error> {
-                    let mut out = AtBisherigeAnschriftAusland::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "strasse_hausnummer" => {
-                                out.strasse_hausnummer = Some(map.next_value()?);
-                            }
-                            "adresszusatz" => out.adresszusatz = Some(map.next_value()?),
-                            "postleitzahl" => out.postleitzahl = Some(map.next_value()?),
-                            "ort" => out.ort = Some(map.next_value()?),
-                            "staat" => out.staat = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_bisherige_anschrift_ausland(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtBisherigeAnschriftAusland<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/strasse_hausnummer");
-            match &obj.strasse_hausnummer {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/adresszusatz");
-            match &obj.adresszusatz {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(66u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Adresszusatz"), ("en", "Additional address details")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/postleitzahl");
-            match &obj.postleitzahl {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(15u64),
-                            pattern: Some(&pattern_0),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
-                                ),
-                                (
-                                    "en",
-                                    "A postcode consists of letters, digits, spaces and hyphens.",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Postleitzahl"), ("en", "Postcode")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ort");
-            match &obj.ort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Ort"), ("en", "Town or city")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staat");
-            match &obj.staat {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staat"), ("en", "Country")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Staat))
-                        },
-                        &[("de", "Staat"), ("en", "Country")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-    }
-    pub fn typed_at_bisherige_anschrift_ausland(
-        obj: AtBisherigeAnschriftAusland<'_>,
-    ) -> Option<crate::shared::common_address::AnschriftAusland> {
-        Some(crate::shared::common_address::AnschriftAusland {
-            strasse_hausnummer: {
-                let value = obj.strasse_hausnummer?;
-                value.into_string()?
-            },
-            adresszusatz: match obj.adresszusatz {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            postleitzahl: match obj.postleitzahl {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            ort: {
-                let value = obj.ort?;
-                value.into_string()?
-            },
-            staat: {
-                let value = obj.staat?;
-                value.into_code(crate::shared::common_codes::Staat::from_code)?
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtPersonen<'de> {
-        pub familienname: Option<Leaf<'de>>,
-        pub vornamen: Option<Leaf<'de>>,
-        pub geburtsname: Option<Leaf<'de>>,
-        pub doktorgrad: Option<Leaf<'de>>,
-        pub geschlecht: Option<Leaf<'de>>,
-        pub geburtsdatum: Option<Leaf<'de>>,
-        pub geburtsort: Option<Leaf<'de>>,
-        pub staatsangehoerigkeiten: Option<Leaf<'de>>,
-        pub familienstand: Option<Leaf<'de>>,
-        pub familienstand_seit: Option<Leaf<'de>>,
-        pub religion: Option<Leaf<'de>>,
-        pub ausweisart: Option<Leaf<'de>>,
-        pub ausweisnummer: Option<Leaf<'de>>,
-        pub ausweis_ausgestellt: Option<Leaf<'de>>,
-        pub ausweis_gueltig_bis: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtPersonen<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtPersonen<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `personen`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtPersonen<'de>, A::Error> {
-                    let mut out = AtPersonen::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "familienname" => out.familienname = Some(map.next_value()?),
-                            "vornamen" => out.vornamen = Some(map.next_value()?),
-                            "geburtsname" => out.geburtsname = Some(map.next_value()?),
-                            "doktorgrad" => out.doktorgrad = Some(map.next_value()?),
-                            "geschlecht" => out.geschlecht = Some(map.next_value()?),
-                            "geburtsdatum" => out.geburtsdatum = Some(map.next_value()?),
-                            "geburtsort" => out.geburtsort = Some(map.next_value()?),
-                            "staatsangehoerigkeiten" => {
-                                out.staatsangehoerigkeiten = Some(map.next_value()?);
-                            }
-                            "familienstand" => {
-                                out.familienstand = Some(map.next_value()?);
-                            }
-                            "familienstand_seit" => {
-                                out.familienstand_seit = Some(map.next_value()?);
-                            }
-                            "religion" => out.religion = Some(map.next_value()?),
-                            "ausweisart" => out.ausweisart = Some(map.next_value()?),
-                            "ausweisnummer" => {
-                                out.ausweisnummer = Some(map.next_value()?);
-                            }
-                            "ausweis_ausgestellt" => {
-                                out.ausweis_ausgestellt = Some(map.next_value()?);
-                            }
-                            "ausweis_gueltig_bis" => {
-                                out.ausweis_gueltig_bis = Some(map.next_value()?);
-                            }
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_personen(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtPersonen<'_>,
-        ptr: &mut String,
-        i0: usize,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienname");
-            match &obj.familienname {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(120u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Familienname"), ("en", "Surname")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/vornamen");
-            match &obj.vornamen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Vornamen"), ("en", "Given names")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsname");
-            match &obj.geburtsname {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(75u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsname"), ("en", "Birth name")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/doktorgrad");
-            match &obj.doktorgrad {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(3u64),
-                            max_length: Some(119u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geschlecht");
-            match &obj.geschlecht {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Geschlecht))
-                        },
-                        &[("de", "Geschlecht"), ("en", "Sex")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsdatum");
-            match &obj.geburtsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/geburtsort");
-            match &obj.geburtsort {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(80u64),
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[("de", "Geburtsort"), ("en", "Place of birth")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/staatsangehoerigkeiten");
-            match &obj.staatsangehoerigkeiten {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(
-                                FieldKind::MultipleChoice(&is_code_Staatsangehoerigkeit),
-                            )
-                        },
-                        &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienstand");
-            match &obj.familienstand {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Familienstand"), ("en", "Marital status")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Familienstand))
-                        },
-                        &[("de", "Familienstand"), ("en", "Marital status")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/familienstand_seit");
-            let shown = (logic::not(
-                logic::text_in(
-                    Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.familienstand.as_ref()),
-                    &["LD", "NB"],
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.familienstand_seit.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Familienstand seit"), ("en", "Marital status since")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.familienstand_seit {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1900-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Familienstand seit"), ("en", "Marital status since")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/religion");
-            match &obj.religion {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Religion))
-                        },
-                        &[
-                            ("de", "Religionszugehörigkeit"),
-                            ("en", "Religious affiliation"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausweisart");
-            match &obj.ausweisart {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Ausweisart))
-                        },
-                        &[("de", "Ausweisdokument"), ("en", "Identity document")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausweisnummer");
-            let shown = (V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.ausweisart.as_ref()),
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausweisnummer.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
-                            ("de", "Seriennummer des Ausweises"),
-                            ("en", "Serial number of the document"),
-                        ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausweisnummer {
-                None => {
-                    if (V::Bool(
-                        Given::given(
-                            &Some(root)
-                                .and_then(|o| o.personen.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.ausweisart.as_ref()),
-                        ),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Seriennummer des Ausweises"),
-                                ("en", "Serial number of the document"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(9u64),
-                            max_length: Some(9u64),
-                            pattern: Some(&pattern_1),
-                            pattern_message: &[
-                                (
-                                    "de",
-                                    "Die Seriennummer hat 9 Zeichen: Ziffern und die Großbuchstaben C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
-                                ),
-                                (
-                                    "en",
-                                    "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
-                                ),
-                            ],
-                            ..Spec::of(FieldKind::Text)
-                        },
-                        &[
-                            ("de", "Seriennummer des Ausweises"),
-                            ("en", "Serial number of the document"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausweis_ausgestellt");
-            let shown = (V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.ausweisart.as_ref()),
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausweis_ausgestellt.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausweis_ausgestellt {
-                None => {
-                    if (V::Bool(
-                        Given::given(
-                            &Some(root)
-                                .and_then(|o| o.personen.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.ausweisart.as_ref()),
-                        ),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Date("1990-01-01")),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/ausweis_gueltig_bis");
-            let shown = (V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.ausweisart.as_ref()),
-                ),
-            ))
-                .is_true();
-            if !shown {
-                if obj.ausweis_gueltig_bis.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[("de", "Gültig bis"), ("en", "Valid until")],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.ausweis_gueltig_bis {
-                None => {
-                    if (V::Bool(
-                        Given::given(
-                            &Some(root)
-                                .and_then(|o| o.personen.as_ref())
-                                .and_then(|m| m.item(i0))
-                                .and_then(|g| g.object())
-                                .and_then(|o| o.ausweisart.as_ref()),
-                        ),
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[("de", "Gültig bis"), ("en", "Valid until")],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Gültig bis"), ("en", "Valid until")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::compare(
-            logic::Cmp::Gt,
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.personen.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.ausweis_gueltig_bis.as_ref()),
-            ),
-            &logic::read_date(
-                Some(root)
-                    .and_then(|o| o.personen.as_ref())
-                    .and_then(|m| m.item(i0))
-                    .and_then(|g| g.object())
-                    .and_then(|o| o.ausweis_ausgestellt.as_ref()),
-            ),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/personen");
-                push_index(&mut pointer, i0);
-                pointer.push_str("/ausweis_gueltig_bis");
-                pointer
-            };
-            let message: Label = &[
-                ("de", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen."),
-                ("en", "The expiry date must be after the date of issue."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("ausweis_zeitraum"), text),
-                message,
-            );
-        }
-        if (logic::or([
-            logic::not(
-                V::Bool(
-                    Given::given(
-                        &Some(root)
-                            .and_then(|o| o.personen.as_ref())
-                            .and_then(|m| m.item(i0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.geburtsname.as_ref()),
-                    ),
-                ),
-            ),
-            logic::compare(
-                logic::Cmp::Ne,
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.geburtsname.as_ref()),
-                ),
-                &logic::read_text(
-                    Some(root)
-                        .and_then(|o| o.personen.as_ref())
-                        .and_then(|m| m.item(i0))
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.familienname.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/personen");
-                push_index(&mut pointer, i0);
-                pointer.push_str("/geburtsname");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",
-                ),
-                ("en", "Give the birth name only if it differs from the surname."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("geburtsname_abweichend"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_personen(obj: AtPersonen<'_>) -> Option<super::PersonenItem> {
-        Some(super::PersonenItem {
-            familienname: {
-                let value = obj.familienname?;
-                value.into_string()?
-            },
-            vornamen: {
-                let value = obj.vornamen?;
-                value.into_string()?
-            },
-            geburtsname: match obj.geburtsname {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            doktorgrad: match obj.doktorgrad {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            geschlecht: {
-                let value = obj.geschlecht?;
-                value.into_code(crate::shared::common_codes::Geschlecht::from_code)?
-            },
-            geburtsdatum: {
-                let value = obj.geburtsdatum?;
-                value.into_string()?
-            },
-            geburtsort: {
-                let value = obj.geburtsort?;
-                value.into_string()?
-            },
-            staatsangehoerigkeiten: {
-                let value = obj.staatsangehoerigkeiten?;
-                value
-                    .into_codes(
-                        crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                    )?
-            },
-            familienstand: {
-                let value = obj.familienstand?;
-                value.into_code(super::Familienstand::from_code)?
-            },
-            familienstand_seit: match obj.familienstand_seit {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            religion: match obj.religion {
-                Some(value) => Some(value.into_code(super::Religion::from_code)?),
-                None => None,
-            },
-            ausweisart: match obj.ausweisart {
-                Some(value) => Some(value.into_code(super::Ausweisart::from_code)?),
-                None => None,
-            },
-            ausweisnummer: match obj.ausweisnummer {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            ausweis_ausgestellt: match obj.ausweis_ausgestellt {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            ausweis_gueltig_bis: match obj.ausweis_gueltig_bis {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct AtKontakt<'de> {
-        pub email: Option<Leaf<'de>>,
-        pub telefon: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for AtKontakt<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = AtKontakt<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `kontakt`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<AtKontakt<'de>, A::Error> {
-                    let mut out = AtKontakt::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "email" => out.email = Some(map.next_value()?),
-                            "telefon" => out.telefon = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_at_kontakt(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &AtKontakt<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/email");
-            match &obj.email {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(6u64),
-                            max_length: Some(254u64),
-                            ..Spec::of(FieldKind::Email)
-                        },
-                        &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/telefon");
-            match &obj.telefon {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min_length: Some(1u64),
-                            max_length: Some(23u64),
-                            ..Spec::of(FieldKind::Phone)
-                        },
-                        &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.email.as_ref()),
-                ),
-            ),
-            V::Bool(
-                Given::given(
-                    &Some(root)
-                        .and_then(|o| o.kontakt.as_ref())
-                        .and_then(|g| g.object())
-                        .and_then(|o| o.telefon.as_ref()),
-                ),
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/kontakt");
-                pointer.push_str("/email");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                ),
-                ("en", "Please give an email address or a telephone number."),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("kontakt.erreichbarkeit"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_at_kontakt(
-        obj: AtKontakt<'_>,
-    ) -> Option<crate::shared::common_contact::Kontakt> {
-        Some(crate::shared::common_contact::Kontakt {
-            email: match obj.email {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-            telefon: match obj.telefon {
-                Some(value) => Some(value.into_string()?),
-                None => None,
-            },
-        })
-    }
-    #[derive(Default)]
-    pub struct Form<'de> {
-        pub einzugsdatum: Option<Leaf<'de>>,
-        pub neue_anschrift: Option<Group<AtNeueAnschrift<'de>>>,
-        pub lage: Option<Leaf<'de>>,
-        pub wohnungsstatus: Option<Leaf<'de>>,
-        pub weitere_wohnung: Option<Group<AtWeitereWohnung<'de>>>,
-        pub bisher_lage: Option<Leaf<'de>>,
-        pub bisherige_anschrift: Option<Group<AtBisherigeAnschrift<'de>>>,
-        pub bisherige_beibehalten: Option<Leaf<'de>>,
-        pub bisherige_anschrift_ausland: Option<Group<AtBisherigeAnschriftAusland<'de>>>,
-        pub personen: Option<Many<AtPersonen<'de>>>,
-        pub wohnungsgeberbestaetigung: Option<Leaf<'de>>,
-        pub kontakt: Option<Group<AtKontakt<'de>>>,
-        pub richtigkeit: Option<Leaf<'de>>,
-        pub __unknown: Unknown<'de>,
-    }
-    impl<'de> ::serde::Deserialize<'de> for Form<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Form<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter,
-                ) -> ::std::fmt::Result {
-                    f.write_str("the object `form`")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Form<'de>, A::Error> {
-                    let mut out = Form::default();
-                    while let Some(Str(key)) = map.next_key()? {
-                        match &*key {
-                            "einzugsdatum" => out.einzugsdatum = Some(map.next_value()?),
-                            "neue_anschrift" => {
-                                out.neue_anschrift = Some(map.next_value()?);
-                            }
-                            "lage" => out.lage = Some(map.next_value()?),
-                            "wohnungsstatus" => {
-                                out.wohnungsstatus = Some(map.next_value()?);
-                            }
-                            "weitere_wohnung" => {
-                                out.weitere_wohnung = Some(map.next_value()?);
-                            }
-                            "bisher_lage" => out.bisher_lage = Some(map.next_value()?),
-                            "bisherige_anschrift" => {
-                                out.bisherige_anschrift = Some(map.next_value()?);
-                            }
-                            "bisherige_beibehalten" => {
-                                out.bisherige_beibehalten = Some(map.next_value()?);
-                            }
-                            "bisherige_anschrift_ausland" => {
-                                out.bisherige_anschrift_ausland = Some(map.next_value()?);
-                            }
-                            "personen" => {
-                                out.personen = Some(
-                                    map
-                                        .next_value_seed(ManySeed {
-                                            max: Some(10),
-                                            item: ::std::marker::PhantomData::<AtPersonen<'de>>,
-                                        })?,
-                                );
-                            }
-                            "wohnungsgeberbestaetigung" => {
-                                out.wohnungsgeberbestaetigung = Some(map.next_value()?);
-                            }
-                            "kontakt" => out.kontakt = Some(map.next_value()?),
-                            "richtigkeit" => out.richtigkeit = Some(map.next_value()?),
-                            _ => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                                out.__unknown.add(key);
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    pub fn check_form(
-        sink: &mut Sink,
-        root: &Form<'_>,
-        obj: &Form<'_>,
-        ptr: &mut String,
-    ) {
-        if let Some(key) = obj.__unknown.first() {
-            sink.unknown(ptr, key);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/einzugsdatum");
-            match &obj.einzugsdatum {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            min: Some(Bound::Today(-12i64, DurationUnit::Months)),
-                            max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                            ..Spec::of(FieldKind::Date)
-                        },
-                        &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/neue_anschrift");
-            match &obj.neue_anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "neue_anschrift",
+                        segment: "/neue_anschrift",
+                        label: &[
                             ("de", "Anschrift der neuen Wohnung"),
                             ("en", "Address of the new residence"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_neue_anschrift(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Anschrift der neuen Wohnung"),
-                            ("en", "Address of the new residence"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/lage");
-            match &obj.lage {
-                None => {}
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            max_length: Some(30u64),
-                            ..Spec::of(FieldKind::Text)
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 1u16,
                         },
-                        &[
+                    },
+                    Member {
+                        name: "lage",
+                        segment: "/lage",
+                        label: &[
                             ("de", "Lage der Wohnung im Haus"),
                             ("en", "Location of the flat in the building"),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/wohnungsstatus");
-            match &obj.wohnungsstatus {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_Wohnungsstatus))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                max_length: Some(30u64),
+                                ..Spec::of(Kind::Text)
+                            },
                         },
-                        &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/weitere_wohnung");
-            let shown = (logic::text_in(
-                Some(root).and_then(|o| o.wohnungsstatus.as_ref()),
-                &["H", "N"],
-            ))
-                .is_true();
-            if !shown {
-                if obj.weitere_wohnung.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "wohnungsstatus",
+                        segment: "/wohnungsstatus",
+                        label: &[
+                            ("de", "Die neue Wohnung ist"),
+                            ("en", "The new residence is"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Wohnungsstatus)),
+                        },
+                    },
+                    Member {
+                        name: "weitere_wohnung",
+                        segment: "/weitere_wohnung",
+                        label: &[
                             ("de", "Ihre weitere Wohnung in Deutschland"),
                             ("en", "Your other residence in Germany"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.weitere_wohnung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Ihre weitere Wohnung in Deutschland"),
-                            ("en", "Your other residence in Germany"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_weitere_wohnung(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Ihre weitere Wohnung in Deutschland"),
-                            ("en", "Your other residence in Germany"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bisher_lage");
-            match &obj.bisher_lage {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: Some(
+                            &Expr::In(
+                                &Expr::Field(&[3], Read::Text),
+                                &[Expr::Text("H"), Expr::Text("N")],
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 2u16,
+                        },
+                    },
+                    Member {
+                        name: "bisher_lage",
+                        segment: "/bisher_lage",
+                        label: &[
                             ("de", "Wo lag Ihre bisherige Wohnung?"),
                             ("en", "Where was your previous residence?"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Choice(&is_code_InlandAusland))
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_InlandAusland)),
                         },
-                        &[
-                            ("de", "Wo lag Ihre bisherige Wohnung?"),
-                            ("en", "Where was your previous residence?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bisherige_anschrift");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.bisher_lage.as_ref()),
-                "001",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.bisherige_anschrift.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "bisherige_anschrift",
+                        segment: "/bisherige_anschrift",
+                        label: &[
                             ("de", "Bisherige Anschrift in Deutschland"),
                             ("en", "Previous address in Germany"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bisherige_anschrift {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Bisherige Anschrift in Deutschland"),
-                            ("en", "Previous address in Germany"),
-                        ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_bisherige_anschrift(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Bisherige Anschrift in Deutschland"),
-                            ("en", "Previous address in Germany"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bisherige_beibehalten");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.bisher_lage.as_ref()),
-                "001",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.bisherige_beibehalten.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[5], Read::Text),
+                                &Expr::Text("001"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 3u16,
+                        },
+                    },
+                    Member {
+                        name: "bisherige_beibehalten",
+                        segment: "/bisherige_beibehalten",
+                        label: &[
                             ("de", "Behalten Sie die bisherige Wohnung?"),
                             ("en", "Are you keeping your previous residence?"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bisherige_beibehalten {
-                None => {
-                    if (logic::text_is(
-                        Some(root).and_then(|o| o.bisher_lage.as_ref()),
-                        "001",
-                        true,
-                    ))
-                        .is_true()
-                    {
-                        sink.push(
-                            ptr,
-                            Kind::Required,
-                            &[
-                                ("de", "Behalten Sie die bisherige Wohnung?"),
-                                ("en", "Are you keeping your previous residence?"),
-                            ],
-                        );
-                    }
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[5], Read::Text),
+                                &Expr::Text("001"),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::When(
+                                &Expr::Compare(
+                                    Cmp::Eq,
+                                    &Expr::Field(&[5], Read::Text),
+                                    &Expr::Text("001"),
+                                ),
+                            ),
+                            spec: &Spec::of(Kind::Boolean),
                         },
-                        &[
-                            ("de", "Behalten Sie die bisherige Wohnung?"),
-                            ("en", "Are you keeping your previous residence?"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/bisherige_anschrift_ausland");
-            let shown = (logic::text_is(
-                Some(root).and_then(|o| o.bisher_lage.as_ref()),
-                "002",
-                true,
-            ))
-                .is_true();
-            if !shown {
-                if obj.bisherige_anschrift_ausland.is_some() {
-                    sink.push(
-                        ptr,
-                        Kind::Hidden,
-                        &[
+                    },
+                    Member {
+                        name: "bisherige_anschrift_ausland",
+                        segment: "/bisherige_anschrift_ausland",
+                        label: &[
                             ("de", "Bisherige Anschrift im Ausland"),
                             ("en", "Previous address abroad"),
                         ],
-                    );
-                }
-                ptr.truncate(mark);
-                break 'item;
-            }
-            match &obj.bisherige_anschrift_ausland {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
-                            ("de", "Bisherige Anschrift im Ausland"),
-                            ("en", "Previous address abroad"),
+                        visible: Some(
+                            &Expr::Compare(
+                                Cmp::Eq,
+                                &Expr::Field(&[5], Read::Text),
+                                &Expr::Text("002"),
+                            ),
+                        ),
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 4u16,
+                        },
+                    },
+                    Member {
+                        name: "personen",
+                        segment: "/personen",
+                        label: &[
+                            ("de", "Personen, die einziehen"),
+                            ("en", "Persons moving in"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => {
-                    check_at_bisherige_anschrift_ausland(sink, root, inner, ptr)
-                }
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Bisherige Anschrift im Ausland"),
-                            ("en", "Previous address abroad"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/personen");
-            match &obj.personen {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
-                    );
-                }
-                Some(Many::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("list"),
-                        &[("de", "Personen, die einziehen"), ("en", "Persons moving in")],
-                    )
-                }
-                Some(Many::Items { items, more }) => {
-                    if items.is_empty() {
-                        sink.push(
-                            ptr,
-                            Kind::MinItems(1u32),
-                            &[
-                                ("de", "Personen, die einziehen"),
-                                ("en", "Persons moving in"),
-                            ],
-                        );
-                    } else if *more {
-                        sink.push(
-                            ptr,
-                            Kind::MaxItems(10u32),
-                            &[
-                                ("de", "Personen, die einziehen"),
-                                ("en", "Persons moving in"),
-                            ],
-                        );
-                    }
-                    for (i0, entry) in items.iter().enumerate() {
-                        let entry_mark = ptr.len();
-                        push_index(ptr, i0);
-                        match entry {
-                            Group::Object(inner) => {
-                                check_at_personen(sink, root, inner, ptr, i0)
-                            }
-                            Group::Other { .. } => {
-                                sink.push(
-                                    ptr,
-                                    Kind::Type("object"),
-                                    &[("de", "Person"), ("en", "Person")],
-                                )
-                            }
-                        }
-                        ptr.truncate(entry_mark);
-                    }
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/wohnungsgeberbestaetigung");
-            match &obj.wohnungsgeberbestaetigung {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                        visible: None,
+                        node: Node::Repeat {
+                            min: 1u32,
+                            max: Some(10u32),
+                            object: 5u16,
+                            item_label: &[("de", "Person"), ("en", "Person")],
+                        },
+                    },
+                    Member {
+                        name: "wohnungsgeberbestaetigung",
+                        segment: "/wohnungsgeberbestaetigung",
+                        label: &[
                             ("de", "Wohnungsgeberbestätigung"),
                             ("en", "Landlord's confirmation"),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                            max_size: Some(10485760u64),
-                            ..Spec::of(FieldKind::File)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
+                                max_size: Some(10485760u64),
+                                ..Spec::of(Kind::File)
+                            },
                         },
-                        &[
-                            ("de", "Wohnungsgeberbestätigung"),
-                            ("en", "Landlord's confirmation"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/kontakt");
-            match &obj.kontakt {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::Required,
-                        &[
+                    },
+                    Member {
+                        name: "kontakt",
+                        segment: "/kontakt",
+                        label: &[
                             ("de", "Kontakt für Rückfragen"),
                             ("en", "Contact for queries"),
                         ],
-                    );
-                }
-                Some(Group::Object(inner)) => check_at_kontakt(sink, root, inner, ptr),
-                Some(Group::Other { .. }) => {
-                    sink.push(
-                        ptr,
-                        Kind::Type("object"),
-                        &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        'item: {
-            let mark = ptr.len();
-            ptr.push_str("/richtigkeit");
-            match &obj.richtigkeit {
-                None => {
-                    sink.push(
-                        ptr,
-                        Kind::NotConfirmed,
-                        &[
+                        visible: None,
+                        node: Node::Group {
+                            required: Required::Always,
+                            object: 6u16,
+                        },
+                    },
+                    Member {
+                        name: "richtigkeit",
+                        segment: "/richtigkeit",
+                        label: &[
                             (
                                 "de",
                                 "Ich versichere, dass meine Angaben richtig und vollständig sind.",
                             ),
                             ("en", "I declare that my details are correct and complete."),
                         ],
-                    );
-                }
-                Some(value) => {
-                    sink.field(
-                        ptr,
-                        value,
-                        &Spec {
-                            must_be_true: true,
-                            ..Spec::of(FieldKind::Boolean)
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                must_be_true: true,
+                                ..Spec::of(Kind::Boolean)
+                            },
                         },
-                        &[
+                    },
+                ],
+                by_name: &[
+                    ("bisher_lage", 5u16),
+                    ("bisherige_anschrift", 6u16),
+                    ("bisherige_anschrift_ausland", 8u16),
+                    ("bisherige_beibehalten", 7u16),
+                    ("einzugsdatum", 0u16),
+                    ("kontakt", 11u16),
+                    ("lage", 2u16),
+                    ("neue_anschrift", 1u16),
+                    ("personen", 9u16),
+                    ("richtigkeit", 12u16),
+                    ("weitere_wohnung", 4u16),
+                    ("wohnungsgeberbestaetigung", 10u16),
+                    ("wohnungsstatus", 3u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "mehrere_wohnungen",
+                        message: &[
                             (
                                 "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                                "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
                             ),
-                            ("en", "I declare that my details are correct and complete."),
+                            (
+                                "en",
+                                "You are keeping your previous residence and therefore have two. Please state whether the new residence is your main or secondary residence.",
+                            ),
                         ],
-                    )
-                }
-            }
-            ptr.truncate(mark);
-        }
-        if (logic::or([
-            logic::not(
-                logic::compare(
-                    logic::Cmp::Eq,
-                    &logic::read_bool(
-                        Some(root).and_then(|o| o.bisherige_beibehalten.as_ref()),
-                    ),
-                    &V::Bool(true),
-                ),
-            ),
-            logic::text_in(
-                Some(root).and_then(|o| o.wohnungsstatus.as_ref()),
-                &["H", "N"],
-            ),
-        ]))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/wohnungsstatus");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
-                ),
-                (
-                    "en",
-                    "You are keeping your previous residence and therefore have two. Please state whether the new residence is your main or secondary residence.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("mehrere_wohnungen"), text),
-                message,
-            );
-        }
-        if (logic::or(
-            (0..Some(root).and_then(|o| o.personen.as_ref()).map_or(0, |m| m.len()))
-                .map(|j0| logic::compare(
-                    logic::Cmp::Le,
-                    &logic::read_date(
-                        Some(root)
-                            .and_then(|o| o.personen.as_ref())
-                            .and_then(|m| m.item(j0))
-                            .and_then(|g| g.object())
-                            .and_then(|o| o.geburtsdatum.as_ref()),
-                    ),
-                    &logic::shift(V::Date(sink.today), -16i64, DurationUnit::Years),
-                )),
-        ))
-            .is_false()
-        {
-            let pointer = {
-                let mut pointer = String::new();
-                pointer.push_str("/personen");
-                pointer
-            };
-            let message: Label = &[
-                (
-                    "de",
-                    "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
-                ),
-                (
-                    "en",
-                    "At least one person must be 16 or older. Children under 16 are registered by the person with parental custody.",
-                ),
-            ];
-            let text = message
-                .iter()
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-                .collect();
-            sink.push(
-                &pointer,
-                Kind::Rule(String::from("meldepflichtige_person"), text),
-                message,
-            );
-        }
-    }
-    pub fn typed_form(obj: Form<'_>) -> Option<super::Submission> {
-        Some(super::Submission {
-            einzugsdatum: {
-                let value = obj.einzugsdatum?;
-                value.into_string()?
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(
+                                    &Expr::Compare(
+                                        Cmp::Eq,
+                                        &Expr::Field(&[7], Read::Bool),
+                                        &Expr::Bool(true),
+                                    ),
+                                ),
+                                Expr::In(
+                                    &Expr::Field(&[3], Read::Text),
+                                    &[Expr::Text("H"), Expr::Text("N")],
+                                ),
+                            ],
+                        ),
+                        at: &[3],
+                    },
+                    Rule {
+                        name: "meldepflichtige_person",
+                        message: &[
+                            (
+                                "de",
+                                "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
+                            ),
+                            (
+                                "en",
+                                "At least one person must be 16 or older. Children under 16 are registered by the person with parental custody.",
+                            ),
+                        ],
+                        check: &Expr::Any(
+                            &[9],
+                            &Expr::Compare(
+                                Cmp::Le,
+                                &Expr::Field(&[9, 5], Read::Date),
+                                &Expr::Shift(&Expr::Today, -16i64, DurationUnit::Years),
+                            ),
+                        ),
+                        at: &[9],
+                    },
+                ],
             },
-            neue_anschrift: {
-                let value = obj.neue_anschrift?;
-                match value {
-                    Group::Object(inner) => typed_at_neue_anschrift(inner),
-                    Group::Other { .. } => None,
-                }?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(21u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("plz", 2u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            lage: match obj.lage {
-                Some(value) => Some(value.into_string()?),
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)],
+                rules: &[],
             },
-            wohnungsstatus: {
-                let value = obj.wohnungsstatus?;
-                value.into_code(super::Wohnungsstatus::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "plz",
+                        segment: "/plz",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Postcode),
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(50u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)],
+                rules: &[],
             },
-            weitere_wohnung: match obj.weitere_wohnung {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_weitere_wohnung(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "strasse_hausnummer",
+                        segment: "/strasse_hausnummer",
+                        label: &[
+                            ("de", "Straße und Hausnummer"),
+                            ("en", "Street and house number"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "adresszusatz",
+                        segment: "/adresszusatz",
+                        label: &[
+                            ("de", "Adresszusatz"),
+                            ("en", "Additional address details"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(66u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "postleitzahl",
+                        segment: "/postleitzahl",
+                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(15u64),
+                                pattern: Some(pattern_0),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
+                                    ),
+                                    (
+                                        "en",
+                                        "A postcode consists of letters, digits, spaces and hyphens.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ort",
+                        segment: "/ort",
+                        label: &[("de", "Ort"), ("en", "Town or city")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staat",
+                        segment: "/staat",
+                        label: &[("de", "Staat"), ("en", "Country")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Staat)),
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("adresszusatz", 1u16),
+                    ("ort", 3u16),
+                    ("postleitzahl", 2u16),
+                    ("staat", 4u16),
+                    ("strasse_hausnummer", 0u16),
+                ],
+                rules: &[],
             },
-            bisher_lage: {
-                let value = obj.bisher_lage?;
-                value.into_code(crate::shared::common_address::InlandAusland::from_code)?
+            Object {
+                members: &[
+                    Member {
+                        name: "familienname",
+                        segment: "/familienname",
+                        label: &[("de", "Familienname"), ("en", "Surname")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(120u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "vornamen",
+                        segment: "/vornamen",
+                        label: &[("de", "Vornamen"), ("en", "Given names")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsname",
+                        segment: "/geburtsname",
+                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(75u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "doktorgrad",
+                        segment: "/doktorgrad",
+                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(3u64),
+                                max_length: Some(119u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geschlecht",
+                        segment: "/geschlecht",
+                        label: &[("de", "Geschlecht"), ("en", "Sex")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
+                        },
+                    },
+                    Member {
+                        name: "geburtsdatum",
+                        segment: "/geburtsdatum",
+                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "geburtsort",
+                        segment: "/geburtsort",
+                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(80u64),
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "staatsangehoerigkeiten",
+                        segment: "/staatsangehoerigkeiten",
+                        label: &[
+                            ("de", "Staatsangehörigkeiten"),
+                            ("en", "Nationalities"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(
+                                Kind::MultipleChoice(codes_Staatsangehoerigkeit),
+                            ),
+                        },
+                    },
+                    Member {
+                        name: "familienstand",
+                        segment: "/familienstand",
+                        label: &[("de", "Familienstand"), ("en", "Marital status")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Always,
+                            spec: &Spec::of(Kind::Choice(codes_Familienstand)),
+                        },
+                    },
+                    Member {
+                        name: "familienstand_seit",
+                        segment: "/familienstand_seit",
+                        label: &[
+                            ("de", "Familienstand seit"),
+                            ("en", "Marital status since"),
+                        ],
+                        visible: Some(
+                            &Expr::Not(
+                                &Expr::In(
+                                    &Expr::Field(&[9, 8], Read::Text),
+                                    &[Expr::Text("LD"), Expr::Text("NB")],
+                                ),
+                            ),
+                        ),
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min: Some(Bound::Date("1900-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "religion",
+                        segment: "/religion",
+                        label: &[
+                            ("de", "Religionszugehörigkeit"),
+                            ("en", "Religious affiliation"),
+                        ],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec::of(Kind::Choice(codes_Religion)),
+                        },
+                    },
+                    Member {
+                        name: "ausweisart",
+                        segment: "/ausweisart",
+                        label: &[("de", "Ausweisdokument"), ("en", "Identity document")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec::of(Kind::Choice(codes_Ausweisart)),
+                        },
+                    },
+                    Member {
+                        name: "ausweisnummer",
+                        segment: "/ausweisnummer",
+                        label: &[
+                            ("de", "Seriennummer des Ausweises"),
+                            ("en", "Serial number of the document"),
+                        ],
+                        visible: Some(&Expr::IsSet(&[9, 11])),
+                        node: Node::Field {
+                            required: Required::When(&Expr::IsSet(&[9, 11])),
+                            spec: &Spec {
+                                min_length: Some(9u64),
+                                max_length: Some(9u64),
+                                pattern: Some(pattern_1),
+                                pattern_message: &[
+                                    (
+                                        "de",
+                                        "Die Seriennummer hat 9 Zeichen: Ziffern und die Großbuchstaben C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
+                                    ),
+                                    (
+                                        "en",
+                                        "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
+                                    ),
+                                ],
+                                ..Spec::of(Kind::Text)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ausweis_ausgestellt",
+                        segment: "/ausweis_ausgestellt",
+                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                        visible: Some(&Expr::IsSet(&[9, 11])),
+                        node: Node::Field {
+                            required: Required::When(&Expr::IsSet(&[9, 11])),
+                            spec: &Spec {
+                                min: Some(Bound::Date("1990-01-01")),
+                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "ausweis_gueltig_bis",
+                        segment: "/ausweis_gueltig_bis",
+                        label: &[("de", "Gültig bis"), ("en", "Valid until")],
+                        visible: Some(&Expr::IsSet(&[9, 11])),
+                        node: Node::Field {
+                            required: Required::When(&Expr::IsSet(&[9, 11])),
+                            spec: &Spec {
+                                min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                                ..Spec::of(Kind::Date)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[
+                    ("ausweis_ausgestellt", 13u16),
+                    ("ausweis_gueltig_bis", 14u16),
+                    ("ausweisart", 11u16),
+                    ("ausweisnummer", 12u16),
+                    ("doktorgrad", 3u16),
+                    ("familienname", 0u16),
+                    ("familienstand", 8u16),
+                    ("familienstand_seit", 9u16),
+                    ("geburtsdatum", 5u16),
+                    ("geburtsname", 2u16),
+                    ("geburtsort", 6u16),
+                    ("geschlecht", 4u16),
+                    ("religion", 10u16),
+                    ("staatsangehoerigkeiten", 7u16),
+                    ("vornamen", 1u16),
+                ],
+                rules: &[
+                    Rule {
+                        name: "ausweis_zeitraum",
+                        message: &[
+                            (
+                                "de",
+                                "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen.",
+                            ),
+                            ("en", "The expiry date must be after the date of issue."),
+                        ],
+                        check: &Expr::Compare(
+                            Cmp::Gt,
+                            &Expr::Field(&[9, 14], Read::Date),
+                            &Expr::Field(&[9, 13], Read::Date),
+                        ),
+                        at: &[9, 14],
+                    },
+                    Rule {
+                        name: "geburtsname_abweichend",
+                        message: &[
+                            (
+                                "de",
+                                "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",
+                            ),
+                            (
+                                "en",
+                                "Give the birth name only if it differs from the surname.",
+                            ),
+                        ],
+                        check: &Expr::Or(
+                            &[
+                                Expr::Not(&Expr::IsSet(&[9, 2])),
+                                Expr::Compare(
+                                    Cmp::Ne,
+                                    &Expr::Field(&[9, 2], Read::Text),
+                                    &Expr::Field(&[9, 0], Read::Text),
+                                ),
+                            ],
+                        ),
+                        at: &[9, 2],
+                    },
+                ],
             },
-            bisherige_anschrift: match obj.bisherige_anschrift {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => typed_at_bisherige_anschrift(inner),
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
+            Object {
+                members: &[
+                    Member {
+                        name: "email",
+                        segment: "/email",
+                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(6u64),
+                                max_length: Some(254u64),
+                                ..Spec::of(Kind::Email)
+                            },
+                        },
+                    },
+                    Member {
+                        name: "telefon",
+                        segment: "/telefon",
+                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                        visible: None,
+                        node: Node::Field {
+                            required: Required::Never,
+                            spec: &Spec {
+                                min_length: Some(1u64),
+                                max_length: Some(23u64),
+                                ..Spec::of(Kind::Phone)
+                            },
+                        },
+                    },
+                ],
+                by_name: &[("email", 0u16), ("telefon", 1u16)],
+                rules: &[
+                    Rule {
+                        name: "kontakt.erreichbarkeit",
+                        message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
+                            ),
+                            ("en", "Please give an email address or a telephone number."),
+                        ],
+                        check: &Expr::Or(
+                            &[Expr::IsSet(&[11, 0]), Expr::IsSet(&[11, 1])],
+                        ),
+                        at: &[11, 0],
+                    },
+                ],
             },
-            bisherige_beibehalten: match obj.bisherige_beibehalten {
-                Some(value) => Some(value.into_bool()?),
-                None => None,
-            },
-            bisherige_anschrift_ausland: match obj.bisherige_anschrift_ausland {
-                Some(value) => {
-                    Some(
-                        match value {
-                            Group::Object(inner) => {
-                                typed_at_bisherige_anschrift_ausland(inner)
-                            }
-                            Group::Other { .. } => None,
-                        }?,
-                    )
-                }
-                None => None,
-            },
-            personen: {
-                let value = obj.personen?;
-                match value {
-                    Many::Items { items, .. } => {
-                        items
-                            .into_iter()
-                            .map(|entry| match entry {
-                                Group::Object(inner) => typed_at_personen(inner),
-                                Group::Other { .. } => None,
-                            })
-                            .collect::<Option<Vec<_>>>()
-                    }
-                    Many::Other { .. } => None,
-                }?
-            },
-            wohnungsgeberbestaetigung: {
-                let value = obj.wohnungsgeberbestaetigung?;
-                check::file_ref(&value)
-                    .map(|file| crate::FileRef {
-                        name: file.name.to_string(),
-                        media_type: file.media_type.to_string(),
-                        size: file.size,
-                    })?
-            },
-            kontakt: {
-                let value = obj.kontakt?;
-                match value {
-                    Group::Object(inner) => typed_at_kontakt(inner),
-                    Group::Other { .. } => None,
-                }?
-            },
-            richtigkeit: {
-                let value = obj.richtigkeit?;
-                value.into_bool()?
-            },
-        })
-    }
+        ],
+    };
 }

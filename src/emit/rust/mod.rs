@@ -6,10 +6,9 @@
 //! Code is built as tokens (`quote!`) and formatted with prettyplease; form text only ever
 //! appears as literals, so no label can inject code.
 
-mod expr;
 pub mod names;
+mod plan;
 mod types;
-mod validator;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +29,9 @@ const RUNTIME: &[(&str, &str)] = &[
     ("json.rs", include_str!("../../runtime/json.rs")),
     ("logic.rs", include_str!("../../runtime/logic.rs")),
     ("messages.rs", include_str!("../../runtime/messages.rs")),
+    ("plan.rs", include_str!("../../runtime/plan.rs")),
+    ("tree.rs", include_str!("../../runtime/tree.rs")),
+    ("walk.rs", include_str!("../../runtime/walk.rs")),
 ];
 
 /// The default name of the generated crate.
@@ -110,7 +112,7 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
         let module = names::module(&form.id);
         let mut tokens = types::form_module(form, &shared, &mut shared_items);
         tokens.extend(catalogues.of_form(form));
-        tokens.extend(validator::form_validator(form, &shared));
+        tokens.extend(plan::form_validator(form));
         let header = format!("Form `{}` {}: constants and typed submission data", form.id, form.version);
         files.push(text(&format!("rust/src/{module}.rs"), &generated_file(&header, tokens)));
         // Formatted by the generator (prettyplease); `cargo fmt` leaves it as it is.

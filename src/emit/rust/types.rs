@@ -99,69 +99,6 @@ pub fn form_module(
     }
 }
 
-/// The typed struct of every object of a form by its IR path (`[]` is the submission), as a
-/// path from a module inside the form's module (`super::Kind`, `crate::shared::person::Person`).
-pub fn struct_paths(form: &Form, shared: &Shared) -> BTreeMap<Vec<String>, TokenStream> {
-    fn walk(
-        form: &Form,
-        shared: &Shared,
-        items: &[Item],
-        naming: &[String],
-        place: &Place,
-        path: &mut Vec<String>,
-        out: &mut BTreeMap<Vec<String>, TokenStream>,
-    ) {
-        for item in items {
-            let (of, suffix) = match item {
-                Item::Group(g) => (g.of.as_deref(), None),
-                Item::Repeat(r) => (r.of.as_deref(), Some("item")),
-                _ => continue,
-            };
-            let (ident, child_naming, child_place) = match of {
-                Some(type_name) => {
-                    let group_type = form.group_types.get(type_name);
-                    let module = group_type.and_then(|t| shared.module_of(&t.module, format!("type:{}", t.name)));
-                    (
-                        names::type_name(&[type_name]),
-                        vec![type_name.to_string()],
-                        module.map_or(Place::Form, Place::Shared),
-                    )
-                }
-                None => {
-                    let mut parts = naming.to_vec();
-                    parts.push(item.name().to_string());
-                    let mut name_parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-                    name_parts.extend(suffix);
-                    (names::type_name(&name_parts), parts, place.clone())
-                }
-            };
-            path.push(item.name().to_string());
-            let tokens = match &child_place {
-                Place::Shared(module) => quote! { crate::shared::#module::#ident },
-                Place::Form => quote! { super::#ident },
-            };
-            out.insert(path.clone(), tokens);
-            walk(form, shared, item.children(), &child_naming, &child_place, path, out);
-            path.pop();
-        }
-    }
-    let mut out = BTreeMap::new();
-    let submission = names::type_name(&["submission"]);
-    out.insert(Vec::new(), quote! { super::#submission });
-    let root: Vec<Item> = form.items().cloned().collect();
-    walk(form, shared, &root, &[], &Place::Form, &mut Vec::new(), &mut out);
-    out
-}
-
-/// The path of a code list's enum from a module inside the form's module.
-pub fn codelist_path(form: &Form, shared: &Shared, name: &str) -> TokenStream {
-    let ident = names::type_name(&[name]);
-    match form.codelists.get(name).map(|list| (Cx { form, shared }).codelist_place(list)) {
-        Some(Place::Shared(module)) => quote! { crate::shared::#module::#ident },
-        _ => quote! { super::#ident },
-    }
-}
-
 impl Cx<'_> {
     fn codelist_place(&self, list: &ir::CodeList) -> Place {
         match self.shared.module_of(&list.module, format!("list:{}", list.name)) {

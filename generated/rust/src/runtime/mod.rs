@@ -13,3 +13,6 @@ pub mod formats;
 pub mod json;
 pub mod logic;
 pub mod messages;
+pub mod plan;
+pub mod tree;
+pub mod walk;
