@@ -113,27 +113,19 @@ impl<'a> Walk<'a> {
             return;
         }
         match (&member.node, slot) {
-            (Node::Field { required, spec }, Slot::Absent) => {
-                if self.required(required) {
-                    let kind = if spec.must_be_true { Kind::NotConfirmed } else { Kind::Required };
-                    sink.push(ptr, kind, member.label);
-                }
+            (Node::Field { required, spec }, Slot::Absent) if self.required(required) => {
+                let kind = if spec.must_be_true { Kind::NotConfirmed } else { Kind::Required };
+                sink.push(ptr, kind, member.label);
             }
             (Node::Field { spec, .. }, Slot::Leaf(value)) => field(sink, spec, value, ptr, member.label),
-            (Node::Group { required, .. }, Slot::Absent) => {
-                if self.required(required) {
-                    sink.push(ptr, Kind::Required, member.label);
-                }
+            (Node::Group { required, .. }, Slot::Absent) if self.required(required) => {
+                sink.push(ptr, Kind::Required, member.label);
             }
             (Node::Group { .. }, Slot::Group(Group::Object(inner))) => self.object(sink, inner, ptr),
             (Node::Group { .. }, Slot::Group(Group::Other { .. })) => {
                 sink.push(ptr, Kind::Type("object"), member.label)
             }
-            (Node::Repeat { min, .. }, Slot::Absent) => {
-                if *min > 0 {
-                    sink.push(ptr, Kind::Required, member.label);
-                }
-            }
+            (Node::Repeat { min, .. }, Slot::Absent) if *min > 0 => sink.push(ptr, Kind::Required, member.label),
             (Node::Repeat { .. }, Slot::Many(Many::Other { .. })) => sink.push(ptr, Kind::Type("list"), member.label),
             (Node::Repeat { min, max, object, item_label }, Slot::Many(Many::Items { items, more })) => {
                 if items.len() < *min as usize {
@@ -153,7 +145,7 @@ impl<'a> Walk<'a> {
                     ptr.truncate(mark);
                 }
             }
-            // A slot is read by its member's node, so no other pair occurs.
+            // Absent and not required; a slot is read by its member's node, so no other pair occurs.
             _ => {}
         }
     }
