@@ -89,6 +89,29 @@ fn the_crate_builds_alone_and_clippy_is_clean() {
     cargo_in(copy.path(), &["clippy", "--offline", "--quiet", "--", "-D", "warnings"], b"");
 }
 
+/// One feature per form: the crate builds with no form, with each form alone (only what it
+/// uses of `shared.rs`, the regex crate only for a form with patterns) and with all forms.
+#[test]
+fn each_form_builds_alone_by_its_feature() {
+    let copy = tempfile::tempdir().unwrap();
+    copy_crate(Path::new("generated/rust"), copy.path());
+    let manifest = std::fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
+    let forms: Vec<String> = common::corpus().into_iter().map(|form| form.id).collect();
+    assert!(manifest
+        .contains(&format!("all = [{}]", forms.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))));
+    let clippy = ["clippy", "--offline", "--quiet", "--no-default-features"];
+    cargo_in(copy.path(), &[&clippy[..], &["--", "-D", "warnings"]].concat(), b"");
+    for form in &forms {
+        cargo_in(copy.path(), &[&clippy[..], &["--features", form, "--", "-D", "warnings"]].concat(), b"");
+    }
+    // A form without patterns does not pull in regex.
+    let tree =
+        cargo_in(copy.path(), &["tree", "--offline", "--no-default-features", "--features", "fuehrungszeugnis"], b"");
+    assert!(!String::from_utf8_lossy(&tree).contains("regex"));
+    let tree = cargo_in(copy.path(), &["tree", "--offline", "--no-default-features", "--features", "hundesteuer"], b"");
+    assert!(String::from_utf8_lossy(&tree).contains("regex"));
+}
+
 /// Labels, messages and code-list labels full of quotes, backslashes, `*/`, `"#`, braces,
 /// control and bidi characters and 4,200-character text compile (clippy clean) and come back
 /// exactly: the generated code's labels and reports equal the IR's and the reference validator's.

@@ -180,9 +180,7 @@ impl<'de> Deserializer<'de> for SlotDe<'_, 'de> {
         match self.slot {
             Slot::Leaf(leaf) => LeafDe(leaf).deserialize_any(visitor),
             Slot::Group(Group::Object(obj)) => ObjDe { form: self.form, obj }.deserialize_any(visitor),
-            Slot::Many(Many::Items { items, .. }) => {
-                visitor.visit_seq(Items { form: self.form, items: items.iter() })
-            }
+            Slot::Many(Many::Items { items, .. }) => visitor.visit_seq(Items { form: self.form, items: items.iter() }),
             _ => Err(de::Error::custom("a value of the wrong type")),
         }
     }

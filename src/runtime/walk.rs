@@ -286,7 +286,9 @@ impl<'a> Walk<'a> {
                 .into_iter()
                 .try_fold(0, logic::count_where)
                 .map_or(V::Unknown, logic::count),
-            Expr::Aggregate(func, repeat, value) => logic::aggregate(*func, self.per_item(repeat, |walk| walk.eval(value))),
+            Expr::Aggregate(func, repeat, value) => {
+                logic::aggregate(*func, self.per_item(repeat, |walk| walk.eval(value)))
+            }
             Expr::Any(repeat, condition) => logic::or(self.per_item(repeat, |walk| walk.eval(condition))),
             Expr::All(repeat, condition) => logic::and(self.per_item(repeat, |walk| walk.eval(condition))),
         }

@@ -6,20 +6,28 @@ pub mod runtime;
 pub mod catalogues;
 #[rustfmt::skip]
 pub mod shared;
+#[cfg(feature = "bewohnerparkausweis")]
 #[rustfmt::skip]
 pub mod bewohnerparkausweis;
+#[cfg(feature = "fuehrungszeugnis")]
 #[rustfmt::skip]
 pub mod fuehrungszeugnis;
+#[cfg(feature = "gewerbeanmeldung")]
 #[rustfmt::skip]
 pub mod gewerbeanmeldung;
+#[cfg(feature = "hundesteuer")]
 #[rustfmt::skip]
 pub mod hundesteuer;
+#[cfg(feature = "integrationskurs")]
 #[rustfmt::skip]
 pub mod integrationskurs;
+#[cfg(feature = "jaegerpruefung")]
 #[rustfmt::skip]
 pub mod jaegerpruefung;
+#[cfg(feature = "wohngeld")]
 #[rustfmt::skip]
 pub mod wohngeld;
+#[cfg(feature = "wohnsitzanmeldung")]
 #[rustfmt::skip]
 pub mod wohnsitzanmeldung;
 /// A reference to an uploaded file, as it appears in a submission.

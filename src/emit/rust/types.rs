@@ -29,7 +29,14 @@ impl Shared {
         Shared { defs: uses.into_iter().filter(|(_, n)| *n > 1).map(|(key, _)| key).collect() }
     }
 
-    fn module_of(&self, module: &str, key: String) -> Option<Ident> {
+    /// The shared modules a form uses (names as in `shared.rs`).
+    pub fn modules_of(&self, form: &Form) -> BTreeSet<String> {
+        let lists = form.codelists.values().map(|l| (l.module.as_str(), format!("list:{}", l.name)));
+        let types = form.group_types.values().map(|t| (t.module.as_str(), format!("type:{}", t.name)));
+        lists.chain(types).filter_map(|(module, key)| self.module_of(module, key)).map(|m| m.to_string()).collect()
+    }
+
+    pub fn module_of(&self, module: &str, key: String) -> Option<Ident> {
         self.defs.contains(&(module.to_string(), key)).then(|| names::field(&module.replace('.', "_")))
     }
 }

@@ -55,10 +55,21 @@ pub struct Member {
 
 /// What a member holds.
 pub enum Node {
-    Field { required: Required, spec: &'static Spec },
-    Group { required: Required, object: u16 },
+    Field {
+        required: Required,
+        spec: &'static Spec,
+    },
+    Group {
+        required: Required,
+        object: u16,
+    },
     /// The items are objects `object`; at most `max` items are read and checked.
-    Repeat { min: u32, max: Option<u32>, object: u16, item_label: Label<'static> },
+    Repeat {
+        min: u32,
+        max: Option<u32>,
+        object: u16,
+        item_label: Label<'static>,
+    },
 }
 
 /// When an absent, visible member is a violation.
