@@ -1,6 +1,7 @@
-//! The generated Rust crate: its typed data reads every valid example of its form and writes
-//! it back unchanged; the crate builds on its own when copied to an empty directory, with
-//! clippy clean; and hostile form text compiles and comes back exactly.
+//! The generated Rust crate as users build it: on its own when copied to an empty directory,
+//! with clippy clean, with each form alone by its feature; hostile form text compiles and
+//! comes back exactly; the crate of every imported FIM sample compiles. (What it computes is
+//! compared with the reference validator in `agreement/`.)
 
 mod common;
 
@@ -8,40 +9,6 @@ use std::path::Path;
 
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
-
-fn valid_examples(form_id: &str) -> Vec<serde_json::Value> {
-    let form = common::corpus_form(form_id);
-    let compiled = Compiled::new(&form);
-    let options = Options { today: Date::parse("2026-06-15").unwrap() };
-    formwerk::examples::generate(&compiled, 200, 0, 21, &options).into_iter().map(|e| e.submission).collect()
-}
-
-macro_rules! round_trip {
-    ($($form:ident),* $(,)?) => {$(
-        #[test]
-        fn $form() {
-            let examples = valid_examples(stringify!($form));
-            assert_eq!(examples.len(), 200);
-            for example in examples {
-                let typed: formwerk_forms::$form::Submission = serde_json::from_value(example.clone())
-                    .unwrap_or_else(|e| panic!("{e}\n{example}"));
-                assert_eq!(serde_json::to_value(&typed).unwrap(), example);
-            }
-            assert_eq!(formwerk_forms::$form::ID, stringify!($form));
-        }
-    )*};
-}
-
-round_trip!(
-    bewohnerparkausweis,
-    fuehrungszeugnis,
-    gewerbeanmeldung,
-    hundesteuer,
-    integrationskurs,
-    jaegerpruefung,
-    wohngeld,
-    wohnsitzanmeldung
-);
 
 /// Copies a generated crate to `to`, as its own workspace outside this one.
 fn copy_crate(from: &Path, to: &Path) {
@@ -188,21 +155,6 @@ fn main() {
     }
 }
 "#;
-
-#[test]
-fn shared_code_lists_are_one_type_with_codes_and_labels() {
-    use formwerk_forms::shared::common_codes::Geschlecht;
-    assert_eq!(Geschlecht::M.code(), "m");
-    assert_eq!(Geschlecht::M.label("de"), Some("männlich"));
-    assert_eq!(Geschlecht::M.label("en"), Some("male"));
-    assert_eq!(Geschlecht::M.label("fr"), None);
-    assert_eq!(serde_json::to_value(Geschlecht::M).unwrap(), "m");
-    // Every form that uses the list refers to this one type.
-    let person: formwerk_forms::shared::common_person::NatuerlichePerson =
-        serde_json::from_value(serde_json::json!({"familienname": "Groß", "vornamen": "Jörg", "geburtsdatum": "1980-01-01", "geschlecht": "m", "geburtsort": "Görlitz", "staatsangehoerigkeit": "000"}))
-            .unwrap();
-    assert_eq!(person.geschlecht, Geschlecht::M);
-}
 
 /// Real forms from elsewhere: the crate generated for every imported FIM sample (names made
 /// from German labels, deep nesting, many code lists) compiles with clippy clean.

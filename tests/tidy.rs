@@ -25,6 +25,7 @@ fn every_source_file_says_what_it_owns() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = rust_files(&src());
     files.extend(rust_files(&root.join("tests")));
+    files.extend(rust_files(&root.join("agreement")));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.starts_with("//!"), "{} must start with a `//!` comment saying what it owns", file.display());
@@ -120,4 +121,24 @@ fn the_from_json_fuzz_target_knows_every_corpus_form() {
         let arm = format!("\"{form}\" => run!({form},");
         assert!(target.contains(&arm), "fuzz/fuzz_targets/from_json.rs needs the arm `{arm} …)`");
     }
+}
+
+/// `formwerk build` must be able to repair a broken or missing `generated/rust`: the
+/// compiler's workspace neither has it as a member nor depends on it (`agreement/` does).
+#[test]
+fn the_compilers_workspace_never_loads_the_generated_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+    let workspace = manifest["workspace"].as_table().unwrap();
+    let members: Vec<&str> = workspace["members"].as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+    assert_eq!(members, ["."]);
+    let excluded: Vec<&str> = workspace["exclude"].as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+    assert!(excluded.contains(&"generated/rust") && excluded.contains(&"agreement"), "{excluded:?}");
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let dependencies = text.lines().filter(|line| !line.trim_start().starts_with('#') && line.contains("path ="));
+    for line in dependencies {
+        assert!(!line.contains("generated"), "Cargo.toml depends on the generated crate: {line}");
+    }
+    let agreement = std::fs::read_to_string(root.join("agreement/Cargo.toml")).unwrap();
+    assert!(agreement.contains("formwerk_forms = { path = \"../generated/rust\" }"));
 }

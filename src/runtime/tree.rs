@@ -30,7 +30,7 @@ pub enum Slot<'de> {
 impl Slot<'_> {
     /// Present, not `null`, not `""`, not `[]` (`json::Given`).
     pub fn given(&self) -> bool {
-        use json::Given;
+        use super::json::Given;
         match self {
             Slot::Absent => false,
             Slot::Leaf(leaf) => leaf.given(),

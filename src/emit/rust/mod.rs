@@ -340,10 +340,26 @@ mod tests {
     #[test]
     fn a_crate_name_cannot_add_keys_to_cargo_toml() {
         assert_eq!(toml_string("x\"\nbuild = \"evil.rs\"\\\u{7}"), r#""x\"\nbuild = \"evil.rs\"\\\u0007""#);
-        let manifest = cargo_toml("x\"\nbuild = \"evil.rs\"\n[lib]", false);
-        let plain = cargo_toml("x", false);
+        let manifest = cargo_toml("x\"\nbuild = \"evil.rs\"\n[lib]", &[("a", false)]);
+        let plain = cargo_toml("x", &[("a", false)]);
         assert_eq!(manifest.lines().count(), plain.lines().count());
         assert!(!manifest.lines().any(|line| line.starts_with("build") || line.starts_with("[lib")), "{manifest}");
         assert!(manifest.contains(r#"name = "x\"\nbuild = \"evil.rs\"\n[lib]""#), "{manifest}");
+    }
+
+    #[test]
+    fn every_form_is_a_feature_and_regex_only_comes_with_patterns() {
+        let manifest: toml::Table = cargo_toml("x", &[("a", false), ("b", true)]).parse().unwrap();
+        let features = manifest["features"].as_table().unwrap();
+        assert_eq!(features["default"].as_array().unwrap(), &[toml::Value::from("all")]);
+        assert_eq!(features["all"].as_array().unwrap(), &[toml::Value::from("a"), toml::Value::from("b")]);
+        assert!(features["a"].as_array().unwrap().is_empty());
+        assert_eq!(features["b"].as_array().unwrap(), &[toml::Value::from("dep:regex")]);
+        assert_eq!(manifest["dependencies"]["regex"]["optional"].as_bool(), Some(true));
+        let without: toml::Table = cargo_toml("x", &[("a", false)]).parse().unwrap();
+        assert!(without["dependencies"].get("regex").is_none());
+        assert_eq!(feature("default"), "default_form");
+        assert_eq!(feature("all"), "all_form");
+        assert_eq!(feature("hundesteuer"), "hundesteuer");
     }
 }
