@@ -275,7 +275,7 @@ def purge_package(target: Path, name: str) -> None:
                         entry.unlink()
 
 
-COMPILING = re.compile(r"^\s+Compiling (\S+) v", re.M)
+COMPILING = re.compile(r"^\s+(?:Compiling|Checking) (\S+) v", re.M)
 
 
 def cargo_steps(root: Path, crate: Path, forms: list[dict], args, env, log: Path) -> dict:
@@ -405,13 +405,17 @@ def fmt_step(r: dict | None) -> str:
     if r["status"] == "error":
         return f"error ({r['wall_s']:.0f} s)"
     flag = " *" if r.get("note") else ""
-    return f"{r['wall_s']:.1f} s, {r['peak_rss_mb'] / 1024:.2f} GB{flag}"
+    return f"{r['wall_s']:.1f} s (cpu {r['cpu_s']:.0f} s), {r['peak_rss_mb'] / 1024:.2f} GB{flag}"
+
+
+def num(x) -> str:
+    return "–" if x is None else f"{round(x):,}"
 
 
 def table(rows: list[dict]) -> str:
     head = ("| N | mix (corpus + FIM) | formwerk build | Rust lines total (shared) | lines/form mean / median / max "
             "(corpus mean, FIM mean) | `cargo check` | `cargo build --release` | release, 3 forms by feature | deps (check / release) |")
-    out = [head, "|" + "---|" * 10]
+    out = [head, "|" + "---|" * (head.count("|") - 1)]
     for row in rows:
         lines, cargo = row.get("lines"), row.get("cargo", {})
         b = row["formwerk_build"]
@@ -419,8 +423,8 @@ def table(rows: list[dict]) -> str:
         out.append(
             f"| {row['n']} | {row['mix']['corpus']} + {row['mix']['fim']} "
             f"| {b['wall_s']:.1f} s, {b['peak_rss_mb'] / 1024:.2f} GB "
-            + (f"| {lines['total']:,} ({lines['shared_total']:,}) | {lines['per_form_mean']:,} / {lines['per_form_median']:,} / "
-               f"{lines['per_form_max']:,} ({lines['per_form_mean_corpus']}, {lines['per_form_mean_fim']}) " if lines else "| – | – ")
+            + (f"| {lines['total']:,} ({lines['shared_total']:,}) | {num(lines['per_form_mean'])} / {num(lines['per_form_median'])} / "
+               f"{num(lines['per_form_max'])} ({num(lines['per_form_mean_corpus'])}, {num(lines['per_form_mean_fim'])}) " if lines else "| – | – ")
             + f"| {fmt_step(cargo.get('check'))} | {fmt_step(cargo.get('release'))} | {fmt_step(cargo.get('features3'))} "
             + "| " + " / ".join(f"{deps[k]['wall_s']:.0f} s" for k in ("check", "release") if k in deps) + " |"
         )
@@ -450,7 +454,7 @@ def one_size(n: int, args, fw: Path, corpus, fim, codelists: Path | None, base: 
         "n": n, "mix": mix, "formwerk": str(fw), "formwerk_version": version, "formwerk_build": b,
         "timeout_min": args.timeout, "max_rss_gb": args.max_rss_gb,
         "rust_toolchain": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
-        "commit": subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+        "repo_head": subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
     }
     row["lines"] = lines_of(root / "generated", forms)
     L = row["lines"]
@@ -536,8 +540,9 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
     print("\n" + table(rows))
-    print("\n(wall time and peak RSS of the largest process, i.e. rustc, each from a target directory with the "
-          "dependencies prebuilt; deps = their own build time; * = a step compiled more than the crate, see --out)")
+    print("\n(wall time, CPU time of the step's processes and peak RSS of its largest process (rustc), each from a "
+          "target directory with the dependencies prebuilt; deps = their own build time; * = a step compiled more "
+          "than the crate, see --out)")
     for row in rows:
         for key in ("check", "release", "features3"):
             r = row["cargo"].get(key)
