@@ -43,8 +43,13 @@ fn cargo_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // Written from another thread: a child that answers line by line fills its stdout pipe
+    // while we still write its stdin.
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
     let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
     assert!(output.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output.stdout
 }
@@ -157,9 +162,11 @@ fn main() {
 "#;
 
 /// Real forms from elsewhere: the crate generated for every imported FIM sample (names made
-/// from German labels, deep nesting, many code lists) compiles with clippy clean.
+/// from German labels, deep nesting, many code lists) compiles with clippy clean, and its
+/// validators report exactly what the reference validator reports on valid and invalid
+/// examples of every sample; valid ones come back as typed data that writes the same JSON.
 #[test]
-fn the_crate_of_every_imported_fim_sample_compiles() {
+fn the_crate_of_every_imported_fim_sample_compiles_and_agrees() {
     let formwerk = env!("CARGO_BIN_EXE_formwerk");
     let work = tempfile::tempdir().unwrap();
     let forms = work.path().join("forms");
@@ -206,4 +213,84 @@ fn the_crate_of_every_imported_fim_sample_compiles() {
     let krate = work.path().join("crate");
     copy_crate(&out.join("rust"), &krate);
     cargo_in(&krate, &["clippy", "--offline", "--quiet", "--", "-D", "warnings"], b"");
+
+    let session = formwerk::driver::check_paths_with(std::slice::from_ref(&forms), Some(&forms), Some(codelists))
+        .expect("the imported forms load");
+    assert!(!session.checked.has_errors());
+    let fim_forms: Vec<formwerk::ir::Form> = session.checked.forms.into_iter().map(|(_, form)| form).collect();
+    assert_eq!(fim_forms.len(), 15);
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for form in &fim_forms {
+        let compiled = Compiled::new(form);
+        for example in formwerk::examples::generate(&compiled, 40, 40, 5, &options) {
+            let module = formwerk::emit::rust::names::module_text(&form.id);
+            input.push_str(&format!("{}\n", serde_json::json!({"form": module, "submission": example.submission})));
+            expected.push((
+                form.id.clone(),
+                example.submission.clone(),
+                compiled.validate(&example.submission, &options),
+            ));
+        }
+    }
+    assert!(expected.len() > 15 * 40, "every sample has valid and invalid examples");
+    let arms: String = fim_forms
+        .iter()
+        .map(|form| {
+            let module = formwerk::emit::rust::names::module_text(&form.id);
+            format!("{module:?} => probe!({module}),\n")
+        })
+        .collect();
+    std::fs::create_dir_all(krate.join("examples")).unwrap();
+    std::fs::write(krate.join("examples/agree.rs"), AGREE.replace("ARMS", &arms)).unwrap();
+    let stdout = cargo_in(&krate, &["run", "--offline", "--quiet", "--example", "agree"], input.as_bytes());
+    let lines: Vec<&str> = std::str::from_utf8(&stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), expected.len());
+    let mut n_valid = 0;
+    for (line, (form, submission, reference)) in lines.iter().zip(&expected) {
+        let line: serde_json::Value = serde_json::from_str(line).unwrap();
+        let reference = serde_json::to_value(reference).unwrap();
+        assert_eq!(line["report"], reference, "{form}: {submission}");
+        if reference["violations"].as_array().unwrap().is_empty() {
+            assert_eq!(&line["typed"], submission, "{form}");
+            n_valid += 1;
+        } else {
+            assert_eq!(line["from_json"], reference, "{form}: {submission}");
+        }
+    }
+    assert!(n_valid >= 15 * 40, "{n_valid} valid examples");
 }
+
+/// Per line of stdin (`{"form": module, "submission": …}`): the generated `validate_on`
+/// report, and what `from_json_on` gives for the same bytes (typed data or the report).
+const AGREE: &str = r#"
+use std::io::BufRead;
+
+macro_rules! probe {
+    ($form:ident) => {{
+        |value: &serde_json::Value, bytes: &[u8], today| {
+            let report = formwerk_forms::$form::validate_on(value, today);
+            let (typed, from_json) = match formwerk_forms::$form::from_json_on(bytes, today) {
+                Ok(typed) => (serde_json::to_value(&typed).unwrap(), serde_json::Value::Null),
+                Err(report) => (serde_json::Value::Null, serde_json::to_value(&report).unwrap()),
+            };
+            serde_json::json!({"report": report, "typed": typed, "from_json": from_json})
+        }
+    }};
+}
+
+fn main() {
+    let today = formwerk_forms::runtime::date::Date::parse("2026-06-15").unwrap();
+    for line in std::io::stdin().lock().lines() {
+        let line: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let bytes = serde_json::to_vec(&line["submission"]).unwrap();
+        let run: fn(&serde_json::Value, &[u8], formwerk_forms::runtime::date::Date) -> serde_json::Value =
+            match line["form"].as_str().unwrap() {
+                ARMS
+                other => panic!("no form {other}"),
+            };
+        println!("{}", run(&line["submission"], &bytes, today));
+    }
+}
+"#;
