@@ -4,16 +4,13 @@
 //! visitors as the reference validator, so both accept the same texts and see the same
 //! values, at any depth: what the form does not look at is only consumed.
 //!
-//! A valid submission's tree is also a serde `Deserializer` ([`Obj::typed`]), so the typed
-//! structs of a generated crate are plain `#[derive(Deserialize)]` types, read from the tree
-//! without a second pass over the bytes.
+//! A valid submission's typed structs are read from the tree ([`typed`], called by the
+//! generated `from_tree` of each struct, which knows each member's slot), without a second
+//! pass over the bytes and without instantiating serde's derived visitors per struct.
 
 use std::fmt;
 
-use serde::de::{
-    self, value::Error as DeError, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor,
-};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::json::{self, Group, GroupSeed, Leaf, Many, ManySeed, ReadError, Str, Unknown};
 use super::plan::{Form, Node};
@@ -109,174 +106,78 @@ impl<'de> Visitor<'de> for ObjectSeed {
     }
 }
 
-impl<'de> Obj<'de> {
-    /// The typed data of a valid submission, through its `Deserialize` (derived): absent
-    /// members are missing keys, present ones are read as they were given.
-    pub fn typed<T: de::Deserialize<'de>>(&self, form: &'static Form) -> Result<T, DeError> {
-        T::deserialize(ObjDe { form, obj: self })
-    }
-}
+/// Conversions of a valid submission's slots into typed data, for the generated
+/// `from_tree` functions of the typed structs: `None` when a value does not fit (which
+/// cannot happen once the submission is valid).
+pub mod typed {
+    use super::super::json::{Group, Leaf, Many};
+    use super::super::logic::whole_number;
+    use super::{Obj, Slot};
 
-/// An object of the tree as a serde `Deserializer` (a map of its present members).
-struct ObjDe<'a, 'de> {
-    form: &'static Form,
-    obj: &'a Obj<'de>,
-}
-
-impl<'de> Deserializer<'de> for ObjDe<'_, 'de> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_map(Members { form: self.form, obj: self.obj, next: 0 })
+    fn leaf<'a, 'de>(slot: &'a Slot<'de>) -> Option<&'a Leaf<'de>> {
+        match slot {
+            Slot::Leaf(leaf) => Some(leaf),
+            _ => None,
+        }
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_some(self)
+    /// A member that may be absent: `Some(None)` when it is.
+    pub fn optional<'a, 'de, T>(slot: &'a Slot<'de>, f: impl Fn(&'a Slot<'de>) -> Option<T>) -> Option<Option<T>> {
+        match slot {
+            Slot::Absent => Some(None),
+            _ => f(slot).map(Some),
+        }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    pub fn text(slot: &Slot) -> Option<String> {
+        leaf(slot)?.as_str().map(str::to_string)
     }
-}
 
-/// The present members of an object, in the plan's order.
-struct Members<'a, 'de> {
-    form: &'static Form,
-    obj: &'a Obj<'de>,
-    next: usize,
-}
+    pub fn integer(slot: &Slot) -> Option<i64> {
+        leaf(slot)?.as_number().and_then(whole_number)
+    }
 
-impl<'de> MapAccess<'de> for Members<'_, 'de> {
-    type Error = DeError;
+    pub fn boolean(slot: &Slot) -> Option<bool> {
+        match leaf(slot)? {
+            Leaf::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        while let Some(slot) = self.obj.slots.get(self.next) {
-            if !matches!(slot, Slot::Absent) {
-                let name = self.form.objects[self.obj.object as usize].members[self.next].name;
-                return seed.deserialize(name.into_deserializer()).map(Some);
+    /// A file reference's name, media type and size.
+    pub fn file(slot: &Slot) -> Option<(String, String, u64)> {
+        let file = super::super::check::file_ref(leaf(slot)?)?;
+        Some((file.name.to_string(), file.media_type.to_string(), file.size))
+    }
+
+    /// A code as the code list's entry.
+    pub fn code<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<T> {
+        leaf(slot)?.as_str().and_then(from_code)
+    }
+
+    /// Chosen codes as the code list's entries.
+    pub fn codes<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<Vec<T>> {
+        match leaf(slot)? {
+            Leaf::Array(items) => items.iter().map(|item| item.as_str().and_then(from_code)).collect(),
+            _ => None,
+        }
+    }
+
+    /// A group's object as its typed struct.
+    pub fn group<T>(slot: &Slot, from_tree: fn(&Obj) -> Option<T>) -> Option<T> {
+        match slot {
+            Slot::Group(Group::Object(obj)) => from_tree(obj),
+            _ => None,
+        }
+    }
+
+    /// A repeat's items as their typed structs.
+    pub fn many<T>(slot: &Slot, from_tree: fn(&Obj) -> Option<T>) -> Option<Vec<T>> {
+        match slot {
+            Slot::Many(Many::Items { items, .. }) => {
+                items.iter().map(|item| item.object().and_then(from_tree)).collect()
             }
-            self.next += 1;
+            _ => None,
         }
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let slot = &self.obj.slots[self.next];
-        self.next += 1;
-        seed.deserialize(SlotDe { form: self.form, slot })
-    }
-}
-
-struct SlotDe<'a, 'de> {
-    form: &'static Form,
-    slot: &'a Slot<'de>,
-}
-
-impl<'de> Deserializer<'de> for SlotDe<'_, 'de> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match self.slot {
-            Slot::Leaf(leaf) => LeafDe(leaf).deserialize_any(visitor),
-            Slot::Group(Group::Object(obj)) => ObjDe { form: self.form, obj }.deserialize_any(visitor),
-            Slot::Many(Many::Items { items, .. }) => visitor.visit_seq(Items { form: self.form, items: items.iter() }),
-            _ => Err(de::Error::custom("a value of the wrong type")),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match self.slot {
-            Slot::Absent | Slot::Leaf(Leaf::Null) => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        match self.slot {
-            Slot::Leaf(leaf) => LeafDe(leaf).deserialize_enum(name, variants, visitor),
-            _ => self.deserialize_any(visitor),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
-}
-
-/// The items of a repeat.
-struct Items<'a, 'de> {
-    form: &'static Form,
-    items: std::slice::Iter<'a, Group<Obj<'de>>>,
-}
-
-impl<'de> SeqAccess<'de> for Items<'_, 'de> {
-    type Error = DeError;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
-        match self.items.next() {
-            None => Ok(None),
-            Some(Group::Object(obj)) => seed.deserialize(ObjDe { form: self.form, obj }).map(Some),
-            Some(Group::Other { .. }) => Err(de::Error::custom("an item that is not an object")),
-        }
-    }
-}
-
-/// A field's value as a serde `Deserializer`.
-struct LeafDe<'a, 'de>(&'a Leaf<'de>);
-
-impl<'de> Deserializer<'de> for LeafDe<'_, 'de> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match self.0 {
-            Leaf::Null => visitor.visit_unit(),
-            Leaf::Bool(b) => visitor.visit_bool(*b),
-            Leaf::Num(n) => n.deserialize_any(visitor).map_err(de::Error::custom),
-            Leaf::Str(s) => visitor.visit_str(s),
-            Leaf::Array(items) => visitor.visit_seq(de::value::SeqDeserializer::new(items.iter().map(LeafDe))),
-            Leaf::Object(members) => visitor.visit_map(de::value::MapDeserializer::new(
-                members.iter().map(|(key, value)| (key.as_ref(), LeafDe(value))),
-            )),
-            Leaf::Nested => Err(de::Error::custom("a nested container")),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match self.0 {
-            Leaf::Null => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        match self.0 {
-            Leaf::Str(s) => s.as_ref().into_deserializer().deserialize_enum(name, variants, visitor),
-            _ => self.deserialize_any(visitor),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
-}
-
-impl<'de> IntoDeserializer<'de, DeError> for LeafDe<'_, 'de> {
-    type Deserializer = Self;
-
-    fn into_deserializer(self) -> Self {
-        self
     }
 }

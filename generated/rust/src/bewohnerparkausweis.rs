@@ -113,6 +113,31 @@ pub struct Antragsteller {
     #[serde(rename = "staatsangehoerigkeit")]
     pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
 }
+impl Antragsteller {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            doktorgrad: t::optional(&obj.slots[0], t::text)?,
+            familienname: t::text(&obj.slots[1])?,
+            vornamen: t::text(&obj.slots[2])?,
+            geburtsname: t::optional(&obj.slots[3], t::text)?,
+            geschlecht: t::code(
+                &obj.slots[4],
+                crate::shared::common_codes::Geschlecht::from_code,
+            )?,
+            geburtsdatum: t::text(&obj.slots[5])?,
+            geburtsort: t::optional(&obj.slots[6], t::text)?,
+            staatsangehoerigkeit: t::code(
+                &obj.slots[7],
+                crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+            )?,
+        })
+    }
+}
 /// Ihr bestehender Bewohnerparkausweis
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +148,19 @@ pub struct BestehenderAusweis {
     /// Ausgestellt am
     #[serde(rename = "ausstelldatum")]
     pub ausstelldatum: ::std::string::String,
+}
+impl BestehenderAusweis {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            parkausweisnummer: t::text(&obj.slots[0])?,
+            ausstelldatum: t::text(&obj.slots[1])?,
+        })
+    }
 }
 /// Angaben zum Fahrzeug
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -137,6 +175,20 @@ pub struct Fahrzeug {
     /// Auf wen ist das Fahrzeug zugelassen?
     #[serde(rename = "halter")]
     pub halter: Halterdaten,
+}
+impl Fahrzeug {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            kennzeichen: t::text(&obj.slots[0])?,
+            fin_kurz: t::text(&obj.slots[1])?,
+            halter: t::code(&obj.slots[2], Halterdaten::from_code)?,
+        })
+    }
 }
 /// Fahrzeughalterin oder Fahrzeughalter
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -161,6 +213,25 @@ pub struct Fahrzeughalter {
     /// Erklärung über die Nutzungsüberlassung
     #[serde(rename = "nutzungsueberlassung")]
     pub nutzungsueberlassung: crate::FileRef,
+}
+impl Fahrzeughalter {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            familienname: t::text(&obj.slots[0])?,
+            vornamen: t::optional(&obj.slots[1], t::text)?,
+            anschrift: t::group(
+                &obj.slots[2],
+                crate::shared::common_address::AnschriftInland::from_tree,
+            )?,
+            email: t::text(&obj.slots[3])?,
+            nutzungsueberlassung: crate::FileRef::from_tree(&obj.slots[4])?,
+        })
+    }
 }
 /// Gültigkeitsdauer
 #[derive(
@@ -431,6 +502,43 @@ pub struct Submission {
     #[serde(rename = "zustimmung")]
     pub zustimmung: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            antragsart: t::code(&obj.slots[0], AntragsartParkausweis::from_code)?,
+            bestehender_ausweis: t::optional(
+                &obj.slots[1],
+                |slot| t::group(slot, BestehenderAusweis::from_tree),
+            )?,
+            parkzone: t::code(&obj.slots[2], Parkzone::from_code)?,
+            gueltigkeitsdauer: t::code(&obj.slots[3], Gueltigkeitsdauer::from_code)?,
+            startdatum: t::optional(&obj.slots[4], t::text)?,
+            antragsteller: t::group(&obj.slots[5], Antragsteller::from_tree)?,
+            anschrift: t::group(
+                &obj.slots[6],
+                crate::shared::common_address::Wohnanschrift::from_tree,
+            )?,
+            kontakt: t::group(
+                &obj.slots[7],
+                crate::shared::common_contact::Kontakt::from_tree,
+            )?,
+            fahrzeug: t::group(&obj.slots[8], Fahrzeug::from_tree)?,
+            fahrzeughalter: t::optional(
+                &obj.slots[9],
+                |slot| t::group(slot, Fahrzeughalter::from_tree),
+            )?,
+            fahrzeugschein: crate::FileRef::from_tree(&obj.slots[10])?,
+            gebuehr: t::text(&obj.slots[11])?,
+            abgleich_melderegister: t::boolean(&obj.slots[12])?,
+            zustimmung: t::boolean(&obj.slots[13])?,
+        })
+    }
+}
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
     crate::runtime::messages::Catalogue {
@@ -461,7 +569,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

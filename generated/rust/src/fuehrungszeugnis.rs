@@ -116,6 +116,23 @@ pub struct EmpfangendeBehoerde {
     #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::AnschriftInland,
 }
+impl EmpfangendeBehoerde {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            name: t::text(&obj.slots[0])?,
+            aktenzeichen: t::text(&obj.slots[1])?,
+            anschrift: t::group(
+                &obj.slots[2],
+                crate::shared::common_address::AnschriftInland::from_tree,
+            )?,
+        })
+    }
+}
 /// Früherer Name
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +150,20 @@ pub struct FruehereNamenItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub gefuehrt_bis: ::std::option::Option<::std::string::String>,
+}
+impl FruehereNamenItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            namensart: t::code(&obj.slots[0], Namensart::from_code)?,
+            name: t::text(&obj.slots[1])?,
+            gefuehrt_bis: t::optional(&obj.slots[2], t::text)?,
+        })
+    }
 }
 /// Art des früheren Namens
 #[derive(
@@ -264,6 +295,44 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            belegart: t::code(&obj.slots[0], Belegart::from_code)?,
+            aufforderung: t::optional(&obj.slots[1], crate::FileRef::from_tree)?,
+            verwendungszweck: t::optional(&obj.slots[2], t::text)?,
+            empfangende_behoerde: t::optional(
+                &obj.slots[3],
+                |slot| t::group(slot, EmpfangendeBehoerde::from_tree),
+            )?,
+            antragsteller: t::group(
+                &obj.slots[4],
+                crate::shared::common_person::NatuerlichePerson::from_tree,
+            )?,
+            fruehere_namen: t::optional(
+                &obj.slots[5],
+                |slot| t::many(slot, FruehereNamenItem::from_tree),
+            )?,
+            anschrift: t::group(
+                &obj.slots[6],
+                crate::shared::common_address::Wohnanschrift::from_tree,
+            )?,
+            kontakt: t::optional(
+                &obj.slots[7],
+                |slot| t::group(slot, crate::shared::common_contact::Kontakt::from_tree),
+            )?,
+            gebuehrenbefreiung: t::boolean(&obj.slots[8])?,
+            befreiungsgrund: t::optional(&obj.slots[9], t::text)?,
+            nachweis_befreiung: t::optional(&obj.slots[10], crate::FileRef::from_tree)?,
+            richtigkeit: t::boolean(&obj.slots[11])?,
+        })
+    }
+}
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
     crate::runtime::messages::Catalogue {
@@ -294,7 +363,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

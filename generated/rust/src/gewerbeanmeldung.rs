@@ -45,6 +45,22 @@ pub struct Aufenthaltstitel {
     )]
     pub beschraenkungen: ::std::option::Option<::std::string::String>,
 }
+impl Aufenthaltstitel {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            vorhanden: t::boolean(&obj.slots[0])?,
+            ausstellungsdatum: t::optional(&obj.slots[1], t::text)?,
+            behoerde: t::optional(&obj.slots[2], t::text)?,
+            beschraenkt: t::optional(&obj.slots[3], t::boolean)?,
+            beschraenkungen: t::optional(&obj.slots[4], t::text)?,
+        })
+    }
+}
 /// Anzahl der Beschäftigten
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +71,19 @@ pub struct Beschaeftigte {
     /// Teilzeitbeschäftigte
     #[serde(rename = "teilzeit")]
     pub teilzeit: i64,
+}
+impl Beschaeftigte {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            vollzeit: t::integer(&obj.slots[0])?,
+            teilzeit: t::integer(&obj.slots[1])?,
+        })
+    }
 }
 /// Art des Betriebes
 #[derive(
@@ -157,6 +186,22 @@ pub struct ErlaubnisseItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub nachweis: ::std::option::Option<crate::FileRef>,
+}
+impl ErlaubnisseItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            art: t::text(&obj.slots[0])?,
+            liegt_vor: t::boolean(&obj.slots[1])?,
+            ausstellungsdatum: t::optional(&obj.slots[2], t::text)?,
+            behoerde: t::optional(&obj.slots[3], t::text)?,
+            nachweis: t::optional(&obj.slots[4], crate::FileRef::from_tree)?,
+        })
+    }
 }
 /// Grund der Anmeldung
 #[derive(
@@ -272,6 +317,20 @@ pub struct Handwerk {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub eintragungsdatum: ::std::option::Option<::std::string::String>,
+}
+impl Handwerk {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            eingetragen: t::boolean(&obj.slots[0])?,
+            handwerkskammer: t::optional(&obj.slots[1], t::text)?,
+            eintragungsdatum: t::optional(&obj.slots[2], t::text)?,
+        })
+    }
 }
 /// Die Anmeldung betrifft
 #[derive(
@@ -620,6 +679,20 @@ pub struct Registereintrag {
     #[serde(rename = "registernummer")]
     pub registernummer: ::std::string::String,
 }
+impl Registereintrag {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            registerart: t::code(&obj.slots[0], Registerart::from_code)?,
+            registergericht: t::text(&obj.slots[1])?,
+            registernummer: t::text(&obj.slots[2])?,
+        })
+    }
+}
 /// Besondere Gewerbeformen
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -630,6 +703,19 @@ pub struct Sondergewerbe {
     /// Stellen Sie Automaten auf?
     #[serde(rename = "automatenaufstellung")]
     pub automatenaufstellung: bool,
+}
+impl Sondergewerbe {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            reisegewerbe: t::boolean(&obj.slots[0])?,
+            automatenaufstellung: t::boolean(&obj.slots[1])?,
+        })
+    }
 }
 /// Gewerbeanmeldung
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -760,6 +846,88 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            rechtsform: t::code(&obj.slots[0], Rechtsform::from_code)?,
+            organisationsname: t::optional(&obj.slots[1], t::text)?,
+            registereintrag: t::optional(
+                &obj.slots[2],
+                |slot| t::group(slot, Registereintrag::from_tree),
+            )?,
+            inhaber: t::group(
+                &obj.slots[3],
+                crate::shared::common_person::NatuerlichePerson::from_tree,
+            )?,
+            wohnanschrift: t::group(
+                &obj.slots[4],
+                crate::shared::common_address::Wohnanschrift::from_tree,
+            )?,
+            kontakt: t::group(
+                &obj.slots[5],
+                crate::shared::common_contact::Kontakt::from_tree,
+            )?,
+            aufenthaltstitel: t::optional(
+                &obj.slots[6],
+                |slot| t::group(slot, Aufenthaltstitel::from_tree),
+            )?,
+            vertreter: t::optional(
+                &obj.slots[7],
+                |slot| t::many(slot, crate::shared::common_person::PersonName::from_tree),
+            )?,
+            gemeinde: t::text(&obj.slots[8])?,
+            grund: t::code(&obj.slots[9], Grund::from_code)?,
+            frueherer_firmenname: t::optional(&obj.slots[10], t::text)?,
+            frueherer_inhaber: t::optional(
+                &obj.slots[11],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_person::PersonName::from_tree,
+                ),
+            )?,
+            betriebsart: t::codes(&obj.slots[12], Betriebsart::from_code)?,
+            niederlassungsart: t::code(&obj.slots[13], Niederlassungsart::from_code)?,
+            betriebsstaette: t::group(
+                &obj.slots[14],
+                crate::shared::common_address::AnschriftInland::from_tree,
+            )?,
+            hauptniederlassung: t::optional(
+                &obj.slots[15],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_address::AnschriftInland::from_tree,
+                ),
+            )?,
+            taetigkeit: t::group(&obj.slots[16], Taetigkeit::from_tree)?,
+            sondergewerbe: t::group(&obj.slots[17], Sondergewerbe::from_tree)?,
+            nebenerwerb: t::boolean(&obj.slots[18])?,
+            beginn: t::text(&obj.slots[19])?,
+            beschaeftigte: t::group(&obj.slots[20], Beschaeftigte::from_tree)?,
+            betriebsleitung: t::optional(
+                &obj.slots[21],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_person::PersonName::from_tree,
+                ),
+            )?,
+            erlaubnispflichtig: t::boolean(&obj.slots[22])?,
+            erlaubnisse: t::optional(
+                &obj.slots[23],
+                |slot| t::many(slot, ErlaubnisseItem::from_tree),
+            )?,
+            handwerk: t::optional(
+                &obj.slots[24],
+                |slot| t::group(slot, Handwerk::from_tree),
+            )?,
+            richtigkeit: t::boolean(&obj.slots[25])?,
+        })
+    }
+}
 /// Angemeldete Tätigkeit
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -774,6 +942,19 @@ pub struct Taetigkeit {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub weitere: ::std::option::Option<::std::string::String>,
+}
+impl Taetigkeit {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            schwerpunkt: t::text(&obj.slots[0])?,
+            weitere: t::optional(&obj.slots[1], t::text)?,
+        })
+    }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
@@ -805,7 +986,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

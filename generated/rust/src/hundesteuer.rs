@@ -243,6 +243,31 @@ pub struct HundeItem {
     )]
     pub erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef>,
 }
+impl HundeItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            name: t::text(&obj.slots[0])?,
+            rasse: t::text(&obj.slots[1])?,
+            geschlecht: t::code(&obj.slots[2], Hundegeschlecht::from_code)?,
+            geburtsdatum: t::text(&obj.slots[3])?,
+            herkunft: t::code(&obj.slots[4], Herkunft::from_code)?,
+            haltungsbeginn: t::text(&obj.slots[5])?,
+            chipnummer: t::optional(&obj.slots[6], t::text)?,
+            gewicht: t::text(&obj.slots[7])?,
+            widerristhoehe: t::integer(&obj.slots[8])?,
+            listenhund: t::boolean(&obj.slots[9])?,
+            erlaubnis_gefaehrlich: t::optional(
+                &obj.slots[10],
+                crate::FileRef::from_tree,
+            )?,
+        })
+    }
+}
 /// Geschlecht des Hundes
 #[derive(
     Debug,
@@ -365,6 +390,51 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            halter: t::group(
+                &obj.slots[0],
+                crate::shared::common_person::NatuerlichePerson::from_tree,
+            )?,
+            anschrift: t::group(
+                &obj.slots[1],
+                crate::shared::common_address::Wohnanschrift::from_tree,
+            )?,
+            kontakt: t::group(
+                &obj.slots[2],
+                crate::shared::common_contact::Kontakt::from_tree,
+            )?,
+            zuzug: t::boolean(&obj.slots[3])?,
+            bisherige_gemeinde: t::optional(&obj.slots[4], t::text)?,
+            hunde: t::many(&obj.slots[5], HundeItem::from_tree)?,
+            steuerermaessigung: t::boolean(&obj.slots[6])?,
+            ermaessigungsgrund: t::optional(
+                &obj.slots[7],
+                |slot| t::code(slot, Ermaessigungsgrund::from_code),
+            )?,
+            nachweis_ermaessigung: t::optional(
+                &obj.slots[8],
+                crate::FileRef::from_tree,
+            )?,
+            zahlungsweise: t::code(&obj.slots[9], Zahlungsweise::from_code)?,
+            bankverbindung: t::optional(
+                &obj.slots[10],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_bank::Bankverbindung::from_tree,
+                ),
+            )?,
+            sepa_mandat: t::optional(&obj.slots[11], t::boolean)?,
+            richtigkeit: t::boolean(&obj.slots[12])?,
+        })
+    }
+}
 /// Zahlungsweise
 #[derive(
     Debug,
@@ -450,7 +520,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

@@ -261,6 +261,36 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            vorname: t::text(&obj.slots[0])?,
+            nachname: t::text(&obj.slots[1])?,
+            geburtsdatum: t::text(&obj.slots[2])?,
+            staatsangehoerigkeit: t::text(&obj.slots[3])?,
+            strasse: t::text(&obj.slots[4])?,
+            plz: t::text(&obj.slots[5])?,
+            ort: t::text(&obj.slots[6])?,
+            telefon: t::optional(&obj.slots[7], t::text)?,
+            email: t::optional(&obj.slots[8], t::text)?,
+            kursart: t::code(&obj.slots[9], Kursart::from_code)?,
+            sprachstand: t::code(&obj.slots[10], Sprachstand::from_code)?,
+            frueherer_kurs: t::boolean(&obj.slots[11])?,
+            kursende: t::optional(&obj.slots[12], t::text)?,
+            berechtigungsschein: t::boolean(&obj.slots[13])?,
+            schein: t::optional(&obj.slots[14], crate::FileRef::from_tree)?,
+            kinderbetreuung: t::boolean(&obj.slots[15])?,
+            anzahl_kinder: t::optional(&obj.slots[16], t::integer)?,
+            bemerkungen: t::optional(&obj.slots[17], t::text)?,
+            richtigkeit: t::boolean(&obj.slots[18])?,
+        })
+    }
+}
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
     crate::runtime::messages::Catalogue {
@@ -291,7 +321,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

@@ -50,6 +50,25 @@ pub struct Antragsteller {
     )]
     pub einverstaendnis: ::std::option::Option<crate::FileRef>,
 }
+impl Antragsteller {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            doktorgrad: t::optional(&obj.slots[0], t::text)?,
+            vornamen: t::text(&obj.slots[1])?,
+            familienname: t::text(&obj.slots[2])?,
+            geburtsname: t::optional(&obj.slots[3], t::text)?,
+            geburtsdatum: t::text(&obj.slots[4])?,
+            geburtsort: t::text(&obj.slots[5])?,
+            wohnsitz: t::group(&obj.slots[6], AntragstellerWohnsitz::from_tree)?,
+            einverstaendnis: t::optional(&obj.slots[7], crate::FileRef::from_tree)?,
+        })
+    }
+}
 /// Wohnsitz
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +90,35 @@ pub struct AntragstellerWohnsitz {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland>,
+}
+impl AntragstellerWohnsitz {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            inland_ausland: t::code(
+                &obj.slots[0],
+                crate::shared::common_address::InlandAusland::from_code,
+            )?,
+            inland: t::optional(
+                &obj.slots[1],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_address::Wohnanschrift::from_tree,
+                ),
+            )?,
+            ausland: t::optional(
+                &obj.slots[2],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_address::AnschriftAusland::from_tree,
+                ),
+            )?,
+        })
+    }
 }
 /// Lehrgang
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -94,6 +142,23 @@ pub struct AusbildungItem {
     /// Teilnahmebescheinigung
     #[serde(rename = "nachweis")]
     pub nachweis: crate::FileRef,
+}
+impl AusbildungItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            anbieter: t::text(&obj.slots[0])?,
+            beginn: t::text(&obj.slots[1])?,
+            ende: t::text(&obj.slots[2])?,
+            stunden_theorie: t::integer(&obj.slots[3])?,
+            stunden_praxis: t::integer(&obj.slots[4])?,
+            nachweis: crate::FileRef::from_tree(&obj.slots[5])?,
+        })
+    }
 }
 /// Bundesland
 #[derive(
@@ -278,6 +343,21 @@ pub struct FrueherePruefungenItem {
     /// Ergebnis
     #[serde(rename = "ergebnis")]
     pub ergebnis: Pruefungsergebnis,
+}
+impl FrueherePruefungenItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            datum: t::text(&obj.slots[0])?,
+            bundesland: t::code(&obj.slots[1], Bundesland::from_code)?,
+            behoerde: t::text(&obj.slots[2])?,
+            ergebnis: t::code(&obj.slots[3], Pruefungsergebnis::from_code)?,
+        })
+    }
 }
 /// Ergebnis
 #[derive(
@@ -469,6 +549,37 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            antragsteller: t::group(&obj.slots[0], Antragsteller::from_tree)?,
+            kontakt: t::group(
+                &obj.slots[1],
+                crate::shared::common_contact::Kontakt::from_tree,
+            )?,
+            ausbildung: t::many(&obj.slots[2], AusbildungItem::from_tree)?,
+            frueher_teilgenommen: t::boolean(&obj.slots[3])?,
+            fruehere_pruefungen: t::optional(
+                &obj.slots[4],
+                |slot| t::many(slot, FrueherePruefungenItem::from_tree),
+            )?,
+            bestandene_teile: t::optional(
+                &obj.slots[5],
+                |slot| t::codes(slot, Pruefungsteil::from_code),
+            )?,
+            pruefungsbescheid: t::optional(&obj.slots[6], crate::FileRef::from_tree)?,
+            zuverlaessigkeit: t::group(&obj.slots[7], Zuverlaessigkeit::from_tree)?,
+            pruefungsgebuehr: t::text(&obj.slots[8])?,
+            ueberweisungsdatum: t::text(&obj.slots[9])?,
+            richtigkeit: t::boolean(&obj.slots[10])?,
+        })
+    }
+}
 /// Fragen zur Zuverlässigkeit und persönlichen Eignung
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -514,6 +625,25 @@ pub struct Zuverlaessigkeit {
     )]
     pub eignung_erlaeuterung: ::std::option::Option<::std::string::String>,
 }
+impl Zuverlaessigkeit {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            verurteilung: t::boolean(&obj.slots[0])?,
+            verurteilung_erlaeuterung: t::optional(&obj.slots[1], t::text)?,
+            verfahren: t::boolean(&obj.slots[2])?,
+            verfahren_erlaeuterung: t::optional(&obj.slots[3], t::text)?,
+            entzug: t::boolean(&obj.slots[4])?,
+            entzug_erlaeuterung: t::optional(&obj.slots[5], t::text)?,
+            eignung: t::boolean(&obj.slots[6])?,
+            eignung_erlaeuterung: t::optional(&obj.slots[7], t::text)?,
+        })
+    }
+}
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
     crate::runtime::messages::Catalogue {
@@ -544,7 +674,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

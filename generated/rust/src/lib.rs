@@ -39,3 +39,11 @@ pub struct FileRef {
     pub media_type: ::std::string::String,
     pub size: u64,
 }
+impl FileRef {
+    /// A valid file reference read from a submission's tree.
+    #[doc(hidden)]
+    pub fn from_tree(slot: &runtime::tree::Slot) -> ::std::option::Option<FileRef> {
+        let (name, media_type, size) = runtime::tree::typed::file(slot)?;
+        ::std::option::Option::Some(FileRef { name, media_type, size })
+    }
+}

@@ -41,6 +41,27 @@ pub mod common_address {
         #[serde(rename = "staat")]
         pub staat: crate::shared::common_codes::Staat,
     }
+    impl AnschriftAusland {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                strasse_hausnummer: t::text(&obj.slots[0])?,
+                adresszusatz: t::optional(&obj.slots[1], t::text)?,
+                postleitzahl: t::optional(&obj.slots[2], t::text)?,
+                ort: t::text(&obj.slots[3])?,
+                staat: t::code(
+                    &obj.slots[4],
+                    crate::shared::common_codes::Staat::from_code,
+                )?,
+            })
+        }
+    }
     /// Anschrift
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -61,6 +82,23 @@ pub mod common_address {
         /// Ort
         #[serde(rename = "ort")]
         pub ort: ::std::string::String,
+    }
+    impl AnschriftInland {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                strasse_hausnummer: t::text(&obj.slots[0])?,
+                adresszusatz: t::optional(&obj.slots[1], t::text)?,
+                plz: t::text(&obj.slots[2])?,
+                ort: t::text(&obj.slots[3])?,
+            })
+        }
     }
     /// Wo befindet sich die Anschrift?
     #[derive(
@@ -141,6 +179,23 @@ pub mod common_address {
         #[serde(rename = "ort")]
         pub ort: ::std::string::String,
     }
+    impl Wohnanschrift {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                strasse_hausnummer: t::text(&obj.slots[0])?,
+                adresszusatz: t::optional(&obj.slots[1], t::text)?,
+                plz: t::text(&obj.slots[2])?,
+                ort: t::text(&obj.slots[3])?,
+            })
+        }
+    }
 }
 #[cfg(any(feature = "hundesteuer", feature = "wohngeld"))]
 pub mod common_bank {
@@ -168,6 +223,23 @@ pub mod common_bank {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub kreditinstitut: ::std::option::Option<::std::string::String>,
+    }
+    impl Bankverbindung {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                kontoinhaber: t::text(&obj.slots[0])?,
+                iban: t::text(&obj.slots[1])?,
+                bic: t::optional(&obj.slots[2], t::text)?,
+                kreditinstitut: t::optional(&obj.slots[3], t::text)?,
+            })
+        }
     }
 }
 #[cfg(
@@ -650,6 +722,21 @@ pub mod common_contact {
         )]
         pub telefon: ::std::option::Option<::std::string::String>,
     }
+    impl Kontakt {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                email: t::optional(&obj.slots[0], t::text)?,
+                telefon: t::optional(&obj.slots[1], t::text)?,
+            })
+        }
+    }
 }
 #[cfg(
     any(
@@ -698,6 +785,33 @@ pub mod common_person {
         #[serde(rename = "staatsangehoerigkeit")]
         pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
     }
+    impl NatuerlichePerson {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                doktorgrad: t::optional(&obj.slots[0], t::text)?,
+                familienname: t::text(&obj.slots[1])?,
+                vornamen: t::text(&obj.slots[2])?,
+                geburtsname: t::optional(&obj.slots[3], t::text)?,
+                geschlecht: t::code(
+                    &obj.slots[4],
+                    crate::shared::common_codes::Geschlecht::from_code,
+                )?,
+                geburtsdatum: t::text(&obj.slots[5])?,
+                geburtsort: t::text(&obj.slots[6])?,
+                staatsangehoerigkeit: t::code(
+                    &obj.slots[7],
+                    crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+                )?,
+            })
+        }
+    }
     /// Person
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -708,5 +822,20 @@ pub mod common_person {
         /// Vornamen
         #[serde(rename = "vornamen")]
         pub vornamen: ::std::string::String,
+    }
+    impl PersonName {
+        /// The typed data of a valid submission's object, read from its tree: each
+        /// member from its slot (`None` only if the submission was not valid).
+        #[doc(hidden)]
+        pub fn from_tree(
+            obj: &crate::runtime::tree::Obj,
+        ) -> ::std::option::Option<Self> {
+            #[allow(unused_imports)]
+            use crate::runtime::tree::typed as t;
+            ::std::option::Option::Some(Self {
+                familienname: t::text(&obj.slots[0])?,
+                vornamen: t::text(&obj.slots[1])?,
+            })
+        }
     }
 }

@@ -20,6 +20,19 @@ pub struct EinkommenItem {
     #[serde(rename = "betrag")]
     pub betrag: ::std::string::String,
 }
+impl EinkommenItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            art: t::code(&obj.slots[0], Einkommensart::from_code)?,
+            betrag: t::text(&obj.slots[1])?,
+        })
+    }
+}
 /// Art des Einkommens
 #[derive(
     Debug,
@@ -214,6 +227,24 @@ pub struct MitgliederItem {
     #[serde(rename = "einkommen")]
     pub einkommen: ::std::string::String,
 }
+impl MitgliederItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            name: t::group(
+                &obj.slots[0],
+                crate::shared::common_person::PersonName::from_tree,
+            )?,
+            geburtsdatum: t::text(&obj.slots[1])?,
+            verwandtschaft: t::code(&obj.slots[2], Verwandtschaft::from_code)?,
+            einkommen: t::text(&obj.slots[3])?,
+        })
+    }
+}
 /// Antrag auf Wohngeld
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -313,6 +344,56 @@ pub struct Submission {
     /// Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).
     #[serde(rename = "datenabgleich")]
     pub datenabgleich: bool,
+}
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            zuschussart: t::code(&obj.slots[0], Zuschussart::from_code)?,
+            beginn: t::text(&obj.slots[1])?,
+            leistungen: t::codes(&obj.slots[2], Leistung::from_code)?,
+            frueherer_antrag: t::boolean(&obj.slots[3])?,
+            aktenzeichen: t::optional(&obj.slots[4], t::text)?,
+            antragsteller: t::group(
+                &obj.slots[5],
+                crate::shared::common_person::NatuerlichePerson::from_tree,
+            )?,
+            kontakt: t::optional(
+                &obj.slots[6],
+                |slot| t::group(slot, crate::shared::common_contact::Kontakt::from_tree),
+            )?,
+            anschrift: t::group(
+                &obj.slots[7],
+                crate::shared::common_address::AnschriftInland::from_tree,
+            )?,
+            einzug: t::text(&obj.slots[8])?,
+            wohnflaeche: t::text(&obj.slots[9])?,
+            miete: t::optional(&obj.slots[10], t::text)?,
+            belastung: t::optional(&obj.slots[11], t::text)?,
+            untervermietet: t::boolean(&obj.slots[12])?,
+            untermiete: t::optional(&obj.slots[13], t::text)?,
+            mitglieder: t::optional(
+                &obj.slots[14],
+                |slot| t::many(slot, MitgliederItem::from_tree),
+            )?,
+            einkommen: t::optional(
+                &obj.slots[15],
+                |slot| t::many(slot, EinkommenItem::from_tree),
+            )?,
+            unterhalt_gezahlt: t::boolean(&obj.slots[16])?,
+            unterhalt_betrag: t::optional(&obj.slots[17], t::text)?,
+            bank: t::group(
+                &obj.slots[18],
+                crate::shared::common_bank::Bankverbindung::from_tree,
+            )?,
+            richtigkeit: t::boolean(&obj.slots[19])?,
+            datenabgleich: t::boolean(&obj.slots[20])?,
+        })
+    }
 }
 /// Verhältnis zur antragstellenden Person
 #[derive(
@@ -502,7 +583,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

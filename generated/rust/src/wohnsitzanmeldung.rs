@@ -76,6 +76,20 @@ pub struct BisherigeAnschrift {
     #[serde(rename = "ort")]
     pub ort: ::std::string::String,
 }
+impl BisherigeAnschrift {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            strasse_hausnummer: t::text(&obj.slots[0])?,
+            plz: t::text(&obj.slots[1])?,
+            ort: t::text(&obj.slots[2])?,
+        })
+    }
+}
 /// Familienstand
 #[derive(
     Debug,
@@ -280,6 +294,44 @@ pub struct PersonenItem {
     )]
     pub ausweis_gueltig_bis: ::std::option::Option<::std::string::String>,
 }
+impl PersonenItem {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            familienname: t::text(&obj.slots[0])?,
+            vornamen: t::text(&obj.slots[1])?,
+            geburtsname: t::optional(&obj.slots[2], t::text)?,
+            doktorgrad: t::optional(&obj.slots[3], t::text)?,
+            geschlecht: t::code(
+                &obj.slots[4],
+                crate::shared::common_codes::Geschlecht::from_code,
+            )?,
+            geburtsdatum: t::text(&obj.slots[5])?,
+            geburtsort: t::text(&obj.slots[6])?,
+            staatsangehoerigkeiten: t::codes(
+                &obj.slots[7],
+                crate::shared::common_codes::Staatsangehoerigkeit::from_code,
+            )?,
+            familienstand: t::code(&obj.slots[8], Familienstand::from_code)?,
+            familienstand_seit: t::optional(&obj.slots[9], t::text)?,
+            religion: t::optional(
+                &obj.slots[10],
+                |slot| t::code(slot, Religion::from_code),
+            )?,
+            ausweisart: t::optional(
+                &obj.slots[11],
+                |slot| t::code(slot, Ausweisart::from_code),
+            )?,
+            ausweisnummer: t::optional(&obj.slots[12], t::text)?,
+            ausweis_ausgestellt: t::optional(&obj.slots[13], t::text)?,
+            ausweis_gueltig_bis: t::optional(&obj.slots[14], t::text)?,
+        })
+    }
+}
 /// Religionszugehörigkeit
 #[derive(
     Debug,
@@ -440,6 +492,51 @@ pub struct Submission {
     #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
 }
+impl Submission {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            einzugsdatum: t::text(&obj.slots[0])?,
+            neue_anschrift: t::group(
+                &obj.slots[1],
+                crate::shared::common_address::Wohnanschrift::from_tree,
+            )?,
+            lage: t::optional(&obj.slots[2], t::text)?,
+            wohnungsstatus: t::code(&obj.slots[3], Wohnungsstatus::from_code)?,
+            weitere_wohnung: t::optional(
+                &obj.slots[4],
+                |slot| t::group(slot, WeitereWohnung::from_tree),
+            )?,
+            bisher_lage: t::code(
+                &obj.slots[5],
+                crate::shared::common_address::InlandAusland::from_code,
+            )?,
+            bisherige_anschrift: t::optional(
+                &obj.slots[6],
+                |slot| t::group(slot, BisherigeAnschrift::from_tree),
+            )?,
+            bisherige_beibehalten: t::optional(&obj.slots[7], t::boolean)?,
+            bisherige_anschrift_ausland: t::optional(
+                &obj.slots[8],
+                |slot| t::group(
+                    slot,
+                    crate::shared::common_address::AnschriftAusland::from_tree,
+                ),
+            )?,
+            personen: t::many(&obj.slots[9], PersonenItem::from_tree)?,
+            wohnungsgeberbestaetigung: crate::FileRef::from_tree(&obj.slots[10])?,
+            kontakt: t::group(
+                &obj.slots[11],
+                crate::shared::common_contact::Kontakt::from_tree,
+            )?,
+            richtigkeit: t::boolean(&obj.slots[12])?,
+        })
+    }
+}
 /// Ihre weitere Wohnung in Deutschland
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -453,6 +550,20 @@ pub struct WeitereWohnung {
     /// Ort
     #[serde(rename = "ort")]
     pub ort: ::std::string::String,
+}
+impl WeitereWohnung {
+    /// The typed data of a valid submission's object, read from its tree: each
+    /// member from its slot (`None` only if the submission was not valid).
+    #[doc(hidden)]
+    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+        #[allow(unused_imports)]
+        use crate::runtime::tree::typed as t;
+        ::std::option::Option::Some(Self {
+            strasse_hausnummer: t::text(&obj.slots[0])?,
+            plz: t::text(&obj.slots[1])?,
+            ort: t::text(&obj.slots[2])?,
+        })
+    }
 }
 /// Art der Wohnung
 #[derive(
@@ -547,7 +658,7 @@ pub fn from_json_on(
     bytes: &[u8],
     today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
-    crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+    crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
 /// [`from_json_on`] for today in Germany.
 pub fn from_json(

@@ -164,6 +164,15 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
             pub media_type: ::std::string::String,
             pub size: u64,
         }
+
+        impl FileRef {
+            /// A valid file reference read from a submission's tree.
+            #[doc(hidden)]
+            pub fn from_tree(slot: &runtime::tree::Slot) -> ::std::option::Option<FileRef> {
+                let (name, media_type, size) = runtime::tree::typed::file(slot)?;
+                ::std::option::Option::Some(FileRef { name, media_type, size })
+            }
+        }
     };
     let header = "Validation and typed data for the forms of this project";
     files.push(text("rust/src/lib.rs", &generated_file(header, lib)));

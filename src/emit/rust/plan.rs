@@ -64,7 +64,7 @@ pub fn form_validator(form: &Form) -> TokenStream {
             bytes: &[u8],
             today: crate::runtime::date::Date,
         ) -> ::std::result::Result<#submission, crate::runtime::check::Report> {
-            crate::runtime::walk::from_json(&plan::FORM, bytes, today)
+            crate::runtime::walk::from_json(&plan::FORM, bytes, today, #submission::from_tree)
         }
 
         /// [`from_json_on`] for today in Germany.

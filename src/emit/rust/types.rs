@@ -141,6 +141,8 @@ impl Cx<'_> {
         out.slot(place).insert(name.to_string(), TokenStream::new());
         let form = self.form;
         let mut fields = Vec::new();
+        let mut conversions = Vec::new();
+        let mut slot = 0usize;
         for item in items {
             let (key, always, label) = match item {
                 Item::Info(_) => continue,
@@ -148,11 +150,13 @@ impl Cx<'_> {
                 Item::Group(g) => (&g.name, g.required == Requirement::Always && g.visible.is_none(), &g.label),
                 Item::Repeat(r) => (&r.name, r.min > 0 && r.visible.is_none(), &r.label),
             };
-            let ty = match item {
-                Item::Field(field) => self.field_type(&field.ty),
+            let index = proc_macro2::Literal::usize_unsuffixed(slot);
+            slot += 1;
+            let (ty, convert) = match item {
+                Item::Field(field) => (self.field_type(&field.ty), self.field_conversion(&field.ty)),
                 Item::Group(group) => {
                     let children: Vec<&Item> = group.items.iter().collect();
-                    self.part(
+                    let ty = self.part(
                         group.of.as_deref(),
                         key,
                         "",
@@ -161,13 +165,16 @@ impl Cx<'_> {
                         naming,
                         place,
                         out,
-                    )
+                    );
+                    let convert = (quote! { t::group }, Some(quote! { #ty::from_tree }));
+                    (ty, convert)
                 }
                 Item::Repeat(repeat) => {
                     let children: Vec<&Item> = repeat.items.iter().collect();
                     let doc = doc_text(&repeat.item_label, form);
                     let item_type = self.part(repeat.of.as_deref(), key, "item", &doc, &children, naming, place, out);
-                    quote! { ::std::vec::Vec<#item_type> }
+                    let convert = (quote! { t::many }, Some(quote! { #item_type::from_tree }));
+                    (quote! { ::std::vec::Vec<#item_type> }, convert)
                 }
                 Item::Info(_) => continue,
             };
@@ -176,6 +183,15 @@ impl Cx<'_> {
             if let Item::Field(ir::Field { unit: Some(unit), .. }) = item {
                 doc = format!("{doc}, in{}", doc_text(unit, form));
             }
+            let (function, argument) = convert;
+            conversions.push(match (always, argument) {
+                (true, None) => quote! { #ident: #function(&obj.slots[#index])? },
+                (true, Some(argument)) => quote! { #ident: #function(&obj.slots[#index], #argument)? },
+                (false, None) => quote! { #ident: t::optional(&obj.slots[#index], #function)? },
+                (false, Some(argument)) => {
+                    quote! { #ident: t::optional(&obj.slots[#index], |slot| #function(slot, #argument))? }
+                }
+            });
             fields.push(if always {
                 quote! {
                     #[doc = #doc]
@@ -196,6 +212,17 @@ impl Cx<'_> {
             #[serde(deny_unknown_fields)]
             pub struct #name {
                 #(#fields,)*
+            }
+
+            impl #name {
+                /// The typed data of a valid submission's object, read from its tree: each
+                /// member from its slot (`None` only if the submission was not valid).
+                #[doc(hidden)]
+                pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
+                    #[allow(unused_imports)]
+                    use crate::runtime::tree::typed as t;
+                    ::std::option::Option::Some(Self { #(#conversions,)* })
+                }
             }
         };
         out.slot(place).insert(name.to_string(), tokens);
@@ -238,6 +265,25 @@ impl Cx<'_> {
         match place {
             Place::Shared(module) => quote! { crate::shared::#module::#ident },
             Place::Form => quote! { #ident },
+        }
+    }
+
+    /// The function from a field's slot to its typed value (`Option`) for `from_tree`, with
+    /// its second argument if it takes one.
+    fn field_conversion(&self, ty: &FieldType) -> (TokenStream, Option<TokenStream>) {
+        match ty {
+            FieldType::Integer => (quote! { t::integer }, None),
+            FieldType::Boolean => (quote! { t::boolean }, None),
+            FieldType::File => (quote! { crate::FileRef::from_tree }, None),
+            FieldType::Choice { codelist } => {
+                let path = self.codelist_path(codelist);
+                (quote! { t::code }, Some(quote! { #path::from_code }))
+            }
+            FieldType::MultipleChoice { codelist } => {
+                let path = self.codelist_path(codelist);
+                (quote! { t::codes }, Some(quote! { #path::from_code }))
+            }
+            _ => (quote! { t::text }, None),
         }
     }
 

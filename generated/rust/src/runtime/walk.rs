@@ -16,12 +16,8 @@ use super::plan::{self, Expr, Form, Node, Path, Read, Required};
 use super::tree::{self, Obj, Slot};
 
 /// Validates the submission `bytes` by `form`: the typed data when it is valid (read from
-/// the tree by `T`'s `Deserialize`), else every violation.
-pub fn from_json<'de, T: serde::Deserialize<'de>>(
-    form: &'static Form,
-    bytes: &'de [u8],
-    today: Date,
-) -> Result<T, Report> {
+/// the tree by `typed`), else every violation.
+pub fn from_json<T>(form: &'static Form, bytes: &[u8], today: Date, typed: fn(&Obj) -> Option<T>) -> Result<T, Report> {
     let mut sink = Sink::new(form.catalogues, today);
     let root = match tree::read(form, bytes) {
         Ok(Group::Object(root)) => root,
@@ -38,8 +34,8 @@ pub fn from_json<'de, T: serde::Deserialize<'de>>(
     if !sink.violations.is_empty() {
         return Err(sink.report());
     }
-    root.typed(form).map_err(|error| {
-        let detail = format!("a valid submission could not be converted: {error}");
+    typed(&root).ok_or_else(|| {
+        let detail = String::from("a valid submission could not be converted");
         sink.push("", Kind::Malformed(detail), form.title);
         sink.report()
     })
