@@ -307,7 +307,10 @@ fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
          Per form: `validate(&serde_json::Value) -> Report` (every violation, as Formwerk's reference validator \
          reports them), `from_json(&[u8]) -> Result<Submission, Report>` (one pass over the bytes, typed data \
          when valid), `validate_on`/`from_json_on` with an explicit `today`, the constants `ID`, `VERSION`, \
-         `CONTENT_HASH`, `LANGUAGES`, and one enum per code list.\n\n"
+         `CONTENT_HASH`, `LANGUAGES`, and one enum per code list.\n\n\
+         Every form is a Cargo feature (all are on by default): a service that needs some forms depends on \
+         the crate with `default-features = false, features = [...]` and compiles only those. A form's \
+         validator is data (`plan()`, a static description of its checks) interpreted by the runtime.\n\n"
     );
     for form in &bundle.forms {
         out.push_str(&format!("- `{}`: {} (version {})\n", names::module(&form.id), form.id, form.version));
