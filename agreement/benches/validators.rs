@@ -1,6 +1,6 @@
 //! `cargo bench --manifest-path agreement/Cargo.toml --bench validators`: the generated Rust
-//! validators against a generic JSON Schema validator, per corpus form, on the same 400 submissions (200 valid, 200 invalid
-//! examples from `formwerk::examples`, today fixed):
+//! validators against a generic JSON Schema validator, per corpus form, on the same 400
+//! submissions (200 valid, 200 invalid examples from `formwerk::examples`, today fixed):
 //!
 //! - `a_from_json`: generated `from_json_on` on the bytes (reads, validates, types);
 //! - `b_parse_then_jsonschema`: `serde_json::from_slice::<Value>`, then the `jsonschema`
