@@ -54,3 +54,30 @@ fn shared_code_lists_are_one_type_with_codes_and_labels() {
             .unwrap();
     assert_eq!(person.geschlecht, Geschlecht::M);
 }
+
+/// The typed structs read only what the form has: an unknown or repeated member, a missing
+/// required one and a code outside its list are errors; `null` for an optional one is absent.
+#[test]
+fn typed_data_refuses_what_the_form_does_not_have() {
+    use formwerk_forms::shared::common_person::NatuerlichePerson;
+    let person = serde_json::json!({"familienname": "Groß", "vornamen": "Jörg", "geburtsdatum": "1980-01-01", "geschlecht": "m", "geburtsort": "Görlitz", "staatsangehoerigkeit": "000"});
+    let read = |value: &serde_json::Value| serde_json::from_value::<NatuerlichePerson>(value.clone());
+    assert!(read(&person).is_ok());
+    let mut unknown = person.clone();
+    unknown["spitzname"] = "Jo".into();
+    assert!(read(&unknown).unwrap_err().to_string().contains("unknown field `spitzname`"));
+    let mut missing = person.clone();
+    missing.as_object_mut().unwrap().remove("familienname");
+    assert!(read(&missing).unwrap_err().to_string().contains("missing field `familienname`"));
+    let mut bad_code = person.clone();
+    bad_code["geschlecht"] = "q".into();
+    assert!(read(&bad_code).unwrap_err().to_string().contains("a code of the list"));
+    let repeated = r#"{"familienname": "A", "familienname": "B", "vornamen": "J", "geburtsdatum": "1980-01-01", "geschlecht": "m", "geburtsort": "G", "staatsangehoerigkeit": "000"}"#;
+    let error = serde_json::from_str::<NatuerlichePerson>(repeated).unwrap_err().to_string();
+    assert!(error.contains("duplicate field `familienname`"), "{error}");
+    let mut null = person.clone();
+    null["geburtsname"] = serde_json::Value::Null;
+    assert_eq!(read(&null).unwrap().geburtsname, None);
+    let typed = read(&person).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), person);
+}

@@ -10,25 +10,12 @@ pub const CONTENT_HASH: &str = "cc29ae29d70299a954e1b3b834b02f8cfdb6d79b8a28d14b
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Antrags
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum AntragsartParkausweis {
     /// Neuantrag
-    #[serde(rename = "01")]
     C01,
     /// Verlängerung eines bestehenden Ausweises
-    #[serde(rename = "02")]
     C02,
 }
 impl AntragsartParkausweis {
@@ -41,12 +28,19 @@ impl AntragsartParkausweis {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:art-des-antrags-kurz";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "0.1";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["01", "02"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Neuantrag"), ("en", "New application")],
+        &[
+            ("de", "Verlängerung eines bestehenden Ausweises"),
+            ("en", "Renewal of an existing permit"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            AntragsartParkausweis::C01 => "01",
-            AntragsartParkausweis::C02 => "02",
-        }
+        AntragsartParkausweis::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<AntragsartParkausweis> {
@@ -58,60 +52,103 @@ impl AntragsartParkausweis {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            AntragsartParkausweis::C01 => {
-                &[("de", "Neuantrag"), ("en", "New application")]
-            }
-            AntragsartParkausweis::C02 => {
-                &[
-                    ("de", "Verlängerung eines bestehenden Ausweises"),
-                    ("en", "Renewal of an existing permit"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        AntragsartParkausweis::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for AntragsartParkausweis {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for AntragsartParkausweis {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, AntragsartParkausweis::from_code)
     }
 }
 /// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Antragsteller {
     /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub doktorgrad: ::std::option::Option<::std::string::String>,
     /// Familienname
-    #[serde(rename = "familienname")]
     pub familienname: ::std::string::String,
     /// Vornamen
-    #[serde(rename = "vornamen")]
     pub vornamen: ::std::string::String,
     /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geburtsname: ::std::option::Option<::std::string::String>,
     /// Geschlecht
-    #[serde(rename = "geschlecht")]
     pub geschlecht: crate::shared::common_codes::Geschlecht,
     /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Geburtsort
-    #[serde(
-        rename = "geburtsort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geburtsort: ::std::option::Option<::std::string::String>,
     /// Staatsangehörigkeit
-    #[serde(rename = "staatsangehoerigkeit")]
     pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Antragsteller {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.doktorgrad {
+            map.serialize_entry("doktorgrad", value)?;
+        }
+        map.serialize_entry("familienname", &self.familienname)?;
+        map.serialize_entry("vornamen", &self.vornamen)?;
+        if let ::std::option::Option::Some(value) = &self.geburtsname {
+            map.serialize_entry("geburtsname", value)?;
+        }
+        map.serialize_entry("geschlecht", &self.geschlecht)?;
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        if let ::std::option::Option::Some(value) = &self.geburtsort {
+            map.serialize_entry("geburtsort", value)?;
+        }
+        map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Antragsteller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "doktorgrad",
+                "familienname",
+                "vornamen",
+                "geburtsname",
+                "geschlecht",
+                "geburtsdatum",
+                "geburtsort",
+                "staatsangehoerigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            doktorgrad: members.optional(0)?,
+            familienname: members.required(1)?,
+            vornamen: members.required(2)?,
+            geburtsname: members.optional(3)?,
+            geschlecht: members.required(4)?,
+            geburtsdatum: members.required(5)?,
+            geburtsort: members.optional(6)?,
+            staatsangehoerigkeit: members.required(7)?,
+        })
+    }
 }
 impl Antragsteller {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -139,15 +176,40 @@ impl Antragsteller {
     }
 }
 /// Ihr bestehender Bewohnerparkausweis
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BestehenderAusweis {
     /// Nummer des Parkausweises
-    #[serde(rename = "parkausweisnummer")]
     pub parkausweisnummer: ::std::string::String,
     /// Ausgestellt am
-    #[serde(rename = "ausstelldatum")]
     pub ausstelldatum: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for BestehenderAusweis {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("parkausweisnummer", &self.parkausweisnummer)?;
+        map.serialize_entry("ausstelldatum", &self.ausstelldatum)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for BestehenderAusweis {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["parkausweisnummer", "ausstelldatum"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            parkausweisnummer: members.required(0)?,
+            ausstelldatum: members.required(1)?,
+        })
+    }
 }
 impl BestehenderAusweis {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -163,18 +225,44 @@ impl BestehenderAusweis {
     }
 }
 /// Angaben zum Fahrzeug
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fahrzeug {
     /// Amtliches Kennzeichen
-    #[serde(rename = "kennzeichen")]
     pub kennzeichen: ::std::string::String,
     /// Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer
-    #[serde(rename = "fin_kurz")]
     pub fin_kurz: ::std::string::String,
     /// Auf wen ist das Fahrzeug zugelassen?
-    #[serde(rename = "halter")]
     pub halter: Halterdaten,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Fahrzeug {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("kennzeichen", &self.kennzeichen)?;
+        map.serialize_entry("fin_kurz", &self.fin_kurz)?;
+        map.serialize_entry("halter", &self.halter)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Fahrzeug {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["kennzeichen", "fin_kurz", "halter"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            kennzeichen: members.required(0)?,
+            fin_kurz: members.required(1)?,
+            halter: members.required(2)?,
+        })
+    }
 }
 impl Fahrzeug {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -191,28 +279,54 @@ impl Fahrzeug {
     }
 }
 /// Fahrzeughalterin oder Fahrzeughalter
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fahrzeughalter {
     /// Familienname oder Firma
-    #[serde(rename = "familienname")]
     pub familienname: ::std::string::String,
     /// Vornamen
-    #[serde(
-        rename = "vornamen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vornamen: ::std::option::Option<::std::string::String>,
     /// Anschrift der Halterin oder des Halters
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::AnschriftInland,
     /// E-Mail-Adresse der Halterin oder des Halters
-    #[serde(rename = "email")]
     pub email: ::std::string::String,
     /// Erklärung über die Nutzungsüberlassung
-    #[serde(rename = "nutzungsueberlassung")]
     pub nutzungsueberlassung: crate::FileRef,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Fahrzeughalter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("familienname", &self.familienname)?;
+        if let ::std::option::Option::Some(value) = &self.vornamen {
+            map.serialize_entry("vornamen", value)?;
+        }
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("nutzungsueberlassung", &self.nutzungsueberlassung)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Fahrzeughalter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["familienname", "vornamen", "anschrift", "email", "nutzungsueberlassung"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            familienname: members.required(0)?,
+            vornamen: members.optional(1)?,
+            anschrift: members.required(2)?,
+            email: members.required(3)?,
+            nutzungsueberlassung: members.required(4)?,
+        })
+    }
 }
 impl Fahrzeughalter {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -234,25 +348,12 @@ impl Fahrzeughalter {
     }
 }
 /// Gültigkeitsdauer
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Gueltigkeitsdauer {
     /// 12 Monate
-    #[serde(rename = "1")]
     C1,
     /// 24 Monate
-    #[serde(rename = "2")]
     C2,
 }
 impl Gueltigkeitsdauer {
@@ -265,12 +366,16 @@ impl Gueltigkeitsdauer {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:parkgenehmigung-dauer";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "0.1";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["1", "2"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "12 Monate"), ("en", "12 months")],
+        &[("de", "24 Monate"), ("en", "24 months")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Gueltigkeitsdauer::C1 => "1",
-            Gueltigkeitsdauer::C2 => "2",
-        }
+        Gueltigkeitsdauer::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Gueltigkeitsdauer> {
@@ -282,33 +387,36 @@ impl Gueltigkeitsdauer {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Gueltigkeitsdauer::C1 => &[("de", "12 Monate"), ("en", "12 months")],
-            Gueltigkeitsdauer::C2 => &[("de", "24 Monate"), ("en", "24 months")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Gueltigkeitsdauer::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Gueltigkeitsdauer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Gueltigkeitsdauer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Gueltigkeitsdauer::from_code)
     }
 }
 /// Halterin oder Halter des Fahrzeugs
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Halterdaten {
     /// Das Fahrzeug ist auf meinen Namen zugelassen.
-    #[serde(rename = "01")]
     C01,
     /// Das Fahrzeug ist auf eine andere Person zugelassen.
-    #[serde(rename = "02")]
     C02,
 }
 impl Halterdaten {
@@ -318,12 +426,22 @@ impl Halterdaten {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:halterdaten";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "0.1";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["01", "02"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Das Fahrzeug ist auf meinen Namen zugelassen."),
+            ("en", "The vehicle is registered in my name."),
+        ],
+        &[
+            ("de", "Das Fahrzeug ist auf eine andere Person zugelassen."),
+            ("en", "The vehicle is registered to another person."),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Halterdaten::C01 => "01",
-            Halterdaten::C02 => "02",
-        }
+        Halterdaten::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Halterdaten> {
@@ -335,52 +453,42 @@ impl Halterdaten {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Halterdaten::C01 => {
-                &[
-                    ("de", "Das Fahrzeug ist auf meinen Namen zugelassen."),
-                    ("en", "The vehicle is registered in my name."),
-                ]
-            }
-            Halterdaten::C02 => {
-                &[
-                    ("de", "Das Fahrzeug ist auf eine andere Person zugelassen."),
-                    ("en", "The vehicle is registered to another person."),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Halterdaten::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Halterdaten {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Halterdaten {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Halterdaten::from_code)
     }
 }
 /// Bewohnerparkzone
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Parkzone {
     /// Zone A – Altstadt
-    #[serde(rename = "A")]
     A,
     /// Zone B – Bahnhofsviertel
-    #[serde(rename = "B")]
     B,
     /// Zone C – Schlossviertel
-    #[serde(rename = "C")]
     C,
     /// Zone D – Südstadt
-    #[serde(rename = "D")]
     D,
     /// Zone E – Hafen
-    #[serde(rename = "E")]
     E,
 }
 impl Parkzone {
@@ -396,15 +504,19 @@ impl Parkzone {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:bewohnerparkzone-beispielstadt";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "2024-01-01";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["A", "B", "C", "D", "E"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Zone A – Altstadt"), ("en", "Zone A – Old town")],
+        &[("de", "Zone B – Bahnhofsviertel"), ("en", "Zone B – Station quarter")],
+        &[("de", "Zone C – Schlossviertel"), ("en", "Zone C – Palace quarter")],
+        &[("de", "Zone D – Südstadt"), ("en", "Zone D – South town")],
+        &[("de", "Zone E – Hafen"), ("en", "Zone E – Harbour")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Parkzone::A => "A",
-            Parkzone::B => "B",
-            Parkzone::C => "C",
-            Parkzone::D => "D",
-            Parkzone::E => "E",
-        }
+        Parkzone::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Parkzone> {
@@ -419,88 +531,133 @@ impl Parkzone {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Parkzone::A => {
-                &[("de", "Zone A – Altstadt"), ("en", "Zone A – Old town")]
-            }
-            Parkzone::B => {
-                &[
-                    ("de", "Zone B – Bahnhofsviertel"),
-                    ("en", "Zone B – Station quarter"),
-                ]
-            }
-            Parkzone::C => {
-                &[
-                    ("de", "Zone C – Schlossviertel"),
-                    ("en", "Zone C – Palace quarter"),
-                ]
-            }
-            Parkzone::D => {
-                &[("de", "Zone D – Südstadt"), ("en", "Zone D – South town")]
-            }
-            Parkzone::E => &[("de", "Zone E – Hafen"), ("en", "Zone E – Harbour")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Parkzone::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Parkzone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Parkzone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Parkzone::from_code)
     }
 }
 /// Antrag auf einen Bewohnerparkausweis
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Was beantragen Sie?
-    #[serde(rename = "antragsart")]
     pub antragsart: AntragsartParkausweis,
     /// Ihr bestehender Bewohnerparkausweis
-    #[serde(
-        rename = "bestehender_ausweis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bestehender_ausweis: ::std::option::Option<BestehenderAusweis>,
     /// Parkzone
-    #[serde(rename = "parkzone")]
     pub parkzone: Parkzone,
     /// Für welchen Zeitraum beantragen Sie den Ausweis?
-    #[serde(rename = "gueltigkeitsdauer")]
     pub gueltigkeitsdauer: Gueltigkeitsdauer,
     /// Gültig ab
-    #[serde(
-        rename = "startdatum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub startdatum: ::std::option::Option<::std::string::String>,
     /// Angaben zu Ihrer Person
-    #[serde(rename = "antragsteller")]
     pub antragsteller: Antragsteller,
     /// Anschrift in der Parkzone
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::Wohnanschrift,
     /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
     pub kontakt: crate::shared::common_contact::Kontakt,
     /// Angaben zum Fahrzeug
-    #[serde(rename = "fahrzeug")]
     pub fahrzeug: Fahrzeug,
     /// Fahrzeughalterin oder Fahrzeughalter
-    #[serde(
-        rename = "fahrzeughalter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fahrzeughalter: ::std::option::Option<Fahrzeughalter>,
     /// Zulassungsbescheinigung Teil I (Fahrzeugschein)
-    #[serde(rename = "fahrzeugschein")]
     pub fahrzeugschein: crate::FileRef,
     /// Gebühr in Euro
-    #[serde(rename = "gebuehr")]
     pub gebuehr: ::std::string::String,
     /// Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.
-    #[serde(rename = "abgleich_melderegister")]
     pub abgleich_melderegister: bool,
     /// Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).
-    #[serde(rename = "zustimmung")]
     pub zustimmung: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("antragsart", &self.antragsart)?;
+        if let ::std::option::Option::Some(value) = &self.bestehender_ausweis {
+            map.serialize_entry("bestehender_ausweis", value)?;
+        }
+        map.serialize_entry("parkzone", &self.parkzone)?;
+        map.serialize_entry("gueltigkeitsdauer", &self.gueltigkeitsdauer)?;
+        if let ::std::option::Option::Some(value) = &self.startdatum {
+            map.serialize_entry("startdatum", value)?;
+        }
+        map.serialize_entry("antragsteller", &self.antragsteller)?;
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        map.serialize_entry("kontakt", &self.kontakt)?;
+        map.serialize_entry("fahrzeug", &self.fahrzeug)?;
+        if let ::std::option::Option::Some(value) = &self.fahrzeughalter {
+            map.serialize_entry("fahrzeughalter", value)?;
+        }
+        map.serialize_entry("fahrzeugschein", &self.fahrzeugschein)?;
+        map.serialize_entry("gebuehr", &self.gebuehr)?;
+        map.serialize_entry("abgleich_melderegister", &self.abgleich_melderegister)?;
+        map.serialize_entry("zustimmung", &self.zustimmung)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "antragsart",
+                "bestehender_ausweis",
+                "parkzone",
+                "gueltigkeitsdauer",
+                "startdatum",
+                "antragsteller",
+                "anschrift",
+                "kontakt",
+                "fahrzeug",
+                "fahrzeughalter",
+                "fahrzeugschein",
+                "gebuehr",
+                "abgleich_melderegister",
+                "zustimmung",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            antragsart: members.required(0)?,
+            bestehender_ausweis: members.optional(1)?,
+            parkzone: members.required(2)?,
+            gueltigkeitsdauer: members.required(3)?,
+            startdatum: members.optional(4)?,
+            antragsteller: members.required(5)?,
+            anschrift: members.required(6)?,
+            kontakt: members.required(7)?,
+            fahrzeug: members.required(8)?,
+            fahrzeughalter: members.optional(9)?,
+            fahrzeugschein: members.required(10)?,
+            gebuehr: members.required(11)?,
+            abgleich_melderegister: members.required(12)?,
+            zustimmung: members.required(13)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each

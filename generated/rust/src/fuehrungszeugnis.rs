@@ -10,31 +10,16 @@ pub const CONTENT_HASH: &str = "59902f70b9b4880db33a9731591ce8caaec6b7af5b11b830
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Art des Führungszeugnisses
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Belegart {
     /// Führungszeugnis für private Zwecke
-    #[serde(rename = "N")]
     N,
     /// Erweitertes Führungszeugnis für private Zwecke
-    #[serde(rename = "NE")]
     NE,
     /// Führungszeugnis zur Vorlage bei einer Behörde
-    #[serde(rename = "O")]
     O,
     /// Erweitertes Führungszeugnis zur Vorlage bei einer Behörde
-    #[serde(rename = "OE")]
     OE,
 }
 impl Belegart {
@@ -49,14 +34,30 @@ impl Belegart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:fuehrungszeugnis-belegart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["N", "NE", "O", "OE"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Führungszeugnis für private Zwecke"),
+            ("en", "Certificate for private purposes"),
+        ],
+        &[
+            ("de", "Erweitertes Führungszeugnis für private Zwecke"),
+            ("en", "Extended certificate for private purposes"),
+        ],
+        &[
+            ("de", "Führungszeugnis zur Vorlage bei einer Behörde"),
+            ("en", "Certificate for submission to an authority"),
+        ],
+        &[
+            ("de", "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde"),
+            ("en", "Extended certificate for submission to an authority"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Belegart::N => "N",
-            Belegart::NE => "NE",
-            Belegart::O => "O",
-            Belegart::OE => "OE",
-        }
+        Belegart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Belegart> {
@@ -70,51 +71,68 @@ impl Belegart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Belegart::N => {
-                &[
-                    ("de", "Führungszeugnis für private Zwecke"),
-                    ("en", "Certificate for private purposes"),
-                ]
-            }
-            Belegart::NE => {
-                &[
-                    ("de", "Erweitertes Führungszeugnis für private Zwecke"),
-                    ("en", "Extended certificate for private purposes"),
-                ]
-            }
-            Belegart::O => {
-                &[
-                    ("de", "Führungszeugnis zur Vorlage bei einer Behörde"),
-                    ("en", "Certificate for submission to an authority"),
-                ]
-            }
-            Belegart::OE => {
-                &[
-                    (
-                        "de",
-                        "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde",
-                    ),
-                    ("en", "Extended certificate for submission to an authority"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Belegart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Belegart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Belegart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Belegart::from_code)
     }
 }
 /// Empfangende Behörde
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmpfangendeBehoerde {
     /// Name der Behörde
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Aktenzeichen
-    #[serde(rename = "aktenzeichen")]
     pub aktenzeichen: ::std::string::String,
     /// Anschrift der Behörde
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::AnschriftInland,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for EmpfangendeBehoerde {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("aktenzeichen", &self.aktenzeichen)?;
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for EmpfangendeBehoerde {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["name", "aktenzeichen", "anschrift"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            name: members.required(0)?,
+            aktenzeichen: members.required(1)?,
+            anschrift: members.required(2)?,
+        })
+    }
 }
 impl EmpfangendeBehoerde {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -134,22 +152,46 @@ impl EmpfangendeBehoerde {
     }
 }
 /// Früherer Name
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FruehereNamenItem {
     /// Art des Namens
-    #[serde(rename = "namensart")]
     pub namensart: Namensart,
     /// Früherer Name
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Geführt bis
-    #[serde(
-        rename = "gefuehrt_bis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gefuehrt_bis: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for FruehereNamenItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("namensart", &self.namensart)?;
+        map.serialize_entry("name", &self.name)?;
+        if let ::std::option::Option::Some(value) = &self.gefuehrt_bis {
+            map.serialize_entry("gefuehrt_bis", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for FruehereNamenItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["namensart", "name", "gefuehrt_bis"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            namensart: members.required(0)?,
+            name: members.required(1)?,
+            gefuehrt_bis: members.optional(2)?,
+        })
+    }
 }
 impl FruehereNamenItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -166,28 +208,14 @@ impl FruehereNamenItem {
     }
 }
 /// Art des früheren Namens
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Namensart {
     /// Geburtsname
-    #[serde(rename = "GN")]
     GN,
     /// früherer Familienname
-    #[serde(rename = "FN")]
     FN,
     /// früherer Vorname
-    #[serde(rename = "VN")]
     VN,
 }
 impl Namensart {
@@ -197,13 +225,17 @@ impl Namensart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:namensart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["GN", "FN", "VN"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Geburtsname"), ("en", "Birth name")],
+        &[("de", "früherer Familienname"), ("en", "Former surname")],
+        &[("de", "früherer Vorname"), ("en", "Former given name")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Namensart::GN => "GN",
-            Namensart::FN => "FN",
-            Namensart::VN => "VN",
-        }
+        Namensart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Namensart> {
@@ -216,84 +248,131 @@ impl Namensart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Namensart::GN => &[("de", "Geburtsname"), ("en", "Birth name")],
-            Namensart::FN => {
-                &[("de", "früherer Familienname"), ("en", "Former surname")]
-            }
-            Namensart::VN => &[("de", "früherer Vorname"), ("en", "Former given name")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Namensart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Namensart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Namensart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Namensart::from_code)
     }
 }
 /// Antrag auf Erteilung eines Führungszeugnisses
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Welches Führungszeugnis benötigen Sie?
-    #[serde(rename = "belegart")]
     pub belegart: Belegart,
     /// Schriftliche Aufforderung zum erweiterten Führungszeugnis
-    #[serde(
-        rename = "aufforderung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aufforderung: ::std::option::Option<crate::FileRef>,
     /// Verwendungszweck
-    #[serde(
-        rename = "verwendungszweck",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verwendungszweck: ::std::option::Option<::std::string::String>,
     /// Empfangende Behörde
-    #[serde(
-        rename = "empfangende_behoerde",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub empfangende_behoerde: ::std::option::Option<EmpfangendeBehoerde>,
     /// Antragstellende Person
-    #[serde(rename = "antragsteller")]
     pub antragsteller: crate::shared::common_person::NatuerlichePerson,
     /// Frühere Namen
-    #[serde(
-        rename = "fruehere_namen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fruehere_namen: ::std::option::Option<::std::vec::Vec<FruehereNamenItem>>,
     /// Wohnanschrift
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::Wohnanschrift,
     /// Kontakt für Rückfragen
-    #[serde(
-        rename = "kontakt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt>,
     /// Beantragen Sie eine Befreiung von der Gebühr?
-    #[serde(rename = "gebuehrenbefreiung")]
     pub gebuehrenbefreiung: bool,
     /// Begründung der Gebührenbefreiung
-    #[serde(
-        rename = "befreiungsgrund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub befreiungsgrund: ::std::option::Option<::std::string::String>,
     /// Nachweis für die Gebührenbefreiung
-    #[serde(
-        rename = "nachweis_befreiung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nachweis_befreiung: ::std::option::Option<crate::FileRef>,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("belegart", &self.belegart)?;
+        if let ::std::option::Option::Some(value) = &self.aufforderung {
+            map.serialize_entry("aufforderung", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.verwendungszweck {
+            map.serialize_entry("verwendungszweck", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.empfangende_behoerde {
+            map.serialize_entry("empfangende_behoerde", value)?;
+        }
+        map.serialize_entry("antragsteller", &self.antragsteller)?;
+        if let ::std::option::Option::Some(value) = &self.fruehere_namen {
+            map.serialize_entry("fruehere_namen", value)?;
+        }
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        if let ::std::option::Option::Some(value) = &self.kontakt {
+            map.serialize_entry("kontakt", value)?;
+        }
+        map.serialize_entry("gebuehrenbefreiung", &self.gebuehrenbefreiung)?;
+        if let ::std::option::Option::Some(value) = &self.befreiungsgrund {
+            map.serialize_entry("befreiungsgrund", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.nachweis_befreiung {
+            map.serialize_entry("nachweis_befreiung", value)?;
+        }
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "belegart",
+                "aufforderung",
+                "verwendungszweck",
+                "empfangende_behoerde",
+                "antragsteller",
+                "fruehere_namen",
+                "anschrift",
+                "kontakt",
+                "gebuehrenbefreiung",
+                "befreiungsgrund",
+                "nachweis_befreiung",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            belegart: members.required(0)?,
+            aufforderung: members.optional(1)?,
+            verwendungszweck: members.optional(2)?,
+            empfangende_behoerde: members.optional(3)?,
+            antragsteller: members.required(4)?,
+            fruehere_namen: members.optional(5)?,
+            anschrift: members.required(6)?,
+            kontakt: members.optional(7)?,
+            gebuehrenbefreiung: members.required(8)?,
+            befreiungsgrund: members.optional(9)?,
+            nachweis_befreiung: members.optional(10)?,
+            richtigkeit: members.required(11)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each

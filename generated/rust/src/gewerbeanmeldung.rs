@@ -10,40 +10,66 @@ pub const CONTENT_HASH: &str = "6fe5b6f3e350ec872b828baec1fd3d0a6c6d54c2f72c025a
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Aufenthaltstitel
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Aufenthaltstitel {
     /// Haben Sie einen Aufenthaltstitel?
-    #[serde(rename = "vorhanden")]
     pub vorhanden: bool,
     /// Ausgestellt am
-    #[serde(
-        rename = "ausstellungsdatum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausstellungsdatum: ::std::option::Option<::std::string::String>,
     /// Ausstellende Behörde
-    #[serde(
-        rename = "behoerde",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub behoerde: ::std::option::Option<::std::string::String>,
     /// Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?
-    #[serde(
-        rename = "beschraenkt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub beschraenkt: ::std::option::Option<bool>,
     /// Welche Beschränkungen oder Auflagen?
-    #[serde(
-        rename = "beschraenkungen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub beschraenkungen: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Aufenthaltstitel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("vorhanden", &self.vorhanden)?;
+        if let ::std::option::Option::Some(value) = &self.ausstellungsdatum {
+            map.serialize_entry("ausstellungsdatum", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.behoerde {
+            map.serialize_entry("behoerde", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.beschraenkt {
+            map.serialize_entry("beschraenkt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.beschraenkungen {
+            map.serialize_entry("beschraenkungen", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Aufenthaltstitel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "vorhanden",
+                "ausstellungsdatum",
+                "behoerde",
+                "beschraenkt",
+                "beschraenkungen",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            vorhanden: members.required(0)?,
+            ausstellungsdatum: members.optional(1)?,
+            behoerde: members.optional(2)?,
+            beschraenkt: members.optional(3)?,
+            beschraenkungen: members.optional(4)?,
+        })
+    }
 }
 impl Aufenthaltstitel {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -62,15 +88,40 @@ impl Aufenthaltstitel {
     }
 }
 /// Anzahl der Beschäftigten
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Beschaeftigte {
     /// Vollzeitbeschäftigte
-    #[serde(rename = "vollzeit")]
     pub vollzeit: i64,
     /// Teilzeitbeschäftigte
-    #[serde(rename = "teilzeit")]
     pub teilzeit: i64,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Beschaeftigte {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("vollzeit", &self.vollzeit)?;
+        map.serialize_entry("teilzeit", &self.teilzeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Beschaeftigte {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["vollzeit", "teilzeit"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            vollzeit: members.required(0)?,
+            teilzeit: members.required(1)?,
+        })
+    }
 }
 impl Beschaeftigte {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -86,31 +137,16 @@ impl Beschaeftigte {
     }
 }
 /// Art des Betriebes
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Betriebsart {
     /// Industrie
-    #[serde(rename = "IN")]
     IN,
     /// Handwerk
-    #[serde(rename = "HW")]
     HW,
     /// Handel
-    #[serde(rename = "HA")]
     HA,
     /// Sonstiges
-    #[serde(rename = "SO")]
     SO,
 }
 impl Betriebsart {
@@ -125,14 +161,18 @@ impl Betriebsart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:betriebsart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["IN", "HW", "HA", "SO"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Industrie"), ("en", "Industry")],
+        &[("de", "Handwerk"), ("en", "Craft trade")],
+        &[("de", "Handel"), ("en", "Trade")],
+        &[("de", "Sonstiges"), ("en", "Other")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Betriebsart::IN => "IN",
-            Betriebsart::HW => "HW",
-            Betriebsart::HA => "HA",
-            Betriebsart::SO => "SO",
-        }
+        Betriebsart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Betriebsart> {
@@ -146,46 +186,82 @@ impl Betriebsart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Betriebsart::IN => &[("de", "Industrie"), ("en", "Industry")],
-            Betriebsart::HW => &[("de", "Handwerk"), ("en", "Craft trade")],
-            Betriebsart::HA => &[("de", "Handel"), ("en", "Trade")],
-            Betriebsart::SO => &[("de", "Sonstiges"), ("en", "Other")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Betriebsart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Betriebsart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Betriebsart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Betriebsart::from_code)
     }
 }
 /// Erlaubnis
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErlaubnisseItem {
     /// Art der Erlaubnis
-    #[serde(rename = "art")]
     pub art: ::std::string::String,
     /// Liegt die Erlaubnis bereits vor?
-    #[serde(rename = "liegt_vor")]
     pub liegt_vor: bool,
     /// Ausgestellt am
-    #[serde(
-        rename = "ausstellungsdatum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausstellungsdatum: ::std::option::Option<::std::string::String>,
     /// Erteilende Behörde
-    #[serde(
-        rename = "behoerde",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub behoerde: ::std::option::Option<::std::string::String>,
     /// Kopie der Erlaubnis
-    #[serde(
-        rename = "nachweis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nachweis: ::std::option::Option<crate::FileRef>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for ErlaubnisseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("art", &self.art)?;
+        map.serialize_entry("liegt_vor", &self.liegt_vor)?;
+        if let ::std::option::Option::Some(value) = &self.ausstellungsdatum {
+            map.serialize_entry("ausstellungsdatum", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.behoerde {
+            map.serialize_entry("behoerde", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.nachweis {
+            map.serialize_entry("nachweis", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for ErlaubnisseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["art", "liegt_vor", "ausstellungsdatum", "behoerde", "nachweis"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            art: members.required(0)?,
+            liegt_vor: members.required(1)?,
+            ausstellungsdatum: members.optional(2)?,
+            behoerde: members.optional(3)?,
+            nachweis: members.optional(4)?,
+        })
+    }
 }
 impl ErlaubnisseItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -204,34 +280,18 @@ impl ErlaubnisseItem {
     }
 }
 /// Grund der Anmeldung
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Grund {
     /// Neuerrichtung / Neugründung
-    #[serde(rename = "NE")]
     NE,
     /// Übernahme (z. B. Kauf, Pacht, Erbfolge)
-    #[serde(rename = "UE")]
     UE,
     /// Wechsel der Rechtsform
-    #[serde(rename = "RF")]
     RF,
     /// Gesellschaftereintritt
-    #[serde(rename = "GE")]
     GE,
     /// Zuzug aus einem anderen Meldebezirk
-    #[serde(rename = "ZU")]
     ZU,
 }
 impl Grund {
@@ -247,15 +307,25 @@ impl Grund {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:grund-gewerbeanmeldung";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["NE", "UE", "RF", "GE", "ZU"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Neuerrichtung / Neugründung"), ("en", "New establishment")],
+        &[
+            ("de", "Übernahme (z. B. Kauf, Pacht, Erbfolge)"),
+            ("en", "Takeover (e.g. purchase, lease, inheritance)"),
+        ],
+        &[("de", "Wechsel der Rechtsform"), ("en", "Change of legal form")],
+        &[("de", "Gesellschaftereintritt"), ("en", "Entry of a partner")],
+        &[
+            ("de", "Zuzug aus einem anderen Meldebezirk"),
+            ("en", "Relocation from another district"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Grund::NE => "NE",
-            Grund::UE => "UE",
-            Grund::RF => "RF",
-            Grund::GE => "GE",
-            Grund::ZU => "ZU",
-        }
+        Grund::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Grund> {
@@ -270,53 +340,72 @@ impl Grund {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Grund::NE => {
-                &[("de", "Neuerrichtung / Neugründung"), ("en", "New establishment")]
-            }
-            Grund::UE => {
-                &[
-                    ("de", "Übernahme (z. B. Kauf, Pacht, Erbfolge)"),
-                    ("en", "Takeover (e.g. purchase, lease, inheritance)"),
-                ]
-            }
-            Grund::RF => {
-                &[("de", "Wechsel der Rechtsform"), ("en", "Change of legal form")]
-            }
-            Grund::GE => {
-                &[("de", "Gesellschaftereintritt"), ("en", "Entry of a partner")]
-            }
-            Grund::ZU => {
-                &[
-                    ("de", "Zuzug aus einem anderen Meldebezirk"),
-                    ("en", "Relocation from another district"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Grund::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Grund {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Grund {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Grund::from_code)
     }
 }
 /// Handwerksrolle
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Handwerk {
     /// Sind Sie in die Handwerksrolle eingetragen?
-    #[serde(rename = "eingetragen")]
     pub eingetragen: bool,
     /// Name der Handwerkskammer
-    #[serde(
-        rename = "handwerkskammer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handwerkskammer: ::std::option::Option<::std::string::String>,
     /// Handwerkskarte ausgestellt am
-    #[serde(
-        rename = "eintragungsdatum",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub eintragungsdatum: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Handwerk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("eingetragen", &self.eingetragen)?;
+        if let ::std::option::Option::Some(value) = &self.handwerkskammer {
+            map.serialize_entry("handwerkskammer", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.eintragungsdatum {
+            map.serialize_entry("eintragungsdatum", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Handwerk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["eingetragen", "handwerkskammer", "eintragungsdatum"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            eingetragen: members.required(0)?,
+            handwerkskammer: members.optional(1)?,
+            eintragungsdatum: members.optional(2)?,
+        })
+    }
 }
 impl Handwerk {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -333,28 +422,14 @@ impl Handwerk {
     }
 }
 /// Die Anmeldung betrifft
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Niederlassungsart {
     /// eine Hauptniederlassung
-    #[serde(rename = "HN")]
     HN,
     /// eine Zweigniederlassung
-    #[serde(rename = "ZN")]
     ZN,
     /// eine unselbständige Zweigstelle
-    #[serde(rename = "UZ")]
     UZ,
 }
 impl Niederlassungsart {
@@ -368,13 +443,20 @@ impl Niederlassungsart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:niederlassungsart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["HN", "ZN", "UZ"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "eine Hauptniederlassung"), ("en", "a head office")],
+        &[("de", "eine Zweigniederlassung"), ("en", "a branch")],
+        &[
+            ("de", "eine unselbständige Zweigstelle"),
+            ("en", "a dependent branch office"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Niederlassungsart::HN => "HN",
-            Niederlassungsart::ZN => "ZN",
-            Niederlassungsart::UZ => "UZ",
-        }
+        Niederlassungsart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Niederlassungsart> {
@@ -387,70 +469,54 @@ impl Niederlassungsart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Niederlassungsart::HN => {
-                &[("de", "eine Hauptniederlassung"), ("en", "a head office")]
-            }
-            Niederlassungsart::ZN => {
-                &[("de", "eine Zweigniederlassung"), ("en", "a branch")]
-            }
-            Niederlassungsart::UZ => {
-                &[
-                    ("de", "eine unselbständige Zweigstelle"),
-                    ("en", "a dependent branch office"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Niederlassungsart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Niederlassungsart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Niederlassungsart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Niederlassungsart::from_code)
     }
 }
 /// Rechtsform
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Rechtsform {
     /// Einzelunternehmen (nicht im Handelsregister)
-    #[serde(rename = "EU")]
     EU,
     /// eingetragene Kauffrau / eingetragener Kaufmann (e. K.)
-    #[serde(rename = "EK")]
     EK,
     /// Gesellschaft bürgerlichen Rechts (GbR)
-    #[serde(rename = "GBR")]
     GBR,
     /// eingetragene Gesellschaft bürgerlichen Rechts (eGbR)
-    #[serde(rename = "EGBR")]
     EGBR,
     /// Offene Handelsgesellschaft (OHG)
-    #[serde(rename = "OHG")]
     OHG,
     /// Kommanditgesellschaft (KG)
-    #[serde(rename = "KG")]
     KG,
     /// Gesellschaft mit beschränkter Haftung (GmbH)
-    #[serde(rename = "GMBH")]
     GMBH,
     /// Unternehmergesellschaft (haftungsbeschränkt)
-    #[serde(rename = "UG")]
     UG,
     /// Aktiengesellschaft (AG)
-    #[serde(rename = "AG")]
     AG,
     /// eingetragene Genossenschaft (eG)
-    #[serde(rename = "EG")]
     EG,
     /// sonstige Rechtsform
-    #[serde(rename = "SO")]
     SO,
 }
 impl Rechtsform {
@@ -472,21 +538,61 @@ impl Rechtsform {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:rechtsform-gewerbe";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &[
+        "EU",
+        "EK",
+        "GBR",
+        "EGBR",
+        "OHG",
+        "KG",
+        "GMBH",
+        "UG",
+        "AG",
+        "EG",
+        "SO",
+    ];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Einzelunternehmen (nicht im Handelsregister)"),
+            ("en", "Sole proprietorship (not registered)"),
+        ],
+        &[
+            ("de", "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"),
+            ("en", "Registered merchant (e. K.)"),
+        ],
+        &[
+            ("de", "Gesellschaft bürgerlichen Rechts (GbR)"),
+            ("en", "Civil-law partnership (GbR)"),
+        ],
+        &[
+            ("de", "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"),
+            ("en", "Registered civil-law partnership (eGbR)"),
+        ],
+        &[
+            ("de", "Offene Handelsgesellschaft (OHG)"),
+            ("en", "General partnership (OHG)"),
+        ],
+        &[("de", "Kommanditgesellschaft (KG)"), ("en", "Limited partnership (KG)")],
+        &[
+            ("de", "Gesellschaft mit beschränkter Haftung (GmbH)"),
+            ("en", "Limited liability company (GmbH)"),
+        ],
+        &[
+            ("de", "Unternehmergesellschaft (haftungsbeschränkt)"),
+            ("en", "Entrepreneurial company (UG, limited liability)"),
+        ],
+        &[("de", "Aktiengesellschaft (AG)"), ("en", "Stock corporation (AG)")],
+        &[
+            ("de", "eingetragene Genossenschaft (eG)"),
+            ("en", "Registered cooperative (eG)"),
+        ],
+        &[("de", "sonstige Rechtsform"), ("en", "Other legal form")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Rechtsform::EU => "EU",
-            Rechtsform::EK => "EK",
-            Rechtsform::GBR => "GBR",
-            Rechtsform::EGBR => "EGBR",
-            Rechtsform::OHG => "OHG",
-            Rechtsform::KG => "KG",
-            Rechtsform::GMBH => "GMBH",
-            Rechtsform::UG => "UG",
-            Rechtsform::AG => "AG",
-            Rechtsform::EG => "EG",
-            Rechtsform::SO => "SO",
-        }
+        Rechtsform::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Rechtsform> {
@@ -507,100 +613,42 @@ impl Rechtsform {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Rechtsform::EU => {
-                &[
-                    ("de", "Einzelunternehmen (nicht im Handelsregister)"),
-                    ("en", "Sole proprietorship (not registered)"),
-                ]
-            }
-            Rechtsform::EK => {
-                &[
-                    ("de", "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"),
-                    ("en", "Registered merchant (e. K.)"),
-                ]
-            }
-            Rechtsform::GBR => {
-                &[
-                    ("de", "Gesellschaft bürgerlichen Rechts (GbR)"),
-                    ("en", "Civil-law partnership (GbR)"),
-                ]
-            }
-            Rechtsform::EGBR => {
-                &[
-                    ("de", "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"),
-                    ("en", "Registered civil-law partnership (eGbR)"),
-                ]
-            }
-            Rechtsform::OHG => {
-                &[
-                    ("de", "Offene Handelsgesellschaft (OHG)"),
-                    ("en", "General partnership (OHG)"),
-                ]
-            }
-            Rechtsform::KG => {
-                &[
-                    ("de", "Kommanditgesellschaft (KG)"),
-                    ("en", "Limited partnership (KG)"),
-                ]
-            }
-            Rechtsform::GMBH => {
-                &[
-                    ("de", "Gesellschaft mit beschränkter Haftung (GmbH)"),
-                    ("en", "Limited liability company (GmbH)"),
-                ]
-            }
-            Rechtsform::UG => {
-                &[
-                    ("de", "Unternehmergesellschaft (haftungsbeschränkt)"),
-                    ("en", "Entrepreneurial company (UG, limited liability)"),
-                ]
-            }
-            Rechtsform::AG => {
-                &[("de", "Aktiengesellschaft (AG)"), ("en", "Stock corporation (AG)")]
-            }
-            Rechtsform::EG => {
-                &[
-                    ("de", "eingetragene Genossenschaft (eG)"),
-                    ("en", "Registered cooperative (eG)"),
-                ]
-            }
-            Rechtsform::SO => {
-                &[("de", "sonstige Rechtsform"), ("en", "Other legal form")]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Rechtsform::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Rechtsform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Rechtsform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Rechtsform::from_code)
     }
 }
 /// Register
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Registerart {
     /// Handelsregister Abteilung A
-    #[serde(rename = "HRA")]
     HRA,
     /// Handelsregister Abteilung B
-    #[serde(rename = "HRB")]
     HRB,
     /// Gesellschaftsregister
-    #[serde(rename = "GSR")]
     GSR,
     /// Genossenschaftsregister
-    #[serde(rename = "GNR")]
     GNR,
     /// Partnerschaftsregister
-    #[serde(rename = "PR")]
     PR,
 }
 impl Registerart {
@@ -616,15 +664,19 @@ impl Registerart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:registerart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["HRA", "HRB", "GSR", "GNR", "PR"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Handelsregister Abteilung A"), ("en", "Commercial register, part A")],
+        &[("de", "Handelsregister Abteilung B"), ("en", "Commercial register, part B")],
+        &[("de", "Gesellschaftsregister"), ("en", "Register of partnerships")],
+        &[("de", "Genossenschaftsregister"), ("en", "Register of cooperatives")],
+        &[("de", "Partnerschaftsregister"), ("en", "Partnership register")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Registerart::HRA => "HRA",
-            Registerart::HRB => "HRB",
-            Registerart::GSR => "GSR",
-            Registerart::GNR => "GNR",
-            Registerart::PR => "PR",
-        }
+        Registerart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Registerart> {
@@ -639,45 +691,68 @@ impl Registerart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Registerart::HRA => {
-                &[
-                    ("de", "Handelsregister Abteilung A"),
-                    ("en", "Commercial register, part A"),
-                ]
-            }
-            Registerart::HRB => {
-                &[
-                    ("de", "Handelsregister Abteilung B"),
-                    ("en", "Commercial register, part B"),
-                ]
-            }
-            Registerart::GSR => {
-                &[("de", "Gesellschaftsregister"), ("en", "Register of partnerships")]
-            }
-            Registerart::GNR => {
-                &[("de", "Genossenschaftsregister"), ("en", "Register of cooperatives")]
-            }
-            Registerart::PR => {
-                &[("de", "Partnerschaftsregister"), ("en", "Partnership register")]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Registerart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Registerart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Registerart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Registerart::from_code)
     }
 }
 /// Eintrag im Register
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Registereintrag {
     /// Register
-    #[serde(rename = "registerart")]
     pub registerart: Registerart,
     /// Registergericht
-    #[serde(rename = "registergericht")]
     pub registergericht: ::std::string::String,
     /// Registernummer
-    #[serde(rename = "registernummer")]
     pub registernummer: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Registereintrag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("registerart", &self.registerart)?;
+        map.serialize_entry("registergericht", &self.registergericht)?;
+        map.serialize_entry("registernummer", &self.registernummer)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Registereintrag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["registerart", "registergericht", "registernummer"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            registerart: members.required(0)?,
+            registergericht: members.required(1)?,
+            registernummer: members.required(2)?,
+        })
+    }
 }
 impl Registereintrag {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -694,15 +769,40 @@ impl Registereintrag {
     }
 }
 /// Besondere Gewerbeformen
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sondergewerbe {
     /// Wird die Tätigkeit als Reisegewerbe ausgeübt?
-    #[serde(rename = "reisegewerbe")]
     pub reisegewerbe: bool,
     /// Stellen Sie Automaten auf?
-    #[serde(rename = "automatenaufstellung")]
     pub automatenaufstellung: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Sondergewerbe {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("reisegewerbe", &self.reisegewerbe)?;
+        map.serialize_entry("automatenaufstellung", &self.automatenaufstellung)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Sondergewerbe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["reisegewerbe", "automatenaufstellung"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            reisegewerbe: members.required(0)?,
+            automatenaufstellung: members.required(1)?,
+        })
+    }
 }
 impl Sondergewerbe {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -718,133 +818,189 @@ impl Sondergewerbe {
     }
 }
 /// Gewerbeanmeldung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Rechtsform
-    #[serde(rename = "rechtsform")]
     pub rechtsform: Rechtsform,
     /// Name des Unternehmens
-    #[serde(
-        rename = "organisationsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub organisationsname: ::std::option::Option<::std::string::String>,
     /// Eintrag im Register
-    #[serde(
-        rename = "registereintrag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registereintrag: ::std::option::Option<Registereintrag>,
     /// Angaben zu Ihrer Person
-    #[serde(rename = "inhaber")]
     pub inhaber: crate::shared::common_person::NatuerlichePerson,
     /// Ihre Wohnanschrift
-    #[serde(rename = "wohnanschrift")]
     pub wohnanschrift: crate::shared::common_address::Wohnanschrift,
     /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
     pub kontakt: crate::shared::common_contact::Kontakt,
     /// Aufenthaltstitel
-    #[serde(
-        rename = "aufenthaltstitel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aufenthaltstitel: ::std::option::Option<Aufenthaltstitel>,
     /// Gesetzliche Vertreterinnen und Vertreter
-    #[serde(
-        rename = "vertreter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vertreter: ::std::option::Option<
         ::std::vec::Vec<crate::shared::common_person::PersonName>,
     >,
     /// Gemeinde, bei der Sie anmelden
-    #[serde(rename = "gemeinde")]
     pub gemeinde: ::std::string::String,
     /// Grund der Anmeldung
-    #[serde(rename = "grund")]
     pub grund: Grund,
     /// Früherer Name des Betriebs
-    #[serde(
-        rename = "frueherer_firmenname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frueherer_firmenname: ::std::option::Option<::std::string::String>,
     /// Frühere Gewerbetreibende oder früherer Gewerbetreibender
-    #[serde(
-        rename = "frueherer_inhaber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frueherer_inhaber: ::std::option::Option<
         crate::shared::common_person::PersonName,
     >,
     /// Art des Betriebes
-    #[serde(rename = "betriebsart")]
     pub betriebsart: ::std::vec::Vec<Betriebsart>,
     /// Die Anmeldung betrifft
-    #[serde(rename = "niederlassungsart")]
     pub niederlassungsart: Niederlassungsart,
     /// Anschrift der Betriebsstätte
-    #[serde(rename = "betriebsstaette")]
     pub betriebsstaette: crate::shared::common_address::AnschriftInland,
     /// Anschrift der Hauptniederlassung
-    #[serde(
-        rename = "hauptniederlassung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hauptniederlassung: ::std::option::Option<
         crate::shared::common_address::AnschriftInland,
     >,
     /// Angemeldete Tätigkeit
-    #[serde(rename = "taetigkeit")]
     pub taetigkeit: Taetigkeit,
     /// Besondere Gewerbeformen
-    #[serde(rename = "sondergewerbe")]
     pub sondergewerbe: Sondergewerbe,
     /// Betreiben Sie das Gewerbe im Nebenerwerb?
-    #[serde(rename = "nebenerwerb")]
     pub nebenerwerb: bool,
     /// Beginn der Tätigkeit
-    #[serde(rename = "beginn")]
     pub beginn: ::std::string::String,
     /// Anzahl der Beschäftigten
-    #[serde(rename = "beschaeftigte")]
     pub beschaeftigte: Beschaeftigte,
     /// Betriebsleiterin oder Betriebsleiter
-    #[serde(
-        rename = "betriebsleitung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub betriebsleitung: ::std::option::Option<crate::shared::common_person::PersonName>,
     /// Braucht die Tätigkeit eine Erlaubnis?
-    #[serde(rename = "erlaubnispflichtig")]
     pub erlaubnispflichtig: bool,
     /// Erlaubnisse
-    #[serde(
-        rename = "erlaubnisse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub erlaubnisse: ::std::option::Option<::std::vec::Vec<ErlaubnisseItem>>,
     /// Handwerksrolle
-    #[serde(
-        rename = "handwerk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handwerk: ::std::option::Option<Handwerk>,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("rechtsform", &self.rechtsform)?;
+        if let ::std::option::Option::Some(value) = &self.organisationsname {
+            map.serialize_entry("organisationsname", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.registereintrag {
+            map.serialize_entry("registereintrag", value)?;
+        }
+        map.serialize_entry("inhaber", &self.inhaber)?;
+        map.serialize_entry("wohnanschrift", &self.wohnanschrift)?;
+        map.serialize_entry("kontakt", &self.kontakt)?;
+        if let ::std::option::Option::Some(value) = &self.aufenthaltstitel {
+            map.serialize_entry("aufenthaltstitel", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.vertreter {
+            map.serialize_entry("vertreter", value)?;
+        }
+        map.serialize_entry("gemeinde", &self.gemeinde)?;
+        map.serialize_entry("grund", &self.grund)?;
+        if let ::std::option::Option::Some(value) = &self.frueherer_firmenname {
+            map.serialize_entry("frueherer_firmenname", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.frueherer_inhaber {
+            map.serialize_entry("frueherer_inhaber", value)?;
+        }
+        map.serialize_entry("betriebsart", &self.betriebsart)?;
+        map.serialize_entry("niederlassungsart", &self.niederlassungsart)?;
+        map.serialize_entry("betriebsstaette", &self.betriebsstaette)?;
+        if let ::std::option::Option::Some(value) = &self.hauptniederlassung {
+            map.serialize_entry("hauptniederlassung", value)?;
+        }
+        map.serialize_entry("taetigkeit", &self.taetigkeit)?;
+        map.serialize_entry("sondergewerbe", &self.sondergewerbe)?;
+        map.serialize_entry("nebenerwerb", &self.nebenerwerb)?;
+        map.serialize_entry("beginn", &self.beginn)?;
+        map.serialize_entry("beschaeftigte", &self.beschaeftigte)?;
+        if let ::std::option::Option::Some(value) = &self.betriebsleitung {
+            map.serialize_entry("betriebsleitung", value)?;
+        }
+        map.serialize_entry("erlaubnispflichtig", &self.erlaubnispflichtig)?;
+        if let ::std::option::Option::Some(value) = &self.erlaubnisse {
+            map.serialize_entry("erlaubnisse", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.handwerk {
+            map.serialize_entry("handwerk", value)?;
+        }
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "rechtsform",
+                "organisationsname",
+                "registereintrag",
+                "inhaber",
+                "wohnanschrift",
+                "kontakt",
+                "aufenthaltstitel",
+                "vertreter",
+                "gemeinde",
+                "grund",
+                "frueherer_firmenname",
+                "frueherer_inhaber",
+                "betriebsart",
+                "niederlassungsart",
+                "betriebsstaette",
+                "hauptniederlassung",
+                "taetigkeit",
+                "sondergewerbe",
+                "nebenerwerb",
+                "beginn",
+                "beschaeftigte",
+                "betriebsleitung",
+                "erlaubnispflichtig",
+                "erlaubnisse",
+                "handwerk",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            rechtsform: members.required(0)?,
+            organisationsname: members.optional(1)?,
+            registereintrag: members.optional(2)?,
+            inhaber: members.required(3)?,
+            wohnanschrift: members.required(4)?,
+            kontakt: members.required(5)?,
+            aufenthaltstitel: members.optional(6)?,
+            vertreter: members.optional(7)?,
+            gemeinde: members.required(8)?,
+            grund: members.required(9)?,
+            frueherer_firmenname: members.optional(10)?,
+            frueherer_inhaber: members.optional(11)?,
+            betriebsart: members.required(12)?,
+            niederlassungsart: members.required(13)?,
+            betriebsstaette: members.required(14)?,
+            hauptniederlassung: members.optional(15)?,
+            taetigkeit: members.required(16)?,
+            sondergewerbe: members.required(17)?,
+            nebenerwerb: members.required(18)?,
+            beginn: members.required(19)?,
+            beschaeftigte: members.required(20)?,
+            betriebsleitung: members.optional(21)?,
+            erlaubnispflichtig: members.required(22)?,
+            erlaubnisse: members.optional(23)?,
+            handwerk: members.optional(24)?,
+            richtigkeit: members.required(25)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -929,19 +1085,42 @@ impl Submission {
     }
 }
 /// Angemeldete Tätigkeit
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Taetigkeit {
     /// Schwerpunkt der Tätigkeit
-    #[serde(rename = "schwerpunkt")]
     pub schwerpunkt: ::std::string::String,
     /// Weitere Tätigkeiten
-    #[serde(
-        rename = "weitere",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub weitere: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Taetigkeit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("schwerpunkt", &self.schwerpunkt)?;
+        if let ::std::option::Option::Some(value) = &self.weitere {
+            map.serialize_entry("weitere", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Taetigkeit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["schwerpunkt", "weitere"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            schwerpunkt: members.required(0)?,
+            weitere: members.optional(1)?,
+        })
+    }
 }
 impl Taetigkeit {
     /// The typed data of a valid submission's object, read from its tree: each

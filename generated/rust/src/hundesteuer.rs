@@ -10,34 +10,18 @@ pub const CONTENT_HASH: &str = "08028a5fd91176003cca360b0058ff8cd62a4e53279258cf
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Grund der Ermäßigung oder Befreiung
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Ermaessigungsgrund {
     /// Blindenführhund oder Assistenzhund (Befreiung)
-    #[serde(rename = "BF")]
     BF,
     /// geprüfter Rettungshund (Befreiung)
-    #[serde(rename = "RH")]
     RH,
     /// Hund aus einem Tierheim (Befreiung für zwölf Monate)
-    #[serde(rename = "TH")]
     TH,
     /// Bezug von Sozialleistungen (Ermäßigung um die Hälfte)
-    #[serde(rename = "SL")]
     SL,
     /// Herdengebrauchshund (Ermäßigung um die Hälfte)
-    #[serde(rename = "HG")]
     HG,
 }
 impl Ermaessigungsgrund {
@@ -53,15 +37,34 @@ impl Ermaessigungsgrund {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:hundesteuer-ermaessigung";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["BF", "RH", "TH", "SL", "HG"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Blindenführhund oder Assistenzhund (Befreiung)"),
+            ("en", "Guide dog or assistance dog (exemption)"),
+        ],
+        &[
+            ("de", "geprüfter Rettungshund (Befreiung)"),
+            ("en", "Certified rescue dog (exemption)"),
+        ],
+        &[
+            ("de", "Hund aus einem Tierheim (Befreiung für zwölf Monate)"),
+            ("en", "Dog from an animal shelter (exemption for twelve months)"),
+        ],
+        &[
+            ("de", "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"),
+            ("en", "Receipt of social benefits (half rate)"),
+        ],
+        &[
+            ("de", "Herdengebrauchshund (Ermäßigung um die Hälfte)"),
+            ("en", "Herding dog (half rate)"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Ermaessigungsgrund::BF => "BF",
-            Ermaessigungsgrund::RH => "RH",
-            Ermaessigungsgrund::TH => "TH",
-            Ermaessigungsgrund::SL => "SL",
-            Ermaessigungsgrund::HG => "HG",
-        }
+        Ermaessigungsgrund::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Ermaessigungsgrund> {
@@ -76,70 +79,42 @@ impl Ermaessigungsgrund {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Ermaessigungsgrund::BF => {
-                &[
-                    ("de", "Blindenführhund oder Assistenzhund (Befreiung)"),
-                    ("en", "Guide dog or assistance dog (exemption)"),
-                ]
-            }
-            Ermaessigungsgrund::RH => {
-                &[
-                    ("de", "geprüfter Rettungshund (Befreiung)"),
-                    ("en", "Certified rescue dog (exemption)"),
-                ]
-            }
-            Ermaessigungsgrund::TH => {
-                &[
-                    ("de", "Hund aus einem Tierheim (Befreiung für zwölf Monate)"),
-                    ("en", "Dog from an animal shelter (exemption for twelve months)"),
-                ]
-            }
-            Ermaessigungsgrund::SL => {
-                &[
-                    ("de", "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"),
-                    ("en", "Receipt of social benefits (half rate)"),
-                ]
-            }
-            Ermaessigungsgrund::HG => {
-                &[
-                    ("de", "Herdengebrauchshund (Ermäßigung um die Hälfte)"),
-                    ("en", "Herding dog (half rate)"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Ermaessigungsgrund::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Ermaessigungsgrund {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Ermaessigungsgrund {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Ermaessigungsgrund::from_code)
     }
 }
 /// Herkunft des Hundes
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Herkunft {
     /// von einer Züchterin oder einem Züchter
-    #[serde(rename = "Z")]
     Z,
     /// aus einem Tierheim
-    #[serde(rename = "T")]
     T,
     /// von einer Privatperson
-    #[serde(rename = "P")]
     P,
     /// aus dem Ausland
-    #[serde(rename = "A")]
     A,
     /// aus eigener Zucht
-    #[serde(rename = "E")]
     E,
 }
 impl Herkunft {
@@ -155,15 +130,19 @@ impl Herkunft {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:hund-herkunft";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["Z", "T", "P", "A", "E"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "von einer Züchterin oder einem Züchter"), ("en", "from a breeder")],
+        &[("de", "aus einem Tierheim"), ("en", "from an animal shelter")],
+        &[("de", "von einer Privatperson"), ("en", "from a private person")],
+        &[("de", "aus dem Ausland"), ("en", "from abroad")],
+        &[("de", "aus eigener Zucht"), ("en", "own breeding")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Herkunft::Z => "Z",
-            Herkunft::T => "T",
-            Herkunft::P => "P",
-            Herkunft::A => "A",
-            Herkunft::E => "E",
-        }
+        Herkunft::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Herkunft> {
@@ -178,70 +157,116 @@ impl Herkunft {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Herkunft::Z => {
-                &[
-                    ("de", "von einer Züchterin oder einem Züchter"),
-                    ("en", "from a breeder"),
-                ]
-            }
-            Herkunft::T => {
-                &[("de", "aus einem Tierheim"), ("en", "from an animal shelter")]
-            }
-            Herkunft::P => {
-                &[("de", "von einer Privatperson"), ("en", "from a private person")]
-            }
-            Herkunft::A => &[("de", "aus dem Ausland"), ("en", "from abroad")],
-            Herkunft::E => &[("de", "aus eigener Zucht"), ("en", "own breeding")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Herkunft::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Herkunft {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Herkunft {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Herkunft::from_code)
     }
 }
 /// Hund
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HundeItem {
     /// Rufname
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Rasse
-    #[serde(rename = "rasse")]
     pub rasse: ::std::string::String,
     /// Geschlecht
-    #[serde(rename = "geschlecht")]
     pub geschlecht: Hundegeschlecht,
     /// Geburtsdatum von {hunde.name}
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Woher stammt der Hund?
-    #[serde(rename = "herkunft")]
     pub herkunft: Herkunft,
     /// Beginn der Haltung
-    #[serde(rename = "haltungsbeginn")]
     pub haltungsbeginn: ::std::string::String,
     /// Chipnummer (Transpondernummer)
-    #[serde(
-        rename = "chipnummer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chipnummer: ::std::option::Option<::std::string::String>,
     /// Gewicht, in kg
-    #[serde(rename = "gewicht")]
     pub gewicht: ::std::string::String,
     /// Schulterhöhe (Widerrist), in cm
-    #[serde(rename = "widerristhoehe")]
     pub widerristhoehe: i64,
     /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
-    #[serde(rename = "listenhund")]
     pub listenhund: bool,
     /// Erlaubnis oder Wesenstest für den gefährlichen Hund
-    #[serde(
-        rename = "erlaubnis_gefaehrlich",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for HundeItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("rasse", &self.rasse)?;
+        map.serialize_entry("geschlecht", &self.geschlecht)?;
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        map.serialize_entry("herkunft", &self.herkunft)?;
+        map.serialize_entry("haltungsbeginn", &self.haltungsbeginn)?;
+        if let ::std::option::Option::Some(value) = &self.chipnummer {
+            map.serialize_entry("chipnummer", value)?;
+        }
+        map.serialize_entry("gewicht", &self.gewicht)?;
+        map.serialize_entry("widerristhoehe", &self.widerristhoehe)?;
+        map.serialize_entry("listenhund", &self.listenhund)?;
+        if let ::std::option::Option::Some(value) = &self.erlaubnis_gefaehrlich {
+            map.serialize_entry("erlaubnis_gefaehrlich", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for HundeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "name",
+                "rasse",
+                "geschlecht",
+                "geburtsdatum",
+                "herkunft",
+                "haltungsbeginn",
+                "chipnummer",
+                "gewicht",
+                "widerristhoehe",
+                "listenhund",
+                "erlaubnis_gefaehrlich",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            name: members.required(0)?,
+            rasse: members.required(1)?,
+            geschlecht: members.required(2)?,
+            geburtsdatum: members.required(3)?,
+            herkunft: members.required(4)?,
+            haltungsbeginn: members.required(5)?,
+            chipnummer: members.optional(6)?,
+            gewicht: members.required(7)?,
+            widerristhoehe: members.required(8)?,
+            listenhund: members.required(9)?,
+            erlaubnis_gefaehrlich: members.optional(10)?,
+        })
+    }
 }
 impl HundeItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -269,25 +294,12 @@ impl HundeItem {
     }
 }
 /// Geschlecht des Hundes
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Hundegeschlecht {
     /// Rüde
-    #[serde(rename = "R")]
     R,
     /// Hündin
-    #[serde(rename = "H")]
     H,
 }
 impl Hundegeschlecht {
@@ -300,12 +312,16 @@ impl Hundegeschlecht {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:hundegeschlecht";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["R", "H"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Rüde"), ("en", "male")],
+        &[("de", "Hündin"), ("en", "female")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Hundegeschlecht::R => "R",
-            Hundegeschlecht::H => "H",
-        }
+        Hundegeschlecht::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Hundegeschlecht> {
@@ -317,78 +333,134 @@ impl Hundegeschlecht {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Hundegeschlecht::R => &[("de", "Rüde"), ("en", "male")],
-            Hundegeschlecht::H => &[("de", "Hündin"), ("en", "female")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Hundegeschlecht::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Hundegeschlecht {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Hundegeschlecht {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Hundegeschlecht::from_code)
     }
 }
 /// Anmeldung zur Hundesteuer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Angaben zu Ihrer Person
-    #[serde(rename = "halter")]
     pub halter: crate::shared::common_person::NatuerlichePerson,
     /// Ihre Anschrift
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::Wohnanschrift,
     /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
     pub kontakt: crate::shared::common_contact::Kontakt,
     /// Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?
-    #[serde(rename = "zuzug")]
     pub zuzug: bool,
     /// Bisherige Gemeinde
-    #[serde(
-        rename = "bisherige_gemeinde",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bisherige_gemeinde: ::std::option::Option<::std::string::String>,
     /// Hunde
-    #[serde(rename = "hunde")]
     pub hunde: ::std::vec::Vec<HundeItem>,
     /// Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?
-    #[serde(rename = "steuerermaessigung")]
     pub steuerermaessigung: bool,
     /// Grund
-    #[serde(
-        rename = "ermaessigungsgrund",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund>,
     /// Nachweis
-    #[serde(
-        rename = "nachweis_ermaessigung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nachweis_ermaessigung: ::std::option::Option<crate::FileRef>,
     /// Wie möchten Sie die Hundesteuer bezahlen?
-    #[serde(rename = "zahlungsweise")]
     pub zahlungsweise: Zahlungsweise,
     /// Konto für die Lastschrift
-    #[serde(
-        rename = "bankverbindung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bankverbindung: ::std::option::Option<
         crate::shared::common_bank::Bankverbindung,
     >,
     /// Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).
-    #[serde(
-        rename = "sepa_mandat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sepa_mandat: ::std::option::Option<bool>,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("halter", &self.halter)?;
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        map.serialize_entry("kontakt", &self.kontakt)?;
+        map.serialize_entry("zuzug", &self.zuzug)?;
+        if let ::std::option::Option::Some(value) = &self.bisherige_gemeinde {
+            map.serialize_entry("bisherige_gemeinde", value)?;
+        }
+        map.serialize_entry("hunde", &self.hunde)?;
+        map.serialize_entry("steuerermaessigung", &self.steuerermaessigung)?;
+        if let ::std::option::Option::Some(value) = &self.ermaessigungsgrund {
+            map.serialize_entry("ermaessigungsgrund", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.nachweis_ermaessigung {
+            map.serialize_entry("nachweis_ermaessigung", value)?;
+        }
+        map.serialize_entry("zahlungsweise", &self.zahlungsweise)?;
+        if let ::std::option::Option::Some(value) = &self.bankverbindung {
+            map.serialize_entry("bankverbindung", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.sepa_mandat {
+            map.serialize_entry("sepa_mandat", value)?;
+        }
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "halter",
+                "anschrift",
+                "kontakt",
+                "zuzug",
+                "bisherige_gemeinde",
+                "hunde",
+                "steuerermaessigung",
+                "ermaessigungsgrund",
+                "nachweis_ermaessigung",
+                "zahlungsweise",
+                "bankverbindung",
+                "sepa_mandat",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            halter: members.required(0)?,
+            anschrift: members.required(1)?,
+            kontakt: members.required(2)?,
+            zuzug: members.required(3)?,
+            bisherige_gemeinde: members.optional(4)?,
+            hunde: members.required(5)?,
+            steuerermaessigung: members.required(6)?,
+            ermaessigungsgrund: members.optional(7)?,
+            nachweis_ermaessigung: members.optional(8)?,
+            zahlungsweise: members.required(9)?,
+            bankverbindung: members.optional(10)?,
+            sepa_mandat: members.optional(11)?,
+            richtigkeit: members.required(12)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -436,25 +508,12 @@ impl Submission {
     }
 }
 /// Zahlungsweise
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Zahlungsweise {
     /// Überweisung
-    #[serde(rename = "UEB")]
     UEB,
     /// SEPA-Lastschrift
-    #[serde(rename = "LS")]
     LS,
 }
 impl Zahlungsweise {
@@ -464,12 +523,16 @@ impl Zahlungsweise {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:zahlungsweise";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["UEB", "LS"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Überweisung"), ("en", "Bank transfer")],
+        &[("de", "SEPA-Lastschrift"), ("en", "SEPA direct debit")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Zahlungsweise::UEB => "UEB",
-            Zahlungsweise::LS => "LS",
-        }
+        Zahlungsweise::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Zahlungsweise> {
@@ -481,13 +544,27 @@ impl Zahlungsweise {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Zahlungsweise::UEB => &[("de", "Überweisung"), ("en", "Bank transfer")],
-            Zahlungsweise::LS => {
-                &[("de", "SEPA-Lastschrift"), ("en", "SEPA direct debit")]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Zahlungsweise::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Zahlungsweise {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Zahlungsweise {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Zahlungsweise::from_code)
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].

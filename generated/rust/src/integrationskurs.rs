@@ -10,31 +10,16 @@ pub const CONTENT_HASH: &str = "6aed9f85a279d6396cae243a9f6895dda40c94bd73335b70
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "ar"];
 /// Kursart
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Kursart {
     /// Allgemeiner Integrationskurs
-    #[serde(rename = "ALLG")]
     ALLG,
     /// Integrationskurs mit Alphabetisierung
-    #[serde(rename = "ALPHA")]
     ALPHA,
     /// Eltern- und Frauenintegrationskurs
-    #[serde(rename = "ELTERN")]
     ELTERN,
     /// Jugendintegrationskurs
-    #[serde(rename = "JUGEND")]
     JUGEND,
 }
 impl Kursart {
@@ -49,14 +34,30 @@ impl Kursart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:integrationskurs-kursart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["ALLG", "ALPHA", "ELTERN", "JUGEND"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("ar", "دورة الاندماج العامة"),
+            ("de", "Allgemeiner Integrationskurs"),
+        ],
+        &[
+            ("ar", "دورة الاندماج مع محو الأمية"),
+            ("de", "Integrationskurs mit Alphabetisierung"),
+        ],
+        &[
+            ("ar", "دورة الاندماج للآباء والنساء"),
+            ("de", "Eltern- und Frauenintegrationskurs"),
+        ],
+        &[
+            ("ar", "دورة الاندماج للشباب"),
+            ("de", "Jugendintegrationskurs"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Kursart::ALLG => "ALLG",
-            Kursart::ALPHA => "ALPHA",
-            Kursart::ELTERN => "ELTERN",
-            Kursart::JUGEND => "JUGEND",
-        }
+        Kursart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Kursart> {
@@ -70,61 +71,40 @@ impl Kursart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Kursart::ALLG => {
-                &[
-                    ("ar", "دورة الاندماج العامة"),
-                    ("de", "Allgemeiner Integrationskurs"),
-                ]
-            }
-            Kursart::ALPHA => {
-                &[
-                    ("ar", "دورة الاندماج مع محو الأمية"),
-                    ("de", "Integrationskurs mit Alphabetisierung"),
-                ]
-            }
-            Kursart::ELTERN => {
-                &[
-                    ("ar", "دورة الاندماج للآباء والنساء"),
-                    ("de", "Eltern- und Frauenintegrationskurs"),
-                ]
-            }
-            Kursart::JUGEND => {
-                &[
-                    ("ar", "دورة الاندماج للشباب"),
-                    ("de", "Jugendintegrationskurs"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Kursart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Kursart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Kursart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Kursart::from_code)
     }
 }
 /// Deutschkenntnisse
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Sprachstand {
     /// keine Kenntnisse
-    #[serde(rename = "KEINE")]
     KEINE,
     /// Anfänger (A1)
-    #[serde(rename = "A1")]
     A1,
     /// Grundkenntnisse (A2)
-    #[serde(rename = "A2")]
     A2,
     /// fortgeschritten (B1)
-    #[serde(rename = "B1")]
     B1,
 }
 impl Sprachstand {
@@ -139,14 +119,18 @@ impl Sprachstand {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:sprachstand";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["KEINE", "A1", "A2", "B1"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("ar", "لا توجد معرفة"), ("de", "keine Kenntnisse")],
+        &[("ar", "مبتدئ (A1)"), ("de", "Anfänger (A1)")],
+        &[("ar", "معرفة أساسية (A2)"), ("de", "Grundkenntnisse (A2)")],
+        &[("ar", "متقدم (B1)"), ("de", "fortgeschritten (B1)")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Sprachstand::KEINE => "KEINE",
-            Sprachstand::A1 => "A1",
-            Sprachstand::A2 => "A2",
-            Sprachstand::B1 => "B1",
-        }
+        Sprachstand::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Sprachstand> {
@@ -160,106 +144,164 @@ impl Sprachstand {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Sprachstand::KEINE => {
-                &[("ar", "لا توجد معرفة"), ("de", "keine Kenntnisse")]
-            }
-            Sprachstand::A1 => &[("ar", "مبتدئ (A1)"), ("de", "Anfänger (A1)")],
-            Sprachstand::A2 => {
-                &[("ar", "معرفة أساسية (A2)"), ("de", "Grundkenntnisse (A2)")]
-            }
-            Sprachstand::B1 => {
-                &[("ar", "متقدم (B1)"), ("de", "fortgeschritten (B1)")]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Sprachstand::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Sprachstand {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Sprachstand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Sprachstand::from_code)
     }
 }
 /// Antrag auf Zulassung zum Integrationskurs
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Vorname
-    #[serde(rename = "vorname")]
     pub vorname: ::std::string::String,
     /// Familienname
-    #[serde(rename = "nachname")]
     pub nachname: ::std::string::String,
     /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Staatsangehörigkeit
-    #[serde(rename = "staatsangehoerigkeit")]
     pub staatsangehoerigkeit: ::std::string::String,
     /// Straße und Hausnummer
-    #[serde(rename = "strasse")]
     pub strasse: ::std::string::String,
     /// Postleitzahl
-    #[serde(rename = "plz")]
     pub plz: ::std::string::String,
     /// Wohnort
-    #[serde(rename = "ort")]
     pub ort: ::std::string::String,
     /// Telefon
-    #[serde(
-        rename = "telefon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub telefon: ::std::option::Option<::std::string::String>,
     /// E-Mail-Adresse
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// Welchen Kurs möchten Sie besuchen?
-    #[serde(rename = "kursart")]
     pub kursart: Kursart,
     /// Wie gut sprechen Sie schon Deutsch?
-    #[serde(rename = "sprachstand")]
     pub sprachstand: Sprachstand,
     /// Haben Sie schon an einem Integrationskurs teilgenommen?
-    #[serde(rename = "frueherer_kurs")]
     pub frueherer_kurs: bool,
     /// Ende des früheren Kurses
-    #[serde(
-        rename = "kursende",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kursende: ::std::option::Option<::std::string::String>,
     /// Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?
-    #[serde(rename = "berechtigungsschein")]
     pub berechtigungsschein: bool,
     /// Berechtigungsschein
-    #[serde(
-        rename = "schein",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schein: ::std::option::Option<crate::FileRef>,
     /// Brauchen Sie während des Kurses eine Kinderbetreuung?
-    #[serde(rename = "kinderbetreuung")]
     pub kinderbetreuung: bool,
     /// Für wie viele Kinder?
-    #[serde(
-        rename = "anzahl_kinder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub anzahl_kinder: ::std::option::Option<i64>,
     /// Bemerkungen
-    #[serde(
-        rename = "bemerkungen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bemerkungen: ::std::option::Option<::std::string::String>,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("vorname", &self.vorname)?;
+        map.serialize_entry("nachname", &self.nachname)?;
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
+        map.serialize_entry("strasse", &self.strasse)?;
+        map.serialize_entry("plz", &self.plz)?;
+        map.serialize_entry("ort", &self.ort)?;
+        if let ::std::option::Option::Some(value) = &self.telefon {
+            map.serialize_entry("telefon", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.serialize_entry("kursart", &self.kursart)?;
+        map.serialize_entry("sprachstand", &self.sprachstand)?;
+        map.serialize_entry("frueherer_kurs", &self.frueherer_kurs)?;
+        if let ::std::option::Option::Some(value) = &self.kursende {
+            map.serialize_entry("kursende", value)?;
+        }
+        map.serialize_entry("berechtigungsschein", &self.berechtigungsschein)?;
+        if let ::std::option::Option::Some(value) = &self.schein {
+            map.serialize_entry("schein", value)?;
+        }
+        map.serialize_entry("kinderbetreuung", &self.kinderbetreuung)?;
+        if let ::std::option::Option::Some(value) = &self.anzahl_kinder {
+            map.serialize_entry("anzahl_kinder", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.bemerkungen {
+            map.serialize_entry("bemerkungen", value)?;
+        }
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "vorname",
+                "nachname",
+                "geburtsdatum",
+                "staatsangehoerigkeit",
+                "strasse",
+                "plz",
+                "ort",
+                "telefon",
+                "email",
+                "kursart",
+                "sprachstand",
+                "frueherer_kurs",
+                "kursende",
+                "berechtigungsschein",
+                "schein",
+                "kinderbetreuung",
+                "anzahl_kinder",
+                "bemerkungen",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            vorname: members.required(0)?,
+            nachname: members.required(1)?,
+            geburtsdatum: members.required(2)?,
+            staatsangehoerigkeit: members.required(3)?,
+            strasse: members.required(4)?,
+            plz: members.required(5)?,
+            ort: members.required(6)?,
+            telefon: members.optional(7)?,
+            email: members.optional(8)?,
+            kursart: members.required(9)?,
+            sprachstand: members.required(10)?,
+            frueherer_kurs: members.required(11)?,
+            kursende: members.optional(12)?,
+            berechtigungsschein: members.required(13)?,
+            schein: members.optional(14)?,
+            kinderbetreuung: members.required(15)?,
+            anzahl_kinder: members.optional(16)?,
+            bemerkungen: members.optional(17)?,
+            richtigkeit: members.required(18)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each

@@ -10,45 +10,79 @@ pub const CONTENT_HASH: &str = "314ada094360aef5e3613dac32d524494b19ad55eab7f0f8
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Antragsteller {
     /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub doktorgrad: ::std::option::Option<::std::string::String>,
     /// Vornamen
-    #[serde(rename = "vornamen")]
     pub vornamen: ::std::string::String,
     /// Familienname
-    #[serde(rename = "familienname")]
     pub familienname: ::std::string::String,
     /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geburtsname: ::std::option::Option<::std::string::String>,
     /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Geburtsort
-    #[serde(rename = "geburtsort")]
     pub geburtsort: ::std::string::String,
     /// Wohnsitz
-    #[serde(rename = "wohnsitz")]
     pub wohnsitz: AntragstellerWohnsitz,
     /// Einverständniserklärung der Erziehungsberechtigten
-    #[serde(
-        rename = "einverstaendnis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub einverstaendnis: ::std::option::Option<crate::FileRef>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Antragsteller {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.doktorgrad {
+            map.serialize_entry("doktorgrad", value)?;
+        }
+        map.serialize_entry("vornamen", &self.vornamen)?;
+        map.serialize_entry("familienname", &self.familienname)?;
+        if let ::std::option::Option::Some(value) = &self.geburtsname {
+            map.serialize_entry("geburtsname", value)?;
+        }
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        map.serialize_entry("geburtsort", &self.geburtsort)?;
+        map.serialize_entry("wohnsitz", &self.wohnsitz)?;
+        if let ::std::option::Option::Some(value) = &self.einverstaendnis {
+            map.serialize_entry("einverstaendnis", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Antragsteller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "doktorgrad",
+                "vornamen",
+                "familienname",
+                "geburtsname",
+                "geburtsdatum",
+                "geburtsort",
+                "wohnsitz",
+                "einverstaendnis",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            doktorgrad: members.optional(0)?,
+            vornamen: members.required(1)?,
+            familienname: members.required(2)?,
+            geburtsname: members.optional(3)?,
+            geburtsdatum: members.required(4)?,
+            geburtsort: members.required(5)?,
+            wohnsitz: members.required(6)?,
+            einverstaendnis: members.optional(7)?,
+        })
+    }
 }
 impl Antragsteller {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -70,26 +104,48 @@ impl Antragsteller {
     }
 }
 /// Wohnsitz
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AntragstellerWohnsitz {
     /// Wo befindet sich Ihr Wohnsitz?
-    #[serde(rename = "inland_ausland")]
     pub inland_ausland: crate::shared::common_address::InlandAusland,
     /// Anschrift in Deutschland
-    #[serde(
-        rename = "inland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inland: ::std::option::Option<crate::shared::common_address::Wohnanschrift>,
     /// Anschrift im Ausland
-    #[serde(
-        rename = "ausland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for AntragstellerWohnsitz {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("inland_ausland", &self.inland_ausland)?;
+        if let ::std::option::Option::Some(value) = &self.inland {
+            map.serialize_entry("inland", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ausland {
+            map.serialize_entry("ausland", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for AntragstellerWohnsitz {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["inland_ausland", "inland", "ausland"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            inland_ausland: members.required(0)?,
+            inland: members.optional(1)?,
+            ausland: members.optional(2)?,
+        })
+    }
 }
 impl AntragstellerWohnsitz {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -121,27 +177,63 @@ impl AntragstellerWohnsitz {
     }
 }
 /// Lehrgang
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AusbildungItem {
     /// Jagdschule oder Ausbildungsstelle
-    #[serde(rename = "anbieter")]
     pub anbieter: ::std::string::String,
     /// Beginn
-    #[serde(rename = "beginn")]
     pub beginn: ::std::string::String,
     /// Ende
-    #[serde(rename = "ende")]
     pub ende: ::std::string::String,
     /// Theorie, in Std.
-    #[serde(rename = "stunden_theorie")]
     pub stunden_theorie: i64,
     /// Praxis (einschließlich Schießausbildung), in Std.
-    #[serde(rename = "stunden_praxis")]
     pub stunden_praxis: i64,
     /// Teilnahmebescheinigung
-    #[serde(rename = "nachweis")]
     pub nachweis: crate::FileRef,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for AusbildungItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("anbieter", &self.anbieter)?;
+        map.serialize_entry("beginn", &self.beginn)?;
+        map.serialize_entry("ende", &self.ende)?;
+        map.serialize_entry("stunden_theorie", &self.stunden_theorie)?;
+        map.serialize_entry("stunden_praxis", &self.stunden_praxis)?;
+        map.serialize_entry("nachweis", &self.nachweis)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for AusbildungItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "anbieter",
+                "beginn",
+                "ende",
+                "stunden_theorie",
+                "stunden_praxis",
+                "nachweis",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            anbieter: members.required(0)?,
+            beginn: members.required(1)?,
+            ende: members.required(2)?,
+            stunden_theorie: members.required(3)?,
+            stunden_praxis: members.required(4)?,
+            nachweis: members.required(5)?,
+        })
+    }
 }
 impl AusbildungItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -161,67 +253,40 @@ impl AusbildungItem {
     }
 }
 /// Bundesland
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Bundesland {
     /// Schleswig-Holstein
-    #[serde(rename = "01")]
     C01,
     /// Hamburg
-    #[serde(rename = "02")]
     C02,
     /// Niedersachsen
-    #[serde(rename = "03")]
     C03,
     /// Bremen
-    #[serde(rename = "04")]
     C04,
     /// Nordrhein-Westfalen
-    #[serde(rename = "05")]
     C05,
     /// Hessen
-    #[serde(rename = "06")]
     C06,
     /// Rheinland-Pfalz
-    #[serde(rename = "07")]
     C07,
     /// Baden-Württemberg
-    #[serde(rename = "08")]
     C08,
     /// Bayern
-    #[serde(rename = "09")]
     C09,
     /// Saarland
-    #[serde(rename = "10")]
     C10,
     /// Berlin
-    #[serde(rename = "11")]
     C11,
     /// Brandenburg
-    #[serde(rename = "12")]
     C12,
     /// Mecklenburg-Vorpommern
-    #[serde(rename = "13")]
     C13,
     /// Sachsen
-    #[serde(rename = "14")]
     C14,
     /// Sachsen-Anhalt
-    #[serde(rename = "15")]
     C15,
     /// Thüringen
-    #[serde(rename = "16")]
     C16,
 }
 impl Bundesland {
@@ -248,26 +313,47 @@ impl Bundesland {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:bundesland";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "2024-01-01";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &[
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+        "07",
+        "08",
+        "09",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+    ];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Schleswig-Holstein"), ("en", "Schleswig-Holstein")],
+        &[("de", "Hamburg"), ("en", "Hamburg")],
+        &[("de", "Niedersachsen"), ("en", "Lower Saxony")],
+        &[("de", "Bremen"), ("en", "Bremen")],
+        &[("de", "Nordrhein-Westfalen"), ("en", "North Rhine-Westphalia")],
+        &[("de", "Hessen"), ("en", "Hesse")],
+        &[("de", "Rheinland-Pfalz"), ("en", "Rhineland-Palatinate")],
+        &[("de", "Baden-Württemberg"), ("en", "Baden-Württemberg")],
+        &[("de", "Bayern"), ("en", "Bavaria")],
+        &[("de", "Saarland"), ("en", "Saarland")],
+        &[("de", "Berlin"), ("en", "Berlin")],
+        &[("de", "Brandenburg"), ("en", "Brandenburg")],
+        &[("de", "Mecklenburg-Vorpommern"), ("en", "Mecklenburg-Western Pomerania")],
+        &[("de", "Sachsen"), ("en", "Saxony")],
+        &[("de", "Sachsen-Anhalt"), ("en", "Saxony-Anhalt")],
+        &[("de", "Thüringen"), ("en", "Thuringia")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Bundesland::C01 => "01",
-            Bundesland::C02 => "02",
-            Bundesland::C03 => "03",
-            Bundesland::C04 => "04",
-            Bundesland::C05 => "05",
-            Bundesland::C06 => "06",
-            Bundesland::C07 => "07",
-            Bundesland::C08 => "08",
-            Bundesland::C09 => "09",
-            Bundesland::C10 => "10",
-            Bundesland::C11 => "11",
-            Bundesland::C12 => "12",
-            Bundesland::C13 => "13",
-            Bundesland::C14 => "14",
-            Bundesland::C15 => "15",
-            Bundesland::C16 => "16",
-        }
+        Bundesland::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Bundesland> {
@@ -293,56 +379,72 @@ impl Bundesland {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Bundesland::C01 => {
-                &[("de", "Schleswig-Holstein"), ("en", "Schleswig-Holstein")]
-            }
-            Bundesland::C02 => &[("de", "Hamburg"), ("en", "Hamburg")],
-            Bundesland::C03 => &[("de", "Niedersachsen"), ("en", "Lower Saxony")],
-            Bundesland::C04 => &[("de", "Bremen"), ("en", "Bremen")],
-            Bundesland::C05 => {
-                &[("de", "Nordrhein-Westfalen"), ("en", "North Rhine-Westphalia")]
-            }
-            Bundesland::C06 => &[("de", "Hessen"), ("en", "Hesse")],
-            Bundesland::C07 => {
-                &[("de", "Rheinland-Pfalz"), ("en", "Rhineland-Palatinate")]
-            }
-            Bundesland::C08 => {
-                &[("de", "Baden-Württemberg"), ("en", "Baden-Württemberg")]
-            }
-            Bundesland::C09 => &[("de", "Bayern"), ("en", "Bavaria")],
-            Bundesland::C10 => &[("de", "Saarland"), ("en", "Saarland")],
-            Bundesland::C11 => &[("de", "Berlin"), ("en", "Berlin")],
-            Bundesland::C12 => &[("de", "Brandenburg"), ("en", "Brandenburg")],
-            Bundesland::C13 => {
-                &[
-                    ("de", "Mecklenburg-Vorpommern"),
-                    ("en", "Mecklenburg-Western Pomerania"),
-                ]
-            }
-            Bundesland::C14 => &[("de", "Sachsen"), ("en", "Saxony")],
-            Bundesland::C15 => &[("de", "Sachsen-Anhalt"), ("en", "Saxony-Anhalt")],
-            Bundesland::C16 => &[("de", "Thüringen"), ("en", "Thuringia")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Bundesland::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Bundesland {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Bundesland {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Bundesland::from_code)
     }
 }
 /// Prüfung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrueherePruefungenItem {
     /// Prüfungsdatum
-    #[serde(rename = "datum")]
     pub datum: ::std::string::String,
     /// Bundesland
-    #[serde(rename = "bundesland")]
     pub bundesland: Bundesland,
     /// Prüfungsbehörde
-    #[serde(rename = "behoerde")]
     pub behoerde: ::std::string::String,
     /// Ergebnis
-    #[serde(rename = "ergebnis")]
     pub ergebnis: Pruefungsergebnis,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for FrueherePruefungenItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("datum", &self.datum)?;
+        map.serialize_entry("bundesland", &self.bundesland)?;
+        map.serialize_entry("behoerde", &self.behoerde)?;
+        map.serialize_entry("ergebnis", &self.ergebnis)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for FrueherePruefungenItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["datum", "bundesland", "behoerde", "ergebnis"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            datum: members.required(0)?,
+            bundesland: members.required(1)?,
+            behoerde: members.required(2)?,
+            ergebnis: members.required(3)?,
+        })
+    }
 }
 impl FrueherePruefungenItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -360,28 +462,14 @@ impl FrueherePruefungenItem {
     }
 }
 /// Ergebnis
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Pruefungsergebnis {
     /// nicht bestanden
-    #[serde(rename = "NB")]
     NB,
     /// zurückgetreten oder nicht angetreten
-    #[serde(rename = "RT")]
     RT,
     /// bestanden
-    #[serde(rename = "B")]
     B,
 }
 impl Pruefungsergebnis {
@@ -395,13 +483,20 @@ impl Pruefungsergebnis {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:jaegerpruefung-ergebnis";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["NB", "RT", "B"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "nicht bestanden"), ("en", "failed")],
+        &[
+            ("de", "zurückgetreten oder nicht angetreten"),
+            ("en", "withdrawn or did not attend"),
+        ],
+        &[("de", "bestanden"), ("en", "passed")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Pruefungsergebnis::NB => "NB",
-            Pruefungsergebnis::RT => "RT",
-            Pruefungsergebnis::B => "B",
-        }
+        Pruefungsergebnis::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsergebnis> {
@@ -414,42 +509,38 @@ impl Pruefungsergebnis {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Pruefungsergebnis::NB => &[("de", "nicht bestanden"), ("en", "failed")],
-            Pruefungsergebnis::RT => {
-                &[
-                    ("de", "zurückgetreten oder nicht angetreten"),
-                    ("en", "withdrawn or did not attend"),
-                ]
-            }
-            Pruefungsergebnis::B => &[("de", "bestanden"), ("en", "passed")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Pruefungsergebnis::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Pruefungsergebnis {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Pruefungsergebnis {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Pruefungsergebnis::from_code)
     }
 }
 /// Prüfungsteil
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Pruefungsteil {
     /// Schießprüfung
-    #[serde(rename = "SCH")]
     SCH,
     /// schriftliche Prüfung
-    #[serde(rename = "SR")]
     SR,
     /// mündlich-praktische Prüfung
-    #[serde(rename = "MP")]
     MP,
 }
 impl Pruefungsteil {
@@ -463,13 +554,20 @@ impl Pruefungsteil {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:jaegerpruefung-teil";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["SCH", "SR", "MP"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Schießprüfung"), ("en", "Shooting test")],
+        &[("de", "schriftliche Prüfung"), ("en", "Written examination")],
+        &[
+            ("de", "mündlich-praktische Prüfung"),
+            ("en", "Oral and practical examination"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Pruefungsteil::SCH => "SCH",
-            Pruefungsteil::SR => "SR",
-            Pruefungsteil::MP => "MP",
-        }
+        Pruefungsteil::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsteil> {
@@ -482,72 +580,120 @@ impl Pruefungsteil {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Pruefungsteil::SCH => &[("de", "Schießprüfung"), ("en", "Shooting test")],
-            Pruefungsteil::SR => {
-                &[("de", "schriftliche Prüfung"), ("en", "Written examination")]
-            }
-            Pruefungsteil::MP => {
-                &[
-                    ("de", "mündlich-praktische Prüfung"),
-                    ("en", "Oral and practical examination"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Pruefungsteil::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Pruefungsteil {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Pruefungsteil {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Pruefungsteil::from_code)
     }
 }
 /// Antrag auf Zulassung zur Jägerprüfung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Angaben zu Ihrer Person
-    #[serde(rename = "antragsteller")]
     pub antragsteller: Antragsteller,
     /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
     pub kontakt: crate::shared::common_contact::Kontakt,
     /// Ausbildungslehrgänge
-    #[serde(rename = "ausbildung")]
     pub ausbildung: ::std::vec::Vec<AusbildungItem>,
     /// Haben Sie schon einmal an einer Jägerprüfung teilgenommen?
-    #[serde(rename = "frueher_teilgenommen")]
     pub frueher_teilgenommen: bool,
     /// Frühere Prüfungen
-    #[serde(
-        rename = "fruehere_pruefungen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fruehere_pruefungen: ::std::option::Option<
         ::std::vec::Vec<FrueherePruefungenItem>,
     >,
     /// Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?
-    #[serde(
-        rename = "bestandene_teile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bestandene_teile: ::std::option::Option<::std::vec::Vec<Pruefungsteil>>,
     /// Bescheid über das Ergebnis der letzten Prüfung
-    #[serde(
-        rename = "pruefungsbescheid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pruefungsbescheid: ::std::option::Option<crate::FileRef>,
     /// Fragen zur Zuverlässigkeit und persönlichen Eignung
-    #[serde(rename = "zuverlaessigkeit")]
     pub zuverlaessigkeit: Zuverlaessigkeit,
     /// Überwiesener Betrag in Euro
-    #[serde(rename = "pruefungsgebuehr")]
     pub pruefungsgebuehr: ::std::string::String,
     /// Überwiesen am
-    #[serde(rename = "ueberweisungsdatum")]
     pub ueberweisungsdatum: ::std::string::String,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("antragsteller", &self.antragsteller)?;
+        map.serialize_entry("kontakt", &self.kontakt)?;
+        map.serialize_entry("ausbildung", &self.ausbildung)?;
+        map.serialize_entry("frueher_teilgenommen", &self.frueher_teilgenommen)?;
+        if let ::std::option::Option::Some(value) = &self.fruehere_pruefungen {
+            map.serialize_entry("fruehere_pruefungen", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.bestandene_teile {
+            map.serialize_entry("bestandene_teile", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.pruefungsbescheid {
+            map.serialize_entry("pruefungsbescheid", value)?;
+        }
+        map.serialize_entry("zuverlaessigkeit", &self.zuverlaessigkeit)?;
+        map.serialize_entry("pruefungsgebuehr", &self.pruefungsgebuehr)?;
+        map.serialize_entry("ueberweisungsdatum", &self.ueberweisungsdatum)?;
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "antragsteller",
+                "kontakt",
+                "ausbildung",
+                "frueher_teilgenommen",
+                "fruehere_pruefungen",
+                "bestandene_teile",
+                "pruefungsbescheid",
+                "zuverlaessigkeit",
+                "pruefungsgebuehr",
+                "ueberweisungsdatum",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            antragsteller: members.required(0)?,
+            kontakt: members.required(1)?,
+            ausbildung: members.required(2)?,
+            frueher_teilgenommen: members.required(3)?,
+            fruehere_pruefungen: members.optional(4)?,
+            bestandene_teile: members.optional(5)?,
+            pruefungsbescheid: members.optional(6)?,
+            zuverlaessigkeit: members.required(7)?,
+            pruefungsgebuehr: members.required(8)?,
+            ueberweisungsdatum: members.required(9)?,
+            richtigkeit: members.required(10)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -581,49 +727,81 @@ impl Submission {
     }
 }
 /// Fragen zur Zuverlässigkeit und persönlichen Eignung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Zuverlaessigkeit {
     /// Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?
-    #[serde(rename = "verurteilung")]
     pub verurteilung: bool,
     /// Erläuterung zur Verurteilung
-    #[serde(
-        rename = "verurteilung_erlaeuterung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verurteilung_erlaeuterung: ::std::option::Option<::std::string::String>,
     /// Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?
-    #[serde(rename = "verfahren")]
     pub verfahren: bool,
     /// Erläuterung zum Verfahren
-    #[serde(
-        rename = "verfahren_erlaeuterung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verfahren_erlaeuterung: ::std::option::Option<::std::string::String>,
     /// Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?
-    #[serde(rename = "entzug")]
     pub entzug: bool,
     /// Erläuterung zur Versagung oder zum Entzug
-    #[serde(
-        rename = "entzug_erlaeuterung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entzug_erlaeuterung: ::std::option::Option<::std::string::String>,
     /// Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?
-    #[serde(rename = "eignung")]
     pub eignung: bool,
     /// Erläuterung zur persönlichen Eignung
-    #[serde(
-        rename = "eignung_erlaeuterung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub eignung_erlaeuterung: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Zuverlaessigkeit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("verurteilung", &self.verurteilung)?;
+        if let ::std::option::Option::Some(value) = &self.verurteilung_erlaeuterung {
+            map.serialize_entry("verurteilung_erlaeuterung", value)?;
+        }
+        map.serialize_entry("verfahren", &self.verfahren)?;
+        if let ::std::option::Option::Some(value) = &self.verfahren_erlaeuterung {
+            map.serialize_entry("verfahren_erlaeuterung", value)?;
+        }
+        map.serialize_entry("entzug", &self.entzug)?;
+        if let ::std::option::Option::Some(value) = &self.entzug_erlaeuterung {
+            map.serialize_entry("entzug_erlaeuterung", value)?;
+        }
+        map.serialize_entry("eignung", &self.eignung)?;
+        if let ::std::option::Option::Some(value) = &self.eignung_erlaeuterung {
+            map.serialize_entry("eignung_erlaeuterung", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Zuverlaessigkeit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "verurteilung",
+                "verurteilung_erlaeuterung",
+                "verfahren",
+                "verfahren_erlaeuterung",
+                "entzug",
+                "entzug_erlaeuterung",
+                "eignung",
+                "eignung_erlaeuterung",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            verurteilung: members.required(0)?,
+            verurteilung_erlaeuterung: members.optional(1)?,
+            verfahren: members.required(2)?,
+            verfahren_erlaeuterung: members.optional(3)?,
+            entzug: members.required(4)?,
+            entzug_erlaeuterung: members.optional(5)?,
+            eignung: members.required(6)?,
+            eignung_erlaeuterung: members.optional(7)?,
+        })
+    }
 }
 impl Zuverlaessigkeit {
     /// The typed data of a valid submission's object, read from its tree: each

@@ -14,32 +14,56 @@
 )]
 pub mod common_address {
     /// Anschrift im Ausland
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AnschriftAusland {
         /// Straße und Hausnummer
-        #[serde(rename = "strasse_hausnummer")]
         pub strasse_hausnummer: ::std::string::String,
         /// Adresszusatz
-        #[serde(
-            rename = "adresszusatz",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub adresszusatz: ::std::option::Option<::std::string::String>,
         /// Postleitzahl
-        #[serde(
-            rename = "postleitzahl",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub postleitzahl: ::std::option::Option<::std::string::String>,
         /// Ort
-        #[serde(rename = "ort")]
         pub ort: ::std::string::String,
         /// Staat
-        #[serde(rename = "staat")]
         pub staat: crate::shared::common_codes::Staat,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for AnschriftAusland {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
+            if let ::std::option::Option::Some(value) = &self.adresszusatz {
+                map.serialize_entry("adresszusatz", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.postleitzahl {
+                map.serialize_entry("postleitzahl", value)?;
+            }
+            map.serialize_entry("ort", &self.ort)?;
+            map.serialize_entry("staat", &self.staat)?;
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for AnschriftAusland {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["strasse_hausnummer", "adresszusatz", "postleitzahl", "ort", "staat"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                strasse_hausnummer: members.required(0)?,
+                adresszusatz: members.optional(1)?,
+                postleitzahl: members.optional(2)?,
+                ort: members.required(3)?,
+                staat: members.required(4)?,
+            })
+        }
     }
     impl AnschriftAusland {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -63,25 +87,50 @@ pub mod common_address {
         }
     }
     /// Anschrift
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AnschriftInland {
         /// Straße und Hausnummer
-        #[serde(rename = "strasse_hausnummer")]
         pub strasse_hausnummer: ::std::string::String,
         /// Adresszusatz
-        #[serde(
-            rename = "adresszusatz",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub adresszusatz: ::std::option::Option<::std::string::String>,
         /// Postleitzahl
-        #[serde(rename = "plz")]
         pub plz: ::std::string::String,
         /// Ort
-        #[serde(rename = "ort")]
         pub ort: ::std::string::String,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for AnschriftInland {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
+            if let ::std::option::Option::Some(value) = &self.adresszusatz {
+                map.serialize_entry("adresszusatz", value)?;
+            }
+            map.serialize_entry("plz", &self.plz)?;
+            map.serialize_entry("ort", &self.ort)?;
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for AnschriftInland {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["strasse_hausnummer", "adresszusatz", "plz", "ort"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                strasse_hausnummer: members.required(0)?,
+                adresszusatz: members.optional(1)?,
+                plz: members.required(2)?,
+                ort: members.required(3)?,
+            })
+        }
     }
     impl AnschriftInland {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -101,25 +150,12 @@ pub mod common_address {
         }
     }
     /// Wo befindet sich die Anschrift?
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
     pub enum InlandAusland {
         /// in Deutschland
-        #[serde(rename = "001")]
         C001,
         /// außerhalb von Deutschland
-        #[serde(rename = "002")]
         C002,
     }
     impl InlandAusland {
@@ -132,12 +168,16 @@ pub mod common_address {
         pub const URN: &'static str = "urn:de:fim:codeliste:anschrift-inland-oder-ausland";
         /// The code list's version (empty if it has none).
         pub const VERSION: &'static str = "2021-06-18";
+        /// The codes, in the order of the variants.
+        const CODES: &'static [&'static str] = &["001", "002"];
+        /// The labels by language, in the order of the variants.
+        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+            &[("de", "in Deutschland"), ("en", "in Germany")],
+            &[("de", "außerhalb von Deutschland"), ("en", "outside Germany")],
+        ];
         /// The code as it appears in a submission.
         pub fn code(self) -> &'static str {
-            match self {
-                InlandAusland::C001 => "001",
-                InlandAusland::C002 => "002",
-            }
+            InlandAusland::CODES[self as usize]
         }
         /// The entry with this code, if the list has it.
         pub fn from_code(code: &str) -> ::std::option::Option<InlandAusland> {
@@ -149,35 +189,74 @@ pub mod common_address {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            let labels: &[(&str, &str)] = match self {
-                InlandAusland::C001 => &[("de", "in Deutschland"), ("en", "in Germany")],
-                InlandAusland::C002 => {
-                    &[("de", "außerhalb von Deutschland"), ("en", "outside Germany")]
-                }
-            };
-            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            InlandAusland::LABELS[self as usize]
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, label)| *label)
+        }
+    }
+    /// Written as its code.
+    impl ::serde::Serialize for InlandAusland {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.code())
+        }
+    }
+    /// Read from its code; any other value is an error.
+    impl<'de> ::serde::Deserialize<'de> for InlandAusland {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::runtime::json::code(deserializer, InlandAusland::from_code)
         }
     }
     /// Anschrift
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Wohnanschrift {
         /// Straße und Hausnummer
-        #[serde(rename = "strasse_hausnummer")]
         pub strasse_hausnummer: ::std::string::String,
         /// Adresszusatz
-        #[serde(
-            rename = "adresszusatz",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub adresszusatz: ::std::option::Option<::std::string::String>,
         /// Postleitzahl
-        #[serde(rename = "plz")]
         pub plz: ::std::string::String,
         /// Ort
-        #[serde(rename = "ort")]
         pub ort: ::std::string::String,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for Wohnanschrift {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
+            if let ::std::option::Option::Some(value) = &self.adresszusatz {
+                map.serialize_entry("adresszusatz", value)?;
+            }
+            map.serialize_entry("plz", &self.plz)?;
+            map.serialize_entry("ort", &self.ort)?;
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for Wohnanschrift {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["strasse_hausnummer", "adresszusatz", "plz", "ort"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                strasse_hausnummer: members.required(0)?,
+                adresszusatz: members.optional(1)?,
+                plz: members.required(2)?,
+                ort: members.required(3)?,
+            })
+        }
     }
     impl Wohnanschrift {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -200,29 +279,52 @@ pub mod common_address {
 #[cfg(any(feature = "hundesteuer", feature = "wohngeld"))]
 pub mod common_bank {
     /// Bankverbindung
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Bankverbindung {
         /// Kontoinhaberin oder Kontoinhaber
-        #[serde(rename = "kontoinhaber")]
         pub kontoinhaber: ::std::string::String,
         /// IBAN
-        #[serde(rename = "iban")]
         pub iban: ::std::string::String,
         /// BIC
-        #[serde(
-            rename = "bic",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub bic: ::std::option::Option<::std::string::String>,
         /// Kreditinstitut
-        #[serde(
-            rename = "kreditinstitut",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub kreditinstitut: ::std::option::Option<::std::string::String>,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for Bankverbindung {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("kontoinhaber", &self.kontoinhaber)?;
+            map.serialize_entry("iban", &self.iban)?;
+            if let ::std::option::Option::Some(value) = &self.bic {
+                map.serialize_entry("bic", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.kreditinstitut {
+                map.serialize_entry("kreditinstitut", value)?;
+            }
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for Bankverbindung {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["kontoinhaber", "iban", "bic", "kreditinstitut"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                kontoinhaber: members.required(0)?,
+                iban: members.required(1)?,
+                bic: members.optional(2)?,
+                kreditinstitut: members.optional(3)?,
+            })
+        }
     }
     impl Bankverbindung {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -255,31 +357,16 @@ pub mod common_bank {
 )]
 pub mod common_codes {
     /// Geschlecht
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
     pub enum Geschlecht {
         /// männlich
-        #[serde(rename = "m")]
         M,
         /// weiblich
-        #[serde(rename = "w")]
         W,
         /// divers
-        #[serde(rename = "d")]
         D,
         /// ohne Angabe
-        #[serde(rename = "x")]
         X,
     }
     impl Geschlecht {
@@ -294,14 +381,18 @@ pub mod common_codes {
         pub const URN: &'static str = "urn:de:dsmeld:schluesseltabelle:geschlecht";
         /// The code list's version (empty if it has none).
         pub const VERSION: &'static str = "3";
+        /// The codes, in the order of the variants.
+        const CODES: &'static [&'static str] = &["m", "w", "d", "x"];
+        /// The labels by language, in the order of the variants.
+        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+            &[("de", "männlich"), ("en", "male")],
+            &[("de", "weiblich"), ("en", "female")],
+            &[("de", "divers"), ("en", "diverse")],
+            &[("de", "ohne Angabe"), ("en", "not specified")],
+        ];
         /// The code as it appears in a submission.
         pub fn code(self) -> &'static str {
-            match self {
-                Geschlecht::M => "m",
-                Geschlecht::W => "w",
-                Geschlecht::D => "d",
-                Geschlecht::X => "x",
-            }
+            Geschlecht::CODES[self as usize]
         }
         /// The entry with this code, if the list has it.
         pub fn from_code(code: &str) -> ::std::option::Option<Geschlecht> {
@@ -315,77 +406,64 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            let labels: &[(&str, &str)] = match self {
-                Geschlecht::M => &[("de", "männlich"), ("en", "male")],
-                Geschlecht::W => &[("de", "weiblich"), ("en", "female")],
-                Geschlecht::D => &[("de", "divers"), ("en", "diverse")],
-                Geschlecht::X => &[("de", "ohne Angabe"), ("en", "not specified")],
-            };
-            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            Geschlecht::LABELS[self as usize]
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, label)| *label)
+        }
+    }
+    /// Written as its code.
+    impl ::serde::Serialize for Geschlecht {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.code())
+        }
+    }
+    /// Read from its code; any other value is an error.
+    impl<'de> ::serde::Deserialize<'de> for Geschlecht {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::runtime::json::code(deserializer, Geschlecht::from_code)
         }
     }
     /// Staat
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
     pub enum Staat {
         /// Österreich
-        #[serde(rename = "AT")]
         AT,
         /// Belgien
-        #[serde(rename = "BE")]
         BE,
         /// Schweiz
-        #[serde(rename = "CH")]
         CH,
         /// Tschechien
-        #[serde(rename = "CZ")]
         CZ,
         /// Dänemark
-        #[serde(rename = "DK")]
         DK,
         /// Spanien
-        #[serde(rename = "ES")]
         ES,
         /// Frankreich
-        #[serde(rename = "FR")]
         FR,
         /// Vereinigtes Königreich
-        #[serde(rename = "GB")]
         GB,
         /// Italien
-        #[serde(rename = "IT")]
         IT,
         /// Luxemburg
-        #[serde(rename = "LU")]
         LU,
         /// Niederlande
-        #[serde(rename = "NL")]
         NL,
         /// Polen
-        #[serde(rename = "PL")]
         PL,
         /// Rumänien
-        #[serde(rename = "RO")]
         RO,
         /// Türkei
-        #[serde(rename = "TR")]
         TR,
         /// Ukraine
-        #[serde(rename = "UA")]
         UA,
         /// Vereinigte Staaten
-        #[serde(rename = "US")]
         US,
     }
     impl Staat {
@@ -412,26 +490,47 @@ pub mod common_codes {
         pub const URN: &'static str = "urn:de:formwerk:codeliste:staat-iso-3166-1-alpha-2";
         /// The code list's version (empty if it has none).
         pub const VERSION: &'static str = "2024-01-01";
+        /// The codes, in the order of the variants.
+        const CODES: &'static [&'static str] = &[
+            "AT",
+            "BE",
+            "CH",
+            "CZ",
+            "DK",
+            "ES",
+            "FR",
+            "GB",
+            "IT",
+            "LU",
+            "NL",
+            "PL",
+            "RO",
+            "TR",
+            "UA",
+            "US",
+        ];
+        /// The labels by language, in the order of the variants.
+        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+            &[("de", "Österreich"), ("en", "Austria")],
+            &[("de", "Belgien"), ("en", "Belgium")],
+            &[("de", "Schweiz"), ("en", "Switzerland")],
+            &[("de", "Tschechien"), ("en", "Czechia")],
+            &[("de", "Dänemark"), ("en", "Denmark")],
+            &[("de", "Spanien"), ("en", "Spain")],
+            &[("de", "Frankreich"), ("en", "France")],
+            &[("de", "Vereinigtes Königreich"), ("en", "United Kingdom")],
+            &[("de", "Italien"), ("en", "Italy")],
+            &[("de", "Luxemburg"), ("en", "Luxembourg")],
+            &[("de", "Niederlande"), ("en", "Netherlands")],
+            &[("de", "Polen"), ("en", "Poland")],
+            &[("de", "Rumänien"), ("en", "Romania")],
+            &[("de", "Türkei"), ("en", "Türkiye")],
+            &[("de", "Ukraine"), ("en", "Ukraine")],
+            &[("de", "Vereinigte Staaten"), ("en", "United States")],
+        ];
         /// The code as it appears in a submission.
         pub fn code(self) -> &'static str {
-            match self {
-                Staat::AT => "AT",
-                Staat::BE => "BE",
-                Staat::CH => "CH",
-                Staat::CZ => "CZ",
-                Staat::DK => "DK",
-                Staat::ES => "ES",
-                Staat::FR => "FR",
-                Staat::GB => "GB",
-                Staat::IT => "IT",
-                Staat::LU => "LU",
-                Staat::NL => "NL",
-                Staat::PL => "PL",
-                Staat::RO => "RO",
-                Staat::TR => "TR",
-                Staat::UA => "UA",
-                Staat::US => "US",
-            }
+            Staat::CODES[self as usize]
         }
         /// The entry with this code, if the list has it.
         pub fn from_code(code: &str) -> ::std::option::Option<Staat> {
@@ -457,109 +556,76 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            let labels: &[(&str, &str)] = match self {
-                Staat::AT => &[("de", "Österreich"), ("en", "Austria")],
-                Staat::BE => &[("de", "Belgien"), ("en", "Belgium")],
-                Staat::CH => &[("de", "Schweiz"), ("en", "Switzerland")],
-                Staat::CZ => &[("de", "Tschechien"), ("en", "Czechia")],
-                Staat::DK => &[("de", "Dänemark"), ("en", "Denmark")],
-                Staat::ES => &[("de", "Spanien"), ("en", "Spain")],
-                Staat::FR => &[("de", "Frankreich"), ("en", "France")],
-                Staat::GB => {
-                    &[("de", "Vereinigtes Königreich"), ("en", "United Kingdom")]
-                }
-                Staat::IT => &[("de", "Italien"), ("en", "Italy")],
-                Staat::LU => &[("de", "Luxemburg"), ("en", "Luxembourg")],
-                Staat::NL => &[("de", "Niederlande"), ("en", "Netherlands")],
-                Staat::PL => &[("de", "Polen"), ("en", "Poland")],
-                Staat::RO => &[("de", "Rumänien"), ("en", "Romania")],
-                Staat::TR => &[("de", "Türkei"), ("en", "Türkiye")],
-                Staat::UA => &[("de", "Ukraine"), ("en", "Ukraine")],
-                Staat::US => &[("de", "Vereinigte Staaten"), ("en", "United States")],
-            };
-            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            Staat::LABELS[self as usize]
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, label)| *label)
+        }
+    }
+    /// Written as its code.
+    impl ::serde::Serialize for Staat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.code())
+        }
+    }
+    /// Read from its code; any other value is an error.
+    impl<'de> ::serde::Deserialize<'de> for Staat {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::runtime::json::code(deserializer, Staat::from_code)
         }
     }
     /// Staatsangehörigkeit
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
     pub enum Staatsangehoerigkeit {
         /// deutsch
-        #[serde(rename = "000")]
         C000,
         /// bulgarisch
-        #[serde(rename = "125")]
         C125,
         /// französisch
-        #[serde(rename = "129")]
         C129,
         /// kroatisch
-        #[serde(rename = "130")]
         C130,
         /// griechisch
-        #[serde(rename = "134")]
         C134,
         /// italienisch
-        #[serde(rename = "137")]
         C137,
         /// niederländisch
-        #[serde(rename = "148")]
         C148,
         /// österreichisch
-        #[serde(rename = "151")]
         C151,
         /// polnisch
-        #[serde(rename = "152")]
         C152,
         /// rumänisch
-        #[serde(rename = "154")]
         C154,
         /// schweizerisch
-        #[serde(rename = "158")]
         C158,
         /// russisch
-        #[serde(rename = "160")]
         C160,
         /// spanisch
-        #[serde(rename = "161")]
         C161,
         /// türkisch
-        #[serde(rename = "163")]
         C163,
         /// ukrainisch
-        #[serde(rename = "166")]
         C166,
         /// britisch
-        #[serde(rename = "168")]
         C168,
         /// serbisch
-        #[serde(rename = "170")]
         C170,
         /// amerikanisch
-        #[serde(rename = "368")]
         C368,
         /// afghanisch
-        #[serde(rename = "423")]
         C423,
         /// syrisch
-        #[serde(rename = "475")]
         C475,
         /// staatenlos
-        #[serde(rename = "997")]
         C997,
         /// ungeklärt
-        #[serde(rename = "998")]
         C998,
     }
     impl Staatsangehoerigkeit {
@@ -592,32 +658,59 @@ pub mod common_codes {
         pub const URN: &'static str = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit";
         /// The code list's version (empty if it has none).
         pub const VERSION: &'static str = "2023-02-24";
+        /// The codes, in the order of the variants.
+        const CODES: &'static [&'static str] = &[
+            "000",
+            "125",
+            "129",
+            "130",
+            "134",
+            "137",
+            "148",
+            "151",
+            "152",
+            "154",
+            "158",
+            "160",
+            "161",
+            "163",
+            "166",
+            "168",
+            "170",
+            "368",
+            "423",
+            "475",
+            "997",
+            "998",
+        ];
+        /// The labels by language, in the order of the variants.
+        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+            &[("de", "deutsch"), ("en", "German")],
+            &[("de", "bulgarisch"), ("en", "Bulgarian")],
+            &[("de", "französisch"), ("en", "French")],
+            &[("de", "kroatisch"), ("en", "Croatian")],
+            &[("de", "griechisch"), ("en", "Greek")],
+            &[("de", "italienisch"), ("en", "Italian")],
+            &[("de", "niederländisch"), ("en", "Dutch")],
+            &[("de", "österreichisch"), ("en", "Austrian")],
+            &[("de", "polnisch"), ("en", "Polish")],
+            &[("de", "rumänisch"), ("en", "Romanian")],
+            &[("de", "schweizerisch"), ("en", "Swiss")],
+            &[("de", "russisch"), ("en", "Russian")],
+            &[("de", "spanisch"), ("en", "Spanish")],
+            &[("de", "türkisch"), ("en", "Turkish")],
+            &[("de", "ukrainisch"), ("en", "Ukrainian")],
+            &[("de", "britisch"), ("en", "British")],
+            &[("de", "serbisch"), ("en", "Serbian")],
+            &[("de", "amerikanisch"), ("en", "American")],
+            &[("de", "afghanisch"), ("en", "Afghan")],
+            &[("de", "syrisch"), ("en", "Syrian")],
+            &[("de", "staatenlos"), ("en", "stateless")],
+            &[("de", "ungeklärt"), ("en", "undetermined")],
+        ];
         /// The code as it appears in a submission.
         pub fn code(self) -> &'static str {
-            match self {
-                Staatsangehoerigkeit::C000 => "000",
-                Staatsangehoerigkeit::C125 => "125",
-                Staatsangehoerigkeit::C129 => "129",
-                Staatsangehoerigkeit::C130 => "130",
-                Staatsangehoerigkeit::C134 => "134",
-                Staatsangehoerigkeit::C137 => "137",
-                Staatsangehoerigkeit::C148 => "148",
-                Staatsangehoerigkeit::C151 => "151",
-                Staatsangehoerigkeit::C152 => "152",
-                Staatsangehoerigkeit::C154 => "154",
-                Staatsangehoerigkeit::C158 => "158",
-                Staatsangehoerigkeit::C160 => "160",
-                Staatsangehoerigkeit::C161 => "161",
-                Staatsangehoerigkeit::C163 => "163",
-                Staatsangehoerigkeit::C166 => "166",
-                Staatsangehoerigkeit::C168 => "168",
-                Staatsangehoerigkeit::C170 => "170",
-                Staatsangehoerigkeit::C368 => "368",
-                Staatsangehoerigkeit::C423 => "423",
-                Staatsangehoerigkeit::C475 => "475",
-                Staatsangehoerigkeit::C997 => "997",
-                Staatsangehoerigkeit::C998 => "998",
-            }
+            Staatsangehoerigkeit::CODES[self as usize]
         }
         /// The entry with this code, if the list has it.
         pub fn from_code(code: &str) -> ::std::option::Option<Staatsangehoerigkeit> {
@@ -649,45 +742,27 @@ pub mod common_codes {
         }
         /// The label in a language of the form.
         pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            let labels: &[(&str, &str)] = match self {
-                Staatsangehoerigkeit::C000 => &[("de", "deutsch"), ("en", "German")],
-                Staatsangehoerigkeit::C125 => {
-                    &[("de", "bulgarisch"), ("en", "Bulgarian")]
-                }
-                Staatsangehoerigkeit::C129 => &[("de", "französisch"), ("en", "French")],
-                Staatsangehoerigkeit::C130 => &[("de", "kroatisch"), ("en", "Croatian")],
-                Staatsangehoerigkeit::C134 => &[("de", "griechisch"), ("en", "Greek")],
-                Staatsangehoerigkeit::C137 => &[("de", "italienisch"), ("en", "Italian")],
-                Staatsangehoerigkeit::C148 => {
-                    &[("de", "niederländisch"), ("en", "Dutch")]
-                }
-                Staatsangehoerigkeit::C151 => {
-                    &[("de", "österreichisch"), ("en", "Austrian")]
-                }
-                Staatsangehoerigkeit::C152 => &[("de", "polnisch"), ("en", "Polish")],
-                Staatsangehoerigkeit::C154 => &[("de", "rumänisch"), ("en", "Romanian")],
-                Staatsangehoerigkeit::C158 => &[("de", "schweizerisch"), ("en", "Swiss")],
-                Staatsangehoerigkeit::C160 => &[("de", "russisch"), ("en", "Russian")],
-                Staatsangehoerigkeit::C161 => &[("de", "spanisch"), ("en", "Spanish")],
-                Staatsangehoerigkeit::C163 => &[("de", "türkisch"), ("en", "Turkish")],
-                Staatsangehoerigkeit::C166 => {
-                    &[("de", "ukrainisch"), ("en", "Ukrainian")]
-                }
-                Staatsangehoerigkeit::C168 => &[("de", "britisch"), ("en", "British")],
-                Staatsangehoerigkeit::C170 => &[("de", "serbisch"), ("en", "Serbian")],
-                Staatsangehoerigkeit::C368 => {
-                    &[("de", "amerikanisch"), ("en", "American")]
-                }
-                Staatsangehoerigkeit::C423 => &[("de", "afghanisch"), ("en", "Afghan")],
-                Staatsangehoerigkeit::C475 => &[("de", "syrisch"), ("en", "Syrian")],
-                Staatsangehoerigkeit::C997 => {
-                    &[("de", "staatenlos"), ("en", "stateless")]
-                }
-                Staatsangehoerigkeit::C998 => {
-                    &[("de", "ungeklärt"), ("en", "undetermined")]
-                }
-            };
-            labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            Staatsangehoerigkeit::LABELS[self as usize]
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, label)| *label)
+        }
+    }
+    /// Written as its code.
+    impl ::serde::Serialize for Staatsangehoerigkeit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.code())
+        }
+    }
+    /// Read from its code; any other value is an error.
+    impl<'de> ::serde::Deserialize<'de> for Staatsangehoerigkeit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::runtime::json::code(deserializer, Staatsangehoerigkeit::from_code)
         }
     }
 }
@@ -704,23 +779,44 @@ pub mod common_codes {
 )]
 pub mod common_contact {
     /// Kontakt für Rückfragen
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Kontakt {
         /// E-Mail-Adresse
-        #[serde(
-            rename = "email",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub email: ::std::option::Option<::std::string::String>,
         /// Telefonnummer
-        #[serde(
-            rename = "telefon",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub telefon: ::std::option::Option<::std::string::String>,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for Kontakt {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.email {
+                map.serialize_entry("email", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.telefon {
+                map.serialize_entry("telefon", value)?;
+            }
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for Kontakt {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["email", "telefon"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                email: members.optional(0)?,
+                telefon: members.optional(1)?,
+            })
+        }
     }
     impl Kontakt {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -749,41 +845,77 @@ pub mod common_contact {
 )]
 pub mod common_person {
     /// Angaben zur Person
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NatuerlichePerson {
         /// Doktorgrad
-        #[serde(
-            rename = "doktorgrad",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub doktorgrad: ::std::option::Option<::std::string::String>,
         /// Familienname
-        #[serde(rename = "familienname")]
         pub familienname: ::std::string::String,
         /// Vornamen
-        #[serde(rename = "vornamen")]
         pub vornamen: ::std::string::String,
         /// Geburtsname
-        #[serde(
-            rename = "geburtsname",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub geburtsname: ::std::option::Option<::std::string::String>,
         /// Geschlecht
-        #[serde(rename = "geschlecht")]
         pub geschlecht: crate::shared::common_codes::Geschlecht,
         /// Geburtsdatum
-        #[serde(rename = "geburtsdatum")]
         pub geburtsdatum: ::std::string::String,
         /// Geburtsort
-        #[serde(rename = "geburtsort")]
         pub geburtsort: ::std::string::String,
         /// Staatsangehörigkeit
-        #[serde(rename = "staatsangehoerigkeit")]
         pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for NatuerlichePerson {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.doktorgrad {
+                map.serialize_entry("doktorgrad", value)?;
+            }
+            map.serialize_entry("familienname", &self.familienname)?;
+            map.serialize_entry("vornamen", &self.vornamen)?;
+            if let ::std::option::Option::Some(value) = &self.geburtsname {
+                map.serialize_entry("geburtsname", value)?;
+            }
+            map.serialize_entry("geschlecht", &self.geschlecht)?;
+            map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+            map.serialize_entry("geburtsort", &self.geburtsort)?;
+            map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for NatuerlichePerson {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &[
+                    "doktorgrad",
+                    "familienname",
+                    "vornamen",
+                    "geburtsname",
+                    "geschlecht",
+                    "geburtsdatum",
+                    "geburtsort",
+                    "staatsangehoerigkeit",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                doktorgrad: members.optional(0)?,
+                familienname: members.required(1)?,
+                vornamen: members.required(2)?,
+                geburtsname: members.optional(3)?,
+                geschlecht: members.required(4)?,
+                geburtsdatum: members.required(5)?,
+                geburtsort: members.required(6)?,
+                staatsangehoerigkeit: members.required(7)?,
+            })
+        }
     }
     impl NatuerlichePerson {
         /// The typed data of a valid submission's object, read from its tree: each
@@ -813,15 +945,40 @@ pub mod common_person {
         }
     }
     /// Person
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PersonName {
         /// Familienname
-        #[serde(rename = "familienname")]
         pub familienname: ::std::string::String,
         /// Vornamen
-        #[serde(rename = "vornamen")]
         pub vornamen: ::std::string::String,
+    }
+    /// Written as the submission's JSON object (absent members are left out).
+    impl ::serde::Serialize for PersonName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("familienname", &self.familienname)?;
+            map.serialize_entry("vornamen", &self.vornamen)?;
+            map.end()
+        }
+    }
+    /// Read from the submission's JSON object; unknown and repeated members are errors.
+    impl<'de> ::serde::Deserialize<'de> for PersonName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut members = crate::runtime::json::Members::read(
+                deserializer,
+                &["familienname", "vornamen"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                familienname: members.required(0)?,
+                vornamen: members.required(1)?,
+            })
+        }
     }
     impl PersonName {
         /// The typed data of a valid submission's object, read from its tree: each

@@ -10,15 +10,40 @@ pub const CONTENT_HASH: &str = "104580f4c35cc295e982263d3f2cdb66340da07d86e145af
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Einkommen
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EinkommenItem {
     /// Art
-    #[serde(rename = "art")]
     pub art: Einkommensart,
     /// Monatlicher Bruttobetrag
-    #[serde(rename = "betrag")]
     pub betrag: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for EinkommenItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("art", &self.art)?;
+        map.serialize_entry("betrag", &self.betrag)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for EinkommenItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["art", "betrag"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            art: members.required(0)?,
+            betrag: members.required(1)?,
+        })
+    }
 }
 impl EinkommenItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -34,37 +59,20 @@ impl EinkommenItem {
     }
 }
 /// Art des Einkommens
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Einkommensart {
     /// Arbeitslohn
-    #[serde(rename = "AN")]
     AN,
     /// Selbständige Tätigkeit
-    #[serde(rename = "SE")]
     SE,
     /// Rente oder Pension
-    #[serde(rename = "RE")]
     RE,
     /// Arbeitslosengeld
-    #[serde(rename = "AL")]
     AL,
     /// Unterhalt
-    #[serde(rename = "UH")]
     UH,
     /// Sonstiges
-    #[serde(rename = "SO")]
     SO,
 }
 impl Einkommensart {
@@ -81,16 +89,20 @@ impl Einkommensart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-einkommensart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["AN", "SE", "RE", "AL", "UH", "SO"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Arbeitslohn"), ("en", "Wages")],
+        &[("de", "Selbständige Tätigkeit"), ("en", "Self-employment")],
+        &[("de", "Rente oder Pension"), ("en", "Pension")],
+        &[("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")],
+        &[("de", "Unterhalt"), ("en", "Maintenance")],
+        &[("de", "Sonstiges"), ("en", "Other")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Einkommensart::AN => "AN",
-            Einkommensart::SE => "SE",
-            Einkommensart::RE => "RE",
-            Einkommensart::AL => "AL",
-            Einkommensart::UH => "UH",
-            Einkommensart::SO => "SO",
-        }
+        Einkommensart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Einkommensart> {
@@ -106,50 +118,42 @@ impl Einkommensart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Einkommensart::AN => &[("de", "Arbeitslohn"), ("en", "Wages")],
-            Einkommensart::SE => {
-                &[("de", "Selbständige Tätigkeit"), ("en", "Self-employment")]
-            }
-            Einkommensart::RE => &[("de", "Rente oder Pension"), ("en", "Pension")],
-            Einkommensart::AL => {
-                &[("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")]
-            }
-            Einkommensart::UH => &[("de", "Unterhalt"), ("en", "Maintenance")],
-            Einkommensart::SO => &[("de", "Sonstiges"), ("en", "Other")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Einkommensart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Einkommensart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Einkommensart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Einkommensart::from_code)
     }
 }
 /// Leistung
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Leistung {
     /// Bürgergeld
-    #[serde(rename = "BG")]
     BG,
     /// Sozialhilfe
-    #[serde(rename = "SH")]
     SH,
     /// Grundsicherung im Alter oder bei Erwerbsminderung
-    #[serde(rename = "GS")]
     GS,
     /// BAföG oder Berufsausbildungsbeihilfe
-    #[serde(rename = "BA")]
     BA,
     /// Keine dieser Leistungen
-    #[serde(rename = "KEINE")]
     KEINE,
 }
 impl Leistung {
@@ -165,15 +169,25 @@ impl Leistung {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-leistung";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["BG", "SH", "GS", "BA", "KEINE"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Bürgergeld"), ("en", "Citizen's income")],
+        &[("de", "Sozialhilfe"), ("en", "Social assistance")],
+        &[
+            ("de", "Grundsicherung im Alter oder bei Erwerbsminderung"),
+            ("en", "Basic income support in old age or reduced earning capacity"),
+        ],
+        &[
+            ("de", "BAföG oder Berufsausbildungsbeihilfe"),
+            ("en", "Student or vocational training grant"),
+        ],
+        &[("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Leistung::BG => "BG",
-            Leistung::SH => "SH",
-            Leistung::GS => "GS",
-            Leistung::BA => "BA",
-            Leistung::KEINE => "KEINE",
-        }
+        Leistung::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Leistung> {
@@ -188,44 +202,72 @@ impl Leistung {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Leistung::BG => &[("de", "Bürgergeld"), ("en", "Citizen's income")],
-            Leistung::SH => &[("de", "Sozialhilfe"), ("en", "Social assistance")],
-            Leistung::GS => {
-                &[
-                    ("de", "Grundsicherung im Alter oder bei Erwerbsminderung"),
-                    ("en", "Basic income support in old age or reduced earning capacity"),
-                ]
-            }
-            Leistung::BA => {
-                &[
-                    ("de", "BAföG oder Berufsausbildungsbeihilfe"),
-                    ("en", "Student or vocational training grant"),
-                ]
-            }
-            Leistung::KEINE => {
-                &[("de", "Keine dieser Leistungen"), ("en", "None of these benefits")]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Leistung::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Leistung {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Leistung {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Leistung::from_code)
     }
 }
 /// Haushaltsmitglied
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MitgliederItem {
     /// Person
-    #[serde(rename = "name")]
     pub name: crate::shared::common_person::PersonName,
     /// Geburtsdatum von {mitglieder.name.vornamen}
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Verhältnis zu Ihnen
-    #[serde(rename = "verwandtschaft")]
     pub verwandtschaft: Verwandtschaft,
     /// Monatliches Bruttoeinkommen von {mitglieder.name.vornamen}
-    #[serde(rename = "einkommen")]
     pub einkommen: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for MitgliederItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        map.serialize_entry("verwandtschaft", &self.verwandtschaft)?;
+        map.serialize_entry("einkommen", &self.einkommen)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for MitgliederItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["name", "geburtsdatum", "verwandtschaft", "einkommen"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            name: members.required(0)?,
+            geburtsdatum: members.required(1)?,
+            verwandtschaft: members.required(2)?,
+            einkommen: members.required(3)?,
+        })
+    }
 }
 impl MitgliederItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -246,104 +288,154 @@ impl MitgliederItem {
     }
 }
 /// Antrag auf Wohngeld
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Welches Wohngeld beantragen Sie?
-    #[serde(rename = "zuschussart")]
     pub zuschussart: Zuschussart,
     /// Wohngeld beantragt ab
-    #[serde(rename = "beginn")]
     pub beginn: ::std::string::String,
     /// Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?
-    #[serde(rename = "leistungen")]
     pub leistungen: ::std::vec::Vec<Leistung>,
     /// Haben Sie schon einmal Wohngeld erhalten?
-    #[serde(rename = "frueherer_antrag")]
     pub frueherer_antrag: bool,
     /// Früheres Aktenzeichen
-    #[serde(
-        rename = "aktenzeichen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aktenzeichen: ::std::option::Option<::std::string::String>,
     /// Angaben zu Ihrer Person
-    #[serde(rename = "antragsteller")]
     pub antragsteller: crate::shared::common_person::NatuerlichePerson,
     /// Kontakt für Rückfragen
-    #[serde(
-        rename = "kontakt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt>,
     /// Anschrift der Wohnung
-    #[serde(rename = "anschrift")]
     pub anschrift: crate::shared::common_address::AnschriftInland,
     /// Eingezogen am
-    #[serde(rename = "einzug")]
     pub einzug: ::std::string::String,
     /// Wohnfläche, in m²
-    #[serde(rename = "wohnflaeche")]
     pub wohnflaeche: ::std::string::String,
     /// Miete ohne Heizkosten
-    #[serde(
-        rename = "miete",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub miete: ::std::option::Option<::std::string::String>,
     /// Belastung für Haus oder Wohnung
-    #[serde(
-        rename = "belastung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub belastung: ::std::option::Option<::std::string::String>,
     /// Vermieten Sie einen Teil der Wohnung unter?
-    #[serde(rename = "untervermietet")]
     pub untervermietet: bool,
     /// Einnahmen aus Untervermietung
-    #[serde(
-        rename = "untermiete",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub untermiete: ::std::option::Option<::std::string::String>,
     /// Weitere Haushaltsmitglieder
-    #[serde(
-        rename = "mitglieder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mitglieder: ::std::option::Option<::std::vec::Vec<MitgliederItem>>,
     /// Ihre Einkommen
-    #[serde(
-        rename = "einkommen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub einkommen: ::std::option::Option<::std::vec::Vec<EinkommenItem>>,
     /// Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?
-    #[serde(rename = "unterhalt_gezahlt")]
     pub unterhalt_gezahlt: bool,
     /// Gezahlter Unterhalt im Monat
-    #[serde(
-        rename = "unterhalt_betrag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unterhalt_betrag: ::std::option::Option<::std::string::String>,
     /// Konto für die Auszahlung
-    #[serde(rename = "bank")]
     pub bank: crate::shared::common_bank::Bankverbindung,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
     /// Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).
-    #[serde(rename = "datenabgleich")]
     pub datenabgleich: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("zuschussart", &self.zuschussart)?;
+        map.serialize_entry("beginn", &self.beginn)?;
+        map.serialize_entry("leistungen", &self.leistungen)?;
+        map.serialize_entry("frueherer_antrag", &self.frueherer_antrag)?;
+        if let ::std::option::Option::Some(value) = &self.aktenzeichen {
+            map.serialize_entry("aktenzeichen", value)?;
+        }
+        map.serialize_entry("antragsteller", &self.antragsteller)?;
+        if let ::std::option::Option::Some(value) = &self.kontakt {
+            map.serialize_entry("kontakt", value)?;
+        }
+        map.serialize_entry("anschrift", &self.anschrift)?;
+        map.serialize_entry("einzug", &self.einzug)?;
+        map.serialize_entry("wohnflaeche", &self.wohnflaeche)?;
+        if let ::std::option::Option::Some(value) = &self.miete {
+            map.serialize_entry("miete", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.belastung {
+            map.serialize_entry("belastung", value)?;
+        }
+        map.serialize_entry("untervermietet", &self.untervermietet)?;
+        if let ::std::option::Option::Some(value) = &self.untermiete {
+            map.serialize_entry("untermiete", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mitglieder {
+            map.serialize_entry("mitglieder", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.einkommen {
+            map.serialize_entry("einkommen", value)?;
+        }
+        map.serialize_entry("unterhalt_gezahlt", &self.unterhalt_gezahlt)?;
+        if let ::std::option::Option::Some(value) = &self.unterhalt_betrag {
+            map.serialize_entry("unterhalt_betrag", value)?;
+        }
+        map.serialize_entry("bank", &self.bank)?;
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.serialize_entry("datenabgleich", &self.datenabgleich)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "zuschussart",
+                "beginn",
+                "leistungen",
+                "frueherer_antrag",
+                "aktenzeichen",
+                "antragsteller",
+                "kontakt",
+                "anschrift",
+                "einzug",
+                "wohnflaeche",
+                "miete",
+                "belastung",
+                "untervermietet",
+                "untermiete",
+                "mitglieder",
+                "einkommen",
+                "unterhalt_gezahlt",
+                "unterhalt_betrag",
+                "bank",
+                "richtigkeit",
+                "datenabgleich",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            zuschussart: members.required(0)?,
+            beginn: members.required(1)?,
+            leistungen: members.required(2)?,
+            frueherer_antrag: members.required(3)?,
+            aktenzeichen: members.optional(4)?,
+            antragsteller: members.required(5)?,
+            kontakt: members.optional(6)?,
+            anschrift: members.required(7)?,
+            einzug: members.required(8)?,
+            wohnflaeche: members.required(9)?,
+            miete: members.optional(10)?,
+            belastung: members.optional(11)?,
+            untervermietet: members.required(12)?,
+            untermiete: members.optional(13)?,
+            mitglieder: members.optional(14)?,
+            einkommen: members.optional(15)?,
+            unterhalt_gezahlt: members.required(16)?,
+            unterhalt_betrag: members.optional(17)?,
+            bank: members.required(18)?,
+            richtigkeit: members.required(19)?,
+            datenabgleich: members.required(20)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -396,34 +488,18 @@ impl Submission {
     }
 }
 /// Verhältnis zur antragstellenden Person
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Verwandtschaft {
     /// Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner
-    #[serde(rename = "EP")]
     EP,
     /// Kind
-    #[serde(rename = "K")]
     K,
     /// Elternteil
-    #[serde(rename = "E")]
     E,
     /// andere verwandte oder verschwägerte Person
-    #[serde(rename = "S")]
     S,
     /// Verantwortungsgemeinschaft
-    #[serde(rename = "V")]
     V,
 }
 impl Verwandtschaft {
@@ -439,15 +515,25 @@ impl Verwandtschaft {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-verwandtschaft";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["EP", "K", "E", "S", "V"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"),
+            ("en", "Spouse or civil partner"),
+        ],
+        &[("de", "Kind"), ("en", "Child")],
+        &[("de", "Elternteil"), ("en", "Parent")],
+        &[
+            ("de", "andere verwandte oder verschwägerte Person"),
+            ("en", "Other relative"),
+        ],
+        &[("de", "Verantwortungsgemeinschaft"), ("en", "Partner in a joint household")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Verwandtschaft::EP => "EP",
-            Verwandtschaft::K => "K",
-            Verwandtschaft::E => "E",
-            Verwandtschaft::S => "S",
-            Verwandtschaft::V => "V",
-        }
+        Verwandtschaft::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Verwandtschaft> {
@@ -462,51 +548,36 @@ impl Verwandtschaft {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Verwandtschaft::EP => {
-                &[
-                    ("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"),
-                    ("en", "Spouse or civil partner"),
-                ]
-            }
-            Verwandtschaft::K => &[("de", "Kind"), ("en", "Child")],
-            Verwandtschaft::E => &[("de", "Elternteil"), ("en", "Parent")],
-            Verwandtschaft::S => {
-                &[
-                    ("de", "andere verwandte oder verschwägerte Person"),
-                    ("en", "Other relative"),
-                ]
-            }
-            Verwandtschaft::V => {
-                &[
-                    ("de", "Verantwortungsgemeinschaft"),
-                    ("en", "Partner in a joint household"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Verwandtschaft::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Verwandtschaft {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Verwandtschaft {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Verwandtschaft::from_code)
     }
 }
 /// Art des Wohngeldes
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Zuschussart {
     /// Mietzuschuss (ich wohne zur Miete)
-    #[serde(rename = "M")]
     M,
     /// Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)
-    #[serde(rename = "L")]
     L,
 }
 impl Zuschussart {
@@ -516,12 +587,25 @@ impl Zuschussart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-zuschussart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["M", "L"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[
+            ("de", "Mietzuschuss (ich wohne zur Miete)"),
+            ("en", "Rent allowance (I rent my home)"),
+        ],
+        &[
+            (
+                "de",
+                "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)",
+            ),
+            ("en", "Housing cost allowance (I own my home)"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Zuschussart::M => "M",
-            Zuschussart::L => "L",
-        }
+        Zuschussart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Zuschussart> {
@@ -533,24 +617,27 @@ impl Zuschussart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Zuschussart::M => {
-                &[
-                    ("de", "Mietzuschuss (ich wohne zur Miete)"),
-                    ("en", "Rent allowance (I rent my home)"),
-                ]
-            }
-            Zuschussart::L => {
-                &[
-                    (
-                        "de",
-                        "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)",
-                    ),
-                    ("en", "Housing cost allowance (I own my home)"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Zuschussart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Zuschussart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Zuschussart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Zuschussart::from_code)
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].

@@ -10,25 +10,12 @@ pub const CONTENT_HASH: &str = "137b71655d9decdc3a86f17b043f1012343cea9acd90b0d6
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// Ausweisdokument
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Ausweisart {
     /// Personalausweis
-    #[serde(rename = "PA")]
     PA,
     /// Reisepass
-    #[serde(rename = "RP")]
     RP,
 }
 impl Ausweisart {
@@ -38,12 +25,16 @@ impl Ausweisart {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:ausweisart";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["PA", "RP"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "Personalausweis"), ("en", "Identity card")],
+        &[("de", "Reisepass"), ("en", "Passport")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Ausweisart::PA => "PA",
-            Ausweisart::RP => "RP",
-        }
+        Ausweisart::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Ausweisart> {
@@ -55,26 +46,68 @@ impl Ausweisart {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Ausweisart::PA => &[("de", "Personalausweis"), ("en", "Identity card")],
-            Ausweisart::RP => &[("de", "Reisepass"), ("en", "Passport")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Ausweisart::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Ausweisart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Ausweisart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Ausweisart::from_code)
     }
 }
 /// Bisherige Anschrift in Deutschland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BisherigeAnschrift {
     /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
     pub strasse_hausnummer: ::std::string::String,
     /// Postleitzahl
-    #[serde(rename = "plz")]
     pub plz: ::std::string::String,
     /// Ort
-    #[serde(rename = "ort")]
     pub ort: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for BisherigeAnschrift {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
+        map.serialize_entry("plz", &self.plz)?;
+        map.serialize_entry("ort", &self.ort)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for BisherigeAnschrift {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["strasse_hausnummer", "plz", "ort"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            strasse_hausnummer: members.required(0)?,
+            plz: members.required(1)?,
+            ort: members.required(2)?,
+        })
+    }
 }
 impl BisherigeAnschrift {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -91,46 +124,26 @@ impl BisherigeAnschrift {
     }
 }
 /// Familienstand
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Familienstand {
     /// ledig
-    #[serde(rename = "LD")]
     LD,
     /// verheiratet
-    #[serde(rename = "VH")]
     VH,
     /// verwitwet
-    #[serde(rename = "VW")]
     VW,
     /// geschieden
-    #[serde(rename = "GS")]
     GS,
     /// Ehe aufgehoben
-    #[serde(rename = "EA")]
     EA,
     /// in eingetragener Lebenspartnerschaft
-    #[serde(rename = "LP")]
     LP,
     /// Lebenspartnerin oder Lebenspartner verstorben
-    #[serde(rename = "LV")]
     LV,
     /// Lebenspartnerschaft aufgehoben
-    #[serde(rename = "LA")]
     LA,
     /// nicht bekannt
-    #[serde(rename = "NB")]
     NB,
 }
 impl Familienstand {
@@ -150,19 +163,42 @@ impl Familienstand {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:familienstand";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &[
+        "LD",
+        "VH",
+        "VW",
+        "GS",
+        "EA",
+        "LP",
+        "LV",
+        "LA",
+        "NB",
+    ];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "ledig"), ("en", "single")],
+        &[("de", "verheiratet"), ("en", "married")],
+        &[("de", "verwitwet"), ("en", "widowed")],
+        &[("de", "geschieden"), ("en", "divorced")],
+        &[("de", "Ehe aufgehoben"), ("en", "marriage annulled")],
+        &[
+            ("de", "in eingetragener Lebenspartnerschaft"),
+            ("en", "in a registered civil partnership"),
+        ],
+        &[
+            ("de", "Lebenspartnerin oder Lebenspartner verstorben"),
+            ("en", "civil partner deceased"),
+        ],
+        &[
+            ("de", "Lebenspartnerschaft aufgehoben"),
+            ("en", "civil partnership dissolved"),
+        ],
+        &[("de", "nicht bekannt"), ("en", "unknown")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Familienstand::LD => "LD",
-            Familienstand::VH => "VH",
-            Familienstand::VW => "VW",
-            Familienstand::GS => "GS",
-            Familienstand::EA => "EA",
-            Familienstand::LP => "LP",
-            Familienstand::LV => "LV",
-            Familienstand::LA => "LA",
-            Familienstand::NB => "NB",
-        }
+        Familienstand::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Familienstand> {
@@ -181,118 +217,150 @@ impl Familienstand {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Familienstand::LD => &[("de", "ledig"), ("en", "single")],
-            Familienstand::VH => &[("de", "verheiratet"), ("en", "married")],
-            Familienstand::VW => &[("de", "verwitwet"), ("en", "widowed")],
-            Familienstand::GS => &[("de", "geschieden"), ("en", "divorced")],
-            Familienstand::EA => &[("de", "Ehe aufgehoben"), ("en", "marriage annulled")],
-            Familienstand::LP => {
-                &[
-                    ("de", "in eingetragener Lebenspartnerschaft"),
-                    ("en", "in a registered civil partnership"),
-                ]
-            }
-            Familienstand::LV => {
-                &[
-                    ("de", "Lebenspartnerin oder Lebenspartner verstorben"),
-                    ("en", "civil partner deceased"),
-                ]
-            }
-            Familienstand::LA => {
-                &[
-                    ("de", "Lebenspartnerschaft aufgehoben"),
-                    ("en", "civil partnership dissolved"),
-                ]
-            }
-            Familienstand::NB => &[("de", "nicht bekannt"), ("en", "unknown")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Familienstand::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Familienstand {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Familienstand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Familienstand::from_code)
     }
 }
 /// Person
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersonenItem {
     /// Familienname
-    #[serde(rename = "familienname")]
     pub familienname: ::std::string::String,
     /// Vornamen
-    #[serde(rename = "vornamen")]
     pub vornamen: ::std::string::String,
     /// Geburtsname
-    #[serde(
-        rename = "geburtsname",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geburtsname: ::std::option::Option<::std::string::String>,
     /// Doktorgrad
-    #[serde(
-        rename = "doktorgrad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub doktorgrad: ::std::option::Option<::std::string::String>,
     /// Geschlecht
-    #[serde(rename = "geschlecht")]
     pub geschlecht: crate::shared::common_codes::Geschlecht,
     /// Geburtsdatum
-    #[serde(rename = "geburtsdatum")]
     pub geburtsdatum: ::std::string::String,
     /// Geburtsort
-    #[serde(rename = "geburtsort")]
     pub geburtsort: ::std::string::String,
     /// Staatsangehörigkeiten
-    #[serde(rename = "staatsangehoerigkeiten")]
     pub staatsangehoerigkeiten: ::std::vec::Vec<
         crate::shared::common_codes::Staatsangehoerigkeit,
     >,
     /// Familienstand
-    #[serde(rename = "familienstand")]
     pub familienstand: Familienstand,
     /// Familienstand seit
-    #[serde(
-        rename = "familienstand_seit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub familienstand_seit: ::std::option::Option<::std::string::String>,
     /// Religionszugehörigkeit
-    #[serde(
-        rename = "religion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub religion: ::std::option::Option<Religion>,
     /// Ausweisdokument
-    #[serde(
-        rename = "ausweisart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausweisart: ::std::option::Option<Ausweisart>,
     /// Seriennummer des Ausweises
-    #[serde(
-        rename = "ausweisnummer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausweisnummer: ::std::option::Option<::std::string::String>,
     /// Ausgestellt am
-    #[serde(
-        rename = "ausweis_ausgestellt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausweis_ausgestellt: ::std::option::Option<::std::string::String>,
     /// Gültig bis
-    #[serde(
-        rename = "ausweis_gueltig_bis",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ausweis_gueltig_bis: ::std::option::Option<::std::string::String>,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for PersonenItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("familienname", &self.familienname)?;
+        map.serialize_entry("vornamen", &self.vornamen)?;
+        if let ::std::option::Option::Some(value) = &self.geburtsname {
+            map.serialize_entry("geburtsname", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.doktorgrad {
+            map.serialize_entry("doktorgrad", value)?;
+        }
+        map.serialize_entry("geschlecht", &self.geschlecht)?;
+        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
+        map.serialize_entry("geburtsort", &self.geburtsort)?;
+        map.serialize_entry("staatsangehoerigkeiten", &self.staatsangehoerigkeiten)?;
+        map.serialize_entry("familienstand", &self.familienstand)?;
+        if let ::std::option::Option::Some(value) = &self.familienstand_seit {
+            map.serialize_entry("familienstand_seit", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.religion {
+            map.serialize_entry("religion", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ausweisart {
+            map.serialize_entry("ausweisart", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ausweisnummer {
+            map.serialize_entry("ausweisnummer", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ausweis_ausgestellt {
+            map.serialize_entry("ausweis_ausgestellt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ausweis_gueltig_bis {
+            map.serialize_entry("ausweis_gueltig_bis", value)?;
+        }
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for PersonenItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "familienname",
+                "vornamen",
+                "geburtsname",
+                "doktorgrad",
+                "geschlecht",
+                "geburtsdatum",
+                "geburtsort",
+                "staatsangehoerigkeiten",
+                "familienstand",
+                "familienstand_seit",
+                "religion",
+                "ausweisart",
+                "ausweisnummer",
+                "ausweis_ausgestellt",
+                "ausweis_gueltig_bis",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            familienname: members.required(0)?,
+            vornamen: members.required(1)?,
+            geburtsname: members.optional(2)?,
+            doktorgrad: members.optional(3)?,
+            geschlecht: members.required(4)?,
+            geburtsdatum: members.required(5)?,
+            geburtsort: members.required(6)?,
+            staatsangehoerigkeiten: members.required(7)?,
+            familienstand: members.required(8)?,
+            familienstand_seit: members.optional(9)?,
+            religion: members.optional(10)?,
+            ausweisart: members.optional(11)?,
+            ausweisnummer: members.optional(12)?,
+            ausweis_ausgestellt: members.optional(13)?,
+            ausweis_gueltig_bis: members.optional(14)?,
+        })
+    }
 }
 impl PersonenItem {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -333,37 +401,20 @@ impl PersonenItem {
     }
 }
 /// Religionszugehörigkeit
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Religion {
     /// evangelisch
-    #[serde(rename = "ev")]
     Ev,
     /// römisch-katholisch
-    #[serde(rename = "rk")]
     Rk,
     /// altkatholisch
-    #[serde(rename = "ak")]
     Ak,
     /// jüdisch
-    #[serde(rename = "jd")]
     Jd,
     /// andere öffentlich-rechtliche Religionsgesellschaft
-    #[serde(rename = "so")]
     So,
     /// keine öffentlich-rechtliche Religionsgesellschaft
-    #[serde(rename = "oa")]
     Oa,
 }
 impl Religion {
@@ -380,16 +431,26 @@ impl Religion {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:religion";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["ev", "rk", "ak", "jd", "so", "oa"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "evangelisch"), ("en", "Protestant")],
+        &[("de", "römisch-katholisch"), ("en", "Roman Catholic")],
+        &[("de", "altkatholisch"), ("en", "Old Catholic")],
+        &[("de", "jüdisch"), ("en", "Jewish")],
+        &[
+            ("de", "andere öffentlich-rechtliche Religionsgesellschaft"),
+            ("en", "other religious community under public law"),
+        ],
+        &[
+            ("de", "keine öffentlich-rechtliche Religionsgesellschaft"),
+            ("en", "no religious community under public law"),
+        ],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Religion::Ev => "ev",
-            Religion::Rk => "rk",
-            Religion::Ak => "ak",
-            Religion::Jd => "jd",
-            Religion::So => "so",
-            Religion::Oa => "oa",
-        }
+        Religion::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Religion> {
@@ -405,92 +466,137 @@ impl Religion {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Religion::Ev => &[("de", "evangelisch"), ("en", "Protestant")],
-            Religion::Rk => &[("de", "römisch-katholisch"), ("en", "Roman Catholic")],
-            Religion::Ak => &[("de", "altkatholisch"), ("en", "Old Catholic")],
-            Religion::Jd => &[("de", "jüdisch"), ("en", "Jewish")],
-            Religion::So => {
-                &[
-                    ("de", "andere öffentlich-rechtliche Religionsgesellschaft"),
-                    ("en", "other religious community under public law"),
-                ]
-            }
-            Religion::Oa => {
-                &[
-                    ("de", "keine öffentlich-rechtliche Religionsgesellschaft"),
-                    ("en", "no religious community under public law"),
-                ]
-            }
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Religion::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Religion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Religion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Religion::from_code)
     }
 }
 /// Anmeldung einer Wohnung
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// Einzugsdatum
-    #[serde(rename = "einzugsdatum")]
     pub einzugsdatum: ::std::string::String,
     /// Anschrift der neuen Wohnung
-    #[serde(rename = "neue_anschrift")]
     pub neue_anschrift: crate::shared::common_address::Wohnanschrift,
     /// Lage der Wohnung im Haus
-    #[serde(
-        rename = "lage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lage: ::std::option::Option<::std::string::String>,
     /// Die neue Wohnung ist
-    #[serde(rename = "wohnungsstatus")]
     pub wohnungsstatus: Wohnungsstatus,
     /// Ihre weitere Wohnung in Deutschland
-    #[serde(
-        rename = "weitere_wohnung",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub weitere_wohnung: ::std::option::Option<WeitereWohnung>,
     /// Wo lag Ihre bisherige Wohnung?
-    #[serde(rename = "bisher_lage")]
     pub bisher_lage: crate::shared::common_address::InlandAusland,
     /// Bisherige Anschrift in Deutschland
-    #[serde(
-        rename = "bisherige_anschrift",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bisherige_anschrift: ::std::option::Option<BisherigeAnschrift>,
     /// Behalten Sie die bisherige Wohnung?
-    #[serde(
-        rename = "bisherige_beibehalten",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bisherige_beibehalten: ::std::option::Option<bool>,
     /// Bisherige Anschrift im Ausland
-    #[serde(
-        rename = "bisherige_anschrift_ausland",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bisherige_anschrift_ausland: ::std::option::Option<
         crate::shared::common_address::AnschriftAusland,
     >,
     /// Personen, die einziehen
-    #[serde(rename = "personen")]
     pub personen: ::std::vec::Vec<PersonenItem>,
     /// Wohnungsgeberbestätigung
-    #[serde(rename = "wohnungsgeberbestaetigung")]
     pub wohnungsgeberbestaetigung: crate::FileRef,
     /// Kontakt für Rückfragen
-    #[serde(rename = "kontakt")]
     pub kontakt: crate::shared::common_contact::Kontakt,
     /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    #[serde(rename = "richtigkeit")]
     pub richtigkeit: bool,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for Submission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("einzugsdatum", &self.einzugsdatum)?;
+        map.serialize_entry("neue_anschrift", &self.neue_anschrift)?;
+        if let ::std::option::Option::Some(value) = &self.lage {
+            map.serialize_entry("lage", value)?;
+        }
+        map.serialize_entry("wohnungsstatus", &self.wohnungsstatus)?;
+        if let ::std::option::Option::Some(value) = &self.weitere_wohnung {
+            map.serialize_entry("weitere_wohnung", value)?;
+        }
+        map.serialize_entry("bisher_lage", &self.bisher_lage)?;
+        if let ::std::option::Option::Some(value) = &self.bisherige_anschrift {
+            map.serialize_entry("bisherige_anschrift", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.bisherige_beibehalten {
+            map.serialize_entry("bisherige_beibehalten", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.bisherige_anschrift_ausland {
+            map.serialize_entry("bisherige_anschrift_ausland", value)?;
+        }
+        map.serialize_entry("personen", &self.personen)?;
+        map.serialize_entry(
+            "wohnungsgeberbestaetigung",
+            &self.wohnungsgeberbestaetigung,
+        )?;
+        map.serialize_entry("kontakt", &self.kontakt)?;
+        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for Submission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &[
+                "einzugsdatum",
+                "neue_anschrift",
+                "lage",
+                "wohnungsstatus",
+                "weitere_wohnung",
+                "bisher_lage",
+                "bisherige_anschrift",
+                "bisherige_beibehalten",
+                "bisherige_anschrift_ausland",
+                "personen",
+                "wohnungsgeberbestaetigung",
+                "kontakt",
+                "richtigkeit",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            einzugsdatum: members.required(0)?,
+            neue_anschrift: members.required(1)?,
+            lage: members.optional(2)?,
+            wohnungsstatus: members.required(3)?,
+            weitere_wohnung: members.optional(4)?,
+            bisher_lage: members.required(5)?,
+            bisherige_anschrift: members.optional(6)?,
+            bisherige_beibehalten: members.optional(7)?,
+            bisherige_anschrift_ausland: members.optional(8)?,
+            personen: members.required(9)?,
+            wohnungsgeberbestaetigung: members.required(10)?,
+            kontakt: members.required(11)?,
+            richtigkeit: members.required(12)?,
+        })
+    }
 }
 impl Submission {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -538,18 +644,44 @@ impl Submission {
     }
 }
 /// Ihre weitere Wohnung in Deutschland
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WeitereWohnung {
     /// Straße und Hausnummer
-    #[serde(rename = "strasse_hausnummer")]
     pub strasse_hausnummer: ::std::string::String,
     /// Postleitzahl
-    #[serde(rename = "plz")]
     pub plz: ::std::string::String,
     /// Ort
-    #[serde(rename = "ort")]
     pub ort: ::std::string::String,
+}
+/// Written as the submission's JSON object (absent members are left out).
+impl ::serde::Serialize for WeitereWohnung {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
+        map.serialize_entry("plz", &self.plz)?;
+        map.serialize_entry("ort", &self.ort)?;
+        map.end()
+    }
+}
+/// Read from the submission's JSON object; unknown and repeated members are errors.
+impl<'de> ::serde::Deserialize<'de> for WeitereWohnung {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut members = crate::runtime::json::Members::read(
+            deserializer,
+            &["strasse_hausnummer", "plz", "ort"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            strasse_hausnummer: members.required(0)?,
+            plz: members.required(1)?,
+            ort: members.required(2)?,
+        })
+    }
 }
 impl WeitereWohnung {
     /// The typed data of a valid submission's object, read from its tree: each
@@ -566,28 +698,14 @@ impl WeitereWohnung {
     }
 }
 /// Art der Wohnung
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum Wohnungsstatus {
     /// alleinige Wohnung
-    #[serde(rename = "A")]
     A,
     /// Hauptwohnung
-    #[serde(rename = "H")]
     H,
     /// Nebenwohnung
-    #[serde(rename = "N")]
     N,
 }
 impl Wohnungsstatus {
@@ -601,13 +719,17 @@ impl Wohnungsstatus {
     pub const URN: &'static str = "urn:de:formwerk:codeliste:wohnungsstatus";
     /// The code list's version (empty if it has none).
     pub const VERSION: &'static str = "1.0";
+    /// The codes, in the order of the variants.
+    const CODES: &'static [&'static str] = &["A", "H", "N"];
+    /// The labels by language, in the order of the variants.
+    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
+        &[("de", "alleinige Wohnung"), ("en", "sole residence")],
+        &[("de", "Hauptwohnung"), ("en", "main residence")],
+        &[("de", "Nebenwohnung"), ("en", "secondary residence")],
+    ];
     /// The code as it appears in a submission.
     pub fn code(self) -> &'static str {
-        match self {
-            Wohnungsstatus::A => "A",
-            Wohnungsstatus::H => "H",
-            Wohnungsstatus::N => "N",
-        }
+        Wohnungsstatus::CODES[self as usize]
     }
     /// The entry with this code, if the list has it.
     pub fn from_code(code: &str) -> ::std::option::Option<Wohnungsstatus> {
@@ -620,12 +742,27 @@ impl Wohnungsstatus {
     }
     /// The label in a language of the form.
     pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        let labels: &[(&str, &str)] = match self {
-            Wohnungsstatus::A => &[("de", "alleinige Wohnung"), ("en", "sole residence")],
-            Wohnungsstatus::H => &[("de", "Hauptwohnung"), ("en", "main residence")],
-            Wohnungsstatus::N => &[("de", "Nebenwohnung"), ("en", "secondary residence")],
-        };
-        labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+        Wohnungsstatus::LABELS[self as usize]
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, label)| *label)
+    }
+}
+/// Written as its code.
+impl ::serde::Serialize for Wohnungsstatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+/// Read from its code; any other value is an error.
+impl<'de> ::serde::Deserialize<'de> for Wohnungsstatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::json::code(deserializer, Wohnungsstatus::from_code)
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].

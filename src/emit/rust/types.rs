@@ -143,6 +143,8 @@ impl Cx<'_> {
         let mut fields = Vec::new();
         let mut conversions = Vec::new();
         let mut slot = 0usize;
+        // For the serde impls: member names, how each is written and read.
+        let (mut member_names, mut writes, mut reads) = (Vec::<String>::new(), Vec::new(), Vec::new());
         for item in items {
             let (key, always, label) = match item {
                 Item::Info(_) => continue,
@@ -192,26 +194,51 @@ impl Cx<'_> {
                     quote! { #ident: t::optional(&obj.slots[#index], |slot| #function(slot, #argument))? }
                 }
             });
-            fields.push(if always {
-                quote! {
+            let at = proc_macro2::Literal::usize_unsuffixed(member_names.len());
+            member_names.push(key.clone());
+            if always {
+                writes.push(quote! { map.serialize_entry(#key, &self.#ident)?; });
+                reads.push(quote! { #ident: members.required(#at)? });
+                fields.push(quote! {
                     #[doc = #doc]
-                    #[serde(rename = #key)]
                     pub #ident: #ty
-                }
+                });
             } else {
-                quote! {
+                writes.push(quote! {
+                    if let ::std::option::Option::Some(value) = &self.#ident {
+                        map.serialize_entry(#key, value)?;
+                    }
+                });
+                reads.push(quote! { #ident: members.optional(#at)? });
+                fields.push(quote! {
                     #[doc = #doc]
-                    #[serde(rename = #key, default, skip_serializing_if = "::std::option::Option::is_none")]
                     pub #ident: ::std::option::Option<#ty>
-                }
-            });
+                });
+            }
         }
         let tokens = quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct #name {
                 #(#fields,)*
+            }
+
+            /// Written as the submission's JSON object (absent members are left out).
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap;
+                    let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                    #(#writes)*
+                    map.end()
+                }
+            }
+
+            /// Read from the submission's JSON object; unknown and repeated members are errors.
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let mut members = crate::runtime::json::Members::read(deserializer, &[#(#member_names),*])?;
+                    ::std::result::Result::Ok(Self { #(#reads,)* })
+                }
             }
 
             impl #name {
@@ -350,25 +377,20 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
         .collect();
     let decls = variants.iter().map(|(variant, code)| {
         let doc = doc_text(&code.label, form);
-        let code = &code.code;
         quote! {
             #[doc = #doc]
-            #[serde(rename = #code)]
             #variant
         }
     });
     let all = variants.iter().map(|(variant, _)| quote! { #name::#variant });
-    let codes = variants.iter().map(|(variant, code)| {
-        let code = &code.code;
-        quote! { #name::#variant => #code }
-    });
+    let codes = variants.iter().map(|(_, code)| &code.code);
     let from_codes = variants.iter().map(|(variant, code)| {
         let code = &code.code;
         quote! { #code => ::std::option::Option::Some(#name::#variant) }
     });
-    let labels = variants.iter().map(|(variant, code)| {
+    let labels = variants.iter().map(|(_, code)| {
         let pairs = code.label.iter().map(|(lang, label)| quote! { (#lang, #label) });
-        quote! { #name::#variant => &[#(#pairs),*] }
+        quote! { &[#(#pairs),*] }
     });
     let doc = list.label.as_ref().map_or_else(|| format!(" Code list `{}`.", list.name), |l| doc_text(l, form));
     let urn = list.urn.clone().unwrap_or_default();
@@ -385,7 +407,7 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
     quote! {
         #[doc = #doc]
         #(#[doc = #source_doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         // Variants spell the codes (`BF`, `C001`), which need not be camel case.
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         pub enum #name {
@@ -400,9 +422,14 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
             /// The code list's version (empty if it has none).
             pub const VERSION: &'static str = #list_version;
 
+            /// The codes, in the order of the variants.
+            const CODES: &'static [&'static str] = &[#(#codes),*];
+            /// The labels by language, in the order of the variants.
+            const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[#(#labels),*];
+
             /// The code as it appears in a submission.
             pub fn code(self) -> &'static str {
-                match self { #(#codes,)* }
+                #name::CODES[self as usize]
             }
 
             /// The entry with this code, if the list has it.
@@ -415,8 +442,21 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
 
             /// The label in a language of the form.
             pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-                let labels: &[(&str, &str)] = match self { #(#labels,)* };
-                labels.iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+                #name::LABELS[self as usize].iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            }
+        }
+
+        /// Written as its code.
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        /// Read from its code; any other value is an error.
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::json::code(deserializer, #name::from_code)
             }
         }
     }

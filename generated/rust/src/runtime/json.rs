@@ -49,6 +49,68 @@ impl<'de> Deserialize<'de> for Str<'de> {
     }
 }
 
+/// Reads a code of a code list (a string) as the list's entry: for the `Deserialize` of the
+/// code-list enums of a generated crate, which are written as their codes.
+pub fn code<'de, D: Deserializer<'de>, T>(deserializer: D, from_code: fn(&str) -> Option<T>) -> Result<T, D::Error> {
+    let Str(text) = Str::deserialize(deserializer)?;
+    from_code(&text).ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&text), &"a code of the list"))
+}
+
+/// The members of a JSON object by name, for the `Deserialize` of the typed structs of a
+/// generated crate: each read as a `serde_json::Value` first and converted when it is taken,
+/// so that a struct's impl is one line per member instead of serde's derived visitors.
+pub struct Members {
+    names: &'static [&'static str],
+    values: Vec<Option<serde_json::Value>>,
+}
+
+impl Members {
+    /// Reads an object whose members are `names`; another member, or one given twice, is an
+    /// error (as `#[serde(deny_unknown_fields)]` derives make it).
+    pub fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        names: &'static [&'static str],
+    ) -> Result<Members, D::Error> {
+        struct Visit(&'static [&'static str]);
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut values: Vec<Option<serde_json::Value>> = vec![None; self.0.len()];
+                while let Some(Str(key)) = map.next_key()? {
+                    let Some(index) = self.0.iter().position(|name| *name == key) else {
+                        return Err(de::Error::unknown_field(&key, self.0));
+                    };
+                    if values[index].is_some() {
+                        return Err(de::Error::duplicate_field(self.0[index]));
+                    }
+                    values[index] = Some(map.next_value()?);
+                }
+                Ok(Members { names: self.0, values })
+            }
+        }
+        deserializer.deserialize_map(Visit(names))
+    }
+
+    /// A member that must be present.
+    pub fn required<T: de::DeserializeOwned, E: de::Error>(&mut self, index: usize) -> Result<T, E> {
+        match self.values[index].take() {
+            Some(value) => T::deserialize(value).map_err(E::custom),
+            None => Err(E::missing_field(self.names[index])),
+        }
+    }
+
+    /// A member that may be absent (or `null`).
+    pub fn optional<T: de::DeserializeOwned, E: de::Error>(&mut self, index: usize) -> Result<Option<T>, E> {
+        match self.values[index].take() {
+            Some(value) => Option::<T>::deserialize(value).map_err(E::custom),
+            None => Ok(None),
+        }
+    }
+}
+
 /// Values that can be "given": present, not `null`, not `""`, not `[]`.
 pub trait Given {
     fn given(&self) -> bool;
