@@ -10,7 +10,7 @@
 //! form's order, rules after their object's members); labels in messages are the neutral
 //! templates (`ir::template::neutral`), as the reference quotes them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -20,7 +20,13 @@ use crate::ir::{self, AggregateFunc, ArithOp, Bound, CompareOp, DateUnit, Expr, 
 
 /// The plan module and the public validation functions of one form.
 pub fn form_validator(form: &Form) -> TokenStream {
-    let mut gen = Gen { form, layout: Layout::of(form), patterns: BTreeMap::new(), objects: BTreeMap::new() };
+    let mut gen = Gen {
+        form,
+        layout: Layout::of(form),
+        repeats: crate::validate::repeat_paths(form),
+        patterns: BTreeMap::new(),
+        objects: BTreeMap::new(),
+    };
     let root: Vec<&Item> = form.items().collect();
     gen.object(0, &root, &mut Vec::new());
     let code_sets = form.codelists.values().map(|list| {
@@ -138,6 +144,8 @@ impl Layout {
 struct Gen<'a> {
     form: &'a Form,
     layout: Layout,
+    /// The paths of the form's repeats (a `count` of anything else counts chosen codes).
+    repeats: BTreeSet<Vec<String>>,
     /// Pattern regex → the function that matches it.
     patterns: BTreeMap<String, Ident>,
     /// Each object's `Object` literal, by its number.
@@ -331,19 +339,6 @@ impl Gen<'_> {
         quote! { &[#(#exprs),*] }
     }
 
-    fn is_repeat(&self, path: &[String]) -> bool {
-        let mut items: Vec<&Item> = self.form.items().collect();
-        let mut found = None;
-        for name in path {
-            let Some(item) = items.iter().find(|item| item.name() == name && !matches!(item, Item::Info(_))) else {
-                return false;
-            };
-            found = Some(*item);
-            items = item.children().iter().collect();
-        }
-        matches!(found, Some(Item::Repeat(_)))
-    }
-
     /// An expression as a `plan::Expr` value.
     fn expr_value(&self, expr: &Expr) -> TokenStream {
         let path = |path: &[String]| self.layout.path(path);
@@ -438,7 +433,7 @@ impl Gen<'_> {
                 quote! { Expr::IsEmpty(#p) }
             }
             Expr::Count { path: p, filter } => {
-                if !self.is_repeat(p) {
+                if !self.repeats.contains(p) {
                     // A multiple choice: the number of chosen codes.
                     let p = path(p);
                     return quote! { Expr::CountCodes(#p) };
