@@ -577,8 +577,9 @@ pub fn generate(
                 .iter()
                 .map(|f| f.path.as_str())
                 .filter(|p| {
-                    // `ir/<id>.json`, `json-schema/<id>.schema.json`, …
+                    // `ir/<id>.json`, `json-schema/<id>.schema.json`, …, and its Rust crate.
                     Path::new(p).file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{}.", form.id)))
+                        || p.starts_with(&format!("rust/forms/{}/", emit::rust::form_dir(&form.id)))
                 })
                 .collect();
             json!({

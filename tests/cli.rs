@@ -154,7 +154,14 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     let before = snapshot_tree(&dir.path().join("generated"));
     let names: Vec<&str> = before.keys().map(String::as_str).filter(|n| !n.starts_with("rust/")).collect();
-    for rust_file in ["rust/Cargo.toml", "rust/src/lib.rs", "rust/src/antrag.rs", "rust/src/runtime/formats.rs"] {
+    for rust_file in [
+        "rust/Cargo.toml",
+        "rust/src/lib.rs",
+        "rust/forms/antrag/Cargo.toml",
+        "rust/forms/antrag/src/lib.rs",
+        "rust/runtime/src/formats.rs",
+        "rust/shared/src/lib.rs",
+    ] {
         assert!(before.contains_key(rust_file), "{rust_file} is generated");
     }
     assert_eq!(
@@ -182,7 +189,8 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
         serde_json::json!([
             "ir/antrag.json",
             "json-schema/antrag.schema.json",
-            "rust/src/antrag.rs",
+            "rust/forms/antrag/src/lib.rs",
+            "rust/forms/antrag/Cargo.toml",
             "html/antrag.html",
             "html/antrag.en.html",
             "xdf3/antrag.xdf3.xml"

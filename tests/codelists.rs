@@ -233,7 +233,7 @@ fn the_command_line_finds_lists_with_codelists_and_in_the_default_directory() {
     assert!(schema.contains("\"version\": \"2023-02-24\"") && schema.contains(STAAT_2023_SHA256));
     let xdf3 = std::fs::read_to_string(dir.path().join("generated/xdf3/staatsangabe.xdf3.xml")).unwrap();
     assert!(xdf3.contains("<xdf:version>2023-02-24</xdf:version>"));
-    let rust = std::fs::read_to_string(dir.path().join("generated/rust/src/staatsangabe.rs")).unwrap();
+    let rust = std::fs::read_to_string(dir.path().join("generated/rust/forms/staatsangabe/src/lib.rs")).unwrap();
     assert!(rust.contains("External genericode list urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat, version 2023-02-24, read from `staat_2023-02-24.xml`"));
     for (code, expected) in [("000", 0), ("999", 1)] {
         let submission = dir.path().join("s.json");

@@ -26,9 +26,9 @@ const RUST_KEYWORDS: &[&str] = &[
 ];
 
 /// Names at the root of the generated crate besides the forms: its own modules and files
-/// (`lib.rs`; `main.rs` would become a binary; `runtime`; `shared`). The crates its code
-/// names (`std`, `serde`, `regex`) are fine: it writes their paths absolute (`::serde`).
-const CRATE_NAMES: &[&str] = &["lib", "main", "runtime", "shared"];
+/// (`lib.rs`; `main.rs` would become a binary; `runtime`; `shared`; `catalogues`). The crates
+/// its code names (`std`, `serde`, `regex`) are fine: it writes their paths absolute (`::serde`).
+const CRATE_NAMES: &[&str] = &["lib", "main", "runtime", "shared", "catalogues"];
 
 /// Reports a name that a target cannot write or that would replace a part of its own.
 pub fn check_reserved(name: &Ident, kind: NameKind, diagnostics: &mut Vec<Diagnostic>) -> bool {

@@ -1,11 +1,13 @@
-//! The Rust target: `generated/rust/`, a crate that compiles on its own and depends only on
-//! serde, serde_json and (for patterns) regex. It holds the runtime (copied verbatim from
-//! `src/runtime/`, the same code the reference validator uses) and, per form, a module with
-//! its constants, typed submission structs and validators (`validate_on`, `from_json_on`).
+//! The Rust target: `generated/rust/`, a Cargo workspace that compiles on its own and depends
+//! only on serde, serde_json and (for patterns) regex: the runtime crate (copied verbatim from
+//! `src/runtime/`, the same code the reference validator uses), a shared crate, one crate per
+//! form (its constants, typed submission structs and validators `validate_on`, `from_json_on`)
+//! and the facade crate that re-exports each form as a module, by feature ([`cargo`] says why).
 //!
 //! Code is built as tokens (`quote!`) and formatted with prettyplease; form text only ever
 //! appears as literals, so no label can inject code.
 
+mod cargo;
 pub mod names;
 mod plan;
 mod types;
@@ -46,7 +48,7 @@ const RESERVED_CRATE_NAMES: &[&str] = &[
     "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
     "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
     "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "std",
-    "core", "alloc", "proc_macro", "test", "serde", "serde_json", "regex", "build", "deps", "examples",
+    "core", "alloc", "proc_macro", "test", "serde", "serde_json", "regex", "runtime", "shared", "build", "deps", "examples",
     "incremental", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
@@ -71,92 +73,68 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `value` as a TOML basic string, quoted: whatever it holds, it stays one string.
-fn toml_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Emits the crate for every form of the bundle.
+/// Emits the crate for every form of the bundle: a workspace of the facade crate
+/// (`crate_name`, one feature per form), the runtime crate, the shared crate (catalogues,
+/// shared code lists and group types, `FileRef`) and one crate per form (see [`cargo`]).
 pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
+    let crates = cargo::Crates::new(crate_name);
     let features: Vec<String> = bundle.forms.iter().map(|form| feature(&form.id)).collect();
-    let with_patterns: Vec<(&str, bool)> =
-        bundle.forms.iter().zip(&features).map(|(form, feature)| (feature.as_str(), uses_patterns(form))).collect();
-    let mut files = vec![
-        text("rust/Cargo.toml", &cargo_toml(crate_name, &with_patterns)),
-        text("rust/README.md", &readme(bundle, crate_name)),
-    ];
+    let mut files = vec![text("rust/README.md", &readme(bundle, crate_name))];
     for (name, source) in RUNTIME {
-        files.push(text(&format!("rust/src/runtime/{name}"), source));
+        let name = if *name == "mod.rs" { "lib.rs" } else { name };
+        files.push(text(&format!("rust/runtime/src/{name}"), source));
     }
+    files.push(text("rust/runtime/Cargo.toml", &crates.runtime_manifest()));
     let shared = types::Shared::of(bundle);
     let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
-    let mut modules = Vec::new();
     let mut catalogues = Catalogues::default();
-    // The features of the forms that use each shared module.
-    let mut users: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (form, feature) in bundle.forms.iter().zip(&features) {
-        for module in shared.modules_of(form) {
-            users.entry(module).or_default().push(feature);
-        }
-    }
+    let mut reexports = Vec::new();
     for (form, feature) in bundle.forms.iter().zip(&features) {
         let module = names::module(&form.id);
-        let mut tokens = types::form_module(form, &shared, &mut shared_items);
+        let mut tokens = quote! {
+            // The paths of the generated code (`crate::runtime::…`) as in one crate.
+            #[allow(unused_imports)]
+            use ::runtime;
+            #[allow(unused_imports)]
+            use ::shared::{self, catalogues, FileRef};
+        };
+        tokens.extend(types::form_module(form, &shared, &mut shared_items));
         tokens.extend(catalogues.of_form(form));
-        tokens.extend(plan::form_validator(form));
-        let header = format!("Form `{}` {}: constants and typed submission data", form.id, form.version);
-        files.push(text(&format!("rust/src/{module}.rs"), &generated_file(&header, tokens)));
-        // Formatted by the generator (prettyplease); `cargo fmt` leaves it as it is.
-        modules.push(quote! {
+        tokens.extend(plan::form_validator(form, &shared));
+        let header = format!("Form `{}` {}: constants, typed submission data and validators", form.id, form.version);
+        let dir = form_dir(&form.id);
+        files.push(text(&format!("rust/forms/{dir}/src/lib.rs"), &generated_file(&header, tokens)));
+        let manifest = crates.form_manifest(&dir, &shared.modules_of(form), uses_patterns(form));
+        files.push(text(&format!("rust/forms/{dir}/Cargo.toml"), &manifest));
+        let dependency = proc_macro2::Ident::new(feature, proc_macro2::Span::call_site());
+        reexports.push(quote! {
             #[cfg(feature = #feature)]
-            #[rustfmt::skip]
-            pub mod #module;
+            pub use ::#dependency as #module;
         });
     }
-    if !shared_items.is_empty() {
-        let shared_modules = shared_items.into_iter().map(|(module, items)| {
-            let features = users.get(&module).map_or(&[][..], Vec::as_slice);
-            let module = proc_macro2::Ident::new(&module, proc_macro2::Span::call_site());
-            let items = items.into_values();
-            quote! {
-                #[cfg(any(#(feature = #features),*))]
-                pub mod #module { #(#items)* }
-            }
-        });
-        let header = "Code lists and group types that several forms share, by module";
-        files.push(text("rust/src/shared.rs", &generated_file(header, quote! { #(#shared_modules)* })));
-        modules.insert(
-            0,
-            quote! {
-                #[rustfmt::skip]
-                pub mod shared;
-            },
-        );
-    }
+    let shared_modules: Vec<String> = shared_items.keys().cloned().collect();
+    let shared_modules_tokens = shared_items.into_iter().map(|(module, items)| {
+        let feature = module.clone();
+        let module = proc_macro2::Ident::new(&module, proc_macro2::Span::call_site());
+        let items = items.into_values();
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module { #(#items)* }
+        }
+    });
     let header = "The texts of each language's catalogue, for the messages of the validators";
-    files.push(text("rust/src/catalogues.rs", &generated_file(header, catalogues.module())));
-    let lib = quote! {
-        pub mod runtime;
+    files.push(text("rust/shared/src/catalogues.rs", &generated_file(header, catalogues.module())));
+    let shared_lib = quote! {
+        // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in one crate.
+        #[allow(unused_imports)]
+        use ::runtime;
+        #[allow(unused_imports)]
+        use crate as shared;
+
         #[rustfmt::skip]
         pub mod catalogues;
-        #(#modules)*
 
         /// A reference to an uploaded file, as it appears in a submission.
-        #[rustfmt::skip]
         #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct FileRef {
@@ -173,10 +151,28 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
                 ::std::option::Option::Some(FileRef { name, media_type, size })
             }
         }
+
+        #(#shared_modules_tokens)*
     };
-    let header = "Validation and typed data for the forms of this project";
+    let header = "Catalogue texts, `FileRef`, and the code lists and group types that several forms share (a feature per module)";
+    files.push(text("rust/shared/src/lib.rs", &generated_file(header, shared_lib)));
+    files.push(text("rust/shared/Cargo.toml", &crates.shared_manifest(&shared_modules)));
+    let lib = quote! {
+        pub use ::runtime;
+        pub use ::shared::{self, catalogues, FileRef};
+        #(#reexports)*
+    };
+    let header = "Validation and typed data for the forms of this project: one module per form (a feature each)";
     files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
+    let forms: Vec<(String, String)> =
+        bundle.forms.iter().zip(&features).map(|(form, feature)| (feature.clone(), form_dir(&form.id))).collect();
+    files.push(text("rust/Cargo.toml", &crates.facade_manifest(&forms)));
     files
+}
+
+/// The directory of a form's crate below `rust/forms/`: its feature's name.
+pub fn form_dir(form_id: &str) -> String {
+    feature(form_id)
 }
 
 /// The catalogues of a crate's forms as constants (`catalogues::DE`), each text once: one
@@ -261,45 +257,6 @@ fn format_tokens(tokens: TokenStream) -> String {
     }
 }
 
-/// The manifest; the only text in it that comes from outside is the crate name, written
-/// as a TOML string, so even a name that `check_crate_name` refuses cannot add a key.
-fn cargo_toml(crate_name: &str, features: &[(&str, bool)]) -> String {
-    // The regex crate only when a form has a pattern, and only for the features of such forms.
-    let regex = if features.iter().any(|(_, patterns)| *patterns) {
-        "regex = { version = \"1\", optional = true }\n"
-    } else {
-        ""
-    };
-    let name = toml_string(crate_name);
-    let all: Vec<String> = features.iter().map(|(f, _)| toml_string(f)).collect();
-    let all = all.join(", ");
-    let each: String = features
-        .iter()
-        .map(|(f, patterns)| format!("{} = [{}]\n", toml_string(f), if *patterns { "\"dep:regex\"" } else { "" }))
-        .collect();
-    format!(
-        r#"# Generated by Formwerk. Do not edit: run `formwerk build`.
-[package]
-name = {name}
-version = "0.1.0"
-edition = "2021"
-rust-version = "1.85"
-publish = false
-description = "Validation and typed data for forms, generated by Formwerk"
-
-[dependencies]
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-{regex}
-# One feature per form: a service that needs three forms compiles three
-# (`default-features = false, features = ["a", "b", "c"]`).
-[features]
-default = ["all"]
-all = [{all}]
-{each}"#
-    )
-}
-
 fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
     let mut out = format!(
         "# {crate_name}\n\nGenerated by Formwerk from the forms below. The crate depends only on serde, serde_json \
@@ -350,26 +307,7 @@ mod tests {
     }
 
     #[test]
-    fn a_crate_name_cannot_add_keys_to_cargo_toml() {
-        assert_eq!(toml_string("x\"\nbuild = \"evil.rs\"\\\u{7}"), r#""x\"\nbuild = \"evil.rs\"\\\u0007""#);
-        let manifest = cargo_toml("x\"\nbuild = \"evil.rs\"\n[lib]", &[("a", false)]);
-        let plain = cargo_toml("x", &[("a", false)]);
-        assert_eq!(manifest.lines().count(), plain.lines().count());
-        assert!(!manifest.lines().any(|line| line.starts_with("build") || line.starts_with("[lib")), "{manifest}");
-        assert!(manifest.contains(r#"name = "x\"\nbuild = \"evil.rs\"\n[lib]""#), "{manifest}");
-    }
-
-    #[test]
-    fn every_form_is_a_feature_and_regex_only_comes_with_patterns() {
-        let manifest: toml::Table = cargo_toml("x", &[("a", false), ("b", true)]).parse().unwrap();
-        let features = manifest["features"].as_table().unwrap();
-        assert_eq!(features["default"].as_array().unwrap(), &[toml::Value::from("all")]);
-        assert_eq!(features["all"].as_array().unwrap(), &[toml::Value::from("a"), toml::Value::from("b")]);
-        assert!(features["a"].as_array().unwrap().is_empty());
-        assert_eq!(features["b"].as_array().unwrap(), &[toml::Value::from("dep:regex")]);
-        assert_eq!(manifest["dependencies"]["regex"]["optional"].as_bool(), Some(true));
-        let without: toml::Table = cargo_toml("x", &[("a", false)]).parse().unwrap();
-        assert!(without["dependencies"].get("regex").is_none());
+    fn forms_named_like_cargo_features_get_a_suffix() {
         assert_eq!(feature("default"), "default_form");
         assert_eq!(feature("all"), "all_form");
         assert_eq!(feature("hundesteuer"), "hundesteuer");

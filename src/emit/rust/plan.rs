@@ -19,7 +19,7 @@ use super::names;
 use crate::ir::{self, AggregateFunc, ArithOp, Bound, CompareOp, DateUnit, Expr, Field, FieldType, Form, Item};
 
 /// The plan module and the public validation functions of one form.
-pub fn form_validator(form: &Form) -> TokenStream {
+pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream {
     let mut gen = Gen {
         form,
         layout: Layout::of(form),
@@ -29,12 +29,11 @@ pub fn form_validator(form: &Form) -> TokenStream {
     };
     let root: Vec<&Item> = form.items().collect();
     gen.object(0, &root, &mut Vec::new());
+    // A choice's codes, sorted: the table of the code list's enum.
     let code_sets = form.codelists.values().map(|list| {
         let ident = code_set(&list.name);
-        let mut codes: Vec<&str> = list.codes.iter().map(|c| c.code.as_str()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        quote! { static #ident: &[&str] = &[#(#codes),*]; }
+        let path = super::types::codelist_path(form, shared, &list.name, quote! { super:: });
+        quote! { static #ident: &[&str] = #path::SORTED_CODES; }
     });
     let patterns = gen.patterns.iter().map(|(regex, ident)| {
         let anchored = format!("^(?:{regex})$");

@@ -106,6 +106,17 @@ pub fn form_module(
     }
 }
 
+/// The path of the enum of the form's code list `name`: in the shared crate, or the form's
+/// own, reached from where the path is written through `local` (`super::` in a submodule).
+pub fn codelist_path(form: &Form, shared: &Shared, name: &str, local: TokenStream) -> TokenStream {
+    let ident = names::type_name(&[name]);
+    let place = form.codelists.get(name).and_then(|list| shared.module_of(&list.module, format!("list:{}", list.name)));
+    match place {
+        Some(module) => quote! { crate::shared::#module::#ident },
+        None => quote! { #local #ident },
+    }
+}
+
 impl Cx<'_> {
     fn codelist_place(&self, list: &ir::CodeList) -> Place {
         match self.shared.module_of(&list.module, format!("list:{}", list.name)) {
@@ -116,11 +127,7 @@ impl Cx<'_> {
 
     /// The path of a code list's enum, from anywhere in the crate's form modules.
     fn codelist_path(&self, name: &str) -> TokenStream {
-        let ident = names::type_name(&[name]);
-        match self.form.codelists.get(name).map(|list| self.codelist_place(list)) {
-            Some(Place::Shared(module)) => quote! { crate::shared::#module::#ident },
-            _ => quote! { #ident },
-        }
+        codelist_path(self.form, self.shared, name, quote! {})
     }
 
     /// Generates the struct `name` for an object with `items` into `place`, and recursively
@@ -384,10 +391,13 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
     });
     let all = variants.iter().map(|(variant, _)| quote! { #name::#variant });
     let codes = variants.iter().map(|(_, code)| &code.code);
-    let from_codes = variants.iter().map(|(variant, code)| {
-        let code = &code.code;
-        quote! { #code => ::std::option::Option::Some(#name::#variant) }
-    });
+    // Sorted by code (the first of equal codes), for `from_code`'s binary search; the plan's
+    // choice check searches the same table.
+    let mut sorted: Vec<_> = variants.iter().map(|(variant, code)| (code.code.as_str(), variant)).collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    sorted.dedup_by(|later, first| later.0 == first.0);
+    let sorted_codes = sorted.iter().map(|(code, _)| code);
+    let sorted_variants = sorted.iter().map(|(_, variant)| quote! { #name::#variant });
     let labels = variants.iter().map(|(_, code)| {
         let pairs = code.label.iter().map(|(lang, label)| quote! { (#lang, #label) });
         quote! { &[#(#pairs),*] }
@@ -432,12 +442,14 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
                 #name::CODES[self as usize]
             }
 
+            /// The codes, sorted (each once).
+            pub const SORTED_CODES: &'static [&'static str] = &[#(#sorted_codes),*];
+            /// The entries in the order of [`Self::SORTED_CODES`].
+            const SORTED: &'static [#name] = &[#(#sorted_variants),*];
+
             /// The entry with this code, if the list has it.
             pub fn from_code(code: &str) -> ::std::option::Option<#name> {
-                match code {
-                    #(#from_codes,)*
-                    _ => ::std::option::Option::None,
-                }
+                #name::SORTED_CODES.binary_search(&code).ok().map(|i| #name::SORTED[i])
             }
 
             /// The label in a language of the form.

@@ -157,10 +157,14 @@ pub mod typed {
 
     /// Chosen codes as the code list's entries.
     pub fn codes<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<Vec<T>> {
-        match leaf(slot)? {
-            Leaf::Array(items) => items.iter().map(|item| item.as_str().and_then(from_code)).collect(),
-            _ => None,
+        // Plain loops rather than `collect` into `Option<Vec<_>>`: these are instantiated per
+        // type of every form, and the iterator adapters cost each instance much more code.
+        let Leaf::Array(items) = leaf(slot)? else { return None };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(from_code(item.as_str()?)?);
         }
+        Some(out)
     }
 
     /// A group's object as its typed struct.
@@ -173,11 +177,11 @@ pub mod typed {
 
     /// A repeat's items as their typed structs.
     pub fn many<T>(slot: &Slot, from_tree: fn(&Obj) -> Option<T>) -> Option<Vec<T>> {
-        match slot {
-            Slot::Many(Many::Items { items, .. }) => {
-                items.iter().map(|item| item.object().and_then(from_tree)).collect()
-            }
-            _ => None,
+        let Slot::Many(Many::Items { items, .. }) = slot else { return None };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(from_tree(item.object()?)?);
         }
+        Some(out)
     }
 }
