@@ -348,7 +348,9 @@ def cargo_steps(root: Path, crate: Path, forms: list[dict], args, env, log: Path
     result = {"offline": bool(offline), "deps": {}, "features3": feature_note}
     jobs = ["-j", str(args.jobs)] if args.jobs else []
     for key, cmd in steps:
-        print(f"  [deps] cargo {' '.join(cmd)} (empty lib.rs)", flush=True)
+        # The stub has no features: it depends on everything any form needs.
+        cmd = cmd[: cmd.index("--no-default-features")] if "--no-default-features" in cmd else cmd
+        print(f"  [deps] cargo {' '.join(cmd)} (stub)", flush=True)
         r = run_step(["cargo", *cmd, *offline, *jobs], stub, cenv, log, timeout_s, max_rss)
         result["deps"][key] = r
         if r["status"] != "ok":

@@ -121,14 +121,6 @@ pub mod typed {
         }
     }
 
-    /// A member that may be absent: `Some(None)` when it is.
-    pub fn optional<'a, 'de, T>(slot: &'a Slot<'de>, f: impl Fn(&'a Slot<'de>) -> Option<T>) -> Option<Option<T>> {
-        match slot {
-            Slot::Absent => Some(None),
-            _ => f(slot).map(Some),
-        }
-    }
-
     pub fn text(slot: &Slot) -> Option<String> {
         leaf(slot)?.as_str().map(str::to_string)
     }

@@ -44,6 +44,8 @@ pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream
             }
         }
     });
+    // Each object a `const` of its own, so that members sit two levels deep, not four.
+    let object_names: Vec<Ident> = gen.objects.keys().map(|n| format_ident!("OBJECT_{}", n)).collect();
     let objects = gen.objects.values();
     let title = label(&form.title);
     let submission = names::type_name(&["submission"]);
@@ -98,8 +100,9 @@ pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream
             pub static FORM: Form = Form {
                 title: #title,
                 catalogues: super::CATALOGUES,
-                objects: &[#(#objects),*],
+                objects: &[#(#object_names),*],
             };
+            #(const #object_names: Object = #objects;)*
         }
     }
 }

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use sha2::{Digest, Sha256};
 
 use super::names;
+use super::verbatim::{self, Verbatim};
 use crate::ir::{self, FieldType, Form, Item, Requirement};
 
 /// Code lists and group types (as `(module, name)`) that more than one form uses.
@@ -67,6 +68,7 @@ impl Items {
 struct Cx<'a> {
     form: &'a Form,
     shared: &'a Shared,
+    verbatim: &'a Verbatim,
 }
 
 /// The module of one form; shared items are added to `shared_items`.
@@ -74,8 +76,9 @@ pub fn form_module(
     form: &Form,
     shared: &Shared,
     shared_items: &mut BTreeMap<String, BTreeMap<String, TokenStream>>,
+    verbatim: &Verbatim,
 ) -> TokenStream {
-    let cx = Cx { form, shared };
+    let cx = Cx { form, shared, verbatim };
     let id = &form.id;
     let version = &form.version;
     let ir_json = serde_json::to_vec(form).expect("the IR serialises");
@@ -86,7 +89,7 @@ pub fn form_module(
     for list in form.codelists.values() {
         let place = cx.codelist_place(list);
         let name = names::type_name(&[&list.name]);
-        items.slot(&place).entry(name.to_string()).or_insert_with(|| codelist_enum(list, form));
+        items.slot(&place).entry(name.to_string()).or_insert_with(|| codelist_enum(list, form, verbatim));
     }
     let root_items: Vec<&Item> = form.items().collect();
     cx.object_struct(&names::type_name(&["submission"]), &title, &root_items, &[], &Place::Form, &mut items);
@@ -147,11 +150,8 @@ impl Cx<'_> {
         // Reserve the name first, so that recursion cannot generate it twice.
         out.slot(place).insert(name.to_string(), TokenStream::new());
         let form = self.form;
-        let mut fields = Vec::new();
-        let mut conversions = Vec::new();
+        let mut members = Vec::new();
         let mut slot = 0usize;
-        // For the serde impls: member names, how each is written and read.
-        let (mut member_names, mut writes, mut reads) = (Vec::<String>::new(), Vec::new(), Vec::new());
         for item in items {
             let (key, always, label) = match item {
                 Item::Info(_) => continue,
@@ -159,6 +159,8 @@ impl Cx<'_> {
                 Item::Group(g) => (&g.name, g.required == Requirement::Always && g.visible.is_none(), &g.label),
                 Item::Repeat(r) => (&r.name, r.min > 0 && r.visible.is_none(), &r.label),
             };
+            // The member's slot in the tree (`runtime::tree::Obj::slots`) and its index among
+            // the serde impl's member names: both count the members that hold data.
             let index = proc_macro2::Literal::usize_unsuffixed(slot);
             slot += 1;
             let (ty, convert) = match item {
@@ -175,14 +177,14 @@ impl Cx<'_> {
                         place,
                         out,
                     );
-                    let convert = (quote! { t::group }, Some(quote! { #ty::from_tree }));
+                    let convert = (quote! { group }, Some(quote! { #ty::from_tree }));
                     (ty, convert)
                 }
                 Item::Repeat(repeat) => {
                     let children: Vec<&Item> = repeat.items.iter().collect();
                     let doc = doc_text(&repeat.item_label, form);
                     let item_type = self.part(repeat.of.as_deref(), key, "item", &doc, &children, naming, place, out);
-                    let convert = (quote! { t::many }, Some(quote! { #item_type::from_tree }));
+                    let convert = (quote! { many }, Some(quote! { #item_type::from_tree }));
                     (quote! { ::std::vec::Vec<#item_type> }, convert)
                 }
                 Item::Info(_) => continue,
@@ -192,73 +194,24 @@ impl Cx<'_> {
             if let Item::Field(ir::Field { unit: Some(unit), .. }) = item {
                 doc = format!("{doc}, in{}", doc_text(unit, form));
             }
+            // The function of the shared crate's `__conv` that reads the member's slot.
             let (function, argument) = convert;
-            conversions.push(match (always, argument) {
-                (true, None) => quote! { #ident: #function(&obj.slots[#index])? },
-                (true, Some(argument)) => quote! { #ident: #function(&obj.slots[#index], #argument)? },
-                (false, None) => quote! { #ident: t::optional(&obj.slots[#index], #function)? },
-                (false, Some(argument)) => {
-                    quote! { #ident: t::optional(&obj.slots[#index], |slot| #function(slot, #argument))? }
-                }
-            });
-            let at = proc_macro2::Literal::usize_unsuffixed(member_names.len());
-            member_names.push(key.clone());
-            if always {
-                writes.push(quote! { map.serialize_entry(#key, &self.#ident)?; });
-                reads.push(quote! { #ident: members.required(#at)? });
-                fields.push(quote! {
-                    #[doc = #doc]
-                    pub #ident: #ty
-                });
-            } else {
-                writes.push(quote! {
-                    if let ::std::option::Option::Some(value) = &self.#ident {
-                        map.serialize_entry(#key, value)?;
-                    }
-                });
-                reads.push(quote! { #ident: members.optional(#at)? });
-                fields.push(quote! {
-                    #[doc = #doc]
-                    pub #ident: ::std::option::Option<#ty>
-                });
-            }
+            let conversion = quote! { #function(#argument) };
+            let (ty, presence) =
+                if always { (ty, quote! { req }) } else { (quote! { ::std::option::Option<#ty> }, quote! { opt }) };
+            members.push(verbatim::doc(&doc));
+            members.push(format!(
+                "{ident}: {} = {index} {} {presence} {},",
+                verbatim::text(&ty),
+                verbatim::string(key),
+                verbatim::text(&conversion)
+            ));
         }
-        let tokens = quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #name {
-                #(#fields,)*
-            }
-
-            /// Written as the submission's JSON object (absent members are left out).
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    use ::serde::ser::SerializeMap;
-                    let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                    #(#writes)*
-                    map.end()
-                }
-            }
-
-            /// Read from the submission's JSON object; unknown and repeated members are errors.
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let mut members = crate::runtime::json::Members::read(deserializer, &[#(#member_names),*])?;
-                    ::std::result::Result::Ok(Self { #(#reads,)* })
-                }
-            }
-
-            impl #name {
-                /// The typed data of a valid submission's object, read from its tree: each
-                /// member from its slot (`None` only if the submission was not valid).
-                #[doc(hidden)]
-                pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-                    #[allow(unused_imports)]
-                    use crate::runtime::tree::typed as t;
-                    ::std::option::Option::Some(Self { #(#conversions,)* })
-                }
-            }
-        };
+        // The struct, its serde impls and `from_tree`: `object!` of the shared crate.
+        let mut lines = vec![verbatim::doc(doc), format!("{name} {{")];
+        lines.extend(members.into_iter().map(|line| format!("    {line}")));
+        lines.push("}".to_string());
+        let tokens = self.verbatim.invocation(quote! { crate::shared::object }, lines);
         out.slot(place).insert(name.to_string(), tokens);
     }
 
@@ -302,22 +255,22 @@ impl Cx<'_> {
         }
     }
 
-    /// The function from a field's slot to its typed value (`Option`) for `from_tree`, with
-    /// its second argument if it takes one.
+    /// The function of `__conv` from a field's slot to its typed value (`Option`) for
+    /// `from_tree`, with its second argument if it takes one.
     fn field_conversion(&self, ty: &FieldType) -> (TokenStream, Option<TokenStream>) {
         match ty {
-            FieldType::Integer => (quote! { t::integer }, None),
-            FieldType::Boolean => (quote! { t::boolean }, None),
-            FieldType::File => (quote! { crate::FileRef::from_tree }, None),
+            FieldType::Integer => (quote! { integer }, None),
+            FieldType::Boolean => (quote! { boolean }, None),
+            FieldType::File => (quote! { file }, None),
             FieldType::Choice { codelist } => {
                 let path = self.codelist_path(codelist);
-                (quote! { t::code }, Some(quote! { #path::from_code }))
+                (quote! { code }, Some(quote! { #path::from_code }))
             }
             FieldType::MultipleChoice { codelist } => {
                 let path = self.codelist_path(codelist);
-                (quote! { t::codes }, Some(quote! { #path::from_code }))
+                (quote! { codes }, Some(quote! { #path::from_code }))
             }
-            _ => (quote! { t::text }, None),
+            _ => (quote! { text }, None),
         }
     }
 
@@ -365,7 +318,7 @@ fn doc_text(text: &ir::Text, form: &Form) -> String {
     doc
 }
 
-fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
+fn codelist_enum(list: &ir::CodeList, form: &Form, verbatim: &Verbatim) -> TokenStream {
     let name = names::type_name(&[&list.name]);
     let mut used = BTreeSet::new();
     let variants: Vec<_> = list
@@ -382,26 +335,24 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
             (variant, code)
         })
         .collect();
-    let decls = variants.iter().map(|(variant, code)| {
-        let doc = doc_text(&code.label, form);
-        quote! {
-            #[doc = #doc]
-            #variant
-        }
-    });
-    let all = variants.iter().map(|(variant, _)| quote! { #name::#variant });
-    let codes = variants.iter().map(|(_, code)| &code.code);
+    let mut lines = Vec::new();
+    let mut entries = Vec::new();
+    for (variant, code) in &variants {
+        entries.push(format!("    {}", verbatim::doc(&doc_text(&code.label, form))));
+        let labels: Vec<String> = code
+            .label
+            .iter()
+            .map(|(lang, label)| format!("({}, {})", verbatim::string(lang), verbatim::string(label)))
+            .collect();
+        entries.push(format!("    {variant} = {} [{}],", verbatim::string(&code.code), labels.join(", ")));
+    }
     // Sorted by code (the first of equal codes), for `from_code`'s binary search; the plan's
     // choice check searches the same table.
     let mut sorted: Vec<_> = variants.iter().map(|(variant, code)| (code.code.as_str(), variant)).collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     sorted.dedup_by(|later, first| later.0 == first.0);
-    let sorted_codes = sorted.iter().map(|(code, _)| code);
-    let sorted_variants = sorted.iter().map(|(_, variant)| quote! { #name::#variant });
-    let labels = variants.iter().map(|(_, code)| {
-        let pairs = code.label.iter().map(|(lang, label)| quote! { (#lang, #label) });
-        quote! { &[#(#pairs),*] }
-    });
+    let sorted: Vec<String> =
+        sorted.iter().map(|(code, variant)| format!("    {variant} {},", verbatim::string(code))).collect();
     let doc = list.label.as_ref().map_or_else(|| format!(" Code list `{}`.", list.name), |l| doc_text(l, form));
     let urn = list.urn.clone().unwrap_or_default();
     let list_version = list.version.clone().unwrap_or_default();
@@ -414,62 +365,15 @@ fn codelist_enum(list: &ir::CodeList, form: &Form) -> TokenStream {
         [String::from(" "), doc_text(&ir::Text::from([(form.languages[0].clone(), source)]), form)]
     });
     let source_doc = source_doc.iter().flatten();
-    quote! {
-        #[doc = #doc]
-        #(#[doc = #source_doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        // Variants spell the codes (`BF`, `C001`), which need not be camel case.
-        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-        pub enum #name {
-            #(#decls,)*
-        }
-
-        impl #name {
-            /// Every entry, in the code list's order.
-            pub const ALL: &'static [#name] = &[#(#all),*];
-            /// The code list's URN (empty if it has none).
-            pub const URN: &'static str = #urn;
-            /// The code list's version (empty if it has none).
-            pub const VERSION: &'static str = #list_version;
-
-            /// The codes, in the order of the variants.
-            const CODES: &'static [&'static str] = &[#(#codes),*];
-            /// The labels by language, in the order of the variants.
-            const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[#(#labels),*];
-
-            /// The code as it appears in a submission.
-            pub fn code(self) -> &'static str {
-                #name::CODES[self as usize]
-            }
-
-            /// The codes, sorted (each once).
-            pub const SORTED_CODES: &'static [&'static str] = &[#(#sorted_codes),*];
-            /// The entries in the order of [`Self::SORTED_CODES`].
-            const SORTED: &'static [#name] = &[#(#sorted_variants),*];
-
-            /// The entry with this code, if the list has it.
-            pub fn from_code(code: &str) -> ::std::option::Option<#name> {
-                #name::SORTED_CODES.binary_search(&code).ok().map(|i| #name::SORTED[i])
-            }
-
-            /// The label in a language of the form.
-            pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-                #name::LABELS[self as usize].iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
-            }
-        }
-
-        /// Written as its code.
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.code())
-            }
-        }
-
-        /// Read from its code; any other value is an error.
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::json::code(deserializer, #name::from_code)
-            }
-        }
-    }
+    // The enum, its tables, `code`, `from_code`, `label` and serde impls: `code_list!`.
+    lines.push(verbatim::doc(&doc));
+    lines.extend(source_doc.map(|doc| verbatim::doc(&doc)));
+    lines.push(format!("{name}, {}, {},", verbatim::string(&urn), verbatim::string(&list_version)));
+    lines.push("[".to_string());
+    lines.extend(entries);
+    lines.push("]".to_string());
+    lines.push("sorted [".to_string());
+    lines.extend(sorted);
+    lines.push("]".to_string());
+    verbatim.invocation(quote! { crate::shared::code_list }, lines)
 }

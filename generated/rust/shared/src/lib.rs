@@ -5,15 +5,24 @@
 use ::runtime;
 #[allow(unused_imports)]
 use crate as shared;
+#[doc(hidden)]
+pub use ::runtime as __runtime;
 #[rustfmt::skip]
 pub mod catalogues;
+mod macros;
+/// What `object!` reads each member with: `runtime::tree::typed`, and `FileRef`.
+#[doc(hidden)]
+pub mod __conv {
+    pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, text};
+    pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
+        super::FileRef::from_tree(slot)
+    }
+}
 /// A reference to an uploaded file, as it appears in a submission.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
-    pub name: ::std::string::String,
-    pub media_type: ::std::string::String,
-    pub size: u64,
+    pub name: ::std::string::String, pub media_type: ::std::string::String, pub size: u64,
 }
 impl FileRef {
     /// A valid file reference read from a submission's tree.
@@ -25,1019 +34,232 @@ impl FileRef {
 }
 #[cfg(feature = "common_address")]
 pub mod common_address {
-    /// Anschrift im Ausland
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AnschriftAusland {
-        /// Straße und Hausnummer
-        pub strasse_hausnummer: ::std::string::String,
-        /// Adresszusatz
-        pub adresszusatz: ::std::option::Option<::std::string::String>,
-        /// Postleitzahl
-        pub postleitzahl: ::std::option::Option<::std::string::String>,
-        /// Ort
-        pub ort: ::std::string::String,
-        /// Staat
-        pub staat: crate::shared::common_codes::Staat,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for AnschriftAusland {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
-            if let ::std::option::Option::Some(value) = &self.adresszusatz {
-                map.serialize_entry("adresszusatz", value)?;
-            }
-            if let ::std::option::Option::Some(value) = &self.postleitzahl {
-                map.serialize_entry("postleitzahl", value)?;
-            }
-            map.serialize_entry("ort", &self.ort)?;
-            map.serialize_entry("staat", &self.staat)?;
-            map.end()
+    crate::shared::object! {
+        #[doc = " Anschrift im Ausland"]
+        AnschriftAusland {
+            #[doc = " Straße und Hausnummer"]
+            strasse_hausnummer: ::std::string::String = 0 "strasse_hausnummer" req text(),
+            #[doc = " Adresszusatz"]
+            adresszusatz: ::std::option::Option<::std::string::String> = 1 "adresszusatz" opt text(),
+            #[doc = " Postleitzahl"]
+            postleitzahl: ::std::option::Option<::std::string::String> = 2 "postleitzahl" opt text(),
+            #[doc = " Ort"]
+            ort: ::std::string::String = 3 "ort" req text(),
+            #[doc = " Staat"]
+            staat: crate::shared::common_codes::Staat = 4 "staat" req code(crate::shared::common_codes::Staat::from_code),
         }
     }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for AnschriftAusland {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["strasse_hausnummer", "adresszusatz", "postleitzahl", "ort", "staat"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                strasse_hausnummer: members.required(0)?,
-                adresszusatz: members.optional(1)?,
-                postleitzahl: members.optional(2)?,
-                ort: members.required(3)?,
-                staat: members.required(4)?,
-            })
+    crate::shared::object! {
+        #[doc = " Anschrift"]
+        AnschriftInland {
+            #[doc = " Straße und Hausnummer"]
+            strasse_hausnummer: ::std::string::String = 0 "strasse_hausnummer" req text(),
+            #[doc = " Adresszusatz"]
+            adresszusatz: ::std::option::Option<::std::string::String> = 1 "adresszusatz" opt text(),
+            #[doc = " Postleitzahl"]
+            plz: ::std::string::String = 2 "plz" req text(),
+            #[doc = " Ort"]
+            ort: ::std::string::String = 3 "ort" req text(),
         }
     }
-    impl AnschriftAusland {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                strasse_hausnummer: t::text(&obj.slots[0])?,
-                adresszusatz: t::optional(&obj.slots[1], t::text)?,
-                postleitzahl: t::optional(&obj.slots[2], t::text)?,
-                ort: t::text(&obj.slots[3])?,
-                staat: t::code(
-                    &obj.slots[4],
-                    crate::shared::common_codes::Staat::from_code,
-                )?,
-            })
-        }
+    crate::shared::code_list! {
+        #[doc = " Wo befindet sich die Anschrift?"]
+        InlandAusland, "urn:de:fim:codeliste:anschrift-inland-oder-ausland", "2021-06-18",
+        [
+            #[doc = " in Deutschland"]
+            C001 = "001" [("de", "in Deutschland"), ("en", "in Germany")],
+            #[doc = " außerhalb von Deutschland"]
+            C002 = "002" [("de", "außerhalb von Deutschland"), ("en", "outside Germany")],
+        ]
+        sorted [C001 "001", C002 "002"]
     }
-    /// Anschrift
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AnschriftInland {
-        /// Straße und Hausnummer
-        pub strasse_hausnummer: ::std::string::String,
-        /// Adresszusatz
-        pub adresszusatz: ::std::option::Option<::std::string::String>,
-        /// Postleitzahl
-        pub plz: ::std::string::String,
-        /// Ort
-        pub ort: ::std::string::String,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for AnschriftInland {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
-            if let ::std::option::Option::Some(value) = &self.adresszusatz {
-                map.serialize_entry("adresszusatz", value)?;
-            }
-            map.serialize_entry("plz", &self.plz)?;
-            map.serialize_entry("ort", &self.ort)?;
-            map.end()
-        }
-    }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for AnschriftInland {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["strasse_hausnummer", "adresszusatz", "plz", "ort"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                strasse_hausnummer: members.required(0)?,
-                adresszusatz: members.optional(1)?,
-                plz: members.required(2)?,
-                ort: members.required(3)?,
-            })
-        }
-    }
-    impl AnschriftInland {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                strasse_hausnummer: t::text(&obj.slots[0])?,
-                adresszusatz: t::optional(&obj.slots[1], t::text)?,
-                plz: t::text(&obj.slots[2])?,
-                ort: t::text(&obj.slots[3])?,
-            })
-        }
-    }
-    /// Wo befindet sich die Anschrift?
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-    pub enum InlandAusland {
-        /// in Deutschland
-        C001,
-        /// außerhalb von Deutschland
-        C002,
-    }
-    impl InlandAusland {
-        /// Every entry, in the code list's order.
-        pub const ALL: &'static [InlandAusland] = &[
-            InlandAusland::C001,
-            InlandAusland::C002,
-        ];
-        /// The code list's URN (empty if it has none).
-        pub const URN: &'static str = "urn:de:fim:codeliste:anschrift-inland-oder-ausland";
-        /// The code list's version (empty if it has none).
-        pub const VERSION: &'static str = "2021-06-18";
-        /// The codes, in the order of the variants.
-        const CODES: &'static [&'static str] = &["001", "002"];
-        /// The labels by language, in the order of the variants.
-        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-            &[("de", "in Deutschland"), ("en", "in Germany")],
-            &[("de", "außerhalb von Deutschland"), ("en", "outside Germany")],
-        ];
-        /// The code as it appears in a submission.
-        pub fn code(self) -> &'static str {
-            InlandAusland::CODES[self as usize]
-        }
-        /// The codes, sorted (each once).
-        pub const SORTED_CODES: &'static [&'static str] = &["001", "002"];
-        /// The entries in the order of [`Self::SORTED_CODES`].
-        const SORTED: &'static [InlandAusland] = &[
-            InlandAusland::C001,
-            InlandAusland::C002,
-        ];
-        /// The entry with this code, if the list has it.
-        pub fn from_code(code: &str) -> ::std::option::Option<InlandAusland> {
-            InlandAusland::SORTED_CODES
-                .binary_search(&code)
-                .ok()
-                .map(|i| InlandAusland::SORTED[i])
-        }
-        /// The label in a language of the form.
-        pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            InlandAusland::LABELS[self as usize]
-                .iter()
-                .find(|(l, _)| *l == lang)
-                .map(|(_, label)| *label)
-        }
-    }
-    /// Written as its code.
-    impl ::serde::Serialize for InlandAusland {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.code())
-        }
-    }
-    /// Read from its code; any other value is an error.
-    impl<'de> ::serde::Deserialize<'de> for InlandAusland {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            crate::runtime::json::code(deserializer, InlandAusland::from_code)
-        }
-    }
-    /// Anschrift
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Wohnanschrift {
-        /// Straße und Hausnummer
-        pub strasse_hausnummer: ::std::string::String,
-        /// Adresszusatz
-        pub adresszusatz: ::std::option::Option<::std::string::String>,
-        /// Postleitzahl
-        pub plz: ::std::string::String,
-        /// Ort
-        pub ort: ::std::string::String,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for Wohnanschrift {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
-            if let ::std::option::Option::Some(value) = &self.adresszusatz {
-                map.serialize_entry("adresszusatz", value)?;
-            }
-            map.serialize_entry("plz", &self.plz)?;
-            map.serialize_entry("ort", &self.ort)?;
-            map.end()
-        }
-    }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for Wohnanschrift {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["strasse_hausnummer", "adresszusatz", "plz", "ort"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                strasse_hausnummer: members.required(0)?,
-                adresszusatz: members.optional(1)?,
-                plz: members.required(2)?,
-                ort: members.required(3)?,
-            })
-        }
-    }
-    impl Wohnanschrift {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                strasse_hausnummer: t::text(&obj.slots[0])?,
-                adresszusatz: t::optional(&obj.slots[1], t::text)?,
-                plz: t::text(&obj.slots[2])?,
-                ort: t::text(&obj.slots[3])?,
-            })
+    crate::shared::object! {
+        #[doc = " Anschrift"]
+        Wohnanschrift {
+            #[doc = " Straße und Hausnummer"]
+            strasse_hausnummer: ::std::string::String = 0 "strasse_hausnummer" req text(),
+            #[doc = " Adresszusatz"]
+            adresszusatz: ::std::option::Option<::std::string::String> = 1 "adresszusatz" opt text(),
+            #[doc = " Postleitzahl"]
+            plz: ::std::string::String = 2 "plz" req text(),
+            #[doc = " Ort"]
+            ort: ::std::string::String = 3 "ort" req text(),
         }
     }
 }
 #[cfg(feature = "common_bank")]
 pub mod common_bank {
-    /// Bankverbindung
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Bankverbindung {
-        /// Kontoinhaberin oder Kontoinhaber
-        pub kontoinhaber: ::std::string::String,
-        /// IBAN
-        pub iban: ::std::string::String,
-        /// BIC
-        pub bic: ::std::option::Option<::std::string::String>,
-        /// Kreditinstitut
-        pub kreditinstitut: ::std::option::Option<::std::string::String>,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for Bankverbindung {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("kontoinhaber", &self.kontoinhaber)?;
-            map.serialize_entry("iban", &self.iban)?;
-            if let ::std::option::Option::Some(value) = &self.bic {
-                map.serialize_entry("bic", value)?;
-            }
-            if let ::std::option::Option::Some(value) = &self.kreditinstitut {
-                map.serialize_entry("kreditinstitut", value)?;
-            }
-            map.end()
-        }
-    }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for Bankverbindung {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["kontoinhaber", "iban", "bic", "kreditinstitut"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                kontoinhaber: members.required(0)?,
-                iban: members.required(1)?,
-                bic: members.optional(2)?,
-                kreditinstitut: members.optional(3)?,
-            })
-        }
-    }
-    impl Bankverbindung {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                kontoinhaber: t::text(&obj.slots[0])?,
-                iban: t::text(&obj.slots[1])?,
-                bic: t::optional(&obj.slots[2], t::text)?,
-                kreditinstitut: t::optional(&obj.slots[3], t::text)?,
-            })
+    crate::shared::object! {
+        #[doc = " Bankverbindung"]
+        Bankverbindung {
+            #[doc = " Kontoinhaberin oder Kontoinhaber"]
+            kontoinhaber: ::std::string::String = 0 "kontoinhaber" req text(),
+            #[doc = " IBAN"]
+            iban: ::std::string::String = 1 "iban" req text(),
+            #[doc = " BIC"]
+            bic: ::std::option::Option<::std::string::String> = 2 "bic" opt text(),
+            #[doc = " Kreditinstitut"]
+            kreditinstitut: ::std::option::Option<::std::string::String> = 3 "kreditinstitut" opt text(),
         }
     }
 }
 #[cfg(feature = "common_codes")]
 pub mod common_codes {
-    /// Geschlecht
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-    pub enum Geschlecht {
-        /// männlich
-        M,
-        /// weiblich
-        W,
-        /// divers
-        D,
-        /// ohne Angabe
-        X,
+    crate::shared::code_list! {
+        #[doc = " Geschlecht"]
+        Geschlecht, "urn:de:dsmeld:schluesseltabelle:geschlecht", "3",
+        [
+            #[doc = " männlich"]
+            M = "m" [("de", "männlich"), ("en", "male")],
+            #[doc = " weiblich"]
+            W = "w" [("de", "weiblich"), ("en", "female")],
+            #[doc = " divers"]
+            D = "d" [("de", "divers"), ("en", "diverse")],
+            #[doc = " ohne Angabe"]
+            X = "x" [("de", "ohne Angabe"), ("en", "not specified")],
+        ]
+        sorted [D "d", M "m", W "w", X "x"]
     }
-    impl Geschlecht {
-        /// Every entry, in the code list's order.
-        pub const ALL: &'static [Geschlecht] = &[
-            Geschlecht::M,
-            Geschlecht::W,
-            Geschlecht::D,
-            Geschlecht::X,
-        ];
-        /// The code list's URN (empty if it has none).
-        pub const URN: &'static str = "urn:de:dsmeld:schluesseltabelle:geschlecht";
-        /// The code list's version (empty if it has none).
-        pub const VERSION: &'static str = "3";
-        /// The codes, in the order of the variants.
-        const CODES: &'static [&'static str] = &["m", "w", "d", "x"];
-        /// The labels by language, in the order of the variants.
-        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-            &[("de", "männlich"), ("en", "male")],
-            &[("de", "weiblich"), ("en", "female")],
-            &[("de", "divers"), ("en", "diverse")],
-            &[("de", "ohne Angabe"), ("en", "not specified")],
-        ];
-        /// The code as it appears in a submission.
-        pub fn code(self) -> &'static str {
-            Geschlecht::CODES[self as usize]
-        }
-        /// The codes, sorted (each once).
-        pub const SORTED_CODES: &'static [&'static str] = &["d", "m", "w", "x"];
-        /// The entries in the order of [`Self::SORTED_CODES`].
-        const SORTED: &'static [Geschlecht] = &[
-            Geschlecht::D,
-            Geschlecht::M,
-            Geschlecht::W,
-            Geschlecht::X,
-        ];
-        /// The entry with this code, if the list has it.
-        pub fn from_code(code: &str) -> ::std::option::Option<Geschlecht> {
-            Geschlecht::SORTED_CODES
-                .binary_search(&code)
-                .ok()
-                .map(|i| Geschlecht::SORTED[i])
-        }
-        /// The label in a language of the form.
-        pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            Geschlecht::LABELS[self as usize]
-                .iter()
-                .find(|(l, _)| *l == lang)
-                .map(|(_, label)| *label)
-        }
+    crate::shared::code_list! {
+        #[doc = " Staat"]
+        Staat, "urn:de:formwerk:codeliste:staat-iso-3166-1-alpha-2", "2024-01-01",
+        [
+            #[doc = " Österreich"]
+            AT = "AT" [("de", "Österreich"), ("en", "Austria")],
+            #[doc = " Belgien"]
+            BE = "BE" [("de", "Belgien"), ("en", "Belgium")],
+            #[doc = " Schweiz"]
+            CH = "CH" [("de", "Schweiz"), ("en", "Switzerland")],
+            #[doc = " Tschechien"]
+            CZ = "CZ" [("de", "Tschechien"), ("en", "Czechia")],
+            #[doc = " Dänemark"]
+            DK = "DK" [("de", "Dänemark"), ("en", "Denmark")],
+            #[doc = " Spanien"]
+            ES = "ES" [("de", "Spanien"), ("en", "Spain")],
+            #[doc = " Frankreich"]
+            FR = "FR" [("de", "Frankreich"), ("en", "France")],
+            #[doc = " Vereinigtes Königreich"]
+            GB = "GB" [("de", "Vereinigtes Königreich"), ("en", "United Kingdom")],
+            #[doc = " Italien"]
+            IT = "IT" [("de", "Italien"), ("en", "Italy")],
+            #[doc = " Luxemburg"]
+            LU = "LU" [("de", "Luxemburg"), ("en", "Luxembourg")],
+            #[doc = " Niederlande"]
+            NL = "NL" [("de", "Niederlande"), ("en", "Netherlands")],
+            #[doc = " Polen"]
+            PL = "PL" [("de", "Polen"), ("en", "Poland")],
+            #[doc = " Rumänien"]
+            RO = "RO" [("de", "Rumänien"), ("en", "Romania")],
+            #[doc = " Türkei"]
+            TR = "TR" [("de", "Türkei"), ("en", "Türkiye")],
+            #[doc = " Ukraine"]
+            UA = "UA" [("de", "Ukraine"), ("en", "Ukraine")],
+            #[doc = " Vereinigte Staaten"]
+            US = "US" [("de", "Vereinigte Staaten"), ("en", "United States")],
+        ]
+        sorted [
+            AT "AT", BE "BE", CH "CH", CZ "CZ", DK "DK", ES "ES", FR "FR", GB "GB", IT "IT", LU "LU", NL "NL", PL "PL",
+            RO "RO", TR "TR", UA "UA", US "US",
+        ]
     }
-    /// Written as its code.
-    impl ::serde::Serialize for Geschlecht {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.code())
-        }
-    }
-    /// Read from its code; any other value is an error.
-    impl<'de> ::serde::Deserialize<'de> for Geschlecht {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            crate::runtime::json::code(deserializer, Geschlecht::from_code)
-        }
-    }
-    /// Staat
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-    pub enum Staat {
-        /// Österreich
-        AT,
-        /// Belgien
-        BE,
-        /// Schweiz
-        CH,
-        /// Tschechien
-        CZ,
-        /// Dänemark
-        DK,
-        /// Spanien
-        ES,
-        /// Frankreich
-        FR,
-        /// Vereinigtes Königreich
-        GB,
-        /// Italien
-        IT,
-        /// Luxemburg
-        LU,
-        /// Niederlande
-        NL,
-        /// Polen
-        PL,
-        /// Rumänien
-        RO,
-        /// Türkei
-        TR,
-        /// Ukraine
-        UA,
-        /// Vereinigte Staaten
-        US,
-    }
-    impl Staat {
-        /// Every entry, in the code list's order.
-        pub const ALL: &'static [Staat] = &[
-            Staat::AT,
-            Staat::BE,
-            Staat::CH,
-            Staat::CZ,
-            Staat::DK,
-            Staat::ES,
-            Staat::FR,
-            Staat::GB,
-            Staat::IT,
-            Staat::LU,
-            Staat::NL,
-            Staat::PL,
-            Staat::RO,
-            Staat::TR,
-            Staat::UA,
-            Staat::US,
-        ];
-        /// The code list's URN (empty if it has none).
-        pub const URN: &'static str = "urn:de:formwerk:codeliste:staat-iso-3166-1-alpha-2";
-        /// The code list's version (empty if it has none).
-        pub const VERSION: &'static str = "2024-01-01";
-        /// The codes, in the order of the variants.
-        const CODES: &'static [&'static str] = &[
-            "AT",
-            "BE",
-            "CH",
-            "CZ",
-            "DK",
-            "ES",
-            "FR",
-            "GB",
-            "IT",
-            "LU",
-            "NL",
-            "PL",
-            "RO",
-            "TR",
-            "UA",
-            "US",
-        ];
-        /// The labels by language, in the order of the variants.
-        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-            &[("de", "Österreich"), ("en", "Austria")],
-            &[("de", "Belgien"), ("en", "Belgium")],
-            &[("de", "Schweiz"), ("en", "Switzerland")],
-            &[("de", "Tschechien"), ("en", "Czechia")],
-            &[("de", "Dänemark"), ("en", "Denmark")],
-            &[("de", "Spanien"), ("en", "Spain")],
-            &[("de", "Frankreich"), ("en", "France")],
-            &[("de", "Vereinigtes Königreich"), ("en", "United Kingdom")],
-            &[("de", "Italien"), ("en", "Italy")],
-            &[("de", "Luxemburg"), ("en", "Luxembourg")],
-            &[("de", "Niederlande"), ("en", "Netherlands")],
-            &[("de", "Polen"), ("en", "Poland")],
-            &[("de", "Rumänien"), ("en", "Romania")],
-            &[("de", "Türkei"), ("en", "Türkiye")],
-            &[("de", "Ukraine"), ("en", "Ukraine")],
-            &[("de", "Vereinigte Staaten"), ("en", "United States")],
-        ];
-        /// The code as it appears in a submission.
-        pub fn code(self) -> &'static str {
-            Staat::CODES[self as usize]
-        }
-        /// The codes, sorted (each once).
-        pub const SORTED_CODES: &'static [&'static str] = &[
-            "AT",
-            "BE",
-            "CH",
-            "CZ",
-            "DK",
-            "ES",
-            "FR",
-            "GB",
-            "IT",
-            "LU",
-            "NL",
-            "PL",
-            "RO",
-            "TR",
-            "UA",
-            "US",
-        ];
-        /// The entries in the order of [`Self::SORTED_CODES`].
-        const SORTED: &'static [Staat] = &[
-            Staat::AT,
-            Staat::BE,
-            Staat::CH,
-            Staat::CZ,
-            Staat::DK,
-            Staat::ES,
-            Staat::FR,
-            Staat::GB,
-            Staat::IT,
-            Staat::LU,
-            Staat::NL,
-            Staat::PL,
-            Staat::RO,
-            Staat::TR,
-            Staat::UA,
-            Staat::US,
-        ];
-        /// The entry with this code, if the list has it.
-        pub fn from_code(code: &str) -> ::std::option::Option<Staat> {
-            Staat::SORTED_CODES.binary_search(&code).ok().map(|i| Staat::SORTED[i])
-        }
-        /// The label in a language of the form.
-        pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            Staat::LABELS[self as usize]
-                .iter()
-                .find(|(l, _)| *l == lang)
-                .map(|(_, label)| *label)
-        }
-    }
-    /// Written as its code.
-    impl ::serde::Serialize for Staat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.code())
-        }
-    }
-    /// Read from its code; any other value is an error.
-    impl<'de> ::serde::Deserialize<'de> for Staat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            crate::runtime::json::code(deserializer, Staat::from_code)
-        }
-    }
-    /// Staatsangehörigkeit
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-    pub enum Staatsangehoerigkeit {
-        /// deutsch
-        C000,
-        /// bulgarisch
-        C125,
-        /// französisch
-        C129,
-        /// kroatisch
-        C130,
-        /// griechisch
-        C134,
-        /// italienisch
-        C137,
-        /// niederländisch
-        C148,
-        /// österreichisch
-        C151,
-        /// polnisch
-        C152,
-        /// rumänisch
-        C154,
-        /// schweizerisch
-        C158,
-        /// russisch
-        C160,
-        /// spanisch
-        C161,
-        /// türkisch
-        C163,
-        /// ukrainisch
-        C166,
-        /// britisch
-        C168,
-        /// serbisch
-        C170,
-        /// amerikanisch
-        C368,
-        /// afghanisch
-        C423,
-        /// syrisch
-        C475,
-        /// staatenlos
-        C997,
-        /// ungeklärt
-        C998,
-    }
-    impl Staatsangehoerigkeit {
-        /// Every entry, in the code list's order.
-        pub const ALL: &'static [Staatsangehoerigkeit] = &[
-            Staatsangehoerigkeit::C000,
-            Staatsangehoerigkeit::C125,
-            Staatsangehoerigkeit::C129,
-            Staatsangehoerigkeit::C130,
-            Staatsangehoerigkeit::C134,
-            Staatsangehoerigkeit::C137,
-            Staatsangehoerigkeit::C148,
-            Staatsangehoerigkeit::C151,
-            Staatsangehoerigkeit::C152,
-            Staatsangehoerigkeit::C154,
-            Staatsangehoerigkeit::C158,
-            Staatsangehoerigkeit::C160,
-            Staatsangehoerigkeit::C161,
-            Staatsangehoerigkeit::C163,
-            Staatsangehoerigkeit::C166,
-            Staatsangehoerigkeit::C168,
-            Staatsangehoerigkeit::C170,
-            Staatsangehoerigkeit::C368,
-            Staatsangehoerigkeit::C423,
-            Staatsangehoerigkeit::C475,
-            Staatsangehoerigkeit::C997,
-            Staatsangehoerigkeit::C998,
-        ];
-        /// The code list's URN (empty if it has none).
-        pub const URN: &'static str = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit";
-        /// The code list's version (empty if it has none).
-        pub const VERSION: &'static str = "2023-02-24";
-        /// The codes, in the order of the variants.
-        const CODES: &'static [&'static str] = &[
-            "000",
-            "125",
-            "129",
-            "130",
-            "134",
-            "137",
-            "148",
-            "151",
-            "152",
-            "154",
-            "158",
-            "160",
-            "161",
-            "163",
-            "166",
-            "168",
-            "170",
-            "368",
-            "423",
-            "475",
-            "997",
-            "998",
-        ];
-        /// The labels by language, in the order of the variants.
-        const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-            &[("de", "deutsch"), ("en", "German")],
-            &[("de", "bulgarisch"), ("en", "Bulgarian")],
-            &[("de", "französisch"), ("en", "French")],
-            &[("de", "kroatisch"), ("en", "Croatian")],
-            &[("de", "griechisch"), ("en", "Greek")],
-            &[("de", "italienisch"), ("en", "Italian")],
-            &[("de", "niederländisch"), ("en", "Dutch")],
-            &[("de", "österreichisch"), ("en", "Austrian")],
-            &[("de", "polnisch"), ("en", "Polish")],
-            &[("de", "rumänisch"), ("en", "Romanian")],
-            &[("de", "schweizerisch"), ("en", "Swiss")],
-            &[("de", "russisch"), ("en", "Russian")],
-            &[("de", "spanisch"), ("en", "Spanish")],
-            &[("de", "türkisch"), ("en", "Turkish")],
-            &[("de", "ukrainisch"), ("en", "Ukrainian")],
-            &[("de", "britisch"), ("en", "British")],
-            &[("de", "serbisch"), ("en", "Serbian")],
-            &[("de", "amerikanisch"), ("en", "American")],
-            &[("de", "afghanisch"), ("en", "Afghan")],
-            &[("de", "syrisch"), ("en", "Syrian")],
-            &[("de", "staatenlos"), ("en", "stateless")],
-            &[("de", "ungeklärt"), ("en", "undetermined")],
-        ];
-        /// The code as it appears in a submission.
-        pub fn code(self) -> &'static str {
-            Staatsangehoerigkeit::CODES[self as usize]
-        }
-        /// The codes, sorted (each once).
-        pub const SORTED_CODES: &'static [&'static str] = &[
-            "000",
-            "125",
-            "129",
-            "130",
-            "134",
-            "137",
-            "148",
-            "151",
-            "152",
-            "154",
-            "158",
-            "160",
-            "161",
-            "163",
-            "166",
-            "168",
-            "170",
-            "368",
-            "423",
-            "475",
-            "997",
-            "998",
-        ];
-        /// The entries in the order of [`Self::SORTED_CODES`].
-        const SORTED: &'static [Staatsangehoerigkeit] = &[
-            Staatsangehoerigkeit::C000,
-            Staatsangehoerigkeit::C125,
-            Staatsangehoerigkeit::C129,
-            Staatsangehoerigkeit::C130,
-            Staatsangehoerigkeit::C134,
-            Staatsangehoerigkeit::C137,
-            Staatsangehoerigkeit::C148,
-            Staatsangehoerigkeit::C151,
-            Staatsangehoerigkeit::C152,
-            Staatsangehoerigkeit::C154,
-            Staatsangehoerigkeit::C158,
-            Staatsangehoerigkeit::C160,
-            Staatsangehoerigkeit::C161,
-            Staatsangehoerigkeit::C163,
-            Staatsangehoerigkeit::C166,
-            Staatsangehoerigkeit::C168,
-            Staatsangehoerigkeit::C170,
-            Staatsangehoerigkeit::C368,
-            Staatsangehoerigkeit::C423,
-            Staatsangehoerigkeit::C475,
-            Staatsangehoerigkeit::C997,
-            Staatsangehoerigkeit::C998,
-        ];
-        /// The entry with this code, if the list has it.
-        pub fn from_code(code: &str) -> ::std::option::Option<Staatsangehoerigkeit> {
-            Staatsangehoerigkeit::SORTED_CODES
-                .binary_search(&code)
-                .ok()
-                .map(|i| Staatsangehoerigkeit::SORTED[i])
-        }
-        /// The label in a language of the form.
-        pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-            Staatsangehoerigkeit::LABELS[self as usize]
-                .iter()
-                .find(|(l, _)| *l == lang)
-                .map(|(_, label)| *label)
-        }
-    }
-    /// Written as its code.
-    impl ::serde::Serialize for Staatsangehoerigkeit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.code())
-        }
-    }
-    /// Read from its code; any other value is an error.
-    impl<'de> ::serde::Deserialize<'de> for Staatsangehoerigkeit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            crate::runtime::json::code(deserializer, Staatsangehoerigkeit::from_code)
-        }
+    crate::shared::code_list! {
+        #[doc = " Staatsangehörigkeit"]
+        Staatsangehoerigkeit, "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit", "2023-02-24",
+        [
+            #[doc = " deutsch"]
+            C000 = "000" [("de", "deutsch"), ("en", "German")],
+            #[doc = " bulgarisch"]
+            C125 = "125" [("de", "bulgarisch"), ("en", "Bulgarian")],
+            #[doc = " französisch"]
+            C129 = "129" [("de", "französisch"), ("en", "French")],
+            #[doc = " kroatisch"]
+            C130 = "130" [("de", "kroatisch"), ("en", "Croatian")],
+            #[doc = " griechisch"]
+            C134 = "134" [("de", "griechisch"), ("en", "Greek")],
+            #[doc = " italienisch"]
+            C137 = "137" [("de", "italienisch"), ("en", "Italian")],
+            #[doc = " niederländisch"]
+            C148 = "148" [("de", "niederländisch"), ("en", "Dutch")],
+            #[doc = " österreichisch"]
+            C151 = "151" [("de", "österreichisch"), ("en", "Austrian")],
+            #[doc = " polnisch"]
+            C152 = "152" [("de", "polnisch"), ("en", "Polish")],
+            #[doc = " rumänisch"]
+            C154 = "154" [("de", "rumänisch"), ("en", "Romanian")],
+            #[doc = " schweizerisch"]
+            C158 = "158" [("de", "schweizerisch"), ("en", "Swiss")],
+            #[doc = " russisch"]
+            C160 = "160" [("de", "russisch"), ("en", "Russian")],
+            #[doc = " spanisch"]
+            C161 = "161" [("de", "spanisch"), ("en", "Spanish")],
+            #[doc = " türkisch"]
+            C163 = "163" [("de", "türkisch"), ("en", "Turkish")],
+            #[doc = " ukrainisch"]
+            C166 = "166" [("de", "ukrainisch"), ("en", "Ukrainian")],
+            #[doc = " britisch"]
+            C168 = "168" [("de", "britisch"), ("en", "British")],
+            #[doc = " serbisch"]
+            C170 = "170" [("de", "serbisch"), ("en", "Serbian")],
+            #[doc = " amerikanisch"]
+            C368 = "368" [("de", "amerikanisch"), ("en", "American")],
+            #[doc = " afghanisch"]
+            C423 = "423" [("de", "afghanisch"), ("en", "Afghan")],
+            #[doc = " syrisch"]
+            C475 = "475" [("de", "syrisch"), ("en", "Syrian")],
+            #[doc = " staatenlos"]
+            C997 = "997" [("de", "staatenlos"), ("en", "stateless")],
+            #[doc = " ungeklärt"]
+            C998 = "998" [("de", "ungeklärt"), ("en", "undetermined")],
+        ]
+        sorted [
+            C000 "000", C125 "125", C129 "129", C130 "130", C134 "134", C137 "137", C148 "148", C151 "151", C152 "152",
+            C154 "154", C158 "158", C160 "160", C161 "161", C163 "163", C166 "166", C168 "168", C170 "170", C368 "368",
+            C423 "423", C475 "475", C997 "997", C998 "998",
+        ]
     }
 }
 #[cfg(feature = "common_contact")]
 pub mod common_contact {
-    /// Kontakt für Rückfragen
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Kontakt {
-        /// E-Mail-Adresse
-        pub email: ::std::option::Option<::std::string::String>,
-        /// Telefonnummer
-        pub telefon: ::std::option::Option<::std::string::String>,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for Kontakt {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.email {
-                map.serialize_entry("email", value)?;
-            }
-            if let ::std::option::Option::Some(value) = &self.telefon {
-                map.serialize_entry("telefon", value)?;
-            }
-            map.end()
-        }
-    }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for Kontakt {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["email", "telefon"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                email: members.optional(0)?,
-                telefon: members.optional(1)?,
-            })
-        }
-    }
-    impl Kontakt {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                email: t::optional(&obj.slots[0], t::text)?,
-                telefon: t::optional(&obj.slots[1], t::text)?,
-            })
+    crate::shared::object! {
+        #[doc = " Kontakt für Rückfragen"]
+        Kontakt {
+            #[doc = " E-Mail-Adresse"]
+            email: ::std::option::Option<::std::string::String> = 0 "email" opt text(),
+            #[doc = " Telefonnummer"]
+            telefon: ::std::option::Option<::std::string::String> = 1 "telefon" opt text(),
         }
     }
 }
 #[cfg(feature = "common_person")]
 pub mod common_person {
-    /// Angaben zur Person
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct NatuerlichePerson {
-        /// Doktorgrad
-        pub doktorgrad: ::std::option::Option<::std::string::String>,
-        /// Familienname
-        pub familienname: ::std::string::String,
-        /// Vornamen
-        pub vornamen: ::std::string::String,
-        /// Geburtsname
-        pub geburtsname: ::std::option::Option<::std::string::String>,
-        /// Geschlecht
-        pub geschlecht: crate::shared::common_codes::Geschlecht,
-        /// Geburtsdatum
-        pub geburtsdatum: ::std::string::String,
-        /// Geburtsort
-        pub geburtsort: ::std::string::String,
-        /// Staatsangehörigkeit
-        pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for NatuerlichePerson {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.doktorgrad {
-                map.serialize_entry("doktorgrad", value)?;
-            }
-            map.serialize_entry("familienname", &self.familienname)?;
-            map.serialize_entry("vornamen", &self.vornamen)?;
-            if let ::std::option::Option::Some(value) = &self.geburtsname {
-                map.serialize_entry("geburtsname", value)?;
-            }
-            map.serialize_entry("geschlecht", &self.geschlecht)?;
-            map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-            map.serialize_entry("geburtsort", &self.geburtsort)?;
-            map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
-            map.end()
+    crate::shared::object! {
+        #[doc = " Angaben zur Person"]
+        NatuerlichePerson {
+            #[doc = " Doktorgrad"]
+            doktorgrad: ::std::option::Option<::std::string::String> = 0 "doktorgrad" opt text(),
+            #[doc = " Familienname"]
+            familienname: ::std::string::String = 1 "familienname" req text(),
+            #[doc = " Vornamen"]
+            vornamen: ::std::string::String = 2 "vornamen" req text(),
+            #[doc = " Geburtsname"]
+            geburtsname: ::std::option::Option<::std::string::String> = 3 "geburtsname" opt text(),
+            #[doc = " Geschlecht"]
+            geschlecht: crate::shared::common_codes::Geschlecht = 4 "geschlecht" req code(crate::shared::common_codes::Geschlecht::from_code),
+            #[doc = " Geburtsdatum"]
+            geburtsdatum: ::std::string::String = 5 "geburtsdatum" req text(),
+            #[doc = " Geburtsort"]
+            geburtsort: ::std::string::String = 6 "geburtsort" req text(),
+            #[doc = " Staatsangehörigkeit"]
+            staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit = 7 "staatsangehoerigkeit" req code(crate::shared::common_codes::Staatsangehoerigkeit::from_code),
         }
     }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for NatuerlichePerson {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &[
-                    "doktorgrad",
-                    "familienname",
-                    "vornamen",
-                    "geburtsname",
-                    "geschlecht",
-                    "geburtsdatum",
-                    "geburtsort",
-                    "staatsangehoerigkeit",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                doktorgrad: members.optional(0)?,
-                familienname: members.required(1)?,
-                vornamen: members.required(2)?,
-                geburtsname: members.optional(3)?,
-                geschlecht: members.required(4)?,
-                geburtsdatum: members.required(5)?,
-                geburtsort: members.required(6)?,
-                staatsangehoerigkeit: members.required(7)?,
-            })
-        }
-    }
-    impl NatuerlichePerson {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                doktorgrad: t::optional(&obj.slots[0], t::text)?,
-                familienname: t::text(&obj.slots[1])?,
-                vornamen: t::text(&obj.slots[2])?,
-                geburtsname: t::optional(&obj.slots[3], t::text)?,
-                geschlecht: t::code(
-                    &obj.slots[4],
-                    crate::shared::common_codes::Geschlecht::from_code,
-                )?,
-                geburtsdatum: t::text(&obj.slots[5])?,
-                geburtsort: t::text(&obj.slots[6])?,
-                staatsangehoerigkeit: t::code(
-                    &obj.slots[7],
-                    crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-                )?,
-            })
-        }
-    }
-    /// Person
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PersonName {
-        /// Familienname
-        pub familienname: ::std::string::String,
-        /// Vornamen
-        pub vornamen: ::std::string::String,
-    }
-    /// Written as the submission's JSON object (absent members are left out).
-    impl ::serde::Serialize for PersonName {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("familienname", &self.familienname)?;
-            map.serialize_entry("vornamen", &self.vornamen)?;
-            map.end()
-        }
-    }
-    /// Read from the submission's JSON object; unknown and repeated members are errors.
-    impl<'de> ::serde::Deserialize<'de> for PersonName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let mut members = crate::runtime::json::Members::read(
-                deserializer,
-                &["familienname", "vornamen"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                familienname: members.required(0)?,
-                vornamen: members.required(1)?,
-            })
-        }
-    }
-    impl PersonName {
-        /// The typed data of a valid submission's object, read from its tree: each
-        /// member from its slot (`None` only if the submission was not valid).
-        #[doc(hidden)]
-        pub fn from_tree(
-            obj: &crate::runtime::tree::Obj,
-        ) -> ::std::option::Option<Self> {
-            #[allow(unused_imports)]
-            use crate::runtime::tree::typed as t;
-            ::std::option::Option::Some(Self {
-                familienname: t::text(&obj.slots[0])?,
-                vornamen: t::text(&obj.slots[1])?,
-            })
+    crate::shared::object! {
+        #[doc = " Person"]
+        PersonName {
+            #[doc = " Familienname"]
+            familienname: ::std::string::String = 0 "familienname" req text(),
+            #[doc = " Vornamen"]
+            vornamen: ::std::string::String = 1 "vornamen" req text(),
         }
     }
 }

@@ -13,727 +13,154 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "cc29ae29d70299a954e1b3b834b02f8cfdb6d79b8a28d14bd112994cd394c644";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Art des Antrags
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum AntragsartParkausweis {
-    /// Neuantrag
-    C01,
-    /// Verlängerung eines bestehenden Ausweises
-    C02,
+crate::shared::code_list! {
+    #[doc = " Art des Antrags"]
+    AntragsartParkausweis, "urn:de:formwerk:codeliste:art-des-antrags-kurz", "0.1",
+    [
+        #[doc = " Neuantrag"]
+        C01 = "01" [("de", "Neuantrag"), ("en", "New application")],
+        #[doc = " Verlängerung eines bestehenden Ausweises"]
+        C02 = "02" [("de", "Verlängerung eines bestehenden Ausweises"), ("en", "Renewal of an existing permit")],
+    ]
+    sorted [C01 "01", C02 "02"]
 }
-impl AntragsartParkausweis {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [AntragsartParkausweis] = &[
-        AntragsartParkausweis::C01,
-        AntragsartParkausweis::C02,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:art-des-antrags-kurz";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "0.1";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["01", "02"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Neuantrag"), ("en", "New application")],
-        &[
-            ("de", "Verlängerung eines bestehenden Ausweises"),
-            ("en", "Renewal of an existing permit"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        AntragsartParkausweis::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["01", "02"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [AntragsartParkausweis] = &[
-        AntragsartParkausweis::C01,
-        AntragsartParkausweis::C02,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<AntragsartParkausweis> {
-        AntragsartParkausweis::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| AntragsartParkausweis::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        AntragsartParkausweis::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
+crate::shared::object! {
+    #[doc = " Angaben zu Ihrer Person"]
+    Antragsteller {
+        #[doc = " Doktorgrad"]
+        doktorgrad: ::std::option::Option<::std::string::String> = 0 "doktorgrad" opt text(),
+        #[doc = " Familienname"]
+        familienname: ::std::string::String = 1 "familienname" req text(),
+        #[doc = " Vornamen"]
+        vornamen: ::std::string::String = 2 "vornamen" req text(),
+        #[doc = " Geburtsname"]
+        geburtsname: ::std::option::Option<::std::string::String> = 3 "geburtsname" opt text(),
+        #[doc = " Geschlecht"]
+        geschlecht: crate::shared::common_codes::Geschlecht = 4 "geschlecht" req code(crate::shared::common_codes::Geschlecht::from_code),
+        #[doc = " Geburtsdatum"]
+        geburtsdatum: ::std::string::String = 5 "geburtsdatum" req text(),
+        #[doc = " Geburtsort"]
+        geburtsort: ::std::option::Option<::std::string::String> = 6 "geburtsort" opt text(),
+        #[doc = " Staatsangehörigkeit"]
+        staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit = 7 "staatsangehoerigkeit" req code(crate::shared::common_codes::Staatsangehoerigkeit::from_code),
     }
 }
-/// Written as its code.
-impl ::serde::Serialize for AntragsartParkausweis {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
+crate::shared::object! {
+    #[doc = " Ihr bestehender Bewohnerparkausweis"]
+    BestehenderAusweis {
+        #[doc = " Nummer des Parkausweises"]
+        parkausweisnummer: ::std::string::String = 0 "parkausweisnummer" req text(),
+        #[doc = " Ausgestellt am"]
+        ausstelldatum: ::std::string::String = 1 "ausstelldatum" req text(),
     }
 }
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for AntragsartParkausweis {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, AntragsartParkausweis::from_code)
+crate::shared::object! {
+    #[doc = " Angaben zum Fahrzeug"]
+    Fahrzeug {
+        #[doc = " Amtliches Kennzeichen"]
+        kennzeichen: ::std::string::String = 0 "kennzeichen" req text(),
+        #[doc = " Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer"]
+        fin_kurz: ::std::string::String = 1 "fin_kurz" req text(),
+        #[doc = " Auf wen ist das Fahrzeug zugelassen?"]
+        halter: Halterdaten = 2 "halter" req code(Halterdaten::from_code),
     }
 }
-/// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq)]
-pub struct Antragsteller {
-    /// Doktorgrad
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Familienname
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    pub vornamen: ::std::string::String,
-    /// Geburtsname
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Geschlecht
-    pub geschlecht: crate::shared::common_codes::Geschlecht,
-    /// Geburtsdatum
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    pub geburtsort: ::std::option::Option<::std::string::String>,
-    /// Staatsangehörigkeit
-    pub staatsangehoerigkeit: crate::shared::common_codes::Staatsangehoerigkeit,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Antragsteller {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.doktorgrad {
-            map.serialize_entry("doktorgrad", value)?;
-        }
-        map.serialize_entry("familienname", &self.familienname)?;
-        map.serialize_entry("vornamen", &self.vornamen)?;
-        if let ::std::option::Option::Some(value) = &self.geburtsname {
-            map.serialize_entry("geburtsname", value)?;
-        }
-        map.serialize_entry("geschlecht", &self.geschlecht)?;
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        if let ::std::option::Option::Some(value) = &self.geburtsort {
-            map.serialize_entry("geburtsort", value)?;
-        }
-        map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
-        map.end()
+crate::shared::object! {
+    #[doc = " Fahrzeughalterin oder Fahrzeughalter"]
+    Fahrzeughalter {
+        #[doc = " Familienname oder Firma"]
+        familienname: ::std::string::String = 0 "familienname" req text(),
+        #[doc = " Vornamen"]
+        vornamen: ::std::option::Option<::std::string::String> = 1 "vornamen" opt text(),
+        #[doc = " Anschrift der Halterin oder des Halters"]
+        anschrift: crate::shared::common_address::AnschriftInland = 2 "anschrift" req group(crate::shared::common_address::AnschriftInland::from_tree),
+        #[doc = " E-Mail-Adresse der Halterin oder des Halters"]
+        email: ::std::string::String = 3 "email" req text(),
+        #[doc = " Erklärung über die Nutzungsüberlassung"]
+        nutzungsueberlassung: crate::FileRef = 4 "nutzungsueberlassung" req file(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Antragsteller {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "doktorgrad",
-                "familienname",
-                "vornamen",
-                "geburtsname",
-                "geschlecht",
-                "geburtsdatum",
-                "geburtsort",
-                "staatsangehoerigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            doktorgrad: members.optional(0)?,
-            familienname: members.required(1)?,
-            vornamen: members.required(2)?,
-            geburtsname: members.optional(3)?,
-            geschlecht: members.required(4)?,
-            geburtsdatum: members.required(5)?,
-            geburtsort: members.optional(6)?,
-            staatsangehoerigkeit: members.required(7)?,
-        })
-    }
+crate::shared::code_list! {
+    #[doc = " Gültigkeitsdauer"]
+    Gueltigkeitsdauer, "urn:de:formwerk:codeliste:parkgenehmigung-dauer", "0.1",
+    [
+        #[doc = " 12 Monate"]
+        C1 = "1" [("de", "12 Monate"), ("en", "12 months")],
+        #[doc = " 24 Monate"]
+        C2 = "2" [("de", "24 Monate"), ("en", "24 months")],
+    ]
+    sorted [C1 "1", C2 "2"]
 }
-impl Antragsteller {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            doktorgrad: t::optional(&obj.slots[0], t::text)?,
-            familienname: t::text(&obj.slots[1])?,
-            vornamen: t::text(&obj.slots[2])?,
-            geburtsname: t::optional(&obj.slots[3], t::text)?,
-            geschlecht: t::code(
-                &obj.slots[4],
-                crate::shared::common_codes::Geschlecht::from_code,
-            )?,
-            geburtsdatum: t::text(&obj.slots[5])?,
-            geburtsort: t::optional(&obj.slots[6], t::text)?,
-            staatsangehoerigkeit: t::code(
-                &obj.slots[7],
-                crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-            )?,
-        })
-    }
+crate::shared::code_list! {
+    #[doc = " Halterin oder Halter des Fahrzeugs"]
+    Halterdaten, "urn:de:formwerk:codeliste:halterdaten", "0.1",
+    [
+        #[doc = " Das Fahrzeug ist auf meinen Namen zugelassen."]
+        C01 = "01" [("de", "Das Fahrzeug ist auf meinen Namen zugelassen."), ("en", "The vehicle is registered in my name.")],
+        #[doc = " Das Fahrzeug ist auf eine andere Person zugelassen."]
+        C02 = "02" [("de", "Das Fahrzeug ist auf eine andere Person zugelassen."), ("en", "The vehicle is registered to another person.")],
+    ]
+    sorted [C01 "01", C02 "02"]
 }
-/// Ihr bestehender Bewohnerparkausweis
-#[derive(Debug, Clone, PartialEq)]
-pub struct BestehenderAusweis {
-    /// Nummer des Parkausweises
-    pub parkausweisnummer: ::std::string::String,
-    /// Ausgestellt am
-    pub ausstelldatum: ::std::string::String,
+crate::shared::code_list! {
+    #[doc = " Bewohnerparkzone"]
+    Parkzone, "urn:de:formwerk:codeliste:bewohnerparkzone-beispielstadt", "2024-01-01",
+    [
+        #[doc = " Zone A – Altstadt"]
+        A = "A" [("de", "Zone A – Altstadt"), ("en", "Zone A – Old town")],
+        #[doc = " Zone B – Bahnhofsviertel"]
+        B = "B" [("de", "Zone B – Bahnhofsviertel"), ("en", "Zone B – Station quarter")],
+        #[doc = " Zone C – Schlossviertel"]
+        C = "C" [("de", "Zone C – Schlossviertel"), ("en", "Zone C – Palace quarter")],
+        #[doc = " Zone D – Südstadt"]
+        D = "D" [("de", "Zone D – Südstadt"), ("en", "Zone D – South town")],
+        #[doc = " Zone E – Hafen"]
+        E = "E" [("de", "Zone E – Hafen"), ("en", "Zone E – Harbour")],
+    ]
+    sorted [A "A", B "B", C "C", D "D", E "E"]
 }
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for BestehenderAusweis {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("parkausweisnummer", &self.parkausweisnummer)?;
-        map.serialize_entry("ausstelldatum", &self.ausstelldatum)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for BestehenderAusweis {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["parkausweisnummer", "ausstelldatum"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            parkausweisnummer: members.required(0)?,
-            ausstelldatum: members.required(1)?,
-        })
-    }
-}
-impl BestehenderAusweis {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            parkausweisnummer: t::text(&obj.slots[0])?,
-            ausstelldatum: t::text(&obj.slots[1])?,
-        })
-    }
-}
-/// Angaben zum Fahrzeug
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fahrzeug {
-    /// Amtliches Kennzeichen
-    pub kennzeichen: ::std::string::String,
-    /// Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer
-    pub fin_kurz: ::std::string::String,
-    /// Auf wen ist das Fahrzeug zugelassen?
-    pub halter: Halterdaten,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Fahrzeug {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("kennzeichen", &self.kennzeichen)?;
-        map.serialize_entry("fin_kurz", &self.fin_kurz)?;
-        map.serialize_entry("halter", &self.halter)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Fahrzeug {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["kennzeichen", "fin_kurz", "halter"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            kennzeichen: members.required(0)?,
-            fin_kurz: members.required(1)?,
-            halter: members.required(2)?,
-        })
-    }
-}
-impl Fahrzeug {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            kennzeichen: t::text(&obj.slots[0])?,
-            fin_kurz: t::text(&obj.slots[1])?,
-            halter: t::code(&obj.slots[2], Halterdaten::from_code)?,
-        })
-    }
-}
-/// Fahrzeughalterin oder Fahrzeughalter
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fahrzeughalter {
-    /// Familienname oder Firma
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    pub vornamen: ::std::option::Option<::std::string::String>,
-    /// Anschrift der Halterin oder des Halters
-    pub anschrift: crate::shared::common_address::AnschriftInland,
-    /// E-Mail-Adresse der Halterin oder des Halters
-    pub email: ::std::string::String,
-    /// Erklärung über die Nutzungsüberlassung
-    pub nutzungsueberlassung: crate::FileRef,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Fahrzeughalter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("familienname", &self.familienname)?;
-        if let ::std::option::Option::Some(value) = &self.vornamen {
-            map.serialize_entry("vornamen", value)?;
-        }
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("nutzungsueberlassung", &self.nutzungsueberlassung)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Fahrzeughalter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["familienname", "vornamen", "anschrift", "email", "nutzungsueberlassung"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            familienname: members.required(0)?,
-            vornamen: members.optional(1)?,
-            anschrift: members.required(2)?,
-            email: members.required(3)?,
-            nutzungsueberlassung: members.required(4)?,
-        })
-    }
-}
-impl Fahrzeughalter {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            familienname: t::text(&obj.slots[0])?,
-            vornamen: t::optional(&obj.slots[1], t::text)?,
-            anschrift: t::group(
-                &obj.slots[2],
-                crate::shared::common_address::AnschriftInland::from_tree,
-            )?,
-            email: t::text(&obj.slots[3])?,
-            nutzungsueberlassung: crate::FileRef::from_tree(&obj.slots[4])?,
-        })
-    }
-}
-/// Gültigkeitsdauer
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Gueltigkeitsdauer {
-    /// 12 Monate
-    C1,
-    /// 24 Monate
-    C2,
-}
-impl Gueltigkeitsdauer {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Gueltigkeitsdauer] = &[
-        Gueltigkeitsdauer::C1,
-        Gueltigkeitsdauer::C2,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:parkgenehmigung-dauer";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "0.1";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["1", "2"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "12 Monate"), ("en", "12 months")],
-        &[("de", "24 Monate"), ("en", "24 months")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Gueltigkeitsdauer::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["1", "2"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Gueltigkeitsdauer] = &[
-        Gueltigkeitsdauer::C1,
-        Gueltigkeitsdauer::C2,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Gueltigkeitsdauer> {
-        Gueltigkeitsdauer::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Gueltigkeitsdauer::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Gueltigkeitsdauer::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Gueltigkeitsdauer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Gueltigkeitsdauer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Gueltigkeitsdauer::from_code)
-    }
-}
-/// Halterin oder Halter des Fahrzeugs
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Halterdaten {
-    /// Das Fahrzeug ist auf meinen Namen zugelassen.
-    C01,
-    /// Das Fahrzeug ist auf eine andere Person zugelassen.
-    C02,
-}
-impl Halterdaten {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Halterdaten] = &[Halterdaten::C01, Halterdaten::C02];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:halterdaten";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "0.1";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["01", "02"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Das Fahrzeug ist auf meinen Namen zugelassen."),
-            ("en", "The vehicle is registered in my name."),
-        ],
-        &[
-            ("de", "Das Fahrzeug ist auf eine andere Person zugelassen."),
-            ("en", "The vehicle is registered to another person."),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Halterdaten::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["01", "02"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Halterdaten] = &[Halterdaten::C01, Halterdaten::C02];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Halterdaten> {
-        Halterdaten::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Halterdaten::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Halterdaten::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Halterdaten {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Halterdaten {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Halterdaten::from_code)
-    }
-}
-/// Bewohnerparkzone
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Parkzone {
-    /// Zone A – Altstadt
-    A,
-    /// Zone B – Bahnhofsviertel
-    B,
-    /// Zone C – Schlossviertel
-    C,
-    /// Zone D – Südstadt
-    D,
-    /// Zone E – Hafen
-    E,
-}
-impl Parkzone {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Parkzone] = &[
-        Parkzone::A,
-        Parkzone::B,
-        Parkzone::C,
-        Parkzone::D,
-        Parkzone::E,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:bewohnerparkzone-beispielstadt";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2024-01-01";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["A", "B", "C", "D", "E"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Zone A – Altstadt"), ("en", "Zone A – Old town")],
-        &[("de", "Zone B – Bahnhofsviertel"), ("en", "Zone B – Station quarter")],
-        &[("de", "Zone C – Schlossviertel"), ("en", "Zone C – Palace quarter")],
-        &[("de", "Zone D – Südstadt"), ("en", "Zone D – South town")],
-        &[("de", "Zone E – Hafen"), ("en", "Zone E – Harbour")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Parkzone::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["A", "B", "C", "D", "E"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Parkzone] = &[
-        Parkzone::A,
-        Parkzone::B,
-        Parkzone::C,
-        Parkzone::D,
-        Parkzone::E,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Parkzone> {
-        Parkzone::SORTED_CODES.binary_search(&code).ok().map(|i| Parkzone::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Parkzone::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Parkzone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Parkzone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Parkzone::from_code)
-    }
-}
-/// Antrag auf einen Bewohnerparkausweis
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Was beantragen Sie?
-    pub antragsart: AntragsartParkausweis,
-    /// Ihr bestehender Bewohnerparkausweis
-    pub bestehender_ausweis: ::std::option::Option<BestehenderAusweis>,
-    /// Parkzone
-    pub parkzone: Parkzone,
-    /// Für welchen Zeitraum beantragen Sie den Ausweis?
-    pub gueltigkeitsdauer: Gueltigkeitsdauer,
-    /// Gültig ab
-    pub startdatum: ::std::option::Option<::std::string::String>,
-    /// Angaben zu Ihrer Person
-    pub antragsteller: Antragsteller,
-    /// Anschrift in der Parkzone
-    pub anschrift: crate::shared::common_address::Wohnanschrift,
-    /// Kontakt für Rückfragen
-    pub kontakt: crate::shared::common_contact::Kontakt,
-    /// Angaben zum Fahrzeug
-    pub fahrzeug: Fahrzeug,
-    /// Fahrzeughalterin oder Fahrzeughalter
-    pub fahrzeughalter: ::std::option::Option<Fahrzeughalter>,
-    /// Zulassungsbescheinigung Teil I (Fahrzeugschein)
-    pub fahrzeugschein: crate::FileRef,
-    /// Gebühr in Euro
-    pub gebuehr: ::std::string::String,
-    /// Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.
-    pub abgleich_melderegister: bool,
-    /// Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).
-    pub zustimmung: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("antragsart", &self.antragsart)?;
-        if let ::std::option::Option::Some(value) = &self.bestehender_ausweis {
-            map.serialize_entry("bestehender_ausweis", value)?;
-        }
-        map.serialize_entry("parkzone", &self.parkzone)?;
-        map.serialize_entry("gueltigkeitsdauer", &self.gueltigkeitsdauer)?;
-        if let ::std::option::Option::Some(value) = &self.startdatum {
-            map.serialize_entry("startdatum", value)?;
-        }
-        map.serialize_entry("antragsteller", &self.antragsteller)?;
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        map.serialize_entry("kontakt", &self.kontakt)?;
-        map.serialize_entry("fahrzeug", &self.fahrzeug)?;
-        if let ::std::option::Option::Some(value) = &self.fahrzeughalter {
-            map.serialize_entry("fahrzeughalter", value)?;
-        }
-        map.serialize_entry("fahrzeugschein", &self.fahrzeugschein)?;
-        map.serialize_entry("gebuehr", &self.gebuehr)?;
-        map.serialize_entry("abgleich_melderegister", &self.abgleich_melderegister)?;
-        map.serialize_entry("zustimmung", &self.zustimmung)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "antragsart",
-                "bestehender_ausweis",
-                "parkzone",
-                "gueltigkeitsdauer",
-                "startdatum",
-                "antragsteller",
-                "anschrift",
-                "kontakt",
-                "fahrzeug",
-                "fahrzeughalter",
-                "fahrzeugschein",
-                "gebuehr",
-                "abgleich_melderegister",
-                "zustimmung",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            antragsart: members.required(0)?,
-            bestehender_ausweis: members.optional(1)?,
-            parkzone: members.required(2)?,
-            gueltigkeitsdauer: members.required(3)?,
-            startdatum: members.optional(4)?,
-            antragsteller: members.required(5)?,
-            anschrift: members.required(6)?,
-            kontakt: members.required(7)?,
-            fahrzeug: members.required(8)?,
-            fahrzeughalter: members.optional(9)?,
-            fahrzeugschein: members.required(10)?,
-            gebuehr: members.required(11)?,
-            abgleich_melderegister: members.required(12)?,
-            zustimmung: members.required(13)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            antragsart: t::code(&obj.slots[0], AntragsartParkausweis::from_code)?,
-            bestehender_ausweis: t::optional(
-                &obj.slots[1],
-                |slot| t::group(slot, BestehenderAusweis::from_tree),
-            )?,
-            parkzone: t::code(&obj.slots[2], Parkzone::from_code)?,
-            gueltigkeitsdauer: t::code(&obj.slots[3], Gueltigkeitsdauer::from_code)?,
-            startdatum: t::optional(&obj.slots[4], t::text)?,
-            antragsteller: t::group(&obj.slots[5], Antragsteller::from_tree)?,
-            anschrift: t::group(
-                &obj.slots[6],
-                crate::shared::common_address::Wohnanschrift::from_tree,
-            )?,
-            kontakt: t::group(
-                &obj.slots[7],
-                crate::shared::common_contact::Kontakt::from_tree,
-            )?,
-            fahrzeug: t::group(&obj.slots[8], Fahrzeug::from_tree)?,
-            fahrzeughalter: t::optional(
-                &obj.slots[9],
-                |slot| t::group(slot, Fahrzeughalter::from_tree),
-            )?,
-            fahrzeugschein: crate::FileRef::from_tree(&obj.slots[10])?,
-            gebuehr: t::text(&obj.slots[11])?,
-            abgleich_melderegister: t::boolean(&obj.slots[12])?,
-            zustimmung: t::boolean(&obj.slots[13])?,
-        })
+crate::shared::object! {
+    #[doc = " Antrag auf einen Bewohnerparkausweis"]
+    Submission {
+        #[doc = " Was beantragen Sie?"]
+        antragsart: AntragsartParkausweis = 0 "antragsart" req code(AntragsartParkausweis::from_code),
+        #[doc = " Ihr bestehender Bewohnerparkausweis"]
+        bestehender_ausweis: ::std::option::Option<BestehenderAusweis> = 1 "bestehender_ausweis" opt group(BestehenderAusweis::from_tree),
+        #[doc = " Parkzone"]
+        parkzone: Parkzone = 2 "parkzone" req code(Parkzone::from_code),
+        #[doc = " Für welchen Zeitraum beantragen Sie den Ausweis?"]
+        gueltigkeitsdauer: Gueltigkeitsdauer = 3 "gueltigkeitsdauer" req code(Gueltigkeitsdauer::from_code),
+        #[doc = " Gültig ab"]
+        startdatum: ::std::option::Option<::std::string::String> = 4 "startdatum" opt text(),
+        #[doc = " Angaben zu Ihrer Person"]
+        antragsteller: Antragsteller = 5 "antragsteller" req group(Antragsteller::from_tree),
+        #[doc = " Anschrift in der Parkzone"]
+        anschrift: crate::shared::common_address::Wohnanschrift = 6 "anschrift" req group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: crate::shared::common_contact::Kontakt = 7 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Angaben zum Fahrzeug"]
+        fahrzeug: Fahrzeug = 8 "fahrzeug" req group(Fahrzeug::from_tree),
+        #[doc = " Fahrzeughalterin oder Fahrzeughalter"]
+        fahrzeughalter: ::std::option::Option<Fahrzeughalter> = 9 "fahrzeughalter" opt group(Fahrzeughalter::from_tree),
+        #[doc = " Zulassungsbescheinigung Teil I (Fahrzeugschein)"]
+        fahrzeugschein: crate::FileRef = 10 "fahrzeugschein" req file(),
+        #[doc = " Gebühr in Euro"]
+        gebuehr: ::std::string::String = 11 "gebuehr" req text(),
+        #[doc = " Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden."]
+        abgleich_melderegister: bool = 12 "abgleich_melderegister" req boolean(),
+        #[doc = " Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO)."]
+        zustimmung: bool = 13 "zustimmung" req boolean(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -745,8 +172,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -804,833 +230,551 @@ mod plan {
             .is_some_and(|r| r.is_match(text))
     }
     pub static FORM: Form = Form {
-        title: &[
-            ("de", "Antrag auf einen Bewohnerparkausweis"),
-            ("en", "Application for a residents' parking permit"),
-        ],
+        title: &[("de", "Antrag auf einen Bewohnerparkausweis"), ("en", "Application for a residents' parking permit")],
         catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "antragsart",
-                        segment: "/antragsart",
-                        label: &[
-                            ("de", "Was beantragen Sie?"),
-                            ("en", "What are you applying for?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_AntragsartParkausweis)),
-                        },
-                    },
-                    Member {
-                        name: "bestehender_ausweis",
-                        segment: "/bestehender_ausweis",
-                        label: &[
-                            ("de", "Ihr bestehender Bewohnerparkausweis"),
-                            ("en", "Your existing residents' parking permit"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[0], Read::Text),
-                                &Expr::Text("02"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "parkzone",
-                        segment: "/parkzone",
-                        label: &[("de", "Parkzone"), ("en", "Parking zone")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Parkzone)),
-                        },
-                    },
-                    Member {
-                        name: "gueltigkeitsdauer",
-                        segment: "/gueltigkeitsdauer",
-                        label: &[
-                            ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
-                            ("en", "For which period are you applying?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Gueltigkeitsdauer)),
-                        },
-                    },
-                    Member {
-                        name: "startdatum",
-                        segment: "/startdatum",
-                        label: &[("de", "Gültig ab"), ("en", "Valid from")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                max: Some(Bound::Today(60i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "antragsteller",
-                        segment: "/antragsteller",
-                        label: &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[
-                            ("de", "Anschrift in der Parkzone"),
-                            ("en", "Address in the parking zone"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 4u16,
-                        },
-                    },
-                    Member {
-                        name: "fahrzeug",
-                        segment: "/fahrzeug",
-                        label: &[
-                            ("de", "Angaben zum Fahrzeug"),
-                            ("en", "Vehicle details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "fahrzeughalter",
-                        segment: "/fahrzeughalter",
-                        label: &[
-                            ("de", "Fahrzeughalterin oder Fahrzeughalter"),
-                            ("en", "Registered keeper"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[8, 2], Read::Text),
-                                &Expr::Text("02"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 6u16,
-                        },
-                    },
-                    Member {
-                        name: "fahrzeugschein",
-                        segment: "/fahrzeugschein",
-                        label: &[
-                            ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
-                            ("en", "Registration certificate part I"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "gebuehr",
-                        segment: "/gebuehr",
-                        label: &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "abgleich_melderegister",
-                        segment: "/abgleich_melderegister",
-                        label: &[
-                            (
-                                "de",
-                                "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
-                            ),
-                            (
-                                "en",
-                                "I agree that my details are checked against the population register and the vehicle register.",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "zustimmung",
-                        segment: "/zustimmung",
-                        label: &[
-                            (
-                                "de",
-                                "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
-                            ),
-                            (
-                                "en",
-                                "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
+        objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6, OBJECT_7],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "antragsart", segment: "/antragsart",
+                label: &[("de", "Was beantragen Sie?"), ("en", "What are you applying for?")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_AntragsartParkausweis)),
+                },
+            },
+            Member {
+                name: "bestehender_ausweis", segment: "/bestehender_ausweis",
+                label: &[
+                    ("de", "Ihr bestehender Bewohnerparkausweis"), ("en", "Your existing residents' parking permit"),
                 ],
-                by_name: &[
-                    ("abgleich_melderegister", 12u16),
-                    ("anschrift", 6u16),
-                    ("antragsart", 0u16),
-                    ("antragsteller", 5u16),
-                    ("bestehender_ausweis", 1u16),
-                    ("fahrzeug", 8u16),
-                    ("fahrzeughalter", 9u16),
-                    ("fahrzeugschein", 10u16),
-                    ("gebuehr", 11u16),
-                    ("gueltigkeitsdauer", 3u16),
-                    ("kontakt", 7u16),
-                    ("parkzone", 2u16),
-                    ("startdatum", 4u16),
-                    ("zustimmung", 13u16),
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("02"))),
+                node: Node::Group { required: Required::Always, object: 1u16 },
+            },
+            Member {
+                name: "parkzone", segment: "/parkzone", label: &[("de", "Parkzone"), ("en", "Parking zone")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Parkzone)) },
+            },
+            Member {
+                name: "gueltigkeitsdauer", segment: "/gueltigkeitsdauer",
+                label: &[
+                    ("de", "Für welchen Zeitraum beantragen Sie den Ausweis?"),
+                    ("en", "For which period are you applying?"),
                 ],
-                rules: &[
-                    Rule {
-                        name: "gebuehr_passend",
-                        message: &[
-                            (
-                                "de",
-                                "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
-                            ),
-                            (
-                                "en",
-                                "The amount does not match the chosen period (€30.70 for 12 months, €61.40 for 24 months).",
-                            ),
-                        ],
-                        check: &Expr::Or(
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Gueltigkeitsdauer)),
+                },
+            },
+            Member {
+                name: "startdatum", segment: "/startdatum", label: &[("de", "Gültig ab"), ("en", "Valid from")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        max: Some(Bound::Today(60i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "antragsteller", segment: "/antragsteller",
+                label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 2u16 },
+            },
+            Member {
+                name: "anschrift", segment: "/anschrift",
+                label: &[("de", "Anschrift in der Parkzone"), ("en", "Address in the parking zone")], visible: None,
+                node: Node::Group { required: Required::Always, object: 3u16 },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Always, object: 4u16 },
+            },
+            Member {
+                name: "fahrzeug", segment: "/fahrzeug",
+                label: &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 5u16 },
+            },
+            Member {
+                name: "fahrzeughalter", segment: "/fahrzeughalter",
+                label: &[("de", "Fahrzeughalterin oder Fahrzeughalter"), ("en", "Registered keeper")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[8, 2], Read::Text), &Expr::Text("02"))),
+                node: Node::Group { required: Required::Always, object: 6u16 },
+            },
+            Member {
+                name: "fahrzeugschein", segment: "/fahrzeugschein",
+                label: &[
+                    ("de", "Zulassungsbescheinigung Teil I (Fahrzeugschein)"),
+                    ("en", "Registration certificate part I"),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+            Member {
+                name: "gebuehr", segment: "/gebuehr", label: &[("de", "Gebühr in Euro"), ("en", "Fee in euros")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
+                name: "abgleich_melderegister", segment: "/abgleich_melderegister",
+                label: &[
+                    (
+                        "de",
+                        "Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden.",
+                    ),
+                    (
+                        "en",
+                        "I agree that my details are checked against the population register and the vehicle register.",
+                    ),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+            Member {
+                name: "zustimmung", segment: "/zustimmung",
+                label: &[
+                    (
+                        "de",
+                        "Ich stimme der Verarbeitung meiner Daten für diesen Antrag zu (Art. 6 Abs. 1 lit. a DSGVO).",
+                    ),
+                    ("en", "I consent to the processing of my data for this application (Art. 6(1)(a) GDPR).",),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("abgleich_melderegister", 12u16), ("anschrift", 6u16), ("antragsart", 0u16), ("antragsteller", 5u16),
+            ("bestehender_ausweis", 1u16), ("fahrzeug", 8u16), ("fahrzeughalter", 9u16), ("fahrzeugschein", 10u16),
+            ("gebuehr", 11u16), ("gueltigkeitsdauer", 3u16), ("kontakt", 7u16), ("parkzone", 2u16),
+            ("startdatum", 4u16), ("zustimmung", 13u16),
+        ],
+        rules: &[
+            Rule {
+                name: "gebuehr_passend",
+                message: &[
+                    (
+                        "de",
+                        "Der Betrag passt nicht zur gewählten Gültigkeitsdauer (30,70 € für 12 Monate, 61,40 € für 24 Monate).",
+                    ),
+                    (
+                        "en",
+                        "The amount does not match the chosen period (€30.70 for 12 months, €61.40 for 24 months).",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::And(
                             &[
-                                Expr::And(
-                                    &[
-                                        Expr::Compare(
-                                            Cmp::Eq,
-                                            &Expr::Field(&[3], Read::Text),
-                                            &Expr::Text("1"),
+                                Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Text), &Expr::Text("1")),
+                                Expr::Compare(
+                                    Cmp::Eq, &Expr::Field(&[11], Read::Decimal),
+                                    &Expr::Arith(
+                                        Arith::Div,
+                                        &Expr::Arith(
+                                            Arith::Mul, &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
+                                            &Expr::Number(Decimal::from_parts(12i128, 0u32)),
                                         ),
-                                        Expr::Compare(
-                                            Cmp::Eq,
-                                            &Expr::Field(&[11], Read::Decimal),
-                                            &Expr::Arith(
-                                                Arith::Div,
-                                                &Expr::Arith(
-                                                    Arith::Mul,
-                                                    &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
-                                                    &Expr::Number(Decimal::from_parts(12i128, 0u32)),
-                                                ),
-                                                &Expr::Number(Decimal::from_parts(12i128, 0u32)),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                                Expr::And(
-                                    &[
-                                        Expr::Compare(
-                                            Cmp::Eq,
-                                            &Expr::Field(&[3], Read::Text),
-                                            &Expr::Text("2"),
-                                        ),
-                                        Expr::Compare(
-                                            Cmp::Eq,
-                                            &Expr::Field(&[11], Read::Decimal),
-                                            &Expr::Arith(
-                                                Arith::Div,
-                                                &Expr::Arith(
-                                                    Arith::Mul,
-                                                    &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
-                                                    &Expr::Number(Decimal::from_parts(24i128, 0u32)),
-                                                ),
-                                                &Expr::Number(Decimal::from_parts(12i128, 0u32)),
-                                            ),
-                                        ),
-                                    ],
+                                        &Expr::Number(Decimal::from_parts(12i128, 0u32)),
+                                    ),
                                 ),
                             ],
                         ),
-                        at: &[11],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "parkausweisnummer",
-                        segment: "/parkausweisnummer",
-                        label: &[
-                            ("de", "Nummer des Parkausweises"),
-                            ("en", "Permit number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Die Nummer besteht nur aus Ziffern (höchstens 10).",
+                        Expr::And(
+                            &[
+                                Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Text), &Expr::Text("2")),
+                                Expr::Compare(
+                                    Cmp::Eq, &Expr::Field(&[11], Read::Decimal),
+                                    &Expr::Arith(
+                                        Arith::Div,
+                                        &Expr::Arith(
+                                            Arith::Mul, &Expr::Number(Decimal::from_parts(3070i128, 2u32)),
+                                            &Expr::Number(Decimal::from_parts(24i128, 0u32)),
+                                        ),
+                                        &Expr::Number(Decimal::from_parts(12i128, 0u32)),
                                     ),
-                                    ("en", "The number consists of digits only (at most 10)."),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ausstelldatum",
-                        segment: "/ausstelldatum",
-                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-3i64, DurationUnit::Years)),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("ausstelldatum", 1u16), ("parkausweisnummer", 0u16)],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(40u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: Some(&Expr::Bool(false)),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: Some(&Expr::Bool(false)),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("familienname", 1u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("staatsangehoerigkeit", 7u16),
-                    ("vornamen", 2u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]),
-                        at: &[7, 0],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "kennzeichen",
-                        segment: "/kennzeichen",
-                        label: &[
-                            ("de", "Amtliches Kennzeichen"),
-                            ("en", "Registration number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(5u64),
-                                max_length: Some(12u64),
-                                pattern: Some(pattern_1),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Bitte geben Sie ein deutsches Kennzeichen an, z. B. B-AB 1234.",
-                                    ),
-                                    (
-                                        "en",
-                                        "Please enter a German registration number, e.g. B-AB 1234.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "fin_kurz",
-                        segment: "/fin_kurz",
-                        label: &[
-                            (
-                                "de",
-                                "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer",
-                            ),
-                            (
-                                "en",
-                                "Last 6 characters of the vehicle identification number",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(6u64),
-                                pattern: Some(pattern_2),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Bitte geben Sie genau 6 Ziffern oder Großbuchstaben an (ohne I, O und Q).",
-                                    ),
-                                    (
-                                        "en",
-                                        "Please enter exactly 6 digits or capital letters (without I, O and Q).",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "halter",
-                        segment: "/halter",
-                        label: &[
-                            ("de", "Auf wen ist das Fahrzeug zugelassen?"),
-                            ("en", "Who is the vehicle registered to?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Halterdaten)),
-                        },
-                    },
-                ],
-                by_name: &[("fin_kurz", 1u16), ("halter", 2u16), ("kennzeichen", 0u16)],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[
-                            ("de", "Familienname oder Firma"),
-                            ("en", "Surname or company"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[
-                            ("de", "Anschrift der Halterin oder des Halters"),
-                            ("en", "Address of the registered keeper"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 7u16,
-                        },
-                    },
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[
-                            ("de", "E-Mail-Adresse der Halterin oder des Halters"),
-                            ("en", "Email address of the registered keeper"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "nutzungsueberlassung",
-                        segment: "/nutzungsueberlassung",
-                        label: &[
-                            ("de", "Erklärung über die Nutzungsüberlassung"),
-                            ("en", "Declaration of permission to use"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(2097152u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("anschrift", 2u16),
-                    ("email", 3u16),
-                    ("familienname", 0u16),
-                    ("nutzungsueberlassung", 4u16),
-                    ("vornamen", 1u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+                                ),
+                            ],
+                        ),
+                    ],
+                ),
+                at: &[11],
             },
         ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "parkausweisnummer", segment: "/parkausweisnummer",
+                label: &[("de", "Nummer des Parkausweises"), ("en", "Permit number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        pattern: Some(pattern_0),
+                        pattern_message: &[
+                            ("de", "Die Nummer besteht nur aus Ziffern (höchstens 10).",),
+                            ("en", "The number consists of digits only (at most 10)."),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "ausstelldatum", segment: "/ausstelldatum",
+                label: &[("de", "Ausgestellt am"), ("en", "Issued on")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-3i64, DurationUnit::Years)),
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+        ],
+        by_name: &[("ausstelldatum", 1u16), ("parkausweisnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(40u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: Some(&Expr::Bool(false)),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: Some(&Expr::Bool(false)),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("familienname", 1u16), ("geburtsdatum", 5u16), ("geburtsname", 3u16),
+            ("geburtsort", 6u16), ("geschlecht", 4u16), ("staatsangehoerigkeit", 7u16), ("vornamen", 2u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]), at: &[7, 0],
+            },
+        ],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "kennzeichen", segment: "/kennzeichen",
+                label: &[("de", "Amtliches Kennzeichen"), ("en", "Registration number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(5u64), max_length: Some(12u64), pattern: Some(pattern_1),
+                        pattern_message: &[
+                            ("de", "Bitte geben Sie ein deutsches Kennzeichen an, z. B. B-AB 1234.",),
+                            ("en", "Please enter a German registration number, e.g. B-AB 1234.",),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "fin_kurz", segment: "/fin_kurz",
+                label: &[
+                    ("de", "Letzte 6 Stellen der Fahrzeug-Identifizierungsnummer"),
+                    ("en", "Last 6 characters of the vehicle identification number"),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(6u64), pattern: Some(pattern_2),
+                        pattern_message: &[
+                            ("de", "Bitte geben Sie genau 6 Ziffern oder Großbuchstaben an (ohne I, O und Q).",),
+                            ("en", "Please enter exactly 6 digits or capital letters (without I, O and Q).",),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "halter", segment: "/halter",
+                label: &[("de", "Auf wen ist das Fahrzeug zugelassen?"), ("en", "Who is the vehicle registered to?")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Halterdaten)) },
+            },
+        ],
+        by_name: &[("fin_kurz", 1u16), ("halter", 2u16), ("kennzeichen", 0u16)], rules: &[],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname",
+                label: &[("de", "Familienname oder Firma"), ("en", "Surname or company")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "anschrift", segment: "/anschrift",
+                label: &[("de", "Anschrift der Halterin oder des Halters"), ("en", "Address of the registered keeper")],
+                visible: None, node: Node::Group { required: Required::Always, object: 7u16 },
+            },
+            Member {
+                name: "email", segment: "/email",
+                label: &[
+                    ("de", "E-Mail-Adresse der Halterin oder des Halters"),
+                    ("en", "Email address of the registered keeper"),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "nutzungsueberlassung", segment: "/nutzungsueberlassung",
+                label: &[("de", "Erklärung über die Nutzungsüberlassung"), ("en", "Declaration of permission to use")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(2097152u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("anschrift", 2u16), ("email", 3u16), ("familienname", 0u16), ("nutzungsueberlassung", 4u16),
+            ("vornamen", 1u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_7: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
     };
 }

@@ -13,427 +13,94 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "59902f70b9b4880db33a9731591ce8caaec6b7af5b11b83068e75c292975ebdc";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Art des Führungszeugnisses
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Belegart {
-    /// Führungszeugnis für private Zwecke
-    N,
-    /// Erweitertes Führungszeugnis für private Zwecke
-    NE,
-    /// Führungszeugnis zur Vorlage bei einer Behörde
-    O,
-    /// Erweitertes Führungszeugnis zur Vorlage bei einer Behörde
-    OE,
+crate::shared::code_list! {
+    #[doc = " Art des Führungszeugnisses"]
+    Belegart, "urn:de:formwerk:codeliste:fuehrungszeugnis-belegart", "1.0",
+    [
+        #[doc = " Führungszeugnis für private Zwecke"]
+        N = "N" [("de", "Führungszeugnis für private Zwecke"), ("en", "Certificate for private purposes")],
+        #[doc = " Erweitertes Führungszeugnis für private Zwecke"]
+        NE = "NE" [("de", "Erweitertes Führungszeugnis für private Zwecke"), ("en", "Extended certificate for private purposes")],
+        #[doc = " Führungszeugnis zur Vorlage bei einer Behörde"]
+        O = "O" [("de", "Führungszeugnis zur Vorlage bei einer Behörde"), ("en", "Certificate for submission to an authority")],
+        #[doc = " Erweitertes Führungszeugnis zur Vorlage bei einer Behörde"]
+        OE = "OE" [("de", "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde"), ("en", "Extended certificate for submission to an authority")],
+    ]
+    sorted [N "N", NE "NE", O "O", OE "OE"]
 }
-impl Belegart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Belegart] = &[
-        Belegart::N,
-        Belegart::NE,
-        Belegart::O,
-        Belegart::OE,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:fuehrungszeugnis-belegart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["N", "NE", "O", "OE"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Führungszeugnis für private Zwecke"),
-            ("en", "Certificate for private purposes"),
-        ],
-        &[
-            ("de", "Erweitertes Führungszeugnis für private Zwecke"),
-            ("en", "Extended certificate for private purposes"),
-        ],
-        &[
-            ("de", "Führungszeugnis zur Vorlage bei einer Behörde"),
-            ("en", "Certificate for submission to an authority"),
-        ],
-        &[
-            ("de", "Erweitertes Führungszeugnis zur Vorlage bei einer Behörde"),
-            ("en", "Extended certificate for submission to an authority"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Belegart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["N", "NE", "O", "OE"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Belegart] = &[
-        Belegart::N,
-        Belegart::NE,
-        Belegart::O,
-        Belegart::OE,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Belegart> {
-        Belegart::SORTED_CODES.binary_search(&code).ok().map(|i| Belegart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Belegart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
+crate::shared::object! {
+    #[doc = " Empfangende Behörde"]
+    EmpfangendeBehoerde {
+        #[doc = " Name der Behörde"]
+        name: ::std::string::String = 0 "name" req text(),
+        #[doc = " Aktenzeichen"]
+        aktenzeichen: ::std::string::String = 1 "aktenzeichen" req text(),
+        #[doc = " Anschrift der Behörde"]
+        anschrift: crate::shared::common_address::AnschriftInland = 2 "anschrift" req group(crate::shared::common_address::AnschriftInland::from_tree),
     }
 }
-/// Written as its code.
-impl ::serde::Serialize for Belegart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
+crate::shared::object! {
+    #[doc = " Früherer Name"]
+    FruehereNamenItem {
+        #[doc = " Art des Namens"]
+        namensart: Namensart = 0 "namensart" req code(Namensart::from_code),
+        #[doc = " Früherer Name"]
+        name: ::std::string::String = 1 "name" req text(),
+        #[doc = " Geführt bis"]
+        gefuehrt_bis: ::std::option::Option<::std::string::String> = 2 "gefuehrt_bis" opt text(),
     }
 }
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Belegart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Belegart::from_code)
-    }
+crate::shared::code_list! {
+    #[doc = " Art des früheren Namens"]
+    Namensart, "urn:de:formwerk:codeliste:namensart", "1.0",
+    [
+        #[doc = " Geburtsname"]
+        GN = "GN" [("de", "Geburtsname"), ("en", "Birth name")],
+        #[doc = " früherer Familienname"]
+        FN = "FN" [("de", "früherer Familienname"), ("en", "Former surname")],
+        #[doc = " früherer Vorname"]
+        VN = "VN" [("de", "früherer Vorname"), ("en", "Former given name")],
+    ]
+    sorted [FN "FN", GN "GN", VN "VN"]
 }
-/// Empfangende Behörde
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmpfangendeBehoerde {
-    /// Name der Behörde
-    pub name: ::std::string::String,
-    /// Aktenzeichen
-    pub aktenzeichen: ::std::string::String,
-    /// Anschrift der Behörde
-    pub anschrift: crate::shared::common_address::AnschriftInland,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for EmpfangendeBehoerde {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("aktenzeichen", &self.aktenzeichen)?;
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for EmpfangendeBehoerde {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["name", "aktenzeichen", "anschrift"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            name: members.required(0)?,
-            aktenzeichen: members.required(1)?,
-            anschrift: members.required(2)?,
-        })
-    }
-}
-impl EmpfangendeBehoerde {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            name: t::text(&obj.slots[0])?,
-            aktenzeichen: t::text(&obj.slots[1])?,
-            anschrift: t::group(
-                &obj.slots[2],
-                crate::shared::common_address::AnschriftInland::from_tree,
-            )?,
-        })
-    }
-}
-/// Früherer Name
-#[derive(Debug, Clone, PartialEq)]
-pub struct FruehereNamenItem {
-    /// Art des Namens
-    pub namensart: Namensart,
-    /// Früherer Name
-    pub name: ::std::string::String,
-    /// Geführt bis
-    pub gefuehrt_bis: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for FruehereNamenItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("namensart", &self.namensart)?;
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.gefuehrt_bis {
-            map.serialize_entry("gefuehrt_bis", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for FruehereNamenItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["namensart", "name", "gefuehrt_bis"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            namensart: members.required(0)?,
-            name: members.required(1)?,
-            gefuehrt_bis: members.optional(2)?,
-        })
-    }
-}
-impl FruehereNamenItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            namensart: t::code(&obj.slots[0], Namensart::from_code)?,
-            name: t::text(&obj.slots[1])?,
-            gefuehrt_bis: t::optional(&obj.slots[2], t::text)?,
-        })
-    }
-}
-/// Art des früheren Namens
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Namensart {
-    /// Geburtsname
-    GN,
-    /// früherer Familienname
-    FN,
-    /// früherer Vorname
-    VN,
-}
-impl Namensart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Namensart] = &[Namensart::GN, Namensart::FN, Namensart::VN];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:namensart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["GN", "FN", "VN"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Geburtsname"), ("en", "Birth name")],
-        &[("de", "früherer Familienname"), ("en", "Former surname")],
-        &[("de", "früherer Vorname"), ("en", "Former given name")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Namensart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["FN", "GN", "VN"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Namensart] = &[Namensart::FN, Namensart::GN, Namensart::VN];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Namensart> {
-        Namensart::SORTED_CODES.binary_search(&code).ok().map(|i| Namensart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Namensart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Namensart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Namensart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Namensart::from_code)
-    }
-}
-/// Antrag auf Erteilung eines Führungszeugnisses
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Welches Führungszeugnis benötigen Sie?
-    pub belegart: Belegart,
-    /// Schriftliche Aufforderung zum erweiterten Führungszeugnis
-    pub aufforderung: ::std::option::Option<crate::FileRef>,
-    /// Verwendungszweck
-    pub verwendungszweck: ::std::option::Option<::std::string::String>,
-    /// Empfangende Behörde
-    pub empfangende_behoerde: ::std::option::Option<EmpfangendeBehoerde>,
-    /// Antragstellende Person
-    pub antragsteller: crate::shared::common_person::NatuerlichePerson,
-    /// Frühere Namen
-    pub fruehere_namen: ::std::option::Option<::std::vec::Vec<FruehereNamenItem>>,
-    /// Wohnanschrift
-    pub anschrift: crate::shared::common_address::Wohnanschrift,
-    /// Kontakt für Rückfragen
-    pub kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt>,
-    /// Beantragen Sie eine Befreiung von der Gebühr?
-    pub gebuehrenbefreiung: bool,
-    /// Begründung der Gebührenbefreiung
-    pub befreiungsgrund: ::std::option::Option<::std::string::String>,
-    /// Nachweis für die Gebührenbefreiung
-    pub nachweis_befreiung: ::std::option::Option<crate::FileRef>,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("belegart", &self.belegart)?;
-        if let ::std::option::Option::Some(value) = &self.aufforderung {
-            map.serialize_entry("aufforderung", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.verwendungszweck {
-            map.serialize_entry("verwendungszweck", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.empfangende_behoerde {
-            map.serialize_entry("empfangende_behoerde", value)?;
-        }
-        map.serialize_entry("antragsteller", &self.antragsteller)?;
-        if let ::std::option::Option::Some(value) = &self.fruehere_namen {
-            map.serialize_entry("fruehere_namen", value)?;
-        }
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        if let ::std::option::Option::Some(value) = &self.kontakt {
-            map.serialize_entry("kontakt", value)?;
-        }
-        map.serialize_entry("gebuehrenbefreiung", &self.gebuehrenbefreiung)?;
-        if let ::std::option::Option::Some(value) = &self.befreiungsgrund {
-            map.serialize_entry("befreiungsgrund", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.nachweis_befreiung {
-            map.serialize_entry("nachweis_befreiung", value)?;
-        }
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "belegart",
-                "aufforderung",
-                "verwendungszweck",
-                "empfangende_behoerde",
-                "antragsteller",
-                "fruehere_namen",
-                "anschrift",
-                "kontakt",
-                "gebuehrenbefreiung",
-                "befreiungsgrund",
-                "nachweis_befreiung",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            belegart: members.required(0)?,
-            aufforderung: members.optional(1)?,
-            verwendungszweck: members.optional(2)?,
-            empfangende_behoerde: members.optional(3)?,
-            antragsteller: members.required(4)?,
-            fruehere_namen: members.optional(5)?,
-            anschrift: members.required(6)?,
-            kontakt: members.optional(7)?,
-            gebuehrenbefreiung: members.required(8)?,
-            befreiungsgrund: members.optional(9)?,
-            nachweis_befreiung: members.optional(10)?,
-            richtigkeit: members.required(11)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            belegart: t::code(&obj.slots[0], Belegart::from_code)?,
-            aufforderung: t::optional(&obj.slots[1], crate::FileRef::from_tree)?,
-            verwendungszweck: t::optional(&obj.slots[2], t::text)?,
-            empfangende_behoerde: t::optional(
-                &obj.slots[3],
-                |slot| t::group(slot, EmpfangendeBehoerde::from_tree),
-            )?,
-            antragsteller: t::group(
-                &obj.slots[4],
-                crate::shared::common_person::NatuerlichePerson::from_tree,
-            )?,
-            fruehere_namen: t::optional(
-                &obj.slots[5],
-                |slot| t::many(slot, FruehereNamenItem::from_tree),
-            )?,
-            anschrift: t::group(
-                &obj.slots[6],
-                crate::shared::common_address::Wohnanschrift::from_tree,
-            )?,
-            kontakt: t::optional(
-                &obj.slots[7],
-                |slot| t::group(slot, crate::shared::common_contact::Kontakt::from_tree),
-            )?,
-            gebuehrenbefreiung: t::boolean(&obj.slots[8])?,
-            befreiungsgrund: t::optional(&obj.slots[9], t::text)?,
-            nachweis_befreiung: t::optional(&obj.slots[10], crate::FileRef::from_tree)?,
-            richtigkeit: t::boolean(&obj.slots[11])?,
-        })
+crate::shared::object! {
+    #[doc = " Antrag auf Erteilung eines Führungszeugnisses"]
+    Submission {
+        #[doc = " Welches Führungszeugnis benötigen Sie?"]
+        belegart: Belegart = 0 "belegart" req code(Belegart::from_code),
+        #[doc = " Schriftliche Aufforderung zum erweiterten Führungszeugnis"]
+        aufforderung: ::std::option::Option<crate::FileRef> = 1 "aufforderung" opt file(),
+        #[doc = " Verwendungszweck"]
+        verwendungszweck: ::std::option::Option<::std::string::String> = 2 "verwendungszweck" opt text(),
+        #[doc = " Empfangende Behörde"]
+        empfangende_behoerde: ::std::option::Option<EmpfangendeBehoerde> = 3 "empfangende_behoerde" opt group(EmpfangendeBehoerde::from_tree),
+        #[doc = " Antragstellende Person"]
+        antragsteller: crate::shared::common_person::NatuerlichePerson = 4 "antragsteller" req group(crate::shared::common_person::NatuerlichePerson::from_tree),
+        #[doc = " Frühere Namen"]
+        fruehere_namen: ::std::option::Option<::std::vec::Vec<FruehereNamenItem>> = 5 "fruehere_namen" opt many(FruehereNamenItem::from_tree),
+        #[doc = " Wohnanschrift"]
+        anschrift: crate::shared::common_address::Wohnanschrift = 6 "anschrift" req group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt> = 7 "kontakt" opt group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Beantragen Sie eine Befreiung von der Gebühr?"]
+        gebuehrenbefreiung: bool = 8 "gebuehrenbefreiung" req boolean(),
+        #[doc = " Begründung der Gebührenbefreiung"]
+        befreiungsgrund: ::std::option::Option<::std::string::String> = 9 "befreiungsgrund" opt text(),
+        #[doc = " Nachweis für die Gebührenbefreiung"]
+        nachweis_befreiung: ::std::option::Option<crate::FileRef> = 10 "nachweis_befreiung" opt file(),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
+        richtigkeit: bool = 11 "richtigkeit" req boolean(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -445,8 +112,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -480,655 +146,412 @@ mod plan {
             ("de", "Antrag auf Erteilung eines Führungszeugnisses"),
             ("en", "Application for a certificate of good conduct"),
         ],
-        catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "belegart",
-                        segment: "/belegart",
-                        label: &[
-                            ("de", "Welches Führungszeugnis benötigen Sie?"),
-                            ("en", "Which certificate do you need?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Belegart)),
-                        },
-                    },
-                    Member {
-                        name: "aufforderung",
-                        segment: "/aufforderung",
-                        label: &[
-                            (
-                                "de",
-                                "Schriftliche Aufforderung zum erweiterten Führungszeugnis",
-                            ),
-                            ("en", "Written request for an extended certificate"),
-                        ],
-                        visible: Some(
-                            &Expr::In(
-                                &Expr::Field(&[0], Read::Text),
-                                &[Expr::Text("NE"), Expr::Text("OE")],
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::In(
-                                    &Expr::Field(&[0], Read::Text),
-                                    &[Expr::Text("NE"), Expr::Text("OE")],
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "verwendungszweck",
-                        segment: "/verwendungszweck",
-                        label: &[("de", "Verwendungszweck"), ("en", "Purpose")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::In(
-                                    &Expr::Field(&[0], Read::Text),
-                                    &[Expr::Text("O"), Expr::Text("OE")],
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "empfangende_behoerde",
-                        segment: "/empfangende_behoerde",
-                        label: &[
-                            ("de", "Empfangende Behörde"),
-                            ("en", "Receiving authority"),
-                        ],
-                        visible: Some(
-                            &Expr::Not(
-                                &Expr::In(
-                                    &Expr::Field(&[0], Read::Text),
-                                    &[Expr::Text("N"), Expr::Text("NE")],
-                                ),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "antragsteller",
-                        segment: "/antragsteller",
-                        label: &[("de", "Antragstellende Person"), ("en", "Applicant")],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "fruehere_namen",
-                        segment: "/fruehere_namen",
-                        label: &[("de", "Frühere Namen"), ("en", "Former names")],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 0u32,
-                            max: Some(5u32),
-                            object: 4u16,
-                            item_label: &[
-                                ("de", "Früherer Name"),
-                                ("en", "Former name"),
-                            ],
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[("de", "Wohnanschrift"), ("en", "Residential address")],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Never,
-                            object: 6u16,
-                        },
-                    },
-                    Member {
-                        name: "gebuehrenbefreiung",
-                        segment: "/gebuehrenbefreiung",
-                        label: &[
-                            ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
-                            ("en", "Do you apply for exemption from the fee?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "befreiungsgrund",
-                        segment: "/befreiungsgrund",
-                        label: &[
-                            ("de", "Begründung der Gebührenbefreiung"),
-                            ("en", "Reason for fee exemption"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[8], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[8], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(1000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "nachweis_befreiung",
-                        segment: "/nachweis_befreiung",
-                        label: &[
-                            ("de", "Nachweis für die Gebührenbefreiung"),
-                            ("en", "Proof for fee exemption"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[8], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                            ("en", "I declare that my details are correct and complete."),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("anschrift", 6u16),
-                    ("antragsteller", 4u16),
-                    ("aufforderung", 1u16),
-                    ("befreiungsgrund", 9u16),
-                    ("belegart", 0u16),
-                    ("empfangende_behoerde", 3u16),
-                    ("fruehere_namen", 5u16),
-                    ("gebuehrenbefreiung", 8u16),
-                    ("kontakt", 7u16),
-                    ("nachweis_befreiung", 10u16),
-                    ("richtigkeit", 11u16),
-                    ("verwendungszweck", 2u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "mindestalter",
-                        message: &[
-                            (
-                                "de",
-                                "Ein Führungszeugnis können Sie ab 14 Jahren beantragen.",
-                            ),
-                            ("en", "You can apply for a certificate from the age of 14."),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Le,
-                            &Expr::Field(&[4, 5], Read::Date),
-                            &Expr::Shift(&Expr::Today, -14i64, DurationUnit::Years),
-                        ),
-                        at: &[4, 5],
-                    },
-                ],
+        catalogues: super::CATALOGUES, objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "belegart", segment: "/belegart",
+                label: &[("de", "Welches Führungszeugnis benötigen Sie?"), ("en", "Which certificate do you need?")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Belegart)) },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "name",
-                        segment: "/name",
-                        label: &[
-                            ("de", "Name der Behörde"),
-                            ("en", "Name of the authority"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "aktenzeichen",
-                        segment: "/aktenzeichen",
-                        label: &[("de", "Aktenzeichen"), ("en", "File reference")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[
-                            ("de", "Anschrift der Behörde"),
-                            ("en", "Address of the authority"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
-                    },
+            Member {
+                name: "aufforderung", segment: "/aufforderung",
+                label: &[
+                    ("de", "Schriftliche Aufforderung zum erweiterten Führungszeugnis"),
+                    ("en", "Written request for an extended certificate"),
                 ],
-                by_name: &[("aktenzeichen", 1u16), ("anschrift", 2u16), ("name", 0u16)],
-                rules: &[],
+                visible: Some(&Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("NE"), Expr::Text("OE")])),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("NE"), Expr::Text("OE")]),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "verwendungszweck", segment: "/verwendungszweck",
+                label: &[("de", "Verwendungszweck"), ("en", "Purpose")], visible: None,
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("O"), Expr::Text("OE")]),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("familienname", 1u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("staatsangehoerigkeit", 7u16),
-                    ("vornamen", 2u16),
-                ],
-                rules: &[],
+            Member {
+                name: "empfangende_behoerde", segment: "/empfangende_behoerde",
+                label: &[("de", "Empfangende Behörde"), ("en", "Receiving authority")],
+                visible: Some(
+                    &Expr::Not(&Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("N"), Expr::Text("NE")])),
+                ),
+                node: Node::Group { required: Required::Always, object: 1u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "namensart",
-                        segment: "/namensart",
-                        label: &[("de", "Art des Namens"), ("en", "Type of name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Namensart)),
-                        },
-                    },
-                    Member {
-                        name: "name",
-                        segment: "/name",
-                        label: &[("de", "Früherer Name"), ("en", "Former name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "gefuehrt_bis",
-                        segment: "/gefuehrt_bis",
-                        label: &[("de", "Geführt bis"), ("en", "Used until")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("gefuehrt_bis", 2u16), ("name", 1u16), ("namensart", 0u16)],
-                rules: &[],
+            Member {
+                name: "antragsteller", segment: "/antragsteller",
+                label: &[("de", "Antragstellende Person"), ("en", "Applicant")], visible: None,
+                node: Node::Group { required: Required::Always, object: 3u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+            Member {
+                name: "fruehere_namen", segment: "/fruehere_namen",
+                label: &[("de", "Frühere Namen"), ("en", "Former names")], visible: None,
+                node: Node::Repeat {
+                    min: 0u32, max: Some(5u32), object: 4u16,
+                    item_label: &[("de", "Früherer Name"), ("en", "Former name")],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
+            Member {
+                name: "anschrift", segment: "/anschrift",
+                label: &[("de", "Wohnanschrift"), ("en", "Residential address")], visible: None,
+                node: Node::Group { required: Required::Always, object: 5u16 },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Never, object: 6u16 },
+            },
+            Member {
+                name: "gebuehrenbefreiung", segment: "/gebuehrenbefreiung",
+                label: &[
+                    ("de", "Beantragen Sie eine Befreiung von der Gebühr?"),
+                    ("en", "Do you apply for exemption from the fee?"),
                 ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]),
-                        at: &[7, 0],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "befreiungsgrund", segment: "/befreiungsgrund",
+                label: &[("de", "Begründung der Gebührenbefreiung"), ("en", "Reason for fee exemption")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[8], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[8], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(1000u64),
+                        ..Spec::of(Kind::Multiline)
                     },
+                },
+            },
+            Member {
+                name: "nachweis_befreiung", segment: "/nachweis_befreiung",
+                label: &[("de", "Nachweis für die Gebührenbefreiung"), ("en", "Proof for fee exemption")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[8], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    ("de", "Ich versichere, dass meine Angaben richtig und vollständig sind.",),
+                    ("en", "I declare that my details are correct and complete."),
                 ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("anschrift", 6u16), ("antragsteller", 4u16), ("aufforderung", 1u16), ("befreiungsgrund", 9u16),
+            ("belegart", 0u16), ("empfangende_behoerde", 3u16), ("fruehere_namen", 5u16), ("gebuehrenbefreiung", 8u16),
+            ("kontakt", 7u16), ("nachweis_befreiung", 10u16), ("richtigkeit", 11u16), ("verwendungszweck", 2u16),
+        ],
+        rules: &[
+            Rule {
+                name: "mindestalter",
+                message: &[
+                    ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
+                    ("en", "You can apply for a certificate from the age of 14."),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Le, &Expr::Field(&[4, 5], Read::Date), &Expr::Shift(&Expr::Today, -14i64, DurationUnit::Years),
+                ),
+                at: &[4, 5],
+            },
+        ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "name", segment: "/name", label: &[("de", "Name der Behörde"), ("en", "Name of the authority")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "aktenzeichen", segment: "/aktenzeichen",
+                label: &[("de", "Aktenzeichen"), ("en", "File reference")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "anschrift", segment: "/anschrift",
+                label: &[("de", "Anschrift der Behörde"), ("en", "Address of the authority")], visible: None,
+                node: Node::Group { required: Required::Always, object: 2u16 },
+            },
+        ],
+        by_name: &[("aktenzeichen", 1u16), ("anschrift", 2u16), ("name", 0u16)], rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("familienname", 1u16), ("geburtsdatum", 5u16), ("geburtsname", 3u16),
+            ("geburtsort", 6u16), ("geschlecht", 4u16), ("staatsangehoerigkeit", 7u16), ("vornamen", 2u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "namensart", segment: "/namensart", label: &[("de", "Art des Namens"), ("en", "Type of name")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Namensart)) },
+            },
+            Member {
+                name: "name", segment: "/name", label: &[("de", "Früherer Name"), ("en", "Former name")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "gefuehrt_bis", segment: "/gefuehrt_bis", label: &[("de", "Geführt bis"), ("en", "Used until")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+        ],
+        by_name: &[("gefuehrt_bis", 2u16), ("name", 1u16), ("namensart", 0u16)], rules: &[],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[7, 0]), Expr::IsSet(&[7, 1])]), at: &[7, 0],
             },
         ],
     };

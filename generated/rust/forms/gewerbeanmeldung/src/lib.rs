@@ -13,1190 +13,244 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "6fe5b6f3e350ec872b828baec1fd3d0a6c6d54c2f72c025a1bffcada21136403";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Aufenthaltstitel
-#[derive(Debug, Clone, PartialEq)]
-pub struct Aufenthaltstitel {
-    /// Haben Sie einen Aufenthaltstitel?
-    pub vorhanden: bool,
-    /// Ausgestellt am
-    pub ausstellungsdatum: ::std::option::Option<::std::string::String>,
-    /// Ausstellende Behörde
-    pub behoerde: ::std::option::Option<::std::string::String>,
-    /// Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?
-    pub beschraenkt: ::std::option::Option<bool>,
-    /// Welche Beschränkungen oder Auflagen?
-    pub beschraenkungen: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Aufenthaltstitel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("vorhanden", &self.vorhanden)?;
-        if let ::std::option::Option::Some(value) = &self.ausstellungsdatum {
-            map.serialize_entry("ausstellungsdatum", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.behoerde {
-            map.serialize_entry("behoerde", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.beschraenkt {
-            map.serialize_entry("beschraenkt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.beschraenkungen {
-            map.serialize_entry("beschraenkungen", value)?;
-        }
-        map.end()
+crate::shared::object! {
+    #[doc = " Aufenthaltstitel"]
+    Aufenthaltstitel {
+        #[doc = " Haben Sie einen Aufenthaltstitel?"]
+        vorhanden: bool = 0 "vorhanden" req boolean(),
+        #[doc = " Ausgestellt am"]
+        ausstellungsdatum: ::std::option::Option<::std::string::String> = 1 "ausstellungsdatum" opt text(),
+        #[doc = " Ausstellende Behörde"]
+        behoerde: ::std::option::Option<::std::string::String> = 2 "behoerde" opt text(),
+        #[doc = " Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?"]
+        beschraenkt: ::std::option::Option<bool> = 3 "beschraenkt" opt boolean(),
+        #[doc = " Welche Beschränkungen oder Auflagen?"]
+        beschraenkungen: ::std::option::Option<::std::string::String> = 4 "beschraenkungen" opt text(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Aufenthaltstitel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "vorhanden",
-                "ausstellungsdatum",
-                "behoerde",
-                "beschraenkt",
-                "beschraenkungen",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            vorhanden: members.required(0)?,
-            ausstellungsdatum: members.optional(1)?,
-            behoerde: members.optional(2)?,
-            beschraenkt: members.optional(3)?,
-            beschraenkungen: members.optional(4)?,
-        })
+crate::shared::object! {
+    #[doc = " Anzahl der Beschäftigten"]
+    Beschaeftigte {
+        #[doc = " Vollzeitbeschäftigte"]
+        vollzeit: i64 = 0 "vollzeit" req integer(),
+        #[doc = " Teilzeitbeschäftigte"]
+        teilzeit: i64 = 1 "teilzeit" req integer(),
     }
 }
-impl Aufenthaltstitel {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            vorhanden: t::boolean(&obj.slots[0])?,
-            ausstellungsdatum: t::optional(&obj.slots[1], t::text)?,
-            behoerde: t::optional(&obj.slots[2], t::text)?,
-            beschraenkt: t::optional(&obj.slots[3], t::boolean)?,
-            beschraenkungen: t::optional(&obj.slots[4], t::text)?,
-        })
+crate::shared::code_list! {
+    #[doc = " Art des Betriebes"]
+    Betriebsart, "urn:de:formwerk:codeliste:betriebsart", "1.0",
+    [
+        #[doc = " Industrie"]
+        IN = "IN" [("de", "Industrie"), ("en", "Industry")],
+        #[doc = " Handwerk"]
+        HW = "HW" [("de", "Handwerk"), ("en", "Craft trade")],
+        #[doc = " Handel"]
+        HA = "HA" [("de", "Handel"), ("en", "Trade")],
+        #[doc = " Sonstiges"]
+        SO = "SO" [("de", "Sonstiges"), ("en", "Other")],
+    ]
+    sorted [HA "HA", HW "HW", IN "IN", SO "SO"]
+}
+crate::shared::object! {
+    #[doc = " Erlaubnis"]
+    ErlaubnisseItem {
+        #[doc = " Art der Erlaubnis"]
+        art: ::std::string::String = 0 "art" req text(),
+        #[doc = " Liegt die Erlaubnis bereits vor?"]
+        liegt_vor: bool = 1 "liegt_vor" req boolean(),
+        #[doc = " Ausgestellt am"]
+        ausstellungsdatum: ::std::option::Option<::std::string::String> = 2 "ausstellungsdatum" opt text(),
+        #[doc = " Erteilende Behörde"]
+        behoerde: ::std::option::Option<::std::string::String> = 3 "behoerde" opt text(),
+        #[doc = " Kopie der Erlaubnis"]
+        nachweis: ::std::option::Option<crate::FileRef> = 4 "nachweis" opt file(),
     }
 }
-/// Anzahl der Beschäftigten
-#[derive(Debug, Clone, PartialEq)]
-pub struct Beschaeftigte {
-    /// Vollzeitbeschäftigte
-    pub vollzeit: i64,
-    /// Teilzeitbeschäftigte
-    pub teilzeit: i64,
+crate::shared::code_list! {
+    #[doc = " Grund der Anmeldung"]
+    Grund, "urn:de:formwerk:codeliste:grund-gewerbeanmeldung", "1.0",
+    [
+        #[doc = " Neuerrichtung / Neugründung"]
+        NE = "NE" [("de", "Neuerrichtung / Neugründung"), ("en", "New establishment")],
+        #[doc = " Übernahme (z. B. Kauf, Pacht, Erbfolge)"]
+        UE = "UE" [("de", "Übernahme (z. B. Kauf, Pacht, Erbfolge)"), ("en", "Takeover (e.g. purchase, lease, inheritance)")],
+        #[doc = " Wechsel der Rechtsform"]
+        RF = "RF" [("de", "Wechsel der Rechtsform"), ("en", "Change of legal form")],
+        #[doc = " Gesellschaftereintritt"]
+        GE = "GE" [("de", "Gesellschaftereintritt"), ("en", "Entry of a partner")],
+        #[doc = " Zuzug aus einem anderen Meldebezirk"]
+        ZU = "ZU" [("de", "Zuzug aus einem anderen Meldebezirk"), ("en", "Relocation from another district")],
+    ]
+    sorted [GE "GE", NE "NE", RF "RF", UE "UE", ZU "ZU"]
 }
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Beschaeftigte {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("vollzeit", &self.vollzeit)?;
-        map.serialize_entry("teilzeit", &self.teilzeit)?;
-        map.end()
+crate::shared::object! {
+    #[doc = " Handwerksrolle"]
+    Handwerk {
+        #[doc = " Sind Sie in die Handwerksrolle eingetragen?"]
+        eingetragen: bool = 0 "eingetragen" req boolean(),
+        #[doc = " Name der Handwerkskammer"]
+        handwerkskammer: ::std::option::Option<::std::string::String> = 1 "handwerkskammer" opt text(),
+        #[doc = " Handwerkskarte ausgestellt am"]
+        eintragungsdatum: ::std::option::Option<::std::string::String> = 2 "eintragungsdatum" opt text(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Beschaeftigte {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["vollzeit", "teilzeit"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            vollzeit: members.required(0)?,
-            teilzeit: members.required(1)?,
-        })
+crate::shared::code_list! {
+    #[doc = " Die Anmeldung betrifft"]
+    Niederlassungsart, "urn:de:formwerk:codeliste:niederlassungsart", "1.0",
+    [
+        #[doc = " eine Hauptniederlassung"]
+        HN = "HN" [("de", "eine Hauptniederlassung"), ("en", "a head office")],
+        #[doc = " eine Zweigniederlassung"]
+        ZN = "ZN" [("de", "eine Zweigniederlassung"), ("en", "a branch")],
+        #[doc = " eine unselbständige Zweigstelle"]
+        UZ = "UZ" [("de", "eine unselbständige Zweigstelle"), ("en", "a dependent branch office")],
+    ]
+    sorted [HN "HN", UZ "UZ", ZN "ZN"]
+}
+crate::shared::code_list! {
+    #[doc = " Rechtsform"]
+    Rechtsform, "urn:de:formwerk:codeliste:rechtsform-gewerbe", "1.0",
+    [
+        #[doc = " Einzelunternehmen (nicht im Handelsregister)"]
+        EU = "EU" [("de", "Einzelunternehmen (nicht im Handelsregister)"), ("en", "Sole proprietorship (not registered)")],
+        #[doc = " eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"]
+        EK = "EK" [("de", "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"), ("en", "Registered merchant (e. K.)")],
+        #[doc = " Gesellschaft bürgerlichen Rechts (GbR)"]
+        GBR = "GBR" [("de", "Gesellschaft bürgerlichen Rechts (GbR)"), ("en", "Civil-law partnership (GbR)")],
+        #[doc = " eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"]
+        EGBR = "EGBR" [("de", "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"), ("en", "Registered civil-law partnership (eGbR)")],
+        #[doc = " Offene Handelsgesellschaft (OHG)"]
+        OHG = "OHG" [("de", "Offene Handelsgesellschaft (OHG)"), ("en", "General partnership (OHG)")],
+        #[doc = " Kommanditgesellschaft (KG)"]
+        KG = "KG" [("de", "Kommanditgesellschaft (KG)"), ("en", "Limited partnership (KG)")],
+        #[doc = " Gesellschaft mit beschränkter Haftung (GmbH)"]
+        GMBH = "GMBH" [("de", "Gesellschaft mit beschränkter Haftung (GmbH)"), ("en", "Limited liability company (GmbH)")],
+        #[doc = " Unternehmergesellschaft (haftungsbeschränkt)"]
+        UG = "UG" [("de", "Unternehmergesellschaft (haftungsbeschränkt)"), ("en", "Entrepreneurial company (UG, limited liability)")],
+        #[doc = " Aktiengesellschaft (AG)"]
+        AG = "AG" [("de", "Aktiengesellschaft (AG)"), ("en", "Stock corporation (AG)")],
+        #[doc = " eingetragene Genossenschaft (eG)"]
+        EG = "EG" [("de", "eingetragene Genossenschaft (eG)"), ("en", "Registered cooperative (eG)")],
+        #[doc = " sonstige Rechtsform"]
+        SO = "SO" [("de", "sonstige Rechtsform"), ("en", "Other legal form")],
+    ]
+    sorted [
+        AG "AG", EG "EG", EGBR "EGBR", EK "EK", EU "EU", GBR "GBR", GMBH "GMBH", KG "KG", OHG "OHG", SO "SO", UG "UG",
+    ]
+}
+crate::shared::code_list! {
+    #[doc = " Register"]
+    Registerart, "urn:de:formwerk:codeliste:registerart", "1.0",
+    [
+        #[doc = " Handelsregister Abteilung A"]
+        HRA = "HRA" [("de", "Handelsregister Abteilung A"), ("en", "Commercial register, part A")],
+        #[doc = " Handelsregister Abteilung B"]
+        HRB = "HRB" [("de", "Handelsregister Abteilung B"), ("en", "Commercial register, part B")],
+        #[doc = " Gesellschaftsregister"]
+        GSR = "GSR" [("de", "Gesellschaftsregister"), ("en", "Register of partnerships")],
+        #[doc = " Genossenschaftsregister"]
+        GNR = "GNR" [("de", "Genossenschaftsregister"), ("en", "Register of cooperatives")],
+        #[doc = " Partnerschaftsregister"]
+        PR = "PR" [("de", "Partnerschaftsregister"), ("en", "Partnership register")],
+    ]
+    sorted [GNR "GNR", GSR "GSR", HRA "HRA", HRB "HRB", PR "PR"]
+}
+crate::shared::object! {
+    #[doc = " Eintrag im Register"]
+    Registereintrag {
+        #[doc = " Register"]
+        registerart: Registerart = 0 "registerart" req code(Registerart::from_code),
+        #[doc = " Registergericht"]
+        registergericht: ::std::string::String = 1 "registergericht" req text(),
+        #[doc = " Registernummer"]
+        registernummer: ::std::string::String = 2 "registernummer" req text(),
     }
 }
-impl Beschaeftigte {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            vollzeit: t::integer(&obj.slots[0])?,
-            teilzeit: t::integer(&obj.slots[1])?,
-        })
+crate::shared::object! {
+    #[doc = " Besondere Gewerbeformen"]
+    Sondergewerbe {
+        #[doc = " Wird die Tätigkeit als Reisegewerbe ausgeübt?"]
+        reisegewerbe: bool = 0 "reisegewerbe" req boolean(),
+        #[doc = " Stellen Sie Automaten auf?"]
+        automatenaufstellung: bool = 1 "automatenaufstellung" req boolean(),
     }
 }
-/// Art des Betriebes
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Betriebsart {
-    /// Industrie
-    IN,
-    /// Handwerk
-    HW,
-    /// Handel
-    HA,
-    /// Sonstiges
-    SO,
-}
-impl Betriebsart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Betriebsart] = &[
-        Betriebsart::IN,
-        Betriebsart::HW,
-        Betriebsart::HA,
-        Betriebsart::SO,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:betriebsart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["IN", "HW", "HA", "SO"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Industrie"), ("en", "Industry")],
-        &[("de", "Handwerk"), ("en", "Craft trade")],
-        &[("de", "Handel"), ("en", "Trade")],
-        &[("de", "Sonstiges"), ("en", "Other")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Betriebsart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["HA", "HW", "IN", "SO"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Betriebsart] = &[
-        Betriebsart::HA,
-        Betriebsart::HW,
-        Betriebsart::IN,
-        Betriebsart::SO,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Betriebsart> {
-        Betriebsart::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Betriebsart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Betriebsart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
+crate::shared::object! {
+    #[doc = " Gewerbeanmeldung"]
+    Submission {
+        #[doc = " Rechtsform"]
+        rechtsform: Rechtsform = 0 "rechtsform" req code(Rechtsform::from_code),
+        #[doc = " Name des Unternehmens"]
+        organisationsname: ::std::option::Option<::std::string::String> = 1 "organisationsname" opt text(),
+        #[doc = " Eintrag im Register"]
+        registereintrag: ::std::option::Option<Registereintrag> = 2 "registereintrag" opt group(Registereintrag::from_tree),
+        #[doc = " Angaben zu Ihrer Person"]
+        inhaber: crate::shared::common_person::NatuerlichePerson = 3 "inhaber" req group(crate::shared::common_person::NatuerlichePerson::from_tree),
+        #[doc = " Ihre Wohnanschrift"]
+        wohnanschrift: crate::shared::common_address::Wohnanschrift = 4 "wohnanschrift" req group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: crate::shared::common_contact::Kontakt = 5 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Aufenthaltstitel"]
+        aufenthaltstitel: ::std::option::Option<Aufenthaltstitel> = 6 "aufenthaltstitel" opt group(Aufenthaltstitel::from_tree),
+        #[doc = " Gesetzliche Vertreterinnen und Vertreter"]
+        vertreter: ::std::option::Option<::std::vec::Vec<crate::shared::common_person::PersonName>> = 7 "vertreter" opt many(crate::shared::common_person::PersonName::from_tree),
+        #[doc = " Gemeinde, bei der Sie anmelden"]
+        gemeinde: ::std::string::String = 8 "gemeinde" req text(),
+        #[doc = " Grund der Anmeldung"]
+        grund: Grund = 9 "grund" req code(Grund::from_code),
+        #[doc = " Früherer Name des Betriebs"]
+        frueherer_firmenname: ::std::option::Option<::std::string::String> = 10 "frueherer_firmenname" opt text(),
+        #[doc = " Frühere Gewerbetreibende oder früherer Gewerbetreibender"]
+        frueherer_inhaber: ::std::option::Option<crate::shared::common_person::PersonName> = 11 "frueherer_inhaber" opt group(crate::shared::common_person::PersonName::from_tree),
+        #[doc = " Art des Betriebes"]
+        betriebsart: ::std::vec::Vec<Betriebsart> = 12 "betriebsart" req codes(Betriebsart::from_code),
+        #[doc = " Die Anmeldung betrifft"]
+        niederlassungsart: Niederlassungsart = 13 "niederlassungsart" req code(Niederlassungsart::from_code),
+        #[doc = " Anschrift der Betriebsstätte"]
+        betriebsstaette: crate::shared::common_address::AnschriftInland = 14 "betriebsstaette" req group(crate::shared::common_address::AnschriftInland::from_tree),
+        #[doc = " Anschrift der Hauptniederlassung"]
+        hauptniederlassung: ::std::option::Option<crate::shared::common_address::AnschriftInland> = 15 "hauptniederlassung" opt group(crate::shared::common_address::AnschriftInland::from_tree),
+        #[doc = " Angemeldete Tätigkeit"]
+        taetigkeit: Taetigkeit = 16 "taetigkeit" req group(Taetigkeit::from_tree),
+        #[doc = " Besondere Gewerbeformen"]
+        sondergewerbe: Sondergewerbe = 17 "sondergewerbe" req group(Sondergewerbe::from_tree),
+        #[doc = " Betreiben Sie das Gewerbe im Nebenerwerb?"]
+        nebenerwerb: bool = 18 "nebenerwerb" req boolean(),
+        #[doc = " Beginn der Tätigkeit"]
+        beginn: ::std::string::String = 19 "beginn" req text(),
+        #[doc = " Anzahl der Beschäftigten"]
+        beschaeftigte: Beschaeftigte = 20 "beschaeftigte" req group(Beschaeftigte::from_tree),
+        #[doc = " Betriebsleiterin oder Betriebsleiter"]
+        betriebsleitung: ::std::option::Option<crate::shared::common_person::PersonName> = 21 "betriebsleitung" opt group(crate::shared::common_person::PersonName::from_tree),
+        #[doc = " Braucht die Tätigkeit eine Erlaubnis?"]
+        erlaubnispflichtig: bool = 22 "erlaubnispflichtig" req boolean(),
+        #[doc = " Erlaubnisse"]
+        erlaubnisse: ::std::option::Option<::std::vec::Vec<ErlaubnisseItem>> = 23 "erlaubnisse" opt many(ErlaubnisseItem::from_tree),
+        #[doc = " Handwerksrolle"]
+        handwerk: ::std::option::Option<Handwerk> = 24 "handwerk" opt group(Handwerk::from_tree),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
+        richtigkeit: bool = 25 "richtigkeit" req boolean(),
     }
 }
-/// Written as its code.
-impl ::serde::Serialize for Betriebsart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Betriebsart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Betriebsart::from_code)
-    }
-}
-/// Erlaubnis
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErlaubnisseItem {
-    /// Art der Erlaubnis
-    pub art: ::std::string::String,
-    /// Liegt die Erlaubnis bereits vor?
-    pub liegt_vor: bool,
-    /// Ausgestellt am
-    pub ausstellungsdatum: ::std::option::Option<::std::string::String>,
-    /// Erteilende Behörde
-    pub behoerde: ::std::option::Option<::std::string::String>,
-    /// Kopie der Erlaubnis
-    pub nachweis: ::std::option::Option<crate::FileRef>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for ErlaubnisseItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("art", &self.art)?;
-        map.serialize_entry("liegt_vor", &self.liegt_vor)?;
-        if let ::std::option::Option::Some(value) = &self.ausstellungsdatum {
-            map.serialize_entry("ausstellungsdatum", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.behoerde {
-            map.serialize_entry("behoerde", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.nachweis {
-            map.serialize_entry("nachweis", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for ErlaubnisseItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["art", "liegt_vor", "ausstellungsdatum", "behoerde", "nachweis"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            art: members.required(0)?,
-            liegt_vor: members.required(1)?,
-            ausstellungsdatum: members.optional(2)?,
-            behoerde: members.optional(3)?,
-            nachweis: members.optional(4)?,
-        })
-    }
-}
-impl ErlaubnisseItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            art: t::text(&obj.slots[0])?,
-            liegt_vor: t::boolean(&obj.slots[1])?,
-            ausstellungsdatum: t::optional(&obj.slots[2], t::text)?,
-            behoerde: t::optional(&obj.slots[3], t::text)?,
-            nachweis: t::optional(&obj.slots[4], crate::FileRef::from_tree)?,
-        })
-    }
-}
-/// Grund der Anmeldung
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Grund {
-    /// Neuerrichtung / Neugründung
-    NE,
-    /// Übernahme (z. B. Kauf, Pacht, Erbfolge)
-    UE,
-    /// Wechsel der Rechtsform
-    RF,
-    /// Gesellschaftereintritt
-    GE,
-    /// Zuzug aus einem anderen Meldebezirk
-    ZU,
-}
-impl Grund {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Grund] = &[
-        Grund::NE,
-        Grund::UE,
-        Grund::RF,
-        Grund::GE,
-        Grund::ZU,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:grund-gewerbeanmeldung";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["NE", "UE", "RF", "GE", "ZU"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Neuerrichtung / Neugründung"), ("en", "New establishment")],
-        &[
-            ("de", "Übernahme (z. B. Kauf, Pacht, Erbfolge)"),
-            ("en", "Takeover (e.g. purchase, lease, inheritance)"),
-        ],
-        &[("de", "Wechsel der Rechtsform"), ("en", "Change of legal form")],
-        &[("de", "Gesellschaftereintritt"), ("en", "Entry of a partner")],
-        &[
-            ("de", "Zuzug aus einem anderen Meldebezirk"),
-            ("en", "Relocation from another district"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Grund::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["GE", "NE", "RF", "UE", "ZU"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Grund] = &[
-        Grund::GE,
-        Grund::NE,
-        Grund::RF,
-        Grund::UE,
-        Grund::ZU,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Grund> {
-        Grund::SORTED_CODES.binary_search(&code).ok().map(|i| Grund::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Grund::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Grund {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Grund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Grund::from_code)
-    }
-}
-/// Handwerksrolle
-#[derive(Debug, Clone, PartialEq)]
-pub struct Handwerk {
-    /// Sind Sie in die Handwerksrolle eingetragen?
-    pub eingetragen: bool,
-    /// Name der Handwerkskammer
-    pub handwerkskammer: ::std::option::Option<::std::string::String>,
-    /// Handwerkskarte ausgestellt am
-    pub eintragungsdatum: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Handwerk {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("eingetragen", &self.eingetragen)?;
-        if let ::std::option::Option::Some(value) = &self.handwerkskammer {
-            map.serialize_entry("handwerkskammer", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.eintragungsdatum {
-            map.serialize_entry("eintragungsdatum", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Handwerk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["eingetragen", "handwerkskammer", "eintragungsdatum"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            eingetragen: members.required(0)?,
-            handwerkskammer: members.optional(1)?,
-            eintragungsdatum: members.optional(2)?,
-        })
-    }
-}
-impl Handwerk {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            eingetragen: t::boolean(&obj.slots[0])?,
-            handwerkskammer: t::optional(&obj.slots[1], t::text)?,
-            eintragungsdatum: t::optional(&obj.slots[2], t::text)?,
-        })
-    }
-}
-/// Die Anmeldung betrifft
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Niederlassungsart {
-    /// eine Hauptniederlassung
-    HN,
-    /// eine Zweigniederlassung
-    ZN,
-    /// eine unselbständige Zweigstelle
-    UZ,
-}
-impl Niederlassungsart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Niederlassungsart] = &[
-        Niederlassungsart::HN,
-        Niederlassungsart::ZN,
-        Niederlassungsart::UZ,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:niederlassungsart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["HN", "ZN", "UZ"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "eine Hauptniederlassung"), ("en", "a head office")],
-        &[("de", "eine Zweigniederlassung"), ("en", "a branch")],
-        &[
-            ("de", "eine unselbständige Zweigstelle"),
-            ("en", "a dependent branch office"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Niederlassungsart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["HN", "UZ", "ZN"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Niederlassungsart] = &[
-        Niederlassungsart::HN,
-        Niederlassungsart::UZ,
-        Niederlassungsart::ZN,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Niederlassungsart> {
-        Niederlassungsart::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Niederlassungsart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Niederlassungsart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Niederlassungsart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Niederlassungsart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Niederlassungsart::from_code)
-    }
-}
-/// Rechtsform
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Rechtsform {
-    /// Einzelunternehmen (nicht im Handelsregister)
-    EU,
-    /// eingetragene Kauffrau / eingetragener Kaufmann (e. K.)
-    EK,
-    /// Gesellschaft bürgerlichen Rechts (GbR)
-    GBR,
-    /// eingetragene Gesellschaft bürgerlichen Rechts (eGbR)
-    EGBR,
-    /// Offene Handelsgesellschaft (OHG)
-    OHG,
-    /// Kommanditgesellschaft (KG)
-    KG,
-    /// Gesellschaft mit beschränkter Haftung (GmbH)
-    GMBH,
-    /// Unternehmergesellschaft (haftungsbeschränkt)
-    UG,
-    /// Aktiengesellschaft (AG)
-    AG,
-    /// eingetragene Genossenschaft (eG)
-    EG,
-    /// sonstige Rechtsform
-    SO,
-}
-impl Rechtsform {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Rechtsform] = &[
-        Rechtsform::EU,
-        Rechtsform::EK,
-        Rechtsform::GBR,
-        Rechtsform::EGBR,
-        Rechtsform::OHG,
-        Rechtsform::KG,
-        Rechtsform::GMBH,
-        Rechtsform::UG,
-        Rechtsform::AG,
-        Rechtsform::EG,
-        Rechtsform::SO,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:rechtsform-gewerbe";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &[
-        "EU",
-        "EK",
-        "GBR",
-        "EGBR",
-        "OHG",
-        "KG",
-        "GMBH",
-        "UG",
-        "AG",
-        "EG",
-        "SO",
-    ];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Einzelunternehmen (nicht im Handelsregister)"),
-            ("en", "Sole proprietorship (not registered)"),
-        ],
-        &[
-            ("de", "eingetragene Kauffrau / eingetragener Kaufmann (e. K.)"),
-            ("en", "Registered merchant (e. K.)"),
-        ],
-        &[
-            ("de", "Gesellschaft bürgerlichen Rechts (GbR)"),
-            ("en", "Civil-law partnership (GbR)"),
-        ],
-        &[
-            ("de", "eingetragene Gesellschaft bürgerlichen Rechts (eGbR)"),
-            ("en", "Registered civil-law partnership (eGbR)"),
-        ],
-        &[
-            ("de", "Offene Handelsgesellschaft (OHG)"),
-            ("en", "General partnership (OHG)"),
-        ],
-        &[("de", "Kommanditgesellschaft (KG)"), ("en", "Limited partnership (KG)")],
-        &[
-            ("de", "Gesellschaft mit beschränkter Haftung (GmbH)"),
-            ("en", "Limited liability company (GmbH)"),
-        ],
-        &[
-            ("de", "Unternehmergesellschaft (haftungsbeschränkt)"),
-            ("en", "Entrepreneurial company (UG, limited liability)"),
-        ],
-        &[("de", "Aktiengesellschaft (AG)"), ("en", "Stock corporation (AG)")],
-        &[
-            ("de", "eingetragene Genossenschaft (eG)"),
-            ("en", "Registered cooperative (eG)"),
-        ],
-        &[("de", "sonstige Rechtsform"), ("en", "Other legal form")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Rechtsform::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "AG",
-        "EG",
-        "EGBR",
-        "EK",
-        "EU",
-        "GBR",
-        "GMBH",
-        "KG",
-        "OHG",
-        "SO",
-        "UG",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Rechtsform] = &[
-        Rechtsform::AG,
-        Rechtsform::EG,
-        Rechtsform::EGBR,
-        Rechtsform::EK,
-        Rechtsform::EU,
-        Rechtsform::GBR,
-        Rechtsform::GMBH,
-        Rechtsform::KG,
-        Rechtsform::OHG,
-        Rechtsform::SO,
-        Rechtsform::UG,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Rechtsform> {
-        Rechtsform::SORTED_CODES.binary_search(&code).ok().map(|i| Rechtsform::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Rechtsform::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Rechtsform {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Rechtsform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Rechtsform::from_code)
-    }
-}
-/// Register
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Registerart {
-    /// Handelsregister Abteilung A
-    HRA,
-    /// Handelsregister Abteilung B
-    HRB,
-    /// Gesellschaftsregister
-    GSR,
-    /// Genossenschaftsregister
-    GNR,
-    /// Partnerschaftsregister
-    PR,
-}
-impl Registerart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Registerart] = &[
-        Registerart::HRA,
-        Registerart::HRB,
-        Registerart::GSR,
-        Registerart::GNR,
-        Registerart::PR,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:registerart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["HRA", "HRB", "GSR", "GNR", "PR"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Handelsregister Abteilung A"), ("en", "Commercial register, part A")],
-        &[("de", "Handelsregister Abteilung B"), ("en", "Commercial register, part B")],
-        &[("de", "Gesellschaftsregister"), ("en", "Register of partnerships")],
-        &[("de", "Genossenschaftsregister"), ("en", "Register of cooperatives")],
-        &[("de", "Partnerschaftsregister"), ("en", "Partnership register")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Registerart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "GNR",
-        "GSR",
-        "HRA",
-        "HRB",
-        "PR",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Registerart] = &[
-        Registerart::GNR,
-        Registerart::GSR,
-        Registerart::HRA,
-        Registerart::HRB,
-        Registerart::PR,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Registerart> {
-        Registerart::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Registerart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Registerart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Registerart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Registerart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Registerart::from_code)
-    }
-}
-/// Eintrag im Register
-#[derive(Debug, Clone, PartialEq)]
-pub struct Registereintrag {
-    /// Register
-    pub registerart: Registerart,
-    /// Registergericht
-    pub registergericht: ::std::string::String,
-    /// Registernummer
-    pub registernummer: ::std::string::String,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Registereintrag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("registerart", &self.registerart)?;
-        map.serialize_entry("registergericht", &self.registergericht)?;
-        map.serialize_entry("registernummer", &self.registernummer)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Registereintrag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["registerart", "registergericht", "registernummer"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            registerart: members.required(0)?,
-            registergericht: members.required(1)?,
-            registernummer: members.required(2)?,
-        })
-    }
-}
-impl Registereintrag {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            registerart: t::code(&obj.slots[0], Registerart::from_code)?,
-            registergericht: t::text(&obj.slots[1])?,
-            registernummer: t::text(&obj.slots[2])?,
-        })
-    }
-}
-/// Besondere Gewerbeformen
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sondergewerbe {
-    /// Wird die Tätigkeit als Reisegewerbe ausgeübt?
-    pub reisegewerbe: bool,
-    /// Stellen Sie Automaten auf?
-    pub automatenaufstellung: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Sondergewerbe {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("reisegewerbe", &self.reisegewerbe)?;
-        map.serialize_entry("automatenaufstellung", &self.automatenaufstellung)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Sondergewerbe {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["reisegewerbe", "automatenaufstellung"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            reisegewerbe: members.required(0)?,
-            automatenaufstellung: members.required(1)?,
-        })
-    }
-}
-impl Sondergewerbe {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            reisegewerbe: t::boolean(&obj.slots[0])?,
-            automatenaufstellung: t::boolean(&obj.slots[1])?,
-        })
-    }
-}
-/// Gewerbeanmeldung
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Rechtsform
-    pub rechtsform: Rechtsform,
-    /// Name des Unternehmens
-    pub organisationsname: ::std::option::Option<::std::string::String>,
-    /// Eintrag im Register
-    pub registereintrag: ::std::option::Option<Registereintrag>,
-    /// Angaben zu Ihrer Person
-    pub inhaber: crate::shared::common_person::NatuerlichePerson,
-    /// Ihre Wohnanschrift
-    pub wohnanschrift: crate::shared::common_address::Wohnanschrift,
-    /// Kontakt für Rückfragen
-    pub kontakt: crate::shared::common_contact::Kontakt,
-    /// Aufenthaltstitel
-    pub aufenthaltstitel: ::std::option::Option<Aufenthaltstitel>,
-    /// Gesetzliche Vertreterinnen und Vertreter
-    pub vertreter: ::std::option::Option<
-        ::std::vec::Vec<crate::shared::common_person::PersonName>,
-    >,
-    /// Gemeinde, bei der Sie anmelden
-    pub gemeinde: ::std::string::String,
-    /// Grund der Anmeldung
-    pub grund: Grund,
-    /// Früherer Name des Betriebs
-    pub frueherer_firmenname: ::std::option::Option<::std::string::String>,
-    /// Frühere Gewerbetreibende oder früherer Gewerbetreibender
-    pub frueherer_inhaber: ::std::option::Option<
-        crate::shared::common_person::PersonName,
-    >,
-    /// Art des Betriebes
-    pub betriebsart: ::std::vec::Vec<Betriebsart>,
-    /// Die Anmeldung betrifft
-    pub niederlassungsart: Niederlassungsart,
-    /// Anschrift der Betriebsstätte
-    pub betriebsstaette: crate::shared::common_address::AnschriftInland,
-    /// Anschrift der Hauptniederlassung
-    pub hauptniederlassung: ::std::option::Option<
-        crate::shared::common_address::AnschriftInland,
-    >,
-    /// Angemeldete Tätigkeit
-    pub taetigkeit: Taetigkeit,
-    /// Besondere Gewerbeformen
-    pub sondergewerbe: Sondergewerbe,
-    /// Betreiben Sie das Gewerbe im Nebenerwerb?
-    pub nebenerwerb: bool,
-    /// Beginn der Tätigkeit
-    pub beginn: ::std::string::String,
-    /// Anzahl der Beschäftigten
-    pub beschaeftigte: Beschaeftigte,
-    /// Betriebsleiterin oder Betriebsleiter
-    pub betriebsleitung: ::std::option::Option<crate::shared::common_person::PersonName>,
-    /// Braucht die Tätigkeit eine Erlaubnis?
-    pub erlaubnispflichtig: bool,
-    /// Erlaubnisse
-    pub erlaubnisse: ::std::option::Option<::std::vec::Vec<ErlaubnisseItem>>,
-    /// Handwerksrolle
-    pub handwerk: ::std::option::Option<Handwerk>,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("rechtsform", &self.rechtsform)?;
-        if let ::std::option::Option::Some(value) = &self.organisationsname {
-            map.serialize_entry("organisationsname", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.registereintrag {
-            map.serialize_entry("registereintrag", value)?;
-        }
-        map.serialize_entry("inhaber", &self.inhaber)?;
-        map.serialize_entry("wohnanschrift", &self.wohnanschrift)?;
-        map.serialize_entry("kontakt", &self.kontakt)?;
-        if let ::std::option::Option::Some(value) = &self.aufenthaltstitel {
-            map.serialize_entry("aufenthaltstitel", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.vertreter {
-            map.serialize_entry("vertreter", value)?;
-        }
-        map.serialize_entry("gemeinde", &self.gemeinde)?;
-        map.serialize_entry("grund", &self.grund)?;
-        if let ::std::option::Option::Some(value) = &self.frueherer_firmenname {
-            map.serialize_entry("frueherer_firmenname", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.frueherer_inhaber {
-            map.serialize_entry("frueherer_inhaber", value)?;
-        }
-        map.serialize_entry("betriebsart", &self.betriebsart)?;
-        map.serialize_entry("niederlassungsart", &self.niederlassungsart)?;
-        map.serialize_entry("betriebsstaette", &self.betriebsstaette)?;
-        if let ::std::option::Option::Some(value) = &self.hauptniederlassung {
-            map.serialize_entry("hauptniederlassung", value)?;
-        }
-        map.serialize_entry("taetigkeit", &self.taetigkeit)?;
-        map.serialize_entry("sondergewerbe", &self.sondergewerbe)?;
-        map.serialize_entry("nebenerwerb", &self.nebenerwerb)?;
-        map.serialize_entry("beginn", &self.beginn)?;
-        map.serialize_entry("beschaeftigte", &self.beschaeftigte)?;
-        if let ::std::option::Option::Some(value) = &self.betriebsleitung {
-            map.serialize_entry("betriebsleitung", value)?;
-        }
-        map.serialize_entry("erlaubnispflichtig", &self.erlaubnispflichtig)?;
-        if let ::std::option::Option::Some(value) = &self.erlaubnisse {
-            map.serialize_entry("erlaubnisse", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.handwerk {
-            map.serialize_entry("handwerk", value)?;
-        }
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "rechtsform",
-                "organisationsname",
-                "registereintrag",
-                "inhaber",
-                "wohnanschrift",
-                "kontakt",
-                "aufenthaltstitel",
-                "vertreter",
-                "gemeinde",
-                "grund",
-                "frueherer_firmenname",
-                "frueherer_inhaber",
-                "betriebsart",
-                "niederlassungsart",
-                "betriebsstaette",
-                "hauptniederlassung",
-                "taetigkeit",
-                "sondergewerbe",
-                "nebenerwerb",
-                "beginn",
-                "beschaeftigte",
-                "betriebsleitung",
-                "erlaubnispflichtig",
-                "erlaubnisse",
-                "handwerk",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            rechtsform: members.required(0)?,
-            organisationsname: members.optional(1)?,
-            registereintrag: members.optional(2)?,
-            inhaber: members.required(3)?,
-            wohnanschrift: members.required(4)?,
-            kontakt: members.required(5)?,
-            aufenthaltstitel: members.optional(6)?,
-            vertreter: members.optional(7)?,
-            gemeinde: members.required(8)?,
-            grund: members.required(9)?,
-            frueherer_firmenname: members.optional(10)?,
-            frueherer_inhaber: members.optional(11)?,
-            betriebsart: members.required(12)?,
-            niederlassungsart: members.required(13)?,
-            betriebsstaette: members.required(14)?,
-            hauptniederlassung: members.optional(15)?,
-            taetigkeit: members.required(16)?,
-            sondergewerbe: members.required(17)?,
-            nebenerwerb: members.required(18)?,
-            beginn: members.required(19)?,
-            beschaeftigte: members.required(20)?,
-            betriebsleitung: members.optional(21)?,
-            erlaubnispflichtig: members.required(22)?,
-            erlaubnisse: members.optional(23)?,
-            handwerk: members.optional(24)?,
-            richtigkeit: members.required(25)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            rechtsform: t::code(&obj.slots[0], Rechtsform::from_code)?,
-            organisationsname: t::optional(&obj.slots[1], t::text)?,
-            registereintrag: t::optional(
-                &obj.slots[2],
-                |slot| t::group(slot, Registereintrag::from_tree),
-            )?,
-            inhaber: t::group(
-                &obj.slots[3],
-                crate::shared::common_person::NatuerlichePerson::from_tree,
-            )?,
-            wohnanschrift: t::group(
-                &obj.slots[4],
-                crate::shared::common_address::Wohnanschrift::from_tree,
-            )?,
-            kontakt: t::group(
-                &obj.slots[5],
-                crate::shared::common_contact::Kontakt::from_tree,
-            )?,
-            aufenthaltstitel: t::optional(
-                &obj.slots[6],
-                |slot| t::group(slot, Aufenthaltstitel::from_tree),
-            )?,
-            vertreter: t::optional(
-                &obj.slots[7],
-                |slot| t::many(slot, crate::shared::common_person::PersonName::from_tree),
-            )?,
-            gemeinde: t::text(&obj.slots[8])?,
-            grund: t::code(&obj.slots[9], Grund::from_code)?,
-            frueherer_firmenname: t::optional(&obj.slots[10], t::text)?,
-            frueherer_inhaber: t::optional(
-                &obj.slots[11],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_person::PersonName::from_tree,
-                ),
-            )?,
-            betriebsart: t::codes(&obj.slots[12], Betriebsart::from_code)?,
-            niederlassungsart: t::code(&obj.slots[13], Niederlassungsart::from_code)?,
-            betriebsstaette: t::group(
-                &obj.slots[14],
-                crate::shared::common_address::AnschriftInland::from_tree,
-            )?,
-            hauptniederlassung: t::optional(
-                &obj.slots[15],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_address::AnschriftInland::from_tree,
-                ),
-            )?,
-            taetigkeit: t::group(&obj.slots[16], Taetigkeit::from_tree)?,
-            sondergewerbe: t::group(&obj.slots[17], Sondergewerbe::from_tree)?,
-            nebenerwerb: t::boolean(&obj.slots[18])?,
-            beginn: t::text(&obj.slots[19])?,
-            beschaeftigte: t::group(&obj.slots[20], Beschaeftigte::from_tree)?,
-            betriebsleitung: t::optional(
-                &obj.slots[21],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_person::PersonName::from_tree,
-                ),
-            )?,
-            erlaubnispflichtig: t::boolean(&obj.slots[22])?,
-            erlaubnisse: t::optional(
-                &obj.slots[23],
-                |slot| t::many(slot, ErlaubnisseItem::from_tree),
-            )?,
-            handwerk: t::optional(
-                &obj.slots[24],
-                |slot| t::group(slot, Handwerk::from_tree),
-            )?,
-            richtigkeit: t::boolean(&obj.slots[25])?,
-        })
-    }
-}
-/// Angemeldete Tätigkeit
-#[derive(Debug, Clone, PartialEq)]
-pub struct Taetigkeit {
-    /// Schwerpunkt der Tätigkeit
-    pub schwerpunkt: ::std::string::String,
-    /// Weitere Tätigkeiten
-    pub weitere: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Taetigkeit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("schwerpunkt", &self.schwerpunkt)?;
-        if let ::std::option::Option::Some(value) = &self.weitere {
-            map.serialize_entry("weitere", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Taetigkeit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["schwerpunkt", "weitere"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            schwerpunkt: members.required(0)?,
-            weitere: members.optional(1)?,
-        })
-    }
-}
-impl Taetigkeit {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            schwerpunkt: t::text(&obj.slots[0])?,
-            weitere: t::optional(&obj.slots[1], t::text)?,
-        })
+crate::shared::object! {
+    #[doc = " Angemeldete Tätigkeit"]
+    Taetigkeit {
+        #[doc = " Schwerpunkt der Tätigkeit"]
+        schwerpunkt: ::std::string::String = 0 "schwerpunkt" req text(),
+        #[doc = " Weitere Tätigkeiten"]
+        weitere: ::std::option::Option<::std::string::String> = 1 "weitere" opt text(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -1208,8 +262,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -1249,1538 +302,897 @@ mod plan {
             .is_some_and(|r| r.is_match(text))
     }
     pub static FORM: Form = Form {
-        title: &[("de", "Gewerbeanmeldung"), ("en", "Business registration")],
-        catalogues: super::CATALOGUES,
+        title: &[("de", "Gewerbeanmeldung"), ("en", "Business registration")], catalogues: super::CATALOGUES,
         objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "rechtsform",
-                        segment: "/rechtsform",
-                        label: &[("de", "Rechtsform"), ("en", "Legal form")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Rechtsform)),
-                        },
+            OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6, OBJECT_7, OBJECT_8, OBJECT_9,
+            OBJECT_10, OBJECT_11, OBJECT_12, OBJECT_13, OBJECT_14, OBJECT_15,
+        ],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "rechtsform", segment: "/rechtsform", label: &[("de", "Rechtsform"), ("en", "Legal form")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Rechtsform)) },
+            },
+            Member {
+                name: "organisationsname", segment: "/organisationsname",
+                label: &[("de", "Name des Unternehmens"), ("en", "Company name")],
+                visible: Some(&Expr::Compare(Cmp::Ne, &Expr::Field(&[0], Read::Text), &Expr::Text("EU"))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Not(&Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("EU"), Expr::Text("GBR")])),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(250u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "organisationsname",
-                        segment: "/organisationsname",
-                        label: &[
-                            ("de", "Name des Unternehmens"),
-                            ("en", "Company name"),
+                },
+            },
+            Member {
+                name: "registereintrag", segment: "/registereintrag",
+                label: &[("de", "Eintrag im Register"), ("en", "Register entry")],
+                visible: Some(
+                    &Expr::In(
+                        &Expr::Field(&[0], Read::Text),
+                        &[
+                            Expr::Text("EK"), Expr::Text("EGBR"), Expr::Text("OHG"), Expr::Text("KG"),
+                            Expr::Text("GMBH"), Expr::Text("UG"), Expr::Text("AG"), Expr::Text("EG"),
                         ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Ne,
-                                &Expr::Field(&[0], Read::Text),
-                                &Expr::Text("EU"),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Not(
-                                    &Expr::In(
-                                        &Expr::Field(&[0], Read::Text),
-                                        &[Expr::Text("EU"), Expr::Text("GBR")],
-                                    ),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(250u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "registereintrag",
-                        segment: "/registereintrag",
-                        label: &[
-                            ("de", "Eintrag im Register"),
-                            ("en", "Register entry"),
-                        ],
-                        visible: Some(
-                            &Expr::In(
-                                &Expr::Field(&[0], Read::Text),
-                                &[
-                                    Expr::Text("EK"),
-                                    Expr::Text("EGBR"),
-                                    Expr::Text("OHG"),
-                                    Expr::Text("KG"),
-                                    Expr::Text("GMBH"),
-                                    Expr::Text("UG"),
-                                    Expr::Text("AG"),
-                                    Expr::Text("EG"),
-                                ],
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "inhaber",
-                        segment: "/inhaber",
-                        label: &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
-                    },
-                    Member {
-                        name: "wohnanschrift",
-                        segment: "/wohnanschrift",
-                        label: &[
-                            ("de", "Ihre Wohnanschrift"),
-                            ("en", "Your residential address"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 4u16,
-                        },
-                    },
-                    Member {
-                        name: "aufenthaltstitel",
-                        segment: "/aufenthaltstitel",
-                        label: &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
-                        visible: Some(
-                            &Expr::Not(
-                                &Expr::In(
-                                    &Expr::Field(&[3, 7], Read::Text),
-                                    &[
-                                        Expr::Text("000"),
-                                        Expr::Text("125"),
-                                        Expr::Text("129"),
-                                        Expr::Text("130"),
-                                        Expr::Text("134"),
-                                        Expr::Text("137"),
-                                        Expr::Text("148"),
-                                        Expr::Text("151"),
-                                        Expr::Text("152"),
-                                        Expr::Text("154"),
-                                        Expr::Text("158"),
-                                        Expr::Text("161"),
-                                    ],
-                                ),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "vertreter",
-                        segment: "/vertreter",
-                        label: &[
-                            ("de", "Gesetzliche Vertreterinnen und Vertreter"),
-                            ("en", "Legal representatives"),
-                        ],
-                        visible: Some(
-                            &Expr::In(
-                                &Expr::Field(&[0], Read::Text),
-                                &[
-                                    Expr::Text("GMBH"),
-                                    Expr::Text("UG"),
-                                    Expr::Text("AG"),
-                                    Expr::Text("EG"),
-                                ],
-                            ),
-                        ),
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(10u32),
-                            object: 6u16,
-                            item_label: &[("de", "Person"), ("en", "Person")],
-                        },
-                    },
-                    Member {
-                        name: "gemeinde",
-                        segment: "/gemeinde",
-                        label: &[
-                            ("de", "Gemeinde, bei der Sie anmelden"),
-                            ("en", "Municipality you register with"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "grund",
-                        segment: "/grund",
-                        label: &[
-                            ("de", "Grund der Anmeldung"),
-                            ("en", "Reason for registration"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Grund)),
-                        },
-                    },
-                    Member {
-                        name: "frueherer_firmenname",
-                        segment: "/frueherer_firmenname",
-                        label: &[
-                            ("de", "Früherer Name des Betriebs"),
-                            ("en", "Former business name"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[9], Read::Text),
-                                &Expr::Text("UE"),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(250u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "frueherer_inhaber",
-                        segment: "/frueherer_inhaber",
-                        label: &[
-                            (
-                                "de",
-                                "Frühere Gewerbetreibende oder früherer Gewerbetreibender",
-                            ),
-                            ("en", "Former business owner"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[9], Read::Text),
-                                &Expr::Text("UE"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Never,
-                            object: 7u16,
-                        },
-                    },
-                    Member {
-                        name: "betriebsart",
-                        segment: "/betriebsart",
-                        label: &[
-                            ("de", "Art des Betriebes"),
-                            ("en", "Type of business"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::MultipleChoice(codes_Betriebsart)),
-                        },
-                    },
-                    Member {
-                        name: "niederlassungsart",
-                        segment: "/niederlassungsart",
-                        label: &[
-                            ("de", "Die Anmeldung betrifft"),
-                            ("en", "The registration concerns"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Niederlassungsart)),
-                        },
-                    },
-                    Member {
-                        name: "betriebsstaette",
-                        segment: "/betriebsstaette",
-                        label: &[
-                            ("de", "Anschrift der Betriebsstätte"),
-                            ("en", "Address of the business premises"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 8u16,
-                        },
-                    },
-                    Member {
-                        name: "hauptniederlassung",
-                        segment: "/hauptniederlassung",
-                        label: &[
-                            ("de", "Anschrift der Hauptniederlassung"),
-                            ("en", "Address of the head office"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Ne,
-                                &Expr::Field(&[13], Read::Text),
-                                &Expr::Text("HN"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 9u16,
-                        },
-                    },
-                    Member {
-                        name: "taetigkeit",
-                        segment: "/taetigkeit",
-                        label: &[
-                            ("de", "Angemeldete Tätigkeit"),
-                            ("en", "Registered activity"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 10u16,
-                        },
-                    },
-                    Member {
-                        name: "sondergewerbe",
-                        segment: "/sondergewerbe",
-                        label: &[
-                            ("de", "Besondere Gewerbeformen"),
-                            ("en", "Special forms of trade"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 11u16,
-                        },
-                    },
-                    Member {
-                        name: "nebenerwerb",
-                        segment: "/nebenerwerb",
-                        label: &[
-                            ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
-                            ("en", "Is the business a secondary occupation?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "beginn",
-                        segment: "/beginn",
-                        label: &[
-                            ("de", "Beginn der Tätigkeit"),
-                            ("en", "Start of the activity"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-3i64, DurationUnit::Months)),
-                                max: Some(Bound::Today(90i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "beschaeftigte",
-                        segment: "/beschaeftigte",
-                        label: &[
-                            ("de", "Anzahl der Beschäftigten"),
-                            ("en", "Number of employees"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 12u16,
-                        },
-                    },
-                    Member {
-                        name: "betriebsleitung",
-                        segment: "/betriebsleitung",
-                        label: &[
-                            ("de", "Betriebsleiterin oder Betriebsleiter"),
-                            ("en", "Business manager"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Never,
-                            object: 13u16,
-                        },
-                    },
-                    Member {
-                        name: "erlaubnispflichtig",
-                        segment: "/erlaubnispflichtig",
-                        label: &[
-                            ("de", "Braucht die Tätigkeit eine Erlaubnis?"),
-                            ("en", "Does the activity require a permit?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "erlaubnisse",
-                        segment: "/erlaubnisse",
-                        label: &[("de", "Erlaubnisse"), ("en", "Permits")],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[22], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(5u32),
-                            object: 14u16,
-                            item_label: &[("de", "Erlaubnis"), ("en", "Permit")],
-                        },
-                    },
-                    Member {
-                        name: "handwerk",
-                        segment: "/handwerk",
-                        label: &[
-                            ("de", "Handwerksrolle"),
-                            ("en", "Register of craftspersons"),
-                        ],
-                        visible: Some(
-                            &Expr::Contains(&Expr::Field(&[12], Read::Codes), "HW"),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 15u16,
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                            ("en", "I declare that my details are correct and complete."),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("aufenthaltstitel", 6u16),
-                    ("beginn", 19u16),
-                    ("beschaeftigte", 20u16),
-                    ("betriebsart", 12u16),
-                    ("betriebsleitung", 21u16),
-                    ("betriebsstaette", 14u16),
-                    ("erlaubnispflichtig", 22u16),
-                    ("erlaubnisse", 23u16),
-                    ("frueherer_firmenname", 10u16),
-                    ("frueherer_inhaber", 11u16),
-                    ("gemeinde", 8u16),
-                    ("grund", 9u16),
-                    ("handwerk", 24u16),
-                    ("hauptniederlassung", 15u16),
-                    ("inhaber", 3u16),
-                    ("kontakt", 5u16),
-                    ("nebenerwerb", 18u16),
-                    ("niederlassungsart", 13u16),
-                    ("organisationsname", 1u16),
-                    ("rechtsform", 0u16),
-                    ("registereintrag", 2u16),
-                    ("richtigkeit", 25u16),
-                    ("sondergewerbe", 17u16),
-                    ("taetigkeit", 16u16),
-                    ("vertreter", 7u16),
-                    ("wohnanschrift", 4u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "register_kapitalgesellschaft",
-                        message: &[
-                            (
-                                "de",
-                                "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",
-                            ),
-                            (
-                                "en",
-                                "A GmbH, UG or AG is registered in part B of the commercial register.",
-                            ),
-                        ],
-                        check: &Expr::Or(
+                    ),
+                ),
+                node: Node::Group { required: Required::Always, object: 1u16 },
+            },
+            Member {
+                name: "inhaber", segment: "/inhaber",
+                label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 2u16 },
+            },
+            Member {
+                name: "wohnanschrift", segment: "/wohnanschrift",
+                label: &[("de", "Ihre Wohnanschrift"), ("en", "Your residential address")], visible: None,
+                node: Node::Group { required: Required::Always, object: 3u16 },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Always, object: 4u16 },
+            },
+            Member {
+                name: "aufenthaltstitel", segment: "/aufenthaltstitel",
+                label: &[("de", "Aufenthaltstitel"), ("en", "Residence permit")],
+                visible: Some(
+                    &Expr::Not(
+                        &Expr::In(
+                            &Expr::Field(&[3, 7], Read::Text),
                             &[
-                                Expr::Not(
-                                    &Expr::In(
-                                        &Expr::Field(&[0], Read::Text),
-                                        &[Expr::Text("GMBH"), Expr::Text("UG"), Expr::Text("AG")],
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[2, 0], Read::Text),
-                                    &Expr::Text("HRB"),
-                                ),
+                                Expr::Text("000"), Expr::Text("125"), Expr::Text("129"), Expr::Text("130"),
+                                Expr::Text("134"), Expr::Text("137"), Expr::Text("148"), Expr::Text("151"),
+                                Expr::Text("152"), Expr::Text("154"), Expr::Text("158"), Expr::Text("161"),
                             ],
                         ),
-                        at: &[2, 0],
-                    },
-                    Rule {
-                        name: "uebernahme_angaben",
-                        message: &[
-                            (
-                                "de",
-                                "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
-                            ),
-                            (
-                                "en",
-                                "For a takeover, please give the former business name or the former owner.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Compare(
-                                    Cmp::Ne,
-                                    &Expr::Field(&[9], Read::Text),
-                                    &Expr::Text("UE"),
-                                ),
-                                Expr::IsSet(&[10]),
-                                Expr::IsSet(&[11, 0]),
-                            ],
-                        ),
-                        at: &[10],
-                    },
-                ],
+                    ),
+                ),
+                node: Node::Group { required: Required::Always, object: 5u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "registerart",
-                        segment: "/registerart",
-                        label: &[("de", "Register"), ("en", "Register")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Registerart)),
-                        },
-                    },
-                    Member {
-                        name: "registergericht",
-                        segment: "/registergericht",
-                        label: &[("de", "Registergericht"), ("en", "Registry court")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "registernummer",
-                        segment: "/registernummer",
-                        label: &[("de", "Registernummer"), ("en", "Register number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(20u64),
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Die Registernummer besteht aus bis zu 6 Ziffern, eventuell gefolgt von einem Buchstabenzusatz.",
-                                    ),
-                                    (
-                                        "en",
-                                        "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("registerart", 0u16),
-                    ("registergericht", 1u16),
-                    ("registernummer", 2u16),
-                ],
-                rules: &[],
+            Member {
+                name: "vertreter", segment: "/vertreter",
+                label: &[("de", "Gesetzliche Vertreterinnen und Vertreter"), ("en", "Legal representatives")],
+                visible: Some(
+                    &Expr::In(
+                        &Expr::Field(&[0], Read::Text),
+                        &[Expr::Text("GMBH"), Expr::Text("UG"), Expr::Text("AG"), Expr::Text("EG")],
+                    ),
+                ),
+                node: Node::Repeat {
+                    min: 1u32, max: Some(10u32), object: 6u16, item_label: &[("de", "Person"), ("en", "Person")],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "gemeinde", segment: "/gemeinde",
+                label: &[("de", "Gemeinde, bei der Sie anmelden"), ("en", "Municipality you register with")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("familienname", 1u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("staatsangehoerigkeit", 7u16),
-                    ("vornamen", 2u16),
-                ],
-                rules: &[],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+            Member {
+                name: "grund", segment: "/grund",
+                label: &[("de", "Grund der Anmeldung"), ("en", "Reason for registration")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Grund)) },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
+            Member {
+                name: "frueherer_firmenname", segment: "/frueherer_firmenname",
+                label: &[("de", "Früherer Name des Betriebs"), ("en", "Former business name")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("UE"))),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(250u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[5, 0]), Expr::IsSet(&[5, 1])]),
-                        at: &[5, 0],
-                    },
-                ],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "vorhanden",
-                        segment: "/vorhanden",
-                        label: &[
-                            ("de", "Haben Sie einen Aufenthaltstitel?"),
-                            ("en", "Do you have a residence permit?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "ausstellungsdatum",
-                        segment: "/ausstellungsdatum",
-                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "behoerde",
-                        segment: "/behoerde",
-                        label: &[
-                            ("de", "Ausstellende Behörde"),
-                            ("en", "Issuing authority"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "beschraenkt",
-                        segment: "/beschraenkt",
-                        label: &[
-                            (
-                                "de",
-                                "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",
-                            ),
-                            (
-                                "en",
-                                "Does the residence permit contain restrictions or conditions?",
-                            ),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "beschraenkungen",
-                        segment: "/beschraenkungen",
-                        label: &[
-                            ("de", "Welche Beschränkungen oder Auflagen?"),
-                            ("en", "Which restrictions or conditions?"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6, 3], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6, 3], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(300u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
+            Member {
+                name: "frueherer_inhaber", segment: "/frueherer_inhaber",
+                label: &[
+                    ("de", "Frühere Gewerbetreibende oder früherer Gewerbetreibender"), ("en", "Former business owner"),
                 ],
-                by_name: &[
-                    ("ausstellungsdatum", 1u16),
-                    ("behoerde", 2u16),
-                    ("beschraenkt", 3u16),
-                    ("beschraenkungen", 4u16),
-                    ("vorhanden", 0u16),
-                ],
-                rules: &[],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("UE"))),
+                node: Node::Group { required: Required::Never, object: 7u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
-                rules: &[],
+            Member {
+                name: "betriebsart", segment: "/betriebsart",
+                label: &[("de", "Art des Betriebes"), ("en", "Type of business")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::MultipleChoice(codes_Betriebsart)),
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
-                rules: &[],
+            Member {
+                name: "niederlassungsart", segment: "/niederlassungsart",
+                label: &[("de", "Die Anmeldung betrifft"), ("en", "The registration concerns")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Niederlassungsart)),
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+            Member {
+                name: "betriebsstaette", segment: "/betriebsstaette",
+                label: &[("de", "Anschrift der Betriebsstätte"), ("en", "Address of the business premises")],
+                visible: None, node: Node::Group { required: Required::Always, object: 8u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+            Member {
+                name: "hauptniederlassung", segment: "/hauptniederlassung",
+                label: &[("de", "Anschrift der Hauptniederlassung"), ("en", "Address of the head office")],
+                visible: Some(&Expr::Compare(Cmp::Ne, &Expr::Field(&[13], Read::Text), &Expr::Text("HN"))),
+                node: Node::Group { required: Required::Always, object: 9u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "schwerpunkt",
-                        segment: "/schwerpunkt",
-                        label: &[
-                            ("de", "Schwerpunkt der Tätigkeit"),
-                            ("en", "Main activity"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(1000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "weitere",
-                        segment: "/weitere",
-                        label: &[
-                            ("de", "Weitere Tätigkeiten"),
-                            ("en", "Further activities"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                max_length: Some(5000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("schwerpunkt", 0u16), ("weitere", 1u16)],
-                rules: &[],
+            Member {
+                name: "taetigkeit", segment: "/taetigkeit",
+                label: &[("de", "Angemeldete Tätigkeit"), ("en", "Registered activity")], visible: None,
+                node: Node::Group { required: Required::Always, object: 10u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "reisegewerbe",
-                        segment: "/reisegewerbe",
-                        label: &[
-                            ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
-                            ("en", "Is the activity carried on as an itinerant trade?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "automatenaufstellung",
-                        segment: "/automatenaufstellung",
-                        label: &[
-                            ("de", "Stellen Sie Automaten auf?"),
-                            ("en", "Do you set up vending machines?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                ],
-                by_name: &[("automatenaufstellung", 1u16), ("reisegewerbe", 0u16)],
-                rules: &[],
+            Member {
+                name: "sondergewerbe", segment: "/sondergewerbe",
+                label: &[("de", "Besondere Gewerbeformen"), ("en", "Special forms of trade")], visible: None,
+                node: Node::Group { required: Required::Always, object: 11u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "vollzeit",
-                        segment: "/vollzeit",
-                        label: &[
-                            ("de", "Vollzeitbeschäftigte"),
-                            ("en", "Full-time employees"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(
-                                        Decimal::from_parts(100000i128, 0u32),
-                                        "100000",
-                                    ),
-                                ),
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "teilzeit",
-                        segment: "/teilzeit",
-                        label: &[
-                            ("de", "Teilzeitbeschäftigte"),
-                            ("en", "Part-time employees"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(
-                                        Decimal::from_parts(100000i128, 0u32),
-                                        "100000",
-                                    ),
-                                ),
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
+            Member {
+                name: "nebenerwerb", segment: "/nebenerwerb",
+                label: &[
+                    ("de", "Betreiben Sie das Gewerbe im Nebenerwerb?"),
+                    ("en", "Is the business a secondary occupation?"),
                 ],
-                by_name: &[("teilzeit", 1u16), ("vollzeit", 0u16)],
-                rules: &[],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "beginn", segment: "/beginn",
+                label: &[("de", "Beginn der Tätigkeit"), ("en", "Start of the activity")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                        max: Some(Bound::Today(90i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
-                rules: &[],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "art",
-                        segment: "/art",
-                        label: &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "liegt_vor",
-                        segment: "/liegt_vor",
-                        label: &[
-                            ("de", "Liegt die Erlaubnis bereits vor?"),
-                            ("en", "Has the permit already been granted?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "ausstellungsdatum",
-                        segment: "/ausstellungsdatum",
-                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[23, 1], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[23, 1], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "behoerde",
-                        segment: "/behoerde",
-                        label: &[
-                            ("de", "Erteilende Behörde"),
-                            ("en", "Issuing authority"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[23, 1], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[23, 1], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "nachweis",
-                        segment: "/nachweis",
-                        label: &[
-                            ("de", "Kopie der Erlaubnis"),
-                            ("en", "Copy of the permit"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[23, 1], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[23, 1], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(10485760u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("art", 0u16),
-                    ("ausstellungsdatum", 2u16),
-                    ("behoerde", 3u16),
-                    ("liegt_vor", 1u16),
-                    ("nachweis", 4u16),
-                ],
-                rules: &[],
+            Member {
+                name: "beschaeftigte", segment: "/beschaeftigte",
+                label: &[("de", "Anzahl der Beschäftigten"), ("en", "Number of employees")], visible: None,
+                node: Node::Group { required: Required::Always, object: 12u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "eingetragen",
-                        segment: "/eingetragen",
-                        label: &[
-                            ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
-                            ("en", "Are you entered in the register of craftspersons?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "handwerkskammer",
-                        segment: "/handwerkskammer",
-                        label: &[
-                            ("de", "Name der Handwerkskammer"),
-                            ("en", "Name of the chamber of crafts"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[24, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[24, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "eintragungsdatum",
-                        segment: "/eintragungsdatum",
-                        label: &[
-                            ("de", "Handwerkskarte ausgestellt am"),
-                            ("en", "Craft card issued on"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[24, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[24, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
+            Member {
+                name: "betriebsleitung", segment: "/betriebsleitung",
+                label: &[("de", "Betriebsleiterin oder Betriebsleiter"), ("en", "Business manager")], visible: None,
+                node: Node::Group { required: Required::Never, object: 13u16 },
+            },
+            Member {
+                name: "erlaubnispflichtig", segment: "/erlaubnispflichtig",
+                label: &[
+                    ("de", "Braucht die Tätigkeit eine Erlaubnis?"), ("en", "Does the activity require a permit?"),
                 ],
-                by_name: &[
-                    ("eingetragen", 0u16),
-                    ("eintragungsdatum", 2u16),
-                    ("handwerkskammer", 1u16),
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "erlaubnisse", segment: "/erlaubnisse", label: &[("de", "Erlaubnisse"), ("en", "Permits")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[22], Read::Bool), &Expr::Bool(true))),
+                node: Node::Repeat {
+                    min: 1u32, max: Some(5u32), object: 14u16, item_label: &[("de", "Erlaubnis"), ("en", "Permit")],
+                },
+            },
+            Member {
+                name: "handwerk", segment: "/handwerk",
+                label: &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
+                visible: Some(&Expr::Contains(&Expr::Field(&[12], Read::Codes), "HW")),
+                node: Node::Group { required: Required::Always, object: 15u16 },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    ("de", "Ich versichere, dass meine Angaben richtig und vollständig sind.",),
+                    ("en", "I declare that my details are correct and complete."),
                 ],
-                rules: &[],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
             },
         ],
+        by_name: &[
+            ("aufenthaltstitel", 6u16), ("beginn", 19u16), ("beschaeftigte", 20u16), ("betriebsart", 12u16),
+            ("betriebsleitung", 21u16), ("betriebsstaette", 14u16), ("erlaubnispflichtig", 22u16),
+            ("erlaubnisse", 23u16), ("frueherer_firmenname", 10u16), ("frueherer_inhaber", 11u16), ("gemeinde", 8u16),
+            ("grund", 9u16), ("handwerk", 24u16), ("hauptniederlassung", 15u16), ("inhaber", 3u16), ("kontakt", 5u16),
+            ("nebenerwerb", 18u16), ("niederlassungsart", 13u16), ("organisationsname", 1u16), ("rechtsform", 0u16),
+            ("registereintrag", 2u16), ("richtigkeit", 25u16), ("sondergewerbe", 17u16), ("taetigkeit", 16u16),
+            ("vertreter", 7u16), ("wohnanschrift", 4u16),
+        ],
+        rules: &[
+            Rule {
+                name: "register_kapitalgesellschaft",
+                message: &[
+                    ("de", "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",),
+                    ("en", "A GmbH, UG or AG is registered in part B of the commercial register.",),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(
+                            &Expr::In(
+                                &Expr::Field(&[0], Read::Text),
+                                &[Expr::Text("GMBH"), Expr::Text("UG"), Expr::Text("AG")],
+                            ),
+                        ),
+                        Expr::Compare(Cmp::Eq, &Expr::Field(&[2, 0], Read::Text), &Expr::Text("HRB")),
+                    ],
+                ),
+                at: &[2, 0],
+            },
+            Rule {
+                name: "uebernahme_angaben",
+                message: &[
+                    (
+                        "de",
+                        "Bei einer Übernahme geben Sie bitte den früheren Namen des Betriebs oder die frühere Inhaberin bzw. den früheren Inhaber an.",
+                    ),
+                    ("en", "For a takeover, please give the former business name or the former owner.",),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Compare(Cmp::Ne, &Expr::Field(&[9], Read::Text), &Expr::Text("UE")),
+                        Expr::IsSet(&[10]), Expr::IsSet(&[11, 0]),
+                    ],
+                ),
+                at: &[10],
+            },
+        ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "registerart", segment: "/registerart", label: &[("de", "Register"), ("en", "Register")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Registerart)) },
+            },
+            Member {
+                name: "registergericht", segment: "/registergericht",
+                label: &[("de", "Registergericht"), ("en", "Registry court")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "registernummer", segment: "/registernummer",
+                label: &[("de", "Registernummer"), ("en", "Register number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(20u64), pattern: Some(pattern_0),
+                        pattern_message: &[
+                            (
+                                "de",
+                                "Die Registernummer besteht aus bis zu 6 Ziffern, eventuell gefolgt von einem Buchstabenzusatz.",
+                            ),
+                            (
+                                "en",
+                                "The register number consists of up to 6 digits, possibly followed by a letter suffix.",
+                            ),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("registerart", 0u16), ("registergericht", 1u16), ("registernummer", 2u16)], rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("familienname", 1u16), ("geburtsdatum", 5u16), ("geburtsname", 3u16),
+            ("geburtsort", 6u16), ("geschlecht", 4u16), ("staatsangehoerigkeit", 7u16), ("vornamen", 2u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[5, 0]), Expr::IsSet(&[5, 1])]), at: &[5, 0],
+            },
+        ],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "vorhanden", segment: "/vorhanden",
+                label: &[("de", "Haben Sie einen Aufenthaltstitel?"), ("en", "Do you have a residence permit?")],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "ausstellungsdatum", segment: "/ausstellungsdatum",
+                label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "behoerde", segment: "/behoerde",
+                label: &[("de", "Ausstellende Behörde"), ("en", "Issuing authority")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "beschraenkt", segment: "/beschraenkt",
+                label: &[
+                    ("de", "Enthält der Aufenthaltstitel Beschränkungen oder Auflagen?",),
+                    ("en", "Does the residence permit contain restrictions or conditions?",),
+                ],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec::of(Kind::Boolean),
+                },
+            },
+            Member {
+                name: "beschraenkungen", segment: "/beschraenkungen",
+                label: &[("de", "Welche Beschränkungen oder Auflagen?"), ("en", "Which restrictions or conditions?")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 3], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6, 3], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(300u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("ausstellungsdatum", 1u16), ("behoerde", 2u16), ("beschraenkt", 3u16), ("beschraenkungen", 4u16),
+            ("vorhanden", 0u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("familienname", 0u16), ("vornamen", 1u16)], rules: &[],
+    };
+    const OBJECT_7: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("familienname", 0u16), ("vornamen", 1u16)], rules: &[],
+    };
+    const OBJECT_8: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_9: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_10: Object = Object {
+        members: &[
+            Member {
+                name: "schwerpunkt", segment: "/schwerpunkt",
+                label: &[("de", "Schwerpunkt der Tätigkeit"), ("en", "Main activity")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(1000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+            Member {
+                name: "weitere", segment: "/weitere",
+                label: &[("de", "Weitere Tätigkeiten"), ("en", "Further activities")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        max_length: Some(5000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+        ],
+        by_name: &[("schwerpunkt", 0u16), ("weitere", 1u16)], rules: &[],
+    };
+    const OBJECT_11: Object = Object {
+        members: &[
+            Member {
+                name: "reisegewerbe", segment: "/reisegewerbe",
+                label: &[
+                    ("de", "Wird die Tätigkeit als Reisegewerbe ausgeübt?"),
+                    ("en", "Is the activity carried on as an itinerant trade?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "automatenaufstellung", segment: "/automatenaufstellung",
+                label: &[("de", "Stellen Sie Automaten auf?"), ("en", "Do you set up vending machines?")],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+        ],
+        by_name: &[("automatenaufstellung", 1u16), ("reisegewerbe", 0u16)], rules: &[],
+    };
+    const OBJECT_12: Object = Object {
+        members: &[
+            Member {
+                name: "vollzeit", segment: "/vollzeit",
+                label: &[("de", "Vollzeitbeschäftigte"), ("en", "Full-time employees")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(100000i128, 0u32), "100000")),
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+            Member {
+                name: "teilzeit", segment: "/teilzeit",
+                label: &[("de", "Teilzeitbeschäftigte"), ("en", "Part-time employees")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(100000i128, 0u32), "100000")),
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+        ],
+        by_name: &[("teilzeit", 1u16), ("vollzeit", 0u16)], rules: &[],
+    };
+    const OBJECT_13: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("familienname", 0u16), ("vornamen", 1u16)], rules: &[],
+    };
+    const OBJECT_14: Object = Object {
+        members: &[
+            Member {
+                name: "art", segment: "/art", label: &[("de", "Art der Erlaubnis"), ("en", "Type of permit")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "liegt_vor", segment: "/liegt_vor",
+                label: &[("de", "Liegt die Erlaubnis bereits vor?"), ("en", "Has the permit already been granted?")],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "ausstellungsdatum", segment: "/ausstellungsdatum",
+                label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "behoerde", segment: "/behoerde",
+                label: &[("de", "Erteilende Behörde"), ("en", "Issuing authority")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "nachweis", segment: "/nachweis",
+                label: &[("de", "Kopie der Erlaubnis"), ("en", "Copy of the permit")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[23, 1], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(10485760u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("art", 0u16), ("ausstellungsdatum", 2u16), ("behoerde", 3u16), ("liegt_vor", 1u16), ("nachweis", 4u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_15: Object = Object {
+        members: &[
+            Member {
+                name: "eingetragen", segment: "/eingetragen",
+                label: &[
+                    ("de", "Sind Sie in die Handwerksrolle eingetragen?"),
+                    ("en", "Are you entered in the register of craftspersons?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "handwerkskammer", segment: "/handwerkskammer",
+                label: &[("de", "Name der Handwerkskammer"), ("en", "Name of the chamber of crafts")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[24, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[24, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "eintragungsdatum", segment: "/eintragungsdatum",
+                label: &[("de", "Handwerkskarte ausgestellt am"), ("en", "Craft card issued on")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[24, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[24, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+        ],
+        by_name: &[("eingetragen", 0u16), ("eintragungsdatum", 2u16), ("handwerkskammer", 1u16)], rules: &[],
     };
 }

@@ -13,595 +13,129 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "08028a5fd91176003cca360b0058ff8cd62a4e53279258cfe83a75329e53ba69";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Grund der Ermäßigung oder Befreiung
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Ermaessigungsgrund {
-    /// Blindenführhund oder Assistenzhund (Befreiung)
-    BF,
-    /// geprüfter Rettungshund (Befreiung)
-    RH,
-    /// Hund aus einem Tierheim (Befreiung für zwölf Monate)
-    TH,
-    /// Bezug von Sozialleistungen (Ermäßigung um die Hälfte)
-    SL,
-    /// Herdengebrauchshund (Ermäßigung um die Hälfte)
-    HG,
+crate::shared::code_list! {
+    #[doc = " Grund der Ermäßigung oder Befreiung"]
+    Ermaessigungsgrund, "urn:de:formwerk:codeliste:hundesteuer-ermaessigung", "1.0",
+    [
+        #[doc = " Blindenführhund oder Assistenzhund (Befreiung)"]
+        BF = "BF" [("de", "Blindenführhund oder Assistenzhund (Befreiung)"), ("en", "Guide dog or assistance dog (exemption)")],
+        #[doc = " geprüfter Rettungshund (Befreiung)"]
+        RH = "RH" [("de", "geprüfter Rettungshund (Befreiung)"), ("en", "Certified rescue dog (exemption)")],
+        #[doc = " Hund aus einem Tierheim (Befreiung für zwölf Monate)"]
+        TH = "TH" [("de", "Hund aus einem Tierheim (Befreiung für zwölf Monate)"), ("en", "Dog from an animal shelter (exemption for twelve months)")],
+        #[doc = " Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"]
+        SL = "SL" [("de", "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"), ("en", "Receipt of social benefits (half rate)")],
+        #[doc = " Herdengebrauchshund (Ermäßigung um die Hälfte)"]
+        HG = "HG" [("de", "Herdengebrauchshund (Ermäßigung um die Hälfte)"), ("en", "Herding dog (half rate)")],
+    ]
+    sorted [BF "BF", HG "HG", RH "RH", SL "SL", TH "TH"]
 }
-impl Ermaessigungsgrund {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Ermaessigungsgrund] = &[
-        Ermaessigungsgrund::BF,
-        Ermaessigungsgrund::RH,
-        Ermaessigungsgrund::TH,
-        Ermaessigungsgrund::SL,
-        Ermaessigungsgrund::HG,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:hundesteuer-ermaessigung";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["BF", "RH", "TH", "SL", "HG"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Blindenführhund oder Assistenzhund (Befreiung)"),
-            ("en", "Guide dog or assistance dog (exemption)"),
-        ],
-        &[
-            ("de", "geprüfter Rettungshund (Befreiung)"),
-            ("en", "Certified rescue dog (exemption)"),
-        ],
-        &[
-            ("de", "Hund aus einem Tierheim (Befreiung für zwölf Monate)"),
-            ("en", "Dog from an animal shelter (exemption for twelve months)"),
-        ],
-        &[
-            ("de", "Bezug von Sozialleistungen (Ermäßigung um die Hälfte)"),
-            ("en", "Receipt of social benefits (half rate)"),
-        ],
-        &[
-            ("de", "Herdengebrauchshund (Ermäßigung um die Hälfte)"),
-            ("en", "Herding dog (half rate)"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Ermaessigungsgrund::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["BF", "HG", "RH", "SL", "TH"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Ermaessigungsgrund] = &[
-        Ermaessigungsgrund::BF,
-        Ermaessigungsgrund::HG,
-        Ermaessigungsgrund::RH,
-        Ermaessigungsgrund::SL,
-        Ermaessigungsgrund::TH,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Ermaessigungsgrund> {
-        Ermaessigungsgrund::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Ermaessigungsgrund::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Ermaessigungsgrund::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
+crate::shared::code_list! {
+    #[doc = " Herkunft des Hundes"]
+    Herkunft, "urn:de:formwerk:codeliste:hund-herkunft", "1.0",
+    [
+        #[doc = " von einer Züchterin oder einem Züchter"]
+        Z = "Z" [("de", "von einer Züchterin oder einem Züchter"), ("en", "from a breeder")],
+        #[doc = " aus einem Tierheim"]
+        T = "T" [("de", "aus einem Tierheim"), ("en", "from an animal shelter")],
+        #[doc = " von einer Privatperson"]
+        P = "P" [("de", "von einer Privatperson"), ("en", "from a private person")],
+        #[doc = " aus dem Ausland"]
+        A = "A" [("de", "aus dem Ausland"), ("en", "from abroad")],
+        #[doc = " aus eigener Zucht"]
+        E = "E" [("de", "aus eigener Zucht"), ("en", "own breeding")],
+    ]
+    sorted [A "A", E "E", P "P", T "T", Z "Z"]
+}
+crate::shared::object! {
+    #[doc = " Hund"]
+    HundeItem {
+        #[doc = " Rufname"]
+        name: ::std::string::String = 0 "name" req text(),
+        #[doc = " Rasse"]
+        rasse: ::std::string::String = 1 "rasse" req text(),
+        #[doc = " Geschlecht"]
+        geschlecht: Hundegeschlecht = 2 "geschlecht" req code(Hundegeschlecht::from_code),
+        #[doc = " Geburtsdatum von {hunde.name}"]
+        geburtsdatum: ::std::string::String = 3 "geburtsdatum" req text(),
+        #[doc = " Woher stammt der Hund?"]
+        herkunft: Herkunft = 4 "herkunft" req code(Herkunft::from_code),
+        #[doc = " Beginn der Haltung"]
+        haltungsbeginn: ::std::string::String = 5 "haltungsbeginn" req text(),
+        #[doc = " Chipnummer (Transpondernummer)"]
+        chipnummer: ::std::option::Option<::std::string::String> = 6 "chipnummer" opt text(),
+        #[doc = " Gewicht, in kg"]
+        gewicht: ::std::string::String = 7 "gewicht" req text(),
+        #[doc = " Schulterhöhe (Widerrist), in cm"]
+        widerristhoehe: i64 = 8 "widerristhoehe" req integer(),
+        #[doc = " Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?"]
+        listenhund: bool = 9 "listenhund" req boolean(),
+        #[doc = " Erlaubnis oder Wesenstest für den gefährlichen Hund"]
+        erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef> = 10 "erlaubnis_gefaehrlich" opt file(),
     }
 }
-/// Written as its code.
-impl ::serde::Serialize for Ermaessigungsgrund {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
+crate::shared::code_list! {
+    #[doc = " Geschlecht des Hundes"]
+    Hundegeschlecht, "urn:de:formwerk:codeliste:hundegeschlecht", "1.0",
+    [
+        #[doc = " Rüde"]
+        R = "R" [("de", "Rüde"), ("en", "male")],
+        #[doc = " Hündin"]
+        H = "H" [("de", "Hündin"), ("en", "female")],
+    ]
+    sorted [H "H", R "R"]
+}
+crate::shared::object! {
+    #[doc = " Anmeldung zur Hundesteuer"]
+    Submission {
+        #[doc = " Angaben zu Ihrer Person"]
+        halter: crate::shared::common_person::NatuerlichePerson = 0 "halter" req group(crate::shared::common_person::NatuerlichePerson::from_tree),
+        #[doc = " Ihre Anschrift"]
+        anschrift: crate::shared::common_address::Wohnanschrift = 1 "anschrift" req group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: crate::shared::common_contact::Kontakt = 2 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?"]
+        zuzug: bool = 3 "zuzug" req boolean(),
+        #[doc = " Bisherige Gemeinde"]
+        bisherige_gemeinde: ::std::option::Option<::std::string::String> = 4 "bisherige_gemeinde" opt text(),
+        #[doc = " Hunde"]
+        hunde: ::std::vec::Vec<HundeItem> = 5 "hunde" req many(HundeItem::from_tree),
+        #[doc = " Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?"]
+        steuerermaessigung: bool = 6 "steuerermaessigung" req boolean(),
+        #[doc = " Grund"]
+        ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund> = 7 "ermaessigungsgrund" opt code(Ermaessigungsgrund::from_code),
+        #[doc = " Nachweis"]
+        nachweis_ermaessigung: ::std::option::Option<crate::FileRef> = 8 "nachweis_ermaessigung" opt file(),
+        #[doc = " Wie möchten Sie die Hundesteuer bezahlen?"]
+        zahlungsweise: Zahlungsweise = 9 "zahlungsweise" req code(Zahlungsweise::from_code),
+        #[doc = " Konto für die Lastschrift"]
+        bankverbindung: ::std::option::Option<crate::shared::common_bank::Bankverbindung> = 10 "bankverbindung" opt group(crate::shared::common_bank::Bankverbindung::from_tree),
+        #[doc = " Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat)."]
+        sepa_mandat: ::std::option::Option<bool> = 11 "sepa_mandat" opt boolean(),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
+        richtigkeit: bool = 12 "richtigkeit" req boolean(),
     }
 }
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Ermaessigungsgrund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Ermaessigungsgrund::from_code)
-    }
-}
-/// Herkunft des Hundes
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Herkunft {
-    /// von einer Züchterin oder einem Züchter
-    Z,
-    /// aus einem Tierheim
-    T,
-    /// von einer Privatperson
-    P,
-    /// aus dem Ausland
-    A,
-    /// aus eigener Zucht
-    E,
-}
-impl Herkunft {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Herkunft] = &[
-        Herkunft::Z,
-        Herkunft::T,
-        Herkunft::P,
-        Herkunft::A,
-        Herkunft::E,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:hund-herkunft";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["Z", "T", "P", "A", "E"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "von einer Züchterin oder einem Züchter"), ("en", "from a breeder")],
-        &[("de", "aus einem Tierheim"), ("en", "from an animal shelter")],
-        &[("de", "von einer Privatperson"), ("en", "from a private person")],
-        &[("de", "aus dem Ausland"), ("en", "from abroad")],
-        &[("de", "aus eigener Zucht"), ("en", "own breeding")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Herkunft::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["A", "E", "P", "T", "Z"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Herkunft] = &[
-        Herkunft::A,
-        Herkunft::E,
-        Herkunft::P,
-        Herkunft::T,
-        Herkunft::Z,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Herkunft> {
-        Herkunft::SORTED_CODES.binary_search(&code).ok().map(|i| Herkunft::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Herkunft::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Herkunft {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Herkunft {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Herkunft::from_code)
-    }
-}
-/// Hund
-#[derive(Debug, Clone, PartialEq)]
-pub struct HundeItem {
-    /// Rufname
-    pub name: ::std::string::String,
-    /// Rasse
-    pub rasse: ::std::string::String,
-    /// Geschlecht
-    pub geschlecht: Hundegeschlecht,
-    /// Geburtsdatum von {hunde.name}
-    pub geburtsdatum: ::std::string::String,
-    /// Woher stammt der Hund?
-    pub herkunft: Herkunft,
-    /// Beginn der Haltung
-    pub haltungsbeginn: ::std::string::String,
-    /// Chipnummer (Transpondernummer)
-    pub chipnummer: ::std::option::Option<::std::string::String>,
-    /// Gewicht, in kg
-    pub gewicht: ::std::string::String,
-    /// Schulterhöhe (Widerrist), in cm
-    pub widerristhoehe: i64,
-    /// Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?
-    pub listenhund: bool,
-    /// Erlaubnis oder Wesenstest für den gefährlichen Hund
-    pub erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for HundeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("rasse", &self.rasse)?;
-        map.serialize_entry("geschlecht", &self.geschlecht)?;
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        map.serialize_entry("herkunft", &self.herkunft)?;
-        map.serialize_entry("haltungsbeginn", &self.haltungsbeginn)?;
-        if let ::std::option::Option::Some(value) = &self.chipnummer {
-            map.serialize_entry("chipnummer", value)?;
-        }
-        map.serialize_entry("gewicht", &self.gewicht)?;
-        map.serialize_entry("widerristhoehe", &self.widerristhoehe)?;
-        map.serialize_entry("listenhund", &self.listenhund)?;
-        if let ::std::option::Option::Some(value) = &self.erlaubnis_gefaehrlich {
-            map.serialize_entry("erlaubnis_gefaehrlich", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for HundeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "name",
-                "rasse",
-                "geschlecht",
-                "geburtsdatum",
-                "herkunft",
-                "haltungsbeginn",
-                "chipnummer",
-                "gewicht",
-                "widerristhoehe",
-                "listenhund",
-                "erlaubnis_gefaehrlich",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            name: members.required(0)?,
-            rasse: members.required(1)?,
-            geschlecht: members.required(2)?,
-            geburtsdatum: members.required(3)?,
-            herkunft: members.required(4)?,
-            haltungsbeginn: members.required(5)?,
-            chipnummer: members.optional(6)?,
-            gewicht: members.required(7)?,
-            widerristhoehe: members.required(8)?,
-            listenhund: members.required(9)?,
-            erlaubnis_gefaehrlich: members.optional(10)?,
-        })
-    }
-}
-impl HundeItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            name: t::text(&obj.slots[0])?,
-            rasse: t::text(&obj.slots[1])?,
-            geschlecht: t::code(&obj.slots[2], Hundegeschlecht::from_code)?,
-            geburtsdatum: t::text(&obj.slots[3])?,
-            herkunft: t::code(&obj.slots[4], Herkunft::from_code)?,
-            haltungsbeginn: t::text(&obj.slots[5])?,
-            chipnummer: t::optional(&obj.slots[6], t::text)?,
-            gewicht: t::text(&obj.slots[7])?,
-            widerristhoehe: t::integer(&obj.slots[8])?,
-            listenhund: t::boolean(&obj.slots[9])?,
-            erlaubnis_gefaehrlich: t::optional(
-                &obj.slots[10],
-                crate::FileRef::from_tree,
-            )?,
-        })
-    }
-}
-/// Geschlecht des Hundes
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Hundegeschlecht {
-    /// Rüde
-    R,
-    /// Hündin
-    H,
-}
-impl Hundegeschlecht {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Hundegeschlecht] = &[
-        Hundegeschlecht::R,
-        Hundegeschlecht::H,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:hundegeschlecht";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["R", "H"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Rüde"), ("en", "male")],
-        &[("de", "Hündin"), ("en", "female")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Hundegeschlecht::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["H", "R"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Hundegeschlecht] = &[Hundegeschlecht::H, Hundegeschlecht::R];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Hundegeschlecht> {
-        Hundegeschlecht::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Hundegeschlecht::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Hundegeschlecht::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Hundegeschlecht {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Hundegeschlecht {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Hundegeschlecht::from_code)
-    }
-}
-/// Anmeldung zur Hundesteuer
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Angaben zu Ihrer Person
-    pub halter: crate::shared::common_person::NatuerlichePerson,
-    /// Ihre Anschrift
-    pub anschrift: crate::shared::common_address::Wohnanschrift,
-    /// Kontakt für Rückfragen
-    pub kontakt: crate::shared::common_contact::Kontakt,
-    /// Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?
-    pub zuzug: bool,
-    /// Bisherige Gemeinde
-    pub bisherige_gemeinde: ::std::option::Option<::std::string::String>,
-    /// Hunde
-    pub hunde: ::std::vec::Vec<HundeItem>,
-    /// Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?
-    pub steuerermaessigung: bool,
-    /// Grund
-    pub ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund>,
-    /// Nachweis
-    pub nachweis_ermaessigung: ::std::option::Option<crate::FileRef>,
-    /// Wie möchten Sie die Hundesteuer bezahlen?
-    pub zahlungsweise: Zahlungsweise,
-    /// Konto für die Lastschrift
-    pub bankverbindung: ::std::option::Option<
-        crate::shared::common_bank::Bankverbindung,
-    >,
-    /// Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).
-    pub sepa_mandat: ::std::option::Option<bool>,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("halter", &self.halter)?;
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        map.serialize_entry("kontakt", &self.kontakt)?;
-        map.serialize_entry("zuzug", &self.zuzug)?;
-        if let ::std::option::Option::Some(value) = &self.bisherige_gemeinde {
-            map.serialize_entry("bisherige_gemeinde", value)?;
-        }
-        map.serialize_entry("hunde", &self.hunde)?;
-        map.serialize_entry("steuerermaessigung", &self.steuerermaessigung)?;
-        if let ::std::option::Option::Some(value) = &self.ermaessigungsgrund {
-            map.serialize_entry("ermaessigungsgrund", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.nachweis_ermaessigung {
-            map.serialize_entry("nachweis_ermaessigung", value)?;
-        }
-        map.serialize_entry("zahlungsweise", &self.zahlungsweise)?;
-        if let ::std::option::Option::Some(value) = &self.bankverbindung {
-            map.serialize_entry("bankverbindung", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sepa_mandat {
-            map.serialize_entry("sepa_mandat", value)?;
-        }
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "halter",
-                "anschrift",
-                "kontakt",
-                "zuzug",
-                "bisherige_gemeinde",
-                "hunde",
-                "steuerermaessigung",
-                "ermaessigungsgrund",
-                "nachweis_ermaessigung",
-                "zahlungsweise",
-                "bankverbindung",
-                "sepa_mandat",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            halter: members.required(0)?,
-            anschrift: members.required(1)?,
-            kontakt: members.required(2)?,
-            zuzug: members.required(3)?,
-            bisherige_gemeinde: members.optional(4)?,
-            hunde: members.required(5)?,
-            steuerermaessigung: members.required(6)?,
-            ermaessigungsgrund: members.optional(7)?,
-            nachweis_ermaessigung: members.optional(8)?,
-            zahlungsweise: members.required(9)?,
-            bankverbindung: members.optional(10)?,
-            sepa_mandat: members.optional(11)?,
-            richtigkeit: members.required(12)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            halter: t::group(
-                &obj.slots[0],
-                crate::shared::common_person::NatuerlichePerson::from_tree,
-            )?,
-            anschrift: t::group(
-                &obj.slots[1],
-                crate::shared::common_address::Wohnanschrift::from_tree,
-            )?,
-            kontakt: t::group(
-                &obj.slots[2],
-                crate::shared::common_contact::Kontakt::from_tree,
-            )?,
-            zuzug: t::boolean(&obj.slots[3])?,
-            bisherige_gemeinde: t::optional(&obj.slots[4], t::text)?,
-            hunde: t::many(&obj.slots[5], HundeItem::from_tree)?,
-            steuerermaessigung: t::boolean(&obj.slots[6])?,
-            ermaessigungsgrund: t::optional(
-                &obj.slots[7],
-                |slot| t::code(slot, Ermaessigungsgrund::from_code),
-            )?,
-            nachweis_ermaessigung: t::optional(
-                &obj.slots[8],
-                crate::FileRef::from_tree,
-            )?,
-            zahlungsweise: t::code(&obj.slots[9], Zahlungsweise::from_code)?,
-            bankverbindung: t::optional(
-                &obj.slots[10],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_bank::Bankverbindung::from_tree,
-                ),
-            )?,
-            sepa_mandat: t::optional(&obj.slots[11], t::boolean)?,
-            richtigkeit: t::boolean(&obj.slots[12])?,
-        })
-    }
-}
-/// Zahlungsweise
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Zahlungsweise {
-    /// Überweisung
-    UEB,
-    /// SEPA-Lastschrift
-    LS,
-}
-impl Zahlungsweise {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Zahlungsweise] = &[Zahlungsweise::UEB, Zahlungsweise::LS];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:zahlungsweise";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["UEB", "LS"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Überweisung"), ("en", "Bank transfer")],
-        &[("de", "SEPA-Lastschrift"), ("en", "SEPA direct debit")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Zahlungsweise::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["LS", "UEB"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Zahlungsweise] = &[Zahlungsweise::LS, Zahlungsweise::UEB];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Zahlungsweise> {
-        Zahlungsweise::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Zahlungsweise::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Zahlungsweise::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Zahlungsweise {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Zahlungsweise {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Zahlungsweise::from_code)
-    }
+crate::shared::code_list! {
+    #[doc = " Zahlungsweise"]
+    Zahlungsweise, "urn:de:formwerk:codeliste:zahlungsweise", "1.0",
+    [
+        #[doc = " Überweisung"]
+        UEB = "UEB" [("de", "Überweisung"), ("en", "Bank transfer")],
+        #[doc = " SEPA-Lastschrift"]
+        LS = "LS" [("de", "SEPA-Lastschrift"), ("en", "SEPA direct debit")],
+    ]
+    sorted [LS "LS", UEB "UEB"]
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -613,8 +147,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -662,892 +195,547 @@ mod plan {
             .is_some_and(|r| r.is_match(text))
     }
     pub static FORM: Form = Form {
-        title: &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")],
-        catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "halter",
-                        segment: "/halter",
-                        label: &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[("de", "Ihre Anschrift"), ("en", "Your address")],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "zuzug",
-                        segment: "/zuzug",
-                        label: &[
-                            (
-                                "de",
-                                "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",
-                            ),
-                            (
-                                "en",
-                                "Did you keep the dog in another municipality before?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "bisherige_gemeinde",
-                        segment: "/bisherige_gemeinde",
-                        label: &[
-                            ("de", "Bisherige Gemeinde"),
-                            ("en", "Previous municipality"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[3], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[3], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "hunde",
-                        segment: "/hunde",
-                        label: &[("de", "Hunde"), ("en", "Dogs")],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(5u32),
-                            object: 4u16,
-                            item_label: &[("de", "Hund"), ("en", "Dog")],
-                        },
-                    },
-                    Member {
-                        name: "steuerermaessigung",
-                        segment: "/steuerermaessigung",
-                        label: &[
-                            (
-                                "de",
-                                "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",
-                            ),
-                            ("en", "Do you apply for a tax reduction or exemption?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "ermaessigungsgrund",
-                        segment: "/ermaessigungsgrund",
-                        label: &[("de", "Grund"), ("en", "Reason")],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec::of(Kind::Choice(codes_Ermaessigungsgrund)),
-                        },
-                    },
-                    Member {
-                        name: "nachweis_ermaessigung",
-                        segment: "/nachweis_ermaessigung",
-                        label: &[("de", "Nachweis"), ("en", "Proof")],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[6], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[6], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(10485760u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "zahlungsweise",
-                        segment: "/zahlungsweise",
-                        label: &[
-                            ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
-                            ("en", "How would you like to pay the dog tax?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Zahlungsweise)),
-                        },
-                    },
-                    Member {
-                        name: "bankverbindung",
-                        segment: "/bankverbindung",
-                        label: &[
-                            ("de", "Konto für die Lastschrift"),
-                            ("en", "Account for the direct debit"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[9], Read::Text),
-                                &Expr::Text("LS"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "sepa_mandat",
-                        segment: "/sepa_mandat",
-                        label: &[
-                            (
-                                "de",
-                                "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
-                            ),
-                            (
-                                "en",
-                                "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
-                            ),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[9], Read::Text),
-                                &Expr::Text("LS"),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[9], Read::Text),
-                                    &Expr::Text("LS"),
-                                ),
-                            ),
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                            ("en", "I declare that my details are correct and complete."),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("anschrift", 1u16),
-                    ("bankverbindung", 10u16),
-                    ("bisherige_gemeinde", 4u16),
-                    ("ermaessigungsgrund", 7u16),
-                    ("halter", 0u16),
-                    ("hunde", 5u16),
-                    ("kontakt", 2u16),
-                    ("nachweis_ermaessigung", 8u16),
-                    ("richtigkeit", 12u16),
-                    ("sepa_mandat", 11u16),
-                    ("steuerermaessigung", 6u16),
-                    ("zahlungsweise", 9u16),
-                    ("zuzug", 3u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "keine_ermaessigung_gefaehrlich",
-                        message: &[
-                            (
-                                "de",
-                                "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",
-                            ),
-                            (
-                                "en",
-                                "Under the dog tax by-law, there is no reduction for dangerous dogs.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Compare(
-                                    Cmp::Ne,
-                                    &Expr::Field(&[6], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Count(
-                                        &[5],
-                                        Some(
-                                            &Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[5, 9], Read::Bool),
-                                                &Expr::Bool(true),
-                                            ),
-                                        ),
-                                    ),
-                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
-                                ),
-                            ],
-                        ),
-                        at: &[6],
-                    },
-                    Rule {
-                        name: "tierheimhund",
-                        message: &[
-                            (
-                                "de",
-                                "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
-                            ),
-                            (
-                                "en",
-                                "The exemption for shelter dogs only applies if at least one dog comes from an animal shelter.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Compare(
-                                    Cmp::Ne,
-                                    &Expr::Field(&[7], Read::Text),
-                                    &Expr::Text("TH"),
-                                ),
-                                Expr::Any(
-                                    &[5],
-                                    &Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[5, 4], Read::Text),
-                                        &Expr::Text("T"),
-                                    ),
-                                ),
-                            ],
-                        ),
-                        at: &[7],
-                    },
-                ],
+        title: &[("de", "Anmeldung zur Hundesteuer"), ("en", "Dog tax registration")], catalogues: super::CATALOGUES,
+        objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "halter", segment: "/halter",
+                label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 1u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("familienname", 1u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("staatsangehoerigkeit", 7u16),
-                    ("vornamen", 2u16),
-                ],
-                rules: &[],
+            Member {
+                name: "anschrift", segment: "/anschrift", label: &[("de", "Ihre Anschrift"), ("en", "Your address")],
+                visible: None, node: Node::Group { required: Required::Always, object: 2u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Always, object: 3u16 },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
+            Member {
+                name: "zuzug", segment: "/zuzug",
+                label: &[
+                    ("de", "Haben Sie den Hund bisher in einer anderen Gemeinde gehalten?",),
+                    ("en", "Did you keep the dog in another municipality before?"),
                 ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[2, 0]), Expr::IsSet(&[2, 1])]),
-                        at: &[2, 0],
-                    },
-                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "name",
-                        segment: "/name",
-                        label: &[("de", "Rufname"), ("en", "Name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "bisherige_gemeinde", segment: "/bisherige_gemeinde",
+                label: &[("de", "Bisherige Gemeinde"), ("en", "Previous municipality")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "rasse",
-                        segment: "/rasse",
-                        label: &[("de", "Rasse"), ("en", "Breed")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Hundegeschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[
-                            ("de", "Geburtsdatum von …"),
-                            ("en", "Date of birth of …"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-25i64, DurationUnit::Years)),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "herkunft",
-                        segment: "/herkunft",
-                        label: &[
-                            ("de", "Woher stammt der Hund?"),
-                            ("en", "Where does the dog come from?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Herkunft)),
-                        },
-                    },
-                    Member {
-                        name: "haltungsbeginn",
-                        segment: "/haltungsbeginn",
-                        label: &[
-                            ("de", "Beginn der Haltung"),
-                            ("en", "Start of keeping"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("2000-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "chipnummer",
-                        segment: "/chipnummer",
-                        label: &[
-                            ("de", "Chipnummer (Transpondernummer)"),
-                            ("en", "Microchip number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
-                                    (
-                                        "en",
-                                        "The microchip number consists of exactly 15 digits.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "gewicht",
-                        segment: "/gewicht",
-                        label: &[("de", "Gewicht"), ("en", "Weight")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                decimals: Some(1u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(5i128, 1u32), "0.5"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(120i128, 0u32), "120"),
-                                ),
-                                unit: &[("de", "kg"), ("en", "kg")],
-                                ..Spec::of(Kind::Decimal)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "widerristhoehe",
-                        segment: "/widerristhoehe",
-                        label: &[
-                            ("de", "Schulterhöhe (Widerrist)"),
-                            ("en", "Shoulder height"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(10i128, 0u32), "10"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(110i128, 0u32), "110"),
-                                ),
-                                unit: &[("de", "cm"), ("en", "cm")],
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "listenhund",
-                        segment: "/listenhund",
-                        label: &[
-                            (
-                                "de",
-                                "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
-                            ),
-                            (
-                                "en",
-                                "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "erlaubnis_gefaehrlich",
-                        segment: "/erlaubnis_gefaehrlich",
-                        label: &[
-                            (
-                                "de",
-                                "Erlaubnis oder Wesenstest für den gefährlichen Hund",
-                            ),
-                            ("en", "Permit or temperament test for the dangerous dog"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[5, 9], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[5, 9], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(10485760u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("chipnummer", 6u16),
-                    ("erlaubnis_gefaehrlich", 10u16),
-                    ("geburtsdatum", 3u16),
-                    ("geschlecht", 2u16),
-                    ("gewicht", 7u16),
-                    ("haltungsbeginn", 5u16),
-                    ("herkunft", 4u16),
-                    ("listenhund", 9u16),
-                    ("name", 0u16),
-                    ("rasse", 1u16),
-                    ("widerristhoehe", 8u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "haltung_nach_geburt",
-                        message: &[
-                            (
-                                "de",
-                                "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",
-                            ),
-                            (
-                                "en",
-                                "Keeping cannot have started before the dog was born.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::Field(&[5, 5], Read::Date),
-                            &Expr::Field(&[5, 3], Read::Date),
-                        ),
-                        at: &[5, 5],
-                    },
-                ],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "kontoinhaber",
-                        segment: "/kontoinhaber",
-                        label: &[
-                            ("de", "Kontoinhaberin oder Kontoinhaber"),
-                            ("en", "Account holder"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(70u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "iban",
-                        segment: "/iban",
-                        label: &[("de", "IBAN"), ("en", "IBAN")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Iban),
-                        },
-                    },
-                    Member {
-                        name: "bic",
-                        segment: "/bic",
-                        label: &[("de", "BIC"), ("en", "BIC")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                pattern: Some(pattern_1),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
-                                    ),
-                                    (
-                                        "en",
-                                        "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "kreditinstitut",
-                        segment: "/kreditinstitut",
-                        label: &[("de", "Kreditinstitut"), ("en", "Bank")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
+            Member {
+                name: "hunde", segment: "/hunde", label: &[("de", "Hunde"), ("en", "Dogs")], visible: None,
+                node: Node::Repeat {
+                    min: 1u32, max: Some(5u32), object: 4u16, item_label: &[("de", "Hund"), ("en", "Dog")],
+                },
+            },
+            Member {
+                name: "steuerermaessigung", segment: "/steuerermaessigung",
+                label: &[
+                    ("de", "Beantragen Sie eine Steuerermäßigung oder Steuerbefreiung?",),
+                    ("en", "Do you apply for a tax reduction or exemption?"),
                 ],
-                by_name: &[
-                    ("bic", 2u16),
-                    ("iban", 1u16),
-                    ("kontoinhaber", 0u16),
-                    ("kreditinstitut", 3u16),
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "ermaessigungsgrund", segment: "/ermaessigungsgrund", label: &[("de", "Grund"), ("en", "Reason")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec::of(Kind::Choice(codes_Ermaessigungsgrund)),
+                },
+            },
+            Member {
+                name: "nachweis_ermaessigung", segment: "/nachweis_ermaessigung",
+                label: &[("de", "Nachweis"), ("en", "Proof")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[6], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[6], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(10485760u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+            Member {
+                name: "zahlungsweise", segment: "/zahlungsweise",
+                label: &[
+                    ("de", "Wie möchten Sie die Hundesteuer bezahlen?"),
+                    ("en", "How would you like to pay the dog tax?"),
                 ],
-                rules: &[],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Zahlungsweise)) },
+            },
+            Member {
+                name: "bankverbindung", segment: "/bankverbindung",
+                label: &[("de", "Konto für die Lastschrift"), ("en", "Account for the direct debit")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("LS"))),
+                node: Node::Group { required: Required::Always, object: 5u16 },
+            },
+            Member {
+                name: "sepa_mandat", segment: "/sepa_mandat",
+                label: &[
+                    (
+                        "de",
+                        "Ich ermächtige die Gemeinde, die Hundesteuer von meinem Konto mittels Lastschrift einzuziehen, und weise mein Kreditinstitut an, die Lastschriften einzulösen (SEPA-Lastschriftmandat).",
+                    ),
+                    (
+                        "en",
+                        "I authorise the municipality to collect the dog tax from my account by direct debit and instruct my bank to honour the debits (SEPA direct debit mandate).",
+                    ),
+                ],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("LS"))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("LS")),
+                    ),
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    ("de", "Ich versichere, dass meine Angaben richtig und vollständig sind.",),
+                    ("en", "I declare that my details are correct and complete."),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
             },
         ],
+        by_name: &[
+            ("anschrift", 1u16), ("bankverbindung", 10u16), ("bisherige_gemeinde", 4u16), ("ermaessigungsgrund", 7u16),
+            ("halter", 0u16), ("hunde", 5u16), ("kontakt", 2u16), ("nachweis_ermaessigung", 8u16),
+            ("richtigkeit", 12u16), ("sepa_mandat", 11u16), ("steuerermaessigung", 6u16), ("zahlungsweise", 9u16),
+            ("zuzug", 3u16),
+        ],
+        rules: &[
+            Rule {
+                name: "keine_ermaessigung_gefaehrlich",
+                message: &[
+                    ("de", "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",),
+                    ("en", "Under the dog tax by-law, there is no reduction for dangerous dogs.",),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Compare(Cmp::Ne, &Expr::Field(&[6], Read::Bool), &Expr::Bool(true)),
+                        Expr::Compare(
+                            Cmp::Eq,
+                            &Expr::Count(
+                                &[5],
+                                Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5, 9], Read::Bool), &Expr::Bool(true))),
+                            ),
+                            &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                        ),
+                    ],
+                ),
+                at: &[6],
+            },
+            Rule {
+                name: "tierheimhund",
+                message: &[
+                    (
+                        "de",
+                        "Die Befreiung für Tierheimhunde gilt nur, wenn mindestens ein Hund aus einem Tierheim stammt.",
+                    ),
+                    (
+                        "en",
+                        "The exemption for shelter dogs only applies if at least one dog comes from an animal shelter.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Compare(Cmp::Ne, &Expr::Field(&[7], Read::Text), &Expr::Text("TH")),
+                        Expr::Any(&[5], &Expr::Compare(Cmp::Eq, &Expr::Field(&[5, 4], Read::Text), &Expr::Text("T"))),
+                    ],
+                ),
+                at: &[7],
+            },
+        ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("familienname", 1u16), ("geburtsdatum", 5u16), ("geburtsname", 3u16),
+            ("geburtsort", 6u16), ("geschlecht", 4u16), ("staatsangehoerigkeit", 7u16), ("vornamen", 2u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[2, 0]), Expr::IsSet(&[2, 1])]), at: &[2, 0],
+            },
+        ],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "name", segment: "/name", label: &[("de", "Rufname"), ("en", "Name")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "rasse", segment: "/rasse", label: &[("de", "Rasse"), ("en", "Breed")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Hundegeschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-25i64, DurationUnit::Years)),
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "herkunft", segment: "/herkunft",
+                label: &[("de", "Woher stammt der Hund?"), ("en", "Where does the dog come from?")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Herkunft)) },
+            },
+            Member {
+                name: "haltungsbeginn", segment: "/haltungsbeginn",
+                label: &[("de", "Beginn der Haltung"), ("en", "Start of keeping")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("2000-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "chipnummer", segment: "/chipnummer",
+                label: &[("de", "Chipnummer (Transpondernummer)"), ("en", "Microchip number")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        pattern: Some(pattern_0),
+                        pattern_message: &[
+                            ("de", "Die Chipnummer besteht aus genau 15 Ziffern."),
+                            ("en", "The microchip number consists of exactly 15 digits."),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "gewicht", segment: "/gewicht", label: &[("de", "Gewicht"), ("en", "Weight")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        decimals: Some(1u32), min: Some(Bound::Exact(Decimal::from_parts(5i128, 1u32), "0.5")),
+                        max: Some(Bound::Exact(Decimal::from_parts(120i128, 0u32), "120")),
+                        unit: &[("de", "kg"), ("en", "kg")],
+                        ..Spec::of(Kind::Decimal)
+                    },
+                },
+            },
+            Member {
+                name: "widerristhoehe", segment: "/widerristhoehe",
+                label: &[("de", "Schulterhöhe (Widerrist)"), ("en", "Shoulder height")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(10i128, 0u32), "10")),
+                        max: Some(Bound::Exact(Decimal::from_parts(110i128, 0u32), "110")),
+                        unit: &[("de", "cm"), ("en", "cm")],
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+            Member {
+                name: "listenhund", segment: "/listenhund",
+                label: &[
+                    (
+                        "de",
+                        "Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?",
+                    ),
+                    (
+                        "en",
+                        "Does the dog belong to a breed regarded as dangerous (listed breed) or is it a cross of such a breed?",
+                    ),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "erlaubnis_gefaehrlich", segment: "/erlaubnis_gefaehrlich",
+                label: &[
+                    ("de", "Erlaubnis oder Wesenstest für den gefährlichen Hund"),
+                    ("en", "Permit or temperament test for the dangerous dog"),
+                ],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5, 9], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[5, 9], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(10485760u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("chipnummer", 6u16), ("erlaubnis_gefaehrlich", 10u16), ("geburtsdatum", 3u16), ("geschlecht", 2u16),
+            ("gewicht", 7u16), ("haltungsbeginn", 5u16), ("herkunft", 4u16), ("listenhund", 9u16), ("name", 0u16),
+            ("rasse", 1u16), ("widerristhoehe", 8u16),
+        ],
+        rules: &[
+            Rule {
+                name: "haltung_nach_geburt",
+                message: &[
+                    ("de", "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",),
+                    ("en", "Keeping cannot have started before the dog was born."),
+                ],
+                check: &Expr::Compare(Cmp::Ge, &Expr::Field(&[5, 5], Read::Date), &Expr::Field(&[5, 3], Read::Date)),
+                at: &[5, 5],
+            },
+        ],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "kontoinhaber", segment: "/kontoinhaber",
+                label: &[("de", "Kontoinhaberin oder Kontoinhaber"), ("en", "Account holder")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(70u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "iban", segment: "/iban", label: &[("de", "IBAN"), ("en", "IBAN")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Iban) },
+            },
+            Member {
+                name: "bic", segment: "/bic", label: &[("de", "BIC"), ("en", "BIC")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        pattern: Some(pattern_1),
+                        pattern_message: &[
+                            (
+                                "de",
+                                "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
+                            ),
+                            (
+                                "en",
+                                "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
+                            ),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "kreditinstitut", segment: "/kreditinstitut", label: &[("de", "Kreditinstitut"), ("en", "Bank")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("bic", 2u16), ("iban", 1u16), ("kontoinhaber", 0u16), ("kreditinstitut", 3u16)], rules: &[],
     };
 }

@@ -13,360 +13,88 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "6aed9f85a279d6396cae243a9f6895dda40c94bd73335b706007aa2846ae8678";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "ar"];
-/// Kursart
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Kursart {
-    /// Allgemeiner Integrationskurs
-    ALLG,
-    /// Integrationskurs mit Alphabetisierung
-    ALPHA,
-    /// Eltern- und Frauenintegrationskurs
-    ELTERN,
-    /// Jugendintegrationskurs
-    JUGEND,
+crate::shared::code_list! {
+    #[doc = " Kursart"]
+    Kursart, "urn:de:formwerk:codeliste:integrationskurs-kursart", "1.0",
+    [
+        #[doc = " Allgemeiner Integrationskurs"]
+        ALLG = "ALLG" [("ar", "دورة الاندماج العامة"), ("de", "Allgemeiner Integrationskurs")],
+        #[doc = " Integrationskurs mit Alphabetisierung"]
+        ALPHA = "ALPHA" [("ar", "دورة الاندماج مع محو الأمية"), ("de", "Integrationskurs mit Alphabetisierung")],
+        #[doc = " Eltern- und Frauenintegrationskurs"]
+        ELTERN = "ELTERN" [("ar", "دورة الاندماج للآباء والنساء"), ("de", "Eltern- und Frauenintegrationskurs")],
+        #[doc = " Jugendintegrationskurs"]
+        JUGEND = "JUGEND" [("ar", "دورة الاندماج للشباب"), ("de", "Jugendintegrationskurs")],
+    ]
+    sorted [ALLG "ALLG", ALPHA "ALPHA", ELTERN "ELTERN", JUGEND "JUGEND"]
 }
-impl Kursart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Kursart] = &[
-        Kursart::ALLG,
-        Kursart::ALPHA,
-        Kursart::ELTERN,
-        Kursart::JUGEND,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:integrationskurs-kursart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["ALLG", "ALPHA", "ELTERN", "JUGEND"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("ar", "دورة الاندماج العامة"),
-            ("de", "Allgemeiner Integrationskurs"),
-        ],
-        &[
-            ("ar", "دورة الاندماج مع محو الأمية"),
-            ("de", "Integrationskurs mit Alphabetisierung"),
-        ],
-        &[
-            ("ar", "دورة الاندماج للآباء والنساء"),
-            ("de", "Eltern- und Frauenintegrationskurs"),
-        ],
-        &[
-            ("ar", "دورة الاندماج للشباب"),
-            ("de", "Jugendintegrationskurs"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Kursart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "ALLG",
-        "ALPHA",
-        "ELTERN",
-        "JUGEND",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Kursart] = &[
-        Kursart::ALLG,
-        Kursart::ALPHA,
-        Kursart::ELTERN,
-        Kursart::JUGEND,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Kursart> {
-        Kursart::SORTED_CODES.binary_search(&code).ok().map(|i| Kursart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Kursart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
+crate::shared::code_list! {
+    #[doc = " Deutschkenntnisse"]
+    Sprachstand, "urn:de:formwerk:codeliste:sprachstand", "1.0",
+    [
+        #[doc = " keine Kenntnisse"]
+        KEINE = "KEINE" [("ar", "لا توجد معرفة"), ("de", "keine Kenntnisse")],
+        #[doc = " Anfänger (A1)"]
+        A1 = "A1" [("ar", "مبتدئ (A1)"), ("de", "Anfänger (A1)")],
+        #[doc = " Grundkenntnisse (A2)"]
+        A2 = "A2" [("ar", "معرفة أساسية (A2)"), ("de", "Grundkenntnisse (A2)")],
+        #[doc = " fortgeschritten (B1)"]
+        B1 = "B1" [("ar", "متقدم (B1)"), ("de", "fortgeschritten (B1)")],
+    ]
+    sorted [A1 "A1", A2 "A2", B1 "B1", KEINE "KEINE"]
 }
-/// Written as its code.
-impl ::serde::Serialize for Kursart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Kursart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Kursart::from_code)
-    }
-}
-/// Deutschkenntnisse
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Sprachstand {
-    /// keine Kenntnisse
-    KEINE,
-    /// Anfänger (A1)
-    A1,
-    /// Grundkenntnisse (A2)
-    A2,
-    /// fortgeschritten (B1)
-    B1,
-}
-impl Sprachstand {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Sprachstand] = &[
-        Sprachstand::KEINE,
-        Sprachstand::A1,
-        Sprachstand::A2,
-        Sprachstand::B1,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:sprachstand";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["KEINE", "A1", "A2", "B1"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("ar", "لا توجد معرفة"), ("de", "keine Kenntnisse")],
-        &[("ar", "مبتدئ (A1)"), ("de", "Anfänger (A1)")],
-        &[("ar", "معرفة أساسية (A2)"), ("de", "Grundkenntnisse (A2)")],
-        &[("ar", "متقدم (B1)"), ("de", "fortgeschritten (B1)")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Sprachstand::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["A1", "A2", "B1", "KEINE"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Sprachstand] = &[
-        Sprachstand::A1,
-        Sprachstand::A2,
-        Sprachstand::B1,
-        Sprachstand::KEINE,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Sprachstand> {
-        Sprachstand::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Sprachstand::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Sprachstand::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Sprachstand {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Sprachstand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Sprachstand::from_code)
-    }
-}
-/// Antrag auf Zulassung zum Integrationskurs
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Vorname
-    pub vorname: ::std::string::String,
-    /// Familienname
-    pub nachname: ::std::string::String,
-    /// Geburtsdatum
-    pub geburtsdatum: ::std::string::String,
-    /// Staatsangehörigkeit
-    pub staatsangehoerigkeit: ::std::string::String,
-    /// Straße und Hausnummer
-    pub strasse: ::std::string::String,
-    /// Postleitzahl
-    pub plz: ::std::string::String,
-    /// Wohnort
-    pub ort: ::std::string::String,
-    /// Telefon
-    pub telefon: ::std::option::Option<::std::string::String>,
-    /// E-Mail-Adresse
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Welchen Kurs möchten Sie besuchen?
-    pub kursart: Kursart,
-    /// Wie gut sprechen Sie schon Deutsch?
-    pub sprachstand: Sprachstand,
-    /// Haben Sie schon an einem Integrationskurs teilgenommen?
-    pub frueherer_kurs: bool,
-    /// Ende des früheren Kurses
-    pub kursende: ::std::option::Option<::std::string::String>,
-    /// Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?
-    pub berechtigungsschein: bool,
-    /// Berechtigungsschein
-    pub schein: ::std::option::Option<crate::FileRef>,
-    /// Brauchen Sie während des Kurses eine Kinderbetreuung?
-    pub kinderbetreuung: bool,
-    /// Für wie viele Kinder?
-    pub anzahl_kinder: ::std::option::Option<i64>,
-    /// Bemerkungen
-    pub bemerkungen: ::std::option::Option<::std::string::String>,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("vorname", &self.vorname)?;
-        map.serialize_entry("nachname", &self.nachname)?;
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        map.serialize_entry("staatsangehoerigkeit", &self.staatsangehoerigkeit)?;
-        map.serialize_entry("strasse", &self.strasse)?;
-        map.serialize_entry("plz", &self.plz)?;
-        map.serialize_entry("ort", &self.ort)?;
-        if let ::std::option::Option::Some(value) = &self.telefon {
-            map.serialize_entry("telefon", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        map.serialize_entry("kursart", &self.kursart)?;
-        map.serialize_entry("sprachstand", &self.sprachstand)?;
-        map.serialize_entry("frueherer_kurs", &self.frueherer_kurs)?;
-        if let ::std::option::Option::Some(value) = &self.kursende {
-            map.serialize_entry("kursende", value)?;
-        }
-        map.serialize_entry("berechtigungsschein", &self.berechtigungsschein)?;
-        if let ::std::option::Option::Some(value) = &self.schein {
-            map.serialize_entry("schein", value)?;
-        }
-        map.serialize_entry("kinderbetreuung", &self.kinderbetreuung)?;
-        if let ::std::option::Option::Some(value) = &self.anzahl_kinder {
-            map.serialize_entry("anzahl_kinder", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.bemerkungen {
-            map.serialize_entry("bemerkungen", value)?;
-        }
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "vorname",
-                "nachname",
-                "geburtsdatum",
-                "staatsangehoerigkeit",
-                "strasse",
-                "plz",
-                "ort",
-                "telefon",
-                "email",
-                "kursart",
-                "sprachstand",
-                "frueherer_kurs",
-                "kursende",
-                "berechtigungsschein",
-                "schein",
-                "kinderbetreuung",
-                "anzahl_kinder",
-                "bemerkungen",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            vorname: members.required(0)?,
-            nachname: members.required(1)?,
-            geburtsdatum: members.required(2)?,
-            staatsangehoerigkeit: members.required(3)?,
-            strasse: members.required(4)?,
-            plz: members.required(5)?,
-            ort: members.required(6)?,
-            telefon: members.optional(7)?,
-            email: members.optional(8)?,
-            kursart: members.required(9)?,
-            sprachstand: members.required(10)?,
-            frueherer_kurs: members.required(11)?,
-            kursende: members.optional(12)?,
-            berechtigungsschein: members.required(13)?,
-            schein: members.optional(14)?,
-            kinderbetreuung: members.required(15)?,
-            anzahl_kinder: members.optional(16)?,
-            bemerkungen: members.optional(17)?,
-            richtigkeit: members.required(18)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            vorname: t::text(&obj.slots[0])?,
-            nachname: t::text(&obj.slots[1])?,
-            geburtsdatum: t::text(&obj.slots[2])?,
-            staatsangehoerigkeit: t::text(&obj.slots[3])?,
-            strasse: t::text(&obj.slots[4])?,
-            plz: t::text(&obj.slots[5])?,
-            ort: t::text(&obj.slots[6])?,
-            telefon: t::optional(&obj.slots[7], t::text)?,
-            email: t::optional(&obj.slots[8], t::text)?,
-            kursart: t::code(&obj.slots[9], Kursart::from_code)?,
-            sprachstand: t::code(&obj.slots[10], Sprachstand::from_code)?,
-            frueherer_kurs: t::boolean(&obj.slots[11])?,
-            kursende: t::optional(&obj.slots[12], t::text)?,
-            berechtigungsschein: t::boolean(&obj.slots[13])?,
-            schein: t::optional(&obj.slots[14], crate::FileRef::from_tree)?,
-            kinderbetreuung: t::boolean(&obj.slots[15])?,
-            anzahl_kinder: t::optional(&obj.slots[16], t::integer)?,
-            bemerkungen: t::optional(&obj.slots[17], t::text)?,
-            richtigkeit: t::boolean(&obj.slots[18])?,
-        })
+crate::shared::object! {
+    #[doc = " Antrag auf Zulassung zum Integrationskurs"]
+    Submission {
+        #[doc = " Vorname"]
+        vorname: ::std::string::String = 0 "vorname" req text(),
+        #[doc = " Familienname"]
+        nachname: ::std::string::String = 1 "nachname" req text(),
+        #[doc = " Geburtsdatum"]
+        geburtsdatum: ::std::string::String = 2 "geburtsdatum" req text(),
+        #[doc = " Staatsangehörigkeit"]
+        staatsangehoerigkeit: ::std::string::String = 3 "staatsangehoerigkeit" req text(),
+        #[doc = " Straße und Hausnummer"]
+        strasse: ::std::string::String = 4 "strasse" req text(),
+        #[doc = " Postleitzahl"]
+        plz: ::std::string::String = 5 "plz" req text(),
+        #[doc = " Wohnort"]
+        ort: ::std::string::String = 6 "ort" req text(),
+        #[doc = " Telefon"]
+        telefon: ::std::option::Option<::std::string::String> = 7 "telefon" opt text(),
+        #[doc = " E-Mail-Adresse"]
+        email: ::std::option::Option<::std::string::String> = 8 "email" opt text(),
+        #[doc = " Welchen Kurs möchten Sie besuchen?"]
+        kursart: Kursart = 9 "kursart" req code(Kursart::from_code),
+        #[doc = " Wie gut sprechen Sie schon Deutsch?"]
+        sprachstand: Sprachstand = 10 "sprachstand" req code(Sprachstand::from_code),
+        #[doc = " Haben Sie schon an einem Integrationskurs teilgenommen?"]
+        frueherer_kurs: bool = 11 "frueherer_kurs" req boolean(),
+        #[doc = " Ende des früheren Kurses"]
+        kursende: ::std::option::Option<::std::string::String> = 12 "kursende" opt text(),
+        #[doc = " Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?"]
+        berechtigungsschein: bool = 13 "berechtigungsschein" req boolean(),
+        #[doc = " Berechtigungsschein"]
+        schein: ::std::option::Option<crate::FileRef> = 14 "schein" opt file(),
+        #[doc = " Brauchen Sie während des Kurses eine Kinderbetreuung?"]
+        kinderbetreuung: bool = 15 "kinderbetreuung" req boolean(),
+        #[doc = " Für wie viele Kinder?"]
+        anzahl_kinder: ::std::option::Option<i64> = 16 "anzahl_kinder" opt integer(),
+        #[doc = " Bemerkungen"]
+        bemerkungen: ::std::option::Option<::std::string::String> = 17 "bemerkungen" opt text(),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
+        richtigkeit: bool = 18 "richtigkeit" req boolean(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "ar",
-        entries: crate::catalogues::AR,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "ar", entries: crate::catalogues::AR },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -378,8 +106,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -407,391 +134,208 @@ mod plan {
     static codes_Kursart: &[&str] = super::Kursart::SORTED_CODES;
     static codes_Sprachstand: &[&str] = super::Sprachstand::SORTED_CODES;
     pub static FORM: Form = Form {
-        title: &[
-            ("ar", "طلب القبول في دورة الاندماج"),
-            ("de", "Antrag auf Zulassung zum Integrationskurs"),
-        ],
-        catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "vorname",
-                        segment: "/vorname",
-                        label: &[("ar", "الاسم الأول"), ("de", "Vorname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+        title: &[("ar", "طلب القبول في دورة الاندماج"), ("de", "Antrag auf Zulassung zum Integrationskurs")],
+        catalogues: super::CATALOGUES, objects: &[OBJECT_0],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "vorname", segment: "/vorname", label: &[("ar", "الاسم الأول"), ("de", "Vorname")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "nachname",
-                        segment: "/nachname",
-                        label: &[
-                            ("ar", "اسم العائلة"),
-                            ("de", "Familienname"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "nachname", segment: "/nachname", label: &[("ar", "اسم العائلة"), ("de", "Familienname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[
-                            ("ar", "تاريخ الميلاد"),
-                            ("de", "Geburtsdatum"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1920-01-01")),
-                                max: Some(Bound::Today(-16i64, DurationUnit::Years)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("ar", "تاريخ الميلاد"), ("de", "Geburtsdatum")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1920-01-01")), max: Some(Bound::Today(-16i64, DurationUnit::Years)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[
-                            ("ar", "الجنسية"),
-                            ("de", "Staatsangehörigkeit"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(2u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("ar", "الجنسية"), ("de", "Staatsangehörigkeit")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(2u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "strasse",
-                        segment: "/strasse",
-                        label: &[
-                            ("ar", "الشارع ورقم المنزل"),
-                            ("de", "Straße und Hausnummer"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "strasse", segment: "/strasse",
+                label: &[("ar", "الشارع ورقم المنزل"), ("de", "Straße und Hausnummer")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[
-                            ("ar", "الرمز البريدي"),
-                            ("de", "Postleitzahl"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("ar", "الرمز البريدي"), ("de", "Postleitzahl")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("ar", "مكان السكن"), ("de", "Wohnort")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(60u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("ar", "مكان السكن"), ("de", "Wohnort")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(60u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("ar", "الهاتف"), ("de", "Telefon")], visible: None,
+                node: Node::Field { required: Required::Never, spec: &Spec::of(Kind::Phone) },
+            },
+            Member {
+                name: "email", segment: "/email", label: &[("ar", "البريد الإلكتروني"), ("de", "E-Mail-Adresse")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
                     },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("ar", "الهاتف"), ("de", "Telefon")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec::of(Kind::Phone),
-                        },
-                    },
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[
-                            ("ar", "البريد الإلكتروني"),
-                            ("de", "E-Mail-Adresse"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "kursart",
-                        segment: "/kursart",
-                        label: &[
-                            (
-                                "ar",
-                                "ما الدورة التي ترغب في حضورها؟",
-                            ),
-                            ("de", "Welchen Kurs möchten Sie besuchen?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Kursart)),
-                        },
-                    },
-                    Member {
-                        name: "sprachstand",
-                        segment: "/sprachstand",
-                        label: &[
-                            (
-                                "ar",
-                                "ما مستوى لغتك الألمانية حالي\u{64b}ا؟",
-                            ),
-                            ("de", "Wie gut sprechen Sie schon Deutsch?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Sprachstand)),
-                        },
-                    },
-                    Member {
-                        name: "frueherer_kurs",
-                        segment: "/frueherer_kurs",
-                        label: &[
-                            (
-                                "ar",
-                                "هل شاركت سابق\u{64b}ا في دورة اندماج؟",
-                            ),
-                            (
-                                "de",
-                                "Haben Sie schon an einem Integrationskurs teilgenommen?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "kursende",
-                        segment: "/kursende",
-                        label: &[
-                            (
-                                "ar",
-                                "تاريخ انتهاء الدورة السابقة",
-                            ),
-                            ("de", "Ende des früheren Kurses"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[11], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[11], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min: Some(Bound::Date("2005-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "berechtigungsschein",
-                        segment: "/berechtigungsschein",
-                        label: &[
-                            (
-                                "ar",
-                                "هل لديك إذن مشاركة من دائرة الأجانب أو من مركز العمل (Jobcenter)؟",
-                            ),
-                            (
-                                "de",
-                                "Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "schein",
-                        segment: "/schein",
-                        label: &[
-                            ("ar", "إذن المشاركة"),
-                            ("de", "Berechtigungsschein"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[13], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[13], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "kinderbetreuung",
-                        segment: "/kinderbetreuung",
-                        label: &[
-                            (
-                                "ar",
-                                "هل تحتاج إلى رعاية للأطفال أثناء الدورة؟",
-                            ),
-                            (
-                                "de",
-                                "Brauchen Sie während des Kurses eine Kinderbetreuung?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "anzahl_kinder",
-                        segment: "/anzahl_kinder",
-                        label: &[
-                            ("ar", "لكم طفل\u{64b}ا؟"),
-                            ("de", "Für wie viele Kinder?"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[15], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[15], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(6i128, 0u32), "6"),
-                                ),
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "bemerkungen",
-                        segment: "/bemerkungen",
-                        label: &[("ar", "ملاحظات"), ("de", "Bemerkungen")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                max_length: Some(500u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "ar",
-                                "أؤكد أن بياناتي صحيحة وكاملة.",
-                            ),
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
+                },
+            },
+            Member {
+                name: "kursart", segment: "/kursart",
+                label: &[("ar", "ما الدورة التي ترغب في حضورها؟"), ("de", "Welchen Kurs möchten Sie besuchen?")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Kursart)) },
+            },
+            Member {
+                name: "sprachstand", segment: "/sprachstand",
+                label: &[
+                    ("ar", "ما مستوى لغتك الألمانية حالي\u{64b}ا؟",), ("de", "Wie gut sprechen Sie schon Deutsch?"),
                 ],
-                by_name: &[
-                    ("anzahl_kinder", 16u16),
-                    ("bemerkungen", 17u16),
-                    ("berechtigungsschein", 13u16),
-                    ("email", 8u16),
-                    ("frueherer_kurs", 11u16),
-                    ("geburtsdatum", 2u16),
-                    ("kinderbetreuung", 15u16),
-                    ("kursart", 9u16),
-                    ("kursende", 12u16),
-                    ("nachname", 1u16),
-                    ("ort", 6u16),
-                    ("plz", 5u16),
-                    ("richtigkeit", 18u16),
-                    ("schein", 14u16),
-                    ("sprachstand", 10u16),
-                    ("staatsangehoerigkeit", 3u16),
-                    ("strasse", 4u16),
-                    ("telefon", 7u16),
-                    ("vorname", 0u16),
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Sprachstand)) },
+            },
+            Member {
+                name: "frueherer_kurs", segment: "/frueherer_kurs",
+                label: &[
+                    ("ar", "هل شاركت سابق\u{64b}ا في دورة اندماج؟",),
+                    ("de", "Haben Sie schon an einem Integrationskurs teilgenommen?"),
                 ],
-                rules: &[],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "kursende", segment: "/kursende",
+                label: &[("ar", "تاريخ انتهاء الدورة السابقة"), ("de", "Ende des früheren Kurses")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[11], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[11], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min: Some(Bound::Date("2005-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "berechtigungsschein", segment: "/berechtigungsschein",
+                label: &[
+                    ("ar", "هل لديك إذن مشاركة من دائرة الأجانب أو من مركز العمل (Jobcenter)؟",),
+                    ("de", "Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?",),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "schein", segment: "/schein", label: &[("ar", "إذن المشاركة"), ("de", "Berechtigungsschein")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[13], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[13], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+            Member {
+                name: "kinderbetreuung", segment: "/kinderbetreuung",
+                label: &[
+                    ("ar", "هل تحتاج إلى رعاية للأطفال أثناء الدورة؟",),
+                    ("de", "Brauchen Sie während des Kurses eine Kinderbetreuung?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "anzahl_kinder", segment: "/anzahl_kinder",
+                label: &[("ar", "لكم طفل\u{64b}ا؟"), ("de", "Für wie viele Kinder?")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[15], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[15], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
+                        max: Some(Bound::Exact(Decimal::from_parts(6i128, 0u32), "6")),
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+            Member {
+                name: "bemerkungen", segment: "/bemerkungen", label: &[("ar", "ملاحظات"), ("de", "Bemerkungen")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        max_length: Some(500u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    ("ar", "أؤكد أن بياناتي صحيحة وكاملة."),
+                    ("de", "Ich versichere, dass meine Angaben richtig und vollständig sind.",),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
             },
         ],
+        by_name: &[
+            ("anzahl_kinder", 16u16), ("bemerkungen", 17u16), ("berechtigungsschein", 13u16), ("email", 8u16),
+            ("frueherer_kurs", 11u16), ("geburtsdatum", 2u16), ("kinderbetreuung", 15u16), ("kursart", 9u16),
+            ("kursende", 12u16), ("nachname", 1u16), ("ort", 6u16), ("plz", 5u16), ("richtigkeit", 18u16),
+            ("schein", 14u16), ("sprachstand", 10u16), ("staatsangehoerigkeit", 3u16), ("strasse", 4u16),
+            ("telefon", 7u16), ("vorname", 0u16),
+        ],
+        rules: &[],
     };
 }

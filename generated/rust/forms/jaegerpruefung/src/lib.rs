@@ -13,867 +13,193 @@ pub const VERSION: &str = "1.2.0";
 pub const CONTENT_HASH: &str = "314ada094360aef5e3613dac32d524494b19ad55eab7f0f8108466d487447cbd";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Angaben zu Ihrer Person
-#[derive(Debug, Clone, PartialEq)]
-pub struct Antragsteller {
-    /// Doktorgrad
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Vornamen
-    pub vornamen: ::std::string::String,
-    /// Familienname
-    pub familienname: ::std::string::String,
-    /// Geburtsname
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Geburtsdatum
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    pub geburtsort: ::std::string::String,
-    /// Wohnsitz
-    pub wohnsitz: AntragstellerWohnsitz,
-    /// Einverständniserklärung der Erziehungsberechtigten
-    pub einverstaendnis: ::std::option::Option<crate::FileRef>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Antragsteller {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.doktorgrad {
-            map.serialize_entry("doktorgrad", value)?;
-        }
-        map.serialize_entry("vornamen", &self.vornamen)?;
-        map.serialize_entry("familienname", &self.familienname)?;
-        if let ::std::option::Option::Some(value) = &self.geburtsname {
-            map.serialize_entry("geburtsname", value)?;
-        }
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        map.serialize_entry("geburtsort", &self.geburtsort)?;
-        map.serialize_entry("wohnsitz", &self.wohnsitz)?;
-        if let ::std::option::Option::Some(value) = &self.einverstaendnis {
-            map.serialize_entry("einverstaendnis", value)?;
-        }
-        map.end()
+crate::shared::object! {
+    #[doc = " Angaben zu Ihrer Person"]
+    Antragsteller {
+        #[doc = " Doktorgrad"]
+        doktorgrad: ::std::option::Option<::std::string::String> = 0 "doktorgrad" opt text(),
+        #[doc = " Vornamen"]
+        vornamen: ::std::string::String = 1 "vornamen" req text(),
+        #[doc = " Familienname"]
+        familienname: ::std::string::String = 2 "familienname" req text(),
+        #[doc = " Geburtsname"]
+        geburtsname: ::std::option::Option<::std::string::String> = 3 "geburtsname" opt text(),
+        #[doc = " Geburtsdatum"]
+        geburtsdatum: ::std::string::String = 4 "geburtsdatum" req text(),
+        #[doc = " Geburtsort"]
+        geburtsort: ::std::string::String = 5 "geburtsort" req text(),
+        #[doc = " Wohnsitz"]
+        wohnsitz: AntragstellerWohnsitz = 6 "wohnsitz" req group(AntragstellerWohnsitz::from_tree),
+        #[doc = " Einverständniserklärung der Erziehungsberechtigten"]
+        einverstaendnis: ::std::option::Option<crate::FileRef> = 7 "einverstaendnis" opt file(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Antragsteller {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "doktorgrad",
-                "vornamen",
-                "familienname",
-                "geburtsname",
-                "geburtsdatum",
-                "geburtsort",
-                "wohnsitz",
-                "einverstaendnis",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            doktorgrad: members.optional(0)?,
-            vornamen: members.required(1)?,
-            familienname: members.required(2)?,
-            geburtsname: members.optional(3)?,
-            geburtsdatum: members.required(4)?,
-            geburtsort: members.required(5)?,
-            wohnsitz: members.required(6)?,
-            einverstaendnis: members.optional(7)?,
-        })
+crate::shared::object! {
+    #[doc = " Wohnsitz"]
+    AntragstellerWohnsitz {
+        #[doc = " Wo befindet sich Ihr Wohnsitz?"]
+        inland_ausland: crate::shared::common_address::InlandAusland = 0 "inland_ausland" req code(crate::shared::common_address::InlandAusland::from_code),
+        #[doc = " Anschrift in Deutschland"]
+        inland: ::std::option::Option<crate::shared::common_address::Wohnanschrift> = 1 "inland" opt group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Anschrift im Ausland"]
+        ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland> = 2 "ausland" opt group(crate::shared::common_address::AnschriftAusland::from_tree),
     }
 }
-impl Antragsteller {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            doktorgrad: t::optional(&obj.slots[0], t::text)?,
-            vornamen: t::text(&obj.slots[1])?,
-            familienname: t::text(&obj.slots[2])?,
-            geburtsname: t::optional(&obj.slots[3], t::text)?,
-            geburtsdatum: t::text(&obj.slots[4])?,
-            geburtsort: t::text(&obj.slots[5])?,
-            wohnsitz: t::group(&obj.slots[6], AntragstellerWohnsitz::from_tree)?,
-            einverstaendnis: t::optional(&obj.slots[7], crate::FileRef::from_tree)?,
-        })
+crate::shared::object! {
+    #[doc = " Lehrgang"]
+    AusbildungItem {
+        #[doc = " Jagdschule oder Ausbildungsstelle"]
+        anbieter: ::std::string::String = 0 "anbieter" req text(),
+        #[doc = " Beginn"]
+        beginn: ::std::string::String = 1 "beginn" req text(),
+        #[doc = " Ende"]
+        ende: ::std::string::String = 2 "ende" req text(),
+        #[doc = " Theorie, in Std."]
+        stunden_theorie: i64 = 3 "stunden_theorie" req integer(),
+        #[doc = " Praxis (einschließlich Schießausbildung), in Std."]
+        stunden_praxis: i64 = 4 "stunden_praxis" req integer(),
+        #[doc = " Teilnahmebescheinigung"]
+        nachweis: crate::FileRef = 5 "nachweis" req file(),
     }
 }
-/// Wohnsitz
-#[derive(Debug, Clone, PartialEq)]
-pub struct AntragstellerWohnsitz {
-    /// Wo befindet sich Ihr Wohnsitz?
-    pub inland_ausland: crate::shared::common_address::InlandAusland,
-    /// Anschrift in Deutschland
-    pub inland: ::std::option::Option<crate::shared::common_address::Wohnanschrift>,
-    /// Anschrift im Ausland
-    pub ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland>,
+crate::shared::code_list! {
+    #[doc = " Bundesland"]
+    Bundesland, "urn:de:formwerk:codeliste:bundesland", "2024-01-01",
+    [
+        #[doc = " Schleswig-Holstein"]
+        C01 = "01" [("de", "Schleswig-Holstein"), ("en", "Schleswig-Holstein")],
+        #[doc = " Hamburg"]
+        C02 = "02" [("de", "Hamburg"), ("en", "Hamburg")],
+        #[doc = " Niedersachsen"]
+        C03 = "03" [("de", "Niedersachsen"), ("en", "Lower Saxony")],
+        #[doc = " Bremen"]
+        C04 = "04" [("de", "Bremen"), ("en", "Bremen")],
+        #[doc = " Nordrhein-Westfalen"]
+        C05 = "05" [("de", "Nordrhein-Westfalen"), ("en", "North Rhine-Westphalia")],
+        #[doc = " Hessen"]
+        C06 = "06" [("de", "Hessen"), ("en", "Hesse")],
+        #[doc = " Rheinland-Pfalz"]
+        C07 = "07" [("de", "Rheinland-Pfalz"), ("en", "Rhineland-Palatinate")],
+        #[doc = " Baden-Württemberg"]
+        C08 = "08" [("de", "Baden-Württemberg"), ("en", "Baden-Württemberg")],
+        #[doc = " Bayern"]
+        C09 = "09" [("de", "Bayern"), ("en", "Bavaria")],
+        #[doc = " Saarland"]
+        C10 = "10" [("de", "Saarland"), ("en", "Saarland")],
+        #[doc = " Berlin"]
+        C11 = "11" [("de", "Berlin"), ("en", "Berlin")],
+        #[doc = " Brandenburg"]
+        C12 = "12" [("de", "Brandenburg"), ("en", "Brandenburg")],
+        #[doc = " Mecklenburg-Vorpommern"]
+        C13 = "13" [("de", "Mecklenburg-Vorpommern"), ("en", "Mecklenburg-Western Pomerania")],
+        #[doc = " Sachsen"]
+        C14 = "14" [("de", "Sachsen"), ("en", "Saxony")],
+        #[doc = " Sachsen-Anhalt"]
+        C15 = "15" [("de", "Sachsen-Anhalt"), ("en", "Saxony-Anhalt")],
+        #[doc = " Thüringen"]
+        C16 = "16" [("de", "Thüringen"), ("en", "Thuringia")],
+    ]
+    sorted [
+        C01 "01", C02 "02", C03 "03", C04 "04", C05 "05", C06 "06", C07 "07", C08 "08", C09 "09", C10 "10", C11 "11",
+        C12 "12", C13 "13", C14 "14", C15 "15", C16 "16",
+    ]
 }
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for AntragstellerWohnsitz {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("inland_ausland", &self.inland_ausland)?;
-        if let ::std::option::Option::Some(value) = &self.inland {
-            map.serialize_entry("inland", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ausland {
-            map.serialize_entry("ausland", value)?;
-        }
-        map.end()
+crate::shared::object! {
+    #[doc = " Prüfung"]
+    FrueherePruefungenItem {
+        #[doc = " Prüfungsdatum"]
+        datum: ::std::string::String = 0 "datum" req text(),
+        #[doc = " Bundesland"]
+        bundesland: Bundesland = 1 "bundesland" req code(Bundesland::from_code),
+        #[doc = " Prüfungsbehörde"]
+        behoerde: ::std::string::String = 2 "behoerde" req text(),
+        #[doc = " Ergebnis"]
+        ergebnis: Pruefungsergebnis = 3 "ergebnis" req code(Pruefungsergebnis::from_code),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for AntragstellerWohnsitz {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["inland_ausland", "inland", "ausland"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            inland_ausland: members.required(0)?,
-            inland: members.optional(1)?,
-            ausland: members.optional(2)?,
-        })
+crate::shared::code_list! {
+    #[doc = " Ergebnis"]
+    Pruefungsergebnis, "urn:de:formwerk:codeliste:jaegerpruefung-ergebnis", "1.0",
+    [
+        #[doc = " nicht bestanden"]
+        NB = "NB" [("de", "nicht bestanden"), ("en", "failed")],
+        #[doc = " zurückgetreten oder nicht angetreten"]
+        RT = "RT" [("de", "zurückgetreten oder nicht angetreten"), ("en", "withdrawn or did not attend")],
+        #[doc = " bestanden"]
+        B = "B" [("de", "bestanden"), ("en", "passed")],
+    ]
+    sorted [B "B", NB "NB", RT "RT"]
+}
+crate::shared::code_list! {
+    #[doc = " Prüfungsteil"]
+    Pruefungsteil, "urn:de:formwerk:codeliste:jaegerpruefung-teil", "1.0",
+    [
+        #[doc = " Schießprüfung"]
+        SCH = "SCH" [("de", "Schießprüfung"), ("en", "Shooting test")],
+        #[doc = " schriftliche Prüfung"]
+        SR = "SR" [("de", "schriftliche Prüfung"), ("en", "Written examination")],
+        #[doc = " mündlich-praktische Prüfung"]
+        MP = "MP" [("de", "mündlich-praktische Prüfung"), ("en", "Oral and practical examination")],
+    ]
+    sorted [MP "MP", SCH "SCH", SR "SR"]
+}
+crate::shared::object! {
+    #[doc = " Antrag auf Zulassung zur Jägerprüfung"]
+    Submission {
+        #[doc = " Angaben zu Ihrer Person"]
+        antragsteller: Antragsteller = 0 "antragsteller" req group(Antragsteller::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: crate::shared::common_contact::Kontakt = 1 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Ausbildungslehrgänge"]
+        ausbildung: ::std::vec::Vec<AusbildungItem> = 2 "ausbildung" req many(AusbildungItem::from_tree),
+        #[doc = " Haben Sie schon einmal an einer Jägerprüfung teilgenommen?"]
+        frueher_teilgenommen: bool = 3 "frueher_teilgenommen" req boolean(),
+        #[doc = " Frühere Prüfungen"]
+        fruehere_pruefungen: ::std::option::Option<::std::vec::Vec<FrueherePruefungenItem>> = 4 "fruehere_pruefungen" opt many(FrueherePruefungenItem::from_tree),
+        #[doc = " Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?"]
+        bestandene_teile: ::std::option::Option<::std::vec::Vec<Pruefungsteil>> = 5 "bestandene_teile" opt codes(Pruefungsteil::from_code),
+        #[doc = " Bescheid über das Ergebnis der letzten Prüfung"]
+        pruefungsbescheid: ::std::option::Option<crate::FileRef> = 6 "pruefungsbescheid" opt file(),
+        #[doc = " Fragen zur Zuverlässigkeit und persönlichen Eignung"]
+        zuverlaessigkeit: Zuverlaessigkeit = 7 "zuverlaessigkeit" req group(Zuverlaessigkeit::from_tree),
+        #[doc = " Überwiesener Betrag in Euro"]
+        pruefungsgebuehr: ::std::string::String = 8 "pruefungsgebuehr" req text(),
+        #[doc = " Überwiesen am"]
+        ueberweisungsdatum: ::std::string::String = 9 "ueberweisungsdatum" req text(),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen."]
+        richtigkeit: bool = 10 "richtigkeit" req boolean(),
     }
 }
-impl AntragstellerWohnsitz {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            inland_ausland: t::code(
-                &obj.slots[0],
-                crate::shared::common_address::InlandAusland::from_code,
-            )?,
-            inland: t::optional(
-                &obj.slots[1],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_address::Wohnanschrift::from_tree,
-                ),
-            )?,
-            ausland: t::optional(
-                &obj.slots[2],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_address::AnschriftAusland::from_tree,
-                ),
-            )?,
-        })
-    }
-}
-/// Lehrgang
-#[derive(Debug, Clone, PartialEq)]
-pub struct AusbildungItem {
-    /// Jagdschule oder Ausbildungsstelle
-    pub anbieter: ::std::string::String,
-    /// Beginn
-    pub beginn: ::std::string::String,
-    /// Ende
-    pub ende: ::std::string::String,
-    /// Theorie, in Std.
-    pub stunden_theorie: i64,
-    /// Praxis (einschließlich Schießausbildung), in Std.
-    pub stunden_praxis: i64,
-    /// Teilnahmebescheinigung
-    pub nachweis: crate::FileRef,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for AusbildungItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("anbieter", &self.anbieter)?;
-        map.serialize_entry("beginn", &self.beginn)?;
-        map.serialize_entry("ende", &self.ende)?;
-        map.serialize_entry("stunden_theorie", &self.stunden_theorie)?;
-        map.serialize_entry("stunden_praxis", &self.stunden_praxis)?;
-        map.serialize_entry("nachweis", &self.nachweis)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for AusbildungItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "anbieter",
-                "beginn",
-                "ende",
-                "stunden_theorie",
-                "stunden_praxis",
-                "nachweis",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            anbieter: members.required(0)?,
-            beginn: members.required(1)?,
-            ende: members.required(2)?,
-            stunden_theorie: members.required(3)?,
-            stunden_praxis: members.required(4)?,
-            nachweis: members.required(5)?,
-        })
-    }
-}
-impl AusbildungItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            anbieter: t::text(&obj.slots[0])?,
-            beginn: t::text(&obj.slots[1])?,
-            ende: t::text(&obj.slots[2])?,
-            stunden_theorie: t::integer(&obj.slots[3])?,
-            stunden_praxis: t::integer(&obj.slots[4])?,
-            nachweis: crate::FileRef::from_tree(&obj.slots[5])?,
-        })
-    }
-}
-/// Bundesland
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Bundesland {
-    /// Schleswig-Holstein
-    C01,
-    /// Hamburg
-    C02,
-    /// Niedersachsen
-    C03,
-    /// Bremen
-    C04,
-    /// Nordrhein-Westfalen
-    C05,
-    /// Hessen
-    C06,
-    /// Rheinland-Pfalz
-    C07,
-    /// Baden-Württemberg
-    C08,
-    /// Bayern
-    C09,
-    /// Saarland
-    C10,
-    /// Berlin
-    C11,
-    /// Brandenburg
-    C12,
-    /// Mecklenburg-Vorpommern
-    C13,
-    /// Sachsen
-    C14,
-    /// Sachsen-Anhalt
-    C15,
-    /// Thüringen
-    C16,
-}
-impl Bundesland {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Bundesland] = &[
-        Bundesland::C01,
-        Bundesland::C02,
-        Bundesland::C03,
-        Bundesland::C04,
-        Bundesland::C05,
-        Bundesland::C06,
-        Bundesland::C07,
-        Bundesland::C08,
-        Bundesland::C09,
-        Bundesland::C10,
-        Bundesland::C11,
-        Bundesland::C12,
-        Bundesland::C13,
-        Bundesland::C14,
-        Bundesland::C15,
-        Bundesland::C16,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:bundesland";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "2024-01-01";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &[
-        "01",
-        "02",
-        "03",
-        "04",
-        "05",
-        "06",
-        "07",
-        "08",
-        "09",
-        "10",
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-    ];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Schleswig-Holstein"), ("en", "Schleswig-Holstein")],
-        &[("de", "Hamburg"), ("en", "Hamburg")],
-        &[("de", "Niedersachsen"), ("en", "Lower Saxony")],
-        &[("de", "Bremen"), ("en", "Bremen")],
-        &[("de", "Nordrhein-Westfalen"), ("en", "North Rhine-Westphalia")],
-        &[("de", "Hessen"), ("en", "Hesse")],
-        &[("de", "Rheinland-Pfalz"), ("en", "Rhineland-Palatinate")],
-        &[("de", "Baden-Württemberg"), ("en", "Baden-Württemberg")],
-        &[("de", "Bayern"), ("en", "Bavaria")],
-        &[("de", "Saarland"), ("en", "Saarland")],
-        &[("de", "Berlin"), ("en", "Berlin")],
-        &[("de", "Brandenburg"), ("en", "Brandenburg")],
-        &[("de", "Mecklenburg-Vorpommern"), ("en", "Mecklenburg-Western Pomerania")],
-        &[("de", "Sachsen"), ("en", "Saxony")],
-        &[("de", "Sachsen-Anhalt"), ("en", "Saxony-Anhalt")],
-        &[("de", "Thüringen"), ("en", "Thuringia")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Bundesland::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "01",
-        "02",
-        "03",
-        "04",
-        "05",
-        "06",
-        "07",
-        "08",
-        "09",
-        "10",
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Bundesland] = &[
-        Bundesland::C01,
-        Bundesland::C02,
-        Bundesland::C03,
-        Bundesland::C04,
-        Bundesland::C05,
-        Bundesland::C06,
-        Bundesland::C07,
-        Bundesland::C08,
-        Bundesland::C09,
-        Bundesland::C10,
-        Bundesland::C11,
-        Bundesland::C12,
-        Bundesland::C13,
-        Bundesland::C14,
-        Bundesland::C15,
-        Bundesland::C16,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Bundesland> {
-        Bundesland::SORTED_CODES.binary_search(&code).ok().map(|i| Bundesland::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Bundesland::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Bundesland {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Bundesland {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Bundesland::from_code)
-    }
-}
-/// Prüfung
-#[derive(Debug, Clone, PartialEq)]
-pub struct FrueherePruefungenItem {
-    /// Prüfungsdatum
-    pub datum: ::std::string::String,
-    /// Bundesland
-    pub bundesland: Bundesland,
-    /// Prüfungsbehörde
-    pub behoerde: ::std::string::String,
-    /// Ergebnis
-    pub ergebnis: Pruefungsergebnis,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for FrueherePruefungenItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("datum", &self.datum)?;
-        map.serialize_entry("bundesland", &self.bundesland)?;
-        map.serialize_entry("behoerde", &self.behoerde)?;
-        map.serialize_entry("ergebnis", &self.ergebnis)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for FrueherePruefungenItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["datum", "bundesland", "behoerde", "ergebnis"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            datum: members.required(0)?,
-            bundesland: members.required(1)?,
-            behoerde: members.required(2)?,
-            ergebnis: members.required(3)?,
-        })
-    }
-}
-impl FrueherePruefungenItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            datum: t::text(&obj.slots[0])?,
-            bundesland: t::code(&obj.slots[1], Bundesland::from_code)?,
-            behoerde: t::text(&obj.slots[2])?,
-            ergebnis: t::code(&obj.slots[3], Pruefungsergebnis::from_code)?,
-        })
-    }
-}
-/// Ergebnis
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Pruefungsergebnis {
-    /// nicht bestanden
-    NB,
-    /// zurückgetreten oder nicht angetreten
-    RT,
-    /// bestanden
-    B,
-}
-impl Pruefungsergebnis {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Pruefungsergebnis] = &[
-        Pruefungsergebnis::NB,
-        Pruefungsergebnis::RT,
-        Pruefungsergebnis::B,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:jaegerpruefung-ergebnis";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["NB", "RT", "B"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "nicht bestanden"), ("en", "failed")],
-        &[
-            ("de", "zurückgetreten oder nicht angetreten"),
-            ("en", "withdrawn or did not attend"),
-        ],
-        &[("de", "bestanden"), ("en", "passed")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Pruefungsergebnis::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["B", "NB", "RT"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Pruefungsergebnis] = &[
-        Pruefungsergebnis::B,
-        Pruefungsergebnis::NB,
-        Pruefungsergebnis::RT,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsergebnis> {
-        Pruefungsergebnis::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Pruefungsergebnis::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Pruefungsergebnis::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Pruefungsergebnis {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Pruefungsergebnis {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Pruefungsergebnis::from_code)
-    }
-}
-/// Prüfungsteil
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Pruefungsteil {
-    /// Schießprüfung
-    SCH,
-    /// schriftliche Prüfung
-    SR,
-    /// mündlich-praktische Prüfung
-    MP,
-}
-impl Pruefungsteil {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Pruefungsteil] = &[
-        Pruefungsteil::SCH,
-        Pruefungsteil::SR,
-        Pruefungsteil::MP,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:jaegerpruefung-teil";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["SCH", "SR", "MP"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Schießprüfung"), ("en", "Shooting test")],
-        &[("de", "schriftliche Prüfung"), ("en", "Written examination")],
-        &[
-            ("de", "mündlich-praktische Prüfung"),
-            ("en", "Oral and practical examination"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Pruefungsteil::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["MP", "SCH", "SR"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Pruefungsteil] = &[
-        Pruefungsteil::MP,
-        Pruefungsteil::SCH,
-        Pruefungsteil::SR,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Pruefungsteil> {
-        Pruefungsteil::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Pruefungsteil::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Pruefungsteil::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Pruefungsteil {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Pruefungsteil {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Pruefungsteil::from_code)
-    }
-}
-/// Antrag auf Zulassung zur Jägerprüfung
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Angaben zu Ihrer Person
-    pub antragsteller: Antragsteller,
-    /// Kontakt für Rückfragen
-    pub kontakt: crate::shared::common_contact::Kontakt,
-    /// Ausbildungslehrgänge
-    pub ausbildung: ::std::vec::Vec<AusbildungItem>,
-    /// Haben Sie schon einmal an einer Jägerprüfung teilgenommen?
-    pub frueher_teilgenommen: bool,
-    /// Frühere Prüfungen
-    pub fruehere_pruefungen: ::std::option::Option<
-        ::std::vec::Vec<FrueherePruefungenItem>,
-    >,
-    /// Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?
-    pub bestandene_teile: ::std::option::Option<::std::vec::Vec<Pruefungsteil>>,
-    /// Bescheid über das Ergebnis der letzten Prüfung
-    pub pruefungsbescheid: ::std::option::Option<crate::FileRef>,
-    /// Fragen zur Zuverlässigkeit und persönlichen Eignung
-    pub zuverlaessigkeit: Zuverlaessigkeit,
-    /// Überwiesener Betrag in Euro
-    pub pruefungsgebuehr: ::std::string::String,
-    /// Überwiesen am
-    pub ueberweisungsdatum: ::std::string::String,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("antragsteller", &self.antragsteller)?;
-        map.serialize_entry("kontakt", &self.kontakt)?;
-        map.serialize_entry("ausbildung", &self.ausbildung)?;
-        map.serialize_entry("frueher_teilgenommen", &self.frueher_teilgenommen)?;
-        if let ::std::option::Option::Some(value) = &self.fruehere_pruefungen {
-            map.serialize_entry("fruehere_pruefungen", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.bestandene_teile {
-            map.serialize_entry("bestandene_teile", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pruefungsbescheid {
-            map.serialize_entry("pruefungsbescheid", value)?;
-        }
-        map.serialize_entry("zuverlaessigkeit", &self.zuverlaessigkeit)?;
-        map.serialize_entry("pruefungsgebuehr", &self.pruefungsgebuehr)?;
-        map.serialize_entry("ueberweisungsdatum", &self.ueberweisungsdatum)?;
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "antragsteller",
-                "kontakt",
-                "ausbildung",
-                "frueher_teilgenommen",
-                "fruehere_pruefungen",
-                "bestandene_teile",
-                "pruefungsbescheid",
-                "zuverlaessigkeit",
-                "pruefungsgebuehr",
-                "ueberweisungsdatum",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            antragsteller: members.required(0)?,
-            kontakt: members.required(1)?,
-            ausbildung: members.required(2)?,
-            frueher_teilgenommen: members.required(3)?,
-            fruehere_pruefungen: members.optional(4)?,
-            bestandene_teile: members.optional(5)?,
-            pruefungsbescheid: members.optional(6)?,
-            zuverlaessigkeit: members.required(7)?,
-            pruefungsgebuehr: members.required(8)?,
-            ueberweisungsdatum: members.required(9)?,
-            richtigkeit: members.required(10)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            antragsteller: t::group(&obj.slots[0], Antragsteller::from_tree)?,
-            kontakt: t::group(
-                &obj.slots[1],
-                crate::shared::common_contact::Kontakt::from_tree,
-            )?,
-            ausbildung: t::many(&obj.slots[2], AusbildungItem::from_tree)?,
-            frueher_teilgenommen: t::boolean(&obj.slots[3])?,
-            fruehere_pruefungen: t::optional(
-                &obj.slots[4],
-                |slot| t::many(slot, FrueherePruefungenItem::from_tree),
-            )?,
-            bestandene_teile: t::optional(
-                &obj.slots[5],
-                |slot| t::codes(slot, Pruefungsteil::from_code),
-            )?,
-            pruefungsbescheid: t::optional(&obj.slots[6], crate::FileRef::from_tree)?,
-            zuverlaessigkeit: t::group(&obj.slots[7], Zuverlaessigkeit::from_tree)?,
-            pruefungsgebuehr: t::text(&obj.slots[8])?,
-            ueberweisungsdatum: t::text(&obj.slots[9])?,
-            richtigkeit: t::boolean(&obj.slots[10])?,
-        })
-    }
-}
-/// Fragen zur Zuverlässigkeit und persönlichen Eignung
-#[derive(Debug, Clone, PartialEq)]
-pub struct Zuverlaessigkeit {
-    /// Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?
-    pub verurteilung: bool,
-    /// Erläuterung zur Verurteilung
-    pub verurteilung_erlaeuterung: ::std::option::Option<::std::string::String>,
-    /// Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?
-    pub verfahren: bool,
-    /// Erläuterung zum Verfahren
-    pub verfahren_erlaeuterung: ::std::option::Option<::std::string::String>,
-    /// Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?
-    pub entzug: bool,
-    /// Erläuterung zur Versagung oder zum Entzug
-    pub entzug_erlaeuterung: ::std::option::Option<::std::string::String>,
-    /// Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?
-    pub eignung: bool,
-    /// Erläuterung zur persönlichen Eignung
-    pub eignung_erlaeuterung: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Zuverlaessigkeit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("verurteilung", &self.verurteilung)?;
-        if let ::std::option::Option::Some(value) = &self.verurteilung_erlaeuterung {
-            map.serialize_entry("verurteilung_erlaeuterung", value)?;
-        }
-        map.serialize_entry("verfahren", &self.verfahren)?;
-        if let ::std::option::Option::Some(value) = &self.verfahren_erlaeuterung {
-            map.serialize_entry("verfahren_erlaeuterung", value)?;
-        }
-        map.serialize_entry("entzug", &self.entzug)?;
-        if let ::std::option::Option::Some(value) = &self.entzug_erlaeuterung {
-            map.serialize_entry("entzug_erlaeuterung", value)?;
-        }
-        map.serialize_entry("eignung", &self.eignung)?;
-        if let ::std::option::Option::Some(value) = &self.eignung_erlaeuterung {
-            map.serialize_entry("eignung_erlaeuterung", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Zuverlaessigkeit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "verurteilung",
-                "verurteilung_erlaeuterung",
-                "verfahren",
-                "verfahren_erlaeuterung",
-                "entzug",
-                "entzug_erlaeuterung",
-                "eignung",
-                "eignung_erlaeuterung",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            verurteilung: members.required(0)?,
-            verurteilung_erlaeuterung: members.optional(1)?,
-            verfahren: members.required(2)?,
-            verfahren_erlaeuterung: members.optional(3)?,
-            entzug: members.required(4)?,
-            entzug_erlaeuterung: members.optional(5)?,
-            eignung: members.required(6)?,
-            eignung_erlaeuterung: members.optional(7)?,
-        })
-    }
-}
-impl Zuverlaessigkeit {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            verurteilung: t::boolean(&obj.slots[0])?,
-            verurteilung_erlaeuterung: t::optional(&obj.slots[1], t::text)?,
-            verfahren: t::boolean(&obj.slots[2])?,
-            verfahren_erlaeuterung: t::optional(&obj.slots[3], t::text)?,
-            entzug: t::boolean(&obj.slots[4])?,
-            entzug_erlaeuterung: t::optional(&obj.slots[5], t::text)?,
-            eignung: t::boolean(&obj.slots[6])?,
-            eignung_erlaeuterung: t::optional(&obj.slots[7], t::text)?,
-        })
+crate::shared::object! {
+    #[doc = " Fragen zur Zuverlässigkeit und persönlichen Eignung"]
+    Zuverlaessigkeit {
+        #[doc = " Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?"]
+        verurteilung: bool = 0 "verurteilung" req boolean(),
+        #[doc = " Erläuterung zur Verurteilung"]
+        verurteilung_erlaeuterung: ::std::option::Option<::std::string::String> = 1 "verurteilung_erlaeuterung" opt text(),
+        #[doc = " Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?"]
+        verfahren: bool = 2 "verfahren" req boolean(),
+        #[doc = " Erläuterung zum Verfahren"]
+        verfahren_erlaeuterung: ::std::option::Option<::std::string::String> = 3 "verfahren_erlaeuterung" opt text(),
+        #[doc = " Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?"]
+        entzug: bool = 4 "entzug" req boolean(),
+        #[doc = " Erläuterung zur Versagung oder zum Entzug"]
+        entzug_erlaeuterung: ::std::option::Option<::std::string::String> = 5 "entzug_erlaeuterung" opt text(),
+        #[doc = " Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?"]
+        eignung: bool = 6 "eignung" req boolean(),
+        #[doc = " Erläuterung zur persönlichen Eignung"]
+        eignung_erlaeuterung: ::std::option::Option<::std::string::String> = 7 "eignung_erlaeuterung" opt text(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -885,8 +211,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -931,1180 +256,739 @@ mod plan {
             ("en", "Application for admission to the hunting examination"),
         ],
         catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "antragsteller",
-                        segment: "/antragsteller",
-                        label: &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "ausbildung",
-                        segment: "/ausbildung",
-                        label: &[
-                            ("de", "Ausbildungslehrgänge"),
-                            ("en", "Training courses"),
-                        ],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(5u32),
-                            object: 6u16,
-                            item_label: &[("de", "Lehrgang"), ("en", "Course")],
-                        },
-                    },
-                    Member {
-                        name: "frueher_teilgenommen",
-                        segment: "/frueher_teilgenommen",
-                        label: &[
-                            (
-                                "de",
-                                "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",
-                            ),
-                            ("en", "Have you taken a hunting examination before?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "fruehere_pruefungen",
-                        segment: "/fruehere_pruefungen",
-                        label: &[
-                            ("de", "Frühere Prüfungen"),
-                            ("en", "Previous examinations"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[3], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(10u32),
-                            object: 7u16,
-                            item_label: &[("de", "Prüfung"), ("en", "Examination")],
-                        },
-                    },
-                    Member {
-                        name: "bestandene_teile",
-                        segment: "/bestandene_teile",
-                        label: &[
-                            (
-                                "de",
-                                "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",
-                            ),
-                            ("en", "Which parts did you pass in your last examination?"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[3], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec::of(Kind::MultipleChoice(codes_Pruefungsteil)),
-                        },
-                    },
-                    Member {
-                        name: "pruefungsbescheid",
-                        segment: "/pruefungsbescheid",
-                        label: &[
-                            ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
-                            ("en", "Notice of the result of the last examination"),
-                        ],
-                        visible: Some(
-                            &Expr::And(
-                                &[
-                                    Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[3], Read::Bool),
-                                        &Expr::Bool(true),
-                                    ),
-                                    Expr::Not(&Expr::IsEmpty(&[5])),
-                                ],
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(&Expr::Not(&Expr::IsEmpty(&[5]))),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "zuverlaessigkeit",
-                        segment: "/zuverlaessigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Fragen zur Zuverlässigkeit und persönlichen Eignung",
-                            ),
-                            ("en", "Questions on reliability and personal suitability"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 8u16,
-                        },
-                    },
-                    Member {
-                        name: "pruefungsgebuehr",
-                        segment: "/pruefungsgebuehr",
-                        label: &[
-                            ("de", "Überwiesener Betrag in Euro"),
-                            ("en", "Amount transferred in euros"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ueberweisungsdatum",
-                        segment: "/ueberweisungsdatum",
-                        label: &[("de", "Überwiesen am"), ("en", "Transferred on")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-3i64, DurationUnit::Months)),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
-                            ),
-                            (
-                                "en",
-                                "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
+        objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6, OBJECT_7, OBJECT_8],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "antragsteller", segment: "/antragsteller",
+                label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 1u16 },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Always, object: 5u16 },
+            },
+            Member {
+                name: "ausbildung", segment: "/ausbildung",
+                label: &[("de", "Ausbildungslehrgänge"), ("en", "Training courses")], visible: None,
+                node: Node::Repeat {
+                    min: 1u32, max: Some(5u32), object: 6u16, item_label: &[("de", "Lehrgang"), ("en", "Course")],
+                },
+            },
+            Member {
+                name: "frueher_teilgenommen", segment: "/frueher_teilgenommen",
+                label: &[
+                    ("de", "Haben Sie schon einmal an einer Jägerprüfung teilgenommen?",),
+                    ("en", "Have you taken a hunting examination before?"),
                 ],
-                by_name: &[
-                    ("antragsteller", 0u16),
-                    ("ausbildung", 2u16),
-                    ("bestandene_teile", 5u16),
-                    ("frueher_teilgenommen", 3u16),
-                    ("fruehere_pruefungen", 4u16),
-                    ("kontakt", 1u16),
-                    ("pruefungsbescheid", 6u16),
-                    ("pruefungsgebuehr", 8u16),
-                    ("richtigkeit", 10u16),
-                    ("ueberweisungsdatum", 9u16),
-                    ("zuverlaessigkeit", 7u16),
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "fruehere_pruefungen", segment: "/fruehere_pruefungen",
+                label: &[("de", "Frühere Prüfungen"), ("en", "Previous examinations")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true))),
+                node: Node::Repeat {
+                    min: 1u32, max: Some(10u32), object: 7u16, item_label: &[("de", "Prüfung"), ("en", "Examination")],
+                },
+            },
+            Member {
+                name: "bestandene_teile", segment: "/bestandene_teile",
+                label: &[
+                    ("de", "Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?",),
+                    ("en", "Which parts did you pass in your last examination?"),
                 ],
-                rules: &[
-                    Rule {
-                        name: "mindeststunden",
-                        message: &[
-                            (
-                                "de",
-                                "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen.",
-                            ),
-                            ("en", "The training must add up to at least 120 hours."),
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::Never, spec: &Spec::of(Kind::MultipleChoice(codes_Pruefungsteil)),
+                },
+            },
+            Member {
+                name: "pruefungsbescheid", segment: "/pruefungsbescheid",
+                label: &[
+                    ("de", "Bescheid über das Ergebnis der letzten Prüfung"),
+                    ("en", "Notice of the result of the last examination"),
+                ],
+                visible: Some(
+                    &Expr::And(
+                        &[
+                            Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true)),
+                            Expr::Not(&Expr::IsEmpty(&[5])),
                         ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::Arith(
-                                Arith::Add,
-                                &Expr::Aggregate(
-                                    Agg::Sum,
-                                    &[2],
-                                    &Expr::Field(&[2, 3], Read::Integer),
-                                ),
-                                &Expr::Aggregate(
-                                    Agg::Sum,
-                                    &[2],
-                                    &Expr::Field(&[2, 4], Read::Integer),
-                                ),
-                            ),
-                            &Expr::Number(Decimal::from_parts(120i128, 0u32)),
-                        ),
-                        at: &[2],
+                    ),
+                ),
+                node: Node::Field {
+                    required: Required::When(&Expr::Not(&Expr::IsEmpty(&[5]))),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
                     },
-                    Rule {
-                        name: "mindeststunden_praxis",
-                        message: &[
-                            (
-                                "de",
-                                "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",
-                            ),
-                            (
-                                "en",
-                                "At least 60 of these hours must be practical training.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::Aggregate(
-                                Agg::Sum,
-                                &[2],
-                                &Expr::Field(&[2, 4], Read::Integer),
-                            ),
-                            &Expr::Number(Decimal::from_parts(60i128, 0u32)),
-                        ),
-                        at: &[2],
+                },
+            },
+            Member {
+                name: "zuverlaessigkeit", segment: "/zuverlaessigkeit",
+                label: &[
+                    ("de", "Fragen zur Zuverlässigkeit und persönlichen Eignung"),
+                    ("en", "Questions on reliability and personal suitability"),
+                ],
+                visible: None, node: Node::Group { required: Required::Always, object: 8u16 },
+            },
+            Member {
+                name: "pruefungsgebuehr", segment: "/pruefungsgebuehr",
+                label: &[("de", "Überwiesener Betrag in Euro"), ("en", "Amount transferred in euros")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(1000i128, 0u32), "1000")),
+                        ..Spec::of(Kind::Money)
                     },
-                    Rule {
-                        name: "nicht_bestanden",
-                        message: &[
-                            (
-                                "de",
-                                "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
-                            ),
-                            (
-                                "en",
-                                "A passed hunting examination is valid indefinitely. You do not need to repeat it; you can apply for the hunting licence.",
-                            ),
-                        ],
-                        check: &Expr::All(
-                            &[4],
-                            &Expr::Compare(
-                                Cmp::Ne,
-                                &Expr::Field(&[4, 3], Read::Text),
-                                &Expr::Text("B"),
-                            ),
-                        ),
-                        at: &[4],
+                },
+            },
+            Member {
+                name: "ueberweisungsdatum", segment: "/ueberweisungsdatum",
+                label: &[("de", "Überwiesen am"), ("en", "Transferred on")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-3i64, DurationUnit::Months)),
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Rule {
-                        name: "teile_plausibel",
-                        message: &[
-                            (
-                                "de",
-                                "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",
-                            ),
-                            (
-                                "en",
-                                "Anyone who passed all three parts has passed the examination.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Lt,
-                            &Expr::CountCodes(&[5]),
-                            &Expr::Number(Decimal::from_parts(3i128, 0u32)),
-                        ),
-                        at: &[5],
+                },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    (
+                        "de",
+                        "Ich versichere, dass meine Angaben richtig und vollständig sind. Falsche Angaben können zur Versagung des Jagdscheins führen.",
+                    ),
+                    (
+                        "en",
+                        "I declare that my details are correct and complete. False statements may lead to the refusal of the hunting licence.",
+                    ),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
                     },
-                    Rule {
-                        name: "gebuehr_ausreichend",
-                        message: &[
-                            (
-                                "de",
-                                "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
-                            ),
-                            (
-                                "en",
-                                "The amount transferred is not sufficient. Please transfer the rest and enter the total amount.",
-                            ),
-                        ],
-                        check: &Expr::Or(
+                },
+            },
+        ],
+        by_name: &[
+            ("antragsteller", 0u16), ("ausbildung", 2u16), ("bestandene_teile", 5u16), ("frueher_teilgenommen", 3u16),
+            ("fruehere_pruefungen", 4u16), ("kontakt", 1u16), ("pruefungsbescheid", 6u16), ("pruefungsgebuehr", 8u16),
+            ("richtigkeit", 10u16), ("ueberweisungsdatum", 9u16), ("zuverlaessigkeit", 7u16),
+        ],
+        rules: &[
+            Rule {
+                name: "mindeststunden",
+                message: &[
+                    ("de", "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen.",),
+                    ("en", "The training must add up to at least 120 hours."),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Ge,
+                    &Expr::Arith(
+                        Arith::Add, &Expr::Aggregate(Agg::Sum, &[2], &Expr::Field(&[2, 3], Read::Integer)),
+                        &Expr::Aggregate(Agg::Sum, &[2], &Expr::Field(&[2, 4], Read::Integer)),
+                    ),
+                    &Expr::Number(Decimal::from_parts(120i128, 0u32)),
+                ),
+                at: &[2],
+            },
+            Rule {
+                name: "mindeststunden_praxis",
+                message: &[
+                    ("de", "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",),
+                    ("en", "At least 60 of these hours must be practical training."),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Ge, &Expr::Aggregate(Agg::Sum, &[2], &Expr::Field(&[2, 4], Read::Integer)),
+                    &Expr::Number(Decimal::from_parts(60i128, 0u32)),
+                ),
+                at: &[2],
+            },
+            Rule {
+                name: "nicht_bestanden",
+                message: &[
+                    (
+                        "de",
+                        "Eine bestandene Jägerprüfung gilt unbefristet. Sie brauchen sie nicht zu wiederholen, sondern können den Jagdschein beantragen.",
+                    ),
+                    (
+                        "en",
+                        "A passed hunting examination is valid indefinitely. You do not need to repeat it; you can apply for the hunting licence.",
+                    ),
+                ],
+                check: &Expr::All(&[4], &Expr::Compare(Cmp::Ne, &Expr::Field(&[4, 3], Read::Text), &Expr::Text("B"))),
+                at: &[4],
+            },
+            Rule {
+                name: "teile_plausibel",
+                message: &[
+                    ("de", "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",),
+                    ("en", "Anyone who passed all three parts has passed the examination.",),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Lt, &Expr::CountCodes(&[5]), &Expr::Number(Decimal::from_parts(3i128, 0u32)),
+                ),
+                at: &[5],
+            },
+            Rule {
+                name: "gebuehr_ausreichend",
+                message: &[
+                    (
+                        "de",
+                        "Der überwiesene Betrag reicht nicht aus. Bitte überweisen Sie den Rest und geben Sie den Gesamtbetrag an.",
+                    ),
+                    (
+                        "en",
+                        "The amount transferred is not sufficient. Please transfer the rest and enter the total amount.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Compare(
+                            Cmp::Ge, &Expr::Field(&[8], Read::Decimal),
+                            &Expr::Number(Decimal::from_parts(25000i128, 2u32)),
+                        ),
+                        Expr::And(
                             &[
+                                Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true)),
                                 Expr::Compare(
-                                    Cmp::Ge,
-                                    &Expr::Field(&[8], Read::Decimal),
-                                    &Expr::Number(Decimal::from_parts(25000i128, 2u32)),
-                                ),
-                                Expr::And(
-                                    &[
-                                        Expr::Compare(
-                                            Cmp::Eq,
-                                            &Expr::Field(&[3], Read::Bool),
-                                            &Expr::Bool(true),
+                                    Cmp::Ge, &Expr::Field(&[8], Read::Decimal),
+                                    &Expr::Arith(
+                                        Arith::Mul, &Expr::Number(Decimal::from_parts(8500i128, 2u32)),
+                                        &Expr::Arith(
+                                            Arith::Sub, &Expr::Number(Decimal::from_parts(3i128, 0u32)),
+                                            &Expr::CountCodes(&[5]),
                                         ),
-                                        Expr::Compare(
-                                            Cmp::Ge,
-                                            &Expr::Field(&[8], Read::Decimal),
-                                            &Expr::Arith(
-                                                Arith::Mul,
-                                                &Expr::Number(Decimal::from_parts(8500i128, 2u32)),
-                                                &Expr::Arith(
-                                                    Arith::Sub,
-                                                    &Expr::Number(Decimal::from_parts(3i128, 0u32)),
-                                                    &Expr::CountCodes(&[5]),
-                                                ),
-                                            ),
-                                        ),
-                                    ],
+                                    ),
                                 ),
                             ],
                         ),
-                        at: &[8],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(-15i64, DurationUnit::Years)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "wohnsitz",
-                        segment: "/wohnsitz",
-                        label: &[("de", "Wohnsitz"), ("en", "Residence")],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
-                    },
-                    Member {
-                        name: "einverstaendnis",
-                        segment: "/einverstaendnis",
-                        label: &[
-                            (
-                                "de",
-                                "Einverständniserklärung der Erziehungsberechtigten",
-                            ),
-                            ("en", "Consent of the legal guardians"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Gt,
-                                &Expr::Field(&[0, 4], Read::Date),
-                                &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Gt,
-                                    &Expr::Field(&[0, 4], Read::Date),
-                                    &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
-                                ),
-                            ),
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("einverstaendnis", 7u16),
-                    ("familienname", 2u16),
-                    ("geburtsdatum", 4u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 5u16),
-                    ("vornamen", 1u16),
-                    ("wohnsitz", 6u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "inland_ausland",
-                        segment: "/inland_ausland",
-                        label: &[
-                            ("de", "Wo befindet sich Ihr Wohnsitz?"),
-                            ("en", "Where is your residence?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_InlandAusland)),
-                        },
-                    },
-                    Member {
-                        name: "inland",
-                        segment: "/inland",
-                        label: &[
-                            ("de", "Anschrift in Deutschland"),
-                            ("en", "Address in Germany"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[0, 6, 0], Read::Text),
-                                &Expr::Text("001"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "ausland",
-                        segment: "/ausland",
-                        label: &[
-                            ("de", "Anschrift im Ausland"),
-                            ("en", "Address abroad"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[0, 6, 0], Read::Text),
-                                &Expr::Text("002"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 4u16,
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("ausland", 2u16),
-                    ("inland", 1u16),
-                    ("inland_ausland", 0u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "postleitzahl",
-                        segment: "/postleitzahl",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(15u64),
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
-                                    ),
-                                    (
-                                        "en",
-                                        "A postcode consists of letters, digits, spaces and hyphens.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staat",
-                        segment: "/staat",
-                        label: &[("de", "Staat"), ("en", "Country")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staat)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("postleitzahl", 2u16),
-                    ("staat", 4u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[1, 0]), Expr::IsSet(&[1, 1])]),
-                        at: &[1, 0],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "anbieter",
-                        segment: "/anbieter",
-                        label: &[
-                            ("de", "Jagdschule oder Ausbildungsstelle"),
-                            ("en", "Hunting school or training provider"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "beginn",
-                        segment: "/beginn",
-                        label: &[("de", "Beginn"), ("en", "Start")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-5i64, DurationUnit::Years)),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ende",
-                        segment: "/ende",
-                        label: &[("de", "Ende"), ("en", "End")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-5i64, DurationUnit::Years)),
-                                max: Some(Bound::Today(6i64, DurationUnit::Months)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "stunden_theorie",
-                        segment: "/stunden_theorie",
-                        label: &[("de", "Theorie"), ("en", "Theory")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(300i128, 0u32), "300"),
-                                ),
-                                unit: &[("de", "Std."), ("en", "h")],
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "stunden_praxis",
-                        segment: "/stunden_praxis",
-                        label: &[
-                            ("de", "Praxis (einschließlich Schießausbildung)"),
-                            ("en", "Practice (including shooting training)"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(300i128, 0u32), "300"),
-                                ),
-                                unit: &[("de", "Std."), ("en", "h")],
-                                ..Spec::of(Kind::Integer)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "nachweis",
-                        segment: "/nachweis",
-                        label: &[
-                            ("de", "Teilnahmebescheinigung"),
-                            ("en", "Certificate of attendance"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(5242880u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("anbieter", 0u16),
-                    ("beginn", 1u16),
-                    ("ende", 2u16),
-                    ("nachweis", 5u16),
-                    ("stunden_praxis", 4u16),
-                    ("stunden_theorie", 3u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "ende_nach_beginn",
-                        message: &[
-                            ("de", "Das Ende darf nicht vor dem Beginn liegen."),
-                            ("en", "The end must not be before the start."),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::Field(&[2, 2], Read::Date),
-                            &Expr::Field(&[2, 1], Read::Date),
-                        ),
-                        at: &[2, 2],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "datum",
-                        segment: "/datum",
-                        label: &[
-                            ("de", "Prüfungsdatum"),
-                            ("en", "Date of examination"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1950-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "bundesland",
-                        segment: "/bundesland",
-                        label: &[("de", "Bundesland"), ("en", "Federal state")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Bundesland)),
-                        },
-                    },
-                    Member {
-                        name: "behoerde",
-                        segment: "/behoerde",
-                        label: &[
-                            ("de", "Prüfungsbehörde"),
-                            ("en", "Examining authority"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ergebnis",
-                        segment: "/ergebnis",
-                        label: &[("de", "Ergebnis"), ("en", "Result")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Pruefungsergebnis)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("behoerde", 2u16),
-                    ("bundesland", 1u16),
-                    ("datum", 0u16),
-                    ("ergebnis", 3u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "verurteilung",
-                        segment: "/verurteilung",
-                        label: &[
-                            (
-                                "de",
-                                "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
-                            ),
-                            (
-                                "en",
-                                "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "verurteilung_erlaeuterung",
-                        segment: "/verurteilung_erlaeuterung",
-                        label: &[
-                            ("de", "Erläuterung zur Verurteilung"),
-                            ("en", "Explanation of the conviction"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[7, 0], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[7, 0], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(2000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "verfahren",
-                        segment: "/verfahren",
-                        label: &[
-                            (
-                                "de",
-                                "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",
-                            ),
-                            (
-                                "en",
-                                "Are investigations or criminal proceedings pending against you?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "verfahren_erlaeuterung",
-                        segment: "/verfahren_erlaeuterung",
-                        label: &[
-                            ("de", "Erläuterung zum Verfahren"),
-                            ("en", "Explanation of the proceedings"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[7, 2], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[7, 2], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(2000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "entzug",
-                        segment: "/entzug",
-                        label: &[
-                            (
-                                "de",
-                                "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
-                            ),
-                            (
-                                "en",
-                                "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "entzug_erlaeuterung",
-                        segment: "/entzug_erlaeuterung",
-                        label: &[
-                            ("de", "Erläuterung zur Versagung oder zum Entzug"),
-                            ("en", "Explanation of the refusal or revocation"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[7, 4], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[7, 4], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(2000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "eignung",
-                        segment: "/eignung",
-                        label: &[
-                            (
-                                "de",
-                                "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
-                            ),
-                            (
-                                "en",
-                                "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "eignung_erlaeuterung",
-                        segment: "/eignung_erlaeuterung",
-                        label: &[
-                            ("de", "Erläuterung zur persönlichen Eignung"),
-                            ("en", "Explanation of personal suitability"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[7, 6], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[7, 6], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(2000u64),
-                                ..Spec::of(Kind::Multiline)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("eignung", 6u16),
-                    ("eignung_erlaeuterung", 7u16),
-                    ("entzug", 4u16),
-                    ("entzug_erlaeuterung", 5u16),
-                    ("verfahren", 2u16),
-                    ("verfahren_erlaeuterung", 3u16),
-                    ("verurteilung", 0u16),
-                    ("verurteilung_erlaeuterung", 1u16),
-                ],
-                rules: &[],
+                    ],
+                ),
+                at: &[8],
             },
         ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(-15i64, DurationUnit::Years)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "wohnsitz", segment: "/wohnsitz", label: &[("de", "Wohnsitz"), ("en", "Residence")],
+                visible: None, node: Node::Group { required: Required::Always, object: 2u16 },
+            },
+            Member {
+                name: "einverstaendnis", segment: "/einverstaendnis",
+                label: &[
+                    ("de", "Einverständniserklärung der Erziehungsberechtigten"),
+                    ("en", "Consent of the legal guardians"),
+                ],
+                visible: Some(
+                    &Expr::Compare(
+                        Cmp::Gt, &Expr::Field(&[0, 4], Read::Date),
+                        &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
+                    ),
+                ),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(
+                            Cmp::Gt, &Expr::Field(&[0, 4], Read::Date),
+                            &Expr::Shift(&Expr::Today, -18i64, DurationUnit::Years),
+                        ),
+                    ),
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("einverstaendnis", 7u16), ("familienname", 2u16), ("geburtsdatum", 4u16),
+            ("geburtsname", 3u16), ("geburtsort", 5u16), ("vornamen", 1u16), ("wohnsitz", 6u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "inland_ausland", segment: "/inland_ausland",
+                label: &[("de", "Wo befindet sich Ihr Wohnsitz?"), ("en", "Where is your residence?")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_InlandAusland)) },
+            },
+            Member {
+                name: "inland", segment: "/inland",
+                label: &[("de", "Anschrift in Deutschland"), ("en", "Address in Germany")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0, 6, 0], Read::Text), &Expr::Text("001"))),
+                node: Node::Group { required: Required::Always, object: 3u16 },
+            },
+            Member {
+                name: "ausland", segment: "/ausland",
+                label: &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0, 6, 0], Read::Text), &Expr::Text("002"))),
+                node: Node::Group { required: Required::Always, object: 4u16 },
+            },
+        ],
+        by_name: &[("ausland", 2u16), ("inland", 1u16), ("inland_ausland", 0u16)], rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "postleitzahl", segment: "/postleitzahl", label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(15u64), pattern: Some(pattern_0),
+                        pattern_message: &[
+                            (
+                                "de",
+                                "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
+                            ),
+                            ("en", "A postcode consists of letters, digits, spaces and hyphens.",),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staat", segment: "/staat", label: &[("de", "Staat"), ("en", "Country")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staat)) },
+            },
+        ],
+        by_name: &[
+            ("adresszusatz", 1u16), ("ort", 3u16), ("postleitzahl", 2u16), ("staat", 4u16),
+            ("strasse_hausnummer", 0u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[1, 0]), Expr::IsSet(&[1, 1])]), at: &[1, 0],
+            },
+        ],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "anbieter", segment: "/anbieter",
+                label: &[("de", "Jagdschule oder Ausbildungsstelle"), ("en", "Hunting school or training provider")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "beginn", segment: "/beginn", label: &[("de", "Beginn"), ("en", "Start")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "ende", segment: "/ende", label: &[("de", "Ende"), ("en", "End")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-5i64, DurationUnit::Years)),
+                        max: Some(Bound::Today(6i64, DurationUnit::Months)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "stunden_theorie", segment: "/stunden_theorie", label: &[("de", "Theorie"), ("en", "Theory")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(300i128, 0u32), "300")),
+                        unit: &[("de", "Std."), ("en", "h")],
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+            Member {
+                name: "stunden_praxis", segment: "/stunden_praxis",
+                label: &[
+                    ("de", "Praxis (einschließlich Schießausbildung)"),
+                    ("en", "Practice (including shooting training)"),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(300i128, 0u32), "300")),
+                        unit: &[("de", "Std."), ("en", "h")],
+                        ..Spec::of(Kind::Integer)
+                    },
+                },
+            },
+            Member {
+                name: "nachweis", segment: "/nachweis",
+                label: &[("de", "Teilnahmebescheinigung"), ("en", "Certificate of attendance")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(5242880u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("anbieter", 0u16), ("beginn", 1u16), ("ende", 2u16), ("nachweis", 5u16), ("stunden_praxis", 4u16),
+            ("stunden_theorie", 3u16),
+        ],
+        rules: &[
+            Rule {
+                name: "ende_nach_beginn",
+                message: &[
+                    ("de", "Das Ende darf nicht vor dem Beginn liegen."),
+                    ("en", "The end must not be before the start."),
+                ],
+                check: &Expr::Compare(Cmp::Ge, &Expr::Field(&[2, 2], Read::Date), &Expr::Field(&[2, 1], Read::Date)),
+                at: &[2, 2],
+            },
+        ],
+    };
+    const OBJECT_7: Object = Object {
+        members: &[
+            Member {
+                name: "datum", segment: "/datum", label: &[("de", "Prüfungsdatum"), ("en", "Date of examination")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1950-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "bundesland", segment: "/bundesland", label: &[("de", "Bundesland"), ("en", "Federal state")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Bundesland)) },
+            },
+            Member {
+                name: "behoerde", segment: "/behoerde",
+                label: &[("de", "Prüfungsbehörde"), ("en", "Examining authority")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "ergebnis", segment: "/ergebnis", label: &[("de", "Ergebnis"), ("en", "Result")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Pruefungsergebnis)),
+                },
+            },
+        ],
+        by_name: &[("behoerde", 2u16), ("bundesland", 1u16), ("datum", 0u16), ("ergebnis", 3u16)], rules: &[],
+    };
+    const OBJECT_8: Object = Object {
+        members: &[
+            Member {
+                name: "verurteilung", segment: "/verurteilung",
+                label: &[
+                    (
+                        "de",
+                        "Sind Sie in den letzten zehn Jahren wegen eines Verbrechens oder in den letzten fünf Jahren wegen einer sonstigen vorsätzlichen Straftat rechtskräftig verurteilt worden?",
+                    ),
+                    (
+                        "en",
+                        "Have you been finally convicted of a felony in the last ten years or of another intentional offence in the last five years?",
+                    ),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "verurteilung_erlaeuterung", segment: "/verurteilung_erlaeuterung",
+                label: &[("de", "Erläuterung zur Verurteilung"), ("en", "Explanation of the conviction")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 0], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 0], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(2000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+            Member {
+                name: "verfahren", segment: "/verfahren",
+                label: &[
+                    ("de", "Ist gegen Sie ein Ermittlungs- oder Strafverfahren anhängig?",),
+                    ("en", "Are investigations or criminal proceedings pending against you?",),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "verfahren_erlaeuterung", segment: "/verfahren_erlaeuterung",
+                label: &[("de", "Erläuterung zum Verfahren"), ("en", "Explanation of the proceedings")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 2], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 2], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(2000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+            Member {
+                name: "entzug", segment: "/entzug",
+                label: &[
+                    (
+                        "de",
+                        "Wurde Ihnen schon einmal ein Jagdschein oder eine waffenrechtliche Erlaubnis versagt oder entzogen?",
+                    ),
+                    ("en", "Have you ever been refused a hunting licence or a firearms permit, or had one revoked?",),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "entzug_erlaeuterung", segment: "/entzug_erlaeuterung",
+                label: &[
+                    ("de", "Erläuterung zur Versagung oder zum Entzug"),
+                    ("en", "Explanation of the refusal or revocation"),
+                ],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 4], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 4], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(2000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+            Member {
+                name: "eignung", segment: "/eignung",
+                label: &[
+                    (
+                        "de",
+                        "Sind Sie von Alkohol oder anderen Rauschmitteln abhängig, psychisch krank oder in Ihrer Geschäftsfähigkeit beschränkt?",
+                    ),
+                    ("en", "Are you dependent on alcohol or other drugs, mentally ill or of limited legal capacity?",),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "eignung_erlaeuterung", segment: "/eignung_erlaeuterung",
+                label: &[("de", "Erläuterung zur persönlichen Eignung"), ("en", "Explanation of personal suitability")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 6], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[7, 6], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(2000u64),
+                        ..Spec::of(Kind::Multiline)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("eignung", 6u16), ("eignung_erlaeuterung", 7u16), ("entzug", 4u16), ("entzug_erlaeuterung", 5u16),
+            ("verfahren", 2u16), ("verfahren_erlaeuterung", 3u16), ("verurteilung", 0u16),
+            ("verurteilung_erlaeuterung", 1u16),
+        ],
+        rules: &[],
     };
 }

@@ -13,678 +13,148 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "104580f4c35cc295e982263d3f2cdb66340da07d86e145afd6e4d1bf49280b62";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Einkommen
-#[derive(Debug, Clone, PartialEq)]
-pub struct EinkommenItem {
-    /// Art
-    pub art: Einkommensart,
-    /// Monatlicher Bruttobetrag
-    pub betrag: ::std::string::String,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for EinkommenItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("art", &self.art)?;
-        map.serialize_entry("betrag", &self.betrag)?;
-        map.end()
+crate::shared::object! {
+    #[doc = " Einkommen"]
+    EinkommenItem {
+        #[doc = " Art"]
+        art: Einkommensart = 0 "art" req code(Einkommensart::from_code),
+        #[doc = " Monatlicher Bruttobetrag"]
+        betrag: ::std::string::String = 1 "betrag" req text(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for EinkommenItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["art", "betrag"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            art: members.required(0)?,
-            betrag: members.required(1)?,
-        })
+crate::shared::code_list! {
+    #[doc = " Art des Einkommens"]
+    Einkommensart, "urn:de:formwerk:codeliste:wohngeld-einkommensart", "1.0",
+    [
+        #[doc = " Arbeitslohn"]
+        AN = "AN" [("de", "Arbeitslohn"), ("en", "Wages")],
+        #[doc = " Selbständige Tätigkeit"]
+        SE = "SE" [("de", "Selbständige Tätigkeit"), ("en", "Self-employment")],
+        #[doc = " Rente oder Pension"]
+        RE = "RE" [("de", "Rente oder Pension"), ("en", "Pension")],
+        #[doc = " Arbeitslosengeld"]
+        AL = "AL" [("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")],
+        #[doc = " Unterhalt"]
+        UH = "UH" [("de", "Unterhalt"), ("en", "Maintenance")],
+        #[doc = " Sonstiges"]
+        SO = "SO" [("de", "Sonstiges"), ("en", "Other")],
+    ]
+    sorted [AL "AL", AN "AN", RE "RE", SE "SE", SO "SO", UH "UH"]
+}
+crate::shared::code_list! {
+    #[doc = " Leistung"]
+    Leistung, "urn:de:formwerk:codeliste:wohngeld-leistung", "1.0",
+    [
+        #[doc = " Bürgergeld"]
+        BG = "BG" [("de", "Bürgergeld"), ("en", "Citizen's income")],
+        #[doc = " Sozialhilfe"]
+        SH = "SH" [("de", "Sozialhilfe"), ("en", "Social assistance")],
+        #[doc = " Grundsicherung im Alter oder bei Erwerbsminderung"]
+        GS = "GS" [("de", "Grundsicherung im Alter oder bei Erwerbsminderung"), ("en", "Basic income support in old age or reduced earning capacity")],
+        #[doc = " BAföG oder Berufsausbildungsbeihilfe"]
+        BA = "BA" [("de", "BAföG oder Berufsausbildungsbeihilfe"), ("en", "Student or vocational training grant")],
+        #[doc = " Keine dieser Leistungen"]
+        KEINE = "KEINE" [("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],
+    ]
+    sorted [BA "BA", BG "BG", GS "GS", KEINE "KEINE", SH "SH"]
+}
+crate::shared::object! {
+    #[doc = " Haushaltsmitglied"]
+    MitgliederItem {
+        #[doc = " Person"]
+        name: crate::shared::common_person::PersonName = 0 "name" req group(crate::shared::common_person::PersonName::from_tree),
+        #[doc = " Geburtsdatum von {mitglieder.name.vornamen}"]
+        geburtsdatum: ::std::string::String = 1 "geburtsdatum" req text(),
+        #[doc = " Verhältnis zu Ihnen"]
+        verwandtschaft: Verwandtschaft = 2 "verwandtschaft" req code(Verwandtschaft::from_code),
+        #[doc = " Monatliches Bruttoeinkommen von {mitglieder.name.vornamen}"]
+        einkommen: ::std::string::String = 3 "einkommen" req text(),
     }
 }
-impl EinkommenItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            art: t::code(&obj.slots[0], Einkommensart::from_code)?,
-            betrag: t::text(&obj.slots[1])?,
-        })
+crate::shared::object! {
+    #[doc = " Antrag auf Wohngeld"]
+    Submission {
+        #[doc = " Welches Wohngeld beantragen Sie?"]
+        zuschussart: Zuschussart = 0 "zuschussart" req code(Zuschussart::from_code),
+        #[doc = " Wohngeld beantragt ab"]
+        beginn: ::std::string::String = 1 "beginn" req text(),
+        #[doc = " Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?"]
+        leistungen: ::std::vec::Vec<Leistung> = 2 "leistungen" req codes(Leistung::from_code),
+        #[doc = " Haben Sie schon einmal Wohngeld erhalten?"]
+        frueherer_antrag: bool = 3 "frueherer_antrag" req boolean(),
+        #[doc = " Früheres Aktenzeichen"]
+        aktenzeichen: ::std::option::Option<::std::string::String> = 4 "aktenzeichen" opt text(),
+        #[doc = " Angaben zu Ihrer Person"]
+        antragsteller: crate::shared::common_person::NatuerlichePerson = 5 "antragsteller" req group(crate::shared::common_person::NatuerlichePerson::from_tree),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt> = 6 "kontakt" opt group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Anschrift der Wohnung"]
+        anschrift: crate::shared::common_address::AnschriftInland = 7 "anschrift" req group(crate::shared::common_address::AnschriftInland::from_tree),
+        #[doc = " Eingezogen am"]
+        einzug: ::std::string::String = 8 "einzug" req text(),
+        #[doc = " Wohnfläche, in m²"]
+        wohnflaeche: ::std::string::String = 9 "wohnflaeche" req text(),
+        #[doc = " Miete ohne Heizkosten"]
+        miete: ::std::option::Option<::std::string::String> = 10 "miete" opt text(),
+        #[doc = " Belastung für Haus oder Wohnung"]
+        belastung: ::std::option::Option<::std::string::String> = 11 "belastung" opt text(),
+        #[doc = " Vermieten Sie einen Teil der Wohnung unter?"]
+        untervermietet: bool = 12 "untervermietet" req boolean(),
+        #[doc = " Einnahmen aus Untervermietung"]
+        untermiete: ::std::option::Option<::std::string::String> = 13 "untermiete" opt text(),
+        #[doc = " Weitere Haushaltsmitglieder"]
+        mitglieder: ::std::option::Option<::std::vec::Vec<MitgliederItem>> = 14 "mitglieder" opt many(MitgliederItem::from_tree),
+        #[doc = " Ihre Einkommen"]
+        einkommen: ::std::option::Option<::std::vec::Vec<EinkommenItem>> = 15 "einkommen" opt many(EinkommenItem::from_tree),
+        #[doc = " Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?"]
+        unterhalt_gezahlt: bool = 16 "unterhalt_gezahlt" req boolean(),
+        #[doc = " Gezahlter Unterhalt im Monat"]
+        unterhalt_betrag: ::std::option::Option<::std::string::String> = 17 "unterhalt_betrag" opt text(),
+        #[doc = " Konto für die Auszahlung"]
+        bank: crate::shared::common_bank::Bankverbindung = 18 "bank" req group(crate::shared::common_bank::Bankverbindung::from_tree),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I)."]
+        richtigkeit: bool = 19 "richtigkeit" req boolean(),
+        #[doc = " Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG)."]
+        datenabgleich: bool = 20 "datenabgleich" req boolean(),
     }
 }
-/// Art des Einkommens
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Einkommensart {
-    /// Arbeitslohn
-    AN,
-    /// Selbständige Tätigkeit
-    SE,
-    /// Rente oder Pension
-    RE,
-    /// Arbeitslosengeld
-    AL,
-    /// Unterhalt
-    UH,
-    /// Sonstiges
-    SO,
+crate::shared::code_list! {
+    #[doc = " Verhältnis zur antragstellenden Person"]
+    Verwandtschaft, "urn:de:formwerk:codeliste:wohngeld-verwandtschaft", "1.0",
+    [
+        #[doc = " Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"]
+        EP = "EP" [("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"), ("en", "Spouse or civil partner")],
+        #[doc = " Kind"]
+        K = "K" [("de", "Kind"), ("en", "Child")],
+        #[doc = " Elternteil"]
+        E = "E" [("de", "Elternteil"), ("en", "Parent")],
+        #[doc = " andere verwandte oder verschwägerte Person"]
+        S = "S" [("de", "andere verwandte oder verschwägerte Person"), ("en", "Other relative")],
+        #[doc = " Verantwortungsgemeinschaft"]
+        V = "V" [("de", "Verantwortungsgemeinschaft"), ("en", "Partner in a joint household")],
+    ]
+    sorted [E "E", EP "EP", K "K", S "S", V "V"]
 }
-impl Einkommensart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Einkommensart] = &[
-        Einkommensart::AN,
-        Einkommensart::SE,
-        Einkommensart::RE,
-        Einkommensart::AL,
-        Einkommensart::UH,
-        Einkommensart::SO,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-einkommensart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["AN", "SE", "RE", "AL", "UH", "SO"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Arbeitslohn"), ("en", "Wages")],
-        &[("de", "Selbständige Tätigkeit"), ("en", "Self-employment")],
-        &[("de", "Rente oder Pension"), ("en", "Pension")],
-        &[("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")],
-        &[("de", "Unterhalt"), ("en", "Maintenance")],
-        &[("de", "Sonstiges"), ("en", "Other")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Einkommensart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "AL",
-        "AN",
-        "RE",
-        "SE",
-        "SO",
-        "UH",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Einkommensart] = &[
-        Einkommensart::AL,
-        Einkommensart::AN,
-        Einkommensart::RE,
-        Einkommensart::SE,
-        Einkommensart::SO,
-        Einkommensart::UH,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Einkommensart> {
-        Einkommensart::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Einkommensart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Einkommensart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Einkommensart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Einkommensart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Einkommensart::from_code)
-    }
-}
-/// Leistung
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Leistung {
-    /// Bürgergeld
-    BG,
-    /// Sozialhilfe
-    SH,
-    /// Grundsicherung im Alter oder bei Erwerbsminderung
-    GS,
-    /// BAföG oder Berufsausbildungsbeihilfe
-    BA,
-    /// Keine dieser Leistungen
-    KEINE,
-}
-impl Leistung {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Leistung] = &[
-        Leistung::BG,
-        Leistung::SH,
-        Leistung::GS,
-        Leistung::BA,
-        Leistung::KEINE,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-leistung";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["BG", "SH", "GS", "BA", "KEINE"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Bürgergeld"), ("en", "Citizen's income")],
-        &[("de", "Sozialhilfe"), ("en", "Social assistance")],
-        &[
-            ("de", "Grundsicherung im Alter oder bei Erwerbsminderung"),
-            ("en", "Basic income support in old age or reduced earning capacity"),
-        ],
-        &[
-            ("de", "BAföG oder Berufsausbildungsbeihilfe"),
-            ("en", "Student or vocational training grant"),
-        ],
-        &[("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Leistung::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["BA", "BG", "GS", "KEINE", "SH"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Leistung] = &[
-        Leistung::BA,
-        Leistung::BG,
-        Leistung::GS,
-        Leistung::KEINE,
-        Leistung::SH,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Leistung> {
-        Leistung::SORTED_CODES.binary_search(&code).ok().map(|i| Leistung::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Leistung::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Leistung {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Leistung {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Leistung::from_code)
-    }
-}
-/// Haushaltsmitglied
-#[derive(Debug, Clone, PartialEq)]
-pub struct MitgliederItem {
-    /// Person
-    pub name: crate::shared::common_person::PersonName,
-    /// Geburtsdatum von {mitglieder.name.vornamen}
-    pub geburtsdatum: ::std::string::String,
-    /// Verhältnis zu Ihnen
-    pub verwandtschaft: Verwandtschaft,
-    /// Monatliches Bruttoeinkommen von {mitglieder.name.vornamen}
-    pub einkommen: ::std::string::String,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for MitgliederItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        map.serialize_entry("verwandtschaft", &self.verwandtschaft)?;
-        map.serialize_entry("einkommen", &self.einkommen)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for MitgliederItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["name", "geburtsdatum", "verwandtschaft", "einkommen"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            name: members.required(0)?,
-            geburtsdatum: members.required(1)?,
-            verwandtschaft: members.required(2)?,
-            einkommen: members.required(3)?,
-        })
-    }
-}
-impl MitgliederItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            name: t::group(
-                &obj.slots[0],
-                crate::shared::common_person::PersonName::from_tree,
-            )?,
-            geburtsdatum: t::text(&obj.slots[1])?,
-            verwandtschaft: t::code(&obj.slots[2], Verwandtschaft::from_code)?,
-            einkommen: t::text(&obj.slots[3])?,
-        })
-    }
-}
-/// Antrag auf Wohngeld
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Welches Wohngeld beantragen Sie?
-    pub zuschussart: Zuschussart,
-    /// Wohngeld beantragt ab
-    pub beginn: ::std::string::String,
-    /// Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?
-    pub leistungen: ::std::vec::Vec<Leistung>,
-    /// Haben Sie schon einmal Wohngeld erhalten?
-    pub frueherer_antrag: bool,
-    /// Früheres Aktenzeichen
-    pub aktenzeichen: ::std::option::Option<::std::string::String>,
-    /// Angaben zu Ihrer Person
-    pub antragsteller: crate::shared::common_person::NatuerlichePerson,
-    /// Kontakt für Rückfragen
-    pub kontakt: ::std::option::Option<crate::shared::common_contact::Kontakt>,
-    /// Anschrift der Wohnung
-    pub anschrift: crate::shared::common_address::AnschriftInland,
-    /// Eingezogen am
-    pub einzug: ::std::string::String,
-    /// Wohnfläche, in m²
-    pub wohnflaeche: ::std::string::String,
-    /// Miete ohne Heizkosten
-    pub miete: ::std::option::Option<::std::string::String>,
-    /// Belastung für Haus oder Wohnung
-    pub belastung: ::std::option::Option<::std::string::String>,
-    /// Vermieten Sie einen Teil der Wohnung unter?
-    pub untervermietet: bool,
-    /// Einnahmen aus Untervermietung
-    pub untermiete: ::std::option::Option<::std::string::String>,
-    /// Weitere Haushaltsmitglieder
-    pub mitglieder: ::std::option::Option<::std::vec::Vec<MitgliederItem>>,
-    /// Ihre Einkommen
-    pub einkommen: ::std::option::Option<::std::vec::Vec<EinkommenItem>>,
-    /// Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?
-    pub unterhalt_gezahlt: bool,
-    /// Gezahlter Unterhalt im Monat
-    pub unterhalt_betrag: ::std::option::Option<::std::string::String>,
-    /// Konto für die Auszahlung
-    pub bank: crate::shared::common_bank::Bankverbindung,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).
-    pub richtigkeit: bool,
-    /// Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).
-    pub datenabgleich: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("zuschussart", &self.zuschussart)?;
-        map.serialize_entry("beginn", &self.beginn)?;
-        map.serialize_entry("leistungen", &self.leistungen)?;
-        map.serialize_entry("frueherer_antrag", &self.frueherer_antrag)?;
-        if let ::std::option::Option::Some(value) = &self.aktenzeichen {
-            map.serialize_entry("aktenzeichen", value)?;
-        }
-        map.serialize_entry("antragsteller", &self.antragsteller)?;
-        if let ::std::option::Option::Some(value) = &self.kontakt {
-            map.serialize_entry("kontakt", value)?;
-        }
-        map.serialize_entry("anschrift", &self.anschrift)?;
-        map.serialize_entry("einzug", &self.einzug)?;
-        map.serialize_entry("wohnflaeche", &self.wohnflaeche)?;
-        if let ::std::option::Option::Some(value) = &self.miete {
-            map.serialize_entry("miete", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.belastung {
-            map.serialize_entry("belastung", value)?;
-        }
-        map.serialize_entry("untervermietet", &self.untervermietet)?;
-        if let ::std::option::Option::Some(value) = &self.untermiete {
-            map.serialize_entry("untermiete", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mitglieder {
-            map.serialize_entry("mitglieder", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.einkommen {
-            map.serialize_entry("einkommen", value)?;
-        }
-        map.serialize_entry("unterhalt_gezahlt", &self.unterhalt_gezahlt)?;
-        if let ::std::option::Option::Some(value) = &self.unterhalt_betrag {
-            map.serialize_entry("unterhalt_betrag", value)?;
-        }
-        map.serialize_entry("bank", &self.bank)?;
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.serialize_entry("datenabgleich", &self.datenabgleich)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "zuschussart",
-                "beginn",
-                "leistungen",
-                "frueherer_antrag",
-                "aktenzeichen",
-                "antragsteller",
-                "kontakt",
-                "anschrift",
-                "einzug",
-                "wohnflaeche",
-                "miete",
-                "belastung",
-                "untervermietet",
-                "untermiete",
-                "mitglieder",
-                "einkommen",
-                "unterhalt_gezahlt",
-                "unterhalt_betrag",
-                "bank",
-                "richtigkeit",
-                "datenabgleich",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            zuschussart: members.required(0)?,
-            beginn: members.required(1)?,
-            leistungen: members.required(2)?,
-            frueherer_antrag: members.required(3)?,
-            aktenzeichen: members.optional(4)?,
-            antragsteller: members.required(5)?,
-            kontakt: members.optional(6)?,
-            anschrift: members.required(7)?,
-            einzug: members.required(8)?,
-            wohnflaeche: members.required(9)?,
-            miete: members.optional(10)?,
-            belastung: members.optional(11)?,
-            untervermietet: members.required(12)?,
-            untermiete: members.optional(13)?,
-            mitglieder: members.optional(14)?,
-            einkommen: members.optional(15)?,
-            unterhalt_gezahlt: members.required(16)?,
-            unterhalt_betrag: members.optional(17)?,
-            bank: members.required(18)?,
-            richtigkeit: members.required(19)?,
-            datenabgleich: members.required(20)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            zuschussart: t::code(&obj.slots[0], Zuschussart::from_code)?,
-            beginn: t::text(&obj.slots[1])?,
-            leistungen: t::codes(&obj.slots[2], Leistung::from_code)?,
-            frueherer_antrag: t::boolean(&obj.slots[3])?,
-            aktenzeichen: t::optional(&obj.slots[4], t::text)?,
-            antragsteller: t::group(
-                &obj.slots[5],
-                crate::shared::common_person::NatuerlichePerson::from_tree,
-            )?,
-            kontakt: t::optional(
-                &obj.slots[6],
-                |slot| t::group(slot, crate::shared::common_contact::Kontakt::from_tree),
-            )?,
-            anschrift: t::group(
-                &obj.slots[7],
-                crate::shared::common_address::AnschriftInland::from_tree,
-            )?,
-            einzug: t::text(&obj.slots[8])?,
-            wohnflaeche: t::text(&obj.slots[9])?,
-            miete: t::optional(&obj.slots[10], t::text)?,
-            belastung: t::optional(&obj.slots[11], t::text)?,
-            untervermietet: t::boolean(&obj.slots[12])?,
-            untermiete: t::optional(&obj.slots[13], t::text)?,
-            mitglieder: t::optional(
-                &obj.slots[14],
-                |slot| t::many(slot, MitgliederItem::from_tree),
-            )?,
-            einkommen: t::optional(
-                &obj.slots[15],
-                |slot| t::many(slot, EinkommenItem::from_tree),
-            )?,
-            unterhalt_gezahlt: t::boolean(&obj.slots[16])?,
-            unterhalt_betrag: t::optional(&obj.slots[17], t::text)?,
-            bank: t::group(
-                &obj.slots[18],
-                crate::shared::common_bank::Bankverbindung::from_tree,
-            )?,
-            richtigkeit: t::boolean(&obj.slots[19])?,
-            datenabgleich: t::boolean(&obj.slots[20])?,
-        })
-    }
-}
-/// Verhältnis zur antragstellenden Person
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Verwandtschaft {
-    /// Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner
-    EP,
-    /// Kind
-    K,
-    /// Elternteil
-    E,
-    /// andere verwandte oder verschwägerte Person
-    S,
-    /// Verantwortungsgemeinschaft
-    V,
-}
-impl Verwandtschaft {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Verwandtschaft] = &[
-        Verwandtschaft::EP,
-        Verwandtschaft::K,
-        Verwandtschaft::E,
-        Verwandtschaft::S,
-        Verwandtschaft::V,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-verwandtschaft";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["EP", "K", "E", "S", "V"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"),
-            ("en", "Spouse or civil partner"),
-        ],
-        &[("de", "Kind"), ("en", "Child")],
-        &[("de", "Elternteil"), ("en", "Parent")],
-        &[
-            ("de", "andere verwandte oder verschwägerte Person"),
-            ("en", "Other relative"),
-        ],
-        &[("de", "Verantwortungsgemeinschaft"), ("en", "Partner in a joint household")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Verwandtschaft::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["E", "EP", "K", "S", "V"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Verwandtschaft] = &[
-        Verwandtschaft::E,
-        Verwandtschaft::EP,
-        Verwandtschaft::K,
-        Verwandtschaft::S,
-        Verwandtschaft::V,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Verwandtschaft> {
-        Verwandtschaft::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Verwandtschaft::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Verwandtschaft::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Verwandtschaft {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Verwandtschaft {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Verwandtschaft::from_code)
-    }
-}
-/// Art des Wohngeldes
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Zuschussart {
-    /// Mietzuschuss (ich wohne zur Miete)
-    M,
-    /// Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)
-    L,
-}
-impl Zuschussart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Zuschussart] = &[Zuschussart::M, Zuschussart::L];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohngeld-zuschussart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["M", "L"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[
-            ("de", "Mietzuschuss (ich wohne zur Miete)"),
-            ("en", "Rent allowance (I rent my home)"),
-        ],
-        &[
-            (
-                "de",
-                "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)",
-            ),
-            ("en", "Housing cost allowance (I own my home)"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Zuschussart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["L", "M"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Zuschussart] = &[Zuschussart::L, Zuschussart::M];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Zuschussart> {
-        Zuschussart::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Zuschussart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Zuschussart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Zuschussart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Zuschussart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Zuschussart::from_code)
-    }
+crate::shared::code_list! {
+    #[doc = " Art des Wohngeldes"]
+    Zuschussart, "urn:de:formwerk:codeliste:wohngeld-zuschussart", "1.0",
+    [
+        #[doc = " Mietzuschuss (ich wohne zur Miete)"]
+        M = "M" [("de", "Mietzuschuss (ich wohne zur Miete)"), ("en", "Rent allowance (I rent my home)")],
+        #[doc = " Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"]
+        L = "L" [("de", "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"), ("en", "Housing cost allowance (I own my home)")],
+    ]
+    sorted [L "L", M "M"]
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -696,8 +166,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -738,1179 +207,734 @@ mod plan {
             .is_some_and(|r| r.is_match(text))
     }
     pub static FORM: Form = Form {
-        title: &[
-            ("de", "Antrag auf Wohngeld"),
-            ("en", "Application for housing benefit"),
-        ],
+        title: &[("de", "Antrag auf Wohngeld"), ("en", "Application for housing benefit")],
         catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "zuschussart",
-                        segment: "/zuschussart",
-                        label: &[
-                            ("de", "Welches Wohngeld beantragen Sie?"),
-                            ("en", "Which housing benefit are you applying for?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Zuschussart)),
-                        },
+        objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6, OBJECT_7],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "zuschussart", segment: "/zuschussart",
+                label: &[
+                    ("de", "Welches Wohngeld beantragen Sie?"), ("en", "Which housing benefit are you applying for?"),
+                ],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Zuschussart)) },
+            },
+            Member {
+                name: "beginn", segment: "/beginn",
+                label: &[("de", "Wohngeld beantragt ab"), ("en", "Housing benefit applied for from")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-1i64, DurationUnit::Months)),
+                        max: Some(Bound::Today(3i64, DurationUnit::Months)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Member {
-                        name: "beginn",
-                        segment: "/beginn",
-                        label: &[
-                            ("de", "Wohngeld beantragt ab"),
-                            ("en", "Housing benefit applied for from"),
+                },
+            },
+            Member {
+                name: "leistungen", segment: "/leistungen",
+                label: &[
+                    ("de", "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",),
+                    ("en", "Do you or a member of your household receive any of these benefits?",),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        exclusive: &[
+                            ("KEINE", &[("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],),
                         ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-1i64, DurationUnit::Months)),
-                                max: Some(Bound::Today(3i64, DurationUnit::Months)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
+                        ..Spec::of(Kind::MultipleChoice(codes_Leistung))
                     },
-                    Member {
-                        name: "leistungen",
-                        segment: "/leistungen",
-                        label: &[
-                            (
-                                "de",
-                                "Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?",
-                            ),
-                            (
-                                "en",
-                                "Do you or a member of your household receive any of these benefits?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                exclusive: &[
-                                    (
-                                        "KEINE",
-                                        &[
-                                            ("de", "Keine dieser Leistungen"),
-                                            ("en", "None of these benefits"),
-                                        ],
-                                    ),
+                },
+            },
+            Member {
+                name: "frueherer_antrag", segment: "/frueherer_antrag",
+                label: &[
+                    ("de", "Haben Sie schon einmal Wohngeld erhalten?"),
+                    ("en", "Have you received housing benefit before?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "aktenzeichen", segment: "/aktenzeichen",
+                label: &[("de", "Früheres Aktenzeichen"), ("en", "Previous reference number")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(30u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "antragsteller", segment: "/antragsteller",
+                label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
+                node: Node::Group { required: Required::Always, object: 1u16 },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Never, object: 2u16 },
+            },
+            Member {
+                name: "anschrift", segment: "/anschrift",
+                label: &[("de", "Anschrift der Wohnung"), ("en", "Address of the home")], visible: None,
+                node: Node::Group { required: Required::Always, object: 3u16 },
+            },
+            Member {
+                name: "einzug", segment: "/einzug", label: &[("de", "Eingezogen am"), ("en", "Moved in on")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "wohnflaeche", segment: "/wohnflaeche", label: &[("de", "Wohnfläche"), ("en", "Living area")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        decimals: Some(2u32), min: Some(Bound::Exact(Decimal::from_parts(5i128, 0u32), "5")),
+                        max: Some(Bound::Exact(Decimal::from_parts(500i128, 0u32), "500")),
+                        unit: &[("de", "m²"), ("en", "m²")],
+                        ..Spec::of(Kind::Decimal)
+                    },
+                },
+            },
+            Member {
+                name: "miete", segment: "/miete",
+                label: &[("de", "Miete ohne Heizkosten"), ("en", "Rent without heating costs")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("M"))),
+                node: Node::Field {
+                    required: Required::When(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("M"))),
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
+                        max: Some(Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
+                name: "belastung", segment: "/belastung",
+                label: &[("de", "Belastung für Haus oder Wohnung"), ("en", "Costs of the house or flat")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("L"))),
+                node: Node::Field {
+                    required: Required::When(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("L"))),
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
+                        max: Some(Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
+                name: "untervermietet", segment: "/untervermietet",
+                label: &[
+                    ("de", "Vermieten Sie einen Teil der Wohnung unter?"), ("en", "Do you sublet part of the home?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "untermiete", segment: "/untermiete",
+                label: &[("de", "Einnahmen aus Untervermietung"), ("en", "Income from subletting")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[12], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[12], Read::Bool), &Expr::Bool(true)),
+                    ),
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
+                        max: Some(Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
+                name: "mitglieder", segment: "/mitglieder",
+                label: &[("de", "Weitere Haushaltsmitglieder"), ("en", "Other household members")], visible: None,
+                node: Node::Repeat {
+                    min: 0u32, max: Some(11u32), object: 4u16,
+                    item_label: &[("de", "Haushaltsmitglied"), ("en", "Household member")],
+                },
+            },
+            Member {
+                name: "einkommen", segment: "/einkommen", label: &[("de", "Ihre Einkommen"), ("en", "Your income")],
+                visible: None,
+                node: Node::Repeat {
+                    min: 0u32, max: Some(6u32), object: 6u16, item_label: &[("de", "Einkommen"), ("en", "Income")],
+                },
+            },
+            Member {
+                name: "unterhalt_gezahlt", segment: "/unterhalt_gezahlt",
+                label: &[
+                    ("de", "Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?"),
+                    ("en", "Do you pay maintenance to people outside the household?"),
+                ],
+                visible: None, node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Boolean) },
+            },
+            Member {
+                name: "unterhalt_betrag", segment: "/unterhalt_betrag",
+                label: &[("de", "Gezahlter Unterhalt im Monat"), ("en", "Maintenance paid per month")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[16], Read::Bool), &Expr::Bool(true))),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        decimals: Some(0u32), max: Some(Bound::Exact(Decimal::from_parts(10000i128, 0u32), "10000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
+                name: "bank", segment: "/bank",
+                label: &[("de", "Konto für die Auszahlung"), ("en", "Account for payment")], visible: None,
+                node: Node::Group { required: Required::Always, object: 7u16 },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    (
+                        "de",
+                        "Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).",
+                    ),
+                    (
+                        "en",
+                        "I declare that my details are correct and complete, and I will report changes immediately (section 60 SGB I).",
+                    ),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+            Member {
+                name: "datenabgleich", segment: "/datenabgleich",
+                label: &[
+                    (
+                        "de",
+                        "Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).",
+                    ),
+                    (
+                        "en",
+                        "I am aware that the housing benefit authority may compare my details with other bodies (section 33 WoGG).",
+                    ),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
+        ],
+        by_name: &[
+            ("aktenzeichen", 4u16), ("anschrift", 7u16), ("antragsteller", 5u16), ("bank", 18u16), ("beginn", 1u16),
+            ("belastung", 11u16), ("datenabgleich", 20u16), ("einkommen", 15u16), ("einzug", 8u16),
+            ("frueherer_antrag", 3u16), ("kontakt", 6u16), ("leistungen", 2u16), ("miete", 10u16),
+            ("mitglieder", 14u16), ("richtigkeit", 19u16), ("unterhalt_betrag", 17u16), ("unterhalt_gezahlt", 16u16),
+            ("untermiete", 13u16), ("untervermietet", 12u16), ("wohnflaeche", 9u16), ("zuschussart", 0u16),
+        ],
+        rules: &[
+            Rule {
+                name: "aktenzeichen_vollstaendig",
+                message: &[
+                    (
+                        "de",
+                        "Ein Aktenzeichen hat mindestens 5 Zeichen. Bitte übernehmen Sie es vollständig aus Ihrem Bescheid.",
+                    ),
+                    (
+                        "en",
+                        "A reference number has at least 5 characters. Please copy it in full from your decision.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(
+                            &Expr::And(
+                                &[
+                                    Expr::Compare(Cmp::Eq, &Expr::Field(&[3], Read::Bool), &Expr::Bool(true)),
+                                    Expr::IsSet(&[4]),
                                 ],
-                                ..Spec::of(Kind::MultipleChoice(codes_Leistung))
-                            },
-                        },
-                    },
-                    Member {
-                        name: "frueherer_antrag",
-                        segment: "/frueherer_antrag",
-                        label: &[
-                            ("de", "Haben Sie schon einmal Wohngeld erhalten?"),
-                            ("en", "Have you received housing benefit before?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "aktenzeichen",
-                        segment: "/aktenzeichen",
-                        label: &[
-                            ("de", "Früheres Aktenzeichen"),
-                            ("en", "Previous reference number"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[3], Read::Bool),
-                                &Expr::Bool(true),
                             ),
                         ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(30u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "antragsteller",
-                        segment: "/antragsteller",
-                        label: &[
-                            ("de", "Angaben zu Ihrer Person"),
-                            ("en", "Your personal details"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Never,
-                            object: 2u16,
-                        },
-                    },
-                    Member {
-                        name: "anschrift",
-                        segment: "/anschrift",
-                        label: &[
-                            ("de", "Anschrift der Wohnung"),
-                            ("en", "Address of the home"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
-                    },
-                    Member {
-                        name: "einzug",
-                        segment: "/einzug",
-                        label: &[("de", "Eingezogen am"), ("en", "Moved in on")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "wohnflaeche",
-                        segment: "/wohnflaeche",
-                        label: &[("de", "Wohnfläche"), ("en", "Living area")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                decimals: Some(2u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(5i128, 0u32), "5"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(500i128, 0u32), "500"),
-                                ),
-                                unit: &[("de", "m²"), ("en", "m²")],
-                                ..Spec::of(Kind::Decimal)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "miete",
-                        segment: "/miete",
-                        label: &[
-                            ("de", "Miete ohne Heizkosten"),
-                            ("en", "Rent without heating costs"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[0], Read::Text),
-                                &Expr::Text("M"),
-                            ),
+                        Expr::Compare(
+                            Cmp::Ge, &Expr::Length(&Expr::Field(&[4], Read::Text)),
+                            &Expr::Number(Decimal::from_parts(5i128, 0u32)),
                         ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[0], Read::Text),
-                                    &Expr::Text("M"),
-                                ),
-                            ),
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "belastung",
-                        segment: "/belastung",
-                        label: &[
-                            ("de", "Belastung für Haus oder Wohnung"),
-                            ("en", "Costs of the house or flat"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[0], Read::Text),
-                                &Expr::Text("L"),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[0], Read::Text),
-                                    &Expr::Text("L"),
-                                ),
-                            ),
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "untervermietet",
-                        segment: "/untervermietet",
-                        label: &[
-                            ("de", "Vermieten Sie einen Teil der Wohnung unter?"),
-                            ("en", "Do you sublet part of the home?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "untermiete",
-                        segment: "/untermiete",
-                        label: &[
-                            ("de", "Einnahmen aus Untervermietung"),
-                            ("en", "Income from subletting"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[12], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[12], Read::Bool),
-                                    &Expr::Bool(true),
-                                ),
-                            ),
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "mitglieder",
-                        segment: "/mitglieder",
-                        label: &[
-                            ("de", "Weitere Haushaltsmitglieder"),
-                            ("en", "Other household members"),
-                        ],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 0u32,
-                            max: Some(11u32),
-                            object: 4u16,
-                            item_label: &[
-                                ("de", "Haushaltsmitglied"),
-                                ("en", "Household member"),
-                            ],
-                        },
-                    },
-                    Member {
-                        name: "einkommen",
-                        segment: "/einkommen",
-                        label: &[("de", "Ihre Einkommen"), ("en", "Your income")],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 0u32,
-                            max: Some(6u32),
-                            object: 6u16,
-                            item_label: &[("de", "Einkommen"), ("en", "Income")],
-                        },
-                    },
-                    Member {
-                        name: "unterhalt_gezahlt",
-                        segment: "/unterhalt_gezahlt",
-                        label: &[
-                            (
-                                "de",
-                                "Zahlen Sie Unterhalt an Personen außerhalb des Haushalts?",
-                            ),
-                            (
-                                "en",
-                                "Do you pay maintenance to people outside the household?",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Boolean),
-                        },
-                    },
-                    Member {
-                        name: "unterhalt_betrag",
-                        segment: "/unterhalt_betrag",
-                        label: &[
-                            ("de", "Gezahlter Unterhalt im Monat"),
-                            ("en", "Maintenance paid per month"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[16], Read::Bool),
-                                &Expr::Bool(true),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(10000i128, 0u32), "10000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "bank",
-                        segment: "/bank",
-                        label: &[
-                            ("de", "Konto für die Auszahlung"),
-                            ("en", "Account for payment"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 7u16,
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
-                            (
-                                "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I).",
-                            ),
-                            (
-                                "en",
-                                "I declare that my details are correct and complete, and I will report changes immediately (section 60 SGB I).",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "datenabgleich",
-                        segment: "/datenabgleich",
-                        label: &[
-                            (
-                                "de",
-                                "Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG).",
-                            ),
-                            (
-                                "en",
-                                "I am aware that the housing benefit authority may compare my details with other bodies (section 33 WoGG).",
-                            ),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
-                    },
+                    ],
+                ),
+                at: &[4],
+            },
+            Rule {
+                name: "volljaehrig",
+                message: &[
+                    ("de", "Den Antrag stellt ein volljähriges Haushaltsmitglied."),
+                    ("en", "The application must be made by an adult member of the household.",),
                 ],
-                by_name: &[
-                    ("aktenzeichen", 4u16),
-                    ("anschrift", 7u16),
-                    ("antragsteller", 5u16),
-                    ("bank", 18u16),
-                    ("beginn", 1u16),
-                    ("belastung", 11u16),
-                    ("datenabgleich", 20u16),
-                    ("einkommen", 15u16),
-                    ("einzug", 8u16),
-                    ("frueherer_antrag", 3u16),
-                    ("kontakt", 6u16),
-                    ("leistungen", 2u16),
-                    ("miete", 10u16),
-                    ("mitglieder", 14u16),
-                    ("richtigkeit", 19u16),
-                    ("unterhalt_betrag", 17u16),
-                    ("unterhalt_gezahlt", 16u16),
-                    ("untermiete", 13u16),
-                    ("untervermietet", 12u16),
-                    ("wohnflaeche", 9u16),
-                    ("zuschussart", 0u16),
+                check: &Expr::Compare(
+                    Cmp::Ge, &Expr::Age(&Expr::Field(&[5, 5], Read::Date), &Expr::Today),
+                    &Expr::Number(Decimal::from_parts(18i128, 0u32)),
+                ),
+                at: &[5, 5],
+            },
+            Rule {
+                name: "miete_plausibel",
+                message: &[
+                    (
+                        "de",
+                        "Die Miete ist für die Wohnfläche ungewöhnlich hoch. Bitte geben Sie den Betrag für einen Monat an.",
+                    ),
+                    ("en", "The rent is unusually high for the living area. Please enter the amount for one month.",),
                 ],
-                rules: &[
-                    Rule {
-                        name: "aktenzeichen_vollstaendig",
-                        message: &[
-                            (
-                                "de",
-                                "Ein Aktenzeichen hat mindestens 5 Zeichen. Bitte übernehmen Sie es vollständig aus Ihrem Bescheid.",
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("M"))),
+                        Expr::Compare(
+                            Cmp::Le, &Expr::Field(&[10], Read::Decimal),
+                            &Expr::Arith(
+                                Arith::Mul, &Expr::Field(&[9], Read::Decimal),
+                                &Expr::Number(Decimal::from_parts(50i128, 0u32)),
                             ),
-                            (
-                                "en",
-                                "A reference number has at least 5 characters. Please copy it in full from your decision.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::And(
-                                        &[
-                                            Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[3], Read::Bool),
-                                                &Expr::Bool(true),
-                                            ),
-                                            Expr::IsSet(&[4]),
-                                        ],
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Ge,
-                                    &Expr::Length(&Expr::Field(&[4], Read::Text)),
-                                    &Expr::Number(Decimal::from_parts(5i128, 0u32)),
-                                ),
-                            ],
                         ),
-                        at: &[4],
-                    },
-                    Rule {
-                        name: "volljaehrig",
-                        message: &[
-                            (
-                                "de",
-                                "Den Antrag stellt ein volljähriges Haushaltsmitglied.",
+                    ],
+                ),
+                at: &[10],
+            },
+            Rule {
+                name: "untermiete_unter_miete",
+                message: &[
+                    (
+                        "de",
+                        "Die Einnahmen aus Untervermietung sind höher als Ihre Miete. Dann besteht kein Anspruch auf Mietzuschuss.",
+                    ),
+                    (
+                        "en",
+                        "Your income from subletting is higher than your rent. There is then no entitlement to a rent allowance.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(
+                            &Expr::And(
+                                &[
+                                    Expr::Compare(Cmp::Eq, &Expr::Field(&[12], Read::Bool), &Expr::Bool(true)),
+                                    Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("M")),
+                                ],
                             ),
-                            (
-                                "en",
-                                "The application must be made by an adult member of the household.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::Age(&Expr::Field(&[5, 5], Read::Date), &Expr::Today),
-                            &Expr::Number(Decimal::from_parts(18i128, 0u32)),
                         ),
-                        at: &[5, 5],
-                    },
-                    Rule {
-                        name: "miete_plausibel",
-                        message: &[
-                            (
-                                "de",
-                                "Die Miete ist für die Wohnfläche ungewöhnlich hoch. Bitte geben Sie den Betrag für einen Monat an.",
+                        Expr::Compare(Cmp::Lt, &Expr::Field(&[13], Read::Decimal), &Expr::Field(&[10], Read::Decimal)),
+                    ],
+                ),
+                at: &[13],
+            },
+            Rule {
+                name: "einzug_vor_beginn",
+                message: &[
+                    ("de", "Wohngeld gibt es erst ab dem Einzug in die Wohnung."),
+                    ("en", "Housing benefit is paid only from the day you moved in."),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Ge, &Expr::DaysBetween(&Expr::Field(&[8], Read::Date), &Expr::Field(&[1], Read::Date)),
+                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                ),
+                at: &[1],
+            },
+            Rule {
+                name: "keine_doppelten_mitglieder",
+                message: &[
+                    (
+                        "de",
+                        "Eine Person steht zweimal in der Liste. Bitte nennen Sie jedes Haushaltsmitglied nur einmal.",
+                    ),
+                    ("en", "A person is listed twice. Please list each household member only once.",),
+                ],
+                check: &Expr::Unique(
+                    &[14],
+                    &[
+                        Expr::Field(&[14, 0, 0], Read::Text), Expr::Field(&[14, 0, 1], Read::Text),
+                        Expr::Field(&[14, 1], Read::Date),
+                    ],
+                ),
+                at: &[14],
+            },
+            Rule {
+                name: "hoechstens_ein_partner",
+                message: &[
+                    (
+                        "de",
+                        "Nur eine Person kann Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner oder Partnerin oder Partner einer Verantwortungsgemeinschaft sein.",
+                    ),
+                    ("en", "Only one person can be your spouse, civil partner or partner in a joint household.",),
+                ],
+                check: &Expr::Compare(
+                    Cmp::Le,
+                    &Expr::Count(
+                        &[14],
+                        Some(
+                            &Expr::Or(
+                                &[
+                                    Expr::Compare(Cmp::Eq, &Expr::Field(&[14, 2], Read::Text), &Expr::Text("EP")),
+                                    Expr::Compare(Cmp::Eq, &Expr::Field(&[14, 2], Read::Text), &Expr::Text("V")),
+                                ],
                             ),
-                            (
-                                "en",
-                                "The rent is unusually high for the living area. Please enter the amount for one month.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[0], Read::Text),
-                                        &Expr::Text("M"),
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Le,
-                                    &Expr::Field(&[10], Read::Decimal),
-                                    &Expr::Arith(
-                                        Arith::Mul,
-                                        &Expr::Field(&[9], Read::Decimal),
-                                        &Expr::Number(Decimal::from_parts(50i128, 0u32)),
-                                    ),
-                                ),
-                            ],
                         ),
-                        at: &[10],
-                    },
-                    Rule {
-                        name: "untermiete_unter_miete",
-                        message: &[
-                            (
-                                "de",
-                                "Die Einnahmen aus Untervermietung sind höher als Ihre Miete. Dann besteht kein Anspruch auf Mietzuschuss.",
-                            ),
-                            (
-                                "en",
-                                "Your income from subletting is higher than your rent. There is then no entitlement to a rent allowance.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::And(
-                                        &[
-                                            Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[12], Read::Bool),
-                                                &Expr::Bool(true),
-                                            ),
-                                            Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[0], Read::Text),
-                                                &Expr::Text("M"),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Lt,
-                                    &Expr::Field(&[13], Read::Decimal),
-                                    &Expr::Field(&[10], Read::Decimal),
-                                ),
-                            ],
-                        ),
-                        at: &[13],
-                    },
-                    Rule {
-                        name: "einzug_vor_beginn",
-                        message: &[
-                            (
-                                "de",
-                                "Wohngeld gibt es erst ab dem Einzug in die Wohnung.",
-                            ),
-                            (
-                                "en",
-                                "Housing benefit is paid only from the day you moved in.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Ge,
-                            &Expr::DaysBetween(
-                                &Expr::Field(&[8], Read::Date),
-                                &Expr::Field(&[1], Read::Date),
-                            ),
+                    ),
+                    &Expr::Number(Decimal::from_parts(1i128, 0u32)),
+                ),
+                at: &[14],
+            },
+            Rule {
+                name: "unterhalt_angegeben",
+                message: &[
+                    ("de", "Bitte geben Sie an, wie viel Unterhalt Sie im Monat zahlen.",),
+                    ("en", "Please enter how much maintenance you pay per month."),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::Compare(Cmp::Eq, &Expr::Field(&[16], Read::Bool), &Expr::Bool(true))),
+                        Expr::Compare(
+                            Cmp::Gt, &Expr::Field(&[17], Read::Decimal),
                             &Expr::Number(Decimal::from_parts(0i128, 0u32)),
                         ),
-                        at: &[1],
-                    },
-                    Rule {
-                        name: "keine_doppelten_mitglieder",
-                        message: &[
-                            (
-                                "de",
-                                "Eine Person steht zweimal in der Liste. Bitte nennen Sie jedes Haushaltsmitglied nur einmal.",
-                            ),
-                            (
-                                "en",
-                                "A person is listed twice. Please list each household member only once.",
-                            ),
-                        ],
-                        check: &Expr::Unique(
-                            &[14],
-                            &[
-                                Expr::Field(&[14, 0, 0], Read::Text),
-                                Expr::Field(&[14, 0, 1], Read::Text),
-                                Expr::Field(&[14, 1], Read::Date),
-                            ],
-                        ),
-                        at: &[14],
-                    },
-                    Rule {
-                        name: "hoechstens_ein_partner",
-                        message: &[
-                            (
-                                "de",
-                                "Nur eine Person kann Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner oder Partnerin oder Partner einer Verantwortungsgemeinschaft sein.",
-                            ),
-                            (
-                                "en",
-                                "Only one person can be your spouse, civil partner or partner in a joint household.",
-                            ),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Le,
-                            &Expr::Count(
-                                &[14],
-                                Some(
-                                    &Expr::Or(
-                                        &[
-                                            Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[14, 2], Read::Text),
-                                                &Expr::Text("EP"),
-                                            ),
-                                            Expr::Compare(
-                                                Cmp::Eq,
-                                                &Expr::Field(&[14, 2], Read::Text),
-                                                &Expr::Text("V"),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ),
-                            &Expr::Number(Decimal::from_parts(1i128, 0u32)),
-                        ),
-                        at: &[14],
-                    },
-                    Rule {
-                        name: "unterhalt_angegeben",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie an, wie viel Unterhalt Sie im Monat zahlen.",
-                            ),
-                            (
-                                "en",
-                                "Please enter how much maintenance you pay per month.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[16], Read::Bool),
-                                        &Expr::Bool(true),
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Gt,
-                                    &Expr::Field(&[17], Read::Decimal),
-                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
-                                ),
-                            ],
-                        ),
-                        at: &[17],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeit",
-                        segment: "/staatsangehoerigkeit",
-                        label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("doktorgrad", 0u16),
-                    ("familienname", 1u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 3u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("staatsangehoerigkeit", 7u16),
-                    ("vornamen", 2u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(&[Expr::IsSet(&[6, 0]), Expr::IsSet(&[6, 1])]),
-                        at: &[6, 0],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "name",
-                        segment: "/name",
-                        label: &[("de", "Person"), ("en", "Person")],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 5u16,
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[
-                            ("de", "Geburtsdatum von …"),
-                            ("en", "Date of birth of …"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "verwandtschaft",
-                        segment: "/verwandtschaft",
-                        label: &[
-                            ("de", "Verhältnis zu Ihnen"),
-                            ("en", "Relationship to you"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Verwandtschaft)),
-                        },
-                    },
-                    Member {
-                        name: "einkommen",
-                        segment: "/einkommen",
-                        label: &[
-                            ("de", "Monatliches Bruttoeinkommen von …"),
-                            ("en", "Monthly gross income of …"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(0i128, 0u32), "0"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("einkommen", 3u16),
-                    ("geburtsdatum", 1u16),
-                    ("name", 0u16),
-                    ("verwandtschaft", 2u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "kind_juenger",
-                        message: &[
-                            (
-                                "de",
-                                "Ein Kind ist jünger als die antragstellende Person.",
-                            ),
-                            ("en", "A child is younger than the applicant."),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[14, 2], Read::Text),
-                                        &Expr::Text("K"),
-                                    ),
-                                ),
-                                Expr::Compare(
-                                    Cmp::Lt,
-                                    &Expr::DaysBetween(
-                                        &Expr::Field(&[14, 1], Read::Date),
-                                        &Expr::Field(&[5, 5], Read::Date),
-                                    ),
-                                    &Expr::Number(Decimal::from_parts(0i128, 0u32)),
-                                ),
-                            ],
-                        ),
-                        at: &[14, 1],
-                    },
-                ],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("familienname", 0u16), ("vornamen", 1u16)],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "art",
-                        segment: "/art",
-                        label: &[("de", "Art"), ("en", "Type")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Einkommensart)),
-                        },
-                    },
-                    Member {
-                        name: "betrag",
-                        segment: "/betrag",
-                        label: &[
-                            ("de", "Monatlicher Bruttobetrag"),
-                            ("en", "Monthly gross amount"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                decimals: Some(0u32),
-                                min: Some(
-                                    Bound::Exact(Decimal::from_parts(1i128, 0u32), "1"),
-                                ),
-                                max: Some(
-                                    Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000"),
-                                ),
-                                ..Spec::of(Kind::Money)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("art", 0u16), ("betrag", 1u16)],
-                rules: &[],
-            },
-            Object {
-                members: &[
-                    Member {
-                        name: "kontoinhaber",
-                        segment: "/kontoinhaber",
-                        label: &[
-                            ("de", "Kontoinhaberin oder Kontoinhaber"),
-                            ("en", "Account holder"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(70u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "iban",
-                        segment: "/iban",
-                        label: &[("de", "IBAN"), ("en", "IBAN")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Iban),
-                        },
-                    },
-                    Member {
-                        name: "bic",
-                        segment: "/bic",
-                        label: &[("de", "BIC"), ("en", "BIC")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
-                                    ),
-                                    (
-                                        "en",
-                                        "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "kreditinstitut",
-                        segment: "/kreditinstitut",
-                        label: &[("de", "Kreditinstitut"), ("en", "Bank")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(100u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("bic", 2u16),
-                    ("iban", 1u16),
-                    ("kontoinhaber", 0u16),
-                    ("kreditinstitut", 3u16),
-                ],
-                rules: &[],
+                    ],
+                ),
+                at: &[17],
             },
         ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeit", segment: "/staatsangehoerigkeit",
+                label: &[("de", "Staatsangehörigkeit"), ("en", "Nationality")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staatsangehoerigkeit)),
+                },
+            },
+        ],
+        by_name: &[
+            ("doktorgrad", 0u16), ("familienname", 1u16), ("geburtsdatum", 5u16), ("geburtsname", 3u16),
+            ("geburtsort", 6u16), ("geschlecht", 4u16), ("staatsangehoerigkeit", 7u16), ("vornamen", 2u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
+                    },
+                },
+            },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
+                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
+                ],
+                check: &Expr::Or(&[Expr::IsSet(&[6, 0]), Expr::IsSet(&[6, 1])]), at: &[6, 0],
+            },
+        ],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "name", segment: "/name", label: &[("de", "Person"), ("en", "Person")], visible: None,
+                node: Node::Group { required: Required::Always, object: 5u16 },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum von …"), ("en", "Date of birth of …")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "verwandtschaft", segment: "/verwandtschaft",
+                label: &[("de", "Verhältnis zu Ihnen"), ("en", "Relationship to you")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Verwandtschaft)) },
+            },
+            Member {
+                name: "einkommen", segment: "/einkommen",
+                label: &[("de", "Monatliches Bruttoeinkommen von …"), ("en", "Monthly gross income of …")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(0i128, 0u32), "0")),
+                        max: Some(Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+        ],
+        by_name: &[("einkommen", 3u16), ("geburtsdatum", 1u16), ("name", 0u16), ("verwandtschaft", 2u16)],
+        rules: &[
+            Rule {
+                name: "kind_juenger",
+                message: &[
+                    ("de", "Ein Kind ist jünger als die antragstellende Person."),
+                    ("en", "A child is younger than the applicant."),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::Compare(Cmp::Eq, &Expr::Field(&[14, 2], Read::Text), &Expr::Text("K"))),
+                        Expr::Compare(
+                            Cmp::Lt,
+                            &Expr::DaysBetween(&Expr::Field(&[14, 1], Read::Date), &Expr::Field(&[5, 5], Read::Date)),
+                            &Expr::Number(Decimal::from_parts(0i128, 0u32)),
+                        ),
+                    ],
+                ),
+                at: &[14, 1],
+            },
+        ],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("familienname", 0u16), ("vornamen", 1u16)], rules: &[],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "art", segment: "/art", label: &[("de", "Art"), ("en", "Type")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Einkommensart)) },
+            },
+            Member {
+                name: "betrag", segment: "/betrag",
+                label: &[("de", "Monatlicher Bruttobetrag"), ("en", "Monthly gross amount")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
+                        max: Some(Bound::Exact(Decimal::from_parts(50000i128, 0u32), "50000")),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+        ],
+        by_name: &[("art", 0u16), ("betrag", 1u16)], rules: &[],
+    };
+    const OBJECT_7: Object = Object {
+        members: &[
+            Member {
+                name: "kontoinhaber", segment: "/kontoinhaber",
+                label: &[("de", "Kontoinhaberin oder Kontoinhaber"), ("en", "Account holder")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(70u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "iban", segment: "/iban", label: &[("de", "IBAN"), ("en", "IBAN")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Iban) },
+            },
+            Member {
+                name: "bic", segment: "/bic", label: &[("de", "BIC"), ("en", "BIC")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        pattern: Some(pattern_0),
+                        pattern_message: &[
+                            (
+                                "de",
+                                "Die BIC hat 8 oder 11 Zeichen: 6 Buchstaben, dann 2 oder 5 Buchstaben oder Ziffern (nur Großbuchstaben).",
+                            ),
+                            (
+                                "en",
+                                "The BIC has 8 or 11 characters: 6 letters, then 2 or 5 letters or digits (capital letters only).",
+                            ),
+                        ],
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "kreditinstitut", segment: "/kreditinstitut", label: &[("de", "Kreditinstitut"), ("en", "Bank")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(100u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+        ],
+        by_name: &[("bic", 2u16), ("iban", 1u16), ("kontoinhaber", 0u16), ("kreditinstitut", 3u16)], rules: &[],
     };
 }

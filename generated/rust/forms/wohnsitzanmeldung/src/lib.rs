@@ -13,810 +13,171 @@ pub const VERSION: &str = "1.0.0";
 pub const CONTENT_HASH: &str = "137b71655d9decdc3a86f17b043f1012343cea9acd90b0d61114030f1a1669eb";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
-/// Ausweisdokument
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Ausweisart {
-    /// Personalausweis
-    PA,
-    /// Reisepass
-    RP,
+crate::shared::code_list! {
+    #[doc = " Ausweisdokument"]
+    Ausweisart, "urn:de:formwerk:codeliste:ausweisart", "1.0",
+    [
+        #[doc = " Personalausweis"]
+        PA = "PA" [("de", "Personalausweis"), ("en", "Identity card")],
+        #[doc = " Reisepass"]
+        RP = "RP" [("de", "Reisepass"), ("en", "Passport")],
+    ]
+    sorted [PA "PA", RP "RP"]
 }
-impl Ausweisart {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Ausweisart] = &[Ausweisart::PA, Ausweisart::RP];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:ausweisart";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["PA", "RP"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "Personalausweis"), ("en", "Identity card")],
-        &[("de", "Reisepass"), ("en", "Passport")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Ausweisart::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["PA", "RP"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Ausweisart] = &[Ausweisart::PA, Ausweisart::RP];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Ausweisart> {
-        Ausweisart::SORTED_CODES.binary_search(&code).ok().map(|i| Ausweisart::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Ausweisart::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
+crate::shared::object! {
+    #[doc = " Bisherige Anschrift in Deutschland"]
+    BisherigeAnschrift {
+        #[doc = " Straße und Hausnummer"]
+        strasse_hausnummer: ::std::string::String = 0 "strasse_hausnummer" req text(),
+        #[doc = " Postleitzahl"]
+        plz: ::std::string::String = 1 "plz" req text(),
+        #[doc = " Ort"]
+        ort: ::std::string::String = 2 "ort" req text(),
     }
 }
-/// Written as its code.
-impl ::serde::Serialize for Ausweisart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
+crate::shared::code_list! {
+    #[doc = " Familienstand"]
+    Familienstand, "urn:de:formwerk:codeliste:familienstand", "1.0",
+    [
+        #[doc = " ledig"]
+        LD = "LD" [("de", "ledig"), ("en", "single")],
+        #[doc = " verheiratet"]
+        VH = "VH" [("de", "verheiratet"), ("en", "married")],
+        #[doc = " verwitwet"]
+        VW = "VW" [("de", "verwitwet"), ("en", "widowed")],
+        #[doc = " geschieden"]
+        GS = "GS" [("de", "geschieden"), ("en", "divorced")],
+        #[doc = " Ehe aufgehoben"]
+        EA = "EA" [("de", "Ehe aufgehoben"), ("en", "marriage annulled")],
+        #[doc = " in eingetragener Lebenspartnerschaft"]
+        LP = "LP" [("de", "in eingetragener Lebenspartnerschaft"), ("en", "in a registered civil partnership")],
+        #[doc = " Lebenspartnerin oder Lebenspartner verstorben"]
+        LV = "LV" [("de", "Lebenspartnerin oder Lebenspartner verstorben"), ("en", "civil partner deceased")],
+        #[doc = " Lebenspartnerschaft aufgehoben"]
+        LA = "LA" [("de", "Lebenspartnerschaft aufgehoben"), ("en", "civil partnership dissolved")],
+        #[doc = " nicht bekannt"]
+        NB = "NB" [("de", "nicht bekannt"), ("en", "unknown")],
+    ]
+    sorted [EA "EA", GS "GS", LA "LA", LD "LD", LP "LP", LV "LV", NB "NB", VH "VH", VW "VW"]
+}
+crate::shared::object! {
+    #[doc = " Person"]
+    PersonenItem {
+        #[doc = " Familienname"]
+        familienname: ::std::string::String = 0 "familienname" req text(),
+        #[doc = " Vornamen"]
+        vornamen: ::std::string::String = 1 "vornamen" req text(),
+        #[doc = " Geburtsname"]
+        geburtsname: ::std::option::Option<::std::string::String> = 2 "geburtsname" opt text(),
+        #[doc = " Doktorgrad"]
+        doktorgrad: ::std::option::Option<::std::string::String> = 3 "doktorgrad" opt text(),
+        #[doc = " Geschlecht"]
+        geschlecht: crate::shared::common_codes::Geschlecht = 4 "geschlecht" req code(crate::shared::common_codes::Geschlecht::from_code),
+        #[doc = " Geburtsdatum"]
+        geburtsdatum: ::std::string::String = 5 "geburtsdatum" req text(),
+        #[doc = " Geburtsort"]
+        geburtsort: ::std::string::String = 6 "geburtsort" req text(),
+        #[doc = " Staatsangehörigkeiten"]
+        staatsangehoerigkeiten: ::std::vec::Vec<crate::shared::common_codes::Staatsangehoerigkeit> = 7 "staatsangehoerigkeiten" req codes(crate::shared::common_codes::Staatsangehoerigkeit::from_code),
+        #[doc = " Familienstand"]
+        familienstand: Familienstand = 8 "familienstand" req code(Familienstand::from_code),
+        #[doc = " Familienstand seit"]
+        familienstand_seit: ::std::option::Option<::std::string::String> = 9 "familienstand_seit" opt text(),
+        #[doc = " Religionszugehörigkeit"]
+        religion: ::std::option::Option<Religion> = 10 "religion" opt code(Religion::from_code),
+        #[doc = " Ausweisdokument"]
+        ausweisart: ::std::option::Option<Ausweisart> = 11 "ausweisart" opt code(Ausweisart::from_code),
+        #[doc = " Seriennummer des Ausweises"]
+        ausweisnummer: ::std::option::Option<::std::string::String> = 12 "ausweisnummer" opt text(),
+        #[doc = " Ausgestellt am"]
+        ausweis_ausgestellt: ::std::option::Option<::std::string::String> = 13 "ausweis_ausgestellt" opt text(),
+        #[doc = " Gültig bis"]
+        ausweis_gueltig_bis: ::std::option::Option<::std::string::String> = 14 "ausweis_gueltig_bis" opt text(),
     }
 }
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Ausweisart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Ausweisart::from_code)
+crate::shared::code_list! {
+    #[doc = " Religionszugehörigkeit"]
+    Religion, "urn:de:formwerk:codeliste:religion", "1.0",
+    [
+        #[doc = " evangelisch"]
+        Ev = "ev" [("de", "evangelisch"), ("en", "Protestant")],
+        #[doc = " römisch-katholisch"]
+        Rk = "rk" [("de", "römisch-katholisch"), ("en", "Roman Catholic")],
+        #[doc = " altkatholisch"]
+        Ak = "ak" [("de", "altkatholisch"), ("en", "Old Catholic")],
+        #[doc = " jüdisch"]
+        Jd = "jd" [("de", "jüdisch"), ("en", "Jewish")],
+        #[doc = " andere öffentlich-rechtliche Religionsgesellschaft"]
+        So = "so" [("de", "andere öffentlich-rechtliche Religionsgesellschaft"), ("en", "other religious community under public law")],
+        #[doc = " keine öffentlich-rechtliche Religionsgesellschaft"]
+        Oa = "oa" [("de", "keine öffentlich-rechtliche Religionsgesellschaft"), ("en", "no religious community under public law")],
+    ]
+    sorted [Ak "ak", Ev "ev", Jd "jd", Oa "oa", Rk "rk", So "so"]
+}
+crate::shared::object! {
+    #[doc = " Anmeldung einer Wohnung"]
+    Submission {
+        #[doc = " Einzugsdatum"]
+        einzugsdatum: ::std::string::String = 0 "einzugsdatum" req text(),
+        #[doc = " Anschrift der neuen Wohnung"]
+        neue_anschrift: crate::shared::common_address::Wohnanschrift = 1 "neue_anschrift" req group(crate::shared::common_address::Wohnanschrift::from_tree),
+        #[doc = " Lage der Wohnung im Haus"]
+        lage: ::std::option::Option<::std::string::String> = 2 "lage" opt text(),
+        #[doc = " Die neue Wohnung ist"]
+        wohnungsstatus: Wohnungsstatus = 3 "wohnungsstatus" req code(Wohnungsstatus::from_code),
+        #[doc = " Ihre weitere Wohnung in Deutschland"]
+        weitere_wohnung: ::std::option::Option<WeitereWohnung> = 4 "weitere_wohnung" opt group(WeitereWohnung::from_tree),
+        #[doc = " Wo lag Ihre bisherige Wohnung?"]
+        bisher_lage: crate::shared::common_address::InlandAusland = 5 "bisher_lage" req code(crate::shared::common_address::InlandAusland::from_code),
+        #[doc = " Bisherige Anschrift in Deutschland"]
+        bisherige_anschrift: ::std::option::Option<BisherigeAnschrift> = 6 "bisherige_anschrift" opt group(BisherigeAnschrift::from_tree),
+        #[doc = " Behalten Sie die bisherige Wohnung?"]
+        bisherige_beibehalten: ::std::option::Option<bool> = 7 "bisherige_beibehalten" opt boolean(),
+        #[doc = " Bisherige Anschrift im Ausland"]
+        bisherige_anschrift_ausland: ::std::option::Option<crate::shared::common_address::AnschriftAusland> = 8 "bisherige_anschrift_ausland" opt group(crate::shared::common_address::AnschriftAusland::from_tree),
+        #[doc = " Personen, die einziehen"]
+        personen: ::std::vec::Vec<PersonenItem> = 9 "personen" req many(PersonenItem::from_tree),
+        #[doc = " Wohnungsgeberbestätigung"]
+        wohnungsgeberbestaetigung: crate::FileRef = 10 "wohnungsgeberbestaetigung" req file(),
+        #[doc = " Kontakt für Rückfragen"]
+        kontakt: crate::shared::common_contact::Kontakt = 11 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
+        #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
+        richtigkeit: bool = 12 "richtigkeit" req boolean(),
     }
 }
-/// Bisherige Anschrift in Deutschland
-#[derive(Debug, Clone, PartialEq)]
-pub struct BisherigeAnschrift {
-    /// Straße und Hausnummer
-    pub strasse_hausnummer: ::std::string::String,
-    /// Postleitzahl
-    pub plz: ::std::string::String,
-    /// Ort
-    pub ort: ::std::string::String,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for BisherigeAnschrift {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
-        map.serialize_entry("plz", &self.plz)?;
-        map.serialize_entry("ort", &self.ort)?;
-        map.end()
+crate::shared::object! {
+    #[doc = " Ihre weitere Wohnung in Deutschland"]
+    WeitereWohnung {
+        #[doc = " Straße und Hausnummer"]
+        strasse_hausnummer: ::std::string::String = 0 "strasse_hausnummer" req text(),
+        #[doc = " Postleitzahl"]
+        plz: ::std::string::String = 1 "plz" req text(),
+        #[doc = " Ort"]
+        ort: ::std::string::String = 2 "ort" req text(),
     }
 }
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for BisherigeAnschrift {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["strasse_hausnummer", "plz", "ort"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            strasse_hausnummer: members.required(0)?,
-            plz: members.required(1)?,
-            ort: members.required(2)?,
-        })
-    }
-}
-impl BisherigeAnschrift {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            strasse_hausnummer: t::text(&obj.slots[0])?,
-            plz: t::text(&obj.slots[1])?,
-            ort: t::text(&obj.slots[2])?,
-        })
-    }
-}
-/// Familienstand
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Familienstand {
-    /// ledig
-    LD,
-    /// verheiratet
-    VH,
-    /// verwitwet
-    VW,
-    /// geschieden
-    GS,
-    /// Ehe aufgehoben
-    EA,
-    /// in eingetragener Lebenspartnerschaft
-    LP,
-    /// Lebenspartnerin oder Lebenspartner verstorben
-    LV,
-    /// Lebenspartnerschaft aufgehoben
-    LA,
-    /// nicht bekannt
-    NB,
-}
-impl Familienstand {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Familienstand] = &[
-        Familienstand::LD,
-        Familienstand::VH,
-        Familienstand::VW,
-        Familienstand::GS,
-        Familienstand::EA,
-        Familienstand::LP,
-        Familienstand::LV,
-        Familienstand::LA,
-        Familienstand::NB,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:familienstand";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &[
-        "LD",
-        "VH",
-        "VW",
-        "GS",
-        "EA",
-        "LP",
-        "LV",
-        "LA",
-        "NB",
-    ];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "ledig"), ("en", "single")],
-        &[("de", "verheiratet"), ("en", "married")],
-        &[("de", "verwitwet"), ("en", "widowed")],
-        &[("de", "geschieden"), ("en", "divorced")],
-        &[("de", "Ehe aufgehoben"), ("en", "marriage annulled")],
-        &[
-            ("de", "in eingetragener Lebenspartnerschaft"),
-            ("en", "in a registered civil partnership"),
-        ],
-        &[
-            ("de", "Lebenspartnerin oder Lebenspartner verstorben"),
-            ("en", "civil partner deceased"),
-        ],
-        &[
-            ("de", "Lebenspartnerschaft aufgehoben"),
-            ("en", "civil partnership dissolved"),
-        ],
-        &[("de", "nicht bekannt"), ("en", "unknown")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Familienstand::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "EA",
-        "GS",
-        "LA",
-        "LD",
-        "LP",
-        "LV",
-        "NB",
-        "VH",
-        "VW",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Familienstand] = &[
-        Familienstand::EA,
-        Familienstand::GS,
-        Familienstand::LA,
-        Familienstand::LD,
-        Familienstand::LP,
-        Familienstand::LV,
-        Familienstand::NB,
-        Familienstand::VH,
-        Familienstand::VW,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Familienstand> {
-        Familienstand::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Familienstand::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Familienstand::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Familienstand {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Familienstand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Familienstand::from_code)
-    }
-}
-/// Person
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersonenItem {
-    /// Familienname
-    pub familienname: ::std::string::String,
-    /// Vornamen
-    pub vornamen: ::std::string::String,
-    /// Geburtsname
-    pub geburtsname: ::std::option::Option<::std::string::String>,
-    /// Doktorgrad
-    pub doktorgrad: ::std::option::Option<::std::string::String>,
-    /// Geschlecht
-    pub geschlecht: crate::shared::common_codes::Geschlecht,
-    /// Geburtsdatum
-    pub geburtsdatum: ::std::string::String,
-    /// Geburtsort
-    pub geburtsort: ::std::string::String,
-    /// Staatsangehörigkeiten
-    pub staatsangehoerigkeiten: ::std::vec::Vec<
-        crate::shared::common_codes::Staatsangehoerigkeit,
-    >,
-    /// Familienstand
-    pub familienstand: Familienstand,
-    /// Familienstand seit
-    pub familienstand_seit: ::std::option::Option<::std::string::String>,
-    /// Religionszugehörigkeit
-    pub religion: ::std::option::Option<Religion>,
-    /// Ausweisdokument
-    pub ausweisart: ::std::option::Option<Ausweisart>,
-    /// Seriennummer des Ausweises
-    pub ausweisnummer: ::std::option::Option<::std::string::String>,
-    /// Ausgestellt am
-    pub ausweis_ausgestellt: ::std::option::Option<::std::string::String>,
-    /// Gültig bis
-    pub ausweis_gueltig_bis: ::std::option::Option<::std::string::String>,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for PersonenItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("familienname", &self.familienname)?;
-        map.serialize_entry("vornamen", &self.vornamen)?;
-        if let ::std::option::Option::Some(value) = &self.geburtsname {
-            map.serialize_entry("geburtsname", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.doktorgrad {
-            map.serialize_entry("doktorgrad", value)?;
-        }
-        map.serialize_entry("geschlecht", &self.geschlecht)?;
-        map.serialize_entry("geburtsdatum", &self.geburtsdatum)?;
-        map.serialize_entry("geburtsort", &self.geburtsort)?;
-        map.serialize_entry("staatsangehoerigkeiten", &self.staatsangehoerigkeiten)?;
-        map.serialize_entry("familienstand", &self.familienstand)?;
-        if let ::std::option::Option::Some(value) = &self.familienstand_seit {
-            map.serialize_entry("familienstand_seit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.religion {
-            map.serialize_entry("religion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ausweisart {
-            map.serialize_entry("ausweisart", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ausweisnummer {
-            map.serialize_entry("ausweisnummer", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ausweis_ausgestellt {
-            map.serialize_entry("ausweis_ausgestellt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ausweis_gueltig_bis {
-            map.serialize_entry("ausweis_gueltig_bis", value)?;
-        }
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for PersonenItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "familienname",
-                "vornamen",
-                "geburtsname",
-                "doktorgrad",
-                "geschlecht",
-                "geburtsdatum",
-                "geburtsort",
-                "staatsangehoerigkeiten",
-                "familienstand",
-                "familienstand_seit",
-                "religion",
-                "ausweisart",
-                "ausweisnummer",
-                "ausweis_ausgestellt",
-                "ausweis_gueltig_bis",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            familienname: members.required(0)?,
-            vornamen: members.required(1)?,
-            geburtsname: members.optional(2)?,
-            doktorgrad: members.optional(3)?,
-            geschlecht: members.required(4)?,
-            geburtsdatum: members.required(5)?,
-            geburtsort: members.required(6)?,
-            staatsangehoerigkeiten: members.required(7)?,
-            familienstand: members.required(8)?,
-            familienstand_seit: members.optional(9)?,
-            religion: members.optional(10)?,
-            ausweisart: members.optional(11)?,
-            ausweisnummer: members.optional(12)?,
-            ausweis_ausgestellt: members.optional(13)?,
-            ausweis_gueltig_bis: members.optional(14)?,
-        })
-    }
-}
-impl PersonenItem {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            familienname: t::text(&obj.slots[0])?,
-            vornamen: t::text(&obj.slots[1])?,
-            geburtsname: t::optional(&obj.slots[2], t::text)?,
-            doktorgrad: t::optional(&obj.slots[3], t::text)?,
-            geschlecht: t::code(
-                &obj.slots[4],
-                crate::shared::common_codes::Geschlecht::from_code,
-            )?,
-            geburtsdatum: t::text(&obj.slots[5])?,
-            geburtsort: t::text(&obj.slots[6])?,
-            staatsangehoerigkeiten: t::codes(
-                &obj.slots[7],
-                crate::shared::common_codes::Staatsangehoerigkeit::from_code,
-            )?,
-            familienstand: t::code(&obj.slots[8], Familienstand::from_code)?,
-            familienstand_seit: t::optional(&obj.slots[9], t::text)?,
-            religion: t::optional(
-                &obj.slots[10],
-                |slot| t::code(slot, Religion::from_code),
-            )?,
-            ausweisart: t::optional(
-                &obj.slots[11],
-                |slot| t::code(slot, Ausweisart::from_code),
-            )?,
-            ausweisnummer: t::optional(&obj.slots[12], t::text)?,
-            ausweis_ausgestellt: t::optional(&obj.slots[13], t::text)?,
-            ausweis_gueltig_bis: t::optional(&obj.slots[14], t::text)?,
-        })
-    }
-}
-/// Religionszugehörigkeit
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Religion {
-    /// evangelisch
-    Ev,
-    /// römisch-katholisch
-    Rk,
-    /// altkatholisch
-    Ak,
-    /// jüdisch
-    Jd,
-    /// andere öffentlich-rechtliche Religionsgesellschaft
-    So,
-    /// keine öffentlich-rechtliche Religionsgesellschaft
-    Oa,
-}
-impl Religion {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Religion] = &[
-        Religion::Ev,
-        Religion::Rk,
-        Religion::Ak,
-        Religion::Jd,
-        Religion::So,
-        Religion::Oa,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:religion";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["ev", "rk", "ak", "jd", "so", "oa"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "evangelisch"), ("en", "Protestant")],
-        &[("de", "römisch-katholisch"), ("en", "Roman Catholic")],
-        &[("de", "altkatholisch"), ("en", "Old Catholic")],
-        &[("de", "jüdisch"), ("en", "Jewish")],
-        &[
-            ("de", "andere öffentlich-rechtliche Religionsgesellschaft"),
-            ("en", "other religious community under public law"),
-        ],
-        &[
-            ("de", "keine öffentlich-rechtliche Religionsgesellschaft"),
-            ("en", "no religious community under public law"),
-        ],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Religion::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &[
-        "ak",
-        "ev",
-        "jd",
-        "oa",
-        "rk",
-        "so",
-    ];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Religion] = &[
-        Religion::Ak,
-        Religion::Ev,
-        Religion::Jd,
-        Religion::Oa,
-        Religion::Rk,
-        Religion::So,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Religion> {
-        Religion::SORTED_CODES.binary_search(&code).ok().map(|i| Religion::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Religion::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Religion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Religion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Religion::from_code)
-    }
-}
-/// Anmeldung einer Wohnung
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    /// Einzugsdatum
-    pub einzugsdatum: ::std::string::String,
-    /// Anschrift der neuen Wohnung
-    pub neue_anschrift: crate::shared::common_address::Wohnanschrift,
-    /// Lage der Wohnung im Haus
-    pub lage: ::std::option::Option<::std::string::String>,
-    /// Die neue Wohnung ist
-    pub wohnungsstatus: Wohnungsstatus,
-    /// Ihre weitere Wohnung in Deutschland
-    pub weitere_wohnung: ::std::option::Option<WeitereWohnung>,
-    /// Wo lag Ihre bisherige Wohnung?
-    pub bisher_lage: crate::shared::common_address::InlandAusland,
-    /// Bisherige Anschrift in Deutschland
-    pub bisherige_anschrift: ::std::option::Option<BisherigeAnschrift>,
-    /// Behalten Sie die bisherige Wohnung?
-    pub bisherige_beibehalten: ::std::option::Option<bool>,
-    /// Bisherige Anschrift im Ausland
-    pub bisherige_anschrift_ausland: ::std::option::Option<
-        crate::shared::common_address::AnschriftAusland,
-    >,
-    /// Personen, die einziehen
-    pub personen: ::std::vec::Vec<PersonenItem>,
-    /// Wohnungsgeberbestätigung
-    pub wohnungsgeberbestaetigung: crate::FileRef,
-    /// Kontakt für Rückfragen
-    pub kontakt: crate::shared::common_contact::Kontakt,
-    /// Ich versichere, dass meine Angaben richtig und vollständig sind.
-    pub richtigkeit: bool,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for Submission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("einzugsdatum", &self.einzugsdatum)?;
-        map.serialize_entry("neue_anschrift", &self.neue_anschrift)?;
-        if let ::std::option::Option::Some(value) = &self.lage {
-            map.serialize_entry("lage", value)?;
-        }
-        map.serialize_entry("wohnungsstatus", &self.wohnungsstatus)?;
-        if let ::std::option::Option::Some(value) = &self.weitere_wohnung {
-            map.serialize_entry("weitere_wohnung", value)?;
-        }
-        map.serialize_entry("bisher_lage", &self.bisher_lage)?;
-        if let ::std::option::Option::Some(value) = &self.bisherige_anschrift {
-            map.serialize_entry("bisherige_anschrift", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.bisherige_beibehalten {
-            map.serialize_entry("bisherige_beibehalten", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.bisherige_anschrift_ausland {
-            map.serialize_entry("bisherige_anschrift_ausland", value)?;
-        }
-        map.serialize_entry("personen", &self.personen)?;
-        map.serialize_entry(
-            "wohnungsgeberbestaetigung",
-            &self.wohnungsgeberbestaetigung,
-        )?;
-        map.serialize_entry("kontakt", &self.kontakt)?;
-        map.serialize_entry("richtigkeit", &self.richtigkeit)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for Submission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &[
-                "einzugsdatum",
-                "neue_anschrift",
-                "lage",
-                "wohnungsstatus",
-                "weitere_wohnung",
-                "bisher_lage",
-                "bisherige_anschrift",
-                "bisherige_beibehalten",
-                "bisherige_anschrift_ausland",
-                "personen",
-                "wohnungsgeberbestaetigung",
-                "kontakt",
-                "richtigkeit",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            einzugsdatum: members.required(0)?,
-            neue_anschrift: members.required(1)?,
-            lage: members.optional(2)?,
-            wohnungsstatus: members.required(3)?,
-            weitere_wohnung: members.optional(4)?,
-            bisher_lage: members.required(5)?,
-            bisherige_anschrift: members.optional(6)?,
-            bisherige_beibehalten: members.optional(7)?,
-            bisherige_anschrift_ausland: members.optional(8)?,
-            personen: members.required(9)?,
-            wohnungsgeberbestaetigung: members.required(10)?,
-            kontakt: members.required(11)?,
-            richtigkeit: members.required(12)?,
-        })
-    }
-}
-impl Submission {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            einzugsdatum: t::text(&obj.slots[0])?,
-            neue_anschrift: t::group(
-                &obj.slots[1],
-                crate::shared::common_address::Wohnanschrift::from_tree,
-            )?,
-            lage: t::optional(&obj.slots[2], t::text)?,
-            wohnungsstatus: t::code(&obj.slots[3], Wohnungsstatus::from_code)?,
-            weitere_wohnung: t::optional(
-                &obj.slots[4],
-                |slot| t::group(slot, WeitereWohnung::from_tree),
-            )?,
-            bisher_lage: t::code(
-                &obj.slots[5],
-                crate::shared::common_address::InlandAusland::from_code,
-            )?,
-            bisherige_anschrift: t::optional(
-                &obj.slots[6],
-                |slot| t::group(slot, BisherigeAnschrift::from_tree),
-            )?,
-            bisherige_beibehalten: t::optional(&obj.slots[7], t::boolean)?,
-            bisherige_anschrift_ausland: t::optional(
-                &obj.slots[8],
-                |slot| t::group(
-                    slot,
-                    crate::shared::common_address::AnschriftAusland::from_tree,
-                ),
-            )?,
-            personen: t::many(&obj.slots[9], PersonenItem::from_tree)?,
-            wohnungsgeberbestaetigung: crate::FileRef::from_tree(&obj.slots[10])?,
-            kontakt: t::group(
-                &obj.slots[11],
-                crate::shared::common_contact::Kontakt::from_tree,
-            )?,
-            richtigkeit: t::boolean(&obj.slots[12])?,
-        })
-    }
-}
-/// Ihre weitere Wohnung in Deutschland
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeitereWohnung {
-    /// Straße und Hausnummer
-    pub strasse_hausnummer: ::std::string::String,
-    /// Postleitzahl
-    pub plz: ::std::string::String,
-    /// Ort
-    pub ort: ::std::string::String,
-}
-/// Written as the submission's JSON object (absent members are left out).
-impl ::serde::Serialize for WeitereWohnung {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("strasse_hausnummer", &self.strasse_hausnummer)?;
-        map.serialize_entry("plz", &self.plz)?;
-        map.serialize_entry("ort", &self.ort)?;
-        map.end()
-    }
-}
-/// Read from the submission's JSON object; unknown and repeated members are errors.
-impl<'de> ::serde::Deserialize<'de> for WeitereWohnung {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut members = crate::runtime::json::Members::read(
-            deserializer,
-            &["strasse_hausnummer", "plz", "ort"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            strasse_hausnummer: members.required(0)?,
-            plz: members.required(1)?,
-            ort: members.required(2)?,
-        })
-    }
-}
-impl WeitereWohnung {
-    /// The typed data of a valid submission's object, read from its tree: each
-    /// member from its slot (`None` only if the submission was not valid).
-    #[doc(hidden)]
-    pub fn from_tree(obj: &crate::runtime::tree::Obj) -> ::std::option::Option<Self> {
-        #[allow(unused_imports)]
-        use crate::runtime::tree::typed as t;
-        ::std::option::Option::Some(Self {
-            strasse_hausnummer: t::text(&obj.slots[0])?,
-            plz: t::text(&obj.slots[1])?,
-            ort: t::text(&obj.slots[2])?,
-        })
-    }
-}
-/// Art der Wohnung
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Wohnungsstatus {
-    /// alleinige Wohnung
-    A,
-    /// Hauptwohnung
-    H,
-    /// Nebenwohnung
-    N,
-}
-impl Wohnungsstatus {
-    /// Every entry, in the code list's order.
-    pub const ALL: &'static [Wohnungsstatus] = &[
-        Wohnungsstatus::A,
-        Wohnungsstatus::H,
-        Wohnungsstatus::N,
-    ];
-    /// The code list's URN (empty if it has none).
-    pub const URN: &'static str = "urn:de:formwerk:codeliste:wohnungsstatus";
-    /// The code list's version (empty if it has none).
-    pub const VERSION: &'static str = "1.0";
-    /// The codes, in the order of the variants.
-    const CODES: &'static [&'static str] = &["A", "H", "N"];
-    /// The labels by language, in the order of the variants.
-    const LABELS: &'static [&'static [(&'static str, &'static str)]] = &[
-        &[("de", "alleinige Wohnung"), ("en", "sole residence")],
-        &[("de", "Hauptwohnung"), ("en", "main residence")],
-        &[("de", "Nebenwohnung"), ("en", "secondary residence")],
-    ];
-    /// The code as it appears in a submission.
-    pub fn code(self) -> &'static str {
-        Wohnungsstatus::CODES[self as usize]
-    }
-    /// The codes, sorted (each once).
-    pub const SORTED_CODES: &'static [&'static str] = &["A", "H", "N"];
-    /// The entries in the order of [`Self::SORTED_CODES`].
-    const SORTED: &'static [Wohnungsstatus] = &[
-        Wohnungsstatus::A,
-        Wohnungsstatus::H,
-        Wohnungsstatus::N,
-    ];
-    /// The entry with this code, if the list has it.
-    pub fn from_code(code: &str) -> ::std::option::Option<Wohnungsstatus> {
-        Wohnungsstatus::SORTED_CODES
-            .binary_search(&code)
-            .ok()
-            .map(|i| Wohnungsstatus::SORTED[i])
-    }
-    /// The label in a language of the form.
-    pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
-        Wohnungsstatus::LABELS[self as usize]
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, label)| *label)
-    }
-}
-/// Written as its code.
-impl ::serde::Serialize for Wohnungsstatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-/// Read from its code; any other value is an error.
-impl<'de> ::serde::Deserialize<'de> for Wohnungsstatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::json::code(deserializer, Wohnungsstatus::from_code)
-    }
+crate::shared::code_list! {
+    #[doc = " Art der Wohnung"]
+    Wohnungsstatus, "urn:de:formwerk:codeliste:wohnungsstatus", "1.0",
+    [
+        #[doc = " alleinige Wohnung"]
+        A = "A" [("de", "alleinige Wohnung"), ("en", "sole residence")],
+        #[doc = " Hauptwohnung"]
+        H = "H" [("de", "Hauptwohnung"), ("en", "main residence")],
+        #[doc = " Nebenwohnung"]
+        N = "N" [("de", "Nebenwohnung"), ("en", "secondary residence")],
+    ]
+    sorted [A "A", H "H", N "N"]
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue {
-        lang: "de",
-        entries: crate::catalogues::DE,
-    },
-    crate::runtime::messages::Catalogue {
-        lang: "en",
-        entries: crate::catalogues::EN,
-    },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
 pub fn validate_on(
-    submission: &::serde_json::Value,
-    today: crate::runtime::date::Date,
+    submission: &::serde_json::Value, today: crate::runtime::date::Date,
 ) -> crate::runtime::check::Report {
     crate::runtime::walk::validate(&plan::FORM, submission, today)
 }
@@ -828,8 +189,7 @@ pub fn validate(submission: &::serde_json::Value) -> crate::runtime::check::Repo
 /// `serde_json::Value`; the typed data when it is valid, else every violation (as
 /// [`validate_on`] reports them). Bytes that are not JSON are one `malformed` violation.
 pub fn from_json_on(
-    bytes: &[u8],
-    today: crate::runtime::date::Date,
+    bytes: &[u8], today: crate::runtime::date::Date,
 ) -> ::std::result::Result<Submission, crate::runtime::check::Report> {
     crate::runtime::walk::from_json(&plan::FORM, bytes, today, Submission::from_tree)
 }
@@ -879,888 +239,555 @@ mod plan {
             .is_some_and(|r| r.is_match(text))
     }
     pub static FORM: Form = Form {
-        title: &[
-            ("de", "Anmeldung einer Wohnung"),
-            ("en", "Registration of a residence"),
+        title: &[("de", "Anmeldung einer Wohnung"), ("en", "Registration of a residence")],
+        catalogues: super::CATALOGUES, objects: &[OBJECT_0, OBJECT_1, OBJECT_2, OBJECT_3, OBJECT_4, OBJECT_5, OBJECT_6],
+    };
+    const OBJECT_0: Object = Object {
+        members: &[
+            Member {
+                name: "einzugsdatum", segment: "/einzugsdatum",
+                label: &[("de", "Einzugsdatum"), ("en", "Date of moving in")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Today(-12i64, DurationUnit::Months)),
+                        max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "neue_anschrift", segment: "/neue_anschrift",
+                label: &[("de", "Anschrift der neuen Wohnung"), ("en", "Address of the new residence")], visible: None,
+                node: Node::Group { required: Required::Always, object: 1u16 },
+            },
+            Member {
+                name: "lage", segment: "/lage",
+                label: &[("de", "Lage der Wohnung im Haus"), ("en", "Location of the flat in the building")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        max_length: Some(30u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "wohnungsstatus", segment: "/wohnungsstatus",
+                label: &[("de", "Die neue Wohnung ist"), ("en", "The new residence is")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Wohnungsstatus)) },
+            },
+            Member {
+                name: "weitere_wohnung", segment: "/weitere_wohnung",
+                label: &[("de", "Ihre weitere Wohnung in Deutschland"), ("en", "Your other residence in Germany")],
+                visible: Some(&Expr::In(&Expr::Field(&[3], Read::Text), &[Expr::Text("H"), Expr::Text("N")])),
+                node: Node::Group { required: Required::Always, object: 2u16 },
+            },
+            Member {
+                name: "bisher_lage", segment: "/bisher_lage",
+                label: &[("de", "Wo lag Ihre bisherige Wohnung?"), ("en", "Where was your previous residence?")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_InlandAusland)) },
+            },
+            Member {
+                name: "bisherige_anschrift", segment: "/bisherige_anschrift",
+                label: &[("de", "Bisherige Anschrift in Deutschland"), ("en", "Previous address in Germany")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("001"))),
+                node: Node::Group { required: Required::Always, object: 3u16 },
+            },
+            Member {
+                name: "bisherige_beibehalten", segment: "/bisherige_beibehalten",
+                label: &[
+                    ("de", "Behalten Sie die bisherige Wohnung?"), ("en", "Are you keeping your previous residence?"),
+                ],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("001"))),
+                node: Node::Field {
+                    required: Required::When(
+                        &Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("001")),
+                    ),
+                    spec: &Spec::of(Kind::Boolean),
+                },
+            },
+            Member {
+                name: "bisherige_anschrift_ausland", segment: "/bisherige_anschrift_ausland",
+                label: &[("de", "Bisherige Anschrift im Ausland"), ("en", "Previous address abroad")],
+                visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("002"))),
+                node: Node::Group { required: Required::Always, object: 4u16 },
+            },
+            Member {
+                name: "personen", segment: "/personen",
+                label: &[("de", "Personen, die einziehen"), ("en", "Persons moving in")], visible: None,
+                node: Node::Repeat {
+                    min: 1u32, max: Some(10u32), object: 5u16, item_label: &[("de", "Person"), ("en", "Person")],
+                },
+            },
+            Member {
+                name: "wohnungsgeberbestaetigung", segment: "/wohnungsgeberbestaetigung",
+                label: &[("de", "Wohnungsgeberbestätigung"), ("en", "Landlord's confirmation")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        accept: &[".pdf", ".jpg", ".jpeg", ".png"], max_size: Some(10485760u64),
+                        ..Spec::of(Kind::File)
+                    },
+                },
+            },
+            Member {
+                name: "kontakt", segment: "/kontakt",
+                label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
+                node: Node::Group { required: Required::Always, object: 6u16 },
+            },
+            Member {
+                name: "richtigkeit", segment: "/richtigkeit",
+                label: &[
+                    ("de", "Ich versichere, dass meine Angaben richtig und vollständig sind.",),
+                    ("en", "I declare that my details are correct and complete."),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        must_be_true: true,
+                        ..Spec::of(Kind::Boolean)
+                    },
+                },
+            },
         ],
-        catalogues: super::CATALOGUES,
-        objects: &[
-            Object {
-                members: &[
-                    Member {
-                        name: "einzugsdatum",
-                        segment: "/einzugsdatum",
-                        label: &[("de", "Einzugsdatum"), ("en", "Date of moving in")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Today(-12i64, DurationUnit::Months)),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
+        by_name: &[
+            ("bisher_lage", 5u16), ("bisherige_anschrift", 6u16), ("bisherige_anschrift_ausland", 8u16),
+            ("bisherige_beibehalten", 7u16), ("einzugsdatum", 0u16), ("kontakt", 11u16), ("lage", 2u16),
+            ("neue_anschrift", 1u16), ("personen", 9u16), ("richtigkeit", 12u16), ("weitere_wohnung", 4u16),
+            ("wohnungsgeberbestaetigung", 10u16), ("wohnungsstatus", 3u16),
+        ],
+        rules: &[
+            Rule {
+                name: "mehrere_wohnungen",
+                message: &[
+                    (
+                        "de",
+                        "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
+                    ),
+                    (
+                        "en",
+                        "You are keeping your previous residence and therefore have two. Please state whether the new residence is your main or secondary residence.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::Compare(Cmp::Eq, &Expr::Field(&[7], Read::Bool), &Expr::Bool(true))),
+                        Expr::In(&Expr::Field(&[3], Read::Text), &[Expr::Text("H"), Expr::Text("N")]),
+                    ],
+                ),
+                at: &[3],
+            },
+            Rule {
+                name: "meldepflichtige_person",
+                message: &[
+                    (
+                        "de",
+                        "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
+                    ),
+                    (
+                        "en",
+                        "At least one person must be 16 or older. Children under 16 are registered by the person with parental custody.",
+                    ),
+                ],
+                check: &Expr::Any(
+                    &[9],
+                    &Expr::Compare(
+                        Cmp::Le, &Expr::Field(&[9, 5], Read::Date),
+                        &Expr::Shift(&Expr::Today, -16i64, DurationUnit::Years),
+                    ),
+                ),
+                at: &[9],
+            },
+        ],
+    };
+    const OBJECT_1: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "neue_anschrift",
-                        segment: "/neue_anschrift",
-                        label: &[
-                            ("de", "Anschrift der neuen Wohnung"),
-                            ("en", "Address of the new residence"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 1u16,
-                        },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(21u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "lage",
-                        segment: "/lage",
-                        label: &[
-                            ("de", "Lage der Wohnung im Haus"),
-                            ("en", "Location of the flat in the building"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                max_length: Some(30u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "wohnungsstatus",
-                        segment: "/wohnungsstatus",
-                        label: &[
-                            ("de", "Die neue Wohnung ist"),
-                            ("en", "The new residence is"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Wohnungsstatus)),
-                        },
+                },
+            },
+        ],
+        by_name: &[("adresszusatz", 1u16), ("ort", 3u16), ("plz", 2u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_2: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "weitere_wohnung",
-                        segment: "/weitere_wohnung",
-                        label: &[
-                            ("de", "Ihre weitere Wohnung in Deutschland"),
-                            ("en", "Your other residence in Germany"),
-                        ],
-                        visible: Some(
-                            &Expr::In(
-                                &Expr::Field(&[3], Read::Text),
-                                &[Expr::Text("H"), Expr::Text("N")],
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 2u16,
-                        },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "bisher_lage",
-                        segment: "/bisher_lage",
-                        label: &[
-                            ("de", "Wo lag Ihre bisherige Wohnung?"),
-                            ("en", "Where was your previous residence?"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_InlandAusland)),
-                        },
+                },
+            },
+        ],
+        by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_3: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "bisherige_anschrift",
-                        segment: "/bisherige_anschrift",
-                        label: &[
-                            ("de", "Bisherige Anschrift in Deutschland"),
-                            ("en", "Previous address in Germany"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[5], Read::Text),
-                                &Expr::Text("001"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 3u16,
-                        },
+                },
+            },
+            Member {
+                name: "plz", segment: "/plz", label: &[("de", "Postleitzahl"), ("en", "Postcode")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Postcode) },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(50u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "bisherige_beibehalten",
-                        segment: "/bisherige_beibehalten",
-                        label: &[
-                            ("de", "Behalten Sie die bisherige Wohnung?"),
-                            ("en", "Are you keeping your previous residence?"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[5], Read::Text),
-                                &Expr::Text("001"),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::When(
-                                &Expr::Compare(
-                                    Cmp::Eq,
-                                    &Expr::Field(&[5], Read::Text),
-                                    &Expr::Text("001"),
-                                ),
-                            ),
-                            spec: &Spec::of(Kind::Boolean),
-                        },
+                },
+            },
+        ],
+        by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)], rules: &[],
+    };
+    const OBJECT_4: Object = Object {
+        members: &[
+            Member {
+                name: "strasse_hausnummer", segment: "/strasse_hausnummer",
+                label: &[("de", "Straße und Hausnummer"), ("en", "Street and house number")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "bisherige_anschrift_ausland",
-                        segment: "/bisherige_anschrift_ausland",
-                        label: &[
-                            ("de", "Bisherige Anschrift im Ausland"),
-                            ("en", "Previous address abroad"),
-                        ],
-                        visible: Some(
-                            &Expr::Compare(
-                                Cmp::Eq,
-                                &Expr::Field(&[5], Read::Text),
-                                &Expr::Text("002"),
-                            ),
-                        ),
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 4u16,
-                        },
+                },
+            },
+            Member {
+                name: "adresszusatz", segment: "/adresszusatz",
+                label: &[("de", "Adresszusatz"), ("en", "Additional address details")], visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(66u64),
+                        ..Spec::of(Kind::Text)
                     },
-                    Member {
-                        name: "personen",
-                        segment: "/personen",
-                        label: &[
-                            ("de", "Personen, die einziehen"),
-                            ("en", "Persons moving in"),
-                        ],
-                        visible: None,
-                        node: Node::Repeat {
-                            min: 1u32,
-                            max: Some(10u32),
-                            object: 5u16,
-                            item_label: &[("de", "Person"), ("en", "Person")],
-                        },
-                    },
-                    Member {
-                        name: "wohnungsgeberbestaetigung",
-                        segment: "/wohnungsgeberbestaetigung",
-                        label: &[
-                            ("de", "Wohnungsgeberbestätigung"),
-                            ("en", "Landlord's confirmation"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                accept: &[".pdf", ".jpg", ".jpeg", ".png"],
-                                max_size: Some(10485760u64),
-                                ..Spec::of(Kind::File)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "kontakt",
-                        segment: "/kontakt",
-                        label: &[
-                            ("de", "Kontakt für Rückfragen"),
-                            ("en", "Contact for queries"),
-                        ],
-                        visible: None,
-                        node: Node::Group {
-                            required: Required::Always,
-                            object: 6u16,
-                        },
-                    },
-                    Member {
-                        name: "richtigkeit",
-                        segment: "/richtigkeit",
-                        label: &[
+                },
+            },
+            Member {
+                name: "postleitzahl", segment: "/postleitzahl", label: &[("de", "Postleitzahl"), ("en", "Postcode")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(15u64), pattern: Some(pattern_0),
+                        pattern_message: &[
                             (
                                 "de",
-                                "Ich versichere, dass meine Angaben richtig und vollständig sind.",
+                                "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
                             ),
-                            ("en", "I declare that my details are correct and complete."),
+                            ("en", "A postcode consists of letters, digits, spaces and hyphens.",),
                         ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                must_be_true: true,
-                                ..Spec::of(Kind::Boolean)
-                            },
-                        },
+                        ..Spec::of(Kind::Text)
                     },
-                ],
-                by_name: &[
-                    ("bisher_lage", 5u16),
-                    ("bisherige_anschrift", 6u16),
-                    ("bisherige_anschrift_ausland", 8u16),
-                    ("bisherige_beibehalten", 7u16),
-                    ("einzugsdatum", 0u16),
-                    ("kontakt", 11u16),
-                    ("lage", 2u16),
-                    ("neue_anschrift", 1u16),
-                    ("personen", 9u16),
-                    ("richtigkeit", 12u16),
-                    ("weitere_wohnung", 4u16),
-                    ("wohnungsgeberbestaetigung", 10u16),
-                    ("wohnungsstatus", 3u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "mehrere_wohnungen",
-                        message: &[
+                },
+            },
+            Member {
+                name: "ort", segment: "/ort", label: &[("de", "Ort"), ("en", "Town or city")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staat", segment: "/staat", label: &[("de", "Staat"), ("en", "Country")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Staat)) },
+            },
+        ],
+        by_name: &[
+            ("adresszusatz", 1u16), ("ort", 3u16), ("postleitzahl", 2u16), ("staat", 4u16),
+            ("strasse_hausnummer", 0u16),
+        ],
+        rules: &[],
+    };
+    const OBJECT_5: Object = Object {
+        members: &[
+            Member {
+                name: "familienname", segment: "/familienname", label: &[("de", "Familienname"), ("en", "Surname")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(120u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "vornamen", segment: "/vornamen", label: &[("de", "Vornamen"), ("en", "Given names")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsname", segment: "/geburtsname", label: &[("de", "Geburtsname"), ("en", "Birth name")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(75u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "doktorgrad", segment: "/doktorgrad", label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(3u64), max_length: Some(119u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "geschlecht", segment: "/geschlecht", label: &[("de", "Geschlecht"), ("en", "Sex")],
+                visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Geschlecht)) },
+            },
+            Member {
+                name: "geburtsdatum", segment: "/geburtsdatum",
+                label: &[("de", "Geburtsdatum"), ("en", "Date of birth")], visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "geburtsort", segment: "/geburtsort", label: &[("de", "Geburtsort"), ("en", "Place of birth")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Always,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(80u64),
+                        ..Spec::of(Kind::Text)
+                    },
+                },
+            },
+            Member {
+                name: "staatsangehoerigkeiten", segment: "/staatsangehoerigkeiten",
+                label: &[("de", "Staatsangehörigkeiten"), ("en", "Nationalities")], visible: None,
+                node: Node::Field {
+                    required: Required::Always, spec: &Spec::of(Kind::MultipleChoice(codes_Staatsangehoerigkeit)),
+                },
+            },
+            Member {
+                name: "familienstand", segment: "/familienstand",
+                label: &[("de", "Familienstand"), ("en", "Marital status")], visible: None,
+                node: Node::Field { required: Required::Always, spec: &Spec::of(Kind::Choice(codes_Familienstand)) },
+            },
+            Member {
+                name: "familienstand_seit", segment: "/familienstand_seit",
+                label: &[("de", "Familienstand seit"), ("en", "Marital status since")],
+                visible: Some(
+                    &Expr::Not(&Expr::In(&Expr::Field(&[9, 8], Read::Text), &[Expr::Text("LD"), Expr::Text("NB")])),
+                ),
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min: Some(Bound::Date("1900-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
+                    },
+                },
+            },
+            Member {
+                name: "religion", segment: "/religion",
+                label: &[("de", "Religionszugehörigkeit"), ("en", "Religious affiliation")], visible: None,
+                node: Node::Field { required: Required::Never, spec: &Spec::of(Kind::Choice(codes_Religion)) },
+            },
+            Member {
+                name: "ausweisart", segment: "/ausweisart",
+                label: &[("de", "Ausweisdokument"), ("en", "Identity document")], visible: None,
+                node: Node::Field { required: Required::Never, spec: &Spec::of(Kind::Choice(codes_Ausweisart)) },
+            },
+            Member {
+                name: "ausweisnummer", segment: "/ausweisnummer",
+                label: &[("de", "Seriennummer des Ausweises"), ("en", "Serial number of the document")],
+                visible: Some(&Expr::IsSet(&[9, 11])),
+                node: Node::Field {
+                    required: Required::When(&Expr::IsSet(&[9, 11])),
+                    spec: &Spec {
+                        min_length: Some(9u64), max_length: Some(9u64), pattern: Some(pattern_1),
+                        pattern_message: &[
                             (
                                 "de",
-                                "Sie behalten Ihre bisherige Wohnung und haben damit zwei Wohnungen. Bitte geben Sie an, ob die neue Wohnung Haupt- oder Nebenwohnung ist.",
+                                "Die Seriennummer hat 9 Zeichen: Ziffern und die Großbuchstaben C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
                             ),
                             (
                                 "en",
-                                "You are keeping your previous residence and therefore have two. Please state whether the new residence is your main or secondary residence.",
+                                "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
                             ),
                         ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(
-                                    &Expr::Compare(
-                                        Cmp::Eq,
-                                        &Expr::Field(&[7], Read::Bool),
-                                        &Expr::Bool(true),
-                                    ),
-                                ),
-                                Expr::In(
-                                    &Expr::Field(&[3], Read::Text),
-                                    &[Expr::Text("H"), Expr::Text("N")],
-                                ),
-                            ],
-                        ),
-                        at: &[3],
+                        ..Spec::of(Kind::Text)
                     },
-                    Rule {
-                        name: "meldepflichtige_person",
-                        message: &[
-                            (
-                                "de",
-                                "Mindestens eine Person muss 16 Jahre oder älter sein. Kinder unter 16 Jahren meldet die sorgeberechtigte Person an.",
-                            ),
-                            (
-                                "en",
-                                "At least one person must be 16 or older. Children under 16 are registered by the person with parental custody.",
-                            ),
-                        ],
-                        check: &Expr::Any(
-                            &[9],
-                            &Expr::Compare(
-                                Cmp::Le,
-                                &Expr::Field(&[9, 5], Read::Date),
-                                &Expr::Shift(&Expr::Today, -16i64, DurationUnit::Years),
-                            ),
-                        ),
-                        at: &[9],
-                    },
-                ],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "ausweis_ausgestellt", segment: "/ausweis_ausgestellt",
+                label: &[("de", "Ausgestellt am"), ("en", "Issued on")], visible: Some(&Expr::IsSet(&[9, 11])),
+                node: Node::Field {
+                    required: Required::When(&Expr::IsSet(&[9, 11])),
+                    spec: &Spec {
+                        min: Some(Bound::Date("1990-01-01")), max: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(21u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("plz", 2u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+            Member {
+                name: "ausweis_gueltig_bis", segment: "/ausweis_gueltig_bis",
+                label: &[("de", "Gültig bis"), ("en", "Valid until")], visible: Some(&Expr::IsSet(&[9, 11])),
+                node: Node::Field {
+                    required: Required::When(&Expr::IsSet(&[9, 11])),
+                    spec: &Spec {
+                        min: Some(Bound::Today(0i64, DurationUnit::Days)),
+                        ..Spec::of(Kind::Date)
                     },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)],
-                rules: &[],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "plz",
-                        segment: "/plz",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Postcode),
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(50u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
+        ],
+        by_name: &[
+            ("ausweis_ausgestellt", 13u16), ("ausweis_gueltig_bis", 14u16), ("ausweisart", 11u16),
+            ("ausweisnummer", 12u16), ("doktorgrad", 3u16), ("familienname", 0u16), ("familienstand", 8u16),
+            ("familienstand_seit", 9u16), ("geburtsdatum", 5u16), ("geburtsname", 2u16), ("geburtsort", 6u16),
+            ("geschlecht", 4u16), ("religion", 10u16), ("staatsangehoerigkeiten", 7u16), ("vornamen", 1u16),
+        ],
+        rules: &[
+            Rule {
+                name: "ausweis_zeitraum",
+                message: &[
+                    ("de", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen."),
+                    ("en", "The expiry date must be after the date of issue."),
                 ],
-                by_name: &[("ort", 2u16), ("plz", 1u16), ("strasse_hausnummer", 0u16)],
-                rules: &[],
+                check: &Expr::Compare(Cmp::Gt, &Expr::Field(&[9, 14], Read::Date), &Expr::Field(&[9, 13], Read::Date)),
+                at: &[9, 14],
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "strasse_hausnummer",
-                        segment: "/strasse_hausnummer",
-                        label: &[
-                            ("de", "Straße und Hausnummer"),
-                            ("en", "Street and house number"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "adresszusatz",
-                        segment: "/adresszusatz",
-                        label: &[
-                            ("de", "Adresszusatz"),
-                            ("en", "Additional address details"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(66u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "postleitzahl",
-                        segment: "/postleitzahl",
-                        label: &[("de", "Postleitzahl"), ("en", "Postcode")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(15u64),
-                                pattern: Some(pattern_0),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Eine Postleitzahl besteht aus Buchstaben, Ziffern, Leerzeichen und Bindestrichen.",
-                                    ),
-                                    (
-                                        "en",
-                                        "A postcode consists of letters, digits, spaces and hyphens.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ort",
-                        segment: "/ort",
-                        label: &[("de", "Ort"), ("en", "Town or city")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staat",
-                        segment: "/staat",
-                        label: &[("de", "Staat"), ("en", "Country")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Staat)),
-                        },
-                    },
+            Rule {
+                name: "geburtsname_abweichend",
+                message: &[
+                    ("de", "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",),
+                    ("en", "Give the birth name only if it differs from the surname."),
                 ],
-                by_name: &[
-                    ("adresszusatz", 1u16),
-                    ("ort", 3u16),
-                    ("postleitzahl", 2u16),
-                    ("staat", 4u16),
-                    ("strasse_hausnummer", 0u16),
-                ],
-                rules: &[],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::IsSet(&[9, 2])),
+                        Expr::Compare(Cmp::Ne, &Expr::Field(&[9, 2], Read::Text), &Expr::Field(&[9, 0], Read::Text)),
+                    ],
+                ),
+                at: &[9, 2],
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "familienname",
-                        segment: "/familienname",
-                        label: &[("de", "Familienname"), ("en", "Surname")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(120u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
+        ],
+    };
+    const OBJECT_6: Object = Object {
+        members: &[
+            Member {
+                name: "email", segment: "/email", label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(6u64), max_length: Some(254u64),
+                        ..Spec::of(Kind::Email)
                     },
-                    Member {
-                        name: "vornamen",
-                        segment: "/vornamen",
-                        label: &[("de", "Vornamen"), ("en", "Given names")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsname",
-                        segment: "/geburtsname",
-                        label: &[("de", "Geburtsname"), ("en", "Birth name")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(75u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "doktorgrad",
-                        segment: "/doktorgrad",
-                        label: &[("de", "Doktorgrad"), ("en", "Doctoral degree")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(3u64),
-                                max_length: Some(119u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geschlecht",
-                        segment: "/geschlecht",
-                        label: &[("de", "Geschlecht"), ("en", "Sex")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Geschlecht)),
-                        },
-                    },
-                    Member {
-                        name: "geburtsdatum",
-                        segment: "/geburtsdatum",
-                        label: &[("de", "Geburtsdatum"), ("en", "Date of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "geburtsort",
-                        segment: "/geburtsort",
-                        label: &[("de", "Geburtsort"), ("en", "Place of birth")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(80u64),
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "staatsangehoerigkeiten",
-                        segment: "/staatsangehoerigkeiten",
-                        label: &[
-                            ("de", "Staatsangehörigkeiten"),
-                            ("en", "Nationalities"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(
-                                Kind::MultipleChoice(codes_Staatsangehoerigkeit),
-                            ),
-                        },
-                    },
-                    Member {
-                        name: "familienstand",
-                        segment: "/familienstand",
-                        label: &[("de", "Familienstand"), ("en", "Marital status")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Always,
-                            spec: &Spec::of(Kind::Choice(codes_Familienstand)),
-                        },
-                    },
-                    Member {
-                        name: "familienstand_seit",
-                        segment: "/familienstand_seit",
-                        label: &[
-                            ("de", "Familienstand seit"),
-                            ("en", "Marital status since"),
-                        ],
-                        visible: Some(
-                            &Expr::Not(
-                                &Expr::In(
-                                    &Expr::Field(&[9, 8], Read::Text),
-                                    &[Expr::Text("LD"), Expr::Text("NB")],
-                                ),
-                            ),
-                        ),
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min: Some(Bound::Date("1900-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "religion",
-                        segment: "/religion",
-                        label: &[
-                            ("de", "Religionszugehörigkeit"),
-                            ("en", "Religious affiliation"),
-                        ],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec::of(Kind::Choice(codes_Religion)),
-                        },
-                    },
-                    Member {
-                        name: "ausweisart",
-                        segment: "/ausweisart",
-                        label: &[("de", "Ausweisdokument"), ("en", "Identity document")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec::of(Kind::Choice(codes_Ausweisart)),
-                        },
-                    },
-                    Member {
-                        name: "ausweisnummer",
-                        segment: "/ausweisnummer",
-                        label: &[
-                            ("de", "Seriennummer des Ausweises"),
-                            ("en", "Serial number of the document"),
-                        ],
-                        visible: Some(&Expr::IsSet(&[9, 11])),
-                        node: Node::Field {
-                            required: Required::When(&Expr::IsSet(&[9, 11])),
-                            spec: &Spec {
-                                min_length: Some(9u64),
-                                max_length: Some(9u64),
-                                pattern: Some(pattern_1),
-                                pattern_message: &[
-                                    (
-                                        "de",
-                                        "Die Seriennummer hat 9 Zeichen: Ziffern und die Großbuchstaben C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
-                                    ),
-                                    (
-                                        "en",
-                                        "The serial number has 9 characters: digits and the capital letters C, F, G, H, J, K, L, M, N, P, R, T, V, W, X, Y, Z.",
-                                    ),
-                                ],
-                                ..Spec::of(Kind::Text)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ausweis_ausgestellt",
-                        segment: "/ausweis_ausgestellt",
-                        label: &[("de", "Ausgestellt am"), ("en", "Issued on")],
-                        visible: Some(&Expr::IsSet(&[9, 11])),
-                        node: Node::Field {
-                            required: Required::When(&Expr::IsSet(&[9, 11])),
-                            spec: &Spec {
-                                min: Some(Bound::Date("1990-01-01")),
-                                max: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                    Member {
-                        name: "ausweis_gueltig_bis",
-                        segment: "/ausweis_gueltig_bis",
-                        label: &[("de", "Gültig bis"), ("en", "Valid until")],
-                        visible: Some(&Expr::IsSet(&[9, 11])),
-                        node: Node::Field {
-                            required: Required::When(&Expr::IsSet(&[9, 11])),
-                            spec: &Spec {
-                                min: Some(Bound::Today(0i64, DurationUnit::Days)),
-                                ..Spec::of(Kind::Date)
-                            },
-                        },
-                    },
-                ],
-                by_name: &[
-                    ("ausweis_ausgestellt", 13u16),
-                    ("ausweis_gueltig_bis", 14u16),
-                    ("ausweisart", 11u16),
-                    ("ausweisnummer", 12u16),
-                    ("doktorgrad", 3u16),
-                    ("familienname", 0u16),
-                    ("familienstand", 8u16),
-                    ("familienstand_seit", 9u16),
-                    ("geburtsdatum", 5u16),
-                    ("geburtsname", 2u16),
-                    ("geburtsort", 6u16),
-                    ("geschlecht", 4u16),
-                    ("religion", 10u16),
-                    ("staatsangehoerigkeiten", 7u16),
-                    ("vornamen", 1u16),
-                ],
-                rules: &[
-                    Rule {
-                        name: "ausweis_zeitraum",
-                        message: &[
-                            (
-                                "de",
-                                "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen.",
-                            ),
-                            ("en", "The expiry date must be after the date of issue."),
-                        ],
-                        check: &Expr::Compare(
-                            Cmp::Gt,
-                            &Expr::Field(&[9, 14], Read::Date),
-                            &Expr::Field(&[9, 13], Read::Date),
-                        ),
-                        at: &[9, 14],
-                    },
-                    Rule {
-                        name: "geburtsname_abweichend",
-                        message: &[
-                            (
-                                "de",
-                                "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",
-                            ),
-                            (
-                                "en",
-                                "Give the birth name only if it differs from the surname.",
-                            ),
-                        ],
-                        check: &Expr::Or(
-                            &[
-                                Expr::Not(&Expr::IsSet(&[9, 2])),
-                                Expr::Compare(
-                                    Cmp::Ne,
-                                    &Expr::Field(&[9, 2], Read::Text),
-                                    &Expr::Field(&[9, 0], Read::Text),
-                                ),
-                            ],
-                        ),
-                        at: &[9, 2],
-                    },
-                ],
+                },
             },
-            Object {
-                members: &[
-                    Member {
-                        name: "email",
-                        segment: "/email",
-                        label: &[("de", "E-Mail-Adresse"), ("en", "Email address")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(6u64),
-                                max_length: Some(254u64),
-                                ..Spec::of(Kind::Email)
-                            },
-                        },
+            Member {
+                name: "telefon", segment: "/telefon", label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        min_length: Some(1u64), max_length: Some(23u64),
+                        ..Spec::of(Kind::Phone)
                     },
-                    Member {
-                        name: "telefon",
-                        segment: "/telefon",
-                        label: &[("de", "Telefonnummer"), ("en", "Telephone number")],
-                        visible: None,
-                        node: Node::Field {
-                            required: Required::Never,
-                            spec: &Spec {
-                                min_length: Some(1u64),
-                                max_length: Some(23u64),
-                                ..Spec::of(Kind::Phone)
-                            },
-                        },
-                    },
+                },
+            },
+        ],
+        by_name: &[("email", 0u16), ("telefon", 1u16)],
+        rules: &[
+            Rule {
+                name: "kontakt.erreichbarkeit",
+                message: &[
+                    ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
+                    ("en", "Please give an email address or a telephone number."),
                 ],
-                by_name: &[("email", 0u16), ("telefon", 1u16)],
-                rules: &[
-                    Rule {
-                        name: "kontakt.erreichbarkeit",
-                        message: &[
-                            (
-                                "de",
-                                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",
-                            ),
-                            ("en", "Please give an email address or a telephone number."),
-                        ],
-                        check: &Expr::Or(
-                            &[Expr::IsSet(&[11, 0]), Expr::IsSet(&[11, 1])],
-                        ),
-                        at: &[11, 0],
-                    },
-                ],
+                check: &Expr::Or(&[Expr::IsSet(&[11, 0]), Expr::IsSet(&[11, 1])]), at: &[11, 0],
             },
         ],
     };
