@@ -306,8 +306,8 @@ fn colliding_names_are_rejected_or_build() {
     eprintln!("{} cases: {n_accepted} forms accepted and built, {n_rejected} cases rejected", cases.len());
 }
 
-/// Builds one crate from every accepted form and runs `cargo check`; a failure names the
-/// cases whose modules have errors.
+/// Builds the generated workspace of every accepted form and runs `cargo check`; a failure
+/// names the cases whose crates have errors.
 fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<String> {
     // Cases are checked apart, so two of them may name forms that one check would reject
     // together (`self_` and `Self_`); one of each such set stands for the others.
@@ -325,10 +325,6 @@ fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<Stri
         std::fs::write(&path, &file.contents).unwrap();
     }
     let krate = dir.path().join("rust");
-    let manifest = krate.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).unwrap();
-    text.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, text).unwrap();
     let output = std::process::Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet", "--message-format", "short"])
         .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("target/standalone"))
@@ -339,14 +335,16 @@ fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<Stri
         return Vec::new();
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let modules: BTreeMap<String, usize> =
-        accepted.iter().map(|(index, form)| (form.id.to_ascii_lowercase(), *index)).collect();
+    // Each form is the crate in `forms/<dir>/`.
+    let crates: BTreeMap<String, usize> =
+        accepted.iter().map(|(index, form)| (formwerk::emit::rust::form_dir(&form.id), *index)).collect();
     let mut culprits = BTreeSet::new();
     for line in stderr.lines().filter(|line| line.contains(": error")) {
-        let Some(file) = line.strip_prefix("src/").and_then(|l| l.split(".rs:").next()) else { continue };
-        match modules.get(file) {
+        let file = line.split(".rs:").next().unwrap_or(line);
+        let form = file.strip_prefix("forms/").and_then(|f| f.split('/').next());
+        match form.and_then(|form| crates.get(form)) {
             Some(&index) => culprits.insert(cases[index].what.clone()),
-            None => culprits.insert(format!("the crate's own `src/{file}.rs`")),
+            None => culprits.insert(format!("the crate's own `{file}.rs`")),
         };
     }
     let mut problems: Vec<String> =

@@ -4,18 +4,18 @@
 pub use ::runtime;
 pub use ::shared::{self, catalogues, FileRef};
 #[cfg(feature = "bewohnerparkausweis")]
-pub use ::bewohnerparkausweis as bewohnerparkausweis;
+pub use ::form_bewohnerparkausweis as bewohnerparkausweis;
 #[cfg(feature = "fuehrungszeugnis")]
-pub use ::fuehrungszeugnis as fuehrungszeugnis;
+pub use ::form_fuehrungszeugnis as fuehrungszeugnis;
 #[cfg(feature = "gewerbeanmeldung")]
-pub use ::gewerbeanmeldung as gewerbeanmeldung;
+pub use ::form_gewerbeanmeldung as gewerbeanmeldung;
 #[cfg(feature = "hundesteuer")]
-pub use ::hundesteuer as hundesteuer;
+pub use ::form_hundesteuer as hundesteuer;
 #[cfg(feature = "integrationskurs")]
-pub use ::integrationskurs as integrationskurs;
+pub use ::form_integrationskurs as integrationskurs;
 #[cfg(feature = "jaegerpruefung")]
-pub use ::jaegerpruefung as jaegerpruefung;
+pub use ::form_jaegerpruefung as jaegerpruefung;
 #[cfg(feature = "wohngeld")]
-pub use ::wohngeld as wohngeld;
+pub use ::form_wohngeld as wohngeld;
 #[cfg(feature = "wohnsitzanmeldung")]
-pub use ::wohnsitzanmeldung as wohnsitzanmeldung;
+pub use ::form_wohnsitzanmeldung as wohnsitzanmeldung;

@@ -97,10 +97,10 @@ impl Crates {
         let all: Vec<String> = forms.iter().map(|(feature, _)| toml_string(feature)).collect();
         let dependencies: String = forms
             .iter()
-            .map(|(feature, dir)| {
+            .map(|(_, dir)| {
                 format!(
                     "{} = {{ package = {}, path = {}, optional = true }}\n",
-                    toml_string(feature),
+                    toml_string(&dependency(dir)),
                     self.form(dir),
                     toml_string(&format!("forms/{dir}"))
                 )
@@ -108,7 +108,9 @@ impl Crates {
             .collect();
         let each: String = forms
             .iter()
-            .map(|(feature, _)| format!("{0} = [{1}]\n", toml_string(feature), toml_string(&format!("dep:{feature}"))))
+            .map(|(feature, dir)| {
+                format!("{} = [{}]\n", toml_string(feature), toml_string(&format!("dep:{}", dependency(dir))))
+            })
             .collect();
         format!(
             "{}\n[dependencies]\nruntime = {{ package = {}, path = \"runtime\" }}\n\
@@ -132,6 +134,12 @@ impl Crates {
             self.runtime(),
         )
     }
+}
+
+/// The facade's name for a form's crate: `form_<dir>`, never the name of another dependency
+/// (`serde`, `runtime`, …) whatever the form is called; its feature is the form's own name.
+pub fn dependency(dir: &str) -> String {
+    format!("form_{dir}")
 }
 
 /// `value` as a TOML basic string, quoted: whatever it holds, it stays one string.
@@ -186,12 +194,17 @@ mod tests {
         let facade = table(&crates.facade_manifest(&[
             ("a".to_string(), "a".to_string()),
             ("default_form".to_string(), "default_form".to_string()),
+            ("serde".to_string(), "serde".to_string()),
         ]));
+        // A form called like a dependency is a feature of that name and a dependency of another.
+        assert_eq!(facade["features"]["serde"].as_array().unwrap(), &[toml::Value::from("dep:form_serde")]);
+        assert!(facade["dependencies"]["serde"].get("package").is_none());
         let features = facade["features"].as_table().unwrap();
         assert_eq!(features["default"].as_array().unwrap(), &[toml::Value::from("all")]);
-        assert_eq!(features["all"].as_array().unwrap(), &[toml::Value::from("a"), toml::Value::from("default_form")]);
-        assert_eq!(features["a"].as_array().unwrap(), &[toml::Value::from("dep:a")]);
-        let dependency = &facade["dependencies"]["default_form"];
+        let all = ["a", "default_form", "serde"].map(toml::Value::from);
+        assert_eq!(features["all"].as_array().unwrap(), &all);
+        assert_eq!(features["a"].as_array().unwrap(), &[toml::Value::from("dep:form_a")]);
+        let dependency = &facade["dependencies"]["form_default_form"];
         assert_eq!(dependency["package"].as_str(), Some("forms_form_default_form"));
         assert_eq!(dependency["path"].as_str(), Some("forms/default_form"));
         assert_eq!(dependency["optional"].as_bool(), Some(true));

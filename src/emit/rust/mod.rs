@@ -100,11 +100,12 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     for (form, feature) in bundle.forms.iter().zip(&features) {
         let module = names::module(&form.id);
         let mut tokens = quote! {
-            // The paths of the generated code (`crate::runtime::…`) as in one crate.
+            // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in
+            // one crate; only these two lowercase names, which no form type can take.
             #[allow(unused_imports)]
             use ::runtime;
             #[allow(unused_imports)]
-            use ::shared::{self, catalogues, FileRef};
+            use ::shared;
         };
         tokens.extend(types::form_module(form, &shared, &mut shared_items, &verbatim));
         tokens.extend(catalogues.of_form(form));
@@ -114,7 +115,7 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
         files.push(text(&format!("rust/forms/{dir}/src/lib.rs"), &generated_file_with(&header, tokens, &verbatim)));
         let manifest = crates.form_manifest(&dir, &shared.modules_of(form), uses_patterns(form));
         files.push(text(&format!("rust/forms/{dir}/Cargo.toml"), &manifest));
-        let dependency = proc_macro2::Ident::new(feature, proc_macro2::Span::call_site());
+        let dependency = proc_macro2::Ident::new(&cargo::dependency(&dir), proc_macro2::Span::call_site());
         reexports.push(quote! {
             #[cfg(feature = #feature)]
             pub use ::#dependency as #module;
@@ -221,7 +222,7 @@ impl<'b> Catalogues<'b> {
                     ident
                 }
             };
-            quote! { crate::runtime::messages::Catalogue { lang: #lang, entries: crate::catalogues::#ident } }
+            quote! { crate::runtime::messages::Catalogue { lang: #lang, entries: crate::shared::catalogues::#ident } }
         });
         quote! {
             /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].

@@ -288,7 +288,7 @@ impl Cx<'_> {
             | FieldType::Date => quote! { ::std::string::String },
             FieldType::Integer => quote! { i64 },
             FieldType::Boolean => quote! { bool },
-            FieldType::File => quote! { crate::FileRef },
+            FieldType::File => quote! { crate::shared::FileRef },
             FieldType::Choice { codelist } => self.codelist_path(codelist),
             FieldType::MultipleChoice { codelist } => {
                 let path = self.codelist_path(codelist);

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
@@ -77,7 +77,7 @@ crate::shared::object! {
         #[doc = " E-Mail-Adresse der Halterin oder des Halters"]
         email: ::std::string::String = 3 "email" req text(),
         #[doc = " Erklärung über die Nutzungsüberlassung"]
-        nutzungsueberlassung: crate::FileRef = 4 "nutzungsueberlassung" req file(),
+        nutzungsueberlassung: crate::shared::FileRef = 4 "nutzungsueberlassung" req file(),
     }
 }
 crate::shared::code_list! {
@@ -143,7 +143,7 @@ crate::shared::object! {
         #[doc = " Fahrzeughalterin oder Fahrzeughalter"]
         fahrzeughalter: ::std::option::Option<Fahrzeughalter> = 9 "fahrzeughalter" opt group(Fahrzeughalter::from_tree),
         #[doc = " Zulassungsbescheinigung Teil I (Fahrzeugschein)"]
-        fahrzeugschein: crate::FileRef = 10 "fahrzeugschein" req file(),
+        fahrzeugschein: crate::shared::FileRef = 10 "fahrzeugschein" req file(),
         #[doc = " Gebühr in Euro"]
         gebuehr: ::std::string::String = 11 "gebuehr" req text(),
         #[doc = " Ich bin einverstanden, dass meine Angaben mit dem Melde- und dem Fahrzeugregister abgeglichen werden."]
@@ -154,8 +154,8 @@ crate::shared::object! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

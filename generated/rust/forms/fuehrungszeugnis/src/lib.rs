@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
@@ -69,7 +69,7 @@ crate::shared::object! {
         #[doc = " Welches Führungszeugnis benötigen Sie?"]
         belegart: Belegart = 0 "belegart" req code(Belegart::from_code),
         #[doc = " Schriftliche Aufforderung zum erweiterten Führungszeugnis"]
-        aufforderung: ::std::option::Option<crate::FileRef> = 1 "aufforderung" opt file(),
+        aufforderung: ::std::option::Option<crate::shared::FileRef> = 1 "aufforderung" opt file(),
         #[doc = " Verwendungszweck"]
         verwendungszweck: ::std::option::Option<::std::string::String> = 2 "verwendungszweck" opt text(),
         #[doc = " Empfangende Behörde"]
@@ -87,15 +87,15 @@ crate::shared::object! {
         #[doc = " Begründung der Gebührenbefreiung"]
         befreiungsgrund: ::std::option::Option<::std::string::String> = 9 "befreiungsgrund" opt text(),
         #[doc = " Nachweis für die Gebührenbefreiung"]
-        nachweis_befreiung: ::std::option::Option<crate::FileRef> = 10 "nachweis_befreiung" opt file(),
+        nachweis_befreiung: ::std::option::Option<crate::shared::FileRef> = 10 "nachweis_befreiung" opt file(),
         #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
         richtigkeit: bool = 11 "richtigkeit" req boolean(),
     }
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "gewerbeanmeldung";
 /// The form's version.
@@ -64,7 +64,7 @@ crate::shared::object! {
         #[doc = " Erteilende Behörde"]
         behoerde: ::std::option::Option<::std::string::String> = 3 "behoerde" opt text(),
         #[doc = " Kopie der Erlaubnis"]
-        nachweis: ::std::option::Option<crate::FileRef> = 4 "nachweis" opt file(),
+        nachweis: ::std::option::Option<crate::shared::FileRef> = 4 "nachweis" opt file(),
     }
 }
 crate::shared::code_list! {
@@ -244,8 +244,8 @@ crate::shared::object! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "hundesteuer";
 /// The form's version.
@@ -71,7 +71,7 @@ crate::shared::object! {
         #[doc = " Gehört der Hund zu einer Rasse, die als gefährlich gilt (Listenhund), oder ist er eine Kreuzung daraus?"]
         listenhund: bool = 9 "listenhund" req boolean(),
         #[doc = " Erlaubnis oder Wesenstest für den gefährlichen Hund"]
-        erlaubnis_gefaehrlich: ::std::option::Option<crate::FileRef> = 10 "erlaubnis_gefaehrlich" opt file(),
+        erlaubnis_gefaehrlich: ::std::option::Option<crate::shared::FileRef> = 10 "erlaubnis_gefaehrlich" opt file(),
     }
 }
 crate::shared::code_list! {
@@ -105,7 +105,7 @@ crate::shared::object! {
         #[doc = " Grund"]
         ermaessigungsgrund: ::std::option::Option<Ermaessigungsgrund> = 7 "ermaessigungsgrund" opt code(Ermaessigungsgrund::from_code),
         #[doc = " Nachweis"]
-        nachweis_ermaessigung: ::std::option::Option<crate::FileRef> = 8 "nachweis_ermaessigung" opt file(),
+        nachweis_ermaessigung: ::std::option::Option<crate::shared::FileRef> = 8 "nachweis_ermaessigung" opt file(),
         #[doc = " Wie möchten Sie die Hundesteuer bezahlen?"]
         zahlungsweise: Zahlungsweise = 9 "zahlungsweise" req code(Zahlungsweise::from_code),
         #[doc = " Konto für die Lastschrift"]
@@ -129,8 +129,8 @@ crate::shared::code_list! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

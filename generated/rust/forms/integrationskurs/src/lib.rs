@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "integrationskurs";
 /// The form's version.
@@ -75,7 +75,7 @@ crate::shared::object! {
         #[doc = " Haben Sie einen Berechtigungsschein der Ausländerbehörde oder des Jobcenters?"]
         berechtigungsschein: bool = 13 "berechtigungsschein" req boolean(),
         #[doc = " Berechtigungsschein"]
-        schein: ::std::option::Option<crate::FileRef> = 14 "schein" opt file(),
+        schein: ::std::option::Option<crate::shared::FileRef> = 14 "schein" opt file(),
         #[doc = " Brauchen Sie während des Kurses eine Kinderbetreuung?"]
         kinderbetreuung: bool = 15 "kinderbetreuung" req boolean(),
         #[doc = " Für wie viele Kinder?"]
@@ -88,8 +88,8 @@ crate::shared::object! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "ar", entries: crate::catalogues::AR },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "ar", entries: crate::shared::catalogues::AR },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

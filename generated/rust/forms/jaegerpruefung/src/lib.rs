@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "jaegerpruefung";
 /// The form's version.
@@ -31,7 +31,7 @@ crate::shared::object! {
         #[doc = " Wohnsitz"]
         wohnsitz: AntragstellerWohnsitz = 6 "wohnsitz" req group(AntragstellerWohnsitz::from_tree),
         #[doc = " Einverständniserklärung der Erziehungsberechtigten"]
-        einverstaendnis: ::std::option::Option<crate::FileRef> = 7 "einverstaendnis" opt file(),
+        einverstaendnis: ::std::option::Option<crate::shared::FileRef> = 7 "einverstaendnis" opt file(),
     }
 }
 crate::shared::object! {
@@ -59,7 +59,7 @@ crate::shared::object! {
         #[doc = " Praxis (einschließlich Schießausbildung), in Std."]
         stunden_praxis: i64 = 4 "stunden_praxis" req integer(),
         #[doc = " Teilnahmebescheinigung"]
-        nachweis: crate::FileRef = 5 "nachweis" req file(),
+        nachweis: crate::shared::FileRef = 5 "nachweis" req file(),
     }
 }
 crate::shared::code_list! {
@@ -159,7 +159,7 @@ crate::shared::object! {
         #[doc = " Welche Prüfungsteile haben Sie bei der letzten Prüfung bestanden?"]
         bestandene_teile: ::std::option::Option<::std::vec::Vec<Pruefungsteil>> = 5 "bestandene_teile" opt codes(Pruefungsteil::from_code),
         #[doc = " Bescheid über das Ergebnis der letzten Prüfung"]
-        pruefungsbescheid: ::std::option::Option<crate::FileRef> = 6 "pruefungsbescheid" opt file(),
+        pruefungsbescheid: ::std::option::Option<crate::shared::FileRef> = 6 "pruefungsbescheid" opt file(),
         #[doc = " Fragen zur Zuverlässigkeit und persönlichen Eignung"]
         zuverlaessigkeit: Zuverlaessigkeit = 7 "zuverlaessigkeit" req group(Zuverlaessigkeit::from_tree),
         #[doc = " Überwiesener Betrag in Euro"]
@@ -193,8 +193,8 @@ crate::shared::object! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "wohngeld";
 /// The form's version.
@@ -148,8 +148,8 @@ crate::shared::code_list! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.

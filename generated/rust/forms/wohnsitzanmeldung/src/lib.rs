@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use ::runtime;
 #[allow(unused_imports)]
-use ::shared::{self, catalogues, FileRef};
+use ::shared;
 /// The form's identifier.
 pub const ID: &str = "wohnsitzanmeldung";
 /// The form's version.
@@ -138,7 +138,7 @@ crate::shared::object! {
         #[doc = " Personen, die einziehen"]
         personen: ::std::vec::Vec<PersonenItem> = 9 "personen" req many(PersonenItem::from_tree),
         #[doc = " Wohnungsgeberbestätigung"]
-        wohnungsgeberbestaetigung: crate::FileRef = 10 "wohnungsgeberbestaetigung" req file(),
+        wohnungsgeberbestaetigung: crate::shared::FileRef = 10 "wohnungsgeberbestaetigung" req file(),
         #[doc = " Kontakt für Rückfragen"]
         kontakt: crate::shared::common_contact::Kontakt = 11 "kontakt" req group(crate::shared::common_contact::Kontakt::from_tree),
         #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind."]
@@ -171,8 +171,8 @@ crate::shared::code_list! {
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
-    crate::runtime::messages::Catalogue { lang: "de", entries: crate::catalogues::DE },
-    crate::runtime::messages::Catalogue { lang: "en", entries: crate::catalogues::EN },
+    crate::runtime::messages::Catalogue { lang: "de", entries: crate::shared::catalogues::DE },
+    crate::runtime::messages::Catalogue { lang: "en", entries: crate::shared::catalogues::EN },
 ];
 /// Validates a submission: every violation, with the same pointers, codes and messages
 /// as the reference validator. `today` is the current date in Europe/Berlin.
