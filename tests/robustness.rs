@@ -242,6 +242,7 @@ fn hostile_names_and_patterns_check_and_emit_every_target() {
         "lib",
         "main",
         "shared",
+        "catalogues",
         "raw",
         "hinweis",
         "fehler",

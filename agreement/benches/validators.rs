@@ -14,8 +14,9 @@
 //! Wall times on shared machines are noisy: `python3 agreement/benches/instructions.py`
 //! counts the instructions of each measurement with callgrind (see its header).
 
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use divan::black_box;
 use formwerk::validate::{Compiled, Options};
@@ -38,33 +39,34 @@ struct Case {
     schema: jsonschema::Validator,
 }
 
+/// The case of a form, built on first use (only the forms a run measures: under callgrind,
+/// building every form's examples would take most of a run).
 fn case(form_id: &str) -> &'static Case {
-    static CASES: OnceLock<Vec<(String, Case)>> = OnceLock::new();
-    let cases = CASES.get_or_init(|| {
+    static BUNDLE: OnceLock<(formwerk::ir::Bundle, Vec<formwerk::emit::OutputFile>)> = OnceLock::new();
+    static CASES: Mutex<BTreeMap<String, &'static Case>> = Mutex::new(BTreeMap::new());
+    let (bundle, schemas) = BUNDLE.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("agreement/ lies in the project");
         let session = formwerk::driver::check_paths(&[root.join("forms")], Some(&root.join("forms"))).unwrap();
         let bundle = formwerk::ir::Bundle { forms: session.checked.forms.iter().map(|(_, f)| f.clone()).collect() };
         let schemas = formwerk::emit::emit(&bundle, formwerk::emit::Target::JsonSchema, &Default::default())
             .expect("JSON Schema cannot fail");
-        let options = Options { today: formwerk::value::Date::parse("2026-06-15").unwrap() };
-        bundle
-            .forms
-            .iter()
-            .map(|form| {
-                let compiled = Compiled::new(form);
-                let examples = formwerk::examples::generate(&compiled, 200, 200, 3, &options);
-                let values: Vec<Value> = examples.into_iter().map(|e| e.submission).collect();
-                let path = format!("json-schema/{}.schema.json", form.id);
-                let file = schemas.iter().find(|f| f.path == path).expect("a schema per form");
-                let schema: Value = serde_json::from_slice(&file.contents).unwrap();
-                let schema = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
-                let bytes = values.iter().map(|v| serde_json::to_vec(v).unwrap()).collect();
-                let valid = values.iter().map(|v| compiled.validate(v, &options).is_valid()).collect();
-                (form.id.clone(), Case { bytes, values, valid, schema })
-            })
-            .collect()
+        (bundle, schemas)
     });
-    &cases.iter().find(|(id, _)| id == form_id).expect("a corpus form").1
+    let mut cases = CASES.lock().unwrap();
+    cases.entry(form_id.to_string()).or_insert_with(|| {
+        let form = bundle.forms.iter().find(|form| form.id == form_id).expect("a corpus form");
+        let options = Options { today: formwerk::value::Date::parse("2026-06-15").unwrap() };
+        let compiled = Compiled::new(form);
+        let examples = formwerk::examples::generate(&compiled, 200, 200, 3, &options);
+        let values: Vec<Value> = examples.into_iter().map(|e| e.submission).collect();
+        let path = format!("json-schema/{}.schema.json", form.id);
+        let file = schemas.iter().find(|f| f.path == path).expect("a schema per form");
+        let schema: Value = serde_json::from_slice(&file.contents).unwrap();
+        let schema = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+        let bytes = values.iter().map(|v| serde_json::to_vec(v).unwrap()).collect();
+        let valid = values.iter().map(|v| compiled.validate(v, &options).is_valid()).collect();
+        Box::leak(Box::new(Case { bytes, values, valid, schema }))
+    })
 }
 
 fn today() -> formwerk_forms::runtime::date::Date {
@@ -134,7 +136,10 @@ fn measure_c_jsonschema_value(case: &Case, _: &str, which: &[usize]) -> usize {
 
 #[inline(never)]
 fn measure_d_read_only(case: &Case, _: &str, which: &[usize]) -> usize {
-    which.iter().filter(|&&i| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&case.bytes[i])).is_ok()).count()
+    which
+        .iter()
+        .filter(|&&i| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&case.bytes[i])).is_ok())
+        .count()
 }
 
 type Measure = fn(&Case, &str, &[usize]) -> usize;
@@ -187,8 +192,10 @@ fn d_read_only(bencher: divan::Bencher, form: &str) {
 fn main() {
     if let Ok(one) = std::env::var("VALIDATORS_ONE") {
         let mut parts = one.split(':');
-        let (measure, form, which) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or("all"));
-        let run = MEASURES.iter().find(|(name, _)| *name == measure).unwrap_or_else(|| panic!("no measure {measure}")).1;
+        let (measure, form, which) =
+            (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or("all"));
+        let run =
+            MEASURES.iter().find(|(name, _)| *name == measure).unwrap_or_else(|| panic!("no measure {measure}")).1;
         let case = case(form);
         let chosen: Vec<usize> = (0..case.bytes.len())
             .filter(|&i| match which {

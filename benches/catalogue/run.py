@@ -281,7 +281,25 @@ def stub_manifest(crate: Path) -> str:
     for name, spec in sorted(deps.items()):
         features = ", ".join(json.dumps(f) for f in sorted(spec["features"]))
         lines.append(f'{name} = {{ version = {json.dumps(spec["version"])}, features = [{features}] }}')
-    return "\n".join(lines + ["", "[workspace]", ""])
+    lines += ["", "[workspace]", ""]
+    # The same profiles as the workspace, or Cargo would build the dependencies again.
+    profile = tomllib.loads((crate / "Cargo.toml").read_text()).get("profile", {})
+    lines += profile_tables(["profile"], profile)
+    return "\n".join(lines) + "\n"
+
+
+def profile_tables(path: list[str], table: dict) -> list[str]:
+    """A TOML table of scalars and subtables, written out (as much TOML as profiles use)."""
+    scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    out = []
+    if scalars:
+        out.append("[" + ".".join(json.dumps(p) if not re.fullmatch(r"[A-Za-z0-9_-]+", p) else p for p in path) + "]")
+        out += [f"{k} = {json.dumps(v)}" for k, v in scalars.items()]
+        out.append("")
+    for k, v in table.items():
+        if isinstance(v, dict):
+            out += profile_tables(path + [k], v)
+    return out
 
 
 def make_standalone(crate: Path) -> None:

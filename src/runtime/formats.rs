@@ -72,7 +72,8 @@ pub fn invalid_char(text: &str, multiline: bool) -> Option<char> {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return None;
     }
-    text.chars().find(|c| !text_allows(*c, multiline))
+    // Otherwise (umlauts, say) printable ASCII characters still need no table lookup.
+    text.chars().find(|&c| !(' '..'\u{7f}').contains(&c) && !text_allows(c, multiline))
 }
 
 /// A portable pattern (ECMA-262 with or without the `u` flag, and Rust `regex`) that a text
