@@ -367,7 +367,7 @@ fn codelist_enum(list: &ir::CodeList, form: &Form, verbatim: &Verbatim) -> Token
     let source_doc = source_doc.iter().flatten();
     // The enum, its tables, `code`, `from_code`, `label` and serde impls: `code_list!`.
     lines.push(verbatim::doc(&doc));
-    lines.extend(source_doc.map(|doc| verbatim::doc(&doc)));
+    lines.extend(source_doc.map(|doc| verbatim::doc(doc)));
     lines.push(format!("{name}, {}, {},", verbatim::string(&urn), verbatim::string(&list_version)));
     lines.push("[".to_string());
     lines.extend(entries);
