@@ -309,7 +309,7 @@ def make_standalone(crate: Path) -> None:
 
 
 def purge_package(target: Path, name: str) -> None:
-    """Removes the stub's own artifacts from a warmed target directory (deps stay)."""
+    """Removes the dependency stub's own artifacts from a warmed target directory (deps stay)."""
     lib = name.replace("-", "_")
     prefixes = (f"{name}-", f"{lib}-", f"lib{lib}-", f"lib{lib}.", f"{lib}.")
     for profile in ("debug", "release"):
@@ -331,7 +331,7 @@ COMPILING = re.compile(r"^\s+(?:Compiling|Checking) (\S+) v", re.M)
 def cargo_steps(root: Path, crate: Path, forms: list[dict], args, env, log: Path) -> dict:
     timeout_s, max_rss = args.timeout * 60, int(args.max_rss_gb * 2**30)
     make_standalone(crate)
-    name, features = crate_info(crate)
+    _, features = crate_info(crate)
     steps = [("check", ["check"]), ("release", ["build", "--release"])]
     form_features = [f["id"] for f in forms if f["id"] in features]
     feature_note = None

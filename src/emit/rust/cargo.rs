@@ -91,13 +91,13 @@ impl Crates {
         )
     }
 
-    /// The root manifest: the facade package and the workspace. `forms` are `(feature,
-    /// directory)` pairs, one per form.
-    pub fn facade_manifest(&self, forms: &[(String, String)]) -> String {
-        let all: Vec<String> = forms.iter().map(|(feature, _)| toml_string(feature)).collect();
+    /// The root manifest: the facade package and the workspace. `forms` are the forms'
+    /// features, each also the directory of its crate below `forms/`.
+    pub fn facade_manifest(&self, forms: &[String]) -> String {
+        let all: Vec<String> = forms.iter().map(|feature| toml_string(feature)).collect();
         let dependencies: String = forms
             .iter()
-            .map(|(_, dir)| {
+            .map(|dir| {
                 format!(
                     "{} = {{ package = {}, path = {}, optional = true }}\n",
                     toml_string(&dependency(dir)),
@@ -108,8 +108,8 @@ impl Crates {
             .collect();
         let each: String = forms
             .iter()
-            .map(|(feature, dir)| {
-                format!("{} = [{}]\n", toml_string(feature), toml_string(&format!("dep:{}", dependency(dir))))
+            .map(|feature| {
+                format!("{} = [{}]\n", toml_string(feature), toml_string(&format!("dep:{}", dependency(feature))))
             })
             .collect();
         format!(
@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(toml_string("x\"\nbuild = \"evil.rs\"\\\u{7}"), r#""x\"\nbuild = \"evil.rs\"\\\u0007""#);
         let evil = Crates::new("x\"\nbuild = \"evil.rs\"\n[lib]");
         let plain = Crates::new("x");
-        let forms = [("a".to_string(), "a".to_string())];
+        let forms = ["a".to_string()];
         for (manifest, clean) in [
             (evil.facade_manifest(&forms), plain.facade_manifest(&forms)),
             (evil.runtime_manifest(), plain.runtime_manifest()),
@@ -191,11 +191,7 @@ mod tests {
     #[test]
     fn every_form_is_a_feature_of_the_facade_and_its_own_crate() {
         let crates = Crates::new("forms");
-        let facade = table(&crates.facade_manifest(&[
-            ("a".to_string(), "a".to_string()),
-            ("default_form".to_string(), "default_form".to_string()),
-            ("serde".to_string(), "serde".to_string()),
-        ]));
+        let facade = table(&crates.facade_manifest(&["a", "default_form", "serde"].map(String::from)));
         // A form called like a dependency is a feature of that name and a dependency of another.
         assert_eq!(facade["features"]["serde"].as_array().unwrap(), &[toml::Value::from("dep:form_serde")]);
         assert!(facade["dependencies"]["serde"].get("package").is_none());

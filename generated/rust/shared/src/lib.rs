@@ -14,8 +14,10 @@ mod macros;
 #[doc(hidden)]
 pub mod __conv {
     pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, text};
+    /// A valid file reference read from a submission's tree.
     pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
-        super::FileRef::from_tree(slot)
+        let (name, media_type, size) = ::runtime::tree::typed::file(slot)?;
+        ::std::option::Option::Some(super::FileRef { name, media_type, size })
     }
 }
 /// A reference to an uploaded file, as it appears in a submission.
@@ -23,14 +25,6 @@ pub mod __conv {
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     pub name: ::std::string::String, pub media_type: ::std::string::String, pub size: u64,
-}
-impl FileRef {
-    /// A valid file reference read from a submission's tree.
-    #[doc(hidden)]
-    pub fn from_tree(slot: &runtime::tree::Slot) -> ::std::option::Option<FileRef> {
-        let (name, media_type, size) = runtime::tree::typed::file(slot)?;
-        ::std::option::Option::Some(FileRef { name, media_type, size })
-    }
 }
 #[cfg(feature = "common_address")]
 pub mod common_address {
