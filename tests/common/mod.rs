@@ -145,10 +145,17 @@ pub fn corpus_form(id: &str) -> formwerk::ir::Form {
 }
 
 /// Installs the npm packages of a test folder (relative to the package root) from its lockfile,
-/// unless every one of `packages` is there already. Node.js is needed for `why`.
+/// unless a finished install has every one of `packages`. Node.js is needed for `why`.
+///
+/// The tests of one binary run in parallel and several call this: one lock serialises them, so
+/// no two `npm ci` unpack into the same `node_modules` (they did, and failed, in CI). npm writes
+/// `node_modules/.package-lock.json` last, so its presence says an install finished.
 pub fn npm_ci(dir: &str, packages: &[&str], why: &str) {
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALLING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    if packages.iter().all(|p| dir.join("node_modules").join(p).exists()) {
+    let modules = dir.join("node_modules");
+    if modules.join(".package-lock.json").exists() && packages.iter().all(|p| modules.join(p).exists()) {
         return;
     }
     let status = std::process::Command::new("npm")
