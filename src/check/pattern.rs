@@ -69,15 +69,11 @@ pub fn lower(literal: &StringLit, diagnostics: &mut Vec<Diagnostic>) -> Option<S
         diagnostics.push(diagnostic);
         return None;
     }
-    // Compiled exactly as the runtime and the reference validator compile it, which treat a
-    // pattern that does not compile as one that matches nothing.
-    if let Err(error) = regex::Regex::new(&format!("^(?:{})$", writer.out)) {
-        let detail = error.to_string();
-        let detail = detail.lines().last().unwrap_or_default().trim().to_string();
+    if let Err((engine, detail)) = compiles_everywhere(&writer.out) {
         diagnostics.push(
             Diagnostic::new(
                 Code::PatternTooLarge,
-                format!("pattern is too large for the Rust `regex` crate: {detail}"),
+                format!("pattern is too large for the Rust `{engine}` crate: {detail}"),
                 literal.span,
                 "too large",
             )
@@ -86,6 +82,18 @@ pub fn lower(literal: &StringLit, diagnostics: &mut Vec<Diagnostic>) -> Option<S
         return None;
     }
     Some(writer.out)
+}
+
+/// Compiles the portable pattern exactly as the runtime and the reference validator compile it
+/// (`regex`), and as the runtime does in WebAssembly (`regex-lite`); both treat a pattern that
+/// does not compile as one that matches nothing, so such a pattern is an error here. On error,
+/// the engine and its reason.
+pub fn compiles_everywhere(portable: &str) -> Result<(), (&'static str, String)> {
+    let anchored = format!("^(?:{portable})$");
+    let last_line = |error: String| error.lines().last().unwrap_or_default().trim().to_string();
+    regex::Regex::new(&anchored).map_err(|e| ("regex", last_line(e.to_string())))?;
+    regex_lite::Regex::new(&anchored).map_err(|e| ("regex-lite", last_line(e.to_string())))?;
+    Ok(())
 }
 
 const TOO_LARGE_HELP: &str =

@@ -43,6 +43,10 @@ const RUNTIME: &[(&str, &str)] = &[
 /// line per member or entry (copied verbatim, like the runtime).
 const SHARED_MACROS: &str = include_str!("shared_macros.rs");
 
+/// The C ABI of the WebAssembly module and its JavaScript wrapper (copied verbatim).
+const WASM_EXPORTS: &str = include_str!("wasm_exports.rs");
+const WASM_WRAPPER: &str = include_str!("formwerk.mjs");
+
 /// The default name of the generated crate.
 pub const DEFAULT_CRATE: &str = "formwerk_forms";
 
@@ -182,7 +186,78 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     let header = "Validation and typed data for the forms of this project: one module per form (a feature each)";
     files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
     files.push(text("rust/Cargo.toml", &crates.facade_manifest(&features)));
+    files.extend(wasm_crate(bundle, &crates, &features, crate_name));
     files
+}
+
+/// The WebAssembly module's crate (`rust/wasm/`): the C ABI (copied verbatim), which form ids
+/// it has (generated), the JavaScript wrapper and how to build it.
+fn wasm_crate(bundle: &ir::Bundle, crates: &cargo::Crates, features: &[String], crate_name: &str) -> Vec<OutputFile> {
+    let (ids, plans): (Vec<TokenStream>, Vec<TokenStream>) = bundle
+        .forms
+        .iter()
+        .zip(features)
+        .map(|(form, feature)| {
+            let module = names::module(&form.id);
+            let ids = quote! {
+                #[cfg(feature = #feature)]
+                ::forms::#module::ID,
+            };
+            let plans = quote! {
+                #[cfg(feature = #feature)]
+                ::forms::#module::ID => ::std::option::Option::Some(::forms::#module::plan()),
+            };
+            (ids, plans)
+        })
+        .unzip();
+    let lib = quote! {
+        mod exports;
+
+        /// The ids of the forms this module validates: those whose features are on.
+        pub const FORMS: &[&str] = &[#(#ids)*];
+
+        /// The plan of the form `id`, if this module has it.
+        pub fn plan(id: &str) -> ::std::option::Option<&'static ::forms::runtime::plan::Form> {
+            match id {
+                #(#plans)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    let header = "The forms' validators as a WebAssembly module (`wasm32-unknown-unknown`, C ABI in `exports.rs`)";
+    vec![
+        text("rust/wasm/src/lib.rs", &generated_file(header, lib)),
+        text("rust/wasm/src/exports.rs", WASM_EXPORTS),
+        text("rust/wasm/formwerk.mjs", WASM_WRAPPER),
+        text("rust/wasm/Cargo.toml", &crates.wasm_manifest(features)),
+        text("rust/wasm/README.md", &wasm_readme(crate_name)),
+    ]
+}
+
+fn wasm_readme(crate_name: &str) -> String {
+    format!(
+        "# {crate_name}_wasm\n\nThe validators of the forms as a WebAssembly module, so that a browser (or Node.js) \
+         checks a submission with the server's own code. Build it (once: `rustup target add wasm32-unknown-unknown`) \
+         from the workspace's directory (`generated/rust/`):\n\n\
+         ```sh\n\
+         # every form in one module\n\
+         cargo build -p {crate_name}_wasm --profile wasm --target wasm32-unknown-unknown\n\
+         # one form per module\n\
+         cargo build -p {crate_name}_wasm --profile wasm --target wasm32-unknown-unknown --no-default-features --features <form>\n\
+         ```\n\n\
+         The module is `target/wasm32-unknown-unknown/wasm/{}_wasm.wasm`. It imports nothing; `formwerk.mjs` loads \
+         it and validates:\n\n\
+         ```js\n\
+         import {{ load }} from \"./formwerk.mjs\";\n\
+         const validator = await load(fetch(\"forms.wasm\"));\n\
+         const report = validator.validate(\"<form>\", submission, {{ today: \"2026-06-15\" }});\n\
+         ```\n\n\
+         `report` is the server's report (`{{ violations: [{{ pointer, code, messages }}] }}`, empty when valid). \
+         `today` defaults to today in Europe/Berlin. The C ABI (`src/exports.rs`): `formwerk_alloc`, \
+         `formwerk_free`, `formwerk_validate(form, form_len, bytes, bytes_len, yyyymmdd)`, `formwerk_forms`, \
+         and the output of the last call at `formwerk_output_ptr`/`formwerk_output_len`.\n",
+        crate_name.replace('-', "_")
+    )
 }
 
 /// The directory of a form's crate below `rust/forms/`: its feature's name (see `emit`).
