@@ -190,6 +190,45 @@ fn real_patterns_are_accepted_and_compile_in_every_target() {
             problems.push(format!("{regex:?} does not compile with the regex crate: {error}"));
         }
     }
+    // In WebAssembly the runtime compiles them with `regex-lite`: they must compile there and
+    // mean the same, on texts made of the pattern's own characters, digits and letters.
+    let mut rng = common::Rng(0x5eed_1e55);
+    let mut n_matches = 0;
+    for regex in &accepted {
+        let anchored = format!("^(?:{regex})$");
+        let (Ok(full), Ok(lite)) = (regex::Regex::new(&anchored), regex_lite::Regex::new(&anchored)) else {
+            problems.push(format!("{regex:?} does not compile with regex-lite"));
+            continue;
+        };
+        let mut alphabet: Vec<char> = regex.chars().filter(|c| !c.is_control()).collect();
+        alphabet.extend("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyzäöüß \n\u{2028}".chars());
+        let fixed = ["", "a", "0", "12345", "DE89370400440532013000", "ä", "\n", "\u{2028}", "a\r\nb"];
+        let hir = regex_syntax::parse(&anchored).unwrap();
+        let random = (0..300).map(|i| {
+            let mut text = String::new();
+            if i % 2 == 0 {
+                // A text the pattern matches, half of them changed at one place.
+                member(&hir, &mut rng, &mut text);
+                if i % 4 == 0 && !text.is_empty() {
+                    let mut chars: Vec<char> = text.chars().collect();
+                    let at = rng.below(chars.len());
+                    chars[at] = alphabet[rng.below(alphabet.len())];
+                    text = chars.into_iter().collect();
+                }
+            } else {
+                text = (0..rng.below(24)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            }
+            text
+        });
+        for text in fixed.into_iter().map(String::from).chain(random) {
+            let matches = full.is_match(&text);
+            n_matches += usize::from(matches);
+            if matches != lite.is_match(&text) {
+                problems.push(format!("{regex:?} on {text:?}: regex says {matches}, regex-lite the opposite"));
+            }
+        }
+    }
+    assert!(n_matches >= accepted.len() * 100, "only {n_matches} texts matched: the comparison says little");
     // As the generated schema states them; a quantifier on a quantifier is written with a
     // group, which ajv needs (it rejects the bare form, shown alongside).
     let nested = "[A-Z]{2}{3}";
@@ -208,4 +247,30 @@ fn real_patterns_are_accepted_and_compile_in_every_target() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Appends a random text that `hir` matches (repetitions at most three past their minimum).
+fn member(hir: &regex_syntax::hir::Hir, rng: &mut common::Rng, out: &mut String) {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).unwrap()),
+        HirKind::Class(Class::Unicode(class)) => {
+            let range = class.ranges()[rng.below(class.ranges().len())];
+            let span = range.end() as usize - range.start() as usize + 1;
+            let c = (0..8).find_map(|_| char::from_u32(range.start() as u32 + rng.below(span) as u32));
+            out.push(c.unwrap_or(range.start()));
+        }
+        HirKind::Class(Class::Bytes(class)) => out.push(char::from(class.ranges()[0].start())),
+        HirKind::Repetition(repetition) => {
+            let most = repetition.max.unwrap_or(repetition.min + 3).min(repetition.min + 3);
+            let n = repetition.min as usize + rng.below((most - repetition.min) as usize + 1);
+            for _ in 0..n {
+                member(&repetition.sub, rng, out);
+            }
+        }
+        HirKind::Capture(capture) => member(&capture.sub, rng, out),
+        HirKind::Concat(parts) => parts.iter().for_each(|part| member(part, rng, out)),
+        HirKind::Alternation(parts) => member(&parts[rng.below(parts.len())], rng, out),
+    }
 }
