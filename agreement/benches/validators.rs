@@ -9,6 +9,14 @@
 //! - `c_jsonschema_value`: the `jsonschema` crate on the same parsed `Value`;
 //! - `d_read_only`: `serde_json::from_slice::<IgnoredAny>`, merely reading the bytes.
 //!
+//! With `--features peers`, the strongest peers too:
+//!
+//! - `e_sonic_then_macro`: `sonic_rs::from_slice` into a `serde_json::Value`, then the
+//!   `jsonschema` crate's compile-time validator (`#[jsonschema::validator]`, 0.60.2, formats
+//!   asserted) collecting every error;
+//! - `c_macro_value`: that compile-time validator on the parsed `Value`;
+//! - `d_sonic_read_only`: `sonic_rs::from_slice::<IgnoredAny>`.
+//!
 //! Each benchmark handles all 400 submissions once per iteration. Targets (issue 12):
 //! a ≥ 5× cheaper than b, c ≥ 3× cheaper than c_jsonschema, a ≤ 1.5× d on valid submissions.
 //! Wall times on shared machines are noisy: `python3 agreement/benches/instructions.py`
@@ -142,6 +150,33 @@ fn measure_d_read_only(case: &Case, _: &str, which: &[usize]) -> usize {
         .count()
 }
 
+#[cfg(feature = "peers")]
+#[inline(never)]
+fn measure_e_sonic_then_macro(case: &Case, form: &str, which: &[usize]) -> usize {
+    which
+        .iter()
+        .map(|&i| {
+            let value: Value = sonic_rs::from_slice(black_box(&case.bytes[i])).unwrap();
+            formwerk_peers::errors(form, &value)
+        })
+        .sum()
+}
+
+#[cfg(feature = "peers")]
+#[inline(never)]
+fn measure_c_macro_value(case: &Case, form: &str, which: &[usize]) -> usize {
+    which.iter().map(|&i| formwerk_peers::errors(form, black_box(&case.values[i]))).sum()
+}
+
+#[cfg(feature = "peers")]
+#[inline(never)]
+fn measure_d_sonic_read_only(case: &Case, _: &str, which: &[usize]) -> usize {
+    which
+        .iter()
+        .filter(|&&i| sonic_rs::from_slice::<serde::de::IgnoredAny>(black_box(&case.bytes[i])).is_ok())
+        .count()
+}
+
 type Measure = fn(&Case, &str, &[usize]) -> usize;
 
 const MEASURES: &[(&str, Measure)] = &[
@@ -150,6 +185,12 @@ const MEASURES: &[(&str, Measure)] = &[
     ("c_validate_value", measure_c_validate_value),
     ("c_jsonschema_value", measure_c_jsonschema_value),
     ("d_read_only", measure_d_read_only),
+    #[cfg(feature = "peers")]
+    ("e_sonic_then_macro", measure_e_sonic_then_macro),
+    #[cfg(feature = "peers")]
+    ("c_macro_value", measure_c_macro_value),
+    #[cfg(feature = "peers")]
+    ("d_sonic_read_only", measure_d_sonic_read_only),
 ];
 
 fn all(case: &Case) -> Vec<usize> {
@@ -184,6 +225,27 @@ fn c_jsonschema_value(bencher: divan::Bencher, form: &str) {
 fn d_read_only(bencher: divan::Bencher, form: &str) {
     let (case, which) = (case(form), all(case(form)));
     bencher.bench(|| measure_d_read_only(case, form, &which));
+}
+
+#[cfg(feature = "peers")]
+#[divan::bench(args = FORMS)]
+fn e_sonic_then_macro(bencher: divan::Bencher, form: &str) {
+    let (case, which) = (case(form), all(case(form)));
+    bencher.bench(|| measure_e_sonic_then_macro(case, form, &which));
+}
+
+#[cfg(feature = "peers")]
+#[divan::bench(args = FORMS)]
+fn c_macro_value(bencher: divan::Bencher, form: &str) {
+    let (case, which) = (case(form), all(case(form)));
+    bencher.bench(|| measure_c_macro_value(case, form, &which));
+}
+
+#[cfg(feature = "peers")]
+#[divan::bench(args = FORMS)]
+fn d_sonic_read_only(bencher: divan::Bencher, form: &str) {
+    let (case, which) = (case(form), all(case(form)));
+    bencher.bench(|| measure_d_sonic_read_only(case, form, &which));
 }
 
 /// With `VALIDATORS_ONE=<measure>:<form>:<all|valid|invalid>`, runs that one measurement

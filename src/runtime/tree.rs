@@ -84,12 +84,14 @@ impl<'de> Visitor<'de> for ObjectSeed {
         let mut slots = Vec::with_capacity(plan.members.len());
         slots.resize_with(plan.members.len(), || Slot::Absent);
         let mut unknown = Unknown::default();
+        let mut expected = 0;
         while let Some(Str(key)) = map.next_key()? {
-            let Some(index) = plan.find(&key) else {
+            let Some(index) = plan.find_from(&key, expected) else {
                 map.next_value::<IgnoredAny>()?;
                 unknown.add(key);
                 continue;
             };
+            expected = index + 1;
             slots[index] = match &plan.members[index].node {
                 Node::Field { .. } => Slot::Leaf(map.next_value()?),
                 Node::Group { object, .. } => {
