@@ -365,7 +365,9 @@ fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
          `CONTENT_HASH`, `LANGUAGES`, and one enum per code list.\n\n\
          Every form is a Cargo feature (all are on by default): a service that needs some forms depends on \
          the crate with `default-features = false, features = [...]` and compiles only those. A form's \
-         validator is data (`plan()`, a static description of its checks) interpreted by the runtime.\n\n"
+         validator is data (`plan()`, a static description of its checks) interpreted by the runtime.\n\n\
+         `wasm/` builds the same validators as a WebAssembly module for browsers and Node.js, with its \
+         JavaScript wrapper `wasm/formwerk.mjs` (see `wasm/README.md`).\n\n"
     );
     for form in &bundle.forms {
         out.push_str(&format!("- `{}`: {} (version {})\n", names::module(&form.id), form.id, form.version));
