@@ -248,13 +248,10 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
             let n = value.as_number().and_then(logic::number).filter(Decimal::is_integer);
             let Some(n) = n else { return Some(Kind::Type("whole number")) };
             // Whole numbers are 64-bit: an implicit bound after the form's own.
-            bounds(&n, spec).or_else(|| {
-                let (min, max) = (i64::MIN.to_string(), i64::MAX.to_string());
-                match () {
-                    _ if Decimal::parse(&min).is_some_and(|min| n < min) => Some(Kind::Minimum(min, unit(spec))),
-                    _ if Decimal::parse(&max).is_some_and(|max| n > max) => Some(Kind::Maximum(max, unit(spec))),
-                    _ => None,
-                }
+            bounds(&n, spec).or_else(|| match () {
+                _ if n < Decimal::from_i64(i64::MIN) => Some(Kind::Minimum(i64::MIN.to_string(), unit(spec))),
+                _ if n > Decimal::from_i64(i64::MAX) => Some(Kind::Maximum(i64::MAX.to_string(), unit(spec))),
+                _ => None,
             })
         }
         FieldKind::Decimal | FieldKind::Money => {
