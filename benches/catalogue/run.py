@@ -266,22 +266,33 @@ def workspace_packages(crate: Path) -> set[str]:
 def stub_manifest(crate: Path) -> str:
     """A package that depends on the external (registry) dependencies of every crate of the
     generated workspace, with their features merged, so that building it builds exactly them."""
-    deps: dict[str, dict] = {}
-    for manifest in manifests(crate):
-        for key, spec in manifest.get("dependencies", {}).items():
+    # Per table ("" for [dependencies], else a target's cfg): key -> merged spec.
+    tables: dict[str, dict[str, dict]] = {}
+
+    def merge(table: str, dependencies: dict) -> None:
+        for key, spec in dependencies.items():
             if isinstance(spec, str):
                 spec = {"version": spec}
             if "path" in spec:
                 continue
-            name = spec.get("package", key)
-            merged = deps.setdefault(name, {"version": spec["version"], "features": set()})
+            merged = tables.setdefault(table, {}).setdefault(
+                key, {"package": spec.get("package", key), "version": spec["version"], "features": set()})
             merged["features"].update(spec.get("features", []))
-    lines = ["[package]", 'name = "formwerk_deps_stub"', 'version = "0.0.0"', 'edition = "2021"', "",
-             "[dependencies]"]
-    for name, spec in sorted(deps.items()):
-        features = ", ".join(json.dumps(f) for f in sorted(spec["features"]))
-        lines.append(f'{name} = {{ version = {json.dumps(spec["version"])}, features = [{features}] }}')
-    lines += ["", "[workspace]", ""]
+
+    for manifest in manifests(crate):
+        merge("", manifest.get("dependencies", {}))
+        # Target-specific dependencies (regex natively, regex-lite in wasm) under the same cfg.
+        for cfg, target in manifest.get("target", {}).items():
+            merge(cfg, target.get("dependencies", {}))
+    lines = ["[package]", 'name = "formwerk_deps_stub"', 'version = "0.0.0"', 'edition = "2021"', ""]
+    for table, deps in sorted(tables.items()):
+        lines.append("[dependencies]" if not table else f"[target.{json.dumps(table)}.dependencies]")
+        for key, spec in sorted(deps.items()):
+            features = ", ".join(json.dumps(f) for f in sorted(spec["features"]))
+            lines.append(f'{key} = {{ package = {json.dumps(spec["package"])}, version = {json.dumps(spec["version"])}, '
+                         f'features = [{features}] }}')
+        lines.append("")
+    lines += ["[workspace]", ""]
     # The same profiles as the workspace, or Cargo would build the dependencies again.
     profile = tomllib.loads((crate / "Cargo.toml").read_text()).get("profile", {})
     lines += profile_tables(["profile"], profile)
