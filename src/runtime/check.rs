@@ -331,10 +331,12 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
         Err(kind) => return Some(kind),
     };
     let multiline = matches!(spec.kind, FieldKind::Multiline);
-    if !multiline && text.contains(['\n', '\r']) {
+    // Most texts are printable ASCII: no line break, nothing forbidden, a byte per character.
+    let ascii = formats::printable_ascii(text);
+    if !ascii && !multiline && text.contains(['\n', '\r']) {
         return Some(Kind::LineBreak);
     }
-    if let Some(c) = formats::invalid_char(text, multiline) {
+    if let Some(c) = (!ascii).then(|| formats::invalid_char(text, multiline)).flatten() {
         return Some(Kind::TextInvalidCharacter(c));
     }
     let format = match spec.kind {
@@ -348,7 +350,7 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
         return Some(kind);
     }
     if spec.min_length.is_some() || spec.max_length.is_some() {
-        let length = text.chars().count() as u64;
+        let length = if ascii { text.len() } else { text.chars().count() } as u64;
         if let Some(min) = spec.min_length.filter(|min| length < *min) {
             return Some(Kind::MinLength(min));
         }

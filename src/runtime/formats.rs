@@ -66,10 +66,33 @@ pub fn text_allows(c: char, multiline: bool) -> bool {
     !forbidden
 }
 
+/// Whether every byte of `text` is printable ASCII (`' '..='~'`): such a text has no line
+/// break and no forbidden code point, and as many characters as bytes. Eight bytes at a time.
+pub fn printable_ascii(text: &str) -> bool {
+    printable_ascii_bytes(text.as_bytes())
+}
+
+fn printable_ascii_bytes(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // A byte below 0x20 borrows, one of 0x80 or above has its high bit, and 0x7F
+        // becomes 0 when XORed with 0x7F: each sets its high bit here.
+        let below_space = x.wrapping_sub(ONES * 0x20);
+        let delete = (x ^ (ONES * 0x7f)).wrapping_sub(ONES);
+        if (below_space | x | delete) & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|b| (0x20..0x7f).contains(b))
+}
+
 /// The first code point of `text` that a text may not contain.
 pub fn invalid_char(text: &str, multiline: bool) -> Option<char> {
     // Printable ASCII is always allowed: most texts are decided on the bytes.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(text) {
         return None;
     }
     // Otherwise (umlauts, say) printable ASCII characters still need no table lookup.
@@ -283,6 +306,28 @@ pub fn file_accepted(file: &FileRef, accept: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_is_decided_exactly_eight_bytes_at_a_time() {
+        // Every byte value at every position of a text that spans two chunks and a remainder,
+        // and two bad bytes at once (a borrow from one must not hide or invent the other).
+        for len in [1, 7, 8, 9, 16, 19] {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = byte;
+                    let expected = (0x20..0x7f).contains(&byte);
+                    assert_eq!(printable_ascii_bytes(&bytes), expected, "{byte:#x} at {at} of {len}");
+                    bytes[(at + 1) % len] = 0x7f;
+                    assert!(!printable_ascii_bytes(&bytes) || len == 1 && expected);
+                }
+            }
+        }
+        assert!(printable_ascii(""));
+        assert!(printable_ascii(" !~Hallo Welt 0123456789"));
+        assert!(!printable_ascii("Müller, Anna-Lena"));
+        assert!(!printable_ascii("eine\nZeile"));
+    }
 
     #[test]
     fn iban_checksum_and_length() {

@@ -291,14 +291,6 @@ pub fn text_is(value: Option<&Leaf>, literal: &str, equal: bool) -> V {
     }
 }
 
-/// `field in ["a", "b"]` for a text or code field: what `one_of(read_text(value), …)` gives.
-pub fn text_in(value: Option<&Leaf>, literals: &[&str]) -> V {
-    match value.and_then(Leaf::as_str) {
-        Some(s) if !s.is_empty() => V::Bool(literals.contains(&s)),
-        _ => V::Unknown,
-    }
-}
-
 /// A multiple choice has `code` among its chosen codes.
 pub fn contains(set: V, code: &str) -> V {
     match set {

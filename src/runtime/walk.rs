@@ -10,7 +10,7 @@
 use super::check::{self, FieldKind, Report, Sink};
 use super::date::Date;
 use super::json::{push_index, Group, Leaf, Many};
-use super::logic::{self, V};
+use super::logic::{self, Cmp, V};
 use super::messages::Kind;
 use super::plan::{self, Expr, Form, Node, Path, Read, Required};
 use super::tree::{self, Obj, Slot};
@@ -256,6 +256,11 @@ impl<'a> Walk<'a> {
             Expr::Neg(operand) => logic::neg(self.eval(operand)),
             Expr::And(operands) => logic::and(operands.iter().map(|o| self.eval(o))),
             Expr::Or(operands) => logic::or(operands.iter().map(|o| self.eval(o))),
+            // A text or code field against a text: compared in place, no values built.
+            Expr::Compare(cmp @ (Cmp::Eq | Cmp::Ne), Expr::Field(path, Read::Text), Expr::Text(text))
+            | Expr::Compare(cmp @ (Cmp::Eq | Cmp::Ne), Expr::Text(text), Expr::Field(path, Read::Text)) => {
+                logic::text_is(self.leaf(path), text, *cmp == Cmp::Eq)
+            }
             Expr::Compare(cmp, lhs, rhs) => logic::compare(*cmp, &self.eval(lhs), &self.eval(rhs)),
             Expr::Arith(op, lhs, rhs) => logic::arith(*op, self.eval(lhs), self.eval(rhs)),
             Expr::Shift(date, amount, unit) => logic::shift(self.eval(date), *amount, *unit),
@@ -265,6 +270,12 @@ impl<'a> Walk<'a> {
             }
             Expr::DaysBetween(from, to) => logic::days_between(self.eval(from), self.eval(to)),
             Expr::Age(birth, at) => logic::age(self.eval(birth), self.eval(at)),
+            Expr::In(Expr::Field(path, Read::Text), set) if set.iter().all(|c| matches!(c, Expr::Text(_))) => {
+                match self.leaf(path).and_then(Leaf::as_str) {
+                    Some(s) if !s.is_empty() => V::Bool(set.iter().any(|c| matches!(c, Expr::Text(t) if *t == s))),
+                    _ => V::Unknown,
+                }
+            }
             Expr::In(value, set) => {
                 let value = self.eval(value);
                 if value == V::Unknown {
