@@ -189,7 +189,10 @@ fn the_wasm_module_agrees_with_the_reference_in_node_and_chromium() {
                 assert_eq!(violations.len(), 1, "{at}");
                 assert_eq!(violations[0]["code"], "malformed", "{at}");
                 let messages = violations[0]["messages"].as_object().unwrap();
-                assert!(messages.values().any(|m| m.as_str().unwrap().contains(detail)), "{at}: {messages:?} / {detail}");
+                assert!(
+                    messages.values().any(|m| m.as_str().unwrap().contains(detail)),
+                    "{at}: {messages:?} / {detail}"
+                );
             } else {
                 let needle = expect["error"].as_str().unwrap_or_else(|| panic!("{at}: {expect}"));
                 let error = result["error"].as_str().unwrap_or_else(|| panic!("{at}: {result}"));

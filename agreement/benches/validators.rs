@@ -171,10 +171,7 @@ fn measure_c_macro_value(case: &Case, form: &str, which: &[usize]) -> usize {
 #[cfg(feature = "peers")]
 #[inline(never)]
 fn measure_d_sonic_read_only(case: &Case, _: &str, which: &[usize]) -> usize {
-    which
-        .iter()
-        .filter(|&&i| sonic_rs::from_slice::<serde::de::IgnoredAny>(black_box(&case.bytes[i])).is_ok())
-        .count()
+    which.iter().filter(|&&i| sonic_rs::from_slice::<serde::de::IgnoredAny>(black_box(&case.bytes[i])).is_ok()).count()
 }
 
 type Measure = fn(&Case, &str, &[usize]) -> usize;
