@@ -46,9 +46,9 @@ impl Date {
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return None;
         }
+        // The number of the ASCII digits in `range`, read from the bytes.
         let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-            let part = &text[range];
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            bytes[range].iter().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
         };
         Date::new(digits(0..4)? as i32, digits(5..7)? as u8, digits(8..10)? as u8)
     }
@@ -144,6 +144,10 @@ mod tests {
         assert!(Date::parse("2000-02-29").is_some());
         assert!(Date::parse("2024-13-01").is_none());
         assert!(Date::parse("2024-1-01").is_none());
+        for bad in ["+024-01-01", "2024-0a-01", "2024-01-0\u{665}", "2024-01-01 ", "0000-01-01", "2024/01/01"] {
+            assert!(Date::parse(bad).is_none(), "{bad:?}");
+        }
+        assert_eq!(Date::parse("9999-12-31").map(|d| d.to_string()).as_deref(), Some("9999-12-31"));
     }
 
     #[test]
