@@ -24,7 +24,7 @@ const NAMES: &str =
     file_ref FileRef sink check spec label kind group many leaf str given logic v bound date root obj \
     ptr value items entry id version content_hash languages validate from_json validate_on from_json_on \
     std core alloc serde serde_json regex runtime shared lib main all urn code from_code ALL URN VERSION \
-    item at_form check_form";
+    item at_form check_form forms wasm exports plan FORMS";
 
 /// One generated case: the files of a fixture (all of them roots).
 struct Case {
