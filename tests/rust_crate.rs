@@ -12,19 +12,7 @@ use formwerk::value::Date;
 
 /// Copies a generated crate (a workspace of its own) to `to`, outside this one.
 fn copy_crate(from: &Path, to: &Path) {
-    let mut stack = vec![from.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.strip_prefix(from).unwrap());
-            if path.is_dir() {
-                std::fs::create_dir_all(&target).unwrap();
-                stack.push(path);
-            } else {
-                std::fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
+    common::copy_dir(from, to);
     let manifest = std::fs::read_to_string(to.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\n[workspace]\n"), "the generated crate is its own workspace");
 }

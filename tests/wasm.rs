@@ -60,19 +60,6 @@ fn gzipped_size(path: &Path) -> usize {
     output.stdout.len()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// Texts that are no submission, or a hostile one: each gets the reference's verdict.
 fn hostile_texts() -> Vec<String> {
     vec![
@@ -97,7 +84,7 @@ fn the_wasm_module_agrees_with_the_reference_in_node_and_chromium() {
     let work = tempfile::tempdir().unwrap();
     let workspace = work.path().join("rust");
     std::fs::create_dir_all(&workspace).unwrap();
-    copy_dir(&root().join("generated/rust"), &workspace);
+    common::copy_dir(&root().join("generated/rust"), &workspace);
 
     let forms = common::corpus();
     let today = Date::parse(TODAY).unwrap();

@@ -70,6 +70,37 @@ def count(binary: Path, measure: str, form: str, which: str, work: Path) -> tupl
     return int(totals.group(1)), int(handled.group(1))
 
 
+# A table's columns: (heading, measure) for counts, (heading, (numerator, denominator)) for ratios.
+BASE_TABLE = [
+    ("n", "n"), ("a from_json", "a_from_json"), ("b serde_json+jsonschema", "b_parse_then_jsonschema"),
+    ("c validate(&Value)", "c_validate_value"), ("c jsonschema(&Value)", "c_jsonschema_value"),
+    ("d IgnoredAny", "d_read_only"), ("b/a", ("b_parse_then_jsonschema", "a_from_json")),
+    ("c_js/c", ("c_jsonschema_value", "c_validate_value")), ("a/d", ("a_from_json", "d_read_only")),
+]
+PEERS_TABLE = [
+    ("a from_json", "a_from_json"), ("e sonic-rs+macro", "e_sonic_then_macro"),
+    ("c validate(&Value)", "c_validate_value"), ("c macro(&Value)", "c_macro_value"),
+    ("d_sonic IgnoredAny", "d_sonic_read_only"), ("e/a", ("e_sonic_then_macro", "a_from_json")),
+    ("c_macro/c", ("c_macro_value", "c_validate_value")), ("a/d_sonic", ("a_from_json", "d_sonic_read_only")),
+]
+
+
+def table(title: str, forms: list[str], results: dict, columns: list) -> None:
+    """Prints a markdown table, a row per form, of counts and ratios of `results[form]`."""
+    print(f"\n### {title}\n")
+    print("| form | " + " | ".join(heading for heading, _ in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for form in forms:
+        r = results[form]
+        cells = []
+        for _, what in columns:
+            if isinstance(what, tuple):
+                cells.append(f"{r[what[0]] / r[what[1]]:.2f}" if r[what[1]] else "–")
+            else:
+                cells.append(f"{r[what]:,}")
+        print(f"| {form} | " + " | ".join(cells) + " |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--forms", default=",".join(FORMS))
@@ -90,29 +121,10 @@ def main() -> int:
                 print(f"  {which:7} {form}: " + ", ".join(f"{m} {results[which][form][m]:,}" for m in measures),
                       file=sys.stderr, flush=True)
     for which in SETS:
-        print(f"\n### {which} submissions: instructions per submission\n")
-        print("| form | n | a from_json | b serde_json+jsonschema | c validate(&Value) | c jsonschema(&Value) "
-              "| d IgnoredAny | b/a | c_js/c | a/d |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
-        for form in forms:
-            r = results[which][form]
-            ratio = lambda x, y: f"{r[x] / r[y]:.2f}" if r[y] else "–"
-            print(f"| {form} | {r['n']} | {r['a_from_json']:,} | {r['b_parse_then_jsonschema']:,} | "
-                  f"{r['c_validate_value']:,} | {r['c_jsonschema_value']:,} | {r['d_read_only']:,} | "
-                  f"{ratio('b_parse_then_jsonschema', 'a_from_json')} | "
-                  f"{ratio('c_jsonschema_value', 'c_validate_value')} | {ratio('a_from_json', 'd_read_only')} |")
+        table(f"{which} submissions: instructions per submission", forms, results[which], BASE_TABLE)
         if args.peers:
-            print(f"\n### {which} submissions: the strongest peers, instructions per submission\n")
-            print("| form | a from_json | e sonic-rs+macro | c validate(&Value) | c macro(&Value) | d_sonic IgnoredAny "
-                  "| e/a | c_macro/c | a/d_sonic |")
-            print("|---|---|---|---|---|---|---|---|---|")
-            for form in forms:
-                r = results[which][form]
-                ratio = lambda x, y: f"{r[x] / r[y]:.2f}" if r[y] else "–"
-                print(f"| {form} | {r['a_from_json']:,} | {r['e_sonic_then_macro']:,} | {r['c_validate_value']:,} | "
-                      f"{r['c_macro_value']:,} | {r['d_sonic_read_only']:,} | "
-                      f"{ratio('e_sonic_then_macro', 'a_from_json')} | {ratio('c_macro_value', 'c_validate_value')} | "
-                      f"{ratio('a_from_json', 'd_sonic_read_only')} |")
+            table(f"{which} submissions: the strongest peers, instructions per submission", forms,
+                  results[which], PEERS_TABLE)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
     return 0

@@ -95,7 +95,12 @@ pub fn invalid_char(text: &str, multiline: bool) -> Option<char> {
     if printable_ascii(text) {
         return None;
     }
-    // Otherwise (umlauts, say) printable ASCII characters still need no table lookup.
+    invalid_char_beyond_ascii(text, multiline)
+}
+
+/// [`invalid_char`] for a text known not to be all printable ASCII (umlauts, say): its
+/// printable ASCII characters still need no table lookup.
+pub fn invalid_char_beyond_ascii(text: &str, multiline: bool) -> Option<char> {
     text.chars().find(|&c| !(' '..'\u{7f}').contains(&c) && !text_allows(c, multiline))
 }
 

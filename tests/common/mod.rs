@@ -215,3 +215,18 @@ pub const CODES: &str = r#"codelist Art "Art" en "Kind" {
   code "A" "Erste" en "First"
 }
 "#;
+
+/// Copies the directory `from` into `to` (which exists), recursively: e.g. a generated crate
+/// to a place outside this workspace.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

@@ -137,7 +137,7 @@ impl Crates {
              [workspace]\nresolver = \"2\"\nmembers = [\"wasm\"]\n\n\
              # Validation spends its time in the runtime and in serde_json: they (and every other\n\
              # dependency) are fully optimised. A form's crate is data and conversions: at opt-level 1\n\
-             # it builds in a quarter less time and validates as fast (0.5% more instructions), in\n\
+             # it builds in 12-25% less time and validates as fast (0.5% more instructions), in\n\
              # one codegen unit (no ThinLTO between units); the forms' crates build in parallel.\n\
              # (A workspace that depends on this crate sets its own profile: copy these to keep it.)\n\
              [profile.release]\nopt-level = 1\ncodegen-units = 1\n\n\

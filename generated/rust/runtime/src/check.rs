@@ -336,7 +336,7 @@ fn text_violation(value: &Leaf, spec: &Spec) -> Option<Kind> {
     if !ascii && !multiline && text.contains(['\n', '\r']) {
         return Some(Kind::LineBreak);
     }
-    if let Some(c) = (!ascii).then(|| formats::invalid_char(text, multiline)).flatten() {
+    if let Some(c) = (!ascii).then(|| formats::invalid_char_beyond_ascii(text, multiline)).flatten() {
         return Some(Kind::TextInvalidCharacter(c));
     }
     let format = match spec.kind {
