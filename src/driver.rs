@@ -10,6 +10,7 @@
 
 mod fault;
 mod output;
+pub mod stale;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -352,23 +353,116 @@ pub fn build_in(
     codelists: Option<&Path>,
     catalogues: Option<&Path>,
 ) -> Result<BuildOutcome, DriverError> {
+    run_build(&Paths { forms, out, codelists, catalogues }, targets, settings, &|_| {})
+}
+
+/// Where a build reads its forms, code lists and catalogues, and where it writes.
+#[derive(Clone, Copy, Debug)]
+pub struct Paths<'a> {
+    pub forms: &'a Path,
+    pub out: &'a Path,
+    /// External code lists (else `codelists` next to `forms`).
+    pub codelists: Option<&'a Path>,
+    /// Project catalogues (else `catalogues` next to `forms`).
+    pub catalogues: Option<&'a Path>,
+}
+
+/// What a build is doing, for whoever shows progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and checking the forms.
+    Checking,
+    /// Making the files of `target` for `forms` forms (the pool of the settings tells each form).
+    Emitting { target: Target, forms: usize },
+    /// Writing `files` files (or, for `--check`, comparing them).
+    Writing { files: usize },
+}
+
+/// `formwerk build` of the forms at `paths` into `paths.out`, telling `on_phase` what it does.
+/// Settings and paths are checked before anything is read or written; a build with errors in
+/// the forms writes nothing (and does not even create `out`).
+pub fn run_build(
+    paths: &Paths,
+    targets: &[Target],
+    settings: &emit::Settings,
+    on_phase: &dyn Fn(Phase),
+) -> Result<BuildOutcome, DriverError> {
     check_settings(settings)?;
-    named_directory(forms, "the forms directory")?;
-    match std::fs::symlink_metadata(out) {
+    named_directory(paths.forms, "the forms directory")?;
+    match std::fs::symlink_metadata(paths.out) {
         Ok(metadata) if metadata.file_type().is_symlink() || !metadata.is_dir() => {
             // `OutputDir::open` says what is wrong.
-            OutputDir::open(out, false, || {})?;
+            OutputDir::open(paths.out, false, || {})?;
         }
         _ => {}
     }
-    let session = check_paths_in(&[forms.to_path_buf()], Some(forms), codelists, catalogues)?;
+    on_phase(Phase::Checking);
+    let session = check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let mut files = generate(&session, targets, settings)?;
-    write(out, targets, &mut files)?;
+    let mut files = generate_reporting(&session, targets, settings, on_phase)?;
+    on_phase(Phase::Writing { files: files.len() });
+    write(paths.out, targets, &mut files)?;
     let n_forms = session.checked.forms.len();
     Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
+}
+
+/// What `build --check` found.
+pub enum CheckOutcome {
+    /// The forms have errors; nothing was compared.
+    Failed(Session),
+    /// The files of `out` that differ from what a build would write (none: up to date).
+    Checked { session: Session, n_forms: usize, n_files: usize, stale: Vec<stale::Stale> },
+}
+
+/// `formwerk build --check`: whether `paths.out` holds exactly what [`run_build`] would write,
+/// found without writing anything (not even a lock: a build running meanwhile may be seen
+/// half done).
+pub fn run_check(
+    paths: &Paths,
+    targets: &[Target],
+    settings: &emit::Settings,
+    on_phase: &dyn Fn(Phase),
+) -> Result<CheckOutcome, DriverError> {
+    check_settings(settings)?;
+    named_directory(paths.forms, "the forms directory")?;
+    on_phase(Phase::Checking);
+    let session = check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)?;
+    if session.checked.has_errors() {
+        return Ok(CheckOutcome::Failed(session));
+    }
+    let mut files = generate_reporting(&session, targets, settings, on_phase)?;
+    let previous = read_previous_manifest(paths.out);
+    let owned = owned_directories(previous.as_ref());
+    let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
+    let kept = kept_directories(targets, &owned, exists);
+    list_directories(&mut files, &kept);
+    on_phase(Phase::Writing { files: files.len() });
+    // A build replaces its targets' directories whole; other directories stay as they are.
+    let compared: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
+    let stale = stale::stale_files(paths.out, &files, &compared);
+    let n_forms = session.checked.forms.len();
+    Ok(CheckOutcome::Checked { session, n_forms, n_files: files.len(), stale })
+}
+
+/// The manifest of the build in `out` if it reads as one (for `--check`, which refuses nothing).
+fn read_previous_manifest(out: &Path) -> Option<serde_json::Value> {
+    let bytes = crate::files::read_below(out, Path::new("manifest.json"), crate::files::MAX_SOURCE_BYTES).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    (manifest["ir_version"].is_u64() && manifest["files"].is_object()).then_some(manifest)
+}
+
+/// The target directories a manifest lists after a build of `targets`: those, and the
+/// directories of earlier builds that this one leaves in place (which stay Formwerk's).
+fn kept_directories(targets: &[Target], owned: &BTreeSet<String>, exists: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    let mut kept: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
+    for directory in owned {
+        if !kept.contains(directory) && exists(directory) {
+            kept.insert(directory.clone());
+        }
+    }
+    kept
 }
 
 /// Finishes or discards what a killed build left in `out` (as every build does first),
@@ -476,13 +570,7 @@ fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(),
             Existing::Other(kind) => return Err(refusal(&dir, &file.path, kind)),
         }
     }
-    // Directories of earlier builds that this one leaves in place stay Formwerk's.
-    let mut kept: BTreeSet<String> = directories.iter().map(|d| d.to_string()).collect();
-    for directory in owned {
-        if !kept.contains(&directory) && matches!(dir.existing(&directory), Existing::Directory { .. }) {
-            kept.insert(directory);
-        }
-    }
+    let kept = kept_directories(targets, &owned, |d| matches!(dir.existing(d), Existing::Directory { .. }));
     list_directories(files, &kept);
     dir.replace(&directories, files)
 }
@@ -561,11 +649,22 @@ pub fn generate(
     targets: &[Target],
     settings: &emit::Settings,
 ) -> Result<Vec<OutputFile>, DriverError> {
+    generate_reporting(session, targets, settings, &|_| {})
+}
+
+/// [`generate`], telling `on_phase` which target it makes.
+pub fn generate_reporting(
+    session: &Session,
+    targets: &[Target],
+    settings: &emit::Settings,
+    on_phase: &dyn Fn(Phase),
+) -> Result<Vec<OutputFile>, DriverError> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
     let mut files = emit::common_files();
     for target in targets {
+        on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
         files.extend(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?);
     }
     let manifest_forms: Vec<serde_json::Value> = forms

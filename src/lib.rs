@@ -6,10 +6,11 @@
 //! reporting `diag`nostics) → `ir` (the checked model) → `emit` (one module per target).
 //! `validate` interprets the IR and defines what a form means; `formdata` turns posted HTML
 //! forms into submissions; `examples` generates valid and invalid submissions; `driver` runs
-//! the pipeline on disk; `files` reads hostile files (regular files only, no links, bounded,
+//! the pipeline on disk, `build` is its API for build scripts (`formwerk::Build`); `files` reads hostile files (regular files only, no links, bounded,
 //! UTF-8); `runtime` holds what generated code shares with the validator (exact dates and
 //! decimals, value formats, messages), re-exported for the compiler as `value`.
 
+pub mod build;
 pub mod catalogue;
 pub mod check;
 pub mod codelists;
@@ -26,3 +27,5 @@ pub mod source;
 pub mod syntax;
 pub mod validate;
 pub mod value;
+
+pub use build::Build;

@@ -8,10 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cli;
+
 use formwerk::diag::render::{self, RenderOptions};
 use formwerk::diag::{Code, Diagnostic};
-use formwerk::driver::{self, BuildOutcome, FormLoad, Session};
-use formwerk::emit::Target;
+use formwerk::driver::{self, FormLoad, Session};
 use formwerk::validate;
 use formwerk::value::Date;
 
@@ -71,6 +72,13 @@ enum Command {
         /// (default: `catalogues` next to the module root, when it exists).
         #[arg(long)]
         catalogues: Option<PathBuf>,
+        /// Write nothing; exit 1 and list the files of `--out` that differ from what a build
+        /// would write (for CI: is `generated/` up to date?).
+        #[arg(long)]
+        check: bool,
+        /// Threads that make the files (default 0: one per core); output never depends on it.
+        #[arg(long, short = 'j', default_value_t = 0)]
+        jobs: usize,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -193,43 +201,31 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => usage_failure(&error.to_string()),
             }
         }
-        Command::Build { forms, out, emit, schema_base_uri, crate_name, theme, codelists, catalogues, output } => {
-            let mut targets = Vec::new();
-            for name in &emit {
-                match Target::parse(name.trim()) {
-                    Some(target) if !targets.contains(&target) => targets.push(target),
-                    Some(_) => {}
-                    None => {
-                        let known: Vec<&str> = Target::ALL.iter().chain(Target::EXTRA).map(|t| t.name()).collect();
-                        return usage_failure(&format!("unknown target `{name}`; available: {}", known.join(", ")));
-                    }
-                }
-            }
-            let html_theme = match formwerk::emit::html::Theme::load(&theme) {
-                Ok(theme) => theme,
-                Err(error) => return usage_failure(&error.to_string()),
-            };
-            let settings = formwerk::emit::Settings { schema_base_uri, crate_name, html_theme };
-            match driver::build_in(&forms, &out, &targets, &settings, codelists.as_deref(), catalogues.as_deref()) {
-                Ok(BuildOutcome::Failed(session)) => {
-                    report(&session, &output);
-                    eprintln!("build failed: `{}` was not changed", out.display());
-                    ExitCode::from(1)
-                }
-                Ok(BuildOutcome::Built { session, n_forms, n_files }) => {
-                    report(&session, &output);
-                    if matches!(output.message_format, MessageFormat::Human) {
-                        eprintln!(
-                            "built {n_forms} form{} into `{}` ({n_files} files)",
-                            if n_forms == 1 { "" } else { "s" },
-                            out.display()
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(error) => usage_failure(&error.to_string()),
-            }
-        }
+        Command::Build {
+            forms,
+            out,
+            emit,
+            schema_base_uri,
+            crate_name,
+            theme,
+            codelists,
+            catalogues,
+            check,
+            jobs,
+            output,
+        } => cli::build::run(cli::build::Args {
+            forms,
+            out,
+            emit,
+            theme,
+            crate_name,
+            schema_base_uri,
+            codelists,
+            catalogues,
+            check,
+            jobs,
+            output,
+        }),
         Command::Validate { form, submission, lang, format, today, root, codelists } => {
             let place = Place { root: root.as_deref(), codelists: codelists.as_deref() };
             validate_command(&form, &submission, lang.as_deref(), format, today.as_deref(), place)

@@ -315,7 +315,7 @@ fn compile(cases: &[Case], accepted: &[(usize, formwerk::ir::Form)]) -> Vec<Stri
     let accepted: Vec<&(usize, formwerk::ir::Form)> =
         accepted.iter().filter(|(_, form)| modules_seen.insert(form.id.to_ascii_lowercase())).collect();
     let bundle = formwerk::ir::Bundle { forms: accepted.iter().map(|(_, f)| f.clone()).collect() };
-    let files = formwerk::emit::rust::emit(&bundle, "colliding_names");
+    let files = formwerk::emit::rust::emit(&bundle, "colliding_names", &Default::default());
     let dir = tempfile::tempdir().unwrap();
     let mut paths = BTreeSet::new();
     for file in &files {

@@ -454,7 +454,8 @@ fn right_to_left_pages_have_dir() {
     assert!(arabic.contains("يرجى تعبئة «الاسم الأول»."), "{arabic}");
     let german = html::render_page(&form, &input("de", &values, Some(&report)), &Theme::default()).unwrap();
     assert!(german.contains("<html lang=\"de\">") && !german.contains("dir="), "{german}");
-    let fragment = html::emit(&formwerk::ir::Bundle { forms: vec![form] }, &Theme::default(), true).unwrap();
+    let fragment =
+        html::emit(&formwerk::ir::Bundle { forms: vec![form] }, &Theme::default(), true, &Default::default()).unwrap();
     let arabic_fragment = fragment.iter().find(|f| f.path.ends_with(".ar.html")).expect("an Arabic fragment");
     assert!(String::from_utf8_lossy(&arabic_fragment.contents).contains("lang=\"ar\" dir=\"rtl\""));
 }

@@ -3,15 +3,11 @@
 use super::OutputFile;
 use crate::ir;
 
-pub fn emit(bundle: &ir::Bundle) -> Vec<OutputFile> {
-    bundle
-        .forms
-        .iter()
-        .map(|form| {
-            let value = serde_json::to_value(form).expect("the IR serialises");
-            OutputFile { path: format!("ir/{}.json", form.id), contents: pretty(&value) }
-        })
-        .collect()
+pub fn emit(bundle: &ir::Bundle, pool: &super::parallel::Pool) -> Vec<OutputFile> {
+    pool.map(&bundle.forms, |form| {
+        let value = serde_json::to_value(form).expect("the IR serialises");
+        OutputFile { path: format!("ir/{}.json", form.id), contents: pretty(&value) }
+    })
 }
 
 /// Two-space pretty JSON with a final newline.

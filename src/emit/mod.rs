@@ -6,6 +6,7 @@
 pub mod html;
 mod ir_json;
 pub mod json_schema;
+pub mod parallel;
 pub mod rust;
 pub mod xdf3;
 
@@ -79,6 +80,9 @@ pub struct Settings {
     pub crate_name: String,
     /// The theme of the HTML pages.
     pub html_theme: html::Theme,
+    /// On how many threads the forms' files are made, and whom to tell after each form.
+    /// Output never depends on it.
+    pub pool: parallel::Pool,
 }
 
 impl Default for Settings {
@@ -87,6 +91,7 @@ impl Default for Settings {
             schema_base_uri: "https://formwerk.example/schemas".to_string(),
             crate_name: rust::DEFAULT_CRATE.to_string(),
             html_theme: html::Theme::default(),
+            pool: parallel::Pool::default(),
         }
     }
 }
@@ -109,14 +114,16 @@ impl std::fmt::Display for EmitError {
 impl std::error::Error for EmitError {}
 
 /// Emits `target` for every form of the bundle.
+/// Forms are emitted on the threads of `settings.pool`.
 pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Result<Vec<OutputFile>, EmitError> {
+    let pool = &settings.pool;
     Ok(match target {
-        Target::Ir => ir_json::emit(bundle),
-        Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri),
-        Target::Rust => rust::emit(bundle, &settings.crate_name),
-        Target::Html => html::emit(bundle, &settings.html_theme, false).map_err(EmitError::Html)?,
-        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true).map_err(EmitError::Html)?,
-        Target::Xdf3 => xdf3::emit(bundle),
+        Target::Ir => ir_json::emit(bundle, pool),
+        Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri, pool),
+        Target::Rust => rust::emit(bundle, &settings.crate_name, pool),
+        Target::Html => html::emit(bundle, &settings.html_theme, false, pool).map_err(EmitError::Html)?,
+        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true, pool).map_err(EmitError::Html)?,
+        Target::Xdf3 => xdf3::emit(bundle, pool),
     })
 }
 

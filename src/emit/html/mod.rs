@@ -58,12 +58,17 @@ pub fn empty_input<'a>(lang: &'a str, values: &'a serde_json::Value, report: Opt
 
 /// `html/<form>.html` in the form's first language and `html/<form>.<lang>.html` in each other
 /// (or the fragments, under `html-fragment/`). Any render failure fails the whole target.
-pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Result<Vec<OutputFile>, Error> {
+pub fn emit(
+    bundle: &ir::Bundle,
+    theme: &Theme,
+    fragment: bool,
+    pool: &crate::emit::parallel::Pool,
+) -> Result<Vec<OutputFile>, Error> {
     let dir = if fragment { "html-fragment" } else { "html" };
-    let mut files = Vec::new();
     let renderer = Renderer::new(theme)?;
-    for form in &bundle.forms {
+    let pages = pool.map(&bundle.forms, |form| {
         let initial = form.initial_values();
+        let mut files = Vec::new();
         for (n, lang) in form.languages.iter().enumerate() {
             let input = empty_input(lang, &initial, None);
             let html = renderer.render(&view::build(form, &input), fragment)?;
@@ -71,6 +76,11 @@ pub fn emit(bundle: &ir::Bundle, theme: &Theme, fragment: bool) -> Result<Vec<Ou
                 if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
             files.push(OutputFile { path, contents: html.into_bytes() });
         }
+        Ok(files)
+    });
+    let mut files = Vec::new();
+    for pages in pages {
+        files.extend(pages?);
     }
     Ok(files)
 }

@@ -87,7 +87,7 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
 /// Emits the crate for every form of the bundle: a workspace of the facade crate
 /// (`crate_name`, one feature per form), the runtime crate, the shared crate (catalogues,
 /// shared code lists and group types, `FileRef`) and one crate per form (see [`cargo`]).
-pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
+pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &super::parallel::Pool) -> Vec<OutputFile> {
     let crates = cargo::Crates::new(crate_name);
     let features: Vec<String> = bundle.forms.iter().map(|form| feature(&form.id)).collect();
     let mut files = vec![text("rust/README.md", &readme(bundle, crate_name))];
@@ -97,30 +97,29 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     }
     files.push(text("rust/runtime/Cargo.toml", &crates.runtime_manifest()));
     let shared = types::Shared::of(bundle);
-    let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
+    // Which catalogue constant each form's languages read is decided in the forms' order;
+    // then each form's crate is made on its own thread.
     let mut catalogues = Catalogues::default();
-    let mut reexports = Vec::new();
+    let work: Vec<(&ir::Form, &String, Vec<(String, String)>)> =
+        bundle.forms.iter().zip(&features).map(|(form, feature)| (form, feature, catalogues.of_form(form))).collect();
+    let made = pool.map(&work, |(form, feature, catalogue)| form_crate(form, feature, catalogue, &shared, &crates));
+    let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
     let verbatim = verbatim::Verbatim::default();
-    for (form, feature) in bundle.forms.iter().zip(&features) {
-        let module = names::module(&form.id);
-        let mut tokens = quote! {
-            // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in
-            // one crate; only these two lowercase names, which no form type can take.
-            #[allow(unused_imports)]
-            use ::runtime;
-            #[allow(unused_imports)]
-            use ::shared;
-        };
-        tokens.extend(types::form_module(form, &shared, &mut shared_items, &verbatim));
-        tokens.extend(catalogues.of_form(form));
-        tokens.extend(plan::form_validator(form, &shared));
-        let header = format!("Form `{}` {}: constants, typed submission data and validators", form.id, form.version);
-        // The form's crate lives in `forms/<feature>/`.
-        let dir = feature;
-        files.push(text(&format!("rust/forms/{dir}/src/lib.rs"), &generated_file_with(&header, tokens, &verbatim)));
-        let manifest = crates.form_manifest(dir, &shared.modules_of(form), uses_patterns(form));
-        files.push(text(&format!("rust/forms/{dir}/Cargo.toml"), &manifest));
-        let dependency = proc_macro2::Ident::new(&cargo::dependency(dir), proc_macro2::Span::call_site());
+    let mut reexports = Vec::new();
+    for (made, feature) in made.into_iter().zip(&features) {
+        files.extend(made.files);
+        // What several forms share is the same whichever form made it: the first one's is kept.
+        for (module, items) in made.shared {
+            let kept = shared_items.entry(module).or_default();
+            for (name, item) in items {
+                kept.entry(name).or_insert_with(|| {
+                    let tokens = item.parse().expect("generated tokens parse again");
+                    verbatim.adopt(tokens, &made.bodies)
+                });
+            }
+        }
+        let module = names::module(&made.id);
+        let dependency = proc_macro2::Ident::new(&cargo::dependency(feature), proc_macro2::Span::call_site());
         reexports.push(quote! {
             #[cfg(feature = #feature)]
             pub use ::#dependency as #module;
@@ -188,6 +187,49 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str) -> Vec<OutputFile> {
     files.push(text("rust/Cargo.toml", &crates.facade_manifest(&features)));
     files.extend(wasm_crate(bundle, &crates, &features, crate_name));
     files
+}
+
+/// What one form's thread made: its crate's files, and the shared items it made (as text, since
+/// tokens stay on their thread) with their invocations' bodies.
+struct FormCrate {
+    id: String,
+    files: Vec<OutputFile>,
+    shared: BTreeMap<String, BTreeMap<String, String>>,
+    bodies: Vec<Vec<String>>,
+}
+
+/// The crate of one form (`rust/forms/<feature>/`), whose `CATALOGUES` read the constants
+/// named in `catalogue` (language, constant).
+fn form_crate(
+    form: &ir::Form,
+    feature: &str,
+    catalogue: &[(String, String)],
+    shared: &types::Shared,
+    crates: &cargo::Crates,
+) -> FormCrate {
+    let verbatim = verbatim::Verbatim::default();
+    let mut shared_items = BTreeMap::new();
+    let mut tokens = quote! {
+        // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in
+        // one crate; only these two lowercase names, which no form type can take.
+        #[allow(unused_imports)]
+        use ::runtime;
+        #[allow(unused_imports)]
+        use ::shared;
+    };
+    tokens.extend(types::form_module(form, shared, &mut shared_items, &verbatim));
+    tokens.extend(catalogue_constant(catalogue));
+    tokens.extend(plan::form_validator(form, shared));
+    let header = format!("Form `{}` {}: constants, typed submission data and validators", form.id, form.version);
+    // The form's crate lives in `forms/<feature>/`.
+    let lib = text(&format!("rust/forms/{feature}/src/lib.rs"), &generated_file_with(&header, tokens, &verbatim));
+    let manifest = crates.form_manifest(feature, &shared.modules_of(form), uses_patterns(form));
+    let manifest = text(&format!("rust/forms/{feature}/Cargo.toml"), &manifest);
+    let shared_items = shared_items
+        .into_iter()
+        .map(|(module, items)| (module, items.into_iter().map(|(name, item)| (name, item.to_string())).collect()))
+        .collect();
+    FormCrate { id: form.id.clone(), files: vec![lib, manifest], shared: shared_items, bodies: verbatim.into_bodies() }
 }
 
 /// The WebAssembly module's crate (`rust/wasm/`): the C ABI (copied verbatim), which form ids
@@ -273,28 +315,28 @@ struct Catalogues<'b> {
 }
 
 impl<'b> Catalogues<'b> {
-    /// `CATALOGUES` of a form: the texts of each of its languages, in the form's order.
-    fn of_form(&mut self, form: &'b ir::Form) -> TokenStream {
-        let entries = form.languages.iter().map(|lang| {
-            let texts = crate::catalogue::texts(form, lang);
-            let ident = match self.constants.iter().find(|(known, _)| *known == texts) {
-                Some((_, ident)) => ident.clone(),
-                None => {
-                    let base = lang.to_ascii_uppercase().replace('-', "_");
-                    let n_same =
-                        self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
-                    let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
-                    let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-                    self.constants.push((texts, ident.clone()));
-                    ident
-                }
-            };
-            quote! { crate::runtime::messages::Catalogue { lang: #lang, entries: crate::shared::catalogues::#ident } }
-        });
-        quote! {
-            /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
-            pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[#(#entries),*];
-        }
+    /// The constant that each of the form's languages reads (language, constant), in the
+    /// form's order; a text seen first makes a new constant.
+    fn of_form(&mut self, form: &'b ir::Form) -> Vec<(String, String)> {
+        form.languages
+            .iter()
+            .map(|lang| {
+                let texts = crate::catalogue::texts(form, lang);
+                let ident = match self.constants.iter().find(|(known, _)| *known == texts) {
+                    Some((_, ident)) => ident.to_string(),
+                    None => {
+                        let base = lang.to_ascii_uppercase().replace('-', "_");
+                        let n_same =
+                            self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
+                        let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
+                        let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
+                        self.constants.push((texts, ident));
+                        name
+                    }
+                };
+                (lang.clone(), ident)
+            })
+            .collect()
     }
 
     fn module(&self) -> TokenStream {
@@ -309,6 +351,18 @@ impl<'b> Catalogues<'b> {
             }
         });
         quote! { #(#constants)* }
+    }
+}
+
+/// `CATALOGUES` of a form: the texts of each of its languages, in the form's order.
+fn catalogue_constant(catalogue: &[(String, String)]) -> TokenStream {
+    let entries = catalogue.iter().map(|(lang, constant)| {
+        let ident = proc_macro2::Ident::new(constant, proc_macro2::Span::call_site());
+        quote! { crate::runtime::messages::Catalogue { lang: #lang, entries: crate::shared::catalogues::#ident } }
+    });
+    quote! {
+        /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
+        pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[#(#entries),*];
     }
 }
 

@@ -8,6 +8,9 @@ use std::cell::RefCell;
 use proc_macro2::{Delimiter, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
+/// The name of a placeholder, before its number.
+const WORD: &str = "__formwerk_verbatim_";
+
 /// The bodies of a file's invocations, by placeholder number.
 #[derive(Default)]
 pub struct Verbatim {
@@ -21,6 +24,42 @@ impl Verbatim {
         let placeholder = format_ident!("__formwerk_verbatim_{}", bodies.len());
         bodies.push(lines);
         quote! { #path! { #placeholder } }
+    }
+
+    /// `tokens` made by another file's invocations (whose bodies are `bodies`), with each of
+    /// their placeholders taken over by this file: the bodies of a shared item made while a
+    /// form was emitted on its own thread.
+    pub fn adopt(&self, tokens: TokenStream, bodies: &[Vec<String>]) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Ident(ident) => {
+                    let text = ident.to_string();
+                    let body =
+                        text.strip_prefix(WORD).and_then(|n| n.parse::<usize>().ok()).and_then(|n| bodies.get(n));
+                    match body {
+                        Some(body) => {
+                            let mut own = self.bodies.borrow_mut();
+                            let placeholder = format_ident!("__formwerk_verbatim_{}", own.len());
+                            own.push(body.clone());
+                            TokenTree::Ident(placeholder)
+                        }
+                        None => TokenTree::Ident(ident),
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let mut adopted = proc_macro2::Group::new(group.delimiter(), self.adopt(group.stream(), bodies));
+                    adopted.set_span(group.span());
+                    TokenTree::Group(adopted)
+                }
+                other => other,
+            })
+            .collect()
+    }
+
+    /// The bodies of this file's invocations, by placeholder number (for [`Verbatim::adopt`]).
+    pub fn into_bodies(self) -> Vec<Vec<String>> {
+        self.bodies.into_inner()
     }
 
     /// `formatted` with each placeholder replaced by its body, indented one level deeper
@@ -66,7 +105,6 @@ impl Verbatim {
 /// `path! { placeholder }`, so that the same word in a form's text (in a string literal or a
 /// doc comment) is never taken for one.
 fn placeholder(line: &str) -> Option<(usize, usize, usize)> {
-    const WORD: &str = "__formwerk_verbatim_";
     let text = line.trim();
     let start = line.find(WORD)?;
     let digits = line[start + WORD.len()..].bytes().take_while(u8::is_ascii_digit).count();

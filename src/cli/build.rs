@@ -1,0 +1,128 @@
+//! `formwerk build`: the command line over `formwerk::Build` — targets by name, `--check`
+//! (exit 1 with the stale files listed), `--jobs`, and a progress bar on a terminal.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use formwerk::build::{Error, Progress};
+use formwerk::emit::Target;
+use formwerk::Build;
+
+use super::progress::Bar;
+use crate::{report, usage_failure, MessageFormat, OutputArgs};
+
+/// The arguments of `formwerk build` (see `Command::Build` for their documentation).
+pub struct Args {
+    pub forms: PathBuf,
+    pub out: PathBuf,
+    pub emit: Vec<String>,
+    pub theme: String,
+    pub crate_name: String,
+    pub schema_base_uri: String,
+    pub codelists: Option<PathBuf>,
+    pub catalogues: Option<PathBuf>,
+    pub check: bool,
+    pub jobs: usize,
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let mut targets = Vec::new();
+    for name in &args.emit {
+        match Target::parse(name.trim()) {
+            Some(target) => targets.push(target),
+            None => {
+                let known: Vec<&str> = Target::ALL.iter().chain(Target::EXTRA).map(|t| t.name()).collect();
+                return usage_failure(&format!("unknown target `{name}`; available: {}", known.join(", ")));
+            }
+        }
+    }
+    let mut build = Build::new()
+        .forms(&args.forms)
+        .out(&args.out)
+        .emit(targets)
+        .theme(&args.theme)
+        .crate_name(&args.crate_name)
+        .schema_base_uri(&args.schema_base_uri)
+        .jobs(args.jobs);
+    if let Some(dir) = &args.codelists {
+        build = build.codelists(dir);
+    }
+    if let Some(dir) = &args.catalogues {
+        build = build.catalogues(dir);
+    }
+    let human = matches!(args.output.message_format, MessageFormat::Human);
+    // The bar only where a person watches: a terminal, human messages.
+    let bar = (human && std::io::stderr().is_terminal()).then(Bar::new);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        build = build.on_progress(move |progress| match progress {
+            Progress::Checking => bar.say("checking forms"),
+            Progress::Emitting { done, total } => bar.show("making files", done, total),
+            Progress::Writing { files } => {
+                bar.say(&format!("{} {files} files", if args.check { "comparing" } else { "writing" }))
+            }
+        });
+    }
+    let out = args.out.display();
+    if args.check {
+        let result = build.check();
+        if let Some(bar) = &bar {
+            bar.clear();
+        }
+        match result {
+            Ok(checked) => {
+                report(checked.built.session(), &args.output);
+                if checked.stale.is_empty() {
+                    if human {
+                        eprintln!(
+                            "`{out}` is up to date ({} forms, {} files)",
+                            checked.built.forms, checked.built.files
+                        );
+                    }
+                    return ExitCode::SUCCESS;
+                }
+                for stale in &checked.stale {
+                    println!("{}: {}", stale.path, stale.why);
+                }
+                eprintln!(
+                    "`{out}` is out of date: {} file{} differ from a build; run `formwerk build`",
+                    checked.stale.len(),
+                    if checked.stale.len() == 1 { "" } else { "s" }
+                );
+                ExitCode::from(1)
+            }
+            Err(error) => failed(error, &args.output, &format!("check failed: `{out}` was not compared")),
+        }
+    } else {
+        let result = build.run();
+        if let Some(bar) = &bar {
+            bar.clear();
+        }
+        match result {
+            Ok(built) => {
+                report(built.session(), &args.output);
+                if human {
+                    let n = built.forms;
+                    eprintln!("built {n} form{} into `{out}` ({} files)", if n == 1 { "" } else { "s" }, built.files);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => failed(error, &args.output, &format!("build failed: `{out}` was not changed")),
+        }
+    }
+}
+
+/// Reports why a build or check did not finish: the forms' diagnostics (exit 1) or a usage
+/// or I/O failure (exit 2).
+fn failed(error: Error, output: &OutputArgs, what: &str) -> ExitCode {
+    match error {
+        Error::Forms(session) => {
+            report(&session, output);
+            eprintln!("{what}");
+            ExitCode::from(1)
+        }
+        other => usage_failure(&other.to_string()),
+    }
+}

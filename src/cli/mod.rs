@@ -1,0 +1,5 @@
+//! The commands of the `formwerk` binary that have grown a module of their own (the others are
+//! still in `main.rs`).
+
+pub mod build;
+mod progress;
