@@ -17,7 +17,8 @@ use std::sync::Arc;
 use crate::diag::render::{self, RenderOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::driver::{self, stale::Stale, BuildOutcome, CheckOutcome, DriverError, Paths, Phase, Session};
-use crate::emit::{self, parallel::Pool, Target};
+use crate::emit::{self, Target};
+use crate::parallel::Pool;
 
 /// What a build is doing, for a progress display ([`Build::on_progress`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

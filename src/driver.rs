@@ -12,7 +12,7 @@ mod fault;
 mod output;
 pub mod stale;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -667,32 +667,39 @@ pub fn generate_reporting(
         on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
         files.extend(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?);
     }
-    let manifest_forms: Vec<serde_json::Value> = forms
-        .iter()
-        .map(|(file, form)| {
-            let source = session.db.get(*file);
-            let ir_json = serde_json::to_vec(form).expect("the IR serialises");
-            let own_files: Vec<&str> = files
-                .iter()
-                .map(|f| f.path.as_str())
-                .filter(|p| {
-                    // `ir/<id>.json`, `json-schema/<id>.schema.json`, …, and its Rust crate.
-                    Path::new(p).file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{}.", form.id)))
-                        || p.starts_with(&format!("rust/forms/{}/", emit::rust::form_dir(&form.id)))
-                })
-                .collect();
-            json!({
-                "id": form.id,
-                "version": form.version,
-                "source": source.name,
-                "source_sha256": sha256(source.text.as_bytes()),
-                "ir_sha256": sha256(&ir_json),
-                "files": own_files,
-            })
+    // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
+    // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
+    let crate_dirs: HashMap<String, &str> =
+        forms.iter().map(|(_, form)| (emit::rust::form_dir(&form.id), form.id.as_str())).collect();
+    let mut own_files: HashMap<&str, Vec<&str>> =
+        forms.iter().map(|(_, form)| (form.id.as_str(), Vec::new())).collect();
+    for file in &files {
+        let path = file.path.as_str();
+        let in_crate = path.strip_prefix("rust/forms/").and_then(|rest| crate_dirs.get(rest.split_once('/')?.0));
+        let owner = in_crate.copied().or_else(|| {
+            let (stem, _) = path.rsplit('/').next()?.split_once('.')?;
+            own_files.contains_key(stem).then_some(stem)
+        });
+        if let Some(owned) = owner.and_then(|id| own_files.get_mut(id)) {
+            owned.push(path);
+        }
+    }
+    let jobs = settings.pool.jobs;
+    let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &forms, |(file, form)| {
+        let source = session.db.get(*file);
+        let ir_json = serde_json::to_vec(form).expect("the IR serialises");
+        json!({
+            "id": form.id,
+            "version": form.version,
+            "source": source.name,
+            "source_sha256": sha256(source.text.as_bytes()),
+            "ir_sha256": sha256(&ir_json),
+            "files": own_files[form.id.as_str()],
         })
-        .collect();
+    });
+    let hashes: Vec<String> = crate::parallel::map(jobs, &files, |f| sha256(&f.contents));
     let hashes: serde_json::Map<String, serde_json::Value> =
-        files.iter().map(|f| (f.path.clone(), json!(sha256(&f.contents)))).collect();
+        files.iter().zip(hashes).map(|(f, hash)| (f.path.clone(), json!(hash))).collect();
     let directories: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
     let manifest = json!({
         "ir_version": ir::VERSION,

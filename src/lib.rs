@@ -22,6 +22,7 @@ pub mod files;
 pub mod fim;
 pub mod formdata;
 pub mod ir;
+pub mod parallel;
 pub mod runtime;
 pub mod source;
 pub mod syntax;

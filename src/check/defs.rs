@@ -1,8 +1,8 @@
 //! Definitions and their visibility: the group types and code lists of each file, and which
 //! of them a file can see (its own and those of the modules it imports directly).
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use super::modules::Program;
 use super::names;
@@ -32,7 +32,8 @@ pub struct Defs<'a> {
     by_file: BTreeMap<FileId, BTreeMap<&'a str, Def<'a>>>,
     program: &'a Program,
     /// Imports through which a definition was found, for `unused-import`.
-    used_imports: RefCell<BTreeSet<(FileId, usize)>>,
+    /// Shared by the forms' lowerings, which run on several threads.
+    used_imports: Mutex<BTreeSet<(FileId, usize)>>,
 }
 
 impl<'a> Defs<'a> {
@@ -74,7 +75,7 @@ impl<'a> Defs<'a> {
             }
             by_file.insert(*file, defs);
         }
-        Defs { by_file, program, used_imports: RefCell::new(BTreeSet::new()) }
+        Defs { by_file, program, used_imports: Mutex::new(BTreeSet::new()) }
     }
 
     /// The definitions of one file itself.
@@ -120,7 +121,7 @@ impl<'a> Defs<'a> {
                 None
             }
             [(index, def)] => {
-                self.used_imports.borrow_mut().insert((file, *index));
+                self.used_imports.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert((file, *index));
                 self.expect_kind(*def, name, wanted, diagnostics)
             }
             [(_, first), (_, second), ..] => {
@@ -182,7 +183,7 @@ impl<'a> Defs<'a> {
 
     /// Warns about `use`s through which nothing was looked up.
     pub fn report_unused_imports(&self, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-        let used = self.used_imports.borrow();
+        let used = self.used_imports.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         for (index, (use_, target)) in self.program.unit(file).imports.iter().enumerate() {
             if target.is_some() && !used.contains(&(file, index)) {
                 diagnostics.push(

@@ -79,9 +79,10 @@ pub fn check_with_catalogues(
     let program = modules::load(db, loader, roots, &mut diagnostics);
     let db: &SourceDb = db;
     let defs = defs::Defs::collect(&program, &mut diagnostics);
-    let mut forms = Vec::new();
     let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
     let mut form_names: Vec<(&str, Span)> = Vec::new();
+    // Which declarations become forms is decided in order; they are lowered on every core.
+    let mut to_lower = Vec::new();
     for &file in roots {
         let Some(ast) = &program.unit(file).ast else {
             continue;
@@ -114,11 +115,17 @@ pub fn check_with_catalogues(
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
             form_names.push((&decl.name.name, decl.name.span));
-            let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
-            let (form, mut form_diagnostics) = lowering.form(file, decl);
-            diagnostics.append(&mut form_diagnostics);
-            forms.extend(form.map(|f| (file, f)));
+            to_lower.push((file, decl));
         }
+    }
+    let lowered = crate::parallel::map(0, &to_lower, |&(file, decl)| {
+        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
+        lowering.form(file, decl)
+    });
+    let mut forms = Vec::new();
+    for ((file, _), (form, mut form_diagnostics)) in to_lower.iter().zip(lowered) {
+        diagnostics.append(&mut form_diagnostics);
+        forms.extend(form.map(|f| (*file, f)));
     }
     collide::check_form_names(&form_names, &mut diagnostics);
     let modules: Vec<(&str, Span)> = program

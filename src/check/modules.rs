@@ -37,6 +37,18 @@ pub fn load(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Program {
     let mut units = BTreeMap::new();
+    // The roots are parsed on every core first; the modules they use, as they are found.
+    let parse = |db: &SourceDb, file: FileId| {
+        // A file that was refused or is not UTF-8 has no text to parse.
+        if db.get(file).problem.is_some() {
+            (None, Vec::new())
+        } else {
+            syntax::parse(db, file)
+        }
+    };
+    let shared: &SourceDb = db;
+    let parsed = crate::parallel::map(0, roots, |&file| parse(shared, file));
+    let mut parsed: BTreeMap<FileId, _> = roots.iter().copied().zip(parsed).collect();
     let mut queue: Vec<FileId> = roots.to_vec();
     while let Some(file) = queue.pop() {
         if units.contains_key(&file) {
@@ -44,8 +56,7 @@ pub fn load(
         }
         // A file that was refused or is not UTF-8 has no text to parse; say why instead.
         diagnostics.extend(source::file_diagnostics(db, file));
-        let (ast, mut parse_diagnostics) =
-            if db.get(file).problem.is_some() { (None, Vec::new()) } else { syntax::parse(db, file) };
+        let (ast, mut parse_diagnostics) = parsed.remove(&file).unwrap_or_else(|| parse(db, file));
         diagnostics.append(&mut parse_diagnostics);
         let mut imports = Vec::new();
         for use_ in ast.as_ref().map(|a| a.uses.as_slice()).unwrap_or_default() {

@@ -38,6 +38,8 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
+    // Checking has no pool of its own: it parses and lowers with the process's default.
+    formwerk::parallel::set_default_jobs(args.jobs);
     let mut build = Build::new()
         .forms(&args.forms)
         .out(&args.out)

@@ -3,7 +3,7 @@
 use super::OutputFile;
 use crate::ir;
 
-pub fn emit(bundle: &ir::Bundle, pool: &super::parallel::Pool) -> Vec<OutputFile> {
+pub fn emit(bundle: &ir::Bundle, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
     pool.map(&bundle.forms, |form| {
         let value = serde_json::to_value(form).expect("the IR serialises");
         OutputFile { path: format!("ir/{}.json", form.id), contents: pretty(&value) }

@@ -6,7 +6,6 @@
 pub mod html;
 mod ir_json;
 pub mod json_schema;
-pub mod parallel;
 pub mod rust;
 pub mod xdf3;
 
@@ -82,7 +81,7 @@ pub struct Settings {
     pub html_theme: html::Theme,
     /// On how many threads the forms' files are made, and whom to tell after each form.
     /// Output never depends on it.
-    pub pool: parallel::Pool,
+    pub pool: crate::parallel::Pool,
 }
 
 impl Default for Settings {
@@ -91,7 +90,7 @@ impl Default for Settings {
             schema_base_uri: "https://formwerk.example/schemas".to_string(),
             crate_name: rust::DEFAULT_CRATE.to_string(),
             html_theme: html::Theme::default(),
-            pool: parallel::Pool::default(),
+            pool: crate::parallel::Pool::default(),
         }
     }
 }

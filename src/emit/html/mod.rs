@@ -62,7 +62,7 @@ pub fn emit(
     bundle: &ir::Bundle,
     theme: &Theme,
     fragment: bool,
-    pool: &crate::emit::parallel::Pool,
+    pool: &crate::parallel::Pool,
 ) -> Result<Vec<OutputFile>, Error> {
     let dir = if fragment { "html-fragment" } else { "html" };
     let renderer = Renderer::new(theme)?;

@@ -31,6 +31,9 @@ pub const MAX_PAGE_BYTES: usize = 32 << 20;
 /// The helper every partial runs inside; it counts the nesting.
 const GUARD: &str = "formwerk-depth-guard";
 
+/// The helper that `{{> partial}}` and `{{> partial context}}` become (see [`include_partials`]).
+const INCLUDE: &str = "formwerk-include";
+
 /// Helpers handlebars registers that partials must not reach.
 const UNREGISTERED_HELPERS: &[&str] = &["raw", "log"];
 
@@ -63,16 +66,20 @@ impl<'t> Renderer<'t> {
             registry.unregister_helper(helper);
         }
         registry.register_helper(GUARD, Box::new(DepthGuard));
+        registry.register_helper(INCLUDE, Box::new(Include));
         // A partial's last line break is dropped (the line that calls it has its own), except
         // after the `</style>` of the style partials, which are called on a line of their own.
         let sources = theme.partial_sources().map(|(name, source)| (name, source.trim_end_matches('\n')));
         for (name, source) in sources.chain(STYLE_PARTIALS.iter().copied()) {
             registry.register_partial(name, source).map_err(|e| refuse(format!("partial `{name}`: {e}")))?;
             let compiled = registry.get_template(name).cloned().unwrap_or_default();
+            let compiled = include_partials(compiled).map_err(refuse)?;
             registry.register_template(name, guarded(compiled).map_err(refuse)?);
         }
-        registry.register_template_string("document", "{{> page}}").map_err(|e| refuse(e.to_string()))?;
-        registry.register_template_string("embedded", "{{> fragment}}").map_err(|e| refuse(e.to_string()))?;
+        for (name, source) in [("document", "{{> page}}"), ("embedded", "{{> fragment}}")] {
+            let compiled = Template::compile(source).map_err(|e| refuse(e.to_string()))?;
+            registry.register_template(name, include_partials(compiled).map_err(refuse)?);
+        }
         debug_assert_eq!(PARTIALS.len() + STYLE_PARTIALS.len() + 2, registry.get_templates().len());
         Ok(Renderer { registry, theme })
     }
@@ -143,6 +150,100 @@ fn guarded(template: Template) -> Result<Template, String> {
     block.template = Some(template);
     wrapper.name = name;
     Ok(wrapper)
+}
+
+/// `template` with each partial call `{{> name}}` or `{{> name context}}` (no hash, no
+/// indentation) made a call of the [`Include`] helper, which means the same without copying
+/// the data: handlebars clones the whole current context into every partial it enters, so
+/// pages took time quadratic in the form's nesting (most of a catalogue build).
+fn include_partials(mut template: Template) -> Result<Template, String> {
+    // `{{…}}`, not `{{{…}}}`: handlebars renders everything inside a triple-stash expression
+    // without escaping, the included partial too.
+    let call = Template::compile(&format!("{{{{{INCLUDE} \"partial\"}}}}")).map_err(|e| e.to_string())?;
+    let Some(TemplateElement::Expression(call)) = call.elements.into_iter().next() else {
+        return Err("the include call does not compile".to_string());
+    };
+    rewrite_partials(&mut template, &call);
+    Ok(template)
+}
+
+fn rewrite_partials(template: &mut Template, call: &handlebars::template::HelperTemplate) {
+    use handlebars::template::Parameter;
+    for element in &mut template.elements {
+        match element {
+            TemplateElement::PartialExpression(partial)
+                if partial.hash.is_empty()
+                    && partial.params.len() <= 1
+                    && partial.indent.as_deref().is_none_or(str::is_empty) =>
+            {
+                let name = match &partial.name {
+                    Parameter::Name(name) => Parameter::Literal(Value::String(name.clone())),
+                    literal @ Parameter::Literal(Value::String(_)) => literal.clone(),
+                    subexpression @ Parameter::Subexpression(_) => subexpression.clone(),
+                    _ => continue,
+                };
+                let mut include = call.clone();
+                include.params = std::iter::once(name).chain(partial.params.iter().cloned()).collect();
+                *element = TemplateElement::Expression(Box::new(include));
+            }
+            TemplateElement::HelperBlock(block) => {
+                for inner in [&mut block.template, &mut block.inverse].into_iter().flatten() {
+                    rewrite_partials(inner, call);
+                }
+            }
+            TemplateElement::DecoratorBlock(block) | TemplateElement::PartialBlock(block) => {
+                if let Some(inner) = &mut block.template {
+                    rewrite_partials(inner, call);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `{{formwerk-include "name" [context]}}`: renders the registered partial `name` (or a partial
+/// defined inline) in a block whose data is the current context, or `context`, by path where it
+/// has one, as a partial call would, but without copying it.
+struct Include;
+
+impl HelperDef for Include {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        helper: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        context: &'rc Context,
+        render_context: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = helper.param(0).and_then(|p| p.value().as_str()).unwrap_or_default();
+        let template = match render_context.get_partial(name) {
+            Some(template) => template,
+            None => registry.get_template(name).ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?,
+        };
+        let mut block = handlebars::BlockContext::new();
+        match helper.param(1) {
+            Some(context) => match context.context_path() {
+                Some(path) => *block.base_path_mut() = path.clone(),
+                None => block.set_base_value(context.value().clone()),
+            },
+            None => {
+                if let Some(current) = render_context.block() {
+                    *block.base_path_mut() = current.base_path().clone();
+                    if let Some(value) = current.base_value() {
+                        block.set_base_value(value.clone());
+                    }
+                }
+            }
+        }
+        if let Some(current) = render_context.block() {
+            // A partial sees the `@index`, `@first`, … of the block it is called in.
+            block.local_variables_mut().clone_from(current.local_variables());
+        }
+        render_context.push_block(block);
+        let result = template.render(registry, context, render_context, out);
+        render_context.pop_block();
+        result
+    }
 }
 
 thread_local! {
@@ -273,6 +374,33 @@ mod tests {
         assert!(error.message.contains(&format!("partials nest deeper than {MAX_PARTIAL_DEPTH}")), "{error}");
         // The count starts afresh with every render.
         assert!(renderer.render(&page(vec![nested(20, "x".into())]), true).is_ok());
+    }
+
+    #[test]
+    fn text_stays_escaped_inside_included_partials_at_any_depth() {
+        let theme = Theme::default();
+        let renderer = Renderer::new(&theme).unwrap();
+        let html = renderer.render(&page(vec![nested(5, "<b onclick=\"x\">'1' & 2</b>".into())]), true).unwrap();
+        assert!(html.contains("&lt;b onclick&#x3D;&quot;x&quot;&gt;&#x27;1&#x27; &amp; 2&lt;/b&gt;"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+    }
+
+    #[test]
+    fn included_partials_see_their_context_as_partials_do() {
+        // `this`, `..` (the caller's context, as handlebars gives a partial), a context
+        // parameter, a partial by computed name, and `@index` of the caller's `each`.
+        let mut theme = Theme::default();
+        let group = "<div id=\"{{id}}\" data-up=\"{{../id}}\">{{#each children}}[{{@index}}]{{> node}}{{/each}}</div>";
+        theme.partials.insert("group".into(), group.into());
+        theme.partials.insert("info".into(), "<p id=\"{{id}}\" data-up=\"{{../id}}\">{{@index}}:{{text}}</p>".into());
+        let renderer = Renderer::new(&theme).unwrap();
+        let html = renderer.render(&page(vec![nested(2, "t".into())]), true).unwrap();
+        assert!(
+            html.contains(
+                "<div id=\"g1\" data-up=\"g1\">[0]<div id=\"g0\" data-up=\"g0\">[0]<p id=\"i\" data-up=\"i\">0:t</p>"
+            ),
+            "{html}"
+        );
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
 /// Emits the crate for every form of the bundle: a workspace of the facade crate
 /// (`crate_name`, one feature per form), the runtime crate, the shared crate (catalogues,
 /// shared code lists and group types, `FileRef`) and one crate per form (see [`cargo`]).
-pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &super::parallel::Pool) -> Vec<OutputFile> {
+pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
     let crates = cargo::Crates::new(crate_name);
     let features: Vec<String> = bundle.forms.iter().map(|form| feature(&form.id)).collect();
     let mut files = vec![text("rust/README.md", &readme(bundle, crate_name))];

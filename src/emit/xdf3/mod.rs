@@ -35,7 +35,7 @@ const TIMESTAMP: &str = "2000-01-01T00:00:00Z";
 /// `freigabestatus` 3: "Entwurf" (draft) in the FIM status list of 2022-07-12.
 const STATUS_DRAFT: &str = "3";
 
-pub fn emit(bundle: &ir::Bundle, pool: &super::parallel::Pool) -> Vec<OutputFile> {
+pub fn emit(bundle: &ir::Bundle, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
     pool.map(&bundle.forms, |form| OutputFile {
         path: format!("xdf3/{}.xdf3.xml", form.id),
         contents: document(form).into_bytes(),

@@ -1,5 +1,6 @@
-//! Work over the forms of a bundle on every core: an ordered map with scoped threads, and
-//! who is told when an item is done (a progress bar).
+//! Work over files and forms on every core: an ordered map with scoped threads, and who is
+//! told when an item is done (a progress bar). The checker parses and lowers with it, the
+//! backends make their forms' files with it.
 //!
 //! Output never depends on the number of threads: results come back in the order of the
 //! items, whichever thread made them.
@@ -45,12 +46,22 @@ impl Pool {
     }
 }
 
-/// How many threads `jobs` means: `0` is one per core.
+/// What `jobs = 0` means in this process (`0`: one thread per core).
+static DEFAULT_JOBS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets what `jobs = 0` means in this process (`0`: one thread per core), e.g. from the command
+/// line's `--jobs`, so that work without a pool of its own (checking) uses as many threads.
+pub fn set_default_jobs(jobs: usize) {
+    DEFAULT_JOBS.store(jobs, Ordering::Relaxed);
+}
+
+/// How many threads `jobs` means: `0` is the process's default, one per core unless set.
 pub fn threads(jobs: usize) -> usize {
-    if jobs > 0 {
-        return jobs;
+    match (jobs, DEFAULT_JOBS.load(Ordering::Relaxed)) {
+        (0, 0) => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+        (0, default) => default,
+        (jobs, _) => jobs,
     }
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
 /// `f` of every item, in the items' order, on up to `jobs` threads (`0`: one per core).
