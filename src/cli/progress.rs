@@ -25,7 +25,7 @@ impl Bar {
 
     /// Shows `done` of `total`, unless the bar was drawn less than 100 ms ago.
     pub fn show(&self, what: &str, done: usize, total: usize) {
-        let filled = if total == 0 { WIDTH } else { done * WIDTH / total };
+        let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
         let line = format!("{what} [{}{}] {done}/{total}", "=".repeat(filled), " ".repeat(WIDTH - filled));
         self.draw(&line, done == total);
     }

@@ -100,7 +100,7 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool)
     // Which catalogue constant each form's languages read is decided in the forms' order;
     // then each form's crate is made on its own thread.
     let mut catalogues = Catalogues::default();
-    let work: Vec<(&ir::Form, &String, Vec<(String, String)>)> =
+    let work: Vec<FormWork> =
         bundle.forms.iter().zip(&features).map(|(form, feature)| (form, feature, catalogues.of_form(form))).collect();
     let made = pool.map(&work, |(form, feature, catalogue)| form_crate(form, feature, catalogue, &shared, &crates));
     let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
@@ -188,6 +188,9 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool)
     files.extend(wasm_crate(bundle, &crates, &features, crate_name));
     files
 }
+
+/// A form, its feature, and the catalogue constant each of its languages reads.
+type FormWork<'b> = (&'b ir::Form, &'b String, Vec<(String, String)>);
 
 /// What one form's thread made: its crate's files, and the shared items it made (as text, since
 /// tokens stay on their thread) with their invocations' bodies.
