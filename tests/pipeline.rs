@@ -95,6 +95,12 @@ fn check_says_whether_generated_is_up_to_date_and_writes_nothing() {
         ]
     );
     assert!(stderr(&stale).contains("3 files differ"), "{}", stderr(&stale));
+    let json = formwerk(&["build", "--check", "--message-format", "json"], dir.path());
+    assert_eq!(json.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        stdout(&json).lines().map(|line| serde_json::from_str(line).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], serde_json::json!({ "stale": "html/antrag.html", "why": "changed" }));
     assert_eq!(tree(dir.path()), before, "--check wrote something");
 
     // Editing a form makes exactly that form's files (and the manifest) stale.

@@ -86,7 +86,12 @@ pub fn run(args: Args) -> ExitCode {
                     return ExitCode::SUCCESS;
                 }
                 for stale in &checked.stale {
-                    println!("{}: {}", stale.path, stale.why);
+                    if human {
+                        println!("{}: {}", stale.path, stale.why);
+                    } else {
+                        // One JSON object per line, like the diagnostics on the same stream.
+                        println!("{}", serde_json::json!({ "stale": stale.path, "why": stale.why.to_string() }));
+                    }
                 }
                 eprintln!(
                     "`{out}` is out of date: {} file{} differ from a build; run `formwerk build`",
