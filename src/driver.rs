@@ -396,8 +396,7 @@ pub fn run_build(
         }
         _ => {}
     }
-    on_phase(Phase::Checking);
-    let session = check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)?;
+    let session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
@@ -427,8 +426,11 @@ pub fn run_check(
 ) -> Result<CheckOutcome, DriverError> {
     check_settings(settings)?;
     named_directory(paths.forms, "the forms directory")?;
-    on_phase(Phase::Checking);
-    let session = check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)?;
+    // As a build would refuse it; a missing `out` is simply all missing.
+    if std::fs::symlink_metadata(paths.out).is_ok() {
+        named_directory(paths.out, "the output directory")?;
+    }
+    let session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
         return Ok(CheckOutcome::Failed(session));
     }
@@ -444,6 +446,12 @@ pub fn run_check(
     let stale = stale::stale_files(paths.out, &files, &compared);
     let n_forms = session.checked.forms.len();
     Ok(CheckOutcome::Checked { session, n_forms, n_files: files.len(), stale })
+}
+
+/// Reads and checks the forms of a build.
+fn check_forms(paths: &Paths, on_phase: &dyn Fn(Phase)) -> Result<Session, DriverError> {
+    on_phase(Phase::Checking);
+    check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)
 }
 
 /// The manifest of the build in `out` if it reads as one (for `--check`, which refuses nothing).

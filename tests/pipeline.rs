@@ -116,6 +116,17 @@ fn check_says_whether_generated_is_up_to_date_and_writes_nothing() {
     assert!(listed.iter().all(|l| l.contains("antrag") || l.starts_with("manifest.json")), "{listed:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn check_refuses_a_linked_output_directory_as_build_does() {
+    let dir = project();
+    assert_eq!(formwerk(&["build", "--out", "real"], dir.path()).status.code(), Some(0));
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+    let output = formwerk(&["build", "--check", "--out", "linked"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is a symbolic link"), "{}", stderr(&output));
+}
+
 #[test]
 fn check_reports_errors_in_forms_like_build() {
     let dir = project();
