@@ -80,20 +80,22 @@ pub fn stale_files(out: &Path, files: &[OutputFile], owned: &BTreeSet<&str>) -> 
 }
 
 /// Every entry below `dir` that is not a directory (links are listed, not followed), as
-/// paths starting with `prefix`.
+/// paths starting with `prefix`; iterative, so no nesting of the output directory is too deep.
 fn list_files(dir: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(metadata) = std::fs::symlink_metadata(dir) else { return };
-    if !metadata.is_dir() {
-        found.push(prefix.to_string());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{prefix}/{name}");
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => list_files(&entry.path(), &path, found),
-            _ => found.push(path),
+    let mut pending = vec![(dir.to_path_buf(), prefix.to_string())];
+    while let Some((dir, prefix)) = pending.pop() {
+        let Ok(metadata) = std::fs::symlink_metadata(&dir) else { continue };
+        if !metadata.is_dir() {
+            found.push(prefix);
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push((entry.path(), path)),
+                _ => found.push(path),
+            }
         }
     }
 }
@@ -119,6 +121,17 @@ mod tests {
         let found: Vec<(&str, Why)> = stale.iter().map(|s| (s.path.as_str(), s.why)).collect();
         assert_eq!(found, [("ir/b.json", Why::Changed), ("ir/d.json", Why::Missing), ("ir/old/c.json", Why::Extra)]);
         assert!(stale_files(out.path(), &files[..1], &BTreeSet::new()).is_empty());
+    }
+
+    #[test]
+    fn deeply_nested_extra_files_are_found() {
+        let out = tempfile::tempdir().unwrap();
+        let deep: std::path::PathBuf = std::iter::repeat_n("d", 300).collect();
+        std::fs::create_dir_all(out.path().join("ir").join(&deep)).unwrap();
+        std::fs::write(out.path().join("ir").join(&deep).join("x.json"), "x").unwrap();
+        let stale = stale_files(out.path(), &[], &BTreeSet::from(["ir"]));
+        assert_eq!(stale.len(), 1);
+        assert!(stale[0].path.ends_with("/d/x.json") && stale[0].why == Why::Extra, "{stale:?}");
     }
 
     #[cfg(unix)]
