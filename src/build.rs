@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::diag::render::{self, RenderOptions};
@@ -210,8 +211,8 @@ impl Build {
         if let Some(on_progress) = &on_progress {
             let (on_progress, counter) = (on_progress.clone(), counter.clone());
             settings.pool.on_item = Some(Arc::new(move || {
-                let done = counter.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                let total = counter.total.load(std::sync::atomic::Ordering::Relaxed);
+                let done = counter.done.fetch_add(1, Ordering::Relaxed) + 1;
+                let total = counter.total.load(Ordering::Relaxed);
                 on_progress(Progress::Emitting { done: done.min(total), total });
             }));
         }
@@ -221,7 +222,7 @@ impl Build {
             match phase {
                 Phase::Checking => on_progress(Progress::Checking),
                 Phase::Emitting { forms, .. } => {
-                    counter.total.store(forms * n_targets, std::sync::atomic::Ordering::Relaxed);
+                    counter.total.store(forms * n_targets, Ordering::Relaxed);
                 }
                 Phase::Writing { files } => on_progress(Progress::Writing { files }),
             }
@@ -233,8 +234,8 @@ impl Build {
 /// Forms made so far of how many.
 #[derive(Default)]
 struct Counter {
-    done: std::sync::atomic::AtomicUsize,
-    total: std::sync::atomic::AtomicUsize,
+    done: AtomicUsize,
+    total: AtomicUsize,
 }
 
 /// A build that succeeded (warnings allowed).

@@ -458,7 +458,12 @@ fn check_forms(paths: &Paths, on_phase: &dyn Fn(Phase)) -> Result<Session, Drive
 fn read_previous_manifest(out: &Path) -> Option<serde_json::Value> {
     let bytes = crate::files::read_below(out, Path::new("manifest.json"), crate::files::MAX_SOURCE_BYTES).ok()?;
     let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    (manifest["ir_version"].is_u64() && manifest["files"].is_object()).then_some(manifest)
+    is_manifest(&manifest).then_some(manifest)
+}
+
+/// Whether a JSON value has the shape of a `manifest.json` that Formwerk wrote.
+fn is_manifest(manifest: &serde_json::Value) -> bool {
+    manifest["ir_version"].is_u64() && manifest["files"].is_object()
 }
 
 /// The target directories a manifest lists after a build of `targets`: those, and the
@@ -609,7 +614,7 @@ fn previous_manifest(dir: &OutputDir) -> Result<Option<serde_json::Value>, Drive
     }
     let bytes = dir.read("manifest.json")?.unwrap_or_default();
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(manifest) if manifest["ir_version"].is_u64() && manifest["files"].is_object() => Ok(Some(manifest)),
+        Ok(manifest) if is_manifest(&manifest) => Ok(Some(manifest)),
         _ => Err(not_ours("not a manifest that Formwerk wrote")),
     }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{CODES, GOOD};
+use common::{project, write, CODES, GOOD};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,19 +45,6 @@ fn stderr(output: &Output) -> String {
 /// Everything the run printed, for checking that a secret is not among it.
 fn printed(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
-}
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "forms/antrag.form", GOOD);
-    write(dir.path(), "forms/common/codes.form", CODES);
-    dir
 }
 
 fn mkfifo(path: &Path) {

@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{CODES, GOOD};
+use common::{project, snapshot_tree, write};
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -17,39 +16,6 @@ use formwerk::Build;
 
 fn formwerk(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_formwerk")).args(args).current_dir(dir).output().expect("the binary runs")
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "forms/antrag.form", GOOD);
-    write(dir.path(), "forms/common/codes.form", CODES);
-    dir
-}
-
-/// Every entry below `dir` (files with their contents, directories as `None`).
-fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.strip_prefix(dir).unwrap().display().to_string();
-            if path.is_dir() {
-                out.insert(name, None);
-                stack.push(path);
-            } else {
-                out.insert(name, Some(std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 fn stdout(output: &Output) -> String {
@@ -83,7 +49,7 @@ fn check_says_whether_generated_is_up_to_date_and_writes_nothing() {
     std::fs::write(generated.join("json-schema/old.schema.json"), "{}").unwrap();
     std::fs::remove_file(generated.join("xdf3/antrag.xdf3.xml")).unwrap();
     write(&generated, "notes.txt", "mine");
-    let before = tree(dir.path());
+    let before = snapshot_tree(dir.path());
     let stale = formwerk(&["build", "--check"], dir.path());
     assert_eq!(stale.status.code(), Some(1));
     assert_eq!(
@@ -101,7 +67,7 @@ fn check_says_whether_generated_is_up_to_date_and_writes_nothing() {
         stdout(&json).lines().map(|line| serde_json::from_str(line).expect("one JSON object per line")).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0], serde_json::json!({ "stale": "html/antrag.html", "why": "changed" }));
-    assert_eq!(tree(dir.path()), before, "--check wrote something");
+    assert_eq!(snapshot_tree(dir.path()), before, "--check wrote something");
 
     // Editing a form makes exactly that form's files (and the manifest) stale.
     formwerk(&["build"], dir.path());
@@ -149,7 +115,7 @@ fn output_does_not_depend_on_the_number_of_threads() {
         let args = ["build", "--forms", corpus.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", jobs];
         let output = formwerk(&args, dir.path());
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        outputs.push(tree(&out));
+        outputs.push(snapshot_tree(&out));
     }
     assert!(outputs[0].len() > 50, "the corpus builds many files");
     assert_eq!(outputs[0], outputs[1]);

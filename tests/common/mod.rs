@@ -216,6 +216,42 @@ pub const CODES: &str = r#"codelist Art "Art" en "Kind" {
 }
 "#;
 
+/// Writes `contents` to `path` below `dir`, creating the directories on the way.
+pub fn write(dir: &std::path::Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+/// A project in a temporary directory: `forms/` with [`GOOD`] and the module [`CODES`].
+pub fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "forms/antrag.form", GOOD);
+    write(dir.path(), "forms/common/codes.form", CODES);
+    dir
+}
+
+/// Every entry below `dir` (links not followed): files with their contents, directories as
+/// `None`, for checking that a run changed nothing.
+pub fn snapshot_tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.strip_prefix(dir).unwrap().display().to_string();
+            if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+                out.insert(name, None);
+                stack.push(path);
+            } else {
+                out.insert(name, std::fs::read(&path).ok());
+            }
+        }
+    }
+    out
+}
+
 /// Copies the directory `from` into `to` (which exists), recursively: e.g. a generated crate
 /// to a place outside this workspace.
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
