@@ -104,7 +104,7 @@ fn explain_prints_every_code_with_an_example() {
 #[test]
 fn colours_only_when_asked_or_on_a_terminal() {
     let dir = project();
-    write(dir.path(), "forms/antrag.form", &GOOD.replace("required", "{ length 1..2 }"));
+    write(dir.path(), "forms/antrag.form", GOOD.replace("required", "{ length 1..2 }"));
     let plain = formwerk(&["check"], dir.path());
     assert!(!plain.stderr.contains(&0x1b), "no escape codes when stderr is not a terminal");
     let forced = formwerk(&["check", "--color", "always"], dir.path());
@@ -172,8 +172,8 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(snapshot_tree(&dir.path().join("generated")), before);
 
     // A broken form fails the build and leaves every output as it was.
-    write(dir.path(), "forms/antrag.form", &GOOD.replace("choice of Art", "choice of Artt"));
-    write(dir.path(), "forms/zweites.form", &GOOD.replace("form antrag", "form zweites"));
+    write(dir.path(), "forms/antrag.form", GOOD.replace("choice of Art", "choice of Artt"));
+    write(dir.path(), "forms/zweites.form", GOOD.replace("form antrag", "form zweites"));
     let failed = formwerk(&["build"], dir.path());
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stderr).contains("was not changed"));
