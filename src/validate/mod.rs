@@ -477,4 +477,37 @@ mod tests {
             assert!(anchored(pattern), "{pattern}");
         }
     }
+
+    /// The date pattern accepts exactly the dates `Date::parse` reads: every year from 0000
+    /// to 9999 with the days around each month's end and February's, and every day of whole
+    /// years (leap, common, centuries).
+    #[test]
+    fn the_date_pattern_is_the_calendar() {
+        use crate::value::Date;
+        let pattern = regex::Regex::new(&format!("^(?:{})$", patterns::DATE)).unwrap();
+        let mut checked = 0;
+        let mut check = |text: &str| {
+            assert_eq!(pattern.is_match(text), Date::parse(text).is_some(), "{text}");
+            checked += 1;
+        };
+        for year in 0..=9999 {
+            for month in 0..=13 {
+                for day in [0, 1, 9, 10, 19, 20, 28, 29, 30, 31, 32, 39, 40, 99] {
+                    check(&format!("{year:04}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        for year in [1, 4, 100, 400, 1600, 1900, 2000, 2023, 2024, 2100, 9996, 9999] {
+            for month in 0..=99 {
+                for day in 0..=99 {
+                    check(&format!("{year:04}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        for text in ["2024-1-01", "20240-01-01", "2024-01-010", "2024/01/01", "２０２４-01-01", "2024-01-01\n", ""]
+        {
+            check(text);
+        }
+        assert!(checked > 1_500_000);
+    }
 }

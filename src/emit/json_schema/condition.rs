@@ -21,10 +21,10 @@ pub struct Placement<'a> {
 }
 
 /// The `if`/`then`/`else` entry for node `name`, or `None` when its conditions cannot be
-/// stated. `schema` is the node's own schema, which applies only while the node is visible.
+/// stated. It states presence only: whether the node must be given, or absent because hidden
+/// (the node's own schema is in its object's `properties`).
 pub fn node_conditional(
     name: &str,
-    schema: &Value,
     visible: Option<&Expr>,
     requirement: &Requirement,
     placement: &Placement,
@@ -51,33 +51,22 @@ pub fn node_conditional(
             Some(json!({ "if": condition, "then": navigate(required, down, placement.anchor, repeats) }))
         }
         Some(visible) => {
-            let mut then = json!({ "type": "object", "properties": { name: schema } });
-            match requirement {
-                Requirement::Always => then["required"] = json!([name]),
-                Requirement::Never => {}
-                Requirement::When(condition) => {
-                    then["allOf"] = json!([{ "if": cx.truth(condition, true)?, "then": required }]);
-                }
-            }
+            let then = match requirement {
+                Requirement::Always => Some(required),
+                Requirement::Never => None,
+                Requirement::When(condition) => Some(json!({ "if": cx.truth(condition, true)?, "then": required })),
+            };
             let hidden = json!({ "type": "object", "properties": { name: false } });
-            let condition = cx.truth(visible, true)?;
+            let mut conditional = json!({ "if": cx.truth(visible, true)? });
+            if let Some(then) = then {
+                conditional["then"] = navigate(then, down, placement.anchor, repeats);
+            }
+            conditional["else"] = navigate(hidden, down, placement.anchor, repeats);
             if placement.guards.is_empty() {
-                return Some(json!({
-                    "if": condition,
-                    "then": navigate(then, down, placement.anchor, repeats),
-                    "else": navigate(hidden, down, placement.anchor, repeats)
-                }));
+                return Some(conditional);
             }
             // Guarded: the node's rules apply only while every guard holds.
-            let guards = guard(json!(true))?;
-            Some(json!({
-                "if": guards,
-                "then": {
-                    "if": condition,
-                    "then": navigate(then, down, placement.anchor, repeats),
-                    "else": navigate(hidden, down, placement.anchor, repeats)
-                }
-            }))
+            Some(json!({ "if": guard(json!(true))?, "then": conditional }))
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The JSON Schema target (draft 2020-12): `json-schema/<form>.schema.json` per form.
+//! The JSON Schema target (draft 2020-12): `json-schema/<form>.schema.json` per form, and
+//! its OpenAPI 3.1 variant `json-schema/<form>.openapi.json` (`openapi.rs`).
 //!
 //! Representation, chosen so that generic validators cannot disagree with the reference
 //! validator: decimals and money are strings with a pattern (no `multipleOf` on floats);
@@ -14,12 +15,17 @@
 //! honest approximation, never a silent one.
 
 mod condition;
+pub mod openapi;
 
 use serde_json::{json, Map, Value};
 
 use super::OutputFile;
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
 use crate::validate::formats::{patterns, text_class, text_pattern};
+
+/// Said on every date: the pattern is the calendar, `format` only names it.
+const DATE_COMMENT: &str =
+    "The pattern accepts exactly the dates that exist, 0001-01-01 to 9999-12-31 (leap years included): no need to assert format.";
 
 /// The JSON Schema dialect of every generated schema.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -49,8 +55,11 @@ pub fn emit(bundle: &ir::Bundle, base_uri: &str, pool: &crate::parallel::Pool) -
             };
             note.push_str(&format!("- `{}`: {what}\n", gap["at"].as_str().unwrap_or_default()));
         }
+        let openapi = openapi::document(form, &schema);
         let path = format!("json-schema/{}.schema.json", form.id);
         files.push(OutputFile { path, contents: super::ir_json_pretty(&schema) });
+        let path = format!("json-schema/{}.openapi.json", form.id);
+        files.push(OutputFile { path, contents: super::ir_json_pretty(&openapi) });
     }
     files.push(OutputFile { path: "json-schema/NOT-EXPRESSED.md".to_string(), contents: note.into_bytes() });
     files
@@ -156,14 +165,15 @@ pub fn form_schema(form: &Form, base_uri: &str) -> Value {
     Value::Object(head)
 }
 
-/// `$defs` key of a shared group type.
+/// `$defs` key of a shared group type: `Group_<Name>`. No dots, so code generators can
+/// name a type after it; the prefixes keep group types and code lists apart.
 pub fn group_def_name(group_type: &str) -> String {
-    format!("group.{group_type}")
+    format!("Group_{group_type}")
 }
 
-/// `$defs` key of a code list.
+/// `$defs` key of a code list: `Codelist_<Name>`.
 pub fn def_name(codelist: &str) -> String {
-    format!("codelist.{codelist}")
+    format!("Codelist_{codelist}")
 }
 
 /// A JSON pointer pattern for an IR path (`*` stands for every item of a repeat).
@@ -237,7 +247,7 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
                 let guards: Vec<&ir::Expr> =
                     (anchor_len + 1..=path.len()).filter_map(|k| visible_of(form, &path[..k])).collect();
                 let placement = condition::Placement { anchor: &path[..anchor_len], object: path, guards };
-                match condition::node_conditional(name, &schema, visible, &requirement, &placement, repeats) {
+                match condition::node_conditional(name, visible, &requirement, &placement, repeats) {
                     Some(conditional) if anchor_len == path.len() => conditionals.push(conditional),
                     Some(conditional) => gaps.hoisted.push((path[..anchor_len].to_vec(), conditional)),
                     None => {
@@ -246,9 +256,9 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
                 }
             }
         }
-        // A node with a visibility condition gets its schema inside the conditional, so that
-        // a hidden node reports only that it is present.
-        properties.insert(name.clone(), if visible.is_some() { json!(true) } else { schema });
+        // Every node's schema is in `properties`, also under a condition (code generators type
+        // a field by its `properties` entry); the conditionals state presence only.
+        properties.insert(name.clone(), schema);
     }
     let mut schema = Map::new();
     schema.insert("type".into(), json!("object"));
@@ -376,7 +386,12 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         }
         FieldType::Boolean if c.must_be_true => json!({ "type": "boolean", "const": true }),
         FieldType::Boolean => json!({ "type": "boolean" }),
-        FieldType::Date => json!({ "type": "string", "format": "date", "pattern": anchored(patterns::DATE) }),
+        FieldType::Date => json!({
+            "type": "string",
+            "format": "date",
+            "pattern": anchored(patterns::DATE),
+            "$comment": DATE_COMMENT
+        }),
         FieldType::Choice { codelist } => json!({ "$ref": format!("#/$defs/{}", def_name(codelist)) }),
         FieldType::MultipleChoice { codelist } => json!({
             "type": "array",
@@ -470,25 +485,34 @@ fn file_schema(field: &Field) -> Value {
         "additionalProperties": false
     });
     if !c.accept.is_empty() {
-        let mut alternatives = Vec::new();
+        // Each alternative is a pattern for one member that also holds the member's own
+        // pattern (the accepted names and media types are single-line text).
+        let mut alternatives: Vec<(&str, String)> = Vec::new();
         let extensions: Vec<String> =
             c.accept.iter().filter_map(|a| a.strip_prefix('.')).map(case_insensitive).collect();
         if !extensions.is_empty() {
-            let pattern = format!("\\.({})$", extensions.join("|"));
-            alternatives
-                .push(json!({ "type": "object", "properties": { "name": { "type": "string", "pattern": pattern } } }));
+            alternatives.push(("name", format!("^{line}*\\.({})$", extensions.join("|"))));
         }
-        let media: Vec<&String> = c.accept.iter().filter(|a| !a.starts_with('.')).collect();
-        for entry in media {
+        for entry in c.accept.iter().filter(|a| !a.starts_with('.')) {
             let pattern = match entry.strip_suffix("/*") {
-                Some(major) => format!("^{}\\/", case_insensitive(major)),
+                Some(major) => format!("^{}\\/{line}*$", case_insensitive(major)),
                 None => format!("^{}$", case_insensitive(entry)),
             };
-            alternatives.push(
-                json!({ "type": "object", "properties": { "media_type": { "type": "string", "pattern": pattern } } }),
-            );
+            alternatives.push(("media_type", pattern));
         }
-        schema["anyOf"] = Value::Array(alternatives);
+        if let [(member, pattern)] = alternatives.as_slice() {
+            // One alternative is no union: it tightens the member's pattern (generators make
+            // a union type of every `anyOf`).
+            schema["properties"][*member]["pattern"] = json!(pattern);
+        } else {
+            let any_of = alternatives
+                .into_iter()
+                .map(|(member, pattern)| {
+                    json!({ "type": "object", "properties": { member: { "type": "string", "pattern": pattern } } })
+                })
+                .collect();
+            schema["anyOf"] = Value::Array(any_of);
+        }
         schema["x-formwerk-accept"] = json!(c.accept);
     }
     schema
