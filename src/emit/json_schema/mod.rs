@@ -13,6 +13,7 @@
 //! `x-formwerk-*` annotations and listed in `x-formwerk-not-expressed`, so the schema is an
 //! honest approximation, never a silent one.
 
+mod bounds;
 mod condition;
 
 use serde_json::{json, Map, Value};
