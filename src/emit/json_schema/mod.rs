@@ -14,6 +14,7 @@
 //! `x-formwerk-*` annotations and listed in `x-formwerk-not-expressed`, so the schema is an
 //! honest approximation, never a silent one.
 
+mod bounds;
 mod condition;
 pub mod openapi;
 
