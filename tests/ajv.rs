@@ -31,7 +31,10 @@ fn ajv_agrees_with_the_reference_validator() {
                 let report = compiled.validate(&example.submission, &options);
                 let valid = report.violations.iter().all(|v| common::is_unexpressed(&gaps, &v.pointer, &v.code));
                 n_invalid += usize::from(!valid);
-                serde_json::json!({ "submission": example.submission, "valid": valid })
+                // A given node hidden by a condition the schema cannot state: the reference
+                // reports only that it is there, the schema checks its value; no verdict to compare.
+                let unknowable = common::hidden_by_a_gap(&report, &gaps);
+                serde_json::json!({ "submission": example.submission, "valid": if unknowable { None } else { Some(valid) } })
             })
             .collect();
         forms.push(serde_json::json!({ "id": form.id, "schema": schema, "cases": cases }));

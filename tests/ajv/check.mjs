@@ -1,7 +1,7 @@
 // Compiles every generated JSON Schema with ajv (draft 2020-12, strict mode, ajv-formats)
 // and checks that ajv reaches the verdict the reference validator expects for each example.
 // Input: a JSON file written by `tests/ajv.rs`:
-//   {"forms": [{"id", "schema", "cases": [{"submission", "valid": true|false}]}]}
+//   {"forms": [{"id", "schema", "cases": [{"submission", "valid": true|false|null}]}]}
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -35,6 +35,7 @@ for (const form of input.forms) {
     continue;
   }
   for (const [index, example] of form.cases.entries()) {
+    if (example.valid === null) continue; // no verdict to compare (see tests/ajv.rs)
     compared += 1;
     const valid = validate(example.submission);
     if (valid !== example.valid) {

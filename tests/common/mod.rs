@@ -97,16 +97,25 @@ fn segments(text: &str) -> Vec<&str> {
 }
 
 /// Whether a reference violation is one the schema says it does not state: rules always;
-/// bounds and IBAN checksums at the listed node; anything at or below a node whose
-/// condition is not stated. Patterns use `*` for repeat items.
+/// bounds and IBAN checksums at the listed node; whether a node whose condition is not stated
+/// is there (`hidden`, `required`; its value's own schema is stated). Patterns use `*` for
+/// repeat items.
 pub fn is_unexpressed(gaps: &[(String, String)], pointer: &str, code: &str) -> bool {
     code.starts_with("rule:")
         || gaps.iter().any(|(at, kind)| match kind.as_str() {
             "minimum" | "maximum" => code == kind && segments(at) == segments(pointer),
             "iban-checksum" => code == "iban_invalid" && segments(at) == segments(pointer),
-            "condition" => segments(pointer).starts_with(&segments(at)),
+            "condition" => ["hidden", "required"].contains(&code) && segments(at) == segments(pointer),
             _ => false,
         })
+}
+
+/// Whether the reference reports a given node hidden by a condition the schema does not
+/// state. The schema checks such a node's value (its schema is in `properties`), the
+/// reference only reports that it is there: the schema's verdict can differ from the
+/// reference's without the unstated violation.
+pub fn hidden_by_a_gap(report: &formwerk::validate::Report, gaps: &[(String, String)]) -> bool {
+    report.violations.iter().any(|v| v.code == "hidden" && is_unexpressed(gaps, &v.pointer, &v.code))
 }
 
 /// The forms of every fixture in `dir` (relative to the package root); each must check clean.

@@ -46,6 +46,7 @@ def main() -> int:
             failures.append(f"datamodel-codegen: {form['id']} has untyped fields: {untyped[:5]}")
         module_spec = importlib.util.spec_from_file_location(f"formwerk_{form['id']}", module_file)
         module = importlib.util.module_from_spec(module_spec)
+        sys.modules[module_spec.name] = module  # pydantic's generic models look their module up
         module_spec.loader.exec_module(module)
         model = getattr(module, form["name"], None)
         if model is None:

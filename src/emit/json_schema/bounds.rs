@@ -9,9 +9,6 @@
 //! without the `u` flag) and Rust's `regex` read them alike. Their size is linear in the
 //! bound's digits.
 
-// Until the JSON Schema target states bounds through these (the integration follows).
-#![allow(dead_code)]
-
 use crate::runtime::date::Date;
 use crate::runtime::decimal::Decimal;
 

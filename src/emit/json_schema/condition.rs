@@ -39,8 +39,10 @@ pub fn node_conditional(
             return Some(condition);
         }
         let mut all: Vec<Value> = placement.guards.iter().map(|g| cx.truth(g, true)).collect::<Option<_>>()?;
-        all.push(condition);
-        Some(json!({ "allOf": all }))
+        if condition != json!(true) {
+            all.push(condition);
+        }
+        Some(if all.len() == 1 { all.remove(0) } else { json!({ "allOf": all }) })
     };
     match visible {
         None => {

@@ -51,7 +51,7 @@ pub fn emit(bundle: &ir::Bundle, base_uri: &str, pool: &crate::parallel::Pool) -
                 "minimum" => format!("lower bound {}", bound_text(&gap["detail"])),
                 "maximum" => format!("upper bound {}", bound_text(&gap["detail"])),
                 "iban-checksum" => "IBAN country length and checksum (the pattern checks the shape)".to_string(),
-                "condition" => "condition (the value is not constrained by the schema)".to_string(),
+                "condition" => "condition: whether it must be given or absent (its value is checked)".to_string(),
                 other => other.to_string(),
             };
             note.push_str(&format!("- `{}`: {what}\n", gap["at"].as_str().unwrap_or_default()));
@@ -219,8 +219,9 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
             }
         };
         if item.never_shown() {
-            // Hidden in this use of a shared group type: never given.
-            properties.insert(name.clone(), json!(false));
+            // Hidden in this use of a shared group type: never given, so not a property
+            // (`additionalProperties: false` refuses it; a `false` schema would make code
+            // generators type it as anything).
             continue;
         }
         let mut child_path = path.to_vec();
@@ -446,9 +447,17 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
             (Some(Bound::Number { value }), FieldType::Integer) => {
                 schema[keyword] = value.parse::<i64>().map_or(json!(null), |n| json!(n));
             }
-            (Some(bound), _) => {
+            (Some(bound), ty) => {
                 schema[format!("x-formwerk-{keyword}")] = json!(bound);
-                gaps.add(pointer, keyword, json!(bound));
+                match bound_pattern(bound, ty, keyword == "minimum") {
+                    Some(pattern) => {
+                        let all = schema.as_object_mut().expect("object").entry("allOf").or_insert_with(|| json!([]));
+                        if let Value::Array(all) = all {
+                            all.push(json!({ "type": "string", "pattern": anchored(&pattern) }));
+                        }
+                    }
+                    None => gaps.add(pointer, keyword, json!(bound)),
+                }
             }
             // Whole numbers are 64-bit (`runtime::check`).
             (None, FieldType::Integer) => {
@@ -464,6 +473,18 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         annotated["x-formwerk-unit"] = json!(unit);
     }
     annotated
+}
+
+/// A fixed bound on a date or a decimal string as a pattern (`bounds.rs`); `None` for bounds
+/// relative to today, which a schema cannot state.
+fn bound_pattern(bound: &Bound, ty: &FieldType, at_least: bool) -> Option<String> {
+    match (bound, ty) {
+        (Bound::Date { value }, FieldType::Date) if at_least => bounds::date_at_least(value),
+        (Bound::Date { value }, FieldType::Date) => bounds::date_at_most(value),
+        (Bound::Number { value }, FieldType::Decimal | FieldType::Money) if at_least => bounds::decimal_at_least(value),
+        (Bound::Number { value }, FieldType::Decimal | FieldType::Money) => bounds::decimal_at_most(value),
+        _ => None,
+    }
 }
 
 fn file_schema(field: &Field) -> Value {

@@ -28,6 +28,22 @@ pub fn document(form: &Form, schema: &Value) -> Value {
         schemas.insert(key, refer_to_components(def));
     }
     let title = schema["title"].as_str().unwrap_or(&form.id).to_string();
+    // One operation, so that the document describes what the schema is for: receiving a
+    // submission. Where the intake runs is for whoever runs it to say (`servers`).
+    let operation = json!({
+        "operationId": format!("submit{name}"),
+        "summary": format!("Submit: {title}"),
+        // Citizens submit without signing in; an intake that requires more says so itself.
+        "security": [],
+        "requestBody": {
+            "required": true,
+            "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } }
+        },
+        "responses": {
+            "201": { "description": "Received: the submission is valid." },
+            "422": { "description": "Refused: the submission violates the form (the body lists the violations)." }
+        }
+    });
     json!({
         "openapi": "3.1.1",
         "info": {
@@ -39,7 +55,8 @@ pub fn document(form: &Form, schema: &Value) -> Value {
             )
         },
         "jsonSchemaDialect": DIALECT,
-        "paths": {},
+        "servers": [{ "url": "/", "description": "The intake that receives submissions of this form." }],
+        "paths": { format!("/forms/{}/{}/submissions", form.id, form.version): { "post": operation } },
         "components": { "schemas": schemas }
     })
 }
