@@ -141,6 +141,7 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
             "ir.schema.json",
             "ir/antrag.json",
             "json-schema/NOT-EXPRESSED.md",
+            "json-schema/antrag.openapi.json",
             "json-schema/antrag.schema.json",
             "manifest.json",
             "other/keep.txt",
@@ -159,6 +160,7 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
         serde_json::json!([
             "ir/antrag.json",
             "json-schema/antrag.schema.json",
+            "json-schema/antrag.openapi.json",
             "rust/forms/antrag/src/lib.rs",
             "rust/forms/antrag/Cargo.toml",
             "html/antrag.html",

@@ -16,9 +16,15 @@ pub mod patterns {
     pub const MONEY: &str = "-?[0-9]+(\\.[0-9]{1,2})?";
     /// Money in whole euros (`decimals 0`): no fraction at all.
     pub const WHOLE_EUROS: &str = "-?[0-9]+";
-    /// A date in the form `YYYY-MM-DD` with a year from 0001 (whether it exists is checked
-    /// in code, or by an asserted `format: date`).
-    pub const DATE: &str = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}";
+    /// A calendar date `YYYY-MM-DD` from 0001-01-01 to 9999-12-31 that exists: months of
+    /// 30 and 31 days, February 29 only in leap years (divisible by 4, centuries by 400).
+    /// Exactly what `Date::parse` (`date.rs`) accepts, so no consumer depends on
+    /// asserting `format: date`.
+    pub const DATE: &str = concat!(
+        "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-",
+        "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+        "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
+    );
     /// WHATWG's "valid e-mail address", with at least one dot in the domain.
     pub const EMAIL: &str = "[A-Za-z0-9.!#$%&'*+\\/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+";
     /// A phone number as people write it: optional `+`, digits, spaces, `/`, `-`, `(`, `)`.
