@@ -5,7 +5,8 @@
 //! every corpus form in each language and both built-in themes, empty, filled with a valid
 //! example (uploaded files included), with the report of an empty submission and of one whose
 //! every value is nonsense, each step of a multi-page form, a repeat item just added (focus) and
-//! just removed (notice), and the fragments, placed in a portal page.
+//! just removed (notice), and the fragments, placed in a portal page. A control page with a
+//! duplicate id must be reported by both, so neither passes by checking nothing.
 //! npm packages come from the committed lockfile (`tests/htmlcheck/package-lock.json`); the Nu
 //! checker needs `java` (CI installs Debian's `default-jre-headless`).
 
@@ -186,9 +187,15 @@ fn html_validate_and_the_nu_checker_report_no_error() {
     let out = root().join("target/html-consumers");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
-    let pages = write_pages(&out);
+    let mut pages = write_pages(&out);
     assert!(pages.len() > 300, "{} pages", pages.len());
     assert!(pages.iter().any(|p| p.to_string_lossy().contains("integrationskurs-ar-")), "the Arabic pages");
+    // A control page with a duplicate id, which each checker must report (so neither passes by
+    // checking nothing).
+    let control = out.join("kontrolle.html");
+    std::fs::write(&control, portal("de", "<p id=\"doppelt\">a</p>\n<p id=\"doppelt\">b</p>\n")).unwrap();
+    pages.push(control.clone());
+    let is_control = |file: &str| file == control.to_str().unwrap();
 
     // Both checkers at once: the Nu checker in one java process, html-validate in one node process.
     let nu = start_nu(&pages);
@@ -200,31 +207,50 @@ fn html_validate_and_the_nu_checker_report_no_error() {
         .output()
         .expect("node runs (Node.js is needed for html-validate)");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let html_validate_ok =
-        output.status.success() && stdout.contains(&format!("checked {} files, 0 errors", pages.len()));
     let html_validate = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(&format!("html-validate: checked {} files", pages.len())), "{html_validate}");
+    // Each error is a line `file:line:column: rule: message`.
+    let (control_found, html_validate_errors): (Vec<&str>, Vec<&str>) = stdout
+        .lines()
+        .filter(|l| l.starts_with(out.to_str().unwrap()))
+        .partition(|l| is_control(l.split(':').next().unwrap()));
+    assert!(
+        control_found.iter().any(|l| l.contains(": no-dup-id: ")),
+        "html-validate misses the control:\n{html_validate}"
+    );
 
     // The Nu checker: errors (and documents it could not check) fail; warnings are counted.
     let messages = nu_messages(&nu.wait_with_output().expect("the Nu checker runs"));
-    let errors: Vec<String> = messages
+    let file_of = |m: &Value| m["url"].as_str().unwrap_or("?").trim_start_matches("file:").to_string();
+    let (nu_control, nu_errors): (Vec<&Value>, Vec<&Value>) =
+        messages.iter().filter(|m| m["type"] != "info").partition(|m| is_control(&file_of(m)));
+    assert!(
+        nu_control.iter().any(|m| m["message"].as_str().unwrap_or("").contains("Duplicate ID")),
+        "the Nu checker misses the control: {nu_control:?}"
+    );
+    let nu_errors: Vec<String> = nu_errors
         .iter()
-        .filter(|m| m["type"] != "info")
         .map(|m| {
-            let file = m["url"].as_str().unwrap_or("?").rsplit('/').next().unwrap_or("?");
-            format!("{file}:{}: {}: {}", m["lastLine"], m["type"], m["message"].as_str().unwrap_or("?"))
+            let (kind, message) = (m["type"].as_str().unwrap_or("?"), m["message"].as_str().unwrap_or("?"));
+            format!("{}:{}: {kind}: {message}", file_of(m), m["lastLine"])
         })
         .collect();
     let mut warnings: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in messages.iter().filter(|m| m["type"] == "info") {
+    for m in messages.iter().filter(|m| m["type"] == "info" && !is_control(&file_of(m))) {
         *warnings.entry(m["message"].as_str().unwrap_or("?")).or_default() += 1;
     }
     for (message, n) in &warnings {
         eprintln!("Nu checker warning, {n} times: {message}");
     }
+    // html-validate's count per rule (`  rule: n`), the control's included.
+    let per_rule: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  ")).collect();
     assert!(
-        html_validate_ok && errors.is_empty(),
-        "html-validate:\n{html_validate}\nNu checker errors ({}):\n{}",
-        errors.len(),
-        errors.join("\n")
+        html_validate_errors.is_empty() && nu_errors.is_empty(),
+        "html-validate errors ({}; per rule with the control's: {}):\n{}\nNu checker errors ({}):\n{}",
+        html_validate_errors.len(),
+        per_rule.join(", "),
+        html_validate_errors.join("\n"),
+        nu_errors.len(),
+        nu_errors.join("\n")
     );
 }
