@@ -134,7 +134,11 @@ fn the_library_api_builds_checks_and_reports() {
         .jobs(2)
         .on_progress(move |progress| log.lock().unwrap().push(progress));
     let built = build.run().expect("the project builds");
-    assert_eq!((built.forms, built.files), (1, 6), "ir, schema, its OpenAPI variant, schema note, ir.schema.json, manifest");
+    assert_eq!(
+        (built.forms, built.files),
+        (1, 6),
+        "ir, schema, its OpenAPI variant, schema note, ir.schema.json, manifest"
+    );
     assert!(out.join("ir/antrag.json").is_file() && out.join("json-schema/antrag.schema.json").is_file());
     assert!(!out.join("html").exists());
     let mut sources: Vec<String> = built.sources().iter().map(|p| p.display().to_string()).collect();

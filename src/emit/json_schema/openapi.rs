@@ -56,7 +56,7 @@ pub fn document(form: &Form, schema: &Value) -> Value {
         },
         "jsonSchemaDialect": DIALECT,
         "servers": [{ "url": "/", "description": "The intake that receives submissions of this form." }],
-        "paths": { format!("/forms/{}/{}/submissions", form.id, form.version): { "post": operation } },
+        "paths": { format!("/forms/{}/{}/submissions", percent_encoded(&form.id), form.version): { "post": operation } },
         "components": { "schemas": schemas }
     })
 }
@@ -81,6 +81,14 @@ pub fn component_name(form_id: &str) -> String {
         name.push_str("Form");
     }
     name
+}
+
+/// A form's name as a path segment: a name may have letters outside ASCII (UTF-8, percent-encoded).
+fn percent_encoded(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
 
 /// Every `$ref` to `#/$defs/X` becomes `#/components/schemas/X`.
@@ -115,6 +123,7 @@ mod tests {
         assert_eq!(component_name("kita_platz-antrag2"), "KitaPlatzAntrag2");
         assert_eq!(component_name("führung"), "FU00FChrung");
         assert_eq!(component_name("_"), "Form");
+        assert_eq!(percent_encoded("führung_2"), "f%C3%BChrung_2");
     }
 
     #[test]
