@@ -400,11 +400,31 @@ pub fn run_build(
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
-    let mut files = generate_reporting(&session, targets, settings, on_phase)?;
-    on_phase(Phase::Writing { files: files.len() });
-    write(paths.out, targets, &mut files)?;
+    let created = std::fs::symlink_metadata(paths.out).is_err();
+    let (dir, kept) = open_for_writing(paths.out, targets)?;
+    let directories: Vec<&str> = targets.iter().map(|t| t.directory()).collect();
+    // Each target's files go into the staging directory as soon as they are made, and are
+    // dropped: a catalogue's outputs are never all in memory.
+    let mut staging = dir.stage(&directories)?;
+    let made = generate_into(&session, targets, settings, on_phase, &kept, &mut |batch| {
+        staging.write(&batch)?;
+        Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
+    });
+    let n_files = match made {
+        Ok(files) => files.len(),
+        Err(error) => {
+            dir.abandon(staging);
+            if created {
+                // An `--out` this build made stays unmade.
+                let _ = std::fs::remove_dir(paths.out);
+            }
+            return Err(error);
+        }
+    };
+    on_phase(Phase::Writing { files: n_files });
+    dir.commit(staging)?;
     let n_forms = session.checked.forms.len();
-    Ok(BuildOutcome::Built { session, n_forms, n_files: files.len() })
+    Ok(BuildOutcome::Built { session, n_forms, n_files })
 }
 
 /// What `build --check` found.
@@ -434,12 +454,11 @@ pub fn run_check(
     if session.checked.has_errors() {
         return Ok(CheckOutcome::Failed(session));
     }
-    let mut files = generate_reporting(&session, targets, settings, on_phase)?;
     let previous = read_previous_manifest(paths.out);
     let owned = owned_directories(previous.as_ref());
     let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
     let kept = kept_directories(targets, &owned, exists);
-    list_directories(&mut files, &kept);
+    let files = generate_into(&session, targets, settings, on_phase, &kept, &mut |batch| Ok(batch))?;
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
     let compared: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
@@ -543,9 +562,10 @@ pub fn check_schema_base_uri(uri: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes a generation into `out`: locked, recovered, checked for ownership, then replaced
-/// all at once.
-fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(), DriverError> {
+/// Opens `out` for a new generation: locked, recovered, and checked that every entry the
+/// build replaces is Formwerk's. Returns the directory and the target directories the new
+/// manifest lists (this build's and the earlier ones it leaves in place).
+fn open_for_writing(out: &Path, targets: &[Target]) -> Result<(OutputDir, BTreeSet<String>), DriverError> {
     let Some(dir) = OutputDir::open(out, true, || wait_message(out))? else {
         return Err(DriverError { message: format!("cannot create `{}`", out.display()) });
     };
@@ -568,7 +588,8 @@ fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(),
         }
     }
     let previous_files = previous.as_ref().and_then(|p| p["files"].as_object());
-    for file in files.iter().filter(|f| !f.path.contains('/') && f.path != "manifest.json") {
+    // The top-level files of a build: the common files, then the manifest (checked above).
+    for file in emit::common_files() {
         match dir.existing(&file.path) {
             Existing::Absent => {}
             Existing::File if previous_files.is_some_and(|f| f.contains_key(&file.path)) => {}
@@ -584,8 +605,7 @@ fn write(out: &Path, targets: &[Target], files: &mut [OutputFile]) -> Result<(),
         }
     }
     let kept = kept_directories(targets, &owned, |d| matches!(dir.existing(d), Existing::Directory { .. }));
-    list_directories(files, &kept);
-    dir.replace(&directories, files)
+    Ok((dir, kept))
 }
 
 fn refusal(dir: &OutputDir, name: &str, what: &str) -> DriverError {
@@ -637,18 +657,6 @@ fn owned_directories(manifest: Option<&serde_json::Value>) -> BTreeSet<String> {
         .collect()
 }
 
-/// Sets the manifest's `directories` to `directories`.
-fn list_directories(files: &mut [OutputFile], directories: &BTreeSet<String>) {
-    let Some(file) = files.iter_mut().find(|f| f.path == "manifest.json") else {
-        return;
-    };
-    let Ok(mut manifest) = serde_json::from_slice::<serde_json::Value>(&file.contents) else {
-        return;
-    };
-    manifest["directories"] = json!(directories);
-    file.contents = manifest_bytes(&manifest);
-}
-
 fn manifest_bytes(manifest: &serde_json::Value) -> Vec<u8> {
     let mut contents = serde_json::to_vec_pretty(manifest).expect("JSON values serialise");
     contents.push(b'\n');
@@ -662,23 +670,40 @@ pub fn generate(
     targets: &[Target],
     settings: &emit::Settings,
 ) -> Result<Vec<OutputFile>, DriverError> {
-    generate_reporting(session, targets, settings, &|_| {})
+    let listed: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
+    generate_into(session, targets, settings, &|_| {}, &listed, &mut |batch| Ok(batch))
 }
 
-/// [`generate`], telling `on_phase` which target it makes.
-pub fn generate_reporting(
+/// Makes the files of a build target by target, telling `on_phase` which target it makes,
+/// and hands each target's files to `put`, which keeps what it returns (a build writes them
+/// and keeps only their paths). The manifest comes last; its `directories` are `listed`.
+/// Returns the kept files in a fixed order.
+fn generate_into(
     session: &Session,
     targets: &[Target],
     settings: &emit::Settings,
     on_phase: &dyn Fn(Phase),
+    listed: &BTreeSet<String>,
+    put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
     let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
     forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
-    let mut files = emit::common_files();
+    let jobs = settings.pool.jobs;
+    let mut files = Vec::new();
+    let mut hashes = serde_json::Map::new();
+    let mut take = |batch: Vec<OutputFile>| -> Result<(), DriverError> {
+        let batch_hashes = crate::parallel::map(jobs, &batch, |f| sha256(&f.contents));
+        for (file, hash) in batch.iter().zip(batch_hashes) {
+            hashes.insert(file.path.clone(), json!(hash));
+        }
+        files.extend(put(batch)?);
+        Ok(())
+    };
+    take(emit::common_files())?;
     for target in targets {
         on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
-        files.extend(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?);
+        take(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?)?;
     }
     // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
     // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
@@ -697,7 +722,6 @@ pub fn generate_reporting(
             owned.push(path);
         }
     }
-    let jobs = settings.pool.jobs;
     let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &forms, |(file, form)| {
         let source = session.db.get(*file);
         let ir_json = serde_json::to_vec(form).expect("the IR serialises");
@@ -710,20 +734,17 @@ pub fn generate_reporting(
             "files": own_files[form.id.as_str()],
         })
     });
-    let hashes: Vec<String> = crate::parallel::map(jobs, &files, |f| sha256(&f.contents));
-    let hashes: serde_json::Map<String, serde_json::Value> =
-        files.iter().zip(hashes).map(|(f, hash)| (f.path.clone(), json!(hash))).collect();
-    let directories: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
     let manifest = json!({
         "ir_version": ir::VERSION,
         "targets": targets.iter().map(|t| t.name()).collect::<Vec<_>>(),
         // The target directories under `--out` that Formwerk wrote (a later build replaces
         // only these); a build that emits fewer targets keeps the others listed.
-        "directories": directories,
+        "directories": listed,
         "forms": manifest_forms,
         "files": hashes,
     });
-    files.push(OutputFile { path: "manifest.json".to_string(), contents: manifest_bytes(&manifest) });
+    let manifest = OutputFile { path: "manifest.json".to_string(), contents: manifest_bytes(&manifest) };
+    files.extend(put(vec![manifest])?);
     Ok(files)
 }
 

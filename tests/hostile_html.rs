@@ -303,23 +303,46 @@ fn render_failures_fail_the_build_and_nothing_is_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let generated = out.path().join("generated");
-    std::fs::create_dir_all(generated.join("html")).unwrap();
-    std::fs::write(generated.join("html/alt.html"), "alt").unwrap();
+    let build = |theme: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_formwerk"));
+        command.args(["build", "--emit", "html", "--forms"]).arg(root.join("forms")).arg("--out").arg(&generated);
+        if let Some(theme) = theme {
+            command.arg("--theme").arg(theme);
+        }
+        command.output().unwrap()
+    };
+    // A generation of the default theme, then a build whose theme fails while rendering
+    // (after the build's first files went into the staging directory): the old generation
+    // stays byte for byte, and nothing is left next to it.
+    assert_eq!(build(None).status.code(), Some(0));
+    let before: Vec<(String, Vec<u8>)> =
+        walk(&generated).into_iter().map(|p| (p.clone(), std::fs::read(generated.join(&p)).unwrap())).collect();
+    assert!(
+        before.iter().any(|(p, _)| p == "html/wohngeld.html"),
+        "{:?}",
+        before.iter().map(|b| &b.0).collect::<Vec<_>>()
+    );
+    let output = build(Some(dir.path()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("fehlt") && stderr.contains("theme"), "{stderr}");
+    let after: Vec<(String, Vec<u8>)> =
+        walk(&generated).into_iter().map(|p| (p.clone(), std::fs::read(generated.join(&p)).unwrap())).collect();
+    assert!(after == before, "nothing is written");
+
+    // Into an `--out` that does not exist, a failed build makes nothing at all.
+    let fresh = out.path().join("fresh");
     let output = Command::new(env!("CARGO_BIN_EXE_formwerk"))
         .args(["build", "--emit", "html", "--forms"])
         .arg(root.join("forms"))
         .arg("--out")
-        .arg(&generated)
+        .arg(&fresh)
         .arg("--theme")
         .arg(dir.path())
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("fehlt") && stderr.contains("theme"), "{stderr}");
-    let left: Vec<_> = walk(&generated);
-    assert_eq!(left, ["html/alt.html"], "nothing is written");
-    assert_eq!(std::fs::read_to_string(generated.join("html/alt.html")).unwrap(), "alt");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!fresh.exists(), "a failed build leaves no `--out` behind");
 }
 
 fn walk(dir: &Path) -> Vec<String> {

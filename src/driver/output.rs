@@ -5,7 +5,8 @@
 //! `--out`, so on the same file system even when `--out` is a mount point, and no write
 //! access is needed anywhere but `--out`.
 //!
-//! - `new/` holds the new generation: every file and directory is written and fsynced first.
+//! - `new/` holds the new generation: every file and directory is written and fsynced first,
+//!   target by target as the build makes them ([`OutputDir::stage`], [`Staging::write`]).
 //! - `journal` lists the entries of `<out>` to replace. It is written last (temporary file,
 //!   fsync, rename, fsync): once it exists, the new generation is complete and committed.
 //! - `old/` receives each replaced entry until the staging directory is removed.
@@ -132,39 +133,64 @@ impl OutputDir {
         }
     }
 
-    /// Replaces the directories `directories` and the top-level files among `files` with
-    /// `files`: all of them, or (if this fails or the process dies before the commit) none.
-    /// Every other entry of `<out>` stays as it is.
-    pub fn replace(&self, directories: &[&str], files: &[OutputFile]) -> Result<(), DriverError> {
-        let mut entries: Vec<String> = directories.iter().map(|d| d.to_string()).collect();
-        for file in files {
-            let path = safe_relative(&file.path).ok_or_else(|| DriverError {
-                message: format!("internal error: the output path `{}` is not a plain relative path", file.path),
-            })?;
-            let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-            let first = first.unwrap_or_default();
-            if path.components().count() == 1 {
-                entries.push(first);
-            } else if !directories.contains(&first.as_str()) {
-                return Err(DriverError {
-                    message: format!("internal error: `{}` is not in a directory this build replaces", file.path),
-                });
+    /// Starts a new generation that replaces the directories `directories` (and the
+    /// top-level files written into it): its files go into the staging directory as they are
+    /// made ([`Staging::write`]), and nothing in `<out>` changes before [`OutputDir::commit`].
+    pub fn stage(&self, directories: &[&str]) -> Result<Staging, DriverError> {
+        let root = self.path.join(STAGING);
+        let mut staging = Staging {
+            new: root.join("new"),
+            root,
+            entries: directories.iter().map(|d| d.to_string()).collect(),
+            created: BTreeSet::new(),
+        };
+        let started = (|| {
+            for dir in [staging.root.clone(), staging.new.clone(), staging.root.join("old")] {
+                create_dir(&dir)?;
+                staging.created.insert(dir);
+            }
+            for directory in directories {
+                let dir = staging.new.join(directory);
+                create_dir(&dir)?;
+                staging.created.insert(dir);
+            }
+            Ok(())
+        })();
+        match started {
+            Ok(()) => Ok(staging),
+            Err(error) => {
+                self.abandon(staging);
+                Err(error)
             }
         }
-        let staging = self.path.join(STAGING);
-        if let Err(error) = stage(&staging, directories, files) {
-            // Not committed: the old generation stays; the half-written one goes (or, should
-            // this fail too, the next build discards it).
-            let _ = remove_tree(&staging);
+    }
+
+    /// Commits a staged generation: makes it durable, writes the journal, and rolls it
+    /// forward. Until the journal exists, a crash leaves the old generation.
+    pub fn commit(&self, staging: Staging) -> Result<(), DriverError> {
+        let committed = (|| {
+            // Deepest first, so that every entry is durable before the directory naming it.
+            for dir in staging.created.iter().rev() {
+                sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
+            }
+            let journal = serde_json::json!({ "formwerk_journal": 1, "entries": staging.entries });
+            let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
+            contents.push(b'\n');
+            write_new_file(&staging.root.join(JOURNAL_TEMPORARY), &contents)?;
+            rename(&staging.root.join(JOURNAL_TEMPORARY), &staging.root.join(JOURNAL))?;
+            sync_dir(&staging.root).map_err(|e| io_error("sync", &staging.root, e))
+        })();
+        if let Err(error) = committed {
+            self.abandon(staging);
             return Err(error);
         }
-        let journal = serde_json::json!({ "formwerk_journal": 1, "entries": entries });
-        let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
-        contents.push(b'\n');
-        write_new_file(&staging.join(JOURNAL_TEMPORARY), &contents)?;
-        rename(&staging.join(JOURNAL_TEMPORARY), &staging.join(JOURNAL))?;
-        sync_dir(&staging).map_err(|e| io_error("sync", &staging, e))?;
         self.recover()
+    }
+
+    /// Discards a staged generation that will not be committed: the old one stays (should
+    /// removing fail, the next build discards it).
+    pub fn abandon(&self, staging: Staging) {
+        let _ = remove_tree(&staging.root);
     }
 
     /// Finishes or discards what a build left in the staging directory, then removes it.
@@ -227,34 +253,46 @@ impl OutputDir {
     }
 }
 
-/// Writes the new generation into `<staging>/new` (and creates `old/`), every file and
-/// directory fsynced.
-fn stage(staging: &Path, directories: &[&str], files: &[OutputFile]) -> Result<(), DriverError> {
-    let new = staging.join("new");
-    let mut created: BTreeSet<PathBuf> = BTreeSet::new();
-    for dir in [staging.to_path_buf(), new.clone(), staging.join("old")] {
-        create_dir(&dir)?;
-        created.insert(dir);
-    }
-    for directory in directories {
-        let dir = new.join(directory);
-        create_dir(&dir)?;
-        created.insert(dir);
-    }
-    for file in files {
-        let path = new.join(&file.path);
-        for ancestor in path.ancestors().skip(1).take_while(|a| *a != new).collect::<Vec<_>>().into_iter().rev() {
-            if created.insert(ancestor.to_path_buf()) {
-                create_dir(ancestor)?;
+/// A generation being written into `<out>/.formwerk-staging/new` ([`OutputDir::stage`]).
+pub struct Staging {
+    root: PathBuf,
+    new: PathBuf,
+    /// The entries of `<out>` the journal replaces: the directories, and top-level files.
+    entries: Vec<String>,
+    /// Every directory made, to be synced before the commit.
+    created: BTreeSet<PathBuf>,
+}
+
+impl Staging {
+    /// Writes `files` (each fsynced) into the new generation. A file must lie in one of the
+    /// staged directories or directly under `<out>`.
+    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), DriverError> {
+        for file in files {
+            let path = safe_relative(&file.path).ok_or_else(|| DriverError {
+                message: format!("internal error: the output path `{}` is not a plain relative path", file.path),
+            })?;
+            let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            let first = first.unwrap_or_default();
+            if path.components().count() == 1 {
+                self.entries.push(first);
+            } else if !self.created.contains(&self.new.join(&first)) {
+                return Err(DriverError {
+                    message: format!("internal error: `{}` is not in a directory this build replaces", file.path),
+                });
             }
+            let path = self.new.join(&path);
+            let ancestors: Vec<PathBuf> =
+                path.ancestors().skip(1).take_while(|a| *a != self.new).map(Path::to_path_buf).collect();
+            for ancestor in ancestors.into_iter().rev() {
+                if !self.created.contains(&ancestor) {
+                    create_dir(&ancestor)?;
+                    self.created.insert(ancestor);
+                }
+            }
+            write_new_file(&path, &file.contents)?;
         }
-        write_new_file(&path, &file.contents)?;
+        Ok(())
     }
-    // Deepest first, so that every entry is durable before the directory naming it.
-    for dir in created.iter().rev() {
-        sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
-    }
-    Ok(())
 }
 
 /// `path` as a relative path of plain names (no `..`, no root, no empty or hidden tricks).
