@@ -396,7 +396,7 @@ pub fn run_build(
         }
         _ => {}
     }
-    let session = check_forms(paths, on_phase)?;
+    let mut session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
     }
@@ -406,10 +406,11 @@ pub fn run_build(
     // Each target's files go into the staging directory as soon as they are made, and are
     // dropped: a catalogue's outputs are never all in memory.
     let mut staging = dir.stage(&directories)?;
-    let made = generate_into(&session, targets, settings, on_phase, &kept, &mut |batch| {
-        staging.write(&batch)?;
-        Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
-    });
+    let made =
+        generate_into(&session.db, &mut session.checked.forms, targets, settings, on_phase, &kept, &mut |batch| {
+            staging.write(&batch)?;
+            Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
+        });
     let n_files = match made {
         Ok(files) => files.len(),
         Err(error) => {
@@ -450,7 +451,7 @@ pub fn run_check(
     if std::fs::symlink_metadata(paths.out).is_ok() {
         named_directory(paths.out, "the output directory")?;
     }
-    let session = check_forms(paths, on_phase)?;
+    let mut session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
         return Ok(CheckOutcome::Failed(session));
     }
@@ -458,7 +459,8 @@ pub fn run_check(
     let owned = owned_directories(previous.as_ref());
     let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
     let kept = kept_directories(targets, &owned, exists);
-    let files = generate_into(&session, targets, settings, on_phase, &kept, &mut |batch| Ok(batch))?;
+    let forms = &mut session.checked.forms;
+    let files = generate_into(&session.db, forms, targets, settings, on_phase, &kept, &mut |batch| Ok(batch))?;
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
     let compared: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
@@ -671,24 +673,53 @@ pub fn generate(
     settings: &emit::Settings,
 ) -> Result<Vec<OutputFile>, DriverError> {
     let listed: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
-    generate_into(session, targets, settings, &|_| {}, &listed, &mut |batch| Ok(batch))
+    let mut forms = session.checked.forms.clone();
+    generate_into(&session.db, &mut forms, targets, settings, &|_| {}, &listed, &mut |batch| Ok(batch))
 }
 
 /// Makes the files of a build target by target, telling `on_phase` which target it makes,
 /// and hands each target's files to `put`, which keeps what it returns (a build writes them
 /// and keeps only their paths). The manifest comes last; its `directories` are `listed`.
 /// Returns the kept files in a fixed order.
+#[allow(clippy::too_many_arguments)]
 fn generate_into(
-    session: &Session,
+    db: &SourceDb,
+    checked: &mut Vec<(FileId, ir::Form)>,
     targets: &[Target],
     settings: &emit::Settings,
     on_phase: &dyn Fn(Phase),
     listed: &BTreeSet<String>,
     put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
-    let mut forms: Vec<&(FileId, ir::Form)> = session.checked.forms.iter().collect();
-    forms.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let bundle = ir::Bundle { forms: forms.iter().map(|(_, form)| form.clone()).collect() };
+    // The forms move into the bundle (sorted by id) and back afterwards, in their order: a
+    // catalogue's IR is never held twice.
+    let mut order: Vec<(usize, FileId, ir::Form)> =
+        std::mem::take(checked).into_iter().enumerate().map(|(i, (file, form))| (i, file, form)).collect();
+    order.sort_by(|a, b| a.2.id.cmp(&b.2.id));
+    let (places, forms): (Vec<(usize, FileId)>, Vec<ir::Form>) =
+        order.into_iter().map(|(i, file, form)| ((i, file), form)).unzip();
+    let bundle = ir::Bundle { forms };
+    let made = generate_bundle(db, &places, &bundle, targets, settings, on_phase, listed, put);
+    let mut restored: Vec<(usize, FileId, ir::Form)> =
+        places.into_iter().zip(bundle.forms).map(|((i, file), form)| (i, file, form)).collect();
+    restored.sort_by_key(|(i, _, _)| *i);
+    *checked = restored.into_iter().map(|(_, file, form)| (file, form)).collect();
+    made
+}
+
+/// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
+#[allow(clippy::too_many_arguments)]
+fn generate_bundle(
+    db: &SourceDb,
+    places: &[(usize, FileId)],
+    bundle: &ir::Bundle,
+    targets: &[Target],
+    settings: &emit::Settings,
+    on_phase: &dyn Fn(Phase),
+    listed: &BTreeSet<String>,
+    put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
+) -> Result<Vec<OutputFile>, DriverError> {
+    let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
     let jobs = settings.pool.jobs;
     let mut files = Vec::new();
     let mut hashes = serde_json::Map::new();
@@ -723,7 +754,7 @@ fn generate_into(
         }
     }
     let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &forms, |(file, form)| {
-        let source = session.db.get(*file);
+        let source = db.get(*file);
         let ir_json = serde_json::to_vec(form).expect("the IR serialises");
         json!({
             "id": form.id,
