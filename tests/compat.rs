@@ -335,3 +335,28 @@ fn forms_with_errors_are_not_compared() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("the old forms (`new`) have errors"), "{}", stderr(&output));
 }
+
+#[test]
+fn nothing_in_the_compiler_depends_on_compat() {
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in files {
+        let relative = file.strip_prefix(&src).unwrap();
+        if relative.starts_with("compat") || relative.starts_with("cli") || relative == Path::new("main.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("compat::"), "{} uses compat: it is a leaf", file.display());
+    }
+}

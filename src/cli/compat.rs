@@ -280,7 +280,7 @@ fn export_git(reference: &str, root: &Path) -> Result<(TempDir, String), String>
         if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             continue;
         }
-        let bytes = git(&top, &["cat-file", "blob", object])?;
+        let bytes = git(&top, &["cat-file", "blob", *object])?;
         if bytes.len() as u64 > files::MAX_SOURCE_BYTES {
             return Err(format!("`{reference}:{prefix}{name}` is larger than a source may be"));
         }

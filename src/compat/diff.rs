@@ -70,7 +70,8 @@ fn requirement_text(requirement: &Requirement) -> String {
     }
 }
 
-/// `(always present, possibly present)` of a node with this requirement and visibility.
+/// Whether a node with this requirement and visibility is in every submission (`Breaks`), in
+/// some (`Maybe`), or need not be (`Safe`).
 fn presence(requirement: &Requirement, visible: Option<&Expr>) -> Impact {
     match (requirement, visible) {
         (Requirement::Always, None) => Breaks,
@@ -215,12 +216,13 @@ impl Walk<'_> {
 
     fn field(&mut self, at: &Path, old: &Field, new: &Field) {
         let dotted = at.join(".");
+        let (old_form, new_form) = (self.old, self.new);
         if old.ty != new.ty {
             match (&old.ty, &new.ty) {
                 (FieldType::Choice { codelist: a }, FieldType::Choice { codelist: b })
                 | (FieldType::MultipleChoice { codelist: a }, FieldType::MultipleChoice { codelist: b }) => {
                     // Another list: what matters is which codes it holds.
-                    if let (Some(a), Some(b)) = (self.old.codelists.get(a), self.new.codelists.get(b)) {
+                    if let (Some(a), Some(b)) = (old_form.codelists.get(a), new_form.codelists.get(b)) {
                         self.codes(Target::Item(at.clone()), &format!("the list of `{dotted}`"), a, b);
                     }
                 }
@@ -354,7 +356,10 @@ impl Walk<'_> {
         let narrower = match (old, new) {
             (None, Some(_)) => Some(true),
             (Some(_), None) => Some(false),
-            (Some(o), Some(n)) => compare_bounds(n, o).map(|ord| ord == narrower_when),
+            (Some(o), Some(n)) => match compare_bounds(n, o) {
+                Some(Ordering::Equal) => return,
+                ordered => ordered.map(|ord| ord == narrower_when),
+            },
             (None, None) => return,
         };
         match narrower {
@@ -409,8 +414,9 @@ impl Walk<'_> {
     }
 
     fn codelists(&mut self) {
-        for (name, new_list) in &self.new.codelists {
-            let Some(old_list) = self.old.codelists.get(name) else { continue };
+        let (old_form, new_form) = (self.old, self.new);
+        for (name, new_list) in &new_form.codelists {
+            let Some(old_list) = old_form.codelists.get(name) else { continue };
             let target = Target::Code { list: name.clone(), code: None };
             let version = |l: &CodeList| {
                 let external = l.external.as_ref().map(|e| e.sha256.as_str()).unwrap_or_default();
@@ -428,9 +434,10 @@ impl Walk<'_> {
     }
 
     fn rules(&mut self) {
-        for new_rule in &self.new.rules {
+        let (old_form, new_form) = (self.old, self.new);
+        for new_rule in &new_form.rules {
             let target = Target::Rule(new_rule.name.clone());
-            match self.old.rules.iter().find(|r| r.name == new_rule.name) {
+            match old_form.rules.iter().find(|r| r.name == new_rule.name) {
                 None => {
                     let message = format!("rule `{}` is new: old submissions may break it", new_rule.name);
                     self.push("rule-added", Effect::new(Maybe, Safe), target, message);
@@ -443,7 +450,7 @@ impl Walk<'_> {
                 }
             }
         }
-        for old_rule in self.old.rules.iter().filter(|o| !self.new.rules.iter().any(|n| n.name == o.name)) {
+        for old_rule in old_form.rules.iter().filter(|o| !new_form.rules.iter().any(|n| n.name == o.name)) {
             let message = format!("rule `{}` is gone: new data may break what old readers rely on", old_rule.name);
             self.push("rule-removed", Effect::new(Safe, Maybe), Target::Rule(old_rule.name.clone()), message);
         }

@@ -127,8 +127,10 @@ fn walk<'s>(stmts: &'s [ast::Stmt], visit: &mut dyn FnMut(&'s ast::Stmt) -> bool
             return true;
         }
         let body = match &stmt.kind {
-            ast::StmtKind::Section { body, .. } | ast::StmtKind::Group { body, .. } | ast::StmtKind::Repeat { body, .. } => body,
-            _ => &None,
+            ast::StmtKind::Section { body, .. } | ast::StmtKind::Group { body, .. } | ast::StmtKind::Repeat { body, .. } => {
+                body.as_ref()
+            }
+            _ => None,
         };
         if let Some(body) = body {
             if walk(&body.stmts, visit) {
