@@ -187,7 +187,7 @@ fn load_old(against: &str, root: &Path, codelists: Option<&Path>, catalogues: Op
             .map_err(|e| e.to_string())?;
         return Ok(Old::Sources(session, None));
     }
-    for dir in [path.to_path_buf(), path.join("ir")] {
+    for dir in [path.join("ir"), path.to_path_buf()] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         let mut jsons: Vec<PathBuf> =
             entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();

@@ -290,7 +290,7 @@ impl Walk<'_> {
             (_, true) => ("constraint-tightened", Effect::new(Breaks, Safe)),
             (_, false) => ("constraint-loosened", Effect::new(Safe, Breaks)),
         };
-        let message = format!("`{}`: {what} {} ({old} → {new})", at.join("."), if narrower { "is stricter" } else { "is wider" });
+        let message = format!("`{}`: {what} {} ({old} → {new})", at.join("."), if narrower { "tightened" } else { "loosened" });
         self.push_detail(rule, effect, Target::Item(at.clone()), message, old, new);
     }
 

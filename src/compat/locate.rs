@@ -33,7 +33,18 @@ impl<'a> Locator<'a> {
     /// Fills `old_at` (with `self` as the old sources) of every finding.
     pub fn locate_old(&self, findings: &mut [Finding]) {
         for finding in findings.iter_mut() {
-            finding.old_at = self.find(&finding.form, &finding.target, false);
+            // A renamed item is declared under its old name; what is new has only a parent.
+            let target = match (&finding.target, finding.rule.ends_with("-renamed"), &finding.old) {
+                (Target::Item(path), true, Some(old_name)) => {
+                    let mut path = path.clone();
+                    if let Some(last) = path.last_mut() {
+                        *last = old_name.clone();
+                    }
+                    Target::Item(path)
+                }
+                (target, ..) => target.clone(),
+            };
+            finding.old_at = self.find(&finding.form, &target, finding.rule.ends_with("-added"));
         }
     }
 
