@@ -208,7 +208,7 @@ fn against_a_directory_of_sources() {
     assert!(text.contains("--> old/antrag.form:6:9 (old)"), "{text}");
     assert!(text.contains("error[major-not-bumped]"), "{text}");
     // A compatible change (a new optional field) with a minor bump passes in submit mode.
-    write(dir.path(), &[("new/antrag.form", &OLD.replace("1.0.0", "1.1.0").replace("}\n", "  field neu: text \"Neu\"\n}\n"))]);
+    write(dir.path(), &[("new/antrag.form", &OLD.replace("1.0.0", "1.1.0").replace("\"Hinweis\"\n", "\"Hinweis\"\n  field neu: text \"Neu\"\n"))]);
     let output = formwerk(dir.path(), &["compat", "new", "--against", "old", "--mode", "submit"]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("info[field-added]"), "{}", stdout(&output));
