@@ -145,7 +145,9 @@ fn a_form_changed_in_place_breaks_on_every_rule_it_touches_and_nothing_else() {
     assert_eq!(rules, ["length-tightened"], "{}", compat::render::human(&findings, Mode::Full));
 }
 
-fn first_text_field<'a>(items: impl Iterator<Item = &'a mut formwerk::ir::Item>) -> Option<&'a mut formwerk::ir::Field> {
+fn first_text_field<'a>(
+    items: impl Iterator<Item = &'a mut formwerk::ir::Item>,
+) -> Option<&'a mut formwerk::ir::Field> {
     for item in items {
         match item {
             formwerk::ir::Item::Field(f) if f.ty == formwerk::ir::FieldType::Text => return Some(f),
@@ -208,7 +210,13 @@ fn against_a_directory_of_sources() {
     assert!(text.contains("--> old/antrag.form:6:9 (old)"), "{text}");
     assert!(text.contains("error[major-not-bumped]"), "{text}");
     // A compatible change (a new optional field) with a minor bump passes in submit mode.
-    write(dir.path(), &[("new/antrag.form", &OLD.replace("1.0.0", "1.1.0").replace("\"Hinweis\"\n", "\"Hinweis\"\n  field neu: text \"Neu\"\n"))]);
+    write(
+        dir.path(),
+        &[(
+            "new/antrag.form",
+            &OLD.replace("1.0.0", "1.1.0").replace("\"Hinweis\"\n", "\"Hinweis\"\n  field neu: text \"Neu\"\n"),
+        )],
+    );
     let output = formwerk(dir.path(), &["compat", "new", "--against", "old", "--mode", "submit"]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("info[field-added]"), "{}", stdout(&output));
@@ -229,7 +237,10 @@ fn against_built_ir() {
         assert_eq!(output.status.code(), Some(3), "{}{}", stdout(&output), stderr(&output));
         let text = stdout(&output);
         assert!(text.contains("error[field-removed]"), "{text}");
-        assert!(text.contains("error[version-unchanged] antrag: the form changed but its version is still 1.0.0"), "{text}");
+        assert!(
+            text.contains("error[version-unchanged] antrag: the form changed but its version is still 1.0.0"),
+            "{text}"
+        );
         assert!(!text.contains("(old)"), "built IR has no sources: {text}");
     }
     let output = formwerk(dir.path(), &["compat", "new", "--against", "new-nothing"]);
@@ -283,7 +294,8 @@ fn json_lines_and_ignores() {
     assert_eq!(removed_line["old_location"]["line"], 6);
     assert!(lines.iter().all(|l| l["rule"].is_string() && l["severity"].is_string() && l["direction"].is_string()));
     // Ignored with a reason: no breaking change left, so no major bump is needed either.
-    let output = formwerk(dir.path(), &["compat", "new", "--against", "old", "--allow", "field-removed=nobody filled it in"]);
+    let output =
+        formwerk(dir.path(), &["compat", "new", "--against", "old", "--allow", "field-removed=nobody filled it in"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("= ignored: nobody filled it in"), "{}", stdout(&output));
     assert!(stdout(&output).ends_with("compat (full): 1 ignored\n"), "{}", stdout(&output));
@@ -291,7 +303,11 @@ fn json_lines_and_ignores() {
     for allow in ["field-removed", "field-removed=  ", "no-such-rule=why"] {
         let output = formwerk(dir.path(), &["compat", "new", "--against", "old", "--allow", allow]);
         assert_eq!(output.status.code(), Some(2), "{allow}");
-        assert!(stderr(&output).contains("needs a reason") || stderr(&output).contains("unknown rule"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("needs a reason") || stderr(&output).contains("unknown rule"),
+            "{}",
+            stderr(&output)
+        );
     }
 }
 
@@ -303,7 +319,10 @@ fn compat_toml_sets_the_mode_and_ignores() {
         format!("form antrag {{\n  title \"A\"\n  version \"1.1.0\"\n  languages de\n  codelist Farbe {{\n{codes}  }}\n  field farbe: choice of Farbe \"Farbe\"\n}}\n")
     };
     let old = list("    code \"R\" \"Rot\"\n").replace("1.1.0", "1.0.0");
-    write(dir.path(), &[("old/antrag.form", &old), ("forms/antrag.form", &list("    code \"R\" \"Rot\"\n    code \"G\" \"Grün\"\n"))]);
+    write(
+        dir.path(),
+        &[("old/antrag.form", &old), ("forms/antrag.form", &list("    code \"R\" \"Rot\"\n    code \"G\" \"Grün\"\n"))],
+    );
     let output = formwerk(dir.path(), &["compat", "--against", "old"]);
     assert_eq!(output.status.code(), Some(3), "adding a code breaks consumers: {}", stdout(&output));
     write(dir.path(), &[("compat.toml", "mode = \"submit\"\n")]);

@@ -79,7 +79,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(options) => options,
         Err(message) => return usage_failure(&message),
     };
-    let new = match driver::check_paths_in(&args.paths, args.root.as_deref(), args.codelists.as_deref(), args.catalogues.as_deref()) {
+    let new = match driver::check_paths_in(
+        &args.paths,
+        args.root.as_deref(),
+        args.codelists.as_deref(),
+        args.catalogues.as_deref(),
+    ) {
         Ok(session) => session,
         Err(error) => return usage_failure(&error.to_string()),
     };
@@ -151,8 +156,8 @@ fn options(args: &Args, root: &Path) -> Result<Options, String> {
         None => Config::default(),
     };
     let mode_text = args.mode.clone().or(config.mode).unwrap_or_else(|| "full".to_string());
-    let mode = Mode::parse(&mode_text)
-        .ok_or_else(|| format!("unknown mode `{mode_text}`; use full, submit or consume"))?;
+    let mode =
+        Mode::parse(&mode_text).ok_or_else(|| format!("unknown mode `{mode_text}`; use full, submit or consume"))?;
     let mut ignore = BTreeMap::new();
     let from_config = config.ignore.into_iter().map(|(rule, reason)| (rule, reason, "compat.toml"));
     let from_flags = args.allow.iter().map(|allow| match allow.split_once('=') {
@@ -189,8 +194,10 @@ fn load_old(against: &str, root: &Path, codelists: Option<&Path>, catalogues: Op
     }
     for dir in [path.join("ir"), path.to_path_buf()] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut jsons: Vec<PathBuf> =
-            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+        let mut jsons: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
         if jsons.is_empty() {
             continue;
         }
@@ -242,7 +249,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 fn git_text(dir: &Path, args: &[&str]) -> Result<String, String> {
-    String::from_utf8(git(dir, args)?).map(|s| s.trim_end_matches('\n').to_string()).map_err(|_| "git wrote no UTF-8".into())
+    String::from_utf8(git(dir, args)?)
+        .map(|s| s.trim_end_matches('\n').to_string())
+        .map_err(|_| "git wrote no UTF-8".into())
 }
 
 /// The `.form` files below the forms directory `root` as of `reference`, written into
@@ -254,8 +263,10 @@ fn export_git(reference: &str, root: &Path) -> Result<(TempDir, String), String>
     let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
     let top = PathBuf::from(git_text(root, &["rev-parse", "--show-toplevel"])?);
     let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
-    let commit = git_text(root, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
-        .map_err(|_| format!("`{against}` is neither a directory nor a commit of the repository", against = reference))?;
+    let commit =
+        git_text(root, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")]).map_err(|_| {
+            format!("`{against}` is neither a directory nor a commit of the repository", against = reference)
+        })?;
     let tree = if prefix.is_empty() {
         format!("{commit}^{{tree}}")
     } else {

@@ -84,10 +84,9 @@ fn type_text(ty: &FieldType) -> String {
     match ty {
         FieldType::Choice { codelist } => format!("choice of {codelist}"),
         FieldType::MultipleChoice { codelist } => format!("multiple choice of {codelist}"),
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|v| v["kind"].as_str().map(str::to_string))
-            .unwrap_or_default(),
+        other => {
+            serde_json::to_value(other).ok().and_then(|v| v["kind"].as_str().map(str::to_string)).unwrap_or_default()
+        }
     }
 }
 
@@ -105,7 +104,15 @@ impl Walk<'_> {
         self.out.push(Change { rule, effect, target, message, old: None, new: None });
     }
 
-    fn push_detail(&mut self, rule: &'static str, effect: Effect, target: Target, message: String, old: String, new: String) {
+    fn push_detail(
+        &mut self,
+        rule: &'static str,
+        effect: Effect,
+        target: Target,
+        message: String,
+        old: String,
+        new: String,
+    ) {
         self.out.push(Change { rule, effect, target, message, old: Some(old), new: Some(new) });
     }
 
@@ -114,8 +121,8 @@ impl Walk<'_> {
         let mut taken = vec![false; new.len()];
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
         for (old_idx, old_item) in old.iter().enumerate() {
-            let by_fim = fim_id(old_item)
-                .and_then(|id| (0..new.len()).find(|&n| !taken[n] && fim_id(new[n]) == Some(id)));
+            let by_fim =
+                fim_id(old_item).and_then(|id| (0..new.len()).find(|&n| !taken[n] && fim_id(new[n]) == Some(id)));
             let by_name = || (0..new.len()).find(|&n| !taken[n] && new[n].name() == old_item.name());
             let found = by_fim.or_else(by_name);
             if let Some(n) = found {
@@ -152,7 +159,8 @@ impl Walk<'_> {
             Maybe => "required under a condition: old submissions may lack it",
             Safe => "optional",
         };
-        let message = format!("{} `{dotted}` is new ({why}); readers that refuse unknown members cannot read it", kind(item));
+        let message =
+            format!("{} `{dotted}` is new ({why}); readers that refuse unknown members cannot read it", kind(item));
         self.push(rule, Effect::new(present, Maybe), Target::Item(at), message);
     }
 
@@ -191,25 +199,42 @@ impl Walk<'_> {
                 child(path, old.name()).join("."),
                 fim_id(new).unwrap_or_default()
             );
-            self.push_detail(rule, Effect::new(Breaks, Breaks), Target::Item(at.clone()), message, old.name().to_string(), new.name().to_string());
+            self.push_detail(
+                rule,
+                Effect::new(Breaks, Breaks),
+                Target::Item(at.clone()),
+                message,
+                old.name().to_string(),
+                new.name().to_string(),
+            );
         }
         match (old, new) {
             (Item::Field(o), Item::Field(n)) => self.field(&at, o, n),
             (Item::Group(o), Item::Group(n)) => {
                 self.requirement(&at, &o.required, &n.required);
                 self.visibility(&at, o.visible.as_ref(), n.visible.as_ref());
-                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) = (o.items.iter().collect(), n.items.iter().collect());
+                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) =
+                    (o.items.iter().collect(), n.items.iter().collect());
                 self.items(&at, &old_items, &new_items);
             }
             (Item::Repeat(o), Item::Repeat(n)) => {
                 self.repeat_bounds(&at, (o.min, o.max), (n.min, n.max));
                 self.visibility(&at, o.visible.as_ref(), n.visible.as_ref());
-                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) = (o.items.iter().collect(), n.items.iter().collect());
+                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) =
+                    (o.items.iter().collect(), n.items.iter().collect());
                 self.items(&at, &old_items, &new_items);
             }
             _ => {
-                let message = format!("`{dotted}` was a {} and is now a {}: its data has another shape", kind(old), kind(new));
-                self.push_detail("type-changed", Effect::new(Breaks, Breaks), Target::Item(at), message, kind(old).into(), kind(new).into());
+                let message =
+                    format!("`{dotted}` was a {} and is now a {}: its data has another shape", kind(old), kind(new));
+                self.push_detail(
+                    "type-changed",
+                    Effect::new(Breaks, Breaks),
+                    Target::Item(at),
+                    message,
+                    kind(old).into(),
+                    kind(new).into(),
+                );
             }
         }
     }
@@ -235,7 +260,14 @@ impl Walk<'_> {
                         Effect::new(Breaks, Breaks)
                     };
                     let message = format!("the type of `{dotted}` changed from {} to {}", type_text(o), type_text(n));
-                    self.push_detail("type-changed", effect, Target::Item(at.clone()), message, type_text(o), type_text(n));
+                    self.push_detail(
+                        "type-changed",
+                        effect,
+                        Target::Item(at.clone()),
+                        message,
+                        type_text(o),
+                        type_text(n),
+                    );
                 }
             }
         }
@@ -248,11 +280,15 @@ impl Walk<'_> {
         let dotted = at.join(".");
         let target = Target::Item(at.clone());
         let (rule, effect, what) = match (old, new) {
-            (Requirement::Never, Requirement::Always) => ("requirement-tightened", Effect::new(Breaks, Safe), "is now required"),
+            (Requirement::Never, Requirement::Always) => {
+                ("requirement-tightened", Effect::new(Breaks, Safe), "is now required")
+            }
             (Requirement::Never, Requirement::When(_)) | (Requirement::When(_), Requirement::Always) => {
                 ("requirement-tightened", Effect::new(Maybe, Safe), "is required in more cases")
             }
-            (Requirement::Always, Requirement::Never) => ("requirement-loosened", Effect::new(Safe, Breaks), "is now optional"),
+            (Requirement::Always, Requirement::Never) => {
+                ("requirement-loosened", Effect::new(Safe, Breaks), "is now optional")
+            }
             (Requirement::Always, Requirement::When(_)) | (Requirement::When(_), Requirement::Never) => {
                 ("requirement-loosened", Effect::new(Safe, Maybe), "is required in fewer cases")
             }
@@ -290,7 +326,8 @@ impl Walk<'_> {
             (_, true) => ("constraint-tightened", Effect::new(Breaks, Safe)),
             (_, false) => ("constraint-loosened", Effect::new(Safe, Breaks)),
         };
-        let message = format!("`{}`: {what} {} ({old} → {new})", at.join("."), if narrower { "tightened" } else { "loosened" });
+        let message =
+            format!("`{}`: {what} {} ({old} → {new})", at.join("."), if narrower { "tightened" } else { "loosened" });
         self.push_detail(rule, effect, Target::Item(at.clone()), message, old, new);
     }
 
@@ -298,11 +335,25 @@ impl Walk<'_> {
         let show = |v: Option<u64>| v.map_or("none".to_string(), |v| v.to_string());
         let (old_min, new_min) = (old.min_length.unwrap_or(0), new.min_length.unwrap_or(0));
         if old_min != new_min {
-            self.narrowed(at, "length", new_min > old_min, "the minimum length".into(), show(old.min_length), show(new.min_length));
+            self.narrowed(
+                at,
+                "length",
+                new_min > old_min,
+                "the minimum length".into(),
+                show(old.min_length),
+                show(new.min_length),
+            );
         }
         if old.max_length != new.max_length {
             let narrower = new.max_length.unwrap_or(u64::MAX) < old.max_length.unwrap_or(u64::MAX);
-            self.narrowed(at, "length", narrower, "the maximum length".into(), show(old.max_length), show(new.max_length));
+            self.narrowed(
+                at,
+                "length",
+                narrower,
+                "the maximum length".into(),
+                show(old.max_length),
+                show(new.max_length),
+            );
         }
         self.bound(at, "minimum", old.min.as_ref(), new.min.as_ref(), Ordering::Greater);
         self.bound(at, "maximum", old.max.as_ref(), new.max.as_ref(), Ordering::Less);
@@ -316,7 +367,8 @@ impl Walk<'_> {
         }
         self.pattern(at, old, new);
         if old.accept != new.accept {
-            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) = (old.accept.iter().collect(), new.accept.iter().collect());
+            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) =
+                (old.accept.iter().collect(), new.accept.iter().collect());
             let show = |a: &[String]| if a.is_empty() { "any type".to_string() } else { a.join(", ") };
             let (old_text, new_text) = (show(&old.accept), show(&new.accept));
             // Empty accepts any type.
@@ -333,16 +385,38 @@ impl Walk<'_> {
         }
         if old.must_be_true != new.must_be_true {
             let show = |b: bool| if b { "must be true" } else { "any" }.to_string();
-            self.narrowed(at, "confirm", new.must_be_true, "`must be true`".into(), show(old.must_be_true), show(new.must_be_true));
+            self.narrowed(
+                at,
+                "confirm",
+                new.must_be_true,
+                "`must be true`".into(),
+                show(old.must_be_true),
+                show(new.must_be_true),
+            );
         }
         if old.exclusive != new.exclusive {
-            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) = (old.exclusive.iter().collect(), new.exclusive.iter().collect());
+            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) =
+                (old.exclusive.iter().collect(), new.exclusive.iter().collect());
             let show = |a: &[String]| if a.is_empty() { "none".to_string() } else { a.join(", ") };
             if !o.is_superset(&n) {
-                self.narrowed(at, "exclusive", true, "the exclusive codes".into(), show(&old.exclusive), show(&new.exclusive));
+                self.narrowed(
+                    at,
+                    "exclusive",
+                    true,
+                    "the exclusive codes".into(),
+                    show(&old.exclusive),
+                    show(&new.exclusive),
+                );
             }
             if !n.is_superset(&o) {
-                self.narrowed(at, "exclusive", false, "the exclusive codes".into(), show(&old.exclusive), show(&new.exclusive));
+                self.narrowed(
+                    at,
+                    "exclusive",
+                    false,
+                    "the exclusive codes".into(),
+                    show(&old.exclusive),
+                    show(&new.exclusive),
+                );
             }
         }
     }
@@ -352,7 +426,8 @@ impl Walk<'_> {
         if old == new {
             return;
         }
-        let (old_text, new_text) = (old.map_or("none".to_string(), bound_text), new.map_or("none".to_string(), bound_text));
+        let (old_text, new_text) =
+            (old.map_or("none".to_string(), bound_text), new.map_or("none".to_string(), bound_text));
         let narrower = match (old, new) {
             (None, Some(_)) => Some(true),
             (Some(_), None) => Some(false),
@@ -365,8 +440,18 @@ impl Walk<'_> {
         match narrower {
             Some(narrower) => self.narrowed(at, "bounds", narrower, format!("the {what}"), old_text, new_text),
             None => {
-                let message = format!("`{}`: the {what} changed in a way that cannot be ordered ({old_text} → {new_text})", at.join("."));
-                self.push_detail("bounds-changed", Effect::new(Maybe, Maybe), Target::Item(at.clone()), message, old_text, new_text);
+                let message = format!(
+                    "`{}`: the {what} changed in a way that cannot be ordered ({old_text} → {new_text})",
+                    at.join(".")
+                );
+                self.push_detail(
+                    "bounds-changed",
+                    Effect::new(Maybe, Maybe),
+                    Target::Item(at.clone()),
+                    message,
+                    old_text,
+                    new_text,
+                );
             }
         }
     }
@@ -381,7 +466,14 @@ impl Walk<'_> {
         };
         let show = |p: Option<&crate::ir::Pattern>| p.map_or("none".to_string(), |p| p.source.clone());
         let message = format!("`{}`: {what}; whether it accepts the same values cannot be decided here", at.join("."));
-        self.push_detail("pattern-changed", effect, Target::Item(at.clone()), message, show(old.pattern.as_ref()), show(new.pattern.as_ref()));
+        self.push_detail(
+            "pattern-changed",
+            effect,
+            Target::Item(at.clone()),
+            message,
+            show(old.pattern.as_ref()),
+            show(new.pattern.as_ref()),
+        );
     }
 
     fn repeat_bounds(&mut self, at: &Path, old: (u32, Option<u32>), new: (u32, Option<u32>)) {
@@ -405,11 +497,25 @@ impl Walk<'_> {
         };
         for code in new.codes.iter().map(|c| c.code.as_str()).filter(|c| !old_codes.contains(c)) {
             let message = format!("{what} has the new code \"{code}\", which old readers do not know");
-            self.push_detail("code-added", Effect::new(Safe, Breaks), code_target(code), message, String::new(), code.to_string());
+            self.push_detail(
+                "code-added",
+                Effect::new(Safe, Breaks),
+                code_target(code),
+                message,
+                String::new(),
+                code.to_string(),
+            );
         }
         for code in old.codes.iter().map(|c| c.code.as_str()).filter(|c| !new_codes.contains(c)) {
             let message = format!("{what} lost the code \"{code}\": old submissions that chose it are refused");
-            self.push_detail("code-removed", Effect::new(Breaks, Safe), code_target(code), message, code.to_string(), String::new());
+            self.push_detail(
+                "code-removed",
+                Effect::new(Breaks, Safe),
+                code_target(code),
+                message,
+                code.to_string(),
+                String::new(),
+            );
         }
     }
 
@@ -424,10 +530,22 @@ impl Walk<'_> {
             };
             if version(old_list) != version(new_list) {
                 let show = |l: &CodeList| {
-                    format!("{} {}", l.urn.as_deref().unwrap_or("(no urn)"), l.version.as_deref().unwrap_or("(no version)"))
+                    format!(
+                        "{} {}",
+                        l.urn.as_deref().unwrap_or("(no urn)"),
+                        l.version.as_deref().unwrap_or("(no version)")
+                    )
                 };
-                let message = format!("code list `{name}` changed its version ({} → {})", show(old_list), show(new_list));
-                self.push_detail("codelist-version-changed", Effect::new(Safe, Safe), target.clone(), message, show(old_list), show(new_list));
+                let message =
+                    format!("code list `{name}` changed its version ({} → {})", show(old_list), show(new_list));
+                self.push_detail(
+                    "codelist-version-changed",
+                    Effect::new(Safe, Safe),
+                    target.clone(),
+                    message,
+                    show(old_list),
+                    show(new_list),
+                );
             }
             self.codes(target, &format!("code list `{name}`"), old_list, new_list);
         }
@@ -443,7 +561,10 @@ impl Walk<'_> {
                     self.push("rule-added", Effect::new(Maybe, Safe), target, message);
                 }
                 Some(old_rule) => {
-                    if old_rule.check != new_rule.check || old_rule.scope != new_rule.scope || old_rule.at != new_rule.at {
+                    if old_rule.check != new_rule.check
+                        || old_rule.scope != new_rule.scope
+                        || old_rule.at != new_rule.at
+                    {
                         let message = format!("rule `{}` checks something else now", new_rule.name);
                         self.push("rule-changed", Effect::new(Maybe, Maybe), target, message);
                     }

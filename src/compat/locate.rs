@@ -118,8 +118,7 @@ impl<'a> Locator<'a> {
 
     /// A code list (in the form, else at the top of any file), or one of its codes.
     fn code(&self, stmts: &[ast::Stmt], list: &str, code: Option<&str>) -> Option<Span> {
-        let found = codelist(stmts, list)
-            .or_else(|| self.files.iter().find_map(|f| codelist(&f.items, list)))?;
+        let found = codelist(stmts, list).or_else(|| self.files.iter().find_map(|f| codelist(&f.items, list)))?;
         let (name, body) = found;
         let code_span = code.and_then(|code| {
             body?.stmts.iter().find_map(|s| match &s.kind {
@@ -138,9 +137,9 @@ fn walk<'s>(stmts: &'s [ast::Stmt], visit: &mut dyn FnMut(&'s ast::Stmt) -> bool
             return true;
         }
         let body = match &stmt.kind {
-            ast::StmtKind::Section { body, .. } | ast::StmtKind::Group { body, .. } | ast::StmtKind::Repeat { body, .. } => {
-                body.as_ref()
-            }
+            ast::StmtKind::Section { body, .. }
+            | ast::StmtKind::Group { body, .. }
+            | ast::StmtKind::Repeat { body, .. } => body.as_ref(),
             _ => None,
         };
         if let Some(body) = body {

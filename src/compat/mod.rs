@@ -159,7 +159,10 @@ pub const RULES: &[Rule] = &[
     Rule { id: "length-loosened", summary: "a text's length range got wider" },
     Rule { id: "bounds-tightened", summary: "a number's or date's `min`/`max` got narrower" },
     Rule { id: "bounds-loosened", summary: "a number's or date's `min`/`max` got wider" },
-    Rule { id: "bounds-changed", summary: "a bound changed in a way that cannot be ordered (a fixed date against `today`)" },
+    Rule {
+        id: "bounds-changed",
+        summary: "a bound changed in a way that cannot be ordered (a fixed date against `today`)",
+    },
     Rule { id: "decimals-tightened", summary: "fewer digits after the decimal point" },
     Rule { id: "decimals-loosened", summary: "more digits after the decimal point" },
     Rule { id: "pattern-changed", summary: "a pattern was added, removed or changed" },
@@ -281,7 +284,14 @@ pub fn compare(old: &ir::Form, new: &ir::Form, options: &Options) -> Vec<Finding
         diff::diff(old, new).into_iter().map(|change| finding(&new.id, change, options)).collect();
     let breaking = findings.iter().any(Finding::is_breaking);
     for (rule, message) in version::discipline(old, new, breaking) {
-        let change = Change { rule, effect: Effect::new(Impact::Safe, Impact::Safe), target: Target::Form, message, old: Some(old.version.clone()), new: Some(new.version.clone()) };
+        let change = Change {
+            rule,
+            effect: Effect::new(Impact::Safe, Impact::Safe),
+            target: Target::Form,
+            message,
+            old: Some(old.version.clone()),
+            new: Some(new.version.clone()),
+        };
         let mut finding = finding(&new.id, change, options);
         finding.severity = Severity::Error;
         findings.push(finding);

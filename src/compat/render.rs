@@ -9,7 +9,13 @@ use super::{Direction, Finding, Mode, Severity};
 pub fn human(findings: &[Finding], mode: Mode) -> String {
     let mut out = String::new();
     for finding in findings {
-        out.push_str(&format!("{}[{}] {}: {}\n", finding.severity.as_str(), finding.rule, finding.form, finding.message));
+        out.push_str(&format!(
+            "{}[{}] {}: {}\n",
+            finding.severity.as_str(),
+            finding.rule,
+            finding.form,
+            finding.message
+        ));
         if let Some(at) = &finding.new_at {
             out.push_str(&format!("  --> {at}\n"));
         }
