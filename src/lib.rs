@@ -14,6 +14,7 @@ pub mod build;
 pub mod catalogue;
 pub mod check;
 pub mod codelists;
+pub mod compat;
 pub mod diag;
 pub mod driver;
 pub mod emit;

@@ -147,6 +147,8 @@ enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// Reports breaking changes against an earlier version of the forms (exit 3 when breaking).
+    Compat(cli::compat::Args),
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
         /// A code (`E0201`) or its name (`unknown-name`).
@@ -237,6 +239,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::ImportFim { file, codelists, out, report } => {
             import_fim(&file, codelists.as_deref(), out.as_deref(), report)
         }
+        Command::Compat(args) => cli::compat::run(args),
         Command::Explain { code: None } => {
             let mut out = String::new();
             for code in Code::ALL {

@@ -1,0 +1,601 @@
+//! The walk over two IRs of one form: matches items (by FIM id, else by name) and says what
+//! each change does to submissions (backward) and to readers (forward).
+//!
+//! Only what shapes data counts here: names, kinds, types, requirements, visibility,
+//! constraints, repeat bounds, codes and rules. Labels, hints and other texts are left to
+//! version discipline, which sees every change.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use super::{Change, Effect, Impact, Target};
+use crate::ir::{Bound, CodeList, Constraints, Expr, Field, FieldType, Form, Item, Path, Requirement};
+use crate::value::Decimal;
+
+use Impact::{Breaks, Maybe, Safe};
+
+/// Every data-shaping change from `old` to `new`, in the new form's order.
+pub(super) fn diff(old: &Form, new: &Form) -> Vec<Change> {
+    let mut walk = Walk { old, new, out: Vec::new() };
+    let old_items: Vec<&Item> = old.items().collect();
+    let new_items: Vec<&Item> = new.items().collect();
+    walk.items(&[], &old_items, &new_items);
+    walk.codelists();
+    walk.rules();
+    walk.out
+}
+
+struct Walk<'a> {
+    old: &'a Form,
+    new: &'a Form,
+    out: Vec<Change>,
+}
+
+fn kind(item: &Item) -> &'static str {
+    match item {
+        Item::Field(_) => "field",
+        Item::Group(_) => "group",
+        Item::Repeat(_) => "repeat",
+        Item::Info(_) => "info",
+    }
+}
+
+fn fim_id(item: &Item) -> Option<&str> {
+    let fim = match item {
+        Item::Field(f) => &f.fim,
+        Item::Group(g) => &g.fim,
+        Item::Repeat(r) => &r.fim,
+        Item::Info(i) => &i.fim,
+    };
+    fim.as_ref().map(|f| f.id.as_str())
+}
+
+/// The items that hold data: infos carry none, and a member hidden in this use is never there.
+fn data<'i>(items: &[&'i Item]) -> Vec<&'i Item> {
+    items.iter().copied().filter(|i| !matches!(i, Item::Info(_)) && !i.never_shown()).collect()
+}
+
+fn child(path: &[String], name: &str) -> Path {
+    let mut path = path.to_vec();
+    path.push(name.to_string());
+    path
+}
+
+/// How a requirement reads in a message.
+fn requirement_text(requirement: &Requirement) -> String {
+    match requirement {
+        Requirement::Always => "required".to_string(),
+        Requirement::Never => "optional".to_string(),
+        Requirement::When(_) => "required when …".to_string(),
+    }
+}
+
+/// Whether a node with this requirement and visibility is in every submission (`Breaks`), in
+/// some (`Maybe`), or need not be (`Safe`).
+fn presence(requirement: &Requirement, visible: Option<&Expr>) -> Impact {
+    match (requirement, visible) {
+        (Requirement::Always, None) => Breaks,
+        (Requirement::Never, _) => Safe,
+        _ => Maybe,
+    }
+}
+
+fn type_text(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Choice { codelist } => format!("choice of {codelist}"),
+        FieldType::MultipleChoice { codelist } => format!("multiple choice of {codelist}"),
+        other => {
+            serde_json::to_value(other).ok().and_then(|v| v["kind"].as_str().map(str::to_string)).unwrap_or_default()
+        }
+    }
+}
+
+/// Whether every value of `narrow` is a value of `wide` (a string type into a wider one).
+fn widens(narrow: &FieldType, wide: &FieldType) -> bool {
+    use FieldType::*;
+    matches!(
+        (narrow, wide),
+        (Text | Email | Phone | Iban | Postcode, Text | Multiline) | (Money, Decimal) | (Integer, Decimal)
+    )
+}
+
+impl Walk<'_> {
+    fn push(&mut self, rule: &'static str, effect: Effect, target: Target, message: String) {
+        self.out.push(Change { rule, effect, target, message, old: None, new: None });
+    }
+
+    fn push_detail(
+        &mut self,
+        rule: &'static str,
+        effect: Effect,
+        target: Target,
+        message: String,
+        old: String,
+        new: String,
+    ) {
+        self.out.push(Change { rule, effect, target, message, old: Some(old), new: Some(new) });
+    }
+
+    fn items(&mut self, path: &[String], old: &[&Item], new: &[&Item]) {
+        let (old, new) = (data(old), data(new));
+        let mut taken = vec![false; new.len()];
+        let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
+        for (old_idx, old_item) in old.iter().enumerate() {
+            let by_fim =
+                fim_id(old_item).and_then(|id| (0..new.len()).find(|&n| !taken[n] && fim_id(new[n]) == Some(id)));
+            let by_name = || (0..new.len()).find(|&n| !taken[n] && new[n].name() == old_item.name());
+            let found = by_fim.or_else(by_name);
+            if let Some(n) = found {
+                taken[n] = true;
+            }
+            pairs.push((old_idx, found));
+        }
+        // In the new form's order: matched and added items, then what was removed.
+        for (new_idx, new_item) in new.iter().enumerate() {
+            match pairs.iter().find(|(_, n)| *n == Some(new_idx)) {
+                Some((old_idx, _)) => self.matched(path, old[*old_idx], new_item),
+                None => self.added(path, new_item),
+            }
+        }
+        for (old_idx, _) in pairs.iter().filter(|(_, n)| n.is_none()) {
+            self.removed(path, old[*old_idx]);
+        }
+    }
+
+    fn added(&mut self, path: &[String], item: &Item) {
+        let at = child(path, item.name());
+        let dotted = at.join(".");
+        let (rule, present) = match item {
+            Item::Field(f) => ("field-added", presence(&f.required, f.visible.as_ref())),
+            Item::Group(g) => ("group-added", presence(&g.required, g.visible.as_ref())),
+            Item::Repeat(r) => {
+                let required = if r.min > 0 { Requirement::Always } else { Requirement::Never };
+                ("group-added", presence(&required, r.visible.as_ref()))
+            }
+            Item::Info(_) => return,
+        };
+        let why = match present {
+            Breaks => "required: old submissions lack it",
+            Maybe => "required under a condition: old submissions may lack it",
+            Safe => "optional",
+        };
+        let message =
+            format!("{} `{dotted}` is new ({why}); readers that refuse unknown members cannot read it", kind(item));
+        self.push(rule, Effect::new(present, Maybe), Target::Item(at), message);
+    }
+
+    fn removed(&mut self, path: &[String], item: &Item) {
+        let at = child(path, item.name());
+        let dotted = at.join(".");
+        let (rule, present) = match item {
+            Item::Field(f) => ("field-removed", presence(&f.required, f.visible.as_ref())),
+            Item::Group(g) => ("group-removed", presence(&g.required, g.visible.as_ref())),
+            Item::Repeat(r) => {
+                let required = if r.min > 0 { Requirement::Always } else { Requirement::Never };
+                ("group-removed", presence(&required, r.visible.as_ref()))
+            }
+            Item::Info(_) => return,
+        };
+        let message = format!(
+            "{} `{dotted}` is gone: old submissions that hold it are refused{}",
+            kind(item),
+            match present {
+                Breaks => ", and old readers that require it miss it",
+                Maybe => ", and old readers that require it under a condition may miss it",
+                Safe => "",
+            }
+        );
+        self.push(rule, Effect::new(Breaks, present), Target::Item(at), message);
+    }
+
+    fn matched(&mut self, path: &[String], old: &Item, new: &Item) {
+        let at = child(path, new.name());
+        let dotted = at.join(".");
+        if old.name() != new.name() {
+            let rule = if matches!(new, Item::Field(_)) { "field-renamed" } else { "group-renamed" };
+            let message = format!(
+                "{} `{}` is now `{dotted}` (the same FIM id {}): its member has a new key",
+                kind(new),
+                child(path, old.name()).join("."),
+                fim_id(new).unwrap_or_default()
+            );
+            self.push_detail(
+                rule,
+                Effect::new(Breaks, Breaks),
+                Target::Item(at.clone()),
+                message,
+                old.name().to_string(),
+                new.name().to_string(),
+            );
+        }
+        match (old, new) {
+            (Item::Field(o), Item::Field(n)) => self.field(&at, o, n),
+            (Item::Group(o), Item::Group(n)) => {
+                self.requirement(&at, &o.required, &n.required);
+                self.visibility(&at, o.visible.as_ref(), n.visible.as_ref());
+                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) =
+                    (o.items.iter().collect(), n.items.iter().collect());
+                self.items(&at, &old_items, &new_items);
+            }
+            (Item::Repeat(o), Item::Repeat(n)) => {
+                self.repeat_bounds(&at, (o.min, o.max), (n.min, n.max));
+                self.visibility(&at, o.visible.as_ref(), n.visible.as_ref());
+                let (old_items, new_items): (Vec<&Item>, Vec<&Item>) =
+                    (o.items.iter().collect(), n.items.iter().collect());
+                self.items(&at, &old_items, &new_items);
+            }
+            _ => {
+                let message =
+                    format!("`{dotted}` was a {} and is now a {}: its data has another shape", kind(old), kind(new));
+                self.push_detail(
+                    "type-changed",
+                    Effect::new(Breaks, Breaks),
+                    Target::Item(at),
+                    message,
+                    kind(old).into(),
+                    kind(new).into(),
+                );
+            }
+        }
+    }
+
+    fn field(&mut self, at: &Path, old: &Field, new: &Field) {
+        let dotted = at.join(".");
+        let (old_form, new_form) = (self.old, self.new);
+        if old.ty != new.ty {
+            match (&old.ty, &new.ty) {
+                (FieldType::Choice { codelist: a }, FieldType::Choice { codelist: b })
+                | (FieldType::MultipleChoice { codelist: a }, FieldType::MultipleChoice { codelist: b }) => {
+                    // Another list: what matters is which codes it holds.
+                    if let (Some(a), Some(b)) = (old_form.codelists.get(a), new_form.codelists.get(b)) {
+                        self.codes(Target::Item(at.clone()), &format!("the list of `{dotted}`"), a, b);
+                    }
+                }
+                (o, n) => {
+                    let effect = if widens(o, n) {
+                        Effect::new(Safe, Breaks)
+                    } else if widens(n, o) {
+                        Effect::new(Breaks, Safe)
+                    } else {
+                        Effect::new(Breaks, Breaks)
+                    };
+                    let message = format!("the type of `{dotted}` changed from {} to {}", type_text(o), type_text(n));
+                    self.push_detail(
+                        "type-changed",
+                        effect,
+                        Target::Item(at.clone()),
+                        message,
+                        type_text(o),
+                        type_text(n),
+                    );
+                }
+            }
+        }
+        self.requirement(at, &old.required, &new.required);
+        self.visibility(at, old.visible.as_ref(), new.visible.as_ref());
+        self.constraints(at, &new.ty, &old.constraints, &new.constraints);
+    }
+
+    fn requirement(&mut self, at: &Path, old: &Requirement, new: &Requirement) {
+        let dotted = at.join(".");
+        let target = Target::Item(at.clone());
+        let (rule, effect, what) = match (old, new) {
+            (Requirement::Never, Requirement::Always) => {
+                ("requirement-tightened", Effect::new(Breaks, Safe), "is now required")
+            }
+            (Requirement::Never, Requirement::When(_)) | (Requirement::When(_), Requirement::Always) => {
+                ("requirement-tightened", Effect::new(Maybe, Safe), "is required in more cases")
+            }
+            (Requirement::Always, Requirement::Never) => {
+                ("requirement-loosened", Effect::new(Safe, Breaks), "is now optional")
+            }
+            (Requirement::Always, Requirement::When(_)) | (Requirement::When(_), Requirement::Never) => {
+                ("requirement-loosened", Effect::new(Safe, Maybe), "is required in fewer cases")
+            }
+            (Requirement::When(a), Requirement::When(b)) if a != b => {
+                ("requirement-condition-changed", Effect::new(Maybe, Maybe), "is required under another condition")
+            }
+            _ => return,
+        };
+        let message = format!("`{dotted}` {what}");
+        self.push_detail(rule, effect, target, message, requirement_text(old), requirement_text(new));
+    }
+
+    fn visibility(&mut self, at: &Path, old: Option<&Expr>, new: Option<&Expr>) {
+        let what = match (old, new) {
+            (None, Some(_)) => "is now shown only under a condition: a hidden value must be absent",
+            (Some(_), None) => "is now always shown",
+            (Some(a), Some(b)) if a != b => "is shown under another condition",
+            _ => return,
+        };
+        let message = format!("`{}` {what}", at.join("."));
+        self.push("visibility-changed", Effect::new(Maybe, Maybe), Target::Item(at.clone()), message);
+    }
+
+    /// A tightened (`narrower`) or loosened constraint.
+    fn narrowed(&mut self, at: &Path, family: &str, narrower: bool, what: String, old: String, new: String) {
+        let (rule, effect) = match (family, narrower) {
+            ("length", true) => ("length-tightened", Effect::new(Breaks, Safe)),
+            ("length", false) => ("length-loosened", Effect::new(Safe, Breaks)),
+            ("bounds", true) => ("bounds-tightened", Effect::new(Breaks, Safe)),
+            ("bounds", false) => ("bounds-loosened", Effect::new(Safe, Breaks)),
+            ("decimals", true) => ("decimals-tightened", Effect::new(Breaks, Safe)),
+            ("decimals", false) => ("decimals-loosened", Effect::new(Safe, Breaks)),
+            ("repeat", true) => ("repeat-bounds-tightened", Effect::new(Breaks, Safe)),
+            ("repeat", false) => ("repeat-bounds-loosened", Effect::new(Safe, Breaks)),
+            (_, true) => ("constraint-tightened", Effect::new(Breaks, Safe)),
+            (_, false) => ("constraint-loosened", Effect::new(Safe, Breaks)),
+        };
+        let message =
+            format!("`{}`: {what} {} ({old} → {new})", at.join("."), if narrower { "tightened" } else { "loosened" });
+        self.push_detail(rule, effect, Target::Item(at.clone()), message, old, new);
+    }
+
+    fn constraints(&mut self, at: &Path, ty: &FieldType, old: &Constraints, new: &Constraints) {
+        let show = |v: Option<u64>| v.map_or("none".to_string(), |v| v.to_string());
+        let (old_min, new_min) = (old.min_length.unwrap_or(0), new.min_length.unwrap_or(0));
+        if old_min != new_min {
+            self.narrowed(
+                at,
+                "length",
+                new_min > old_min,
+                "the minimum length".into(),
+                show(old.min_length),
+                show(new.min_length),
+            );
+        }
+        if old.max_length != new.max_length {
+            let narrower = new.max_length.unwrap_or(u64::MAX) < old.max_length.unwrap_or(u64::MAX);
+            self.narrowed(
+                at,
+                "length",
+                narrower,
+                "the maximum length".into(),
+                show(old.max_length),
+                show(new.max_length),
+            );
+        }
+        self.bound(at, "minimum", old.min.as_ref(), new.min.as_ref(), Ordering::Greater);
+        self.bound(at, "maximum", old.max.as_ref(), new.max.as_ref(), Ordering::Less);
+        // Money has two decimals unless it says otherwise; a decimal has no limit.
+        let implicit = if matches!(ty, FieldType::Money) { Some(2) } else { None };
+        let (old_dec, new_dec) = (old.decimals.or(implicit), new.decimals.or(implicit));
+        if old_dec != new_dec {
+            let narrower = new_dec.unwrap_or(u32::MAX) < old_dec.unwrap_or(u32::MAX);
+            let show = |d: Option<u32>| d.map_or("any".to_string(), |d| d.to_string());
+            self.narrowed(at, "decimals", narrower, "the number of decimals".into(), show(old_dec), show(new_dec));
+        }
+        self.pattern(at, old, new);
+        if old.accept != new.accept {
+            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) =
+                (old.accept.iter().collect(), new.accept.iter().collect());
+            let show = |a: &[String]| if a.is_empty() { "any type".to_string() } else { a.join(", ") };
+            let (old_text, new_text) = (show(&old.accept), show(&new.accept));
+            // Empty accepts any type.
+            if !n.is_empty() && (o.is_empty() || !n.is_superset(&o)) {
+                self.narrowed(at, "file", true, "the accepted file types".into(), old_text.clone(), new_text.clone());
+            }
+            if !o.is_empty() && (n.is_empty() || !o.is_superset(&n)) {
+                self.narrowed(at, "file", false, "the accepted file types".into(), old_text, new_text);
+            }
+        }
+        if old.max_size != new.max_size {
+            let narrower = new.max_size.unwrap_or(u64::MAX) < old.max_size.unwrap_or(u64::MAX);
+            self.narrowed(at, "file", narrower, "the largest file size".into(), show(old.max_size), show(new.max_size));
+        }
+        if old.must_be_true != new.must_be_true {
+            let show = |b: bool| if b { "must be true" } else { "any" }.to_string();
+            self.narrowed(
+                at,
+                "confirm",
+                new.must_be_true,
+                "`must be true`".into(),
+                show(old.must_be_true),
+                show(new.must_be_true),
+            );
+        }
+        if old.exclusive != new.exclusive {
+            let (o, n): (BTreeSet<&String>, BTreeSet<&String>) =
+                (old.exclusive.iter().collect(), new.exclusive.iter().collect());
+            let show = |a: &[String]| if a.is_empty() { "none".to_string() } else { a.join(", ") };
+            if !o.is_superset(&n) {
+                self.narrowed(
+                    at,
+                    "exclusive",
+                    true,
+                    "the exclusive codes".into(),
+                    show(&old.exclusive),
+                    show(&new.exclusive),
+                );
+            }
+            if !n.is_superset(&o) {
+                self.narrowed(
+                    at,
+                    "exclusive",
+                    false,
+                    "the exclusive codes".into(),
+                    show(&old.exclusive),
+                    show(&new.exclusive),
+                );
+            }
+        }
+    }
+
+    /// A `min` (narrower when it grows) or `max` (narrower when it shrinks).
+    fn bound(&mut self, at: &Path, what: &str, old: Option<&Bound>, new: Option<&Bound>, narrower_when: Ordering) {
+        if old == new {
+            return;
+        }
+        let (old_text, new_text) =
+            (old.map_or("none".to_string(), bound_text), new.map_or("none".to_string(), bound_text));
+        let narrower = match (old, new) {
+            (None, Some(_)) => Some(true),
+            (Some(_), None) => Some(false),
+            (Some(o), Some(n)) => match compare_bounds(n, o) {
+                Some(Ordering::Equal) => return,
+                ordered => ordered.map(|ord| ord == narrower_when),
+            },
+            (None, None) => return,
+        };
+        match narrower {
+            Some(narrower) => self.narrowed(at, "bounds", narrower, format!("the {what}"), old_text, new_text),
+            None => {
+                let message = format!(
+                    "`{}`: the {what} changed in a way that cannot be ordered ({old_text} → {new_text})",
+                    at.join(".")
+                );
+                self.push_detail(
+                    "bounds-changed",
+                    Effect::new(Maybe, Maybe),
+                    Target::Item(at.clone()),
+                    message,
+                    old_text,
+                    new_text,
+                );
+            }
+        }
+    }
+
+    fn pattern(&mut self, at: &Path, old: &Constraints, new: &Constraints) {
+        let (o, n) = (old.pattern.as_ref().map(|p| &p.regex), new.pattern.as_ref().map(|p| &p.regex));
+        let (effect, what) = match (o, n) {
+            (None, Some(_)) => (Effect::new(Maybe, Safe), "a pattern was added"),
+            (Some(_), None) => (Effect::new(Safe, Maybe), "the pattern was removed"),
+            (Some(a), Some(b)) if a != b => (Effect::new(Maybe, Maybe), "the pattern changed"),
+            _ => return,
+        };
+        let show = |p: Option<&crate::ir::Pattern>| p.map_or("none".to_string(), |p| p.source.clone());
+        let message = format!("`{}`: {what}; whether it accepts the same values cannot be decided here", at.join("."));
+        self.push_detail(
+            "pattern-changed",
+            effect,
+            Target::Item(at.clone()),
+            message,
+            show(old.pattern.as_ref()),
+            show(new.pattern.as_ref()),
+        );
+    }
+
+    fn repeat_bounds(&mut self, at: &Path, old: (u32, Option<u32>), new: (u32, Option<u32>)) {
+        let show = |m: Option<u32>| m.map_or("unbounded".to_string(), |m| m.to_string());
+        if old.0 != new.0 {
+            self.narrowed(at, "repeat", new.0 > old.0, "the fewest items".into(), old.0.to_string(), new.0.to_string());
+        }
+        if old.1 != new.1 {
+            let narrower = new.1.unwrap_or(u32::MAX) < old.1.unwrap_or(u32::MAX);
+            self.narrowed(at, "repeat", narrower, "the most items".into(), show(old.1), show(new.1));
+        }
+    }
+
+    /// Codes removed (old submissions may hold them) and added (old readers do not know them).
+    fn codes(&mut self, target: Target, what: &str, old: &CodeList, new: &CodeList) {
+        let old_codes: BTreeSet<&str> = old.codes.iter().map(|c| c.code.as_str()).collect();
+        let new_codes: BTreeSet<&str> = new.codes.iter().map(|c| c.code.as_str()).collect();
+        let code_target = |code: &str| match &target {
+            Target::Code { list, .. } => Target::Code { list: list.clone(), code: Some(code.to_string()) },
+            other => other.clone(),
+        };
+        for code in new.codes.iter().map(|c| c.code.as_str()).filter(|c| !old_codes.contains(c)) {
+            let message = format!("{what} has the new code \"{code}\", which old readers do not know");
+            self.push_detail(
+                "code-added",
+                Effect::new(Safe, Breaks),
+                code_target(code),
+                message,
+                String::new(),
+                code.to_string(),
+            );
+        }
+        for code in old.codes.iter().map(|c| c.code.as_str()).filter(|c| !new_codes.contains(c)) {
+            let message = format!("{what} lost the code \"{code}\": old submissions that chose it are refused");
+            self.push_detail(
+                "code-removed",
+                Effect::new(Breaks, Safe),
+                code_target(code),
+                message,
+                code.to_string(),
+                String::new(),
+            );
+        }
+    }
+
+    fn codelists(&mut self) {
+        let (old_form, new_form) = (self.old, self.new);
+        for (name, new_list) in &new_form.codelists {
+            let Some(old_list) = old_form.codelists.get(name) else { continue };
+            let target = Target::Code { list: name.clone(), code: None };
+            let version = |l: &CodeList| {
+                let external = l.external.as_ref().map(|e| e.sha256.as_str()).unwrap_or_default();
+                (l.urn.clone(), l.version.clone(), external.to_string())
+            };
+            if version(old_list) != version(new_list) {
+                let show = |l: &CodeList| {
+                    format!(
+                        "{} {}",
+                        l.urn.as_deref().unwrap_or("(no urn)"),
+                        l.version.as_deref().unwrap_or("(no version)")
+                    )
+                };
+                let message =
+                    format!("code list `{name}` changed its version ({} → {})", show(old_list), show(new_list));
+                self.push_detail(
+                    "codelist-version-changed",
+                    Effect::new(Safe, Safe),
+                    target.clone(),
+                    message,
+                    show(old_list),
+                    show(new_list),
+                );
+            }
+            self.codes(target, &format!("code list `{name}`"), old_list, new_list);
+        }
+    }
+
+    fn rules(&mut self) {
+        let (old_form, new_form) = (self.old, self.new);
+        for new_rule in &new_form.rules {
+            let target = Target::Rule(new_rule.name.clone());
+            match old_form.rules.iter().find(|r| r.name == new_rule.name) {
+                None => {
+                    let message = format!("rule `{}` is new: old submissions may break it", new_rule.name);
+                    self.push("rule-added", Effect::new(Maybe, Safe), target, message);
+                }
+                Some(old_rule) => {
+                    if old_rule.check != new_rule.check
+                        || old_rule.scope != new_rule.scope
+                        || old_rule.at != new_rule.at
+                    {
+                        let message = format!("rule `{}` checks something else now", new_rule.name);
+                        self.push("rule-changed", Effect::new(Maybe, Maybe), target, message);
+                    }
+                }
+            }
+        }
+        for old_rule in old_form.rules.iter().filter(|o| !new_form.rules.iter().any(|n| n.name == o.name)) {
+            let message = format!("rule `{}` is gone: new data may break what old readers rely on", old_rule.name);
+            self.push("rule-removed", Effect::new(Safe, Maybe), Target::Rule(old_rule.name.clone()), message);
+        }
+    }
+}
+
+fn bound_text(bound: &Bound) -> String {
+    match bound {
+        Bound::Number { value } | Bound::Date { value } => value.clone(),
+        Bound::Today { amount: 0, .. } => "today".to_string(),
+        Bound::Today { amount, unit } => {
+            let unit = serde_json::to_value(unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            format!("today {} {} {unit}", if *amount < 0 { "-" } else { "+" }, amount.unsigned_abs())
+        }
+    }
+}
+
+/// `a` against `b`, when the two can be ordered.
+fn compare_bounds(a: &Bound, b: &Bound) -> Option<Ordering> {
+    match (a, b) {
+        (Bound::Number { value: x }, Bound::Number { value: y }) => Some(Decimal::parse(x)?.cmp(&Decimal::parse(y)?)),
+        // `YYYY-MM-DD` orders as text.
+        (Bound::Date { value: x }, Bound::Date { value: y }) => Some(x.cmp(y)),
+        (Bound::Today { amount: x, unit: u }, Bound::Today { amount: y, unit: v }) if u == v => Some(x.cmp(y)),
+        _ => None,
+    }
+}
