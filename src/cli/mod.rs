@@ -2,4 +2,5 @@
 //! still in `main.rs`).
 
 pub mod build;
+pub mod fmt;
 mod progress;

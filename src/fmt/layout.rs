@@ -1,0 +1,192 @@
+//! The canonical layout: prints the atoms of `lex` line by line.
+//!
+//! - Every statement starts a line, indented two spaces per enclosing block; a block's `{` ends
+//!   the line of its statement and its `}` has a line of its own (an empty block is `{}`).
+//! - Tokens of one statement are separated by one space, except after `(`, `[`, `.` and a prefix
+//!   minus, before `)`, `]`, `,`, `:` and `.`, and between a function's name and its `(`.
+//! - Blank lines: at most one; kept where the author had one between statements or comments,
+//!   added between sibling statements when either ends in a block with something in it, and
+//!   after the last `use`; never after `{`, before `}` or inside a statement.
+//! - Comments stay where they were: a comment after a token on the same line stays after it
+//!   (a line comment ends the line; the statement then continues on the next line, indented
+//!   one level deeper); a comment on a line of its own stays on a line of its own, indented like
+//!   the statement or `}` that follows it (one level deeper inside a statement); a block comment
+//!   followed by a token on the same line stays before it. Comment text is never changed, except
+//!   for trailing whitespace after a line comment.
+//!
+//! Nothing is reordered, joined or split beyond that.
+
+use super::lex::{Atom, Kind, Statement};
+use crate::syntax::Rule;
+
+const INDENT: &str = "  ";
+
+pub(super) fn print(atoms: &[Atom]) -> String {
+    let mut printer = Printer::default();
+    printer.siblings.push(None);
+    for (index, atom) in atoms.iter().enumerate() {
+        let next_token = atoms[index + 1..].iter().find(|a| !a.is_comment());
+        let next = atoms.get(index + 1);
+        if atom.is_comment() {
+            printer.comment(atom, next_token, next);
+        } else {
+            printer.token(atom, atoms.get(index.wrapping_sub(1)));
+        }
+    }
+    printer.finish()
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    /// The line being written, without its indentation.
+    line: String,
+    line_indent: usize,
+    /// Blocks entered and not left.
+    depth: usize,
+    /// The next token must start a line (after `{`, `}` or a line comment).
+    must_break: bool,
+    /// A comment on a line of its own was followed, on the same line, by what comes next.
+    glue: bool,
+    /// The last thing on the line is a token of this kind (`None`: a comment, or nothing).
+    last_token: Option<(Kind, bool)>,
+    /// No blank line may come next (start of the file or of a block).
+    at_block_start: bool,
+    /// No line was started since the last token (the next line-starting item is the first of
+    /// its gap, where an added blank line goes).
+    first_in_gap: bool,
+    /// Per open block (and the file), the last statement started in it.
+    siblings: Vec<Option<Statement>>,
+}
+
+impl Printer {
+    fn flush(&mut self) {
+        if !self.line.is_empty() {
+            for _ in 0..self.line_indent {
+                self.out.push_str(INDENT);
+            }
+            self.out.push_str(self.line.trim_end());
+            self.out.push('\n');
+            self.line.clear();
+        }
+    }
+
+    fn start_line(&mut self, indent: usize, blank: bool) {
+        self.flush();
+        if blank && !self.at_block_start && !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.line_indent = indent;
+        self.at_block_start = false;
+        self.must_break = false;
+        self.first_in_gap = false;
+    }
+
+    fn push(&mut self, text: &str, space: bool) {
+        if space && !self.line.is_empty() {
+            self.line.push(' ');
+        }
+        self.line.push_str(text);
+    }
+
+    /// Whether a blank line is added before `statement` (the first line of its gap).
+    fn added_blank(&self, statement: Option<Statement>) -> bool {
+        let (Some(this), Some(Some(previous))) = (statement, self.siblings.last()) else {
+            return false;
+        };
+        previous.has_body
+            || this.has_body
+            || (previous.rule == Rule::use_decl && this.rule != Rule::use_decl)
+    }
+
+    fn comment(&mut self, comment: &Atom, next_token: Option<&Atom>, next: Option<&Atom>) {
+        let trailing = comment.newlines_before == 0 && !self.line.is_empty();
+        if trailing || self.glue {
+            self.glue = false;
+            self.push(&comment.text, true);
+        } else {
+            // On a line of its own: indented like what follows it.
+            let (indent, may_blank) = match next_token {
+                Some(token) if token.statement.is_some() => (self.depth, true),
+                Some(token) if token.kind == Kind::BraceClose => (self.depth, true),
+                None => (self.depth, true),
+                Some(_) => (self.depth + 1, false),
+            };
+            let added = self.first_in_gap && self.added_blank(next_token.and_then(|t| t.statement));
+            self.start_line(indent, may_blank && (comment.newlines_before >= 2 || added));
+            self.push(&comment.text, false);
+            self.glue = comment.kind == Kind::BlockComment && next.is_some_and(|n| n.newlines_before == 0);
+        }
+        self.last_token = None;
+        if comment.kind == Kind::LineComment {
+            self.must_break = true;
+        }
+    }
+
+    fn token(&mut self, token: &Atom, previous: Option<&Atom>) {
+        match token.kind {
+            Kind::BraceClose => {
+                self.depth = self.depth.saturating_sub(1);
+                self.siblings.pop();
+                if previous.is_some_and(|p| p.kind == Kind::BraceOpen) {
+                    self.push("}", false);
+                } else if self.glue {
+                    self.push("}", true);
+                } else {
+                    self.start_line(self.depth, false);
+                    self.push("}", false);
+                }
+                self.must_break = true;
+            }
+            _ if token.statement.is_some() => {
+                if self.glue {
+                    self.push(&token.text, true);
+                } else {
+                    let blank = self.first_in_gap && self.added_blank(token.statement);
+                    self.start_line(self.depth, token.newlines_before >= 2 || blank);
+                    self.push(&token.text, false);
+                }
+                if let Some(last) = self.siblings.last_mut() {
+                    *last = token.statement;
+                }
+            }
+            _ => {
+                if self.must_break && !self.glue {
+                    self.start_line(self.depth + 1, false);
+                    self.push(&token.text, false);
+                } else {
+                    let space = match self.last_token {
+                        Some((kind, is_ident)) => space_between(kind, is_ident, token),
+                        None => true,
+                    };
+                    self.push(&token.text, space);
+                }
+                if token.kind == Kind::BraceOpen {
+                    self.depth += 1;
+                    self.siblings.push(None);
+                    self.must_break = true;
+                    self.at_block_start = true;
+                }
+            }
+        }
+        self.glue = false;
+        self.first_in_gap = true;
+        self.last_token = Some((token.kind, token.is_ident));
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
+}
+
+/// Whether one space separates two tokens of a statement.
+fn space_between(previous: Kind, previous_is_ident: bool, next: &Atom) -> bool {
+    if matches!(next.kind, Kind::Close | Kind::Comma | Kind::Colon | Kind::Dot) {
+        return false;
+    }
+    if matches!(previous, Kind::Open | Kind::Dot | Kind::Neg) {
+        return false;
+    }
+    !(next.kind == Kind::Open && next.text == "(" && previous_is_ident)
+}
