@@ -75,7 +75,8 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
     let total = found.len();
     let files_word = |n: usize| if n == 1 { "file" } else { "files" };
     if check && changed > 0 {
-        eprintln!("{changed} of {total} {} not formatted; run `formwerk fmt`", files_word(total));
+        let are = if changed == 1 { "is" } else { "are" };
+        eprintln!("{changed} of {total} {} {are} not formatted; run `formwerk fmt`", files_word(total));
     } else if changed > 0 {
         eprintln!("formatted {changed} of {total} {}", files_word(total));
     }

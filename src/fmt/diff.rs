@@ -96,12 +96,12 @@ fn edit_script<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<(Edit, &'a str)> {
                 script.push((Edit::Same, old_middle[i]));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || lengths[i * width + j + 1] >= lengths[(i + 1) * width + j]) {
-                script.push((Edit::Added, new_middle[j]));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || lengths[(i + 1) * width + j] >= lengths[i * width + j + 1]) {
                 script.push((Edit::Removed, old_middle[i]));
                 i += 1;
+            } else {
+                script.push((Edit::Added, new_middle[j]));
+                j += 1;
             }
         }
     }
