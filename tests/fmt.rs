@@ -152,6 +152,7 @@ fn imported_fim_source_is_formatted_and_formatting_keeps_its_ir() {
             let imported = formwerk::fim::import(&xml, &library).unwrap();
             let what = sample.file_name().unwrap().to_string_lossy().into_owned();
             let formatted = format_stable(&imported.source, &what);
+            assert!(formatted == imported.source, "{what}: `import-fim` prints source that is not formatted");
             let name = format!("{}.form", imported.form_name);
             let ir = |source: &str| {
                 let (_, checked) = formwerk::fim::check_source_with(&name, source, &library);
@@ -224,6 +225,32 @@ const MESSY: &str = "use common.person\nuse common.address\ncodelist Farbe \"Far
 fn a_messy_form_gets_the_canonical_layout() {
     let formatted = format_stable(MESSY, "messy");
     insta::assert_snapshot!("messy", formatted);
+}
+
+/// Comments in awkward places: each source is formatted twice to the same text, keeps its
+/// comments in order, and keeps its tokens (the formatter's own safeguard).
+#[test]
+fn comments_in_awkward_places_are_kept() {
+    let sources = [
+        "form f { title \"T\" en \"T\" }",
+        "form f { // c\n}",
+        "form f {\n  /* a */ /* b */ title \"T\"\n}",
+        "form f {\n  title \"T\"\n  /* own line */\n  en \"T\"\n}",
+        "form f {\n  title \"T\" /* trailing */\n  en \"T\"\n}",
+        "form f { title /* a\n  b */ \"T\" }",
+        "form f { rule r { check - /* neg */ 1 < 2 // x\n at a } }",
+        "form f {\r\n  title \"T\" // crlf  \r\n}\r\n",
+        "use a // x\n// y\nuse b\n\n\n\n// z\nform f {}",
+        "// a\n\n\n// b\n",
+        "form f { field x: text \"a // not a comment /* either */\" }",
+        "form f { visible when (a // one\n or /* two */ b) and count(x) > 1 }",
+        "\u{FEFF}form\u{FEFF}f{title\u{FEFF}\"T\" required when x is\u{FEFF} not  set }",
+    ];
+    for source in sources {
+        let formatted = format_stable(source, source);
+        assert_eq!(fmt::comments(&formatted), fmt::comments(source), "{source:?} became {formatted:?}");
+        assert!(!formatted.contains("\r") && formatted.ends_with('\n'), "{formatted:?}");
+    }
 }
 
 #[test]

@@ -24,8 +24,13 @@ const INDENT: &str = "  ";
 pub(super) fn print(atoms: &[Atom]) -> String {
     let mut printer = Printer::default();
     printer.siblings.push(None);
+    // For each atom, the index of the first token after it (comments skipped).
+    let mut next_tokens = vec![atoms.len(); atoms.len()];
+    for index in (0..atoms.len().saturating_sub(1)).rev() {
+        next_tokens[index] = if atoms[index + 1].is_comment() { next_tokens[index + 1] } else { index + 1 };
+    }
     for (index, atom) in atoms.iter().enumerate() {
-        let next_token = atoms[index + 1..].iter().find(|a| !a.is_comment());
+        let next_token = atoms.get(next_tokens[index]);
         let next = atoms.get(index + 1);
         if atom.is_comment() {
             printer.comment(atom, next_token, next);
@@ -102,7 +107,10 @@ impl Printer {
     fn comment(&mut self, comment: &Atom, next_token: Option<&Atom>, next: Option<&Atom>) {
         let trailing = comment.newlines_before == 0 && !self.line.is_empty();
         if trailing || self.glue {
-            self.glue = false;
+            // A block comment glued to a comment before it stays glued to what follows.
+            self.glue = self.glue
+                && comment.kind == Kind::BlockComment
+                && next.is_some_and(|n| n.newlines_before == 0);
             self.push(&comment.text, true);
         } else {
             // On a line of its own: indented like what follows it.
@@ -116,6 +124,8 @@ impl Printer {
             self.start_line(indent, may_blank && (comment.newlines_before >= 2 || added));
             self.push(&comment.text, false);
             self.glue = comment.kind == Kind::BlockComment && next.is_some_and(|n| n.newlines_before == 0);
+            // What follows on a later line stays on a later line.
+            self.must_break = !self.glue;
         }
         self.last_token = None;
         if comment.kind == Kind::LineComment {
