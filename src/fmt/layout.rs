@@ -5,7 +5,9 @@
 //! - Tokens of one statement are separated by one space, except after `(`, `[`, `.` and a prefix
 //!   minus, before `)`, `]`, `,`, `:` and `.`, and between a function's name and its `(`.
 //! - Blank lines: at most one; kept where the author had one between statements or comments,
-//!   added between sibling statements when either ends in a block with something in it, and
+//!   added between two sibling declarations (`form`, `field`, `group`, `repeat`, `section`,
+//!   `info`, `rule`, `codelist`, `member`) when either ends in a block with something in it
+//!   (not around a property's block, such as `fim "…" { … }` among a field's properties), and
 //!   after the last `use`; never after `{`, before `}` or inside a statement.
 //! - Comments stay where they were: a comment after a token on the same line stays after it
 //!   (a line comment ends the line; the statement then continues on the next line, indented
@@ -99,8 +101,7 @@ impl Printer {
         let (Some(this), Some(Some(previous))) = (statement, self.siblings.last()) else {
             return false;
         };
-        previous.has_body
-            || this.has_body
+        ((previous.has_body || this.has_body) && declares(previous.rule) && declares(this.rule))
             || (previous.rule == Rule::use_decl && this.rule != Rule::use_decl)
     }
 
@@ -188,6 +189,23 @@ impl Printer {
         self.flush();
         self.out
     }
+}
+
+/// A statement that declares something (a member, a page, a type, a rule), as opposed to one
+/// that states a property of the declaration around it (`hint`, `fim`, `min`, …).
+fn declares(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::form_decl
+            | Rule::field_stmt
+            | Rule::group_stmt
+            | Rule::repeat_stmt
+            | Rule::section_stmt
+            | Rule::info_stmt
+            | Rule::rule_stmt
+            | Rule::codelist_stmt
+            | Rule::member_stmt
+    )
 }
 
 /// Whether one space separates two tokens of a statement.
