@@ -87,10 +87,7 @@ fn the_corpus_is_formatted_and_formatting_keeps_its_ir() {
     let n = assert_same_meaning(&files, "forms");
     assert_eq!(n, files.len());
     for (name, text) in &files {
-        assert!(
-            format(text, name) == *text,
-            "forms/{name} is not formatted; run `cargo run --bin formwerk -- fmt`"
-        );
+        assert!(format(text, name) == *text, "forms/{name} is not formatted; run `cargo run --bin formwerk -- fmt`");
     }
 }
 
@@ -265,12 +262,8 @@ fn a_source_that_does_not_parse_is_refused() {
 // ---------------------------------------------------------------- the command
 
 fn formwerk(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_formwerk"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_formwerk")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -109,7 +109,8 @@ fn the_formatter_never_sees_meaning_and_syntax_never_sees_the_formatter() {
     // business, and the layers below never call it.
     for file in rust_files(&src().join("fmt")) {
         let text = std::fs::read_to_string(&file).unwrap();
-        for forbidden in ["crate::check", "crate::ir", "crate::emit", "crate::driver", "crate::fim", "crate::validate"] {
+        for forbidden in ["crate::check", "crate::ir", "crate::emit", "crate::driver", "crate::fim", "crate::validate"]
+        {
             assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
         }
     }

@@ -81,7 +81,12 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
         eprintln!("formatted {changed} of {total} {}", files_word(total));
     }
     if refused > 0 {
-        eprintln!("{refused} {} could not be formatted and {} left as {}", files_word(refused), if refused == 1 { "was" } else { "were" }, if refused == 1 { "it is" } else { "they are" });
+        eprintln!(
+            "{refused} {} could not be formatted and {} left as {}",
+            files_word(refused),
+            if refused == 1 { "was" } else { "were" },
+            if refused == 1 { "it is" } else { "they are" }
+        );
     }
     if refused > 0 || (check && changed > 0) {
         ExitCode::from(1)

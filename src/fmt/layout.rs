@@ -109,9 +109,7 @@ impl Printer {
         let trailing = comment.newlines_before == 0 && !self.line.is_empty();
         if trailing || self.glue {
             // A block comment glued to a comment before it stays glued to what follows.
-            self.glue = self.glue
-                && comment.kind == Kind::BlockComment
-                && next.is_some_and(|n| n.newlines_before == 0);
+            self.glue = self.glue && comment.kind == Kind::BlockComment && next.is_some_and(|n| n.newlines_before == 0);
             self.push(&comment.text, true);
         } else {
             // On a line of its own: indented like what follows it.
