@@ -250,6 +250,42 @@ fn comments_in_awkward_places_are_kept() {
     }
 }
 
+/// A comment inserted at every other place where whitespace is, one place at a time, in a corpus form
+/// (as a line comment, as a block comment on the same line and as a block comment on a line of
+/// its own): the result formats to itself and keeps every comment; one variant in a hundred is checked
+/// to keep the IR.
+#[test]
+fn a_comment_anywhere_is_kept() {
+    let files = corpus_files();
+    let (name, text) = files.iter().find(|(name, _)| name == "hundesteuer.form").expect("hundesteuer.form");
+    let places: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| c.is_whitespace() && !text[..i].ends_with(char::is_whitespace))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(places.len() > 500, "{} places", places.len());
+    let mut n_checked = 0;
+    for (index, &at) in places.iter().enumerate().step_by(2) {
+        for comment in [" // c\n", " /* c */ ", "\n/* c */\n"] {
+            let variant = format!("{}{comment}{}", &text[..at], &text[at..]);
+            // Inside a string or a multi-word token the variant means something else or does
+            // not parse: only the ones that keep the comment count.
+            if fmt::comments(&variant).is_none_or(|c| c.len() != fmt::comments(text).unwrap().len() + 1) {
+                continue;
+            }
+            let formatted = format_stable(&variant, &format!("{name} with {comment:?} at {at}"));
+            assert_eq!(fmt::comments(&formatted), fmt::comments(&variant), "{name} at {at}:\n{formatted}");
+            n_checked += 1;
+            if index % 50 == 0 && comment == " // c\n" {
+                let mut changed = files.clone();
+                changed.iter_mut().find(|(n, _)| n == name).unwrap().1 = variant;
+                assert_same_meaning(&changed, &format!("{name} with {comment:?} at {at}"));
+            }
+        }
+    }
+    assert!(n_checked > 500, "{n_checked} variants");
+}
+
 #[test]
 fn a_source_that_does_not_parse_is_refused() {
     for broken in ["form f {", "form f { title \"a }", "/* open", "form f { field : text }"] {

@@ -61,11 +61,13 @@ pub fn format_file(db: &SourceDb, file: FileId) -> Result<String, Error> {
     if !refused.is_empty() {
         return Err(Error::Syntax(refused));
     }
-    let (ast, diagnostics) = crate::syntax::parse(db, file);
-    if ast.is_none() {
+    let text = &db.get(file).text;
+    if crate::syntax::concrete(text).is_none() {
+        // The parser's own diagnostic says why (it parses again with pest's error tracking).
+        let (_, diagnostics) = crate::syntax::parse(db, file);
         return Err(Error::Syntax(diagnostics.into_iter().filter(Diagnostic::is_error).collect()));
     }
-    format_parsed(&db.get(file).text)
+    format_parsed(text)
 }
 
 /// Formats a source text (see [`format_file`]).
