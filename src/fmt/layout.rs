@@ -16,12 +16,22 @@
 //!   followed by a token on the same line stays before it. Comment text is never changed, except
 //!   for trailing whitespace after a line comment.
 //!
+//! - Translations are aligned where that makes a table: in a run of two or more `code` lines
+//!   (one after the other, each with a translation and no comment), the first translation of
+//!   each starts in the same column, if that column is at most 56 characters from the start of
+//!   the line and no line gets more than 24 spaces; codes with long or very uneven labels stay
+//!   as they are.
+//!
 //! Nothing is reordered, joined or split beyond that.
 
 use super::lex::{Atom, Kind, Statement};
 use crate::syntax::Rule;
 
 const INDENT: &str = "  ";
+/// The furthest column translations are aligned at.
+const ALIGN_MAX: usize = 56;
+/// The most spaces alignment adds to a line.
+const ALIGN_GAP: usize = 24;
 
 pub(super) fn print(atoms: &[Atom]) -> String {
     let mut printer = Printer::default();
@@ -45,7 +55,13 @@ pub(super) fn print(atoms: &[Atom]) -> String {
 
 #[derive(Default)]
 struct Printer {
-    out: String,
+    /// Finished lines with their indentation; for a `code` line, where its first translation
+    /// starts (a byte offset).
+    lines: Vec<(String, Option<usize>)>,
+    /// The line being written is a whole `code` statement (so far), and where its first
+    /// translation starts.
+    code_line: bool,
+    align_at: Option<usize>,
     /// The line being written, without its indentation.
     line: String,
     line_indent: usize,
@@ -69,19 +85,19 @@ struct Printer {
 impl Printer {
     fn flush(&mut self) {
         if !self.line.is_empty() {
-            for _ in 0..self.line_indent {
-                self.out.push_str(INDENT);
-            }
-            self.out.push_str(self.line.trim_end());
-            self.out.push('\n');
+            let indent = INDENT.repeat(self.line_indent);
+            let align = if self.code_line { self.align_at.map(|at| indent.len() + at) } else { None };
+            self.lines.push((indent + self.line.trim_end(), align));
             self.line.clear();
         }
+        self.code_line = false;
+        self.align_at = None;
     }
 
     fn start_line(&mut self, indent: usize, blank: bool) {
         self.flush();
-        if blank && !self.at_block_start && !self.out.is_empty() {
-            self.out.push('\n');
+        if blank && !self.at_block_start && !self.lines.is_empty() {
+            self.lines.push((String::new(), None));
         }
         self.line_indent = indent;
         self.at_block_start = false;
@@ -127,6 +143,7 @@ impl Printer {
             self.must_break = !self.glue;
         }
         self.last_token = None;
+        self.code_line = false;
         if comment.kind == Kind::LineComment {
             self.must_break = true;
         }
@@ -154,6 +171,7 @@ impl Printer {
                     let blank = self.first_in_gap && self.added_blank(token.statement);
                     self.start_line(self.depth, token.newlines_before >= 2 || blank);
                     self.push(&token.text, false);
+                    self.code_line = token.statement.is_some_and(|s| s.rule == Rule::code_stmt);
                 }
                 if let Some(last) = self.siblings.last_mut() {
                     *last = token.statement;
@@ -169,6 +187,9 @@ impl Printer {
                         None => true,
                     };
                     self.push(&token.text, space);
+                    if token.is_translation && self.code_line && self.align_at.is_none() {
+                        self.align_at = Some(self.line.len() - token.text.len());
+                    }
                 }
                 if token.kind == Kind::BraceOpen {
                     self.depth += 1;
@@ -185,7 +206,35 @@ impl Printer {
 
     fn finish(mut self) -> String {
         self.flush();
-        self.out
+        align_translations(&mut self.lines);
+        let mut out = String::new();
+        for (line, _) in &self.lines {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Pads runs of `code` lines so that their first translations start in one column.
+fn align_translations(lines: &mut [(String, Option<usize>)]) {
+    let mut start = 0;
+    while start < lines.len() {
+        let length = lines[start..].iter().take_while(|(_, align)| align.is_some()).count();
+        if length >= 2 {
+            let run = &mut lines[start..start + length];
+            let column = |(line, align): &(String, Option<usize>)| line[..align.unwrap_or(0)].chars().count();
+            let widest = run.iter().map(column).max().unwrap_or(0);
+            let narrowest = run.iter().map(column).min().unwrap_or(0);
+            if widest <= ALIGN_MAX && widest - narrowest <= ALIGN_GAP {
+                for entry in run.iter_mut() {
+                    let padding = " ".repeat(widest - column(entry));
+                    let at = entry.1.unwrap_or(0);
+                    entry.0.insert_str(at, &padding);
+                }
+            }
+        }
+        start += length.max(1);
     }
 }
 

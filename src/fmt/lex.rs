@@ -55,6 +55,8 @@ pub(super) struct Atom {
     pub newlines_before: usize,
     /// The token is an identifier (a call's `(` follows it without a space).
     pub is_ident: bool,
+    /// The token is the language tag of a translation (`en` in `"Rot" en "Red"`).
+    pub is_translation: bool,
     /// The statement this token starts, if any.
     pub statement: Option<Statement>,
 }
@@ -135,7 +137,7 @@ pub(super) fn atoms(text: &str, pairs: Pairs<'_, Rule>) -> Result<Vec<Atom>, Str
         };
         let kind = if leaf.rule == Rule::op_neg { Kind::Neg } else { Kind::Word };
         let statement = statements.get(&leaf.start).copied();
-        lexer.push(kind, printed, leaf.rule == Rule::ident, statement);
+        lexer.push(kind, printed, Some(leaf.rule), statement);
         position = leaf.end;
     }
     lexer.gap(position, text.len())?;
@@ -150,8 +152,9 @@ struct Lexer<'a> {
 }
 
 impl Lexer<'_> {
-    fn push(&mut self, kind: Kind, text: String, is_ident: bool, statement: Option<Statement>) {
-        self.atoms.push(Atom { kind, text, newlines_before: self.newlines, is_ident, statement });
+    fn push(&mut self, kind: Kind, text: String, rule: Option<Rule>, statement: Option<Statement>) {
+        let (is_ident, is_translation) = (rule == Some(Rule::ident), rule == Some(Rule::lang_tag));
+        self.atoms.push(Atom { kind, text, newlines_before: self.newlines, is_ident, is_translation, statement });
         self.newlines = 0;
     }
 
@@ -169,14 +172,14 @@ impl Lexer<'_> {
             } else if let Some(after) = rest.strip_prefix("//") {
                 let length = 2 + after.find('\n').unwrap_or(after.len());
                 let comment = rest[..length].trim_end_matches(is_grammar_space).to_string();
-                self.push(Kind::LineComment, comment, false, None);
+                self.push(Kind::LineComment, comment, None, None);
                 rest = &rest[length..];
             } else if let Some(after) = rest.strip_prefix("/*") {
                 let Some(close) = after.find("*/") else {
                     return Err(format!("unterminated block comment at byte {offset}"));
                 };
                 let length = 2 + close + 2;
-                self.push(Kind::BlockComment, rest[..length].to_string(), false, None);
+                self.push(Kind::BlockComment, rest[..length].to_string(), None, None);
                 rest = &rest[length..];
             } else {
                 let kind = match c {
@@ -189,7 +192,7 @@ impl Lexer<'_> {
                     '.' => Kind::Dot,
                     _ => return Err(format!("unexpected `{c}` between tokens at byte {offset}")),
                 };
-                self.push(kind, c.to_string(), false, None);
+                self.push(kind, c.to_string(), None, None);
                 rest = &rest[1..];
             }
         }
