@@ -286,6 +286,50 @@ fn a_comment_anywhere_is_kept() {
     assert!(n_checked > 500, "{n_checked} variants");
 }
 
+/// Mutated corpus forms (a span deleted, duplicated or moved; a comment opener, quote or brace
+/// inserted): each is refused with a diagnostic or formatted to a text that formats to itself
+/// and keeps its comments; the formatter's safeguard never trips.
+#[test]
+fn mutated_forms_are_refused_or_formatted_stably() {
+    let files = corpus_files();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below.max(1) as u64) as usize
+    };
+    let (mut n_formatted, mut n_refused) = (0, 0);
+    for round in 0..1500 {
+        let (_, text) = &files[round % files.len()];
+        let bytes = text.as_bytes();
+        let (a, b) = (random(bytes.len()), random(bytes.len()));
+        let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 200));
+        let mut mutated = bytes.to_vec();
+        match random(5) {
+            0 => drop(mutated.drain(start..end)),
+            1 => mutated.splice(start..start, bytes[start..end].to_vec()).for_each(drop),
+            2 => mutated.splice(start..start, b"/*".to_vec()).for_each(drop),
+            3 => mutated.splice(start..start, b"// x\n".to_vec()).for_each(drop),
+            _ => mutated.splice(start..start, [b"{", b"}", b"\"", b"(", b"-"][random(5)].to_vec()).for_each(drop),
+        }
+        let Ok(mutated) = String::from_utf8(mutated) else { continue };
+        match fmt::format_source(&mutated) {
+            Ok(formatted) => {
+                assert_eq!(format(&formatted, "mutant"), formatted, "not idempotent on:\n{mutated}");
+                assert_eq!(fmt::comments(&formatted), fmt::comments(&mutated));
+                n_formatted += 1;
+            }
+            Err(fmt::Error::Syntax(diagnostics)) => {
+                assert!(!diagnostics.is_empty());
+                n_refused += 1;
+            }
+            Err(error) => panic!("{error} on:\n{mutated}"),
+        }
+    }
+    assert!(n_formatted > 100 && n_refused > 100, "{n_formatted} formatted, {n_refused} refused");
+}
+
 #[test]
 fn a_source_that_does_not_parse_is_refused() {
     for broken in ["form f {", "form f { title \"a }", "/* open", "form f { field : text }"] {
@@ -335,6 +379,22 @@ fn check_shows_a_diff_and_fmt_formats_in_place() {
     let (code, _, stderr) = formwerk(temp.path(), &["fmt"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(std::fs::metadata(forms.join("f.form")).unwrap().modified().unwrap(), modified, "rewritten");
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_not_formatted() {
+    let temp = tempfile::tempdir().unwrap();
+    let formatted = format(UNFORMATTED, "f.form");
+    let path = temp.path().join("f.form");
+    for variant in [format!("\u{FEFF}{formatted}"), formatted.replace('\n', "\r\n")] {
+        std::fs::write(&path, &variant).unwrap();
+        let (code, stdout, stderr) = formwerk(temp.path(), &["fmt", "--check", "f.form"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stdout.starts_with("--- f.form\n") && stdout.contains("\n-"), "{stdout}");
+        let (code, _, stderr) = formwerk(temp.path(), &["fmt", "f.form"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), formatted);
+    }
 }
 
 #[test]

@@ -66,7 +66,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
         }
         changed += 1;
         if check {
-            let _ = out.write_all(fmt::unified_diff(&name, &source.text, &formatted).as_bytes());
+            // A byte order mark is dropped too: the diff shows it on the first line.
+            let old = if source.bom { format!("\u{FEFF}{}", source.text) } else { source.text.clone() };
+            let _ = out.write_all(fmt::unified_diff(&name, &old, &formatted).as_bytes());
         } else if let Err(error) = write_atomically(path, &formatted) {
             return usage_failure(&format!("cannot write `{name}`: {error}"));
         }
