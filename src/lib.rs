@@ -21,6 +21,7 @@ pub mod emit;
 pub mod examples;
 pub mod files;
 pub mod fim;
+pub mod fmt;
 pub mod formdata;
 pub mod ir;
 pub mod parallel;

@@ -44,6 +44,15 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Formats `.form` files in place; with `--check`, prints a diff of each unformatted file and exits with 1.
+    Fmt {
+        /// Files or directories of `.form` files.
+        #[arg(default_value = "forms")]
+        paths: Vec<PathBuf>,
+        /// Change nothing: print a unified diff of every file that is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// Checks every form and writes the generated artifacts.
     Build {
         /// Directory of `.form` files.
@@ -203,6 +212,7 @@ fn run(cli: Cli) -> ExitCode {
                 Err(error) => usage_failure(&error.to_string()),
             }
         }
+        Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Build {
             forms,
             out,

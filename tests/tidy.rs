@@ -103,6 +103,27 @@ fn the_checker_and_the_code_lists_never_see_the_fim_import() {
     }
 }
 
+#[test]
+fn the_formatter_never_sees_meaning_and_syntax_never_sees_the_formatter() {
+    // `fmt` works on the concrete syntax only; the checker, the IR and the backends are not its
+    // business, and the layers below never call it.
+    for file in rust_files(&src().join("fmt")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in ["crate::check", "crate::ir", "crate::emit", "crate::driver", "crate::fim", "crate::validate"]
+        {
+            assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
+        }
+    }
+    for dir in ["syntax", "check", "source.rs", "diag"] {
+        let path = src().join(dir);
+        let files = if path.is_dir() { rust_files(&path) } else { vec![path] };
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(!text.contains("crate::fmt"), "{} uses crate::fmt", file.display());
+        }
+    }
+}
+
 /// The `from_json` fuzz target dispatches to each corpus form's generated module by name; a
 /// corpus form missing there makes every fuzz input panic (only `.ci/fuzz` would notice).
 #[test]

@@ -3,4 +3,5 @@
 
 pub mod build;
 pub mod compat;
+pub mod fmt;
 mod progress;

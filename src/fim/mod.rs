@@ -5,7 +5,7 @@
 //! `print` makes every Formwerk decision and writes it with `source` (the only way text
 //! reaches the `.form` source, escaped), `names` derives identifiers from labels,
 //! `codelist` reads genericode, `share` decides which groups used more than once become one
-//! shared group type, `report` counts.
+//! shared group type, `report` counts; the printed source is laid out by `crate::fmt`.
 //! Import never fails on content: what cannot be carried over becomes a comment in the
 //! source and a warning. It fails only when the file is not an XDatenfelder 2.0 or 3.0.0
 //! Stammdatenschema (XDF 1.0 gets its own "unsupported version" error) or nests groups
@@ -117,7 +117,10 @@ pub fn import(xml: &str, library: &Library) -> Result<Imported, ImportError> {
     let mut report = Report::default();
     let printed = print::file(&schema, library, &mut warnings, &mut report);
     report.warnings = dedupe(warnings);
-    Ok(Imported { source: printed.source, form_name: printed.form_name, report })
+    // The printed source gets the canonical layout; a source that would not parse (never
+    // expected) is kept as printed, so that checking it shows why.
+    let source = crate::fmt::format_source(&printed.source).unwrap_or(printed.source);
+    Ok(Imported { source, form_name: printed.form_name, report })
 }
 
 /// Each warning once, in order of first appearance, with a count when an element was used

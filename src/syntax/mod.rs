@@ -15,6 +15,15 @@ use crate::source::SourceDb;
 
 /// The deepest bracket nesting the parser accepts (the FIM import bounds group nesting by it).
 pub use guard::MAX_NESTING;
+/// The grammar's rules, for the formatter's walk over the concrete parse tree.
+pub(crate) use parser::Rule;
+
+/// The concrete parse tree of a text (pest's pairs; whitespace and comments are not in it), for
+/// the formatter. `None` when the text does not parse; [`parse`] says why.
+pub(crate) fn concrete(text: &str) -> Option<pest::iterators::Pairs<'_, Rule>> {
+    use pest::Parser as _;
+    guard::check_nesting(FileId(0), text).is_none().then(|| parser::FormParser::parse(Rule::file, text).ok()).flatten()
+}
 
 /// Parses one file of the database. Returns `None` when the file has a syntax error.
 /// Raw text direction characters are warned about whether or not the file parses.

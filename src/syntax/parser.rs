@@ -14,7 +14,7 @@ use crate::value::Date;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/formwerk.pest"]
-struct FormParser;
+pub(crate) struct FormParser;
 
 /// The most operators one expression may have; bounds the depth of the expression tree.
 const MAX_OPERATORS: usize = 128;
