@@ -459,12 +459,19 @@ pub fn run_check(
     let owned = owned_directories(previous.as_ref());
     let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
     let kept = kept_directories(targets, &owned, exists);
+    // Each target's files are compared as soon as they are made, and dropped.
+    let mut stale = Vec::new();
     let forms = &mut session.checked.forms;
-    let files = generate_into(&session.db, forms, targets, settings, on_phase, &kept, &mut |batch| Ok(batch))?;
+    let files = generate_into(&session.db, forms, targets, settings, on_phase, &kept, &mut |batch| {
+        stale.extend(stale::changed_files(paths.out, &batch));
+        Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
+    })?;
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
     let compared: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
-    let stale = stale::stale_files(paths.out, &files, &compared);
+    let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    stale.extend(stale::extra_files(paths.out, &expected, &compared));
+    stale.sort();
     let n_forms = session.checked.forms.len();
     Ok(CheckOutcome::Checked { session, n_forms, n_files: files.len(), stale })
 }

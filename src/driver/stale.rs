@@ -53,11 +53,17 @@ impl fmt::Display for Why {
 /// relative to `out`), and the files in `owned` directories that a build would not write,
 /// sorted by path.
 pub fn stale_files(out: &Path, files: &[OutputFile], owned: &BTreeSet<&str>) -> Vec<Stale> {
-    let mut stale = Vec::new();
-    if std::fs::symlink_metadata(out.join(STAGING)).is_ok() {
-        stale.push(Stale { path: STAGING.to_string(), why: Why::Interrupted });
-    }
+    let mut stale = changed_files(out, files);
     let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    stale.extend(extra_files(out, &expected, owned));
+    stale.sort();
+    stale
+}
+
+/// The files among `files` that `out` lacks or holds with other bytes, in their order (a
+/// build's files can be compared in batches, as they are made).
+pub fn changed_files(out: &Path, files: &[OutputFile]) -> Vec<Stale> {
+    let mut stale = Vec::new();
     for file in files {
         let why = match files::read_below(out, Path::new(&file.path), MAX_OUTPUT_BYTES) {
             Ok(bytes) if bytes == file.contents => continue,
@@ -65,6 +71,16 @@ pub fn stale_files(out: &Path, files: &[OutputFile], owned: &BTreeSet<&str>) -> 
             _ => Why::Changed,
         };
         stale.push(Stale { path: file.path.clone(), why });
+    }
+    stale
+}
+
+/// What `out` holds that a build writing `expected` would not: files in `owned` directories,
+/// and the staging directory of an interrupted build. Unsorted.
+pub fn extra_files(out: &Path, expected: &BTreeSet<&str>, owned: &BTreeSet<&str>) -> Vec<Stale> {
+    let mut stale = Vec::new();
+    if std::fs::symlink_metadata(out.join(STAGING)).is_ok() {
+        stale.push(Stale { path: STAGING.to_string(), why: Why::Interrupted });
     }
     for directory in owned {
         let mut found = Vec::new();
@@ -75,12 +91,9 @@ pub fn stale_files(out: &Path, files: &[OutputFile], owned: &BTreeSet<&str>) -> 
             }
         }
     }
-    stale.sort();
     stale
 }
 
-/// Every entry below `dir` that is not a directory (links are listed, not followed), as
-/// paths starting with `prefix`; iterative, so no nesting of the output directory is too deep.
 fn list_files(dir: &Path, prefix: &str, found: &mut Vec<String>) {
     let mut pending = vec![(dir.to_path_buf(), prefix.to_string())];
     while let Some((dir, prefix)) = pending.pop() {
