@@ -741,7 +741,7 @@ fn generate_bundle(
     take(emit::common_files())?;
     for target in targets {
         on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
-        take(emit::emit(&bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?)?;
+        take(emit::emit(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?)?;
     }
     // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
     // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
