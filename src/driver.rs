@@ -406,11 +406,11 @@ pub fn run_build(
     // Each target's files go into the staging directory as soon as they are made, and are
     // dropped: a catalogue's outputs are never all in memory.
     let mut staging = dir.stage(&directories)?;
-    let made =
-        generate_into(&session.db, &mut session.checked.forms, targets, settings, on_phase, &kept, &mut |batch| {
-            staging.write(&batch)?;
-            Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
-        });
+    let generation = Generation { targets, settings, on_phase, listed: &kept };
+    let made = generate_into(&session.db, &mut session.checked.forms, generation, &mut |batch| {
+        staging.write(&batch)?;
+        Ok(paths_only(batch))
+    });
     let n_files = match made {
         Ok(files) => files.len(),
         Err(error) => {
@@ -462,9 +462,10 @@ pub fn run_check(
     // Each target's files are compared as soon as they are made, and dropped.
     let mut stale = Vec::new();
     let forms = &mut session.checked.forms;
-    let files = generate_into(&session.db, forms, targets, settings, on_phase, &kept, &mut |batch| {
+    let generation = Generation { targets, settings, on_phase, listed: &kept };
+    let files = generate_into(&session.db, forms, generation, &mut |batch| {
         stale.extend(stale::changed_files(paths.out, &batch));
-        Ok(batch.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect())
+        Ok(paths_only(batch))
     })?;
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
@@ -681,21 +682,24 @@ pub fn generate(
 ) -> Result<Vec<OutputFile>, DriverError> {
     let listed: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
     let mut forms = session.checked.forms.clone();
-    generate_into(&session.db, &mut forms, targets, settings, &|_| {}, &listed, &mut |batch| Ok(batch))
+    let generation = Generation { targets, settings, on_phase: &|_| {}, listed: &listed };
+    generate_into(&session.db, &mut forms, generation, &mut |batch| Ok(batch))
+}
+
+/// `files` without their contents: what a build keeps of the files it has written (or
+/// compared), for the manifest and the count.
+fn paths_only(files: Vec<OutputFile>) -> Vec<OutputFile> {
+    files.into_iter().map(|file| OutputFile { path: file.path, contents: Vec::new() }).collect()
 }
 
 /// Makes the files of a build target by target, telling `on_phase` which target it makes,
 /// and hands each target's files to `put`, which keeps what it returns (a build writes them
 /// and keeps only their paths). The manifest comes last; its `directories` are `listed`.
 /// Returns the kept files in a fixed order.
-#[allow(clippy::too_many_arguments)]
 fn generate_into(
     db: &SourceDb,
     checked: &mut Vec<(FileId, ir::Form)>,
-    targets: &[Target],
-    settings: &emit::Settings,
-    on_phase: &dyn Fn(Phase),
-    listed: &BTreeSet<String>,
+    generation: Generation,
     put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
     // The forms move into the bundle (sorted by id) and back afterwards, in their order: a
@@ -706,7 +710,7 @@ fn generate_into(
     let (places, forms): (Vec<(usize, FileId)>, Vec<ir::Form>) =
         order.into_iter().map(|(i, file, form)| ((i, file), form)).unzip();
     let bundle = ir::Bundle { forms };
-    let made = generate_bundle(db, &places, &bundle, targets, settings, on_phase, listed, put);
+    let made = generate_bundle(db, &places, &bundle, generation, put);
     let mut restored: Vec<(usize, FileId, ir::Form)> =
         places.into_iter().zip(bundle.forms).map(|((i, file), form)| (i, file, form)).collect();
     restored.sort_by_key(|(i, _, _)| *i);
@@ -714,18 +718,24 @@ fn generate_into(
     made
 }
 
+/// What a build makes and reports, besides its forms.
+struct Generation<'a> {
+    targets: &'a [Target],
+    settings: &'a emit::Settings,
+    on_phase: &'a dyn Fn(Phase),
+    /// The manifest's `directories`.
+    listed: &'a BTreeSet<String>,
+}
+
 /// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
-#[allow(clippy::too_many_arguments)]
 fn generate_bundle(
     db: &SourceDb,
     places: &[(usize, FileId)],
     bundle: &ir::Bundle,
-    targets: &[Target],
-    settings: &emit::Settings,
-    on_phase: &dyn Fn(Phase),
-    listed: &BTreeSet<String>,
+    generation: Generation,
     put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
+    let Generation { targets, settings, on_phase, listed } = generation;
     let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
     let jobs = settings.pool.jobs;
     let mut files = Vec::new();

@@ -39,22 +39,6 @@ fn options() -> Options {
 
 use common::corpus;
 
-/// Every value of a valid submission replaced by nonsense, so nearly every field is in error.
-fn nonsense(value: &Value) -> Value {
-    match value {
-        Value::Object(map) if map.contains_key("media_type") => {
-            json!({ "name": "programm.exe", "media_type": "application/x-msdownload", "size": 999_999_999_u64 })
-        }
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), nonsense(v))).collect()),
-        Value::Array(items) if items.iter().all(Value::is_object) => Value::Array(items.iter().map(nonsense).collect()),
-        Value::Array(_) => json!(["?"]),
-        Value::Number(_) => json!("zwölf"),
-        Value::Bool(_) => json!("vielleicht"),
-        Value::String(_) => json!("?"),
-        Value::Null => Value::Null,
-    }
-}
-
 /// The states every page is checked in: (name, values, report).
 fn states(form: &Form) -> Vec<(&'static str, Value, Option<Report>)> {
     let compiled = Compiled::new(form);
@@ -63,7 +47,7 @@ fn states(form: &Form) -> Vec<(&'static str, Value, Option<Report>)> {
     assert!(compiled.validate(&valid, &options).is_valid());
     let empty = json!({});
     let empty_report = compiled.validate(&empty, &options);
-    let junk = nonsense(&valid);
+    let junk = common::nonsense(&valid);
     let junk_report = compiled.validate(&junk, &options);
     assert!(junk_report.violations.len() > 5, "{}: nonsense should break many rules", form.id);
     vec![

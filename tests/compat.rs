@@ -277,6 +277,19 @@ fn against_a_git_ref() {
     assert!(stderr(&output).contains("neither a directory nor a commit"), "{}", stderr(&output));
     let output = formwerk(dir.path(), &["compat", "--against", "--version"]);
     assert_ne!(output.status.code(), Some(0));
+
+    // A form in the ref larger than a source may be is refused by its listed size, unread;
+    // a link named `*.form` in the ref is not followed.
+    write(dir.path(), &[("forms/gross.form", &format!("// {}\n{OLD}", "x".repeat(17 * 1024 * 1024)))]);
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("forms/link.form")).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "two"]);
+    std::fs::remove_file(dir.path().join("forms/gross.form")).unwrap();
+    std::fs::remove_file(dir.path().join("forms/link.form")).unwrap();
+    let output = formwerk(dir.path(), &["compat", "--against", "HEAD"]);
+    assert_eq!(output.status.code(), Some(2), "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("gross.form` is larger than a source may be"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("PATH="), "{}", stderr(&output));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{project, write, CODES, GOOD};
+use common::{project, snapshot_tree, write, CODES, GOOD};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,32 +54,12 @@ fn mkfifo(path: &Path) {
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
 }
 
-/// Every entry below `dir` (files with their bytes, directories as `None`), not following links.
-fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.strip_prefix(dir).unwrap().display().to_string();
-            if std::fs::symlink_metadata(&path).unwrap().is_dir() {
-                out.insert(name, None);
-                stack.push(path);
-            } else {
-                out.insert(name, Some(std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
-}
-
 fn copy_tree(from: &Path, to: &Path) {
     if to.exists() {
         std::fs::remove_dir_all(to).unwrap();
     }
     std::fs::create_dir_all(to).unwrap();
-    for (name, contents) in tree(from) {
+    for (name, contents) in snapshot_tree(from) {
         match contents {
             None => std::fs::create_dir_all(to.join(name)).unwrap(),
             Some(bytes) => std::fs::write(to.join(name), bytes).unwrap(),
@@ -332,11 +312,11 @@ fn generations() -> Generations {
     write(root, "out/other/keep.txt", "another tool's output");
     let built = formwerk(root, &["build", "--forms", "forms-old", "--out", "out"]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    let old = tree(&root.join("out"));
+    let old = snapshot_tree(&root.join("out"));
     copy_tree(&root.join("out"), &root.join("expected-new"));
     let built = formwerk(root, &["build", "--forms", "forms-new", "--out", "expected-new"]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    let new = tree(&root.join("expected-new"));
+    let new = snapshot_tree(&root.join("expected-new"));
     std::fs::remove_dir_all(root.join("expected-new")).unwrap();
     copy_tree(&root.join("out"), &root.join("pristine-old"));
     assert_ne!(old, new);
@@ -358,7 +338,7 @@ impl Generations {
 
     /// Which generation `out` holds: "old", "new", or a panic.
     fn which(&self, context: &str) -> &'static str {
-        let now = tree(&self.out());
+        let now = snapshot_tree(&self.out());
         if now == self.old {
             "old"
         } else if now == self.new {
@@ -466,7 +446,7 @@ fn directories_formwerk_did_not_write_are_never_replaced() {
     let dir = project();
     write(dir.path(), "generated/html/index.html", "<h1>the portal's own page</h1>");
     write(dir.path(), "generated/notes.txt", "keep");
-    let before = tree(&dir.path().join("generated"));
+    let before = snapshot_tree(&dir.path().join("generated"));
     let build = formwerk(dir.path(), &["build"]);
     assert_eq!(build.status.code(), Some(2), "{}", stderr(&build));
     assert!(
@@ -476,7 +456,7 @@ fn directories_formwerk_did_not_write_are_never_replaced() {
         "{}",
         stderr(&build)
     );
-    assert_eq!(tree(&dir.path().join("generated")), before, "nothing is written");
+    assert_eq!(snapshot_tree(&dir.path().join("generated")), before, "nothing is written");
 
     // An empty directory is taken; a manifest of another tool is not replaced.
     std::fs::remove_file(dir.path().join("generated/html/index.html")).unwrap();

@@ -315,20 +315,13 @@ fn render_failures_fail_the_build_and_nothing_is_written() {
     // (after the build's first files went into the staging directory): the old generation
     // stays byte for byte, and nothing is left next to it.
     assert_eq!(build(None).status.code(), Some(0));
-    let before: Vec<(String, Vec<u8>)> =
-        walk(&generated).into_iter().map(|p| (p.clone(), std::fs::read(generated.join(&p)).unwrap())).collect();
-    assert!(
-        before.iter().any(|(p, _)| p == "html/wohngeld.html"),
-        "{:?}",
-        before.iter().map(|b| &b.0).collect::<Vec<_>>()
-    );
+    let before = common::snapshot_tree(&generated);
+    assert!(before.contains_key("html/wohngeld.html"), "{:?}", before.keys().collect::<Vec<_>>());
     let output = build(Some(dir.path()));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("fehlt") && stderr.contains("theme"), "{stderr}");
-    let after: Vec<(String, Vec<u8>)> =
-        walk(&generated).into_iter().map(|p| (p.clone(), std::fs::read(generated.join(&p)).unwrap())).collect();
-    assert!(after == before, "nothing is written");
+    assert!(common::snapshot_tree(&generated) == before, "nothing is written");
 
     // Into an `--out` that does not exist, a failed build makes nothing at all.
     let fresh = out.path().join("fresh");
@@ -343,21 +336,6 @@ fn render_failures_fail_the_build_and_nothing_is_written() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(!fresh.exists(), "a failed build leaves no `--out` behind");
-}
-
-fn walk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            out.extend(walk(&path).into_iter().map(|p| format!("{name}/{p}")));
-        } else {
-            out.push(path.file_name().unwrap().to_string_lossy().into_owned());
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

@@ -30,22 +30,6 @@ fn options() -> Options {
     Options { today: Date::parse("2026-06-15").unwrap() }
 }
 
-/// Every value of a valid submission replaced by nonsense, so nearly every field is in error.
-fn nonsense(value: &Value) -> Value {
-    match value {
-        Value::Object(map) if map.contains_key("media_type") => {
-            json!({ "name": "programm.exe", "media_type": "application/x-msdownload", "size": 999_999_999_u64 })
-        }
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), nonsense(v))).collect()),
-        Value::Array(items) if items.iter().all(Value::is_object) => Value::Array(items.iter().map(nonsense).collect()),
-        Value::Array(_) => json!(["?"]),
-        Value::Number(_) => json!("zwölf"),
-        Value::Bool(_) => json!("vielleicht"),
-        Value::String(_) => json!("?"),
-        Value::Null => Value::Null,
-    }
-}
-
 /// A state of the whole form: its name, the values and the report.
 struct State {
     name: &'static str,
@@ -65,7 +49,7 @@ fn states(form: &Form) -> Vec<State> {
     let options = options();
     let valid = formwerk::examples::generate(&compiled, 1, 0, 7, &options).remove(0).submission;
     let empty_report = compiled.validate(&json!({}), &options);
-    let junk = nonsense(&valid);
+    let junk = common::nonsense(&valid);
     let junk_report = compiled.validate(&junk, &options);
     let mut states = vec![
         state("leer", json!({}), None),

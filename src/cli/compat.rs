@@ -272,7 +272,8 @@ fn export_git(reference: &str, root: &Path) -> Result<(TempDir, String), String>
     } else {
         format!("{commit}:{}", prefix.trim_end_matches('/'))
     };
-    let listing = git(&top, &["ls-tree", "-r", "-z", &tree])?;
+    // `-l`: each blob's size, so that a file too large for a source is refused unread.
+    let listing = git(&top, &["ls-tree", "-r", "-z", "-l", &tree])?;
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let temp = TempDir { path: std::env::temp_dir().join(format!("formwerk-compat-{}-{nanos}", std::process::id())) };
     std::fs::create_dir(&temp.path).map_err(|e| format!("cannot create `{}`: {e}", temp.path.display()))?;
@@ -281,8 +282,8 @@ fn export_git(reference: &str, root: &Path) -> Result<(TempDir, String), String>
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, name)) = entry.split_once('\t') else { continue };
-        let fields: Vec<&str> = meta.split(' ').collect();
-        let [mode, "blob", object] = fields.as_slice() else { continue };
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [mode, "blob", object, size] = fields.as_slice() else { continue };
         // Regular files only: a link in the tree is not followed.
         if !["100644", "100755"].contains(mode) || !name.ends_with(".form") {
             continue;
@@ -291,10 +292,10 @@ fn export_git(reference: &str, root: &Path) -> Result<(TempDir, String), String>
         if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             continue;
         }
-        let bytes = git(&top, &["cat-file", "blob", *object])?;
-        if bytes.len() as u64 > files::MAX_SOURCE_BYTES {
+        if size.parse::<u64>().map_or(true, |size| size > files::MAX_SOURCE_BYTES) {
             return Err(format!("`{reference}:{prefix}{name}` is larger than a source may be"));
         }
+        let bytes = git(&top, &["cat-file", "blob", *object])?;
         let target = forms.join(relative);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;

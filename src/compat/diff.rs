@@ -145,15 +145,12 @@ impl Walk<'_> {
     fn added(&mut self, path: &[String], item: &Item) {
         let at = child(path, item.name());
         let dotted = at.join(".");
-        let (rule, present) = match item {
-            Item::Field(f) => ("field-added", presence(&f.required, f.visible.as_ref())),
-            Item::Group(g) => ("group-added", presence(&g.required, g.visible.as_ref())),
-            Item::Repeat(r) => {
-                let required = if r.min > 0 { Requirement::Always } else { Requirement::Never };
-                ("group-added", presence(&required, r.visible.as_ref()))
-            }
+        let rule = match item {
+            Item::Field(_) => "field-added",
+            Item::Group(_) | Item::Repeat(_) => "group-added",
             Item::Info(_) => return,
         };
+        let present = presence(&item.requirement(), item.visible());
         let why = match present {
             Breaks => "required: old submissions lack it",
             Maybe => "required under a condition: old submissions may lack it",
@@ -167,15 +164,12 @@ impl Walk<'_> {
     fn removed(&mut self, path: &[String], item: &Item) {
         let at = child(path, item.name());
         let dotted = at.join(".");
-        let (rule, present) = match item {
-            Item::Field(f) => ("field-removed", presence(&f.required, f.visible.as_ref())),
-            Item::Group(g) => ("group-removed", presence(&g.required, g.visible.as_ref())),
-            Item::Repeat(r) => {
-                let required = if r.min > 0 { Requirement::Always } else { Requirement::Never };
-                ("group-removed", presence(&required, r.visible.as_ref()))
-            }
+        let rule = match item {
+            Item::Field(_) => "field-removed",
+            Item::Group(_) | Item::Repeat(_) => "group-removed",
             Item::Info(_) => return,
         };
+        let present = presence(&item.requirement(), item.visible());
         let message = format!(
             "{} `{dotted}` is gone: old submissions that hold it are refused{}",
             kind(item),

@@ -276,6 +276,17 @@ impl Item {
         }
     }
 
+    /// Whether the item must be given while shown: a field's or group's `required`; a repeat
+    /// with a minimum always; an info never.
+    pub fn requirement(&self) -> Requirement {
+        match self {
+            Item::Field(f) => f.required.clone(),
+            Item::Group(g) => g.required.clone(),
+            Item::Repeat(r) if r.min > 0 => Requirement::Always,
+            Item::Repeat(_) | Item::Info(_) => Requirement::Never,
+        }
+    }
+
     /// Never shown: a member that a use of a shared group type hides (`member x { hidden }`).
     /// The page, the JSON Schema and the XDatenfelder export leave it out.
     pub fn never_shown(&self) -> bool {

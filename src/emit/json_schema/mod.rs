@@ -219,14 +219,10 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
     let mut required = Vec::new();
     let mut conditionals = Vec::new();
     for item in items {
-        let (name, visible, requirement) = match item {
-            Item::Info(_) => continue,
-            Item::Field(f) => (&f.name, f.visible.as_ref(), f.required.clone()),
-            Item::Group(g) => (&g.name, g.visible.as_ref(), g.required.clone()),
-            Item::Repeat(r) => {
-                (&r.name, r.visible.as_ref(), if r.min > 0 { Requirement::Always } else { Requirement::Never })
-            }
-        };
+        if matches!(item, Item::Info(_)) {
+            continue;
+        }
+        let (name, visible, requirement) = (item.name(), item.visible(), item.requirement());
         if item.never_shown() {
             // Hidden in this use of a shared group type: never given, so not a property
             // (`additionalProperties: false` refuses it; a `false` schema would make code
@@ -234,7 +230,7 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
             continue;
         }
         let mut child_path = path.to_vec();
-        child_path.push(name.clone());
+        child_path.push(name.to_string());
         let child_pointer = format!("{pointer}/{name}");
         let schema = node_schema(form, item, &child_path, &child_pointer, gaps);
         match (visible, &requirement) {
@@ -269,7 +265,7 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
         }
         // Every node's schema is in `properties`, also under a condition (code generators type
         // a field by its `properties` entry); the conditionals state presence only.
-        properties.insert(name.clone(), schema);
+        properties.insert(name.to_string(), schema);
     }
     let mut schema = Map::new();
     schema.insert("type".into(), json!("object"));
