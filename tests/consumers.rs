@@ -27,7 +27,7 @@ fn write_cases(name: &str, cases_per_form: usize) -> PathBuf {
     let (mut valid, mut invalid) = (0, 0);
     for form in &forms {
         let schema = formwerk::emit::json_schema::form_schema(form, "https://formwerk.example/schemas");
-        let openapi = formwerk::emit::json_schema::openapi::document(form, &schema);
+        let openapi = formwerk::emit::json_schema::openapi::document(form, schema.clone());
         let schema_file = format!("{}.schema.json", form.id);
         let openapi_file = format!("{}.openapi.json", form.id);
         std::fs::write(dir.join(&schema_file), serde_json::to_vec_pretty(&schema).unwrap()).unwrap();

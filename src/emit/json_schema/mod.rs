@@ -42,8 +42,8 @@ pub fn emit(bundle: &ir::Bundle, base_uri: &str, pool: &crate::parallel::Pool) -
     // written out and dropped on the form's thread, so that a catalogue's trees never coexist.
     let made = pool.map(&bundle.forms, |form| {
         let schema = form_schema(form, base_uri);
-        let openapi = openapi::document(form, &schema);
-        (gap_section(form, &schema), super::ir_json_pretty(&schema), super::ir_json_pretty(&openapi))
+        let (section, schema_bytes) = (gap_section(form, &schema), super::ir_json_pretty(&schema));
+        (section, schema_bytes, super::ir_json_pretty(&openapi::document(form, schema)))
     });
     for (form, (section, schema, openapi)) in bundle.forms.iter().zip(made) {
         note.push_str(&section);

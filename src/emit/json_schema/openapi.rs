@@ -12,9 +12,14 @@ use serde_json::{json, Map, Value};
 use super::DIALECT;
 use crate::ir::Form;
 
-/// The OpenAPI document of one form, from its JSON Schema (`super::form_schema`).
-pub fn document(form: &Form, schema: &Value) -> Value {
-    let mut root = schema.as_object().cloned().unwrap_or_default();
+/// The OpenAPI document of one form, made from (and taking) its JSON Schema
+/// (`super::form_schema`).
+pub fn document(form: &Form, schema: Value) -> Value {
+    let title = schema["title"].as_str().unwrap_or(&form.id).to_string();
+    let mut root = match schema {
+        Value::Object(root) => root,
+        _ => Map::new(),
+    };
     root.remove("$schema");
     root.remove("$id");
     let defs = match root.remove("$defs") {
@@ -27,7 +32,6 @@ pub fn document(form: &Form, schema: &Value) -> Value {
     for (key, def) in defs {
         schemas.insert(key, refer_to_components(def));
     }
-    let title = schema["title"].as_str().unwrap_or(&form.id).to_string();
     // One operation, so that the document describes what the schema is for: receiving a
     // submission. Where the intake runs is for whoever runs it to say (`servers`).
     let operation = json!({
