@@ -47,6 +47,7 @@ pub struct Build {
     codelists: Option<PathBuf>,
     catalogues: Option<PathBuf>,
     jobs: usize,
+    cache: bool,
     on_progress: Option<OnProgress>,
 }
 
@@ -63,6 +64,7 @@ impl Default for Build {
             codelists: None,
             catalogues: None,
             jobs: 0,
+            cache: true,
             on_progress: None,
         }
     }
@@ -143,6 +145,14 @@ impl Build {
         self
     }
 
+    /// Whether to use the build cache in the output directory (default: yes), which remakes
+    /// only the forms whose sources changed since the last build, when that gives the same
+    /// files as a whole build; `false` always checks and makes every form.
+    pub fn cache(mut self, cache: bool) -> Build {
+        self.cache = cache;
+        self
+    }
+
     /// How many threads make the files (default `0`: one per core). Output never depends on it.
     pub fn jobs(mut self, jobs: usize) -> Build {
         self.jobs = jobs;
@@ -161,11 +171,16 @@ impl Build {
         let settings = self.settings()?;
         let paths = self.paths();
         let (on_phase, settings) = self.reporting(settings);
-        match driver::run_build(&paths, &self.targets, &settings, &on_phase).map_err(Error::Driver)? {
+        match driver::run_build(&paths, &self.targets, &settings, &on_phase, self.cache).map_err(Error::Driver)? {
             BuildOutcome::Failed(session) => Err(Error::Forms(Box::new(session))),
-            BuildOutcome::Built { session, n_forms, n_files } => {
-                Ok(Built { session, forms: n_forms, files: n_files, forms_dir: self.forms.clone() })
-            }
+            BuildOutcome::Built { session, n_forms, n_files, remade, sources } => Ok(Built {
+                session,
+                forms: n_forms,
+                files: n_files,
+                remade,
+                sources: sources.into_iter().map(PathBuf::from).collect(),
+                forms_dir: self.forms.clone(),
+            }),
         }
     }
 
@@ -177,10 +192,18 @@ impl Build {
         let (on_phase, settings) = self.reporting(settings);
         match driver::run_check(&paths, &self.targets, &settings, &on_phase).map_err(Error::Driver)? {
             CheckOutcome::Failed(session) => Err(Error::Forms(Box::new(session))),
-            CheckOutcome::Checked { session, n_forms, n_files, stale } => Ok(Checked {
-                built: Built { session, forms: n_forms, files: n_files, forms_dir: self.forms.clone() },
-                stale,
-            }),
+            CheckOutcome::Checked { session, n_forms, n_files, stale } => {
+                let sources = session.db.ids().map(|id| PathBuf::from(&session.db.get(id).name)).collect();
+                let built = Built {
+                    session,
+                    forms: n_forms,
+                    files: n_files,
+                    remade: n_forms,
+                    sources,
+                    forms_dir: self.forms.clone(),
+                };
+                Ok(Checked { built, stale })
+            }
         }
     }
 
@@ -245,6 +268,10 @@ pub struct Built {
     pub forms: usize,
     /// How many files the build consists of (written, or for `check` compared).
     pub files: usize,
+    /// How many forms' files were made: all of them, unless the build cache found the others
+    /// unchanged (see [`Build::cache`]).
+    pub remade: usize,
+    sources: Vec<PathBuf>,
     forms_dir: PathBuf,
 }
 
@@ -255,7 +282,8 @@ impl fmt::Debug for Built {
 }
 
 impl Built {
-    /// Every diagnostic of the run (warnings only, since it succeeded).
+    /// Every diagnostic of the run (warnings only, since it succeeded): of the forms checked,
+    /// which after a build that used its cache are only the changed ones.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.session.checked.diagnostics
     }
@@ -273,7 +301,7 @@ impl Built {
     /// The files the build read (forms and the modules they use).
     pub fn sources(&self) -> Vec<PathBuf> {
         // A directory build names each file by its path as given (`forms/x.form`).
-        self.session.db.ids().map(|id| PathBuf::from(&self.session.db.get(id).name)).collect()
+        self.sources.clone()
     }
 
     /// Tells Cargo (from a build script) to run it again when a form or module changes, or

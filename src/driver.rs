@@ -9,6 +9,7 @@
 //! wrote (listed in the previous `manifest.json`, or empty) are ever replaced.
 
 mod fault;
+mod incremental;
 mod output;
 pub mod stale;
 
@@ -314,8 +315,9 @@ pub fn load_form_with(path: &Path, root: Option<&Path>, codelists: Option<&Path>
 pub enum BuildOutcome {
     /// The forms have errors; nothing was written.
     Failed(Session),
-    /// Outputs were written.
-    Built { session: Session, n_forms: usize, n_files: usize },
+    /// Outputs were written: the files of `remade` of the `n_forms` forms (all, unless the
+    /// build cache found the others unchanged; then `session` has only the forms checked).
+    Built { session: Session, n_forms: usize, n_files: usize, remade: usize, sources: Vec<String> },
 }
 
 /// `formwerk build`: checks every form below `forms`, then replaces the outputs of
@@ -353,7 +355,7 @@ pub fn build_in(
     codelists: Option<&Path>,
     catalogues: Option<&Path>,
 ) -> Result<BuildOutcome, DriverError> {
-    run_build(&Paths { forms, out, codelists, catalogues }, targets, settings, &|_| {})
+    run_build(&Paths { forms, out, codelists, catalogues }, targets, settings, &|_| {}, true)
 }
 
 /// Where a build reads its forms, code lists and catalogues, and where it writes.
@@ -380,12 +382,15 @@ pub enum Phase {
 
 /// `formwerk build` of the forms at `paths` into `paths.out`, telling `on_phase` what it does.
 /// Settings and paths are checked before anything is read or written; a build with errors in
-/// the forms writes nothing (and does not even create `out`).
+/// the forms writes nothing (and does not even create `out`). With `cache`, only the forms
+/// whose sources changed since the last build are remade, where that gives the same files
+/// (see `driver/incremental.rs`).
 pub fn run_build(
     paths: &Paths,
     targets: &[Target],
     settings: &emit::Settings,
     on_phase: &dyn Fn(Phase),
+    cache: bool,
 ) -> Result<BuildOutcome, DriverError> {
     check_settings(settings)?;
     named_directory(paths.forms, "the forms directory")?;
@@ -395,6 +400,11 @@ pub fn run_build(
             OutputDir::open(paths.out, false, || {})?;
         }
         _ => {}
+    }
+    if cache {
+        if let Some(outcome) = incremental::try_build(paths, targets, settings, on_phase)? {
+            return Ok(outcome);
+        }
     }
     let mut session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
@@ -406,8 +416,9 @@ pub fn run_build(
     // Each target's files go into the staging directory as soon as they are made, and are
     // dropped: a catalogue's outputs are never all in memory.
     let mut staging = dir.stage(&directories)?;
-    let generation = Generation { targets, settings, on_phase, listed: &kept };
-    let made = generate_into(&session.db, &mut session.checked.forms, generation, &mut |batch| {
+    let key = incremental::key(paths, targets, settings);
+    let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache: Some(key), made_cache: None };
+    let made = generate_into(&session.db, &mut session.checked.forms, &mut generation, &mut |batch| {
         staging.write(&batch)?;
         Ok(paths_only(batch))
     });
@@ -424,8 +435,12 @@ pub fn run_build(
     };
     on_phase(Phase::Writing { files: n_files });
     dir.commit(staging)?;
+    if let Some((cache, manifest)) = generation.made_cache {
+        cache.write(&dir, &manifest)?;
+    }
     let n_forms = session.checked.forms.len();
-    Ok(BuildOutcome::Built { session, n_forms, n_files })
+    let sources = session.db.ids().map(|id| session.db.get(id).name.clone()).collect();
+    Ok(BuildOutcome::Built { session, n_forms, n_files, remade: n_forms, sources })
 }
 
 /// What `build --check` found.
@@ -462,8 +477,8 @@ pub fn run_check(
     // Each target's files are compared as soon as they are made, and dropped.
     let mut stale = Vec::new();
     let forms = &mut session.checked.forms;
-    let generation = Generation { targets, settings, on_phase, listed: &kept };
-    let files = generate_into(&session.db, forms, generation, &mut |batch| {
+    let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache: None, made_cache: None };
+    let files = generate_into(&session.db, forms, &mut generation, &mut |batch| {
         stale.extend(stale::changed_files(paths.out, &batch));
         Ok(paths_only(batch))
     })?;
@@ -682,8 +697,8 @@ pub fn generate(
 ) -> Result<Vec<OutputFile>, DriverError> {
     let listed: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
     let mut forms = session.checked.forms.clone();
-    let generation = Generation { targets, settings, on_phase: &|_| {}, listed: &listed };
-    generate_into(&session.db, &mut forms, generation, &mut |batch| Ok(batch))
+    let mut generation = Generation { targets, settings, on_phase: &|_| {}, listed: &listed, cache: None, made_cache: None };
+    generate_into(&session.db, &mut forms, &mut generation, &mut |batch| Ok(batch))
 }
 
 /// `files` without their contents: what a build keeps of the files it has written (or
@@ -699,7 +714,7 @@ fn paths_only(files: Vec<OutputFile>) -> Vec<OutputFile> {
 fn generate_into(
     db: &SourceDb,
     checked: &mut Vec<(FileId, ir::Form)>,
-    generation: Generation,
+    generation: &mut Generation,
     put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
     // The forms move into the bundle (sorted by id) and back afterwards, in their order: a
@@ -725,6 +740,10 @@ struct Generation<'a> {
     on_phase: &'a dyn Fn(Phase),
     /// The manifest's `directories`.
     listed: &'a BTreeSet<String>,
+    /// The key of a build cache to make (a build that writes), and the cache made with the
+    /// manifest's bytes.
+    cache: Option<String>,
+    made_cache: Option<(incremental::Cache, Vec<u8>)>,
 }
 
 /// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
@@ -732,11 +751,12 @@ fn generate_bundle(
     db: &SourceDb,
     places: &[(usize, FileId)],
     bundle: &ir::Bundle,
-    generation: Generation,
+    generation: &mut Generation,
     put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
 ) -> Result<Vec<OutputFile>, DriverError> {
-    let Generation { targets, settings, on_phase, listed } = generation;
+    let Generation { targets, settings, on_phase, listed, .. } = *generation;
     let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
+    let mut cache = generation.cache.take().map(|key| incremental::Cache::of_build(key, db, &forms));
     let jobs = settings.pool.jobs;
     let mut files = Vec::new();
     let mut hashes = serde_json::Map::new();
@@ -751,7 +771,11 @@ fn generate_bundle(
     take(emit::common_files())?;
     for target in targets {
         on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
-        take(emit::emit(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?)?;
+        let emitted = emit::emit_recorded(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?;
+        if let Some(cache) = &mut cache {
+            cache.record(*target, &emitted);
+        }
+        take(emitted.files)?;
     }
     // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
     // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
@@ -792,6 +816,7 @@ fn generate_bundle(
         "files": hashes,
     });
     let manifest = OutputFile { path: "manifest.json".to_string(), contents: manifest_bytes(&manifest) };
+    generation.made_cache = cache.map(|cache| (cache, manifest.contents.clone()));
     files.extend(put(vec![manifest])?);
     Ok(files)
 }

@@ -88,6 +88,10 @@ enum Command {
         /// Threads that make the files (default 0: one per core); output never depends on it.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
+        /// Check and make every form, without the build cache (`--out/.formwerk-cache.json`),
+        /// which otherwise remakes only the forms whose sources changed.
+        #[arg(long)]
+        no_cache: bool,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -224,6 +228,7 @@ fn run(cli: Cli) -> ExitCode {
             catalogues,
             check,
             jobs,
+            no_cache,
             output,
         } => cli::build::run(cli::build::Args {
             forms,
@@ -236,6 +241,7 @@ fn run(cli: Cli) -> ExitCode {
             catalogues,
             check,
             jobs,
+            no_cache,
             output,
         }),
         Command::Validate { form, submission, lang, format, today, root, codelists } => {

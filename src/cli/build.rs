@@ -24,6 +24,7 @@ pub struct Args {
     pub catalogues: Option<PathBuf>,
     pub check: bool,
     pub jobs: usize,
+    pub no_cache: bool,
     pub output: OutputArgs,
 }
 
@@ -47,7 +48,8 @@ pub fn run(args: Args) -> ExitCode {
         .theme(&args.theme)
         .crate_name(&args.crate_name)
         .schema_base_uri(&args.schema_base_uri)
-        .jobs(args.jobs);
+        .jobs(args.jobs)
+        .cache(!args.no_cache);
     if let Some(dir) = &args.codelists {
         build = build.codelists(dir);
     }
@@ -112,7 +114,16 @@ pub fn run(args: Args) -> ExitCode {
                 report(built.session(), &args.output);
                 if human {
                     let n = built.forms;
-                    eprintln!("built {n} form{} into `{out}` ({} files)", if n == 1 { "" } else { "s" }, built.files);
+                    let remade = if built.remade == n {
+                        String::new()
+                    } else {
+                        format!(", {} remade, the others unchanged", built.remade)
+                    };
+                    eprintln!(
+                        "built {n} form{} into `{out}` ({} files{remade})",
+                        if n == 1 { "" } else { "s" },
+                        built.files
+                    );
                 }
                 ExitCode::SUCCESS
             }

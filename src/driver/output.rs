@@ -142,6 +142,7 @@ impl OutputDir {
             new: root.join("new"),
             root,
             entries: directories.iter().map(|d| d.to_string()).collect(),
+            single_files: false,
             created: BTreeSet::new(),
         };
         let started = (|| {
@@ -163,6 +164,26 @@ impl OutputDir {
                 Err(error)
             }
         }
+    }
+
+    /// Starts a change of single files of the current generation (an incremental build): each
+    /// file written ([`Staging::write`], at any depth) is a journal entry of its own, and
+    /// nothing else in `<out>` changes.
+    pub fn stage_files(&self) -> Result<Staging, DriverError> {
+        let mut staging = self.stage(&[])?;
+        staging.single_files = true;
+        Ok(staging)
+    }
+
+    /// Replaces the private file `<out>/<name>` (a hidden name, never part of a generation,
+    /// such as the build cache) through a temporary file and a rename.
+    pub fn write_private(&self, name: &str, contents: &[u8]) -> Result<(), DriverError> {
+        debug_assert!(name.starts_with('.') && !name.contains('/'));
+        let temporary = self.path.join(format!("{name}.tmp"));
+        let _ = std::fs::remove_file(&temporary);
+        write_new_file(&temporary, contents)?;
+        rename(&temporary, &self.path.join(name))?;
+        sync_dir(&self.path).map_err(|e| io_error("sync", &self.path, e))
     }
 
     /// Commits a staged generation: makes it durable, writes the journal, and rolls it
@@ -226,28 +247,59 @@ impl OutputDir {
         let mut names = Vec::new();
         for entry in entries {
             let name = entry.as_str().ok_or_else(damaged)?;
-            // One plain name directly under `--out`: a journal never names anything else.
-            if name.starts_with('.') || safe_relative(name).is_none_or(|p| p.components().count() != 1) {
+            // A plain relative path below `--out`, outside the staging directory.
+            if name.starts_with('.') || safe_relative(name).is_none() {
                 return Err(damaged());
             }
             names.push(name);
         }
         let old = staging.join("old");
-        for name in names {
+        for (index, name) in names.into_iter().enumerate() {
             let staged = staging.join("new").join(name);
             if !exists(&staged) {
                 continue;
             }
             let current = self.path.join(name);
+            let parent = current.parent().unwrap_or(&self.path).to_path_buf();
             if exists(&current) {
                 if !exists(&old) {
                     create_dir(&old)?;
                 }
-                remove_tree(&old.join(name))?;
-                rename(&current, &old.join(name))?;
+                // Numbered, so that an entry at any depth needs no directories in `old/`.
+                let moved = old.join(index.to_string());
+                remove_tree(&moved)?;
+                rename(&current, &moved)?;
             }
+            self.make_parents(name)?;
             rename(&staged, &current)?;
-            sync_dir(&self.path).map_err(|e| io_error("sync", &self.path, e))?;
+            sync_dir(&parent).map_err(|e| io_error("sync", &parent, e))?;
+        }
+        Ok(())
+    }
+
+    /// Makes the missing directories above the entry `name` of `<out>`; each existing one must
+    /// be a directory, not a link, so that no rename can leave `<out>`.
+    fn make_parents(&self, name: &str) -> Result<(), DriverError> {
+        let mut dir = self.path.clone();
+        let components: Vec<_> = Path::new(name).components().collect();
+        for component in &components[..components.len().saturating_sub(1)] {
+            dir.push(component);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(metadata) if metadata.is_dir() && !metadata.file_type().is_symlink() => {}
+                Ok(_) => {
+                    return Err(DriverError {
+                        message: format!(
+                            "cannot write below `{}`: it is not a directory (a link or a file); move it away and build again",
+                            dir.display()
+                        ),
+                    })
+                }
+                Err(_) => {
+                    create_dir(&dir)?;
+                    let parent = dir.parent().unwrap_or(&self.path).to_path_buf();
+                    sync_dir(&parent).map_err(|e| io_error("sync", &parent, e))?;
+                }
+            }
         }
         Ok(())
     }
@@ -257,8 +309,11 @@ impl OutputDir {
 pub struct Staging {
     root: PathBuf,
     new: PathBuf,
-    /// The entries of `<out>` the journal replaces: the directories, and top-level files.
+    /// The entries of `<out>` the journal replaces: the directories, and top-level files (or,
+    /// for [`OutputDir::stage_files`], each file written).
     entries: Vec<String>,
+    /// Whether each file written is an entry of its own ([`OutputDir::stage_files`]).
+    single_files: bool,
     /// Every directory made, to be synced before the commit.
     created: BTreeSet<PathBuf>,
 }
@@ -273,8 +328,11 @@ impl Staging {
             })?;
             let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
             let first = first.unwrap_or_default();
-            if path.components().count() == 1 {
-                self.entries.push(first);
+            if path.components().count() == 1 || self.single_files {
+                if path.components().count() > 1 && first.starts_with('.') {
+                    return Err(DriverError { message: format!("internal error: `{}` is hidden", file.path) });
+                }
+                self.entries.push(file.path.clone());
             } else if !self.created.contains(&self.new.join(&first)) {
                 return Err(DriverError {
                     message: format!("internal error: `{}` is not in a directory this build replaces", file.path),

@@ -9,6 +9,8 @@ pub mod json_schema;
 pub mod rust;
 pub mod xdf3;
 
+use std::collections::BTreeMap;
+
 use crate::ir;
 
 /// One generated file, relative to the output directory.
@@ -115,15 +117,61 @@ impl std::error::Error for EmitError {}
 /// Emits `target` for every form of the bundle.
 /// Forms are emitted on the threads of `settings.pool`.
 pub fn emit(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Result<Vec<OutputFile>, EmitError> {
+    Ok(emit_recorded(bundle, target, settings)?.files)
+}
+
+/// A target's files for a bundle, with what a build keeps to make one form's files alone
+/// later ([`emit_form`]).
+pub struct Emitted {
+    pub files: Vec<OutputFile>,
+    /// What the target decided for the whole bundle that each form's files depend on (the
+    /// Rust crate's [`rust::Decisions`]); `null` where a form's files depend only on the form.
+    pub decisions: serde_json::Value,
+    /// Per form id, a hash of what the target's files that are not the form's own read from
+    /// it; none where every file belongs to one form. While a form's hash stays the same, a
+    /// change of the form changes only its own files.
+    pub contributions: BTreeMap<String, String>,
+}
+
+/// [`emit`], with what [`emit_form`] needs later.
+pub fn emit_recorded(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Result<Emitted, EmitError> {
     let pool = &settings.pool;
-    Ok(match target {
+    let files = match target {
         Target::Ir => ir_json::emit(bundle, pool),
         Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri, pool),
-        Target::Rust => rust::emit(bundle, &settings.crate_name, pool),
+        Target::Rust => {
+            let recorded = rust::emit_recorded(bundle, &settings.crate_name, pool);
+            let decisions = serde_json::to_value(&recorded.decisions).expect("decisions serialise");
+            return Ok(Emitted { files: recorded.files, decisions, contributions: recorded.contributions });
+        }
         Target::Html => html::emit(bundle, &settings.html_theme, false, pool).map_err(EmitError::Html)?,
         Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true, pool).map_err(EmitError::Html)?,
         Target::Xdf3 => xdf3::emit(bundle, pool),
-    })
+    };
+    Ok(Emitted { files, decisions: serde_json::Value::Null, contributions: BTreeMap::new() })
+}
+
+/// The files of `target` that belong to `form` alone, made without the other forms of its
+/// bundle, under the `decisions` that [`emit_recorded`] made for the bundle, with the form's
+/// contribution (as [`Emitted::contributions`] has it). `Ok(None)`: the decisions do not
+/// cover the form (then only a whole build can make its files).
+pub fn emit_form(
+    form: &ir::Form,
+    target: Target,
+    settings: &Settings,
+    decisions: &serde_json::Value,
+) -> Result<Option<(Vec<OutputFile>, Option<String>)>, EmitError> {
+    if target == Target::Rust {
+        let Ok(decisions) = serde_json::from_value::<rust::Decisions>(decisions.clone()) else {
+            return Ok(None);
+        };
+        return Ok(rust::form_files(form, &settings.crate_name, &decisions).map(|(files, hash)| (files, Some(hash))));
+    }
+    if target == Target::JsonSchema {
+        return Ok(Some((json_schema::form_files(form, &settings.schema_base_uri), None)));
+    }
+    let single = ir::Bundle { forms: vec![form.clone()] };
+    Ok(Some((emit_recorded(&single, target, settings)?.files, None)))
 }
 
 /// Pretty JSON with a final newline, as every JSON output is written.

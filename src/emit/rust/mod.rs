@@ -15,7 +15,7 @@ mod plan;
 mod types;
 mod verbatim;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -88,6 +88,30 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
 /// (`crate_name`, one feature per form), the runtime crate, the shared crate (catalogues,
 /// shared code lists and group types, `FileRef`) and one crate per form (see [`cargo`]).
 pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
+    emit_recorded(bundle, crate_name, pool).files
+}
+
+/// What the crate decided for the whole catalogue that each form's crate depends on: which
+/// code lists and group types go into the shared crate (as (module, key)), and which catalogue
+/// constant each of a form's languages reads (by form id). An incremental build keeps it to
+/// make one form's crate alone ([`form_files`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Decisions {
+    pub shared: BTreeSet<(String, String)>,
+    pub catalogues: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// The crate's files, its [`Decisions`], and per form id a hash of everything the files of
+/// the whole crate (facade, shared and WebAssembly crates, README) read from that form: while
+/// a form's hash stays the same, only the form's own crate can change.
+pub struct Recorded {
+    pub files: Vec<OutputFile>,
+    pub decisions: Decisions,
+    pub contributions: BTreeMap<String, String>,
+}
+
+/// [`emit`], with what an incremental build keeps.
+pub fn emit_recorded(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool) -> Recorded {
     let crates = cargo::Crates::new(crate_name);
     let features: Vec<String> = bundle.forms.iter().map(|form| feature(&form.id)).collect();
     let mut files = vec![text("rust/README.md", &readme(bundle, crate_name))];
@@ -102,12 +126,18 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool)
     let mut catalogues = Catalogues::default();
     let work: Vec<FormWork> =
         bundle.forms.iter().zip(&features).map(|(form, feature)| (form, feature, catalogues.of_form(form))).collect();
+    let decisions = Decisions {
+        shared: shared.keys().clone(),
+        catalogues: work.iter().map(|(form, _, catalogue)| (form.id.clone(), catalogue.clone())).collect(),
+    };
     let made = pool.map(&work, |(form, feature, catalogue)| form_crate(form, feature, catalogue, &shared, &crates));
+    let mut contributions = BTreeMap::new();
     let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
     let verbatim = verbatim::Verbatim::default();
     let mut reexports = Vec::new();
     for (made, feature) in made.into_iter().zip(&features) {
         files.extend(made.files);
+        contributions.insert(made.id.clone(), made.contribution);
         // What several forms share is the same whichever form made it: the first one's is kept.
         for (module, items) in made.shared {
             let kept = shared_items.entry(module).or_default();
@@ -186,7 +216,17 @@ pub fn emit(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool)
     files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
     files.push(text("rust/Cargo.toml", &crates.facade_manifest(&features)));
     files.extend(wasm_crate(bundle, &crates, &features, crate_name));
-    files
+    Recorded { files, decisions, contributions }
+}
+
+/// The files of one form's crate (`rust/forms/<form>/`) made alone, under the `decisions` of
+/// an earlier [`emit_recorded`], with the form's hash for the crate's other files; `None` if
+/// the decisions do not know the form.
+pub fn form_files(form: &ir::Form, crate_name: &str, decisions: &Decisions) -> Option<(Vec<OutputFile>, String)> {
+    let catalogue = decisions.catalogues.get(&form.id)?;
+    let shared = types::Shared::from_keys(decisions.shared.clone());
+    let made = form_crate(form, &feature(&form.id), catalogue, &shared, &cargo::Crates::new(crate_name));
+    Some((made.files, made.contribution))
 }
 
 /// A form, its feature, and the catalogue constant each of its languages reads.
@@ -199,6 +239,8 @@ struct FormCrate {
     files: Vec<OutputFile>,
     shared: BTreeMap<String, BTreeMap<String, String>>,
     bodies: Vec<Vec<String>>,
+    /// What the crate's other files read from the form, hashed (see [`Recorded`]).
+    contribution: String,
 }
 
 /// The crate of one form (`rust/forms/<feature>/`), whose `CATALOGUES` read the constants
@@ -232,7 +274,44 @@ fn form_crate(
         .into_iter()
         .map(|(module, items)| (module, items.into_iter().map(|(name, item)| (name, item.to_string())).collect()))
         .collect();
-    FormCrate { id: form.id.clone(), files: vec![lib, manifest], shared: shared_items, bodies: verbatim.into_bodies() }
+    let bodies = verbatim.into_bodies();
+    let contribution = contribution(form, feature, catalogue, &shared_items, &bodies);
+    FormCrate { id: form.id.clone(), files: vec![lib, manifest], shared: shared_items, bodies, contribution }
+}
+
+/// A hash of everything the crate's files other than the form's own read from it: its id,
+/// version, feature and languages with their catalogue texts and constants (catalogues,
+/// facade, WebAssembly crate, README), which of its items could be shared (the decision
+/// counts the forms using each) and the text of the shared items it made (the shared crate).
+fn contribution(
+    form: &ir::Form,
+    feature: &str,
+    catalogue: &[(String, String)],
+    shared_items: &BTreeMap<String, BTreeMap<String, String>>,
+    bodies: &[Vec<String>],
+) -> String {
+    use sha2::Digest;
+    let languages: Vec<(&String, Vec<(&String, &String)>)> = form
+        .languages
+        .iter()
+        .map(|lang| (lang, crate::catalogue::texts(form, lang).iter().collect()))
+        .collect();
+    let shared: BTreeMap<&String, BTreeMap<&String, String>> = shared_items
+        .iter()
+        .map(|(module, items)| (module, items.iter().map(|(name, item)| (name, verbatim::expand(item, bodies))).collect()))
+        .collect();
+    let candidates: Vec<(String, String)> = types::candidates(form).collect();
+    let summary = serde_json::json!({
+        "id": form.id,
+        "version": form.version,
+        "feature": feature,
+        "languages": languages,
+        "catalogue": catalogue,
+        "candidates": candidates,
+        "shared": shared,
+    });
+    let digest = sha2::Sha256::digest(serde_json::to_vec(&summary).expect("JSON values serialise"));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The WebAssembly module's crate (`rust/wasm/`): the C ABI (copied verbatim), which form ids

@@ -21,13 +21,20 @@ impl Shared {
     pub fn of(bundle: &ir::Bundle) -> Shared {
         let mut uses: BTreeMap<(String, String), usize> = BTreeMap::new();
         for form in &bundle.forms {
-            let lists = form.codelists.values().map(|l| (l.module.clone(), format!("list:{}", l.name)));
-            let types = form.group_types.values().map(|t| (t.module.clone(), format!("type:{}", t.name)));
-            for key in lists.chain(types) {
+            for key in candidates(form) {
                 *uses.entry(key).or_default() += 1;
             }
         }
         Shared { defs: uses.into_iter().filter(|(_, n)| *n > 1).map(|(key, _)| key).collect() }
+    }
+
+    /// The shared items as (module, key), as [`Shared::from_keys`] takes them back.
+    pub fn keys(&self) -> &BTreeSet<(String, String)> {
+        &self.defs
+    }
+
+    pub fn from_keys(defs: BTreeSet<(String, String)>) -> Shared {
+        Shared { defs }
     }
 
     /// The shared modules a form uses (names as in `shared.rs`).
@@ -40,6 +47,14 @@ impl Shared {
     pub fn module_of(&self, module: &str, key: String) -> Option<Ident> {
         self.defs.contains(&(module.to_string(), key)).then(|| names::field(&module.replace('.', "_")))
     }
+}
+
+/// The code lists and group types of a form that could be shared, as (module, key): what
+/// several forms use goes into the shared crate.
+pub fn candidates(form: &Form) -> impl Iterator<Item = (String, String)> + '_ {
+    let lists = form.codelists.values().map(|l| (l.module.clone(), format!("list:{}", l.name)));
+    let types = form.group_types.values().map(|t| (t.module.clone(), format!("type:{}", t.name)));
+    lists.chain(types)
 }
 
 /// Where generated items go: the form's module, or `shared::<module>`.

@@ -176,8 +176,38 @@ pub fn string(text: &str) -> String {
     Literal::string(text).to_string()
 }
 
+/// `text` (tokens printed by another thread) with each placeholder replaced by its body from
+/// `bodies`: the item's whole text, whatever the placeholders' numbers.
+pub fn expand(text: &str, bodies: &[Vec<String>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(WORD) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + WORD.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match after[..digits].parse::<usize>().ok().and_then(|n| bodies.get(n)) {
+            Some(body) => {
+                out.push('{');
+                out.push_str(&body.join("\n"));
+                out.push('}');
+            }
+            None => out.push_str(&rest[at..at + WORD.len() + digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn expand_puts_each_body_in_place_of_its_placeholder() {
+        let bodies = vec![vec!["a,".to_string(), "b,".to_string()], vec!["c".to_string()]];
+        let text = "object ! { __formwerk_verbatim_1 } x __formwerk_verbatim_0 __formwerk_verbatim_9";
+        assert_eq!(super::expand(text, &bodies), "object ! { {c} } x {a,\nb,} __formwerk_verbatim_9");
+    }
+
     use super::*;
 
     #[test]
