@@ -436,7 +436,10 @@ pub fn run_build(
     on_phase(Phase::Writing { files: n_files });
     dir.commit(staging)?;
     if let Some((cache, manifest)) = generation.made_cache {
-        cache.write(&dir, &manifest)?;
+        let mut entries: Vec<String> = kept.iter().cloned().collect();
+        entries.extend(emit::common_files().into_iter().map(|file| file.path));
+        entries.push("manifest.json".to_string());
+        cache.write_all(&dir, &manifest, &entries)?;
     }
     let n_forms = session.checked.forms.len();
     let sources = session.db.ids().map(|id| session.db.get(id).name.clone()).collect();
@@ -697,7 +700,8 @@ pub fn generate(
 ) -> Result<Vec<OutputFile>, DriverError> {
     let listed: BTreeSet<String> = targets.iter().map(|t| t.directory().to_string()).collect();
     let mut forms = session.checked.forms.clone();
-    let mut generation = Generation { targets, settings, on_phase: &|_| {}, listed: &listed, cache: None, made_cache: None };
+    let mut generation =
+        Generation { targets, settings, on_phase: &|_| {}, listed: &listed, cache: None, made_cache: None };
     generate_into(&session.db, &mut forms, &mut generation, &mut |batch| Ok(batch))
 }
 
@@ -771,7 +775,8 @@ fn generate_bundle(
     take(emit::common_files())?;
     for target in targets {
         on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
-        let emitted = emit::emit_recorded(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?;
+        let emitted =
+            emit::emit_recorded(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?;
         if let Some(cache) = &mut cache {
             cache.record(*target, &emitted);
         }

@@ -136,11 +136,12 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
     assert_eq!(
         names,
         [
+            ".formwerk-cache.json",
             "html/antrag.en.html",
             "html/antrag.html",
             "ir.schema.json",
             "ir/antrag.json",
-            "json-schema/NOT-EXPRESSED.md",
+            "json-schema/antrag.not-expressed.md",
             "json-schema/antrag.openapi.json",
             "json-schema/antrag.schema.json",
             "manifest.json",
@@ -161,6 +162,7 @@ fn build_writes_ir_and_a_failed_build_changes_nothing() {
             "ir/antrag.json",
             "json-schema/antrag.schema.json",
             "json-schema/antrag.openapi.json",
+            "json-schema/antrag.not-expressed.md",
             "rust/forms/antrag/src/lib.rs",
             "rust/forms/antrag/Cargo.toml",
             "html/antrag.html",

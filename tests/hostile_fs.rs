@@ -286,6 +286,14 @@ fn hostile_settings_are_refused_before_anything_is_written() {
     assert_eq!(std::fs::read_to_string(dir.path().join("a-file")).unwrap(), "not a directory");
 }
 
+/// The generation in `out`: its tree without the build cache, which is not part of one (a
+/// build killed after its commit leaves the previous cache, which then no longer matches).
+fn generation_of(out: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut tree = snapshot_tree(out);
+    tree.retain(|name, _| !name.starts_with(".formwerk-cache"));
+    tree
+}
+
 /// A project with two versions of its forms, and the generations they build into `out`.
 struct Generations {
     dir: tempfile::TempDir,
@@ -312,11 +320,11 @@ fn generations() -> Generations {
     write(root, "out/other/keep.txt", "another tool's output");
     let built = formwerk(root, &["build", "--forms", "forms-old", "--out", "out"]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    let old = snapshot_tree(&root.join("out"));
+    let old = generation_of(&root.join("out"));
     copy_tree(&root.join("out"), &root.join("expected-new"));
     let built = formwerk(root, &["build", "--forms", "forms-new", "--out", "expected-new"]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    let new = snapshot_tree(&root.join("expected-new"));
+    let new = generation_of(&root.join("expected-new"));
     std::fs::remove_dir_all(root.join("expected-new")).unwrap();
     copy_tree(&root.join("out"), &root.join("pristine-old"));
     assert_ne!(old, new);
@@ -338,7 +346,7 @@ impl Generations {
 
     /// Which generation `out` holds: "old", "new", or a panic.
     fn which(&self, context: &str) -> &'static str {
-        let now = snapshot_tree(&self.out());
+        let now = generation_of(&self.out());
         if now == self.old {
             "old"
         } else if now == self.new {
@@ -416,6 +424,69 @@ fn a_build_killed_at_any_mutation_leaves_the_old_or_the_new_generation() {
     assert_eq!(generations.which("rebuilt after a kill"), "new");
 }
 
+/// `cp -a`: a copy with the times of every file and directory, which the build cache
+/// compares (a plain copy would make every build a whole one).
+fn copy_keeping_times(from: &Path, to: &Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    let copied = Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap();
+    assert!(copied.success());
+}
+
+#[test]
+fn a_cached_build_killed_at_any_mutation_leaves_the_old_or_the_new_generation() {
+    if !cfg!(debug_assertions) {
+        eprintln!("skipped: fault injection (FORMWERK_FAULT_AT) exists only in debug builds");
+        return;
+    }
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.unwrap();
+    let root = dir.path();
+    write(root, "forms/antrag.form", GOOD);
+    write(root, "forms/alt.form", GOOD.replace("form antrag", "form alt"));
+    write(root, "forms/common/codes.form", CODES);
+    let args = ["build", "--forms", "forms", "--out", "out"];
+    assert_eq!(formwerk(root, &args).status.code(), Some(0));
+    let old = generation_of(&root.join("out"));
+    copy_keeping_times(&root.join("out"), &root.join("pristine"));
+    write(root, "forms/antrag.form", GOOD.replace("\"Antrag\" en", "\"Neuer Antrag\" en"));
+    let full = formwerk(root, &["build", "--forms", "forms", "--out", "expected", "--no-cache"]);
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+    let new = generation_of(&root.join("expected"));
+    assert_ne!(old, new);
+    let which = |context: &str| {
+        let now = generation_of(&root.join("out"));
+        assert!(now == old || now == new, "{context}: `out` is neither the old nor the new generation");
+        if now == old {
+            "old"
+        } else {
+            "new"
+        }
+    };
+    let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in 1.. {
+        copy_keeping_times(&root.join("pristine"), &root.join("out"));
+        let build = run(root, &args, &[("FORMWERK_FAULT_AT", &n.to_string())]);
+        if build.status.success() {
+            assert_eq!(which("completed"), "new");
+            assert!(stderr(&build).contains("1 remade"), "the cache was used: {}", stderr(&build));
+            assert!(n > 5, "only {n} mutations: the fault injection does not reach the writer");
+            break;
+        }
+        assert_eq!(build.status.code(), None, "mutation {n}: killed, not failed: {}", stderr(&build));
+        formwerk::driver::recover(&root.join("out")).unwrap();
+        let outcome = which(&format!("killed at mutation {n}, then recovered"));
+        assert!(!(outcome == "old" && outcomes.contains_key("new")), "mutation {n}: old again after the commit");
+        *outcomes.entry(outcome).or_default() += 1;
+        // Whatever was left, the next build ends in the new generation.
+        let again = formwerk(root, &args);
+        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+        assert_eq!(which(&format!("rebuilt after a kill at mutation {n}")), "new");
+    }
+    assert!(outcomes["old"] > 3 && outcomes["new"] > 1, "both sides of the commit point are tested: {outcomes:?}");
+}
+
 #[test]
 fn two_builds_at_once_end_in_one_generation() {
     if !cfg!(debug_assertions) {
@@ -425,7 +496,9 @@ fn two_builds_at_once_end_in_one_generation() {
     let generations = generations();
     let root = generations.root().to_path_buf();
     let slow = std::thread::spawn(move || {
-        run(&root, &["build", "--forms", "forms-old", "--out", "out"], &[("FORMWERK_FAULT_DELAY_MS", "40")])
+        // Without the cache, which would find `out` up to date and write nothing.
+        let args = ["build", "--forms", "forms-old", "--out", "out", "--no-cache"];
+        run(&root, &args, &[("FORMWERK_FAULT_DELAY_MS", "40")])
     });
     let started = Instant::now();
     while !generations.out().join(".formwerk-staging").exists() {

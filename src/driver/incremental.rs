@@ -49,6 +49,11 @@ pub struct Cache {
     decisions: BTreeMap<String, Value>,
     /// Per target name and form id, the form's contribution.
     contributions: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every file and directory of the generation (the targets' directories and the top-level
+    /// files) as the build left it: size and modification time, so that a file edited, added
+    /// or removed by hand since (which changes its directory's time) makes the next build a
+    /// full one.
+    stamps: BTreeMap<String, String>,
 }
 
 const FORMAT: u32 = 1;
@@ -67,7 +72,8 @@ impl Cache {
             .iter()
             .map(|(file, form)| {
                 let source = db.get(*file).name.clone();
-                let modules = form.codelists.values().map(|l| &l.module).chain(form.group_types.values().map(|t| &t.module));
+                let modules =
+                    form.codelists.values().map(|l| &l.module).chain(form.group_types.values().map(|t| &t.module));
                 let mut inputs: BTreeSet<String> =
                     modules.filter_map(|m| db.find_module(m)).map(|id| db.get(id).name.clone()).collect();
                 inputs.insert(source.clone());
@@ -87,8 +93,16 @@ impl Cache {
         }
     }
 
+    /// Writes the cache into `out` for the manifest `manifest` (its bytes as written), with
+    /// the stamps of the whole generation (`entries`: the targets' directories and top-level
+    /// files).
+    pub fn write_all(mut self, dir: &OutputDir, manifest: &[u8], entries: &[String]) -> Result<(), DriverError> {
+        self.stamps = stamp_tree(dir.path(), entries);
+        self.write(dir, manifest)
+    }
+
     /// Writes the cache into `out` for the manifest `manifest` (its bytes as written).
-    pub fn write(mut self, dir: &OutputDir, manifest: &[u8]) -> Result<(), DriverError> {
+    fn write(mut self, dir: &OutputDir, manifest: &[u8]) -> Result<(), DriverError> {
         self.manifest_sha256 = sha256(manifest);
         let bytes = serde_json::to_vec(&self).expect("the cache serialises");
         dir.write_private(CACHE, &bytes)
@@ -116,6 +130,49 @@ pub fn key(paths: &Paths, targets: &[Target], settings: &emit::Settings) -> Stri
         "catalogues": catalogues.map(|dir| listing(&dir)),
     });
     sha256(&serde_json::to_vec(&key).expect("JSON values serialise"))
+}
+
+/// The stamps (see [`Cache::stamps`]) of the entries `entries` of `out` and, for directories,
+/// of everything below them (without following links; iterative).
+fn stamp_tree(out: &Path, entries: &[String]) -> BTreeMap<String, String> {
+    let mut stamps = BTreeMap::new();
+    let mut stack: Vec<String> = entries.to_vec();
+    while let Some(relative) = stack.pop() {
+        let path = out.join(&relative);
+        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if metadata.is_dir() {
+            if let Ok(children) = std::fs::read_dir(&path) {
+                for child in children.flatten() {
+                    stack.push(format!("{relative}/{}", child.file_name().to_string_lossy()));
+                }
+            }
+        }
+        stamps.insert(relative, stamp_text(&metadata));
+    }
+    stamps
+}
+
+/// What is recorded of one entry: kind, size and time.
+fn stamp_text(metadata: &std::fs::Metadata) -> String {
+    let kind = if metadata.file_type().is_symlink() {
+        "link"
+    } else if metadata.is_dir() {
+        "dir"
+    } else {
+        "file"
+    };
+    format!("{kind} {} {}", metadata.len(), stamp(metadata).unwrap_or(0))
+}
+
+/// Whether every stamped entry of `out` is as recorded (looked at on every core).
+fn stamps_hold(out: &Path, stamps: &BTreeMap<String, String>, jobs: usize) -> bool {
+    let entries: Vec<(&String, &String)> = stamps.iter().collect();
+    let held = crate::parallel::map(jobs, &entries, |(relative, recorded)| {
+        std::fs::symlink_metadata(out.join(relative)).is_ok_and(|metadata| stamp_text(&metadata) == **recorded)
+    });
+    held.into_iter().all(|held| held)
 }
 
 /// A file's modification time in nanoseconds, if the system has one.
@@ -161,6 +218,10 @@ pub fn try_build(
     let Some((cache, manifest)) = read_cache(&dir, &key)? else {
         return Ok(None);
     };
+    // The generation must be as the last build left it (nothing edited, added or removed).
+    if cache.stamps.is_empty() || !stamps_hold(paths.out, &cache.stamps, settings.pool.jobs) {
+        return Ok(None);
+    }
     on_phase(Phase::Checking);
     // The same files as the last build, each named as the checker names it.
     let loader = DirLoader::new(paths.forms);
@@ -202,8 +263,7 @@ pub fn try_build(
         return Ok(Some(BuildOutcome::Failed(session)));
     }
     // Each changed file must declare the same forms as before.
-    let before: BTreeSet<(&str, &str)> =
-        dirty.iter().map(|(id, form)| (id.as_str(), form.source.as_str())).collect();
+    let before: BTreeSet<(&str, &str)> = dirty.iter().map(|(id, form)| (id.as_str(), form.source.as_str())).collect();
     let after: BTreeSet<(&str, &str)> = session
         .checked
         .forms
@@ -239,6 +299,19 @@ pub fn try_build(
             return Err(error);
         }
         dir.commit(staging)?;
+        // The files written and the directories they were renamed into have new stamps.
+        for file in &made.files {
+            let mut relative = file.path.as_str();
+            loop {
+                if let Ok(metadata) = std::fs::symlink_metadata(paths.out.join(relative)) {
+                    next.stamps.insert(relative.to_string(), stamp_text(&metadata));
+                }
+                match relative.rsplit_once('/') {
+                    Some((parent, _)) => relative = parent,
+                    None => break,
+                }
+            }
+        }
         next.write(&dir, &made.manifest)?;
     }
     let n_files = manifest["files"].as_object().map_or(0, |files| files.len()) + 1;

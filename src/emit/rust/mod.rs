@@ -291,14 +291,13 @@ fn contribution(
     bodies: &[Vec<String>],
 ) -> String {
     use sha2::Digest;
-    let languages: Vec<(&String, Vec<(&String, &String)>)> = form
-        .languages
-        .iter()
-        .map(|lang| (lang, crate::catalogue::texts(form, lang).iter().collect()))
-        .collect();
+    let languages: Vec<(&String, Vec<(&String, &String)>)> =
+        form.languages.iter().map(|lang| (lang, crate::catalogue::texts(form, lang).iter().collect())).collect();
     let shared: BTreeMap<&String, BTreeMap<&String, String>> = shared_items
         .iter()
-        .map(|(module, items)| (module, items.iter().map(|(name, item)| (name, verbatim::expand(item, bodies))).collect()))
+        .map(|(module, items)| {
+            (module, items.iter().map(|(name, item)| (name, verbatim::expand(item, bodies))).collect())
+        })
         .collect();
     let candidates: Vec<(String, String)> = types::candidates(form).collect();
     let summary = serde_json::json!({
