@@ -406,6 +406,8 @@ pub fn run_build(
             return Ok(outcome);
         }
     }
+    // Before any source is read: the cache trusts stamps only of files older than this.
+    let started = std::time::SystemTime::now();
     let mut session = check_forms(paths, on_phase)?;
     if session.checked.has_errors() {
         return Ok(BuildOutcome::Failed(session));
@@ -417,7 +419,8 @@ pub fn run_build(
     // dropped: a catalogue's outputs are never all in memory.
     let mut staging = dir.stage(&directories)?;
     let key = incremental::key(paths, targets, settings);
-    let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache: Some(key), made_cache: None };
+    let cache = Some((key, started));
+    let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache, made_cache: None };
     let made = generate_into(&session.db, &mut session.checked.forms, &mut generation, &mut |batch| {
         staging.write(&batch)?;
         Ok(paths_only(batch))
@@ -744,9 +747,9 @@ struct Generation<'a> {
     on_phase: &'a dyn Fn(Phase),
     /// The manifest's `directories`.
     listed: &'a BTreeSet<String>,
-    /// The key of a build cache to make (a build that writes), and the cache made with the
-    /// manifest's bytes.
-    cache: Option<String>,
+    /// The key of a build cache to make (a build that writes) and when the build started, and
+    /// the cache made with the manifest's bytes.
+    cache: Option<(String, std::time::SystemTime)>,
     made_cache: Option<(incremental::Cache, Vec<u8>)>,
 }
 
@@ -760,7 +763,8 @@ fn generate_bundle(
 ) -> Result<Vec<OutputFile>, DriverError> {
     let Generation { targets, settings, on_phase, listed, .. } = *generation;
     let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
-    let mut cache = generation.cache.take().map(|key| incremental::Cache::of_build(key, db, &forms));
+    let mut cache =
+        generation.cache.take().map(|(key, started)| incremental::Cache::of_build(key, db, &forms, started));
     let jobs = settings.pool.jobs;
     let mut files = Vec::new();
     let mut hashes = serde_json::Map::new();

@@ -153,3 +153,40 @@ fn the_library_reports_what_it_remade_and_every_source() {
     let uncached = formwerk::Build::new().forms(root.join("forms")).out(root.join("out")).cache(false).run().unwrap();
     assert_eq!(uncached.remade, 8);
 }
+
+#[test]
+fn a_tampered_cache_is_never_trusted_into_a_wrong_or_failed_build() {
+    let dir = corpus_project();
+    let root = dir.path();
+    assert_eq!(build_both(root, "first build"), 8);
+    let cache_path = root.join("out/.formwerk-cache.json");
+    type Tamper = fn(&mut serde_json::Value);
+    let tamperings: Vec<(&str, Tamper)> = vec![
+        (
+            "a constant that is no identifier",
+            (|c| c["decisions"]["rust"]["catalogues"]["hundesteuer"][0][1] = "DE; fn x() {}".into()),
+        ),
+        (
+            "a language the form does not have",
+            (|c| c["decisions"]["rust"]["catalogues"]["hundesteuer"][0][0] = "xx".into()),
+        ),
+        (
+            "a shared module that is no name",
+            (|c| {
+                c["decisions"]["rust"]["shared"].as_array_mut().unwrap().push(serde_json::json!(["a b\"c", "list:X"]))
+            }),
+        ),
+        ("decisions of another shape", (|c| c["decisions"]["rust"] = serde_json::json!([1, 2, 3]))),
+        ("a stamp outside the output", (|c| c["stamps"]["../../../../etc/passwd"] = "file 1 1".into())),
+        ("a contribution that differs", (|c| c["contributions"]["rust"]["hundesteuer"] = "0".into())),
+    ];
+    for (what, tamper) in tamperings {
+        // The cache of the last build (else it would not match the manifest and count anyway).
+        let mut cache: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+        tamper(&mut cache);
+        std::fs::write(&cache_path, serde_json::to_vec(&cache).unwrap()).unwrap();
+        edit(root, "hundesteuer.form", "title \"", "title \"x");
+        // Whatever the cache says, the build ends in the whole build's generation.
+        build_both(root, what);
+    }
+}

@@ -43,6 +43,10 @@ pub struct Cache {
     manifest_sha256: String,
     /// Every source file read, by its name in the build, with the hash of its bytes.
     files: BTreeMap<String, String>,
+    /// The stamps of the source files whose hashes need not be computed again while their
+    /// stamps stay the same: only of files not changed since their build started (a file
+    /// changed while it is read may have a stamp that its hash does not belong to).
+    source_stamps: BTreeMap<String, String>,
     /// Per form id, its source file and the files it was made from.
     forms: BTreeMap<String, FormInputs>,
     /// Per target name, its decisions for the whole catalogue.
@@ -66,8 +70,23 @@ struct FormInputs {
 
 impl Cache {
     /// The cache of a build of `forms` (each with the file it was declared in) from `db`.
-    pub fn of_build(key: String, db: &SourceDb, forms: &[(FileId, &crate::ir::Form)]) -> Cache {
+    /// The cache of a build that started at `started` (before it read any source).
+    pub fn of_build(
+        key: String,
+        db: &SourceDb,
+        forms: &[(FileId, &crate::ir::Form)],
+        started: std::time::SystemTime,
+    ) -> Cache {
         let files = db.ids().map(|id| (db.get(id).name.clone(), sha256(db.get(id).text.as_bytes()))).collect();
+        // A directory build names each file by its path as given.
+        let source_stamps = db
+            .ids()
+            .filter_map(|id| {
+                let name = &db.get(id).name;
+                let metadata = std::fs::symlink_metadata(name).ok()?;
+                unchanged_since(&metadata, started).then(|| (name.clone(), stamp_text(&metadata)))
+            })
+            .collect();
         let forms = forms
             .iter()
             .map(|(file, form)| {
@@ -80,7 +99,7 @@ impl Cache {
                 (form.id.clone(), FormInputs { source, inputs })
             })
             .collect();
-        Cache { format: FORMAT, key, files, forms, ..Cache::default() }
+        Cache { format: FORMAT, key, files, source_stamps, forms, ..Cache::default() }
     }
 
     /// Records a target's decisions and contributions.
@@ -175,6 +194,12 @@ fn stamps_hold(out: &Path, stamps: &BTreeMap<String, String>, jobs: usize) -> bo
     held.into_iter().all(|held| held)
 }
 
+/// Whether a file was last changed before `started` (so not while a build that started then
+/// read it).
+fn unchanged_since(metadata: &std::fs::Metadata, started: std::time::SystemTime) -> bool {
+    metadata.modified().is_ok_and(|modified| modified < started)
+}
+
 /// A file's modification time in nanoseconds, if the system has one.
 fn stamp(metadata: &std::fs::Metadata) -> Option<u128> {
     metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_nanos())
@@ -230,18 +255,30 @@ pub fn try_build(
     if found.len() != cache.files.len() || found.iter().any(|(name, _)| !cache.files.contains_key(name)) {
         return Ok(None);
     }
-    let hashes = crate::parallel::map(settings.pool.jobs, &found, |(_, path)| {
-        files::read_regular(path, files::MAX_SOURCE_BYTES).ok().map(|bytes| sha256(&bytes))
+    // A file whose stamp is the recorded one keeps its hash; the others are read and hashed
+    // (stamped before reading: a change meanwhile changes the stamp again).
+    let started = std::time::SystemTime::now();
+    let looked = crate::parallel::map(settings.pool.jobs, &found, |(name, path)| {
+        let metadata = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+        let now = stamp_text(&metadata);
+        if cache.source_stamps.get(name) == Some(&now) {
+            return Some((cache.files[name].clone(), Some(now)));
+        }
+        let bytes = files::read_regular(path, files::MAX_SOURCE_BYTES).ok()?;
+        Some((sha256(&bytes), unchanged_since(&metadata, started).then_some(now)))
     });
     let mut changed = BTreeSet::new();
-    for ((name, _), hash) in found.iter().zip(hashes) {
-        match hash {
-            Some(hash) if cache.files[name] == hash => {}
-            Some(_) => {
-                changed.insert(name.clone());
-            }
-            // Unreadable now: the full build reports it.
-            None => return Ok(None),
+    let mut stamps = BTreeMap::new();
+    for ((name, _), looked) in found.iter().zip(looked) {
+        // Unreadable now: the full build reports it.
+        let Some((hash, stamp)) = looked else {
+            return Ok(None);
+        };
+        if cache.files[name] != hash {
+            changed.insert(name.clone());
+        }
+        if let Some(stamp) = stamp {
+            stamps.insert(name.clone(), stamp);
         }
     }
     let dirty: Vec<(&String, &FormInputs)> =
@@ -280,15 +317,22 @@ pub fn try_build(
     let remade = session.checked.forms.len();
     // The new cache: the new hashes of the changed files and of the modules read again.
     let mut next = cache;
+    let new_stamps = stamps != next.source_stamps;
+    next.source_stamps = stamps;
     for id in session.db.ids() {
         let file = session.db.get(id);
         if next.files.contains_key(&file.name) {
-            next.files.insert(file.name.clone(), sha256(file.text.as_bytes()));
+            let hash = sha256(file.text.as_bytes());
+            // Read again after it was stamped: a stamp holds only for what was hashed then.
+            if next.files.get(&file.name) != Some(&hash) && !changed.contains(&file.name) {
+                next.source_stamps.remove(&file.name);
+            }
+            next.files.insert(file.name.clone(), hash);
         }
     }
     if made.files.is_empty() {
-        // Nothing to write (the manifest is the same, too).
-        if !changed.is_empty() {
+        // Nothing to write (the manifest is the same, too); the cache, if it learnt something.
+        if !changed.is_empty() || new_stamps {
             next.write(&dir, &made.manifest)?;
         }
     } else {

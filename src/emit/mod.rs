@@ -151,6 +151,9 @@ pub fn emit_recorded(bundle: &ir::Bundle, target: Target, settings: &Settings) -
     Ok(Emitted { files, decisions: serde_json::Value::Null, contributions: BTreeMap::new() })
 }
 
+/// One form's files of a target, with its contribution (see [`Emitted::contributions`]).
+pub type FormFiles = (Vec<OutputFile>, Option<String>);
+
 /// The files of `target` that belong to `form` alone, made without the other forms of its
 /// bundle, under the `decisions` that [`emit_recorded`] made for the bundle, with the form's
 /// contribution (as [`Emitted::contributions`] has it). `Ok(None)`: the decisions do not
@@ -160,7 +163,7 @@ pub fn emit_form(
     target: Target,
     settings: &Settings,
     decisions: &serde_json::Value,
-) -> Result<Option<(Vec<OutputFile>, Option<String>)>, EmitError> {
+) -> Result<Option<FormFiles>, EmitError> {
     if target == Target::Rust {
         let Ok(decisions) = serde_json::from_value::<rust::Decisions>(decisions.clone()) else {
             return Ok(None);

@@ -223,8 +223,20 @@ pub fn emit_recorded(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parall
 /// an earlier [`emit_recorded`], with the form's hash for the crate's other files; `None` if
 /// the decisions do not know the form.
 pub fn form_files(form: &ir::Form, crate_name: &str, decisions: &Decisions) -> Option<(Vec<OutputFile>, String)> {
+    // Decisions are read back from a file: only what fits this form is used, and constants
+    // must be the identifiers `Catalogues` makes.
     let catalogue = decisions.catalogues.get(&form.id)?;
-    let shared = types::Shared::from_keys(decisions.shared.clone());
+    let languages_fit = catalogue.len() == form.languages.len()
+        && catalogue.iter().zip(&form.languages).all(|((lang, constant), own)| {
+            lang == own
+                && constant.starts_with(|c: char| c.is_ascii_uppercase())
+                && constant.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        });
+    if !languages_fit {
+        return None;
+    }
+    let candidates: BTreeSet<(String, String)> = types::candidates(form).collect();
+    let shared = types::Shared::from_keys(decisions.shared.intersection(&candidates).cloned().collect());
     let made = form_crate(form, &feature(&form.id), catalogue, &shared, &cargo::Crates::new(crate_name));
     Some((made.files, made.contribution))
 }
