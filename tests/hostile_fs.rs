@@ -552,3 +552,24 @@ fn directories_formwerk_did_not_write_are_never_replaced() {
     assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
     assert_eq!(std::fs::read_to_string(dir.path().join("generated/notes.txt")).unwrap(), "keep");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_journal_entry_below_a_linked_directory_never_reaches_outside() {
+    let dir = project();
+    let root = dir.path();
+    assert_eq!(formwerk(root, &["build"]).status.code(), Some(0));
+    let out = root.join("generated");
+    // What a killed build from the cache leaves: a staged file and a journal naming it.
+    write(&out, ".formwerk-staging/new/rust/forms/antrag/src/lib.rs", "staged");
+    let journal = r#"{"formwerk_journal": 1, "entries": ["rust/forms/antrag/src/lib.rs"]}"#;
+    write(&out, ".formwerk-staging/journal", journal);
+    // Meanwhile the directory on the way became a link to somewhere else.
+    write(root, "elsewhere/lib.rs", "not Formwerk's");
+    std::fs::remove_dir_all(out.join("rust/forms/antrag/src")).unwrap();
+    std::os::unix::fs::symlink(root.join("elsewhere"), out.join("rust/forms/antrag/src")).unwrap();
+    let error = formwerk::driver::recover(&out).unwrap_err();
+    assert!(error.message.contains("is not a directory (a link or a file)"), "{}", error.message);
+    assert_eq!(std::fs::read_to_string(root.join("elsewhere/lib.rs")).unwrap(), "not Formwerk's");
+    assert_eq!(std::fs::read_dir(root.join("elsewhere")).unwrap().count(), 1, "nothing was moved there");
+}

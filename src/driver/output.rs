@@ -261,6 +261,8 @@ impl OutputDir {
             }
             let current = self.path.join(name);
             let parent = current.parent().unwrap_or(&self.path).to_path_buf();
+            // First: no directory on the way may be a link, or a rename would leave `<out>`.
+            self.make_parents(name)?;
             if exists(&current) {
                 if !exists(&old) {
                     create_dir(&old)?;
@@ -270,7 +272,6 @@ impl OutputDir {
                 remove_tree(&moved)?;
                 rename(&current, &moved)?;
             }
-            self.make_parents(name)?;
             rename(&staged, &current)?;
             sync_dir(&parent).map_err(|e| io_error("sync", &parent, e))?;
         }
