@@ -4,4 +4,6 @@
 pub mod build;
 pub mod compat;
 pub mod fmt;
+pub mod serve;
+pub mod submissions;
 mod progress;
