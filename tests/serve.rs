@@ -124,7 +124,7 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     assert_eq!(refused.location(), STEP2);
     let (html, token) = page(&mut client, STEP2);
     assert!(html.contains("<title>Fehler: ") && html.contains("big.txt"), "{html}");
-    // Choosing no file keeps the stored one... which was replaced by nothing: upload again.
+    // The refused file replaced the stored one: upload it again.
     let again = client.post_multipart(
         STEP2,
         &[("_csrf", &token), ("kinder[0][vorname]", "Moritz"), ("bemerkung", "kurz"), ("aktion", "weiter")],

@@ -276,9 +276,10 @@ pub async fn start(State(app): State<Arc<App>>, Path(form): Path<String>, header
 pub async fn show_step(
     State(app): State<Arc<App>>,
     Path((form, step)): Path<(String, String)>,
-    Query(from): Query<From>,
     headers: HeaderMap,
 ) -> Response {
+    // A step opened from a change link (`?von=pruefen`) looks the same: its form posts to
+    // the same URL, query included, and the POST returns to the check page.
     let run = || -> Result<Response> {
         let served = served(&app, &form)?;
         let page = step_page(&app, &served.form, &step)?;
@@ -317,7 +318,6 @@ pub async fn show_step(
             journey.notice = None;
             app.db.save_journey(&session.id, &form, &journey).map_err(|e| internal(&app, &e))?;
         }
-        let _ = from;
         Ok(with_cookie(page_response(&app, html, &session), cookie))
     };
     run().unwrap_or_else(|response| response)
@@ -422,6 +422,14 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         let replaced = app.db.record_uploads(&session.id, form_id, &posted.stored).map_err(|e| internal(app, &e))?;
         for token in replaced {
             let _ = std::fs::remove_file(app.uploads.join(token));
+        }
+    }
+    // A refused file replaces the field's earlier upload: the page reports what was sent.
+    for (name, _) in &posted.refused {
+        if let Some(field) = name.strip_suffix("[name]") {
+            if let Some(token) = app.db.remove_upload(&session.id, form_id, &uploads::id_of(field)) {
+                let _ = std::fs::remove_file(app.uploads.join(token));
+            }
         }
     }
     let action = posted
