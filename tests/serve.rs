@@ -154,14 +154,14 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     assert_ne!(client.get(STEP3).status, 200, "a hidden step cannot be reached by URL");
 
     // Submit: validated, stored, confirmed with a reference.
-    let submitted = client.post(CHECK, &[("_csrf", &token), ("aktion", "absenden")]);
+    let submitted = client.post(CHECK, &[("_csrf", &token), ("aktion", "weiter")]);
     assert_eq!(submitted.location(), "/f/antrag/bestaetigung");
     let done = client.get("/f/antrag/bestaetigung");
     let text = done.text();
     let at = text.find("FW-").expect("a reference on the confirmation page");
     let reference = &text[at..at + 17];
     // Posting again stores nothing more.
-    assert_eq!(client.post(CHECK, &[("_csrf", &token), ("aktion", "absenden")]).status, 303);
+    assert_eq!(client.post(CHECK, &[("_csrf", &token), ("aktion", "weiter")]).status, 303);
 
     let db = data.path().join("intake.sqlite");
     let db = db.to_str().unwrap();
@@ -237,7 +237,7 @@ fn every_security_point_is_enforced_over_http() {
     assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("script-src 'unsafe-inline'"));
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
-    assert_eq!(response.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(response.header("referrer-policy"), Some("same-origin"));
     assert_eq!(response.header("cache-control"), Some("no-store"));
 
     // CSRF: missing, wrong, two tokens → 403; the right one → 303.

@@ -2,7 +2,7 @@
 //! DNS-rebinding page cannot talk to it: 421, or 400 without a Host), a POST with an `Origin`
 //! from elsewhere is refused (403), and every response carries the security headers: a
 //! Content-Security-Policy without inline script (in preview, exactly the one same-origin
-//! reload script), `frame-ancestors 'none'`, `nosniff`, no referrer, and no caching of pages
+//! reload script), `frame-ancestors 'none'`, `nosniff`, no referrer to other origins, and no caching of pages
 //! that hold answers. The CSRF token itself is compared where the body is read
 //! ([`same_token`]).
 
@@ -82,7 +82,9 @@ fn with_headers(app: &App, mut response: Response) -> Response {
     set(header::CONTENT_SECURITY_POLICY, &content_security_policy(app.config.preview));
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::REFERRER_POLICY, "no-referrer");
+    // `same-origin`, not `no-referrer`: with `no-referrer` a browser sends `Origin: null` on a
+    // form POST, which the Origin check must refuse.
+    set(header::REFERRER_POLICY, "same-origin");
     set(header::CACHE_CONTROL, "no-store");
     set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     response
