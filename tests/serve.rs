@@ -18,7 +18,11 @@ fn forms() -> PathBuf {
 
 fn formwerk(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_formwerk")).args(args).output().expect("formwerk runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// GETs `path` (expecting 200) and returns the page with its CSRF token.
@@ -59,7 +63,14 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     assert!(html.contains("Schritt 1 von 3"), "{html}");
     let saved = client.post(
         STEP1,
-        &[("_csrf", &token), ("name", "Erika <b>Mustermann</b>"), ("geburtsdatum[tag]", "31"), ("geburtsdatum[monat]", "02"), ("geburtsdatum[jahr]", "1990"), ("aktion", "weiter")],
+        &[
+            ("_csrf", &token),
+            ("name", "Erika <b>Mustermann</b>"),
+            ("geburtsdatum[tag]", "31"),
+            ("geburtsdatum[monat]", "02"),
+            ("geburtsdatum[jahr]", "1990"),
+            ("aktion", "weiter"),
+        ],
     );
     assert_eq!((saved.status, saved.location()), (303, STEP1));
     let (html, token) = page(&mut client, STEP1);
@@ -73,7 +84,15 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     // Step 1 valid: on to step 2.
     let saved = client.post(
         STEP1,
-        &[("_csrf", &token), ("name", "Erika Mustermann"), ("geburtsdatum[tag]", "12"), ("geburtsdatum[monat]", "8"), ("geburtsdatum[jahr]", "1990"), ("hund", "ja"), ("aktion", "weiter")],
+        &[
+            ("_csrf", &token),
+            ("name", "Erika Mustermann"),
+            ("geburtsdatum[tag]", "12"),
+            ("geburtsdatum[monat]", "8"),
+            ("geburtsdatum[jahr]", "1990"),
+            ("hund", "ja"),
+            ("aktion", "weiter"),
+        ],
     );
     assert_eq!(saved.location(), STEP2);
 
@@ -85,11 +104,20 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     let (html, token) = page(&mut client, STEP2);
     assert!(html.contains("name=\"kinder[0][vorname]\""), "{html}");
     assert!(html.contains(" autofocus"), "the new item's first control is focused");
-    let added = client.post(STEP2, &[("_csrf", &token), ("kinder[0][vorname]", "Max"), ("aktion", "hinzufuegen:kinder")]);
+    let added =
+        client.post(STEP2, &[("_csrf", &token), ("kinder[0][vorname]", "Max"), ("aktion", "hinzufuegen:kinder")]);
     assert_eq!(added.location(), STEP2);
     let (html, token) = page(&mut client, STEP2);
     assert!(html.contains("value=\"Max\"") && html.contains("name=\"kinder[1][vorname]\""), "{html}");
-    let removed = client.post(STEP2, &[("_csrf", &token), ("kinder[0][vorname]", "Max"), ("kinder[1][vorname]", "Moritz"), ("aktion", "entfernen:kinder:0")]);
+    let removed = client.post(
+        STEP2,
+        &[
+            ("_csrf", &token),
+            ("kinder[0][vorname]", "Max"),
+            ("kinder[1][vorname]", "Moritz"),
+            ("aktion", "entfernen:kinder:0"),
+        ],
+    );
     assert_eq!(removed.location(), STEP2);
     let (html, token) = page(&mut client, STEP2);
     assert!(html.contains("Kind 1 wurde entfernt"), "{html}");
@@ -99,7 +127,12 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     // An upload together with an error in another field: the file is kept, shown by name.
     let posted = client.post_multipart(
         STEP2,
-        &[("_csrf", &token), ("kinder[0][vorname]", "Moritz"), ("bemerkung", "viel zu lang für zwanzig Zeichen"), ("aktion", "weiter")],
+        &[
+            ("_csrf", &token),
+            ("kinder[0][vorname]", "Moritz"),
+            ("bemerkung", "viel zu lang für zwanzig Zeichen"),
+            ("aktion", "weiter"),
+        ],
         &[("nachweis", "Nach<weis>.txt", "text/plain", b"hello, world\n")],
     );
     assert_eq!(posted.status, 303, "{}", posted.text());
@@ -110,7 +143,14 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     // A forged file property is ignored: only the server says what was uploaded.
     let fixed = client.post_multipart(
         STEP2,
-        &[("_csrf", &token), ("kinder[0][vorname]", "Moritz"), ("nachweis[name]", "forged.pdf"), ("nachweis[size]", "1"), ("bemerkung", "kurz"), ("aktion", "weiter")],
+        &[
+            ("_csrf", &token),
+            ("kinder[0][vorname]", "Moritz"),
+            ("nachweis[name]", "forged.pdf"),
+            ("nachweis[size]", "1"),
+            ("bemerkung", "kurz"),
+            ("aktion", "weiter"),
+        ],
         &[],
     );
     assert_eq!(fixed.location(), STEP3);
@@ -134,7 +174,10 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
 
     // Step 3 is visible because of a dog; then the check page.
     let (_, token) = page(&mut client, STEP3);
-    assert_eq!(client.post(STEP3, &[("_csrf", &token), ("hundename", "Bello"), ("aktion", "weiter")]).location(), CHECK);
+    assert_eq!(
+        client.post(STEP3, &[("_csrf", &token), ("hundename", "Bello"), ("aktion", "weiter")]).location(),
+        CHECK
+    );
     let (html, token) = page(&mut client, CHECK);
     for text in ["Erika Mustermann", "12.8.1990", "Moritz", "Bello", "Nach&lt;weis&gt;.txt", "Ja"] {
         assert!(html.contains(text), "{text} is on the check page:\n{html}");
@@ -146,7 +189,15 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     let (_, change) = page(&mut client, "/f/antrag/schritt/1?von=pruefen");
     let changed = client.post(
         "/f/antrag/schritt/1?von=pruefen",
-        &[("_csrf", &change), ("name", "Erika Mustermann"), ("geburtsdatum[tag]", "12"), ("geburtsdatum[monat]", "8"), ("geburtsdatum[jahr]", "1990"), ("hund", "nein"), ("aktion", "weiter")],
+        &[
+            ("_csrf", &change),
+            ("name", "Erika Mustermann"),
+            ("geburtsdatum[tag]", "12"),
+            ("geburtsdatum[monat]", "8"),
+            ("geburtsdatum[jahr]", "1990"),
+            ("hund", "nein"),
+            ("aktion", "weiter"),
+        ],
     );
     assert_eq!(changed.location(), CHECK);
     let (html, _) = page(&mut client, CHECK);
@@ -244,12 +295,21 @@ fn every_security_point_is_enforced_over_http() {
     assert_eq!(client.post(STEP1, &[("name", "x")]).status, 403);
     assert_eq!(client.post(STEP1, &[("_csrf", "0123456789abcdef0123456789abcdef"), ("name", "x")]).status, 403);
     assert_eq!(client.post(STEP1, &[("_csrf", &token), ("_csrf", &token), ("name", "x")]).status, 403);
-    assert_eq!(client.post_multipart(STEP2, &[("name", "x"), ("_csrf", &token)], &[]).status, 403, "the token must come first");
+    assert_eq!(
+        client.post_multipart(STEP2, &[("name", "x"), ("_csrf", &token)], &[]).status,
+        403,
+        "the token must come first"
+    );
     assert_eq!(client.post(STEP1, &[("_csrf", &token), ("name", "x")]).status, 303);
     let mut no_session = Client { cookie: None, ..client.clone() };
     assert_eq!(no_session.post(STEP1, &[("_csrf", &token), ("name", "x")]).status, 403);
     // A POST from another origin.
-    let cross = client.send("POST", STEP1, &[("origin", "http://evil.example"), ("content-type", "application/x-www-form-urlencoded")], format!("_csrf={token}").as_bytes());
+    let cross = client.send(
+        "POST",
+        STEP1,
+        &[("origin", "http://evil.example"), ("content-type", "application/x-www-form-urlencoded")],
+        format!("_csrf={token}").as_bytes(),
+    );
     assert_eq!(cross.status, 403);
 
     // Host: another name → 421, none → 400 (DNS rebinding).
@@ -257,7 +317,8 @@ fn every_security_point_is_enforced_over_http() {
     assert_eq!(rebinding.get(STEP1).status, 421);
     let missing = raw(&server.addr, b"GET / HTTP/1.0\r\n\r\n", b"");
     assert_eq!(missing.status, 400);
-    let mut localhost = Client { host: format!("localhost:{}", server.addr.rsplit(':').next().unwrap()), ..client.clone() };
+    let mut localhost =
+        Client { host: format!("localhost:{}", server.addr.rsplit(':').next().unwrap()), ..client.clone() };
     assert_eq!(localhost.get("/").status, 200);
 
     // Body size: beyond the text limit, beyond the form's file limit → 413.
@@ -285,7 +346,13 @@ fn every_security_point_is_enforced_over_http() {
         assert_eq!(client.get(path).status, 404, "{path}");
     }
     // Unknown forms and steps, and non-canonical step numbers.
-    for path in ["/f/nichts", "/f/antrag/schritt/0", "/f/antrag/schritt/01", "/f/antrag/schritt/4", "/f/antrag/schritt/99999999999"] {
+    for path in [
+        "/f/nichts",
+        "/f/antrag/schritt/0",
+        "/f/antrag/schritt/01",
+        "/f/antrag/schritt/4",
+        "/f/antrag/schritt/99999999999",
+    ] {
         assert_eq!(client.get(path).status, 404, "{path}");
     }
     assert_eq!(client.send("POST", STEP1, &[("content-type", "text/plain")], b"x").status, 415);

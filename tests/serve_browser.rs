@@ -49,7 +49,8 @@ fn files_in(value: &Value) -> usize {
 
 #[test]
 fn no_js_journeys_of_two_corpus_forms_end_in_their_examples() {
-    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let chromium =
+        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if !chromium.exists() {
         assert!(std::env::var_os("CI").is_none(), "chromium is missing; .ci/run installs it with apt-get");
         eprintln!("skipping: no chromium at {} (CI installs it)", chromium.display());
@@ -77,7 +78,8 @@ fn no_js_journeys_of_two_corpus_forms_end_in_their_examples() {
     let plan = out.join("plan.json");
     std::fs::write(&plan, json!({ "base": format!("http://{}", server.addr), "forms": planned }).to_string()).unwrap();
     let started = std::time::Instant::now();
-    let output = Command::new("node").arg(root().join("tests/browser/serve.mjs")).arg(&plan).output().expect("node runs");
+    let output =
+        Command::new("node").arg(root().join("tests/browser/serve.mjs")).arg(&plan).output().expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     eprintln!("browser journeys in {:.1} s", started.elapsed().as_secs_f64());

@@ -47,16 +47,37 @@ fn journey(client: &mut Client, name: &str, latencies: &mut Vec<Duration>, acked
         let start = timed(latencies, || client.get("/f/antrag"));
         expect(&start, "/f/antrag/schritt/1")?;
         let t = token(client, "/f/antrag/schritt/1", latencies)?;
-        expect(&timed(latencies, || client.post("/f/antrag/schritt/1", &[("_csrf", &t), ("name", name)])), "/f/antrag/schritt/1")?;
+        expect(
+            &timed(latencies, || client.post("/f/antrag/schritt/1", &[("_csrf", &t), ("name", name)])),
+            "/f/antrag/schritt/1",
+        )?;
         let t = token(client, "/f/antrag/schritt/1", latencies)?;
-        let step1 = [("_csrf", t.as_str()), ("name", name), ("geburtsdatum[tag]", "1"), ("geburtsdatum[monat]", "2"), ("geburtsdatum[jahr]", "1980"), ("hund", "ja")];
+        let step1 = [
+            ("_csrf", t.as_str()),
+            ("name", name),
+            ("geburtsdatum[tag]", "1"),
+            ("geburtsdatum[monat]", "2"),
+            ("geburtsdatum[jahr]", "1980"),
+            ("hund", "ja"),
+        ];
         expect(&timed(latencies, || client.post("/f/antrag/schritt/1", &step1)), "/f/antrag/schritt/2")?;
         let t = token(client, "/f/antrag/schritt/2", latencies)?;
-        expect(&timed(latencies, || client.post("/f/antrag/schritt/2", &[("_csrf", &t), ("aktion", "hinzufuegen:kinder")])), "/f/antrag/schritt/2")?;
+        expect(
+            &timed(latencies, || {
+                client.post("/f/antrag/schritt/2", &[("_csrf", &t), ("aktion", "hinzufuegen:kinder")])
+            }),
+            "/f/antrag/schritt/2",
+        )?;
         let t = token(client, "/f/antrag/schritt/2", latencies)?;
-        expect(&timed(latencies, || client.post("/f/antrag/schritt/2", &[("_csrf", &t), ("kinder[0][vorname]", "Kim")])), "/f/antrag/schritt/3")?;
+        expect(
+            &timed(latencies, || client.post("/f/antrag/schritt/2", &[("_csrf", &t), ("kinder[0][vorname]", "Kim")])),
+            "/f/antrag/schritt/3",
+        )?;
         let t = token(client, "/f/antrag/schritt/3", latencies)?;
-        expect(&timed(latencies, || client.post("/f/antrag/schritt/3", &[("_csrf", &t), ("hundename", "Rex")])), "/f/antrag/pruefen")?;
+        expect(
+            &timed(latencies, || client.post("/f/antrag/schritt/3", &[("_csrf", &t), ("hundename", "Rex")])),
+            "/f/antrag/pruefen",
+        )?;
         let t = token(client, "/f/antrag/pruefen", latencies)?;
         let submitted = timed(latencies, || client.post("/f/antrag/pruefen", &[("_csrf", &t)]));
         expect(&submitted, "/f/antrag/bestaetigung")?;

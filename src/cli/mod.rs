@@ -4,6 +4,6 @@
 pub mod build;
 pub mod compat;
 pub mod fmt;
+mod progress;
 pub mod serve;
 pub mod submissions;
-mod progress;

@@ -157,9 +157,7 @@ fn fit(form: &Form, answers: &Value) -> Value {
 fn visible_pages(compiled: &Compiled, answers: &Value, options: &Options) -> Vec<usize> {
     let form = compiled.form();
     (0..form.pages.len())
-        .filter(|&n| {
-            form.pages[n].visible.as_ref().is_none_or(|c| compiled.eval(c, answers, options, &[]).is_true())
-        })
+        .filter(|&n| form.pages[n].visible.as_ref().is_none_or(|c| compiled.eval(c, answers, options, &[]).is_true()))
         .collect()
 }
 
@@ -177,7 +175,9 @@ fn page_of(form: &Form, pointer: &str) -> Option<usize> {
 
 /// The report restricted to one page.
 fn page_report(form: &Form, report: &Report, page: usize) -> Report {
-    Report { violations: report.violations.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect() }
+    Report {
+        violations: report.violations.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
+    }
 }
 
 /// The first visible page (before `limit`) with a violation.
@@ -293,9 +293,8 @@ pub async fn show_step(
         // A hidden step, or one after an unfinished step, is not shown: the journey goes on
         // where it must.
         if !visible.contains(&page) {
-            let target = first_invalid(&served.form, &report, &visible, usize::MAX)
-                .or(visible.first().copied())
-                .unwrap_or(0);
+            let target =
+                first_invalid(&served.form, &report, &visible, usize::MAX).or(visible.first().copied()).unwrap_or(0);
             return Ok(with_cookie(see_other(&step_url(&form, target, false)), cookie));
         }
         if let Some(earlier) = first_invalid(&served.form, &report, &visible, page) {
@@ -329,7 +328,8 @@ fn page_response(app: &App, html: String, session: &Session) -> Response {
 
 /// The page (0-based) of a step number in a URL (1-based, canonical decimal).
 fn step_page(app: &App, form: &Form, step: &str) -> Result<usize> {
-    let canonical = !step.starts_with('0') && !step.is_empty() && step.len() <= 4 && step.bytes().all(|b| b.is_ascii_digit());
+    let canonical =
+        !step.starts_with('0') && !step.is_empty() && step.len() <= 4 && step.bytes().all(|b| b.is_ascii_digit());
     match step.parse::<usize>() {
         Ok(n) if canonical && n >= 1 && n <= form.pages.len() => Ok(n - 1),
         _ => Err(status(app, StatusCode::NOT_FOUND, "Diesen Schritt gibt es nicht.")),
@@ -348,13 +348,16 @@ struct Posted {
 async fn read_post(app: &App, form: &Form, session: &Session, request: Request) -> Result<Posted> {
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let forbidden = || status(app, StatusCode::FORBIDDEN, "Die Sitzung ist abgelaufen oder die Anfrage ist ungültig. Bitte laden Sie die Seite neu.");
+    let forbidden = || {
+        status(
+            app,
+            StatusCode::FORBIDDEN,
+            "Die Sitzung ist abgelaufen oder die Anfrage ist ungültig. Bitte laden Sie die Seite neu.",
+        )
+    };
     let too_large = || status(app, StatusCode::PAYLOAD_TOO_LARGE, "Die gesendeten Daten sind zu groß.");
     match essence.as_str() {
         "application/x-www-form-urlencoded" => {
@@ -382,7 +385,9 @@ async fn read_post(app: &App, form: &Form, session: &Session, request: Request) 
                 Ok(parsed) => Ok(Posted { pairs: parsed.pairs, refused: parsed.refused, stored: parsed.stored }),
                 Err(Refused::TooLarge) => Err(too_large()),
                 Err(Refused::Forbidden) => Err(forbidden()),
-                Err(Refused::Malformed(m)) => Err(status(app, StatusCode::BAD_REQUEST, &format!("Die Anfrage ist fehlerhaft: {m}"))),
+                Err(Refused::Malformed(m)) => {
+                    Err(status(app, StatusCode::BAD_REQUEST, &format!("Die Anfrage ist fehlerhaft: {m}")))
+                }
                 Err(Refused::Io(e)) => Err(internal(app, &e)),
             }
         }
@@ -444,11 +449,8 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
             let _ = std::fs::remove_file(app.uploads.join(token));
         }
     }
-    let mut pairs: Vec<(String, String)> = posted
-        .pairs
-        .into_iter()
-        .filter(|(n, _)| n != "aktion" && !is_file_property(form, n))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        posted.pairs.into_iter().filter(|(n, _)| n != "aktion" && !is_file_property(form, n)).collect();
     for upload in app.db.uploads(&session.id, form_id) {
         pairs.extend(upload.pairs());
     }

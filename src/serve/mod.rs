@@ -110,27 +110,16 @@ pub fn run(config: Config) -> Result<(), String> {
     let renderer = Renderer::new(theme).map_err(|e| e.to_string())?;
     let loaded = Arc::new(RwLock::new(preview::Loaded::default()));
     preview::reload(&config.forms, &loaded)?;
-    let listener = std::net::TcpListener::bind(config.addr)
-        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let listener =
+        std::net::TcpListener::bind(config.addr).map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let hosts = security::allowed_hosts(addr, &config.allow_hosts);
     let (sender, changed) = tokio::sync::watch::channel(0u64);
-    let watcher = config
-        .preview
-        .then(|| preview::watch(config.forms.clone(), config.poll, loaded.clone(), sender.clone()));
-    let app = Arc::new(App {
-        config,
-        hosts,
-        db,
-        key,
-        loaded,
-        renderer,
-        pages: pages::Pages::new(),
-        changed,
-        uploads,
-        files,
-    });
+    let watcher =
+        config.preview.then(|| preview::watch(config.forms.clone(), config.poll, loaded.clone(), sender.clone()));
+    let app =
+        Arc::new(App { config, hosts, db, key, loaded, renderer, pages: pages::Pages::new(), changed, uploads, files });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

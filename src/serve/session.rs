@@ -207,4 +207,33 @@ mod tests {
         assert_eq!(key.verify("../../etc.00"), None);
         assert_eq!(key.verify(&id), None);
     }
+
+    #[test]
+    fn sessions_expire_and_keep_their_journeys_until_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite")).unwrap();
+        let alive = db.new_session(600).unwrap();
+        let journey = Journey { answers: serde_json::json!({"name": "x"}), show_errors: Some(1), ..Journey::default() };
+        db.save_journey(&alive.id, "f", &journey).unwrap();
+        assert_eq!(db.session(&alive.id, 600).map(|s| s.csrf), Some(alive.csrf.clone()));
+        assert_eq!(db.journey(&alive.id, "f").answers, journey.answers);
+        assert_eq!(db.journey(&alive.id, "f").show_errors, Some(1));
+        let expired = db.new_session(0).unwrap();
+        assert!(db.session(&expired.id, 600).is_none(), "an expired session is gone");
+        // A new session deletes the expired ones, with their journeys.
+        db.save_journey(&expired.id, "f", &journey).unwrap();
+        db.new_session(600).unwrap();
+        assert_eq!(db.journey(&expired.id, "f").answers, serde_json::json!({}));
+        assert!(db.session(&alive.id, 600).is_some());
+    }
+
+    #[test]
+    fn the_key_is_kept_and_a_broken_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.key");
+        let cookie = Key::load_or_create(&path).unwrap().sign("0123456789abcdef0123456789abcdef");
+        assert!(Key::load_or_create(&path).unwrap().verify(&cookie).is_some(), "the same key after a restart");
+        std::fs::write(&path, "not a key").unwrap();
+        assert!(Key::load_or_create(&path).is_err());
+    }
 }

@@ -76,7 +76,9 @@ pub fn body_limit(form: &Form) -> u64 {
                     *total = total.saturating_add(times.saturating_mul(max + 4096));
                 }
                 Item::Group(group) => walk(&group.items, times, total),
-                Item::Repeat(repeat) => walk(&repeat.items, times.saturating_mul(repeat.max.unwrap_or(10) as u64), total),
+                Item::Repeat(repeat) => {
+                    walk(&repeat.items, times.saturating_mul(repeat.max.unwrap_or(10) as u64), total)
+                }
                 _ => {}
             }
         }
@@ -118,9 +120,7 @@ fn clean_name(name: &str) -> String {
 }
 
 fn clean_media_type(media_type: Option<&str>) -> String {
-    let token = |s: &str| {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
-    };
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
     match media_type.map(|m| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase()) {
         Some(m) if m.split_once('/').is_some_and(|(a, b)| token(a) && token(b)) && m.len() <= 127 => m,
         _ => "application/octet-stream".to_string(),
@@ -220,14 +220,7 @@ pub async fn read(
             }
             file.sync_all().map_err(|e| Refused::Io(e.to_string()))?;
             std::fs::rename(&partial, dir.join(&token)).map_err(|e| Refused::Io(e.to_string()))?;
-            parsed.stored.push(Upload {
-                name,
-                token,
-                original,
-                media_type,
-                size,
-                sha256: hex(&hasher.finalize()),
-            });
+            parsed.stored.push(Upload { name, token, original, media_type, size, sha256: hex(&hasher.finalize()) });
         }
         if first {
             return Err(Refused::Forbidden);
@@ -268,11 +261,7 @@ pub fn pointer_of(name: &str) -> String {
 
 /// The id the HTML backend gives the field of a posted name (`kinder-0-nachweis`).
 pub fn id_of(name: &str) -> String {
-    name.split(['[', ']'])
-        .filter(|s| !s.is_empty())
-        .map(crate::emit::html::id_segment)
-        .collect::<Vec<_>>()
-        .join("-")
+    name.split(['[', ']']).filter(|s| !s.is_empty()).map(crate::emit::html::id_segment).collect::<Vec<_>>().join("-")
 }
 
 impl Db {

@@ -102,12 +102,18 @@ impl Client {
     }
 
     /// Posts `pairs` and files (`(field, file name, media type, bytes)`) as multipart.
-    pub fn post_multipart(&mut self, path: &str, pairs: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> Response {
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Response {
         let boundary = "----formwerk-test-boundary-7d3f";
         let mut body = Vec::new();
         for (name, value) in pairs {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
             );
         }
         for (name, file, media_type, bytes) in files {
