@@ -9,6 +9,10 @@
 //! request, and a step can be reached only when every visible step before it is valid, so no
 //! URL skips or shows a hidden step.
 
+// A handler returns early with the response to send (403, 404, 413, …): on that cold path a
+// `Response` by value is simpler than a boxed one.
+#![allow(clippy::result_large_err)]
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -477,7 +481,7 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         }
         Action::Back => {
             let visible = visible_pages(&compiled, &values, &options);
-            let previous = visible.iter().copied().filter(|&n| n < page).next_back().unwrap_or(page);
+            let previous = visible.iter().copied().rfind(|&n| n < page).unwrap_or(page);
             step_url(form_id, previous, false)
         }
         Action::Next => {

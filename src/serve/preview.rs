@@ -47,8 +47,17 @@ impl Loaded {
     }
 }
 
+/// One check of the forms directory.
+pub struct Load {
+    /// The forms, empty when `failed`.
+    pub forms: Vec<Arc<Served>>,
+    pub diagnostics: Vec<Shown>,
+    /// The forms have errors.
+    pub failed: bool,
+}
+
 /// Checks the forms in `dir`; `Err` only when they cannot be read at all.
-pub fn load(dir: &Path) -> Result<(Vec<Arc<Served>>, Vec<Shown>, bool), String> {
+pub fn load(dir: &Path) -> Result<Load, String> {
     let session = driver::check_paths(&[dir.to_path_buf()], None).map_err(|e| e.message)?;
     let shown = session
         .checked
@@ -71,7 +80,7 @@ pub fn load(dir: &Path) -> Result<(Vec<Arc<Served>>, Vec<Shown>, bool), String> 
         })
         .collect();
     if session.checked.has_errors() {
-        return Ok((Vec::new(), shown, true));
+        return Ok(Load { forms: Vec::new(), diagnostics: shown, failed: true });
     }
     let mut forms: Vec<Arc<Served>> = session
         .checked
@@ -84,12 +93,12 @@ pub fn load(dir: &Path) -> Result<(Vec<Arc<Served>>, Vec<Shown>, bool), String> 
         })
         .collect();
     forms.sort_by(|a, b| a.form.id.cmp(&b.form.id));
-    Ok((forms, shown, false))
+    Ok(Load { forms, diagnostics: shown, failed: false })
 }
 
 /// Loads `dir` into `loaded`: new forms replace the old ones only when they have no errors.
 pub fn reload(dir: &Path, loaded: &RwLock<Loaded>) -> Result<u64, String> {
-    let (forms, diagnostics, failed) = load(dir)?;
+    let Load { forms, diagnostics, failed } = load(dir)?;
     let mut loaded = loaded.write().unwrap_or_else(|p| p.into_inner());
     if !failed {
         loaded.forms = forms;

@@ -57,7 +57,7 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
     let Some(host) = host else {
         return with_headers(&app, (StatusCode::BAD_REQUEST, "missing Host header").into_response());
     };
-    if !app.hosts.iter().any(|h| *h == host) {
+    if !app.hosts.contains(&host) {
         return with_headers(&app, (StatusCode::MISDIRECTED_REQUEST, "unknown Host").into_response());
     }
     if request.method() == Method::POST {
