@@ -4,10 +4,11 @@
 // round trip and checked to be kept, a change link from the check page and back, and axe plus
 // the contract checks on every page state (audited in a second, script-enabled context from the
 // served HTML). Values come from a page of the form filled with a valid example (its FormData).
-// Usage: node serve.mjs plan.json — plan: {"base", "forms": [{"id", "filled"}]}; prints one JSON
+// Usage: node serve.mjs plan.json — plan: {"base", "pages"?, "forms": [{"id", "filled"}]} (with
+// "pages", each check page is saved there as <id>-pruefen.html); prints one JSON
 // line per form: {"id", "reference", "problems", "roundTrips", "repeats", "uploadsKept", "states"}.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { launch, audit } from "./check.mjs";
 
@@ -146,6 +147,8 @@ for (const form of plan.forms) {
       }
       if (path.endsWith("/pruefen")) {
         await check(page, "pruefen");
+        // Kept for the screenshot of the check page (docs/screenshots/serve-pruefen.png).
+        if (plan.pages) writeFileSync(`${plan.pages}/${form.id}-pruefen.html`, await page.content());
         if (!changed) {
           changed = true;
           await submit(page, "a[href*='von']");
