@@ -3,6 +3,7 @@
 //! round trip on every step, a repeat item added and removed, uploads kept across an error, a
 //! change link from the check page, and axe with the contract checks on every page state; then
 //! the stored submission is the example the journey typed, valid for the reference validator.
+//! A keyboard-only run through each form's first step reaches every control and goes on.
 
 mod common;
 
@@ -85,7 +86,12 @@ fn no_js_journeys_of_two_corpus_forms_end_in_their_examples() {
     eprintln!("browser journeys in {:.1} s", started.elapsed().as_secs_f64());
 
     let db = formwerk::serve::Db::open_existing(&data.path().join("intake.sqlite")).unwrap();
-    let results: Vec<Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let lines: Vec<Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let (keyboard, results): (Vec<Value>, Vec<Value>) = lines.into_iter().partition(|l| l.get("keyboard").is_some());
+    assert_eq!(keyboard.len(), FORMS.len(), "{stdout}");
+    for run in &keyboard {
+        assert_eq!(run["problems"], json!([]), "{run}");
+    }
     assert_eq!(results.len(), FORMS.len(), "{stdout}");
     for (result, (form, example)) in results.iter().zip(&examples) {
         assert_eq!(result["problems"], json!([]), "{}", serde_json::to_string_pretty(result).unwrap());

@@ -211,5 +211,84 @@ for (const form of plan.forms) {
   console.log(JSON.stringify(result));
 }
 
+// A keyboard-only run through the first step (Tab, Space, arrow keys, typing into the focused
+// input, Enter in a text field), JavaScript still disabled: every control with a value of the
+// example is reached, and Enter takes the citizen to the next step without errors.
+async function keyboardStep(form, pairs) {
+  const problems = [];
+  const page = await journeyBrowser.context.newPage();
+  try {
+    await page.goto(`${plan.base}/f/${form.id}`);
+    const start = new URL(page.url()).pathname;
+    const values = (name) => pairs.filter(([n]) => n === name).map(([, v]) => v);
+    const done = new Set();
+    for (let n = 0; n < 300; n++) {
+      await page.keyboard.press("Tab");
+      const focused = page.locator(":focus");
+      if (!(await focused.count())) continue;
+      const id = await focused.getAttribute("id");
+      if (id === "aktion-weiter") break;
+      const name = await focused.getAttribute("name");
+      const tag = (await focused.evaluate((e) => e.tagName).catch(() => "")) || "";
+      const type = (await focused.getAttribute("type")) || (tag ? tag.toLowerCase() : "select");
+      if (!name || done.has(name) || !values(name).length) continue;
+      done.add(name);
+      if (type === "radio") {
+        const options = page.locator(`input[type="radio"][name="${name}"]`);
+        const all = [];
+        for (let i = 0; i < (await options.count()); i++) all.push(await options.nth(i).getAttribute("value"));
+        const index = all.indexOf(values(name)[0]);
+        await page.keyboard.press("Space");
+        for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
+      } else if (type === "checkbox") {
+        if (values(name).includes(await focused.getAttribute("value"))) await page.keyboard.press("Space");
+        done.delete(name);
+      } else if ((await page.locator(`select[name="${name}"]`).count()) > 0) {
+        const options = page.locator(`select[name="${name}"] option`);
+        const all = [];
+        for (let i = 0; i < (await options.count()); i++) all.push(await options.nth(i).getAttribute("value"));
+        const index = all.indexOf(values(name)[0]);
+        for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
+      } else if (type !== "file" && type !== "submit") {
+        await page.keyboard.type(values(name)[0]);
+      }
+    }
+    const expected = pairs.map(([n]) => n).filter((n) => !fileProperty.test(n));
+    const onPage = new Set((await namedControls(page)).filter((c) => c.type !== "file").map((c) => c.name));
+    for (const name of expected) {
+      if (onPage.has(name) && !done.has(name) && !/\[\d+\]/.test(name)) {
+        const visible = await page.locator(`[name="${name}"]`).first().isVisible();
+        if (visible && !(await page.locator(`[type="checkbox"][name="${name}"]`).count())) {
+          problems.push(`keyboard: never reached ${name} with Tab`);
+        }
+      }
+    }
+    // A file chooser is the system's dialog, outside the page: the files are set as it returns them.
+    await setFiles(page, pairs);
+    // Back to the nearest text field, then Enter submits the primary action.
+    for (let n = 0; n < 80; n++) {
+      const type = await page.locator(":focus").getAttribute("type").catch(() => null);
+      if (["text", "email", "tel"].includes(type)) break;
+      await page.keyboard.press("Shift+Tab");
+    }
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    const path = new URL(page.url()).pathname;
+    if (path === start) {
+      const summary = await page.locator("#fehlerzusammenfassung").innerText().catch(() => page.title());
+      problems.push(`keyboard: the first step did not go on: ${String(summary).replace(/\s+/g, " ")}`);
+    }
+  } catch (error) {
+    problems.push(`keyboard: ${error.message.split("\n")[0]}`);
+  } finally {
+    await page.close();
+  }
+  return problems;
+}
+
+for (const form of plan.forms) {
+  const problems = await keyboardStep(form, await examplePairs(form.filled));
+  console.log(JSON.stringify({ keyboard: form.id, problems }));
+}
+
 await journeyBrowser.close();
 await auditBrowser.close();
