@@ -377,6 +377,11 @@ fn preview_reloads_and_keeps_the_last_good_forms_with_diagnostics() {
     assert_eq!(script.status, 200);
     assert!(script.text().contains("EventSource"));
 
+    // An answer, which a later version of the form no longer has.
+    client.get("/f/antrag");
+    let (_, token) = page(&mut client, STEP1);
+    assert_eq!(client.post(STEP1, &[("_csrf", &token), ("name", "Vorher")]).status, 303);
+
     // A broken edit: the last good form is still served, the index shows the diagnostic.
     std::fs::write(forms.join("antrag.form"), source.replace("field name: text", "field name: txet")).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -390,8 +395,12 @@ fn preview_reloads_and_keeps_the_last_good_forms_with_diagnostics() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert_eq!(client.get("/f/antrag").status, 303, "the last good form is still served");
-    // Fixed again, with a new title.
-    std::fs::write(forms.join("antrag.form"), source.replace("\"Testantrag\"", "\"Neuer Testantrag\"")).unwrap();
+    let (step, _) = page(&mut client, STEP1);
+    assert!(step.contains("class=\"fw-stale\"") && step.contains(crate_script()), "a notice on the form's pages");
+    // Fixed again, with a new title and the field `name` renamed.
+    let renamed =
+        source.replace("\"Testantrag\"", "\"Neuer Testantrag\"").replace("field name: text", "field vollname: text");
+    std::fs::write(forms.join("antrag.form"), renamed).unwrap();
     loop {
         let text = client.get("/").text();
         if text.contains("Neuer Testantrag") && !text.contains("E0") {
@@ -400,6 +409,10 @@ fn preview_reloads_and_keeps_the_last_good_forms_with_diagnostics() {
         assert!(std::time::Instant::now() < deadline + std::time::Duration::from_secs(20), "{text}");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // The saved answer no longer fits: it is dropped, the step renders, and saving works.
+    let (step, token) = page(&mut client, STEP1);
+    assert!(step.contains("name=\"vollname\"") && !step.contains("Vorher") && !step.contains("fw-stale"), "{step}");
+    assert_eq!(client.post(STEP1, &[("_csrf", &token), ("vollname", "Nachher")]).location(), STEP1);
 }
 
 fn crate_script() -> &'static str {

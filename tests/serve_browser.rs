@@ -77,7 +77,11 @@ fn no_js_journeys_of_two_corpus_forms_end_in_their_examples() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(&root().join("forms"), data.path(), &[]);
     let plan = out.join("plan.json");
-    std::fs::write(&plan, json!({ "base": format!("http://{}", server.addr), "pages": out, "forms": planned }).to_string()).unwrap();
+    std::fs::write(
+        &plan,
+        json!({ "base": format!("http://{}", server.addr), "pages": out, "forms": planned }).to_string(),
+    )
+    .unwrap();
     let started = std::time::Instant::now();
     let output =
         Command::new("node").arg(root().join("tests/browser/serve.mjs")).arg(&plan).output().expect("node runs");

@@ -202,12 +202,23 @@ fn with_csrf(html: String, csrf: &str) -> String {
     html
 }
 
+/// In preview: the reload script, and when the last check of the forms failed, a notice at the
+/// top of `main` that links to the diagnostics on the index (from the escaping templates).
 fn finish(app: &App, html: String) -> String {
-    if app.config.preview {
-        super::preview::with_reload(html)
-    } else {
-        html
+    if !app.config.preview {
+        return html;
     }
+    let mut html = html;
+    if app.loaded().stale {
+        let lang = html.find("<html lang=\"").and_then(|at| html[at + 12..].split('"').next()).unwrap_or("de");
+        let lang = if lang == "en" { "en" } else { "de" };
+        if let (Ok(notice), Some(main)) = (app.pages.stale_notice(lang), html.find("<main")) {
+            if let Some(end) = html[main..].find('>') {
+                html.insert_str(main + end + 1, &notice);
+            }
+        }
+    }
+    super::preview::with_reload(html)
 }
 
 // ---------------------------------------------------------------- index and preview

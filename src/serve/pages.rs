@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("check", include_str!("templates/check.hbs")),
     ("done", include_str!("templates/done.hbs")),
     ("status", include_str!("templates/status.hbs")),
+    ("stale", include_str!("templates/stale.hbs")),
 ];
 
 /// The registry of the server's templates.
@@ -34,6 +35,7 @@ impl Pages {
             registry.register_partial(name, *text).expect("the server's templates parse");
         }
         registry.register_template_string("page", "{{> layout}}").expect("the layout parses");
+        registry.register_template_string("stale-notice", "{{> stale}}").expect("the notice parses");
         Pages { registry }
     }
 
@@ -47,6 +49,16 @@ impl Pages {
             map.insert("texts".into(), serde_json::to_value(texts(lang)).unwrap_or_default());
         }
         let html = self.registry.render("page", &data).map_err(|e| e.to_string())?;
+        html::scan(&html).map_err(|refusal| format!("{refusal:?}"))?;
+        Ok(html)
+    }
+}
+
+impl Pages {
+    /// The preview's notice that the forms have errors (placed at the top of a form's page).
+    pub fn stale_notice(&self, lang: &str) -> Result<String, String> {
+        let data = json!({ "texts": texts(lang) });
+        let html = self.registry.render("stale-notice", &data).map_err(|e| e.to_string())?;
         html::scan(&html).map_err(|refusal| format!("{refusal:?}"))?;
         Ok(html)
     }
