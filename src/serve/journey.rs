@@ -104,6 +104,10 @@ fn session_or_new(app: &App, headers: &HeaderMap) -> Result<(Session, Option<Str
     if let Some(session) = session_of(app, headers) {
         return Ok((session, None));
     }
+    // Starting a session deletes the expired ones (and their uploads' rows): their files first.
+    for token in app.db.expired_uploads() {
+        let _ = std::fs::remove_file(app.uploads.join(token));
+    }
     let session = app.db.new_session(app.config.session.as_secs() as i64).map_err(|e| internal(app, &e))?;
     let cookie = app.key.sign(&session.id);
     Ok((session, Some(cookie)))

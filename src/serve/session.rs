@@ -220,10 +220,23 @@ mod tests {
         assert_eq!(db.journey(&alive.id, "f").show_errors, Some(1));
         let expired = db.new_session(0).unwrap();
         assert!(db.session(&expired.id, 600).is_none(), "an expired session is gone");
-        // A new session deletes the expired ones, with their journeys.
+        // A new session deletes the expired ones, with their journeys and uploads, whose files
+        // the server deletes first (`expired_uploads`).
         db.save_journey(&expired.id, "f", &journey).unwrap();
+        let upload = super::super::uploads::Upload {
+            name: "nachweis".into(),
+            token: random_token(),
+            original: "a.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 1,
+            sha256: "0".repeat(64),
+        };
+        db.record_uploads(&expired.id, "f", std::slice::from_ref(&upload)).unwrap();
+        assert_eq!(db.expired_uploads(), vec![upload.token.clone()]);
         db.new_session(600).unwrap();
         assert_eq!(db.journey(&expired.id, "f").answers, serde_json::json!({}));
+        assert!(db.uploads(&expired.id, "f").is_empty());
+        assert!(db.expired_uploads().is_empty());
         assert!(db.session(&alive.id, 600).is_some());
     }
 

@@ -323,6 +323,19 @@ impl Db {
         rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
     }
 
+    /// The tokens of the uploads of expired sessions (whose rows the next new session deletes),
+    /// so that their files can be deleted first.
+    pub fn expired_uploads(&self) -> Vec<String> {
+        let conn = self.lock();
+        let Ok(mut statement) =
+            conn.prepare("SELECT token FROM uploads WHERE session IN (SELECT id FROM sessions WHERE expires <= ?1)")
+        else {
+            return Vec::new();
+        };
+        let rows = statement.query_map(params![super::db::now()], |row| row.get(0));
+        rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
+    }
+
     /// Forgets the upload of field `id` (the HTML id); returns its token.
     pub fn remove_upload(&self, session: &str, form: &str, id: &str) -> Option<String> {
         let upload = self.uploads(session, form).into_iter().find(|u| id_of(&u.name) == id)?;
