@@ -26,6 +26,7 @@ pub mod formdata;
 pub mod ir;
 pub mod parallel;
 pub mod runtime;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod validate;

@@ -162,6 +162,11 @@ enum Command {
     },
     /// Reports breaking changes against an earlier version of the forms (exit 3 when breaking).
     Compat(cli::compat::Args),
+    /// Serves the forms: the journey step by step, check your answers, submission into a
+    /// SQLite intake; with `--watch`, a preview that reloads on every change.
+    Serve(cli::serve::Args),
+    /// Lists, shows and exports the submissions `formwerk serve` stored.
+    Submissions(cli::submissions::Args),
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
         /// A code (`E0201`) or its name (`unknown-name`).
@@ -256,6 +261,8 @@ fn run(cli: Cli) -> ExitCode {
             import_fim(&file, codelists.as_deref(), out.as_deref(), report)
         }
         Command::Compat(args) => cli::compat::run(args),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::Submissions(args) => cli::submissions::run(args),
         Command::Explain { code: None } => {
             let mut out = String::new();
             for code in Code::ALL {

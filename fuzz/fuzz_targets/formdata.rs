@@ -2,7 +2,9 @@
 //! form, through the form-data conversion and the reference validator. Never a panic; the
 //! decoded pairs survive being encoded again; conversion is deterministic; pruning hidden
 //! values a second time changes nothing; every repeat holds at most its maximum of items and
-//! the report is bounded by the form.
+//! the report is bounded by the form; the same for each page converted onto the answers of the
+//! whole body (`convert_page`, as `formwerk serve` converts a step), and `file_field` on every
+//! posted name.
 #![no_main]
 
 use formwerk::ir::Item;
@@ -65,5 +67,16 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         assert_repeats_bounded(form.items(), &converted.submission);
         let report = compiled.validate(&converted.submission, &options);
         assert!(report.violations.len() <= 10_000, "a report bounded by the form");
+        // `formwerk serve`: each page posted onto the answers of the whole body.
+        for page in 0..form.pages.len() {
+            let merged = formwerk::formdata::convert_page(compiled, page, &converted.submission, &pairs, &options);
+            let mut pruned = merged.submission.clone();
+            formwerk::formdata::prune_hidden(compiled, &mut pruned, &options);
+            assert_eq!(pruned, merged.submission, "a page's conversion is pruned");
+            assert_repeats_bounded(form.items(), &merged.submission);
+        }
+        for (name, _) in &pairs {
+            let _ = formwerk::formdata::file_field(form, name);
+        }
     }
 });

@@ -5,3 +5,5 @@ pub mod build;
 pub mod compat;
 pub mod fmt;
 mod progress;
+pub mod serve;
+pub mod submissions;

@@ -4,7 +4,7 @@
 //! HTML target returns an error, and only because of its theme, which is input from outside.
 
 pub mod html;
-mod ir_json;
+pub mod ir_json;
 pub mod json_schema;
 pub mod rust;
 pub mod xdf3;

@@ -119,6 +119,75 @@ pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Option
     Converted { submission, ignored }
 }
 
+/// Converts the pairs one page of a multi-page form posted onto the answers of the others:
+/// the page's items are replaced by what was posted (names of other pages are ignored), then
+/// hidden values are pruned and empty optional groups dropped on the whole submission, so a
+/// condition over another page's answer decides as it does for the whole form.
+pub fn convert_page(
+    compiled: &Compiled,
+    page: usize,
+    answers: &Value,
+    pairs: &[(String, String)],
+    options: &Options,
+) -> Converted {
+    let form = compiled.form();
+    let Some(page) = form.pages.get(page) else {
+        return Converted { submission: answers.clone(), ignored: pairs.iter().map(|(n, _)| n.clone()).collect() };
+    };
+    let page_items: Vec<&Item> = page.items.iter().collect();
+    let mut root = BTreeMap::new();
+    let mut ignored = Vec::new();
+    for (name, value) in pairs {
+        let placed = segments(name).is_some_and(|segments| place(&mut root, &page_items, &segments, value));
+        if !placed {
+            ignored.push(name.clone());
+        }
+    }
+    let mut merged = answers.as_object().cloned().unwrap_or_default();
+    for item in &page_items {
+        merged.remove(item.name());
+    }
+    merged.extend(to_json(&page_items, root));
+    // Keep the form's order of members, whatever order the pages were answered in.
+    let mut ordered = Map::new();
+    for item in form.items() {
+        if let Some(value) = merged.remove(item.name()) {
+            ordered.insert(item.name().to_string(), value);
+        }
+    }
+    let mut submission = Value::Object(ordered);
+    prune_hidden(compiled, &mut submission, options);
+    drop_empty_unrequired(compiled, &mut submission, options);
+    prune_hidden(compiled, &mut submission, options);
+    Converted { submission, ignored }
+}
+
+/// The file field that `name` (a posted bracket path such as `kinder[0][nachweis]`) names,
+/// with repeat indexes below their maximum: the names under which a server accepts an upload.
+pub fn file_field<'f>(form: &'f crate::ir::Form, name: &str) -> Option<&'f crate::ir::Field> {
+    let segments = segments(name)?;
+    let mut items: Vec<&Item> = form.items().collect();
+    let mut rest = segments.as_slice();
+    while let Some((first, tail)) = rest.split_first() {
+        let item = items.iter().find(|i| i.name() == *first)?;
+        match item {
+            Item::Field(field) => return (tail.is_empty() && field.ty == FieldType::File).then_some(field),
+            Item::Group(group) => {
+                items = group.items.iter().collect();
+                rest = tail;
+            }
+            Item::Repeat(repeat) => {
+                let (index, tail) = tail.split_first()?;
+                item_index(index, repeat.max)?;
+                items = repeat.items.iter().collect();
+                rest = tail;
+            }
+            Item::Info(_) => return None,
+        }
+    }
+    None
+}
+
 /// An object that holds no value, only (nested) objects that hold none.
 fn blank(value: &Value) -> bool {
     value.as_object().is_some_and(|members| members.values().all(blank))

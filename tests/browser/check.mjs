@@ -24,12 +24,15 @@ export const ARGS = [
   "--no-first-run",
 ];
 
-export async function launch() {
+// `options` are extra context options, e.g. `{ javaScriptEnabled: false }` for the no-JS journeys
+// of `formwerk serve` (tests/browser/serve.mjs).
+export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "formwerk-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
+    ...options,
   });
   // Pages must work offline: external stylesheets (the KERN CDN) are not fetched.
   await context.route("**/*", (route) => {
@@ -201,40 +204,47 @@ function contractChecks(allowedAutocomplete) {
   return problems;
 }
 
+// axe-core and the contract checks on a loaded page (also with JavaScript disabled in the
+// context: playwright's evaluate still runs). Returns the problems.
+export async function audit(page, { scriptsAllowed = false } = {}) {
+  const scripts = await page.evaluate(() => document.querySelectorAll("script").length);
+  await page.evaluate(axeSource);
+  const axe = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, {
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "EN-301-549"],
+      },
+      rules: {
+        region: { enabled: true },
+        "landmark-one-main": { enabled: true },
+        "page-has-heading-one": { enabled: true },
+        "heading-order": { enabled: true },
+        "label-title-only": { enabled: true },
+      },
+      resultTypes: ["violations", "incomplete"],
+    });
+  });
+  const problems = scripts && !scriptsAllowed ? ["the page has scripts"] : [];
+  for (const v of axe.violations) {
+    problems.push(`axe ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+  for (const v of axe.incomplete.filter((v) => STRICT_INCOMPLETE.includes(v.id))) {
+    const nodes = v.nodes.map((n) => `${n.target.join(" ")} (${(n.any[0] || n.all[0] || {}).message})`);
+    problems.push(`axe incomplete ${v.id}: ${nodes.slice(0, 3).join(", ")}`);
+  }
+  problems.push(...(await page.evaluate(contractChecks, [...ALLOWED_AUTOCOMPLETE])));
+  return problems;
+}
+
 async function checkPage(context, entry) {
   const file = entry.file;
   const page = await context.newPage();
   try {
     await page.setViewportSize({ width: 1280, height: 8000 });
     await page.goto(pathToFileURL(file).href);
-    const scripts = await page.evaluate(() => document.querySelectorAll("script").length);
-    await page.addScriptTag({ content: axeSource });
-    const axe = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      return await axe.run(document, {
-        runOnly: {
-          type: "tag",
-          values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "EN-301-549"],
-        },
-        rules: {
-          region: { enabled: true },
-          "landmark-one-main": { enabled: true },
-          "page-has-heading-one": { enabled: true },
-          "heading-order": { enabled: true },
-          "label-title-only": { enabled: true },
-        },
-        resultTypes: ["violations", "incomplete"],
-      });
-    });
-    const problems = scripts ? ["the page has scripts"] : [];
-    for (const v of axe.violations) {
-      problems.push(`axe ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-    }
-    for (const v of axe.incomplete.filter((v) => STRICT_INCOMPLETE.includes(v.id))) {
-      const nodes = v.nodes.map((n) => `${n.target.join(" ")} (${(n.any[0] || n.all[0] || {}).message})`);
-      problems.push(`axe incomplete ${v.id}: ${nodes.slice(0, 3).join(", ")}`);
-    }
-    problems.push(...(await page.evaluate(contractChecks, [...ALLOWED_AUTOCOMPLETE])));
+    const problems = await audit(page);
     if (entry.post) {
       // What the browser would post for the rendered values (file inputs without a file send nothing useful).
       const pairs = await page.evaluate(() =>

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+
 use formwerk::check::{self, Checked};
 use formwerk::diag::render::{self, RenderOptions};
 use formwerk::source::{MemoryLoader, SourceDb};

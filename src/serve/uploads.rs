@@ -1,0 +1,382 @@
+//! Uploads: a `multipart/form-data` body read as a stream (never whole in memory), each file
+//! part of a file field written to `uploads/<token>.part` while its size, type and SHA-256 are
+//! checked and computed, then renamed to `uploads/<token>` and recorded for the session in the
+//! database, before the page is validated (so a file survives errors in other fields). The
+//! limits come from the form: the field's `max size` (else [`DEFAULT_MAX_FILE`]), its accepted
+//! types, one file per field, and the whole body bounded by the form's file fields.
+//! Submitted files move into the content-addressed store `files/<sha256>`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::db::Db;
+use super::session::{hex, random_token};
+use crate::ir::{Field, Form, Item};
+
+/// The largest file a field without `max size` accepts.
+pub const DEFAULT_MAX_FILE: u64 = 10 * 1024 * 1024;
+/// The most bytes of all text parts of one request.
+pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
+/// The most parts of one request.
+const MAX_PARTS: usize = 10_000;
+
+/// An upload recorded for a session.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    /// The posted name of the field (`kinder[0][nachweis]`).
+    pub name: String,
+    pub token: String,
+    pub original: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl Upload {
+    /// The pairs the form-data conversion reads for this file.
+    pub fn pairs(&self) -> [(String, String); 3] {
+        [
+            (format!("{}[name]", self.name), self.original.clone()),
+            (format!("{}[media_type]", self.name), self.media_type.clone()),
+            (format!("{}[size]", self.name), self.size.to_string()),
+        ]
+    }
+}
+
+/// What a multipart body held: its text pairs, and per file part either the stored upload or
+/// what the validator needs to report a refused file (its name, type and size).
+pub struct Parsed {
+    pub pairs: Vec<(String, String)>,
+    /// Uploads stored (not yet recorded).
+    pub stored: Vec<Upload>,
+    /// Files refused while streaming, as pairs for the validator to report.
+    pub refused: Vec<(String, String)>,
+}
+
+/// Why a body was refused as a whole.
+#[derive(Debug)]
+pub enum Refused {
+    TooLarge,
+    Malformed(String),
+    Forbidden,
+    Io(String),
+}
+
+/// The whole-body limit for a form: text, plus each file field's maximum as often as its
+/// repeats allow (bounded by the form, not the request).
+pub fn body_limit(form: &Form) -> u64 {
+    fn walk(items: &[Item], times: u64, total: &mut u64) {
+        for item in items {
+            match item {
+                Item::Field(field) if field.ty == crate::ir::FieldType::File => {
+                    let max = field.constraints.max_size.unwrap_or(DEFAULT_MAX_FILE).min(DEFAULT_MAX_FILE * 10);
+                    *total = total.saturating_add(times.saturating_mul(max + 4096));
+                }
+                Item::Group(group) => walk(&group.items, times, total),
+                Item::Repeat(repeat) => {
+                    walk(&repeat.items, times.saturating_mul(repeat.max.unwrap_or(10) as u64), total)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut total = MAX_TEXT_BYTES;
+    for page in &form.pages {
+        walk(&page.items, 1, &mut total);
+    }
+    total.min(1024 * 1024 * 1024)
+}
+
+/// Whether a file's name or media type is among the field's accepted types (`.pdf`,
+/// `image/png`, `image/*`); a field without a list accepts any.
+pub fn accepted(field: &Field, name: &str, media_type: &str) -> bool {
+    let accept = &field.constraints.accept;
+    accept.is_empty()
+        || accept.iter().any(|a| {
+            let a = a.to_ascii_lowercase();
+            if let Some(extension) = a.strip_prefix('.') {
+                name.to_ascii_lowercase().rsplit_once('.').is_some_and(|(_, e)| e == extension)
+            } else if let Some(major) = a.strip_suffix("/*") {
+                media_type.split('/').next() == Some(major)
+            } else {
+                media_type == a
+            }
+        })
+}
+
+/// A file name as shown: the last path component, without control characters, at most 255
+/// characters (escaped wherever it is written).
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
+    if clean.trim().is_empty() {
+        "datei".to_string()
+    } else {
+        clean
+    }
+}
+
+fn clean_media_type(media_type: Option<&str>) -> String {
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    match media_type.map(|m| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase()) {
+        Some(m) if m.split_once('/').is_some_and(|(a, b)| token(a) && token(b)) && m.len() <= 127 => m,
+        _ => "application/octet-stream".to_string(),
+    }
+}
+
+/// Reads a multipart body: the CSRF token must be the first part and equal `csrf` (checked
+/// before any file is written), text parts become pairs, file parts of the form's file fields
+/// are streamed to `dir`.
+pub async fn read(
+    form: &Form,
+    body: axum::body::Body,
+    boundary: String,
+    csrf: &str,
+    dir: &Path,
+) -> Result<Parsed, Refused> {
+    let limit = body_limit(form);
+    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
+    let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut parsed = Parsed { pairs: Vec::new(), stored: Vec::new(), refused: Vec::new() };
+    let mut text_bytes = 0u64;
+    let mut parts = 0usize;
+    let mut first = true;
+    let result = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(refusal)? {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(Refused::TooLarge);
+            }
+            let name = field.name().unwrap_or("").to_string();
+            if first {
+                first = false;
+                let token = field.text().await.map_err(refusal)?;
+                if name != "_csrf" || !super::security::same_token(&token, csrf) {
+                    return Err(Refused::Forbidden);
+                }
+                continue;
+            }
+            let Some(file_name) = field.file_name().map(str::to_string) else {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(refusal)? {
+                    text_bytes += chunk.len() as u64;
+                    if text_bytes > MAX_TEXT_BYTES {
+                        return Err(Refused::TooLarge);
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                parsed.pairs.push((name, String::from_utf8_lossy(&value).into_owned()));
+                continue;
+            };
+            // A file input left empty posts a part without a name and without bytes.
+            let Some(ir) = crate::formdata::file_field(form, &name).filter(|_| !file_name.is_empty()) else {
+                while field.chunk().await.map_err(refusal)?.is_some() {}
+                continue;
+            };
+            if parsed.stored.iter().any(|u| u.name == name) {
+                return Err(Refused::Malformed(format!("two files for `{name}`")));
+            }
+            let original = clean_name(&file_name);
+            let media_type = clean_media_type(field.content_type().map(|m| m.essence_str()));
+            let max = ir.constraints.max_size.unwrap_or(DEFAULT_MAX_FILE);
+            let refuse = |size: u64| {
+                [
+                    (format!("{name}[name]"), original.clone()),
+                    (format!("{name}[media_type]"), media_type.clone()),
+                    (format!("{name}[size]"), size.to_string()),
+                ]
+            };
+            if !accepted(ir, &original, &media_type) {
+                while field.chunk().await.map_err(refusal)?.is_some() {}
+                parsed.refused.extend(refuse(0));
+                continue;
+            }
+            let token = random_token();
+            let partial = dir.join(format!("{token}.part"));
+            let mut file = std::fs::File::create(&partial).map_err(|e| Refused::Io(e.to_string()))?;
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let mut too_large = false;
+            while let Some(chunk) = field.chunk().await.map_err(|e| {
+                let _ = std::fs::remove_file(&partial);
+                refusal(e)
+            })? {
+                size += chunk.len() as u64;
+                if size > max {
+                    too_large = true;
+                    continue;
+                }
+                hasher.update(&chunk);
+                file.write_all(&chunk).map_err(|e| Refused::Io(e.to_string()))?;
+            }
+            if too_large {
+                drop(file);
+                let _ = std::fs::remove_file(&partial);
+                parsed.refused.extend(refuse(size));
+                continue;
+            }
+            file.sync_all().map_err(|e| Refused::Io(e.to_string()))?;
+            std::fs::rename(&partial, dir.join(&token)).map_err(|e| Refused::Io(e.to_string()))?;
+            parsed.stored.push(Upload { name, token, original, media_type, size, sha256: hex(&hasher.finalize()) });
+        }
+        if first {
+            return Err(Refused::Forbidden);
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(parsed),
+        Err(refused) => {
+            for upload in &parsed.stored {
+                let _ = std::fs::remove_file(dir.join(&upload.token));
+            }
+            Err(refused)
+        }
+    }
+}
+
+fn refusal(error: multer::Error) -> Refused {
+    match error {
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => Refused::TooLarge,
+        other => Refused::Malformed(other.to_string()),
+    }
+}
+
+/// Exactly 64 lower-case hex digits.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The JSON pointer of a posted name (`kinder[0][nachweis]` → `/kinder/0/nachweis`).
+pub fn pointer_of(name: &str) -> String {
+    name.split(['[', ']'])
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{}", crate::validate::pointer_segment(s)))
+        .collect()
+}
+
+/// The id the HTML backend gives the field of a posted name (`kinder-0-nachweis`).
+pub fn id_of(name: &str) -> String {
+    name.split(['[', ']']).filter(|s| !s.is_empty()).map(crate::emit::html::id_segment).collect::<Vec<_>>().join("-")
+}
+
+impl Db {
+    /// Records uploads for a session's journey, replacing the file a field had; returns the
+    /// tokens of the replaced files (to delete).
+    pub fn record_uploads(&self, session: &str, form: &str, uploads: &[Upload]) -> Result<Vec<String>, String> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        let mut replaced = Vec::new();
+        for upload in uploads {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT token FROM uploads WHERE session = ?1 AND form = ?2 AND name = ?3",
+                    params![session, form, upload.name],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(|e| e.to_string())?;
+            replaced.extend(old);
+            tx.execute(
+                "INSERT OR REPLACE INTO uploads (session, form, name, token, original, media_type, size, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    session,
+                    form,
+                    upload.name,
+                    upload.token,
+                    upload.original,
+                    upload.media_type,
+                    upload.size as i64,
+                    upload.sha256
+                ],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(replaced)
+    }
+
+    /// The uploads of a session's journey.
+    pub fn uploads(&self, session: &str, form: &str) -> Vec<Upload> {
+        let conn = self.lock();
+        let Ok(mut statement) = conn.prepare(
+            "SELECT name, token, original, media_type, size, sha256 FROM uploads WHERE session = ?1 AND form = ?2
+             ORDER BY name",
+        ) else {
+            return Vec::new();
+        };
+        let rows = statement.query_map(params![session, form], |row| {
+            Ok(Upload {
+                name: row.get(0)?,
+                token: row.get(1)?,
+                original: row.get(2)?,
+                media_type: row.get(3)?,
+                size: row.get::<_, i64>(4)? as u64,
+                sha256: row.get(5)?,
+            })
+        });
+        rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
+    }
+
+    /// The tokens of the uploads of expired sessions (whose rows the next new session deletes),
+    /// so that their files can be deleted first.
+    pub fn expired_uploads(&self) -> Vec<String> {
+        let conn = self.lock();
+        let Ok(mut statement) =
+            conn.prepare("SELECT token FROM uploads WHERE session IN (SELECT id FROM sessions WHERE expires <= ?1)")
+        else {
+            return Vec::new();
+        };
+        let rows = statement.query_map(params![super::db::now()], |row| row.get(0));
+        rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
+    }
+
+    /// Forgets the upload of field `id` (the HTML id); returns its token.
+    pub fn remove_upload(&self, session: &str, form: &str, id: &str) -> Option<String> {
+        let upload = self.uploads(session, form).into_iter().find(|u| id_of(&u.name) == id)?;
+        let conn = self.lock();
+        conn.execute(
+            "DELETE FROM uploads WHERE session = ?1 AND form = ?2 AND token = ?3",
+            params![session, form, upload.token],
+        )
+        .ok()?;
+        Some(upload.token)
+    }
+}
+
+/// Makes a submitted file part of the content-addressed store (`files/<sha256>`, by a hard
+/// link or a copy, synced), leaving the upload in place until the submission is committed.
+pub fn keep(uploads_dir: &Path, files_dir: &Path, upload: &Upload) -> Result<PathBuf, String> {
+    let to = files_dir.join(&upload.sha256);
+    if to.is_file() {
+        return Ok(to);
+    }
+    let from = uploads_dir.join(&upload.token);
+    let temporary = files_dir.join(format!("{}.tmp", random_token()));
+    std::fs::hard_link(&from, &temporary)
+        .or_else(|_| std::fs::copy(&from, &temporary).map(|_| ()))
+        .and_then(|()| std::fs::File::open(&temporary)?.sync_all())
+        .and_then(|()| std::fs::rename(&temporary, &to))
+        .map_err(|e| format!("cannot keep `{}`: {e}", from.display()))?;
+    Ok(to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_pointers() {
+        assert_eq!(pointer_of("kinder[0][nachweis]"), "/kinder/0/nachweis");
+        assert_eq!(id_of("kinder[0][nachweis]"), "kinder-0-nachweis");
+        assert_eq!(clean_name("C:\\Users\\x\\Bild <1>.png"), "Bild <1>.png");
+        assert_eq!(clean_name("../../"), "datei");
+        assert_eq!(clean_media_type(Some("image/PNG; x=y")), "image/png");
+        assert_eq!(clean_media_type(Some("text/html\"<")), "application/octet-stream");
+    }
+}
