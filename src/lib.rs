@@ -23,6 +23,7 @@ pub mod files;
 pub mod fim;
 pub mod fmt;
 pub mod formdata;
+pub mod lsp;
 pub mod ir;
 pub mod parallel;
 pub mod runtime;

@@ -53,6 +53,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Runs the language server on standard input and output (for editors; see docs/EDITORS.md).
+    Lsp,
     /// Checks every form and writes the generated artifacts.
     Build {
         /// Directory of `.form` files.
@@ -213,6 +215,7 @@ fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
+        Command::Lsp => cli::lsp::run(),
         Command::Build {
             forms,
             out,

@@ -4,4 +4,5 @@
 pub mod build;
 pub mod compat;
 pub mod fmt;
+pub mod lsp;
 mod progress;
