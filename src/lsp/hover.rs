@@ -57,7 +57,8 @@ fn describe(index: &Index, kind: Kind, name: crate::source::Span) -> Option<Stri
         let file = index.db.get(name.file);
         let defs: Vec<String> =
             index.defs.own(name.file).take(LISTED).map(|d| format!("- `{}`", d.name.name)).collect();
-        return Some(format!("module `{}` ({})\n\n{}", file.module, file.name, defs.join("\n")));
+        let path = format!("{}.form", file.module.replace('.', "/"));
+        return Some(format!("module `{}` ({path})\n\n{}", file.module, defs.join("\n")));
     }
     let (file, stmt) = index.declaration(super::index::Target { kind, name })?;
     let mut out = vec![format!("```formwerk\n{}\n```", header(index, stmt))];
