@@ -218,14 +218,17 @@ fn run(cli: Cli) -> ExitCode {
                 paths: watched_paths,
                 directories: cli::watch::directories(&module_root, codelists.as_deref(), catalogues.as_deref()),
             };
-            cli::watch::run(&watched, &mut || {
-                match driver::check_paths_in(&paths, root.as_deref(), codelists.as_deref(), catalogues.as_deref()) {
-                    Ok(session) => {
-                        report(&session, &output);
-                        eprint!("{}", render::summary(&session.checked.diagnostics));
-                    }
-                    Err(error) => eprintln!("error: {error}"),
+            cli::watch::run(&watched, &mut || match driver::check_paths_in(
+                &paths,
+                root.as_deref(),
+                codelists.as_deref(),
+                catalogues.as_deref(),
+            ) {
+                Ok(session) => {
+                    report(&session, &output);
+                    eprint!("{}", render::summary(&session.checked.diagnostics));
                 }
+                Err(error) => eprintln!("error: {error}"),
             })
         }
         Command::Check { paths, root, codelists, catalogues, watch: false, output } => {

@@ -203,7 +203,7 @@ fn a_session_on_a_corpus_form() {
     );
     assert_eq!(client.diagnostics(&doc), json!([]), "the corpus form has no diagnostics");
     let td = json!({"uri": doc});
-    let mut ask = |client: &mut Client, method: &str, extra: Value| {
+    let ask = |client: &mut Client, method: &str, extra: Value| {
         let mut params = json!({"textDocument": td});
         params.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         let reply = client.request(method, params);
@@ -227,7 +227,11 @@ fn a_session_on_a_corpus_form() {
         ),
         (
             "definition_of_group_type",
-            ask(&mut client, "textDocument/definition", json!({"position": position(&text, "NatuerlichePerson", 0, 3)})),
+            ask(
+                &mut client,
+                "textDocument/definition",
+                json!({"position": position(&text, "NatuerlichePerson", 0, 3)}),
+            ),
         ),
         ("definition_in_expression", ask(&mut client, "textDocument/definition", json!({"position": in_expression}))),
         (
@@ -244,7 +248,11 @@ fn a_session_on_a_corpus_form() {
         ),
         (
             "completion_in_expression",
-            ask(&mut client, "textDocument/completion", json!({"position": position(&text, "visible when zuzug", 0, 13)})),
+            ask(
+                &mut client,
+                "textDocument/completion",
+                json!({"position": position(&text, "visible when zuzug", 0, 13)}),
+            ),
         ),
         (
             "completion_of_codes",
@@ -256,7 +264,11 @@ fn a_session_on_a_corpus_form() {
         ),
         (
             "completion_of_statements_in_a_field",
-            ask(&mut client, "textDocument/completion", json!({"position": position(&text, "      control radios", 0, 6)})),
+            ask(
+                &mut client,
+                "textDocument/completion",
+                json!({"position": position(&text, "      control radios", 0, 6)}),
+            ),
         ),
         (
             "completion_of_modules",
@@ -307,11 +319,8 @@ fn a_session_on_a_corpus_form() {
     let diagnostics = client.diagnostics(&doc);
     insta::assert_snapshot!("diagnostics_after_typo", client.show(&diagnostics));
     let range = diagnostics[0]["range"].clone();
-    let actions = ask(
-        &mut client,
-        "textDocument/codeAction",
-        json!({"range": range, "context": {"diagnostics": diagnostics}}),
-    );
+    let actions =
+        ask(&mut client, "textDocument/codeAction", json!({"range": range, "context": {"diagnostics": diagnostics}}));
     insta::assert_snapshot!("code_action_did_you_mean", client.show(&actions));
     let hover = ask(&mut client, "textDocument/hover", json!({"position": range["start"]}));
     assert!(hover["contents"]["value"].as_str().unwrap().contains("formwerk explain E0"), "{hover}");
@@ -346,7 +355,8 @@ fn a_session_on_a_corpus_form() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": doc, "version": 4}, "contentChanges": [{"text": messy}]}),
     );
-    let formatted = ask(&mut client, "textDocument/formatting", json!({"options": {"tabSize": 2, "insertSpaces": true}}));
+    let formatted =
+        ask(&mut client, "textDocument/formatting", json!({"options": {"tabSize": 2, "insertSpaces": true}}));
     insta::assert_snapshot!("formatting", client.show(&formatted));
     assert_eq!(client.finish(), 0);
 }
@@ -368,7 +378,10 @@ fn positions_count_utf16_code_units() {
     let at = position(text, "when a", 0, 5);
     assert_eq!(at, json!({"line": 3, "character": 33}));
     let definition = client.request("textDocument/definition", json!({"textDocument": {"uri": doc}, "position": at}));
-    assert_eq!(definition["result"]["range"], json!({"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 9}}));
+    assert_eq!(
+        definition["result"]["range"],
+        json!({"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 9}})
+    );
     // An incremental edit right after the emoji of the title: `Größe 😀!`.
     let after_emoji = position(text, "😀\"", 0, 1);
     assert_eq!(after_emoji, json!({"line": 1, "character": 17}));
@@ -447,8 +460,24 @@ fn thousands_of_random_edits_neither_panic_nor_hang() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": doc, "languageId": "formwerk", "version": 1, "text": text}}),
     );
-    let pieces = ["", "x", "{", "}", "\"", "ä", "😀", "\n", "field q: text \"Q\"\n", " == ", ".", "visible when ", "\r\n", "é\u{301}"];
-    let methods = ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/documentSymbol"];
+    let pieces = [
+        "",
+        "x",
+        "{",
+        "}",
+        "\"",
+        "ä",
+        "😀",
+        "\n",
+        "field q: text \"Q\"\n",
+        " == ",
+        ".",
+        "visible when ",
+        "\r\n",
+        "é\u{301}",
+    ];
+    let methods =
+        ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/documentSymbol"];
     let mut rng = Rng(0x5eed_f0e1);
     let started = Instant::now();
     let mut edits = 0;

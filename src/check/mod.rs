@@ -29,8 +29,8 @@ pub use defs::{Def, DefKind, Defs};
 pub use expr::FUNCTION_LIST;
 pub use field::{is_file_type, AUTOCOMPLETE_TOKENS, SIMPLE_TYPES};
 pub use modules::{Program, Unit};
-pub use props::Context;
 pub use pattern::portable as portable_pattern;
+pub use props::Context;
 
 use std::collections::BTreeMap;
 

@@ -5,5 +5,5 @@ pub mod build;
 pub mod compat;
 pub mod fmt;
 pub mod lsp;
-pub mod watch;
 mod progress;
+pub mod watch;

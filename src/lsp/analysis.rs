@@ -78,7 +78,9 @@ fn place(uri: &str) -> Place {
             let module = loader.module_of(&path).unwrap_or_else(|| stem(&path));
             Place { name: loader.display_name(&path), root: Some(root), module }
         }
-        None => Place { root: None, module: stem(Path::new(uri.rsplit('/').next().unwrap_or(uri))), name: uri.to_string() },
+        None => {
+            Place { root: None, module: stem(Path::new(uri.rsplit('/').next().unwrap_or(uri))), name: uri.to_string() }
+        }
     }
 }
 
@@ -170,7 +172,7 @@ fn load_settings(root: &Path) -> (Library, catalogue::Project) {
     let library = driver::default_codelists(root).and_then(|dir| driver::load_codelists(&dir).ok()).unwrap_or_default();
     let catalogues = driver::default_catalogues(root)
         .and_then(|dir| driver::load_catalogues(&dir).ok())
-        .unwrap_or_else(catalogue::Project::new);
+        .unwrap_or_default();
     (library, catalogues)
 }
 

@@ -29,8 +29,22 @@ const KEYWORD: u32 = 14;
 const FUNCTION: u32 = 3;
 const ENUM_MEMBER: u32 = 20;
 
-const EXPRESSION_WORDS: &[&str] =
-    &["and", "or", "not", "implies", "in", "not in", "contains", "is set", "is not set", "is empty", "is not empty", "today", "true", "false"];
+const EXPRESSION_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "implies",
+    "in",
+    "not in",
+    "contains",
+    "is set",
+    "is not set",
+    "is empty",
+    "is not empty",
+    "today",
+    "true",
+    "false",
+];
 
 /// `textDocument/completion`: a list of items (empty when nothing fits).
 pub fn complete(view: &View, position: &Value) -> Value {
@@ -68,8 +82,8 @@ fn items(view: &View, index: &Index, before: &str, offset: u32) -> Vec<Value> {
         ["field", name] if name.ends_with(':') => return field_types(),
         _ => {}
     }
-    let expression = done.iter().any(|w| matches!(*w, "when" | "check" | "min" | "max" | "default" | "at"))
-        || before.contains("==");
+    let expression =
+        done.iter().any(|w| matches!(*w, "when" | "check" | "min" | "max" | "default" | "at")) || before.contains("==");
     if expression {
         let typed = if typing { words.last().copied().unwrap_or("") } else { "" };
         return paths(index, &scope.stack, typed);
@@ -161,9 +175,7 @@ fn paths(index: &Index, stack: &[Container], typed: &str) -> Vec<Value> {
         }
     }
     out.extend(EXPRESSION_WORDS.iter().map(|w| item(w, KEYWORD, "operator")));
-    out.extend(
-        FUNCTION_LIST.replace(" and ", ", ").split(", ").map(|f| item(&format!("{f}()"), FUNCTION, "function")),
-    );
+    out.extend(FUNCTION_LIST.replace(" and ", ", ").split(", ").map(|f| item(&format!("{f}()"), FUNCTION, "function")));
     out
 }
 

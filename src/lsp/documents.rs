@@ -138,11 +138,13 @@ mod tests {
         let mut docs = Documents::default();
         docs.open("file:///f.form", "field größe 😀 x\n".to_string(), 1);
         // Replace `x` (after the emoji: column 15 in UTF-16 units).
-        let change = json!({"range": {"start": {"line": 0, "character": 15}, "end": {"line": 0, "character": 16}}, "text": "y"});
+        let change =
+            json!({"range": {"start": {"line": 0, "character": 15}, "end": {"line": 0, "character": 16}}, "text": "y"});
         assert!(docs.change("file:///f.form", 2, &[change]));
         assert_eq!(docs.get("file:///f.form").unwrap().text, "field größe 😀 y\n");
         // A range far outside the text appends at the end.
-        let change = json!({"range": {"start": {"line": 99, "character": 0}, "end": {"line": 99, "character": 3}}, "text": "z"});
+        let change =
+            json!({"range": {"start": {"line": 99, "character": 0}, "end": {"line": 99, "character": 3}}, "text": "z"});
         docs.change("file:///f.form", 3, &[change]);
         assert_eq!(docs.get("file:///f.form").unwrap().text, "field größe 😀 y\nz");
         assert!(!docs.change("file:///other.form", 1, &[]));

@@ -405,7 +405,8 @@ impl<'a> Index<'a> {
     /// The statement that declares `target` (a code: its `code` statement), if any.
     pub fn declaration(&self, target: Target) -> Option<(FileId, &'a Stmt)> {
         let ast = self.ast(target.name.file)?;
-        let mut stack: Vec<&'a Stmt> = ast.items.iter().chain(ast.forms.iter().flat_map(|f| f.body.stmts.iter())).collect();
+        let mut stack: Vec<&'a Stmt> =
+            ast.items.iter().chain(ast.forms.iter().flat_map(|f| f.body.stmts.iter())).collect();
         while let Some(stmt) = stack.pop() {
             let found = match &stmt.kind {
                 StmtKind::Code { code, .. } => code.span == target.name,

@@ -33,10 +33,10 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 
+use crate::source::{FileId, Span};
 use analysis::{Analysis, Project};
 use documents::Documents;
 use position::LineIndex;
-use crate::source::{FileId, Span};
 
 pub use transport::MAX_MESSAGE_BYTES;
 
@@ -121,7 +121,9 @@ impl Server {
             .collect();
         let mut out = Vec::new();
         for message in messages {
-            if message.get("id").is_some() && cancelled.contains(&message["id"].to_string()) && message.get("method").is_some()
+            if message.get("id").is_some()
+                && cancelled.contains(&message["id"].to_string())
+                && message.get("method").is_some()
             {
                 out.push(error_response(message["id"].clone(), REQUEST_CANCELLED, "cancelled"));
                 continue;
@@ -240,7 +242,8 @@ impl Server {
     /// renames across modules).
     fn workspace_view(&mut self, params: &Value) -> Result<View, (i64, String)> {
         let uri = params["textDocument"]["uri"].as_str().ok_or((INVALID_PARAMS, "no textDocument.uri".to_string()))?;
-        let analysis = self.project.analyze_workspace(&self.docs, uri).ok_or((INVALID_PARAMS, format!("`{uri}` is not open")))?;
+        let analysis =
+            self.project.analyze_workspace(&self.docs, uri).ok_or((INVALID_PARAMS, format!("`{uri}` is not open")))?;
         let text = self.docs.get(uri).map(|d| d.text.clone()).unwrap_or_default();
         Ok(View::new(Rc::new(analysis), text, uri.to_string()))
     }
@@ -280,7 +283,10 @@ impl Server {
                 let new_name = params["newName"].as_str().ok_or((INVALID_PARAMS, "no newName".to_string()))?;
                 let view = self.workspace_view(params)?;
                 if !view.parses() {
-                    return Err((INVALID_REQUEST, "the document has a syntax error; fix it before renaming".to_string()));
+                    return Err((
+                        INVALID_REQUEST,
+                        "the document has a syntax error; fix it before renaming".to_string(),
+                    ));
                 }
                 rename::rename(&mut self.project, &view, &params["position"], new_name)
                     .map_err(|message| (INVALID_REQUEST, message))
@@ -288,7 +294,6 @@ impl Server {
             _ => Err((METHOD_NOT_FOUND, format!("`{method}` is not supported"))),
         }
     }
-
 }
 
 fn capabilities() -> Value {

@@ -25,13 +25,8 @@ pub fn definition(view: &View, position: &Value) -> Value {
 
 /// Every occurrence of `target` in the program, in file and text order.
 pub fn occurrences_of(index: &Index, target: Target) -> Vec<Occurrence> {
-    let mut out: Vec<Occurrence> = index
-        .program
-        .units
-        .keys()
-        .flat_map(|&file| index.occurrences(file))
-        .filter(|o| o.target == target)
-        .collect();
+    let mut out: Vec<Occurrence> =
+        index.program.units.keys().flat_map(|&file| index.occurrences(file)).filter(|o| o.target == target).collect();
     out.sort_by_key(|o| o.span);
     out.dedup_by_key(|o| o.span);
     out

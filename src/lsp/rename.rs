@@ -57,7 +57,9 @@ pub fn rename(project: &mut Project, view: &View, position: &Value, new_name: &s
         let mut text = source.text.clone();
         if let Some(spans) = by_file.get(&id) {
             for span in spans.iter().rev() {
-                if let Some(range) = text.get(span.start as usize..span.end as usize).map(|_| span.start as usize..span.end as usize) {
+                if let Some(range) =
+                    text.get(span.start as usize..span.end as usize).map(|_| span.start as usize..span.end as usize)
+                {
                     text.replace_range(range, new_name);
                 }
             }
@@ -91,7 +93,9 @@ fn check_name(name: &str, kind: Kind) -> Result<(), String> {
     let file = db.add("rename.form", "rename", snippet);
     let (ast, _) = crate::syntax::parse(&db, file);
     if !valid_chars || ast.is_none() {
-        return Err(format!("`{name}` is not a valid name (a letter or `_`, then letters, digits and `_`; not a keyword)"));
+        return Err(format!(
+            "`{name}` is not a valid name (a letter or `_`, then letters, digits and `_`; not a keyword)"
+        ));
     }
     Ok(())
 }
@@ -106,6 +110,7 @@ fn new_errors<'d>(before: &[Diagnostic], after: &'d [Diagnostic]) -> Option<&'d 
         counts
     };
     let (old, new) = (count(before), count(after));
-    let grown: Vec<&str> = new.iter().filter(|(code, n)| old.get(*code).copied().unwrap_or(0) < **n).map(|(c, _)| *c).collect();
+    let grown: Vec<&str> =
+        new.iter().filter(|(code, n)| old.get(*code).copied().unwrap_or(0) < **n).map(|(c, _)| *c).collect();
     after.iter().find(|d| d.is_error() && grown.contains(&d.code.as_str()))
 }
