@@ -226,6 +226,14 @@ fn a_session_on_a_corpus_form() {
             ask(&mut client, "textDocument/hover", json!({"position": position(&text, "use common.bank", 0, 6)})),
         ),
         (
+            "hover_code_in_expression",
+            ask(
+                &mut client,
+                "textDocument/hover",
+                json!({"position": position(&text, "zahlungsweise == \"LS\"", 0, 18)}),
+            ),
+        ),
+        (
             "definition_of_group_type",
             ask(
                 &mut client,

@@ -170,9 +170,8 @@ impl Project {
 /// does not load leaves them out (the checker then says which list or language is unknown).
 fn load_settings(root: &Path) -> (Library, catalogue::Project) {
     let library = driver::default_codelists(root).and_then(|dir| driver::load_codelists(&dir).ok()).unwrap_or_default();
-    let catalogues = driver::default_catalogues(root)
-        .and_then(|dir| driver::load_catalogues(&dir).ok())
-        .unwrap_or_default();
+    let catalogues =
+        driver::default_catalogues(root).and_then(|dir| driver::load_catalogues(&dir).ok()).unwrap_or_default();
     (library, catalogues)
 }
 

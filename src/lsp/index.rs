@@ -12,7 +12,7 @@
 
 use crate::check::{DefKind, Defs, Program};
 use crate::source::{FileId, SourceDb, Span};
-use crate::syntax::ast::{self, Expr, ExprKind, Ident, Stmt, StmtKind};
+use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, Ident, Stmt, StmtKind};
 
 /// What kind of thing a declaration declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -319,8 +319,16 @@ impl<'a> Walk<'_, 'a> {
                 if let ast::FieldTypeAst::Choice { list, .. } = ty {
                     self.type_ref(list, DefKind::Codelist);
                 }
-                if let Some(body) = body {
-                    self.stmts(&body.stmts, stack);
+                for inner in body.iter().flat_map(|b| b.stmts.iter()) {
+                    match &inner.kind {
+                        // `exclusive "KEINE"`: codes of the field's own list.
+                        StmtKind::Exclusive(codes) => {
+                            for code in codes {
+                                self.code_ref(self.file, stmt, &code.value, code.span);
+                            }
+                        }
+                        _ => self.stmt(inner, stack),
+                    }
                 }
             }
             StmtKind::Group { name, ty, body, .. } | StmtKind::Repeat { name, ty, body, .. } => {
@@ -392,11 +400,45 @@ impl<'a> Walk<'_, 'a> {
             ExprKind::Set(items) => items.iter().for_each(|e| self.expr(e, stack)),
             ExprKind::Call { args, .. } => args.iter().for_each(|e| self.expr(e, stack)),
             ExprKind::Unary { operand, .. } | ExprKind::Postfix { operand, .. } => self.expr(operand, stack),
-            ExprKind::Binary { lhs, rhs, .. } => {
+            ExprKind::Binary { op, lhs, rhs } => {
                 self.expr(lhs, stack);
                 self.expr(rhs, stack);
+                // `art == "A"`, `art in ["A", "B"]`, `arten contains "A"`: codes of the field's list.
+                let compares =
+                    matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::In | BinaryOp::NotIn | BinaryOp::Contains);
+                if let (true, ExprKind::Path(path)) = (compares, &lhs.kind) {
+                    let resolved = self.index.resolve_path(stack, &path.segments);
+                    if let (true, Some(&(file, field))) = (resolved.len() == path.segments.len(), resolved.last()) {
+                        let strings = match &rhs.kind {
+                            ExprKind::Set(items) => items.iter().collect(),
+                            _ => vec![&**rhs],
+                        };
+                        for string in strings {
+                            if let ExprKind::Str(value) = &string.kind {
+                                self.code_ref(file, field, value, string.span);
+                            }
+                        }
+                    }
+                }
             }
             _ => {}
+        }
+    }
+
+    /// `value` written at `span` as a code of the list of the choice field `field` (declared in `file`).
+    fn code_ref(&mut self, file: FileId, field: &Stmt, value: &str, span: Span) {
+        let StmtKind::Field { ty: ast::FieldTypeAst::Choice { list, .. }, .. } = &field.kind else {
+            return;
+        };
+        let Some(def) = self.index.definition(file, &list.name, DefKind::Codelist) else {
+            return;
+        };
+        let code = body_of(def.stmt).into_iter().flat_map(|b| b.stmts.iter()).find_map(|s| match &s.kind {
+            StmtKind::Code { code, .. } if code.value == value => Some(code.span),
+            _ => None,
+        });
+        if let Some(name) = code {
+            self.out.push(Occurrence { span, target: Target { kind: Kind::Code, name } });
         }
     }
 }
