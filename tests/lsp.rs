@@ -411,6 +411,49 @@ fn positions_count_utf16_code_units() {
 }
 
 #[test]
+fn answers_come_from_the_last_parse_while_the_text_is_broken() {
+    let (_dir, forms) = corpus();
+    let path = forms.join("hundesteuer.form");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = uri(&path);
+    let mut client = Client::start(&forms);
+    client.initialize();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "formwerk", "version": 1, "text": text}}),
+    );
+    client.diagnostics(&doc);
+    // Break the syntax near the top (two lines more, an unclosed brace).
+    let top = json!({"line": 0, "character": 0});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"range": {"start": top, "end": top}, "text": "form {\n\n"}]}),
+    );
+    let diagnostics = client.diagnostics(&doc);
+    assert_eq!(diagnostics[0]["code"], "E0101", "{diagnostics}");
+    // A field far below the edit: found in the last analysis that parsed, at its new place.
+    let broken = format!("form {{\n\n{text}");
+    let at = position(&broken, "visible when zuzug", 0, 14);
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": doc}, "position": at}));
+    let expected_line = at["line"].as_u64().unwrap();
+    assert_eq!(hover["result"]["range"]["start"]["line"], expected_line, "{hover}");
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("field zuzug"), "{hover}");
+    let definition = client.request("textDocument/definition", json!({"textDocument": {"uri": doc}, "position": at}));
+    let declared = position(&broken, "field zuzug", 0, 6);
+    assert_eq!(definition["result"]["range"]["start"], declared, "{definition}");
+    // Completion in the broken text still offers the fields in scope.
+    let completion = client.request("textDocument/completion", json!({"textDocument": {"uri": doc}, "position": at}));
+    let labels: Vec<&str> =
+        completion["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"bisherige_gemeinde"), "{labels:?}");
+    // At the very end of the text (the common suffix).
+    let end = position(&broken, "}\n", broken.matches("}\n").count() - 1, 1);
+    let reply = client.request("textDocument/hover", json!({"textDocument": {"uri": doc}, "position": end}));
+    assert!(reply.get("result").is_some(), "{reply}");
+    assert_eq!(client.finish(), 0);
+}
+
+#[test]
 fn protocol_errors_and_lifecycle() {
     let (_dir, forms) = corpus();
     let mut client = Client::start(&forms);

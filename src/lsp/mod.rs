@@ -360,7 +360,8 @@ impl View {
         let mapped = if offset <= self.prefix {
             offset
         } else if offset >= self.current.len() - self.suffix {
-            offset - self.current.len() + old_len
+            // Within the common suffix: `offset + old_len >= current.len()` holds there.
+            offset + old_len - self.current.len()
         } else {
             self.prefix
         };
