@@ -138,7 +138,7 @@ impl Project {
         if workspace {
             if let Some(root) = &here.root {
                 let dir = DirLoader::new(root);
-                for path in driver::find_forms(root).unwrap_or_default() {
+                for path in forms_below(root) {
                     let Some(module) = dir.module_of(&path) else {
                         continue;
                     };
@@ -192,4 +192,43 @@ impl Project {
         }
         check::check_with_catalogues(&mut db, &loader, library, catalogues, &roots)
     }
+}
+
+/// At most this many directory entries are looked at when listing a module root's forms: a
+/// document opened outside a `forms` directory has its own directory as the root, which may be
+/// a home directory.
+const MAX_ENTRIES: usize = 20_000;
+
+/// The `.form` files below `root` (no links, no hidden directories, at most [`MAX_ENTRIES`]
+/// entries looked at), sorted.
+pub fn forms_below(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut seen = 0;
+    while let Some(directory) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&directory) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                found.sort();
+                return found;
+            }
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if file_type.is_dir() {
+                stack.push(path);
+            } else if file_type.is_file() && path.extension().is_some_and(|e| e == "form") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }

@@ -116,7 +116,7 @@ fn modules(view: &View, index: &Index) -> Vec<Value> {
     let mut names = BTreeSet::new();
     if let Some(root) = &view.analysis.root {
         let loader = crate::source::DirLoader::new(root);
-        for path in crate::driver::find_forms(root).unwrap_or_default() {
+        for path in super::analysis::forms_below(root) {
             names.extend(loader.module_of(&path));
         }
     }
