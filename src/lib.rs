@@ -24,6 +24,7 @@ pub mod fim;
 pub mod fmt;
 pub mod formdata;
 pub mod ir;
+pub mod lsp;
 pub mod parallel;
 pub mod runtime;
 pub mod serve;

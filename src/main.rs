@@ -41,6 +41,10 @@ enum Command {
         /// (default: `catalogues` next to the module root, when it exists).
         #[arg(long)]
         catalogues: Option<PathBuf>,
+        /// Keep running: check again whenever a form, module, code list or catalogue changes
+        /// (clearing the screen on a terminal); Ctrl-C ends it.
+        #[arg(long)]
+        watch: bool,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -53,6 +57,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Runs the language server on standard input and output (for editors; see docs/EDITORS.md).
+    Lsp,
     /// Checks every form and writes the generated artifacts.
     Build {
         /// Directory of `.form` files.
@@ -212,7 +218,29 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { paths, root, codelists, catalogues, output } => {
+        Command::Check { paths, root, codelists, catalogues, watch: true, output } => {
+            let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
+            let module_root = root.clone().unwrap_or_else(|| driver::default_root(&first));
+            let mut watched_paths = paths.clone();
+            watched_paths.push(module_root.clone());
+            let watched = cli::watch::Watched {
+                paths: watched_paths,
+                directories: cli::watch::directories(&module_root, codelists.as_deref(), catalogues.as_deref()),
+            };
+            cli::watch::run(&watched, &mut || match driver::check_paths_in(
+                &paths,
+                root.as_deref(),
+                codelists.as_deref(),
+                catalogues.as_deref(),
+            ) {
+                Ok(session) => {
+                    report(&session, &output);
+                    eprint!("{}", render::summary(&session.checked.diagnostics));
+                }
+                Err(error) => eprintln!("error: {error}"),
+            })
+        }
+        Command::Check { paths, root, codelists, catalogues, watch: false, output } => {
             match driver::check_paths_in(&paths, root.as_deref(), codelists.as_deref(), catalogues.as_deref()) {
                 Ok(session) => {
                     report(&session, &output);
@@ -222,6 +250,7 @@ fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
+        Command::Lsp => cli::lsp::run(),
         Command::Build {
             forms,
             out,

@@ -124,6 +124,25 @@ fn the_formatter_never_sees_meaning_and_syntax_never_sees_the_formatter() {
     }
 }
 
+#[test]
+fn the_language_server_is_a_leaf() {
+    // `lsp` answers questions from the checker's results; nothing in the compiler depends on
+    // it, and it never reaches the backends or the IR emitters.
+    for file in rust_files(&src()) {
+        if file.starts_with(src().join("lsp")) || file.ends_with("lib.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("crate::lsp"), "{} uses crate::lsp", file.display());
+    }
+    for file in rust_files(&src().join("lsp")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in ["crate::emit", "crate::validate", "crate::fim", "crate::compat"] {
+            assert!(!text.contains(forbidden), "{} uses {forbidden}", file.display());
+        }
+    }
+}
+
 /// The `from_json` fuzz target dispatches to each corpus form's generated module by name; a
 /// corpus form missing there makes every fuzz input panic (only `.ci/fuzz` would notice).
 #[test]

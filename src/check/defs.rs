@@ -78,6 +78,28 @@ impl<'a> Defs<'a> {
         Defs { by_file, program, used_imports: Mutex::new(BTreeSet::new()) }
     }
 
+    /// The definitions `name` may stand for as seen from `file`, by the rule of [`Defs::lookup`]:
+    /// its own definition if it has one, else every import's (more than one is ambiguous).
+    pub fn visible(&self, file: FileId, name: &str) -> Vec<Def<'a>> {
+        if let Some(def) = self.by_file.get(&file).and_then(|d| d.get(name)) {
+            return vec![*def];
+        }
+        self.program
+            .units
+            .get(&file)
+            .into_iter()
+            .flat_map(|unit| unit.imports.iter())
+            .filter_map(|(_, target)| self.by_file.get(&(*target)?)?.get(name).copied())
+            .collect()
+    }
+
+    /// Every definition visible from `file`: its own, then its imports'.
+    pub fn all_visible(&self, file: FileId) -> Vec<Def<'a>> {
+        let mut files = vec![file];
+        files.extend(self.program.units.get(&file).into_iter().flat_map(|u| u.imports.iter()).filter_map(|(_, t)| *t));
+        files.iter().filter_map(|f| self.by_file.get(f)).flat_map(|d| d.values().copied()).collect()
+    }
+
     /// The definitions of one file itself.
     pub fn own(&self, file: FileId) -> impl Iterator<Item = &Def<'a>> {
         self.by_file.get(&file).into_iter().flat_map(|d| d.values())

@@ -25,8 +25,12 @@ mod satisfiable;
 mod text;
 mod tree;
 
-pub use field::{is_file_type, AUTOCOMPLETE_TOKENS};
+pub use defs::{Def, DefKind, Defs};
+pub use expr::FUNCTION_LIST;
+pub use field::{is_file_type, AUTOCOMPLETE_TOKENS, SIMPLE_TYPES};
+pub use modules::{Program, Unit};
 pub use pattern::portable as portable_pattern;
+pub use props::Context;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +45,9 @@ pub struct Checked {
     pub forms: Vec<(FileId, ir::Form)>,
     /// Sorted by position, duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every file of the run as parsed, with where its imports lead: what tools that answer
+    /// questions about the source (the language server) walk, so nothing is parsed twice.
+    pub program: Program,
 }
 
 impl Checked {
@@ -148,5 +155,6 @@ pub fn check_with_catalogues(
         defs.report_unused_imports(file, &mut diagnostics);
     }
     diag::sort(&mut diagnostics);
-    Checked { forms, diagnostics }
+    drop(defs);
+    Checked { forms, diagnostics, program }
 }

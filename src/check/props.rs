@@ -57,7 +57,7 @@ impl Context {
     }
 
     /// The statement keywords this context accepts, in the order shown in help texts.
-    fn accepts(self) -> &'static [&'static str] {
+    pub fn accepts(self) -> &'static [&'static str] {
         const MEMBERS: [&str; 5] = ["field", "group", "repeat", "info", "rule"];
         match self {
             Context::File => &["group", "codelist"],

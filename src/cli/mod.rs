@@ -4,6 +4,8 @@
 pub mod build;
 pub mod compat;
 pub mod fmt;
+pub mod lsp;
 mod progress;
 pub mod serve;
 pub mod submissions;
+pub mod watch;

@@ -213,7 +213,7 @@ impl<'t> Lowerer<'t, '_> {
     }
 }
 
-const FUNCTION_LIST: &str = "count, sum, min, max, any, all, unique, length, days_between and age";
+pub const FUNCTION_LIST: &str = "count, sum, min, max, any, all, unique, length, days_between and age";
 
 fn usage(function: &str) -> &'static str {
     match function {

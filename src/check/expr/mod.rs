@@ -11,6 +11,7 @@
 //! ```
 
 mod call;
+pub use call::FUNCTION_LIST;
 
 use std::collections::BTreeMap;
 
