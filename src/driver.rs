@@ -55,6 +55,15 @@ pub struct Session {
     pub checked: Checked,
 }
 
+impl Session {
+    /// The session without the parsed files (`Checked::program`), which only tools that answer
+    /// questions about the source read: a build of a catalogue does not keep every AST.
+    pub fn without_program(mut self) -> Session {
+        self.checked.program = check::Program::default();
+        self
+    }
+}
+
 /// The `.form` files below `dir`, sorted, so that runs are deterministic.
 ///
 /// Symbolic links are not followed, and hidden entries (`.git`, an editor's `.#x.form`)
@@ -501,7 +510,8 @@ pub fn run_check(
 /// Reads and checks the forms of a build.
 fn check_forms(paths: &Paths, on_phase: &dyn Fn(Phase)) -> Result<Session, DriverError> {
     on_phase(Phase::Checking);
-    check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)
+    let session = check_paths_in(&[paths.forms.to_path_buf()], Some(paths.forms), paths.codelists, paths.catalogues)?;
+    Ok(session.without_program())
 }
 
 /// The manifest of the build in `out` if it reads as one (for `--check`, which refuses nothing).

@@ -19,6 +19,7 @@ pub struct Unit {
 }
 
 /// Every file of one run.
+#[derive(Default)]
 pub struct Program {
     pub units: BTreeMap<FileId, Unit>,
 }

@@ -291,9 +291,10 @@ pub fn try_build(
     let paths_of: BTreeMap<&String, &PathBuf> = found.iter().map(|(name, path)| (name, path)).collect();
     let to_check: Vec<PathBuf> = sources.iter().map(|name| paths_of[*name].clone()).collect();
     let mut session = if to_check.is_empty() {
-        Session { db: SourceDb::new(), checked: crate::check::Checked { forms: Vec::new(), diagnostics: Vec::new() } }
+        let checked = crate::check::Checked { forms: Vec::new(), diagnostics: Vec::new(), program: Default::default() };
+        Session { db: SourceDb::new(), checked }
     } else {
-        check_paths_in(&to_check, Some(paths.forms), paths.codelists, paths.catalogues)?
+        check_paths_in(&to_check, Some(paths.forms), paths.codelists, paths.catalogues)?.without_program()
     };
     if session.checked.has_errors() {
         drop(dir);
