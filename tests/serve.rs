@@ -361,6 +361,22 @@ fn every_security_point_is_enforced_over_http() {
 }
 
 #[test]
+fn serve_in_a_project_folder_is_the_preview_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms");
+    std::fs::create_dir(&forms).unwrap();
+    std::fs::copy(self::forms().join("antrag.form"), forms.join("antrag.form")).unwrap();
+    let data = dir.path().join("data");
+    for (extra, preview) in [(&[][..], true), (&["--no-watch"][..], false)] {
+        let server = Server::start_in(dir.path(), &data, extra);
+        let mut client = server.client();
+        let expected = if preview { 200 } else { 404 };
+        assert_eq!(client.get("/_formwerk/reload.js").status, expected, "{extra:?}");
+        assert_eq!(client.get("/").text().contains(crate_script()), preview, "{extra:?}");
+    }
+}
+
+#[test]
 fn preview_reloads_and_keeps_the_last_good_forms_with_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
     let forms = dir.path().join("forms");

@@ -15,9 +15,10 @@ use crate::usage_failure;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory of `.form` files.
-    #[arg(long, default_value = "forms")]
-    forms: PathBuf,
+    /// Directory of `.form` files (default: `forms`, and then the preview is on unless
+    /// `--no-watch`: `formwerk serve` in a project folder is the author's preview).
+    #[arg(long)]
+    forms: Option<PathBuf>,
     /// Address to listen on (port 0: any free port; the address is printed on start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -31,9 +32,13 @@ pub struct Args {
     /// Minutes a session lives without a request.
     #[arg(long, default_value_t = 60)]
     session_minutes: u64,
-    /// Preview for authors: watch the forms, rebuild on change, reload open pages.
-    #[arg(long)]
+    /// Preview for authors: watch the forms, rebuild on change, reload open pages (the
+    /// default without `--forms`).
+    #[arg(long, conflicts_with = "no_watch")]
     watch: bool,
+    /// No preview: only the journey and the intake (for a deployment).
+    #[arg(long)]
+    no_watch: bool,
     /// How often `--watch` polls the forms, in milliseconds.
     #[arg(long, default_value_t = 300)]
     poll_ms: u64,
@@ -57,19 +62,22 @@ pub fn run(args: Args) -> ExitCode {
     if args.session_minutes == 0 || args.session_minutes > 60 * 24 * 30 {
         return usage_failure("`--session-minutes` must be between 1 and 43200");
     }
-    if !args.forms.is_dir() {
-        return usage_failure(&format!("`{}` is not a directory of forms (see `--forms`)", args.forms.display()));
+    // In a project folder (no `--forms`), `serve` is the author's preview unless told otherwise.
+    let preview = args.watch || (args.forms.is_none() && !args.no_watch);
+    let forms = args.forms.unwrap_or_else(|| PathBuf::from("forms"));
+    if !forms.is_dir() {
+        return usage_failure(&format!("`{}` is not a directory of forms (see `--forms`)", forms.display()));
     }
-    let data = args.data.unwrap_or_else(|| serve::default_data(&args.forms));
+    let data = args.data.unwrap_or_else(|| serve::default_data(&forms));
     let db = args.db.unwrap_or_else(|| data.join("intake.sqlite"));
     let config = serve::Config {
-        forms: args.forms,
+        forms,
         data,
         db,
         addr: args.addr,
         allow_hosts: args.allow_hosts,
         session: Duration::from_secs(args.session_minutes * 60),
-        preview: args.watch,
+        preview,
         poll: Duration::from_millis(args.poll_ms.clamp(50, 10_000)),
         theme: args.theme,
         today,

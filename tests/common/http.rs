@@ -19,10 +19,21 @@ pub struct Server {
 impl Server {
     /// Starts `formwerk serve` on port 0 with the data folder `data` and waits for its address.
     pub fn start(forms: &Path, data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_formwerk"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--today", "2026-06-15", "--forms"])
-            .arg(forms)
-            .arg("--data")
+        let mut command = Command::new(env!("CARGO_BIN_EXE_formwerk"));
+        command.args(["serve", "--forms"]).arg(forms);
+        Server::spawn(command, forms, data, extra)
+    }
+
+    /// Starts `formwerk serve` in the project folder `project` (its `forms/`, no `--forms`).
+    pub fn start_in(project: &Path, data: &Path, extra: &[&str]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_formwerk"));
+        command.arg("serve").current_dir(project);
+        Server::spawn(command, &project.join("forms"), data, extra)
+    }
+
+    fn spawn(mut command: Command, forms: &Path, data: &Path, extra: &[&str]) -> Server {
+        let mut child = command
+            .args(["--addr", "127.0.0.1:0", "--today", "2026-06-15", "--data"])
             .arg(data)
             .args(extra)
             .stdout(Stdio::piped())
