@@ -17,12 +17,15 @@
 //! - Strings must not be empty (`empty`): absent is the only way to say "no value".
 //! - Types are checked before formats, formats before bounds; a value gets at most one
 //!   violation of its own (the first that applies), rules come after the object's fields.
+//! - A shown computed field (`value <expr>`) holds exactly its computed value while that is
+//!   known and is absent while it is unknown (`computed`); it is never `required`.
 //! - `today` is an input, so results are reproducible.
 //!
 //! Recursion follows the *form* (whose depth the checker bounds), never the submission.
 //! [`read`] reads a submission from bytes as the generated `from_json` does, with the same
 //! runtime readers: at any depth, keeping only what the form looks at.
 
+mod compute;
 mod eval;
 mod read;
 
@@ -32,6 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+pub use compute::{filled, json_of};
 pub use eval::{is_given, V};
 pub use read::{read, ReadError};
 
