@@ -19,6 +19,8 @@ enum Reader {
     Visible(ir::Path),
     Required(ir::Path),
     Rule(String),
+    /// The expression of a computed field (`value <expr>`).
+    Computed(ir::Path),
 }
 
 /// Which paths each condition and rule reads.
@@ -43,6 +45,9 @@ impl Analysis {
                 }
                 if let Some(Requirement::When(condition)) = required {
                     collect(condition, &mut |p| reads.push((p.clone(), Reader::Required(path.clone()))));
+                }
+                if let Item::Field(ir::Field { computed: Some(expr), .. }) = item {
+                    collect(expr, &mut |p| reads.push((p.clone(), Reader::Computed(path.clone()))));
                 }
                 items(item.children(), path, reads);
                 path.pop();
@@ -233,13 +238,13 @@ pub fn invalid(
             let at = if code == "file_size" { format!("{}/size", slot.pointer) } else { slot.pointer.clone() };
             Some((submission, expect(&at, code)))
         }
-        // A required value nobody reads goes missing.
+        // A required value nobody reads goes missing (or a computed value that is known).
         3 => {
             let candidates: Vec<&Slot> = all
                 .iter()
                 .filter(|s| s.present && analysis.unread(&s.path))
                 .filter(|s| match s.item {
-                    Item::Field(f) => f.required == Requirement::Always,
+                    Item::Field(f) => f.required == Requirement::Always || f.computed.is_some(),
                     Item::Group(g) => g.required == Requirement::Always,
                     Item::Repeat(r) => r.min > 0,
                     Item::Info(_) => false,
@@ -676,10 +681,12 @@ fn bad_values(
     out
 }
 
-/// The code of a required value that is missing: a declaration is not confirmed.
+/// The code of a required value that is missing: a declaration is not confirmed, a known
+/// computed value is not the computed one.
 fn missing_code(item: &Item) -> &'static str {
     match item {
         Item::Field(field) if field.constraints.must_be_true => "not_confirmed",
+        Item::Field(field) if field.computed.is_some() => "computed",
         _ => "required",
     }
 }
