@@ -121,6 +121,11 @@ impl<'a> FormLowering<'a, '_> {
             let span = spans.get(start).copied();
             if let Some(span) = span {
                 let names: Vec<String> = cycle.iter().map(|p| format!("`{}`", p.join("."))).collect();
+                let help = if cycle.len() <= 2 {
+                    "the expression reads the field's own value: compute it from other answers".to_string()
+                } else {
+                    format!("{} compute each other: let one of them be answered by the citizen", names.join(" → "))
+                };
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::ComputedCycle,
@@ -128,10 +133,7 @@ impl<'a> FormLowering<'a, '_> {
                         span,
                         "in a circle",
                     )
-                    .with_help(format!(
-                        "{} compute each other: let one of them be answered by the citizen",
-                        names.join(" → ")
-                    )),
+                    .with_help(help),
                 );
             }
             reported.extend(cycle);
