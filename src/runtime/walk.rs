@@ -115,7 +115,8 @@ impl<'a> Walk<'a> {
                     Slot::Leaf(value) => {
                         let before = sink.violations.len();
                         field(sink, spec, value, ptr, member.label);
-                        sink.violations.len() == before && logic::computed_mismatch(&expected, Some(&given(spec, value)))
+                        sink.violations.len() == before
+                            && logic::computed_mismatch(&expected, Some(&given(spec, value)))
                     }
                     _ => logic::computed_mismatch(&expected, None),
                 };

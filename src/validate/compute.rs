@@ -26,7 +26,16 @@ impl Compiled<'_> {
             let mut writes = Vec::new();
             let mut path = Vec::new();
             let mut indices = Vec::new();
-            self.collect(&items, submission, submission, &mut path, &mut Vec::new(), &mut indices, options, &mut writes);
+            self.collect(
+                &items,
+                submission,
+                submission,
+                &mut path,
+                &mut Vec::new(),
+                &mut indices,
+                options,
+                &mut writes,
+            );
             let mut changed = false;
             for (steps, value) in writes {
                 changed |= write(submission, &steps, value);
