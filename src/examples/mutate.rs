@@ -465,8 +465,9 @@ fn sibling_value(target: &Slot, targets: &[&Slot], donor: usize, base: &Value) -
 }
 
 /// Whether changing field values from `before` to `after` leaves every visibility,
-/// requirement and every other rule as it was (so that only `rule` breaks). The new values
-/// are valid on their own; this predicts the rest from the conditions, not the validator.
+/// requirement, computed value and every other rule as it was (so that only `rule` breaks).
+/// The new values are valid on their own; this predicts the rest from the conditions, not
+/// the validator.
 fn only_the_rule_changed(
     compiled: &Compiled,
     rule: &ir::Rule,
@@ -495,6 +496,12 @@ fn only_the_rule_changed(
         if let Some(Requirement::When(condition)) = required {
             if outcome(before, condition, &slot.indices).is_true() != outcome(after, condition, &slot.indices).is_true()
             {
+                return false;
+            }
+        }
+        // A computed value must stay what it was, so that the submitted one stays right.
+        if let Item::Field(Field { computed: Some(expr), .. }) = slot.item {
+            if outcome(before, expr, &slot.indices) != outcome(after, expr, &slot.indices) {
                 return false;
             }
         }

@@ -110,6 +110,9 @@ impl Builder<'_> {
             node.partial = "output";
             node.optional = false;
             node.required = false;
+            // The limits stated next to an input are for what a citizen types.
+            node.info = None;
+            node.describedby = describedby(&[&node.hint, &node.error]);
             let text = value.map(scalar_text).unwrap_or_default();
             node.value = match field.ty {
                 FieldType::Decimal | FieldType::Money => self.decimal_text(&text),
