@@ -115,6 +115,9 @@ pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Option
         }
     }
     let mut submission = Value::Object(to_json(&root_items, root));
+    // Computed first, so that a posted (forged or stale) computed value never decides what
+    // is hidden; again once the hidden values are gone.
+    compiled.fill_computed(&mut submission, options);
     prune_hidden(compiled, &mut submission, options);
     drop_empty_unrequired(compiled, &mut submission, options);
     prune_hidden(compiled, &mut submission, options);
