@@ -400,6 +400,7 @@ const FIELD_ONLY: &[&str] = &[
     "control",
     "unit",
     "exclusive",
+    "value",
 ];
 
 fn capitalise(text: &str) -> String {
