@@ -523,7 +523,7 @@ form f {
     // Unknown (no number of persons): empty, without a unit.
     let values = json!({ "einkommen": [{ "betrag": "10" }] });
     let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
-    assert!(html.contains("id=\"je\"></output>"), "{html}");
-    assert!(html.contains("id=\"summe\">10,00 €</output>"), "{html}");
+    assert!(html.contains("id=\"je\" tabindex=\"-1\"></output>"), "{html}");
+    assert!(html.contains("id=\"summe\" tabindex=\"-1\">10,00 €</output>"), "{html}");
     assert!(html::scan(&html).is_ok());
 }
