@@ -486,3 +486,44 @@ fn catalogue_texts_are_escaped() {
     assert!(html.contains("&lt;script&gt;") && html.contains("&lt;img"), "{html}");
     assert!(html.contains("&lt;b&gt;“Name”&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;“Name”&lt;/b&gt;"), "{html}");
 }
+
+/// A computed field (`value <expr>`) is an `<output>` labelled by its label, showing the value
+/// computed from the current answers (not what the values say), in the page's number format,
+/// empty while it cannot be computed; nothing is posted for it.
+#[test]
+fn computed_values_are_outputs_computed_from_the_current_answers() {
+    let form = fixture(
+        r#"
+form f {
+  title "Wohngeld"
+  version "1.0.0"
+  languages de, en
+  repeat einkommen "Einkommen" en "Income" 0..3 {
+    item "Einkommen" en "Income"
+    field betrag: money "Betrag" en "Amount" required
+  }
+  field anzahl: integer "Anzahl" en "Number"
+  field summe: money "Summe" en "Total" { value sum(einkommen.betrag) }
+  field je: decimal "Je Person" en "Per person" { value summe / anzahl decimals 2 }
+}
+"#,
+    );
+    let values = json!({ "einkommen": [{ "betrag": "1200.5" }, { "betrag": "300" }], "summe": "1", "anzahl": 3 });
+    let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    let output = |id: &str| {
+        let start = html.find(&format!("<output class=\"fw-output\" id=\"{id}\"")).unwrap_or_else(|| panic!("{html}"));
+        let text = &html[start..];
+        text[text.find('>').unwrap() + 1..text.find("</output>").unwrap()].to_string()
+    };
+    // The posted "1" is not what is shown: 1200.50 + 300 = 1500.50, a third of it 500.17.
+    assert_eq!(output("summe"), "1500,50 €");
+    assert_eq!(output("je"), "500,17");
+    assert!(html.contains("<label class=\"fw-label\" for=\"summe\">Summe</label>"), "{html}");
+    assert!(!attribute_values(&html, "name").contains(&"summe"), "nothing is posted for a computed field");
+    // Unknown (no number of persons): empty, without a unit.
+    let values = json!({ "einkommen": [{ "betrag": "10" }] });
+    let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    assert!(html.contains("id=\"je\" tabindex=\"-1\"></output>"), "{html}");
+    assert!(html.contains("id=\"summe\" tabindex=\"-1\">10,00 €</output>"), "{html}");
+    assert!(html::scan(&html).is_ok());
+}

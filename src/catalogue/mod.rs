@@ -98,6 +98,7 @@ const SPEC: &[Entry] = &[
     text("messages.file_size", &["label", "size"]),
     text("messages.exclusive", &["label", "option"]),
     text("messages.not_confirmed", L),
+    text("messages.computed", L),
     text("messages.malformed", &["detail"]),
     text("interface.optional", NONE),
     text("interface.error_prefix", NONE),

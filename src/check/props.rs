@@ -128,6 +128,7 @@ impl Context {
                 "exclusive",
                 "default",
                 "prefill from",
+                "value",
             ],
             Context::Info => &["visible when", "fim"],
             Context::Rule => &["check", "at", "message", "fim"],
@@ -200,6 +201,8 @@ pub struct Props<'a> {
     pub hidden: Option<Span>,
     /// `default <value>` of a field.
     pub default: Option<&'a ast::Expr>,
+    /// `value <expr>` of a field, with the statement's span.
+    pub value: Option<(&'a ast::Expr, Span)>,
     /// `prefill from "key" [locked]` of a field, with the statement's span.
     pub prefill: Option<(&'a ast::StringLit, bool, Span)>,
     /// FIM rules (`rule "R…"`) of a `fim` block, in order.
@@ -317,6 +320,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Hidden => props.hidden = Some(stmt.span),
             StmtKind::Default(value) => props.default = Some(value),
+            StmtKind::Value(value) => props.value = Some((value, stmt.span)),
             StmtKind::Prefill { source, locked } => props.prefill = Some((source, *locked, stmt.span)),
             StmtKind::Document { id, version } => props.document = Some((id, version.as_ref())),
             StmtKind::FimCodelist { urn, version } => props.fim_codelist = Some((urn, version.as_ref())),
@@ -396,6 +400,7 @@ const FIELD_ONLY: &[&str] = &[
     "control",
     "unit",
     "exclusive",
+    "value",
 ];
 
 fn capitalise(text: &str) -> String {

@@ -897,4 +897,42 @@ Example: `catalogues/ar.toml` with
     required = \"يرجى ملء {lable}.\"
 
 Fix: use the placeholder the key names (`{label}`), and add the missing keys.";
+
+    /// A computed field (`value <expr>`) that also asks the citizen for its value.
+    ComputedConflict = "E0310", "computed-conflict", Error,
+"A field with `value <expr>` is read-only: its value is computed from other
+answers, shown on the page and verified by every validator. It cannot also be
+asked of the citizen: `required`, `optional`, `default`, `prefill from`,
+`must be true` and `control` contradict it. Only integer, decimal, money,
+boolean and date fields can be computed, and the expression must be of the
+field's type (an integer field needs a whole number; money and decimal fields
+take any number, rounded half away from zero to the field's decimals).
+
+Example:
+
+    field summe: money \"Summe aller Einkommen\" required {
+      value sum(haushalt.einkommen)
+    }
+
+Fix: remove `required`; while the sum cannot be computed (an income is
+missing), the field is absent:
+
+    field summe: money \"Summe aller Einkommen\" {
+      value sum(haushalt.einkommen)
+    }";
+
+    /// Computed fields whose values depend on each other in a circle.
+    ComputedCycle = "E0311", "computed-cycle", Error,
+"The value of a computed field cannot depend on itself, directly or through
+other computed fields: no order of computing them would end.
+
+Example:
+
+    field netto: money \"Netto\" { value brutto - steuer }
+    field brutto: money \"Brutto\" { value netto + steuer }
+
+Fix: let one of them be answered by the citizen:
+
+    field brutto: money \"Brutto\" required
+    field netto: money \"Netto\" { value brutto - steuer }";
 }

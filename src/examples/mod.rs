@@ -132,6 +132,10 @@ pub fn valid(compiled: &Compiled, rng: &mut Rng, options: &Options) -> Option<Va
         let mut submission = Value::Object(object(compiled, &items, rng, options)?);
         for _ in 0..6 {
             prune_hidden(compiled, &mut submission, options);
+            // Computed values follow the answers (and may show or hide other values).
+            compiled.fill_computed(&mut submission, options);
+            prune_hidden(compiled, &mut submission, options);
+            compiled.fill_computed(&mut submission, options);
             let report = compiled.validate(&submission, options);
             if report.is_valid() {
                 return Some(submission);
@@ -188,6 +192,8 @@ fn object(compiled: &Compiled, items: &[&Item], rng: &mut Rng, options: &Options
     let mut out = Map::new();
     for item in items {
         let always = match item {
+            // A computed value is computed once the answers are drawn (`valid`).
+            Item::Field(f) if f.computed.is_some() => continue,
             Item::Field(f) => f.required == Requirement::Always,
             Item::Group(g) => g.required == Requirement::Always,
             Item::Repeat(r) => r.min > 0,

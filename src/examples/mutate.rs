@@ -19,6 +19,8 @@ enum Reader {
     Visible(ir::Path),
     Required(ir::Path),
     Rule(String),
+    /// The expression of a computed field (`value <expr>`).
+    Computed(ir::Path),
 }
 
 /// Which paths each condition and rule reads.
@@ -43,6 +45,9 @@ impl Analysis {
                 }
                 if let Some(Requirement::When(condition)) = required {
                     collect(condition, &mut |p| reads.push((p.clone(), Reader::Required(path.clone()))));
+                }
+                if let Item::Field(ir::Field { computed: Some(expr), .. }) = item {
+                    collect(expr, &mut |p| reads.push((p.clone(), Reader::Computed(path.clone()))));
                 }
                 items(item.children(), path, reads);
                 path.pop();
@@ -233,13 +238,13 @@ pub fn invalid(
             let at = if code == "file_size" { format!("{}/size", slot.pointer) } else { slot.pointer.clone() };
             Some((submission, expect(&at, code)))
         }
-        // A required value nobody reads goes missing.
+        // A required value nobody reads goes missing (or a computed value that is known).
         3 => {
             let candidates: Vec<&Slot> = all
                 .iter()
                 .filter(|s| s.present && analysis.unread(&s.path))
                 .filter(|s| match s.item {
-                    Item::Field(f) => f.required == Requirement::Always,
+                    Item::Field(f) => f.required == Requirement::Always || f.computed.is_some(),
                     Item::Group(g) => g.required == Requirement::Always,
                     Item::Repeat(r) => r.min > 0,
                     Item::Info(_) => false,
@@ -460,8 +465,9 @@ fn sibling_value(target: &Slot, targets: &[&Slot], donor: usize, base: &Value) -
 }
 
 /// Whether changing field values from `before` to `after` leaves every visibility,
-/// requirement and every other rule as it was (so that only `rule` breaks). The new values
-/// are valid on their own; this predicts the rest from the conditions, not the validator.
+/// requirement, computed value and every other rule as it was (so that only `rule` breaks).
+/// The new values are valid on their own; this predicts the rest from the conditions, not
+/// the validator.
 fn only_the_rule_changed(
     compiled: &Compiled,
     rule: &ir::Rule,
@@ -490,6 +496,12 @@ fn only_the_rule_changed(
         if let Some(Requirement::When(condition)) = required {
             if outcome(before, condition, &slot.indices).is_true() != outcome(after, condition, &slot.indices).is_true()
             {
+                return false;
+            }
+        }
+        // A computed value must stay what it was, so that the submitted one stays right.
+        if let Item::Field(Field { computed: Some(expr), .. }) = slot.item {
+            if outcome(before, expr, &slot.indices) != outcome(after, expr, &slot.indices) {
                 return false;
             }
         }
@@ -676,10 +688,12 @@ fn bad_values(
     out
 }
 
-/// The code of a required value that is missing: a declaration is not confirmed.
+/// The code of a required value that is missing: a declaration is not confirmed, a known
+/// computed value is not the computed one.
 fn missing_code(item: &Item) -> &'static str {
     match item {
         Item::Field(field) if field.constraints.must_be_true => "not_confirmed",
+        Item::Field(field) if field.computed.is_some() => "computed",
         _ => "required",
     }
 }

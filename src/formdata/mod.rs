@@ -19,6 +19,8 @@
 //! - German number formats (`1.234,56`, `12,5`), `€`, and spaced or lower-case IBANs are
 //!   normalised; what cannot be read is kept as text so that the validator reports it.
 //! - Names that are not part of the form (buttons such as `aktion`) are listed as ignored.
+//! - Computed fields (`value <expr>`) are computed here, whatever was posted for them: a
+//!   browser's value of a read-only field proves nothing (`validate::Compiled::fill_computed`).
 
 mod values;
 
@@ -113,9 +115,17 @@ pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Option
         }
     }
     let mut submission = Value::Object(to_json(&root_items, root));
+    // Computed first, so that a posted (forged or stale) computed value never decides what
+    // is hidden; again once the hidden values are gone.
+    compiled.fill_computed(&mut submission, options);
     prune_hidden(compiled, &mut submission, options);
     drop_empty_unrequired(compiled, &mut submission, options);
     prune_hidden(compiled, &mut submission, options);
+    // A posted value of a computed field is never trusted: the server computes it (and a
+    // computed value may show or hide other fields, so once more after pruning).
+    compiled.fill_computed(&mut submission, options);
+    prune_hidden(compiled, &mut submission, options);
+    compiled.fill_computed(&mut submission, options);
     Converted { submission, ignored }
 }
 

@@ -179,6 +179,54 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Every path the expression reads (fields, `is set`/`is empty`, counted and aggregated
+    /// repeats), at any depth, in order.
+    pub fn read_paths<'e>(&'e self, out: &mut Vec<&'e Path>) {
+        match self {
+            Expr::Literal { .. } | Expr::Today => {}
+            Expr::Field { path, .. } | Expr::IsSet { path } | Expr::IsEmpty { path } => out.push(path),
+            Expr::Not { operand } | Expr::Neg { operand, .. } => operand.read_paths(out),
+            Expr::And { operands } | Expr::Or { operands } => operands.iter().for_each(|o| o.read_paths(out)),
+            Expr::Compare { lhs, rhs, .. } | Expr::Arith { lhs, rhs, .. } => {
+                lhs.read_paths(out);
+                rhs.read_paths(out);
+            }
+            Expr::ShiftDate { date, .. } => date.read_paths(out),
+            Expr::In { value, set, .. } => {
+                value.read_paths(out);
+                set.iter().for_each(|e| e.read_paths(out));
+            }
+            Expr::Contains { set, .. } => set.read_paths(out),
+            Expr::Count { path, filter } => {
+                out.push(path);
+                if let Some(filter) = filter {
+                    filter.read_paths(out);
+                }
+            }
+            Expr::Aggregate { repeat, value, .. } => {
+                out.push(repeat);
+                value.read_paths(out);
+            }
+            Expr::Any { repeat, condition } | Expr::All { repeat, condition } => {
+                out.push(repeat);
+                condition.read_paths(out);
+            }
+            Expr::Unique { repeat, keys } => {
+                out.push(repeat);
+                keys.iter().for_each(|k| k.read_paths(out));
+            }
+            Expr::Length { text } => text.read_paths(out),
+            Expr::DaysBetween { from, to } => {
+                from.read_paths(out);
+                to.read_paths(out);
+            }
+            Expr::Age { birth, at } => {
+                birth.read_paths(out);
+                at.read_paths(out);
+            }
+        }
+    }
+
     /// The constant `false`: the visibility of a member a use of a shared group type hides
     /// (`member x { hidden }`), which is never shown.
     pub fn is_false(&self) -> bool {

@@ -39,7 +39,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// - 2: `Constraints.must_be_true`, `Field.unit`, `Constraints.decimals` on money (`0`: whole
 ///   euros), and texts (labels, hints, infos) that may hold `{path}` placeholders.
-pub const VERSION: u32 = 2;
+/// - 3: `Field.computed` (`value <expr>`: a read-only field computed from other answers).
+pub const VERSION: u32 = 3;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
 pub type Path = Vec<String>;
@@ -354,6 +355,13 @@ pub struct Field {
     /// What a portal may fill in for the citizen (`prefill from "…"`, FIM vorbefuellung).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<Prefill>,
+    /// `value <expr>`: the field is read-only and holds the value of this expression (of the
+    /// field's type), rounded half away from zero to [`Field::computed_scale`] decimals. While
+    /// the field is shown and the expression is known, the submission must hold exactly that
+    /// value; while the expression is unknown, the field must be absent. Anything else is the
+    /// violation `computed`. Such a field is never `required` of the citizen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Expr>,
 }
 
 /// `prefill from "source" [locked]`: the key of the portal's data that fills the field.
@@ -368,6 +376,17 @@ pub struct Prefill {
 }
 
 impl Field {
+    /// The decimals a computed number is rounded to: a money field's `decimals` (2 unless
+    /// given), a decimal field's `decimals` when given (else exact), 0 for an integer.
+    pub fn computed_scale(&self) -> Option<u32> {
+        match self.ty {
+            FieldType::Money => Some(self.constraints.decimals.unwrap_or(2)),
+            FieldType::Decimal => self.constraints.decimals,
+            FieldType::Integer => Some(0),
+            _ => None,
+        }
+    }
+
     /// The default as a submission holds it (decimals and money as strings, integers as
     /// numbers), or `None`.
     pub fn default_value(&self) -> Option<serde_json::Value> {

@@ -114,6 +114,20 @@ impl Decimal {
         Some(Decimal { mantissa: numerator / other.mantissa, scale }.normalised())
     }
 
+    /// Rounded half away from zero to at most `scale` digits after the point (`2.345` to 2 is
+    /// `2.35`, `-2.345` is `-2.35`): how a computed amount becomes a value of its field.
+    pub fn rounded(self, scale: u32) -> Decimal {
+        if self.scale <= scale {
+            return self;
+        }
+        // At most 28 significant digits: the divisor fits in an i128.
+        let divisor = 10i128.pow(self.scale - scale);
+        let (quotient, remainder) = (self.mantissa / divisor, self.mantissa % divisor);
+        let up = remainder.abs() * 2 >= divisor;
+        let mantissa = if up { quotient + self.mantissa.signum() } else { quotient };
+        Decimal { mantissa, scale }.normalised()
+    }
+
     pub fn negated(self) -> Decimal {
         Decimal { mantissa: -self.mantissa, scale: self.scale }
     }

@@ -45,6 +45,9 @@ pub enum Kind {
     Rule(String, Text),
     /// A declaration that must be confirmed (`must be true`) is absent or `false`.
     NotConfirmed,
+    /// A computed field (`value <expr>`) that does not hold its computed value, or is given
+    /// while the value cannot be computed.
+    Computed,
     /// A code that excludes every other ("none of these") was chosen with others; its label.
     Exclusive(Text),
     /// The submission could not be read as JSON (with the parser's explanation).
@@ -83,6 +86,7 @@ impl Kind {
             Kind::FileSize(_) => "file_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
             Kind::NotConfirmed => "not_confirmed",
+            Kind::Computed => "computed",
             Kind::Exclusive(_) => "exclusive",
             Kind::Malformed(_) => "malformed",
         };
@@ -165,6 +169,7 @@ impl Kind {
                 fill(catalogue.get("messages.exclusive"), &[label, ("option", &option)])
             }
             Kind::NotConfirmed => simple("not_confirmed"),
+            Kind::Computed => simple("computed"),
             Kind::Rule(_, text) => in_language(text),
             Kind::Malformed(detail) => fill(catalogue.get("messages.malformed"), &[("detail", detail)]),
         }

@@ -106,6 +106,10 @@ pub struct Spec {
     pub unit: Label<'static>,
     /// Codes of a multiple choice that exclude every other, with their labels.
     pub exclusive: &'static [(&'static str, Label<'static>)],
+    /// `value <expr>`: the value the field must hold (absent while unknown), and the decimals
+    /// a computed number is rounded to.
+    pub computed: Option<&'static Expr>,
+    pub computed_scale: Option<u32>,
 }
 
 impl Spec {
@@ -125,6 +129,8 @@ impl Spec {
             must_be_true: false,
             unit: &[],
             exclusive: &[],
+            computed: None,
+            computed_scale: None,
         }
     }
 }

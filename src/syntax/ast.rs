@@ -294,6 +294,8 @@ pub enum StmtKind {
     Hidden,
     /// `default <value>` of a field.
     Default(Expr),
+    /// `value <expr>` of a field: its value is computed from other answers.
+    Value(Expr),
     /// `prefill from "key" [locked]` of a field.
     Prefill {
         source: StringLit,
@@ -354,6 +356,7 @@ impl StmtKind {
             StmtKind::Member { .. } => "member",
             StmtKind::Hidden => "hidden",
             StmtKind::Default(_) => "default",
+            StmtKind::Value(_) => "value",
             StmtKind::Prefill { .. } => "prefill from",
             StmtKind::Output { hint: false, .. } => "output label",
             StmtKind::Output { hint: true, .. } => "output hint",

@@ -210,6 +210,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "title",
     "unit",
     "urn",
+    "value",
     "version",
     "visible",
 ];
@@ -644,6 +645,7 @@ impl Lower {
             }
             Rule::hidden_stmt => StmtKind::Hidden,
             Rule::default_stmt => StmtKind::Default(self.expr(inner.next()?)?),
+            Rule::value_stmt => StmtKind::Value(self.expr(inner.next()?)?),
             Rule::prefill_stmt => {
                 let source = inner.clone().find(|p| p.as_rule() == Rule::string)?;
                 StmtKind::Prefill { source: self.string(source), locked: inner.any(|p| p.as_rule() == Rule::kw_locked) }

@@ -17,12 +17,15 @@
 //! - Strings must not be empty (`empty`): absent is the only way to say "no value".
 //! - Types are checked before formats, formats before bounds; a value gets at most one
 //!   violation of its own (the first that applies), rules come after the object's fields.
+//! - A shown computed field (`value <expr>`) holds exactly its computed value while that is
+//!   known and is absent while it is unknown (`computed`); it is never `required`.
 //! - `today` is an input, so results are reproducible.
 //!
 //! Recursion follows the *form* (whose depth the checker bounds), never the submission.
 //! [`read`] reads a submission from bytes as the generated `from_json` does, with the same
 //! runtime readers: at any depth, keeping only what the form looks at.
 
+mod compute;
 mod eval;
 mod read;
 
@@ -32,6 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+pub use compute::{filled, json_of};
 pub use eval::{is_given, V};
 pub use read::{read, ReadError};
 
@@ -40,6 +44,7 @@ pub use crate::runtime::messages::Kind;
 use crate::ir::{self, Bound, Field, FieldType, Form, Item, Requirement};
 use crate::runtime::check::{self, FieldKind, Sink, Spec};
 use crate::runtime::json::Leaf;
+use crate::runtime::logic;
 use crate::runtime::messages::Catalogue;
 use crate::value::Date;
 
@@ -354,6 +359,9 @@ impl<'a> Validator<'a> {
             match (item, value) {
                 (_, Some(_)) if !shown => self.push(&child_pointer, Kind::Hidden, label_of(item)),
                 (_, None) if !shown => {}
+                (Item::Field(field @ Field { computed: Some(expr), .. }), value) => {
+                    self.computed(field, expr, value, &child_pointer)
+                }
                 (Item::Field(field), None) => {
                     if self.required(&field.required) {
                         let kind = if field.constraints.must_be_true { Kind::NotConfirmed } else { Kind::Required };
@@ -439,6 +447,40 @@ impl<'a> Validator<'a> {
 
     fn field(&mut self, field: &Field, value: &Value, pointer: &str) {
         self.compiled.check_field(&mut self.sink, field, value, pointer);
+    }
+
+    /// A shown computed field (`value <expr>`): given, its value is checked as any field's
+    /// and then compared with the computed one; absent, it must be so because the value is
+    /// unknown (see `ir::Field::computed`).
+    fn computed(&mut self, field: &Field, expr: &ir::Expr, value: Option<&Value>, pointer: &str) {
+        let expected = logic::computed(eval::eval(expr, &mut self.env), field.computed_scale());
+        let wrong = match value {
+            None => logic::computed_mismatch(&expected, None),
+            Some(value) => {
+                let before = self.sink.violations.len();
+                self.field(field, value, pointer);
+                self.sink.violations.len() == before && {
+                    let given = eval::read(Some(value), &computed_type(&field.ty));
+                    logic::computed_mismatch(&expected, Some(&given))
+                }
+            }
+        };
+        if wrong {
+            self.push(pointer, Kind::Computed, &field.label);
+        }
+    }
+}
+
+/// How a computed field's submitted value is read to compare it with the computed one.
+fn computed_type(ty: &FieldType) -> ir::ValueType {
+    match ty {
+        FieldType::Integer => ir::ValueType::Integer,
+        FieldType::Decimal => ir::ValueType::Decimal,
+        FieldType::Money => ir::ValueType::Money,
+        FieldType::Boolean => ir::ValueType::Bool,
+        FieldType::Date => ir::ValueType::Date,
+        // The checker admits only the types above; a text is read as text.
+        _ => ir::ValueType::Text,
     }
 }
 

@@ -139,7 +139,10 @@ function contractChecks(allowedAutocomplete) {
   links.forEach((link, n) => {
     const target = byId(decodeURIComponent(link.getAttribute("href").slice(1)));
     if (!target) return;
-    if (!target.matches("input, select, textarea, button")) problems.push(`summary link ${n} targets a ${target.tagName}`);
+    // A computed field's `<output>` (focusable with tabindex -1) carries its errors, e.g. a
+    // total over its maximum: the link takes the citizen to the value and its message.
+    const computed = target.matches("output[tabindex='-1']");
+    if (!target.matches("input, select, textarea, button") && !computed) problems.push(`summary link ${n} targets a ${target.tagName}`);
     if (previous && previous.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING) {
       problems.push(`summary link ${n} is out of field order`);
     }

@@ -107,6 +107,7 @@ pub fn is_unexpressed(gaps: &[(String, String)], pointer: &str, code: &str) -> b
         || gaps.iter().any(|(at, kind)| match kind.as_str() {
             "minimum" | "maximum" => code == kind && segments(at) == segments(pointer),
             "iban-checksum" => code == "iban_invalid" && segments(at) == segments(pointer),
+            "computed" => code == "computed" && segments(at) == segments(pointer),
             "condition" => ["hidden", "required"].contains(&code) && segments(at) == segments(pointer),
             _ => false,
         })

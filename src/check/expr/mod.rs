@@ -164,6 +164,40 @@ impl<'t> Lowerer<'t, '_> {
         self.expect_bool(typed).map(|t| t.expr)
     }
 
+    /// Lowers the expression of a computed field (`value <expr>`) of type `field`: a whole
+    /// number for an integer, any number for decimal and money (rounded to the field's
+    /// decimals when checked), yes/no for a boolean, a date for a date.
+    pub fn computed(&mut self, expr: &ast::Expr, scope: &Scope, field: &FieldType) -> Option<ir::Expr> {
+        let typed = self.expr(expr, scope)?;
+        let fits = match field {
+            FieldType::Integer => matches!(typed.ty, Ty::Integer | Ty::NumLit { integer: true }),
+            FieldType::Decimal | FieldType::Money => typed.ty.is_numeric(),
+            FieldType::Boolean => typed.ty == Ty::Bool,
+            FieldType::Date => typed.ty == Ty::Date,
+            _ => false,
+        };
+        if fits {
+            return Some(typed.expr);
+        }
+        let wanted = Ty::of_field(field).describe();
+        let help = match (field, &typed.ty) {
+            (FieldType::Integer, ty) if ty.is_numeric() => {
+                "a division or a decimal makes a decimal number: make the field `decimal` or `money`".to_string()
+            }
+            _ => format!("the value of this field is {wanted}: compute {wanted}, or change the field's type"),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!("the computed value is {}, but the field holds {wanted}", typed.ty.describe()),
+                typed.span,
+                "wrong type",
+            )
+            .with_help(help),
+        );
+        None
+    }
+
     /// Resolves the target of a rule's `at`.
     pub fn target(&mut self, path: &ast::Path, scope: &Scope) -> Option<ir::Path> {
         let (abs, _) = self.resolve(path, scope, false)?;

@@ -120,8 +120,9 @@ impl<'a> FormLowering<'a, '_> {
 
     /// Checks the defaults against the finished form with the reference validator, all at
     /// once as a fresh page submits them (`Form::initial_values`): the violations at a field
-    /// with a default (not `required` or `hidden`, which concern other fields and conditions;
-    /// not bounds relative to today, which move) are errors. One validation, bounded by the form.
+    /// with a default (not `required`, `hidden` or `computed`, which concern other fields,
+    /// conditions and `value`, a conflict of its own; not bounds relative to today, which
+    /// move) are errors. One validation, bounded by the form.
     pub(super) fn check_defaults(&mut self, form: &mut ir::Form) {
         let defaults = std::mem::take(&mut self.defaults);
         if defaults.is_empty() {
@@ -155,7 +156,7 @@ impl<'a> FormLowering<'a, '_> {
                 .violations
                 .iter()
                 .filter(|v| v.pointer == pointer)
-                .filter(|v| !matches!(v.code.as_str(), "required" | "hidden"))
+                .filter(|v| !matches!(v.code.as_str(), "required" | "hidden" | "computed"))
                 .filter(|v| !(v.code == "minimum" && min_moves || v.code == "maximum" && max_moves))
                 .map(|v| format!("`{}`", v.code))
                 .collect();

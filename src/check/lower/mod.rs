@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+mod computed;
 mod default;
 mod group;
 mod resolve;
@@ -37,6 +38,8 @@ pub(super) enum Slot {
     Visible,
     Required,
     PageVisible(usize),
+    /// `value <expr>` of a computed field.
+    Computed,
 }
 
 pub(super) struct Pending<'a> {
@@ -102,6 +105,8 @@ pub struct FormLowering<'a, 'd> {
     overrides: Vec<(ir::Path, tighten::Override)>,
     /// Fields with a `default`, checked against the finished form.
     defaults: Vec<(ir::Path, Span)>,
+    /// Computed fields (`value <expr>`) and their statements, checked for cycles.
+    computed: Vec<(ir::Path, Span)>,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -130,6 +135,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             spans: collide::Spans::default(),
             overrides: Vec::new(),
             defaults: Vec::new(),
+            computed: Vec::new(),
         }
     }
 
@@ -208,6 +214,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         };
         collide::check_form(&form, decl.name.span, &self.spans, &mut self.diagnostics);
         self.check_defaults(&mut form);
+        self.check_computed(&mut form);
         (Some(form), self.diagnostics)
     }
 
@@ -587,6 +594,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             other => (other, None),
         };
         let must = confirm::must_be_true(must_flag, &props, &ty, &mut self.diagnostics);
+        let computed = props.value.and_then(|(expr, span)| {
+            self.computed_field(expr, span, &ty, flag, must_flag, &props, &node, path, boundary)
+        });
         let mut required = self.requirement(flag, &props, &node, path, boundary);
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let mut constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
@@ -627,6 +637,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             unit,
             default,
             prefill,
+            computed,
         }))
     }
 

@@ -88,7 +88,11 @@ impl<'a> FormLowering<'a, '_> {
             let mut lowerer = Lowerer { tree, codelists: &codelists, diagnostics: &mut self.diagnostics };
             for pending in &self.pending {
                 let scope = Scope::new(pending.scope.clone(), pending.boundary, &tree);
-                let lowered = lowerer.condition(pending.expr, &scope);
+                let lowered = match (pending.slot, tree.node(&pending.node)) {
+                    (Slot::Computed, Some(Item::Field(field))) => lowerer.computed(pending.expr, &scope, &field.ty),
+                    (Slot::Computed, _) => None,
+                    _ => lowerer.condition(pending.expr, &scope),
+                };
                 results.push((pending.node.clone(), pending.slot, lowered, pending.expr.span));
             }
             for rule in &self.rules {
@@ -119,7 +123,13 @@ impl<'a> FormLowering<'a, '_> {
         self.resolve_templates(pages, &codelists);
         let mut required_spans = Vec::new();
         for (node, slot, expr, span) in results {
-            let Some(expr) = expr else { continue };
+            let Some(expr) = expr else {
+                // A computed field whose expression failed has no placeholder left behind.
+                if let (Slot::Computed, Some(Item::Field(f))) = (slot, tree::node_mut(pages, &node)) {
+                    f.computed = None;
+                }
+                continue;
+            };
             if let Slot::PageVisible(index) = slot {
                 if let Some(page) = pages.get_mut(index) {
                     page.visible = Some(expr);
@@ -139,6 +149,7 @@ impl<'a> FormLowering<'a, '_> {
                     required_spans.push((node, span));
                 }
                 (Slot::Required, Item::Group(g)) => g.required = Requirement::When(expr),
+                (Slot::Computed, Item::Field(f)) => f.computed = Some(expr),
                 _ => {}
             }
         }

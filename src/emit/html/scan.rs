@@ -85,6 +85,7 @@ pub const ELEMENTS: &[&str] = &[
     "optgroup",
     "textarea",
     "button",
+    "output",
 ];
 
 /// The attributes a page may contain (besides `aria-*` and `data-*`), on any allowed element.

@@ -10,7 +10,7 @@
 //!
 //! Conditions become `if`/`then`/`else` in three-valued logic (see `condition.rs`). What
 //! JSON Schema cannot state — rules, bounds on decimal strings and dates, bounds relative to
-//! today, IBAN checksums, conditions with aggregates or arithmetic — is carried in
+//! today, IBAN checksums, conditions with aggregates or arithmetic, computed values — is carried in
 //! `x-formwerk-*` annotations and listed in `x-formwerk-not-expressed`, so the schema is an
 //! honest approximation, never a silent one.
 
@@ -77,6 +77,8 @@ fn gap_section(schema: &Value) -> String {
             "maximum" => format!("upper bound {}", bound_text(&gap["detail"])),
             "iban-checksum" => "IBAN country length and checksum (the pattern checks the shape)".to_string(),
             "condition" => "condition: whether it must be given or absent (its value is checked)".to_string(),
+            "computed" => "computed value (`value`): the field must hold it, and be absent while it cannot be computed"
+                .to_string(),
             other => other.to_string(),
         };
         section.push_str(&format!("- `{}`: {what}\n", gap["at"].as_str().unwrap_or_default()));
@@ -425,6 +427,14 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
         if prefill.locked {
             schema["readOnly"] = json!(true);
         }
+    }
+    if let Some(expr) = &field.computed {
+        // The value is computed from other answers (it must equal the expression, rounded to
+        // the field's decimals, and be absent while the expression is unknown): JSON Schema
+        // cannot compute, so the schema states the shape, the expression and the gap.
+        schema["readOnly"] = json!(true);
+        schema["x-formwerk-computed"] = json!({ "value": expr, "scale": field.computed_scale() });
+        gaps.add(pointer, "computed", json!("the value must equal the computed value, and be absent while unknown"));
     }
     if !c.exclusive.is_empty() {
         // A chosen exclusive code ("none of these") stands alone.

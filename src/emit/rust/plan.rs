@@ -323,6 +323,13 @@ impl Gen<'_> {
             });
             member("exclusive", quote! { &[#(#entries),*] });
         }
+        if let Some(expr) = &field.computed {
+            let expr = self.expr(expr);
+            member("computed", quote! { Some(#expr) });
+            if let Some(scale) = field.computed_scale() {
+                member("computed_scale", quote! { Some(#scale) });
+            }
+        }
         if members.is_empty() {
             quote! { &Spec::of(Kind::#kind) }
         } else {

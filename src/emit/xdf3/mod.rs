@@ -332,7 +332,8 @@ impl Export<'_> {
         };
         // A field whose FIM code list was not available at import is FIM's select again.
         let unresolved = meta.and_then(|m| m.codelist.as_ref()).filter(|_| kind == "input" && datatype == "text");
-        let kind = if meta.is_some_and(|m| m.locked) {
+        // A computed field is read-only: FIM's `gesperrt`, with a calculation rule (`B`) below.
+        let kind = if meta.is_some_and(|m| m.locked) || field.computed.is_some() {
             "locked"
         } else if unresolved.is_some() {
             "select"
@@ -394,6 +395,22 @@ impl Export<'_> {
             x.leaf("freitextRegel", "Die Erklärung muss bestätigt werden: zulässig ist nur der Wert „wahr“.");
             x.leaf("letzteAenderung", TIMESTAMP);
             x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "V");
+            x.close("regel");
+        }
+        if field.computed.is_some() {
+            // XDF3 names calculation rules (`Berechnungsregel`) but has no language for them:
+            // the rule says in prose that the value is computed; the expression is in the IR.
+            let mut rule_path = path.to_vec();
+            rule_path.push("computed".to_string());
+            x.open("regel");
+            x.identification(&self.generated_id('R', &rule_path), Some(&self.form.version));
+            x.leaf("name", &format!("{}_berechnet", field.name));
+            x.leaf(
+                "freitextRegel",
+                "Der Wert wird aus anderen Angaben des Antrags berechnet und nicht von der antragstellenden Person eingegeben.",
+            );
+            x.leaf("letzteAenderung", TIMESTAMP);
+            x.code("typ", "urn:xoev-de:fim:codeliste:xdatenfelder.regeltyp", Some("1.0"), "B");
             x.close("regel");
         }
         if let Some(size) = c.max_size.filter(|s| *s > 0) {

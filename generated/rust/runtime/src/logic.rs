@@ -360,6 +360,26 @@ pub fn compare(cmp: Cmp, a: &V, b: &V) -> V {
     })
 }
 
+/// The value a computed field (`value <expr>`) must hold: the expression's value, a number
+/// rounded half away from zero to `scale` decimals when the field has a scale.
+pub fn computed(value: V, scale: Option<u32>) -> V {
+    match (value, scale) {
+        (V::Num(n), Some(scale)) => V::Num(n.rounded(scale)),
+        (value, _) => value,
+    }
+}
+
+/// Whether a computed field's slot is wrong: `expected` is [`computed`], `given` the
+/// submitted value read as an expression value (`None`: absent). Known, the value must be
+/// given and equal (numbers by value, `1.50` equals `1.5`); unknown, it must be absent.
+pub fn computed_mismatch(expected: &V, given: Option<&V>) -> bool {
+    match (expected, given) {
+        (V::Unknown, None) => false,
+        (V::Unknown, Some(_)) | (_, None) => true,
+        (expected, Some(given)) => !compare(Cmp::Eq, expected, given).is_true(),
+    }
+}
+
 fn equality(cmp: Cmp, equal: bool) -> V {
     match cmp {
         Cmp::Eq => V::Bool(equal),
@@ -454,6 +474,24 @@ mod tests {
         assert_eq!(unique(keys.clone()), V::Bool(true));
         keys.push(vec![number_literal("17.00"), V::Text("k17".to_string())]);
         assert_eq!(unique(keys), V::Bool(false));
+    }
+
+    #[test]
+    fn computed_values_round_half_away_from_zero_and_must_match_or_be_absent() {
+        let dec = |t: &str| V::Num(Decimal::parse(t).unwrap());
+        assert_eq!(computed(dec("2.345"), Some(2)), dec("2.35"));
+        assert_eq!(computed(dec("-2.345"), Some(2)), dec("-2.35"));
+        assert_eq!(computed(dec("2.344999"), Some(2)), dec("2.34"));
+        assert_eq!(computed(dec("7.5"), Some(0)), dec("8"));
+        assert_eq!(computed(dec("1.23456"), None), dec("1.23456"));
+        assert_eq!(computed(V::Unknown, Some(2)), V::Unknown);
+        assert!(!computed_mismatch(&dec("1.5"), Some(&dec("1.50"))));
+        assert!(computed_mismatch(&dec("1.5"), Some(&dec("1.51"))));
+        assert!(computed_mismatch(&dec("1.5"), None));
+        assert!(computed_mismatch(&V::Unknown, Some(&dec("0"))));
+        assert!(!computed_mismatch(&V::Unknown, None));
+        assert!(computed_mismatch(&dec("1"), Some(&V::Unknown)));
+        assert!(!computed_mismatch(&V::Bool(true), Some(&V::Bool(true))));
     }
 
     #[test]

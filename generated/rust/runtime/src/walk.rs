@@ -109,6 +109,21 @@ impl<'a> Walk<'a> {
             return;
         }
         match (&member.node, slot) {
+            (Node::Field { spec: spec @ plan::Spec { computed: Some(expr), .. }, .. }, slot) => {
+                let expected = logic::computed(self.eval(expr), spec.computed_scale);
+                let wrong = match slot {
+                    Slot::Leaf(value) => {
+                        let before = sink.violations.len();
+                        field(sink, spec, value, ptr, member.label);
+                        sink.violations.len() == before
+                            && logic::computed_mismatch(&expected, Some(&given(spec, value)))
+                    }
+                    _ => logic::computed_mismatch(&expected, None),
+                };
+                if wrong {
+                    sink.push(ptr, Kind::Computed, member.label);
+                }
+            }
             (Node::Field { required, spec }, Slot::Absent) if self.required(required) => {
                 let kind = if spec.must_be_true { Kind::NotConfirmed } else { Kind::Required };
                 sink.push(ptr, kind, member.label);
@@ -346,4 +361,17 @@ fn field(sink: &mut Sink, spec: &plan::Spec, value: &Leaf, ptr: &str, label: che
         exclusive: spec.exclusive,
     };
     sink.field(ptr, value, &spec, label);
+}
+
+/// A computed field's submitted value, read to compare it with the computed one.
+fn given(spec: &plan::Spec, value: &Leaf) -> V {
+    let leaf = Some(value);
+    match spec.kind {
+        plan::Kind::Integer => logic::read_integer(leaf),
+        plan::Kind::Decimal | plan::Kind::Money => logic::read_decimal(leaf),
+        plan::Kind::Boolean => logic::read_bool(leaf),
+        plan::Kind::Date => logic::read_date(leaf),
+        // The checker admits only the kinds above; a text is read as text.
+        _ => logic::read_text(leaf),
+    }
 }

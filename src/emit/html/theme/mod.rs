@@ -41,6 +41,7 @@ pub const PARTIALS: &[(&str, &str)] = &[
     ("input", include_str!("../templates/input.hbs")),
     ("text", include_str!("../templates/text.hbs")),
     ("money", include_str!("../templates/money.hbs")),
+    ("output", include_str!("../templates/output.hbs")),
     ("textarea", include_str!("../templates/textarea.hbs")),
     ("date", include_str!("../templates/date.hbs")),
     ("radios", include_str!("../templates/radios.hbs")),

@@ -28,6 +28,7 @@ pub const VALUE_HELPERS: &[&str] = &["lookup", "eq", "ne", "gt", "gte", "lt", "l
 pub const NODE_PARTIALS: &[&str] = &[
     "text",
     "money",
+    "output",
     "textarea",
     "date",
     "radios",

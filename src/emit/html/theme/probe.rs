@@ -97,8 +97,10 @@ fn field(partial: &'static str, id: &str) -> Node {
 }
 
 fn page() -> Page {
-    let mut nodes: Vec<Node> =
-        ["text", "money", "textarea", "checkbox", "select", "info"].iter().map(|kind| field(kind, kind)).collect();
+    let mut nodes: Vec<Node> = ["text", "money", "output", "textarea", "checkbox", "select", "info"]
+        .iter()
+        .map(|kind| field(kind, kind))
+        .collect();
     for kind in ["radios", "checkboxes"] {
         nodes.push(Node { options: choices(kind), ..field(kind, kind) });
     }

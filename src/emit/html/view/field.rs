@@ -104,6 +104,35 @@ impl Builder<'_> {
             ..Node::default()
         };
         node.error = error;
+        if field.computed.is_some() {
+            // Read-only: an `<output>` labelled by the field's label, with the value computed
+            // from the current answers (empty while it cannot be computed). Nothing is posted.
+            node.partial = "output";
+            node.optional = false;
+            node.required = false;
+            // The limits stated next to an input are for what a citizen types.
+            node.info = None;
+            node.describedby = describedby(&[&node.hint, &node.error]);
+            let text = value.map(scalar_text).unwrap_or_default();
+            node.value = match field.ty {
+                FieldType::Decimal | FieldType::Money => self.decimal_text(&text),
+                FieldType::Integer => self.number_text(&text),
+                FieldType::Boolean => match value {
+                    Some(Value::Bool(true)) => s.yes.to_string(),
+                    Some(Value::Bool(false)) => s.no.to_string(),
+                    _ => String::new(),
+                },
+                _ => text,
+            };
+            if !node.value.is_empty() {
+                node.suffix = match &field.unit {
+                    _ if field.ty == FieldType::Money => Some(s.euro_suffix.to_string()),
+                    Some(unit) => Some(tr(unit, &self.lang)),
+                    None => None,
+                };
+            }
+            return node;
+        }
         match kind {
             Kind::Input => {
                 node.value = value.map(scalar_text).unwrap_or_default();

@@ -58,6 +58,18 @@ pub fn language_of(form: &Form, lang: &str) -> String {
 
 /// Builds the view model of one page.
 pub fn build(form: &Form, input: &Input) -> Page {
+    // Computed fields show the values computed from the current answers (today's in Berlin
+    // where an expression reads `today`), whatever the values hold for them.
+    let mut computed = false;
+    crate::validate::for_each_field(form, &mut |field| computed |= field.computed.is_some());
+    let filled;
+    let input = if computed {
+        let options = crate::validate::Options { today: crate::value::Date::today_in_berlin() };
+        filled = crate::validate::filled(&crate::validate::Compiled::new(form), input.values, &options);
+        &Input { values: &filled, ..*input }
+    } else {
+        input
+    };
     let lang = language_of(form, input.lang);
     let pages: Vec<usize> = match input.scope {
         Scope::All => (0..form.pages.len()).collect(),

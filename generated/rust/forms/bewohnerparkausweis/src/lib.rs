@@ -10,7 +10,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "cc29ae29d70299a954e1b3b834b02f8cfdb6d79b8a28d14bd112994cd394c644";
+pub const CONTENT_HASH: &str = "ac0aa621a55cb696d5402c680fa76a0207a350850cd5456908339e882bf688ed";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {

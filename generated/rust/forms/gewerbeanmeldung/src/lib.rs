@@ -10,7 +10,7 @@ pub const ID: &str = "gewerbeanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "6fe5b6f3e350ec872b828baec1fd3d0a6c6d54c2f72c025a1bffcada21136403";
+pub const CONTENT_HASH: &str = "da8a3976488f3c068db98bfa2d6bdc6be7d9da5e1ab23026728e796bf39314f2";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {

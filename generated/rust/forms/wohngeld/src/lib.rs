@@ -10,7 +10,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "104580f4c35cc295e982263d3f2cdb66340da07d86e145afd6e4d1bf49280b62";
+pub const CONTENT_HASH: &str = "6784c4d386f35b08dc02b6b88b93872d24d2c558037ee60a1622109c72d5274e";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {
@@ -110,12 +110,14 @@ crate::shared::object! {
         unterhalt_gezahlt: bool = 16 "unterhalt_gezahlt" req boolean(),
         #[doc = " Gezahlter Unterhalt im Monat"]
         unterhalt_betrag: ::std::option::Option<::std::string::String> = 17 "unterhalt_betrag" opt text(),
+        #[doc = " Bruttoeinkommen des Haushalts im Monat"]
+        haushaltseinkommen: ::std::option::Option<::std::string::String> = 18 "haushaltseinkommen" opt text(),
         #[doc = " Konto für die Auszahlung"]
-        bank: crate::shared::common_bank::Bankverbindung = 18 "bank" req group(crate::shared::common_bank::Bankverbindung::from_tree),
+        bank: crate::shared::common_bank::Bankverbindung = 19 "bank" req group(crate::shared::common_bank::Bankverbindung::from_tree),
         #[doc = " Ich versichere, dass meine Angaben richtig und vollständig sind, und teile Änderungen sofort mit (§ 60 SGB I)."]
-        richtigkeit: bool = 19 "richtigkeit" req boolean(),
+        richtigkeit: bool = 20 "richtigkeit" req boolean(),
         #[doc = " Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG)."]
-        datenabgleich: bool = 20 "datenabgleich" req boolean(),
+        datenabgleich: bool = 21 "datenabgleich" req boolean(),
     }
 }
 crate::shared::code_list! {
@@ -393,6 +395,27 @@ mod plan {
                 },
             },
             Member {
+                name: "haushaltseinkommen", segment: "/haushaltseinkommen",
+                label: &[
+                    ("de", "Bruttoeinkommen des Haushalts im Monat"), ("en", "Monthly gross income of the household"),
+                ],
+                visible: None,
+                node: Node::Field {
+                    required: Required::Never,
+                    spec: &Spec {
+                        decimals: Some(0u32),
+                        computed: Some(
+                            &Expr::Arith(
+                                Arith::Add, &Expr::Aggregate(Agg::Sum, &[15], &Expr::Field(&[15, 1], Read::Decimal)),
+                                &Expr::Aggregate(Agg::Sum, &[14], &Expr::Field(&[14, 3], Read::Decimal)),
+                            ),
+                        ),
+                        computed_scale: Some(0u32),
+                        ..Spec::of(Kind::Money)
+                    },
+                },
+            },
+            Member {
                 name: "bank", segment: "/bank",
                 label: &[("de", "Konto für die Auszahlung"), ("en", "Account for payment")], visible: None,
                 node: Node::Group { required: Required::Always, object: 7u16 },
@@ -441,11 +464,12 @@ mod plan {
             },
         ],
         by_name: &[
-            ("aktenzeichen", 4u16), ("anschrift", 7u16), ("antragsteller", 5u16), ("bank", 18u16), ("beginn", 1u16),
-            ("belastung", 11u16), ("datenabgleich", 20u16), ("einkommen", 15u16), ("einzug", 8u16),
-            ("frueherer_antrag", 3u16), ("kontakt", 6u16), ("leistungen", 2u16), ("miete", 10u16),
-            ("mitglieder", 14u16), ("richtigkeit", 19u16), ("unterhalt_betrag", 17u16), ("unterhalt_gezahlt", 16u16),
-            ("untermiete", 13u16), ("untervermietet", 12u16), ("wohnflaeche", 9u16), ("zuschussart", 0u16),
+            ("aktenzeichen", 4u16), ("anschrift", 7u16), ("antragsteller", 5u16), ("bank", 19u16), ("beginn", 1u16),
+            ("belastung", 11u16), ("datenabgleich", 21u16), ("einkommen", 15u16), ("einzug", 8u16),
+            ("frueherer_antrag", 3u16), ("haushaltseinkommen", 18u16), ("kontakt", 6u16), ("leistungen", 2u16),
+            ("miete", 10u16), ("mitglieder", 14u16), ("richtigkeit", 20u16), ("unterhalt_betrag", 17u16),
+            ("unterhalt_gezahlt", 16u16), ("untermiete", 13u16), ("untervermietet", 12u16), ("wohnflaeche", 9u16),
+            ("zuschussart", 0u16),
         ],
         rules: &[
             Rule {
