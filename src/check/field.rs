@@ -18,21 +18,9 @@ use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, SizeUnit, UnaryOp};
 use crate::value::{Date, Decimal, DurationUnit};
 
-/// The simple types as written after `field name:` (in the grammar's order).
-pub const SIMPLE_TYPES: &[&str] = &[
-    "text",
-    "multiline",
-    "integer",
-    "decimal",
-    "money",
-    "boolean",
-    "date",
-    "email",
-    "phone",
-    "iban",
-    "postcode",
-    "file",
-];
+/// The simple types as written after `field name:` (in the grammar's order): the parser's
+/// type keywords before `choice`.
+pub use crate::syntax::SIMPLE_TYPES;
 
 /// Maps a simple type name to its field type; `None` for choices (resolved by the caller).
 pub fn simple_type(name: &str) -> Option<FieldType> {

@@ -9,6 +9,8 @@ mod bidi;
 mod guard;
 mod parser;
 
+pub use parser::SIMPLE_TYPES;
+
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use crate::source::SourceDb;

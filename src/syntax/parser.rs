@@ -214,6 +214,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "version",
     "visible",
 ];
+/// The simple types (before `choice`, which takes a code list), then the other type keywords.
 const TYPE_KEYWORDS: &[&str] = &[
     "text",
     "multiline",
@@ -230,6 +231,9 @@ const TYPE_KEYWORDS: &[&str] = &[
     "choice",
     "multiple",
 ];
+
+/// The simple types as written after `field name:`: the type keywords before `choice`.
+pub const SIMPLE_TYPES: &[&str] = TYPE_KEYWORDS.split_at(12).0;
 const VALUE_TOKENS: &[&str] = &["(", "-", "[", "false", "not", "today", "true"];
 
 /// Turns pest's expected tokens into what a form author reads: keywords of statements,
@@ -841,5 +845,14 @@ impl Lower {
             _ => return None,
         };
         Some(Expr { kind, span })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_simple_types_are_the_type_keywords_before_choice() {
+        assert_eq!(super::SIMPLE_TYPES.last(), Some(&"file"));
+        assert_eq!(super::TYPE_KEYWORDS[super::SIMPLE_TYPES.len()], "choice");
     }
 }
