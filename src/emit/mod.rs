@@ -165,7 +165,8 @@ pub fn emit_form(
     decisions: &serde_json::Value,
 ) -> Result<Option<FormFiles>, EmitError> {
     if target == Target::Rust {
-        let Ok(decisions) = serde_json::from_value::<rust::Decisions>(decisions.clone()) else {
+        // Read in place: the decisions cover the whole catalogue, the form needs its part.
+        let Ok(decisions) = <rust::Decisions as serde::Deserialize>::deserialize(decisions) else {
             return Ok(None);
         };
         return Ok(rust::form_files(form, &settings.crate_name, &decisions).map(|(files, hash)| (files, Some(hash))));
