@@ -81,3 +81,69 @@ fn typed_data_refuses_what_the_form_does_not_have() {
     let typed = read(&person).unwrap();
     assert_eq!(serde_json::to_value(&typed).unwrap(), person);
 }
+
+/// A reader of a form's data must accept what a newer version of the form produces:
+/// `read_tolerant` skips members it does not know (at any depth) and keeps a code that an
+/// `extensible` list does not have as `Open::Other`, while the intake (`from_json`) and the
+/// plain typed read stay strict, and everything else stays as strict as before.
+#[test]
+fn tolerant_read_accepts_a_submission_of_a_newer_version() {
+    use formwerk_forms::gewerbeanmeldung::{self as form, Betriebsart, Rechtsform};
+    use formwerk_forms::runtime::json::Open;
+    let today = formwerk_forms::runtime::date::Date::parse("2026-06-15").unwrap();
+    let example = valid_examples("gewerbeanmeldung").into_iter().next().unwrap();
+    // What version 1.2.0 might send: a new legal form (the European company, SE), a new kind of
+    // business, a new member at the top and one inside the business's address.
+    let mut newer = example.clone();
+    newer["rechtsform"] = "SE".into();
+    newer["betriebsart"] = serde_json::json!(["HA", "ONLINE"]);
+    newer["steuernummer_neu"] = serde_json::json!({"wert": "12/345/67890", "geprueft": true});
+    let group = newer.as_object_mut().unwrap().values_mut().find(|v| v.is_object()).unwrap();
+    group["zusatz_neu"] = "x".into();
+    let bytes = serde_json::to_vec(&newer).unwrap();
+
+    // The intake and the plain typed read refuse it.
+    assert!(form::from_json_on(&bytes, today).is_err());
+    assert!(serde_json::from_slice::<form::Submission>(&bytes).is_err());
+
+    // The tolerant read keeps what it knows.
+    let typed = form::read_tolerant(&bytes).unwrap_or_else(|e| panic!("{e}\n{newer}"));
+    assert_eq!(typed.rechtsform, Open::Other("SE".to_string()));
+    assert_eq!(typed.rechtsform.code(), "SE");
+    assert_eq!(typed.rechtsform.known(), None);
+    assert_eq!(typed.betriebsart, vec![Open::Known(Betriebsart::HA), Open::Other("ONLINE".to_string())]);
+    // Written back, it is the newer submission without the members this version lacks.
+    let mut expected = newer.clone();
+    expected.as_object_mut().unwrap().remove("steuernummer_neu");
+    let group = expected.as_object_mut().unwrap().values_mut().find(|v| v.is_object()).unwrap();
+    group.as_object_mut().unwrap().remove("zusatz_neu");
+    assert_eq!(serde_json::to_value(&typed).unwrap(), expected);
+
+    // A valid submission of this version reads the same either way.
+    let valid = serde_json::to_vec(&example).unwrap();
+    let strict: form::Submission = serde_json::from_slice(&valid).unwrap();
+    assert_eq!(form::read_tolerant(&valid).unwrap(), strict);
+    assert!(matches!(strict.rechtsform, Open::Known(_)));
+    assert_eq!(Open::Known(Rechtsform::GMBH).code(), "GMBH");
+
+    // Tolerance ends with the read: the plain read afterwards is strict again.
+    assert!(serde_json::from_slice::<form::Submission>(&bytes).is_err());
+
+    // What stays strict: a code of a list that is not extensible, a member given twice, a
+    // missing required member, a wrong type.
+    let mut closed = example.clone();
+    closed["grund"] = "XX".into();
+    let error = form::read_tolerant(&serde_json::to_vec(&closed).unwrap()).unwrap_err().to_string();
+    assert!(error.contains("a code of the list"), "{error}");
+    let mut missing = example.clone();
+    missing.as_object_mut().unwrap().remove("rechtsform");
+    let error = form::read_tolerant(&serde_json::to_vec(&missing).unwrap()).unwrap_err().to_string();
+    assert!(error.contains("missing field `rechtsform`"), "{error}");
+    let mut wrong = example.clone();
+    wrong["rechtsform"] = 7.into();
+    assert!(form::read_tolerant(&serde_json::to_vec(&wrong).unwrap()).is_err());
+    let text = String::from_utf8(valid).unwrap();
+    let twice = text.replacen('{', "{\"rechtsform\":\"GMBH\",", 1);
+    let error = form::read_tolerant(twice.as_bytes()).unwrap_err().to_string();
+    assert!(error.contains("duplicate field `rechtsform`"), "{error}");
+}

@@ -67,7 +67,9 @@ pub fn lower(
     }
     let label = label.or(props.label).map(|t| langs.lower(t, diagnostics));
     if let Some(from) = decl.from {
-        return external(name, label, from, module, langs, library, diagnostics);
+        let mut list = external(name, label, from, module, langs, library, diagnostics);
+        list.extensible = props.extensible.is_some();
+        return list;
     }
     let mut codes: Vec<ir::Code> = Vec::new();
     let mut seen: BTreeMap<&str, &ast::StringLit> = BTreeMap::new();
@@ -129,6 +131,7 @@ pub fn lower(
         version: props.version.map(|v| v.value.clone()),
         codes,
         external: None,
+        extensible: props.extensible.is_some(),
     }
 }
 
@@ -152,6 +155,7 @@ fn external(
         version: from.version.as_ref().map(|v| v.value.clone()),
         codes: Vec::new(),
         external: None,
+        extensible: false,
     };
     let urn = from.urn.value.as_str();
     let entry = match library.resolve(urn, from.version.as_ref().map(|v| v.value.as_str())) {

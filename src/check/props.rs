@@ -132,7 +132,7 @@ impl Context {
             ],
             Context::Info => &["visible when", "fim"],
             Context::Rule => &["check", "at", "message", "fim"],
-            Context::Codelist => &["label", "urn", "version", "code"],
+            Context::Codelist => &["label", "urn", "version", "code", "extensible"],
             Context::FimForm => &["name", "definition", "bezug", "document", "rule \"…\""],
             Context::Fim => &[
                 "name",
@@ -199,6 +199,8 @@ pub struct Props<'a> {
     pub member_tightenings: Vec<&'a Stmt>,
     /// `hidden` in a `member` block.
     pub hidden: Option<Span>,
+    /// `extensible` in a code list.
+    pub extensible: Option<Span>,
     /// `default <value>` of a field.
     pub default: Option<&'a ast::Expr>,
     /// `value <expr>` of a field, with the statement's span.
@@ -319,6 +321,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Output { hint: true, text } => props.output_hint = Some(text),
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Hidden => props.hidden = Some(stmt.span),
+            StmtKind::Extensible => props.extensible = Some(stmt.span),
             StmtKind::Default(value) => props.default = Some(value),
             StmtKind::Value(value) => props.value = Some((value, stmt.span)),
             StmtKind::Prefill { source, locked } => props.prefill = Some((source, *locked, stmt.span)),
@@ -358,6 +361,9 @@ fn misplaced(stmt: &Stmt, context: Context) -> Diagnostic {
             .to_string();
     } else if keyword == "hidden" {
         help = "`hidden` takes a member of a shared group type out of one use: `member titel { hidden }` in the group that uses the type; an element of this form is shown or not with `visible when`"
+            .to_string();
+    } else if keyword == "extensible" {
+        help = "`extensible` belongs to a code list whose newer versions may add codes: `codelist Rechtsform \"…\" { extensible … }`"
             .to_string();
     } else if matches!(stmt.kind, StmtKind::FimCodelist { .. })
         && matches!(context, Context::FimForm | Context::FimRule)

@@ -490,10 +490,20 @@ impl Walk<'_> {
             other => other.clone(),
         };
         for code in new.codes.iter().map(|c| c.code.as_str()).filter(|c| !old_codes.contains(c)) {
-            let message = format!("{what} has the new code \"{code}\", which old readers do not know");
+            // An `extensible` list promised its readers new codes: they keep them as `Other`.
+            let (consume, message) = if old.extensible {
+                (
+                    Safe,
+                    format!(
+                        "{what} has the new code \"{code}\"; the list is extensible, so old readers keep it as `Other`"
+                    ),
+                )
+            } else {
+                (Breaks, format!("{what} has the new code \"{code}\", which old readers do not know"))
+            };
             self.push_detail(
                 "code-added",
-                Effect::new(Safe, Breaks),
+                Effect::new(Safe, consume),
                 code_target(code),
                 message,
                 String::new(),
@@ -539,6 +549,22 @@ impl Walk<'_> {
                     message,
                     show(old_list),
                     show(new_list),
+                );
+            }
+            if old_list.extensible != new_list.extensible {
+                let show = |extensible: bool| if extensible { "extensible" } else { "closed" }.to_string();
+                let message = if new_list.extensible {
+                    format!("code list `{name}` is now extensible: later versions may add codes, which readers keep as `Other`")
+                } else {
+                    format!("code list `{name}` is no longer extensible: readers refuse codes it does not list")
+                };
+                self.push_detail(
+                    "codelist-extensible-changed",
+                    Effect::new(Safe, Safe),
+                    target.clone(),
+                    message,
+                    show(old_list.extensible),
+                    show(new_list.extensible),
                 );
             }
             self.codes(target, &format!("code list `{name}`"), old_list, new_list);

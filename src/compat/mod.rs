@@ -172,6 +172,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "repeat-bounds-loosened", summary: "a repeat's item range got wider" },
     Rule { id: "code-added", summary: "a code list (or a field's list) has a new code" },
     Rule { id: "code-removed", summary: "a code list (or a field's list) lost a code" },
+    Rule { id: "codelist-extensible-changed", summary: "a code list became extensible, or stopped being so" },
     Rule { id: "codelist-version-changed", summary: "a code list's version or URN changed" },
     Rule { id: "rule-added", summary: "a cross-field rule is new" },
     Rule { id: "rule-removed", summary: "a cross-field rule is gone" },

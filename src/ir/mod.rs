@@ -40,7 +40,8 @@ use serde::{Deserialize, Serialize};
 /// - 2: `Constraints.must_be_true`, `Field.unit`, `Constraints.decimals` on money (`0`: whole
 ///   euros), and texts (labels, hints, infos) that may hold `{path}` placeholders.
 /// - 3: `Field.computed` (`value <expr>`: a read-only field computed from other answers).
-pub const VERSION: u32 = 3;
+/// - 4: `CodeList.extensible` (newer versions of the list may add codes; tolerant readers keep them).
+pub const VERSION: u32 = 4;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
 pub type Path = Vec<String>;
@@ -623,6 +624,11 @@ pub struct CodeList {
     /// list's own, and `codes` were read from the file named here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalCodeList>,
+    /// `extensible`: newer versions of the list may add codes. The intake still accepts only
+    /// `codes`; readers of the form's data that must tolerate newer versions (the generated
+    /// crate's `read_tolerant`) keep an unknown code as `Other`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extensible: bool,
 }
 
 /// Where an external code list came from: a file of the code-list directory.

@@ -56,6 +56,85 @@ pub fn code<'de, D: Deserializer<'de>, T>(deserializer: D, from_code: fn(&str) -
     from_code(&text).ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&text), &"a code of the list"))
 }
 
+/// An entry of a code list's enum in a generated crate (`code_list!` implements it), so that
+/// [`Open`] can read and write the entries of any list.
+pub trait CodeEntry: Sized {
+    /// The entry with this code, if the list has it.
+    fn from_code(code: &str) -> Option<Self>;
+    /// The code as it appears in a submission.
+    fn code(&self) -> &'static str;
+}
+
+/// A code of an `extensible` code list in typed data: an entry of the list as this crate was
+/// generated (`Known`), or a code that a newer version of the list added (`Other`), which only
+/// the tolerant read ([`tolerant`], a form's `read_tolerant`) accepts. Written as its code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Open<T> {
+    Known(T),
+    Other(String),
+}
+
+impl<T: CodeEntry> Open<T> {
+    /// The code as it appears in a submission.
+    pub fn code(&self) -> &str {
+        match self {
+            Open::Known(entry) => entry.code(),
+            Open::Other(code) => code,
+        }
+    }
+
+    /// The entry of the list, if the code is one this crate knows.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Open::Known(entry) => Some(entry),
+            Open::Other(_) => None,
+        }
+    }
+}
+
+impl<T: CodeEntry> serde::Serialize for Open<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de, T: CodeEntry> Deserialize<'de> for Open<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Str(text) = Str::deserialize(deserializer)?;
+        match T::from_code(&text) {
+            Some(entry) => Ok(Open::Known(entry)),
+            None if is_tolerant() => Ok(Open::Other(text.into_owned())),
+            None => Err(de::Error::invalid_value(de::Unexpected::Str(&text), &"a code of the list")),
+        }
+    }
+}
+
+thread_local! {
+    /// Set while [`tolerant`] runs on this thread.
+    static TOLERANT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn is_tolerant() -> bool {
+    TOLERANT.with(std::cell::Cell::get)
+}
+
+/// Runs `read` (a `Deserialize` of a generated crate's typed data) as a reader that must
+/// tolerate data of newer versions of the form: members the struct does not have are skipped
+/// (their values only consumed, never kept), and a code that an `extensible` list does not
+/// have reads as [`Open::Other`]. Everything else stays as strict as the plain read: a member
+/// given twice, a missing required one, a wrong type, a code outside a list that is not
+/// extensible. It does not validate: use the form's `from_json` for what the intake accepts.
+pub fn tolerant<R>(read: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TOLERANT.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(TOLERANT.with(|flag| flag.replace(true)));
+    read()
+}
+
 /// The members of a JSON object by name, for the `Deserialize` of the typed structs of a
 /// generated crate: each read as a `serde_json::Value` first and converted when it is taken,
 /// so that a struct's impl is one line per member instead of serde's derived visitors.
@@ -66,7 +145,8 @@ pub struct Members {
 
 impl Members {
     /// Reads an object whose members are `names`; another member, or one given twice, is an
-    /// error (as `#[serde(deny_unknown_fields)]` derives make it).
+    /// error (as `#[serde(deny_unknown_fields)]` derives make it), except that inside
+    /// [`tolerant`] another member is skipped.
     pub fn read<'de, D: Deserializer<'de>>(
         deserializer: D,
         names: &'static [&'static str],
@@ -81,6 +161,10 @@ impl Members {
                 let mut values: Vec<Option<serde_json::Value>> = vec![None; self.0.len()];
                 while let Some(Str(key)) = map.next_key()? {
                     let Some(index) = self.0.iter().position(|name| *name == key) else {
+                        if is_tolerant() {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
                         return Err(de::Error::unknown_field(&key, self.0));
                     };
                     if values[index].is_some() {

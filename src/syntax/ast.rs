@@ -292,6 +292,8 @@ pub enum StmtKind {
     },
     /// `hidden` in a `member` block.
     Hidden,
+    /// `extensible` in a code list: newer versions may add codes.
+    Extensible,
     /// `default <value>` of a field.
     Default(Expr),
     /// `value <expr>` of a field: its value is computed from other answers.
@@ -355,6 +357,7 @@ impl StmtKind {
             StmtKind::FimCodelist { .. } => "codelist \"…\"",
             StmtKind::Member { .. } => "member",
             StmtKind::Hidden => "hidden",
+            StmtKind::Extensible => "extensible",
             StmtKind::Default(_) => "default",
             StmtKind::Value(_) => "value",
             StmtKind::Prefill { .. } => "prefill from",

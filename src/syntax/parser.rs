@@ -178,6 +178,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "document",
     "element",
     "exclusive",
+    "extensible",
     "field",
     "fim",
     "group",
@@ -648,6 +649,7 @@ impl Lower {
                 StmtKind::Member { path, body }
             }
             Rule::hidden_stmt => StmtKind::Hidden,
+            Rule::extensible_stmt => StmtKind::Extensible,
             Rule::default_stmt => StmtKind::Default(self.expr(inner.next()?)?),
             Rule::value_stmt => StmtKind::Value(self.expr(inner.next()?)?),
             Rule::prefill_stmt => {

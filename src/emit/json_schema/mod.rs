@@ -218,6 +218,10 @@ fn codelist_schema(list: &ir::CodeList, form: &Form) -> Value {
     if let Some(external) = &list.external {
         codelist["external"] = json!({ "file": external.file, "sha256": external.sha256 });
     }
+    if list.extensible {
+        // Later versions may add codes: the schema (the intake) still accepts only these.
+        codelist["extensible"] = json!(true);
+    }
     schema.insert("x-formwerk-codelist".into(), codelist);
     Value::Object(schema)
 }

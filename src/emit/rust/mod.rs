@@ -184,7 +184,7 @@ pub fn emit_recorded(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parall
         /// What `object!` reads each member with: `runtime::tree::typed`, and `FileRef`.
         #[doc(hidden)]
         pub mod __conv {
-            pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, text};
+            pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, open_code, open_codes, text};
 
             /// A valid file reference read from a submission's tree.
             pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
@@ -508,8 +508,10 @@ fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
          and what forms share (`shared/`).\n\n\
          Per form: `validate(&serde_json::Value) -> Report` (every violation, as Formwerk's reference validator \
          reports them), `from_json(&[u8]) -> Result<Submission, Report>` (one pass over the bytes, typed data \
-         when valid), `validate_on`/`from_json_on` with an explicit `today`, the constants `ID`, `VERSION`, \
-         `CONTENT_HASH`, `LANGUAGES`, and one enum per code list.\n\n\
+         when valid), `validate_on`/`from_json_on` with an explicit `today`, `read_tolerant(&[u8])` (typed data of \
+         this or a newer version of the form, without validation: unknown members skipped, unknown codes of \
+         `extensible` lists kept as `Open::Other`), the constants `ID`, `VERSION`, `CONTENT_HASH`, `LANGUAGES`, \
+         and one enum per code list.\n\n\
          Every form is a Cargo feature (all are on by default): a service that needs some forms depends on \
          the crate with `default-features = false, features = [...]` and compiles only those. A form's \
          validator is data (`plan()`, a static description of its checks) interpreted by the runtime.\n\n\

@@ -79,6 +79,14 @@ pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream
             from_json_on(bytes, crate::runtime::date::Date::today_in_berlin())
         }
 
+        /// Reads typed data of this form as a reader that must accept data of newer versions
+        /// of the form: members this version does not have are skipped, and a code that an
+        /// `extensible` list does not have reads as `Open::Other`. It does not validate: the
+        /// intake uses [`from_json`], which stays strict.
+        pub fn read_tolerant(bytes: &[u8]) -> ::std::result::Result<#submission, ::serde_json::Error> {
+            crate::runtime::json::tolerant(|| ::serde_json::from_slice(bytes))
+        }
+
         /// The form as the runtime's validator reads it.
         pub fn plan() -> &'static crate::runtime::plan::Form {
             &plan::FORM

@@ -148,6 +148,22 @@ impl Cx<'_> {
         codelist_path(self.form, self.shared, name, quote! {})
     }
 
+    /// Whether newer versions of the list may add codes (`extensible`).
+    fn extensible(&self, name: &str) -> bool {
+        self.form.codelists.get(name).is_some_and(|list| list.extensible)
+    }
+
+    /// The typed value of one chosen code: the list's enum, or for an `extensible` list the
+    /// enum or a code a newer version added (`Open`, which only `read_tolerant` fills).
+    fn code_type(&self, name: &str) -> TokenStream {
+        let path = self.codelist_path(name);
+        if self.extensible(name) {
+            quote! { crate::runtime::json::Open<#path> }
+        } else {
+            path
+        }
+    }
+
     /// Generates the struct `name` for an object with `items` into `place`, and recursively
     /// its parts; `naming` names nested structs (`AntragstellerAnschrift`).
     fn object_struct(
@@ -279,11 +295,21 @@ impl Cx<'_> {
             FieldType::File => (quote! { file }, None),
             FieldType::Choice { codelist } => {
                 let path = self.codelist_path(codelist);
-                (quote! { code }, Some(quote! { #path::from_code }))
+                let read = if self.extensible(codelist) {
+                    quote! { open_code }
+                } else {
+                    quote! { code }
+                };
+                (read, Some(quote! { #path::from_code }))
             }
             FieldType::MultipleChoice { codelist } => {
                 let path = self.codelist_path(codelist);
-                (quote! { codes }, Some(quote! { #path::from_code }))
+                let read = if self.extensible(codelist) {
+                    quote! { open_codes }
+                } else {
+                    quote! { codes }
+                };
+                (read, Some(quote! { #path::from_code }))
             }
             _ => (quote! { text }, None),
         }
@@ -304,10 +330,10 @@ impl Cx<'_> {
             FieldType::Integer => quote! { i64 },
             FieldType::Boolean => quote! { bool },
             FieldType::File => quote! { crate::shared::FileRef },
-            FieldType::Choice { codelist } => self.codelist_path(codelist),
+            FieldType::Choice { codelist } => self.code_type(codelist),
             FieldType::MultipleChoice { codelist } => {
-                let path = self.codelist_path(codelist);
-                quote! { ::std::vec::Vec<#path> }
+                let entry = self.code_type(codelist);
+                quote! { ::std::vec::Vec<#entry> }
             }
         }
     }

@@ -112,7 +112,7 @@ impl<'de> Visitor<'de> for ObjectSeed {
 /// `from_tree` functions of the typed structs: `None` when a value does not fit (which
 /// cannot happen once the submission is valid).
 pub mod typed {
-    use super::super::json::{Group, Leaf, Many};
+    use super::super::json::{Group, Leaf, Many, Open};
     use super::super::logic::whole_number;
     use super::{Obj, Slot};
 
@@ -157,6 +157,21 @@ pub mod typed {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             out.push(from_code(item.as_str()?)?);
+        }
+        Some(out)
+    }
+
+    /// A code of an `extensible` list as its entry (a valid submission holds only listed codes).
+    pub fn open_code<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<Open<T>> {
+        code(slot, from_code).map(Open::Known)
+    }
+
+    /// Chosen codes of an `extensible` list as its entries.
+    pub fn open_codes<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<Vec<Open<T>>> {
+        let Leaf::Array(items) = leaf(slot)? else { return None };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(Open::Known(from_code(item.as_str()?)?));
         }
         Some(out)
     }

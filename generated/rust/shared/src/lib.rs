@@ -13,7 +13,9 @@ mod macros;
 /// What `object!` reads each member with: `runtime::tree::typed`, and `FileRef`.
 #[doc(hidden)]
 pub mod __conv {
-    pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, text};
+    pub use ::runtime::tree::typed::{
+        boolean, code, codes, group, integer, many, open_code, open_codes, text,
+    };
     /// A valid file reference read from a submission's tree.
     pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
         let (name, media_type, size) = ::runtime::tree::typed::file(slot)?;

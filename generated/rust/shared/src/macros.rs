@@ -174,6 +174,15 @@ macro_rules! code_list {
             }
         }
 
+        impl $crate::__runtime::json::CodeEntry for $name {
+            fn from_code(code: &str) -> ::std::option::Option<$name> {
+                $name::from_code(code)
+            }
+            fn code(&self) -> &'static str {
+                $name::code(*self)
+            }
+        }
+
         /// Written as its code.
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
