@@ -16,10 +16,11 @@ use Impact::{Breaks, Maybe, Safe};
 
 /// Every data-shaping change from `old` to `new`, in the new form's order.
 pub(super) fn diff(old: &Form, new: &Form) -> Vec<Change> {
-    let mut walk = Walk { old, new, out: Vec::new() };
+    let mut walk = Walk::new(old, new);
     let old_items: Vec<&Item> = old.items().collect();
     let new_items: Vec<&Item> = new.items().collect();
     walk.items(&[], &old_items, &new_items);
+    walk.moves();
     walk.codelists();
     walk.rules();
     walk.out
@@ -29,6 +30,10 @@ struct Walk<'a> {
     old: &'a Form,
     new: &'a Form,
     out: Vec<Change>,
+    /// What `added` reported: the index of its change, the parent's path and the item.
+    added: Vec<(usize, Path, &'a Item)>,
+    /// What `removed` reported, likewise.
+    removed: Vec<(usize, Path, &'a Item)>,
 }
 
 fn kind(item: &Item) -> &'static str {
@@ -99,7 +104,11 @@ fn widens(narrow: &FieldType, wide: &FieldType) -> bool {
     )
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
+    fn new(old: &'a Form, new: &'a Form) -> Walk<'a> {
+        Walk { old, new, out: Vec::new(), added: Vec::new(), removed: Vec::new() }
+    }
+
     fn push(&mut self, rule: &'static str, effect: Effect, target: Target, message: String) {
         self.out.push(Change { rule, effect, target, message, old: None, new: None });
     }
@@ -116,7 +125,7 @@ impl Walk<'_> {
         self.out.push(Change { rule, effect, target, message, old: Some(old), new: Some(new) });
     }
 
-    fn items(&mut self, path: &[String], old: &[&Item], new: &[&Item]) {
+    fn items(&mut self, path: &[String], old: &[&'a Item], new: &[&'a Item]) {
         let (old, new) = (data(old), data(new));
         let mut taken = vec![false; new.len()];
         let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
@@ -142,7 +151,8 @@ impl Walk<'_> {
         }
     }
 
-    fn added(&mut self, path: &[String], item: &Item) {
+    fn added(&mut self, path: &[String], item: &'a Item) {
+        self.added.push((self.out.len(), path.to_vec(), item));
         let at = child(path, item.name());
         let dotted = at.join(".");
         let rule = match item {
@@ -161,7 +171,8 @@ impl Walk<'_> {
         self.push(rule, Effect::new(present, Maybe), Target::Item(at), message);
     }
 
-    fn removed(&mut self, path: &[String], item: &Item) {
+    fn removed(&mut self, path: &[String], item: &'a Item) {
+        self.removed.push((self.out.len(), path.to_vec(), item));
         let at = child(path, item.name());
         let dotted = at.join(".");
         let rule = match item {
@@ -182,7 +193,64 @@ impl Walk<'_> {
         self.push(rule, Effect::new(Breaks, present), Target::Item(at), message);
     }
 
-    fn matched(&mut self, path: &[String], old: &Item, new: &Item) {
+    /// An item that is gone from one group and new in another, with the same FIM id, moved:
+    /// one `field-moved` or `group-moved` (and what changed in it) instead of a removal and an
+    /// addition. Names alone do not say so (`name` is a member of many groups).
+    fn moves(&mut self) {
+        let mut replaced: Vec<(usize, Vec<Change>)> = Vec::new();
+        let mut dropped: BTreeSet<usize> = BTreeSet::new();
+        let mut taken = vec![false; self.added.len()];
+        for (removed_at, old_parent, old_item) in &self.removed {
+            let Some(id) = fim_id(old_item) else { continue };
+            let found = self
+                .added
+                .iter()
+                .enumerate()
+                .find(|(n, (_, _, item))| !taken[*n] && fim_id(item) == Some(id) && kind(item) == kind(old_item));
+            let Some((n, (added_at, new_parent, new_item))) = found else { continue };
+            taken[n] = true;
+            let mut inner = Walk::new(self.old, self.new);
+            inner.moved(old_parent, new_parent, old_item, new_item);
+            dropped.insert(*removed_at);
+            dropped.insert(*added_at);
+            replaced.push((*added_at, inner.out));
+        }
+        if dropped.is_empty() {
+            return;
+        }
+        let out = std::mem::take(&mut self.out);
+        for (index, change) in out.into_iter().enumerate() {
+            if !dropped.contains(&index) {
+                self.out.push(change);
+            } else if let Some(position) = replaced.iter().position(|(at, _)| *at == index) {
+                let (_, changes) = replaced.swap_remove(position);
+                self.out.extend(changes);
+            }
+        }
+    }
+
+    fn moved(&mut self, old_parent: &[String], new_parent: &[String], old: &'a Item, new: &'a Item) {
+        let (from, at) = (child(old_parent, old.name()), child(new_parent, new.name()));
+        let rule = if matches!(new, Item::Field(_)) { "field-moved" } else { "group-moved" };
+        let message = format!(
+            "{} `{}` moved to `{}` (the same FIM id {}): its data is at another place",
+            kind(new),
+            from.join("."),
+            at.join("."),
+            fim_id(new).unwrap_or_default()
+        );
+        self.push_detail(
+            rule,
+            Effect::new(Breaks, Breaks),
+            Target::Item(at.clone()),
+            message,
+            from.join("."),
+            at.join("."),
+        );
+        self.compare(&at, old, new);
+    }
+
+    fn matched(&mut self, path: &[String], old: &'a Item, new: &'a Item) {
         let at = child(path, new.name());
         let dotted = at.join(".");
         if old.name() != new.name() {
@@ -202,6 +270,13 @@ impl Walk<'_> {
                 new.name().to_string(),
             );
         }
+        self.compare(&at, old, new);
+    }
+
+    /// What changed in an item that is the same in both versions (found at `at` in the new).
+    fn compare(&mut self, at: &Path, old: &'a Item, new: &'a Item) {
+        let dotted = at.join(".");
+        let at = at.clone();
         match (old, new) {
             (Item::Field(o), Item::Field(n)) => self.field(&at, o, n),
             (Item::Group(o), Item::Group(n)) => {

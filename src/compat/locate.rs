@@ -34,6 +34,7 @@ impl<'a> Locator<'a> {
     pub fn locate_old(&self, findings: &mut [Finding]) {
         for finding in findings.iter_mut() {
             // A renamed item is declared under its old name; what is new has only a parent.
+            // A moved item is declared at its old path.
             let target = match (&finding.target, finding.rule.ends_with("-renamed"), &finding.old) {
                 (Target::Item(path), true, Some(old_name)) => {
                     let mut path = path.clone();
@@ -41,6 +42,9 @@ impl<'a> Locator<'a> {
                         *last = old_name.clone();
                     }
                     Target::Item(path)
+                }
+                (Target::Item(_), false, Some(old_path)) if finding.rule.ends_with("-moved") => {
+                    Target::Item(old_path.split('.').map(str::to_string).collect())
                 }
                 (target, ..) => target.clone(),
             };

@@ -170,6 +170,8 @@ pub const RULES: &[Rule] = &[
     Rule { id: "constraint-loosened", summary: "`accept`, `max_size`, `must be true` or `exclusive` refuses less" },
     Rule { id: "repeat-bounds-tightened", summary: "a repeat's item range got narrower" },
     Rule { id: "repeat-bounds-loosened", summary: "a repeat's item range got wider" },
+    Rule { id: "field-moved", summary: "a field moved to another group (matched by FIM id)" },
+    Rule { id: "group-moved", summary: "a group or repeat moved to another group (matched by FIM id)" },
     Rule { id: "code-added", summary: "a code list (or a field's list) has a new code" },
     Rule { id: "code-removed", summary: "a code list (or a field's list) lost a code" },
     Rule { id: "codelist-extensible-changed", summary: "a code list became extensible, or stopped being so" },
