@@ -27,6 +27,7 @@ pub mod ir;
 pub mod lsp;
 pub mod parallel;
 pub mod runtime;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod source;
 pub mod syntax;

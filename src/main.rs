@@ -170,8 +170,10 @@ enum Command {
     Compat(cli::compat::Args),
     /// Serves the forms: the journey step by step, check your answers, submission into a
     /// SQLite intake; with `--watch`, a preview that reloads on every change.
+    #[cfg(feature = "serve")]
     Serve(cli::serve::Args),
     /// Lists, shows and exports the submissions `formwerk serve` stored.
+    #[cfg(feature = "serve")]
     Submissions(cli::submissions::Args),
     /// Explains a diagnostic code, e.g. `formwerk explain E0201`; lists all codes without one.
     Explain {
@@ -290,7 +292,9 @@ fn run(cli: Cli) -> ExitCode {
             import_fim(&file, codelists.as_deref(), out.as_deref(), report)
         }
         Command::Compat(args) => cli::compat::run(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => cli::serve::run(args),
+        #[cfg(feature = "serve")]
         Command::Submissions(args) => cli::submissions::run(args),
         Command::Explain { code: None } => {
             let mut out = String::new();

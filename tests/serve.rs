@@ -3,6 +3,7 @@
 //! across an error, hidden and skipped steps, check answers with change links, submit,
 //! confirmation), the stored submission read back with `formwerk submissions`, answers that
 //! survive a restart, each security point, and the preview's reload and diagnostics.
+#![cfg(feature = "serve")]
 
 mod common;
 

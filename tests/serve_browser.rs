@@ -4,6 +4,7 @@
 //! change link from the check page, and axe with the contract checks on every page state; then
 //! the stored submission is the example the journey typed, valid for the reference validator.
 //! A keyboard-only run through each form's first step reaches every control and goes on.
+#![cfg(feature = "serve")]
 
 mod common;
 

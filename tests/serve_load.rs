@@ -3,6 +3,7 @@
 //! acknowledged submission stored exactly once), and a server killed with SIGKILL while
 //! journeys submit, then restarted: nothing acknowledged is missing, nothing is stored twice
 //! or half. Run with `--nocapture` to see the numbers.
+#![cfg(feature = "serve")]
 
 mod common;
 

@@ -6,6 +6,8 @@ pub mod compat;
 pub mod fmt;
 pub mod lsp;
 mod progress;
+#[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "serve")]
 pub mod submissions;
 pub mod watch;
