@@ -418,6 +418,23 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
             "items": { "$ref": format!("#/$defs/{}", def_name(codelist)) }
         }),
         FieldType::File => file_schema(field),
+        FieldType::Files => {
+            // Each file as a `file`; how many as `minItems`/`maxItems`. The sum of the sizes
+            // cannot be stated in JSON Schema: annotated, and declared as a gap.
+            let mut schema = json!({
+                "type": "array",
+                "minItems": c.min_count.unwrap_or(1).max(1),
+                "items": file_schema(field)
+            });
+            if let Some(max) = c.max_count {
+                schema["maxItems"] = json!(max);
+            }
+            if let Some(total) = c.max_total {
+                schema["x-formwerk-max-total-size"] = json!(total);
+                gaps.add(pointer, "total-size", json!(format!("the sizes of the files add up to at most {total} bytes")));
+            }
+            schema
+        }
     };
     if let Some(default) = field.default_value() {
         schema["default"] = default;

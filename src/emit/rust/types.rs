@@ -277,6 +277,7 @@ impl Cx<'_> {
             FieldType::Integer => (quote! { integer }, None),
             FieldType::Boolean => (quote! { boolean }, None),
             FieldType::File => (quote! { file }, None),
+            FieldType::Files => (quote! { files }, None),
             FieldType::Choice { codelist } => {
                 let path = self.codelist_path(codelist);
                 (quote! { code }, Some(quote! { #path::from_code }))
@@ -304,6 +305,7 @@ impl Cx<'_> {
             FieldType::Integer => quote! { i64 },
             FieldType::Boolean => quote! { bool },
             FieldType::File => quote! { crate::shared::FileRef },
+            FieldType::Files => quote! { ::std::vec::Vec<crate::shared::FileRef> },
             FieldType::Choice { codelist } => self.codelist_path(codelist),
             FieldType::MultipleChoice { codelist } => {
                 let path = self.codelist_path(codelist);
