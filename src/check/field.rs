@@ -524,7 +524,7 @@ pub fn prefill(
     ty: &FieldType,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ir::Prefill> {
-    if *ty == FieldType::File {
+    if matches!(ty, FieldType::File | FieldType::Files) {
         diagnostics.push(
             Diagnostic::new(Code::NotApplicable, "a file cannot be prefilled", span, "not applicable")
                 .with_help("a file is always uploaded by the citizen"),
