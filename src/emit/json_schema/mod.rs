@@ -77,6 +77,7 @@ fn gap_section(schema: &Value) -> String {
             "maximum" => format!("upper bound {}", bound_text(&gap["detail"])),
             "iban-checksum" => "IBAN country length and checksum (the pattern checks the shape)".to_string(),
             "condition" => "condition: whether it must be given or absent (its value is checked)".to_string(),
+            "total-size" => format!("{} (JSON Schema cannot add up sizes)", gap["detail"].as_str().unwrap_or_default()),
             "computed" => "computed value (`value`): the field must hold it, and be absent while it cannot be computed"
                 .to_string(),
             other => other.to_string(),
