@@ -470,11 +470,6 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         .find(|(n, _)| n == "aktion")
         .and_then(|(_, v)| Action::parse(v))
         .unwrap_or(Action::Next);
-    if let Action::RemoveFile { field } = &action {
-        if let Some(token) = app.db.remove_upload(&session.id, form_id, field) {
-            let _ = std::fs::remove_file(app.uploads.join(token));
-        }
-    }
     let mut pairs: Vec<(String, String)> =
         posted.pairs.into_iter().filter(|(n, _)| n != "aktion" && !is_file_property(form, n)).collect();
     for upload in app.db.uploads(&session.id, form_id) {
@@ -487,6 +482,13 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
     let mut journey = app.db.journey(&session.id, form_id);
     let answers = fit(form, &journey.answers);
     let mut values = formdata::convert_page(&compiled, page, &answers, &pairs, &options).submission;
+    // Removed after the conversion, so that the values still hold the file the action removes
+    // (of several files, the others move up, in the values and in the uploads alike).
+    if let Action::RemoveFile { field } = &action {
+        if let Some(token) = app.db.remove_upload(&session.id, form_id, field) {
+            let _ = std::fs::remove_file(app.uploads.join(token));
+        }
+    }
     journey.focus = None;
     journey.notice = None;
     journey.show_errors = None;

@@ -283,6 +283,14 @@ pub async fn read(
     }
 }
 
+/// The field and index of one of several files (`belege[1]` → `("belege", 1)`).
+fn several_index(name: &str) -> Option<(&str, usize)> {
+    let (field, rest) = name.rsplit_once('[')?;
+    let index = rest.strip_suffix(']')?;
+    index.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    Some((field, index.parse().ok()?))
+}
+
 /// The pairs of a file as the form-data conversion reads them.
 fn file_pairs(name: &str, original: &str, media_type: &str, size: u64) -> [(String, String); 3] {
     [
@@ -421,16 +429,35 @@ impl Db {
         rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
     }
 
-    /// Forgets the upload of field `id` (the HTML id); returns its token.
+    /// Forgets the upload of field `id` (the HTML id); returns its token. Of several files
+    /// (`belege[1]`), the later ones move up a place (`belege[2]` becomes `belege[1]`), as they
+    /// do in the submission, so that indexes stay without gaps.
     pub fn remove_upload(&self, session: &str, form: &str, id: &str) -> Option<String> {
-        let upload = self.uploads(session, form).into_iter().find(|u| id_of(&u.name) == id)?;
-        let conn = self.lock();
-        conn.execute(
+        let uploads = self.uploads(session, form);
+        let upload = uploads.iter().find(|u| id_of(&u.name) == id)?;
+        let mut conn = self.lock();
+        let tx = conn.transaction().ok()?;
+        tx.execute(
             "DELETE FROM uploads WHERE session = ?1 AND form = ?2 AND token = ?3",
             params![session, form, upload.token],
         )
         .ok()?;
-        Some(upload.token)
+        if let Some((field, index)) = several_index(&upload.name) {
+            let mut later: Vec<(usize, &Upload)> = uploads
+                .iter()
+                .filter_map(|u| several_index(&u.name).filter(|(f, i)| *f == field && *i > index).map(|(_, i)| (i, u)))
+                .collect();
+            later.sort_by_key(|(i, _)| *i);
+            for (i, moved) in later {
+                tx.execute(
+                    "UPDATE uploads SET name = ?1 WHERE session = ?2 AND form = ?3 AND token = ?4",
+                    params![format!("{field}[{}]", i - 1), session, form, moved.token],
+                )
+                .ok()?;
+            }
+        }
+        tx.commit().ok()?;
+        Some(upload.token.clone())
     }
 }
 
