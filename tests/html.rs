@@ -329,7 +329,10 @@ fn several_files_are_listed_each_with_its_remove_button() {
     let html = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
     assert!(html.contains("type=\"file\" multiple accept=\".pdf,image/jpeg\""), "{html}");
     let start = html.find("type=\"file\"").unwrap();
-    assert!(html[start..start + html[start..].find('>').unwrap()].contains(" required"), "required without files:\n{html}");
+    assert!(
+        html[start..start + html[start..].find('>').unwrap()].contains(" required"),
+        "required without files:\n{html}"
+    );
     assert!(
         html.contains("Erlaubte Dateitypen: PDF, JPEG-Bild. Höchstens 10 MB pro Datei. Sie können bis zu 5 Dateien hochladen. Zusammen höchstens 20 MB."),
         "{html}"
@@ -344,9 +347,15 @@ fn several_files_are_listed_each_with_its_remove_button() {
     let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
     for (index, name) in ["a.pdf", "b&lt;1&gt;.pdf", "c.pdf"].iter().enumerate() {
         assert!(html.contains(&format!("Hochgeladen: {name}")), "{html}");
-        assert!(html.contains(&format!("<input type=\"hidden\" name=\"belege[{index}][name]\" value=\"{name}\">")), "{html}");
+        assert!(
+            html.contains(&format!("<input type=\"hidden\" name=\"belege[{index}][name]\" value=\"{name}\">")),
+            "{html}"
+        );
         assert!(html.contains(&format!("id=\"belege-{index}-entfernen\"")), "{html}");
-        assert!(html.contains(&format!("value=\"datei-entfernen:belege-{index}\" formnovalidate>Datei {name} entfernen")), "{html}");
+        assert!(
+            html.contains(&format!("value=\"datei-entfernen:belege-{index}\" formnovalidate>Datei {name} entfernen")),
+            "{html}"
+        );
     }
     let file_input = |html: &str| {
         let start = html.find("type=\"file\"").unwrap();

@@ -332,7 +332,8 @@ fn several_files_in_one_field_are_uploaded_counted_and_bounded() {
             {"name": "d.txt", "media_type": "text/plain", "size": 5}
         ]})
     );
-    let pointers: Vec<&str> = record["files"].as_array().unwrap().iter().map(|f| f["pointer"].as_str().unwrap()).collect();
+    let pointers: Vec<&str> =
+        record["files"].as_array().unwrap().iter().map(|f| f["pointer"].as_str().unwrap()).collect();
     assert_eq!(pointers.len(), 2, "{record}");
     assert!(pointers.contains(&"/belege/0") && pointers.contains(&"/belege/1"), "{record}");
 }

@@ -222,7 +222,9 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     }
     if let (true, Some((amount, unit, span))) = (total_ok, props.max_total) {
         match size_in_bytes(amount, unit) {
-            Some(0) => diagnostics.push(contradictory(span, "files of at most 0 bytes together cannot be uploaded".into())),
+            Some(0) => {
+                diagnostics.push(contradictory(span, "files of at most 0 bytes together cannot be uploaded".into()))
+            }
             Some(bytes) => {
                 out.max_total = Some(bytes);
                 if out.max_size.is_some_and(|each| each > bytes) {
@@ -233,7 +235,9 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
                             span,
                             "smaller than one file may be",
                         )
-                        .with_help("lower `max_size` to at most the total, or leave it out: the total bounds each file too"),
+                        .with_help(
+                            "lower `max_size` to at most the total, or leave it out: the total bounds each file too",
+                        ),
                     );
                 }
             }
@@ -261,8 +265,13 @@ fn file_count(range: &ast::IntRange, span: Span, out: &mut Constraints, diagnost
     };
     if max.value > MAX_FILES {
         diagnostics.push(
-            Diagnostic::new(Code::InvalidBound, format!("a field takes at most {MAX_FILES} files"), max.span, "too many")
-                .with_help("ask for an archive or split the files over several fields"),
+            Diagnostic::new(
+                Code::InvalidBound,
+                format!("a field takes at most {MAX_FILES} files"),
+                max.span,
+                "too many",
+            )
+            .with_help("ask for an archive or split the files over several fields"),
         );
         return;
     }

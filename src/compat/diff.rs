@@ -392,7 +392,14 @@ impl Walk<'_> {
         }
         if old.max_total != new.max_total {
             let narrower = new.max_total.unwrap_or(u64::MAX) < old.max_total.unwrap_or(u64::MAX);
-            self.narrowed(at, "file", narrower, "the files' size together".into(), show(old.max_total), show(new.max_total));
+            self.narrowed(
+                at,
+                "file",
+                narrower,
+                "the files' size together".into(),
+                show(old.max_total),
+                show(new.max_total),
+            );
         }
         if old.must_be_true != new.must_be_true {
             let show = |b: bool| if b { "must be true" } else { "any" }.to_string();

@@ -432,7 +432,11 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
             }
             if let Some(total) = c.max_total {
                 schema["x-formwerk-max-total-size"] = json!(total);
-                gaps.add(pointer, "total-size", json!(format!("the sizes of the files add up to at most {total} bytes")));
+                gaps.add(
+                    pointer,
+                    "total-size",
+                    json!(format!("the sizes of the files add up to at most {total} bytes")),
+                );
             }
             schema
         }

@@ -187,7 +187,8 @@ impl Export<'_> {
             }
             // Several files are FIM's multiplicity of one file field; FIM has no total size.
             Item::Field(f) if f.ty == FieldType::Files => {
-                let min = if f.required == Requirement::Always { f.constraints.min_count.unwrap_or(1).max(1) } else { 0 };
+                let min =
+                    if f.required == Requirement::Always { f.constraints.min_count.unwrap_or(1).max(1) } else { 0 };
                 format!("{min}:{}", f.constraints.max_count.map_or("*".to_string(), |max| max.to_string()))
             }
             Item::Field(f) => fim_multiplicity(f.fim.as_ref()).unwrap_or_else(|| one(&f.required)),
