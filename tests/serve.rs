@@ -306,6 +306,14 @@ fn several_files_in_one_field_are_uploaded_counted_and_bounded() {
     assert!(html.contains("Bei „Belege“ sind höchstens 3 Dateien möglich."), "{html}");
     assert!(html.contains("d.txt") && html.contains("e.txt") && !html.contains("f.txt"), "{html}");
 
+    // Many parts for the one field: read past, one reported too many, nothing more stored.
+    let parts: Vec<(&str, &str, &str, &[u8])> = (0..300).map(|_| ("belege", "g.txt", "text/plain", small)).collect();
+    let flood = client.post_multipart(STEP, &[("_csrf", &token), ("aktion", "weiter")], &parts);
+    assert_eq!(flood.location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert_eq!(html.matches("Hochgeladen: g.txt").count(), 1, "{html}");
+    assert_eq!(std::fs::read_dir(data.path().join("uploads")).unwrap().count(), 3, "a, b and d are stored");
+
     // Removing the second file moves the third up; without new files the three stored are
     // valid again.
     let removed = client.post_multipart(STEP, &[("_csrf", &token), ("aktion", "datei-entfernen:belege-1")], &[]);
