@@ -152,6 +152,7 @@ fn corpus_uses_every_language_feature() {
             "iban",
             "postcode",
             "file",
+            "files",
             "choice",
             "multiple_choice",
             "field",
@@ -192,6 +193,9 @@ fn corpus_uses_every_language_feature() {
     require("requirement", &collect("mode"), &["always", "never", "when"]);
     require("control", &collect("control"), &["radios", "select", "checkbox"]);
     for key in ["min_length", "max_length", "pattern", "min", "max", "decimals", "accept", "max_size", "message"] {
+        assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
+    }
+    for key in ["max_count", "max_total"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
     for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn", "must_be_true"] {

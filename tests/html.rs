@@ -310,6 +310,84 @@ fn add_and_remove_buttons_work_without_javascript() {
 }
 
 #[test]
+fn several_files_are_listed_each_with_its_remove_button() {
+    use formwerk::emit::html::{apply, Action};
+    let form = fixture(
+        r#"form f {
+  title "F" en "F"
+  version "1.0.0"
+  languages de, en
+  field belege: file "Belege" en "Receipts" required {
+    accept ".pdf", "image/jpeg"
+    max_size 10 MB
+    count 1..5
+    max_total 20 MB
+  }
+}"#,
+    );
+    let empty = json!({});
+    let html = html::render_page(&form, &input("de", &empty, None), &Theme::default()).unwrap();
+    assert!(html.contains("type=\"file\" multiple accept=\".pdf,image/jpeg\""), "{html}");
+    let start = html.find("type=\"file\"").unwrap();
+    assert!(
+        html[start..start + html[start..].find('>').unwrap()].contains(" required"),
+        "required without files:\n{html}"
+    );
+    assert!(
+        html.contains("Erlaubte Dateitypen: PDF, JPEG-Bild. Höchstens 10 MB pro Datei. Sie können bis zu 5 Dateien hochladen. Zusammen höchstens 20 MB."),
+        "{html}"
+    );
+    let en = html::render_page(&form, &input("en", &empty, None), &Theme::default()).unwrap();
+    assert!(en.contains("You can upload up to 5 files. At most 20 MB together."), "{en}");
+
+    let file = |name: &str| json!({ "name": name, "media_type": "application/pdf", "size": 100 });
+    let values = json!({ "belege": [file("a.pdf"), file("b<1>.pdf"), file("c.pdf")] });
+    let report = Compiled::new(&form).validate(&values, &options());
+    assert!(report.is_valid(), "{report:?}");
+    let html = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    for (index, name) in ["a.pdf", "b&lt;1&gt;.pdf", "c.pdf"].iter().enumerate() {
+        assert!(html.contains(&format!("Hochgeladen: {name}")), "{html}");
+        assert!(
+            html.contains(&format!("<input type=\"hidden\" name=\"belege[{index}][name]\" value=\"{name}\">")),
+            "{html}"
+        );
+        assert!(html.contains(&format!("id=\"belege-{index}-entfernen\"")), "{html}");
+        assert!(
+            html.contains(&format!("value=\"datei-entfernen:belege-{index}\" formnovalidate>Datei {name} entfernen")),
+            "{html}"
+        );
+    }
+    let file_input = |html: &str| {
+        let start = html.find("type=\"file\"").unwrap();
+        html[start..start + html[start..].find('>').unwrap()].to_string()
+    };
+    assert!(!file_input(&html).contains(" required"), "not required once files are uploaded: {}", file_input(&html));
+    let ids = attribute_values(&html, "id");
+    assert_eq!(ids.len(), ids.iter().collect::<BTreeSet<_>>().len(), "ids are unique");
+
+    // Removing the second file moves the third up; removing the last leaves no member.
+    let removed = apply(&form, &values, &Action::RemoveFile { field: "belege-1".into() }, "de").unwrap();
+    assert_eq!(removed.values, json!({ "belege": [file("a.pdf"), file("c.pdf")] }));
+    assert_eq!(removed.focus.as_deref(), Some("belege"));
+    assert!(apply(&form, &values, &Action::RemoveFile { field: "belege-3".into() }, "de").is_none());
+    assert!(apply(&form, &values, &Action::RemoveFile { field: "belege".into() }, "de").is_none());
+    let one = json!({ "belege": [file("a.pdf")] });
+    let none = apply(&form, &one, &Action::RemoveFile { field: "belege-0".into() }, "de").unwrap();
+    assert_eq!(none.values, json!({}));
+
+    // A report on one file of several points at it; far more files than the maximum render
+    // only one past it.
+    let many: Vec<_> = (0..500).map(|i| file(&format!("{i}.pdf"))).collect();
+    let values = json!({ "belege": many });
+    let report = Compiled::new(&form).validate(&values, &options());
+    assert_eq!(report.violations.len(), 1, "{report:?}");
+    assert_eq!(report.violations[0].code, "max_files");
+    let html = html::render_page(&form, &input("de", &values, Some(&report)), &Theme::default()).unwrap();
+    assert!(html.contains("Bei „Belege“ sind höchstens 5 Dateien möglich."), "{html}");
+    assert!(html.contains("Hochgeladen: 5.pdf") && !html.contains("Hochgeladen: 6.pdf"), "{html}");
+}
+
+#[test]
 fn items_at_the_minimum_cannot_be_removed() {
     use formwerk::emit::html::{apply, Action};
     let form = fixture(

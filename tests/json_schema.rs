@@ -70,7 +70,7 @@ fn schema_and_reference_validator_agree() {
         let examples = formwerk::examples::generate(&compiled, 500, 1600, 11, &options);
         assert!(examples.len() >= 2000, "{}: only {} examples", form.id, examples.len());
         let choices = fields_of(&form, |ty| matches!(ty, FieldType::MultipleChoice { .. }));
-        let files = fields_of(&form, |ty| matches!(ty, FieldType::File));
+        let files = fields_of(&form, |ty| matches!(ty, FieldType::File | FieldType::Files));
         for example in &examples {
             let report = compiled.validate(&example.submission, &options);
             let reference: BTreeSet<String> = report

@@ -254,6 +254,100 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
 }
 
 #[test]
+fn several_files_in_one_field_are_uploaded_counted_and_bounded() {
+    const STEP: &str = "/f/belege/schritt/1";
+    const CHECK: &str = "/f/belege/pruefen";
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve/several");
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(&forms, data.path(), &[]);
+    let mut client = server.client();
+    assert_eq!(client.get("/f/belege").location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert!(html.contains(" multiple"), "{html}");
+    assert!(html.contains("Sie können bis zu 3 Dateien hochladen. Zusammen höchstens 2 KB."), "{html}");
+
+    // Two parts under the field's one name: both kept, in order.
+    let a: &[u8] = &[b'a'; 600];
+    let b: &[u8] = &[b'b'; 600];
+    let two = client.post_multipart(
+        STEP,
+        &[("_csrf", &token), ("aktion", "weiter")],
+        &[("belege", "a.txt", "text/plain", a), ("belege", "b.txt", "text/plain", b)],
+    );
+    assert_eq!(two.location(), CHECK, "{}", two.text());
+    let (html, _) = page(&mut client, STEP);
+    assert!(html.contains("name=\"belege[0][name]\" value=\"a.txt\""), "{html}");
+    assert!(html.contains("name=\"belege[1][name]\" value=\"b.txt\""), "{html}");
+
+    // A file that would make them larger than 2 KB together is refused and reported.
+    let (_, token) = page(&mut client, STEP);
+    let c: &[u8] = &[b'c'; 900];
+    let large = client.post_multipart(
+        STEP,
+        &[("_csrf", &token), ("aktion", "weiter")],
+        &[("belege", "c.txt", "text/plain", c)],
+    );
+    assert_eq!(large.location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert!(html.contains("Die Dateien bei „Belege“ dürfen zusammen höchstens 2 KB groß sein."), "{html}");
+
+    // One more file fits; of two, the second is one too many; a third is only read past.
+    let small: &[u8] = b"klein";
+    let many = client.post_multipart(
+        STEP,
+        &[("_csrf", &token), ("aktion", "weiter")],
+        &[
+            ("belege", "d.txt", "text/plain", small),
+            ("belege", "e.txt", "text/plain", small),
+            ("belege", "f.txt", "text/plain", small),
+        ],
+    );
+    assert_eq!(many.location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert!(html.contains("Bei „Belege“ sind höchstens 3 Dateien möglich."), "{html}");
+    assert!(html.contains("d.txt") && html.contains("e.txt") && !html.contains("f.txt"), "{html}");
+
+    // Many parts for the one field: read past, one reported too many, nothing more stored.
+    let parts: Vec<(&str, &str, &str, &[u8])> = (0..300).map(|_| ("belege", "g.txt", "text/plain", small)).collect();
+    let flood = client.post_multipart(STEP, &[("_csrf", &token), ("aktion", "weiter")], &parts);
+    assert_eq!(flood.location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert_eq!(html.matches("Hochgeladen: g.txt").count(), 1, "{html}");
+    assert_eq!(std::fs::read_dir(data.path().join("uploads")).unwrap().count(), 3, "a, b and d are stored");
+
+    // Removing the second file moves the third up; without new files the three stored are
+    // valid again.
+    let removed = client.post_multipart(STEP, &[("_csrf", &token), ("aktion", "datei-entfernen:belege-1")], &[]);
+    assert_eq!(removed.location(), STEP);
+    let (html, token) = page(&mut client, STEP);
+    assert!(!html.contains("b.txt") && html.contains("name=\"belege[1][name]\" value=\"d.txt\""), "{html}");
+    let saved = client.post_multipart(STEP, &[("_csrf", &token), ("aktion", "weiter")], &[]);
+    assert_eq!(saved.location(), CHECK);
+    let (_, token) = page(&mut client, CHECK);
+    assert_eq!(client.post(CHECK, &[("_csrf", &token), ("aktion", "weiter")]).location(), "/f/belege/bestaetigung");
+
+    let db = data.path().join("intake.sqlite");
+    let db = db.to_str().unwrap();
+    let (ok, list, err) = formwerk(&["submissions", "--db", db, "list"]);
+    assert!(ok, "{err}");
+    let reference = list.split_whitespace().next().unwrap().to_string();
+    let (ok, shown, err) = formwerk(&["submissions", "--db", db, "show", &reference]);
+    assert!(ok, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(
+        record["data"],
+        json!({"belege": [
+            {"name": "a.txt", "media_type": "text/plain", "size": 600},
+            {"name": "d.txt", "media_type": "text/plain", "size": 5}
+        ]})
+    );
+    let pointers: Vec<&str> =
+        record["files"].as_array().unwrap().iter().map(|f| f["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers.len(), 2, "{record}");
+    assert!(pointers.contains(&"/belege/0") && pointers.contains(&"/belege/1"), "{record}");
+}
+
+#[test]
 fn answers_survive_a_restart_and_sessions_are_signed() {
     let data = tempfile::tempdir().unwrap();
     let mut server = Server::start(&forms(), data.path(), &[]);

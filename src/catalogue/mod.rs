@@ -96,6 +96,9 @@ const SPEC: &[Entry] = &[
     text("messages.file_invalid", L),
     text("messages.file_type", &["label", "types"]),
     text("messages.file_size", &["label", "size"]),
+    counted("messages.min_files", LN),
+    counted("messages.max_files", LN),
+    text("messages.total_size", &["label", "size"]),
     text("messages.exclusive", &["label", "option"]),
     text("messages.not_confirmed", L),
     text("messages.computed", L),
@@ -130,6 +133,9 @@ const SPEC: &[Entry] = &[
     text("interface.euro_suffix", NONE),
     text("interface.unit", &["unit"]),
     text("interface.whole_euros", NONE),
+    counted("interface.files_up_to", &["n"]),
+    text("interface.files_between", &["min", "max"]),
+    text("interface.files_total", &["size"]),
 ];
 
 /// Every key a catalogue must have, with the placeholders it may use (for docs and help).

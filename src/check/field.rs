@@ -55,6 +55,7 @@ fn type_name(ty: &FieldType) -> &'static str {
         FieldType::Iban => "iban",
         FieldType::Postcode => "postcode",
         FieldType::File => "file",
+        FieldType::Files => "file (several)",
         FieldType::Choice { .. } => "choice",
         FieldType::MultipleChoice { .. } => "multiple choice",
     }
@@ -123,10 +124,14 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
     };
     let whole_euros = *ty == FieldType::Money && props.decimals.is_some_and(|d| d.value == 0);
     let decimals_ok = *ty == FieldType::Decimal || whole_euros || not_applicable("decimals", decimals_help);
-    let file = *ty == FieldType::File;
+    let file = matches!(ty, FieldType::File | FieldType::Files);
+    let files = *ty == FieldType::Files;
     let accept_ok = file || not_applicable("accept", "`accept` applies to file fields");
     let size_ok = file || not_applicable("max_size", "`max_size` applies to file fields");
-    let _ = (length_ok, pattern_ok, min_ok, max_ok, decimals_ok, accept_ok, size_ok);
+    let count_ok = files || not_applicable("count", "`count` applies to file fields: it lets one take several files");
+    let total_ok = files
+        || not_applicable("max_total", "`max_total` applies to a file field that takes several files (`count 1..5`)");
+    let _ = (length_ok, pattern_ok, min_ok, max_ok, decimals_ok, accept_ok, size_ok, count_ok, total_ok);
 
     if let (true, Some(range)) = (length_ok, props.length) {
         out.min_length = range.min.map(|m| m.value).filter(|&m| m > 0);
@@ -204,12 +209,7 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
         }
     }
     if let (true, Some((amount, unit, span))) = (size_ok, props.max_size) {
-        let factor: u64 = match unit {
-            SizeUnit::Bytes => 1,
-            SizeUnit::Kb => 1024,
-            SizeUnit::Mb => 1024 * 1024,
-        };
-        match amount.value.checked_mul(factor) {
+        match size_in_bytes(amount, unit) {
             Some(0) => diagnostics.push(contradictory(span, "a file of at most 0 bytes cannot be uploaded".into())),
             Some(bytes) => out.max_size = Some(bytes),
             None => {
@@ -217,7 +217,81 @@ pub fn constraints(ty: &FieldType, props: &Props, langs: &Languages, diagnostics
             }
         }
     }
+    if let (true, Some((range, span))) = (count_ok, props.count) {
+        file_count(range, span, &mut out, diagnostics);
+    }
+    if let (true, Some((amount, unit, span))) = (total_ok, props.max_total) {
+        match size_in_bytes(amount, unit) {
+            Some(0) => {
+                diagnostics.push(contradictory(span, "files of at most 0 bytes together cannot be uploaded".into()))
+            }
+            Some(bytes) => {
+                out.max_total = Some(bytes);
+                if out.max_size.is_some_and(|each| each > bytes) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::ContradictoryBounds,
+                            "`max_size` of each file is larger than `max_total` of all files",
+                            span,
+                            "smaller than one file may be",
+                        )
+                        .with_help(
+                            "lower `max_size` to at most the total, or leave it out: the total bounds each file too",
+                        ),
+                    );
+                }
+            }
+            None => {
+                diagnostics.push(Diagnostic::new(Code::InvalidLiteral, "file size is too large", span, "too large"))
+            }
+        }
+    }
     out
+}
+
+/// The most files one field may take: what a citizen can sensibly attach, and what bounds a
+/// server's work on one field.
+pub const MAX_FILES: u64 = 100;
+
+/// `count 1..5` of a field that takes several files: at least one file (`required` does not
+/// lower that), at most a stated maximum of [`MAX_FILES`] or fewer.
+fn file_count(range: &ast::IntRange, span: Span, out: &mut Constraints, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(max) = range.max else {
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidBound, "`count` needs a maximum", range.span, "no maximum")
+                .with_help(format!("write the most files the field takes, e.g. `count 1..5` (at most {MAX_FILES})")),
+        );
+        return;
+    };
+    if max.value > MAX_FILES {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidBound,
+                format!("a field takes at most {MAX_FILES} files"),
+                max.span,
+                "too many",
+            )
+            .with_help("ask for an archive or split the files over several fields"),
+        );
+        return;
+    }
+    let min = range.min.map_or(0, |m| m.value);
+    if max.value == 0 || min > max.value {
+        diagnostics.push(contradictory(span, format!("count {min}..{} allows no files", max.value)));
+        return;
+    }
+    // Bounded by `MAX_FILES` above, so both fit.
+    out.min_count = (min > 1).then_some(min as u32);
+    out.max_count = Some(max.value as u32);
+}
+
+fn size_in_bytes(amount: &ast::IntLit, unit: SizeUnit) -> Option<u64> {
+    let factor: u64 = match unit {
+        SizeUnit::Bytes => 1,
+        SizeUnit::Kb => 1024,
+        SizeUnit::Mb => 1024 * 1024,
+    };
+    amount.value.checked_mul(factor)
 }
 
 fn contradictory(span: Span, message: String) -> Diagnostic {
@@ -459,7 +533,7 @@ pub fn prefill(
     ty: &FieldType,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ir::Prefill> {
-    if *ty == FieldType::File {
+    if matches!(ty, FieldType::File | FieldType::Files) {
         diagnostics.push(
             Diagnostic::new(Code::NotApplicable, "a file cannot be prefilled", span, "not applicable")
                 .with_help("a file is always uploaded by the citizen"),

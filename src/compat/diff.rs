@@ -452,6 +452,30 @@ impl<'a> Walk<'a> {
             let narrower = new.max_size.unwrap_or(u64::MAX) < old.max_size.unwrap_or(u64::MAX);
             self.narrowed(at, "file", narrower, "the largest file size".into(), show(old.max_size), show(new.max_size));
         }
+        // Several files: how many (absent: at least one; the maximum is always given, so both
+        // versions take several files when both have one) and how large together.
+        let several = old.max_count.is_some() && new.max_count.is_some();
+        let (old_min, new_min) = (old.min_count.unwrap_or(1), new.min_count.unwrap_or(1));
+        if several && old_min != new_min {
+            let count = |n: u32| format!("at least {n}");
+            self.narrowed(at, "file", new_min > old_min, "the fewest files".into(), count(old_min), count(new_min));
+        }
+        if several && old.max_count != new.max_count {
+            let narrower = new.max_count.unwrap_or(u32::MAX) < old.max_count.unwrap_or(u32::MAX);
+            let count = |n: Option<u32>| n.map_or("any".to_string(), |n| format!("at most {n}"));
+            self.narrowed(at, "file", narrower, "the most files".into(), count(old.max_count), count(new.max_count));
+        }
+        if old.max_total != new.max_total {
+            let narrower = new.max_total.unwrap_or(u64::MAX) < old.max_total.unwrap_or(u64::MAX);
+            self.narrowed(
+                at,
+                "file",
+                narrower,
+                "the files' size together".into(),
+                show(old.max_total),
+                show(new.max_total),
+            );
+        }
         if old.must_be_true != new.must_be_true {
             let show = |b: bool| if b { "must be true" } else { "any" }.to_string();
             self.narrowed(

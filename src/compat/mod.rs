@@ -166,8 +166,14 @@ pub const RULES: &[Rule] = &[
     Rule { id: "decimals-tightened", summary: "fewer digits after the decimal point" },
     Rule { id: "decimals-loosened", summary: "more digits after the decimal point" },
     Rule { id: "pattern-changed", summary: "a pattern was added, removed or changed" },
-    Rule { id: "constraint-tightened", summary: "`accept`, `max_size`, `must be true` or `exclusive` refuses more" },
-    Rule { id: "constraint-loosened", summary: "`accept`, `max_size`, `must be true` or `exclusive` refuses less" },
+    Rule {
+        id: "constraint-tightened",
+        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true` or `exclusive` refuses more",
+    },
+    Rule {
+        id: "constraint-loosened",
+        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true` or `exclusive` refuses less",
+    },
     Rule { id: "repeat-bounds-tightened", summary: "a repeat's item range got narrower" },
     Rule { id: "repeat-bounds-loosened", summary: "a repeat's item range got wider" },
     Rule { id: "field-moved", summary: "a field moved to another group (matched by FIM id)" },

@@ -488,7 +488,8 @@ Fix:
 "The property has no meaning for this field type: `length` and `pattern`
 apply to text-like fields, `decimals` to decimal numbers (and `decimals 0`
 to money, for whole euros), `min`/`max` to numbers, money and dates,
-`accept`/`max_size` to files, `control` to choices and booleans, `unit` to
+`accept`/`max_size`/`count` to files (`max_total` to a file field with
+`count`), `control` to choices and booleans, `unit` to
 integer and decimal fields (money is always in euros), and labels/hints to
 fields, groups and repeats.
 
@@ -504,7 +505,8 @@ Fix: remove the property, or use the one that fits (`max today`).";
     InvalidBound = "E0307", "invalid-bound", Error,
 "`min` and `max` take a constant of the field's type: a number for numbers
 and money, a date or `today ± duration` for dates. A comparison with another
-field is a cross-field rule.
+field is a cross-field rule. `count` of a file field that takes several files
+needs a maximum of at most 100 files (`count 1..5`).
 
 Example:
 

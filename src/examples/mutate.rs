@@ -234,8 +234,13 @@ pub fn invalid(
             let bad = bad_values(field, current, &codes_of(compiled, field), rng, options.today);
             let (value, code) = bad.get(rng.below(bad.len() as u64) as usize)?.clone();
             set_at(&mut submission, &slot.pointer, Some(value));
-            // A file that is too large is reported at its size.
-            let at = if code == "file_size" { format!("{}/size", slot.pointer) } else { slot.pointer.clone() };
+            // A file that is too large is reported at its size; of several files, at the first.
+            let first = if field.ty == FieldType::Files { "/0" } else { "" };
+            let at = match code {
+                "file_size" => format!("{}{first}/size", slot.pointer),
+                "file_type" | "file_invalid" => format!("{}{first}", slot.pointer),
+                _ => slot.pointer.clone(),
+            };
             Some((submission, expect(&at, code)))
         }
         // A required value nobody reads goes missing (or a computed value that is known).
@@ -684,8 +689,61 @@ fn bad_values(
                 ));
             }
         }
+        FieldType::Files => files_bad_values(field, rng, &mut out),
     }
     out
+}
+
+/// Several files that break exactly one constraint: not a list, an empty list, too few or too
+/// many files, the first file invalid, of another type or too large, or too large together.
+fn files_bad_values(field: &Field, rng: &mut Rng, out: &mut Vec<(Value, &'static str)>) {
+    let c = &field.constraints;
+    let min = c.min_count.unwrap_or(1).max(1) as usize;
+    let max = c.max_count.unwrap_or(min as u32) as usize;
+    // Valid files of one byte each: `count` of them never exceed a total.
+    let small = |count: usize, rng: &mut Rng| -> Vec<Value> {
+        (0..count)
+            .map(|_| {
+                let mut file = values::file_value(field, rng);
+                file["size"] = json!(1);
+                file
+            })
+            .collect()
+    };
+    out.push((values::file_value(field, rng), "type"));
+    out.push((json!([]), "empty"));
+    out.push((Value::Array(small(max + 1, rng)), "max_files"));
+    if min > 1 {
+        out.push((Value::Array(small(min - 1, rng)), "min_files"));
+    }
+    let mut invalid = small(min, rng);
+    invalid[0] = json!("nachweis.pdf");
+    out.push((Value::Array(invalid), "file_invalid"));
+    if !c.accept.is_empty() {
+        let mut other = small(min, rng);
+        other[0] = json!({"name": "programm.exe", "media_type": "application/x-msdownload", "size": 1});
+        out.push((Value::Array(other), "file_type"));
+    }
+    if let Some(max_size) = c.max_size {
+        let mut large = small(min, rng);
+        large[0]["size"] = json!(max_size + 1);
+        let total = max_size + min as u64;
+        if c.max_total.is_none_or(|max_total| total <= max_total) {
+            out.push((Value::Array(large), "file_size"));
+        }
+    }
+    if let Some(max_total) = c.max_total {
+        // As few files as exceed the total, each at most `max_size`.
+        let each = c.max_size.unwrap_or(max_total).min(max_total);
+        let count = ((max_total / each) as usize + 1).max(min);
+        if count <= max {
+            let mut files = small(count, rng);
+            for file in &mut files {
+                file["size"] = json!(each);
+            }
+            out.push((Value::Array(files), "total_size"));
+        }
+    }
 }
 
 /// The code of a required value that is missing: a declaration is not confirmed, a known

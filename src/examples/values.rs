@@ -135,6 +135,7 @@ fn value(field: &Field, codes: &[String], rng: &mut Rng, today: Date, wide: bool
             json!(chosen)
         }
         FieldType::File => file_value(field, rng),
+        FieldType::Files => files_value(field, rng),
     })
 }
 
@@ -170,6 +171,33 @@ pub fn file_value(field: &Field, rng: &mut Rng) -> Value {
     };
     let max = c.max_size.unwrap_or(10 * 1024 * 1024);
     json!({ "name": name, "media_type": media_type, "size": 1 + rng.below(max) })
+}
+
+/// Several file references within `count` (at most three of them, as people attach them),
+/// each within `accept` and `max_size`, together within `max_total`.
+pub fn files_value(field: &Field, rng: &mut Rng) -> Value {
+    let c = &field.constraints;
+    let min = c.min_count.unwrap_or(1).max(1);
+    let max = c.max_count.unwrap_or(min).max(min);
+    let count = min + rng.below(u64::from(max.min(min.max(3)) - min + 1)) as u32;
+    // Each file gets an equal share of the total; the checker keeps `max_size` within it.
+    let share = c.max_total.map_or(u64::MAX, |total| (total / u64::from(count)).max(1));
+    let files: Vec<Value> = (0..count)
+        .map(|index| {
+            let mut file = file_value(field, rng);
+            let size = file["size"].as_u64().unwrap_or(1).min(share);
+            file["size"] = json!(size);
+            if let Some(name) = file["name"].as_str().filter(|_| index > 0) {
+                let numbered = match name.rsplit_once('.') {
+                    Some((stem, extension)) => format!("{stem}-{}.{extension}", index + 1),
+                    None => format!("{name}-{}", index + 1),
+                };
+                file["name"] = json!(numbered);
+            }
+            file
+        })
+        .collect();
+    Value::Array(files)
 }
 
 fn ascii(text: &str) -> String {

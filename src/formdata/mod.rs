@@ -92,6 +92,8 @@ struct Raw {
     values: Vec<String>,
     /// Values posted under a part name: date parts, file properties.
     parts: BTreeMap<String, String>,
+    /// The properties of each of several files, by index (`belege[1][name]`).
+    files: BTreeMap<usize, BTreeMap<String, String>>,
 }
 
 /// Collected pairs, shaped like the form.
@@ -173,15 +175,33 @@ pub fn convert_page(
 }
 
 /// The file field that `name` (a posted bracket path such as `kinder[0][nachweis]`) names,
-/// with repeat indexes below their maximum: the names under which a server accepts an upload.
+/// with repeat indexes below their maximum: the names under which a server accepts an upload
+/// (all files of a field that takes several under its one name).
 pub fn file_field<'f>(form: &'f crate::ir::Form, name: &str) -> Option<&'f crate::ir::Field> {
+    file_field_at(form, name, false)
+}
+
+/// The file field of a posted file's properties (`nachweis`, `belege[2]` for one of several
+/// files): the names whose `[name]`, `[media_type]` and `[size]` only a server may fill in.
+pub fn holds_file_properties(form: &crate::ir::Form, name: &str) -> bool {
+    file_field_at(form, name, true).is_some()
+}
+
+fn file_field_at<'f>(form: &'f crate::ir::Form, name: &str, indexed: bool) -> Option<&'f crate::ir::Field> {
     let segments = segments(name)?;
     let mut items: Vec<&Item> = form.items().collect();
     let mut rest = segments.as_slice();
     while let Some((first, tail)) = rest.split_first() {
         let item = items.iter().find(|i| i.name() == *first)?;
         match item {
-            Item::Field(field) => return (tail.is_empty() && field.ty == FieldType::File).then_some(field),
+            Item::Field(field) => {
+                let fits = match (tail, &field.ty) {
+                    ([], FieldType::File | FieldType::Files) => !indexed || field.ty == FieldType::File,
+                    ([index], FieldType::Files) => indexed && file_index(index, field).is_some(),
+                    _ => false,
+                };
+                return fits.then_some(field);
+            }
             Item::Group(group) => {
                 items = group.items.iter().collect();
                 rest = tail;
@@ -276,6 +296,10 @@ fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str]
                 ([part], FieldType::File) if ["name", "media_type", "size"].contains(part) => {
                     raw.parts.insert(part.to_string(), value.to_string());
                 }
+                ([index, part], FieldType::Files) if ["name", "media_type", "size"].contains(part) => {
+                    let Some(index) = file_index(index, field) else { return false };
+                    raw.files.entry(index).or_default().insert(part.to_string(), value.to_string());
+                }
                 _ => return false,
             }
             true
@@ -304,6 +328,12 @@ fn place(object: &mut BTreeMap<String, Node>, items: &[&Item], segments: &[&str]
     }
 }
 
+/// The file of several that an index names: as a repeat's, but one past the field's most
+/// files is still a file, so that a server can say there was one too many (`max_files`).
+fn file_index(text: &str, field: &crate::ir::Field) -> Option<usize> {
+    item_index(text, field.constraints.max_count.map(|max| max.saturating_add(1)))
+}
+
 /// The item a repeat index names: a canonical decimal (`0`, `1`, … — no sign, no leading
 /// zero, no spaces) below the repeat's maximum. Anything else names no item, so `[01]` and
 /// `[+1]` are not item 1, and no index makes the conversion allocate.
@@ -320,6 +350,7 @@ fn to_json(items: &[&Item], mut object: BTreeMap<String, Node>) -> Map<String, V
     for item in items {
         let Some(node) = object.remove(item.name()) else { continue };
         let value = match (item, node) {
+            (Item::Field(field), Node::Field(raw)) if field.ty == FieldType::Files => values::files(raw.files),
             (Item::Field(field), Node::Field(raw)) => values::field_value(&field.ty, raw.values, raw.parts),
             (Item::Group(group), Node::Object(inner)) => {
                 let children: Vec<&Item> = group.items.iter().collect();

@@ -144,6 +144,13 @@ fn date_from_text(text: &str) -> Option<String> {
     (year.len() == 4).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
+/// Several files from their properties by index: in the order of the indexes, without gaps;
+/// absent when no file has a name.
+pub fn files(files: BTreeMap<usize, BTreeMap<String, String>>) -> Option<Value> {
+    let files: Vec<Value> = files.values().filter_map(file).collect();
+    (!files.is_empty()).then_some(Value::Array(files))
+}
+
 fn file(parts: &BTreeMap<String, String>) -> Option<Value> {
     let name = parts.get("name").map(|n| n.trim()).filter(|n| !n.is_empty())?;
     let media_type = parts.get("media_type").map(|m| m.trim()).unwrap_or("");

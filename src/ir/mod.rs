@@ -40,7 +40,9 @@ use serde::{Deserialize, Serialize};
 /// - 2: `Constraints.must_be_true`, `Field.unit`, `Constraints.decimals` on money (`0`: whole
 ///   euros), and texts (labels, hints, infos) that may hold `{path}` placeholders.
 /// - 3: `Field.computed` (`value <expr>`: a read-only field computed from other answers).
-/// - 4: `CodeList.extensible` (newer versions of the list may add codes; tolerant readers keep them).
+/// - 4: `CodeList.extensible` (newer versions of the list may add codes; tolerant readers keep
+///   them); `FieldType::Files` (several files in one field) with `Constraints.min_count`,
+///   `max_count` and `max_total`.
 pub const VERSION: u32 = 4;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
@@ -427,6 +429,12 @@ pub enum FieldType {
     Postcode,
     /// A reference to an uploaded file.
     File,
+    /// A JSON array of file references (`count` on a file field): between
+    /// [`Constraints::min_count`] (else 1) and [`Constraints::max_count`] of them, each checked
+    /// as a `file` (`accept`, `max_size`), their sizes together at most
+    /// [`Constraints::max_total`]. An empty array is the violation `empty`, as for a multiple
+    /// choice: an absent field is how a submission says "no files".
+    Files,
     /// One code of the named code list.
     Choice {
         codelist: String,
@@ -468,9 +476,18 @@ pub struct Constraints {
     /// Allowed file types: extensions (`.pdf`) or media types (`image/png`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accept: Vec<String>,
-    /// Largest file size in bytes.
+    /// Largest file size in bytes (of each file, for several files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<u64>,
+    /// Fewest files of a field that takes several (`count 2..5`); absent: one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_count: Option<u32>,
+    /// Most files of a field that takes several (`count ..5`); always set for `files`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<u32>,
+    /// Largest sum of the sizes of several files, in bytes (`max_total 20 MB`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total: Option<u64>,
     /// A boolean that must be `true` when present (`must be true`: a declaration the
     /// citizen confirms). Absent while required, or `false`, is the violation `not_confirmed`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -56,6 +56,8 @@ pub enum FieldKind<'a> {
     Choice(&'a dyn Fn(&str) -> bool),
     MultipleChoice(&'a dyn Fn(&str) -> bool),
     File,
+    /// Several file references (an array), each checked as a `File`.
+    Files,
 }
 
 /// A bound as the form states it; parsed when checked, exactly as written.
@@ -96,6 +98,10 @@ pub struct Spec<'a> {
     /// File types (`.pdf`, `image/*`); empty: any.
     pub accept: &'a [&'a str],
     pub max_size: Option<u64>,
+    /// Several files: the fewest (absent: one), the most, and the most bytes together.
+    pub min_count: Option<u32>,
+    pub max_count: Option<u32>,
+    pub max_total: Option<u64>,
     /// A boolean that must be `true` (a declaration to confirm).
     pub must_be_true: bool,
     /// The unit of a number (`m²`) by language, quoted with a bound; empty: none.
@@ -118,6 +124,9 @@ impl Spec<'_> {
             max: None,
             accept: &[],
             max_size: None,
+            min_count: None,
+            max_count: None,
+            max_total: None,
             must_be_true: false,
             unit: &[],
             exclusive: &[],
@@ -164,11 +173,40 @@ impl<'a> Sink<'a> {
 
     /// Checks a field's value.
     pub fn field(&mut self, pointer: &str, value: &Leaf, spec: &Spec, label: Label) {
-        if let FieldKind::File = spec.kind {
-            return self.file(pointer, value, spec, label);
+        match spec.kind {
+            FieldKind::File => return self.file(pointer, value, spec, label),
+            FieldKind::Files => return self.files(pointer, value, spec, label),
+            _ => {}
         }
         if let Some(kind) = field_violation(value, spec, self.today) {
             self.push(pointer, kind, label);
+        }
+    }
+
+    /// Several files: the list as a whole (not a list, empty, too few or too many files),
+    /// then each of the first `max_count` files as a file (`/belege/1/size`), then the sum of
+    /// the sizes of those files that are well-formed references. Files past the maximum are
+    /// not checked, so the work is bounded by the form.
+    fn files(&mut self, pointer: &str, value: &Leaf, spec: &Spec, label: Label) {
+        let Leaf::Array(entries) = value else {
+            return self.push(pointer, Kind::Type("list of files"), label);
+        };
+        if entries.is_empty() {
+            return self.push(pointer, Kind::Empty, label);
+        }
+        let max = spec.max_count.map_or(usize::MAX, |max| max as usize);
+        if let Some(min) = spec.min_count.filter(|min| entries.len() < *min as usize) {
+            self.push(pointer, Kind::MinFiles(min), label);
+        } else if entries.len() > max {
+            self.push(pointer, Kind::MaxFiles(max as u32), label);
+        }
+        let mut total = 0u64;
+        for (index, entry) in entries.iter().take(max).enumerate() {
+            self.file(&format!("{pointer}/{index}"), entry, spec, label);
+            total = total.saturating_add(file_ref(entry).map_or(0, |file| file.size));
+        }
+        if let Some(max_total) = spec.max_total.filter(|max_total| total > *max_total) {
+            self.push(pointer, Kind::TotalSize(max_total), label);
         }
     }
 

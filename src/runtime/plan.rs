@@ -102,6 +102,10 @@ pub struct Spec {
     pub max: Option<super::check::Bound<'static>>,
     pub accept: &'static [&'static str],
     pub max_size: Option<u64>,
+    /// Several files: the fewest (absent: one), the most, the most bytes together.
+    pub min_count: Option<u32>,
+    pub max_count: Option<u32>,
+    pub max_total: Option<u64>,
     pub must_be_true: bool,
     pub unit: Label<'static>,
     /// Codes of a multiple choice that exclude every other, with their labels.
@@ -126,6 +130,9 @@ impl Spec {
             max: None,
             accept: &[],
             max_size: None,
+            min_count: None,
+            max_count: None,
+            max_total: None,
             must_be_true: false,
             unit: &[],
             exclusive: &[],
@@ -151,6 +158,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     MultipleChoice(&'static [&'static str]),
     File,
+    /// Several files (an array of file references).
+    Files,
 }
 
 /// A rule of an object: when `check` is false, a violation `rule:<name>` at `at`.

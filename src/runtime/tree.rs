@@ -144,6 +144,17 @@ pub mod typed {
         Some((file.name.to_string(), file.media_type.to_string(), file.size))
     }
 
+    /// Several file references' names, media types and sizes.
+    pub fn files(slot: &Slot) -> Option<Vec<(String, String, u64)>> {
+        let Leaf::Array(items) = leaf(slot)? else { return None };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let file = super::super::check::file_ref(item)?;
+            out.push((file.name.to_string(), file.media_type.to_string(), file.size));
+        }
+        Some(out)
+    }
+
     /// A code as the code list's entry.
     pub fn code<T>(slot: &Slot, from_code: fn(&str) -> Option<T>) -> Option<T> {
         leaf(slot)?.as_str().and_then(from_code)

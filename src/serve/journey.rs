@@ -364,7 +364,13 @@ struct Posted {
 
 /// Reads a POST body within the form's limits: 413 beyond them, 403 without the session's
 /// CSRF token, 415 for other content types.
-async fn read_post(app: &App, form: &Form, session: &Session, request: Request) -> Result<Posted> {
+async fn read_post(
+    app: &App,
+    form: &Form,
+    session: &Session,
+    existing: &[uploads::Upload],
+    request: Request,
+) -> Result<Posted> {
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let declared =
@@ -400,7 +406,7 @@ async fn read_post(app: &App, form: &Form, session: &Session, request: Request) 
             }
             let boundary = multer::parse_boundary(&content_type)
                 .map_err(|_| status(app, StatusCode::BAD_REQUEST, "Die Anfrage ist fehlerhaft."))?;
-            match uploads::read(form, request.into_body(), boundary, &session.csrf, &app.uploads).await {
+            match uploads::read(form, request.into_body(), boundary, &session.csrf, &app.uploads, existing).await {
                 Ok(parsed) => Ok(Posted { pairs: parsed.pairs, refused: parsed.refused, stored: parsed.stored }),
                 Err(Refused::TooLarge) => Err(too_large()),
                 Err(Refused::Forbidden) => Err(forbidden()),
@@ -419,7 +425,7 @@ async fn read_post(app: &App, form: &Form, session: &Session, request: Request) 
 fn is_file_property(form: &Form, name: &str) -> bool {
     ["[name]", "[media_type]", "[size]"]
         .iter()
-        .any(|suffix| name.strip_suffix(suffix).is_some_and(|field| formdata::file_field(form, field).is_some()))
+        .any(|suffix| name.strip_suffix(suffix).is_some_and(|field| formdata::holds_file_properties(form, field)))
 }
 
 /// `POST /f/<form>/schritt/<n>`.
@@ -441,7 +447,8 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
     let Some(session) = session_of(app, request.headers()) else {
         return Err(status(app, StatusCode::FORBIDDEN, "Die Sitzung ist abgelaufen. Bitte laden Sie die Seite neu."));
     };
-    let posted = read_post(app, form, &session, request).await?;
+    let existing = app.db.uploads(&session.id, form_id);
+    let posted = read_post(app, form, &session, &existing, request).await?;
     if !posted.stored.is_empty() {
         let replaced = app.db.record_uploads(&session.id, form_id, &posted.stored).map_err(|e| internal(app, &e))?;
         for token in replaced {
@@ -463,11 +470,6 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         .find(|(n, _)| n == "aktion")
         .and_then(|(_, v)| Action::parse(v))
         .unwrap_or(Action::Next);
-    if let Action::RemoveFile { field } = &action {
-        if let Some(token) = app.db.remove_upload(&session.id, form_id, field) {
-            let _ = std::fs::remove_file(app.uploads.join(token));
-        }
-    }
     let mut pairs: Vec<(String, String)> =
         posted.pairs.into_iter().filter(|(n, _)| n != "aktion" && !is_file_property(form, n)).collect();
     for upload in app.db.uploads(&session.id, form_id) {
@@ -480,6 +482,13 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
     let mut journey = app.db.journey(&session.id, form_id);
     let answers = fit(form, &journey.answers);
     let mut values = formdata::convert_page(&compiled, page, &answers, &pairs, &options).submission;
+    // Removed after the conversion, so that the values still hold the file the action removes
+    // (of several files, the others move up, in the values and in the uploads alike).
+    if let Action::RemoveFile { field } = &action {
+        if let Some(token) = app.db.remove_upload(&session.id, form_id, field) {
+            let _ = std::fs::remove_file(app.uploads.join(token));
+        }
+    }
     journey.focus = None;
     journey.notice = None;
     journey.show_errors = None;
@@ -580,7 +589,7 @@ async fn submit_inner(app: &App, form_id: &str, request: Request) -> Result<Resp
     let Some(session) = session_of(app, request.headers()) else {
         return Err(status(app, StatusCode::FORBIDDEN, "Die Sitzung ist abgelaufen. Bitte laden Sie die Seite neu."));
     };
-    read_post(app, form, &session, request).await?;
+    read_post(app, form, &session, &app.db.uploads(&session.id, form_id), request).await?;
     let compiled = Compiled::new(form);
     let options = Options { today: app.today() };
     let mut journey = app.db.journey(&session.id, form_id);

@@ -3,9 +3,15 @@
 //! checked and computed, then renamed to `uploads/<token>` and recorded for the session in the
 //! database, before the page is validated (so a file survives errors in other fields). The
 //! limits come from the form: the field's `max size` (else [`DEFAULT_MAX_FILE`]), its accepted
-//! types, one file per field, and the whole body bounded by the form's file fields.
+//! types, one file per field (several for a field with `count`: each part under the field's
+//! name takes the smallest free index `belege[i]` below its most files, with the session's
+//! earlier uploads; one part more is consumed without being written and reported as the
+//! file one past the maximum, any further ones only consumed; a file that would make the
+//! field's files larger than its `max_total` together is refused while it streams), and the
+//! whole body bounded by the form's file fields.
 //! Submitted files move into the content-addressed store `files/<sha256>`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::db::Db;
 use super::session::{hex, random_token};
-use crate::ir::{Field, Form, Item};
+use crate::ir::{Field, FieldType, Form, Item};
 
 /// The largest file a field without `max size` accepts.
 pub const DEFAULT_MAX_FILE: u64 = 10 * 1024 * 1024;
@@ -74,6 +80,16 @@ pub fn body_limit(form: &Form) -> u64 {
                 Item::Field(field) if field.ty == crate::ir::FieldType::File => {
                     let max = field.constraints.max_size.unwrap_or(DEFAULT_MAX_FILE).min(DEFAULT_MAX_FILE * 10);
                     *total = total.saturating_add(times.saturating_mul(max + 4096));
+                }
+                Item::Field(field) if field.ty == crate::ir::FieldType::Files => {
+                    // Each file within its own limit, together within the total; and the
+                    // headers of one part past the maximum, which is consumed and reported.
+                    let c = &field.constraints;
+                    let count = u64::from(c.max_count.unwrap_or(1));
+                    let each = c.max_size.unwrap_or(DEFAULT_MAX_FILE).min(DEFAULT_MAX_FILE * 10);
+                    let files = each.saturating_mul(count).min(c.max_total.unwrap_or(u64::MAX));
+                    let max = files.saturating_add((count + 1) * 4096);
+                    *total = total.saturating_add(times.saturating_mul(max));
                 }
                 Item::Group(group) => walk(&group.items, times, total),
                 Item::Repeat(repeat) => {
@@ -136,6 +152,7 @@ pub async fn read(
     boundary: String,
     csrf: &str,
     dir: &Path,
+    existing: &[Upload],
 ) -> Result<Parsed, Refused> {
     let limit = body_limit(form);
     let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit));
@@ -144,6 +161,8 @@ pub async fn read(
     let mut text_bytes = 0u64;
     let mut parts = 0usize;
     let mut first = true;
+    // Of each field that takes several files: the indexes taken and the bytes together.
+    let mut several: BTreeMap<String, Several> = BTreeMap::new();
     let result = async {
         while let Some(mut field) = multipart.next_field().await.map_err(refusal)? {
             parts += 1;
@@ -176,19 +195,39 @@ pub async fn read(
                 while field.chunk().await.map_err(refusal)?.is_some() {}
                 continue;
             };
-            if parsed.stored.iter().any(|u| u.name == name) {
-                return Err(Refused::Malformed(format!("two files for `{name}`")));
-            }
             let original = clean_name(&file_name);
             let media_type = clean_media_type(field.content_type().map(|m| m.essence_str()));
-            let max = ir.constraints.max_size.unwrap_or(DEFAULT_MAX_FILE);
-            let refuse = |size: u64| {
-                [
-                    (format!("{name}[name]"), original.clone()),
-                    (format!("{name}[media_type]"), media_type.clone()),
-                    (format!("{name}[size]"), size.to_string()),
-                ]
+            let mut max = ir.constraints.max_size.unwrap_or(DEFAULT_MAX_FILE);
+            let mut total_left = None;
+            let name = if ir.ty == FieldType::Files {
+                let state = several.entry(name.clone()).or_insert_with(|| Several::new(ir, &name, existing));
+                let Some(index) = state.next_index() else {
+                    // Past the most files: one part is reported as the file too many (its
+                    // size unread), the rest are only consumed.
+                    while field.chunk().await.map_err(refusal)?.is_some() {}
+                    if !state.reported_too_many {
+                        state.reported_too_many = true;
+                        let over = format!("{name}[{}]", state.max);
+                        parsed.refused.extend(file_pairs(&over, &original, &media_type, 0));
+                    }
+                    continue;
+                };
+                if let Some(total) = ir.constraints.max_total {
+                    total_left = Some(total.saturating_sub(state.bytes));
+                }
+                format!("{name}[{index}]")
+            } else {
+                if parsed.stored.iter().any(|u| u.name == name) {
+                    return Err(Refused::Malformed(format!("two files for `{name}`")));
+                }
+                name
             };
+            // Of several files, one that would make them too large together is refused as it
+            // streams; the validator reports the total.
+            if let Some(left) = total_left {
+                max = max.min(left);
+            }
+            let refuse = |size: u64| file_pairs(&name, &original, &media_type, size);
             if !accepted(ir, &original, &media_type) {
                 while field.chunk().await.map_err(refusal)?.is_some() {}
                 parsed.refused.extend(refuse(0));
@@ -220,6 +259,11 @@ pub async fn read(
             }
             file.sync_all().map_err(|e| Refused::Io(e.to_string()))?;
             std::fs::rename(&partial, dir.join(&token)).map_err(|e| Refused::Io(e.to_string()))?;
+            if let Some((field_name, _)) = name.split_once('[').filter(|_| ir.ty == FieldType::Files) {
+                if let Some(state) = several.get_mut(field_name) {
+                    state.bytes = state.bytes.saturating_add(size);
+                }
+            }
             parsed.stored.push(Upload { name, token, original, media_type, size, sha256: hex(&hasher.finalize()) });
         }
         if first {
@@ -236,6 +280,55 @@ pub async fn read(
             }
             Err(refused)
         }
+    }
+}
+
+/// The field and index of one of several files (`belege[1]` → `("belege", 1)`).
+fn several_index(name: &str) -> Option<(&str, usize)> {
+    let (field, rest) = name.rsplit_once('[')?;
+    let index = rest.strip_suffix(']')?;
+    index.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    Some((field, index.parse().ok()?))
+}
+
+/// The pairs of a file as the form-data conversion reads them.
+fn file_pairs(name: &str, original: &str, media_type: &str, size: u64) -> [(String, String); 3] {
+    [
+        (format!("{name}[name]"), original.to_string()),
+        (format!("{name}[media_type]"), media_type.to_string()),
+        (format!("{name}[size]"), size.to_string()),
+    ]
+}
+
+/// The files of a field that takes several, while a body is read: which indexes are taken
+/// (by the session's earlier uploads and this body's files) and their bytes together.
+struct Several {
+    max: u32,
+    taken: Vec<bool>,
+    bytes: u64,
+    reported_too_many: bool,
+}
+
+impl Several {
+    fn new(field: &Field, name: &str, existing: &[Upload]) -> Several {
+        let max = field.constraints.max_count.unwrap_or(1);
+        let mut taken = vec![false; max as usize];
+        let mut bytes = 0u64;
+        for upload in existing {
+            let index = upload.name.strip_prefix(name).and_then(|rest| rest.strip_prefix('[')?.strip_suffix(']'));
+            if let Some(slot) = index.and_then(|i| i.parse::<usize>().ok()).and_then(|i| taken.get_mut(i)) {
+                *slot = true;
+                bytes = bytes.saturating_add(upload.size);
+            }
+        }
+        Several { max, taken, bytes, reported_too_many: false }
+    }
+
+    /// The smallest free index, now taken; `None` when the field has its most files.
+    fn next_index(&mut self) -> Option<usize> {
+        let index = self.taken.iter().position(|taken| !taken)?;
+        self.taken[index] = true;
+        Some(index)
     }
 }
 
@@ -336,16 +429,35 @@ impl Db {
         rows.map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
     }
 
-    /// Forgets the upload of field `id` (the HTML id); returns its token.
+    /// Forgets the upload of field `id` (the HTML id); returns its token. Of several files
+    /// (`belege[1]`), the later ones move up a place (`belege[2]` becomes `belege[1]`), as they
+    /// do in the submission, so that indexes stay without gaps.
     pub fn remove_upload(&self, session: &str, form: &str, id: &str) -> Option<String> {
-        let upload = self.uploads(session, form).into_iter().find(|u| id_of(&u.name) == id)?;
-        let conn = self.lock();
-        conn.execute(
+        let uploads = self.uploads(session, form);
+        let upload = uploads.iter().find(|u| id_of(&u.name) == id)?;
+        let mut conn = self.lock();
+        let tx = conn.transaction().ok()?;
+        tx.execute(
             "DELETE FROM uploads WHERE session = ?1 AND form = ?2 AND token = ?3",
             params![session, form, upload.token],
         )
         .ok()?;
-        Some(upload.token)
+        if let Some((field, index)) = several_index(&upload.name) {
+            let mut later: Vec<(usize, &Upload)> = uploads
+                .iter()
+                .filter_map(|u| several_index(&u.name).filter(|(f, i)| *f == field && *i > index).map(|(_, i)| (i, u)))
+                .collect();
+            later.sort_by_key(|(i, _)| *i);
+            for (i, moved) in later {
+                tx.execute(
+                    "UPDATE uploads SET name = ?1 WHERE session = ?2 AND form = ?3 AND token = ?4",
+                    params![format!("{field}[{}]", i - 1), session, form, moved.token],
+                )
+                .ok()?;
+            }
+        }
+        tx.commit().ok()?;
+        Some(upload.token.clone())
     }
 }
 

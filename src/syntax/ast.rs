@@ -256,6 +256,13 @@ pub enum StmtKind {
         amount: IntLit,
         unit: SizeUnit,
     },
+    /// `count 1..5`: a file field that takes several files, and how many.
+    Count(IntRange),
+    /// `max_total 20 MB`: the most the files of a field may add up to.
+    MaxTotal {
+        amount: IntLit,
+        unit: SizeUnit,
+    },
     Autocomplete(StringLit),
     Control(Ident),
     Check(Expr),
@@ -345,6 +352,8 @@ impl StmtKind {
             StmtKind::Pattern(_) => "pattern",
             StmtKind::Accept(_) => "accept",
             StmtKind::MaxSize { .. } => "max_size",
+            StmtKind::Count(_) => "count",
+            StmtKind::MaxTotal { .. } => "max_total",
             StmtKind::Autocomplete(_) => "autocomplete",
             StmtKind::Control(_) => "control",
             StmtKind::Check(_) => "check",

@@ -170,6 +170,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "check",
     "code",
     "codelist",
+    "count",
     "control",
     "decimals",
     "default",
@@ -193,6 +194,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "locked",
     "max",
     "max_size",
+    "max_total",
     "member",
     "message",
     "min",
@@ -681,15 +683,21 @@ impl Lower {
             Rule::decimals_stmt => StmtKind::Decimals(self.integer(inner.next()?)),
             Rule::pattern_stmt => StmtKind::Pattern(self.string(inner.next()?)),
             Rule::accept_stmt => StmtKind::Accept(inner.map(|p| self.string(p)).collect()),
-            Rule::max_size_stmt => {
+            Rule::max_size_stmt | Rule::max_total_stmt => {
+                let total = rule == Rule::max_total_stmt;
                 let amount = self.integer(inner.next()?);
                 let unit = match inner.next()?.as_str() {
                     "KB" => SizeUnit::Kb,
                     "MB" => SizeUnit::Mb,
                     _ => SizeUnit::Bytes,
                 };
-                StmtKind::MaxSize { amount, unit }
+                if total {
+                    StmtKind::MaxTotal { amount, unit }
+                } else {
+                    StmtKind::MaxSize { amount, unit }
+                }
             }
+            Rule::count_stmt => StmtKind::Count(self.int_range(inner.next()?)),
             Rule::autocomplete_stmt => StmtKind::Autocomplete(self.string(inner.next()?)),
             Rule::control_stmt => StmtKind::Control(self.ident(inner.next()?)),
             Rule::check_stmt => StmtKind::Check(self.expr(inner.next()?)?),

@@ -211,6 +211,9 @@ impl<'f> Compiled<'f> {
             max: c.max.as_ref().map(bound),
             accept: &accept,
             max_size: c.max_size,
+            min_count: c.min_count,
+            max_count: c.max_count,
+            max_total: c.max_total,
             must_be_true: c.must_be_true,
             unit: &unit,
             exclusive: &exclusive,
@@ -300,6 +303,7 @@ pub fn field_kind<'a>(ty: &FieldType, is_code: &'a dyn Fn(&str) -> bool) -> Fiel
         FieldType::Choice { .. } => FieldKind::Choice(is_code),
         FieldType::MultipleChoice { .. } => FieldKind::MultipleChoice(is_code),
         FieldType::File => FieldKind::File,
+        FieldType::Files => FieldKind::Files,
     }
 }
 

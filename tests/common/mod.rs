@@ -108,6 +108,7 @@ pub fn is_unexpressed(gaps: &[(String, String)], pointer: &str, code: &str) -> b
             "minimum" | "maximum" => code == kind && segments(at) == segments(pointer),
             "iban-checksum" => code == "iban_invalid" && segments(at) == segments(pointer),
             "computed" => code == "computed" && segments(at) == segments(pointer),
+            "total-size" => code == "total_size" && segments(at) == segments(pointer),
             "condition" => ["hidden", "required"].contains(&code) && segments(at) == segments(pointer),
             _ => false,
         })

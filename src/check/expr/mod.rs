@@ -121,7 +121,7 @@ impl Ty {
             FieldType::Money => Ty::Money,
             FieldType::Boolean => Ty::Bool,
             FieldType::Date => Ty::Date,
-            FieldType::File => Ty::File,
+            FieldType::File | FieldType::Files => Ty::File,
             FieldType::Choice { codelist } => Ty::Code(codelist.clone()),
             FieldType::MultipleChoice { codelist } => Ty::Codes(codelist.clone()),
         }

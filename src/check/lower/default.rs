@@ -40,7 +40,7 @@ impl<'a> FormLowering<'a, '_> {
                 ));
                 return None;
             }
-            (FieldType::File, _) => {
+            (FieldType::File | FieldType::Files, _) => {
                 self.diagnostics.push(not_applicable("a file is always uploaded by the citizen"));
                 return None;
             }

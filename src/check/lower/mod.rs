@@ -578,7 +578,11 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             self.template(Some(h), lowered, &node, TextSlot::Hint, path, boundary)
         });
         let ty = match ty {
-            ast::FieldTypeAst::Simple(ident) => field::simple_type(&ident.name)?,
+            // A file field with `count` takes several files.
+            ast::FieldTypeAst::Simple(ident) => match field::simple_type(&ident.name)? {
+                ir::FieldType::File if props.count.is_some() => ir::FieldType::Files,
+                simple => simple,
+            },
             ast::FieldTypeAst::Choice { list, multiple } => {
                 let codelist = self.use_codelist(file, list)?;
                 if *multiple {

@@ -96,17 +96,29 @@ pub fn apply(form: &Form, values: &Value, action: &Action, lang: &str) -> Option
             Some(Applied { values, focus: None, notice: Some(notice) })
         }
         Action::RemoveFile { field } => {
-            let (path, _) = find(form, &values, field, false)?;
-            let (last, parents) = path.split_last()?;
-            let mut current = &mut values;
-            for segment in parents {
-                current = match current {
-                    Value::Object(map) => map.get_mut(segment)?,
-                    Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
-                    _ => return None,
-                };
+            // One of several files: `belege-1` is the second file of the field `belege`.
+            if let Some((field_id, index)) = field.rsplit_once('-') {
+                let index = index.parse::<usize>().ok().filter(|_| index.bytes().all(|b| b.is_ascii_digit()));
+                let found = index.and_then(|index| Some((find(form, &values, field_id, false)?, index)));
+                if let Some(((path, Item::Field(ir)), index)) = found {
+                    if ir.ty == FieldType::Files {
+                        let files = array_at(&mut values, &path)?;
+                        if index >= files.len() {
+                            return None;
+                        }
+                        files.remove(index);
+                        if files.is_empty() {
+                            remove_at(&mut values, &path)?;
+                        }
+                        return Some(Applied { values, focus: Some(field_id.to_string()), notice: None });
+                    }
+                }
             }
-            current.as_object_mut()?.remove(last)?;
+            let (path, Item::Field(ir)) = find(form, &values, field, false)? else { return None };
+            if ir.ty != FieldType::File {
+                return None;
+            }
+            remove_at(&mut values, &path)?;
             Some(Applied { values, focus: Some(field.clone()), notice: None })
         }
     }
@@ -145,7 +157,7 @@ fn find<'f>(form: &'f Form, values: &Value, id: &str, repeat: bool) -> Option<(V
             let value = values.and_then(|v| v.get(item.name()));
             let hit = match item {
                 Item::Repeat(_) => repeat,
-                Item::Field(field) => !repeat && field.ty == FieldType::File,
+                Item::Field(field) => !repeat && matches!(field.ty, FieldType::File | FieldType::Files),
                 _ => false,
             };
             if hit && own_id == id {
@@ -175,6 +187,20 @@ fn find<'f>(form: &'f Form, values: &Value, id: &str, repeat: bool) -> Option<(V
 }
 
 /// The array at `path`, created when absent.
+/// Removes the member at `path` (object keys and array indexes); `None` if there is none.
+fn remove_at(values: &mut Value, path: &[String]) -> Option<Value> {
+    let (last, parents) = path.split_last()?;
+    let mut current = values;
+    for segment in parents {
+        current = match current {
+            Value::Object(map) => map.get_mut(segment)?,
+            Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    current.as_object_mut()?.remove(last)
+}
+
 fn array_at<'v>(values: &'v mut Value, path: &[String]) -> Option<&'v mut Vec<Value>> {
     let (last, parents) = path.split_last()?;
     let mut current = values;

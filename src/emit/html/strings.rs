@@ -44,6 +44,11 @@ pub struct Strings<'a> {
     /// `max_chars` for a limit of one, and for any other limit.
     pub max_one_char: &'a str,
     pub max_chars: &'a str,
+    /// `files_up_to` for a maximum of one, and for any other maximum.
+    pub files_up_to_one: &'a str,
+    pub files_up_to: &'a str,
+    pub files_between: &'a str,
+    pub files_total: &'a str,
     pub decimal_separator: &'a str,
     /// `{day}.{month}.{year}`.
     pub date: &'a str,
@@ -91,6 +96,10 @@ impl<'a> Strings<'a> {
             at_most_items: counted("interface.at_most_items", false),
             max_one_char: counted("interface.max_chars", true),
             max_chars: counted("interface.max_chars", false),
+            files_up_to_one: counted("interface.files_up_to", true),
+            files_up_to: counted("interface.files_up_to", false),
+            files_between: get("interface.files_between"),
+            files_total: get("interface.files_total"),
             decimal_separator: get("format.decimal_separator"),
             date: get("format.date"),
             rtl: catalogue::is_right_to_left(texts),

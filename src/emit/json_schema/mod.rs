@@ -77,6 +77,7 @@ fn gap_section(schema: &Value) -> String {
             "maximum" => format!("upper bound {}", bound_text(&gap["detail"])),
             "iban-checksum" => "IBAN country length and checksum (the pattern checks the shape)".to_string(),
             "condition" => "condition: whether it must be given or absent (its value is checked)".to_string(),
+            "total-size" => format!("{} (JSON Schema cannot add up sizes)", gap["detail"].as_str().unwrap_or_default()),
             "computed" => "computed value (`value`): the field must hold it, and be absent while it cannot be computed"
                 .to_string(),
             other => other.to_string(),
@@ -422,6 +423,27 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
             "items": { "$ref": format!("#/$defs/{}", def_name(codelist)) }
         }),
         FieldType::File => file_schema(field),
+        FieldType::Files => {
+            // Each file as a `file`; how many as `minItems`/`maxItems`. The sum of the sizes
+            // cannot be stated in JSON Schema: annotated, and declared as a gap.
+            let mut schema = json!({
+                "type": "array",
+                "minItems": c.min_count.unwrap_or(1).max(1),
+                "items": file_schema(field)
+            });
+            if let Some(max) = c.max_count {
+                schema["maxItems"] = json!(max);
+            }
+            if let Some(total) = c.max_total {
+                schema["x-formwerk-max-total-size"] = json!(total);
+                gaps.add(
+                    pointer,
+                    "total-size",
+                    json!(format!("the sizes of the files add up to at most {total} bytes")),
+                );
+            }
+            schema
+        }
     };
     if let Some(default) = field.default_value() {
         schema["default"] = default;

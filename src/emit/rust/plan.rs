@@ -278,6 +278,7 @@ impl Gen<'_> {
                 quote! { MultipleChoice(#set) }
             }
             FieldType::File => quote! { File },
+            FieldType::Files => quote! { Files },
         };
         let c = &field.constraints;
         let mut members = Vec::new();
@@ -316,6 +317,15 @@ impl Gen<'_> {
         }
         if let Some(n) = c.max_size {
             member("max_size", quote! { Some(#n) });
+        }
+        if let Some(n) = c.min_count {
+            member("min_count", quote! { Some(#n) });
+        }
+        if let Some(n) = c.max_count {
+            member("max_count", quote! { Some(#n) });
+        }
+        if let Some(n) = c.max_total {
+            member("max_total", quote! { Some(#n) });
         }
         if c.must_be_true {
             member("must_be_true", quote! { true });

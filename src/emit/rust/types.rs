@@ -293,6 +293,7 @@ impl Cx<'_> {
             FieldType::Integer => (quote! { integer }, None),
             FieldType::Boolean => (quote! { boolean }, None),
             FieldType::File => (quote! { file }, None),
+            FieldType::Files => (quote! { files }, None),
             FieldType::Choice { codelist } => {
                 let path = self.codelist_path(codelist);
                 let read = if self.extensible(codelist) {
@@ -330,6 +331,7 @@ impl Cx<'_> {
             FieldType::Integer => quote! { i64 },
             FieldType::Boolean => quote! { bool },
             FieldType::File => quote! { crate::shared::FileRef },
+            FieldType::Files => quote! { ::std::vec::Vec<crate::shared::FileRef> },
             FieldType::Choice { codelist } => self.code_type(codelist),
             FieldType::MultipleChoice { codelist } => {
                 let entry = self.code_type(codelist);

@@ -185,6 +185,12 @@ impl Export<'_> {
                     "0:*".to_string()
                 }
             }
+            // Several files are FIM's multiplicity of one file field; FIM has no total size.
+            Item::Field(f) if f.ty == FieldType::Files => {
+                let min =
+                    if f.required == Requirement::Always { f.constraints.min_count.unwrap_or(1).max(1) } else { 0 };
+                format!("{min}:{}", f.constraints.max_count.map_or("*".to_string(), |max| max.to_string()))
+            }
             Item::Field(f) => fim_multiplicity(f.fim.as_ref()).unwrap_or_else(|| one(&f.required)),
             Item::Group(g) => fim_multiplicity(g.fim.as_ref()).unwrap_or_else(|| one(&g.required)),
             Item::Repeat(r) => format!("{}:{}", r.min, r.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())),
@@ -327,7 +333,7 @@ impl Export<'_> {
             FieldType::Money => ("input", "num_currency", None),
             FieldType::Boolean => ("input", "bool", None),
             FieldType::Date => ("input", "date", None),
-            FieldType::File => ("input", "file", None),
+            FieldType::File | FieldType::Files => ("input", "file", None),
             FieldType::Choice { .. } | FieldType::MultipleChoice { .. } => ("select", "text", None),
         };
         // A field whose FIM code list was not available at import is FIM's select again.

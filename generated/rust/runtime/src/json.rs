@@ -5,7 +5,7 @@
 //!
 //! Every type here deserializes from any JSON, so reading never fails on a well-formed
 //! document. What no check looks at is only consumed, never kept: containers inside a
-//! field's value (`Leaf::Nested`), the values of unknown members (of which only the first
+//! field's value past its entries (`Leaf::Nested`), the values of unknown members (of which only the first
 //! key is kept), and the items of a repeat past its maximum ([`ManySeed`]). serde_json skips
 //! a value without recursion, so a submission may nest to any depth; the recursion and the
 //! memory of reading are bounded by the form, not by the input.
@@ -206,8 +206,9 @@ impl<T: Given> Given for Option<&T> {
     }
 }
 
-/// The value of a field, any JSON. Containers inside containers are `Nested`: no field's
-/// meaning looks into them.
+/// The value of a field, any JSON. Containers two levels down (inside the entries of an
+/// array or the members of an object) are `Nested`: no field's meaning looks into them (the
+/// deepest a meaning looks is a member of a file in a list of files).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Leaf<'de> {
     Null,
@@ -295,21 +296,31 @@ impl Given for Leaf<'_> {
 
 impl<'de> Deserialize<'de> for Leaf<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LeafVisitor { nested: false })
+        LeafSeed { levels: LEAF_LEVELS }.deserialize(deserializer)
     }
 }
 
-/// A member or entry of a field's value: scalars are kept, containers only consumed.
-struct Inner<'de>(Leaf<'de>);
+/// How many levels of containers a field's value keeps: the value itself and its entries
+/// (several files are an array of objects); anything deeper is only consumed.
+const LEAF_LEVELS: u8 = 2;
 
-impl<'de> Deserialize<'de> for Inner<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LeafVisitor { nested: true }).map(Inner)
+/// Reads a value keeping `levels` levels of containers.
+#[derive(Clone, Copy)]
+struct LeafSeed {
+    levels: u8,
+}
+
+impl<'de> DeserializeSeed<'de> for LeafSeed {
+    type Value = Leaf<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Leaf<'de>, D::Error> {
+        deserializer.deserialize_any(LeafVisitor { levels: self.levels })
     }
 }
 
 struct LeafVisitor {
-    nested: bool,
+    /// Levels of containers still kept; at 0 a container is `Nested`.
+    levels: u8,
 }
 
 impl<'de> Visitor<'de> for LeafVisitor {
@@ -346,25 +357,27 @@ impl<'de> Visitor<'de> for LeafVisitor {
         Ok(Leaf::Str(Cow::Owned(s)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Leaf<'de>, A::Error> {
-        if self.nested {
+        if self.levels == 0 {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(Leaf::Nested);
         }
+        let inner = LeafSeed { levels: self.levels - 1 };
         let mut items = Vec::new();
-        while let Some(Inner(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(inner)? {
             items.push(item);
         }
         Ok(Leaf::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Leaf<'de>, A::Error> {
-        if self.nested {
+        if self.levels == 0 {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Leaf::Nested);
         }
+        let inner = LeafSeed { levels: self.levels - 1 };
         let mut members: Vec<(Cow<'de, str>, Leaf<'de>)> = Vec::new();
         let mut seen = BTreeSet::new();
         while let Some(Str(key)) = map.next_key()? {
-            let Inner(value) = map.next_value()?;
+            let value = map.next_value_seed(inner)?;
             if seen.insert(key.clone()) {
                 members.push((key, value));
             } else if let Some(member) = members.iter_mut().find(|(k, _)| *k == key) {

@@ -42,6 +42,12 @@ pub enum Kind {
     FileInvalid,
     FileType(Vec<String>),
     FileSize(u64),
+    /// Fewer files than a field that takes several needs (`count 2..5`).
+    MinFiles(u32),
+    /// More files than a field takes.
+    MaxFiles(u32),
+    /// Files whose sizes add up to more than the field's `max_total` (in bytes).
+    TotalSize(u64),
     Rule(String, Text),
     /// A declaration that must be confirmed (`must be true`) is absent or `false`.
     NotConfirmed,
@@ -84,6 +90,9 @@ impl Kind {
             Kind::FileInvalid => "file_invalid",
             Kind::FileType(_) => "file_type",
             Kind::FileSize(_) => "file_size",
+            Kind::MinFiles(_) => "min_files",
+            Kind::MaxFiles(_) => "max_files",
+            Kind::TotalSize(_) => "total_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
             Kind::NotConfirmed => "not_confirmed",
             Kind::Computed => "computed",
@@ -164,6 +173,9 @@ impl Kind {
                 fill(catalogue.get("messages.file_type"), &[label, ("types", &file_types(accept, catalogue))])
             }
             Kind::FileSize(bytes) => fill(catalogue.get("messages.file_size"), &[label, ("size", &size(*bytes))]),
+            Kind::MinFiles(n) => counted("min_files", u64::from(*n)),
+            Kind::MaxFiles(n) => counted("max_files", u64::from(*n)),
+            Kind::TotalSize(bytes) => fill(catalogue.get("messages.total_size"), &[label, ("size", &size(*bytes))]),
             Kind::Exclusive(option) => {
                 let option = catalogue.quote(&in_language(option));
                 fill(catalogue.get("messages.exclusive"), &[label, ("option", &option)])
@@ -331,9 +343,11 @@ pub const FILE_TYPE_KEYS: &[&str] = &[
 ];
 
 /// The names of expected types in `type` messages (`types.<key>`).
-pub const TYPE_KEYS: &[&str] = &["text", "whole_number", "yes_or_no", "object", "list", "list_of_codes"];
+pub const TYPE_KEYS: &[&str] =
+    &["text", "whole_number", "yes_or_no", "object", "list", "list_of_codes", "list_of_files"];
 
-fn size(bytes: u64) -> String {
+/// A size in bytes as a citizen reads it: whole megabytes as `MB`, else kilobytes.
+pub fn size(bytes: u64) -> String {
     // A `match` rather than `is_multiple_of`: the generated crate supports Rust 1.85.
     let (value, unit) = match bytes % (1024 * 1024) {
         0 => (bytes / (1024 * 1024), "MB"),

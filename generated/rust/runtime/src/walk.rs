@@ -342,6 +342,7 @@ fn field(sink: &mut Sink, spec: &plan::Spec, value: &Leaf, ptr: &str, label: che
             FieldKind::MultipleChoice(&multiple)
         }
         plan::Kind::File => FieldKind::File,
+        plan::Kind::Files => FieldKind::Files,
     };
     let pattern = spec.pattern;
     let matches = |text: &str| pattern.is_some_and(|pattern| pattern(text));
@@ -356,6 +357,9 @@ fn field(sink: &mut Sink, spec: &plan::Spec, value: &Leaf, ptr: &str, label: che
         max: spec.max,
         accept: spec.accept,
         max_size: spec.max_size,
+        min_count: spec.min_count,
+        max_count: spec.max_count,
+        max_total: spec.max_total,
         must_be_true: spec.must_be_true,
         unit: spec.unit,
         exclusive: spec.exclusive,

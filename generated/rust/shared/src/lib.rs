@@ -21,6 +21,18 @@ pub mod __conv {
         let (name, media_type, size) = ::runtime::tree::typed::file(slot)?;
         ::std::option::Option::Some(super::FileRef { name, media_type, size })
     }
+    /// Valid file references read from a submission's tree.
+    pub fn files(
+        slot: &::runtime::tree::Slot,
+    ) -> ::std::option::Option<::std::vec::Vec<super::FileRef>> {
+        let files = ::runtime::tree::typed::files(slot)?;
+        ::std::option::Option::Some(
+            files
+                .into_iter()
+                .map(|(name, media_type, size)| super::FileRef { name, media_type, size })
+                .collect(),
+        )
+    }
 }
 /// A reference to an uploaded file, as it appears in a submission.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]

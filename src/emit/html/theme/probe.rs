@@ -126,6 +126,15 @@ fn page() -> Page {
         }),
         ..field("file", "file")
     });
+    nodes.push(Node {
+        multiple: true,
+        uploads: vec![Uploaded {
+            text: "Hochgeladen: b.pdf".to_string(),
+            fields: vec![("files[0][name]".to_string(), "b.pdf".to_string())],
+            remove: button("files-0-entfernen", "datei-entfernen:files-0", "Datei b.pdf entfernen", false),
+        }],
+        ..field("file", "files")
+    });
     let children = vec![field("text", "group-text")];
     nodes.push(Node { children, heading_level: 3, ..field("group", "group") });
     let item = RepeatItem {

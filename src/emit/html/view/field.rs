@@ -27,7 +27,7 @@ pub(super) fn kind_of(field: &Field, form: &Form) -> Kind {
     match &field.ty {
         FieldType::Multiline => Kind::Textarea,
         FieldType::Date => Kind::Date,
-        FieldType::File => Kind::File,
+        FieldType::File | FieldType::Files => Kind::File,
         FieldType::Boolean if field.control == Some(Control::Checkbox) => Kind::Checkbox,
         FieldType::Boolean => Kind::BoolRadios,
         FieldType::MultipleChoice { .. } => Kind::Checkboxes,
@@ -280,7 +280,40 @@ impl Builder<'_> {
                 node.partial = "file";
                 self.multipart = true;
                 node.accept = (!field.constraints.accept.is_empty()).then(|| field.constraints.accept.join(","));
-                if let Some(Value::Object(file)) = value {
+                if field.ty == FieldType::Files {
+                    node.multiple = true;
+                    // Each file uploaded so far, with its own remove button (`belege-1-entfernen`).
+                    let files = match value {
+                        Some(Value::Array(files)) => files.as_slice(),
+                        _ => &[],
+                    };
+                    let most = field.constraints.max_count.map_or(files.len(), |max| max as usize + 1);
+                    for (index, file) in files.iter().take(most).enumerate() {
+                        let Value::Object(file) = file else { continue };
+                        let file_name = file.get("name").map(scalar_text).unwrap_or_default();
+                        let fields = ["name", "media_type", "size"]
+                            .iter()
+                            .map(|key| {
+                                (format!("{name}[{index}][{key}]"), file.get(*key).map(scalar_text).unwrap_or_default())
+                            })
+                            .collect();
+                        node.uploads.push(Uploaded {
+                            text: strings::fill(s.uploaded, &[("name", &file_name)]),
+                            fields,
+                            remove: Button {
+                                id: format!("{id}-{index}-entfernen"),
+                                value: format!("datei-entfernen:{id}-{index}"),
+                                label: strings::fill(s.remove_file, &[("name", &file_name)]),
+                                primary: false,
+                                describedby: None,
+                            },
+                        });
+                    }
+                    if !node.uploads.is_empty() {
+                        self.has_secondary = true;
+                        node.required = false;
+                    }
+                } else if let Some(Value::Object(file)) = value {
                     let file_name = file.get("name").map(scalar_text).unwrap_or_default();
                     let fields = ["name", "media_type", "size"]
                         .iter()
@@ -333,7 +366,7 @@ impl Builder<'_> {
                 1 => strings::fill(s.max_one_char, &[("n", "1")]),
                 n => strings::fill(s.max_chars, &[("n", &n.to_string())]),
             }),
-            FieldType::File => {
+            FieldType::File | FieldType::Files => {
                 let mut parts = Vec::new();
                 if !c.accept.is_empty() {
                     // The same readable names as the validators' `file_type` message.
@@ -345,6 +378,19 @@ impl Builder<'_> {
                 }
                 if let Some(size) = c.max_size {
                     parts.push(strings::fill(s.file_size, &[("size", &strings::file_size(size, s.decimal_separator))]));
+                }
+                // "Sie können bis zu 5 Dateien hochladen. Zusammen höchstens 20 MB."
+                if let (FieldType::Files, Some(max)) = (&field.ty, c.max_count) {
+                    let max_text = max.to_string();
+                    parts.push(match c.min_count {
+                        Some(min) => strings::fill(s.files_between, &[("min", &min.to_string()), ("max", &max_text)]),
+                        None if max == 1 => s.files_up_to_one.to_string(),
+                        None => strings::fill(s.files_up_to, &[("n", &max_text)]),
+                    });
+                }
+                if let (FieldType::Files, Some(total)) = (&field.ty, c.max_total) {
+                    let size = strings::file_size(total, s.decimal_separator);
+                    parts.push(strings::fill(s.files_total, &[("size", &size)]));
                 }
                 (!parts.is_empty()).then(|| parts.join(" "))
             }

@@ -69,6 +69,9 @@ impl Builder<'_> {
             (FieldType::Decimal, Value::String(text)) => self.decimal_text(text),
             (FieldType::Money, Value::String(text)) => format!("{} {}", self.decimal_text(text), self.s.euro_suffix),
             (FieldType::File, Value::Object(file)) => file.get("name")?.as_str()?.to_string(),
+            (FieldType::Files, Value::Array(files)) => {
+                files.iter().filter_map(|file| file.get("name")?.as_str()).collect::<Vec<_>>().join(", ")
+            }
             (_, Value::String(text)) => text.clone(),
             (_, Value::Number(number)) => number.to_string(),
             _ => return None,

@@ -117,6 +117,9 @@ pub struct Node {
     pub suffix: Option<String>,
     pub accept: Option<String>,
     pub uploaded: Option<Uploaded>,
+    /// The files uploaded so far of a field that takes several (`multiple`).
+    pub uploads: Vec<Uploaded>,
+    pub multiple: bool,
     pub options: Vec<Choice>,
     pub placeholder_option: Option<String>,
     pub parts: Vec<Part>,
