@@ -185,6 +185,7 @@ fn page_of(form: &Form, pointer: &str) -> Option<usize> {
 fn page_report(form: &Form, report: &Report, page: usize) -> Report {
     Report {
         violations: report.violations.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
+        warnings: report.warnings.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
     }
 }
 
