@@ -207,6 +207,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "rule",
     "script",
     "section",
+    "severity",
     "title",
     "unit",
     "urn",
