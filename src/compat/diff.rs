@@ -549,10 +549,35 @@ impl Walk<'_> {
         let (old_form, new_form) = (self.old, self.new);
         for new_rule in &new_form.rules {
             let target = Target::Rule(new_rule.name.clone());
+            let warns = !new_rule.severity.is_error();
             match old_form.rules.iter().find(|r| r.name == new_rule.name) {
+                None if warns => {
+                    let message = format!("warning rule `{}` is new: it never refuses a submission", new_rule.name);
+                    self.push("warning-added", Effect::new(Safe, Safe), target, message);
+                }
                 None => {
                     let message = format!("rule `{}` is new: old submissions may break it", new_rule.name);
                     self.push("rule-added", Effect::new(Maybe, Safe), target, message);
+                }
+                Some(old_rule) if old_rule.severity != new_rule.severity => {
+                    if warns {
+                        let message = format!(
+                            "rule `{}` is only a warning now: new data may break what old readers rely on",
+                            new_rule.name
+                        );
+                        self.push("rule-became-warning", Effect::new(Safe, Maybe), target, message);
+                    } else {
+                        let message =
+                            format!("warning rule `{}` is an error now: old submissions may break it", new_rule.name);
+                        self.push("warning-became-rule", Effect::new(Maybe, Safe), target, message);
+                    }
+                }
+                Some(old_rule) if warns => {
+                    if old_rule.check != new_rule.check || old_rule.scope != new_rule.scope || old_rule.at != new_rule.at
+                    {
+                        let message = format!("warning rule `{}` checks something else now", new_rule.name);
+                        self.push("warning-changed", Effect::new(Safe, Safe), target, message);
+                    }
                 }
                 Some(old_rule) => {
                     if old_rule.check != new_rule.check
@@ -566,6 +591,11 @@ impl Walk<'_> {
             }
         }
         for old_rule in old_form.rules.iter().filter(|o| !new_form.rules.iter().any(|n| n.name == o.name)) {
+            if !old_rule.severity.is_error() {
+                let message = format!("warning rule `{}` is gone: it never refused a submission", old_rule.name);
+                self.push("warning-removed", Effect::new(Safe, Safe), Target::Rule(old_rule.name.clone()), message);
+                continue;
+            }
             let message = format!("rule `{}` is gone: new data may break what old readers rely on", old_rule.name);
             self.push("rule-removed", Effect::new(Safe, Maybe), Target::Rule(old_rule.name.clone()), message);
         }
