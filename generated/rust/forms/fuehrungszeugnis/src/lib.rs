@@ -10,7 +10,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "be1bee4ef8f84e1da8f202b506df682ef2b6c9e42dc2bc898cb9819cbc49945e";
+pub const CONTENT_HASH: &str = "3cab5da3dad8b21927de3d3e56ecda00dc2ba1cffbf756e90adc220efbb3b657";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -192,12 +192,12 @@ mod plan {
                 visible: Some(
                     &Expr::Not(&Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("N"), Expr::Text("NE")])),
                 ),
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "antragsteller", segment: "/antragsteller",
                 label: &[("de", "Antragstellende Person"), ("en", "Applicant")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "fruehere_namen", segment: "/fruehere_namen",
@@ -210,12 +210,12 @@ mod plan {
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Wohnanschrift"), ("en", "Residential address")], visible: None,
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Never, object: 6u16 },
+                node: Node::Group { required: Required::Never, required_message: &[], object: 6u16 },
             },
             Member {
                 name: "gebuehrenbefreiung", segment: "/gebuehrenbefreiung",
@@ -274,7 +274,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "mindestalter",
+                name: "mindestalter", warning: false,
                 message: &[
                     ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
                     ("en", "You can apply for a certificate from the age of 14."),
@@ -313,7 +313,7 @@ mod plan {
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Anschrift der Behörde"), ("en", "Address of the authority")], visible: None,
-                node: Node::Group { required: Required::Always, object: 2u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
         ],
         by_name: &[("aktenzeichen", 1u16), ("anschrift", 2u16), ("name", 0u16)], rules: &[],
@@ -546,7 +546,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),

@@ -10,7 +10,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "ed90acb60c34c68a41517afd127a034469d35830b89c38fbdc325e89afeac886";
+pub const CONTENT_HASH: &str = "849ee4ddb9265c63a1ccacfc6bbc3da3827bdfdf6c95ed3359a4a81a0c922ead";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -203,16 +203,16 @@ mod plan {
             Member {
                 name: "halter", segment: "/halter",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "anschrift", segment: "/anschrift", label: &[("de", "Ihre Anschrift"), ("en", "Your address")],
-                visible: None, node: Node::Group { required: Required::Always, object: 2u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "zuzug", segment: "/zuzug",
@@ -287,7 +287,7 @@ mod plan {
                 name: "bankverbindung", segment: "/bankverbindung",
                 label: &[("de", "Konto für die Lastschrift"), ("en", "Account for the direct debit")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("LS"))),
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "sepa_mandat", segment: "/sepa_mandat",
@@ -336,7 +336,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "keine_ermaessigung_gefaehrlich",
+                name: "keine_ermaessigung_gefaehrlich", warning: false,
                 message: &[
                     ("de", "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",),
                     ("en", "Under the dog tax by-law, there is no reduction for dangerous dogs.",),
@@ -357,7 +357,7 @@ mod plan {
                 at: &[6],
             },
             Rule {
-                name: "tierheimhund",
+                name: "tierheimhund", warning: false,
                 message: &[
                     (
                         "de",
@@ -534,7 +534,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
@@ -677,7 +677,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "haltung_nach_geburt",
+                name: "haltung_nach_geburt", warning: false,
                 message: &[
                     ("de", "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",),
                     ("en", "Keeping cannot have started before the dog was born."),
