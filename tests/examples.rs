@@ -50,7 +50,12 @@ fn examples_agree_with_the_reference_validator() {
                     warned += 1;
                 }
                 None if example.expect.is_none() => {
-                    assert!(warnings.is_empty(), "{}: valid example warned {warnings:?}\n{}", form.id, example.submission)
+                    assert!(
+                        warnings.is_empty(),
+                        "{}: valid example warned {warnings:?}\n{}",
+                        form.id,
+                        example.submission
+                    )
                 }
                 None => {}
             }

@@ -287,7 +287,13 @@ fn a_warning_is_shown_and_confirmed_to_go_on() {
     // Confirming with a changed rent that still warns: asked again.
     let posted = client.post(
         step1,
-        &[("_csrf", &token), ("personen", "1"), ("miete", "1400"), ("_hinweise", &fingerprint), ("aktion", "bestaetigen")],
+        &[
+            ("_csrf", &token),
+            ("personen", "1"),
+            ("miete", "1400"),
+            ("_hinweise", &fingerprint),
+            ("aktion", "bestaetigen"),
+        ],
     );
     assert_eq!(posted.location(), step1, "a changed answer is confirmed anew");
     let (html, token) = page(&mut client, step1);
@@ -304,7 +310,13 @@ fn a_warning_is_shown_and_confirmed_to_go_on() {
     // Confirming the answers the warning was shown for goes on.
     let posted = client.post(
         step1,
-        &[("_csrf", &token), ("personen", "1"), ("miete", "1400"), ("_hinweise", &fingerprint), ("aktion", "bestaetigen")],
+        &[
+            ("_csrf", &token),
+            ("personen", "1"),
+            ("miete", "1400"),
+            ("_hinweise", &fingerprint),
+            ("aktion", "bestaetigen"),
+        ],
     );
     assert_eq!(posted.location(), step2);
     let (_, token) = page(&mut client, step2);

@@ -300,19 +300,40 @@ impl Walk<'_> {
                 let message = format!(
                     "`{dotted}` is computed now: an old submission's answer must equal the computed value (and be absent while it is unknown), and readers no longer get the citizen's answer"
                 );
-                self.push_detail("field-became-computed", Effect::new(Maybe, Maybe), target, message, String::new(), show(expr));
+                self.push_detail(
+                    "field-became-computed",
+                    Effect::new(Maybe, Maybe),
+                    target,
+                    message,
+                    String::new(),
+                    show(expr),
+                );
             }
             (Some(expr), None) => {
                 let message = format!(
                     "`{dotted}` is no longer computed: old submissions' values are still values of it, but readers get the citizen's answer instead of the computed value"
                 );
-                self.push_detail("field-no-longer-computed", Effect::new(Safe, Maybe), target, message, show(expr), String::new());
+                self.push_detail(
+                    "field-no-longer-computed",
+                    Effect::new(Safe, Maybe),
+                    target,
+                    message,
+                    show(expr),
+                    String::new(),
+                );
             }
             (Some(a), Some(b)) if a != b || old.computed_scale() != new.computed_scale() => {
                 let message = format!(
                     "`{dotted}` computes another value now: an old submission's value may differ from it, and readers read another meaning"
                 );
-                self.push_detail("computed-expression-changed", Effect::new(Maybe, Maybe), target, message, show(a), show(b));
+                self.push_detail(
+                    "computed-expression-changed",
+                    Effect::new(Maybe, Maybe),
+                    target,
+                    message,
+                    show(a),
+                    show(b),
+                );
             }
             _ => {}
         }
@@ -649,7 +670,9 @@ impl Walk<'_> {
                     }
                 }
                 Some(old_rule) if warns => {
-                    if old_rule.check != new_rule.check || old_rule.scope != new_rule.scope || old_rule.at != new_rule.at
+                    if old_rule.check != new_rule.check
+                        || old_rule.scope != new_rule.scope
+                        || old_rule.at != new_rule.at
                     {
                         let message = format!("warning rule `{}` checks something else now", new_rule.name);
                         self.push("warning-changed", Effect::new(Safe, Safe), target, message);

@@ -10,7 +10,9 @@
 use super::Theme;
 use crate::emit::html::error::Error;
 use crate::emit::html::render::{Failure, Renderer};
-use crate::emit::html::view::{Button, Choice, Hint, Link, Node, Page, Part, RepeatItem, Step, Summary, Uploaded, Warnings};
+use crate::emit::html::view::{
+    Button, Choice, Hint, Link, Node, Page, Part, RepeatItem, Step, Summary, Uploaded, Warnings,
+};
 
 /// Renders `theme` into the probe page and fragment; a failure names the partial that causes it.
 pub fn check(theme: &Theme) -> Result<(), Error> {
