@@ -468,25 +468,29 @@ fn validate_command(
     let report = validate::validate(&form, &submission, &validate::Options { today });
     match format {
         MessageFormat::Json => {
-            let violations: Vec<serde_json::Value> = report
-                .violations
-                .iter()
-                .map(|v| {
-                    serde_json::json!({
-                        "pointer": v.pointer,
-                        "code": v.code,
-                        "message": v.messages.get(&lang),
-                        "messages": v.messages,
+            let entries = |list: &[validate::Violation]| -> Vec<serde_json::Value> {
+                list.iter()
+                    .map(|v| {
+                        serde_json::json!({
+                            "pointer": v.pointer,
+                            "code": v.code,
+                            "message": v.messages.get(&lang),
+                            "messages": v.messages,
+                        })
                     })
-                })
-                .collect();
-            let out = serde_json::json!({
+                    .collect()
+            };
+            let mut out = serde_json::json!({
                 "form": form.id,
                 "version": form.version,
                 "today": today.to_string(),
                 "valid": report.is_valid(),
-                "violations": violations,
+                "violations": entries(&report.violations),
             });
+            // Failing rules of `severity warning`: never violations, listed apart when there are any.
+            if !report.warnings.is_empty() {
+                out["warnings"] = serde_json::Value::Array(entries(&report.warnings));
+            }
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         MessageFormat::Human => {
@@ -513,6 +517,16 @@ fn validate_command(
                     let message = violation.messages.get(&lang).map_or("", String::as_str);
                     println!("  {pointer}  [{}]  {message}", violation.code);
                 }
+            }
+            let n = report.warnings.len();
+            if n > 0 {
+                println!("{n} warning{} (the citizen may confirm; not violations):", if n == 1 { "" } else { "s" });
+            }
+            for warning in &report.warnings {
+                let pointer =
+                    if warning.pointer.is_empty() { "(form)".to_string() } else { printable(&warning.pointer) };
+                let message = warning.messages.get(&lang).map_or("", String::as_str);
+                println!("  {pointer}  [{}]  {message}", warning.code);
             }
         }
     }

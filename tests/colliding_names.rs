@@ -253,7 +253,7 @@ fn everything_shown(form: &formwerk::ir::Form) -> (serde_json::Value, formwerk::
             messages: BTreeMap::from([("de".to_string(), "Fehler".to_string())]),
         })
         .collect();
-    (serde_json::Value::Object(values), formwerk::validate::Report { violations })
+    (serde_json::Value::Object(values), formwerk::validate::Report { violations, warnings: Vec::new() })
 }
 
 fn duplicate_ids(html: &str) -> Vec<String> {

@@ -198,7 +198,19 @@ fn corpus_uses_every_language_feature() {
     for key in ["max_count", "max_total"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
-    for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn", "must_be_true"] {
+    require("rule severity", &collect("severity"), &["warning"]);
+    for key in [
+        "visible",
+        "hint",
+        "fim",
+        "of",
+        "item_label",
+        "autocomplete",
+        "description",
+        "urn",
+        "must_be_true",
+        "required_message",
+    ] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
     let autocomplete = collect("autocomplete");

@@ -23,8 +23,9 @@ fn examples_agree_with_the_reference_validator() {
     let mut codes = BTreeSet::new();
     let mut rules: BTreeSet<String> = BTreeSet::new();
     let mut n_rules = 0;
+    let mut warned = 0;
     for form in corpus() {
-        n_rules += form.rules.len();
+        n_rules += form.rules.iter().filter(|r| r.severity.is_error()).count();
         let compiled = Compiled::new(&form);
         let examples = examples::generate(&compiled, 100, 600, 7, &options());
         let n_invalid = examples.iter().filter(|e| e.expect.is_some()).count();
@@ -33,6 +34,31 @@ fn examples_agree_with_the_reference_validator() {
             let report = compiled.validate(&example.submission, &options());
             let got: Vec<(&str, &str)> =
                 report.violations.iter().map(|v| (v.pointer.as_str(), v.code.as_str())).collect();
+            let warnings: Vec<(&str, &str)> =
+                report.warnings.iter().map(|v| (v.pointer.as_str(), v.code.as_str())).collect();
+            match &example.warning {
+                // A warning never makes the example invalid: it is one of the valid ones.
+                Some(warning) => {
+                    assert!(example.expect.is_none(), "{}: a warning example is valid", form.id);
+                    assert_eq!(
+                        warnings,
+                        [(warning.pointer.as_str(), warning.code.as_str())],
+                        "{}: warning example\n{}",
+                        form.id,
+                        example.submission
+                    );
+                    warned += 1;
+                }
+                None if example.expect.is_none() => {
+                    assert!(
+                        warnings.is_empty(),
+                        "{}: valid example warned {warnings:?}\n{}",
+                        form.id,
+                        example.submission
+                    )
+                }
+                None => {}
+            }
             match &example.expect {
                 None => assert!(got.is_empty(), "{}: valid example reported {got:?}\n{}", form.id, example.submission),
                 Some(expect) => {
@@ -84,6 +110,8 @@ fn examples_agree_with_the_reference_validator() {
     // Some rules cannot break alone (a field bound already implies them, or breaking them
     // changes a condition too); nearly all must be covered.
     assert!(rules.len() * 10 >= n_rules * 8, "only {} of {n_rules} rules are broken by some example", rules.len());
+    // The corpus has warning rules (wohngeld): some valid examples trigger them.
+    assert!(warned > 0, "no valid example triggers a warning");
 }
 
 /// Random JSON, biased towards the form's own keys so that typed paths are reached.

@@ -253,6 +253,93 @@ fn the_journey_without_javascript_ends_in_a_stored_typed_submission() {
     assert!(formwerk::validate::validate(&form, &exported, &options).is_valid());
 }
 
+/// A warning (a rule of `severity warning`) on a step: the page is shown again with the
+/// warning summary (not an error) and a confirming button; confirming the same answers goes
+/// on, a changed answer that still warns asks again, and the stored report lists the warning.
+/// A missing value reads the form's own `required message`.
+#[test]
+fn a_warning_is_shown_and_confirmed_to_go_on() {
+    let data = tempfile::tempdir().unwrap();
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve/warnings");
+    let server = Server::start(&forms, data.path(), &[]);
+    let mut client = server.client();
+    let (step1, step2, check) = ("/f/miete/schritt/1", "/f/miete/schritt/2", "/f/miete/pruefen");
+    assert_eq!(client.get("/f/miete").location(), step1);
+
+    // Missing rent: an error with the form's own message, no warning.
+    let (_, token) = page(&mut client, step1);
+    let posted = client.post(step1, &[("_csrf", &token), ("personen", "1"), ("aktion", "weiter")]);
+    assert_eq!(posted.location(), step1);
+    let (html, token) = page(&mut client, step1);
+    assert!(html.contains("Bitte geben Sie die Miete an."), "{html}");
+    assert!(!html.contains("hinweiszusammenfassung"), "errors first: {html}");
+
+    // A high rent: no error, but the page comes back with the warning and a confirming button.
+    let posted = client.post(step1, &[("_csrf", &token), ("personen", "1"), ("miete", "1500"), ("aktion", "weiter")]);
+    assert_eq!(posted.location(), step1, "a warning is shown before going on");
+    let (html, token) = page(&mut client, step1);
+    assert!(!html.contains("<title>Fehler: ") && !html.contains("id=\"fehlerzusammenfassung\""), "{html}");
+    assert!(html.contains("id=\"hinweiszusammenfassung\"") && html.contains("Bitte prüfen Sie Ihre Angaben"), "{html}");
+    assert!(html.contains("href=\"#miete\">Die Miete ist für die Größe des Haushalts ungewöhnlich hoch."), "{html}");
+    assert!(html.contains("value=\"bestaetigen\"") && html.contains("Angaben bestätigen und weiter"), "{html}");
+    assert!(html.contains("value=\"1500\""), "the answers are kept");
+    let fingerprint = html.split("name=\"_hinweise\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+    // Confirming with a changed rent that still warns: asked again.
+    let posted = client.post(
+        step1,
+        &[
+            ("_csrf", &token),
+            ("personen", "1"),
+            ("miete", "1400"),
+            ("_hinweise", &fingerprint),
+            ("aktion", "bestaetigen"),
+        ],
+    );
+    assert_eq!(posted.location(), step1, "a changed answer is confirmed anew");
+    let (html, token) = page(&mut client, step1);
+    assert!(html.contains("id=\"hinweiszusammenfassung\"") && html.contains("value=\"1400\""), "{html}");
+    let fingerprint = html.split("name=\"_hinweise\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // `weiter` (Enter in an old page) does not confirm; a forged fingerprint neither.
+    let forged = client.post(
+        step1,
+        &[("_csrf", &token), ("personen", "1"), ("miete", "1400"), ("_hinweise", "00"), ("aktion", "bestaetigen")],
+    );
+    assert_eq!(forged.location(), step1);
+    let (_, token) = page(&mut client, step1);
+
+    // Confirming the answers the warning was shown for goes on.
+    let posted = client.post(
+        step1,
+        &[
+            ("_csrf", &token),
+            ("personen", "1"),
+            ("miete", "1400"),
+            ("_hinweise", &fingerprint),
+            ("aktion", "bestaetigen"),
+        ],
+    );
+    assert_eq!(posted.location(), step2);
+    let (_, token) = page(&mut client, step2);
+    assert_eq!(client.post(step2, &[("_csrf", &token), ("aktion", "weiter")]).location(), check);
+
+    // A warning never blocks: the submission is stored, its report lists the confirmed warning.
+    let (html, token) = page(&mut client, check);
+    assert!(html.contains("1400"), "{html}");
+    assert_eq!(client.post(check, &[("_csrf", &token), ("aktion", "weiter")]).location(), "/f/miete/bestaetigung");
+    let db = data.path().join("intake.sqlite");
+    let db = db.to_str().unwrap();
+    let (ok, list, err) = formwerk(&["submissions", "--db", db, "list"]);
+    assert!(ok, "{err}");
+    let reference = list.split_whitespace().next().unwrap();
+    let (ok, shown, err) = formwerk(&["submissions", "--db", db, "show", reference]);
+    assert!(ok, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(record["report"]["violations"], json!([]));
+    assert_eq!(record["report"]["warnings"][0]["code"], "rule:miete_hoch", "{shown}");
+    assert_eq!(record["report"]["warnings"][0]["pointer"], "/miete");
+}
+
 #[test]
 fn several_files_in_one_field_are_uploaded_counted_and_bounded() {
     const STEP: &str = "/f/belege/schritt/1";

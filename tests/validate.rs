@@ -1,6 +1,7 @@
 //! The reference validator on hand-written cases: every `tests/validate/*.form` holds a form
 //! (`//- /main.form`, plus modules) and `//- /submissions.ndjson`, one case per line:
-//! `{"name", "submission", "expect": [{"pointer", "code"}], "today"?}`. The default today is
+//! `{"name", "submission", "expect": [{"pointer", "code"}], "warnings"?: [{"pointer", "code"}],
+//! "today"?}` (no `warnings`: none expected). The default today is
 //! 2026-06-15. Each case must report exactly the expected violations, in order; the full
 //! reports (with messages) are snapshotted. Plus the `validate` command on hostile input.
 
@@ -35,10 +36,29 @@ fn validate_cases() {
             if got != expected {
                 failures.push(format!("{}: expected {expected:?}, got {got:?}", case["name"]));
             }
+            let got: Vec<(String, String)> =
+                report.warnings.iter().map(|v| (v.pointer.clone(), v.code.clone())).collect();
+            let expected: Vec<(String, String)> = case["warnings"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| (e["pointer"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+                .collect();
+            if got != expected {
+                failures.push(format!("{}: expected warnings {expected:?}, got {got:?}", case["name"]));
+            }
+            assert_eq!(report.is_valid(), report.violations.is_empty(), "warnings never make a submission invalid");
             snapshot.push_str(&format!("# {}\n", case["name"].as_str().unwrap()));
             for violation in &report.violations {
                 snapshot.push_str(&format!("{} {}\n", violation.pointer, violation.code));
                 for (lang, message) in &violation.messages {
+                    snapshot.push_str(&format!("  {lang}: {message}\n"));
+                }
+            }
+            for warning in &report.warnings {
+                snapshot.push_str(&format!("warning {} {}\n", warning.pointer, warning.code));
+                for (lang, message) in &warning.messages {
                     snapshot.push_str(&format!("  {lang}: {message}\n"));
                 }
             }

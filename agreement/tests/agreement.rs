@@ -171,7 +171,8 @@ macro_rules! agreement {
                 let bytes = serde_json::to_vec(submission).unwrap();
                 match formwerk_forms::$form::from_json_on(&bytes, generated_today) {
                     Ok(typed) => {
-                        assert_eq!(reference, json!({"violations": []}), "from_json accepted\n{submission}");
+                        // Valid: no violation (warnings never refuse a submission).
+                        assert_eq!(reference["violations"], json!([]), "from_json accepted\n{submission}");
                         n_valid += 1;
                         // Typed data writes back what was read (up to how numbers are spelled).
                         let written = serde_json::to_value(&typed).unwrap();
@@ -521,6 +522,33 @@ fn wohngeld_functions_agree_on_their_edges() {
         let found: Vec<String> = codes(&reference).into_iter().map(|(_, code)| code).collect();
         let wanted: Vec<String> = expected.into_iter().map(str::to_string).collect();
         assert_eq!(found, wanted, "{name}: {reference}");
+    }
+
+    // The warning rule (`severity warning`): reported apart by every validator, at its `at`,
+    // with its message; the submission stays valid, so `from_json_on` returns the typed data.
+    let warning_cases = [
+        ("rent high for one person", json!({"miete": "1500"}), Some("/mitglieder")),
+        ("rent at the limit for one person", json!({"miete": "1000"}), None),
+        ("rent for two persons", json!({"miete": "1500", "mitglieder": [member("Ida", "2020-01-01")]}), None),
+    ];
+    for (name, edit, expected) in warning_cases {
+        let mut submission = base.clone();
+        merge(&mut submission, &edit);
+        compiled.fill_computed(&mut submission, &options);
+        let reference = as_json(&compiled.validate(&submission, &options));
+        let generated = as_json(&formwerk_forms::wohngeld::validate_on(&submission, generated_today));
+        assert_eq!(generated, reference, "{name}: validate_on disagrees on\n{submission}");
+        assert_eq!(reference["violations"], json!([]), "{name}: {reference}");
+        let bytes = serde_json::to_vec(&submission).unwrap();
+        assert!(formwerk_forms::wohngeld::from_json_on(&bytes, generated_today).is_ok(), "{name}: a warning refused");
+        match expected {
+            Some(pointer) => {
+                assert_eq!(reference["warnings"][0]["pointer"], pointer, "{name}: {reference}");
+                assert_eq!(reference["warnings"][0]["code"], "rule:miete_je_person", "{name}: {reference}");
+                assert!(reference["warnings"][0]["messages"]["en"].as_str().unwrap().contains("unusually high"));
+            }
+            None => assert!(reference.get("warnings").is_none(), "{name}: {reference}"),
+        }
     }
 }
 

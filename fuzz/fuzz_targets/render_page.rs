@@ -46,7 +46,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             code: "fuzz".to_string(),
             messages: [("de".to_string(), message.clone()), ("en".to_string(), message.clone())].into(),
         };
-        Report { violations: pairs.iter().map(violation).collect() }
+        Report { violations: pairs.iter().map(violation).collect(), warnings: Vec::new() }
     };
     let scope = if selector & 0x40 == 0 { Scope::All } else { Scope::Step(pairs.len() % (form.pages.len() + 1)) };
     let input = Input {

@@ -133,7 +133,7 @@ impl Context {
                 "value",
             ],
             Context::Info => &["visible when", "fim"],
-            Context::Rule => &["check", "at", "message", "fim"],
+            Context::Rule => &["check", "at", "message", "severity", "fim"],
             Context::Codelist => &["label", "urn", "version", "code", "extensible"],
             Context::FimForm => &["name", "definition", "bezug", "document", "rule \"…\""],
             Context::Fim => &[
@@ -170,6 +170,10 @@ pub struct Props<'a> {
     pub urn: Option<&'a ast::StringLit>,
     /// `required` (with its optional condition) and its span.
     pub required: Option<(Option<&'a ast::Expr>, Span)>,
+    /// `required … message "…"`: the text a citizen is told when the value is missing.
+    pub required_message: Option<&'a ast::Text>,
+    /// `severity warning` of a rule.
+    pub severity: Option<&'a ast::Ident>,
     pub optional: Option<Span>,
     pub visible: Option<&'a ast::Expr>,
     pub length: Option<&'a ast::IntRange>,
@@ -306,7 +310,11 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Languages(langs) => props.languages = Some((langs, stmt.span)),
             StmtKind::Fim { id, version, body } => props.fim = Some((id, version.as_ref(), body.as_ref())),
             StmtKind::Urn(urn) => props.urn = Some(urn),
-            StmtKind::Required { when } => props.required = Some((when.as_ref(), stmt.span)),
+            StmtKind::Required { when, message } => {
+                props.required = Some((when.as_ref(), stmt.span));
+                props.required_message = message.as_ref();
+            }
+            StmtKind::Severity(level) => props.severity = Some(level),
             StmtKind::Optional => props.optional = Some(stmt.span),
             StmtKind::Visible(expr) => props.visible = Some(expr),
             StmtKind::Length(range) => props.length = Some(range),

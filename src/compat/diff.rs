@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::{Change, Effect, Impact, Target};
-use crate::ir::{Bound, CodeList, Constraints, Expr, Field, FieldType, Form, Item, Path, Requirement};
+use crate::ir::{self, Bound, CodeList, Constraints, Expr, Field, FieldType, Form, Item, Path, Requirement};
 use crate::value::Decimal;
 
 use Impact::{Breaks, Maybe, Safe};
@@ -155,6 +155,17 @@ impl<'a> Walk<'a> {
         self.added.push((self.out.len(), path.to_vec(), item));
         let at = child(path, item.name());
         let dotted = at.join(".");
+        if let Item::Field(field @ Field { computed: Some(expr), .. }) = item {
+            // Not asked of the citizen, but required of a submission while it can be computed.
+            let known = self.knowable(expr, field.visible.as_ref());
+            let why = match known {
+                Breaks => "old submissions lack its value, which can always be computed from them",
+                _ => "old submissions lack its value wherever it can be computed from them",
+            };
+            let message = format!("computed field `{dotted}` is new: {why}");
+            self.push("computed-field-added", Effect::new(known, Maybe), Target::Item(at), message);
+            return;
+        }
         let rule = match item {
             Item::Field(_) => "field-added",
             Item::Group(_) | Item::Repeat(_) => "group-added",
@@ -175,6 +186,14 @@ impl<'a> Walk<'a> {
         self.removed.push((self.out.len(), path.to_vec(), item));
         let at = child(path, item.name());
         let dotted = at.join(".");
+        if let Item::Field(field @ Field { computed: Some(expr), .. }) = item {
+            let known = self.knowable_in(self.old, expr, field.visible.as_ref());
+            let message = format!(
+                "computed field `{dotted}` is gone: old submissions that hold its value are refused, and old readers that read it miss it"
+            );
+            self.push("computed-field-removed", Effect::new(known, known.max(Maybe)), Target::Item(at), message);
+            return;
+        }
         let rule = match item {
             Item::Field(_) => "field-removed",
             Item::Group(_) | Item::Repeat(_) => "group-removed",
@@ -340,9 +359,87 @@ impl<'a> Walk<'a> {
                 }
             }
         }
+        self.computed(at, old, new);
         self.requirement(at, &old.required, &new.required);
         self.visibility(at, old.visible.as_ref(), new.visible.as_ref());
         self.constraints(at, &new.ty, &old.constraints, &new.constraints);
+    }
+
+    /// A field that became computed, stopped being computed, or computes something else.
+    fn computed(&mut self, at: &Path, old: &Field, new: &Field) {
+        let dotted = at.join(".");
+        let target = Target::Item(at.clone());
+        let show = |expr: &Expr| serde_json::to_string(expr).unwrap_or_default();
+        match (&old.computed, &new.computed) {
+            (None, Some(expr)) => {
+                let message = format!(
+                    "`{dotted}` is computed now: an old submission's answer must equal the computed value (and be absent while it is unknown), and readers no longer get the citizen's answer"
+                );
+                self.push_detail(
+                    "field-became-computed",
+                    Effect::new(Maybe, Maybe),
+                    target,
+                    message,
+                    String::new(),
+                    show(expr),
+                );
+            }
+            (Some(expr), None) => {
+                let message = format!(
+                    "`{dotted}` is no longer computed: old submissions' values are still values of it, but readers get the citizen's answer instead of the computed value"
+                );
+                self.push_detail(
+                    "field-no-longer-computed",
+                    Effect::new(Safe, Maybe),
+                    target,
+                    message,
+                    show(expr),
+                    String::new(),
+                );
+            }
+            (Some(a), Some(b)) if a != b || old.computed_scale() != new.computed_scale() => {
+                let message = format!(
+                    "`{dotted}` computes another value now: an old submission's value may differ from it, and readers read another meaning"
+                );
+                self.push_detail(
+                    "computed-expression-changed",
+                    Effect::new(Maybe, Maybe),
+                    target,
+                    message,
+                    show(a),
+                    show(b),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the value of `expr` on a field shown under `visible` can be computed from every
+    /// submission of the new form (`Breaks`: a submission without it is refused) or only from
+    /// some (`Maybe`).
+    fn knowable(&self, expr: &Expr, visible: Option<&Expr>) -> Impact {
+        self.knowable_in(self.new, expr, visible)
+    }
+
+    fn knowable_in(&self, form: &ir::Form, expr: &Expr, visible: Option<&Expr>) -> Impact {
+        if visible.is_some() {
+            return Maybe;
+        }
+        // A repeat is read only through aggregates, which are known without items (`count`
+        // and `sum` of none are 0); a value is known when it is in every submission (inside a
+        // repeat: in every item).
+        let mut paths = Vec::new();
+        expr.read_paths(&mut paths);
+        let always = paths.iter().all(|path| match lookup(form, path) {
+            Some(Item::Repeat(r)) => r.visible.is_none(),
+            Some(item) => presence(&item.requirement(), item.visible()) == Breaks,
+            None => false,
+        });
+        if always {
+            Breaks
+        } else {
+            Maybe
+        }
     }
 
     fn requirement(&mut self, at: &Path, old: &Requirement, new: &Requirement) {
@@ -674,10 +771,37 @@ impl<'a> Walk<'a> {
         let (old_form, new_form) = (self.old, self.new);
         for new_rule in &new_form.rules {
             let target = Target::Rule(new_rule.name.clone());
+            let warns = !new_rule.severity.is_error();
             match old_form.rules.iter().find(|r| r.name == new_rule.name) {
+                None if warns => {
+                    let message = format!("warning rule `{}` is new: it never refuses a submission", new_rule.name);
+                    self.push("warning-added", Effect::new(Safe, Safe), target, message);
+                }
                 None => {
                     let message = format!("rule `{}` is new: old submissions may break it", new_rule.name);
                     self.push("rule-added", Effect::new(Maybe, Safe), target, message);
+                }
+                Some(old_rule) if old_rule.severity != new_rule.severity => {
+                    if warns {
+                        let message = format!(
+                            "rule `{}` is only a warning now: new data may break what old readers rely on",
+                            new_rule.name
+                        );
+                        self.push("rule-became-warning", Effect::new(Safe, Maybe), target, message);
+                    } else {
+                        let message =
+                            format!("warning rule `{}` is an error now: old submissions may break it", new_rule.name);
+                        self.push("warning-became-rule", Effect::new(Maybe, Safe), target, message);
+                    }
+                }
+                Some(old_rule) if warns => {
+                    if old_rule.check != new_rule.check
+                        || old_rule.scope != new_rule.scope
+                        || old_rule.at != new_rule.at
+                    {
+                        let message = format!("warning rule `{}` checks something else now", new_rule.name);
+                        self.push("warning-changed", Effect::new(Safe, Safe), target, message);
+                    }
                 }
                 Some(old_rule) => {
                     if old_rule.check != new_rule.check
@@ -691,6 +815,11 @@ impl<'a> Walk<'a> {
             }
         }
         for old_rule in old_form.rules.iter().filter(|o| !new_form.rules.iter().any(|n| n.name == o.name)) {
+            if !old_rule.severity.is_error() {
+                let message = format!("warning rule `{}` is gone: it never refused a submission", old_rule.name);
+                self.push("warning-removed", Effect::new(Safe, Safe), Target::Rule(old_rule.name.clone()), message);
+                continue;
+            }
             let message = format!("rule `{}` is gone: new data may break what old readers rely on", old_rule.name);
             self.push("rule-removed", Effect::new(Safe, Maybe), Target::Rule(old_rule.name.clone()), message);
         }
@@ -717,4 +846,14 @@ fn compare_bounds(a: &Bound, b: &Bound) -> Option<Ordering> {
         (Bound::Today { amount: x, unit: u }, Bound::Today { amount: y, unit: v }) if u == v => Some(x.cmp(y)),
         _ => None,
     }
+}
+
+/// The item at `path` in `form` (through groups and repeats).
+fn lookup<'f>(form: &'f ir::Form, path: &[String]) -> Option<&'f Item> {
+    let (first, rest) = path.split_first()?;
+    let mut node = form.items().find(|i| i.name() == first)?;
+    for name in rest {
+        node = node.children().iter().find(|i| i.name() == name)?;
+    }
+    Some(node)
 }

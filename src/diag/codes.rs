@@ -545,6 +545,29 @@ Fix:
       member vorname { length ..40 }
     }";
 
+    /// A rule's `severity` that is neither `error` nor `warning`.
+    UnknownSeverity = "E0411", "unknown-severity", Error,
+"A rule's `severity` says how a failing check counts: `error` (the default)
+makes the submission invalid, `warning` is a hint the citizen may confirm
+(\"unusually high rent\"): every validator reports it apart from the
+violations, and the submission stays valid. There is no other severity.
+
+Example:
+
+    rule miete_hoch {
+      check miete <= 2000
+      severity hinweis
+      message \"Die Miete ist ungewöhnlich hoch. Bitte prüfen Sie Ihre Angabe.\"
+    }
+
+Fix:
+
+    rule miete_hoch {
+      check miete <= 2000
+      severity warning
+      message \"Die Miete ist ungewöhnlich hoch. Bitte prüfen Sie Ihre Angabe.\"
+    }";
+
     /// Bounds that no value can satisfy.
     ContradictoryBounds = "E0401", "contradictory-bounds", Error,
 "A lower bound is above the upper bound, so no value can ever be valid. This

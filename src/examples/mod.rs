@@ -39,6 +39,10 @@ pub struct Example {
     pub submission: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// The warning a valid example must produce (a rule of `severity warning`, derived as an
+    /// invalid example is); valid examples without it produce none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Expect>,
 }
 
 /// `n_valid` valid and `n_invalid` invalid examples (fewer if the form admits no more).
@@ -79,6 +83,7 @@ pub fn generate_each(
     let mut rng = Rng::new(seed);
     let mut made = Made::default();
     let mut valid_pool = Vec::new();
+    let warns = compiled.form().rules.iter().any(|r| !r.severity.is_error());
     for index in 0..n_valid.max(usize::from(n_invalid > 0)) {
         let Some(submission) = valid(compiled, &mut rng, options) else { break };
         made.any_valid = true;
@@ -87,7 +92,13 @@ pub fn generate_each(
         }
         if index < n_valid {
             made.valid += 1;
-            if emit(Example { submission, expect: None }).is_break() {
+            // Every fifth valid example of a form with warning rules tries to trigger one.
+            let warned = (warns && rng.chance(20)).then(|| mutate::warn(compiled, &submission, &mut rng, options));
+            let example = match warned.flatten() {
+                Some((submission, warning)) => Example { submission, expect: None, warning: Some(warning) },
+                None => Example { submission, expect: None, warning: None },
+            };
+            if emit(example).is_break() {
                 return made;
             }
         }
@@ -103,7 +114,7 @@ pub fn generate_each(
         let base = &valid_pool[rng.below(valid_pool.len() as u64) as usize];
         if let Some((submission, expect)) = mutate::invalid(compiled, &analysis, base, &mut rng, options) {
             made.invalid += 1;
-            if emit(Example { submission, expect: Some(expect) }).is_break() {
+            if emit(Example { submission, expect: Some(expect), warning: None }).is_break() {
                 return made;
             }
         }
@@ -124,11 +135,12 @@ pub fn generate_each(
 
 /// One valid submission: random values within every constraint, hidden values pruned,
 /// conditionally required values filled in, equalities of failing rules solved; whatever
-/// still fails is drawn again.
+/// still fails is drawn again. Warnings are solved and drawn again like violations, so a valid
+/// example warns of nothing, unless a form warns of every draw (then after 100 draws).
 pub fn valid(compiled: &Compiled, rng: &mut Rng, options: &Options) -> Option<Value> {
     let form = compiled.form();
     let items: Vec<&Item> = form.items().collect();
-    for _ in 0..200 {
+    for attempt in 0..200 {
         let mut submission = Value::Object(object(compiled, &items, rng, options)?);
         for _ in 0..6 {
             prune_hidden(compiled, &mut submission, options);
@@ -137,11 +149,11 @@ pub fn valid(compiled: &Compiled, rng: &mut Rng, options: &Options) -> Option<Va
             prune_hidden(compiled, &mut submission, options);
             compiled.fill_computed(&mut submission, options);
             let report = compiled.validate(&submission, options);
-            if report.is_valid() {
+            if report.is_valid() && (report.warnings.is_empty() || attempt >= 100) {
                 return Some(submission);
             }
             let mut repaired = false;
-            for violation in &report.violations {
+            for violation in report.violations.iter().chain(&report.warnings) {
                 if violation.code == "required" || violation.code == "not_confirmed" {
                     repaired |= fill(compiled, &mut submission, &violation.pointer, rng, options);
                 } else if let Some(name) = violation.code.strip_prefix("rule:") {

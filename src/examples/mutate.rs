@@ -306,9 +306,20 @@ pub fn invalid(
                 set_at(&mut submission, &format!("/{key}"), Some(json!("x")));
                 return Some((submission, expect(&format!("/{key}"), "unknown_property")));
             }
-            break_rule(compiled, analysis, base, &all, rng, options)
+            let errors: Vec<&ir::Rule> = form.rules.iter().filter(|r| r.severity.is_error()).collect();
+            let rule = errors.get(rng.below(errors.len() as u64) as usize)?;
+            break_rule(compiled, rule, base, &all, rng, options)
         }
     }
+}
+
+/// A valid submission that a rule of `severity warning` warns about, derived from `base` as an
+/// invalid example is (values only that rule reads): the expected warning, or `None`.
+pub fn warn(compiled: &Compiled, base: &Value, rng: &mut Rng, options: &Options) -> Option<(Value, Expect)> {
+    let form = compiled.form();
+    let warnings: Vec<&ir::Rule> = form.rules.iter().filter(|r| !r.severity.is_error()).collect();
+    let rule = warnings.get(rng.below(warnings.len() as u64) as usize)?;
+    break_rule(compiled, rule, base, &slots(form, base), rng, options)
 }
 
 fn toggle_required(
@@ -369,14 +380,12 @@ fn toggle_required(
 
 fn break_rule(
     compiled: &Compiled,
-    _analysis: &Analysis,
+    rule: &ir::Rule,
     base: &Value,
     all: &[Slot],
     rng: &mut Rng,
     options: &Options,
 ) -> Option<(Value, Expect)> {
-    let form = compiled.form();
-    let rule = form.rules.get(rng.below(form.rules.len() as u64) as usize)?;
     let mut read = BTreeSet::new();
     collect(&rule.check, &mut |p| {
         read.insert(p.clone());

@@ -42,7 +42,8 @@ use serde::{Deserialize, Serialize};
 /// - 3: `Field.computed` (`value <expr>`: a read-only field computed from other answers).
 /// - 4: `CodeList.extensible` (newer versions of the list may add codes; tolerant readers keep
 ///   them); `FieldType::Files` (several files in one field) with `Constraints.min_count`,
-///   `max_count` and `max_total`.
+///   `max_count` and `max_total`; `Rule.severity` (`severity warning`: a hint, never a
+///   violation), `Field.required_message` and `Group.required_message` (`required message "…"`).
 pub const VERSION: u32 = 4;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
@@ -335,6 +336,11 @@ pub struct Field {
     #[serde(rename = "type")]
     pub ty: FieldType,
     pub required: Requirement,
+    /// `required … message "…"`: what a citizen is told when the field is required and
+    /// absent (the violation keeps the code `required`, or `not_confirmed` for a declaration,
+    /// which then also reads this text when it is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<Text>,
     /// Absent means always visible. A hidden field must be absent from a submission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible: Option<Expr>,
@@ -557,6 +563,9 @@ pub struct Group {
     /// `required` or when it holds a field that is always required; an absent group
     /// otherwise counts as an empty object.
     pub required: Requirement,
+    /// `required … message "…"`: what a citizen is told when the group is required and absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible: Option<Expr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,9 +626,30 @@ pub struct Rule {
     /// The node a violation is reported at (defaults to the scope).
     pub at: Path,
     pub message: Text,
+    /// `warning`: a failing check is a hint the citizen may confirm (reported apart from the
+    /// violations, with the same code `rule:<name>`); it never makes a submission invalid.
+    #[serde(default, skip_serializing_if = "Severity::is_error")]
+    pub severity: Severity,
     /// The FIM rule this rule was translated from (`fim "R…"` in the rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fim: Option<FimRef>,
+}
+
+/// How a failing rule counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A violation: the submission is invalid.
+    #[default]
+    Error,
+    /// A warning: the submission stays valid; the citizen is asked to confirm.
+    Warning,
+}
+
+impl Severity {
+    pub fn is_error(&self) -> bool {
+        *self == Severity::Error
+    }
 }
 
 /// A list of codes with labels, XÖV style.

@@ -384,7 +384,7 @@ impl<'a> Walk<'_, 'a> {
                     }
                 }
             }
-            StmtKind::Required { when: Some(expr) }
+            StmtKind::Required { when: Some(expr), .. }
             | StmtKind::Visible(expr)
             | StmtKind::Bound { value: expr, .. }
             | StmtKind::Check(expr)

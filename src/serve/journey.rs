@@ -185,6 +185,7 @@ fn page_of(form: &Form, pointer: &str) -> Option<usize> {
 fn page_report(form: &Form, report: &Report, page: usize) -> Report {
     Report {
         violations: report.violations.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
+        warnings: report.warnings.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
     }
 }
 
@@ -470,8 +471,13 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         .find(|(n, _)| n == "aktion")
         .and_then(|(_, v)| Action::parse(v))
         .unwrap_or(Action::Next);
-    let mut pairs: Vec<(String, String)> =
-        posted.pairs.into_iter().filter(|(n, _)| n != "aktion" && !is_file_property(form, n)).collect();
+    // The fingerprint of the warnings the page showed (`bestaetigen`).
+    let confirmed = posted.pairs.iter().rev().find(|(n, _)| n == "_hinweise").map(|(_, v)| v.clone());
+    let mut pairs: Vec<(String, String)> = posted
+        .pairs
+        .into_iter()
+        .filter(|(n, _)| n != "aktion" && n != "_hinweise" && !is_file_property(form, n))
+        .collect();
     for upload in app.db.uploads(&session.id, form_id) {
         pairs.extend(upload.pairs());
     }
@@ -508,9 +514,18 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
             let previous = visible.iter().copied().rfind(|&n| n < page).unwrap_or(page);
             step_url(form_id, previous, false)
         }
-        Action::Next => {
+        Action::Next | Action::Confirm => {
             let report = compiled.validate(&values, &options);
-            if page_report(form, &report, page).is_valid() {
+            let shown = page_report(form, &report, page);
+            // Warnings of the page's answers are shown once, like errors; the citizen goes on
+            // by confirming exactly them, for exactly these answers (see `html::warnings_fingerprint`).
+            let unconfirmed = !shown.warnings.is_empty()
+                && (action != Action::Confirm
+                    || confirmed.as_deref() != Some(&html::warnings_fingerprint(&shown, &[page], form, &values)));
+            if shown.is_valid() && unconfirmed {
+                journey.show_errors = Some(page);
+                here
+            } else if shown.is_valid() {
                 let visible = visible_pages(&compiled, &values, &options);
                 match visible.iter().copied().find(|&n| n > page) {
                     Some(next) if !returning => step_url(form_id, next, false),

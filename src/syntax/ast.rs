@@ -241,6 +241,8 @@ pub enum StmtKind {
     Urn(StringLit),
     Required {
         when: Option<Expr>,
+        /// `required message "…" en "…"`: what a citizen is told when the value is missing.
+        message: Option<Text>,
     },
     Optional,
     Visible(Expr),
@@ -317,6 +319,8 @@ pub enum StmtKind {
     },
     /// `locked` in a `fim` block.
     Locked,
+    /// `severity warning` (or `error`) in a rule; checked by `check`.
+    Severity(Ident),
     /// `rule "R…" version "…" { … }` in a `fim` block.
     FimRule {
         id: StringLit,
@@ -374,6 +378,7 @@ impl StmtKind {
             StmtKind::Output { hint: true, .. } => "output hint",
             StmtKind::Locked => "locked",
             StmtKind::FimRule { .. } => "rule \"…\"",
+            StmtKind::Severity(_) => "severity",
         }
     }
 }

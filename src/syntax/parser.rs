@@ -210,6 +210,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "rule",
     "script",
     "section",
+    "severity",
     "title",
     "unit",
     "urn",
@@ -670,9 +671,17 @@ impl Lower {
             Rule::locked_stmt => StmtKind::Locked,
             Rule::urn_stmt => StmtKind::Urn(self.string(inner.next()?)),
             Rule::required_stmt => {
-                let when = inner.nth(1).and_then(|e| self.expr(e));
-                StmtKind::Required { when }
+                let (mut when, mut message) = (None, None);
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::required_when => when = part.into_inner().nth(1).and_then(|e| self.expr(e)),
+                        Rule::required_message => message = part.into_inner().nth(1).map(|t| self.text(t)),
+                        _ => {}
+                    }
+                }
+                StmtKind::Required { when, message }
             }
+            Rule::severity_stmt => StmtKind::Severity(self.ident(inner.next()?)),
             Rule::optional_stmt => StmtKind::Optional,
             Rule::visible_stmt => StmtKind::Visible(self.expr(inner.nth(1)?)?),
             Rule::length_stmt => StmtKind::Length(self.int_range(inner.next()?)),

@@ -17,6 +17,8 @@
 //! - Strings must not be empty (`empty`): absent is the only way to say "no value".
 //! - Types are checked before formats, formats before bounds; a value gets at most one
 //!   violation of its own (the first that applies), rules come after the object's fields.
+//! - A failing rule of `severity warning` is a warning (`Report::warnings`, code
+//!   `rule:<name>`), never a violation: the submission stays valid.
 //! - A shown computed field (`value <expr>`) holds exactly its computed value while that is
 //!   known and is absent while it is unknown (`computed`); it is never `required`.
 //! - `today` is an input, so results are reproducible.
@@ -198,6 +200,7 @@ impl<'f> Compiled<'f> {
         let unit = field.unit.as_ref().map(label).unwrap_or_default();
         let exclusive_labels: Vec<(&str, Vec<(&str, &str)>)> =
             c.exclusive.iter().map(|code| (code.as_str(), self.code_label(field, code))).collect();
+        let required_message = field.required_message.as_ref().map(label).unwrap_or_default();
         let exclusive: Vec<(&str, &[(&str, &str)])> =
             exclusive_labels.iter().map(|(code, label)| (*code, label.as_slice())).collect();
         let spec = Spec {
@@ -215,6 +218,7 @@ impl<'f> Compiled<'f> {
             max_count: c.max_count,
             max_total: c.max_total,
             must_be_true: c.must_be_true,
+            required_message: &required_message,
             unit: &unit,
             exclusive: &exclusive,
         };
@@ -368,14 +372,19 @@ impl<'a> Validator<'a> {
                 }
                 (Item::Field(field), None) => {
                     if self.required(&field.required) {
-                        let kind = if field.constraints.must_be_true { Kind::NotConfirmed } else { Kind::Required };
+                        let message = field.required_message.clone();
+                        let kind = if field.constraints.must_be_true {
+                            Kind::NotConfirmed(message)
+                        } else {
+                            Kind::Required(message)
+                        };
                         self.push(&child_pointer, kind, &field.label);
                     }
                 }
                 (Item::Field(field), Some(value)) => self.field(field, value, &child_pointer),
                 (Item::Group(group), None) => {
                     if self.required(&group.required) {
-                        self.push(&child_pointer, Kind::Required, &group.label);
+                        self.push(&child_pointer, Kind::Required(group.required_message.clone()), &group.label);
                     }
                 }
                 (Item::Group(group), Some(value)) => match value.as_object() {
@@ -387,7 +396,7 @@ impl<'a> Validator<'a> {
                 },
                 (Item::Repeat(repeat), None) => {
                     if repeat.min > 0 {
-                        self.push(&child_pointer, Kind::Required, &repeat.label);
+                        self.push(&child_pointer, Kind::Required(None), &repeat.label);
                     }
                 }
                 (Item::Repeat(repeat), Some(value)) => self.repeat(repeat, value, path, &child_pointer),
@@ -428,7 +437,12 @@ impl<'a> Validator<'a> {
         for rule in rules {
             if eval::eval(&rule.check, &mut self.env).is_false() {
                 let pointer = self.pointer_of(&rule.at);
-                self.push(&pointer, Kind::Rule(rule.name.clone(), rule.message.clone()), &rule.message);
+                let kind = Kind::Rule(rule.name.clone(), rule.message.clone());
+                let text = label(&rule.message);
+                match rule.severity {
+                    ir::Severity::Error => self.sink.push(&pointer, kind, &text),
+                    ir::Severity::Warning => self.sink.warn(&pointer, kind, &text),
+                }
             }
         }
     }

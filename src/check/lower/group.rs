@@ -91,6 +91,7 @@ impl<'a> FormLowering<'a, '_> {
             }
             other => other,
         };
+        let required_message = props.required_message.map(|m| self.langs.lower(m, &mut self.diagnostics));
         Some(Item::Group(ir::Group {
             name: name.name.clone(),
             label,
@@ -98,6 +99,7 @@ impl<'a> FormLowering<'a, '_> {
             of,
             adapts: None,
             required,
+            required_message,
             visible,
             fim,
             items,

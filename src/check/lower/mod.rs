@@ -76,6 +76,7 @@ pub(super) struct PendingRule<'a> {
     pub(super) when: Option<&'a ast::Expr>,
     pub(super) at: Option<&'a ast::Path>,
     pub(super) message: ir::Text,
+    pub(super) severity: ir::Severity,
     pub(super) fim: Option<ir::FimRef>,
 }
 
@@ -627,12 +628,14 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             .and_then(|(source, locked, span)| field::prefill(source, locked, span, &ty, &mut self.diagnostics));
         let unit = props.unit.filter(|u| field::unit(u, &ty, &mut self.diagnostics));
         let unit = unit.map(|u| self.langs.lower(u, &mut self.diagnostics));
+        let required_message = props.required_message.map(|m| self.langs.lower(m, &mut self.diagnostics));
         Some(Item::Field(ir::Field {
             name: name.name.clone(),
             label,
             hint,
             ty,
             required,
+            required_message,
             visible,
             constraints,
             fim,

@@ -65,6 +65,7 @@ impl<'a> FormLowering<'a, '_> {
         }
         self.rule_names.insert(unique.clone(), name.span);
         let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Rule));
+        let severity = props.severity.map_or(ir::Severity::Error, |level| severity(level, &mut self.diagnostics));
         self.rules.push(PendingRule {
             name: unique,
             scope: path.to_vec(),
@@ -73,6 +74,7 @@ impl<'a> FormLowering<'a, '_> {
             when,
             at: props.at,
             message,
+            severity,
             fim,
         });
     }
@@ -115,6 +117,7 @@ impl<'a> FormLowering<'a, '_> {
                         check,
                         at,
                         message: rule.message.clone(),
+                        severity: rule.severity,
                         fim: rule.fim.clone(),
                     });
                 }
@@ -265,5 +268,30 @@ fn kind_name(item: &Item) -> &'static str {
         Item::Group(_) => "group",
         Item::Repeat(_) => "repeat",
         Item::Info(_) => "info",
+    }
+}
+
+/// A rule's `severity`: `error` (the default) or `warning`.
+fn severity(level: &ast::Ident, diagnostics: &mut Vec<Diagnostic>) -> ir::Severity {
+    match level.name.as_str() {
+        "error" => ir::Severity::Error,
+        "warning" => ir::Severity::Warning,
+        other => {
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownSeverity,
+                format!("`{other}` is not a severity"),
+                level.span,
+                "unknown severity",
+            );
+            diagnostic = match other.to_ascii_lowercase().as_str() {
+                "warn" | "warnung" | "hinweis" | "hint" | "info" | "notice" => diagnostic
+                    .with_help("write `severity warning`: a hint the citizen may confirm; it never makes a submission invalid"),
+                _ => diagnostic.with_help(
+                    "write `severity warning` (a hint the citizen may confirm) or `severity error` (the default: a violation)",
+                ),
+            };
+            diagnostics.push(diagnostic);
+            ir::Severity::Error
+        }
     }
 }

@@ -21,9 +21,10 @@ use crate::syntax::ast::{Stmt, StmtKind};
 
 /// What a tightening does that a deferred expression of the type would otherwise overwrite:
 /// applied after the form's expressions are resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Override {
-    Required,
+    /// Made required, with the use's `required message` if it gives one.
+    Required(Option<ir::Text>),
     Hidden,
 }
 
@@ -111,7 +112,8 @@ impl<'a> FormLowering<'a, '_> {
                     ),
                 ),
                 (None, Item::Field(_) | Item::Group(_)) => {
-                    self.overrides.push((at.to_vec(), Override::Required));
+                    let message = props.required_message.map(|m| self.langs.lower(m, &mut self.diagnostics));
+                    self.overrides.push((at.to_vec(), Override::Required(message)));
                     changed = true;
                 }
                 (None, _) => self.diagnostics.push(
@@ -340,8 +342,18 @@ pub(super) fn apply_overrides(pages: &mut [ir::Page], overrides: &[(ir::Path, Ov
     for (node, what) in overrides {
         let Some(item) = crate::check::tree::node_mut(pages, node) else { continue };
         match (what, item) {
-            (Override::Required, Item::Field(f)) => f.required = ir::Requirement::Always,
-            (Override::Required, Item::Group(g)) => g.required = ir::Requirement::Always,
+            (Override::Required(message), Item::Field(f)) => {
+                f.required = ir::Requirement::Always;
+                if message.is_some() {
+                    f.required_message = message.clone();
+                }
+            }
+            (Override::Required(message), Item::Group(g)) => {
+                g.required = ir::Requirement::Always;
+                if message.is_some() {
+                    g.required_message = message.clone();
+                }
+            }
             (Override::Hidden, item) => {
                 // Never shown, so never required either (not even under the type's condition).
                 let hidden = Some(ir::Expr::Literal { value: ir::Literal::Bool(false) });

@@ -16,6 +16,9 @@ pub enum Action {
     Next,
     /// `zurueck`: the previous step.
     Back,
+    /// `bestaetigen`: go on as `weiter`, confirming the warnings the page showed (they are
+    /// confirmed only while the answers are the ones they were shown for).
+    Confirm,
     /// `hinzufuegen:<repeat id>`.
     Add { repeat: String },
     /// `entfernen:<repeat id>:<index>`.
@@ -30,6 +33,7 @@ impl Action {
         let action = match (parts.next()?, parts.next(), parts.next()) {
             ("weiter", None, None) => Action::Next,
             ("zurueck", None, None) => Action::Back,
+            ("bestaetigen", None, None) => Action::Confirm,
             ("hinzufuegen", Some(repeat), None) => Action::Add { repeat: repeat.to_string() },
             ("entfernen", Some(repeat), Some(index)) => {
                 Action::Remove { repeat: repeat.to_string(), index: index.parse().ok()? }
@@ -61,7 +65,7 @@ pub fn apply(form: &Form, values: &Value, action: &Action, lang: &str) -> Option
         values = Value::Object(Map::new());
     }
     match action {
-        Action::Next | Action::Back => None,
+        Action::Next | Action::Back | Action::Confirm => None,
         Action::Add { repeat } => {
             let (path, ir) = find(form, &values, repeat, true)?;
             let Item::Repeat(ir) = ir else { return None };

@@ -29,7 +29,7 @@ pub use error::Error;
 pub use render::{Renderer, MAX_PAGE_BYTES, MAX_PARTIAL_DEPTH};
 pub use scan::{scan, Refusal};
 pub use theme::{Theme, PARTIALS};
-pub use view::{id_segment, Input, Node, Page, Scope};
+pub use view::{id_segment, warnings_fingerprint, Input, Node, Page, Scope};
 
 use super::OutputFile;
 use crate::ir::{self, Form};

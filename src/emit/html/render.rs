@@ -342,6 +342,7 @@ mod tests {
             multipart: false,
             novalidate: true,
             summary: None,
+            warnings: None,
             notice: None,
             hidden_primary: None,
             steps: vec![Step { id: "s".into(), heading: None, heading_level: 2, hint: None, nodes }],

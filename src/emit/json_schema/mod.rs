@@ -158,16 +158,18 @@ pub fn form_schema(form: &Form, base_uri: &str) -> Value {
     for (key, value) in std::mem::take(object) {
         head.insert(key, value);
     }
-    if !form.rules.is_empty() {
-        let rules: Vec<Value> = form
-            .rules
-            .iter()
-            .map(|rule| json!({ "name": rule.name, "scope": rule.scope, "at": rule.at, "check": rule.check, "message": rule.message }))
-            .collect();
-        head.insert("x-formwerk-rules".into(), Value::Array(rules));
-        for rule in &form.rules {
+    let rule = |rule: &ir::Rule| json!({ "name": rule.name, "scope": rule.scope, "at": rule.at, "check": rule.check, "message": rule.message });
+    let (errors, warnings): (Vec<&ir::Rule>, Vec<&ir::Rule>) = form.rules.iter().partition(|r| r.severity.is_error());
+    if !errors.is_empty() {
+        head.insert("x-formwerk-rules".into(), errors.iter().map(|r| rule(r)).collect());
+        for rule in &errors {
             gaps.add(&path_pointer(&rule.at), "rule", json!(rule.name));
         }
+    }
+    // Rules of `severity warning` never make a submission invalid, so the schema refuses
+    // nothing for them and they are no gap: they are carried for people and tools.
+    if !warnings.is_empty() {
+        head.insert("x-formwerk-warnings".into(), warnings.iter().map(|r| rule(r)).collect());
     }
     let mut defs: Map<String, Value> =
         form.codelists.values().map(|list| (def_name(&list.name), codelist_schema(list, form))).collect();
@@ -318,6 +320,10 @@ fn node_schema(form: &Form, item: &Item, path: &[String], pointer: &str, gaps: &
             let children: Vec<&Item> = group.items.iter().collect();
             let mut schema = shared_or_inline(form, group.of.as_deref(), &children, path, pointer, gaps);
             annotate(&mut schema, &group.label, group.hint.as_ref(), group.fim.as_ref(), form);
+            if let Some(message) = &group.required_message {
+                // A text only: `required` is stated as ever, the message is what people read.
+                schema["x-formwerk-required-message"] = json!(message);
+            }
             schema
         }
         Item::Repeat(repeat) => {
@@ -521,6 +527,10 @@ fn field_schema(form: &Form, field: &Field, pointer: &str, gaps: &mut Gaps) -> V
     if let Some(unit) = &field.unit {
         // An annotation only: the value is the same number with or without its unit.
         annotated["x-formwerk-unit"] = json!(unit);
+    }
+    if let Some(message) = &field.required_message {
+        // A text only: `required` is stated as ever, the message is what people read.
+        annotated["x-formwerk-required-message"] = json!(message);
     }
     annotated
 }

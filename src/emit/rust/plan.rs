@@ -184,7 +184,8 @@ impl Gen<'_> {
             let message = label(&rule.message);
             let check = self.expr(&rule.check);
             let at = self.layout.path(&rule.at);
-            quote! { Rule { name: #name, message: #message, check: #check, at: #at } }
+            let warning = rule.severity == ir::Severity::Warning;
+            quote! { Rule { name: #name, warning: #warning, message: #message, check: #check, at: #at } }
         });
         let rules: Vec<TokenStream> = rules.collect();
         self.objects.insert(
@@ -223,7 +224,8 @@ impl Gen<'_> {
                 let object = self.layout.objects[path.as_slice()];
                 let children: Vec<&Item> = group.items.iter().collect();
                 self.object(object, &children, path);
-                quote! { Node::Group { required: #required, object: #object } }
+                let message = group.required_message.as_ref().map_or(quote! { &[] }, label);
+                quote! { Node::Group { required: #required, required_message: #message, object: #object } }
             }
             Item::Repeat(repeat) => {
                 let object = self.layout.objects[path.as_slice()];
@@ -329,6 +331,9 @@ impl Gen<'_> {
         }
         if c.must_be_true {
             member("must_be_true", quote! { true });
+        }
+        if let Some(message) = &field.required_message {
+            member("required_message", label(message));
         }
         if let Some(unit) = &field.unit {
             member("unit", label(unit));

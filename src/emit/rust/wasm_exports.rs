@@ -60,7 +60,8 @@ pub extern "C" fn formwerk_forms() {
 
 /// Validates the submission `bytes` (a JSON text in UTF-8, any bytes) by the form `form` on the
 /// day `today` (`yyyymmdd`, e.g. `20260615`). Returns 0 and outputs the report as JSON
-/// (`{"violations": [...]}`, empty when the submission is valid), or returns 1 and outputs why
+/// (`{"violations": [...]}`, empty when the submission is valid, with `"warnings": [...]` when a
+/// rule of `severity warning` fails), or returns 1 and outputs why
 /// there is no report (no such form in this module, or `today` is no date).
 ///
 /// # Safety

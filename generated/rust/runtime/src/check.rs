@@ -26,13 +26,18 @@ pub struct Violation {
     pub messages: BTreeMap<String, String>,
 }
 
-/// Every violation of one submission, in document order.
+/// Every violation of one submission, in document order, and apart from them the warnings:
+/// failing rules of `severity warning`, hints the citizen may confirm (same fields, code
+/// `rule:<name>`), which never make a submission invalid.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub violations: Vec<Violation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Violation>,
 }
 
 impl Report {
+    /// Whether the submission is valid: warnings do not count.
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }
@@ -104,6 +109,8 @@ pub struct Spec<'a> {
     pub max_total: Option<u64>,
     /// A boolean that must be `true` (a declaration to confirm).
     pub must_be_true: bool,
+    /// The form's message for a declaration that is not confirmed (empty: the built-in one).
+    pub required_message: Label<'a>,
     /// The unit of a number (`m²`) by language, quoted with a bound; empty: none.
     pub unit: Label<'a>,
     /// Codes of a multiple choice that exclude every other, with their labels.
@@ -128,6 +135,7 @@ impl Spec<'_> {
             max_count: None,
             max_total: None,
             must_be_true: false,
+            required_message: &[],
             unit: &[],
             exclusive: &[],
         }
@@ -140,19 +148,32 @@ pub struct Sink<'a> {
     pub catalogues: &'a [Catalogue<'a>],
     pub today: Date,
     pub violations: Vec<Violation>,
+    /// Failing rules of `severity warning`: never violations.
+    pub warnings: Vec<Violation>,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(catalogues: &'a [Catalogue<'a>], today: Date) -> Sink<'a> {
-        Sink { catalogues, today, violations: Vec::new() }
+        Sink { catalogues, today, violations: Vec::new(), warnings: Vec::new() }
     }
 
     pub fn report(self) -> Report {
-        Report { violations: self.violations }
+        Report { violations: self.violations, warnings: self.warnings }
     }
 
     /// Adds a violation of `kind` at `pointer`; `label` names the value in the messages.
     pub fn push(&mut self, pointer: &str, kind: Kind, label: Label) {
+        let violation = self.make(pointer, kind, label);
+        self.violations.push(violation);
+    }
+
+    /// Adds a warning (a failing rule of `severity warning`) at `pointer`.
+    pub fn warn(&mut self, pointer: &str, kind: Kind, label: Label) {
+        let warning = self.make(pointer, kind, label);
+        self.warnings.push(warning);
+    }
+
+    fn make(&self, pointer: &str, kind: Kind, label: Label) -> Violation {
         let messages = self
             .catalogues
             .iter()
@@ -162,7 +183,7 @@ impl<'a> Sink<'a> {
                 (lang.to_string(), kind.message(catalogue, label))
             })
             .collect();
-        self.violations.push(Violation { pointer: pointer.to_string(), code: kind.code(), messages });
+        Violation { pointer: pointer.to_string(), code: kind.code(), messages }
     }
 
     /// A member `key` of the object at `pointer` that the form does not have.
@@ -307,7 +328,7 @@ pub fn field_violation(value: &Leaf, spec: &Spec, today: Date) -> Option<Kind> {
             bounds(&n, spec)
         }
         FieldKind::Boolean => match value {
-            Leaf::Bool(false) if spec.must_be_true => Some(Kind::NotConfirmed),
+            Leaf::Bool(false) if spec.must_be_true => Some(Kind::NotConfirmed(text(spec.required_message))),
             Leaf::Bool(_) => None,
             _ => Some(Kind::Type("yes or no")),
         },
@@ -443,4 +464,9 @@ fn date_bounds(date: Date, spec: &Spec, today: Date) -> Option<Kind> {
         }
     }
     None
+}
+
+/// A form's own text (empty: none), as a message's text.
+pub fn text(label: Label) -> Option<Text> {
+    (!label.is_empty()).then(|| label.iter().map(|(lang, text)| (lang.to_string(), text.to_string())).collect())
 }

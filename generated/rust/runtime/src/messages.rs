@@ -12,7 +12,8 @@ pub type Text = BTreeMap<String, String>;
 /// Every kind of violation the reference validator reports, with what its message needs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Required,
+    /// Absent while required; the form's own message (`required message "…"`), if any.
+    Required(Option<Text>),
     Hidden,
     UnknownProperty,
     Type(&'static str),
@@ -49,8 +50,9 @@ pub enum Kind {
     /// Files whose sizes add up to more than the field's `max_total` (in bytes).
     TotalSize(u64),
     Rule(String, Text),
-    /// A declaration that must be confirmed (`must be true`) is absent or `false`.
-    NotConfirmed,
+    /// A declaration that must be confirmed (`must be true`) is absent or `false`; the form's
+    /// own message (`required message "…"`), if any.
+    NotConfirmed(Option<Text>),
     /// A computed field (`value <expr>`) that does not hold its computed value, or is given
     /// while the value cannot be computed.
     Computed,
@@ -64,7 +66,7 @@ impl Kind {
     /// The stable violation code, e.g. `max_length` or `rule:mindestalter`.
     pub fn code(&self) -> String {
         let code = match self {
-            Kind::Required => "required",
+            Kind::Required(_) => "required",
             Kind::Hidden => "hidden",
             Kind::UnknownProperty => "unknown_property",
             Kind::Type(_) => "type",
@@ -94,7 +96,7 @@ impl Kind {
             Kind::MaxFiles(_) => "max_files",
             Kind::TotalSize(_) => "total_size",
             Kind::Rule(name, _) => return format!("rule:{name}"),
-            Kind::NotConfirmed => "not_confirmed",
+            Kind::NotConfirmed(_) => "not_confirmed",
             Kind::Computed => "computed",
             Kind::Exclusive(_) => "exclusive",
             Kind::Malformed(_) => "malformed",
@@ -125,7 +127,8 @@ impl Kind {
             |key: &str, n: u64| fill(catalogue.counted(&format!("messages.{key}"), n), &[label, ("n", &n.to_string())]);
         let in_language = |text: &Text| text.get(lang).or_else(|| text.values().next()).cloned().unwrap_or_default();
         match self {
-            Kind::Required => simple("required"),
+            Kind::Required(Some(text)) | Kind::NotConfirmed(Some(text)) => in_language(text),
+            Kind::Required(None) => simple("required"),
             Kind::Hidden => simple("hidden"),
             Kind::UnknownProperty => simple("unknown_property"),
             Kind::Type(expected) => {
@@ -180,7 +183,7 @@ impl Kind {
                 let option = catalogue.quote(&in_language(option));
                 fill(catalogue.get("messages.exclusive"), &[label, ("option", &option)])
             }
-            Kind::NotConfirmed => simple("not_confirmed"),
+            Kind::NotConfirmed(None) => simple("not_confirmed"),
             Kind::Computed => simple("computed"),
             Kind::Rule(_, text) => in_language(text),
             Kind::Malformed(detail) => fill(catalogue.get("messages.malformed"), &[("detail", detail)]),

@@ -70,6 +70,8 @@ pub enum Node {
     },
     Group {
         required: Required,
+        /// The form's message when the group is required and absent (empty: the built-in one).
+        required_message: Label<'static>,
         object: u16,
     },
     /// The items are objects `object`; at most `max` items are read and checked.
@@ -107,6 +109,9 @@ pub struct Spec {
     pub max_count: Option<u32>,
     pub max_total: Option<u64>,
     pub must_be_true: bool,
+    /// The form's message when the field is required and absent, or a declaration is not
+    /// confirmed (empty: the built-in one).
+    pub required_message: Label<'static>,
     pub unit: Label<'static>,
     /// Codes of a multiple choice that exclude every other, with their labels.
     pub exclusive: &'static [(&'static str, Label<'static>)],
@@ -134,6 +139,7 @@ impl Spec {
             max_count: None,
             max_total: None,
             must_be_true: false,
+            required_message: &[],
             unit: &[],
             exclusive: &[],
             computed: None,
@@ -162,9 +168,11 @@ pub enum Kind {
     Files,
 }
 
-/// A rule of an object: when `check` is false, a violation `rule:<name>` at `at`.
+/// A rule of an object: when `check` is false, a violation `rule:<name>` at `at` (a warning
+/// when `warning`: the submission stays valid).
 pub struct Rule {
     pub name: &'static str,
+    pub warning: bool,
     pub message: Label<'static>,
     pub check: &'static Expr,
     /// The member the violation points at (with the current item of each repeat on it).

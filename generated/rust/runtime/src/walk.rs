@@ -95,7 +95,12 @@ impl<'a> Walk<'a> {
             if self.eval(rule.check).is_false() {
                 let pointer = self.pointer(rule.at);
                 let text = rule.message.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect();
-                sink.push(&pointer, Kind::Rule(rule.name.to_string(), text), rule.message);
+                let kind = Kind::Rule(rule.name.to_string(), text);
+                if rule.warning {
+                    sink.warn(&pointer, kind, rule.message);
+                } else {
+                    sink.push(&pointer, kind, rule.message);
+                }
             }
         }
     }
@@ -125,18 +130,19 @@ impl<'a> Walk<'a> {
                 }
             }
             (Node::Field { required, spec }, Slot::Absent) if self.required(required) => {
-                let kind = if spec.must_be_true { Kind::NotConfirmed } else { Kind::Required };
+                let message = check::text(spec.required_message);
+                let kind = if spec.must_be_true { Kind::NotConfirmed(message) } else { Kind::Required(message) };
                 sink.push(ptr, kind, member.label);
             }
             (Node::Field { spec, .. }, Slot::Leaf(value)) => field(sink, spec, value, ptr, member.label),
-            (Node::Group { required, .. }, Slot::Absent) if self.required(required) => {
-                sink.push(ptr, Kind::Required, member.label);
+            (Node::Group { required, required_message, .. }, Slot::Absent) if self.required(required) => {
+                sink.push(ptr, Kind::Required(check::text(required_message)), member.label);
             }
             (Node::Group { .. }, Slot::Group(Group::Object(inner))) => self.object(sink, inner, ptr),
             (Node::Group { .. }, Slot::Group(Group::Other { .. })) => {
                 sink.push(ptr, Kind::Type("object"), member.label)
             }
-            (Node::Repeat { min, .. }, Slot::Absent) if *min > 0 => sink.push(ptr, Kind::Required, member.label),
+            (Node::Repeat { min, .. }, Slot::Absent) if *min > 0 => sink.push(ptr, Kind::Required(None), member.label),
             (Node::Repeat { .. }, Slot::Many(Many::Other { .. })) => sink.push(ptr, Kind::Type("list"), member.label),
             (Node::Repeat { min, max, object, item_label }, Slot::Many(Many::Items { items, more })) => {
                 if items.len() < *min as usize {
@@ -361,6 +367,7 @@ fn field(sink: &mut Sink, spec: &plan::Spec, value: &Leaf, ptr: &str, label: che
         max_count: spec.max_count,
         max_total: spec.max_total,
         must_be_true: spec.must_be_true,
+        required_message: spec.required_message,
         unit: spec.unit,
         exclusive: spec.exclusive,
     };

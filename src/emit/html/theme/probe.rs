@@ -10,7 +10,9 @@
 use super::Theme;
 use crate::emit::html::error::Error;
 use crate::emit::html::render::{Failure, Renderer};
-use crate::emit::html::view::{Button, Choice, Hint, Link, Node, Page, Part, RepeatItem, Step, Summary, Uploaded};
+use crate::emit::html::view::{
+    Button, Choice, Hint, Link, Node, Page, Part, RepeatItem, Step, Summary, Uploaded, Warnings,
+};
 
 /// Renders `theme` into the probe page and fragment; a failure names the partial that causes it.
 pub fn check(theme: &Theme) -> Result<(), Error> {
@@ -179,6 +181,14 @@ fn page() -> Page {
             title_id: "fehlerzusammenfassung-titel".to_string(),
             title: "Es gibt ein Problem".to_string(),
             links: vec![Link { href: "#text".to_string(), text: "Fehler".to_string() }],
+        }),
+        warnings: Some(Warnings {
+            id: "hinweiszusammenfassung".to_string(),
+            title_id: "hinweiszusammenfassung-titel".to_string(),
+            title: "Bitte prüfen Sie Ihre Angaben".to_string(),
+            intro: "Einige Angaben sind ungewöhnlich.".to_string(),
+            links: vec![Link { href: "#text".to_string(), text: "Hinweis".to_string() }],
+            fingerprint: "0123456789abcdef".to_string(),
         }),
         notice: Some("Eintrag 2 wurde entfernt.".to_string()),
         hidden_primary: Some(button("aktion-weiter-standard", "weiter", "Weiter", true)),

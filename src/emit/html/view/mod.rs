@@ -58,6 +58,8 @@ pub fn language_of(form: &Form, lang: &str) -> String {
 
 /// Builds the view model of one page.
 pub fn build(form: &Form, input: &Input) -> Page {
+    // The answers as given: what the warnings' fingerprint is computed on.
+    let answers = input.values;
     // Computed fields show the values computed from the current answers (today's in Berlin
     // where an expression reads `today`), whatever the values hold for them.
     let mut computed = false;
@@ -108,12 +110,29 @@ pub fn build(form: &Form, input: &Input) -> Page {
         Scope::All => true,
         Scope::Step(_) => pages[0] + 1 == n_pages,
     };
-    let primary = Button {
-        id: "aktion-weiter".to_string(),
-        value: "weiter".to_string(),
-        label: (if last { s.submit } else { s.next }).to_string(),
-        primary: true,
-        describedby: None,
+    // Warnings are shown only on a page without errors: the citizen confirms them with the
+    // primary button, which says so.
+    let warnings = match input.report {
+        Some(report) if !has_errors && !report.warnings.is_empty() => {
+            warning_summary(form, report, &lang, &probe.rendered, &pages, &steps, answers, &s)
+        }
+        _ => None,
+    };
+    let primary = match warnings {
+        Some(_) => Button {
+            id: "aktion-bestaetigen".to_string(),
+            value: "bestaetigen".to_string(),
+            label: s.confirm.to_string(),
+            primary: true,
+            describedby: Some("hinweiszusammenfassung-titel".to_string()),
+        },
+        None => Button {
+            id: "aktion-weiter".to_string(),
+            value: "weiter".to_string(),
+            label: (if last { s.submit } else { s.next }).to_string(),
+            primary: true,
+            describedby: None,
+        },
     };
     let mut buttons = vec![primary.clone()];
     if matches!(input.scope, Scope::Step(n) if n > 0) {
@@ -151,6 +170,7 @@ pub fn build(form: &Form, input: &Input) -> Page {
         multipart: builder.multipart,
         novalidate: true,
         summary,
+        warnings,
         notice: input.notice.map(str::to_string),
         hidden_primary,
         steps,
@@ -224,6 +244,95 @@ fn map_errors(
         }
     }
     out
+}
+
+/// The summary of the warnings of `report` on `pages` (a rule of `severity warning` that
+/// fails): one link per warning, to the first control of the nearest rendered node of its
+/// pointer, with the warning's message; `None` when none is on these pages.
+#[allow(clippy::too_many_arguments)]
+fn warning_summary(
+    form: &Form,
+    report: &Report,
+    lang: &str,
+    rendered: &Rendered,
+    pages: &[usize],
+    steps: &[Step],
+    answers: &Value,
+    s: &Strings,
+) -> Option<Warnings> {
+    let on_page: BTreeSet<&str> = pages.iter().flat_map(|p| form.pages[*p].items.iter().map(Item::name)).collect();
+    let mut links: Vec<Link> = Vec::new();
+    for warning in &report.warnings {
+        let segments: Vec<String> =
+            warning.pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+        if segments.first().is_some_and(|first| !on_page.contains(first.as_str())) {
+            continue;
+        }
+        let nearest = (1..=segments.len()).rev().find(|n| rendered.nodes.contains(&pointer_of(&segments[..*n])));
+        let id = match nearest {
+            Some(n) => segments[..n].iter().map(|s| id_segment(s)).collect::<Vec<_>>().join("-"),
+            None => steps.first().map(|step| step.id.clone()).unwrap_or_default(),
+        };
+        let target = target_of(steps, &id).unwrap_or(id);
+        let text = warning.messages.get(lang).or_else(|| warning.messages.values().next()).cloned().unwrap_or_default();
+        let link = Link { href: format!("#{target}"), text };
+        if !links.iter().any(|l| l.href == link.href && l.text == link.text) {
+            links.push(link);
+        }
+    }
+    if links.is_empty() {
+        return None;
+    }
+    Some(Warnings {
+        id: "hinweiszusammenfassung".to_string(),
+        title_id: "hinweiszusammenfassung-titel".to_string(),
+        title: s.warning_title.to_string(),
+        intro: s.warning_intro.to_string(),
+        links,
+        fingerprint: warnings_fingerprint(report, pages, form, answers),
+    })
+}
+
+/// What the citizen confirms with `bestaetigen`: the warnings of `report` on `pages`, and the
+/// answers they were shown for. A confirming POST is taken only when the warnings of its own
+/// answers give the same fingerprint, so an answer that changes asks again.
+pub fn warnings_fingerprint(report: &Report, pages: &[usize], form: &Form, answers: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let on_page: BTreeSet<&str> = pages.iter().flat_map(|p| form.pages[*p].items.iter().map(Item::name)).collect();
+    let mut hasher = Sha256::new();
+    for warning in &report.warnings {
+        let first = warning.pointer.split('/').nth(1).map(|s| s.replace("~1", "/").replace("~0", "~"));
+        if first.is_some_and(|first| !on_page.contains(first.as_str())) {
+            continue;
+        }
+        hasher.update(warning.code.as_bytes());
+        hasher.update([0]);
+        hasher.update(warning.pointer.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.update(serde_json::to_string(answers).unwrap_or_default().as_bytes());
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first control of the node with `id` (its summary target), anywhere in `steps`.
+fn target_of(steps: &[Step], id: &str) -> Option<String> {
+    fn find(nodes: &[Node], id: &str) -> Option<String> {
+        for node in nodes {
+            if node.id == id {
+                return Some(if node.target.is_empty() { node.id.clone() } else { node.target.clone() });
+            }
+            if let Some(found) = find(&node.children, id) {
+                return Some(found);
+            }
+            for item in &node.items {
+                if let Some(found) = find(&item.nodes, id) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    steps.iter().find_map(|step| find(&step.nodes, id))
 }
 
 /// The pointers of the rendered nodes, with those of the repeats.

@@ -45,6 +45,9 @@ pub struct Page {
     pub multipart: bool,
     pub novalidate: bool,
     pub summary: Option<Summary>,
+    /// The warnings of the answers (rules of `severity warning`), shown only when there is no
+    /// error; the primary button then confirms them.
+    pub warnings: Option<Warnings>,
     pub notice: Option<String>,
     pub hidden_primary: Option<Button>,
     pub steps: Vec<Step>,
@@ -58,6 +61,18 @@ pub struct Summary {
     pub title_id: String,
     pub title: String,
     pub links: Vec<Link>,
+}
+
+/// The summary of warnings: like the error summary, but a request to check, with the
+/// fingerprint that the confirming POST sends back (`_hinweise`).
+#[derive(Serialize)]
+pub struct Warnings {
+    pub id: String,
+    pub title_id: String,
+    pub title: String,
+    pub intro: String,
+    pub links: Vec<Link>,
+    pub fingerprint: String,
 }
 
 #[derive(Serialize)]

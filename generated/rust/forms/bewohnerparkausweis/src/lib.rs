@@ -258,7 +258,7 @@ mod plan {
                     ("de", "Ihr bestehender Bewohnerparkausweis"), ("en", "Your existing residents' parking permit"),
                 ],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("02"))),
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "parkzone", segment: "/parkzone", label: &[("de", "Parkzone"), ("en", "Parking zone")],
@@ -291,28 +291,28 @@ mod plan {
             Member {
                 name: "antragsteller", segment: "/antragsteller",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 2u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Anschrift in der Parkzone"), ("en", "Address in the parking zone")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 4u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 4u16 },
             },
             Member {
                 name: "fahrzeug", segment: "/fahrzeug",
                 label: &[("de", "Angaben zum Fahrzeug"), ("en", "Vehicle details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "fahrzeughalter", segment: "/fahrzeughalter",
                 label: &[("de", "Fahrzeughalterin oder Fahrzeughalter"), ("en", "Registered keeper")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[8, 2], Read::Text), &Expr::Text("02"))),
-                node: Node::Group { required: Required::Always, object: 6u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 6u16 },
             },
             Member {
                 name: "fahrzeugschein", segment: "/fahrzeugschein",
@@ -389,7 +389,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "gebuehr_passend",
+                name: "gebuehr_passend", warning: false,
                 message: &[
                     (
                         "de",
@@ -628,7 +628,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
@@ -709,7 +709,7 @@ mod plan {
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Anschrift der Halterin oder des Halters"), ("en", "Address of the registered keeper")],
-                visible: None, node: Node::Group { required: Required::Always, object: 7u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 7u16 },
             },
             Member {
                 name: "email", segment: "/email",

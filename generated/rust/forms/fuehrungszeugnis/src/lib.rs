@@ -201,12 +201,12 @@ mod plan {
                 visible: Some(
                     &Expr::Not(&Expr::In(&Expr::Field(&[0], Read::Text), &[Expr::Text("N"), Expr::Text("NE")])),
                 ),
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "antragsteller", segment: "/antragsteller",
                 label: &[("de", "Antragstellende Person"), ("en", "Applicant")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "fruehere_namen", segment: "/fruehere_namen",
@@ -219,12 +219,12 @@ mod plan {
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Wohnanschrift"), ("en", "Residential address")], visible: None,
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Never, object: 6u16 },
+                node: Node::Group { required: Required::Never, required_message: &[], object: 6u16 },
             },
             Member {
                 name: "gebuehrenbefreiung", segment: "/gebuehrenbefreiung",
@@ -283,7 +283,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "mindestalter",
+                name: "mindestalter", warning: false,
                 message: &[
                     ("de", "Ein Führungszeugnis können Sie ab 14 Jahren beantragen."),
                     ("en", "You can apply for a certificate from the age of 14."),
@@ -322,7 +322,7 @@ mod plan {
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Anschrift der Behörde"), ("en", "Address of the authority")], visible: None,
-                node: Node::Group { required: Required::Always, object: 2u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
         ],
         by_name: &[("aktenzeichen", 1u16), ("anschrift", 2u16), ("name", 0u16)], rules: &[],
@@ -555,7 +555,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),

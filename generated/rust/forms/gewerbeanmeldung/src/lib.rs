@@ -350,22 +350,22 @@ mod plan {
                         ],
                     ),
                 ),
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "inhaber", segment: "/inhaber",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 2u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "wohnanschrift", segment: "/wohnanschrift",
                 label: &[("de", "Ihre Wohnanschrift"), ("en", "Your residential address")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 4u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 4u16 },
             },
             Member {
                 name: "aufenthaltstitel", segment: "/aufenthaltstitel",
@@ -382,7 +382,7 @@ mod plan {
                         ),
                     ),
                 ),
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "vertreter", segment: "/vertreter",
@@ -432,7 +432,7 @@ mod plan {
                     ("de", "Frühere Gewerbetreibende oder früherer Gewerbetreibender"), ("en", "Former business owner"),
                 ],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("UE"))),
-                node: Node::Group { required: Required::Never, object: 7u16 },
+                node: Node::Group { required: Required::Never, required_message: &[], object: 7u16 },
             },
             Member {
                 name: "betriebsart", segment: "/betriebsart",
@@ -451,23 +451,23 @@ mod plan {
             Member {
                 name: "betriebsstaette", segment: "/betriebsstaette",
                 label: &[("de", "Anschrift der Betriebsstätte"), ("en", "Address of the business premises")],
-                visible: None, node: Node::Group { required: Required::Always, object: 8u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 8u16 },
             },
             Member {
                 name: "hauptniederlassung", segment: "/hauptniederlassung",
                 label: &[("de", "Anschrift der Hauptniederlassung"), ("en", "Address of the head office")],
                 visible: Some(&Expr::Compare(Cmp::Ne, &Expr::Field(&[13], Read::Text), &Expr::Text("HN"))),
-                node: Node::Group { required: Required::Always, object: 9u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 9u16 },
             },
             Member {
                 name: "taetigkeit", segment: "/taetigkeit",
                 label: &[("de", "Angemeldete Tätigkeit"), ("en", "Registered activity")], visible: None,
-                node: Node::Group { required: Required::Always, object: 10u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 10u16 },
             },
             Member {
                 name: "sondergewerbe", segment: "/sondergewerbe",
                 label: &[("de", "Besondere Gewerbeformen"), ("en", "Special forms of trade")], visible: None,
-                node: Node::Group { required: Required::Always, object: 11u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 11u16 },
             },
             Member {
                 name: "nebenerwerb", segment: "/nebenerwerb",
@@ -492,12 +492,12 @@ mod plan {
             Member {
                 name: "beschaeftigte", segment: "/beschaeftigte",
                 label: &[("de", "Anzahl der Beschäftigten"), ("en", "Number of employees")], visible: None,
-                node: Node::Group { required: Required::Always, object: 12u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 12u16 },
             },
             Member {
                 name: "betriebsleitung", segment: "/betriebsleitung",
                 label: &[("de", "Betriebsleiterin oder Betriebsleiter"), ("en", "Business manager")], visible: None,
-                node: Node::Group { required: Required::Never, object: 13u16 },
+                node: Node::Group { required: Required::Never, required_message: &[], object: 13u16 },
             },
             Member {
                 name: "erlaubnispflichtig", segment: "/erlaubnispflichtig",
@@ -517,7 +517,7 @@ mod plan {
                 name: "handwerk", segment: "/handwerk",
                 label: &[("de", "Handwerksrolle"), ("en", "Register of craftspersons")],
                 visible: Some(&Expr::Contains(&Expr::Field(&[12], Read::Codes), "HW")),
-                node: Node::Group { required: Required::Always, object: 15u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 15u16 },
             },
             Member {
                 name: "richtigkeit", segment: "/richtigkeit",
@@ -546,7 +546,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "register_kapitalgesellschaft",
+                name: "register_kapitalgesellschaft", warning: false,
                 message: &[
                     ("de", "Eine GmbH, UG oder AG ist im Handelsregister Abteilung B eingetragen.",),
                     ("en", "A GmbH, UG or AG is registered in part B of the commercial register.",),
@@ -565,7 +565,7 @@ mod plan {
                 at: &[2, 0],
             },
             Rule {
-                name: "uebernahme_angaben",
+                name: "uebernahme_angaben", warning: false,
                 message: &[
                     (
                         "de",
@@ -781,7 +781,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),

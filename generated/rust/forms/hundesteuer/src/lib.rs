@@ -212,16 +212,16 @@ mod plan {
             Member {
                 name: "halter", segment: "/halter",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "anschrift", segment: "/anschrift", label: &[("de", "Ihre Anschrift"), ("en", "Your address")],
-                visible: None, node: Node::Group { required: Required::Always, object: 2u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "zuzug", segment: "/zuzug",
@@ -296,7 +296,7 @@ mod plan {
                 name: "bankverbindung", segment: "/bankverbindung",
                 label: &[("de", "Konto für die Lastschrift"), ("en", "Account for the direct debit")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[9], Read::Text), &Expr::Text("LS"))),
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "sepa_mandat", segment: "/sepa_mandat",
@@ -345,7 +345,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "keine_ermaessigung_gefaehrlich",
+                name: "keine_ermaessigung_gefaehrlich", warning: false,
                 message: &[
                     ("de", "Für gefährliche Hunde gibt es nach der Hundesteuersatzung keine Ermäßigung.",),
                     ("en", "Under the dog tax by-law, there is no reduction for dangerous dogs.",),
@@ -366,7 +366,7 @@ mod plan {
                 at: &[6],
             },
             Rule {
-                name: "tierheimhund",
+                name: "tierheimhund", warning: false,
                 message: &[
                     (
                         "de",
@@ -543,7 +543,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
@@ -686,7 +686,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "haltung_nach_geburt",
+                name: "haltung_nach_geburt", warning: false,
                 message: &[
                     ("de", "Die Haltung kann nicht vor der Geburt des Hundes begonnen haben.",),
                     ("en", "Keeping cannot have started before the dog was born."),

@@ -10,7 +10,7 @@ pub const ID: &str = "integrationskurs";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "0ec046828cdc5db23896cb20c1834999828a871e1bcd44f0cf5e0c3a3ffdda70";
+pub const CONTENT_HASH: &str = "7c73853d84af63ffa07ecad4c1f7e072a87a9b9c3a044ec2bfdd6ce97f7021ec";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "ar"];
 crate::shared::code_list! {

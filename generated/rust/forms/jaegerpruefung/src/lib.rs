@@ -272,12 +272,12 @@ mod plan {
             Member {
                 name: "antragsteller", segment: "/antragsteller",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "ausbildung", segment: "/ausbildung",
@@ -341,7 +341,7 @@ mod plan {
                     ("de", "Fragen zur Zuverlässigkeit und persönlichen Eignung"),
                     ("en", "Questions on reliability and personal suitability"),
                 ],
-                visible: None, node: Node::Group { required: Required::Always, object: 8u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 8u16 },
             },
             Member {
                 name: "pruefungsgebuehr", segment: "/pruefungsgebuehr",
@@ -396,7 +396,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "mindeststunden",
+                name: "mindeststunden", warning: false,
                 message: &[
                     ("de", "Die Ausbildung muss zusammen mindestens 120 Stunden umfassen.",),
                     ("en", "The training must add up to at least 120 hours."),
@@ -412,7 +412,7 @@ mod plan {
                 at: &[2],
             },
             Rule {
-                name: "mindeststunden_praxis",
+                name: "mindeststunden_praxis", warning: false,
                 message: &[
                     ("de", "Davon müssen mindestens 60 Stunden praktische Ausbildung sein.",),
                     ("en", "At least 60 of these hours must be practical training."),
@@ -424,7 +424,7 @@ mod plan {
                 at: &[2],
             },
             Rule {
-                name: "nicht_bestanden",
+                name: "nicht_bestanden", warning: false,
                 message: &[
                     (
                         "de",
@@ -439,7 +439,7 @@ mod plan {
                 at: &[4],
             },
             Rule {
-                name: "teile_plausibel",
+                name: "teile_plausibel", warning: false,
                 message: &[
                     ("de", "Wer alle drei Prüfungsteile bestanden hat, hat die Prüfung bestanden.",),
                     ("en", "Anyone who passed all three parts has passed the examination.",),
@@ -450,7 +450,7 @@ mod plan {
                 at: &[5],
             },
             Rule {
-                name: "gebuehr_ausreichend",
+                name: "gebuehr_ausreichend", warning: false,
                 message: &[
                     (
                         "de",
@@ -558,7 +558,7 @@ mod plan {
             },
             Member {
                 name: "wohnsitz", segment: "/wohnsitz", label: &[("de", "Wohnsitz"), ("en", "Residence")],
-                visible: None, node: Node::Group { required: Required::Always, object: 2u16 },
+                visible: None, node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "einverstaendnis", segment: "/einverstaendnis",
@@ -603,13 +603,13 @@ mod plan {
                 name: "inland", segment: "/inland",
                 label: &[("de", "Anschrift in Deutschland"), ("en", "Address in Germany")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0, 6, 0], Read::Text), &Expr::Text("001"))),
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "ausland", segment: "/ausland",
                 label: &[("de", "Anschrift im Ausland"), ("en", "Address abroad")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0, 6, 0], Read::Text), &Expr::Text("002"))),
-                node: Node::Group { required: Required::Always, object: 4u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 4u16 },
             },
         ],
         by_name: &[("ausland", 2u16), ("inland", 1u16), ("inland_ausland", 0u16)], rules: &[],
@@ -746,7 +746,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
@@ -839,7 +839,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "ende_nach_beginn",
+                name: "ende_nach_beginn", warning: false,
                 message: &[
                     ("de", "Das Ende darf nicht vor dem Beginn liegen."),
                     ("en", "The end must not be before the start."),

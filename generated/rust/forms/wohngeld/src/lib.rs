@@ -10,7 +10,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "2.1.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "091f85c4b78cd008218f446893beb4b7ee3018c207849096af67d6bb20d27f74";
+pub const CONTENT_HASH: &str = "8a8a6657224a6e50ddbb840668f0996f9eca916b171ee4ea7fb1c89aab0cdf49";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {
@@ -286,17 +286,17 @@ mod plan {
             Member {
                 name: "antragsteller", segment: "/antragsteller",
                 label: &[("de", "Angaben zu Ihrer Person"), ("en", "Your personal details")], visible: None,
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Never, object: 2u16 },
+                node: Node::Group { required: Required::Never, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "anschrift", segment: "/anschrift",
                 label: &[("de", "Anschrift der Wohnung"), ("en", "Address of the home")], visible: None,
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "einzug", segment: "/einzug", label: &[("de", "Eingezogen am"), ("en", "Moved in on")],
@@ -331,6 +331,16 @@ mod plan {
                     spec: &Spec {
                         decimals: Some(0u32), min: Some(Bound::Exact(Decimal::from_parts(1i128, 0u32), "1")),
                         max: Some(Bound::Exact(Decimal::from_parts(5000i128, 0u32), "5000")),
+                        required_message: &[
+                            (
+                                "de",
+                                "Bitte geben Sie Ihre monatliche Miete ohne Heizkosten an. Sie steht im Mietvertrag oder in der letzten Mieterhöhung.",
+                            ),
+                            (
+                                "en",
+                                "Please enter your monthly rent without heating costs. It is shown in the tenancy agreement or the last rent increase.",
+                            ),
+                        ],
                         ..Spec::of(Kind::Money)
                     },
                 },
@@ -448,7 +458,7 @@ mod plan {
             Member {
                 name: "bank", segment: "/bank",
                 label: &[("de", "Konto für die Auszahlung"), ("en", "Account for payment")], visible: None,
-                node: Node::Group { required: Required::Always, object: 7u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 7u16 },
             },
             Member {
                 name: "richtigkeit", segment: "/richtigkeit",
@@ -503,7 +513,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "aktenzeichen_vollstaendig",
+                name: "aktenzeichen_vollstaendig", warning: false,
                 message: &[
                     (
                         "de",
@@ -533,7 +543,7 @@ mod plan {
                 at: &[4],
             },
             Rule {
-                name: "volljaehrig",
+                name: "volljaehrig", warning: false,
                 message: &[
                     ("de", "Den Antrag stellt ein volljähriges Haushaltsmitglied."),
                     ("en", "The application must be made by an adult member of the household.",),
@@ -545,7 +555,7 @@ mod plan {
                 at: &[5, 5],
             },
             Rule {
-                name: "miete_plausibel",
+                name: "miete_plausibel", warning: false,
                 message: &[
                     (
                         "de",
@@ -568,7 +578,7 @@ mod plan {
                 at: &[10],
             },
             Rule {
-                name: "untermiete_unter_miete",
+                name: "untermiete_unter_miete", warning: false,
                 message: &[
                     (
                         "de",
@@ -595,7 +605,7 @@ mod plan {
                 at: &[13],
             },
             Rule {
-                name: "einzug_vor_beginn",
+                name: "einzug_vor_beginn", warning: false,
                 message: &[
                     ("de", "Wohngeld gibt es erst ab dem Einzug in die Wohnung."),
                     ("en", "Housing benefit is paid only from the day you moved in."),
@@ -607,7 +617,7 @@ mod plan {
                 at: &[1],
             },
             Rule {
-                name: "keine_doppelten_mitglieder",
+                name: "keine_doppelten_mitglieder", warning: false,
                 message: &[
                     (
                         "de",
@@ -625,7 +635,37 @@ mod plan {
                 at: &[14],
             },
             Rule {
-                name: "hoechstens_ein_partner",
+                name: "miete_je_person", warning: true,
+                message: &[
+                    (
+                        "de",
+                        "Die Miete ist für die Größe Ihres Haushalts ungewöhnlich hoch. Bitte prüfen Sie, ob Sie die Miete für einen Monat und alle Personen im Haushalt angegeben haben.",
+                    ),
+                    (
+                        "en",
+                        "The rent is unusually high for the size of your household. Please check that you entered the rent for one month and everyone in the household.",
+                    ),
+                ],
+                check: &Expr::Or(
+                    &[
+                        Expr::Not(&Expr::Compare(Cmp::Eq, &Expr::Field(&[0], Read::Text), &Expr::Text("M"))),
+                        Expr::Compare(
+                            Cmp::Le, &Expr::Field(&[10], Read::Decimal),
+                            &Expr::Arith(
+                                Arith::Mul,
+                                &Expr::Arith(
+                                    Arith::Add, &Expr::Count(&[14], None),
+                                    &Expr::Number(Decimal::from_parts(1i128, 0u32)),
+                                ),
+                                &Expr::Number(Decimal::from_parts(1000i128, 0u32)),
+                            ),
+                        ),
+                    ],
+                ),
+                at: &[14],
+            },
+            Rule {
+                name: "hoechstens_ein_partner", warning: false,
                 message: &[
                     (
                         "de",
@@ -651,7 +691,7 @@ mod plan {
                 at: &[14],
             },
             Rule {
-                name: "unterhalt_angegeben",
+                name: "unterhalt_angegeben", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie an, wie viel Unterhalt Sie im Monat zahlen.",),
                     ("en", "Please enter how much maintenance you pay per month."),
@@ -784,7 +824,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
@@ -838,7 +878,7 @@ mod plan {
         members: &[
             Member {
                 name: "name", segment: "/name", label: &[("de", "Person"), ("en", "Person")], visible: None,
-                node: Node::Group { required: Required::Always, object: 5u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 5u16 },
             },
             Member {
                 name: "geburtsdatum", segment: "/geburtsdatum",
@@ -873,7 +913,7 @@ mod plan {
         by_name: &[("einkommen", 3u16), ("geburtsdatum", 1u16), ("name", 0u16), ("verwandtschaft", 2u16)],
         rules: &[
             Rule {
-                name: "kind_juenger",
+                name: "kind_juenger", warning: false,
                 message: &[
                     ("de", "Ein Kind ist jünger als die antragstellende Person."),
                     ("en", "A child is younger than the applicant."),

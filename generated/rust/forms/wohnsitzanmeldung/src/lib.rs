@@ -268,7 +268,7 @@ mod plan {
             Member {
                 name: "neue_anschrift", segment: "/neue_anschrift",
                 label: &[("de", "Anschrift der neuen Wohnung"), ("en", "Address of the new residence")], visible: None,
-                node: Node::Group { required: Required::Always, object: 1u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 1u16 },
             },
             Member {
                 name: "lage", segment: "/lage",
@@ -291,7 +291,7 @@ mod plan {
                 name: "weitere_wohnung", segment: "/weitere_wohnung",
                 label: &[("de", "Ihre weitere Wohnung in Deutschland"), ("en", "Your other residence in Germany")],
                 visible: Some(&Expr::In(&Expr::Field(&[3], Read::Text), &[Expr::Text("H"), Expr::Text("N")])),
-                node: Node::Group { required: Required::Always, object: 2u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 2u16 },
             },
             Member {
                 name: "bisher_lage", segment: "/bisher_lage",
@@ -303,7 +303,7 @@ mod plan {
                 name: "bisherige_anschrift", segment: "/bisherige_anschrift",
                 label: &[("de", "Bisherige Anschrift in Deutschland"), ("en", "Previous address in Germany")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("001"))),
-                node: Node::Group { required: Required::Always, object: 3u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 3u16 },
             },
             Member {
                 name: "bisherige_beibehalten", segment: "/bisherige_beibehalten",
@@ -322,7 +322,7 @@ mod plan {
                 name: "bisherige_anschrift_ausland", segment: "/bisherige_anschrift_ausland",
                 label: &[("de", "Bisherige Anschrift im Ausland"), ("en", "Previous address abroad")],
                 visible: Some(&Expr::Compare(Cmp::Eq, &Expr::Field(&[5], Read::Text), &Expr::Text("002"))),
-                node: Node::Group { required: Required::Always, object: 4u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 4u16 },
             },
             Member {
                 name: "personen", segment: "/personen",
@@ -345,7 +345,7 @@ mod plan {
             Member {
                 name: "kontakt", segment: "/kontakt",
                 label: &[("de", "Kontakt für Rückfragen"), ("en", "Contact for queries")], visible: None,
-                node: Node::Group { required: Required::Always, object: 6u16 },
+                node: Node::Group { required: Required::Always, required_message: &[], object: 6u16 },
             },
             Member {
                 name: "richtigkeit", segment: "/richtigkeit",
@@ -371,7 +371,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "mehrere_wohnungen",
+                name: "mehrere_wohnungen", warning: false,
                 message: &[
                     (
                         "de",
@@ -391,7 +391,7 @@ mod plan {
                 at: &[3],
             },
             Rule {
-                name: "meldepflichtige_person",
+                name: "meldepflichtige_person", warning: false,
                 message: &[
                     (
                         "de",
@@ -739,7 +739,7 @@ mod plan {
         ],
         rules: &[
             Rule {
-                name: "ausweis_zeitraum",
+                name: "ausweis_zeitraum", warning: false,
                 message: &[
                     ("de", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen."),
                     ("en", "The expiry date must be after the date of issue."),
@@ -748,7 +748,7 @@ mod plan {
                 at: &[9, 14],
             },
             Rule {
-                name: "geburtsname_abweichend",
+                name: "geburtsname_abweichend", warning: false,
                 message: &[
                     ("de", "Geben Sie den Geburtsnamen nur an, wenn er vom Familiennamen abweicht.",),
                     ("en", "Give the birth name only if it differs from the surname."),
@@ -791,7 +791,7 @@ mod plan {
         by_name: &[("email", 0u16), ("telefon", 1u16)],
         rules: &[
             Rule {
-                name: "kontakt.erreichbarkeit",
+                name: "kontakt.erreichbarkeit", warning: false,
                 message: &[
                     ("de", "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.",),
                     ("en", "Please give an email address or a telephone number."),
