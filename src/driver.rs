@@ -286,7 +286,12 @@ pub fn check_paths_in(
             roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
-    let checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    let mut checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    // Overlays are proved against their bases (`formwerk compat` in the submit direction).
+    if !checked.has_errors() {
+        checked.diagnostics.extend(crate::overlay::verify(&checked));
+        crate::diag::sort(&mut checked.diagnostics);
+    }
     Ok(Session { db, checked })
 }
 
