@@ -288,10 +288,7 @@ pub fn check_paths_in(
     }
     let mut checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
     // Overlays are proved against their bases (`formwerk compat` in the submit direction).
-    if !checked.has_errors() {
-        checked.diagnostics.extend(crate::overlay::verify(&checked));
-        crate::diag::sort(&mut checked.diagnostics);
-    }
+    crate::overlay::apply(&mut checked);
     Ok(Session { db, checked })
 }
 

@@ -179,7 +179,7 @@ fn member(stmts: &mut Vec<Stmt>, path: &ast::Path, body: &Block, plan: &mut Plan
     }
     let indices = match &found {
         Found::At(indices) => Some(indices.clone()),
-        Found::InType(_) => None,
+        Found::InType => None,
     };
     if hint.is_some() || !additions.is_empty() {
         let Some(indices) = &indices else {

@@ -74,6 +74,18 @@ pub fn findings(overlay: &ir::Form, base: &ir::Form) -> Vec<compat::Finding> {
     compat::compare_shapes(&project_form(overlay), base, &options)
 }
 
+/// Adds the overlay check's diagnostics ([`verify`]) to a run without errors, in order: what
+/// `check` and `build` do after checking.
+pub fn apply(checked: &mut Checked) {
+    if !checked.has_errors() {
+        let found = verify(checked);
+        if !found.is_empty() {
+            checked.diagnostics.extend(found);
+            crate::diag::sort(&mut checked.diagnostics);
+        }
+    }
+}
+
 /// Checks every overlay among the checked forms against its base: `E0463` for each breaking
 /// finding, `W0012` for each that cannot be decided. Located at the overlay's `extends`.
 pub fn verify(checked: &Checked) -> Vec<Diagnostic> {

@@ -164,12 +164,14 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
 
 const STATEMENT_KEYWORDS: &[&str] = &[
     "accept",
+    "after",
     "at",
     "autocomplete",
     "bezug",
     "check",
     "code",
     "codelist",
+    "codes",
     "control",
     "decimals",
     "default",
