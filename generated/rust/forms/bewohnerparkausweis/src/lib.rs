@@ -10,7 +10,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "ac0aa621a55cb696d5402c680fa76a0207a350850cd5456908339e882bf688ed";
+pub const CONTENT_HASH: &str = "a8ca16eb4b1ea1fa1b29c483cf9e4f066b58ed6b34f74b18c9349f84bd5daeda";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {

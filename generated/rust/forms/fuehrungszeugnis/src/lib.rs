@@ -10,7 +10,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "be1bee4ef8f84e1da8f202b506df682ef2b6c9e42dc2bc898cb9819cbc49945e";
+pub const CONTENT_HASH: &str = "3cab5da3dad8b21927de3d3e56ecda00dc2ba1cffbf756e90adc220efbb3b657";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {

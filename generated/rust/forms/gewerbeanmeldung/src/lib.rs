@@ -10,7 +10,7 @@ pub const ID: &str = "gewerbeanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "da8a3976488f3c068db98bfa2d6bdc6be7d9da5e1ab23026728e796bf39314f2";
+pub const CONTENT_HASH: &str = "d1b5ab04b3a1de56d4a07544fb70a3b0a8f276156db26f3e4ca748e1c6587292";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {

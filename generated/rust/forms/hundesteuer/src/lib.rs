@@ -10,7 +10,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "ed90acb60c34c68a41517afd127a034469d35830b89c38fbdc325e89afeac886";
+pub const CONTENT_HASH: &str = "849ee4ddb9265c63a1ccacfc6bbc3da3827bdfdf6c95ed3359a4a81a0c922ead";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {

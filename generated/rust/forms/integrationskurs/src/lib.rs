@@ -10,7 +10,7 @@ pub const ID: &str = "integrationskurs";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "92d2064c8c56c25aec9e90b0d8057d27b1e538f100663f986c306d86f8e4f44b";
+pub const CONTENT_HASH: &str = "6889e79809f14692bb86bdcee8d7daf615abf27f57a527ceba900bb333fd6634";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "ar"];
 crate::shared::code_list! {

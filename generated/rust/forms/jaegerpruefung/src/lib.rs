@@ -10,7 +10,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "39adce94ff31c9fe8e6d8383d3c54f596dbf0c832a9fdbe7304e1be3bfe3ffa6";
+pub const CONTENT_HASH: &str = "a4ed95d5deaaf2254d60e193ab81df41415df5725113c7bb11d4e53232f2da30";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {

@@ -10,7 +10,7 @@ pub const ID: &str = "wohnsitzanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "13dfa903ea3486b09fcaa49d02b5fdcd275730f731d3d6262146017eaacd41fd";
+pub const CONTENT_HASH: &str = "ffbb5678c11cc8e9027fda3b62b770b03bbe70c916067fc6900a89d504781db8";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
