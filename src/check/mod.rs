@@ -50,7 +50,7 @@ pub struct Checked {
     /// questions about the source (the language server) walk, so nothing is parsed twice.
     pub program: Program,
     /// The base forms of the overlays among `forms`, by id (also when the base's file was not
-    /// given), for the overlay check (`crate::overlay`).
+    /// given), for the overlay check (`src/overlay`).
     pub bases: BTreeMap<String, ir::Form>,
 }
 

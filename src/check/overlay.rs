@@ -22,7 +22,7 @@
 //! the lowering to apply to the IR, where they are checked like `member` blocks of a shared
 //! group type. The merged form is lowered like any form, each statement in the file it was
 //! written in (names resolve through that file's imports). Whether the result accepts only
-//! what the base accepts is proved outside the checker (`crate::overlay`, on `compat`).
+//! what the base accepts is proved outside the checker (`src/overlay`, on `compat`).
 
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -420,7 +420,9 @@ fn redeclared(name: &ast::Ident, first: crate::source::Span, keyword: &str) -> D
         "declared again",
     )
     .with_note(first, "declared in the base here")
-    .with_help(if keyword == "info" {
+    .with_help(if keyword == "section" {
+        format!("add to the base's page with `member {} {{ field … }}`, or name the new section otherwise", name.name)
+    } else if keyword == "info" {
         "an info of the base is replaced by `info name \"…\"` in the same place (the form, or a `member` block of its group)".to_string()
     } else {
         format!(
