@@ -140,7 +140,7 @@ pub fn check_with_catalogues(
         }
     }
     let lowered = crate::parallel::map(0, &to_lower, |&(file, decl, plan)| {
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
+        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         lowering.overlay(plan).form(file, decl)
     });
     let mut forms = Vec::new();
@@ -161,7 +161,7 @@ pub fn check_with_catalogues(
         }
         let Some(base_file) = program.unit(file).base else { continue };
         let Some(base_decl) = program.unit(base_file).ast.as_ref().and_then(|a| a.forms.first()) else { continue };
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
+        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         let (form, mut base_diagnostics) = lowering.form(base_file, base_decl);
         diagnostics.append(&mut base_diagnostics);
         if let Some(form) = form {
@@ -182,7 +182,7 @@ pub fn check_with_catalogues(
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
         }
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
+        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         diagnostics.append(&mut lowering.definitions(file));
     }
     for &file in program.units.keys() {

@@ -10,6 +10,7 @@
 //!   info hinweis "…" en "…"                          // replace the text of a base info
 //!   field sorbisch: boolean "…"                      // add at the end of the form
 //!   rule r { check … }                                // add a rule (it may read base fields)
+//!   translations hsb { "Vorname" "Předmjeno" }       // translate base texts by their German text
 //! }
 //! ```
 //!
@@ -42,6 +43,8 @@ pub struct Plan {
     pub additions: Vec<ir::Path>,
     /// The names of the added rules.
     pub rules: Vec<String>,
+    /// `translations lang { "primary" "translation" … }`: translations of the base's texts.
+    pub glossary: crate::check::text::Glossary,
 }
 
 /// The base form with the overlay applied, named and placed as the overlay.
@@ -84,7 +87,9 @@ pub fn merge(overlay: &ast::FormDecl, base: &ast::FormDecl, diagnostics: &mut Ve
         tightenings: Vec::new(),
         additions: Vec::new(),
         rules: Vec::new(),
+        glossary: Default::default(),
     };
+    let mut glossary = std::collections::BTreeMap::new();
     let has_sections = stmts.iter().any(|s| matches!(s.kind, StmtKind::Section { .. }));
     for stmt in &overlay.body.stmts {
         match &stmt.kind {
@@ -141,11 +146,32 @@ pub fn merge(overlay: &ast::FormDecl, base: &ast::FormDecl, diagnostics: &mut Ve
                 }
                 stmts.push(stmt.clone());
             }
+            StmtKind::Translations { lang, entries } => {
+                if let Some(diagnostic) = crate::check::text::tag_diagnostic(lang) {
+                    diagnostics.push(diagnostic);
+                    continue;
+                }
+                for (primary, translated) in entries {
+                    let key = (lang.name.clone(), primary.value.clone());
+                    if glossary.insert(key, translated.value.clone()).is_some() {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::DuplicateProperty,
+                                format!("\"{}\" is translated into `{}` twice", primary.value, lang.name),
+                                primary.span,
+                                "again",
+                            )
+                            .with_help("translate each text once; a text used in several places takes the one translation everywhere"),
+                        );
+                    }
+                }
+            }
             StmtKind::Member { path, body } => member(&mut stmts, path, body, &mut plan, diagnostics),
             StmtKind::After { path, body } => after(&mut stmts, path, body, &mut plan, diagnostics),
             _ => stmts.push(stmt.clone()),
         }
     }
+    plan.glossary = std::sync::Arc::new(glossary);
     let decl = ast::FormDecl {
         name: overlay.name.clone(),
         extends: overlay.extends.clone(),

@@ -253,6 +253,7 @@ fn declares(rule: Rule) -> bool {
             | Rule::codelist_stmt
             | Rule::member_stmt
             | Rule::after_stmt
+            | Rule::translations_stmt
     )
 }
 

@@ -316,6 +316,11 @@ pub enum StmtKind {
     },
     /// `codes "A", …` in an overlay's `member` block: the codes a choice keeps.
     Codes(Vec<StringLit>),
+    /// `translations hsb { "Vorname" "Předmjeno" … }` in an overlay: translations by primary text.
+    Translations {
+        lang: Ident,
+        entries: Vec<(StringLit, StringLit)>,
+    },
     /// `hidden` in a `member` block.
     Hidden,
     /// `default <value>` of a field.
@@ -383,6 +388,7 @@ impl StmtKind {
             StmtKind::Hidden => "hidden",
             StmtKind::After { .. } => "after",
             StmtKind::Codes(_) => "codes",
+            StmtKind::Translations { .. } => "translations",
             StmtKind::Default(_) => "default",
             StmtKind::Value(_) => "value",
             StmtKind::Prefill { .. } => "prefill from",

@@ -210,6 +210,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "script",
     "section",
     "title",
+    "translations",
     "unit",
     "urn",
     "value",
@@ -707,6 +708,19 @@ impl Lower {
             }
             Rule::codes_stmt => {
                 StmtKind::Codes(inner.filter(|p| p.as_rule() == Rule::string).map(|s| self.string(s)).collect())
+            }
+            Rule::translations_stmt => {
+                let lang = self.ident(inner.next()?);
+                let entries = inner
+                    .filter(|p| p.as_rule() == Rule::translation_entry_stmt)
+                    .filter_map(|entry| {
+                        let mut parts = entry.into_inner();
+                        let primary = self.string(parts.next()?);
+                        let translated = self.string(parts.next()?);
+                        Some((primary, translated))
+                    })
+                    .collect();
+                StmtKind::Translations { lang, entries }
             }
             Rule::after_stmt => {
                 let path = self.path(inner.next()?);

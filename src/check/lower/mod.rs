@@ -156,7 +156,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         }
         let props = props::collect(&decl.body.stmts, Context::Form, &mut self.diagnostics);
         let languages = self.languages(&props, decl);
-        self.langs = Languages(Some(languages.clone()));
+        let glossary = self.overlay.map(|plan| plan.glossary.clone()).unwrap_or_default();
+        self.langs = Languages(Some(languages.clone()), glossary);
         let title = match props.title {
             Some(t) => self.langs.lower(t, &mut self.diagnostics),
             None => {
