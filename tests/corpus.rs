@@ -194,7 +194,9 @@ fn corpus_uses_every_language_feature() {
     for key in ["min_length", "max_length", "pattern", "min", "max", "decimals", "accept", "max_size", "message"] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
-    for key in ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn", "must_be_true"] {
+    for key in
+        ["visible", "hint", "fim", "of", "item_label", "autocomplete", "description", "urn", "must_be_true", "extends"]
+    {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }
     let autocomplete = collect("autocomplete");

@@ -71,7 +71,12 @@ fn projected_examples_of_every_overlay_are_valid_for_the_base() {
             let removed: Vec<&Vec<String>> = before.iter().filter(|p| !after.contains(p)).collect();
             n_with_additions += usize::from(!removed.is_empty());
             for path in &removed {
-                assert!(extends.is_addition(path), "{}: `{}` was removed but is no addition", overlay.id, path.join("."));
+                assert!(
+                    extends.is_addition(path),
+                    "{}: `{}` was removed but is no addition",
+                    overlay.id,
+                    path.join(".")
+                );
             }
             assert!(after.iter().all(|p| !extends.is_addition(p)), "{}: an addition is left", overlay.id);
         }
@@ -95,7 +100,8 @@ fn the_projection_never_fails_on_other_shapes() {
             assert_eq!(projected, value);
         }
     }
-    let text = formwerk::runtime::project::project_json(r#"{"behoerde":"14612","beginn":"2026-07-01"}"#, &[&["behoerde"]]);
+    let text =
+        formwerk::runtime::project::project_json(r#"{"behoerde":"14612","beginn":"2026-07-01"}"#, &[&["behoerde"]]);
     assert_eq!(text.unwrap(), r#"{"beginn":"2026-07-01"}"#);
     assert!(formwerk::runtime::project::project_json("{", &[&["behoerde"]]).is_err());
 }
@@ -159,7 +165,8 @@ fn the_overlay_check_refuses_a_projection_the_base_does_not_accept() {
     let (_, overlay) = checked.forms.iter_mut().find(|(_, f)| f.id == "wohngeld_sachsen").unwrap();
     // A longer reference number than the base allows (as if `member` could loosen): E0463.
     let mut loosened = overlay.clone();
-    let Some(ir::Item::Field(field)) = loosened.pages.iter_mut().flat_map(|p| p.items.iter_mut()).find(|i| i.name() == "aktenzeichen")
+    let Some(ir::Item::Field(field)) =
+        loosened.pages.iter_mut().flat_map(|p| p.items.iter_mut()).find(|i| i.name() == "aktenzeichen")
     else {
         panic!("no aktenzeichen")
     };

@@ -140,7 +140,8 @@ pub fn check_with_catalogues(
         }
     }
     let lowered = crate::parallel::map(0, &to_lower, |&(file, decl, plan)| {
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         lowering.overlay(plan).form(file, decl)
     });
     let mut forms = Vec::new();
@@ -161,7 +162,8 @@ pub fn check_with_catalogues(
         }
         let Some(base_file) = program.unit(file).base else { continue };
         let Some(base_decl) = program.unit(base_file).ast.as_ref().and_then(|a| a.forms.first()) else { continue };
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         let (form, mut base_diagnostics) = lowering.form(base_file, base_decl);
         diagnostics.append(&mut base_diagnostics);
         if let Some(form) = form {
@@ -182,7 +184,8 @@ pub fn check_with_catalogues(
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
         }
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         diagnostics.append(&mut lowering.definitions(file));
     }
     for &file in program.units.keys() {
@@ -202,8 +205,13 @@ fn merge_overlay(program: &Program, file: FileId, diagnostics: &mut Vec<Diagnost
     let base_file = program.unit(file).base?;
     if base_file == file {
         diagnostics.push(
-            Diagnostic::new(Code::InvalidBase, format!("form `{}` extends itself", decl.name.name), extends.span, "its own file")
-                .with_help("an overlay extends another form of the project: name that form's module"),
+            Diagnostic::new(
+                Code::InvalidBase,
+                format!("form `{}` extends itself", decl.name.name),
+                extends.span,
+                "its own file",
+            )
+            .with_help("an overlay extends another form of the project: name that form's module"),
         );
         return None;
     }
@@ -241,7 +249,9 @@ fn merge_overlay(program: &Program, file: FileId, diagnostics: &mut Vec<Diagnost
         if reason.value.trim().is_empty() {
             diagnostics.push(
                 Diagnostic::new(Code::MissingProperty, "`unchecked` needs a reason", reason.span, "empty reason")
-                    .with_help("say why the overlay may accept what its base refuses: `unchecked \"Übergangsregelung bis 2027\"`"),
+                    .with_help(
+                    "say why the overlay may accept what its base refuses: `unchecked \"Übergangsregelung bis 2027\"`",
+                ),
             );
         } else {
             diagnostics.push(

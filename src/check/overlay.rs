@@ -227,8 +227,9 @@ fn member(stmts: &mut Vec<Stmt>, path: &ast::Path, body: &Block, plan: &mut Plan
             let target = stmt_at_mut(stmts, indices);
             if matches!(target.kind, StmtKind::Info { .. }) {
                 diagnostics.push(
-                    Diagnostic::new(Code::NotApplicable, "an info has no hint", hint.span, "not applicable")
-                        .with_help("replace the text of an info by declaring it again in the overlay: `info name \"…\"`"),
+                    Diagnostic::new(Code::NotApplicable, "an info has no hint", hint.span, "not applicable").with_help(
+                        "replace the text of an info by declaring it again in the overlay: `info name \"…\"`",
+                    ),
                 );
             } else {
                 replace_hint(target, hint);
@@ -340,7 +341,9 @@ fn add_items(
         };
         if !accepts {
             let what = match target.kind {
-                StmtKind::Group { .. } | StmtKind::Repeat { .. } => "a group of a shared type, which takes its members from the type",
+                StmtKind::Group { .. } | StmtKind::Repeat { .. } => {
+                    "a group of a shared type, which takes its members from the type"
+                }
                 _ => "not a group, repeat or section",
             };
             diagnostics.push(
@@ -560,9 +563,9 @@ fn name_of(stmt: &Stmt) -> Option<&ast::Ident> {
 
 fn children(stmt: &Stmt) -> &[Stmt] {
     match &stmt.kind {
-        StmtKind::Group { body: Some(b), .. } | StmtKind::Repeat { body: Some(b), .. } | StmtKind::Section { body: Some(b), .. } => {
-            &b.stmts
-        }
+        StmtKind::Group { body: Some(b), .. }
+        | StmtKind::Repeat { body: Some(b), .. }
+        | StmtKind::Section { body: Some(b), .. } => &b.stmts,
         _ => &[],
     }
 }

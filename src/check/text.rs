@@ -76,10 +76,17 @@ impl Languages {
                             text.span,
                             format!("add `{lang} \"…\"`"),
                         )
-                        .with_help(format!(
-                            "write the translation after the text: \"{}\" {lang} \"…\"",
-                            shorten(&text.primary.value)
-                        )),
+                        .with_help(if self.1.is_empty() {
+                            format!(
+                                "write the translation after the text: \"{}\" {lang} \"…\"",
+                                shorten(&text.primary.value)
+                            )
+                        } else {
+                            format!(
+                                "translate it in the overlay: `translations {lang} {{ \"{}\" \"…\" }}`",
+                                shorten(&text.primary.value)
+                            )
+                        }),
                     );
                 }
             }

@@ -120,7 +120,10 @@ pub fn verify(checked: &Checked) -> Vec<Diagnostic> {
                     if code == Code::OverlayBreaksBase {
                         format!("the overlay accepts submissions that `{}` refuses ({}{path})", base.id, finding.rule)
                     } else {
-                        format!("the overlay may accept submissions that `{}` refuses ({}{path})", base.id, finding.rule)
+                        format!(
+                            "the overlay may accept submissions that `{}` refuses ({}{path})",
+                            base.id, finding.rule
+                        )
                     },
                     span,
                     "checked against the base",
