@@ -335,10 +335,10 @@ fn add_items(
 ) {
     if let Some(indices) = indices {
         let target = stmt_at(stmts, indices);
-        let accepts = match &target.kind {
-            StmtKind::Group { ty: None, .. } | StmtKind::Repeat { ty: None, .. } | StmtKind::Section { .. } => true,
-            _ => false,
-        };
+        let accepts = matches!(
+            &target.kind,
+            StmtKind::Group { ty: None, .. } | StmtKind::Repeat { ty: None, .. } | StmtKind::Section { .. }
+        );
         if !accepts {
             let what = match target.kind {
                 StmtKind::Group { .. } | StmtKind::Repeat { .. } => {
