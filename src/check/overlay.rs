@@ -140,10 +140,8 @@ pub fn merge(overlay: &ast::FormDecl, base: &ast::FormDecl, diagnostics: &mut Ve
                         }
                         plan.additions.push(vec![item_name.name.clone()]);
                     }
-                    if let StmtKind::Rule { name, .. } = &item.kind {
-                        plan.rules.push(name.name.clone());
-                    }
                 }
+                rules_in(stmt, &mut plan.rules);
                 stmts.push(stmt.clone());
             }
             StmtKind::Translations { lang, entries } => {
@@ -311,6 +309,7 @@ fn after(stmts: &mut Vec<Stmt>, path: &ast::Path, body: &Block, plan: &mut Plan,
                     plan.additions.push(vec![n.name.clone()]);
                 }
             }
+            rules_in(&item, &mut plan.rules);
         } else if let Some(name) = name_of(&item) {
             if let Some(first) = object_names(stmts, parent).into_iter().find(|n| n.name == name.name) {
                 diagnostics.push(redeclared(name, first.span, item.kind.keyword()));
@@ -319,6 +318,7 @@ fn after(stmts: &mut Vec<Stmt>, path: &ast::Path, body: &Block, plan: &mut Plan,
             let mut path = data_parent.clone();
             path.push(name.name.clone());
             plan.additions.push(path);
+            rules_in(&item, &mut plan.rules);
         }
         container_mut(stmts, parent).insert(insert_at, item);
         insert_at += 1;
@@ -372,6 +372,7 @@ fn add_items(
             let mut path = data_parent.clone();
             path.push(name.name.clone());
             plan.additions.push(path);
+            rules_in(item, &mut plan.rules);
         }
         if container.is_empty() {
             stmts.push(item.clone());
@@ -547,6 +548,17 @@ fn replace_info(
     let Some(indices) = find_info(stmts, &name.name) else { return };
     if let StmtKind::Info { text: old, .. } = &mut stmt_at_mut(stmts, &indices).kind {
         *old = text.clone();
+    }
+}
+
+/// The names of the rules in an added statement and in the groups, repeats and sections it
+/// holds (nesting is bounded by the parser).
+fn rules_in(stmt: &Stmt, out: &mut Vec<String>) {
+    if let StmtKind::Rule { name, .. } = &stmt.kind {
+        out.push(name.name.clone());
+    }
+    for child in children(stmt) {
+        rules_in(child, out);
     }
 }
 

@@ -39,14 +39,12 @@ pub fn project_form(form: &ir::Form) -> ir::Form {
             }
         }
     }
-    for page in &mut projected.pages {
+    // A page that held only additions (a section the overlay adds) goes with them.
+    projected.pages.retain_mut(|page| {
         let had_items = !page.items.is_empty();
         keep(&mut page.items, &[], extends);
-        if had_items && page.items.is_empty() {
-            page.name = Some(String::new());
-        }
-    }
-    projected.pages.retain(|page| page.name.as_deref() != Some(""));
+        !had_items || !page.items.is_empty()
+    });
     projected.rules.retain(|rule| !extends.rules.contains(&rule.name));
     projected.id = extends.id.clone();
     projected.version = extends.version.clone();
