@@ -286,7 +286,9 @@ pub fn check_paths_in(
             roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
-    let checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    let mut checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    // Overlays are proved against their bases (`formwerk compat` in the submit direction).
+    crate::overlay::apply(&mut checked);
     Ok(Session { db, checked })
 }
 
@@ -816,14 +818,18 @@ fn generate_bundle(
     let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &forms, |(file, form)| {
         let source = db.get(*file);
         let ir_json = serde_json::to_vec(form).expect("the IR serialises");
-        json!({
+        let mut entry = json!({
             "id": form.id,
             "version": form.version,
             "source": source.name,
             "source_sha256": sha256(source.text.as_bytes()),
             "ir_sha256": sha256(&ir_json),
             "files": own_files[form.id.as_str()],
-        })
+        });
+        if let Some(extends) = &form.extends {
+            entry["extends"] = json!({ "id": extends.id, "version": extends.version });
+        }
+        entry
     });
     let manifest = json!({
         "ir_version": ir::VERSION,

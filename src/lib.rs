@@ -25,6 +25,7 @@ pub mod fmt;
 pub mod formdata;
 pub mod ir;
 pub mod lsp;
+pub mod overlay;
 pub mod parallel;
 pub mod runtime;
 #[cfg(feature = "serve")]

@@ -210,6 +210,7 @@ fn corpus_uses_every_language_feature() {
         "urn",
         "must_be_true",
         "required_message",
+        "extends",
     ] {
         assert!(!collect(key).is_empty(), "the corpus uses no `{key}`");
     }

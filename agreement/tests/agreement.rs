@@ -5,6 +5,8 @@
 //! as typed data that serialises to the same JSON. Hostile submissions too: a million items
 //! past a repeat's maximum, JSON nested to any depth, and code points that text may not
 //! contain give the same report everywhere, read from bytes as `formwerk validate` reads them.
+//! An overlay's generated projection agrees with the reference one and yields submissions the
+//! base's generated validator accepts.
 
 use formwerk::validate::{Compiled, Options};
 use formwerk::value::Date;
@@ -199,8 +201,37 @@ agreement!(
     integrationskurs,
     jaegerpruefung,
     wohngeld,
+    wohngeld_sachsen,
     wohnsitzanmeldung
 );
+
+/// The generated crate of an overlay projects its submissions onto the base exactly as the
+/// reference does (`formwerk::overlay::project_submission`), and the projection of every valid
+/// example is valid for the base's generated validator; its constants name the base.
+#[test]
+fn the_generated_overlay_projects_onto_its_base() {
+    let overlay = corpus_form("wohngeld_sachsen");
+    let extends = overlay.extends.clone().expect("an overlay");
+    assert_eq!(formwerk_forms::wohngeld_sachsen::BASE_ID, extends.id);
+    assert_eq!(formwerk_forms::wohngeld_sachsen::BASE_VERSION, formwerk_forms::wohngeld::VERSION);
+    let compiled = Compiled::new(&overlay);
+    let options = Options { today: Date::parse(TODAY).unwrap() };
+    let generated_today = formwerk_forms::runtime::date::Date::parse(TODAY).unwrap();
+    let examples = formwerk::examples::generate(&compiled, 200, 0, 9, &options);
+    assert_eq!(examples.len(), 200);
+    for example in examples {
+        let text = serde_json::to_string(&example.submission).unwrap();
+        let projected: Value =
+            serde_json::from_str(&formwerk_forms::wohngeld_sachsen::project_to_base(&text).unwrap()).unwrap();
+        assert_eq!(projected, formwerk::overlay::project_submission(&overlay, &example.submission));
+        let mut in_place = example.submission.clone();
+        formwerk_forms::wohngeld_sachsen::project_value_to_base(&mut in_place);
+        assert_eq!(in_place, projected);
+        let report = formwerk_forms::wohngeld::validate_on(&projected, generated_today);
+        assert!(report.is_valid(), "the projection is not valid for the base: {}\n{projected}", as_json(&report));
+    }
+    assert!(formwerk_forms::wohngeld_sachsen::project_to_base("{").is_err());
+}
 
 /// Text that is not one JSON value is a single `malformed` violation, never a panic.
 #[test]

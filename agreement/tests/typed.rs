@@ -37,6 +37,7 @@ round_trip!(
     integrationskurs,
     jaegerpruefung,
     wohngeld,
+    wohngeld_sachsen,
     wohnsitzanmeldung
 );
 

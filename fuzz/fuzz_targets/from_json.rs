@@ -29,6 +29,7 @@ macro_rules! generated {
             "integrationskurs" => run!(integrationskurs, $bytes, $value, $today),
             "jaegerpruefung" => run!(jaegerpruefung, $bytes, $value, $today),
             "wohngeld" => run!(wohngeld, $bytes, $value, $today),
+            "wohngeld_sachsen" => run!(wohngeld_sachsen, $bytes, $value, $today),
             "wohnsitzanmeldung" => run!(wohnsitzanmeldung, $bytes, $value, $today),
             other => panic!("a corpus form without generated code: {other}"),
         }

@@ -19,6 +19,7 @@ mod interpolate;
 mod lower;
 mod modules;
 mod names;
+mod overlay;
 mod pattern;
 mod props;
 mod satisfiable;
@@ -48,6 +49,9 @@ pub struct Checked {
     /// Every file of the run as parsed, with where its imports lead: what tools that answer
     /// questions about the source (the language server) walk, so nothing is parsed twice.
     pub program: Program,
+    /// The base forms of the overlays among `forms`, by id (also when the base's file was not
+    /// given), for the overlay check (`src/overlay`).
+    pub bases: BTreeMap<String, ir::Form>,
 }
 
 impl Checked {
@@ -85,6 +89,9 @@ pub fn check_with_catalogues(
     let mut diagnostics = Vec::new();
     let program = modules::load(db, loader, roots, &mut diagnostics);
     let db: &SourceDb = db;
+    // Overlays are merged with their bases first: the lowering sees one form.
+    let merged: BTreeMap<FileId, overlay::Merged> =
+        roots.iter().filter_map(|&file| Some((file, merge_overlay(&program, file, &mut diagnostics)?))).collect();
     let defs = defs::Defs::collect(&program, &mut diagnostics);
     let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
     let mut form_names: Vec<(&str, Span)> = Vec::new();
@@ -122,17 +129,46 @@ pub fn check_with_catalogues(
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
             form_names.push((&decl.name.name, decl.name.span));
-            to_lower.push((file, decl));
+            if decl.extends.is_some() {
+                // An overlay that could not be merged has its diagnostics already.
+                if let Some(merged) = merged.get(&file) {
+                    to_lower.push((file, &merged.decl, Some(&merged.plan)));
+                }
+                continue;
+            }
+            to_lower.push((file, decl, None));
         }
     }
-    let lowered = crate::parallel::map(0, &to_lower, |&(file, decl)| {
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
-        lowering.form(file, decl)
+    let lowered = crate::parallel::map(0, &to_lower, |&(file, decl, plan)| {
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
+        lowering.overlay(plan).form(file, decl)
     });
     let mut forms = Vec::new();
-    for ((file, _), (form, mut form_diagnostics)) in to_lower.iter().zip(lowered) {
+    for ((file, _, _), (form, mut form_diagnostics)) in to_lower.iter().zip(lowered) {
         diagnostics.append(&mut form_diagnostics);
         forms.extend(form.map(|f| (*file, f)));
+    }
+    // The bases of the overlays, for the overlay check: lowered again unless given.
+    let mut bases = BTreeMap::new();
+    for (&file, merged) in &merged {
+        let base_id = &merged.plan.base_id;
+        if bases.contains_key(base_id) {
+            continue;
+        }
+        if let Some((_, form)) = forms.iter().find(|(_, f)| f.id == *base_id && f.extends.is_none()) {
+            bases.insert(base_id.clone(), form.clone());
+            continue;
+        }
+        let Some(base_file) = program.unit(file).base else { continue };
+        let Some(base_decl) = program.unit(base_file).ast.as_ref().and_then(|a| a.forms.first()) else { continue };
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
+        let (form, mut base_diagnostics) = lowering.form(base_file, base_decl);
+        diagnostics.append(&mut base_diagnostics);
+        if let Some(form) = form {
+            bases.insert(base_id.clone(), form);
+        }
     }
     collide::check_form_names(&form_names, &mut diagnostics);
     let modules: Vec<(&str, Span)> = program
@@ -148,7 +184,8 @@ pub fn check_with_catalogues(
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
         }
-        let lowering = lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None));
+        let lowering =
+            lower::FormLowering::new(&defs, db, library, catalogues, text::Languages(None, Default::default()));
         diagnostics.append(&mut lowering.definitions(file));
     }
     for &file in program.units.keys() {
@@ -156,5 +193,77 @@ pub fn check_with_catalogues(
     }
     diag::sort(&mut diagnostics);
     drop(defs);
-    Checked { forms, diagnostics, program }
+    drop(merged);
+    Checked { forms, diagnostics, program, bases }
+}
+
+/// The form of `file` merged with its base, when it is an overlay whose base can be extended.
+fn merge_overlay(program: &Program, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<overlay::Merged> {
+    let decl = program.unit(file).ast.as_ref()?.forms.first()?;
+    let extends = decl.extends.as_ref()?;
+    // An unknown base module is reported where it is loaded.
+    let base_file = program.unit(file).base?;
+    if base_file == file {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidBase,
+                format!("form `{}` extends itself", decl.name.name),
+                extends.span,
+                "its own file",
+            )
+            .with_help("an overlay extends another form of the project: name that form's module"),
+        );
+        return None;
+    }
+    // A base that does not parse has its syntax error already.
+    let base_ast = program.unit(base_file).ast.as_ref()?;
+    let Some(base) = base_ast.forms.first() else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownBase,
+                format!("the module `{}` holds no form", extends.module()),
+                extends.span,
+                "a module, not a form",
+            )
+            .with_help("`extends` names the module of a form: the file that declares `form … { … }`"),
+        );
+        return None;
+    };
+    if let Some(base_extends) = &base.extends {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidBase,
+                format!("the base `{}` is itself an overlay (of `{}`)", base.name.name, base_extends.module()),
+                extends.span,
+                "an overlay of an overlay",
+            )
+            .with_note(base_extends.span, "the base extends this form")
+            .with_help(format!(
+                "an overlay is proved against one base that stands on its own: extend `{}` directly",
+                base_extends.module()
+            )),
+        );
+        return None;
+    }
+    if let Some(reason) = &extends.unchecked {
+        if reason.value.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::new(Code::MissingProperty, "`unchecked` needs a reason", reason.span, "empty reason")
+                    .with_help(
+                    "say why the overlay may accept what its base refuses: `unchecked \"Übergangsregelung bis 2027\"`",
+                ),
+            );
+        } else {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::OverlayUnchecked,
+                    format!("the overlay `{}` is not checked against its base", decl.name.name),
+                    reason.span,
+                    "unchecked",
+                )
+                .with_help("readers built for the base may refuse its submissions; remove `unchecked` once it only narrows and adds"),
+            );
+        }
+    }
+    Some(overlay::merge(decl, base, diagnostics))
 }

@@ -16,6 +16,9 @@ pub struct Unit {
     pub ast: Option<ast::File>,
     /// Each `use` with the file it resolved to (`None`: unknown module).
     pub imports: Vec<(ast::Use, Option<FileId>)>,
+    /// The file of the base form when the file's form is an overlay (`extends`) and its base
+    /// module was found.
+    pub base: Option<FileId>,
 }
 
 /// Every file of one run.
@@ -83,8 +86,35 @@ pub fn load(
             }
             imports.push((use_.clone(), target));
         }
+        // An overlay's base is loaded like a module (never a path: a module name below the root).
+        let mut base = None;
+        if let Some(extends) = ast.as_ref().and_then(|a| a.forms.first()).and_then(|f| f.extends.as_ref()) {
+            let module = extends.module();
+            let target = db.find_module(&module).or_else(|| {
+                let (name, contents) = loader.load(&module)?;
+                Some(db.add_contents(name, module.clone(), contents))
+            });
+            match target {
+                Some(target) => {
+                    queue.push(target);
+                    base = Some(target);
+                }
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownBase,
+                        format!("the base form `{module}` is not found"),
+                        extends.span,
+                        "no such module",
+                    )
+                    .with_help(format!(
+                        "`extends {module}` reads the form in the file `{}.form` below the forms directory",
+                        module.replace('.', "/")
+                    )),
+                ),
+            }
+        }
         let module = db.get(file).module.clone();
-        units.insert(file, Unit { module, ast, imports });
+        units.insert(file, Unit { module, ast, imports, base });
     }
     let program = Program { units };
     report_cycles(db, &program, diagnostics);

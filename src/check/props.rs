@@ -33,6 +33,9 @@ pub enum Context {
     FimRule,
     /// A `member` block in a group or repeat of a shared type.
     Member,
+    /// What an overlay's `member` block applies to the IR (its other statements are placed by
+    /// the merge).
+    OverlayMember,
 }
 
 impl Context {
@@ -53,6 +56,7 @@ impl Context {
             Context::Fim => "in a `fim` block",
             Context::FimRule => "in a FIM rule",
             Context::Member => "in a `member` block",
+            Context::OverlayMember => "in a `member` block of an overlay",
         }
     }
 
@@ -106,6 +110,7 @@ impl Context {
             ],
             Context::RepeatInstance => &["label", "hint", "item", "fim", "visible when", "member"],
             Context::Member => &["required", "length", "min", "max", "hidden"],
+            Context::OverlayMember => &["required", "length", "min", "max", "hidden", "codes"],
             Context::Field => &[
                 "label",
                 "hint",
@@ -211,6 +216,8 @@ pub struct Props<'a> {
     pub hidden: Option<Span>,
     /// `extensible` in a code list.
     pub extensible: Option<Span>,
+    /// `codes "A", …` in an overlay's `member` block, with the statement's span.
+    pub only_codes: Option<(&'a [ast::StringLit], Span)>,
     /// `default <value>` of a field.
     pub default: Option<&'a ast::Expr>,
     /// `value <expr>` of a field, with the statement's span.
@@ -338,6 +345,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Hidden => props.hidden = Some(stmt.span),
             StmtKind::Extensible => props.extensible = Some(stmt.span),
+            StmtKind::Codes(codes) => props.only_codes = Some((codes, stmt.span)),
             StmtKind::Default(value) => props.default = Some(value),
             StmtKind::Value(value) => props.value = Some((value, stmt.span)),
             StmtKind::Prefill { source, locked } => props.prefill = Some((source, *locked, stmt.span)),

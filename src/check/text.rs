@@ -7,9 +7,14 @@ use crate::ir;
 use crate::syntax::ast;
 
 /// The languages texts are checked against; `None` for modules checked on their own,
-/// whose texts are checked when a form uses them.
+/// whose texts are checked when a form uses them. The second part is an overlay's glossary
+/// (`translations hsb { "Vorname" "Předmjeno" }`): translations of primary texts, by language
+/// and primary text, for texts that do not give one themselves.
 #[derive(Clone, Debug)]
-pub struct Languages(pub Option<Vec<String>>);
+pub struct Languages(pub Option<Vec<String>>, pub Glossary);
+
+/// `(language, primary text)` → translation.
+pub type Glossary = std::sync::Arc<std::collections::BTreeMap<(String, String), String>>;
 
 impl Languages {
     pub fn primary(&self) -> &str {
@@ -60,6 +65,10 @@ impl Languages {
         if let Some(declared) = &self.0 {
             for lang in declared.iter().skip(1) {
                 if !out.contains_key(lang) {
+                    if let Some(translation) = self.1.get(&(lang.clone(), text.primary.value.clone())) {
+                        out.insert(lang.clone(), translation.clone());
+                        continue;
+                    }
                     diagnostics.push(
                         Diagnostic::new(
                             Code::MissingTranslation,
@@ -67,10 +76,17 @@ impl Languages {
                             text.span,
                             format!("add `{lang} \"…\"`"),
                         )
-                        .with_help(format!(
-                            "write the translation after the text: \"{}\" {lang} \"…\"",
-                            shorten(&text.primary.value)
-                        )),
+                        .with_help(if self.1.is_empty() {
+                            format!(
+                                "write the translation after the text: \"{}\" {lang} \"…\"",
+                                shorten(&text.primary.value)
+                            )
+                        } else {
+                            format!(
+                                "translate it in the overlay: `translations {lang} {{ \"{}\" \"…\" }}`",
+                                shorten(&text.primary.value)
+                            )
+                        }),
                     );
                 }
             }

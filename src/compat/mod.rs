@@ -11,7 +11,8 @@
 //!
 //! `compare` is pure: it reads two IRs and nothing else. Where a finding is in the sources is
 //! found afterwards by `locate.rs` (the IR has no spans); `render.rs` writes the report.
-//! Nothing in the compiler depends on this module.
+//! Nothing in the compiler depends on this module but the overlay check (`src/overlay`), which
+//! the driver runs after checking.
 
 mod diff;
 pub mod locate;
@@ -294,6 +295,12 @@ struct Change {
     message: String,
     old: Option<String>,
     new: Option<String>,
+}
+
+/// The findings of the walk alone, without version discipline: what the overlay check
+/// (`src/overlay`) compares, where the two sides are different forms.
+pub fn compare_shapes(old: &ir::Form, new: &ir::Form, options: &Options) -> Vec<Finding> {
+    diff::diff(old, new).into_iter().map(|change| finding(&new.id, change, options)).collect()
 }
 
 /// The findings between two versions of one form (matched by id), in the form's order, then

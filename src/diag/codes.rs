@@ -960,4 +960,97 @@ Fix: let one of them be answered by the citizen:
 
     field brutto: money \"Brutto\" required
     field netto: money \"Netto\" { value brutto - steuer }";
+
+    /// An overlay names a base that is not a form of the project.
+    UnknownBase = "E0460", "unknown-base", Error,
+"`form a extends b` reads the form in the module `b` (the file `b.form` below
+the forms directory, resolved like `use`). The module does not exist, or it
+holds no form. A base is always a form of the same project: a path out of the
+forms directory cannot be written.
+
+Example:
+
+    form wohngeld_sachsen extends wohngeldd { version \"1.0.0\" }
+
+Fix:
+
+    form wohngeld_sachsen extends wohngeld { version \"1.0.0\" }";
+
+    /// An overlay's base cannot be extended: itself, or an overlay.
+    InvalidBase = "E0461", "invalid-base", Error,
+"An overlay adapts a form that stands on its own. A form cannot extend itself,
+and an overlay cannot be the base of another overlay (the guarantee is proved
+against one base, whose artifacts everyone reads): extend the base form itself.
+
+Example:
+
+    form wohngeld_leipzig extends sachsen.wohngeld { … }   // itself an overlay
+
+Fix:
+
+    form wohngeld_leipzig extends wohngeld { … }";
+
+    /// An overlay changes its base in a way that is not a narrowing or an addition.
+    OverlayChangesBase = "E0462", "overlay-changes-base", Error,
+"An overlay may add fields, groups, repeats, infos, sections and rules, tighten
+base members (`member path { required length min max hidden codes }`), replace
+hints and infos, and add translations. Everything else would let the overlay
+accept submissions the base refuses, or change what a base value means:
+redeclaring a base item, `optional`, `visible when` and `required when` on a
+base member, its label, type or other constraints.
+
+Example:
+
+    form wohngeld_sachsen extends wohngeld {
+      version \"1.0.0\"
+      member antragsteller.telefon { optional }
+      field antragsteller: text \"Name\"
+    }
+
+Fix: tighten the member, and add new items under new names:
+
+    form wohngeld_sachsen extends wohngeld {
+      version \"1.0.0\"
+      member antragsteller.telefon { required }
+      field rufname: text \"Rufname\"
+    }";
+
+    /// The overlay's compat check found a submission it accepts that the base refuses.
+    OverlayBreaksBase = "E0463", "overlay-breaks-base", Error,
+"Every submission an overlay accepts must be, with the overlay's additions
+removed, one its base accepts, so that everything built for the base reads the
+base part unchanged. `check` and `build` prove this with `formwerk compat`: the
+overlay without its additions is compared with the base in the submit
+direction, and every breaking finding is this error (its rule id is in the
+message; see docs/COMPAT.md).
+
+Example: a code list of the overlay that has a code the base's list lacks.
+
+Fix: narrow instead (`member art { codes \"M\", \"E\" }`), or, when the
+difference is intended and everyone who reads the base knows it, skip the
+check with a reason: `form a extends b unchecked \"reason\" { … }`.";
+
+    /// An overlay whose compat check is skipped.
+    OverlayUnchecked = "W0011", "overlay-unchecked", Warning,
+"`form a extends b unchecked \"reason\"` skips the proof that every submission of
+the overlay, without its additions, is one the base accepts. Readers built for
+the base may refuse its data. The reason is kept in the IR (`extends.unchecked`).
+
+Example:
+
+    form wohngeld_sachsen extends wohngeld unchecked \"Übergangsregelung bis 2027\" { … }
+
+Fix: remove `unchecked \"…\"` once the overlay only narrows and adds.";
+
+    /// The overlay's compat check cannot decide whether the base accepts what the overlay does.
+    OverlayMayBreakBase = "W0012", "overlay-may-break-base", Warning,
+"The overlay check (`E0463`) found a difference between the overlay without its
+additions and its base that cannot be decided from the definitions (a compat
+finding of severity warning, e.g. a changed pattern or condition). Look at the
+named rule in docs/COMPAT.md and make sure the base accepts what the overlay does.
+
+Example: a finding `visibility-changed` at a member.
+
+Fix: leave the base's conditions and patterns as they are; tighten with
+`member path { … }` and check more in a `rule` of the overlay.";
 }

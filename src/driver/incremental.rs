@@ -96,6 +96,12 @@ impl Cache {
                 let mut inputs: BTreeSet<String> =
                     modules.filter_map(|m| db.find_module(m)).map(|id| db.get(id).name.clone()).collect();
                 inputs.insert(source.clone());
+                // An overlay is made from its base's source too.
+                if let Some(extends) = &form.extends {
+                    if let Some((base_file, _)) = forms.iter().find(|(_, f)| f.id == extends.id) {
+                        inputs.insert(db.get(*base_file).name.clone());
+                    }
+                }
                 (form.id.clone(), FormInputs { source, inputs })
             })
             .collect();
@@ -291,7 +297,12 @@ pub fn try_build(
     let paths_of: BTreeMap<&String, &PathBuf> = found.iter().map(|(name, path)| (name, path)).collect();
     let to_check: Vec<PathBuf> = sources.iter().map(|name| paths_of[*name].clone()).collect();
     let mut session = if to_check.is_empty() {
-        let checked = crate::check::Checked { forms: Vec::new(), diagnostics: Vec::new(), program: Default::default() };
+        let checked = crate::check::Checked {
+            forms: Vec::new(),
+            diagnostics: Vec::new(),
+            program: Default::default(),
+            bases: Default::default(),
+        };
         Session { db: SourceDb::new(), checked }
     } else {
         check_paths_in(&to_check, Some(paths.forms), paths.codelists, paths.catalogues)?.without_program()

@@ -252,6 +252,8 @@ fn declares(rule: Rule) -> bool {
             | Rule::rule_stmt
             | Rule::codelist_stmt
             | Rule::member_stmt
+            | Rule::after_stmt
+            | Rule::translations_stmt
     )
 }
 

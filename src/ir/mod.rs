@@ -43,7 +43,9 @@ use serde::{Deserialize, Serialize};
 /// - 4: `CodeList.extensible` (newer versions of the list may add codes; tolerant readers keep
 ///   them); `FieldType::Files` (several files in one field) with `Constraints.min_count`,
 ///   `max_count` and `max_total`; `Rule.severity` (`severity warning`: a hint, never a
-///   violation), `Field.required_message` and `Group.required_message` (`required message "…"`).
+///   violation), `Field.required_message` and `Group.required_message` (`required message "…"`);
+///   `Form.extends` (an overlay of another form: the base's id and version, and what the
+///   overlay adds).
 pub const VERSION: u32 = 4;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
@@ -77,6 +79,9 @@ pub struct Form {
     pub description: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fim: Option<FimRef>,
+    /// Set when the form is an overlay of another form (`form a extends b { … }`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<Extends>,
     /// The pages (sections) in order; a form without sections has one unnamed page.
     pub pages: Vec<Page>,
     /// Every cross-field rule of the form, wherever it was declared.
@@ -125,6 +130,36 @@ impl Form {
             out
         }
         serde_json::Value::Object(object(self.items()))
+    }
+}
+
+/// What an overlay builds on: the base form, and what the overlay adds to it. Every submission
+/// the overlay accepts is, with the members at `additions` removed, one the base accepts
+/// (checked with `formwerk compat` unless `unchecked` gives a reason).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extends {
+    /// The base form's id.
+    pub id: String,
+    /// The base form's version.
+    pub version: String,
+    /// The fields, groups, repeats and infos the overlay adds, as paths from the root (a path
+    /// through a repeat means the member in every item); their members are additions too.
+    /// Removing these from a submission gives the base's submission.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additions: Vec<Path>,
+    /// The rules the overlay adds, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Set when the author skipped the overlay's compat check (`unchecked "reason"`): the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unchecked: Option<String>,
+}
+
+impl Extends {
+    /// Whether `path` is an addition or lies below one.
+    pub fn is_addition(&self, path: &[String]) -> bool {
+        self.additions.iter().any(|addition| path.starts_with(addition))
     }
 }
 

@@ -77,8 +77,27 @@ impl Use {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormDecl {
     pub name: Ident,
+    /// `extends base.module`: the form is an overlay of the form in that module.
+    pub extends: Option<Extends>,
     pub body: Block,
     pub span: Span,
+}
+
+/// `extends wohngeld unchecked "reason"` in an overlay's header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extends {
+    /// The module that holds the base form, resolved like `use`.
+    pub base: Vec<Ident>,
+    /// `unchecked "reason"`: the overlay's compat check is skipped, for this reason.
+    pub unchecked: Option<StringLit>,
+    /// From `extends` to the end of the header.
+    pub span: Span,
+}
+
+impl Extends {
+    pub fn module(&self) -> String {
+        self.base.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -299,6 +318,18 @@ pub enum StmtKind {
         path: Path,
         body: Block,
     },
+    /// `after a.b { … }` in an overlay: items placed after a base item.
+    After {
+        path: Path,
+        body: Block,
+    },
+    /// `codes "A", …` in an overlay's `member` block: the codes a choice keeps.
+    Codes(Vec<StringLit>),
+    /// `translations hsb { "Vorname" "Předmjeno" … }` in an overlay: translations by primary text.
+    Translations {
+        lang: Ident,
+        entries: Vec<(StringLit, StringLit)>,
+    },
     /// `hidden` in a `member` block.
     Hidden,
     /// `extensible` in a code list: newer versions may add codes.
@@ -371,6 +402,9 @@ impl StmtKind {
             StmtKind::Member { .. } => "member",
             StmtKind::Hidden => "hidden",
             StmtKind::Extensible => "extensible",
+            StmtKind::After { .. } => "after",
+            StmtKind::Codes(_) => "codes",
+            StmtKind::Translations { .. } => "translations",
             StmtKind::Default(_) => "default",
             StmtKind::Value(_) => "value",
             StmtKind::Prefill { .. } => "prefill from",

@@ -164,12 +164,14 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
 
 const STATEMENT_KEYWORDS: &[&str] = &[
     "accept",
+    "after",
     "at",
     "autocomplete",
     "bezug",
     "check",
     "code",
     "codelist",
+    "codes",
     "count",
     "control",
     "decimals",
@@ -212,6 +214,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "section",
     "severity",
     "title",
+    "translations",
     "unit",
     "urn",
     "value",
@@ -315,6 +318,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::expr => "an expression",
         Rule::integer | Rule::int_range | Rule::count_range => "a number or range such as `1..5`",
         Rule::type_annot => "`:` and a type name",
+        Rule::form_extends => "`extends` and the module of the base form",
         Rule::inline_flag => "`required`, `optional` or `must be true`",
         Rule::size_unit => "`B`, `KB` or `MB`",
         Rule::duration_unit => "`days`, `months` or `years`",
@@ -374,8 +378,14 @@ impl Lower {
                     let span = self.span(&item);
                     let mut inner = item.into_inner().skip(1);
                     let name = self.ident(inner.next().expect("form name"));
-                    let body = self.block(inner.next().expect("form body"));
-                    file.forms.push(FormDecl { name, body, span });
+                    let mut next = inner.next().expect("form body");
+                    let mut extends = None;
+                    if next.as_rule() == Rule::form_extends {
+                        extends = Some(self.extends(next));
+                        next = inner.next().expect("form body");
+                    }
+                    let body = self.block(next);
+                    file.forms.push(FormDecl { name, extends, body, span });
                 }
                 Rule::EOI => {}
                 _ => {
@@ -715,6 +725,27 @@ impl Lower {
             Rule::exclusive_stmt => {
                 StmtKind::Exclusive(inner.filter(|p| p.as_rule() == Rule::string).map(|s| self.string(s)).collect())
             }
+            Rule::codes_stmt => {
+                StmtKind::Codes(inner.filter(|p| p.as_rule() == Rule::string).map(|s| self.string(s)).collect())
+            }
+            Rule::translations_stmt => {
+                let lang = self.ident(inner.next()?);
+                let entries = inner
+                    .filter(|p| p.as_rule() == Rule::translation_entry_stmt)
+                    .filter_map(|entry| {
+                        let mut parts = entry.into_inner();
+                        let primary = self.string(parts.next()?);
+                        let translated = self.string(parts.next()?);
+                        Some((primary, translated))
+                    })
+                    .collect();
+                StmtKind::Translations { lang, entries }
+            }
+            Rule::after_stmt => {
+                let path = self.path(inner.next()?);
+                let body = self.block(inner.next()?);
+                StmtKind::After { path, body }
+            }
             _ => return None,
         };
         Some(Stmt { kind, span })
@@ -738,6 +769,21 @@ impl Lower {
                 FieldTypeAst::Choice { list, multiple: rule == Rule::multi_choice }
             }
         }
+    }
+
+    /// `extends a.b unchecked "reason"`.
+    fn extends(&self, pair: Pair<Rule>) -> Extends {
+        let span = self.span(&pair);
+        let mut base = Vec::new();
+        let mut unchecked = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::module_path => base = part.into_inner().map(|i| self.ident(i)).collect(),
+                Rule::string => unchecked = Some(self.string(part)),
+                _ => {}
+            }
+        }
+        Extends { base, unchecked, span }
     }
 
     fn path(&self, pair: Pair<Rule>) -> Path {

@@ -61,7 +61,9 @@ pub fn check_fixture(text: &str) -> (SourceDb, Checked) {
         loader.modules.insert(module_of(path), (path.clone(), body.clone()));
     }
     let roots: Vec<_> = files.iter().map(|(path, body)| db.add(path.clone(), module_of(path), body.clone())).collect();
-    let checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    let mut checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
+    // Overlays are proved against their bases, as `formwerk check` does.
+    formwerk::overlay::apply(&mut checked);
     (db, checked)
 }
 

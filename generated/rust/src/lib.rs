@@ -17,5 +17,7 @@ pub use ::form_integrationskurs as integrationskurs;
 pub use ::form_jaegerpruefung as jaegerpruefung;
 #[cfg(feature = "wohngeld")]
 pub use ::form_wohngeld as wohngeld;
+#[cfg(feature = "wohngeld_sachsen")]
+pub use ::form_wohngeld_sachsen as wohngeld_sachsen;
 #[cfg(feature = "wohnsitzanmeldung")]
 pub use ::form_wohnsitzanmeldung as wohnsitzanmeldung;

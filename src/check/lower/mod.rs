@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 mod computed;
 mod default;
 mod group;
+mod overlay;
 mod resolve;
 mod tighten;
 
@@ -108,6 +109,8 @@ pub struct FormLowering<'a, 'd> {
     defaults: Vec<(ir::Path, Span)>,
     /// Computed fields (`value <expr>`) and their statements, checked for cycles.
     computed: Vec<(ir::Path, Span)>,
+    /// When the form is an overlay merged with its base: what is applied to its IR.
+    overlay: Option<&'a crate::check::overlay::Plan>,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -137,7 +140,14 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             overrides: Vec::new(),
             defaults: Vec::new(),
             computed: Vec::new(),
+            overlay: None,
         }
+    }
+
+    /// Lowers the next form as an overlay with `plan` (`None`: an ordinary form).
+    pub fn overlay(mut self, plan: Option<&'a crate::check::overlay::Plan>) -> Self {
+        self.overlay = plan;
+        self
     }
 
     /// Lowers a whole form declared in `file`.
@@ -147,7 +157,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         }
         let props = props::collect(&decl.body.stmts, Context::Form, &mut self.diagnostics);
         let languages = self.languages(&props, decl);
-        self.langs = Languages(Some(languages.clone()));
+        let glossary = self.overlay.map(|plan| plan.glossary.clone()).unwrap_or_default();
+        self.langs = Languages(Some(languages.clone()), glossary);
         let title = match props.title {
             Some(t) => self.langs.lower(t, &mut self.diagnostics),
             None => {
@@ -196,7 +207,17 @@ impl<'a, 'd> FormLowering<'a, 'd> {
                 }
             }
         }
+        let narrowings = self.overlay.map(|plan| self.apply_overlay(plan, &mut pages)).unwrap_or_default();
         let rules = self.resolve_expressions(&mut pages);
+        // Codes are narrowed once the base's conditions have been read against the base's list.
+        self.narrow_codes(&narrowings, &mut pages, file);
+        let extends = self.overlay.map(|plan| ir::Extends {
+            id: plan.base_id.clone(),
+            version: plan.base_version.clone(),
+            additions: plan.additions.clone(),
+            rules: plan.rules.clone(),
+            unchecked: plan.unchecked.clone(),
+        });
         let group_types = std::mem::take(&mut self.group_types);
         let codelists = std::mem::take(&mut self.codelists);
         let mut form = ir::Form {
@@ -207,6 +228,7 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             title,
             description,
             fim,
+            extends,
             pages,
             rules,
             codelists: codelists.into_iter().map(|(name, (_, list))| (name, list)).collect(),
@@ -414,6 +436,9 @@ impl<'a, 'd> FormLowering<'a, 'd> {
     ) -> Vec<Item> {
         let mut items = Vec::new();
         for stmt in members {
+            // Each statement names types and lists through the imports of the file it is
+            // written in (an overlay's statements stand among its base's).
+            let file = if stmt.span.file == file { file } else { stmt.span.file };
             let name = match &stmt.kind {
                 StmtKind::Field { name, .. }
                 | StmtKind::Group { name, .. }

@@ -78,7 +78,7 @@ impl<'a> FormLowering<'a, '_> {
     }
 
     /// Applies one `member` block; whether it changed anything.
-    fn apply(&mut self, target: &mut Item, props: &Props<'a>, at: &[String], span: Span) -> bool {
+    pub(super) fn apply(&mut self, target: &mut Item, props: &Props<'a>, at: &[String], span: Span) -> bool {
         let mut changed = false;
         let name = target.name().to_string();
         if let Some(hidden) = props.hidden {

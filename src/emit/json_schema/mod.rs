@@ -151,6 +151,13 @@ pub fn form_schema(form: &Form, base_uri: &str) -> Value {
         "x-formwerk-form".into(),
         json!({ "id": form.id, "version": form.version, "languages": form.languages }),
     );
+    if let Some(extends) = &form.extends {
+        // An overlay: what it builds on, and what a reader of the base drops (its additions).
+        head.insert(
+            "x-formwerk-extends".into(),
+            json!({ "id": extends.id, "version": extends.version, "additions": extends.additions }),
+        );
+    }
     head.insert("x-formwerk-title".into(), json!(form.title));
     if let Some(fim) = &form.fim {
         head.insert("x-formwerk-fim".into(), json!(fim));

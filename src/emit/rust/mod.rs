@@ -35,6 +35,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("logic.rs", include_str!("../../runtime/logic.rs")),
     ("messages.rs", include_str!("../../runtime/messages.rs")),
     ("plan.rs", include_str!("../../runtime/plan.rs")),
+    ("project.rs", include_str!("../../runtime/project.rs")),
     ("tree.rs", include_str!("../../runtime/tree.rs")),
     ("walk.rs", include_str!("../../runtime/walk.rs")),
 ];

@@ -110,6 +110,7 @@ pub fn form_module(
     cx.object_struct(&names::type_name(&["submission"]), &title, &root_items, &[], &Place::Form, &mut items);
     *shared_items = items.shared;
     let local = items.form.into_values();
+    let overlay = form.extends.as_ref().map(overlay_items);
     quote! {
         /// The form's identifier.
         pub const ID: &str = #id;
@@ -119,8 +120,36 @@ pub fn form_module(
         pub const CONTENT_HASH: &str = #hash;
         /// The languages of the form's texts, the first one primary.
         pub const LANGUAGES: &[&str] = &[#(#languages),*];
+        #overlay
 
         #(#local)*
+    }
+}
+
+/// What an overlay's crate says about its base: the base's id and version, the additions, and
+/// the projection of a submission onto the base.
+fn overlay_items(extends: &ir::Extends) -> TokenStream {
+    let base_id = &extends.id;
+    let base_version = &extends.version;
+    let additions = extends.additions.iter().map(|path| quote! { &[#(#path),*] });
+    quote! {
+        /// This form is an overlay: the id of the form it extends. Every submission it accepts
+        /// is, without [`ADDITIONS`], one the base accepts ([`project_to_base`]).
+        pub const BASE_ID: &str = #base_id;
+        /// The version of the base form this overlay was built on.
+        pub const BASE_VERSION: &str = #base_version;
+        /// The paths (from the root) of the members this overlay adds to its base; a path
+        /// through a repeat names the member in every item.
+        pub const ADDITIONS: &[&[&str]] = &[#(#additions),*];
+        /// An overlay submission as its base's submission: the JSON with exactly the
+        /// [`ADDITIONS`] removed, or why the text is not JSON.
+        pub fn project_to_base(json: &str) -> Result<String, String> {
+            crate::runtime::project::project_json(json, ADDITIONS)
+        }
+        /// [`project_to_base`] on a parsed submission, in place.
+        pub fn project_value_to_base(submission: &mut serde_json::Value) {
+            crate::runtime::project::remove_additions(submission, ADDITIONS)
+        }
     }
 }
 

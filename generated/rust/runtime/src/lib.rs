@@ -14,5 +14,6 @@ pub mod json;
 pub mod logic;
 pub mod messages;
 pub mod plan;
+pub mod project;
 pub mod tree;
 pub mod walk;

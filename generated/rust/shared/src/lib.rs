@@ -271,3 +271,70 @@ pub mod common_person {
         }
     }
 }
+#[cfg(feature = "wohngeld")]
+pub mod wohngeld {
+    crate::shared::code_list! {
+        #[doc = " Art des Einkommens"]
+        Einkommensart, "urn:de:formwerk:codeliste:wohngeld-einkommensart", "1.0",
+        [
+            #[doc = " Arbeitslohn"]
+            AN = "AN" [("de", "Arbeitslohn"), ("en", "Wages")],
+            #[doc = " Selbständige Tätigkeit"]
+            SE = "SE" [("de", "Selbständige Tätigkeit"), ("en", "Self-employment")],
+            #[doc = " Rente oder Pension"]
+            RE = "RE" [("de", "Rente oder Pension"), ("en", "Pension")],
+            #[doc = " Arbeitslosengeld"]
+            AL = "AL" [("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")],
+            #[doc = " Unterhalt"]
+            UH = "UH" [("de", "Unterhalt"), ("en", "Maintenance")],
+            #[doc = " Sonstiges"]
+            SO = "SO" [("de", "Sonstiges"), ("en", "Other")],
+        ]
+        sorted [AL "AL", AN "AN", RE "RE", SE "SE", SO "SO", UH "UH"]
+    }
+    crate::shared::code_list! {
+        #[doc = " Leistung"]
+        Leistung, "urn:de:formwerk:codeliste:wohngeld-leistung", "1.0",
+        [
+            #[doc = " Bürgergeld"]
+            BG = "BG" [("de", "Bürgergeld"), ("en", "Citizen's income")],
+            #[doc = " Sozialhilfe"]
+            SH = "SH" [("de", "Sozialhilfe"), ("en", "Social assistance")],
+            #[doc = " Grundsicherung im Alter oder bei Erwerbsminderung"]
+            GS = "GS" [("de", "Grundsicherung im Alter oder bei Erwerbsminderung"), ("en", "Basic income support in old age or reduced earning capacity")],
+            #[doc = " BAföG oder Berufsausbildungsbeihilfe"]
+            BA = "BA" [("de", "BAföG oder Berufsausbildungsbeihilfe"), ("en", "Student or vocational training grant")],
+            #[doc = " Keine dieser Leistungen"]
+            KEINE = "KEINE" [("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],
+        ]
+        sorted [BA "BA", BG "BG", GS "GS", KEINE "KEINE", SH "SH"]
+    }
+    crate::shared::code_list! {
+        #[doc = " Verhältnis zur antragstellenden Person"]
+        Verwandtschaft, "urn:de:formwerk:codeliste:wohngeld-verwandtschaft", "1.0",
+        [
+            #[doc = " Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"]
+            EP = "EP" [("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"), ("en", "Spouse or civil partner")],
+            #[doc = " Kind"]
+            K = "K" [("de", "Kind"), ("en", "Child")],
+            #[doc = " Elternteil"]
+            E = "E" [("de", "Elternteil"), ("en", "Parent")],
+            #[doc = " andere verwandte oder verschwägerte Person"]
+            S = "S" [("de", "andere verwandte oder verschwägerte Person"), ("en", "Other relative")],
+            #[doc = " Verantwortungsgemeinschaft"]
+            V = "V" [("de", "Verantwortungsgemeinschaft"), ("en", "Partner in a joint household")],
+        ]
+        sorted [E "E", EP "EP", K "K", S "S", V "V"]
+    }
+    crate::shared::code_list! {
+        #[doc = " Art des Wohngeldes"]
+        Zuschussart, "urn:de:formwerk:codeliste:wohngeld-zuschussart", "1.0",
+        [
+            #[doc = " Mietzuschuss (ich wohne zur Miete)"]
+            M = "M" [("de", "Mietzuschuss (ich wohne zur Miete)"), ("en", "Rent allowance (I rent my home)")],
+            #[doc = " Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"]
+            L = "L" [("de", "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"), ("en", "Housing cost allowance (I own my home)")],
+        ]
+        sorted [L "L", M "M"]
+    }
+}

@@ -18,6 +18,8 @@ pub const FORMS: &[&str] = &[
     ::forms::jaegerpruefung::ID,
     #[cfg(feature = "wohngeld")]
     ::forms::wohngeld::ID,
+    #[cfg(feature = "wohngeld_sachsen")]
+    ::forms::wohngeld_sachsen::ID,
     #[cfg(feature = "wohnsitzanmeldung")]
     ::forms::wohnsitzanmeldung::ID,
 ];
@@ -50,6 +52,10 @@ pub fn plan(id: &str) -> ::std::option::Option<&'static ::forms::runtime::plan::
         }
         #[cfg(feature = "wohngeld")]
         ::forms::wohngeld::ID => ::std::option::Option::Some(::forms::wohngeld::plan()),
+        #[cfg(feature = "wohngeld_sachsen")]
+        ::forms::wohngeld_sachsen::ID => {
+            ::std::option::Option::Some(::forms::wohngeld_sachsen::plan())
+        }
         #[cfg(feature = "wohnsitzanmeldung")]
         ::forms::wohnsitzanmeldung::ID => {
             ::std::option::Option::Some(::forms::wohnsitzanmeldung::plan())

@@ -17,46 +17,10 @@ crate::shared::object! {
     #[doc = " Einkommen"]
     EinkommenItem {
         #[doc = " Art"]
-        art: Einkommensart = 0 "art" req code(Einkommensart::from_code),
+        art: crate::shared::wohngeld::Einkommensart = 0 "art" req code(crate::shared::wohngeld::Einkommensart::from_code),
         #[doc = " Monatlicher Bruttobetrag"]
         betrag: ::std::string::String = 1 "betrag" req text(),
     }
-}
-crate::shared::code_list! {
-    #[doc = " Art des Einkommens"]
-    Einkommensart, "urn:de:formwerk:codeliste:wohngeld-einkommensart", "1.0",
-    [
-        #[doc = " Arbeitslohn"]
-        AN = "AN" [("de", "Arbeitslohn"), ("en", "Wages")],
-        #[doc = " Selbständige Tätigkeit"]
-        SE = "SE" [("de", "Selbständige Tätigkeit"), ("en", "Self-employment")],
-        #[doc = " Rente oder Pension"]
-        RE = "RE" [("de", "Rente oder Pension"), ("en", "Pension")],
-        #[doc = " Arbeitslosengeld"]
-        AL = "AL" [("de", "Arbeitslosengeld"), ("en", "Unemployment benefit")],
-        #[doc = " Unterhalt"]
-        UH = "UH" [("de", "Unterhalt"), ("en", "Maintenance")],
-        #[doc = " Sonstiges"]
-        SO = "SO" [("de", "Sonstiges"), ("en", "Other")],
-    ]
-    sorted [AL "AL", AN "AN", RE "RE", SE "SE", SO "SO", UH "UH"]
-}
-crate::shared::code_list! {
-    #[doc = " Leistung"]
-    Leistung, "urn:de:formwerk:codeliste:wohngeld-leistung", "1.0",
-    [
-        #[doc = " Bürgergeld"]
-        BG = "BG" [("de", "Bürgergeld"), ("en", "Citizen's income")],
-        #[doc = " Sozialhilfe"]
-        SH = "SH" [("de", "Sozialhilfe"), ("en", "Social assistance")],
-        #[doc = " Grundsicherung im Alter oder bei Erwerbsminderung"]
-        GS = "GS" [("de", "Grundsicherung im Alter oder bei Erwerbsminderung"), ("en", "Basic income support in old age or reduced earning capacity")],
-        #[doc = " BAföG oder Berufsausbildungsbeihilfe"]
-        BA = "BA" [("de", "BAföG oder Berufsausbildungsbeihilfe"), ("en", "Student or vocational training grant")],
-        #[doc = " Keine dieser Leistungen"]
-        KEINE = "KEINE" [("de", "Keine dieser Leistungen"), ("en", "None of these benefits")],
-    ]
-    sorted [BA "BA", BG "BG", GS "GS", KEINE "KEINE", SH "SH"]
 }
 crate::shared::object! {
     #[doc = " Haushaltsmitglied"]
@@ -66,7 +30,7 @@ crate::shared::object! {
         #[doc = " Geburtsdatum von {mitglieder.name.vornamen}"]
         geburtsdatum: ::std::string::String = 1 "geburtsdatum" req text(),
         #[doc = " Verhältnis zu Ihnen"]
-        verwandtschaft: Verwandtschaft = 2 "verwandtschaft" req code(Verwandtschaft::from_code),
+        verwandtschaft: crate::shared::wohngeld::Verwandtschaft = 2 "verwandtschaft" req code(crate::shared::wohngeld::Verwandtschaft::from_code),
         #[doc = " Monatliches Bruttoeinkommen von {mitglieder.name.vornamen}"]
         einkommen: ::std::string::String = 3 "einkommen" req text(),
     }
@@ -75,11 +39,11 @@ crate::shared::object! {
     #[doc = " Antrag auf Wohngeld"]
     Submission {
         #[doc = " Welches Wohngeld beantragen Sie?"]
-        zuschussart: Zuschussart = 0 "zuschussart" req code(Zuschussart::from_code),
+        zuschussart: crate::shared::wohngeld::Zuschussart = 0 "zuschussart" req code(crate::shared::wohngeld::Zuschussart::from_code),
         #[doc = " Wohngeld beantragt ab"]
         beginn: ::std::string::String = 1 "beginn" req text(),
         #[doc = " Erhalten Sie oder ein Haushaltsmitglied eine dieser Leistungen?"]
-        leistungen: ::std::vec::Vec<Leistung> = 2 "leistungen" req codes(Leistung::from_code),
+        leistungen: ::std::vec::Vec<crate::shared::wohngeld::Leistung> = 2 "leistungen" req codes(crate::shared::wohngeld::Leistung::from_code),
         #[doc = " Haben Sie schon einmal Wohngeld erhalten?"]
         frueherer_antrag: bool = 3 "frueherer_antrag" req boolean(),
         #[doc = " Früheres Aktenzeichen"]
@@ -121,34 +85,6 @@ crate::shared::object! {
         #[doc = " Mir ist bekannt, dass die Wohngeldbehörde meine Angaben mit anderen Stellen abgleichen darf (§ 33 WoGG)."]
         datenabgleich: bool = 22 "datenabgleich" req boolean(),
     }
-}
-crate::shared::code_list! {
-    #[doc = " Verhältnis zur antragstellenden Person"]
-    Verwandtschaft, "urn:de:formwerk:codeliste:wohngeld-verwandtschaft", "1.0",
-    [
-        #[doc = " Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"]
-        EP = "EP" [("de", "Ehe- oder Lebenspartnerin, Ehe- oder Lebenspartner"), ("en", "Spouse or civil partner")],
-        #[doc = " Kind"]
-        K = "K" [("de", "Kind"), ("en", "Child")],
-        #[doc = " Elternteil"]
-        E = "E" [("de", "Elternteil"), ("en", "Parent")],
-        #[doc = " andere verwandte oder verschwägerte Person"]
-        S = "S" [("de", "andere verwandte oder verschwägerte Person"), ("en", "Other relative")],
-        #[doc = " Verantwortungsgemeinschaft"]
-        V = "V" [("de", "Verantwortungsgemeinschaft"), ("en", "Partner in a joint household")],
-    ]
-    sorted [E "E", EP "EP", K "K", S "S", V "V"]
-}
-crate::shared::code_list! {
-    #[doc = " Art des Wohngeldes"]
-    Zuschussart, "urn:de:formwerk:codeliste:wohngeld-zuschussart", "1.0",
-    [
-        #[doc = " Mietzuschuss (ich wohne zur Miete)"]
-        M = "M" [("de", "Mietzuschuss (ich wohne zur Miete)"), ("en", "Rent allowance (I rent my home)")],
-        #[doc = " Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"]
-        L = "L" [("de", "Lastenzuschuss (ich wohne im eigenen Haus oder in der eigenen Wohnung)"), ("en", "Housing cost allowance (I own my home)")],
-    ]
-    sorted [L "L", M "M"]
 }
 /// The catalogue texts of the form's languages, in the order of [`LANGUAGES`].
 pub const CATALOGUES: &[crate::runtime::messages::Catalogue<'static>] = &[
@@ -204,12 +140,12 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
-    static codes_Einkommensart: &[&str] = super::Einkommensart::SORTED_CODES;
+    static codes_Einkommensart: &[&str] = crate::shared::wohngeld::Einkommensart::SORTED_CODES;
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
-    static codes_Leistung: &[&str] = super::Leistung::SORTED_CODES;
+    static codes_Leistung: &[&str] = crate::shared::wohngeld::Leistung::SORTED_CODES;
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
-    static codes_Verwandtschaft: &[&str] = super::Verwandtschaft::SORTED_CODES;
-    static codes_Zuschussart: &[&str] = super::Zuschussart::SORTED_CODES;
+    static codes_Verwandtschaft: &[&str] = crate::shared::wohngeld::Verwandtschaft::SORTED_CODES;
+    static codes_Zuschussart: &[&str] = crate::shared::wohngeld::Zuschussart::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
         REGEX
