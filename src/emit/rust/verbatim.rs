@@ -199,6 +199,22 @@ pub fn expand(text: &str, bodies: &[Vec<String>]) -> String {
     out
 }
 
+/// The bodies of `bodies` that `text` (tokens printed by another thread) may name, at their
+/// numbers, the others left empty: what [`Verbatim::adopt`] needs to take `text` over alone.
+pub fn named_bodies(text: &str, bodies: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut named = vec![Vec::new(); bodies.len()];
+    let mut rest = text;
+    while let Some(at) = rest.find(WORD) {
+        let after = &rest[at + WORD.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if let Some(n) = after[..digits].parse::<usize>().ok().filter(|n| *n < bodies.len()) {
+            named[n] = bodies[n].clone();
+        }
+        rest = &after[digits..];
+    }
+    named
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
