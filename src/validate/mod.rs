@@ -424,7 +424,7 @@ impl<'a> Validator<'a> {
         for rule in rules {
             if eval::eval(&rule.check, &mut self.env).is_false() {
                 let pointer = self.pointer_of(&rule.at);
-                self.push(&pointer, Kind::Rule(rule.name.clone(), rule.message.clone()), &rule.message);
+                self.push(&pointer, Kind::Rule(rule.name.clone(), rule.message.clone().into()), &rule.message);
             }
         }
     }
