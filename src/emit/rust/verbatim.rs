@@ -227,6 +227,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_item_keeps_only_the_bodies_it_names_at_their_numbers() {
+        let bodies = vec![vec!["a".to_string()], vec!["b".to_string()], vec!["c".to_string()]];
+        let text = "object ! { __formwerk_verbatim_2 } __formwerk_verbatim_7";
+        assert_eq!(named_bodies(text, &bodies), vec![vec![], vec![], vec!["c".to_string()]]);
+        // Adopting the item with only those bodies gives what adopting it with all of them gives.
+        let adopt = |bodies: &[Vec<String>]| {
+            let verbatim = Verbatim::default();
+            let tokens = verbatim.adopt(text.parse().unwrap(), bodies);
+            verbatim.fill(&tokens.to_string())
+        };
+        assert_eq!(adopt(&named_bodies(text, &bodies)), adopt(&bodies));
+    }
+
+    #[test]
     fn bodies_replace_their_placeholders_at_the_invocations_indentation() {
         let verbatim = Verbatim::default();
         let a = verbatim.invocation(quote! { crate::m }, vec!["x: u8,".into(), "y: u8,".into()]);
