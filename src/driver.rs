@@ -770,6 +770,10 @@ struct Generation<'a> {
 /// threads that make the files.
 type Put<'p> = dyn Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError> + Sync + 'p;
 
+/// What the forms' pass keeps of one form: its IR's hash, and per target its files (without
+/// contents) with their hashes.
+type FormMade = (String, Vec<Vec<(OutputFile, String)>>);
+
 /// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
 ///
 /// Form by form, on the threads of the settings' pool, every target makes the form's own files,
@@ -812,7 +816,7 @@ fn generate_bundle(
         for stream in &streams {
             let files = stream.form(*index, form, &ir_sha256).map_err(emit_error);
             // The first error in the forms' order is reported, whichever thread found it.
-            per_target.push(files.and_then(|files| take(files)));
+            per_target.push(files.and_then(&take));
             if let Some(on_item) = &settings.pool.on_item {
                 on_item();
             }
@@ -820,7 +824,7 @@ fn generate_bundle(
         let per_target: Vec<_> = per_target.into_iter().collect::<Result<_, _>>()?;
         Ok((ir_sha256, per_target))
     });
-    let made: Vec<(String, Vec<Vec<(OutputFile, String)>>)> = made.into_iter().collect::<Result<_, _>>()?;
+    let made: Vec<FormMade> = made.into_iter().collect::<Result<_, _>>()?;
     let mut tails = Vec::with_capacity(streams.len());
     for (stream, target) in streams.into_iter().zip(targets) {
         let emitted = stream.finish();

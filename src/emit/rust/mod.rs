@@ -140,13 +140,16 @@ pub struct Stream<'b> {
     made: std::sync::Mutex<Made>,
 }
 
+/// A shared item as a form made it: the form's index, the item's text, the bodies it names.
+type SharedItem = (usize, String, Vec<Vec<String>>);
+
 /// What the forms' crates left for the crate's other files.
 #[derive(Default)]
 struct Made {
     contributions: BTreeMap<String, String>,
     /// Per shared module and item: the item's text with the bodies of its invocations, from the
     /// first form (by index) that made it.
-    shared: BTreeMap<String, BTreeMap<String, (usize, String, Vec<Vec<String>>)>>,
+    shared: BTreeMap<String, BTreeMap<String, SharedItem>>,
 }
 
 impl<'b> Stream<'b> {
@@ -227,16 +230,14 @@ impl<'b> Stream<'b> {
         });
         let reexports: Vec<TokenStream> = reexports.collect();
         // Adopted in the order the forms made them, as one thread would.
-        let mut kept: Vec<(usize, String, String, String, Vec<Vec<String>>)> = made
+        let mut kept: Vec<((String, String), SharedItem)> = made
             .shared
             .into_iter()
-            .flat_map(|(module, items)| {
-                items.into_iter().map(move |(name, (index, item, bodies))| (index, module.clone(), name, item, bodies))
-            })
+            .flat_map(|(module, items)| items.into_iter().map(move |(name, item)| ((module.clone(), name), item)))
             .collect();
-        kept.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        kept.sort_by(|(a_key, a), (b_key, b)| (a.0, a_key).cmp(&(b.0, b_key)));
         let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
-        for (_, module, name, item, bodies) in kept {
+        for ((module, name), (_, item, bodies)) in kept {
             let tokens = item.parse().expect("generated tokens parse again");
             shared_items.entry(module).or_default().insert(name, verbatim.adopt(tokens, &bodies));
         }
