@@ -428,11 +428,11 @@ pub fn run_build(
     let directories: Vec<&str> = targets.iter().map(|t| t.directory()).collect();
     // Each target's files go into the staging directory as soon as they are made, and are
     // dropped: a catalogue's outputs are never all in memory.
-    let mut staging = dir.stage(&directories)?;
+    let staging = dir.stage(&directories)?;
     let key = incremental::key(paths, targets, settings);
     let cache = Some((key, started));
     let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache, made_cache: None };
-    let made = generate_into(&session.db, &mut session.checked.forms, &mut generation, &mut |batch| {
+    let made = generate_into(&session.db, &mut session.checked.forms, &mut generation, &|batch| {
         staging.write(&batch)?;
         Ok(paths_only(batch))
     });
@@ -492,13 +492,15 @@ pub fn run_check(
     let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
     let kept = kept_directories(targets, &owned, exists);
     // Each target's files are compared as soon as they are made, and dropped.
-    let mut stale = Vec::new();
+    let stale = std::sync::Mutex::new(Vec::new());
     let forms = &mut session.checked.forms;
     let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache: None, made_cache: None };
-    let files = generate_into(&session.db, forms, &mut generation, &mut |batch| {
-        stale.extend(stale::changed_files(paths.out, &batch));
+    let files = generate_into(&session.db, forms, &mut generation, &|batch| {
+        let changed = stale::changed_files(paths.out, &batch);
+        stale.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(changed);
         Ok(paths_only(batch))
     })?;
+    let mut stale = stale.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
     let compared: BTreeSet<&str> = targets.iter().map(|t| t.directory()).collect();
@@ -717,7 +719,7 @@ pub fn generate(
     let mut forms = session.checked.forms.clone();
     let mut generation =
         Generation { targets, settings, on_phase: &|_| {}, listed: &listed, cache: None, made_cache: None };
-    generate_into(&session.db, &mut forms, &mut generation, &mut |batch| Ok(batch))
+    generate_into(&session.db, &mut forms, &mut generation, &|batch| Ok(batch))
 }
 
 /// `files` without their contents: what a build keeps of the files it has written (or
@@ -734,7 +736,7 @@ fn generate_into(
     db: &SourceDb,
     checked: &mut Vec<(FileId, ir::Form)>,
     generation: &mut Generation,
-    put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
+    put: &Put,
 ) -> Result<Vec<OutputFile>, DriverError> {
     // The forms move into the bundle (sorted by id) and back afterwards, in their order: a
     // catalogue's IR is never held twice.
@@ -765,38 +767,97 @@ struct Generation<'a> {
     made_cache: Option<(incremental::Cache, Vec<u8>)>,
 }
 
+/// Where a build's files go as they are made: a build writes them into its staging directory,
+/// `build --check` compares them; either keeps what it returns (only paths). Called on the
+/// threads that make the files.
+type Put<'p> = dyn Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError> + Sync + 'p;
+
+/// What the forms' pass keeps of one form: its IR's hash, and per target its files (without
+/// contents) with their hashes.
+type FormMade = (String, Vec<Vec<(OutputFile, String)>>);
+
 /// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
+///
+/// Form by form, on the threads of the settings' pool, every target makes the form's own files,
+/// which are hashed and handed to `put` at once; the files a target makes for the whole bundle
+/// come before (and after) the forms'. So a catalogue's outputs are never all in memory, and
+/// the manifest lists the files in the same order on any number of threads.
 fn generate_bundle(
     db: &SourceDb,
     places: &[(usize, FileId)],
     bundle: &ir::Bundle,
     generation: &mut Generation,
-    put: &mut dyn FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError>,
+    put: &Put,
 ) -> Result<Vec<OutputFile>, DriverError> {
     let Generation { targets, settings, on_phase, listed, .. } = *generation;
     let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
     let mut cache =
         generation.cache.take().map(|(key, started)| incremental::Cache::of_build(key, db, &forms, started));
     let jobs = settings.pool.jobs;
-    let mut files = Vec::new();
-    let mut hashes = serde_json::Map::new();
-    let mut take = |batch: Vec<OutputFile>| -> Result<(), DriverError> {
-        let batch_hashes = crate::parallel::map(jobs, &batch, |f| sha256(&f.contents));
-        for (file, hash) in batch.iter().zip(batch_hashes) {
-            hashes.insert(file.path.clone(), json!(hash));
-        }
-        files.extend(put(batch)?);
-        Ok(())
+    let emit_error = |e: emit::EmitError| DriverError { message: e.to_string() };
+    // Every target first: a theme that cannot render fails before any file is made.
+    let streams: Vec<emit::Stream> = targets
+        .iter()
+        .map(|t| emit::Stream::new(bundle, *t, settings))
+        .collect::<Result<_, _>>()
+        .map_err(emit_error)?;
+    // Hashes each file, then hands the batch to `put`: (kept file, hash) in the batch's order.
+    let take = |batch: Vec<OutputFile>| -> Result<Vec<(OutputFile, String)>, DriverError> {
+        let hashes: Vec<String> = batch.iter().map(|f| sha256(&f.contents)).collect();
+        Ok(put(batch)?.into_iter().zip(hashes).collect())
     };
-    take(emit::common_files())?;
-    for target in targets {
-        on_phase(Phase::Emitting { target: *target, forms: bundle.forms.len() });
-        let emitted =
-            emit::emit_recorded(bundle, *target, settings).map_err(|e| DriverError { message: e.to_string() })?;
+    let common = take(emit::common_files())?;
+    let heads: Vec<Vec<(OutputFile, String)>> =
+        streams.iter().map(|stream| take(stream.head())).collect::<Result<_, _>>()?;
+    on_phase(Phase::Emitting { target: targets.first().copied().unwrap_or(Target::Ir), forms: forms.len() });
+    let indexed: Vec<(usize, &ir::Form)> = bundle.forms.iter().enumerate().collect();
+    // Per form: its IR's hash, and per target its files (kept, with their hashes).
+    let made = crate::parallel::map(jobs, &indexed, |(index, form)| -> Result<_, DriverError> {
+        let ir_sha256 = emit::ir_sha256(form);
+        let mut per_target = Vec::with_capacity(streams.len());
+        for stream in &streams {
+            let files = stream.form(*index, form, &ir_sha256).map_err(emit_error);
+            // The first error in the forms' order is reported, whichever thread found it.
+            per_target.push(files.and_then(&take));
+            if let Some(on_item) = &settings.pool.on_item {
+                on_item();
+            }
+        }
+        let per_target: Vec<_> = per_target.into_iter().collect::<Result<_, _>>()?;
+        Ok((ir_sha256, per_target))
+    });
+    let made: Vec<FormMade> = made.into_iter().collect::<Result<_, _>>()?;
+    let mut tails = Vec::with_capacity(streams.len());
+    for (stream, target) in streams.into_iter().zip(targets) {
+        let emitted = stream.finish();
         if let Some(cache) = &mut cache {
             cache.record(*target, &emitted);
         }
-        take(emitted.files)?;
+        tails.push(take(emitted.files)?);
+    }
+    // The manifest's order: the common files, then per target its files before the forms',
+    // the forms' in the bundle's order, and its files after them.
+    let mut ir_hashes = Vec::with_capacity(made.len());
+    let mut per_form: Vec<std::vec::IntoIter<Vec<(OutputFile, String)>>> = Vec::with_capacity(made.len());
+    for (ir_sha256, per_target) in made {
+        ir_hashes.push(ir_sha256);
+        per_form.push(per_target.into_iter());
+    }
+    let mut files = Vec::new();
+    let mut hashes = serde_json::Map::new();
+    let mut keep = |batch: Vec<(OutputFile, String)>| {
+        for (file, hash) in batch {
+            hashes.insert(file.path.clone(), json!(hash));
+            files.push(file);
+        }
+    };
+    keep(common);
+    for (head, tail) in heads.into_iter().zip(tails) {
+        keep(head);
+        for form in &mut per_form {
+            keep(form.next().unwrap_or_default());
+        }
+        keep(tail);
     }
     // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
     // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
@@ -815,15 +876,15 @@ fn generate_bundle(
             owned.push(path);
         }
     }
-    let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &forms, |(file, form)| {
+    let described: Vec<(&(FileId, &ir::Form), String)> = forms.iter().zip(ir_hashes).collect();
+    let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &described, |((file, form), ir_sha256)| {
         let source = db.get(*file);
-        let ir_json = serde_json::to_vec(form).expect("the IR serialises");
         let mut entry = json!({
             "id": form.id,
             "version": form.version,
             "source": source.name,
             "source_sha256": sha256(source.text.as_bytes()),
-            "ir_sha256": sha256(&ir_json),
+            "ir_sha256": ir_sha256,
             "files": own_files[form.id.as_str()],
         });
         if let Some(extends) = &form.extends {

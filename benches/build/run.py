@@ -19,6 +19,17 @@ measures with the release binary, each step's wall time and peak RSS (`ru_maxrss
 
 Steps 3 and 4 run --repeat times (default 3) and report the fastest and the median. Prints a
 markdown table; --out FILE appends one JSON line per N. Exits 2 when a build fails.
+
+To measure one build by hand (issue 18's targets: full build of every target of 2,000 forms
+<= 20 s wall and <= 1 GB peak RSS on 2 cores; one-form rebuild <= 0.2 s), write the catalogue
+only and time the command; on a shared machine report user+sys and peak RSS with the wall time
+and `uptime`'s load, and take the median of three:
+
+    python3 benches/build/run.py --sizes 2000 --catalogue-only --keep /tmp/cat
+    cd /tmp/cat/n2000 && rm -rf generated && /usr/bin/time -v formwerk build --forms forms \
+        --out generated --codelists codelists --no-cache --color never
+    # one-form rebuild from the cache: change one form's title, then the same command
+    # without --no-cache
 """
 
 from __future__ import annotations
@@ -82,6 +93,8 @@ def one_size(n: int, args, fw: Path, corpus, fim, codelists: Path | None, base: 
     if codelists is not None:
         shutil.copytree(codelists, root / "codelists")
     print(f"N = {n}: {mix['corpus']} corpus-derived + {mix['fim']} FIM-derived forms in {root}", flush=True)
+    if args.catalogue_only:
+        return None
     build = [fw, "build", "--forms", root / "forms", "--out", root / "generated", "--color", "never"]
     if (root / "codelists").is_dir():
         build += ["--codelists", root / "codelists"]
@@ -152,7 +165,12 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3, help="edits per size (default 3)")
     p.add_argument("--keep", type=Path, help="work in this directory (new or empty) and keep it")
     p.add_argument("--out", type=Path, help="append one JSON line per N to this file")
+    p.add_argument("--catalogue-only", action="store_true",
+                   help="only write each catalogue project (with --keep DIR: DIR/n<N>) and measure nothing")
     args = p.parse_args()
+    if args.catalogue_only and not args.keep:
+        print("error: --catalogue-only needs --keep DIR", file=sys.stderr)
+        return 2
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         assert sizes and all(s > 0 for s in sizes) and args.repeat > 0
@@ -178,7 +196,10 @@ def main() -> int:
             for s in skipped:
                 print(f"  skipped {s}", flush=True)
         for n in sizes:
-            rows.append(one_size(n, args, fw, corpus, fim, codelists, base))
+            row = one_size(n, args, fw, corpus, fim, codelists, base)
+            if row is None:
+                continue
+            rows.append(row)
             if args.out:
                 with open(args.out, "a") as f:
                     f.write(json.dumps(rows[-1]) + "\n")
@@ -188,7 +209,8 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    print(table(rows))
+    if rows:
+        print(table(rows))
     return 0
 
 

@@ -349,7 +349,7 @@ pub fn try_build(
         }
     } else {
         on_phase(Phase::Writing { files: made.files.len() });
-        let mut staging = dir.stage_files()?;
+        let staging = dir.stage_files()?;
         if let Err(error) = staging.write(&made.files) {
             dir.abandon(staging);
             return Err(error);
@@ -452,7 +452,7 @@ fn remake(
         let source = session.db.get(*file);
         entry["version"] = Value::from(form.version.as_str());
         entry["source_sha256"] = Value::from(sha256(source.text.as_bytes()));
-        entry["ir_sha256"] = Value::from(sha256(&serde_json::to_vec(form).expect("the IR serialises")));
+        entry["ir_sha256"] = Value::from(emit::ir_sha256(form));
         made_files.extend(made);
     }
     let Some(listed) = manifest["files"].as_object_mut() else {

@@ -5,8 +5,9 @@
 //! `--out`, so on the same file system even when `--out` is a mount point, and no write
 //! access is needed anywhere but `--out`.
 //!
-//! - `new/` holds the new generation: every file and directory is written and fsynced first,
-//!   target by target as the build makes them ([`OutputDir::stage`], [`Staging::write`]).
+//! - `new/` holds the new generation: every file is written as the build makes it
+//!   ([`OutputDir::stage`], [`Staging::write`]); before the journal, every file and then every
+//!   directory is fsynced (the files on many threads at once, so that their flushes overlap).
 //! - `journal` lists the entries of `<out>` to replace. It is written last (temporary file,
 //!   fsync, rename, fsync): once it exists, the new generation is complete and committed.
 //! - `old/` receives each replaced entry until the staging directory is removed.
@@ -25,6 +26,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{fault, io_error, DriverError};
 use crate::emit::OutputFile;
@@ -141,19 +143,22 @@ impl OutputDir {
         let mut staging = Staging {
             new: root.join("new"),
             root,
-            entries: directories.iter().map(|d| d.to_string()).collect(),
             single_files: false,
-            created: BTreeSet::new(),
+            state: Mutex::new(StagingState {
+                entries: directories.iter().map(|d| d.to_string()).collect(),
+                ..StagingState::default()
+            }),
         };
         let started = (|| {
+            let state = staging.state.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
             for dir in [staging.root.clone(), staging.new.clone(), staging.root.join("old")] {
                 create_dir(&dir)?;
-                staging.created.insert(dir);
+                state.created.insert(dir);
             }
             for directory in directories {
                 let dir = staging.new.join(directory);
                 create_dir(&dir)?;
-                staging.created.insert(dir);
+                state.created.insert(dir);
             }
             Ok(())
         })();
@@ -189,20 +194,29 @@ impl OutputDir {
     /// Commits a staged generation: makes it durable, writes the journal, and rolls it
     /// forward. Until the journal exists, a crash leaves the old generation.
     pub fn commit(&self, staging: Staging) -> Result<(), DriverError> {
+        let state = staging.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let staging = (staging.root, state);
         let committed = (|| {
+            let (root, state) = &staging;
+            // Every staged file is durable before any directory naming it is synced, and all of
+            // them before the journal. Files are synced here, on many threads at once, not each
+            // as it is written: one at a time, each `fsync` waits for its own disk flush (about
+            // 3 ms each on a virtual disk, half a minute for a catalogue), while concurrent ones
+            // share flushes.
+            sync_files(&state.written)?;
             // Deepest first, so that every entry is durable before the directory naming it.
-            for dir in staging.created.iter().rev() {
+            for dir in state.created.iter().rev() {
                 sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
             }
-            let journal = serde_json::json!({ "formwerk_journal": 1, "entries": staging.entries });
+            let journal = serde_json::json!({ "formwerk_journal": 1, "entries": state.entries });
             let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
             contents.push(b'\n');
-            write_new_file(&staging.root.join(JOURNAL_TEMPORARY), &contents)?;
-            rename(&staging.root.join(JOURNAL_TEMPORARY), &staging.root.join(JOURNAL))?;
-            sync_dir(&staging.root).map_err(|e| io_error("sync", &staging.root, e))
+            write_new_file(&root.join(JOURNAL_TEMPORARY), &contents)?;
+            rename(&root.join(JOURNAL_TEMPORARY), &root.join(JOURNAL))?;
+            sync_dir(root).map_err(|e| io_error("sync", root, e))
         })();
         if let Err(error) = committed {
-            self.abandon(staging);
+            let _ = remove_tree(&staging.0);
             return Err(error);
         }
         self.recover()
@@ -306,52 +320,76 @@ impl OutputDir {
     }
 }
 
-/// A generation being written into `<out>/.formwerk-staging/new` ([`OutputDir::stage`]).
+/// A generation being written into `<out>/.formwerk-staging/new` ([`OutputDir::stage`]), from
+/// any number of threads.
 pub struct Staging {
     root: PathBuf,
     new: PathBuf,
+    /// Whether each file written is an entry of its own ([`OutputDir::stage_files`]).
+    single_files: bool,
+    state: Mutex<StagingState>,
+}
+
+#[derive(Default)]
+struct StagingState {
     /// The entries of `<out>` the journal replaces: the directories, and top-level files (or,
     /// for [`OutputDir::stage_files`], each file written).
     entries: Vec<String>,
-    /// Whether each file written is an entry of its own ([`OutputDir::stage_files`]).
-    single_files: bool,
     /// Every directory made, to be synced before the commit.
     created: BTreeSet<PathBuf>,
+    /// Every file written, to be synced before the commit.
+    written: Vec<PathBuf>,
 }
 
 impl Staging {
-    /// Writes `files` (each fsynced) into the new generation. A file must lie in one of the
-    /// staged directories or directly under `<out>`.
-    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), DriverError> {
+    /// Writes `files` into the new generation (each is synced by [`OutputDir::commit`]). A file
+    /// must lie in one of the staged directories or directly under `<out>`.
+    pub fn write(&self, files: &[OutputFile]) -> Result<(), DriverError> {
         for file in files {
             let path = safe_relative(&file.path).ok_or_else(|| DriverError {
                 message: format!("internal error: the output path `{}` is not a plain relative path", file.path),
             })?;
             let first = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
             let first = first.unwrap_or_default();
-            if path.components().count() == 1 || self.single_files {
-                if path.components().count() > 1 && first.starts_with('.') {
-                    return Err(DriverError { message: format!("internal error: `{}` is hidden", file.path) });
-                }
-                self.entries.push(file.path.clone());
-            } else if !self.created.contains(&self.new.join(&first)) {
-                return Err(DriverError {
-                    message: format!("internal error: `{}` is not in a directory this build replaces", file.path),
-                });
-            }
             let path = self.new.join(&path);
-            let ancestors: Vec<PathBuf> =
-                path.ancestors().skip(1).take_while(|a| *a != self.new).map(Path::to_path_buf).collect();
-            for ancestor in ancestors.into_iter().rev() {
-                if !self.created.contains(&ancestor) {
-                    create_dir(&ancestor)?;
-                    self.created.insert(ancestor);
+            {
+                let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let relative = Path::new(&file.path);
+                if relative.components().count() == 1 || self.single_files {
+                    if relative.components().count() > 1 && first.starts_with('.') {
+                        return Err(DriverError { message: format!("internal error: `{}` is hidden", file.path) });
+                    }
+                    state.entries.push(file.path.clone());
+                } else if !state.created.contains(&self.new.join(&first)) {
+                    return Err(DriverError {
+                        message: format!("internal error: `{}` is not in a directory this build replaces", file.path),
+                    });
+                }
+                let ancestors: Vec<PathBuf> =
+                    path.ancestors().skip(1).take_while(|a| *a != self.new).map(Path::to_path_buf).collect();
+                for ancestor in ancestors.into_iter().rev() {
+                    if !state.created.contains(&ancestor) {
+                        create_dir(&ancestor)?;
+                        state.created.insert(ancestor);
+                    }
                 }
             }
-            write_new_file(&path, &file.contents)?;
+            write_staged_file(&path, &file.contents)?;
+            self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).written.push(path);
         }
         Ok(())
     }
+}
+
+/// How many files are synced at once: `fsync` waits for the disk, not the processor.
+const SYNC_THREADS: usize = 32;
+
+/// Makes `files` durable, on [`SYNC_THREADS`] threads (no mutation: nothing changes).
+fn sync_files(files: &[PathBuf]) -> Result<(), DriverError> {
+    let synced = crate::parallel::map(SYNC_THREADS, files, |path| {
+        std::fs::File::open(path).and_then(|file| file.sync_all()).map_err(|e| io_error("sync", path, e))
+    });
+    synced.into_iter().collect()
 }
 
 /// `path` as a relative path of plain names (no `..`, no root, no empty or hidden tricks).
@@ -452,6 +490,16 @@ fn write_new_file(path: &Path, contents: &[u8]) -> Result<(), DriverError> {
         std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| io_error("create", path, e))?;
     fault::before_mutation();
     file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| io_error("write", path, e))
+}
+
+/// Creates `path` (which must not exist) and writes `contents`, to be synced later (by
+/// [`sync_files`]): two mutations, like [`write_new_file`].
+fn write_staged_file(path: &Path, contents: &[u8]) -> Result<(), DriverError> {
+    fault::before_mutation();
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| io_error("create", path, e))?;
+    fault::before_mutation();
+    file.write_all(contents).map_err(|e| io_error("write", path, e))
 }
 
 fn rename(from: &Path, to: &Path) -> Result<(), DriverError> {

@@ -4,10 +4,15 @@ use super::OutputFile;
 use crate::ir;
 
 pub fn emit(bundle: &ir::Bundle, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
-    pool.map(&bundle.forms, |form| {
-        let value = serde_json::to_value(form).expect("the IR serialises");
-        OutputFile { path: format!("ir/{}.json", form.id), contents: pretty(&value) }
-    })
+    pool.map(&bundle.forms, form_file)
+}
+
+/// `ir/<form>.json`: serialised straight from the IR (no `serde_json::Value` in between; with
+/// `preserve_order` the bytes are the same).
+pub fn form_file(form: &ir::Form) -> OutputFile {
+    let mut contents = serde_json::to_vec_pretty(form).expect("the IR serialises");
+    contents.push(b'\n');
+    OutputFile { path: format!("ir/{}.json", form.id), contents }
 }
 
 /// Two-space pretty JSON with a final newline.

@@ -135,20 +135,109 @@ pub struct Emitted {
 
 /// [`emit`], with what [`emit_form`] needs later.
 pub fn emit_recorded(bundle: &ir::Bundle, target: Target, settings: &Settings) -> Result<Emitted, EmitError> {
-    let pool = &settings.pool;
-    let files = match target {
-        Target::Ir => ir_json::emit(bundle, pool),
-        Target::JsonSchema => json_schema::emit(bundle, &settings.schema_base_uri, pool),
-        Target::Rust => {
-            let recorded = rust::emit_recorded(bundle, &settings.crate_name, pool);
-            let decisions = serde_json::to_value(&recorded.decisions).expect("decisions serialise");
-            return Ok(Emitted { files: recorded.files, decisions, contributions: recorded.contributions });
+    let stream = Stream::new(bundle, target, settings)?;
+    let mut files = stream.head();
+    let indexed: Vec<(usize, &ir::Form)> = bundle.forms.iter().enumerate().collect();
+    let made = settings.pool.map(&indexed, |(index, form)| {
+        let hash = if target == Target::Rust { ir_sha256(form) } else { String::new() };
+        stream.form(*index, form, &hash)
+    });
+    for form_files in made {
+        files.extend(form_files?);
+    }
+    let mut emitted = stream.finish();
+    files.append(&mut emitted.files);
+    emitted.files = files;
+    Ok(emitted)
+}
+
+/// A target being made for a bundle form by form, so that a build writes each form's files as
+/// they are made: the files before the forms' ([`Stream::head`]), each form's own on any thread
+/// ([`Stream::form`]), and the files after them ([`Stream::finish`], which the forms' own files
+/// may feed). Together they are [`emit_recorded`]'s files in its order.
+pub struct Stream<'b> {
+    kind: StreamKind<'b>,
+}
+
+enum StreamKind<'b> {
+    Ir,
+    JsonSchema(&'b str),
+    Rust(rust::Stream<'b>),
+    Html(html::Renderer<'b>, bool),
+    Xdf3,
+}
+
+impl<'b> Stream<'b> {
+    /// `target` for `bundle`; an HTML theme that is refused fails here.
+    pub fn new(bundle: &'b ir::Bundle, target: Target, settings: &'b Settings) -> Result<Stream<'b>, EmitError> {
+        let kind = match target {
+            Target::Ir => StreamKind::Ir,
+            Target::JsonSchema => StreamKind::JsonSchema(&settings.schema_base_uri),
+            Target::Rust => StreamKind::Rust(rust::Stream::new(bundle, &settings.crate_name)),
+            Target::Html | Target::HtmlFragment => {
+                let renderer = html::Renderer::new(&settings.html_theme).map_err(EmitError::Html)?;
+                StreamKind::Html(renderer, target == Target::HtmlFragment)
+            }
+            Target::Xdf3 => StreamKind::Xdf3,
+        };
+        Ok(Stream { kind })
+    }
+
+    /// The files before the forms' own.
+    pub fn head(&self) -> Vec<OutputFile> {
+        match &self.kind {
+            StreamKind::Rust(stream) => stream.head(),
+            _ => Vec::new(),
         }
-        Target::Html => html::emit(bundle, &settings.html_theme, false, pool).map_err(EmitError::Html)?,
-        Target::HtmlFragment => html::emit(bundle, &settings.html_theme, true, pool).map_err(EmitError::Html)?,
-        Target::Xdf3 => xdf3::emit(bundle, pool),
-    };
-    Ok(Emitted { files, decisions: serde_json::Value::Null, contributions: BTreeMap::new() })
+    }
+
+    /// The files of the form `index` of the bundle, with the hash of its IR ([`ir_sha256`]).
+    pub fn form(&self, index: usize, form: &ir::Form, ir_sha256: &str) -> Result<Vec<OutputFile>, EmitError> {
+        Ok(match &self.kind {
+            StreamKind::Ir => vec![ir_json::form_file(form)],
+            StreamKind::JsonSchema(base_uri) => json_schema::form_files(form, base_uri),
+            StreamKind::Rust(stream) => stream.form(index, form, ir_sha256),
+            StreamKind::Html(renderer, fragment) => {
+                html::form_pages(renderer, form, *fragment).map_err(EmitError::Html)?
+            }
+            StreamKind::Xdf3 => vec![xdf3::form_file(form)],
+        })
+    }
+
+    /// The files after the forms' own, with what [`emit_form`] needs later.
+    pub fn finish(self) -> Emitted {
+        match self.kind {
+            StreamKind::Rust(stream) => {
+                let recorded = stream.finish();
+                let decisions = serde_json::to_value(&recorded.decisions).expect("decisions serialise");
+                Emitted { files: recorded.files, decisions, contributions: recorded.contributions }
+            }
+            _ => Emitted { files: Vec::new(), decisions: serde_json::Value::Null, contributions: BTreeMap::new() },
+        }
+    }
+}
+
+/// SHA-256 of a form's IR as compact JSON, lower-case hex: the manifest's `ir_sha256` and the
+/// Rust crate's `CONTENT_HASH`.
+pub fn ir_sha256(form: &ir::Form) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    serde_json::to_writer(HashWriter(&mut hasher), form).expect("the IR serialises");
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Feeds what is written into a hash, so that the IR is hashed without holding its JSON.
+struct HashWriter<'h>(&'h mut sha2::Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(self.0, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One form's files of a target, with its contribution (see [`Emitted::contributions`]).
@@ -169,7 +258,8 @@ pub fn emit_form(
         let Ok(decisions) = <rust::Decisions as serde::Deserialize>::deserialize(decisions) else {
             return Ok(None);
         };
-        return Ok(rust::form_files(form, &settings.crate_name, &decisions).map(|(files, hash)| (files, Some(hash))));
+        let made = rust::form_files(form, &settings.crate_name, &decisions, &ir_sha256(form));
+        return Ok(made.map(|(files, hash)| (files, Some(hash))));
     }
     if target == Target::JsonSchema {
         return Ok(Some((json_schema::form_files(form, &settings.schema_base_uri), None)));

@@ -27,8 +27,10 @@
 
 mod expr;
 pub mod template;
+mod text;
 
 pub use expr::{AggregateFunc, ArithOp, CompareOp, Expr, Literal, ValueType};
+pub use text::Text;
 
 use std::collections::BTreeMap;
 
@@ -56,11 +58,6 @@ pub type Path = Vec<String>;
 pub struct Bundle {
     pub forms: Vec<Form>,
 }
-
-/// A text in the form's languages: `{"de": "Vorname", "en": "First name"}`. The labels and
-/// hints of fields, groups and repeats and the text of an info are templates that may name
-/// other answers (`{antragsteller.vorname}`, literal braces `{{` `}}`; see [`template`]).
-pub type Text = BTreeMap<String, String>;
 
 /// One checked form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -404,7 +404,9 @@ impl Lower {
 
     fn block(&self, pair: Pair<Rule>) -> Block {
         let span = self.span(&pair);
-        let stmts = pair.into_inner().filter_map(|p| self.stmt(p)).collect();
+        let mut stmts: Vec<Stmt> = pair.into_inner().filter_map(|p| self.stmt(p)).collect();
+        // A catalogue's ASTs are held until every form is checked: no spare capacity.
+        stmts.shrink_to_fit();
         Block { stmts, span }
     }
 

@@ -372,7 +372,7 @@ impl<'a> Validator<'a> {
                 }
                 (Item::Field(field), None) => {
                     if self.required(&field.required) {
-                        let message = field.required_message.clone();
+                        let message = field.required_message.clone().map(Into::into);
                         let kind = if field.constraints.must_be_true {
                             Kind::NotConfirmed(message)
                         } else {
@@ -384,7 +384,7 @@ impl<'a> Validator<'a> {
                 (Item::Field(field), Some(value)) => self.field(field, value, &child_pointer),
                 (Item::Group(group), None) => {
                     if self.required(&group.required) {
-                        self.push(&child_pointer, Kind::Required(group.required_message.clone()), &group.label);
+                        self.push(&child_pointer, Kind::Required(group.required_message.clone().map(Into::into)), &group.label);
                     }
                 }
                 (Item::Group(group), Some(value)) => match value.as_object() {
@@ -437,7 +437,7 @@ impl<'a> Validator<'a> {
         for rule in rules {
             if eval::eval(&rule.check, &mut self.env).is_false() {
                 let pointer = self.pointer_of(&rule.at);
-                let kind = Kind::Rule(rule.name.clone(), rule.message.clone());
+                let kind = Kind::Rule(rule.name.clone(), rule.message.clone().into());
                 let text = label(&rule.message);
                 match rule.severity {
                     ir::Severity::Error => self.sink.push(&pointer, kind, &text),

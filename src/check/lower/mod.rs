@@ -527,6 +527,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             };
             items.extend(item);
         }
+        // A catalogue's IR is held whole until it is emitted: no spare capacity.
+        items.shrink_to_fit();
         items
     }
 

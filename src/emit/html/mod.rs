@@ -64,23 +64,25 @@ pub fn emit(
     fragment: bool,
     pool: &crate::parallel::Pool,
 ) -> Result<Vec<OutputFile>, Error> {
-    let dir = if fragment { "html-fragment" } else { "html" };
     let renderer = Renderer::new(theme)?;
-    let pages = pool.map(&bundle.forms, |form| {
-        let initial = form.initial_values();
-        let mut files = Vec::new();
-        for (n, lang) in form.languages.iter().enumerate() {
-            let input = empty_input(lang, &initial, None);
-            let html = renderer.render(&view::build(form, &input), fragment)?;
-            let path =
-                if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
-            files.push(OutputFile { path, contents: html.into_bytes() });
-        }
-        Ok(files)
-    });
+    let pages = pool.map(&bundle.forms, |form| form_pages(&renderer, form, fragment));
     let mut files = Vec::new();
     for pages in pages {
         files.extend(pages?);
+    }
+    Ok(files)
+}
+
+/// The pages of one form (see [`emit`]) with a renderer of the theme.
+pub fn form_pages(renderer: &Renderer, form: &Form, fragment: bool) -> Result<Vec<OutputFile>, Error> {
+    let dir = if fragment { "html-fragment" } else { "html" };
+    let initial = form.initial_values();
+    let mut files = Vec::new();
+    for (n, lang) in form.languages.iter().enumerate() {
+        let input = empty_input(lang, &initial, None);
+        let html = renderer.render(&view::build(form, &input), fragment)?;
+        let path = if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
+        files.push(OutputFile { path, contents: html.into_bytes() });
     }
     Ok(files)
 }

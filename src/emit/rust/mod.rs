@@ -113,125 +113,223 @@ pub struct Recorded {
 
 /// [`emit`], with what an incremental build keeps.
 pub fn emit_recorded(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parallel::Pool) -> Recorded {
-    let crates = cargo::Crates::new(crate_name);
-    let features: Vec<String> = bundle.forms.iter().map(|form| feature(&form.id)).collect();
-    let mut files = vec![text("rust/README.md", &readme(bundle, crate_name))];
-    for (name, source) in RUNTIME {
-        let name = if *name == "mod.rs" { "lib.rs" } else { name };
-        files.push(text(&format!("rust/runtime/src/{name}"), source));
+    let stream = Stream::new(bundle, crate_name);
+    let mut files = stream.head();
+    let indexed: Vec<(usize, &ir::Form)> = bundle.forms.iter().enumerate().collect();
+    for made in pool.map(&indexed, |(index, form)| stream.form(*index, form, &super::ir_sha256(form))) {
+        files.extend(made);
     }
-    files.push(text("rust/runtime/Cargo.toml", &crates.runtime_manifest()));
-    let shared = types::Shared::of(bundle);
-    // Which catalogue constant each form's languages read is decided in the forms' order;
-    // then each form's crate is made on its own thread.
-    let mut catalogues = Catalogues::default();
-    let work: Vec<FormWork> =
-        bundle.forms.iter().zip(&features).map(|(form, feature)| (form, feature, catalogues.of_form(form))).collect();
-    let decisions = Decisions {
-        shared: shared.keys().clone(),
-        catalogues: work.iter().map(|(form, _, catalogue)| (form.id.clone(), catalogue.clone())).collect(),
-    };
-    let made = pool.map(&work, |(form, feature, catalogue)| form_crate(form, feature, catalogue, &shared, &crates));
-    let mut contributions = BTreeMap::new();
-    let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
-    let verbatim = verbatim::Verbatim::default();
-    let mut reexports = Vec::new();
-    for (made, feature) in made.into_iter().zip(&features) {
-        files.extend(made.files);
-        contributions.insert(made.id.clone(), made.contribution);
-        // What several forms share is the same whichever form made it: the first one's is kept.
+    let mut recorded = stream.finish();
+    files.append(&mut recorded.files);
+    recorded.files = files;
+    recorded
+}
+
+/// The crate of a bundle made form by form: the files before the forms' crates
+/// ([`Stream::head`]), each form's crate on any thread ([`Stream::form`], which keeps what the
+/// crate's other files need of it), and the files after them ([`Stream::finish`]). The files
+/// and their order are those of [`emit_recorded`], on any number of threads.
+pub struct Stream<'b> {
+    bundle: &'b ir::Bundle,
+    crate_name: &'b str,
+    crates: cargo::Crates,
+    features: Vec<String>,
+    shared: types::Shared,
+    catalogues: Catalogues<'b>,
+    /// Per form (by index), the catalogue constant each of its languages reads.
+    constants: Vec<Vec<(String, String)>>,
+    made: std::sync::Mutex<Made>,
+}
+
+/// A shared item as a form made it: the form's index, the item's text, the bodies it names.
+type SharedItem = (usize, String, Vec<Vec<String>>);
+
+/// What the forms' crates left for the crate's other files.
+#[derive(Default)]
+struct Made {
+    contributions: BTreeMap<String, String>,
+    /// Per shared module and item: the item's text with the bodies of its invocations, from the
+    /// first form (by index) that made it.
+    shared: BTreeMap<String, BTreeMap<String, SharedItem>>,
+}
+
+impl<'b> Stream<'b> {
+    pub fn new(bundle: &'b ir::Bundle, crate_name: &'b str) -> Stream<'b> {
+        // Which catalogue constant each form's languages read is decided in the forms' order.
+        let mut catalogues = Catalogues::default();
+        let constants = bundle.forms.iter().map(|form| catalogues.of_form(form)).collect();
+        Stream {
+            bundle,
+            crate_name,
+            crates: cargo::Crates::new(crate_name),
+            features: bundle.forms.iter().map(|form| feature(&form.id)).collect(),
+            shared: types::Shared::of(bundle),
+            catalogues,
+            constants,
+            made: std::sync::Mutex::new(Made::default()),
+        }
+    }
+
+    /// The files before the forms' crates: the README and the runtime crate.
+    pub fn head(&self) -> Vec<OutputFile> {
+        let mut files = vec![text("rust/README.md", &readme(self.bundle, self.crate_name))];
+        for (name, source) in RUNTIME {
+            let name = if *name == "mod.rs" { "lib.rs" } else { name };
+            files.push(text(&format!("rust/runtime/src/{name}"), source));
+        }
+        files.push(text("rust/runtime/Cargo.toml", &self.crates.runtime_manifest()));
+        files
+    }
+
+    /// The crate of the form `index` of the bundle (`ir_sha256`: the hash of its IR).
+    pub fn form(&self, index: usize, form: &ir::Form, ir_sha256: &str) -> Vec<OutputFile> {
+        let made =
+            form_crate(form, &self.features[index], &self.constants[index], &self.shared, &self.crates, ir_sha256);
+        // Of the bodies, each shared item keeps those it names (the others are left empty).
+        let mut shared = Vec::new();
         for (module, items) in made.shared {
-            let kept = shared_items.entry(module).or_default();
             for (name, item) in items {
-                kept.entry(name).or_insert_with(|| {
-                    let tokens = item.parse().expect("generated tokens parse again");
-                    verbatim.adopt(tokens, &made.bodies)
-                });
+                let bodies = verbatim::named_bodies(&item, &made.bodies);
+                shared.push((module.clone(), name, item, bodies));
             }
         }
-        let module = names::module(&made.id);
-        let dependency = proc_macro2::Ident::new(&cargo::dependency(feature), proc_macro2::Span::call_site());
-        reexports.push(quote! {
-            #[cfg(feature = #feature)]
-            pub use ::#dependency as #module;
-        });
+        let mut kept = self.made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.contributions.insert(made.id, made.contribution);
+        // What several forms share is the same whichever form made it: the first one's is kept.
+        for (module, name, item, bodies) in shared {
+            let slot = kept.shared.entry(module).or_default().entry(name);
+            match slot {
+                std::collections::btree_map::Entry::Vacant(vacant) => {
+                    vacant.insert((index, item, bodies));
+                }
+                std::collections::btree_map::Entry::Occupied(mut occupied) => {
+                    if occupied.get().0 > index {
+                        occupied.insert((index, item, bodies));
+                    }
+                }
+            }
+        }
+        made.files
     }
-    let shared_modules: Vec<String> = shared_items.keys().cloned().collect();
-    let shared_modules_tokens = shared_items.into_iter().map(|(module, items)| {
-        let feature = module.clone();
-        let module = proc_macro2::Ident::new(&module, proc_macro2::Span::call_site());
-        let items = items.into_values();
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #module { #(#items)* }
+
+    /// The files after the forms' crates (catalogues, shared crate, facade, WebAssembly crate),
+    /// with the crate's decisions and the forms' contributions.
+    pub fn finish(self) -> Recorded {
+        let made = self.made.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let decisions = Decisions {
+            shared: self.shared.keys().clone(),
+            catalogues: self.bundle.forms.iter().map(|form| form.id.clone()).zip(self.constants).collect(),
+        };
+        let verbatim = verbatim::Verbatim::default();
+        let reexports = self.bundle.forms.iter().zip(&self.features).map(|(form, feature)| {
+            let module = names::module(&form.id);
+            let dependency = proc_macro2::Ident::new(&cargo::dependency(feature), proc_macro2::Span::call_site());
+            quote! {
+                #[cfg(feature = #feature)]
+                pub use ::#dependency as #module;
+            }
+        });
+        let reexports: Vec<TokenStream> = reexports.collect();
+        // Adopted in the order the forms made them, as one thread would.
+        let mut kept: Vec<((String, String), SharedItem)> = made
+            .shared
+            .into_iter()
+            .flat_map(|(module, items)| items.into_iter().map(move |(name, item)| ((module.clone(), name), item)))
+            .collect();
+        kept.sort_by(|(a_key, a), (b_key, b)| (a.0, a_key).cmp(&(b.0, b_key)));
+        let mut shared_items: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
+        for ((module, name), (_, item, bodies)) in kept {
+            let tokens = item.parse().expect("generated tokens parse again");
+            shared_items.entry(module).or_default().insert(name, verbatim.adopt(tokens, &bodies));
         }
-    });
-    let header = "The texts of each language's catalogue, for the messages of the validators";
-    files.push(text("rust/shared/src/catalogues.rs", &generated_file(header, catalogues.module())));
-    files.push(text("rust/shared/src/macros.rs", SHARED_MACROS));
-    let shared_lib = quote! {
-        // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in one crate.
-        #[allow(unused_imports)]
-        use ::runtime;
-        #[allow(unused_imports)]
-        use crate as shared;
-        #[doc(hidden)]
-        pub use ::runtime as __runtime;
+        let crates = &self.crates;
+        let features = &self.features;
+        let crate_name = self.crate_name;
+        let bundle = self.bundle;
+        let catalogues = &self.catalogues;
+        let mut files = Vec::new();
+        let shared_modules: Vec<String> = shared_items.keys().cloned().collect();
+        let shared_modules_tokens = shared_items.into_iter().map(|(module, items)| {
+            let feature = module.clone();
+            let module = proc_macro2::Ident::new(&module, proc_macro2::Span::call_site());
+            let items = items.into_values();
+            quote! {
+                #[cfg(feature = #feature)]
+                pub mod #module { #(#items)* }
+            }
+        });
+        let header = "The texts of each language's catalogue, for the messages of the validators";
+        files.push(text("rust/shared/src/catalogues.rs", &generated_file(header, catalogues.module())));
+        files.push(text("rust/shared/src/macros.rs", SHARED_MACROS));
+        let shared_lib = quote! {
+            // The paths of the generated code (`crate::runtime::…`, `crate::shared::…`) as in one crate.
+            #[allow(unused_imports)]
+            use ::runtime;
+            #[allow(unused_imports)]
+            use crate as shared;
+            #[doc(hidden)]
+            pub use ::runtime as __runtime;
 
-        #[rustfmt::skip]
-        pub mod catalogues;
-        mod macros;
+            #[rustfmt::skip]
+            pub mod catalogues;
+            mod macros;
 
-        /// What `object!` reads each member with: `runtime::tree::typed`, and `FileRef`.
-        #[doc(hidden)]
-        pub mod __conv {
-            pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, open_code, open_codes, text};
+            /// What `object!` reads each member with: `runtime::tree::typed`, and `FileRef`.
+            #[doc(hidden)]
+            pub mod __conv {
+                pub use ::runtime::tree::typed::{boolean, code, codes, group, integer, many, open_code, open_codes, text};
 
-            /// A valid file reference read from a submission's tree.
-            pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
-                let (name, media_type, size) = ::runtime::tree::typed::file(slot)?;
-                ::std::option::Option::Some(super::FileRef { name, media_type, size })
+                /// A valid file reference read from a submission's tree.
+                pub fn file(slot: &::runtime::tree::Slot) -> ::std::option::Option<super::FileRef> {
+                    let (name, media_type, size) = ::runtime::tree::typed::file(slot)?;
+                    ::std::option::Option::Some(super::FileRef { name, media_type, size })
+                }
+
+                /// Valid file references read from a submission's tree.
+                pub fn files(slot: &::runtime::tree::Slot) -> ::std::option::Option<::std::vec::Vec<super::FileRef>> {
+                    let files = ::runtime::tree::typed::files(slot)?;
+                    ::std::option::Option::Some(
+                        files.into_iter().map(|(name, media_type, size)| super::FileRef { name, media_type, size }).collect(),
+                    )
+                }
             }
 
-            /// Valid file references read from a submission's tree.
-            pub fn files(slot: &::runtime::tree::Slot) -> ::std::option::Option<::std::vec::Vec<super::FileRef>> {
-                let files = ::runtime::tree::typed::files(slot)?;
-                ::std::option::Option::Some(
-                    files.into_iter().map(|(name, media_type, size)| super::FileRef { name, media_type, size }).collect(),
-                )
+            /// A reference to an uploaded file, as it appears in a submission.
+            #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct FileRef {
+                pub name: ::std::string::String,
+                pub media_type: ::std::string::String,
+                pub size: u64,
             }
-        }
 
-        /// A reference to an uploaded file, as it appears in a submission.
-        #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        pub struct FileRef {
-            pub name: ::std::string::String,
-            pub media_type: ::std::string::String,
-            pub size: u64,
-        }
-
-        #(#shared_modules_tokens)*
-    };
-    let header = "Catalogue texts, `FileRef`, and the code lists and group types that several forms share (a feature per module)";
-    files.push(text("rust/shared/src/lib.rs", &generated_file_with(header, shared_lib, &verbatim)));
-    files.push(text("rust/shared/Cargo.toml", &crates.shared_manifest(&shared_modules)));
-    let lib = quote! {
-        pub use ::runtime;
-        pub use ::shared::{self, catalogues, FileRef};
-        #(#reexports)*
-    };
-    let header = "Validation and typed data for the forms of this project: one module per form (a feature each)";
-    files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
-    files.push(text("rust/Cargo.toml", &crates.facade_manifest(&features)));
-    files.extend(wasm_crate(bundle, &crates, &features, crate_name));
-    Recorded { files, decisions, contributions }
+            #(#shared_modules_tokens)*
+        };
+        let header = "Catalogue texts, `FileRef`, and the code lists and group types that several forms share (a feature per module)";
+        files.push(text("rust/shared/src/lib.rs", &generated_file_with(header, shared_lib, &verbatim)));
+        files.push(text("rust/shared/Cargo.toml", &crates.shared_manifest(&shared_modules)));
+        let lib = quote! {
+            pub use ::runtime;
+            pub use ::shared::{self, catalogues, FileRef};
+            #(#reexports)*
+        };
+        let header = "Validation and typed data for the forms of this project: one module per form (a feature each)";
+        files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
+        files.push(text("rust/Cargo.toml", &crates.facade_manifest(features)));
+        files.extend(wasm_crate(bundle, crates, features, crate_name));
+        Recorded { files, decisions, contributions: made.contributions }
+    }
 }
 
 /// The files of one form's crate (`rust/forms/<form>/`) made alone, under the `decisions` of
 /// an earlier [`emit_recorded`], with the form's hash for the crate's other files; `None` if
 /// the decisions do not know the form.
-pub fn form_files(form: &ir::Form, crate_name: &str, decisions: &Decisions) -> Option<(Vec<OutputFile>, String)> {
+pub fn form_files(
+    form: &ir::Form,
+    crate_name: &str,
+    decisions: &Decisions,
+    ir_sha256: &str,
+) -> Option<(Vec<OutputFile>, String)> {
     // Decisions are read back from a file: only what fits this form is used, and constants
     // must be the identifiers `Catalogues` makes.
     let catalogue = decisions.catalogues.get(&form.id)?;
@@ -246,12 +344,9 @@ pub fn form_files(form: &ir::Form, crate_name: &str, decisions: &Decisions) -> O
     }
     let candidates: BTreeSet<(String, String)> = types::candidates(form).collect();
     let shared = types::Shared::from_keys(decisions.shared.intersection(&candidates).cloned().collect());
-    let made = form_crate(form, &feature(&form.id), catalogue, &shared, &cargo::Crates::new(crate_name));
+    let made = form_crate(form, &feature(&form.id), catalogue, &shared, &cargo::Crates::new(crate_name), ir_sha256);
     Some((made.files, made.contribution))
 }
-
-/// A form, its feature, and the catalogue constant each of its languages reads.
-type FormWork<'b> = (&'b ir::Form, &'b String, Vec<(String, String)>);
 
 /// What one form's thread made: its crate's files, and the shared items it made (as text, since
 /// tokens stay on their thread) with their invocations' bodies.
@@ -265,13 +360,14 @@ struct FormCrate {
 }
 
 /// The crate of one form (`rust/forms/<feature>/`), whose `CATALOGUES` read the constants
-/// named in `catalogue` (language, constant).
+/// named in `catalogue` (language, constant); `ir_sha256` is the hash of its IR.
 fn form_crate(
     form: &ir::Form,
     feature: &str,
     catalogue: &[(String, String)],
     shared: &types::Shared,
     crates: &cargo::Crates,
+    ir_sha256: &str,
 ) -> FormCrate {
     let verbatim = verbatim::Verbatim::default();
     let mut shared_items = BTreeMap::new();
@@ -283,7 +379,7 @@ fn form_crate(
         #[allow(unused_imports)]
         use ::shared;
     };
-    tokens.extend(types::form_module(form, shared, &mut shared_items, &verbatim));
+    tokens.extend(types::form_module(form, shared, &mut shared_items, &verbatim, ir_sha256));
     tokens.extend(catalogue_constant(catalogue));
     tokens.extend(plan::form_validator(form, shared));
     let header = format!("Form `{}` {}: constants, typed submission data and validators", form.id, form.version);
@@ -413,7 +509,8 @@ pub fn form_dir(form_id: &str) -> String {
 /// constant per language, or more if forms of one bundle have different texts for it.
 #[derive(Default)]
 struct Catalogues<'b> {
-    constants: Vec<(&'b crate::catalogue::Texts, proc_macro2::Ident)>,
+    /// Each constant's texts and name (names, not `Ident`s, which cannot cross threads).
+    constants: Vec<(&'b crate::catalogue::Texts, String)>,
 }
 
 impl<'b> Catalogues<'b> {
@@ -425,14 +522,12 @@ impl<'b> Catalogues<'b> {
             .map(|lang| {
                 let texts = crate::catalogue::texts(form, lang);
                 let ident = match self.constants.iter().find(|(known, _)| *known == texts) {
-                    Some((_, ident)) => ident.to_string(),
+                    Some((_, name)) => name.clone(),
                     None => {
                         let base = lang.to_ascii_uppercase().replace('-', "_");
-                        let n_same =
-                            self.constants.iter().filter(|(_, ident)| ident.to_string().starts_with(&base)).count();
+                        let n_same = self.constants.iter().filter(|(_, name)| name.starts_with(&base)).count();
                         let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
-                        let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-                        self.constants.push((texts, ident));
+                        self.constants.push((texts, name.clone()));
                         name
                     }
                 };
@@ -442,7 +537,8 @@ impl<'b> Catalogues<'b> {
     }
 
     fn module(&self) -> TokenStream {
-        let constants = self.constants.iter().map(|(texts, ident)| {
+        let constants = self.constants.iter().map(|(texts, name)| {
+            let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
             let lang = texts.get("language.name").cloned().unwrap_or_default();
             let doc = format!(" {lang}: `key → template`, sorted by key.");
             let keys = texts.keys();

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use sha2::{Digest, Sha256};
 
 use super::names;
 use super::verbatim::{self, Verbatim};
@@ -86,18 +85,19 @@ struct Cx<'a> {
     verbatim: &'a Verbatim,
 }
 
-/// The module of one form; shared items are added to `shared_items`.
+/// The module of one form (`ir_sha256`: the hash of its IR, [`crate::emit::ir_sha256`]); shared
+/// items are added to `shared_items`.
 pub fn form_module(
     form: &Form,
     shared: &Shared,
     shared_items: &mut BTreeMap<String, BTreeMap<String, TokenStream>>,
     verbatim: &Verbatim,
+    ir_sha256: &str,
 ) -> TokenStream {
     let cx = Cx { form, shared, verbatim };
     let id = &form.id;
     let version = &form.version;
-    let ir_json = serde_json::to_vec(form).expect("the IR serialises");
-    let hash: String = Sha256::digest(&ir_json).iter().map(|b| format!("{b:02x}")).collect();
+    let hash = ir_sha256;
     let languages = &form.languages;
     let title = doc_text(&form.title, form);
     let mut items = Items { form: BTreeMap::new(), shared: std::mem::take(shared_items) };

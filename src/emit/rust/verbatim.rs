@@ -199,6 +199,22 @@ pub fn expand(text: &str, bodies: &[Vec<String>]) -> String {
     out
 }
 
+/// The bodies of `bodies` that `text` (tokens printed by another thread) may name, at their
+/// numbers, the others left empty: what [`Verbatim::adopt`] needs to take `text` over alone.
+pub fn named_bodies(text: &str, bodies: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut named = vec![Vec::new(); bodies.len()];
+    let mut rest = text;
+    while let Some(at) = rest.find(WORD) {
+        let after = &rest[at + WORD.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if let Some(n) = after[..digits].parse::<usize>().ok().filter(|n| *n < bodies.len()) {
+            named[n] = bodies[n].clone();
+        }
+        rest = &after[digits..];
+    }
+    named
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -209,6 +225,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn an_item_keeps_only_the_bodies_it_names_at_their_numbers() {
+        let bodies = vec![vec!["a".to_string()], vec!["b".to_string()], vec!["c".to_string()]];
+        let text = "object ! { __formwerk_verbatim_2 } __formwerk_verbatim_7";
+        assert_eq!(named_bodies(text, &bodies), vec![vec![], vec![], vec!["c".to_string()]]);
+        // Adopting the item with only those bodies gives what adopting it with all of them gives.
+        let adopt = |bodies: &[Vec<String>]| {
+            let verbatim = Verbatim::default();
+            let tokens = verbatim.adopt(text.parse().unwrap(), bodies);
+            verbatim.fill(&tokens.to_string())
+        };
+        assert_eq!(adopt(&named_bodies(text, &bodies)), adopt(&bodies));
+    }
 
     #[test]
     fn bodies_replace_their_placeholders_at_the_invocations_indentation() {

@@ -36,10 +36,12 @@ const TIMESTAMP: &str = "2000-01-01T00:00:00Z";
 const STATUS_DRAFT: &str = "3";
 
 pub fn emit(bundle: &ir::Bundle, pool: &crate::parallel::Pool) -> Vec<OutputFile> {
-    pool.map(&bundle.forms, |form| OutputFile {
-        path: format!("xdf3/{}.xdf3.xml", form.id),
-        contents: document(form).into_bytes(),
-    })
+    pool.map(&bundle.forms, form_file)
+}
+
+/// `xdf3/<form>.xdf3.xml`.
+pub fn form_file(form: &ir::Form) -> OutputFile {
+    OutputFile { path: format!("xdf3/{}.xdf3.xml", form.id), contents: document(form).into_bytes() }
 }
 
 /// The XDatenfelder 3.0.0 message for one form.
