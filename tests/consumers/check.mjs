@@ -36,7 +36,10 @@ for (const form of input.forms) {
   const schema = JSON.parse(readFileSync(join(dir, form.schema), "utf8"));
   // The root type is named after the form (the schema's title is the form's German title).
   schema.title = form.name;
-  const types = await compile(schema, form.name, { bannerComment: "", additionalProperties: false, format: false });
+  // `maxItems: -1`: bounded arrays stay arrays. By default the generator writes every length from
+  // minItems to maxItems as a tuple of its own; for ten files of several accepted kinds that union
+  // made `tsc` run out of memory (docs/CONSUMERS.md).
+  const types = await compile(schema, form.name, { bannerComment: "", additionalProperties: false, format: false, maxItems: -1 });
   const untyped = types.split("\n").filter((line) => /\bunknown\b|\bany\b/.test(line));
   if (untyped.length > 0) fail(`json-schema-to-typescript: ${form.id} has untyped members:\n  ${untyped.slice(0, 5).join("\n  ")}`);
   if (!new RegExp(`^export (interface|type) ${form.name}\\b`, "m").test(types)) fail(`json-schema-to-typescript: ${form.id} has no type ${form.name}`);

@@ -41,6 +41,19 @@ pub fn from_json<T>(form: &'static Form, bytes: &[u8], today: Date, typed: fn(&O
     })
 }
 
+/// Reads and checks a submission's bytes by `form`: the whole report, with the warnings of a
+/// valid one too (what the WebAssembly export returns; `from_json` keeps only the typed data
+/// of a valid submission).
+pub fn report(form: &'static Form, bytes: &[u8], today: Date) -> Report {
+    let mut sink = Sink::new(form.catalogues, today);
+    match tree::read(form, bytes) {
+        Ok(Group::Object(root)) => check(form, &root, &mut sink),
+        Ok(Group::Other { .. }) => sink.push("", Kind::Type("object"), form.title),
+        Err(error) => sink.push("", Kind::Malformed(error.to_string()), form.title),
+    }
+    sink.report()
+}
+
 /// Validates a submission that is already a `serde_json::Value` by `form`.
 pub fn validate(form: &'static Form, submission: &serde_json::Value, today: Date) -> Report {
     let mut sink = Sink::new(form.catalogues, today);

@@ -206,11 +206,17 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_AntragsartParkausweis: &[&str] = super::AntragsartParkausweis::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Gueltigkeitsdauer: &[&str] = super::Gueltigkeitsdauer::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Halterdaten: &[&str] = super::Halterdaten::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Parkzone: &[&str] = super::Parkzone::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();

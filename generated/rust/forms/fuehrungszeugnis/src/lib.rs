@@ -146,9 +146,13 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Belegart: &[&str] = super::Belegart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Namensart: &[&str] = super::Namensart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
     pub static FORM: Form = Form {
         title: &[

@@ -296,12 +296,19 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Betriebsart: &[&str] = super::Betriebsart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Grund: &[&str] = super::Grund::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Niederlassungsart: &[&str] = super::Niederlassungsart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Rechtsform: &[&str] = super::Rechtsform::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Registerart: &[&str] = super::Registerart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();

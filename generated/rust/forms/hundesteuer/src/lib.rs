@@ -181,11 +181,17 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Ermaessigungsgrund: &[&str] = super::Ermaessigungsgrund::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Herkunft: &[&str] = super::Herkunft::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Hundegeschlecht: &[&str] = super::Hundegeschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Zahlungsweise: &[&str] = super::Zahlungsweise::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();

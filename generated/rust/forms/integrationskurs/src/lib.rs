@@ -140,7 +140,9 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Kursart: &[&str] = super::Kursart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Sprachstand: &[&str] = super::Sprachstand::SORTED_CODES;
     pub static FORM: Form = Form {
         title: &[("ar", "طلب القبول في دورة الاندماج"), ("de", "Antrag auf Zulassung zum Integrationskurs")],

@@ -245,10 +245,15 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Bundesland: &[&str] = super::Bundesland::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_InlandAusland: &[&str] = crate::shared::common_address::InlandAusland::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Pruefungsergebnis: &[&str] = super::Pruefungsergebnis::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Pruefungsteil: &[&str] = super::Pruefungsteil::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staat: &[&str] = crate::shared::common_codes::Staat::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();

@@ -140,11 +140,17 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Einkommensart: &[&str] = crate::shared::wohngeld::Einkommensart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Leistung: &[&str] = crate::shared::wohngeld::Leistung::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Verwandtschaft: &[&str] = crate::shared::wohngeld::Verwandtschaft::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Zuschussart: &[&str] = crate::shared::wohngeld::Zuschussart::SORTED_CODES;
     fn pattern_0(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();

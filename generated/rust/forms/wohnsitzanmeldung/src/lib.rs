@@ -223,13 +223,21 @@ mod plan {
     use crate::runtime::plan::{
         Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
     };
+    #[allow(dead_code)]
     static codes_Ausweisart: &[&str] = super::Ausweisart::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Familienstand: &[&str] = super::Familienstand::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Geschlecht: &[&str] = crate::shared::common_codes::Geschlecht::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_InlandAusland: &[&str] = crate::shared::common_address::InlandAusland::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Religion: &[&str] = super::Religion::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staat: &[&str] = crate::shared::common_codes::Staat::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Staatsangehoerigkeit: &[&str] = crate::shared::common_codes::Staatsangehoerigkeit::SORTED_CODES;
+    #[allow(dead_code)]
     static codes_Wohnungsstatus: &[&str] = super::Wohnungsstatus::SORTED_CODES;
     fn pattern_1(text: &str) -> bool {
         static REGEX: ::std::sync::OnceLock<Option<::regex::Regex>> = ::std::sync::OnceLock::new();
