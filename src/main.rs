@@ -213,6 +213,7 @@ enum ColorChoice {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_closed_pipe(&cli.command);
     // Deeply nested input is bounded by the parser, but keep generous headroom anyway.
     let worker = std::thread::Builder::new().stack_size(64 * 1024 * 1024).spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
@@ -222,6 +223,28 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `formwerk explain | head` ends quietly when the reader goes away, as Unix tools do: Rust
+/// ignores SIGPIPE, so every later `println!` would panic on the closed pipe. Not for the
+/// server, whose clients may hang up at any time.
+fn quiet_on_closed_pipe(command: &Command) {
+    #[cfg(feature = "serve")]
+    let serving = matches!(command, Command::Serve(_));
+    #[cfg(not(feature = "serve"))]
+    let serving = {
+        let _ = command;
+        false
+    };
+    #[cfg(unix)]
+    if !serving {
+        // SAFETY: resets a signal to its default disposition before any other thread runs.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = serving;
 }
 
 fn run(cli: Cli) -> ExitCode {

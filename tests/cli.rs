@@ -253,3 +253,22 @@ fn build_emits_html_fragments_and_themes_on_request() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("neither a built-in theme"));
 }
+
+/// `formwerk explain | head -1`: when the reader has gone away, the command ends quietly (no
+/// panic about the closed pipe), as Unix tools do. The pipe is closed before the command
+/// writes anything, so its first write meets it.
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .arg("explain")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+}

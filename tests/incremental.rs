@@ -63,7 +63,10 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 fn corpus_counts() -> (usize, usize) {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     let count = |dir: &Path| {
-        std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "form")).count()
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "form"))
+            .count()
     };
     let forms_n = count(&forms);
     (forms_n, forms_n + count(&forms.join("common")))

@@ -384,7 +384,11 @@ impl<'a> Validator<'a> {
                 (Item::Field(field), Some(value)) => self.field(field, value, &child_pointer),
                 (Item::Group(group), None) => {
                     if self.required(&group.required) {
-                        self.push(&child_pointer, Kind::Required(group.required_message.clone().map(Into::into)), &group.label);
+                        self.push(
+                            &child_pointer,
+                            Kind::Required(group.required_message.clone().map(Into::into)),
+                            &group.label,
+                        );
                     }
                 }
                 (Item::Group(group), Some(value)) => match value.as_object() {
