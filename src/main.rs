@@ -213,7 +213,6 @@ enum ColorChoice {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    quiet_on_closed_pipe(&cli.command);
     // Deeply nested input is bounded by the parser, but keep generous headroom anyway.
     let worker = std::thread::Builder::new().stack_size(64 * 1024 * 1024).spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
@@ -223,28 +222,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// `formwerk explain | head` ends quietly when the reader goes away, as Unix tools do: Rust
-/// ignores SIGPIPE, so every later `println!` would panic on the closed pipe. Not for the
-/// server, whose clients may hang up at any time.
-fn quiet_on_closed_pipe(command: &Command) {
-    #[cfg(feature = "serve")]
-    let serving = matches!(command, Command::Serve(_));
-    #[cfg(not(feature = "serve"))]
-    let serving = {
-        let _ = command;
-        false
-    };
-    #[cfg(unix)]
-    if !serving {
-        // SAFETY: resets a signal to its default disposition before any other thread runs.
-        unsafe {
-            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = serving;
 }
 
 fn run(cli: Cli) -> ExitCode {
@@ -331,16 +308,29 @@ fn run(cli: Cli) -> ExitCode {
                 let summary = code.explanation().lines().next().unwrap_or_default();
                 out.push_str(&format!("{}  {:<26} {summary}\n", code.as_str(), code.slug()));
             }
-            print!("{out}");
-            ExitCode::SUCCESS
+            write_stdout(&out)
         }
         Command::Explain { code: Some(text) } => match Code::parse(&text) {
-            Some(code) => {
-                println!("{} ({}, {})\n\n{}", code.as_str(), code.slug(), code.severity().as_str(), code.explanation());
-                ExitCode::SUCCESS
-            }
+            Some(code) => write_stdout(&format!(
+                "{} ({}, {})\n\n{}\n",
+                code.as_str(),
+                code.slug(),
+                code.severity().as_str(),
+                code.explanation()
+            )),
             None => usage_failure(&format!("unknown diagnostic code `{text}`; `formwerk explain` lists them all")),
         },
+    }
+}
+
+/// Writes `text` to standard output. A reader that has gone away (`formwerk explain | head`)
+/// has seen enough: success, as for `examples`, not a panic about the closed pipe.
+fn write_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => usage_failure(&format!("cannot write standard output: {error}")),
     }
 }
 

@@ -254,9 +254,9 @@ fn build_emits_html_fragments_and_themes_on_request() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("neither a built-in theme"));
 }
 
-/// `formwerk explain | head -1`: when the reader has gone away, the command ends quietly (no
-/// panic about the closed pipe), as Unix tools do. The pipe is closed before the command
-/// writes anything, so its first write meets it.
+/// `formwerk explain | head -1`: when the reader has gone away, the command ends quietly with
+/// success (no panic about the closed pipe), as `examples` does. The pipe is closed before the
+/// command writes anything, so its first write meets it.
 #[cfg(unix)]
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
@@ -270,5 +270,5 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
-    assert_ne!(output.status.code(), Some(101), "{stderr}");
+    assert!(output.status.success(), "{}: {stderr}", output.status);
 }
