@@ -16,7 +16,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let _ = catalogue::is_right_to_left(&texts);
         let unit: formwerk::runtime::messages::Text = [(lang.to_string(), "m²".to_string())].into();
         let kinds = [
-            Kind::Required,
+            Kind::Required(None),
             Kind::Hidden,
             Kind::UnknownProperty,
             Kind::Empty,
@@ -30,7 +30,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             Kind::MaxItems(3),
             Kind::FileType(vec!["application/pdf".into(), ".jpg".into()]),
             Kind::FileSize(1_048_576),
-            Kind::NotConfirmed,
+            Kind::NotConfirmed(None),
             Kind::Malformed("{label} {n} }{".into()),
         ];
         for kind in &kinds {
