@@ -19,18 +19,7 @@ use super::tree::{self, Obj, Slot};
 /// the tree by `typed`), else every violation.
 pub fn from_json<T>(form: &'static Form, bytes: &[u8], today: Date, typed: fn(&Obj) -> Option<T>) -> Result<T, Report> {
     let mut sink = Sink::new(form.catalogues, today);
-    let root = match tree::read(form, bytes) {
-        Ok(Group::Object(root)) => root,
-        Ok(Group::Other { .. }) => {
-            sink.push("", Kind::Type("object"), form.title);
-            return Err(sink.report());
-        }
-        Err(error) => {
-            sink.push("", Kind::Malformed(error.to_string()), form.title);
-            return Err(sink.report());
-        }
-    };
-    check(form, &root, &mut sink);
+    let Some(root) = read_checked(form, bytes, &mut sink) else { return Err(sink.report()) };
     if !sink.violations.is_empty() {
         return Err(sink.report());
     }
@@ -46,12 +35,27 @@ pub fn from_json<T>(form: &'static Form, bytes: &[u8], today: Date, typed: fn(&O
 /// of a valid submission).
 pub fn report(form: &'static Form, bytes: &[u8], today: Date) -> Report {
     let mut sink = Sink::new(form.catalogues, today);
-    match tree::read(form, bytes) {
-        Ok(Group::Object(root)) => check(form, &root, &mut sink),
-        Ok(Group::Other { .. }) => sink.push("", Kind::Type("object"), form.title),
-        Err(error) => sink.push("", Kind::Malformed(error.to_string()), form.title),
-    }
+    read_checked(form, bytes, &mut sink);
     sink.report()
+}
+
+/// Reads the bytes and checks the submission into `sink`; its tree when it is an object (a
+/// value of another type or bytes that are not JSON are reported, and there is no tree).
+fn read_checked<'de>(form: &'static Form, bytes: &'de [u8], sink: &mut Sink) -> Option<Obj<'de>> {
+    match tree::read(form, bytes) {
+        Ok(Group::Object(root)) => {
+            check(form, &root, sink);
+            Some(root)
+        }
+        Ok(Group::Other { .. }) => {
+            sink.push("", Kind::Type("object"), form.title);
+            None
+        }
+        Err(error) => {
+            sink.push("", Kind::Malformed(error.to_string()), form.title);
+            None
+        }
+    }
 }
 
 /// Validates a submission that is already a `serde_json::Value` by `form`.
