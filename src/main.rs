@@ -326,10 +326,8 @@ fn run(cli: Cli) -> ExitCode {
 /// Writes `text` to standard output. A reader that has gone away (`formwerk explain | head`)
 /// has seen enough: success, as for `examples`, not a panic about the closed pipe.
 fn write_stdout(text: &str) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match cli::stdout::write(text) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => usage_failure(&format!("cannot write standard output: {error}")),
     }
 }
@@ -485,6 +483,7 @@ fn validate_command(
         Err(error) => return usage_failure(&format!("`{}` is not valid JSON: {error}", submission_path.display())),
     };
     let report = validate::validate(&form, &submission, &validate::Options { today });
+    let mut text = String::new();
     match format {
         MessageFormat::Json => {
             let entries = |list: &[validate::Violation]| -> Vec<serde_json::Value> {
@@ -510,44 +509,51 @@ fn validate_command(
             if !report.warnings.is_empty() {
                 out["warnings"] = serde_json::Value::Array(entries(&report.warnings));
             }
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            text = format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         MessageFormat::Human => {
             if report.is_valid() {
-                println!(
-                    "valid: {} conforms to {} {} (today {today})",
+                text.push_str(&format!(
+                    "valid: {} conforms to {} {} (today {today})\n",
                     submission_path.display(),
                     form.id,
                     form.version
-                );
+                ));
             } else {
                 let n = report.violations.len();
-                println!(
-                    "invalid: {} has {n} violation{} of {} {} (today {today})",
+                text.push_str(&format!(
+                    "invalid: {} has {n} violation{} of {} {} (today {today})\n",
                     submission_path.display(),
                     if n == 1 { "" } else { "s" },
                     form.id,
                     form.version
-                );
+                ));
                 for violation in &report.violations {
                     // A pointer names the submission's keys: never write its controls to a terminal.
                     let pointer =
                         if violation.pointer.is_empty() { "(form)".to_string() } else { printable(&violation.pointer) };
                     let message = violation.messages.get(&lang).map_or("", String::as_str);
-                    println!("  {pointer}  [{}]  {message}", violation.code);
+                    text.push_str(&format!("  {pointer}  [{}]  {message}\n", violation.code));
                 }
             }
             let n = report.warnings.len();
             if n > 0 {
-                println!("{n} warning{} (the citizen may confirm; not violations):", if n == 1 { "" } else { "s" });
+                text.push_str(&format!(
+                    "{n} warning{} (the citizen may confirm; not violations):\n",
+                    if n == 1 { "" } else { "s" }
+                ));
             }
             for warning in &report.warnings {
                 let pointer =
                     if warning.pointer.is_empty() { "(form)".to_string() } else { printable(&warning.pointer) };
                 let message = warning.messages.get(&lang).map_or("", String::as_str);
-                println!("  {pointer}  [{}]  {message}", warning.code);
+                text.push_str(&format!("  {pointer}  [{}]  {message}\n", warning.code));
             }
         }
+    }
+    // The verdict is the exit status, also when the reader stopped early (`| head`).
+    if let Err(error) = cli::stdout::write(&text) {
+        return usage_failure(&format!("cannot write standard output: {error}"));
     }
     if report.is_valid() {
         ExitCode::SUCCESS

@@ -255,7 +255,7 @@ fn build_emits_html_fragments_and_themes_on_request() {
 }
 
 /// `formwerk explain | head -1`: when the reader has gone away, the command ends quietly with
-/// success (no panic about the closed pipe), as `examples` does. The pipe is closed before the
+/// success (no panic about the closed pipe), as `examples` does; `validate` keeps its verdict. The pipe is closed before the
 /// command writes anything, so its first write meets it.
 #[cfg(unix)]
 #[test]
@@ -271,4 +271,20 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
     assert!(output.status.success(), "{}: {stderr}", output.status);
+
+    // `formwerk validate … | head`: the verdict stays the exit status (1: invalid).
+    let dir = project();
+    write(dir.path(), "invalid.json", r#"{"art": "B", "extra": 1}"#);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_formwerk"))
+        .args(["validate", "forms/antrag.form", "invalid.json"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
 }

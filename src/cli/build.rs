@@ -87,14 +87,18 @@ pub fn run(args: Args) -> ExitCode {
                     }
                     return ExitCode::SUCCESS;
                 }
+                let mut list = String::new();
                 for stale in &checked.stale {
                     if human {
-                        println!("{}: {}", stale.path, stale.why);
+                        list.push_str(&format!("{}: {}\n", stale.path, stale.why));
                     } else {
                         // One JSON object per line, like the diagnostics on the same stream.
-                        println!("{}", serde_json::json!({ "stale": stale.path, "why": stale.why.to_string() }));
+                        let line = serde_json::json!({ "stale": stale.path, "why": stale.why.to_string() });
+                        list.push_str(&format!("{line}\n"));
                     }
                 }
+                // A reader that stopped early (`| head`) still gets the verdict as exit status.
+                let _ = super::stdout::write(&list);
                 eprintln!(
                     "`{out}` is out of date: {} file{} differ from a build; run `formwerk build`",
                     checked.stale.len(),

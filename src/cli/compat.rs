@@ -126,13 +126,12 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    match args.output.message_format {
-        MessageFormat::Human => print!("{}", render::human(&findings, options.mode)),
-        MessageFormat::Json => {
-            for finding in &findings {
-                println!("{}", render::to_json(finding));
-            }
-        }
+    let text = match args.output.message_format {
+        MessageFormat::Human => render::human(&findings, options.mode),
+        MessageFormat::Json => findings.iter().map(|finding| format!("{}\n", render::to_json(finding))).collect(),
+    };
+    if let Err(error) = super::stdout::write(&text) {
+        return usage_failure(&format!("cannot write standard output: {error}"));
     }
     if findings.iter().any(compat::Finding::is_breaking) {
         ExitCode::from(BREAKING)

@@ -8,6 +8,7 @@ pub mod lsp;
 mod progress;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod stdout;
 #[cfg(feature = "serve")]
 pub mod submissions;
 pub mod watch;

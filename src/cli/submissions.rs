@@ -69,15 +69,14 @@ pub fn run(args: Args) -> ExitCode {
                         if r.files.len() == 1 { "" } else { "s" }
                     ));
                 }
-                print!("{out}");
-                ExitCode::SUCCESS
+                written(super::stdout::write(&out))
             }
             Err(message) => usage_failure(&message),
         },
         Sub::Show { reference } => match db.submission(&reference) {
             Ok(Some(record)) => {
-                println!("{}", serde_json::to_string_pretty(&record).unwrap_or_default());
-                ExitCode::SUCCESS
+                let text = serde_json::to_string_pretty(&record).unwrap_or_default();
+                written(super::stdout::write(&format!("{text}\n")))
             }
             Ok(None) => usage_failure(&format!("no submission `{reference}` in `{}`", path.display())),
             Err(message) => usage_failure(&message),
@@ -95,5 +94,13 @@ pub fn run(args: Args) -> ExitCode {
                 Err(message) => usage_failure(&message),
             }
         }
+    }
+}
+
+/// The exit status of a listing: success, also when the reader stopped early.
+fn written(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => usage_failure(&format!("cannot write standard output: {error}")),
     }
 }
