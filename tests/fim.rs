@@ -517,19 +517,14 @@ fn patterns_are_kept_when_portable_and_commented_otherwise() {
 
 #[test]
 fn multiplicities_become_required_optional_and_repeats() {
+    let pdf = "<xdf:maxSize>2097152</xdf:maxSize><xdf:mediaType>application/pdf</xdf:mediaType>";
     let fields = [
         entry("1:1", &field("F10000001", "Name", "text", "")),
         entry("0:1", &field("F10000002", "Zusatz", "text", "")),
         entry("2:5", &field("F10000003", "Zeile", "text", "")),
-        entry(
-            "1:*",
-            &field(
-                "F10000004",
-                "Anlage",
-                "file",
-                "<xdf:maxSize>2097152</xdf:maxSize><xdf:mediaType>application/pdf</xdf:mediaType>",
-            ),
-        ),
+        entry("1:*", &field("F10000004", "Anlage", "file", pdf)),
+        entry("0:3", &field("F10000005", "Belege", "file", pdf)),
+        entry("2:4", &field("F10000006", "Seiten", "file", "")),
     ]
     .concat();
     let (imported, form) = import_and_check(&xdf3(&fields), &Library::default(), "multiplicities");
@@ -540,15 +535,36 @@ fn multiplicities_become_required_optional_and_repeats() {
     assert_eq!(zusatz.required, ir::Requirement::Never);
     let ir::Item::Repeat(zeile) = items[2] else { panic!() };
     assert_eq!((zeile.min, zeile.max), (2, Some(5)));
-    let ir::Item::Repeat(anlage) = items[3] else { panic!() };
-    assert_eq!((anlage.min, anlage.max), (1, None));
-    let ir::Item::Field(file) = &anlage.items[0] else { panic!() };
-    assert_eq!(file.constraints.max_size, Some(2 * 1024 * 1024));
-    assert_eq!(file.constraints.accept, ["application/pdf"]);
+    // A file field FIM lets take several files is one field of several files (`count`), not a
+    // repeat; an unbounded multiplicity gets the language's bound, with a warning.
+    let files = |item: &ir::Item| -> (ir::Requirement, Option<u32>, Option<u32>) {
+        let ir::Item::Field(f) = item else { panic!("{item:?}") };
+        assert_eq!(f.ty, ir::FieldType::Files, "{}", f.name);
+        (f.required.clone(), f.constraints.min_count, f.constraints.max_count)
+    };
+    let (required, _, max) = files(items[3]);
+    assert_eq!((required, max), (ir::Requirement::Always, Some(100)));
+    let ir::Item::Field(anlage) = items[3] else { panic!() };
+    assert_eq!(anlage.constraints.max_size, Some(2 * 1024 * 1024));
+    assert_eq!(anlage.constraints.accept, ["application/pdf"]);
     assert!(imported.source.contains("max_size 2 MB"));
-    // A repeated field goes back to XDF3 as one field with its multiplicity.
+    assert!(imported.source.contains("count ..100"), "{}", imported.source);
+    assert!(imported.source.contains("multiplicity \"1:*\""), "FIM's own number is kept: {}", imported.source);
+    assert!(
+        imported.report.warnings.iter().any(|w| w.contains("multiplicity 1:* of a file field")),
+        "{:?}",
+        imported.report.warnings
+    );
+    let (required, _, max) = files(items[4]);
+    assert_eq!((required, max), (ir::Requirement::Never, Some(3)));
+    let (required, min, max) = files(items[5]);
+    assert_eq!((required, min, max), (ir::Requirement::Always, Some(2), Some(4)));
+    assert!(imported.source.contains("count 2..4"), "{}", imported.source);
+    // A repeated field goes back to XDF3 as one field with its multiplicity, and so do files.
     let exported = emit::xdf3::document(&form);
-    assert!(exported.contains("<xdf:anzahl>2:5</xdf:anzahl>"));
+    for anzahl in ["2:5", "1:*", "0:3", "2:4"] {
+        assert!(exported.contains(&format!("<xdf:anzahl>{anzahl}</xdf:anzahl>")), "{anzahl}: {exported}");
+    }
     assert_eq!(exported.matches("<xdf:datenfeldgruppe>").count(), 0, "{exported}");
 }
 

@@ -41,7 +41,9 @@ const ELEMENT_KINDS: [&str; 3] = ["ABS", "HAR", "RNG"];
 /// `vorbefuellung`.
 const PREFILL: [&str; 3] = ["keine", "optional", "verpflichtend"];
 /// The `anzahl` FIM gives a single element; a repeat states its own counts.
-const MULTIPLICITY: [&str; 2] = ["0:1", "1:1"];
+/// `0:*` and `1:*` only on a file field that takes the most files the language allows
+/// (`count ..100`): FIM's unbounded number of files (checked where the field is lowered).
+const MULTIPLICITY: [&str; 4] = ["0:1", "1:1", "0:*", "1:*"];
 /// `regeltyp`.
 const RULE_KINDS: [&str; 4] = ["B", "K", "M", "V"];
 

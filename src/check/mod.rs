@@ -28,7 +28,7 @@ mod tree;
 
 pub use defs::{Def, DefKind, Defs};
 pub use expr::FUNCTION_LIST;
-pub use field::{is_file_type, AUTOCOMPLETE_TOKENS, SIMPLE_TYPES};
+pub use field::{is_file_type, AUTOCOMPLETE_TOKENS, MAX_FILES, SIMPLE_TYPES};
 pub use modules::{Program, Unit};
 pub use pattern::portable as portable_pattern;
 pub use props::Context;

@@ -361,7 +361,36 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         statement: (&ast::StringLit, Option<&ast::StringLit>, Option<&ast::Block>),
         place: fim::Place,
     ) -> Option<ir::FimRef> {
-        fim::lower(statement, place, &mut self.diagnostics)
+        self.fim_of(statement, place, false)
+    }
+
+    /// A `fim` statement; FIM's unbounded multiplicity (`0:*`, `1:*`) is kept only where
+    /// `most_files`: a file field that takes the most files the language allows (the export
+    /// writes it back; nothing else of a form repeats without bound).
+    fn fim_of(
+        &mut self,
+        statement: (&ast::StringLit, Option<&ast::StringLit>, Option<&ast::Block>),
+        place: fim::Place,
+        most_files: bool,
+    ) -> Option<ir::FimRef> {
+        let mut fim = fim::lower(statement, place, &mut self.diagnostics)?;
+        let Some(meta) = fim.meta.as_deref_mut() else { return Some(fim) };
+        if !most_files && meta.multiplicity.as_deref().is_some_and(|m| m.ends_with(":*")) {
+            let written = meta.multiplicity.take().unwrap_or_default();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("FIM multiplicity \"{written}\" needs a field of up to {} files", field::MAX_FILES),
+                    statement.0.span,
+                    "its `fim` block says the element repeats without bound",
+                )
+                .with_help(format!(
+                    "an unbounded FIM multiplicity is kept by a file field with `count ..{}`; a single element takes \"0:1\" or \"1:1\", and a repeat states its own counts",
+                    field::MAX_FILES
+                )),
+            );
+        }
+        Some(fim)
     }
 
     pub(super) fn label(
@@ -632,7 +661,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         let mut required = self.requirement(flag, &props, &node, path, boundary);
         let visible = self.defer(props.visible, &node, Slot::Visible, path, boundary);
         let mut constraints = field::constraints(&ty, &props, &self.langs, &mut self.diagnostics);
-        let fim = props.fim.and_then(|f| self.fim(f, fim::Place::Element));
+        let most_files = ty == ir::FieldType::Files && constraints.max_count == Some(field::MAX_FILES as u32);
+        let fim = props.fim.and_then(|f| self.fim_of(f, fim::Place::Element, most_files));
         let autocomplete = props.autocomplete.and_then(|t| field::autocomplete(t, &ty, &mut self.diagnostics));
         let mut control = props.control.and_then(|c| field::control(c, &ty, &mut self.diagnostics));
         match must {

@@ -191,7 +191,12 @@ impl Export<'_> {
             Item::Field(f) if f.ty == FieldType::Files => {
                 let min =
                     if f.required == Requirement::Always { f.constraints.min_count.unwrap_or(1).max(1) } else { 0 };
-                format!("{min}:{}", f.constraints.max_count.map_or("*".to_string(), |max| max.to_string()))
+                // FIM's unbounded number, kept in the `fim` block (`count ..100` here), goes back.
+                let unbounded = fim_multiplicity(f.fim.as_ref()).is_some_and(|m| m.ends_with(":*"));
+                match f.constraints.max_count {
+                    Some(max) if !unbounded => format!("{min}:{max}"),
+                    _ => format!("{min}:*"),
+                }
             }
             Item::Field(f) => fim_multiplicity(f.fim.as_ref()).unwrap_or_else(|| one(&f.required)),
             Item::Group(g) => fim_multiplicity(g.fim.as_ref()).unwrap_or_else(|| one(&g.required)),

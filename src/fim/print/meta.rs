@@ -102,6 +102,9 @@ pub(super) fn meta_lines(extra: &Extra) -> Vec<Entry> {
     }
     if let Some(m) = extra.multiplicity.filter(|m| m.is_single()) {
         out.push(Entry::Line(Line::new("multiplicity").word(if m.min >= 1 { "\"1:1\"" } else { "\"0:1\"" })));
+    } else if let Some(m) = extra.multiplicity.filter(|m| m.max.is_none()) {
+        // A file field of FIM's unbounded number of files (`count ..100` in the source).
+        out.push(Entry::Line(Line::new("multiplicity").word(if m.min >= 1 { "\"1:*\"" } else { "\"0:*\"" })));
     }
     if extra.locked {
         out.push(Entry::Line(Line::new("locked")));

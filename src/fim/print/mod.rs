@@ -486,6 +486,29 @@ impl<'a> Printer<'a> {
         self.out.line(Line::new("item").string(label));
     }
 
+    /// `count` of a file field that FIM lets take several files: its multiplicity, with the
+    /// language's bound on the maximum (a server's work on one field is bounded by the form).
+    fn file_count(&mut self, id: &str, multiplicity: Multiplicity) -> Line {
+        let limit = crate::check::MAX_FILES;
+        let max = match multiplicity.max.map(u64::from) {
+            Some(max) if max <= limit => max,
+            max => {
+                let written = max.map_or("*".to_string(), |m| m.to_string());
+                self.warn(
+                    id,
+                    format!(
+                        "multiplicity {}:{written} of a file field: Formwerk takes at most {limit} files in one field (`count ..{limit}`)",
+                        multiplicity.min
+                    ),
+                );
+                limit
+            }
+        };
+        // The minimum defaults to one file; absent or required is the field's requirement.
+        let min = u64::from(multiplicity.min).min(max);
+        Line::new("count").range((min > 1).then_some(min), Some(max))
+    }
+
     fn field(&mut self, field: &FieldDef, multiplicity: Multiplicity, name: Name, index: usize) -> Option<Name> {
         self.report.fields += 1;
         let label = one_line(&field.label);
@@ -533,8 +556,14 @@ impl<'a> Printer<'a> {
                 }
                 None
             }
-            Kind::Field { ty, constraints } => {
-                let repeated = !multiplicity.is_single();
+            Kind::Field { ty, mut constraints } => {
+                // Several files are FIM's multiplicity of one file field, and Formwerk's `count`
+                // (which the export writes back as the multiplicity), not a repeat of files.
+                let files = matches!(ty, Type::Simple("file")) && !multiplicity.is_single();
+                if files {
+                    constraints.push(self.file_count(&id, multiplicity));
+                }
+                let repeated = !multiplicity.is_single() && !files;
                 if repeated {
                     self.open_repeat(&name, &label, multiplicity);
                     self.decided(index);
@@ -558,6 +587,10 @@ impl<'a> Printer<'a> {
                 let original = self.original;
                 let differs = original.is_single() && (original.min >= 1) != required;
                 let mut extra = field_extra(field, differs.then_some(original));
+                if files && multiplicity.max.is_none() {
+                    // FIM's unbounded number of files, which `count` bounds: the export writes it back.
+                    extra.multiplicity = Some(multiplicity);
+                }
                 if matches!(ty, Type::Simple(_)) && field.values.is_empty() {
                     // A select whose list is not here: FIM's reference stays for the export.
                     extra.codelist = field.codelist.as_ref().filter(|r| r.urn.is_some());
