@@ -12,19 +12,46 @@ use formwerk::Build;
 use super::progress::Bar;
 use crate::{report, usage_failure, MessageFormat, OutputArgs};
 
-/// The arguments of `formwerk build` (see `Command::Build` for their documentation).
+#[derive(clap::Args)]
 pub struct Args {
+    /// Directory of `.form` files.
+    #[arg(long, default_value = "forms")]
     pub forms: PathBuf,
+    /// Output directory; each target replaces only its own subdirectory.
+    #[arg(long, default_value = "generated")]
     pub out: PathBuf,
+    /// Targets to emit, comma-separated (available: ir, json-schema, rust, html, html-fragment, xdf3).
+    #[arg(long, value_delimiter = ',', default_value = "ir,json-schema,rust,html,xdf3")]
     pub emit: Vec<String>,
+    /// Theme of the HTML pages: `default`, `kern`, or a directory of partials and CSS.
+    #[arg(long, default_value = "default")]
     pub theme: String,
+    /// Name of the generated Rust crate.
+    #[arg(long, default_value = formwerk::emit::rust::DEFAULT_CRATE)]
     pub crate_name: String,
+    /// Base URI of each JSON Schema's `$id` (`<base>/<form>/<version>/schema.json`).
+    #[arg(long, default_value = "https://formwerk.example/schemas")]
     pub schema_base_uri: String,
+    /// Directory of genericode code lists for `codelist X from "urn" version "v"`
+    /// (default: `codelists` next to the forms directory, when it exists).
+    #[arg(long)]
     pub codelists: Option<PathBuf>,
+    /// Directory of project catalogues `<tag>.toml` for languages beyond the built-in de, en
+    /// (default: `catalogues` next to the module root, when it exists).
+    #[arg(long)]
     pub catalogues: Option<PathBuf>,
+    /// Write nothing; exit 1 and list the files of `--out` that differ from what a build
+    /// would write (for CI: is `generated/` up to date?).
+    #[arg(long)]
     pub check: bool,
+    /// Threads that make the files (default 0: one per core); output never depends on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
     pub jobs: usize,
+    /// Check and make every form, without the build cache (`--out/.formwerk-cache.json`),
+    /// which otherwise remakes only the forms whose sources changed.
+    #[arg(long)]
     pub no_cache: bool,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
