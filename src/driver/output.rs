@@ -6,8 +6,9 @@
 //! access is needed anywhere but `--out`.
 //!
 //! - `new/` holds the new generation: every file is written as the build makes it
-//!   ([`OutputDir::stage`], [`Staging::write`]); before the journal, every file and then every
-//!   directory is fsynced (the files on many threads at once, so that their flushes overlap).
+//!   ([`OutputDir::stage`], [`Staging::write`]); before the journal, all of it is made durable:
+//!   on Linux's local file systems by one `syncfs`, elsewhere by an fsync of every file and then
+//!   every directory (the files on many threads at once, so that their flushes overlap).
 //! - `journal` lists the entries of `<out>` to replace. It is written last (temporary file,
 //!   fsync, rename, fsync): once it exists, the new generation is complete and committed.
 //! - `old/` receives each replaced entry until the staging directory is removed.
@@ -144,6 +145,7 @@ impl OutputDir {
             new: root.join("new"),
             root,
             single_files: false,
+            handle: None,
             state: Mutex::new(StagingState {
                 entries: directories.iter().map(|d| d.to_string()).collect(),
                 ..StagingState::default()
@@ -155,6 +157,8 @@ impl OutputDir {
                 create_dir(&dir)?;
                 state.created.insert(dir);
             }
+            // Without it, the files are synced one by one.
+            staging.handle = std::fs::File::open(&staging.root).ok();
             for directory in directories {
                 let dir = staging.new.join(directory);
                 create_dir(&dir)?;
@@ -195,19 +199,12 @@ impl OutputDir {
     /// forward. Until the journal exists, a crash leaves the old generation.
     pub fn commit(&self, staging: Staging) -> Result<(), DriverError> {
         let state = staging.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let handle = staging.handle;
         let staging = (staging.root, state);
         let committed = (|| {
             let (root, state) = &staging;
-            // Every staged file is durable before any directory naming it is synced, and all of
-            // them before the journal. Files are synced here, on many threads at once, not each
-            // as it is written: one at a time, each `fsync` waits for its own disk flush (about
-            // 3 ms each on a virtual disk, half a minute for a catalogue), while concurrent ones
-            // share flushes.
-            sync_files(&state.written)?;
-            // Deepest first, so that every entry is durable before the directory naming it.
-            for dir in state.created.iter().rev() {
-                sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
-            }
+            // Every staged file and directory is durable before the journal is written.
+            sync_staged(root, handle.as_ref(), state)?;
             let journal = serde_json::json!({ "formwerk_journal": 1, "entries": state.entries });
             let mut contents = serde_json::to_vec_pretty(&journal).unwrap_or_default();
             contents.push(b'\n');
@@ -327,6 +324,8 @@ pub struct Staging {
     new: PathBuf,
     /// Whether each file written is an entry of its own ([`OutputDir::stage_files`]).
     single_files: bool,
+    /// The staging directory, opened before anything is written into it (for `syncfs`).
+    handle: Option<std::fs::File>,
     state: Mutex<StagingState>,
 }
 
@@ -378,6 +377,101 @@ impl Staging {
             self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).written.push(path);
         }
         Ok(())
+    }
+}
+
+/// Makes everything staged durable: every file written and every directory made.
+///
+/// On Linux, where the file system is one whose `syncfs` is known to write and wait for all of
+/// it (ext4, XFS, btrfs, tmpfs) and the kernel reports write-back errors from `syncfs` (5.8 and
+/// later), one `syncfs` call does it. It replaces one `fsync` per file and per directory (17,000
+/// for a catalogue of 2,000 forms, a quarter of a build's processor time in the kernel); it also
+/// flushes what other processes wrote to that file system, (the build waits for that too).
+///
+/// Elsewhere the files are synced on many threads at once, then the directories deepest first
+/// (every entry durable before the directory naming it). Not each file as it is written: one at
+/// a time, each `fsync` waits for its own disk flush (about 3 ms on a virtual disk, half a
+/// minute for a catalogue), while concurrent ones share flushes.
+///
+/// Either way nothing changes here, and the journal is written only after this returns: a
+/// process killed before leaves no journal (the old generation stays), and after a power loss
+/// the journal, if durable, names only entries that were durable before it.
+fn sync_staged(root: &Path, handle: Option<&std::fs::File>, state: &StagingState) -> Result<(), DriverError> {
+    if let Some(handle) = handle {
+        if syncfs::sync_whole_file_system(handle).map_err(|e| io_error("sync", root, e))? {
+            return Ok(());
+        }
+    }
+    sync_files(&state.written)?;
+    for dir in state.created.iter().rev() {
+        sync_dir(dir).map_err(|e| io_error("sync", dir, e))?;
+    }
+    Ok(())
+}
+
+/// `syncfs(2)`, where it can stand for syncing each file (see [`sync_staged`]).
+#[cfg(target_os = "linux")]
+mod syncfs {
+    use std::os::unix::io::AsRawFd;
+
+    /// File systems (`statfs` magic numbers) whose `syncfs` writes back and waits for every
+    /// dirty file and directory: ext2/3/4, XFS, btrfs, tmpfs (where nothing is to write).
+    /// Not network or FUSE file systems, whose `syncfs` may return before the data is stored.
+    const FILE_SYSTEMS: [u32; 4] = [0xef53, 0x5846_5342, 0x9123_683e, 0x0102_1994];
+
+    /// Syncs the file system of `directory` (opened before anything was written, so that a
+    /// write-back error since then is reported) in one call if that is as good as syncing each
+    /// file; `Ok(false)`: it is not (another file system, an older kernel).
+    pub fn sync_whole_file_system(directory: &std::fs::File) -> std::io::Result<bool> {
+        if !kernel_reports_errors() {
+            return Ok(false);
+        }
+        let fd = directory.as_raw_fd();
+        // SAFETY: `statfs` is plain data, which `fstatfs` fills in for a descriptor that lives
+        // for the call.
+        let mut stat: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstatfs(fd, &mut stat) } != 0 {
+            return Ok(false);
+        }
+        // The field's type differs between architectures; the magic numbers are 32 bits.
+        #[allow(clippy::unnecessary_cast)]
+        let magic = stat.f_type as u32;
+        if !FILE_SYSTEMS.contains(&magic) {
+            return Ok(false);
+        }
+        // SAFETY: `syncfs` on a descriptor that lives for the call.
+        if unsafe { libc::syncfs(fd) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(true)
+    }
+
+    /// Whether `syncfs` returns write-back errors (Linux 5.8 and later; before, it returned 0
+    /// even when writing failed).
+    fn kernel_reports_errors() -> bool {
+        // SAFETY: `utsname` is plain data that `uname` fills in.
+        let mut names: libc::utsname = unsafe { std::mem::zeroed() };
+        if unsafe { libc::uname(&mut names) } != 0 {
+            return false;
+        }
+        let release: Vec<u8> = names.release.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+        at_least_5_8(&String::from_utf8_lossy(&release))
+    }
+
+    /// Whether a kernel release (`6.18.44-generic`) is 5.8 or later.
+    pub(super) fn at_least_5_8(release: &str) -> bool {
+        let mut numbers = release.split(|c: char| !c.is_ascii_digit()).map(|n| n.parse::<u32>().ok());
+        match (numbers.next().flatten(), numbers.next().flatten()) {
+            (Some(major), Some(minor)) => (major, minor) >= (5, 8),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod syncfs {
+    pub fn sync_whole_file_system(_: &std::fs::File) -> std::io::Result<bool> {
+        Ok(false)
     }
 }
 
@@ -545,4 +639,25 @@ fn sync_dir(path: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::syncfs::at_least_5_8;
+
+    #[test]
+    fn syncfs_needs_a_kernel_that_reports_write_back_errors() {
+        for (release, expected) in [
+            ("6.18.44-fc-v669", true),
+            ("5.8.0", true),
+            ("5.10.0-28-amd64", true),
+            ("5.7.19", false),
+            ("4.19.0", false),
+            ("3.10.0-1160.el7.x86_64", false),
+            ("", false),
+            ("weird", false),
+        ] {
+            assert_eq!(at_least_5_8(release), expected, "{release}");
+        }
+    }
 }
