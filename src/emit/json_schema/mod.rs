@@ -337,9 +337,8 @@ fn within(
         gaps.add(pointer, "within", detail);
         return;
     }
-    let (Some((parent_name, parent_object)), Some(repeats)) = (parent.split_last(), Some(&gaps.repeats)) else {
-        return;
-    };
+    let Some((parent_name, parent_object)) = parent.split_last() else { return };
+    let repeats = &gaps.repeats;
     let anchor_len = parent_object.iter().zip(path).take_while(|(a, b)| a == b).count();
     let anchor = &path[..anchor_len];
     let mut child: Vec<String> = path[anchor_len..].to_vec();
