@@ -372,3 +372,34 @@ fn a_fim_reference_without_a_version_gets_the_newest_with_a_warning() {
     let staat = form.codelists.values().find(|l| l.urn.as_deref() == Some(STAAT)).unwrap();
     assert_eq!(staat.external.as_ref().unwrap().file, "staat_2024-08-01.xml");
 }
+
+/// Cascading choices over the real DESTATIS Kreis list: `within Bundesland by prefix 2` gives
+/// each of its codes the state of its first two digits, and a district outside the chosen
+/// state is `not_within`.
+#[test]
+fn the_real_kreis_list_cascades_from_the_states_by_prefix() {
+    let Some(dir) = shared_lists() else { return };
+    let library = formwerk::driver::load_codelists(&dir).unwrap();
+    let states: String = (1..=16).map(|n| format!("    code \"{n:02}\" \"Land {n:02}\"\n")).collect();
+    let source = format!(
+        "form f {{\n  title \"F\"\n  version \"1.0.0\"\n  languages de\n  codelist Bundesland {{\n{states}  }}\n  \
+         codelist Kreis \"Kreis\" from \"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:kreis\" version \"2021-07-31\" {{\n    \
+         within Bundesland by prefix 2\n  }}\n  field land: choice of Bundesland \"Land\"\n  \
+         field kreis: choice of Kreis within land \"Kreis\"\n}}\n"
+    );
+    let (db, checked) = fim::check_source_with("main.form", &source, &library);
+    let rendered =
+        formwerk::diag::render::render_all(&db, &checked.diagnostics, formwerk::diag::render::RenderOptions::plain());
+    assert!(checked.diagnostics.is_empty(), "{rendered}");
+    let form = checked.forms.into_iter().next().unwrap().1;
+    let kreis = &form.codelists["Kreis"];
+    assert_eq!(kreis.within.as_deref(), Some("Bundesland"));
+    assert!(kreis.codes.len() > 400);
+    assert!(kreis.codes.iter().all(|c| c.within.as_deref() == Some(&c.code[..2])));
+    let options = formwerk::validate::Options { today: formwerk::value::Date::parse("2026-01-01").unwrap() };
+    let codes = |report: formwerk::validate::Report| report.violations.into_iter().map(|v| v.code).collect::<Vec<_>>();
+    let valid = formwerk::validate::validate(&form, &serde_json::json!({"land": "09", "kreis": "09162"}), &options);
+    assert!(codes(valid).is_empty());
+    let outside = formwerk::validate::validate(&form, &serde_json::json!({"land": "11", "kreis": "09162"}), &options);
+    assert_eq!(codes(outside), ["not_within"]);
+}

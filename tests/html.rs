@@ -605,3 +605,40 @@ form f {
     assert!(html.contains("id=\"summe\" tabindex=\"-1\">10,00 €</output>"), "{html}");
     assert!(html::scan(&html).is_ok());
 }
+
+/// The options of a list with parents (`within`) are grouped by parent, in the parent list's
+/// order: a select in one `<optgroup>` per parent, radios in one `<fieldset>` with a `<legend>`
+/// per parent, each group closed once; the chosen option stays chosen.
+#[test]
+fn options_of_a_list_with_parents_are_grouped_by_parent() {
+    let form = fixture(
+        r#"form gestuft {
+  title "Gestuft"
+  version "1.0.0"
+  languages de
+  codelist Land { code "09" "Bayern"  code "11" "Berlin" }
+  codelist Kreis {
+    within Land by prefix 2
+    code "11000" "Berlin"
+    code "09162" "München"
+    code "09184" "Landkreis München"
+  }
+  field land: choice of Land "Land"
+  field kreis: choice of Kreis within land "Kreis" { control select }
+  field wohnkreis: choice of Kreis "Wohnkreis" { control radios }
+}"#,
+    );
+    let values = json!({"land": "09", "kreis": "09184"});
+    let page = html::render_page(&form, &input("de", &values, None), &Theme::default()).unwrap();
+    let select = &page[page.find("id=\"kreis\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    let bayern = select.find("<optgroup label=\"Bayern\">").expect(select);
+    let berlin = select.find("<optgroup label=\"Berlin\">").expect(select);
+    assert!(bayern < select.find("09162").unwrap() && select.find("09184").unwrap() < berlin, "{select}");
+    assert!(select.contains("<option value=\"09184\" selected>"), "{select}");
+    assert_eq!(select.matches("<optgroup").count(), 2, "{select}");
+    assert_eq!(select.matches("</optgroup>").count(), 2, "{select}");
+    let radios = &page[page.find(">Wohnkreis").unwrap()..];
+    assert!(radios.contains("<legend class=\"fw-legend\">Bayern</legend>"), "{radios}");
+    assert_eq!(page.matches("<fieldset").count(), page.matches("</fieldset>").count(), "{page}");
+}

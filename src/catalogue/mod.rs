@@ -100,6 +100,7 @@ const SPEC: &[Entry] = &[
     counted("messages.max_files", LN),
     text("messages.total_size", &["label", "size"]),
     text("messages.exclusive", &["label", "option"]),
+    text("messages.not_within", &["label", "option", "parent"]),
     text("messages.not_confirmed", L),
     text("messages.computed", L),
     text("messages.malformed", &["detail"]),

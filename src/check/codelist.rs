@@ -9,6 +9,7 @@ use super::text::Languages;
 use crate::codelists::{self, Library, Resolution};
 use crate::diag::{closest, Code, Diagnostic};
 use crate::ir;
+use crate::source::Span;
 use crate::syntax::ast::{self, StmtKind};
 
 /// A `codelist` statement as written.
@@ -74,7 +75,7 @@ pub fn lower(
     let mut codes: Vec<ir::Code> = Vec::new();
     let mut seen: BTreeMap<&str, &ast::StringLit> = BTreeMap::new();
     for stmt in &props.codes {
-        let StmtKind::Code { code, label } = &stmt.kind else {
+        let StmtKind::Code { code, label, within } = &stmt.kind else {
             continue;
         };
         if let Some(first) = seen.get(code.value.as_str()) {
@@ -115,7 +116,8 @@ pub fn lower(
             );
             continue;
         };
-        codes.push(ir::Code { code: code.value.clone(), label: langs.lower(label, diagnostics) });
+        let within = within.as_ref().map(|w| w.value.clone());
+        codes.push(ir::Code { code: code.value.clone(), label: langs.lower(label, diagnostics), within });
     }
     if props.codes.is_empty() {
         diagnostics.push(
@@ -132,6 +134,7 @@ pub fn lower(
         codes,
         external: None,
         extensible: props.extensible.is_some(),
+        within: None,
     }
 }
 
@@ -156,6 +159,7 @@ fn external(
         codes: Vec::new(),
         external: None,
         extensible: false,
+        within: None,
     };
     let urn = from.urn.value.as_str();
     let entry = match library.resolve(urn, from.version.as_ref().map(|v| v.value.as_str())) {
@@ -239,10 +243,184 @@ fn external(
         .list
         .codes
         .iter()
-        .map(|(code, label)| ir::Code { code: code.clone(), label: ir::Text::from([(lang.clone(), label.clone())]) })
+        .map(|(code, label)| ir::Code {
+            code: code.clone(),
+            label: ir::Text::from([(lang.clone(), label.clone())]),
+            within: None,
+        })
         .collect();
     list.external = Some(ir::ExternalCodeList { file: entry.file.clone(), sha256: entry.sha256.clone() });
     list
+}
+
+/// The `within` statement of a code list as written: the parent list, `by prefix N`, and the
+/// statement's span (its other diagnostics are reported when the list is lowered).
+pub fn within_of<'s>(decl: &Decl<'s>) -> Option<(&'s ast::Path, Option<&'s ast::IntLit>, Span)> {
+    let stmts = decl.body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+    stmts.iter().find_map(|stmt| match &stmt.kind {
+        StmtKind::Within { path, prefix } => Some((path, prefix.as_ref(), stmt.span)),
+        _ => None,
+    })
+}
+
+/// A code's `within "…"` written where the list names no parent list.
+pub fn stray_parents(decl: &Decl, diagnostics: &mut Vec<Diagnostic>) {
+    for (_, within) in written_parents(decl).into_iter().take(1) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidCodeParent,
+                format!("code list `{}` names no parent list, so its codes have no parents", decl.name.name),
+                within.span,
+                "parent of a list without `within`",
+            )
+            .with_help("name the list of the parents in the code list: `within Bundesland`"),
+        );
+    }
+}
+
+/// `code "…" … within "…"` of the list as written, by code.
+fn written_parents<'s>(decl: &Decl<'s>) -> Vec<(&'s str, &'s ast::StringLit)> {
+    let stmts = decl.body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+    stmts
+        .iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Code { code, within: Some(within), .. } => Some((code.value.as_str(), within)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Gives every code of `list` its parent in the list `parent` (`within Parent`): the code's
+/// own `within "…"`, or its first `prefix` characters. A code without a parent, a parent
+/// that is not a code of `parent`, and a prefix longer than a code are `E0430`; an external
+/// list (whose codes have no spans) reports at the `within` statement, its first problems.
+pub fn resolve_parents(
+    decl: &Decl,
+    list: &mut ir::CodeList,
+    parent: &ir::CodeList,
+    prefix: Option<&ast::IntLit>,
+    span: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let written = written_parents(decl);
+    let code_spans: BTreeMap<&str, Span> = decl
+        .body
+        .map(|b| b.stmts.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Code { code, .. } => Some((code.value.as_str(), code.span)),
+            _ => None,
+        })
+        .collect();
+    let parents: std::collections::BTreeSet<&str> = parent.codes.iter().map(|c| c.code.as_str()).collect();
+    if let (Some(prefix), Some((_, within))) = (prefix, written.first()) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidCodeParent,
+                "a code names its parent in a list whose parents are prefixes",
+                within.span,
+                "second way to name the parent",
+            )
+            .with_note(prefix.span, "the parent is the code's prefix")
+            .with_help("keep either `by prefix` or the codes' own `within \"…\"`"),
+        );
+        return;
+    }
+    if prefix.is_some_and(|p| p.value == 0) {
+        let prefix = prefix.map_or(span, |p| p.span);
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidCodeParent, "a prefix of no characters names no parent", prefix, "zero")
+                .with_help("the parent of `09162` in `within Bundesland by prefix 2` is `09`"),
+        );
+        return;
+    }
+    const SHOWN: usize = 3;
+    let mut problems = 0usize;
+    let mut report = |diagnostic: Diagnostic, diagnostics: &mut Vec<Diagnostic>| {
+        problems += 1;
+        if problems <= SHOWN {
+            diagnostics.push(diagnostic);
+        }
+    };
+    let name = &decl.name.name;
+    for code in &mut list.codes {
+        let at = code_spans.get(code.code.as_str()).copied().unwrap_or(span);
+        let (found, at_parent) = match prefix {
+            Some(prefix) => {
+                let n = prefix.value as usize;
+                if code.code.chars().count() < n {
+                    report(
+                        Diagnostic::new(
+                            Code::InvalidCodeParent,
+                            format!("code \"{}\" of `{name}` is shorter than the prefix of {n} characters", code.code),
+                            at,
+                            "too short for the prefix",
+                        )
+                        .with_note(prefix.span, "prefix given here")
+                        .with_help("the prefix is the parent's code: every code of the list must start with it"),
+                        diagnostics,
+                    );
+                    continue;
+                }
+                (code.code.chars().take(n).collect::<String>(), at)
+            }
+            None => match written.iter().find(|(c, _)| *c == code.code) {
+                Some((_, within)) => (within.value.clone(), within.span),
+                None => {
+                    report(
+                        Diagnostic::new(
+                            Code::InvalidCodeParent,
+                            format!("code \"{}\" of `{name}` has no parent in `{}`", code.code, parent.name),
+                            at,
+                            "no parent",
+                        )
+                        .with_note(span, "the list's parents are named here")
+                        .with_help(format!(
+                            "write `code \"{}\" \"…\" within \"…\"` with a code of `{}`, or `by prefix N` after the parent list",
+                            code.code, parent.name
+                        )),
+                        diagnostics,
+                    );
+                    continue;
+                }
+            },
+        };
+        if !parents.contains(found.as_str()) {
+            let mut diagnostic = Diagnostic::new(
+                Code::InvalidCodeParent,
+                format!("the parent \"{found}\" of code \"{}\" is not a code of `{}`", code.code, parent.name),
+                at_parent,
+                "unknown parent",
+            );
+            diagnostic = match closest(&found, parents.iter().copied()) {
+                Some(near) => diagnostic.with_help(format!("did you mean \"{near}\"?")),
+                None => diagnostic.with_help(format!("the parent must be one of the codes of `{}`", parent.name)),
+            };
+            report(diagnostic, diagnostics);
+            continue;
+        }
+        code.within = Some(found);
+    }
+    if problems > SHOWN {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidCodeParent,
+                format!("{} more codes of `{name}` have no valid parent", problems - SHOWN),
+                span,
+                "parents named here",
+            )
+            .with_help("every code of a list with `within` needs a parent of the parent list"),
+        );
+    }
+    if problems == 0 {
+        list.within = Some(parent.name.clone());
+    } else {
+        // A list with unresolved parents keeps none: nothing downstream meets half a hierarchy.
+        for code in &mut list.codes {
+            code.within = None;
+        }
+    }
 }
 
 /// `code` is not a code of `list` (whose codes are `codes`): the help names the code whose label

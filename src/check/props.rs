@@ -136,10 +136,11 @@ impl Context {
                 "default",
                 "prefill from",
                 "value",
+                "within",
             ],
             Context::Info => &["visible when", "fim"],
             Context::Rule => &["check", "at", "message", "severity", "fim"],
-            Context::Codelist => &["label", "urn", "version", "code", "extensible"],
+            Context::Codelist => &["label", "urn", "version", "code", "extensible", "within"],
             Context::FimForm => &["name", "definition", "bezug", "document", "rule \"…\""],
             Context::Fim => &[
                 "name",
@@ -216,6 +217,9 @@ pub struct Props<'a> {
     pub hidden: Option<Span>,
     /// `extensible` in a code list.
     pub extensible: Option<Span>,
+    /// `within …`: a code list's parent list (with `by prefix N`), or the answer that filters
+    /// a field's list; with the statement's span.
+    pub within: Option<(&'a ast::Path, Option<&'a ast::IntLit>, Span)>,
     /// `codes "A", …` in an overlay's `member` block, with the statement's span.
     pub only_codes: Option<(&'a [ast::StringLit], Span)>,
     /// `default <value>` of a field.
@@ -345,6 +349,7 @@ pub fn collect<'a>(stmts: &'a [Stmt], context: Context, diagnostics: &mut Vec<Di
             StmtKind::Locked => props.locked = Some(stmt.span),
             StmtKind::Hidden => props.hidden = Some(stmt.span),
             StmtKind::Extensible => props.extensible = Some(stmt.span),
+            StmtKind::Within { path, prefix } => props.within = Some((path, prefix.as_ref(), stmt.span)),
             StmtKind::Codes(codes) => props.only_codes = Some((codes, stmt.span)),
             StmtKind::Default(value) => props.default = Some(value),
             StmtKind::Value(value) => props.value = Some((value, stmt.span)),

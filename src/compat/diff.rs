@@ -584,6 +584,19 @@ impl<'a> Walk<'a> {
                 show(new.must_be_true),
             );
         }
+        if old.within != new.within {
+            // Filtering a choice by another answer refuses more; not filtering it refuses less;
+            // filtering by another answer refuses what the old one accepted.
+            let show = |p: &Option<Path>| p.as_ref().map_or("none".to_string(), |p| format!("within {}", p.join(".")));
+            self.narrowed(
+                at,
+                "within",
+                new.within.is_some(),
+                "the filter of the choice".into(),
+                show(&old.within),
+                show(&new.within),
+            );
+        }
         if old.exclusive != new.exclusive {
             let (o, n): (BTreeSet<&String>, BTreeSet<&String>) =
                 (old.exclusive.iter().collect(), new.exclusive.iter().collect());
@@ -705,6 +718,24 @@ impl<'a> Walk<'a> {
                 String::new(),
                 code.to_string(),
             );
+        }
+        for new_code in &new.codes {
+            let Some(old_code) = old.codes.iter().find(|c| c.code == new_code.code) else { continue };
+            let (Some(was), Some(is)) = (&old_code.within, &new_code.within) else { continue };
+            if was != is {
+                let code = new_code.code.as_str();
+                let message = format!(
+                    "{what}: the code \"{code}\" belongs to \"{is}\" now, not \"{was}\": old submissions that chose it with \"{was}\" are refused"
+                );
+                self.push_detail(
+                    "code-parent-changed",
+                    Effect::new(Breaks, Safe),
+                    code_target(code),
+                    message,
+                    was.clone(),
+                    is.clone(),
+                );
+            }
         }
         for code in old.codes.iter().map(|c| c.code.as_str()).filter(|c| !new_codes.contains(c)) {
             let message = format!("{what} lost the code \"{code}\": old submissions that chose it are refused");

@@ -174,11 +174,11 @@ pub const RULES: &[Rule] = &[
     Rule { id: "pattern-changed", summary: "a pattern was added, removed or changed" },
     Rule {
         id: "constraint-tightened",
-        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true` or `exclusive` refuses more",
+        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true`, `exclusive` or `within` refuses more",
     },
     Rule {
         id: "constraint-loosened",
-        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true` or `exclusive` refuses less",
+        summary: "`accept`, `max_size`, `count`, `max_total`, `must be true`, `exclusive` or `within` refuses less",
     },
     Rule { id: "repeat-bounds-tightened", summary: "a repeat's item range got narrower" },
     Rule { id: "repeat-bounds-loosened", summary: "a repeat's item range got wider" },
@@ -186,6 +186,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "group-moved", summary: "a group or repeat moved to another group (matched by FIM id)" },
     Rule { id: "code-added", summary: "a code list (or a field's list) has a new code" },
     Rule { id: "code-removed", summary: "a code list (or a field's list) lost a code" },
+    Rule { id: "code-parent-changed", summary: "a code of a list with parents (`within`) has another parent" },
     Rule { id: "codelist-extensible-changed", summary: "a code list became extensible, or stopped being so" },
     Rule { id: "codelist-version-changed", summary: "a code list's version or URN changed" },
     Rule { id: "rule-added", summary: "a cross-field rule is new" },

@@ -809,6 +809,49 @@ Fix:
     field miete: money \"Miete für {wohnung.adresse}\"
     info hinweis \"Mengen {{in Stück}}\"";
 
+    /// A code list's parents (`within`) that do not resolve: a code without a parent, a
+    /// parent that is not a code of the parent list, a prefix longer than a code.
+    InvalidCodeParent = "E0430", "invalid-code-parent", Error,
+"A code list that says `within Other` is the child of the list `Other`: every
+one of its codes has a parent, a code of `Other`. The parent is written per
+code (`code \"09162\" \"München\" within \"09\"`), or for the whole list as
+the code's first N characters (`within Bundesland by prefix 2`, for inline and
+external lists). Every code must have exactly one parent, and the parent must
+be a code of the parent list; a list cannot be its own ancestor.
+
+Example:
+
+    codelist Bundesland { code \"09\" \"Bayern\"  code \"11\" \"Berlin\" }
+    codelist Kreis \"Kreis\" {
+      within Bundesland
+      code \"09162\" \"München\" within \"90\"
+      code \"11000\" \"Berlin\"
+    }
+
+Fix: give each code the code of its parent (`within \"09\"`, `within \"11\"`),
+or let the parent be the code's prefix: `within Bundesland by prefix 2`.";
+
+    /// A field's `within` that does not name a single choice of the parent list in scope.
+    InvalidWithin = "E0312", "invalid-within", Error,
+"`choice of Kreis within bundesland` filters the codes of a single choice by
+another answer: only the codes whose parent (see `formwerk explain E0430`) is
+the code chosen in `bundesland` are accepted. So the field must be a single
+choice whose list has parents (`codelist Kreis { within Bundesland … }`), and
+`bundesland` must be a single choice of exactly that parent list, reachable
+as a condition could reach it (inside a repeat: the same item, or outside).
+While `bundesland` is unanswered or invalid, any code of the list is accepted.
+
+Example:
+
+    codelist Kreis \"Kreis\" { within Bundesland by prefix 2  code \"09162\" \"München\" }
+    field land: choice of Staat \"Staat\"
+    field kreis: choice of Kreis within land \"Kreis\"
+
+Fix: name the field that asks for the parent:
+
+    field bundesland: choice of Bundesland \"Bundesland\"
+    field kreis: choice of Kreis within bundesland \"Kreis\"";
+
     /// An external code list names a URN that no list of the code-list directory has.
     UnknownCodelist = "E0420", "unknown-codelist", Error,
 "`codelist X from \"urn:…\" version \"…\"` takes its codes from a genericode

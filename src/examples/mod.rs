@@ -156,6 +156,8 @@ pub fn valid(compiled: &Compiled, rng: &mut Rng, options: &Options) -> Option<Va
             for violation in report.violations.iter().chain(&report.warnings) {
                 if violation.code == "required" || violation.code == "not_confirmed" {
                     repaired |= fill(compiled, &mut submission, &violation.pointer, rng, options);
+                } else if violation.code == "not_within" {
+                    repaired |= within(compiled, &mut submission, &violation.pointer, rng, options);
                 } else if let Some(name) = violation.code.strip_prefix("rule:") {
                     repaired |= solve::rule(compiled, &mut submission, name, &violation.pointer, rng, options);
                 }
@@ -216,6 +218,46 @@ fn object(compiled: &Compiled, items: &[&Item], rng: &mut Rng, options: &Options
         }
     }
     Some(out)
+}
+
+/// A filtered choice (`within`) at a JSON pointer gets a code of the parent that filters it;
+/// `false` if there is none.
+fn within(compiled: &Compiled, submission: &mut Value, pointer: &str, rng: &mut Rng, options: &Options) -> bool {
+    let form = compiled.form();
+    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    // The field's path (without indices) and the current item of each repeat on it.
+    let (mut path, mut indices) = (Vec::new(), Vec::new());
+    for segment in &segments {
+        match segment.parse::<usize>() {
+            Ok(index) if compiled.repeats().contains(&path) => indices.push((path.clone(), index)),
+            _ => path.push(segment.clone()),
+        }
+    }
+    let Some((first, rest)) = path.split_first() else { return false };
+    let mut node = form.items().find(|i| i.name() == first);
+    for name in rest {
+        node = node.and_then(|n| n.children().iter().find(|i| i.name() == name));
+    }
+    let Some(Item::Field(field)) = node else { return false };
+    let (crate::ir::FieldType::Choice { codelist }, Some(parent)) = (&field.ty, &field.constraints.within) else {
+        return false;
+    };
+    let expr = crate::ir::Expr::Field { path: parent.clone(), ty: crate::ir::ValueType::Text };
+    let crate::validate::V::Text(answer) = compiled.eval(&expr, submission, options, &indices) else { return false };
+    let Some(list) = form.codelists.get(codelist) else { return false };
+    let fitting: Vec<&str> =
+        list.codes.iter().filter(|c| c.within.as_deref() == Some(answer.as_str())).map(|c| c.code.as_str()).collect();
+    if fitting.is_empty() {
+        return false;
+    }
+    let code = fitting[rng.below(fitting.len() as u64) as usize];
+    match submission.pointer_mut(pointer) {
+        Some(slot) => {
+            *slot = Value::String(code.to_string());
+            true
+        }
+        None => false,
+    }
 }
 
 /// Fills the node at a JSON pointer with a fresh value; `false` if it cannot be found.

@@ -21,6 +21,8 @@ enum Reader {
     Rule(String),
     /// The expression of a computed field (`value <expr>`).
     Computed(ir::Path),
+    /// The filter of a single choice (`within`): it reads the choice and the filtering answer.
+    Within(ir::Path),
 }
 
 /// Which paths each condition and rule reads.
@@ -48,6 +50,10 @@ impl Analysis {
                 }
                 if let Item::Field(ir::Field { computed: Some(expr), .. }) = item {
                     collect(expr, &mut |p| reads.push((p.clone(), Reader::Computed(path.clone()))));
+                }
+                if let Item::Field(ir::Field { constraints: ir::Constraints { within: Some(parent), .. }, .. }) = item {
+                    reads.push((parent.clone(), Reader::Within(path.clone())));
+                    reads.push((path.clone(), Reader::Within(path.clone())));
                 }
                 items(item.children(), path, reads);
                 path.pop();
@@ -222,6 +228,8 @@ pub fn invalid(
     let expect = |pointer: &str, code: &str| Expect { pointer: pointer.to_string(), code: code.to_string() };
     let visible = |slot: &Slot| visible_in(compiled, slot, base, options);
     match rng.below(8) {
+        // A filtered choice (`within`) gets a code of another parent.
+        0 if rng.chance(50) => not_within(compiled, analysis, &all, base, rng, options),
         // A value nobody reads gets a value that breaks its own constraint.
         0..=2 => {
             let candidates: Vec<&Slot> = all
@@ -539,6 +547,50 @@ fn only_the_rule_changed(
         }
     }
     true
+}
+
+/// A shown single choice filtered by a valid answer (`within`), that only its filter reads,
+/// gets a code whose parent is another: `not_within`.
+fn not_within(
+    compiled: &Compiled,
+    analysis: &Analysis,
+    all: &[Slot],
+    base: &Value,
+    rng: &mut Rng,
+    options: &Options,
+) -> Option<(Value, Expect)> {
+    let form = compiled.form();
+    let mut candidates: Vec<(&Slot, Vec<&str>)> = Vec::new();
+    for slot in all {
+        let Item::Field(field @ Field { ty: FieldType::Choice { codelist }, .. }) = slot.item else { continue };
+        let Some(parent) = &field.constraints.within else { continue };
+        let only_filter = analysis.readers(&slot.path).iter().all(|r| **r == Reader::Within(slot.path.clone()));
+        if !slot.present || !only_filter || !visible_in(compiled, slot, base, options) {
+            continue;
+        }
+        let Some(list) = form.codelists.get(codelist) else { continue };
+        let Some(parents) = list.within.as_ref().and_then(|name| form.codelists.get(name)) else { continue };
+        let answer =
+            compiled.eval(&Expr::Field { path: parent.clone(), ty: ir::ValueType::Text }, base, options, &slot.indices);
+        let crate::validate::V::Text(answer) = answer else { continue };
+        if !parents.codes.iter().any(|c| c.code == answer) {
+            continue;
+        }
+        let others: Vec<&str> = list
+            .codes
+            .iter()
+            .filter(|c| c.within.as_deref() != Some(answer.as_str()))
+            .map(|c| c.code.as_str())
+            .collect();
+        if !others.is_empty() {
+            candidates.push((slot, others));
+        }
+    }
+    let (slot, others) = candidates.get(rng.below(candidates.len() as u64) as usize)?;
+    let code = others[rng.below(others.len() as u64) as usize];
+    let mut submission = base.clone();
+    set_at(&mut submission, &slot.pointer, Some(json!(code)));
+    Some((submission, Expect { pointer: slot.pointer.clone(), code: "not_within".to_string() }))
 }
 
 /// Values that break exactly one constraint of `field`, with the code each one produces.

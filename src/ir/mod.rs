@@ -48,7 +48,10 @@ use serde::{Deserialize, Serialize};
 ///   violation), `Field.required_message` and `Group.required_message` (`required message "…"`);
 ///   `Form.extends` (an overlay of another form: the base's id and version, and what the
 ///   overlay adds).
-pub const VERSION: u32 = 4;
+/// - 5: cascading choices: `CodeList.within` (the list of its codes' parents) and
+///   `Code.within` (each code's parent there); `Constraints.within` (the single choice whose
+///   answer filters a choice's list: a code whose parent differs is the violation `not_within`).
+pub const VERSION: u32 = 5;
 
 /// Names from the form root to a node, e.g. `["antragsteller", "anschrift", "plz"]`.
 pub type Path = Vec<String>;
@@ -534,6 +537,12 @@ pub struct Constraints {
     /// another code, the violation `exclusive`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusive: Vec<String>,
+    /// `within bundesland` on a single choice: the path of the single choice (of the list's
+    /// [`CodeList::within`] list) whose answer filters this one. While both answers are valid
+    /// codes and the chosen code's parent is not the other answer, the violation `not_within`;
+    /// while the other answer is absent or not a code of its list, any code is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Path>,
 }
 
 impl Constraints {
@@ -708,6 +717,11 @@ pub struct CodeList {
     /// crate's `read_tolerant`) keep an unknown code as `Other`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub extensible: bool,
+    /// `within Bundesland`: the key (in [`Form::codelists`]) of the list that holds every
+    /// code's parent ([`Code::within`]); a choice of this list may be filtered by an answer
+    /// from that list ([`Constraints::within`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
 }
 
 /// Where an external code list came from: a file of the code-list directory.
@@ -725,6 +739,10 @@ pub struct ExternalCodeList {
 pub struct Code {
     pub code: String,
     pub label: Text,
+    /// The code's parent, a code of the list's [`CodeList::within`] list; set for every code
+    /// of such a list, absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
 }
 
 /// A shared group type from a module, such as `Person`.

@@ -219,7 +219,7 @@ fn codes_in_string(index: &Index, stack: &[Container], stmts: &[&Stmt], before_s
         .iter()
         .flat_map(|b| b.stmts.iter())
         .filter_map(|s| match &s.kind {
-            StmtKind::Code { code, label } => {
+            StmtKind::Code { code, label, .. } => {
                 let label = label.as_ref().map(|l| l.primary.value.as_str()).unwrap_or("");
                 Some(item(&code.value, ENUM_MEMBER, label))
             }

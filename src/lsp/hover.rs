@@ -150,7 +150,7 @@ fn codes(list: &Stmt) -> String {
     let entries: Vec<&Stmt> =
         body_of(list).iter().flat_map(|b| b.stmts.iter()).filter(|s| matches!(s.kind, StmtKind::Code { .. })).collect();
     for stmt in entries.iter().take(LISTED) {
-        if let StmtKind::Code { code, label } = &stmt.kind {
+        if let StmtKind::Code { code, label, .. } = &stmt.kind {
             let label = label.as_ref().map(|l| l.primary.value.as_str()).unwrap_or("");
             lines.push(format!("- `\"{}\"` {}", code.value, label));
         }

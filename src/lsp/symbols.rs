@@ -54,7 +54,7 @@ fn symbol(view: &View, stmt: &Stmt, top: bool) -> Option<Value> {
         StmtKind::Info { .. } => (STRING, "info"),
         StmtKind::Rule { .. } => (EVENT, "rule"),
         StmtKind::Codelist { .. } => (ENUM, "code list"),
-        StmtKind::Code { code, label } => {
+        StmtKind::Code { code, label, .. } => {
             let label = label.as_ref().map(|l| l.primary.value.clone()).unwrap_or_default();
             return Some(json!({
                 "name": code.value,

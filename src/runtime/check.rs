@@ -470,3 +470,10 @@ fn date_bounds(date: Date, spec: &Spec, today: Date) -> Option<Kind> {
 pub fn text(label: Label) -> Option<Text> {
     (!label.is_empty()).then(|| label.iter().map(|(lang, text)| (lang.to_string(), text.to_string())).collect())
 }
+
+/// `within`: whether a valid code whose parent is `parent_of_code` is outside the answer that
+/// filters its list, `answer` (a valid code of the parent list; `None` while that answer is
+/// absent or invalid, when any code is accepted).
+pub fn not_within(parent_of_code: Option<&str>, answer: Option<&str>) -> bool {
+    matches!(answer, Some(answer) if parent_of_code != Some(answer))
+}

@@ -58,6 +58,9 @@ pub enum Kind {
     Computed,
     /// A code that excludes every other ("none of these") was chosen with others; its label.
     Exclusive(Text),
+    /// A code whose parent is not the answer that filters the list (`within`): the code's
+    /// label and the label of the other answer's code.
+    NotWithin(Text, Text),
     /// The submission could not be read as JSON (with the parser's explanation).
     Malformed(String),
 }
@@ -99,6 +102,7 @@ impl Kind {
             Kind::NotConfirmed(_) => "not_confirmed",
             Kind::Computed => "computed",
             Kind::Exclusive(_) => "exclusive",
+            Kind::NotWithin(..) => "not_within",
             Kind::Malformed(_) => "malformed",
         };
         code.to_string()
@@ -182,6 +186,11 @@ impl Kind {
             Kind::Exclusive(option) => {
                 let option = catalogue.quote(&in_language(option));
                 fill(catalogue.get("messages.exclusive"), &[label, ("option", &option)])
+            }
+            Kind::NotWithin(option, parent) => {
+                let option = catalogue.quote(&in_language(option));
+                let parent = catalogue.quote(&in_language(parent));
+                fill(catalogue.get("messages.not_within"), &[label, ("option", &option), ("parent", &parent)])
             }
             Kind::NotConfirmed(None) => simple("not_confirmed"),
             Kind::Computed => simple("computed"),

@@ -151,7 +151,13 @@ impl<'a> Walk<'a> {
                 let kind = if spec.must_be_true { Kind::NotConfirmed(message) } else { Kind::Required(message) };
                 sink.push(ptr, kind, member.label);
             }
-            (Node::Field { spec, .. }, Slot::Leaf(value)) => field(sink, spec, value, ptr, member.label),
+            (Node::Field { spec, .. }, Slot::Leaf(value)) => {
+                let before = sink.violations.len();
+                field(sink, spec, value, ptr, member.label);
+                if let (Some(within), true) = (spec.within, sink.violations.len() == before) {
+                    self.within(sink, within, value, ptr, member.label);
+                }
+            }
             (Node::Group { required, required_message, .. }, Slot::Absent) if self.required(required) => {
                 sink.push(ptr, Kind::Required(check::text(required_message)), member.label);
             }
@@ -181,6 +187,23 @@ impl<'a> Walk<'a> {
             }
             // Absent and not required; a slot is read by its member's node, so no other pair occurs.
             _ => {}
+        }
+    }
+
+    /// `within`: a valid code whose parent is not the (valid) answer that filters its list.
+    fn within(&self, sink: &mut Sink, within: &plan::Within, value: &Leaf, ptr: &str, label: check::Label) {
+        let Some(code) = value.as_str() else { return };
+        let Ok(at) = within.codes.binary_search_by(|(c, _, _)| (*c).cmp(code)) else { return };
+        let (_, parent_of_code, option) = within.codes[at];
+        let answer = self.leaf(within.parent).and_then(Leaf::as_str);
+        let answer = answer.and_then(|a| within.parents.binary_search_by(|(c, _)| (*c).cmp(a)).ok());
+        if check::not_within(Some(parent_of_code), answer.map(|at| within.parents[at].0)) {
+            let parent = answer.map_or(&[][..], |at| within.parents[at].1);
+            sink.push(
+                ptr,
+                Kind::NotWithin(check::text(option).unwrap_or_default(), check::text(parent).unwrap_or_default()),
+                label,
+            );
         }
     }
 

@@ -200,6 +200,8 @@ pub enum StmtKind {
     Field {
         name: Ident,
         ty: FieldTypeAst,
+        /// `choice of Kreis within bundesland`: the answer that filters the field's list.
+        within: Option<Path>,
         label: Option<Text>,
         flag: Option<(Flag, Span)>,
         body: Option<Block>,
@@ -244,6 +246,8 @@ pub enum StmtKind {
     Code {
         code: StringLit,
         label: Option<Text>,
+        /// `within "09"`: the code's parent in the list's parent list.
+        within: Option<StringLit>,
     },
     Text {
         key: TextKey,
@@ -352,6 +356,13 @@ pub enum StmtKind {
     Locked,
     /// `severity warning` (or `error`) in a rule; checked by `check`.
     Severity(Ident),
+    /// `within Bundesland [by prefix 2]` in a code list (its codes' parent list, and how a
+    /// code's parent is found), or `within bundesland` in a field's block (the answer that
+    /// filters its list); `check` decides which the block allows.
+    Within {
+        path: Path,
+        prefix: Option<IntLit>,
+    },
     /// `rule "R…" version "…" { … }` in a `fim` block.
     FimRule {
         id: StringLit,
@@ -413,6 +424,7 @@ impl StmtKind {
             StmtKind::Locked => "locked",
             StmtKind::FimRule { .. } => "rule \"…\"",
             StmtKind::Severity(_) => "severity",
+            StmtKind::Within { .. } => "within",
         }
     }
 }

@@ -220,6 +220,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "value",
     "version",
     "visible",
+    "within",
 ];
 /// The simple types (before `choice`, which takes a code list), then the other type keywords.
 const TYPE_KEYWORDS: &[&str] = &[
@@ -534,18 +535,20 @@ impl Lower {
             Rule::field_stmt => {
                 let name = self.ident(inner.next()?);
                 let ty = self.field_type(inner.next()?);
+                let mut within = None;
                 let mut label = None;
                 let mut flag = None;
                 let mut body = None;
                 for part in inner {
                     match part.as_rule() {
+                        Rule::field_within => within = part.into_inner().nth(1).map(|p| self.path(p)),
                         Rule::text => label = Some(self.text(part)),
                         Rule::inline_flag => flag = Some((self.flag(&part), self.span(&part))),
                         Rule::block => body = Some(self.block(part)),
                         _ => {}
                     }
                 }
-                StmtKind::Field { name, ty, label, flag, body }
+                StmtKind::Field { name, ty, within, label, flag, body }
             }
             Rule::group_stmt | Rule::repeat_stmt => {
                 let name = self.ident(inner.next()?);
@@ -602,8 +605,15 @@ impl Lower {
             }
             Rule::code_stmt => {
                 let code = self.string(inner.next()?);
-                let label = inner.next().map(|t| self.text(t));
-                StmtKind::Code { code, label }
+                let (mut label, mut within) = (None, None);
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::text => label = Some(self.text(part)),
+                        Rule::code_within => within = part.into_inner().nth(1).map(|p| self.string(p)),
+                        _ => {}
+                    }
+                }
+                StmtKind::Code { code, label, within }
             }
             Rule::text_stmt => {
                 let key = match inner.next()?.as_str() {
@@ -694,6 +704,11 @@ impl Lower {
                 StmtKind::Required { when, message }
             }
             Rule::severity_stmt => StmtKind::Severity(self.ident(inner.next()?)),
+            Rule::within_stmt => {
+                let path = self.path(inner.next()?);
+                let prefix = inner.next().and_then(|by| by.into_inner().nth(2)).map(|n| self.integer(n));
+                StmtKind::Within { path, prefix }
+            }
             Rule::optional_stmt => StmtKind::Optional,
             Rule::visible_stmt => StmtKind::Visible(self.expr(inner.nth(1)?)?),
             Rule::length_stmt => StmtKind::Length(self.int_range(inner.next()?)),

@@ -468,7 +468,28 @@ impl<'a> Validator<'a> {
     }
 
     fn field(&mut self, field: &Field, value: &Value, pointer: &str) {
+        let before = self.sink.violations.len();
         self.compiled.check_field(&mut self.sink, field, value, pointer);
+        if let (Some(parent), true) = (&field.constraints.within, self.sink.violations.len() == before) {
+            self.within(field, parent, value, pointer);
+        }
+    }
+
+    /// `within`: a valid code whose parent is not the valid answer at `parent` (see
+    /// `ir::Constraints::within`).
+    fn within(&mut self, field: &Field, parent: &[String], value: &Value, pointer: &str) {
+        let form = self.compiled.form;
+        let FieldType::Choice { codelist } = &field.ty else { return };
+        let Some(list) = form.codelists.get(codelist) else { return };
+        let Some(parents) = list.within.as_ref().and_then(|name| form.codelists.get(name)) else { return };
+        let Some(code) = value.as_str().and_then(|code| list.codes.iter().find(|c| c.code == code)) else { return };
+        let answer = self.env.lookup(parent).and_then(Value::as_str);
+        let answer = answer.and_then(|answer| parents.codes.iter().find(|c| c.code == answer));
+        if check::not_within(code.within.as_deref(), answer.map(|a| a.code.as_str())) {
+            let parent_label = answer.map(|a| a.label.clone()).unwrap_or_default();
+            let kind = Kind::NotWithin(code.label.clone().into(), parent_label.into());
+            self.push(pointer, kind, &field.label);
+        }
     }
 
     /// A shown computed field (`value <expr>`): given, its value is checked as any field's

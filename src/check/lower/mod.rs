@@ -111,6 +111,18 @@ pub struct FormLowering<'a, 'd> {
     computed: Vec<(ir::Path, Span)>,
     /// When the form is an overlay merged with its base: what is applied to its IR.
     overlay: Option<&'a crate::check::overlay::Plan>,
+    /// Code lists whose parent lists are being lowered, to detect circles.
+    resolving: Vec<String>,
+    /// Fields with `within`: the answer that filters them, resolved against the finished tree.
+    withins: Vec<PendingWithin<'a>>,
+}
+
+/// A field's `within path`, resolved once the tree is complete.
+pub(super) struct PendingWithin<'a> {
+    pub(super) node: ir::Path,
+    pub(super) scope: ir::Path,
+    pub(super) boundary: usize,
+    pub(super) path: &'a ast::Path,
 }
 
 impl<'a, 'd> FormLowering<'a, 'd> {
@@ -141,6 +153,8 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             defaults: Vec::new(),
             computed: Vec::new(),
             overlay: None,
+            resolving: Vec::new(),
+            withins: Vec::new(),
         }
     }
 
@@ -498,8 +512,10 @@ impl<'a, 'd> FormLowering<'a, 'd> {
             seen.insert(name.name.clone(), name.span);
             self.spans.members.insert(child(path, &name.name), name.span);
             let item = match &stmt.kind {
-                StmtKind::Field { name, ty, label, flag, body } => {
-                    self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary)
+                StmtKind::Field { name, ty, within, label, flag, body } => {
+                    let item = self.field(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary);
+                    self.within(item.as_ref(), within.as_ref(), body.as_ref(), path, boundary);
+                    item
                 }
                 StmtKind::Group { name, ty: Some(ty), label, flag, body } => {
                     self.instance(file, name, ty, label.as_ref(), *flag, body.as_ref(), path, boundary, false)
@@ -705,6 +721,87 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         }))
     }
 
+    /// `within path` of a field (on its line or in its block): checked that the field is a
+    /// single choice of a list with parents, and resolved once the tree is complete.
+    fn within(
+        &mut self,
+        item: Option<&Item>,
+        inline: Option<&'a ast::Path>,
+        body: Option<&'a ast::Block>,
+        path: &[String],
+        boundary: usize,
+    ) {
+        let stmts = body.map(|b| b.stmts.as_slice()).unwrap_or_default();
+        let in_block = stmts.iter().find_map(|stmt| match &stmt.kind {
+            StmtKind::Within { path, prefix } => Some((path, prefix.as_ref(), stmt.span)),
+            _ => None,
+        });
+        if let (Some(first), Some((_, _, second))) = (inline, in_block) {
+            self.diagnostics.push(
+                Diagnostic::new(Code::DuplicateProperty, "`within` is given twice", second, "second time")
+                    .with_note(first.span, "first given here")
+                    .with_help("keep one `within`"),
+            );
+            return;
+        }
+        if let Some((_, Some(prefix), _)) = in_block {
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidWithin, "`by prefix` belongs to a code list", prefix.span, "not for a field")
+                    .with_help("a field names only the answer that filters it: `within bundesland`; the list says how its codes find their parents"),
+            );
+            return;
+        }
+        let Some((target, span)) = inline.map(|p| (p, p.span)).or(in_block.map(|(p, _, s)| (p, s))) else { return };
+        let Some(Item::Field(field)) = item else { return };
+        let list = match &field.ty {
+            ir::FieldType::Choice { codelist } => codelist,
+            ir::FieldType::MultipleChoice { .. } => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidWithin,
+                        "a multiple choice cannot be filtered by another answer",
+                        span,
+                        "on a multiple choice",
+                    )
+                    .with_help("make the field a single choice (`choice of …`), or remove `within`"),
+                );
+                return;
+            }
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidWithin,
+                        "only a choice can be filtered by another answer",
+                        span,
+                        "not a choice",
+                    )
+                    .with_help("`within` belongs to `field x: choice of List within other`"),
+                );
+                return;
+            }
+        };
+        if self.codelists.get(list).is_some_and(|(_, l)| l.within.is_none()) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidWithin,
+                    format!("the codes of `{list}` have no parents, so no answer can filter them"),
+                    span,
+                    "list without parents",
+                )
+                .with_help(format!(
+                    "say in `codelist {list}` which list holds the parents: `within Bundesland by prefix 2`"
+                )),
+            );
+            return;
+        }
+        self.withins.push(PendingWithin {
+            node: child(path, &field.name),
+            scope: path.to_vec(),
+            boundary,
+            path: target,
+        });
+    }
+
     /// `exclusive "…"`: codes of the field's multiple choice, each once.
     fn exclusive(&mut self, codes: &[ast::StringLit], span: Span, ty: &ir::FieldType) -> Vec<String> {
         let ir::FieldType::MultipleChoice { codelist: list } = ty else {
@@ -838,10 +935,61 @@ impl<'a, 'd> FormLowering<'a, 'd> {
         }
         if let Some(decl) = codelist::Decl::of(def.stmt) {
             let module = self.db.get(def.file).module.clone();
-            let lowered = codelist::lower(&decl, &module, &self.langs, self.library, &mut self.diagnostics);
+            let mut lowered = codelist::lower(&decl, &module, &self.langs, self.library, &mut self.diagnostics);
+            match codelist::within_of(&decl) {
+                Some((parent, prefix, span)) => {
+                    self.codelist_parents(def.file, &decl, &mut lowered, parent, prefix, span)
+                }
+                None => codelist::stray_parents(&decl, &mut self.diagnostics),
+            }
             self.codelists.insert(name.clone(), (def.file, lowered));
         }
         Some(name)
+    }
+
+    /// `within Parent [by prefix N]` of a code list: lowers the parent list into the form
+    /// (a list cannot be its own ancestor) and gives every code its parent there.
+    fn codelist_parents(
+        &mut self,
+        file: FileId,
+        decl: &codelist::Decl,
+        list: &mut ir::CodeList,
+        parent: &ast::Path,
+        prefix: Option<&ast::IntLit>,
+        span: Span,
+    ) {
+        let [parent_name] = parent.segments.as_slice() else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidCodeParent,
+                    "the parent of a code list is a code list",
+                    parent.span,
+                    "a path",
+                )
+                .with_help("name the list of the parents: `within Bundesland`"),
+            );
+            return;
+        };
+        self.resolving.push(decl.name.name.clone());
+        let cycle = self.resolving.contains(&parent_name.name);
+        let resolved = if cycle { None } else { self.use_codelist(file, parent_name) };
+        self.resolving.pop();
+        if cycle {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidCodeParent,
+                    format!("code list `{}` would be its own ancestor", decl.name.name),
+                    parent.span,
+                    "parent list in a circle",
+                )
+                .with_help("the parents of a list form a hierarchy: Bundesland ← Kreis ← Gemeinde, never back"),
+            );
+            return;
+        }
+        let Some(resolved) = resolved else { return };
+        let Some((_, parent_list)) = self.codelists.get(&resolved) else { return };
+        let parent_list = parent_list.clone();
+        codelist::resolve_parents(decl, list, &parent_list, prefix, span, &mut self.diagnostics);
     }
 }
 

@@ -123,6 +123,24 @@ impl<'a> FormLowering<'a, '_> {
                 }
             }
         }
+        let mut withins = Vec::new();
+        {
+            let tree = Tree { pages };
+            let mut lowerer = Lowerer { tree, codelists: &codelists, diagnostics: &mut self.diagnostics };
+            for pending in &self.withins {
+                let scope = Scope::new(pending.scope.clone(), pending.boundary, &tree);
+                let Some(Item::Field(field)) = tree.node(&pending.node) else { continue };
+                let Some(target) = lowerer.target(pending.path, &scope) else { continue };
+                if let Some(path) = within_target(&tree, &codelists, field, target, pending.path, lowerer.diagnostics) {
+                    withins.push((pending.node.clone(), path));
+                }
+            }
+        }
+        for (node, path) in withins {
+            if let Some(Item::Field(field)) = tree::node_mut(pages, &node) {
+                field.constraints.within = Some(path);
+            }
+        }
         self.resolve_templates(pages, &codelists);
         let mut required_spans = Vec::new();
         for (node, slot, expr, span) in results {
@@ -294,4 +312,43 @@ fn severity(level: &ast::Ident, diagnostics: &mut Vec<Diagnostic>) -> ir::Severi
             ir::Severity::Error
         }
     }
+}
+
+/// Checks the answer a field's `within` names: a single choice of the parent list of the
+/// field's list (`E0312` otherwise); its path when it is.
+fn within_target(
+    tree: &Tree,
+    codelists: &BTreeMap<String, ir::CodeList>,
+    field: &ir::Field,
+    target: ir::Path,
+    written: &ast::Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ir::Path> {
+    let ir::FieldType::Choice { codelist } = &field.ty else { return None };
+    let parent_list = codelists.get(codelist)?.within.as_deref()?;
+    let found = match tree.node(&target) {
+        Some(Item::Field(ir::Field { ty: ir::FieldType::Choice { codelist: other }, .. })) if other == parent_list => {
+            return Some(target);
+        }
+        Some(Item::Field(ir::Field { ty: ir::FieldType::Choice { codelist: other }, .. })) => {
+            format!("a choice of `{other}`")
+        }
+        Some(Item::Field(ir::Field { ty: ir::FieldType::MultipleChoice { codelist: other }, .. })) => {
+            format!("a multiple choice of `{other}`")
+        }
+        Some(Item::Field(_)) => "not a choice".to_string(),
+        _ => "a group or repeat".to_string(),
+    };
+    diagnostics.push(
+        Diagnostic::new(
+            Code::InvalidWithin,
+            format!("`{}` is {found}, but the parents of `{codelist}` are codes of `{parent_list}`", written.dotted()),
+            written.span,
+            "not the parent list",
+        )
+        .with_help(format!(
+            "name a single choice of `{parent_list}` (`field …: choice of {parent_list}`) that asks for the parent"
+        )),
+    );
+    None
 }

@@ -288,6 +288,9 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
                 }
             }
         }
+        if let Item::Field(field @ Field { constraints: ir::Constraints { within: Some(parent), .. }, .. }) = item {
+            within(form, field, parent, path, &child_pointer, &mut conditionals, gaps);
+        }
         // Every node's schema is in `properties`, also under a condition (code generators type
         // a field by its `properties` entry); the conditionals state presence only.
         properties.insert(name.to_string(), schema);
@@ -308,6 +311,67 @@ fn object_schema(form: &Form, items: &[&Item], path: &[String], pointer: &str, g
         schema.insert("allOf".into(), Value::Array(conditionals));
     }
     Value::Object(schema)
+}
+
+/// The most codes of a filtered choice's list (`within`) the schema states: one `if`/`then`
+/// per parent code, together listing every code once, so a schema grows by about the size of
+/// the two lists; past this, the filter is a declared gap.
+pub const WITHIN_MAX_CODES: usize = 5_000;
+
+/// `within`: per code of the parent list, `if` the filtering answer is that code, `then` the
+/// field is one of its children; placed in the nearest object holding both answers.
+fn within(
+    form: &Form,
+    field: &Field,
+    parent: &[String],
+    path: &[String],
+    pointer: &str,
+    conditionals: &mut Vec<Value>,
+    gaps: &mut Gaps,
+) {
+    let FieldType::Choice { codelist } = &field.ty else { return };
+    let Some(list) = form.codelists.get(codelist) else { return };
+    let Some(parents) = list.within.as_ref().and_then(|name| form.codelists.get(name)) else { return };
+    if list.codes.len() > WITHIN_MAX_CODES {
+        let detail = json!({ "within": parent, "codes": list.codes.len(), "max": WITHIN_MAX_CODES });
+        gaps.add(pointer, "within", detail);
+        return;
+    }
+    let Some((parent_name, parent_object)) = parent.split_last() else { return };
+    let repeats = &gaps.repeats;
+    let anchor_len = parent_object.iter().zip(path).take_while(|(a, b)| a == b).count();
+    let anchor = &path[..anchor_len];
+    let mut child: Vec<String> = path[anchor_len..].to_vec();
+    child.push(field.name.clone());
+    let mut rules = Vec::new();
+    for code in &parents.codes {
+        let children: Vec<&str> = list
+            .codes
+            .iter()
+            .filter(|c| c.within.as_deref() == Some(code.code.as_str()))
+            .map(|c| c.code.as_str())
+            .collect();
+        // The parent's value, through the groups between the anchor and it.
+        let mut when = json!({ "properties": { parent_name: { "const": code.code } }, "required": [parent_name] });
+        for name in parent_object[anchor_len..].iter().rev() {
+            when = json!({ "properties": { name: when }, "required": [name] });
+        }
+        let mut then = json!({ "enum": children });
+        for depth in (0..child.len()).rev() {
+            let mut at = anchor.to_vec();
+            at.extend_from_slice(&child[..=depth]);
+            if depth + 1 < child.len() && repeats.contains(&at) {
+                then = json!({ "items": then });
+            }
+            then = json!({ "properties": { child[depth].as_str(): then } });
+        }
+        rules.push(json!({ "if": when, "then": then }));
+    }
+    if anchor_len == path.len() {
+        conditionals.extend(rules);
+    } else {
+        gaps.hoisted.extend(rules.into_iter().map(|rule| (anchor.to_vec(), rule)));
+    }
 }
 
 /// The visibility condition of the node at `path`, if it has one.

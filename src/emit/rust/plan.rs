@@ -102,7 +102,7 @@ pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream
             use crate::runtime::date::DurationUnit;
             use crate::runtime::decimal::Decimal;
             use crate::runtime::logic::{Agg, Arith, Cmp};
-            use crate::runtime::plan::{Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec};
+            use crate::runtime::plan::{Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within};
 
             #(#code_sets)*
             #(#patterns)*
@@ -347,6 +347,29 @@ impl Gen<'_> {
                 quote! { (#code, #text) }
             });
             member("exclusive", quote! { &[#(#entries),*] });
+        }
+        if let (Some(parent), FieldType::Choice { codelist }) = (&c.within, &field.ty) {
+            let list = self.form.codelists.get(codelist);
+            let parents = list.and_then(|l| l.within.as_ref()).and_then(|name| self.form.codelists.get(name));
+            if let (Some(list), Some(parents)) = (list, parents) {
+                let mut codes: Vec<&ir::Code> = list.codes.iter().collect();
+                codes.sort_by(|a, b| a.code.cmp(&b.code));
+                let codes = codes.iter().map(|c| {
+                    let (code, of, text) = (&c.code, c.within.as_deref().unwrap_or_default(), label(&c.label));
+                    quote! { (#code, #of, #text) }
+                });
+                let mut parent_codes: Vec<&ir::Code> = parents.codes.iter().collect();
+                parent_codes.sort_by(|a, b| a.code.cmp(&b.code));
+                let parent_codes = parent_codes.iter().map(|c| {
+                    let (code, text) = (&c.code, label(&c.label));
+                    quote! { (#code, #text) }
+                });
+                let path = self.layout.path(parent);
+                member(
+                    "within",
+                    quote! { Some(&Within { parent: #path, parents: &[#(#parent_codes),*], codes: &[#(#codes),*] }) },
+                );
+            }
         }
         if let Some(expr) = &field.computed {
             let expr = self.expr(expr);

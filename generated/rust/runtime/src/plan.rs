@@ -119,6 +119,18 @@ pub struct Spec {
     /// a computed number is rounded to.
     pub computed: Option<&'static Expr>,
     pub computed_scale: Option<u32>,
+    /// `within`: the answer that filters a single choice's codes.
+    pub within: Option<&'static Within>,
+}
+
+/// A single choice filtered by another answer (`choice of Kreis within bundesland`).
+pub struct Within {
+    /// The single choice whose answer filters this one.
+    pub parent: Path,
+    /// The codes of the parent's list with their labels, sorted by code.
+    pub parents: &'static [(&'static str, Label<'static>)],
+    /// The codes of this field's list with each one's parent and label, sorted by code.
+    pub codes: &'static [(&'static str, &'static str, Label<'static>)],
 }
 
 impl Spec {
@@ -144,6 +156,7 @@ impl Spec {
             exclusive: &[],
             computed: None,
             computed_scale: None,
+            within: None,
         }
     }
 }

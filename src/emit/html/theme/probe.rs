@@ -53,6 +53,8 @@ fn choices(id: &str) -> Vec<Choice> {
         .iter()
         .enumerate()
         .map(|(index, code)| Choice {
+            group: None,
+            group_end: false,
             id: if index == 0 { id.to_string() } else { format!("{id}-{}", index + 1) },
             value: code.to_string(),
             label: format!("Option {code}"),

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::model::{Button, Choice, Hint, Node, Part, Uploaded};
 use super::{describedby, id_segment, name_of, pointer_of, tr, Builder};
 use crate::emit::html::strings;
-use crate::ir::{Bound, Control, Field, FieldType, Form, Requirement};
+use crate::ir::{self, Bound, Control, Field, FieldType, Form, Requirement};
 
 /// How a field is presented.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -232,6 +232,8 @@ impl Builder<'_> {
                     .map(|(index, (value, label, _))| {
                         let option = option_id(id, index);
                         Choice {
+                            group: None,
+                            group_end: false,
                             autofocus: focus == Some(option.as_str()),
                             id: option,
                             checked: chosen.contains(&value),
@@ -242,11 +244,14 @@ impl Builder<'_> {
                         }
                     })
                     .collect();
+                self.group_options(field, &mut node.options);
             }
             Kind::Checkbox => {
                 node.partial = "checkbox";
                 node.value = "ja".to_string();
                 node.options = vec![Choice {
+                    group: None,
+                    group_end: false,
                     id: id.to_string(),
                     value: "ja".to_string(),
                     label: node.label.clone(),
@@ -266,6 +271,8 @@ impl Builder<'_> {
                     .into_iter()
                     .enumerate()
                     .map(|(index, (value, label, _))| Choice {
+                        group: None,
+                        group_end: false,
                         id: format!("{id}-option-{}", index + 1),
                         checked: chosen.as_deref() == Some(value.as_str()),
                         required: false,
@@ -275,6 +282,7 @@ impl Builder<'_> {
                         autofocus: false,
                     })
                     .collect();
+                self.group_options(field, &mut node.options);
             }
             Kind::File => {
                 node.partial = "file";
@@ -338,7 +346,29 @@ impl Builder<'_> {
         node
     }
 
-    /// `(value, label, code)` of each option of a choice or boolean.
+    /// For a single choice of a list with parents (`within`): marks where each parent's group
+    /// of options opens (with the parent's text) and closes; the options come in that order.
+    fn group_options(&self, field: &Field, options: &mut [Choice]) {
+        let FieldType::Choice { codelist } = &field.ty else { return };
+        let Some(list) = self.form.codelists.get(codelist) else { return };
+        let Some(parents) = list.within.as_ref().and_then(|name| self.form.codelists.get(name)) else { return };
+        let parent_of = |value: &str| list.codes.iter().find(|c| c.code == value).and_then(|c| c.within.as_deref());
+        let label_of = |parent: &str| parents.codes.iter().find(|c| c.code == parent).map(|c| tr(&c.label, &self.lang));
+        let mut open = false;
+        for index in 0..options.len() {
+            let parent = parent_of(&options[index].value);
+            let previous = index.checked_sub(1).and_then(|i| parent_of(&options[i].value));
+            let next = options.get(index + 1).and_then(|o| parent_of(&o.value));
+            if index == 0 || previous != parent {
+                options[index].group = parent.and_then(label_of);
+                open = options[index].group.is_some();
+            }
+            options[index].group_end = open && (index + 1 == options.len() || next != parent);
+        }
+    }
+
+    /// `(value, label, code)` of each option of a choice or boolean; the codes of a list with
+    /// parents grouped by parent, in the parent list's order.
     pub(super) fn options(&self, field: &Field) -> Vec<(String, String, String)> {
         match &field.ty {
             FieldType::Boolean => vec![
@@ -350,7 +380,14 @@ impl Builder<'_> {
                 .codelists
                 .get(codelist)
                 .map(|list| {
-                    list.codes.iter().map(|c| (c.code.clone(), tr(&c.label, &self.lang), c.code.clone())).collect()
+                    let mut codes: Vec<&ir::Code> = list.codes.iter().collect();
+                    if let Some(parents) = list.within.as_ref().and_then(|name| self.form.codelists.get(name)) {
+                        let rank = |c: &ir::Code| {
+                            parents.codes.iter().position(|p| Some(p.code.as_str()) == c.within.as_deref())
+                        };
+                        codes.sort_by_key(|c| rank(c));
+                    }
+                    codes.iter().map(|c| (c.code.clone(), tr(&c.label, &self.lang), c.code.clone())).collect()
                 })
                 .unwrap_or_default(),
             _ => vec![],

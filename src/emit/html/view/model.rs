@@ -155,6 +155,10 @@ pub struct Node {
 
 #[derive(Serialize)]
 pub struct Choice {
+    /// The label of the group this option opens (a parent's text, for a list with parents).
+    pub group: Option<String>,
+    /// This option closes its group.
+    pub group_end: bool,
     pub id: String,
     pub value: String,
     pub label: String,

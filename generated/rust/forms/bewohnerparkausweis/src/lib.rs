@@ -10,7 +10,7 @@ pub const ID: &str = "bewohnerparkausweis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "a8ca16eb4b1ea1fa1b29c483cf9e4f066b58ed6b34f74b18c9349f84bd5daeda";
+pub const CONTENT_HASH: &str = "4d31203e68c63825077349f0703c15e7f075f074a1dd089cdf4fbc5a5451af98";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -204,7 +204,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_AntragsartParkausweis: &[&str] = super::AntragsartParkausweis::SORTED_CODES;

@@ -10,7 +10,7 @@ pub const ID: &str = "fuehrungszeugnis";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "3cab5da3dad8b21927de3d3e56ecda00dc2ba1cffbf756e90adc220efbb3b657";
+pub const CONTENT_HASH: &str = "b791368b3c9af0239ab2ee1fe1d0bc23bc385ce894964f7e4b057cc5688b20bb";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -144,7 +144,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Belegart: &[&str] = super::Belegart::SORTED_CODES;

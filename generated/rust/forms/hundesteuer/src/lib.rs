@@ -10,7 +10,7 @@ pub const ID: &str = "hundesteuer";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "849ee4ddb9265c63a1ccacfc6bbc3da3827bdfdf6c95ed3359a4a81a0c922ead";
+pub const CONTENT_HASH: &str = "bd8797f700b44ef5bca64330199506d7a5bc2d7b8969d7daee4323ae780896c9";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -179,7 +179,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Ermaessigungsgrund: &[&str] = super::Ermaessigungsgrund::SORTED_CODES;

@@ -10,7 +10,7 @@ pub const ID: &str = "integrationskurs";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "7c73853d84af63ffa07ecad4c1f7e072a87a9b9c3a044ec2bfdd6ce97f7021ec";
+pub const CONTENT_HASH: &str = "6e1f02bf99e4257423baa971dfeb4eb02f60efdd1f94b44408a13b879183620a";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "ar"];
 crate::shared::code_list! {
@@ -138,7 +138,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Kursart: &[&str] = super::Kursart::SORTED_CODES;

@@ -10,7 +10,7 @@ pub const ID: &str = "jaegerpruefung";
 /// The form's version.
 pub const VERSION: &str = "1.2.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "a4ed95d5deaaf2254d60e193ab81df41415df5725113c7bb11d4e53232f2da30";
+pub const CONTENT_HASH: &str = "004b31ba5e1f8e950d9944fe86d51029f048842156323736848805720b63d71f";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {
@@ -243,7 +243,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Bundesland: &[&str] = super::Bundesland::SORTED_CODES;

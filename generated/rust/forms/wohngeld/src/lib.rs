@@ -10,7 +10,7 @@ pub const ID: &str = "wohngeld";
 /// The form's version.
 pub const VERSION: &str = "2.1.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "8a8a6657224a6e50ddbb840668f0996f9eca916b171ee4ea7fb1c89aab0cdf49";
+pub const CONTENT_HASH: &str = "11a7e0502f34954e670492172252b1851a4d3cdb1d6ab902133cd29fb0f5c9bf";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::object! {
@@ -138,7 +138,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Einkommensart: &[&str] = crate::shared::wohngeld::Einkommensart::SORTED_CODES;

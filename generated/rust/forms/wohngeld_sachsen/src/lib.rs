@@ -10,7 +10,7 @@ pub const ID: &str = "wohngeld_sachsen";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "43dda9b4d637a63461914e042dbe07a18f71776875709e96fc178e70dde44225";
+pub const CONTENT_HASH: &str = "f2ec96e9a39476d187b7802ff24736c0da38e73df544fc76962974d67456cd90";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 /// This form is an overlay: the id of the form it extends. Every submission it accepts
@@ -204,7 +204,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Einkommensart: &[&str] = crate::shared::wohngeld::Einkommensart::SORTED_CODES;

@@ -10,7 +10,7 @@ pub const ID: &str = "wohnsitzanmeldung";
 /// The form's version.
 pub const VERSION: &str = "1.0.0";
 /// SHA-256 of the form's IR: changes whenever anything about the form changes.
-pub const CONTENT_HASH: &str = "ffbb5678c11cc8e9027fda3b62b770b03bbe70c916067fc6900a89d504781db8";
+pub const CONTENT_HASH: &str = "cec289ed37da326db4fbade36d29fb6aca2facf60871a7d0aeee7c296144ad84";
 /// The languages of the form's texts, the first one primary.
 pub const LANGUAGES: &[&str] = &["de", "en"];
 crate::shared::code_list! {
@@ -221,7 +221,7 @@ mod plan {
     use crate::runtime::decimal::Decimal;
     use crate::runtime::logic::{Agg, Arith, Cmp};
     use crate::runtime::plan::{
-        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec,
+        Expr, Form, Kind, Member, Node, Object, Read, Required, Rule, Spec, Within,
     };
     #[allow(dead_code)]
     static codes_Ausweisart: &[&str] = super::Ausweisart::SORTED_CODES;
