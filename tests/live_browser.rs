@@ -114,7 +114,7 @@ fn live_values_equal_the_servers_for_the_answers_a_browser_posts() {
     assert_eq!(results.len(), pages.len(), "{stdout}");
     for result in &results {
         assert_eq!(result["problems"], json!([]), "{result}");
-        let (form, lang) = by_page[result["file"].as_str().unwrap()];
+        let (form, lang) = &by_page[result["file"].as_str().unwrap()];
         let compiled = Compiled::new(form);
         let covered: Vec<&str> = result["covered"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         let initial: BTreeMap<String, String> = serde_json::from_value(result["initial"].clone()).unwrap();

@@ -51,10 +51,12 @@ for (const entry of plan.pages) {
         if (o) o.textContent = "(nicht berechnet)";
       }
     }, entry.covered);
-    const inputs = page.locator(TEXT_INPUTS);
+    // Visible number inputs are typed (a hidden panel's inputs keep their value).
+    const inputs = page.locator(TEXT_INPUTS + ":is([inputmode='numeric'], [inputmode='decimal'], :not([inputmode]))");
     for (let i = 0, n = await inputs.count(); i < n; i++) {
       const input = inputs.nth(i);
-      await input.fill((await input.inputValue()) || "");
+      if (!(await input.isVisible())) continue;
+      await input.fill((await input.inputValue()) || "", { timeout: 5000 });
     }
     result.states.push(await state(page));
 

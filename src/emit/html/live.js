@@ -56,7 +56,7 @@ function formwerkLive(plan) {
   }
   // Half away from zero to at most `scale` digits (Decimal::rounded).
   function rounded(a, scale) {
-    if (a === null || a.s <= scale) return a;
+    if (a === null || scale === null || scale === undefined || a.s <= scale) return a;
     var d = TEN ** BigInt(a.s - scale), q = a.m / d, r = a.m % d;
     if (r < ZERO) r = -r;
     var m = r * BigInt(2) >= d ? q + (a.m < ZERO ? BigInt(-1) : BigInt(1)) : q;
