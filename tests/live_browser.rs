@@ -90,8 +90,14 @@ fn live_values_equal_the_servers_for_the_answers_a_browser_posts() {
         let examples = formwerk::examples::generate(&compiled, 2, 0, 11, &options());
         for lang in &form.languages {
             for (n, example) in examples.iter().enumerate() {
-                let input =
-                    Input { lang, scope: Scope::All, values: &example.submission, report: None, focus: None, notice: None };
+                let input = Input {
+                    lang,
+                    scope: Scope::All,
+                    values: &example.submission,
+                    report: None,
+                    focus: None,
+                    notice: None,
+                };
                 let html = html::render_page(form, &input, &Theme::default()).unwrap();
                 let html = live::with_script(html, &live::file_name(form));
                 let name = format!("{}-{lang}-{n}.html", form.id);
@@ -104,7 +110,8 @@ fn live_values_equal_the_servers_for_the_answers_a_browser_posts() {
     let plan = out.join("plan.json");
     std::fs::write(&plan, json!({ "pages": pages, "variants": 24 }).to_string()).unwrap();
     let started = std::time::Instant::now();
-    let output = Command::new("node").arg(root().join("tests/browser/live.mjs")).arg(&plan).output().expect("node runs");
+    let output =
+        Command::new("node").arg(root().join("tests/browser/live.mjs")).arg(&plan).output().expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     eprintln!("live values in chromium: {} pages in {:.1} s", pages.len(), started.elapsed().as_secs_f64());
@@ -122,8 +129,14 @@ fn live_values_equal_the_servers_for_the_answers_a_browser_posts() {
             let pairs: Vec<(String, String)> = serde_json::from_value(state["pairs"].clone()).unwrap();
             let shown: BTreeMap<String, String> = serde_json::from_value(state["outputs"].clone()).unwrap();
             let converted = formwerk::formdata::convert(&compiled, &pairs, &options());
-            let input =
-                Input { lang, scope: Scope::All, values: &converted.submission, report: None, focus: None, notice: None };
+            let input = Input {
+                lang,
+                scope: Scope::All,
+                values: &converted.submission,
+                report: None,
+                focus: None,
+                notice: None,
+            };
             let server = outputs(&html::render_page(form, &input, &Theme::default()).unwrap());
             assert_eq!(server.keys().collect::<Vec<_>>(), shown.keys().collect::<Vec<_>>());
             for (id, text) in &shown {

@@ -216,6 +216,9 @@ fn the_library_without_serve_pulls_in_no_server() {
     let tree = String::from_utf8(output.stdout).unwrap();
     assert!(tree.lines().any(|line| line.starts_with("pest ")), "the tree lists the library's dependencies:\n{tree}");
     for server in ["axum ", "tokio ", "rusqlite ", "hyper ", "multer "] {
-        assert!(!tree.lines().any(|line| line.starts_with(server)), "the library without `serve` compiles {server}:\n{tree}");
+        assert!(
+            !tree.lines().any(|line| line.starts_with(server)),
+            "the library without `serve` compiles {server}:\n{tree}"
+        );
     }
 }

@@ -77,11 +77,7 @@ pub fn with_script(mut html: String, src: &str) -> String {
 /// why (`Err`), in field order: what the tests and `formwerk` users can read.
 pub fn coverage(form: &Form) -> Vec<(String, Result<(), String>)> {
     let index = Index::of(form);
-    index
-        .computed
-        .iter()
-        .map(|path| (path.join("."), index.output(path, &mut Vec::new()).map(|_| ())))
-        .collect()
+    index.computed.iter().map(|path| (path.join("."), index.output(path, &mut Vec::new()).map(|_| ()))).collect()
 }
 
 /// The data of the bundle: the covered outputs, the repeats they count, and each language's
@@ -115,7 +111,9 @@ pub fn plan(form: &Form) -> Option<Value> {
                     let field = index.fields.get(path)?.field;
                     let suffix = match &field.unit {
                         _ if field.ty == FieldType::Money => Some(s.euro_suffix.to_string()),
-                        Some(unit) => Some(unit.get(lang).or_else(|| unit.values().next()).cloned().unwrap_or_default()),
+                        Some(unit) => {
+                            Some(unit.get(lang).or_else(|| unit.values().next()).cloned().unwrap_or_default())
+                        }
                         None => None,
                     }?;
                     Some((id_of(path), Value::String(suffix)))
@@ -364,6 +362,9 @@ mod tests {
         assert_eq!(element("wohngeld.live.js"), "<script src=\"wohngeld.live.js\" defer></script>");
         assert_eq!(element("a\"b<c>.js"), "<script src=\"a%22b%3Cc%3E.js\" defer></script>");
         let page = with_script("<html><head><title>t</title></head><body></body></html>".into(), "f.live.js");
-        assert_eq!(page, "<html><head><title>t</title><script src=\"f.live.js\" defer></script></head><body></body></html>");
+        assert_eq!(
+            page,
+            "<html><head><title>t</title><script src=\"f.live.js\" defer></script></head><body></body></html>"
+        );
     }
 }
