@@ -97,9 +97,13 @@ fn write_pages(out: &Path) -> Vec<PathBuf> {
         std::fs::write(&path, html).unwrap();
         pages.push(path);
     };
-    // What `formwerk build` writes (checked to be up to date by tests/corpus.rs).
+    // What `formwerk build` writes (checked to be up to date by tests/corpus.rs): the pages,
+    // not the live-values bundles (`<form>.live.js`) next to them.
     for entry in std::fs::read_dir(root().join("generated/html")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
         write(
             format!("build-{}", path.file_name().unwrap().to_string_lossy()),
             std::fs::read_to_string(&path).unwrap(),

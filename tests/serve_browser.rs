@@ -116,3 +116,62 @@ fn no_js_journeys_of_two_corpus_forms_end_in_their_examples() {
     assert!(sum("repeats") >= 1, "a repeat item was added and removed");
     assert!(sum("uploadsKept") >= 1, "an upload was kept across an error");
 }
+
+/// The warning page (a rule of `severity warning`) in chromium: with JavaScript off and the
+/// keyboard only, the answers of the first step come back with the focused warning summary,
+/// which axe and the contract checks accept; Tab to the confirming button and Enter go on to
+/// the confirmation, and the stored submission holds the confirmed warning. With JavaScript
+/// on, the served page runs its live-values bundle under the server's CSP (`script-src
+/// 'self'`): the computed output shows what the server renders for the same answers.
+#[test]
+fn the_warning_page_is_confirmed_with_the_keyboard_and_live_values_run_under_the_csp() {
+    let chromium =
+        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        assert!(std::env::var_os("CI").is_none(), "chromium is missing; .ci/run installs it with apt-get");
+        eprintln!("skipping: no chromium at {} (CI installs it)", chromium.display());
+        return;
+    }
+    common::npm_ci("tests/browser", &["playwright-core", "axe-core"], "the browser checks");
+    let forms = root().join("tests/serve/warnings");
+    let form = common::forms_in("tests/serve/warnings").into_iter().find(|f| f.id == "miete").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(&forms, data.path(), &[]);
+    let out = root().join("target/serve-browser");
+    std::fs::create_dir_all(&out).unwrap();
+    let plan = out.join("warning.json");
+    let answers = json!([["personen", "3"], ["miete", "3.500"]]);
+    std::fs::write(
+        &plan,
+        json!({ "base": format!("http://{}", server.addr), "form": "miete", "answers": answers, "output": "miete_je_person" })
+            .to_string(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let output =
+        Command::new("node").arg(root().join("tests/browser/warning.mjs")).arg(&plan).output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    eprintln!("warning page in {:.1} s", started.elapsed().as_secs_f64());
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(result["problems"], json!([]), "{}", serde_json::to_string_pretty(&result).unwrap());
+    assert_eq!(result["states"], 2, "{result}");
+
+    let db = formwerk::serve::Db::open_existing(&data.path().join("intake.sqlite")).unwrap();
+    let reference = result["reference"].as_str().unwrap_or_else(|| panic!("{result}"));
+    let record = db.submission(reference).unwrap().unwrap();
+    assert_eq!(record.data["miete"], "3500", "{:?}", record.data);
+    assert_eq!(record.data["miete_je_person"], "1166.67", "{:?}", record.data);
+
+    // The live value equals the server's rendering of the answers the browser would post.
+    let pairs: Vec<(String, String)> = serde_json::from_value(result["live"]["pairs"].clone()).unwrap();
+    let options = Options { today: Date::parse("2026-06-15").unwrap() };
+    let converted = formwerk::formdata::convert(&Compiled::new(&form), &pairs, &options);
+    let input =
+        Input { lang: "de", scope: Scope::All, values: &converted.submission, report: None, focus: None, notice: None };
+    let page = html::render_page(&form, &input, &Theme::default()).unwrap();
+    let shown = page.split("id=\"miete_je_person\"").nth(1).unwrap();
+    let shown = &shown[shown.find('>').unwrap() + 1..shown.find("</output>").unwrap()];
+    assert_eq!(result["live"]["text"], shown, "{result}");
+    assert_eq!(shown, "1166,67 €");
+}

@@ -133,8 +133,9 @@ pub fn convert(compiled: &Compiled, pairs: &[(String, String)], options: &Option
 
 /// Converts the pairs one page of a multi-page form posted onto the answers of the others:
 /// the page's items are replaced by what was posted (names of other pages are ignored), then
-/// hidden values are pruned and empty optional groups dropped on the whole submission, so a
-/// condition over another page's answer decides as it does for the whole form.
+/// hidden values are pruned, empty optional groups dropped and computed fields computed on
+/// the whole submission, so a condition over another page's answer decides as it does for
+/// the whole form.
 pub fn convert_page(
     compiled: &Compiled,
     page: usize,
@@ -168,9 +169,15 @@ pub fn convert_page(
         }
     }
     let mut submission = Value::Object(ordered);
+    // Computed fields as in `convert`: never what was posted, always what the answers give
+    // (a page's answers change the computed fields of every page).
+    compiled.fill_computed(&mut submission, options);
     prune_hidden(compiled, &mut submission, options);
     drop_empty_unrequired(compiled, &mut submission, options);
     prune_hidden(compiled, &mut submission, options);
+    compiled.fill_computed(&mut submission, options);
+    prune_hidden(compiled, &mut submission, options);
+    compiled.fill_computed(&mut submission, options);
     Converted { submission, ignored }
 }
 

@@ -253,6 +253,21 @@ pub async fn reload_script(State(app): State<Arc<App>>) -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], super::preview::RELOAD_SCRIPT).into_response()
 }
 
+/// `GET /_formwerk/live/<form>.live.js`: the form's live-values bundle (`html::live`), the
+/// only script of a form's pages besides the preview's reload script.
+pub async fn live_script(State(app): State<Arc<App>>, Path(file): Path<String>) -> Response {
+    let script = file.strip_suffix(".live.js").and_then(|form| app.loaded().form(form)).and_then(|s| s.live.clone());
+    match script {
+        Some(script) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], script).into_response(),
+        None => not_found(State(app)).await,
+    }
+}
+
+/// The URL of the live-values bundle of `form`.
+fn live_url(form: &str) -> String {
+    format!("/_formwerk/live/{form}.live.js")
+}
+
 /// Server-sent events: `event: reload` whenever the forms were loaded again.
 pub async fn events(State(app): State<Arc<App>>) -> Response {
     if !app.config.preview {
@@ -331,7 +346,10 @@ pub async fn show_step(
             notice: journey.notice.as_deref(),
         };
         let view = html::view(&served.form, &input);
-        let html = app.renderer.render(&view, false).map_err(|e| internal(&app, &e.to_string()))?;
+        let mut html = app.renderer.render(&view, false).map_err(|e| internal(&app, &e.to_string()))?;
+        if served.live.is_some() {
+            html = html::live::with_script(html, &live_url(&served.form.id));
+        }
         if journey.focus.is_some() || journey.notice.is_some() {
             journey.focus = None;
             journey.notice = None;

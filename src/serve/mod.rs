@@ -149,6 +149,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(journey::index))
         .route("/_formwerk/reload.js", get(journey::reload_script))
         .route("/_formwerk/events", get(journey::events))
+        .route("/_formwerk/live/{file}", get(journey::live_script))
         .route("/f/{form}", get(journey::start))
         .route("/f/{form}/schritt/{step}", get(journey::show_step).post(journey::save_step))
         .route("/f/{form}/pruefen", get(journey::show_check).post(journey::submit))

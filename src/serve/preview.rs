@@ -19,6 +19,8 @@ pub struct Served {
     pub form: Form,
     /// SHA-256 of the form's IR as JSON (what `ir/<form>.json` holds).
     pub hash: String,
+    /// The live-values bundle of the form (`html::live`), when it covers a computed field.
+    pub live: Option<String>,
 }
 
 /// A diagnostic as the index page shows it.
@@ -89,7 +91,8 @@ pub fn load(dir: &Path) -> Result<Load, String> {
         .map(|(_, form)| {
             let json = serde_json::to_value(&form).unwrap_or_default();
             let hash = driver::sha256(&crate::emit::ir_json::pretty(&json));
-            Arc::new(Served { form, hash })
+            let live = crate::emit::html::live::script(&form);
+            Arc::new(Served { form, hash, live })
         })
         .collect();
     forms.sort_by(|a, b| a.form.id.cmp(&b.form.id));

@@ -1,8 +1,8 @@
 //! What every response and request goes through: the Host header must name this server (a
 //! DNS-rebinding page cannot talk to it: 421, or 400 without a Host), a POST with an `Origin`
 //! from elsewhere is refused (403), and every response carries the security headers: a
-//! Content-Security-Policy without inline script (in preview, exactly the one same-origin
-//! reload script), `frame-ancestors 'none'`, `nosniff`, no referrer to other origins, and no caching of pages
+//! Content-Security-Policy without inline script (only same-origin files: the live-values
+//! bundles and, in preview, the reload script), `frame-ancestors 'none'`, `nosniff`, no referrer to other origins, and no caching of pages
 //! that hold answers. The CSRF token itself is compared where the body is read
 //! ([`same_token`]).
 
@@ -15,10 +15,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::App;
 
-/// The policy of every response; `script-src` is `'none'` except for the preview's reload
-/// script, a fixed file served by this server.
-pub fn content_security_policy(preview: bool) -> String {
-    let script = if preview { "'self'" } else { "'none'" };
+/// The policy of every response: `script-src 'self'`, the files this server writes itself
+/// (the live-values bundles of the forms, the preview's reload script), never inline script;
+/// uploaded files are served as attachments with `nosniff`, so none can run as a script.
+pub fn content_security_policy() -> String {
+    let script = "'self'";
     // Themes place their CSS in <style> elements and KERN links its stylesheet from a CDN;
     // styles cannot run script, so inline styles are allowed, inline scripts never.
     format!(
@@ -55,31 +56,31 @@ pub fn allowed_hosts(addr: std::net::SocketAddr, extra: &[String]) -> Vec<String
 pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
     let Some(host) = host else {
-        return with_headers(&app, (StatusCode::BAD_REQUEST, "missing Host header").into_response());
+        return with_headers((StatusCode::BAD_REQUEST, "missing Host header").into_response());
     };
     if !app.hosts.contains(&host) {
-        return with_headers(&app, (StatusCode::MISDIRECTED_REQUEST, "unknown Host").into_response());
+        return with_headers((StatusCode::MISDIRECTED_REQUEST, "unknown Host").into_response());
     }
     if request.method() == Method::POST {
         if let Some(origin) = request.headers().get(header::ORIGIN) {
             let expected = format!("http://{host}");
             if origin.to_str().ok() != Some(expected.as_str()) {
-                return with_headers(&app, (StatusCode::FORBIDDEN, "cross-origin request").into_response());
+                return with_headers((StatusCode::FORBIDDEN, "cross-origin request").into_response());
             }
         }
     }
     let response = next.run(request).await;
-    with_headers(&app, response)
+    with_headers(response)
 }
 
-fn with_headers(app: &App, mut response: Response) -> Response {
+fn with_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.insert(name, value);
         }
     };
-    set(header::CONTENT_SECURITY_POLICY, &content_security_policy(app.config.preview));
+    set(header::CONTENT_SECURITY_POLICY, &content_security_policy());
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     // `same-origin`, not `no-referrer`: with `no-referrer` a browser sends `Origin: null` on a
@@ -97,7 +98,7 @@ mod tests {
         assert!(super::same_token("abc", "abc"));
         assert!(!super::same_token("abc", "abd"));
         assert!(!super::same_token("abc", "ab"));
-        assert!(!super::content_security_policy(false).contains("unsafe-inline';"));
-        assert!(super::content_security_policy(false).contains("script-src 'none'"));
+        assert!(!super::content_security_policy().contains("unsafe-inline';"));
+        assert!(super::content_security_policy().contains("script-src 'self';"));
     }
 }

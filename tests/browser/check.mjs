@@ -178,7 +178,9 @@ function contractChecks(allowedAutocomplete) {
       problems.push(`${form.id} has a file input but no multipart enctype`);
     }
     const first = form.querySelector('button[type="submit"], input[type="submit"]');
-    if (!first || first.value !== "weiter") problems.push(`the first submit button of ${form.id} is not the primary action`);
+    // On a page of warnings the primary action confirms them (`bestaetigen`).
+    const primary = form.querySelector('input[name="_hinweise"]') ? "bestaetigen" : "weiter";
+    if (!first || first.value !== primary) problems.push(`the first submit button of ${form.id} is not the primary action`);
   }
   if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
   // Right-to-left languages: the page says so, and error messages start at the right edge of

@@ -7,6 +7,8 @@
 //! turns conditions into CSS, with every text escaped by `css/`; `strings.rs` holds the
 //! interface texts; `actions.rs` applies the add/remove buttons. [`render_page`] is the API a
 //! preview server or portal calls to re-render a form with submitted values and a report.
+//! `live.rs` is the optional enhancement bundle: live values of computed fields where the
+//! page runs JavaScript, one external script per form, placed after the scan.
 //!
 //! A theme is input from outside Formwerk and may be hostile: it is checked when it is loaded
 //! and again before each renderer is built (`theme/`), every render is bounded, and every
@@ -16,6 +18,7 @@
 mod actions;
 mod css;
 mod error;
+pub mod live;
 mod render;
 mod reveal;
 mod scan;
@@ -57,7 +60,9 @@ pub fn empty_input<'a>(lang: &'a str, values: &'a serde_json::Value, report: Opt
 }
 
 /// `html/<form>.html` in the form's first language and `html/<form>.<lang>.html` in each other
-/// (or the fragments, under `html-fragment/`). Any render failure fails the whole target.
+/// (or the fragments, under `html-fragment/`), and `<form>.live.js` next to them when the form
+/// has computed fields the bundle covers (pages load it; a fragment's portal may). Any render
+/// failure fails the whole target.
 pub fn emit(
     bundle: &ir::Bundle,
     theme: &Theme,
@@ -78,11 +83,18 @@ pub fn form_pages(renderer: &Renderer, form: &Form, fragment: bool) -> Result<Ve
     let dir = if fragment { "html-fragment" } else { "html" };
     let initial = form.initial_values();
     let mut files = Vec::new();
+    let live = live::script(form);
     for (n, lang) in form.languages.iter().enumerate() {
         let input = empty_input(lang, &initial, None);
-        let html = renderer.render(&view::build(form, &input), fragment)?;
+        let mut html = renderer.render(&view::build(form, &input), fragment)?;
+        if live.is_some() && !fragment {
+            html = live::with_script(html, &live::file_name(form));
+        }
         let path = if n == 0 { format!("{dir}/{}.html", form.id) } else { format!("{dir}/{}.{lang}.html", form.id) };
         files.push(OutputFile { path, contents: html.into_bytes() });
+    }
+    if let Some(script) = live {
+        files.push(OutputFile { path: format!("{dir}/{}", live::file_name(form)), contents: script.into_bytes() });
     }
     Ok(files)
 }
