@@ -340,6 +340,45 @@ fn a_warning_is_shown_and_confirmed_to_go_on() {
     assert_eq!(record["report"]["warnings"][0]["pointer"], "/miete");
 }
 
+/// A warning of the whole form (a rule without `at`, outside every section) is on no step: the
+/// last visible step shows it and is left only by confirming it, like a step's own warning.
+#[test]
+fn a_warning_of_the_whole_form_is_confirmed_on_the_last_step() {
+    let data = tempfile::tempdir().unwrap();
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve/form-warning");
+    let server = Server::start(&forms, data.path(), &[]);
+    let mut client = server.client();
+    let (step1, step2, check) = ("/f/haushalt/schritt/1", "/f/haushalt/schritt/2", "/f/haushalt/pruefen");
+    assert_eq!(client.get("/f/haushalt").location(), step1);
+    let (_, token) = page(&mut client, step1);
+    assert_eq!(client.post(step1, &[("_csrf", &token), ("erwachsene", "1"), ("aktion", "weiter")]).location(), step2);
+
+    // The answers that make the rule fail are on the last step: it comes back with the warning.
+    let (_, token) = page(&mut client, step2);
+    let posted = client.post(step2, &[("_csrf", &token), ("einkommen", "9000"), ("aktion", "weiter")]);
+    assert_eq!(posted.location(), step2, "the warning of the whole form is shown on the last step");
+    let (html, token) = page(&mut client, step2);
+    assert!(html.contains("id=\"hinweiszusammenfassung\""), "{html}");
+    assert!(html.contains("Das Einkommen ist für die Größe des Haushalts ungewöhnlich hoch."), "{html}");
+    let fingerprint = html.split("name=\"_hinweise\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let confirm =
+        [("_csrf", token.as_str()), ("einkommen", "9000"), ("_hinweise", &fingerprint), ("aktion", "bestaetigen")];
+    assert_eq!(client.post(step2, &confirm).location(), check);
+
+    // Stored with the confirmed warning, at the whole form.
+    let (_, token) = page(&mut client, check);
+    assert_eq!(client.post(check, &[("_csrf", &token), ("aktion", "weiter")]).location(), "/f/haushalt/bestaetigung");
+    let db = data.path().join("intake.sqlite");
+    let (ok, list, err) = formwerk(&["submissions", "--db", db.to_str().unwrap(), "list"]);
+    assert!(ok, "{err}");
+    let reference = list.split_whitespace().next().unwrap();
+    let (ok, shown, err) = formwerk(&["submissions", "--db", db.to_str().unwrap(), "show", reference]);
+    assert!(ok, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(record["report"]["warnings"][0]["code"], "rule:einkommen_hoch", "{shown}");
+    assert_eq!(record["report"]["warnings"][0]["pointer"], "");
+}
+
 #[test]
 fn several_files_in_one_field_are_uploaded_counted_and_bounded() {
     const STEP: &str = "/f/belege/schritt/1";

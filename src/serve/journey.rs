@@ -181,17 +181,25 @@ fn page_of(form: &Form, pointer: &str) -> Option<usize> {
     form.pages.iter().position(|page| page.items.iter().any(|item| item.name() == first))
 }
 
-/// The report restricted to one page.
-fn page_report(form: &Form, report: &Report, page: usize) -> Report {
+/// The report restricted to one page. A warning on no page (a rule of the whole form, without
+/// `at`) is the last visible page's (`last`), so that it is confirmed like any other before the
+/// answers are checked.
+fn page_report(form: &Form, report: &Report, page: usize, last: bool) -> Report {
+    let here = |pointer: &str| page_of(form, pointer) == Some(page);
     Report {
-        violations: report.violations.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
-        warnings: report.warnings.iter().filter(|v| page_of(form, &v.pointer) == Some(page)).cloned().collect(),
+        violations: report.violations.iter().filter(|v| here(&v.pointer)).cloned().collect(),
+        warnings: report
+            .warnings
+            .iter()
+            .filter(|w| here(&w.pointer) || (last && page_of(form, &w.pointer).is_none()))
+            .cloned()
+            .collect(),
     }
 }
 
 /// The first visible page (before `limit`) with a violation.
 fn first_invalid(form: &Form, report: &Report, visible: &[usize], limit: usize) -> Option<usize> {
-    visible.iter().copied().filter(|&n| n < limit).find(|&n| !page_report(form, report, n).is_valid())
+    visible.iter().copied().filter(|&n| n < limit).find(|&n| !page_report(form, report, n, false).is_valid())
 }
 
 /// Inserts the session's CSRF token as the form's first field (a token is 32 hex digits, so
@@ -335,7 +343,8 @@ pub async fn show_step(
         if let Some(earlier) = first_invalid(&served.form, &report, &visible, page) {
             return Ok(with_cookie(see_other(&step_url(&form, earlier, false)), cookie));
         }
-        let shown = (journey.show_errors == Some(page)).then(|| page_report(&served.form, &report, page));
+        let last = visible.last() == Some(&page);
+        let shown = (journey.show_errors == Some(page)).then(|| page_report(&served.form, &report, page, last));
         let lang = lang(&served.form);
         let input = Input {
             lang,
@@ -534,7 +543,8 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         }
         Action::Next | Action::Confirm => {
             let report = compiled.validate(&values, &options);
-            let shown = page_report(form, &report, page);
+            let last = visible_pages(&compiled, &values, &options).last() == Some(&page);
+            let shown = page_report(form, &report, page, last);
             // Warnings of the page's answers are shown once, like errors; the citizen goes on
             // by confirming exactly them, for exactly these answers (see `html::warnings_fingerprint`).
             let unconfirmed = !shown.warnings.is_empty()

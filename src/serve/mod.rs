@@ -109,6 +109,9 @@ pub fn run(config: Config) -> Result<(), String> {
     let theme: &'static Theme = Box::leak(Box::new(theme));
     let renderer = Renderer::new(theme).map_err(|e| e.to_string())?;
     let loaded = Arc::new(RwLock::new(preview::Loaded::default()));
+    // Taken before the forms are read, so that any change after it reloads them (the watcher's
+    // thread may start late on a loaded machine, after a first edit).
+    let seen = config.preview.then(|| preview::fingerprint(&config.forms));
     preview::reload(&config.forms, &loaded)?;
     let listener =
         std::net::TcpListener::bind(config.addr).map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -117,7 +120,7 @@ pub fn run(config: Config) -> Result<(), String> {
     let hosts = security::allowed_hosts(addr, &config.allow_hosts);
     let (sender, changed) = tokio::sync::watch::channel(0u64);
     let watcher =
-        config.preview.then(|| preview::watch(config.forms.clone(), config.poll, loaded.clone(), sender.clone()));
+        seen.map(|seen| preview::watch(config.forms.clone(), config.poll, seen, loaded.clone(), sender.clone()));
     let app =
         Arc::new(App { config, hosts, db, key, loaded, renderer, pages: pages::Pages::new(), changed, uploads, files });
     let runtime = tokio::runtime::Builder::new_current_thread()

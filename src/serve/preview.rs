@@ -113,7 +113,10 @@ pub fn reload(dir: &Path, loaded: &RwLock<Loaded>) -> Result<u64, String> {
 }
 
 /// What the watcher compares: each form file's path, size and modification time.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+pub type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+/// The [`Fingerprint`] of the forms in `dir` now.
+pub fn fingerprint(dir: &Path) -> Fingerprint {
     let files = driver::find_forms(dir).unwrap_or_default();
     files
         .into_iter()
@@ -126,17 +129,19 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
         .collect()
 }
 
-/// Polls `dir` every `interval` on a thread of its own; after a change that two polls agree
-/// on, reloads and tells `changed` the new generation.
+/// Polls `dir` every `interval` on a thread of its own; after a change from `seen` (taken
+/// before the forms in `loaded` were read) that two polls agree on, reloads and tells
+/// `changed` the new generation.
 pub fn watch(
     dir: PathBuf,
     interval: Duration,
+    seen: Fingerprint,
     loaded: Arc<RwLock<Loaded>>,
     changed: tokio::sync::watch::Sender<u64>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let mut seen = fingerprint(&dir);
-        let mut pending: Option<Vec<(PathBuf, u64, Option<SystemTime>)>> = None;
+        let mut seen = seen;
+        let mut pending: Option<Fingerprint> = None;
         loop {
             std::thread::sleep(interval);
             if changed.is_closed() {
