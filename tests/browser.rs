@@ -130,6 +130,28 @@ fn every_corpus_page_passes_axe_and_the_contract_checks() {
             pages.push(path);
         }
     }
+    // The options of cascading choices grouped by parent as radios (a group per state or
+    // district, inside the question's one fieldset; the corpus has them only as a select, in
+    // optgroups): the case file's page, empty and with a `not_within` error.
+    let (_, checked) = common::check_fixture_file(&root().join("tests/cases/check/ok/cascading_choices.form"));
+    for (_, form) in &checked.forms {
+        let wrong = json!({"bundesland": "11", "kreis": "09162", "bezirk": "M1"});
+        let report = Compiled::new(form).validate(&wrong, &options());
+        assert!(report.violations.iter().any(|v| v.code == "not_within"), "{:?}", report.violations);
+        let empty = json!({});
+        for (state, values, report) in [("leer", &empty, None), ("fehler", &wrong, Some(&report))] {
+            for theme_name in ["default", "kern"] {
+                let theme = Theme::builtin(theme_name).unwrap();
+                let input = Input { lang: "de", scope: Scope::All, values, report, focus: None, notice: None };
+                let html = html::render_page(form, &input, &theme).unwrap();
+                // A group per parent: Bayern, Berlin (districts); München, Berlin (boroughs).
+                assert_eq!(html.matches("<div role=\"group\" aria-labelledby=").count(), 4, "grouped options:\n{html}");
+                let path = out.join(format!("kaskade-{theme_name}-{state}.html"));
+                std::fs::write(&path, html).unwrap();
+                pages.push(path);
+            }
+        }
+    }
     assert!(pages.len() >= 6 * 2 * 2 * 4, "every form, language, theme and state");
     // A right-to-left page is among them (the contract checks hold it to `dir="rtl"`).
     assert!(pages.iter().any(|p| p.to_string_lossy().contains("integrationskurs-ar-")), "the Arabic pages");

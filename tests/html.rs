@@ -607,8 +607,9 @@ form f {
 }
 
 /// The options of a list with parents (`within`) are grouped by parent, in the parent list's
-/// order: a select in one `<optgroup>` per parent, radios in one `<fieldset>` with a `<legend>`
-/// per parent, each group closed once; the chosen option stays chosen.
+/// order: a select in one `<optgroup>` per parent, radios in one `role="group"` per parent named
+/// by its heading, inside the question's one fieldset (as an optgroup is a group), each group
+/// closed once; the chosen option stays chosen.
 #[test]
 fn options_of_a_list_with_parents_are_grouped_by_parent() {
     let form = fixture(
@@ -639,6 +640,11 @@ fn options_of_a_list_with_parents_are_grouped_by_parent() {
     assert_eq!(select.matches("<optgroup").count(), 2, "{select}");
     assert_eq!(select.matches("</optgroup>").count(), 2, "{select}");
     let radios = &page[page.find(">Wohnkreis").unwrap()..];
-    assert!(radios.contains("<legend class=\"fw-legend\">Bayern</legend>"), "{radios}");
-    assert_eq!(page.matches("<fieldset").count(), page.matches("</fieldset>").count(), "{page}");
+    let radios = &radios[..radios.find("</fieldset>").unwrap()];
+    assert!(radios.contains("<div role=\"group\" aria-labelledby=\"wohnkreis-gruppe-1\">"), "{radios}");
+    assert!(radios.contains("<p class=\"fw-legend\" id=\"wohnkreis-gruppe-1\">Bayern</p>"), "{radios}");
+    assert!(radios.contains("<p class=\"fw-legend\" id=\"wohnkreis-gruppe-2\">Berlin</p>"), "{radios}");
+    assert_eq!(radios.matches("<div role=\"group\"").count(), 2, "{radios}");
+    assert!(!radios.contains("<fieldset"), "no fieldset inside the question's: {radios}");
+    assert_eq!(page.matches("<div").count(), page.matches("</div>").count(), "{page}");
 }

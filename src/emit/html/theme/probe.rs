@@ -54,6 +54,7 @@ fn choices(id: &str) -> Vec<Choice> {
         .enumerate()
         .map(|(index, code)| Choice {
             group: None,
+            group_id: None,
             group_end: false,
             id: if index == 0 { id.to_string() } else { format!("{id}-{}", index + 1) },
             value: code.to_string(),

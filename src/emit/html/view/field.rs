@@ -233,6 +233,7 @@ impl Builder<'_> {
                         let option = option_id(id, index);
                         Choice {
                             group: None,
+                            group_id: None,
                             group_end: false,
                             autofocus: focus == Some(option.as_str()),
                             id: option,
@@ -251,6 +252,7 @@ impl Builder<'_> {
                 node.value = "ja".to_string();
                 node.options = vec![Choice {
                     group: None,
+                    group_id: None,
                     group_end: false,
                     id: id.to_string(),
                     value: "ja".to_string(),
@@ -272,6 +274,7 @@ impl Builder<'_> {
                     .enumerate()
                     .map(|(index, (value, label, _))| Choice {
                         group: None,
+                        group_id: None,
                         group_end: false,
                         id: format!("{id}-option-{}", index + 1),
                         checked: chosen.as_deref() == Some(value.as_str()),
@@ -355,6 +358,8 @@ impl Builder<'_> {
         let parent_of = |value: &str| list.codes.iter().find(|c| c.code == value).and_then(|c| c.within.as_deref());
         let label_of = |parent: &str| parents.codes.iter().find(|c| c.code == parent).map(|c| tr(&c.label, &self.lang));
         let mut open = false;
+        let first = options.first().map(|o| o.id.clone()).unwrap_or_default();
+        let mut groups = 0;
         for index in 0..options.len() {
             let parent = parent_of(&options[index].value);
             let previous = index.checked_sub(1).and_then(|i| parent_of(&options[i].value));
@@ -362,6 +367,11 @@ impl Builder<'_> {
             if index == 0 || previous != parent {
                 options[index].group = parent.and_then(label_of);
                 open = options[index].group.is_some();
+                if open {
+                    // The first option's id is the field's: no other id of the page extends it.
+                    groups += 1;
+                    options[index].group_id = Some(format!("{first}-gruppe-{groups}"));
+                }
             }
             options[index].group_end = open && (index + 1 == options.len() || next != parent);
         }

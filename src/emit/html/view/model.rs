@@ -157,6 +157,8 @@ pub struct Node {
 pub struct Choice {
     /// The label of the group this option opens (a parent's text, for a list with parents).
     pub group: Option<String>,
+    /// The id of the group's heading, which names the group of radios (`role="group"`).
+    pub group_id: Option<String>,
     /// This option closes its group.
     pub group_end: bool,
     pub id: String,
