@@ -2,6 +2,8 @@
 //! checkboxes, select, file, textarea), its attributes (`type`, `inputmode`, autocomplete,
 //! width), its options, the limits stated next to it, and its value as entered.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::model::{Button, Choice, Hint, Node, Part, Uploaded};
@@ -355,15 +357,19 @@ impl Builder<'_> {
         let FieldType::Choice { codelist } = &field.ty else { return };
         let Some(list) = self.form.codelists.get(codelist) else { return };
         let Some(parents) = list.within.as_ref().and_then(|name| self.form.codelists.get(name)) else { return };
-        let parent_of = |value: &str| list.codes.iter().find(|c| c.code == value).and_then(|c| c.within.as_deref());
+        // Each option's parent, looked up once (a page of a long list is rendered on every step).
+        let by_code: BTreeMap<&str, &str> =
+            list.codes.iter().filter_map(|c| Some((c.code.as_str(), c.within.as_deref()?))).collect();
+        let parent: Vec<Option<String>> =
+            options.iter().map(|o| by_code.get(o.value.as_str()).map(|p| p.to_string())).collect();
         let label_of = |parent: &str| parents.codes.iter().find(|c| c.code == parent).map(|c| tr(&c.label, &self.lang));
         let mut open = false;
         let first = options.first().map(|o| o.id.clone()).unwrap_or_default();
         let mut groups = 0;
         for index in 0..options.len() {
-            let parent = parent_of(&options[index].value);
-            let previous = index.checked_sub(1).and_then(|i| parent_of(&options[i].value));
-            let next = options.get(index + 1).and_then(|o| parent_of(&o.value));
+            let previous = index.checked_sub(1).and_then(|i| parent[i].as_deref());
+            let next = parent.get(index + 1).and_then(|p| p.as_deref());
+            let parent = parent[index].as_deref();
             if index == 0 || previous != parent {
                 options[index].group = parent.and_then(label_of);
                 open = options[index].group.is_some();
@@ -392,10 +398,9 @@ impl Builder<'_> {
                 .map(|list| {
                     let mut codes: Vec<&ir::Code> = list.codes.iter().collect();
                     if let Some(parents) = list.within.as_ref().and_then(|name| self.form.codelists.get(name)) {
-                        let rank = |c: &ir::Code| {
-                            parents.codes.iter().position(|p| Some(p.code.as_str()) == c.within.as_deref())
-                        };
-                        codes.sort_by_key(|c| rank(c));
+                        let rank: BTreeMap<&str, usize> =
+                            parents.codes.iter().enumerate().map(|(i, p)| (p.code.as_str(), i)).collect();
+                        codes.sort_by_key(|c| c.within.as_deref().and_then(|p| rank.get(p).copied()));
                     }
                     codes.iter().map(|c| (c.code.clone(), tr(&c.label, &self.lang), c.code.clone())).collect()
                 })
