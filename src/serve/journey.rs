@@ -543,8 +543,8 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
         }
         Action::Next | Action::Confirm => {
             let report = compiled.validate(&values, &options);
-            let last = visible_pages(&compiled, &values, &options).last() == Some(&page);
-            let shown = page_report(form, &report, page, last);
+            let visible = visible_pages(&compiled, &values, &options);
+            let shown = page_report(form, &report, page, visible.last() == Some(&page));
             // Warnings of the page's answers are shown once, like errors; the citizen goes on
             // by confirming exactly them, for exactly these answers (see `html::warnings_fingerprint`).
             let unconfirmed = !shown.warnings.is_empty()
@@ -554,7 +554,6 @@ async fn save(app: &App, form_id: &str, step: &str, returning: bool, request: Re
                 journey.show_errors = Some(page);
                 here
             } else if shown.is_valid() {
-                let visible = visible_pages(&compiled, &values, &options);
                 match visible.iter().copied().find(|&n| n > page) {
                     Some(next) if !returning => step_url(form_id, next, false),
                     _ => format!("/f/{form_id}/pruefen"),
