@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use formwerk::diag::render;
 use formwerk::driver;
 
+use super::place::FormPlace;
 use crate::{exit_for, report, usage_failure, OutputArgs};
 
 #[derive(clap::Args)]
@@ -14,13 +15,8 @@ pub struct Args {
     /// Files or directories of `.form` files.
     #[arg(default_value = "forms")]
     paths: Vec<PathBuf>,
-    /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
-    #[arg(long)]
-    root: Option<PathBuf>,
-    /// Directory of genericode code lists for `codelist X from "urn" version "v"`
-    /// (default: `codelists` next to the module root, when it exists).
-    #[arg(long)]
-    codelists: Option<PathBuf>,
+    #[command(flatten)]
+    place: FormPlace,
     /// Directory of project catalogues `<tag>.toml` for languages beyond the built-in de, en
     /// (default: `catalogues` next to the module root, when it exists).
     #[arg(long)]
@@ -35,7 +31,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let check = || {
-        driver::check_paths_in(&args.paths, args.root.as_deref(), args.codelists.as_deref(), args.catalogues.as_deref())
+        driver::check_paths_in(
+            &args.paths,
+            args.place.root.as_deref(),
+            args.place.codelists.as_deref(),
+            args.catalogues.as_deref(),
+        )
     };
     if !args.watch {
         return match check() {
@@ -47,12 +48,16 @@ pub fn run(args: Args) -> ExitCode {
         };
     }
     let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
-    let module_root = args.root.clone().unwrap_or_else(|| driver::default_root(&first));
+    let module_root = args.place.root.clone().unwrap_or_else(|| driver::default_root(&first));
     let mut watched_paths = args.paths.clone();
     watched_paths.push(module_root.clone());
     let watched = super::watch::Watched {
         paths: watched_paths,
-        directories: super::watch::directories(&module_root, args.codelists.as_deref(), args.catalogues.as_deref()),
+        directories: super::watch::directories(
+            &module_root,
+            args.place.codelists.as_deref(),
+            args.catalogues.as_deref(),
+        ),
     };
     super::watch::run(&watched, &mut || match check() {
         Ok(session) => {

@@ -1,5 +1,5 @@
-//! What `validate` and `examples` share: where a single form's modules and code lists are
-//! found (`--root`, `--codelists`), loading that form, and `--today`.
+//! What `check`, `validate` and `examples` share: where forms find their modules and code lists
+//! (`--root`, `--codelists`), loading a single form, and `--today`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,16 +9,16 @@ use formwerk::value::Date;
 
 use crate::{report, usage_failure, ColorChoice, MessageFormat, OutputArgs};
 
-/// Where a single form's modules and code lists are found.
+/// Where forms find their modules and code lists (`check`, `validate`, `examples`).
 #[derive(clap::Args)]
 pub struct FormPlace {
     /// Directory that `use a.b` resolves against (default: the nearest `forms` directory).
     #[arg(long)]
-    root: Option<PathBuf>,
+    pub root: Option<PathBuf>,
     /// Directory of genericode code lists for `codelist X from "urn" version "v"`
     /// (default: `codelists` next to the module root, when it exists).
     #[arg(long)]
-    codelists: Option<PathBuf>,
+    pub codelists: Option<PathBuf>,
 }
 
 impl FormPlace {
