@@ -47,6 +47,7 @@ pub struct Build {
     codelists: Option<PathBuf>,
     catalogues: Option<PathBuf>,
     jobs: usize,
+    forms_at_once: usize,
     cache: bool,
     on_progress: Option<OnProgress>,
 }
@@ -64,6 +65,7 @@ impl Default for Build {
             codelists: None,
             catalogues: None,
             jobs: 0,
+            forms_at_once: 0,
             cache: true,
             on_progress: None,
         }
@@ -82,6 +84,7 @@ impl fmt::Debug for Build {
             .field("codelists", &self.codelists)
             .field("catalogues", &self.catalogues)
             .field("jobs", &self.jobs)
+            .field("forms_at_once", &self.forms_at_once)
             .finish_non_exhaustive()
     }
 }
@@ -159,6 +162,14 @@ impl Build {
         self
     }
 
+    /// How many form files a whole build checks and makes at a time (default `0`:
+    /// [`crate::parallel::FORMS_AT_ONCE`]). The build's memory grows with this, not with the
+    /// catalogue; output never depends on it.
+    pub fn forms_at_once(mut self, forms: usize) -> Build {
+        self.forms_at_once = forms;
+        self
+    }
+
     /// Calls `on_progress` as the build goes on (from the threads that do the work).
     pub fn on_progress(mut self, on_progress: impl Fn(Progress) + Send + Sync + 'static) -> Build {
         self.on_progress = Some(Arc::new(on_progress));
@@ -213,7 +224,7 @@ impl Build {
             schema_base_uri: self.schema_base_uri.clone(),
             crate_name: self.crate_name.clone(),
             html_theme,
-            pool: Pool::with_jobs(self.jobs),
+            pool: Pool { forms_at_once: self.forms_at_once, ..Pool::with_jobs(self.jobs) },
         })
     }
 

@@ -8,6 +8,7 @@
 //! process is killed, two builds never write at once, and only directories that Formwerk
 //! wrote (listed in the previous `manifest.json`, or empty) are ever replaced.
 
+mod batched;
 mod fault;
 mod incremental;
 mod output;
@@ -29,6 +30,7 @@ use crate::files::{self, FileProblem};
 use crate::ir;
 use crate::source::{DirLoader, FileId, SourceDb};
 
+use batched::Batched;
 use output::{Existing, OutputDir};
 
 /// A failure that is not a problem in the forms: missing paths, unreadable files, a full disk.
@@ -247,14 +249,7 @@ pub fn check_paths_in(
     }
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("forms"));
     let root = root.map(Path::to_path_buf).unwrap_or_else(|| default_root(&first));
-    let library = match codelists.map(Path::to_path_buf).or_else(|| default_codelists(&root)) {
-        Some(dir) => load_codelists(&dir)?,
-        None => Library::default(),
-    };
-    let project = match catalogues.map(Path::to_path_buf).or_else(|| default_catalogues(&root)) {
-        Some(dir) => load_catalogues(&dir)?,
-        None => catalogue::Project::new(),
-    };
+    let (library, project) = project_inputs(&root, codelists, catalogues)?;
     let loader = DirLoader::new(&root);
     let mut db = SourceDb::new();
     let mut roots: Vec<FileId> = Vec::new();
@@ -271,25 +266,52 @@ pub fn check_paths_in(
             vec![path.clone()]
         };
         for file in files {
-            let module = loader
-                .module_of(&file)
-                .unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-            if db.find_module(&module).is_some() {
-                continue;
+            if let (id, true) = read_source(&mut db, &loader, &file)? {
+                roots.push(id);
             }
-            let contents = match files::read_regular(&file, files::MAX_SOURCE_BYTES) {
-                Err(problem @ (FileProblem::Missing | FileProblem::Unreadable { .. })) => {
-                    return Err(DriverError { message: problem.describe(&file.display().to_string()) })
-                }
-                contents => contents,
-            };
-            roots.push(db.add_contents(loader.display_name(&file), module, contents));
         }
     }
     let mut checked = check::check_with_catalogues(&mut db, &loader, &library, &project, &roots);
     // Overlays are proved against their bases (`formwerk compat` in the submit direction).
     crate::overlay::apply(&mut checked);
     Ok(Session { db, checked })
+}
+
+/// The code lists and project catalogues of a run whose module root is `root`: from the
+/// directories given, else from the default ones next to the forms.
+fn project_inputs(
+    root: &Path,
+    codelists: Option<&Path>,
+    catalogues: Option<&Path>,
+) -> Result<(Library, catalogue::Project), DriverError> {
+    let library = match codelists.map(Path::to_path_buf).or_else(|| default_codelists(root)) {
+        Some(dir) => load_codelists(&dir)?,
+        None => Library::default(),
+    };
+    let project = match catalogues.map(Path::to_path_buf).or_else(|| default_catalogues(root)) {
+        Some(dir) => load_catalogues(&dir)?,
+        None => catalogue::Project::new(),
+    };
+    Ok((library, project))
+}
+
+/// The file of `db` for the form file `file`, read into it unless its module is there already
+/// (then `false`). A file that is refused or not UTF-8 becomes a file with a problem (a
+/// diagnostic of its own); one that is missing or unreadable fails the run.
+fn read_source(db: &mut SourceDb, loader: &DirLoader, file: &Path) -> Result<(FileId, bool), DriverError> {
+    let module = loader
+        .module_of(file)
+        .unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    if let Some(id) = db.find_module(&module) {
+        return Ok((id, false));
+    }
+    let contents = match files::read_regular(file, files::MAX_SOURCE_BYTES) {
+        Err(problem @ (FileProblem::Missing | FileProblem::Unreadable { .. })) => {
+            return Err(DriverError { message: problem.describe(&file.display().to_string()) })
+        }
+        contents => contents,
+    };
+    Ok((db.add_contents(loader.display_name(file), module, contents), true))
 }
 
 /// The outcome of loading a single form file.
@@ -419,32 +441,34 @@ pub fn run_build(
     }
     // Before any source is read: the cache trusts stamps only of files older than this.
     let started = std::time::SystemTime::now();
-    let mut session = check_forms(paths, on_phase)?;
-    if session.checked.has_errors() {
-        return Ok(BuildOutcome::Failed(session));
-    }
     let created = std::fs::symlink_metadata(paths.out).is_err();
     let (dir, kept) = open_for_writing(paths.out, targets)?;
     let directories: Vec<&str> = targets.iter().map(|t| t.directory()).collect();
     // Each target's files go into the staging directory as soon as they are made, and are
-    // dropped: a catalogue's outputs are never all in memory.
+    // dropped: a catalogue's outputs are never all in memory; the forms are checked and made
+    // a batch at a time, so neither are their parse trees and IR.
     let staging = dir.stage(&directories)?;
     let key = incremental::key(paths, targets, settings);
     let cache = Some((key, started));
     let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache, made_cache: None };
-    let made = generate_into(&session.db, &mut session.checked.forms, &mut generation, &|batch| {
+    let made = batched::generate(paths, &mut generation, &|batch| {
         staging.write(&batch)?;
         Ok(paths_only(batch))
     });
-    let n_files = match made {
-        Ok(files) => files.len(),
-        Err(error) => {
+    let (session, n_forms, n_files) = match made {
+        Ok(Batched::Made { session, n_forms, files }) => (session, n_forms, files.len()),
+        failed => {
             dir.abandon(staging);
             if created {
                 // An `--out` this build made stays unmade.
+                drop(dir);
                 let _ = std::fs::remove_dir(paths.out);
             }
-            return Err(error);
+            return match failed {
+                Ok(Batched::Failed(session)) => Ok(BuildOutcome::Failed(session)),
+                Ok(Batched::Made { .. }) => unreachable!("a made generation is matched above"),
+                Err(error) => Err(error),
+            };
         }
     };
     on_phase(Phase::Writing { files: n_files });
@@ -455,8 +479,10 @@ pub fn run_build(
         entries.push("manifest.json".to_string());
         cache.write_all(&dir, &manifest, &entries)?;
     }
-    let n_forms = session.checked.forms.len();
-    let sources = session.db.ids().map(|id| session.db.get(id).name.clone()).collect();
+    // Each file once: a form file a batch read again as a module is listed once.
+    let mut seen = BTreeSet::new();
+    let sources =
+        session.db.ids().map(|id| session.db.get(id).name.clone()).filter(|name| seen.insert(name.clone())).collect();
     Ok(BuildOutcome::Built { session, n_forms, n_files, remade: n_forms, sources })
 }
 
@@ -483,23 +509,22 @@ pub fn run_check(
     if std::fs::symlink_metadata(paths.out).is_ok() {
         named_directory(paths.out, "the output directory")?;
     }
-    let mut session = check_forms(paths, on_phase)?;
-    if session.checked.has_errors() {
-        return Ok(CheckOutcome::Failed(session));
-    }
     let previous = read_previous_manifest(paths.out);
     let owned = owned_directories(previous.as_ref());
     let exists = |directory: &str| std::fs::symlink_metadata(paths.out.join(directory)).is_ok_and(|m| m.is_dir());
     let kept = kept_directories(targets, &owned, exists);
     // Each target's files are compared as soon as they are made, and dropped.
     let stale = std::sync::Mutex::new(Vec::new());
-    let forms = &mut session.checked.forms;
     let mut generation = Generation { targets, settings, on_phase, listed: &kept, cache: None, made_cache: None };
-    let files = generate_into(&session.db, forms, &mut generation, &|batch| {
+    let made = batched::generate(paths, &mut generation, &|batch| {
         let changed = stale::changed_files(paths.out, &batch);
         stale.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(changed);
         Ok(paths_only(batch))
     })?;
+    let (session, n_forms, files) = match made {
+        Batched::Made { session, n_forms, files } => (session, n_forms, files),
+        Batched::Failed(session) => return Ok(CheckOutcome::Failed(session)),
+    };
     let mut stale = stale.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     on_phase(Phase::Writing { files: files.len() });
     // A build replaces its targets' directories whole; other directories stay as they are.
@@ -507,7 +532,6 @@ pub fn run_check(
     let expected: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     stale.extend(stale::extra_files(paths.out, &expected, &compared));
     stale.sort();
-    let n_forms = session.checked.forms.len();
     Ok(CheckOutcome::Checked { session, n_forms, n_files: files.len(), stale })
 }
 
@@ -772,10 +796,6 @@ struct Generation<'a> {
 /// threads that make the files.
 type Put<'p> = dyn Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, DriverError> + Sync + 'p;
 
-/// What the forms' pass keeps of one form: its IR's hash, and per target its files (without
-/// contents) with their hashes.
-type FormMade = (String, Vec<Vec<(OutputFile, String)>>);
-
 /// [`generate_into`] for the forms of `bundle`, each declared in the file of `places`.
 ///
 /// Form by form, on the threads of the settings' pool, every target makes the form's own files,
@@ -789,7 +809,7 @@ fn generate_bundle(
     generation: &mut Generation,
     put: &Put,
 ) -> Result<Vec<OutputFile>, DriverError> {
-    let Generation { targets, settings, on_phase, listed, .. } = *generation;
+    let Generation { targets, settings, on_phase, .. } = *generation;
     let forms: Vec<(FileId, &ir::Form)> = places.iter().map(|(_, file)| *file).zip(&bundle.forms).collect();
     let mut cache =
         generation.cache.take().map(|(key, started)| incremental::Cache::of_build(key, db, &forms, started));
@@ -801,18 +821,14 @@ fn generate_bundle(
         .map(|t| emit::Stream::new(bundle, *t, settings))
         .collect::<Result<_, _>>()
         .map_err(emit_error)?;
-    // Hashes each file, then hands the batch to `put`: (kept file, hash) in the batch's order.
-    let take = |batch: Vec<OutputFile>| -> Result<Vec<(OutputFile, String)>, DriverError> {
-        let hashes: Vec<String> = batch.iter().map(|f| sha256(&f.contents)).collect();
-        Ok(put(batch)?.into_iter().zip(hashes).collect())
-    };
+    let take = |batch: Vec<OutputFile>| take_files(put, batch);
     let common = take(emit::common_files())?;
     let heads: Vec<Vec<(OutputFile, String)>> =
         streams.iter().map(|stream| take(stream.head())).collect::<Result<_, _>>()?;
     on_phase(Phase::Emitting { target: targets.first().copied().unwrap_or(Target::Ir), forms: forms.len() });
-    let indexed: Vec<(usize, &ir::Form)> = bundle.forms.iter().enumerate().collect();
-    // Per form: its IR's hash, and per target its files (kept, with their hashes).
-    let made = crate::parallel::map(jobs, &indexed, |(index, form)| -> Result<_, DriverError> {
+    let indexed: Vec<(usize, &(FileId, &ir::Form))> = forms.iter().enumerate().collect();
+    // Per form: its entry in the manifest, and per target its files (kept, with their hashes).
+    let made = crate::parallel::map(jobs, &indexed, |(index, (file, form))| -> Result<_, DriverError> {
         let ir_sha256 = emit::ir_sha256(form);
         let mut per_target = Vec::with_capacity(streams.len());
         for stream in &streams {
@@ -824,9 +840,9 @@ fn generate_bundle(
             }
         }
         let per_target: Vec<_> = per_target.into_iter().collect::<Result<_, _>>()?;
-        Ok((ir_sha256, per_target))
+        Ok(MadeForm::of(form, db.get(*file), ir_sha256, per_target))
     });
-    let made: Vec<FormMade> = made.into_iter().collect::<Result<_, _>>()?;
+    let made: Vec<MadeForm> = made.into_iter().collect::<Result<_, _>>()?;
     let mut tails = Vec::with_capacity(streams.len());
     for (stream, target) in streams.into_iter().zip(targets) {
         let emitted = stream.finish();
@@ -835,14 +851,74 @@ fn generate_bundle(
         }
         tails.push(take(emitted.files)?);
     }
+    let made_cache = finish_generation(Generated { common, heads, forms: made, tails }, generation, cache, put)?;
+    Ok(made_cache)
+}
+
+/// Hashes each file, then hands the batch to `put`: (kept file, hash) in the batch's order.
+fn take_files(put: &Put, batch: Vec<OutputFile>) -> Result<Vec<(OutputFile, String)>, DriverError> {
+    let hashes: Vec<String> = batch.iter().map(|f| sha256(&f.contents)).collect();
+    Ok(put(batch)?.into_iter().zip(hashes).collect())
+}
+
+/// One form of a generation as the manifest lists it, with its files per target (kept, with
+/// their hashes).
+struct MadeForm {
+    id: String,
+    version: String,
+    extends: Option<(String, String)>,
+    source: String,
+    source_sha256: String,
+    ir_sha256: String,
+    per_target: Vec<Vec<(OutputFile, String)>>,
+}
+
+impl MadeForm {
+    fn of(
+        form: &ir::Form,
+        source: &crate::source::SourceFile,
+        ir_sha256: String,
+        per_target: Vec<Vec<(OutputFile, String)>>,
+    ) -> MadeForm {
+        MadeForm {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            extends: form.extends.as_ref().map(|e| (e.id.clone(), e.version.clone())),
+            source: source.name.clone(),
+            source_sha256: sha256(source.text.as_bytes()),
+            ir_sha256,
+            per_target,
+        }
+    }
+}
+
+/// The files of a generation (kept, with their hashes) as they were made: the common files,
+/// per target the files before the forms', per form (in the bundle's order) and target its
+/// own, and per target the files after the forms'.
+struct Generated {
+    common: Vec<(OutputFile, String)>,
+    heads: Vec<Vec<(OutputFile, String)>>,
+    forms: Vec<MadeForm>,
+    tails: Vec<Vec<(OutputFile, String)>>,
+}
+
+/// Lists the files of `made` in the manifest's order, makes the manifest (and the cache's
+/// record of it), hands it to `put`, and returns the kept files.
+fn finish_generation(
+    made: Generated,
+    generation: &mut Generation,
+    cache: Option<incremental::Cache>,
+    put: &Put,
+) -> Result<Vec<OutputFile>, DriverError> {
+    let Generated { common, heads, forms, tails } = made;
+    let mut entries = Vec::with_capacity(forms.len());
+    let mut per_form: Vec<std::vec::IntoIter<Vec<(OutputFile, String)>>> = Vec::with_capacity(forms.len());
+    for mut form in forms {
+        per_form.push(std::mem::take(&mut form.per_target).into_iter());
+        entries.push(form);
+    }
     // The manifest's order: the common files, then per target its files before the forms',
     // the forms' in the bundle's order, and its files after them.
-    let mut ir_hashes = Vec::with_capacity(made.len());
-    let mut per_form: Vec<std::vec::IntoIter<Vec<(OutputFile, String)>>> = Vec::with_capacity(made.len());
-    for (ir_sha256, per_target) in made {
-        ir_hashes.push(ir_sha256);
-        per_form.push(per_target.into_iter());
-    }
     let mut files = Vec::new();
     let mut hashes = serde_json::Map::new();
     let mut keep = |batch: Vec<(OutputFile, String)>| {
@@ -862,9 +938,8 @@ fn generate_bundle(
     // Each form's own files, in one pass: `ir/<id>.json`, `json-schema/<id>.schema.json`, …
     // (ids have no `.`), and its Rust crate `rust/forms/<dir>/`.
     let crate_dirs: HashMap<String, &str> =
-        forms.iter().map(|(_, form)| (emit::rust::form_dir(&form.id), form.id.as_str())).collect();
-    let mut own_files: HashMap<&str, Vec<&str>> =
-        forms.iter().map(|(_, form)| (form.id.as_str(), Vec::new())).collect();
+        entries.iter().map(|form| (emit::rust::form_dir(&form.id), form.id.as_str())).collect();
+    let mut own_files: HashMap<&str, Vec<&str>> = entries.iter().map(|form| (form.id.as_str(), Vec::new())).collect();
     for file in &files {
         let path = file.path.as_str();
         let in_crate = path.strip_prefix("rust/forms/").and_then(|rest| crate_dirs.get(rest.split_once('/')?.0));
@@ -876,28 +951,29 @@ fn generate_bundle(
             owned.push(path);
         }
     }
-    let described: Vec<(&(FileId, &ir::Form), String)> = forms.iter().zip(ir_hashes).collect();
-    let manifest_forms: Vec<serde_json::Value> = crate::parallel::map(jobs, &described, |((file, form), ir_sha256)| {
-        let source = db.get(*file);
-        let mut entry = json!({
-            "id": form.id,
-            "version": form.version,
-            "source": source.name,
-            "source_sha256": sha256(source.text.as_bytes()),
-            "ir_sha256": ir_sha256,
-            "files": own_files[form.id.as_str()],
-        });
-        if let Some(extends) = &form.extends {
-            entry["extends"] = json!({ "id": extends.id, "version": extends.version });
-        }
-        entry
-    });
+    let manifest_forms: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|form| {
+            let mut entry = json!({
+                "id": form.id,
+                "version": form.version,
+                "source": form.source,
+                "source_sha256": form.source_sha256,
+                "ir_sha256": form.ir_sha256,
+                "files": own_files[form.id.as_str()],
+            });
+            if let Some((id, version)) = &form.extends {
+                entry["extends"] = json!({ "id": id, "version": version });
+            }
+            entry
+        })
+        .collect();
     let manifest = json!({
         "ir_version": ir::VERSION,
-        "targets": targets.iter().map(|t| t.name()).collect::<Vec<_>>(),
+        "targets": generation.targets.iter().map(|t| t.name()).collect::<Vec<_>>(),
         // The target directories under `--out` that Formwerk wrote (a later build replaces
         // only these); a build that emits fewer targets keeps the others listed.
-        "directories": listed,
+        "directories": generation.listed,
         "forms": manifest_forms,
         "files": hashes,
     });

@@ -12,25 +12,38 @@ use std::sync::{Arc, Mutex};
 /// The stack of each worker thread (reserved, not used, until deep nesting needs it).
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
-/// How the forms' work is done: on how many threads, and whom to tell after each item.
+/// How the forms' work is done: on how many threads, how many forms at a time, and whom to
+/// tell after each item.
 #[derive(Clone, Default)]
 pub struct Pool {
     /// Threads (`0`: one per core).
     pub jobs: usize,
+    /// How many form files a whole build checks and makes at a time (`0`: [`FORMS_AT_ONCE`]);
+    /// its memory grows with this, not with the catalogue. Output never depends on it.
+    pub forms_at_once: usize,
     /// Called after each item, on the thread that did it.
     pub on_item: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
+/// How many form files a whole build checks and makes at a time unless told otherwise: enough
+/// for every core to have work between the batches, few enough that their parse trees and IR
+/// are a small part of the memory (a form's are about 0.3 MB).
+pub const FORMS_AT_ONCE: usize = 128;
+
 impl std::fmt::Debug for Pool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pool").field("jobs", &self.jobs).field("on_item", &self.on_item.is_some()).finish()
+        f.debug_struct("Pool")
+            .field("jobs", &self.jobs)
+            .field("forms_at_once", &self.forms_at_once)
+            .field("on_item", &self.on_item.is_some())
+            .finish()
     }
 }
 
 impl Pool {
     /// A pool of `jobs` threads (`0`: one per core) that tells no one.
     pub fn with_jobs(jobs: usize) -> Pool {
-        Pool { jobs, on_item: None }
+        Pool { jobs, forms_at_once: 0, on_item: None }
     }
 
     /// `f` of every item, in the items' order (see [`map`]), telling `on_item` after each.

@@ -59,6 +59,8 @@ pub struct SourceFile {
     pub bom: bool,
     /// Byte offsets at which lines start, for line/column lookup.
     line_starts: Vec<u32>,
+    /// The text was dropped ([`SourceDb::forget_text`]).
+    forgotten: bool,
 }
 
 /// Why a source file has no text.
@@ -71,6 +73,11 @@ pub enum SourceProblem {
 }
 
 impl SourceFile {
+    /// Whether its text was dropped ([`SourceDb::forget_text`]).
+    pub fn forgotten(&self) -> bool {
+        self.forgotten
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
@@ -107,7 +114,8 @@ impl SourceDb {
         };
         let mut line_starts = vec![0u32];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        self.files.push(SourceFile { name: name.into(), module: module.into(), text, problem, bom, line_starts });
+        let file = SourceFile { name: name.into(), module: module.into(), text, problem, bom, line_starts, forgotten: false };
+        self.files.push(file);
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -116,7 +124,18 @@ impl SourceDb {
     }
 
     pub fn find_module(&self, module: &str) -> Option<FileId> {
-        self.files.iter().position(|f| f.module == module).map(|i| FileId(i as u32))
+        self.files.iter().position(|f| f.module == module && !f.forgotten).map(|i| FileId(i as u32))
+    }
+
+    /// Drops the text of `id`, which nothing will report on (a whole build checks a catalogue
+    /// a batch of files at a time and keeps only the texts its diagnostics point into). Its
+    /// name stays; its module is no longer found, so a later `use` reads the file again, as a
+    /// file of its own.
+    pub fn forget_text(&mut self, id: FileId) {
+        let file = &mut self.files[id.0 as usize];
+        file.text = String::new();
+        file.line_starts = vec![0];
+        file.forgotten = true;
     }
 
     pub fn ids(&self) -> impl Iterator<Item = FileId> {

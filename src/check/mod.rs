@@ -41,6 +41,7 @@ use crate::ir;
 use crate::source::{FileId, ModuleLoader, SourceDb, Span};
 
 /// The result of checking: the forms that lowered, and every diagnostic.
+#[derive(Default)]
 pub struct Checked {
     /// Each form with the file it was declared in, in file order.
     pub forms: Vec<(FileId, ir::Form)>,
@@ -52,6 +53,42 @@ pub struct Checked {
     /// The base forms of the overlays among `forms`, by id (also when the base's file was not
     /// given), for the overlay check (`src/overlay`).
     pub bases: BTreeMap<String, ir::Form>,
+    /// The names the run's forms and modules claim in the generated targets.
+    pub names: Names,
+}
+
+/// The names that forms and modules with definitions claim (each with where it is declared):
+/// what must be unique across a whole catalogue. A build that checks a catalogue a batch of
+/// files at a time checks the batches' names together with [`check_names`].
+#[derive(Default)]
+pub struct Names {
+    pub forms: Vec<(String, Span)>,
+    pub modules: Vec<(String, Span)>,
+}
+
+/// Forms declared twice (by their files' first form) and forms or modules whose names
+/// coincide in a target: the checks of a whole run that span files.
+pub fn check_names(names: &Names, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut forms: Vec<(&str, Span)> = Vec::new();
+    for (name, span) in &names.forms {
+        match first.get(name.as_str()) {
+            Some(first) => diagnostics.push(declared_twice(name, *span, *first)),
+            None => {
+                first.insert(name, *span);
+                forms.push((name, *span));
+            }
+        }
+    }
+    collide::check_form_names(&forms, diagnostics);
+    let modules: Vec<(&str, Span)> = names.modules.iter().map(|(module, span)| (module.as_str(), *span)).collect();
+    collide::check_module_names(&modules, diagnostics);
+}
+
+fn declared_twice(name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateName, format!("form `{name}` is declared twice"), span, "declared again")
+        .with_note(first, "first declared here")
+        .with_help("form names identify the generated files, so they must be unique")
 }
 
 impl Checked {
@@ -94,7 +131,7 @@ pub fn check_with_catalogues(
         roots.iter().filter_map(|&file| Some((file, merge_overlay(&program, file, &mut diagnostics)?))).collect();
     let defs = defs::Defs::collect(&program, &mut diagnostics);
     let mut form_ids: BTreeMap<String, Span> = BTreeMap::new();
-    let mut form_names: Vec<(&str, Span)> = Vec::new();
+    let mut names = Names::default();
     // Which declarations become forms is decided in order; they are lowered on every core.
     let mut to_lower = Vec::new();
     for &file in roots {
@@ -115,20 +152,11 @@ pub fn check_with_catalogues(
                 continue;
             }
             if let Some(first) = form_ids.get(&decl.name.name) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        format!("form `{}` is declared twice", decl.name.name),
-                        decl.name.span,
-                        "declared again",
-                    )
-                    .with_note(*first, "first declared here")
-                    .with_help("form names identify the generated files, so they must be unique"),
-                );
+                diagnostics.push(declared_twice(&decl.name.name, decl.name.span, *first));
                 continue;
             }
             form_ids.insert(decl.name.name.clone(), decl.name.span);
-            form_names.push((&decl.name.name, decl.name.span));
+            names.forms.push((decl.name.name.clone(), decl.name.span));
             if decl.extends.is_some() {
                 // An overlay that could not be merged has its diagnostics already.
                 if let Some(merged) = merged.get(&file) {
@@ -170,16 +198,16 @@ pub fn check_with_catalogues(
             bases.insert(base_id.clone(), form);
         }
     }
-    collide::check_form_names(&form_names, &mut diagnostics);
-    let modules: Vec<(&str, Span)> = program
+    names.modules = program
         .units
         .iter()
         .filter_map(|(&file, unit)| {
             let first = defs.own(file).map(|def| def.name.span).min_by_key(|span| span.start)?;
-            Some((unit.module.as_str(), first))
+            Some((unit.module.clone(), first))
         })
         .collect();
-    collide::check_module_names(&modules, &mut diagnostics);
+    // The forms' ids are unique already (a form declared again is not lowered).
+    check_names(&names, &mut diagnostics);
     for (&file, unit) in &program.units {
         if let Some(ast) = &unit.ast {
             props::collect(&ast.items, props::Context::File, &mut diagnostics);
@@ -194,7 +222,7 @@ pub fn check_with_catalogues(
     diag::sort(&mut diagnostics);
     drop(defs);
     drop(merged);
-    Checked { forms, diagnostics, program, bases }
+    Checked { forms, diagnostics, program, bases, names }
 }
 
 /// The form of `file` merged with its base, when it is an overlay whose base can be extended.

@@ -77,35 +77,58 @@ impl Cache {
         forms: &[(FileId, &crate::ir::Form)],
         started: std::time::SystemTime,
     ) -> Cache {
-        let files = db.ids().map(|id| (db.get(id).name.clone(), sha256(db.get(id).text.as_bytes()))).collect();
-        // A directory build names each file by its path as given.
-        let source_stamps = db
-            .ids()
-            .filter_map(|id| {
-                let name = &db.get(id).name;
-                let metadata = std::fs::symlink_metadata(name).ok()?;
-                unchanged_since(&metadata, started).then(|| (name.clone(), stamp_text(&metadata)))
-            })
-            .collect();
-        let forms = forms
-            .iter()
-            .map(|(file, form)| {
-                let source = db.get(*file).name.clone();
-                let modules =
-                    form.codelists.values().map(|l| &l.module).chain(form.group_types.values().map(|t| &t.module));
-                let mut inputs: BTreeSet<String> =
-                    modules.filter_map(|m| db.find_module(m)).map(|id| db.get(id).name.clone()).collect();
-                inputs.insert(source.clone());
-                // An overlay is made from its base's source too.
-                if let Some(extends) = &form.extends {
-                    if let Some((base_file, _)) = forms.iter().find(|(_, f)| f.id == extends.id) {
-                        inputs.insert(db.get(*base_file).name.clone());
-                    }
+        let mut cache = Cache::new(key);
+        cache.read_sources(db, db.ids(), started);
+        for (file, form) in forms {
+            cache.made_form(db, *file, form);
+        }
+        for (_, form) in forms {
+            // An overlay is made from its base's source too.
+            if let Some(extends) = &form.extends {
+                if let Some((base_file, _)) = forms.iter().find(|(_, f)| f.id == extends.id) {
+                    cache.add_input(&form.id, db.get(*base_file).name.clone());
                 }
-                (form.id.clone(), FormInputs { source, inputs })
-            })
-            .collect();
-        Cache { format: FORMAT, key, files, source_stamps, forms, ..Cache::default() }
+            }
+        }
+        cache
+    }
+
+    /// An empty cache under `key`, to be told what a build read and made.
+    pub fn new(key: String) -> Cache {
+        Cache { format: FORMAT, key, ..Cache::default() }
+    }
+
+    /// Records the source files `ids` of `db` with their hashes, and the stamps of those not
+    /// changed since the build `started`.
+    pub fn read_sources(&mut self, db: &SourceDb, ids: impl Iterator<Item = FileId>, started: std::time::SystemTime) {
+        for id in ids {
+            let file = db.get(id);
+            self.files.insert(file.name.clone(), sha256(file.text.as_bytes()));
+            // A directory build names each file by its path as given.
+            if let Ok(metadata) = std::fs::symlink_metadata(&file.name) {
+                if unchanged_since(&metadata, started) {
+                    self.source_stamps.insert(file.name.clone(), stamp_text(&metadata));
+                }
+            }
+        }
+    }
+
+    /// Records that `form`, declared in `file`, was made from its file and the modules of its
+    /// code lists and group types (an overlay's base is added with [`Cache::add_input`]).
+    pub fn made_form(&mut self, db: &SourceDb, file: FileId, form: &crate::ir::Form) {
+        let source = db.get(file).name.clone();
+        let modules = form.codelists.values().map(|l| &l.module).chain(form.group_types.values().map(|t| &t.module));
+        let mut inputs: BTreeSet<String> =
+            modules.filter_map(|m| db.find_module(m)).map(|id| db.get(id).name.clone()).collect();
+        inputs.insert(source.clone());
+        self.forms.insert(form.id.clone(), FormInputs { source, inputs });
+    }
+
+    /// Records that the form `id` was made from `source` too.
+    pub fn add_input(&mut self, id: &str, source: String) {
+        if let Some(form) = self.forms.get_mut(id) {
+            form.inputs.insert(source);
+        }
     }
 
     /// Records a target's decisions and contributions.
@@ -297,13 +320,7 @@ pub fn try_build(
     let paths_of: BTreeMap<&String, &PathBuf> = found.iter().map(|(name, path)| (name, path)).collect();
     let to_check: Vec<PathBuf> = sources.iter().map(|name| paths_of[*name].clone()).collect();
     let mut session = if to_check.is_empty() {
-        let checked = crate::check::Checked {
-            forms: Vec::new(),
-            diagnostics: Vec::new(),
-            program: Default::default(),
-            bases: Default::default(),
-        };
-        Session { db: SourceDb::new(), checked }
+        Session { db: SourceDb::new(), checked: crate::check::Checked::default() }
     } else {
         check_paths_in(&to_check, Some(paths.forms), paths.codelists, paths.catalogues)?.without_program()
     };

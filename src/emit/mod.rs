@@ -169,11 +169,26 @@ enum StreamKind<'b> {
 
 impl<'b> Stream<'b> {
     /// `target` for `bundle`; an HTML theme that is refused fails here.
-    pub fn new(bundle: &'b ir::Bundle, target: Target, settings: &'b Settings) -> Result<Stream<'b>, EmitError> {
+    pub fn new(bundle: &ir::Bundle, target: Target, settings: &'b Settings) -> Result<Stream<'b>, EmitError> {
+        if target == Target::Rust {
+            let rust = rust::Stream::new(bundle, &settings.crate_name);
+            return Ok(Stream { kind: StreamKind::Rust(rust) });
+        }
+        Stream::of_outlines(&[], target, settings)
+    }
+
+    /// `target` for the forms of `outlines` (in the bundle's order), whose files are made
+    /// later from the forms themselves: what a target decides for the whole catalogue (only
+    /// the Rust crate decides anything) needs only the outlines.
+    pub fn of_outlines(
+        outlines: &[rust::Outline],
+        target: Target,
+        settings: &'b Settings,
+    ) -> Result<Stream<'b>, EmitError> {
         let kind = match target {
             Target::Ir => StreamKind::Ir,
             Target::JsonSchema => StreamKind::JsonSchema(&settings.schema_base_uri),
-            Target::Rust => StreamKind::Rust(rust::Stream::new(bundle, &settings.crate_name)),
+            Target::Rust => StreamKind::Rust(rust::Stream::of_outlines(outlines, &settings.crate_name)),
             Target::Html | Target::HtmlFragment => {
                 let renderer = html::Renderer::new(&settings.html_theme).map_err(EmitError::Html)?;
                 StreamKind::Html(renderer, target == Target::HtmlFragment)

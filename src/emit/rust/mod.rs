@@ -16,6 +16,7 @@ mod types;
 mod verbatim;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -130,12 +131,13 @@ pub fn emit_recorded(bundle: &ir::Bundle, crate_name: &str, pool: &crate::parall
 /// crate's other files need of it), and the files after them ([`Stream::finish`]). The files
 /// and their order are those of [`emit_recorded`], on any number of threads.
 pub struct Stream<'b> {
-    bundle: &'b ir::Bundle,
+    /// Each form's id and version, in the bundle's order.
+    forms: Vec<(String, String)>,
     crate_name: &'b str,
     crates: cargo::Crates,
     features: Vec<String>,
     shared: types::Shared,
-    catalogues: Catalogues<'b>,
+    catalogues: Catalogues,
     /// Per form (by index), the catalogue constant each of its languages reads.
     constants: Vec<Vec<(String, String)>>,
     made: std::sync::Mutex<Made>,
@@ -154,16 +156,25 @@ struct Made {
 }
 
 impl<'b> Stream<'b> {
-    pub fn new(bundle: &'b ir::Bundle, crate_name: &'b str) -> Stream<'b> {
+    pub fn new(bundle: &ir::Bundle, crate_name: &'b str) -> Stream<'b> {
+        let mut interner = Interner::default();
+        let outlines: Vec<Outline> = bundle.forms.iter().map(|form| Outline::of(form, &mut interner)).collect();
+        Stream::of_outlines(&outlines, crate_name)
+    }
+
+    /// The crate of the forms of `outlines` (in the bundle's order), whose crates are made
+    /// later from the forms themselves ([`Stream::form`], with the same index): what the
+    /// crate decides for the whole catalogue needs only the outlines.
+    pub fn of_outlines(outlines: &[Outline], crate_name: &'b str) -> Stream<'b> {
         // Which catalogue constant each form's languages read is decided in the forms' order.
         let mut catalogues = Catalogues::default();
-        let constants = bundle.forms.iter().map(|form| catalogues.of_form(form)).collect();
+        let constants = outlines.iter().map(|outline| catalogues.of_form(outline)).collect();
         Stream {
-            bundle,
+            forms: outlines.iter().map(|outline| (outline.id.clone(), outline.version.clone())).collect(),
             crate_name,
             crates: cargo::Crates::new(crate_name),
-            features: bundle.forms.iter().map(|form| feature(&form.id)).collect(),
-            shared: types::Shared::of(bundle),
+            features: outlines.iter().map(|outline| feature(&outline.id)).collect(),
+            shared: types::Shared::of(outlines.iter().map(|outline| outline.candidates.as_slice())),
             catalogues,
             constants,
             made: std::sync::Mutex::new(Made::default()),
@@ -172,7 +183,7 @@ impl<'b> Stream<'b> {
 
     /// The files before the forms' crates: the README and the runtime crate.
     pub fn head(&self) -> Vec<OutputFile> {
-        let mut files = vec![text("rust/README.md", &readme(self.bundle, self.crate_name))];
+        let mut files = vec![text("rust/README.md", &readme(&self.forms, self.crate_name))];
         for (name, source) in RUNTIME {
             let name = if *name == "mod.rs" { "lib.rs" } else { name };
             files.push(text(&format!("rust/runtime/src/{name}"), source));
@@ -218,11 +229,11 @@ impl<'b> Stream<'b> {
         let made = self.made.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
         let decisions = Decisions {
             shared: self.shared.keys().clone(),
-            catalogues: self.bundle.forms.iter().map(|form| form.id.clone()).zip(self.constants).collect(),
+            catalogues: self.forms.iter().map(|(id, _)| id.clone()).zip(self.constants).collect(),
         };
         let verbatim = verbatim::Verbatim::default();
-        let reexports = self.bundle.forms.iter().zip(&self.features).map(|(form, feature)| {
-            let module = names::module(&form.id);
+        let reexports = self.forms.iter().zip(&self.features).map(|((id, _), feature)| {
+            let module = names::module(id);
             let dependency = proc_macro2::Ident::new(&cargo::dependency(feature), proc_macro2::Span::call_site());
             quote! {
                 #[cfg(feature = #feature)]
@@ -245,7 +256,7 @@ impl<'b> Stream<'b> {
         let crates = &self.crates;
         let features = &self.features;
         let crate_name = self.crate_name;
-        let bundle = self.bundle;
+        let forms = &self.forms;
         let catalogues = &self.catalogues;
         let mut files = Vec::new();
         let shared_modules: Vec<String> = shared_items.keys().cloned().collect();
@@ -316,7 +327,7 @@ impl<'b> Stream<'b> {
         let header = "Validation and typed data for the forms of this project: one module per form (a feature each)";
         files.push(text("rust/src/lib.rs", &generated_file(header, lib)));
         files.push(text("rust/Cargo.toml", &crates.facade_manifest(features)));
-        files.extend(wasm_crate(bundle, crates, features, crate_name));
+        files.extend(wasm_crate(forms, crates, features, crate_name));
         Recorded { files, decisions, contributions: made.contributions }
     }
 }
@@ -432,13 +443,17 @@ fn contribution(
 
 /// The WebAssembly module's crate (`rust/wasm/`): the C ABI (copied verbatim), which form ids
 /// it has (generated), the JavaScript wrapper and how to build it.
-fn wasm_crate(bundle: &ir::Bundle, crates: &cargo::Crates, features: &[String], crate_name: &str) -> Vec<OutputFile> {
-    let (ids, plans): (Vec<TokenStream>, Vec<TokenStream>) = bundle
-        .forms
+fn wasm_crate(
+    forms: &[(String, String)],
+    crates: &cargo::Crates,
+    features: &[String],
+    crate_name: &str,
+) -> Vec<OutputFile> {
+    let (ids, plans): (Vec<TokenStream>, Vec<TokenStream>) = forms
         .iter()
         .zip(features)
-        .map(|(form, feature)| {
-            let module = names::module(&form.id);
+        .map(|((id, _), feature)| {
+            let module = names::module(id);
             let ids = quote! {
                 #[cfg(feature = #feature)]
                 ::forms::#module::ID,
@@ -505,29 +520,79 @@ pub fn form_dir(form_id: &str) -> String {
     feature(form_id)
 }
 
+/// What the crate's catalogue-wide files and decisions read of one form (see
+/// [`Stream::of_outlines`]): a build that makes a catalogue's forms a batch at a time keeps
+/// these, not the forms.
+pub struct Outline {
+    id: String,
+    version: String,
+    /// The code lists and group types that could be shared (see [`types::candidates`]).
+    candidates: Vec<(String, String)>,
+    /// Per language of the form, in its order, the catalogue texts it reads (one `Arc` for
+    /// equal texts: see [`Interner`]).
+    catalogues: Vec<(String, Arc<crate::catalogue::Texts>)>,
+}
+
+impl Outline {
+    pub fn of(form: &ir::Form, interner: &mut Interner) -> Outline {
+        let catalogues = form
+            .languages
+            .iter()
+            .map(|lang| (lang.clone(), interner.intern(crate::catalogue::texts(form, lang))))
+            .collect();
+        Outline {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            candidates: types::candidates(form).collect(),
+            catalogues,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Equal catalogue texts held once: every form of a catalogue reads the same few.
+#[derive(Default)]
+pub struct Interner {
+    known: Vec<Arc<crate::catalogue::Texts>>,
+}
+
+impl Interner {
+    fn intern(&mut self, texts: &crate::catalogue::Texts) -> Arc<crate::catalogue::Texts> {
+        if let Some(known) = self.known.iter().find(|known| known.as_ref() == texts) {
+            return known.clone();
+        }
+        let texts = Arc::new(texts.clone());
+        self.known.push(texts.clone());
+        texts
+    }
+}
+
 /// The catalogues of a crate's forms as constants (`catalogues::DE`), each text once: one
 /// constant per language, or more if forms of one bundle have different texts for it.
 #[derive(Default)]
-struct Catalogues<'b> {
+struct Catalogues {
     /// Each constant's texts and name (names, not `Ident`s, which cannot cross threads).
-    constants: Vec<(&'b crate::catalogue::Texts, String)>,
+    constants: Vec<(Arc<crate::catalogue::Texts>, String)>,
 }
 
-impl<'b> Catalogues<'b> {
+impl Catalogues {
     /// The constant that each of the form's languages reads (language, constant), in the
     /// form's order; a text seen first makes a new constant.
-    fn of_form(&mut self, form: &'b ir::Form) -> Vec<(String, String)> {
-        form.languages
+    fn of_form(&mut self, outline: &Outline) -> Vec<(String, String)> {
+        outline
+            .catalogues
             .iter()
-            .map(|lang| {
-                let texts = crate::catalogue::texts(form, lang);
-                let ident = match self.constants.iter().find(|(known, _)| *known == texts) {
+            .map(|(lang, texts)| {
+                let ident = match self.constants.iter().find(|(known, _)| known == texts) {
                     Some((_, name)) => name.clone(),
                     None => {
                         let base = lang.to_ascii_uppercase().replace('-', "_");
                         let n_same = self.constants.iter().filter(|(_, name)| name.starts_with(&base)).count();
                         let name = if n_same == 0 { base } else { format!("{base}_{}", n_same + 1) };
-                        self.constants.push((texts, name.clone()));
+                        self.constants.push((texts.clone(), name.clone()));
                         name
                     }
                 };
@@ -605,7 +670,7 @@ fn format_tokens(tokens: TokenStream) -> String {
     }
 }
 
-fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
+fn readme(forms: &[(String, String)], crate_name: &str) -> String {
     let mut out = format!(
         "# {crate_name}\n\nGenerated by Formwerk from the forms below. The crate depends only on serde, serde_json \
          and (for patterns) regex; copy this directory anywhere and build it with `cargo build`. It is a Cargo \
@@ -623,8 +688,8 @@ fn readme(bundle: &ir::Bundle, crate_name: &str) -> String {
          `wasm/` builds the same validators as a WebAssembly module for browsers and Node.js, with its \
          JavaScript wrapper `wasm/formwerk.mjs` (see `wasm/README.md`).\n\n"
     );
-    for form in &bundle.forms {
-        out.push_str(&format!("- `{}`: {} (version {})\n", names::module(&form.id), form.id, form.version));
+    for (id, version) in forms {
+        out.push_str(&format!("- `{}`: {id} (version {version})\n", names::module(id)));
     }
     out
 }

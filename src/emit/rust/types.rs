@@ -17,14 +17,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn of(bundle: &ir::Bundle) -> Shared {
-        let mut uses: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for form in &bundle.forms {
-            for key in candidates(form) {
+    /// From each form's [`candidates`].
+    pub fn of<'c>(forms: impl Iterator<Item = &'c [(String, String)]>) -> Shared {
+        let mut uses: BTreeMap<&(String, String), usize> = BTreeMap::new();
+        for candidates in forms {
+            for key in candidates {
                 *uses.entry(key).or_default() += 1;
             }
         }
-        Shared { defs: uses.into_iter().filter(|(_, n)| *n > 1).map(|(key, _)| key).collect() }
+        Shared { defs: uses.into_iter().filter(|(_, n)| *n > 1).map(|(key, _)| key.clone()).collect() }
     }
 
     /// The shared items as (module, key), as [`Shared::from_keys`] takes them back.
