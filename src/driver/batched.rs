@@ -67,7 +67,6 @@ pub(super) fn generate(paths: &Paths, generation: &mut Generation, put: &Put) ->
     let take = |batch: Vec<OutputFile>| take_files(put, batch);
     let common = take(emit::common_files())?;
     let mut cache = generation.cache.take().map(|(key, started)| (super::incremental::Cache::new(key), started));
-    on_phase(Phase::Emitting { target: targets.first().copied().unwrap_or(Target::Ir), forms: found.len() });
 
     let mut db = SourceDb::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -77,7 +76,7 @@ pub(super) fn generate(paths: &Paths, generation: &mut Generation, put: &Put) ->
     let mut interner = emit::rust::Interner::default();
     // Each overlay's id with its base's id, for the cache.
     let mut overlays: Vec<(String, String)> = Vec::new();
-    for batch in found.chunks(at_once) {
+    for (n, batch) in found.chunks(at_once).enumerate() {
         let mut roots = Vec::with_capacity(batch.len());
         for file in batch {
             // A file an earlier batch read as a module is checked as a root now, from that text.
@@ -111,6 +110,11 @@ pub(super) fn generate(paths: &Paths, generation: &mut Generation, put: &Put) ->
                 cache.made_form(&db, *file, form);
             }
         }
+        // How many forms there are is known once every file is read: until then, every file
+        // not read yet counts as one.
+        let unread = found.len().saturating_sub((n + 1) * at_once);
+        let target = targets.first().copied().unwrap_or(Target::Ir);
+        on_phase(Phase::Emitting { target, forms: made.len() + forms.len() + unread });
         let first = made.len();
         let indexed: Vec<(usize, &(FileId, ir::Form))> = forms.iter().enumerate().collect();
         let shared_db = &db;
