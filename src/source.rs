@@ -114,7 +114,8 @@ impl SourceDb {
         };
         let mut line_starts = vec![0u32];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        let file = SourceFile { name: name.into(), module: module.into(), text, problem, bom, line_starts, forgotten: false };
+        let file =
+            SourceFile { name: name.into(), module: module.into(), text, problem, bom, line_starts, forgotten: false };
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)
     }
