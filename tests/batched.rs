@@ -78,7 +78,7 @@ fn batches_of_any_size_make_the_same_files() {
         }
     }
     // What every form's IR says is what checking every file at once says.
-    let session = formwerk::driver::check_paths_in(&[forms.clone()], Some(&forms), None, None).unwrap();
+    let session = formwerk::driver::check_paths_in(std::slice::from_ref(&forms), Some(&forms), None, None).unwrap();
     for (_, form) in &session.checked.forms {
         let written = std::fs::read(dir.path().join("whole/ir").join(format!("{}.json", form.id))).unwrap();
         let written: formwerk::ir::Form = serde_json::from_slice(&written).unwrap();
@@ -98,7 +98,7 @@ fn a_form_declared_in_two_batches_fails_the_build_as_check_reports_it() {
     let out = dir.path().join("generated");
     let error = Build::new().forms(&forms).out(&out).forms_at_once(1).run().expect_err("the form is declared twice");
     let session = error.session().unwrap_or_else(|| panic!("an error in the forms, not: {error}"));
-    let checked = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let checked = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     let reported = render_plain(&session.db, &session.checked);
     assert!(reported.contains("form `antrag` is declared twice"), "{reported}");
     assert_eq!(reported, render_plain(&checked.db, &checked.checked));
@@ -123,7 +123,7 @@ fn the_warnings_of_every_batch_are_reported_with_their_source() {
     let forms = dir.path().join("forms");
     let built = Build::new().forms(&forms).out(dir.path().join("generated")).forms_at_once(1).run().unwrap();
     assert_eq!(built.forms, 4);
-    let checked = formwerk::driver::check_paths(&[forms.clone()], Some(&forms)).unwrap();
+    let checked = formwerk::driver::check_paths(std::slice::from_ref(&forms), Some(&forms)).unwrap();
     let expected = render_plain(&checked.db, &checked.checked);
     assert_eq!(expected.matches("W0001").count(), 3, "{expected}");
     // Rendered with the lines they point into: the files with warnings keep their text.
