@@ -455,20 +455,22 @@ pub fn run_build(
         staging.write(&batch)?;
         Ok(paths_only(batch))
     });
+    // What the build returns unless it commits: the forms' errors, or what failed.
+    let made = match made {
+        Ok(Batched::Made { session, n_forms, files }) => Ok((session, n_forms, files.len())),
+        Ok(Batched::Failed(session)) => Err(Ok(BuildOutcome::Failed(session))),
+        Err(error) => Err(Err(error)),
+    };
     let (session, n_forms, n_files) = match made {
-        Ok(Batched::Made { session, n_forms, files }) => (session, n_forms, files.len()),
-        failed => {
+        Ok(made) => made,
+        Err(outcome) => {
             dir.abandon(staging);
             if created {
                 // An `--out` this build made stays unmade.
                 drop(dir);
                 let _ = std::fs::remove_dir(paths.out);
             }
-            return match failed {
-                Ok(Batched::Failed(session)) => Ok(BuildOutcome::Failed(session)),
-                Ok(Batched::Made { .. }) => unreachable!("a made generation is matched above"),
-                Err(error) => Err(error),
-            };
+            return outcome;
         }
     };
     on_phase(Phase::Writing { files: n_files });
