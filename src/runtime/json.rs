@@ -178,6 +178,47 @@ impl Members {
         deserializer.deserialize_map(Visit(names))
     }
 
+    /// [`Members::read`] of a whole document: compiled once, here, so that the tolerant read
+    /// of a generated crate instantiates none of serde_json's reader per form.
+    pub fn from_slice(bytes: &[u8], names: &'static [&'static str]) -> Result<Members, serde_json::Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let members = Members::read(&mut deserializer, names)?;
+        deserializer.end()?;
+        Ok(members)
+    }
+
+    /// [`Members::read`] of an object already read (whose members are each given once).
+    pub fn from_map(
+        map: serde_json::Map<String, serde_json::Value>,
+        names: &'static [&'static str],
+    ) -> Result<Members, serde_json::Error> {
+        let mut values: Vec<Option<serde_json::Value>> = vec![None; names.len()];
+        for (key, value) in map {
+            match names.iter().position(|name| *name == key) {
+                Some(index) => values[index] = Some(value),
+                None if is_tolerant() => {}
+                None => return Err(de::Error::unknown_field(&key, names)),
+            }
+        }
+        Ok(Members { names, values })
+    }
+
+    /// A member that must be present, converted with [`FromValue`].
+    pub fn take<T: FromValue>(&mut self, index: usize) -> Result<T, serde_json::Error> {
+        match self.values[index].take() {
+            Some(value) => T::from_value(value),
+            None => Err(de::Error::missing_field(self.names[index])),
+        }
+    }
+
+    /// A member that may be absent (or `null`), converted with [`FromValue`].
+    pub fn take_optional<T: FromValue>(&mut self, index: usize) -> Result<Option<T>, serde_json::Error> {
+        match self.values[index].take() {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => T::from_value(value).map(Some),
+        }
+    }
+
     /// A member that must be present.
     pub fn required<T: de::DeserializeOwned, E: de::Error>(&mut self, index: usize) -> Result<T, E> {
         match self.values[index].take() {
@@ -192,6 +233,109 @@ impl Members {
             Some(value) => Option::<T>::deserialize(value).map_err(E::custom),
             None => Ok(None),
         }
+    }
+}
+
+/// Typed data from a member's `serde_json::Value`, for the tolerant read of a generated crate
+/// (a form's `read_tolerant`): the typed structs and code-list enums implement it with one line
+/// per member (`object!`, `code_list!`), the rest is here. It gives the errors serde's
+/// `Deserialize` from a `Value` gives, but a form's crate instantiates one small function per
+/// type instead of serde's visitors and serde_json's reader, which made a form's crate take
+/// twice as long to compile.
+pub trait FromValue: Sized {
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error>;
+}
+
+impl FromValue for String {
+    fn from_value(value: serde_json::Value) -> Result<String, serde_json::Error> {
+        String::deserialize(value)
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: serde_json::Value) -> Result<bool, serde_json::Error> {
+        bool::deserialize(value)
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(value: serde_json::Value) -> Result<i64, serde_json::Error> {
+        i64::deserialize(value)
+    }
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(value: serde_json::Value) -> Result<Vec<T>, serde_json::Error> {
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            other => return Err(de::Error::invalid_type(unexpected(&other), &"a sequence")),
+        };
+        // A plain loop: instantiated per item type of every form.
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::from_value(item)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: CodeEntry> FromValue for Open<T> {
+    fn from_value(value: serde_json::Value) -> Result<Open<T>, serde_json::Error> {
+        let text = code_text(value)?;
+        match T::from_code(&text) {
+            Some(entry) => Ok(Open::Known(entry)),
+            None if is_tolerant() => Ok(Open::Other(text)),
+            None => Err(not_a_code(&text)),
+        }
+    }
+}
+
+/// A code of a code list's enum from a `Value` (see [`FromValue`]; `code_list!` calls it).
+pub fn code_from_value<T>(value: serde_json::Value, from_code: fn(&str) -> Option<T>) -> Result<T, serde_json::Error> {
+    let text = code_text(value)?;
+    from_code(&text).ok_or_else(|| not_a_code(&text))
+}
+
+/// A typed struct from a `Value` (see [`FromValue`]; `object!` calls it with its members'
+/// names and its constructor from them).
+pub fn object_from_value<T>(
+    value: serde_json::Value,
+    names: &'static [&'static str],
+    from_members: fn(Members) -> Result<T, serde_json::Error>,
+) -> Result<T, serde_json::Error> {
+    match value {
+        serde_json::Value::Object(map) => from_members(Members::from_map(map, names)?),
+        other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
+    }
+}
+
+/// The text of a code, as [`code`] reads it.
+fn code_text(value: serde_json::Value) -> Result<String, serde_json::Error> {
+    match value {
+        serde_json::Value::String(text) => Ok(text),
+        other => Err(de::Error::invalid_type(unexpected(&other), &"a string")),
+    }
+}
+
+fn not_a_code(text: &str) -> serde_json::Error {
+    de::Error::invalid_value(de::Unexpected::Str(text), &"a code of the list")
+}
+
+/// What serde calls a value in its errors, as serde_json's `Value` deserializer does.
+fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
+    use serde_json::Value;
+    match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => de::Unexpected::Unsigned(u),
+            (None, Some(i), _) => de::Unexpected::Signed(i),
+            (None, None, Some(f)) => de::Unexpected::Float(f),
+            (None, None, None) => de::Unexpected::Other("number"),
+        },
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
     }
 }
 
@@ -659,4 +803,120 @@ pub fn read_seed<'de, S: DeserializeSeed<'de>>(bytes: &'de [u8], seed: S) -> Res
 /// or the parser's explanation of why it is not one.
 pub fn read<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<Group<T>, String> {
     read_seed(bytes, GroupSeed(PhantomData::<T>)).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Art {
+        A,
+        B,
+    }
+
+    impl CodeEntry for Art {
+        fn from_code(code: &str) -> Option<Art> {
+            match code {
+                "A" => Some(Art::A),
+                "B" => Some(Art::B),
+                _ => None,
+            }
+        }
+        fn code(&self) -> &'static str {
+            match self {
+                Art::A => "A",
+                Art::B => "B",
+            }
+        }
+    }
+
+    impl FromValue for Art {
+        fn from_value(value: Value) -> Result<Art, serde_json::Error> {
+            code_from_value(value, Art::from_code)
+        }
+    }
+
+    /// What serde's `Deserialize` from a `Value` says (or reads), as text.
+    fn by_serde<T: for<'de> Deserialize<'de> + fmt::Debug>(value: &Value) -> String {
+        match T::deserialize(value.clone()) {
+            Ok(read) => format!("{read:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    fn by_value<T: FromValue + fmt::Debug>(value: &Value) -> String {
+        match T::from_value(value.clone()) {
+            Ok(read) => format!("{read:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    /// Values of every JSON type, and codes in and out of the list.
+    fn values() -> Vec<Value> {
+        vec![
+            json!(null),
+            json!(true),
+            json!(7),
+            json!(-7),
+            json!(1.5),
+            json!(18446744073709551615u64),
+            json!("A"),
+            json!("XX"),
+            json!(""),
+            json!([]),
+            json!(["A", "B"]),
+            json!(["A", "XX"]),
+            json!(["A", 7]),
+            json!({}),
+            json!({"a": 1}),
+        ]
+    }
+
+    #[test]
+    fn from_value_reads_and_refuses_as_serde_does() {
+        for value in values() {
+            assert_eq!(by_value::<String>(&value), by_serde::<String>(&value), "{value}");
+            assert_eq!(by_value::<bool>(&value), by_serde::<bool>(&value), "{value}");
+            assert_eq!(by_value::<i64>(&value), by_serde::<i64>(&value), "{value}");
+            assert_eq!(by_value::<Vec<String>>(&value), by_serde::<Vec<String>>(&value), "{value}");
+        }
+    }
+
+    /// Codes read as `code` and `Open`'s `Deserialize` read them, strictly and tolerantly.
+    #[test]
+    fn codes_from_a_value_read_as_the_deserializer_reads_them() {
+        let by_code = |value: &Value| match code(value.clone(), Art::from_code) {
+            Ok(read) => format!("{read:?}"),
+            Err(error) => error.to_string(),
+        };
+        for value in values() {
+            assert_eq!(by_value::<Art>(&value), by_code(&value), "{value}");
+            assert_eq!(by_value::<Open<Art>>(&value), by_serde::<Open<Art>>(&value), "{value}");
+            tolerant(|| assert_eq!(by_value::<Open<Art>>(&value), by_serde::<Open<Art>>(&value), "{value}"));
+        }
+        assert_eq!(tolerant(|| Open::<Art>::from_value(json!("XX")).unwrap()), Open::Other("XX".to_string()));
+        assert!(Open::<Art>::from_value(json!("XX")).unwrap_err().to_string().contains("a code of the list"));
+    }
+
+    /// An object's members, strictly and tolerantly, from bytes and from a `Value`.
+    #[test]
+    fn members_of_an_object() {
+        const NAMES: &[&str] = &["a", "b"];
+        let from_value = |value: Value| {
+            object_from_value(value, NAMES, |mut m| Ok((m.take::<i64>(0)?, m.take_optional::<String>(1)?)))
+        };
+        assert_eq!(from_value(json!({"a": 1, "b": null})).unwrap(), (1, None));
+        assert_eq!(from_value(json!({"a": 1, "b": "x"})).unwrap(), (1, Some("x".to_string())));
+        assert_eq!(from_value(json!({"b": "x"})).unwrap_err().to_string(), "missing field `a`");
+        assert!(from_value(json!({"a": 1, "c": 2})).unwrap_err().to_string().starts_with("unknown field `c`"));
+        assert_eq!(tolerant(|| from_value(json!({"a": 1, "c": 2}))).unwrap(), (1, None));
+        assert_eq!(from_value(json!([1])).unwrap_err().to_string(), "invalid type: sequence, expected an object");
+        let twice = Members::from_slice(br#"{"a": 1, "a": 2}"#, NAMES).err().unwrap().to_string();
+        assert!(twice.starts_with("duplicate field `a`"), "{twice}");
+        assert!(Members::from_slice(br#"{"a": 1} x"#, NAMES).is_err(), "trailing characters");
+        let mut members = Members::from_slice(br#"{"b": "x", "a": 1}"#, NAMES).unwrap();
+        assert_eq!(members.take::<i64>(0).unwrap(), 1);
+    }
 }

@@ -314,6 +314,13 @@ impl<'b> Stream<'b> {
                 pub size: u64,
             }
 
+            /// Read as its `Deserialize` reads it (once, here), for the tolerant read.
+            impl ::runtime::json::FromValue for FileRef {
+                fn from_value(value: ::serde_json::Value) -> ::std::result::Result<FileRef, ::serde_json::Error> {
+                    <FileRef as ::serde::Deserialize>::deserialize(value)
+                }
+            }
+
             #(#shared_modules_tokens)*
         };
         let header = "Catalogue texts, `FileRef`, and the code lists and group types that several forms share (a feature per module)";

@@ -86,7 +86,9 @@ pub fn form_validator(form: &Form, shared: &super::types::Shared) -> TokenStream
         /// `extensible` list does not have reads as `Open::Other`. It does not validate: the
         /// intake uses [`from_json`], which stays strict.
         pub fn read_tolerant(bytes: &[u8]) -> ::std::result::Result<#submission, ::serde_json::Error> {
-            crate::runtime::json::tolerant(|| ::serde_json::from_slice(bytes))
+            crate::runtime::json::tolerant(|| {
+                #submission::from_members(crate::runtime::json::Members::from_slice(bytes, #submission::NAMES)?)
+            })
         }
 
         /// The form as the runtime's validator reads it.

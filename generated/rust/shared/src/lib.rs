@@ -40,6 +40,14 @@ pub mod __conv {
 pub struct FileRef {
     pub name: ::std::string::String, pub media_type: ::std::string::String, pub size: u64,
 }
+/// Read as its `Deserialize` reads it (once, here), for the tolerant read.
+impl ::runtime::json::FromValue for FileRef {
+    fn from_value(
+        value: ::serde_json::Value,
+    ) -> ::std::result::Result<FileRef, ::serde_json::Error> {
+        <FileRef as ::serde::Deserialize>::deserialize(value)
+    }
+}
 #[cfg(feature = "common_address")]
 pub mod common_address {
     crate::shared::object! {

@@ -5,7 +5,8 @@
 //! here. Not compiled in the compiler: the generator copies it verbatim, and the generated
 //! crate's tests compile it.
 
-/// A typed struct of a submission's object, with its serde impls and `from_tree`:
+/// A typed struct of a submission's object, with its serde impls, `from_tree` (typed data of a
+/// valid submission's tree) and `FromValue` (the tolerant read):
 ///
 /// ```text
 /// object! {
@@ -53,7 +54,7 @@ macro_rules! object {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #[allow(unused_mut)]
-                let mut members = $crate::__runtime::json::Members::read(deserializer, &[$($key),*])?;
+                let mut members = $crate::__runtime::json::Members::read(deserializer, $name::NAMES)?;
                 ::std::result::Result::Ok($name {
                     $( $member: $crate::__member_read!(members, $presence, $slot)?, )*
                 })
@@ -61,6 +62,22 @@ macro_rules! object {
         }
 
         impl $name {
+            /// The names of the members in the submission, in slot order.
+            #[doc(hidden)]
+            pub const NAMES: &'static [&'static str] = &[$($key),*];
+
+            /// From the members of its object, each converted with `FromValue`: what the
+            /// tolerant read (`read_tolerant`) uses instead of serde's visitors.
+            #[doc(hidden)]
+            #[allow(unused_mut)]
+            pub fn from_members(
+                mut members: $crate::__runtime::json::Members,
+            ) -> ::std::result::Result<Self, ::serde_json::Error> {
+                ::std::result::Result::Ok($name {
+                    $( $member: $crate::__member_take!(members, $presence, $slot)?, )*
+                })
+            }
+
             /// The typed data of a valid submission's object, read from its tree: each
             /// member from its slot (`None` only if the submission was not valid).
             #[doc(hidden)]
@@ -71,6 +88,23 @@ macro_rules! object {
                 })
             }
         }
+
+        impl $crate::__runtime::json::FromValue for $name {
+            fn from_value(value: ::serde_json::Value) -> ::std::result::Result<Self, ::serde_json::Error> {
+                $crate::__runtime::json::object_from_value(value, $name::NAMES, $name::from_members)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __member_take {
+    ($members:ident, req, $index:literal) => {
+        $members.take($index)
+    };
+    ($members:ident, opt, $index:literal) => {
+        $members.take_optional($index)
     };
 }
 
@@ -171,6 +205,12 @@ macro_rules! code_list {
             /// The label in a language of the form.
             pub fn label(self, lang: &str) -> ::std::option::Option<&'static str> {
                 $name::LABELS[self as usize].iter().find(|(l, _)| *l == lang).map(|(_, label)| *label)
+            }
+        }
+
+        impl $crate::__runtime::json::FromValue for $name {
+            fn from_value(value: ::serde_json::Value) -> ::std::result::Result<Self, ::serde_json::Error> {
+                $crate::__runtime::json::code_from_value(value, $name::from_code)
             }
         }
 

@@ -123,7 +123,9 @@ pub fn from_json(
 pub fn read_tolerant(
     bytes: &[u8],
 ) -> ::std::result::Result<Submission, ::serde_json::Error> {
-    crate::runtime::json::tolerant(|| ::serde_json::from_slice(bytes))
+    crate::runtime::json::tolerant(|| {
+        Submission::from_members(crate::runtime::json::Members::from_slice(bytes, Submission::NAMES)?)
+    })
 }
 /// The form as the runtime's validator reads it.
 pub fn plan() -> &'static crate::runtime::plan::Form {
